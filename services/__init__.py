@@ -1,0 +1,1 @@
+"""wirewatch services: ingest, normalize, tagger, alerter and the runtime they share."""
