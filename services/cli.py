@@ -1,0 +1,227 @@
+"""The ``wirewatch`` command: run the pipeline, feed it, watch its topics, try it without a broker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+import orjson
+
+from services.runtime.settings import Settings
+
+__all__ = ["main"]
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
+
+
+def _fresh_loop() -> None:
+    # Faust's worker takes the current loop; an earlier asyncio.run() closed its own.
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) -> None:
+    import faust
+
+    from services.runtime.app import create_app
+    from services.runtime.logs import configure_logging
+    from services.runtime.topics import ensure_topics
+
+    configure_logging(loglevel)
+    created = asyncio.run(ensure_topics(settings))
+    if created:
+        click.echo(f"created topics: {', '.join(created)}", err=True)
+    _fresh_loop()
+    app = create_app(settings, services)
+    worker = faust.Worker(app, loglevel=loglevel.upper(), quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()
+
+
+@click.group()
+def main() -> None:
+    """wirewatch: live news feeds to clean English, linked entities, stories and signed webhook alerts."""
+
+
+@main.command()
+@click.option("--broker", envvar="WIREWATCH_BROKER", default="", help="Kafka bootstrap servers; empty starts the embedded broker.")
+@click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
+@click.option("--loglevel", default="info", show_default=True)
+def run(broker: str, web_port: int | None, loglevel: str) -> None:
+    """All four services in one process (the embedded default)."""
+    from services.runtime.broker import EmbeddedBroker
+
+    embedded = None
+    if not broker:
+        embedded = EmbeddedBroker(log_path=Path(".wirewatch/broker.log")).start()
+        broker = embedded.bootstrap
+        click.echo(f"embedded broker on {broker}", err=True)
+    try:
+        _run_worker(_settings(broker=broker, web_port=web_port), ("ingest", "normalize", "tagger", "alerter"), loglevel)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter"]))
+@click.option("--broker", envvar="WIREWATCH_BROKER", required=True, help="Kafka bootstrap servers.")
+@click.option("--web-port", type=int, default=None)
+@click.option("--loglevel", default="info", show_default=True)
+def worker(service: str, broker: str, web_port: int | None, loglevel: str) -> None:
+    """One service as its own consumer group; run several to share partitions."""
+    _run_worker(_settings(broker=broker, web_port=web_port), (service,), loglevel)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=9092, show_default=True)
+def broker(host: str, port: int) -> None:
+    """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground."""
+    from services.runtime.broker import EmbeddedBroker
+
+    os.execv(EmbeddedBroker(host, port).command()[0], EmbeddedBroker(host, port).command())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--broker", envvar="WIREWATCH_BROKER", required=True)
+@click.option("--source", default=None, help="Source name for the articles (default: file, or stdin).")
+def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
+    """Send files, directories or stdin (-) to articles.raw."""
+    from services.ingest.publish import publish
+
+    settings = _settings(broker=broker)
+
+    async def go() -> int:
+        from aiokafka import AIOKafkaProducer
+
+        from services.runtime.topics import ensure_topics
+
+        await ensure_topics(settings)
+        producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all")
+        await producer.start()
+        try:
+            report = await publish(
+                lambda t, k, v: producer.send_and_wait(t, key=k, value=v), settings, _read_inputs(paths, source), channel="cli"
+            )
+        finally:
+            await producer.stop()
+        for article_id in report.accepted:
+            click.echo(f"accepted {article_id}")
+        for rejected in report.rejected:
+            click.echo(f"rejected {rejected.reason}", err=True)
+        return 1 if report.rejected and not report.accepted else 0
+
+    sys.exit(asyncio.run(go()))
+
+
+def _read_inputs(paths: tuple[str, ...], source: str | None):
+    from services.ingest.readers import read_bytes, read_path
+
+    now = datetime.now(timezone.utc)
+    for path in paths:
+        if path == "-":
+            yield from read_bytes(sys.stdin.buffer.read(), name="stdin", source=source or "stdin", now=now)
+        else:
+            p = Path(path)
+            if not p.exists():
+                raise click.ClickException(f"{path}: no such file or directory")
+            yield from read_path(p, now=now, source=source)
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--broker", envvar="WIREWATCH_BROKER", required=True)
+@click.option("--from-beginning/--latest", default=True, show_default=True)
+@click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
+@click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
+def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
+    """Print a topic's messages, one JSON object per line."""
+
+    async def go() -> None:
+        from aiokafka import AIOKafkaConsumer
+
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=broker, auto_offset_reset="earliest" if from_beginning else "latest",
+            enable_auto_commit=False, group_id=None,
+        )
+        await consumer.start()
+        seen = 0
+        try:
+            while not limit or seen < limit:
+                batch = await consumer.getmany(timeout_ms=int((timeout or 1.0) * 1000))
+                if not batch and timeout:
+                    break
+                for records in batch.values():
+                    for record in records:
+                        try:
+                            value = orjson.loads(record.value) if record.value is not None else None
+                        except orjson.JSONDecodeError:
+                            value = record.value.decode("utf-8", "replace")
+                        line = {"topic": record.topic, "partition": record.partition, "offset": record.offset,
+                                "key": record.key.decode("utf-8", "replace") if record.key else None, "value": value}
+                        click.echo(orjson.dumps(line).decode())
+                        seen += 1
+                        if limit and seen >= limit:
+                            return
+        finally:
+            await consumer.stop()
+
+    asyncio.run(go())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)
+@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
+@click.option("--source", default=None)
+def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:
+    """Run the stages in-process, without a broker, and print one JSON message per line."""
+    from services.process import run_process
+
+    settings = _settings()
+    if rules is not None:
+        settings.alerter.rules = rules
+    code = asyncio.run(run_process(settings, _read_inputs(paths, source), until=until, out=sys.stdout, err=sys.stderr))
+    sys.exit(code)
+
+
+@main.group()
+def schemas() -> None:
+    """The message contracts as JSON Schema."""
+
+
+@schemas.command("export")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas/json"), show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 if the files on disk differ, instead of writing.")
+def schemas_export(out: Path, check: bool) -> None:
+    """Write JSON Schema for every message model to schemas/json/."""
+    from schemas.export import export_schemas
+
+    stale = export_schemas(out, check=check)
+    for name in stale:
+        click.echo(f"{'stale' if check else 'wrote'} {out / name}")
+    if check and stale:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--timeout", type=float, default=180.0, show_default=True, help="Give up after this many seconds.")
+@click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("examples"), show_default=True)
+def demo(timeout: float, examples: Path) -> None:
+    """Embedded broker, all services in one process, the sample articles, a local webhook receiver: the whole job, told."""
+    from services.demo import run_demo
+
+    sys.exit(asyncio.run(run_demo(examples=examples, timeout_s=timeout)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    main()

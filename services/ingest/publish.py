@@ -1,0 +1,52 @@
+"""Write RawArticles to ``articles.raw`` and rejected records to ``articles.raw.dlq``, keyed by article id."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from schemas import RawArticle
+from services.ingest.readers import RecordError
+from services.runtime.codec import dead_letter, encode
+from services.runtime.metrics import ARTICLES_INGESTED, DEAD_LETTERS, MESSAGES_FAILED
+from services.runtime.settings import Settings, dlq
+
+__all__ = ["PublishReport", "Send", "publish"]
+
+# (topic, key, value): aiokafka's send_and_wait from the CLI, a Faust topic's send inside the ingest service.
+Send = Callable[[str, bytes | None, bytes], Awaitable[object]]
+
+
+@dataclass
+class PublishReport:
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[RecordError] = field(default_factory=list)
+
+
+async def publish(
+    send: Send,
+    settings: Settings,
+    records: Iterable[RawArticle | RecordError],
+    *,
+    channel: str,
+) -> PublishReport:
+    report = PublishReport()
+    raw = settings.topics.raw
+    for record in records:
+        if isinstance(record, RawArticle):
+            await send(raw, record.id.encode(), encode(record))
+            ARTICLES_INGESTED.labels(channel).inc()
+            report.accepted.append(record.id)
+        else:
+            letter = dead_letter(
+                source_topic=f"{channel}:{record.where}"[:500],
+                service="ingest",
+                error_class=record.error_class,
+                reason=record.reason,
+                original=record.original,
+            )
+            await send(dlq(raw), None, encode(letter))
+            MESSAGES_FAILED.labels("ingest", record.error_class).inc()
+            DEAD_LETTERS.labels("ingest", dlq(raw), record.error_class).inc()
+            report.rejected.append(record)
+    return report

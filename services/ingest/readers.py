@@ -1,0 +1,215 @@
+"""Turn files, stdin and pushed JSON into RawArticle records.
+
+Text files have the shape of a wire story: a title line, an optional
+``date YYYY-MM-DD`` line, then the body. JSON inputs are an object, an array of
+objects, or NDJSON, with ``title``, ``body``, ``url``, ``source``,
+``published_at``, ``language`` and optionally ``id``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from schemas import RawArticle
+from services.ingest.ids import article_id
+from services.runtime.codec import describe_validation_error
+
+__all__ = [
+    "RecordError",
+    "parse_datetime",
+    "looks_like_html",
+    "text_article",
+    "json_records",
+    "read_path",
+    "read_bytes",
+]
+
+_DATE_LINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_HTML = re.compile(r"<\s*(p|div|html|body|article|br|span|h[1-6])\b", re.IGNORECASE)
+_JSON_FIELDS = {"id", "title", "body", "url", "source", "published_at", "language", "content_type", "guid", "fetched_at"}
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One input record that is not an article, and why."""
+
+    where: str
+    error_class: str
+    reason: str
+    original: bytes
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO 8601 date or datetime, or RFC 2822; naive times are taken as UTC."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, (int, float)):
+        parsed = datetime.fromtimestamp(value, tz=timezone.utc)
+    else:
+        text = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                parsed = datetime.combine(date.fromisoformat(text), time(), tzinfo=timezone.utc)
+            except ValueError:
+                try:
+                    parsed = email.utils.parsedate_to_datetime(text)
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"not a date: {text!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def looks_like_html(body: str) -> bool:
+    return bool(_HTML.search(body[:5000]))
+
+
+def text_article(text: str, *, name: str, source: str, now: datetime, url: str | None = None) -> RawArticle:
+    """A wire-story text: title line, optional ``date YYYY-MM-DD`` line, body.
+
+    The id comes from ``source`` and ``name`` (the file name), so ingesting the
+    same file again is recognised as the same article.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    title = lines.pop(0).strip() if lines else ""
+    published_at = None
+    match = _DATE_LINE.match(title)
+    if match:
+        # The title line is itself a date line: no title, the body starts after the date.
+        published_at = parse_datetime(match.group(1))
+        lines.insert(0, match.group(2))
+        title = ""
+    else:
+        for i, line in enumerate(lines[:3]):
+            match = _DATE_LINE.match(line)
+            if match and not match.group(2).strip():
+                published_at = parse_datetime(match.group(1))
+                del lines[i]
+                break
+    body = "\n".join(lines).strip()
+    if not title and body:
+        title = body.split("\n", 1)[0][:200]
+    return RawArticle(
+        id=article_id(url=url, source=source, guid=name),
+        source=source,
+        url=url,
+        title=title,
+        body=body,
+        content_type="text/html" if looks_like_html(body) else "text/plain",
+        language_hint=None,
+        published_at=published_at,
+        fetched_at=now,
+    )
+
+
+def _json_article(obj: Any, *, default_source: str, now: datetime) -> RawArticle:
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    unknown = sorted(set(obj) - _JSON_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown field(s) {unknown}; known: {sorted(_JSON_FIELDS)}")
+    title = str(obj.get("title") or "")
+    body = str(obj.get("body") or "")
+    if not title.strip() and not body.strip():
+        raise ValueError("article has neither title nor body")
+    source = str(obj.get("source") or default_source)
+    url = obj.get("url") or None
+    given_id = obj.get("id")
+    guid = obj.get("guid") or (title if not url else None)
+    return RawArticle(
+        id=str(given_id) if given_id else article_id(url=url, source=source, guid=guid),
+        source=source,
+        url=url,
+        title=title,
+        body=body,
+        content_type=obj.get("content_type") or ("text/html" if looks_like_html(body) else "text/plain"),
+        language_hint=obj.get("language") or None,
+        published_at=parse_datetime(obj.get("published_at")),
+        fetched_at=parse_datetime(obj.get("fetched_at")) or now,
+    )
+
+
+def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
+    """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on."""
+    stripped = data.strip()
+    chunks: list[tuple[str, bytes]]
+    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped):
+        try:
+            doc = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            yield RecordError(where, "InvalidJSON", f"{where}: not valid JSON: {exc}", data)
+            return
+        items = doc if isinstance(doc, list) else [doc]
+        for i, item in enumerate(items):
+            yield _one(item, f"{where}[{i}]", orjson.dumps(item), source, now)
+        return
+    for lineno, line in enumerate(stripped.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield RecordError(f"{where}:{lineno}", "InvalidJSON", f"{where}:{lineno}: not valid JSON: {exc}", line)
+            continue
+        yield _one(obj, f"{where}:{lineno}", line, source, now)
+
+
+def _one(obj: Any, where: str, original: bytes, source: str, now: datetime) -> RawArticle | RecordError:
+    try:
+        return _json_article(obj, default_source=source, now=now)
+    except ValidationError as exc:
+        return RecordError(where, "SchemaViolation", f"{where}: {describe_validation_error(exc)}", original)
+    except ValueError as exc:
+        return RecordError(where, "SchemaViolation", f"{where}: {exc}", original)
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Not UTF-8: most such text files are Windows-1252; undecodable bytes become U+FFFD, never an exception.
+        return data.decode("cp1252", errors="replace")
+
+
+def read_bytes(data: bytes, *, name: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
+    """Articles from one input's bytes: JSON/NDJSON when it looks like JSON or is named so, else a text story."""
+    lowered = name.lower()
+    head = data.lstrip()[:1]
+    if lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"["):
+        yield from json_records(data, where=name, source=source, now=now)
+        return
+    text = _decode_text(data)
+    if not text.strip():
+        yield RecordError(name, "EmptyInput", f"{name}: empty input", data)
+        return
+    try:
+        yield text_article(text, name=Path(name).name, source=source, now=now)
+    except (ValidationError, ValueError) as exc:
+        yield RecordError(name, "SchemaViolation", f"{name}: {exc}", data)
+
+
+def read_path(path: Path, *, now: datetime, source: str | None = None) -> Iterator[RawArticle | RecordError]:
+    """Every article in a file, or in every .txt/.json/.ndjson file under a directory."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".json", ".ndjson", ".jsonl"))
+    else:
+        files = [path]
+    for file in files:
+        yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now)

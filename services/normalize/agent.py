@@ -1,0 +1,57 @@
+"""The normalize service's shell: ``articles.raw`` → Normalizer → ``articles.normalized``."""
+
+from __future__ import annotations
+
+import time
+
+import faust
+
+from schemas import RawArticle
+from services.normalize.core import Normalizer
+from services.runtime.codec import encode
+from services.runtime.logs import get_logger
+from services.runtime.metrics import TRANSLATIONS
+from services.runtime.settings import Settings
+from services.runtime.stage import Stage, raw_topic
+
+__all__ = ["register"]
+
+log = get_logger("wirewatch.normalize")
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    source = raw_topic(app, settings.topics.raw, settings)
+    sink = raw_topic(app, settings.topics.normalized, settings)
+    stage = Stage(app, settings, name="normalize", source=settings.topics.raw)
+
+    @app.agent(source, name="normalize")
+    async def normalize(stream: faust.StreamT) -> None:
+        normalizer = Normalizer(settings.normalize)
+        try:
+            async for event in stream.events():
+                key, value = event.key, event.value
+                raw = await stage.decode(key, value, RawArticle)
+                if raw is None:
+                    continue
+                started = time.perf_counter()
+                try:
+                    article = await normalizer.normalize(raw)
+                except Exception as exc:  # noqa: BLE001 - any failure is dead-lettered, the stream goes on
+                    await stage.fail(key, value, exc)
+                    continue
+                await sink.send(key=article.id.encode(), value=encode(article))
+                count_translation(article)
+                stage.done(started, [article.fetched_at])
+                log.info("normalized", article_id=article.id, language=article.language,
+                         translated=article.translation is not None, changes=len(article.changes))
+        finally:
+            await normalizer.aclose()
+
+
+def count_translation(article) -> None:
+    if article.translation is not None:
+        TRANSLATIONS.labels(article.translation.engine, article.language, "translated").inc()
+        return
+    for change in article.changes:
+        if change.kind == "translation":
+            TRANSLATIONS.labels("none", article.language, change.rule).inc()

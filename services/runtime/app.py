@@ -1,0 +1,50 @@
+"""The one Faust app factory: one app per service, or every agent on one app for ``wirewatch run``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+
+from services.runtime.settings import Settings
+
+__all__ = ["SERVICES", "create_app", "app_id_for"]
+
+SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter")
+
+
+def app_id_for(services: Sequence[str]) -> str:
+    """The app id is the consumer group: one per service, or one for the all-in-one run."""
+    return "wirewatch" if len(services) > 1 else f"wirewatch-{services[0]}"
+
+
+def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.App:
+    unknown = [s for s in services if s not in SERVICES]
+    if unknown:
+        raise ValueError(f"unknown service(s) {unknown}; choose from {', '.join(SERVICES)}")
+    if not settings.broker:
+        raise ValueError("no broker: set WIREWATCH_BROKER=host:port (or use `wirewatch run`, which starts one)")
+    app_id = app_id_for(services)
+    app = faust.App(
+        app_id,
+        broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
+        store="memory://",
+        datadir=str(settings.data_dir / app_id),
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        autodiscover=False,
+        loghandlers=[],
+    )
+    setup_prometheus_sensors(app, name_prefix="faust")
+    for service in services:
+        module = importlib.import_module(f"services.{service}.agent")
+        module.register(app, settings)
+    return app

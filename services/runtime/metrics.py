@@ -1,0 +1,71 @@
+"""Prometheus metrics every stage exports, named by Prometheus conventions.
+
+Labels are bounded: a stage name, a topic, an error class, a rule id, an endpoint
+name; never an article id.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+__all__ = [
+    "MESSAGES_PROCESSED",
+    "MESSAGES_FAILED",
+    "DEAD_LETTERS",
+    "STAGE_SECONDS",
+    "END_TO_END_SECONDS",
+    "ARTICLES_INGESTED",
+    "TRANSLATIONS",
+    "ENTITIES_TAGGED",
+    "ALERTS_FIRED",
+    "ALERTS_SUPPRESSED",
+    "WEBHOOK_DELIVERIES",
+    "WEBHOOK_ATTEMPTS",
+    "WEBHOOK_DELIVERY_SECONDS",
+]
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+MESSAGES_PROCESSED = Counter(
+    "wirewatch_messages_processed_total", "Messages a stage processed and passed on.", ["stage"]
+)
+MESSAGES_FAILED = Counter(
+    "wirewatch_messages_failed_total", "Messages a stage could not process, by error class.", ["stage", "error_class"]
+)
+DEAD_LETTERS = Counter(
+    "wirewatch_dead_letters_total", "Messages written to a dead-letter topic.", ["stage", "topic", "error_class"]
+)
+STAGE_SECONDS = Histogram(
+    "wirewatch_stage_seconds", "Time a stage spent on one message.", ["stage"], buckets=_LATENCY_BUCKETS
+)
+END_TO_END_SECONDS = Histogram(
+    "wirewatch_end_to_end_seconds",
+    "Time from an article's fetched_at to the moment a stage finished with it.",
+    ["stage"],
+    buckets=_LATENCY_BUCKETS,
+)
+ARTICLES_INGESTED = Counter(
+    "wirewatch_articles_ingested_total", "Articles ingest wrote to articles.raw, by channel.", ["channel"]
+)
+TRANSLATIONS = Counter(
+    "wirewatch_translations_total", "Translation outcomes by engine and source language.", ["engine", "language", "outcome"]
+)
+ENTITIES_TAGGED = Counter(
+    "wirewatch_entities_total", "Entity mentions tagged, by type and whether they were linked.", ["type", "linked"]
+)
+ALERTS_FIRED = Counter("wirewatch_alerts_fired_total", "Alerts fired, by rule.", ["rule"])
+ALERTS_SUPPRESSED = Counter(
+    "wirewatch_alerts_suppressed_total", "Rule matches not alerted because the story already alerted.", ["rule"]
+)
+WEBHOOK_DELIVERIES = Counter(
+    "wirewatch_webhook_deliveries_total", "Webhook deliveries by endpoint and final outcome.", ["endpoint", "outcome"]
+)
+WEBHOOK_ATTEMPTS = Counter(
+    "wirewatch_webhook_attempts_total", "HTTP attempts made to deliver webhooks.", ["endpoint"]
+)
+WEBHOOK_DELIVERY_SECONDS = Histogram(
+    "wirewatch_webhook_delivery_seconds",
+    "Time from the first attempt to the final outcome of a webhook delivery.",
+    ["endpoint"],
+    buckets=_LATENCY_BUCKETS,
+)

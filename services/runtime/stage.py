@@ -1,0 +1,94 @@
+"""The shell every stage shares: raw topics, decoding with dead-lettering, and per-stage metrics.
+
+A stage agent reads bytes, asks :meth:`Stage.decode` for a model (bad bytes go to
+``<topic>.dlq`` and the agent goes on), calls its pure core, and reports with
+:meth:`Stage.done` or :meth:`Stage.fail`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TypeVar
+
+import faust
+from pydantic import BaseModel
+
+from services.runtime.codec import dead_letter, decode, encode
+from services.runtime.errors import DecodeError
+from services.runtime.logs import get_logger
+from services.runtime.metrics import (
+    DEAD_LETTERS,
+    END_TO_END_SECONDS,
+    MESSAGES_FAILED,
+    MESSAGES_PROCESSED,
+    STAGE_SECONDS,
+)
+from services.runtime.settings import Settings, dlq
+
+__all__ = ["raw_topic", "Stage"]
+
+M = TypeVar("M", bound=BaseModel)
+log = get_logger("wirewatch.stage")
+
+
+def raw_topic(app: faust.App, name: str, settings: Settings) -> faust.TopicT:
+    """A topic of bytes in and bytes out: decoding is ours, so a bad message can be dead-lettered."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+    )
+
+
+class Stage:
+    """Metrics and dead letters for one stage reading one topic."""
+
+    def __init__(self, app: faust.App, settings: Settings, *, name: str, source: str) -> None:
+        self.name = name
+        self.source = source
+        self.dlq_name = dlq(source)
+        self.dlq_topic = raw_topic(app, self.dlq_name, settings)
+
+    async def decode(self, key: bytes | None, value: bytes | None, model: type[M]) -> M | None:
+        try:
+            return decode(value, model)
+        except DecodeError as exc:
+            await self.dead_letter(key, value, exc.error_class, exc.reason)
+            return None
+
+    async def dead_letter(self, key: bytes | None, value: bytes | None, error_class: str, reason: str) -> None:
+        record = dead_letter(
+            source_topic=self.source,
+            service=self.name,
+            error_class=error_class,
+            reason=reason,
+            original=value,
+            key=key,
+        )
+        await self.dlq_topic.send(key=key, value=encode(record))
+        MESSAGES_FAILED.labels(self.name, error_class).inc()
+        DEAD_LETTERS.labels(self.name, self.dlq_name, error_class).inc()
+        log.warning("dead_letter", stage=self.name, topic=self.dlq_name, error_class=error_class, reason=reason[:300],
+                    key=(key or b"").decode("utf-8", "replace"))
+
+    async def fail(self, key: bytes | None, value: bytes | None, exc: BaseException) -> None:
+        await self.dead_letter(key, value, type(exc).__name__, f"{self.name}: {exc}")
+
+    def done(self, started: float, fetched_at: Sequence[datetime | None]) -> None:
+        """Count a message, or a batch, finished at this stage since ``started`` (a perf_counter reading)."""
+        count = len(fetched_at)
+        if not count:
+            return
+        elapsed = time.perf_counter() - started
+        MESSAGES_PROCESSED.labels(self.name).inc(count)
+        per_message = elapsed / count
+        now = datetime.now(timezone.utc)
+        for when in fetched_at:
+            STAGE_SECONDS.labels(self.name).observe(per_message)
+            if when is not None:
+                END_TO_END_SECONDS.labels(self.name).observe(max(0.0, (now - when).total_seconds()))

@@ -1,0 +1,92 @@
+"""Fixtures shared by the whole suite: the embedded broker, service subprocesses, topic readers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.runtime.broker import EmbeddedBroker, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
+    """A real Kafka-protocol broker (Tansu) on a free loopback port for the whole session."""
+    log = tmp_path_factory.mktemp("broker") / "broker.log"
+    with EmbeddedBroker(log_path=log) as b:
+        yield b
+
+
+class ServiceProcess:
+    """A ``wirewatch`` subprocess against the test broker, with its log kept for failures."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
+        self.args = args
+        self.log_path = log_path
+        self.web_port = int(env["WIREWATCH_WEB_PORT"])
+        self._log = open(log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def start_service(tmp_path: Path, broker: EmbeddedBroker):
+    """Start ``wirewatch worker SERVICE`` (or ``run``) processes; all are stopped after the test."""
+    started: list[ServiceProcess] = []
+
+    def start(*args: str, **env_overrides: str) -> ServiceProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+        env.update(
+            WIREWATCH_BROKER=broker.bootstrap,
+            WIREWATCH_WEB_PORT=str(free_port()),
+            WIREWATCH_DATA_DIR=str(tmp_path / "data"),
+            WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(env_overrides)
+        proc = ServiceProcess(list(args), env, tmp_path / f"{'-'.join(args)}-{len(started)}.log")
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop()
+
+
+def wait_http(port: int, path: str = "/metrics", timeout_s: float = 60.0, proc: ServiceProcess | None = None) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and not proc.alive():
+            raise AssertionError(f"service exited early:\n{proc.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"nothing served http://127.0.0.1:{port}{path} within {timeout_s}s" + (f"\n{proc.log()[-3000:]}" if proc else ""))

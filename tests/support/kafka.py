@@ -1,0 +1,52 @@
+"""Talk to the test broker with aiokafka: send bytes, collect what a topic holds."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+async def send(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for key, value in messages:
+            await producer.send_and_wait(topic, key=key, value=value)
+    finally:
+        await producer.stop()
+
+
+async def collect(
+    bootstrap: str,
+    topics: list[str],
+    *,
+    until: Callable[[dict[str, list[dict]]], bool],
+    timeout_s: float = 90.0,
+) -> dict[str, list[dict]]:
+    """Read the topics from the beginning until ``until(seen)`` holds; fail loudly at the timeout."""
+    consumer = AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, group_id=f"test-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest", enable_auto_commit=False,
+    )
+    await consumer.start()
+    seen: dict[str, list[dict]] = {t: [] for t in topics}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    try:
+        while not until(seen):
+            if loop.time() > deadline:
+                counts = {t: len(v) for t, v in seen.items()}
+                raise AssertionError(f"condition not met within {timeout_s}s; seen so far: {counts}")
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    seen[record.topic].append(
+                        {"key": record.key, "value": orjson.loads(record.value), "raw": record.value}
+                    )
+    finally:
+        await consumer.stop()
+    return seen
