@@ -27,6 +27,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
     if not settings.broker:
         raise ValueError("no broker: set WIREWATCH_BROKER=host:port (or use `wirewatch run`, which starts one)")
     app_id = app_id_for(services)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 
 import orjson
@@ -29,7 +28,7 @@ async def collect(
 ) -> dict[str, list[dict]]:
     """Read the topics from the beginning until ``until(seen)`` holds; fail loudly at the timeout."""
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=f"test-{uuid.uuid4().hex[:8]}",
+        *topics, bootstrap_servers=bootstrap, group_id=None,
         auto_offset_reset="earliest", enable_auto_commit=False,
     )
     await consumer.start()

@@ -1,0 +1,217 @@
+"""``wirewatch demo``: the main job on the embedded default, told stage by stage.
+
+Starts the embedded broker, a webhook receiver on loopback, and ``wirewatch run``
+(all four services in one process); feeds ``examples/`` by file and by HTTP push,
+plus one broken message; prints what each stage made of them; exits 0 when every
+article is tagged, the alert was delivered and verified, and the broken message
+is in a dead-letter topic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from services.alerter.receiver import WebhookReceiver
+from services.ingest.publish import publish
+from services.ingest.readers import read_path
+from services.runtime.broker import EmbeddedBroker, free_port
+from services.runtime.settings import Settings, dlq
+from services.runtime.topics import ensure_topics
+
+__all__ = ["run_demo"]
+
+BROKEN = b'{"id": "broken-1", "source": "demo", "title": "cut off mid-'
+
+
+def say(text: str = "", indent: int = 0) -> None:
+    prefix = " " * indent
+    for line in text.split("\n") or [""]:
+        print(prefix + line, flush=True)
+
+
+def _entities(article: dict) -> str:
+    counts: Counter[str] = Counter()
+    for e in article["entities"]:
+        if e["canonical_id"]:
+            counts[f"{e['canonical_name']} ({e['canonical_id']})"] += 1
+    unlinked = sorted({e["text"] for e in article["entities"] if not e["canonical_id"] and e["type"] in ("PERSON", "ORG", "GPE", "LOC")})
+    linked = ", ".join(f"{name} ×{n}" for name, n in counts.most_common(8))
+    return linked + (f"; unlinked: {', '.join(unlinked[:6])}" if unlinked else "")
+
+
+def _describe_normalized(a: dict) -> str:
+    lang = f"{a['language']} ({a['language_confidence']:.2f})"
+    if a["translation"]:
+        t = a["translation"]
+        how = f"translated {t['source_language']}→en by {t['engine']}" + (f" {t['version']}" if t.get("version") else "")
+    else:
+        how = next((c["reason"] for c in a["changes"] if c["kind"] == "translation"), "English, no translation needed")
+    edits = Counter(c["rule"] for c in a["changes"] if c["kind"] != "translation")
+    edit_text = ", ".join(f"{rule} ×{n}" for rule, n in edits.items()) or "none"
+    removed = [c["before"].strip() for c in a["changes"] if c["kind"] == "boilerplate"]
+    lines = [f"language {lang}; {how}", f"edits: {edit_text}"]
+    if removed:
+        lines.append("boilerplate removed: " + "; ".join(repr(r[:60]) for r in removed))
+    lines.append(f"title: {a['title']}")
+    return "\n".join(lines)
+
+
+async def run_demo(*, examples: Path, timeout_s: float) -> int:
+    workdir = Path(".wirewatch/demo")
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    receiver = await WebhookReceiver(secret=secret, fail_first=1).start()
+    broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
+    settings = Settings(broker=broker.bootstrap, web_port=free_port())
+    say(f"wirewatch demo\n  broker      Tansu (embedded, memory-only) on {broker.bootstrap}")
+    say(f"  webhooks    local receiver at {receiver.url} (answers 503 to each first attempt, to show retries)")
+    await ensure_topics(settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(
+        WIREWATCH_BROKER=broker.bootstrap,
+        WIREWATCH_WEB_PORT=str(settings.web_port),
+        WIREWATCH_DATA_DIR=str(workdir / "data"),
+        WIREWATCH_ALERTER__RULES=str(examples / "rules.yaml"),
+        WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.3",
+        WIREWATCH_WEBHOOK_URL=receiver.url,
+        WIREWATCH_WEBHOOK_SECRET=secret,
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = workdir / "worker.log"
+    log = open(log_path, "wb")
+    worker = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--broker", broker.bootstrap],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    say(f"  services    ingest, normalize, tagger, alerter in one process (pid {worker.pid}, "
+        f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
+    try:
+        return await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
+    except asyncio.TimeoutError:
+        say(f"\nFAILED: the pipeline did not finish within {timeout_s:.0f}s; see {log_path}")
+        return 1
+    finally:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        log.close()
+        broker.stop()
+        await receiver.stop()
+
+
+async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, worker: subprocess.Popen) -> int:
+    topics = settings.topics
+    now = datetime.now(timezone.utc)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all")
+    await producer.start()
+    try:
+        files = sorted((examples / "articles").glob("*.txt"))
+        report = await publish(lambda t, k, v: producer.send_and_wait(t, key=k, value=v), settings,
+                               (r for f in files for r in read_path(f, now=now)), channel="cli")
+        say(f"ingest: {len(report.accepted)} wire-story files from {examples / 'articles'} → {topics.raw}")
+        for f, article_id in zip(files, report.accepted):
+            say(f"{f.name} → {article_id}", indent=2)
+        await producer.send_and_wait(topics.raw, key=b"broken-1", value=BROKEN)
+        say(f"ingest: 1 deliberately broken message → {topics.raw} (it should land in {dlq(topics.raw)})")
+    finally:
+        await producer.stop()
+    expected = set(report.accepted)
+    pushed = await _push(settings, examples / "articles" / "more.ndjson", worker)
+    expected |= set(pushed)
+    say(f"ingest: POST /ingest with {len(pushed)} NDJSON articles → {topics.raw}\n")
+
+    consumer = AIOKafkaConsumer(
+        topics.normalized, topics.tagged, topics.alerts, *[dlq(t) for t in (topics.raw, topics.normalized, topics.tagged, topics.alerts)],
+        bootstrap_servers=settings.broker, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
+    )
+    await consumer.start()
+    tagged: set[str] = set()
+    alerts: dict[str, dict] = {}
+    letters = 0
+    shown = 0
+    try:
+        while True:
+            if worker.poll() is not None:
+                say(f"FAILED: the services process exited with code {worker.returncode}")
+                return 1
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    value = orjson.loads(record.value)
+                    if record.topic == topics.normalized:
+                        say(f"[normalize] {value['id']} from {value['source']}")
+                        say(_describe_normalized(value), indent=4)
+                    elif record.topic == topics.tagged:
+                        tagged.add(value["id"])
+                        say(f"[tagger]    {value['id']} story {value['story_id']}")
+                        say(textwrap.fill("entities: " + (_entities(value) or "none"), 100), indent=4)
+                    elif record.topic == topics.alerts:
+                        alerts[value["id"]] = value
+                        say(f"[alerter]   ALERT {value['id']} rule {value['rule_id']}")
+                        say(f"{value['summary']}\nmatched: {'; '.join(value['matched'])}", indent=4)
+                    else:
+                        letters += 1
+                        say(f"[dead letter] {record.topic}: {value['error_class']} from {value['service']}")
+                        say(textwrap.fill(value["reason"], 100), indent=4)
+            for r in receiver.received[shown:]:
+                verdict = "signature valid" if r.valid else f"REJECTED: {r.problem}"
+                say(f"[webhook]   {r.webhook_id} attempt {r.attempt}: {verdict}, answered {r.status}")
+            shown = len(receiver.received)
+            if expected <= tagged and alerts and set(alerts) <= receiver.delivered_ids() and letters:
+                break
+    finally:
+        await consumer.stop()
+    await _summary(settings, expected, tagged, alerts, receiver, letters)
+    return 0
+
+
+async def _push(settings: Settings, path: Path, worker: subprocess.Popen) -> list[str]:
+    url = f"http://127.0.0.1:{settings.web_port}/ingest"
+    async with aiohttp.ClientSession() as session:
+        for _ in range(240):
+            if worker.poll() is not None:
+                raise RuntimeError(f"the services process exited with code {worker.returncode}")
+            try:
+                async with session.post(url, data=path.read_bytes(), headers={"content-type": "application/x-ndjson"}) as resp:
+                    body = await resp.json()
+                    if resp.status >= 300:
+                        raise RuntimeError(f"POST /ingest answered {resp.status}: {body}")
+                    return body["accepted"]
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.5)
+    raise RuntimeError(f"{url} never answered")
+
+
+async def _summary(settings: Settings, expected: set[str], tagged: set[str], alerts: dict, receiver: WebhookReceiver, letters: int) -> None:
+    metrics = ""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{settings.web_port}/metrics") as resp:
+            metrics = await resp.text()
+    wanted = ("wirewatch_messages_processed_total", "wirewatch_dead_letters_total", "wirewatch_alerts_fired_total",
+              "wirewatch_webhook_deliveries_total", "wirewatch_translations_total")
+    say("\nsummary")
+    say(f"articles tagged: {len(tagged & expected)}/{len(expected)}", indent=2)
+    say(f"alerts fired: {len(alerts)}; delivered and verified: {len(set(alerts) & receiver.delivered_ids())}; "
+        f"webhook attempts: {len(receiver.received)}", indent=2)
+    say(f"dead letters: {letters}", indent=2)
+    say("metrics (from /metrics):", indent=2)
+    for line in metrics.splitlines():
+        if line.startswith(wanted):
+            say(line, indent=4)

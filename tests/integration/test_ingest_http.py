@@ -1,0 +1,42 @@
+"""POST /ingest on a real ingest worker: good records reach articles.raw, bad ones the dead-letter topic."""
+
+import aiohttp
+import orjson
+import pytest
+
+from schemas import DeadLetter, RawArticle
+from tests.conftest import wait_http
+from tests.support.kafka import collect
+
+pytestmark = pytest.mark.integration
+
+
+async def test_ndjson_push_publishes_good_records_and_dead_letters_bad_ones(broker, start_service):
+    ingest = start_service("worker", "ingest", WIREWATCH_INGEST__TOKEN="s3cret")
+    wait_http(ingest.web_port, proc=ingest)
+    url = f"http://127.0.0.1:{ingest.web_port}/ingest"
+    body = b"\n".join([
+        orjson.dumps({"id": "push-good-1", "title": "Port strike ends", "body": "Dockers returned to work.", "language": "en"}),
+        b'{"title": "half a record',
+        orjson.dumps({"url": "https://example.net/a?utm_source=x", "title": "Second", "body": "Text."}),
+    ])
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=body) as resp:
+            assert resp.status == 401, "a push without the bearer token must be refused"
+        async with session.post(url, data=body, headers={"Authorization": "Bearer s3cret"}) as resp:
+            assert resp.status == 202
+            answer = await resp.json()
+    assert len(answer["accepted"]) == 2 and answer["accepted"][0] == "push-good-1"
+    assert answer["rejected"][0]["error"] == "InvalidJSON" and ":2" in answer["rejected"][0]["where"]
+
+    seen = await collect(
+        broker.bootstrap, ["articles.raw", "articles.raw.dlq"],
+        until=lambda s: {m["key"] for m in s["articles.raw"]} >= {a.encode() for a in answer["accepted"]}
+        and any(m["value"]["source_topic"].startswith("http:") for m in s["articles.raw.dlq"]),
+    )
+    raw = [RawArticle.model_validate(m["value"]) for m in seen["articles.raw"] if m["key"] == b"push-good-1"]
+    assert raw[0].language_hint == "en" and raw[0].title == "Port strike ends"
+    letter = next(DeadLetter.model_validate(m["value"]) for m in seen["articles.raw.dlq"]
+                  if m["value"]["source_topic"].startswith("http:"))
+    assert letter.service == "ingest" and letter.original == b'{"title": "half a record'
+    assert ingest.alive()

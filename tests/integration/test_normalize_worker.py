@@ -1,0 +1,52 @@
+"""A normalize worker on the real broker: valid articles come out normalized, bad bytes go to the DLQ, the worker goes on."""
+
+from datetime import datetime, timezone
+from urllib.request import urlopen
+
+import pytest
+
+from schemas import DeadLetter, NormalizedArticle, RawArticle
+from services.runtime.codec import encode
+from tests.conftest import wait_http
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+
+def raw(article_id: str, title: str, body: str) -> RawArticle:
+    return RawArticle(id=article_id, source="test", title=title, body=body, fetched_at=datetime.now(timezone.utc))
+
+
+async def test_bad_messages_are_dead_lettered_and_the_worker_keeps_going(broker, start_service):
+    worker = start_service("worker", "normalize")
+    before = raw("nw-1", "Storm closes schools", "Schools across the coast stayed shut on Tuesday.\n\nSource link")
+    after = raw("nw-2", "La tormenta cierra las escuelas", "Las escuelas de la costa permanecieron cerradas el martes.")
+    await send(broker.bootstrap, "articles.raw", [
+        (b"nw-1", encode(before)),
+        (b"nw-bad-json", b"{not json at all"),
+        (b"nw-bad-schema", b'{"id": "x", "source": "s", "fetched_at": "2024-01-01T00:00:00Z", "colour": "red"}'),
+        (b"nw-2", encode(after)),
+    ])
+    seen = await collect(
+        broker.bootstrap, ["articles.normalized", "articles.raw.dlq"],
+        until=lambda s: {b"nw-1", b"nw-2"} <= {m["key"] for m in s["articles.normalized"]}
+        and {b"nw-bad-json", b"nw-bad-schema"} <= {m["key"] for m in s["articles.raw.dlq"]},
+    )
+    out = {m["key"]: NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"]}
+    assert "Source link" not in out[b"nw-1"].body
+    assert any(c.kind == "boilerplate" for c in out[b"nw-1"].changes)
+    assert out[b"nw-2"].language == "es"
+    assert out[b"nw-2"].translation is not None and out[b"nw-2"].translation.engine == "apertium"
+    assert "schools" in out[b"nw-2"].body.lower()
+
+    letters = {m["key"]: DeadLetter.model_validate(m["value"]) for m in seen["articles.raw.dlq"]}
+    assert letters[b"nw-bad-json"].error_class == "InvalidJSON"
+    assert letters[b"nw-bad-json"].original == b"{not json at all"
+    assert letters[b"nw-bad-schema"].error_class == "SchemaViolation"
+    assert "colour" in letters[b"nw-bad-schema"].reason
+    assert worker.alive()
+
+    metrics = urlopen(f"http://127.0.0.1:{worker.web_port}/metrics", timeout=5).read().decode()
+    assert 'wirewatch_dead_letters_total{error_class="InvalidJSON",stage="normalize",topic="articles.raw.dlq"} 1.0' in metrics
+    assert 'wirewatch_messages_processed_total{stage="normalize"}' in metrics
+    assert "faust_" in metrics, "Faust's own sensor metrics are exported beside ours"

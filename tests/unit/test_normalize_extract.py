@@ -1,0 +1,104 @@
+"""HTML to text: article paragraphs kept, page furniture dropped, hostile markup survived."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from services.normalize.extract import html_fragment_to_text, html_to_text, looks_like_html, truncate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "normalize"
+
+
+def test_article_page_becomes_paragraphs_separated_by_blank_lines():
+    result = html_to_text((FIXTURES / "article_page.html").read_text(encoding="utf-8"))
+    assert result.method == "trafilatura"
+    paragraphs = result.text.split("\n\n")
+    assert "Train drivers in the northern region returned to work on Wednesday" in result.text
+    assert any(p.startswith("Under the agreement, drivers will receive") for p in paragraphs)
+    assert all(p == p.strip() and p for p in paragraphs)
+    assert "\n\n\n" not in result.text
+
+
+def test_scripts_styles_and_navigation_never_reach_the_text():
+    result = html_to_text((FIXTURES / "article_page.html").read_text(encoding="utf-8"))
+    for junk in ("dataLayer", "font-family", "Sport", "Privacy"):
+        assert junk not in result.text
+
+
+def test_fragment_trafilatura_ignores_falls_back_to_lxml():
+    # Too short for trafilatura to call it an article; every block's text is kept.
+    result = html_to_text("<p>Ferries resumed.</p><script>alert('x')</script><div>Buses <b>too</b>.</div>")
+    assert result.text == "Ferries resumed.\n\nBuses too."
+    assert result.method in ("lxml", "trafilatura")
+
+
+def test_page_with_encoding_declaration_is_parsed():
+    page = '<?xml version="1.0" encoding="utf-8"?><html><body><p>The council approved the budget on Monday evening.</p></body></html>'
+    assert "The council approved the budget" in html_to_text(page).text
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div>" * 50_000 + "<p>Buried text.</p>" + "</div>" * 50_000,
+        "<b><i><u>" * 20_000 + "unclosed",
+        "<html><body><p>Open <b>bold <i>italic <p>Second para & stray < bracket </div></span></td>",
+        "<script>document.write('x')</script><style>p{}</style>",
+        "\x00\x01\x02<p>\x00bytes</p>\ufffe",
+        "<!-- only a comment -->",
+        "<![CDATA[ odd ]]><p",
+        "",
+        "   \n  ",
+        "<table>" + "<tr><td>cell</td>" * 5_000 + "</table>",
+    ],
+    ids=["deep-nesting", "unclosed-inline", "broken", "script-style-only", "control-bytes", "comment", "cdata", "empty", "blank", "wide-table"],
+)
+def test_hostile_html_never_raises(markup: str):
+    result = html_to_text(markup)
+    assert isinstance(result.text, str)
+    assert result.method in ("trafilatura", "lxml", "none")
+    assert (result.method == "none") == (not result.text.strip())
+
+
+def test_script_only_page_yields_no_text():
+    result = html_to_text("<html><head><script>var a = 1;</script></head><body><style>b{}</style></body></html>")
+    assert (result.text, result.method) == ("", "none")
+
+
+def test_huge_page_is_extracted_quickly():
+    markup = "<html><body>" + "<p>The committee met again and discussed the harbour budget in detail.</p>" * 20_000 + "</body></html>"
+    started = time.monotonic()
+    result = html_to_text(markup)
+    assert time.monotonic() - started < 30
+    assert result.text.count("harbour budget") > 1000
+
+
+def test_title_markup_and_entities_become_text():
+    assert looks_like_html("Tom &amp; Jerry <b>win</b>")
+    assert not looks_like_html("Profits rise 5% & shares gain")
+    assert html_fragment_to_text("Tom &amp; Jerry <b>win</b> &#8220;again&#8221;") == "Tom & Jerry win “again”"
+
+
+def test_truncate_cuts_at_a_paragraph_break_and_records_it():
+    text = ("A sentence of filler text. " * 30 + "\n\n") * 10
+    cut, changes = truncate(text, 2_000, field="body", rule="truncate:max-body-chars")
+    assert len(cut) <= 2_000
+    assert text.startswith(cut)
+    assert cut.endswith(". ")
+    assert len(changes) == 1
+    change = changes[0]
+    assert change.span == (len(cut), len(text))
+    assert str(len(text)) in change.reason
+
+
+def test_truncate_leaves_short_text_alone():
+    assert truncate("short", 100, field="body", rule="r") == ("short", [])
+
+
+def test_truncate_without_breaks_cuts_hard_at_the_limit():
+    cut, changes = truncate("x" * 500, 100, field="title", rule="truncate:max-title-chars")
+    assert cut == "x" * 100
+    assert changes[0].field == "title"
