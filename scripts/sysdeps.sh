@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
-# Spanish→English translation). Idempotent; needs root or sudo for apt-get.
+# Spanish→English translation) and docker-compose (the tests check
+# docker-compose.yml with `config`; no engine is needed). Idempotent; needs root
+# or sudo for apt-get.
 set -euo pipefail
 
 need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -e /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
