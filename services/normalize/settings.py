@@ -18,3 +18,12 @@ class NormalizeSettings(BaseModel):
     libretranslate_url: str = "http://127.0.0.1:5000"
     libretranslate_api_key: str | None = None
     max_body_chars: int = 200_000
+    max_html_chars: int = Field(default=5_000_000, description="Raw HTML beyond this is cut before parsing, so a huge page cannot stall the worker.")
+    max_title_chars: int = 1_000
+    max_changes_per_rule: int = Field(default=20, description="Past this many edits by one rule in one field, record one summary Change instead.")
+    translation_cache_size: int = Field(default=1024, description="Translations kept in memory, keyed by engine, language and text hash.")
+    language_sample_chars: int = Field(default=3000, description="Characters of a field given to language identification.")
+    language_min_body_letters: int = Field(default=40, description="Below this many letters the body is too short to decide the language; the title's is used.")
+    language_low_confidence: float = Field(default=0.5, description="Below this detection confidence, the feed's language hint wins if it is a candidate.")
+    language_tie_margin: float = Field(default=0.15, description="The hint wins when its score is within this of the best candidate's.")
+    language_undetermined_below: float = Field(default=0.2, description="Below this confidence and with no usable hint, the language is 'und'.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.normalize.boilerplate import TRAILERS, Trailer, strip_boilerplate
+from services.normalize.boilerplate import MAX_TRAILER_LINES, TRAILERS, Trailer, strip_boilerplate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalize"
 
@@ -102,3 +102,10 @@ def test_a_new_trailer_pattern_is_one_entry_in_the_table():
     text, changes = strip_boilerplate(f"{ARTICLE}\n\nListen to our podcast on any app", trailers=custom)
     assert text == ARTICLE
     assert changes[0].rule == "trailer:podcast"
+
+
+def test_only_a_bounded_trailing_block_is_removed():
+    body = ARTICLE + "\n\nAP" * 10_000
+    text, changes = strip_boilerplate(body)
+    assert len(changes) == MAX_TRAILER_LINES
+    assert text.startswith(ARTICLE) and len(text) == len(body) - MAX_TRAILER_LINES * len("\n\nAP")

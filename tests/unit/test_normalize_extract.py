@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.normalize import extract
 from services.normalize.extract import html_fragment_to_text, html_to_text, looks_like_html, truncate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalize"
@@ -28,11 +29,22 @@ def test_scripts_styles_and_navigation_never_reach_the_text():
         assert junk not in result.text
 
 
-def test_fragment_trafilatura_ignores_falls_back_to_lxml():
-    # Too short for trafilatura to call it an article; every block's text is kept.
-    result = html_to_text("<p>Ferries resumed.</p><script>alert('x')</script><div>Buses <b>too</b>.</div>")
-    assert result.text == "Ferries resumed.\n\nBuses too."
-    assert result.method in ("lxml", "trafilatura")
+def test_when_trafilatura_finds_nothing_lxml_keeps_every_block(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(extract, "_with_trafilatura", lambda markup: "")
+    result = html_to_text("<p>Ferries resumed.</p><script>alert('x')</script><div>Buses <b>too</b>.<br>Trams later.</div>")
+    assert result == extract.Extraction("Ferries resumed.\n\nBuses too.\n\nTrams later.", "lxml")
+
+
+def test_when_trafilatura_crashes_lxml_takes_over(monkeypatch: pytest.MonkeyPatch):
+    def boom(markup: str) -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(extract, "_with_trafilatura", boom)
+    assert html_to_text("<p>Ferries resumed at noon.</p>") == extract.Extraction("Ferries resumed at noon.", "lxml")
+
+
+def test_short_fragment_still_yields_its_text():
+    assert html_to_text("<p>Ferries resumed.</p>").text == "Ferries resumed."
 
 
 def test_page_with_encoding_declaration_is_parsed():

@@ -1,0 +1,179 @@
+"""The normalize stage as one call: a RawArticle in, a NormalizedArticle (clean English beside the original) out.
+
+Order: extract text from HTML, cap length, clean Unicode and whitespace, strip
+boilerplate, identify the language, translate into English, clean the English.
+Every edit is a Change on the result. Only an article with no text at all raises
+(``EmptyArticle``); a failed translation leaves the text untranslated and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from schemas import Change, NormalizedArticle, RawArticle, Translation
+from services.normalize.boilerplate import strip_boilerplate
+from services.normalize.changes import excerpt
+from services.normalize.cleanup import clean_body, clean_title
+from services.normalize.errors import EmptyArticle, TranslationError
+from services.normalize.extract import html_fragment_to_text, html_to_text, looks_like_html, truncate
+from services.normalize.language import UNDETERMINED, LanguageDetector, LanguageGuess, choose_language, count_letters
+from services.normalize.settings import NormalizeSettings
+from services.normalize.translate import Translator, TranslatorRegistry
+from services.runtime.logs import get_logger
+
+__all__ = ["Normalizer", "TARGET_LANGUAGE"]
+
+TARGET_LANGUAGE = "en"
+
+log = get_logger(__name__)
+
+
+class Normalizer:
+    """Turns RawArticles into NormalizedArticles; holds the detector and translators between calls."""
+
+    def __init__(
+        self,
+        settings: NormalizeSettings,
+        *,
+        detector: LanguageDetector | None = None,
+        translators: TranslatorRegistry | None = None,
+    ) -> None:
+        self._settings = settings
+        self._detector = detector or LanguageDetector(sample_chars=settings.language_sample_chars)
+        self._owns_translators = translators is None
+        self._translators = translators or TranslatorRegistry(settings)
+
+    async def aclose(self) -> None:
+        """Close what this normalizer opened (translator sessions); a registry passed in is the caller's to close."""
+        if self._owns_translators:
+            await self._translators.aclose()
+
+    async def normalize(self, raw: RawArticle) -> NormalizedArticle:
+        changes: list[Change] = []
+        title, body = await self._extract(raw, changes)
+        title, body = self._clean(title, body, changes)
+        if not title and not body:
+            raise EmptyArticle(
+                f"article {raw.id!r} from {raw.source!r} has no text: title and body are empty after extraction and cleanup "
+                f"({raw.content_type}, {len(raw.body)} body characters received)"
+            )
+        guess = self._language(title, body, raw.language_hint)
+        english_title, english_body, translation = await self._translate(raw.id, guess.language, title, body, changes)
+        if translation is not None:
+            english_title, english_body = self._clean(english_title, english_body, changes)
+        return NormalizedArticle(
+            id=raw.id,
+            source=raw.source,
+            url=raw.url,
+            published_at=raw.published_at,
+            fetched_at=raw.fetched_at,
+            language=guess.language,
+            language_confidence=max(0.0, min(1.0, guess.confidence)),
+            original_title=title,
+            original_body=body,
+            title=english_title,
+            body=english_body,
+            translation=translation,
+            changes=changes,
+        )
+
+    async def _extract(self, raw: RawArticle, changes: list[Change]) -> tuple[str, str]:
+        s = self._settings
+        title, body = raw.title, raw.body
+        if raw.content_type == "text/html":
+            if looks_like_html(title):
+                plain = html_fragment_to_text(title)
+                changes.append(
+                    Change(kind="extraction", rule="html:title", field="title", span=None, before=excerpt(title), after=excerpt(plain), reason="markup and character references in the title converted to text")
+                )
+                title = plain
+            body, cut = truncate(body, s.max_html_chars, field="body", rule="truncate:max-html-chars")
+            changes.extend(cut)
+            if body.strip():
+                # Parsing a big page is CPU work; a thread keeps the event loop (and Kafka heartbeats) responsive.
+                extraction = await asyncio.to_thread(html_to_text, body)
+                changes.append(
+                    Change(
+                        kind="extraction",
+                        rule=f"html:{extraction.method}",
+                        field="body",
+                        span=None,
+                        before=excerpt(body),
+                        after=excerpt(extraction.text),
+                        reason=f"HTML body ({len(body)} characters) converted to text ({len(extraction.text)} characters) by {extraction.method}"
+                        if extraction.method != "none"
+                        else "HTML body holds no extractable text",
+                    )
+                )
+                body = extraction.text
+        title, cut = truncate(title, s.max_title_chars, field="title", rule="truncate:max-title-chars")
+        changes.extend(cut)
+        body, cut = truncate(body, s.max_body_chars, field="body", rule="truncate:max-body-chars")
+        changes.extend(cut)
+        return title, body
+
+    def _clean(self, title: str, body: str, changes: list[Change]) -> tuple[str, str]:
+        limit = self._settings.max_changes_per_rule
+        title, made = clean_title(title, max_changes=limit)
+        changes.extend(made)
+        body, made = clean_body(body, max_changes=limit)
+        changes.extend(made)
+        body, made = strip_boilerplate(body, title=title)
+        changes.extend(made)
+        return title, body
+
+    def _language(self, title: str, body: str, hint: str | None) -> LanguageGuess:
+        s = self._settings
+        return choose_language(
+            self._detector.candidates(title) if title else [],
+            self._detector.candidates(body) if body else [],
+            body_letters=count_letters(body[: s.language_sample_chars]),
+            hint=hint,
+            min_body_letters=s.language_min_body_letters,
+            low_confidence=s.language_low_confidence,
+            tie_margin=s.language_tie_margin,
+            undetermined_below=s.language_undetermined_below,
+        )
+
+    async def _translate(
+        self, article_id: str, language: str, title: str, body: str, changes: list[Change]
+    ) -> tuple[str, str, Translation | None]:
+        if language == TARGET_LANGUAGE:
+            return title, body, None
+        translator: Translator | None = None if language == UNDETERMINED else self._translators.for_language(language)
+        if translator is None or translator.name == "none":
+            reason = (
+                "language could not be identified ('und'); text left untranslated"
+                if language == UNDETERMINED
+                else f"no translation backend for {language!r}"
+            )
+            changes.append(Change(kind="translation", rule="untranslated", field="body", span=None, before="", after="", reason=reason))
+            return title, body, None
+        fields = [(name, text) for name, text in (("title", title), ("body", body)) if text]
+        try:
+            translated = await translator.translate([text for _, text in fields], language, TARGET_LANGUAGE)
+            if len(translated) != len(fields):
+                raise TranslationError(f"{translator.name}: returned {len(translated)} texts for {len(fields)}")
+        except Exception as exc:  # noqa: BLE001 - a backend failure must leave the article untranslated, not lost
+            error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
+            log.warning("normalize.translation_failed", article_id=article_id, engine=translator.name, language=language, error=error)
+            changes.append(
+                Change(kind="translation", rule="translation-failed", field="body", span=None, before="", after="", reason=f"translation by {translator.name} failed: {error}")
+            )
+            return title, body, None
+        provenance = translator.provenance(language, TARGET_LANGUAGE)
+        out = {"title": title, "body": body}
+        for (name, original), english in zip(fields, translated):
+            out[name] = english
+            changes.append(
+                Change(
+                    kind="translation",
+                    rule=translator.name,
+                    field=name,  # type: ignore[arg-type]
+                    span=None,
+                    before=excerpt(original),
+                    after=excerpt(english),
+                    reason=f"translated from {language} to {TARGET_LANGUAGE} by {translator.name}" + (f" ({provenance.model})" if provenance.model else ""),
+                )
+            )
+        return out["title"], out["body"], provenance

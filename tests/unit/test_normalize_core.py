@@ -1,0 +1,266 @@
+"""The whole normalize step on RawArticles: English passes, Spanish is translated, failures degrade, empties are refused."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from schemas import NormalizedArticle, RawArticle, Translation
+from services.normalize.core import Normalizer
+from services.normalize.errors import EmptyArticle, TranslationError
+from services.normalize.settings import NormalizeSettings
+from services.normalize.translate import TranslatorRegistry
+from services.runtime.errors import ProcessingError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "normalize"
+FETCHED = datetime(2024, 11, 4, 9, 30, tzinfo=timezone.utc)
+
+
+def _raw(title: str = "", body: str = "", **fields) -> RawArticle:
+    return RawArticle(id=fields.pop("id", "https://news.example/a/1"), source="test-feed", title=title, body=body, fetched_at=FETCHED, **fields)
+
+
+def _fixture(name: str) -> tuple[str, str]:
+    title, _, body = (FIXTURES / name).read_text(encoding="utf-8").partition("\n\n")
+    return title.strip(), body.rstrip("\n")
+
+
+class ScriptedTranslator:
+    """A backend whose behaviour a test chooses: a function of the texts, or an exception."""
+
+    def __init__(self, name: str, behaviour) -> None:
+        self.name = name
+        self.behaviour = behaviour
+        self.calls: list[list[str]] = []
+
+    async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
+        self.calls.append(list(texts))
+        if isinstance(self.behaviour, BaseException):
+            raise self.behaviour
+        return [self.behaviour(t) for t in texts]
+
+    def provenance(self, source: str, target: str = "en") -> Translation:
+        return Translation(engine=self.name, model="scripted-1", version="0.1", source_language=source, target_language=target)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _normalizer_with(backend: ScriptedTranslator, **settings) -> Normalizer:
+    config = NormalizeSettings(translation={"es": backend.name}, **settings)
+    return Normalizer(config, translators=TranslatorRegistry(config, backends={backend.name: backend}))
+
+
+@pytest.fixture
+async def normalizer():
+    n = Normalizer(NormalizeSettings())
+    yield n
+    await n.aclose()
+
+
+async def test_english_wire_story_is_cleaned_and_not_translated(normalizer: Normalizer):
+    title, body = _fixture("english_wire.txt")
+    article = await normalizer.normalize(_raw(title, body, language_hint="en"))
+    assert isinstance(article, NormalizedArticle)
+    assert (article.language, article.translation) == ("en", None)
+    assert article.language_confidence > 0.8
+    assert article.title == article.original_title == title
+    assert article.body == article.original_body
+    assert article.body.startswith("The city of Marlow Bay switched on")
+    assert article.body.endswith("until the final inspection in December.")
+    assert {c.rule for c in article.changes} == {"leading:repeated-title", "trailer:latest-news", "trailer:source-link"}
+
+
+async def test_clean_english_article_comes_out_with_zero_changes(normalizer: Normalizer):
+    body = "The port of Valmora reopened on Tuesday, officials said.\n\nFerries to the islands resumed at noon and ran on time."
+    article = await normalizer.normalize(_raw("Port reopens after storm", body))
+    assert (article.title, article.body, article.changes) == ("Port reopens after storm", body, [])
+
+
+async def test_spanish_agency_story_is_translated_by_apertium(normalizer: Normalizer):
+    title, body = _fixture("spanish_agency.txt")
+    article = await normalizer.normalize(_raw(title, body, language_hint="es"))
+    assert article.language == "es"
+    assert article.translation is not None
+    assert (article.translation.engine, article.translation.model, article.translation.source_language) == ("apertium", "spa-eng", "es")
+    assert article.original_title == title
+    assert "barrera" in article.original_body and not article.original_body.rstrip().endswith("EFE")
+    assert "barrera" not in article.body and "barrier" in article.body
+    assert "flood" in article.title.lower()
+    assert article.body.count("\n\n") == article.original_body.count("\n\n")
+    translation_changes = [c for c in article.changes if c.kind == "translation"]
+    assert [(c.rule, c.field) for c in translation_changes] == [("apertium", "title"), ("apertium", "body")]
+    assert translation_changes[1].before == article.original_body[:199] + "…"
+    assert len(translation_changes[1].after) <= 200
+    assert any(c.rule == "trailer:agency-credit" for c in article.changes)
+
+
+async def test_language_without_backend_passes_through_with_a_change(normalizer: Normalizer):
+    body = "Le conseil régional a adopté mardi le budget de l'année prochaine, avec davantage de moyens pour les écoles."
+    article = await normalizer.normalize(_raw("Le budget régional adopté", body))
+    assert (article.language, article.translation) == ("fr", None)
+    assert (article.title, article.body) == (article.original_title, article.original_body)
+    [change] = [c for c in article.changes if c.kind == "translation"]
+    assert (change.rule, change.field, change.span, change.before, change.after) == ("untranslated", "body", None, "", "")
+    assert change.reason == "no translation backend for 'fr'"
+
+
+async def test_failing_backend_leaves_text_untranslated_and_says_why():
+    backend = ScriptedTranslator("flaky", TranslationError("flaky: HTTP 503 from http://mt.local/translate: overloaded"))
+    normalizer = _normalizer_with(backend)
+    body = "El consejo regional aprobó el martes el presupuesto del próximo año, con más dinero para las escuelas."
+    article = await normalizer.normalize(_raw("Aprobado el presupuesto regional", body))
+    assert backend.calls, "the backend was asked"
+    assert (article.translation, article.body, article.title) == (None, body, "Aprobado el presupuesto regional")
+    [change] = [c for c in article.changes if c.kind == "translation"]
+    assert change.rule == "translation-failed"
+    assert "flaky" in change.reason and "HTTP 503" in change.reason
+
+
+async def test_unexpected_backend_crash_also_degrades():
+    backend = ScriptedTranslator("buggy", ZeroDivisionError("division by zero"))
+    article = await _normalizer_with(backend).normalize(_raw("", "El consejo regional aprobó el martes el presupuesto del próximo año."))
+    [change] = [c for c in article.changes if c.kind == "translation"]
+    assert change.rule == "translation-failed"
+    assert "ZeroDivisionError" in change.reason
+
+
+async def test_apertium_timeout_degrades_to_untranslated(tmp_path: Path):
+    program = tmp_path / "apertium"
+    program.write_text('#!/bin/sh\nif [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\nexec sleep 30\n')
+    program.chmod(0o755)
+    normalizer = Normalizer(NormalizeSettings(apertium_bin=str(program), translation_timeout_s=0.3))
+    body = "El consejo regional aprobó el martes el presupuesto del próximo año, con más dinero para las escuelas."
+    article = await normalizer.normalize(_raw("Presupuesto aprobado", body))
+    assert article.translation is None
+    [change] = [c for c in article.changes if c.kind == "translation"]
+    assert change.rule == "translation-failed" and "timed out" in change.reason
+    await normalizer.aclose()
+
+
+async def test_english_text_from_the_backend_is_cleaned_again():
+    backend = ScriptedTranslator("spacey", lambda t: t.replace("presupuesto", "budget  approved ") + " ")
+    article = await _normalizer_with(backend).normalize(
+        _raw("", "El consejo regional aprobó el martes el presupuesto del próximo año, con más dinero.")
+    )
+    assert article.body == "El consejo regional aprobó el martes el budget approved del próximo año, con más dinero."
+    assert article.translation == Translation(engine="spacey", model="scripted-1", version="0.1", source_language="es")
+    after_translation = article.changes[[c.kind for c in article.changes].index("translation") + 1 :]
+    assert {c.rule for c in after_translation} == {"whitespace:collapse-spaces", "whitespace:trim-lines"}
+
+
+async def test_only_non_empty_fields_are_sent_for_translation():
+    backend = ScriptedTranslator("echo", str.upper)
+    article = await _normalizer_with(backend).normalize(
+        _raw("", "El consejo regional aprobó el martes el presupuesto del próximo año, con más dinero.")
+    )
+    assert len(backend.calls[0]) == 1
+    assert article.title == "" and article.body.isupper()
+    assert [c.field for c in article.changes if c.kind == "translation"] == ["body"]
+
+
+async def test_html_body_is_extracted_and_recorded(normalizer: Normalizer):
+    page = (FIXTURES / "article_page.html").read_text(encoding="utf-8")
+    article = await normalizer.normalize(_raw("Rail strike ends after overnight talks", page, content_type="text/html"))
+    assert article.language == "en"
+    assert "Train drivers in the northern region" in article.body
+    assert "<p>" not in article.body and "dataLayer" not in article.body
+    [extraction] = [c for c in article.changes if c.kind == "extraction"]
+    assert (extraction.rule, extraction.field, extraction.span) == ("html:trafilatura", "body", None)
+
+
+async def test_html_title_markup_becomes_text(normalizer: Normalizer):
+    article = await normalizer.normalize(
+        _raw("Strike over &amp; trains <em>run</em>", "<p>Trains ran normally across the northern region on Thursday morning.</p>", content_type="text/html")
+    )
+    assert article.title == "Strike over & trains run"
+    assert any(c.rule == "html:title" and c.field == "title" for c in article.changes)
+
+
+async def test_article_with_no_text_is_a_processing_error(normalizer: Normalizer):
+    with pytest.raises(EmptyArticle) as caught:
+        await normalizer.normalize(_raw("  \u200b ", "\n\n\x00\t  "))
+    assert isinstance(caught.value, ProcessingError)
+    assert "no text" in str(caught.value) and "https://news.example/a/1" in str(caught.value)
+
+
+async def test_script_only_page_without_title_is_a_processing_error(normalizer: Normalizer):
+    with pytest.raises(EmptyArticle, match="title and body are empty"):
+        await normalizer.normalize(_raw("", "<html><script>steal()</script><style>b{}</style></html>", content_type="text/html"))
+
+
+async def test_script_only_page_with_a_title_keeps_the_title(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("Rail strike ends", "<script>steal()</script>", content_type="text/html"))
+    assert (article.title, article.body) == ("Rail strike ends", "")
+    assert any(c.rule == "html:none" for c in article.changes)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div>" * 100_000 + "<p>Buried.</p>",
+        "<p>Open <b>bold <i>italic <p>Another paragraph with text & stray < bracket </div></span>",
+        "\x00\x01<p>\x00Bytes and text about the rail strike ending on Thursday.</p>",
+    ],
+    ids=["html-bomb", "broken", "control-bytes"],
+)
+async def test_hostile_html_yields_text_or_a_clear_error(normalizer: Normalizer, markup: str):
+    try:
+        article = await normalizer.normalize(_raw("", markup, content_type="text/html"))
+    except EmptyArticle as exc:
+        assert "no text" in str(exc)
+    else:
+        assert article.body
+        assert "\x00" not in article.body and "\x01" not in article.body
+        assert "<p>" not in article.body and "</" not in article.body
+
+
+async def test_huge_html_is_capped_before_parsing():
+    settings = NormalizeSettings(max_html_chars=100_000, max_body_chars=5_000)
+    normalizer = Normalizer(settings)
+    page = "<html><body>" + "<p>The union and the operator met again to discuss pay and hours.</p>\n" * 20_000 + "</body></html>"
+    article = await normalizer.normalize(_raw("Talks continue", page, content_type="text/html"))
+    assert len(article.body) <= 5_000
+    rules = [c.rule for c in article.changes]
+    assert "truncate:max-html-chars" in rules and "truncate:max-body-chars" in rules
+    await normalizer.aclose()
+
+
+async def test_long_plain_body_is_truncated_and_recorded():
+    normalizer = Normalizer(NormalizeSettings(max_body_chars=1_000))
+    body = "The committee met again and discussed the harbour budget.\n\n" * 100
+    article = await normalizer.normalize(_raw("Budget talks", body))
+    assert len(article.body) <= 1_000
+    [change] = [c for c in article.changes if c.rule == "truncate:max-body-chars"]
+    assert change.span[0] <= 1_000 and change.span[1] == len(body)
+
+
+async def test_short_body_defers_to_the_title_language(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("El Gobierno aprueba el presupuesto de sanidad para el próximo año", "Vídeo"))
+    assert article.language == "es"
+
+
+async def test_language_hint_settles_an_ambiguous_article(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("", "2024", language_hint="ca-ES"))
+    assert article.language == "ca"
+    untranslated = [c for c in article.changes if c.rule == "untranslated"]
+    assert untranslated and "'ca'" in untranslated[0].reason
+
+
+async def test_undetermined_language_is_not_sent_to_a_translator(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("", "12:30 — 4–2"))
+    assert article.language == "und"
+    assert [c.rule for c in article.changes if c.kind == "translation"] == ["untranslated"]
+
+
+async def test_aclose_closes_libretranslate_session_it_opened():
+    normalizer = Normalizer(NormalizeSettings(translation={"de": "libretranslate"}, libretranslate_url="http://127.0.0.1:9", translation_timeout_s=2))
+    body = "Der Regionalrat hat am Dienstag den Haushalt für das nächste Jahr beschlossen, mit mehr Geld für Schulen."
+    article = await normalizer.normalize(_raw("Haushalt beschlossen", body))
+    assert [c.rule for c in article.changes if c.kind == "translation"] == ["translation-failed"]
+    backend = normalizer._translators.for_language("de").inner
+    assert backend._session is not None
+    await normalizer.aclose()
+    assert backend._session is None

@@ -1,0 +1,396 @@
+"""Translation backends: Apertium for real, LibreTranslate against a real HTTP server, Argos without its models."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+import types
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from services.normalize import translate as translate_module
+from services.normalize.errors import TranslationError, TranslationUnavailable
+from services.normalize.settings import NormalizeSettings
+from services.normalize.translate import (
+    ApertiumTranslator,
+    ArgosTranslator,
+    LibreTranslateTranslator,
+    NoTranslator,
+    Translator,
+    TranslatorRegistry,
+)
+
+SPANISH_TITLE = "El puerto de Valmora reabre tras el temporal"
+SPANISH_BODY = (
+    "El puerto de Valmora reabrió el martes después de tres días cerrado por el temporal.\n\n"
+    "Los transbordadores a las islas volvieron a salir al mediodía.\n\n"
+    "La alcaldesa dijo que los daños en el muelle son menores de lo esperado."
+)
+
+
+def _fake_program(tmp_path: Path, name: str, script: str) -> Path:
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs; a killed one that nobody has reaped yet (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+# --- Apertium, through the installed binary -------------------------------------------------
+
+
+async def test_apertium_translates_spanish_title_and_body_into_english():
+    translator = ApertiumTranslator(NormalizeSettings())
+    title, body = await translator.translate([SPANISH_TITLE, SPANISH_BODY], "es")
+    assert "port" in title.lower() and "puerto" not in title.lower()
+    assert "Tuesday" in body and "martes" not in body
+    assert "ferries" in body.lower()
+
+
+async def test_apertium_keeps_paragraph_breaks():
+    translator = ApertiumTranslator(NormalizeSettings())
+    [body] = await translator.translate([SPANISH_BODY], "es")
+    assert body.count("\n\n") == SPANISH_BODY.count("\n\n")
+    assert "\n\n\n" not in body
+
+
+async def test_apertium_sends_title_and_body_through_one_process(monkeypatch: pytest.MonkeyPatch):
+    calls: list[list[str]] = []
+    real_run = translate_module._run
+
+    async def counting_run(args, stdin, timeout, *, engine):
+        calls.append(args)
+        return await real_run(args, stdin, timeout, engine=engine)
+
+    monkeypatch.setattr(translate_module, "_run", counting_run)
+    translator = ApertiumTranslator(NormalizeSettings())
+    out = await translator.translate([SPANISH_TITLE, SPANISH_BODY, "Buenos días."], "es")
+    assert len(out) == 3
+    assert [args for args in calls if "-u" in args] == [["apertium", "-u", "spa-eng"]]
+
+
+async def test_apertium_leaves_the_separator_line_alone():
+    proc = await asyncio.create_subprocess_exec(
+        "apertium", "-u", "spa-eng", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    text = f"Hola.\n\n{translate_module._SEPARATOR}\n\nAdiós."
+    out, _ = await proc.communicate(text.encode())
+    assert f"\n\n{translate_module._SEPARATOR}\n\n" in out.decode()
+
+
+async def test_apertium_provenance_names_pair_and_package_version():
+    translator = ApertiumTranslator(NormalizeSettings())
+    await translator.translate(["Hola."], "es")
+    provenance = translator.provenance("es")
+    assert (provenance.engine, provenance.model, provenance.source_language, provenance.target_language) == ("apertium", "spa-eng", "es", "en")
+    if shutil.which("dpkg-query"):
+        found = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "apertium-eng-spa"], capture_output=True, text=True)
+        assert provenance.version == (found.stdout.strip() or None)
+
+
+async def test_apertium_without_the_pair_is_unavailable():
+    translator = ApertiumTranslator(NormalizeSettings())
+    with pytest.raises(TranslationUnavailable, match=r"no installed pair fin-eng"):
+        await translator.translate(["Hyvää huomenta."], "fi")
+
+
+async def test_apertium_missing_binary_is_unavailable(tmp_path: Path):
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(tmp_path / "no-such-apertium")))
+    with pytest.raises(TranslationUnavailable, match="not found"):
+        await translator.translate(["Hola."], "es")
+
+
+async def test_apertium_timeout_kills_the_process_group(tmp_path: Path):
+    pids = tmp_path / "pids"
+    program = _fake_program(
+        tmp_path,
+        "apertium",
+        f'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\nsleep 60 &\necho $$ $! > {pids}\nwait\n',
+    )
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program), translation_timeout_s=0.5))
+    started = time.monotonic()
+    with pytest.raises(TranslationError, match=r"timed out after 0.5s"):
+        await translator.translate(["Hola."], "es")
+    assert time.monotonic() - started < 10
+    for pid in map(int, pids.read_text().split()):
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert not _alive(pid), f"process {pid} survived the timeout"
+
+
+async def test_apertium_failure_reports_exit_status_and_stderr(tmp_path: Path):
+    program = _fake_program(tmp_path, "apertium", 'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\necho "lt-proc: dictionary corrupt" >&2\nexit 3\n')
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program)))
+    with pytest.raises(TranslationError, match=r"exited 3: lt-proc: dictionary corrupt"):
+        await translator.translate(["Hola."], "es")
+
+
+async def test_apertium_falls_back_to_one_call_per_text_when_the_separator_is_mangled(tmp_path: Path):
+    log = tmp_path / "calls"
+    # A stand-in that upper-cases text and eats the pipes of the separator line.
+    program = _fake_program(
+        tmp_path,
+        "apertium",
+        f'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\necho call >> {log}\ntr "a-z|" "A-Z#"\n',
+    )
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program)))
+    out = await translator.translate(["uno dos", "tres\n\ncuatro"], "es")
+    assert out == ["UNO DOS", "TRES\n\nCUATRO"]
+    assert log.read_text().count("call") == 3
+
+
+# --- Argos Translate --------------------------------------------------------------------------
+
+
+async def test_argos_without_argostranslate_is_unavailable_with_a_clear_message(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(sys.modules, "argostranslate", None)  # import fails even where it is installed
+    translator = ArgosTranslator(NormalizeSettings())
+    with pytest.raises(TranslationUnavailable, match=r"argostranslate package is not installed"):
+        await translator.translate(["Hola."], "es")
+
+
+def _fake_argos(monkeypatch: pytest.MonkeyPatch, pairs: list[tuple[str, str]]) -> list[str]:
+    """Install stand-in argostranslate modules with argostranslate's API and the given installed packages."""
+    seen: list[str] = []
+
+    class Language:
+        def __init__(self, code: str) -> None:
+            self.code = code
+
+    class FakeTranslation:
+        def translate(self, text: str) -> str:
+            seen.append(text)
+            return text.upper()
+
+    class Package:
+        def __init__(self, source: str, target: str) -> None:
+            self.from_code, self.to_code, self.package_version = source, target, "1.9"
+
+    translate = types.ModuleType("argostranslate.translate")
+    translate.get_installed_languages = lambda: [Language(c) for c in sorted({c for pair in pairs for c in pair})]
+    translate.get_translation_from_codes = lambda s, t: FakeTranslation() if (s, t) in pairs else None
+    package = types.ModuleType("argostranslate.package")
+    package.get_installed_packages = lambda: [Package(s, t) for s, t in pairs]
+    root = types.ModuleType("argostranslate")
+    root.translate, root.package = translate, package
+    monkeypatch.setitem(sys.modules, "argostranslate", root)
+    monkeypatch.setitem(sys.modules, "argostranslate.translate", translate)
+    monkeypatch.setitem(sys.modules, "argostranslate.package", package)
+    return seen
+
+
+async def test_argos_without_a_package_for_the_pair_is_unavailable(monkeypatch: pytest.MonkeyPatch):
+    _fake_argos(monkeypatch, [("de", "en")])
+    with pytest.raises(TranslationUnavailable, match=r"no installed language package for es->en \(missing: es\)"):
+        await ArgosTranslator(NormalizeSettings()).translate(["Hola."], "es")
+
+
+async def test_argos_translates_paragraph_by_paragraph_and_names_its_package(monkeypatch: pytest.MonkeyPatch):
+    seen = _fake_argos(monkeypatch, [("es", "en")])
+    translator = ArgosTranslator(NormalizeSettings())
+    out = await translator.translate(["uno\n\ndos", "tres"], "es")
+    assert out == ["UNO\n\nDOS", "TRES"]
+    assert seen == ["uno", "dos", "tres"]
+    provenance = translator.provenance("es")
+    assert (provenance.engine, provenance.model, provenance.version) == ("argos", "translate-es_en", "1.9")
+
+
+# --- LibreTranslate, against a real HTTP server -----------------------------------------------
+
+
+class FakeLibreTranslate:
+    """Speaks LibreTranslate's POST /translate: {"q", "source", "target", "format", "api_key"?} → {"translatedText"}."""
+
+    def __init__(self) -> None:
+        self.mode = "ok"
+        self.requests: list[dict] = []
+        self.release = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        self.requests.append(payload)
+        if self.mode == "error":
+            return web.json_response({"error": "model crashed while loading"}, status=500)
+        if self.mode == "slow":
+            await asyncio.wait_for(self.release.wait(), 5)
+        if self.mode == "garbage":
+            return web.Response(text="<html>proxy error</html>", content_type="text/html")
+        q = payload["q"]
+        translate = lambda text: f"[{payload['source']}>{payload['target']}] {text[::-1]}"  # noqa: E731
+        return web.json_response({"translatedText": translate(q) if isinstance(q, str) else [translate(t) for t in q]})
+
+
+@pytest.fixture
+async def libretranslate() -> AsyncIterator[tuple[FakeLibreTranslate, str]]:
+    server = FakeLibreTranslate()
+    app = web.Application()
+    app.router.add_post("/translate", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    yield server, f"http://{host}:{port}"
+    server.release.set()
+    await runner.cleanup()
+
+
+async def test_libretranslate_translates_a_batch(libretranslate):
+    server, url = libretranslate
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=url, libretranslate_api_key="k-123"))
+    try:
+        out = await translator.translate(["hola", "adiós amigos"], "es")
+    finally:
+        await translator.aclose()
+    assert out == ["[es>en] aloh", "[es>en] sogima sóida"]
+    assert server.requests == [{"q": ["hola", "adiós amigos"], "source": "es", "target": "en", "format": "text", "api_key": "k-123"}]
+    assert translator.provenance("es").engine == "libretranslate"
+
+
+async def test_libretranslate_without_api_key_does_not_send_one(libretranslate):
+    server, url = libretranslate
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=url + "/"))
+    try:
+        await translator.translate(["hola"], "es")
+    finally:
+        await translator.aclose()
+    assert "api_key" not in server.requests[0]
+
+
+async def test_libretranslate_http_error_reports_status_and_body(libretranslate):
+    server, url = libretranslate
+    server.mode = "error"
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=url))
+    try:
+        with pytest.raises(TranslationError, match=r"HTTP 500 .*model crashed while loading"):
+            await translator.translate(["hola"], "es")
+    finally:
+        await translator.aclose()
+
+
+async def test_libretranslate_slow_server_times_out(libretranslate):
+    server, url = libretranslate
+    server.mode = "slow"
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=url, translation_timeout_s=0.3))
+    started = time.monotonic()
+    try:
+        with pytest.raises(TranslationError, match=r"within 0.3s"):
+            await translator.translate(["hola"], "es")
+    finally:
+        await translator.aclose()
+    assert time.monotonic() - started < 3
+
+
+async def test_libretranslate_non_json_reply_is_an_error(libretranslate):
+    server, url = libretranslate
+    server.mode = "garbage"
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=url))
+    try:
+        with pytest.raises(TranslationError, match="not JSON"):
+            await translator.translate(["hola"], "es")
+    finally:
+        await translator.aclose()
+
+
+async def test_libretranslate_unreachable_server_is_an_error():
+    with socket.socket() as probe:  # a port nobody listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    translator = LibreTranslateTranslator(NormalizeSettings(libretranslate_url=f"http://127.0.0.1:{port}"))
+    try:
+        with pytest.raises(TranslationError, match="request to .* failed"):
+            await translator.translate(["hola"], "es")
+    finally:
+        await translator.aclose()
+
+
+# --- Registry and cache -----------------------------------------------------------------------
+
+
+class CountingTranslator:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
+        self.batches.append(list(texts))
+        return [f"{source}:{t}" for t in texts]
+
+    def provenance(self, source: str, target: str = "en"):
+        return NoTranslator().provenance(source, target).model_copy(update={"engine": self.name})
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_registry_picks_the_backend_configured_for_the_language():
+    registry = TranslatorRegistry(NormalizeSettings(translation={"es": "apertium", "de": "libretranslate", "fr": "none"}, default_backend="argos"))
+    assert registry.for_language("es").name == "apertium"
+    assert registry.for_language("de").name == "libretranslate"
+    assert registry.for_language("fr") is None
+    assert registry.for_language("ja").name == "argos"
+
+
+def test_registry_default_none_means_no_translator():
+    assert TranslatorRegistry(NormalizeSettings()).for_language("ru") is None
+
+
+def test_registry_rejects_an_unknown_backend_name():
+    with pytest.raises(ValueError, match=r"translation\['es'\] names unknown translation backend 'apertum'"):
+        TranslatorRegistry(NormalizeSettings(translation={"es": "apertum"}))
+
+
+def test_every_backend_satisfies_the_translator_protocol():
+    settings = NormalizeSettings()
+    for backend in (ApertiumTranslator(settings), ArgosTranslator(settings), LibreTranslateTranslator(settings), NoTranslator()):
+        assert isinstance(backend, Translator)
+
+
+async def test_registry_caches_translations_by_text():
+    inner = CountingTranslator()
+    registry = TranslatorRegistry(NormalizeSettings(translation={"es": "counting"}), backends={"counting": inner})
+    translator = registry.for_language("es")
+    assert await translator.translate(["hola", "adiós"], "es") == ["es:hola", "es:adiós"]
+    assert await translator.translate(["adiós", "gracias"], "es") == ["es:adiós", "es:gracias"]
+    assert inner.batches == [["hola", "adiós"], ["gracias"]]
+
+
+async def test_cache_keys_include_the_source_language():
+    inner = CountingTranslator()
+    registry = TranslatorRegistry(NormalizeSettings(translation={"es": "counting", "gl": "counting"}), backends={"counting": inner})
+    await registry.for_language("es").translate(["casa"], "es")
+    assert await registry.for_language("gl").translate(["casa"], "gl") == ["gl:casa"]
+    assert len(inner.batches) == 2
+
+
+async def test_cache_evicts_the_least_recently_used():
+    inner = CountingTranslator()
+    registry = TranslatorRegistry(NormalizeSettings(translation={"es": "counting"}, translation_cache_size=2), backends={"counting": inner})
+    translator = registry.for_language("es")
+    for text in ("uno", "dos", "uno", "tres", "uno", "dos"):
+        await translator.translate([text], "es")
+    # "dos" was evicted by "tres" while "uno" stayed in use.
+    assert inner.batches == [["uno"], ["dos"], ["tres"], ["dos"]]

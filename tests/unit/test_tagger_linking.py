@@ -1,0 +1,178 @@
+"""Linking NER mentions to canonical entities, fed hand-made mentions so each rule is pinned without a model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from schemas import Entity
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import FieldMentions, Mention, clean_mention, link_article
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def span(text: str, surface: str, label: str, nth: int = 0) -> Mention:
+    """The ``nth`` occurrence of ``surface`` in ``text`` as a mention."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Mention(start, start + len(surface), label)
+
+
+def link(gazetteer: Gazetteer, body: str, mentions: list[Mention], title: str = "", title_mentions: list[Mention] | None = None) -> list[Entity]:
+    return link_article(gazetteer, [FieldMentions("title", title, title_mentions or []), FieldMentions("body", body, mentions)])
+
+
+def assert_spans_exact(entities: list[Entity], fields: dict[str, str]) -> None:
+    for e in entities:
+        assert fields[e.field][e.start : e.end] == e.text, e
+
+
+def test_ner_mention_resolves_by_exact_alias_and_takes_the_gazetteer_type(gazetteer: Gazetteer) -> None:
+    body = "Rockets fell on Kiev overnight."
+    entities = link(gazetteer, body, [span(body, "Kiev", "PERSON")])  # small models do tag "Kiev" PERSON
+    assert [(e.text, e.type, e.canonical_name) for e in entities] == [("Kiev", "GPE", "Kyiv")]
+    assert entities[0].canonical_id == gazetteer.lookup("Kyiv").id
+
+
+def test_mention_resolves_by_normalized_form(gazetteer: Gazetteer) -> None:
+    body = "Troops from the Russian Federation’s army and President Putin's envoy."
+    mentions = [span(body, "the Russian Federation’s", "GPE"), span(body, "President Putin", "PERSON")]
+    entities = link(gazetteer, body, mentions)
+    assert {e.canonical_name for e in entities} == {"Russia", "Vladimir Putin"}
+    assert_spans_exact(entities, {"body": body, "title": ""})
+    assert all(not e.text.lower().startswith("the ") for e in entities)
+
+
+def test_dotted_acronym_resolves_to_the_organisation(gazetteer: Gazetteer) -> None:
+    body = "A U.N.-backed plan and the I.M.F. loan."
+    entities = link(gazetteer, body, [span(body, "U.N.", "ORG"), span(body, "I.M.F.", "ORG")])
+    assert [e.canonical_name for e in entities] == ["United Nations", "International Monetary Fund"]
+
+
+def test_surname_links_to_full_name_seen_earlier(gazetteer: Gazetteer) -> None:
+    body = "Defence Minister Rustem Umerov arrived on Monday. Umerov said supplies were short, and Umerov left."
+    mentions = [span(body, "Rustem Umerov", "PERSON"), span(body, "Umerov", "PERSON", 1)]  # third one missed by NER
+    entities = [e for e in link(gazetteer, body, mentions) if e.type == "PERSON"]
+    assert [e.text for e in entities] == ["Rustem Umerov", "Umerov", "Umerov"]
+    assert {e.canonical_name for e in entities} == {"Rustem Umerov"}
+    assert all(e.canonical_id is None for e in entities)
+
+
+def test_surname_links_to_a_full_name_that_is_a_gazetteer_entry(tmp_path: Path) -> None:
+    # Only the full name is known; the bare surname is not an alias.
+    path = tmp_path / "people.yaml"
+    path.write_text(yaml.safe_dump({"entities": [{"id": "Q900000010", "name": "Jens Stoltenberg", "type": "PERSON"}]}))
+    gazetteer = Gazetteer.load([path])
+    assert gazetteer.lookup("Stoltenberg") is None
+    body = "Jens Stoltenberg landed in Kyiv. Later Stoltenberg met soldiers."
+    entities = link(gazetteer, body, [span(body, "Jens Stoltenberg", "PERSON"), span(body, "Stoltenberg", "ORG", 1)])
+    people = [e for e in entities if e.canonical_id == "Q900000010"]
+    assert [(e.text, e.type) for e in people] == [("Jens Stoltenberg", "PERSON"), ("Stoltenberg", "PERSON")]
+
+
+def test_headline_surname_links_to_full_name_in_body(gazetteer: Gazetteer) -> None:
+    title = "Umerov warns of shortages"
+    body = "Rustem Umerov, the defence minister, spoke in Kyiv."
+    entities = link(gazetteer, body, [span(body, "Rustem Umerov", "PERSON")], title=title, title_mentions=[span(title, "Umerov", "PERSON")])
+    title_people = [e for e in entities if e.field == "title"]
+    assert [(e.text, e.canonical_name) for e in title_people] == [("Umerov", "Rustem Umerov")]
+
+
+def test_surname_shared_by_two_people_stays_unresolved(gazetteer: Gazetteer) -> None:
+    body = "Anna Kovalenko and Petro Kovalenko disagreed. Kovalenko left early."
+    mentions = [span(body, "Anna Kovalenko", "PERSON"), span(body, "Petro Kovalenko", "PERSON"), span(body, "Kovalenko", "PERSON", 2)]
+    surname = [e for e in link(gazetteer, body, mentions) if e.text == "Kovalenko"]
+    assert len(surname) == 1 and surname[0].canonical_name is None
+
+
+def test_ner_span_holding_title_and_two_names_yields_the_precise_spans(gazetteer: Gazetteer) -> None:
+    body = "NATO Secretary General Jens Stoltenberg arrived."
+    entities = link(gazetteer, body, [span(body, "NATO Secretary General Jens Stoltenberg", "PERSON")])
+    assert [(e.text, e.type) for e in entities] == [("NATO", "ORG"), ("Jens Stoltenberg", "PERSON")]
+    assert entities[0].canonical_id == gazetteer.lookup("NATO").id
+    assert_spans_exact(entities, {"body": body, "title": ""})
+
+
+def test_title_and_demonym_around_a_known_name_are_dropped(gazetteer: Gazetteer) -> None:
+    body = "Ukrainian President Volodymyr Zelensky thanked allies."
+    entities = link(gazetteer, body, [span(body, "Ukrainian President Volodymyr Zelensky", "PERSON")])
+    assert [(e.text, e.canonical_name) for e in entities] == [("Volodymyr Zelensky", "Volodymyr Zelensky")]
+
+
+def test_another_person_with_a_known_surname_is_not_linked_to_it(gazetteer: Gazetteer) -> None:
+    body = "Melania Trump opened the garden."
+    entities = link(gazetteer, body, [span(body, "Melania Trump", "PERSON")])
+    assert [(e.text, e.canonical_id) for e in entities] == [("Melania Trump", None)]
+
+
+def test_gazetteer_names_ner_missed_are_added(gazetteer: Gazetteer) -> None:
+    body = "convoys left kyiv for the front while nato watched."
+    entities = link(gazetteer, body, [])
+    assert [(e.text, e.type, e.canonical_name) for e in entities] == [("kyiv", "GPE", "Kyiv"), ("nato", "ORG", "NATO")]
+
+
+def test_ner_junk_is_dropped_and_leading_the_trimmed(gazetteer: Gazetteer) -> None:
+    body = "“ — the Kremlin said” and the Black Sea Fleet; 'said Umerov"
+    mentions = [
+        span(body, "“", "ORG"),
+        span(body, "—", "PERSON"),
+        span(body, "the Kremlin", "ORG"),
+        span(body, "the Black Sea Fleet", "ORG"),
+        span(body, "Kremlin said” and", "ORG"),
+    ]
+    entities = link(gazetteer, body, mentions)
+    assert_spans_exact(entities, {"body": body, "title": ""})
+    texts = [e.text for e in entities]
+    assert "Kremlin" in texts and "Black Sea Fleet" in texts
+    assert not any(t.startswith(("the ", "“", "—")) or "”" in t for t in texts)
+
+
+def test_money_date_and_quantity_are_kept_unlinked_and_other_labels_dropped(gazetteer: Gazetteer) -> None:
+    body = "On Monday Ukraine got $2 billion and 40 tonnes of grain, 5 percent more, reported CNN's third bulletin."
+    mentions = [
+        span(body, "Monday", "DATE"),
+        span(body, "$2 billion", "MONEY"),
+        span(body, "40 tonnes", "QUANTITY"),
+        span(body, "5 percent", "PERCENT"),
+        span(body, "third", "ORDINAL"),
+    ]
+    entities = link(gazetteer, body, mentions)
+    kept = {(e.text, e.type) for e in entities if e.canonical_id is None}
+    assert kept == {("Monday", "DATE"), ("$2 billion", "MONEY"), ("40 tonnes", "QUANTITY")}
+    assert [e.canonical_name for e in entities if e.canonical_id] == ["Ukraine"]
+
+
+def test_entities_are_sorted_by_field_then_start(gazetteer: Gazetteer) -> None:
+    title = "Moscow answers Kyiv"
+    body = "Kyiv said on Friday that Moscow lied."
+    entities = link(gazetteer, body, [span(body, "Friday", "DATE")], title=title)
+    keys = [(e.field, e.start) for e in entities]
+    assert keys == sorted(keys)
+    assert [e.text for e in entities] == ["Kyiv", "Friday", "Moscow", "Moscow", "Kyiv"]
+
+
+@pytest.mark.parametrize(
+    "surface, label, expected",
+    [
+        ("the United States", "GPE", "United States"),
+        ("“Kyiv”", "GPE", "Kyiv"),
+        ("Kyiv.", "GPE", "Kyiv"),
+        ("U.S.", "GPE", "U.S."),
+        ("Kyiv’s", "GPE", "Kyiv"),
+        ("(", "ORG", None),
+        ("K", "PERSON", None),
+        ("Kyiv\n\nNATO", "ORG", None),
+        ("Friday", "CARDINAL", None),
+    ],
+)
+def test_clean_mention(surface: str, label: str, expected: str | None) -> None:
+    text = f"Pre {surface} post"
+    cleaned = clean_mention(text, Mention(4, 4 + len(surface), label))
+    assert (text[cleaned.start : cleaned.end] if cleaned else None) == expected
