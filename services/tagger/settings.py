@@ -16,3 +16,12 @@ class TaggerSettings(BaseModel):
     )
     gazetteer: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files merged over the bundled one.")
     batch_size: int = 32
+    entity_types: list[str] = Field(
+        default_factory=lambda: ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "MONEY", "DATE", "QUANTITY"],
+        description="Entity types kept; MONEY, DATE and QUANTITY are kept unlinked.",
+    )
+    max_ner_chars: int = Field(
+        default=100_000,
+        gt=0,
+        description="NER reads at most this many characters of a field; the gazetteer always reads all of it.",
+    )

@@ -1,0 +1,283 @@
+"""Turn NER mentions and gazetteer matches into an article's linked entities.
+
+Each mention is resolved to a canonical entity by exact alias, normalized
+form, acronym, or by a surname whose full name the same article gives. NER and
+gazetteer results are merged so every entity keeps ``text == field_text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from schemas import Entity
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, fold
+
+__all__ = [
+    "LINKABLE_TYPES",
+    "UNLINKED_TYPES",
+    "DEFAULT_ENTITY_TYPES",
+    "Mention",
+    "FieldMentions",
+    "clean_mention",
+    "link_article",
+]
+
+LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+UNLINKED_TYPES = frozenset({"MONEY", "DATE", "QUANTITY"})
+DEFAULT_ENTITY_TYPES = LINKABLE_TYPES | UNLINKED_TYPES
+
+# Words that can sit in an NER span around a name without being part of it:
+# "NATO Secretary General Jens Stoltenberg", "Russian Foreign Minister ...".
+TITLE_WORDS = frozenset(
+    """
+    president vice prime minister ministers secretary general secretary-general chancellor foreign defence defense
+    interior finance chief spokesman spokeswoman spokesperson leader king queen pope mr mrs ms dr sir senator sen
+    rep representative governor mayor ambassador envoy commissioner chairman chairwoman chair director head deputy
+    state premier gen colonel commander supreme ayatollah emir crown prince princess lord lady justice judge speaker
+    executive ceo former acting first lieutenant minister-president high representative officer official
+    """.split()
+)
+_CONNECTORS = frozenset({"of", "the", "and", "de", "s", "'s", "’s", "for"})
+_EDGE_JUNK = " \t\r\n\"'“”‘’«»()[]{}<>,;:!?*•·|/\\–—-"
+_LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)  # used with .match(text, pos): anchored at pos
+_POSSESSIVE = re.compile(r"['’]s$")
+_INNER_QUOTES = "\"“”„«»"
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span an NER model labelled, as character offsets into the field text."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMentions:
+    """One field of an article (title or body), its text and its NER mentions."""
+
+    field: str
+    text: str
+    mentions: Sequence[Mention]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    field: str
+    start: int
+    end: int
+    type: str
+    entry: GazetteerEntry | None = None
+    canonical_name: str | None = None
+
+
+def clean_mention(text: str, mention: Mention, entity_types: Collection[str] = DEFAULT_ENTITY_TYPES) -> Mention | None:
+    """Trim quotes, punctuation, a leading 'the' and a possessive; None for junk or unwanted labels."""
+    if mention.label not in entity_types:
+        return None
+    start, end = mention.start, mention.end
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_JUNK:
+        end -= 1
+    leading = _LEADING_THE.match(text, start, end)
+    if leading:
+        start = leading.end()
+    if mention.label in LINKABLE_TYPES:
+        possessive = _POSSESSIVE.search(text, start, end)
+        if possessive and end - start > 2:
+            end = possessive.start()
+        # A sentence full stop, but not the one that ends an abbreviation ("U.S.", "D.C.").
+        if end > start and text[end - 1] == "." and text[start:end].split()[-1].count(".") == 1:
+            end -= 1
+    while end > start and text[end - 1] in _EDGE_JUNK:
+        end -= 1
+    span = text[start:end]
+    # Quotes or line breaks inside a span mean NER ran across a quotation or a heading: junk.
+    if not any(c.isalnum() for c in span) or "\n" in span or any(q in span for q in _INNER_QUOTES):
+        return None
+    if mention.label in LINKABLE_TYPES and len(span) < 2:
+        return None
+    return Mention(start, end, mention.label)
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:
+    """Exact alias, normalized form (case, 'the', possessive, leading titles), then acronym."""
+    return gazetteer.lookup(text) or gazetteer.lookup(_strip_titles(text)) or gazetteer.lookup_acronym(text)
+
+
+def _split_around_matches(text: str, mention: Mention, inside: Sequence[GazetteerMatch]) -> list[Mention] | None:
+    """Split an NER span that is only titles around the names it contains; None when it is one name.
+
+    "NATO Secretary General Jens Stoltenberg" -> NATO (a gazetteer match) and
+    "Jens Stoltenberg" (returned); "Ukrainian President Volodymyr Zelensky" ->
+    the gazetteer match alone; "Melania Trump" -> None (not Donald Trump).
+    """
+    bounds = [mention.start, *(x for g in inside for x in (g.start, g.end)), mention.end]
+    gaps = list(zip(bounds[::2], bounds[1::2]))
+    extra: list[Mention] = []
+    for number, (gap_start, gap_end) in enumerate(gaps):
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, gap_start, gap_end)]
+        titles = [w.casefold().strip(".'’-") in TITLE_WORDS for _, _, w in words]
+
+        def ignorable(i: int) -> bool:
+            bare = words[i][2].casefold().strip(".'’-")
+            if not bare or titles[i] or bare in _CONNECTORS or not words[i][2][:1].isupper():
+                return True
+            return any(titles[i + 1 :])  # "Ukrainian President", "Defence Minister": qualifies a title
+
+        flags = [ignorable(i) for i in range(len(words))]
+        if all(flags):
+            continue
+        first = flags.index(False)
+        # Only a name right after the titles, ending the span: "... Secretary General Jens Stoltenberg".
+        if number != len(gaps) - 1 or first == 0 or any(titles[first:]) or len(words) - first > 4:
+            return None
+        extra.append(Mention(words[first][0], words[-1][1], "PERSON"))
+    return extra
+
+
+def _merge_field(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str]) -> list[_Candidate]:
+    text = field.text
+    mentions = [m for m in (clean_mention(text, m, entity_types) for m in field.mentions) if m is not None]
+    matches = [m for m in gazetteer.find(text) if m.entry.type in entity_types]
+    consumed: set[int] = set()
+    kept: list[tuple[Mention, GazetteerEntry | None]] = []
+    for mention in mentions:
+        if mention.label not in LINKABLE_TYPES:
+            kept.append((mention, None))
+            continue
+        resolved = _resolve(gazetteer, text[mention.start : mention.end])
+        inside = [
+            i
+            for i, g in enumerate(matches)
+            if mention.start <= g.start and g.end <= mention.end and (g.start, g.end) != (mention.start, mention.end)
+        ]
+        if inside:
+            if resolved is not None and all(matches[i].entry.id == resolved.id for i in inside):
+                consumed.update(inside)
+            else:
+                parts = _split_around_matches(text, mention, [matches[i] for i in inside])
+                if parts is not None:
+                    # The gazetteer spans, and any name beside them, stand in for this mention.
+                    kept.extend((part, _resolve(gazetteer, text[part.start : part.end])) for part in parts)
+                    continue
+                consumed.update(inside)  # "Melania Trump" is not Donald Trump
+        kept.append((mention, resolved))
+    candidates: list[_Candidate] = []
+    free = [g for i, g in enumerate(matches) if i not in consumed]
+    for mention, resolved in kept:
+        if any(g.start < mention.end and mention.start < g.end for g in free):
+            continue  # a curated name overlapping an NER guess wins
+        if resolved is not None:
+            candidates.append(_Candidate(field.field, mention.start, mention.end, resolved.type, resolved, resolved.name))
+        else:
+            candidates.append(_Candidate(field.field, mention.start, mention.end, mention.label))
+    for g in free:
+        candidates.append(_Candidate(field.field, g.start, g.end, g.entry.type, g.entry, g.entry.name))
+    return candidates
+
+
+def _surname(name: str) -> str | None:
+    words = _strip_titles(name).split()
+    return fold(words[-1]) if len(words) >= 2 else None
+
+
+def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
+    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed."""
+    texts = {f.field: f.text for f in fields}
+    full_names: dict[str, set[tuple[str | None, str]]] = {}
+    surfaces: dict[str, str] = {}
+    for c in candidates:
+        if c.type != "PERSON":
+            continue
+        surface = texts[c.field][c.start : c.end]
+        names = [c.entry.name, surface] if c.entry is not None else [_strip_titles(surface)]
+        for name in names:
+            key = _surname(name)
+            if key is None:
+                continue
+            full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or _strip_titles(surface)))
+            surfaces.setdefault(key, name.split()[-1])
+
+    entries_by_id = {c.entry.id: c.entry for c in candidates if c.entry is not None}
+
+    def person_for(key: str) -> tuple[GazetteerEntry | None, str] | None:
+        found = full_names.get(key)
+        if not found or len({qid for qid, _ in found}) != 1:
+            return None  # unknown, or two Stoltenbergs in one article: do not guess
+        qid = next(iter(found))[0]
+        if qid is not None:
+            return entries_by_id[qid], entries_by_id[qid].name
+        if len({fold(name) for _, name in found}) != 1:
+            return None
+        return None, max((name for _, name in found), key=len)
+
+    result: list[_Candidate] = []
+    for c in candidates:
+        surface = texts[c.field][c.start : c.end]
+        if c.entry is None and c.type in LINKABLE_TYPES:
+            if c.type == "PERSON" and len(surface.split()) >= 2:
+                c = replace(c, canonical_name=_strip_titles(surface))
+            elif len(surface.split()) == 1 and surface[:1].isupper():
+                person = person_for(fold(surface))
+                if person is not None:
+                    entry, name = person
+                    c = replace(c, type="PERSON", entry=entry, canonical_name=name)
+        result.append(c)
+
+    # A surname NER did not tag at all ("... said Stoltenberg, who ...").
+    for key, surface in surfaces.items():
+        person = person_for(key)
+        if person is None:
+            continue
+        entry, name = person
+        pattern = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
+        for f in fields:
+            taken = [(c.start, c.end) for c in result if c.field == f.field]
+            for m in pattern.finditer(f.text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                result.append(_Candidate(f.field, m.start(), m.end(), "PERSON", entry, name))
+    return result
+
+
+def link_article(
+    gazetteer: Gazetteer,
+    fields: Iterable[FieldMentions],
+    *,
+    entity_types: Collection[str] = DEFAULT_ENTITY_TYPES,
+) -> list[Entity]:
+    """All entities of an article's fields, linked where possible, sorted by (field, start)."""
+    fields = list(fields)
+    candidates: list[_Candidate] = []
+    for field in fields:
+        candidates.extend(_merge_field(gazetteer, field, entity_types))
+    candidates = _link_surnames(fields, candidates)
+    texts = {f.field: f.text for f in fields}
+    entities = [
+        Entity(
+            text=texts[c.field][c.start : c.end],
+            type=c.type,
+            field=c.field,  # type: ignore[arg-type]
+            start=c.start,
+            end=c.end,
+            canonical_id=c.entry.id if c.entry is not None else None,
+            canonical_name=c.canonical_name,
+        )
+        for c in candidates
+        if c.type in entity_types
+    ]
+    entities.sort(key=lambda e: (e.field, e.start, e.end))
+    return entities
