@@ -48,7 +48,7 @@ def register(app: faust.App, settings: Settings) -> None:
     # dedupe key → time the alert fired. Partitioned like alerter.matches, which is keyed by dedupe key.
     fired = app.Table(
         "alerter-fired", default=None, partitions=settings.partitions,
-        key_type=str, value_type=str, key_serializer="json", value_serializer="json",
+        key_type=str, value_type=str,
     )
 
     @app.agent(tagged, name="alerter-match")
@@ -76,7 +76,7 @@ def register(app: faust.App, settings: Settings) -> None:
             if alert is None:
                 continue
             started = time.perf_counter()
-            if fired[alert.dedupe_key] is not None:
+            if fired.get(alert.dedupe_key) is not None:
                 ALERTS_SUPPRESSED.labels(alert.rule_id).inc()
                 log.info("alert_suppressed", alert_id=alert.id, dedupe_key=alert.dedupe_key, article_ids=alert.article_ids)
                 continue

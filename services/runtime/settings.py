@@ -46,8 +46,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore")
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
-    partitions: int = 4
+    partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
     replication_factor: int = 1
+    session_timeout_s: float = Field(
+        default=10.0,
+        description="Consumer group session timeout. Short, so a dead worker's partitions move quickly; "
+        "the embedded broker also waits about half the rebalance timeout when a group forms.",
+    )
+    rebalance_timeout_s: float = 10.0
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     data_dir: Path = Path(".wirewatch")

@@ -24,6 +24,10 @@ def _mentions(doc: spacy.tokens.Doc) -> list[Mention]:
     return [Mention(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
 
 
+def _is_english(article: NormalizedArticle) -> bool:
+    return article.translation is not None or article.language in ("en", "und")
+
+
 class Tagger:
     """Runs NER on an article's English title and body and links what it finds to canonical entities."""
 
@@ -41,19 +45,29 @@ class Tagger:
         return self.tag_many([article])[0]
 
     def tag_many(self, articles: Sequence[NormalizedArticle]) -> list[TaggedArticle]:
-        """Tag a batch; spaCy sees every title and body in one ``nlp.pipe`` pass."""
+        """Tag a batch; spaCy sees every English title and body in one ``nlp.pipe`` pass.
+
+        Text that is still not English (no backend translated it) gets no English NER, whose
+        guesses on other languages are noise; the gazetteer's multilingual aliases still link it.
+        """
         limit = self._settings.max_ner_chars
         # NER past the limit is skipped (the gazetteer still reads the whole text): a huge body must not stall the stage.
-        texts = [text[:limit] for article in articles for text in (article.title, article.body)]
+        english = [_is_english(article) for article in articles]
+        texts = [
+            text[:limit]
+            for article, is_english in zip(articles, english)
+            if is_english
+            for text in (article.title, article.body)
+        ]
         docs = iter(self._nlp.pipe(texts, batch_size=self._settings.batch_size))
         tagged = []
-        for article in articles:
-            title_doc, body_doc = next(docs), next(docs)
+        for article, is_english in zip(articles, english):
+            title_mentions, body_mentions = (_mentions(next(docs)), _mentions(next(docs))) if is_english else ([], [])
             entities = link_article(
                 self._gazetteer,
                 [
-                    FieldMentions("title", article.title, _mentions(title_doc)),
-                    FieldMentions("body", article.body, _mentions(body_doc)),
+                    FieldMentions("title", article.title, title_mentions),
+                    FieldMentions("body", article.body, body_mentions),
                 ],
                 entity_types=self._entity_types,
             )

@@ -164,3 +164,15 @@ def test_ner_stops_at_the_character_limit_but_the_gazetteer_reads_on() -> None:
     texts = [e.text for e in tagged.entities]
     assert "Jens Stoltenberg" in texts and "Kyiv" in texts
     assert "Friday" not in texts and "Anna Kovalenko" not in texts
+
+
+def test_untranslated_text_is_linked_by_gazetteer_without_english_ner(tagger: Tagger) -> None:
+    body = ("Der Generalsekretär der NATO traf am Donnerstag in Kiew den ukrainischen Präsidenten. "
+            "Nach dem Treffen sprach Selenskyj von mehr Flugabwehr für die Ukraine.")
+    untranslated = NormalizedArticle(
+        id="de-1", source="t", fetched_at=datetime(2024, 10, 2, tzinfo=timezone.utc), language="de",
+        language_confidence=0.99, original_title="NATO in Kiew", original_body=body, title="NATO in Kiew", body=body,
+    )
+    tagged = tagger.tag(untranslated)
+    assert {"Q7184", "Q1899", "Q212"} <= {e.canonical_id for e in tagged.entities}
+    assert all(e.canonical_id for e in tagged.entities), [e.text for e in tagged.entities if not e.canonical_id]
