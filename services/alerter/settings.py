@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 __all__ = ["AlerterSettings"]
 
 
 class AlerterSettings(BaseModel):
-    rules: Path = Path("examples/rules.yaml")
-    delivery_attempts: int = 5
-    delivery_backoff_s: float = 0.5
-    delivery_backoff_max_s: float = 30.0
-    delivery_timeout_s: float = 10.0
+    rules: Path = Field(default=Path("examples/rules.yaml"), description="The rules file (rules and webhook endpoints).")
+    delivery_attempts: int = Field(default=5, description="HTTP attempts per alert and endpoint before it goes to alerts.dlq.")
+    delivery_backoff_s: float = Field(default=0.5, description="First retry delay; it doubles per attempt, with full jitter.")
+    delivery_backoff_max_s: float = Field(default=30.0, description="Cap on a retry delay, Retry-After included.")
+    delivery_timeout_s: float = Field(default=10.0, description="Per-attempt timeout, unless the endpoint sets timeout_s.")

@@ -13,13 +13,13 @@ class NormalizeSettings(BaseModel):
         description="Backend per source language: apertium, argos, libretranslate or none.",
     )
     default_backend: str = Field(default="none", description="Backend for languages not named in `translation`.")
-    translation_timeout_s: float = 30.0
-    apertium_bin: str = "apertium"
-    libretranslate_url: str = "http://127.0.0.1:5000"
-    libretranslate_api_key: str | None = None
-    max_body_chars: int = 200_000
+    translation_timeout_s: float = Field(default=30.0, description="A translation slower than this is abandoned; the article passes untranslated and says why.")
+    apertium_bin: str = Field(default="apertium", description="The Apertium command.")
+    libretranslate_url: str = Field(default="http://127.0.0.1:5000", description="Base URL of a self-hosted LibreTranslate server.")
+    libretranslate_api_key: str | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
+    max_body_chars: int = Field(default=200_000, description="Longer article text is cut here (and the cut recorded).")
     max_html_chars: int = Field(default=5_000_000, description="Raw HTML beyond this is cut before parsing, so a huge page cannot stall the worker.")
-    max_title_chars: int = 1_000
+    max_title_chars: int = Field(default=1_000, description="Longer titles are cut here (and the cut recorded).")
     max_changes_per_rule: int = Field(default=20, description="Past this many edits by one rule in one field, record one summary Change instead.")
     translation_cache_size: int = Field(default=1024, description="Translations kept in memory, keyed by engine, language and text hash.")
     language_sample_chars: int = Field(default=3000, description="Characters of a field given to language identification.")

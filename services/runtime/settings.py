@@ -27,11 +27,11 @@ __all__ = [
 class Topics(BaseModel):
     """Topic names. A topic X has its dead letters in ``X.dlq``."""
 
-    raw: str = "articles.raw"
-    normalized: str = "articles.normalized"
-    tagged: str = "articles.tagged"
-    matches: str = "alerter.matches"
-    alerts: str = "alerts"
+    raw: str = Field(default="articles.raw", description="Articles as ingest found them (RawArticle).")
+    normalized: str = Field(default="articles.normalized", description="Clean English articles (NormalizedArticle).")
+    tagged: str = Field(default="articles.tagged", description="Articles with entities and story (TaggedArticle).")
+    matches: str = Field(default="alerter.matches", description="Rule matches keyed by rule and story, before de-duplication (Alert).")
+    alerts: str = Field(default="alerts", description="Alerts, one per rule and story (Alert).")
 
     def all(self) -> list[str]:
         main = [self.raw, self.normalized, self.tagged, self.matches, self.alerts]
@@ -47,17 +47,17 @@ class Settings(BaseSettings):
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
-    replication_factor: int = 1
+    replication_factor: int = Field(default=1, description="Replication factor of the topics wirewatch creates (3 on a production cluster).")
     session_timeout_s: float = Field(
         default=10.0,
         description="Consumer group session timeout. Short, so a dead worker's partitions move quickly; "
         "the embedded broker also waits about half the rebalance timeout when a group forms.",
     )
-    rebalance_timeout_s: float = 10.0
-    web_host: str = "127.0.0.1"
-    web_port: int = 6066
-    data_dir: Path = Path(".wirewatch")
-    log_level: str = "info"
+    rebalance_timeout_s: float = Field(default=10.0, description="How long a group rebalance may take before slow members are dropped.")
+    web_host: str = Field(default="127.0.0.1", description="Address of the HTTP server (/metrics, POST /ingest); 0.0.0.0 in containers.")
+    web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
+    data_dir: Path = Field(default=Path(".wirewatch"), description="Where Faust keeps its local state.")
+    log_level: str = Field(default="info", description="debug, info, warning or error.")
     topics: Topics = Field(default_factory=Topics)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     normalize: NormalizeSettings = Field(default_factory=NormalizeSettings)
