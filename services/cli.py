@@ -17,6 +17,11 @@ from services.runtime.settings import Settings
 __all__ = ["main"]
 
 
+# Where `wirewatch run` puts its embedded broker, and where the client commands look by default.
+LOCAL_PORT = 9092
+LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
+
+
 def _settings(**overrides: object) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
 
@@ -50,15 +55,17 @@ def main() -> None:
 
 @main.command()
 @click.option("--broker", envvar="WIREWATCH_BROKER", default="", help="Kafka bootstrap servers; empty starts the embedded broker.")
+@click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
+              help="Port of the embedded broker, when there is no --broker (0: any free port).")
 @click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
 @click.option("--loglevel", default="info", show_default=True)
-def run(broker: str, web_port: int | None, loglevel: str) -> None:
+def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All four services in one process (the embedded default)."""
     from services.runtime.broker import EmbeddedBroker
 
     embedded = None
     if not broker:
-        embedded = EmbeddedBroker(log_path=Path(".wirewatch/broker.log")).start()
+        embedded = EmbeddedBroker(port=embedded_port or None, log_path=Path(".wirewatch/broker.log")).start()
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:
@@ -80,17 +87,18 @@ def worker(service: str, broker: str, web_port: int | None, loglevel: str) -> No
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=9092, show_default=True)
+@click.option("--port", type=int, default=LOCAL_PORT, show_default=True)
 def broker(host: str, port: int) -> None:
     """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground."""
     from services.runtime.broker import EmbeddedBroker
 
-    os.execv(EmbeddedBroker(host, port).command()[0], EmbeddedBroker(host, port).command())
+    command = EmbeddedBroker(host, port).command()
+    os.execv(command[0], command)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--broker", envvar="WIREWATCH_BROKER", required=True)
+@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
 @click.option("--source", default=None, help="Source name for the articles (default: file, or stdin).")
 def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     """Send files, directories or stdin (-) to articles.raw."""
@@ -137,7 +145,7 @@ def _read_inputs(paths: tuple[str, ...], source: str | None):
 
 @main.command()
 @click.argument("topic")
-@click.option("--broker", envvar="WIREWATCH_BROKER", required=True)
+@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
 @click.option("--from-beginning/--latest", default=True, show_default=True)
 @click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
 @click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 __all__ = ["EmbeddedBroker", "free_port", "broker_binary", "wait_for_port"]
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -56,7 +67,12 @@ class EmbeddedBroker:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "ab")
         out = self._log or subprocess.DEVNULL
-        self._proc = subprocess.Popen(self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        # Its own session, so a Ctrl-C in the terminal stops the workers first and the broker last;
+        # and on Linux it dies with its parent instead of outliving a killed `wirewatch run`.
+        self._proc = subprocess.Popen(
+            self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=_die_with_parent,
+        )
         if not wait_for_port(self.host, self.port, timeout_s):
             self.stop()
             raise RuntimeError(f"embedded broker did not listen on {self.bootstrap} within {timeout_s:.0f}s")

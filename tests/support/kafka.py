@@ -9,6 +9,13 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 
+def _json(value: bytes | None):
+    try:
+        return orjson.loads(value) if value is not None else None
+    except orjson.JSONDecodeError:
+        return None
+
+
 async def send(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
@@ -43,9 +50,7 @@ async def collect(
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
                 for record in records:
-                    seen[record.topic].append(
-                        {"key": record.key, "value": orjson.loads(record.value), "raw": record.value}
-                    )
+                    seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value})
     finally:
         await consumer.stop()
     return seen

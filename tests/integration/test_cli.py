@@ -1,0 +1,82 @@
+"""The ``wirewatch`` command as a user runs it: ingest and tail against the real broker, process without one."""
+
+from __future__ import annotations
+
+import os
+import asyncio
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from schemas import Alert, RawArticle, TaggedArticle
+from services.runtime.broker import free_port, wait_for_port
+from tests.conftest import ROOT
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+
+def wirewatch(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, env=env, timeout=timeout)
+
+
+def test_ingest_then_tail_shows_the_article(broker):
+    story = b"Harbour cranes stop in Rotterdam\ndate 2024-05-02\n\nDock workers walked out on Thursday over pay."
+    ingested = wirewatch("ingest", "--broker", broker.bootstrap, "--source", "cli-test", "-", stdin=story)
+    assert ingested.returncode == 0, ingested.stderr.decode()
+    article_id = ingested.stdout.decode().split()[1]
+
+    tailed = wirewatch("tail", "articles.raw", "--broker", broker.bootstrap, "--timeout", "3")
+    assert tailed.returncode == 0, tailed.stderr.decode()
+    lines = [orjson.loads(line) for line in tailed.stdout.splitlines()]
+    mine = [line for line in lines if line["key"] == article_id]
+    assert len(mine) == 1
+    article = RawArticle.model_validate(mine[0]["value"])
+    assert (article.title, article.source) == ("Harbour cranes stop in Rotterdam", "cli-test")
+    assert article.published_at.date().isoformat() == "2024-05-02"
+
+
+def test_ingest_of_a_missing_file_fails_clearly(broker):
+    result = wirewatch("ingest", "--broker", broker.bootstrap, "no/such/file.txt")
+    assert result.returncode != 0
+    assert b"no/such/file.txt: no such file or directory" in result.stderr
+
+
+def test_process_runs_every_stage_without_a_broker():
+    result = wirewatch("process", "--until", "alerts", "--rules", "examples/rules.yaml", "examples/articles")
+    assert result.returncode == 0, result.stderr.decode()
+    alerts = [Alert.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert "nato-in-ukraine" in {a.rule_id for a in alerts}
+    assert len({a.dedupe_key for a in alerts}) == len(alerts), "one alert per rule and story"
+
+
+def test_process_until_tagged_links_the_translated_spanish_story():
+    result = wirewatch("process", "--until", "tagged", "examples/articles/otan-kiev-efe.txt")
+    assert result.returncode == 0, result.stderr.decode()
+    [article] = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert article.language == "es" and article.translation.engine == "apertium"
+    assert {"Q7184", "Q212"} <= {e.canonical_id for e in article.entities}
+
+
+async def roundtrip(bootstrap: str) -> bytes:
+    await send(bootstrap, "cli-broker-check", [(b"k", b"hello")])
+    seen = await collect(bootstrap, ["cli-broker-check"], until=lambda s: bool(s["cli-broker-check"]), timeout_s=20)
+    return seen["cli-broker-check"][0]["raw"]
+
+
+def test_broker_command_serves_kafka_on_the_given_port():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "services.cli", "broker", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for_port("127.0.0.1", port, 15), "the broker never listened"
+        seen = asyncio.run(roundtrip(f"127.0.0.1:{port}"))
+        assert seen == b"hello"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
