@@ -14,7 +14,6 @@ import base64
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -29,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.alerter.receiver import WebhookReceiver
 from services.ingest.publish import publish
 from services.ingest.readers import read_path
-from services.runtime.broker import EmbeddedBroker, free_port
+from services.runtime.broker import EmbeddedBroker, free_port, terminate
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
 
@@ -105,12 +104,7 @@ async def run_demo(*, examples: Path, timeout_s: float) -> int:
         say(f"\nFAILED: the pipeline did not finish within {timeout_s:.0f}s; see {log_path}")
         return 1
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        terminate(worker)
         log.close()
         broker.stop()
         await receiver.stop()

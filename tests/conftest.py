@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.runtime.broker import EmbeddedBroker, free_port
+from services.runtime.broker import EmbeddedBroker, free_port, terminate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,13 +43,7 @@ class ServiceProcess:
         return self.proc.poll() is None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self._log.close()
 
 

@@ -147,7 +147,6 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> RawArticle
 def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
     """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on."""
     stripped = data.strip()
-    chunks: list[tuple[str, bytes]]
     if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped):
         try:
             doc = orjson.loads(stripped)

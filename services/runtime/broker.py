@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["EmbeddedBroker", "free_port", "broker_binary", "wait_for_port"]
+__all__ = ["EmbeddedBroker", "free_port", "broker_binary", "wait_for_port", "terminate"]
 
 
 def _die_with_parent() -> None:
@@ -19,6 +19,17 @@ def _die_with_parent() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except OSError:
             pass
+
+
+def terminate(proc: subprocess.Popen, timeout_s: float = 20.0) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within ``timeout_s``."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -79,13 +90,8 @@ class EmbeddedBroker:
         return self
 
     def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        if self._proc is not None:
+            terminate(self._proc, timeout_s=5)
         self._proc = None
         if self._log is not None:
             self._log.close()

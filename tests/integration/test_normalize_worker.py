@@ -7,7 +7,6 @@ import pytest
 
 from schemas import DeadLetter, NormalizedArticle, RawArticle
 from services.runtime.codec import encode
-from tests.conftest import wait_http
 from tests.support.kafka import collect, send
 
 pytestmark = pytest.mark.integration
