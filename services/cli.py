@@ -230,6 +230,24 @@ def demo(timeout: float, examples: Path) -> None:
     sys.exit(asyncio.run(run_demo(examples=examples, timeout_s=timeout)))
 
 
+def _add_service_commands() -> None:
+    """Each service may add its own commands in ``services/<service>/commands.py`` (``COMMANDS``: click commands)."""
+    import importlib
+
+    for service in ("ingest", "normalize", "tagger", "alerter"):
+        try:
+            module = importlib.import_module(f"services.{service}.commands")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"services.{service}.commands":
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_add_service_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     signal.signal(signal.SIGINT, signal.default_int_handler)
     main()
