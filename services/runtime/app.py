@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 
+from services.runtime.health import register_health
 from services.runtime.settings import Settings
 
 __all__ = ["SERVICES", "create_app", "app_id_for"]
@@ -48,6 +49,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         loghandlers=[],
     )
     setup_prometheus_sensors(app, name_prefix="faust")
+    register_health(app, stall_after_s=settings.stall_after_s)
     for service in services:
         module = importlib.import_module(f"services.{service}.agent")
         module.register(app, settings)

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         "the embedded broker also waits about half the rebalance timeout when a group forms.",
     )
     rebalance_timeout_s: float = Field(default=10.0, description="How long a group rebalance may take before slow members are dropped.")
+    stall_after_s: float = Field(
+        default=120.0, description="A partition behind its high-water mark that has not moved for this long is stalled (/readyz fails)."
+    )
     web_host: str = Field(default="127.0.0.1", description="Address of the HTTP server (/metrics, POST /ingest); 0.0.0.0 in containers.")
     web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
     data_dir: Path = Field(default=Path(".wirewatch"), description="Where Faust keeps its local state.")
