@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
-# Spanish→English translation) and docker-compose (the tests check
+# Spanish→English translation), Prometheus (the tests run it and promtool
+# against the dashboards and alert rules) and docker-compose (the tests check
 # docker-compose.yml with `config`; no engine is needed). Idempotent; needs root
 # or sudo for apt-get.
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -e /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 [ ${#need[@]} -eq 0 ] && exit 0
 
