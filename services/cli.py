@@ -109,10 +109,11 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     async def go() -> int:
         from aiokafka import AIOKafkaProducer
 
+        from services.runtime.kafka import aiokafka_options
         from services.runtime.topics import ensure_topics
 
         await ensure_topics(settings)
-        producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all")
+        producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
         await producer.start()
         try:
             report = await publish(
@@ -155,8 +156,10 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
     async def go() -> None:
         from aiokafka import AIOKafkaConsumer
 
+        from services.runtime.kafka import aiokafka_options
+
         consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=broker, auto_offset_reset="earliest" if from_beginning else "latest",
+            topic, **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=None,
         )
         await consumer.start()
@@ -199,6 +202,35 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
         settings.alerter.rules = rules
     code = asyncio.run(run_process(settings, _read_inputs(paths, source), until=until, out=sys.stdout, err=sys.stderr))
     sys.exit(code)
+
+
+@main.command("settings")
+@click.option("--markdown", is_flag=True, help="Print the reference table (as in the README) instead of the values in force.")
+def settings_command(markdown: bool) -> None:
+    """Every WIREWATCH_* setting: the values in force (secrets hidden), or the documented defaults."""
+    from services.runtime.settings import describe
+
+    if markdown:
+        click.echo("| variable | default | meaning |\n| --- | --- | --- |")
+        for name, default, meaning in describe():
+            click.echo(f"| `{name}` | `{default}` | {meaning} |")
+        return
+    flat = _flatten(_settings().model_dump(mode="json"))
+    for name, _, _ in describe():
+        value = flat.get(name)
+        if value is not None and any(word in name for word in ("PASSWORD", "TOKEN", "SECRET")):
+            value = "********"
+        click.echo(f"{name}={'' if value is None else value}")
+
+
+def _flatten(values: dict, prefix: str = "WIREWATCH_") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, dict) and key not in ("translation",):
+            flat.update(_flatten(value, f"{prefix}{key.upper()}__"))
+        else:
+            flat[f"{prefix}{key.upper()}"] = orjson.dumps(value).decode() if isinstance(value, (dict, list)) else value
+    return flat
 
 
 @main.group()

@@ -28,6 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.alerter.receiver import WebhookReceiver
 from services.ingest.publish import publish
 from services.ingest.readers import read_path
+from services.runtime.kafka import aiokafka_options
 from services.runtime.broker import EmbeddedBroker, free_port, terminate
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
@@ -113,7 +114,7 @@ async def run_demo(*, examples: Path, timeout_s: float) -> int:
 async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, worker: subprocess.Popen) -> int:
     topics = settings.topics
     now = datetime.now(timezone.utc)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all")
+    producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
     await producer.start()
     try:
         files = sorted((examples / "articles").glob("*.txt"))
@@ -133,7 +134,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
 
     consumer = AIOKafkaConsumer(
         topics.normalized, topics.tagged, topics.alerts, *[dlq(t) for t in (topics.raw, topics.normalized, topics.tagged, topics.alerts)],
-        bootstrap_servers=settings.broker, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
+        **aiokafka_options(settings), group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
     )
     await consumer.start()
     tagged: set[str] = set()

@@ -9,6 +9,7 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 
 from services.runtime.health import register_health
+from services.runtime.kafka import faust_credentials
 from services.runtime.settings import Settings
 
 __all__ = ["SERVICES", "create_app", "app_id_for"]
@@ -32,6 +33,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
     app = faust.App(
         app_id,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
+        broker_credentials=faust_credentials(settings),
         store="memory://",
         datadir=str(settings.data_dir / app_id),
         web_enabled=True,

@@ -8,7 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.alerter.settings import AlerterSettings
@@ -17,10 +19,12 @@ from services.normalize.settings import NormalizeSettings
 from services.tagger.settings import TaggerSettings
 
 __all__ = [
+    "KafkaSecurity",
     "Topics",
     "dlq",
     "Settings",
     "get_settings",
+    "describe",
 ]
 
 
@@ -42,6 +46,21 @@ def dlq(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+class KafkaSecurity(BaseModel):
+    """How to reach a secured Kafka cluster: TLS, SASL, or both."""
+
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(default="PLAIN", description="SASL mechanism.")
+    sasl_username: str | None = Field(default=None, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password (never logged).")
+    ssl_cafile: Path | None = Field(default=None, description="CA bundle to trust for the brokers' certificates (default: the system's).")
+    ssl_certfile: Path | None = Field(default=None, description="Client certificate, for mutual TLS.")
+    ssl_keyfile: Path | None = Field(default=None, description="Client certificate's private key.")
+    ssl_check_hostname: bool = Field(default=True, description="Check that the broker's certificate names its host.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore")
 
@@ -61,11 +80,26 @@ class Settings(BaseSettings):
     web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
     data_dir: Path = Field(default=Path(".wirewatch"), description="Where Faust keeps its local state.")
     log_level: str = Field(default="info", description="debug, info, warning or error.")
+    kafka: KafkaSecurity = Field(default_factory=KafkaSecurity)
     topics: Topics = Field(default_factory=Topics)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     normalize: NormalizeSettings = Field(default_factory=NormalizeSettings)
     tagger: TaggerSettings = Field(default_factory=TaggerSettings)
     alerter: AlerterSettings = Field(default_factory=AlerterSettings)
+
+
+def describe(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]
+    """(variable, default, meaning) for every setting, nested sections flattened with ``__``."""
+    for name, field in (model or Settings).model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            yield from describe(field.annotation, f"{prefix}{name.upper()}__")
+            continue
+        default = field.default_factory() if field.default_factory is not None else field.default
+        if isinstance(default, dict):
+            default = ",".join(f"{k}={v}" for k, v in default.items())
+        elif isinstance(default, list):
+            default = ",".join(map(str, default)) or "(none)"
+        yield f"{prefix}{name.upper()}", "(unset)" if default in (None, "") else str(default), field.description or ""
 
 
 @lru_cache(maxsize=1)

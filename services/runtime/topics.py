@@ -7,6 +7,7 @@ import asyncio
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
+from services.runtime.kafka import aiokafka_options
 from services.runtime.settings import Settings
 
 __all__ = ["ensure_topics"]
@@ -14,7 +15,7 @@ __all__ = ["ensure_topics"]
 
 async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[str]:
     """Create every missing topic; return the names created. Waits for the broker up to ``timeout_s``."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.broker, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(**aiokafka_options(settings), request_timeout_ms=10_000)
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:
