@@ -33,3 +33,38 @@ def test_compose_runs_every_service_from_one_image_on_kafka():
     assert services["kafka"]["image"].startswith("apache/kafka")
     assert "prometheus" in services and "grafana" in services
     assert (ROOT / services["ingest"]["build"]["dockerfile"]).exists()
+
+
+K8S = ROOT / "deploy" / "k8s"
+
+
+def k8s_documents() -> list[dict]:
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    docs = []
+    for resource in kustomization["resources"]:
+        docs.extend(d for d in yaml.safe_load_all((K8S / resource).read_text()) if d)
+    return docs
+
+
+def test_k8s_manifests_validate_against_the_kubernetes_schemas():
+    import kubernetes_validate
+
+    for doc in k8s_documents():
+        kubernetes_validate.validate(doc, "1.30.0", strict=True)
+
+
+def test_k8s_runs_each_service_with_probes_and_an_autoscaler_bounded_by_partitions():
+    docs = k8s_documents()
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    autoscalers = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "wirewatch")["data"]
+    assert set(deployments) == set(SERVICES) == set(autoscalers)
+    for name, deployment in deployments.items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["args"] == ["worker", name]
+        assert container["ports"][0]["containerPort"] == int(config["WIREWATCH_WEB_PORT"])
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"]
+        assert autoscalers[name]["spec"]["maxReplicas"] <= int(config["WIREWATCH_PARTITIONS"]), (
+            f"{name}: replicas beyond the partition count would sit idle")
