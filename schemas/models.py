@@ -18,9 +18,15 @@ __all__ = [
     "RawArticle",
     "Change",
     "Translation",
+    "DateMention",
+    "Amount",
     "NormalizedArticle",
     "Entity",
+    "Salience",
+    "Quote",
     "TaggedArticle",
+    "AlertWindow",
+    "AlertBurst",
     "Alert",
     "DeadLetter",
     "MESSAGE_MODELS",
@@ -69,6 +75,10 @@ class RawArticle(Message):
     language_hint: str | None = Field(default=None, description="What the publisher or feed declared; a hint, not the truth.")
     published_at: AwareDatetime | None = None
     fetched_at: AwareDatetime
+    revision: int = Field(default=0, ge=0, description="0 when first seen; +1 each time the same article comes again with changed content.")
+    fingerprint: str | None = Field(default=None, description="Hash of the content as published, to see edits; never the id.")
+    feed_id: str | None = Field(default=None, description="The configured feed the article came from, if any.")
+    tags: list[str] = Field(default_factory=list, description="Tags of the feed, from the feeds config.")
 
 
 class Change(BaseModel):
@@ -97,6 +107,37 @@ class Translation(BaseModel):
     target_language: str = "en"
 
 
+class DateMention(BaseModel):
+    """A date the English text mentions ("this Thursday", "last week", "Sept. 28"), resolved to calendar dates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    field: Field_
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    date: str = Field(description="ISO 8601 date: the day, or the first day of the week, month or year meant.")
+    until: str | None = Field(default=None, description="ISO 8601 date of the last day, when the mention is a week, month or year.")
+    granularity: Literal["day", "week", "month", "year"] = "day"
+    relative: bool = Field(description="True when resolved against the reference date (\"yesterday\", \"on Monday\").")
+    reference: str | None = Field(default=None, description="ISO 8601 date the mention was resolved against (publication, else fetch date).")
+
+
+class Amount(BaseModel):
+    """A sum of money or a measured quantity in the English text, as a number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    field: Field_
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    kind: Literal["money", "quantity"]
+    value: float = Field(description="The number, scale words applied (\"2.4 billion\" is 2400000000).")
+    currency: str | None = Field(default=None, description="ISO 4217 code of a sum of money.")
+    unit: str | None = Field(default=None, description="Unit of a quantity, singular (\"square kilometer\", \"millimeter\", \"percent\").")
+
+
 class NormalizedArticle(Message):
     """Clean English text beside the original (topic ``articles.normalized``)."""
 
@@ -113,6 +154,8 @@ class NormalizedArticle(Message):
     body: str
     translation: Translation | None = None
     changes: list[Change] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list, description="Dates the English title and body mention, resolved.")
+    amounts: list[Amount] = Field(default_factory=list, description="Money and quantities in the English title and body.")
 
 
 class Entity(BaseModel):
@@ -127,13 +170,68 @@ class Entity(BaseModel):
     end: int = Field(ge=0)
     canonical_id: str | None = Field(default=None, description="Wikidata QID when linked.")
     canonical_name: str | None = None
+    key: str | None = Field(
+        default=None,
+        description="Stable entity key: the QID when linked, else 'name:' + the normalized name, so one unknown name "
+        "gets one key across articles. Null for MONEY, DATE and QUANTITY.",
+    )
+
+
+class Salience(BaseModel):
+    """How much an article is about one entity: how often and where it is named."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(description="The entity's key (QID or 'name:...').")
+    name: str = Field(description="Canonical name, or the longest surface form when unlinked.")
+    type: str
+    mentions: int = Field(ge=1, description="Mentions in title and body.")
+    in_title: bool
+    in_lead: bool = Field(description="Named in the lead: the first paragraph of the body, at most its first 300 characters.")
+
+
+class Quote(BaseModel):
+    """A direct quotation in the English text and, where the text says who, its speaker."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(description="The words inside the quotation marks.")
+    field: Field_
+    start: int = Field(ge=0, description="Start of the quoted words in the field's text.")
+    end: int = Field(ge=0)
+    speaker_key: str | None = Field(default=None, description="Key of the speaking entity; null when the text does not say who.")
+    speaker_name: str | None = None
 
 
 class TaggedArticle(NormalizedArticle):
     """A normalized article with its entities and story (topic ``articles.tagged``)."""
 
     entities: list[Entity] = Field(default_factory=list)
+    salience: list[Salience] = Field(default_factory=list, description="One record per entity key, most salient first.")
+    quotes: list[Quote] = Field(default_factory=list)
     story_id: str
+
+
+class AlertWindow(BaseModel):
+    """What a rule's window counted when it fired: articles and distinct sources within ``within_s``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    articles: int
+    sources: int
+    within_s: float
+
+
+class AlertBurst(BaseModel):
+    """The burst that fired: the bucket's count against the key's own EWMA baseline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(description="What burst: 'story:<id>' or 'entity:<QID or name>'.")
+    bucket_s: float
+    count: int
+    baseline: float
+    zscore: float
 
 
 class Alert(Message):
@@ -150,6 +248,13 @@ class Alert(Message):
     title: str = ""
     url: str | None = None
     entities: list[str] = Field(default_factory=list, description="Canonical names of the linked entities.")
+    kind: Literal["fired", "follow-up", "repeat"] = Field(
+        default="fired", description="fired: first alert for the rule and story; follow-up: new articles of an alerted story; "
+        "repeat: the story still matches after repeat_interval.")
+    sequence: int = Field(default=0, ge=0, description="0 for the first alert of a dedupe key, then 1, 2... for follow-ups and repeats.")
+    sources: list[str] = Field(default_factory=list, description="Sources of the articles in article_ids.")
+    window: AlertWindow | None = Field(default=None, description="The window that was met, for rules with a window.")
+    burst: AlertBurst | None = Field(default=None, description="The burst that fired, for rules with a burst.")
 
 
 class DeadLetter(Message):

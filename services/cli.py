@@ -101,7 +101,7 @@ def broker(host: str, port: int) -> None:
 @click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
 @click.option("--source", default=None, help="Source name for the articles (default: file, or stdin).")
 def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
-    """Send files, directories or stdin (-) to articles.raw."""
+    """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
     from services.ingest.publish import publish
 
     settings = _settings(broker=broker)
@@ -112,12 +112,13 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
         from services.runtime.kafka import aiokafka_options
         from services.runtime.topics import ensure_topics
 
+        records = await _inputs(paths, source, settings)
         await ensure_topics(settings)
         producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
         await producer.start()
         try:
             report = await publish(
-                lambda t, k, v: producer.send_and_wait(t, key=k, value=v), settings, _read_inputs(paths, source), channel="cli"
+                lambda t, k, v: producer.send_and_wait(t, key=k, value=v), settings, records, channel="cli"
             )
         finally:
             await producer.stop()
@@ -130,18 +131,13 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     sys.exit(asyncio.run(go()))
 
 
-def _read_inputs(paths: tuple[str, ...], source: str | None):
-    from services.ingest.readers import read_bytes, read_path
+async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings) -> list:
+    from services.ingest.inputs import InputError, read_inputs
 
-    now = datetime.now(timezone.utc)
-    for path in paths:
-        if path == "-":
-            yield from read_bytes(sys.stdin.buffer.read(), name="stdin", source=source or "stdin", now=now)
-        else:
-            p = Path(path)
-            if not p.exists():
-                raise click.ClickException(f"{path}: no such file or directory")
-            yield from read_path(p, now=now, source=source)
+    try:
+        return await read_inputs(paths, source=source, settings=settings.ingest, now=datetime.now(timezone.utc))
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -194,14 +190,17 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
               help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
 @click.option("--source", default=None)
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:
-    """Run the stages in-process, without a broker, and print one JSON message per line."""
+    """Run the stages in-process, without a broker, on files, stdin (-) or URLs; print one JSON message per line."""
     from services.process import run_process
 
     settings = _settings()
     if rules is not None:
         settings.alerter.rules = rules
-    code = asyncio.run(run_process(settings, _read_inputs(paths, source), until=until, out=sys.stdout, err=sys.stderr))
-    sys.exit(code)
+    async def go() -> int:
+        records = await _inputs(paths, source, settings)
+        return await run_process(settings, records, until=until, out=sys.stdout, err=sys.stderr)
+
+    sys.exit(asyncio.run(go()))
 
 
 @main.command("settings")

@@ -1,7 +1,9 @@
-"""One alert per rule and story: the dedupe key, the alert id derived from it, and the alert itself.
+"""One alert per rule and story: the dedupe key, the alert id derived from it, the alert itself,
+and ``decide``: what a new match of a key becomes given the key's state (window, burst, follow-ups).
 
-The alert id is a pure function of the dedupe key, so a re-fire after a restart or a
-redelivery carries the same ``webhook-id`` and receivers can drop the copy.
+The alert id is a pure function of the dedupe key (and, for follow-ups and repeats, of their
+sequence number), so a re-fire after a restart or a redelivery carries the same ``webhook-id``
+and receivers can drop the copy.
 """
 
 from __future__ import annotations
@@ -9,12 +11,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from schemas import Alert, TaggedArticle
-from services.alerter.rules import RuleMatch
+from schemas.models import AlertBurst, AlertWindow
+from services.alerter.rules import AlertPolicy, RuleMatch
+from services.alerter.window import observe_burst, observe_window
 
-__all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "summarize", "make_alert"]
+__all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
+           "load_state"]
+
+# Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
+MAX_REMEMBERED = 500
 
 ALERT_ID_PREFIX = "alrt_"
 # 26 base32 characters are 130 bits of the digest: collisions are not a practical concern.
@@ -31,6 +40,11 @@ def dedupe_key(rule_id: str, story_id: str) -> str:
 def alert_id(key: str) -> str:
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return ALERT_ID_PREFIX + base64.b32encode(digest).decode("ascii").lower()[:_ID_CHARS]
+
+
+def sequence_id(key: str, sequence: int) -> str:
+    """The id of alert number ``sequence`` of a key: the key's own id for 0, then one id per follow-up/repeat."""
+    return alert_id(key) if sequence == 0 else alert_id(f"{key}#{sequence}")
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -62,4 +76,103 @@ def make_alert(match: RuleMatch, article: TaggedArticle, now: datetime) -> Alert
         title=article.title,
         url=article.url,
         entities=sorted(names, key=lambda n: (n.casefold(), n)),
+        sources=[article.source],
     )
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The key's new state, the alert to send (None: suppressed), and why, in a few words."""
+
+    state: dict
+    alert: Alert | None
+    reason: str
+
+
+def load_state(value: object) -> dict:
+    """A key's state from its table value; a bare timestamp is the state of an older version (fired, nothing more)."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, str) and value and not value.startswith("{"):
+        try:
+            fired = datetime.fromisoformat(value)
+        except ValueError:
+            return {}
+        return {"fired_at": value, "last_sent": fired.timestamp(), "sequence": 0, "alerted": [], "pending": []}
+    if isinstance(value, str) and value.startswith("{"):
+        import orjson
+
+        return orjson.loads(value)
+    return {}
+
+
+def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime) -> Decision:
+    """What ``candidate`` (a fresh rule match of one article, keyed ``rule:story``) becomes at ``now``.
+
+    Before a key fires: its window or story burst must hold (when the rule has one). Once it
+    fired: a re-fetched article is dropped; a new article is a follow-up when the rule asks
+    (``follow_up``), grouped with the other new articles and sent at most once per
+    ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often.
+    """
+    s = dict(state or {})
+    t = now.timestamp()
+    key = candidate.dedupe_key
+    if not s.get("fired_at"):
+        update: dict = {}
+        if policy.window is not None:
+            w = policy.window
+            s["window"], res = observe_window(
+                s.get("window"), now=t, article_id=candidate.article_ids[0], source=(candidate.sources or ["?"])[0],
+                count=w.count, within_s=w.within_s, distinct=w.distinct,
+            )
+            if not res.met:
+                have = res.sources if w.distinct == "sources" else res.articles
+                return Decision(s, None, f"window {have}/{w.count} {w.distinct}")
+            update = {"article_ids": res.article_ids, "sources": res.source_names,
+                      "window": AlertWindow(articles=res.articles, sources=res.sources, within_s=w.within_s)}
+        elif policy.burst is not None and policy.burst.of == "story":
+            b = policy.burst
+            s["burst"], res = observe_burst(
+                s.get("burst"), now=t, item_id=candidate.article_ids[0], bucket_s=b.bucket_s, alpha=b.alpha, z=b.z,
+                ratio=b.ratio, min_count=b.min_count, warmup=b.warmup,
+            )
+            if not res.burst:
+                return Decision(s, None, f"no burst ({res.count} in bucket, baseline {res.mean:g})")
+            update = {"burst": AlertBurst(key=f"story:{candidate.story_id}", bucket_s=b.bucket_s, count=res.count,
+                                          baseline=res.mean, zscore=res.zscore)}
+        alert = candidate.model_copy(update={"id": sequence_id(key, 0), "kind": "fired", "sequence": 0, "fired_at": now,
+                                             **update})
+        s.update(fired_at=now.isoformat(), last_sent=t, sequence=0, alerted=list(alert.article_ids)[-MAX_REMEMBERED:],
+                 pending=[], pending_sources=[])
+        s.pop("window", None)
+        return Decision(s, alert, "fired")
+
+    alerted = list(s.get("alerted", []))
+    pending = list(s.get("pending", []))
+    pending_sources = list(s.get("pending_sources", []))
+    last_sent = float(s.get("last_sent") or 0.0)
+    new_ids = [a for a in candidate.article_ids if a not in alerted and a not in pending]
+    if policy.follow_up and new_ids:
+        pending += new_ids
+        pending_sources = list(dict.fromkeys(pending_sources + list(candidate.sources)))
+    s.update(pending=pending[-MAX_REMEMBERED:], pending_sources=pending_sources[-MAX_REMEMBERED:])
+    sequence = int(s.get("sequence", 0))
+    if policy.follow_up and pending and t - last_sent >= policy.cooldown_s:
+        sequence += 1
+        alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "follow-up", "sequence": sequence,
+                                             "fired_at": now, "article_ids": pending, "sources": pending_sources})
+        s.update(sequence=sequence, last_sent=t, alerted=(alerted + pending)[-MAX_REMEMBERED:], pending=[], pending_sources=[])
+        return Decision(s, alert, "follow-up")
+    if policy.repeat_s is not None and t - last_sent >= policy.repeat_s:
+        sequence += 1
+        alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "repeat", "sequence": sequence,
+                                             "fired_at": now})
+        s.update(sequence=sequence, last_sent=t, alerted=(alerted + [a for a in pending if a not in alerted])[-MAX_REMEMBERED:],
+                 pending=[], pending_sources=[])
+        return Decision(s, alert, "repeat")
+    if policy.follow_up and pending:
+        return Decision(s, None, f"follow-up of {len(pending)} article(s) waits for the cooldown")
+    return Decision(s, None, "already alerted" if not new_ids else "already alerted; the rule asks no follow-ups")

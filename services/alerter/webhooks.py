@@ -34,6 +34,9 @@ __all__ = [
     "sign",
     "signature_header",
     "envelope",
+    "slack_message",
+    "teams_message",
+    "render_body",
     "build_delivery",
     "backoff_delay",
     "parse_retry_after",
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 EVENT_TYPE = "alert.fired"
+EVENT_TYPES = {"fired": EVENT_TYPE, "follow-up": "alert.follow_up", "repeat": "alert.repeat"}
 SECRET_PREFIX = "whsec_"
 # The spec recommends secrets of 24 to 64 random bytes.
 SECRET_MIN_BYTES = 24
@@ -79,6 +83,8 @@ class WebhookEndpoint:
     url: str
     secrets: tuple[str, ...] = field(repr=False)
     timeout_s: float | None = None
+    format: str = "standard"  # standard | slack | teams
+    concurrency: int = 4  # deliveries in flight at once to this endpoint
 
 
 @dataclass(frozen=True)
@@ -115,12 +121,70 @@ def signature_header(secrets: str | Sequence[str], msg_id: str, timestamp: int, 
 def envelope(alert: Alert) -> dict:
     """The Standard Webhooks event object; its timestamp is when the alert fired, not when it is sent."""
     fired = alert.fired_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    return {"type": EVENT_TYPE, "timestamp": fired, "data": alert.model_dump(mode="json")}
+    return {"type": EVENT_TYPES.get(alert.kind, EVENT_TYPE), "timestamp": fired, "data": alert.model_dump(mode="json")}
+
+
+_KIND_TITLE = {"fired": "Alert", "follow-up": "Follow-up", "repeat": "Still matching"}
+
+
+def _facts(alert: Alert) -> list[tuple[str, str]]:
+    facts = [("Rule", alert.rule_id), ("Story", alert.story_id), ("Articles", str(len(alert.article_ids)))]
+    if alert.sources:
+        facts.append(("Sources", ", ".join(alert.sources[:10])))
+    if alert.entities:
+        facts.append(("Entities", ", ".join(alert.entities[:10])))
+    if alert.matched:
+        facts.append(("Matched", "; ".join(alert.matched[:5])))
+    return facts
+
+
+def slack_message(alert: Alert) -> dict:
+    """A Slack incoming-webhook message: ``text`` for notifications, Block Kit ``blocks`` for the layout."""
+    title = alert.title or alert.summary
+    link = f"<{alert.url}|{title}>" if alert.url else title
+    head = f"{_KIND_TITLE.get(alert.kind, 'Alert')}: {alert.rule_id}"
+    return {
+        "text": f"{head}: {title}",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": head[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": link[:3000]}},
+            {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"[:2000]} for k, v in _facts(alert)[:10]]},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"wirewatch {alert.id} · {alert.fired_at.isoformat()}"}]},
+        ],
+    }
+
+
+def teams_message(alert: Alert) -> dict:
+    """A Microsoft Teams message with one Adaptive Card (what Teams incoming webhooks and Workflows accept)."""
+    title = alert.title or alert.summary
+    card: dict = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
+            {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": f"{_KIND_TITLE.get(alert.kind, 'Alert')}: {alert.rule_id}"},
+            {"type": "TextBlock", "text": title, "wrap": True},
+            {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in _facts(alert)]},
+        ],
+    }
+    if alert.url:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open article", "url": alert.url}]
+    return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
+                                                "content": card}]}
+
+
+def render_body(endpoint: WebhookEndpoint, alert: Alert) -> bytes:
+    """The request body in the endpoint's ``format``: the Standard Webhooks event, Slack or Teams."""
+    if endpoint.format == "slack":
+        return orjson.dumps(slack_message(alert))
+    if endpoint.format == "teams":
+        return orjson.dumps(teams_message(alert))
+    return orjson.dumps(envelope(alert))
 
 
 def build_delivery(endpoint: WebhookEndpoint, alert: Alert, now: float) -> tuple[dict[str, str], bytes]:
     """Headers and body of one delivery attempt at ``now`` (seconds since the epoch)."""
-    body = orjson.dumps(envelope(alert))
+    body = render_body(endpoint, alert)
     timestamp = int(now)
     headers = {
         "webhook-id": alert.id,

@@ -1,21 +1,38 @@
-"""The ingest service's shell: ``POST /ingest`` (JSON or NDJSON) onto ``articles.raw``.
+"""The ingest service's shell: ``POST /ingest``, feed polling, WebSub pushes, and de-duplication onto ``articles.raw``.
 
-Feed polling lands here too; files and stdin go through ``wirewatch ingest``.
+Polled and pushed feed entries go to ``ingest.entries`` keyed by article id; the
+dedupe agent consumes that topic and owns the seen-state table (article id →
+fingerprint and revision), so table and stream are partitioned alike and a
+restart recovers the state from the table's changelog instead of re-emitting.
 """
 
 from __future__ import annotations
 
 import hmac
+import time
+import zlib
 from datetime import datetime, timezone
 
 import faust
+import orjson
+from faust.types import TP
 from faust.web import Request, Response, View
 
+from services.ingest.entries import PolledEntry
+from services.ingest.fetcher import Fetcher
+from services.ingest.fulltext import with_full_text
+from services.ingest.identity import Seen, decide
+from services.ingest.metrics import FEED_ITEMS
+from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.poller import Poller, PollResult
 from services.ingest.publish import publish
-from services.ingest.readers import json_records
+from services.ingest.readers import RecordError, json_records
+from services.ingest.websub import signature_ok, verify_intent
+from services.runtime.codec import encode
 from services.runtime.logs import get_logger
+from services.runtime.metrics import ARTICLES_INGESTED
 from services.runtime.settings import Settings, dlq
-from services.runtime.stage import raw_topic
+from services.runtime.stage import Stage, raw_topic
 
 __all__ = ["register"]
 
@@ -23,25 +40,135 @@ log = get_logger("wirewatch.ingest")
 
 
 def register(app: faust.App, settings: Settings) -> None:
+    cfg = settings.ingest
     topics = {name: raw_topic(app, name, settings) for name in (settings.topics.raw, dlq(settings.topics.raw))}
+    entries = raw_topic(app, cfg.entries_topic, settings)
+    # Bad entries are dead letters of articles.raw, where users look for ingest's rejects.
+    stage = Stage(app, settings, name="ingest", source=settings.topics.raw)
+    stage.source = cfg.entries_topic
+    # article id → {"fingerprint", "revision"} (JSON). Partitioned like ingest.entries (keyed by article id).
+    seen = app.Table("ingest-seen", default=None, partitions=settings.partitions, key_type=str, value_type=str)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await topics[topic].send(key=key, value=value)
 
+    def owns(feed_id: str) -> bool:
+        # With several ingest workers, a feed is polled by the one holding "its" partition of ingest.entries.
+        partition = zlib.crc32(feed_id.encode()) % settings.partitions
+        try:
+            return TP(cfg.entries_topic, partition) in app.assignor.assigned_actives()
+        except Exception:  # noqa: BLE001 - no assignment yet: poll nothing rather than everything twice
+            return False
+
+    async def emit_entries(feed_id: str, records: list[FeedEntry | RecordError], full_text: bool) -> None:
+        bad = []
+        for record in records:
+            if isinstance(record, RecordError):
+                bad.append(record)
+                FEED_ITEMS.labels(feed_id, "invalid").inc()
+                continue
+            message = PolledEntry(article=record.article, summary_only=record.summary_only, full_text=full_text)
+            await entries.send(key=record.article.id.encode(), value=message.model_dump_json().encode())
+        if bad:
+            await publish(send, settings, bad, channel=f"feed:{feed_id}")
+
+    def wants_full_text(feed_id: str) -> bool:
+        feed = poller.feeds.by_id().get(feed_id) if poller.feeds else None
+        mode = (feed.full_text if feed else None) or (poller.feeds.defaults.full_text if poller.feeds else "auto")
+        return cfg.full_text and mode != "never"
+
+    async def sink(result: PollResult) -> None:
+        await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id))
+
+    poller = Poller(cfg, sink, owns=owns)
+
+    if cfg.feeds_file is not None:
+        @app.task
+        async def poll_feeds() -> None:
+            # Runs until the worker stops (Faust cancels its tasks).
+            await poller.run(cfg.feeds_file)
+
+    @app.agent(entries, name="ingest-dedupe")
+    async def dedupe(stream: faust.StreamT) -> None:
+        async with Fetcher(cfg) as fetcher:
+            async for event in stream.events():
+                started = time.perf_counter()
+                try:
+                    entry = PolledEntry.model_validate_json(event.value or b"")
+                except ValueError as exc:
+                    await stage.dead_letter(event.key, event.value, "SchemaViolation", f"ingest.entries: {exc}"[:2000])
+                    continue
+                article = entry.article
+                feed = article.feed_id or article.source
+                try:
+                    stored = seen.get(article.id)
+                    previous = Seen(**orjson.loads(stored)) if stored else None
+                    decision = decide(article, previous)
+                except Exception as exc:  # noqa: BLE001 - a bad stored state dead-letters the entry, not the worker
+                    await stage.fail(event.key, event.value, exc)
+                    continue
+                FEED_ITEMS.labels(feed, decision.kind).inc()
+                if not decision.emit:
+                    continue
+                out = decision.article
+                if entry.full_text and entry.summary_only:
+                    out, why = await with_full_text(out, fetcher, label=f'feed "{feed}"', max_bytes=cfg.max_page_bytes)
+                    if why:
+                        log.info("full_text_kept_summary", article_id=out.id, feed=feed, reason=why[:300])
+                # Send before remembering: a crash in between re-sends the same id and revision, never loses it.
+                await topics[settings.topics.raw].send(key=out.id.encode(), value=encode(out))
+                seen[out.id] = orjson.dumps({"fingerprint": decision.seen.fingerprint, "revision": decision.seen.revision}).decode()
+                ARTICLES_INGESTED.labels("feed").inc()
+                stage.done(started, [out.fetched_at])
+                log.info("feed_entry_emitted", article_id=out.id, feed=feed, kind=decision.kind, revision=out.revision)
+
+    @app.page("/feeds")
+    class FeedsStatus(View):
+        async def get(self, request: Request) -> Response:
+            return self.json({"feeds_file": str(cfg.feeds_file) if cfg.feeds_file else None, "feeds": poller.status()})
+
+    @app.page("/websub/{feed_id}")
+    class WebSub(View):
+        async def get(self, request: Request, feed_id: str) -> Response:
+            feed = poller.feeds.by_id().get(feed_id) if poller.feeds else None
+            state = poller.states.get(feed_id)
+            known = {u for u in (feed.url if feed else None, state.url if state else None) if u}
+            status, body = verify_intent(dict(request.query), feed, topics=known)
+            log.info("websub_verification", feed=feed_id, mode=request.query.get("hub.mode"), status=status)
+            return self.text(body, status=status)
+
+        async def post(self, request: Request, feed_id: str) -> Response:
+            feed = poller.feeds.by_id().get(feed_id) if poller.feeds else None
+            if feed is None:
+                return self.json({"error": f'feed "{feed_id}" is not configured'}, status=404)
+            body = await request.content.read(cfg.max_feed_bytes + 1)
+            if len(body) > cfg.max_feed_bytes:
+                return self.json({"error": f"body exceeds {cfg.max_feed_bytes} bytes"}, status=413)
+            if not signature_ok(feed.websub_secret, body, request.headers.get("X-Hub-Signature")):
+                # WebSub §8: ignore a message whose signature does not match, but still answer 2xx.
+                log.warning("websub_bad_signature", feed=feed_id)
+                FEED_ITEMS.labels(feed_id, "invalid").inc()
+                return self.json({"accepted": 0, "ignored": "X-Hub-Signature does not match"}, status=202)
+            parsed = parse_feed(body, feed_id=feed.id, url=feed.url, http_content_type=request.headers.get("Content-Type"),
+                                language=feed.language, tags=feed.tags, now=datetime.now(timezone.utc))
+            await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
+            log.info("websub_push", feed=feed_id, entries=len(parsed.entries), problems=parsed.problems[:3])
+            return self.json({"accepted": len(parsed.entries), "rejected": [e.reason for e in parsed.errors]}, status=202)
+
     @app.page("/ingest")
     class Ingest(View):
         async def post(self, request: Request) -> Response:
-            token = settings.ingest.token
+            token = cfg.token
             if token:
                 given = request.headers.get("Authorization", "")
                 if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
                     return self.json({"error": "missing or wrong bearer token"}, status=401)
             length = request.content_length
-            if length is not None and length > settings.ingest.max_body_bytes:
-                return self.json({"error": f"body of {length} bytes exceeds {settings.ingest.max_body_bytes}"}, status=413)
+            if length is not None and length > cfg.max_body_bytes:
+                return self.json({"error": f"body of {length} bytes exceeds {cfg.max_body_bytes}"}, status=413)
             body = await request.read()
-            if len(body) > settings.ingest.max_body_bytes:
-                return self.json({"error": f"body exceeds {settings.ingest.max_body_bytes} bytes"}, status=413)
+            if len(body) > cfg.max_body_bytes:
+                return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(timezone.utc)
             records = json_records(body, where="POST /ingest", source="http", now=now)
             report = await publish(send, settings, records, channel="http")
@@ -54,3 +181,5 @@ def register(app: faust.App, settings: Settings) -> None:
                 },
                 status=status,
             )
+
+

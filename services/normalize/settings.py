@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 __all__ = ["NormalizeSettings"]
@@ -27,3 +29,7 @@ class NormalizeSettings(BaseModel):
     language_low_confidence: float = Field(default=0.5, description="Below this detection confidence, the feed's language hint wins if it is a candidate.")
     language_tie_margin: float = Field(default=0.15, description="The hint wins when its score is within this of the best candidate's.")
     language_undetermined_below: float = Field(default=0.2, description="Below this confidence and with no usable hint, the language is 'und'.")
+    repair: bool = Field(default=True, description="Repair machine-translation artifacts in the English text (glued words, doubled letters, missing spaces, quotes, name case); every edit is recorded.")
+    repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
+    name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
+    language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, hr/sr/bs, ms/id, cs/sk, es/ca/gl/pt).")

@@ -6,7 +6,7 @@ name; never an article id.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 __all__ = [
     "MESSAGES_PROCESSED",
@@ -17,6 +17,9 @@ __all__ = [
     "ARTICLES_INGESTED",
     "TRANSLATIONS",
     "ENTITIES_TAGGED",
+    "ENTITY_ARTICLES",
+    "STORIES",
+    "TOP_STORIES",
     "ALERTS_FIRED",
     "ALERTS_SUPPRESSED",
     "WEBHOOK_DELIVERIES",
@@ -52,6 +55,17 @@ TRANSLATIONS = Counter(
 )
 ENTITIES_TAGGED = Counter(
     "wirewatch_entities_total", "Entity mentions tagged, by type and whether they were linked.", ["type", "linked"]
+)
+ENTITY_ARTICLES = Counter(
+    "wirewatch_entity_articles_total",
+    "Articles naming a linked entity, by canonical name (gazetteer entities only, so the label set is bounded).",
+    ["entity"],
+)
+STORIES = Counter("wirewatch_stories_total", "Story assignments: created, joined, or duplicate (a re-sent article).", ["outcome"])
+TOP_STORIES = Gauge(
+    "wirewatch_top_stories",
+    "Articles in each of the ten largest live stories (the label set is replaced as stories change, never more than ten).",
+    ["rank", "story_id", "title"],
 )
 ALERTS_FIRED = Counter("wirewatch_alerts_fired_total", "Alerts fired, by rule.", ["rule"])
 ALERTS_SUPPRESSED = Counter(

@@ -34,11 +34,12 @@ class Topics(BaseModel):
     raw: str = Field(default="articles.raw", description="Articles as ingest found them (RawArticle).")
     normalized: str = Field(default="articles.normalized", description="Clean English articles (NormalizedArticle).")
     tagged: str = Field(default="articles.tagged", description="Articles with entities and story (TaggedArticle).")
+    stories: str = Field(default="tagger.stories", description="Tagged articles on their way to story assignment, all under one key (TaggedArticle).")
     matches: str = Field(default="alerter.matches", description="Rule matches keyed by rule and story, before de-duplication (Alert).")
     alerts: str = Field(default="alerts", description="Alerts, one per rule and story (Alert).")
 
     def all(self) -> list[str]:
-        main = [self.raw, self.normalized, self.tagged, self.matches, self.alerts]
+        main = [self.raw, self.normalized, self.stories, self.tagged, self.matches, self.alerts]
         return main + [dlq(t) for t in main]
 
 

@@ -1,30 +1,71 @@
-"""The tagger service's shell: ``articles.normalized`` → Tagger (batched) → ``articles.tagged``."""
+"""The tagger service's shell, two agents in a row:
+
+``articles.normalized`` → Tagger (NER, linking, salience, quotes; batched) → ``tagger.stories``
+(all under one key, so one worker sees every article) → story assignment, with the live
+stories in a Faust table → ``articles.tagged`` keyed by article id.
+"""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 
 import faust
 
-from schemas import NormalizedArticle
+from schemas import NormalizedArticle, TaggedArticle
 from services.runtime.codec import encode
 from services.runtime.logs import get_logger
-from services.runtime.metrics import ENTITIES_TAGGED
+from services.runtime.metrics import ENTITIES_TAGGED, ENTITY_ARTICLES, STORIES, TOP_STORIES
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 from services.tagger.core import Tagger
+from services.tagger.stories import StoryConfig, StoryIndex, article_features
 
-__all__ = ["register"]
+__all__ = ["register", "STORY_KEY"]
+
+# Every article goes to story assignment under this one key: one partition, one worker, one
+# table partition see all of them (see docs/tagger.md for sharding by a blocking key instead).
+STORY_KEY = b"stories"
 
 log = get_logger("wirewatch.tagger")
 
 
 def register(app: faust.App, settings: Settings) -> None:
     source = raw_topic(app, settings.topics.normalized, settings)
+    to_stories = raw_topic(app, settings.topics.stories, settings)
     sink = raw_topic(app, settings.topics.tagged, settings)
     stage = Stage(app, settings, name="tagger", source=settings.topics.normalized)
+    story_stage = Stage(app, settings, name="tagger-stories", source=settings.topics.stories)
     # Loaded before the worker joins its group: a model load inside the loop would stall heartbeats.
     tagger = Tagger(settings.tagger)
+    countries = tagger.countries
+    # story id -> Story JSON. Written only by the story agent, whose stream has one key: co-partitioned.
+    story_table = app.Table(
+        "tagger-stories", default=None, partitions=settings.partitions,
+        key_type=str, value_type=str,
+    )
+    index = StoryIndex(StoryConfig(
+        window=timedelta(hours=settings.tagger.story_window_hours),
+        threshold=settings.tagger.story_threshold,
+    ))
+
+    titles: dict[str, str] = {}
+
+    def count_news(article: TaggedArticle, decision) -> None:
+        """The news panel's metrics: articles per linked entity, and the ten largest live stories."""
+        STORIES.labels("duplicate" if decision.duplicate else "created" if decision.created else "joined").inc()
+        if decision.duplicate:
+            return
+        for item in article.salience:
+            if item.key.startswith("Q"):
+                ENTITY_ARTICLES.labels(item.name).inc()
+        titles.setdefault(decision.story.id, article.title[:120])
+        for story_id in decision.expired:
+            titles.pop(story_id, None)
+        TOP_STORIES.clear()
+        largest = sorted(index.stories.values(), key=lambda s: (-s.size, s.id))[:10]
+        for rank, story in enumerate(largest, start=1):
+            TOP_STORIES.labels(str(rank), story.id, titles.get(story.id, "")).set(story.size)
 
     @app.agent(source, name="tagger")
     async def tag(stream: faust.StreamT) -> None:
@@ -47,8 +88,34 @@ def register(app: faust.App, settings: Settings) -> None:
                     except Exception as exc:  # noqa: BLE001
                         await stage.fail(event.key, event.value, exc)
             for article in tagged:
-                await sink.send(key=article.id.encode(), value=encode(article))
+                await to_stories.send(key=STORY_KEY, value=encode(article))
                 for entity in article.entities:
                     ENTITIES_TAGGED.labels(entity.type, str(entity.canonical_id is not None).lower()).inc()
-                log.info("tagged", article_id=article.id, story_id=article.story_id, entities=len(article.entities))
+                log.info("tagged", article_id=article.id, entities=len(article.entities), quotes=len(article.quotes))
             stage.done(started, [a.fetched_at for a in tagged])
+
+    @app.agent(to_stories, name="tagger-stories")
+    async def assign(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            article = await story_stage.decode(event.key, event.value, TaggedArticle)
+            if article is None:
+                continue
+            started = time.perf_counter()
+            try:
+                # The table is the truth (it survives restarts and moves with its partition); the index mirrors it.
+                index.sync(story_table.items())
+                decision = index.decide(article_features(article, countries=countries, now=datetime.now(timezone.utc)))
+                index.apply(decision)
+            except Exception as exc:  # noqa: BLE001 - one bad article is dead-lettered, the stories go on
+                await story_stage.fail(event.key, event.value, exc)
+                continue
+            for story_id in decision.expired:
+                story_table.pop(story_id, None)
+            if not decision.duplicate:
+                story_table[decision.story.id] = index.raw(decision.story.id)
+            placed = article.model_copy(update={"story_id": decision.story.id})
+            await sink.send(key=article.id.encode(), value=encode(placed))
+            count_news(placed, decision)
+            log.info("story_assigned", article_id=article.id, story_id=decision.story.id, created=decision.created,
+                     duplicate=decision.duplicate, score=round(decision.score, 3), story_size=decision.story.size)
+            story_stage.done(started, [article.fetched_at])

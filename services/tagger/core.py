@@ -5,13 +5,16 @@ No Kafka, no metrics, no clock: the agent feeds articles in and publishes what c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from schemas import NormalizedArticle, TaggedArticle
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import FieldMentions, Mention, link_article
-from services.tagger.pipeline import load_pipeline
+from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline
+from services.tagger.quotes import find_quotes
+from services.tagger.salience import salience
 from services.tagger.settings import TaggerSettings
 
 if TYPE_CHECKING:
@@ -19,9 +22,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Tagger"]
 
+log = logging.getLogger("wirewatch.tagger")
 
-def _mentions(doc: spacy.tokens.Doc) -> list[Mention]:
-    return [Mention(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+
+def _mentions(doc: spacy.tokens.Doc, labels: Mapping[str, str] | None = None) -> list[Mention]:
+    if labels is None:
+        return [Mention(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+    return [Mention(ent.start_char, ent.end_char, labels[ent.label_]) for ent in doc.ents if ent.label_ in labels]
 
 
 def _is_english(article: NormalizedArticle) -> bool:
@@ -31,15 +38,39 @@ def _is_english(article: NormalizedArticle) -> bool:
 class Tagger:
     """Runs NER on an article's English title and body and links what it finds to canonical entities."""
 
-    def __init__(self, settings: TaggerSettings, *, nlp: spacy.Language | None = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        settings: TaggerSettings,
+        *,
+        nlp: spacy.Language | None = None,
+        gazetteer: Gazetteer | None = None,
+        language_nlp: Mapping[str, spacy.Language] | None = None,
+    ) -> None:
         self._settings = settings
         self._nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
+        self._language_nlp = dict(language_nlp) if language_nlp is not None else self._load_language_models(settings)
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
+
+    @staticmethod
+    def _load_language_models(settings: TaggerSettings) -> dict[str, spacy.Language]:
+        loaded = {}
+        for language, name in settings.language_models.items():
+            try:
+                loaded[language] = load_pipeline(name)
+            except PipelineUnavailable as exc:
+                # Untranslated articles in that language still get gazetteer links, as before the model existed.
+                log.warning("language_model_unavailable language=%s model=%s reason=%s", language, name, exc)
+        return loaded
 
     @property
     def gazetteer(self) -> Gazetteer:
         return self._gazetteer
+
+    @property
+    def countries(self) -> frozenset[str]:
+        """Keys of the gazetteer's countries: actors, not the places where events happen."""
+        return frozenset(e.id for e in self._gazetteer if e.country == e.id)
 
     def tag(self, article: NormalizedArticle) -> TaggedArticle:
         return self.tag_many([article])[0]
@@ -47,22 +78,24 @@ class Tagger:
     def tag_many(self, articles: Sequence[NormalizedArticle]) -> list[TaggedArticle]:
         """Tag a batch; spaCy sees every English title and body in one ``nlp.pipe`` pass.
 
-        Text that is still not English (no backend translated it) gets no English NER, whose
-        guesses on other languages are noise; the gazetteer's multilingual aliases still link it.
+        Text that is still not English (no backend translated it) gets the pipeline of its language
+        (``language_models``) or no NER at all, since English NER on other languages is noise; the
+        gazetteer's multilingual aliases link it either way.
         """
         limit = self._settings.max_ner_chars
         # NER past the limit is skipped (the gazetteer still reads the whole text): a huge body must not stall the stage.
-        english = [_is_english(article) for article in articles]
-        texts = [
-            text[:limit]
-            for article, is_english in zip(articles, english)
-            if is_english
-            for text in (article.title, article.body)
-        ]
-        docs = iter(self._nlp.pipe(texts, batch_size=self._settings.batch_size))
+        pipelines = ["en" if _is_english(a) else a.language if a.language in self._language_nlp else None for a in articles]
+        docs = {}
+        for language in set(pipelines) - {None}:
+            nlp = self._nlp if language == "en" else self._language_nlp[language]
+            texts = [text[:limit] for a, p in zip(articles, pipelines) if p == language for text in (a.title, a.body)]
+            docs[language] = iter(nlp.pipe(texts, batch_size=self._settings.batch_size))
         tagged = []
-        for article, is_english in zip(articles, english):
-            title_mentions, body_mentions = (_mentions(next(docs)), _mentions(next(docs))) if is_english else ([], [])
+        for article, language in zip(articles, pipelines):
+            labels = None if language == "en" else LABELS
+            title_mentions, body_mentions = (
+                (_mentions(next(docs[language]), labels), _mentions(next(docs[language]), labels)) if language else ([], [])
+            )
             entities = link_article(
                 self._gazetteer,
                 [
@@ -71,6 +104,15 @@ class Tagger:
                 ],
                 entity_types=self._entity_types,
             )
-            # One story per article until stories are clustered.
-            tagged.append(TaggedArticle(**article.model_dump(), entities=entities, story_id=article.id))
+            quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
+            # The story is the article's own until the story agent clusters it.
+            tagged.append(
+                TaggedArticle(
+                    **article.model_dump(),
+                    entities=entities,
+                    salience=salience(entities, article.body),
+                    quotes=quotes,
+                    story_id=article.id,
+                )
+            )
         return tagged

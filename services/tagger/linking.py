@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from schemas import Entity
-from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, fold
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
 
 __all__ = [
     "LINKABLE_TYPES",
@@ -22,6 +22,7 @@ __all__ = [
     "FieldMentions",
     "clean_mention",
     "link_article",
+    "name_key",
 ]
 
 LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -103,6 +104,17 @@ def clean_mention(text: str, mention: Mention, entity_types: Collection[str] = D
     if mention.label in LINKABLE_TYPES and len(span) < 2:
         return None
     return Mention(start, end, mention.label)
+
+
+def name_key(name: str) -> str:
+    """The key of an entity no gazetteer knows: 'name:' + its bare, folded, accent-free name.
+
+    "President Jane Okafor", "Jane Okafor's" and "JANE OKAFOR" all give ``name:jane okafor``,
+    so the same unknown name links to itself across articles and sources.
+    """
+    bare = _strip_titles(_bare_name(name))
+    words = _WORD.findall(_strip_latin_accents(fold(bare)))
+    return "name:" + " ".join(w.strip(".'’-") for w in words if w.strip(".'’-"))
 
 
 def _strip_titles(name: str) -> str:
@@ -253,6 +265,15 @@ def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]
     return result
 
 
+def _key(c: _Candidate, surface: str) -> str | None:
+    if c.entry is not None:
+        return c.entry.id
+    if c.type not in LINKABLE_TYPES:
+        return None
+    key = name_key(c.canonical_name or surface)
+    return key if key != "name:" else None
+
+
 def link_article(
     gazetteer: Gazetteer,
     fields: Iterable[FieldMentions],
@@ -275,6 +296,7 @@ def link_article(
             end=c.end,
             canonical_id=c.entry.id if c.entry is not None else None,
             canonical_name=c.canonical_name,
+            key=_key(c, texts[c.field][c.start : c.end]),
         )
         for c in candidates
         if c.type in entity_types

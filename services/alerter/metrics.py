@@ -1,0 +1,27 @@
+"""Prometheus metrics of the alerter beyond the shared ones in services/runtime/metrics.py.
+
+Labels are bounded by the rules file: a rule id, an endpoint name, an outcome or kind.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+__all__ = ["RULE_EVALUATION_SECONDS", "RULES_RELOADS", "RULES_LOADED", "ALERTS_SENT", "ENDPOINTS_DISABLED"]
+
+RULE_EVALUATION_SECONDS = Histogram(
+    "wirewatch_alerter_rule_evaluation_seconds",
+    "Time to evaluate every rule against one article.",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
+)
+RULES_RELOADS = Counter(
+    "wirewatch_alerter_rules_reloads_total", "Rules file reloads by outcome (reloaded, invalid).", ["outcome"]
+)
+RULES_LOADED = Gauge("wirewatch_alerter_rules", "Rules in the rulebook in use (enabled or not).")
+ALERTS_SENT = Counter(
+    "wirewatch_alerter_alerts_total", "Alerts written to the alerts topic, by rule and kind (fired, follow-up, repeat).",
+    ["rule", "kind"],
+)
+ENDPOINTS_DISABLED = Gauge(
+    "wirewatch_webhook_endpoints_disabled", "1 for an endpoint disabled by an HTTP 410, by endpoint.", ["endpoint"]
+)

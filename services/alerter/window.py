@@ -1,0 +1,113 @@
+"""Windows and bursts over a rule's matches, as pure functions of (state, event, now).
+
+State is plain JSON-able dicts so a Faust table can hold it and a restart keeps the counts.
+
+*Count window*: the articles (or distinct sources) seen for one key within the last ``within_s``
+seconds; an article seen twice (a re-fetch) counts once.
+
+*Burst*: time is cut into buckets of ``bucket_s``. The baseline is an exponentially weighted
+moving average (EWMA, weight ``alpha``) of the count per bucket and of its variance, updated
+when a bucket closes (empty buckets count as zeros). The current bucket bursts when, after
+``warmup`` closed buckets, its count is at least ``min_count``, at least ``ratio`` × the
+baseline mean, and its z-score ``(count - mean) / sd`` is at least ``z``, where ``sd`` is the
+EWMA standard deviation floored at ``sqrt(max(mean, 1))`` (the Poisson noise of a rare count,
+so a quiet key with a baseline of zero does not burst on one article). A key bursts at most
+once per bucket.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["WindowResult", "observe_window", "BurstResult", "observe_burst", "BURST_MAX_IDS"]
+
+# How many article ids a burst bucket remembers to count a re-fetched article once.
+BURST_MAX_IDS = 1000
+# Empty buckets folded into the baseline one by one; past this the baseline has decayed to ~0 anyway.
+_MAX_GAP_BUCKETS = 500
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    met: bool
+    articles: int
+    sources: int
+    article_ids: list[str]
+    source_names: list[str]
+
+
+def observe_window(
+    state: dict | None, *, now: float, article_id: str, source: str, count: int, within_s: float, distinct: str = "articles"
+) -> tuple[dict, WindowResult]:
+    """Add one matching article at ``now`` (seconds) and say whether ``count`` articles/sources fell within ``within_s``."""
+    events = [e for e in (state or {}).get("events", []) if e[0] > now - within_s]
+    if not any(e[1] == article_id for e in events):
+        events.append([now, article_id, source])
+    # Bounded: the newest events are the ones a window can still use.
+    cap = max(4 * count, 64)
+    events = events[-cap:]
+    ids = [e[1] for e in events]
+    sources = list(dict.fromkeys(e[2] for e in events))
+    have = len(sources) if distinct == "sources" else len(ids)
+    return {"events": events}, WindowResult(have >= count, len(ids), len(sources), ids, sources)
+
+
+@dataclass(frozen=True)
+class BurstResult:
+    burst: bool
+    count: int
+    mean: float
+    sd: float
+    zscore: float
+    bucket_start: float
+
+
+def _fold(mean: float, var: float, x: float, alpha: float) -> tuple[float, float]:
+    diff = x - mean
+    incr = alpha * diff
+    return mean + incr, (1 - alpha) * (var + diff * incr)
+
+
+def observe_burst(
+    state: dict | None,
+    *,
+    now: float,
+    item_id: str,
+    bucket_s: float,
+    alpha: float = 0.3,
+    z: float = 3.0,
+    ratio: float = 3.0,
+    min_count: int = 3,
+    warmup: int = 3,
+) -> tuple[dict, BurstResult]:
+    """Count ``item_id`` at ``now`` in its bucket and say whether the bucket is a burst (see the module docstring)."""
+    start = math.floor(now / bucket_s) * bucket_s
+    s = dict(state or {})
+    if not s:
+        s = {"start": start, "count": 0, "ids": [], "mean": 0.0, "var": 0.0, "closed": 0, "fired": None}
+    if start > s["start"]:
+        mean, var = _fold(s["mean"], s["var"], s["count"], alpha)
+        gap = min(int(round((start - s["start"]) / bucket_s)) - 1, _MAX_GAP_BUCKETS)
+        for _ in range(max(gap, 0)):
+            mean, var = _fold(mean, var, 0.0, alpha)
+        s.update(start=start, count=0, ids=[], mean=mean, var=var, closed=s["closed"] + 1 + max(gap, 0))
+    elif start < s["start"]:
+        # A late article for a bucket already closed: it cannot change history; count it in the current one.
+        start = s["start"]
+    if item_id not in s["ids"]:
+        s["count"] += 1
+        s["ids"] = (s["ids"] + [item_id])[-BURST_MAX_IDS:]
+    mean, count = s["mean"], s["count"]
+    sd = max(math.sqrt(max(s["var"], 0.0)), math.sqrt(max(mean, 1.0)))
+    zscore = (count - mean) / sd
+    burst = (
+        s["closed"] >= warmup
+        and count >= min_count
+        and count >= ratio * mean
+        and zscore >= z
+        and s.get("fired") != s["start"]
+    )
+    if burst:
+        s["fired"] = s["start"]
+    return s, BurstResult(burst, count, round(mean, 3), round(sd, 3), round(zscore, 2), s["start"])

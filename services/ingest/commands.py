@@ -1,0 +1,97 @@
+"""``wirewatch feeds ...``: check a feeds file by fetching each feed once, and ask a running worker how its feeds are."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import click
+import orjson
+
+__all__ = ["COMMANDS"]
+
+
+@click.group()
+def feeds() -> None:
+    """The feeds ingest polls."""
+
+
+@feeds.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-fetch", is_flag=True, help="Only validate the file.")
+def check(file: Path, no_fetch: bool) -> None:
+    """Validate FILE (YAML or OPML), fetch each feed once, print status, format, entries and errors."""
+    from services.ingest.feeds import FeedsConfigError, load_feeds
+    from services.ingest.fetcher import Fetcher
+    from services.ingest.poller import poll_once, policy_for
+    from services.ingest.polling import FeedState
+    from services.runtime.settings import Settings
+
+    try:
+        config = load_feeds(file)
+    except FeedsConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"invalid {problem}", err=True)
+        sys.exit(2)
+    click.echo(f"{file}: {len(config.feeds)} feeds, valid")
+    if no_fetch:
+        return
+    settings = Settings().ingest
+
+    async def go() -> int:
+        failed = 0
+        async with Fetcher(settings) as fetcher:
+            async def one(feed):
+                state = FeedState(feed_id=feed.id, url=feed.url)
+                return await poll_once(feed, state, fetcher, policy=policy_for(feed, config, settings), now=time.time(),
+                                       conditional=False)
+            results = await asyncio.gather(*(one(f) for f in config.feeds))
+        for r in results:
+            entries = sum(1 for x in r.records if hasattr(x, "article"))
+            invalid = len(r.records) - entries
+            moved = f" moved to {r.state.url}" if r.state.url != r.feed.url else ""
+            status = r.status if r.status is not None else r.error_class
+            click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entries"
+                       + (f", {invalid} invalid" if invalid else "") + moved)
+            for problem in r.problems:
+                click.echo(f"  problem: {problem}")
+            for bad in (x for x in r.records if not hasattr(x, "article")):
+                click.echo(f"  rejected: {bad.reason}")
+            if r.error:
+                failed += 1
+                click.echo(f"  error: {r.error}", err=True)
+        return 1 if failed else 0
+
+    sys.exit(asyncio.run(go()))
+
+
+@feeds.command("status")
+@click.option("--url", default="http://127.0.0.1:6066", show_default=True, help="Web address of the ingest worker.")
+@click.option("--json", "as_json", is_flag=True, help="Print the worker's answer as JSON.")
+def status(url: str, as_json: bool) -> None:
+    """How each feed of a running ingest worker is doing: failing feeds first."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/feeds", timeout=10) as resp:
+            answer = orjson.loads(resp.read())
+    except OSError as exc:
+        raise click.ClickException(f"no ingest worker answers at {url}: {exc}") from None
+    if as_json:
+        click.echo(orjson.dumps(answer, option=orjson.OPT_INDENT_2).decode())
+        return
+    rows = sorted(answer.get("feeds", []), key=lambda f: (not f["failing"], f["feed"]))
+    if not rows:
+        click.echo(f"no feeds (feeds file: {answer.get('feeds_file')})")
+    for f in rows:
+        state = "DISABLED" if f["disabled"] else ("FAILING" if f["failing"] else "ok")
+        line = f"{f['feed']}\t{state}\tlast status {f['last_status']}\t{f['entries']} entries\tnext poll in {f['next_poll_in_s']} s"
+        click.echo(line)
+        if f["last_error"]:
+            click.echo(f"  {f['consecutive_failures']} failures in a row: {f['last_error']}")
+    sys.exit(1 if any(f["failing"] for f in rows) else 0)
+
+
+COMMANDS: list[click.Command] = [feeds]

@@ -1,0 +1,223 @@
+"""The feeds config: a YAML file (or an OPML import) listing the feeds to poll, validated with line numbers.
+
+```yaml
+defaults: {min_interval_s: 300, max_interval_s: 3600}
+feeds:
+  - id: efe-es
+    url: https://www.example.es/rss/portada.xml
+    language: es
+    tags: [agency, spain]
+    min_interval_s: 120
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from lxml import etree
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from services.runtime.codec import describe_validation_error
+
+__all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+class FeedsConfigError(ValueError):
+    """The feeds file is not valid; ``problems`` lists every problem, each naming its line and feed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class FeedDefaults(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_interval_s: float = Field(default=300.0, gt=0, description="Never poll a feed more often than this.")
+    max_interval_s: float = Field(default=3600.0, gt=0, description="Never poll a feed less often than this.")
+    full_text: Literal["auto", "always", "never"] = "auto"
+
+
+class FeedConfig(BaseModel):
+    """One feed to poll. ``id`` is the article ``source`` and the metric label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    url: str
+    language: str | None = Field(default=None, description="Language hint for the feed's articles.")
+    tags: tuple[str, ...] = ()
+    min_interval_s: float | None = Field(default=None, gt=0)
+    max_interval_s: float | None = Field(default=None, gt=0)
+    full_text: Literal["auto", "always", "never"] | None = Field(
+        default=None, description="auto: fetch the article page when an entry carries only a summary."
+    )
+    enabled: bool = True
+    websub_secret: str | None = Field(default=None, description="Secret for X-Hub-Signature when a hub pushes this feed.")
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _bounds(self) -> FeedConfig:
+        if self.min_interval_s and self.max_interval_s and self.min_interval_s > self.max_interval_s:
+            raise ValueError(f"min_interval_s {self.min_interval_s} is above max_interval_s {self.max_interval_s}")
+        return self
+
+    def bounds(self, defaults: FeedDefaults) -> tuple[float, float]:
+        low = self.min_interval_s or defaults.min_interval_s
+        high = self.max_interval_s or defaults.max_interval_s
+        return low, max(low, high)
+
+
+@dataclass(frozen=True)
+class FeedsFile:
+    feeds: tuple[FeedConfig, ...]
+    defaults: FeedDefaults
+
+    def by_id(self) -> dict[str, FeedConfig]:
+        return {f.id: f for f in self.feeds}
+
+
+def _line_of_items(text: str) -> list[int]:
+    """1-based line of each item under ``feeds:``, so errors can point at it."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "feeds" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def parse_feeds(text: str, *, name: str = "feeds.yaml") -> FeedsFile:
+    """Validate a feeds file; every problem is reported at once, each as ``name:line: feed "id": why``."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise FeedsConfigError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if doc is None:
+        doc = {}
+    if isinstance(doc, list):
+        doc = {"feeds": doc}
+    if not isinstance(doc, dict):
+        raise FeedsConfigError([f"{name}: expected a mapping with a 'feeds' list, got {type(doc).__name__}"])
+    problems: list[str] = []
+    unknown = sorted(set(doc) - {"feeds", "defaults"})
+    if unknown:
+        problems.append(f"{name}: unknown top-level key(s) {unknown}; known: ['defaults', 'feeds']")
+    try:
+        defaults = FeedDefaults.model_validate(doc.get("defaults") or {})
+    except ValidationError as exc:
+        problems.append(f"{name}: defaults: {describe_validation_error(exc)}")
+        defaults = FeedDefaults()
+    items = doc.get("feeds") or []
+    if not isinstance(items, list):
+        raise FeedsConfigError(problems + [f"{name}: 'feeds' must be a list"])
+    lines = _line_of_items(text)
+    feeds: list[FeedConfig] = []
+    first_line: dict[str, int] = {}
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else None
+        where = f"{name}:{line}" if line else f"{name}: feeds[{i}]"
+        label = f'feed "{item.get("id")}"' if isinstance(item, dict) and item.get("id") else f"feeds[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: {label}: expected a mapping with id and url")
+            continue
+        try:
+            feed = FeedConfig.model_validate(item)
+        except ValidationError as exc:
+            problems.append(f"{where}: {label}: {describe_validation_error(exc)}")
+            continue
+        if feed.id in first_line:
+            problems.append(f'{where}: feed "{feed.id}": duplicate id, first defined at line {first_line[feed.id]}')
+            continue
+        first_line[feed.id] = line or 0
+        low, high = feed.bounds(defaults)
+        if low > high:
+            problems.append(f'{where}: feed "{feed.id}": min interval {low} is above max interval {high}')
+            continue
+        feeds.append(feed)
+    if problems:
+        raise FeedsConfigError(problems)
+    return FeedsFile(tuple(feeds), defaults)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip().lower()).strip("-._")
+    return slug[:80] or "feed"
+
+
+def parse_opml(data: bytes, *, name: str = "feeds.opml") -> list[FeedConfig]:
+    """Feeds from an OPML subscription list; folders become tags. Entities are never expanded."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise FeedsConfigError([f"{name}: not valid OPML: {exc}"]) from None
+    if root is None or root.find("body") is None:
+        raise FeedsConfigError([f"{name}: not OPML: no <body>"])
+    feeds: list[FeedConfig] = []
+    problems: list[str] = []
+    used: set[str] = set()
+
+    def walk(node: Any, tags: tuple[str, ...]) -> None:
+        for outline in node.findall("outline"):
+            url = outline.get("xmlUrl")
+            label = outline.get("title") or outline.get("text") or ""
+            if url:
+                base = _slug(label or (urlsplit(url).hostname or "feed"))
+                ident, n = base, 2
+                while ident in used:
+                    ident, n = f"{base}-{n}", n + 1
+                used.add(ident)
+                try:
+                    feeds.append(FeedConfig(id=ident, url=url, tags=tags, language=outline.get("language") or None))
+                except ValidationError as exc:
+                    problems.append(f'{name}:{outline.sourceline}: feed "{ident}": {describe_validation_error(exc)}')
+            else:
+                walk(outline, tags + ((label,) if label else ()))
+
+    walk(root.find("body"), ())
+    if problems:
+        raise FeedsConfigError(problems)
+    return feeds
+
+
+def feeds_to_yaml(feeds: Iterable[FeedConfig]) -> str:
+    items = [f.model_dump(exclude_defaults=True, mode="json") | {"id": f.id, "url": f.url} for f in feeds]
+    return yaml.safe_dump({"feeds": items}, sort_keys=False, allow_unicode=True)
+
+
+def load_feeds(path: Path) -> FeedsFile:
+    """A feeds file from disk: YAML, or OPML when it looks like one."""
+    data = path.read_bytes()
+    if path.suffix.lower() in (".opml", ".xml") or data.lstrip()[:5] in (b"<?xml", b"<opml"):
+        return FeedsFile(tuple(parse_opml(data, name=str(path))), FeedDefaults())
+    return parse_feeds(data.decode("utf-8-sig", errors="replace"), name=str(path))

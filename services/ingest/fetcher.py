@@ -1,0 +1,196 @@
+"""HTTP fetches of feeds and article pages: timeouts, size limit, concurrency limits, no SSRF.
+
+Addresses are checked after DNS resolution (by the resolver the connection then
+uses, so a name cannot resolve one way for the check and another for the
+connect) and again on every redirect hop, which is followed here, not by aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from services.ingest.settings import IngestSettings
+
+__all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address"]
+
+_PERMANENT = (301, 308)
+_REDIRECT = (301, 302, 303, 307, 308)
+
+
+class FetchError(Exception):
+    """A fetch that gave no usable response; ``reason`` names the feed and says why."""
+
+    def __init__(self, error_class: str, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.error_class = error_class
+        self.reason = reason
+        self.status = status
+
+
+class BlockedAddress(OSError):
+    pass
+
+
+@dataclass
+class Fetched:
+    status: int
+    url: str  # after redirects
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    permanent_url: str | None = None  # set when every redirect on the way was permanent
+    redirects: int = 0
+    seconds: float = 0.0
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+def is_public_address(address: str) -> bool:
+    """Only globally routable unicast addresses: no loopback, private, link-local (cloud metadata), CGNAT, multicast."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _SafeResolver(AbstractResolver):
+    def __init__(self, allow: frozenset[str]) -> None:
+        self._inner = DefaultResolver()
+        self._allow = allow
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if host.lower().rstrip(".") in self._allow:
+            return results
+        blocked = [r["host"] for r in results if not is_public_address(r["host"]) and r["host"] not in self._allow]
+        if blocked:
+            raise BlockedAddress(f"{host} resolves to {', '.join(sorted(set(blocked)))}, a non-public address")
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class Fetcher:
+    """One aiohttp session for all fetches; use as ``async with Fetcher(settings) as fetcher``."""
+
+    def __init__(self, settings: IngestSettings) -> None:
+        self.settings = settings
+        self._allow = frozenset(h.lower().strip() for h in settings.allow_hosts)
+        self._session: aiohttp.ClientSession | None = None
+        self._global = asyncio.Semaphore(settings.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        connector = aiohttp.TCPConnector(
+            resolver=_SafeResolver(self._allow), limit=self.settings.concurrency,
+            limit_per_host=self.settings.per_host_concurrency, ttl_dns_cache=60,
+        )
+        timeout = aiohttp.ClientTimeout(
+            total=None, connect=self.settings.connect_timeout_s, sock_connect=self.settings.connect_timeout_s,
+            sock_read=self.settings.read_timeout_s,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=timeout, headers={"User-Agent": self.settings.user_agent}, auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _check_url(self, url: str, label: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError("BlockedURL", f"{label}: refusing to fetch {url!r}: only http(s) URLs")
+        host = parts.hostname.lower().rstrip(".")
+        if host in self._allow:
+            return host
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+        except ValueError:
+            if host == "localhost" or host.endswith(".localhost"):
+                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is loopback") from None
+            return host  # a name: the resolver checks what it resolves to
+        if not is_public_address(host):
+            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is not a public address "
+                                               f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)")
+        return host
+
+    async def get(self, url: str, *, label: str, headers: dict[str, str] | None = None, max_bytes: int | None = None,
+                  accept: str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8") -> Fetched:
+        """GET with redirects followed and checked; any status is returned, transport failures raise FetchError."""
+        assert self._session is not None, "use Fetcher as an async context manager"
+        limit = max_bytes or self.settings.max_feed_bytes
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.settings.total_timeout_s), self._global:
+                return await self._follow(url, label=label, headers=headers or {}, limit=limit, accept=accept, started=started)
+        except TimeoutError:
+            raise FetchError("Timeout", f"{label}: no complete response within {self.settings.total_timeout_s:g} s") from None
+
+    async def _follow(self, url: str, *, label: str, headers: dict[str, str], limit: int, accept: str, started: float) -> Fetched:
+        assert self._session is not None
+        permanent = True
+        current = url
+        for hop in range(self.settings.max_redirects + 1):
+            host = self._check_url(current, label)
+            sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_concurrency))
+            async with sem:
+                try:
+                    async with self._session.get(current, headers={"Accept": accept, **headers}, allow_redirects=False) as resp:
+                        if resp.status in _REDIRECT and resp.headers.get("Location"):
+                            permanent = permanent and resp.status in _PERMANENT
+                            current = urljoin(current, resp.headers["Location"])
+                            continue
+                        body = await self._read(resp, limit, label) if resp.status == 200 else await self._read(resp, 65536, label, cut=True)
+                        return Fetched(
+                            status=resp.status, url=current, headers={k.lower(): v for k, v in resp.headers.items()}, body=body,
+                            permanent_url=current if hop and permanent else None, redirects=hop,
+                            seconds=time.perf_counter() - started,
+                        )
+                except aiohttp.ClientConnectorError as exc:
+                    if isinstance(exc.os_error, BlockedAddress):
+                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {current}: {exc.os_error} "
+                                                           f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)") from None
+                    raise FetchError("ConnectError", f"{label}: cannot connect to {current}: {exc.os_error or exc}") from None
+                except (aiohttp.ServerTimeoutError, asyncio.TimeoutError):
+                    raise FetchError("Timeout", f"{label}: {current} did not answer within the read timeout "
+                                                f"({self.settings.read_timeout_s:g} s)") from None
+                except aiohttp.ClientError as exc:
+                    raise FetchError("HTTPError", f"{label}: {current}: {type(exc).__name__}: {exc}") from None
+        raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {current}")
+
+    @staticmethod
+    async def _read(resp: aiohttp.ClientResponse, limit: int, label: str, cut: bool = False) -> bytes:
+        declared = resp.content_length
+        if declared is not None and declared > limit and not cut:
+            raise FetchError("TooLarge", f"{label}: response of {declared} bytes exceeds the limit of {limit} bytes", resp.status)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > limit:
+                if cut:
+                    chunks.append(chunk[: limit - (size - len(chunk))])
+                    break
+                raise FetchError("TooLarge", f"{label}: response cut at the limit of {limit} bytes (it was longer)", resp.status)
+            chunks.append(chunk)
+        return b"".join(chunks)

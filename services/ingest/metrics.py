@@ -1,0 +1,26 @@
+"""Per-feed Prometheus metrics; the one label beyond the outcome is the configured feed id (bounded by the feeds file)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES"]
+
+FEED_FETCHES = Counter(
+    "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
+    ["feed", "status"],
+)
+FEED_ITEMS = Counter(
+    "wirewatch_feed_items_total", "Feed entries by feed and outcome: new, updated, duplicate or invalid.", ["feed", "outcome"]
+)
+FEED_BYTES = Counter("wirewatch_feed_bytes_total", "Bytes of feed responses read, by feed.", ["feed"])
+FEED_FETCH_SECONDS = Histogram(
+    "wirewatch_feed_fetch_seconds", "Time of one feed fetch, redirects included.", ["feed"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+FEED_LAST_SUCCESS = Gauge(
+    "wirewatch_feed_last_success_timestamp_seconds", "When a feed was last fetched and parsed successfully (Unix time).", ["feed"]
+)
+FEED_FAILURES = Gauge(
+    "wirewatch_feed_consecutive_failures", "Failed polls of a feed in a row; 0 after a success.", ["feed"]
+)

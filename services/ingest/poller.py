@@ -1,0 +1,209 @@
+"""The poll loop's shell: fetch a feed once (politely), parse it, and schedule every configured feed.
+
+``poll_once`` is what both the service and ``wirewatch feeds check`` run; the
+decisions inside it are the pure functions of ``polling.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsConfigError, FeedsFile, load_feeds
+from services.ingest.fetcher import Fetcher, FetchError
+from services.ingest.metrics import FEED_BYTES, FEED_FAILURES, FEED_FETCH_SECONDS, FEED_FETCHES, FEED_LAST_SUCCESS
+from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.polling import FeedState, FetchOutcome, PollPolicy, conditional_headers, is_due, is_failing, on_outcome
+from services.ingest.readers import RecordError
+from services.ingest.settings import IngestSettings
+from services.runtime.logs import get_logger
+
+__all__ = ["PollResult", "poll_once", "Poller", "policy_for"]
+
+log = get_logger("wirewatch.ingest.poller")
+
+
+@dataclass
+class PollResult:
+    feed: FeedConfig
+    state: FeedState
+    status: int | None
+    format: str | None = None
+    records: list[FeedEntry | RecordError] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_class: str | None = None
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettings) -> PollPolicy:
+    low, high = feed.bounds(feeds.defaults if feeds else FeedDefaults())
+    return PollPolicy(min_interval_s=low, max_interval_s=high, backoff_base_s=settings.backoff_base_s,
+                      backoff_cap_s=settings.backoff_cap_s, failing_after=settings.failing_after)
+
+
+async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
+                    conditional: bool = True) -> PollResult:
+    """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault."""
+    label = f'feed "{feed.id}"'
+    fetched_at = datetime.fromtimestamp(now, tz=timezone.utc)
+    try:
+        resp = await fetcher.get(state.url, label=label, headers=conditional_headers(state) if conditional else None)
+    except FetchError as exc:
+        FEED_FETCHES.labels(feed.id, exc.error_class).inc()
+        new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason), now, policy)
+        _count_state(feed.id, new_state)
+        return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class)
+    FEED_FETCHES.labels(feed.id, str(resp.status)).inc()
+    FEED_FETCH_SECONDS.labels(feed.id).observe(resp.seconds)
+    FEED_BYTES.labels(feed.id).inc(len(resp.body))
+    result = PollResult(feed, state, resp.status, bytes=len(resp.body), seconds=resp.seconds)
+    outcome = FetchOutcome(resp.status, etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+                           retry_after=resp.headers.get("retry-after"), permanent_url=resp.permanent_url)
+    if resp.status == 200:
+        parsed = parse_feed(resp.body, feed_id=feed.id, url=resp.url, http_content_type=resp.content_type,
+                            language=feed.language, tags=feed.tags, now=fetched_at)
+        result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
+        entries = parsed.entries
+        published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
+        if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
+            result.error, result.error_class = parsed.errors[0].reason, parsed.errors[0].error_class
+            outcome = replace(outcome, parsed_ok=False, error=result.error)
+        else:
+            outcome = replace(outcome, published=published, entries=len(entries))
+    elif resp.status != 304:
+        reason = resp.headers.get("retry-after")
+        result.error = f"{label}: HTTP {resp.status}" + (f" after {resp.redirects} redirects" if resp.redirects else "") + \
+            (f", retry after {reason}" if reason else "")
+        result.error_class = f"HTTP{resp.status}"
+        outcome = replace(outcome, error=result.error)
+    result.state = on_outcome(state, outcome, now, policy)
+    _count_state(feed.id, result.state)
+    return result
+
+
+def _count_state(feed_id: str, state: FeedState) -> None:
+    FEED_FAILURES.labels(feed_id).set(state.consecutive_failures)
+    if state.last_success_at is not None:
+        FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
+
+
+Sink = Callable[[PollResult], Awaitable[None]]
+
+
+class Poller:
+    """Polls every configured feed when it is due, at most ``concurrency`` at once; re-reads the feeds file when it changes."""
+
+    def __init__(self, settings: IngestSettings, sink: Sink, *, clock: Callable[[], float] = time.time,
+                 owns: Callable[[str], bool] = lambda feed_id: True) -> None:
+        self.settings = settings
+        self.sink = sink
+        self.clock = clock
+        self.owns = owns
+        self.feeds: FeedsFile | None = None
+        self.states: dict[str, FeedState] = {}
+        self._mtime: float | None = None
+        self._in_flight: dict[str, asyncio.Task] = {}
+        self._last_check = 0.0
+
+    def configure(self, feeds: FeedsFile) -> None:
+        """Adopt a new feeds list: new feeds start due now, removed feeds stop, a changed URL starts afresh."""
+        wanted = {f.id: f for f in feeds.feeds if f.enabled}
+        for feed_id in list(self.states):
+            if feed_id not in wanted:
+                del self.states[feed_id]
+        before = self.feeds.by_id() if self.feeds else {}
+        for feed_id, feed in wanted.items():
+            # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
+            if feed_id not in self.states or (feed_id in before and before[feed_id].url != feed.url):
+                self.states[feed_id] = FeedState(feed_id=feed_id, url=feed.url)
+        self.feeds = feeds
+
+    def reload_if_changed(self, path: Path) -> bool:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError as exc:
+            log.warning("feeds_file_unreadable", path=str(path), error=str(exc))
+            return False
+        if mtime == self._mtime:
+            return False
+        self._mtime = mtime
+        try:
+            feeds = load_feeds(path)
+        except (FeedsConfigError, OSError) as exc:
+            # A broken edit keeps the last good list running, and says what is wrong.
+            log.error("feeds_file_invalid", path=str(path), problems=getattr(exc, "problems", [str(exc)]))
+            return False
+        self.configure(feeds)
+        log.info("feeds_loaded", path=str(path), feeds=len(feeds.feeds))
+        return True
+
+    def status(self) -> list[dict]:
+        now = self.clock()
+        out = []
+        for feed_id, state in sorted(self.states.items()):
+            feed = self.feeds.by_id()[feed_id] if self.feeds else None
+            policy = policy_for(feed, self.feeds, self.settings) if feed else PollPolicy()
+            out.append({
+                "feed": feed_id, "url": state.url, "failing": is_failing(state, policy), "disabled": state.disabled,
+                "consecutive_failures": state.consecutive_failures, "last_status": state.last_status,
+                "last_error": state.last_error, "last_success_at": state.last_success_at, "entries": state.entries,
+                "interval_s": state.interval_s, "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
+            })
+        return out
+
+    async def _poll(self, feed: FeedConfig, fetcher: Fetcher) -> None:
+        policy = policy_for(feed, self.feeds, self.settings)
+        state = self.states[feed.id]
+        try:
+            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock())
+        except Exception as exc:  # noqa: BLE001 - one feed's bug must not stop the others
+            log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
+            result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}'), self.clock(), policy), None,
+                                error=str(exc), error_class=type(exc).__name__)
+        if feed.id in self.states:
+            self.states[feed.id] = result.state
+        if result.error:
+            failing = is_failing(result.state, policy)
+            (log.error if failing else log.warning)(
+                "feed_failing" if failing else "feed_fetch_failed", feed=feed.id, error=result.error,
+                consecutive_failures=result.state.consecutive_failures, disabled=result.state.disabled,
+            )
+        else:
+            log.info("feed_polled", feed=feed.id, status=result.status, entries=len(result.records), bytes=result.bytes,
+                     problems=result.problems[:3])
+        try:
+            await self.sink(result)
+        except Exception as exc:  # noqa: BLE001 - a sink failure is logged; the feed is polled again later
+            log.exception("feed_sink_failed", feed=feed.id, error=str(exc))
+
+    def due(self) -> list[FeedConfig]:
+        if self.feeds is None:
+            return []
+        now = self.clock()
+        by_id = self.feeds.by_id()
+        return [by_id[f] for f, s in self.states.items() if is_due(s, now) and f not in self._in_flight and self.owns(f)]
+
+    async def tick(self, fetcher: Fetcher) -> None:
+        for feed in self.due():
+            task = asyncio.ensure_future(self._poll(feed, fetcher))
+            self._in_flight[feed.id] = task
+            task.add_done_callback(lambda _t, fid=feed.id: self._in_flight.pop(fid, None))
+
+    async def run(self, path: Path | None, *, stop: asyncio.Event | None = None) -> None:
+        async with Fetcher(self.settings) as fetcher:
+            try:
+                while stop is None or not stop.is_set():
+                    if path is not None and self.clock() - self._last_check >= self.settings.reload_interval_s:
+                        self._last_check = self.clock()
+                        self.reload_if_changed(path)
+                    await self.tick(fetcher)
+                    await asyncio.sleep(0.5)
+            finally:
+                for task in list(self._in_flight.values()):
+                    task.cancel()

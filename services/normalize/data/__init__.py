@@ -1,0 +1,1 @@
+"""Data files bundled with the normalize service (name variants)."""

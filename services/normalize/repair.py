@@ -1,0 +1,345 @@
+"""Repair of machine-translation artifacts in English text, each edit recorded as a Change (kind "repair").
+
+The rules and their names (the ``rule`` of each Change):
+
+- ``glue:name-boundary`` — a known name glued to a word: "Zelenskyduring" → "Zelensky during".
+- ``glue:word-boundary`` — two common words glued: "militarysupport" → "military support".
+- ``names:variant`` — a transliteration or exonym variant: "Kiev" → "Kyiv" (see ``names.py``).
+- ``spelling:doubled-final-letter`` — "euross" → "euros", only when the result is a word and the original is not.
+- ``space:after-punctuation`` — "July.in which" → "July. in which"; never decimals, abbreviations, URLs, domains.
+- ``quotes:misplaced-opening`` / ``quotes:space-after-closing`` — "loses“said" → "loses,” said"; "freedom.”while" → "freedom.” while".
+- ``punctuation:space-before`` / ``punctuation:repeated-stop`` — "ammunition. ." → "ammunition.".
+- ``dash:spacing`` — a dash spaced on one side only gets a space on both.
+- ``case:proper-name`` — "kyiv" → "Kyiv", from the name table and the capitalization the article itself uses.
+
+Every rule is built to leave clean professional English alone: it acts only on
+shapes that do not occur in edited text (a word that is in no dictionary, a
+quote glued between two words), and skips URLs, e-mail addresses, domain and
+file names, handles and hashtags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from schemas import Change
+from services.normalize.changes import Edit, record
+from services.normalize.lexicon import Lexicon, default_lexicon
+from services.normalize.names import NameTable, apply_name_variants, load_name_table
+from services.normalize.text import (
+    FILE_EXTENSIONS,
+    TLDS,
+    apply_edits,
+    overlaps,
+    protected_spans,
+)
+
+__all__ = ["RULES", "ArticleNames", "Repairer", "article_names"]
+
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
+# Two-letter words that may be one side of a glued pair; other parts need three letters.
+_SHORT_WORDS = frozenset("of in on at to by as is it an or if be we he us up so no do my me".split())
+# Word parts that make real compounds ("overfunded", "statewide"): never split there.
+_PREFIXES = frozenset(
+    "over under out non anti pre post re co sub super inter counter self multi mid mis up down off back cross cyber "
+    "micro macro mega mini semi ultra well bio geo eco tele auto trans extra hyper infra neo para pro".split()
+)
+_GLUE_TAILS = frozenset("and the for was has had who but not are its with from".split())
+_SUFFIXES = frozenset("less ness ship like wide ward wards man men hood side land way ways work able ism ist ists dom fold".split())
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr gen lt col capt sgt rep reps sen gov prof no nos vs etc inc corp ltd co jan feb mar apr "
+    "jun jul aug sep sept oct nov dec approx dept est fig figs vol vols pp al ave blvd mt ft op ed eds ch".split()
+)
+_SPEECH_VERBS = frozenset("said says say told added stressed insisted warned explained noted asked replied wrote declared emphasized emphasised commented stated".split())
+_OPENING_CONTEXT = ".!?:“\"‘'(\n"
+
+
+# Always capitalized in English ("March", "May" and "August" are also ordinary words, so they are left out).
+ALWAYS_CAPITALIZED = tuple(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July September October November December".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleNames:
+    """What the article and the name table say about names: cased forms by lower-case word, and names glued words may start with."""
+
+    cased: dict[str, str] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" ")
+    return bool(before) and before[-1] not in _OPENING_CONTEXT
+
+
+def article_names(body: str, table: NameTable, lexicon: Lexicon) -> ArticleNames:
+    """Names from the table plus the capitalized words the body uses mid-sentence (titles are often in headline case)."""
+    cased = {low: word for low, word in table.canonical_words().items() if not lexicon.is_common_lowercase(low)}
+    cased.update((w.lower(), w) for w in ALWAYS_CAPITALIZED)
+    names = set(table.known_names())
+    for m in _WORD.finditer(body):
+        word = m.group(0)
+        if len(word) < 3 or not _mid_sentence(body, m.start()):
+            continue
+        low = word.lower()
+        if low in cased or _common(low, lexicon):
+            continue
+        if word[0].isupper() and (word[1:].islower() or word.isupper()) and not _in_capitalized_phrase(body, m):
+            cased[low] = word
+            names.add(word)
+    return ArticleNames(cased, frozenset(names))
+
+
+def _in_capitalized_phrase(text: str, m: re.Match[str]) -> bool:
+    """Part of a title-case phrase ("International Defense Industry Forum"): no evidence the word alone is a name."""
+    before = re.search(r"([^\W\d_]+)[ ]+$", text[max(0, m.start() - 40) : m.start()])
+    after = re.match(r"[ ]+([^\W\d_]+)", text[m.end() : m.end() + 40])
+    return any(x is not None and x.group(1)[0].isupper() for x in (before, after))
+
+
+def _common(low: str, lexicon: Lexicon) -> bool:
+    """A word that is often lower-case in English: never turned into a name."""
+    if lexicon.is_common_lowercase(low) or lexicon.zipf(low) >= 5.0:
+        return True
+    return low.endswith("s") and lexicon.is_common_lowercase(low[:-1])
+
+
+RuleFn = Callable[[str, "ArticleNames", Lexicon, list[tuple[int, int]]], list[Edit]]
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRule:
+    name: str
+    reason: str
+    find: RuleFn
+
+
+def _words(text: str, blocked: list[tuple[int, int]]):
+    for m in _WORD.finditer(text):
+        if not overlaps(m.span(), blocked):
+            yield m
+
+
+def _glue_names(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _words(text, blocked):
+        token = m.group(0)
+        if len(token) < 5 or lexicon.zipf(token) > 0:
+            continue
+        split = None
+        if token[0].isupper() and token[1:].islower():
+            for i in range(len(token) - 2, 2, -1):  # the longest name first
+                head, rest = token[:i], token[i:]
+                if head in ctx.names and (len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= 3.5:
+                    split = (head, rest)
+                    break
+            for i in range(len(token) - 3, 2, -1) if split is None else ():
+                # Any name before a very common word: "Faenzaand", "Ligaafter".
+                head, rest = token[:i], token[i:]
+                if (len(rest) >= 4 or rest in _GLUE_TAILS) and lexicon.zipf(rest) >= 5.5:
+                    split = (head, rest)
+                    break
+        elif re.fullmatch(r"[A-Z]{2,5}[a-z]{3,}", token):
+            head = re.match(r"[A-Z]+", token).group(0)  # type: ignore[union-attr]
+            rest = token[len(head) :]
+            if lexicon.zipf(rest) >= 3.5 and rest not in _SUFFIXES:
+                split = (head, rest)
+        elif token[0].islower():
+            for i in range(2, len(token) - 2):
+                head, rest = token[:i], token[i:]
+                if rest[0].isupper() and rest in ctx.names and head.islower() and (len(head) >= 3 or head in _SHORT_WORDS) and lexicon.zipf(head) >= 3.5:
+                    split = (head, rest)
+                    break
+        if split:
+            edits.append(Edit(m.start(), m.end(), token, f"{split[0]} {split[1]}"))
+    return edits
+
+
+def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _words(text, blocked):
+        token = m.group(0)
+        if len(token) < 5 or not (token.islower() or (token[0].isupper() and token[1:].islower())):
+            continue
+        if not token.islower() and lexicon.zipf(token) > 0:
+            continue  # a capitalized word the dictionary knows is a name, not a glued pair
+        capitalized = not token.islower()
+        whole = lexicon.zipf(token)
+        if _inflection_of_known_word(token, lexicon):
+            continue
+        best: tuple[float, str, str, float] | None = None
+        for i in range(1, len(token) - 1):
+            head, rest = token[:i], token[i:]
+            if head in _PREFIXES or rest in _SUFFIXES:
+                continue
+            if any(len(p) < 3 and p.lower() not in _SHORT_WORDS for p in (head, rest)) and head.lower() != "a":
+                continue
+            if rest.lower() == "a" or len(rest) < 2:
+                continue
+            low, high = sorted((lexicon.zipf(head), lexicon.zipf(rest)))
+            # The likelier pair wins ("reporters at", not "reporter sat").
+            if capitalized and lexicon.zipf(head) < 5.0 and lexicon.zipf(rest) < 5.5:
+                continue  # a rare capitalized word is a name ("Robotyne") unless it starts or ends with a very common word
+            if low >= 3.0 and (best is None or low + high > best[0]):
+                best = (low + high, head, rest, low)
+        # A glued pair is far rarer than either word; a real compound is not ("into", "cannot", "notable").
+        if best and whole < best[3] - 3.0:
+            edits.append(Edit(m.start(), m.end(), token, f"{best[1]} {best[2]}"))
+    return edits
+
+
+def _inflection_of_known_word(token: str, lexicon: Lexicon) -> bool:
+    """"shaheds" is the plural of a rare word, not "shah" + "eds"."""
+    for suffix in ("s", "es", "ed", "d", "ing", "ly", "er", "ers"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4 and lexicon.zipf(token[: -len(suffix)]) >= 1.0:
+            return True
+    return False
+
+
+def _doubled_letter(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _words(text, blocked):
+        token = m.group(0)
+        if len(token) < 4 or token[-1] != token[-2] or not token[-1].islower() or not (token.islower() or token[1:].islower()):
+            continue
+        if lexicon.zipf(token) == 0 and lexicon.zipf(token[:-1]) >= (1.5 if token.islower() else 3.0):
+            edits.append(Edit(m.start(), m.end(), token, token[:-1]))
+    return edits
+
+
+_MISSING_SPACE = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([.!?,;])([^\W\d_]{2,})(?![\w@/]|\.\w)")
+
+
+def _missing_space(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _MISSING_SPACE.finditer(text):
+        left, mark, right = m.groups()
+        if overlaps(m.span(), blocked):
+            continue
+        if right.lower() in TLDS or right.lower() in FILE_EXTENSIONS:
+            continue
+        if not (right.islower() or (right[0].isupper() and right[1:].islower())):
+            continue  # "ASP.NET", "Node.JS": names, not sentences
+        if left.isupper() and len(left) <= 3 and mark == ".":
+            continue  # "U.K.", "E.U." spelled oddly
+        needed = 3.0 if mark in ",;" else 2.5
+        sentence_end = mark in ".!?" and right[0].isupper() and (left.islower() and lexicon.zipf(left) >= 3.0 or left.lower() in ABBREVIATIONS)
+        if not sentence_end and (lexicon.zipf(right) < needed or (mark in ",;" and lexicon.zipf(left) < needed)):
+            continue
+        at = m.start(2)
+        edits.append(Edit(at, at + 1, mark, mark + " "))
+    return edits
+
+
+def _quote_edits(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    """An opening quote where a closing one belongs ("loses“said"): paragraph by paragraph, tracking open quotes."""
+    edits = []
+    for para in re.finditer(r"[^\n]+", text):
+        inside = False
+        for q in re.finditer("[“”]", para.group(0)):
+            i = para.start() + q.start()
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if q.group(0) == "“":
+                if inside and not prev.isspace() and prev not in "(“":
+                    word = re.match(r"[^\W\d_]+", text[i + 1 :])
+                    comma = "," if prev.isalpha() and word and word.group(0).lower() in _SPEECH_VERBS else ""
+                    space = " " if nxt.isalpha() else ""
+                    edits.append(Edit(i, i + 1, "“", f"{comma}”{space}"))
+                    inside = False
+                else:
+                    inside = True
+            else:
+                inside = False
+    return edits
+
+
+_CLOSING_GLUED = re.compile(r"(?<=[^\W\d_][.,!?])”(?=[^\W\d_])")
+
+
+def _space_after_closing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    return [Edit(m.start(), m.end(), "”", "” ") for m in _CLOSING_GLUED.finditer(text)]
+
+
+_SPACE_BEFORE = re.compile(r"(?<=[^\W\d_])[ ]+(?=[,;!?](?:\s|$)|\.(?:\s|$)(?<!\.\.))")
+_REPEATED_STOP = re.compile(r"(?<=[^\W\d_][.!?])[ ]+\.(?=\s|$)")
+
+
+def _space_before(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    return [Edit(m.start(), m.end(), m.group(0), "") for m in _SPACE_BEFORE.finditer(text) if not overlaps(m.span(), blocked)]
+
+
+def _repeated_stop(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    return [Edit(m.start(), m.end(), m.group(0), "") for m in _REPEATED_STOP.finditer(text)]
+
+
+_DASH = re.compile(r"(?<=[^\W\d_])(?: ([–—])(?=[^\W\d_])|([–—]) (?=[^\W\d_]))")
+
+
+def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    return [Edit(m.start(), m.end(), m.group(0), f" {m.group(1) or m.group(2)} ") for m in _DASH.finditer(text)]
+
+
+def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _words(text, blocked):
+        token = m.group(0)
+        if not token.islower() or len(token) < 3:
+            continue
+        cased = ctx.cased.get(token)
+        if cased is None or cased == token:
+            continue
+        if re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]):
+            continue  # "a turkey": a common noun
+        edits.append(Edit(m.start(), m.end(), token, cased))
+    return edits
+
+
+RULES: tuple[RepairRule, ...] = (
+    RepairRule("spelling:doubled-final-letter", "doubled last letter removed: the word is in no dictionary, the word without it is", _doubled_letter),
+    RepairRule("glue:name-boundary", "a known name glued to the next or previous word split apart", _glue_names),
+    RepairRule("glue:word-boundary", "two words glued together (the glued form is no English word) split apart", _glue_words),
+    RepairRule("names:variant", "", lambda *a: []),  # applied by names.apply_name_variants, here for its place in the order
+    RepairRule("space:after-punctuation", "space inserted after punctuation glued to the next word", _missing_space),
+    RepairRule("quotes:misplaced-opening", "an opening quote mark where a quotation ends replaced by a closing one", _quote_edits),
+    RepairRule("quotes:space-after-closing", "space inserted after a closing quote glued to the next word", _space_after_closing),
+    RepairRule("punctuation:space-before", "space before punctuation removed", _space_before),
+    RepairRule("punctuation:repeated-stop", "stray full stop after the end of a sentence removed", _repeated_stop),
+    RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
+    RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", _proper_case),
+)
+
+
+class Repairer:
+    """Runs the repair rules over an article's English title and body."""
+
+    def __init__(self, names: NameTable | None = None, lexicon: Lexicon | None = None, *, disabled: frozenset[str] = frozenset()) -> None:
+        self.names = names if names is not None else load_name_table()
+        self.lexicon = lexicon if lexicon is not None else default_lexicon()
+        self.disabled = disabled
+
+    def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20) -> tuple[str, list[Change]]:
+        changes: list[Change] = []
+        for rule in RULES:
+            if rule.name in self.disabled or not text:
+                continue
+            if rule.name == "names:variant":
+                text, made = apply_name_variants(text, field_name, self.names, max_changes=max_changes)
+                changes.extend(made)
+                continue
+            edits = rule.find(text, ctx, self.lexicon, protected_spans(text))
+            edits = [e for e in sorted(edits, key=lambda e: e.start) if e.after != e.before]
+            if edits:
+                text = apply_edits(text, edits)
+                changes.extend(record(edits, kind="repair", rule=rule.name, field=field_name, reason=rule.reason, max_changes=max_changes))
+        return text, changes
+
+    def repair(self, title: str, body: str, *, max_changes: int = 20) -> tuple[str, str, list[Change]]:
+        """The repaired title and body, and every Change made (title first)."""
+        ctx = article_names(body, self.names, self.lexicon)
+        title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes)
+        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes)
+        return title, body, title_changes + body_changes

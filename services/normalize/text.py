@@ -1,0 +1,77 @@
+"""Small text helpers the repairs share: spans no repair may touch (URLs, e-mail addresses, domains, handles) and applying edits."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from services.normalize.changes import Edit
+
+__all__ = ["TLDS", "FILE_EXTENSIONS", "protected_spans", "merge_spans", "overlaps", "apply_edits"]
+
+# Top-level domains that are not also English words ("in", "it", "to", "me", "us" are left out on purpose:
+# "July.in" is a missing space, not a domain in India).
+TLDS = frozenset(
+    "com net org gov edu mil int info biz io ai co uk ru ua cn de fr es eu jp kr br ca au nl pl se ch tv fm ly gg "
+    "app dev news online site tech ie nz za il tr gr pt cz sk hu ro bg rs hr si lt lv ee fi dk kz ge mx ar cl "
+    "pe ve hk tw sg th vn ph id pk ir iq sa ae qa eg ng ke".split()
+)
+FILE_EXTENSIONS = frozenset("pdf doc docx xls xlsx ppt pptx csv jpg jpeg png gif svg html htm txt zip mp3 mp4 exe json xml py js ts php asp aspx".split())
+
+_PROTECTED = re.compile(
+    r"(?:https?|ftp)://\S+"  # URLs
+    r"|mailto:\S+"
+    r"|www\.\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?<!\w)[@#]\w+"  # handles and hashtags
+    r"|(?<![\w.])(?:[\w-]+\.)+(?P<last>[A-Za-z]{2,})(?![\w])",  # domain names and file names, checked below
+    re.IGNORECASE,
+)
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of URLs, e-mail addresses, handles, hashtags, domain names and file names in ``text``, in order."""
+    spans: list[tuple[int, int]] = []
+    for m in _PROTECTED.finditer(text):
+        last = m.group("last")
+        if last is not None:
+            last = last.lower()
+            if last not in TLDS and last not in FILE_EXTENSIONS:
+                continue
+        end = m.end()
+        # A sentence full stop after a URL is not part of it.
+        while end > m.start() and text[end - 1] in ".,;:!?)”’\"'":
+            end -= 1
+        spans.append((m.start(), end))
+    return merge_spans(spans)
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, with overlapping ones merged: what ``overlaps`` expects."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``span`` overlaps any of ``spans`` (as ``merge_spans`` returns them)."""
+    start, end = span
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    return any(0 <= j < len(spans) and spans[j][0] < end and start < spans[j][1] for j in (i, i + 1))
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with each edit applied; edits are in order and do not overlap."""
+    pieces: list[str] = []
+    last = 0
+    for e in edits:
+        pieces.append(text[last : e.start])
+        pieces.append(e.after)
+        last = e.end
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -1,0 +1,146 @@
+"""The alerter worker on the real broker with real receivers: retries, 429, 410, and a restart mid-retry."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from standardwebhooks.webhooks import Webhook
+
+from schemas import Entity, TaggedArticle
+from services.runtime.codec import encode
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode("ascii")
+FAST = dict(
+    WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.2", WIREWATCH_ALERTER__DELIVERY_BACKOFF_MAX_S="1.0",
+    WIREWATCH_ALERTER__DELIVERY_TIMEOUT_S="10", WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6",
+)
+
+
+class Receiver:
+    """Answers per webhook-id: ``fail`` first attempts with ``status`` (and headers), then 204; records verified ids."""
+
+    def __init__(self, status: int = 503, fail: int = 0, headers: dict | None = None) -> None:
+        self.status, self.fail, self.headers = status, fail, headers or {}
+        self.attempts: dict[str, int] = {}
+        self.delivered: list[str] = []  # webhook-ids answered 2xx, duplicates included
+        self.requests = 0
+        self.failing = True  # set False to answer 204 from now on
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        Webhook(SECRET).verify(body, dict(request.headers))  # raises (500) on a bad signature: the test would see it
+        msg_id = request.headers["webhook-id"]
+        self.requests += 1
+        self.attempts[msg_id] = self.attempts.get(msg_id, 0) + 1
+        if self.failing and self.attempts[msg_id] <= self.fail:
+            return web.Response(status=self.status, headers=self.headers)
+        self.delivered.append(msg_id)
+        return web.Response(status=204)
+
+    async def start(self) -> "Receiver":
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        self.runner = web.AppRunner(app, shutdown_timeout=0.5)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/hook"
+        return self
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+def article(n: int, story: str) -> TaggedArticle:
+    title = f"NATO envoy {n} visits Kyiv"
+    return TaggedArticle(
+        id=f"wire/{n}", source="wire", fetched_at=datetime.now(timezone.utc), language="en", language_confidence=0.9,
+        original_title=title, original_body="Talks.", title=title, body="Talks.", story_id=story,
+        entities=[Entity(text="NATO", type="ORG", field="title", start=0, end=4, canonical_id="Q7184", canonical_name="NATO")],
+    )
+
+
+def rules_file(tmp_path: Path, hooks: dict[str, Receiver], extra: dict[str, str] | None = None) -> Path:
+    lines = ["webhooks:"]
+    for name, r in hooks.items():
+        lines += [f"  {name}:", f"    url: {r.url}", f"    secret: {SECRET}", f"    {(extra or {}).get(name, 'timeout_s: 10')}"]
+    lines += ["rules:", "  - id: nato", "    query: entity:Q7184", f"    webhooks: [{', '.join(hooks)}]"]
+    path = tmp_path / "rules.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+async def wait_for(cond, timeout_s: float, what: str) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not cond():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.2)
+
+
+async def test_every_alert_reaches_each_receiver_once_despite_failures_429_and_410(broker, start_service, tmp_path) -> None:
+    flaky = await Receiver(status=503, fail=2).start()
+    limited = await Receiver(status=429, fail=1, headers={"Retry-After": "1"}).start()
+    gone = await Receiver(status=410, fail=10**6).start()
+    try:
+        rules = rules_file(tmp_path, {"flaky": flaky, "limited": limited, "gone": gone}, {"gone": "concurrency: 1"})
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+        stories = [f"st-{os.urandom(4).hex()}" for _ in range(3)]
+        articles = [article(i, s) for i, s in enumerate(stories)] + [article(9, stories[0])]  # a second article of story 0
+        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles])
+        await wait_for(lambda: len(set(flaky.delivered)) >= 3 and len(set(limited.delivered)) >= 3, 120,
+                       f"deliveries; worker log:\n{worker.log()[-2000:]}")
+        seen = await collect(broker.bootstrap, ["alerts", "alerts.dlq"], until=lambda s: sum(
+            1 for m in s["alerts.dlq"] if m["value"] and "'gone'" in m["value"]["reason"]) >= 3, timeout_s=60)
+        ours = {m["value"]["id"] for m in seen["alerts"] if m["value"]["story_id"] in stories}
+        assert len(ours) == 3  # one alert per story: the second article of story 0 made none
+        assert set(flaky.delivered) == ours and set(limited.delivered) == ours
+        assert all(n == 3 for n in flaky.attempts.values())  # two 503s, then the retry that worked
+        assert gone.requests == 1  # the 410 disabled the endpoint; the others went straight to the dead letters
+        reasons = sorted(m["value"]["reason"] for m in seen["alerts.dlq"] if m["value"] and "'gone'" in m["value"]["reason"])
+        disabled = [r for r in reasons if ": endpoint disabled (" in r]
+        assert len(disabled) == 2 and [r for r in reasons if r not in disabled][0].count("HTTP 410 Gone") == 1
+    finally:
+        for r in (flaky, limited, gone):
+            await r.stop()
+
+
+async def test_alerter_killed_mid_retry_neither_loses_nor_doubles_an_alert(broker, start_service, tmp_path) -> None:
+    receiver = await Receiver(status=503, fail=10**6).start()
+    try:
+        rules = rules_file(tmp_path, {"hook": receiver})
+        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1000")
+        first = start_service("worker", "alerter", **env)
+        stories = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
+        await send(broker.bootstrap, "articles.tagged", [(a.id.encode() + s.encode(), encode(a)) for a, s in
+                                                        ((article(i, s), s) for i, s in enumerate(stories))])
+        await wait_for(lambda: len(receiver.attempts) >= 2 and min(receiver.attempts.values()) >= 2, 120,
+                       f"retries; log:\n{first.log()[-2000:]}")
+        expected = set(receiver.attempts)
+        first.proc.kill()  # no goodbye: offsets of the alerts in retry were never committed
+        first.proc.wait()
+        receiver.failing = False
+        second = start_service("worker", "alerter", **env)
+        await wait_for(lambda: set(receiver.delivered) >= expected, 120, f"re-delivery; log:\n{second.log()[-2000:]}")
+        await asyncio.sleep(3)  # room for any doubled alert to show up
+        assert set(receiver.delivered) == expected  # same webhook-ids: nothing new fired, nothing lost
+        seen = await collect(broker.bootstrap, ["alerts"], timeout_s=30, until=lambda s: len(
+            {m["value"]["story_id"] for m in s["alerts"] if m["value"]} & set(stories)) == 2)
+        fired = [m["value"]["id"] for m in seen["alerts"] if m["value"] and m["value"]["story_id"] in stories]
+        assert set(fired) == expected
+    finally:
+        await receiver.stop()

@@ -1,0 +1,84 @@
+"""A real ingest worker polls a loopback feed server: each entry reaches articles.raw once, an edit comes as a
+revision, and a restarted worker re-emits nothing."""
+
+import asyncio
+import urllib.request
+import uuid
+
+import pytest
+
+from schemas import RawArticle
+from tests.conftest import wait_http
+from tests.support.feedserver import FeedServer
+from tests.support.kafka import collect
+
+pytestmark = pytest.mark.integration
+
+ITEM = "<item><title>{title}</title><link>https://port.example.com/{slug}?utm_source=rss</link><description>{text}</description></item>"
+
+
+def _doc(items):
+    body = "".join(ITEM.format(**i) for i in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title>{body}</channel></rss>'.encode()
+
+
+async def _wait_polls(server, path, more, timeout_s=60.0):
+    target = server.hits.get(path, 0) + more
+    for _ in range(int(timeout_s * 10)):
+        if server.hits.get(path, 0) >= target:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{path} was not polled {more} more times in {timeout_s}s (hits {server.hits})")
+
+
+def _mine(seen, feed_id):
+    return [RawArticle.model_validate(m["value"]) for m in seen["articles.raw"]
+            if m["value"] and m["value"].get("feed_id") == feed_id]
+
+
+async def test_polled_entries_arrive_once_edits_as_revisions_and_restart_re_emits_nothing(broker, start_service, tmp_path):
+    server = await FeedServer().start()
+    try:
+        feed_id = f"port-{uuid.uuid4().hex[:6]}"
+        items = [{"title": "Dockers vote to end strike", "slug": "strike", "text": "The vote was 412 to 88."},
+                 {"title": "New crane arrives", "slug": "crane", "text": "It can lift 80 tonnes."}]
+        server.docs["live.xml"] = (_doc(items), "application/rss+xml")
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(f"defaults: {{min_interval_s: 1, max_interval_s: 2}}\nfeeds:\n"
+                         f"  - id: {feed_id}\n    url: {server.url('/feed/live.xml')}\n    tags: [port]\n")
+        env = dict(WIREWATCH_INGEST__FEEDS_FILE=str(feeds), WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]',
+                   WIREWATCH_INGEST__RELOAD_INTERVAL_S="0.5")
+        worker = start_service("worker", "ingest", **env)
+        wait_http(worker.web_port, proc=worker)
+
+        seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(_mine(s, feed_id)) >= 2)
+        first = _mine(seen, feed_id)
+        assert {a.title for a in first} == {"Dockers vote to end strike", "New crane arrives"}
+        assert all(a.revision == 0 and a.tags == ["port"] and a.url.endswith(("/strike", "/crane")) for a in first)
+
+        await _wait_polls(server, "/feed/live.xml", 3)  # polled again (304s): nothing new may appear
+        items[1]["text"] = "It can lift 120 tonnes, the port corrected."
+        server.docs["live.xml"] = (_doc(items), "application/rss+xml")
+        seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(_mine(s, feed_id)) >= 3)
+        articles = _mine(seen, feed_id)
+        crane = [a for a in articles if a.title == "New crane arrives"]
+        assert [a.revision for a in crane] == [0, 1] and crane[0].id == crane[1].id
+        assert "120 tonnes" in crane[1].body
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/metrics", timeout=5) as resp:
+            metrics = resp.read().decode()
+        assert f'wirewatch_feed_items_total{{feed="{feed_id}",outcome="updated"}} 1.0' in metrics
+        assert f'wirewatch_feed_fetches_total{{feed="{feed_id}",status="304"}}' in metrics
+        assert f'wirewatch_feed_consecutive_failures{{feed="{feed_id}"}} 0.0' in metrics
+
+        worker.stop()
+        again = start_service("worker", "ingest", **env)
+        wait_http(again.web_port, proc=again)
+        await _wait_polls(server, "/feed/live.xml", 3, timeout_s=90)
+        await asyncio.sleep(3)
+        seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(_mine(s, feed_id)) >= 3, timeout_s=20)
+        assert len(_mine(seen, feed_id)) == 3, "the restarted worker re-emitted entries it had already sent"
+        with urllib.request.urlopen(f"http://127.0.0.1:{again.web_port}/metrics", timeout=5) as resp:
+            assert f'wirewatch_feed_items_total{{feed="{feed_id}",outcome="duplicate"}}' in resp.read().decode()
+    finally:
+        await server.stop()

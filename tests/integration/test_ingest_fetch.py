@@ -1,0 +1,164 @@
+"""The fetcher and one poll against a real aiohttp server on loopback: polite, bounded, and safe."""
+
+import asyncio
+import time
+
+import pytest
+
+from services.ingest.feeds import FeedConfig
+from services.ingest.fetcher import Fetcher, FetchError
+from services.ingest.fulltext import with_full_text
+from services.ingest.poller import poll_once
+from services.ingest.polling import FeedState, PollPolicy, is_due
+from services.ingest.settings import IngestSettings
+from tests.support.feedserver import FeedServer
+
+POLICY = PollPolicy(min_interval_s=60, max_interval_s=600, backoff_base_s=60, backoff_cap_s=3600, failing_after=3)
+NOW = 1_709_600_000.0
+
+
+@pytest.fixture
+async def server():
+    s = await FeedServer().start()
+    yield s
+    await s.stop()
+
+
+def _settings(**kw):
+    return IngestSettings(allow_hosts=["127.0.0.1"], **kw)
+
+
+async def _poll(server, path, state=None, settings=None, now=NOW):
+    feed = FeedConfig(id="gazette", url=server.url(path))
+    async with Fetcher(settings or _settings()) as fetcher:
+        return await poll_once(feed, state or FeedState(feed_id="gazette", url=feed.url), fetcher, policy=POLICY, now=now)
+
+
+async def test_second_poll_sends_etag_and_a_304_yields_nothing(server):
+    first = await _poll(server, "/feed/rss20-utf8.xml")
+    assert first.status == 200 and len(first.records) == 3 and first.format == "rss20"
+    second = await _poll(server, "/feed/rss20-utf8.xml", state=first.state, now=first.state.next_poll_at)
+    assert second.status == 304 and second.records == [] and second.error is None
+    assert server.conditional[-1]["If-None-Match"] == first.state.etag
+    assert server.conditional[-1]["If-Modified-Since"] == "Mon, 04 Mar 2024 07:00:00 GMT"
+
+
+async def test_301_moves_the_feed_and_302_does_not(server):
+    moved = await _poll(server, "/moved")
+    assert moved.status == 200 and moved.state.url == server.url("/feed/rss20-utf8.xml")
+    temp = await _poll(server, "/temp")
+    assert temp.status == 200 and temp.state.url == server.url("/temp")
+
+
+async def test_410_disables_the_feed(server):
+    result = await _poll(server, "/gone")
+    assert result.state.disabled and not is_due(result.state, NOW + 10**7)
+    assert result.error == 'feed "gazette": HTTP 410'
+
+
+async def test_429_waits_as_long_as_the_server_asks(server):
+    result = await _poll(server, "/busy")
+    assert result.state.next_poll_at == NOW + 120 and "retry after 120" in result.error
+
+
+async def test_slow_server_times_out_with_a_clear_error(server):
+    started = time.perf_counter()
+    result = await _poll(server, "/slow", settings=_settings(read_timeout_s=0.5))
+    assert time.perf_counter() - started < 5
+    assert result.error_class == "Timeout" and result.error.startswith('feed "gazette":')
+    assert result.state.consecutive_failures == 1 and result.state.next_poll_at >= NOW + 60
+
+
+@pytest.mark.parametrize("path", ["/endless", "/huge"])
+async def test_endless_or_100mb_response_is_cut_at_the_limit(server, path):
+    started = time.perf_counter()
+    result = await _poll(server, path, settings=_settings(max_feed_bytes=1_000_000))
+    assert time.perf_counter() - started < 10
+    assert result.error_class == "TooLarge" and "1000000 bytes" in result.error and 'feed "gazette"' in result.error
+
+
+async def test_redirect_loop_is_an_error_not_a_hang(server):
+    result = await _poll(server, "/loop")
+    assert result.error_class == "TooManyRedirects" and "more than 5 redirects" in result.error
+
+
+async def test_loopback_is_refused_unless_allowed(server):
+    result = await _poll(server, "/feed/rss20-utf8.xml", settings=IngestSettings())
+    assert result.error_class == "BlockedAddress" and "127.0.0.1 is not a public address" in result.error
+    assert server.hits == {}, "nothing may reach a refused address"
+
+
+async def test_redirect_to_a_private_name_is_refused_after_dns(server):
+    # 127.0.0.1 is allowed, "localhost" is not: the redirect hop is checked again.
+    result = await _poll(server, "/to-localhost")
+    assert result.error_class == "BlockedAddress" and "localhost" in result.error
+    assert "/feed/rss20-utf8.xml" not in server.hits
+
+
+@pytest.mark.parametrize("address", ["169.254.169.254", "10.0.0.8", "192.168.1.1", "[::1]", "[fd00:ec2::254]", "0.0.0.0"])
+async def test_metadata_and_private_addresses_are_never_fetched(address):
+    async with Fetcher(IngestSettings()) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.get(f"http://{address}/latest/meta-data/", label='feed "x"')
+    assert caught.value.error_class == "BlockedAddress"
+
+
+async def test_wrong_http_charset_still_reads_cyrillic(server):
+    result = await _poll(server, "/wrong-charset")
+    assert result.records[0].article.title.startswith("Паромное сообщение")
+
+
+async def test_ill_formed_feed_over_http_yields_entries_and_records_the_problem(server):
+    result = await _poll(server, "/feed/rss20-illformed.xml")
+    assert len(result.records) == 2 and result.error is None
+    assert any("ill-formed" in p for p in result.problems)
+
+
+async def test_html_page_instead_of_feed_counts_as_a_failure(server):
+    result = await _poll(server, "/feed/not-a-feed.html")
+    assert result.error_class == "NotAFeed" and result.state.consecutive_failures == 1
+
+
+async def test_per_host_limit_caps_concurrent_requests(server):
+    async with Fetcher(_settings(per_host_concurrency=2, concurrency=10)) as fetcher:
+        await asyncio.gather(*(fetcher.get(server.url(f"/hold/{i}"), label="x") for i in range(6)))
+    assert server.max_in_flight == 2
+
+
+async def test_global_limit_caps_concurrent_requests(server):
+    async with Fetcher(_settings(per_host_concurrency=10, concurrency=3)) as fetcher:
+        await asyncio.gather(*(fetcher.get(server.url(f"/hold/{i}"), label="x") for i in range(7)))
+    assert server.max_in_flight == 3
+
+
+async def test_summary_only_entry_gets_the_page_text_and_keeps_the_summary_when_the_page_fails(server):
+    result = await _poll(server, "/feed/rss20-utf8.xml")
+    quay = result.records[1]
+    assert quay.summary_only
+    async with Fetcher(_settings()) as fetcher:
+        article = quay.article.model_copy(update={"url": server.url("/news/quay-approved")})
+        full, why = await with_full_text(article, fetcher, label='feed "gazette"', max_bytes=1_000_000)
+        assert why is None and "built in 1908" in full.body and "All rights reserved" not in full.body
+        assert full.fingerprint == article.fingerprint, "the fingerprint stays the feed's, so page churn is no edit"
+        broken = article.model_copy(update={"url": server.url("/gone")})
+        kept, why = await with_full_text(broken, fetcher, label='feed "gazette"', max_bytes=1_000_000)
+        assert kept.body == "The vote passed by nine to four." and "410" in why
+
+
+async def test_feeds_check_fetches_each_feed_once_and_reports_status_format_and_errors(server, tmp_path):
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: gazette\n    url: {server.url('/feed/rss20-utf8.xml')}\n"
+                    f"  - id: broken\n    url: {server.url('/feed/rss20-illformed.xml')}\n"
+                    f"  - id: gone\n    url: {server.url('/gone')}\n  - id: moved\n    url: {server.url('/moved')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    out = result.output
+    assert result.exit_code == 1, out  # one feed failed
+    assert "gazette\t200\trss20\t3 entries" in out
+    assert "broken\t200\trss20\t2 entries" in out and "problem: ill-formed feed" in out
+    assert "gone\t410" in out and 'error: feed "gone": HTTP 410' in out
+    assert f"moved to {server.url('/feed/rss20-utf8.xml')}" in out

@@ -1,0 +1,131 @@
+"""A real aiohttp server on loopback serving the fixture feeds with the behaviours publishers show."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from aiohttp import web
+
+FIXTURES = Path(__file__).resolve().parent.parent / "unit" / "fixtures" / "feeds"
+
+
+class FeedServer:
+    """Routes: /feed/<fixture> (ETag + 304), /moved (301), /temp (302), /gone (410), /busy (429), /slow, /endless,
+    /huge, /loop, /to-localhost, /page, /wrong-charset, /hold (counts concurrent requests). ``docs`` overrides bodies."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, int] = {}
+        self.conditional: list[dict[str, str]] = []
+        self.docs: dict[str, tuple[bytes, str]] = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _count(self, request: web.Request) -> None:
+        self.hits[request.path] = self.hits.get(request.path, 0) + 1
+
+    async def feed(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        name = request.match_info["name"]
+        if name in self.docs:
+            body, ctype = self.docs[name]
+        else:
+            path = FIXTURES / name
+            if not path.is_file():
+                return web.Response(status=404)
+            body = path.read_bytes()
+            ctype = "application/feed+json" if name.endswith(".json") else "application/rss+xml"
+        etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+        self.conditional.append({k: v for k, v in request.headers.items() if k.lower().startswith("if-")})
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=body, headers={"Content-Type": ctype, "ETag": etag,
+                                                 "Last-Modified": "Mon, 04 Mar 2024 07:00:00 GMT"})
+
+    async def redirect(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        target = {"/moved": ("/feed/rss20-utf8.xml", 301), "/temp": ("/feed/rss20-utf8.xml", 302),
+                  "/loop": ("/loop", 302), "/to-localhost": (f"http://localhost:{self.port}/feed/rss20-utf8.xml", 301)}
+        location, status = target[request.path]
+        return web.Response(status=status, headers={"Location": location})
+
+    async def status(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        if request.path == "/gone":
+            return web.Response(status=410)
+        return web.Response(status=429, headers={"Retry-After": "120"})
+
+    async def slow(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        await asyncio.sleep(3)
+        return web.Response(text="late")
+
+    async def endless(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        resp = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
+        await resp.prepare(request)
+        await resp.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>')
+        try:
+            while True:
+                await resp.write(b"A" * 65536)
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        return resp
+
+    async def huge(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        resp = web.StreamResponse(headers={"Content-Type": "application/rss+xml", "Content-Length": str(100 * 1024 * 1024)})
+        await resp.prepare(request)
+        try:
+            await resp.write(b"<rss>" + b" " * 65536)
+        except ConnectionResetError:
+            pass
+        return resp
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        return web.Response(body=(FIXTURES / "article-page.html").read_bytes(), content_type="text/html", charset="utf-8")
+
+    async def wrong_charset(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        return web.Response(body=(FIXTURES / "rss20-windows1251.xml").read_bytes(),
+                            headers={"Content-Type": "text/xml; charset=utf-8"})
+
+    async def hold(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0.3)
+        finally:
+            self.in_flight -= 1
+        return web.Response(body=(FIXTURES / "rss20-utf8.xml").read_bytes(), content_type="application/rss+xml")
+
+    async def start(self) -> FeedServer:
+        app = web.Application()
+        app.router.add_get("/feed/{name}", self.feed)
+        for path in ("/moved", "/temp", "/loop", "/to-localhost"):
+            app.router.add_get(path, self.redirect)
+        app.router.add_get("/gone", self.status)
+        app.router.add_get("/busy", self.status)
+        app.router.add_get("/slow", self.slow)
+        app.router.add_get("/endless", self.endless)
+        app.router.add_get("/huge", self.huge)
+        app.router.add_get("/news/{slug}", self.page)
+        app.router.add_get("/wrong-charset", self.wrong_charset)
+        app.router.add_get("/hold/{n}", self.hold)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()

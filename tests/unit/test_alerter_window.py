@@ -1,0 +1,171 @@
+"""Windows, bursts and follow-ups with an injected clock: when matches become alerts, and how often."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from schemas import Alert
+from services.alerter.dedupe import alert_id, decide, load_state, sequence_id
+from services.alerter.rules import AlertPolicy, BurstSpec, WindowSpec
+from services.alerter.window import observe_burst, observe_window
+
+T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+KEY = "nato:st_1"
+
+
+def match(article: str, source: str = "wire-en", at: datetime = T0) -> Alert:
+    return Alert(id=alert_id(KEY), rule_id="nato", story_id="st_1", article_ids=[article], dedupe_key=KEY, fired_at=at,
+                 summary="nato: x", matched=["entity:Q7184 (NATO) in title"], sources=[source])
+
+
+def run(policy: AlertPolicy, events: list[tuple[float, str, str]], state: dict | None = None):
+    """Feed (minutes after T0, article, source) matches through decide; return the alerts and the final state."""
+    alerts = []
+    for minutes, article, source in events:
+        now = T0 + timedelta(minutes=minutes)
+        decision = decide(state, match(article, source, now), policy, now)
+        state = decision.state
+        if decision.alert is not None:
+            alerts.append(decision.alert)
+    return alerts, state
+
+
+def test_window_fires_on_the_third_article_within_the_hour_and_not_before() -> None:
+    policy = AlertPolicy(window=WindowSpec(count=3, within_s=3600))
+    alerts, _ = run(policy, [(0, "a", "s1"), (30, "b", "s1"), (59, "c", "s2")])
+    [alert] = alerts
+    assert alert.article_ids == ["a", "b", "c"] and alert.kind == "fired" and alert.id == alert_id(KEY)
+    assert (alert.window.articles, alert.window.sources, alert.window.within_s) == (3, 2, 3600)
+
+
+def test_window_forgets_articles_older_than_its_width() -> None:
+    policy = AlertPolicy(window=WindowSpec(count=3, within_s=3600))
+    alerts, _ = run(policy, [(0, "a", "s1"), (50, "b", "s1"), (70, "c", "s1")])
+    assert alerts == []  # "a" left the window before "c" came
+    alerts, _ = run(policy, [(0, "a", "s1"), (50, "b", "s1"), (70, "c", "s1"), (80, "d", "s1")])
+    assert [a.article_ids for a in alerts] == [["b", "c", "d"]]
+
+
+def test_a_refetched_article_counts_once_in_a_window() -> None:
+    policy = AlertPolicy(window=WindowSpec(count=2, within_s=3600))
+    alerts, _ = run(policy, [(0, "a", "s1"), (5, "a", "s1"), (10, "a", "s1")])
+    assert alerts == []
+
+
+def test_distinct_sources_window_needs_that_many_publishers() -> None:
+    policy = AlertPolicy(window=WindowSpec(count=2, within_s=3600, distinct="sources"))
+    alerts, _ = run(policy, [(0, "a", "wire"), (1, "b", "wire"), (2, "c", "wire")])
+    assert alerts == []
+    alerts, _ = run(policy, [(0, "a", "wire"), (1, "b", "wire"), (2, "c", "agency")])
+    assert [a.sources for a in alerts] == [["wire", "agency"]]
+
+
+def test_window_state_survives_a_round_trip_through_json() -> None:
+    import orjson
+
+    policy = AlertPolicy(window=WindowSpec(count=2, within_s=3600))
+    _, state = run(policy, [(0, "a", "s1")])
+    restored = load_state(orjson.dumps(state).decode())  # what the table holds after a restart
+    alerts, _ = run(policy, [(10, "b", "s1")], state=restored)
+    assert [a.article_ids for a in alerts] == [["a", "b"]]
+
+
+def test_one_alert_per_story_without_follow_ups() -> None:
+    alerts, _ = run(AlertPolicy(), [(0, "a", "s1"), (1, "b", "s2"), (600, "c", "s3")])
+    assert [a.article_ids for a in alerts] == [["a"]]
+
+
+def test_follow_ups_group_new_articles_and_wait_for_the_cooldown() -> None:
+    policy = AlertPolicy(follow_up=True, cooldown_s=600)
+    alerts, state = run(policy, [(0, "a", "s1"), (2, "b", "s2"), (5, "c", "s3"), (5, "a", "s1"), (11, "d", "s1")])
+    assert [(a.kind, a.sequence, a.article_ids) for a in alerts] == [("fired", 0, ["a"]), ("follow-up", 1, ["b", "c", "d"])]
+    assert alerts[1].sources == ["s2", "s3", "s1"]
+    assert alerts[1].id == sequence_id(KEY, 1) != alerts[0].id
+    # Nothing new: a re-fetch after the cooldown is not a follow-up.
+    more, _ = run(policy, [(40, "c", "s3")], state=state)
+    assert more == []
+
+
+def test_follow_up_ids_are_the_same_when_the_same_matches_are_replayed() -> None:
+    policy = AlertPolicy(follow_up=True, cooldown_s=60)
+    events = [(0, "a", "s1"), (2, "b", "s1"), (4, "c", "s1")]
+    first, _ = run(policy, events)
+    again, _ = run(policy, events)
+    assert [a.id for a in first] == [a.id for a in again] and len({a.id for a in first}) == 3
+
+
+def test_repeat_interval_realerts_a_story_that_still_matches() -> None:
+    policy = AlertPolicy(repeat_s=4 * 3600)
+    alerts, _ = run(policy, [(0, "a", "s1"), (60, "a", "s1"), (241, "a", "s1"), (300, "b", "s1")])
+    assert [(a.kind, a.sequence) for a in alerts] == [("fired", 0), ("repeat", 1)]
+
+
+def test_state_of_the_previous_version_means_already_fired() -> None:
+    state = load_state(T0.isoformat())
+    alerts, _ = run(AlertPolicy(), [(5, "b", "s1")], state=state)
+    assert alerts == []
+
+
+def steady(state, minutes_per_bucket: int, per_bucket: int, buckets: int, start: int = 0):
+    """``per_bucket`` articles in each of ``buckets`` buckets; returns the state and whether any bucket burst."""
+    burst = False
+    for b in range(buckets):
+        for i in range(per_bucket):
+            t = (start + b) * minutes_per_bucket * 60 + i
+            state, res = observe_burst(state, now=t, item_id=f"{b}-{i}", bucket_s=minutes_per_bucket * 60)
+            burst = burst or res.burst
+    return state, burst
+
+
+def test_burst_fires_when_the_rate_jumps_well_above_its_own_baseline() -> None:
+    state, burst = steady(None, 15, 2, 12)
+    assert not burst  # a steady two per bucket is the baseline, not a burst
+    results = []
+    for i in range(12):
+        state, res = observe_burst(state, now=12 * 900 + i, item_id=f"jump-{i}", bucket_s=900)
+        results.append(res.burst)
+    first = results.index(True)
+    assert 3 <= first + 1 <= 12 and results.count(True) == 1  # fires once in the bucket
+    assert state["mean"] < 3
+
+
+def test_busy_key_needs_a_bigger_jump_than_a_quiet_one() -> None:
+    busy, _ = steady(None, 15, 10, 12)
+    fired = []
+    for i in range(14):
+        busy, res = observe_burst(busy, now=12 * 900 + i, item_id=f"x{i}", bucket_s=900)
+        fired.append(res.burst)
+    assert not any(fired)  # 14 against a baseline of 10 is noise
+    quiet, _ = steady(None, 15, 1, 12)
+    fired = []
+    for i in range(5):
+        quiet, res = observe_burst(quiet, now=12 * 900 + i, item_id=f"x{i}", bucket_s=900)
+        fired.append(res.burst)
+    assert fired.index(True) == 3  # four against a baseline of 1 is news (z >= 3 with the Poisson floor)
+
+
+def test_no_burst_during_warmup_and_a_long_silence_decays_the_baseline() -> None:
+    state = None
+    for i in range(10):
+        state, res = observe_burst(state, now=i, item_id=str(i), bucket_s=900, warmup=3)
+    assert not res.burst  # first bucket ever: no baseline yet
+    busy, _ = steady(None, 15, 10, 12)
+    fired = []
+    for i in range(8):  # after two days of silence, a handful is a burst again
+        busy, res = observe_burst(busy, now=(12 + 192) * 900 + i, item_id=f"y{i}", bucket_s=900)
+        fired.append(res.burst)
+    assert any(fired) and busy["mean"] < 1
+
+
+def test_story_burst_policy_alerts_the_story_when_it_bursts() -> None:
+    policy = AlertPolicy(burst=BurstSpec(of="story", bucket_s=600, min_count=3, warmup=1))
+    events = [(0, "a", "s"), (10, "b", "s")] + [(20 + i * 0.1, f"c{i}", "s") for i in range(4)]
+    alerts, _ = run(policy, events)
+    [alert] = alerts
+    assert alert.burst.key == "story:st_1" and alert.burst.count >= 3 and alert.kind == "fired"
+
+
+def test_window_counts_an_article_once_even_if_it_is_also_the_newest() -> None:
+    state, res = observe_window(None, now=0, article_id="a", source="s", count=2, within_s=60)
+    state, res = observe_window(state, now=30, article_id="a", source="s", count=2, within_s=60)
+    assert (res.met, res.articles) == (False, 1)

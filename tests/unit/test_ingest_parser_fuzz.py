@@ -1,0 +1,56 @@
+"""Mutated feeds never crash the parser: every failure is a RecordError with a reason, i.e. a dead letter."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.readers import RecordError, read_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+SEEDS = [p.read_bytes() for p in sorted(FIXTURES.iterdir()) if p.suffix in (".xml", ".json")]
+NOW = datetime(2024, 3, 5, tzinfo=timezone.utc)
+
+
+@st.composite
+def mutated_feed(draw):
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["flip", "cut", "insert", "duplicate"]))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        if op == "flip":
+            data[at] = draw(st.integers(0, 255))
+        elif op == "cut":
+            del data[at: at + draw(st.integers(1, 200))]
+        elif op == "insert":
+            data[at:at] = draw(st.sampled_from([b"<", b"&", b"]]>", b"\x00", b"\xff\xfe", b"<!ENTITY x 'y'>", b"&#xD800;",
+                                                b"<item>", b"</channel>", b'{"items": 7}', b"\xe2\x82", "é".encode("latin-1")]))
+        else:
+            end = min(len(data), at + draw(st.integers(1, 300)))
+            data[at:at] = data[at:end]
+    return bytes(data)
+
+
+def _check(records):
+    for record in records:
+        assert isinstance(record, (FeedEntry, RecordError))
+        if isinstance(record, RecordError):
+            assert record.reason and record.error_class and 'feed "fuzz"' in record.reason
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_feed())
+def test_mutated_feeds_never_raise_and_failures_carry_reasons(data):
+    parsed = parse_feed(data, feed_id="fuzz", now=NOW)
+    _check(parsed.records)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_read_as_a_file_never_raise(data):
+    for record in read_bytes(data, name="fuzz.xml", source="fuzz", now=NOW):
+        assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason)

@@ -1,0 +1,115 @@
+"""Repair of machine-translation artifacts: clean English passes byte-identical, injected artifacts are restored, every edit is recorded."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from services.normalize.artifacts import KINDS, inject, paragraphs
+from services.normalize.repair import Repairer
+
+CLEAN = Path(__file__).parent / "fixtures" / "normalize" / "clean_english"
+
+
+@pytest.fixture(scope="module")
+def repairer() -> Repairer:
+    return Repairer()
+
+
+def _clean_paragraphs() -> list[str]:
+    return [p for f in sorted(CLEAN.glob("*.txt")) for p in paragraphs(f.read_text(encoding="utf-8"))]
+
+
+def test_the_clean_corpus_has_at_least_thirty_paragraphs():
+    assert len(_clean_paragraphs()) >= 30
+
+
+def test_clean_professional_english_passes_byte_identical_with_no_changes(repairer: Repairer):
+    for f in sorted(CLEAN.glob("*.txt")):
+        text = f.read_text(encoding="utf-8")
+        title, body, changes = repairer.repair("Officials meet in Kyiv", text)
+        assert changes == [], f"{f.name}: {[(c.rule, c.before, c.after) for c in changes]}"
+        assert (title, body) == ("Officials meet in Kyiv", text)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_injected_artifacts_are_restored_to_the_original_text(repairer: Repairer, kind: str):
+    rng = random.Random(f"repair-{kind}")
+    tried = restored = 0
+    for paragraph in _clean_paragraphs():
+        for _ in range(2):
+            injected = inject(paragraph, kind, rng, repairer.names, repairer.lexicon)
+            if injected is None:
+                continue
+            tried += 1
+            _, body, changes = repairer.repair("", injected.text)
+            restored += body == paragraph
+    assert tried >= 15
+    assert restored / tried >= 0.8, f"{kind}: {restored}/{tried} restored"
+
+
+def test_machine_translated_paragraph_is_repaired_and_every_edit_says_which_rule(repairer: Repairer):
+    text = (
+        "The minister arrived this Friday in kiev for talks with President Volodymyr Zelenskiyduring a short visit.\n\n"
+        "“Each village we take back is a village the enemy loses“said the minister, adding that aid reached 40 billion euross "
+        "since the summit last June.in which allies agreed on new funds. ."
+    )
+    _, body, changes = repairer.repair("", text)
+    assert "in Kyiv for talks" in body
+    assert "Volodymyr Zelensky during a short visit" in body
+    assert "the enemy loses,” said the minister" in body
+    assert "40 billion euros since" in body
+    assert "last June. in which" in body
+    assert body.endswith("new funds.")
+    rules = {c.rule for c in changes}
+    assert {"glue:name-boundary", "names:variant", "spelling:doubled-final-letter", "space:after-punctuation",
+            "quotes:misplaced-opening", "punctuation:repeated-stop"} <= rules
+    assert all(c.kind == "repair" and c.reason for c in changes)
+
+
+def test_a_change_span_points_at_the_text_it_replaced(repairer: Repairer):
+    text = "Prices rose 3 percent, officials said.Traders expected that."
+    _, body, changes = repairer.repair("", text)
+    (change,) = changes
+    assert change.rule == "space:after-punctuation"
+    assert text[change.span[0] : change.span[1]] == change.before == "."
+    assert body == "Prices rose 3 percent, officials said. Traders expected that."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. economy grew 2.4% in the quarter, e.g. faster than in Japan.",
+        "Details are at https://example.org/news/kiev.report and www.gov.example.com/budget.",
+        "Write to press@kyiv.example.ua or visit Amazon.com, mil.ru and arXiv.org for the report.pdf.",
+        "Mr. Smith met Dr. Jones at 9 a.m. on St. Clair Ave., No. 10, at 3.5 times the usual fee.",
+        "Diners at the Odessa, Texas, restaurant ordered chicken Kiev before a talk at Peking University.",
+        "Apple's iPhone, eBay, YouTube and McDonald's were followed by #kyiv and @kievpost on social media.",
+    ],
+)
+def test_abbreviations_decimals_urls_emails_domains_and_kept_names_are_untouched(repairer: Repairer, text: str):
+    assert repairer.repair("", text)[1:] == (text, [])
+
+
+def test_doubled_letter_is_kept_when_the_word_is_a_real_word(repairer: Repairer):
+    text = "The boss of the press office said the grass was cut."
+    assert repairer.repair("", text)[1] == text
+
+
+def test_case_of_a_name_comes_from_how_the_article_writes_it_elsewhere(repairer: Repairer):
+    text = "Talks were led by Syniehubov, the governor. Later syniehubov said crews were at work."
+    _, body, changes = repairer.repair("", text)
+    assert "Later Syniehubov said" in body
+    assert [c.rule for c in changes] == ["case:proper-name"]
+
+
+def test_common_words_are_not_capitalized_because_a_name_shares_them(repairer: Repairer):
+    text = "Rose Whitfield spoke first. Prices rose after the march, the mayor said."
+    assert repairer.repair("", text)[1] == text
+
+
+def test_a_rule_can_be_switched_off():
+    quiet = Repairer(disabled=frozenset({"spelling:doubled-final-letter"}))
+    assert quiet.repair("", "It cost 5 euross.")[1] == "It cost 5 euross."
