@@ -50,7 +50,7 @@ def _entities(article: dict) -> str:
         if e["canonical_id"]:
             counts[f"{e['canonical_name']} ({e['canonical_id']})"] += 1
     unlinked = sorted({e["text"] for e in article["entities"] if not e["canonical_id"] and e["type"] in ("PERSON", "ORG", "GPE", "LOC")})
-    linked = ", ".join(f"{name} ×{n}" for name, n in counts.most_common(8))
+    linked = ", ".join(f"{name} ×{n}" for name, n in counts.most_common(8)) or "none linked"
     return linked + (f"; unlinked: {', '.join(unlinked[:6])}" if unlinked else "")
 
 
@@ -138,6 +138,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
     )
     await consumer.start()
     tagged: set[str] = set()
+    stories: dict[str, list[str]] = {}
     alerts: dict[str, dict] = {}
     letters = 0
     shown = 0
@@ -155,6 +156,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
                         say(_describe_normalized(value), indent=4)
                     elif record.topic == topics.tagged:
                         tagged.add(value["id"])
+                        stories.setdefault(value["story_id"], []).append(f"{value['source']}/{value['language']}: {value['title'][:60]}")
                         say(f"[tagger]    {value['id']} story {value['story_id']}")
                         say(textwrap.fill("entities: " + (_entities(value) or "none"), 100), indent=4)
                     elif record.topic == topics.alerts:
@@ -173,7 +175,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
                 break
     finally:
         await consumer.stop()
-    await _summary(settings, expected, tagged, alerts, receiver, letters)
+    await _summary(settings, expected, tagged, stories, alerts, receiver, letters)
     return 0
 
 
@@ -194,15 +196,22 @@ async def _push(settings: Settings, path: Path, worker: subprocess.Popen) -> lis
     raise RuntimeError(f"{url} never answered")
 
 
-async def _summary(settings: Settings, expected: set[str], tagged: set[str], alerts: dict, receiver: WebhookReceiver, letters: int) -> None:
+async def _summary(settings: Settings, expected: set[str], tagged: set[str], stories: dict[str, list[str]], alerts: dict,
+                   receiver: WebhookReceiver, letters: int) -> None:
     metrics = ""
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{settings.web_port}/metrics") as resp:
             metrics = await resp.text()
     wanted = ("wirewatch_messages_processed_total", "wirewatch_dead_letters_total", "wirewatch_alerts_fired_total",
+              "wirewatch_alerts_suppressed_total", "wirewatch_stories_total",
               "wirewatch_webhook_deliveries_total", "wirewatch_translations_total")
     say("\nsummary")
-    say(f"articles tagged: {len(tagged & expected)}/{len(expected)}", indent=2)
+    say(f"articles tagged: {len(tagged & expected)}/{len(expected)}, in {len(stories)} stories", indent=2)
+    for story_id, members in sorted(stories.items(), key=lambda kv: -len(kv[1])):
+        if len(members) > 1:
+            say(f"story {story_id}: {len(members)} articles, one alert per rule", indent=4)
+            for member in members:
+                say(f"- {member}", indent=6)
     say(f"alerts fired: {len(alerts)}; delivered and verified: {len(set(alerts) & receiver.delivered_ids())}; "
         f"webhook attempts: {len(receiver.received)}", indent=2)
     say(f"dead letters: {letters}", indent=2)
