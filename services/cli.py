@@ -23,7 +23,14 @@ LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
 
 
 def _settings(**overrides: object) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
+    from pydantic import ValidationError
+
+    from services.runtime.codec import describe_validation_error
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid setting: {describe_validation_error(exc)} (see `wirewatch settings --markdown`)") from exc
 
 
 def _fresh_loop() -> None:

@@ -63,7 +63,8 @@ class KafkaSecurity(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore")
+    # An empty variable counts as unset, so `FOO=` in an env file or compose does not break a typed setting.
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore", env_ignore_empty=True)
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")

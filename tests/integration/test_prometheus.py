@@ -93,10 +93,20 @@ def prometheus(tmp_path: Path):
 
 
 async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broker, start_service, prometheus, tmp_path):
+    from tests.support.feedserver import FeedServer
+
     receiver = await WebhookReceiver(secret="whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(), fail_first=1).start()
+    feeds = await FeedServer().start()
     try:
+        # One healthy feed and one that answers 404, so the ingest dashboard has both kinds to show.
+        feeds_file = tmp_path / "feeds.yaml"
+        feeds_file.write_text(yaml.safe_dump({"feeds": [
+            {"id": "gazette", "url": feeds.url("/feed/rss20-utf8.xml"), "full_text": "never"},
+            {"id": "missing", "url": feeds.url("/feed/no-such-feed.xml")},
+        ]}))
         worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_WEBHOOK_URL=receiver.url,
-                               WIREWATCH_WEBHOOK_SECRET=receiver.secret, WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1")
+                               WIREWATCH_WEBHOOK_SECRET=receiver.secret, WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1",
+                               WIREWATCH_INGEST__FEEDS_FILE=str(feeds_file), WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]')
         wait_http(worker.web_port, proc=worker)
         base = prometheus(worker.web_port)
         now = datetime.now(timezone.utc)
@@ -108,6 +118,8 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
                 async with session.post(f"http://127.0.0.1:{worker.web_port}/ingest", json=record) as resp:
                     assert resp.status == 202, await resp.text()
                 await asyncio.sleep(1.0)
+            async with session.post(f"http://127.0.0.1:{worker.web_port}/ingest", data=b'{"title": "cut off') as resp:
+                assert resp.status == 400, "a push with no valid record is refused, and dead-lettered"
         await send(broker.bootstrap, "articles.raw", [(b"prom-broken", b"not json")])
         ids = {a.id.encode() for a in articles}
         await collect(broker.bootstrap, ["articles.tagged", "articles.raw.dlq"], timeout_s=120,
@@ -139,3 +151,4 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
             assert set(loaded) == {a for a, _ in rule_queries()} and set(loaded.values()) == {"ok"}, loaded
     finally:
         await receiver.stop()
+        await feeds.stop()
