@@ -50,6 +50,13 @@ def register(app: faust.App, settings: Settings) -> None:
     ))
 
     titles: dict[str, str] = {}
+    # The index mirrors the table. Only this agent writes the table, so the two can only part after a
+    # rebalance (the partition may have moved here, with a table recovered from its changelog): re-read then.
+    stale = [True]
+
+    @app.on_rebalance_complete.connect
+    async def table_may_have_moved(sender: faust.App, **kwargs: object) -> None:
+        stale[0] = True
 
     def count_news(article: TaggedArticle, decision) -> None:
         """The news panel's metrics: articles per linked entity, and the ten largest live stories."""
@@ -103,7 +110,9 @@ def register(app: faust.App, settings: Settings) -> None:
             started = time.perf_counter()
             try:
                 # The table is the truth (it survives restarts and moves with its partition); the index mirrors it.
-                index.sync(story_table.items())
+                if stale[0]:
+                    index.sync(story_table.items())
+                    stale[0] = False
                 decision = index.decide(article_features(article, countries=countries, now=datetime.now(timezone.utc)))
                 index.apply(decision)
             except Exception as exc:  # noqa: BLE001 - one bad article is dead-lettered, the stories go on

@@ -1,0 +1,40 @@
+"""Stories outlive their worker: after a restart, the next report of an event joins the story opened before it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from services.runtime.codec import encode
+from tests.conftest import wait_http
+from tests.e2e.test_stories import BRUSSELS_EN, WARSAW_EN, WARSAW_MT, normalized
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+
+async def test_a_restarted_tagger_keeps_its_stories(broker, start_service):
+    now = datetime.now(timezone.utc)
+    run = uuid.uuid4().hex[:6]
+    first = normalized(f"restart-{run}-en", *WARSAW_EN, translated=False, now=now)
+    later = normalized(f"restart-{run}-mt", *WARSAW_MT, translated=True, now=now)
+    other = normalized(f"restart-{run}-bru", *BRUSSELS_EN, translated=False, now=now)
+
+    worker = start_service("worker", "tagger")
+    await send(broker.bootstrap, "articles.normalized", [(first.id.encode(), encode(first))])
+    seen = await collect(broker.bootstrap, ["articles.tagged"], timeout_s=90,
+                         until=lambda s: any(m["key"] == first.id.encode() for m in s["articles.tagged"]))
+    story = next(m["value"]["story_id"] for m in seen["articles.tagged"] if m["key"] == first.id.encode())
+    wait_http(worker.web_port, "/readyz", proc=worker)  # committed and settled before it goes
+    worker.stop()
+
+    again = start_service("worker", "tagger")
+    await send(broker.bootstrap, "articles.normalized", [(a.id.encode(), encode(a)) for a in (later, other)])
+    seen = await collect(broker.bootstrap, ["articles.tagged"], timeout_s=90,
+                         until=lambda s: {later.id.encode(), other.id.encode()} <= {m["key"] for m in s["articles.tagged"]})
+    stories = {m["key"]: m["value"]["story_id"] for m in seen["articles.tagged"]}
+    assert stories[later.id.encode()] == story, "the translated report joins the story the first worker opened"
+    assert stories[other.id.encode()] != story, "another event with the same actors is another story"
+    assert again.alive()
