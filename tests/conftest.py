@@ -16,9 +16,13 @@ from services.runtime.broker import EmbeddedBroker, free_port, terminate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
-    """A real Kafka-protocol broker (Tansu) on a free loopback port for the whole session."""
+    """A real Kafka-protocol broker (Tansu, memory-only) on a free loopback port, new for each test.
+
+    It starts in milliseconds, and a fresh one keeps tests apart: no test reads another's
+    messages, committed offsets or tables.
+    """
     log = tmp_path_factory.mktemp("broker") / "broker.log"
     with EmbeddedBroker(log_path=log) as b:
         yield b
