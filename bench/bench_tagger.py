@@ -152,6 +152,22 @@ def throughput(tagger: Tagger, repeat: int) -> None:
           f"tagging {len(batch) / tag_s:.0f} articles/s, story assignment {len(batch) / story_s:.0f} articles/s")
 
 
+def gazetteer_speed(repeat: int) -> None:
+    from services.tagger.gazetteer import Gazetteer, _bundled_raw
+
+    _bundled_raw.cache_clear()
+    started = time.perf_counter()
+    gazetteer = Gazetteer.load()
+    load_s = time.perf_counter() - started
+    articles, _ = load_story_articles()
+    text = "\n".join(a.title + "\n" + a.body for a in articles) * repeat
+    started = time.perf_counter()
+    found = len(gazetteer.find(text))
+    find_s = time.perf_counter() - started
+    print(f"gazetteer: {len(gazetteer)} entities loaded in {load_s:.2f} s; find() {len(text) / find_s / 1e6:.1f} M chars/s "
+          f"({found} matches in {len(text)} chars)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="en_core_web_md", help="spaCy pipeline (default: the service default)")
@@ -162,6 +178,7 @@ def main() -> None:
     ner_and_linking(tagger)
     stories(tagger)
     throughput(tagger, args.repeat)
+    gazetteer_speed(args.repeat)
 
 
 if __name__ == "__main__":

