@@ -4,14 +4,16 @@ Polled and pushed feed entries go to ``ingest.entries`` keyed by article id; the
 dedupe agent consumes that topic and owns the seen-state table (article id →
 fingerprint and revision), so table and stream are partitioned alike and a
 restart recovers the state from the table's changelog instead of re-emitting.
+Each poll's resulting feed state goes to ``ingest.polls`` keyed by feed id; the
+poll-state agent consumes it and owns the ``ingest-feeds`` table, from which a
+restarted worker (or the next holder of the partition) resumes polling.
 """
 
 from __future__ import annotations
 
 import hmac
 import time
-import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import faust
 import orjson
@@ -19,12 +21,20 @@ from faust.types import TP
 from faust.web import Request, Response, View
 
 from services.ingest.entries import PolledEntry
+from services.ingest.feeds import FeedConfig
 from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
-from services.ingest.metrics import FEED_ITEMS
+from services.ingest.metrics import FEED_ITEMS, WEBSUB_PUSHES
 from services.ingest.parser import FeedEntry, parse_feed
 from services.ingest.poller import Poller, PollResult
+from services.ingest.polling import FeedState
+from services.ingest.pollstate import (
+    StoredPollState,
+    feed_partition,
+    restored,
+    to_stored,
+)
 from services.ingest.publish import publish
 from services.ingest.readers import RecordError, json_records
 from services.ingest.websub import signature_ok, verify_intent
@@ -48,17 +58,29 @@ def register(app: faust.App, settings: Settings) -> None:
     stage.source = cfg.entries_topic
     # article id → {"fingerprint", "revision"} (JSON). Partitioned like ingest.entries (keyed by article id).
     seen = app.Table("ingest-seen", default=None, partitions=settings.partitions, key_type=str, value_type=str)
+    # feed id → StoredPollState (JSON), written only by the agent reading ingest.polls, where each poll's state is sent
+    # to partition feed_partition(feed id): the worker holding that partition polls the feed and holds its state.
+    polls = raw_topic(app, cfg.polls_topic, settings)
+    poll_stage = Stage(app, settings, name="ingest", source=settings.topics.raw)
+    poll_stage.source = cfg.polls_topic
+    feed_states = app.Table("ingest-feeds", default=None, partitions=settings.partitions, key_type=str, value_type=str)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await topics[topic].send(key=key, value=value)
 
     def owns(feed_id: str) -> bool:
-        # With several ingest workers, a feed is polled by the one holding "its" partition of ingest.entries.
-        partition = zlib.crc32(feed_id.encode()) % settings.partitions
+        # With several ingest workers, a feed is polled by the one holding "its" partition of ingest.polls, and only
+        # once the table is recovered: polling before that would forget the stored ETag, failures and a 410.
         try:
-            return TP(cfg.entries_topic, partition) in app.assignor.assigned_actives()
+            if app.rebalancing or app.in_recovery or not app.tables.recovery.completed.is_set():
+                return False
+            return TP(cfg.polls_topic, feed_partition(feed_id, settings.partitions)) in app.assignor.assigned_actives()
         except Exception:  # noqa: BLE001 - no assignment yet: poll nothing rather than everything twice
             return False
+
+    def restore(feed: FeedConfig) -> FeedState | None:
+        stored = feed_states.get(feed.id)
+        return restored(StoredPollState.model_validate_json(stored) if stored else None, feed.url)
 
     async def emit_entries(feed_id: str, records: list[FeedEntry | RecordError], full_text: bool) -> None:
         bad = []
@@ -79,8 +101,26 @@ def register(app: faust.App, settings: Settings) -> None:
 
     async def sink(result: PollResult) -> None:
         await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id))
+        # After the entries: a crash in between re-fetches them (no new ETag stored), never skips them.
+        record = to_stored(result.state, result.feed.url)
+        await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
+                         partition=feed_partition(result.feed.id, settings.partitions))
 
-    poller = Poller(cfg, sink, owns=owns)
+    poller = Poller(cfg, sink, owns=owns, restore=restore)
+
+    @app.agent(polls, name="ingest-poll-state")
+    async def keep_poll_state(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            record = await poll_stage.decode(event.key, event.value, StoredPollState)
+            if record is None:
+                continue
+            try:
+                feed_states[record.feed_id] = event.value.decode()
+                state = restored(record, record.config_url)
+                if state is not None:
+                    poller.observe(state, record.config_url)
+            except Exception as exc:  # noqa: BLE001 - one bad record is a dead letter, not a stopped agent
+                await poll_stage.fail(event.key, event.value, exc)
 
     if cfg.feeds_file is not None:
         @app.task
@@ -143,15 +183,17 @@ def register(app: faust.App, settings: Settings) -> None:
                 return self.json({"error": f'feed "{feed_id}" is not configured'}, status=404)
             body = await request.content.read(cfg.max_feed_bytes + 1)
             if len(body) > cfg.max_feed_bytes:
+                WEBSUB_PUSHES.labels(feed_id, "too_large").inc()
                 return self.json({"error": f"body exceeds {cfg.max_feed_bytes} bytes"}, status=413)
             if not signature_ok(feed.websub_secret, body, request.headers.get("X-Hub-Signature")):
                 # WebSub §8: ignore a message whose signature does not match, but still answer 2xx.
-                log.warning("websub_bad_signature", feed=feed_id)
-                FEED_ITEMS.labels(feed_id, "invalid").inc()
+                log.warning("websub_bad_signature", feed=feed_id, signed=request.headers.get("X-Hub-Signature") is not None)
+                WEBSUB_PUSHES.labels(feed_id, "bad_signature").inc()
                 return self.json({"accepted": 0, "ignored": "X-Hub-Signature does not match"}, status=202)
             parsed = parse_feed(body, feed_id=feed.id, url=feed.url, http_content_type=request.headers.get("Content-Type"),
-                                language=feed.language, tags=feed.tags, now=datetime.now(timezone.utc))
+                                language=feed.language, tags=feed.tags, now=datetime.now(UTC))
             await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
+            WEBSUB_PUSHES.labels(feed_id, "accepted").inc()
             log.info("websub_push", feed=feed_id, entries=len(parsed.entries), problems=parsed.problems[:3])
             return self.json({"accepted": len(parsed.entries), "rejected": [e.reason for e in parsed.errors]}, status=202)
 
@@ -169,7 +211,7 @@ def register(app: faust.App, settings: Settings) -> None:
             body = await request.read()
             if len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             records = json_records(body, where="POST /ingest", source="http", now=now)
             report = await publish(send, settings, records, channel="http")
             log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected))

@@ -25,7 +25,7 @@ def check(file: Path, no_fetch: bool) -> None:
     """Validate FILE (YAML or OPML), fetch each feed once, print status, format, entries and errors."""
     from services.ingest.feeds import FeedsConfigError, load_feeds
     from services.ingest.fetcher import Fetcher
-    from services.ingest.poller import poll_once, policy_for
+    from services.ingest.poller import policy_for, poll_once
     from services.ingest.polling import FeedState
     from services.runtime.settings import Settings
 
@@ -87,10 +87,16 @@ def status(url: str, as_json: bool) -> None:
         click.echo(f"no feeds (feeds file: {answer.get('feeds_file')})")
     for f in rows:
         state = "DISABLED" if f["disabled"] else ("FAILING" if f["failing"] else "ok")
+        if not f.get("polled_here", True) and not f["failing"]:
+            state = "elsewhere"  # another ingest worker holds this feed's partition
         line = f"{f['feed']}\t{state}\tlast status {f['last_status']}\t{f['entries']} entries\tnext poll in {f['next_poll_in_s']} s"
         click.echo(line)
         if f["last_error"]:
-            click.echo(f"  {f['consecutive_failures']} failures in a row: {f['last_error']}")
+            since = ""
+            if f.get("last_error_at"):
+                since = f", last at {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(f['last_error_at']))}"
+            kind = f" [{f['last_error_class']}]" if f.get("last_error_class") else ""
+            click.echo(f"  {f['consecutive_failures']} failures in a row{since}{kind}: {f['last_error']}")
     sys.exit(1 if any(f["failing"] for f in rows) else 0)
 
 

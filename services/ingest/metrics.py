@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -23,4 +23,8 @@ FEED_LAST_SUCCESS = Gauge(
 )
 FEED_FAILURES = Gauge(
     "wirewatch_feed_consecutive_failures", "Failed polls of a feed in a row; 0 after a success.", ["feed"]
+)
+WEBSUB_PUSHES = Counter(
+    "wirewatch_websub_pushes_total", "WebSub content pushes by feed and outcome: accepted, bad_signature, too_large.",
+    ["feed", "outcome"],
 )

@@ -10,19 +10,40 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsConfigError, FeedsFile, load_feeds
+from services.ingest.feeds import (
+    FeedConfig,
+    FeedDefaults,
+    FeedsConfigError,
+    FeedsFile,
+    load_feeds,
+)
 from services.ingest.fetcher import Fetcher, FetchError
-from services.ingest.metrics import FEED_BYTES, FEED_FAILURES, FEED_FETCH_SECONDS, FEED_FETCHES, FEED_LAST_SUCCESS
+from services.ingest.metrics import (
+    FEED_BYTES,
+    FEED_FAILURES,
+    FEED_FETCH_SECONDS,
+    FEED_FETCHES,
+    FEED_LAST_SUCCESS,
+)
 from services.ingest.parser import FeedEntry, parse_feed
-from services.ingest.polling import FeedState, FetchOutcome, PollPolicy, conditional_headers, is_due, is_failing, on_outcome
+from services.ingest.polling import (
+    FeedState,
+    FetchOutcome,
+    PollPolicy,
+    conditional_headers,
+    is_due,
+    is_failing,
+    on_outcome,
+)
+from services.ingest.pollstate import is_newer
 from services.ingest.readers import RecordError
 from services.ingest.settings import IngestSettings
 from services.runtime.logs import get_logger
 
-__all__ = ["PollResult", "poll_once", "Poller", "policy_for"]
+__all__ = ["PollResult", "Poller", "policy_for", "poll_once"]
 
 log = get_logger("wirewatch.ingest.poller")
 
@@ -51,12 +72,12 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                     conditional: bool = True) -> PollResult:
     """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault."""
     label = f'feed "{feed.id}"'
-    fetched_at = datetime.fromtimestamp(now, tz=timezone.utc)
+    fetched_at = datetime.fromtimestamp(now, tz=UTC)
     try:
         resp = await fetcher.get(state.url, label=label, headers=conditional_headers(state) if conditional else None)
     except FetchError as exc:
         FEED_FETCHES.labels(feed.id, exc.error_class).inc()
-        new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason), now, policy)
+        new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason, error_class=exc.error_class), now, policy)
         _count_state(feed.id, new_state)
         return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class)
     FEED_FETCHES.labels(feed.id, str(resp.status)).inc()
@@ -73,7 +94,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
             result.error, result.error_class = parsed.errors[0].reason, parsed.errors[0].error_class
-            outcome = replace(outcome, parsed_ok=False, error=result.error)
+            outcome = replace(outcome, parsed_ok=False, error=result.error, error_class=result.error_class)
         else:
             outcome = replace(outcome, published=published, entries=len(entries))
     elif resp.status != 304:
@@ -81,7 +102,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.error = f"{label}: HTTP {resp.status}" + (f" after {resp.redirects} redirects" if resp.redirects else "") + \
             (f", retry after {reason}" if reason else "")
         result.error_class = f"HTTP{resp.status}"
-        outcome = replace(outcome, error=result.error)
+        outcome = replace(outcome, error=result.error, error_class=result.error_class)
     result.state = on_outcome(state, outcome, now, policy)
     _count_state(feed.id, result.state)
     return result
@@ -100,13 +121,17 @@ class Poller:
     """Polls every configured feed when it is due, at most ``concurrency`` at once; re-reads the feeds file when it changes."""
 
     def __init__(self, settings: IngestSettings, sink: Sink, *, clock: Callable[[], float] = time.time,
-                 owns: Callable[[str], bool] = lambda feed_id: True) -> None:
+                 owns: Callable[[str], bool] = lambda feed_id: True,
+                 restore: Callable[[FeedConfig], FeedState | None] = lambda feed: None) -> None:
         self.settings = settings
         self.sink = sink
         self.clock = clock
         self.owns = owns
+        # Where a feed's state was left (by this worker before a restart, or by another before a partition moved).
+        self.restore = restore
         self.feeds: FeedsFile | None = None
         self.states: dict[str, FeedState] = {}
+        self._resumed: set[str] = set()  # feeds owned since their stored state was last read
         self._mtime: float | None = None
         self._in_flight: dict[str, asyncio.Task] = {}
         self._last_check = 0.0
@@ -117,6 +142,7 @@ class Poller:
         for feed_id in list(self.states):
             if feed_id not in wanted:
                 del self.states[feed_id]
+                self._resumed.discard(feed_id)
         before = self.feeds.by_id() if self.feeds else {}
         for feed_id, feed in wanted.items():
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
@@ -143,6 +169,26 @@ class Poller:
         log.info("feeds_loaded", path=str(path), feeds=len(feeds.feeds))
         return True
 
+    def observe(self, state: FeedState, config_url: str) -> None:
+        """Adopt a feed's state recorded elsewhere (``ingest.polls``) when it is newer than what this worker holds."""
+        feed = self.feeds.by_id().get(state.feed_id) if self.feeds else None
+        current = self.states.get(state.feed_id)
+        if feed is None or feed.url != config_url or current is None or state.feed_id in self._in_flight:
+            return
+        if is_newer(state, current):
+            self.states[state.feed_id] = state
+
+    def _resume(self, feed: FeedConfig) -> None:
+        try:
+            state = self.restore(feed)
+        except Exception as exc:
+            log.exception("feed_state_unreadable", feed=feed.id, error=str(exc))
+            return
+        if state is not None and is_newer(state, self.states.get(feed.id)):
+            self.states[feed.id] = state
+            log.info("feed_state_restored", feed=feed.id, url=state.url, etag=state.etag is not None,
+                     consecutive_failures=state.consecutive_failures, disabled=state.disabled)
+
     def status(self) -> list[dict]:
         now = self.clock()
         out = []
@@ -150,10 +196,13 @@ class Poller:
             feed = self.feeds.by_id()[feed_id] if self.feeds else None
             policy = policy_for(feed, self.feeds, self.settings) if feed else PollPolicy()
             out.append({
-                "feed": feed_id, "url": state.url, "failing": is_failing(state, policy), "disabled": state.disabled,
-                "consecutive_failures": state.consecutive_failures, "last_status": state.last_status,
-                "last_error": state.last_error, "last_success_at": state.last_success_at, "entries": state.entries,
-                "interval_s": state.interval_s, "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
+                "feed": feed_id, "url": state.url, "polled_here": feed_id in self._resumed,
+                "failing": is_failing(state, policy), "disabled": state.disabled,
+                "consecutive_failures": state.consecutive_failures, "failing_after": policy.failing_after,
+                "last_status": state.last_status, "last_error": state.last_error, "last_error_class": state.last_error_class,
+                "last_error_at": state.last_error_at, "last_attempt_at": state.last_attempt_at,
+                "last_success_at": state.last_success_at, "entries": state.entries, "interval_s": state.interval_s,
+                "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
             })
         return out
 
@@ -162,9 +211,9 @@ class Poller:
         state = self.states[feed.id]
         try:
             result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock())
-        except Exception as exc:  # noqa: BLE001 - one feed's bug must not stop the others
+        except Exception as exc:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
-            result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}'), self.clock(), policy), None,
+            result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,
                                 error=str(exc), error_class=type(exc).__name__)
         if feed.id in self.states:
             self.states[feed.id] = result.state
@@ -179,7 +228,7 @@ class Poller:
                      problems=result.problems[:3])
         try:
             await self.sink(result)
-        except Exception as exc:  # noqa: BLE001 - a sink failure is logged; the feed is polled again later
+        except Exception as exc:
             log.exception("feed_sink_failed", feed=feed.id, error=str(exc))
 
     def due(self) -> list[FeedConfig]:
@@ -187,7 +236,19 @@ class Poller:
             return []
         now = self.clock()
         by_id = self.feeds.by_id()
-        return [by_id[f] for f, s in self.states.items() if is_due(s, now) and f not in self._in_flight and self.owns(f)]
+        due = []
+        for feed_id in list(self.states):
+            if feed_id in self._in_flight:
+                continue
+            if not self.owns(feed_id):
+                self._resumed.discard(feed_id)
+                continue
+            if feed_id not in self._resumed:
+                self._resumed.add(feed_id)
+                self._resume(by_id[feed_id])
+            if is_due(self.states[feed_id], now):
+                due.append(by_id[feed_id])
+        return due
 
     async def tick(self, fetcher: Fetcher) -> None:
         for feed in self.due():

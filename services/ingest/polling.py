@@ -33,6 +33,7 @@ class FetchOutcome:
 
     status: int | None
     error: str | None = None  # why it failed, for logs and ``feeds status``
+    error_class: str | None = None  # Timeout, ConnectError, HTTP503, NotAFeed ...
     etag: str | None = None
     last_modified: str | None = None
     retry_after: str | None = None
@@ -54,6 +55,8 @@ class FeedState:
     disabled: str | None = None
     last_status: int | None = None
     last_error: str | None = None
+    last_error_class: str | None = None
+    last_error_at: float | None = None
     last_attempt_at: float | None = None
     last_success_at: float | None = None
     entries: int = 0
@@ -120,8 +123,8 @@ def on_outcome(state: FeedState, outcome: FetchOutcome, now: float, policy: Poll
     state = replace(state, last_status=outcome.status, last_attempt_at=now)
     status = outcome.status
     if status == 410:
-        return replace(state, disabled="410 Gone: the publisher removed the feed", last_error="410 Gone",
-                       consecutive_failures=state.consecutive_failures + 1)
+        return replace(state, disabled="410 Gone: the publisher removed the feed", last_error=outcome.error or "410 Gone",
+                       last_error_class="HTTP410", last_error_at=now, consecutive_failures=state.consecutive_failures + 1)
     if status in (200, 304) and outcome.parsed_ok:
         published = _recent(state.published, outcome.published, now) if status == 200 else state.published
         interval = adaptive_interval(published, now, policy)
@@ -134,6 +137,7 @@ def on_outcome(state: FeedState, outcome: FetchOutcome, now: float, policy: Poll
             next_poll_at=now + interval,
             consecutive_failures=0,
             last_error=None,
+            last_error_class=None,
             last_success_at=now,
             entries=outcome.entries if status == 200 else state.entries,
             published=published,
@@ -144,8 +148,9 @@ def on_outcome(state: FeedState, outcome: FetchOutcome, now: float, policy: Poll
     if wait is not None and status in (429, 503):
         delay = max(policy.min_interval_s, min(wait, policy.max_retry_after_s))
     error = outcome.error or (f"HTTP {status}" if status else "fetch failed")
-    return replace(state, consecutive_failures=failures, last_error=error, next_poll_at=now + delay,
-                   url=outcome.permanent_url or state.url)
+    error_class = outcome.error_class or (f"HTTP{status}" if status else "FetchError")
+    return replace(state, consecutive_failures=failures, last_error=error, last_error_class=error_class, last_error_at=now,
+                   next_poll_at=now + delay, url=outcome.permanent_url or state.url)
 
 
 def is_due(state: FeedState, now: float) -> bool:

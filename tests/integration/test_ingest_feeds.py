@@ -74,11 +74,17 @@ async def test_polled_entries_arrive_once_edits_as_revisions_and_restart_re_emit
         worker.stop()
         again = start_service("worker", "ingest", **env)
         wait_http(again.web_port, proc=again)
-        await _wait_polls(server, "/feed/live.xml", 3, timeout_s=90)
+        await _wait_polls(server, "/feed/live.xml", 1, timeout_s=90)
+        # The restarted worker resumes with the stored ETag (304s); a new ETag over the same entries makes it read
+        # them all again, and the seen-state table recovered from its changelog drops every one.
+        server.docs["live.xml"] = (_doc(items) + b"\n", "application/rss+xml")
+        await _wait_polls(server, "/feed/live.xml", 3, timeout_s=30)
         await asyncio.sleep(3)
         seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(_mine(s, feed_id)) >= 3, timeout_s=20)
         assert len(_mine(seen, feed_id)) == 3, "the restarted worker re-emitted entries it had already sent"
         with urllib.request.urlopen(f"http://127.0.0.1:{again.web_port}/metrics", timeout=5) as resp:
-            assert f'wirewatch_feed_items_total{{feed="{feed_id}",outcome="duplicate"}}' in resp.read().decode()
+            metrics = resp.read().decode()
+        assert f'wirewatch_feed_items_total{{feed="{feed_id}",outcome="duplicate"}}' in metrics
+        assert f'wirewatch_feed_fetches_total{{feed="{feed_id}",status="304"}}' in metrics
     finally:
         await server.stop()

@@ -12,13 +12,19 @@ FIXTURES = Path(__file__).resolve().parent.parent / "unit" / "fixtures" / "feeds
 
 class FeedServer:
     """Routes: /feed/<fixture> (ETag + 304), /moved (301), /temp (302), /gone (410), /busy (429), /slow, /endless,
-    /huge, /loop, /to-localhost, /page, /wrong-charset, /hold (counts concurrent requests). ``docs`` overrides bodies."""
+    /huge, /loop, /to-localhost, /page, /wrong-charset, /hold (counts concurrent requests), /garbage (200 with random
+    bytes), /reset (closes the connection without answering), /stall (answers after ``stall_s``), /unavailable (503),
+    POST /hub (a WebSub hub: records subscription requests). ``docs`` overrides bodies; ``times`` records when each path
+    was requested (monotonic)."""
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
         self.conditional: list[dict[str, str]] = []
         self.docs: dict[str, tuple[bytes, str]] = {}
         self.in_flight = 0
+        self.times: dict[str, list[float]] = {}
+        self.stall_s = 30.0
+        self.hub_requests: list[dict[str, str]] = []
         self.max_in_flight = 0
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -28,6 +34,7 @@ class FeedServer:
 
     def _count(self, request: web.Request) -> None:
         self.hits[request.path] = self.hits.get(request.path, 0) + 1
+        self.times.setdefault(request.path, []).append(asyncio.get_running_loop().time())
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
         self._count(request)
@@ -106,6 +113,29 @@ class FeedServer:
             self.in_flight -= 1
         return web.Response(body=(FIXTURES / "rss20-utf8.xml").read_bytes(), content_type="application/rss+xml")
 
+    async def garbage(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        return web.Response(body=bytes(range(256)) * 16 + b"\x00<rss", headers={"Content-Type": "application/rss+xml"})
+
+    async def reset(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        request.transport.close()  # no status line at all: the client sees the connection dropped
+        return web.Response(status=500)
+
+    async def stall(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        await asyncio.sleep(self.stall_s)
+        return web.Response(body=(FIXTURES / "rss20-utf8.xml").read_bytes(), content_type="application/rss+xml")
+
+    async def unavailable(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        return web.Response(status=503, text="down for maintenance")
+
+    async def hub(self, request: web.Request) -> web.StreamResponse:
+        self._count(request)
+        self.hub_requests.append(dict(await request.post()))
+        return web.Response(status=202)
+
     async def start(self) -> FeedServer:
         app = web.Application()
         app.router.add_get("/feed/{name}", self.feed)
@@ -119,6 +149,11 @@ class FeedServer:
         app.router.add_get("/news/{slug}", self.page)
         app.router.add_get("/wrong-charset", self.wrong_charset)
         app.router.add_get("/hold/{n}", self.hold)
+        app.router.add_get("/garbage", self.garbage)
+        app.router.add_get("/reset", self.reset)
+        app.router.add_get("/stall", self.stall)
+        app.router.add_get("/unavailable", self.unavailable)
+        app.router.add_post("/hub", self.hub)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

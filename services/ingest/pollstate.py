@@ -1,0 +1,67 @@
+"""A feed's poll state as it travels on ``ingest.polls`` and rests in the ``ingest-feeds`` table, so that
+ETag, Last-Modified, a moved URL, failure counts and a 410 survive a worker restart or a partition move.
+
+Pure: conversion between :class:`FeedState` and the stored record, and what to do with a stored record when
+the feeds file may have changed since it was written.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import asdict, fields
+
+from pydantic import BaseModel, ConfigDict
+
+from services.ingest.polling import FeedState
+
+__all__ = ["StoredPollState", "feed_partition", "is_newer", "restored", "to_stored"]
+
+_STATE_FIELDS = tuple(f.name for f in fields(FeedState))
+
+
+class StoredPollState(BaseModel):
+    """One poll's resulting state of one feed; keyed by feed id, on partition :func:`feed_partition`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: int = 1
+    config_url: str  # the URL the feeds file gave when this state was made: an edit of it starts the feed afresh
+    feed_id: str
+    url: str  # where the feed is fetched now (after permanent redirects)
+    etag: str | None = None
+    last_modified: str | None = None
+    interval_s: float | None = None
+    next_poll_at: float = 0.0
+    consecutive_failures: int = 0
+    disabled: str | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    last_error_class: str | None = None
+    last_error_at: float | None = None
+    last_attempt_at: float | None = None
+    last_success_at: float | None = None
+    entries: int = 0
+    published: tuple[float, ...] = ()
+
+
+def feed_partition(feed_id: str, partitions: int) -> int:
+    """The partition of ``ingest.polls`` (and so of the table) a feed's state lives on; its holder polls the feed."""
+    return zlib.crc32(feed_id.encode()) % partitions
+
+
+def to_stored(state: FeedState, config_url: str) -> StoredPollState:
+    return StoredPollState(config_url=config_url, **asdict(state))
+
+
+def restored(stored: StoredPollState | None, config_url: str) -> FeedState | None:
+    """The state to resume from, or None (start afresh) when nothing is stored or the feeds file now names another URL."""
+    if stored is None or stored.config_url != config_url:
+        return None
+    return FeedState(**{name: getattr(stored, name) for name in _STATE_FIELDS})
+
+
+def is_newer(candidate: FeedState, current: FeedState | None) -> bool:
+    """True when ``candidate`` comes from a later poll than ``current`` (so a late echo never rolls state back)."""
+    if current is None:
+        return True
+    return (candidate.last_attempt_at or 0.0) > (current.last_attempt_at or 0.0)

@@ -1,0 +1,103 @@
+"""Poll state that outlives a worker: stored and restored as it was, dropped when the feeds file names another URL,
+never rolled back by a late record; the poller resumes a feed from it when it starts owning the feed."""
+
+import asyncio
+
+from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
+from services.ingest.fetcher import FetchError
+from services.ingest.poller import Poller
+from services.ingest.polling import (
+    FeedState,
+    FetchOutcome,
+    PollPolicy,
+    is_due,
+    on_outcome,
+)
+from services.ingest.pollstate import (
+    StoredPollState,
+    feed_partition,
+    is_newer,
+    restored,
+    to_stored,
+)
+from services.ingest.settings import IngestSettings
+
+NOW = 1_709_600_000.0
+URL = "https://gazette.example.com/rss"
+POLICY = PollPolicy(min_interval_s=60, max_interval_s=600)
+
+
+def _through_the_wire(state, config_url=URL):
+    return StoredPollState.model_validate_json(to_stored(state, config_url).model_dump_json())
+
+
+def test_stored_state_comes_back_exactly_etag_moved_url_failures_and_410_included():
+    state = on_outcome(FeedState(feed_id="gazette", url=URL), FetchOutcome(200, etag='"v7"', last_modified="Mon, 04 Mar 2024 07:00:00 GMT",
+                       permanent_url="https://new.example.com/rss", published=(NOW - 60, NOW - 3600)), NOW, POLICY)
+    assert restored(_through_the_wire(state), URL) == state
+    gone = on_outcome(state, FetchOutcome(410, error='feed "gazette": HTTP 410'), NOW + 1, POLICY)
+    back = restored(_through_the_wire(gone), URL)
+    assert back.disabled and not is_due(back, NOW + 10**7) and back.last_error_class == "HTTP410"
+
+
+def test_an_edited_url_in_the_feeds_file_starts_the_feed_afresh():
+    state = FeedState(feed_id="gazette", url=URL, etag='"v7"')
+    assert restored(_through_the_wire(state), "https://other.example.com/rss") is None
+    assert restored(None, URL) is None
+
+
+def test_a_late_record_never_rolls_state_back():
+    old = FeedState(feed_id="g", url=URL, last_attempt_at=NOW)
+    new = FeedState(feed_id="g", url=URL, last_attempt_at=NOW + 60)
+    assert is_newer(new, old) and not is_newer(old, new) and is_newer(old, None)
+
+
+def test_partition_is_stable_and_within_range():
+    assert feed_partition("gazette", 4) == feed_partition("gazette", 4)
+    assert {feed_partition(f"feed-{i}", 4) for i in range(50)} == {0, 1, 2, 3}
+
+
+class _Failing:
+    async def get(self, url, *, label, headers=None, **kw):
+        raise FetchError("ConnectError", f"{label}: cannot connect to {url}: refused")
+
+
+def _poller(restore=lambda feed: None, owns=lambda feed_id: True, failing_after=3):
+    async def sink(result):
+        pass
+
+    poller = Poller(IngestSettings(failing_after=failing_after), sink, clock=lambda: NOW, owns=owns, restore=restore)
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FeedConfig(id="gazette", url=URL)]))
+    return poller
+
+
+def test_poller_resumes_a_feed_from_its_stored_state_when_it_starts_owning_it():
+    stored = FeedState(feed_id="gazette", url=URL, etag='"v7"', next_poll_at=NOW + 100, last_attempt_at=NOW - 200)
+    owned = {"gazette": False}
+    poller = _poller(restore=lambda feed: stored, owns=lambda feed_id: owned[feed_id])
+    assert poller.due() == [] and poller.states["gazette"].etag is None  # not ours: nothing read, nothing polled
+    owned["gazette"] = True
+    assert poller.due() == []  # ours now: resumed, and not due before the stored next poll
+    assert poller.states["gazette"] == stored and poller.status()[0]["polled_here"]
+
+
+def test_poller_adopts_a_newer_state_seen_on_the_topic_but_not_an_older_one():
+    poller = _poller()
+    poller.due()
+    newer = FeedState(feed_id="gazette", url=URL, etag='"v8"', last_attempt_at=NOW)
+    poller.observe(newer, URL)
+    assert poller.states["gazette"].etag == '"v8"'
+    poller.observe(FeedState(feed_id="gazette", url=URL, etag='"v1"', last_attempt_at=NOW - 1), URL)
+    poller.observe(FeedState(feed_id="gazette", url=URL, etag='"x"', last_attempt_at=NOW + 1), "https://old.example.com/rss")
+    assert poller.states["gazette"].etag == '"v8"'
+
+
+def test_a_feed_failing_n_times_in_a_row_shows_failing_with_its_last_error():
+    poller = _poller(failing_after=2)
+    feed = poller.feeds.feeds[0]
+    for expected in (False, True):
+        asyncio.run(poller._poll(feed, _Failing()))
+        status = poller.status()[0]
+        assert status["failing"] is expected
+    assert status["consecutive_failures"] == 2 and status["last_error_class"] == "ConnectError"
+    assert status["last_error"] == f'feed "gazette": cannot connect to {URL}: refused' and status["last_error_at"] == NOW
