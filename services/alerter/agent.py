@@ -4,6 +4,9 @@
 one alert per key and follow-ups, state in the Faust table ``alerter-fired`` → ``alerts`` →
 signed webhooks, with what cannot be delivered in ``alerts.dlq``. Entity-burst rules take a
 detour through ``alerter.bursts`` (keyed by rule + entity, state in ``alerter-bursts``).
+Follow-ups waiting for their cooldown are remembered in ``alerter-follow-ups``; a timer re-sends
+their candidates to ``alerter.matches`` as ticks once due, so the dedupe agent, which owns the
+key's partition, sends them without waiting for the story's next article.
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -19,10 +22,11 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
-from services.alerter.dedupe import decide, load_state, make_alert
+from services.alerter.dedupe import decide, due_follow_ups, follow_up_entry, load_state, make_alert
 from services.alerter.endpoints import EndpointStates
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import ALERTS_SENT, RULE_EVALUATION_SECONDS, RULES_LOADED, RULES_RELOADS
+from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import EntityCondition, Rule
 from services.alerter.webhooks import deliver
 from services.alerter.window import observe_burst
@@ -38,9 +42,12 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions"]
+__all__ = ["register", "mentions", "TICK_HEADER"]
 
 log = get_logger("wirewatch.alerter")
+
+# Marks a match re-sent by the follow-up flush, so a tick that finds nothing to send is not counted as suppressed.
+TICK_HEADER = "wirewatch-tick"
 
 
 def mentions(article: TaggedArticle, value: str) -> bool:
@@ -69,6 +76,8 @@ def register(app: faust.App, settings: Settings) -> None:
     fired = app.Table("alerter-fired", default=None, partitions=settings.partitions, key_type=str, value_type=str)
     # rule:entity → burst state (JSON). Partitioned like alerter.bursts.
     burst_state = app.Table("alerter-bursts", default=None, partitions=settings.partitions, key_type=str, value_type=str)
+    # dedupe key → {"due", "candidate"} (JSON) while a follow-up waits for its cooldown. Partitioned like alerter.matches.
+    follow_ups = app.Table("alerter-follow-ups", default=None, partitions=settings.partitions, key_type=str, value_type=str)
     endpoints = EndpointStates(settings.data_dir / "alerter-endpoints.json")
     semaphores: dict[str, asyncio.Semaphore] = {}
 
@@ -90,6 +99,36 @@ def register(app: faust.App, settings: Settings) -> None:
             return live.current.rule(rule_id)
         except KeyError:
             return None
+
+    if cfg.follow_up_flush_s > 0:
+        ticked: dict[str, tuple[float, float]] = {}  # key → (due, when its tick was sent): one tick per due time
+        resend_after_s = max(10.0, 5 * cfg.follow_up_flush_s)
+
+        @app.timer(interval=cfg.follow_up_flush_s)
+        async def flush_follow_ups() -> None:
+            now = time.time()
+            entries: dict[str, dict] = {}
+            for key, value in list(follow_ups.items()):
+                try:
+                    entries[key] = orjson.loads(value)
+                except (orjson.JSONDecodeError, TypeError):
+                    continue
+            for key, tick in due_follow_ups(entries.items(), now):
+                rule = policy_rule(tick.rule_id)
+                if rule is None or not rule.policy.follow_up:
+                    continue  # the rule went or stopped asking follow-ups: the key's next match clears the entry
+                due = float(entries[key]["due"])
+                last = ticked.get(key)
+                if last is not None and last[0] == due and now - last[1] < resend_after_s:
+                    continue  # sent; its tick is on the way (re-sent if it got lost in a rebalance)
+                try:
+                    await matches.send(key=key.encode(), value=encode(tick), headers={TICK_HEADER: b"1"})
+                except Exception as exc:  # noqa: BLE001 - a failed tick is retried next round; the timer must live on
+                    log.warning("follow_up_tick_failed", dedupe_key=key, error=f"{type(exc).__name__}: {exc}")
+                    continue
+                ticked[key] = (due, now)
+            for key in [k for k in ticked if k not in follow_ups]:
+                del ticked[key]
 
     @app.agent(tagged, name="alerter-match")
     async def match(stream: faust.StreamT) -> None:
@@ -142,12 +181,23 @@ def register(app: faust.App, settings: Settings) -> None:
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [])
 
+    def remember_follow_up(candidate: Alert, state: dict, policy) -> None:
+        """Keep ``alerter-follow-ups`` in step with the key's state: an entry while a follow-up waits, none after."""
+        key = candidate.dedupe_key
+        previous = follow_ups.get(key)
+        entry = follow_up_entry(orjson.loads(previous) if previous else None, state, candidate, policy)
+        if entry is not None:
+            follow_ups[key] = orjson.dumps(entry).decode()
+        elif previous is not None:
+            del follow_ups[key]
+
     @app.agent(matches, name="alerter-dedupe")
     async def dedupe(stream: faust.StreamT) -> None:
         async for event in stream.events():
             candidate = await dedupe_stage.decode(event.key, event.value, Alert)
             if candidate is None:
                 continue
+            is_tick = bool((event.headers or {}).get(TICK_HEADER))
             started = time.perf_counter()
             rule = policy_rule(candidate.rule_id)
             if rule is None:
@@ -166,6 +216,10 @@ def register(app: faust.App, settings: Settings) -> None:
             alert = decision.alert
             if alert is None:
                 fired[candidate.dedupe_key] = orjson.dumps(decision.state).decode()
+                remember_follow_up(candidate, decision.state, policy)
+                if is_tick:
+                    log.debug("follow_up_tick_idle", dedupe_key=candidate.dedupe_key, reason=decision.reason)
+                    continue
                 ALERTS_SUPPRESSED.labels(candidate.rule_id).inc()
                 log.info("alert_suppressed", dedupe_key=candidate.dedupe_key, reason=decision.reason,
                          article_ids=candidate.article_ids)
@@ -175,6 +229,7 @@ def register(app: faust.App, settings: Settings) -> None:
             # which receivers de-duplicate by webhook-id; the other order could lose it.
             await alerts.send(key=alert.dedupe_key.encode(), value=encode(alert))
             fired[alert.dedupe_key] = orjson.dumps(decision.state).decode()
+            remember_follow_up(candidate, decision.state, policy)
             if alert.kind == "fired":
                 ALERTS_FIRED.labels(alert.rule_id).inc()
             ALERTS_SENT.labels(alert.rule_id, alert.kind).inc()
@@ -182,13 +237,14 @@ def register(app: faust.App, settings: Settings) -> None:
             log.info("alert_fired", alert_id=alert.id, rule_id=alert.rule_id, story_id=alert.story_id, kind=alert.kind,
                      sequence=alert.sequence)
 
-    async def deliver_one(session: aiohttp.ClientSession, endpoint, alert: Alert, key: bytes | None, value: bytes | None) -> None:
+    async def deliver_one(session: aiohttp.ClientSession, endpoint, alert: Alert, value: bytes | None) -> None:
         sem = semaphores.setdefault(endpoint.name, asyncio.Semaphore(endpoint.concurrency))
         async with sem:
             # Checked inside the endpoint's limit, so deliveries queued behind a 410 see it.
             if endpoints.disabled(endpoint):
                 WEBHOOK_DELIVERIES.labels(endpoint.name, "disabled").inc()
-                await delivery_stage.dead_letter(key, value, "EndpointDisabled",
+                # Keyed by the endpoint's name: what `wirewatch alerts replay` reads (see replay.py).
+                await delivery_stage.dead_letter(endpoint.name.encode(), value, ENDPOINT_DISABLED,
                                                  f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.url}): endpoint disabled "
                                                  f"({endpoints.reason(endpoint)})")
                 return
@@ -206,7 +262,7 @@ def register(app: faust.App, settings: Settings) -> None:
                  attempts=result.attempts, status=result.status, reason=result.reason)
         if not result.delivered:
             await delivery_stage.dead_letter(
-                key, value, "EndpointDisabled" if result.endpoint_disabled else "WebhookUndeliverable",
+                endpoint.name.encode(), value, ENDPOINT_DISABLED if result.endpoint_disabled else UNDELIVERABLE,
                 f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.url}): {result.reason}",
             )
 
@@ -227,5 +283,5 @@ def register(app: faust.App, settings: Settings) -> None:
                     await delivery_stage.dead_letter(event.key, event.value, "UnknownRule",
                                                      f"alert {alert.id}: rule {alert.rule_id!r} is not in {rulebook.source}")
                     continue
-                await asyncio.gather(*(deliver_one(session, e, alert, event.key, event.value) for e in targets))
+                await asyncio.gather(*(deliver_one(session, e, alert, event.value) for e in targets))
                 delivery_stage.done(started, [])

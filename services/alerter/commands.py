@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -130,9 +129,6 @@ def alerts() -> None:
     """Alerts that were dead-lettered."""
 
 
-_ENDPOINT = re.compile(r"to endpoint '([^']+)'")
-
-
 @alerts.command("replay")
 @click.option("--broker", envvar="WIREWATCH_BROKER", default="127.0.0.1:9092", show_default=True)
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -143,8 +139,12 @@ _ENDPOINT = re.compile(r"to endpoint '([^']+)'")
 @click.option("--dry-run", is_flag=True, help="Say what would be re-sent; send nothing.")
 @click.option("--timeout", type=float, default=3.0, show_default=True, help="Stop reading alerts.dlq after S seconds without a message.")
 def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool, timeout: float) -> None:
-    """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature)."""
-    from schemas import Alert, DeadLetter
+    """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature).
+
+    Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered.
+    """
+    from schemas import DeadLetter
+    from services.alerter.replay import select_replays
     from services.alerter.rules import load_rulebook
     from services.alerter.webhooks import deliver
     from services.runtime.settings import Settings, dlq
@@ -154,53 +154,51 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
     topic = dlq(settings.topics.alerts)
 
-    async def go() -> int:
-        import aiohttp
+    async def read_letters() -> list[DeadLetter]:
         from aiokafka import AIOKafkaConsumer
+        from pydantic import ValidationError
 
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker, auto_offset_reset="earliest", enable_auto_commit=False,
+                                    group_id=None)
         await consumer.start()
-        todo: dict[tuple[str, str], Alert] = {}
+        letters: list[DeadLetter] = []
         try:
             while True:
                 batch = await consumer.getmany(timeout_ms=int(timeout * 1000))
                 if not batch:
-                    break
+                    return letters
                 for records in batch.values():
                     for record in records:
                         try:
-                            letter = DeadLetter.model_validate_json(record.value)
-                            alert = Alert.model_validate_json(letter.original)
-                        except Exception:  # noqa: BLE001 - not an alert that failed delivery: not ours to replay
-                            continue
-                        m = _ENDPOINT.search(letter.reason)
-                        if letter.source_topic != settings.topics.alerts or m is None:
-                            continue
-                        if since_utc is not None and letter.failed_at < since_utc:
-                            continue
-                        if only and m.group(1) != only:
-                            continue
-                        todo[(alert.id, m.group(1))] = alert  # one re-send per alert and endpoint
+                            letters.append(DeadLetter.model_validate_json(record.value or b""))
+                        except ValidationError:
+                            continue  # not a dead letter of ours: nothing to replay
         finally:
             await consumer.stop()
+
+    async def go() -> int:
+        import aiohttp
+
+        replays = select_replays(await read_letters(), alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
         failed = 0
         async with aiohttp.ClientSession() as session:
-            for (alert_id, name), alert in todo.items():
+            for replay in replays:
+                alert, name = replay.alert, replay.endpoint
                 endpoint = book.webhooks.get(name)
                 if endpoint is None:
-                    click.echo(f"skip {alert_id} -> {name}: endpoint not in {book.source}")
+                    click.echo(f"skip {alert.id} -> {name}: endpoint not in {book.source}")
                     failed += 1
                     continue
                 if dry_run:
-                    click.echo(f"would re-send {alert_id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.url}")
+                    click.echo(f"would re-send {alert.id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.url}")
                     continue
                 result = await deliver(session, endpoint, alert, attempts=settings.alerter.delivery_attempts,
                                        backoff_s=settings.alerter.delivery_backoff_s,
                                        backoff_max_s=settings.alerter.delivery_backoff_max_s,
                                        timeout_s=settings.alerter.delivery_timeout_s)
-                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert_id} -> {name}: {result.reason}")
+                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {result.reason}")
                 failed += not result.delivered
-        click.echo(f"{len(todo)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
+        click.echo(f"{len(replays)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
         return 1 if failed else 0
 
     sys.exit(asyncio.run(go()))

@@ -4,6 +4,11 @@ and ``decide``: what a new match of a key becomes given the key's state (window,
 The alert id is a pure function of the dedupe key (and, for follow-ups and repeats, of their
 sequence number), so a re-fire after a restart or a redelivery carries the same ``webhook-id``
 and receivers can drop the copy.
+
+A follow-up that waits for its cooldown is flushed without a new article: ``follow_up_entry``
+says when it is due and which candidate to re-send, ``due_follow_ups`` which keys are due at
+``now``; the shell re-sends those candidates (``tick``) on the key's own partition, where
+``decide`` finds nothing new and sends the follow-up because the cooldown has passed.
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
 
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst, AlertWindow
@@ -20,7 +28,7 @@ from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state"]
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups"]
 
 # Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
 MAX_REMEMBERED = 500
@@ -176,3 +184,45 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
     if policy.follow_up and pending:
         return Decision(s, None, f"follow-up of {len(pending)} article(s) waits for the cooldown")
     return Decision(s, None, "already alerted" if not new_ids else "already alerted; the rule asks no follow-ups")
+
+
+# --------------------------------------------------------------------------- flushing follow-ups
+
+
+def follow_up_due(state: dict, policy: AlertPolicy) -> float | None:
+    """When the key's pending follow-up may go out (seconds since the epoch), or None when none waits."""
+    if not policy.follow_up or not state.get("fired_at") or not state.get("pending"):
+        return None
+    return float(state.get("last_sent") or 0.0) + policy.cooldown_s
+
+
+def follow_up_entry(previous: dict | None, state: dict, candidate: Alert, policy: AlertPolicy) -> dict | None:
+    """What to remember to flush a key's pending follow-up: ``{"due": seconds, "candidate": alert JSON}``, or None.
+
+    The candidate is the newest pending article's match (its title and link head the follow-up);
+    a re-fetch or a tick keeps the one already remembered.
+    """
+    due = follow_up_due(state, policy)
+    if due is None:
+        return None
+    pending = set(state.get("pending", []))
+    if previous and previous.get("candidate") and not any(a in pending for a in candidate.article_ids):
+        return {"due": due, "candidate": previous["candidate"]}
+    return {"due": due, "candidate": candidate.model_dump(mode="json")}
+
+
+def due_follow_ups(entries: Iterable[tuple[str, dict]], now: float) -> list[tuple[str, Alert]]:
+    """The keys whose follow-up is due at ``now``, each with the tick to send: its candidate, fired at ``now``.
+
+    The tick carries no new article, so ``decide`` on it only flushes what is pending.
+    """
+    at = datetime.fromtimestamp(now, timezone.utc)
+    due = []
+    for key, entry in entries:
+        if entry and float(entry.get("due", float("inf"))) <= now and entry.get("candidate"):
+            try:
+                candidate = Alert.model_validate(entry["candidate"])
+            except ValidationError:
+                continue  # not an alert (an older version's entry?): the key's next match replaces it
+            due.append((key, candidate.model_copy(update={"fired_at": at})))
+    return due

@@ -20,5 +20,9 @@ class AlerterSettings(BaseModel):
     delivery_timeout_s: float = Field(default=10.0, description="Per-attempt timeout, unless the endpoint sets timeout_s.")
     delivery_concurrency: int = Field(
         default=8, description="Alerts delivered at once per worker; an endpoint's own `concurrency` caps its share.")
+    follow_up_flush_s: float = Field(
+        default=1.0, description="How often keys with a follow-up waiting for its cooldown are checked; a due one is sent "
+        "within about this after its cooldown, with no new article. 0 turns the flush off (follow-ups wait for the story's "
+        "next article).")
     bursts_topic: str = Field(
         default="alerter.bursts", description="Internal topic of matches of entity-burst rules, keyed by rule and entity.")

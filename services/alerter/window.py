@@ -12,7 +12,9 @@ when a bucket closes (empty buckets count as zeros). The current bucket bursts w
 baseline mean, and its z-score ``(count - mean) / sd`` is at least ``z``, where ``sd`` is the
 EWMA standard deviation floored at ``sqrt(max(mean, 1))`` (the Poisson noise of a rare count,
 so a quiet key with a baseline of zero does not burst on one article). A key bursts at most
-once per bucket.
+once per bucket. An item counts once: the last ``BURST_MAX_IDS`` item ids are remembered
+across buckets, so a re-fetch, or a message consumed again after a crash (its effect already in
+the recovered state, its offset not yet committed), does not count twice.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 __all__ = ["WindowResult", "observe_window", "BurstResult", "observe_burst", "BURST_MAX_IDS"]
 
-# How many article ids a burst bucket remembers to count a re-fetched article once.
+# How many recent article ids a burst key remembers (across buckets) to count an article once.
 BURST_MAX_IDS = 1000
 # Empty buckets folded into the baseline one by one; past this the baseline has decayed to ~0 anyway.
 _MAX_GAP_BUCKETS = 500
@@ -91,7 +93,7 @@ def observe_burst(
         gap = min(int(round((start - s["start"]) / bucket_s)) - 1, _MAX_GAP_BUCKETS)
         for _ in range(max(gap, 0)):
             mean, var = _fold(mean, var, 0.0, alpha)
-        s.update(start=start, count=0, ids=[], mean=mean, var=var, closed=s["closed"] + 1 + max(gap, 0))
+        s.update(start=start, count=0, mean=mean, var=var, closed=s["closed"] + 1 + max(gap, 0))
     elif start < s["start"]:
         # A late article for a bucket already closed: it cannot change history; count it in the current one.
         start = s["start"]

@@ -169,3 +169,16 @@ def test_window_counts_an_article_once_even_if_it_is_also_the_newest() -> None:
     state, res = observe_window(None, now=0, article_id="a", source="s", count=2, within_s=60)
     state, res = observe_window(state, now=30, article_id="a", source="s", count=2, within_s=60)
     assert (res.met, res.articles) == (False, 1)
+
+
+def test_burst_counts_an_article_consumed_again_after_a_crash_once() -> None:
+    # The recovered state already holds the last buckets; the same messages arrive again because their
+    # offsets were never committed. They are old news, not a jump.
+    state = None
+    for minute, item in enumerate(["q0", "q1", "q2", "q3", "q4"]):
+        state, _ = observe_burst(state, now=minute * 60.0 + 1, item_id=item, bucket_s=60, min_count=3)
+    before = dict(state)
+    for minute, item in enumerate(["q0", "q1", "q2", "q3", "q4"]):
+        state, result = observe_burst(state, now=minute * 60.0 + 1, item_id=item, bucket_s=60, min_count=3)
+        assert not result.burst
+    assert state["count"] == before["count"] == 1 and state["closed"] == before["closed"] == 4

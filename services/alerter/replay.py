@@ -1,0 +1,69 @@
+"""What ``wirewatch alerts replay`` re-sends: the failed deliveries among the dead letters of ``alerts.dlq``.
+
+A delivery dead letter is written by the ``alerter-delivery`` stage with ``error_class``
+``WebhookUndeliverable`` (the last attempt failed) or ``EndpointDisabled`` (an HTTP 410, now or
+before); its ``original`` is the alert's bytes as they were on ``alerts`` and its ``key`` is
+the name of the endpoint it failed on (the alert's own key is its ``dedupe_key``, inside it).
+``reason`` is for humans only. Other dead letters of ``alerts.dlq`` (an alert that did not
+decode, a rule that went away) are not deliveries and are not replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from schemas import Alert, DeadLetter
+
+__all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "failed_delivery", "select_replays"]
+
+DELIVERY_STAGE = "alerter-delivery"
+UNDELIVERABLE = "WebhookUndeliverable"
+ENDPOINT_DISABLED = "EndpointDisabled"
+_DELIVERY_ERRORS = (UNDELIVERABLE, ENDPOINT_DISABLED)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One alert to re-send to one endpoint, and when its delivery last failed."""
+
+    alert: Alert
+    endpoint: str
+    failed_at: datetime
+
+
+def failed_delivery(letter: DeadLetter, alerts_topic: str = "alerts") -> Replay | None:
+    """The alert and endpoint of a delivery dead letter; None for any other dead letter."""
+    if letter.source_topic != alerts_topic or letter.service != DELIVERY_STAGE or letter.error_class not in _DELIVERY_ERRORS:
+        return None
+    if not letter.key:
+        return None
+    try:
+        alert = Alert.model_validate_json(letter.original)
+        endpoint = letter.key.decode("utf-8")
+    except (ValidationError, UnicodeDecodeError):
+        return None
+    return Replay(alert, endpoint, letter.failed_at)
+
+
+def select_replays(
+    letters: Iterable[DeadLetter], *, alerts_topic: str = "alerts", since: datetime | None = None, endpoint: str | None = None
+) -> list[Replay]:
+    """One re-send per alert and endpoint (the latest failure wins), failed at or after ``since``, to ``endpoint`` only if given.
+
+    An alert that failed several times on one endpoint is sent once: same ``webhook-id``, one delivery.
+    """
+    chosen: dict[tuple[str, str], Replay] = {}
+    for letter in letters:
+        replay = failed_delivery(letter, alerts_topic)
+        if replay is None:
+            continue
+        if since is not None and replay.failed_at < since:
+            continue
+        if endpoint is not None and replay.endpoint != endpoint:
+            continue
+        chosen[(replay.alert.id, replay.endpoint)] = replay
+    return list(chosen.values())

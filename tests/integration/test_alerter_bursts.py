@@ -1,0 +1,119 @@
+"""Entity bursts on the real broker: a quiet baseline, a restart that keeps it, then a jump that alerts once."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import time
+from datetime import datetime, timezone
+
+import orjson
+import pytest
+
+from schemas import Alert
+from services.alerter.dedupe import alert_id, dedupe_key
+from services.runtime.codec import encode
+from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article, wait_for
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+RULE = "nato-surge"
+BUCKET_S = 60
+CHANGELOG = "wirewatch-alerter-alerter-bursts-changelog"
+
+
+def earlier_match(n: int, at: float) -> Alert:
+    """A match of the burst rule as the match agent sends it to alerter.bursts, stamped ``at`` (seconds): the baseline's past."""
+    story = f"quiet-{n}-{os.urandom(3).hex()}"
+    key = dedupe_key(RULE, story)
+    return Alert(id=alert_id(key), rule_id=RULE, story_id=story, article_ids=[f"quiet/{story}"], dedupe_key=key,
+                 fired_at=datetime.fromtimestamp(at, timezone.utc), summary=f"{RULE}: quiet {n}", matched=["entity:Q7184"],
+                 sources=["wire"])
+
+
+def burst_states(seen: dict[str, list[dict]], key: bytes) -> list[dict]:
+    states = []
+    for m in seen[CHANGELOG]:
+        value = m["value"]
+        if m["key"] is not None and key.decode() in m["key"].decode() and value:
+            states.append(orjson.loads(value) if isinstance(value, str) else value)
+    return states
+
+
+async def ready(worker, what: str, timeout_s: float = 90) -> None:
+    """Until the worker's /readyz says it has its partitions (the table recovered), so articles are stamped now."""
+    import aiohttp
+
+    deadline = time.monotonic() + timeout_s
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(f"http://127.0.0.1:{worker.web_port}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_restart(broker, start_service, tmp_path) -> None:
+    receiver = Receiver()
+    events: list[dict] = []
+    handle = receiver.handle
+
+    async def keep(request):
+        response = await handle(request)
+        events.append(orjson.loads(await request.read()))
+        return response
+
+    receiver.handle = keep  # type: ignore[method-assign]
+    await receiver.start()
+    try:
+        # A source of its own: articles other tests left unconsumed in the shared group cannot match.
+        source = f"wire-{os.urandom(3).hex()}"
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(
+            f"webhooks:\n  hook:\n    url: {receiver.url}\n    secret: {SECRET}\n"
+            f"rules:\n  - id: {RULE}\n    query: entity:Q7184 AND source:{source}\n"
+            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
+            "    webhooks: [hook]\n"
+        )
+        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules))
+        first = start_service("worker", "alerter", **env)
+        # A quiet baseline: one article a minute over the last five minutes.
+        current = math.floor(time.time() / BUCKET_S) * BUCKET_S
+        quiet = [earlier_match(n, current - (5 - n) * BUCKET_S + 1) for n in range(5)]
+        key = f"{RULE}:Q7184".encode()
+        await send(broker.bootstrap, "alerter.bursts", [(key, encode(m)) for m in quiet])
+        last_id = quiet[-1].article_ids[0]
+        seen = await collect(broker.bootstrap, [CHANGELOG], timeout_s=120, until=lambda s: any(
+            last_id in st.get("ids", []) for st in burst_states(s, key)))
+        baseline = [st for st in burst_states(seen, key) if last_id in st.get("ids", [])][-1]
+        assert baseline["closed"] == 4 and baseline["mean"] > 0 and not receiver.requests  # quiet: nothing fired
+
+        first.proc.kill()  # the baseline now lives only in the table's changelog
+        first.proc.wait()
+        second = start_service("worker", "alerter", **env)
+        await ready(second, f"the restarted worker; log:\n{second.log()[-2000:]}")
+        if BUCKET_S - time.time() % BUCKET_S < 10:  # keep the jump inside one bucket
+            await asyncio.sleep(BUCKET_S - time.time() % BUCKET_S + 1)
+        stories = [f"st-{os.urandom(4).hex()}" for _ in range(6)]
+        jump = [article(100 + i, s).model_copy(update={"source": source}) for i, s in enumerate(stories)]
+        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump])
+        await wait_for(lambda: len(receiver.delivered) >= 1, 120, f"the burst alert; log:\n{second.log()[-3000:]}")
+        await asyncio.sleep(4)  # room for a second alert to show up
+        assert len(receiver.delivered) == 1, receiver.delivered
+
+        [event] = events
+        burst = event["data"]["burst"]
+        assert event["type"] == "alert.fired" and event["data"]["rule_id"] == RULE
+        assert event["data"]["story_id"] in stories
+        assert burst["key"] == "entity:Q7184" and burst["bucket_s"] == BUCKET_S
+        # Without the recovered baseline the new worker would still be warming up and stay silent.
+        assert burst["count"] >= 3 and 0 < burst["baseline"] < 1 and burst["zscore"] >= 3
+        assert any(m.startswith("burst:Q7184 ") for m in event["data"]["matched"])
+    finally:
+        await receiver.stop()

@@ -1,0 +1,72 @@
+"""A follow-up that waits for its cooldown goes out on time with no new article, on the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import urllib.request
+
+import orjson
+import pytest
+
+from services.runtime.codec import encode
+from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article, wait_for
+from tests.support.kafka import send
+
+pytestmark = pytest.mark.integration
+
+COOLDOWN_S = 4
+
+
+async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_article(broker, start_service, tmp_path) -> None:
+    receiver = Receiver()
+    arrived: dict[str, float] = {}
+    events: dict[str, dict] = {}
+    handle = receiver.handle
+
+    async def timed(request):
+        response = await handle(request)
+        arrived.setdefault(request.headers["webhook-id"], time.monotonic())
+        events[request.headers["webhook-id"]] = orjson.loads(await request.read())
+        return response
+
+    receiver.handle = timed  # type: ignore[method-assign]
+    await receiver.start()
+    try:
+        # A source of its own: articles other tests left unconsumed in the shared group cannot match.
+        source = f"wire-{os.urandom(3).hex()}"
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(
+            f"webhooks:\n  hook:\n    url: {receiver.url}\n    secret: {SECRET}\n"
+            f"rules:\n  - id: nato-follow\n    query: entity:Q7184 AND source:{source}\n    follow_up: true\n"
+            f"    cooldown: {COOLDOWN_S}s\n"
+            "    webhooks: [hook]\n"
+        )
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+        story = f"st-{os.urandom(4).hex()}"
+
+        def story_article(n: int):
+            return article(n, story).model_copy(update={"source": source})
+
+        await send(broker.bootstrap, "articles.tagged", [(b"f/1", encode(story_article(1)))])
+        await wait_for(lambda: len(receiver.delivered) >= 1, 120, f"the first alert; log:\n{worker.log()[-2000:]}")
+        fired_at = arrived[receiver.delivered[0]]
+        # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
+        await send(broker.bootstrap, "articles.tagged", [(b"f/2", encode(story_article(2))),
+                                                         (b"f/3", encode(story_article(3)))])
+        await wait_for(lambda: len(receiver.delivered) >= 2, COOLDOWN_S + 30,
+                       f"the follow-up without a new article; log:\n{worker.log()[-3000:]}")
+        follow_up_id = receiver.delivered[1]
+        late = arrived[follow_up_id] - fired_at
+        event = events[follow_up_id]
+        assert event["type"] == "alert.follow_up" and event["data"]["article_ids"] == ["wire/2", "wire/3"]
+        assert COOLDOWN_S - 0.5 <= late <= COOLDOWN_S + 6, f"follow-up {late:.1f}s after the alert"
+        await asyncio.sleep(COOLDOWN_S + 2)  # room for a doubled follow-up to show
+        assert len(receiver.delivered) == 2 and len(set(receiver.delivered)) == 2
+        # Articles 2 and 3 were held back; the tick that flushed them is not a suppressed match.
+        with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        assert 'wirewatch_alerts_suppressed_total{rule="nato-follow"} 2.0' in metrics
+    finally:
+        await receiver.stop()

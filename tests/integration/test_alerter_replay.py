@@ -1,0 +1,77 @@
+"""`wirewatch alerts replay` end to end: an endpoint down during delivery, its dead letters, and the re-send once it is back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from services.runtime.codec import encode
+from tests.conftest import ROOT
+from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article
+from tests.support.kafka import collect, send
+
+pytestmark = pytest.mark.integration
+
+
+async def replay(broker: str, rules, *args: str) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1", WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="3")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.cli", "alerts", "replay", "--broker", broker, "--rules", str(rules), *args,
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, start_service, tmp_path) -> None:
+    receiver = await Receiver(status=503, fail=10**6).start()  # down: every attempt fails until it comes back
+    # Topics and the consumer group are shared by the session's tests: our own endpoint and source.
+    name = f"desk-{os.urandom(3).hex()}"
+    try:
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(f"webhooks:\n  {name}:\n    url: {receiver.url}\n    secret: {SECRET}\n"
+                         f"rules:\n  - id: nato\n    query: entity:Q7184 AND source:{name}\n    webhooks: [{name}]\n")
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules),
+                               **dict(FAST, WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="2"))
+
+        async def dead_letters(stories: list[str], total: int) -> None:
+            """Alerts for ``stories``; back once alerts.dlq holds ``total`` failed deliveries to our endpoint."""
+            await send(broker.bootstrap, "articles.tagged",
+                       [(f"r/{s}".encode(), encode(article(i, s).model_copy(update={"source": name})))
+                        for i, s in enumerate(stories)])
+            await collect(broker.bootstrap, ["alerts.dlq"], timeout_s=120, until=lambda seen: len(
+                [m for m in seen["alerts.dlq"] if m["key"] == name.encode()]) >= total)
+
+        first = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
+        await dead_letters(first, 2)
+        await asyncio.sleep(1.2 - time.time() % 1)  # the next whole second: every later failure is at or after it
+        since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        second = [f"st-{os.urandom(4).hex()}" for _ in range(1)]
+        await dead_letters(second, 3)
+        worker.stop()
+        failed_ids = set(receiver.attempts)
+        assert len(failed_ids) == 3 and not receiver.delivered, worker.log()[-2000:]
+
+        # --dry-run sends nothing; --since keeps only the later failure.
+        before = receiver.requests
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", since)
+        assert code == 0, err
+        assert out.count("would re-send") == 1 and "1 dead-lettered deliveries (dry run)" in err
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run")
+        assert code == 0 and out.count("would re-send") == 3, (out, err)
+        assert sorted(line.split()[2] for line in out.splitlines()) == sorted(failed_ids)
+        assert receiver.requests == before
+
+        receiver.failing = False  # the endpoint is back
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name)
+        assert code == 0, (out, err)
+        assert sorted(receiver.delivered) == sorted(failed_ids)  # each webhook-id once, the ids it failed with
+        assert out.count("delivered ") == 3 and "0 not delivered" in err
+    finally:
+        await receiver.stop()

@@ -1,0 +1,129 @@
+"""Flushing a follow-up that waits for its cooldown, with no new article: what is due when, and what a tick sends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import orjson
+
+from schemas import Alert
+from services.alerter.dedupe import alert_id, decide, due_follow_ups, follow_up_due, follow_up_entry, sequence_id
+from services.alerter.rules import AlertPolicy
+
+T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+KEY = "nato:st_1"
+POLICY = AlertPolicy(follow_up=True, cooldown_s=300)
+
+
+def match(article: str, minutes: float, source: str = "wire-en") -> Alert:
+    return Alert(id=alert_id(KEY), rule_id="nato", story_id="st_1", article_ids=[article], dedupe_key=KEY,
+                 fired_at=T0 + timedelta(minutes=minutes), summary=f"nato: {article}", title=f"title {article}",
+                 matched=["entity:Q7184 (NATO) in title"], sources=[source])
+
+
+class Key:
+    """One dedupe key as the shell keeps it: its state, its follow-up entry (through JSON, as the tables hold them)."""
+
+    def __init__(self, policy: AlertPolicy = POLICY) -> None:
+        self.policy = policy
+        self.state: dict | None = None
+        self.entry: dict | None = None
+        self.sent: list[Alert] = []
+
+    def receive(self, candidate: Alert) -> Alert | None:
+        decision = decide(self.state, candidate, self.policy, candidate.fired_at)
+        self.state = orjson.loads(orjson.dumps(decision.state))
+        entry = follow_up_entry(self.entry, self.state, candidate, self.policy)
+        self.entry = orjson.loads(orjson.dumps(entry)) if entry is not None else None
+        if decision.alert is not None:
+            self.sent.append(decision.alert)
+        return decision.alert
+
+    def flush(self, minutes: float) -> Alert | None:
+        """What the timer does at T0 + minutes: tick the key if due, and the dedupe agent decides on the tick."""
+        now = (T0 + timedelta(minutes=minutes)).timestamp()
+        ticks = due_follow_ups([(KEY, self.entry)] if self.entry else [], now)
+        if not ticks:
+            return None
+        [(key, tick)] = ticks
+        assert key == KEY
+        return self.receive(tick)
+
+
+def test_pending_follow_up_is_due_at_last_alert_plus_cooldown() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    assert key.entry is None  # fired; nothing waits
+    key.receive(match("b", 1))
+    assert key.entry is not None and key.entry["due"] == (T0 + timedelta(minutes=5)).timestamp()
+    assert follow_up_due(key.state, POLICY) == key.entry["due"]
+
+
+def test_a_waiting_follow_up_goes_out_at_its_cooldown_without_a_new_article() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    key.receive(match("b", 1, "s2"))
+    key.receive(match("c", 2, "s3"))
+    assert key.flush(4.99) is None  # not yet due: no tick at all
+    follow_up = key.flush(5)
+    assert follow_up is not None and follow_up.kind == "follow-up" and follow_up.sequence == 1
+    assert follow_up.article_ids == ["b", "c"] and follow_up.sources == ["s2", "s3"]
+    assert follow_up.id == sequence_id(KEY, 1)
+    assert follow_up.fired_at == T0 + timedelta(minutes=5)
+    assert follow_up.title == "title c"  # the newest pending article heads it
+    assert key.entry is None  # flushed: nothing left to tick
+    assert key.flush(60) is None
+
+
+def test_a_late_tick_after_the_story_flushed_itself_sends_nothing() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    key.receive(match("b", 1))
+    stale = due_follow_ups([(KEY, key.entry)], (T0 + timedelta(minutes=5)).timestamp())[0][1]
+    assert key.receive(match("c", 6)).article_ids == ["b", "c"]  # the next article flushed it first
+    assert key.receive(stale) is None  # the tick arrives after: nothing pending, nothing sent
+    assert [a.kind for a in key.sent] == ["fired", "follow-up"]
+
+
+def test_next_follow_up_waits_a_full_cooldown_after_the_flushed_one() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    key.receive(match("b", 1))
+    assert key.flush(5).article_ids == ["b"]
+    key.receive(match("c", 6))
+    assert key.entry["due"] == (T0 + timedelta(minutes=10)).timestamp()
+    assert key.flush(9) is None
+    assert key.flush(10).article_ids == ["c"] and key.sent[-1].sequence == 2
+
+
+def test_a_refetch_keeps_the_remembered_candidate() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    key.receive(match("b", 1))
+    key.receive(match("a", 2))  # a re-fetch of the alerted article: not a follow-up, and not the follow-up's headline
+    assert key.entry["candidate"]["article_ids"] == ["b"]
+
+
+def test_no_entry_without_follow_ups_or_before_the_key_fired() -> None:
+    plain = Key(AlertPolicy())
+    plain.receive(match("a", 0))
+    plain.receive(match("b", 1))
+    assert plain.entry is None
+    assert follow_up_due({}, POLICY) is None
+    assert follow_up_due({"fired_at": T0.isoformat(), "last_sent": T0.timestamp(), "pending": []}, POLICY) is None
+
+
+def test_due_follow_ups_picks_only_due_keys_and_stamps_the_tick_with_now() -> None:
+    candidate = match("b", 1).model_dump(mode="json")
+    now = (T0 + timedelta(minutes=10)).timestamp()
+    entries = [("k1", {"due": now - 1, "candidate": candidate}), ("k2", {"due": now + 1, "candidate": candidate}),
+               ("k3", {"due": now, "candidate": candidate})]
+    ticks = due_follow_ups(entries, now)
+    assert [k for k, _ in ticks] == ["k1", "k3"]
+    assert all(t.fired_at.timestamp() == now and t.article_ids == ["b"] for _, t in ticks)
+
+
+def test_an_entry_that_is_not_an_alert_is_skipped_not_fatal() -> None:
+    now = (T0 + timedelta(minutes=10)).timestamp()
+    good = {"due": now, "candidate": match("b", 1).model_dump(mode="json")}
+    assert [k for k, _ in due_follow_ups([("bad", {"due": now, "candidate": {"id": 1}}), ("good", good)], now)] == ["good"]
