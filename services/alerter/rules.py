@@ -25,6 +25,7 @@ from schemas import Entity, TaggedArticle
 from services.alerter.errors import RuleError
 from services.alerter.query import QueryError, parse_query
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
+from services.runtime.text import lead_end
 
 __all__ = [
     "Condition",
@@ -59,24 +60,7 @@ _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 # --------------------------------------------------------------------------- evaluation
 
 
-LEAD_MAX_CHARS = 300
 _TOKEN = re.compile(r"\w+(?:['’.-]\w+)*")
-
-
-def lead_end(body: str, max_chars: int = LEAD_MAX_CHARS) -> int:
-    """End offset of the lead: the body's first paragraph, cut at ``max_chars`` (then at the end of that word).
-
-    The same definition as the tagger's salience, so a computed fallback agrees with a tagged article.
-    """
-    stripped = len(body) - len(body.lstrip())
-    paragraph = body.find("\n\n", stripped)
-    end = len(body) if paragraph < 0 else paragraph
-    if end - stripped <= max_chars:
-        return end
-    cut = stripped + max_chars
-    while cut < end and not body[cut].isspace():
-        cut += 1
-    return cut
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemas.models import Entity, Salience
+from services.runtime.text import LEAD_MAX_CHARS, lead_end
 
 __all__ = ["LEAD_MAX_CHARS", "lead_end", "salience"]
-
-LEAD_MAX_CHARS = 300
-
-
-def lead_end(body: str, max_chars: int = LEAD_MAX_CHARS) -> int:
-    """End offset of the lead: the first paragraph of the body, cut at ``max_chars`` (then at the end of that word)."""
-    stripped = len(body) - len(body.lstrip())
-    paragraph = body.find("\n\n", stripped)
-    end = len(body) if paragraph < 0 else paragraph
-    if end - stripped <= max_chars:
-        return end
-    cut = stripped + max_chars
-    while cut < end and not body[cut].isspace():
-        cut += 1
-    return cut
 
 
 @dataclass
