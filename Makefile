@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sysdeps demo test unit integration schemas clean
+.PHONY: setup sysdeps demo test unit integration schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ integration: setup
 
 schemas: $(STAMP)
 	$(BIN)/wirewatch schemas export
+
+# Throughput, latency and memory on the embedded broker, plus the component benchmarks: writes docs/BENCHMARKS.md
+# (about 10 minutes on 2 cores; BENCH_ARGS=--quick for a smaller run).
+bench: $(STAMP)
+	WIREWATCH_BENCH_VIA_MAKE=1 $(BIN)/python bench/pipeline.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .wirewatch .pytest_cache

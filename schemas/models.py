@@ -154,6 +154,9 @@ class NormalizedArticle(Message):
     body: str
     translation: Translation | None = None
     changes: list[Change] = Field(default_factory=list)
+    feed_id: str | None = Field(default=None, description="The configured feed the article came from, if any.")
+    tags: list[str] = Field(default_factory=list, description="Tags of the feed, from the feeds config (alert rules can ask for them).")
+    revision: int = Field(default=0, ge=0, description="The RawArticle's revision: 0 when first seen, +1 per changed re-fetch.")
     dates: list[DateMention] = Field(default_factory=list, description="Dates the English title and body mention, resolved.")
     amounts: list[Amount] = Field(default_factory=list, description="Money and quantities in the English title and body.")
 

@@ -112,6 +112,9 @@ class Normalizer:
             changes=changes,
             dates=dates,
             amounts=amounts,
+            feed_id=raw.feed_id,
+            tags=list(raw.tags),
+            revision=raw.revision,
         )
 
     async def _extract(self, raw: RawArticle, changes: list[Change]) -> tuple[str, str]:

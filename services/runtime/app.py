@@ -11,6 +11,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
 from services.runtime.settings import Settings
+from services.runtime.transport import WirewatchApp
 
 __all__ = ["SERVICES", "create_app", "app_id_for"]
 
@@ -30,8 +31,9 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         raise ValueError("no broker: set WIREWATCH_BROKER=host:port (or use `wirewatch run`, which starts one)")
     app_id = app_id_for(services)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = WirewatchApp(
         app_id,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
         broker_credentials=faust_credentials(settings),
         store="memory://",

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         description="Consumer group session timeout. Short, so a dead worker's partitions move quickly; "
         "the embedded broker also waits about half the rebalance timeout when a group forms.",
     )
+    fetch_max_wait_ms: int = Field(
+        default=100, ge=0,
+        description="How long a consumer's fetch may wait for more data; each pipeline hop can pay it once per article "
+        "(Faust's own default is 1500 ms).",
+    )
     rebalance_timeout_s: float = Field(default=10.0, description="How long a group rebalance may take before slow members are dropped.")
     stall_after_s: float = Field(
         default=120.0, description="A partition behind its high-water mark that has not moved for this long is stalled (/readyz fails)."

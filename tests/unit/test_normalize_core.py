@@ -298,3 +298,20 @@ async def test_untranslated_foreign_text_is_not_repaired_with_an_english_diction
     assert article.body == body
     assert not [c for c in article.changes if c.kind == "repair"]
     assert (article.dates, article.amounts) == ([], [])
+
+
+async def test_feed_tags_id_and_revision_travel_with_the_article():
+    from datetime import datetime, timezone
+
+    from schemas import RawArticle
+    from services.normalize.core import Normalizer
+    from services.normalize.settings import NormalizeSettings
+
+    raw = RawArticle(id="t-1", source="gazette", title="Ferries resume", body="Ferry services resumed on Monday after the storm.",
+                     fetched_at=datetime.now(timezone.utc), feed_id="gazette", tags=["maritime", "local"], revision=2)
+    normalizer = Normalizer(NormalizeSettings())
+    try:
+        article = await normalizer.normalize(raw)
+    finally:
+        await normalizer.aclose()
+    assert (article.feed_id, article.tags, article.revision) == ("gazette", ["maritime", "local"], 2)

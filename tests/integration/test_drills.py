@@ -1,0 +1,299 @@
+"""Fault drills on loopback: workers killed with SIGKILL mid-run and restarted, and a webhook receiver that
+fails half the requests and hangs on some. Each drill prints what it did and what it counted.
+
+Run them alone with ``.venv/bin/pytest -m drill -s tests/integration/test_drills.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import random
+import signal
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+import pytest
+from aiohttp import web
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from schemas import TaggedArticle
+from services.alerter.dedupe import alert_id, dedupe_key
+from services.alerter.receiver import WebhookReceiver, verify_signature
+from services.runtime.codec import encode
+from tests.conftest import wait_http
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.corpus import make_corpus, raw_articles  # noqa: E402
+
+pytestmark = [pytest.mark.integration, pytest.mark.drill]
+
+RULE = "drill-marked"
+# Workers notice a dead member sooner; the embedded broker also waits about half the rebalance timeout.
+FAST_GROUPS = dict(WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6")
+
+
+def secret() -> str:
+    return "whsec_" + base64.b64encode(os.urandom(24)).decode()
+
+
+def rules_file(path: Path, url: str, key: str, *, timeout_s: float = 5, source: str = "drill-alert-*") -> Path:
+    path.write_text(
+        "webhooks:\n  drill:\n"
+        f"    url: {url}\n    secret: {key}\n    timeout_s: {timeout_s}\n    concurrency: 8\n"
+        f"rules:\n  - id: {RULE}\n    when: {{source: '{source}'}}\n    webhooks: [drill]\n"
+    )
+    return path
+
+
+def comparable(event: dict) -> bytes:
+    """The payload without the times that legitimately differ when a match is re-evaluated after a crash."""
+    data = dict(event.get("data", {}))
+    data.pop("fired_at", None)
+    return orjson.dumps({"type": event.get("type"), "data": data}, option=orjson.OPT_SORT_KEYS)
+
+
+@dataclass
+class Reader:
+    """Reads topics from the beginning in the background, keeping what the drill needs to count."""
+
+    bootstrap: str
+    topics: list[str]
+    seen: dict[str, list[tuple[bytes | None, bytes]]] = field(default_factory=lambda: defaultdict(list))
+    _task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> "Reader":
+        self._consumer = AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap, group_id=None,
+                                          auto_offset_reset="earliest", enable_auto_commit=False)
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=300)
+            for records in batch.values():
+                for r in records:
+                    self.seen[r.topic].append((r.key, r.value))
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass
+        await self._consumer.stop()
+
+    def keys(self, topic: str, prefix: str) -> set[str]:
+        return {k.decode() for k, _ in self.seen[topic] if k and k.decode().startswith(prefix)}
+
+    async def wait(self, condition, timeout_s: float, what: str) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what}: not reached within {timeout_s:.0f}s")
+            await asyncio.sleep(0.25)
+
+
+async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, key=k, value=v) for k, v in messages]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+# --------------------------------------------------------------------------- drill (a)
+
+ARTICLES = 2000
+# Shorter than the benchmark's wire stories (and few Spanish ones, each an Apertium process) so three
+# kills, three restarts and the whole run fit in the time bound on two shared cores.
+LANGUAGES = (("en", 0.85), ("es", 0.03), ("de", 0.06), ("fr", 0.06))
+
+
+async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no_conflicting_alert(
+    broker, start_service, tmp_path
+) -> None:
+    started = time.monotonic()
+    run = f"drill-a-{os.urandom(3).hex()}"
+    key = secret()
+    receiver = await WebhookReceiver(secret=key).start()
+    rules = rules_file(tmp_path / "rules.yaml", receiver.url, key)
+    env = dict(WIREWATCH_ALERTER__RULES=str(rules), **FAST_GROUPS)
+    services = ("normalize", "tagger", "alerter")
+    workers = {s: start_service("worker", s, **env) for s in services}
+    for worker in workers.values():
+        wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=120)
+
+    records = make_corpus(ARTICLES, seed=42, prefix=run, words=(80, 160), languages=LANGUAGES)
+    marked = {i: f"drill-alert-{r['source']}" for i, r in enumerate(records) if i % 5 == 0}
+    raws = raw_articles(records, source_override=marked)
+    wanted = {r.id for r in raws}
+    marked_ids = {raws[i].id for i in marked}
+    rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+    # A random point for each kill, each measured on the topic the service writes (the alerter's on the one it
+    # reads), in order through the run: normalize, then tagger, then alerter.
+    plan = [(rng.randrange(int(ARTICLES * .1), int(ARTICLES * .5)), "normalize", "articles.normalized"),
+            (rng.randrange(int(ARTICLES * .3), int(ARTICLES * .6)), "tagger", "articles.tagged"),
+            (rng.randrange(int(ARTICLES * .6), int(ARTICLES * .9)), "alerter", "articles.tagged")]
+    kills: list[str] = []
+    try:
+        async with Reader(broker.bootstrap, ["articles.normalized", "articles.tagged"]) as reader:
+            await produce(broker.bootstrap, "articles.raw", [(r.id.encode(), encode(r)) for r in raws])
+            print(f"\n[drill a] sent {ARTICLES} articles ({len(marked_ids)} from a marked source) at {time.monotonic() - started:.0f}s; "
+                  f"kill plan: " + ", ".join(f"{s} after {p} in {t}" for p, s, t in plan))
+            for point, service, topic in plan:
+                await reader.wait(lambda: len(reader.keys(topic, run)) >= point, 150, f"{point} articles in {topic}")
+                victim = workers[service]
+                victim.proc.send_signal(signal.SIGKILL)
+                victim.proc.wait(timeout=10)
+                workers[service] = start_service("worker", service, **env)
+                got = (len(reader.keys("articles.normalized", run)), len(reader.keys("articles.tagged", run)))
+                kills.append(f"{service} at {got[0]} normalized / {got[1]} tagged ({time.monotonic() - started:.0f}s)")
+                print(f"[drill a] kill -9 {service} worker (pid {victim.proc.pid}) with {got[0]} normalized, "
+                      f"{got[1]}/{ARTICLES} tagged; restarted")
+            await reader.wait(lambda: wanted <= reader.keys("articles.tagged", run), 170 - (time.monotonic() - started),
+                              "every article in articles.tagged")
+
+            # Every tagged copy of a marked article names the story its alert is for.
+            tagged_stories: dict[str, set[str]] = defaultdict(set)
+            tagged_copies = Counter()
+            for k, v in reader.seen["articles.tagged"]:
+                if k and k.decode() in wanted:
+                    article = TaggedArticle.model_validate_json(v)
+                    tagged_copies[article.id] += 1
+                    if article.id in marked_ids:
+                        tagged_stories[article.id].add(article.story_id)
+            expected = {alert_id(dedupe_key(RULE, s)) for stories in tagged_stories.values() for s in stories}
+            await reader.wait(lambda: expected <= receiver.delivered_ids(), 60, f"{len(expected)} alerts delivered")
+    finally:
+        await receiver.stop()
+
+    delivered = [r for r in receiver.received if r.status < 300 and r.valid]
+    payloads: dict[str, set[bytes]] = defaultdict(set)
+    for r in delivered:
+        payloads[r.webhook_id].add(comparable(r.event))
+    per_id = Counter(r.webhook_id for r in delivered)
+    conflicting = {i: p for i, p in payloads.items() if len(p) > 1}
+    reprocessed = sum(c - 1 for c in tagged_copies.values())
+    print(f"[drill a] kills: {'; '.join(kills)}")
+    print(f"[drill a] {len(wanted)} articles all in articles.tagged ({reprocessed} re-processed copies); "
+          f"{len(expected)} alerts expected, {len(per_id)} webhook-ids delivered, "
+          f"{sum(per_id.values()) - len(per_id)} repeated deliveries of an id (at least once), "
+          f"{len(conflicting)} ids with differing payloads; {time.monotonic() - started:.0f}s in all")
+    assert wanted <= {k for k in tagged_copies}
+    assert expected <= set(per_id)
+    assert not conflicting, f"webhook-ids delivered with different payloads: {list(conflicting)[:5]}"
+    assert all(r.valid for r in receiver.received)
+
+
+# --------------------------------------------------------------------------- drill (b)
+
+ALERTS = 60
+
+
+@dataclass
+class FlakyReceiver:
+    """Fails about half the requests (503), and hangs past the sender's timeout on some; de-duplicates by webhook-id.
+
+    A hang ends in a 204 the sender no longer waits for, as a real receiver that processed it would: the
+    sender retries and the receiver sees the id again. No id fails more than three times in a row, so with
+    enough attempts every alert can get through.
+    """
+
+    secret: str
+    hang_s: float
+    rng: random.Random
+    requests: Counter = field(default_factory=Counter)  # outcome -> count
+    streak: Counter = field(default_factory=Counter)
+    accepted: dict[str, bytes] = field(default_factory=dict)  # webhook-id -> comparable payload, first processed
+    duplicates: Counter = field(default_factory=Counter)
+    conflicts: list[str] = field(default_factory=list)
+    port: int = 0
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if verify_signature(self.secret, headers, body):
+            self.requests["bad signature"] += 1
+            return web.Response(status=401)
+        msg_id = headers["webhook-id"]
+        roll = self.rng.random()
+        if self.streak[msg_id] < 3 and roll < 0.5:
+            self.streak[msg_id] += 1
+            if roll < 0.1:
+                self.requests["hung"] += 1
+                await asyncio.sleep(self.hang_s)
+                self.process(msg_id, body)  # processed after the sender gave up: it will come again
+                return web.Response(status=204)
+            self.requests["503"] += 1
+            return web.Response(status=503)
+        self.streak[msg_id] = 0
+        self.requests["204"] += 1
+        self.process(msg_id, body)
+        return web.Response(status=204)
+
+    def process(self, msg_id: str, body: bytes) -> None:
+        payload = comparable(orjson.loads(body))
+        if msg_id in self.accepted:
+            self.duplicates[msg_id] += 1
+            if self.accepted[msg_id] != payload:
+                self.conflicts.append(msg_id)
+            return
+        self.accepted[msg_id] = payload
+
+
+async def test_a_receiver_failing_half_the_requests_gets_every_alert_once_per_webhook_id(
+    broker, start_service, tmp_path
+) -> None:
+    started = time.monotonic()
+    run = f"drill-b-{os.urandom(3).hex()}"
+    key = secret()
+    receiver = FlakyReceiver(secret=key, hang_s=2.0, rng=random.Random(7))
+    app = web.Application()
+    app.router.add_post("/hooks", receiver.handle)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hooks"
+    rules = rules_file(tmp_path / "rules.yaml", url, key, timeout_s=1, source=f"{run}-*")
+    alerter = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="8",
+                            WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1", WIREWATCH_ALERTER__DELIVERY_BACKOFF_MAX_S="1")
+    try:
+        wait_http(alerter.web_port, "/readyz", proc=alerter, timeout_s=120)
+        now = datetime.now(timezone.utc)
+        # Each article its own story: one alert each.
+        articles = [
+            TaggedArticle(id=f"{run}-{i}", source=f"{run}-wire", fetched_at=now, language="en", language_confidence=0.99,
+                          original_title=f"Report {i}", original_body="Text.", title=f"Report {i}", body="Text.",
+                          story_id=f"{run}-story-{i}")
+            for i in range(ALERTS)
+        ]
+        expected = {alert_id(dedupe_key(RULE, a.story_id)) for a in articles}
+        async with Reader(broker.bootstrap, ["alerts", "alerts.dlq"]) as reader:
+            await produce(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles])
+            await reader.wait(lambda: expected <= set(receiver.accepted), 150, f"{ALERTS} alerts accepted")
+            dead = [v for k, v in reader.seen["alerts.dlq"] if k and k.decode().startswith(RULE + ":" + run)]
+    finally:
+        await runner.cleanup()
+    total = sum(receiver.requests.values())
+    failed = receiver.requests["503"] + receiver.requests["hung"]
+    print(f"\n[drill b] {ALERTS} alerts; receiver saw {total} requests: {dict(receiver.requests)} "
+          f"({failed / total:.0%} failed or hung); accepted {len(receiver.accepted)} webhook-ids once each, "
+          f"dropped {sum(receiver.duplicates.values())} duplicates of {len(receiver.duplicates)} ids, "
+          f"{len(receiver.conflicts)} with a different payload; {len(dead)} in alerts.dlq; "
+          f"{time.monotonic() - started:.0f}s")
+    assert set(receiver.accepted) == expected
+    assert not receiver.conflicts
+    assert not dead
+    assert receiver.requests["hung"] > 0 and failed / total > 0.3
