@@ -76,7 +76,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(source, name="tagger")
     async def tag(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.tagger.batch_size, within=0.2):
+        async for events in stream.take_events(settings.tagger.batch_size, within=settings.tagger.batch_wait_s):
             decoded = []
             for event in events:
                 article = await stage.decode(event.key, event.value, NormalizedArticle)

