@@ -620,9 +620,10 @@ def targets(inproc: dict, e2e: dict[str, dict], ceiling: dict) -> list[tuple[str
             rows.append(("p99 fetched_at → webhook < 1 s at half the rate", f"{p99:.2f} s ({half['webhooks']} webhooks)", verdict +
                          f"; p99 to articles.tagged {half['tagged_p99']:.2f} s. Bound: six consumer hops from articles.raw to the webhook, "
                          f"each waiting on the broker's fetch (one message through four bare aiokafka hops takes "
-                         f"{ceiling['latency_1500']['p50']:.2f} s at Faust's fixed 1.5 s fetch wait, {ceiling['latency_100']['p50']:.2f} s at 100 ms), "
+                         f"{ceiling['latency_1500']['p50']:.2f} s at Faust's own 1.5 s fetch wait, {ceiling['latency_100']['p50']:.2f} s "
+                         f"at the 100 ms wirewatch sets, WIREWATCH_FETCH_MAX_WAIT_MS), "
                          f"plus normalize ({ms['normalize']:.0f} ms, {inproc['normalize_translated_ms']:.0f} ms for Spanish), "
-                         f"the tagger's 0.2 s batch wait and its NER batch"))
+                         f"the tagger's batch wait (WIREWATCH_TAGGER__BATCH_WAIT_S) and its NER batch"))
         ratio = best / inproc["throughput"]
         rows.append(("broker pipeline ≥ 80 % of in-process throughput", f"{ratio:.0%} ({best:.1f} vs {inproc['throughput']:.1f}/s)",
                      ("met" if ratio >= 0.8 else f"missed by {0.8 - ratio:.0%} points") +
