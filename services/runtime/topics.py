@@ -27,7 +27,10 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[
             await asyncio.sleep(0.5)
     try:
         existing = set(await admin.list_topics())
-        wanted = [t for t in settings.topics.all() if t not in existing]
+        # The services' internal topics too: created by Faust on first use instead, they arrive while the
+        # workers are already producing, and a record sent meanwhile was seen to go missing on the embedded broker.
+        internal = [settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
+        wanted = [t for t in [*settings.topics.all(), *internal] if t not in existing]
         if not wanted:
             return []
         new = [NewTopic(t, num_partitions=settings.partitions, replication_factor=settings.replication_factor) for t in wanted]

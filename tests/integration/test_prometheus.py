@@ -107,6 +107,8 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
         worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_WEBHOOK_URL=receiver.url,
                                WIREWATCH_WEBHOOK_SECRET=receiver.secret, WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1",
                                WIREWATCH_INGEST__FEEDS_FILE=str(feeds_file), WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]')
+        # A broken message waiting before the worker starts, as in the end-to-end test.
+        await send(broker.bootstrap, "articles.raw", [(b"prom-broken", b"not json")])
         wait_http(worker.web_port, proc=worker)
         base = prometheus(worker.web_port)
         now = datetime.now(timezone.utc)
@@ -120,7 +122,6 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
                 await asyncio.sleep(1.0)
             async with session.post(f"http://127.0.0.1:{worker.web_port}/ingest", data=b'{"title": "cut off') as resp:
                 assert resp.status == 400, "a push with no valid record is refused, and dead-lettered"
-        await send(broker.bootstrap, "articles.raw", [(b"prom-broken", b"not json")])
         ids = {a.id.encode() for a in articles}
         await collect(broker.bootstrap, ["articles.tagged", "articles.raw.dlq"], timeout_s=120,
                       until=lambda s: ids <= {m["key"] for m in s["articles.tagged"]}

@@ -46,7 +46,8 @@ async def collect(
         while not until(seen):
             if loop.time() > deadline:
                 counts = {t: len(v) for t, v in seen.items()}
-                raise AssertionError(f"condition not met within {timeout_s}s; seen so far: {counts}")
+                keys = {t: [m["key"] for m in v][-12:] for t, v in seen.items()}
+                raise AssertionError(f"condition not met within {timeout_s}s; seen so far: {counts}; last keys: {keys}")
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
                 for record in records:
