@@ -17,6 +17,11 @@ class NormalizeSettings(BaseModel):
     default_backend: str = Field(default="none", description="Backend for languages not named in `translation`.")
     translation_timeout_s: float = Field(default=30.0, description="A translation slower than this is abandoned; the article passes untranslated and says why.")
     apertium_bin: str = Field(default="apertium", description="The Apertium command.")
+    apertium_stream: bool = Field(
+        default=True,
+        description="Keep one Apertium pipeline per language pair running in null-flush mode instead of starting `apertium` for every article (about 5 times faster); falls back to one process per call when the pair's mode file is not found.",
+    )
+    apertium_data_dir: Path = Field(default=Path("/usr/share/apertium"), description="Where Apertium's language pairs keep their `modes/<pair>.mode` files (for the streaming pipeline).")
     libretranslate_url: str = Field(default="http://127.0.0.1:5000", description="Base URL of a self-hosted LibreTranslate server.")
     libretranslate_api_key: str | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
     max_body_chars: int = Field(default=200_000, description="Longer article text is cut here (and the cut recorded).")

@@ -15,6 +15,7 @@ import re
 import signal
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import aiohttp
@@ -23,6 +24,7 @@ from schemas import Translation
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
+from services.runtime.logs import get_logger
 
 __all__ = [
     "Translator",
@@ -35,6 +37,8 @@ __all__ = [
     "BACKENDS",
     "APERTIUM_CODES",
 ]
+
+log = get_logger(__name__)
 
 
 @runtime_checkable
@@ -141,8 +145,130 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
     await proc.wait()
 
 
+# Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
+_STREAM_RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
+_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#]")
+_STREAM_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)|(.)", re.DOTALL)
+_STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _deformat(text: str) -> str:
+    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
+    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
+    last sentence is flushed."""
+    out = []
+    position = 0
+    for blank in _STREAM_BLANK.finditer(text):
+        out.append(_STREAM_RESERVED.sub(r"\\\1", text[position : blank.start()]))
+        out.append("[" + _STREAM_RESERVED.sub(r"\\\1", blank.group()) + "]")
+        position = blank.end()
+    out.append(_STREAM_RESERVED.sub(r"\\\1", text[position:]))
+    return "".join(out) + ".[]"
+
+
+def _reformat(stream: str) -> str:
+    """Apertium's stream output back to text, as apertium-retxt does."""
+    if stream.endswith(".[]"):
+        stream = stream[:-3]
+    elif stream.endswith("[]"):
+        stream = stream[:-2]
+    out = []
+    for match in _STREAM_TOKEN.finditer(stream):
+        escaped, blank, plain, other = match.groups()
+        if escaped is not None:
+            out.append(escaped)
+        elif blank is not None:
+            out.append(_STREAM_UNESCAPE.sub(r"\1", blank))
+        else:
+            out.append(plain if plain is not None else other)
+    return "".join(out)
+
+
+class _ApertiumStream:
+    """One language pair's Apertium pipeline kept running in null-flush mode (``-z``): a text goes
+    in terminated by NUL and comes out terminated by NUL, with no process started per article.
+    Requests are serialized; a stuck or dead pipeline is killed and started again on the next call."""
+
+    def __init__(self, command: str, pair: str, timeout: float) -> None:
+        self._command = command
+        self._pair = pair
+        self._timeout = timeout
+        self._proc: asyncio.subprocess.Process | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    @classmethod
+    async def open(cls, data_dir: Path, pair: str, timeout: float) -> _ApertiumStream | None:
+        """The pair's pipeline from its mode file, or None where the mode file or apertium-wblank-mode is missing."""
+        mode = data_dir / "modes" / f"{pair}.mode"
+        if not mode.is_file():
+            return None
+        try:
+            result = await _run(["apertium-wblank-mode", "-z", str(mode)], None, timeout, engine="apertium-wblank-mode")
+        except TranslationError:
+            return None
+        command = result.stdout.decode("utf-8", "replace").strip()
+        if result.returncode != 0 or not command:
+            return None
+        return cls(command, pair, timeout)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None and self._proc.returncode is None else None
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        loop = asyncio.get_running_loop()
+        if self._proc is not None and (self._proc.returncode is not None or self._loop is not loop):
+            await self.aclose()
+        if self._proc is None:
+            # The mode file's $1 is the generator's flag (-n: no unknown-word marks, as `apertium -u`), $2 the tagger's.
+            self._proc = await asyncio.create_subprocess_exec(
+                "bash", "-c", self._command, "apertium-stream", "-n", "",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                start_new_session=True,
+                limit=64 * 1024 * 1024,
+            )
+            self._loop = loop
+        return self._proc
+
+    async def translate(self, text: str) -> str:
+        if self._lock is None or self._loop is not asyncio.get_running_loop():
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            proc = await self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            stdin, stdout = proc.stdin, proc.stdout
+
+            async def send() -> None:
+                stdin.write(_deformat(text.replace("\0", "")).encode("utf-8") + b"\0")
+                await stdin.drain()
+
+            try:
+                _, out = await asyncio.wait_for(asyncio.gather(send(), stdout.readuntil(b"\0")), self._timeout)
+            except TimeoutError as exc:
+                await self.aclose()
+                raise TranslationError(f"apertium {self._pair}: no answer from the pipeline within {self._timeout:g}s; restarted") from exc
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
+                await self.aclose()
+                raise TranslationError(f"apertium {self._pair}: pipeline ended unexpectedly ({type(exc).__name__}); restarted") from exc
+            except BaseException:
+                await self.aclose()
+                raise
+            return _reformat(out[:-1].decode("utf-8", "replace")).strip("\n")
+
+    async def aclose(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            await _kill(proc)
+
+
 class ApertiumTranslator:
-    """Rule-based translation by the ``apertium`` command-line program, one process per call."""
+    """Rule-based translation with Apertium: a long-running pipeline per pair (``apertium_stream``),
+    else the ``apertium`` command-line program, one process per call."""
 
     name = "apertium"
 
@@ -152,6 +278,9 @@ class ApertiumTranslator:
         self._pairs: frozenset[str] | None = None
         self._versions: dict[str, str | None] = {}
         self._lock = asyncio.Lock()
+        self._stream_enabled = settings.apertium_stream
+        self._data_dir = settings.apertium_data_dir
+        self._streams: dict[str, _ApertiumStream | None] = {}
 
     async def pairs(self) -> frozenset[str]:
         """Installed language pairs, as ``apertium -l`` lists them (asked once)."""
@@ -201,11 +330,23 @@ class ApertiumTranslator:
             raise TranslationError(f"{self.name} {pair}: exited {result.returncode}: {excerpt(stderr, 200)}")
         return result.stdout.decode("utf-8", "replace").strip("\n")
 
+    async def _stream(self, pair: str) -> _ApertiumStream | None:
+        if not self._stream_enabled:
+            return None
+        if pair not in self._streams:
+            self._streams[pair] = await _ApertiumStream.open(self._data_dir, pair, self._timeout)
+            if self._streams[pair] is None:
+                log.warning("normalize.apertium_stream_unavailable", pair=pair, data_dir=str(self._data_dir), fallback="one process per call")
+        return self._streams[pair]
+
     async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
         if not texts:
             return []
         pair = await self.pair_for(source, target)
         await self._version(source, target)
+        stream = await self._stream(pair)
+        if stream is not None:
+            return _check_count(self.name, texts, [await stream.translate(t) if t.strip() else t for t in texts])
         if len(texts) == 1:
             return _check_count(self.name, texts, [await self._translate_one(texts[0], pair)])
         if not any(_SEPARATOR in t for t in texts):
@@ -227,7 +368,10 @@ class ApertiumTranslator:
         )
 
     async def aclose(self) -> None:
-        return None
+        for stream in self._streams.values():
+            if stream is not None:
+                await stream.aclose()
+        self._streams.clear()
 
 
 class ArgosTranslator:

@@ -131,7 +131,7 @@ async def test_apertium_timeout_degrades_to_untranslated(tmp_path: Path):
     program = tmp_path / "apertium"
     program.write_text('#!/bin/sh\nif [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\nexec sleep 30\n')
     program.chmod(0o755)
-    normalizer = Normalizer(NormalizeSettings(apertium_bin=str(program), translation_timeout_s=0.3))
+    normalizer = Normalizer(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), translation_timeout_s=0.3))
     body = "El consejo regional aprobó el martes el presupuesto del próximo año, con más dinero para las escuelas."
     article = await normalizer.normalize(_raw("Presupuesto aprobado", body))
     assert article.translation is None

@@ -60,16 +60,18 @@ def _alive(pid: int) -> bool:
 # --- Apertium, through the installed binary -------------------------------------------------
 
 
-async def test_apertium_translates_spanish_title_and_body_into_english():
-    translator = ApertiumTranslator(NormalizeSettings())
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "per-call"])
+async def test_apertium_translates_spanish_title_and_body_into_english(stream: bool):
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=stream))
     title, body = await translator.translate([SPANISH_TITLE, SPANISH_BODY], "es")
     assert "port" in title.lower() and "puerto" not in title.lower()
     assert "Tuesday" in body and "martes" not in body
     assert "ferries" in body.lower()
 
 
-async def test_apertium_keeps_paragraph_breaks():
-    translator = ApertiumTranslator(NormalizeSettings())
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "per-call"])
+async def test_apertium_keeps_paragraph_breaks(stream: bool):
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=stream))
     [body] = await translator.translate([SPANISH_BODY], "es")
     assert body.count("\n\n") == SPANISH_BODY.count("\n\n")
     assert "\n\n\n" not in body
@@ -84,10 +86,89 @@ async def test_apertium_sends_title_and_body_through_one_process(monkeypatch: py
         return await real_run(args, stdin, timeout, engine=engine)
 
     monkeypatch.setattr(translate_module, "_run", counting_run)
-    translator = ApertiumTranslator(NormalizeSettings())
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
     out = await translator.translate([SPANISH_TITLE, SPANISH_BODY, "Buenos días."], "es")
     assert len(out) == 3
     assert [args for args in calls if "-u" in args] == [["apertium", "-u", "spa-eng"]]
+
+
+# Texts with everything Apertium's stream format reserves, blank-line and indentation shapes,
+# no final full stop, NUL bytes, and an article long enough to need several pipe buffers.
+_STREAM_TEXTS = [
+    "Hola mundo.",
+    "Sin punto final",
+    "La OTAN [sic] se reunió ^ en Madrid $5 a/b <c> {d} @e \\f ~g #h.",
+    "«Vamos a seguir apoyando a Ucrania», dijo Stoltenberg.\n\n  Línea con espacios  \n\tTab.\n",
+    "¿Qué pasa? ¡Nada!\r\n\r\nEl 3,2 % de 1.500 millones de euros.",
+    "Con\0nulo.",
+    " ".join([SPANISH_BODY] * 120),
+]
+
+
+async def test_apertium_stream_gives_what_the_apertium_command_gives():
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
+    streamed = await translator.translate(_STREAM_TEXTS, "es")
+    try:
+        for text, out in zip(_STREAM_TEXTS, streamed):
+            expected = subprocess.run(["apertium", "-u", "spa-eng"], input=text.replace("\0", "").encode(), capture_output=True, check=True).stdout
+            assert out == expected.decode().strip("\n"), text[:60]
+    finally:
+        await translator.aclose()
+
+
+async def test_apertium_stream_keeps_one_pipeline_and_restarts_a_killed_one():
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
+    try:
+        await translator.translate(["Hola."], "es")
+        stream = translator._streams["spa-eng"]
+        assert stream is not None and stream.pid is not None
+        first = stream.pid
+        for _ in range(5):
+            await translator.translate(["Buenos días."], "es")
+        assert stream.pid == first
+        os.killpg(first, 9)
+        with pytest.raises(TranslationError, match="pipeline ended unexpectedly"):
+            await translator.translate(["Adiós."], "es")
+        [out] = await translator.translate(["Adiós."], "es")
+        assert out == "Goodbye." and stream.pid not in (None, first)
+    finally:
+        await translator.aclose()
+    assert not _alive(first)
+
+
+async def test_apertium_stream_closes_its_pipeline():
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
+    await translator.translate(["Hola."], "es")
+    stream = translator._streams["spa-eng"]
+    assert stream is not None and stream.pid is not None
+    pid = stream.pid
+    await translator.aclose()
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not _alive(pid)
+
+
+async def test_apertium_stream_that_stops_answering_is_killed_and_the_call_fails(tmp_path: Path):
+    pids = tmp_path / "pids"
+    (tmp_path / "modes").mkdir()
+    hang = _fake_program(tmp_path, "hang", f"echo $$ > {pids}\nexec sleep 60\n")
+    (tmp_path / "modes" / "spa-eng.mode").write_text(str(hang))
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True, apertium_data_dir=tmp_path, translation_timeout_s=0.5))
+    with pytest.raises(TranslationError, match=r"no answer from the pipeline within 0.5s; restarted"):
+        await translator.translate(["Hola."], "es")
+    pid = int(pids.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not _alive(pid)
+    await translator.aclose()
+
+
+async def test_apertium_without_the_pair_mode_file_falls_back_to_one_process_per_call(tmp_path: Path):
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True, apertium_data_dir=tmp_path))
+    [out] = await translator.translate(["Hola."], "es")
+    assert out == "Hello." and translator._streams == {"spa-eng": None}
 
 
 async def test_apertium_leaves_the_separator_line_alone():
@@ -128,7 +209,7 @@ async def test_apertium_timeout_kills_the_process_group(tmp_path: Path):
         "apertium",
         f'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\nsleep 60 &\necho $$ $! > {pids}\nwait\n',
     )
-    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program), translation_timeout_s=0.5))
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), translation_timeout_s=0.5))
     started = time.monotonic()
     with pytest.raises(TranslationError, match=r"timed out after 0.5s"):
         await translator.translate(["Hola."], "es")
@@ -142,7 +223,7 @@ async def test_apertium_timeout_kills_the_process_group(tmp_path: Path):
 
 async def test_apertium_failure_reports_exit_status_and_stderr(tmp_path: Path):
     program = _fake_program(tmp_path, "apertium", 'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\necho "lt-proc: dictionary corrupt" >&2\nexit 3\n')
-    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program)))
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program)))
     with pytest.raises(TranslationError, match=r"exited 3: lt-proc: dictionary corrupt"):
         await translator.translate(["Hola."], "es")
 
@@ -155,7 +236,7 @@ async def test_apertium_falls_back_to_one_call_per_text_when_the_separator_is_ma
         "apertium",
         f'if [ "$1" = "-l" ]; then echo spa-eng; exit 0; fi\necho call >> {log}\ntr "a-z|" "A-Z#"\n',
     )
-    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(program)))
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program)))
     out = await translator.translate(["uno dos", "tres\n\ncuatro"], "es")
     assert out == ["UNO DOS", "TRES\n\nCUATRO"]
     assert log.read_text().count("call") == 3
