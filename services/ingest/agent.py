@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 import faust
@@ -82,6 +83,11 @@ def register(app: faust.App, settings: Settings) -> None:
         stored = feed_states.get(feed.id)
         return restored(StoredPollState.model_validate_json(stored) if stored else None, feed.url)
 
+    # article id → fingerprint of the entry this worker last sent to ingest.entries. A feed repeats its entries at
+    # every poll; an unchanged one is not sent again (the ingest-seen table would drop it anyway). Lost on restart,
+    # so the first poll after one re-sends everything and the table decides, as it always does.
+    sent: OrderedDict[str, str] = OrderedDict()
+
     async def emit_entries(feed_id: str, records: list[FeedEntry | RecordError], full_text: bool) -> None:
         bad = []
         for record in records:
@@ -89,8 +95,18 @@ def register(app: faust.App, settings: Settings) -> None:
                 bad.append(record)
                 FEED_ITEMS.labels(feed_id, "invalid").inc()
                 continue
-            message = PolledEntry(article=record.article, summary_only=record.summary_only, full_text=full_text)
-            await entries.send(key=record.article.id.encode(), value=message.model_dump_json().encode())
+            article = record.article
+            if article.fingerprint is not None and sent.get(article.id) == article.fingerprint:
+                sent.move_to_end(article.id)
+                FEED_ITEMS.labels(feed_id, "duplicate").inc()
+                continue
+            message = PolledEntry(article=article, summary_only=record.summary_only, full_text=full_text)
+            await entries.send(key=article.id.encode(), value=message.model_dump_json().encode())
+            if article.fingerprint is not None:
+                sent[article.id] = article.fingerprint
+                sent.move_to_end(article.id)
+                while len(sent) > cfg.sent_cache_size:
+                    sent.popitem(last=False)
         if bad:
             await publish(send, settings, bad, channel=f"feed:{feed_id}")
 

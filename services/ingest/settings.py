@@ -32,4 +32,5 @@ class IngestSettings(BaseModel):
     backoff_base_s: float = Field(default=60.0, description="First retry delay after a failed poll; doubles per failure.")
     backoff_cap_s: float = Field(default=6 * 3600.0, description="Longest retry delay after failed polls.")
     failing_after: int = Field(default=3, description="Consecutive failed polls after which a feed is reported as failing.")
+    sent_cache_size: int = Field(default=200_000, ge=0, description="Feed entries a worker remembers having passed on (id and fingerprint), so an unchanged entry is not re-sent at every poll.")
     reload_interval_s: float = Field(default=5.0, description="How often the feeds file is checked for changes.")

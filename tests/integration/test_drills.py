@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import os
 import random
 import signal
@@ -16,7 +17,9 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import orjson
 import pytest
@@ -28,9 +31,10 @@ from services.alerter.dedupe import alert_id, dedupe_key
 from services.alerter.receiver import WebhookReceiver, verify_signature
 from services.runtime.codec import encode
 from tests.conftest import wait_http
+from tests.support.feedserver import FeedServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.corpus import make_corpus, raw_articles  # noqa: E402
+from bench.corpus import make_corpus  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.drill]
 
@@ -114,10 +118,44 @@ async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]
 
 # --------------------------------------------------------------------------- drill (a)
 
-ARTICLES = 2000
-# Shorter than the benchmark's wire stories (and few Spanish ones, each an Apertium process) so three
-# kills, three restarts and the whole run fit in the time bound on two shared cores.
-LANGUAGES = (("en", 0.85), ("es", 0.03), ("de", 0.06), ("fr", 0.06))
+ARTICLES = 5000
+FEEDS = 50
+PUBLISH_PER_S = 60  # new items across all feeds per second, as a busy set of wires would publish them
+# Shorter than the benchmark's wire stories so four kills, four restarts and the whole run fit in the
+# time bound on two shared cores; the languages in the mix each take their own path (es is translated).
+LANGUAGES = (("en", 0.7), ("es", 0.1), ("de", 0.1), ("fr", 0.1))
+TIME_BOUND_S = 600
+
+
+def rss(feed: str, items: list[dict]) -> bytes:
+    """An RSS 2.0 document whose items carry the whole article in content:encoded (no page to fetch)."""
+    parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+             f"<channel><title>{feed}</title><link>https://{feed}.example.com/</link>"]
+    for item in reversed(items):  # newest first, as feeds list them
+        paragraphs = "".join(f"<p>{xml_escape(p)}</p>" for p in item["body"].split("\n\n"))
+        parts.append(f"<item><title>{xml_escape(item['title'])}</title><link>{item['link']}</link><guid>{item['link']}</guid>"
+                     f"<pubDate>{format_datetime(datetime.fromisoformat(item['published_at']))}</pubDate>"
+                     f"<content:encoded><![CDATA[{paragraphs}]]></content:encoded></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+async def publish(server: FeedServer, feeds: list[str], items: dict[str, list[dict]], published: list[str]) -> None:
+    """Grows every feed over time, PUBLISH_PER_S items a second in all, until each carries all its items."""
+    shown = dict.fromkeys(feeds, 0)
+    total = sum(len(v) for v in items.values())
+    while sum(shown.values()) < total:
+        budget = PUBLISH_PER_S
+        for feed in itertools.cycle(feeds):
+            if budget <= 0 or sum(shown.values()) >= total:
+                break
+            if shown[feed] < len(items[feed]):
+                published.append(items[feed][shown[feed]]["link"])
+                shown[feed] += 1
+                budget -= 1
+        for feed in feeds:
+            server.docs[f"{feed}.xml"] = (rss(feed, items[feed][: shown[feed]]), "application/rss+xml")
+        await asyncio.sleep(1.0)
 
 
 async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no_conflicting_alert(
@@ -127,56 +165,88 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
     run = f"drill-a-{os.urandom(3).hex()}"
     key = secret()
     receiver = await WebhookReceiver(secret=key).start()
-    rules = rules_file(tmp_path / "rules.yaml", receiver.url, key)
-    env = dict(WIREWATCH_ALERTER__RULES=str(rules), **FAST_GROUPS)
-    services = ("normalize", "tagger", "alerter")
+    server = await FeedServer().start()
+    rules = rules_file(tmp_path / "rules.yaml", receiver.url, key, source=f"{run}-alert-*")
+
+    # 5,000 wire stories spread over 50 feeds; a fifth of the feeds match the alert rule.
+    records = make_corpus(ARTICLES, seed=42, prefix=run, words=(80, 160), languages=LANGUAGES)
+    feeds = [f"{run}-alert-{i}" if i % 5 == 0 else f"{run}-wire-{i}" for i in range(FEEDS)]
+    items: dict[str, list[dict]] = {f: [] for f in feeds}
+    for i, record in enumerate(records):
+        feed = feeds[i % FEEDS]
+        items[feed].append(dict(record, link=f"https://{feed}.example.com/{i}"))
+    links = {item["link"] for feed_items in items.values() for item in feed_items}
+    marked = {item["link"] for feed in feeds if "-alert-" in feed for item in items[feed]}
+    feeds_file = tmp_path / "feeds.yaml"
+    feeds_file.write_text("defaults: {min_interval_s: 1, max_interval_s: 1, full_text: never}\nfeeds:\n"
+                          + "".join(f"  - {{id: {f}, url: '{server.url(f'/feed/{f}.xml')}'}}\n" for f in feeds))
+    for feed in feeds:
+        server.docs[f"{feed}.xml"] = (rss(feed, []), "application/rss+xml")
+
+    env = dict(WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_INGEST__FEEDS_FILE=str(feeds_file),
+               WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]', WIREWATCH_INGEST__BACKOFF_BASE_S="0.5", **FAST_GROUPS)
+    services = ("ingest", "normalize", "tagger", "alerter")
     workers = {s: start_service("worker", s, **env) for s in services}
     for worker in workers.values():
         wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=120)
 
-    records = make_corpus(ARTICLES, seed=42, prefix=run, words=(80, 160), languages=LANGUAGES)
-    marked = {i: f"drill-alert-{r['source']}" for i, r in enumerate(records) if i % 5 == 0}
-    raws = raw_articles(records, source_override=marked)
-    wanted = {r.id for r in raws}
-    marked_ids = {raws[i].id for i in marked}
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
     # A random point for each kill, each measured on the topic the service writes (the alerter's on the one it
-    # reads), in order through the run: normalize, then tagger, then alerter.
-    plan = [(rng.randrange(int(ARTICLES * .1), int(ARTICLES * .5)), "normalize", "articles.normalized"),
-            (rng.randrange(int(ARTICLES * .3), int(ARTICLES * .6)), "tagger", "articles.tagged"),
+    # reads), in order through the run: ingest while the feeds still grow, then normalize, tagger, alerter.
+    plan = [(rng.randrange(int(ARTICLES * .1), int(ARTICLES * .4)), "ingest", "articles.raw"),
+            (rng.randrange(int(ARTICLES * .2), int(ARTICLES * .5)), "normalize", "articles.normalized"),
+            (rng.randrange(int(ARTICLES * .35), int(ARTICLES * .65)), "tagger", "articles.tagged"),
             (rng.randrange(int(ARTICLES * .6), int(ARTICLES * .9)), "alerter", "articles.tagged")]
     kills: list[str] = []
+    published: list[str] = []
+    tagged_urls: dict[str, str] = {}  # url -> article id
+
+    def count(topic: str) -> int:
+        return len(reader.keys(topic, "")) if topic != "articles.tagged" else len(tagged())
+
+    def tagged() -> dict[str, str]:
+        for k, v in reader.seen["articles.tagged"][len(seen_tagged):]:
+            seen_tagged.append((k, v))
+            article = TaggedArticle.model_validate_json(v)
+            if article.url in links:
+                tagged_urls[article.url] = article.id
+        return tagged_urls
+
+    seen_tagged: list[tuple[bytes | None, bytes]] = []
+    publisher = asyncio.create_task(publish(server, feeds, items, published))
     try:
-        async with Reader(broker.bootstrap, ["articles.normalized", "articles.tagged"]) as reader:
-            await produce(broker.bootstrap, "articles.raw", [(r.id.encode(), encode(r)) for r in raws])
-            print(f"\n[drill a] sent {ARTICLES} articles ({len(marked_ids)} from a marked source) at {time.monotonic() - started:.0f}s; "
-                  f"kill plan: " + ", ".join(f"{s} after {p} in {t}" for p, s, t in plan))
+        async with Reader(broker.bootstrap, ["articles.raw", "articles.normalized", "articles.tagged"]) as reader:
+            print(f"\n[drill a] publishing {ARTICLES} articles in {FEEDS} feeds at {PUBLISH_PER_S}/s "
+                  f"({len(marked)} in feeds an alert rule watches); kill plan: "
+                  + ", ".join(f"{s} after {p} in {t}" for p, s, t in plan))
             for point, service, topic in plan:
-                await reader.wait(lambda: len(reader.keys(topic, run)) >= point, 150, f"{point} articles in {topic}")
+                await reader.wait(lambda: count(topic) >= point, TIME_BOUND_S / 2, f"{point} articles in {topic}")
                 victim = workers[service]
                 victim.proc.send_signal(signal.SIGKILL)
                 victim.proc.wait(timeout=10)
                 workers[service] = start_service("worker", service, **env)
-                got = (len(reader.keys("articles.normalized", run)), len(reader.keys("articles.tagged", run)))
-                kills.append(f"{service} at {got[0]} normalized / {got[1]} tagged ({time.monotonic() - started:.0f}s)")
-                print(f"[drill a] kill -9 {service} worker (pid {victim.proc.pid}) with {got[0]} normalized, "
-                      f"{got[1]}/{ARTICLES} tagged; restarted")
-            await reader.wait(lambda: wanted <= reader.keys("articles.tagged", run), 170 - (time.monotonic() - started),
-                              "every article in articles.tagged")
+                got = f"{len(published)} published, {count('articles.raw')} raw, {count('articles.normalized')} normalized, {count('articles.tagged')} tagged"
+                kills.append(f"{service} at {got} ({time.monotonic() - started:.0f}s)")
+                print(f"[drill a] kill -9 {service} worker (pid {victim.proc.pid}) with {got}; restarted")
+            await reader.wait(lambda: links <= tagged().keys(), TIME_BOUND_S - (time.monotonic() - started),
+                              "every published article in articles.tagged")
 
             # Every tagged copy of a marked article names the story its alert is for.
             tagged_stories: dict[str, set[str]] = defaultdict(set)
             tagged_copies = Counter()
             for k, v in reader.seen["articles.tagged"]:
-                if k and k.decode() in wanted:
-                    article = TaggedArticle.model_validate_json(v)
-                    tagged_copies[article.id] += 1
-                    if article.id in marked_ids:
-                        tagged_stories[article.id].add(article.story_id)
+                article = TaggedArticle.model_validate_json(v)
+                if article.url in links:
+                    tagged_copies[article.url] += 1
+                    if article.url in marked:
+                        tagged_stories[article.url].add(article.story_id)
             expected = {alert_id(dedupe_key(RULE, s)) for stories in tagged_stories.values() for s in stories}
             await reader.wait(lambda: expected <= receiver.delivered_ids(), 60, f"{len(expected)} alerts delivered")
+            raw_copies = Counter(k for k, _ in reader.seen["articles.raw"] if k)
     finally:
+        publisher.cancel()
         await receiver.stop()
+        await server.stop()
 
     delivered = [r for r in receiver.received if r.status < 300 and r.valid]
     payloads: dict[str, set[bytes]] = defaultdict(set)
@@ -186,11 +256,12 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
     conflicting = {i: p for i, p in payloads.items() if len(p) > 1}
     reprocessed = sum(c - 1 for c in tagged_copies.values())
     print(f"[drill a] kills: {'; '.join(kills)}")
-    print(f"[drill a] {len(wanted)} articles all in articles.tagged ({reprocessed} re-processed copies); "
+    print(f"[drill a] {len(links)} articles all in articles.tagged ({sum(c - 1 for c in raw_copies.values())} repeated in "
+          f"articles.raw, {reprocessed} re-processed copies in articles.tagged); "
           f"{len(expected)} alerts expected, {len(per_id)} webhook-ids delivered, "
           f"{sum(per_id.values()) - len(per_id)} repeated deliveries of an id (at least once), "
           f"{len(conflicting)} ids with differing payloads; {time.monotonic() - started:.0f}s in all")
-    assert wanted <= {k for k in tagged_copies}
+    assert links <= set(tagged_copies)
     assert expected <= set(per_id)
     assert not conflicting, f"webhook-ids delivered with different payloads: {list(conflicting)[:5]}"
     assert all(r.valid for r in receiver.received)

@@ -86,5 +86,13 @@ async def test_polled_entries_arrive_once_edits_as_revisions_and_restart_re_emit
             metrics = resp.read().decode()
         assert f'wirewatch_feed_items_total{{feed="{feed_id}",outcome="duplicate"}}' in metrics
         assert f'wirewatch_feed_fetches_total{{feed="{feed_id}",status="304"}}' in metrics
+        # An unchanged entry is passed on once per worker, not at every poll that reads it: the strike story was
+        # read by three 200s (first poll, the crane correction, after the restart) and sent by the first and last.
+        strike = next(a.id for a in articles if a.title == "Dockers vote to end strike")
+        def sent(s):
+            return sum(1 for m in s["ingest.entries"] if m["key"] == strike.encode())
+
+        polled = await collect(broker.bootstrap, ["ingest.entries"], until=lambda s: sent(s) >= 2, timeout_s=20)
+        assert sent(polled) == 2
     finally:
         await server.stop()

@@ -1,0 +1,113 @@
+"""``wirewatch gazetteer ...``: what a name links to, who holds which office, and whether your own gazetteer file is valid."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+__all__ = ["COMMANDS"]
+
+
+def _load(files: tuple[Path, ...]):
+    from services.runtime.settings import Settings
+    from services.tagger.gazetteer import Gazetteer, GazetteerError
+
+    paths = [*Settings().tagger.gazetteer, *files]
+    try:
+        return Gazetteer.load(paths)
+    except GazetteerError as exc:
+        click.echo(f"invalid: {exc}", err=True)
+        sys.exit(2)
+
+
+def _roles(entry, *, former: bool = True) -> list[str]:
+    out = []
+    for role in entry.roles:
+        if role.until and not former:
+            continue
+        span = f"since {role.since}" if role.since else ""
+        if role.until:
+            span = f"{role.since or '?'} to {role.until}"
+        out.append(f"{role.office} ({role.of}{', ' + span if span else ''})")
+    return out
+
+
+@click.group()
+def gazetteer() -> None:
+    """The canonical entities the tagger links mentions to (bundled data plus WIREWATCH_TAGGER__GAZETTEER files)."""
+
+
+@gazetteer.command("lookup")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Also load this gazetteer file.")
+def lookup(names: tuple[str, ...], files: tuple[Path, ...]) -> None:
+    """Which entity each NAME links to (any alias, any language), with its type, country and offices."""
+    gaz = _load(files)
+    missing = 0
+    for name in names:
+        entry = gaz.lookup(name) or gaz.lookup_acronym(name)
+        if entry is None:
+            missing += 1
+            click.echo(f"{name}\t-\tnot in the gazetteer (or an alias several entities share)")
+            continue
+        where = f"\tcountry {entry.country}" if entry.country and entry.country != entry.id else ""
+        click.echo(f"{name}\t{entry.id}\t{entry.name}\t{entry.type}{where}")
+        for role in _roles(entry):
+            click.echo(f"\t{role}")
+    sys.exit(1 if missing else 0)
+
+
+@gazetteer.command("leaders")
+@click.option("--of", "of", default=None, help="Only offices of this country or organisation (QID or name).")
+@click.option("--former", is_flag=True, help="Also list offices that have ended.")
+def leaders(of: str | None, former: bool) -> None:
+    """Who holds each country's and organisation's top offices, as the gazetteer has it (see its as_of date)."""
+    gaz = _load(())
+    target = None
+    if of:
+        found = gaz.get(of) or gaz.lookup(of) or gaz.lookup_acronym(of)
+        if found is None:
+            click.echo(f"{of!r} is not in the gazetteer", err=True)
+            sys.exit(2)
+        target = found.id
+    rows = []
+    for entry in gaz:
+        for role in entry.roles:
+            if (target and role.of != target) or (role.until and not former):
+                continue
+            place = gaz.get(role.of)
+            rows.append((place.name if place else role.of, role.kind, role.office, entry.name, entry.id, role.since or "", role.until or ""))
+    for row in sorted(rows):
+        click.echo("\t".join(row).rstrip())
+    if not rows:
+        sys.exit(1)
+
+
+@gazetteer.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Validate FILES merged over the bundled gazetteer; list aliases two entities share (never linked: ambiguous)."""
+    from services.tagger.gazetteer import fold, load_entries
+
+    gaz = _load(files)
+    own = {e["id"] for f in files for e in _raw(f)}
+    by_alias: dict[str, set[str]] = defaultdict(set)
+    for entry in load_entries(list(files)):
+        for alias, cased in entry.surface_forms():
+            by_alias[alias if cased else fold(alias)].add(entry.id)
+    shared = sorted((alias, ids) for alias, ids in by_alias.items() if len(ids) > 1 and ids & own)
+    click.echo(f"valid: {len(own)} entities from {', '.join(map(str, files))}; {len(gaz)} in all with the bundled data")
+    for alias, ids in shared:
+        click.echo(f"ambiguous alias {alias!r}: {', '.join(sorted(ids))} (a mention of it is left unlinked)")
+
+
+def _raw(path: Path) -> list[dict]:
+    from services.tagger.gazetteer import _read_file
+
+    return _read_file(path)
+
+
+COMMANDS = [gazetteer]
