@@ -90,7 +90,8 @@ class Normalizer:
         amounts: list[Amount] = []
         if english:
             if self._repairer is not None:
-                english_title, english_body, repaired = self._repairer.repair(english_title, english_body, max_changes=self._settings.max_changes_per_rule)
+                english_title, english_body, repaired = self._repairer.repair(
+                    english_title, english_body, max_changes=self._settings.max_changes_per_rule, translated=translation is not None)
                 changes.extend(repaired)
             reference = (raw.published_at or raw.fetched_at).date()
             for name, text in (("title", english_title), ("body", english_body)):

@@ -115,6 +115,8 @@ class RepairRule:
     name: str
     reason: str
     find: RuleFn
+    translated_only: bool = False  # an artifact only machine translation makes: English as written is left alone
+    fields: tuple[str, ...] = ("title", "body")  # titles are often in headline case
 
 
 def _words(text: str, blocked: list[tuple[int, int]]):
@@ -279,6 +281,48 @@ def _repeated_stop(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> l
 _DASH = re.compile(r"(?<=[^\W\d_])(?: ([–—])(?=[^\W\d_])|([–—]) (?=[^\W\d_]))")
 
 
+# Apertium gives the word after an unknown capitalised word (a name it does not know) the name's case:
+# "Stoltenberg prometió" becomes "Stoltenberg Promised". Verbs only: past forms and the reporting verbs
+# news copy uses, as no other English word class follows a subject like that.
+_IRREGULAR_VERBS = frozenset(
+    "said says told tells met meets went goes gave gives made makes took takes came comes left leaves held holds "
+    "sent sends spoke speaks wrote writes saw sees brought brings thought thinks found finds kept keeps began begins "
+    "became becomes paid pays lost loses won wins led leads fell falls rose rises stood stands sought seeks "
+    "warns asks adds insists promises announces vows urges calls visits arrives".split()
+)
+# -ed words that are part of names ("Manchester United", "Allied Forces"): never lower-cased.
+_NAME_PARTS = frozenset(
+    "united limited allied associated advanced applied integrated consolidated incorporated reformed federated "
+    "unified armed red wanted tangled fixed licensed chartered registered certified sacred".split()
+)
+_NAME_THEN_WORD = re.compile(r"\b([A-Z][a-z\u00C0-\u024F'\u2019-]{2,}) ([A-Z][a-z]{2,})\b(?= ?([^\s]*))")
+
+
+def _verb_form(low: str, lexicon: Lexicon) -> bool:
+    if low in _NAME_PARTS:
+        return False
+    if low in _IRREGULAR_VERBS:
+        return True
+    if low.endswith("ed") and len(low) > 4:
+        stems = (low[:-1], low[:-2], low[:-3] if len(low) > 5 and low[-3] == low[-4] else "", low[:-3] + "y" if low.endswith("ied") else "")
+        return any(stem and lexicon.is_common_lowercase(stem) for stem in stems)
+    return False
+
+
+def _verb_after_name(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    edits = []
+    for m in _NAME_THEN_WORD.finditer(text):
+        name, word, following = m.group(1), m.group(2), m.group(3)
+        start = m.start(2)
+        if overlaps((start, m.end(2)), blocked) or _common(name.lower(), lexicon):
+            continue
+        if following[:1].isupper():
+            continue  # a title-case phrase: "Armed Forces", "Said Business School"
+        if _verb_form(word.lower(), lexicon):
+            edits.append(Edit(start, m.end(2), word, word.lower()))
+    return edits
+
+
 def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     return [Edit(m.start(), m.end(), m.group(0), f" {m.group(1) or m.group(2)} ") for m in _DASH.finditer(text)]
 
@@ -310,6 +354,8 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("punctuation:repeated-stop", "stray full stop after the end of a sentence removed", _repeated_stop),
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", _proper_case),
+    RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
+               _verb_after_name, translated_only=True, fields=("body",)),
 )
 
 
@@ -321,10 +367,13 @@ class Repairer:
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
         self.disabled = disabled
 
-    def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20) -> tuple[str, list[Change]]:
+    def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
+                     translated: bool = True) -> tuple[str, list[Change]]:
         changes: list[Change] = []
         for rule in RULES:
             if rule.name in self.disabled or not text:
+                continue
+            if field_name not in rule.fields or (rule.translated_only and not translated):
                 continue
             if rule.name == "names:variant":
                 text, made = apply_name_variants(text, field_name, self.names, max_changes=max_changes)
@@ -337,9 +386,9 @@ class Repairer:
                 changes.extend(record(edits, kind="repair", rule=rule.name, field=field_name, reason=rule.reason, max_changes=max_changes))
         return text, changes
 
-    def repair(self, title: str, body: str, *, max_changes: int = 20) -> tuple[str, str, list[Change]]:
-        """The repaired title and body, and every Change made (title first)."""
+    def repair(self, title: str, body: str, *, max_changes: int = 20, translated: bool = True) -> tuple[str, str, list[Change]]:
+        """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text."""
         ctx = article_names(body, self.names, self.lexicon)
-        title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes)
-        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes)
+        title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated)
+        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated)
         return title, body, title_changes + body_changes

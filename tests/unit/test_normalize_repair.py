@@ -113,3 +113,27 @@ def test_common_words_are_not_capitalized_because_a_name_shares_them(repairer: R
 def test_a_rule_can_be_switched_off():
     quiet = Repairer(disabled=frozenset({"spelling:doubled-final-letter"}))
     assert quiet.repair("", "It cost 5 euross.")[1] == "It cost 5 euross."
+
+
+def test_a_verb_given_the_capital_of_the_name_before_it_is_lower_cased(repairer: Repairer):
+    # Apertium: "Stoltenberg prometió más ayuda. Zelenski dijo que..." -> "Stoltenberg Promised more help. Zelenski Said that..."
+    body = "Stoltenberg Promised more help on Tuesday. Zelensky Said that the help arrives. Kovalenko Urged calm."
+    _, repaired, changes = repairer.repair("Stoltenberg Promises More Help", body)
+    assert repaired == "Stoltenberg promised more help on Tuesday. Zelensky said that the help arrives. Kovalenko urged calm."
+    assert {c.rule for c in changes} == {"case:verb-after-name"} and all(c.field == "body" for c in changes)
+
+
+@pytest.mark.parametrize("body", [
+    "Manchester United said on Monday that the match would go ahead.",
+    "The Ukrainian Armed Forces said the bridge was hit.",
+    "Oxford's Said Business School opened a campus in Kyiv.",
+    "Stoltenberg Visited Kyiv last year, the report says.",  # a capitalised word follows: a title, not a sentence
+    "The Pentagon Papers leaked in 1971.",  # "Papers" is no verb form
+])
+def test_names_ending_in_a_capitalised_word_are_left_alone(repairer: Repairer, body: str):
+    assert repairer.repair("", body)[1] == body
+
+
+def test_english_as_written_keeps_its_case(repairer: Repairer):
+    body = "Stoltenberg Promised more help."
+    assert repairer.repair("", body, translated=False)[1] == body
