@@ -261,6 +261,9 @@ def cluster_records(tagger: Tagger, records: list[dict], label: str) -> None:
     order = sorted(range(len(records)), key=lambda i: records[i]["published_at"])
     normalized = [normalized[i].model_copy(update={"fetched_at": datetime.fromisoformat(records[i]["published_at"])}) for i in order]
     gold = {normalized[n].id: records[i]["event"] for n, i in enumerate(order)}
+    if label == "generated corpus":
+        print("  (a hard, unrealistic case: the corpus's bodies mix sentences of every kind of event, so only headline,\n"
+              "   dateline, actors and places tell ~100 events of 12 hours apart; run --events on real labelled news)")
     print(f"stories, {label} ({len(records)} reports of {len(set(gold.values()))} events; "
           + ", ".join(f"{lang} {n}" for lang, n in Counter(a.language for a in normalized).most_common())
           + f"; {sum(a.translation is not None for a in normalized)} translated):")
