@@ -206,7 +206,7 @@ def stories(tagger: Tagger) -> None:
     articles, gold = load_story_articles()
     events = len(set(gold.values()))
     print(f"stories ({len(articles)} articles, {events} events, arrival order as written):")
-    for threshold in (0.2, 0.25, 0.3, 0.35, 0.45):
+    for threshold in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         predicted = cluster(tagger, articles, StoryConfig(threshold=threshold))
         precision, recall = b_cubed(gold, predicted)
         f1 = 2 * precision * recall / (precision + recall)
@@ -267,7 +267,7 @@ def cluster_records(tagger: Tagger, records: list[dict], label: str) -> None:
     print(f"stories, {label} ({len(records)} reports of {len(set(gold.values()))} events; "
           + ", ".join(f"{lang} {n}" for lang, n in Counter(a.language for a in normalized).most_common())
           + f"; {sum(a.translation is not None for a in normalized)} translated):")
-    for threshold in (0.2, 0.25, 0.3):
+    for threshold in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         index = StoryIndex(StoryConfig(threshold=threshold))
         predicted = {}
         for tagged in tagger.tag_many(normalized):

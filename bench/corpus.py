@@ -189,6 +189,12 @@ SENTENCES = {
         "Los equipos de rescate utilizaron barcas para llegar a los pueblos aislados por el agua.",
         "Los meteorólogos prevén más lluvias en la región hasta el final de la semana.",
         "El paquete incluye {amount} en préstamos y subvenciones, y el primer pago llegará en {month}.",
+        "El tribunal de {city} dio al Gobierno {days} días para presentar una nueva propuesta.",
+        "Los abogados de los demandantes anunciaron que recurrirán la sentencia ante una instancia superior.",
+        "La participación era del {pct} por ciento dos horas antes del cierre de los colegios electorales, según la comisión electoral.",
+        "Los observadores de {org} afirmaron que la votación transcurrió con normalidad en la mayoría de los distritos.",
+        "Los ingenieros de {city} calculan que la reparación de la central eléctrica dañada durará al menos {weeks} semanas.",
+        "Las acciones de las mayores empresas energéticas de {country} cayeron un {pct} por ciento en la apertura.",
     ],
     "de": [
         "{person} sagte am {day}, die Gespräche in {city} seien \"{quote}\" gewesen.",
@@ -206,6 +212,12 @@ SENTENCES = {
         "Kritiker bemängelten, der Plan tue zu wenig für kleine Landwirte und verteuere das Leben der Haushalte.",
         "Rettungskräfte erreichten die vom Wasser abgeschnittenen Dörfer mit Booten.",
         "Meteorologen sagen bis zum Ende der Woche weiteren Regen voraus.",
+        "Das Gericht in {city} gab der Regierung {days} Tage Zeit, einen neuen Vorschlag vorzulegen.",
+        "Die Anwälte der Kläger kündigten an, gegen das Urteil in die nächste Instanz zu gehen.",
+        "Zwei Stunden vor Schließung der Wahllokale lag die Beteiligung bei {pct} Prozent, teilte die Wahlkommission mit.",
+        "Beobachter von {org} erklärten, die Abstimmung sei in den meisten Bezirken geordnet verlaufen.",
+        "Ingenieure in {city} rechnen damit, dass die Reparatur des beschädigten Kraftwerks mindestens {weeks} Wochen dauert.",
+        "Die Aktien der größten Energieversorger in {country} fielen im frühen Handel um {pct} Prozent.",
     ],
     "fr": [
         "{person} a déclaré le {day} que les discussions à {city} avaient été \"{quote}\".",
@@ -223,7 +235,32 @@ SENTENCES = {
         "Les critiques estiment que le plan en fait trop peu pour les petits agriculteurs et renchérira le coût de la vie.",
         "Les secours ont utilisé des bateaux pour atteindre les villages isolés par les eaux.",
         "Les météorologues prévoient encore de la pluie dans la région jusqu'à la fin de la semaine.",
+        "Le tribunal de {city} a donné {days} jours au gouvernement pour présenter une nouvelle proposition.",
+        "Les avocats des plaignants ont annoncé qu'ils feraient appel du jugement.",
+        "La participation atteignait {pct} pour cent deux heures avant la fermeture des bureaux de vote, selon la commission électorale.",
+        "Les observateurs de {org} ont indiqué que le scrutin s'était déroulé dans le calme dans la plupart des circonscriptions.",
+        "Les ingénieurs de {city} estiment que la réparation de la centrale endommagée prendra au moins {weeks} semaines.",
+        "Les actions des principaux groupes énergétiques de {country} ont reculé de {pct} pour cent en début de séance.",
     ],
+}
+
+# Which body sentences belong to one kind of event (indexes into SENTENCES); the rest suit any event.
+# A report draws from the generic ones and its own kind's, so reports of one event share a vocabulary
+# that reports of another kind of event do not, as in real news.
+SENTENCE_KINDS: dict[str, dict[int, frozenset[str]]] = {
+    lang: {i: frozenset(kinds.split()) for i, kinds in table.items()}
+    for lang, table in {
+        "en": {6: "trade summit", 8: "trade", 11: "flood aid", 12: "flood", 14: "visit summit", 15: "summit visit trade",
+               16: "trade aid", 17: "trade", 18: "visit", 20: "energy", 21: "energy", 22: "energy", 23: "visit summit",
+               24: "election", 25: "election", 26: "court", 27: "court", 28: "flood", 29: "flood", 30: "aid", 31: "visit"},
+        "es": {6: "trade summit", 8: "trade", 11: "flood", 13: "visit summit", 14: "summit visit trade", 15: "trade aid",
+               16: "trade", 17: "flood", 18: "flood", 19: "aid", 20: "court", 21: "court", 22: "election", 23: "election",
+               24: "energy", 25: "energy"},
+        "de": {5: "trade summit", 7: "trade", 9: "flood", 11: "summit visit trade", 12: "trade aid", 13: "flood",
+               14: "flood", 15: "court", 16: "court", 17: "election", 18: "election", 19: "energy", 20: "energy"},
+        "fr": {5: "trade summit", 7: "trade", 9: "flood", 11: "summit visit trade", 12: "trade aid", 13: "flood",
+               14: "flood", 15: "court", 16: "court", 17: "election", 18: "election", 19: "energy", 20: "energy"},
+    }.items()
 }
 
 QUOTES = {
@@ -291,7 +328,8 @@ def _fill(template: str, event: Event, language: str, rng: random.Random) -> str
 def _report(event: Event, language: str, rng: random.Random, words: tuple[int, int]) -> tuple[str, str]:
     title = _fill(rng.choice(HEADLINES[language][event.kind]), event, language, rng)
     target = rng.randint(*words)
-    pool = SENTENCES[language]
+    kinds = SENTENCE_KINDS[language]
+    pool = [t for i, t in enumerate(SENTENCES[language]) if i not in kinds or event.kind in kinds[i]]
     paragraphs: list[str] = []
     count = 0
     # Pick without repeats until the pool runs out, then start over: a long report re-states points, as wires do.

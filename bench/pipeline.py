@@ -197,7 +197,7 @@ async def in_process(size: Size, settings: Settings) -> dict:
 
     # Stories, as the story agent does them: mirror the table, decide, apply, write the table.
     index = StoryIndex(StoryConfig(window=timedelta(hours=settings.tagger.story_window_hours),
-                                   threshold=settings.tagger.story_threshold))
+                                   threshold=settings.tagger.story_threshold, idf=settings.tagger.story_idf))
     table: dict[str, str] = {}
     countries = tagger.countries
     now = datetime.now(timezone.utc)

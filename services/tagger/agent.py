@@ -47,6 +47,7 @@ def register(app: faust.App, settings: Settings) -> None:
     index = StoryIndex(StoryConfig(
         window=timedelta(hours=settings.tagger.story_window_hours),
         threshold=settings.tagger.story_threshold,
+        idf=settings.tagger.story_idf,
     ))
 
     titles: dict[str, str] = {}

@@ -37,5 +37,8 @@ class TaggerSettings(BaseModel):
         default=72.0, gt=0, description="An article joins a story only if the story had an article this close in time; stories are forgotten after twice this."
     )
     story_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="Least similarity (entities by salience and content words, 0..1) for an article to join a story."
+        default=0.4, ge=0, le=1, description="Least similarity (entities by salience and content words, 0..1) for an article to join a story."
+    )
+    story_idf: bool = Field(
+        default=True, description="Weigh entities and words by how few live stories share them (inverse story frequency) when comparing an article with a story."
     )

@@ -6,6 +6,11 @@ entity in the title or lead counts more than one in passing), with the overlap o
 words; an article whose salient places (cities, not countries) all differ from the story's
 is penalised, so "NATO in Vilnius" and "NATO in Kyiv" stay apart although the actors match.
 
+Both overlaps weigh each entity and word by its inverse story frequency over the live
+stories (``log(1 + (S+1)/(s+1))``, S live stories, s of them holding it): a name or word
+most live stories share (Ukraine, "attack") tells less about which story an article
+belongs to than one few share.
+
 Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a Faust table,
 mirrors them into a :class:`StoryIndex`, asks :meth:`StoryIndex.decide` with ``now``
 and writes back what :meth:`StoryIndex.apply` changed.
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -60,11 +65,12 @@ class StoryConfig:
     """Tuning of the clustering; the defaults are what ``bench/bench_tagger.py`` measured best."""
 
     window: timedelta = timedelta(hours=72)
-    threshold: float = 0.25
+    threshold: float = 0.4
     entity_weight: float = 0.6
     place_conflict_factor: float = 0.4
     max_terms: int = 200
     max_articles: int = 200
+    idf: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +163,16 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def similarity(features: ArticleFeatures, story: Story, config: StoryConfig) -> float:
-    """How much an article looks like a story, 0..1."""
+def _scaled(weights: Mapping[str, float], idf: Callable[[str], float] | None) -> Mapping[str, float]:
+    return weights if idf is None else {k: v * idf(k) for k, v in weights.items()}
+
+
+def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
+               entity_idf: Callable[[str], float] | None = None, term_idf: Callable[[str], float] | None = None) -> float:
+    """How much an article looks like a story, 0..1. The idf functions weigh down what many live stories share."""
     centroid = {k: v / story.size for k, v in story.entities.items()}
-    entity_score = _weighted_jaccard(features.entities, centroid)
-    text_score = _cosine(features.terms, story.terms)
+    entity_score = _weighted_jaccard(_scaled(features.entities, entity_idf), _scaled(centroid, entity_idf))
+    text_score = _cosine(_scaled(features.terms, term_idf), _scaled(story.terms, term_idf))
     score = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
     if features.places and story.places and not (features.places & story.places.keys()):
         score *= config.place_conflict_factor
@@ -218,6 +229,7 @@ class StoryIndex:
     _by_entity: dict[str, set[str]] = field(default_factory=dict)
     _by_article: dict[str, str] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
+    _term_stories: dict[str, int] = field(default_factory=dict)  # term -> live stories holding it
 
     def __len__(self) -> int:
         return len(self.stories)
@@ -227,6 +239,8 @@ class StoryIndex:
         self.stories[story.id] = story
         for key in story.entities:
             self._by_entity.setdefault(key, set()).add(story.id)
+        for term in story.terms:
+            self._term_stories[term] = self._term_stories.get(term, 0) + 1
         for article_id in story.articles:
             self._by_article[article_id] = story.id
 
@@ -241,6 +255,12 @@ class StoryIndex:
                 ids.discard(story_id)
                 if not ids:
                     del self._by_entity[key]
+        for term in old.terms:
+            left = self._term_stories.get(term, 0) - 1
+            if left > 0:
+                self._term_stories[term] = left
+            else:
+                self._term_stories.pop(term, None)
         for article_id in old.articles:
             if self._by_article.get(article_id) == story_id:
                 del self._by_article[article_id]
@@ -273,12 +293,26 @@ class StoryIndex:
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at):
                 continue
-            score = similarity(features, story, self.config)
+            score = similarity(features, story, self.config, **self._idf())
             if best is None or score > best[0]:
                 best = (score, story_id)
         if best is not None and best[0] >= self.config.threshold:
             return Decision(_joined(self.stories[best[1]], features, self.config), created=False, score=best[0], expired=expired)
         return Decision(_opened(features, self.config), created=True, score=best[0] if best else 0.0, expired=expired)
+
+    def _idf(self) -> dict[str, Callable[[str], float]]:
+        """Inverse story frequency over the live stories: a name or word most stories share tells little."""
+        if not self.config.idf or len(self.stories) < 2:
+            return {}
+        n = len(self.stories) + 1
+
+        def entity_idf(key: str) -> float:
+            return math.log(1.0 + n / (len(self._by_entity.get(key, ())) + 1))
+
+        def term_idf(term: str) -> float:
+            return math.log(1.0 + n / (self._term_stories.get(term, 0) + 1))
+
+        return {"entity_idf": entity_idf, "term_idf": term_idf}
 
     def apply(self, decision: Decision) -> None:
         """Make the index hold what ``decision`` says (the shell writes the same to its table)."""
