@@ -262,8 +262,8 @@ def cluster_records(tagger: Tagger, records: list[dict], label: str) -> None:
     normalized = [normalized[i].model_copy(update={"fetched_at": datetime.fromisoformat(records[i]["published_at"])}) for i in order]
     gold = {normalized[n].id: records[i]["event"] for n, i in enumerate(order)}
     if label == "generated corpus":
-        print("  (a hard, unrealistic case: the corpus's bodies mix sentences of every kind of event, so only headline,\n"
-              "   dateline, actors and places tell ~100 events of 12 hours apart; run --events on real labelled news)")
+        print("  (harder than real news: about 120 events in 14 hours, several of one kind or in one city at once, whose\n"
+              "   bodies share the corpus's generic sentences; run --events FILE on real news labelled by event)")
     print(f"stories, {label} ({len(records)} reports of {len(set(gold.values()))} events; "
           + ", ".join(f"{lang} {n}" for lang, n in Counter(a.language for a in normalized).most_common())
           + f"; {sum(a.translation is not None for a in normalized)} translated):")
