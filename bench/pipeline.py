@@ -612,7 +612,7 @@ def targets(inproc: dict, e2e: dict[str, dict], ceiling: dict) -> list[tuple[str
         best = e2e[best_mode]["max"]["rate"]
         verdict = "met" if best >= 50 else f"missed: {best:.1f}/s is {best / 50:.0%} of 50/s (short by {50 - best:.1f}/s, ×{50 / best:.1f} needed)"
         cpu = {m: sum(r["max"]["cpu_s_per_article"].values()) + r["max"]["broker_cpu_s_per_article"] for m, r in e2e.items()}
-        budget = "; ".join(f"{MODE_SHORT.get(m, m)} {c:.3f} CPU-s per article, so at most "
+        budget = "; ".join(f"{MODE_SHORT.get(m, m)} {c:.3f} CPU-s per article, so about "
                            f"{(os.cpu_count() or 1) / c:.1f}/s on {os.cpu_count()} idle cores" for m, c in cpu.items())
         others = ", ".join(f"{m}: {e2e[m]['max']['rate']:.1f}/s" for m in e2e)
         rows.append(("≥ 50 articles/s sustained end to end, default models, 2 cores",

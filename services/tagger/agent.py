@@ -7,6 +7,7 @@ stories in a Faust table → ``articles.tagged`` keyed by article id.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -86,13 +87,15 @@ def register(app: faust.App, settings: Settings) -> None:
             if not decoded:
                 continue
             started = time.perf_counter()
+            # NER is CPU work of seconds for a full batch: off the event loop, so heartbeats, commits and (in
+            # `wirewatch run`) the other services' agents and webhook deliveries go on meanwhile. One batch at a time.
             try:
-                tagged = tagger.tag_many([a for _, a in decoded])
+                tagged = await asyncio.to_thread(tagger.tag_many, [a for _, a in decoded])
             except Exception:  # noqa: BLE001 - find the one article that fails, dead-letter it, keep the rest
                 tagged = []
                 for event, article in decoded:
                     try:
-                        tagged.extend(tagger.tag_many([article]))
+                        tagged.extend(await asyncio.to_thread(tagger.tag_many, [article]))
                     except Exception as exc:  # noqa: BLE001
                         await stage.fail(event.key, event.value, exc)
             for article in tagged:
