@@ -116,7 +116,8 @@ class RepairRule:
     reason: str
     find: RuleFn
     translated_only: bool = False  # an artifact only machine translation makes: English as written is left alone
-    fields: tuple[str, ...] = ("title", "body")  # titles are often in headline case
+    # Where it applies: "title", "body", or "sentence-case title" (a title not written in headline case).
+    fields: tuple[str, ...] = ("title", "body", "sentence-case title")
 
 
 def _words(text: str, blocked: list[tuple[int, int]]):
@@ -323,6 +324,18 @@ def _verb_after_name(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) ->
     return edits
 
 
+def _headline_case(title: str, lexicon: Lexicon) -> bool:
+    """Most ordinary words capitalised: "Stoltenberg Promises More Air Defence" (a capital says nothing there).
+    Names do not count either way."""
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", title) if lexicon.zipf(w) >= 3.0 and not _is_name_like(w, lexicon)]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.5
+
+
+def _is_name_like(word: str, lexicon: Lexicon) -> bool:
+    return word[0].isupper() and not _common(word.lower(), lexicon) and not lexicon.is_common_lowercase(word.lower()) \
+        and lexicon.zipf(word.lower()) < 4.0
+
+
 def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     return [Edit(m.start(), m.end(), m.group(0), f" {m.group(1) or m.group(2)} ") for m in _DASH.finditer(text)]
 
@@ -355,7 +368,7 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", _proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
-               _verb_after_name, translated_only=True, fields=("body",)),
+               _verb_after_name, translated_only=True, fields=("body", "sentence-case title")),
 )
 
 
@@ -373,7 +386,10 @@ class Repairer:
         for rule in RULES:
             if rule.name in self.disabled or not text:
                 continue
-            if field_name not in rule.fields or (rule.translated_only and not translated):
+            where = field_name
+            if field_name == "title" and "title" not in rule.fields and not _headline_case(text, self.lexicon):
+                where = "sentence-case title"
+            if where not in rule.fields or (rule.translated_only and not translated):
                 continue
             if rule.name == "names:variant":
                 text, made = apply_name_variants(text, field_name, self.names, max_changes=max_changes)

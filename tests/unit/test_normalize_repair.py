@@ -137,3 +137,12 @@ def test_names_ending_in_a_capitalised_word_are_left_alone(repairer: Repairer, b
 def test_english_as_written_keeps_its_case(repairer: Repairer):
     body = "Stoltenberg Promised more help."
     assert repairer.repair("", body, translated=False)[1] == body
+
+
+@pytest.mark.parametrize(("title", "repaired"), [
+    ("Stoltenberg Promises to Zelensky more antiaircraft defence in Kyiv", "Stoltenberg promises to Zelensky more antiaircraft defence in Kyiv"),
+    ("Stoltenberg Promises More Air Defence For Kyiv", "Stoltenberg Promises More Air Defence For Kyiv"),  # headline case: left alone
+    ("NATO Chief Vows More Help", "NATO Chief Vows More Help"),
+])
+def test_a_translated_title_is_repaired_only_when_written_in_sentence_case(repairer: Repairer, title: str, repaired: str):
+    assert repairer.repair(title, "Body.")[0] == repaired
