@@ -171,23 +171,19 @@ def merge(existing: list[dict[str, Any]], people: dict[str, dict[str, Any]], ali
     """The file's entries updated with Wikidata's current offices (see the module docstring)."""
     by_id = {e["id"]: dict(e) for e in existing}
     for person, found in people.items():
-        entry = by_id.setdefault(person, {"id": person, "name": found["name"], "type": "PERSON"})
-        old_roles = entry.get("roles", [])
-        held = {(r["of"], r["kind"]) for r in found["roles"]}
-        # Past offices stay; an office the file has as current and Wikidata no longer names has ended.
-        kept = [r if r.get("until") or (r["of"], r["kind"]) in held else {**r, "until": today}
-                for r in old_roles if r.get("until") or (r["of"], r["kind"]) not in held]
-        for role in found["roles"]:
-            old = next((r for r in old_roles if (r["of"], r["kind"]) == (role["of"], role["kind"]) and not r.get("until")), None)
-            since = role["since"] or (old or {}).get("since")
-            kept.append({k: v for k, v in {**(old or {}), **role, "since": since}.items() if v is not None})
-        entry["roles"] = kept
+        by_id.setdefault(person, {"id": person, "name": found["name"], "type": "PERSON"})
     for entry in by_id.values():
-        if entry["id"] in people:
-            continue
-        for role in entry.get("roles", []):
-            if not role.get("until"):
-                role["until"] = today
+        found = people.get(entry["id"], {}).get("roles", [])
+        held = {(r["of"], r["kind"]) for r in found}
+        current = {(r["of"], r["kind"]): r for r in entry.get("roles", []) if not r.get("until")}
+        # Past offices stay; an office the file has as current and Wikidata no longer names has ended.
+        roles = [r for r in entry.get("roles", []) if r.get("until")]
+        roles += [{**r, "until": today} for key, r in current.items() if key not in held]
+        for role in found:
+            old = current.get((role["of"], role["kind"]), {})
+            merged = {**old, **role, "since": role["since"] or old.get("since")}
+            roles.append({k: v for k, v in merged.items() if v is not None})
+        entry["roles"] = roles
     for person, extra in aliases.items():
         if person not in by_id:
             continue
@@ -196,12 +192,10 @@ def merge(existing: list[dict[str, Any]], people: dict[str, dict[str, Any]], ali
         merged = list(dict.fromkeys([*entry.get("aliases", []), *(a for a in extra if a != entry["name"] and a not in cased and a.strip())]))
         # A one-word alias (a bare surname) is too ambiguous to take from Wikidata unchecked; acronyms likewise.
         entry["aliases"] = [a for a in merged if a in entry.get("aliases", []) or (" " in a.strip() and not is_acronym(a))][:MAX_ALIASES]
-    result = []
     for entry in by_id.values():
         GazetteerEntry.model_validate(entry)  # fail before writing anything invalid
-        result.append(entry)
-    current = [e for e in result if any(not r.get("until") for r in e.get("roles", []))]
-    former = [e for e in result if e not in current]
+    current = [e for e in by_id.values() if any(not r.get("until") for r in e.get("roles", []))]
+    former = [e for e in by_id.values() if e not in current]
     return sorted(current, key=lambda e: e["name"]) + sorted(former, key=lambda e: e["name"])
 
 

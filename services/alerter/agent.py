@@ -22,10 +22,21 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
-from services.alerter.dedupe import decide, due_follow_ups, follow_up_entry, load_state, make_alert
+from services.alerter.dedupe import (
+    decide,
+    due_follow_ups,
+    follow_up_entry,
+    load_state,
+    make_alert,
+)
 from services.alerter.endpoints import EndpointStates
 from services.alerter.live import LiveRulebook
-from services.alerter.metrics import ALERTS_SENT, RULE_EVALUATION_SECONDS, RULES_LOADED, RULES_RELOADS
+from services.alerter.metrics import (
+    ALERTS_SENT,
+    RULE_EVALUATION_SECONDS,
+    RULES_LOADED,
+    RULES_RELOADS,
+)
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import EntityCondition, Rule
 from services.alerter.webhooks import deliver
@@ -132,10 +143,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(tagged, name="alerter-match")
     async def match(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            article = await match_stage.decode(event.key, event.value, TaggedArticle)
-            if article is None:
-                continue
+        async for event, article in match_stage.decoded(stream, TaggedArticle):
             started = time.perf_counter()
             try:
                 found = live.current.evaluate(article)
@@ -156,10 +164,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(bursts, name="alerter-burst")
     async def burst(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            alert = await burst_stage.decode(event.key, event.value, Alert)
-            if alert is None:
-                continue
+        async for event, alert in burst_stage.decoded(stream, Alert):
             started = time.perf_counter()
             rule = policy_rule(alert.rule_id)
             spec = rule.policy.burst if rule is not None else None
@@ -193,10 +198,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(matches, name="alerter-dedupe")
     async def dedupe(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            candidate = await dedupe_stage.decode(event.key, event.value, Alert)
-            if candidate is None:
-                continue
+        async for event, candidate in dedupe_stage.decoded(stream, Alert):
             is_tick = bool((event.headers or {}).get(TICK_HEADER))
             started = time.perf_counter()
             rule = policy_rule(candidate.rule_id)
@@ -271,10 +273,7 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(alerts, name="alerter-delivery", concurrency=max(1, cfg.delivery_concurrency))
     async def delivery(stream: faust.StreamT) -> None:
         async with aiohttp.ClientSession() as session:
-            async for event in stream.events():
-                alert = await delivery_stage.decode(event.key, event.value, Alert)
-                if alert is None:
-                    continue
+            async for event, alert in delivery_stage.decoded(stream, Alert):
                 started = time.perf_counter()
                 rulebook = live.current
                 try:

@@ -126,10 +126,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(polls, name="ingest-poll-state")
     async def keep_poll_state(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            record = await poll_stage.decode(event.key, event.value, StoredPollState)
-            if record is None:
-                continue
+        async for event, record in poll_stage.decoded(stream, StoredPollState):
             try:
                 feed_states[record.feed_id] = event.value.decode()
                 state = restored(record, record.config_url)

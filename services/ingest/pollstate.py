@@ -8,9 +8,10 @@ the feeds file may have changed since it was written.
 from __future__ import annotations
 
 import zlib
-from dataclasses import asdict, fields
+from dataclasses import MISSING, Field, asdict, fields
+from typing import Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
 from services.ingest.polling import FeedState
 
@@ -19,29 +20,28 @@ __all__ = ["StoredPollState", "feed_partition", "is_newer", "restored", "to_stor
 _STATE_FIELDS = tuple(f.name for f in fields(FeedState))
 
 
-class StoredPollState(BaseModel):
-    """One poll's resulting state of one feed; keyed by feed id, on partition :func:`feed_partition`."""
-
+class _StoredHeader(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: int = 1
     config_url: str  # the URL the feeds file gave when this state was made: an edit of it starts the feed afresh
-    feed_id: str
-    url: str  # where the feed is fetched now (after permanent redirects)
-    etag: str | None = None
-    last_modified: str | None = None
-    interval_s: float | None = None
-    next_poll_at: float = 0.0
-    consecutive_failures: int = 0
-    disabled: str | None = None
-    last_status: int | None = None
-    last_error: str | None = None
-    last_error_class: str | None = None
-    last_error_at: float | None = None
-    last_attempt_at: float | None = None
-    last_success_at: float | None = None
-    entries: int = 0
-    published: tuple[float, ...] = ()
+
+
+def _default(f: Field[Any]) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    return f.default_factory() if f.default_factory is not MISSING else ...
+
+
+# One poll's resulting state of one feed, keyed by feed id, on partition feed_partition(): the header above plus
+# every FeedState field, flat, derived from the dataclass so the two cannot drift apart.
+_hints = get_type_hints(FeedState)
+StoredPollState = create_model(
+    "StoredPollState",
+    __base__=_StoredHeader,
+    __module__=__name__,
+    **{f.name: (_hints[f.name], _default(f)) for f in fields(FeedState)},
+)
 
 
 def feed_partition(feed_id: str, partitions: int) -> int:
@@ -49,11 +49,11 @@ def feed_partition(feed_id: str, partitions: int) -> int:
     return zlib.crc32(feed_id.encode()) % partitions
 
 
-def to_stored(state: FeedState, config_url: str) -> StoredPollState:
+def to_stored(state: FeedState, config_url: str) -> BaseModel:
     return StoredPollState(config_url=config_url, **asdict(state))
 
 
-def restored(stored: StoredPollState | None, config_url: str) -> FeedState | None:
+def restored(stored: Any, config_url: str) -> FeedState | None:
     """The state to resume from, or None (start afresh) when nothing is stored or the feeds file now names another URL."""
     if stored is None or stored.config_url != config_url:
         return None

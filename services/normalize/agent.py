@@ -28,11 +28,8 @@ def register(app: faust.App, settings: Settings) -> None:
     async def normalize(stream: faust.StreamT) -> None:
         normalizer = Normalizer(settings.normalize)
         try:
-            async for event in stream.events():
+            async for event, raw in stage.decoded(stream, RawArticle):
                 key, value = event.key, event.value
-                raw = await stage.decode(key, value, RawArticle)
-                if raw is None:
-                    continue
                 started = time.perf_counter()
                 try:
                     article = await normalizer.normalize(raw)

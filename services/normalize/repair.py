@@ -116,8 +116,7 @@ class RepairRule:
     reason: str
     find: RuleFn
     translated_only: bool = False  # an artifact only machine translation makes: English as written is left alone
-    # Where it applies: "title", "body", or "sentence-case title" (a title not written in headline case).
-    fields: tuple[str, ...] = ("title", "body", "sentence-case title")
+    not_headline_case: bool = False  # skip a title written in headline case, where a capital says nothing
 
 
 def _words(text: str, blocked: list[tuple[int, int]]):
@@ -327,13 +326,8 @@ def _verb_after_name(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) ->
 def _headline_case(title: str, lexicon: Lexicon) -> bool:
     """Most ordinary words capitalised: "Stoltenberg Promises More Air Defence" (a capital says nothing there).
     Names do not count either way."""
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", title) if lexicon.zipf(w) >= 3.0 and not _is_name_like(w, lexicon)]
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", title) if _common(w.lower(), lexicon) or lexicon.zipf(w) >= 4.0]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.5
-
-
-def _is_name_like(word: str, lexicon: Lexicon) -> bool:
-    return word[0].isupper() and not _common(word.lower(), lexicon) and not lexicon.is_common_lowercase(word.lower()) \
-        and lexicon.zipf(word.lower()) < 4.0
 
 
 def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
@@ -368,7 +362,7 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", _proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
-               _verb_after_name, translated_only=True, fields=("body", "sentence-case title")),
+               _verb_after_name, translated_only=True, not_headline_case=True),
 )
 
 
@@ -386,10 +380,9 @@ class Repairer:
         for rule in RULES:
             if rule.name in self.disabled or not text:
                 continue
-            where = field_name
-            if field_name == "title" and "title" not in rule.fields and not _headline_case(text, self.lexicon):
-                where = "sentence-case title"
-            if where not in rule.fields or (rule.translated_only and not translated):
+            if rule.translated_only and not translated:
+                continue
+            if rule.not_headline_case and field_name == "title" and _headline_case(text, self.lexicon):
                 continue
             if rule.name == "names:variant":
                 text, made = apply_name_variants(text, field_name, self.names, max_changes=max_changes)

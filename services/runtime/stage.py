@@ -1,18 +1,19 @@
 """The shell every stage shares: raw topics, decoding with dead-lettering, and per-stage metrics.
 
-A stage agent reads bytes, asks :meth:`Stage.decode` for a model (bad bytes go to
-``<topic>.dlq`` and the agent goes on), calls its pure core, and reports with
+A stage agent reads bytes, asks :meth:`Stage.decoded` (or :meth:`Stage.decode`) for models (bad
+bytes go to ``<topic>.dlq`` and the agent goes on), calls its pure core, and reports with
 :meth:`Stage.done` or :meth:`Stage.fail`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
 from typing import TypeVar
 
 import faust
+from faust.types import EventT
 from pydantic import BaseModel
 
 from services.runtime.codec import dead_letter, decode, encode
@@ -60,6 +61,14 @@ class Stage:
         except DecodeError as exc:
             await self.dead_letter(key, value, exc.error_class, exc.reason)
             return None
+
+    async def decoded(self, stream: faust.StreamT, model: type[M]) -> AsyncIterator[tuple[EventT, M]]:
+        """The stream's events with their decoded messages; one that does not decode is dead-lettered and skipped.
+        (An event is acknowledged when the next is asked for, as with ``stream.events()`` itself.)"""
+        async for event in stream.events():
+            message = await self.decode(event.key, event.value, model)
+            if message is not None:
+                yield event, message
 
     async def dead_letter(self, key: bytes | None, value: bytes | None, error_class: str, reason: str) -> None:
         record = dead_letter(

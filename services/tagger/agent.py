@@ -16,7 +16,12 @@ import faust
 from schemas import NormalizedArticle, TaggedArticle
 from services.runtime.codec import encode
 from services.runtime.logs import get_logger
-from services.runtime.metrics import ENTITIES_TAGGED, ENTITY_ARTICLES, STORIES, TOP_STORIES
+from services.runtime.metrics import (
+    ENTITIES_TAGGED,
+    ENTITY_ARTICLES,
+    STORIES,
+    TOP_STORIES,
+)
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 from services.tagger.core import Tagger
@@ -107,10 +112,7 @@ def register(app: faust.App, settings: Settings) -> None:
 
     @app.agent(to_stories, name="tagger-stories")
     async def assign(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            article = await story_stage.decode(event.key, event.value, TaggedArticle)
-            if article is None:
-                continue
+        async for event, article in story_stage.decoded(stream, TaggedArticle):
             started = time.perf_counter()
             try:
                 # The table is the truth (it survives restarts and moves with its partition); the index mirrors it.

@@ -93,21 +93,15 @@ def check(files: tuple[Path, ...]) -> None:
     from services.tagger.gazetteer import fold, load_entries
 
     gaz = _load(files)
-    own = {e["id"] for f in files for e in _raw(f)}
+    own = {e.id for e in load_entries(list(files), bundled=False)}
     by_alias: dict[str, set[str]] = defaultdict(set)
-    for entry in load_entries(list(files)):
+    for entry in gaz:
         for alias, cased in entry.surface_forms():
             by_alias[alias if cased else fold(alias)].add(entry.id)
     shared = sorted((alias, ids) for alias, ids in by_alias.items() if len(ids) > 1 and ids & own)
     click.echo(f"valid: {len(own)} entities from {', '.join(map(str, files))}; {len(gaz)} in all with the bundled data")
     for alias, ids in shared:
         click.echo(f"ambiguous alias {alias!r}: {', '.join(sorted(ids))} (a mention of it is left unlinked)")
-
-
-def _raw(path: Path) -> list[dict]:
-    from services.tagger.gazetteer import _read_file
-
-    return _read_file(path)
 
 
 COMMANDS = [gazetteer]

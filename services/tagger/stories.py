@@ -289,11 +289,12 @@ class StoryIndex:
             return Decision(self.stories[known], created=False, score=1.0, duplicate=True, expired=expired)
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
         best: tuple[float, str] | None = None
+        idf = self._idf()
         for story_id in sorted(candidates):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at):
                 continue
-            score = similarity(features, story, self.config, **self._idf())
+            score = similarity(features, story, self.config, **idf)
             if best is None or score > best[0]:
                 best = (score, story_id)
         if best is not None and best[0] >= self.config.threshold:

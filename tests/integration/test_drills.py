@@ -265,6 +265,10 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
           f"{len(conflicting)} ids with differing payloads; {time.monotonic() - started:.0f}s in all")
     assert links <= set(tagged_copies)
     assert expected <= set(per_id)
+    # No alert fired twice: a re-processed copy of an article keeps its story, so it names no second alert.
+    assert all(len(stories) == 1 for stories in tagged_stories.values()), \
+        {a: s for a, s in tagged_stories.items() if len(s) > 1}
+    assert set(per_id) == expected
     assert not conflicting, f"webhook-ids delivered with different payloads: {list(conflicting)[:5]}"
     assert all(r.valid for r in receiver.received)
 
