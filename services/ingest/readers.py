@@ -103,8 +103,7 @@ def text_article(text: str, *, name: str, source: str, now: datetime, url: str |
                 del lines[i]
                 break
     body = "\n".join(lines).strip()
-    if not title and body:
-        title = body.split("\n", 1)[0][:200]
+    # No headline: the title stays empty and the normalizer derives one from the body (services/normalize/titles.py).
     return RawArticle(
         id=article_id(url=url, source=source, guid=name),
         source=source,

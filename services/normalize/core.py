@@ -37,6 +37,7 @@ from services.normalize.language import (
 from services.normalize.names import load_name_table
 from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
+from services.normalize.titles import title_from_text
 from services.normalize.translate import Translator, TranslatorRegistry
 from services.runtime.logs import get_logger
 
@@ -97,6 +98,10 @@ class Normalizer:
             for name, text in (("title", english_title), ("body", english_body)):
                 dates.extend(find_dates(text, name, reference))
                 amounts.extend(find_amounts(text, name, decimal_comma=translation is not None and guess.language in DECIMAL_COMMA_LANGUAGES))
+        if not english_title and english_body:
+            english_title = title_from_text(english_body)
+            changes.append(Change(kind="extraction", rule="title:first-sentence", field="title", span=None, before="", after=excerpt(english_title),
+                                  reason="no headline: the body's first sentence, cut at a word break when long"))
         return NormalizedArticle(
             id=raw.id,
             source=raw.source,
