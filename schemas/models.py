@@ -18,6 +18,7 @@ __all__ = [
     "RawArticle",
     "Change",
     "Translation",
+    "TranslationHop",
     "DateMention",
     "Amount",
     "NormalizedArticle",
@@ -95,16 +96,32 @@ class Change(BaseModel):
     reason: str
 
 
+class TranslationHop(BaseModel):
+    """One step of a translation: one engine, one language pair."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engine: str
+    model: str | None = Field(default=None, description="The engine's name for the pair or model (Apertium mode, e.g. \"fr-es\").")
+    version: str | None = Field(default=None, description="Version of the pair's data or model (the Debian package's, for Apertium).")
+    source_language: str
+    target_language: str
+
+
 class Translation(BaseModel):
     """Provenance of a translation into English."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     engine: str
-    model: str | None = None
+    model: str | None = Field(default=None, description="The pair or model; for a chain, each hop's joined by \"+\" (\"fr-es+spa-eng\").")
     version: str | None = None
     source_language: str
     target_language: str = "en"
+    hops: list[TranslationHop] = Field(
+        default_factory=list,
+        description="Every step from the source language to the target, in order (one for a direct pair, two through a pivot language).",
+    )
 
 
 class DateMention(BaseModel):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
-# Spanish→English translation), Prometheus (the tests run it and promtool
+# translation into English, directly or through Spanish), Prometheus (the tests run it and promtool
 # against the dashboards and alert rules) and docker-compose (the tests check
 # docker-compose.yml with `config`; no engine is needed). Idempotent; needs root
 # or sudo for apt-get.
@@ -9,6 +9,12 @@ set -euo pipefail
 need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -e /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+# Apertium pairs into English, and into Spanish for the pivot X->Spanish->English (mode file, package).
+for pair in cat-eng:apertium-eng-cat gl-en:apertium-en-gl eu-en:apertium-eu-en hbs-eng:apertium-hbs-eng \
+    isl-eng:apertium-isl-eng mkd-eng:apertium-mkd-eng eo-en:apertium-eo-en fr-es:apertium-fr-es \
+    ita-spa:apertium-spa-ita pt-es:apertium-es-pt ro-es:apertium-es-ro oc-es:apertium-oc-es arg-spa:apertium-spa-arg; do
+  [ -e "/usr/share/apertium/modes/${pair%%:*}.mode" ] || need+=("${pair#*:}")
+done
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -19,7 +19,7 @@ from services.normalize.boilerplate import strip_boilerplate
 from services.normalize.changes import excerpt
 from services.normalize.cleanup import clean_body, clean_title
 from services.normalize.dates import find_dates
-from services.normalize.errors import EmptyArticle, TranslationError
+from services.normalize.errors import EmptyArticle, TranslationError, TranslationUnavailable
 from services.normalize.extract import (
     html_fragment_to_text,
     html_to_text,
@@ -35,6 +35,7 @@ from services.normalize.language import (
     count_letters,
 )
 from services.normalize.names import load_name_table
+from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
 from services.normalize.titles import title_from_text
@@ -200,6 +201,12 @@ class Normalizer:
             translated = await translator.translate([text for _, text in fields], language, TARGET_LANGUAGE)
             if len(translated) != len(fields):
                 raise TranslationError(f"{translator.name}: returned {len(translated)} texts for {len(fields)}")
+        except TranslationUnavailable as exc:
+            if translator.name != "auto":
+                raise
+            # "auto" found no installed path for this language: untranslated by design, not a failure.
+            changes.append(Change(kind="translation", rule="untranslated", field="body", span=None, before="", after="", reason=str(exc)))
+            return title, body, None
         except Exception as exc:  # noqa: BLE001 - a backend failure must leave the article untranslated, not lost
             error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
             log.warning("normalize.translation_failed", article_id=article_id, engine=translator.name, language=language, error=error)
@@ -214,12 +221,15 @@ class Normalizer:
             changes.append(
                 Change(
                     kind="translation",
-                    rule=translator.name,
+                    rule=provenance.engine,
                     field=name,  # type: ignore[arg-type]
                     span=None,
                     before=excerpt(original),
                     after=excerpt(english),
-                    reason=f"translated from {language} to {TARGET_LANGUAGE} by {translator.name}" + (f" ({provenance.model})" if provenance.model else ""),
+                    reason=f"translated from {language} to {TARGET_LANGUAGE} by {provenance.engine}" + (f" ({provenance.model})" if provenance.model else ""),
                 )
             )
+            if len(provenance.hops) > 1:
+                out[name], cleaned = clean_pivot_output(english, original, name, max_changes=self._settings.max_changes_per_rule)
+                changes.extend(cleaned)
         return out["title"], out["body"], provenance

@@ -12,9 +12,16 @@ __all__ = ["NormalizeSettings"]
 class NormalizeSettings(BaseModel):
     translation: dict[str, str] = Field(
         default_factory=lambda: {"es": "apertium"},
-        description="Backend per source language: apertium, argos, libretranslate or none.",
+        description="Backend per source language: auto, apertium, argos, libretranslate or none.",
     )
-    default_backend: str = Field(default="none", description="Backend for languages not named in `translation`.")
+    default_backend: str = Field(
+        default="auto",
+        description="Backend for languages not named in `translation`. \"auto\": the best installed path per language (an Apertium pair into English, else Apertium through `apertium_pivots`, else an installed Argos package); languages with none stay untranslated.",
+    )
+    apertium_pivots: list[str] = Field(
+        default_factory=lambda: ["es"],
+        description="Languages Apertium may translate through when no pair goes straight into English, in order of preference (French, Italian, Portuguese, Romanian, Occitan and Aragonese have pairs into Spanish).",
+    )
     translation_timeout_s: float = Field(default=30.0, description="A translation slower than this is abandoned; the article passes untranslated and says why.")
     apertium_bin: str = Field(default="apertium", description="The Apertium command.")
     apertium_stream: bool = Field(

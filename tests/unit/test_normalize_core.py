@@ -97,14 +97,32 @@ async def test_spanish_agency_story_is_translated_by_apertium(normalizer: Normal
     assert any(c.rule == "trailer:agency-credit" for c in article.changes)
 
 
-async def test_language_without_backend_passes_through_with_a_change(normalizer: Normalizer):
+async def test_language_without_backend_passes_through_with_a_change():
     body = "Le conseil régional a adopté mardi le budget de l'année prochaine, avec davantage de moyens pour les écoles."
+    normalizer = Normalizer(NormalizeSettings(default_backend="none"))
     article = await normalizer.normalize(_raw("Le budget régional adopté", body))
     assert (article.language, article.translation) == ("fr", None)
     assert (article.title, article.body) == (article.original_title, article.original_body)
     [change] = [c for c in article.changes if c.kind == "translation"]
     assert (change.rule, change.field, change.span, change.before, change.after) == ("untranslated", "body", None, "", "")
     assert change.reason == "no translation backend for 'fr'"
+
+
+async def test_french_article_comes_out_in_english_through_spanish_by_default(normalizer: Normalizer):
+    body = "Le gouvernement a présenté mardi un nouveau budget pour les écoles de la région."
+    article = await normalizer.normalize(_raw("Le gouvernement présente son budget", body))
+    assert article.language == "fr" and article.translation is not None
+    assert "Tuesday" in article.body and "schools" in article.body and "mardi" not in article.body
+    assert [(h.model, h.source_language, h.target_language) for h in article.translation.hops] == [("fr-es", "fr", "es"), ("spa-eng", "es", "en")]
+    assert {c.rule for c in article.changes if c.kind == "translation"} == {"apertium"}
+
+
+async def test_language_no_installed_path_translates_passes_through_and_says_why(normalizer: Normalizer):
+    body = "Правительство во вторник представило новый бюджет для школ региона и больниц."
+    article = await normalizer.normalize(_raw("Правительство представило бюджет", body))
+    assert (article.language, article.translation, article.body) == ("ru", None, body)
+    [change] = [c for c in article.changes if c.kind == "translation"]
+    assert change.rule == "untranslated" and change.reason.startswith("no translation path for 'ru'")
 
 
 async def test_failing_backend_leaves_text_untranslated_and_says_why():
@@ -243,7 +261,8 @@ async def test_short_body_defers_to_the_title_language(normalizer: Normalizer):
     assert article.language == "es"
 
 
-async def test_language_hint_settles_an_ambiguous_article(normalizer: Normalizer):
+async def test_language_hint_settles_an_ambiguous_article():
+    normalizer = Normalizer(NormalizeSettings(default_backend="none"))
     article = await normalizer.normalize(_raw("", "2024", language_hint="ca-ES"))
     assert article.language == "ca"
     untranslated = [c for c in article.changes if c.rule == "untranslated"]
@@ -290,7 +309,7 @@ async def test_machine_translated_english_is_repaired_and_its_dates_and_amounts_
 
 
 async def test_untranslated_foreign_text_is_not_repaired_with_an_english_dictionary():
-    normalizer = Normalizer(NormalizeSettings(translation={}))
+    normalizer = Normalizer(NormalizeSettings(translation={}, default_backend="none"))
     try:
         body = "Las escuelas de la costa permanecieron cerradas el martes por la tormenta en Kiev."
         article = await normalizer.normalize(_raw("Cierran las escuelas", body))

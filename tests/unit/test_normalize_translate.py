@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from services.normalize import translate as translate_module
+from services.normalize import apertium as apertium_module
 from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
 from services.normalize.translate import (
@@ -79,13 +79,13 @@ async def test_apertium_keeps_paragraph_breaks(stream: bool):
 
 async def test_apertium_sends_title_and_body_through_one_process(monkeypatch: pytest.MonkeyPatch):
     calls: list[list[str]] = []
-    real_run = translate_module._run
+    real_run = apertium_module._run
 
     async def counting_run(args, stdin, timeout, *, engine):
         calls.append(args)
         return await real_run(args, stdin, timeout, engine=engine)
 
-    monkeypatch.setattr(translate_module, "_run", counting_run)
+    monkeypatch.setattr(apertium_module, "_run", counting_run)
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
     out = await translator.translate([SPANISH_TITLE, SPANISH_BODY, "Buenos días."], "es")
     assert len(out) == 3
@@ -175,9 +175,9 @@ async def test_apertium_leaves_the_separator_line_alone():
     proc = await asyncio.create_subprocess_exec(
         "apertium", "-u", "spa-eng", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
     )
-    text = f"Hola.\n\n{translate_module._SEPARATOR}\n\nAdiós."
+    text = f"Hola.\n\n{apertium_module._SEPARATOR}\n\nAdiós."
     out, _ = await proc.communicate(text.encode())
-    assert f"\n\n{translate_module._SEPARATOR}\n\n" in out.decode()
+    assert f"\n\n{apertium_module._SEPARATOR}\n\n" in out.decode()
 
 
 async def test_apertium_provenance_names_pair_and_package_version():
@@ -436,7 +436,89 @@ def test_registry_picks_the_backend_configured_for_the_language():
 
 
 def test_registry_default_none_means_no_translator():
-    assert TranslatorRegistry(NormalizeSettings()).for_language("ru") is None
+    assert TranslatorRegistry(NormalizeSettings(default_backend="none")).for_language("ru") is None
+
+
+# --- Routing and chains ---------------------------------------------------------------------
+
+
+def _fake_apertium(tmp_path: Path, pairs: list[str]) -> Path:
+    """An `apertium` that lists ``pairs`` and, per call, tags each line with the pair it ran (``[fr-es] text``)."""
+    listing = "\\n".join(pairs)
+    return _fake_program(
+        tmp_path, "apertium", f'if [ "$1" = "-l" ]; then printf "{listing}\\n"; exit 0; fi\nsed "s/^/[$2] /"\n'
+    )
+
+
+async def test_apertium_routes_a_language_without_a_pair_into_english_through_spanish(tmp_path: Path):
+    program = _fake_apertium(tmp_path, ["fr-es", "spa-eng", "gl-en", "eng-spa"])
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), apertium_data_dir=tmp_path))
+    assert [hop.model for hop in await translator.route("fr")] == ["fr-es", "spa-eng"]
+    assert [hop.model for hop in await translator.route("gl")] == ["gl-en"]  # 639-1 pair names too
+    assert [hop.model for hop in await translator.route("es")] == ["spa-eng"]
+    [out] = await translator.translate(["Bonjour."], "fr")
+    assert out == "[spa-eng] [fr-es] Bonjour."  # the second hop translates the first hop's output
+    provenance = translator.provenance("fr")
+    assert (provenance.engine, provenance.model, provenance.source_language, provenance.target_language) == ("apertium", "fr-es+spa-eng", "fr", "en")
+    assert [(h.model, h.source_language, h.target_language) for h in provenance.hops] == [("fr-es", "fr", "es"), ("spa-eng", "es", "en")]
+
+
+async def test_apertium_without_a_pivot_setting_does_not_chain(tmp_path: Path):
+    program = _fake_apertium(tmp_path, ["fr-es", "spa-eng"])
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), apertium_pivots=[]))
+    with pytest.raises(TranslationUnavailable, match=r"no installed pair fra-eng \(pairs into eng: spa-eng\)"):
+        await translator.translate(["Bonjour."], "fr")
+
+
+async def test_apertium_chain_needs_both_hops(tmp_path: Path):
+    program = _fake_apertium(tmp_path, ["fr-es"])
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program)))
+    with pytest.raises(TranslationUnavailable, match=r"no installed pair fra-eng; nor through es"):
+        await translator.route("fr")
+
+
+async def test_auto_backend_routes_each_language_and_leaves_the_rest_untranslated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(sys.modules, "argostranslate", None)  # no Argos packages, even where it is installed
+    program = _fake_apertium(tmp_path, ["fr-es", "spa-eng"])
+    registry = TranslatorRegistry(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), translation={}))
+    translator = registry.for_language("fr")
+    assert translator.name == "auto"
+    assert await translator.translate(["Salut."], "fr") == ["[spa-eng] [fr-es] Salut."]
+    assert translator.provenance("fr").model == "fr-es+spa-eng"
+    with pytest.raises(TranslationUnavailable, match=r"no translation path for 'ru'.*argos: no installed package ru->en"):
+        await registry.for_language("ru").translate(["Привет."], "ru")
+    await registry.aclose()
+
+
+async def test_auto_and_apertium_share_one_backend():
+    registry = TranslatorRegistry(NormalizeSettings())
+    await registry.for_language("es").translate(["Hola."], "es")
+    await registry.for_language("gl").translate(["Ola."], "gl")
+    assert registry._backend("auto")._apertium is registry._backend("apertium")
+    await registry.aclose()
+
+
+async def test_real_apertium_chains_french_through_spanish_and_records_both_hops():
+    translator = ApertiumTranslator(NormalizeSettings())
+    try:
+        [out] = await translator.translate(["Le président a annoncé mardi une nouvelle loi."], "fr")
+    finally:
+        await translator.aclose()
+    assert "president" in out and "Tuesday" in out and "law" in out and "mardi" not in out
+    hops = translator.provenance("fr").hops
+    assert [(h.engine, h.model) for h in hops] == [("apertium", "fr-es"), ("apertium", "spa-eng")]
+    assert all(h.version for h in hops) or not shutil.which("dpkg-query")
+
+
+async def test_real_apertium_transliterates_serbian_cyrillic_before_translating():
+    translator = ApertiumTranslator(NormalizeSettings())
+    try:
+        [out] = await translator.translate(["Влада Србије је у уторак донела одлуку."], "sr")
+    finally:
+        await translator.aclose()
+    assert "Serbia" in out and "Tuesday" in out
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in out)
+    assert [h.model for h in translator.provenance("sr").hops] == ["Cyrl-Latn", "hbs-eng"]
 
 
 def test_registry_rejects_an_unknown_backend_name():

@@ -1,0 +1,398 @@
+"""Apertium: its language pairs, the processes that run them, and routes into English through them.
+
+A pair runs as one long-lived pipeline in null-flush mode (``_ApertiumStream``), else as
+the ``apertium`` program once per call. A language with no pair into the target goes
+through a pivot language (Spanish by default: French, Italian, Portuguese, Romanian,
+Occitan and Aragonese have pairs into Spanish, and Spanish has one into English);
+Serbian written in Cyrillic is first transliterated to Latin (the ``Cyrl-Latn`` mode the
+Serbo-Croatian pair ships). Every hop is recorded in the provenance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+from pathlib import Path
+
+from schemas import Translation
+from schemas.models import TranslationHop
+from services.normalize.backends import check_count
+from services.normalize.changes import excerpt
+from services.normalize.errors import TranslationError, TranslationUnavailable
+from services.normalize.settings import NormalizeSettings
+from services.runtime.logs import get_logger
+
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES"]
+
+log = get_logger(__name__)
+
+
+# ISO 639-1 to the ISO 639-3 codes Apertium names its pairs with.
+APERTIUM_CODES: dict[str, str] = {
+    "en": "eng", "es": "spa", "ca": "cat", "gl": "glg", "eu": "eus", "pt": "por", "fr": "fra", "it": "ita",
+    "oc": "oci", "an": "arg", "ro": "ron", "de": "deu", "nl": "nld", "af": "afr", "da": "dan", "sv": "swe",
+    "nb": "nob", "nn": "nno", "no": "nob", "is": "isl", "fo": "fao", "cy": "cym", "br": "bre", "ga": "gle",
+    "gd": "gla", "eo": "epo", "mt": "mlt", "ar": "ara", "he": "heb", "kk": "kaz", "tt": "tat", "ru": "rus",
+    "uk": "ukr", "be": "bel", "pl": "pol", "cs": "ces", "sk": "slk", "sl": "slv", "hr": "hbs", "sr": "hbs",
+    "bs": "hbs", "mk": "mkd", "bg": "bul", "sq": "sqi", "hi": "hin", "ur": "urd", "id": "ind", "ms": "msa",
+    "sc": "srd", "co": "cos", "lt": "lit", "lv": "lav", "et": "est", "fi": "fin", "hu": "hun", "el": "ell",
+}  # fmt: skip
+
+# A line Apertium copies through unchanged (checked by the tests against the installed
+# binary), used to send title and body through one process and split them after.
+_SEPARATOR = "|||wirewatch-separator|||"
+_SPLIT = re.compile(r"\n*[ \t]*" + re.escape(_SEPARATOR) + r"[ \t]*\n*")
+
+
+class _ProcessResult:
+    __slots__ = ("returncode", "stdout", "stderr")
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes) -> None:
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+async def _run(args: list[str], stdin: bytes | None, timeout: float, *, engine: str) -> _ProcessResult:
+    """Run a process to completion; on timeout or cancellation kill its whole process group."""
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *args,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            # Its own group: apertium is a shell script whose pipeline children must die with it.
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        raise TranslationUnavailable(f"{engine}: program {args[0]!r} not found") from exc
+    except PermissionError as exc:
+        raise TranslationUnavailable(f"{engine}: program {args[0]!r} is not executable") from exc
+    try:
+        stdout, stderr = await asyncio.wait_for(proc.communicate(stdin), timeout)
+    except TimeoutError as exc:
+        await _kill(proc)
+        raise TranslationError(f"{engine}: timed out after {timeout:g}s; process killed") from exc
+    except BaseException:
+        await _kill(proc)
+        raise
+    return _ProcessResult(proc.returncode if proc.returncode is not None else -1, stdout, stderr)
+
+
+async def _kill(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            proc.kill()
+        except ProcessLookupError:
+            pass
+    await proc.wait()
+
+
+# Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
+_STREAM_RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
+_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#]")
+_STREAM_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)|(.)", re.DOTALL)
+_STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _deformat(text: str) -> str:
+    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
+    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
+    last sentence is flushed."""
+    out = []
+    position = 0
+    for blank in _STREAM_BLANK.finditer(text):
+        out.append(_STREAM_RESERVED.sub(r"\\\1", text[position : blank.start()]))
+        out.append("[" + _STREAM_RESERVED.sub(r"\\\1", blank.group()) + "]")
+        position = blank.end()
+    out.append(_STREAM_RESERVED.sub(r"\\\1", text[position:]))
+    return "".join(out) + ".[]"
+
+
+def _reformat(stream: str) -> str:
+    """Apertium's stream output back to text, as apertium-retxt does."""
+    if stream.endswith(".[]"):
+        stream = stream[:-3]
+    elif stream.endswith("[]"):
+        stream = stream[:-2]
+    out = []
+    for match in _STREAM_TOKEN.finditer(stream):
+        escaped, blank, plain, other = match.groups()
+        if escaped is not None:
+            out.append(escaped)
+        elif blank is not None:
+            out.append(_STREAM_UNESCAPE.sub(r"\1", blank))
+        else:
+            out.append(plain if plain is not None else other)
+    return "".join(out)
+
+
+class _ApertiumStream:
+    """One language pair's Apertium pipeline kept running in null-flush mode (``-z``): a text goes
+    in terminated by NUL and comes out terminated by NUL, with no process started per article.
+    Requests are serialized; a stuck or dead pipeline is killed and started again on the next call."""
+
+    def __init__(self, command: str, pair: str, timeout: float) -> None:
+        self._command = command
+        self._pair = pair
+        self._timeout = timeout
+        self._proc: asyncio.subprocess.Process | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    @classmethod
+    async def open(cls, data_dir: Path, pair: str, timeout: float) -> _ApertiumStream | None:
+        """The pair's pipeline from its mode file, or None where the mode file or apertium-wblank-mode is missing."""
+        mode = data_dir / "modes" / f"{pair}.mode"
+        if not mode.is_file():
+            return None
+        try:
+            result = await _run(["apertium-wblank-mode", "-z", str(mode)], None, timeout, engine="apertium-wblank-mode")
+        except TranslationError:
+            return None
+        command = result.stdout.decode("utf-8", "replace").strip()
+        if result.returncode != 0 or not command:
+            return None
+        return cls(command, pair, timeout)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None and self._proc.returncode is None else None
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        loop = asyncio.get_running_loop()
+        if self._proc is not None and (self._proc.returncode is not None or self._loop is not loop):
+            await self.aclose()
+        if self._proc is None:
+            # The mode file's $1 is the generator's flag (-n: no unknown-word marks, as `apertium -u`), $2 the tagger's.
+            self._proc = await asyncio.create_subprocess_exec(
+                "bash", "-c", self._command, "apertium-stream", "-n", "",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                start_new_session=True,
+                limit=64 * 1024 * 1024,
+            )
+            self._loop = loop
+        return self._proc
+
+    async def translate(self, text: str) -> str:
+        if self._lock is None or self._loop is not asyncio.get_running_loop():
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            proc = await self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            stdin, stdout = proc.stdin, proc.stdout
+
+            async def send() -> None:
+                stdin.write(_deformat(text.replace("\0", "")).encode("utf-8") + b"\0")
+                await stdin.drain()
+
+            try:
+                _, out = await asyncio.wait_for(asyncio.gather(send(), stdout.readuntil(b"\0")), self._timeout)
+            except TimeoutError as exc:
+                await self.aclose()
+                raise TranslationError(f"apertium {self._pair}: no answer from the pipeline within {self._timeout:g}s; restarted") from exc
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
+                await self.aclose()
+                raise TranslationError(f"apertium {self._pair}: pipeline ended unexpectedly ({type(exc).__name__}); restarted") from exc
+            except BaseException:
+                await self.aclose()
+                raise
+            return _reformat(out[:-1].decode("utf-8", "replace")).strip("\n")
+
+    async def aclose(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            await _kill(proc)
+
+
+# Apertium's transliteration of Serbian Cyrillic to Latin (shipped with the Serbo-Croatian pair).
+TRANSLITERATION = "Cyrl-Latn"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    sample = text[:2000]
+    return len(_CYRILLIC.findall(sample)) * 2 > len(_LETTER.findall(sample))
+
+
+class ApertiumTranslator:
+    """Rule-based translation with Apertium: a long-running pipeline per pair (``apertium_stream``),
+    else the ``apertium`` command-line program, one process per call; chained through a pivot
+    language (``apertium_pivots``) where no pair goes straight into the target."""
+
+    name = "apertium"
+
+    def __init__(self, settings: NormalizeSettings) -> None:
+        self._bin = settings.apertium_bin
+        self._timeout = settings.translation_timeout_s
+        self._pairs: frozenset[str] | None = None
+        self._versions: dict[str, str | None] = {}
+        self._lock = asyncio.Lock()
+        self._stream_enabled = settings.apertium_stream
+        self._data_dir = settings.apertium_data_dir
+        self._pivots = list(settings.apertium_pivots)
+        self._streams: dict[str, _ApertiumStream | None] = {}
+        self._routes: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
+        self._last: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
+
+    async def pairs(self) -> frozenset[str]:
+        """Installed language pairs, as ``apertium -l`` lists them (asked once)."""
+        async with self._lock:
+            if self._pairs is None:
+                result = await _run([self._bin, "-l"], None, self._timeout, engine=self.name)
+                if result.returncode != 0:
+                    raise TranslationUnavailable(f"{self.name}: '{self._bin} -l' exited {result.returncode}: {excerpt(result.stderr.decode('utf-8', 'replace').strip(), 200)}")
+                self._pairs = frozenset(line.strip() for line in result.stdout.decode("utf-8", "replace").split() if line.strip())
+            return self._pairs
+
+    @staticmethod
+    def _codes(language: str) -> list[str]:
+        """The names Apertium may give ``language`` in a pair: ISO 639-3 first, then 639-1 (``gl-en``, ``fr-es``)."""
+        three = APERTIUM_CODES.get(language, language)
+        return [three] if three == language else [three, language]
+
+    def _direct(self, installed: frozenset[str], source: str, target: str) -> TranslationHop | None:
+        for src in self._codes(source):
+            for tgt in self._codes(target):
+                if f"{src}-{tgt}" in installed:
+                    return TranslationHop(engine=self.name, model=f"{src}-{tgt}", source_language=source, target_language=target)
+        return None
+
+    async def route(self, source: str, target: str = "en") -> tuple[TranslationHop, ...]:
+        """The pairs that take ``source`` to ``target``: one installed pair, else two through the first pivot
+        language that has both; TranslationUnavailable when there is neither."""
+        key = (source, target)
+        if key not in self._routes:
+            installed = await self.pairs()
+            direct = self._direct(installed, source, target)
+            route: tuple[TranslationHop, ...] | None = (direct,) if direct else None
+            for pivot in self._pivots if route is None else ():
+                if pivot in (source, target):
+                    continue
+                first, second = self._direct(installed, source, pivot), self._direct(installed, pivot, target)
+                if first and second:
+                    route = (first, second)
+                    break
+            if route is None:
+                src, tgt = self._codes(source)[0], self._codes(target)[0]
+                through = f"; nor through {', '.join(self._pivots)}" if self._pivots else ""
+                into = sorted(p for p in installed if any(p.endswith(f"-{code}") for code in self._codes(target)))
+                raise TranslationUnavailable(f"{self.name}: no installed pair {src}-{tgt}{through} (pairs into {tgt}: {', '.join(into) or 'none'})")
+            self._routes[key] = route
+        return self._routes[key]
+
+    async def _version(self, pair: str) -> str | None:
+        """The version of the Debian package that ships ``pair``'s mode file (or, failing that, named after it)."""
+        if pair not in self._versions:
+            version = None
+            packages: list[str] = []
+            try:
+                owner = await _run(["dpkg-query", "-S", str(self._data_dir / "modes" / f"{pair}.mode")], None, 10.0, engine="dpkg-query")
+                if owner.returncode == 0:
+                    packages.append(owner.stdout.decode("utf-8", "replace").split(":", 1)[0].strip())
+            except TranslationError:
+                pass
+            src, _, tgt = pair.partition("-")
+            # Debian names the package after both languages, in either order.
+            packages += [f"apertium-{tgt}-{src}", f"apertium-{src}-{tgt}"]
+            for package in filter(None, packages):
+                try:
+                    result = await _run(["dpkg-query", "-W", "-f=${Version}", package], None, 10.0, engine="dpkg-query")
+                except TranslationError:
+                    break
+                if result.returncode == 0 and result.stdout.strip():
+                    version = result.stdout.decode("utf-8", "replace").strip()
+                    break
+            self._versions[pair] = version
+        return self._versions[pair]
+
+    async def _translate_one(self, text: str, pair: str) -> str:
+        result = await _run([self._bin, "-u", pair], text.encode("utf-8"), self._timeout, engine=self.name)
+        if result.returncode != 0:
+            stderr = result.stderr.decode("utf-8", "replace").strip()
+            raise TranslationError(f"{self.name} {pair}: exited {result.returncode}: {excerpt(stderr, 200)}")
+        return result.stdout.decode("utf-8", "replace").strip("\n")
+
+    async def _stream(self, pair: str) -> _ApertiumStream | None:
+        if not self._stream_enabled:
+            return None
+        if pair not in self._streams:
+            self._streams[pair] = await _ApertiumStream.open(self._data_dir, pair, self._timeout)
+            if self._streams[pair] is None:
+                log.warning("normalize.apertium_stream_unavailable", pair=pair, data_dir=str(self._data_dir), fallback="one process per call")
+        return self._streams[pair]
+
+    async def run_pair(self, texts: list[str], pair: str) -> list[str]:
+        """``texts`` through one installed pair."""
+        stream = await self._stream(pair)
+        if stream is not None:
+            return check_count(f"{self.name} {pair}", texts, [await stream.translate(t) if t.strip() else t for t in texts])
+        if len(texts) == 1:
+            return check_count(self.name, texts, [await self._translate_one(texts[0], pair)])
+        if not any(_SEPARATOR in t for t in texts):
+            joined = f"\n\n{_SEPARATOR}\n\n".join(texts)
+            parts = _SPLIT.split(await self._translate_one(joined, pair))
+            if len(parts) == len(texts):
+                return check_count(self.name, texts, [p.strip("\n") for p in parts])
+        # The separator did not survive (or the text contains it): one process per text.
+        return check_count(self.name, texts, [await self._translate_one(t, pair) for t in texts])
+
+    async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:
+        """Cyrillic texts Latin first where the route starts with a Serbo-Croatian pair and Apertium can transliterate."""
+        if not route[0].model or not route[0].model.startswith("hbs-"):
+            return texts, None
+        cyrillic = [i for i, t in enumerate(texts) if _mostly_cyrillic(t)]
+        if not cyrillic or TRANSLITERATION not in await self.pairs():
+            return texts, None
+        latin = await self.run_pair([texts[i] for i in cyrillic], TRANSLITERATION)
+        out = list(texts)
+        for i, text in zip(cyrillic, latin):
+            out[i] = text
+        language = route[0].source_language
+        hop = TranslationHop(engine=self.name, model=TRANSLITERATION, version=await self._version(TRANSLITERATION), source_language=language, target_language=language)
+        return out, hop
+
+    async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
+        if not texts:
+            return []
+        route = await self.route(source, target)
+        texts, transliterated = await self._transliterate(texts, route)
+        hops = [transliterated] if transliterated else []
+        for hop in route:
+            assert hop.model is not None
+            texts = await self.run_pair(texts, hop.model)
+            hops.append(hop.model_copy(update={"version": await self._version(hop.model)}))
+        self._last[(source, target)] = tuple(hops)
+        return texts
+
+    def provenance(self, source: str, target: str = "en") -> Translation:
+        hops = self._last.get((source, target)) or self._routes.get((source, target))
+        if not hops:
+            src, tgt = self._codes(source)[0], self._codes(target)[0]
+            return Translation(engine=self.name, model=f"{src}-{tgt}", source_language=source, target_language=target)
+        versions = [hop.version for hop in hops]
+        return Translation(
+            engine=self.name,
+            model="+".join(hop.model or "?" for hop in hops),
+            version=versions[0] if len(hops) == 1 else ("+".join(v for v in versions if v) if all(versions) else None),
+            source_language=source,
+            target_language=target,
+            hops=list(hops),
+        )
+
+    async def aclose(self) -> None:
+        for stream in self._streams.values():
+            if stream is not None:
+                await stream.aclose()
+        self._streams.clear()
