@@ -51,7 +51,8 @@ async def collect(
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
                 for record in records:
-                    seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value})
+                    seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value,
+                                                "partition": record.partition})
     finally:
         await consumer.stop()
     return seen
