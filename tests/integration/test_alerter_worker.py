@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,12 +14,19 @@ from aiohttp import web
 from standardwebhooks.webhooks import Webhook
 
 from schemas import Entity, TaggedArticle
+from services.alerter.dedupe import alert_id, dedupe_key
 from services.runtime.codec import encode
+from tests.conftest import wait_http
 from tests.support.kafka import collect, send
+from tests.support.metrics import metric
 
 pytestmark = pytest.mark.integration
 
 SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode("ascii")
+# One partition per topic and one alert delivered at a time: messages are handled in the order they were sent,
+# so a sentinel sent after the messages under test comes out after everything they caused.
+IN_ORDER = dict(WIREWATCH_PARTITIONS="1", WIREWATCH_ALERTER__DELIVERY_CONCURRENCY="1")
+FIRED_CHANGELOG = "wirewatch-alerter-alerter-fired-changelog"
 FAST = dict(
     WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.2", WIREWATCH_ALERTER__DELIVERY_BACKOFF_MAX_S="1.0",
     WIREWATCH_ALERTER__DELIVERY_TIMEOUT_S="10", WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6",
@@ -92,28 +100,40 @@ async def wait_for(cond, timeout_s: float, what: str) -> None:
         await asyncio.sleep(0.2)
 
 
+def sentinel() -> tuple[TaggedArticle, str]:
+    """An article of a story of its own, sent after the ones under test, and the webhook-id its alert will carry."""
+    story = f"sentinel-{os.urandom(4).hex()}"
+    return article(99, story), alert_id(dedupe_key("nato", story))
+
+
 async def test_every_alert_reaches_each_receiver_once_despite_failures_429_and_410(broker, start_service, tmp_path) -> None:
     flaky = await Receiver(status=503, fail=2).start()
     limited = await Receiver(status=429, fail=1, headers={"Retry-After": "1"}).start()
     gone = await Receiver(status=410, fail=10**6).start()
     try:
         rules = rules_file(tmp_path, {"flaky": flaky, "limited": limited, "gone": gone}, {"gone": "concurrency: 1"})
-        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST, **IN_ORDER)
+        wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=90)
         stories = [f"st-{os.urandom(4).hex()}" for _ in range(3)]
         articles = [article(i, s) for i, s in enumerate(stories)] + [article(9, stories[0])]  # a second article of story 0
-        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles])
-        await wait_for(lambda: len(set(flaky.delivered)) >= 3 and len(set(limited.delivered)) >= 3, 120,
+        last, last_id = sentinel()
+        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles + [last]])
+        # One partition and one delivery at a time: once the sentinel's alert is through, so is everything before it.
+        await wait_for(lambda: last_id in flaky.delivered and last_id in limited.delivered, 120,
                        f"deliveries; worker log:\n{worker.log()[-2000:]}")
         seen = await collect(broker.bootstrap, ["alerts", "alerts.dlq"], until=lambda s: sum(
-            1 for m in s["alerts.dlq"] if m["value"] and "'gone'" in m["value"]["reason"]) >= 3, timeout_s=60)
+            1 for m in s["alerts.dlq"] if m["value"] and "'gone'" in m["value"]["reason"]) >= 4, timeout_s=60)
         ours = {m["value"]["id"] for m in seen["alerts"] if m["value"]["story_id"] in stories}
         assert len(ours) == 3  # one alert per story: the second article of story 0 made none
-        assert set(flaky.delivered) == ours and set(limited.delivered) == ours
+        assert metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato") == 1  # it was seen, and suppressed
+        once = dict.fromkeys(ours | {last_id}, 1)
+        assert Counter(flaky.delivered) == once and Counter(limited.delivered) == once
         assert all(n == 3 for n in flaky.attempts.values())  # two 503s, then the retry that worked
         assert gone.requests == 1  # the 410 disabled the endpoint; the others went straight to the dead letters
         reasons = sorted(m["value"]["reason"] for m in seen["alerts.dlq"] if m["value"] and "'gone'" in m["value"]["reason"])
         disabled = [r for r in reasons if ": endpoint disabled (" in r]
-        assert len(disabled) == 2 and [r for r in reasons if r not in disabled][0].count("HTTP 410 Gone") == 1
+        assert len(disabled) == 3 and [r for r in reasons if r not in disabled][0].count("HTTP 410 Gone") == 1
+        assert metric(worker.web_port, "wirewatch_webhook_deliveries_total", endpoint="gone", outcome="disabled") == 4
     finally:
         for r in (flaky, limited, gone):
             await r.stop()
@@ -123,24 +143,33 @@ async def test_alerter_killed_mid_retry_neither_loses_nor_doubles_an_alert(broke
     receiver = await Receiver(status=503, fail=10**6).start()
     try:
         rules = rules_file(tmp_path, {"hook": receiver})
-        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1000")
+        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1000",
+                   WIREWATCH_PARTITIONS="1")
         first = start_service("worker", "alerter", **env)
+        wait_http(first.web_port, "/readyz", proc=first, timeout_s=90)
         stories = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
         await send(broker.bootstrap, "articles.tagged", [(a.id.encode() + s.encode(), encode(a)) for a, s in
                                                         ((article(i, s), s) for i, s in enumerate(stories))])
         await wait_for(lambda: len(receiver.attempts) >= 2 and min(receiver.attempts.values()) >= 2, 120,
                        f"retries; log:\n{first.log()[-2000:]}")
+        # Both alerts are remembered as fired (the restarted worker will find them in the table's changelog).
+        await collect(broker.bootstrap, [FIRED_CHANGELOG], timeout_s=30, until=lambda s: all(
+            any(story.encode() in (m["key"] or b"") for m in s[FIRED_CHANGELOG]) for story in stories))
         expected = set(receiver.attempts)
         first.proc.kill()  # no goodbye: offsets of the alerts in retry were never committed
         first.proc.wait()
         receiver.failing = False
-        second = start_service("worker", "alerter", **env)
+        second = start_service("worker", "alerter", **dict(env, **IN_ORDER))
         await wait_for(lambda: set(receiver.delivered) >= expected, 120, f"re-delivery; log:\n{second.log()[-2000:]}")
-        await asyncio.sleep(3)  # room for any doubled alert to show up
-        assert set(receiver.delivered) == expected  # same webhook-ids: nothing new fired, nothing lost
-        seen = await collect(broker.bootstrap, ["alerts"], timeout_s=30, until=lambda s: len(
-            {m["value"]["story_id"] for m in s["alerts"] if m["value"]} & set(stories)) == 2)
-        fired = [m["value"]["id"] for m in seen["alerts"] if m["value"] and m["value"]["story_id"] in stories]
-        assert set(fired) == expected
+        # A sentinel sent now comes out after anything the restart re-processed: a doubled alert would be in by then.
+        last, last_id = sentinel()
+        await send(broker.bootstrap, "articles.tagged", [(last.id.encode(), encode(last))])
+        await wait_for(lambda: last_id in receiver.delivered, 60, f"the sentinel; log:\n{second.log()[-2000:]}")
+        # Same webhook-ids, each delivered once: nothing new fired, nothing lost, nothing sent twice.
+        assert Counter(receiver.delivered) == dict.fromkeys(expected | {last_id}, 1)
+        seen = await collect(broker.bootstrap, ["alerts"], timeout_s=30, until=lambda s: any(
+            m["value"] and m["value"]["id"] == last_id for m in s["alerts"]))
+        fired = Counter(m["value"]["id"] for m in seen["alerts"] if m["value"] and m["value"]["story_id"] in stories)
+        assert fired == dict.fromkeys(expected, 1)
     finally:
         await receiver.stop()
