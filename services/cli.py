@@ -133,7 +133,9 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
             click.echo(f"accepted {article_id}")
         for rejected in report.rejected:
             click.echo(f"rejected {rejected.reason}", err=True)
-        return 1 if report.rejected and not report.accepted else 0
+        for nothing in report.nothing:
+            click.echo(str(nothing), err=True)
+        return 1 if report.failed else 0
 
     sys.exit(asyncio.run(go()))
 

@@ -10,6 +10,7 @@ import orjson
 
 from schemas import RawArticle
 from services.ingest.readers import RecordError
+from services.ingest.verdicts import Nothing, zero_articles
 from services.runtime.codec import encode
 from services.runtime.settings import Settings
 
@@ -21,15 +22,26 @@ def _emit(out: TextIO, message) -> None:
 
 
 async def run_process(
-    settings: Settings, records: Iterable[RawArticle | RecordError], *, until: str, out: TextIO, err: TextIO
+    settings: Settings, records: Iterable[RawArticle | RecordError | Nothing], *, until: str, out: TextIO, err: TextIO
 ) -> int:
-    """Print the messages of stage ``until`` for ``records``; 1 when no input made it through."""
-    raws = []
+    """Print the messages of stage ``until`` for ``records``; 1 when no input made it through.
+
+    Every input that gives no article says why on ``err``; 0 articles out of valid but empty inputs
+    (a feed without entries) is not a failure."""
+    raws, rejected, nothing = [], 0, []
     for record in records:
         if isinstance(record, RecordError):
             err.write(f"rejected {record.reason}\n")
+            rejected += 1
+        elif isinstance(record, Nothing):
+            err.write(f"{record}\n")
+            nothing.append(record)
         else:
             raws.append(record)
+    if not raws:
+        if len(nothing) != 1:  # one input: its line above already says "0 articles" and why
+            err.write(zero_articles(nothing) + "\n")
+        return 1 if rejected or any(n.is_error for n in nothing) else 0
     if until == "raw":
         for raw in raws:
             _emit(out, raw)

@@ -26,7 +26,7 @@ from services.ingest.feeds import FeedConfig
 from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
-from services.ingest.metrics import FEED_ITEMS, WEBSUB_PUSHES
+from services.ingest.metrics import FEED_ITEMS, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
 from services.ingest.parser import FeedEntry, parse_feed
 from services.ingest.poller import Poller, PollResult
 from services.ingest.polling import FeedState
@@ -38,6 +38,7 @@ from services.ingest.pollstate import (
 )
 from services.ingest.publish import publish
 from services.ingest.readers import RecordError, json_records
+from services.ingest.verdicts import explain
 from services.ingest.websub import signature_ok, verify_intent
 from services.runtime.codec import encode
 from services.runtime.logs import get_logger
@@ -116,6 +117,9 @@ def register(app: faust.App, settings: Settings) -> None:
         return cfg.full_text and mode != "never"
 
     async def sink(result: PollResult) -> None:
+        if result.nothing is not None:
+            INPUTS_WITHOUT_ARTICLES.labels("feed", result.nothing.reason).inc()
+            log.info("feed_without_articles", feed=result.feed.id, reason=result.nothing.reason, why=result.nothing.detail)
         await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id))
         # After the entries: a crash in between re-fetches them (no new ETag stored), never skips them.
         record = to_stored(result.state, result.feed.url)
@@ -206,9 +210,15 @@ def register(app: faust.App, settings: Settings) -> None:
             parsed = parse_feed(body, feed_id=feed.id, url=feed.url, http_content_type=request.headers.get("Content-Type"),
                                 language=feed.language, tags=feed.tags, now=datetime.now(UTC))
             await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
+            if parsed.nothing is not None:
+                INPUTS_WITHOUT_ARTICLES.labels("websub", parsed.nothing.reason).inc()
+                log.info("websub_without_articles", feed=feed_id, reason=parsed.nothing.reason, why=parsed.nothing.detail)
             WEBSUB_PUSHES.labels(feed_id, "accepted").inc()
             log.info("websub_push", feed=feed_id, entries=len(parsed.entries), problems=parsed.problems[:3])
-            return self.json({"accepted": len(parsed.entries), "rejected": [e.reason for e in parsed.errors]}, status=202)
+            answer = {"accepted": len(parsed.entries), "rejected": [e.reason for e in parsed.errors]}
+            if parsed.nothing is not None:
+                answer["nothing"] = parsed.nothing.as_json()
+            return self.json(answer, status=202)
 
     @app.page("/ingest")
     class Ingest(View):
@@ -225,16 +235,17 @@ def register(app: faust.App, settings: Settings) -> None:
             if len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
-            records = json_records(body, where="POST /ingest", source="http", now=now)
-            report = await publish(send, settings, records, channel="http")
-            log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected))
-            status = 202 if report.accepted or not report.rejected else 400
-            return self.json(
-                {
-                    "accepted": report.accepted,
-                    "rejected": [{"where": r.where, "error": r.error_class, "reason": r.reason} for r in report.rejected],
-                },
-                status=status,
-            )
+            records = list(json_records(body, where="POST /ingest", source="http", now=now))
+            nothing = explain("POST /ingest", body, records, kind="body")
+            report = await publish(send, settings, records + ([nothing] if nothing else []), channel="http")
+            log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected),
+                     **({"nothing": nothing.reason, "why": nothing.detail} if nothing else {}))
+            answer = {
+                "accepted": report.accepted,
+                "rejected": [{"where": r.where, "error": r.error_class, "reason": r.reason} for r in report.rejected],
+            }
+            if nothing is not None:
+                answer["nothing"] = nothing.as_json()  # why the body gave no article
+            return self.json(answer, status=400 if report.failed else 202)
 
 

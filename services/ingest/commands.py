@@ -59,9 +59,13 @@ def check(file: Path, no_fetch: bool) -> None:
                 click.echo(f"  problem: {problem}")
             for bad in (x for x in r.records if not hasattr(x, "article")):
                 click.echo(f"  rejected: {bad.reason}")
+            if r.nothing is not None and r.nothing.reason not in ("unreachable", "too_large"):
+                click.echo(f"  0 articles: {r.nothing.detail}")
             if r.error:
                 failed += 1
                 click.echo(f"  error: {r.error}", err=True)
+            elif r.nothing is not None and r.nothing.is_error:
+                failed += 1
         return 1 if failed else 0
 
     sys.exit(asyncio.run(go()))

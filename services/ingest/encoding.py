@@ -1,6 +1,6 @@
 """Decode a feed document's bytes to text whatever publishers declare (or get wrong).
 
-Order: a byte-order mark; UTF-16 without one (sniffed from the NUL pattern);
+Order: a byte-order mark; UTF-32 and UTF-16 without one (sniffed from the NUL pattern);
 strict UTF-8 (non-ASCII text that happens to be valid UTF-8 practically always is);
 the document's own declaration, then the HTTP charset, each only if the bytes
 really decode; a statistical guess; Windows-1252 with replacement characters.
@@ -67,6 +67,10 @@ def decode_document(data: bytes, *, http_content_type: str | None = None) -> Dec
                           (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding)
+    if len(data) >= 8 and data[0] != 0 and data[1:4] == b"\0\0\0" and data[4] != 0 and data[5:8] == b"\0\0\0":
+        return Decoded(data.decode("utf-32-le", errors="replace"), "utf-32-le", ["UTF-32 without a byte-order mark"])
+    if len(data) >= 8 and data[0:3] == b"\0\0\0" and data[3] != 0 and data[4:7] == b"\0\0\0" and data[7] != 0:
+        return Decoded(data.decode("utf-32-be", errors="replace"), "utf-32-be", ["UTF-32 without a byte-order mark"])
     if len(data) >= 4 and data[0] != 0 and data[1] == 0 and data[2] != 0 and data[3] == 0:
         return Decoded(data.decode("utf-16-le", errors="replace"), "utf-16-le", ["UTF-16 without a byte-order mark"])
     if len(data) >= 4 and data[0] == 0 and data[1] != 0 and data[2] == 0 and data[3] != 0:

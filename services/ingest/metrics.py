@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -27,4 +27,10 @@ FEED_FAILURES = Gauge(
 WEBSUB_PUSHES = Counter(
     "wirewatch_websub_pushes_total", "WebSub content pushes by feed and outcome: accepted, bad_signature, too_large.",
     ["feed", "outcome"],
+)
+INPUTS_WITHOUT_ARTICLES = Counter(
+    "wirewatch_inputs_without_articles_total",
+    "Inputs that gave no article, by channel (cli, http, feed, websub) and reason (no_entries, empty, no_text, "
+    "invalid_entries, not_a_feed, encoding, too_large, unreachable; see services/ingest/verdicts.py).",
+    ["channel", "reason"],
 )

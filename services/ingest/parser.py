@@ -25,6 +25,7 @@ from services.ingest.encoding import decode_document
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
+from services.ingest.verdicts import Nothing, explain
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_feed", "sniff_feed"]
 
@@ -50,6 +51,7 @@ class ParsedFeed:
     records: list[FeedEntry | RecordError] = field(default_factory=list)
     hub: str | None = None  # WebSub hub the feed advertises
     self_url: str | None = None
+    nothing: Nothing | None = None  # why the document gave no entry, when it gave none
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -64,7 +66,8 @@ def sniff_feed(data: bytes) -> str | None:
     """"xml" or "json" when the bytes look like a feed document, else None (cheap: looks at the head only)."""
     head = data[:4096]
     if head[:4].count(0) >= 1:  # UTF-16/32: decode the head to look
-        for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+        wide = ("utf-32-le",) if head[1:4] == b"\0\0\0" else ("utf-32-be",) if head[0:3] == b"\0\0\0" else ()
+        for enc in (*wide, "utf-16", "utf-16-le", "utf-16-be"):
             try:
                 head = head.decode(enc, errors="ignore").encode("utf-8")
                 if b"<" in head or b"{" in head:
@@ -184,6 +187,7 @@ def parse_feed(
                             http_content_type=http_content_type)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the feed: the document is dead-lettered with the reason
         result.records = [RecordError(label, "MalformedFeed", f"{label}: could not parse: {type(exc).__name__}: {exc}", data[:100_000])]
+    result.nothing = explain(label, data, result.records, problems=result.problems)
     return result
 
 

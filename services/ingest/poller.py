@@ -40,6 +40,7 @@ from services.ingest.polling import (
 )
 from services.ingest.pollstate import is_newer
 from services.ingest.readers import RecordError
+from services.ingest.verdicts import Nothing, explain
 from services.ingest.settings import IngestSettings
 from services.runtime.logs import get_logger
 
@@ -58,6 +59,7 @@ class PollResult:
     problems: list[str] = field(default_factory=list)
     error: str | None = None
     error_class: str | None = None
+    nothing: Nothing | None = None  # why the feed gave no entry, when it gave none (also for a fetch that failed)
     bytes: int = 0
     seconds: float = 0.0
 
@@ -79,7 +81,9 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         FEED_FETCHES.labels(feed.id, exc.error_class).inc()
         new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason, error_class=exc.error_class), now, policy)
         _count_state(feed.id, new_state)
-        return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class)
+        error = RecordError(label, exc.error_class, exc.reason, b"")
+        return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class,
+                          nothing=explain(label, b"", [error]))
     FEED_FETCHES.labels(feed.id, str(resp.status)).inc()
     FEED_FETCH_SECONDS.labels(feed.id).observe(resp.seconds)
     FEED_BYTES.labels(feed.id).inc(len(resp.body))
@@ -90,6 +94,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         parsed = parse_feed(resp.body, feed_id=feed.id, url=resp.url, http_content_type=resp.content_type,
                             language=feed.language, tags=feed.tags, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
+        result.nothing = parsed.nothing
         entries = parsed.entries
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
@@ -102,6 +107,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.error = f"{label}: HTTP {resp.status}" + (f" after {resp.redirects} redirects" if resp.redirects else "") + \
             (f", retry after {reason}" if reason else "")
         result.error_class = f"HTTP{resp.status}"
+        result.nothing = Nothing(label, "unreachable", result.error[len(label) + 2:])
         outcome = replace(outcome, error=result.error, error_class=result.error_class)
     result.state = on_outcome(state, outcome, now, policy)
     _count_state(feed.id, result.state)

@@ -6,7 +6,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from schemas import RawArticle
+from services.ingest.metrics import INPUTS_WITHOUT_ARTICLES
 from services.ingest.readers import RecordError
+from services.ingest.verdicts import Nothing
 from services.runtime.codec import dead_letter, encode
 from services.runtime.metrics import ARTICLES_INGESTED, DEAD_LETTERS, MESSAGES_FAILED
 from services.runtime.settings import Settings, dlq
@@ -21,19 +23,28 @@ Send = Callable[[str, bytes | None, bytes], Awaitable[object]]
 class PublishReport:
     accepted: list[str] = field(default_factory=list)
     rejected: list[RecordError] = field(default_factory=list)
+    nothing: list[Nothing] = field(default_factory=list)  # inputs that gave no article, and why
+
+    @property
+    def failed(self) -> bool:
+        """Nothing accepted, and something rejected (not merely an empty but valid input)."""
+        return not self.accepted and (bool(self.rejected) or any(n.is_error for n in self.nothing))
 
 
 async def publish(
     send: Send,
     settings: Settings,
-    records: Iterable[RawArticle | RecordError],
+    records: Iterable[RawArticle | RecordError | Nothing],
     *,
     channel: str,
 ) -> PublishReport:
     report = PublishReport()
     raw = settings.topics.raw
     for record in records:
-        if isinstance(record, RawArticle):
+        if isinstance(record, Nothing):
+            INPUTS_WITHOUT_ARTICLES.labels(channel.split(":", 1)[0], record.reason).inc()
+            report.nothing.append(record)
+        elif isinstance(record, RawArticle):
             await send(raw, record.id.encode(), encode(record))
             ARTICLES_INGESTED.labels(channel).inc()
             report.accepted.append(record.id)

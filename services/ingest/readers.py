@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
@@ -22,6 +22,9 @@ from pydantic import ValidationError
 from schemas import RawArticle
 from services.ingest.ids import article_id
 from services.runtime.codec import describe_validation_error
+
+if TYPE_CHECKING:
+    from services.ingest.verdicts import Nothing
 
 __all__ = [
     "RecordError",
@@ -32,6 +35,7 @@ __all__ = [
     "read_path",
     "read_bytes",
     "feed_records",
+    "too_large",
 ]
 
 _DATE_LINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -187,20 +191,55 @@ def _decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_bytes(data: bytes, *, name: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
+def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
+               max_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
     """Articles from one input's bytes: a feed document (RSS, RDF, Atom, JSON Feed: one article per entry),
-    JSON/NDJSON when it looks like JSON or is named so, else a text story."""
-    from services.ingest.parser import sniff_feed
+    JSON/NDJSON when it looks like JSON or is named so, an HTML page (an article page), else a text story.
 
+    An input that yields no article ends with a :class:`~services.ingest.verdicts.Nothing` saying why."""
+    from services.ingest.parser import sniff_feed
+    from services.ingest.verdicts import explain
+
+    if max_bytes is not None and len(data) > max_bytes:
+        yield from too_large(data, name=name, size=len(data), max_bytes=max_bytes)
+        return
     lowered = name.lower()
     if sniff_feed(data) or lowered.endswith((".rss", ".atom", ".xml")):
         yield from feed_records(data, name=name, source=source, now=now)
         return
     head = data.lstrip()[:1]
-    if lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"["):
-        yield from json_records(data, where=name, source=source, now=now)
+    is_json = lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"[")
+    records = list(json_records(data, where=name, source=source, now=now) if is_json
+                   else _other_records(data, name=name, source=source, now=now))
+    yield from records
+    nothing = explain(name, data, records, kind="JSON array" if is_json else "input")
+    if nothing is not None:
+        yield nothing
+
+
+def too_large(data: bytes, *, name: str, size: int, max_bytes: int) -> Iterator[RecordError | Nothing]:
+    """A dead letter (with the input's head) and the reason, for an input over the size limit."""
+    from services.ingest.verdicts import explain
+
+    error = RecordError(name, "TooLarge", f"{name}: {size} bytes exceeds the limit of {max_bytes} bytes "
+                        "(WIREWATCH_INGEST__MAX_FEED_BYTES)", data[:100_000])
+    yield error
+    yield explain(name, data, [error])
+
+
+def _other_records(data: bytes, *, name: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
+    from services.ingest.verdicts import binary_kind, looks_like_html_page, page_article, utf16_without_bom
+
+    kind = binary_kind(data)
+    if kind:
+        yield RecordError(name, "NotText", f"{name}: not text nor a feed: {kind}", data[:100_000])
         return
-    text = _decode_text(data)
+    if looks_like_html_page(data):
+        yield page_article(data, id=article_id(source=source, guid=Path(name).name), source=source, url=None, now=now)
+        return
+    text = utf16_without_bom(data)
+    if text is None:
+        text = _decode_text(data)
     if not text.strip():
         yield RecordError(name, "EmptyInput", f"{name}: empty input", data)
         return
@@ -211,25 +250,33 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime) -> Iterato
 
 
 def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
-                 http_content_type: str | None = None, url: str | None = None) -> Iterator[RawArticle | RecordError]:
+                 http_content_type: str | None = None, url: str | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
     """One RawArticle per entry of a saved feed document; the feed's problems (ill-formed XML, a guessed
-    encoding) do not stop the entries that could be read."""
+    encoding) do not stop the entries that could be read. A feed that yields no article ends with why."""
     from services.ingest.parser import parse_feed
 
     feed_id = source if source and source not in ("file", "stdin", "http") else None
     parsed = parse_feed(data, feed_id=feed_id, url=url, http_content_type=http_content_type, now=now, name=name)
     for record in parsed.records:
         yield record.article if not isinstance(record, RecordError) else record
+    if parsed.nothing is not None:
+        yield parsed.nothing
 
 
-_INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom")
+_INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")
 
 
-def read_path(path: Path, *, now: datetime, source: str | None = None) -> Iterator[RawArticle | RecordError]:
-    """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom file under a directory."""
+def read_path(path: Path, *, now: datetime, source: str | None = None,
+              max_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
+    """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom/.html file under a directory."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
     else:
         files = [path]
     for file in files:
+        size = file.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            with file.open("rb") as fh:
+                yield from too_large(fh.read(100_000), name=str(file), size=size, max_bytes=max_bytes)
+            continue
         yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now)

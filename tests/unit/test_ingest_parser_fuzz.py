@@ -1,4 +1,5 @@
-"""Mutated feeds never crash the parser: every failure is a RecordError with a reason, i.e. a dead letter."""
+"""Mutated feeds never crash the parser: every failure is a RecordError with a reason, i.e. a dead letter,
+and a document that gives no entry says why (services/ingest/verdicts.py)."""
 
 from datetime import datetime, timezone
 from pathlib import Path
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from services.ingest.parser import FeedEntry, parse_feed
 from services.ingest.readers import RecordError, read_bytes
+from services.ingest.verdicts import REASONS, Nothing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 SEEDS = [p.read_bytes() for p in sorted(FIXTURES.iterdir()) if p.suffix in (".xml", ".json")]
@@ -47,10 +49,20 @@ def _check(records):
 def test_mutated_feeds_never_raise_and_failures_carry_reasons(data):
     parsed = parse_feed(data, feed_id="fuzz", now=NOW)
     _check(parsed.records)
+    # Either some entry came through or the feed says why none did, never both, never neither.
+    assert bool(parsed.entries) != (parsed.nothing is not None)
+    if parsed.nothing is not None:
+        assert parsed.nothing.reason in REASONS and parsed.nothing.detail
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=2000))
-def test_random_bytes_read_as_a_file_never_raise(data):
-    for record in read_bytes(data, name="fuzz.xml", source="fuzz", now=NOW):
-        assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason)
+@given(st.binary(max_size=2000), st.sampled_from(["fuzz.xml", "fuzz.txt", "fuzz.json", "fuzz"]))
+def test_random_bytes_read_as_a_file_never_raise_and_say_why_when_empty(data, name):
+    records = list(read_bytes(data, name=name, source="file", now=NOW))
+    articles = [r for r in records if hasattr(r, "id")]
+    nothing = [r for r in records if isinstance(r, Nothing)]
+    for record in records:
+        assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason) or isinstance(record, Nothing)
+    assert len(nothing) == (0 if articles else 1)
+    if nothing:
+        assert nothing[0].reason in REASONS and nothing[0].where == name and nothing[0].detail
