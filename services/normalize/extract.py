@@ -1,13 +1,16 @@
 """Turn an HTML body into plain text (one blank line between paragraphs) and cap oversized input.
 
 trafilatura finds the article in a page; when it finds nothing (a fragment, a very
-short page) the text of every block element is kept instead, via lxml. Broken or
-hostile markup yields whatever text can be recovered, never an exception.
+short page) the text of every block element is kept instead, via lxml. When libxml2
+gives up too (it stops at a few hundred nested elements), the standard library's
+tokenizer, which keeps no tree, recovers the text. Broken or hostile markup yields
+whatever text can be recovered, never an exception.
 """
 
 from __future__ import annotations
 
 import html
+import html.parser
 import re
 from dataclasses import dataclass
 
@@ -28,11 +31,12 @@ _BLOCKS = frozenset(
     "figure figcaption address hr br center details summary".split()
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_PARTIAL_TAG = re.compile(r"<[A-Za-z/!?][^>]*\Z")
 
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Text recovered from HTML and the method that recovered it ('trafilatura', 'lxml' or 'none')."""
+    """Text recovered from HTML and the method that recovered it ('trafilatura', 'lxml', 'tokenizer' or 'none')."""
 
     text: str
     method: str
@@ -95,10 +99,12 @@ def _with_trafilatura(markup: str) -> str:
 
 
 def _parse(markup: str) -> lxml.html.HtmlElement | None:
-    # Bytes, so a page that declares its encoding (<?xml encoding=...?>) still parses.
+    # Bytes, so a page that declares its encoding (<?xml encoding=...?>) still parses. libxml2 turns a NUL
+    # into U+FFFD, which no later step can tell from text: NULs go first (other control characters are
+    # kept for the cleanup, which records their removal).
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
     try:
-        return lxml.html.document_fromstring(markup.encode("utf-8", errors="replace"), parser=parser)
+        return lxml.html.document_fromstring(markup.replace("\x00", "").encode("utf-8", errors="replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -127,6 +133,50 @@ def _with_lxml(markup: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+class _Tokens(html.parser.HTMLParser):
+    """Text of any tag soup, however deep: a tokenizer keeps no tree. What lxml drops is skipped here too."""
+
+    SKIP = frozenset(_DROP) - {"embed"}  # a void element: no end tag would close it
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.chunks.append("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCKS:
+            self.chunks.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.chunks.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.chunks.append(data)
+
+    def close(self) -> None:
+        # A tag cut off at the end of the input is markup, not text: the tokenizer would hand it over as data.
+        self.rawdata = _PARTIAL_TAG.sub("", self.rawdata)
+        super().close()
+
+
+def _with_tokenizer(markup: str) -> str:
+    tokens = _Tokens()
+    tokens.feed(markup.replace("\x00", ""))
+    tokens.close()
+    paragraphs = (" ".join(p.split()) for p in "".join(tokens.chunks).split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def html_to_text(markup: str) -> Extraction:
     """Article text of an HTML page or fragment, paragraphs separated by one blank line."""
     markup = _XML_DECL.sub("", markup, count=1)
@@ -138,11 +188,14 @@ def html_to_text(markup: str) -> Extraction:
         text = ""
     if text.strip():
         return Extraction(text, "trafilatura")
-    try:
-        text = _with_lxml(markup)
-    except Exception:  # noqa: BLE001 - as above; no text is an answer the caller handles
-        text = ""
-    return Extraction(text, "lxml" if text.strip() else "none")
+    for method, extract in (("lxml", _with_lxml), ("tokenizer", _with_tokenizer)):
+        try:
+            text = extract(markup)
+        except Exception:  # noqa: BLE001 - as above; no text is an answer the caller handles
+            text = ""
+        if text.strip():
+            return Extraction(text, method)
+    return Extraction("", "none")
 
 
 _TAG_OR_ENTITY = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
