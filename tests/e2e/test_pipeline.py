@@ -1,9 +1,11 @@
 """The whole pipeline on the real broker, all four services in one process (``wirewatch run``).
 
-An English wire story and a machine-translated story about the same event go in;
-both come out tagged with the same canonical entities, the rule fires, a real
-receiver on loopback gets a webhook whose signature the standardwebhooks library
-accepts, and a broken message lands in a dead-letter topic while the worker goes on.
+An English wire story, a machine-translated story and a Spanish agency story (EFE,
+which Apertium translates on the way) about the same event go in; all come out
+tagged with the same canonical entities, the Spanish one with its translation's
+provenance and in its English twin's story, the rule fires, a real receiver on
+loopback gets a webhook whose signature the standardwebhooks library accepts, and
+a broken message lands in a dead-letter topic while the worker goes on.
 """
 
 from __future__ import annotations
@@ -79,15 +81,16 @@ async def test_english_and_translated_story_are_tagged_alike_and_alert_is_signed
         TEST_WEBHOOK_URL=receiver.url, TEST_WEBHOOK_SECRET=receiver.secret,
     )
     now = datetime.now(timezone.utc)
-    wire, translated = [
-        next(read_path(ROOT / "examples" / "articles" / name, now=now)) for name in ("nato-kyiv-wire.txt", "nato-kyiv-mt.txt")
+    wire, translated, spanish = [
+        next(read_path(ROOT / "examples" / "articles" / name, now=now))
+        for name in ("nato-kyiv-wire.txt", "nato-kyiv-mt.txt", "otan-kiev-efe.txt")
     ]
     # A broken message first on every partition's path: the worker must survive it and process what follows.
     await send(broker.bootstrap, "articles.normalized", [(b"e2e-broken", b'{"id": "e2e-broken", "title": 7}')])
-    await send(broker.bootstrap, "articles.raw", [(wire.id.encode(), encode(wire)), (translated.id.encode(), encode(translated))])
+    await send(broker.bootstrap, "articles.raw", [(a.id.encode(), encode(a)) for a in (wire, translated, spanish)])
     wait_http(worker.web_port, proc=worker)
 
-    ids = {wire.id.encode(), translated.id.encode()}
+    ids = {wire.id.encode(), translated.id.encode(), spanish.id.encode()}
     seen = await collect(
         broker.bootstrap, ["articles.tagged", "alerts", "articles.normalized.dlq"],
         until=lambda s: ids <= {m["key"] for m in s["articles.tagged"]}
@@ -100,6 +103,13 @@ async def test_english_and_translated_story_are_tagged_alike_and_alert_is_signed
     assert MAIN_ACTORS <= linked[wire.id.encode()], linked
     assert MAIN_ACTORS <= linked[translated.id.encode()], linked
     assert tagged[translated.id.encode()].language == "en"
+    # The Spanish story was translated by Apertium, es -> en, on the way; it reads as English and joins its twin.
+    es = tagged[spanish.id.encode()]
+    assert es.language == "es" and es.translation is not None, (es.language, es.translation)
+    assert (es.translation.engine, es.translation.source_language, es.translation.target_language) == ("apertium", "es", "en")
+    assert es.original_title.startswith("Stoltenberg promete a Zelenski") and es.title.startswith("Stoltenberg promises")
+    assert MAIN_ACTORS <= linked[spanish.id.encode()], linked
+    assert es.story_id == tagged[wire.id.encode()].story_id, {k: t.story_id for k, t in tagged.items()}
 
     letter = next(DeadLetter.model_validate(m["value"]) for m in seen["articles.normalized.dlq"] if m["key"] == b"e2e-broken")
     assert letter.service == "tagger" and letter.error_class == "SchemaViolation"
