@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from schemas import Change
 from services.normalize.changes import Edit, record
+from services.normalize.evidence import ArticleEvidence, KnownNames, article_evidence, known_names
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
 from services.normalize.text import (
@@ -46,6 +47,14 @@ _PREFIXES = frozenset(
     "over under out non anti pre post re co sub super inter counter self multi mid mis up down off back cross cyber "
     "micro macro mega mini semi ultra well bio geo eco tele auto trans extra hyper infra neo para pro".split()
 )
+# Endings of place and family names ("Rockbridge", "Greenwood", "Johnson"): a capitalised word ending so is no glued pair.
+_NAME_ENDINGS = frozenset(
+    "bridge ford field fields wood woods land lands ton town ville berg burg burgh stein man men son sen ley lee worth well "
+    "wells more dale gate hill hills stone water port mouth wick ham shire side view brook croft way vale mont castle bury "
+    "church house bay by hurst holm stead borough cliff dean moor ridge haven park hall ward ing er ers".split()
+)
+# Short words a glued pair of ordinary words may have on one side.
+_SHORT_GLUE_WORDS = frozenset("of in on at to by as is it an or if".split())
 _GLUE_TAILS = frozenset("and the for was has had who but not are its with from".split())
 _SUFFIXES = frozenset("less ness ship like wide ward wards man men hood side land way ways work able ism ist ists dom fold".split())
 ABBREVIATIONS = frozenset(
@@ -64,22 +73,29 @@ ALWAYS_CAPITALIZED = tuple(
 
 @dataclass(frozen=True, slots=True)
 class ArticleNames:
-    """What the article and the name table say about names: cased forms by lower-case word, and names glued words may start with."""
+    """What the article and the bundled names say: cased forms by lower-case word (the name table's and the
+    article's own), names glued words may start with, how the article writes each word, and gazetteer names."""
 
     cased: dict[str, str] = field(default_factory=dict)
     names: frozenset[str] = frozenset()
+    article: dict[str, str] = field(default_factory=dict)
+    evidence: ArticleEvidence = field(default_factory=ArticleEvidence)
+    known: KnownNames = field(default_factory=KnownNames)
 
 
 def _mid_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip(" ")
+    if before.endswith(".") and re.search(r"(?<![^\W\d_])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Rev|St|Lt|Col|Capt|Sgt|Det)\.$", before):
+        return True  # "Mr. Lee": a title, not the end of a sentence
     return bool(before) and before[-1] not in _OPENING_CONTEXT
 
 
-def article_names(body: str, table: NameTable, lexicon: Lexicon) -> ArticleNames:
+def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None) -> ArticleNames:
     """Names from the table plus the capitalized words the body uses mid-sentence (titles are often in headline case)."""
     cased = {low: word for low, word in table.canonical_words().items() if not lexicon.is_common_lowercase(low)}
     cased.update((w.lower(), w) for w in ALWAYS_CAPITALIZED)
     names = set(table.known_names())
+    article: dict[str, str] = {}
     for m in _WORD.finditer(body):
         word = m.group(0)
         if len(word) < 3 or not _mid_sentence(body, m.start()):
@@ -88,9 +104,9 @@ def article_names(body: str, table: NameTable, lexicon: Lexicon) -> ArticleNames
         if low in cased or _common(low, lexicon):
             continue
         if word[0].isupper() and (word[1:].islower() or word.isupper()) and not _in_capitalized_phrase(body, m):
-            cased[low] = word
+            article[low] = word
             names.add(word)
-    return ArticleNames(cased, frozenset(names))
+    return ArticleNames(cased, frozenset(names), article, article_evidence(title, body), known if known is not None else KnownNames())
 
 
 def _in_capitalized_phrase(text: str, m: re.Match[str]) -> bool:
@@ -129,19 +145,28 @@ def _glue_names(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
     edits = []
     for m in _words(text, blocked):
         token = m.group(0)
-        if len(token) < 5 or lexicon.zipf(token) > 0:
-            continue
+        if len(token) < 5 or lexicon.zipf(token) > 0 or ctx.evidence.writes(token) > 1:
+            continue  # a word, or a name the article writes more than once ("Donggala")
         split = None
         if token[0].isupper() and token[1:].islower():
             for i in range(len(token) - 2, 2, -1):  # the longest name first
                 head, rest = token[:i], token[i:]
-                if head in ctx.names and (len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= 3.5:
+                if head in ctx.names and (len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= 4.0 and rest not in _NAME_ENDINGS:
                     split = (head, rest)
                     break
             for i in range(len(token) - 3, 2, -1) if split is None else ():
                 # Any name before a very common word: "Faenzaand", "Ligaafter".
                 head, rest = token[:i], token[i:]
                 if (len(rest) >= 4 or rest in _GLUE_TAILS) and lexicon.zipf(rest) >= 5.5:
+                    split = (head, rest)
+                    break
+            for i in range(len(token) - 2, 2, -1) if split is None else ():
+                # The article writes the head as a word of its own ("Gendon" ... "Gendonrecounted"), or both parts are
+                # words while the glued form is none ("Hundredsof"); a place-name ending ("-bridge") needs the former.
+                head, rest = token[:i], token[i:]
+                if not ((len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= (3.0 if ctx.evidence.writes(head) else 4.0)):
+                    continue
+                if ctx.evidence.writes(head) or (len(head) >= 4 and lexicon.zipf(head) >= 3.5 and rest not in _NAME_ENDINGS):
                     split = (head, rest)
                     break
         elif re.fullmatch(r"[A-Z]{2,5}[a-z]{3,}", token):
@@ -177,7 +202,7 @@ def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
             head, rest = token[:i], token[i:]
             if head in _PREFIXES or rest in _SUFFIXES:
                 continue
-            if any(len(p) < 3 and p.lower() not in _SHORT_WORDS for p in (head, rest)) and head.lower() != "a":
+            if any(len(p) < 3 and p.lower() not in _SHORT_GLUE_WORDS for p in (head, rest)) and head.lower() != "a":
                 continue
             if rest.lower() == "a" or len(rest) < 2:
                 continue
@@ -185,7 +210,7 @@ def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
             # The likelier pair wins ("reporters at", not "reporter sat").
             if capitalized and lexicon.zipf(head) < 5.0 and lexicon.zipf(rest) < 5.5:
                 continue  # a rare capitalized word is a name ("Robotyne") unless it starts or ends with a very common word
-            if low >= 3.0 and (best is None or low + high > best[0]):
+            if low >= 3.5 and (best is None or low + high > best[0]):
                 best = (low + high, head, rest, low)
         # A glued pair is far rarer than either word; a real compound is not ("into", "cannot", "notable").
         if best and whole < best[3] - 3.0:
@@ -334,18 +359,69 @@ def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> li
     return [Edit(m.start(), m.end(), m.group(0), f" {m.group(1) or m.group(2)} ") for m in _DASH.finditer(text)]
 
 
+# Below this Zipf frequency (about three in a million words) a word the article capitalises is taken for a name.
+_RARE = 3.5
+
+
+def _capitalized(word: str) -> str:
+    return word[0].upper() + word[1:]
+
+
+def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleNames, lexicon: Lexicon) -> str | None:
+    """The capitalisation evidence gives a lower-case word, or None: a name is restored only on evidence."""
+    token = tokens[i].group(0)
+    if token in ctx.cased:
+        return ctx.cased[token]  # the name table, weekdays and months
+    cap = _capitalized(token)
+    ev = ctx.evidence
+    if token in ctx.article and ev.writes(token) <= ev.writes(ctx.article[token]):
+        return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
+    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and 0 < ev.writes(token) <= ev.writes(cap):
+        return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
+    if lexicon.zipf(token) < 6.0 and ev.writes(token) <= ev.writes(cap) and _pair_evidence(text, tokens, i, cap, ev, both=lexicon.zipf(token) >= 4.5):
+        return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
+    if token in ctx.known.words and ev.writes(token) <= 1:
+        return ctx.known.words[token]  # a gazetteer name that is no ordinary word: "greece", "widodo"
+    for lo, hi in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i - 1, i + 2), (i, i + 3)):
+        if lo < 0 or hi > len(tokens) or hi - lo < 2:
+            continue
+        span = text[tokens[lo].start() : tokens[hi - 1].end()]
+        phrase = ctx.known.phrases.get(span.lower())
+        if phrase is not None and len(phrase) == len(span):
+            offset = tokens[i].start() - tokens[lo].start()
+            return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
+    return None
+
+
+def _pair_evidence(text: str, tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, *, both: bool) -> bool:
+    """The word with its capitalised neighbour is a pair the article writes capitalised elsewhere; a common word
+    ("police") needs it on its right ("police Department") or capitals on both sides ("Prime minister Theresa")."""
+    found, right, capital_sides = False, False, 0
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(tokens):
+            continue
+        a, b = sorted((tokens[i], tokens[j]), key=lambda m: m.start())
+        neighbour = tokens[j].group(0)
+        if text[a.end() : b.start()] != " " or not neighbour[:1].isupper():
+            continue
+        capital_sides += 1
+        if ((neighbour, cap) if j < i else (cap, neighbour)) in ev.pairs:
+            found, right = True, right or j > i
+    return found and (capital_sides == 2 or not both or right)
+
+
 def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     edits = []
-    for m in _words(text, blocked):
+    tokens = list(_words(text, blocked))
+    for i, m in enumerate(tokens):
         token = m.group(0)
         if not token.islower() or len(token) < 3:
             continue
-        cased = ctx.cased.get(token)
-        if cased is None or cased == token:
-            continue
         if re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]):
             continue  # "a turkey": a common noun
-        edits.append(Edit(m.start(), m.end(), token, cased))
+        cased = _cased_form(text, tokens, i, ctx, lexicon)
+        if cased is not None and cased != token and cased.lower() == token:
+            edits.append(Edit(m.start(), m.end(), token, cased))
     return edits
 
 
@@ -373,6 +449,7 @@ class Repairer:
         self.names = names if names is not None else load_name_table()
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
         self.disabled = disabled
+        self.known = known_names(self.lexicon)
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
                      translated: bool = True) -> tuple[str, list[Change]]:
@@ -397,7 +474,7 @@ class Repairer:
 
     def repair(self, title: str, body: str, *, max_changes: int = 20, translated: bool = True) -> tuple[str, str, list[Change]]:
         """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text."""
-        ctx = article_names(body, self.names, self.lexicon)
+        ctx = article_names(body, self.names, self.lexicon, title=title, known=self.known)
         title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated)
         body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated)
         return title, body, title_changes + body_changes

@@ -146,3 +146,39 @@ def test_english_as_written_keeps_its_case(repairer: Repairer):
 ])
 def test_a_translated_title_is_repaired_only_when_written_in_sentence_case(repairer: Repairer, title: str, repaired: str):
     assert repairer.repair(title, "Body.")[0] == repaired
+
+
+# --- every repair rests on evidence in the text (issue 15) ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks with jason went on until late.",  # a name the article never capitalises: no evidence
+        "The Food Standards Agency said so. The agency added that it would act.",  # "Agency" only inside a name
+        "Police in Newport said so. Call Newport police at 859-292-3680.",  # a common word with a capital on one side only
+        "Aid reached Donggala on Monday. Roads to Donggala were cut.",  # an unknown name the article writes twice
+        "The shop sells homeware and clothing.",  # a compound the lexicon knows
+    ],
+)
+def test_repairs_refuse_without_evidence(repairer: Repairer, text: str):
+    assert repairer.repair("", text)[1] == text
+
+
+def test_a_lower_cased_word_is_restored_from_the_pair_the_article_writes_capitalised(repairer: Repairer):
+    text = "Prime Minister Theresa May spoke first. Later Prime minister Theresa May left."
+    assert repairer.repair("", text)[1] == "Prime Minister Theresa May spoke first. Later Prime Minister Theresa May left."
+
+
+def test_a_rare_name_written_capitalised_at_a_sentence_start_is_evidence(repairer: Repairer):
+    text = "Hammel said the shark was large. The surfer, Chad hammel, was unhurt."
+    assert repairer.repair("", text)[1] == "Hammel said the shark was large. The surfer, Chad Hammel, was unhurt."
+
+
+def test_a_gazetteer_name_is_evidence_for_its_case(repairer: Repairer):
+    assert repairer.repair("", "Talks in athens ended on Monday.")[1] == "Talks in Athens ended on Monday."
+
+
+def test_a_capitalised_word_glued_to_the_next_is_split_when_both_parts_are_words(repairer: Repairer):
+    assert repairer.repair("", "Hundredsof protesters gathered.")[1] == "Hundreds of protesters gathered."
+    text = "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendonrecounted how it began."
+    assert repairer.repair("", text)[1] == "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendon recounted how it began."
