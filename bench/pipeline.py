@@ -448,7 +448,7 @@ async def end_to_end(mode: str, size: Size, env_base: dict[str, str]) -> dict:
     broker = EmbeddedBroker(log_path=WORK / f"{mode}-broker.log").start()
     env = {k: v for k, v in env_base.items() if not k.startswith("WIREWATCH_")}
     env.update(WIREWATCH_BROKER=broker.bootstrap, WIREWATCH_DATA_DIR=str(data), WIREWATCH_ALERTER__RULES=str(rules),
-               PYTHONUNBUFFERED="1")
+               WIREWATCH_NEWSROOM__PORT="0", PYTHONUNBUFFERED="1")
     for k, v in env_base.items():
         if k.startswith("WIREWATCH_") and k not in env:
             env[k] = v

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
 # translation into English, directly or through Spanish), Prometheus (the tests run it and promtool
-# against the dashboards and alert rules) and docker-compose (the tests check
-# docker-compose.yml with `config`; no engine is needed). Idempotent; needs root
+# against the dashboards and alert rules), docker-compose (the tests check
+# docker-compose.yml with `config`; no engine is needed), PostgreSQL and
+# Chromium (the newsroom's store and browser tests). Idempotent; needs root
 # or sudo for apt-get.
 set -euo pipefail
 
@@ -17,6 +18,10 @@ for pair in cat-eng:apertium-eng-cat gl-en:apertium-en-gl eu-en:apertium-eu-en h
 done
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# The newsroom's tests: a real PostgreSQL (initdb/pg_ctl) and a real headless browser.
+command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else

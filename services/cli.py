@@ -67,7 +67,8 @@ def main() -> None:
 @click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
-    """All four services in one process (the embedded default)."""
+    """All five services in one process (the embedded default)."""
+    from services.runtime.app import SERVICES
     from services.runtime.broker import EmbeddedBroker
 
     embedded = None
@@ -76,14 +77,14 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:
-        _run_worker(_settings(broker=broker, web_port=web_port), ("ingest", "normalize", "tagger", "alerter"), loglevel)
+        _run_worker(_settings(broker=broker, web_port=web_port), SERVICES, loglevel)
     finally:
         if embedded is not None:
             embedded.stop()
 
 
 @main.command()
-@click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter"]))
+@click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @click.option("--broker", envvar="WIREWATCH_BROKER", required=True, help="Kafka bootstrap servers.")
 @click.option("--web-port", type=int, default=None)
 @click.option("--loglevel", default="info", show_default=True)
@@ -274,7 +275,7 @@ def _add_service_commands() -> None:
     """Each service may add its own commands in ``services/<service>/commands.py`` (``COMMANDS``: click commands)."""
     import importlib
 
-    for service in ("ingest", "normalize", "tagger", "alerter"):
+    for service in ("ingest", "normalize", "tagger", "alerter", "newsroom"):
         try:
             module = importlib.import_module(f"services.{service}.commands")
         except ModuleNotFoundError as exc:

@@ -61,6 +61,7 @@ def start_service(tmp_path: Path, broker: EmbeddedBroker):
         env.update(
             WIREWATCH_BROKER=broker.bootstrap,
             WIREWATCH_WEB_PORT=str(free_port()),
+            WIREWATCH_NEWSROOM__PORT=str(free_port()),
             WIREWATCH_DATA_DIR=str(tmp_path / "data"),
             WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
             PYTHONUNBUFFERED="1",
@@ -88,3 +89,13 @@ def wait_http(port: int, path: str = "/metrics", timeout_s: float = 60.0, proc: 
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"nothing served http://127.0.0.1:{port}{path} within {timeout_s}s" + (f"\n{proc.log()[-3000:]}" if proc else ""))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the session (each test takes its own database from it)."""
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()

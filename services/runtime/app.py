@@ -15,7 +15,7 @@ from services.runtime.transport import WirewatchApp
 
 __all__ = ["SERVICES", "create_app", "app_id_for"]
 
-SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter")
+SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter", "newsroom")
 
 
 def app_id_for(services: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.alerter.settings import AlerterSettings
 from services.ingest.settings import IngestSettings
+from services.newsroom.settings import NewsroomSettings
 from services.normalize.settings import NormalizeSettings
 from services.tagger.settings import TaggerSettings
 
@@ -97,6 +98,7 @@ class Settings(BaseSettings):
     normalize: NormalizeSettings = Field(default_factory=NormalizeSettings)
     tagger: TaggerSettings = Field(default_factory=TaggerSettings)
     alerter: AlerterSettings = Field(default_factory=AlerterSettings)
+    newsroom: NewsroomSettings = Field(default_factory=NewsroomSettings)
 
 
 def describe(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]

@@ -8,6 +8,7 @@ import services.ingest.agent  # noqa: F401
 import services.normalize.agent  # noqa: F401
 import services.runtime.health  # noqa: F401
 import services.tagger.agent  # noqa: F401
+import services.newsroom.metrics  # noqa: F401
 from services.runtime.settings import Settings, describe
 from tests.conftest import ROOT
 

@@ -1,0 +1,97 @@
+"""The JSON API and the Atom feeds; what they accept and answer is described in ``openapi.py``."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from aiohttp import web
+
+from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
+from services.newsroom.openapi import openapi_document
+from services.newsroom.query import page_of, parse_time, story_query, with_params
+from services.newsroom.records import iso
+
+__all__ = ["add_routes"]
+
+
+def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.server.Newsroom
+    cfg = room.cfg
+
+    def paged(request: web.Request, result: dict, page: int) -> dict:
+        nxt = f"{request.path}?{with_params(request.query, page=page + 1)}" if result["more"] else None
+        return {"items": result["items"], "page": page, "next": nxt}
+
+    async def stories(request: web.Request) -> web.Response:
+        query = story_query(request.query, now=time.time(), default_limit=cfg.page_size)
+        result = await room.read(room.store.stories, query)
+        return room.json(request, paged(request, result, query.offset // query.limit + 1))
+
+    async def story(request: web.Request) -> web.Response:
+        found = await room.read(room.store.story, request.match_info["story_id"])
+        if found is None:
+            return web.json_response({"error": "no such story"}, status=404)
+        return room.json(request, found)
+
+    async def article(request: web.Request) -> web.Response:
+        found = await room.read(room.store.article, request.match_info["article_id"])
+        if found is None:
+            return web.json_response({"error": "no such article"}, status=404)
+        return room.json(request, found)
+
+    async def entity(request: web.Request) -> web.Response:
+        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size)
+        if found is None:
+            return web.json_response({"error": "no such entity"}, status=404)
+        return room.json(request, found)
+
+    async def alerts(request: web.Request) -> web.Response:
+        page, limit = page_of(request.query, cfg.page_size)
+        result = await room.read(room.store.alerts, rule=request.query.get("rule") or None,
+                                 story=request.query.get("story") or None,
+                                 since=parse_time("since", request.query.get("since"), time.time()),
+                                 limit=limit, offset=(page - 1) * limit)
+        return room.json(request, paged(request, result, page))
+
+    async def facets(request: web.Request) -> web.Response:
+        return room.json(request, await room.read(room.store.facets))
+
+    async def openapi(request: web.Request) -> web.Response:
+        return room.json(request, openapi_document(room.base_url(request)))
+
+    async def alerts_atom(request: web.Request) -> web.Response:
+        result = await room.read(room.store.alerts, rule=request.query.get("rule") or None, limit=50)
+        base = room.base_url(request)
+        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", now=iso(time.time()))
+        return room.cached(request, body, ATOM_TYPE)
+
+    async def stories_atom(request: web.Request) -> web.Response:
+        params = dict(request.query)
+        key = request.match_info.get("key")
+        if key:
+            params["entity"] = key
+        query = story_query(params, now=time.time(), default_limit=50)
+        result = await room.read(room.store.stories, query)
+        base = room.base_url(request)
+        if key:
+            found = await room.read(room.store.entity, key, limit=1)
+            title = f"wirewatch: stories about {found['name'] if found else key}"
+            html = f"{base}/entities/{quote(key, safe='')}"
+        else:
+            described = ", ".join(f"{k} {v}" for k, v in params.items() if k in ("entity", "language", "source", "tag", "rule", "q") and v)
+            title = "wirewatch stories" + (f" ({described})" if described else "")
+            html = f"{base}/?{with_params(params)}"
+        body = stories_feed(result["items"], title=title, feed_key=f"stories?{with_params(params)}", base=base,
+                            self_url=f"{base}{request.path_qs}", html_url=html, now=iso(time.time()))
+        return room.cached(request, body, ATOM_TYPE)
+
+    app.router.add_get("/api/stories", stories)
+    app.router.add_get("/api/stories/{story_id:.+}", story)
+    app.router.add_get("/api/articles/{article_id:.+}", article)
+    app.router.add_get("/api/entities/{key:.+}", entity)
+    app.router.add_get("/api/alerts", alerts)
+    app.router.add_get("/api/facets", facets)
+    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/feeds/alerts.atom", alerts_atom)
+    app.router.add_get("/feeds/stories.atom", stories_atom)
+    app.router.add_get("/feeds/entities/{key:.+}.atom", stories_atom)

@@ -1,0 +1,84 @@
+"""Atom feeds (RFC 4287) of alerts and of stories, so readers' own feed readers can follow a query.
+
+Built with ElementTree, which escapes all text and attributes; characters XML 1.0 forbids are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+__all__ = ["alerts_feed", "stories_feed", "ATOM_TYPE"]
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+ET.register_namespace("", ATOM)
+
+
+def _clean(text: object) -> str:
+    return _NOT_XML.sub("", str(text or ""))
+
+
+def _tag_uri(kind: str, value: str) -> str:
+    return f"tag:wirewatch.newsroom,2026:{kind}:{quote(value, safe='')}"
+
+
+def _sub(parent: ET.Element, name: str, text: object | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{name}", {k: _clean(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = _clean(text)
+    return el
+
+
+def _feed(title: str, feed_id: str, self_url: str, html_url: str, updated: str) -> ET.Element:
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "title", title)
+    _sub(feed, "id", feed_id)
+    _sub(feed, "updated", updated)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=html_url)
+    author = _sub(feed, "author")
+    _sub(author, "name", "wirewatch newsroom")
+    _sub(feed, "generator", "wirewatch")
+    return feed
+
+
+def _done(feed: ET.Element) -> bytes:
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str) -> bytes:
+    updated = alerts[0]["fired_at"] if alerts else now
+    feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/", updated)
+    for a in alerts:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", _tag_uri("alert", a["id"]))
+        _sub(entry, "title", f"[{a['rule_id']}] {a['title'] or a['summary']}", type="text")
+        _sub(entry, "updated", a["fired_at"])
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(a['story_id'], safe='')}")
+        _sub(entry, "category", term=a["rule_id"])
+        lines = [a["summary"], *("matched: " + m for m in a["matched"])]
+        if a.get("entities"):
+            lines.append("entities: " + ", ".join(a["entities"]))
+        _sub(entry, "summary", "\n".join(lines), type="text")
+    return _done(feed)
+
+
+def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, self_url: str, html_url: str, now: str) -> bytes:
+    updated = max((s["last_at"] for s in stories), default=now)
+    feed = _feed(title, _tag_uri("feed", feed_key), self_url, html_url, updated)
+    for s in stories:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", _tag_uri("story", s["id"]))
+        _sub(entry, "title", s["title"], type="text")
+        _sub(entry, "updated", s["last_at"])
+        _sub(entry, "published", s["first_at"])
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(s['id'], safe='')}")
+        names = ", ".join(e["name"] for e in s.get("entities", []))
+        summary = (f"{s['article_count']} report(s) in {', '.join(s['languages'])} from {', '.join(s['sources'][:8])}"
+                   + (f"; about {names}" if names else ""))
+        _sub(entry, "summary", summary, type="text")
+    return _done(feed)

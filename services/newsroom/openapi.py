@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 description of the newsroom's JSON API and feeds, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+__all__ = ["openapi_document"]
+
+
+def _param(name: str, description: str, *, where: str = "query", required: bool = False, schema: dict | None = None) -> dict:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema or {"type": "string"}}
+
+
+PAGE = [_param("page", "Page number, from 1.", schema={"type": "integer", "minimum": 1, "default": 1}),
+        _param("limit", "Items per page (default WIREWATCH_NEWSROOM__PAGE_SIZE).", schema={"type": "integer", "minimum": 1, "maximum": 200})]
+TIME = "ISO 8601 time, or a span back from now: 90m, 24h, 7d."
+FILTERS = [
+    _param("order", "newest: by latest report; active: by number of reports.", schema={"enum": ["newest", "active"], "default": "newest"}),
+    _param("entity", "Entity key: a Wikidata QID (Q7184) or name:<normalized name>."),
+    _param("language", "ISO 639-1 code of a report's original language."),
+    _param("source", "Source of a report (feed id, publisher host, or ingest channel)."),
+    _param("tag", "Feed tag of a report."),
+    _param("rule", "Id of an alert rule that fired for the story."),
+    _param("since", "Stories with a report fetched at or after this. " + TIME),
+    _param("until", "Stories whose first report was fetched at or before this. " + TIME),
+    _param("q", "Words that must all appear in a report's English or original title or body."),
+]
+ETAG = {"ETag": {"description": "Strong validator of the body; send it back in If-None-Match.", "schema": {"type": "string"}}}
+
+
+def _ok(schema_ref: str, description: str) -> dict:
+    return {
+        "200": {"description": description, "headers": ETAG,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}},
+        "304": {"description": "Not modified: If-None-Match named the current ETag."},
+        "400": {"description": "A parameter is wrong; the body says which.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "401": {"description": "Reads need the bearer token (WIREWATCH_NEWSROOM__REQUIRE_TOKEN)."},
+    }
+
+
+def _not_found(responses: dict) -> dict:
+    return {**responses, "404": {"description": "Not found.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+
+
+OBJ = {"type": "object"}
+SCHEMAS = {
+    "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+    "EntityRef": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+                                                    "articles": {"type": "integer"}}},
+    "StorySummary": {"type": "object", "properties": {
+        "id": {"type": "string"}, "title": {"type": "string", "description": "English title of the story's first report."},
+        "first_at": {"type": "string", "format": "date-time"}, "last_at": {"type": "string", "format": "date-time"},
+        "article_count": {"type": "integer"}, "languages": {"type": "array", "items": {"type": "string"}},
+        "sources": {"type": "array", "items": {"type": "string"}}, "alert_count": {"type": "integer"},
+        "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntityRef"}, "description": "Most named, at most six."}}},
+    "StoryPage": {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
+        "page": {"type": "integer"}, "next": {"type": ["string", "null"], "description": "Path of the next page, null on the last."}}},
+    "Story": {"allOf": [{"$ref": "#/components/schemas/StorySummary"}, {"type": "object", "properties": {
+        "articles": {"type": "array", "items": OBJ, "description": "Reports, oldest first: English and original title, language, "
+                     "translation provenance, source, url, times, entities, and evidence (why it joined) when the tagger gave it."},
+        "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+        "timeline": {"type": "array", "items": {"type": "object", "properties": {
+            "hour": {"type": "string", "format": "date-time"}, "language": {"type": "string"}, "articles": {"type": "integer"}}}}}}]},
+    "Article": {"type": "object", "description": "One report with English and original text and every change the normalizer made.",
+                "properties": {"id": {"type": "string"}, "story_id": {"type": "string"}, "title": {"type": "string"},
+                               "original_title": {"type": "string"}, "body": {"type": "string"}, "original_body": {"type": "string"},
+                               "language": {"type": "string"}, "changes": {"type": "array", "items": OBJ},
+                               "translation": {"type": ["object", "null"]}}},
+    "Entity": {"type": "object", "properties": {
+        "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}, "articles": {"type": "integer"},
+        "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}}}},
+    "Alert": {"type": "object", "properties": {
+        "id": {"type": "string"}, "rule_id": {"type": "string"}, "story_id": {"type": "string"}, "kind": {"type": "string"},
+        "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"}, "title": {"type": "string"},
+        "summary": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}}},
+    "AlertPage": {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}, "page": {"type": "integer"},
+        "next": {"type": ["string", "null"]}}},
+    "Facets": {"type": "object", "properties": {k: {"type": "array", "items": {"type": "string"}} for k in ("languages", "sources", "tags", "rules")}},
+}
+
+
+def openapi_document(base: str) -> dict:
+    atom = {"200": {"description": "An Atom feed (RFC 4287).", "content": {"application/atom+xml": {}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "wirewatch newsroom", "version": "1",
+                 "description": "Live stories, their reports in every language, entities and alerts. Every GET answers with an "
+                 "ETag; lists are paginated with page and limit. Live updates: GET /events (Server-Sent Events)."},
+        "servers": [{"url": base}],
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{}, {"bearer": []}],
+        "paths": {
+            "/api/stories": {"get": {"summary": "Stories, newest or most active, filtered and searched.", "parameters": FILTERS + PAGE,
+                                     "responses": _ok("StoryPage", "A page of stories.")}},
+            "/api/stories/{story_id}": {"get": {"summary": "One story with its reports, entities, alerts and timeline.",
+                                                "parameters": [_param("story_id", "Story id (URL-encoded).", where="path", required=True)],
+                                                "responses": _not_found(_ok("Story", "The story."))}},
+            "/api/articles/{article_id}": {"get": {"summary": "One report with its changes.",
+                                                   "parameters": [_param("article_id", "Article id (URL-encoded).", where="path", required=True)],
+                                                   "responses": _not_found(_ok("Article", "The article."))}},
+            "/api/entities/{key}": {"get": {"summary": "An entity and its recent stories.",
+                                            "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True)],
+                                            "responses": _not_found(_ok("Entity", "The entity."))}},
+            "/api/alerts": {"get": {"summary": "Alerts, newest first.", "parameters": [
+                _param("rule", "Rule id."), _param("story", "Story id."), _param("since", TIME), *PAGE],
+                "responses": _ok("AlertPage", "A page of alerts.")}},
+            "/api/facets": {"get": {"summary": "Languages, sources, tags and rules present, for filters.",
+                                    "responses": _ok("Facets", "The values.")}},
+            "/feeds/alerts.atom": {"get": {"summary": "Atom feed of the latest alerts.", "parameters": [_param("rule", "Rule id.")],
+                                           "responses": atom}},
+            "/feeds/stories.atom": {"get": {"summary": "Atom feed of the stories a query finds (same filters as /api/stories).",
+                                            "parameters": FILTERS, "responses": atom}},
+            "/feeds/entities/{key}.atom": {"get": {"summary": "Atom feed of the stories about one entity.",
+                                                   "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True)],
+                                                   "responses": atom}},
+            "/events": {"get": {"summary": "Server-Sent Events: `story` when a story gets a report or changes, `alert` when "
+                                "one fires; data is JSON with story_id. Send Last-Event-ID to resume.",
+                                "responses": {"200": {"description": "An event stream.", "content": {"text/event-stream": {}}}}}},
+        },
+    }

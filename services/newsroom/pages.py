@@ -1,0 +1,158 @@
+"""The web page: server-rendered HTML (Jinja2, every value escaped), refreshed live by static/newsroom.js."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from services.newsroom.query import FILTERS, story_query, with_params
+from services.newsroom.timeline import timeline_chart
+
+__all__ = ["add_routes", "render"]
+
+LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
+             "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "nl": "Dutch", "ar": "Arabic", "zh": "Chinese", "tr": "Turkish",
+             "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "ca": "Catalan", "und": "undetermined"}
+SPANS = [("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days")]
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "unknown"
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _safe_url(value: str | None) -> str | None:
+    """Only http(s) links are links: a javascript: or data: URL from a feed is shown as text, never followed."""
+    if not value:
+        return None
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return value.strip() if scheme in ("http", "https") else None
+
+
+def _why(evidence: object) -> list[str]:
+    """The story stage's evidence as short lines, whatever its shape."""
+    if not evidence:
+        return []
+    if isinstance(evidence, dict):
+        inner = evidence.get("evidence", evidence)
+        lines = [] if inner is evidence else _why({k: v for k, v in evidence.items() if k != "evidence"})
+        if isinstance(inner, dict):
+            for key, value in inner.items():
+                if isinstance(value, (list, tuple)):
+                    value = ", ".join(str(v) for v in value)
+                elif isinstance(value, float):
+                    value = f"{value:.2f}"
+                lines.append(f"{str(key).replace('_', ' ')}: {value}")
+        else:
+            lines.extend(_why(inner))
+        return lines
+    if isinstance(evidence, (list, tuple)):
+        return [str(e) if not isinstance(e, dict) else "; ".join(f"{k}: {v}" for k, v in e.items()) for e in evidence]
+    return [str(evidence)]
+
+
+ENV = Environment(loader=PackageLoader("services.newsroom", "templates"), autoescape=select_autoescape(default=True),
+                  trim_blocks=True, lstrip_blocks=True)
+ENV.filters.update(when=_when, safe_url=_safe_url, q=lambda v: quote(str(v), safe=""), why=_why,
+                   language=lambda code: LANGUAGES.get(code, code))
+
+
+def render(template: str, **context: object) -> str:
+    return ENV.get_template(template).render(**context)
+
+
+def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.server.Newsroom
+    cfg = room.cfg
+
+    def html(request: web.Request, text: str, status: int = 200) -> web.Response:
+        return room.cached(request, text.encode(), "text/html; charset=utf-8", status)
+
+    async def list_context(request: web.Request) -> dict:
+        query = story_query(request.query, now=time.time(), default_limit=cfg.page_size)
+        result = await room.read(room.store.stories, query)
+        page = query.offset // query.limit + 1
+        params = dict(request.query)
+        return {"stories": result["items"], "page": page, "params": params,
+                "next": with_params(params, page=page + 1) if result["more"] else None,
+                "prev": with_params(params, page=page - 1) if page > 1 else None,
+                "fragment": "/fragments/stories?" + with_params(params),
+                "without_entity": with_params(params, entity=None, page=None),
+                "feed": "/feeds/stories.atom?" + with_params(params, page=None, limit=None)}
+
+    async def index(request: web.Request) -> web.Response:
+        context = await list_context(request)
+        facets = await room.read(room.store.facets)
+        filtered = any(request.query.get(k) for k in FILTERS if k != "order")
+        return html(request, render("index.html", facets=facets, spans=SPANS, filtered=filtered, **context))
+
+    async def stories_fragment(request: web.Request) -> web.Response:
+        return html(request, render("_stories.html", **(await list_context(request))))
+
+    async def story_context(request: web.Request) -> dict | None:
+        story = await room.read(room.store.story, request.match_info["story_id"])
+        if story is None:
+            return None
+        return {"story": story, "chart": timeline_chart(story["timeline"])}
+
+    async def story(request: web.Request) -> web.Response:
+        context = await story_context(request)
+        if context is None:
+            return html(request, render("error.html", message="No such story (it may have expired)."), 404)
+        return html(request, render("story.html", **context))
+
+    async def story_fragment(request: web.Request) -> web.Response:
+        context = await story_context(request)
+        if context is None:
+            return html(request, "", 404)
+        return html(request, render("_story.html", **context))
+
+    async def entity(request: web.Request) -> web.Response:
+        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size)
+        if found is None:
+            return html(request, render("error.html", message="No such entity."), 404)
+        return html(request, render("entity.html", entity=found))
+
+    async def article(request: web.Request) -> web.Response:
+        found = await room.read(room.store.article, request.match_info["article_id"])
+        if found is None:
+            return html(request, render("error.html", message="No such article (it may have expired)."), 404)
+        return html(request, render("article.html", article=found))
+
+    async def alerts(request: web.Request) -> web.Response:
+        result = await room.read(room.store.alerts, limit=50)
+        return html(request, render("alerts.html", alerts=result["items"]))
+
+    async def login_form(request: web.Request) -> web.Response:
+        return web.Response(text=render("login.html", next=request.query.get("next", "/"), failed=False), content_type="text/html")
+
+    async def login(request: web.Request) -> web.Response:
+        form = await request.post()
+        target = str(form.get("next") or "/")
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"  # never redirect off-site
+        if not room.token or form.get("token") != room.token:
+            return web.Response(text=render("login.html", next=target, failed=True), content_type="text/html", status=401)
+        from services.newsroom.server import COOKIE
+
+        response = web.Response(status=303, headers={"Location": target})
+        response.set_cookie(COOKIE, room.session_value(), httponly=True, samesite="Strict", path="/",
+                            secure=request.secure, max_age=30 * 86400)
+        return response
+
+    app.router.add_get("/", index)
+    app.router.add_get("/fragments/stories", stories_fragment)
+    app.router.add_get("/stories/{story_id:.+}", story)
+    app.router.add_get("/fragments/story/{story_id:.+}", story_fragment)
+    app.router.add_get("/entities/{key:.+}", entity)
+    app.router.add_get("/articles/{article_id:.+}", article)
+    app.router.add_get("/alerts", alerts)
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)

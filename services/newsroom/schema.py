@@ -1,0 +1,41 @@
+"""The read model's tables, in SQL both SQLite and PostgreSQL accept (times are seconds since the epoch)."""
+
+from __future__ import annotations
+
+__all__ = ["TABLES"]
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS stories (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, first_at DOUBLE PRECISION NOT NULL, last_at DOUBLE PRECISION NOT NULL,
+        article_count INTEGER NOT NULL, languages TEXT NOT NULL, sources TEXT NOT NULL,
+        alert_count INTEGER NOT NULL DEFAULT 0, updated_at DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS stories_newest ON stories (last_at DESC, id)",
+    "CREATE INDEX IF NOT EXISTS stories_active ON stories (article_count DESC, last_at DESC, id)",
+    """CREATE TABLE IF NOT EXISTS articles (
+        id TEXT PRIMARY KEY, story_id TEXT NOT NULL, source TEXT NOT NULL, url TEXT, language TEXT NOT NULL,
+        language_confidence DOUBLE PRECISION, title TEXT NOT NULL, body TEXT NOT NULL, original_title TEXT NOT NULL,
+        original_body TEXT NOT NULL, translation TEXT, changes TEXT NOT NULL, evidence TEXT, tags TEXT NOT NULL,
+        entities TEXT NOT NULL, feed_id TEXT, published_at DOUBLE PRECISION, fetched_at DOUBLE PRECISION NOT NULL,
+        at DOUBLE PRECISION NOT NULL, revision INTEGER NOT NULL, digest TEXT NOT NULL, stored_at DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id, at)",
+    "CREATE INDEX IF NOT EXISTS articles_fetched ON articles (fetched_at)",
+    "CREATE INDEX IF NOT EXISTS articles_language ON articles (language, story_id)",
+    "CREATE INDEX IF NOT EXISTS articles_source ON articles (source, story_id)",
+    """CREATE TABLE IF NOT EXISTS article_entities (
+        article_id TEXT NOT NULL, story_id TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+        mentions INTEGER NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (article_id, key))""",
+    "CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, story_id)",
+    "CREATE INDEX IF NOT EXISTS article_entities_story ON article_entities (story_id)",
+    """CREATE TABLE IF NOT EXISTS article_tags (
+        article_id TEXT NOT NULL, story_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (article_id, tag))""",
+    "CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag, story_id)",
+    """CREATE TABLE IF NOT EXISTS entities (
+        key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS alerts (
+        id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, story_id TEXT NOT NULL, kind TEXT NOT NULL, sequence INTEGER NOT NULL,
+        fired_at DOUBLE PRECISION NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, url TEXT, matched TEXT NOT NULL,
+        entities TEXT NOT NULL, article_ids TEXT NOT NULL, sources TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at DESC, id)",
+    "CREATE INDEX IF NOT EXISTS alerts_story ON alerts (story_id)",
+    "CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, story_id)",
+]

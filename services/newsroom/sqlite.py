@@ -1,0 +1,77 @@
+"""The embedded read model: one SQLite file (WAL, so pages are read while the agent writes) with FTS5 search."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from services.newsroom.records import ArticleRow, fts_query
+from services.newsroom.schema import TABLES
+from services.newsroom.store import Store
+
+__all__ = ["SQLiteStore"]
+
+FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+       "article_id UNINDEXED, story_id UNINDEXED, title, body, original_title, original_body, tokenize = 'unicode61 remove_diacritics 2')")
+
+
+class SQLiteStore(Store):
+    backend = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL: a committed write survives a crash of the process (not of the machine's power).
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        return conn
+
+    def is_transient(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+    def _ddl(self) -> list[str]:
+        return [*TABLES, FTS]
+
+    @contextmanager
+    def _tx(self, conn: sqlite3.Connection) -> Iterator[Any]:
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+    def _lock_story(self, cur: Any, story_id: str) -> None:
+        pass  # BEGIN IMMEDIATE already makes this the only writer
+
+    def _index_text(self, cur: Any, row: ArticleRow) -> None:
+        v = row.values
+        # The index row shares the article's rowid, which an upsert keeps: deleting it is a key lookup.
+        cur.execute("INSERT INTO articles_fts (rowid, article_id, story_id, title, body, original_title, original_body) "
+                    "SELECT rowid, ?, ?, ?, ?, ?, ? FROM articles WHERE id = ?",
+                    (v["id"], v["story_id"], v["title"], v["body"], v["original_title"], v["original_body"], v["id"]))
+
+    def _unindex_text(self, cur: Any, article_ids: list[str]) -> None:
+        marks = ", ".join("?" for _ in article_ids)
+        cur.execute(f"DELETE FROM articles_fts WHERE rowid IN (SELECT rowid FROM articles WHERE id IN ({marks}))", article_ids)
+
+    def _search_clause(self, q: str) -> tuple[str, list] | None:
+        match = fts_query(q)
+        if match is None:
+            return None
+        return "SELECT story_id FROM articles_fts WHERE articles_fts MATCH ?", [match]

@@ -1,0 +1,59 @@
+// Live updates for the newsroom page: one EventSource; on a `story` or `alert` event the part of the
+// page it concerns is fetched again as server-rendered (escaped) HTML and swapped in. No inline script.
+(function () {
+  "use strict";
+  var region = document.querySelector("[data-live]");
+  var status = document.getElementById("live-status");
+  if (!region || !window.EventSource) { return; }
+  var kind = region.getAttribute("data-live");
+  var fragment = region.getAttribute("data-fragment");
+  var storyId = region.getAttribute("data-story");
+  var pending = false, busy = false, fresh = 0;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function refresh() {
+    if (busy) { pending = true; return; }
+    busy = true; pending = false;
+    fetch(fragment, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+        var keep = kind === "story" ? openDetails() : null;
+        var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+        var heading = region.querySelector("h2.visually-hidden");
+        region.replaceChildren.apply(region, (heading ? [heading] : []).concat(Array.prototype.slice.call(doc.body.childNodes)));
+        if (keep) { restoreDetails(keep); }
+        if (focused) { var again = region.querySelector('a[href="' + CSS.escape(focused) + '"]'); if (again) { again.focus(); } }
+        region.setAttribute("data-updated", String(Date.now()));
+        if (fresh) { say(fresh + " new update" + (fresh === 1 ? "" : "s")); fresh = 0; }
+      })
+      .catch(function () { say("Live updates paused; retrying"); })
+      .then(function () { busy = false; if (pending) { setTimeout(refresh, 250); } });
+  }
+
+  function openDetails() {
+    return Array.prototype.map.call(region.querySelectorAll("details[open]"), function (d) {
+      var li = d.closest("[data-article]"); return li ? li.getAttribute("data-article") : "timeline";
+    });
+  }
+  function restoreDetails(ids) {
+    Array.prototype.forEach.call(region.querySelectorAll("details"), function (d) {
+      var li = d.closest("[data-article]"); var id = li ? li.getAttribute("data-article") : "timeline";
+      if (ids.indexOf(id) >= 0) { d.open = true; }
+    });
+  }
+
+  var source = new EventSource("/events");
+  function onEvent(e) {
+    var data; try { data = JSON.parse(e.data); } catch (err) { return; }
+    if (kind === "story" && data.story_id !== storyId) { return; }
+    fresh += 1;
+    refresh();
+  }
+  source.addEventListener("story", onEvent);
+  source.addEventListener("alert", onEvent);
+  source.addEventListener("open", function () { region.setAttribute("data-live-connected", "1"); say("Live"); });
+  source.addEventListener("error", function () { say("Reconnecting…"); });
+})();

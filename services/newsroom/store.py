@@ -1,0 +1,411 @@
+"""The read model's interface and the SQL both backends share (SQLite in ``sqlite.py``, PostgreSQL in ``postgres.py``).
+
+Writes are idempotent: an article is upserted by id (an older revision, or the same message again, changes
+nothing) and an alert by id; a story's figures are recomputed from its articles, never incremented. Each
+thread gets its own connection, so the web server reads in a thread pool while the agent writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+
+from schemas import Alert, TaggedArticle
+from services.newsroom.records import ArticleRow, alert_row, article_row, iso
+
+__all__ = ["StoryQuery", "Store", "WriteResult", "open_store"]
+
+JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
+TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "fired_at", "stored_at", "hour")
+
+
+@dataclass(frozen=True)
+class StoryQuery:
+    """Which stories, in which order: every filter is optional; ``q`` is free text."""
+
+    order: Literal["newest", "active"] = "newest"
+    entity: str | None = None
+    language: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    rule: str | None = None
+    since: float | None = None
+    until: float | None = None
+    q: str | None = None
+    limit: int = 25
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: 'inserted', 'updated', 'unchanged' (a re-delivery) or 'stale' (an older revision)."""
+
+    outcome: str
+    story_ids: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in ("inserted", "updated")
+
+
+def _shape(row: dict) -> dict:
+    out = dict(row)
+    for key in JSON_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = orjson.loads(out[key])
+    for key in TIME_FIELDS:
+        if key in out and isinstance(out[key], (int, float)):
+            out[key] = iso(out[key])
+    out.pop("digest", None)
+    out.pop("search", None)
+    return out
+
+
+ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "body", "original_title",
+                   "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id", "published_at",
+                   "fetched_at", "at", "revision", "digest")
+ALERT_COLUMNS = ("id", "rule_id", "story_id", "kind", "sequence", "fired_at", "title", "summary", "url", "matched", "entities",
+                 "article_ids", "sources")
+LIST_COLUMNS = "s.id, s.title, s.first_at, s.last_at, s.article_count, s.languages, s.sources, s.alert_count"
+
+
+class Store(ABC):
+    """A newsroom read model. Subclasses give connections, the dialect and full-text search."""
+
+    backend: str
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ dialect hooks
+
+    @abstractmethod
+    def _connect(self) -> Any: ...
+
+    @abstractmethod
+    def _ddl(self) -> list[str]: ...
+
+    @abstractmethod
+    @contextmanager
+    def _tx(self, conn: Any) -> Iterator[Any]:
+        """A write transaction; yields a cursor."""
+
+    @abstractmethod
+    def _lock_story(self, cur: Any, story_id: str) -> None:
+        """Serialise writers of one story (several replicas on one database)."""
+
+    @abstractmethod
+    def _index_text(self, cur: Any, row: ArticleRow) -> None: ...
+
+    @abstractmethod
+    def _unindex_text(self, cur: Any, article_ids: list[str]) -> None:
+        """Drop the articles' search entries; called while the articles still exist."""
+
+    @abstractmethod
+    def _search_clause(self, q: str) -> tuple[str, list] | None:
+        """SQL selecting ``story_id`` of articles matching ``q``, with its parameters; None when q has no words."""
+
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def is_transient(self, exc: BaseException) -> bool:
+        """Whether a failed write should be retried (the database is busy or away) rather than dead-lettered."""
+        return False
+
+    def forget_connection(self) -> None:
+        """Drop this thread's connection (after the database went away), so the next call reconnects."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - it is broken already
+                pass
+
+    # ------------------------------------------------------------------ plumbing
+
+    def conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
+        cur = self.conn().cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            return [dict(r) for r in cur.fetchall()]
+        finally:
+            cur.close()
+            self._end_read()
+
+    def _end_read(self) -> None:
+        """Close a read (PostgreSQL would otherwise keep a transaction open)."""
+
+    def migrate(self) -> None:
+        with self._tx(self.conn()) as cur:
+            for statement in self._ddl():
+                cur.execute(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - closing from another thread is best effort
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ writes
+
+    def write_article(self, article: TaggedArticle, *, now: float) -> WriteResult:
+        row = article_row(article)
+        v = row.values
+        with self._tx(self.conn()) as cur:
+            self._lock_story(cur, row.story_id)
+            cur.execute(self._sql("SELECT story_id, revision, digest FROM articles WHERE id = ?"), (row.id,))
+            old = cur.fetchone()
+            if old is not None:
+                old_story, old_revision, old_digest = old[0], old[1], old[2]
+                if old_digest == v["digest"]:
+                    return WriteResult("unchanged", (row.story_id,))
+                if old_revision > v["revision"]:
+                    return WriteResult("stale", (old_story,))
+                if old_story != row.story_id:
+                    self._lock_story(cur, old_story)
+            cols = ", ".join(ARTICLE_COLUMNS)
+            marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c != "id")
+            cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at) VALUES ({marks}, ?) "
+                                  f"ON CONFLICT (id) DO UPDATE SET {updates}"),
+                        (*[v[c] for c in ARTICLE_COLUMNS], now))
+            cur.execute(self._sql("DELETE FROM article_entities WHERE article_id = ?"), (row.id,))
+            cur.execute(self._sql("DELETE FROM article_tags WHERE article_id = ?"), (row.id,))
+            for e in row.entities:
+                cur.execute(self._sql("INSERT INTO article_entities (article_id, story_id, key, name, type, mentions, at) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                            (row.id, row.story_id, e.key, e.name, e.type, e.mentions, v["fetched_at"]))
+                cur.execute(self._sql("INSERT INTO entities (key, name, type, last_at) VALUES (?, ?, ?, ?) "
+                                      "ON CONFLICT (key) DO UPDATE SET name = excluded.name, type = excluded.type, "
+                                      "last_at = CASE WHEN excluded.last_at > entities.last_at THEN excluded.last_at "
+                                      "ELSE entities.last_at END"),
+                            (e.key, e.name, e.type, v["fetched_at"]))
+            for tag in row.tags:
+                cur.execute(self._sql("INSERT INTO article_tags (article_id, story_id, tag) VALUES (?, ?, ?)"),
+                            (row.id, row.story_id, tag))
+            self._unindex_text(cur, [row.id])
+            self._index_text(cur, row)
+            stories = (row.story_id,) if old is None or old[0] == row.story_id else (row.story_id, old[0])
+            for story_id in stories:
+                self._refresh_story(cur, story_id, now)
+        return WriteResult("inserted" if old is None else "updated", stories)
+
+    def write_alert(self, alert: Alert, *, now: float) -> WriteResult:
+        v = alert_row(alert)
+        cols = ", ".join(ALERT_COLUMNS)
+        marks = ", ".join("?" for _ in ALERT_COLUMNS)
+        with self._tx(self.conn()) as cur:
+            self._lock_story(cur, alert.story_id)
+            cur.execute(self._sql("SELECT 1 FROM alerts WHERE id = ?"), (alert.id,))
+            existed = cur.fetchone() is not None
+            updates = ", ".join(f"{c} = excluded.{c}" for c in ALERT_COLUMNS if c != "id")
+            cur.execute(self._sql(f"INSERT INTO alerts ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}"),
+                        tuple(v[c] for c in ALERT_COLUMNS))
+            cur.execute(self._sql("UPDATE stories SET alert_count = (SELECT count(*) FROM alerts WHERE story_id = ?), "
+                                  "updated_at = ? WHERE id = ?"), (alert.story_id, now, alert.story_id))
+        return WriteResult("updated" if existed else "inserted", (alert.story_id,))
+
+    def _refresh_story(self, cur: Any, story_id: str, now: float) -> None:
+        cur.execute(self._sql("SELECT count(*), min(fetched_at), max(fetched_at) FROM articles WHERE story_id = ?"), (story_id,))
+        count, first, last = cur.fetchone()
+        if not count:
+            cur.execute(self._sql("DELETE FROM stories WHERE id = ?"), (story_id,))
+            return
+        cur.execute(self._sql("SELECT title FROM articles WHERE story_id = ? ORDER BY fetched_at, id LIMIT 1"), (story_id,))
+        title = cur.fetchone()[0]
+        cur.execute(self._sql("SELECT language, count(*) AS n FROM articles WHERE story_id = ? GROUP BY language "
+                              "ORDER BY n DESC, language"), (story_id,))
+        languages = [r[0] for r in cur.fetchall()]
+        cur.execute(self._sql("SELECT DISTINCT source FROM articles WHERE story_id = ? ORDER BY source"), (story_id,))
+        sources = [r[0] for r in cur.fetchall()]
+        cur.execute(self._sql("SELECT count(*) FROM alerts WHERE story_id = ?"), (story_id,))
+        alerts = cur.fetchone()[0]
+        cur.execute(self._sql(
+            "INSERT INTO stories (id, title, first_at, last_at, article_count, languages, sources, alert_count, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+            "first_at = excluded.first_at, last_at = excluded.last_at, article_count = excluded.article_count, "
+            "languages = excluded.languages, sources = excluded.sources, alert_count = excluded.alert_count, "
+            "updated_at = excluded.updated_at"),
+            (story_id, title, first, last, count, orjson.dumps(languages).decode(), orjson.dumps(sources).decode(), alerts, now))
+
+    def prune(self, *, before: float, now: float) -> dict[str, int]:
+        """Delete articles fetched and alerts fired before ``before``; stories left empty go too."""
+        with self._tx(self.conn()) as cur:
+            cur.execute(self._sql("SELECT id, story_id FROM articles WHERE fetched_at < ?"), (before,))
+            old = cur.fetchall()
+            ids = [r[0] for r in old]
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                marks = ", ".join("?" for _ in chunk)
+                self._unindex_text(cur, chunk)
+                for table, column in (("article_entities", "article_id"), ("article_tags", "article_id"), ("articles", "id")):
+                    cur.execute(self._sql(f"DELETE FROM {table} WHERE {column} IN ({marks})"), chunk)
+            cur.execute(self._sql("DELETE FROM alerts WHERE fired_at < ?"), (before,))
+            alerts = cur.rowcount
+            cur.execute(self._sql("DELETE FROM entities WHERE last_at < ?"), (before,))
+            for story_id in sorted({r[1] for r in old}):
+                self._refresh_story(cur, story_id, now)
+        return {"articles": len(ids), "alerts": max(alerts, 0)}
+
+    # ------------------------------------------------------------------ reads
+
+    def _story_filters(self, query: StoryQuery) -> tuple[str, list]:
+        where, params = [], []
+        for value, sql in ((query.entity, "SELECT story_id FROM article_entities WHERE key = ?"),
+                           (query.language, "SELECT story_id FROM articles WHERE language = ?"),
+                           (query.source, "SELECT story_id FROM articles WHERE source = ?"),
+                           (query.tag, "SELECT story_id FROM article_tags WHERE tag = ?"),
+                           (query.rule, "SELECT story_id FROM alerts WHERE rule_id = ?")):
+            if value:
+                where.append(f"s.id IN ({sql})")
+                params.append(value)
+        if query.since is not None:
+            where.append("s.last_at >= ?")
+            params.append(query.since)
+        if query.until is not None:
+            where.append("s.first_at <= ?")
+            params.append(query.until)
+        if query.q:
+            search = self._search_clause(query.q)
+            if search is None:
+                where.append("1 = 0")
+            else:
+                where.append(f"s.id IN ({search[0]})")
+                params.extend(search[1])
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def stories(self, query: StoryQuery) -> dict:
+        """A page of stories: ``items`` (each with its top entities) and ``more`` (whether a next page exists)."""
+        where, params = self._story_filters(query)
+        order = "s.article_count DESC, s.last_at DESC, s.id" if query.order == "active" else "s.last_at DESC, s.id"
+        rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                          [*params, query.limit + 1, query.offset])
+        more = len(rows) > query.limit
+        items = [_shape(r) for r in rows[:query.limit]]
+        if items:
+            ids = [i["id"] for i in items]
+            marks = ", ".join("?" for _ in ids)
+            top = self._rows(f"SELECT story_id, key, max(name) AS name, max(type) AS type, count(*) AS articles "
+                             f"FROM article_entities WHERE story_id IN ({marks}) GROUP BY story_id, key", ids)
+            by_story: dict[str, list] = {}
+            for r in top:
+                by_story.setdefault(r["story_id"], []).append({k: r[k] for k in ("key", "name", "type", "articles")})
+            for item in items:
+                ents = sorted(by_story.get(item["id"], []), key=lambda e: (-e["articles"], e["name"]))
+                item["entities"] = ents[:6]
+        return {"items": items, "more": more}
+
+    def story(self, story_id: str) -> dict | None:
+        rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s WHERE s.id = ?", [story_id])
+        if not rows:
+            return None
+        story = _shape(rows[0])
+        articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
+                              "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision "
+                              "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
+        ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
+        per_article: dict[str, list] = {}
+        shared: dict[str, dict] = {}
+        for e in ents:
+            per_article.setdefault(e["article_id"], []).append({k: e[k] for k in ("key", "name", "type", "mentions")})
+            s = shared.setdefault(e["key"], {"key": e["key"], "name": e["name"], "type": e["type"], "articles": 0})
+            s["articles"] += 1
+        story["articles"] = []
+        for a in articles:
+            shaped = _shape(a)
+            shaped["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
+            story["articles"].append(shaped)
+        story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
+        story["alerts"] = [_shape(r) for r in self._rows(
+            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id])]
+        timeline: dict[tuple[float, str], int] = {}
+        for a in articles:
+            hour = float(int(a["at"] // 3600) * 3600)
+            timeline[(hour, a["language"])] = timeline.get((hour, a["language"]), 0) + 1
+        story["timeline"] = [{"hour": iso(h), "language": lang, "articles": n} for (h, lang), n in sorted(timeline.items())]
+        return story
+
+    def article(self, article_id: str) -> dict | None:
+        rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
+        if not rows:
+            return None
+        article = _shape(rows[0])
+        article["entities"] = self._rows("SELECT key, name, type, mentions FROM article_entities WHERE article_id = ? "
+                                         "ORDER BY mentions DESC, name", [article_id])
+        return article
+
+    def entity(self, key: str, *, limit: int = 25) -> dict | None:
+        rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])
+        if not rows:
+            return None
+        entity = _shape(rows[0])
+        counts = self._rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_entities "
+                            "WHERE key = ?", [key])[0]
+        entity.update(counts)
+        entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit))["items"]
+        entity["story_count"] = counts["stories"]
+        return entity
+
+    def alerts(self, *, rule: str | None = None, story: str | None = None, since: float | None = None,
+               limit: int = 25, offset: int = 0) -> dict:
+        where, params = [], []
+        for value, sql in ((rule, "rule_id = ?"), (story, "story_id = ?"), (since, "fired_at >= ?")):
+            if value is not None:
+                where.append(sql)
+                params.append(value)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self._rows(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts{clause} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?",
+                          [*params, limit + 1, offset])
+        return {"items": [_shape(r) for r in rows[:limit]], "more": len(rows) > limit}
+
+    def facets(self) -> dict:
+        """The values the filters offer: languages, sources, tags and rules present."""
+        out = {}
+        for name, sql in (("languages", "SELECT DISTINCT language AS v FROM articles ORDER BY v"),
+                          ("sources", "SELECT DISTINCT source AS v FROM articles ORDER BY v"),
+                          ("tags", "SELECT DISTINCT tag AS v FROM article_tags ORDER BY v"),
+                          ("rules", "SELECT DISTINCT rule_id AS v FROM alerts ORDER BY v")):
+            out[name] = [r["v"] for r in self._rows(sql + " LIMIT 200")]
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return {t: self._rows(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("stories", "articles", "entities", "alerts")}
+
+
+def open_store(settings) -> Store:
+    """The store the settings name (``settings`` is the service-wide Settings)."""
+    cfg = settings.newsroom
+    if cfg.store == "postgresql":
+        from services.newsroom.postgres import PostgresStore
+
+        if cfg.database_url is None:
+            raise ValueError("WIREWATCH_NEWSROOM__STORE=postgresql needs WIREWATCH_NEWSROOM__DATABASE_URL")
+        return PostgresStore(cfg.database_url.get_secret_value())
+    from services.newsroom.sqlite import SQLiteStore
+
+    return SQLiteStore(cfg.sqlite_path or settings.data_dir / "newsroom.sqlite3")

@@ -1,0 +1,72 @@
+"""The newsroom worker on the real broker: tagged articles and alerts reach its store and API, bad bytes are
+dead-lettered, and a restart (offsets re-delivered or not) loses nothing and duplicates nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import quote
+
+import aiohttp
+import pytest
+
+from schemas import DeadLetter
+from services.runtime.broker import free_port
+from services.runtime.codec import encode
+from tests.conftest import wait_http
+from tests.support.kafka import collect, send
+from tests.unit.test_newsroom_store import alert, article
+
+pytestmark = pytest.mark.integration
+
+
+async def wait_json(url: str, until, timeout_s: float = 90.0):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url) as r:
+                    last = (r.status, await r.json() if r.status == 200 else await r.text())
+                    if r.status == 200 and until(last[1]):
+                        return last[1]
+            except aiohttp.ClientError as exc:
+                last = exc
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"{url}: condition not met within {timeout_s}s; last answer {last!r}")
+
+
+async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker, start_service):
+    port = free_port()
+    env = dict(WIREWATCH_NEWSROOM__PORT=str(port), WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6")
+    worker = start_service("worker", "newsroom", **env)
+    wait_http(worker.web_port, "/healthz", proc=worker)
+    en, es = article(1, "story-a"), article(2, "story-a", language="es", source="efe")
+    await send(broker.bootstrap, "articles.tagged", [
+        (en.id.encode(), encode(en)),
+        (b"broken", b'{"id": "cut off'),
+        (es.id.encode(), encode(es)),
+    ])
+    await send(broker.bootstrap, "alerts", [(b"nato:story-a", encode(alert("story-a")))])
+    base = f"http://127.0.0.1:{port}"
+    story = await wait_json(f"{base}/api/stories/story-a", lambda s: s["article_count"] == 2 and s["alert_count"] == 1)
+    assert sorted(story["languages"]) == ["en", "es"]
+    letters = await collect(broker.bootstrap, ["articles.tagged.dlq"], until=lambda s: any(m["key"] == b"broken" for m in s["articles.tagged.dlq"]))
+    letter = DeadLetter.model_validate(next(m for m in letters["articles.tagged.dlq"] if m["key"] == b"broken")["value"])
+    assert letter.service == "newsroom" and letter.error_class == "InvalidJSON"
+
+    worker.stop()
+    # While it is down: one new report, and the first one re-sent (a producer retry, say).
+    more = article(3, "story-a", source="bbc")
+    await send(broker.bootstrap, "articles.tagged", [(more.id.encode(), encode(more)), (en.id.encode(), encode(en))])
+    again = start_service("worker", "newsroom", **env)
+    story = await wait_json(f"{base}/api/stories/story-a", lambda s: s["article_count"] == 3, timeout_s=120)
+    assert [a["id"] for a in story["articles"]] == ["wire/1", "efe/2", "bbc/3"]
+    assert len(story["alerts"]) == 1
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{again.web_port}/metrics") as r:
+            metrics = await r.text()
+    assert 'wirewatch_newsroom_writes_total{kind="article",outcome="inserted"}' in metrics
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base}/api/articles/{quote('efe/2', safe='')}") as r:
+            assert (await r.json())["original_title"].startswith("El jefe de la OTAN")

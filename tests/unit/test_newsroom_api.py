@@ -1,0 +1,138 @@
+"""The newsroom's HTTP API, Atom feeds and pages on a real aiohttp server over a real SQLite store."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import aiohttp
+import feedparser
+import pytest
+
+from services.newsroom.live import LiveHub
+from services.newsroom.server import CSP, Newsroom
+from services.newsroom.settings import NewsroomSettings
+from services.newsroom.sqlite import SQLiteStore
+from tests.unit.test_newsroom_store import NOW, alert, article
+
+STORY = "https://wire.example/2026/11/30/nato-kyiv?ref=rss"  # story ids are article ids: slashes, colons, queries
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes" \x0b'
+
+
+@pytest.fixture
+async def newsroom(tmp_path):
+    rooms = []
+
+    async def start(**settings):
+        store = SQLiteStore(tmp_path / "newsroom.sqlite3")
+        store.write_article(article(1, STORY, keys=("Q7184", "Q1899")), now=NOW)
+        store.write_article(article(2, STORY, language="es", source="efe", keys=("Q7184", "Q3595028")), now=NOW)
+        store.write_article(article(3, "other", title=HOSTILE, source="evil"), now=NOW)
+        store.write_alert(alert(STORY), now=NOW)
+        store.write_alert(alert("other", rule=HOSTILE), now=NOW)
+        room = Newsroom(store, LiveHub(), NewsroomSettings(**settings), token="s3cret")
+        port = await room.start("127.0.0.1", 0)
+        rooms.append(room)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for room in rooms:
+        await room.stop()
+        room.store.close()
+
+
+async def get(url: str, **headers: str) -> tuple[int, dict, bytes]:
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers, allow_redirects=False) as r:
+        return r.status, r.headers.copy(), await r.read()
+
+
+async def test_story_list_filters_and_pages(newsroom):
+    base = await newsroom()
+    status, headers, body = await get(f"{base}/api/stories?language=es")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    import orjson
+
+    page = orjson.loads(body)
+    assert [s["id"] for s in page["items"]] == [STORY] and page["next"] is None
+    assert page["items"][0]["entities"][0]["name"] == "NATO"
+    page = orjson.loads((await get(f"{base}/api/stories?limit=1"))[2])
+    assert len(page["items"]) == 1 and page["next"] == "/api/stories?limit=1&page=2"
+    status, _, body = await get(f"{base}/api/stories?order=loudest")
+    assert status == 400 and b"order" in body
+
+
+async def test_one_story_with_reports_timeline_and_alerts_by_its_url_encoded_id(newsroom):
+    import orjson
+
+    base = await newsroom()
+    status, _, body = await get(f"{base}/api/stories/{quote(STORY, safe='')}")
+    story = orjson.loads(body)
+    assert status == 200 and story["id"] == STORY
+    assert [a["language"] for a in story["articles"]] == ["en", "es"]
+    assert story["alerts"][0]["rule_id"] == "nato"
+    assert sum(t["articles"] for t in story["timeline"]) == 2
+    article_ = orjson.loads((await get(f"{base}/api/articles/{quote('efe/2', safe='')}"))[2])
+    assert article_["original_title"].startswith("El jefe") and "changes" in article_
+    entity = orjson.loads((await get(f"{base}/api/entities/Q7184"))[2])
+    assert entity["name"] == "NATO" and {s["id"] for s in entity["stories"]} == {STORY, "other"}
+    assert (await get(f"{base}/api/stories/nope"))[0] == 404
+
+
+async def test_an_unchanged_answer_is_a_304_by_etag(newsroom):
+    base = await newsroom()
+    status, headers, _ = await get(f"{base}/api/stories")
+    again = await get(f"{base}/api/stories", **{"If-None-Match": headers["ETag"]})
+    assert again[0] == 304 and again[2] == b""
+    other = await get(f"{base}/api/stories?language=es", **{"If-None-Match": headers["ETag"]})
+    assert other[0] == 200
+
+
+async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
+    base = await newsroom()
+    for path in ("/feeds/alerts.atom", "/feeds/entities/Q7184.atom", "/feeds/stories.atom?language=es"):
+        status, headers, body = await get(base + path)
+        assert status == 200 and headers["Content-Type"].startswith("application/atom+xml")
+        feed = feedparser.parse(body)
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        assert feed.version == "atom10" and feed.entries
+    alerts = feedparser.parse((await get(base + "/feeds/alerts.atom"))[2])
+    hostile = next(e for e in alerts.entries if "other" in e.link)
+    assert "<script>" in hostile.title, "the text arrives as text, escaped in the XML"
+    assert b"<script>" not in (await get(base + "/feeds/alerts.atom"))[2]
+
+
+async def test_openapi_document_lists_every_api_path(newsroom):
+    import orjson
+
+    base = await newsroom()
+    doc = orjson.loads((await get(f"{base}/api/openapi.json"))[2])
+    assert doc["openapi"].startswith("3.1")
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/entities/{key}", "/api/alerts",
+            "/feeds/alerts.atom", "/feeds/entities/{key}.atom"} <= set(doc["paths"])
+
+
+async def test_pages_escape_hostile_text_and_send_a_strict_csp(newsroom):
+    base = await newsroom()
+    status, headers, body = await get(f"{base}/stories/other")
+    assert status == 200 and headers["Content-Security-Policy"] == CSP and "script-src 'self'" in CSP
+    assert b"<script>alert" not in body and b"<img src=x" not in body
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    status, headers, body = await get(f"{base}/")
+    assert b"<script>alert" not in body and headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_reads_can_require_the_ingest_token(newsroom):
+    base = await newsroom(require_token=True)
+    assert (await get(f"{base}/api/stories"))[0] == 401
+    assert (await get(f"{base}/api/stories", Authorization="Bearer wrong"))[0] == 401
+    assert (await get(f"{base}/api/stories", Authorization="Bearer s3cret"))[0] == 200
+    status, headers, _ = await get(f"{base}/")
+    assert status == 303 and headers["Location"].startswith("/login")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # unsafe: cookies for an IP host
+        async with session.post(f"{base}/login", data={"token": "s3cret", "next": "/alerts"}, allow_redirects=False) as r:
+            assert r.status == 303 and r.headers["Location"] == "/alerts"
+            cookie = r.headers["Set-Cookie"]
+            assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "s3cret" not in cookie
+        async with session.get(f"{base}/alerts", allow_redirects=False) as r:
+            assert r.status == 200
+        async with session.post(f"{base}/login", data={"token": "nope", "next": "//evil.example"}, allow_redirects=False) as r:
+            assert r.status == 401

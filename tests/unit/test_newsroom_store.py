@@ -1,0 +1,195 @@
+"""The newsroom store's contract, run against both backends: SQLite (FTS5) and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from schemas import Alert, Entity, Salience, TaggedArticle, Translation
+from services.newsroom.store import StoryQuery
+
+T0 = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
+NOW = T0.timestamp() + 3600
+
+
+def article(n: int, story: str, *, language: str = "en", title: str | None = None, source: str = "wire",
+            at: datetime = T0, revision: int = 0, tags: list[str] | None = None, keys: tuple[str, ...] = ("Q7184",)) -> TaggedArticle:
+    names = {"Q7184": ("NATO", "ORG"), "Q1899": ("Kyiv", "GPE"), "Q3595028": ("Jens Stoltenberg", "PERSON")}
+    english = title or f"NATO chief visits Kyiv, report {n}"
+    original = english if language == "en" else f"El jefe de la OTAN visita Kiev, nota {n}"
+    return TaggedArticle(
+        id=f"{source}/{n}", source=source, url=f"https://{source}.example/{n}", fetched_at=at + timedelta(minutes=n),
+        published_at=at + timedelta(minutes=n), language=language, language_confidence=0.97,
+        original_title=original, original_body=original + " Cuerpo.", title=english, body=english + " Body text.",
+        translation=Translation(engine="apertium", source_language=language) if language != "en" else None,
+        story_id=story, revision=revision, tags=tags or [],
+        entities=[Entity(text=names[k][0], type=names[k][1], field="title", start=0, end=4, canonical_id=k,
+                         canonical_name=names[k][0], key=k) for k in keys],
+        salience=[Salience(key=k, name=names[k][0], type=names[k][1], mentions=2, in_title=True, in_lead=True) for k in keys],
+    )
+
+
+def alert(story: str, rule: str = "nato", n: int = 0) -> Alert:
+    return Alert(id=f"al-{rule}-{story}-{n}", rule_id=rule, story_id=story, article_ids=["wire/1"], dedupe_key=f"{rule}:{story}",
+                 fired_at=T0 + timedelta(minutes=30 + n), summary="NATO in Kyiv", matched=["entity:Q7184"], title="NATO <b>chief</b>",
+                 sequence=n, kind="fired" if n == 0 else "follow-up")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_store(request, tmp_path):
+    """A function that opens the store (again, as after a restart) on the same file or database."""
+    opened = []
+    if request.param == "sqlite":
+        from services.newsroom.sqlite import SQLiteStore
+
+        def make():
+            opened.append(SQLiteStore(tmp_path / "newsroom.sqlite3"))
+            return opened[-1]
+    else:
+        from services.newsroom.postgres import PostgresStore
+
+        url = request.getfixturevalue("postgres_server").create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+        def make():
+            opened.append(PostgresStore(url))
+            return opened[-1]
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(open_store):
+    return open_store()
+
+
+def test_a_story_in_two_languages_keeps_both_reports_and_their_shared_entities(store):
+    store.write_article(article(1, "s1", keys=("Q7184", "Q1899")), now=NOW)
+    store.write_article(article(2, "s1", language="es", source="efe", keys=("Q7184", "Q3595028")), now=NOW)
+    story = store.story("s1")
+    assert story["article_count"] == 2
+    assert sorted(story["languages"]) == ["en", "es"]
+    assert [a["language"] for a in story["articles"]] == ["en", "es"]
+    spanish = story["articles"][1]
+    assert spanish["original_title"].startswith("El jefe de la OTAN") and spanish["title"].startswith("NATO chief")
+    assert spanish["translation"]["engine"] == "apertium"
+    assert story["entities"][0] == {"key": "Q7184", "name": "NATO", "type": "ORG", "articles": 2}
+    assert {e["key"] for e in story["entities"]} == {"Q7184", "Q1899", "Q3595028"}
+    assert story["timeline"] == [{"hour": "2026-11-30T09:00:00Z", "language": "en", "articles": 1},
+                                 {"hour": "2026-11-30T09:00:00Z", "language": "es", "articles": 1}]
+
+
+def test_a_redelivered_message_changes_nothing(store):
+    first = store.write_article(article(1, "s1"), now=NOW)
+    before = store.story("s1"), store.article("wire/1"), store.counts()
+    again = store.write_article(article(1, "s1"), now=NOW + 50)
+    assert (first.outcome, again.outcome) == ("inserted", "unchanged")
+    assert (store.story("s1"), store.article("wire/1"), store.counts()) == before
+    store.write_alert(alert("s1"), now=NOW)
+    store.write_alert(alert("s1"), now=NOW + 5)
+    assert store.counts()["alerts"] == 1 and store.story("s1")["alert_count"] == 1
+
+
+def test_a_newer_revision_updates_and_an_older_one_is_ignored(store):
+    store.write_article(article(1, "s1", title="First wording", revision=0), now=NOW)
+    assert store.write_article(article(1, "s1", title="Corrected wording", revision=1), now=NOW).outcome == "updated"
+    assert store.write_article(article(1, "s1", title="First wording", revision=0), now=NOW).outcome == "stale"
+    assert store.article("wire/1")["title"] == "Corrected wording"
+    assert store.story("s1")["title"] == "Corrected wording"
+
+
+def test_an_article_moved_to_another_story_leaves_the_old_one(store):
+    store.write_article(article(1, "s1"), now=NOW)
+    store.write_article(article(1, "s2", revision=1), now=NOW)
+    assert store.story("s1") is None
+    assert store.story("s2")["article_count"] == 1
+    assert store.stories(StoryQuery(entity="Q7184"))["items"][0]["id"] == "s2"
+
+
+def test_the_article_keeps_its_changes_and_original_text(store):
+    from schemas import Change
+
+    a = article(1, "s1", language="es").model_copy(update={"changes": [
+        Change(kind="repair", rule="glued-words", field="body", span=(3, 8), before="Zelenskyduring", after="Zelensky during",
+               reason="words run together by the translation")]})
+    store.write_article(a, now=NOW)
+    got = store.article("wire/1")
+    assert got["changes"][0]["after"] == "Zelensky during"
+    assert got["original_body"].startswith("El jefe") and got["language"] == "es"
+    assert got["entities"][0]["key"] == "Q7184"
+
+
+def test_filters_and_search_find_the_right_stories(store):
+    store.write_article(article(1, "s1", tags=["world"]), now=NOW)
+    store.write_article(article(2, "s2", language="es", source="efe", keys=("Q1899",),
+                                title="Floods close the port of Valencia"), now=NOW)
+    store.write_article(article(3, "s3", source="bbc", keys=("Q3595028",), title="Stoltenberg speaks in Oslo",
+                                at=T0 + timedelta(days=2)), now=NOW)
+    store.write_alert(alert("s3", rule="leaders"), now=NOW)
+
+    def ids(**kw):
+        return [s["id"] for s in store.stories(StoryQuery(**kw))["items"]]
+
+    assert ids() == ["s3", "s2", "s1"]
+    assert ids(entity="Q1899") == ["s2"]
+    assert ids(language="es") == ["s2"]
+    assert ids(source="bbc") == ["s3"]
+    assert ids(tag="world") == ["s1"]
+    assert ids(rule="leaders") == ["s3"]
+    assert ids(since=(T0 + timedelta(days=1)).timestamp()) == ["s3"]
+    assert ids(until=(T0 + timedelta(days=1)).timestamp()) == ["s2", "s1"]
+    assert ids(q="valencia") == ["s2"]
+    assert ids(q="OTAN") == ["s2"], "the original-language text is searched too"
+    assert ids(q='Oslo" OR "NATO') == [], "quotes and operators in the query are words, not syntax"
+    assert ids(q="*)(") == []
+
+
+def test_most_active_and_pages(store):
+    for n in range(1, 4):
+        store.write_article(article(n, "big"), now=NOW)
+    for n in range(4, 9):
+        store.write_article(article(n, f"small{n}"), now=NOW)
+    assert store.stories(StoryQuery(order="active", limit=1))["items"][0]["id"] == "big"
+    first = store.stories(StoryQuery(limit=4))
+    second = store.stories(StoryQuery(limit=4, offset=4))
+    assert first["more"] and not second["more"]
+    assert len({s["id"] for s in first["items"] + second["items"]}) == 6
+    listed = first["items"][0]
+    assert listed["entities"][0]["key"] == "Q7184"
+
+
+def test_an_entity_lists_its_recent_stories_and_alerts_are_listed_newest_first(store):
+    store.write_article(article(1, "s1"), now=NOW)
+    store.write_article(article(2, "s2", at=T0 + timedelta(hours=1)), now=NOW)
+    store.write_alert(alert("s1", n=0), now=NOW)
+    store.write_alert(alert("s1", n=1), now=NOW)
+    entity = store.entity("Q7184")
+    assert entity["name"] == "NATO" and entity["articles"] == 2
+    assert [s["id"] for s in entity["stories"]] == ["s2", "s1"]
+    assert store.entity("Q0") is None
+    assert [a["sequence"] for a in store.alerts()["items"]] == [1, 0]
+    assert store.alerts(rule="other")["items"] == []
+
+
+def test_retention_deletes_what_expired_and_keeps_the_rest(store):
+    store.write_article(article(1, "old"), now=NOW)
+    store.write_article(article(2, "mixed"), now=NOW)
+    store.write_article(article(3, "mixed", at=T0 + timedelta(days=40)), now=NOW)
+    store.write_alert(alert("old"), now=NOW)
+    removed = store.prune(before=(T0 + timedelta(days=30)).timestamp(), now=NOW)
+    assert removed == {"articles": 2, "alerts": 1}
+    assert store.story("old") is None
+    assert store.story("mixed")["article_count"] == 1
+    assert store.stories(StoryQuery(q="report"))["items"][0]["id"] == "mixed"
+
+
+def test_a_reopened_store_has_everything(open_store):
+    first = open_store()
+    first.write_article(article(1, "s1"), now=NOW)
+    first.write_alert(alert("s1"), now=NOW)
+    first.close()
+    again = open_store()
+    assert again.counts() == {"stories": 1, "articles": 1, "entities": 1, "alerts": 1}
+    assert again.stories(StoryQuery(q="NATO"))["items"][0]["id"] == "s1"
