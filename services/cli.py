@@ -264,11 +264,18 @@ def schemas_export(out: Path, check: bool) -> None:
 @main.command()
 @click.option("--timeout", type=float, default=180.0, show_default=True, help="Give up after this many seconds.")
 @click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("examples"), show_default=True)
-def demo(timeout: float, examples: Path) -> None:
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Keep the newsroom page up after the run until Ctrl-C; --no-serve exits at once (tests, scripts).")
+@click.option("--newsroom-port", type=int, default=8080, show_default=True, help="Port of the newsroom page (any free one if taken).")
+def demo(timeout: float, examples: Path, serve: bool, newsroom_port: int) -> None:
     """Embedded broker, all services in one process, the sample articles, a local webhook receiver: the whole job, told."""
     from services.demo import run_demo
 
-    sys.exit(asyncio.run(run_demo(examples=examples, timeout_s=timeout)))
+    try:
+        code = asyncio.run(run_demo(examples=examples, timeout_s=timeout, serve=serve, newsroom_port=newsroom_port))
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
 
 
 def _add_service_commands() -> None:

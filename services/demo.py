@@ -1,7 +1,7 @@
 """``wirewatch demo``: the main job on the embedded default, told stage by stage.
 
 Starts the embedded broker, a webhook receiver on loopback, and ``wirewatch run``
-(all four services in one process); feeds ``examples/`` by file and by HTTP push,
+(all five services in one process); feeds ``examples/`` by file and by HTTP push,
 plus one broken message; prints what each stage made of them; exits 0 when every
 article is tagged, the alert was delivered and verified, and the broken message
 is in a dead-letter topic.
@@ -71,7 +71,7 @@ def _describe_normalized(a: dict) -> str:
     return "\n".join(lines)
 
 
-async def run_demo(*, examples: Path, timeout_s: float) -> int:
+async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, newsroom_port: int = 8080) -> int:
     workdir = Path(".wirewatch/demo")
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -79,6 +79,7 @@ async def run_demo(*, examples: Path, timeout_s: float) -> int:
     receiver = await WebhookReceiver(secret=secret, fail_first=1).start()
     broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
     settings = Settings(broker=broker.bootstrap, web_port=free_port())
+    settings.newsroom.port = newsroom_port if newsroom_port and _port_free(newsroom_port) else free_port()
     say(f"wirewatch demo\n  broker      Tansu (embedded, memory-only) on {broker.bootstrap}")
     say(f"  webhooks    local receiver at {receiver.url} (answers 503 to each first attempt, to show retries)")
     await ensure_topics(settings)
@@ -86,6 +87,7 @@ async def run_demo(*, examples: Path, timeout_s: float) -> int:
     env.update(
         WIREWATCH_BROKER=broker.bootstrap,
         WIREWATCH_WEB_PORT=str(settings.web_port),
+        WIREWATCH_NEWSROOM__PORT=str(settings.newsroom.port),
         WIREWATCH_DATA_DIR=str(workdir / "data"),
         WIREWATCH_ALERTER__RULES=str(examples / "rules.yaml"),
         WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.3",
@@ -97,13 +99,25 @@ async def run_demo(*, examples: Path, timeout_s: float) -> int:
     log = open(log_path, "wb")
     worker = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--broker", broker.bootstrap],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    say(f"  services    ingest, normalize, tagger, alerter in one process (pid {worker.pid}, "
+    say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
         f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
     try:
-        return await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
+        code = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
+        if code == 0:
+            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker), 60)
+        if code == 0 and serve:
+            say("\nThe newsroom stays up until Ctrl-C (`wirewatch demo --no-serve` exits here instead).")
+            while worker.poll() is None:
+                await asyncio.sleep(0.5)
+            say(f"FAILED: the services process exited with code {worker.returncode}")
+            return 1
+        return code
     except asyncio.TimeoutError:
         say(f"\nFAILED: the pipeline did not finish within {timeout_s:.0f}s; see {log_path}")
         return 1
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        say("\nstopped")
+        return 0
     finally:
         terminate(worker)
         log.close()
@@ -176,6 +190,44 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
     finally:
         await consumer.stop()
     await _summary(settings, expected, tagged, stories, alerts, receiver, letters)
+    return 0
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+async def show_newsroom(port: int, worker: subprocess.Popen) -> int:
+    """Wait until the newsroom shows the seed story in more than one language; print where to read it."""
+    from urllib.parse import quote
+
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session:
+        while True:
+            if worker.poll() is not None:
+                say(f"FAILED: the services process exited with code {worker.returncode}")
+                return 1
+            try:
+                async with session.get(f"{base}/api/stories?order=active&limit=1") as resp:
+                    stories = (await resp.json())["items"] if resp.status == 200 else []
+            except aiohttp.ClientError:
+                stories = []
+            if stories and len(stories[0]["languages"]) > 1:
+                break
+            await asyncio.sleep(0.3)
+    story = stories[0]
+    say(f"\nnewsroom: {base}/")
+    say(f"the seed story, {story['article_count']} reports in {', '.join(story['languages'])}, about "
+        f"{', '.join(e['name'] for e in story['entities'][:5])}:", indent=2)
+    say(f"{base}/stories/{quote(story['id'], safe='')}", indent=2)
+    say(f"API {base}/api/openapi.json · alerts feed {base}/feeds/alerts.atom", indent=2)
     return 0
 
 

@@ -30,7 +30,7 @@ def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120)
         if 0 <= slot < span:
             per_hour.setdefault(slot, []).append((t["language"], t["articles"]))
     top = max(sum(n for _, n in v) for v in per_hour.values()) if per_hour else 1
-    bar_w = max(2.0, (width - 10) / span)
+    bar_w = min(48.0, max(2.0, (width - 10) / span))
     bars = []
     for slot, counts in per_hour.items():
         y = height - 16
