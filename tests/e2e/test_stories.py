@@ -7,7 +7,6 @@ its own id; the rule fires once per story, not once per article.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.e2e.test_pipeline import receiver, rules_file  # noqa: F401 - the loopback webhook receiver fixture
 from tests.support.kafka import collect, send
+from tests.support.metrics import metric, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -78,14 +78,16 @@ async def test_same_event_in_two_languages_is_one_story_and_alerts_once(broker, 
         stories = {t.story_id for t in tagged.values()}
         return [a for a in (Alert.model_validate(m["value"]) for m in seen["alerts"]) if a.story_id in stories]
 
-    seen = await collect(
-        broker.bootstrap, ["articles.tagged", "alerts"],
-        until=lambda s: len(tagged_of(s)) == 3 and len({a.story_id for a in alerts_of(s, tagged_of(s))}) >= 2,
-        timeout_s=120,
-    )
-    # The second article of the Warsaw story reaches the alerter after the first: give a duplicate time to show.
-    await asyncio.sleep(3)
-    seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], until=lambda s: len(tagged_of(s)) == 3, timeout_s=30)
+    # Each of the three articles matches the rule once; wait until the alerter has decided on all three (fired or
+    # suppressed, by its own count), then until `alerts` shows every alert it says it wrote: nothing can come later.
+    def decided() -> float:
+        return sum(metric(worker.web_port, name, rule="nato-ukraine")
+                   for name in ("wirewatch_alerts_fired_total", "wirewatch_alerts_suppressed_total"))
+
+    await wait_until(lambda: decided() >= 3, 120, "three rule matches decided")
+    written = metric(worker.web_port, "wirewatch_alerter_alerts_total", rule="nato-ukraine")
+    seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], timeout_s=30,
+                         until=lambda s: len(tagged_of(s)) == 3 and len(s["alerts"]) >= written)
     tagged = tagged_of(seen)
     english, translated, other = (tagged[a.id.encode()] for a in articles)
 
@@ -96,6 +98,8 @@ async def test_same_event_in_two_languages_is_one_story_and_alerts_once(broker, 
     assert {"Q7184", "Q212"} <= {e.canonical_id for e in other.entities}
     assert any(q.speaker_name == "Mark Rutte" for q in english.quotes), english.quotes
 
+    assert decided() == 3
+    assert metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato-ukraine") == 1  # Warsaw's second article
     alerts = alerts_of(seen, tagged)
     per_story = {story: [a for a in alerts if a.story_id == story] for story in (english.story_id, other.story_id)}
     assert len(per_story[english.story_id]) == 1, per_story
