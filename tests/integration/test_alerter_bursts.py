@@ -6,6 +6,7 @@ import asyncio
 import math
 import os
 import time
+from collections import Counter
 from datetime import datetime, timezone
 
 import orjson
@@ -14,12 +15,13 @@ import pytest
 from schemas import Alert
 from services.alerter.dedupe import alert_id, dedupe_key
 from services.runtime.codec import encode
-from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article, wait_for
+from tests.integration.test_alerter_worker import FAST, IN_ORDER, SECRET, Receiver, article, wait_for
 from tests.support.kafka import collect, send
 
 pytestmark = pytest.mark.integration
 
 RULE = "nato-surge"
+SENTINEL = "sentinel"
 BUCKET_S = 60
 CHANGELOG = "wirewatch-alerter-alerter-bursts-changelog"
 
@@ -80,8 +82,12 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
             f"rules:\n  - id: {RULE}\n    query: entity:Q7184 AND source:{source}\n"
             f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
             "    webhooks: [hook]\n"
+            # The sentinel's rule: a burst rule too (same path through alerter.bursts), firing on its first article.
+            f"  - id: {SENTINEL}\n    query: source:{source}-sentinel\n"
+            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
+            "    webhooks: [hook]\n"
         )
-        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules))
+        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), **IN_ORDER)
         first = start_service("worker", "alerter", **env)
         # A quiet baseline: one article a minute over the last five minutes.
         current = math.floor(time.time() / BUCKET_S) * BUCKET_S
@@ -102,12 +108,16 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
             await asyncio.sleep(BUCKET_S - time.time() % BUCKET_S + 1)
         stories = [f"st-{os.urandom(4).hex()}" for _ in range(6)]
         jump = [article(100 + i, s).model_copy(update={"source": source}) for i, s in enumerate(stories)]
-        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump])
-        await wait_for(lambda: len(receiver.delivered) >= 1, 120, f"the burst alert; log:\n{second.log()[-3000:]}")
-        await asyncio.sleep(4)  # room for a second alert to show up
-        assert len(receiver.delivered) == 1, receiver.delivered
+        sentinel = article(200, f"st-{os.urandom(4).hex()}").model_copy(update={"source": f"{source}-sentinel"})
+        sentinel_id = alert_id(dedupe_key(SENTINEL, sentinel.story_id))
+        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump + [sentinel]])
+        # One partition, one delivery at a time: the sentinel's alert comes after any the jump caused.
+        await wait_for(lambda: sentinel_id in receiver.delivered, 120, f"the sentinel's alert; log:\n{second.log()[-3000:]}")
+        surge = [e for e in events if e["data"]["rule_id"] == RULE]
+        assert len(surge) == 1, [e["data"]["story_id"] for e in surge]
+        assert Counter(receiver.delivered) == {surge[0]["data"]["id"]: 1, sentinel_id: 1}
 
-        [event] = events
+        [event] = surge
         burst = event["data"]["burst"]
         assert event["type"] == "alert.fired" and event["data"]["rule_id"] == RULE
         assert event["data"]["story_id"] in stories
