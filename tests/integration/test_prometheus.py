@@ -129,13 +129,16 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
         deadline = time.monotonic() + 30
         while not receiver.delivered_ids() and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
-        await asyncio.sleep(6)  # lag timer (5 s) and a few more scrapes
 
         async with aiohttp.ClientSession() as session:
-            empty = []
-            for where, expr in dashboard_queries():
-                if not await query(session, base, expr) and expr not in MAY_BE_EMPTY:
-                    empty.append(f"{where}: {expr}")
+            async def empty_queries() -> list[str]:
+                return [f"{where}: {expr}" for where, expr in dashboard_queries()
+                        if expr not in MAY_BE_EMPTY and not await query(session, base, expr)]
+
+            # Until every panel has data (the lag timer runs every 5 s; rates want two scrapes), not a fixed sleep.
+            deadline = time.monotonic() + 60
+            while (empty := await empty_queries()) and time.monotonic() < deadline:
+                await asyncio.sleep(1)
             assert not empty, "dashboard queries with no data:\n" + "\n".join(empty)
 
             missing = []
