@@ -3,7 +3,7 @@ ceiling, memory; held against the targets of the benchmark issue; written to doc
 
     .venv/bin/python bench/pipeline.py [--quick] [--out docs/BENCHMARKS.md] [--skip-existing]
 
-``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,alerter}.py and quotes them).
+``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,alerter,newsroom}.py and quotes them).
 Data: bench/corpus.py, seeded wire stories of 300–1,200 words (English, Spanish, German, French).
 """
 
@@ -588,7 +588,7 @@ async def end_to_end(mode: str, size: Size, env_base: dict[str, str]) -> dict:
 
 def existing_benchmarks() -> list[dict]:
     out = []
-    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_alerter"):
+    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_alerter", "bench_newsroom"):
         log(f"running bench/{name}.py")
         t = time.monotonic()
         proc = subprocess.run([sys.executable, f"bench/{name}.py"], cwd=ROOT, capture_output=True, text=True)

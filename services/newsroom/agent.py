@@ -65,7 +65,7 @@ def register(app: faust.App, settings: Settings) -> None:
                     await stage.fail(event.key, event.value, exc)
                     continue
                 STORE_WRITES.labels(kind, result.outcome).inc()
-                if result.changed:
+                if result.changed and not store.shared_events:
                     announce(message, result)
                 stage.done(started, [getattr(message, "fetched_at", None)])  # an alert counts, with no end-to-end time
 
@@ -102,6 +102,8 @@ def register(app: faust.App, settings: Settings) -> None:
 
         async def on_start(self) -> None:
             port = await room.start(cfg.host, cfg.port)
+            if store.shared_events:  # every replica's writes reach this replica's open pages
+                self.add_future(store.listen(hub.publish))
             print(f"newsroom on http://{cfg.host}:{port}/", flush=True)
 
         async def on_stop(self) -> None:

@@ -54,7 +54,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.json(request, paged(request, result, page))
 
     async def facets(request: web.Request) -> web.Response:
-        return room.json(request, await room.read(room.store.facets))
+        return room.json(request, await room.facets())
 
     async def openapi(request: web.Request) -> web.Response:
         return room.json(request, openapi_document(room.base_url(request)))

@@ -89,7 +89,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
 
     async def index(request: web.Request) -> web.Response:
         context = await list_context(request)
-        facets = await room.read(room.store.facets)
+        facets = await room.facets()
         filtered = any(request.query.get(k) for k in FILTERS if k != "order")
         return html(request, render("index.html", facets=facets, spans=SPANS, filtered=filtered, **context))
 

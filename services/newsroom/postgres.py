@@ -10,22 +10,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import asyncio
+
+import orjson
 import psycopg
 from psycopg.rows import dict_row, tuple_row
 
 from services.newsroom.records import ArticleRow
 from services.newsroom.schema import TABLES
-from services.newsroom.store import Store
+from services.newsroom.store import SEARCH_LIMIT, Store
+from services.runtime.logs import get_logger
 
 __all__ = ["PostgresStore"]
+
+log = get_logger("wirewatch.newsroom")
 
 SEARCH = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple', "
           "title || ' ' || body || ' ' || original_title || ' ' || original_body)) STORED")
 SEARCH_INDEX = "CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (search)"
 
 
+CHANNEL = "wirewatch_newsroom"
+
+
 class PostgresStore(Store):
     backend = "postgresql"
+    shared_events = True
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -59,6 +69,26 @@ class PostgresStore(Store):
     def _lock_story(self, cur: Any, story_id: str) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"story:{story_id}",))
 
+    def _announce(self, cur: Any, kind: str, data: dict) -> None:
+        # Delivered to every listening replica when (and only if) the transaction commits.
+        cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, orjson.dumps({"kind": kind, **data}).decode()[:7900]))
+
+    async def listen(self, publish) -> None:
+        """Feed ``publish(kind, data)`` from every replica's writes until cancelled; reconnects when the database goes away."""
+        delay = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    delay = 0.5
+                    async for note in conn.notifies():
+                        data = orjson.loads(note.payload)
+                        publish(data.pop("kind"), data)
+            except psycopg.OperationalError as exc:
+                log.warning("newsroom_listen_lost", error=str(exc)[:300], retry_in_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     def _index_text(self, cur: Any, row: ArticleRow) -> None:
         pass  # a generated column
 
@@ -68,4 +98,5 @@ class PostgresStore(Store):
     def _search_clause(self, q: str) -> tuple[str, list] | None:
         if not any(c.isalnum() for c in q):
             return None
-        return "SELECT story_id FROM articles WHERE search @@ plainto_tsquery('simple', ?)", [q]
+        return ("SELECT story_id FROM (SELECT story_id FROM articles WHERE search @@ plainto_tsquery('simple', ?) "
+                f"ORDER BY fetched_at DESC LIMIT {SEARCH_LIMIT}) AS matches"), [q]

@@ -18,6 +18,7 @@ TABLES = [
         entities TEXT NOT NULL, feed_id TEXT, published_at DOUBLE PRECISION, fetched_at DOUBLE PRECISION NOT NULL,
         at DOUBLE PRECISION NOT NULL, revision INTEGER NOT NULL, digest TEXT NOT NULL, stored_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id, at)",
+    "CREATE INDEX IF NOT EXISTS articles_story_language ON articles (story_id, language)",
     "CREATE INDEX IF NOT EXISTS articles_fetched ON articles (fetched_at)",
     "CREATE INDEX IF NOT EXISTS articles_language ON articles (language, story_id)",
     "CREATE INDEX IF NOT EXISTS articles_source ON articles (source, story_id)",
@@ -29,6 +30,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS article_tags (
         article_id TEXT NOT NULL, story_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (article_id, tag))""",
     "CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag, story_id)",
+    "CREATE INDEX IF NOT EXISTS article_tags_story ON article_tags (story_id, tag)",
     """CREATE TABLE IF NOT EXISTS entities (
         key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS alerts (

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.newsroom.records import ArticleRow, fts_query
 from services.newsroom.schema import TABLES
-from services.newsroom.store import Store
+from services.newsroom.store import SEARCH_LIMIT, Store
 
 __all__ = ["SQLiteStore"]
 
@@ -74,4 +74,5 @@ class SQLiteStore(Store):
         match = fts_query(q)
         if match is None:
             return None
-        return "SELECT story_id FROM articles_fts WHERE articles_fts MATCH ?", [match]
+        # The newest matching reports only (rowid order is insertion order): a word in every report stays fast.
+        return f"SELECT story_id FROM (SELECT story_id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_LIMIT})", [match]

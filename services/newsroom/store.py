@@ -19,7 +19,11 @@ import orjson
 from schemas import Alert, TaggedArticle
 from services.newsroom.records import ArticleRow, alert_row, article_row, iso
 
-__all__ = ["StoryQuery", "Store", "WriteResult", "open_store"]
+__all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
+
+# Text search looks at this many of the newest matching reports: a word found in nearly every report
+# cannot make a search slow, and a story with an older match still has its newer reports to be found by.
+SEARCH_LIMIT = 5000
 
 JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
 TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "fired_at", "stored_at", "hour")
@@ -173,46 +177,69 @@ class Store(ABC):
 
     # ------------------------------------------------------------------ writes
 
+    # Whether every replica hears of every write through the database (PostgreSQL NOTIFY), so the agent
+    # must not also announce its own writes; with SQLite the one process announces what it writes.
+    shared_events = False
+
+    def _announce(self, cur: Any, kind: str, data: dict) -> None:
+        """Tell every replica, once the transaction commits, that a story changed (PostgreSQL only)."""
+
     def write_article(self, article: TaggedArticle, *, now: float) -> WriteResult:
-        row = article_row(article)
-        v = row.values
         with self._tx(self.conn()) as cur:
-            self._lock_story(cur, row.story_id)
-            cur.execute(self._sql("SELECT story_id, revision, digest FROM articles WHERE id = ?"), (row.id,))
-            old = cur.fetchone()
-            if old is not None:
-                old_story, old_revision, old_digest = old[0], old[1], old[2]
-                if old_digest == v["digest"]:
-                    return WriteResult("unchanged", (row.story_id,))
-                if old_revision > v["revision"]:
-                    return WriteResult("stale", (old_story,))
-                if old_story != row.story_id:
-                    self._lock_story(cur, old_story)
-            cols = ", ".join(ARTICLE_COLUMNS)
-            marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c != "id")
-            cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at) VALUES ({marks}, ?) "
-                                  f"ON CONFLICT (id) DO UPDATE SET {updates}"),
-                        (*[v[c] for c in ARTICLE_COLUMNS], now))
-            cur.execute(self._sql("DELETE FROM article_entities WHERE article_id = ?"), (row.id,))
-            cur.execute(self._sql("DELETE FROM article_tags WHERE article_id = ?"), (row.id,))
-            for e in row.entities:
-                cur.execute(self._sql("INSERT INTO article_entities (article_id, story_id, key, name, type, mentions, at) "
+            result = self._write_article(cur, article_row(article), now)
+            if result.changed:
+                for story_id in result.story_ids:
+                    self._announce(cur, "story", {"story_id": story_id, "article_id": article.id})
+            return result
+
+    def write_articles(self, articles: list[TaggedArticle], *, now: float) -> list[WriteResult]:
+        """Several articles in one transaction (a bulk load); each as :meth:`write_article` would."""
+        rows = [article_row(a) for a in articles]
+        with self._tx(self.conn()) as cur:
+            results = [self._write_article(cur, row, now, refresh=False) for row in rows]
+            for story_id in sorted({s for r in results if r.changed for s in r.story_ids}):
+                self._refresh_story(cur, story_id, now)  # once per story, not once per article
+                self._announce(cur, "story", {"story_id": story_id})
+        return results
+
+    def _write_article(self, cur: Any, row: ArticleRow, now: float, *, refresh: bool = True) -> WriteResult:
+        v = row.values
+        self._lock_story(cur, row.story_id)
+        cur.execute(self._sql("SELECT story_id, revision, digest FROM articles WHERE id = ?"), (row.id,))
+        old = cur.fetchone()
+        if old is not None:
+            old_story, old_revision, old_digest = old[0], old[1], old[2]
+            if old_digest == v["digest"]:
+                return WriteResult("unchanged", (row.story_id,))
+            if old_revision > v["revision"]:
+                return WriteResult("stale", (old_story,))
+            if old_story != row.story_id:
+                self._lock_story(cur, old_story)
+        cols = ", ".join(ARTICLE_COLUMNS)
+        marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c != "id")
+        cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at) VALUES ({marks}, ?) "
+                              f"ON CONFLICT (id) DO UPDATE SET {updates}"),
+                    (*[v[c] for c in ARTICLE_COLUMNS], now))
+        cur.execute(self._sql("DELETE FROM article_entities WHERE article_id = ?"), (row.id,))
+        cur.execute(self._sql("DELETE FROM article_tags WHERE article_id = ?"), (row.id,))
+        if row.entities:
+            cur.executemany(self._sql("INSERT INTO article_entities (article_id, story_id, key, name, type, mentions, at) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                            (row.id, row.story_id, e.key, e.name, e.type, e.mentions, v["fetched_at"]))
-                cur.execute(self._sql("INSERT INTO entities (key, name, type, last_at) VALUES (?, ?, ?, ?) "
+                            [(row.id, row.story_id, e.key, e.name, e.type, e.mentions, v["fetched_at"]) for e in row.entities])
+            cur.executemany(self._sql("INSERT INTO entities (key, name, type, last_at) VALUES (?, ?, ?, ?) "
                                       "ON CONFLICT (key) DO UPDATE SET name = excluded.name, type = excluded.type, "
                                       "last_at = CASE WHEN excluded.last_at > entities.last_at THEN excluded.last_at "
                                       "ELSE entities.last_at END"),
-                            (e.key, e.name, e.type, v["fetched_at"]))
-            for tag in row.tags:
-                cur.execute(self._sql("INSERT INTO article_tags (article_id, story_id, tag) VALUES (?, ?, ?)"),
-                            (row.id, row.story_id, tag))
-            self._unindex_text(cur, [row.id])
-            self._index_text(cur, row)
-            stories = (row.story_id,) if old is None or old[0] == row.story_id else (row.story_id, old[0])
-            for story_id in stories:
-                self._refresh_story(cur, story_id, now)
+                            [(e.key, e.name, e.type, v["fetched_at"]) for e in row.entities])
+        if row.tags:
+            cur.executemany(self._sql("INSERT INTO article_tags (article_id, story_id, tag) VALUES (?, ?, ?)"),
+                            [(row.id, row.story_id, tag) for tag in row.tags])
+        self._unindex_text(cur, [row.id])
+        self._index_text(cur, row)
+        stories = (row.story_id,) if old is None or old[0] == row.story_id else (row.story_id, old[0])
+        for story_id in stories if refresh else ():
+            self._refresh_story(cur, story_id, now)
         return WriteResult("inserted" if old is None else "updated", stories)
 
     def write_alert(self, alert: Alert, *, now: float) -> WriteResult:
@@ -228,6 +255,7 @@ class Store(ABC):
                         tuple(v[c] for c in ALERT_COLUMNS))
             cur.execute(self._sql("UPDATE stories SET alert_count = (SELECT count(*) FROM alerts WHERE story_id = ?), "
                                   "updated_at = ? WHERE id = ?"), (alert.story_id, now, alert.story_id))
+            self._announce(cur, "alert", {"story_id": alert.story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
         return WriteResult("updated" if existed else "inserted", (alert.story_id,))
 
     def _refresh_story(self, cur: Any, story_id: str, now: float) -> None:
@@ -276,13 +304,15 @@ class Store(ABC):
 
     def _story_filters(self, query: StoryQuery) -> tuple[str, list]:
         where, params = [], []
-        for value, sql in ((query.entity, "SELECT story_id FROM article_entities WHERE key = ?"),
-                           (query.language, "SELECT story_id FROM articles WHERE language = ?"),
-                           (query.source, "SELECT story_id FROM articles WHERE source = ?"),
-                           (query.tag, "SELECT story_id FROM article_tags WHERE tag = ?"),
-                           (query.rule, "SELECT story_id FROM alerts WHERE rule_id = ?")):
+        # IN for the selective filters (few stories match: the planner starts from them); EXISTS for the ones
+        # with few values (many stories match: walking the stories in order and probing each stops early).
+        for value, sql in ((query.entity, "s.id IN (SELECT story_id FROM article_entities WHERE key = ?)"),
+                           (query.language, "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.language = ?)"),
+                           (query.source, "s.id IN (SELECT story_id FROM articles WHERE source = ?)"),
+                           (query.tag, "EXISTS (SELECT 1 FROM article_tags t WHERE t.story_id = s.id AND t.tag = ?)"),
+                           (query.rule, "s.id IN (SELECT story_id FROM alerts WHERE rule_id = ?)")):
             if value:
-                where.append(f"s.id IN ({sql})")
+                where.append(sql)
                 params.append(value)
         if query.since is not None:
             where.append("s.last_at >= ?")

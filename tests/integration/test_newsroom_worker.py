@@ -70,3 +70,50 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{base}/api/articles/{quote('efe/2', safe='')}") as r:
             assert (await r.json())["original_title"].startswith("El jefe de la OTAN")
+
+
+async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(broker, start_service, postgres_server):
+    """Each replica consumes its share of the partitions; both serve the whole store, and a page open on one
+    hears live of the articles the other wrote (PostgreSQL NOTIFY)."""
+    import re
+    import uuid
+
+    url = postgres_server.create_database(f"r_{uuid.uuid4().hex[:10]}")
+    ports = [free_port(), free_port()]
+    replicas = [start_service("worker", "newsroom", WIREWATCH_NEWSROOM__STORE="postgresql", WIREWATCH_NEWSROOM__DATABASE_URL=url,
+                              WIREWATCH_NEWSROOM__PORT=str(port), WIREWATCH_SESSION_TIMEOUT_S="6",
+                              WIREWATCH_REBALANCE_TIMEOUT_S="6") for port in ports]
+    for replica in replicas:
+        wait_http(replica.web_port, "/readyz", timeout_s=120, proc=replica)
+    heard: set[str] = set()
+
+    async def listen() -> None:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{ports[0]}/events", timeout=aiohttp.ClientTimeout(total=None)) as r:
+                async for line in r.content:
+                    if line.startswith(b"data: "):
+                        import orjson
+
+                        heard.add(orjson.loads(line[6:]).get("article_id"))
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(0.5)
+    articles = [article(n, f"replica-story-{n % 5}") for n in range(1, 21)]
+    await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles])
+    try:
+        stories = await wait_json(f"http://127.0.0.1:{ports[1]}/api/stories?limit=50",
+                                  lambda p: sum(s["article_count"] for s in p["items"]) == 20)
+        assert len(stories["items"]) == 5
+        deadline = time.monotonic() + 30
+        while not {a.id for a in articles} <= heard and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert {a.id for a in articles} <= heard
+    finally:
+        listener.cancel()
+    written = []
+    async with aiohttp.ClientSession() as session:
+        for replica in replicas:
+            async with session.get(f"http://127.0.0.1:{replica.web_port}/metrics") as r:
+                found = re.search(r'wirewatch_newsroom_writes_total\{kind="article",outcome="inserted"\} (\S+)', await r.text())
+                written.append(float(found.group(1)) if found else 0.0)
+    assert sum(written) == 20 and min(written) > 0, f"each replica should have written its partitions' share: {written}"

@@ -193,3 +193,12 @@ def test_a_reopened_store_has_everything(open_store):
     again = open_store()
     assert again.counts() == {"stories": 1, "articles": 1, "entities": 1, "alerts": 1}
     assert again.stories(StoryQuery(q="NATO"))["items"][0]["id"] == "s1"
+
+
+def test_a_bulk_write_ends_as_one_by_one_writes_do(open_store, tmp_path):
+    bulk = open_store()
+    articles = [article(1, "s1"), article(2, "s1", language="es", source="efe"), article(3, "s2"), article(1, "s1")]
+    outcomes = [r.outcome for r in bulk.write_articles(articles, now=NOW)]
+    assert outcomes == ["inserted", "inserted", "inserted", "unchanged"]
+    assert bulk.story("s1")["article_count"] == 2 and sorted(bulk.story("s1")["languages"]) == ["en", "es"]
+    assert bulk.counts() == {"stories": 2, "articles": 3, "entities": 1, "alerts": 0}
