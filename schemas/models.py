@@ -25,6 +25,7 @@ __all__ = [
     "Entity",
     "Salience",
     "Quote",
+    "StoryEvidence",
     "TaggedArticle",
     "AlertWindow",
     "AlertBurst",
@@ -225,6 +226,24 @@ class Quote(BaseModel):
     speaker_name: str | None = None
 
 
+class StoryEvidence(BaseModel):
+    """Why an article joined its story (or opened one): the score and what it shares with the story."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decision: Literal["joined", "created", "duplicate"]
+    score: float = Field(description="Similarity to the story it joined, or to the closest live story when it opened one (0..1).")
+    threshold: float = Field(description="Least score to join a story.")
+    entity_score: float = Field(default=0.0, description="Overlap of the salient entities (0..1).")
+    text_score: float = Field(default=0.0, description="Cosine of the content words, weighed by how rare they are in news (0..1).")
+    embedding_similarity: float | None = Field(
+        default=None, description="Cosine of the title+lead sentence embeddings with the story's closest member or centroid; null when either has none.")
+    shared_entities: list[str] = Field(default_factory=list, description="Names of the entities shared with the story, heaviest first.")
+    shared_words: list[str] = Field(default_factory=list, description="Content words shared with the story, rarest and most used first.")
+    compared: str | None = Field(default=None, description="The story the scores are against (the closest one when the article opened a story).")
+    undated: bool = Field(default=False, description="True when the article's time is unknown (no publication date, not fetched live).")
+
+
 class TaggedArticle(NormalizedArticle):
     """A normalized article with its entities and story (topic ``articles.tagged``)."""
 
@@ -232,6 +251,13 @@ class TaggedArticle(NormalizedArticle):
     salience: list[Salience] = Field(default_factory=list, description="One record per entity key, most salient first.")
     quotes: list[Quote] = Field(default_factory=list)
     story_id: str
+    story_size: int = Field(default=1, ge=1, description="Articles in the story once this one joined it (1 until the story stage placed it).")
+    story_evidence: StoryEvidence | None = Field(default=None, description="Why the story stage placed the article where it did.")
+    embedding: str | None = Field(
+        default=None,
+        description="Multilingual sentence embedding (USE multilingual v3) of the original title and lead: 512 signed bytes, the vector "
+        "scaled so its largest component is 127, base64. Cosine is scale-free, so this is all a comparison needs.",
+    )
 
 
 class AlertWindow(BaseModel):

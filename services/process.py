@@ -65,26 +65,61 @@ async def run_process(
             _emit(out, article)
         return 0 if normalized else 1
 
+    from services.tagger.assign import StoryAssigner, story_config, tag_and_embed
     from services.tagger.core import Tagger
+    from services.tagger.embedding import Embedder
 
-    tagged = Tagger(settings.tagger).tag_many(normalized)
+    tagger = Tagger(settings.tagger)
+    embedder = Embedder() if settings.tagger.story_embeddings else None
+    # The story agent's own code and settings, in input order: what `process` shows is what the pipeline does.
+    assigner = StoryAssigner(story_config(settings.tagger), tagger.countries)
+    now = datetime.now(timezone.utc)
+    tagged = [assigner.place(article, now=now)[0] for article in tag_and_embed(tagger, embedder, normalized)]
     if until == "tagged":
         for article in tagged:
             _emit(out, article)
         return 0 if tagged else 1
 
-    from services.alerter.dedupe import make_alert
+    alerts = _alerts(settings, tagged, now)
+    for alert in alerts:
+        _emit(out, alert)
+    err.write(orjson.dumps({"articles": len(tagged), "stories": len({a.story_id for a in tagged}), "alerts": len(alerts)}).decode() + "\n")
+    return 0 if tagged else 1
+
+
+def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
+    """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule and story."""
+    from services.alerter.dedupe import decide, load_state, make_alert
     from services.alerter.rules import load_rulebook
+    from services.alerter.window import observe_burst
+    from schemas.models import AlertBurst
 
     rulebook = load_rulebook(settings.alerter.rules)
-    fired: dict[str, str] = {}
-    now = datetime.now(timezone.utc)
+    states: dict[str, dict] = {}
+    bursts: dict[str, dict | None] = {}
+    sent = []
     for article in tagged:
         for match in rulebook.evaluate(article):
-            alert = make_alert(match, article, now)
-            if alert.dedupe_key in fired:
-                continue
-            fired[alert.dedupe_key] = alert.id
-            _emit(out, alert)
-    err.write(orjson.dumps({"articles": len(tagged), "alerts": len(fired)}).decode() + "\n")
-    return 0 if tagged else 1
+            candidate = make_alert(match, article, now)
+            policy = match.rule.policy
+            spec = policy.burst
+            if spec is not None and spec.of == "entity":
+                from services.alerter.agent import mentions
+
+                if not (spec.entity and mentions(article, spec.entity)):
+                    continue
+                key = f"{match.rule.id}:{spec.entity}"
+                bursts[key], result = observe_burst(
+                    bursts.get(key), now=now.timestamp(), item_id=candidate.article_ids[0], bucket_s=spec.bucket_s,
+                    alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
+                if not result.burst:
+                    continue
+                candidate = candidate.model_copy(update={"burst": AlertBurst(
+                    key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
+                    zscore=result.zscore)})
+                policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
+            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now)
+            states[candidate.dedupe_key] = decision.state
+            if decision.alert is not None:
+                sent.append(decision.alert)
+    return sent

@@ -124,13 +124,8 @@ class _Facts:
 
     @property
     def story_size(self) -> int:
-        for name in ("story_size", "story_articles"):
-            value = getattr(self.article, name, None)
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, (list, tuple)):
-                return len(value)
-        return 1  # until stories are clustered, a story is one article
+        # Filled by the story stage (and `wirewatch process`): the story's articles once this one joined it.
+        return self.article.story_size
 
     def stats(self, key: str | None, mentions: Sequence[Entity]) -> EntityStats:
         """Salience of one entity: the tagger's record when there is one, else computed from the mentions."""

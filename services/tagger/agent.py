@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import faust
 
@@ -24,8 +24,9 @@ from services.runtime.metrics import (
 )
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
+from services.tagger.assign import StoryAssigner, story_config, tag_and_embed
 from services.tagger.core import Tagger
-from services.tagger.stories import StoryConfig, StoryIndex, article_features
+from services.tagger.embedding import Embedder
 
 __all__ = ["register", "STORY_KEY"]
 
@@ -44,17 +45,14 @@ def register(app: faust.App, settings: Settings) -> None:
     story_stage = Stage(app, settings, name="tagger-stories", source=settings.topics.stories)
     # Loaded before the worker joins its group: a model load inside the loop would stall heartbeats.
     tagger = Tagger(settings.tagger)
-    countries = tagger.countries
+    embedder = Embedder() if settings.tagger.story_embeddings else None
     # story id -> Story JSON. Written only by the story agent, whose stream has one key: co-partitioned.
     story_table = app.Table(
         "tagger-stories", default=None, partitions=settings.partitions,
         key_type=str, value_type=str,
     )
-    index = StoryIndex(StoryConfig(
-        window=timedelta(hours=settings.tagger.story_window_hours),
-        threshold=settings.tagger.story_threshold,
-        idf=settings.tagger.story_idf,
-    ))
+    assigner = StoryAssigner(story_config(settings.tagger), tagger.countries)
+    index = assigner.index
 
     titles: dict[str, str] = {}
     # The index mirrors the table. Only this agent writes the table, so the two can only part after a
@@ -95,12 +93,12 @@ def register(app: faust.App, settings: Settings) -> None:
             # NER is CPU work of seconds for a full batch: off the event loop, so heartbeats, commits and (in
             # `wirewatch run`) the other services' agents and webhook deliveries go on meanwhile. One batch at a time.
             try:
-                tagged = await asyncio.to_thread(tagger.tag_many, [a for _, a in decoded])
+                tagged = await asyncio.to_thread(tag_and_embed, tagger, embedder, [a for _, a in decoded])
             except Exception:  # noqa: BLE001 - find the one article that fails, dead-letter it, keep the rest
                 tagged = []
                 for event, article in decoded:
                     try:
-                        tagged.extend(await asyncio.to_thread(tagger.tag_many, [article]))
+                        tagged.extend(await asyncio.to_thread(tag_and_embed, tagger, embedder, [article]))
                     except Exception as exc:  # noqa: BLE001
                         await stage.fail(event.key, event.value, exc)
             for article in tagged:
@@ -119,8 +117,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 if stale[0]:
                     index.sync(story_table.items())
                     stale[0] = False
-                decision = index.decide(article_features(article, countries=countries, now=datetime.now(timezone.utc)))
-                index.apply(decision)
+                placed, decision = assigner.place(article, now=datetime.now(timezone.utc))
             except Exception as exc:  # noqa: BLE001 - one bad article is dead-lettered, the stories go on
                 await story_stage.fail(event.key, event.value, exc)
                 continue
@@ -128,9 +125,11 @@ def register(app: faust.App, settings: Settings) -> None:
                 story_table.pop(story_id, None)
             if not decision.duplicate:
                 story_table[decision.story.id] = index.raw(decision.story.id)
-            placed = article.model_copy(update={"story_id": decision.story.id})
             await sink.send(key=article.id.encode(), value=encode(placed))
             count_news(placed, decision)
-            log.info("story_assigned", article_id=article.id, story_id=decision.story.id, created=decision.created,
-                     duplicate=decision.duplicate, score=round(decision.score, 3), story_size=decision.story.size)
+            why = placed.story_evidence
+            log.info("story_assigned", article_id=article.id, story_id=decision.story.id, decision=why.decision,
+                     score=why.score, story_size=placed.story_size, compared=why.compared, entity_score=why.entity_score,
+                     text_score=why.text_score, embedding_similarity=why.embedding_similarity,
+                     shared_entities=why.shared_entities, shared_words=why.shared_words, undated=why.undated)
             story_stage.done(started, [article.fetched_at])

@@ -42,3 +42,8 @@ class TaggerSettings(BaseModel):
     story_idf: bool = Field(
         default=True, description="Weigh entities and words by how few live stories share them (inverse story frequency) when comparing an article with a story."
     )
+    story_embeddings: bool = Field(
+        default=True,
+        description="Embed each article's title and lead with the multilingual sentence encoder (in the tagger's batch step) and compare "
+        "embeddings in the story stage: how reports in languages no backend translated find their story.",
+    )

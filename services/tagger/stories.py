@@ -1,68 +1,60 @@
-"""Which story an article belongs to: incremental clustering over a sliding time window.
+"""Which story an article belongs to: single-pass clustering over a sliding time window.
 
-An article joins the live story it is most similar to, or opens a new one named after
-itself. Similarity mixes the overlap of canonical entity keys, weighted by salience (an
-entity in the title or lead counts more than one in passing), with the overlap of content
-words; an article whose salient places (cities, not countries) all differ from the story's
-is penalised, so "NATO in Vilnius" and "NATO in Kyiv" stay apart although the actors match.
+An article joins the live story it is most similar to, or opens a new one named after itself. As in
+streaming news clusterers (Miranda et al. 2018, "Multilingual Clustering of Streaming News"), the
+decision reads several kinds of evidence against the story's running summary:
 
-Both overlaps weigh each entity and word by its inverse story frequency over the live
-stories (``log(1 + (S+1)/(s+1))``, S live stories, s of them holding it): a name or word
-most live stories share (Ukraine, "attack") tells less about which story an article
-belongs to than one few share.
+- the overlap of canonical entity keys, weighted by salience (title and lead count more), each key
+  weighed by its inverse story frequency over the live stories (Ukraine tells less than Stoltenberg);
+- the cosine of content words weighed by how rare they are in news (``story_features``);
+- the cosine of multilingual sentence embeddings of the title and lead, against the story's centroid
+  and its latest members: the evidence that survives translation, or its absence.
 
-Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a Faust table,
-mirrors them into a :class:`StoryIndex`, asks :meth:`StoryIndex.decide` with ``now``
-and writes back what :meth:`StoryIndex.apply` changed.
+Words and entities need the same language to meet; the embedding does not. The score is therefore the
+larger of two readings: the lexical one (entities and words, with the embedding as a third voice when
+both have one) and the embedding alone, discounted to what a cross-language match of a real report
+shows (same document 0.65-0.85, different documents below 0.5). An article whose salient places (cities,
+not countries) all differ from the story's is penalised, so "NATO in Vilnius" and "NATO in Kyiv" stay
+apart although the actors match.
+
+Time: a story holds the span of its dated articles. An article of unknown time (``at`` None) may join any
+live story; stories of only such articles never expire by their own time but by the index's watermark,
+the latest article time it has seen.
+
+Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a table, mirrors them into a
+:class:`StoryIndex`, asks :meth:`StoryIndex.decide` and writes back what :meth:`StoryIndex.apply` changed.
 """
 
 from __future__ import annotations
 
+import base64
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from schemas.models import TaggedArticle
+from services.tagger.embedding import decode_vector, encode_vector
+from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
 
 __all__ = [
     "PLACE_TYPES",
     "StoryConfig",
     "ArticleFeatures",
     "Story",
+    "Scores",
     "Decision",
     "StoryIndex",
     "article_features",
     "similarity",
 ]
 
-PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
-_CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-# Function words and the vocabulary of every news story: they say nothing about which event it is.
-_STOPWORDS = frozenset(
-    """
-    the and for that with this from have has had was were are been being will would could should may might must can
-    not but its his her their they them she him who whom whose which what when where while than then there here
-    also into onto over under about after before during since until upon between among against within without
-    said says say told tell added according statement reporters news agency report reported reports reuters
-    wednesday thursday friday saturday sunday monday tuesday today yesterday week weeks month year years day days
-    january february march april june july august september october november december
-    one two three four five six seven eight nine ten first second third last next new more most many much other
-    some such only very just even still well back out off all any each both few own same very per via
-    our ours your yours we you it is be do does did done an as at by if in of on or so to up us no nor
-    this these those because however although though yet again further once how why
-    people government official officials country countries president minister ministers leader leaders
-    """.split()
-)
-
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    """Tuning of the clustering; the defaults are what ``bench/bench_tagger.py`` measured best."""
+    """Tuning of the clustering; the defaults are what ``bench/bench_stories.py`` measured (see docs/tagger.md)."""
 
     window: timedelta = timedelta(hours=72)
     threshold: float = 0.4
@@ -71,17 +63,12 @@ class StoryConfig:
     max_terms: int = 200
     max_articles: int = 200
     idf: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFeatures:
-    """What clustering reads from one article."""
-
-    article_id: str
-    at: datetime
-    entities: Mapping[str, float]
-    places: frozenset[str]
-    terms: Mapping[str, float]
+    embeddings: bool = True
+    embedding_weight: float = 0.5  # of the lexical reading, when both article and story have an embedding
+    # The embedding alone: cosine ``floor`` scores 0, ``full`` scores 1 (same-document translations: 0.65-0.85).
+    embedding_floor: float = 0.45
+    embedding_full: float = 0.75
+    recent_embeddings: int = 4
 
 
 class Story(BaseModel):
@@ -90,60 +77,44 @@ class Story(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    first_at: AwareDatetime
-    last_at: AwareDatetime
+    first_at: AwareDatetime | None = Field(description="Earliest time of its dated articles; null while none is dated.")
+    last_at: AwareDatetime | None = Field(description="Latest time of its dated articles; null while none is dated.")
+    seen_at: AwareDatetime | None = Field(
+        default=None, description="The index's watermark when the story last changed: how an undated story ages.")
     size: int = Field(ge=1)
     articles: list[str] = Field(description="Ids of its latest articles, oldest first.")
     entities: dict[str, float] = Field(description="Entity key -> summed salience weight.")
     places: dict[str, int] = Field(description="Salient place key -> articles naming it in title or lead.")
     terms: dict[str, float] = Field(description="Content word stem -> summed weight, the heaviest only.")
+    centroid: str | None = Field(default=None, description="Sum of the members' unit embeddings, float32 little-endian, base64.")
+    embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
+    recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The evidence of one comparison."""
+
+    score: float = 0.0
+    entity: float = 0.0
+    text: float = 0.0
+    embedding: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """Where an article goes: ``story`` is the story after the article joined (or opened) it."""
+    """Where an article goes: ``story`` is the story after the article joined (or opened) it.
+
+    ``scores`` and ``compared`` are against the story it joined, or the closest live story when it opened one.
+    """
 
     story: Story
     created: bool
     score: float
     duplicate: bool = False
     expired: tuple[str, ...] = ()
-
-
-def _stem(word: str) -> str:
-    # A five-letter prefix: "defence"/"defense", "promised"/"promises" meet; cheap and language-blind.
-    return word[:5]
-
-
-def _terms(title: str, body: str) -> dict[str, float]:
-    counts: dict[str, float] = {}
-    for text, weight in ((title, 2.0), (body, 1.0)):
-        for match in _WORD.finditer(text):
-            word = match.group().casefold()
-            if word in _STOPWORDS:
-                continue
-            stem = _stem(word)
-            counts[stem] = counts.get(stem, 0.0) + weight
-    return {t: 1.0 + math.log(c) for t, c in counts.items()}
-
-
-def article_features(article: TaggedArticle, *, countries: frozenset[str] = frozenset(), now: datetime) -> ArticleFeatures:
-    """Salience-weighted entity keys, salient places and content words of a tagged article.
-
-    ``countries`` are the keys of countries: a country is an actor, not where an event happens.
-    The article's time is when it was published (or fetched), never later than ``now``.
-    """
-    entities: dict[str, float] = {}
-    places: set[str] = set()
-    for record in article.salience:
-        if record.type not in _CLUSTERED_TYPES:
-            continue
-        weight = 1.0 + 2.0 * record.in_title + 1.0 * record.in_lead + 0.5 * min(record.mentions - 1, 4)
-        entities[record.key] = weight
-        if record.type in PLACE_TYPES and record.key not in countries and (record.in_title or record.in_lead):
-            places.add(record.key)
-    at = min(article.published_at or article.fetched_at, now)
-    return ArticleFeatures(article.id, at, entities, frozenset(places), _terms(article.title, article.body))
+    scores: Scores = Scores()
+    compared: str | None = None
 
 
 def _weighted_jaccard(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -167,16 +138,49 @@ def _scaled(weights: Mapping[str, float], idf: Callable[[str], float] | None) ->
     return weights if idf is None else {k: v * idf(k) for k, v in weights.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class _Vectors:
+    """A story's embeddings, decoded once per table change."""
+
+    centroid: np.ndarray | None
+    recent: tuple[np.ndarray, ...]
+
+    def similarity(self, vector: np.ndarray) -> float | None:
+        sims = [float(v @ vector) for v in self.recent]
+        if self.centroid is not None:
+            sims.append(float(self.centroid @ vector))
+        return max(sims) if sims else None
+
+
+def _vectors(story: Story) -> _Vectors:
+    centroid = None
+    if story.centroid:
+        total = np.frombuffer(base64.b64decode(story.centroid), dtype="<f4")
+        norm = float(np.linalg.norm(total))
+        centroid = (total / norm).astype(np.float32) if norm else None
+    return _Vectors(centroid, tuple(decode_vector(v) for v in story.recent))
+
+
 def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
-               entity_idf: Callable[[str], float] | None = None, term_idf: Callable[[str], float] | None = None) -> float:
-    """How much an article looks like a story, 0..1. The idf functions weigh down what many live stories share."""
+               entity_idf: Callable[[str], float] | None = None, term_idf: Callable[[str], float] | None = None,
+               vectors: _Vectors | None = None) -> Scores:
+    """How much an article looks like a story, 0..1, and the evidence. The idf functions weigh down what many live stories share."""
     centroid = {k: v / story.size for k, v in story.entities.items()}
     entity_score = _weighted_jaccard(_scaled(features.entities, entity_idf), _scaled(centroid, entity_idf))
     text_score = _cosine(_scaled(features.terms, term_idf), _scaled(story.terms, term_idf))
-    score = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
+    lexical = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
+    embedding = None
+    if config.embeddings and features.embedding is not None:
+        embedding = (vectors or _vectors(story)).similarity(features.embedding)
+    score = lexical
+    if embedding is not None:
+        calibrated = min(1.0, max(0.0, (embedding - config.embedding_floor) / (config.embedding_full - config.embedding_floor)))
+        blended = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
+        # The embedding alone, a little below its calibrated value: one voice, where the lexical reading has two.
+        score = max(blended, calibrated * (1.0 - config.embedding_weight / 2))
     if features.places and story.places and not (features.places & story.places.keys()):
         score *= config.place_conflict_factor
-    return score
+    return Scores(score, entity_score, text_score, embedding)
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
@@ -185,7 +189,25 @@ def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
     return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
 
 
-def _joined(story: Story, features: ArticleFeatures, config: StoryConfig) -> Story:
+def _embedding_fields(story: Story | None, features: ArticleFeatures, config: StoryConfig) -> dict:
+    if features.embedding is None:
+        return {} if story is None else {"centroid": story.centroid, "embedded": story.embedded, "recent": story.recent}
+    total = features.embedding.astype("<f4")
+    if story is not None and story.centroid:
+        total = total + np.frombuffer(base64.b64decode(story.centroid), dtype="<f4")
+    recent = ([] if story is None else story.recent) + [encode_vector(features.embedding)]
+    return {"centroid": base64.b64encode(total.astype("<f4").tobytes()).decode("ascii"),
+            "embedded": (0 if story is None else story.embedded) + 1,
+            "recent": recent[-config.recent_embeddings:]}
+
+
+def _span(first: datetime | None, last: datetime | None, at: datetime | None) -> tuple[datetime | None, datetime | None]:
+    if at is None:
+        return first, last
+    return (at if first is None else min(first, at)), (at if last is None else max(last, at))
+
+
+def _joined(story: Story, features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
     entities = dict(story.entities)
     for key, weight in features.entities.items():
         entities[key] = entities.get(key, 0.0) + weight
@@ -195,28 +217,26 @@ def _joined(story: Story, features: ArticleFeatures, config: StoryConfig) -> Sto
     places = dict(story.places)
     for place in features.places:
         places[place] = places.get(place, 0) + 1
+    first_at, last_at = _span(story.first_at, story.last_at, features.at)
     return Story(
-        id=story.id,
-        first_at=min(story.first_at, features.at),
-        last_at=max(story.last_at, features.at),
+        id=story.id, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=[*story.articles, features.article_id][-config.max_articles :],
-        entities=entities,
-        places=places,
-        terms=_top(terms, config.max_terms),
+        entities=entities, places=places, terms=_top(terms, config.max_terms),
+        **_embedding_fields(story, features, config),
     )
 
 
-def _opened(features: ArticleFeatures, config: StoryConfig) -> Story:
+def _opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
     return Story(
         id=features.article_id,  # a story is named after the article that opened it
-        first_at=features.at,
-        last_at=features.at,
+        first_at=features.at, last_at=features.at, seen_at=watermark,
         size=1,
         articles=[features.article_id],
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
         terms=_top(dict(features.terms), config.max_terms),
+        **_embedding_fields(None, features, config),
     )
 
 
@@ -230,9 +250,17 @@ class StoryIndex:
     _by_article: dict[str, str] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
     _term_stories: dict[str, int] = field(default_factory=dict)  # term -> live stories holding it
+    _vectors: dict[str, _Vectors] = field(default_factory=dict)
+    _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
 
     def __len__(self) -> int:
         return len(self.stories)
+
+    @property
+    def watermark(self) -> datetime | None:
+        """The latest article time the index has seen (its stories' latest ``last_at``)."""
+        times = [s.last_at for s in self.stories.values() if s.last_at is not None]
+        return max(times) if times else None
 
     def _add(self, story: Story) -> None:
         self._remove(story.id)
@@ -243,12 +271,17 @@ class StoryIndex:
             self._term_stories[term] = self._term_stories.get(term, 0) + 1
         for article_id in story.articles:
             self._by_article[article_id] = story.id
+        if story.centroid or story.recent:
+            self._vectors[story.id] = _vectors(story)
+        self._matrix = None
 
     def _remove(self, story_id: str) -> None:
         old = self.stories.pop(story_id, None)
         self._raw.pop(story_id, None)
+        self._vectors.pop(story_id, None)
         if old is None:
             return
+        self._matrix = None
         for key in old.entities:
             ids = self._by_entity.get(key)
             if ids is not None:
@@ -276,33 +309,66 @@ class StoryIndex:
         for story_id in [s for s in self.stories if s not in seen]:
             self._remove(story_id)
 
-    def _live(self, story: Story, at: datetime) -> bool:
+    def _live(self, story: Story, at: datetime | None) -> bool:
+        if at is None or story.last_at is None or story.first_at is None:
+            return True  # an article or a story of unknown time may belong with any live story
         window = self.config.window
         return story.last_at >= at - window and story.first_at <= at + window
 
+    def _expired(self, reference: datetime | None) -> tuple[str, ...]:
+        if reference is None:
+            return ()
+        horizon = reference - 2 * self.config.window
+        return tuple(sorted(s.id for s in self.stories.values() if (s.last_at or s.seen_at or reference) < horizon))
+
+    def _embedding_candidates(self, vector: np.ndarray, limit: int = 20) -> set[str]:
+        """The live stories whose centroid is closest to ``vector``: a report in another language shares no words or keys."""
+        if self._matrix is None:
+            ids = [sid for sid, v in self._vectors.items() if v.centroid is not None]
+            self._matrix = (ids, np.stack([self._vectors[s].centroid for s in ids]) if ids else np.zeros((0, vector.shape[0]), np.float32))
+        ids, matrix = self._matrix
+        if not ids:
+            return set()
+        sims = matrix @ vector
+        order = np.argsort(-sims)[:limit]
+        return {ids[i] for i in order if sims[i] >= self.config.embedding_floor}
+
     def decide(self, features: ArticleFeatures) -> Decision:
         """The story this article belongs to, and the stories too old to keep (twice the window behind it)."""
-        expired = tuple(sorted(s.id for s in self.stories.values() if s.last_at < features.at - 2 * self.config.window))
+        watermark = self.watermark
+        reference = features.at or watermark
+        expired = self._expired(reference)
+        if features.at is not None and (watermark is None or features.at > watermark):
+            watermark = features.at
         known = self._by_article.get(features.article_id)
         if known is not None and known in self.stories:
             # A re-sent or edited article keeps its story: at-least-once delivery must not split stories.
-            return Decision(self.stories[known], created=False, score=1.0, duplicate=True, expired=expired)
+            return Decision(self.stories[known], created=False, score=1.0, duplicate=True, expired=expired, compared=known)
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
-        best: tuple[float, str] | None = None
+        if self.config.embeddings and features.embedding is not None:
+            candidates |= self._embedding_candidates(features.embedding)
+        best: tuple[Scores, str] | None = None
         idf = self._idf()
         for story_id in sorted(candidates):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at):
                 continue
-            score = similarity(features, story, self.config, **idf)
-            if best is None or score > best[0]:
-                best = (score, story_id)
-        if best is not None and best[0] >= self.config.threshold:
-            return Decision(_joined(self.stories[best[1]], features, self.config), created=False, score=best[0], expired=expired)
-        return Decision(_opened(features, self.config), created=True, score=best[0] if best else 0.0, expired=expired)
+            scores = similarity(features, story, self.config, vectors=self._vectors.get(story_id), **idf)
+            if best is None or scores.score > best[0].score:
+                best = (scores, story_id)
+        if best is not None and best[0].score >= self.config.threshold:
+            story = _joined(self.stories[best[1]], features, self.config, watermark)
+            return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1])
+        scores, compared = best if best is not None else (Scores(), None)
+        return Decision(_opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
+                        scores=scores, compared=compared)
 
     def _idf(self) -> dict[str, Callable[[str], float]]:
-        """Inverse story frequency over the live stories: a name or word most stories share tells little."""
+        """Entities by inverse story frequency over the live stories: a name most stories share tells little.
+
+        Words are already weighed by their rarity in news at large (``story_features``); they are weighed
+        by the live stories too, so that this week's everywhere-word ("ceasefire") counts less.
+        """
         if not self.config.idf or len(self.stories) < 2:
             return {}
         n = len(self.stories) + 1

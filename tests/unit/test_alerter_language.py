@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from schemas import Entity, TaggedArticle
+from schemas import Entity, Salience, TaggedArticle
 from services.alerter.errors import RuleError
 from services.alerter.query import QueryError
 from services.alerter.rules import load_rulebook, parse_condition_query
@@ -18,15 +18,11 @@ def entity(text: str, field: str, start: int, qid: str | None, name: str | None,
     return Entity(text=text, type=type_, field=field, start=start, end=start + len(text), canonical_id=qid, canonical_name=name)
 
 
-def article(title: str, body: str, entities: list[Entity], *, source: str = "wire-en", **extra) -> TaggedArticle:
-    base = TaggedArticle(
+def article(title: str, body: str, entities: list[Entity], *, source: str = "wire-en", **fields) -> TaggedArticle:
+    return TaggedArticle(
         id=f"{source}/{abs(hash(title)) % 1000}", source=source, fetched_at=NOW, language="en", language_confidence=0.9,
-        original_title=title, original_body=body, title=title, body=body, entities=entities, story_id="st_1",
+        original_title=title, original_body=body, title=title, body=body, entities=entities, story_id="st_1", **fields,
     )
-    # Fields other engineers add to TaggedArticle (feed tags, story size) are read defensively: simulate them.
-    for name, value in extra.items():
-        object.__setattr__(base, name, value)
-    return base
 
 
 def find(text: str, surface: str, field: str, qid: str | None, name: str | None, type_: str = "ORG") -> list[Entity]:
@@ -70,7 +66,7 @@ SALIENCE_CASES = [
     ("{tag: defense}", "headline", None),  # no feed tags: no match, no error
     ("{story_size: 3}", "tagged_feed", ["story_size:4"]),
     ("{story_size: {min: 5}}", "tagged_feed", None),
-    ("{story_size: 2}", "headline", None),  # without a story size, a story is one article
+    ("{story_size: 2}", "headline", None),  # a story of one article
     ("{query: 'entity:NATO AND NOT source:markets'}", "headline", ["entity:Q7184 (NATO) in title and body", "not source:'markets'"]),
     ("{query: 'entity:NATO AND NOT source:markets'}", "passing", None),
     ("{query: 'entity.title:Q7184 OR tag:defense'}", "tagged_feed", ["tag:'defense'"]),
@@ -102,11 +98,7 @@ def test_query_form_and_yaml_form_agree_on_every_article() -> None:
 
 
 def test_salience_from_the_tagger_wins_over_the_computed_one() -> None:
-    class Record:
-        key, mentions, in_title, in_lead = "Q7184", 1, True, False
-
-    tagged = PASSING.model_copy()
-    object.__setattr__(tagged, "salience", [Record()])
+    tagged = PASSING.model_copy(update={"salience": [Salience(key="Q7184", name="NATO", type="ORG", mentions=1, in_title=True, in_lead=False)]})
     book = load_rulebook("rules:\n  - {id: r, when: {entity: {id: Q7184, in: title}}}\n", env={})
     assert [m.matched for m in book.evaluate(tagged)] == [["entity:Q7184 (NATO) in body, 1 mention, in title"]]
 

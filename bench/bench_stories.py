@@ -1,0 +1,245 @@
+"""Stories on real news: B-cubed on event-labelled English news, the cross-lingual join rate per language,
+and the story stage's cost per article.
+
+    .venv/bin/python bench/bench_stories.py [--events galaxy_dev.jsonl] [--crosslingual ntrex_dev.jsonl]
+        [--languages es,fr,de,it,pt,ru,zh,ar] [--cache DIR]
+
+``--events``: one JSON object a line with ``id``, ``event``, ``title``, ``body``, ``published_at``; articles
+go through the real Normalizer and Tagger, then the story stage in publication order, as a live run would see
+them. Compared with two floors: every article its own story, and a naive single-pass TF-IDF clusterer.
+
+``--crosslingual``: one JSON object a line with ``document``, ``language`` (NTREX code), ``title``, ``body``;
+every copy is normalized (Apertium translates what it can), tagged and embedded, undated as a file would be,
+and clustered with the English copies (English first). Reported: how often each language's copy joins its
+English copy's story, and B-cubed precision over all languages together (different documents must stay apart).
+
+Without arguments, the files are looked for under ../shared/devdata (beside the checkout); a missing file is
+said, not an error. ``--cache DIR`` keeps the tagged articles between runs (keyed by file and code state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import math
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+
+from schemas import NormalizedArticle, RawArticle, TaggedArticle  # noqa: E402
+from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
+from services.tagger.settings import TaggerSettings  # noqa: E402
+
+DEVDATA = ROOT.parent / "shared" / "devdata"
+NTREX = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ru": "rus", "zh": "zho-CN", "ar": "arb",
+         "tr": "tur", "ja": "jpn", "nl": "nld", "pl": "pol", "uk": "ukr", "ko": "kor"}
+FETCHED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def b_cubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 (Bagga & Baldwin 1998) of ``predicted`` clusters against ``gold`` classes."""
+    gold_sizes = Counter(gold.values())
+    pred_sizes = Counter(predicted[a] for a in gold)
+    pair = Counter((gold[a], predicted[a]) for a in gold)
+    precision = sum(pair[(gold[a], predicted[a])] / pred_sizes[predicted[a]] for a in gold) / len(gold)
+    recall = sum(pair[(gold[a], predicted[a])] / gold_sizes[gold[a]] for a in gold) / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+# --------------------------------------------------------------------------- the naive floor
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def tfidf_single_pass(texts: list[tuple[str, str]], threshold: float = 0.3) -> dict[str, str]:
+    """Naive single-pass clustering: TF-IDF (idf over the whole file) cosine to each cluster's centroid."""
+    docs = {i: Counter(w.casefold() for w in _WORD.findall(t)) for i, t in texts}
+    df = Counter(w for c in docs.values() for w in c)
+    n = len(docs)
+    vectors = {}
+    for i, c in docs.items():
+        v = {w: (1 + math.log(k)) * math.log(n / df[w]) for w, k in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors[i] = {w: x / norm for w, x in v.items()}
+    clusters: list[tuple[str, dict[str, float]]] = []
+    out = {}
+    for i, _ in texts:
+        v = vectors[i]
+        best, best_sim = None, 0.0
+        for k, (_, centroid) in enumerate(clusters):
+            norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
+            sim = sum(x * centroid.get(w, 0.0) for w, x in v.items()) / norm
+            if sim > best_sim:
+                best, best_sim = k, sim
+        if best is not None and best_sim >= threshold:
+            cid, centroid = clusters[best]
+            for w, x in v.items():
+                centroid[w] = centroid.get(w, 0.0) + x
+            out[i] = cid
+        else:
+            clusters.append((i, dict(v)))
+            out[i] = i
+    return out
+
+
+# --------------------------------------------------------------------------- tagging, with a cache
+
+
+def _code_state() -> str:
+    digest = hashlib.sha256()
+    for part in ("services/normalize", "services/tagger"):
+        for path in sorted((ROOT / part).rglob("*.py")):
+            if path.name not in ("stories.py", "assign.py", "story_features.py"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def tag_all(raws: list[RawArticle], cache: Path | None, label: str) -> tuple[list[TaggedArticle], dict[str, float]]:
+    """Normalize, tag and embed; the seconds each part took (not counted when read from the cache)."""
+    key = hashlib.sha256(b"".join(r.model_dump_json().encode() for r in raws)).hexdigest()[:12] + "-" + _code_state()
+    path = cache / f"{label}-{key}.jsonl" if cache else None
+    if path is not None and path.exists():
+        return [TaggedArticle.model_validate_json(line) for line in path.read_text().splitlines()], {}
+    from services.normalize.core import Normalizer
+    from services.normalize.settings import NormalizeSettings
+    from services.tagger.core import Tagger
+    from services.tagger.embedding import Embedder
+
+    async def normalize_all() -> list[NormalizedArticle]:
+        normalizer = Normalizer(NormalizeSettings())
+        try:
+            return [await normalizer.normalize(r) for r in raws]
+        finally:
+            await normalizer.aclose()
+
+    timing = {}
+    started = time.perf_counter()
+    normalized = asyncio.run(normalize_all())
+    timing["normalize"] = time.perf_counter() - started
+    tagger = Tagger(TaggerSettings())
+    started = time.perf_counter()
+    tagged = tagger.tag_many(normalized)
+    timing["ner"] = time.perf_counter() - started
+    embedder = Embedder()
+    started = time.perf_counter()
+    vectors = embedder.embed_articles(tagged)
+    timing["embed"] = time.perf_counter() - started
+    tagged = [t.model_copy(update={"embedding": v}) for t, v in zip(tagged, vectors)]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(t.model_dump_json() + "\n" for t in tagged))
+    return tagged, timing
+
+
+def countries() -> frozenset[str]:
+    from services.tagger.gazetteer import Gazetteer
+
+    return frozenset(e.id for e in Gazetteer.load([]) if e.country == e.id)
+
+
+def cluster(tagged: list[TaggedArticle], settings: TaggerSettings, known: frozenset[str]) -> tuple[dict[str, str], float]:
+    """Story ids by article id, in the given order, and the story stage's seconds per article."""
+    assigner = StoryAssigner(story_config(settings), known)
+    out = {}
+    started = time.perf_counter()
+    for article in tagged:
+        placed, _ = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
+        out[article.id] = placed.story_id
+    return out, (time.perf_counter() - started) / max(1, len(tagged))
+
+
+# --------------------------------------------------------------------------- the two data sets
+
+
+def _when(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)  # a date without a zone: read as UTC
+
+
+def events(path: Path, cache: Path | None, settings: TaggerSettings) -> None:
+    rows = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows.sort(key=lambda r: _when(r["published_at"]))
+    raws = [RawArticle(id=str(r["id"]), source=r.get("source") or "events", title=r.get("title") or "", body=r["body"],
+                       published_at=_when(r["published_at"]), fetched_at=FETCHED) for r in rows]
+    gold = {str(r["id"]): str(r["event"]) for r in rows}
+    tagged, timing = tag_all(raws, cache, "events")
+    known = countries()
+    predicted, per_article = cluster(tagged, settings, known)
+    print(f"stories, real news by event ({path}; {len(rows)} articles, {len(set(gold.values()))} events, publication order):")
+    floors = {"every article its own story": {a: a for a in gold},
+              "naive single-pass TF-IDF (cosine 0.3)": tfidf_single_pass([(str(r["id"]), r["title"] + "\n" + r["body"]) for r in rows])}
+    for name, p in floors.items():
+        print("  {:<40} B-cubed precision {:.3f}  recall {:.3f}  F1 {:.3f}".format(name, *b_cubed(gold, p)))
+    p, r, f = b_cubed(gold, predicted)
+    print(f"  {'wirewatch story stage':<40} B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  "
+          f"stories {len(set(predicted.values()))}")
+    print(f"  story stage {per_article * 1000:.2f} ms per article" + _timing(timing, len(raws)))
+
+
+def _timing(timing: dict[str, float], n: int) -> str:
+    if not timing:
+        return " (tagging read from the cache)"
+    return "; " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in timing.items()) + " per article"
+
+
+def crosslingual(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
+    wanted = {"eng": "en", **{NTREX[lang]: lang for lang in languages}}
+    rows = [r for r in (orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            if r["language"] in wanted]
+    # English first, then each language in turn: every copy may join the English copy's story.
+    order = {code: n for n, code in enumerate(wanted)}
+    rows.sort(key=lambda r: (order[r["language"]], str(r["document"])))
+    raws = [RawArticle(id=f"{r['document']}-{wanted[r['language']]}", source="file", title=r["title"], body=r["body"],
+                       fetched_at=FETCHED) for r in rows]
+    tagged, timing = tag_all(raws, cache, "crosslingual")
+    gold = {f"{r['document']}-{wanted[r['language']]}": str(r["document"]) for r in rows}
+    predicted, per_article = cluster(tagged, settings, countries())
+    docs = sorted({str(r["document"]) for r in rows})
+    print(f"stories across languages ({path}; {len(docs)} documents; English copies first, then each language):")
+    got = {t.id: t for t in tagged}
+    for lang in languages:
+        pairs = [(d, f"{d}-{lang}") for d in docs if f"{d}-{lang}" in predicted and f"{d}-en" in predicted]
+        joined = sum(predicted[i] == predicted[f"{d}-en"] for d, i in pairs)
+        translated = sum(got[i].translation is not None for _, i in pairs)
+        detected = Counter(got[i].language for _, i in pairs).most_common(1)
+        print(f"  {lang}: joins the English copy's story {joined}/{len(pairs)} ({joined / max(1, len(pairs)):.0%})"
+              f"  [{translated} translated; detected as {detected[0][0] if detected else '-'}]")
+    p, r, f = b_cubed(gold, predicted)
+    print(f"  all languages together: B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  stories {len(set(predicted.values()))}")
+    print(f"  story stage {per_article * 1000:.2f} ms per article" + _timing(timing, len(raws)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl")
+    parser.add_argument("--crosslingual", type=Path, default=DEVDATA / "crosslingual" / "ntrex_dev.jsonl")
+    parser.add_argument("--languages", default="es,fr,de,it,pt,ru,zh,ar")
+    parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
+    args = parser.parse_args()
+    settings = TaggerSettings()
+    print(f"(machine: {os.cpu_count()} cores, shared with other work; times are indicative)")
+    for name, fn, path in (("events", events, args.events), ("crosslingual", None, args.crosslingual)):
+        if not path.exists():
+            print(f"{name}: {path} is absent, skipped (real data lives outside the project; pass --{name} FILE)")
+            continue
+        if fn is not None:
+            fn(path, args.cache, settings)
+        else:
+            crosslingual(path, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.cache, settings)
+
+
+if __name__ == "__main__":
+    main()

