@@ -3,7 +3,7 @@ ceiling, memory; held against the targets of the benchmark issue; written to doc
 
     .venv/bin/python bench/pipeline.py [--quick] [--out docs/BENCHMARKS.md] [--skip-existing]
 
-``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,alerter,newsroom}.py and quotes them).
+``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,stories,alerter,newsroom}.py and quotes them).
 Data: bench/corpus.py, seeded wire stories of 300–1,200 words (English, Spanish, German, French).
 """
 
@@ -22,7 +22,7 @@ import time
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,8 @@ async def in_process(size: Size, settings: Settings) -> dict:
     from services.normalize.core import Normalizer
     from services.tagger.core import Tagger
     from services.tagger.pipeline import load_pipeline
-    from services.tagger.stories import StoryConfig, StoryIndex, article_features
+    from services.tagger.assign import StoryAssigner, story_config
+    from services.tagger.embedding import Embedder
     from schemas import NormalizedArticle, RawArticle, TaggedArticle
 
     records = make_corpus(size.inprocess, seed=11, prefix="inproc")
@@ -184,10 +185,17 @@ async def in_process(size: Size, settings: Settings) -> dict:
     tagger_load_s = time.perf_counter() - t
     batch = settings.tagger.batch_size
     tagger.tag_many(normalized[:2])
+    embedder = Embedder() if settings.tagger.story_embeddings else None
     started = time.perf_counter()
     tagged = []
+    embed_s = 0.0
     for i in range(0, len(normalized), batch):
-        tagged.extend(tagger.tag_many(normalized[i:i + batch]))
+        chunk = tagger.tag_many(normalized[i:i + batch])
+        if embedder is not None:  # the tagger's batch step embeds title+lead for the story stage
+            t = time.perf_counter()
+            chunk = [a.model_copy(update={"embedding": v}) for a, v in zip(chunk, embedder.embed_articles(chunk))]
+            embed_s += time.perf_counter() - t
+        tagged.extend(chunk)
     tag_s = time.perf_counter() - started
 
     # Bare NER: the same model and texts (English and translated; title and body), nlp.pipe alone.
@@ -199,22 +207,20 @@ async def in_process(size: Size, settings: Settings) -> dict:
     ner_articles = len(texts) // 2
 
     # Stories, as the story agent does them: mirror the table, decide, apply, write the table.
-    index = StoryIndex(StoryConfig(window=timedelta(hours=settings.tagger.story_window_hours),
-                                   threshold=settings.tagger.story_threshold, idf=settings.tagger.story_idf))
+    assigner = StoryAssigner(story_config(settings.tagger), tagger.countries)
+    index = assigner.index
     table: dict[str, str] = {}
-    countries = tagger.countries
     now = datetime.now(timezone.utc)
     placed = []
     started = time.perf_counter()
     for article in tagged:
         index.sync(table.items())
-        decision = index.decide(article_features(article, countries=countries, now=now))
-        index.apply(decision)
+        article, decision = assigner.place(article, now=now)
         for story_id in decision.expired:
             table.pop(story_id, None)
         if not decision.duplicate:
             table[decision.story.id] = index.raw(decision.story.id)
-        placed.append(article.model_copy(update={"story_id": decision.story.id}))
+        placed.append(article)
     stories_s = time.perf_counter() - started
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -264,6 +270,7 @@ async def in_process(size: Size, settings: Settings) -> dict:
         "normalize_untranslated_ms": statistics.mean(untranslated) * 1000 if untranslated else float("nan"),
         "tagger_load_s": tagger_load_s, "entities_per_article": sum(len(a.entities) for a in tagged) / n,
         "ner_articles": ner_articles, "ner_s": ner_s, "ner_rate": ner_articles / ner_s,
+        "embed_ms": embed_s / len(tagged) * 1000 if tagged else 0.0,
         "ner_ms": ner_s / ner_articles * 1000, "ner_chars_s": sum(len(t) for t in texts) / ner_s, "ner_entities": entities,
         "codec": codec,
         "bytes": {"raw": [len(encode(m)) for m in raws], "normalized": [len(encode(m)) for m in normalized],
@@ -588,7 +595,7 @@ async def end_to_end(mode: str, size: Size, env_base: dict[str, str]) -> dict:
 
 def existing_benchmarks() -> list[dict]:
     out = []
-    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_alerter", "bench_newsroom"):
+    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_alerter", "bench_newsroom"):
         log(f"running bench/{name}.py")
         t = time.monotonic()
         proc = subprocess.run([sys.executable, f"bench/{name}.py"], cwd=ROOT, capture_output=True, text=True)
@@ -606,7 +613,7 @@ def targets(inproc: dict, e2e: dict[str, dict], ceiling: dict) -> list[tuple[str
     ms = inproc["per_stage_ms"]
     bound = (f"in one process an article takes {sum(ms.values()):.0f} ms: normalize {ms['normalize']:.0f} ms "
              f"(Apertium per Spanish article {inproc['normalize_translated_ms']:.0f} ms, other {inproc['normalize_untranslated_ms']:.0f} ms), "
-             f"tagger {ms['tagger']:.0f} ms (bare spaCy NER alone {inproc['ner_ms']:.0f} ms), stories {ms['stories']:.1f} ms, "
+             f"tagger {ms['tagger']:.0f} ms (bare spaCy NER alone {inproc['ner_ms']:.0f} ms, title+lead embedding {inproc.get('embed_ms', 0):.0f} ms), stories {ms['stories']:.1f} ms, "
              f"alerter {ms['alerter']:.1f} ms")
     if best_mode:
         best = e2e[best_mode]["max"]["rate"]

@@ -40,7 +40,7 @@ class TaggerSettings(BaseModel):
         default=0.4, ge=0, le=1, description="Least similarity (entities by salience and content words, 0..1) for an article to join a story."
     )
     story_idf: bool = Field(
-        default=True, description="Weigh entities and words by how few live stories share them (inverse story frequency) when comparing an article with a story."
+        default=True, description="Weigh entity keys by how few live stories share them (inverse story frequency) when comparing an article with a story; words are weighed by their rarity in news."
     )
     story_embeddings: bool = Field(
         default=True,

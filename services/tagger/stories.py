@@ -69,6 +69,9 @@ class StoryConfig:
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
     recent_embeddings: int = 4
+    # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
+    # (bench/bench_stories.py), and it is most of the stage's cost.
+    term_idf: bool = False
 
 
 class Story(BaseModel):
@@ -89,6 +92,7 @@ class Story(BaseModel):
     centroid: str | None = Field(default=None, description="Sum of the members' unit embeddings, float32 little-endian, base64.")
     embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
     recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
+    languages: dict[str, int] = Field(default_factory=dict, description="Language of the text its words came from -> members.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +179,19 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     score = lexical
     if embedding is not None:
         calibrated = min(1.0, max(0.0, (embedding - config.embedding_floor) / (config.embedding_full - config.embedding_floor)))
-        blended = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
-        # The embedding alone, a little below its calibrated value: one voice, where the lexical reading has two.
-        score = max(blended, calibrated * (1.0 - config.embedding_weight / 2))
+        score = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
+        if features.language not in story.languages:
+            # Words of different languages cannot meet: the embedding alone, a little below its calibrated value.
+            score = max(score, calibrated * (1.0 - config.embedding_weight / 2))
     if features.places and story.places and not (features.places & story.places.keys()):
         score *= config.place_conflict_factor
     return Scores(score, entity_score, text_score, embedding)
+
+
+def _unit(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each article adds a unit vector of words to its story, so a long article does not outweigh a short one."""
+    norm = math.sqrt(sum(v * v for v in weights.values()))
+    return {k: v / norm for k, v in weights.items()} if norm else dict(weights)
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
@@ -212,17 +223,19 @@ def _joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterm
     for key, weight in features.entities.items():
         entities[key] = entities.get(key, 0.0) + weight
     terms = dict(story.terms)
-    for term, weight in features.terms.items():
+    for term, weight in _unit(features.terms).items():
         terms[term] = terms.get(term, 0.0) + weight
     places = dict(story.places)
     for place in features.places:
         places[place] = places.get(place, 0) + 1
     first_at, last_at = _span(story.first_at, story.last_at, features.at)
+    languages = dict(story.languages)
+    languages[features.language] = languages.get(features.language, 0) + 1
     return Story(
         id=story.id, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=[*story.articles, features.article_id][-config.max_articles :],
-        entities=entities, places=places, terms=_top(terms, config.max_terms),
+        entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages,
         **_embedding_fields(story, features, config),
     )
 
@@ -235,7 +248,8 @@ def _opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime 
         articles=[features.article_id],
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
-        terms=_top(dict(features.terms), config.max_terms),
+        terms=_top(_unit(features.terms), config.max_terms),
+        languages={features.language: 1},
         **_embedding_fields(None, features, config),
     )
 
@@ -379,7 +393,7 @@ class StoryIndex:
         def term_idf(term: str) -> float:
             return math.log(1.0 + n / (self._term_stories.get(term, 0) + 1))
 
-        return {"entity_idf": entity_idf, "term_idf": term_idf}
+        return {"entity_idf": entity_idf, "term_idf": term_idf} if self.config.term_idf else {"entity_idf": entity_idf}
 
     def apply(self, decision: Decision) -> None:
         """Make the index hold what ``decision`` says (the shell writes the same to its table)."""

@@ -31,6 +31,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Zipf frequency is log10 of occurrences per billion words: "the" 7.7, "said" 6.0, "Ukraine" 4.3, "Stoltenberg" 2.3.
 # Rarity = CEILING - Zipf, so a word seen once per million (Zipf 3) weighs 4, one in ten thousand (Zipf 5) weighs 2.
 _ZIPF_CEILING = 7.0
+MAX_TERMS = 200
 _MIN_RARITY = 0.25
 # A date this close to the start of the body is a dateline ("KYIV, Sept. 28, 2023 -"), not a mention in passing.
 _DATELINE_CHARS = 80
@@ -65,6 +66,7 @@ class ArticleFeatures:
     embedding: np.ndarray | None = field(default=None, compare=False)
     names: Mapping[str, str] = field(default_factory=dict, compare=False)  # entity key -> name, for the evidence
     words: Mapping[str, str] = field(default_factory=dict, compare=False)  # term -> a word it came from, for the evidence
+    language: str = "en"  # the language of the text its words come from (English once translated)
 
 
 def _stem(word: str) -> str:
@@ -106,7 +108,10 @@ def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float]
             if r > rarity.get(stem, -1.0):
                 rarity[stem] = r
                 words[stem] = word
-    return {t: (1.0 + math.log(c)) * rarity[t] for t, c in counts.items()}, words
+    weights = {t: (1.0 + math.log(c)) * rarity[t] for t, c in counts.items()}
+    if len(weights) > MAX_TERMS:  # a story keeps its heaviest words only; an article is compared on as many
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
+    return weights, words
 
 
 def article_time(article: TaggedArticle, *, now: datetime) -> datetime | None:
@@ -140,7 +145,8 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
         names[record.key] = record.name
         if record.type in PLACE_TYPES and record.key not in countries and (record.in_title or record.in_lead):
             places.add(record.key)
-    weights, words = terms(article.title, article.body, _wordlist(article))
+    language = _wordlist(article)
+    weights, words = terms(article.title, article.body, language)
     embedding = decode_vector(article.embedding) if article.embedding else None
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
-                           embedding=embedding, names=names, words=words)
+                           embedding=embedding, names=names, words=words, language=language)

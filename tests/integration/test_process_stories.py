@@ -104,7 +104,7 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     offline = by_file([TaggedArticle.model_validate(orjson.loads(line)) for line in processed.stdout.splitlines()])
 
     worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_ALERTER__RULES=str(rules))
-    wait_http(worker.web_port, proc=worker)
+    wait_http(worker.web_port, timeout_s=180, proc=worker)  # all five services and their models load first
     ingested = wirewatch("ingest", "--broker", broker.bootstrap, str(FIXTURES))
     assert ingested.returncode == 0, ingested.stderr.decode()[-3000:]
     ids = {a.id.encode() for a in offline.values()}
@@ -116,6 +116,8 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], until=done, timeout_s=240)
     online = by_file([TaggedArticle.model_validate(m["value"]) for m in seen["articles.tagged"] if m["key"] in ids])
     assert groups(online) == groups(offline) == {frozenset(VISIT), frozenset(OTHER)}
+    # The tagger's batch step embedded every article; the story stage said why it placed each one.
+    assert all(a.embedding and a.story_evidence for a in online.values())
     # The story size crossed the topic: the alerter's story_size rule read it from the message.
     visit_story = online["001_wire_undated.txt"].story_id
     assert max(online[n].story_size for n in VISIT) == 3

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from schemas import TaggedArticle
 from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.e2e.test_stories import BRUSSELS_EN, WARSAW_EN, WARSAW_MT, normalized
@@ -36,5 +37,8 @@ async def test_a_restarted_tagger_keeps_its_stories(broker, start_service):
                          until=lambda s: {later.id.encode(), other.id.encode()} <= {m["key"] for m in s["articles.tagged"]})
     stories = {m["key"]: m["value"]["story_id"] for m in seen["articles.tagged"]}
     assert stories[later.id.encode()] == story, "the translated report joins the story the first worker opened"
+    joined = next(TaggedArticle.model_validate(m["value"]) for m in seen["articles.tagged"] if m["key"] == later.id.encode())
+    # The story's embeddings came back with the table: the comparison after the restart still had them.
+    assert joined.story_evidence.embedding_similarity is not None and joined.story_size == 2
     assert stories[other.id.encode()] != story, "another event with the same actors is another story"
     assert again.alive()
