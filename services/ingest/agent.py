@@ -11,6 +11,7 @@ restarted worker (or the next holder of the partition) resumes polling.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from collections import OrderedDict
@@ -26,7 +27,7 @@ from services.ingest.feeds import FeedConfig
 from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
-from services.ingest.metrics import FEED_ITEMS, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
+from services.ingest.metrics import FEED_ITEMS, INGEST_REFUSED, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
 from services.ingest.parser import FeedEntry, parse_feed
 from services.ingest.poller import Poller, PollResult
 from services.ingest.polling import FeedState
@@ -220,9 +221,23 @@ def register(app: faust.App, settings: Settings) -> None:
                 answer["nothing"] = parsed.nothing.as_json()
             return self.json(answer, status=202)
 
+    in_flight = [0]  # POST /ingest requests being handled now
+
     @app.page("/ingest")
     class Ingest(View):
         async def post(self, request: Request) -> Response:
+            if in_flight[0] >= cfg.max_in_flight:
+                # Overloaded: say so and when to come back, rather than queue without bound.
+                INGEST_REFUSED.labels("busy").inc()
+                return self.json({"error": f"busy: {in_flight[0]} requests in flight (WIREWATCH_INGEST__MAX_IN_FLIGHT)"},
+                                 status=429, headers={"Retry-After": "1"})
+            in_flight[0] += 1
+            try:
+                return await self.handle(request)
+            finally:
+                in_flight[0] -= 1
+
+        async def handle(self, request: Request) -> Response:
             token = cfg.token
             if token:
                 given = request.headers.get("Authorization", "")
@@ -237,7 +252,19 @@ def register(app: faust.App, settings: Settings) -> None:
             now = datetime.now(UTC)
             records = list(json_records(body, where="POST /ingest", source="http", now=now))
             nothing = explain("POST /ingest", body, records, kind="body")
-            report = await publish(send, settings, records + ([nothing] if nothing else []), channel="http")
+            pending: list = []
+
+            async def send_acknowledged(topic: str, key: bytes | None, value: bytes) -> None:
+                pending.append(await topics[topic].send(key=key, value=value))
+
+            report = await publish(send_acknowledged, settings, records + ([nothing] if nothing else []), channel="http")
+            try:
+                await asyncio.gather(*pending)  # "accepted" means the broker has it (acks=all), not a buffer
+            except Exception as exc:  # noqa: BLE001 - the client may send again: ids make that harmless
+                log.error("ingest_http_not_delivered", error=f"{type(exc).__name__}: {exc}"[:300])
+                INGEST_REFUSED.labels("not_delivered").inc()
+                return self.json({"error": f"not delivered to the broker: {type(exc).__name__}"}, status=503,
+                                 headers={"Retry-After": "5"})
             log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected),
                      **({"nothing": nothing.reason, "why": nothing.detail} if nothing else {}))
             answer = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -33,4 +33,10 @@ INPUTS_WITHOUT_ARTICLES = Counter(
     "Inputs that gave no article, by channel (cli, http, feed, websub) and reason (no_entries, empty, no_text, "
     "invalid_entries, not_a_feed, encoding, too_large, unreachable; see services/ingest/verdicts.py).",
     ["channel", "reason"],
+)
+INGEST_REFUSED = Counter(
+    "wirewatch_ingest_refused_total",
+    "POST /ingest requests refused for overload: busy (429, too many in flight) or not_delivered (503, the broker "
+    "did not acknowledge); both carry Retry-After.",
+    ["reason"],
 )

@@ -12,6 +12,7 @@ __all__ = ["IngestSettings"]
 class IngestSettings(BaseModel):
     token: str | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest POST /ingest body accepted.")
+    max_in_flight: int = Field(default=32, ge=1, description="POST /ingest requests handled at once; more are answered 429 with Retry-After instead of buffered without bound.")
     feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")
     entries_topic: str = Field(default="ingest.entries", description="Internal topic of polled feed entries keyed by article id, before de-duplication.")
     polls_topic: str = Field(default="ingest.polls", description="Internal topic of each poll's resulting feed state (ETag, moved URL, failures, 410) keyed by feed id; kept in the ingest-feeds table across restarts.")

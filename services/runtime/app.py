@@ -8,9 +8,11 @@ from collections.abc import Sequence
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 
+from services.runtime.delivery import SendErrors
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
 from services.runtime.settings import Settings
+from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
 
 __all__ = ["SERVICES", "create_app", "app_id_for"]
@@ -54,7 +56,8 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         loghandlers=[],
     )
     setup_prometheus_sensors(app, name_prefix="faust")
-    register_health(app, stall_after_s=settings.stall_after_s)
+    app.sensors.add(SendErrors())
+    register_health(app, stall_after_s=settings.stall_after_s, on_broker_reset=lambda: ensure_topics(settings, timeout_s=10))
     for service in services:
         module = importlib.import_module(f"services.{service}.agent")
         module.register(app, settings)

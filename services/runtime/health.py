@@ -3,19 +3,28 @@
 ``/healthz`` answers while the event loop runs. ``/readyz`` answers 200 only when
 the worker is connected, has its partitions (or consumes nothing), is not in a
 rebalance, and no partition is stalled: behind its high-water mark with no
-progress for ``stall_after_s``. A timer exports the lag per topic and partition.
+progress for ``stall_after_s``, and it is not idle while a backlog waits unmoved. A timer
+exports the lag per topic and partition and, with :mod:`services.runtime.recovery`, rejoins the
+group when consumption stopped for a reason a rebalance cures, and notices a broker that lost its messages.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import faust
 from faust.web import Request, Response, View
 from prometheus_client import Gauge
 
+from services.runtime.logs import get_logger
+from services.runtime.metrics import MESSAGES_FAILED, MESSAGES_PROCESSED
+from services.runtime.recovery import BROKER_LOST, BROKER_RESETS, Watchdog, forget_offsets, group_backlog, request_rejoin
+
 __all__ = ["PartitionProgress", "Readiness", "register_health", "CONSUMER_LAG", "CONSUMER_STALLED"]
+
+log = get_logger("wirewatch.health")
 
 CONSUMER_LAG = Gauge(
     "wirewatch_consumer_lag", "Messages behind the high-water mark, per assigned partition.", ["topic", "partition"]
@@ -51,22 +60,30 @@ class Readiness:
     rebalancing: bool
     assigned: int
     stalled: list[str] = field(default_factory=list)
+    idle_backlog: list[str] = field(default_factory=list)  # owning nothing while these partitions wait, unmoved
+    problem: str | None = None  # the last thing the worker did on its own to recover, and why
 
     @property
     def ready(self) -> bool:
-        # A worker with more peers than partitions may own none and still be ready: joining is what counts.
+        # A worker with more peers than partitions may own none and still be ready: joining is what counts,
+        # unless nobody consumes what waits.
         in_group = not self.consumes or (self.joined and not self.rebalancing)
-        return self.started and in_group and not self.stalled
+        return self.started and in_group and not self.stalled and not self.idle_backlog
 
     def as_dict(self) -> dict:
         return {"ready": self.ready, "started": self.started, "consumes": self.consumes, "joined": self.joined,
-                "rebalancing": self.rebalancing, "assigned_partitions": self.assigned, "stalled": self.stalled}
+                "rebalancing": self.rebalancing, "assigned_partitions": self.assigned, "stalled": self.stalled,
+                "idle_with_backlog": self.idle_backlog, "last_recovery": self.problem}
 
 
-def register_health(app: faust.App, *, stall_after_s: float, interval_s: float = 5.0) -> None:
+def register_health(app: faust.App, *, stall_after_s: float, interval_s: float = 5.0,
+                    on_broker_reset: Callable[[], Awaitable[object]] | None = None) -> None:
     progress: dict[tuple[str, int], PartitionProgress] = {}
     stalled: set[str] = set()
     joined: list[bool] = []
+    dog = Watchdog(stall_after_s)
+    idle: list[str] = []
+    last: list[str] = []
 
     @app.on_rebalance_complete.connect
     async def on_joined(sender: faust.App, **kwargs: object) -> None:
@@ -77,12 +94,18 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         consumer = app.consumer
         now = time.monotonic()
         seen = set()
+        reset: dict = {}
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps the last offset it handed to agents here
+            lost = dog.broker_reset(tp, highwater, read)
+            if lost is not None:
+                reset[tp] = lost
+                read = None
             lag = max(0, highwater - ((read + 1) if read is not None else 0))
+            dog.note_lag(tp, lag)
             key = (tp.topic, tp.partition)
             seen.add(key)
             state = progress.setdefault(key, PartitionProgress(read, now))
@@ -92,12 +115,67 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             CONSUMER_STALLED.labels(tp.topic, str(tp.partition)).set(1 if is_stalled else 0)
             name = f"{tp.topic}[{tp.partition}]"
             (stalled.add if is_stalled else stalled.discard)(name)
+        if reset:
+            await _after_broker_reset(reset)
+        paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
+        stuck = sorted(set(paused) & stalled)
+        idle_worker = dog.worker_idle(now, _activity())
+        if stuck and not app.rebalancing and dog.may_rejoin(now):
+            last[:] = [f"rejoined: {', '.join(stuck)} stalled and paused"]
+            request_rejoin(app, "stalled_paused", partitions=stuck)
+        elif stalled and idle_worker and not app.rebalancing and dog.may_rejoin(now):
+            # Behind, not moving, and the worker has finished nothing meanwhile: not a slow message but a
+            # consumer that stopped being fed (seen after a rebalance). A rebalance starts it again.
+            last[:] = [f"rejoined: {', '.join(sorted(stalled))} stalled while the worker did nothing"]
+            request_rejoin(app, "stalled", partitions=sorted(stalled))
+        await _check_idle(now)
         for key in set(progress) - seen:
             # Partitions moved to another worker stop being ours to report.
             progress.pop(key)
             CONSUMER_LAG.remove(key[0], str(key[1]))
             CONSUMER_STALLED.remove(key[0], str(key[1]))
             stalled.discard(f"{key[0]}[{key[1]}]")
+
+    def _activity() -> float:
+        """Messages this worker's stages finished or failed so far."""
+        return sum(sample.value for metric in (MESSAGES_PROCESSED, MESSAGES_FAILED) for family in metric.collect()
+                   for sample in family.samples if sample.name.endswith("_total"))
+
+    async def _after_broker_reset(reset: dict) -> None:
+        BROKER_RESETS.inc()
+        for tp, lost in reset.items():
+            BROKER_LOST.labels(tp.topic).inc(lost)
+        names = {f"{tp.topic}[{tp.partition}]": lost for tp, lost in reset.items()}
+        log.error("broker_reset", lost_unread=sum(reset.values()), partitions=names,
+                  meaning="the broker lost its messages (an embedded broker restarted?): reading again from offset 0")
+        last[:] = [f"broker reset: {sum(reset.values())} unread messages lost on {', '.join(names)}"]
+        forget_offsets(app, list(reset))
+        if on_broker_reset is not None:
+            try:
+                await on_broker_reset()
+            except Exception as exc:  # noqa: BLE001 - topics are also created on first use; say it and go on
+                log.warning("broker_reset_topics_not_created", error=f"{type(exc).__name__}: {exc}"[:300])
+        request_rejoin(app, "broker_reset", partitions=sorted(names))
+        dog.last_rejoin = time.monotonic()
+
+    async def _check_idle(now: float) -> None:
+        if not app.agents or not joined or app.rebalancing or app.consumer.assignment():
+            dog.idle_backlog(now, {})
+            idle.clear()
+            return
+        try:
+            topics = set(app.consumer._thread._ensure_consumer().subscription())  # noqa: SLF001
+            backlog = await group_backlog(app, topics)
+        except Exception as exc:  # noqa: BLE001 - no answer from the broker now: look again at the next tick
+            log.debug("idle_backlog_unknown", error=str(exc)[:200])
+            return
+        if dog.idle_backlog(now, backlog):
+            idle[:] = sorted(f"{tp.topic}[{tp.partition}]" for tp in backlog)
+            if dog.may_rejoin(now):
+                last[:] = [f"rejoined: no partition assigned while {', '.join(idle)} wait unmoved"]
+                request_rejoin(app, "idle_with_backlog", partitions=idle)
+        else:
+            idle.clear()
 
     def readiness() -> Readiness:
         return Readiness(
@@ -107,6 +185,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             rebalancing=bool(app.rebalancing),
             assigned=len(app.consumer.assignment()),
             stalled=sorted(stalled),
+            idle_backlog=list(idle),
+            problem=last[0] if last else None,
         )
 
     @app.page("/healthz")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 __all__ = [
+    "SEND_ERRORS",
     "MESSAGES_PROCESSED",
     "MESSAGES_FAILED",
     "DEAD_LETTERS",
@@ -34,6 +35,11 @@ MESSAGES_PROCESSED = Counter(
 )
 MESSAGES_FAILED = Counter(
     "wirewatch_messages_failed_total", "Messages a stage could not process, by error class.", ["stage", "error_class"]
+)
+SEND_ERRORS = Counter(
+    "wirewatch_send_errors_total",
+    "Messages the producer could not deliver to a topic after its retries (lost unless re-sent; each is logged as send_failed).",
+    ["topic"],
 )
 DEAD_LETTERS = Counter(
     "wirewatch_dead_letters_total", "Messages written to a dead-letter topic.", ["stage", "topic", "error_class"]

@@ -17,6 +17,7 @@ from faust.types import EventT
 from pydantic import BaseModel
 
 from services.runtime.codec import dead_letter, decode, encode
+from services.runtime.delivery import send_confirmed
 from services.runtime.errors import DecodeError
 from services.runtime.logs import get_logger
 from services.runtime.metrics import (
@@ -79,7 +80,8 @@ class Stage:
             original=value,
             key=key,
         )
-        await self.dlq_topic.send(key=key, value=encode(record))
+        # Acknowledged by the broker before the source message is: a dead letter is never lost quietly.
+        await send_confirmed(self.dlq_topic, key=key, value=encode(record))
         MESSAGES_FAILED.labels(self.name, error_class).inc()
         DEAD_LETTERS.labels(self.name, self.dlq_name, error_class).inc()
         log.warning("dead_letter", stage=self.name, topic=self.dlq_name, error_class=error_class, reason=reason[:300],

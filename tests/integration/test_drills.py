@@ -31,6 +31,7 @@ from services.alerter.dedupe import alert_id, dedupe_key
 from services.alerter.receiver import WebhookReceiver, verify_signature
 from services.runtime.codec import encode
 from tests.conftest import wait_http
+from tests.support.accounting import StageAccount, account, dead_letter_ids, ids_by_key, ids_by_value
 from tests.support.feedserver import FeedServer
 from tests.support.metrics import metric
 
@@ -137,6 +138,7 @@ POLL_S = 2
 # time bound on two shared cores; the languages in the mix each take their own path (es is translated).
 LANGUAGES = (("en", 0.7), ("es", 0.1), ("de", 0.1), ("fr", 0.1))
 TIME_BOUND_S = 600
+BROKEN = 5  # messages in articles.raw that are not articles
 
 
 def rss(feed: str, items: list[dict]) -> bytes:
@@ -225,9 +227,12 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
         return tagged_urls
 
     seen_tagged: list[tuple[bytes | None, bytes]] = []
+    # A few messages that are not articles at all: the normalize stage must account for them as dead letters.
+    broken = [(f"{run}-broken-{i}".encode(), b"{not an article") for i in range(BROKEN)]
+    await produce(broker.bootstrap, "articles.raw", broken)
     publisher = asyncio.create_task(publish(server, feeds, items, published))
     try:
-        async with Reader(broker.bootstrap, ["articles.raw", "articles.normalized", "articles.tagged"]) as reader:
+        async with Reader(broker.bootstrap, ACCOUNTED_TOPICS) as reader:
             print(f"\n[drill a] publishing {ARTICLES} articles in {FEEDS} feeds at {PUBLISH_PER_S}/s "
                   f"({len(marked)} in feeds an alert rule watches); kill plan: "
                   + ", ".join(f"{s} after {p} in {t}" for p, s, t in plan))
@@ -254,7 +259,9 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
                         tagged_stories[article.url].add(article.story_id)
             expected = {alert_id(dedupe_key(RULE, s)) for stories in tagged_stories.values() for s in stories}
             await reader.wait(lambda: expected <= receiver.delivered_ids(), 60, f"{len(expected)} alerts delivered")
+            await reader.wait(lambda: expected <= set(ids_by_value(reader.seen["alerts"])), 30, "the alerts topic read")
             raw_copies = Counter(k for k, _ in reader.seen["articles.raw"] if k)
+            accounts = stage_accounts(reader.seen, links, marked)
     finally:
         publisher.cancel()
         await receiver.stop()
@@ -273,6 +280,11 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
           f"{len(expected)} alerts expected, {len(per_id)} webhook-ids delivered, "
           f"{sum(per_id.values()) - len(per_id)} repeated deliveries of an id (at least once), "
           f"{len(conflicting)} ids with differing payloads; {time.monotonic() - started:.0f}s in all")
+    for line in accounts:
+        print(f"[drill a] {line}")
+    assert accounts[1].dead == BROKEN, "the broken messages are the normalize stage's dead letters"
+    # Every stage: messages in = messages out + dead letters (+ counted duplicates), nothing missing, nothing from nowhere.
+    assert all(a.balanced for a in accounts), [(a.stage, sorted(a.missing)[:5], sorted(a.unexpected)[:5]) for a in accounts]
     assert links <= set(tagged_copies)
     assert expected <= set(per_id)
     # No alert fired twice: a re-processed copy of an article keeps its story, so it names no second alert.
@@ -281,6 +293,33 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
     assert set(per_id) == expected
     assert not conflicting, f"webhook-ids delivered with different payloads: {list(conflicting)[:5]}"
     assert all(r.valid for r in receiver.received)
+
+
+ACCOUNTED_TOPICS = ["articles.raw", "articles.raw.dlq", "articles.normalized", "articles.normalized.dlq", "tagger.stories",
+                    "tagger.stories.dlq", "articles.tagged", "articles.tagged.dlq", "alerter.matches", "alerter.matches.dlq",
+                    "alerts"]
+
+
+def stage_accounts(seen: dict[str, list[tuple[bytes | None, bytes]]], links: set[str], marked: set[str]) -> list[StageAccount]:
+    """In = out + dead letters for each stage, from what the topics hold (worker metrics restart with a killed worker)."""
+    tagged = {orjson.loads(v)["id"]: orjson.loads(v)["url"] for _, v in seen["articles.tagged"]}
+    marked_ids = {i for i, url in tagged.items() if url in marked}
+    return [
+        account("ingest (feeds -> articles.raw)", Counter(links), ids_by_value(seen["articles.raw"], "url"),
+                dead_letter_ids(seen["articles.raw.dlq"], "feed:", "link")),
+        account("normalize (articles.raw -> articles.normalized)", ids_by_key(seen["articles.raw"]),
+                ids_by_key(seen["articles.normalized"]), dead_letter_ids(seen["articles.raw.dlq"], "articles.raw")),
+        account("tagger (articles.normalized -> tagger.stories)", ids_by_key(seen["articles.normalized"]),
+                ids_by_value(seen["tagger.stories"]), dead_letter_ids(seen["articles.normalized.dlq"], "articles.normalized")),
+        account("tagger-stories (tagger.stories -> articles.tagged)", ids_by_value(seen["tagger.stories"]),
+                ids_by_value(seen["articles.tagged"]), dead_letter_ids(seen["tagger.stories.dlq"], "tagger.stories")),
+        # Articles no rule watches give no match: passed over by design.
+        account("alerter (articles.tagged -> alerter.matches)", ids_by_value(seen["articles.tagged"]),
+                ids_by_value(seen["alerter.matches"], "article_ids"), dead_letter_ids(seen["articles.tagged.dlq"], "articles.tagged"),
+                passed_over=set(tagged) - marked_ids),
+        account("alerter-dedupe (alerter.matches -> alerts, by dedupe key)", ids_by_value(seen["alerter.matches"], "dedupe_key"),
+                ids_by_value(seen["alerts"], "dedupe_key"), dead_letter_ids(seen["alerter.matches.dlq"], "alerter.matches", "dedupe_key")),
+    ]
 
 
 # --------------------------------------------------------------------------- drill (b)

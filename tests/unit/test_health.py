@@ -30,3 +30,42 @@ def test_partition_is_stalled_only_when_behind_and_not_moving():
     assert not p.stalled(lag=0, now=130.0, stall_after_s=120), "caught up is not stalled"
     p.update(11, now=131.0)
     assert not p.stalled(lag=5, now=200.0, stall_after_s=120), "it moved at 131"
+
+
+def test_a_high_water_mark_that_goes_back_is_a_broker_reset_with_the_unread_counted():
+    from services.runtime.recovery import Watchdog
+
+    dog = Watchdog(stall_after_s=60)
+    assert dog.broker_reset("raw[0]", highwater=500, read=480) is None
+    dog.note_lag("raw[0]", 19)
+    assert dog.broker_reset("raw[0]", highwater=500, read=499) is None, "caught up after a seek is no reset"
+    assert dog.broker_reset("raw[0]", highwater=3, read=499) == 19, "what was unread at the last look is lost"
+    assert dog.broker_reset("raw[1]", highwater=0, read=None) is None
+
+
+def test_an_idle_worker_rejoins_only_when_a_backlog_has_not_moved_for_the_stall_time():
+    from services.runtime.recovery import Watchdog
+
+    dog = Watchdog(stall_after_s=60)
+    assert not dog.idle_backlog(0, {"raw[0]": 10})
+    assert not dog.idle_backlog(30, {"raw[0]": 10})
+    assert not dog.idle_backlog(50, {"raw[0]": 12}), "someone moved it: not stuck"
+    assert dog.idle_backlog(111, {"raw[0]": 12})
+    assert not dog.idle_backlog(112, {}), "nothing waits"
+    assert dog.may_rejoin(200) and not dog.may_rejoin(230), "at most one rejoin per stall time"
+    assert dog.may_rejoin(261)
+
+
+def test_an_idle_worker_with_a_backlog_is_not_ready():
+    assert not Readiness(started=True, consumes=True, joined=True, rebalancing=False, assigned=0,
+                         idle_backlog=["articles.raw[2]"]).ready
+
+
+def test_a_worker_that_finished_nothing_for_the_stall_time_is_idle():
+    from services.runtime.recovery import Watchdog
+
+    dog = Watchdog(stall_after_s=60)
+    assert not dog.worker_idle(0, 10)
+    assert not dog.worker_idle(59, 10)
+    assert dog.worker_idle(61, 10)
+    assert not dog.worker_idle(62, 11), "it finished one: busy, maybe slow, not stuck"
