@@ -31,6 +31,7 @@ from services.normalize.language import (
     LanguageDetector,
     LanguageGuess,
     SecondOpinion,
+    ShortTextJudge,
     choose_language,
     count_letters,
 )
@@ -62,7 +63,14 @@ class Normalizer:
     ) -> None:
         self._settings = settings
         second = SecondOpinion() if settings.language_second_opinion else None
-        self._detector = detector or LanguageDetector(sample_chars=settings.language_sample_chars, second_opinion=second)
+        self._judge = ShortTextJudge() if settings.language_short_text_judge and detector is None else None
+        self._detector = detector or LanguageDetector(
+            sample_chars=settings.language_sample_chars,
+            second_opinion=second,
+            short_judge=self._judge,
+            short_chars=settings.language_short_text_chars,
+            uncertain_below=settings.language_uncertain_below,
+        )
         self._repairer = repairer
         if self._repairer is None and settings.repair:
             self._repairer = Repairer(load_name_table(settings.name_variant_files), disabled=frozenset(settings.repair_disabled_rules))
@@ -83,7 +91,11 @@ class Normalizer:
                 f"article {raw.id!r} from {raw.source!r} has no text: title and body are empty after extraction and cleanup "
                 f"({raw.content_type}, {len(raw.body)} body characters received)"
             )
-        guess = self._language(title, body, raw.language_hint)
+        if self._judge is not None and not self._judge.ready:
+            # The short-text judge may load its models (seconds): in a thread, so the event loop (and Kafka heartbeats) go on.
+            guess = await asyncio.to_thread(self._language, title, body, raw.language_hint)
+        else:
+            guess = self._language(title, body, raw.language_hint)
         english_title, english_body, translation = await self._translate(raw.id, guess.language, title, body, changes)
         if translation is not None:
             english_title, english_body = self._clean(english_title, english_body, changes)
@@ -171,10 +183,12 @@ class Normalizer:
 
     def _language(self, title: str, body: str, hint: str | None) -> LanguageGuess:
         s = self._settings
+        body_letters = count_letters(body[: s.language_sample_chars])
+        # The title is only looked at when the body is too short to decide on.
         return choose_language(
-            self._detector.candidates(title) if title else [],
+            self._detector.candidates(title) if title and body_letters < s.language_min_body_letters else [],
             self._detector.candidates(body) if body else [],
-            body_letters=count_letters(body[: s.language_sample_chars]),
+            body_letters=body_letters,
             hint=hint,
             min_body_letters=s.language_min_body_letters,
             low_confidence=s.language_low_confidence,

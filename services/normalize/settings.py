@@ -44,4 +44,10 @@ class NormalizeSettings(BaseModel):
     repair: bool = Field(default=True, description="Repair machine-translation artifacts in the English text (glued words, doubled letters, missing spaces, quotes, name case); every edit is recorded.")
     repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
     name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
+    language_short_text_judge: bool = Field(
+        default=True,
+        description="Judge short or uncertain texts with lingua's high-accuracy mode over its 75 languages as well, weighed with fastText's scores (about 0.9 GB of models, loaded on first use).",
+    )
+    language_short_text_chars: int = Field(default=200, description="A text sample shorter than this (characters) is short: the short-text judge decides with fastText.")
+    language_uncertain_below: float = Field(default=0.9, description="Below this fastText confidence, the short-text judge decides with fastText, whatever the length.")
     language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, hr/sr/bs, ms/id, cs/sk, es/ca/gl/pt).")
