@@ -69,6 +69,11 @@ _CONLL_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "PLACE"}
 
 def read_conll(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
     """Sentences of a CoNLL-2003-format file as (text joined by spaces, gold spans (start, end, type class))."""
+    return conll_sentences(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def conll_sentences(text: str) -> list[tuple[str, set[tuple[int, int, str]]]]:
+    """Sentences of CoNLL-2003-format text as (text joined by spaces, gold spans (start, end, type class))."""
     sentences: list[tuple[str, set[tuple[int, int, str]]]] = []
     tokens: list[tuple[str, str]] = []
 
@@ -101,7 +106,7 @@ def read_conll(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
         sentences.append((" ".join(text), spans))
         tokens.clear()
 
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         parts = line.split()
         if not parts or parts[0] == "-DOCSTART-":
             flush()
@@ -111,32 +116,61 @@ def read_conll(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
     return sentences
 
 
-def conll(tagger: Tagger, path: Path, limit: int) -> None:
-    sentences = read_conll(path)[: limit or None]
+def read_conll_documents(path: Path) -> list[tuple[str, str, set[tuple[str, int, int, str]]]]:
+    """Documents of a CoNLL-2003-format file as a news article: the first sentence (the headline) is the title, the
+    others, one a line, the body; gold spans are (field, start, end, type class)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    documents = [conll_sentences(chunk) for chunk in re.split(r"(?m)^-DOCSTART-.*$", text)]
+    out = []
+    for sentences in documents:
+        if not sentences:
+            continue
+        (title, title_gold), rest = sentences[0], sentences[1:]
+        gold = {("title", s, e, t) for s, e, t in title_gold}
+        body, offset = [], 0
+        for sentence, spans in rest:
+            gold.update(("body", offset + s, offset + e, t) for s, e, t in spans)
+            body.append(sentence)
+            offset += len(sentence) + 1
+        out.append((title, "\n".join(body), gold))
+    return out
+
+
+_CONLL_CLASS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+
+
+def conll(tagger: Tagger, path: Path, limit: int) -> dict[str, tuple[float, float, float]]:
+    """NER per document (headline as title, sentences as body), exact span and type; returns P/R/F1 by type and "all"."""
+    documents = read_conll_documents(path)[: limit or None]
     started = time.perf_counter()
-    tagged = tagger.tag_many([article(f"c{i}", "", text, False, T0) for i, (text, _) in enumerate(sentences)])
+    tagged = tagger.tag_many([article(f"c{i}", title, body, False, T0) for i, (title, body, _) in enumerate(documents)])
     elapsed = time.perf_counter() - started
     counts = {t: [0, 0, 0] for t in ("PERSON", "ORG", "PLACE")}  # tp, fp, fn
-    for (_, gold), result in zip(sentences, tagged):
-        predicted = {(e.start, e.end, _TYPE_CLASS.get(e.type, e.type)) for e in result.entities}
-        predicted = {p for p in predicted if p[2] in counts}
+    for (_, _, gold), result in zip(documents, tagged):
+        predicted = {(e.field, e.start, e.end, _CONLL_CLASS.get(e.type, e.type)) for e in result.entities}
+        predicted = {p for p in predicted if p[3] in counts}
         for span in predicted & gold:
-            counts[span[2]][0] += 1
+            counts[span[3]][0] += 1
         for span in predicted - gold:
-            counts[span[2]][1] += 1
+            counts[span[3]][1] += 1
         for span in gold - predicted:
-            counts[span[2]][2] += 1
+            counts[span[3]][2] += 1
 
-    def prf(tp: int, fp: int, fn: int) -> str:
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
-        return f"precision {p:.3f}  recall {r:.3f}  F1 {2 * p * r / (p + r) if p + r else 0.0:.3f}"
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    print(f"NER on {path.name} ({len(sentences)} sentences, {total[0] + total[2]} gold PER/ORG/LOC entities, exact span + type, "
-          f"{len(sentences) / elapsed:.0f} sentences/s): {prf(*total)}")
+    scores = {"all": prf(*total)} | {kind: prf(*c) for kind, c in counts.items()}
+    sentences = sum(1 + (body.count("\n") + 1 if body else 0) for _, body, _ in documents)
+    print(f"NER on {path.name} per document ({len(documents)} documents, {sentences} lines, {total[0] + total[2]} gold "
+          f"PER/ORG/LOC entities, exact span + type, {len(documents) / elapsed:.1f} documents/s): "
+          "precision {:.3f}  recall {:.3f}  F1 {:.3f}".format(*scores["all"]))
     for kind, c in counts.items():
-        print(f"  {kind:<7} {prf(*c)}")
+        name = {"PERSON": "PER", "PLACE": "LOC"}.get(kind, kind)
+        print(f"  {name:<4} ({c[0] + c[2]:4} gold) precision {scores[kind][0]:.3f}  recall {scores[kind][1]:.3f}  F1 {scores[kind][2]:.3f}")
+    return scores
 
 
 def article(article_id: str, title: str, body: str, mt: bool, at: datetime) -> NormalizedArticle:

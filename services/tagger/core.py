@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from schemas import NormalizedArticle, TaggedArticle
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import FieldMentions, Mention, link_article
+from services.tagger.newswire import Newswire, english_newswire
 from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline
 from services.tagger.quotes import find_quotes
 from services.tagger.salience import salience
@@ -51,6 +52,7 @@ class Tagger:
         self._language_nlp = dict(language_nlp) if language_nlp is not None else self._load_language_models(settings)
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
+        self._newswire: Newswire = english_newswire(self._gazetteer)
 
     @staticmethod
     def _load_language_models(settings: TaggerSettings) -> dict[str, spacy.Language]:
@@ -88,7 +90,8 @@ class Tagger:
         docs = {}
         for language in set(pipelines) - {None}:
             nlp = self._nlp if language == "en" else self._language_nlp[language]
-            texts = [text[:limit] for a, p in zip(articles, pipelines) if p == language for text in (a.title, a.body)]
+            prepare = self._newswire.texts if language == "en" else lambda *fields: fields
+            texts = [text[:limit] for a, p in zip(articles, pipelines) if p == language for text in prepare(a.title, a.body)]
             docs[language] = iter(nlp.pipe(texts, batch_size=self._settings.batch_size))
         tagged = []
         for article, language in zip(articles, pipelines):
@@ -96,6 +99,8 @@ class Tagger:
             title_mentions, body_mentions = (
                 (_mentions(next(docs[language]), labels), _mentions(next(docs[language]), labels)) if language else ([], [])
             )
+            if language == "en":
+                title_mentions, body_mentions = self._newswire.mentions(article.title, title_mentions), self._newswire.mentions(article.body, body_mentions)
             entities = link_article(
                 self._gazetteer,
                 [
@@ -104,6 +109,8 @@ class Tagger:
                 ],
                 entity_types=self._entity_types,
             )
+            if language == "en":
+                entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.
             tagged.append(

@@ -1,0 +1,146 @@
+"""English NER on wire copy: all-capital lines true-cased, scores cut off names, one type per name across an
+article, names tagged at every mention, and sides in sports results told from the places they are named after."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas import Entity
+from services.normalize.lexicon import default_lexicon
+from services.tagger.linking import Mention, name_key
+from services.tagger.newswire import Newswire, load_organisations, trim_mention
+from services.tagger.truecase import caps_lines, truecase
+
+
+@pytest.fixture(scope="module")
+def zipf():
+    return default_lexicon().zipf
+
+
+def _e(field: str, text: str, body: str, word: str, kind: str, nth: int = 0, **extra) -> Entity:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Entity(text=word, type=kind, field=field, start=start, end=start + len(word), key=name_key(word), **extra)  # type: ignore[arg-type]
+
+
+# --- true-casing -------------------------------------------------------------------------------------------------
+
+def test_a_capital_headline_takes_the_case_the_article_writes_its_words_in(zipf):
+    title = "SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT ."
+    body = "Japan began the defence of their Asian Cup title with a lucky 2-1 win against Syria.\nChina lost."
+    cased_title, cased_body = truecase([title, body], zipf)
+    assert cased_title == "Soccer - Japan get lucky win , China in surprise defeat ."
+    assert cased_body == body, "lines in mixed case are left alone"
+
+
+def test_true_casing_changes_only_letter_case_so_offsets_hold(zipf):
+    text = "BONN 1996-08-30\nThe RBI said NYMEX CRUDE FELL .\nNBP SAYS RATES STAY"
+    [cased] = truecase([text], zipf)
+    assert len(cased) == len(text) and cased.lower() == text.lower()
+    assert cased.splitlines()[1] == text.splitlines()[1], "a mixed-case line keeps its acronyms"
+    assert cased.startswith("Bonn 1996-08-30"), "an unknown word of four letters or more reads as a name"
+    assert cased.endswith("NBP says rates stay"), "a short unknown word stays in capitals (an acronym), ordinary words go lower case"
+
+
+def test_a_gazetteer_name_is_written_as_a_name(zipf):
+    [cased] = truecase(["TALKS IN ATHENS END"], zipf, is_name={"athens"}.__contains__)
+    assert cased == "Talks in Athens end"
+
+
+def test_only_lines_mostly_in_capitals_count_as_capital_lines():
+    assert caps_lines("NATO said.\nUS AND EU AGREE\nok") == [(11, 26)]
+
+
+# --- mentions ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text,span,expected",
+    [
+        ("Middlesex 199 and 50", "Middlesex 199", "Middlesex"),
+        ("G. Kersey 63 , D. Bicknell 55", "G. Kersey 63", "G. Kersey"),
+        ("CRICKET - AUSTRALIA WIN", "CRICKET - AUSTRALIA", "AUSTRALIA"),
+        ("the Interfax news agency said", "Interfax news agency", "Interfax"),
+        ("Alan Shearer scored", "Alan Shearer", "Alan Shearer"),
+    ],
+)
+def test_scores_dates_topics_and_common_words_are_cut_off_names(text: str, span: str, expected: str):
+    start = text.index(span)
+    trimmed = trim_mention(text, Mention(start, start + len(span), "ORG"))
+    assert trimmed is not None and text[trimmed.start : trimmed.end] == expected
+
+
+@pytest.mark.parametrize("text", ["c Smith b Jones", "won 83 runs"])
+def test_a_mention_with_no_capital_letter_is_no_name(text: str):
+    word = "b" if " b " in text else "83"
+    start = text.index(word)
+    assert trim_mention(text, Mention(start, start + len(word), "PERSON")) is None
+
+
+# --- across the article ------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def newswire(zipf):
+    return Newswire(zipf, organisations=None)
+
+
+def test_a_surname_alone_after_the_full_name_is_the_person_even_family_name_first(newswire: Newswire):
+    body = "Dissident Wang Donghai was detained. Wang had said so. Wasim Akram bowled. Akram took four."
+    entities = [_e("body", body, body, "Wang Donghai", "PERSON"), _e("body", body, body, "Wang", "ORG", 1),
+                _e("body", body, body, "Wasim Akram", "PERSON"), _e("body", body, body, "Akram", "GPE", 1)]
+    out = newswire.entities("", body, entities)
+    assert {(e.text, e.type) for e in out} == {("Wang Donghai", "PERSON"), ("Wang", "PERSON"), ("Wasim Akram", "PERSON"), ("Akram", "PERSON")}
+
+
+def test_a_name_tagged_once_is_tagged_at_its_other_mentions_including_a_capital_headline(newswire: Newswire):
+    title = "RUSSIA SAYS INTERFAX REPORT WRONG"
+    body = "Interfax said on Monday the talks had failed. Officials denied what Interfax reported."
+    out = newswire.entities(title, body, [_e("body", body, body, "Interfax", "ORG")])
+    assert [(e.field, e.start, e.type) for e in out] == [
+        ("body", body.index("Interfax"), "ORG"), ("body", body.rindex("Interfax"), "ORG"), ("title", title.index("INTERFAX"), "ORG")]
+    assert all(e.text == (title if e.field == "title" else body)[e.start : e.end] for e in out)
+
+
+def test_a_name_takes_the_type_most_of_its_mentions_have(newswire: Newswire):
+    body = "Ruch won. Ruch lost. Ruch drew."
+    entities = [_e("body", body, body, "Ruch", kind, n) for n, kind in enumerate(["ORG", "ORG", "PERSON"])]
+    assert [e.type for e in newswire.entities("", body, entities)] == ["ORG", "ORG", "ORG"]
+
+
+def test_common_words_are_not_propagated(newswire: Newswire):
+    body = "The Times reported it. The minister said so."
+    out = newswire.entities("", body, [_e("body", body, body, "The Times", "ORG")])
+    assert [e.text for e in out] == ["The Times"]
+
+
+def test_sides_in_a_sports_report_are_clubs_or_nations_and_places_stay_places(zipf):
+    countries = {"Romania", "Lithuania"}
+    newswire = Newswire(zipf, organisations=None, country_name=countries.__contains__)
+    title = "SOCCER - RESULTS OF WEEKEND GAMES"
+    body = "CHICAGO 1996-08-30\nPohang 3 Ulsan 2 ( halftime 1-0 )\nRomania 2 Lithuania 1\nChicago beat Boston on May 13 in Chicago ."
+    entities = [_e("body", body, body, "CHICAGO", "GPE"), _e("body", body, body, "Chicago", "GPE"),
+                _e("body", body, body, "Boston", "GPE"), _e("body", body, body, "Chicago", "GPE", 1)]
+    out = {(e.start, e.text): e.type for e in newswire.entities(title, body, entities)}
+    assert out[(0, "CHICAGO")] == "GPE", "the dateline is a place"
+    assert out[(body.index("Pohang"), "Pohang")] == out[(body.index("Ulsan"), "Ulsan")] == "ORG"
+    assert out[(body.index("Romania"), "Romania")] == "GPE", "a national side is named after its country"
+    assert out[(body.index("Chicago beat"), "Chicago")] == out[(body.index("Boston"), "Boston")] == "ORG"
+    assert out[(body.rindex("Chicago"), "Chicago")] == "GPE", "in Chicago: where it happened"
+    assert not any(text == "May" for _, text in out), "a date is no side"
+
+
+def test_places_outside_sports_reports_stay_places(zipf):
+    newswire = Newswire(zipf, organisations=None)
+    body = "Chicago 3 Boston 2 was the count of delegates."
+    entities = [_e("body", body, body, "Chicago", "GPE"), _e("body", body, body, "Boston", "GPE")]
+    assert [e.type for e in newswire.entities("Delegates counted", body, entities)] == ["GPE", "GPE"]
+
+
+def test_bundled_organisations_are_found_where_the_model_missed_them(zipf):
+    newswire = Newswire(zipf)
+    body = "Tanjug reported the vote. The Kurdistan Democratic Party said so."
+    kdp = _e("body", body, body, "Kurdistan Democratic Party", "ORG")
+    out = newswire.entities("", body, [kdp])
+    assert ("Tanjug", "ORG") in {(e.text, e.type) for e in out}
+    assert kdp in out and not any(e.text == "Democratic Party" for e in out), "a longer name the model found is kept"
+    assert load_organisations()["Tanjug"] == "ORG"
