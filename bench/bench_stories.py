@@ -150,15 +150,19 @@ def countries() -> frozenset[str]:
     return frozenset(e.id for e in Gazetteer.load([]) if e.country == e.id)
 
 
-def cluster(tagged: list[TaggedArticle], settings: TaggerSettings, known: frozenset[str]) -> tuple[dict[str, str], float]:
-    """Story ids by article id, in the given order, and the story stage's seconds per article."""
-    assigner = StoryAssigner(story_config(settings), known)
-    out = {}
-    started = time.perf_counter()
-    for article in tagged:
-        placed, _ = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
-        out[article.id] = placed.story_id
-    return out, (time.perf_counter() - started) / max(1, len(tagged))
+def cluster(tagged: list[TaggedArticle], settings: TaggerSettings, known: frozenset[str]) -> tuple[dict[str, str], str]:
+    """Story ids by article id, in the given order, and the story stage's cost per article: the first pass looks up
+    every word's frequency (cached after), the second is what a long-running worker pays."""
+    costs = []
+    for _ in range(2):
+        assigner = StoryAssigner(story_config(settings), known)
+        out = {}
+        started = time.perf_counter()
+        for article in tagged:
+            placed, _ = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
+            out[article.id] = placed.story_id
+        costs.append((time.perf_counter() - started) / max(1, len(tagged)) * 1000)
+    return out, f"{costs[1]:.2f} ms per article ({costs[0]:.2f} ms with the word frequencies not yet cached)"
 
 
 # --------------------------------------------------------------------------- the two data sets
@@ -186,7 +190,7 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings) -> None:
     p, r, f = b_cubed(gold, predicted)
     print(f"  {'wirewatch story stage':<40} B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  "
           f"stories {len(set(predicted.values()))}")
-    print(f"  story stage {per_article * 1000:.2f} ms per article" + _timing(timing, len(raws)))
+    print(f"  story stage {per_article}" + _timing(timing, len(raws)))
 
 
 def _timing(timing: dict[str, float], n: int) -> str:
@@ -219,7 +223,7 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
               f"  [{translated} translated; detected as {detected[0][0] if detected else '-'}]")
     p, r, f = b_cubed(gold, predicted)
     print(f"  all languages together: B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  stories {len(set(predicted.values()))}")
-    print(f"  story stage {per_article * 1000:.2f} ms per article" + _timing(timing, len(raws)))
+    print(f"  story stage {per_article}" + _timing(timing, len(raws)))
 
 
 def main() -> None:

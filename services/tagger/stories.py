@@ -92,7 +92,7 @@ class Story(BaseModel):
     centroid: str | None = Field(default=None, description="Sum of the members' unit embeddings, float32 little-endian, base64.")
     embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
     recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
-    languages: dict[str, int] = Field(default_factory=dict, description="Language of the text its words came from -> members.")
+    languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +177,16 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     if config.embeddings and features.embedding is not None:
         embedding = (vectors or _vectors(story)).similarity(features.embedding)
     score = lexical
+    calibrated = None
     if embedding is not None:
         calibrated = min(1.0, max(0.0, (embedding - config.embedding_floor) / (config.embedding_full - config.embedding_floor)))
         score = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
-        if features.language not in story.languages:
-            # Words of different languages cannot meet: the embedding alone, a little below its calibrated value.
-            score = max(score, calibrated * (1.0 - config.embedding_weight / 2))
     if features.places and story.places and not (features.places & story.places.keys()):
-        score *= config.place_conflict_factor
+        score *= config.place_conflict_factor  # same actors, another city: another event
+    if calibrated is not None and features.language not in story.languages:
+        # Across languages words cannot meet and place names come out of translation or linking as often wrong as
+        # right: the embedding alone, a little below its calibrated value.
+        score = max(score, calibrated * (1.0 - config.embedding_weight / 2))
     return Scores(score, entity_score, text_score, embedding)
 
 

@@ -66,7 +66,7 @@ class ArticleFeatures:
     embedding: np.ndarray | None = field(default=None, compare=False)
     names: Mapping[str, str] = field(default_factory=dict, compare=False)  # entity key -> name, for the evidence
     words: Mapping[str, str] = field(default_factory=dict, compare=False)  # term -> a word it came from, for the evidence
-    language: str = "en"  # the language of the text its words come from (English once translated)
+    language: str = "en"  # the original language of the article (its words may be a translation)
 
 
 def _stem(word: str) -> str:
@@ -145,8 +145,8 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
         names[record.key] = record.name
         if record.type in PLACE_TYPES and record.key not in countries and (record.in_title or record.in_lead):
             places.add(record.key)
-    language = _wordlist(article)
-    weights, words = terms(article.title, article.body, language)
+    weights, words = terms(article.title, article.body, _wordlist(article))
+    language = article.language
     embedding = decode_vector(article.embedding) if article.embedding else None
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language)

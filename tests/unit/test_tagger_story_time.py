@@ -26,8 +26,9 @@ def unit(seed: int, near: np.ndarray | None = None, noise: float = 0.0) -> np.nd
     return v / np.linalg.norm(v)
 
 
-def features(article_id: str, at: datetime | None, *, entities=KYIV, words=WORDS, embedding=None) -> ArticleFeatures:
-    return ArticleFeatures(article_id, at, dict(entities), frozenset(), dict(words), embedding=embedding)
+def features(article_id: str, at: datetime | None, *, entities=KYIV, words=WORDS, embedding=None, language="en",
+             places=frozenset()) -> ArticleFeatures:
+    return ArticleFeatures(article_id, at, dict(entities), frozenset(places), dict(words), embedding=embedding, language=language)
 
 
 def place(index: StoryIndex, f: ArticleFeatures) -> str:
@@ -89,8 +90,9 @@ def test_a_report_in_another_language_joins_by_its_embedding_alone():
     english = unit(1)
     index = StoryIndex()
     place(index, features("en", T0, embedding=english))
-    russian = features("ru", T0, entities={}, words={"нато": 1.0, "киев": 1.0}, embedding=unit(2, near=english, noise=0.6))
-    stranger = features("other", T0, entities={}, words={"флот": 1.0}, embedding=unit(3))
+    russian = features("ru", T0, entities={}, words={"нато": 1.0, "киев": 1.0}, embedding=unit(2, near=english, noise=0.6),
+                       language="ru")
+    stranger = features("other", T0, entities={}, words={"флот": 1.0}, embedding=unit(3), language="ru")
     assert 0.75 < float(russian.embedding @ english) < 0.9
     assert place(index, russian) == "en"
     assert place(index, stranger) == "other"
@@ -136,3 +138,19 @@ def test_the_placed_article_carries_its_story_size_and_evidence():
     assert why.shared_entities == ["NATO", "Kyiv"] and "kyiv" in why.shared_words
     again, _ = assigner.place(second, now=LATER)
     assert again.story_evidence.decision == "duplicate" and again.story_size == 2
+
+
+def test_across_languages_a_mistranslated_place_does_not_outvote_the_embedding():
+    english = unit(11)
+    index = StoryIndex()
+    place(index, features("en", T0, embedding=english, places={"Q1899"}))
+    # NATO and Ukraine again, in English, set in Vilnius and told in other words: another event.
+    elsewhere = features("en-vilnius", T0, entities={"Q7184": 4, "Q212": 3, "Q216": 4}, words={"nato": 1.0, "summit": 1.0, "vilni": 1.0},
+                         embedding=unit(12, near=english, noise=1.0), places={"Q216"})
+    assert place(index, elsewhere) == "en-vilnius"
+    # The Italian report of the Kyiv visit, translated, whose city linked to the wrong place: the embedding of its
+    # original text (cosine about 0.9) carries it to its story.
+    italian = features("it", T0, entities={"Q7184": 4, "Q212": 3, "Q220": 4}, embedding=unit(13, near=english, noise=0.45),
+                       places={"Q220"}, language="it")
+    assert float(italian.embedding @ english) > 0.85
+    assert place(index, italian) == "en"
