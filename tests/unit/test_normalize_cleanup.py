@@ -121,3 +121,23 @@ def test_change_spans_index_the_text_before_the_rule():
     for change in changes:
         start, end = change.span
         assert source[start:end] == change.before
+
+
+def test_utf8_read_as_windows_1252_is_decoded_again_with_spans():
+    # What a publisher's feed looks like when its UTF-8 went through a Windows-1252 (or Latin-1) decoder.
+    text, changes = clean_body("The minister\u00e2\u0080\u0099s aide met Fran\u00c3\u00a7ois in Z\u00c3\u00bcrich \u00e2\u20ac\u0153today\u00e2\u20ac\u009d.")
+    assert text == "The minister\u2019s aide met Fran\u00e7ois in Z\u00fcrich \u201ctoday\u201d."
+    mojibake = [c for c in changes if c.rule == "unicode:mojibake"]
+    assert [(c.before, c.after) for c in mojibake] == [
+        ("\u00e2\u0080\u0099", "\u2019"), ("\u00c3\u00a7", "\u00e7"), ("\u00c3\u00bc", "\u00fc"),
+        ("\u00e2\u20ac\u0153", "\u201c"), ("\u00e2\u20ac\u009d", "\u201d"),
+    ]
+    assert mojibake[0].span == (12, 15)
+
+
+def test_text_in_latin_scripts_that_only_looks_like_mojibake_is_left_alone():
+    # Accented letters next to punctuation, in languages that write them: nothing here is a misread UTF-8 sequence.
+    for clean in ("\u00ab C\u2019est d\u00e9j\u00e0 l\u00e0 \u00bb, dit-il.", "\u00c9l \u00e9s \u00c0ngel, na\u00efve, \u00c5ngstr\u00f6m, S\u00e3o Paulo.",
+                  "Tr\u00e8s bien\u00a0\u00bb", "\u00c2me \u00e0 \u00e2me"):
+        text, changes = clean_title(clean)
+        assert [c.rule for c in changes if c.rule == "unicode:mojibake"] == []
