@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.runtime.errors import WirewatchError
+from services.tagger.scripts import arabic_prefix_ok, arabic_variants, cyrillic_stem, inflected_end, unbounded
 
 __all__ = [
     "BUNDLED_GAZETTEER",
@@ -287,6 +288,7 @@ class Gazetteer:
         folded: dict[str, set[str]] = {}
         cased: dict[str, set[str]] = {}
         initialisms: dict[str, set[str]] = {}
+        stems: dict[str, set[str]] = {}
         for entry in self._entries.values():
             for alias, case_sensitive in entry.surface_forms():
                 alias = _SPACES.sub(" ", alias.strip())
@@ -296,6 +298,11 @@ class Gazetteer:
                     key = fold(alias)
                     folded.setdefault(key, set()).add(entry.id)
                     folded.setdefault(_strip_latin_accents(key), set()).add(entry.id)
+                    for variant in arabic_variants(key):
+                        folded.setdefault(variant, set()).add(entry.id)
+                    stem = cyrillic_stem(key)
+                    if stem is not None:
+                        stems.setdefault(stem, set()).add(entry.id)
             # Initials of the canonical English name only: foreign-language initials ("UA", "BM") collide with too much.
             words = [w for w in re.split(r"[\s-]+", entry.name) if w and w.casefold() not in _INITIALISM_SKIP]
             if entry.type == "ORG" and len(words) >= 3:
@@ -305,6 +312,7 @@ class Gazetteer:
         self._initialisms = {k: frozenset(v) for k, v in initialisms.items()}
         self._folded_automaton = _automaton(self._folded)
         self._cased_automaton = _automaton(self._cased)
+        self._stem_automaton = _automaton({k: frozenset(v) for k, v in stems.items()})
 
     @classmethod
     def load(cls, paths: Sequence[Path] = (), *, bundled: bool = True) -> Gazetteer:
@@ -350,16 +358,23 @@ class Gazetteer:
     def find(self, text: str) -> list[GazetteerMatch]:
         """Every alias in ``text`` on word boundaries; on overlaps the longest wins, then the earliest."""
         candidates: list[tuple[int, int, frozenset[str]]] = []
-        for automaton, haystack in ((self._folded_automaton, fold(text)), (self._cased_automaton, _canon(text))):
+        folded = fold(text)
+        for automaton, haystack, stemmed in ((self._folded_automaton, folded, False), (self._cased_automaton, _canon(text), False), (self._stem_automaton, folded, True)):
             if automaton is None:
                 continue
             for last, (length, ids) in automaton.iter(haystack):
                 start, end = last - length + 1, last + 1
-                if start > 0 and _is_word_char(text[start - 1]):
-                    continue
-                if end < len(text) and _is_word_char(text[end]):
-                    continue
                 if not _is_word_char(text[start]) and not _is_word_char(text[end - 1]):
+                    continue
+                # Scripts without spaces bound a name by themselves; Arabic glues clitics before it (see scripts.py).
+                if start > 0 and _is_word_char(text[start - 1]) and not unbounded(text[start]) and not unbounded(text[start - 1]) and not arabic_prefix_ok(text, start, _is_word_char):
+                    continue
+                if stemmed:
+                    stop = inflected_end(text, end, _is_word_char)
+                    if stop is None:
+                        continue
+                    end = stop
+                elif end < len(text) and _is_word_char(text[end]) and not unbounded(text[end - 1]):
                     continue
                 candidates.append((start, end, ids))
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
