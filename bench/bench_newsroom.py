@@ -67,11 +67,12 @@ def generated(n: int, stories: int, rng: random.Random, start: datetime) -> Tagg
     lang = LANGS[rng.randrange(len(LANGS))]
     title = f"{words[0].title()} {words[1]} as {words[2]} talks on {words[3]} go on ({n})"
     at = start + timedelta(seconds=story * 120 + (n // stories) * 600 + rng.randrange(300))
+    body = text(rng, 150)
     return TaggedArticle(
         id=f"https://source{n % 60}.example/{n}", source=f"source{n % 60}", url=f"https://source{n % 60}.example/{n}",
         fetched_at=at, published_at=at, language=lang, language_confidence=0.95,
-        original_title=title if lang == "en" else f"[{lang}] {title}", original_body=text(rng, 150),
-        title=title, body=text(rng, 150),
+        original_title=title if lang == "en" else f"[{lang}] {title}", original_body=body if lang == "en" else text(rng, 150),
+        title=title, body=body,
         translation=Translation(engine="apertium", source_language=lang) if lang != "en" else None,
         story_id=f"story-{story}", tags=[["world", "business", "europe"][story % 3]],
         entities=[Entity(text=k, type=TYPES[int(k[1:]) % 5], field="body", start=0, end=4, canonical_id=k, canonical_name=f"Entity {k}",

@@ -37,23 +37,34 @@ def _safe_url(value: str | None) -> str | None:
     return value.strip() if scheme in ("http", "https") else None
 
 
+def _explain(ev: dict) -> list[str]:
+    """The story stage's StoryEvidence in words."""
+    parts = [f"{name} {ev[key]:.2f}" for name, key in (("entities", "entity_score"), ("words", "text_score"),
+                                                        ("meaning", "embedding_similarity")) if isinstance(ev.get(key), (int, float))]
+    verb = {"joined": "Joined", "created": "Opened the story", "duplicate": "A re-sent copy"}.get(ev.get("decision"), "Placed")
+    score = ev.get("score")
+    lines = [f"{verb}: score {score:.2f} against the threshold {ev.get('threshold', 0):.2f}" + (f" ({', '.join(parts)})" if parts else "")
+             if isinstance(score, (int, float)) else verb]
+    if ev.get("shared_entities"):
+        lines.append("Shares " + ", ".join(map(str, ev["shared_entities"][:8])))
+    if ev.get("shared_words"):
+        lines.append("Shared words: " + ", ".join(map(str, ev["shared_words"][:10])))
+    if ev.get("undated"):
+        lines.append("Its time is unknown (no publication date).")
+    return lines
+
+
 def _why(evidence: object) -> list[str]:
-    """The story stage's evidence as short lines, whatever its shape."""
+    """Why a report is in its story, from whatever evidence its message carried (nothing: no lines)."""
     if not evidence:
         return []
     if isinstance(evidence, dict):
-        inner = evidence.get("evidence", evidence)
-        lines = [] if inner is evidence else _why({k: v for k, v in evidence.items() if k != "evidence"})
-        if isinstance(inner, dict):
-            for key, value in inner.items():
-                if isinstance(value, (list, tuple)):
-                    value = ", ".join(str(v) for v in value)
-                elif isinstance(value, float):
-                    value = f"{value:.2f}"
-                lines.append(f"{str(key).replace('_', ' ')}: {value}")
-        else:
-            lines.extend(_why(inner))
-        return lines
+        inner = evidence.get("story_evidence") or evidence.get("evidence")
+        if isinstance(inner, dict) and "score" in inner:
+            return _explain(inner)
+        if inner is not None:
+            return _why(inner)
+        return [f"{str(k).replace('_', ' ')}: {v}" for k, v in evidence.items()]
     if isinstance(evidence, (list, tuple)):
         return [str(e) if not isinstance(e, dict) else "; ".join(f"{k}: {v}" for k, v in e.items()) for e in evidence]
     return [str(evidence)]

@@ -75,7 +75,7 @@ def _entities(article: TaggedArticle) -> list[EntityRow]:
 def article_row(article: TaggedArticle) -> ArticleRow:
     data = article.model_dump(mode="json")
     # The story stage's explanation of why the article joined its story, when the message carries one.
-    evidence = {k: data[k] for k in ("evidence", "story_score", "story_size") if data.get(k) is not None} or None
+    evidence = {k: data[k] for k in ("story_evidence", "evidence", "story_size") if data.get(k) is not None} or None
     published = epoch(article.published_at)
     values = {
         "id": article.id,

@@ -1,0 +1,40 @@
+"""The pure helpers of the newsroom's pages: why a report joined, which links are links, the timeline."""
+
+from services.newsroom.pages import _safe_url, _why
+from services.newsroom.timeline import timeline_chart
+
+
+def test_story_evidence_reads_as_sentences():
+    ev = {"story_evidence": {"decision": "joined", "score": 0.62, "threshold": 0.4, "entity_score": 0.7, "text_score": 0.45,
+                             "embedding_similarity": 0.81, "shared_entities": ["NATO", "Kyiv"], "shared_words": ["air", "defence"],
+                             "compared": "g-1", "undated": False}, "story_size": 3}
+    assert _why(ev) == ["Joined: score 0.62 against the threshold 0.40 (entities 0.70, words 0.45, meaning 0.81)",
+                        "Shares NATO, Kyiv", "Shared words: air, defence"]
+    opened = {"story_evidence": {"decision": "created", "score": 0.1, "threshold": 0.4, "undated": True}}
+    assert _why(opened)[0].startswith("Opened the story: score 0.10") and _why(opened)[-1].startswith("Its time is unknown")
+
+
+def test_no_evidence_gives_no_lines_and_other_shapes_are_shown_as_they_are():
+    assert _why(None) == [] and _why({}) == []
+    assert _why({"story_size": 2}) == ["story size: 2"]
+    assert _why({"evidence": ["same entities", "same hour"]}) == ["same entities", "same hour"]
+
+
+def test_only_http_links_are_links():
+    assert _safe_url("https://news.example/a?b=1") == "https://news.example/a?b=1"
+    for bad in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:x", "//evil.example", None, ""):
+        assert _safe_url(bad) is None, bad
+
+
+def test_timeline_stacks_languages_per_hour_and_keeps_the_last_72_hours():
+    rows = [{"hour": "2026-11-30T09:00:00Z", "language": "en", "articles": 2},
+            {"hour": "2026-11-30T09:00:00Z", "language": "es", "articles": 1},
+            {"hour": "2026-11-30T11:00:00Z", "language": "es", "articles": 3}]
+    chart = timeline_chart(rows)
+    assert chart["hours"] == 3 and [l["language"] for l in chart["legend"]] == ["es", "en"]
+    assert len(chart["bars"]) == 3
+    tallest = max(chart["bars"], key=lambda b: b["h"])
+    assert "11:00 UTC: 3 in es" in tallest["label"]
+    long = timeline_chart([{"hour": "2026-11-01T00:00:00Z", "language": "en", "articles": 1},
+                           {"hour": "2026-11-30T00:00:00Z", "language": "en", "articles": 1}])
+    assert long["hours"] == 72 and len(long["bars"]) == 1
