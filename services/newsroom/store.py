@@ -22,8 +22,9 @@ from services.newsroom.records import ArticleRow, alert_row, article_row, iso
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 
 # Text search looks at this many of the newest matching reports: a word found in nearly every report
-# cannot make a search slow, and a story with an older match still has its newer reports to be found by.
-SEARCH_LIMIT = 5000
+# cannot make a search slow (the newest-first list of 25 stories is found well within them; a story
+# whose only match is older than the newest thousand is not found by that word).
+SEARCH_LIMIT = 1000
 
 JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
 TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "fired_at", "stored_at", "hour")
