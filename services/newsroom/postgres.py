@@ -43,8 +43,7 @@ class PostgresStore(Store):
         with self._tx(self.conn()) as cur:
             # One migration at a time when several replicas start together.
             cur.execute("SELECT pg_advisory_xact_lock(7406110)")
-            for statement in self._ddl():
-                cur.execute(statement)
+            self._create(cur)
 
     def migrate(self) -> None:  # done in __init__ under a lock
         pass

@@ -40,4 +40,6 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at DESC, id)",
     "CREATE INDEX IF NOT EXISTS alerts_story ON alerts (story_id)",
     "CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, story_id)",
+    # The values the filters offer (language, source, tag, rule), kept as they are written: no scan per page.
+    "CREATE TABLE IF NOT EXISTS facets (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))",
 ]

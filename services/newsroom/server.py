@@ -31,7 +31,6 @@ log = get_logger("wirewatch.newsroom")
 
 STATIC = Path(__file__).parent / "static"
 COOKIE = "wirewatch_newsroom"
-FACETS_TTL_S = 30.0
 # No inline script or style anywhere: everything the page runs comes from /static.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -48,7 +47,6 @@ class Newsroom:
         self.pool = ThreadPoolExecutor(readers, thread_name_prefix="newsroom-read")
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
-        self._facets: tuple[float, dict] | None = None
 
     # ------------------------------------------------------------------ helpers for handlers
 
@@ -56,11 +54,7 @@ class Newsroom:
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(fn, *args, **kwargs))
 
     async def facets(self) -> dict:
-        """The filters' values, cached for a while: they change slowly and cost a scan of each column's index."""
-        now = asyncio.get_running_loop().time()
-        if self._facets is None or now - self._facets[0] > FACETS_TTL_S:
-            self._facets = (now, await self.read(self.store.facets))
-        return self._facets[1]
+        return await self.read(self.store.facets)
 
     def base_url(self, request: web.Request) -> str:
         if self.cfg.public_url:

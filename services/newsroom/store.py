@@ -163,8 +163,22 @@ class Store(ABC):
 
     def migrate(self) -> None:
         with self._tx(self.conn()) as cur:
-            for statement in self._ddl():
-                cur.execute(statement)
+            self._create(cur)
+
+    def _create(self, cur: Any) -> None:
+        for statement in self._ddl():
+            cur.execute(statement)
+        cur.execute("SELECT (SELECT count(*) FROM facets), (SELECT count(*) FROM articles)")
+        facets, articles = cur.fetchone()
+        if articles and not facets:  # a store from before the facets table
+            self._rebuild_facets(cur)
+
+    @staticmethod
+    def _rebuild_facets(cur: Any) -> None:
+        cur.execute("DELETE FROM facets")
+        cur.execute("INSERT INTO facets (kind, value) SELECT DISTINCT 'language', language FROM articles "
+                    "UNION SELECT DISTINCT 'source', source FROM articles UNION SELECT DISTINCT 'tag', tag FROM article_tags "
+                    "UNION SELECT DISTINCT 'rule', rule_id FROM alerts")
 
     def close(self) -> None:
         with self._lock:
@@ -236,6 +250,8 @@ class Store(ABC):
         if row.tags:
             cur.executemany(self._sql("INSERT INTO article_tags (article_id, story_id, tag) VALUES (?, ?, ?)"),
                             [(row.id, row.story_id, tag) for tag in row.tags])
+        cur.executemany(self._sql("INSERT INTO facets (kind, value) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+                        [("language", v["language"]), ("source", v["source"]), *(("tag", t) for t in row.tags)])
         self._unindex_text(cur, [row.id])
         self._index_text(cur, row)
         stories = (row.story_id,) if old is None or old[0] == row.story_id else (row.story_id, old[0])
@@ -254,6 +270,7 @@ class Store(ABC):
             updates = ", ".join(f"{c} = excluded.{c}" for c in ALERT_COLUMNS if c != "id")
             cur.execute(self._sql(f"INSERT INTO alerts ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}"),
                         tuple(v[c] for c in ALERT_COLUMNS))
+            cur.execute(self._sql("INSERT INTO facets (kind, value) VALUES ('rule', ?) ON CONFLICT DO NOTHING"), (alert.rule_id,))
             cur.execute(self._sql("UPDATE stories SET alert_count = (SELECT count(*) FROM alerts WHERE story_id = ?), "
                                   "updated_at = ? WHERE id = ?"), (alert.story_id, now, alert.story_id))
             self._announce(cur, "alert", {"story_id": alert.story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
@@ -299,6 +316,7 @@ class Store(ABC):
             cur.execute(self._sql("DELETE FROM entities WHERE last_at < ?"), (before,))
             for story_id in sorted({r[1] for r in old}):
                 self._refresh_story(cur, story_id, now)
+            self._rebuild_facets(cur)  # what expired may have been the last of its language, source, tag or rule
         return {"articles": len(ids), "alerts": max(alerts, 0)}
 
     # ------------------------------------------------------------------ reads
@@ -416,12 +434,9 @@ class Store(ABC):
 
     def facets(self) -> dict:
         """The values the filters offer: languages, sources, tags and rules present."""
-        out = {}
-        for name, sql in (("languages", "SELECT DISTINCT language AS v FROM articles ORDER BY v"),
-                          ("sources", "SELECT DISTINCT source AS v FROM articles ORDER BY v"),
-                          ("tags", "SELECT DISTINCT tag AS v FROM article_tags ORDER BY v"),
-                          ("rules", "SELECT DISTINCT rule_id AS v FROM alerts ORDER BY v")):
-            out[name] = [r["v"] for r in self._rows(sql + " LIMIT 200")]
+        out: dict[str, list[str]] = {"languages": [], "sources": [], "tags": [], "rules": []}
+        for r in self._rows("SELECT kind, value FROM facets ORDER BY kind, value"):
+            out[r["kind"] + "s"].append(r["value"])
         return out
 
     def counts(self) -> dict[str, int]:

@@ -202,3 +202,12 @@ def test_a_bulk_write_ends_as_one_by_one_writes_do(open_store, tmp_path):
     assert outcomes == ["inserted", "inserted", "inserted", "unchanged"]
     assert bulk.story("s1")["article_count"] == 2 and sorted(bulk.story("s1")["languages"]) == ["en", "es"]
     assert bulk.counts() == {"stories": 2, "articles": 3, "entities": 1, "alerts": 0}
+
+
+def test_the_filters_offer_what_is_stored_and_forget_what_expired(store):
+    store.write_article(article(1, "s1", tags=["world"]), now=NOW)
+    store.write_article(article(2, "s2", language="es", source="efe", at=T0 + timedelta(days=40)), now=NOW)
+    store.write_alert(alert("s1", rule="leaders"), now=NOW)
+    assert store.facets() == {"languages": ["en", "es"], "sources": ["efe", "wire"], "tags": ["world"], "rules": ["leaders"]}
+    store.prune(before=(T0 + timedelta(days=30)).timestamp(), now=NOW)
+    assert store.facets() == {"languages": ["es"], "sources": ["efe"], "tags": [], "rules": []}
