@@ -601,13 +601,14 @@ DEVDATA_ARGS = {
 }
 
 
-def existing_benchmarks() -> list[dict]:
+def existing_benchmarks(quick: bool = False) -> list[dict]:
     out = []
+    smaller = {"bench_newsroom": ["--articles", "10000", "--stories", "2000", "--live", "50"]} if quick else {}
     for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_alerter", "bench_newsroom"):
         log(f"running bench/{name}.py")
         t = time.monotonic()
         flag, data = DEVDATA_ARGS.get(name, (None, None))
-        extra = [flag, str(data)] if flag and data.exists() else []
+        extra = [flag, str(data)] if flag and data.exists() else smaller.get(name, [])
         proc = subprocess.run([sys.executable, f"bench/{name}.py", *extra], cwd=ROOT, capture_output=True, text=True)
         out.append({"name": name, "seconds": time.monotonic() - t, "rc": proc.returncode,
                     "output": proc.stdout.strip() + (("\n" + proc.stderr.strip()[-2000:]) if proc.returncode else "")})
@@ -763,7 +764,7 @@ async def main_async(args) -> None:
     for mode in args.modes.split(","):
         log(f"end to end: {mode}")
         e2e[mode] = await end_to_end(mode, size, dict(os.environ))
-    existing = [] if args.skip_existing else existing_benchmarks()
+    existing = [] if args.skip_existing else existing_benchmarks(args.quick)
     load_end = Path("/proc/loadavg").read_text().split()[:3]
     text = report(args, size, info, inproc, ceiling, e2e, existing, time.monotonic() - t0, load_end)
     out = Path(args.out)
