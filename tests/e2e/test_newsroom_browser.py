@@ -97,6 +97,8 @@ def browser():
 def page(browser):
     context = browser.new_context()
     p = context.new_page()
+    # Generous: in one process, a stage loading a model on first use can hold the whole worker for a while.
+    p.set_default_timeout(WAIT_MS)
     p.side_effects = []  # dialogs and console errors the page produced
     p.on("dialog", lambda d: (p.side_effects.append(f"dialog {d.message}"), d.dismiss()))
     p.on("console", lambda m: p.side_effects.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
