@@ -17,6 +17,7 @@ def main(url: str, out: str, width: int = 1200, dark: bool = False) -> None:
         page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
         page.goto(url)
         page.wait_for_selector("[data-live-connected]", state="attached")
+        page.evaluate("() => document.querySelectorAll('details.why').forEach(d => { d.open = true; })")  # show why each joined
         page.screenshot(path=out, full_page=True)
         browser.close()
 

@@ -43,8 +43,14 @@ def _explain(ev: dict) -> list[str]:
                                                         ("meaning", "embedding_similarity")) if isinstance(ev.get(key), (int, float))]
     verb = {"joined": "Joined", "created": "Opened the story", "duplicate": "A re-sent copy"}.get(ev.get("decision"), "Placed")
     score = ev.get("score")
-    lines = [f"{verb}: score {score:.2f} against the threshold {ev.get('threshold', 0):.2f}" + (f" ({', '.join(parts)})" if parts else "")
-             if isinstance(score, (int, float)) else verb]
+    if ev.get("decision") == "created" and not ev.get("compared"):
+        lines = ["Opened the story: no live story was close"]
+    elif isinstance(score, (int, float)):
+        against = "the closest live story scored" if ev.get("decision") == "created" else "score"
+        lines = [f"{verb}: {against} {score:.2f} against the threshold {ev.get('threshold', 0):.2f}"
+                 + (f" ({', '.join(parts)})" if parts else "")]
+    else:
+        lines = [verb]
     if ev.get("shared_entities"):
         lines.append("Shares " + ", ".join(map(str, ev["shared_entities"][:8])))
     if ev.get("shared_words"):

@@ -124,6 +124,8 @@ def test_an_ingested_article_appears_on_the_open_page_and_joins_its_story_live(p
     spanish.wait_for(timeout=WAIT_MS)
     assert spanish.locator(".lang").inner_text() == "Spanish"
     assert "Translated es→en" in spanish.locator(".provenance").inner_text()
+    spanish.locator(".why summary").click()  # why it joined: the story stage's evidence
+    assert spanish.locator(".why li").first.inner_text().startswith("Joined: score")
     shared = page.locator("#entities-heading + .chips li.shared")
     assert {"NATO", "Jens Stoltenberg"} <= {shared.nth(i).locator("a").inner_text() for i in range(shared.count())}
     assert page.locator(".timeline svg rect").count() >= 2

@@ -10,8 +10,10 @@ def test_story_evidence_reads_as_sentences():
                              "compared": "g-1", "undated": False}, "story_size": 3}
     assert _why(ev) == ["Joined: score 0.62 against the threshold 0.40 (entities 0.70, words 0.45, meaning 0.81)",
                         "Shares NATO, Kyiv", "Shared words: air, defence"]
-    opened = {"story_evidence": {"decision": "created", "score": 0.1, "threshold": 0.4, "undated": True}}
-    assert _why(opened)[0].startswith("Opened the story: score 0.10") and _why(opened)[-1].startswith("Its time is unknown")
+    opened = {"story_evidence": {"decision": "created", "score": 0.1, "threshold": 0.4, "compared": "g-2", "undated": True}}
+    assert _why(opened)[0].startswith("Opened the story: the closest live story scored 0.10 against the threshold 0.40")
+    assert _why(opened)[-1].startswith("Its time is unknown")
+    assert _why({"story_evidence": {"decision": "created", "score": 0.0, "threshold": 0.4}}) == ["Opened the story: no live story was close"]
 
 
 def test_no_evidence_gives_no_lines_and_other_shapes_are_shown_as_they_are():
