@@ -604,7 +604,10 @@ DEVDATA_ARGS = {
 def existing_benchmarks(quick: bool = False) -> list[dict]:
     out = []
     smaller = {"bench_newsroom": ["--articles", "10000", "--stories", "2000", "--live", "50"]} if quick else {}
-    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_alerter", "bench_newsroom"):
+    if quick:
+        smaller["bench_overload"] = ["--seconds", "20"]
+    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_alerter", "bench_newsroom",
+                 "bench_overload"):
         log(f"running bench/{name}.py")
         t = time.monotonic()
         flag, data = DEVDATA_ARGS.get(name, (None, None))
