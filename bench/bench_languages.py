@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl \\
         [--langid ../shared/devdata/langid] [--languages spa,fra,deu,...] [--docs 40]
+    .venv/bin/python bench/bench_languages.py --devdata ../shared/devdata   # both (what `make bench` runs)
 
 Per language (NTREX code): language id accuracy on the documents, the translation path and the share
 translated, chrF against the English original (when sacrebleu is installed), the share of copies with at
@@ -137,9 +138,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ntrex", type=Path, help="ntrex_dev.jsonl")
     parser.add_argument("--langid", type=Path, help="folder of XX.txt sentence files")
+    parser.add_argument("--devdata", type=Path, help="a devdata folder: --ntrex and --langid from it")
     parser.add_argument("--languages", default=ACCEPTANCE, help="NTREX codes, comma-separated, or 'all'")
     parser.add_argument("--docs", type=int, default=40, help="documents per language")
     args = parser.parse_args()
+    if args.devdata:
+        args.ntrex = args.ntrex or args.devdata / "crosslingual" / "ntrex_dev.jsonl"
+        args.langid = args.langid or args.devdata / "langid"
+    if not args.ntrex and not args.langid:
+        print("bench_languages: no data given (--ntrex, --langid or --devdata); nothing measured")
+        return
     if args.ntrex:
         docs = load(args.ntrex)
         languages = sorted(c for c in docs if not c.startswith("eng")) if args.languages == "all" else args.languages.split(",")

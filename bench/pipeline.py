@@ -3,7 +3,7 @@ ceiling, memory; held against the targets of the benchmark issue; written to doc
 
     .venv/bin/python bench/pipeline.py [--quick] [--out docs/BENCHMARKS.md] [--skip-existing]
 
-``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,stories,alerter,newsroom}.py and quotes them).
+``make bench`` runs this (it also runs bench/bench_{ingest,normalize,tagger,stories,alerter,newsroom,languages}.py and quotes them).
 Data: bench/corpus.py, seeded wire stories of 300–1,200 words (English, Spanish, German, French).
 """
 
@@ -598,6 +598,7 @@ DEVDATA = Path(os.environ.get("WIREWATCH_DEVDATA", ROOT.parent / "shared" / "dev
 DEVDATA_ARGS = {
     "bench_normalize": ("--ntrex", DEVDATA / "crosslingual" / "ntrex_dev.jsonl"),
     "bench_tagger": ("--conll", DEVDATA / "ner" / "conll2003_eng.testa"),
+    "bench_languages": ("--devdata", DEVDATA),
 }
 
 
@@ -607,7 +608,7 @@ def existing_benchmarks(quick: bool = False) -> list[dict]:
     if quick:
         smaller["bench_overload"] = ["--seconds", "20"]
     for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_alerter", "bench_newsroom",
-                 "bench_overload"):
+                 "bench_overload", "bench_languages"):
         log(f"running bench/{name}.py")
         t = time.monotonic()
         flag, data = DEVDATA_ARGS.get(name, (None, None))

@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.runtime.errors import WirewatchError
-from services.tagger.scripts import arabic_prefix_ok, arabic_variants, cyrillic_stem, inflected_end, unbounded
+from services.tagger.scripts import arabic_prefix_ok, arabic_variants, cyrillic_stem, inflected_end, lowercase_in_cased_script, unbounded
 
 __all__ = [
     "BUNDLED_GAZETTEER",
@@ -365,6 +365,8 @@ class Gazetteer:
             for last, (length, ids) in automaton.iter(haystack):
                 start, end = last - length + 1, last + 1
                 if not _is_word_char(text[start]) and not _is_word_char(text[end - 1]):
+                    continue
+                if lowercase_in_cased_script(text[start:end]):
                     continue
                 # Scripts without spaces bound a name by themselves; Arabic glues clitics before it (see scripts.py).
                 if start > 0 and _is_word_char(text[start - 1]) and not unbounded(text[start]) and not unbounded(text[start - 1]) and not arabic_prefix_ok(text, start, _is_word_char):

@@ -8,13 +8,15 @@ The gazetteer matches aliases on word boundaries. That fails in three common cas
   ("وبوتين", "بالناتو"), and ل + ال as لل ("للناتو").
 - Russian, Ukrainian and other Cyrillic-script languages inflect names ("Путина",
   "Зеленского", "Кремле"): a name's stem is followed by a short case ending.
+And the reverse: Cyrillic and Greek capitalise names as English does, so a match written
+all in lower case there is an ordinary word ("того" is "of that", not Togo; "само" is not Samoa).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["unbounded", "arabic_prefix_ok", "arabic_variants", "cyrillic_stem", "inflected_end"]
+__all__ = ["unbounded", "arabic_prefix_ok", "arabic_variants", "cyrillic_stem", "inflected_end", "lowercase_in_cased_script"]
 
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -68,3 +70,11 @@ def inflected_end(text: str, end: int, is_word_char) -> int | None:
     if len(ending) > _MAX_ENDING or (ending and not _CYRILLIC_WORD.match(ending)):
         return None
     return stop
+
+
+_CASED_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+
+
+def lowercase_in_cased_script(text: str) -> bool:
+    """A Cyrillic or Greek mention with no capital letter: a common word, not a name."""
+    return bool(_CASED_NON_LATIN.match(text)) and not any(c.isupper() for c in text)

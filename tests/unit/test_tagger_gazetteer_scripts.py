@@ -42,3 +42,9 @@ def test_a_stem_followed_by_a_long_ending_is_another_word(gazetteer: Gazetteer):
 
 def test_latin_boundaries_are_unchanged(gazetteer: Gazetteer):
     assert _found(gazetteer, "Natoire met Parisians") == []
+
+
+def test_lower_case_cyrillic_words_are_not_names(gazetteer: Gazetteer):
+    # "того" (of that) is spelled like Togo, "само" (itself) like the stem of Samoa: names are capitalised.
+    assert _found(gazetteer, "после того как само правительство") == []
+    assert [name for _, name in _found(gazetteer, "в Того и на Самоа")] == ["Togo", "Samoa"]
