@@ -112,7 +112,7 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         sentinel_id = alert_id(dedupe_key(SENTINEL, sentinel.story_id))
         await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump + [sentinel]])
         # One partition, one delivery at a time: the sentinel's alert comes after any the jump caused.
-        await wait_for(lambda: sentinel_id in receiver.delivered, 120, f"the sentinel's alert; log:\n{second.log()[-3000:]}")
+        await wait_for(lambda: sentinel_id in receiver.delivered, 120, lambda: f"the sentinel's alert; log:\n{second.log()[-3000:]}")
         surge = [e for e in events if e["data"]["rule_id"] == RULE]
         assert len(surge) == 1, [e["data"]["story_id"] for e in surge]
         assert Counter(receiver.delivered) == {surge[0]["data"]["id"]: 1, sentinel_id: 1}

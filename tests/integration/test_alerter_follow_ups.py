@@ -51,13 +51,13 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
             return article(n, story).model_copy(update={"source": source})
 
         await send(broker.bootstrap, "articles.tagged", [(b"f/1", encode(story_article(1)))])
-        await wait_for(lambda: len(receiver.delivered) >= 1, 120, f"the first alert; log:\n{worker.log()[-2000:]}")
+        await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
         fired_at = arrived[receiver.delivered[0]]
         # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
         await send(broker.bootstrap, "articles.tagged", [(b"f/2", encode(story_article(2))),
                                                          (b"f/3", encode(story_article(3)))])
         await wait_for(lambda: len(receiver.delivered) >= 2, COOLDOWN_S + 30,
-                       f"the follow-up without a new article; log:\n{worker.log()[-3000:]}")
+                       lambda: f"the follow-up without a new article; log:\n{worker.log()[-3000:]}")
         follow_up_id = receiver.delivered[1]
         late = arrived[follow_up_id] - fired_at
         event = events[follow_up_id]

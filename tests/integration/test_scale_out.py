@@ -61,9 +61,7 @@ async def test_killing_one_of_two_tagger_workers_loses_no_article(broker, start_
     wait_http(survivor.web_port, "/readyz", proc=survivor, timeout_s=90)
     victim = start_service("worker", "tagger", **FAST_GROUPS)
     wait_http(victim.web_port, "/readyz", proc=victim, timeout_s=90)
-    owned = assigned(victim, TOPIC)
-    assert owned, f"the victim owns no partition of {TOPIC}:\n{victim.log()[-3000:]}"
-    assert not owned & assigned(survivor, TOPIC)
+    assert assigned(victim, TOPIC), f"the victim owns no partition of {TOPIC}:\n{victim.log()[-3000:]}"
 
     await send(broker.bootstrap, TOPIC, [(f"scale-{i}".encode(), encode(article(i))) for i in range(COUNT)])
     wanted = {f"scale-{i}".encode() for i in range(COUNT)}
@@ -75,6 +73,8 @@ async def test_killing_one_of_two_tagger_workers_loses_no_article(broker, start_
                            and len(tagged_by(victim)) >= 5)
     victim.proc.send_signal(signal.SIGKILL)
     victim.proc.wait(timeout=10)
+    owned = assigned(victim, TOPIC)  # what it held when it died (a slow machine may have rebalanced since it joined)
+    assert owned, f"the victim owned no partition of {TOPIC} when it was killed:\n{victim.log()[-3000:]}"
     done_by_victim = tagged_by(victim)
     left = {a for a, p in partition_of.items() if p in owned} - done_by_victim
     assert done_by_victim and left, f"victim tagged {len(done_by_victim)} articles and had {len(left)} left when killed"
