@@ -75,3 +75,18 @@ async def test_spanish_article_comes_out_in_repaired_english_with_its_amounts_an
     assert [(a.value, a.currency) for a in money] == [(100e9, "EUR")]
     assert any(a.kind == "quantity" and a.value == 110 and a.unit == "square kilometer" for a in out.amounts)
     assert {d.date for d in out.dates if d.text.lower() == "this thursday"} == {"2023-09-28"}
+
+
+async def test_french_article_comes_out_in_english_through_spanish_with_both_hops(broker, start_service):
+    start_service("worker", "normalize")
+    article = raw("nw-fr-pivot", "Le président rencontre le secrétaire général de l'OTAN",
+                  "Le président a rencontré mardi à Paris le secrétaire général de l'OTAN pour parler de la guerre en Ukraine.")
+    await send(broker.bootstrap, "articles.raw", [(b"nw-fr-pivot", encode(article))])
+    seen = await collect(broker.bootstrap, ["articles.normalized"], until=lambda s: b"nw-fr-pivot" in {m["key"] for m in s["articles.normalized"]})
+    out = next(NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-fr-pivot")
+    assert out.language == "fr" and out.translation is not None
+    assert "Tuesday" in out.body and "president" in out.body.lower() and "mardi" not in out.body
+    hops = [(h.engine, h.model, h.source_language, h.target_language) for h in out.translation.hops]
+    assert hops == [("apertium", "fr-es", "fr", "es"), ("apertium", "spa-eng", "es", "en")]
+    assert all(h.version for h in out.translation.hops)
+    assert out.translation.model == "fr-es+spa-eng"
