@@ -48,3 +48,7 @@ def test_lower_case_cyrillic_words_are_not_names(gazetteer: Gazetteer):
     # "того" (of that) is spelled like Togo, "само" (itself) like the stem of Samoa: names are capitalised.
     assert _found(gazetteer, "после того как само правительство") == []
     assert [name for _, name in _found(gazetteer, "в Того и на Самоа")] == ["Togo", "Samoa"]
+
+
+def test_arabic_conjunction_before_a_leader(gazetteer: Gazetteer):
+    assert _found(gazetteer, "التقى بوتين وترامب") == [("بوتين", "Vladimir Putin"), ("ترامب", "Donald Trump")]
