@@ -15,7 +15,7 @@ from services.runtime.settings import Settings
 from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
 
-__all__ = ["SERVICES", "create_app", "app_id_for"]
+__all__ = ["SERVICES", "create_app", "app_id_for", "producer_settings"]
 
 SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter", "newsroom")
 
@@ -23,6 +23,15 @@ SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter", "newsro
 def app_id_for(services: Sequence[str]) -> str:
     """The app id is the consumer group: one per service, or one for the all-in-one run."""
     return "wirewatch" if len(services) > 1 else f"wirewatch-{services[0]}"
+
+
+def producer_settings(settings: Settings) -> dict[str, object]:
+    """How every worker's Faust producer is set up."""
+    return {
+        "producer_acks": -1,
+        # See Settings.producer_one_record_per_batch: records after a batch's first would hide from table recovery.
+        "producer_max_batch_size": 1 if settings.producer_one_record_per_batch else None,
+    }
 
 
 def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.App:
@@ -51,7 +60,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         broker_session_timeout=settings.session_timeout_s,
         broker_rebalance_timeout=settings.rebalance_timeout_s,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
-        producer_acks=-1,
+        **producer_settings(settings),
         autodiscover=False,
         loghandlers=[],
     )
