@@ -32,7 +32,7 @@ import yaml  # noqa: E402
 from services.runtime.broker import EmbeddedBroker, free_port, terminate  # noqa: E402
 from tests.conftest import wait_http  # noqa: E402
 from tests.support.kafka import collect  # noqa: E402
-from tests.support.metrics import metric  # noqa: E402
+from tests.support.metrics import metric, scrape  # noqa: E402
 
 
 # A wire story of about 400 words, as the pipeline benchmark's corpus has them.
@@ -132,6 +132,10 @@ async def serve(args, broker, run, port: int) -> None:
             pass
         seen = box["seen"]
         sampler.cancel()
+        left = {}
+        for name, labels, value in await asyncio.to_thread(lambda: _safe_scrape(port)):
+            if name == "wirewatch_consumer_lag" and value:
+                left[f"{labels.get('topic')}[{labels.get('partition')}]"] = value
     tagged = {m["key"].decode() for m in seen["articles.tagged"] if m["key"]}
     dead = {m["key"].decode() for m in seen["articles.raw.dlq"] if m["key"]}
     lost = accepted - tagged - dead
@@ -147,6 +151,7 @@ async def serve(args, broker, run, port: int) -> None:
           f"(VmHWM {vm(run.pid, 'VmHWM'):.0f} MB)")
     print(f"  summed consumer lag: peak {peak_lag:.0f}; drained "
           + (f"{drained_at - offered_s:.0f} s after the offer stopped" if drained_at else f"NOT within {args.drain_timeout:.0f} s"))
+    print(f"  lag left at the end, by partition: {left or 'none'}")
     print("  lag over time (s: lag): " + ", ".join(f"{t:.0f}: {lag:.0f}" for t, lag, _ in samples[:: max(1, len(samples) // 15)]))
     print(f"  WirewatchConsumerLagGrowing (lag > {threshold:g} and growing, for {for_}): lag above {threshold:g} for "
           f"{(above[-1] - above[0]) if above else 0:.0f} s of this run; "
@@ -156,6 +161,13 @@ async def serve(args, broker, run, port: int) -> None:
 
 def _minutes(text: str) -> float:
     return float(text[:-1]) * {"s": 1 / 60, "m": 1, "h": 60}[text[-1]]
+
+
+def _safe_scrape(port: int) -> list:
+    try:
+        return scrape(port)
+    except OSError:
+        return []
 
 
 def _safe(fn, *args, **kwargs) -> float:

@@ -117,17 +117,20 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             (stalled.add if is_stalled else stalled.discard)(name)
         if reset:
             await _after_broker_reset(reset)
+        # Table changelogs are paused by design once recovered (the worker writes them, no agent reads them): never a
+        # reason to rebalance, which only interrupts the agents (seen: a rejoin answered with the same generation).
+        streamed = {n for n in stalled if not _internal(n)}
         paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
-        stuck = sorted(set(paused) & stalled)
+        stuck = sorted(set(paused) & streamed)
         idle_worker = dog.worker_idle(now, _activity())
         if stuck and not app.rebalancing and dog.may_rejoin(now):
             last[:] = [f"rejoined: {', '.join(stuck)} stalled and paused"]
             request_rejoin(app, "stalled_paused", partitions=stuck)
-        elif stalled and idle_worker and not app.rebalancing and dog.may_rejoin(now):
+        elif streamed and idle_worker and not app.rebalancing and dog.may_rejoin(now):
             # Behind, not moving, and the worker has finished nothing meanwhile: not a slow message but a
             # consumer that stopped being fed (seen after a rebalance). A rebalance starts it again.
-            last[:] = [f"rejoined: {', '.join(sorted(stalled))} stalled while the worker did nothing"]
-            request_rejoin(app, "stalled", partitions=sorted(stalled))
+            last[:] = [f"rejoined: {', '.join(sorted(streamed))} stalled while the worker did nothing"]
+            request_rejoin(app, "stalled", partitions=sorted(streamed))
         await _check_idle(now)
         for key in set(progress) - seen:
             # Partitions moved to another worker stop being ours to report.
@@ -135,6 +138,10 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             CONSUMER_LAG.remove(key[0], str(key[1]))
             CONSUMER_STALLED.remove(key[0], str(key[1]))
             stalled.discard(f"{key[0]}[{key[1]}]")
+
+    def _internal(name: str) -> bool:
+        topic = name.rsplit("[", 1)[0]
+        return topic.endswith("-changelog") or "__assignor" in topic
 
     def _activity() -> float:
         """Messages this worker's stages finished or failed so far."""
