@@ -110,7 +110,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             seen.add(key)
             state = progress.setdefault(key, PartitionProgress(read, now))
             state.update(read, now)
-            is_stalled = state.stalled(lag, now, stall_after_s)
+            # A table changelog is read by no agent (only at recovery): its lag is no stall.
+            is_stalled = state.stalled(lag, now, stall_after_s) and not _internal(f"{tp.topic}[{tp.partition}]")
             CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
             CONSUMER_STALLED.labels(tp.topic, str(tp.partition)).set(1 if is_stalled else 0)
             name = f"{tp.topic}[{tp.partition}]"
