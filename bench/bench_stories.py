@@ -20,7 +20,6 @@ said, not an error. ``--cache DIR`` keeps the tagged articles between runs (keye
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import math
 import os
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", message=r".*\[W095\].*")
 
-from schemas import NormalizedArticle, RawArticle, TaggedArticle  # noqa: E402
+from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
@@ -113,21 +112,13 @@ def tag_all(raws: list[RawArticle], cache: Path | None, label: str) -> tuple[lis
     path = cache / f"{label}-{key}.jsonl" if cache else None
     if path is not None and path.exists():
         return [TaggedArticle.model_validate_json(line) for line in path.read_text().splitlines()], {}
-    from services.normalize.core import Normalizer
-    from services.normalize.settings import NormalizeSettings
+    from bench.corpus import normalize_all
     from services.tagger.core import Tagger
     from services.tagger.embedding import Embedder
 
-    async def normalize_all() -> list[NormalizedArticle]:
-        normalizer = Normalizer(NormalizeSettings())
-        try:
-            return [await normalizer.normalize(r) for r in raws]
-        finally:
-            await normalizer.aclose()
-
     timing = {}
     started = time.perf_counter()
-    normalized = asyncio.run(normalize_all())
+    normalized = normalize_all(raws)
     timing["normalize"] = time.perf_counter() - started
     tagger = Tagger(TaggerSettings())
     started = time.perf_counter()

@@ -268,6 +268,8 @@ def read_events(path: Path) -> list[dict]:
             continue
         row = orjson.loads(line)
         published = row.get("published_at") or (T0 + timedelta(minutes=n)).isoformat()
+        if datetime.fromisoformat(published).tzinfo is None:
+            published = datetime.fromisoformat(published).replace(tzinfo=timezone.utc).isoformat()  # no zone: UTC
         records.append({"id": str(row.get("id") or f"ev-{n:06d}"), "source": row.get("source") or "events",
                         "language": row.get("language"), "title": row.get("title") or "", "body": row["body"],
                         "published_at": published, "event": str(row["event"])})
@@ -275,22 +277,9 @@ def read_events(path: Path) -> list[dict]:
 
 
 def cluster_records(tagger: Tagger, records: list[dict], label: str) -> None:
-    import asyncio
+    from bench.corpus import normalize_all, raw_articles
 
-    from bench.corpus import raw_articles
-    from services.normalize.core import Normalizer
-    from services.normalize.settings import NormalizeSettings
-
-    raws = raw_articles(records, fetched_at=T0)
-
-    async def normalize_all() -> list[NormalizedArticle]:
-        normalizer = Normalizer(NormalizeSettings())
-        try:
-            return [await normalizer.normalize(r) for r in raws]
-        finally:
-            await normalizer.aclose()
-
-    normalized = asyncio.run(normalize_all())
+    normalized = normalize_all(raw_articles(records, fetched_at=T0))
     # Arrival order: by publication time, as a live run would see them.
     order = sorted(range(len(records)), key=lambda i: records[i]["published_at"])
     normalized = [normalized[i].model_copy(update={"fetched_at": datetime.fromisoformat(records[i]["published_at"])}) for i in order]

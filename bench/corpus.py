@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 import orjson
 
-__all__ = ["Event", "make_corpus", "raw_articles", "LANGUAGE_SHARE"]
+__all__ = ["Event", "make_corpus", "raw_articles", "normalize_all", "LANGUAGE_SHARE"]
 
 # (language, share of reports): English mostly; Spanish so Apertium runs; German and French pass untranslated.
 LANGUAGE_SHARE = (("en", 0.70), ("es", 0.15), ("de", 0.08), ("fr", 0.07))
@@ -402,3 +402,20 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def normalize_all(raws: list) -> list:
+    """Every raw article through one real Normalizer, in order (the benches' shared first step)."""
+    import asyncio
+
+    from services.normalize.core import Normalizer
+    from services.normalize.settings import NormalizeSettings
+
+    async def run() -> list:
+        normalizer = Normalizer(NormalizeSettings())
+        try:
+            return [await normalizer.normalize(r) for r in raws]
+        finally:
+            await normalizer.aclose()
+
+    return asyncio.run(run())
