@@ -22,6 +22,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
+from services.alerter.conditions import EntityCondition
 from services.alerter.dedupe import (
     decide,
     due_follow_ups,
@@ -30,6 +31,7 @@ from services.alerter.dedupe import (
     make_alert,
 )
 from services.alerter.endpoints import EndpointStates
+from services.alerter.facts import Facts
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
     ALERTS_SENT,
@@ -38,7 +40,7 @@ from services.alerter.metrics import (
     RULES_RELOADS,
 )
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
-from services.alerter.rules import EntityCondition, Rule
+from services.alerter.rules import Rule
 from services.alerter.webhooks import deliver
 from services.alerter.window import observe_burst
 from services.runtime.codec import encode
@@ -63,9 +65,7 @@ TICK_HEADER = "wirewatch-tick"
 
 def mentions(article: TaggedArticle, value: str) -> bool:
     """Whether the article names the entity (QID, canonical name or unlinked text), as an entity condition would."""
-    from services.alerter.rules import _Facts
-
-    return EntityCondition(value).check(_Facts(article)) is not None
+    return EntityCondition(value).check(Facts(article)) is not None
 
 
 def register(app: faust.App, settings: Settings) -> None:

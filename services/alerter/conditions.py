@@ -1,0 +1,351 @@
+"""The conditions of the rule language and how each is checked against an article.
+
+Leaves (``entity``, ``keyword``, ``near``, ``language``, ``source``, ``tag``, ``story_size``) and the
+combinators ``AllOf``, ``AnyOf`` and ``Not``. ``check`` returns the human-readable reasons a condition
+holds (every branch that holds, so a user sees all of them) or None. ``parse_condition_query`` builds
+the same objects from the compact query string (grammar in ``query.py``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from schemas import Entity
+from services.alerter.facts import TOKEN, Facts
+from services.alerter.query import parse_query
+
+__all__ = [
+    "Condition",
+    "EntityCondition",
+    "KeywordCondition",
+    "LanguageCondition",
+    "SourceCondition",
+    "NearCondition",
+    "TagCondition",
+    "StorySizeCondition",
+    "AllOf",
+    "AnyOf",
+    "Not",
+    "parse_condition_query",
+    "QID",
+]
+
+QID = re.compile(r"^[Qq][1-9][0-9]*$")
+
+
+class Condition(Protocol):
+    def check(self, facts: Facts) -> list[str] | None:
+        """The reasons this condition holds, or None when it does not."""
+
+    def describe(self) -> str:
+        """The condition as a user wrote it, in one line."""
+
+
+def _fields(entities: Sequence[Entity]) -> str:
+    present = {e.field for e in entities}
+    return " and ".join(f for f in ("title", "body") if f in present)
+
+
+@dataclass(frozen=True)
+class EntityCondition:
+    """An entity linked to a QID, or with this canonical name, or unlinked with this surface text.
+
+    Optionally salient: named in the title and/or lead (``where``: any of them), at least
+    ``min_mentions`` times, with at least ``min_salience``.
+    """
+
+    value: str
+    where: tuple[str, ...] = ()
+    min_mentions: int = 1
+    min_salience: float = 0.0
+
+    @property
+    def qid(self) -> str | None:
+        return self.value.upper() if QID.match(self.value) else None
+
+    def check(self, facts: Facts) -> list[str] | None:
+        qid = self.qid
+        name = self.value.casefold()
+        linked: dict[str, list[Entity]] = {}
+        unlinked: dict[str, list[Entity]] = {}
+        for entity in facts.entities:
+            if entity.canonical_id is not None:
+                if (qid is not None and entity.canonical_id.upper() == qid) or (
+                    qid is None and (entity.canonical_name or "").casefold() == name
+                ):
+                    linked.setdefault(entity.canonical_id, []).append(entity)
+            elif qid is None and entity.text.casefold() == name:
+                unlinked.setdefault(entity.text, []).append(entity)
+        salient = bool(self.where) or self.min_mentions > 1 or self.min_salience > 0
+        reasons = []
+        for cid, mentions in linked.items():
+            label = mentions[0].canonical_name or mentions[0].text
+            reason = self._salient(facts, cid, mentions) if salient else ""
+            if reason is not None:
+                reasons.append(f"entity:{cid} ({label}) in {_fields(mentions)}{reason}")
+        for text, mentions in unlinked.items():
+            key = getattr(mentions[0], "key", None)
+            reason = self._salient(facts, key, mentions) if salient else ""
+            if reason is not None:
+                reasons.append(f"entity:{text!r} (unlinked) in {_fields(mentions)}{reason}")
+        return reasons or None
+
+    def _salient(self, facts: Facts, key: str | None, mentions: list[Entity]) -> str | None:
+        stats = facts.stats(key, mentions)
+        places = [w for w in self.where if (w == "title" and stats.in_title) or (w == "lead" and stats.in_lead)]
+        if self.where and not places:
+            return None
+        if stats.mentions < self.min_mentions or stats.salience < self.min_salience:
+            return None
+        parts = [f"{stats.mentions} mention{'s' if stats.mentions != 1 else ''}"]
+        if places:
+            parts.append("in " + " and ".join(places))
+        if self.min_salience > 0:
+            parts.append(f"salience {stats.salience:g}")
+        return ", " + ", ".join(parts)
+
+    def describe(self) -> str:
+        extra = []
+        if self.where:
+            extra.append("in " + "|".join(self.where))
+        if self.min_mentions > 1:
+            extra.append(f"mentions>={self.min_mentions}")
+        if self.min_salience > 0:
+            extra.append(f"salience>={self.min_salience:g}")
+        return f"entity:{self.value}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+@dataclass(frozen=True)
+class KeywordCondition:
+    """Any of these words or phrases, whole words, case-insensitive, in the title or body."""
+
+    phrases: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(_phrase_pattern(p) for p in self.phrases))
+
+    def check(self, facts: Facts) -> list[str] | None:
+        reasons = [
+            f"keyword:{phrase!r}"
+            for phrase, pattern in zip(self.phrases, self.patterns)
+            if pattern.search(facts.title) or pattern.search(facts.body)
+        ]
+        return reasons or None
+
+    def describe(self) -> str:
+        return "keyword:" + "|".join(repr(p) for p in self.phrases)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    # Lookarounds instead of \b so phrases that start or end with punctuation ("U.S.") still work;
+    # any run of whitespace matches a space, as line breaks in bodies fall anywhere.
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LanguageCondition:
+    """The original language of the article is one of these ISO 639-1 codes."""
+
+    codes: tuple[str, ...]
+
+    def check(self, facts: Facts) -> list[str] | None:
+        return [f"language:{facts.language}"] if facts.language in self.codes else None
+
+    def describe(self) -> str:
+        return "language:" + "|".join(self.codes)
+
+
+@dataclass(frozen=True)
+class SourceCondition:
+    """The article's source is one of these names, or matches one of these glob patterns."""
+
+    patterns: tuple[str, ...]
+
+    def check(self, facts: Facts) -> list[str] | None:
+        for pattern in self.patterns:
+            if fnmatch.fnmatchcase(facts.source, pattern):
+                if pattern == facts.source:
+                    return [f"source:{facts.source!r}"]
+                return [f"source:{facts.source!r} matches {pattern!r}"]
+        return None
+
+    def describe(self) -> str:
+        return "source:" + "|".join(repr(p) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class NearCondition:
+    """All these words or phrases in one field, each starting within ``within`` words of the others."""
+
+    terms: tuple[str, ...]
+    within: int
+    _tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        toks = tuple(tuple(w.casefold() for w in TOKEN.findall(t)) for t in self.terms)
+        if any(not t for t in toks):
+            raise ValueError("near: every term needs at least one word")
+        object.__setattr__(self, "_tokens", toks)
+
+    def check(self, facts: Facts) -> list[str] | None:
+        for field_name in ("title", "body"):
+            span = _closest(facts.words(field_name), facts.positions(field_name), self._tokens)
+            if span is not None and span <= self.within:
+                terms = " ".join(repr(t) for t in self.terms)
+                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {field_name}"]
+        return None
+
+    def describe(self) -> str:
+        return f"near:{' '.join(repr(t) for t in self.terms)}~{self.within}"
+
+
+def _closest(words: list[str], index: dict[str, list[int]], terms: tuple[tuple[str, ...], ...]) -> int | None:
+    """The smallest distance, in words, between the starts of the first and last of the terms in one window."""
+    hits: list[tuple[int, int]] = []
+    for t, seq in enumerate(terms):
+        starts = [i for i in index.get(seq[0], ()) if len(seq) == 1 or tuple(words[i : i + len(seq)]) == seq]
+        if not starts:
+            return None
+        hits.extend((i, t) for i in starts)
+    hits.sort()
+    need = len(terms)
+    best: int | None = None
+    counts: dict[int, int] = {}
+    left = 0
+    for right, (pos, t) in enumerate(hits):
+        counts[t] = counts.get(t, 0) + 1
+        while len(counts) == need:
+            span = pos - hits[left][0]
+            best = span if best is None else min(best, span)
+            lt = hits[left][1]
+            counts[lt] -= 1
+            if not counts[lt]:
+                del counts[lt]
+            left += 1
+    return best
+
+
+@dataclass(frozen=True)
+class TagCondition:
+    """The article's feed has one of these tags (case-insensitive)."""
+
+    tags: tuple[str, ...]
+
+    def check(self, facts: Facts) -> list[str] | None:
+        have = facts.tags
+        found = [t for t in self.tags if t.casefold() in have]
+        return [f"tag:{t!r}" for t in found] or None
+
+    def describe(self) -> str:
+        return "tag:" + "|".join(repr(t) for t in self.tags)
+
+
+@dataclass(frozen=True)
+class StorySizeCondition:
+    """The article's story has at least ``min`` (and at most ``max``) articles."""
+
+    min: int = 1
+    max: int | None = None
+
+    def check(self, facts: Facts) -> list[str] | None:
+        size = facts.story_size
+        if size < self.min or (self.max is not None and size > self.max):
+            return None
+        return [f"story_size:{size}"]
+
+    def describe(self) -> str:
+        return f"story_size:{self.min}.." + ("" if self.max is None else str(self.max))
+
+
+@dataclass(frozen=True)
+class AllOf:
+    conditions: tuple[Condition, ...]
+
+    def check(self, facts: Facts) -> list[str] | None:
+        reasons: list[str] = []
+        for condition in self.conditions:
+            found = condition.check(facts)
+            if found is None:
+                return None
+            reasons.extend(found)
+        return reasons
+
+    def describe(self) -> str:
+        return "all(" + ", ".join(c.describe() for c in self.conditions) + ")"
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    conditions: tuple[Condition, ...]
+
+    def check(self, facts: Facts) -> list[str] | None:
+        # Every branch that holds is reported, so a user sees all the reasons an alert fired.
+        reasons: list[str] = []
+        held = False
+        for condition in self.conditions:
+            found = condition.check(facts)
+            if found is not None:
+                held = True
+                reasons.extend(found)
+        return reasons if held else None
+
+    def describe(self) -> str:
+        return "any(" + ", ".join(c.describe() for c in self.conditions) + ")"
+
+
+@dataclass(frozen=True)
+class Not:
+    condition: Condition
+
+    def check(self, facts: Facts) -> list[str] | None:
+        return None if self.condition.check(facts) is not None else [f"not {self.condition.describe()}"]
+
+    def describe(self) -> str:
+        return f"not {self.condition.describe()}"
+
+
+
+# --------------------------------------------------------------------------- the compact query form
+
+
+def _query_leaf(field_name: str, value: str, token) -> Condition:
+    if token.proximity is not None:
+        words = value.split()
+        if len(words) < 2:
+            raise ValueError('proximity needs at least two words: "nato kyiv"~10')
+        return NearCondition(tuple(words), token.proximity)
+    if field_name == "keyword":
+        return KeywordCondition((value,))
+    if field_name in ("entity", "entity.title", "entity.lead"):
+        where = () if field_name == "entity" else (field_name.split(".")[1],)
+        return EntityCondition(value.upper() if QID.match(value) else value, where=where)
+    if field_name == "language":
+        if not re.match(r"^[A-Za-z]{2,3}$", value):
+            raise ValueError(f"language {value!r} is not an ISO 639 code like 'en' or 'es'")
+        return LanguageCondition((value.lower(),))
+    if field_name == "source":
+        return SourceCondition((value,))
+    if field_name == "tag":
+        return TagCondition((value,))
+    if field_name == "story_size":
+        if not value.isdigit():
+            raise ValueError(f"story_size takes a whole number (at least), got {value!r}")
+        return StorySizeCondition(min=int(value))
+    raise ValueError(f"unknown field {field_name!r}")  # pragma: no cover - the lexer checks
+
+
+def _query_node(op: str, parts: list) -> Condition:
+    if op == "not":
+        return Not(parts[0])
+    return AllOf(tuple(parts)) if op == "all" else AnyOf(tuple(parts))
+
+
+def parse_condition_query(text: str) -> Condition:
+    """A condition from the compact query form; QueryError (with a column) when it cannot be parsed."""
+    return parse_query(text, _query_leaf, _query_node)

@@ -1,0 +1,99 @@
+"""What a rule's conditions look at in one tagged article, computed once per article and lazily.
+
+Words and their positions (for ``keyword`` and ``near``), the lead's end, feed tags, story size, and
+each entity's salience (the tagger's record when there is one, else computed from its mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from schemas import Entity, TaggedArticle
+from services.runtime.text import lead_end
+
+__all__ = ["Facts", "EntityStats", "TOKEN"]
+
+TOKEN = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+@dataclass(frozen=True)
+class EntityStats:
+    """How an article names one entity: mentions, in the title, in the lead, and a salience score."""
+
+    mentions: int
+    in_title: bool
+    in_lead: bool
+    salience: float
+
+
+def _score(mentions: int, in_title: bool, in_lead: bool) -> float:
+    # Computed only when the tagger gives no salience: the title weighs most, then the lead, then repetition.
+    return round(0.5 * in_title + 0.3 * in_lead + 0.2 * min(1.0, mentions / 5), 3)
+
+
+class Facts:
+    """What conditions look at in one article, computed once per article (and lazily)."""
+
+    def __init__(self, article: TaggedArticle) -> None:
+        self.article = article
+        self.title = article.title
+        self.body = article.body
+        self.language = article.language.lower()
+        self.source = article.source
+        self.entities = article.entities
+        self._lead: int | None = None
+        self._words: dict[str, list[str]] = {}
+        self._tagged_salience: dict[str, object] | None = None
+
+    @property
+    def lead(self) -> int:
+        if self._lead is None:
+            self._lead = lead_end(self.body)
+        return self._lead
+
+    def words(self, field_name: str) -> list[str]:
+        if field_name not in self._words:
+            text = self.title if field_name == "title" else self.body
+            self._words[field_name] = [w.casefold() for w in TOKEN.findall(text)]
+        return self._words[field_name]
+
+    def positions(self, field_name: str) -> dict[str, list[int]]:
+        key = "#" + field_name
+        if key not in self._words:
+            index: dict[str, list[int]] = {}
+            for i, w in enumerate(self.words(field_name)):
+                index.setdefault(w, []).append(i)
+            self._words[key] = index  # type: ignore[assignment]
+        return self._words[key]  # type: ignore[return-value]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        # Feed tags arrive with the feeds work; read whichever field exists, never require it.
+        for name in ("tags", "feed_tags"):
+            value = getattr(self.article, name, None)
+            if value:
+                return tuple(str(t).casefold() for t in value)
+        return ()
+
+    @property
+    def story_size(self) -> int:
+        # Filled by the story stage (and `wirewatch process`): the story's articles once this one joined it.
+        return self.article.story_size
+
+    def stats(self, key: str | None, mentions: Sequence[Entity]) -> EntityStats:
+        """Salience of one entity: the tagger's record when there is one, else computed from the mentions."""
+        if self._tagged_salience is None:
+            records = getattr(self.article, "salience", None) or []
+            self._tagged_salience = {getattr(r, "key", None): r for r in records if getattr(r, "key", None)}
+        record = self._tagged_salience.get(key) if key else None
+        if record is not None:
+            m, t, lead = int(getattr(record, "mentions", len(mentions))), bool(getattr(record, "in_title", False)), bool(
+                getattr(record, "in_lead", False))
+            score = getattr(record, "score", None)
+            return EntityStats(m, t, lead, float(score) if isinstance(score, (int, float)) else _score(m, t, lead))
+        in_title = any(e.field == "title" for e in mentions)
+        in_lead = any(e.field == "body" and e.start < self.lead for e in mentions)
+        return EntityStats(len(mentions), in_title, in_lead, _score(len(mentions), in_title, in_lead))
+

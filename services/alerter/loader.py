@@ -1,0 +1,468 @@
+"""Loading a rulebook from YAML: every error names the file and line (and column in a query).
+
+Strings may use ``${VAR}`` and ``${VAR:-default}``, read from the environment given; durations are
+written ``90s``, ``10m``, ``2h`` or ``1d``; unknown keys get a "did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import yaml
+
+from services.alerter.conditions import (
+    QID,
+    AllOf,
+    AnyOf,
+    Condition,
+    EntityCondition,
+    KeywordCondition,
+    LanguageCondition,
+    NearCondition,
+    Not,
+    SourceCondition,
+    StorySizeCondition,
+    TagCondition,
+    parse_condition_query,
+)
+from services.alerter.errors import RuleError
+from services.alerter.query import QueryError
+from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
+from services.alerter.webhooks import WebhookEndpoint, parse_secret
+
+__all__ = ["load_rulebook", "parse_duration", "interpolate"]
+
+_RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from ``90``, ``"90s"``, ``"10m"``, ``"1.5h"``, ``"2d"``; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise ValueError(f"not a duration: {value!r} (write 90s, 10m, 2h or 1d)")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"a duration must be positive, got {value!r}")
+    return seconds
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """Expand ``${VAR}`` and ``${VAR:-default}`` (default when unset or empty); ``$$`` is a literal ``$``.
+
+    Raises KeyError naming a variable that is unset and has no default.
+    """
+
+    def expand(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name, default = m.group(1), m.group(2)
+        value = env.get(name)
+        if value:
+            return value
+        if default is not None:
+            return default
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    return _ENV_REF.sub(expand, text)
+
+
+def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None) -> RuleBook:
+    """Load and validate a rulebook from a YAML file path or YAML text.
+
+    A ``str`` is read as a path when it is one line naming an existing file or ending in
+    ``.yaml``/``.yml``; otherwise as YAML text. Raises RuleError with file and line.
+    """
+    name, text = _read(source)
+    return _Loader(name, os.environ if env is None else env).load(text)
+
+
+def _read(source: str | Path) -> tuple[str, str]:
+    if isinstance(source, str) and ("\n" in source or not (source.endswith((".yaml", ".yml")) or Path(source).is_file())):
+        return "<rules>", source
+    path = Path(source)
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rules file: {exc}", source=str(path)) from exc
+
+
+_CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language", "source", "tag", "story_size", "query")
+_RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "window", "burst", "follow_up", "cooldown",
+              "repeat_interval")
+_WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
+_ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience")
+_WINDOW_KEYS = ("count", "within", "distinct")
+_BURST_KEYS = ("of", "entity", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
+_FORMATS = ("standard", "slack", "teams")
+_TOP_KEYS = ("webhooks", "rules")
+
+
+class _Loader:
+    """Walks the composed YAML nodes so every error can point at its line."""
+
+    def __init__(self, name: str, env: Mapping[str, str]) -> None:
+        self.name = name
+        self.env = env
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
+
+    # ---- helpers
+
+    def error(self, node: yaml.Node | None, problem: str) -> RuleError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return RuleError(problem, source=self.name, line=line)
+
+    def number(self, node: yaml.Node, what: str, *, integer: bool = False, minimum: float | None = None,
+               exclusive: bool = False) -> float:
+        value = self.scalar(node, what)
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise self.error(node, f"{what} must be a{' whole' if integer else ''} number, got {value!r}")
+        if minimum is not None and (value < minimum or (exclusive and value == minimum)):
+            raise self.error(node, f"{what} must be {'more than' if exclusive else 'at least'} {minimum:g}, got {value!r}")
+        return value
+
+    def duration(self, node: yaml.Node, what: str) -> float:
+        try:
+            return parse_duration(self.scalar(node, what))
+        except ValueError as exc:
+            raise self.error(node, f"{what}: {exc}") from None
+
+    def query(self, node: yaml.Node, what: str) -> Condition:
+        text = self.string(node, f"{what} query")
+        try:
+            return parse_condition_query(text)
+        except QueryError as exc:
+            # Point at the character in the file: a quoted scalar starts one column after its quote.
+            mark = node.start_mark
+            offset = 1 if getattr(node, "style", None) in ("'", '"') else 0
+            if getattr(node, "style", None) in ("|", ">"):
+                raise RuleError(f"{what} query: {exc.problem} (column {exc.column} of the query)", source=self.name,
+                                line=mark.line + 2) from None
+            raise RuleError(f"{what} query: {exc.problem}", source=self.name, line=mark.line + 1,
+                            column=mark.column + 1 + offset + exc.column - 1) from None
+
+    def scalar(self, node: yaml.Node, what: str) -> object:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(node, f"{what} must be a single value, not a {_kind(node)}")
+        value = node.value
+        if "$" in value and node.tag == "tag:yaml.org,2002:str":
+            try:
+                value = interpolate(value, self.env)
+            except KeyError as exc:
+                raise self.error(node, f"{what}: environment variable {exc.args[0]} is not set and has no default") from None
+            if node.style is None:
+                # An unquoted ${PORT} should become an int as if it had been written in place.
+                tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
+            else:
+                tag = node.tag
+            node = yaml.ScalarNode(tag, value, node.start_mark, node.end_mark, style=node.style)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.error(node, f"{what}: {exc}") from None
+
+    def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
+        value = self.scalar(node, what)
+        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+            raise self.error(node, f"{what} must be a string, got {value!r}")
+        value = str(value).strip()
+        if not value and not allow_empty:
+            raise self.error(node, f"{what} must not be empty")
+        return value
+
+    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        """One string, or a non-empty list of strings."""
+        if isinstance(node, yaml.SequenceNode):
+            if not node.value:
+                raise self.error(node, f"{what} must not be an empty list")
+            return tuple(self.string(item, what) for item in node.value)
+        return (self.string(node, what),)
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: Sequence[str], *, key_kind: str = "key"
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what} must be a mapping, not a {_kind(node)}")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = self.string(key_node, f"{what} key")
+            if key in out:
+                raise self.error(key_node, f"{what}: duplicate key {key!r} (first on line {out[key][0].start_mark.line + 1})")
+            if allowed and key not in allowed:
+                raise self.error(key_node, f"{what}: unknown {key_kind} {key!r}{_suggest(key, allowed)}")
+            out[key] = (key_node, value_node)
+        return out
+
+    # ---- the document
+
+    def load(self, text: str) -> RuleBook:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            raise RuleError(f"not valid YAML: {exc.problem or exc}", source=self.name, line=line) from None
+        except yaml.YAMLError as exc:
+            raise RuleError(f"not valid YAML: {exc}", source=self.name) from None
+        if root is None:
+            raise RuleError("rules file is empty", source=self.name, line=1)
+        top = self.mapping(root, "rules file", _TOP_KEYS)
+        webhooks: dict[str, WebhookEndpoint] = {}
+        if "webhooks" in top:
+            webhooks = self.webhooks(top["webhooks"][1])
+        if "rules" not in top:
+            raise self.error(root, "rules file has no 'rules' list")
+        rules_node = top["rules"][1]
+        if not isinstance(rules_node, yaml.SequenceNode):
+            raise self.error(rules_node, f"'rules' must be a list, not a {_kind(rules_node)}")
+        rules: list[Rule] = []
+        seen: dict[str, int] = {}
+        for item in rules_node.value:
+            rule = self.rule(item, webhooks)
+            if rule.id in seen:
+                raise self.error(item, f"duplicate rule id {rule.id!r} (first defined on line {seen[rule.id]})")
+            seen[rule.id] = rule.line or 0
+            rules.append(rule)
+        return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name)
+
+    def webhooks(self, node: yaml.Node) -> dict[str, WebhookEndpoint]:
+        endpoints = {}
+        for name, (key_node, value_node) in self.mapping(node, "webhooks", ()).items():
+            what = f"webhook {name!r}"
+            fields = self.mapping(value_node, what, _WEBHOOK_KEYS)
+            for required in ("url", "secret"):
+                if required not in fields:
+                    raise self.error(value_node, f"{what} has no {required!r}")
+            url_node = fields["url"][1]
+            url = self.string(url_node, f"{what} url")
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise self.error(url_node, f"{what} url must be an http:// or https:// URL, got {url!r}")
+            secret_node = fields["secret"][1]
+            # Several secrets (a list, or space-separated in one variable) let keys rotate.
+            secrets = tuple(s for part in self.strings(secret_node, f"{what} secret") for s in part.split())
+            for secret in secrets:
+                try:
+                    parse_secret(secret)
+                except ValueError as exc:
+                    raise self.error(secret_node, f"{what}: {exc}") from None
+            timeout_s = None
+            if "timeout_s" in fields:
+                t_node = fields["timeout_s"][1]
+                timeout_s = self.scalar(t_node, f"{what} timeout_s")
+                if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or timeout_s <= 0:
+                    raise self.error(t_node, f"{what} timeout_s must be a positive number of seconds, got {timeout_s!r}")
+                timeout_s = float(timeout_s)
+            fmt = "standard"
+            if "format" in fields:
+                f_node = fields["format"][1]
+                fmt = self.string(f_node, f"{what} format").lower()
+                if fmt not in _FORMATS:
+                    raise self.error(f_node, f"{what} format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
+            concurrency = 4
+            if "concurrency" in fields:
+                concurrency = int(self.number(fields["concurrency"][1], f"{what} concurrency", integer=True, minimum=1))
+            endpoints[name] = WebhookEndpoint(name=name, url=url, secrets=secrets, timeout_s=timeout_s, format=fmt,
+                                              concurrency=concurrency)
+        return endpoints
+
+    def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule:
+        line = node.start_mark.line + 1
+        fields = self.mapping(node, "rule", _RULE_KEYS)
+        if "id" not in fields:
+            raise self.error(node, "rule without id")
+        id_node = fields["id"][1]
+        rule_id = self.string(id_node, "rule id")
+        if not _RULE_ID.match(rule_id):
+            raise self.error(id_node, f"rule id {rule_id!r} must be letters, digits, '.', '_' or '-' (at most 128)")
+        what = f"rule {rule_id!r}"
+        if "when" not in fields and "query" not in fields:
+            raise self.error(node, f"{what} has no 'when' condition (or 'query')")
+        parts = []
+        if "when" in fields:
+            parts.append(self.condition(fields["when"][1], what))
+        if "query" in fields:
+            parts.append(self.query(fields["query"][1], what))
+        when = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+        policy = self.policy(fields, what)
+        description = self.string(fields["description"][1], f"{what} description", allow_empty=True) if "description" in fields else ""
+        names: tuple[str, ...] = ()
+        if "webhooks" in fields:
+            hooks_node = fields["webhooks"][1]
+            if isinstance(hooks_node, yaml.SequenceNode):
+                names = tuple(self.string(n, f"{what} webhook name") for n in hooks_node.value)
+                nodes = hooks_node.value
+            else:
+                names = (self.string(hooks_node, f"{what} webhook name"),)
+                nodes = [hooks_node]
+            for hook, hook_node in zip(names, nodes):
+                if hook not in webhooks:
+                    known = ", ".join(sorted(webhooks)) or "none defined"
+                    raise self.error(hook_node, f"{what}: webhook {hook!r} is not defined under 'webhooks' (defined: {known})")
+        enabled = True
+        if "enabled" in fields:
+            enabled_node = fields["enabled"][1]
+            enabled = self.scalar(enabled_node, f"{what} enabled")
+            if not isinstance(enabled, bool):
+                raise self.error(enabled_node, f"{what}: enabled must be true or false, got {enabled!r}")
+        return Rule(id=rule_id, when=when, description=description, webhooks=names, enabled=enabled, line=line,
+                    policy=policy)
+
+    def policy(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str) -> AlertPolicy:
+        window = burst = None
+        if "window" in fields:
+            w = self.mapping(fields["window"][1], f"{what} window", _WINDOW_KEYS)
+            for required in ("count", "within"):
+                if required not in w:
+                    raise self.error(fields["window"][1], f"{what} window needs {required!r}")
+            distinct = "articles"
+            if "distinct" in w:
+                distinct = self.string(w["distinct"][1], f"{what} window distinct")
+                if distinct not in ("articles", "sources"):
+                    raise self.error(w["distinct"][1], f"{what} window distinct must be 'articles' or 'sources', got {distinct!r}")
+            window = WindowSpec(count=int(self.number(w["count"][1], f"{what} window count", integer=True, minimum=1)),
+                                within_s=self.duration(w["within"][1], f"{what} window within"), distinct=distinct)
+        if "burst" in fields:
+            b_node = fields["burst"][1]
+            b = self.mapping(b_node, f"{what} burst", _BURST_KEYS) if not (
+                isinstance(b_node, yaml.MappingNode) and not b_node.value) else {}
+            kw: dict[str, object] = {}
+            if "of" in b:
+                kw["of"] = self.string(b["of"][1], f"{what} burst of")
+                if kw["of"] not in ("story", "entity"):
+                    raise self.error(b["of"][1], f"{what} burst of must be 'story' or 'entity', got {kw['of']!r}")
+            if "entity" in b:
+                value = self.string(b["entity"][1], f"{what} burst entity")
+                kw["entity"] = value.upper() if QID.match(value) else value
+                kw.setdefault("of", "entity")
+            if kw.get("of") == "entity" and "entity" not in kw:
+                raise self.error(b_node, f"{what} burst of entity needs 'entity: <QID or name>'")
+            if "bucket" in b:
+                kw["bucket_s"] = self.duration(b["bucket"][1], f"{what} burst bucket")
+            if "alpha" in b:
+                kw["alpha"] = float(self.number(b["alpha"][1], f"{what} burst alpha", minimum=0, exclusive=True))
+                if kw["alpha"] > 1:
+                    raise self.error(b["alpha"][1], f"{what} burst alpha must be at most 1")
+            for key in ("z", "ratio"):
+                if key in b:
+                    kw[key] = float(self.number(b[key][1], f"{what} burst {key}", minimum=0))
+            for key in ("min_count", "warmup"):
+                if key in b:
+                    kw[key] = int(self.number(b[key][1], f"{what} burst {key}", integer=True, minimum=0))
+            burst = BurstSpec(**kw)  # type: ignore[arg-type]
+            if window is not None:
+                raise self.error(b_node, f"{what}: a rule takes a window or a burst, not both")
+        follow_up = False
+        if "follow_up" in fields:
+            follow_up = self.scalar(fields["follow_up"][1], f"{what} follow_up")
+            if not isinstance(follow_up, bool):
+                raise self.error(fields["follow_up"][1], f"{what}: follow_up must be true or false, got {follow_up!r}")
+        cooldown = self.duration(fields["cooldown"][1], f"{what} cooldown") if "cooldown" in fields else 300.0
+        repeat = self.duration(fields["repeat_interval"][1], f"{what} repeat_interval") if "repeat_interval" in fields else None
+        return AlertPolicy(window=window, burst=burst, follow_up=follow_up, cooldown_s=cooldown, repeat_s=repeat)
+
+    def condition(self, node: yaml.Node, what: str) -> Condition:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what}: a condition must be a mapping such as {{entity: Q7184}}, not a {_kind(node)}")
+        if not node.value:
+            raise self.error(node, f"{what}: empty condition")
+        fields = self.mapping(node, what, _CONDITION_KEYS, key_kind="condition key")
+        parts = [self.one_condition(key, key_node, value_node, what) for key, (key_node, value_node) in fields.items()]
+        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+    def entity(self, node: yaml.Node, what: str) -> EntityCondition:
+        e = self.mapping(node, f"{what} entity", _ENTITY_KEYS)
+        if ("id" in e) == ("name" in e):
+            raise self.error(node, f"{what}: entity takes one of 'id' (a QID) or 'name'")
+        value = self.string((e.get("id") or e["name"])[1], f"{what} entity")
+        if "id" in e and not QID.match(value):
+            raise self.error(e["id"][1], f"{what}: entity id {value!r} is not a Wikidata QID like Q7184")
+        where: tuple[str, ...] = ()
+        if "in" in e:
+            where = tuple(w.lower() for w in self.strings(e["in"][1], f"{what} entity in"))
+            for w in where:
+                if w not in ("title", "lead"):
+                    raise self.error(e["in"][1], f"{what}: entity in must be 'title' or 'lead' (or both), got {w!r}")
+        mentions = int(self.number(e["min_mentions"][1], f"{what} entity min_mentions", integer=True, minimum=1)) if "min_mentions" in e else 1
+        salience = float(self.number(e["min_salience"][1], f"{what} entity min_salience", minimum=0)) if "min_salience" in e else 0.0
+        return EntityCondition(value.upper() if QID.match(value) else value, where=where, min_mentions=mentions,
+                               min_salience=salience)
+
+    def one_condition(self, key: str, key_node: yaml.Node, node: yaml.Node, what: str) -> Condition:
+        if key in ("all", "any"):
+            if not isinstance(node, yaml.SequenceNode):
+                raise self.error(node, f"{what}: '{key}' takes a list of conditions, not a {_kind(node)}")
+            if not node.value:
+                raise self.error(node, f"{what}: '{key}' has no conditions")
+            children = tuple(self.condition(child, what) for child in node.value)
+            return AllOf(children) if key == "all" else AnyOf(children)
+        if key == "not":
+            return Not(self.condition(node, what))
+        if key == "entity":
+            if isinstance(node, yaml.MappingNode):
+                return self.entity(node, what)
+            value = self.string(node, f"{what} entity")
+            return EntityCondition(value.upper() if QID.match(value) else value)
+        if key == "keyword":
+            return KeywordCondition(self.strings(node, f"{what} keyword"))
+        if key == "near":
+            near = self.mapping(node, f"{what} near", ("terms", "within"))
+            if "terms" not in near or "within" not in near:
+                raise self.error(node, f"{what}: near needs 'terms' (a list) and 'within' (words)")
+            terms_node = near["terms"][1]
+            if not isinstance(terms_node, yaml.SequenceNode) or len(terms_node.value) < 2:
+                raise self.error(terms_node, f"{what}: near terms must be a list of at least two words or phrases")
+            terms = tuple(self.string(t, f"{what} near term") for t in terms_node.value)
+            within = int(self.number(near["within"][1], f"{what} near within", integer=True, minimum=0))
+            try:
+                return NearCondition(terms, within)
+            except ValueError as exc:
+                raise self.error(terms_node, f"{what}: {exc}") from None
+        if key == "tag":
+            return TagCondition(self.strings(node, f"{what} tag"))
+        if key == "story_size":
+            if isinstance(node, yaml.MappingNode):
+                sz = self.mapping(node, f"{what} story_size", ("min", "max"))
+                lo = int(self.number(sz["min"][1], f"{what} story_size min", integer=True, minimum=1)) if "min" in sz else 1
+                hi = int(self.number(sz["max"][1], f"{what} story_size max", integer=True, minimum=lo)) if "max" in sz else None
+                return StorySizeCondition(lo, hi)
+            return StorySizeCondition(int(self.number(node, f"{what} story_size", integer=True, minimum=1)))
+        if key == "query":
+            return self.query(node, what)
+        if key == "language":
+            codes = tuple(c.lower() for c in self.strings(node, f"{what} language"))
+            for code in codes:
+                if not re.match(r"^[a-z]{2,3}$", code):
+                    raise self.error(node, f"{what}: language {code!r} is not an ISO 639 code like 'en' or 'es'")
+            return LanguageCondition(codes)
+        if key == "source":
+            return SourceCondition(self.strings(node, f"{what} source"))
+        raise self.error(key_node, f"{what}: unknown condition key {key!r}")  # pragma: no cover - mapping() checks
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return f"value ({node.value!r})" if isinstance(node, yaml.ScalarNode) else type(node).__name__
+
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return f" (did you mean {close[0]!r}? expected one of: {', '.join(allowed)})" if close else f" (expected one of: {', '.join(allowed)})"

@@ -1,0 +1,108 @@
+"""A rulebook: rules (a condition and an alert policy each) and the webhooks they send to.
+
+``RuleBook.evaluate`` says which enabled rules hold for an article and why; what becomes an alert
+(windows, bursts, one alert per story, follow-ups, repeats) is decided later, by ``AlertPolicy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from schemas import TaggedArticle
+from services.alerter.conditions import Condition
+from services.alerter.facts import Facts
+from services.alerter.webhooks import WebhookEndpoint
+
+__all__ = ["WindowSpec", "BurstSpec", "AlertPolicy", "Rule", "RuleMatch", "RuleBook"]
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """Fire only once ``count`` matching articles (or distinct sources) of a story arrived within ``within_s``."""
+
+    count: int
+    within_s: float
+    distinct: str = "articles"  # or "sources"
+
+
+@dataclass(frozen=True)
+class BurstSpec:
+    """Fire when the rate of matching articles jumps above its own recent baseline (see ``window.burst``).
+
+    ``of`` is ``story`` (per rule and story) or ``entity`` (per rule and the entity ``entity``, across stories).
+    """
+
+    of: str = "story"
+    entity: str | None = None
+    bucket_s: float = 900.0
+    alpha: float = 0.3
+    z: float = 3.0
+    ratio: float = 3.0
+    min_count: int = 3
+    warmup: int = 3
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """When a rule's matches become alerts: window or burst first, then one alert per story, follow-ups and repeats
+    in the manner of Alertmanager (``cooldown_s`` like group_interval, ``repeat_s`` like repeat_interval)."""
+
+    window: WindowSpec | None = None
+    burst: BurstSpec | None = None
+    follow_up: bool = False
+    cooldown_s: float = 300.0
+    repeat_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Condition
+    description: str = ""
+    webhooks: tuple[str, ...] = ()
+    enabled: bool = True
+    line: int | None = None
+    policy: AlertPolicy = AlertPolicy()
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A rule that holds for an article, and the human-readable reasons why."""
+
+    rule: Rule
+    matched: list[str]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: tuple[Rule, ...]
+    webhooks: Mapping[str, WebhookEndpoint]
+    source: str = "<rules>"
+
+    def evaluate(self, article: TaggedArticle) -> list[RuleMatch]:
+        """The enabled rules that hold for ``article``, in rulebook order."""
+        facts = Facts(article)
+        matches = []
+        for rule in self.rules:
+            if not rule.enabled:
+                continue
+            reasons = rule.when.check(facts)
+            if reasons is not None:
+                matches.append(RuleMatch(rule=rule, matched=_unique(reasons)))
+        return matches
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def endpoints_for(self, rule: Rule | str) -> list[WebhookEndpoint]:
+        if isinstance(rule, str):
+            rule = self.rule(rule)
+        return [self.webhooks[name] for name in rule.webhooks]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
