@@ -1,12 +1,10 @@
 """Drill: one ingest worker, five feeds on one loopback server: garbage, a connection reset, a stall, two healthy.
-The healthy feeds' entries arrive on their normal interval while the stalled fetch is still waiting, and every
+The healthy feeds keep being polled while the stalled fetch is still waiting, and every
 failing feed shows as failing, with its last error, in ``GET /feeds`` and ``wirewatch feeds status``."""
 
 import asyncio
-import itertools
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 
@@ -60,22 +58,22 @@ async def test_drill_bad_feeds_neither_delay_healthy_ones_nor_hide_their_errors(
         seen = await collect(broker.bootstrap, ["articles.raw"], timeout_s=60,
                              until=lambda s: sum(1 for m in s["articles.raw"] if m["value"]
                                                  and m["value"].get("feed_id") in healthy) >= 6)
-        entries_at = time.monotonic()
-        loop_now = asyncio.get_running_loop().time()
+        entries_at = asyncio.get_running_loop().time()
         assert arrived(seen) == healthy
-        stall_started = server.times["/stall"][0]
-        # All six healthy entries are on articles.raw while the stalled fetch is still waiting for its answer.
-        assert loop_now < stall_started + TIMEOUT_S, (
-            f"healthy entries took {loop_now - stall_started:.1f}s after the stall began; the fetch timeout is {TIMEOUT_S}s")
 
-        # Healthy feeds keep their ~1 s interval during the stall: polled again and again before it times out.
-        deadline = stall_started + TIMEOUT_S
-        while asyncio.get_running_loop().time() < deadline - 1:
-            await asyncio.sleep(0.5)
-        for name in ("healthy1", "healthy2"):
-            polls = [t for t in server.times[urls[name]] if t < deadline]
-            gaps = [b - a for a, b in itertools.pairwise(polls)]
-            assert len(polls) >= 3 and max(gaps) < 3, f"{name} polls during the stall: {len(polls)}, gaps {gaps}"
+        # While the worker waits on the stalled fetch, the healthy feeds keep being polled. The window is told by
+        # the server, in order: the stalled request, then the next request for /stall, which the worker makes
+        # only once it has given up on the first. (No figure: how fast that goes belongs in bench/.)
+        for _ in range(200):
+            if len(server.times.get("/stall", [])) >= 2:
+                break
+            await asyncio.sleep(0.3)
+        stall_started, stall_retried = server.times["/stall"][:2]
+        during = {name: [t for t in server.times[urls[name]] if stall_started < t < stall_retried]
+                  for name in ("healthy1", "healthy2")}
+        # Three requests of a feed inside the window: at least two polls of it began and ended during the stall.
+        assert all(len(polls) >= 3 for polls in during.values()), (
+            f"polls of the healthy feeds while the stalled fetch was pending: {dict((n, len(p)) for n, p in during.items())}")
 
         # Each failing poll shows with its reason; after failing_after=2 failures in a row a feed is FAILING.
         for _ in range(100):
@@ -97,8 +95,9 @@ async def test_drill_bad_feeds_neither_delay_healthy_ones_nor_hide_their_errors(
         assert [line.split("\t")[1] for line in lines if not line.startswith(" ")][:3] == ["FAILING"] * 3, cli.stdout
         assert garbage["last_error"][:60] in cli.stdout and reset["last_error"][:60] in cli.stdout
         assert worker.alive()
-        print(f"\ndrill: 6 healthy entries on articles.raw {loop_now - stall_started:.1f}s after the stalled fetch began "
-              f"(its timeout: {TIMEOUT_S}s); drill took {time.monotonic() - entries_at + loop_now - stall_started:.0f}s from there")
+        print(f"\ndrill: 6 healthy entries on articles.raw {entries_at - stall_started:.1f}s after the stalled fetch began; "
+              f"the worker gave up on it and asked again {stall_retried - stall_started:.1f}s after it began (timeout "
+              f"{TIMEOUT_S}s); healthy polls meanwhile: {dict((n, len(p)) for n, p in during.items())}")
         print("drill: requests per path", {p: n for p, n in sorted(server.hits.items())})
         print("drill: feeds status\n" + cli.stdout)
     finally:
