@@ -1,4 +1,4 @@
-"""Alerter figures: rules evaluated per second with 1,000 rules, and webhook delivery throughput to a loopback receiver.
+"""Alerter figures: rules evaluated per second with 1,000 rules; webhook delivery throughput, latency, and past a hang.
 
 Run: .venv/bin/python bench/bench_alerter.py
 """
@@ -89,9 +89,13 @@ async def bench_delivery(n: int = 2000, concurrency: int = 16) -> None:
                   fired_at=datetime.now(timezone.utc), summary="r: bench", matched=["entity:Q1"])
     sem = asyncio.Semaphore(concurrency)
 
+    latencies: list[float] = []
+
     async def one(session):
         async with sem:
+            t0 = time.perf_counter()
             r = await deliver(session, endpoint, alert, attempts=1, backoff_s=0.1, backoff_max_s=1, timeout_s=5)
+            latencies.append(time.perf_counter() - t0)
             return r.delivered
 
     async with aiohttp.ClientSession() as session:
@@ -99,10 +103,56 @@ async def bench_delivery(n: int = 2000, concurrency: int = 16) -> None:
         results = await asyncio.gather(*(one(session) for _ in range(n)))
         elapsed = time.perf_counter() - started
     await runner.cleanup()
+    latencies.sort()
     print(f"delivery: {sum(results)}/{n} signed webhooks to a loopback aiohttp receiver, {concurrency} in flight, "
-          f"in {elapsed:.2f} s: {n / elapsed:,.0f} deliveries/s (receiver in the same process)")
+          f"in {elapsed:.2f} s: {n / elapsed:,.0f} deliveries/s, one delivery p50 {_ms(latencies, 0.5)} ms, "
+          f"p99 {_ms(latencies, 0.99)} ms (receiver in the same process)")
+
+
+def _ms(sorted_s: list[float], q: float) -> str:
+    return f"{1000 * sorted_s[min(len(sorted_s) - 1, int(q * len(sorted_s)))]:.1f}"
+
+
+async def bench_hanging_receiver(runs: int = 20, timeout_s: float = 0.3) -> None:
+    """How long an alert takes when the receiver's first attempt hangs: the timeout, a backoff, then a second attempt."""
+    hold = asyncio.Event()
+    calls = 0
+
+    async def first_hangs(request: web.Request) -> web.Response:
+        nonlocal calls
+        await request.read()
+        calls += 1
+        if calls % 2 == 1:
+            await hold.wait()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", first_hangs)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    endpoint = WebhookEndpoint(name="bench", url=f"http://127.0.0.1:{port}/hook", secrets=(secret,))
+    alert = Alert(id="alrt_hang", rule_id="r", story_id="s", article_ids=["a"], dedupe_key="r:s",
+                  fired_at=datetime.now(timezone.utc), summary="r: bench", matched=["entity:Q1"])
+    took: list[float] = []
+    delivered = 0
+    async with aiohttp.ClientSession() as session:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = await deliver(session, endpoint, alert, attempts=3, backoff_s=0.01, backoff_max_s=0.05, timeout_s=timeout_s)
+            took.append(time.perf_counter() - t0)
+            delivered += r.delivered and r.attempts == 2
+    hold.set()
+    await runner.cleanup()
+    took.sort()
+    print(f"delivery past a hanging receiver ({timeout_s:g} s timeout, then a retry): {delivered}/{runs} delivered on the "
+          f"second attempt, median {_ms(took, 0.5)} ms, longest {1000 * took[-1]:.1f} ms")
 
 
 if __name__ == "__main__":
     bench_rules()
     asyncio.run(bench_delivery())
+    asyncio.run(bench_hanging_receiver())

@@ -168,6 +168,25 @@ def _has_evidence(repairer: Repairer, scar, title: str) -> bool:
     return elsewhere > 0 or scar.after in repairer.known.words or scar.after in repairer.names.canonical_words()
 
 
+def extraction() -> None:
+    """HTML to text: the test fixture's article page, and a 1.7 MB page of 20,000 paragraphs (tests pin that it is whole)."""
+    from services.normalize.extract import html_to_text
+
+    page = (FIXTURES / "article_page.html").read_text(encoding="utf-8")
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        html_to_text(page)
+    each = (time.perf_counter() - started) / runs
+    huge = "<html><body>" + "".join(
+        f"<p>Item {i}: the committee met again and discussed the harbour budget in detail.</p>" for i in range(20_000)) + "</body></html>"
+    started = time.perf_counter()
+    result = html_to_text(huge)
+    took = time.perf_counter() - started
+    print(f"HTML extraction: article page ({len(page):,} chars) {1000 * each:.1f} ms; {len(huge) / 1e6:.1f} MB page of 20,000 "
+          f"paragraphs {took:.1f} s ({len(huge) / took:,.0f} chars/s, {len(result.text.split(chr(10) * 2)):,} paragraphs, {result.method})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ntrex", type=Path, help="NTREX JSONL (devdata crosslingual/ntrex_dev.jsonl): measure repairs on its English documents")
@@ -179,6 +198,7 @@ def main() -> None:
         if args.only_ntrex:
             return
     language_id()
+    extraction()
     repairs()
     asyncio.run(apertium())
 
