@@ -4,8 +4,6 @@ gave no article, with the exit code / status the README documents."""
 from __future__ import annotations
 
 import asyncio
-import time
-import urllib.request
 
 import aiohttp
 import orjson
@@ -14,11 +12,13 @@ import pytest
 from tests.conftest import wait_http
 from tests.integration.test_cli import wirewatch
 from tests.support.feedserver import FeedServer
+from tests.support.metrics import metric, wait_until
 from tests.unit.test_ingest_verdicts import EXPECTED, INPUTS
 
 pytestmark = pytest.mark.integration
 
 SMALL_LIMIT = {"WIREWATCH_INGEST__MAX_FEED_BYTES": "4096"}
+WITHOUT = "wirewatch_inputs_without_articles_total"
 
 
 def test_process_until_raw_answers_every_input():
@@ -96,6 +96,9 @@ async def test_worker_answers_posts_and_counts_polled_feeds_that_give_nothing(br
                            WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]')
     wait_http(worker.web_port, proc=worker)
     url = f"http://127.0.0.1:{worker.web_port}"
+    # Only the POSTs below touch channel="http": each answered input must add exactly one to its reason.
+    http_before = {reason: metric(worker.web_port, WITHOUT, channel="http", reason=reason)
+                   for reason in ("no_entries", "not_a_feed", "empty")}
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{url}/ingest", data=b"[]") as resp:
             assert resp.status == 202
@@ -107,16 +110,17 @@ async def test_worker_answers_posts_and_counts_polled_feeds_that_give_nothing(br
             assert answer["nothing"]["reason"] == "not_a_feed" and "JSON of another shape" in answer["nothing"]["detail"]
         async with session.post(f"{url}/ingest", data=b"") as resp:
             assert resp.status == 400 and (await resp.json())["nothing"]["reason"] == "empty"
-    wanted = ['wirewatch_inputs_without_articles_total{channel="feed",reason="no_entries"}',
-              'wirewatch_inputs_without_articles_total{channel="feed",reason="not_a_feed"}',
-              'wirewatch_inputs_without_articles_total{channel="http",reason="not_a_feed"}']
-    deadline = time.monotonic() + 90
-    while True:
-        with urllib.request.urlopen(f"{url}/metrics", timeout=5) as resp:
-            metrics = resp.read().decode()
-        if all(w in metrics for w in wanted) or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.5)
-    assert all(w in metrics for w in wanted), [w for w in wanted if w not in metrics]
+    http_after = {reason: metric(worker.web_port, WITHOUT, channel="http", reason=reason) for reason in http_before}
+    assert http_after == {reason: n + 1 for reason, n in http_before.items()}, (http_before, http_after)
+
+    # Polled feeds: each document that gives nothing counts once. The empty feed is fetched once (200) and then
+    # answers 304 Not Modified, which is no new input; the HTML page is no feed, so every fetch of it counts.
+    quiet, homepage = "/feed/empty-channel.rss", "/feed/homepage-saved-as-feed.xml"
+    await wait_until(lambda: feed_server.hits.get(quiet, 0) >= 3, 90, "three polls of the empty feed")
+    await wait_until(lambda: metric(worker.web_port, WITHOUT, channel="feed", reason="no_entries") >= 1, 30,
+                     "the empty feed counted")
+    assert metric(worker.web_port, WITHOUT, channel="feed", reason="no_entries") == 1
+    await wait_until(lambda: metric(worker.web_port, WITHOUT, channel="feed", reason="not_a_feed")
+                     == feed_server.hits.get(homepage, 0) >= 1, 30, "every fetch of the HTML page counted once")
     log = worker.log()
     assert "feed_without_articles" in log and "an HTML page" in log

@@ -15,9 +15,21 @@ from services.runtime.broker import free_port
 from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.support.kafka import collect, send
+from tests.support.metrics import scrape, wait_until
 from tests.unit.test_newsroom_store import alert, article
 
 pytestmark = pytest.mark.integration
+
+WRITES = "wirewatch_newsroom_writes_total"
+
+
+def writes(port: int) -> dict[tuple[str, str], float]:
+    """The worker's store writes by (kind, outcome), as /metrics says."""
+    return {(labels["kind"], labels["outcome"]): value for name, labels, value in scrape(port) if name == WRITES}
+
+
+def delta(before: dict, after: dict) -> dict:
+    return {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
 
 
 async def wait_json(url: str, until, timeout_s: float = 90.0):
@@ -41,6 +53,7 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
     env = dict(WIREWATCH_NEWSROOM__PORT=str(port), WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6")
     worker = start_service("worker", "newsroom", **env)
     wait_http(worker.web_port, "/healthz", proc=worker)
+    before = writes(worker.web_port)
     en, es = article(1, "story-a"), article(2, "story-a", language="es", source="efe")
     await send(broker.bootstrap, "articles.tagged", [
         (en.id.encode(), encode(en)),
@@ -54,6 +67,9 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
     letters = await collect(broker.bootstrap, ["articles.tagged.dlq"], until=lambda s: any(m["key"] == b"broken" for m in s["articles.tagged.dlq"]))
     letter = DeadLetter.model_validate(next(m for m in letters["articles.tagged.dlq"] if m["key"] == b"broken")["value"])
     assert letter.service == "newsroom" and letter.error_class == "InvalidJSON"
+    # Two articles and an alert stored, each counted once as inserted (the broken bytes are no write).
+    await wait_until(lambda: sum(delta(before, writes(worker.web_port)).values()) >= 3, 30, "three writes counted")
+    assert delta(before, writes(worker.web_port)) == {("article", "inserted"): 2, ("alert", "inserted"): 1}
 
     worker.stop()
     # While it is down: one new report, and the first one re-sent (a producer retry, say).
@@ -63,10 +79,14 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
     story = await wait_json(f"{base}/api/stories/story-a", lambda s: s["article_count"] == 3, timeout_s=120)
     assert [a["id"] for a in story["articles"]] == ["wire/1", "efe/2", "bbc/3"]
     assert len(story["alerts"]) == 1
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{again.web_port}/metrics") as r:
-            metrics = await r.text()
-    assert 'wirewatch_newsroom_writes_total{kind="article",outcome="inserted"}' in metrics
+    # The restarted process counts from zero: the one new report inserted, the re-sent one (and anything re-delivered
+    # past the last commit) unchanged; nothing updated, nothing inserted twice.
+    await wait_until(lambda: min(writes(again.web_port).get(("article", o), 0) for o in ("inserted", "unchanged")) >= 1,
+                     30, "the new report counted as inserted and the re-sent one as unchanged")
+    after = writes(again.web_port)
+    assert after[("article", "inserted")] == 1, after
+    assert after.get(("article", "unchanged"), 0) >= 1, after
+    assert not {k: n for k, n in after.items() if k in (("article", "updated"), ("article", "stale"), ("alert", "inserted"))}, after
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{base}/api/articles/{quote('efe/2', safe='')}") as r:
             assert (await r.json())["original_title"].startswith("El jefe de la OTAN")
@@ -75,7 +95,6 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
 async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(broker, start_service, postgres_server):
     """Each replica consumes its share of the partitions; both serve the whole store, and a page open on one
     hears live of the articles the other wrote (PostgreSQL NOTIFY)."""
-    import re
     import uuid
 
     url = postgres_server.create_database(f"r_{uuid.uuid4().hex[:10]}")
@@ -85,6 +104,7 @@ async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(
                               WIREWATCH_REBALANCE_TIMEOUT_S="6") for port in ports]
     for replica in replicas:
         wait_http(replica.web_port, "/readyz", timeout_s=120, proc=replica)
+    before = [writes(replica.web_port).get(("article", "inserted"), 0) for replica in replicas]
     heard: set[str] = set()
 
     async def listen() -> None:
@@ -110,10 +130,5 @@ async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(
         assert {a.id for a in articles} <= heard
     finally:
         listener.cancel()
-    written = []
-    async with aiohttp.ClientSession() as session:
-        for replica in replicas:
-            async with session.get(f"http://127.0.0.1:{replica.web_port}/metrics") as r:
-                found = re.search(r'wirewatch_newsroom_writes_total\{kind="article",outcome="inserted"\} (\S+)', await r.text())
-                written.append(float(found.group(1)) if found else 0.0)
+    written = [writes(replica.web_port).get(("article", "inserted"), 0) - b for replica, b in zip(replicas, before)]
     assert sum(written) == 20 and min(written) > 0, f"each replica should have written its partitions' share: {written}"
