@@ -20,6 +20,7 @@ import textwrap
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 import orjson
@@ -102,9 +103,9 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
         f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
     try:
-        code = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
+        code, produced = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
         if code == 0:
-            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker), 60)
+            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker, produced), 60)
         if code == 0 and serve:
             say("\nThe newsroom stays up until Ctrl-C (`wirewatch demo --no-serve` exits here instead).")
             while worker.poll() is None:
@@ -125,7 +126,9 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
         await receiver.stop()
 
 
-async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, worker: subprocess.Popen) -> int:
+async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver,
+                 worker: subprocess.Popen) -> tuple[int, dict[str, set[str]]]:
+    """Feed the examples in and follow them through the topics; the exit code, and the tagged articles by story."""
     topics = settings.topics
     now = datetime.now(timezone.utc)
     producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
@@ -153,6 +156,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
     await consumer.start()
     tagged: set[str] = set()
     stories: dict[str, list[str]] = {}
+    story_of: dict[str, str] = {}  # article id -> the story the tagger last gave it
     alerts: dict[str, dict] = {}
     letters = 0
     shown = 0
@@ -160,7 +164,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
         while True:
             if worker.poll() is not None:
                 say(f"FAILED: the services process exited with code {worker.returncode}")
-                return 1
+                return 1, {}
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
                 for record in records:
@@ -170,6 +174,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
                         say(_describe_normalized(value), indent=4)
                     elif record.topic == topics.tagged:
                         tagged.add(value["id"])
+                        story_of[value["id"]] = value["story_id"]
                         stories.setdefault(value["story_id"], []).append(f"{value['source']}/{value['language']}: {value['title'][:60]}")
                         say(f"[tagger]    {value['id']} story {value['story_id']}")
                         say(textwrap.fill("entities: " + (_entities(value) or "none"), 100), indent=4)
@@ -190,7 +195,10 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver, 
     finally:
         await consumer.stop()
     await _summary(settings, expected, tagged, stories, alerts, receiver, letters)
-    return 0
+    produced: dict[str, set[str]] = {}
+    for article_id, story_id in story_of.items():
+        produced.setdefault(story_id, set()).add(article_id)
+    return 0, produced
 
 
 def _port_free(port: int) -> bool:
@@ -204,22 +212,23 @@ def _port_free(port: int) -> bool:
     return True
 
 
-async def show_newsroom(port: int, worker: subprocess.Popen) -> int:
-    """Wait until the newsroom shows the seed story in more than one language; print where to read it."""
-    from urllib.parse import quote
-
+async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]]) -> int:
+    """Wait until the newsroom's store holds every article the pipeline tagged (``produced``: article ids by story),
+    so the counts it shows are final; print where to read the seed story (the most active one)."""
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
         while True:
             if worker.poll() is not None:
                 say(f"FAILED: the services process exited with code {worker.returncode}")
                 return 1
+            stories = []
             try:
-                async with session.get(f"{base}/api/stories?order=active&limit=1") as resp:
-                    stories = (await resp.json())["items"] if resp.status == 200 else []
+                if await _holds(session, base, produced):
+                    async with session.get(f"{base}/api/stories?order=active&limit=1") as resp:
+                        stories = (await resp.json())["items"] if resp.status == 200 else []
             except aiohttp.ClientError:
-                stories = []
-            if stories and len(stories[0]["languages"]) > 1:
+                pass
+            if stories:
                 break
             await asyncio.sleep(0.3)
     story = stories[0]
@@ -229,6 +238,18 @@ async def show_newsroom(port: int, worker: subprocess.Popen) -> int:
     say(f"{base}/stories/{quote(story['id'], safe='')}", indent=2)
     say(f"API {base}/api/openapi.json · alerts feed {base}/feeds/alerts.atom", indent=2)
     return 0
+
+
+async def _holds(session: aiohttp.ClientSession, base: str, produced: dict[str, set[str]]) -> bool:
+    """Whether the newsroom has stored each of these articles in its story."""
+    for story_id, article_ids in produced.items():
+        async with session.get(f"{base}/api/stories/{quote(story_id, safe='')}") as resp:
+            if resp.status != 200:
+                return False
+            stored = {a["id"] for a in (await resp.json())["articles"]}
+        if not article_ids <= stored:
+            return False
+    return True
 
 
 async def _push(settings: Settings, path: Path, worker: subprocess.Popen) -> list[str]:

@@ -58,6 +58,10 @@ SCHEMAS = {
         "articles": {"type": "array", "items": OBJ, "description": "Reports, oldest first: English and original title, language, "
                      "translation provenance, source, url, times, entities, and evidence (why it joined) when the tagger gave it."},
         "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+        "published": {"type": "object", "description": "The span of the reports' publication times (first_at and last_at "
+                      "above are fetch times); a report without one counts by its fetch time, and unknown says how many did.",
+                      "properties": {"first_at": {"type": "string", "format": "date-time"},
+                                     "last_at": {"type": "string", "format": "date-time"}, "unknown": {"type": "integer"}}},
         "timeline": {"type": "array", "items": {"type": "object", "properties": {
             "hour": {"type": "string", "format": "date-time"}, "language": {"type": "string"}, "articles": {"type": "integer"}}}}}}]},
     "Article": {"type": "object", "description": "One report with English and original text and every change the normalizer made.",

@@ -390,6 +390,11 @@ class Store(ABC):
             shaped["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
             story["articles"].append(shaped)
         story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
+        # The story's span as its reports date themselves (publication time, as each report row shows it); first_at and
+        # last_at stay fetch times, which order and prune stories. A report without a publication time counts by
+        # when it was fetched, and ``unknown`` says how many did.
+        story["published"] = {"first_at": iso(min(a["at"] for a in articles)), "last_at": iso(max(a["at"] for a in articles)),
+                              "unknown": sum(a["published_at"] is None for a in articles)} if articles else None
         story["alerts"] = [_shape(r) for r in self._rows(
             f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id])]
         timeline: dict[tuple[float, str], int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from urllib.parse import quote
 
 import aiohttp
@@ -12,7 +13,7 @@ from services.newsroom.live import LiveHub
 from services.newsroom.server import CSP, Newsroom
 from services.newsroom.settings import NewsroomSettings
 from services.newsroom.sqlite import SQLiteStore
-from tests.unit.test_newsroom_store import NOW, alert, article
+from tests.unit.test_newsroom_store import NOW, alert, article, dated
 
 STORY = "https://wire.example/2026/11/30/nato-kyiv?ref=rss"  # story ids are article ids: slashes, colons, queries
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes" \x0b'
@@ -118,6 +119,42 @@ async def test_pages_escape_hostile_text_and_send_a_strict_csp(newsroom):
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
     status, headers, body = await get(f"{base}/")
     assert b"<script>alert" not in body and headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
+    import re
+
+    fetched = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "dates.sqlite3")
+    store.write_article(dated(1, "backlog", published=datetime(2026, 11, 28, 6, 0, tzinfo=timezone.utc), fetched=fetched), now=NOW)
+    store.write_article(dated(2, "backlog", published=datetime(2026, 11, 29, 18, 30, tzinfo=timezone.utc), fetched=fetched,
+                              source="efe", language="es"), now=NOW)
+    store.write_article(dated(3, "unknown", published=None, fetched=fetched), now=NOW)
+    store.write_article(dated(4, "mixed", published=datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc), fetched=fetched), now=NOW)
+    store.write_article(dated(5, "mixed", published=None, fetched=fetched, source="bbc"), now=NOW)
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
+    base = f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
+    try:
+        pages = {story: (await get(f"{base}/stories/{story}"))[2].decode() for story in ("backlog", "unknown", "mixed")}
+    finally:
+        await room.stop()
+        store.close()
+
+    def header(page: str) -> str:
+        return re.search(r'<p class="meta">(.*?)</p>', page, re.S).group(1)
+
+    def rows(page: str) -> list[str]:
+        return re.findall(r'<div class="report-head">.*?<time datetime="([^"]+)"', page, re.S)
+
+    head = header(pages["backlog"])
+    assert re.findall(r'<time datetime="([^"]+)"', head) == rows(pages["backlog"]) == ["2026-11-28T06:00:00Z", "2026-11-29T18:30:00Z"]
+    assert "published 2026-11-28 06:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
+    assert "2026-12-01" not in head and "fetched" not in head  # the fetch time is no longer the story's date
+    head = " ".join(re.sub(r"<[^>]+>", "", header(pages["unknown"])).split())
+    assert "fetched 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
+    head = " ".join(re.sub(r"<[^>]+>", "", header(pages["mixed"])).split())
+    assert "published 2026-11-30 07:00 UTC – 2026-12-01 09:00 UTC" in head
+    assert "(1 of 2 reports without a publication time, dated by when fetched)" in head
 
 
 async def test_reads_can_require_the_ingest_token(newsroom):

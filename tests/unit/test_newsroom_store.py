@@ -81,6 +81,24 @@ def test_a_story_in_two_languages_keeps_both_reports_and_their_shared_entities(s
                                  {"hour": "2026-11-30T09:00:00Z", "language": "es", "articles": 1}]
 
 
+def dated(n: int, story: str, *, published: datetime | None, fetched: datetime, **kw) -> TaggedArticle:
+    """A report published (or not: None) at one time and fetched at another."""
+    return article(n, story, **kw).model_copy(update={"published_at": published, "fetched_at": fetched})
+
+
+def test_a_story_spans_its_reports_publication_times_and_counts_those_without_one(store):
+    fetched = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # a backlog fetched days after it was published
+    store.write_article(dated(1, "s1", published=datetime(2026, 11, 28, 6, 0, tzinfo=timezone.utc), fetched=fetched), now=NOW)
+    store.write_article(dated(2, "s1", published=datetime(2026, 11, 29, 18, 30, tzinfo=timezone.utc),
+                              fetched=fetched + timedelta(minutes=5), source="efe", language="es"), now=NOW)
+    story = store.story("s1")
+    assert story["published"] == {"first_at": "2026-11-28T06:00:00Z", "last_at": "2026-11-29T18:30:00Z", "unknown": 0}
+    assert (story["first_at"], story["last_at"]) == ("2026-12-01T09:00:00Z", "2026-12-01T09:05:00Z")  # fetch times
+    store.write_article(dated(3, "s1", published=None, fetched=fetched + timedelta(hours=1), source="bbc"), now=NOW)
+    assert store.story("s1")["published"] == {"first_at": "2026-11-28T06:00:00Z", "last_at": "2026-12-01T10:00:00Z",
+                                              "unknown": 1}
+
+
 def test_a_redelivered_message_changes_nothing(store):
     first = store.write_article(article(1, "s1"), now=NOW)
     before = store.story("s1"), store.article("wire/1"), store.counts()

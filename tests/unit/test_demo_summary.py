@@ -1,0 +1,54 @@
+"""The demo's last words: the newsroom's counts are read only once its store holds what the pipeline produced."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+from prometheus_client import REGISTRY
+
+from services.demo import show_newsroom
+from services.newsroom.live import LiveHub
+from services.newsroom.server import Newsroom
+from services.newsroom.settings import NewsroomSettings
+from services.newsroom.sqlite import SQLiteStore
+from tests.unit.test_newsroom_store import NOW, article
+
+HANG_GUARD_S = 60  # turns a hang into a failure; not a speed target
+
+
+def _story_reads() -> float:
+    """How many times the newsroom has answered the story list or one story (its own request metric)."""
+    return sum(REGISTRY.get_sample_value("wirewatch_newsroom_http_seconds_count", {"route": route}) or 0.0
+               for route in ("/api/stories", "/api/stories/{story_id}"))
+
+
+async def test_the_seed_story_is_shown_with_every_report_the_pipeline_tagged(tmp_path, capsys):
+    store = SQLiteStore(tmp_path / "newsroom.sqlite3")
+    en, es, bbc = article(1, "seed"), article(2, "seed", language="es", source="efe"), article(3, "seed", source="bbc")
+    store.write_article(en, now=NOW)
+    store.write_article(es, now=NOW)  # two languages already: what the summary used to wait for
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
+    port = await room.start("127.0.0.1", 0)
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # a services process that lives
+    try:
+        before = _story_reads()
+        shown = asyncio.create_task(show_newsroom(port, worker, {"seed": {en.id, es.id, bbc.id}}))
+
+        async def asked_twice() -> None:
+            while _story_reads() < before + 2 and not shown.done():
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(asked_twice(), HANG_GUARD_S)
+        assert not shown.done(), "the newsroom was shown before its store held the third report"
+        store.write_article(bbc, now=NOW)  # the last article the pipeline tagged reaches the store
+        assert await asyncio.wait_for(shown, HANG_GUARD_S) == 0
+    finally:
+        worker.kill()
+        worker.wait()
+        await room.stop()
+        store.close()
+    out = capsys.readouterr().out
+    assert "the seed story, 3 reports in en, es" in out
+    assert f"http://127.0.0.1:{port}/stories/seed" in out
