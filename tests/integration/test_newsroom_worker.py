@@ -15,7 +15,7 @@ from services.runtime.broker import free_port
 from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.support.kafka import collect, send
-from tests.support.metrics import scrape, wait_until
+from tests.support.metrics import metric, scrape, wait_until
 from tests.unit.test_newsroom_store import alert, article
 
 pytestmark = pytest.mark.integration
@@ -117,7 +117,10 @@ async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(
                         heard.add(orjson.loads(line[6:]).get("article_id"))
 
     listener = asyncio.create_task(listen())
-    await asyncio.sleep(0.5)
+    # The page is subscribed once the replica counts it as a live client; only then can it hear every write.
+    await wait_until(lambda: listener.done() or metric(replicas[0].web_port, "wirewatch_newsroom_live_clients") >= 1, 30,
+                     "the page connected for live updates")
+    assert not listener.done(), listener
     articles = [article(n, f"replica-story-{n % 5}") for n in range(1, 21)]
     await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in articles])
     try:
