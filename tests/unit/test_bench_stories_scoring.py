@@ -1,0 +1,59 @@
+"""The story benchmark's scoring: B-cubed (also over a subset of articles), the held-out threshold choice over
+event folds, and the two TF-IDF clusterers it compares the story stage with."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from bench.bench_stories import b_cubed, held_out, tfidf_average_link, tfidf_single_pass  # noqa: E402
+
+GOLD = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
+
+
+def test_b_cubed_of_a_perfect_and_a_lumped_clustering() -> None:
+    assert b_cubed(GOLD, dict(GOLD)) == pytest.approx((1.0, 1.0, 1.0))
+    lumped = {a: "all" for a in GOLD}
+    p, r, _ = b_cubed(GOLD, lumped)
+    assert r == pytest.approx(1.0)
+    assert p == pytest.approx((3 * 3 / 6 + 2 * 2 / 6 + 1 / 6) / 6)  # each article: share of its cluster in its event
+
+
+def test_b_cubed_over_a_subset_still_counts_the_whole_cluster() -> None:
+    # c1 wrongly joined A's cluster: scored over C's articles only, c1's precision is 1/4, not 1.
+    predicted = {"a1": "x", "a2": "x", "a3": "x", "c1": "x", "b1": "y", "b2": "y"}
+    p, r, _ = b_cubed(GOLD, predicted, over={"c1"})
+    assert p == pytest.approx(0.25)
+    assert r == pytest.approx(1.0)
+    p_b, r_b, _ = b_cubed(GOLD, predicted, over={"b1", "b2"})
+    assert (p_b, r_b) == pytest.approx((1.0, 1.0))
+
+
+def test_held_out_scores_each_fold_at_the_threshold_best_on_the_others() -> None:
+    perfect = dict(GOLD)
+    lumped = {a: "all" for a in GOLD}
+    # Lumping is worse on every fold, so every fold picks the perfect run's threshold and scores 1.
+    p, r, f, chosen = held_out(GOLD, {0.1: lumped, 0.5: perfect}, folds=3)
+    assert chosen == [0.5, 0.5, 0.5]
+    assert (p, r, f) == pytest.approx((1.0, 1.0, 1.0))
+
+
+ARTICLES = [
+    ("m1", "Malaysia Airlines flight MH17 shot down over eastern Ukraine near Donetsk, 298 aboard the Boeing"),
+    ("r1", "Reserve Bank of India publishes draft rules for small finance banks and payments banks licences"),
+    ("m2", "Boeing of Malaysia Airlines, flight MH17, downed over eastern Ukraine; all 298 aboard killed near Donetsk"),
+    ("r2", "RBI draft rules: licences for payments banks and small finance banks, says the Reserve Bank of India"),
+    ("p1", "Researchers show planetary rotation shapes ocean heat transport and habitability of alien worlds"),
+]
+
+
+@pytest.mark.parametrize("clusterer", [lambda t: tfidf_single_pass(t, 0.2), lambda t: tfidf_average_link(t, 0.1)])
+def test_tfidf_clusterers_group_reports_of_one_event_and_keep_others_apart(clusterer) -> None:
+    out = clusterer(ARTICLES)
+    assert out["m1"] == out["m2"]
+    assert out["r1"] == out["r2"]
+    assert len({out["m1"], out["r1"], out["p1"]}) == 3
