@@ -42,6 +42,8 @@ class ArticleEvidence:
 
     counts: Counter[str] = field(default_factory=Counter)
     pairs: frozenset[tuple[str, str]] = frozenset()
+    firsts: frozenset[str] = frozenset()  # words written first in such a pair ("Police" in "Police Department")
+    seconds: frozenset[str] = frozenset()  # words written second ("Department")
 
     def writes(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -61,7 +63,7 @@ def article_evidence(*texts: str) -> ArticleEvidence:
         for a, b in zip(tokens, tokens[1:]):
             if text[a.end() : b.start()] == " " and a.group(0)[0].isupper() and b.group(0)[0].isupper() and _mid_sentence(text, a.start()):
                 pairs.add((a.group(0), b.group(0)))
-    return ArticleEvidence(counts, frozenset(pairs))
+    return ArticleEvidence(counts, frozenset(pairs), frozenset(a for a, _ in pairs), frozenset(b for _, b in pairs))
 
 
 def _english_names(entry: dict) -> list[str]:

@@ -21,10 +21,12 @@ file names, handles and hashtags.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemas import Change
+from services.normalize.casing import EnglishCase, english_case
 from services.normalize.changes import Edit, record
 from services.normalize.evidence import ArticleEvidence, KnownNames, article_evidence, known_names
 from services.normalize.lexicon import Lexicon, default_lexicon
@@ -81,6 +83,8 @@ class ArticleNames:
     article: dict[str, str] = field(default_factory=dict)
     evidence: ArticleEvidence = field(default_factory=ArticleEvidence)
     known: KnownNames = field(default_factory=KnownNames)
+    case: EnglishCase | None = None
+    standalone: Counter[str] = field(default_factory=Counter)  # capitalised words written alone mid-sentence
 
 
 def _mid_sentence(text: str, start: int) -> bool:
@@ -90,23 +94,28 @@ def _mid_sentence(text: str, start: int) -> bool:
     return bool(before) and before[-1] not in _OPENING_CONTEXT
 
 
-def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None) -> ArticleNames:
+def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None,
+                  case: EnglishCase | None = None) -> ArticleNames:
     """Names from the table plus the capitalized words the body uses mid-sentence (titles are often in headline case)."""
     cased = {low: word for low, word in table.canonical_words().items() if not lexicon.is_common_lowercase(low)}
     cased.update((w.lower(), w) for w in ALWAYS_CAPITALIZED)
     names = set(table.known_names())
     article: dict[str, str] = {}
+    standalone: Counter[str] = Counter()
     for m in _WORD.finditer(body):
         word = m.group(0)
-        if len(word) < 3 or not _mid_sentence(body, m.start()):
+        if len(word) < 3 or not word[0].isupper() or not _mid_sentence(body, m.start()):
             continue
+        if not (word[1:].islower() or word.isupper()) or _in_capitalized_phrase(body, m):
+            continue
+        standalone[word] += 1
         low = word.lower()
         if low in cased or _common(low, lexicon):
             continue
-        if word[0].isupper() and (word[1:].islower() or word.isupper()) and not _in_capitalized_phrase(body, m):
-            article[low] = word
-            names.add(word)
-    return ArticleNames(cased, frozenset(names), article, article_evidence(title, body), known if known is not None else KnownNames())
+        article[low] = word
+        names.add(word)
+    known = known if known is not None else KnownNames()
+    return ArticleNames(cased, frozenset(names), article, article_evidence(title, body), known, case, standalone)
 
 
 def _in_capitalized_phrase(text: str, m: re.Match[str]) -> bool:
@@ -193,6 +202,8 @@ def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
             continue
         if not token.islower() and lexicon.zipf(token) > 0:
             continue  # a capitalized word the dictionary knows is a name, not a glued pair
+        if ctx.evidence.writes(token) > 1:
+            continue  # the article's own word, written so more than once ("homewear"): a scar is not repeated
         capitalized = not token.islower()
         whole = lexicon.zipf(token)
         if _inflection_of_known_word(token, lexicon):
@@ -378,8 +389,21 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
     if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and 0 < ev.writes(token) <= ev.writes(cap):
         return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
+    case = ctx.case
+    if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
+        name = case.name(token)
+        if name is not None and (ev.writes(token) <= 1 or ev.writes(token) <= ev.writes(name)) and (len(token) > 3 or ev.writes(name)):
+            # English writes the word only capitalised: "london", "jason", "indonesian"; a three-letter word needs
+            # the article's capital too (untranslated "del" is no "Del")
+            return name
+        if name is None and not lexicon.is_common_lowercase(token) and 0 < ev.writes(token) <= ev.writes(cap):
+            return cap  # no English word, and the article writes it capitalised at least as often: "willoughby"
+    if ev.writes(token) <= 1 and ctx.standalone[cap] >= 2 and not _attached(text, tokens[i]):
+        return cap  # the article writes the word capitalised on its own mid-sentence, and never so: "the welsh assembly"
     if lexicon.zipf(token) < 6.0 and ev.writes(token) <= ev.writes(cap) and _pair_evidence(text, tokens, i, cap, ev, both=lexicon.zipf(token) >= 4.5):
         return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
+    if ev.writes(token) <= 1 and lexicon.zipf(token) < 6.0 and not _verb_form(token, lexicon) and _name_role(tokens, i, cap, ev, text, lexicon):
+        return cap  # "Newport police Department" where the article writes "Police" before a name word elsewhere
     if token in ctx.known.words and ev.writes(token) <= 1:
         return ctx.known.words[token]  # a gazetteer name that is no ordinary word: "greece", "widodo"
     for lo, hi in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i - 1, i + 2), (i, i + 3)):
@@ -387,10 +411,41 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             continue
         span = text[tokens[lo].start() : tokens[hi - 1].end()]
         phrase = ctx.known.phrases.get(span.lower())
-        if phrase is not None and len(phrase) == len(span):
+        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo)):
             offset = tokens[i].start() - tokens[lo].start()
             return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
     return None
+
+
+def _name_like(token: str, ctx: ArticleNames) -> bool:
+    return ctx.case is None or not ctx.case.ordinary(token)
+
+
+def _title_word_in(span: list[re.Match[str]], i: int) -> bool:
+    """An ordinary word ("council") joins a known phrase only beside a word written as a name: "new York", not
+    "UN security council" (a house style that writes the phrase in lower case)."""
+    return any(len(w) > 1 and w[0].isupper() and w[1:].islower() for j, m in enumerate(span) if (w := m.group(0)) and j != i)
+
+
+def _attached(text: str, m: re.Match[str]) -> bool:
+    """Part of a hyphenated or apostrophised word ("anti-semitic", "o'neill"): its case is a matter of style."""
+    return text[m.start() - 1 : m.start()] in ("-", "'", "’") or text[m.end() : m.end() + 1] == "-"
+
+
+# A proper adjective is no name the next word belongs to: "a Russian bank", "the Malaysian transport minister".
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
+
+
+def _name_role(tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, text: str, lexicon: Lexicon) -> bool:
+    """The word follows a capitalised word mid-sentence, and the article writes it capitalised after such a word
+    elsewhere: "Newport police Department" beside "Baton Rouge Police Department". Only after a name: before one,
+    an ordinary word keeps its case ("southern Nevada", "foreign minister Boris Johnson")."""
+    if i == 0 or cap not in ev.seconds:
+        return False
+    left = tokens[i - 1]
+    word = left.group(0)
+    return (text[left.end() : tokens[i].start()] == " " and word[0].isupper() and lexicon.zipf(word) < 6.0
+            and not word.endswith(_DEMONYM_ENDINGS) and _mid_sentence(text, left.start()) and not _attached(text, left))
 
 
 def _pair_evidence(text: str, tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, *, both: bool) -> bool:
@@ -417,8 +472,8 @@ def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> lis
         token = m.group(0)
         if not token.islower() or len(token) < 3:
             continue
-        if re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]):
-            continue  # "a turkey": a common noun
+        if re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]) and (ctx.case is None or ctx.case.ordinary(token)):
+            continue  # "a turkey": a common noun (but "a scottish source" is no common noun)
         cased = _cased_form(text, tokens, i, ctx, lexicon)
         if cased is not None and cased != token and cased.lower() == token:
             edits.append(Edit(m.start(), m.end(), token, cased))
@@ -450,6 +505,7 @@ class Repairer:
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
         self.disabled = disabled
         self.known = known_names(self.lexicon)
+        self.case = english_case()
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
                      translated: bool = True) -> tuple[str, list[Change]]:
@@ -474,7 +530,7 @@ class Repairer:
 
     def repair(self, title: str, body: str, *, max_changes: int = 20, translated: bool = True) -> tuple[str, str, list[Change]]:
         """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text."""
-        ctx = article_names(body, self.names, self.lexicon, title=title, known=self.known)
+        ctx = article_names(body, self.names, self.lexicon, title=title, known=self.known, case=self.case)
         title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated)
         body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated)
         return title, body, title_changes + body_changes
