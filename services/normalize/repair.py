@@ -57,7 +57,7 @@ _NAME_ENDINGS = frozenset(
 )
 # Short words a glued pair of ordinary words may have on one side.
 _SHORT_GLUE_WORDS = frozenset("of in on at to by as is it an or if".split())
-_GLUE_TAILS = frozenset("and the for was has had who but not are its with from".split())
+_GLUE_TAILS = frozenset("and the for was has had who but not are its with from did".split())
 _SUFFIXES = frozenset("less ness ship like wide ward wards man men hood side land way ways work able ism ist ists dom fold".split())
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr gen lt col capt sgt rep reps sen gov prof no nos vs etc inc corp ltd co jan feb mar apr "
@@ -158,26 +158,7 @@ def _glue_names(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
             continue  # a word, or a name the article writes more than once ("Donggala")
         split = None
         if token[0].isupper() and token[1:].islower():
-            for i in range(len(token) - 2, 2, -1):  # the longest name first
-                head, rest = token[:i], token[i:]
-                if head in ctx.names and (len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= 4.0 and rest not in _NAME_ENDINGS:
-                    split = (head, rest)
-                    break
-            for i in range(len(token) - 3, 2, -1) if split is None else ():
-                # Any name before a very common word: "Faenzaand", "Ligaafter".
-                head, rest = token[:i], token[i:]
-                if (len(rest) >= 4 or rest in _GLUE_TAILS) and lexicon.zipf(rest) >= 5.5:
-                    split = (head, rest)
-                    break
-            for i in range(len(token) - 2, 2, -1) if split is None else ():
-                # The article writes the head as a word of its own ("Gendon" ... "Gendonrecounted"), or both parts are
-                # words while the glued form is none ("Hundredsof"); a place-name ending ("-bridge") needs the former.
-                head, rest = token[:i], token[i:]
-                if not ((len(rest) >= 3 or rest in _SHORT_WORDS) and lexicon.zipf(rest) >= (3.0 if ctx.evidence.writes(head) else 4.0)):
-                    continue
-                if ctx.evidence.writes(head) or (len(head) >= 4 and lexicon.zipf(head) >= 3.5 and rest not in _NAME_ENDINGS):
-                    split = (head, rest)
-                    break
+            split = _name_split(token, ctx, lexicon)
         elif re.fullmatch(r"[A-Z]{2,5}[a-z]{3,}", token):
             head = re.match(r"[A-Z]+", token).group(0)  # type: ignore[union-attr]
             rest = token[len(head) :]
@@ -192,6 +173,42 @@ def _glue_names(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
         if split:
             edits.append(Edit(m.start(), m.end(), token, f"{split[0]} {split[1]}"))
     return edits
+
+
+def _head_evidence(head: str, ctx: ArticleNames, lexicon: Lexicon) -> int:
+    """How sure it is that a glued token starts with ``head`` as a word: 3 the article writes it on its own (or it
+    is a known name), 2 English writes it only capitalised (a name), 1 an English word, 0 nothing known."""
+    if head in ctx.names or ctx.evidence.writes(head) or ctx.evidence.writes(head.lower()):
+        return 3
+    if (ctx.case is not None and ctx.case.name(head) == head) or head.lower() in ctx.known.words:
+        return 2
+    return 1 if len(head) >= 4 and lexicon.zipf(head) >= 3.5 else 0
+
+
+# Least frequency of the word after the split, by the evidence for the head.
+_REST_ZIPF = {3: 3.0, 2: 4.0, 1: 4.0}
+
+
+def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, str] | None:
+    """A capitalised token that is no word split into a name or word and the word glued to it ("Zelenskyduring",
+    "Hundredsof", "Roadclosures"): of the splits the evidence allows, the one whose head has the most, the longest
+    head first. Without evidence for the head, only a very common word after it counts ("Faenzaand")."""
+    best: tuple[int, int, str, str] | None = None
+    for i in range(len(token) - 2, 2, -1):
+        head, rest = token[:i], token[i:]
+        if not (len(rest) >= 3 or rest in _SHORT_WORDS):
+            continue
+        level = _head_evidence(head, ctx, lexicon)
+        rest_zipf = lexicon.zipf(rest)
+        if rest in _NAME_ENDINGS and level < 3 and not (lexicon.zipf(head) >= 5.5 and level == 1):
+            continue  # "Rockbridge", "Tweezerman": a name's own ending ("Threemen" has a very common word first)
+        if level:
+            ok = rest_zipf >= _REST_ZIPF[level]
+        else:
+            ok = (len(rest) >= 4 or rest in _GLUE_TAILS) and rest_zipf >= 5.5
+        if ok and (best is None or level > best[0]):
+            best = (level, i, head, rest)
+    return (best[2], best[3]) if best else None
 
 
 def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
@@ -404,8 +421,9 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
     if ev.writes(token) <= 1 and lexicon.zipf(token) < 6.0 and not _verb_form(token, lexicon) and _name_role(tokens, i, cap, ev, text, lexicon):
         return cap  # "Newport police Department" where the article writes "Police" before a name word elsewhere
-    if token in ctx.known.words and ev.writes(token) <= 1:
-        return ctx.known.words[token]  # a gazetteer name that is no ordinary word: "greece", "widodo"
+    if token in ctx.known.words and ev.writes(token) <= 1 and (_name_like(token, ctx) or ev.writes(ctx.known.words[token])):
+        return ctx.known.words[token]  # a gazetteer name: "greece"; one English also writes in lower case ("china",
+        # "turkey") only where the article writes the name too
     for lo, hi in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i - 1, i + 2), (i, i + 3)):
         if lo < 0 or hi > len(tokens) or hi - lo < 2:
             continue

@@ -182,3 +182,52 @@ def test_a_capitalised_word_glued_to_the_next_is_split_when_both_parts_are_words
     assert repairer.repair("", "Hundredsof protesters gathered.")[1] == "Hundreds of protesters gathered."
     text = "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendonrecounted how it began."
     assert repairer.repair("", text)[1] == "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendon recounted how it began."
+
+
+# --- wider evidence for a lower-cased name, and for glue (issue 15, second pass) ----------------------------------
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        # English writes the word only capitalised (the bundled SCOWL lists): no need for the article to say so
+        ("The talks with jason went on until late.", "The talks with Jason went on until late."),
+        ("The agency said a scottish newspaper had the story first.", "The agency said a Scottish newspaper had the story first."),
+        # a word unknown to English that the article writes capitalised, however common the name
+        ("Goalkeeper Liam Kelly was rarely tested. Late on liam saved twice.", "Goalkeeper Liam Kelly was rarely tested. Late on Liam saved twice."),
+        # a word English also writes in lower case, which the article writes capitalised on its own twice
+        ("Members of the Welsh assembly met, and a Welsh farmer spoke. Then the welsh government agreed.",
+         "Members of the Welsh assembly met, and a Welsh farmer spoke. Then the Welsh government agreed."),
+        # after a name word, where the article writes it capitalised after one elsewhere
+        ("The National Weather Service warned of floods. A Prison service spokesman said the jail was dry.",
+         "The National Weather Service warned of floods. A Prison Service spokesman said the jail was dry."),
+    ],
+)
+def test_a_lower_cased_name_is_restored_on_the_wider_evidence(repairer: Repairer, scarred: str, restored: str):
+    assert repairer.repair("", scarred)[1] == restored
+
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        ("The road was shut overnight. Long Roadclosures are expected.", "The road was shut overnight. Long Road closures are expected."),
+        ("Rain fell on the Slavicmajority in the east.", "Rain fell on the Slavic majority in the east."),
+        ("The boy was flown to San Diegowhere he is in hospital.", "The boy was flown to San Diego where he is in hospital."),
+        ("Police said Threemen were arrested.", "Police said Three men were arrested."),
+    ],
+)
+def test_glue_is_split_where_the_head_has_evidence(repairer: Repairer, scarred: str, restored: str):
+    assert repairer.repair("", scarred)[1] == restored
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The homewear brand grew fast. Its homewear now sells in 80 stores.",  # the article's own word, written twice
+        "There was heavy rain in parts of southern Nevada and Southern California.",  # an adjective before a name
+        "Sanctions hit a large Russian bank, the World Bank said.",  # after a proper adjective, not a name
+        "The UN security council met. The Security Council is the UN's main body.",  # a house style the phrase allows
+        "El consejo aprobó el budget del año.",  # untranslated "del" is no "Del" without the article's capital
+    ],
+)
+def test_clean_sentences_pass_through_the_wider_evidence_byte_identical(repairer: Repairer, text: str):
+    assert repairer.repair("", text) == ("", text, [])
