@@ -153,8 +153,8 @@ def ntrex_repairs(path: Path, per_kind: int) -> None:
         print(f"  {kind:16} {restored[kind]:4}/{tried[kind]:<4} ({restored[kind] / max(1, tried[kind]):.0%})  missed e.g. {'; '.join(misses[kind][:3])}")
     name = "lowercase-name"
     with_evidence = total_restored - restored[name, False], total_tried - tried[name, False]
-    print(f"  of the lower-cased names, {tried[name, True]} had evidence (the name capitalised elsewhere in the article, or a "
-          f"gazetteer name): {restored[name, True]} ({restored[name, True] / max(1, tried[name, True]):.0%}) restored; "
+    print(f"  of the lower-cased names, {tried[name, True]} had evidence (the name capitalised elsewhere in the article, a "
+          f"gazetteer name, or a word English writes only capitalised): {restored[name, True]} ({restored[name, True] / max(1, tried[name, True]):.0%}) restored; "
           f"{tried[name, False]} had none: {restored[name, False]} restored")
     print(f"  all kinds, counting only the scars the text holds evidence for: {with_evidence[0]}/{with_evidence[1]} "
           f"({with_evidence[0] / max(1, with_evidence[1]):.1%}) restored exactly")
@@ -165,7 +165,8 @@ def _has_evidence(repairer: Repairer, scar, title: str) -> bool:
 
     name = scar.before
     elsewhere = len(re.findall(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", title + "\n" + scar.text))
-    return elsewhere > 0 or scar.after in repairer.known.words or scar.after in repairer.names.canonical_words()
+    return (elsewhere > 0 or scar.after in repairer.known.words or scar.after in repairer.names.canonical_words()
+            or repairer.case.name(scar.after) is not None)
 
 
 def extraction() -> None:
