@@ -22,12 +22,13 @@ from services.runtime.logs import get_logger
 from services.runtime.metrics import MESSAGES_FAILED, MESSAGES_PROCESSED
 from services.runtime.recovery import BROKER_LOST, BROKER_RESETS, Watchdog, forget_offsets, group_backlog, request_rejoin
 
-__all__ = ["PartitionProgress", "Readiness", "register_health", "CONSUMER_LAG", "CONSUMER_STALLED"]
+__all__ = ["PartitionProgress", "Readiness", "partition_lag", "register_health", "CONSUMER_LAG", "CONSUMER_STALLED"]
 
 log = get_logger("wirewatch.health")
 
 CONSUMER_LAG = Gauge(
-    "wirewatch_consumer_lag", "Messages behind the high-water mark, per assigned partition.", ["topic", "partition"]
+    "wirewatch_consumer_lag", "Messages not yet done, per assigned partition: high-water mark minus the group's "
+    "committed offset (a table changelog: minus the offset read).", ["topic", "partition"]
 )
 CONSUMER_STALLED = Gauge(
     "wirewatch_consumer_stalled", "1 while an assigned partition is behind and has not moved for the stall timeout.",
@@ -35,11 +36,22 @@ CONSUMER_STALLED = Gauge(
 )
 
 
+def partition_lag(highwater: int, read: int | None, committed: int | None, *, internal: bool = False) -> int:
+    """Messages of a partition not yet done: behind the group's committed offset (the next to read), as Kafka's
+    own tools count lag. Not behind the offset Faust last read: that one runs ahead by whatever waits in the
+    agents' stream buffers (up to ``stream_buffer_maxsize``, 4,096 messages each), which an overload fills while the
+    read-offset lag stays near 0. Before the first commit of a new group, everything read counts as not done. A
+    table changelog is read only to restore the table and never committed: behind what was read."""
+    if internal:
+        return max(0, highwater - ((read + 1) if read is not None else 0))
+    return max(0, highwater - (committed or 0))
+
+
 @dataclass
 class PartitionProgress:
-    """Tracks one partition's read offset to tell a slow consumer from a stalled one."""
+    """Tracks one partition's progress (read and committed offsets) to tell a slow consumer from a stalled one."""
 
-    offset: int | None = None
+    offset: object = None
     since: float = 0.0
 
     def update(self, offset: int | None, now: float) -> None:
@@ -104,14 +116,16 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             if lost is not None:
                 reset[tp] = lost
                 read = None
-            lag = max(0, highwater - ((read + 1) if read is not None else 0))
+            internal = _internal(f"{tp.topic}[{tp.partition}]")
+            committed = None if reset.get(tp) is not None else consumer._committed_offset.get(tp)  # noqa: SLF001
+            lag = partition_lag(highwater, read, committed, internal=internal)
             dog.note_lag(tp, lag)
             key = (tp.topic, tp.partition)
             seen.add(key)
-            state = progress.setdefault(key, PartitionProgress(read, now))
-            state.update(read, now)
+            state = progress.setdefault(key, PartitionProgress((read, committed), now))
+            state.update((read, committed), now)
             # A table changelog is read by no agent (only at recovery): its lag is no stall.
-            is_stalled = state.stalled(lag, now, stall_after_s) and not _internal(f"{tp.topic}[{tp.partition}]")
+            is_stalled = state.stalled(lag, now, stall_after_s) and not internal
             CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
             CONSUMER_STALLED.labels(tp.topic, str(tp.partition)).set(1 if is_stalled else 0)
             name = f"{tp.topic}[{tp.partition}]"

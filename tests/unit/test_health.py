@@ -1,6 +1,6 @@
 """Readiness and stall detection, decided from plain facts."""
 
-from services.runtime.health import PartitionProgress, Readiness
+from services.runtime.health import PartitionProgress, Readiness, partition_lag
 
 
 def test_worker_that_consumes_is_not_ready_before_joining_its_group():
@@ -30,6 +30,23 @@ def test_partition_is_stalled_only_when_behind_and_not_moving():
     assert not p.stalled(lag=0, now=130.0, stall_after_s=120), "caught up is not stalled"
     p.update(11, now=131.0)
     assert not p.stalled(lag=5, now=200.0, stall_after_s=120), "it moved at 131"
+
+
+def test_lag_counts_what_waits_in_the_stream_buffers_not_only_what_is_unread():
+    # 1,000 messages: Faust has read them all into its buffers, the group has committed 400 as done.
+    assert partition_lag(1000, read=999, committed=400) == 600
+    assert partition_lag(1000, read=999, committed=1000) == 0
+    assert partition_lag(1000, read=None, committed=None) == 1000, "a new group that has done nothing yet"
+    # A table changelog is never committed: what was read is what counts.
+    assert partition_lag(1000, read=999, committed=None, internal=True) == 0
+    assert partition_lag(1000, read=998, committed=None, internal=True) == 1
+
+
+def test_a_partition_read_to_its_end_whose_commits_still_move_is_not_stalled():
+    p = PartitionProgress(offset=(999, 400), since=0.0)
+    p.update((999, 700), now=100.0)
+    assert not p.stalled(lag=300, now=200.0, stall_after_s=120), "its commits moved at 100"
+    assert p.stalled(lag=300, now=221.0, stall_after_s=120)
 
 
 def test_a_high_water_mark_that_goes_back_is_a_broker_reset_with_the_unread_counted():
