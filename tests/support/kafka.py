@@ -56,3 +56,27 @@ async def collect(
     finally:
         await consumer.stop()
     return seen
+
+
+
+async def snapshot(bootstrap: str, topics: list[str], *, quiet_s: float = 3.0, timeout_s: float = 60.0) -> dict[str, list[dict]]:
+    """Everything the topics hold, read from the beginning until nothing new has come for ``quiet_s``: what is there
+    once the writers are done, with no condition to wait for (end offsets are not asked: the embedded broker may
+    under-report them)."""
+    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    await consumer.start()
+    seen: dict[str, list[dict]] = {t: [] for t in topics}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    last_new = loop.time()
+    try:
+        while loop.time() - last_new < quiet_s and loop.time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    last_new = loop.time()
+                    seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value,
+                                               "partition": record.partition})
+    finally:
+        await consumer.stop()
+    return seen
