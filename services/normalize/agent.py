@@ -24,9 +24,13 @@ def register(app: faust.App, settings: Settings) -> None:
     sink = raw_topic(app, settings.topics.normalized, settings)
     stage = Stage(app, settings, name="normalize", source=settings.topics.raw)
 
+    # Built here, before the worker starts: the repairer loads a spaCy model holding the GIL, which inside the
+    # agent froze the event loop (HTTP, timers, every agent) for seconds to a minute on a busy machine.
+    prepared = [Normalizer(settings.normalize)]
+
     @app.agent(source, name="normalize")
     async def normalize(stream: faust.StreamT) -> None:
-        normalizer = Normalizer(settings.normalize)
+        normalizer = prepared.pop() if prepared else Normalizer(settings.normalize)
         try:
             async for event, raw in stage.decoded(stream, RawArticle):
                 key, value = event.key, event.value
