@@ -63,6 +63,8 @@ ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr gen lt col capt sgt rep reps sen gov prof no nos vs etc inc corp ltd co jan feb mar apr "
     "jun jul aug sep sept oct nov dec approx dept est fig figs vol vols pp al ave blvd mt ft op ed eds ch".split()
 )
+# Titles written with a full stop before a name: "Dr.PawPaw" is "Dr. PawPaw" whatever the name's case.
+_TITLES = frozenset("mr mrs ms dr st prof gen sen rep gov rev lt col capt sgt det".split())
 _SPEECH_VERBS = frozenset("said says say told added stressed insisted warned explained noted asked replied wrote declared emphasized emphasised commented stated".split())
 _OPENING_CONTEXT = ".!?:“\"‘'(\n"
 
@@ -276,8 +278,8 @@ def _missing_space(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> l
             continue
         if right.lower() in TLDS or right.lower() in FILE_EXTENSIONS:
             continue
-        if not (right.islower() or (right[0].isupper() and right[1:].islower())):
-            continue  # "ASP.NET", "Node.JS": names, not sentences
+        if not (right.islower() or (right[0].isupper() and right[1:].islower())) and not (mark == "." and left.lower() in _TITLES and right[0].isupper()):
+            continue  # "ASP.NET", "Node.JS": names, not sentences (but "Dr.PawPaw" is a title before a name)
         if left.isupper() and len(left) <= 3 and mark == ".":
             continue  # "U.K.", "E.U." spelled oddly
         needed = 3.0 if mark in ",;" else 2.5
@@ -402,9 +404,9 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         return ctx.cased[token]  # the name table, weekdays and months
     cap = _capitalized(token)
     ev = ctx.evidence
-    if token in ctx.article and ev.writes(token) <= ev.writes(ctx.article[token]):
+    if token in ctx.article and _outweighs(ev.writes(ctx.article[token]), ev.writes(token), token):
         return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
-    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and 0 < ev.writes(token) <= ev.writes(cap):
+    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
         return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
     case = ctx.case
     if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
@@ -413,7 +415,7 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             # English writes the word only capitalised: "london", "jason", "indonesian"; a three-letter word needs
             # the article's capital too (untranslated "del" is no "Del")
             return name
-        if name is None and not lexicon.is_common_lowercase(token) and 0 < ev.writes(token) <= ev.writes(cap):
+        if name is None and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
             return cap  # no English word, and the article writes it capitalised at least as often: "willoughby"
     if ev.writes(token) <= 1 and ctx.standalone[cap] >= 2 and not _attached(text, tokens[i]):
         return cap  # the article writes the word capitalised on its own mid-sentence, and never so: "the welsh assembly"
@@ -443,6 +445,13 @@ def _title_word_in(span: list[re.Match[str]], i: int) -> bool:
     """An ordinary word ("council") joins a known phrase only beside a word written as a name: "new York", not
     "UN security council" (a house style that writes the phrase in lower case)."""
     return any(len(w) > 1 and w[0].isupper() and w[1:].islower() for j, m in enumerate(span) if (w := m.group(0)) and j != i)
+
+
+def _outweighs(capitalised: int, lower: int, token: str) -> bool:
+    """The article writes the word capitalised at least as often as in lower case; a word of three letters
+    must be capitalised more often (a short word written both ways is as often a foreign word or a mention
+    of one, Welsh "twp", as a name)."""
+    return 0 < lower <= capitalised and (len(token) > 3 or capitalised > lower)
 
 
 def _attached(text: str, m: re.Match[str]) -> bool:

@@ -227,7 +227,16 @@ def test_glue_is_split_where_the_head_has_evidence(repairer: Repairer, scarred: 
         "Sanctions hit a large Russian bank, the World Bank said.",  # after a proper adjective, not a name
         "The UN security council met. The Security Council is the UN's main body.",  # a house style the phrase allows
         "El consejo aprobó el budget del año.",  # untranslated "del" is no "Del" without the article's capital
+        # a three-letter word the article writes once each way: a mention of a foreign word as often as a name
+        'He said "it rhymes with Twp and Pwp." In Welsh twp means daft and pwp means poo.',
     ],
 )
 def test_clean_sentences_pass_through_the_wider_evidence_byte_identical(repairer: Repairer, text: str):
     assert repairer.repair("", text) == ("", text, [])
+
+
+def test_a_title_glued_to_a_name_in_inner_capitals_gets_its_space(repairer: Repairer):
+    scarred = "Brands such as Revlon and Dr.PawPaw will be sold."
+    assert repairer.repair("", scarred)[1] == "Brands such as Revlon and Dr. PawPaw will be sold."
+    clean = "The site runs on ASP.NET and Node.JS today."
+    assert repairer.repair("", clean) == ("", clean, [])
