@@ -205,7 +205,8 @@ def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, s
         if rest in _NAME_ENDINGS and level < 3 and not (lexicon.zipf(head) >= 5.5 and level == 1):
             continue  # "Rockbridge", "Tweezerman": a name's own ending ("Threemen" has a very common word first)
         if level:
-            ok = rest_zipf >= _REST_ZIPF[level]
+            # a rarer word after a head the article writes, when English knows it: "Presidentobliquely"
+            ok = rest_zipf >= _REST_ZIPF[level] or (level == 3 and rest_zipf >= 2.5 and ctx.case is not None and ctx.case.ordinary(rest))
         else:
             ok = (len(rest) >= 4 or rest in _GLUE_TAILS) and rest_zipf >= 5.5
         if ok and (best is None or level > best[0]):

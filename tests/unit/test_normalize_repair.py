@@ -213,6 +213,9 @@ def test_a_lower_cased_name_is_restored_on_the_wider_evidence(repairer: Repairer
         ("Rain fell on the Slavicmajority in the east.", "Rain fell on the Slavic majority in the east."),
         ("The boy was flown to San Diegowhere he is in hospital.", "The boy was flown to San Diego where he is in hospital."),
         ("Police said Threemen were arrested.", "Police said Three men were arrested."),
+        # a rarer English word after a head the article writes as its own word
+        ("The President spoke first. Later the Presidentobliquely referred to it.",
+         "The President spoke first. Later the President obliquely referred to it."),
     ],
 )
 def test_glue_is_split_where_the_head_has_evidence(repairer: Repairer, scarred: str, restored: str):
