@@ -160,6 +160,44 @@ def ntrex_repairs(path: Path, per_kind: int) -> None:
           f"({with_evidence[0] / max(1, with_evidence[1]):.1%}) restored exactly")
 
 
+def article_repairs(path: Path, per_kind: int) -> None:
+    """The same scars in other English news (devdata stories/galaxy_dev.jsonl: other publishers, other stories).
+
+    The articles are cleaned as the pipeline cleans them (mojibake mended) and name variants are left on their
+    spelling (Kiev -> Kyiv is policy, not damage). Such text carries real scars of its own, so the changes to
+    it are counted by rule, and a scar counts as restored when the repaired scarred body equals the repaired
+    original."""
+    from services.normalize.cleanup import clean_body, clean_title
+
+    repairer = Repairer(disabled=frozenset({"names:variant"}))
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = [{"title": clean_title(d["title"])[0], "body": clean_body(d["body"])[0]} for d in docs if d.get("language", "eng") in ("eng", "en")]
+    tokens = changed = 0
+    rules: Counter[str] = Counter()
+    reference = []
+    for d in docs:
+        title, body, changes = repairer.repair(d["title"], d["body"])
+        reference.append(body)
+        tokens += len(d["title"].split()) + len(d["body"].split())
+        changed += _changed_tokens(d["title"], title) + _changed_tokens(d["body"], body)
+        rules.update(c.rule for c in changes)
+    print(f"{path.name}: {len(docs)} articles, {changed}/{tokens} tokens changed ({changed / max(1, tokens):.3%}; real scars "
+          f"included) by rule: {', '.join(f'{r} {n}' for r, n in rules.most_common())}")
+    rng = random.Random(15)
+    tried, restored = Counter(), Counter()
+    for kind in SCAR_KINDS:
+        for _ in range(per_kind):
+            k = rng.randrange(len(docs))
+            scar = inject_scar(docs[k]["body"], kind, rng, repairer.lexicon)
+            if scar is None:
+                continue
+            tried[kind] += 1
+            restored[kind] += repairer.repair(docs[k]["title"], scar.text)[1] == reference[k]
+    total_tried, total_restored = sum(tried.values()), sum(restored.values())
+    print(f"{path.name}, the seed's scars injected one at a time: {total_restored}/{total_tried} ({total_restored / max(1, total_tried):.1%}) "
+          f"restored to what the repair makes of the original; " + ", ".join(f"{k} {restored[k] / max(1, tried[k]):.0%}" for k in SCAR_KINDS))
+
+
 def _has_evidence(repairer: Repairer, scar, title: str) -> bool:
     import re
 
@@ -191,13 +229,17 @@ def extraction() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ntrex", type=Path, help="NTREX JSONL (devdata crosslingual/ntrex_dev.jsonl): measure repairs on its English documents")
-    parser.add_argument("--per-kind", type=int, default=400, help="scars injected per kind with --ntrex")
+    parser.add_argument("--articles", type=Path, help="English news JSONL with title and body (devdata stories/galaxy_dev.jsonl): "
+                        "the same scars in other news")
+    parser.add_argument("--per-kind", type=int, default=400, help="scars injected per kind with --ntrex or --articles")
     parser.add_argument("--only-ntrex", action="store_true", help="skip the figures on the project's own corpus")
     args = parser.parse_args()
     if args.ntrex:
         ntrex_repairs(args.ntrex, args.per_kind)
-        if args.only_ntrex:
-            return
+    if args.articles:
+        article_repairs(args.articles, args.per_kind)
+    if (args.ntrex or args.articles) and args.only_ntrex:
+        return
     language_id()
     extraction()
     repairs()
