@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 import warnings
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,7 +61,16 @@ def _keys(tagged) -> set[str]:
     return {e.canonical_id for e in tagged.entities if e.canonical_id}
 
 
-async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs: int) -> list[dict]:
+def _surfaces(tagged) -> dict[str, str]:
+    """Linked key -> the first text it was found as (for --misses)."""
+    found: dict[str, str] = {}
+    for e in tagged.entities:
+        if e.canonical_id:
+            found.setdefault(e.canonical_id, f"{e.canonical_name} ({e.text})")
+    return found
+
+
+async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs: int, misses: int = 0) -> list[dict]:
     from services.tagger.core import Tagger
     from services.tagger.settings import TaggerSettings
 
@@ -72,15 +82,17 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
         chrf = __import__("sacrebleu").metrics.CHRF()
     except ImportError:
         chrf = None
-    english_keys = {}
+    english_keys, english_names = {}, {}
     for doc in ids:
         article = await normalizer.normalize(_raw(english[doc]))
-        english_keys[doc] = _keys(tagger.tag(article))
+        tagged = tagger.tag(article)
+        english_keys[doc], english_names[doc] = _keys(tagged), _surfaces(tagged)
     rows = []
     for code in languages:
         copies = docs.get(code, {})
         want = iso(code)
         times, right, translated, paths, hyps, refs, jaccards, linked, need = [], 0, 0, set(), [], [], [], 0, 0
+        missed, extra = Counter(), Counter()
         for doc in ids:
             if doc not in copies:
                 continue
@@ -93,7 +105,11 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
                 paths.add(article.translation.model or article.translation.engine)
             hyps.append(article.body)
             refs.append(english[doc]["body"])
-            keys = _keys(tagger.tag(article))
+            tagged = tagger.tag(article)
+            keys = _keys(tagged)
+            missed.update(english_names[doc][k] for k in english_keys[doc] - keys)
+            names = _surfaces(tagged)
+            extra.update(names[k] for k in keys - english_keys[doc])
             if english_keys[doc]:
                 need += 1
                 linked += bool(keys)
@@ -110,6 +126,9 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
             "median_ms": statistics.median(times),
         })
         print(_line(rows[-1]), flush=True)
+        if misses:
+            print(f"    {code} missed (in the English copy only): " + "; ".join(f"{n} x{c}" for n, c in missed.most_common(misses)))
+            print(f"    {code} extra (in this copy only): " + "; ".join(f"{n} x{c}" for n, c in extra.most_common(misses)))
     await normalizer.aclose()
     return rows
 
@@ -141,6 +160,7 @@ def main() -> None:
     parser.add_argument("--devdata", type=Path, help="a devdata folder: --ntrex and --langid from it")
     parser.add_argument("--languages", default=ACCEPTANCE, help="NTREX codes, comma-separated, or 'all'")
     parser.add_argument("--docs", type=int, default=40, help="documents per language")
+    parser.add_argument("--misses", type=int, default=0, help="also print the N entities most often missed and most often linked only in the copy, per language")
     args = parser.parse_args()
     if args.devdata:
         args.ntrex = args.ntrex or args.devdata / "crosslingual" / "ntrex_dev.jsonl"
@@ -154,7 +174,7 @@ def main() -> None:
         print(f"data: {args.ntrex} ({args.docs} documents per language; shared machine, times are noisy)")
         print("| NTREX | code | docs | language id | translation path | translated | chrF | ≥1 linked (when English has one) | entity Jaccard vs English | median normalize ms |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        asyncio.run(measure(docs, languages, args.docs))
+        asyncio.run(measure(docs, languages, args.docs, args.misses))
     if args.langid:
         print(f"language id on single sentences ({args.langid}): {langid_sentences(args.langid):.4f}")
 

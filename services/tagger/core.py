@@ -108,6 +108,7 @@ class Tagger:
                     FieldMentions("body", article.body, body_mentions),
                 ],
                 entity_types=self._entity_types,
+                language="en" if _is_english(article) else article.language,
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]

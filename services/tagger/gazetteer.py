@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.runtime.errors import WirewatchError
+from services.tagger.languages import genitive_end, is_name_here
 from services.tagger.scripts import arabic_prefix_ok, arabic_variants, cyrillic_stem, inflected_end, lowercase_in_cased_script, unbounded
 
 __all__ = [
@@ -58,6 +59,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Folding maps these to one character so typographic variants of an alias match it.
 _APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4\u2032"
 _HYPHENS = "\u2010\u2011"
+# Arabic spellings writers vary without changing the word: hamza-carrying alefs and alef wasla as bare alef,
+# alef maqsura as ya ("ليوبانشوى"/"ليوبانشوي"), the usual normalisation of Arabic search.
+_ARABIC_FOLD = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627", "\u0649": "\u064a"}
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$")
 _SPACES = re.compile(r"\s+")
@@ -161,6 +165,8 @@ def _fold_char(c: str) -> str:
         return "-"
     if c.isspace():
         return " "
+    if c in _ARABIC_FOLD:
+        return _ARABIC_FOLD[c]
     folded = c.casefold()
     if len(folded) == 1:
         return folded
@@ -355,8 +361,15 @@ class Gazetteer:
             return None
         return self._unique(self._cased.get(letters)) or self._unique(self._initialisms.get(letters))
 
-    def find(self, text: str) -> list[GazetteerMatch]:
-        """Every alias in ``text`` on word boundaries; on overlaps the longest wins, then the earliest."""
+    def _folded_aliases(self, ids: frozenset[str]) -> set[str]:
+        return {fold(a) for qid in ids for a, _ in self._entries[qid].surface_forms()}
+
+    def find(self, text: str, *, language: str | None = None) -> list[GazetteerMatch]:
+        """Every alias in ``text`` on word boundaries; on overlaps the longest wins, then the earliest.
+
+        With ``language`` (the ISO 639-1 code the text is written in), a match that is an ordinary word
+        there is dropped and inflections that language glues to names are read (see languages.py).
+        """
         candidates: list[tuple[int, int, frozenset[str]]] = []
         folded = fold(text)
         for automaton, haystack, stemmed in ((self._folded_automaton, folded, False), (self._cased_automaton, _canon(text), False), (self._stem_automaton, folded, True)):
@@ -373,10 +386,15 @@ class Gazetteer:
                     continue
                 if stemmed:
                     stop = inflected_end(text, end, _is_word_char)
-                    if stop is None:
+                    # The last part of a hyphenated name ("Ньюпорт-он-Ливи") is not a name of its own.
+                    if stop is None or (start > 1 and text[start - 1] == "-" and _is_word_char(text[start - 2])):
                         continue
                     end = stop
                 elif end < len(text) and _is_word_char(text[end]) and not unbounded(text[end - 1]):
+                    end = genitive_end(language, text, start, end) or -1
+                    if end < 0:
+                        continue
+                if language is not None and not is_name_here(language, text, start, end, lambda ids=ids: self._folded_aliases(ids)):
                     continue
                 candidates.append((start, end, ids))
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))

@@ -160,10 +160,10 @@ def _split_around_matches(text: str, mention: Mention, inside: Sequence[Gazettee
     return extra
 
 
-def _merge_field(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str]) -> list[_Candidate]:
+def _merge_field(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str], language: str | None = None) -> list[_Candidate]:
     text = field.text
     mentions = [m for m in (clean_mention(text, m, entity_types) for m in field.mentions) if m is not None]
-    matches = [m for m in gazetteer.find(text) if m.entry.type in entity_types]
+    matches = [m for m in gazetteer.find(text, language=language) if m.entry.type in entity_types]
     consumed: set[int] = set()
     kept: list[tuple[Mention, GazetteerEntry | None]] = []
     for mention in mentions:
@@ -279,12 +279,17 @@ def link_article(
     fields: Iterable[FieldMentions],
     *,
     entity_types: Collection[str] = DEFAULT_ENTITY_TYPES,
+    language: str | None = None,
 ) -> list[Entity]:
-    """All entities of an article's fields, linked where possible, sorted by (field, start)."""
+    """All entities of an article's fields, linked where possible, sorted by (field, start).
+
+    ``language`` is the ISO 639-1 code the fields are written in, when known: the gazetteer then
+    leaves out matches that are ordinary words of that language (see languages.py).
+    """
     fields = list(fields)
     candidates: list[_Candidate] = []
     for field in fields:
-        candidates.extend(_merge_field(gazetteer, field, entity_types))
+        candidates.extend(_merge_field(gazetteer, field, entity_types, language))
     candidates = _link_surnames(fields, candidates)
     texts = {f.field: f.text for f in fields}
     entities = [

@@ -7,7 +7,10 @@ The gazetteer matches aliases on word boundaries. That fails in three common cas
 - Arabic writes the conjunctions و and ف and the prepositions ب, ل and ك as prefixes
   ("وبوتين", "بالناتو"), and ل + ال as لل ("للناتو").
 - Russian, Ukrainian and other Cyrillic-script languages inflect names ("Путина",
-  "Зеленского", "Кремле"): a name's stem is followed by a short case ending.
+  "Зеленского", "Кремле"): a name's stem is followed by a case ending. Foreign names ending in a
+  vowel other than а/я ("Мехико", "Палау", "Токио", "Сочи") do not decline, so they get no stem
+  (or "Мексики", Mexico's genitive, would also be Mexico City's), and what follows a stem must be
+  a case ending, not any letters ("Гвинет" is Gwyneth, not Guinea).
 And the reverse: Cyrillic and Greek capitalise names as English does, so a match written
 all in lower case there is an ordinary word ("того" is "of that", not Togo; "само" is not Samoa).
 """
@@ -24,7 +27,17 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_PREFIXES = frozenset({"و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"})
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+$")
 _CYRILLIC_ENDING = re.compile(r"(?:ий|ый|ой|ая|яя|ое|ее|ие|ые|ь|й|а|я|о|е|ы|и|у|ю|і|ї|є)$")
-_MAX_ENDING = 3
+# A one-word foreign name ending in one of these vowels is indeclinable in Russian and Ukrainian.
+_INDECLINABLE = "оеэиуюі"
+# Noun and adjective case endings of Russian, Ukrainian, Belarusian, Bulgarian, Serbian and Macedonian names
+# (what follows a stem; the empty ending is the stem itself, a name ending in a consonant).
+_CASE_ENDINGS = frozenset(
+    """
+    а я у ю е и ы о і ї є й ь
+    ой ей ёй ом ем ём ою ею ам ям ах ях ов ев ёв ью ии ию ия ие ий ый ая яя ое ее ые ую юю ым им ых их
+    ові еві ої ій ом ами ями ого его ому ему ыми ими ой
+    """.split()
+)
 
 
 def unbounded(c: str) -> bool:
@@ -54,7 +67,7 @@ def arabic_variants(alias: str) -> list[str]:
 def cyrillic_stem(key: str) -> str | None:
     """A folded Cyrillic alias without its case ending ("зеленский" -> "зеленск"), when its last word keeps
     at least four letters; None for other aliases."""
-    if not _CYRILLIC_WORD.search(key):
+    if not _CYRILLIC_WORD.search(key) or (" " not in key and key[-1] in _INDECLINABLE):
         return None
     stem = _CYRILLIC_ENDING.sub("", key)
     last = stem.rsplit(" ", 1)[-1]
@@ -66,8 +79,8 @@ def inflected_end(text: str, end: int, is_word_char) -> int | None:
     stop = end
     while stop < len(text) and is_word_char(text[stop]):
         stop += 1
-    ending = text[end:stop]
-    if len(ending) > _MAX_ENDING or (ending and not _CYRILLIC_WORD.match(ending)):
+    ending = text[end:stop].lower()
+    if ending and ending not in _CASE_ENDINGS:
         return None
     return stop
 

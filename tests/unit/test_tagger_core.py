@@ -176,3 +176,13 @@ def test_untranslated_text_is_linked_by_gazetteer_without_english_ner(tagger: Ta
     tagged = tagger.tag(untranslated)
     assert {"Q7184", "Q1899", "Q212"} <= {e.canonical_id for e in tagged.entities}
     assert all(e.canonical_id for e in tagged.entities), [e.text for e in tagged.entities if not e.canonical_id]
+
+
+def test_untranslated_article_is_read_in_its_own_language(tagger: Tagger) -> None:
+    # "dabei" (German: "with it") is also a GeoNames spelling of Dubai; "Mexikos" is Mexico's genitive.
+    body = "Mexikos Präsident war dabei, als die Armee abzog."
+    untranslated = NormalizedArticle(
+        id="de-2", source="t", fetched_at=datetime(2024, 10, 2, tzinfo=timezone.utc), language="de",
+        language_confidence=0.99, original_title="", original_body=body, title="", body=body,
+    )
+    assert [(e.text, e.canonical_name) for e in tagger.tag(untranslated).entities if e.canonical_id] == [("Mexikos", "Mexico")]

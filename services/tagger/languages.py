@@ -1,0 +1,141 @@
+"""Whether a gazetteer match is a name in the language the article is written in.
+
+The gazetteer's aliases come from many languages at once, so an alias can be an ordinary word in
+the article's own language: German "dabei" ("with it") is a GeoNames spelling of Dubai, Arabic
+"المدينة" is "the city" as well as Medina, "内华达州" (Nevada) contains "达州" (Dazhou). These rules use
+the language's own data, so they hold for documents nobody tuned them on:
+
+- Latin script: German, French, Spanish... capitalise names as English does, so a match written
+  without a capital letter in an article of such a language is a word, not a name (the same rule
+  Cyrillic and Greek already follow in every article; English keeps its own cased aliases).
+- Chinese: a match must start on a word boundary of jieba's segmentation (the segmenter wordfreq
+  uses for Chinese), and end on one or where another word of two characters or more begins:
+  Nevada's "内华达州" is one word, so no Dazhou is inside it; "英国首相" is the UK's prime minister.
+- Arabic: a name that carries the article ال is written with it; the same letters without it
+  ("هند", "عراق") are another word, as an alias with ال whose bare form is a very common noun
+  ("المدينة": المدينة is "the city") is. wordfreq's Arabic list tells which forms are common. An alias
+  spelled with ه where the entity also has the ة spelling ("جده" beside "جدة") is "his grandfather".
+- German, Dutch and the Scandinavian languages write the genitive with a glued -s ("Mexikos
+  Präsident", "Chinas"): such a word is the name.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+
+__all__ = ["is_name_here", "genitive_end"]
+
+log = logging.getLogger("wirewatch.tagger")
+
+# Languages that glue a genitive -s to a name ("Mexikos", "Chinas", "Sveriges").
+_GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "nn", "no", "is", "lb", "af", "fy"})
+_ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
+# A very common word (about one in 100,000 words or more): not a name standing alone.
+_COMMON_ZIPF = 5.0
+_JIEBA_WINDOW = 12
+
+
+def _is_latin_letter(c: str) -> bool:
+    return c.isalpha() and c.isascii() or "\u00c0" <= c <= "\u024f"
+
+
+def _lowercase_is_word(language: str | None, surface: str) -> bool:
+    # English is left out: its lower-case names are handled by the gazetteer's cased aliases.
+    if language in (None, "en", "und"):
+        return False
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and all(_is_latin_letter(c) for c in letters) and not any(c.isupper() for c in letters)
+
+
+@lru_cache(maxsize=8)
+def _frequencies(language: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    try:
+        return get_frequency_dict(language, "best")
+    except LookupError:
+        return {}
+
+
+def _zipf(word: str, language: str) -> float:
+    from math import log10
+
+    frequency = _frequencies(language).get(word, 0.0)
+    return log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:
+    if not surface or any(c not in _ARABIC_LETTERS for c in surface):
+        return False
+    if surface.startswith("ال"):
+        bare = surface[2:]
+        return len(bare) >= 2 and _zipf(bare, "ar") >= _COMMON_ZIPF
+    if _zipf("ال" + surface, "ar") >= _COMMON_ZIPF:
+        return True
+    return surface.endswith("ه") and surface[:-1] + "ة" in aliases()
+
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def _segmenter():
+    """jieba's tokenizer with its own dictionary, loaded once (about a second, on the first Chinese match)."""
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _jieba = tokenizer
+        return _jieba
+
+
+def _chinese_boundaries_ok(text: str, start: int, end: int) -> bool:
+    """Whether jieba's segmentation of the text around the match starts a word at ``start`` and ends one at
+    ``end``, or the word it ends inside is the name and another word ("英国首相": UK + prime minister)."""
+    tokenizer = _segmenter()
+    left, right = max(0, start - _JIEBA_WINDOW), min(len(text), end + _JIEBA_WINDOW)
+    position, starts_word = left, False
+    for token in tokenizer.cut(text[left:right], HMM=True):
+        token_end = position + len(token)
+        if position == start:
+            starts_word = True
+        if starts_word and position < end <= token_end:
+            rest = text[end:token_end]
+            return not rest or (len(rest) >= 2 and tokenizer.FREQ.get(rest, 0) > 0)
+        position = token_end
+    return False
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
+def is_name_here(language: str | None, text: str, start: int, end: int, aliases: Callable[[], set[str]]) -> bool:
+    """Whether ``text[start:end]``, a gazetteer match, reads as the name in an article in ``language``.
+
+    ``aliases`` gives the matched entity's folded aliases (only asked for when needed).
+    """
+    surface = text[start:end]
+    if _lowercase_is_word(language, surface):
+        return False
+    if language == "ar" and _arabic_common(surface, aliases):
+        return False
+    if language == "zh" and _is_han(text[start]) and not _chinese_boundaries_ok(text, start, end):
+        return False
+    return True
+
+
+def genitive_end(language: str | None, text: str, start: int, end: int) -> int | None:
+    """The end of "Mexikos" for a match "Mexiko" in a German article (a name with a glued genitive -s); else None."""
+    if language not in _GENITIVE_S or end >= len(text) or text[end] != "s" or text[end - 1] in "sßxzSXZ" or end - start < 4:
+        return None
+    if not text[start].isupper() or (end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] in "-'’")):
+        return None
+    return end + 1

@@ -1,0 +1,70 @@
+"""The gazetteer reads a match in the article's own language: its common words are not names, its inflections are."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import FieldMentions, link_article
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _found(gazetteer: Gazetteer, text: str, language: str | None) -> list[tuple[str, str]]:
+    return [(m.text, m.entry.name) for m in gazetteer.find(text, language=language)]
+
+
+def test_a_lower_case_word_in_a_german_article_is_not_a_place(gazetteer: Gazetteer):
+    # GeoNames spells Dubai "Dabei" too; in German "dabei" is "with it".
+    text = "Er war dabei, als die Polizei kam. Später flog er nach Dubai."
+    assert _found(gazetteer, text, "de") == [("Dubai", "Dubai")]
+
+
+def test_german_genitive_s_is_the_name(gazetteer: Gazetteer):
+    assert _found(gazetteer, "Mexikos Präsident und Chinas Regierung", "de") == [("Mexikos", "Mexico"), ("Chinas", "China")]
+    # Only where the language glues a genitive -s, and not to a short alias ("Bỉ" is Vietnamese for Belgium).
+    assert _found(gazetteer, "Mexikos", "fr") == []
+    assert _found(gazetteer, "Bis Ende Oktober", "de") == []
+
+
+def test_german_inflected_organisation_names(gazetteer: Gazetteer):
+    found = _found(gazetteer, "Die Wahl zum Europäischen Parlament und der Rat der Vereinten Nationen", "de")
+    assert [name for _, name in found] == ["European Parliament", "United Nations"]
+
+
+def test_russian_genitive_of_a_country_is_not_a_city_of_the_same_stem(gazetteer: Gazetteer):
+    # "Мексика" (Mexico) declines; "Мехико"/"Мексико" (Mexico City) does not, so "Мексики" is only the country.
+    assert _found(gazetteer, "Президент Мексики прилетел в Мехико", "ru") == [("Мексики", "Mexico"), ("Мехико", "Mexico City")]
+
+
+def test_russian_stem_needs_a_case_ending(gazetteer: Gazetteer):
+    # Gwyneth is not Guinea, the House ("Палату") is not Palau, and the end of a hyphenated town is not Libya.
+    assert _found(gazetteer, "Гвинет Пэлтроу", "ru") == []
+    assert _found(gazetteer, "выборы в Палату представителей", "ru") == []
+    assert _found(gazetteer, "в городе Ньюпорт-он-Ливи", "ru") == []
+    assert _found(gazetteer, "в Гвинее и в Ливии", "ru") == [("Гвинее", "Guinea"), ("Ливии", "Libya")]
+
+
+def test_chinese_match_inside_a_longer_word_is_not_a_name(gazetteer: Gazetteer):
+    # "内华达州" is Nevada; the city Dazhou (达州) is not in it.
+    assert _found(gazetteer, "内华达州和亚利桑那州南部", "zh") == []
+    # A name followed by another word is still the name: the UK's prime minister, the American people.
+    assert _found(gazetteer, "英国首相特雷莎·梅抵达伯明翰", "zh") == [("英国", "United Kingdom"), ("特雷莎·梅", "Theresa May"), ("伯明翰", "Birmingham")]
+
+
+def test_arabic_common_nouns_are_not_places(gazetteer: Gazetteer):
+    # "المدينة" is "the city", "جده" "his grandfather", "هند" a given name (India is "الهند").
+    assert _found(gazetteer, "وصل إلى المدينة مع جده وهند", "ar") == []
+    assert _found(gazetteer, "زار الهند وجدة والمدينة المنورة", "ar")[:2] == [("الهند", "India"), ("جدة", "Jeddah")]
+
+
+def test_without_a_language_nothing_changes(gazetteer: Gazetteer):
+    assert _found(gazetteer, "dabei", None) == [("dabei", "Dubai")]
+
+
+def test_link_article_reads_the_fields_in_their_language(gazetteer: Gazetteer):
+    fields = [FieldMentions("title", "Mexikos Präsident", []), FieldMentions("body", "Er ist dabei.", [])]
+    assert [(e.text, e.canonical_name) for e in link_article(gazetteer, fields, language="de")] == [("Mexikos", "Mexico")]
