@@ -59,9 +59,6 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Folding maps these to one character so typographic variants of an alias match it.
 _APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4\u2032"
 _HYPHENS = "\u2010\u2011"
-# Arabic spellings writers vary without changing the word: hamza-carrying alefs and alef wasla as bare alef,
-# alef maqsura as ya ("ليوبانشوى"/"ليوبانشوي"), the usual normalisation of Arabic search.
-_ARABIC_FOLD = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627", "\u0649": "\u064a"}
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$")
 _SPACES = re.compile(r"\s+")
@@ -165,8 +162,6 @@ def _fold_char(c: str) -> str:
         return "-"
     if c.isspace():
         return " "
-    if c in _ARABIC_FOLD:
-        return _ARABIC_FOLD[c]
     folded = c.casefold()
     if len(folded) == 1:
         return folded

@@ -15,6 +15,8 @@ the language's own data, so they hold for documents nobody tuned them on:
   ("هند", "عراق") are another word, as an alias with ال whose bare form is a very common noun
   ("المدينة": المدينة is "the city") is. wordfreq's Arabic list tells which forms are common. An alias
   spelled with ه where the entity also has the ة spelling ("جده" beside "جدة") is "his grandfather".
+- A clock time's zone names a place without the story being about it: "北京时间" (Beijing time),
+  "بالتوقيت الصيفي لبريطانيا" (British Summer Time), as English writes "BST" or "Beijing time".
 - German, Dutch and the Scandinavian languages write the genitive with a glued -s ("Mexikos
   Präsident", "Chinas"): such a word is the name.
 """
@@ -36,6 +38,9 @@ _ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
 # A very common word (about one in 100,000 words or more): not a name standing alone.
 _COMMON_ZIPF = 5.0
 _JIEBA_WINDOW = 12
+# "time" after a place (Chinese) or before it within two words (Arabic, "بتوقيت مكة", "بالتوقيت الصيفي لبريطانيا").
+_CHINESE_CLOCK = ("时间", "夏令时", "标准时", "時間")
+_ARABIC_CLOCK = "توقيت"
 
 
 def _is_latin_letter(c: str) -> bool:
@@ -125,7 +130,9 @@ def is_name_here(language: str | None, text: str, start: int, end: int, aliases:
     surface = text[start:end]
     if _lowercase_is_word(language, surface):
         return False
-    if language == "ar" and _arabic_common(surface, aliases):
+    if language == "ar" and (_arabic_common(surface, aliases) or _ARABIC_CLOCK in " ".join(text[:start].split()[-3:])):
+        return False
+    if language == "zh" and text.startswith(_CHINESE_CLOCK, end):
         return False
     if language == "zh" and _is_han(text[start]) and not _chinese_boundaries_ok(text, start, end):
         return False

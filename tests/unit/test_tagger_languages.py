@@ -68,3 +68,8 @@ def test_without_a_language_nothing_changes(gazetteer: Gazetteer):
 def test_link_article_reads_the_fields_in_their_language(gazetteer: Gazetteer):
     fields = [FieldMentions("title", "Mexikos Präsident", []), FieldMentions("body", "Er ist dabei.", [])]
     assert [(e.text, e.canonical_name) for e in link_article(gazetteer, fields, language="de")] == [("Mexikos", "Mexico")]
+
+
+def test_a_clock_times_zone_is_not_a_mention_of_the_place(gazetteer: Gazetteer):
+    assert _found(gazetteer, "北京时间10点，他在北京", "zh") == [("北京", "Beijing")]
+    assert _found(gazetteer, "حوالي الساعة 19:30 بالتوقيت الصيفي لبريطانيا وفي بريطانيا", "ar") == [("بريطانيا", "United Kingdom")]
