@@ -35,6 +35,7 @@ from services.normalize.language import (
     choose_language,
     count_letters,
 )
+from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
@@ -63,7 +64,11 @@ class Normalizer:
     ) -> None:
         self._settings = settings
         second = SecondOpinion() if settings.language_second_opinion else None
-        self._judge = ShortTextJudge() if settings.language_short_text_judge and detector is None else None
+        self._judge: ShortTextJudge | IsolatedShortTextJudge | None = None
+        if settings.language_short_text_judge and detector is None:
+            self._judge = shared_judge(preload=settings.language_short_text_preload) if settings.language_short_text_process else ShortTextJudge()
+            if settings.language_short_text_process and settings.language_short_text_preload:
+                self._judge.start()  # loads in its own process while the worker starts and joins its group
         self._detector = detector or LanguageDetector(
             sample_chars=settings.language_sample_chars,
             second_opinion=second,
@@ -91,8 +96,9 @@ class Normalizer:
                 f"article {raw.id!r} from {raw.source!r} has no text: title and body are empty after extraction and cleanup "
                 f"({raw.content_type}, {len(raw.body)} body characters received)"
             )
-        if self._judge is not None and not self._judge.ready:
-            # The short-text judge may load its models (seconds): in a thread, so the event loop (and Kafka heartbeats) go on.
+        if isinstance(self._judge, IsolatedShortTextJudge) or (self._judge is not None and not self._judge.ready):
+            # The short-text judge may be loading models (seconds, tens of seconds for every language; in its own
+            # process, or in this one when not isolated): wait in a thread, so the event loop (and Kafka heartbeats) go on.
             guess = await asyncio.to_thread(self._language, title, body, raw.language_hint)
         else:
             guess = self._language(title, body, raw.language_hint)

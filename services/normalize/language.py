@@ -148,7 +148,10 @@ class ShortTextJudge:
     lite model (and knows eight African languages the lite model lacks), while fastText's vote settles
     many of lingua's close calls. Its models (about 0.9 GB in memory) are loaded on first use."""
 
-    def __init__(self, *, fasttext_weight: float = 0.3, fasttext_floor: float = 0.01, max_chars: int = 500, foreign_majority: float = 0.5) -> None:
+    def __init__(
+        self, *, fasttext_weight: float = 0.3, fasttext_floor: float = 0.01, max_chars: int = 500, foreign_majority: float = 0.5, preload: bool = False
+    ) -> None:
+        self._preload = preload  # every language's models at once (about 1.3 GB resident), not as texts need them
         self._foreign_majority = foreign_majority
         self._weight = fasttext_weight
         self._floor = fasttext_floor
@@ -163,7 +166,8 @@ class ShortTextJudge:
                 from lingua import Language, LanguageDetectorBuilder
 
                 self._known = frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
-                self._lingua = LanguageDetectorBuilder.from_all_languages().build()
+                builder = LanguageDetectorBuilder.from_all_languages()
+                self._lingua = (builder.with_preloaded_language_models() if self._preload else builder).build()
         return self._lingua
 
     @property

@@ -46,7 +46,15 @@ class NormalizeSettings(BaseModel):
     name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
     language_short_text_judge: bool = Field(
         default=True,
-        description="Judge short or uncertain texts with lingua's high-accuracy mode over its 75 languages as well, weighed with fastText's scores (about 0.9 GB of models, loaded on first use).",
+        description="Judge short or uncertain texts with lingua's high-accuracy mode over its 75 languages as well, weighed with fastText's scores (about 1.3 GB of models).",
+    )
+    language_short_text_process: bool = Field(
+        default=True,
+        description="Run the short-text judge in a process of its own: lingua's loading holds the GIL (40-55 s for every language), which in the worker's own process froze its event loop and heartbeats.",
+    )
+    language_short_text_preload: bool = Field(
+        default=False,
+        description="Start the short-text judge's process when the worker starts, loading every language's models (about 1.3 GB, 40-55 s, while the worker joins its group), so no short text ever waits; off: the first short text starts it and models load as languages come.",
     )
     language_short_text_chars: int = Field(default=200, description="A text sample shorter than this (characters) is short: the short-text judge decides with fastText.")
     language_uncertain_below: float = Field(default=0.9, description="Below this fastText confidence, the short-text judge decides with fastText, whatever the length.")
