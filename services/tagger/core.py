@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from schemas import NormalizedArticle, TaggedArticle
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import FieldMentions, Mention, link_article
 from services.tagger.newswire import Newswire, english_newswire
 from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline
@@ -53,6 +54,7 @@ class Tagger:
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
+        warm_up_languages()  # jieba and wordfreq's Arabic list, at startup rather than on the first such article
 
     @staticmethod
     def _load_language_models(settings: TaggerSettings) -> dict[str, spacy.Language]:

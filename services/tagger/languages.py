@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["is_name_here", "genitive_end"]
+__all__ = ["is_name_here", "genitive_end", "warm_up"]
 
 log = logging.getLogger("wirewatch.tagger")
 
@@ -60,7 +60,7 @@ def _frequencies(language: str) -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
     try:
-        return get_frequency_dict(language, "best")
+        return get_frequency_dict(language, "small")  # every word of zipf >= 3; only >= _COMMON_ZIPF is asked
     except LookupError:
         return {}
 
@@ -116,6 +116,13 @@ def _chinese_boundaries_ok(text: str, start: int, end: int) -> bool:
             return not rest or (len(rest) >= 2 and tokenizer.FREQ.get(rest, 0) > 0)
         position = token_end
     return False
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and the Arabic word list now (a few seconds on a busy machine) rather than on the
+    first Chinese or Arabic article, which would hold the tagger's loop meanwhile. Once per process."""
+    _segmenter()
+    _frequencies("ar")
 
 
 def _is_han(c: str) -> bool:
