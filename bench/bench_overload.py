@@ -360,22 +360,25 @@ class Bench:
               + ", ".join(f"{t - offer_start:.0f}: {lag:.0f}" for t, lag in series[::step]))
         print(f"  {ALERT} (Prometheus {self.prometheus_version()}, real rules file, scrape and evaluation every 5 s; "
               f"rule: {' '.join(r['expr'].split())}, for: {r.get('for', '0s')}):")
-        states: dict[str, dict[str, float]] = {}
+        # Every change of state per topic, from Prometheus's ALERTS as sampled: pending, firing, resolved (gone).
+        changes: dict[str, list[tuple[float, str]]] = {}
         for t, now in self.alert_seen:
             current = dict(now)
-            for topic, state in now:
-                states.setdefault(topic, {}).setdefault(state, t)
-            for topic, seen in states.items():
-                if "firing" in seen and topic not in current and "resolved" not in seen:
-                    seen["resolved"] = t
-        if not states:
+            for topic in set(current) | set(changes):
+                state = current.get(topic, "resolved" if any(s == "firing" for _, s in changes.get(topic, [])) else "quiet")
+                seen = changes.setdefault(topic, [])
+                if not seen or seen[-1][1] != state:
+                    seen.append((t, state))
+        if not changes:
             print(f"    never pending nor firing (the offer lasted {offer_end - offer_start:.0f} s; the rule needs its "
                   f"condition to hold for {r.get('for')})")
-        for topic, seen in sorted(states.items()):
-            parts = [f"{k} at {v - offer_start:.0f} s" for k, v in sorted(seen.items(), key=lambda kv: kv[1])]
-            print(f"    {topic}: " + ", ".join(parts) + ("" if "firing" in seen else " (never fired)")
-                  + ("" if "resolved" in seen or "firing" not in seen else " (NOT resolved when the bench stopped)"))
-        print(f"    (the offer ran from 0 s to {offer_end - offer_start:.0f} s)")
+        for topic, seen in sorted(changes.items()):
+            fired = any(s == "firing" for _, s in seen)
+            print(f"    {topic}: " + ", ".join(f"{s} at {t - offer_start:.0f} s" for t, s in seen)
+                  + ("" if fired else " (never fired)")
+                  + (" (NOT resolved when the bench stopped)" if fired and seen[-1][1] == "firing" else ""))
+        print(f"    (times from the start of the offer, which ran from 0 s to {offer_end - offer_start:.0f} s; negative: "
+              f"during the burst that measured the maximum)")
 
     def prometheus_version(self) -> str:
         try:
