@@ -268,8 +268,10 @@ def register(app: faust.App, settings: Settings) -> None:
                 f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.url}): {result.reason}",
             )
 
-    # Several alerts in flight per worker, each endpoint capped by its own semaphore; Faust commits
-    # an offset only once every message before it is done, so a crash re-delivers, never skips.
+    # Several alerts in flight per worker, each endpoint capped by its own semaphore. The consumer commits an
+    # offset only once every message before it is done, and a restarted worker reads `alerts` again from there (or
+    # from the start when nothing was committed): a crash re-delivers, never skips. Both are services/runtime/
+    # transport.py's doing, not Faust's: Faust committed past an alert still in retry once a later one was delivered.
     @app.agent(alerts, name="alerter-delivery", concurrency=max(1, cfg.delivery_concurrency))
     async def delivery(stream: faust.StreamT) -> None:
         async with aiohttp.ClientSession() as session:

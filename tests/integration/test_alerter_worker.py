@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,8 +43,7 @@ class Receiver:
         self.delivered: list[str] = []  # webhook-ids answered 2xx, duplicates included
         self.requests = 0
         self.failing = True  # stop_failing() to answer 204 from then on
-        self.peers: set = set()  # client (host, port) of every connection seen
-        self.old_peers: frozenset = frozenset()
+        self.stopped_at: int | None = None  # when stop_failing() was called, in webhook-timestamp seconds
         self.runner: web.AppRunner | None = None
         self.url = ""
 
@@ -51,19 +51,20 @@ class Receiver:
         body = await request.read()
         Webhook(SECRET).verify(body, dict(request.headers))  # raises (500) on a bad signature: the test would see it
         msg_id = request.headers["webhook-id"]
-        peer = request.transport.get_extra_info("peername") if request.transport else None
-        self.peers.add(peer)
+        signed_before_stop = self.stopped_at is not None and int(request.headers["webhook-timestamp"]) <= self.stopped_at
         self.requests += 1
         self.attempts[msg_id] = self.attempts.get(msg_id, 0) + 1
-        if (self.failing or peer in self.old_peers) and self.attempts[msg_id] <= self.fail:
+        if (self.failing or signed_before_stop) and self.attempts[msg_id] <= self.fail:
             return web.Response(status=self.status, headers=self.headers)
         self.delivered.append(msg_id)
         return web.Response(status=204)
 
     def stop_failing(self) -> None:
-        """Answer 204 from now on, on new connections only: a request of a killed sender that was still on its
-        way is answered as before, not counted as a delivery (its sender never learnt of it)."""
-        self.old_peers = frozenset(self.peers)
+        """Answer 204 from now on to requests signed from the next second on: a request of a killed sender that was
+        still on its way (signed before) is answered as before, not counted as a delivery (its sender never learnt
+        of it). A worker started now takes seconds to sign its first request. (Not told by the client's address: a
+        new connection may get the port of a killed one.)"""
+        self.stopped_at = int(time.time())
         self.failing = False
 
     async def start(self) -> "Receiver":
@@ -150,23 +151,30 @@ async def test_every_alert_reaches_each_receiver_once_despite_failures_429_and_4
             await r.stop()
 
 
+async def alerter_fired_for(broker, start_service, tmp_path, receiver: Receiver, stories: list[str]):
+    """A one-partition alerter delivering to ``receiver`` (retrying for ever), once it fired one alert per story, in
+    order (at offsets 0, 1, ... of ``alerts``); the worker and its environment, to start another like it."""
+    rules = rules_file(tmp_path, {"hook": receiver})
+    env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1000",
+               WIREWATCH_PARTITIONS="1")
+    first = start_service("worker", "alerter", **env)
+    wait_http(first.web_port, "/readyz", proc=first, timeout_s=90)
+    for i, story in enumerate(stories):
+        # One at a time, until the alert is remembered as fired in the table's changelog, where the restarted
+        # worker will find it. (Not both at once: the embedded broker answers ListOffsets with the base offset
+        # of the last batch + 1, so a worker recovering a changelog whose last batch holds two records stops
+        # after the first and would fire the other story's alert again.)
+        await send(broker.bootstrap, "articles.tagged", [(f"wire/{i}{story}".encode(), encode(article(i, story)))])
+        await collect(broker.bootstrap, [FIRED_CHANGELOG], timeout_s=30, until=lambda s, story=story: any(
+            story.encode() in (m["key"] or b"") for m in s[FIRED_CHANGELOG]))
+    return first, env
+
+
 async def test_alerter_killed_mid_retry_neither_loses_nor_doubles_an_alert(broker, start_service, tmp_path) -> None:
     receiver = await Receiver(status=503, fail=10**6).start()
     try:
-        rules = rules_file(tmp_path, {"hook": receiver})
-        env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1000",
-                   WIREWATCH_PARTITIONS="1")
-        first = start_service("worker", "alerter", **env)
-        wait_http(first.web_port, "/readyz", proc=first, timeout_s=90)
         stories = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
-        for i, story in enumerate(stories):
-            # One at a time, until the alert is remembered as fired in the table's changelog, where the restarted
-            # worker will find it. (Not both at once: the embedded broker answers ListOffsets with the base offset
-            # of the last batch + 1, so a worker recovering a changelog whose last batch holds two records stops
-            # after the first and would fire the other story's alert again.)
-            await send(broker.bootstrap, "articles.tagged", [(f"wire/{i}{story}".encode(), encode(article(i, story)))])
-            await collect(broker.bootstrap, [FIRED_CHANGELOG], timeout_s=30, until=lambda s, story=story: any(
-                story.encode() in (m["key"] or b"") for m in s[FIRED_CHANGELOG]))
+        first, env = await alerter_fired_for(broker, start_service, tmp_path, receiver, stories)
         await wait_for(lambda: len(receiver.attempts) >= 2 and min(receiver.attempts.values()) >= 2, 120,
                        lambda: f"retries; log:\n{first.log()[-2000:]}")
         expected = set(receiver.attempts)
@@ -191,5 +199,74 @@ async def test_alerter_killed_mid_retry_neither_loses_nor_doubles_an_alert(broke
         # Same webhook-ids, each delivered once: nothing lost, nothing sent twice.
         assert Counter(receiver.delivered) == dict.fromkeys(expected | {last_id}, 1)
         assert metric(second.web_port, "wirewatch_webhook_deliveries_total", endpoint="hook", outcome="delivered") == 3
+    finally:
+        await receiver.stop()
+
+
+class PickyReceiver(Receiver):
+    """A 503 receiver for the ids in ``refuse`` (until stop_failing(), as Receiver), 204 at once for every other id."""
+
+    def __init__(self) -> None:
+        super().__init__(status=503, fail=10**6)
+        self.refuse: set[str] = set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if request.headers.get("webhook-id") in self.refuse:
+            return await super().handle(request)
+        Webhook(SECRET).verify(await request.read(), dict(request.headers))
+        msg_id = request.headers["webhook-id"]
+        self.attempts[msg_id] = self.attempts.get(msg_id, 0) + 1
+        self.delivered.append(msg_id)
+        return web.Response(status=204)
+
+
+async def committed(bootstrap: str, group: str, topic: str) -> int | None:
+    """The group's committed offset on partition 0 of ``topic`` (None: nothing committed)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return await consumer.committed(TopicPartition(topic, 0))
+    finally:
+        await consumer.stop()
+
+
+async def test_alerter_killed_while_an_earlier_alert_retries_after_a_later_one_was_delivered_loses_neither(
+        broker, start_service, tmp_path) -> None:
+    receiver = await PickyReceiver().start()
+    try:
+        stories = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
+        ids = [alert_id(dedupe_key("nato", s)) for s in stories]
+        receiver.refuse = {ids[0]}  # the first alert (offset 0 of `alerts`) keeps failing, the second goes through
+        first, env = await alerter_fired_for(broker, start_service, tmp_path, receiver, stories)
+        await wait_for(lambda: ids[1] in receiver.delivered and receiver.attempts.get(ids[0], 0) >= 2, 120,
+                       lambda: f"one delivered, one in retry; log:\n{first.log()[-2000:]}")
+        # An article no rule matches, sent after the second alert was delivered: once its offset is committed, a commit
+        # round ran after that delivery was acknowledged, and `alerts` holds whatever the worker would commit there.
+        quiet = article(5, "quiet").model_copy(update={"entities": [], "title": "Weather", "original_title": "Weather"})
+        await send(broker.bootstrap, "articles.tagged", [(b"quiet", encode(quiet))])
+        for _ in range(300):
+            if (await committed(broker.bootstrap, "wirewatch-alerter", "articles.tagged") or 0) >= 3:
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise AssertionError(f"articles.tagged never committed to 3; log:\n{first.log()[-2000:]}")
+        # Nothing past the alert in retry is committed (Faust's own rule committed 2, past it).
+        on_alerts = await committed(broker.bootstrap, "wirewatch-alerter", "alerts")
+        assert on_alerts is None, f"committed {on_alerts} on alerts while its offset 0 was still in retry"
+        first.proc.kill()
+        first.proc.wait()
+        receiver.stop_failing()
+        second = start_service("worker", "alerter", **env)
+        await wait_for(lambda: ids[0] in receiver.delivered, 120, lambda: (
+            f"re-delivery of the alert in retry (attempts {receiver.attempts}, delivered {receiver.delivered}); "
+            f"log:\n{second.log()[-2000:]}"))
+        # The restarted worker reads `alerts` from the start: both alerts again. Once it counts two final outcomes,
+        # every delivery it will make is made; the second alert's copy carries the same webhook-id, for the receiver
+        # to drop (it was delivered once before the kill, and its offset was not committed either).
+        await wait_until(lambda: metric(second.web_port, "wirewatch_webhook_deliveries_total", endpoint="hook") >= 2, 60,
+                         "two deliveries done by the restarted worker")
+        assert Counter(receiver.delivered) == {ids[0]: 1, ids[1]: 2}
     finally:
         await receiver.stop()
