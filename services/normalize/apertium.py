@@ -55,6 +55,11 @@ class _ProcessResult:
         self.stderr = stderr
 
 
+# Asking what is installed (`apertium -l`, a mode's pipeline) is done once and is no translation: it gets its own
+# bound, so a short translation timeout on a loaded machine does not turn the set-up into a failed translation.
+_SETUP_TIMEOUT_S = 10.0
+
+
 async def _run(args: list[str], stdin: bytes | None, timeout: float, *, engine: str) -> _ProcessResult:
     """Run a process to completion; on timeout or cancellation kill its whole process group."""
     try:
@@ -153,7 +158,7 @@ class _ApertiumStream:
         if not mode.is_file():
             return None
         try:
-            result = await _run(["apertium-wblank-mode", "-z", str(mode)], None, timeout, engine="apertium-wblank-mode")
+            result = await _run(["apertium-wblank-mode", "-z", str(mode)], None, _SETUP_TIMEOUT_S, engine="apertium-wblank-mode")
         except TranslationError:
             return None
         command = result.stdout.decode("utf-8", "replace").strip()
@@ -250,7 +255,7 @@ class ApertiumTranslator:
         """Installed language pairs, as ``apertium -l`` lists them (asked once)."""
         async with self._lock:
             if self._pairs is None:
-                result = await _run([self._bin, "-l"], None, self._timeout, engine=self.name)
+                result = await _run([self._bin, "-l"], None, _SETUP_TIMEOUT_S, engine=self.name)
                 if result.returncode != 0:
                     raise TranslationUnavailable(f"{self.name}: '{self._bin} -l' exited {result.returncode}: {excerpt(result.stderr.decode('utf-8', 'replace').strip(), 200)}")
                 self._pairs = frozenset(line.strip() for line in result.stdout.decode("utf-8", "replace").split() if line.strip())

@@ -167,6 +167,19 @@ async def test_apertium_stream_that_stops_answering_is_killed_and_the_call_fails
     await translator.aclose()
 
 
+async def test_a_slow_listing_of_the_installed_pairs_is_no_translation_timeout(tmp_path: Path):
+    # On a loaded machine `apertium -l` can take longer than a short translation timeout; asking what is installed
+    # must not fail the article as a timed-out translation (it did: "timed out after 0.5s; process killed").
+    (tmp_path / "modes").mkdir()
+    slow = _fake_program(tmp_path, "apertium", 'if [ "$1" = "-l" ]; then sleep 1.5; echo spa-eng; exit 0; fi\nexit 3\n')
+    hang = _fake_program(tmp_path, "hang", "exec sleep 60\n")
+    (tmp_path / "modes" / "spa-eng.mode").write_text(str(hang))
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(slow), apertium_stream=True, apertium_data_dir=tmp_path,
+                                                      translation_timeout_s=0.5))
+    assert await translator.pairs() == frozenset({"spa-eng"})
+    await translator.aclose()
+
+
 async def test_apertium_without_the_pair_mode_file_falls_back_to_one_process_per_call(tmp_path: Path):
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True, apertium_data_dir=tmp_path))
     [out] = await translator.translate(["Hola."], "es")
