@@ -744,6 +744,9 @@ def report(args, size: Size, info: dict, inproc: dict, ceiling: dict, e2e: dict[
     L += ["## Targets", "", "| target | figure | verdict |", "| --- | --- | --- |"]
     for target, figure, verdict in targets(inproc, e2e, ceiling):
         L.append(f"| {target} | {figure} | {verdict} |")
+    L += ["", "## Overload: twice the sustained maximum for 5 minutes", "",
+          "The bench's own output is below (`bench_overload`); one run read in full, with the lag alert's transitions checked",
+          "in a real Prometheus: [docs/overload.md](overload.md)."]
     L += ["", "## The component benchmarks", ""]
     for b in existing:
         L += [f"`.venv/bin/python bench/{b['name']}.py` ({b['seconds']:.0f} s{'' if b['rc'] == 0 else ', exit ' + str(b['rc'])})",
