@@ -89,6 +89,10 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         )
         env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), **IN_ORDER)
         first = start_service("worker", "alerter", **env)
+        # Ready first: the worker creates alerter.bursts with one partition (IN_ORDER). Sent to before that, the
+        # broker would auto-create it with its own default of four, and the sentinel's key (another rule) could land
+        # on another partition than the surge's and be handled first (seen in CI under load).
+        await ready(first, f"the first worker; log:\n{first.log()[-2000:]}")
         # A quiet baseline: one article a minute over the last five minutes.
         current = math.floor(time.time() / BUCKET_S) * BUCKET_S
         quiet = [earlier_match(n, current - (5 - n) * BUCKET_S + 1) for n in range(5)]
