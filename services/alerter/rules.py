@@ -14,45 +14,11 @@ with errors that name file and line, and ``${VAR}`` interpolation).
 
 from __future__ import annotations
 
-from services.alerter.conditions import (
-    AllOf,
-    AnyOf,
-    Condition,
-    EntityCondition,
-    KeywordCondition,
-    LanguageCondition,
-    NearCondition,
-    Not,
-    SourceCondition,
-    StorySizeCondition,
-    TagCondition,
-    parse_condition_query,
-)
-from services.alerter.loader import interpolate, load_rulebook, parse_duration
-from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, RuleMatch, WindowSpec
+from services.alerter import conditions, loader, rulebook
+from services.alerter.conditions import *  # noqa: F403 - re-exported: this module is the one import
+from services.alerter.loader import *  # noqa: F403
+from services.alerter.rulebook import *  # noqa: F403
 from services.runtime.text import lead_end
 
-__all__ = [
-    "Condition",
-    "EntityCondition",
-    "KeywordCondition",
-    "LanguageCondition",
-    "SourceCondition",
-    "NearCondition",
-    "TagCondition",
-    "StorySizeCondition",
-    "AlertPolicy",
-    "WindowSpec",
-    "BurstSpec",
-    "parse_duration",
-    "parse_condition_query",
-    "lead_end",
-    "AllOf",
-    "AnyOf",
-    "Not",
-    "Rule",
-    "RuleMatch",
-    "RuleBook",
-    "load_rulebook",
-    "interpolate",
-]
+# What each part exports, exported again from here (QID is the conditions' own detail).
+__all__ = [*(name for name in conditions.__all__ if name != "QID"), *loader.__all__, *rulebook.__all__, "lead_end"]
