@@ -50,6 +50,8 @@ warnings.filterwarnings("ignore", message=r".*\[W095\].*")
 from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
+from services.tagger.story_features import article_features  # noqa: E402
+from bench.story_learning import learned_held_out  # noqa: E402
 
 DEVDATA = ROOT.parent / "shared" / "devdata"
 NTREX = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ru": "rus", "zh": "zho-CN", "ar": "arb",
@@ -268,6 +270,10 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int 
         _line("naive single-pass TF-IDF", tuple(scores), f"  thresholds {chosen}")
         *scores, chosen = held_out(gold, runs, folds)
         _line("wirewatch story stage", tuple(scores), f"  thresholds {chosen}")
+        features = [article_features(t, countries=known, now=max(FETCHED, t.published_at or FETCHED)) for t in tagged]
+        learned = learned_held_out(features, [t.title for t in tagged], gold, folds, b_cubed)
+        for name, scores in learned.items():
+            _line(f"[what if] logistic decision, {name} weights (p >= 0.5)", scores)
     print(f"  story stage {per_article}" + _timing(timing, len(raws)))
 
 

@@ -57,3 +57,23 @@ def test_tfidf_clusterers_group_reports_of_one_event_and_keep_others_apart(clust
     assert out["m1"] == out["m2"]
     assert out["r1"] == out["r2"]
     assert len({out["m1"], out["r1"], out["p1"]}) == 3
+
+
+def test_a_learned_decision_fitted_on_other_events_groups_held_out_events_by_their_words() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from bench.story_learning import learned_held_out
+    from services.tagger.story_features import ArticleFeatures
+
+    # Eight events of three reports each, interleaved in time; each event has its own words, all share "said".
+    t0 = datetime(2014, 5, 1, tzinfo=timezone.utc)
+    features, titles, gold = [], [], {}
+    for n in range(24):
+        event = n % 8
+        words = {f"event{event}word{k}": 1.0 for k in range(4)} | {"said": 1.0, f"noise{n}": 0.5}
+        features.append(ArticleFeatures(f"a{n}", t0 + timedelta(hours=n), {}, frozenset(), words))
+        titles.append(f"event{event}word0 event{event}word1 noise{n}")
+        gold[f"a{n}"] = f"E{event}"
+    scores = learned_held_out(features, titles, gold, 4, b_cubed)
+    assert scores["free"] == pytest.approx((1.0, 1.0, 1.0))
+    assert scores["monotone"] == pytest.approx((1.0, 1.0, 1.0))
