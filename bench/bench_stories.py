@@ -2,7 +2,7 @@
 and the story stage's cost per article.
 
     .venv/bin/python bench/bench_stories.py [--events galaxy_dev.jsonl] [--crosslingual ntrex_dev.jsonl]
-        [--languages es,fr,de,it,pt,ru,zh,ar] [--cache DIR] [--folds K]
+        [--languages es,fr,de,it,pt,ru,zh,ar] [--cache DIR] [--folds K] [--fit MODEL_JSON]
 
 ``--events``: one JSON object a line with ``id``, ``event``, ``title``, ``body``, ``published_at``; articles
 go through the real Normalizer and Tagger, then the story stage in publication order, as a live run would see
@@ -11,10 +11,14 @@ cosine 0.3, and at the threshold best on the file itself, an optimistic figure);
 is no floor: average-link TF-IDF clustering of the whole file at once at its best threshold (offline, it sees
 the future; it says how far word overlap alone can separate these events).
 
-``--folds K`` (default 4): a held-out estimate. Events are split into K folds; for each fold the threshold is
-chosen on the other folds' articles (the full stream is clustered, as a live run would see it, and B-cubed is
-read over those articles only), then B-cubed is read over the fold's articles at that threshold. The figure is
-the mean over folds, for the story stage and the naive clusterer alike: only the threshold is fitted.
+``--folds K`` (default 4): held-out estimates. Events are split into K folds. For the naive clusterer and the
+weighted similarity alone, each fold is scored at the threshold best on the other folds' articles; for the story
+stage, the learned decision is fitted on the other folds' events (``bench/story_learning.py``). Either way the
+full stream is clustered, as a live run would see it, and B-cubed is read over the fold's articles; the figure
+is the mean over folds.
+
+``--fit MODEL_JSON``: fit the learned decision on the whole ``--events`` file and write it (the bundled one is
+``services/tagger/data/story_model.json``; ``WIREWATCH_TAGGER__STORY_MODEL`` can point at another).
 
 ``--crosslingual``: one JSON object a line with ``document``, ``language`` (NTREX code), ``title``, ``body``;
 every copy is normalized (Apertium translates what it can), tagged and embedded, undated as a file would be,
@@ -50,8 +54,10 @@ warnings.filterwarnings("ignore", message=r".*\[W095\].*")
 from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
+from services.tagger.stories import StoryConfig  # noqa: E402
 from services.tagger.story_features import article_features  # noqa: E402
-from bench.story_learning import learned_held_out  # noqa: E402
+from services.tagger.story_model import FEATURES  # noqa: E402
+from bench.story_learning import fit_on_events, learned_held_out  # noqa: E402
 
 DEVDATA = ROOT.parent / "shared" / "devdata"
 NTREX = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ru": "rus", "zh": "zho-CN", "ar": "arb",
@@ -163,7 +169,7 @@ def _code_state() -> str:
     digest = hashlib.sha256()
     for part in ("services/normalize", "services/tagger"):
         for path in sorted((ROOT / part).rglob("*.py")):
-            if path.name not in ("stories.py", "assign.py", "story_features.py", "agent.py", "settings.py"):
+            if path.name not in ("stories.py", "assign.py", "story_features.py", "story_model.py", "agent.py", "settings.py"):
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -203,15 +209,11 @@ def countries() -> frozenset[str]:
     return frozenset(e.id for e in Gazetteer.load([]) if e.country == e.id)
 
 
-def cluster(tagged: list[TaggedArticle], settings: TaggerSettings, known: frozenset[str],
-            threshold: float | None = None) -> tuple[dict[str, str], str]:
+def cluster(tagged: list[TaggedArticle], config: StoryConfig, known: frozenset[str], passes: int = 2) -> tuple[dict[str, str], str]:
     """Story ids by article id, in the given order, and the story stage's cost per article: the first pass looks up
     every word's frequency (cached after), the second is what a long-running worker pays."""
     costs = []
-    config = story_config(settings)
-    if threshold is not None:
-        config = dataclasses.replace(config, threshold=threshold)
-    for _ in range(2):
+    for _ in range(passes):
         assigner = StoryAssigner(config, known)
         out = {}
         started = time.perf_counter()
@@ -219,7 +221,7 @@ def cluster(tagged: list[TaggedArticle], settings: TaggerSettings, known: frozen
             placed, _ = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
             out[article.id] = placed.story_id
         costs.append((time.perf_counter() - started) / max(1, len(tagged)) * 1000)
-    return out, f"{costs[1]:.2f} ms per article ({costs[0]:.2f} ms with the word frequencies not yet cached)"
+    return out, f"{costs[-1]:.2f} ms per article ({costs[0]:.2f} ms with the word frequencies not yet cached)"
 
 
 # --------------------------------------------------------------------------- the two data sets
@@ -239,7 +241,7 @@ def _line(name: str, scores: tuple[float, float, float], extra: str = "") -> Non
     print("  {:<58} B-cubed precision {:.3f}  recall {:.3f}  F1 {:.3f}".format(name, *scores) + extra)
 
 
-def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int = 4) -> None:
+def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int = 4, fit_to: Path | None = None) -> None:
     rows = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows.sort(key=lambda r: _when(r["published_at"]))
     raws = [RawArticle(id=str(r["id"]), source=r.get("source") or "events", title=r.get("title") or "", body=r["body"],
@@ -247,7 +249,8 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int 
     gold = {str(r["id"]): str(r["event"]) for r in rows}
     tagged, timing = tag_all(raws, cache, "events")
     known = countries()
-    predicted, per_article = cluster(tagged, settings, known)
+    config = story_config(settings)
+    predicted, per_article = cluster(tagged, config, known)
     print(f"stories, real news by event ({path}; {len(rows)} articles, {len(set(gold.values()))} events, publication order):")
     texts = [(str(r["id"]), r["title"] + "\n" + r["body"]) for r in rows]
     naive = {t: tfidf_single_pass(texts, t) for t in _NAIVE_THRESHOLDS}
@@ -259,21 +262,27 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int 
     offline_best = max(offline, key=lambda t: b_cubed(gold, offline[t])[2])
     _line(f"[reference, offline] average-link TF-IDF ({offline_best}, best)", b_cubed(gold, offline[offline_best]))
     p, r, f = b_cubed(gold, predicted)
-    _line(f"wirewatch story stage (threshold {story_config(settings).threshold})", (p, r, f),
-          f"  stories {len(set(predicted.values()))}")
+    model = "learned decision, bundled weights" if config.model is not None else f"threshold {config.threshold}"
+    _line(f"wirewatch story stage ({model})", (p, r, f), f"  stories {len(set(predicted.values()))}")
+    weighted = dataclasses.replace(config, model=None)
+    features = [article_features(t, countries=known, now=max(FETCHED, t.published_at or FETCHED)) for t in tagged]
     if folds > 1:
-        runs = {t: cluster(tagged, settings, known, t)[0] for t in _STORY_THRESHOLDS}
+        runs = {t: cluster(tagged, dataclasses.replace(weighted, threshold=t), known, 1)[0] for t in _STORY_THRESHOLDS}
         best = max(runs, key=lambda t: b_cubed(gold, runs[t])[2])
-        _line(f"wirewatch story stage (threshold {best}, best on this file)", b_cubed(gold, runs[best]))
-        print(f"  held out ({folds} folds of events, the threshold chosen on the other folds; mean over folds):")
+        _line(f"weighted similarity alone (threshold {best}, best on this file)", b_cubed(gold, runs[best]))
+        print(f"  held out ({folds} folds of events; fitted on the other folds; mean over folds):")
         *scores, chosen = held_out(gold, naive, folds)
-        _line("naive single-pass TF-IDF", tuple(scores), f"  thresholds {chosen}")
+        _line("naive single-pass TF-IDF (threshold)", tuple(scores), f"  thresholds {chosen}")
         *scores, chosen = held_out(gold, runs, folds)
-        _line("wirewatch story stage", tuple(scores), f"  thresholds {chosen}")
-        features = [article_features(t, countries=known, now=max(FETCHED, t.published_at or FETCHED)) for t in tagged]
-        learned = learned_held_out(features, [t.title for t in tagged], gold, folds, b_cubed)
-        for name, scores in learned.items():
-            _line(f"[what if] logistic decision, {name} weights (p >= 0.5)", scores)
+        _line("weighted similarity alone (threshold)", tuple(scores), f"  thresholds {chosen}")
+        scores = learned_held_out(features, gold, config, folds, lambda c: cluster(tagged, c, known, 1)[0], b_cubed)
+        _line("wirewatch story stage (learned decision, weights)", scores)
+    if fit_to is not None:
+        fitted = fit_on_events(features, gold, config, source=f"bench/bench_stories.py --fit on {path.name} "
+                               f"({len(rows)} articles, {len(set(gold.values()))} events), {datetime.now(timezone.utc):%Y-%m-%d}")
+        fit_to.write_bytes(fitted.to_json())
+        print(f"  fitted on the whole file, written to {fit_to}: weights "
+              + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, fitted.weights)) + f", bias {fitted.bias:+.2f}")
     print(f"  story stage {per_article}" + _timing(timing, len(raws)))
 
 
@@ -294,7 +303,7 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
                        fetched_at=FETCHED) for r in rows]
     tagged, timing = tag_all(raws, cache, "crosslingual")
     gold = {f"{r['document']}-{wanted[r['language']]}": str(r["document"]) for r in rows}
-    predicted, per_article = cluster(tagged, settings, countries())
+    predicted, per_article = cluster(tagged, story_config(settings), countries())
     docs = sorted({str(r["document"]) for r in rows})
     print(f"stories across languages ({path}; {len(docs)} documents; English copies first, then each language):")
     got = {t.id: t for t in tagged}
@@ -317,6 +326,9 @@ def main() -> None:
     parser.add_argument("--languages", default="es,fr,de,it,pt,ru,zh,ar")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
     parser.add_argument("--folds", type=int, default=4, help="event folds for the held-out estimate (1: none)")
+    parser.add_argument("--fit", type=Path, default=None, metavar="MODEL_JSON",
+                        help="fit the learned story decision on the --events file and write it here "
+                             "(the bundled one: services/tagger/data/story_model.json)")
     args = parser.parse_args()
     settings = TaggerSettings()
     print(f"(machine: {os.cpu_count()} cores, shared with other work; times are indicative)")
@@ -325,7 +337,7 @@ def main() -> None:
             print(f"{name}: {path} is absent, skipped (real data lives outside the project; pass --{name} FILE)")
             continue
         if fn is not None:
-            fn(path, args.cache, settings, args.folds)
+            fn(path, args.cache, settings, args.folds, args.fit)
         else:
             crosslingual(path, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.cache, settings)
 

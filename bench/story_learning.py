@@ -1,174 +1,71 @@
-"""How far a learned story decision could go: a held-out estimate, for ``bench_stories.py --folds``.
+"""Fitting the learned story decision (``services/tagger/story_model.py``) on event-labelled news, and its
+held-out estimate, for ``bench/bench_stories.py``.
 
-Streaming news clusterers that hold on real news (Miranda et al. 2018, "Multilingual Clustering of Streaming
-News") do not hand-weigh their evidence: they fit the weights on labelled events. This module asks what that
-would give here, with the evidence the story stage already reads (``story_features.ArticleFeatures``):
-
-- words: cosine with the story's centroid, mean cosine with its members, best title-word cosine with a member;
-- entities: weighted Jaccard with the story's mean entity weights;
-- embeddings: cosine with the centroid, mean cosine with the members, best cosine with the latest four;
-- time: days between the article and the story's span (0 inside it); a place conflict; the story's size.
-
-A logistic model of "this article belongs to this story" is fitted on the events of the other folds by
-teacher forcing (for each article, its event's earlier articles are the positive story, every other event's
-earlier articles within 30 days the negatives), then run as a single-pass clusterer over the whole stream:
-an article joins the most probable live story when the probability is at least one half (no threshold is
-fitted: one half is where "same event" becomes likelier than not). B-cubed is read over the held-out fold's
-articles. Two fits: free weights, and monotone ones (more similarity never lowers the probability, a
-constraint that should carry better to other events). Pure numpy; not the story stage, a measurement of
-what replacing its hand-set weights would buy.
+Teacher forcing: the articles are read in publication order; each article is compared, with the story stage's
+own code (``stories.learned_evidence``), with the story its event's earlier articles make (the positive) and
+with every other event's live story (the negatives), stories grown with the stage's own code
+(``stories.grow``). The logistic fit reads those rows. The held-out estimate fits on the events of K-1 folds,
+runs the real story stage (``StoryIndex`` with that model) over the whole stream, and reads B-cubed over the
+held-out fold's articles; nothing else is fitted (the decision joins at probability one half).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import math
-import statistics
-from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from services.tagger.story_features import ArticleFeatures, terms
+from services.tagger.stories import StoryConfig, grow, learned_evidence
+from services.tagger.story_features import ArticleFeatures
+from services.tagger.story_model import StoryModel, fit
 
-__all__ = ["FEATURES", "learned_held_out"]
-
-FEATURES = ("words-centroid", "words-mean", "title-words-best", "entities", "embedding-centroid", "embedding-mean",
-            "embedding-recent", "days-apart", "place-conflict", "log-size")
-# Sign allowed in the monotone fit: +1 similarity (never lowers the probability), -1 distance, 0 free.
-_SIGN = (1, 1, 1, 1, 1, 1, 1, -1, -1, 0)
-_HORIZON_DAYS = 30.0
-_RECENT = 4
+__all__ = ["event_folds", "fit_on_events", "training_rows"]
 
 
-def _unit(v: Mapping[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-    return {k: x / norm for k, x in v.items()}
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(k, 0.0) for k, x in a.items())
-
-
-def _weighted_jaccard(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    keys = a.keys() | b.keys()
-    high = sum(max(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
-    return sum(min(a.get(k, 0.0), b.get(k, 0.0)) for k in keys) / high if high else 0.0
-
-
-class _Stream:
-    """The articles' vectors, and the features of an article against a story (a list of earlier articles)."""
-
-    def __init__(self, features: Sequence[ArticleFeatures], titles: Sequence[str]) -> None:
-        self.f = features
-        self.words = [_unit(f.terms) for f in features]
-        self.titles = [_unit(terms(t, "")[0]) for t in titles]
-        self.vectors = [f.embedding for f in features]
-
-    def days(self, i: int, members: Sequence[int]) -> float:
-        at = self.f[i].at
-        times = [self.f[j].at for j in members if self.f[j].at is not None]
-        if at is None or not times:
-            return 0.0  # an unknown time may belong with any story
-        return max(0.0, (min(times) - at).total_seconds(), (at - max(times)).total_seconds()) / 86400
-
-    def row(self, i: int, members: Sequence[int]) -> list[float]:
-        summed: Counter = Counter()
-        entities: Counter = Counter()
-        for j in members:
-            summed.update(self.words[j])
-            entities.update(self.f[j].entities)
-        dot = _dot(self.words[i], summed)
-        norm = math.sqrt(sum(x * x for x in summed.values())) or 1.0
-        mean_entities = {k: v / len(members) for k, v in entities.items()}
-        places = set().union(*(self.f[j].places for j in members))
-        conflict = float(bool(self.f[i].places and places and not (self.f[i].places & places)))
-        title = max(_dot(self.titles[i], self.titles[j]) for j in members)
-        v = self.vectors[i]
-        if v is None or any(self.vectors[j] is None for j in members):
-            emb = (0.0, 0.0, 0.0)
-        else:
-            total = sum(self.vectors[j] for j in members)
-            emb = (float(v @ total) / (float(np.linalg.norm(total)) or 1.0), float(v @ total) / len(members),
-                   max(float(v @ self.vectors[j]) for j in members[-_RECENT:]))
-        return [dot / norm, dot / len(members), title, _weighted_jaccard(self.f[i].entities, mean_entities), *emb,
-                math.log1p(self.days(i, members)), conflict, math.log(len(members))]
-
-
-class _Model:
-    def __init__(self, w: np.ndarray, b: float, mu: np.ndarray, sd: np.ndarray) -> None:
-        self.w, self.b, self.mu, self.sd = w, b, mu, sd
-
-    def probability(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(((x - self.mu) / self.sd) @ self.w + self.b)))
-
-
-def _fit(x: np.ndarray, y: np.ndarray, monotone: bool, l2: float = 1.0, steps: int = 3000) -> _Model:
-    """L2-regularised logistic regression on standardised features, by projected gradient descent (convex)."""
-    mu, sd = x.mean(0), x.std(0) + 1e-9
-    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
-    lo = np.array([0.0 if monotone and s > 0 else -np.inf for s in _SIGN] + [-np.inf])
-    hi = np.array([0.0 if monotone and s < 0 else np.inf for s in _SIGN] + [np.inf])
-    w = np.zeros(z.shape[1])
-    step = 1.0 / (0.25 * len(z) * z.shape[1] + l2)  # 1 / a bound on the Hessian's largest eigenvalue
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(z @ w)))
-        grad = z.T @ (p - y) + l2 * np.r_[w[:-1], 0.0]
-        w = np.clip(w - step * grad, lo, hi)
-    return _Model(w[:-1], float(w[-1]), mu, sd)
-
-
-def _training(stream: _Stream, events: Sequence[str], articles: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Teacher forcing over the training events only: the held-out fold's grouping is never seen."""
+def training_rows(features: Sequence[ArticleFeatures], events: Sequence[str], config: StoryConfig,
+                  chosen: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Evidence rows and labels (1: the article's own event) over the ``chosen`` articles (default: all)."""
     rows, labels = [], []
-    chosen = set(articles)
-    for i in articles:
-        earlier: dict[str, list[int]] = defaultdict(list)
-        for j in range(i):
-            if j in chosen:
-                earlier[events[j]].append(j)
-        for event, members in earlier.items():
-            if stream.days(i, members) <= _HORIZON_DAYS:
-                rows.append(stream.row(i, members))
+    stories: dict[str, object] = {}
+    for i, article in enumerate(features):
+        if chosen is not None and i not in chosen:
+            continue
+        for event, story in stories.items():
+            if article.at is not None and story.last_at is not None and story.first_at is not None and not (
+                    story.last_at >= article.at - config.window and story.first_at <= article.at + config.window):
+                continue  # not live: the stage would not compare them
+            evidence = learned_evidence(article, story)
+            if evidence is not None:
+                rows.append(evidence)
                 labels.append(1.0 if event == events[i] else 0.0)
+        stories[events[i]] = grow(stories.get(events[i]), article, config)
     return np.array(rows), np.array(labels)
 
 
-def _cluster(stream: _Stream, model: _Model, ids: Sequence[str]) -> dict[str, str]:
-    stories: list[list[int]] = []
-    out: dict[str, str] = {}
-    for i in range(len(ids)):
-        live = [s for s in stories if stream.days(i, s) <= _HORIZON_DAYS]
-        best, probability = None, 0.0
-        if live:
-            p = model.probability(np.array([stream.row(i, s) for s in live]))
-            k = int(np.argmax(p))
-            best, probability = live[k], float(p[k])
-        if best is not None and probability >= 0.5:
-            best.append(i)
-            out[ids[i]] = ids[best[0]]
-        else:
-            stories.append([i])
-            out[ids[i]] = ids[i]
-    return out
+def fit_on_events(features: Sequence[ArticleFeatures], gold: Mapping[str, str], config: StoryConfig,
+                  chosen: set[int] | None = None, source: str = "") -> StoryModel:
+    rows, labels = training_rows(features, [gold[f.article_id] for f in features], config, chosen)
+    if not len(rows) or labels.min() == labels.max():
+        raise ValueError("the events give no pair of each kind to fit on (too few events, or none with two articles)")
+    return fit(rows, labels, source=source)
 
 
-def learned_held_out(features: Sequence[ArticleFeatures], titles: Sequence[str], gold: Mapping[str, str], folds: int,
-                     b_cubed: Callable) -> dict[str, tuple[float, float, float]]:
-    """Mean B-cubed over event folds of a logistic story decision fitted on the other folds (free and monotone)."""
-    ids = [f.article_id for f in features]
-    events = [gold[i] for i in ids]
-    stream = _Stream(features, titles)
-    order = sorted(set(events), key=lambda e: hashlib.sha256(e.encode()).hexdigest())  # as bench_stories.held_out
-    fold_of = {e: n % folds for n, e in enumerate(order)}
-    results: dict[str, list[tuple[float, float, float]]] = {"free": [], "monotone": []}
+def event_folds(gold: Mapping[str, str], folds: int) -> dict[str, int]:
+    """Event -> fold, by a hash of its name (as ``bench_stories.held_out``)."""
+    events = sorted(set(gold.values()), key=lambda e: hashlib.sha256(e.encode()).hexdigest())
+    return {e: n % folds for n, e in enumerate(events)}
+
+
+def learned_held_out(features: Sequence[ArticleFeatures], gold: Mapping[str, str], config: StoryConfig, folds: int,
+                     run: Callable[[StoryConfig], dict[str, str]], b_cubed: Callable) -> tuple[float, float, float]:
+    """Mean B-cubed over event folds of the story stage with a model fitted on the other folds' events."""
+    fold_of = event_folds(gold, folds)
+    scores = []
     for k in range(folds):
-        train = [i for i in range(len(ids)) if fold_of[events[i]] != k]
-        test = {ids[i] for i in range(len(ids)) if fold_of[events[i]] == k}
-        x, y = _training(stream, events, train)
-        for name in results:
-            model = _fit(x, y, monotone=name == "monotone")
-            results[name].append(b_cubed(dict(gold), _cluster(stream, model, ids), test))
-    return {name: tuple(statistics.mean(s[n] for s in scores) for n in range(3)) for name, scores in results.items()}
+        train = {i for i, f in enumerate(features) if fold_of[gold[f.article_id]] != k}
+        test = {f.article_id for f in features if fold_of[gold[f.article_id]] == k}
+        model = fit_on_events(features, gold, config, train)
+        scores.append(b_cubed(dict(gold), run(dataclasses.replace(config, model=model)), test))
+    return tuple(float(np.mean([s[n] for s in scores])) for n in range(3))

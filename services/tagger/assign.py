@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from schemas import NormalizedArticle, TaggedArticle
 from schemas.models import StoryEvidence
 from services.tagger.settings import TaggerSettings
 from services.tagger.stories import Decision, StoryConfig, StoryIndex, article_features
 from services.tagger.story_features import ArticleFeatures
+from services.tagger.story_model import StoryModel
 
 __all__ = ["story_config", "StoryAssigner", "evidence", "tag_and_embed"]
 
@@ -27,7 +30,15 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         threshold=settings.story_threshold,
         idf=settings.story_idf,
         embeddings=settings.story_embeddings,
+        model=_model(settings.story_model),
     )
+
+
+@lru_cache(maxsize=4)
+def _model(choice: str | None) -> StoryModel | None:
+    if choice is None:
+        return None
+    return StoryModel.load() if choice == "bundled" else StoryModel.load(Path(choice))
 
 
 def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -> StoryEvidence:
@@ -44,7 +55,8 @@ def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -
         shared_words = [features.words.get(t, t) for t in terms[:_SHOWN]]
     s = decision.scores
     return StoryEvidence(
-        decision=kind, score=round(decision.score, 3), threshold=index.config.threshold,
+        decision=kind, score=round(decision.score, 3), threshold=s.threshold if not decision.duplicate else index.config.threshold,
+        rule=None if decision.duplicate or decision.compared is None else s.rule,
         entity_score=round(s.entity, 3), text_score=round(s.text, 3),
         embedding_similarity=None if s.embedding is None else round(s.embedding, 3),
         shared_entities=shared_entities, shared_words=shared_words, compared=decision.compared,

@@ -37,7 +37,7 @@ class TaggerSettings(BaseModel):
         default=72.0, gt=0, description="An article joins a story only if the story had an article this close in time; stories are forgotten after twice this."
     )
     story_threshold: float = Field(
-        default=0.4, ge=0, le=1, description="Least similarity (entities by salience and content words, 0..1) for an article to join a story."
+        default=0.4, ge=0, le=1, description="Least weighted similarity (entities by salience, content words, embeddings; 0..1) for an article to join a story where that similarity decides: across languages, or where the learned decision does not apply."
     )
     story_idf: bool = Field(
         default=True, description="Weigh entity keys by how few live stories share them (inverse story frequency) when comparing an article with a story; words are weighed by their rarity in news."
@@ -46,4 +46,10 @@ class TaggerSettings(BaseModel):
         default=True,
         description="Embed each article's title and lead with the multilingual sentence encoder (in the tagger's batch step) and compare "
         "embeddings in the story stage: how reports in languages no backend translated find their story.",
+    )
+    story_model: str | None = Field(
+        default="bundled",
+        description="The learned story decision: `bundled` (weights fitted on labelled real news, services/tagger/data/story_model.json), "
+        "or the path of a file written by bench/bench_stories.py --fit; used for an article and a story in the same language with "
+        "embeddings on both sides, joining at probability 0.5. null: the weighted similarity and story_threshold decide everywhere.",
     )

@@ -10,7 +10,13 @@ decision reads several kinds of evidence against the story's running summary:
 - the cosine of multilingual sentence embeddings of the title and lead, against the story's centroid
   and its latest members: the evidence that survives translation, or its absence.
 
-Words and entities need the same language to meet; the embedding does not. The score is therefore the
+Two rules weigh that evidence. Where an article and a story are in one language (every member in the
+article's) and both have embeddings, the learned decision (``story_model``: weights fitted on labelled real
+news, as Miranda et al. fit theirs) gives the probability that they report one event; it joins at one
+half. Elsewhere the weighted similarity below decides, against ``threshold``; the candidate with the
+largest margin over its rule's threshold wins.
+
+Words and entities need the same language to meet; the embedding does not. The weighted score is the
 larger of two readings: the lexical one (entities and words, with the embedding as a third voice when
 both have one) and the embedding alone, discounted to what a cross-language match of a real report
 shows (same document 0.65-0.85, different documents below 0.5). An article whose salient places (cities,
@@ -38,6 +44,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.tagger.embedding import decode_vector, encode_vector
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
+from services.tagger.story_model import StoryModel, evidence_vector
 
 __all__ = [
     "PLACE_TYPES",
@@ -48,6 +55,8 @@ __all__ = [
     "Decision",
     "StoryIndex",
     "article_features",
+    "grow",
+    "learned_evidence",
     "similarity",
 ]
 
@@ -68,10 +77,13 @@ class StoryConfig:
     # The embedding alone: cosine ``floor`` scores 0, ``full`` scores 1 (same-document translations: 0.65-0.85).
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
-    recent_embeddings: int = 4
+    recent_embeddings: int = 8
     # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
+    # The learned decision (services/tagger/story_model.py) for an article and a story in the same language with
+    # embeddings on both sides; None: the weighted score above decides everywhere.
+    model: StoryModel | None = None
 
 
 class Story(BaseModel):
@@ -93,6 +105,8 @@ class Story(BaseModel):
     embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
     recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
     languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
+    titles: list[dict[str, float]] = Field(
+        default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,8 @@ class Scores:
     entity: float = 0.0
     text: float = 0.0
     embedding: float | None = None
+    threshold: float = 0.0  # the least score that joins, for the rule that scored
+    rule: str = "weighted"  # "learned" (a probability), "weighted" or "cross-language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +164,7 @@ class _Vectors:
 
     centroid: np.ndarray | None
     recent: tuple[np.ndarray, ...]
+    centroid_norm: float = 0.0  # of the members' summed unit embeddings
 
     def similarity(self, vector: np.ndarray) -> float | None:
         sims = [float(v @ vector) for v in self.recent]
@@ -157,12 +174,37 @@ class _Vectors:
 
 
 def _vectors(story: Story) -> _Vectors:
-    centroid = None
+    centroid, norm = None, 0.0
     if story.centroid:
         total = np.frombuffer(base64.b64decode(story.centroid), dtype="<f4")
         norm = float(np.linalg.norm(total))
         centroid = (total / norm).astype(np.float32) if norm else None
-    return _Vectors(centroid, tuple(decode_vector(v) for v in story.recent))
+    return _Vectors(centroid, tuple(decode_vector(v) for v in story.recent), norm)
+
+
+def _days_apart(at: datetime | None, story: Story) -> float:
+    if at is None or story.first_at is None or story.last_at is None:
+        return 0.0  # an unknown time may belong with any story
+    return max(0.0, (story.first_at - at).total_seconds(), (at - story.last_at).total_seconds()) / 86400
+
+
+def _evidence(features: ArticleFeatures, story: Story, vectors: _Vectors) -> np.ndarray:
+    """What the learned decision reads of an article and a story (same language, embeddings on both sides)."""
+    conflict = bool(features.places and story.places and not (features.places & story.places.keys()))
+    return evidence_vector(
+        terms=features.terms, title_terms=features.title_terms, entities=features.entities,
+        embedding=features.embedding, days_apart=_days_apart(features.at, story), place_conflict=conflict,
+        story_terms=story.terms, story_titles=story.titles, story_entities=story.entities, story_size=story.size,
+        centroid=vectors.centroid, centroid_norm=vectors.centroid_norm, embedded=story.embedded, recent=vectors.recent)
+
+
+def learned_evidence(features: ArticleFeatures, story: Story) -> np.ndarray | None:
+    """What the learned decision reads of an article and a story, or None where it does not decide (another
+    language, no embedding on either side): for fitting it (``bench/bench_stories.py --fit``)."""
+    vectors = _vectors(story)
+    if features.embedding is None or vectors.centroid is None or story.languages.keys() != {features.language}:
+        return None
+    return _evidence(features, story, vectors)
 
 
 def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
@@ -175,7 +217,12 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     lexical = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
     embedding = None
     if config.embeddings and features.embedding is not None:
-        embedding = (vectors or _vectors(story)).similarity(features.embedding)
+        vectors = vectors or _vectors(story)
+        embedding = vectors.similarity(features.embedding)
+        if (config.model is not None and embedding is not None and vectors.centroid is not None
+                and story.languages.keys() == {features.language}):
+            probability = config.model.probability(_evidence(features, story, vectors))
+            return Scores(probability, entity_score, text_score, embedding, config.model.threshold, "learned")
     score = lexical
     calibrated = None
     if embedding is not None:
@@ -183,11 +230,14 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
         score = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
     if features.places and story.places and not (features.places & story.places.keys()):
         score *= config.place_conflict_factor  # same actors, another city: another event
+    rule = "weighted"
     if calibrated is not None and features.language not in story.languages:
         # Across languages words cannot meet and place names come out of translation or linking as often wrong as
         # right: the embedding alone, a little below its calibrated value.
-        score = max(score, calibrated * (1.0 - config.embedding_weight / 2))
-    return Scores(score, entity_score, text_score, embedding)
+        across = calibrated * (1.0 - config.embedding_weight / 2)
+        if across > score:
+            score, rule = across, "cross-language"
+    return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
 
 
 def _unit(weights: Mapping[str, float]) -> dict[str, float]:
@@ -233,11 +283,12 @@ def _joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterm
     first_at, last_at = _span(story.first_at, story.last_at, features.at)
     languages = dict(story.languages)
     languages[features.language] = languages.get(features.language, 0) + 1
+    titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
     return Story(
         id=story.id, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=[*story.articles, features.article_id][-config.max_articles :],
-        entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages,
+        entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages, titles=titles,
         **_embedding_fields(story, features, config),
     )
 
@@ -252,8 +303,14 @@ def _opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime 
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),
         languages={features.language: 1},
+        titles=[_unit(features.title_terms)],
         **_embedding_fields(None, features, config),
     )
+
+
+def grow(story: Story | None, features: ArticleFeatures, config: StoryConfig) -> Story:
+    """The story after ``features`` joined it (or opened it, when None): how the index grows one."""
+    return _opened(features, config, None) if story is None else _joined(story, features, config, None)
 
 
 @dataclass
@@ -370,12 +427,14 @@ class StoryIndex:
             if story_id in expired or not self._live(story, features.at):
                 continue
             scores = similarity(features, story, self.config, vectors=self._vectors.get(story_id), **idf)
-            if best is None or scores.score > best[0].score:
+            # Rules score on their own scales (a probability, a weighted similarity): the margin to each one's
+            # threshold decides.
+            if best is None or scores.score - scores.threshold > best[0].score - best[0].threshold:
                 best = (scores, story_id)
-        if best is not None and best[0].score >= self.config.threshold:
+        if best is not None and best[0].score >= best[0].threshold:
             story = _joined(self.stories[best[1]], features, self.config, watermark)
             return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1])
-        scores, compared = best if best is not None else (Scores(), None)
+        scores, compared = best if best is not None else (Scores(threshold=self.config.threshold), None)
         return Decision(_opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
 

@@ -67,6 +67,7 @@ class ArticleFeatures:
     names: Mapping[str, str] = field(default_factory=dict, compare=False)  # entity key -> name, for the evidence
     words: Mapping[str, str] = field(default_factory=dict, compare=False)  # term -> a word it came from, for the evidence
     language: str = "en"  # the original language of the article (its words may be a translation)
+    title_terms: Mapping[str, float] = field(default_factory=dict, compare=False)  # the title's words alone
 
 
 def _stem(word: str) -> str:
@@ -146,7 +147,8 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
         if record.type in PLACE_TYPES and record.key not in countries and (record.in_title or record.in_lead):
             places.add(record.key)
     weights, words = terms(article.title, article.body, _wordlist(article))
+    title_terms, _ = terms(article.title, "", _wordlist(article))
     language = article.language
     embedding = decode_vector(article.embedding) if article.embedding else None
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
-                           embedding=embedding, names=names, words=words, language=language)
+                           embedding=embedding, names=names, words=words, language=language, title_terms=title_terms)

@@ -59,21 +59,46 @@ def test_tfidf_clusterers_group_reports_of_one_event_and_keep_others_apart(clust
     assert len({out["m1"], out["r1"], out["p1"]}) == 3
 
 
-def test_a_learned_decision_fitted_on_other_events_groups_held_out_events_by_their_words() -> None:
+
+def test_a_decision_learned_on_some_events_groups_other_events_by_their_evidence() -> None:
+    import dataclasses
     from datetime import datetime, timedelta, timezone
 
+    import numpy as np
+
     from bench.story_learning import learned_held_out
+    from services.tagger.stories import StoryConfig, StoryIndex
     from services.tagger.story_features import ArticleFeatures
 
-    # Eight events of three reports each, interleaved in time; each event has its own words, all share "said".
+    # Twelve events of three reports each, interleaved in time: each event has its own words and its own
+    # direction in embedding space; every report also has words and a direction of its own.
+    rng = np.random.default_rng(7)
     t0 = datetime(2014, 5, 1, tzinfo=timezone.utc)
-    features, titles, gold = [], [], {}
-    for n in range(24):
-        event = n % 8
-        words = {f"event{event}word{k}": 1.0 for k in range(4)} | {"said": 1.0, f"noise{n}": 0.5}
-        features.append(ArticleFeatures(f"a{n}", t0 + timedelta(hours=n), {}, frozenset(), words))
-        titles.append(f"event{event}word0 event{event}word1 noise{n}")
+    directions = [rng.normal(size=512) for _ in range(12)]
+    features, gold = [], {}
+    for n in range(36):
+        event = n % 12
+        words = {f"event{event}word{k}": 1.0 for k in range(4)} | {"said": 1.0, f"noise{n}": 1.0}
+        vector = directions[event] + 0.5 * rng.normal(size=512)
+        features.append(ArticleFeatures(f"a{n}", t0 + timedelta(hours=n), {}, frozenset(), words,
+                                        embedding=(vector / np.linalg.norm(vector)).astype(np.float32),
+                                        title_terms={f"event{event}word0": 1.0, f"noise{n}": 1.0}))
         gold[f"a{n}"] = f"E{event}"
-    scores = learned_held_out(features, titles, gold, 4, b_cubed)
-    assert scores["free"] == pytest.approx((1.0, 1.0, 1.0))
-    assert scores["monotone"] == pytest.approx((1.0, 1.0, 1.0))
+
+    rules = []
+
+    def run(config: StoryConfig) -> dict[str, str]:
+        index, out = StoryIndex(config), {}
+        for f in features:
+            decision = index.decide(f)
+            index.apply(decision)
+            out[f.article_id] = decision.story.id
+            rules.append((decision.scores.rule, decision.created))
+        return out
+
+    config = StoryConfig()
+    assert b_cubed(gold, run(dataclasses.replace(config, threshold=0.99)))[2] < 0.6  # the floor: all apart
+    rules.clear()
+    p, r, f = learned_held_out(features, gold, config, 4, run, b_cubed)
+    assert (p, r) == pytest.approx((1.0, 1.0))
+    assert {rule for rule, created in rules if not created} == {"learned"}  # every join was the learned decision's
