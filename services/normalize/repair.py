@@ -31,6 +31,7 @@ from services.normalize.changes import Edit, record
 from services.normalize.evidence import ArticleEvidence, KnownNames, article_evidence, known_names
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
+from services.normalize.unknown_names import unknown_name
 from services.normalize.text import (
     FILE_EXTENSIONS,
     TLDS,
@@ -435,6 +436,8 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo)):
             offset = tokens[i].start() - tokens[lo].start()
             return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
+    if case is not None and ev.writes(token) <= 1:
+        return unknown_name(text, tokens, i, case, lexicon, lambda w: _verb_form(w, lexicon))  # "Zoran zaev", "in encinitas."
     return None
 
 
