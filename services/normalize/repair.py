@@ -242,7 +242,8 @@ def _glue_words(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list
             # The likelier pair wins ("reporters at", not "reporter sat").
             if capitalized and lexicon.zipf(head) < 5.0 and lexicon.zipf(rest) < 5.5:
                 continue  # a rare capitalized word is a name ("Robotyne") unless it starts or ends with a very common word
-            if low >= 3.5 and (best is None or low + high > best[0]):
+            if low >= (4.0 if capitalized else 3.5) and (best is None or low + high > best[0]):
+                # a capitalised token is likelier a name ("Baderin", "Yousur"): both parts must be common words
                 best = (low + high, head, rest, low)
         # A glued pair is far rarer than either word; a real compound is not ("into", "cannot", "notable").
         if best and whole < best[3] - 3.0:
@@ -406,9 +407,10 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         return ctx.cased[token]  # the name table, weekdays and months
     cap = _capitalized(token)
     ev = ctx.evidence
-    if token in ctx.article and _outweighs(ev.writes(ctx.article[token]), ev.writes(token), token):
+    ordinary = ctx.case is not None and ctx.case.ordinary(token)  # English also writes it in lower case: "republic"
+    if token in ctx.article and _outweighs(ev.writes(ctx.article[token]), ev.writes(token) + ordinary, token):
         return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
-    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
+    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token) + ordinary, token):
         return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
     case = ctx.case
     if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
@@ -433,7 +435,7 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             continue
         span = text[tokens[lo].start() : tokens[hi - 1].end()]
         phrase = ctx.known.phrases.get(span.lower())
-        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo)):
+        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo, ordinary)):
             offset = tokens[i].start() - tokens[lo].start()
             return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
     if case is not None and ev.writes(token) <= 1:
@@ -445,10 +447,12 @@ def _name_like(token: str, ctx: ArticleNames) -> bool:
     return ctx.case is None or not ctx.case.ordinary(token)
 
 
-def _title_word_in(span: list[re.Match[str]], i: int) -> bool:
+def _title_word_in(span: list[re.Match[str]], i: int, ordinary: bool = True) -> bool:
     """An ordinary word ("council") joins a known phrase only beside a word written as a name: "new York", not
-    "UN security council" (a house style that writes the phrase in lower case)."""
-    return any(len(w) > 1 and w[0].isupper() and w[1:].islower() for j, m in enumerate(span) if (w := m.group(0)) and j != i)
+    "UN security council" (a house style that writes the phrase in lower case); and an ordinary word that ends the
+    phrase after its capitalised words is house style too ("the Crimean peninsula", "the Gaza strip")."""
+    return any(len(w) > 1 and w[0].isupper() and w[1:].islower() for j, m in enumerate(span)
+               if (w := m.group(0)) and j != i and (j > i or not ordinary))
 
 
 def _outweighs(capitalised: int, lower: int, token: str) -> bool:

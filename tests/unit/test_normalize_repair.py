@@ -277,3 +277,18 @@ def test_an_unknown_word_where_a_name_stands_is_restored(repairer: Repairer, sca
 )
 def test_unknown_words_that_are_no_names_keep_their_case(repairer: Repairer, text: str):
     assert repairer.repair("", text) == ("", text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a gazetteer phrase ("Crimean Peninsula") whose ordinary last word a house style writes in lower case
+        "Since February, Russia has annexed Ukraine's Crimean peninsula and massed troops on the border.",
+        # an ordinary word the article writes once each way: house style, no evidence for either
+        "A spokesman for the Organization said it would help. Later the organization sent a team.",
+        # a capitalised name that splits into a common word and a rarer one
+        "Professor Mashood A Baderin, Director of the Centre, spoke first.",
+    ],
+)
+def test_house_style_and_rare_names_are_not_repaired(repairer: Repairer, text: str):
+    assert repairer.repair("", text) == ("", text, [])
