@@ -3,8 +3,8 @@
 The article gives no evidence for it (written once, and lower-cased there), but the word itself is evidence:
 it is in none of the English lists (SCOWL, which lists each word as English writes it, and the lemma tables),
 it is no English word form the lists lack (an inflection, "discounters"; a compound, "airstrikes"), and it
-stands where names stand: beside a capitalised word English does not know as an ordinary word ("Prime
-Minister Zoran zaev", "ruaridh Knott"), or after a preposition of place and before the end of a clause
+stands where names stand: beside a capitalised word that is no proper adjective ("Prime Minister Zoran zaev",
+"ruaridh Knott", "Still Game star Ford kieran"; not "Russian provocateurs"), or after a preposition of place and before the end of a clause
 ("in encinitas.", "in sinsheim, Germany"). Clean English rarely has such a word there: the rule leaves
 the 40 NTREX English documents byte-identical.
 """
@@ -56,8 +56,8 @@ def _unknown(token: str, case: EnglishCase, lexicon: Lexicon) -> bool:
 
 
 def _name_word(word: str, case: EnglishCase) -> bool:
-    """A capitalised word English does not write in lower case, and no proper adjective ("Russian")."""
-    if not _title(word) or case.ordinary(word):
+    """A capitalised word that is no proper adjective ("Russian"): a name, or a word written as part of one ("Ford")."""
+    if not _title(word):
         return False
     return not (word.endswith(_DEMONYM_ENDINGS) and case.name(word) is not None)
 

@@ -255,6 +255,8 @@ def test_a_title_glued_to_a_name_in_inner_capitals_gets_its_space(repairer: Repa
         ("There was a hold-up for an injury to ruaridh Knott, who was carried off.",
          "There was a hold-up for an injury to Ruaridh Knott, who was carried off."),
         ("Agency spokesman Sutopo purwo Nugroho told a news conference.", "Agency spokesman Sutopo Purwo Nugroho told a news conference."),
+        # beside a capitalised word that is also an English word ("ford")
+        ("Still Game star Ford kieran looks set to open a pub.", "Still Game star Ford Kieran looks set to open a pub."),
         # after a preposition of place, at the end of a clause
         ("The attack occurred near a beach in encinitas.", "The attack occurred near a beach in Encinitas."),
         ("The match is at Rhein-Neckar-Arena in sinsheim, Germany.", "The match is at Rhein-Neckar-Arena in Sinsheim, Germany."),
