@@ -17,6 +17,9 @@ stage, the learned decision is fitted on the other folds' events (``bench/story_
 full stream is clustered, as a live run would see it, and B-cubed is read over the fold's articles; the figure
 is the mean over folds.
 
+``--stress N`` (default 160): N generated, templated articles (``bench/corpus.py``) clustered by both rules: not
+the target, a check for over-merging.
+
 ``--fit MODEL_JSON``: fit the learned decision on the whole ``--events`` file and write it (the bundled one is
 ``services/tagger/data/story_model.json``; ``WIREWATCH_TAGGER__STORY_MODEL`` can point at another).
 
@@ -56,7 +59,7 @@ from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
 from services.tagger.stories import StoryConfig  # noqa: E402
 from services.tagger.story_features import article_features  # noqa: E402
-from services.tagger.story_model import FEATURES  # noqa: E402
+from services.tagger.story_model import FEATURES, StoryModel  # noqa: E402
 from bench.story_learning import fit_on_events, learned_held_out  # noqa: E402
 
 DEVDATA = ROOT.parent / "shared" / "devdata"
@@ -276,7 +279,7 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int 
         *scores, chosen = held_out(gold, runs, folds)
         _line("weighted similarity alone (threshold)", tuple(scores), f"  thresholds {chosen}")
         scores = learned_held_out(features, gold, config, folds, lambda c: cluster(tagged, c, known, 1)[0], b_cubed)
-        _line("wirewatch story stage (learned decision, weights)", scores)
+        _line("learned decision (opt-in), fitted on the other folds", scores)
     if fit_to is not None:
         fitted = fit_on_events(features, gold, config, source=f"bench/bench_stories.py --fit on {path.name} "
                                f"({len(rows)} articles, {len(set(gold.values()))} events), {datetime.now(timezone.utc):%Y-%m-%d}")
@@ -284,6 +287,25 @@ def events(path: Path, cache: Path | None, settings: TaggerSettings, folds: int 
         print(f"  fitted on the whole file, written to {fit_to}: weights "
               + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, fitted.weights)) + f", bias {fitted.bias:+.2f}")
     print(f"  story stage {per_article}" + _timing(timing, len(raws)))
+
+
+def stress(articles: int, cache: Path | None, settings: TaggerSettings) -> None:
+    """The generated corpus (bench/corpus.py: templated wire stories, event-labelled) as a stress test of both rules."""
+    from bench.corpus import make_corpus
+
+    records = make_corpus(articles, seed=11, prefix="gen")
+    raws = [RawArticle(id=r["id"], source=r["source"], title=r["title"], body=r["body"], published_at=_when(r["published_at"]),
+                       fetched_at=FETCHED) for r in records]
+    gold = {r["id"]: r["event"] for r in records}
+    tagged, _ = tag_all(raws, cache, "generated")
+    tagged.sort(key=lambda t: t.published_at)
+    known = countries()
+    print(f"stories, generated stress corpus (bench/corpus.py, {len(raws)} templated articles, {len(set(gold.values()))} events; "
+          "not the target, a check for over-merging):")
+    config = story_config(settings)
+    for name, model in (("weighted similarity", None), ("learned decision, bundled weights", StoryModel.load())):
+        predicted, _ = cluster(tagged, dataclasses.replace(config, model=model), known, 1)
+        _line(name, b_cubed(gold, predicted), f"  stories {len(set(predicted.values()))}")
 
 
 def _timing(timing: dict[str, float], n: int) -> str:
@@ -326,6 +348,8 @@ def main() -> None:
     parser.add_argument("--languages", default="es,fr,de,it,pt,ru,zh,ar")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
     parser.add_argument("--folds", type=int, default=4, help="event folds for the held-out estimate (1: none)")
+    parser.add_argument("--stress", type=int, default=160, metavar="N",
+                        help="also cluster N generated articles (bench/corpus.py) with both rules; 0: skip")
     parser.add_argument("--fit", type=Path, default=None, metavar="MODEL_JSON",
                         help="fit the learned story decision on the --events file and write it here "
                              "(the bundled one: services/tagger/data/story_model.json)")
@@ -340,6 +364,8 @@ def main() -> None:
             fn(path, args.cache, settings, args.folds, args.fit)
         else:
             crosslingual(path, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.cache, settings)
+    if args.stress > 0:
+        stress(args.stress, args.cache, settings)
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ class TaggerSettings(BaseModel):
         "embeddings in the story stage: how reports in languages no backend translated find their story.",
     )
     story_model: str | None = Field(
-        default="bundled",
-        description="The learned story decision: `bundled` (weights fitted on labelled real news, services/tagger/data/story_model.json), "
-        "or the path of a file written by bench/bench_stories.py --fit; used for an article and a story in the same language with "
-        "embeddings on both sides, joining at probability 0.5. null: the weighted similarity and story_threshold decide everywhere.",
+        default=None,
+        description="The learned story decision, off by default (it over-merges templated text; docs/tagger.md): `bundled` (weights "
+        "fitted on labelled real news, services/tagger/data/story_model.json) or the path of a file written by bench/bench_stories.py "
+        "--fit; used for an article and a story in the same language with embeddings on both sides, joining at probability 0.5. "
+        "null: the weighted similarity and story_threshold decide everywhere.",
     )

@@ -10,8 +10,9 @@ decision reads several kinds of evidence against the story's running summary:
 - the cosine of multilingual sentence embeddings of the title and lead, against the story's centroid
   and its latest members: the evidence that survives translation, or its absence.
 
-Two rules weigh that evidence. Where an article and a story are in one language (every member in the
-article's) and both have embeddings, the learned decision (``story_model``: weights fitted on labelled real
+Two rules weigh that evidence. When ``StoryConfig.model`` is set (opt-in: docs/tagger.md says why it is
+not the default) and an article and a story are in one language (every member in the article's) with
+embeddings on both sides, the learned decision (``story_model``: weights fitted on labelled real
 news, as Miranda et al. fit theirs) gives the probability that they report one event; it joins at one
 half. Elsewhere the weighted similarity below decides, against ``threshold``; the candidate with the
 largest margin over its rule's threshold wins.
@@ -82,7 +83,7 @@ class StoryConfig:
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
     # The learned decision (services/tagger/story_model.py) for an article and a story in the same language with
-    # embeddings on both sides; None: the weighted score above decides everywhere.
+    # embeddings on both sides; None (the default): the weighted score above decides everywhere.
     model: StoryModel | None = None
 
 

@@ -12,7 +12,8 @@ sides: a logistic model over ten pieces of evidence,
 - time: days between the article and the story's span (0 inside it, or when either time is unknown); a
   place conflict; the story's size.
 
-An article joins the most probable live story when the probability is at least one half: the point where
+Opt-in (``WIREWATCH_TAGGER__STORY_MODEL``): fitted on conflict news, it folds templated text of different
+events together (docs/tagger.md). An article joins the most probable live story when the probability is at least one half: the point where
 "same event" becomes likelier than not, not a threshold fitted to a file. The weights are fitted by
 ``bench/bench_stories.py --fit`` on an event-labelled file (teacher forcing: each article against its event's
 earlier articles and every other live event's) and bundled in ``data/story_model.json`` with their provenance;

@@ -36,16 +36,19 @@ def place(index: StoryIndex, f: ArticleFeatures):
     return decision
 
 
-def test_the_default_settings_decide_with_the_bundled_model_at_probability_one_half():
-    config = story_config(TaggerSettings())
+LEARNED = TaggerSettings(story_model="bundled")
+
+
+def test_the_bundled_model_is_opt_in_and_joins_at_probability_one_half():
+    assert story_config(TaggerSettings()).model is None  # off by default: the weighted similarity decides
+    config = story_config(LEARNED)
     assert config.model is not None and config.model.threshold == 0.5
     assert "bench_stories.py --fit" in config.model.source  # it says where its weights come from
-    assert story_config(TaggerSettings(story_model=None)).model is None
 
 
 def test_more_shared_words_and_a_closer_embedding_make_a_join_likelier():
     model = StoryModel.load()
-    config = story_config(TaggerSettings())
+    config = story_config(LEARNED)
     index = StoryIndex(config)
     quake = unit(1)
     place(index, report("quake", "earthquake turkey gaziantep magnitude collapsed rescue", quake))
@@ -56,7 +59,7 @@ def test_more_shared_words_and_a_closer_embedding_make_a_join_likelier():
 
 
 def test_the_learned_rule_decides_in_one_language_and_the_embedding_across_languages():
-    index = StoryIndex(story_config(TaggerSettings()))
+    index = StoryIndex(story_config(LEARNED))
     quake = unit(4)
     place(index, report("quake", "earthquake turkey gaziantep magnitude collapsed rescue", quake))
     same = place(index, report("q2", "earthquake gaziantep magnitude collapsed rescue", unit(5, near=quake, noise=0.3), hours=1))
