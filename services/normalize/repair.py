@@ -33,6 +33,8 @@ from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
 from services.normalize.unknown_names import unknown_name
 from services.normalize.text import (
+    DEMONYM_ENDINGS as _DEMONYM_ENDINGS,
+    mid_sentence as _mid_sentence,
     FILE_EXTENSIONS,
     TLDS,
     apply_edits,
@@ -67,7 +69,6 @@ ABBREVIATIONS = frozenset(
 # Titles written with a full stop before a name: "Dr.PawPaw" is "Dr. PawPaw" whatever the name's case.
 _TITLES = frozenset("mr mrs ms dr st prof gen sen rep gov rev lt col capt sgt det".split())
 _SPEECH_VERBS = frozenset("said says say told added stressed insisted warned explained noted asked replied wrote declared emphasized emphasised commented stated".split())
-_OPENING_CONTEXT = ".!?:“\"‘'(\n"
 
 
 # Always capitalized in English ("March", "May" and "August" are also ordinary words, so they are left out).
@@ -88,13 +89,6 @@ class ArticleNames:
     known: KnownNames = field(default_factory=KnownNames)
     case: EnglishCase | None = None
     standalone: Counter[str] = field(default_factory=Counter)  # capitalised words written alone mid-sentence
-
-
-def _mid_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" ")
-    if before.endswith(".") and re.search(r"(?<![^\W\d_])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Rev|St|Lt|Col|Capt|Sgt|Det)\.$", before):
-        return True  # "Mr. Lee": a title, not the end of a sentence
-    return bool(before) and before[-1] not in _OPENING_CONTEXT
 
 
 def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None,
@@ -468,7 +462,6 @@ def _attached(text: str, m: re.Match[str]) -> bool:
 
 
 # A proper adjective is no name the next word belongs to: "a Russian bank", "the Malaysian transport minister".
-_DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
 
 
 def _name_role(tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, text: str, lexicon: Lexicon) -> bool:

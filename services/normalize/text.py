@@ -8,7 +8,21 @@ from collections.abc import Sequence
 
 from services.normalize.changes import Edit
 
-__all__ = ["TLDS", "FILE_EXTENSIONS", "protected_spans", "merge_spans", "overlaps", "apply_edits"]
+__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence"]
+
+# Before a word, what opens a sentence or a quotation (so a capital there says nothing about a name).
+_OPENING_CONTEXT = ".!?:“\"‘'(\n"
+# A proper adjective is no name the next word belongs to: "Russian provocateurs", "Israeli airstrikes".
+DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
+
+
+def mid_sentence(text: str, start: int) -> bool:
+    """The word at ``start`` stands inside a sentence, where a capital marks a name."""
+    before = text[:start].rstrip(" ")
+    if before.endswith(".") and re.search(r"(?<![^\W\d_])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Rev|St|Lt|Col|Capt|Sgt|Det)\.$", before):
+        return True  # "Mr. Lee": a title, not the end of a sentence
+    return bool(before) and before[-1] not in _OPENING_CONTEXT
+
 
 # Top-level domains that are not also English words ("in", "it", "to", "me", "us" are left out on purpose:
 # "July.in" is a missing space, not a domain in India).

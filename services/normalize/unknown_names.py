@@ -16,14 +16,12 @@ from collections.abc import Callable
 
 from services.normalize.casing import EnglishCase
 from services.normalize.lexicon import Lexicon
+from services.normalize.text import DEMONYM_ENDINGS, mid_sentence
 
 __all__ = ["unknown_name"]
 
-_OPENING = ".!?:“\"‘'(\n"
 _CONNECTORS = frozenset("the and for with from into over under about after before near".split())
 _PLACE_PREPOSITIONS = frozenset("in at near from".split())
-# A proper adjective is no name the next word belongs to: "Russian provocateurs", "Israeli airstrikes".
-_DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
 # Endings English adds to a word the lists have (the stem must be known): "discounters", "occupier".
 _SUFFIXES = (("s", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ly", ""), ("er", ""), ("ers", ""),
              ("ier", "y"), ("iers", "y"), ("ies", "y"), ("ics", "ic"))
@@ -32,11 +30,6 @@ _ES_STEM = ("s", "x", "z", "ch", "sh")
 
 def _title(word: str) -> bool:
     return len(word) >= 2 and word[0].isupper() and word[1:].islower()
-
-
-def _mid(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" ")
-    return bool(before) and before[-1] not in _OPENING
 
 
 def _english_form(token: str, lexicon: Lexicon) -> bool:
@@ -59,7 +52,7 @@ def _name_word(word: str, case: EnglishCase) -> bool:
     """A capitalised word that is no proper adjective ("Russian"): a name, or a word written as part of one ("Ford")."""
     if not _title(word):
         return False
-    return not (word.endswith(_DEMONYM_ENDINGS) and case.name(word) is not None)
+    return not (word.endswith(DEMONYM_ENDINGS) and case.name(word) is not None)
 
 
 def unknown_name(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCase, lexicon: Lexicon,
@@ -74,7 +67,7 @@ def unknown_name(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCa
     cap = token[0].upper() + token[1:]
     if i > 0 and text[tokens[i - 1].end() : m.start()] == " ":
         left = tokens[i - 1]
-        if _name_word(left.group(0), case) and _mid(text, left.start()):
+        if _name_word(left.group(0), case) and mid_sentence(text, left.start()):
             return cap  # "Zoran zaev", "Sutopo purwo Nugroho"
         if left.group(0) in _PLACE_PREPOSITIONS and re.match(r"[,.;]", text[m.end() : m.end() + 1]):
             return cap  # "in encinitas.", "in sinsheim, Germany"

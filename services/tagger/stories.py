@@ -45,7 +45,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.tagger.embedding import decode_vector, encode_vector
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
-from services.tagger.story_model import StoryModel, evidence_vector
+from services.tagger.story_model import StoryModel, evidence_vector, unit as _unit, weighted_jaccard as _weighted_jaccard
 
 __all__ = [
     "PLACE_TYPES",
@@ -138,15 +138,6 @@ class Decision:
     compared: str | None = None
 
 
-def _weighted_jaccard(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    keys = a.keys() | b.keys()
-    if not keys:
-        return 0.0
-    low = sum(min(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
-    high = sum(max(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
-    return low / high if high else 0.0
-
-
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
@@ -189,12 +180,22 @@ def _days_apart(at: datetime | None, story: Story) -> float:
     return max(0.0, (story.first_at - at).total_seconds(), (at - story.last_at).total_seconds()) / 86400
 
 
+def _place_conflict(features: ArticleFeatures, story: Story) -> bool:
+    """Salient places on both sides, none shared: same actors, another city."""
+    return bool(features.places and story.places and not (features.places & story.places.keys()))
+
+
+def _learns(features: ArticleFeatures, story: Story, vectors: _Vectors) -> bool:
+    """Where the learned decision applies: one language on both sides, embeddings on both sides."""
+    return features.embedding is not None and vectors.centroid is not None and story.languages.keys() == {features.language}
+
+
 def _evidence(features: ArticleFeatures, story: Story, vectors: _Vectors) -> np.ndarray:
-    """What the learned decision reads of an article and a story (same language, embeddings on both sides)."""
-    conflict = bool(features.places and story.places and not (features.places & story.places.keys()))
+    """What the learned decision reads of an article and a story (where ``_learns``)."""
     return evidence_vector(
         terms=features.terms, title_terms=features.title_terms, entities=features.entities,
-        embedding=features.embedding, days_apart=_days_apart(features.at, story), place_conflict=conflict,
+        embedding=features.embedding, days_apart=_days_apart(features.at, story),
+        place_conflict=_place_conflict(features, story),
         story_terms=story.terms, story_titles=story.titles, story_entities=story.entities, story_size=story.size,
         centroid=vectors.centroid, centroid_norm=vectors.centroid_norm, embedded=story.embedded, recent=vectors.recent)
 
@@ -203,9 +204,7 @@ def learned_evidence(features: ArticleFeatures, story: Story) -> np.ndarray | No
     """What the learned decision reads of an article and a story, or None where it does not decide (another
     language, no embedding on either side): for fitting it (``bench/bench_stories.py --fit``)."""
     vectors = _vectors(story)
-    if features.embedding is None or vectors.centroid is None or story.languages.keys() != {features.language}:
-        return None
-    return _evidence(features, story, vectors)
+    return _evidence(features, story, vectors) if _learns(features, story, vectors) else None
 
 
 def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
@@ -220,8 +219,7 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     if config.embeddings and features.embedding is not None:
         vectors = vectors or _vectors(story)
         embedding = vectors.similarity(features.embedding)
-        if (config.model is not None and embedding is not None and vectors.centroid is not None
-                and story.languages.keys() == {features.language}):
+        if config.model is not None and _learns(features, story, vectors):
             probability = config.model.probability(_evidence(features, story, vectors))
             return Scores(probability, entity_score, text_score, embedding, config.model.threshold, "learned")
     score = lexical
@@ -229,7 +227,7 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     if embedding is not None:
         calibrated = min(1.0, max(0.0, (embedding - config.embedding_floor) / (config.embedding_full - config.embedding_floor)))
         score = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
-    if features.places and story.places and not (features.places & story.places.keys()):
+    if _place_conflict(features, story):
         score *= config.place_conflict_factor  # same actors, another city: another event
     rule = "weighted"
     if calibrated is not None and features.language not in story.languages:
@@ -239,12 +237,6 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
         if across > score:
             score, rule = across, "cross-language"
     return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
-
-
-def _unit(weights: Mapping[str, float]) -> dict[str, float]:
-    """Each article adds a unit vector of words to its story, so a long article does not outweigh a short one."""
-    norm = math.sqrt(sum(v * v for v in weights.values()))
-    return {k: v / norm for k, v in weights.items()} if norm else dict(weights)
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-__all__ = ["FEATURES", "MODEL_PATH", "StoryModel", "evidence_vector", "fit", "unit"]
+__all__ = ["FEATURES", "MODEL_PATH", "StoryModel", "evidence_vector", "fit", "unit", "weighted_jaccard"]
 
 FEATURES = ("words-centroid", "words-mean", "title-words-best", "entities", "embedding-centroid", "embedding-mean",
             "embedding-recent", "days-apart", "place-conflict", "log-size")
@@ -38,6 +38,8 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "story_model.json"
 
 
 def unit(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weights scaled to length one (an article adds a unit vector of words to its story, so a long article does
+    not outweigh a short one)."""
     norm = math.sqrt(sum(v * v for v in weights.values()))
     return {k: v / norm for k, v in weights.items()} if norm else dict(weights)
 
@@ -48,7 +50,7 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
-def _weighted_jaccard(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def weighted_jaccard(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     keys = a.keys() | b.keys()
     high = sum(max(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
     return sum(min(a.get(k, 0.0), b.get(k, 0.0)) for k in keys) / high if high else 0.0
@@ -69,7 +71,7 @@ def evidence_vector(*, terms: Mapping[str, float], title_terms: Mapping[str, flo
     mean_entities = {k: v / story_size for k, v in story_entities.items()}
     to_centroid = float(embedding @ centroid)
     return np.array([
-        dot / norm, dot / story_size, title_best, _weighted_jaccard(entities, mean_entities),
+        dot / norm, dot / story_size, title_best, weighted_jaccard(entities, mean_entities),
         to_centroid, to_centroid * centroid_norm / max(1, embedded), max((float(embedding @ r) for r in recent), default=to_centroid),
         math.log1p(max(0.0, days_apart)), float(place_conflict), math.log(max(1, story_size)),
     ])
