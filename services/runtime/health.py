@@ -20,7 +20,8 @@ from prometheus_client import Gauge
 
 from services.runtime.logs import get_logger
 from services.runtime.metrics import MESSAGES_FAILED, MESSAGES_PROCESSED
-from services.runtime.recovery import BROKER_LOST, BROKER_RESETS, Watchdog, forget_offsets, group_backlog, request_rejoin
+from services.runtime.recovery import (BROKER_LOST, BROKER_RESETS, Watchdog, forget_offsets, group_backlog, last_fetched,
+                                       request_rejoin)
 
 __all__ = ["PartitionProgress", "Readiness", "partition_lag", "register_health", "CONSUMER_LAG", "CONSUMER_STALLED"]
 
@@ -88,18 +89,21 @@ class Readiness:
                 "idle_with_backlog": self.idle_backlog, "last_recovery": self.problem}
 
 
-def register_health(app: faust.App, *, stall_after_s: float, interval_s: float = 5.0,
+def register_health(app: faust.App, *, stall_after_s: float, interval_s: float = 5.0, first_fetch_after_s: float = 30.0,
                     on_broker_reset: Callable[[], Awaitable[object]] | None = None) -> None:
     progress: dict[tuple[str, int], PartitionProgress] = {}
     stalled: set[str] = set()
     joined: list[bool] = []
-    dog = Watchdog(stall_after_s)
+    dog = Watchdog(stall_after_s, first_fetch_after_s=min(first_fetch_after_s, stall_after_s))
     idle: list[str] = []
     last: list[str] = []
 
     @app.on_rebalance_complete.connect
     async def on_joined(sender: faust.App, **kwargs: object) -> None:
         joined.append(True)
+        # Sent when the assignment's tables are recovered, just before its streams resume: every fetch answered for
+        # them comes after this.
+        dog.assigned_at = time.time()
 
     @app.timer(interval_s, name="wirewatch-lag")
     async def measure_lag() -> None:
@@ -107,6 +111,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         now = time.monotonic()
         seen = set()
         reset: dict = {}
+        activity = _activity()
+        never_fed = _never_fed(consumer)
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
@@ -137,8 +143,14 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         streamed = {n for n in stalled if not _internal(n)}
         paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
         stuck = sorted(set(paused) & streamed)
-        idle_worker = dog.worker_idle(now, _activity())
-        if stuck and not app.rebalancing and dog.may_rejoin(now):
+        idle_worker = dog.worker_idle(now, activity)
+        if never_fed and not app.rebalancing and dog.may_rejoin(now):
+            # Assigned, recovered, resumed, and not one fetch answered since: the fetcher never asked for these
+            # partitions (faust-streaming#629, seen after a restart). A rebalance starts them.
+            last[:] = [f"rejoined: {', '.join(never_fed)} never fetched since the assignment"]
+            request_rejoin(app, "never_fed", partitions=never_fed)
+            dog.assigned_at = None  # once per assignment
+        elif stuck and not app.rebalancing and dog.may_rejoin(now):
             last[:] = [f"rejoined: {', '.join(stuck)} stalled and paused"]
             request_rejoin(app, "stalled_paused", partitions=stuck)
         elif streamed and idle_worker and not app.rebalancing and dog.may_rejoin(now):
@@ -153,6 +165,25 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             CONSUMER_LAG.remove(key[0], str(key[1]))
             CONSUMER_STALLED.remove(key[0], str(key[1]))
             stalled.discard(f"{key[0]}[{key[1]}]")
+
+    def _never_fed(consumer: object) -> list[str]:
+        """Partitions of a recovered assignment, not paused, no changelog, with no fetch answered since it."""
+        if app.rebalancing or getattr(app, "in_recovery", False) or dog.assigned_at is None:
+            return []
+        wall = time.time()
+        paused = {(tp.topic, tp.partition) for tp in consumer._paused_partitions}  # noqa: SLF001
+        out = []
+        for tp in consumer.assignment():
+            name = f"{tp.topic}[{tp.partition}]"
+            if _internal(name) or (tp.topic, tp.partition) in paused:
+                continue
+            try:
+                fetched = last_fetched(app, tp)
+            except Exception:  # noqa: BLE001 - the consumer is between assignments: look again at the next tick
+                return []
+            if dog.never_fed(wall, fetched):
+                out.append(name)
+        return out
 
     def _internal(name: str) -> bool:
         topic = name.rsplit("[", 1)[0]

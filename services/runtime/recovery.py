@@ -7,6 +7,10 @@ Three ways a worker can stop consuming while its topics hold messages, each seen
   paused (a rebalance whose recovery never resumed it, as after a rejoin answered with the same generation),
   or while the worker finished no message at all meanwhile (not a slow message: a consumer no longer fed):
   the worker asks its group to rebalance (``consumer_rejoin``).
+- **never fed after an assignment**: once a rebalance and its table recovery are done, an assigned partition
+  (not paused, not a changelog) has had no fetch answered for ``first_fetch_after_s`` (30 s): the fetcher never
+  asked for it (faust-streaming#629, seen after a restart: no high-water mark, so no lag, ever). Rejoin then,
+  instead of a worker that sits out the general stall time or forever.
 - **idle with a backlog**: no partition assigned, yet a subscribed partition is behind its group's committed
   offset and nobody moves it for ``stall_after_s`` (an assignment lost to a ghost member): rejoin too.
 - **broker reset**: a partition's high-water mark went back below what this worker had read. The embedded
@@ -25,12 +29,12 @@ from prometheus_client import Counter
 
 from services.runtime.logs import get_logger
 
-__all__ = ["BROKER_LOST", "BROKER_RESETS", "REJOINS", "Watchdog", "request_rejoin", "forget_offsets"]
+__all__ = ["BROKER_LOST", "BROKER_RESETS", "REJOINS", "Watchdog", "request_rejoin", "forget_offsets", "last_fetched"]
 
 log = get_logger("wirewatch.recovery")
 
 REJOINS = Counter("wirewatch_consumer_rejoins_total",
-                  "Times a worker asked its group to rebalance on its own, by reason (stalled_paused, stalled, "
+                  "Times a worker asked its group to rebalance on its own, by reason (stalled_paused, stalled, never_fed, "
                   "idle_with_backlog, broker_reset).", ["reason"])
 BROKER_RESETS = Counter("wirewatch_broker_resets_total",
                         "Times a worker saw the broker lose a partition's messages (its high-water mark went back).")
@@ -50,6 +54,16 @@ class Watchdog:
     lag: dict[Any, int] = field(default_factory=dict)  # last lag per partition
     activity: float = -1.0
     activity_since: float = 0.0
+    first_fetch_after_s: float = 30.0
+    assigned_at: float | None = None  # wall time when the latest assignment was recovered and its streams resumed
+
+    def never_fed(self, now: float, fetched_at: float | None) -> bool:
+        """True when a partition of the latest assignment, neither paused nor a changelog, has had no fetch answered
+        since the assignment was recovered, ``first_fetch_after_s`` ago (``now``, ``fetched_at``: wall seconds). The
+        fetcher long-polls every assigned partition every second or two, data or not: this one it never asked for."""
+        if self.assigned_at is None or now - self.assigned_at < self.first_fetch_after_s:
+            return False
+        return fetched_at is None or fetched_at < self.assigned_at
 
     def broker_reset(self, tp: Any, highwater: int, read: int | None) -> int | None:
         """The messages lost when ``tp``'s high-water mark went back below what was read, else None."""
@@ -96,6 +110,15 @@ def request_rejoin(app: Any, reason: str, **why: Any) -> None:
     thread = app.consumer._thread  # noqa: SLF001
     coordinator = _aiokafka_consumer(app)._coordinator  # noqa: SLF001
     thread.thread_loop.call_soon_threadsafe(coordinator.request_rejoin)
+
+
+def last_fetched(app: Any, tp: Any) -> float | None:
+    """When the consumer last had an answer to a fetch for ``tp`` (wall seconds), None if never since assigned."""
+    from aiokafka.structs import TopicPartition
+
+    assignment = _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
+    state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
+    return state.timestamp / 1000 if state is not None and state.timestamp else None
 
 
 def forget_offsets(app: Any, tps: list[Any]) -> None:

@@ -56,3 +56,44 @@ async def test_a_burst_of_table_writes_is_all_below_the_end_offset_faust_restore
 async def test_without_the_guard_the_embedded_broker_under_reports_the_end_offset(broker):
     # Pins the broker bug the guard exists for: when a Tansu release fixes it, this fails and the guard can go.
     assert await _burst_then_end_offset(broker.bootstrap, "burst-unguarded", one_record_per_batch=False) < 3
+
+
+class _Worker:
+    """What ``last_fetched`` reaches through: a Faust app's consumer thread and its aiokafka consumer."""
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self.consumer = type("Consumer", (), {"_thread": type("Thread", (), {"_ensure_consumer": lambda _: consumer})()})()
+
+
+async def test_the_never_fed_check_reads_when_each_partition_was_last_fetched(broker):
+    # The watchdog's never-fed rejoin (services/runtime/recovery.py) trusts aiokafka's per-partition poll time: a
+    # partition the fetcher never asks for has none. Pinned on the real broker: a fetched partition gets one, a
+    # partition the fetcher skips (paused in aiokafka, as in faust-streaming#629 where Faust believes it resumed) not.
+    import time
+
+    from services.runtime.recovery import last_fetched
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic("fed", 2, 1)])
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        fed, skipped = TopicPartition("fed", 0), TopicPartition("fed", 1)
+        consumer.assign([fed, skipped])
+        consumer.pause(skipped)
+        worker = _Worker(consumer)
+        assert last_fetched(worker, fed) is None, "nothing fetched yet"
+        started = time.time()
+        for _ in range(20):
+            await consumer.getmany(timeout_ms=500)
+            if last_fetched(worker, fed) is not None:
+                break
+        fetched = last_fetched(worker, fed)
+        assert fetched is not None and started - 1 <= fetched <= time.time() + 1, "an empty partition is fetched too"
+        assert last_fetched(worker, skipped) is None, "the partition the fetcher skips was never fetched"
+    finally:
+        await consumer.stop()

@@ -86,3 +86,16 @@ def test_a_worker_that_finished_nothing_for_the_stall_time_is_idle():
     assert not dog.worker_idle(59, 10)
     assert dog.worker_idle(61, 10)
     assert not dog.worker_idle(62, 11), "it finished one: busy, maybe slow, not stuck"
+
+
+def test_a_partition_never_fetched_since_its_assignment_is_never_fed_after_the_first_fetch_time():
+    from services.runtime.recovery import Watchdog
+
+    dog = Watchdog(stall_after_s=120, first_fetch_after_s=30)
+    assert not dog.never_fed(1000.0, None), "no assignment recovered yet"
+    dog.assigned_at = 1000.0
+    assert not dog.never_fed(1029.0, None), "give the fetcher its time"
+    assert dog.never_fed(1031.0, None), "not one fetch answered in 31 s"
+    assert dog.never_fed(1031.0, 990.0), "fetched before the assignment only: the new one was never fetched"
+    assert not dog.never_fed(1031.0, 1001.0), "fetched once since the assignment: a slow agent is no stall"
+    assert not dog.never_fed(5000.0, 1001.0), "an old fetch is Faust's flow control pausing a busy partition, not this"
