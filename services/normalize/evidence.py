@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from services.normalize.lexicon import Lexicon
+from services.normalize.text import mid_sentence
 
 __all__ = ["ArticleEvidence", "KnownNames", "article_evidence", "known_names"]
 
@@ -49,11 +50,6 @@ class ArticleEvidence:
         return self.counts.get(word, 0)
 
 
-def _mid_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" ")
-    return bool(before) and before[-1] not in ".!?:“\"‘'(\n"
-
-
 def article_evidence(*texts: str) -> ArticleEvidence:
     counts: Counter[str] = Counter()
     pairs: set[tuple[str, str]] = set()
@@ -61,7 +57,7 @@ def article_evidence(*texts: str) -> ArticleEvidence:
         tokens = list(_TOKEN.finditer(text))
         counts.update(m.group(0) for m in tokens)
         for a, b in zip(tokens, tokens[1:]):
-            if text[a.end() : b.start()] == " " and a.group(0)[0].isupper() and b.group(0)[0].isupper() and _mid_sentence(text, a.start()):
+            if text[a.end() : b.start()] == " " and a.group(0)[0].isupper() and b.group(0)[0].isupper() and mid_sentence(text, a.start()):
                 pairs.add((a.group(0), b.group(0)))
     return ArticleEvidence(counts, frozenset(pairs), frozenset(a for a, _ in pairs), frozenset(b for _, b in pairs))
 

@@ -25,12 +25,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from schemas import Change
 from services.normalize.casing import EnglishCase, english_case
 from services.normalize.changes import Edit, record
 from services.normalize.evidence import ArticleEvidence, KnownNames, article_evidence, known_names
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
+from services.normalize.name_context import abbreviation, inside_title_phrase, surname
 from services.normalize.unknown_names import unknown_name
 from services.normalize.text import (
     DEMONYM_ENDINGS as _DEMONYM_ENDINGS,
@@ -397,6 +400,8 @@ def _capitalized(word: str) -> str:
 def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleNames, lexicon: Lexicon) -> str | None:
     """The capitalisation evidence gives a lower-case word, or None: a name is restored only on evidence."""
     token = tokens[i].group(0)
+    if (abbreviated := abbreviation(text, tokens, i)) is not None:
+        return abbreviated  # "the rev. David Johnson", "on oct. 2", "Det Insp bob Blemmings"
     if token in ctx.cased:
         return ctx.cased[token]  # the name table, weekdays and months
     cap = _capitalized(token)
@@ -415,8 +420,9 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             return name
         if name is None and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
             return cap  # no English word, and the article writes it capitalised at least as often: "willoughby"
-    if ev.writes(token) <= 1 and ctx.standalone[cap] >= 2 and not _attached(text, tokens[i]):
-        return cap  # the article writes the word capitalised on its own mid-sentence, and never so: "the welsh assembly"
+    if ev.writes(token) <= 1 and (ctx.standalone[cap] >= 2 or (ctx.standalone[cap] and ev.writes(cap) >= 3 and token not in STOP_WORDS)) and not _attached(text, tokens[i]):
+        return cap  # the article writes the word capitalised on its own mid-sentence (and often so), and never in
+        # lower case: "the welsh assembly"
     if lexicon.zipf(token) < 6.0 and ev.writes(token) <= ev.writes(cap) and _pair_evidence(text, tokens, i, cap, ev, both=lexicon.zipf(token) >= 4.5):
         return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
     if ev.writes(token) <= 1 and lexicon.zipf(token) < 6.0 and not _verb_form(token, lexicon) and _name_role(tokens, i, cap, ev, text, lexicon):
@@ -429,12 +435,36 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             continue
         span = text[tokens[lo].start() : tokens[hi - 1].end()]
         phrase = ctx.known.phrases.get(span.lower())
-        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo, ordinary)):
+        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo, ordinary)
+                                                                or _writes_phrase(text, phrase, span, token)):
             offset = tokens[i].start() - tokens[lo].start()
             return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
     if case is not None and ev.writes(token) <= 1:
+        is_verb = lambda w: _verb_form(w, lexicon)  # noqa: E731
+        found = (inside_title_phrase(text, tokens, i, case, is_verb, lambda w: _person(w, ctx))  # "Baton Rouge police Department"
+                 or surname(text, tokens, i, case, ctx.standalone[cap], ev.writes(cap), ev.writes(token), is_verb))  # "Jeff flake"
+        if found is not None:
+            return found
         return unknown_name(text, tokens, i, case, lexicon, lambda w: _verb_form(w, lexicon))  # "Zoran zaev", "in encinitas."
     return None
+
+
+def _person(word: str, ctx: ArticleNames) -> bool:
+    """The article uses a capitalised word as a person's name: on its own mid-sentence ("Hazard said") or after a
+    name English writes only capitalised ("Eden Hazard"). (Where it is asked, after a lower-case word, the word
+    counts once as standalone.)"""
+    return ctx.standalone[word] > 1 or any(b == word and ctx.case is not None and ctx.case.name(a) == a for a, b in ctx.evidence.pairs)
+
+
+def _writes_phrase(text: str, phrase: str, span: str, token: str) -> bool:
+    """Only ``token`` lost its capital, the article writes the gazetteer's phrase as the gazetteer does elsewhere
+    (more than once), and this form of it only here: "the European union" beside "the European Union" (a house style writes it one
+    way throughout; "UN security council" is house style, not one lost capital)."""
+    if sum(a != b for a, b in zip(phrase.split(), span.split())) != 1 or token in span.replace(token, "", 1):
+        return False
+    def count(s: str) -> int:
+        return len(re.findall(rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])", text))
+    return count(phrase) >= 2 and count(span) == 1  # once each way is a tie: house style, no evidence
 
 
 def _name_like(token: str, ctx: ArticleNames) -> bool:
@@ -493,6 +523,12 @@ def _pair_evidence(text: str, tokens: list[re.Match[str]], i: int, cap: str, ev:
     return found and (capital_sides == 2 or not both or right)
 
 
+def _before_written_pair(text: str, tokens: list[re.Match[str]], i: int, ev: ArticleEvidence) -> bool:
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (nxt is not None and text[tokens[i].end() : nxt.start()] == " "
+            and (_capitalized(tokens[i].group(0)), nxt.group(0)) in ev.pairs)
+
+
 def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     edits = []
     tokens = list(_words(text, blocked))
@@ -500,8 +536,10 @@ def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> lis
         token = m.group(0)
         if not token.islower() or len(token) < 3:
             continue
-        if re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]) and (ctx.case is None or ctx.case.ordinary(token)):
-            continue  # "a turkey": a common noun (but "a scottish source" is no common noun)
+        if (re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]) and (ctx.case is None or ctx.case.ordinary(token))
+                and not _before_written_pair(text, tokens, i, ctx.evidence)):
+            continue  # "a turkey": a common noun (but "a scottish source" is no common noun, nor "a welsh Parliament"
+            # where the article writes "Welsh Parliament")
         cased = _cased_form(text, tokens, i, ctx, lexicon)
         if cased is not None and cased != token and cased.lower() == token:
             edits.append(Edit(m.start(), m.end(), token, cased))

@@ -294,3 +294,47 @@ def test_unknown_words_that_are_no_names_keep_their_case(repairer: Repairer, tex
 )
 def test_house_style_and_rare_names_are_not_repaired(repairer: Repairer, text: str):
     assert repairer.repair("", text) == ("", text, [])
+
+
+# --- a lower-cased word restored from the name it stands in (issue 15, fourth pass) --------------------------------
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        # a title or month abbreviation with its full stop, a name after a capitalised title abbreviation
+        ("The rev. David Johnson led the service.", "The Rev. David Johnson led the service."),
+        ("Soldiers fired on the plaza on oct. 2, 1968, officials said.", "Soldiers fired on the plaza on Oct. 2, 1968, officials said."),
+        ("Det Insp bob Blemmings said damage was caused.", "Det Insp Bob Blemmings said damage was caused."),
+        # inside a title-case phrase: a capitalised word before it, a capitalised ordinary word after it
+        ("Anyone with information should call the Newport police Department.", "Anyone with information should call the Newport Police Department."),
+        ("He referenced Senate judiciary Committee ranking member Dianne Feinstein.",
+         "He referenced Senate Judiciary Committee ranking member Dianne Feinstein."),
+        ("The National Center for disaster Prevention warned residents.", "The National Center for Disaster Prevention warned residents."),
+        # a surname after a given name, where the article writes the surname capitalised on its own
+        ("A deal engineered by Sen. Jeff flake stalled. Many praised Flake for it, and Flake said little.",
+         "A deal engineered by Sen. Jeff Flake stalled. Many praised Flake for it, and Flake said little."),
+        # a gazetteer phrase the article writes capitalised elsewhere (more than once), this one word lower-cased
+        ("He backs the European Union, as the European Union backs him. Life under the European union is safer.",
+         "He backs the European Union, as the European Union backs him. Life under the European Union is safer."),
+        # after "a", a word the article writes capitalised in the same pair elsewhere
+        ("Some favoured Welsh Parliament. Others backed calling it a welsh Parliament.",
+         "Some favoured Welsh Parliament. Others backed calling it a Welsh Parliament."),
+    ],
+)
+def test_a_word_inside_a_name_is_restored_from_its_neighbours(repairer: Repairer, scarred: str, restored: str):
+    assert repairer.repair("", scarred)[1] == restored
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soldiers will march in dec. formation, the notice said.",  # a month abbreviation that is no date: "dec." + word
+        "Konstantin von Eggert, an analyst, said so. Mr. von Eggert added more.",  # a name particle stays lower case
+        "The death of Osama bin Laden changed the group. Bin Laden had led it.",  # the same after a given name
+        "BBC presenter Mark Reed said the show would go on.",  # a role before a name, not inside a phrase
+        "Chelsea star Hazard scored twice. Hazard later said he was tired.",  # the name is used alone: a role before it
+        "He said the services failed. \"[They] are inefficient and they violated the law.\" They left. They said so.",  # a common word
+    ],
+)
+def test_words_beside_names_keep_their_case_without_the_shape(repairer: Repairer, text: str):
+    assert repairer.repair("", text) == ("", text, [])
