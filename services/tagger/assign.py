@@ -30,6 +30,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         threshold=settings.story_threshold,
         idf=settings.story_idf,
         embeddings=settings.story_embeddings,
+        nearest_margin=settings.story_nearest_margin,
         model=_model(settings.story_model),
     )
 

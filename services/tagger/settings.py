@@ -47,6 +47,11 @@ class TaggerSettings(BaseModel):
         description="Embed each article's title and lead with the multilingual sentence encoder (in the tagger's batch step) and compare "
         "embeddings in the story stage: how reports in languages no backend translated find their story.",
     )
+    story_nearest_margin: float = Field(
+        default=0.1, ge=0, le=1,
+        description="Across languages, where no story reaches story_threshold: join the live story whose embedding centroid is "
+        "nearest when its cosine is at least 0.5 and every other live story's is this much lower (margin-based matching); 0: off.",
+    )
     story_model: str | None = Field(
         default=None,
         description="The learned story decision, off by default (it over-merges templated text; docs/tagger.md): `bundled` (weights "

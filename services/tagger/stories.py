@@ -24,6 +24,11 @@ shows (same document 0.65-0.85, different documents below 0.5). An article whose
 not countries) all differ from the story's is penalised, so "NATO in Vilnius" and "NATO in Kyiv" stay
 apart although the actors match.
 
+Across languages, when nothing reaches the threshold, the live story whose centroid is nearest the article's
+embedding still joins if it is near (cosine 0.5) and clearly nearer than any other live story
+(``nearest_margin``): a cosine alone is not calibrated from one document to the next, how far the nearest
+stands from the rest is (margin-based cross-lingual matching, as in bitext mining).
+
 Time: a story holds the span of its dated articles. An article of unknown time (``at`` None) may join any
 live story; stories of only such articles never expire by their own time but by the index's watermark,
 the latest article time it has seen.
@@ -79,6 +84,11 @@ class StoryConfig:
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
     recent_embeddings: int = 8
+    # Across languages, when no story scores ``threshold``: the live story whose centroid is nearest joins when its
+    # cosine is at least ``nearest_floor`` (99% of different real documents stay below 0.5) and no other live story
+    # comes within ``nearest_margin`` of it (as in margin-based cross-lingual matching; 0 turns it off).
+    nearest_floor: float = 0.5
+    nearest_margin: float = 0.1
     # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
@@ -387,12 +397,16 @@ class StoryIndex:
         horizon = reference - 2 * self.config.window
         return tuple(sorted(s.id for s in self.stories.values() if (s.last_at or s.seen_at or reference) < horizon))
 
-    def _embedding_candidates(self, vector: np.ndarray, limit: int = 20) -> set[str]:
-        """The live stories whose centroid is closest to ``vector``: a report in another language shares no words or keys."""
+    def _centroids(self, dimension: int) -> tuple[list[str], np.ndarray]:
+        """The stories with a centroid, and their centroids as rows (built once per table change)."""
         if self._matrix is None:
             ids = [sid for sid, v in self._vectors.items() if v.centroid is not None]
-            self._matrix = (ids, np.stack([self._vectors[s].centroid for s in ids]) if ids else np.zeros((0, vector.shape[0]), np.float32))
-        ids, matrix = self._matrix
+            self._matrix = (ids, np.stack([self._vectors[s].centroid for s in ids]) if ids else np.zeros((0, dimension), np.float32))
+        return self._matrix
+
+    def _embedding_candidates(self, vector: np.ndarray, limit: int = 20) -> set[str]:
+        """The live stories whose centroid is closest to ``vector``: a report in another language shares no words or keys."""
+        ids, matrix = self._centroids(vector.shape[0])
         if not ids:
             return set()
         sims = matrix @ vector
@@ -424,12 +438,36 @@ class StoryIndex:
             # threshold decides.
             if best is None or scores.score - scores.threshold > best[0].score - best[0].threshold:
                 best = (scores, story_id)
+        if best is None or best[0].score < best[0].threshold:
+            best = self._clear_nearest(features, expired) or best
         if best is not None and best[0].score >= best[0].threshold:
             story = _joined(self.stories[best[1]], features, self.config, watermark)
             return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1])
         scores, compared = best if best is not None else (Scores(threshold=self.config.threshold), None)
         return Decision(_opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
+
+    def _clear_nearest(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
+        """The live story in other languages whose centroid is nearest the article's embedding, when it is near and
+        no other live story comes close: words cannot meet across languages, and a cosine alone is not calibrated
+        from one document to the next, but how far the nearest stands from the rest is."""
+        if not (self.config.embeddings and self.config.nearest_margin > 0 and features.embedding is not None):
+            return None
+        ids, matrix = self._centroids(features.embedding.shape[0])
+        if not ids:
+            return None
+        sims = matrix @ features.embedding
+        live = sorted(((float(sims[i]), sid) for i, sid in enumerate(ids)
+                       if sid not in expired and self._live(self.stories[sid], features.at)), reverse=True)
+        if not live:
+            return None
+        nearest, story_id = live[0]
+        runner_up = live[1][0] if len(live) > 1 else 0.0
+        story = self.stories[story_id]
+        if (features.language in story.languages or nearest < self.config.nearest_floor
+                or nearest - runner_up < self.config.nearest_margin or _place_conflict(features, story)):
+            return None
+        return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
 
     def _idf(self) -> dict[str, Callable[[str], float]]:
         """Entities by inverse story frequency over the live stories: a name most stories share tells little.

@@ -98,6 +98,42 @@ def test_a_report_in_another_language_joins_by_its_embedding_alone():
     assert place(index, stranger) == "other"
 
 
+def toward(seed: int, **cosines: tuple[np.ndarray, float]) -> np.ndarray:
+    """A unit vector at the given cosines to the given (nearly orthogonal) unit vectors."""
+    rest = unit(seed)
+    for target, _ in cosines.values():
+        rest = rest - float(rest @ target) * target
+    rest = rest / np.linalg.norm(rest)
+    v = sum(c * t for t, c in cosines.values()) + np.sqrt(1 - sum(c * c for _, c in cosines.values())) * rest
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def test_across_languages_the_clearly_nearest_story_is_joined_though_its_cosine_alone_is_modest():
+    # A Russian report whose embedding is 0.57 from its English story: below what the calibrated cosine alone accepts,
+    # but no other live story comes near it. As in margin-based cross-lingual matching, that is enough.
+    english, other = unit(11), unit(12)
+    index = StoryIndex(story_config(TaggerSettings()))
+    place(index, features("en", T0, embedding=english))
+    place(index, features("elsewhere", T0, entities={"Q90": 3}, words={"paris": 1.0}, embedding=other))
+    russian = features("ru", T0, entities={}, words={"нато": 1.0}, language="ru",
+                       embedding=toward(13, en=(english, 0.57), elsewhere=(other, 0.2)))
+    decision = index.decide(russian)
+    assert not decision.created and decision.story.id == "en"
+    assert decision.scores.rule == "cross-language-nearest" and 0.55 < decision.score < 0.61
+
+
+def test_across_languages_a_modest_cosine_to_two_stories_alike_joins_neither():
+    english, other = unit(11), unit(12)
+    index = StoryIndex(story_config(TaggerSettings()))
+    place(index, features("en", T0, embedding=english))
+    place(index, features("elsewhere", T0, entities={"Q90": 3}, words={"paris": 1.0}, embedding=other))
+    russian = features("ru", T0, entities={}, words={"нато": 1.0}, language="ru",
+                       embedding=toward(13, en=(english, 0.57), elsewhere=(other, 0.52)))
+    assert place(index, russian) == "ru", "two stories about as near: not clear which, so neither"
+    far = features("far", T0, entities={}, words={"флот": 1.0}, language="ru", embedding=toward(14, en=(english, 0.45)))
+    assert place(index, far) == "far", "nearest, but not near: different documents reach 0.45"
+
+
 def test_the_centroid_and_latest_embeddings_survive_the_table():
     index = StoryIndex()
     vector = unit(5)
