@@ -108,13 +108,19 @@ def toward(seed: int, **cosines: tuple[np.ndarray, float]) -> np.ndarray:
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
-def test_across_languages_the_clearly_nearest_story_is_joined_though_its_cosine_alone_is_modest():
-    # A Russian report whose embedding is 0.57 from its English story: below what the calibrated cosine alone accepts,
-    # but no other live story comes near it. As in margin-based cross-lingual matching, that is enough.
+def two_stories() -> tuple[StoryIndex, np.ndarray, np.ndarray]:
+    """An index with an English story ("en") and another one ("elsewhere"), and their embeddings."""
     english, other = unit(11), unit(12)
     index = StoryIndex(story_config(TaggerSettings()))
     place(index, features("en", T0, embedding=english))
     place(index, features("elsewhere", T0, entities={"Q90": 3}, words={"paris": 1.0}, embedding=other))
+    return index, english, other
+
+
+def test_across_languages_the_clearly_nearest_story_is_joined_though_its_cosine_alone_is_modest():
+    # A Russian report whose embedding is 0.57 from its English story: below what the calibrated cosine alone accepts,
+    # but no other live story comes near it. As in margin-based cross-lingual matching, that is enough.
+    index, english, other = two_stories()
     russian = features("ru", T0, entities={}, words={"нато": 1.0}, language="ru",
                        embedding=toward(13, en=(english, 0.57), elsewhere=(other, 0.2)))
     decision = index.decide(russian)
@@ -123,10 +129,7 @@ def test_across_languages_the_clearly_nearest_story_is_joined_though_its_cosine_
 
 
 def test_across_languages_a_modest_cosine_to_two_stories_alike_joins_neither():
-    english, other = unit(11), unit(12)
-    index = StoryIndex(story_config(TaggerSettings()))
-    place(index, features("en", T0, embedding=english))
-    place(index, features("elsewhere", T0, entities={"Q90": 3}, words={"paris": 1.0}, embedding=other))
+    index, english, other = two_stories()
     russian = features("ru", T0, entities={}, words={"нато": 1.0}, language="ru",
                        embedding=toward(13, en=(english, 0.57), elsewhere=(other, 0.52)))
     assert place(index, russian) == "ru", "two stories about as near: not clear which, so neither"
