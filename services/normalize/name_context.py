@@ -26,13 +26,16 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from services.normalize.casing import EnglishCase
 from services.normalize.text import DEMONYM_ENDINGS, mid_sentence
 
-__all__ = ["abbreviation", "inside_title_phrase", "surname"]
+__all__ = ["NAME_LINKS", "abbreviation", "between_names", "inside_title_phrase", "surname"]
 
 # Titles written before a name, abbreviated (with or without a full stop in British style).
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof rev det insp supt sgt sen rep gov cllr lt col capt gen cmdr".split())
 MONTH_ABBREVIATIONS = frozenset("jan feb aug sept oct nov dec".split())
+# Months that are also English words ("may", "march", "august"): a month only before a day and a year or comma.
+_WORD_MONTHS = frozenset("may march august".split())
+_DAY_AFTER = re.compile(r" ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:,| (?:1[89]|20)\d\d\b)")
 # Words inside names that stay in lower case ("Stadio di San Siro", "Justice and Development Party").
-_NAME_LINKS = frozenset("for of and on de du des del della di da das do dos la le van von der den al el bin ibn y".split())
+NAME_LINKS = frozenset("for of and on de du des del della di da das do dos la le van von der den al el bin ibn y".split())
 
 
 def _title(word: str) -> bool:
@@ -48,11 +51,13 @@ def abbreviation(text: str, tokens: list[re.Match[str]], i: int) -> str | None:
     m = tokens[i]
     token = m.group(0)
     after = text[m.end() : m.end() + 3]
+    if token in _WORD_MONTHS and _DAY_AFTER.match(text, m.end()):
+        return token.capitalize()  # "on may 30, 2005"
     if token in MONTH_ABBREVIATIONS and after[:1] == "." and (after[1:2] in ("", "\n") or re.fullmatch(r" [\dA-Z]", after[1:3])):
         return token.capitalize()  # "on oct. 2, 1968", "until oct."
     if token in TITLE_ABBREVIATIONS and after[:2] == ". " and i + 1 < len(tokens) and _title(tokens[i + 1].group(0)):
         return token.capitalize()  # "the rev. David Johnson"
-    if i > 0 and token not in STOP_WORDS and token not in _NAME_LINKS and len(token) >= 3:
+    if i > 0 and token not in STOP_WORDS and token not in NAME_LINKS and len(token) >= 3:
         left = tokens[i - 1]
         gap = text[left.end() : m.start()]
         if left.group(0).lower() in TITLE_ABBREVIATIONS and _title(left.group(0)) and gap in (" ", ". ") and (
@@ -68,7 +73,7 @@ def inside_title_phrase(text: str, tokens: list[re.Match[str]], i: int, case: En
     then the word before it is a role ("Chelsea star Hazard"), not part of a phrase."""
     m = tokens[i]
     token = m.group(0)
-    if i == 0 or i + 1 >= len(tokens) or token in STOP_WORDS or token in _NAME_LINKS or is_verb(token):
+    if i == 0 or i + 1 >= len(tokens) or token in STOP_WORDS or token in NAME_LINKS or is_verb(token):
         return None
     left, right = tokens[i - 1], tokens[i + 1]
     if not (_spaced(text, left, m) and _spaced(text, m, right)) or not _right_of_name(text, tokens, i + 1, case):
@@ -87,11 +92,13 @@ def inside_title_phrase(text: str, tokens: list[re.Match[str]], i: int, case: En
 def _right_of_name(text: str, tokens: list[re.Match[str]], j: int, case: EnglishCase) -> bool:
     """The capitalised word at ``j`` is an ordinary English word ("Department") that no name follows (not "Mark Reed")."""
     word = tokens[j].group(0)
-    if not _title(word) or not case.ordinary(word) or case.name(word) is not None:
+    if not _title(word) or not case.ordinary(word) or case.name(word) is not None or word.lower() in STOP_WORDS:
         return False
+    if re.match(r"[-\d]", text[tokens[j].end() : tokens[j].end() + 1]):
+        return False  # part of a designation: "Ukrainian military An-26 jets"
     if j + 1 < len(tokens) and _spaced(text, tokens[j], tokens[j + 1]):
         nxt = tokens[j + 1].group(0)
-        if nxt[:1].isupper() and nxt.lower() not in _NAME_LINKS:
+        if nxt[:1].isupper() and nxt.lower() not in NAME_LINKS:
             return False
         if not case.ordinary(nxt) and nxt.lower() not in STOP_WORDS:
             return False  # a word English does not write in lower case follows: a name that lost its capital too
@@ -105,7 +112,7 @@ def surname(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCase, s
     mid-sentence (``standalone``) and capitalised at least as often as in lower case: "Jeff flake", "Eden hazard"."""
     m = tokens[i]
     token = m.group(0)
-    if i == 0 or standalone < 1 or capital < lower or token in STOP_WORDS or token in _NAME_LINKS or is_verb(token) or len(token) < 3:
+    if i == 0 or standalone < 1 or capital < lower or token in STOP_WORDS or token in NAME_LINKS or is_verb(token) or len(token) < 3:
         return None
     left = tokens[i - 1]
     word = left.group(0)
@@ -114,3 +121,18 @@ def surname(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCase, s
     if not mid_sentence(text, left.start()) or text[m.end() : m.end() + 1] in ("-", "'", "’"):
         return None
     return token[0].upper() + token[1:]
+
+
+def between_names(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCase) -> str | None:
+    """A word English writes only capitalised between two capitalised words, however short: "Stadio san Paolo"
+    (a word of three letters needs more than English's own case elsewhere: "del" is no "Del")."""
+    m = tokens[i]
+    token = m.group(0)
+    name = case.name(token)
+    if name is None or token in NAME_LINKS or i == 0 or i + 1 >= len(tokens):
+        return None
+    left, right = tokens[i - 1], tokens[i + 1]
+    if (_spaced(text, left, m) and _spaced(text, m, right) and _title(left.group(0)) and _title(right.group(0))
+            and mid_sentence(text, left.start())):
+        return name
+    return None

@@ -10,7 +10,8 @@ The rules and their names (the ``rule`` of each Change):
 - ``quotes:misplaced-opening`` / ``quotes:space-after-closing`` — "loses“said" → "loses,” said"; "freedom.”while" → "freedom.” while".
 - ``punctuation:space-before`` / ``punctuation:repeated-stop`` — "ammunition. ." → "ammunition.".
 - ``dash:spacing`` — a dash spaced on one side only gets a space on both.
-- ``case:proper-name`` — "kyiv" → "Kyiv", from the name table and the capitalization the article itself uses.
+- ``case:proper-name`` — "kyiv" → "Kyiv", from the name table and the capitalization the article itself uses
+  (``proper_case.py``; the evidence it reads is gathered by ``evidence.py``).
 
 Every rule is built to leave clean professional English alone: it acts only on
 shapes that do not occur in edited text (a word that is in no dictionary, a
@@ -21,23 +22,19 @@ file names, handles and hashtags.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from schemas import Change
-from services.normalize.casing import EnglishCase, english_case
+from services.normalize.casing import english_case
 from services.normalize.changes import Edit, record
-from services.normalize.evidence import ArticleEvidence, KnownNames, article_evidence, known_names
+from services.normalize.evidence import ALWAYS_CAPITALIZED, ArticleNames, article_names, common_word, known_names
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
-from services.normalize.name_context import abbreviation, inside_title_phrase, surname
-from services.normalize.unknown_names import unknown_name
+from services.normalize.proper_case import proper_case, verb_form
 from services.normalize.text import (
-    DEMONYM_ENDINGS as _DEMONYM_ENDINGS,
-    mid_sentence as _mid_sentence,
     FILE_EXTENSIONS,
     TLDS,
     apply_edits,
@@ -45,7 +42,7 @@ from services.normalize.text import (
     protected_spans,
 )
 
-__all__ = ["RULES", "ArticleNames", "Repairer", "article_names"]
+__all__ = ["ALWAYS_CAPITALIZED", "RULES", "ArticleNames", "Repairer", "article_names"]
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
 # Two-letter words that may be one side of a glued pair; other parts need three letters.
@@ -72,64 +69,6 @@ ABBREVIATIONS = frozenset(
 # Titles written with a full stop before a name: "Dr.PawPaw" is "Dr. PawPaw" whatever the name's case.
 _TITLES = frozenset("mr mrs ms dr st prof gen sen rep gov rev lt col capt sgt det".split())
 _SPEECH_VERBS = frozenset("said says say told added stressed insisted warned explained noted asked replied wrote declared emphasized emphasised commented stated".split())
-
-
-# Always capitalized in English ("March", "May" and "August" are also ordinary words, so they are left out).
-ALWAYS_CAPITALIZED = tuple(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July September October November December".split()
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleNames:
-    """What the article and the bundled names say: cased forms by lower-case word (the name table's and the
-    article's own), names glued words may start with, how the article writes each word, and gazetteer names."""
-
-    cased: dict[str, str] = field(default_factory=dict)
-    names: frozenset[str] = frozenset()
-    article: dict[str, str] = field(default_factory=dict)
-    evidence: ArticleEvidence = field(default_factory=ArticleEvidence)
-    known: KnownNames = field(default_factory=KnownNames)
-    case: EnglishCase | None = None
-    standalone: Counter[str] = field(default_factory=Counter)  # capitalised words written alone mid-sentence
-
-
-def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None,
-                  case: EnglishCase | None = None) -> ArticleNames:
-    """Names from the table plus the capitalized words the body uses mid-sentence (titles are often in headline case)."""
-    cased = {low: word for low, word in table.canonical_words().items() if not lexicon.is_common_lowercase(low)}
-    cased.update((w.lower(), w) for w in ALWAYS_CAPITALIZED)
-    names = set(table.known_names())
-    article: dict[str, str] = {}
-    standalone: Counter[str] = Counter()
-    for m in _WORD.finditer(body):
-        word = m.group(0)
-        if len(word) < 3 or not word[0].isupper() or not _mid_sentence(body, m.start()):
-            continue
-        if not (word[1:].islower() or word.isupper()) or _in_capitalized_phrase(body, m):
-            continue
-        standalone[word] += 1
-        low = word.lower()
-        if low in cased or _common(low, lexicon):
-            continue
-        article[low] = word
-        names.add(word)
-    known = known if known is not None else KnownNames()
-    return ArticleNames(cased, frozenset(names), article, article_evidence(title, body), known, case, standalone)
-
-
-def _in_capitalized_phrase(text: str, m: re.Match[str]) -> bool:
-    """Part of a title-case phrase ("International Defense Industry Forum"): no evidence the word alone is a name."""
-    before = re.search(r"([^\W\d_]+)[ ]+$", text[max(0, m.start() - 40) : m.start()])
-    after = re.match(r"[ ]+([^\W\d_]+)", text[m.end() : m.end() + 40])
-    return any(x is not None and x.group(1)[0].isupper() for x in (before, after))
-
-
-def _common(low: str, lexicon: Lexicon) -> bool:
-    """A word that is often lower-case in English: never turned into a name."""
-    if lexicon.is_common_lowercase(low) or lexicon.zipf(low) >= 5.0:
-        return True
-    return low.endswith("s") and lexicon.is_common_lowercase(low[:-1])
 
 
 RuleFn = Callable[[str, "ArticleNames", Lexicon, list[tuple[int, int]]], list[Edit]]
@@ -207,6 +146,8 @@ def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, s
             ok = rest_zipf >= _REST_ZIPF[level] or (level == 3 and rest_zipf >= 2.5 and ctx.case is not None and ctx.case.ordinary(rest))
         else:
             ok = (len(rest) >= 4 or rest in _GLUE_TAILS) and rest_zipf >= 5.5
+        if not ok and head.lower() in STOP_WORDS and len(rest) >= 6 and rest_zipf >= 2.0 and ctx.case is not None and ctx.case.name(rest) is None:
+            ok, level = True, 1  # a function word before an English word no name ends in: "Butdenuclearization", "Theiconoclasm"
         if ok and (best is None or level > best[0]):
             best = (level, i, head, rest)
     return (best[2], best[3]) if best else None
@@ -336,44 +277,22 @@ def _repeated_stop(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> l
 _DASH = re.compile(r"(?<=[^\W\d_])(?: ([–—])(?=[^\W\d_])|([–—]) (?=[^\W\d_]))")
 
 
-# Apertium gives the word after an unknown capitalised word (a name it does not know) the name's case:
-# "Stoltenberg prometió" becomes "Stoltenberg Promised". Verbs only: past forms and the reporting verbs
-# news copy uses, as no other English word class follows a subject like that.
-_IRREGULAR_VERBS = frozenset(
-    "said says told tells met meets went goes gave gives made makes took takes came comes left leaves held holds "
-    "sent sends spoke speaks wrote writes saw sees brought brings thought thinks found finds kept keeps began begins "
-    "became becomes paid pays lost loses won wins led leads fell falls rose rises stood stands sought seeks "
-    "warns asks adds insists promises announces vows urges calls visits arrives".split()
-)
-# -ed words that are part of names ("Manchester United", "Allied Forces"): never lower-cased.
-_NAME_PARTS = frozenset(
-    "united limited allied associated advanced applied integrated consolidated incorporated reformed federated "
-    "unified armed red wanted tangled fixed licensed chartered registered certified sacred".split()
-)
 _NAME_THEN_WORD = re.compile(r"\b([A-Z][a-z\u00C0-\u024F'\u2019-]{2,}) ([A-Z][a-z]{2,})\b(?= ?([^\s]*))")
 
 
-def _verb_form(low: str, lexicon: Lexicon) -> bool:
-    if low in _NAME_PARTS:
-        return False
-    if low in _IRREGULAR_VERBS:
-        return True
-    if low.endswith("ed") and len(low) > 4:
-        stems = (low[:-1], low[:-2], low[:-3] if len(low) > 5 and low[-3] == low[-4] else "", low[:-3] + "y" if low.endswith("ied") else "")
-        return any(stem and lexicon.is_common_lowercase(stem) for stem in stems)
-    return False
-
-
+# Apertium gives the word after an unknown capitalised word (a name it does not know) the name's case:
+# "Stoltenberg prometió" becomes "Stoltenberg Promised". Verbs only: past forms and the reporting verbs
+# news copy uses, as no other English word class follows a subject like that.
 def _verb_after_name(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     edits = []
     for m in _NAME_THEN_WORD.finditer(text):
         name, word, following = m.group(1), m.group(2), m.group(3)
         start = m.start(2)
-        if overlaps((start, m.end(2)), blocked) or _common(name.lower(), lexicon):
+        if overlaps((start, m.end(2)), blocked) or common_word(name.lower(), lexicon):
             continue
         if following[:1].isupper():
             continue  # a title-case phrase: "Armed Forces", "Said Business School"
-        if _verb_form(word.lower(), lexicon):
+        if verb_form(word.lower(), lexicon):
             edits.append(Edit(start, m.end(2), word, word.lower()))
     return edits
 
@@ -381,169 +300,12 @@ def _verb_after_name(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) ->
 def _headline_case(title: str, lexicon: Lexicon) -> bool:
     """Most ordinary words capitalised: "Stoltenberg Promises More Air Defence" (a capital says nothing there).
     Names do not count either way."""
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", title) if _common(w.lower(), lexicon) or lexicon.zipf(w) >= 4.0]
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", title) if common_word(w.lower(), lexicon) or lexicon.zipf(w) >= 4.0]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.5
 
 
 def _dash_spacing(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
     return [Edit(m.start(), m.end(), m.group(0), f" {m.group(1) or m.group(2)} ") for m in _DASH.finditer(text)]
-
-
-# Below this Zipf frequency (about three in a million words) a word the article capitalises is taken for a name.
-_RARE = 3.5
-
-
-def _capitalized(word: str) -> str:
-    return word[0].upper() + word[1:]
-
-
-def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleNames, lexicon: Lexicon) -> str | None:
-    """The capitalisation evidence gives a lower-case word, or None: a name is restored only on evidence."""
-    token = tokens[i].group(0)
-    if (abbreviated := abbreviation(text, tokens, i)) is not None:
-        return abbreviated  # "the rev. David Johnson", "on oct. 2", "Det Insp bob Blemmings"
-    if token in ctx.cased:
-        return ctx.cased[token]  # the name table, weekdays and months
-    cap = _capitalized(token)
-    ev = ctx.evidence
-    ordinary = ctx.case is not None and ctx.case.ordinary(token)  # English also writes it in lower case: "republic"
-    if token in ctx.article and _outweighs(ev.writes(ctx.article[token]), ev.writes(token) + ordinary, token):
-        return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
-    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token) + ordinary, token):
-        return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
-    case = ctx.case
-    if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
-        name = case.name(token)
-        if name is not None and (ev.writes(token) <= 1 or ev.writes(token) <= ev.writes(name)) and (len(token) > 3 or ev.writes(name)):
-            # English writes the word only capitalised: "london", "jason", "indonesian"; a three-letter word needs
-            # the article's capital too (untranslated "del" is no "Del")
-            return name
-        if name is None and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
-            return cap  # no English word, and the article writes it capitalised at least as often: "willoughby"
-    if ev.writes(token) <= 1 and (ctx.standalone[cap] >= 2 or (ctx.standalone[cap] and ev.writes(cap) >= 3 and token not in STOP_WORDS)) and not _attached(text, tokens[i]):
-        return cap  # the article writes the word capitalised on its own mid-sentence (and often so), and never in
-        # lower case: "the welsh assembly"
-    if lexicon.zipf(token) < 6.0 and ev.writes(token) <= ev.writes(cap) and _pair_evidence(text, tokens, i, cap, ev, both=lexicon.zipf(token) >= 4.5):
-        return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
-    if ev.writes(token) <= 1 and lexicon.zipf(token) < 6.0 and not _verb_form(token, lexicon) and _name_role(tokens, i, cap, ev, text, lexicon):
-        return cap  # "Newport police Department" where the article writes "Police" before a name word elsewhere
-    if token in ctx.known.words and ev.writes(token) <= 1 and (_name_like(token, ctx) or ev.writes(ctx.known.words[token])):
-        return ctx.known.words[token]  # a gazetteer name: "greece"; one English also writes in lower case ("china",
-        # "turkey") only where the article writes the name too
-    for lo, hi in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i - 1, i + 2), (i, i + 3)):
-        if lo < 0 or hi > len(tokens) or hi - lo < 2:
-            continue
-        span = text[tokens[lo].start() : tokens[hi - 1].end()]
-        phrase = ctx.known.phrases.get(span.lower())
-        if phrase is not None and len(phrase) == len(span) and (_name_like(token, ctx) or _title_word_in(tokens[lo:hi], i - lo, ordinary)
-                                                                or _writes_phrase(text, phrase, span, token)):
-            offset = tokens[i].start() - tokens[lo].start()
-            return phrase[offset : offset + len(token)]  # "san Francisco": the gazetteer's "San Francisco"
-    if case is not None and ev.writes(token) <= 1:
-        is_verb = lambda w: _verb_form(w, lexicon)  # noqa: E731
-        found = (inside_title_phrase(text, tokens, i, case, is_verb, lambda w: _person(w, ctx))  # "Baton Rouge police Department"
-                 or surname(text, tokens, i, case, ctx.standalone[cap], ev.writes(cap), ev.writes(token), is_verb))  # "Jeff flake"
-        if found is not None:
-            return found
-        return unknown_name(text, tokens, i, case, lexicon, lambda w: _verb_form(w, lexicon))  # "Zoran zaev", "in encinitas."
-    return None
-
-
-def _person(word: str, ctx: ArticleNames) -> bool:
-    """The article uses a capitalised word as a person's name: on its own mid-sentence ("Hazard said") or after a
-    name English writes only capitalised ("Eden Hazard"). (Where it is asked, after a lower-case word, the word
-    counts once as standalone.)"""
-    return ctx.standalone[word] > 1 or any(b == word and ctx.case is not None and ctx.case.name(a) == a for a, b in ctx.evidence.pairs)
-
-
-def _writes_phrase(text: str, phrase: str, span: str, token: str) -> bool:
-    """Only ``token`` lost its capital, the article writes the gazetteer's phrase as the gazetteer does elsewhere
-    (more than once), and this form of it only here: "the European union" beside "the European Union" (a house style writes it one
-    way throughout; "UN security council" is house style, not one lost capital)."""
-    if sum(a != b for a, b in zip(phrase.split(), span.split())) != 1 or token in span.replace(token, "", 1):
-        return False
-    def count(s: str) -> int:
-        return len(re.findall(rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])", text))
-    return count(phrase) >= 2 and count(span) == 1  # once each way is a tie: house style, no evidence
-
-
-def _name_like(token: str, ctx: ArticleNames) -> bool:
-    return ctx.case is None or not ctx.case.ordinary(token)
-
-
-def _title_word_in(span: list[re.Match[str]], i: int, ordinary: bool = True) -> bool:
-    """An ordinary word ("council") joins a known phrase only beside a word written as a name: "new York", not
-    "UN security council" (a house style that writes the phrase in lower case); and an ordinary word that ends the
-    phrase after its capitalised words is house style too ("the Crimean peninsula", "the Gaza strip")."""
-    return any(len(w) > 1 and w[0].isupper() and w[1:].islower() for j, m in enumerate(span)
-               if (w := m.group(0)) and j != i and (j > i or not ordinary))
-
-
-def _outweighs(capitalised: int, lower: int, token: str) -> bool:
-    """The article writes the word capitalised at least as often as in lower case; a word of three letters
-    must be capitalised more often (a short word written both ways is as often a foreign word or a mention
-    of one, Welsh "twp", as a name)."""
-    return 0 < lower <= capitalised and (len(token) > 3 or capitalised > lower)
-
-
-def _attached(text: str, m: re.Match[str]) -> bool:
-    """Part of a hyphenated or apostrophised word ("anti-semitic", "o'neill"): its case is a matter of style."""
-    return text[m.start() - 1 : m.start()] in ("-", "'", "’") or text[m.end() : m.end() + 1] == "-"
-
-
-# A proper adjective is no name the next word belongs to: "a Russian bank", "the Malaysian transport minister".
-
-
-def _name_role(tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, text: str, lexicon: Lexicon) -> bool:
-    """The word follows a capitalised word mid-sentence, and the article writes it capitalised after such a word
-    elsewhere: "Newport police Department" beside "Baton Rouge Police Department". Only after a name: before one,
-    an ordinary word keeps its case ("southern Nevada", "foreign minister Boris Johnson")."""
-    if i == 0 or cap not in ev.seconds:
-        return False
-    left = tokens[i - 1]
-    word = left.group(0)
-    return (text[left.end() : tokens[i].start()] == " " and word[0].isupper() and lexicon.zipf(word) < 6.0
-            and not word.endswith(_DEMONYM_ENDINGS) and _mid_sentence(text, left.start()) and not _attached(text, left))
-
-
-def _pair_evidence(text: str, tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, *, both: bool) -> bool:
-    """The word with its capitalised neighbour is a pair the article writes capitalised elsewhere; a common word
-    ("police") needs it on its right ("police Department") or capitals on both sides ("Prime minister Theresa")."""
-    found, right, capital_sides = False, False, 0
-    for j in (i - 1, i + 1):
-        if not 0 <= j < len(tokens):
-            continue
-        a, b = sorted((tokens[i], tokens[j]), key=lambda m: m.start())
-        neighbour = tokens[j].group(0)
-        if text[a.end() : b.start()] != " " or not neighbour[:1].isupper():
-            continue
-        capital_sides += 1
-        if ((neighbour, cap) if j < i else (cap, neighbour)) in ev.pairs:
-            found, right = True, right or j > i
-    return found and (capital_sides == 2 or not both or right)
-
-
-def _before_written_pair(text: str, tokens: list[re.Match[str]], i: int, ev: ArticleEvidence) -> bool:
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return (nxt is not None and text[tokens[i].end() : nxt.start()] == " "
-            and (_capitalized(tokens[i].group(0)), nxt.group(0)) in ev.pairs)
-
-
-def _proper_case(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
-    edits = []
-    tokens = list(_words(text, blocked))
-    for i, m in enumerate(tokens):
-        token = m.group(0)
-        if not token.islower() or len(token) < 3:
-            continue
-        if (re.search(r"(?i)\ban?\s+$", text[max(0, m.start() - 4) : m.start()]) and (ctx.case is None or ctx.case.ordinary(token))
-                and not _before_written_pair(text, tokens, i, ctx.evidence)):
-            continue  # "a turkey": a common noun (but "a scottish source" is no common noun, nor "a welsh Parliament"
-            # where the article writes "Welsh Parliament")
-        cased = _cased_form(text, tokens, i, ctx, lexicon)
-        if cased is not None and cased != token and cased.lower() == token:
-            edits.append(Edit(m.start(), m.end(), token, cased))
-    return edits
 
 
 RULES: tuple[RepairRule, ...] = (
@@ -557,7 +319,7 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("punctuation:space-before", "space before punctuation removed", _space_before),
     RepairRule("punctuation:repeated-stop", "stray full stop after the end of a sentence removed", _repeated_stop),
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
-    RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", _proper_case),
+    RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
                _verb_after_name, translated_only=True, not_headline_case=True),
 )

@@ -22,6 +22,9 @@ __all__ = ["unknown_name"]
 
 _CONNECTORS = frozenset("the and for with from into over under about after before near".split())
 _PLACE_PREPOSITIONS = frozenset("in at near from".split())
+# "the city of palu,": a place noun and "of" before a place's name.
+_PLACE_NOUNS = frozenset("city town village province state region district county island port capital municipality".split())
+_BEFORE_A_PLACE = frozenset({("as", "such")} | {("of", noun) for noun in _PLACE_NOUNS})
 # Endings English adds to a word the lists have (the stem must be known): "discounters", "occupier".
 _SUFFIXES = (("s", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ly", ""), ("er", ""), ("ers", ""),
              ("ier", "y"), ("iers", "y"), ("ies", "y"), ("ics", "ic"))
@@ -65,12 +68,21 @@ def unknown_name(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCa
     if text[m.start() - 1 : m.start()] in ("-", "'", "’") or text[m.end() : m.end() + 1] in ("-", "'", "’"):
         return None  # part of a hyphenated word or a contraction ("doesn't")
     cap = token[0].upper() + token[1:]
+    clause_end = re.match(r"[,.;]", text[m.end() : m.end() + 1]) is not None
     if i > 0 and text[tokens[i - 1].end() : m.start()] == " ":
         left = tokens[i - 1]
-        if _name_word(left.group(0), case) and mid_sentence(text, left.start()):
+        word = left.group(0)
+        if _name_word(word, case) and mid_sentence(text, left.start()):
             return cap  # "Zoran zaev", "Sutopo purwo Nugroho"
-        if left.group(0) in _PLACE_PREPOSITIONS and re.match(r"[,.;]", text[m.end() : m.end() + 1]):
+        if word in _PLACE_PREPOSITIONS and clause_end:
             return cap  # "in encinitas.", "in sinsheim, Germany"
+        if clause_end and i > 1 and (word, tokens[i - 2].group(0).lower()) in _BEFORE_A_PLACE:
+            return cap  # "such as xochimilco.", "the city of palu,"
+    if i > 0 and text[tokens[i - 1].end() : m.start()] == ", " and _name_word(tokens[i - 1].group(0), case):
+        if re.match(r"(?:, | and | or )[A-Z][a-z]", text[m.end() : m.end() + 7]):
+            return cap  # one of a list of names: "Revlon, Essie, tweezerman and Dr. PawPaw"
     if i + 1 < len(tokens) and text[m.end() : tokens[i + 1].start()] == " " and _name_word(tokens[i + 1].group(0), case):
         return cap  # "ruaridh Knott", "gjorge Ivanov"
+    if re.match(r" [A-Z]\. [A-Z][a-z]", text[m.end() : m.end() + 6]):
+        return cap  # before a middle initial and a name: "dionisio A. Lind"
     return None

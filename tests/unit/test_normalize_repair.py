@@ -316,6 +316,19 @@ def test_house_style_and_rare_names_are_not_repaired(repairer: Repairer, text: s
         # a gazetteer phrase the article writes capitalised elsewhere (more than once), this one word lower-cased
         ("He backs the European Union, as the European Union backs him. Life under the European union is safer.",
          "He backs the European Union, as the European Union backs him. Life under the European Union is safer."),
+        # a month that is also a word, before a day and a year
+        ("Workers vaccinated pigs on may 30, 2005 in Xining.", "Workers vaccinated pigs on May 30, 2005 in Xining."),
+        # a word English writes only capitalised between two capitalised words, however short
+        ("The match is at Stadio san Paolo in Naples.", "The match is at Stadio San Paolo in Naples."),
+        # between capitalised words, where the article writes the pair capitalised elsewhere, if only at a sentence start
+        ("Prime Minister Theresa May spoke. Later Britain's Prime minister Theresa May left. Her foreign minister stayed.",
+         "Prime Minister Theresa May spoke. Later Britain's Prime Minister Theresa May left. Her foreign minister stayed."),
+        # an unknown word in a list of names, before a middle initial, after "the city of" or "such as" at a clause end
+        ("It stocks brands such as Revlon, Essie, tweezerman and Dr. PawPaw.", "It stocks brands such as Revlon, Essie, Tweezerman and Dr. PawPaw."),
+        ("The bells were first played by a black musician, dionisio A. Lind, who moved on.",
+         "The bells were first played by a black musician, Dionisio A. Lind, who moved on."),
+        ("The city of palu, which has 380,000 people, was hit.", "The city of Palu, which has 380,000 people, was hit."),
+        ("Ash fell on neighbourhoods such as xochimilco.", "Ash fell on neighbourhoods such as Xochimilco."),
         # after "a", a word the article writes capitalised in the same pair elsewhere
         ("Some favoured Welsh Parliament. Others backed calling it a welsh Parliament.",
          "Some favoured Welsh Parliament. Others backed calling it a Welsh Parliament."),
@@ -334,7 +347,17 @@ def test_a_word_inside_a_name_is_restored_from_its_neighbours(repairer: Repairer
         "BBC presenter Mark Reed said the show would go on.",  # a role before a name, not inside a phrase
         "Chelsea star Hazard scored twice. Hazard later said he was tired.",  # the name is used alone: a role before it
         "He said the services failed. \"[They] are inefficient and they violated the law.\" They left. They said so.",  # a common word
+        "The troops will march 30 miles today.",  # a month that is a word, before a number that is no day and year
+        "He was an executive at Microsoft Research and president of Google's China branch.",  # a list of roles
+        "It happened after Ukrainian military An-26 and Su-25 jets were shot down.",  # before a designation
+        "The Estadio del Sol is full.",  # a name's particle between its capitalised words
+        "Theroux wrote the book.",  # a function word and a short word: a name, not glue
     ],
 )
 def test_words_beside_names_keep_their_case_without_the_shape(repairer: Repairer, text: str):
     assert repairer.repair("", text) == ("", text, [])
+
+
+def test_a_function_word_glued_to_the_next_word_is_split(repairer: Repairer):
+    assert repairer.repair("", "Butdenuclearization negotiations have stalled.")[1] == "But denuclearization negotiations have stalled."
+    assert repairer.repair("", "Theiconoclasm of the wars was real.")[1] == "The iconoclasm of the wars was real."
