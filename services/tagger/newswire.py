@@ -9,6 +9,8 @@ After linking, across the whole article (title and body):
 - a name tagged once is tagged at its other mentions too;
 - organisations from the bundled ``data/organisations.yaml`` (agencies, parties, clubs, companies)
   are found where the model missed them or took them for something else;
+- a name ending in a competition's word ("U.S. Open", "Fed Cup", "Asian Games") is an event, not the
+  organisation or place the model took it for;
 - in a sports report, a place that is not a country and is not where something happens ("in
   Chicago") is a club ("Chicago beat Boston 4-2"); national sides stay places.
 """
@@ -49,6 +51,8 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun jul aug "
     "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday week day round game".split()
 )
+# The last word of a competition's name: "Davis Cup", "Hong Kong Open", "World Championships", "Monaco Grand Prix".
+_COMPETITION = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|Grand Prix|Masters|Classic|Tournament|Marathon)$")
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
 
 
@@ -133,6 +137,7 @@ class Newswire:
         out = self._people_by_part(out)
         out = self._one_type_per_name(out)
         out = self._propagate(texts, out)
+        out = [_as_event(e) for e in out]
         if _is_sports(title, body):
             out = self._clubs(texts, out)
             out = self._results_teams(texts, out)
@@ -252,6 +257,15 @@ class Newswire:
 
 
 @lru_cache(maxsize=1)
+def _as_event(entity: Entity) -> Entity:
+    """A name ending in a competition's word is an event: "U.S. Open" is neither the country nor a company."""
+    if entity.type not in ("ORG", "GPE", "LOC", "FAC") or not _COMPETITION.search(entity.text):
+        return entity
+    if entity.canonical_name and _COMPETITION.search(" " + entity.canonical_name):
+        return entity.model_copy(update={"type": "EVENT"})  # linked to the competition itself: keep the link
+    return entity.model_copy(update={"type": "EVENT", "canonical_id": None, "canonical_name": None, "key": name_key(entity.text)})
+
+
 def _small_lexicon():
     """wordfreq's "small" English list (words seen about once per million or more): all these steps need, and half
     the memory of the normalizer's "large" one in a tagger process (27 MB against 55 MB measured)."""

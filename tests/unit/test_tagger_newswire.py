@@ -107,6 +107,19 @@ def test_a_name_takes_the_type_most_of_its_mentions_have(newswire: Newswire):
     assert [e.type for e in newswire.entities("", body, entities)] == ["ORG", "ORG", "ORG"]
 
 
+def test_a_competition_is_an_event_not_the_place_or_company_it_is_named_after(newswire: Newswire):
+    body = "Seles won the U.S. Open. Germany lead the Fed Cup. The Asian Games open in Hiroshima. Open University grew."
+    entities = [_e("body", body, body, "U.S. Open", "GPE", canonical_id="Q30", canonical_name="United States"),
+                _e("body", body, body, "Fed Cup", "ORG"),
+                _e("body", body, body, "Asian Games", "ORG", canonical_id="Q190036", canonical_name="Asian Games"),
+                _e("body", body, body, "Hiroshima", "GPE"), _e("body", body, body, "Open University", "ORG")]
+    out = {e.text: e for e in newswire.entities("", body, entities)}
+    assert {name: e.type for name, e in out.items()} == {
+        "U.S. Open": "EVENT", "Fed Cup": "EVENT", "Asian Games": "EVENT", "Hiroshima": "GPE", "Open University": "ORG"}
+    assert out["U.S. Open"].canonical_id is None, "not the United States"
+    assert out["Asian Games"].canonical_id == "Q190036", "linked to the competition itself: the link stays"
+
+
 def test_common_words_are_not_propagated(newswire: Newswire):
     body = "The Times reported it. The minister said so."
     out = newswire.entities("", body, [_e("body", body, body, "The Times", "ORG")])
