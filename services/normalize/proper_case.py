@@ -66,10 +66,12 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
     cap = _capitalized(token)
     ev = ctx.evidence
     ordinary = ctx.case is not None and ctx.case.ordinary(token)  # English also writes it in lower case: "republic"
-    if token in ctx.article and _outweighs(ev.writes(ctx.article[token]), ev.writes(token) + ordinary, token):
+    if token in ctx.article and not _attached(text, tokens[i]) and _outweighs(ev.writes(ctx.article[token]), ev.writes(token) + ordinary, token):
         return ctx.article[token]  # the article writes it capitalised on its own mid-sentence, and mostly so
-    if lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token) + ordinary, token):
-        return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often
+    if (lexicon.zipf(token) < _RARE and not lexicon.is_common_lowercase(token) and not _attached(text, tokens[i])
+            and not _prefixed(token, lexicon) and _outweighs(ev.writes(cap), ev.writes(token) + ordinary, token)):
+        return cap  # a rare word the article writes capitalised (at a sentence start or in a name) at least as often;
+        # not part of a hyphenated word ("congress-edits") nor a prefixed English word ("antigovernment")
     case = ctx.case
     if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
         name = case.name(token)
@@ -77,7 +79,8 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             # English writes the word only capitalised: "london", "jason", "indonesian"; a three-letter word needs
             # the article's capital too (untranslated "del" is no "Del")
             return name
-        if name is None and not lexicon.is_common_lowercase(token) and _outweighs(ev.writes(cap), ev.writes(token), token):
+        if (name is None and not lexicon.is_common_lowercase(token) and not _prefixed(token, lexicon)
+                and _outweighs(ev.writes(cap), ev.writes(token), token)):
             return cap  # no English word, and the article writes it capitalised at least as often: "willoughby"
     if ev.writes(token) <= 1 and (ctx.standalone[cap] >= 2 or (ctx.standalone[cap] and ev.writes(cap) >= 3 and token not in STOP_WORDS)) and not _attached(text, tokens[i]):
         return cap  # the article writes the word capitalised on its own mid-sentence (and often so), and never in
@@ -133,6 +136,14 @@ def _writes_phrase(text: str, phrase: str, span: str, token: str) -> bool:
     return count(phrase) >= 2 and count(span) == 1  # once each way is a tie: house style, no evidence
 
 
+_PREFIXES = ("anti", "pro", "non", "counter", "post", "pre", "pan", "semi", "multi", "inter", "trans", "ultra")
+
+
+def _prefixed(token: str, lexicon: Lexicon) -> bool:
+    """An English word with a prefix ("antigovernment", "postwar"): capitalised only at a sentence start."""
+    return any(token.startswith(p) and len(token) - len(p) >= 4 and lexicon.zipf(token[len(p) :]) >= 3.0 for p in _PREFIXES)
+
+
 def _name_like(token: str, ctx: ArticleNames) -> bool:
     return ctx.case is None or not ctx.case.ordinary(token)
 
@@ -163,12 +174,13 @@ def _attached(text: str, m: re.Match[str]) -> bool:
 def _name_role(tokens: list[re.Match[str]], i: int, cap: str, ev: ArticleEvidence, text: str, lexicon: Lexicon) -> bool:
     """The word follows a capitalised word mid-sentence, and the article writes it capitalised after such a word
     elsewhere: "Newport police Department" beside "Baton Rouge Police Department". Only after a name: before one,
-    an ordinary word keeps its case ("southern Nevada", "foreign minister Boris Johnson")."""
+    an ordinary word keeps its case ("southern Nevada", "foreign minister Boris Johnson"); not after an acronym
+    ("UN security council" is a house style)."""
     if i == 0 or cap not in ev.seconds:
         return False
     left = tokens[i - 1]
     word = left.group(0)
-    return (text[left.end() : tokens[i].start()] == " " and word[0].isupper() and lexicon.zipf(word) < 6.0
+    return (text[left.end() : tokens[i].start()] == " " and word[0].isupper() and not word.isupper() and lexicon.zipf(word) < 6.0
             and not word.endswith(_DEMONYM_ENDINGS) and _mid_sentence(text, left.start()) and not _attached(text, left))
 
 

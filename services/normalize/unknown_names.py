@@ -18,7 +18,7 @@ from services.normalize.casing import EnglishCase
 from services.normalize.lexicon import Lexicon
 from services.normalize.text import DEMONYM_ENDINGS, mid_sentence
 
-__all__ = ["unknown_name"]
+__all__ = ["english_form", "unknown_name"]
 
 _CONNECTORS = frozenset("the and for with from into over under about after before near".split())
 _PLACE_PREPOSITIONS = frozenset("in at near from".split())
@@ -35,7 +35,7 @@ def _title(word: str) -> bool:
     return len(word) >= 2 and word[0].isupper() and word[1:].islower()
 
 
-def _english_form(token: str, lexicon: Lexicon) -> bool:
+def english_form(token: str, lexicon: Lexicon) -> bool:
     """An English word form the lists lack: an inflection ("discounters", "taxes") or a compound of two common
     words ("airstrikes", "warplane")."""
     for suffix, add in _SUFFIXES:
@@ -48,7 +48,7 @@ def _english_form(token: str, lexicon: Lexicon) -> bool:
 
 def _unknown(token: str, case: EnglishCase, lexicon: Lexicon) -> bool:
     return (len(token) >= 4 and case.name(token) is None and not case.ordinary(token)
-            and not lexicon.is_common_lowercase(token) and not _english_form(token, lexicon))
+            and not lexicon.is_common_lowercase(token) and not english_form(token, lexicon))
 
 
 def _name_word(word: str, case: EnglishCase) -> bool:

@@ -352,6 +352,10 @@ def test_a_word_inside_a_name_is_restored_from_its_neighbours(repairer: Repairer
         "It happened after Ukrainian military An-26 and Su-25 jets were shot down.",  # before a designation
         "The Estadio del Sol is full.",  # a name's particle between its capitalised words
         "Theroux wrote the book.",  # a function word and a short word: a name, not glue
+        # house style and English words the article also writes capitalised (galaxy_dev's clean news)
+        "The UN Security Council met. A clear UN security council demand was ignored.",  # after an acronym
+        "Congress passed it, and Congress will vote. A bot called congress-edits watches it.",  # part of a hyphenated word
+        "Antigovernment protests grew. In Homs, antigovernment activists said so.",  # a prefixed English word
     ],
 )
 def test_words_beside_names_keep_their_case_without_the_shape(repairer: Repairer, text: str):
