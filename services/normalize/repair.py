@@ -336,9 +336,14 @@ class Repairer:
         self.case = english_case()
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
-                     translated: bool = True) -> tuple[str, list[Change]]:
+                     translated: bool = True, refresh: Callable[[str], ArticleNames] | None = None) -> tuple[str, list[Change]]:
+        """``refresh`` gathers the evidence again from the text as the earlier rules left it, for the case rules:
+        a glued "Newportpolice" split into "Newport police" is one more "police" the article writes."""
         changes: list[Change] = []
+        given = text
         for rule in RULES:
+            if rule.name.startswith("case:") and refresh is not None and text != given:
+                ctx, given = refresh(text), text
             if rule.name in self.disabled or not text:
                 continue
             if rule.translated_only and not translated:
@@ -360,5 +365,6 @@ class Repairer:
         """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text."""
         ctx = article_names(body, self.names, self.lexicon, title=title, known=self.known, case=self.case)
         title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated)
-        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated)
+        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated, refresh=lambda text: article_names(
+            text, self.names, self.lexicon, title=title, known=self.known, case=self.case))
         return title, body, title_changes + body_changes

@@ -365,3 +365,10 @@ def test_words_beside_names_keep_their_case_without_the_shape(repairer: Repairer
 def test_a_function_word_glued_to_the_next_word_is_split(repairer: Repairer):
     assert repairer.repair("", "Butdenuclearization negotiations have stalled.")[1] == "But denuclearization negotiations have stalled."
     assert repairer.repair("", "Theiconoclasm of the wars was real.")[1] == "The iconoclasm of the wars was real."
+
+
+def test_the_case_rules_read_the_text_the_glue_rules_left(repairer: Repairer):
+    # split from "Newportpolice", "police" is a second lower-case "police": house style, no capital
+    scarred = ("A news release from the Newport Police Department said so. The police arrived. "
+               "Anyone with information should contact Newportpolice at 859-292-3680.")
+    assert repairer.repair("", scarred)[1] == scarred.replace("Newportpolice", "Newport police")
