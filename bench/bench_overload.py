@@ -38,6 +38,7 @@ import yaml  # noqa: E402
 from aiokafka import AIOKafkaConsumer  # noqa: E402
 
 from bench.corpus import make_corpus  # noqa: E402
+from bench.measure import vm  # noqa: E402
 from services.alerter.receiver import WebhookReceiver  # noqa: E402
 from services.runtime.broker import EmbeddedBroker, free_port, terminate  # noqa: E402
 from tests.conftest import wait_http  # noqa: E402
@@ -47,16 +48,6 @@ RULES = ROOT / "deploy" / "prometheus" / "rules.yml"
 ALERT = "WirewatchConsumerLagNotDraining"
 OUT = "articles.tagged"
 DEAD = ("articles.raw.dlq", "articles.normalized.dlq", "tagger.stories.dlq")
-
-
-def vm(pid: int, field: str) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 class Tally:
