@@ -143,13 +143,14 @@ def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, s
             continue  # "Rockbridge", "Tweezerman": a name's own ending ("Threemen" has a very common word first)
         if level:
             # a rarer word after a head the article writes, when English knows it: "Presidentobliquely"
-            ok = rest_zipf >= _REST_ZIPF[level] or (level == 3 and rest_zipf >= 2.5 and ctx.case is not None and ctx.case.ordinary(rest))
+            ok = (rest_zipf >= _REST_ZIPF[level] or (level == 3 and rest_zipf >= 2.5 and ctx.case is not None and ctx.case.ordinary(rest))
+                  or (level == 1 and lexicon.zipf(head) >= 5.0 and len(rest) >= 6 and rest_zipf >= 3.0))  # "Servicespokesperson"
         else:
             ok = (len(rest) >= 4 or rest in _GLUE_TAILS) and rest_zipf >= 5.5
         if not ok and head.lower() in STOP_WORDS and len(rest) >= 6 and rest_zipf >= 2.0 and ctx.case is not None and ctx.case.name(rest) is None:
             ok, level = True, 1  # a function word before an English word no name ends in: "Butdenuclearization", "Theiconoclasm"
-        if ok and (best is None or level > best[0]):
-            best = (level, i, head, rest)
+        if ok and (best is None or level > best[0] or (level == best[0] and rest_zipf > lexicon.zipf(best[3]) + 1.0)):
+            best = (level, i, head, rest)  # of equal evidence, a far commoner word after wins: "Conservative said"
     return (best[2], best[3]) if best else None
 
 

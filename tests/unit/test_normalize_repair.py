@@ -372,3 +372,21 @@ def test_the_case_rules_read_the_text_the_glue_rules_left(repairer: Repairer):
     scarred = ("A news release from the Newport Police Department said so. The police arrived. "
                "Anyone with information should contact Newportpolice at 859-292-3680.")
     assert repairer.repair("", scarred)[1] == scarred.replace("Newportpolice", "Newport police")
+
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        # of two splits with the same evidence for the head, the one with the far commoner word after it
+        ("A Welsh Conservativesaid his group was open minded.", "A Welsh Conservative said his group was open minded."),
+        # a very common word before a longer English word, rather than an unknown head before a common one
+        ("A Prison Servicespokesperson said staff were trained.", "A Prison Service spokesperson said staff were trained."),
+    ],
+)
+def test_glue_splits_where_the_words_are_likeliest(repairer: Repairer, scarred: str, restored: str):
+    assert repairer.repair("", scarred)[1] == restored
+
+
+def test_glue_splits_leave_names_and_split_words_alone(repairer: Repairer):
+    for text in ("The Conservatives aid package passed.", "The Servicemaster company grew."):
+        assert repairer.repair("", text) == ("", text, [])
