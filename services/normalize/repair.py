@@ -128,6 +128,13 @@ def _head_evidence(head: str, ctx: ArticleNames, lexicon: Lexicon) -> int:
 _REST_ZIPF = {3: 3.0, 2: 4.0, 1: 4.0}
 
 
+def _long_rest(head_zipf: float, rest_zipf: float, level: int) -> bool:
+    """A rarer English word of six letters or more after a very common word or a name English writes only
+    capitalised: "Servicespokesperson", "Americanservicemen" (after a less common word it may be a name's own part:
+    a made-up "Ironmeadow" stays)."""
+    return rest_zipf >= 3.0 and (level == 2 or head_zipf >= 5.0)
+
+
 def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, str] | None:
     """A capitalised token that is no word split into a name or word and the word glued to it ("Zelenskyduring",
     "Hundredsof", "Roadclosures"): of the splits the evidence allows, the one whose head has the most, the longest
@@ -144,7 +151,7 @@ def _name_split(token: str, ctx: ArticleNames, lexicon: Lexicon) -> tuple[str, s
         if level:
             # a rarer word after a head the article writes, when English knows it: "Presidentobliquely"
             ok = (rest_zipf >= _REST_ZIPF[level] or (level == 3 and rest_zipf >= 2.5 and ctx.case is not None and ctx.case.ordinary(rest))
-                  or (level == 1 and lexicon.zipf(head) >= 5.0 and len(rest) >= 6 and rest_zipf >= 3.0))  # "Servicespokesperson"
+                  or (level in (1, 2) and len(rest) >= 6 and _long_rest(lexicon.zipf(head), rest_zipf, level)))  # "Servicespokesperson"
         else:
             ok = (len(rest) >= 4 or rest in _GLUE_TAILS) and rest_zipf >= 5.5
         if not ok and head.lower() in STOP_WORDS and len(rest) >= 6 and rest_zipf >= 2.0 and ctx.case is not None and ctx.case.name(rest) is None:

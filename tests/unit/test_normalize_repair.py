@@ -381,6 +381,8 @@ def test_the_case_rules_read_the_text_the_glue_rules_left(repairer: Repairer):
         ("A Welsh Conservativesaid his group was open minded.", "A Welsh Conservative said his group was open minded."),
         # a very common word before a longer English word, rather than an unknown head before a common one
         ("A Prison Servicespokesperson said staff were trained.", "A Prison Service spokesperson said staff were trained."),
+        # a name English writes only capitalised before a longer English word
+        ("He got the remains of Americanservicemen returned home.", "He got the remains of American servicemen returned home."),
     ],
 )
 def test_glue_splits_where_the_words_are_likeliest(repairer: Repairer, scarred: str, restored: str):
@@ -388,5 +390,5 @@ def test_glue_splits_where_the_words_are_likeliest(repairer: Repairer, scarred: 
 
 
 def test_glue_splits_leave_names_and_split_words_alone(repairer: Repairer):
-    for text in ("The Conservatives aid package passed.", "The Servicemaster company grew."):
+    for text in ("The Conservatives aid package passed.", "The Servicemaster company grew.", "They met at Ironmeadow yesterday."):
         assert repairer.repair("", text) == ("", text, [])
