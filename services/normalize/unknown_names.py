@@ -67,6 +67,8 @@ def unknown_name(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCa
         return None
     if text[m.start() - 1 : m.start()] in ("-", "'", "’") or text[m.end() : m.end() + 1] in ("-", "'", "’"):
         return None  # part of a hyphenated word or a contraction ("doesn't")
+    if re.match(r" (?:de|del|des|di|da|du|do|la|le)\b", text[m.end() : m.end() + 5]):
+        return None  # inside a foreign name that writes its own lower case: "Université libre de Bruxelles"
     cap = token[0].upper() + token[1:]
     clause_end = re.match(r"[,.;]", text[m.end() : m.end() + 1]) is not None
     if i > 0 and text[tokens[i - 1].end() : m.start()] == " ":

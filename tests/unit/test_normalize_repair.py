@@ -356,6 +356,7 @@ def test_a_word_inside_a_name_is_restored_from_its_neighbours(repairer: Repairer
         "The UN Security Council met. A clear UN security council demand was ignored.",  # after an acronym
         "Congress passed it, and Congress will vote. A bot called congress-edits watches it.",  # part of a hyphenated word
         "Antigovernment protests grew. In Homs, antigovernment activists said so.",  # a prefixed English word
+        "He is professor of law, Université libre de Bruxelles, Belgium.",  # a foreign name's own lower case
     ],
 )
 def test_words_beside_names_keep_their_case_without_the_shape(repairer: Repairer, text: str):
