@@ -24,7 +24,7 @@ from collections.abc import Callable
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.normalize.casing import EnglishCase
-from services.normalize.text import DEMONYM_ENDINGS, mid_sentence
+from services.normalize.text import DEMONYM_ENDINGS, mid_sentence, title_case
 
 __all__ = ["NAME_LINKS", "abbreviation", "between_names", "inside_title_phrase", "surname"]
 
@@ -36,10 +36,6 @@ _WORD_MONTHS = frozenset("may march august".split())
 _DAY_AFTER = re.compile(r" ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:,| (?:1[89]|20)\d\d\b)")
 # Words inside names that stay in lower case ("Stadio di San Siro", "Justice and Development Party").
 NAME_LINKS = frozenset("for of and on de du des del della di da das do dos la le van von der den al el bin ibn y".split())
-
-
-def _title(word: str) -> bool:
-    return len(word) >= 2 and word[0].isupper() and word[1:].islower()
 
 
 def _spaced(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
@@ -55,12 +51,12 @@ def abbreviation(text: str, tokens: list[re.Match[str]], i: int) -> str | None:
         return token.capitalize()  # "on may 30, 2005"
     if token in MONTH_ABBREVIATIONS and after[:1] == "." and (after[1:2] in ("", "\n") or re.fullmatch(r" [\dA-Z]", after[1:3])):
         return token.capitalize()  # "on oct. 2, 1968", "until oct."
-    if token in TITLE_ABBREVIATIONS and after[:2] == ". " and i + 1 < len(tokens) and _title(tokens[i + 1].group(0)):
+    if token in TITLE_ABBREVIATIONS and after[:2] == ". " and i + 1 < len(tokens) and title_case(tokens[i + 1].group(0)):
         return token.capitalize()  # "the rev. David Johnson"
     if i > 0 and token not in STOP_WORDS and token not in NAME_LINKS and len(token) >= 3:
         left = tokens[i - 1]
         gap = text[left.end() : m.start()]
-        if left.group(0).lower() in TITLE_ABBREVIATIONS and _title(left.group(0)) and gap in (" ", ". ") and (
+        if left.group(0).lower() in TITLE_ABBREVIATIONS and title_case(left.group(0)) and gap in (" ", ". ") and (
                 gap == ". " or left.group(0) not in ("Gen", "Rep", "Col")):
             return token.capitalize()  # "Det Insp bob Blemmings"
     return None
@@ -80,11 +76,11 @@ def inside_title_phrase(text: str, tokens: list[re.Match[str]], i: int, case: En
         return None
     if person(right.group(0)):
         return None
-    if _title(left.group(0)) and mid_sentence(text, left.start()):
+    if title_case(left.group(0)) and mid_sentence(text, left.start()):
         return token[0].upper() + token[1:]  # "Senate judiciary Committee"
     if left.group(0) in ("for", "of") and i >= 2 and _spaced(text, tokens[i - 2], left):
         before = tokens[i - 2]
-        if _title(before.group(0)) and mid_sentence(text, before.start()) and case.ordinary(before.group(0)):
+        if title_case(before.group(0)) and mid_sentence(text, before.start()) and case.ordinary(before.group(0)):
             return token[0].upper() + token[1:]  # "National Center for disaster Prevention", "Institute for policy Research"
     return None
 
@@ -92,7 +88,7 @@ def inside_title_phrase(text: str, tokens: list[re.Match[str]], i: int, case: En
 def _right_of_name(text: str, tokens: list[re.Match[str]], j: int, case: EnglishCase) -> bool:
     """The capitalised word at ``j`` is an ordinary English word ("Department") that no name follows (not "Mark Reed")."""
     word = tokens[j].group(0)
-    if not _title(word) or not case.ordinary(word) or case.name(word) is not None or word.lower() in STOP_WORDS:
+    if not title_case(word) or not case.ordinary(word) or case.name(word) is not None or word.lower() in STOP_WORDS:
         return False
     if re.match(r"[-\d]", text[tokens[j].end() : tokens[j].end() + 1]):
         return False  # part of a designation: "Ukrainian military An-26 jets"
@@ -116,7 +112,7 @@ def surname(text: str, tokens: list[re.Match[str]], i: int, case: EnglishCase, s
         return None
     left = tokens[i - 1]
     word = left.group(0)
-    if not _spaced(text, left, m) or not _title(word) or case.name(word) != word or word.endswith(DEMONYM_ENDINGS):
+    if not _spaced(text, left, m) or not title_case(word) or case.name(word) != word or word.endswith(DEMONYM_ENDINGS):
         return None
     if not mid_sentence(text, left.start()) or text[m.end() : m.end() + 1] in ("-", "'", "’"):
         return None
@@ -132,7 +128,7 @@ def between_names(text: str, tokens: list[re.Match[str]], i: int, case: EnglishC
     if name is None or token in NAME_LINKS or i == 0 or i + 1 >= len(tokens):
         return None
     left, right = tokens[i - 1], tokens[i + 1]
-    if (_spaced(text, left, m) and _spaced(text, m, right) and _title(left.group(0)) and _title(right.group(0))
+    if (_spaced(text, left, m) and _spaced(text, m, right) and title_case(left.group(0)) and title_case(right.group(0))
             and mid_sentence(text, left.start())):
         return name
     return None

@@ -8,12 +8,17 @@ from collections.abc import Sequence
 
 from services.normalize.changes import Edit
 
-__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence"]
+__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence"]
 
 # Before a word, what opens a sentence or a quotation (so a capital there says nothing about a name).
 _OPENING_CONTEXT = ".!?:“\"‘'(\n"
 # A proper adjective is no name the next word belongs to: "Russian provocateurs", "Israeli airstrikes".
 DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
+
+
+def title_case(word: str) -> bool:
+    """A capital and then lower case only: "Paolo", not "PAOLO", "McCarthy" or "a"."""
+    return len(word) >= 2 and word[0].isupper() and word[1:].islower()
 
 
 def mid_sentence(text: str, start: int) -> bool:

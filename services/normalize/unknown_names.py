@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from services.normalize.casing import EnglishCase
 from services.normalize.lexicon import Lexicon
-from services.normalize.text import DEMONYM_ENDINGS, mid_sentence
+from services.normalize.text import DEMONYM_ENDINGS, mid_sentence, title_case
 
 __all__ = ["english_form", "unknown_name"]
 
@@ -29,10 +29,6 @@ _BEFORE_A_PLACE = frozenset({("as", "such")} | {("of", noun) for noun in _PLACE_
 _SUFFIXES = (("s", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ly", ""), ("er", ""), ("ers", ""),
              ("ier", "y"), ("iers", "y"), ("ies", "y"), ("ics", "ic"))
 _ES_STEM = ("s", "x", "z", "ch", "sh")
-
-
-def _title(word: str) -> bool:
-    return len(word) >= 2 and word[0].isupper() and word[1:].islower()
 
 
 def english_form(token: str, lexicon: Lexicon) -> bool:
@@ -53,7 +49,7 @@ def _unknown(token: str, case: EnglishCase, lexicon: Lexicon) -> bool:
 
 def _name_word(word: str, case: EnglishCase) -> bool:
     """A capitalised word that is no proper adjective ("Russian"): a name, or a word written as part of one ("Ford")."""
-    if not _title(word):
+    if not title_case(word):
         return False
     return not (word.endswith(DEMONYM_ENDINGS) and case.name(word) is not None)
 
