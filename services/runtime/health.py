@@ -20,8 +20,8 @@ from prometheus_client import Gauge
 
 from services.runtime.logs import get_logger
 from services.runtime.metrics import MESSAGES_FAILED, MESSAGES_PROCESSED
-from services.runtime.recovery import (BROKER_LOST, BROKER_RESETS, Watchdog, forget_offsets, group_backlog, last_fetched,
-                                       request_rejoin)
+from services.runtime.recovery import (BROKER_LOST, BROKER_RESETS, Watchdog, consumer_state, forget_offsets, group_backlog,
+                                       last_fetched, request_rejoin)
 
 __all__ = ["PartitionProgress", "Readiness", "partition_lag", "register_health", "CONSUMER_LAG", "CONSUMER_STALLED"]
 
@@ -97,6 +97,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
     dog = Watchdog(stall_after_s, first_fetch_after_s=min(first_fetch_after_s, stall_after_s))
     idle: list[str] = []
     last: list[str] = []
+    said_waiting = [float("-inf")]
 
     @app.on_rebalance_complete.connect
     async def on_joined(sender: faust.App, **kwargs: object) -> None:
@@ -113,6 +114,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         reset: dict = {}
         activity = _activity()
         never_fed = _never_fed(consumer)
+        unmoved: set[str] = set()
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
@@ -135,6 +137,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
             CONSUMER_STALLED.labels(tp.topic, str(tp.partition)).set(1 if is_stalled else 0)
             name = f"{tp.topic}[{tp.partition}]"
+            if lag > 0 and now - state.since >= dog.first_fetch_after_s:
+                unmoved.add(name)
             (stalled.add if is_stalled else stalled.discard)(name)
         if reset:
             await _after_broker_reset(reset)
@@ -144,6 +148,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
         stuck = sorted(set(paused) & streamed)
         idle_worker = dog.worker_idle(now, activity)
+        _say_if_waiting(consumer, now, behind=unmoved | {
+            f"{tp.topic}[{tp.partition}]" for tp in consumer.assignment() if consumer.highwater(tp) is None})
         if never_fed and not app.rebalancing and dog.may_rejoin(now):
             # Assigned, recovered, resumed, and not one fetch answered since: the fetcher never asked for these
             # partitions (faust-streaming#629, seen after a restart). A rebalance starts them.
@@ -184,6 +190,22 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             if dog.never_fed(wall, fetched):
                 out.append(name)
         return out
+
+    def _say_if_waiting(consumer: object, now: float, behind: set[str]) -> None:
+        """Log, once a minute, the consumer's gates while the worker has finished nothing for ``first_fetch_after_s``
+        and a partition it owns is stalled behind or was never fetched (or a rebalance does not end): the facts
+        that tell which gate holds it, for a stall seen only under load."""
+        behind = {n for n in behind if not _internal(n)}
+        if (not behind and not app.rebalancing) or now - dog.activity_since < dog.first_fetch_after_s \
+                or now - said_waiting[0] < 60:
+            return
+        said_waiting[0] = now
+        try:
+            state = consumer_state(app, [tp for tp in consumer.assignment() if not _internal(f"{tp.topic}[{tp.partition}]")])
+        except Exception as exc:  # noqa: BLE001 - a diagnosis must never stop the timer
+            state = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+        log.warning("consumer_waiting", idle_s=round(now - dog.activity_since), behind_or_unfetched=sorted(behind),
+                    assigned_s_ago=round(time.time() - dog.assigned_at, 1) if dog.assigned_at else None, **state)
 
     def _internal(name: str) -> bool:
         topic = name.rsplit("[", 1)[0]

@@ -9,7 +9,7 @@ Three ways a worker can stop consuming while its topics hold messages, each seen
   the worker asks its group to rebalance (``consumer_rejoin``).
 - **never fed after an assignment**: once a rebalance and its table recovery are done, an assigned partition
   (not paused, not a changelog) has had no fetch answered for ``first_fetch_after_s`` (30 s): the fetcher never
-  asked for it (faust-streaming#629, seen after a restart: no high-water mark, so no lag, ever). Rejoin then,
+  asked for it (faust-streaming#629: no high-water mark, so no lag, ever). Rejoin then,
   instead of a worker that sits out the general stall time or forever.
 - **idle with a backlog**: no partition assigned, yet a subscribed partition is behind its group's committed
   offset and nobody moves it for ``stall_after_s`` (an assignment lost to a ghost member): rejoin too.
@@ -22,6 +22,7 @@ Three ways a worker can stop consuming while its topics hold messages, each seen
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +120,42 @@ def last_fetched(app: Any, tp: Any) -> float | None:
     assignment = _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
     state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
     return state.timestamp / 1000 if state is not None and state.timestamp else None
+
+
+def consumer_state(app: Any, tps: list[Any]) -> dict[str, Any]:
+    """What Faust and aiokafka know of ``tps`` and of the flow, for a log line when a worker waits with work
+    undone: which of the many gates (rebalance, recovery, flow control, a pause, a position awaiting reset, a fetch
+    never answered) holds it."""
+    from aiokafka.structs import TopicPartition
+
+    consumer = app.consumer
+    wall = time.time()
+    out: dict[str, Any] = {
+        "rebalancing": bool(app.rebalancing), "in_recovery": bool(getattr(app, "in_recovery", False)),
+        "flow_active": bool(getattr(consumer, "flow_active", True)), "flow_control": bool(app.flow_control.is_active()),
+        "held": sorted(f"{tp.topic}[{tp.partition}]" for tp in (getattr(consumer, "_held", None) or ())),
+        "seeked": getattr(consumer, "_seeked", None),
+    }
+    try:
+        assignment = _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
+    except Exception as exc:  # noqa: BLE001 - between assignments: say so
+        assignment, out["aiokafka"] = None, f"{type(exc).__name__}: {exc}"[:200]
+    paused = consumer._paused_partitions  # noqa: SLF001
+    parts = {}
+    for tp in tps:
+        state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
+        fact: dict[str, Any] = {"highwater": consumer.highwater(tp), "read": consumer._read_offset.get(tp),  # noqa: SLF001
+                                "committed": consumer._committed_offset.get(tp), "faust_paused": tp in paused}  # noqa: SLF001
+        if state is None:
+            fact["aiokafka"] = "not assigned"
+        else:
+            fact.update(paused=state.paused, valid_position=state.has_valid_position, awaiting_reset=state.awaiting_reset,
+                        fetched_s_ago=round(wall - state.timestamp / 1000, 1) if state.timestamp else None)
+            if state.has_valid_position:
+                fact["position"] = state.position
+        parts[f"{tp.topic}[{tp.partition}]"] = fact
+    out["partitions"] = parts
+    return out
 
 
 def forget_offsets(app: Any, tps: list[Any]) -> None:

@@ -15,6 +15,14 @@ worker was killed never delivered by the next one; tests/integration/test_alerte
 - **resume after the seek**: after a rebalance Faust resumes the stream partitions, then seeks them to their
   committed offsets, then lets the flow go on. A record fetched in between reached a stream while the flow was
   stopped, which skips it and acknowledges it. The consumer holds those partitions until both are done.
+- **drain only what a stream will take**: Faust hands aiokafka its live set of active partitions, shared with the
+  main thread, and aiokafka drains *every* partition when that set is empty, as it is between the end of table
+  recovery (changelogs paused) and the streams' resume. Records of a stream partition drained then are dropped by
+  Faust (not active) after aiokafka's position moved past them, and after the seek that was to bring them back: a
+  restarted alerter never delivered the alerts it had in retry, a tagger skipped articles (seen in CI under load;
+  the worker's fetch position past records its agents never got). :func:`drain_targets` takes a copy of the set
+  and drains nothing when it is empty; records of a partition that left the set while they were drained are put
+  back (aiokafka's position sought back to them) by :func:`undrained`.
 - **seek where nothing was committed**: records of a paused partition can be taken from the fetcher and dropped
   during table recovery (aiokafka reads an empty set of partitions as "all of them"); the seek brings them back,
   except where the group has no committed offset, which aiokafka's ``seek_to_committed`` skips. :func:`rewind_targets`
@@ -31,7 +39,7 @@ from faust.transport.drivers import aiokafka as driver
 
 from services.runtime.logs import get_logger
 
-__all__ = ["WirewatchApp", "committable_acks", "rewind_targets"]
+__all__ = ["WirewatchApp", "committable_acks", "drain_targets", "rewind_targets", "undrained"]
 
 log = get_logger("wirewatch.transport")
 
@@ -43,6 +51,22 @@ def rewind_targets(committed: Mapping[Any, int | None], read: Mapping[Any, int |
     last offset handed over per partition in this assignment). Table changelogs (``internal``) are Faust's own."""
     return sorted((tp for tp, offset in committed.items() if not offset and read.get(tp) is None and not internal(tp)),
                   key=lambda tp: (tp.topic, tp.partition))
+
+
+def drain_targets(active: set | None) -> set | None:
+    """The partitions to drain fetched records from: a copy of Faust's live ``active`` set (None: client-only, all
+    of them); an empty set when none is active, which the caller must not hand to aiokafka (it reads empty as all)."""
+    return None if active is None else set(active)
+
+
+def undrained(drained: Mapping[Any, list], live: set | None) -> tuple[dict[Any, list], dict[Any, int]]:
+    """Split drained records into those Faust will hand to streams (their partition is still in the ``live`` active
+    set) and, for every other partition, the offset to seek back to so that they are fetched again."""
+    if live is None:
+        return dict(drained), {}
+    keep = {tp: records for tp, records in drained.items() if tp in live}
+    back = {tp: records[0].offset for tp, records in drained.items() if tp not in live and records}
+    return keep, back
 
 
 def committable_acks(acked: list[int], in_flight: int | None) -> tuple[list[int], list[int]]:
@@ -67,6 +91,24 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
 
     async def seek_to_committed(self) -> Mapping[Any, int]:
         return await self.call_thread(self._seek_to_committed_or_reset)
+
+    async def _fetch_records(self, consumer: Any, active_partitions: set | None, timeout: float | None = None,
+                             max_records: int | None = None) -> Any:
+        # See the module's "drain only what a stream will take".
+        targets = drain_targets(active_partitions)
+        if targets is not None and not targets:
+            return {}
+        drained = await super()._fetch_records(consumer, targets, timeout=timeout, max_records=max_records)
+        keep, back = undrained(drained, active_partitions)
+        for tp, offset in list(back.items()):
+            try:
+                consumer.seek(tp, offset)
+            except Exception:  # noqa: BLE001 - no longer assigned: its next owner reads from the committed offset
+                back.pop(tp)
+        if back:
+            log.info("records_put_back", partitions={f"{tp.topic}[{tp.partition}]": o for tp, o in back.items()},
+                     meaning="drained for a partition no longer active: fetched again when it is")
+        return keep
 
     async def _seek_to_committed_or_reset(self) -> Mapping[Any, int]:
         consumer = self._ensure_consumer()

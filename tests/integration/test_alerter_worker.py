@@ -182,8 +182,8 @@ async def test_alerter_killed_mid_retry_neither_loses_nor_doubles_an_alert(broke
         first.proc.wait()
         receiver.stop_failing()
         second = start_service("worker", "alerter", **env)
-        # A restarted worker on the embedded broker sometimes is handed nothing after its assignment (seen in CI, like
-        # faust-streaming#629); its stall watchdog rejoins after WIREWATCH_STALL_AFTER_S (120 s). Allow for that.
+        # Generous: a worker held up past the drain guard (docs/accounting.md) is rejoined by its stall watchdog
+        # after WIREWATCH_STALL_AFTER_S (120 s), and this test is about losing nothing, not about speed.
         await wait_for(lambda: set(receiver.delivered) >= expected, 240, lambda: (
             f"re-delivery (attempts {receiver.attempts}, delivered {receiver.delivered}); log:\n{second.log()[-2000:]}"))
         # A sentinel sent now reaches `alerts` after anything the restart re-processed (one partition, in order):

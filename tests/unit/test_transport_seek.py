@@ -72,3 +72,24 @@ async def test_the_consumer_commits_up_to_the_message_in_flight_and_past_it_once
     consumer._acked[ALERTS].insert(0, 0)
     consumer._acked_index[ALERTS].add(0)
     assert consumer._new_offset(ALERTS) == 2
+
+
+def test_the_drain_takes_a_copy_of_the_live_active_set() -> None:
+    from services.runtime.transport import drain_targets
+
+    live = {ALERTS}
+    targets = drain_targets(live)
+    live.clear()  # Faust pauses while aiokafka drains: the drain keeps what it was asked for
+    assert targets == {ALERTS}
+    assert drain_targets(set()) == set() and drain_targets(None) is None
+
+
+def test_records_drained_for_a_partition_no_longer_active_are_put_back() -> None:
+    from types import SimpleNamespace
+
+    from services.runtime.transport import undrained
+
+    drained = {ALERTS: [SimpleNamespace(offset=4), SimpleNamespace(offset=5)], TAGGED: [SimpleNamespace(offset=9)]}
+    keep, back = undrained(drained, {TAGGED})
+    assert keep == {TAGGED: drained[TAGGED]} and back == {ALERTS: 4}
+    assert undrained(drained, None) == (drained, {})  # client-only: everything is taken
