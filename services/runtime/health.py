@@ -74,6 +74,7 @@ class Readiness:
     assigned: int
     stalled: list[str] = field(default_factory=list)
     idle_backlog: list[str] = field(default_factory=list)  # owning nothing while these partitions wait, unmoved
+    never_fed: list[str] = field(default_factory=list)  # assigned, resumed, and no fetch answered since (see recovery.py)
     problem: str | None = None  # the last thing the worker did on its own to recover, and why
 
     @property
@@ -81,12 +82,12 @@ class Readiness:
         # A worker with more peers than partitions may own none and still be ready: joining is what counts,
         # unless nobody consumes what waits.
         in_group = not self.consumes or (self.joined and not self.rebalancing)
-        return self.started and in_group and not self.stalled and not self.idle_backlog
+        return self.started and in_group and not self.stalled and not self.idle_backlog and not self.never_fed
 
     def as_dict(self) -> dict:
         return {"ready": self.ready, "started": self.started, "consumes": self.consumes, "joined": self.joined,
                 "rebalancing": self.rebalancing, "assigned_partitions": self.assigned, "stalled": self.stalled,
-                "idle_with_backlog": self.idle_backlog, "last_recovery": self.problem}
+                "idle_with_backlog": self.idle_backlog, "never_fed": self.never_fed, "last_recovery": self.problem}
 
 
 def register_health(app: faust.App, *, stall_after_s: float, interval_s: float = 5.0, first_fetch_after_s: float = 30.0,
@@ -98,6 +99,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
     idle: list[str] = []
     last: list[str] = []
     said_waiting = [float("-inf")]
+    unfed: list[str] = []  # what the last tick found never fed, until the next assignment feeds it
 
     @app.on_rebalance_complete.connect
     async def on_joined(sender: faust.App, **kwargs: object) -> None:
@@ -114,6 +116,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         reset: dict = {}
         activity = _activity()
         never_fed = _never_fed(consumer)
+        unfed[:] = never_fed
         unmoved: set[str] = set()
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
@@ -261,6 +264,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             assigned=len(app.consumer.assignment()),
             stalled=sorted(stalled),
             idle_backlog=list(idle),
+            never_fed=list(unfed),
             problem=last[0] if last else None,
         )
 

@@ -8,6 +8,11 @@ def test_worker_that_consumes_is_not_ready_before_joining_its_group():
     assert Readiness(started=True, consumes=True, joined=True, rebalancing=False, assigned=2).ready
 
 
+def test_a_worker_holding_a_partition_never_fetched_since_its_assignment_is_not_ready():
+    state = Readiness(started=True, consumes=True, joined=True, rebalancing=False, assigned=2, never_fed=["alerts[0]"])
+    assert not state.ready and state.as_dict()["never_fed"] == ["alerts[0]"]
+
+
 def test_idle_spare_worker_with_no_partitions_is_ready():
     assert Readiness(started=True, consumes=True, joined=True, rebalancing=False, assigned=0).ready
 
