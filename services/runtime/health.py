@@ -117,10 +117,11 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         activity = _activity()
         never_fed = _never_fed(consumer)
         unfed[:] = never_fed
-        unmoved: set[str] = set()
+        unmoved: set[str] = set()  # behind and unmoved for first_fetch_after_s, or never fetched
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
+                unmoved.add(f"{tp.topic}[{tp.partition}]")  # never fetched: no lag to tell
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps the last offset it handed to agents here
             lost = dog.broker_reset(tp, highwater, read)
@@ -151,8 +152,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
         stuck = sorted(set(paused) & streamed)
         idle_worker = dog.worker_idle(now, activity)
-        _say_if_waiting(consumer, now, behind=unmoved | {
-            f"{tp.topic}[{tp.partition}]" for tp in consumer.assignment() if consumer.highwater(tp) is None})
+        _say_if_waiting(consumer, now, behind=unmoved)
         if never_fed and not app.rebalancing and dog.may_rejoin(now):
             # Assigned, recovered, resumed, and not one fetch answered since: the fetcher never asked for these
             # partitions (faust-streaming#629, seen after a restart). A rebalance starts them.

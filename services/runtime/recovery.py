@@ -115,19 +115,26 @@ def request_rejoin(app: Any, reason: str, **why: Any) -> None:
 
 def last_fetched(app: Any, tp: Any) -> float | None:
     """When the consumer last had an answer to a fetch for ``tp`` (wall seconds), None if never since assigned."""
+    state = _partition_state(_assignment(app), tp)
+    return state.timestamp / 1000 if state is not None and state.timestamp else None
+
+
+def _assignment(app: Any) -> Any:
+    """aiokafka's current assignment (None between assignments)."""
+    return _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
+
+
+def _partition_state(assignment: Any, tp: Any) -> Any:
+    """aiokafka's fetch state of ``tp`` (a Faust or aiokafka partition), None when not assigned."""
     from aiokafka.structs import TopicPartition
 
-    assignment = _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
-    state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
-    return state.timestamp / 1000 if state is not None and state.timestamp else None
+    return assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
 
 
 def consumer_state(app: Any, tps: list[Any]) -> dict[str, Any]:
     """What Faust and aiokafka know of ``tps`` and of the flow, for a log line when a worker waits with work
     undone: which of the many gates (rebalance, recovery, flow control, a pause, a position awaiting reset, a fetch
     never answered) holds it."""
-    from aiokafka.structs import TopicPartition
-
     consumer = app.consumer
     wall = time.time()
     out: dict[str, Any] = {
@@ -137,13 +144,13 @@ def consumer_state(app: Any, tps: list[Any]) -> dict[str, Any]:
         "seeked": getattr(consumer, "_seeked", None),
     }
     try:
-        assignment = _aiokafka_consumer(app)._subscription.subscription.assignment  # noqa: SLF001
+        assignment = _assignment(app)
     except Exception as exc:  # noqa: BLE001 - between assignments: say so
         assignment, out["aiokafka"] = None, f"{type(exc).__name__}: {exc}"[:200]
     paused = consumer._paused_partitions  # noqa: SLF001
     parts = {}
     for tp in tps:
-        state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment is not None else None
+        state = _partition_state(assignment, tp)
         fact: dict[str, Any] = {"highwater": consumer.highwater(tp), "read": consumer._read_offset.get(tp),  # noqa: SLF001
                                 "committed": consumer._committed_offset.get(tp), "faust_paused": tp in paused}  # noqa: SLF001
         if state is None:
