@@ -131,15 +131,25 @@ def tfidf_average_link(texts: list[tuple[str, str]], threshold: float) -> dict[s
         for w, k in c.items():
             matrix[i, vocab[w]] = (1 + math.log(k)) * math.log(len(docs) / df[w])
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    sums = matrix @ matrix.T  # summed similarity between clusters (rows merge by addition)
-    sizes = np.ones(len(docs))
-    members = {i: [i] for i in range(len(docs))}
-    alive = np.ones(len(docs), dtype=bool)
-    while True:
+    labels = average_link(matrix @ matrix.T, threshold)
+    return {texts[i][0]: texts[k][0] for i, k in enumerate(labels)}
+
+
+def average_link(sims, threshold: float) -> list[int]:
+    """Agglomerative clustering of a similarity matrix, merging while two clusters' mean similarity reaches
+    ``threshold``: each item's cluster, named by the index of one of its members."""
+    import numpy as np
+
+    n = len(sims)
+    sums = np.array(sims, dtype=float)  # summed similarity between clusters (rows merge by addition)
+    sizes = np.ones(n)
+    label = list(range(n))
+    alive = np.ones(n, dtype=bool)
+    while alive.sum() > 1:
         mean = sums / np.outer(sizes, sizes)
-        mean[~alive, :] = -1.0
-        mean[:, ~alive] = -1.0
-        np.fill_diagonal(mean, -1.0)
+        mean[~alive, :] = -np.inf
+        mean[:, ~alive] = -np.inf
+        np.fill_diagonal(mean, -np.inf)
         a, b = np.unravel_index(int(np.argmax(mean)), mean.shape)
         if mean[a, b] < threshold:
             break
@@ -147,8 +157,8 @@ def tfidf_average_link(texts: list[tuple[str, str]], threshold: float) -> dict[s
         sums[:, a] += sums[:, b]
         sizes[a] += sizes[b]
         alive[b] = False
-        members[a] += members.pop(b)
-    return {texts[i][0]: texts[k][0] for k, ms in members.items() for i in ms}
+        label = [a if x == b else x for x in label]
+    return label
 
 
 def held_out(gold: dict[str, str], runs: dict[float, dict[str, str]], folds: int) -> tuple[float, float, float, list[float]]:
