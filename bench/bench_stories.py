@@ -348,7 +348,20 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
               f"  [{translated} translated; detected as {detected[0][0] if detected else '-'}]")
     p, r, f = b_cubed(gold, predicted)
     print(f"  all languages together: B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  stories {len(set(predicted.values()))}")
+    # What precision loses: documents that share a story, by their English titles, for a reader to judge.
+    for story, documents in sorted(shared_stories(gold, predicted).items()):
+        titles = "; ".join(f"{d} \"{got[f'{d}-en'].title[:70]}\"" if f"{d}-en" in got else d for d in documents)
+        print(f"    one story holds documents {titles}")
     print(f"  story stage {per_article}" + _timing(timing, len(raws)))
+
+
+def shared_stories(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, list[str]]:
+    """Stories holding articles of more than one gold class: story id -> the classes, sorted."""
+    classes: dict[str, set[str]] = {}
+    for article, story in predicted.items():
+        if article in gold:
+            classes.setdefault(story, set()).add(gold[article])
+    return {story: sorted(c) for story, c in classes.items() if len(c) > 1}
 
 
 def main() -> None:

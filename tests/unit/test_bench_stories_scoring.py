@@ -102,3 +102,11 @@ def test_a_decision_learned_on_some_events_groups_other_events_by_their_evidence
     p, r, f = learned_held_out(features, gold, config, 4, run, b_cubed)
     assert (p, r) == pytest.approx((1.0, 1.0))
     assert {rule for rule, created in rules if not created} == {"learned"}  # every join was the learned decision's
+
+
+def test_shared_stories_name_the_events_a_story_mixes() -> None:
+    from bench.bench_stories import shared_stories
+
+    predicted = {"a1": "x", "a2": "x", "a3": "x", "c1": "x", "b1": "y", "b2": "y"}
+    assert shared_stories(GOLD, predicted) == {"x": ["A", "C"]}
+    assert shared_stories(GOLD, dict(GOLD)) == {}
