@@ -14,9 +14,11 @@ Evidence, article to article (the same tagged articles as ``bench/bench_stories.
   frequency of the whole file (it sees the future: an optimistic reading of word overlap);
 - ``words, idf over the stream``: the same, each pair weighed by the document frequency of the articles
   published up to the later of the two (what a live clusterer can know);
-- ``words by rarity in news``: the same words weighed by wordfreq rarity (what the story stage uses);
+- ``words by rarity in news``: the story stage's own article words (``story_features.terms``: weighed by wordfreq
+  rarity, the title twice, its heaviest 200);
 - ``embedding``: cosine of the multilingual title+lead embeddings;
-- ``entities``: weighted Jaccard of linked entity keys by salience, weighed by inverse document frequency;
+- ``entities``: weighted Jaccard of the story stage's salience-weighted entity keys, weighed by inverse document
+  frequency;
 - and the means of some of them.
 
 Linkage: ``stream, mean``: single pass in publication order, an article joins the live cluster (a member
@@ -29,10 +31,9 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,12 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_stories import DEVDATA, FETCHED, _when, average_link, b_cubed, held_out, tag_all  # noqa: E402
-from schemas import RawArticle, TaggedArticle  # noqa: E402
-from services.tagger.embedding import decode_vector  # noqa: E402
-from services.tagger.story_features import _STOPWORDS, word_rarity  # noqa: E402
+from bench.bench_stories import countries  # noqa: E402
+from schemas import RawArticle  # noqa: E402
+from services.tagger.story_features import _STOPWORDS, _WORD, ArticleFeatures, _stem, article_features  # noqa: E402
+from services.tagger.story_model import unit as _unit  # noqa: E402
 
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 WINDOW_DAYS = 3.0
 
 
@@ -58,13 +58,8 @@ def stems(title: str, body: str) -> Counter[str]:
         for word in _WORD.findall(text):
             word = word.casefold()
             if word not in _STOPWORDS:
-                counts[word[:5]] += weight
+                counts[_stem(word)] += weight
     return counts
-
-
-def _unit(weights: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
-    return {w: x / norm for w, x in weights.items()}
 
 
 def _tfidf(counts: Counter[str], df: Counter[str], n: int) -> dict[str, float]:
@@ -102,12 +97,7 @@ def stream_idf(docs: Sequence[Counter[str]]) -> np.ndarray:
     return sims
 
 
-def rarity(docs: Sequence[Counter[str]], words: Sequence[dict[str, str]]) -> np.ndarray:
-    return _gram([_unit({w: (1 + math.log(k)) * word_rarity(words[i][w], "en") for w, k in c.items()})
-                  for i, c in enumerate(docs)])
-
-
-def entity_jaccard(entities: Sequence[dict[str, float]]) -> np.ndarray:
+def entity_jaccard(entities: Sequence[Mapping[str, float]]) -> np.ndarray:
     n = len(entities)
     df = Counter(k for e in entities for k in e)
     idf = {k: math.log((n + 1) / (c + 1)) for k, c in df.items()}
@@ -144,22 +134,16 @@ def stream_clusters(sims: np.ndarray, days: np.ndarray, threshold: float, link: 
     return out
 
 
-def evidence(tagged: Sequence[TaggedArticle]) -> dict[str, np.ndarray]:
-    """Every article-to-article similarity named in the module's docstring."""
-    docs = [stems(t.title, t.body) for t in tagged]
-    words = []
-    for t in tagged:  # the first word seen for a stem stands for it, as in the story stage's evidence
-        seen: dict[str, str] = {}
-        for word in _WORD.findall(t.title + "\n" + t.body):
-            seen.setdefault(word.casefold()[:5], word.casefold())
-        words.append(seen)
+def evidence(docs: Sequence[Counter[str]], features: Sequence[ArticleFeatures]) -> dict[str, np.ndarray]:
+    """Every article-to-article similarity named in the module's docstring: ``docs`` are the articles' ``stems``,
+    ``features`` what the story stage reads of them (its rarity-weighted words, salience-weighted entities and
+    embedding)."""
     out = {"words, idf over the file": file_idf(docs), "words, idf over the stream": stream_idf(docs),
-           "words by rarity in news": rarity(docs, words)}
-    if all(t.embedding for t in tagged):
-        vectors = np.stack([decode_vector(t.embedding) for t in tagged])
+           "words by rarity in news": _gram([_unit(f.terms) for f in features])}
+    if all(f.embedding is not None for f in features):
+        vectors = np.stack([f.embedding for f in features])
         out["embedding"] = vectors @ vectors.T
-    out["entities"] = entity_jaccard([{s.key: 1.0 + 2.0 * s.in_title + 1.0 * s.in_lead for s in t.salience
-                                       if s.type in _ENTITY_TYPES} for t in tagged])
+    out["entities"] = entity_jaccard([f.entities for f in features])
     if "embedding" in out:
         out["mean: words (stream idf), embedding"] = (out["words, idf over the stream"] + out["embedding"]) / 2
         out["mean: words (stream idf), embedding, entities"] = (
@@ -192,13 +176,15 @@ def main() -> None:
     gold = {str(r["id"]): str(r["event"]) for r in rows}
     tagged, _ = tag_all(raws, args.cache, "events")
     ids = [t.id for t in tagged]
+    known = countries()
+    features = [article_features(t, countries=known, now=FETCHED) for t in tagged]
     days = np.array([_when(r["published_at"]).timestamp() / 86400 for r in rows])
     print(f"similarity ceiling on {args.events} ({len(rows)} articles, {len(set(gold.values()))} events; "
           f"B-cubed; best threshold on the file, then held out over {args.folds} event folds):")
     best_overall = (0.0, "")
-    for name, sims in evidence(tagged).items():
+    for name, sims in evidence([stems(t.title, t.body) for t in tagged], features).items():
         for linkage, run in LINKAGES.items():
-            runs = {t: {ids[i]: ids[0] + f"#{k}" for i, k in enumerate(run(sims, days, t))} for t in THRESHOLDS}
+            runs = {t: {ids[i]: f"#{k}" for i, k in enumerate(run(sims, days, t))} for t in THRESHOLDS}
             best = max(runs, key=lambda t: (b_cubed(gold, runs[t])[2], -t))
             p, r, f = b_cubed(gold, runs[best])
             hp, hr, hf, _ = held_out(gold, runs, args.folds)
@@ -206,26 +192,21 @@ def main() -> None:
             print(f"  {label:<62} file P {p:.3f} R {r:.3f} F1 {f:.3f} (t {best:.2f})   held out P {hp:.3f} R {hr:.3f} F1 {hf:.3f}")
             if not linkage.startswith("offline"):
                 best_overall = max(best_overall, (hf, label))
-    print(f"  best streaming pairing held out: {best_overall[1]}, F1 {best_overall[0]:.3f}")
-    same, different = place_conflicts(tagged, gold)
+    print(f"  best single-pass pairing held out: {best_overall[1]}, F1 {best_overall[0]:.3f}")
+    same, different = place_conflicts([f.places for f in features], [gold[i] for i in ids])
     print(f"  the story stage's place conflict (salient places on both sides, none shared) holds for {same:.0%} of "
           f"same-event pairs and {different:.0%} of different-event pairs")
 
 
-def place_conflicts(tagged: Sequence[TaggedArticle], gold: dict[str, str]) -> tuple[float, float]:
+def place_conflicts(places: Sequence[frozenset[str]], events: Sequence[str]) -> tuple[float, float]:
     """Share of same-event and of different-event article pairs whose salient places all differ (the story stage's
     ``place_conflict``, which scales a score by ``place_conflict_factor``)."""
-    from bench.bench_stories import countries
-    from services.tagger.story_features import article_features
-
-    known = countries()
-    places = [article_features(t, countries=known, now=FETCHED).places for t in tagged]
     counts = {True: [0, 0], False: [0, 0]}
-    for i in range(len(tagged)):
+    for i in range(len(places)):
         for j in range(i):
-            same = gold[tagged[i].id] == gold[tagged[j].id]
-            counts[same][0] += bool(places[i] and places[j] and not places[i] & places[j])
-            counts[same][1] += 1
+            tally = counts[events[i] == events[j]]
+            tally[0] += bool(places[i] and places[j] and not places[i] & places[j])
+            tally[1] += 1
     return counts[True][0] / max(1, counts[True][1]), counts[False][0] / max(1, counts[False][1])
 
 

@@ -117,11 +117,11 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         activity = _activity()
         never_fed = _never_fed(consumer)
         unfed[:] = never_fed
-        unmoved: set[str] = set()  # behind and unmoved for first_fetch_after_s, or never fetched
+        waiting: set[str] = set()  # behind and unmoved for first_fetch_after_s, or never fetched
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
-                unmoved.add(f"{tp.topic}[{tp.partition}]")  # never fetched: no lag to tell
+                waiting.add(f"{tp.topic}[{tp.partition}]")  # never fetched: no lag to tell
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps the last offset it handed to agents here
             lost = dog.broker_reset(tp, highwater, read)
@@ -142,7 +142,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
             CONSUMER_STALLED.labels(tp.topic, str(tp.partition)).set(1 if is_stalled else 0)
             name = f"{tp.topic}[{tp.partition}]"
             if lag > 0 and now - state.since >= dog.first_fetch_after_s:
-                unmoved.add(name)
+                waiting.add(name)
             (stalled.add if is_stalled else stalled.discard)(name)
         if reset:
             await _after_broker_reset(reset)
@@ -152,7 +152,7 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
         paused = [f"{tp.topic}[{tp.partition}]" for tp in consumer._paused_partitions]  # noqa: SLF001
         stuck = sorted(set(paused) & streamed)
         idle_worker = dog.worker_idle(now, activity)
-        _say_if_waiting(consumer, now, behind=unmoved)
+        _say_if_waiting(consumer, now, behind=waiting)
         if never_fed and not app.rebalancing and dog.may_rejoin(now):
             # Assigned, recovered, resumed, and not one fetch answered since: the fetcher never asked for these
             # partitions (faust-streaming#629, seen after a restart). A rebalance starts them.
