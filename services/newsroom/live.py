@@ -1,7 +1,10 @@
 """Live updates for open pages: the agent publishes what changed, each Server-Sent Events client gets it.
 
 Events are numbered; a reconnecting browser sends ``Last-Event-ID`` and gets what it missed from a short
-backlog. A client that cannot keep up is dropped (its browser reconnects) rather than slowing the agent.
+backlog. A page carries the number of the last event before it was rendered and connects from there, so a
+write that lands between the render and the connection still reaches it. A client whose gap is longer than
+the backlog gets one ``resync`` event (refetch everything). A client that cannot keep up is dropped (its
+browser reconnects) rather than slowing the agent.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ class LiveHub:
     def clients(self) -> int:
         return len(self._queues)
 
+    @property
+    def last_id(self) -> int:
+        """The number of the latest event published; a page rendered now has seen everything up to it."""
+        return self._seq
+
     def publish(self, kind: str, data: dict) -> LiveEvent:
         self._seq += 1
         event = LiveEvent(self._seq, kind, data)
@@ -55,9 +63,13 @@ class LiveHub:
         self._queues.add(queue)
         try:
             if last_id is not None:
-                for event in list(self._recent):
-                    if event.id > last_id:
-                        yield event
+                missed = [event for event in self._recent if event.id > last_id]
+                if last_id > self._seq or (missed and missed[0].id > last_id + 1):
+                    # Numbered by an earlier run of the server, or older than the backlog: what was missed is
+                    # unknown, so the page refetches all of it.
+                    yield LiveEvent(missed[0].id - 1 if missed else self._seq, "resync", {})
+                for event in missed:
+                    yield event
             while queue in self._queues:
                 try:
                     yield await asyncio.wait_for(queue.get(), keepalive_s)

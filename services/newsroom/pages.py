@@ -105,10 +105,12 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
                 "feed": "/feeds/stories.atom?" + with_params(params, page=None, limit=None)}
 
     async def index(request: web.Request) -> web.Response:
+        since = room.hub.last_id  # read before the store: a write after this is replayed to the page
         context = await list_context(request)
         facets = await room.facets()
         filtered = any(request.query.get(k) for k in FILTERS if k != "order")
-        return html(request, render("index.html", facets=facets, spans=SPANS, filtered=filtered, **context))
+        return html(request, render("index.html", facets=facets, spans=SPANS, filtered=filtered, live_since=since,
+                                    **context))
 
     async def stories_fragment(request: web.Request) -> web.Response:
         return html(request, render("_stories.html", **(await list_context(request))))
@@ -120,10 +122,11 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return {"story": story, "chart": timeline_chart(story["timeline"])}
 
     async def story(request: web.Request) -> web.Response:
+        since = room.hub.last_id  # read before the store: a write after this is replayed to the page
         context = await story_context(request)
         if context is None:
             return html(request, render("error.html", message="No such story (it may have expired)."), 404)
-        return html(request, render("story.html", **context))
+        return html(request, render("story.html", live_since=since, **context))
 
     async def story_fragment(request: web.Request) -> web.Response:
         context = await story_context(request)

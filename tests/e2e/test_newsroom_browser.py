@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -156,6 +157,29 @@ def test_filters_and_search_narrow_the_list(pipeline, page):
     page.goto(pipeline.url + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_a_report_written_before_the_page_connects_for_live_updates_still_appears(pipeline, page):
+    """The live connection is held back until a new story is in the store and announced; the open page, which
+    was rendered without it, still shows it once connected, because it connects from the last event it knew."""
+    title = "Dam breach floods valley villages overnight"
+
+    def hold(route) -> None:
+        pipeline.ingest({"source": "river", "url": "https://river.example/dam", "language": "en", "title": title,
+                         "body": "A dam breach in the Rhone valley flooded three villages overnight, officials said."})
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{pipeline.url}/api/stories?q=breach", timeout=10) as r:
+                if json.loads(r.read())["items"]:
+                    break
+            time.sleep(0.2)
+        route.continue_()
+
+    page.route("**/events*", hold)
+    page.goto(pipeline.url + "/")
+    page.wait_for_selector("[data-live-connected]", state="attached")
+    page.locator(".story-card", has_text=title).wait_for(timeout=30_000)
+    assert page.side_effects == []
 
 
 def test_a_hostile_article_is_shown_as_text_and_nothing_runs(pipeline, page):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -173,3 +174,44 @@ async def test_reads_can_require_the_ingest_token(newsroom):
             assert r.status == 200
         async with session.post(f"{base}/login", data={"token": "nope", "next": "//evil.example"}, allow_redirects=False) as r:
             assert r.status == 401
+
+
+async def test_a_write_between_rendering_a_page_and_its_live_connection_still_reaches_the_page(tmp_path):
+    """The page carries the number of the last event before it was rendered; connecting from there replays what
+    landed in between (here: a new report of the story written and announced before the page connects)."""
+    import re
+
+    import orjson
+
+    store = SQLiteStore(tmp_path / "live.sqlite3")
+    store.write_article(article(1, STORY), now=NOW)
+    hub = LiveHub()
+    hub.publish("story", {"story_id": STORY, "article_id": "a1"})
+    room = Newsroom(store, hub, NewsroomSettings(), token="s3cret")
+    base = f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
+
+    async def events(since: str, n: int) -> list[tuple[str, dict]]:
+        heard, kind = [], None
+        async with aiohttp.ClientSession() as session, session.get(f"{base}/events?last={since}") as r:
+            async for line in r.content:
+                if line.startswith(b"event: "):
+                    kind = line[7:].strip().decode()
+                elif line.startswith(b"data: "):
+                    heard.append((kind, orjson.loads(line[6:])))
+                    if len(heard) == n:
+                        return heard
+        return heard
+
+    try:
+        for path in ("/", "/stories/" + quote(STORY, safe="")):
+            page = (await get(base + path))[2].decode()
+            since = re.search(r'data-live-since="(\d+)"', page).group(1)
+            late = article(len(path) + 10, STORY, language="es", source="efe")
+            store.write_article(late, now=NOW)  # the agent's write and announcement, before the page connects
+            hub.publish("story", {"story_id": STORY, "article_id": late.id})
+            assert await asyncio.wait_for(events(since, 1), 10) == [("story", {"story_id": STORY, "article_id": late.id})]
+        # A browser back from a restarted server (its last id is ahead of this run's numbering) is told to refetch.
+        assert (await asyncio.wait_for(events("9999", 1), 10)) == [("resync", {})]
+    finally:
+        await room.stop()
+        store.close()

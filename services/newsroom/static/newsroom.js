@@ -45,7 +45,9 @@
     });
   }
 
-  var source = new EventSource("/events");
+  // From the last event before this page was rendered: a write that lands before the connection is not lost.
+  var since = region.getAttribute("data-live-since");
+  var source = new EventSource(/^\d+$/.test(since || "") ? "/events?last=" + since : "/events");
   function onEvent(e) {
     var data; try { data = JSON.parse(e.data); } catch (err) { return; }
     if (kind === "story" && data.story_id !== storyId) { return; }
@@ -54,6 +56,7 @@
   }
   source.addEventListener("story", onEvent);
   source.addEventListener("alert", onEvent);
+  source.addEventListener("resync", function () { fresh += 1; refresh(); });
   source.addEventListener("open", function () { region.setAttribute("data-live-connected", "1"); say("Live"); });
   source.addEventListener("error", function () { say("Reconnecting…"); });
 })();
