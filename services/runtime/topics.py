@@ -1,4 +1,10 @@
-"""Create the pipeline's topics (and their dead-letter topics) before any service uses them."""
+"""Create the pipeline's topics (and their dead-letter topics) before any service uses them.
+
+A topic that already exists with another partition count than ``WIREWATCH_PARTITIONS`` is named in a
+warning: the workers' tables are created with the configured count, and Faust refuses a table whose
+changelog is partitioned unlike its input topic (``PartitionsMismatch``), so the agent would restart in a
+loop with nothing said about why.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from services.runtime.kafka import aiokafka_options
+from services.runtime.logs import get_logger
 from services.runtime.settings import Settings
 
-__all__ = ["ensure_topics"]
+__all__ = ["ensure_topics", "partitions_differ"]
+
+log = get_logger("wirewatch.topics")
+
+
+def partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
+    """Topic → its partition count, for the described topics whose count is not ``expected``."""
+    return {d["topic"]: len(d["partitions"]) for d in described
+            if not d.get("error_code") and len(d["partitions"]) != expected}
 
 
 async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[str]:
@@ -30,7 +45,15 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[
         # The services' internal topics too: created by Faust on first use instead, they arrive while the
         # workers are already producing, and a record sent meanwhile was seen to go missing on the embedded broker.
         internal = [settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
-        wanted = [t for t in [*settings.topics.all(), *internal] if t not in existing]
+        ours = [*settings.topics.all(), *internal]
+        wanted = [t for t in ours if t not in existing]
+        present = [t for t in ours if t in existing]  # only these: a metadata request for a missing topic creates it
+        if present:
+            differ = partitions_differ(await admin.describe_topics(present), settings.partitions)
+            if differ:
+                log.warning("topic_partitions_differ", configured=settings.partitions, topics=differ,
+                            hint="tables follow WIREWATCH_PARTITIONS and must match their input topics: set it to "
+                                 "the topics' count, or recreate the topics")
         if not wanted:
             return []
         new = [NewTopic(t, num_partitions=settings.partitions, replication_factor=settings.replication_factor) for t in wanted]
