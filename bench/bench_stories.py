@@ -4,6 +4,8 @@ and the story stage's cost per article.
     .venv/bin/python bench/bench_stories.py [--events galaxy_dev.jsonl] [--crosslingual ntrex_dev.jsonl]
         [--languages es,fr,de,it,pt,ru,zh,ar] [--cache DIR] [--folds K] [--fit MODEL_JSON]
 
+``--languages``: two-letter codes (es fr de it pt ru zh ar tr ja nl pl uk ko) or the file's own (tha, zho-TW).
+
 ``--events``: one JSON object a line with ``id``, ``event``, ``title``, ``body``, ``published_at``; articles
 go through the real Normalizer and Tagger, then the story stage in publication order, as a live run would see
 them. Compared with two floors: every article its own story, and a naive single-pass TF-IDF clusterer (at
@@ -324,10 +326,19 @@ def _timing(timing: dict[str, float], n: int) -> str:
     return "; " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in timing.items()) + " per article"
 
 
+def ntrex_code(lang: str, available: set[str]) -> str:
+    """The file's code for ``lang``: a two-letter code of ``NTREX``, or one of the file's own codes as it is."""
+    code = NTREX.get(lang, lang)
+    if code not in available:
+        raise SystemExit(f"--languages: no documents in {lang!r}; use one of {', '.join(sorted(NTREX))} "
+                         f"or a code of the file: {', '.join(sorted(available))}")
+    return code
+
+
 def crosslingual(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
-    wanted = {"eng": "en", **{NTREX[lang]: lang for lang in languages}}
-    rows = [r for r in (orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-            if r["language"] in wanted]
+    every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {"eng": "en", **{ntrex_code(lang, {r["language"] for r in every}): lang for lang in languages}}
+    rows = [r for r in every if r["language"] in wanted]
     # English first, then each language in turn: every copy may join the English copy's story.
     order = {code: n for n, code in enumerate(wanted)}
     rows.sort(key=lambda r: (order[r["language"]], str(r["document"])))

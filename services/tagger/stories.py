@@ -464,7 +464,9 @@ class StoryIndex:
         nearest, story_id = live[0]
         runner_up = live[1][0] if len(live) > 1 else 0.0
         story = self.stories[story_id]
-        if (features.language in story.languages or nearest < self.config.nearest_floor
+        # A story wholly in the article's language is left to words, which meet there; one that also holds reports in
+        # other languages is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
+        if (story.languages.keys() == {features.language} or nearest < self.config.nearest_floor
                 or nearest - runner_up < self.config.nearest_margin or _place_conflict(features, story)):
             return None
         return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id

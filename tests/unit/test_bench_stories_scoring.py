@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench.bench_stories import b_cubed, held_out, tfidf_average_link, tfidf_single_pass  # noqa: E402
+from bench.bench_stories import b_cubed, held_out, ntrex_code, tfidf_average_link, tfidf_single_pass  # noqa: E402
 
 GOLD = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
 
@@ -110,3 +110,13 @@ def test_shared_stories_name_the_events_a_story_mixes() -> None:
     predicted = {"a1": "x", "a2": "x", "a3": "x", "c1": "x", "b1": "y", "b2": "y"}
     assert shared_stories(GOLD, predicted) == {"x": ["A", "C"]}
     assert shared_stories(GOLD, dict(GOLD)) == {}
+
+
+def test_languages_are_named_by_two_letters_or_by_the_files_own_codes_and_a_missing_one_says_what_there_is() -> None:
+    available = {"eng", "spa", "tha", "zho-TW"}
+    assert (ntrex_code("es", available), ntrex_code("tha", available), ntrex_code("zho-TW", available)) == (
+        "spa", "tha", "zho-TW")
+    with pytest.raises(SystemExit, match=r"no documents in 'th'.*a code of the file: eng, spa, tha, zho-TW"):
+        ntrex_code("th", available)
+    with pytest.raises(SystemExit, match="no documents in 'ru'"):  # known code, but not in this file
+        ntrex_code("ru", available)

@@ -128,6 +128,25 @@ def test_across_languages_the_clearly_nearest_story_is_joined_though_its_cosine_
     assert decision.scores.rule == "cross-language-nearest" and 0.55 < decision.score < 0.61
 
 
+def test_a_second_report_in_a_language_the_story_already_holds_still_joins_by_the_clear_margin():
+    # The story is English and Russian after the first Russian report; a second Russian report (other words, no
+    # entities) meets it by the embedding only, as the first did. Only a story wholly in the article's language
+    # is left to words, where they can meet.
+    index, english, other = two_stories()
+    first = features("ru-1", T0, entities={}, words={"нато": 1.0}, language="ru",
+                     embedding=toward(13, en=(english, 0.6), elsewhere=(other, 0.2)))
+    assert place(index, first) == "en"
+    second = features("ru-2", T0, entities={}, words={"визит": 1.0}, language="ru",
+                      embedding=toward(15, en=(english, 0.6), elsewhere=(other, 0.2)))
+    decision = index.decide(second)
+    assert not decision.created and decision.story.id == "en" and decision.scores.rule == "cross-language-nearest"
+    index.apply(decision)
+    lone = features("ru-lone", T0, entities={}, words={"флот": 1.0}, language="ru", embedding=unit(21))
+    assert place(index, lone) == "ru-lone"
+    near_lone = features("ru-3", T0, entities={}, words={"порт": 1.0}, language="ru", embedding=toward(22, lone=(unit(21), 0.6)))
+    assert place(index, near_lone) == "ru-3", "a story all in Russian: words decide, and they do not meet"
+
+
 def test_across_languages_a_modest_cosine_to_two_stories_alike_joins_neither():
     index, english, other = two_stories()
     russian = features("ru", T0, entities={}, words={"нато": 1.0}, language="ru",
