@@ -337,7 +337,8 @@ def ntrex_code(lang: str, available: set[str]) -> str:
 
 def crosslingual(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
     every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    wanted = {"eng": "en", **{ntrex_code(lang, {r["language"] for r in every}): lang for lang in languages}}
+    available = {r["language"] for r in every}
+    wanted = {"eng": "en", **{ntrex_code(lang, available): lang for lang in languages}}
     rows = [r for r in every if r["language"] in wanted]
     # English first, then each language in turn: every copy may join the English copy's story.
     order = {code: n for n, code in enumerate(wanted)}

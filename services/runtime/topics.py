@@ -17,12 +17,12 @@ from services.runtime.kafka import aiokafka_options
 from services.runtime.logs import get_logger
 from services.runtime.settings import Settings
 
-__all__ = ["ensure_topics", "partitions_differ"]
+__all__ = ["ensure_topics"]
 
 log = get_logger("wirewatch.topics")
 
 
-def partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
+def _partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
     """Topic → its partition count, for the described topics whose count is not ``expected``."""
     return {d["topic"]: len(d["partitions"]) for d in described
             if not d.get("error_code") and len(d["partitions"]) != expected}
@@ -49,7 +49,7 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[
         wanted = [t for t in ours if t not in existing]
         present = [t for t in ours if t in existing]  # only these: a metadata request for a missing topic creates it
         if present:
-            differ = partitions_differ(await admin.describe_topics(present), settings.partitions)
+            differ = _partitions_differ(await admin.describe_topics(present), settings.partitions)
             if differ:
                 log.warning("topic_partitions_differ", configured=settings.partitions, topics=differ,
                             hint="tables follow WIREWATCH_PARTITIONS and must match their input topics: set it to "

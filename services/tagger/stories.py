@@ -195,9 +195,14 @@ def _place_conflict(features: ArticleFeatures, story: Story) -> bool:
     return bool(features.places and story.places and not (features.places & story.places.keys()))
 
 
+def _all_in(story: Story, language: str) -> bool:
+    """Every member of the story is in ``language``: there an article's words can meet the story's."""
+    return story.languages.keys() == {language}
+
+
 def _learns(features: ArticleFeatures, story: Story, vectors: _Vectors) -> bool:
     """Where the learned decision applies: one language on both sides, embeddings on both sides."""
-    return features.embedding is not None and vectors.centroid is not None and story.languages.keys() == {features.language}
+    return features.embedding is not None and vectors.centroid is not None and _all_in(story, features.language)
 
 
 def _evidence(features: ArticleFeatures, story: Story, vectors: _Vectors) -> np.ndarray:
@@ -464,9 +469,9 @@ class StoryIndex:
         nearest, story_id = live[0]
         runner_up = live[1][0] if len(live) > 1 else 0.0
         story = self.stories[story_id]
-        # A story wholly in the article's language is left to words, which meet there; one that also holds reports in
-        # other languages is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
-        if (story.languages.keys() == {features.language} or nearest < self.config.nearest_floor
+        # A story wholly in the article's language is left to words; one that also holds reports in other languages
+        # is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
+        if (_all_in(story, features.language) or nearest < self.config.nearest_floor
                 or nearest - runner_up < self.config.nearest_margin or _place_conflict(features, story)):
             return None
         return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
