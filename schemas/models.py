@@ -19,6 +19,7 @@ __all__ = [
     "Change",
     "Translation",
     "TranslationHop",
+    "Bridge",
     "DateMention",
     "Amount",
     "NormalizedArticle",
@@ -125,6 +126,18 @@ class Translation(BaseModel):
     )
 
 
+class Bridge(BaseModel):
+    """An untranslated article's title and lead machine-translated into a related language the story embedding reads
+    (Ukrainian and Belarusian into Russian), so the article can meet its story in other languages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: str = Field(description="ISO 639-1 code of the bridge language.")
+    title: str
+    lead: str = Field(description="The start of the body, in the bridge language.")
+    translation: Translation = Field(description="How it was translated (target_language is the bridge language).")
+
+
 class DateMention(BaseModel):
     """A date the English text mentions ("this Thursday", "last week", "Sept. 28"), resolved to calendar dates."""
 
@@ -177,6 +190,9 @@ class NormalizedArticle(Message):
     revision: int = Field(default=0, ge=0, description="The RawArticle's revision: 0 when first seen, +1 per changed re-fetch.")
     dates: list[DateMention] = Field(default_factory=list, description="Dates the English title and body mention, resolved.")
     amounts: list[Amount] = Field(default_factory=list, description="Money and quantities in the English title and body.")
+    bridge: Bridge | None = Field(
+        default=None, description="For an article with no English translation: its title and lead in a related language the story "
+        "embedding reads, when one is configured (normalize `bridges`).")
 
 
 class Entity(BaseModel):

@@ -24,7 +24,7 @@ from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
 from services.runtime.logs import get_logger
 
-__all__ = ["ApertiumTranslator", "APERTIUM_CODES"]
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS"]
 
 log = get_logger(__name__)
 
@@ -138,6 +138,21 @@ def _reformat(stream: str) -> str:
     return "".join(out)
 
 
+# Pairs whose statistical tagger crashes: Debian's apertium-rus-ukr 0.2.1 ukr-rus.prob makes apertium-tagger segfault on
+# most real sentences (155 of 183 of ntrex_dev's Ukrainian title-and-lead sentences). Its Constraint Grammar alone
+# disambiguates: where readings are left, the first one is taken (``cg-proc -1``), as pairs without a tagger do.
+CG_ONLY_PAIRS = frozenset({"ukr-rus"})
+_TAGGER_STEP = re.compile(r"\|\s*apertium-tagger\b[^|]*(?=\|)")
+
+
+def _without_statistical_tagger(command: str) -> str:
+    """A mode's pipeline with apertium-tagger removed and cg-proc choosing the first reading, word forms dropped as the
+    tagger's ``-g`` drops them (``-n``)."""
+    if not _TAGGER_STEP.search(command) or "cg-proc " not in command:
+        return command
+    return _TAGGER_STEP.sub("", command, count=1).replace("cg-proc ", "cg-proc -1 -n ", 1)
+
+
 class _ApertiumStream:
     """One language pair's Apertium pipeline kept running in null-flush mode (``-z``): a text goes
     in terminated by NUL and comes out terminated by NUL, with no process started per article.
@@ -164,7 +179,7 @@ class _ApertiumStream:
         command = result.stdout.decode("utf-8", "replace").strip()
         if result.returncode != 0 or not command:
             return None
-        return cls(command, pair, timeout)
+        return cls(_without_statistical_tagger(command) if pair in CG_ONLY_PAIRS else command, pair, timeout)
 
     @property
     def pid(self) -> int | None:
@@ -323,6 +338,9 @@ class ApertiumTranslator:
         return self._versions[pair]
 
     async def _translate_one(self, text: str, pair: str) -> str:
+        if pair in CG_ONLY_PAIRS:
+            raise TranslationError(f"{self.name} {pair}: the pair's statistical tagger crashes, so it runs only as a streaming "
+                                   "pipeline without it (apertium_stream, and apertium-wblank-mode installed)")
         result = await _run([self._bin, "-u", pair], text.encode("utf-8"), self._timeout, engine=self.name)
         if result.returncode != 0:
             stderr = result.stderr.decode("utf-8", "replace").strip()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
-from schemas import Change, NormalizedArticle, RawArticle, Translation
+from schemas import Bridge, Change, NormalizedArticle, RawArticle, Translation
 from schemas.models import Amount, DateMention
 from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
 from services.normalize.boilerplate import strip_boilerplate
@@ -40,7 +40,7 @@ from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
-from services.normalize.titles import title_from_text
+from services.normalize.titles import lead_of, title_from_text
 from services.normalize.translate import Translator, TranslatorRegistry
 from services.runtime.logs import get_logger
 
@@ -106,6 +106,7 @@ class Normalizer:
         if translation is not None:
             english_title, english_body = self._clean(english_title, english_body, changes)
         english = translation is not None or guess.language == TARGET_LANGUAGE
+        bridge = None if english else await self._bridge(raw.id, guess.language, title, body, changes)
         dates: list[DateMention] = []
         amounts: list[Amount] = []
         if english:
@@ -137,6 +138,7 @@ class Normalizer:
             changes=changes,
             dates=dates,
             amounts=amounts,
+            bridge=bridge,
             feed_id=raw.feed_id,
             tags=list(raw.tags),
             revision=raw.revision,
@@ -201,6 +203,26 @@ class Normalizer:
             tie_margin=s.language_tie_margin,
             undetermined_below=s.language_undetermined_below,
         )
+
+    async def _bridge(self, article_id: str, language: str, title: str, body: str, changes: list[Change]) -> Bridge | None:
+        """The title and lead in the language's configured bridge language, or None (none configured, or it failed)."""
+        target = self._settings.bridges.get(language)
+        translator = None if target is None or language == UNDETERMINED else self._translators.for_language(language)
+        if translator is None:
+            return None
+        lead = lead_of(body)
+        fields = [text for text in (title, lead) if text]
+        try:
+            out = await translator.translate(fields, language, target)
+        except Exception as exc:  # noqa: BLE001 - the bridge is a help to story clustering; the article goes on without it
+            error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
+            log.warning("normalize.bridge_failed", article_id=article_id, language=language, bridge=target, error=error)
+            changes.append(Change(kind="translation", rule="bridge-failed", field="body", span=None, before="", after="",
+                                  reason=f"no {target} bridge for this {language} text: {error}"))
+            return None
+        translated = dict(zip([name for name, text in (("title", title), ("lead", lead)) if text], out))
+        return Bridge(language=target, title=translated.get("title", ""), lead=translated.get("lead", ""),
+                      translation=translator.provenance(language, target))
 
     async def _translate(
         self, article_id: str, language: str, title: str, body: str, changes: list[Change]

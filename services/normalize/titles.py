@@ -1,4 +1,4 @@
-"""A title for an article whose text came without a headline.
+"""A title for an article whose text came without a headline, and the lead of a body.
 
 The title is the body's first sentence. A sentence longer than the limit is cut
 at the last word break before it, never inside a word, and ends with an
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_DERIVED_TITLE_CHARS", "title_from_text"]
+__all__ = ["LEAD_CHARS", "MAX_DERIVED_TITLE_CHARS", "lead_of", "title_from_text"]
 
 MAX_DERIVED_TITLE_CHARS = 160
+# The lead: what a report says first (the tagger embeds its first 400 characters; a translation may run longer).
+LEAD_CHARS = 600
 ELLIPSIS = "\u2026"
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) followed by a space and
@@ -46,3 +48,16 @@ def title_from_text(text: str, limit: int = MAX_DERIVED_TITLE_CHARS) -> str:
         # A single word longer than the limit (or a script written without spaces): no word break to use.
         return sentence[: limit - len(ELLIPSIS)] + ELLIPSIS
     return room[:cut].rstrip(_DANGLING) + ELLIPSIS
+
+
+def lead_of(body: str, limit: int = LEAD_CHARS) -> str:
+    """The start of ``body`` on one line: up to ``limit`` characters, cut at the last sentence end or else word break."""
+    text = " ".join(body.split())
+    if len(text) <= limit:
+        return text
+    room = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(room)]
+    if ends and ends[-1] > limit // 2:
+        return room[: ends[-1]]
+    cut = room.rfind(" ")
+    return room[:cut] if cut > limit // 2 else room

@@ -226,8 +226,15 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
                entity_idf: Callable[[str], float] | None = None, term_idf: Callable[[str], float] | None = None,
                vectors: _Vectors | None = None) -> Scores:
     """How much an article looks like a story, 0..1, and the evidence. The idf functions weigh down what many live stories share."""
-    centroid = {k: v / story.size for k, v in story.entities.items()}
-    entity_score = _weighted_jaccard(_scaled(features.entities, entity_idf), _scaled(centroid, entity_idf))
+    entities, centroid = features.entities, {k: v / story.size for k, v in story.entities.items()}
+    if not features.terms and features.embedding is None:
+        # An article read neither by its words nor by an embedding (a language with neither: Kazakh) has only its
+        # names, and a city both name is where two events happened, not that they are one (a bridge opens in Astana,
+        # a book fair starts there): its actors decide.
+        places = features.places | story.places.keys()
+        entities = {k: v for k, v in entities.items() if k not in places}
+        centroid = {k: v for k, v in centroid.items() if k not in places}
+    entity_score = _weighted_jaccard(_scaled(entities, entity_idf), _scaled(centroid, entity_idf))
     text_score = _cosine(_scaled(features.terms, term_idf), _scaled(story.terms, term_idf))
     lexical = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
     embedding = None

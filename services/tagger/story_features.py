@@ -75,9 +75,17 @@ def _stem(word: str) -> str:
     return word[:5]
 
 
+@lru_cache(maxsize=None)
+def _has_wordlist(language: str) -> bool:
+    from wordfreq import available_languages
+
+    return language in available_languages()
+
+
 @lru_cache(maxsize=200_000)
 def word_rarity(word: str, language: str) -> float:
-    """How rare ``word`` is in ``language`` (0.25..7): CEILING minus its Zipf frequency; a language wordfreq lacks gets 3."""
+    """How rare ``word`` is in ``language`` (0.25..7): CEILING minus its Zipf frequency; 3 where the wordlist needs a
+    segmenter not installed (jieba for Chinese, MeCab for Japanese)."""
     from wordfreq import zipf_frequency
 
     try:
@@ -94,7 +102,14 @@ def _wordlist(article: TaggedArticle) -> str:
 
 
 def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float], dict[str, str]]:
-    """Content-word stems weighed by (1 + log count) times rarity (the title counts twice), and a word per stem."""
+    """Content-word stems weighed by (1 + log count) times rarity (the title counts twice), and a word per stem.
+
+    None in a language wordfreq has no wordlist for (Kazakh, Belarusian...): there "and", "Tuesday" and "in the city"
+    cannot be told from "earthquake", and two reports of different events from one city would meet on them. (wordfreq
+    itself would answer from its "nearest match", Russian for both, where every such word is unseen: as rare as a name.)
+    """
+    if not _has_wordlist(language):
+        return {}, {}
     counts: dict[str, float] = {}
     rarity: dict[str, float] = {}
     words: dict[str, str] = {}

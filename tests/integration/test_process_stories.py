@@ -124,3 +124,21 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     big = [Alert.model_validate(m["value"]) for m in seen["alerts"] if m["value"]["rule_id"] == "big-story"]
     assert [a.story_id for a in big] == [visit_story]
     assert worker.alive()
+
+
+def test_reports_in_languages_the_encoder_lacks_find_their_story_and_stay_apart_from_others(tmp_path: Path):
+    # Ukrainian is read through its Russian bridge and joins the English report of the visit; two Kazakh reports of
+    # different events in one city on one day (no translation, no bridge, no embedding) must not be joined by their shared language.
+    languages = ROOT / "tests" / "fixtures" / "languages"
+    names = ["001_wire_undated.txt", "uk_vilnius_untranslated.txt", "kk_bridge_opened.txt", "kk_book_fair.txt"]
+    for n, name in enumerate(names):
+        source = FIXTURES / name if (FIXTURES / name).exists() else languages / name
+        (tmp_path / f"{n}_{name}").write_bytes(source.read_bytes())
+    result = wirewatch("process", "--until", "tagged", str(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    wire, ukrainian, bridge, fair = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert (ukrainian.language, ukrainian.translation) == ("uk", None) and ukrainian.bridge is not None
+    assert ukrainian.story_id == wire.story_id
+    assert ukrainian.story_evidence.embedding_similarity is not None and ukrainian.story_evidence.embedding_similarity > 0.5
+    assert (bridge.language, fair.language) == ("kk", "kk") and bridge.embedding is None and fair.embedding is None
+    assert len({wire.story_id, bridge.story_id, fair.story_id}) == 3

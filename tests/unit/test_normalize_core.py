@@ -332,3 +332,44 @@ async def test_feed_tags_id_and_revision_travel_with_the_article():
     finally:
         await normalizer.aclose()
     assert (article.feed_id, article.tags, article.revision) == ("gazette", ["maritime", "local"], 2)
+
+
+async def test_ukrainian_stays_untranslated_but_carries_its_title_and_lead_in_russian(normalizer: Normalizer):
+    body = ("Під час візиту до Вільнюса генеральний секретар НАТО Марк Рютте заявив у вівторок, що розміщена в Литві "
+            "німецька танкова бригада буде боєздатною за планом, попри затримки з будівництвом казарм.")
+    article = await normalizer.normalize(_raw("Рютте у Вільнюсі: німецька бригада буде боєздатною за планом", body))
+    assert (article.language, article.translation, article.body) == ("uk", None, body)
+    bridge = article.bridge
+    assert bridge is not None and bridge.language == "ru"
+    assert "немецкая бригада будет" in bridge.title and "генеральный секретарь" in bridge.lead and "вівторок" not in bridge.lead
+    assert [(h.model, h.source_language, h.target_language) for h in bridge.translation.hops] == [("ukr-rus", "uk", "ru")]
+
+
+async def test_belarusian_carries_a_russian_bridge_and_kazakh_none(normalizer: Normalizer):
+    belarusian = await normalizer.normalize(_raw(
+        "Урад прыняў новы бюджэт", "Урад Беларусі ў аўторак прыняў новы бюджэт на наступны год, з большымі выдаткамі на школы і бальніцы."))
+    assert belarusian.language == "be" and belarusian.bridge is not None
+    assert belarusian.bridge.language == "ru" and "бюджет" in belarusian.bridge.title
+    kazakh = await normalizer.normalize(_raw(
+        "Үкімет жаңа бюджетті қабылдады", "Қазақстан үкіметі сейсенбі күні келесі жылға арналған жаңа бюджетті қабылдады, мектептер мен ауруханаларға көбірек қаржы бөлінеді."))
+    assert (kazakh.language, kazakh.translation, kazakh.bridge) == ("kk", None, None)
+
+
+async def test_a_failed_bridge_leaves_the_article_whole_and_says_why():
+    backend = ScriptedTranslator("flaky", TranslationError("flaky: HTTP 503 from http://mt.local/translate: overloaded"))
+    config = NormalizeSettings(translation={"uk": backend.name})
+    normalizer = Normalizer(config, translators=TranslatorRegistry(config, backends={backend.name: backend}))
+    body = "Уряд у вівторок представив новий бюджет для шкіл і лікарень регіону на наступний рік."
+    article = await normalizer.normalize(_raw("Уряд представив бюджет", body))
+    assert (article.language, article.bridge, article.body) == ("uk", None, body)
+    assert ["bridge-failed"] == [c.rule for c in article.changes if c.rule.startswith("bridge")]
+    [change] = [c for c in article.changes if c.rule == "bridge-failed"]
+    assert change.reason.startswith("no ru bridge for this uk text: flaky: HTTP 503")
+
+
+async def test_bulgarian_comes_out_in_english_through_macedonian(normalizer: Normalizer):
+    body = "Правителството представи във вторник нов бюджет за училищата и болниците в региона."
+    article = await normalizer.normalize(_raw("Правителството представи бюджет", body))
+    assert article.language == "bg" and article.translation is not None and article.bridge is None
+    assert "Tuesday" in article.body and "budget" in article.body
+    assert [(h.model, h.source_language, h.target_language) for h in article.translation.hops] == [("bul-mkd", "bg", "mk"), ("mkd-eng", "mk", "en")]

@@ -569,3 +569,22 @@ async def test_cache_evicts_the_least_recently_used():
         await translator.translate([text], "es")
     # "dos" was evicted by "tres" while "uno" stayed in use.
     assert inner.batches == [["uno"], ["dos"], ["tres"], ["dos"]]
+
+
+async def test_apertium_translates_ukrainian_into_russian_though_the_pairs_tagger_crashes():
+    # Debian's ukr-rus.prob makes apertium-tagger segfault on most real sentences; the stream runs without it.
+    sentences = ["Президент України Володимир Зеленський зустрівся з генсеком НАТО у Києві.",
+                 "Росія завдала ракетного удару по енергетичній інфраструктурі."]
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
+    try:
+        first, second = await translator.translate(sentences, "uk", "ru")
+    finally:
+        await translator.aclose()
+    assert "Президент Украины" in first and "в Киеве" in first
+    assert "Россия нанесла" in second and "энергетической инфраструктуре" in second
+
+
+async def test_the_ukrainian_pair_is_not_run_one_process_per_call_and_says_why():
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
+    with pytest.raises(TranslationError, match="statistical tagger crashes"):
+        await translator.translate(["Президент України зустрівся з генсеком НАТО."], "uk", "ru")

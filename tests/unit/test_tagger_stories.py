@@ -177,3 +177,17 @@ def test_story_json_round_trips_for_the_table():
     index = StoryIndex()
     place(index, kyiv("visit"))
     assert Story.model_validate_json(index.raw("visit")) == index.stories["visit"]
+
+
+def test_an_article_with_neither_words_nor_embedding_does_not_join_on_a_shared_city_alone():
+    # Kazakh: no wordlist to weigh its words, no embedding that reads it; only the names linked in it remain.
+    astana = "Q1520"
+    index = StoryIndex()
+    bridge = place(index, features("kk-bridge", {astana: 4}, "", places={astana}))
+    assert place(index, features("kk-book-fair", {astana: 4}, "", places={astana})) != bridge
+    # Its actors still decide: the same minister opening the same bridge is the same event.
+    minister = "Q4115189"
+    opened = place(index, features("kk-opening", {astana: 4, minister: 3}, "", places={astana}))
+    assert place(index, features("kk-opening-2", {astana: 4, minister: 3}, "", places={astana})) == opened
+    # Where words can be read the rule does not apply: the shared city counts with them, as before.
+    assert place(index, features("en-1", {astana: 4}, KYIV_VISIT, places={astana})) != "en-1"
