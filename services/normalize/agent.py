@@ -50,9 +50,12 @@ def register(app: faust.App, settings: Settings) -> None:
 
 
 def count_translation(article) -> None:
+    """One outcome per article (translated, or why not), and "bridged" beside it when it carries a bridge."""
     if article.translation is not None:
         TRANSLATIONS.labels(article.translation.engine, article.language, "translated").inc()
         return
     for change in article.changes:
         if change.kind == "translation":
             TRANSLATIONS.labels("none", article.language, change.rule).inc()
+    if article.bridge is not None:
+        TRANSLATIONS.labels(article.bridge.translation.engine, article.language, "bridged").inc()
