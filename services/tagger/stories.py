@@ -43,14 +43,14 @@ import base64
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.tagger.embedding import decode_vector, encode_vector
+from services.tagger.embedding import decode_vector
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
-from services.tagger.story_model import StoryModel, evidence_vector, unit as _unit, weighted_jaccard as _weighted_jaccard
+from services.tagger.story_model import evidence_vector, weighted_jaccard as _weighted_jaccard
+from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
 
 __all__ = [
     "PLACE_TYPES",
@@ -65,59 +65,6 @@ __all__ = [
     "learned_evidence",
     "similarity",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryConfig:
-    """Tuning of the clustering; the defaults are what ``bench/bench_stories.py`` measured (see docs/tagger.md)."""
-
-    window: timedelta = timedelta(hours=72)
-    threshold: float = 0.4
-    entity_weight: float = 0.6
-    place_conflict_factor: float = 0.4
-    max_terms: int = 200
-    max_articles: int = 200
-    idf: bool = True
-    embeddings: bool = True
-    embedding_weight: float = 0.5  # of the lexical reading, when both article and story have an embedding
-    # The embedding alone: cosine ``floor`` scores 0, ``full`` scores 1 (same-document translations: 0.65-0.85).
-    embedding_floor: float = 0.45
-    embedding_full: float = 0.75
-    recent_embeddings: int = 8
-    # Across languages, when no story scores ``threshold``: the live story whose centroid is nearest joins when its
-    # cosine is at least ``nearest_floor`` (99% of different real documents stay below 0.5) and no other live story
-    # comes within ``nearest_margin`` of it (as in margin-based cross-lingual matching; 0 turns it off).
-    nearest_floor: float = 0.5
-    nearest_margin: float = 0.1
-    # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
-    # (bench/bench_stories.py), and it is most of the stage's cost.
-    term_idf: bool = False
-    # The learned decision (services/tagger/story_model.py) for an article and a story in the same language with
-    # embeddings on both sides; None (the default): the weighted score above decides everywhere.
-    model: StoryModel | None = None
-
-
-class Story(BaseModel):
-    """A story's running summary, as kept in the story table (JSON)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    first_at: AwareDatetime | None = Field(description="Earliest time of its dated articles; null while none is dated.")
-    last_at: AwareDatetime | None = Field(description="Latest time of its dated articles; null while none is dated.")
-    seen_at: AwareDatetime | None = Field(
-        default=None, description="The index's watermark when the story last changed: how an undated story ages.")
-    size: int = Field(ge=1)
-    articles: list[str] = Field(description="Ids of its latest articles, oldest first.")
-    entities: dict[str, float] = Field(description="Entity key -> summed salience weight.")
-    places: dict[str, int] = Field(description="Salient place key -> articles naming it in title or lead.")
-    terms: dict[str, float] = Field(description="Content word stem -> summed weight, the heaviest only.")
-    centroid: str | None = Field(default=None, description="Sum of the members' unit embeddings, float32 little-endian, base64.")
-    embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
-    recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
-    languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
-    titles: list[dict[str, float]] = Field(
-        default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,73 +208,6 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
     return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
 
 
-def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
-    if len(weights) <= limit:
-        return weights
-    return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
-
-
-def _embedding_fields(story: Story | None, features: ArticleFeatures, config: StoryConfig) -> dict:
-    if features.embedding is None:
-        return {} if story is None else {"centroid": story.centroid, "embedded": story.embedded, "recent": story.recent}
-    total = features.embedding.astype("<f4")
-    if story is not None and story.centroid:
-        total = total + np.frombuffer(base64.b64decode(story.centroid), dtype="<f4")
-    recent = ([] if story is None else story.recent) + [encode_vector(features.embedding)]
-    return {"centroid": base64.b64encode(total.astype("<f4").tobytes()).decode("ascii"),
-            "embedded": (0 if story is None else story.embedded) + 1,
-            "recent": recent[-config.recent_embeddings:]}
-
-
-def _span(first: datetime | None, last: datetime | None, at: datetime | None) -> tuple[datetime | None, datetime | None]:
-    if at is None:
-        return first, last
-    return (at if first is None else min(first, at)), (at if last is None else max(last, at))
-
-
-def _joined(story: Story, features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
-    entities = dict(story.entities)
-    for key, weight in features.entities.items():
-        entities[key] = entities.get(key, 0.0) + weight
-    terms = dict(story.terms)
-    for term, weight in _unit(features.terms).items():
-        terms[term] = terms.get(term, 0.0) + weight
-    places = dict(story.places)
-    for place in features.places:
-        places[place] = places.get(place, 0) + 1
-    first_at, last_at = _span(story.first_at, story.last_at, features.at)
-    languages = dict(story.languages)
-    languages[features.language] = languages.get(features.language, 0) + 1
-    titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
-    return Story(
-        id=story.id, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
-        size=story.size + 1,
-        articles=[*story.articles, features.article_id][-config.max_articles :],
-        entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages, titles=titles,
-        **_embedding_fields(story, features, config),
-    )
-
-
-def _opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
-    return Story(
-        id=features.article_id,  # a story is named after the article that opened it
-        first_at=features.at, last_at=features.at, seen_at=watermark,
-        size=1,
-        articles=[features.article_id],
-        entities=dict(features.entities),
-        places={p: 1 for p in features.places},
-        terms=_top(_unit(features.terms), config.max_terms),
-        languages={features.language: 1},
-        titles=[_unit(features.title_terms)],
-        **_embedding_fields(None, features, config),
-    )
-
-
-def grow(story: Story | None, features: ArticleFeatures, config: StoryConfig) -> Story:
-    """The story after ``features`` joined it (or opened it, when None): how the index grows one."""
-    return _opened(features, config, None) if story is None else _joined(story, features, config, None)
-
-
 @dataclass
 class StoryIndex:
     """The live stories, indexed by entity key and article id so a decision reads only candidates."""
@@ -453,10 +333,10 @@ class StoryIndex:
         if best is None or best[0].score < best[0].threshold:
             best = self._clear_nearest(features, expired) or best
         if best is not None and best[0].score >= best[0].threshold:
-            story = _joined(self.stories[best[1]], features, self.config, watermark)
+            story = joined(self.stories[best[1]], features, self.config, watermark)
             return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1])
         scores, compared = best if best is not None else (Scores(threshold=self.config.threshold), None)
-        return Decision(_opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
+        return Decision(opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
 
     def _clear_nearest(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
