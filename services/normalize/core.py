@@ -216,7 +216,8 @@ class Normalizer:
             out = await translator.translate(fields, language, target)
         except Exception as exc:  # noqa: BLE001 - the bridge is a help to story clustering; the article goes on without it
             error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
-            log.warning("normalize.bridge_failed", article_id=article_id, language=language, bridge=target, error=error)
+            if not isinstance(exc, TranslationUnavailable):  # no installed pair is said in the change, not once per article
+                log.warning("normalize.bridge_failed", article_id=article_id, language=language, bridge=target, error=error)
             changes.append(Change(kind="translation", rule="bridge-failed", field="body", span=None, before="", after="",
                                   reason=f"no {target} bridge for this {language} text: {error}"))
             return None

@@ -373,3 +373,15 @@ async def test_bulgarian_comes_out_in_english_through_macedonian(normalizer: Nor
     assert article.language == "bg" and article.translation is not None and article.bridge is None
     assert "Tuesday" in article.body and "budget" in article.body
     assert [(h.model, h.source_language, h.target_language) for h in article.translation.hops] == [("bul-mkd", "bg", "mk"), ("mkd-eng", "mk", "en")]
+
+
+async def test_a_bridge_no_installed_pair_serves_says_so_and_the_article_goes_on():
+    normalizer = Normalizer(NormalizeSettings(bridges={"kk": "ru"}))
+    try:
+        body = "Қазақстан үкіметі сейсенбі күні келесі жылға арналған жаңа бюджетті қабылдады, мектептер мен ауруханаларға көбірек қаржы бөлінеді."
+        article = await normalizer.normalize(_raw("Үкімет жаңа бюджетті қабылдады", body))
+    finally:
+        await normalizer.aclose()
+    assert (article.language, article.bridge, article.body) == ("kk", None, body)
+    [change] = [c for c in article.changes if c.rule == "bridge-failed"]
+    assert change.reason.startswith("no ru bridge for this kk text: ") and "kaz-rus" in change.reason
