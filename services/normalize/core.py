@@ -210,10 +210,9 @@ class Normalizer:
         translator = None if target is None or language == UNDETERMINED else self._translators.for_language(language)
         if translator is None:
             return None
-        lead = lead_of(body)
-        fields = [text for text in (title, lead) if text]
+        fields = [(name, text) for name, text in (("title", title), ("lead", lead_of(body))) if text]
         try:
-            out = await translator.translate(fields, language, target)
+            out = await translator.translate([text for _, text in fields], language, target)
         except Exception as exc:  # noqa: BLE001 - the bridge is a help to story clustering; the article goes on without it
             error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
             if not isinstance(exc, TranslationUnavailable):  # no installed pair is said in the change, not once per article
@@ -221,7 +220,7 @@ class Normalizer:
             changes.append(Change(kind="translation", rule="bridge-failed", field="body", span=None, before="", after="",
                                   reason=f"no {target} bridge for this {language} text: {error}"))
             return None
-        translated = dict(zip([name for name, text in (("title", title), ("lead", lead)) if text], out))
+        translated = dict(zip([name for name, _ in fields], out))
         return Bridge(language=target, title=translated.get("title", ""), lead=translated.get("lead", ""),
                       translation=translator.provenance(language, target))
 

@@ -74,7 +74,6 @@ class Story(BaseModel):
         default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
 
 
-
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
     if len(weights) <= limit:
         return weights
@@ -100,6 +99,7 @@ def _span(first: datetime | None, last: datetime | None, at: datetime | None) ->
 
 
 def joined(story: Story, features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
+    """``story`` with the article's evidence added; ``watermark`` (the index's latest time) ages an undated story."""
     entities = dict(story.entities)
     for key, weight in features.entities.items():
         entities[key] = entities.get(key, 0.0) + weight
@@ -123,6 +123,7 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
 
 
 def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
+    """A new story of one article, named after it."""
     return Story(
         id=features.article_id,  # a story is named after the article that opened it
         first_at=features.at, last_at=features.at, seen_at=watermark,
