@@ -37,6 +37,10 @@ _GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "nn", "no", "is", "lb", "
 _ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
 # A very common word (about one in 100,000 words or more): not a name standing alone.
 _COMMON_ZIPF = 5.0
+# An Arabic word that is about as common bare as with the article "ال" is a noun, not a name: a name takes the
+# article always (الخرطوم) or never (قطر). "سيول" is "floods" (السيول, "the floods") before it is Seoul.
+_ARABIC_NOUN_ZIPF = 3.5
+_ARABIC_NOUN_SPREAD = 0.5
 _JIEBA_WINDOW = 12
 # "time" after a place (Chinese) or before it within two words (Arabic, "بتوقيت مكة", "بالتوقيت الصيفي لبريطانيا").
 _CHINESE_CLOCK = ("时间", "夏令时", "标准时", "時間")
@@ -78,7 +82,10 @@ def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:
     if surface.startswith("ال"):
         bare = surface[2:]
         return len(bare) >= 2 and _zipf(bare, "ar") >= _COMMON_ZIPF
-    if _zipf("ال" + surface, "ar") >= _COMMON_ZIPF:
+    definite, bare = _zipf("ال" + surface, "ar"), _zipf(surface, "ar")
+    if definite >= _COMMON_ZIPF:
+        return True
+    if definite >= _ARABIC_NOUN_ZIPF and abs(definite - bare) <= _ARABIC_NOUN_SPREAD and "ال" + surface not in aliases():
         return True
     return surface.endswith("ه") and surface[:-1] + "ة" in aliases()
 

@@ -61,6 +61,14 @@ def test_arabic_common_nouns_are_not_places(gazetteer: Gazetteer):
     assert _found(gazetteer, "زار الهند وجدة والمدينة المنورة", "ar")[:2] == [("الهند", "India"), ("جدة", "Jeddah")]
 
 
+def test_an_arabic_noun_as_common_with_the_article_as_without_is_not_a_place(gazetteer: Gazetteer):
+    # "سيول" is "floods" before it is Seoul, "مشهد" "a scene" before Mashhad, "ميدان" "a square" before Medan.
+    assert _found(gazetteer, "جرفت السيول عشرات المنازل في مشهد مؤلم قرب ميدان المدينة", "ar") == []
+    # A name takes the article always (الرياض) or never (قطر), and both are still read, as is Seoul spelled "سئول".
+    found = _found(gazetteer, "وصل وفد قطر إلى الرياض قادما من سئول", "ar")
+    assert [name for _, name in found] == ["Qatar", "Riyadh", "Seoul"]
+
+
 def test_without_a_language_nothing_changes(gazetteer: Gazetteer):
     assert _found(gazetteer, "dabei", None) == [("dabei", "Dubai")]
 
