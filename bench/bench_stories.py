@@ -184,7 +184,7 @@ def _code_state() -> str:
     digest = hashlib.sha256()
     for part in ("services/normalize", "services/tagger"):
         for path in sorted((ROOT / part).rglob("*.py")):
-            if path.name not in ("stories.py", "assign.py", "story_features.py", "story_model.py", "agent.py", "settings.py"):
+            if path.name not in ("stories.py", "story_records.py", "assign.py", "story_features.py", "story_model.py", "agent.py", "settings.py"):
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -226,17 +226,28 @@ def countries() -> frozenset[str]:
 
 def cluster(tagged: list[TaggedArticle], config: StoryConfig, known: frozenset[str], passes: int = 2) -> tuple[dict[str, str], str]:
     """Story ids by article id, in the given order, and the story stage's cost per article: the first pass looks up
-    every word's frequency (cached after), the second is what a long-running worker pays."""
+    every word's frequency (cached after), the second is what a long-running worker pays. A story merged into
+    another counts under the id it was merged into for its earlier reports too, as the newsroom shows them."""
     costs = []
     for _ in range(passes):
         assigner = StoryAssigner(config, known)
-        out = {}
+        out, renamed = {}, {}
         started = time.perf_counter()
         for article in tagged:
-            placed, _ = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
+            placed, decision = assigner.place(article, now=max(FETCHED, article.published_at or FETCHED))
             out[article.id] = placed.story_id
+            renamed.update(dict.fromkeys(decision.merged, decision.reported))
         costs.append((time.perf_counter() - started) / max(1, len(tagged)) * 1000)
-    return out, f"{costs[-1]:.2f} ms per article ({costs[0]:.2f} ms with the word frequencies not yet cached)"
+    return {article: _final(story, renamed) for article, story in out.items()}, \
+        f"{costs[-1]:.2f} ms per article ({costs[0]:.2f} ms with the word frequencies not yet cached)"
+
+
+def _final(story: str, renamed: dict[str, str]) -> str:
+    seen = set()
+    while story in renamed and story not in seen:
+        seen.add(story)
+        story = renamed[story]
+    return story
 
 
 # --------------------------------------------------------------------------- the two data sets

@@ -262,6 +262,9 @@ class StoryEvidence(BaseModel):
     shared_words: list[str] = Field(default_factory=list, description="Content words shared with the story, rarest and most used first.")
     compared: str | None = Field(default=None, description="The story the scores are against (the closest one when the article opened a story).")
     undated: bool = Field(default=False, description="True when the article's time is unknown (no publication date, not fetched live).")
+    merged: list[str] = Field(
+        default_factory=list, description="Stories this article showed to report the same event, now part of its story; "
+        "their ids are gone (earlier articles and alerts still carry them).")
 
 
 class TaggedArticle(NormalizedArticle):

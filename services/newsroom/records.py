@@ -46,6 +46,7 @@ class ArticleRow:
     values: dict
     entities: list[EntityRow] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # stories the story stage made part of this one with the article
 
     @property
     def id(self) -> str:
@@ -100,7 +101,8 @@ def article_row(article: TaggedArticle) -> ArticleRow:
         "revision": article.revision,
         "digest": hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest(),
     }
-    return ArticleRow(values, _entities(article), sorted(set(article.tags)))
+    merged = list(article.story_evidence.merged) if article.story_evidence is not None else []
+    return ArticleRow(values, _entities(article), sorted(set(article.tags)), merged)
 
 
 def alert_row(alert: Alert) -> dict:

@@ -40,6 +40,8 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at DESC, id)",
     "CREATE INDEX IF NOT EXISTS alerts_story ON alerts (story_id)",
     "CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, story_id)",
+    # Stories the story stage made part of another (one event that had opened twice): old id -> the story it is now.
+    "CREATE TABLE IF NOT EXISTS story_merges (id TEXT PRIMARY KEY, story_id TEXT NOT NULL)",
     # The values the filters offer (language, source, tag, rule), kept as they are written: no scan per page.
     "CREATE TABLE IF NOT EXISTS facets (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))",
 ]

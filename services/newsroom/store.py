@@ -11,6 +11,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -218,6 +219,9 @@ class Store(ABC):
         return results
 
     def _write_article(self, cur: Any, row: ArticleRow, now: float, *, refresh: bool = True) -> WriteResult:
+        became = self._merged_into(cur, row.story_id)
+        if became is not None:  # a late report of a story merged since: it goes where its story went
+            row = dataclasses.replace(row, values={**row.values, "story_id": became})
         v = row.values
         self._lock_story(cur, row.story_id)
         cur.execute(self._sql("SELECT story_id, revision, digest FROM articles WHERE id = ?"), (row.id,))
@@ -255,16 +259,35 @@ class Store(ABC):
         self._unindex_text(cur, [row.id])
         self._index_text(cur, row)
         stories = (row.story_id,) if old is None or old[0] == row.story_id else (row.story_id, old[0])
+        stories += self._merge(cur, row.story_id, row.merged)
         for story_id in stories if refresh else ():
             self._refresh_story(cur, story_id, now)
         return WriteResult("inserted" if old is None else "updated", stories)
+
+    def _merged_into(self, cur: Any, story_id: str) -> str | None:
+        cur.execute(self._sql("SELECT story_id FROM story_merges WHERE id = ?"), (story_id,))
+        found = cur.fetchone()
+        return found[0] if found is not None else None
+
+    def _merge(self, cur: Any, survivor: str, merged: list[str]) -> tuple[str, ...]:
+        """Make the stories in ``merged`` part of ``survivor``: their reports and alerts move, their ids lead to it."""
+        gone = tuple(sorted(set(merged) - {survivor}))
+        for story_id in gone:
+            self._lock_story(cur, story_id)
+            for table in ("articles", "article_entities", "article_tags", "alerts", "story_merges"):
+                cur.execute(self._sql(f"UPDATE {table} SET story_id = ? WHERE story_id = ?"), (survivor, story_id))
+            cur.execute(self._sql("INSERT INTO story_merges (id, story_id) VALUES (?, ?) "
+                                  "ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id"), (story_id, survivor))
+        return gone
 
     def write_alert(self, alert: Alert, *, now: float) -> WriteResult:
         v = alert_row(alert)
         cols = ", ".join(ALERT_COLUMNS)
         marks = ", ".join("?" for _ in ALERT_COLUMNS)
         with self._tx(self.conn()) as cur:
-            self._lock_story(cur, alert.story_id)
+            story_id = self._merged_into(cur, alert.story_id) or alert.story_id  # shown on the story it became part of
+            v["story_id"] = story_id
+            self._lock_story(cur, story_id)
             cur.execute(self._sql("SELECT 1 FROM alerts WHERE id = ?"), (alert.id,))
             existed = cur.fetchone() is not None
             updates = ", ".join(f"{c} = excluded.{c}" for c in ALERT_COLUMNS if c != "id")
@@ -272,9 +295,9 @@ class Store(ABC):
                         tuple(v[c] for c in ALERT_COLUMNS))
             cur.execute(self._sql("INSERT INTO facets (kind, value) VALUES ('rule', ?) ON CONFLICT DO NOTHING"), (alert.rule_id,))
             cur.execute(self._sql("UPDATE stories SET alert_count = (SELECT count(*) FROM alerts WHERE story_id = ?), "
-                                  "updated_at = ? WHERE id = ?"), (alert.story_id, now, alert.story_id))
-            self._announce(cur, "alert", {"story_id": alert.story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
-        return WriteResult("updated" if existed else "inserted", (alert.story_id,))
+                                  "updated_at = ? WHERE id = ?"), (story_id, now, story_id))
+            self._announce(cur, "alert", {"story_id": story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
+        return WriteResult("updated" if existed else "inserted", (story_id,))
 
     def _refresh_story(self, cur: Any, story_id: str, now: float) -> None:
         cur.execute(self._sql("SELECT count(*), min(fetched_at), max(fetched_at) FROM articles WHERE story_id = ?"), (story_id,))
@@ -316,6 +339,7 @@ class Store(ABC):
             cur.execute(self._sql("DELETE FROM entities WHERE last_at < ?"), (before,))
             for story_id in sorted({r[1] for r in old}):
                 self._refresh_story(cur, story_id, now)
+            cur.execute("DELETE FROM story_merges WHERE story_id NOT IN (SELECT id FROM stories)")
             self._rebuild_facets(cur)  # what expired may have been the last of its language, source, tag or rule
         return {"articles": len(ids), "alerts": max(alerts, 0)}
 
@@ -370,10 +394,16 @@ class Store(ABC):
         return {"items": items, "more": more}
 
     def story(self, story_id: str) -> dict | None:
+        """One story with its reports; the id of a story merged into another gives that one (its ``id`` says which)."""
         rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s WHERE s.id = ?", [story_id])
+        if not rows:
+            became = self._rows("SELECT story_id FROM story_merges WHERE id = ?", [story_id])
+            if became:
+                rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s WHERE s.id = ?", [became[0]["story_id"]])
         if not rows:
             return None
         story = _shape(rows[0])
+        story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
                               "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision "
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])

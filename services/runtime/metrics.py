@@ -20,6 +20,7 @@ __all__ = [
     "ENTITIES_TAGGED",
     "ENTITY_ARTICLES",
     "STORIES",
+    "STORIES_MERGED",
     "TOP_STORIES",
     "ALERTS_FIRED",
     "ALERTS_SUPPRESSED",
@@ -68,6 +69,7 @@ ENTITY_ARTICLES = Counter(
     ["entity"],
 )
 STORIES = Counter("wirewatch_stories_total", "Story assignments: created, joined, or duplicate (a re-sent article).", ["outcome"])
+STORIES_MERGED = Counter("wirewatch_stories_merged_total", "Live stories that became part of another: one event that had opened twice.")
 TOP_STORIES = Gauge(
     "wirewatch_top_stories",
     "Articles in each of the ten largest live stories (the label set is replaced as stories change, never more than ten).",

@@ -20,6 +20,7 @@ from services.runtime.metrics import (
     ENTITIES_TAGGED,
     ENTITY_ARTICLES,
     STORIES,
+    STORIES_MERGED,
     TOP_STORIES,
 )
 from services.runtime.settings import Settings
@@ -71,13 +72,19 @@ def register(app: faust.App, settings: Settings) -> None:
         for item in article.salience:
             if not item.key.startswith("name:"):  # gazetteer entities only: a bounded label set
                 ENTITY_ARTICLES.labels(item.name).inc()
-        titles.setdefault(decision.story.id, article.title[:120])
-        for story_id in decision.expired:
+        titles.setdefault(decision.reported, article.title[:120])
+        STORIES_MERGED.inc(len(decision.merged))
+        for story_id in (*decision.expired, *decision.merged):
             titles.pop(story_id, None)
         TOP_STORIES.clear()
-        largest = sorted(index.stories.values(), key=lambda s: (-s.size, s.id))[:10]
-        for rank, story in enumerate(largest, start=1):
-            TOP_STORIES.labels(str(rank), story.id, titles.get(story.id, "")).set(story.size)
+        # Stories as reports carry them: one merged into another counts under its id.
+        sizes: dict[str, int] = {}
+        for story in index.stories.values():
+            reported = story.merged_into or story.id
+            sizes[reported] = sizes.get(reported, 0) + story.size
+        largest = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        for rank, (story_id, size) in enumerate(largest, start=1):
+            TOP_STORIES.labels(str(rank), story_id, titles.get(story_id, "")).set(size)
 
     @app.agent(source, name="tagger")
     async def tag(stream: faust.StreamT) -> None:
@@ -123,13 +130,16 @@ def register(app: faust.App, settings: Settings) -> None:
                 continue
             for story_id in decision.expired:
                 story_table.pop(story_id, None)
+            for story in decision.updated:  # stories merged into the article's: reported under its id from now on
+                story_table[story.id] = index.raw(story.id)
             if not decision.duplicate:
                 story_table[decision.story.id] = index.raw(decision.story.id)
             await sink.send(key=article.id.encode(), value=encode(placed))
             count_news(placed, decision)
             why = placed.story_evidence
-            log.info("story_assigned", article_id=article.id, story_id=decision.story.id, decision=why.decision,
+            log.info("story_assigned", article_id=article.id, story_id=placed.story_id, decision=why.decision,
                      score=why.score, story_size=placed.story_size, compared=why.compared, entity_score=why.entity_score,
                      text_score=why.text_score, embedding_similarity=why.embedding_similarity,
-                     shared_entities=why.shared_entities, shared_words=why.shared_words, undated=why.undated)
+                     shared_entities=why.shared_entities, shared_words=why.shared_words, undated=why.undated,
+                     merged=why.merged)
             story_stage.done(started, [article.fetched_at])

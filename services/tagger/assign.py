@@ -31,6 +31,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         idf=settings.story_idf,
         embeddings=settings.story_embeddings,
         nearest_margin=settings.story_nearest_margin,
+        merge_margin=settings.story_merge_margin,
         model=_model(settings.story_model),
     )
 
@@ -60,8 +61,9 @@ def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -
         rule=None if decision.duplicate or decision.compared is None else s.rule,
         entity_score=round(s.entity, 3), text_score=round(s.text, 3),
         embedding_similarity=None if s.embedding is None else round(s.embedding, 3),
-        shared_entities=shared_entities, shared_words=shared_words, compared=decision.compared,
-        undated=features.at is None,
+        shared_entities=shared_entities, shared_words=shared_words,
+        compared=index.reported_id(decision.compared) if decision.compared else None,
+        undated=features.at is None, merged=list(decision.merged),
     )
 
 
@@ -77,7 +79,7 @@ class StoryAssigner:
         decision = self.index.decide(features)
         why = evidence(features, decision, self.index)  # before apply: an expired compared story is still there
         self.index.apply(decision)
-        placed = article.model_copy(update={"story_id": decision.story.id, "story_size": decision.story.size, "story_evidence": why})
+        placed = article.model_copy(update={"story_id": decision.reported, "story_size": decision.reported_size, "story_evidence": why})
         return placed, decision
 
 

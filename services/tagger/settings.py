@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 __all__ = ["TaggerSettings"]
 
@@ -52,6 +52,12 @@ class TaggerSettings(BaseModel):
         description="Across languages, where no story reaches story_threshold: join the live story whose embedding centroid is "
         "nearest when its cosine is at least 0.5 and every other live story's is this much lower (margin-based matching); 0: off.",
     )
+    story_merge_margin: float | None = Field(
+        default=0.3, ge=0,
+        description="When one article scores at least this much above story_threshold with live stories reported under two "
+        "or more ids, they report one event that opened twice: from then on they are reported under the id of the article's "
+        "best match (story_evidence.merged names the others); `off`: never merge.",
+    )
     story_model: str | None = Field(
         default=None,
         description="The learned story decision, off by default (it over-merges templated text; docs/tagger.md): `bundled` (weights "
@@ -59,3 +65,9 @@ class TaggerSettings(BaseModel):
         "--fit; used for an article and a story in the same language with embeddings on both sides, joining at probability 0.5. "
         "null: the weighted similarity and story_threshold decide everywhere.",
     )
+
+    @field_validator("story_merge_margin", mode="before")
+    @classmethod
+    def _off_is_none(cls, value: object) -> object:
+        # From the environment every value is a string: "off", "null" or "none" say never merge.
+        return None if isinstance(value, str) and value.strip().lower() in ("off", "null", "none", "") else value

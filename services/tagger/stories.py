@@ -84,6 +84,9 @@ class Decision:
     """Where an article goes: ``story`` is the story after the article joined (or opened) it.
 
     ``scores`` and ``compared`` are against the story it joined, or the closest live story when it opened one.
+    ``reported`` is the id the article is reported under (the story's own, or the one it was merged into) and
+    ``reported_size`` the articles reported under it; ``merged`` the ids this article merged into ``reported`` (gone
+    from now on) and ``updated`` the stories whose record that changed.
     """
 
     story: Story
@@ -93,6 +96,14 @@ class Decision:
     expired: tuple[str, ...] = ()
     scores: Scores = Scores()
     compared: str | None = None
+    reported: str = ""
+    reported_size: int = 1
+    merged: tuple[str, ...] = ()
+    updated: tuple[Story, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.reported:
+            object.__setattr__(self, "reported", self.story.merged_into or self.story.id)
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -219,6 +230,7 @@ class StoryIndex:
     _raw: dict[str, str] = field(default_factory=dict)
     _term_stories: dict[str, int] = field(default_factory=dict)  # term -> live stories holding it
     _vectors: dict[str, _Vectors] = field(default_factory=dict)
+    _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
 
     def __len__(self) -> int:
@@ -233,6 +245,7 @@ class StoryIndex:
     def _add(self, story: Story) -> None:
         self._remove(story.id)
         self.stories[story.id] = story
+        self._groups.setdefault(story.merged_into or story.id, set()).add(story.id)
         for key in story.entities:
             self._by_entity.setdefault(key, set()).add(story.id)
         for term in story.terms:
@@ -250,6 +263,11 @@ class StoryIndex:
         if old is None:
             return
         self._matrix = None
+        group = self._groups.get(old.merged_into or old.id)
+        if group is not None:
+            group.discard(story_id)
+            if not group:
+                del self._groups[old.merged_into or old.id]
         for key in old.entities:
             ids = self._by_entity.get(key)
             if ids is not None:
@@ -315,11 +333,14 @@ class StoryIndex:
         known = self._by_article.get(features.article_id)
         if known is not None and known in self.stories:
             # A re-sent or edited article keeps its story: at-least-once delivery must not split stories.
-            return Decision(self.stories[known], created=False, score=1.0, duplicate=True, expired=expired, compared=known)
+            story = self.stories[known]
+            return Decision(story, created=False, score=1.0, duplicate=True, expired=expired, compared=known,
+                            reported_size=self.reported_size(self.reported_id(known)))
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
         if self.config.embeddings and features.embedding is not None:
             candidates |= self._embedding_candidates(features.embedding)
         best: tuple[Scores, str] | None = None
+        reached: list[str] = []  # stories the article reaches by ``merge_margin`` over their rule's threshold
         idf = self._idf()
         for story_id in sorted(candidates):
             story = self.stories[story_id]
@@ -330,14 +351,36 @@ class StoryIndex:
             # threshold decides.
             if best is None or scores.score - scores.threshold > best[0].score - best[0].threshold:
                 best = (scores, story_id)
+            # A probability's margin is not a similarity's: the learned rule does not merge.
+            if (self.config.merge_margin is not None and scores.rule != "learned"
+                    and scores.score - scores.threshold >= self.config.merge_margin - 1e-9):
+                reached.append(story_id)
         if best is None or best[0].score < best[0].threshold:
             best = self._clear_nearest(features, expired) or best
         if best is not None and best[0].score >= best[0].threshold:
             story = joined(self.stories[best[1]], features, self.config, watermark)
-            return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1])
+            reported = self.reported_id(best[1])
+            merged = tuple(sorted({self.reported_id(sid) for sid in reached} - {reported}))
+            # The article goes where it would have gone unmerged (its best match's id), so a merge sends no alert
+            # that no merge would have; the other ids' stories are reported under it from now on.
+            updated = tuple(self.stories[sid].model_copy(update={"merged_into": reported})
+                            for gone in merged for sid in sorted(self._groups.get(gone, ())) if sid not in expired)
+            members = {s.id: s for s in (*(self.stories[sid] for sid in self._groups.get(reported, ())), *updated, story)}
+            return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1],
+                            reported=reported, reported_size=sum(s.size for s in members.values()), merged=merged,
+                            updated=updated)
         scores, compared = best if best is not None else (Scores(threshold=self.config.threshold), None)
         return Decision(opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
+
+    def reported_id(self, story_id: str) -> str:
+        """The id a live story's reports carry: its own, or the one it was merged into."""
+        story = self.stories.get(story_id)
+        return story.merged_into or story_id if story is not None else story_id
+
+    def reported_size(self, reported: str) -> int:
+        """Articles of the live stories reported under ``reported``."""
+        return sum(self.stories[sid].size for sid in self._groups.get(reported, ()))
 
     def _clear_nearest(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
         """The live story in other languages whose centroid is nearest the article's embedding, when it is near and
@@ -385,6 +428,9 @@ class StoryIndex:
         """Make the index hold what ``decision`` says (the shell writes the same to its table)."""
         for story_id in decision.expired:
             self._remove(story_id)
+        for story in decision.updated:
+            self._add(story)
+            self._raw[story.id] = story.model_dump_json()
         if not decision.duplicate:
             self._add(decision.story)
             self._raw[decision.story.id] = decision.story.model_dump_json()

@@ -43,6 +43,10 @@ class StoryConfig:
     # comes within ``nearest_margin`` of it (as in margin-based cross-lingual matching; 0 turns it off).
     nearest_floor: float = 0.5
     nearest_margin: float = 0.1
+    # When one article scores at least this far above the threshold with stories reported under two or more ids,
+    # they report one event that opened twice (a first report no rule could read opened a story of its own): from
+    # then on they are reported under one id. None: never merge.
+    merge_margin: float | None = 0.3
     # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
@@ -72,6 +76,9 @@ class Story(BaseModel):
     languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
     titles: list[dict[str, float]] = Field(
         default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
+    merged_into: str | None = Field(
+        default=None, description="The story this one was merged into: its reports carry that id. It keeps its own summary "
+        "for comparisons (pooling the summaries measured worse: docs/tagger.md); null while it is reported under its own id.")
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
@@ -114,7 +121,7 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     languages[features.language] = languages.get(features.language, 0) + 1
     titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
     return Story(
-        id=story.id, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
+        id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=[*story.articles, features.article_id][-config.max_articles :],
         entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages, titles=titles,

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench.bench_stories import b_cubed, held_out, ntrex_code, tfidf_average_link, tfidf_single_pass  # noqa: E402
+from bench.bench_stories import _final, b_cubed, held_out, ntrex_code, tfidf_average_link, tfidf_single_pass  # noqa: E402
 
 GOLD = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
 
@@ -120,3 +120,10 @@ def test_languages_are_named_by_two_letters_or_by_the_files_own_codes_and_a_miss
         ntrex_code("th", available)
     with pytest.raises(SystemExit, match="no documents in 'ru'"):  # known code, but not in this file
         ntrex_code("ru", available)
+
+
+def test_a_merged_story_is_scored_under_the_id_it_ended_under() -> None:
+    # kk merged into s1, later s1 into s0: an article placed in kk counts as s0, as the newsroom would show it.
+    renamed = {"kk": "s1", "s1": "s0"}
+    assert [_final(s, renamed) for s in ("kk", "s1", "s0", "other")] == ["s0", "s0", "s0", "other"]
+    assert _final("a", {"a": "b", "b": "a"}) in ("a", "b")  # a cycle ends rather than loops

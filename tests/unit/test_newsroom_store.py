@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from schemas import Alert, Entity, Salience, TaggedArticle, Translation
+from schemas.models import StoryEvidence
 from services.newsroom.store import StoryQuery
 
 T0 = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
@@ -229,3 +230,24 @@ def test_the_filters_offer_what_is_stored_and_forget_what_expired(store):
     assert store.facets() == {"languages": ["en", "es"], "sources": ["efe", "wire"], "tags": ["world"], "rules": ["leaders"]}
     store.prune(before=(T0 + timedelta(days=30)).timestamp(), now=NOW)
     assert store.facets() == {"languages": ["es"], "sources": ["efe"], "tags": [], "rules": []}
+
+
+def test_a_story_merged_into_another_moves_its_reports_and_alerts_and_its_id_leads_there(store):
+    store.write_article(article(1, "s1"), now=NOW)
+    store.write_article(article(2, "kk", language="kk", source="kaz"), now=NOW)
+    store.write_alert(alert("kk"), now=NOW)
+    # The story stage found both to report one event: the third report joins s1 and names kk as merged into it.
+    third = article(3, "s1", source="agency")
+    evidence = StoryEvidence(decision="joined", score=0.7, threshold=0.4, compared="s1", merged=["kk"])
+    result = store.write_article(third.model_copy(update={"story_evidence": evidence}), now=NOW)
+    assert set(result.story_ids) == {"s1", "kk"}
+    story = store.story("s1")
+    assert [a["id"] for a in story["articles"]] == ["wire/1", "kaz/2", "agency/3"]
+    assert story["article_count"] == 3 and story["alert_count"] == 1 and [a["story_id"] for a in story["alerts"]] == ["s1"]
+    assert store.story("kk")["id"] == "s1"  # an old link to the merged story shows the story it became part of
+    assert [s["id"] for s in store.stories(StoryQuery())["items"]] == ["s1"]
+    # A late update of a report of the merged story, and a late alert on it, go where the story went.
+    store.write_article(article(2, "kk", language="kk", source="kaz", revision=1, title="NATO chief in Kyiv, updated"), now=NOW)
+    store.write_alert(alert("kk", rule="other"), now=NOW)
+    assert store.story("s1")["article_count"] == 3 and store.story("s1")["alert_count"] == 2
+    assert [s["id"] for s in store.stories(StoryQuery())["items"]] == ["s1"]
