@@ -365,7 +365,8 @@ class StoryIndex:
             # that no merge would have; the other ids' stories are reported under it from now on.
             updated = tuple(self.stories[sid].model_copy(update={"merged_into": reported})
                             for gone in merged for sid in sorted(self._groups.get(gone, ())) if sid not in expired)
-            members = {s.id: s for s in (*(self.stories[sid] for sid in self._groups.get(reported, ())), *updated, story)}
+            members = {s.id: s for s in (*(self.stories[sid] for sid in self._groups.get(reported, ()) if sid not in expired),
+                                         *updated, story)}
             return Decision(story, created=False, score=best[0].score, expired=expired, scores=best[0], compared=best[1],
                             reported=reported, reported_size=sum(s.size for s in members.values()), merged=merged,
                             updated=updated)
