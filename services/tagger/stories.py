@@ -29,6 +29,10 @@ embedding still joins if it is near (cosine 0.5) and clearly nearer than any oth
 (``nearest_margin``): a cosine alone is not calibrated from one document to the next, how far the nearest
 stands from the rest is (margin-based cross-lingual matching, as in bitext mining).
 
+Merging: when one article scores ``merge_margin`` or more above the threshold with stories reported under two or
+more ids, they report one event that opened twice; from then on all of them are reported under the id of the
+article's best match (``Story.merged_into``), each keeping its own summary for comparisons.
+
 Time: a story holds the span of its dated articles. An article of unknown time (``at`` None) may join any
 live story; stories of only such articles never expire by their own time but by the index's watermark,
 the latest article time it has seen.
