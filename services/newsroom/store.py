@@ -7,11 +7,11 @@ thread gets its own connection, so the web server reads in a thread pool while t
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
