@@ -77,13 +77,7 @@ def register(app: faust.App, settings: Settings) -> None:
         for story_id in (*decision.expired, *decision.merged):
             titles.pop(story_id, None)
         TOP_STORIES.clear()
-        # Stories as reports carry them: one merged into another counts under its id.
-        sizes: dict[str, int] = {}
-        for story in index.stories.values():
-            reported = story.merged_into or story.id
-            sizes[reported] = sizes.get(reported, 0) + story.size
-        largest = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        for rank, (story_id, size) in enumerate(largest, start=1):
+        for rank, (story_id, size) in enumerate(index.largest(10), start=1):
             TOP_STORIES.labels(str(rank), story_id, titles.get(story_id, "")).set(size)
 
     @app.agent(source, name="tagger")

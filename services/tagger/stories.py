@@ -107,7 +107,7 @@ class Decision:
 
     def __post_init__(self) -> None:
         if not self.reported:
-            object.__setattr__(self, "reported", self.story.merged_into or self.story.id)
+            object.__setattr__(self, "reported", self.story.reported)
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -249,7 +249,7 @@ class StoryIndex:
     def _add(self, story: Story) -> None:
         self._remove(story.id)
         self.stories[story.id] = story
-        self._groups.setdefault(story.merged_into or story.id, set()).add(story.id)
+        self._groups.setdefault(story.reported, set()).add(story.id)
         for key in story.entities:
             self._by_entity.setdefault(key, set()).add(story.id)
         for term in story.terms:
@@ -267,11 +267,11 @@ class StoryIndex:
         if old is None:
             return
         self._matrix = None
-        group = self._groups.get(old.merged_into or old.id)
+        group = self._groups.get(old.reported)
         if group is not None:
             group.discard(story_id)
             if not group:
-                del self._groups[old.merged_into or old.id]
+                del self._groups[old.reported]
         for key in old.entities:
             ids = self._by_entity.get(key)
             if ids is not None:
@@ -381,11 +381,16 @@ class StoryIndex:
     def reported_id(self, story_id: str) -> str:
         """The id a live story's reports carry: its own, or the one it was merged into."""
         story = self.stories.get(story_id)
-        return story.merged_into or story_id if story is not None else story_id
+        return story.reported if story is not None else story_id
 
     def reported_size(self, reported: str) -> int:
         """Articles of the live stories reported under ``reported``."""
         return sum(self.stories[sid].size for sid in self._groups.get(reported, ()))
+
+    def largest(self, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` largest stories as reports carry them (stories merged into one count under its id)."""
+        sizes = {reported: self.reported_size(reported) for reported in self._groups}
+        return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
     def _clear_nearest(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
         """The live story in other languages whose centroid is nearest the article's embedding, when it is near and

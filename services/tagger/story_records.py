@@ -80,6 +80,11 @@ class Story(BaseModel):
         default=None, description="The story this one was merged into: its reports carry that id. It keeps its own summary "
         "for comparisons (pooling the summaries measured worse: docs/tagger.md); null while it is reported under its own id.")
 
+    @property
+    def reported(self) -> str:
+        """The id its reports carry: the story it was merged into, else its own."""
+        return self.merged_into or self.id
+
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
     if len(weights) <= limit:

@@ -101,3 +101,13 @@ def test_the_evidence_names_the_stories_merged_into_the_articles_own():
     article = kyiv("agency-1", at=T0 + timedelta(hours=1))
     why = evidence(article, index.decide(article), index)
     assert why.merged == ["kk-1"] and why.compared == "wire-1" and why.decision == "joined"
+
+
+def test_the_largest_stories_count_a_merged_story_under_its_id():
+    index = StoryIndex(CONFIG)
+    _two_halves(index)
+    place_floods = features("floods", {"Q8818": 4, "Q29": 2}, "flood valencia rain mud dead", places={"Q8818"})
+    placed(index, place_floods)
+    assert index.largest(10) == [("floods", 1), ("kk-1", 1), ("wire-1", 1)]
+    placed(index, kyiv("agency-1", at=T0 + timedelta(hours=1)))
+    assert index.largest(10) == [("wire-1", 3), ("floods", 1)] and index.largest(1) == [("wire-1", 3)]
