@@ -34,9 +34,8 @@ from services.normalize.language import LanguageDetector, SecondOpinion, ShortTe
 from services.normalize.settings import NormalizeSettings  # noqa: E402
 
 ACCEPTANCE = "spa,fra,deu,ita,por,rus,zho-CN,arb,cat,glg,ron,hrv,srp-Latn,srp-Cyrl,bos,eus,isl,mkd"
-# NTREX codes whose ISO 639-1 code the generic 639-3 table does not give.
-_ISO = {"arb": "ar", "zho-CN": "zh", "zho-TW": "zh", "msa": "ms", "fil": "tl", "prs": "fa", "pus": "ps", "sqi": "sq", "nno": "nn", "nob": "nb",
-        "bos": "bs", "isl": "is", "mkd": "mk", "srp-Latn": "sr", "srp-Cyrl": "sr"}
+# NTREX codes whose ISO 639-1 code to_iso639_1 does not give (Standard Arabic, Filipino as fastText names it).
+_ISO = {"arb": "ar", "fil": "tl"}
 
 
 def iso(code: str) -> str:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
-# translation into English, directly or through Spanish or Macedonian, and Ukrainian and
-# Belarusian into Russian for the story embedding), Prometheus (the tests run it and promtool
+# translation into English, directly or through Spanish, Macedonian, Serbo-Croatian, Icelandic or Swedish, and
+# Ukrainian and Belarusian into Russian and Afrikaans into Dutch for the story embedding), Prometheus (the tests run it and promtool
 # against the dashboards and alert rules), docker-compose (the tests check
 # docker-compose.yml with `config`; no engine is needed), PostgreSQL and
 # Chromium (the newsroom's store and browser tests). Idempotent; needs root
@@ -12,11 +12,13 @@ need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -e /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
 # Apertium pairs into English, into Spanish and Macedonian for the pivots X->Spanish->English and
-# Bulgarian->Macedonian->English, and into Russian for the bridges (mode file, package).
+# Bulgarian->Macedonian->English, Slovenian into Serbo-Croatian, Swedish into Icelandic and Danish and Norwegian into
+# Swedish for the chains on into English, and into Russian and Dutch for the bridges (mode file, package).
 for pair in cat-eng:apertium-eng-cat gl-en:apertium-en-gl eu-en:apertium-eu-en hbs-eng:apertium-hbs-eng \
     isl-eng:apertium-isl-eng mkd-eng:apertium-mkd-eng eo-en:apertium-eo-en fr-es:apertium-fr-es \
     ita-spa:apertium-spa-ita pt-es:apertium-es-pt ro-es:apertium-es-ro oc-es:apertium-oc-es arg-spa:apertium-spa-arg \
-    bul-mkd:apertium-mkd-bul ukr-rus:apertium-rus-ukr bel-rus:apertium-bel-rus; do
+    bul-mkd:apertium-mkd-bul ukr-rus:apertium-rus-ukr bel-rus:apertium-bel-rus slv-hbs:apertium-hbs-slv \
+    swe-isl:apertium-isl-swe dan-swe:apertium-swe-dan nob-swe:apertium-swe-nor afr-nld:apertium-afr-nld; do
   [ -e "/usr/share/apertium/modes/${pair%%:*}.mode" ] || need+=("${pair#*:}")
 done
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)

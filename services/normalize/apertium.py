@@ -2,8 +2,9 @@
 
 A pair runs as one long-lived pipeline in null-flush mode (``_ApertiumStream``), else as
 the ``apertium`` program once per call. A language with no pair into the target goes
-through a pivot language (Spanish by default: French, Italian, Portuguese, Romanian,
-Occitan and Aragonese have pairs into Spanish, and Spanish has one into English);
+through one or two pivot languages (Spanish first: French, Italian, Portuguese, Romanian,
+Occitan and Aragonese have pairs into Spanish, and Spanish has one into English; Danish
+and Norwegian go through Swedish and Icelandic);
 Serbian written in Cyrillic is first transliterated to Latin (the ``Cyrl-Latn`` mode the
 Serbo-Croatian pair ships). Every hop is recorded in the provenance.
 """
@@ -11,6 +12,7 @@ Serbo-Croatian pair ships). Every hop is recorded in the provenance.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 import signal
@@ -24,7 +26,7 @@ from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
 from services.runtime.logs import get_logger
 
-__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS"]
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS"]
 
 log = get_logger(__name__)
 
@@ -39,6 +41,10 @@ APERTIUM_CODES: dict[str, str] = {
     "bs": "hbs", "mk": "mkd", "bg": "bul", "sq": "sqi", "hi": "hin", "ur": "urd", "id": "ind", "ms": "msa",
     "sc": "srd", "co": "cos", "lt": "lit", "lv": "lav", "et": "est", "fi": "fin", "hu": "hun", "el": "ell",
 }  # fmt: skip
+
+# The most pivot languages one route goes through: each hop loses meaning, and three pairs (Danish through Swedish
+# and Icelandic) still leave the names, numbers and many content words a story is found by.
+MAX_PIVOTS = 2
 
 # A line Apertium copies through unchanged (checked by the tests against the installed
 # binary), used to send title and body through one process and split them after.
@@ -289,20 +295,34 @@ class ApertiumTranslator:
                     return TranslationHop(engine=self.name, model=f"{src}-{tgt}", source_language=source, target_language=target)
         return None
 
+    def _chain(self, installed: frozenset[str], languages: tuple[str, ...]) -> tuple[TranslationHop, ...] | None:
+        """One installed pair for each step of ``languages`` (source, pivots..., target), or None."""
+        hops = []
+        for source, target in itertools.pairwise(languages):
+            hop = self._direct(installed, source, target)
+            if hop is None:
+                return None
+            hops.append(hop)
+        return tuple(hops)
+
     async def route(self, source: str, target: str = "en") -> tuple[TranslationHop, ...]:
-        """The pairs that take ``source`` to ``target``: one installed pair, else two through the first pivot
-        language that has both; TranslationUnavailable when there is neither."""
+        """The pairs that take ``source`` to ``target``: one installed pair, else the shortest chain through the
+        pivot languages (at most ``MAX_PIVOTS``), the earlier pivots preferred; TranslationUnavailable when there
+        is none. Danish reaches English as dan-swe, swe-isl, isl-eng."""
         key = (source, target)
         if key not in self._routes:
             installed = await self.pairs()
-            direct = self._direct(installed, source, target)
-            route: tuple[TranslationHop, ...] | None = (direct,) if direct else None
-            for pivot in self._pivots if route is None else ():
-                if pivot in (source, target):
-                    continue
-                first, second = self._direct(installed, source, pivot), self._direct(installed, pivot, target)
-                if first and second:
-                    route = (first, second)
+            same = {APERTIUM_CODES.get(source, source), APERTIUM_CODES.get(target, target)}
+            pivots = [p for p in dict.fromkeys(self._pivots) if APERTIUM_CODES.get(p, p) not in same]
+            route: tuple[TranslationHop, ...] | None = None
+            for count in range(MAX_PIVOTS + 1):
+                for through in itertools.permutations(pivots, count):
+                    if len({APERTIUM_CODES.get(p, p) for p in through}) < count:
+                        continue  # Croatian and Serbian are one Apertium language
+                    route = self._chain(installed, (source, *through, target))
+                    if route is not None:
+                        break
+                if route is not None:
                     break
             if route is None:
                 src, tgt = self._codes(source)[0], self._codes(target)[0]

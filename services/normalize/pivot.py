@@ -1,4 +1,5 @@
-"""Clean-ups for text translated through a pivot language (X→Spanish→English with Apertium).
+"""Clean-ups for text translated through pivot languages (X→Spanish→English with Apertium, or
+Danish→Swedish→Icelandic→English).
 
 Two hops leave scars one hop does not: a mark Apertium puts on a word it could not
 analyse or generate (``*word``, ``#word``, ``@word``) in the first hop's output is read by

@@ -19,14 +19,14 @@ class NormalizeSettings(BaseModel):
         description="Backend for languages not named in `translation`. \"auto\": the best installed path per language (an Apertium pair into English, else Apertium through `apertium_pivots`, else an installed Argos package); languages with none stay untranslated.",
     )
     apertium_pivots: list[str] = Field(
-        default_factory=lambda: ["es", "mk"],
-        description="Languages Apertium may translate through when no pair goes straight into English, in order of preference (French, Italian, Portuguese, Romanian, Occitan and Aragonese have pairs into Spanish, Bulgarian one into Macedonian).",
+        default_factory=lambda: ["es", "mk", "hr", "is", "sv"],
+        description="Languages Apertium may translate through when no pair goes straight into English, in order of preference, one or two of them in a route (French, Italian, Portuguese, Romanian, Occitan and Aragonese have pairs into Spanish, Bulgarian one into Macedonian, Slovenian one into Serbo-Croatian, Swedish one into Icelandic, Danish and Norwegian into Swedish).",
     )
     bridges: dict[str, str] = Field(
-        default_factory=lambda: {"uk": "ru", "be": "ru"},
+        default_factory=lambda: {"uk": "ru", "be": "ru", "af": "nl"},
         description="For a language nothing translates into English: a related language its title and lead are translated into "
         "(by the language's backend), which the tagger's sentence encoder reads, so its reports still meet their stories in other "
-        "languages (Ukrainian and Belarusian into Russian). The English fields stay untranslated.",
+        "languages (Ukrainian and Belarusian into Russian, Afrikaans into Dutch). The English fields stay untranslated.",
     )
     translation_timeout_s: float = Field(default=30.0, description="A translation slower than this is abandoned; the article passes untranslated and says why.")
     apertium_bin: str = Field(default="apertium", description="The Apertium command.")

@@ -142,3 +142,21 @@ def test_reports_in_languages_the_encoder_lacks_find_their_story_and_stay_apart_
     assert ukrainian.story_evidence.embedding_similarity is not None and ukrainian.story_evidence.embedding_similarity > 0.5
     assert (bridge.language, fair.language) == ("kk", "kk") and bridge.embedding is None and fair.embedding is None
     assert len({wire.story_id, bridge.story_id, fair.story_id}) == 3
+
+
+def test_danish_through_two_pivot_languages_and_afrikaans_through_its_dutch_bridge_find_their_stories(tmp_path: Path):
+    # Danish reaches English only as dan-swe, swe-isl, isl-eng (rough: "Mark" comes out as "Goals"), Afrikaans not at
+    # all: its title and lead are read in Dutch by the encoder. Each must join the English report of its own event.
+    languages = ROOT / "tests" / "fixtures" / "languages"
+    names = ["001_wire_undated.txt", "003_other_event.txt", "da_vilnius_rutte.txt", "af_vilnius_rutte.txt", "da_brussels_tariffs.txt"]
+    for n, name in enumerate(names):
+        source = FIXTURES / name if (FIXTURES / name).exists() else languages / name
+        (tmp_path / f"{n}_{name}").write_bytes(source.read_bytes())
+    result = wirewatch("process", "--until", "tagged", str(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    wire, tariffs, danish, afrikaans, danish_tariffs = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert danish.language == "da" and [h.model for h in danish.translation.hops] == ["dan-swe", "swe-isl", "isl-eng"]
+    assert "Lithuania" in danish.body
+    assert (afrikaans.language, afrikaans.translation) == ("af", None) and afrikaans.bridge.language == "nl"
+    assert danish.story_id == afrikaans.story_id == wire.story_id
+    assert danish_tariffs.story_id == tariffs.story_id != wire.story_id

@@ -355,6 +355,42 @@ async def test_belarusian_carries_a_russian_bridge_and_kazakh_none(normalizer: N
     assert (kazakh.language, kazakh.translation, kazakh.bridge) == ("kk", None, None)
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "body", "hops", "country"),
+    [
+        ("da", "Regeringen vil bygge nye hospitaler i Jylland",
+         "Regeringen i Danmark har besluttet at bygge tre nye hospitaler i Jylland. Sundhedsministeren sagde tirsdag, "
+         "at byggeriet begynder næste år, og at de nye hospitaler skal stå færdige i 2030.",
+         ["dan-swe", "swe-isl", "isl-eng"], "Denmark"),
+        ("sv", "Regeringen vill bygga nya sjukhus i Skåne",
+         "Regeringen i Sverige har beslutat att bygga tre nya sjukhus i Skåne. Socialministern sade på tisdagen att "
+         "bygget börjar nästa år och att de nya sjukhusen ska stå klara år 2030.",
+         ["swe-isl", "isl-eng"], "Sweden"),
+        ("sl", "Vlada bo zgradila tri nove bolnišnice",
+         "Vlada Slovenije je v torek sklenila, da bo zgradila tri nove bolnišnice. Minister za zdravje je dejal, da se "
+         "bo gradnja začela prihodnje leto in da bodo nove bolnišnice dokončane do leta 2030.",
+         ["slv-hbs", "hbs-eng"], "Slovenia"),
+    ],
+)  # fmt: skip
+async def test_scandinavian_and_slovenian_news_reach_english_through_apertium_pivots(
+    normalizer: Normalizer, language: str, title: str, body: str, hops: list[str], country: str
+):
+    article = await normalizer.normalize(_raw(title, body))
+    assert article.language == language and article.translation is not None
+    assert [h.model for h in article.translation.hops] == hops
+    assert country in article.body and "2030" in article.body
+
+
+async def test_afrikaans_stays_untranslated_but_carries_its_title_and_lead_in_dutch(normalizer: Normalizer):
+    body = ("Die regering van Suid-Afrika het Dinsdag besluit om drie nuwe hospitale in die Wes-Kaap te bou. Die minister van "
+            "gesondheid het gesê dat die bouwerk volgende jaar begin en dat die nuwe hospitale teen 2030 klaar sal wees.")
+    article = await normalizer.normalize(_raw("Regering sal drie nuwe hospitale bou", body))
+    assert (article.language, article.translation, article.body) == ("af", None, body)
+    assert article.bridge is not None and article.bridge.language == "nl"
+    assert [h.model for h in article.bridge.translation.hops] == ["afr-nld"]
+    assert "drie nieuwe ziekenhuizen" in article.bridge.title and "regering van Zuid-Afrika" in article.bridge.lead
+
+
 async def test_a_failed_bridge_leaves_the_article_whole_and_says_why():
     backend = ScriptedTranslator("flaky", TranslationError("flaky: HTTP 503 from http://mt.local/translate: overloaded"))
     config = NormalizeSettings(translation={"uk": backend.name})

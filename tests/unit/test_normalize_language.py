@@ -79,7 +79,11 @@ def test_hint_is_used_when_there_is_nothing_to_detect():
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("es", "es"), ("spa", "es"), ("ger", "de"), ("yue", "zh"), ("iw", "he"), ("ceb", "ceb"), ("", "und"), ("x-1", "und")],
+    [("es", "es"), ("spa", "es"), ("ger", "de"), ("yue", "zh"), ("iw", "he"), ("ceb", "ceb"), ("", "und"), ("x-1", "und"),
+     # every 639-2/3 code with a 639-1 one, not only those a table once listed (Afrikaans and Nynorsk feeds were missed)
+     ("afr", "af"), ("nno", "nn"), ("isl", "is"), ("mlt", "mt"), ("cym", "cy"),
+     # living 639-1 codes stay as fastText writes them
+     ("tl", "tl"), ("sh", "sh")],
 )
 def test_codes_map_to_iso639_1_where_one_exists(code: str, expected: str):
     assert to_iso639_1(code) == expected

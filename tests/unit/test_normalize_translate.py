@@ -475,6 +475,27 @@ async def test_apertium_routes_a_language_without_a_pair_into_english_through_sp
     assert [(h.model, h.source_language, h.target_language) for h in provenance.hops] == [("fr-es", "fr", "es"), ("spa-eng", "es", "en")]
 
 
+async def test_apertium_chains_through_two_pivots_only_where_one_does_not_reach(tmp_path: Path):
+    program = _fake_apertium(tmp_path, ["dan-swe", "swe-isl", "isl-eng", "nob-swe", "nob-dan", "fr-es", "spa-eng", "slv-hbs", "hbs-eng"])
+    settings = NormalizeSettings(apertium_stream=False, apertium_bin=str(program), apertium_pivots=["es", "hr", "sr", "is", "sv", "da"])
+    translator = ApertiumTranslator(settings)
+    assert [hop.model for hop in await translator.route("da")] == ["dan-swe", "swe-isl", "isl-eng"]
+    assert [hop.model for hop in await translator.route("sv")] == ["swe-isl", "isl-eng"]  # one pivot before two
+    assert [hop.model for hop in await translator.route("nb")] == ["nob-swe", "swe-isl", "isl-eng"]  # nob-dan leads nowhere shorter
+    assert [hop.model for hop in await translator.route("sl")] == ["slv-hbs", "hbs-eng"]
+    assert [hop.model for hop in await translator.route("fr")] == ["fr-es", "spa-eng"]
+    [out] = await translator.translate(["Regeringen har besluttet."], "da")
+    assert out == "[isl-eng] [swe-isl] [dan-swe] Regeringen har besluttet."
+    hops = translator.provenance("da").hops
+    assert [(h.model, h.source_language, h.target_language) for h in hops] == [
+        ("dan-swe", "da", "sv"), ("swe-isl", "sv", "is"), ("isl-eng", "is", "en")]
+    # Three pivots would reach Danish from Norwegian Nynorsk (nno-dan, dan-swe, swe-isl, isl-eng): too far.
+    program = _fake_apertium(tmp_path, ["nno-dan", "dan-swe", "swe-isl", "isl-eng"])
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), apertium_pivots=["da", "sv", "is"]))
+    with pytest.raises(TranslationUnavailable, match=r"no installed pair nno-eng; nor through da, sv, is"):
+        await translator.route("nn")
+
+
 async def test_apertium_without_a_pivot_setting_does_not_chain(tmp_path: Path):
     program = _fake_apertium(tmp_path, ["fr-es", "spa-eng"])
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program), apertium_pivots=[]))
