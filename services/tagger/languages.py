@@ -41,6 +41,9 @@ _COMMON_ZIPF = 5.0
 # article always (الخرطوم) or never (قطر). "سيول" is "floods" (السيول, "the floods") before it is Seoul.
 _ARABIC_NOUN_ZIPF = 3.5
 _ARABIC_NOUN_SPREAD = 0.5
+# A name the gazetteer knows with the article, met without it, is another word when that is a word of its own:
+# "موصل" ("a connector", not Mosul), "رياض" ("gardens"); but "ناتو" (NATO, written both ways) is no other word.
+_ARABIC_WORD_ZIPF = 3.0
 _JIEBA_WINDOW = 12
 # "time" after a place (Chinese) or before it within two words (Arabic, "بتوقيت مكة", "بالتوقيت الصيفي لبريطانيا").
 _CHINESE_CLOCK = ("时间", "夏令时", "标准时", "時間")
@@ -83,9 +86,11 @@ def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:
         bare = surface[2:]
         return len(bare) >= 2 and _zipf(bare, "ar") >= _COMMON_ZIPF
     definite, bare = _zipf("ال" + surface, "ar"), _zipf(surface, "ar")
+    if bare >= _ARABIC_WORD_ZIPF and "ال" + surface in aliases():
+        return True  # the name takes the article ("الخرطوم"); without it the word is another ("خرطوم", "a hose")
     if definite >= _COMMON_ZIPF:
         return True
-    if definite >= _ARABIC_NOUN_ZIPF and abs(definite - bare) <= _ARABIC_NOUN_SPREAD and "ال" + surface not in aliases():
+    if definite >= _ARABIC_NOUN_ZIPF and abs(definite - bare) <= _ARABIC_NOUN_SPREAD:
         return True
     return surface.endswith("ه") and surface[:-1] + "ة" in aliases()
 

@@ -69,6 +69,14 @@ def test_an_arabic_noun_as_common_with_the_article_as_without_is_not_a_place(gaz
     assert [name for _, name in found] == ["Qatar", "Riyadh", "Seoul"]
 
 
+def test_an_arabic_name_that_takes_the_article_is_read_with_it_and_not_without(gazetteer: Gazetteer):
+    # GeoNames spells Khartoum only bare ("خرطوم", which is "a hose"); the news writes "الخرطوم", as it writes "الموصل"
+    # for Mosul ("موصل" is "a connector"). NATO is written both ways, and its bare form is no other word.
+    assert _found(gazetteer, "اشترى خرطوم مياه وقطعة موصل", "ar") == []
+    found = _found(gazetteer, "وصل وزير خارجية الاردن إلى الخرطوم ثم الموصل قبل قمة ناتو", "ar")
+    assert [name for _, name in found] == ["Jordan", "Khartoum", "Mosul", "NATO"]
+
+
 def test_without_a_language_nothing_changes(gazetteer: Gazetteer):
     assert _found(gazetteer, "dabei", None) == [("dabei", "Dubai")]
 
