@@ -387,6 +387,18 @@ def shared_stories(gold: dict[str, str], predicted: dict[str, str]) -> dict[str,
     return {story: sorted(c) for story, c in classes.items() if len(c) > 1}
 
 
+def tagger_settings() -> TaggerSettings:
+    """The tagger's settings as a worker would read them: defaults, with any WIREWATCH_TAGGER__* variable applied
+    (``WIREWATCH_TAGGER__STORY_WORDS_MARGIN=0`` measures without that rule); the changed ones are printed."""
+    from services.runtime.settings import Settings
+
+    settings = Settings().tagger
+    changed = {k: v for k, v in settings.model_dump().items() if v != TaggerSettings.model_fields[k].get_default(call_default_factory=True)}
+    if changed:
+        print(f"settings changed from the defaults: {changed}")
+    return settings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl")
@@ -400,7 +412,7 @@ def main() -> None:
                         help="fit the learned story decision on the --events file and write it here "
                              "(the bundled one: services/tagger/data/story_model.json)")
     args = parser.parse_args()
-    settings = TaggerSettings()
+    settings = tagger_settings()
     print(f"(machine: {os.cpu_count()} cores, shared with other work; times are indicative)")
     for name, fn, path in (("events", events, args.events), ("crosslingual", None, args.crosslingual)):
         if not path.exists():

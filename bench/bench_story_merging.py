@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_stories import (  # noqa: E402
-    DEVDATA, FETCHED, RawArticle, _when, b_cubed, cluster, countries, ntrex_code, story_config, tag_all,
+    DEVDATA, FETCHED, RawArticle, _when, b_cubed, cluster, countries, ntrex_code, story_config, tag_all, tagger_settings,
 )
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--margins", default="off,0.1,0.2,0.3", help="merge margins to compare; off: no merging")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
     args = parser.parse_args()
-    settings = TaggerSettings()
+    settings = tagger_settings()
     margins = [_margin(m) for m in args.margins.split(",") if m.strip()]
     for path, what in ((args.events, "events"), (args.crosslingual, "crosslingual")):
         if not path.exists():

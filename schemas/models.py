@@ -250,10 +250,11 @@ class StoryEvidence(BaseModel):
     decision: Literal["joined", "created", "duplicate"]
     score: float = Field(description="Similarity to the story it joined, or to the closest live story when it opened one (0..1).")
     threshold: float = Field(description="Least score to join a story, for the rule that scored.")
-    rule: Literal["learned", "weighted", "cross-language", "cross-language-nearest"] | None = Field(
+    rule: Literal["learned", "weighted", "cross-language", "cross-language-nearest", "cross-language-words"] | None = Field(
         default=None, description="What scored: the learned decision (score is a probability), the weighted similarity, or the "
-        "embedding alone across languages, or across languages the story whose embedding is nearest by a clear margin; null when "
-        "nothing was compared.")
+        "embedding alone across languages, or across languages the story whose embedding is nearest by a clear margin, or, for a "
+        "report no encoder reads, the story in other languages its words and names reach by a clear margin; null when nothing "
+        "was compared.")
     entity_score: float = Field(default=0.0, description="Overlap of the salient entities (0..1).")
     text_score: float = Field(default=0.0, description="Cosine of the content words, weighed by how rare they are in news (0..1).")
     embedding_similarity: float | None = Field(

@@ -31,6 +31,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         idf=settings.story_idf,
         embeddings=settings.story_embeddings,
         nearest_margin=settings.story_nearest_margin,
+        words_margin=settings.story_words_margin,
         merge_margin=settings.story_merge_margin,
         model=_model(settings.story_model),
     )

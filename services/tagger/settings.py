@@ -52,6 +52,12 @@ class TaggerSettings(BaseModel):
         description="Across languages, where no story reaches story_threshold: join the live story whose embedding centroid is "
         "nearest when its cosine is at least 0.5 and every other live story's is this much lower (margin-based matching); 0: off.",
     )
+    story_words_margin: float = Field(
+        default=0.1, ge=0, le=1,
+        description="For a report no sentence encoder reads (no bridge, no English translation, not one of its 16 languages), "
+        "where no story reaches story_threshold: join the live story with no report in its language that its words and names "
+        "score at least 0.12 with, when every other live story scores this much lower; 0: off.",
+    )
     story_merge_margin: float | None = Field(
         default=0.3, ge=0,
         description="When one article scores at least this much above story_threshold with live stories reported under two "

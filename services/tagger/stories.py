@@ -27,7 +27,10 @@ apart although the actors match.
 Across languages, when nothing reaches the threshold, the live story whose centroid is nearest the article's
 embedding still joins if it is near (cosine 0.5) and clearly nearer than any other live story
 (``nearest_margin``): a cosine alone is not calibrated from one document to the next, how far the nearest
-stands from the rest is (margin-based cross-lingual matching, as in bitext mining).
+stands from the rest is (margin-based cross-lingual matching, as in bitext mining). A report no encoder reads
+(no embedding) does the same on its words: across languages only names and borrowed words meet, so the score stays
+low, but a story with no report in the article's language joins when it scores ``words_floor`` and clearly more
+(``words_margin``) than any other story.
 
 Merging: when one article scores ``merge_margin`` or more above the threshold with stories reported under two or
 more ids, they report one event that opened twice; from then on all of them are reported under the id of the
@@ -232,7 +235,7 @@ class StoryIndex:
     _by_entity: dict[str, set[str]] = field(default_factory=dict)
     _by_article: dict[str, str] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
-    _term_stories: dict[str, int] = field(default_factory=dict)  # term -> live stories holding it
+    _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
     _vectors: dict[str, _Vectors] = field(default_factory=dict)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
@@ -253,7 +256,7 @@ class StoryIndex:
         for key in story.entities:
             self._by_entity.setdefault(key, set()).add(story.id)
         for term in story.terms:
-            self._term_stories[term] = self._term_stories.get(term, 0) + 1
+            self._by_term.setdefault(term, set()).add(story.id)
         for article_id in story.articles:
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
@@ -279,11 +282,11 @@ class StoryIndex:
                 if not ids:
                     del self._by_entity[key]
         for term in old.terms:
-            left = self._term_stories.get(term, 0) - 1
-            if left > 0:
-                self._term_stories[term] = left
-            else:
-                self._term_stories.pop(term, None)
+            ids = self._by_term.get(term)
+            if ids is not None:
+                ids.discard(story_id)
+                if not ids:
+                    del self._by_term[term]
         for article_id in old.articles:
             if self._by_article.get(article_id) == story_id:
                 del self._by_article[article_id]
@@ -343,7 +346,10 @@ class StoryIndex:
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
         if self.config.embeddings and features.embedding is not None:
             candidates |= self._embedding_candidates(features.embedding)
+        elif self.config.words_margin > 0:
+            candidates |= self._word_candidates(features)
         best: tuple[Scores, str] | None = None
+        scored: list[tuple[Scores, str]] = []
         reached: list[str] = []  # stories the article reaches by ``merge_margin`` over their rule's threshold
         idf = self._idf()
         for story_id in sorted(candidates):
@@ -351,6 +357,7 @@ class StoryIndex:
             if story_id in expired or not self._live(story, features.at):
                 continue
             scores = similarity(features, story, self.config, vectors=self._vectors.get(story_id), **idf)
+            scored.append((scores, story_id))
             # Rules score on their own scales (a probability, a weighted similarity): the margin to each one's
             # threshold decides.
             if best is None or scores.score - scores.threshold > best[0].score - best[0].threshold:
@@ -360,7 +367,7 @@ class StoryIndex:
                     and scores.score - scores.threshold >= self.config.merge_margin - 1e-9):
                 reached.append(story_id)
         if best is None or best[0].score < best[0].threshold:
-            best = self._clear_nearest(features, expired) or best
+            best = self._clear_nearest(features, expired) or self._clear_words(features, scored) or best
         if best is not None and best[0].score >= best[0].threshold:
             story = joined(self.stories[best[1]], features, self.config, watermark)
             reported = self.reported_id(best[1])
@@ -416,6 +423,30 @@ class StoryIndex:
             return None
         return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
 
+    def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
+        """The live stories holding one of the article's heaviest words: for a report no encoder reads, its rarest
+        words are mostly the names it shares with reports in other languages."""
+        heaviest = sorted(features.terms, key=lambda t: -features.terms[t])[:limit]
+        return {sid for term in heaviest for sid in self._by_term.get(term, ())}
+
+    def _clear_words(self, features: ArticleFeatures, scored: list[tuple[Scores, str]]) -> tuple[Scores, str] | None:
+        """For a report no encoder reads, in a language none of a story's reports is in: that story, when its words and
+        names score at least ``words_floor`` with it and every other story at least ``words_margin`` less. Across
+        languages only names and borrowed words meet, so the score stays low, but the right story stands clear of the
+        rest (the nearest-embedding rule's reasoning, on words)."""
+        if features.embedding is not None or not features.terms or self.config.words_margin <= 0 or not scored:
+            return None
+        ranked = sorted(scored, key=lambda item: (-item[0].score, item[1]))
+        scores, story_id = ranked[0]
+        # Stories already reported as one event are one candidate, not two close ones.
+        reported = self.reported_id(story_id)
+        runner_up = next((s.score for s, sid in ranked[1:] if self.reported_id(sid) != reported), 0.0)
+        story = self.stories[story_id]
+        if (features.language in story.languages or scores.score < self.config.words_floor
+                or scores.score - runner_up < self.config.words_margin or _place_conflict(features, story)):
+            return None
+        return Scores(scores.score, scores.entity, scores.text, None, self.config.words_floor, "cross-language-words"), story_id
+
     def _idf(self) -> dict[str, Callable[[str], float]]:
         """Entities by inverse story frequency over the live stories: a name most stories share tells little.
 
@@ -430,7 +461,7 @@ class StoryIndex:
             return math.log(1.0 + n / (len(self._by_entity.get(key, ())) + 1))
 
         def term_idf(term: str) -> float:
-            return math.log(1.0 + n / (self._term_stories.get(term, 0) + 1))
+            return math.log(1.0 + n / (len(self._by_term.get(term, ())) + 1))
 
         return {"entity_idf": entity_idf, "term_idf": term_idf} if self.config.term_idf else {"entity_idf": entity_idf}
 

@@ -95,10 +95,15 @@ def word_rarity(word: str, language: str) -> float:
     return max(_MIN_RARITY, _ZIPF_CEILING - zipf)
 
 
+# Languages wordfreq lists under another name: Tagalog (fastText's "tl") as Filipino, Norwegian as Bokmål, and
+# Croatian, Serbian and Bosnian (when no translation reached them) as Serbo-Croatian.
+_WORDLIST_NAMES = {"tl": "fil", "no": "nb", "hr": "sh", "sr": "sh", "bs": "sh"}
+
+
 def _wordlist(article: TaggedArticle) -> str:
     if article.translation is not None or article.language in ("en", "und"):
         return "en"
-    return article.language
+    return _WORDLIST_NAMES.get(article.language, article.language)
 
 
 def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float], dict[str, str]]:

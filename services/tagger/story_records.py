@@ -43,6 +43,11 @@ class StoryConfig:
     # comes within ``nearest_margin`` of it (as in margin-based cross-lingual matching; 0 turns it off).
     nearest_floor: float = 0.5
     nearest_margin: float = 0.1
+    # For a report no encoder reads (no embedding) and a story with no report in its language: the story joins when
+    # the article's words and names score at least ``words_floor`` with it and no other story comes within
+    # ``words_margin`` (0 turns it off). Measured on ntrex_dev: docs/tagger.md.
+    words_floor: float = 0.12
+    words_margin: float = 0.1
     # When one article scores at least this far above the threshold with stories reported under two or more ids,
     # they report one event that opened twice (a first report no rule could read opened a story of its own): from
     # then on they are reported under one id. None: never merge.

@@ -1,0 +1,87 @@
+"""A report no encoder reads finds its story in other languages by the names and words it shares, by a clear margin."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from services.tagger.assign import story_config
+from services.tagger.settings import TaggerSettings
+from services.tagger.stories import ArticleFeatures, StoryIndex
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=timezone.utc)
+# The English wire report: NATO's chief in Kyiv. Its words as the story stage keeps them (five-letter stems).
+KYIV_WORDS = {"nato": 2.0, "stolt": 4.0, "kyiv": 3.0, "chief": 1.0, "visit": 1.0, "promi": 1.0, "defen": 1.5, "drone": 2.0}
+PARIS_WORDS = {"paris": 3.0, "louvr": 4.0, "museu": 2.0, "strik": 1.5, "worke": 1.0}
+# A Vietnamese report of the visit, untranslated and with no embedding: its own words, and the names both share.
+VIETNAMESE = {"stolt": 4.0, "kyiv": 3.0, "nato": 2.0, "thăm": 1.0, "chuyế": 1.0, "ukrai": 1.0, "không": 0.5, "người": 0.5}
+
+
+def features(article_id: str, words: dict[str, float], language: str = "en", entities: dict[str, float] | None = None,
+             embedded: bool = True) -> ArticleFeatures:
+    import numpy as np
+
+    vector = np.random.default_rng(abs(hash(article_id)) % 2**32).standard_normal(512).astype(np.float32) if embedded else None
+    if vector is not None:
+        vector /= np.linalg.norm(vector)
+    return ArticleFeatures(article_id, T0, dict(entities or {}), frozenset(), dict(words), embedding=vector, language=language)
+
+
+def index_with(settings: TaggerSettings | None = None) -> StoryIndex:
+    index = StoryIndex(story_config(settings or TaggerSettings()))
+    for f in (features("kyiv-en", KYIV_WORDS), features("paris-en", PARIS_WORDS)):
+        index.apply(index.decide(f))
+    return index
+
+
+def test_a_report_no_encoder_reads_joins_the_story_its_names_clearly_reach():
+    index = index_with()
+    decision = index.decide(features("kyiv-vi", VIETNAMESE, language="vi", embedded=False))
+    assert not decision.created and decision.story.id == "kyiv-en"
+    assert decision.scores.rule == "cross-language-words"
+    assert decision.score < index.config.threshold  # below what the weighted rule accepts: only the margin lets it in
+
+
+def test_a_report_close_to_two_stories_alike_joins_neither():
+    index = index_with()
+    both = {"stolt": 4.0, "louvr": 4.0, "thăm": 1.0}  # as close to the Paris story as to the Kyiv one
+    assert index.decide(features("both-vi", both, language="vi", embedded=False)).created
+
+
+def test_a_report_whose_own_story_is_not_there_opens_one():
+    index = index_with()
+    other = {"hanoi": 4.0, "bão": 2.0, "mưa": 1.0, "người": 0.5}  # a typhoon in Hanoi: nothing any story holds
+    decision = index.decide(features("storm-vi", other, language="vi", embedded=False))
+    assert decision.created
+
+
+def test_a_story_with_reports_in_the_article_language_is_left_to_the_weighted_rule():
+    # Words meet in their own language, so there the ordinary threshold decides, not the margin.
+    weak = {"stolt": 4.0, "thăm": 1.0, "chuyế": 1.0, "hội": 2.0, "nghị": 2.0, "tháng": 1.0}
+    english_only = index_with()
+    assert english_only.decide(features("kyiv-vi-2", weak, language="vi", embedded=False)).scores.rule == "cross-language-words"
+    index = index_with()
+    index.apply(index.decide(features("kyiv-vi-1", VIETNAMESE, language="vi", embedded=False)))
+    assert index.stories["kyiv-en"].languages.keys() == {"en", "vi"}
+    decision = index.decide(features("kyiv-vi-2", weak, language="vi", embedded=False))
+    assert decision.created and decision.scores.rule == "weighted"
+
+
+def test_an_article_with_an_embedding_is_not_read_by_this_rule_and_zero_turns_it_off():
+    index = index_with()
+    assert index.decide(features("kyiv-xx", VIETNAMESE, language="vi", embedded=True)).scores.rule != "cross-language-words"
+    off = index_with(TaggerSettings(story_words_margin=0))
+    assert off.decide(features("kyiv-vi", VIETNAMESE, language="vi", embedded=False)).created
+
+
+def test_tagalog_is_read_with_wordfreqs_filipino_list():
+    # fastText calls Filipino "tl", wordfreq lists it as "fil": without the mapping the report had no words at all.
+    from schemas.models import TaggedArticle
+    from services.tagger.story_features import article_features
+
+    tagalog = TaggedArticle(
+        id="tl-1", source="file", published_at=T0, fetched_at=T0, language="tl", language_confidence=1.0,
+        original_title="Nagbuga ng abo ang bulkang Popocatepetl", original_body="Umabot ang abo sa katimugang bahagi ng Mexico City.",
+        title="Nagbuga ng abo ang bulkang Popocatepetl", body="Umabot ang abo sa katimugang bahagi ng Mexico City.", story_id="tl-1",
+    )
+    words = article_features(tagalog, now=T0).terms
+    assert "popoc" in words and words["popoc"] > words.get("bahag", 0.0)  # the volcano's name outweighs "part"
