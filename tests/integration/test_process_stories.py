@@ -160,3 +160,27 @@ def test_danish_through_two_pivot_languages_and_afrikaans_through_its_dutch_brid
     assert (afrikaans.language, afrikaans.translation) == ("af", None) and afrikaans.bridge.language == "nl"
     assert danish.story_id == afrikaans.story_id == wire.story_id
     assert danish_tariffs.story_id == tariffs.story_id != wire.story_id
+
+
+def test_a_report_no_encoder_reads_joins_the_story_its_words_and_names_clearly_reach(tmp_path: Path):
+    # Finnish: no translation, no bridge, not one of the encoder's languages. Only the names and numbers it shares with the
+    # English report (Popocatepetl, Cenapred, Xochimilco, 183) meet, for a score far below the threshold; but no other
+    # story comes near, and that margin is what joins it (story_evidence.rule "cross-language-words").
+    languages = ROOT / "tests" / "fixtures" / "languages"
+    names = [FIXTURES / "001_wire_undated.txt", languages / "en_popocatepetl_ash.txt", FIXTURES / "003_other_event.txt",
+             languages / "fi_popocatepetl_ash.txt"]
+    for n, source in enumerate(names):
+        (tmp_path / f"{n}_{source.name}").write_bytes(source.read_bytes())
+    for margin, joins in (("0.1", True), ("0", False)):
+        result = wirewatch("process", "--until", "tagged", str(tmp_path), env={"WIREWATCH_TAGGER__STORY_WORDS_MARGIN": margin})
+        assert result.returncode == 0, result.stderr.decode()[-3000:]
+        wire, volcano, tariffs, finnish = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+        assert (finnish.language, finnish.translation, finnish.embedding) == ("fi", None, None)
+        assert len({wire.story_id, volcano.story_id, tariffs.story_id}) == 3
+        if joins:
+            assert finnish.story_id == volcano.story_id
+            evidence = finnish.story_evidence
+            assert evidence.rule == "cross-language-words" and evidence.threshold <= evidence.score < 0.4  # story_threshold
+            assert any("popoc" in word.casefold() for word in evidence.shared_words)
+        else:
+            assert finnish.story_id not in {wire.story_id, volcano.story_id, tariffs.story_id}
