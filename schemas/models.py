@@ -250,17 +250,21 @@ class StoryEvidence(BaseModel):
     decision: Literal["joined", "created", "duplicate"]
     score: float = Field(description="Similarity to the story it joined, or to the closest live story when it opened one (0..1).")
     threshold: float = Field(description="Least score to join a story, for the rule that scored.")
-    rule: Literal["learned", "weighted", "cross-language", "cross-language-nearest", "cross-language-words"] | None = Field(
+    rule: Literal["learned", "weighted", "cross-language", "cross-language-nearest", "cross-language-names",
+                  "cross-language-words"] | None = Field(
         default=None, description="What scored: the learned decision (score is a probability), the weighted similarity, or the "
         "embedding alone across languages, or across languages the story whose embedding is nearest by a clear margin, or, for a "
-        "report no encoder reads, the story in other languages its words and names reach by a clear margin; null when nothing "
-        "was compared.")
+        "report no encoder reads, the story in other languages its names (in any script, compared in Latin letters) or its "
+        "words reach by a clear margin; null when nothing was compared.")
     entity_score: float = Field(default=0.0, description="Overlap of the salient entities (0..1).")
     text_score: float = Field(default=0.0, description="Cosine of the content words, weighed by how rare they are in news (0..1).")
     embedding_similarity: float | None = Field(
         default=None, description="Cosine of the title+lead sentence embeddings with the story's closest member or centroid; null when either has none.")
     shared_entities: list[str] = Field(default_factory=list, description="Names of the entities shared with the story, heaviest first.")
     shared_words: list[str] = Field(default_factory=list, description="Content words shared with the story, rarest and most used first.")
+    shared_names: list[str] = Field(
+        default_factory=list, description="Names shared with the story as the article writes them, in any script (compared in "
+        "Latin letters: \"Попокатепетль\" meets \"Popocatépetl\"), rarest and most used first.")
     compared: str | None = Field(default=None, description="The story the scores are against (the closest one when the article opened a story).")
     undated: bool = Field(default=False, description="True when the article's time is unknown (no publication date, not fetched live).")
     merged: list[str] = Field(

@@ -32,6 +32,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         embeddings=settings.story_embeddings,
         nearest_margin=settings.story_nearest_margin,
         words_margin=settings.story_words_margin,
+        names_margin=settings.story_names_margin,
         merge_margin=settings.story_merge_margin,
         model=_model(settings.story_model),
     )
@@ -51,18 +52,21 @@ def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -
     story = index.stories.get(decision.compared) if decision.compared else None
     shared_entities: list[str] = []
     shared_words: list[str] = []
+    shared_names: list[str] = []
     if story is not None and not decision.duplicate:
         keys = sorted((k for k in features.entities if k in story.entities), key=lambda k: (-features.entities[k], k))
         shared_entities = [features.names.get(k, k) for k in keys[:_SHOWN]]
         terms = sorted((t for t in features.terms if t in story.terms), key=lambda t: (-features.terms[t], t))
         shared_words = [features.words.get(t, t) for t in terms[:_SHOWN]]
+        keys = sorted((k for k in features.name_keys if k in story.names), key=lambda k: (-features.name_keys[k], k))
+        shared_names = [features.name_words.get(k, k) for k in keys[:_SHOWN]]
     s = decision.scores
     return StoryEvidence(
         decision=kind, score=round(decision.score, 3), threshold=s.threshold if not decision.duplicate else index.config.threshold,
         rule=None if decision.duplicate or decision.compared is None else s.rule,
         entity_score=round(s.entity, 3), text_score=round(s.text, 3),
         embedding_similarity=None if s.embedding is None else round(s.embedding, 3),
-        shared_entities=shared_entities, shared_words=shared_words,
+        shared_entities=shared_entities, shared_words=shared_words, shared_names=shared_names,
         compared=index.reported_id(decision.compared) if decision.compared else None,
         undated=features.at is None, merged=list(decision.merged),
     )

@@ -58,6 +58,12 @@ class TaggerSettings(BaseModel):
         "where no story reaches story_threshold: join the live story with no report in its language that its words and names "
         "score at least 0.12 with, when every other live story scores this much lower; 0: off.",
     )
+    story_names_margin: float = Field(
+        default=0.15, ge=0, le=1,
+        description="For a report no sentence encoder reads, where no story reaches story_threshold: join the live story with no "
+        "report in its language whose names, in any script and compared in Latin letters, meet the article's with a cosine of at "
+        "least 0.15 and this much more than any other live story's; 0: off.",
+    )
     story_merge_margin: float | None = Field(
         default=0.3, ge=0,
         description="When one article scores at least this much above story_threshold with live stories reported under two "

@@ -40,24 +40,26 @@ Time: a story holds the span of its dated articles. An article of unknown time (
 live story; stories of only such articles never expire by their own time but by the index's watermark,
 the latest article time it has seen.
 
+How one article scores against one story is ``story_scoring``; this module keeps the live stories and decides.
+
 Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a table, mirrors them into a
 :class:`StoryIndex`, asks :meth:`StoryIndex.decide` and writes back what :meth:`StoryIndex.apply` changed.
 """
 
 from __future__ import annotations
 
-import base64
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from services.tagger.embedding import decode_vector
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
-from services.tagger.story_model import evidence_vector, weighted_jaccard as _weighted_jaccard
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
+from services.tagger.story_scoring import (
+    Scores, Vectors, all_in, cosine, learned_evidence, place_conflict, similarity, story_vectors,
+)
 
 __all__ = [
     "PLACE_TYPES",
@@ -72,18 +74,6 @@ __all__ = [
     "learned_evidence",
     "similarity",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Scores:
-    """The evidence of one comparison."""
-
-    score: float = 0.0
-    entity: float = 0.0
-    text: float = 0.0
-    embedding: float | None = None
-    threshold: float = 0.0  # the least score that joins, for the rule that scored
-    rule: str = "weighted"  # "learned" (a probability), "weighted" or "cross-language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,117 +103,8 @@ class Decision:
             object.__setattr__(self, "reported", self.story.reported)
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
-def _scaled(weights: Mapping[str, float], idf: Callable[[str], float] | None) -> Mapping[str, float]:
-    return weights if idf is None else {k: v * idf(k) for k, v in weights.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class _Vectors:
-    """A story's embeddings, decoded once per table change."""
-
-    centroid: np.ndarray | None
-    recent: tuple[np.ndarray, ...]
-    centroid_norm: float = 0.0  # of the members' summed unit embeddings
-
-    def similarity(self, vector: np.ndarray) -> float | None:
-        sims = [float(v @ vector) for v in self.recent]
-        if self.centroid is not None:
-            sims.append(float(self.centroid @ vector))
-        return max(sims) if sims else None
-
-
-def _vectors(story: Story) -> _Vectors:
-    centroid, norm = None, 0.0
-    if story.centroid:
-        total = np.frombuffer(base64.b64decode(story.centroid), dtype="<f4")
-        norm = float(np.linalg.norm(total))
-        centroid = (total / norm).astype(np.float32) if norm else None
-    return _Vectors(centroid, tuple(decode_vector(v) for v in story.recent), norm)
-
-
-def _days_apart(at: datetime | None, story: Story) -> float:
-    if at is None or story.first_at is None or story.last_at is None:
-        return 0.0  # an unknown time may belong with any story
-    return max(0.0, (story.first_at - at).total_seconds(), (at - story.last_at).total_seconds()) / 86400
-
-
-def _place_conflict(features: ArticleFeatures, story: Story) -> bool:
-    """Salient places on both sides, none shared: same actors, another city."""
-    return bool(features.places and story.places and not (features.places & story.places.keys()))
-
-
-def _all_in(story: Story, language: str) -> bool:
-    """Every member of the story is in ``language``: there an article's words can meet the story's."""
-    return story.languages.keys() == {language}
-
-
-def _learns(features: ArticleFeatures, story: Story, vectors: _Vectors) -> bool:
-    """Where the learned decision applies: one language on both sides, embeddings on both sides."""
-    return features.embedding is not None and vectors.centroid is not None and _all_in(story, features.language)
-
-
-def _evidence(features: ArticleFeatures, story: Story, vectors: _Vectors) -> np.ndarray:
-    """What the learned decision reads of an article and a story (where ``_learns``)."""
-    return evidence_vector(
-        terms=features.terms, title_terms=features.title_terms, entities=features.entities,
-        embedding=features.embedding, days_apart=_days_apart(features.at, story),
-        place_conflict=_place_conflict(features, story),
-        story_terms=story.terms, story_titles=story.titles, story_entities=story.entities, story_size=story.size,
-        centroid=vectors.centroid, centroid_norm=vectors.centroid_norm, embedded=story.embedded, recent=vectors.recent)
-
-
-def learned_evidence(features: ArticleFeatures, story: Story) -> np.ndarray | None:
-    """What the learned decision reads of an article and a story, or None where it does not decide (another
-    language, no embedding on either side): for fitting it (``bench/bench_stories.py --fit``)."""
-    vectors = _vectors(story)
-    return _evidence(features, story, vectors) if _learns(features, story, vectors) else None
-
-
-def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
-               entity_idf: Callable[[str], float] | None = None, term_idf: Callable[[str], float] | None = None,
-               vectors: _Vectors | None = None) -> Scores:
-    """How much an article looks like a story, 0..1, and the evidence. The idf functions weigh down what many live stories share."""
-    entities, centroid = features.entities, {k: v / story.size for k, v in story.entities.items()}
-    if not features.terms and features.embedding is None:
-        # An article read neither by its words nor by an embedding (a language with neither: Kazakh) has only its
-        # names, and a city both name is where two events happened, not that they are one (a bridge opens in Astana,
-        # a book fair starts there): its actors decide.
-        places = features.places | story.places.keys()
-        entities = {k: v for k, v in entities.items() if k not in places}
-        centroid = {k: v for k, v in centroid.items() if k not in places}
-    entity_score = _weighted_jaccard(_scaled(entities, entity_idf), _scaled(centroid, entity_idf))
-    text_score = _cosine(_scaled(features.terms, term_idf), _scaled(story.terms, term_idf))
-    lexical = config.entity_weight * entity_score + (1.0 - config.entity_weight) * text_score
-    embedding = None
-    if config.embeddings and features.embedding is not None:
-        vectors = vectors or _vectors(story)
-        embedding = vectors.similarity(features.embedding)
-        if config.model is not None and _learns(features, story, vectors):
-            probability = config.model.probability(_evidence(features, story, vectors))
-            return Scores(probability, entity_score, text_score, embedding, config.model.threshold, "learned")
-    score = lexical
-    calibrated = None
-    if embedding is not None:
-        calibrated = min(1.0, max(0.0, (embedding - config.embedding_floor) / (config.embedding_full - config.embedding_floor)))
-        score = (1.0 - config.embedding_weight) * lexical + config.embedding_weight * calibrated
-    if _place_conflict(features, story):
-        score *= config.place_conflict_factor  # same actors, another city: another event
-    rule = "weighted"
-    if calibrated is not None and features.language not in story.languages:
-        # Across languages words cannot meet and place names come out of translation or linking as often wrong as
-        # right: the embedding alone, a little below its calibrated value.
-        across = calibrated * (1.0 - config.embedding_weight / 2)
-        if across > score:
-            score, rule = across, "cross-language"
-    return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
+# Two stories whose names meet at this cosine or more tell of one event (the same document in 128 languages: 0.5-0.9).
+_SAME_NAMES = 0.5
 
 
 @dataclass
@@ -236,7 +117,8 @@ class StoryIndex:
     _by_article: dict[str, str] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
     _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
-    _vectors: dict[str, _Vectors] = field(default_factory=dict)
+    _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
+    _vectors: dict[str, Vectors] = field(default_factory=dict)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
 
@@ -257,10 +139,12 @@ class StoryIndex:
             self._by_entity.setdefault(key, set()).add(story.id)
         for term in story.terms:
             self._by_term.setdefault(term, set()).add(story.id)
+        for key in story.names:
+            self._by_name.setdefault(key, set()).add(story.id)
         for article_id in story.articles:
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
-            self._vectors[story.id] = _vectors(story)
+            self._vectors[story.id] = story_vectors(story)
         self._matrix = None
 
     def _remove(self, story_id: str) -> None:
@@ -281,12 +165,13 @@ class StoryIndex:
                 ids.discard(story_id)
                 if not ids:
                     del self._by_entity[key]
-        for term in old.terms:
-            ids = self._by_term.get(term)
-            if ids is not None:
-                ids.discard(story_id)
-                if not ids:
-                    del self._by_term[term]
+        for index, keys in ((self._by_term, old.terms), (self._by_name, old.names)):
+            for key in keys:
+                ids = index.get(key)
+                if ids is not None:
+                    ids.discard(story_id)
+                    if not ids:
+                        del index[key]
         for article_id in old.articles:
             if self._by_article.get(article_id) == story_id:
                 del self._by_article[article_id]
@@ -367,7 +252,8 @@ class StoryIndex:
                     and scores.score - scores.threshold >= self.config.merge_margin - 1e-9):
                 reached.append(story_id)
         if best is None or best[0].score < best[0].threshold:
-            best = self._clear_nearest(features, expired) or self._clear_words(features, scored) or best
+            best = (self._clear_nearest(features, expired) or self._clear_names(features, expired)
+                    or self._clear_words(features, scored) or best)
         if best is not None and best[0].score >= best[0].threshold:
             story = joined(self.stories[best[1]], features, self.config, watermark)
             reported = self.reported_id(best[1])
@@ -418,10 +304,33 @@ class StoryIndex:
         story = self.stories[story_id]
         # A story wholly in the article's language is left to words; one that also holds reports in other languages
         # is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
-        if (_all_in(story, features.language) or nearest < self.config.nearest_floor
-                or nearest - runner_up < self.config.nearest_margin or _place_conflict(features, story)):
+        if (all_in(story, features.language) or nearest < self.config.nearest_floor
+                or nearest - runner_up < self.config.nearest_margin or place_conflict(features, story)):
             return None
         return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
+
+    def _clear_names(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
+        """For a report no encoder reads, in a language none of a story's reports is in: the story whose names, in any
+        script and compared in Latin letters, meet the article's names at least ``names_floor`` and clearly more
+        (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name."""
+        if features.embedding is not None or not features.name_keys or self.config.names_margin <= 0:
+            return None
+        candidates = {sid for key in features.name_keys for sid in self._by_name.get(key, ())}
+        ranked = sorted(((cosine(features.name_keys, self.stories[sid].names), sid) for sid in candidates
+                         if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
+        if not ranked:
+            return None
+        best, story_id = ranked[0]
+        story = self.stories[story_id]
+        reported = self.reported_id(story_id)
+        # Stories reported as one, or whose own names mostly agree (one event opened twice by reports nothing could
+        # read), are one candidate, not two close ones.
+        runner_up = next((score for score, sid in ranked[1:] if self.reported_id(sid) != reported
+                          and cosine(story.names, self.stories[sid].names) < _SAME_NAMES), 0.0)
+        if (features.language in story.languages or best < self.config.names_floor
+                or best - runner_up < self.config.names_margin or place_conflict(features, story)):
+            return None
+        return Scores(best, 0.0, 0.0, None, self.config.names_floor, "cross-language-names"), story_id
 
     def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
         """The live stories holding one of the article's heaviest words: for a report no encoder reads, its rarest
@@ -443,7 +352,7 @@ class StoryIndex:
         runner_up = next((s.score for s, sid in ranked[1:] if self.reported_id(sid) != reported), 0.0)
         story = self.stories[story_id]
         if (features.language in story.languages or scores.score < self.config.words_floor
-                or scores.score - runner_up < self.config.words_margin or _place_conflict(features, story)):
+                or scores.score - runner_up < self.config.words_margin or place_conflict(features, story)):
             return None
         return Scores(scores.score, scores.entity, scores.text, None, self.config.words_floor, "cross-language-words"), story_id
 

@@ -23,7 +23,7 @@ import numpy as np
 from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
 
-__all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "word_rarity", "terms"]
+__all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "word_rarity", "terms", "name_keys"]
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -68,6 +68,8 @@ class ArticleFeatures:
     words: Mapping[str, str] = field(default_factory=dict, compare=False)  # term -> a word it came from, for the evidence
     language: str = "en"  # the original language of the article (its words may be a translation)
     title_terms: Mapping[str, float] = field(default_factory=dict, compare=False)  # the title's words alone
+    name_keys: Mapping[str, float] = field(default_factory=dict, compare=False)  # its names, in Latin letters (name_keys)
+    name_words: Mapping[str, str] = field(default_factory=dict, compare=False)  # name key -> a name it came from, for the evidence
 
 
 def _stem(word: str) -> str:
@@ -135,6 +137,68 @@ def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float]
     return weights, words
 
 
+# A name written in another script, in Latin letters and spelled the way most scripts agree on: "Попокатепетль",
+# "Ποποκατεπέτλ" and "Popocatépetl" all become "popok". Where spellings differ (c/k, ph/f, doubled letters) the
+# key keeps one; its first five letters are compared, as words are.
+_KEY_SPELLING = (("ph", "f"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"))
+_DOUBLED = re.compile(r"(.)\1+")
+_NOT_LATIN = re.compile(r"[^a-z]+")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
+
+
+@lru_cache(maxsize=200_000)
+def _name_key(word: str) -> tuple[str, float] | None:
+    """The word's key and how rare its Latin spelling is as an English word; None for a short or common one."""
+    from anyascii import anyascii
+    from wordfreq import zipf_frequency
+
+    latin = anyascii(word).lower()
+    if latin in _STOPWORDS:
+        return None  # "Saturday", "The" after a colon
+    key = _NOT_LATIN.sub("", latin)
+    for before, after in _KEY_SPELLING:
+        key = key.replace(before, after)
+    key = _DOUBLED.sub(r"\1", key)
+    if len(key) < 4:
+        return None
+    return key[:5], max(_MIN_RARITY, _ZIPF_CEILING - zipf_frequency(latin, "en"))
+
+
+def _cased(text: str) -> bool:
+    """Whether the text's script writes names with capitals (Latin, Cyrillic, Greek, Armenian) or not (Arabic, Hebrew,
+    Devanagari, Georgian...)."""
+    letters = [c for c in text[:2000] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.01 * len(letters)
+
+
+def name_keys(title: str, body: str) -> tuple[dict[str, float], dict[str, str]]:
+    """The article's names as script-blind keys (``_name_key``), weighed by (1 + log count) times how rare they are as
+    English words. In a cased script a name is a capitalised word not starting a sentence; in one without capitals
+    every word is taken, and the few that are names are what can meet a story in another script. Also a name as
+    written for each key."""
+    counts: dict[str, float] = {}
+    rarity: dict[str, float] = {}
+    written: dict[str, str] = {}
+    for text in (title, body):
+        cased = _cased(text)
+        for match in _WORD.finditer(text):
+            word = match.group()
+            if cased and (not word[0].isupper() or word.isupper() or match.start() == 0
+                          or _SENTENCE_END.search(text, max(0, match.start() - 3), match.start())):
+                continue
+            found = _name_key(word)
+            if found is None:
+                continue
+            key, rare = found
+            counts[key] = counts.get(key, 0.0) + 1.0
+            rarity[key] = max(rarity.get(key, _MIN_RARITY), rare)
+            written.setdefault(key, word)
+    weights = {k: (1.0 + math.log(c)) * rarity[k] for k, c in counts.items()}
+    if len(weights) > MAX_TERMS:
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
+    return weights, {k: written[k] for k in weights}
+
+
 def article_time(article: TaggedArticle, *, now: datetime) -> datetime | None:
     """When the article's event happened, as far as the article says; never later than ``now``; None when unknown."""
     if article.published_at is not None:
@@ -170,5 +234,7 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     title_terms, _ = terms(article.title, "", _wordlist(article))
     language = article.language
     embedding = decode_vector(article.embedding) if article.embedding else None
+    keys, written = name_keys(article.original_title or article.title, article.original_body or article.body)
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
-                           embedding=embedding, names=names, words=words, language=language, title_terms=title_terms)
+                           embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
+                           name_keys=keys, name_words=written)

@@ -48,6 +48,10 @@ class StoryConfig:
     # ``words_margin`` (0 turns it off). Measured on ntrex_dev: docs/tagger.md.
     words_floor: float = 0.12
     words_margin: float = 0.1
+    # The same for its names, written in any script and compared in Latin letters (story_features.name_keys): the
+    # story whose names' cosine with the article's is at least ``names_floor`` and ``names_margin`` above any other's.
+    names_floor: float = 0.15
+    names_margin: float = 0.15
     # When one article scores at least this far above the threshold with stories reported under two or more ids,
     # they report one event that opened twice (a first report no rule could read opened a story of its own): from
     # then on they are reported under one id. None: never merge.
@@ -75,6 +79,8 @@ class Story(BaseModel):
     entities: dict[str, float] = Field(description="Entity key -> summed salience weight.")
     places: dict[str, int] = Field(description="Salient place key -> articles naming it in title or lead.")
     terms: dict[str, float] = Field(description="Content word stem -> summed weight, the heaviest only.")
+    names: dict[str, float] = Field(
+        default_factory=dict, description="Script-blind name key (story_features.name_keys) -> summed weight, the heaviest only.")
     centroid: str | None = Field(default=None, description="Sum of the members' unit embeddings, float32 little-endian, base64.")
     embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
     recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
@@ -123,6 +129,9 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     terms = dict(story.terms)
     for term, weight in _unit(features.terms).items():
         terms[term] = terms.get(term, 0.0) + weight
+    names = dict(story.names)
+    for key, weight in _unit(features.name_keys).items():
+        names[key] = names.get(key, 0.0) + weight
     places = dict(story.places)
     for place in features.places:
         places[place] = places.get(place, 0) + 1
@@ -134,7 +143,8 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=[*story.articles, features.article_id][-config.max_articles :],
-        entities=entities, places=places, terms=_top(terms, config.max_terms), languages=languages, titles=titles,
+        entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
+        languages=languages, titles=titles,
         **_embedding_fields(story, features, config),
     )
 
@@ -149,6 +159,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),
+        names=_top(_unit(features.name_keys), config.max_terms),
         languages={features.language: 1},
         titles=[_unit(features.title_terms)],
         **_embedding_fields(None, features, config),

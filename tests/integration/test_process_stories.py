@@ -162,25 +162,41 @@ def test_danish_through_two_pivot_languages_and_afrikaans_through_its_dutch_brid
     assert danish_tariffs.story_id == tariffs.story_id != wire.story_id
 
 
-def test_a_report_no_encoder_reads_joins_the_story_its_words_and_names_clearly_reach(tmp_path: Path):
-    # Finnish: no translation, no bridge, not one of the encoder's languages. Only the names and numbers it shares with the
-    # English report (Popocatepetl, Cenapred, Xochimilco, 183) meet, for a score far below the threshold; but no other
-    # story comes near, and that margin is what joins it (story_evidence.rule "cross-language-words").
+def test_reports_no_encoder_reads_join_the_story_their_names_clearly_reach(tmp_path: Path):
+    # Finnish and Kazakh: no translation, no bridge, not among the encoder's languages; Kazakh has no word list either.
+    # Their names, in Latin letters ("Вильнюста" is Vilnius, "Науседа" Nauseda), meet the English reports' names, and no
+    # other story comes near: that margin joins them (story_evidence.rule "cross-language-names"). With the names rule
+    # off the Finnish report still meets its story by its words (Cenapred, Xochimilco), the Kazakh one by nothing; with
+    # both off each opens a story of its own. Two Kazakh reports of other events in the same city stay apart throughout.
     languages = ROOT / "tests" / "fixtures" / "languages"
     names = [FIXTURES / "001_wire_undated.txt", languages / "en_popocatepetl_ash.txt", FIXTURES / "003_other_event.txt",
-             languages / "fi_popocatepetl_ash.txt"]
+             languages / "fi_popocatepetl_ash.txt", languages / "kk_vilnius_rutte.txt", languages / "kk_book_fair.txt",
+             languages / "kk_bridge_opened.txt"]
     for n, source in enumerate(names):
         (tmp_path / f"{n}_{source.name}").write_bytes(source.read_bytes())
-    for margin, joins in (("0.1", True), ("0", False)):
-        result = wirewatch("process", "--until", "tagged", str(tmp_path), env={"WIREWATCH_TAGGER__STORY_WORDS_MARGIN": margin})
+    for setting, finnish_rule, kazakh_rule in (
+        ({}, "cross-language-names", "cross-language-names"),
+        ({"WIREWATCH_TAGGER__STORY_NAMES_MARGIN": "0"}, "cross-language-words", None),
+        ({"WIREWATCH_TAGGER__STORY_NAMES_MARGIN": "0", "WIREWATCH_TAGGER__STORY_WORDS_MARGIN": "0"}, None, None),
+    ):
+        result = wirewatch("process", "--until", "tagged", str(tmp_path), env=setting)
         assert result.returncode == 0, result.stderr.decode()[-3000:]
-        wire, volcano, tariffs, finnish = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+        wire, volcano, tariffs, finnish, kazakh, fair, bridge = [
+            TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
         assert (finnish.language, finnish.translation, finnish.embedding) == ("fi", None, None)
-        assert len({wire.story_id, volcano.story_id, tariffs.story_id}) == 3
-        if joins:
-            assert finnish.story_id == volcano.story_id
-            evidence = finnish.story_evidence
-            assert evidence.rule == "cross-language-words" and evidence.threshold <= evidence.score < 0.4  # story_threshold
-            assert any("popoc" in word.casefold() for word in evidence.shared_words)
+        assert (kazakh.language, kazakh.embedding) == ("kk", None)
+        opened_before = {wire.story_id, volcano.story_id, tariffs.story_id}
+        assert len(opened_before) == 3
+        assert len({fair.story_id, bridge.story_id} | opened_before) == 5, setting
+        if finnish_rule is None:
+            assert finnish.story_id not in opened_before, setting
         else:
-            assert finnish.story_id not in {wire.story_id, volcano.story_id, tariffs.story_id}
+            assert finnish.story_id == volcano.story_id and finnish.story_evidence.rule == finnish_rule, setting
+            if finnish_rule == "cross-language-words":
+                assert finnish.story_evidence.score < 0.4  # below story_threshold: the margin joined it
+            assert "Cenapred" in finnish.story_evidence.shared_names
+        if kazakh_rule is None:
+            assert kazakh.story_id not in opened_before, setting
+        else:
+            assert kazakh.story_id == wire.story_id and kazakh.story_evidence.rule == kazakh_rule
+            assert {"Науседа", "Гитанас"} <= set(kazakh.story_evidence.shared_names)

@@ -85,3 +85,39 @@ def test_tagalog_is_read_with_wordfreqs_filipino_list():
     )
     words = article_features(tagalog, now=T0).terms
     assert "popoc" in words and words["popoc"] > words.get("bahag", 0.0)  # the volcano's name outweighs "part"
+
+
+def test_a_name_is_one_key_in_every_script():
+    from services.tagger.story_features import name_keys
+
+    keys = [name_keys("", text)[0] for text in (
+        "Ash from the volcano Popocatépetl fell on Tlalpan.", "Пепел вулкана Попокатепетль выпал в Тлальпане.",
+        "Στάχτη από το ηφαίστειο Ποποκατεπέτλ έπεσε στο Τλαλπάν.")]
+    assert all("popok" in k for k in keys)
+    english, written = name_keys("Volcano erupts", "Ash from Popocatepetl fell. The agency Cenapred said on Saturday it would")
+    assert set(english) == {"popok", "kenap"}  # not "Ash" or "The" (they start sentences), not "Saturday"
+    assert written["kenap"] == "Cenapred" and english["popok"] > 5  # rare as an English word, so it weighs
+    # A script without capitals: every word is a candidate, and the few that are names are what meet.
+    georgian, hebrew = name_keys("", "მარკ რუტე ვილნიუსში")[0], name_keys("", "רוטה בווילניוס")[0]
+    assert {"rute", "vilni"} <= set(georgian) and "vilni" in hebrew
+    assert {"rute", "vilni"} <= set(name_keys("", "Mark Rutte in Vilnius")[0])
+
+
+def _names_features(article_id: str, keys: dict[str, float], language: str) -> ArticleFeatures:
+    return ArticleFeatures(article_id, T0, {}, frozenset(), {}, embedding=None, language=language, name_keys=keys)
+
+
+def test_a_report_no_encoder_reads_joins_the_story_its_names_clearly_reach():
+    index = index_with()
+    for sid, keys in (("kyiv-en", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}), ("paris-en", {"paris": 4.0, "louvr": 7.0})):
+        index.stories[sid] = index.stories[sid].model_copy(update={"names": keys})
+        index._add(index.stories[sid])
+    kazakh = _names_features("kyiv-kk", {"stolt": 7.0, "kiiv": 5.0, "ukrai": 3.0}, "kk")
+    decision = index.decide(kazakh)
+    assert not decision.created and decision.story.id == "kyiv-en" and decision.scores.rule == "cross-language-names"
+    both = _names_features("both-kk", {"stolt": 7.0, "louvr": 7.0}, "kk")
+    assert index.decide(both).created  # as near one story as the other
+    off = index_with(TaggerSettings(story_names_margin=0))
+    for sid, keys in (("kyiv-en", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}),):
+        off._add(off.stories[sid].model_copy(update={"names": keys}))
+    assert off.decide(kazakh).created
