@@ -37,6 +37,14 @@ def _safe_url(value: str | None) -> str | None:
     return value.strip() if scheme in ("http", "https") else None
 
 
+# The rules that join across languages below the threshold, by a clear margin over every other story.
+_ACROSS = {
+    "cross-language-nearest": "In another language: its meaning is clearly nearer this story than any other",
+    "cross-language-names": "In a language nothing here reads: its names, in any script, clearly meet this story's more than any other's",
+    "cross-language-words": "In a language nothing here reads: its words and names clearly meet this story's more than any other's",
+}
+
+
 def _explain(ev: dict) -> list[str]:
     """The story stage's StoryEvidence in words."""
     parts = [f"{name} {ev[key]:.2f}" for name, key in (("entities", "entity_score"), ("words", "text_score"),
@@ -51,8 +59,12 @@ def _explain(ev: dict) -> list[str]:
                  + (f" ({', '.join(parts)})" if parts else "")]
     else:
         lines = [verb]
+    if ev.get("decision") == "joined" and ev.get("rule") in _ACROSS:
+        lines.append(_ACROSS[ev["rule"]])
     if ev.get("shared_entities"):
         lines.append("Shares " + ", ".join(map(str, ev["shared_entities"][:8])))
+    if ev.get("shared_names"):
+        lines.append("Shared names: " + ", ".join(map(str, ev["shared_names"][:10])))
     if ev.get("shared_words"):
         lines.append("Shared words: " + ", ".join(map(str, ev["shared_words"][:10])))
     if ev.get("undated"):

@@ -132,8 +132,8 @@ def register(app: faust.App, settings: Settings) -> None:
             count_news(placed, decision)
             why = placed.story_evidence
             log.info("story_assigned", article_id=article.id, story_id=placed.story_id, decision=why.decision,
-                     score=why.score, story_size=placed.story_size, compared=why.compared, entity_score=why.entity_score,
-                     text_score=why.text_score, embedding_similarity=why.embedding_similarity,
-                     shared_entities=why.shared_entities, shared_words=why.shared_words, undated=why.undated,
-                     merged=why.merged)
+                     score=why.score, rule=why.rule, story_size=placed.story_size, compared=why.compared,
+                     entity_score=why.entity_score, text_score=why.text_score, embedding_similarity=why.embedding_similarity,
+                     shared_entities=why.shared_entities, shared_words=why.shared_words, shared_names=why.shared_names,
+                     undated=why.undated, merged=why.merged)
             story_stage.done(started, [article.fetched_at])

@@ -14,6 +14,10 @@ def test_story_evidence_reads_as_sentences():
     assert _why(opened)[0].startswith("Opened the story: the closest live story scored 0.10 against the threshold 0.40")
     assert _why(opened)[-1].startswith("Its time is unknown")
     assert _why({"story_evidence": {"decision": "created", "score": 0.0, "threshold": 0.4}}) == ["Opened the story: no live story was close"]
+    kazakh = {"story_evidence": {"decision": "joined", "score": 0.51, "threshold": 0.15, "rule": "cross-language-names",
+                                 "shared_names": ["Вильнюста", "Науседа"], "compared": "g-1"}}
+    assert _why(kazakh)[1:] == ["In a language nothing here reads: its names, in any script, clearly meet this story's more than any other's",
+                                "Shared names: Вильнюста, Науседа"]
 
 
 def test_no_evidence_gives_no_lines_and_other_shapes_are_shown_as_they_are():
