@@ -159,13 +159,7 @@ class StoryIndex:
             group.discard(story_id)
             if not group:
                 del self._groups[old.reported]
-        for key in old.entities:
-            ids = self._by_entity.get(key)
-            if ids is not None:
-                ids.discard(story_id)
-                if not ids:
-                    del self._by_entity[key]
-        for index, keys in ((self._by_term, old.terms), (self._by_name, old.names)):
+        for index, keys in ((self._by_entity, old.entities), (self._by_term, old.terms), (self._by_name, old.names)):
             for key in keys:
                 ids = index.get(key)
                 if ids is not None:
@@ -318,19 +312,10 @@ class StoryIndex:
         candidates = {sid for key in features.name_keys for sid in self._by_name.get(key, ())}
         ranked = sorted(((cosine(features.name_keys, self.stories[sid].names), sid) for sid in candidates
                          if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
-        if not ranked:
-            return None
-        best, story_id = ranked[0]
-        story = self.stories[story_id]
-        reported = self.reported_id(story_id)
-        # Stories reported as one, or whose own names mostly agree (one event opened twice by reports nothing could
-        # read), are one candidate, not two close ones.
-        runner_up = next((score for score, sid in ranked[1:] if self.reported_id(sid) != reported
-                          and cosine(story.names, self.stories[sid].names) < _SAME_NAMES), 0.0)
-        if (features.language in story.languages or best < self.config.names_floor
-                or best - runner_up < self.config.names_margin or place_conflict(features, story)):
-            return None
-        return Scores(best, 0.0, 0.0, None, self.config.names_floor, "cross-language-names"), story_id
+        # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
+        clear = self._clear_of_the_rest(features, ranked, self.config.names_floor, self.config.names_margin,
+                                        alike=lambda a, b: cosine(a.names, b.names) >= _SAME_NAMES)
+        return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, self.config.names_floor, "cross-language-names"), clear[1])
 
     def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
         """The live stories holding one of the article's heaviest words: for a report no encoder reads, its rarest
@@ -343,18 +328,32 @@ class StoryIndex:
         names score at least ``words_floor`` with it and every other story at least ``words_margin`` less. Across
         languages only names and borrowed words meet, so the score stays low, but the right story stands clear of the
         rest (the nearest-embedding rule's reasoning, on words)."""
-        if features.embedding is not None or not features.terms or self.config.words_margin <= 0 or not scored:
+        if features.embedding is not None or not features.terms or self.config.words_margin <= 0:
             return None
-        ranked = sorted(scored, key=lambda item: (-item[0].score, item[1]))
-        scores, story_id = ranked[0]
-        # Stories already reported as one event are one candidate, not two close ones.
-        reported = self.reported_id(story_id)
-        runner_up = next((s.score for s, sid in ranked[1:] if self.reported_id(sid) != reported), 0.0)
+        by_story = {sid: scores for scores, sid in scored}
+        ranked = sorted(((scores.score, sid) for scores, sid in scored), key=lambda item: (-item[0], item[1]))
+        clear = self._clear_of_the_rest(features, ranked, self.config.words_floor, self.config.words_margin)
+        if clear is None:
+            return None
+        scores = by_story[clear[1]]
+        return Scores(scores.score, scores.entity, scores.text, None, self.config.words_floor, "cross-language-words"), clear[1]
+
+    def _clear_of_the_rest(self, features: ArticleFeatures, ranked: list[tuple[float, str]], floor: float, margin: float,
+                           alike: Callable[[Story, Story], bool] | None = None) -> tuple[float, str] | None:
+        """The best of ``ranked`` (score, story id; best first) when it has no report in the article's language, scores
+        ``floor`` and stands ``margin`` above every other candidate; stories reported as one, or ``alike`` it, are one
+        candidate, not two close ones."""
+        if not ranked:
+            return None
+        best, story_id = ranked[0]
         story = self.stories[story_id]
-        if (features.language in story.languages or scores.score < self.config.words_floor
-                or scores.score - runner_up < self.config.words_margin or place_conflict(features, story)):
+        reported = self.reported_id(story_id)
+        runner_up = next((score for score, sid in ranked[1:] if self.reported_id(sid) != reported
+                          and not (alike is not None and alike(story, self.stories[sid]))), 0.0)
+        if (features.language in story.languages or best < floor or best - runner_up < margin
+                or place_conflict(features, story)):
             return None
-        return Scores(scores.score, scores.entity, scores.text, None, self.config.words_floor, "cross-language-words"), story_id
+        return best, story_id
 
     def _idf(self) -> dict[str, Callable[[str], float]]:
         """Entities by inverse story frequency over the live stories: a name most stories share tells little.

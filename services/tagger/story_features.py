@@ -108,6 +108,15 @@ def _wordlist(article: TaggedArticle) -> str:
     return _WORDLIST_NAMES.get(article.language, article.language)
 
 
+def _weighed(counts: dict[str, float], rarity: dict[str, float]) -> dict[str, float]:
+    """(1 + log count) times rarity, the heaviest ``MAX_TERMS`` only: a story keeps its heaviest words and names, and
+    an article is compared on as many."""
+    weights = {k: (1.0 + math.log(c)) * rarity[k] for k, c in counts.items()}
+    if len(weights) > MAX_TERMS:
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
+    return weights
+
+
 def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float], dict[str, str]]:
     """Content-word stems weighed by (1 + log count) times rarity (the title counts twice), and a word per stem.
 
@@ -131,10 +140,7 @@ def terms(title: str, body: str, language: str = "en") -> tuple[dict[str, float]
             if r > rarity.get(stem, -1.0):
                 rarity[stem] = r
                 words[stem] = word
-    weights = {t: (1.0 + math.log(c)) * rarity[t] for t, c in counts.items()}
-    if len(weights) > MAX_TERMS:  # a story keeps its heaviest words only; an article is compared on as many
-        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
-    return weights, words
+    return _weighed(counts, rarity), words
 
 
 # A name written in another script, in Latin letters and spelled the way most scripts agree on: "Попокатепетль",
@@ -193,9 +199,7 @@ def name_keys(title: str, body: str) -> tuple[dict[str, float], dict[str, str]]:
             counts[key] = counts.get(key, 0.0) + 1.0
             rarity[key] = max(rarity.get(key, _MIN_RARITY), rare)
             written.setdefault(key, word)
-    weights = {k: (1.0 + math.log(c)) * rarity[k] for k, c in counts.items()}
-    if len(weights) > MAX_TERMS:
-        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
+    weights = _weighed(counts, rarity)
     return weights, {k: written[k] for k in weights}
 
 
