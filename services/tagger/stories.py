@@ -103,6 +103,12 @@ class Decision:
             object.__setattr__(self, "reported", self.story.reported)
 
 
+def _merged(story: Story, into: str) -> Story:
+    """``story`` reported under ``into`` from now on; its members keep the id they were reported under."""
+    before = {article: story.reported for article in story.articles} | story.reported_before
+    return story.model_copy(update={"merged_into": into, "reported_before": before})
+
+
 # Two stories whose names meet at this cosine or more tell of one event (the same document in 128 languages: 0.5-0.9).
 _SAME_NAMES = 0.5
 
@@ -221,6 +227,7 @@ class StoryIndex:
             # A re-sent or edited article keeps its story: at-least-once delivery must not split stories.
             story = self.stories[known]
             return Decision(story, created=False, score=1.0, duplicate=True, expired=expired, compared=known,
+                            reported=story.reported_before.get(features.article_id, story.reported),
                             reported_size=self.reported_size(self.reported_id(known)))
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
         if self.config.embeddings and features.embedding is not None:
@@ -254,7 +261,7 @@ class StoryIndex:
             merged = tuple(sorted({self.reported_id(sid) for sid in reached} - {reported}))
             # The article goes where it would have gone unmerged (its best match's id), so a merge sends no alert
             # that no merge would have; the other ids' stories are reported under it from now on.
-            updated = tuple(self.stories[sid].model_copy(update={"merged_into": reported})
+            updated = tuple(_merged(self.stories[sid], reported)
                             for gone in merged for sid in sorted(self._groups.get(gone, ())) if sid not in expired)
             members = {s.id: s for s in (*(self.stories[sid] for sid in self._groups.get(reported, ()) if sid not in expired),
                                          *updated, story)}

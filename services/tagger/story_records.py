@@ -87,6 +87,10 @@ class Story(BaseModel):
     languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
     titles: list[dict[str, float]] = Field(
         default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
+    reported_before: dict[str, str] = Field(
+        default_factory=dict, description="Member article id -> the id it was reported under, for members reported "
+        "before a merge changed the story's: a re-sent copy is reported as the original was (at-least-once delivery "
+        "must not name a second story, nor fire a second alert).")
     merged_into: str | None = Field(
         default=None, description="The story this one was merged into: its reports carry that id. It keeps its own summary "
         "for comparisons (pooling the summaries measured worse: docs/tagger.md); null while it is reported under its own id.")
@@ -139,10 +143,13 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     languages = dict(story.languages)
     languages[features.language] = languages.get(features.language, 0) + 1
     titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
+    articles = [*story.articles, features.article_id][-config.max_articles :]
+    kept = set(articles) if story.reported_before else set()
     return Story(
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
-        articles=[*story.articles, features.article_id][-config.max_articles :],
+        articles=articles,
+        reported_before={a: r for a, r in story.reported_before.items() if a in kept},
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
         languages=languages, titles=titles,
         **_embedding_fields(story, features, config),

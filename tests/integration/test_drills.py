@@ -250,6 +250,7 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
 
             # Every tagged copy of a marked article names the story its alert is for.
             tagged_stories: dict[str, set[str]] = defaultdict(set)
+            how: dict[str, list[tuple]] = defaultdict(list)  # url -> (story, decision, rule) of each copy, for the failure
             tagged_copies = Counter()
             for k, v in reader.seen["articles.tagged"]:
                 article = TaggedArticle.model_validate_json(v)
@@ -257,6 +258,8 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
                     tagged_copies[article.url] += 1
                     if article.url in marked:
                         tagged_stories[article.url].add(article.story_id)
+                        why = article.story_evidence
+                        how[article.url].append((article.story_id, why.decision if why else None, why.rule if why else None))
             expected = {alert_id(dedupe_key(RULE, s)) for stories in tagged_stories.values() for s in stories}
             await reader.wait(lambda: expected <= receiver.delivered_ids(), 60, f"{len(expected)} alerts delivered")
             await reader.wait(lambda: expected <= set(ids_by_value(reader.seen["alerts"])), 30, "the alerts topic read")
@@ -297,7 +300,7 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
     assert expected <= set(per_id)
     # No alert fired twice: a re-processed copy of an article keeps its story, so it names no second alert.
     assert all(len(stories) == 1 for stories in tagged_stories.values()), \
-        {a: s for a, s in tagged_stories.items() if len(s) > 1}
+        {a: how[a] for a, s in tagged_stories.items() if len(s) > 1}
     assert set(per_id) == expected
     assert not conflicting, f"webhook-ids delivered with different payloads: {list(conflicting)[:5]}"
     assert all(r.valid for r in receiver.received)

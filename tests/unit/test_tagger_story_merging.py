@@ -38,9 +38,29 @@ def test_an_article_that_reaches_two_stories_by_a_wide_margin_merges_them():
     # Each keeps its own summary for comparisons; both are reported as wire-1.
     assert sorted(index.stories) == ["kk-1", "wire-1"] and index.reported_id("kk-1") == "wire-1"
     assert index.reported_size("wire-1") == 3
-    # A re-sent article of the merged story is reported under the id it now has.
+    # A re-sent copy of an article sent before the merge names the story its original named (re-delivered after a
+    # crash, it must not fire a second alert under the merged id); the size is the merged story's.
     again = index.decide(features("kk-1", NAMES, "", places={"Q1899"}))
-    assert again.duplicate and (again.reported, again.reported_size) == ("wire-1", 3)
+    assert again.duplicate and (again.reported, again.reported_size) == ("kk-1", 3)
+
+
+def test_a_re_sent_copy_names_the_story_its_original_named_through_two_merges_and_a_restart():
+    config = StoryConfig(merge_margin=0.1)
+    index = StoryIndex(config)
+    index.sync((s.id, s.model_dump_json()) for s in (opened(features("a", {**NAMES, "Q30": 1}, ""), config, None),
+                                                    opened(features("c", NAMES, ""), config, None)))
+    assert placed(index, features("d", NAMES, ""))[0] == "c"  # c matches best, a is reached: a is reported as c
+    index.sync([*((sid, index.raw(sid)) for sid in index.stories),
+                ("z", opened(features("z", {**NAMES, "Q99": 1}, ""), config, None).model_dump_json())])
+    decision = index.decide(features("f", {**NAMES, "Q99": 1}, ""))  # z matches best, c's group is reached
+    assert (decision.reported, decision.merged) == ("z", ("c",))
+    index.apply(decision)
+    restarted = StoryIndex(config)
+    restarted.sync((sid, index.raw(sid)) for sid in index.stories)
+    assert {restarted.reported_id(sid) for sid in restarted.stories} == {"z"}
+    for article, first_named in (("a", "a"), ("c", "c"), ("d", "c"), ("z", "z"), ("f", "z")):
+        again = restarted.decide(features(article, NAMES, ""))
+        assert again.duplicate and again.reported == first_named, article
 
 
 def test_later_reports_of_either_half_are_reported_as_one_story():
