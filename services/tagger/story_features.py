@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timezone
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
@@ -27,7 +28,9 @@ __all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time",
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# A letter, then letters and combining marks: a vowel sign of Devanagari, Bengali, Tamil or Thai is a mark, not a
+# letter, and a pattern of letters alone would cut "नरेंद्र" into pieces too short to count.
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]{2,}")
 # Zipf frequency is log10 of occurrences per billion words: "the" 7.7, "said" 6.0, "Ukraine" 4.3, "Stoltenberg" 2.3.
 # Rarity = CEILING - Zipf, so a word seen once per million (Zipf 3) weighs 4, one in ten thousand (Zipf 5) weighs 2.
 _ZIPF_CEILING = 7.0
@@ -177,7 +180,7 @@ def _cased(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.01 * len(letters)
 
 
-def name_keys(title: str, body: str) -> tuple[dict[str, float], dict[str, str]]:
+def name_keys(title: str, body: str, language: str | None = None) -> tuple[dict[str, float], dict[str, str]]:
     """The article's names as script-blind keys (``_name_key``), weighed by (1 + log count) times how rare they are as
     English words. In a cased script a name is a capitalised word not starting a sentence; in one without capitals
     every word is taken, and the few that are names are what can meet a story in another script. Also a name as
@@ -196,6 +199,8 @@ def name_keys(title: str, body: str) -> tuple[dict[str, float], dict[str, str]]:
             if found is None:
                 continue
             key, rare = found
+            if not cased and language is not None and _has_wordlist(language):
+                rare = min(rare, word_rarity(word, language))  # "של", "के": common in their own language, not names
             counts[key] = counts.get(key, 0.0) + 1.0
             rarity[key] = max(rarity.get(key, _MIN_RARITY), rare)
             written.setdefault(key, word)
@@ -238,7 +243,8 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     title_terms, _ = terms(article.title, "", _wordlist(article))
     language = article.language
     embedding = decode_vector(article.embedding) if article.embedding else None
-    keys, written = name_keys(article.original_title or article.title, article.original_body or article.body)
+    keys, written = name_keys(article.original_title or article.title, article.original_body or article.body,
+                              _WORDLIST_NAMES.get(article.language, article.language))
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written)

@@ -103,6 +103,30 @@ def test_a_name_is_one_key_in_every_script():
     assert {"rute", "vilni"} <= set(name_keys("", "Mark Rutte in Vilnius")[0])
 
 
+def test_words_of_scripts_with_vowel_signs_are_read_whole():
+    from services.tagger.story_features import name_keys, terms
+
+    # Devanagari, Bengali and Tamil write vowels as combining signs: the words stay whole, names and words alike.
+    hindi = "प्रधानमंत्री नरेंद्र मोदी ने सरकार के प्रस्ताव पर विचार किया"
+    assert "modi" in name_keys("", hindi, "hi")[0] and "सरकार" in terms("", hindi, "hi")[0]
+    assert "modi" in name_keys("", "প্রধানমন্ত্রী নরেন্দ্র মোদী", "bn")[0]
+    assert len(terms("", "தமிழ்நாடு முதலமைச்சர் அறிவிப்பு", "ta")[0]) == 3
+
+
+def test_in_a_script_without_capitals_a_common_word_of_its_own_language_weighs_little():
+    from services.tagger.story_features import name_keys
+
+    # "The government" and "approved" are words any Hebrew report has; "Netanyahu" names who it is about. Rare as
+    # English words both, only their own language tells them apart.
+    text = "נתניהו אמר כי הממשלה תדון בהצעה. הממשלה אישרה את התקציב"
+    blind, weighed = name_keys("", text)[0], name_keys("", text, "he")[0]
+    assert blind["hmslh"] > blind["ntnih"]
+    assert weighed["hmslh"] < blind["hmslh"] / 4 and weighed["ntnih"] > 0.2 * blind["ntnih"]
+    # A language with no word list (Amharic) keeps the English-only weights; a cased script is not affected.
+    assert name_keys("", "ኔታንያሁ መንግሥቱ", "am")[0] == name_keys("", "ኔታንያሁ መንግሥቱ")[0]
+    assert name_keys("", "Mark Rutte in Vilnius", "en")[0] == name_keys("", "Mark Rutte in Vilnius")[0]
+
+
 def _names_features(article_id: str, keys: dict[str, float], language: str) -> ArticleFeatures:
     return ArticleFeatures(article_id, T0, {}, frozenset(), {}, embedding=None, language=language, name_keys=keys)
 
