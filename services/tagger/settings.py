@@ -65,9 +65,10 @@ class TaggerSettings(BaseModel):
         "least 0.15 and this much more than any other live story's; 0: off.",
     )
     story_merge_margin: float | None = Field(
-        default=0.3, ge=0,
+        default=0.2, ge=0,
         description="When one article scores at least this much above story_threshold with live stories reported under two "
-        "or more ids, they report one event that opened twice: from then on they are reported under the id of the article's "
+        "or more ids that hold different languages and whose names mostly agree (cosine 0.5, in Latin letters), they report one "
+        "event that opened twice: from then on they are reported under the id of the article's "
         "best match (story_evidence.merged names the others); `off`: never merge.",
     )
     story_model: str | None = Field(

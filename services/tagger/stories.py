@@ -113,6 +113,16 @@ def _merged(story: Story, into: str) -> Story:
 _SAME_NAMES = 0.5
 
 
+def _opened_twice(a: Story, b: Story) -> bool:
+    """Whether two stories an article reaches widely look like one event opened twice: a report in a language no rule
+    could connect opened a story of its own, so the two hold different languages, and their names, compared in Latin
+    letters, mostly agree (or one has none to tell). Two stories in the same languages were kept apart on all the
+    evidence there is, and a report of one event that also names another's actors does not make the two one."""
+    if set(a.languages) == set(b.languages):
+        return False
+    return not a.names or not b.names or cosine(a.names, b.names) >= _SAME_NAMES
+
+
 @dataclass
 class StoryIndex:
     """The live stories, indexed by entity key and article id so a decision reads only candidates."""
@@ -258,7 +268,8 @@ class StoryIndex:
         if best is not None and best[0].score >= best[0].threshold:
             story = joined(self.stories[best[1]], features, self.config, watermark)
             reported = self.reported_id(best[1])
-            merged = tuple(sorted({self.reported_id(sid) for sid in reached} - {reported}))
+            merged = tuple(sorted({self.reported_id(sid) for sid in reached if _opened_twice(self.stories[best[1]], self.stories[sid])}
+                                  - {reported}))
             # The article goes where it would have gone unmerged (its best match's id), so a merge sends no alert
             # that no merge would have; the other ids' stories are reported under it from now on.
             updated = tuple(_merged(self.stories[sid], reported)

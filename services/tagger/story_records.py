@@ -52,10 +52,10 @@ class StoryConfig:
     # story whose names' cosine with the article's is at least ``names_floor`` and ``names_margin`` above any other's.
     names_floor: float = 0.15
     names_margin: float = 0.15
-    # When one article scores at least this far above the threshold with stories reported under two or more ids,
-    # they report one event that opened twice (a first report no rule could read opened a story of its own): from
-    # then on they are reported under one id. None: never merge.
-    merge_margin: float | None = 0.3
+    # When one article scores at least this far above the threshold with stories reported under two or more ids that
+    # hold different languages and whose names mostly agree, they report one event that opened twice (a first report
+    # no rule could read opened a story of its own): from then on they are reported under one id. None: never merge.
+    merge_margin: float | None = 0.2
     # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
