@@ -64,7 +64,7 @@ def test_process_merges_the_story_a_report_opened_alone_once_a_report_reaches_bo
     # From then on the Kazakh story is reported under the wire's id.
     assert kazakh_2.language == "kk" and kazakh_2.story_id == wire.story_id and kazakh_2.story_size == 4
 
-    # At the default margin the agency report reaches the Kazakh story by too little: two stories.
+    # At margin 0.3 the agency report reaches the Kazakh story by too little: two stories.
     wire, kazakh, agency, kazakh_2 = _processed(folder, "0.3")
     assert agency.story_evidence.merged == [] and agency.story_id == wire.story_id != kazakh.story_id
     assert kazakh_2.story_id == kazakh.story_id
