@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -155,13 +156,33 @@ _NOT_LATIN = re.compile(r"[^a-z]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
 
 
+# Greek writes a foreign name by its sound with digraphs letter-by-letter transliteration misses: "ου" is u ("Πούτιν"
+# is Putin, not "Poytin"), "μπ", "ντ" and "γκ" are b, d and g at a word's start and mb, nd and ng inside it
+# ("Ντόναλντ" is Donald), and "χ" is written h in the names it renders ("Νετανιάχου").
+_GREEK = (("ου", "u"), ("χ", "h"))
+_GREEK_START = (("μπ", "b"), ("ντ", "d"), ("γκ", "g"))
+_GREEK_INSIDE = (("μπ", "mb"), ("ντ", "nd"), ("γκ", "ng"))
+
+
+def _greek_sounds(word: str) -> str:
+    if not any("\u0370" <= c <= "\u03ff" for c in word):
+        return word
+    word = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    for before, after in _GREEK_START:
+        if word.startswith(before):
+            word = after + word[len(before):]
+    for before, after in (*_GREEK, *_GREEK_INSIDE):
+        word = word.replace(before, after)
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def _name_key(word: str) -> tuple[str, float] | None:
     """The word's key and how rare its Latin spelling is as an English word; None for a short or common one."""
     from anyascii import anyascii
     from wordfreq import zipf_frequency
 
-    latin = anyascii(word).lower()
+    latin = anyascii(_greek_sounds(word)).lower()
     if latin in _STOPWORDS:
         return None  # "Saturday", "The" after a colon
     key = _NOT_LATIN.sub("", latin)

@@ -101,6 +101,10 @@ def test_a_name_is_one_key_in_every_script():
     georgian, hebrew = name_keys("", "მარკ რუტე ვილნიუსში")[0], name_keys("", "רוטה בווילניוס")[0]
     assert {"rute", "vilni"} <= set(georgian) and "vilni" in hebrew
     assert {"rute", "vilni"} <= set(name_keys("", "Mark Rutte in Vilnius")[0])
+    # Greek writes foreign names by their sound, with digraphs: "ου" is u, "ντ" a d at the start, "γκ" a g.
+    greek = name_keys("", "Ο Πούτιν, ο Ρούτε και ο Ντόναλντ Τραμπ μίλησαν για τη Γκάζα.")[0]
+    assert {"putin", "rute", "donal", "gaza"} <= set(greek)
+    assert {"putin", "rute", "donal", "gaza"} <= set(name_keys("", "Then Putin, Rutte and Donald Trump spoke of Gaza.")[0])
 
 
 def test_words_of_scripts_with_vowel_signs_are_read_whole():
