@@ -2,7 +2,7 @@
 and the story stage's cost per article.
 
     .venv/bin/python bench/bench_stories.py [--events galaxy_dev.jsonl] [--crosslingual ntrex_dev.jsonl]
-        [--languages es,fr,de,it,pt,ru,zh,ar] [--cache DIR] [--folds K] [--fit MODEL_JSON]
+        [--languages es,fr,de,it,pt,ru,zh,ar] [--alone] [--cache DIR] [--folds K] [--fit MODEL_JSON]
 
 ``--languages``: two-letter codes (es fr de it pt ru zh ar tr ja nl pl uk ko) or the file's own (tha, zho-TW).
 
@@ -29,6 +29,9 @@ the target, a check for over-merging.
 every copy is normalized (Apertium translates what it can), tagged and embedded, undated as a file would be,
 and clustered with the English copies (English first). Reported: how often each language's copy joins its
 English copy's story, and B-cubed precision over all languages together (different documents must stay apart).
+
+``--alone``: each of ``--languages`` in a stream of its own after the English copies, one line a language (what a
+copy does when no other language's copies are there; the README's per-language story figures).
 
 Without arguments, the files are looked for under ../shared/devdata (beside the checkout); a missing file is
 said, not an error. ``--cache DIR`` keeps the tagged articles between runs (keyed by file and code state).
@@ -378,6 +381,34 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
     print(f"  story stage {per_article}" + _timing(timing, len(raws)))
 
 
+def alone(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
+    """Each language in a stream of its own after the English copies: how often a copy joins its English copy's story
+    when no other language's copies are there to open stories of their own. One line a language."""
+    every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    available = {r["language"] for r in every}
+    gold: dict[str, str] = {}
+
+    def tagged_copies(code: str, lang: str) -> list[TaggedArticle]:
+        rows = sorted((r for r in every if r["language"] == code), key=lambda r: str(r["document"]))
+        gold.update({f"{r['document']}-{lang}": str(r["document"]) for r in rows})
+        raws = [RawArticle(id=f"{r['document']}-{lang}", source="file", title=r["title"], body=r["body"], fetched_at=FETCHED)
+                for r in rows]
+        return tag_all(raws, cache, f"crosslingual-{code}")[0]  # one cache entry a language: English is tagged once
+
+    english = tagged_copies("eng", "en")
+    known = countries()
+    print(f"stories, each language alone after the English copies ({path}; {len(english)} documents):")
+    for lang in languages:
+        copies = tagged_copies(ntrex_code(lang, available), lang)
+        predicted, _ = cluster([*english, *copies], story_config(settings), known, 1)
+        joined = sum(predicted[t.id] == predicted.get(f"{gold[t.id]}-en") for t in copies)
+        p, _, _ = b_cubed({i: gold[i] for i in predicted}, predicted)
+        detected = Counter(t.language for t in copies).most_common(1)
+        translated = sum(t.translation is not None for t in copies)
+        print(f"  {lang}: joins {joined}/{len(copies)} ({joined / max(1, len(copies)):.0%})  B-cubed precision {p:.3f}"
+              f"  [{translated} translated; detected as {detected[0][0] if detected else '-'}]", flush=True)
+
+
 def shared_stories(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, list[str]]:
     """Stories holding articles of more than one gold class: story id -> the classes, sorted."""
     classes: dict[str, set[str]] = {}
@@ -404,6 +435,8 @@ def main() -> None:
     parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl")
     parser.add_argument("--crosslingual", type=Path, default=DEVDATA / "crosslingual" / "ntrex_dev.jsonl")
     parser.add_argument("--languages", default="es,fr,de,it,pt,ru,zh,ar")
+    parser.add_argument("--alone", action="store_true",
+                        help="--crosslingual: each of --languages in a stream of its own with the English copies, one line each")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
     parser.add_argument("--folds", type=int, default=4, help="event folds for the held-out estimate (1: none)")
     parser.add_argument("--stress", type=int, default=160, metavar="N",
@@ -421,7 +454,8 @@ def main() -> None:
         if fn is not None:
             fn(path, args.cache, settings, args.folds, args.fit)
         else:
-            crosslingual(path, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.cache, settings)
+            languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
+            (alone if args.alone else crosslingual)(path, languages, args.cache, settings)
     if args.stress > 0:
         stress(args.stress, args.cache, settings)
 
