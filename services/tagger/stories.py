@@ -268,8 +268,8 @@ class StoryIndex:
         if best is not None and best[0].score >= best[0].threshold:
             story = joined(self.stories[best[1]], features, self.config, watermark)
             reported = self.reported_id(best[1])
-            merged = tuple(sorted({self.reported_id(sid) for sid in reached if _opened_twice(self.stories[best[1]], self.stories[sid])}
-                                  - {reported}))
+            opened_twice = {self.reported_id(sid) for sid in reached if _opened_twice(self.stories[best[1]], self.stories[sid])}
+            merged = tuple(sorted(opened_twice - {reported}))
             # The article goes where it would have gone unmerged (its best match's id), so a merge sends no alert
             # that no merge would have; the other ids' stories are reported under it from now on.
             updated = tuple(_merged(self.stories[sid], reported)
