@@ -120,7 +120,12 @@ def _opened_twice(a: Story, b: Story) -> bool:
     evidence there is, and a report of one event that also names another's actors does not make the two one."""
     if set(a.languages) == set(b.languages):
         return False
-    return not a.names or not b.names or cosine(a.names, b.names) >= _SAME_NAMES
+    return not a.names or not b.names or _names_agree(a, b)
+
+
+def _names_agree(a: Story, b: Story) -> bool:
+    """Whether two stories' names, compared in Latin letters, mostly agree: one event opened twice."""
+    return cosine(a.names, b.names) >= _SAME_NAMES
 
 
 @dataclass
@@ -332,7 +337,7 @@ class StoryIndex:
                          if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
         # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
         clear = self._clear_of_the_rest(features, ranked, self.config.names_floor, self.config.names_margin,
-                                        alike=lambda a, b: cosine(a.names, b.names) >= _SAME_NAMES)
+                                        alike=_names_agree)
         return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, self.config.names_floor, "cross-language-names"), clear[1])
 
     def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
