@@ -331,6 +331,9 @@ class Alert(Message):
     sources: list[str] = Field(default_factory=list, description="Sources of the articles in article_ids.")
     window: AlertWindow | None = Field(default=None, description="The window that was met, for rules with a window.")
     burst: AlertBurst | None = Field(default=None, description="The burst that fired, for rules with a burst.")
+    continues: list[str] = Field(
+        default_factory=list, description="Stories merged into this one (they reported the same event) whose alerts for the rule "
+        "this follow-up or repeat continues: the event was alerted under their ids.")
 
 
 class DeadLetter(Message):

@@ -7,6 +7,10 @@ detour through ``alerter.bursts`` (keyed by rule + entity, state in ``alerter-bu
 Follow-ups waiting for their cooldown are remembered in ``alerter-follow-ups``; a timer re-sends
 their candidates to ``alerter.matches`` as ticks once due, so the dedupe agent, which owns the
 key's partition, sends them without waiting for the story's next article.
+A merge hands alerts on in two hops: for an article that merged story X into its story Y, the match
+agent sends every rule a note keyed ``rule:X`` (header ``wirewatch-merged-into``); the dedupe agent
+that owns that key sends X's fired state on to ``rule:Y`` (header ``wirewatch-carried``), where it
+is carried into Y's (``carry``).
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -24,7 +28,10 @@ from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
 from services.alerter.conditions import EntityCondition
 from services.alerter.dedupe import (
+    alert_id,
+    carry,
     decide,
+    dedupe_key,
     due_follow_ups,
     follow_up_entry,
     load_state,
@@ -34,6 +41,7 @@ from services.alerter.endpoints import EndpointStates
 from services.alerter.facts import Facts
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
+    ALERT_STATES_CARRIED,
     ALERTS_SENT,
     RULE_EVALUATION_SECONDS,
     RULES_LOADED,
@@ -55,12 +63,16 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "TICK_HEADER"]
+__all__ = ["register", "mentions", "TICK_HEADER", "MERGED_HEADER", "CARRIED_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
 # Marks a match re-sent by the follow-up flush, so a tick that finds nothing to send is not counted as suppressed.
 TICK_HEADER = "wirewatch-tick"
+# On a note keyed rule:X: story X was merged into the story this header names; the key's owner hands X's alerts on.
+MERGED_HEADER = "wirewatch-merged-into"
+# On a note keyed rule:Y: {"story": X, "state": rule:X's state}, to carry into rule:Y's.
+CARRIED_HEADER = "wirewatch-carried"
 
 
 def mentions(article: TaggedArticle, value: str) -> bool:
@@ -152,6 +164,12 @@ def register(app: faust.App, settings: Settings) -> None:
                 continue
             RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
             now = datetime.now(timezone.utc)
+            evidence = article.story_evidence
+            for gone in evidence.merged if evidence is not None else ():
+                for rule in live.current.rules:
+                    note = merge_note(rule.id, gone, article, now)
+                    await matches.send(key=note.dedupe_key.encode(), value=encode(note),
+                                       headers={MERGED_HEADER: article.story_id.encode()})
             for rule_match in found:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst
@@ -161,6 +179,37 @@ def register(app: faust.App, settings: Settings) -> None:
                     continue
                 await matches.send(key=alert.dedupe_key.encode(), value=encode(alert))
             match_stage.done(started, [article.fetched_at])
+
+    def merge_note(rule_id: str, story_id: str, article: TaggedArticle, now: datetime) -> Alert:
+        """A note for key ``rule_id:story_id`` about ``article``'s merge: shaped as a match so the topic holds one kind."""
+        key = dedupe_key(rule_id, story_id)
+        return Alert(id=alert_id(key), rule_id=rule_id, story_id=story_id, article_ids=[article.id], dedupe_key=key,
+                     fired_at=now, summary=f"{rule_id}: story {story_id} merged into {article.story_id}",
+                     matched=[f"merged into {article.story_id}"], title=article.title, url=article.url,
+                     sources=[article.source])
+
+    async def hand_on(note: Alert, into: str) -> None:
+        """On rule:X's partition: send what X fired on to rule:Y, where ``carry`` keeps it (nothing when X never fired)."""
+        state = load_state(fired.get(note.dedupe_key))
+        if not state.get("fired_at"):
+            log.debug("merge_nothing_to_carry", dedupe_key=note.dedupe_key, merged_into=into)
+            return
+        key = dedupe_key(note.rule_id, into)
+        onward = note.model_copy(update={"id": alert_id(key), "story_id": into, "dedupe_key": key})
+        await matches.send(key=key.encode(), value=encode(onward),
+                           headers={CARRIED_HEADER: orjson.dumps({"story": note.story_id, "state": state})})
+
+    def take_on(note: Alert, carried: bytes) -> None:
+        """On rule:Y's partition: carry the merged story's state into the key's own."""
+        try:
+            handed = orjson.loads(carried)
+            state = carry(load_state(fired.get(note.dedupe_key)), handed["state"], str(handed["story"]))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            log.warning("merge_carry_unreadable", dedupe_key=note.dedupe_key, error=f"{type(exc).__name__}: {exc}")
+            return
+        fired[note.dedupe_key] = orjson.dumps(state).decode()
+        ALERT_STATES_CARRIED.labels(note.rule_id).inc()
+        log.info("alert_state_carried", dedupe_key=note.dedupe_key, merged=handed["story"], fired_at=state.get("fired_at"))
 
     @app.agent(bursts, name="alerter-burst")
     async def burst(stream: faust.StreamT) -> None:
@@ -199,8 +248,15 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(matches, name="alerter-dedupe")
     async def dedupe(stream: faust.StreamT) -> None:
         async for event, candidate in dedupe_stage.decoded(stream, Alert):
-            is_tick = bool((event.headers or {}).get(TICK_HEADER))
+            headers = event.headers or {}
+            is_tick = bool(headers.get(TICK_HEADER))
             started = time.perf_counter()
+            if headers.get(MERGED_HEADER):
+                await hand_on(candidate, bytes(headers[MERGED_HEADER]).decode("utf-8", "replace"))
+                continue
+            if headers.get(CARRIED_HEADER):
+                take_on(candidate, bytes(headers[CARRIED_HEADER]))
+                continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:
                 await dedupe_stage.dead_letter(event.key, event.value, "UnknownRule",

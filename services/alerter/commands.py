@@ -95,7 +95,7 @@ def _tagged_inputs(paths: tuple[str, ...]):
 @click.argument("inputs", nargs=-1, required=True)
 def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
-    from services.alerter.dedupe import decide, make_alert
+    from services.alerter.dedupe import carry_merges, decide, make_alert
     from services.alerter.errors import RuleError
     from services.alerter.rules import load_rulebook
 
@@ -108,6 +108,7 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     state: dict[str, dict] = {}
     counts = {r.id: 0 for r in book.rules}
     for article in sorted(articles, key=lambda a: a.fetched_at):
+        carry_merges(state, [r.id for r in book.rules], article)
         found = book.evaluate(article)
         click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
         if not found:

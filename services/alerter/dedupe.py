@@ -9,6 +9,11 @@ A follow-up that waits for its cooldown is flushed without a new article: ``foll
 says when it is due and which candidate to re-send, ``due_follow_ups`` which keys are due at
 ``now``; the shell re-sends those candidates (``tick``) on the key's own partition, where
 ``decide`` finds nothing new and sends the follow-up because the cooldown has passed.
+
+A merge (the story stage found that story X and story Y report one event, and reports X as Y from
+then on) hands X's alerts on to Y: ``carry`` gives key ``rule:Y`` what ``rule:X`` had fired, so a
+later report of the event that matches the rule follows up on X's alert instead of firing again.
+``carry_merges`` does it for every rule at once, as ``wirewatch process`` and ``rules test`` need.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups"]
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "carry", "carry_merges"]
 
 # Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
 MAX_REMEMBERED = 500
@@ -171,19 +176,65 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
     if policy.follow_up and pending and t - last_sent >= policy.cooldown_s:
         sequence += 1
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "follow-up", "sequence": sequence,
-                                             "fired_at": now, "article_ids": pending, "sources": pending_sources})
+                                             "fired_at": now, "article_ids": pending, "sources": pending_sources,
+                                             "continues": list(s.get("carried_from", []))})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + pending)[-MAX_REMEMBERED:], pending=[], pending_sources=[])
         return Decision(s, alert, "follow-up")
     if policy.repeat_s is not None and t - last_sent >= policy.repeat_s:
         sequence += 1
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "repeat", "sequence": sequence,
-                                             "fired_at": now})
+                                             "fired_at": now, "continues": list(s.get("carried_from", []))})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + [a for a in pending if a not in alerted])[-MAX_REMEMBERED:],
                  pending=[], pending_sources=[])
         return Decision(s, alert, "repeat")
     if policy.follow_up and pending:
         return Decision(s, None, f"follow-up of {len(pending)} article(s) waits for the cooldown")
     return Decision(s, None, "already alerted" if not new_ids else "already alerted; the rule asks no follow-ups")
+
+
+# --------------------------------------------------------------------------- merges
+
+
+def carry(into: dict | None, gone: dict | None, gone_story: str) -> dict:
+    """Key ``rule:Y``'s state once story ``gone_story`` (whose key ``rule:X`` holds ``gone``) was merged into Y.
+
+    If X had fired, Y counts as fired too: since its last alert (X's, when Y had none) a new report
+    of Y waits for the cooldown and goes out as a follow-up naming X (``continues``), or is dropped
+    when the rule asks no follow-ups. X's articles count as alerted in Y. A window or burst that Y
+    was still counting is settled by X's alert. An X that never fired changes nothing: its window
+    or burst counts stay with X. Carrying the same state twice changes nothing more.
+    """
+    y = dict(into or {})
+    x = dict(gone or {})
+    if not x.get("fired_at"):
+        return y
+    seen = [*x.get("alerted", []), *x.get("pending", [])]
+    if not y.get("fired_at"):
+        y.pop("window", None)
+        y.pop("burst", None)
+        y.update(fired_at=x["fired_at"], last_sent=float(x.get("last_sent") or 0.0), sequence=0, alerted=[],
+                 pending=[], pending_sources=[])
+    else:
+        y["last_sent"] = max(float(y.get("last_sent") or 0.0), float(x.get("last_sent") or 0.0))
+    alerted = list(dict.fromkeys([*y.get("alerted", []), *seen]))
+    # An article of X that Y was holding back for a follow-up has been alerted by X.
+    y["pending"] = [a for a in y.get("pending", []) if a not in seen]
+    if not y["pending"]:
+        y["pending_sources"] = []
+    y["alerted"] = alerted[-MAX_REMEMBERED:]
+    y["carried_from"] = list(dict.fromkeys([*y.get("carried_from", []), gone_story]))
+    return y
+
+
+def carry_merges(states: dict[str, dict], rule_ids: Iterable[str], article: TaggedArticle) -> None:
+    """Carry, in ``states`` (dedupe key → state), every rule's state of the stories ``article`` merged into its own."""
+    evidence = article.story_evidence
+    for gone in evidence.merged if evidence is not None else ():
+        for rule_id in rule_ids:
+            state = states.get(dedupe_key(rule_id, gone))
+            if state and load_state(state).get("fired_at"):
+                key = dedupe_key(rule_id, article.story_id)
+                states[key] = carry(load_state(states.get(key)), load_state(state), gone)
 
 
 # --------------------------------------------------------------------------- flushing follow-ups

@@ -129,6 +129,8 @@ _KIND_TITLE = {"fired": "Alert", "follow-up": "Follow-up", "repeat": "Still matc
 
 def _facts(alert: Alert) -> list[tuple[str, str]]:
     facts = [("Rule", alert.rule_id), ("Story", alert.story_id), ("Articles", str(len(alert.article_ids)))]
+    if alert.continues:
+        facts.append(("Continues", ", ".join(alert.continues[:5])))
     if alert.sources:
         facts.append(("Sources", ", ".join(alert.sources[:10])))
     if alert.entities:

@@ -15,7 +15,7 @@ import pytest
 from schemas import Alert
 from services.alerter.dedupe import alert_id, dedupe_key
 from services.runtime.codec import encode
-from tests.integration.test_alerter_worker import FAST, IN_ORDER, SECRET, Receiver, article, wait_for
+from tests.integration.test_alerter_worker import FAST, IN_ORDER, Receiver, article, hooked_rules, wait_for
 from tests.support.kafka import collect, send
 
 pytestmark = pytest.mark.integration
@@ -62,24 +62,13 @@ async def ready(worker, what: str, timeout_s: float = 90) -> None:
 
 
 async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_restart(broker, start_service, tmp_path) -> None:
-    receiver = Receiver()
-    events: list[dict] = []
-    handle = receiver.handle
-
-    async def keep(request):
-        response = await handle(request)
-        events.append(orjson.loads(await request.read()))
-        return response
-
-    receiver.handle = keep  # type: ignore[method-assign]
-    await receiver.start()
+    receiver = await Receiver().start()
     try:
         # A source of its own: articles other tests left unconsumed in the shared group cannot match.
         source = f"wire-{os.urandom(3).hex()}"
-        rules = tmp_path / "rules.yaml"
-        rules.write_text(
-            f"webhooks:\n  hook:\n    url: {receiver.url}\n    secret: {SECRET}\n"
-            f"rules:\n  - id: {RULE}\n    query: entity:Q7184 AND source:{source}\n"
+        rules = hooked_rules(
+            tmp_path, receiver,
+            f"  - id: {RULE}\n    query: entity:Q7184 AND source:{source}\n"
             f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
             "    webhooks: [hook]\n"
             # The sentinel's rule: a burst rule too (same path through alerter.bursts), firing on its first article.
@@ -117,7 +106,7 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump + [sentinel]])
         # One partition, one delivery at a time: the sentinel's alert comes after any the jump caused.
         await wait_for(lambda: sentinel_id in receiver.delivered, 120, lambda: f"the sentinel's alert; log:\n{second.log()[-3000:]}")
-        surge = [e for e in events if e["data"]["rule_id"] == RULE]
+        surge = [e for e in receiver.events if e["data"]["rule_id"] == RULE]
         assert len(surge) == 1, [e["data"]["story_id"] for e in surge]
         assert Counter(receiver.delivered) == {surge[0]["data"]["id"]: 1, sentinel_id: 1}
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 from collections import Counter
 
-import orjson
 import pytest
 
 from services.runtime.codec import encode
-from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article, wait_for
+from tests.integration.test_alerter_worker import FAST, Receiver, article, hooked_rules, wait_for
 from tests.support.kafka import collect, send
 from tests.support.metrics import metric
 
@@ -21,29 +19,12 @@ FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
 
 
 async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_article(broker, start_service, tmp_path) -> None:
-    receiver = Receiver()
-    arrived: dict[str, float] = {}
-    events: dict[str, dict] = {}
-    handle = receiver.handle
-
-    async def timed(request):
-        response = await handle(request)
-        arrived.setdefault(request.headers["webhook-id"], time.monotonic())
-        events[request.headers["webhook-id"]] = orjson.loads(await request.read())
-        return response
-
-    receiver.handle = timed  # type: ignore[method-assign]
-    await receiver.start()
+    receiver = await Receiver().start()
     try:
         # A source of its own: articles other tests left unconsumed in the shared group cannot match.
         source = f"wire-{os.urandom(3).hex()}"
-        rules = tmp_path / "rules.yaml"
-        rules.write_text(
-            f"webhooks:\n  hook:\n    url: {receiver.url}\n    secret: {SECRET}\n"
-            f"rules:\n  - id: nato-follow\n    query: entity:Q7184 AND source:{source}\n    follow_up: true\n"
-            f"    cooldown: {COOLDOWN_S}s\n"
-            "    webhooks: [hook]\n"
-        )
+        rules = hooked_rules(tmp_path, receiver, f"  - id: nato-follow\n    query: entity:Q7184 AND source:{source}\n"
+                             f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
         worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
         story = f"st-{os.urandom(4).hex()}"
 
@@ -52,15 +33,15 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
 
         await send(broker.bootstrap, "articles.tagged", [(b"f/1", encode(story_article(1)))])
         await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
-        fired_at = arrived[receiver.delivered[0]]
+        fired_at = receiver.arrived[receiver.delivered[0]]
         # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
         await send(broker.bootstrap, "articles.tagged", [(b"f/2", encode(story_article(2))),
                                                          (b"f/3", encode(story_article(3)))])
         await wait_for(lambda: len(receiver.delivered) >= 2, COOLDOWN_S + 30,
                        lambda: f"the follow-up without a new article; log:\n{worker.log()[-3000:]}")
         follow_up_id = receiver.delivered[1]
-        late = arrived[follow_up_id] - fired_at
-        event = events[follow_up_id]
+        late = receiver.arrived[follow_up_id] - fired_at
+        event = receiver.bodies[follow_up_id]
         assert event["type"] == "alert.follow_up" and event["data"]["article_ids"] == ["wire/2", "wire/3"]
         assert COOLDOWN_S - 0.5 <= late <= COOLDOWN_S + 6, f"follow-up {late:.1f}s after the alert"
         # Once nothing waits for the key any more (its entry in alerter-follow-ups deleted), no tick can send

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 from aiohttp import web
 from standardwebhooks.webhooks import Webhook
@@ -42,6 +43,9 @@ class Receiver:
         self.attempts: dict[str, int] = {}
         self.delivered: list[str] = []  # webhook-ids answered 2xx, duplicates included
         self.requests = 0
+        self.events: list[dict] = []  # every request's body (the webhook event), in arrival order
+        self.bodies: dict[str, dict] = {}  # webhook-id → the body of its latest request
+        self.arrived: dict[str, float] = {}  # webhook-id → when its first request arrived (time.monotonic())
         self.failing = True  # stop_failing() to answer 204 from then on
         self.stopped_at: int | None = None  # when stop_failing() was called, in webhook-timestamp seconds
         self.runner: web.AppRunner | None = None
@@ -51,6 +55,9 @@ class Receiver:
         body = await request.read()
         Webhook(SECRET).verify(body, dict(request.headers))  # raises (500) on a bad signature: the test would see it
         msg_id = request.headers["webhook-id"]
+        self.arrived.setdefault(msg_id, time.monotonic())
+        self.events.append(orjson.loads(body))
+        self.bodies[msg_id] = self.events[-1]
         signed_before_stop = self.stopped_at is not None and int(request.headers["webhook-timestamp"]) <= self.stopped_at
         self.requests += 1
         self.attempts[msg_id] = self.attempts.get(msg_id, 0) + 1
@@ -90,6 +97,13 @@ def article(n: int, story: str) -> TaggedArticle:
         original_title=title, original_body="Talks.", title=title, body="Talks.", story_id=story,
         entities=[Entity(text="NATO", type="ORG", field="title", start=0, end=4, canonical_id="Q7184", canonical_name="NATO")],
     )
+
+
+def hooked_rules(tmp_path: Path, receiver: Receiver, rules: str) -> Path:
+    """A rules file whose rules (YAML, the list items under ``rules:``) alert ``receiver``'s webhook ``hook``."""
+    path = tmp_path / "rules.yaml"
+    path.write_text(f"webhooks:\n  hook:\n    url: {receiver.url}\n    secret: {SECRET}\nrules:\n{rules}")
+    return path
 
 
 def rules_file(tmp_path: Path, hooks: dict[str, Receiver], extra: dict[str, str] | None = None) -> Path:

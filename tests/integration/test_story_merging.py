@@ -99,3 +99,27 @@ async def test_the_pipeline_merges_as_process_does(broker, start_service, tmp_pa
             await asyncio.sleep(0.5)
     assert story.get("id") == online[0].story_id and story.get("article_count") == 4, story
     assert worker.alive()
+
+
+def test_process_alerts_a_merged_event_once_per_rule(tmp_path: Path):
+    """A rule that matches the Kazakh reports fires for the Kazakh story. Once the agency report merged that story
+    into the wire's, the second Kazakh report (reported as the wire's story) is part of an event already alerted:
+    the rule does not fire a second time. (Follow-ups are shown by the alerter worker's test, test_alerter_merges.py:
+    `process` stamps every alert with one time, so a cooldown never passes.)"""
+    folder = _inputs(tmp_path)[0].parent
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: kazakh-reports\n    query: language:kk\n")
+    wire, kazakh, agency, kazakh_2 = _processed(folder, "0")
+    assert agency.story_evidence.merged == [kazakh.story_id] and kazakh_2.story_id == wire.story_id
+
+    def alerts(margin: str) -> list[dict]:
+        result = wirewatch("process", "--until", "alerts", str(folder), env={
+            "WIREWATCH_TAGGER__STORY_MERGE_MARGIN": margin, "WIREWATCH_ALERTER__RULES": str(rules), **UNREAD})
+        assert result.returncode == 0, result.stderr.decode()[-3000:]
+        return [orjson.loads(line) for line in result.stdout.splitlines()]
+
+    merged = alerts("0")
+    assert [(a["kind"], a["story_id"], a["article_ids"]) for a in merged] == [("fired", kazakh.story_id, [kazakh.id])]
+    # Never merging, the second Kazakh report joins the first one's story: the same one alert.
+    apart = alerts("off")
+    assert [(a["kind"], a["story_id"], a["article_ids"]) for a in apart] == [("fired", kazakh.story_id, [kazakh.id])]

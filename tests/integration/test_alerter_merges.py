@@ -1,0 +1,62 @@
+"""A merge hands a story's alert on, on the real broker: the alerter worker alerts one event once per rule.
+
+Story X alerts; then an article reports that X was merged into story Y (``story_evidence.merged``). The note
+goes to X's key, whose owner hands X's state on to Y's key, in two hops through ``alerter.matches``. The next
+report of Y that matches the rule follows up on X's alert, naming X, instead of firing again. A story that no
+merge touched still fires: the worker is not simply muted.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from schemas.models import StoryEvidence
+from services.alerter.dedupe import alert_id, dedupe_key
+from services.runtime.codec import encode
+from tests.integration.test_alerter_worker import FAST, Receiver, article, hooked_rules, wait_for
+from tests.support.kafka import send
+from tests.support.metrics import metric
+
+pytestmark = pytest.mark.integration
+
+
+async def test_a_merged_story_s_alert_is_followed_up_not_fired_again(broker, start_service, tmp_path) -> None:
+    receiver = await Receiver().start()
+    try:
+        # A source of its own: articles other tests left unconsumed in the shared group cannot match.
+        source = f"wire-{os.urandom(3).hex()}"
+        rules = hooked_rules(tmp_path, receiver, f"  - id: nato-merged\n    query: entity:Q7184 AND source:{source}\n"
+                             "    follow_up: true\n    cooldown: 1s\n    webhooks: [hook]\n")
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+        x, y, z = (f"st-{os.urandom(4).hex()}" for _ in range(3))
+
+        def report(n: int, story: str, merged: list[str] | None = None, matching: bool = True):
+            evidence = StoryEvidence(decision="joined", score=0.7, threshold=0.3, merged=merged or [])
+            return article(n, story).model_copy(update={
+                "id": f"m/{n}", "source": source if matching else "elsewhere", "story_evidence": evidence})
+
+        await send(broker.bootstrap, "articles.tagged", [(b"m/1", encode(report(1, x)))])
+        await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"X's alert; log:\n{worker.log()[-2000:]}")
+        assert receiver.delivered[0] == alert_id(dedupe_key("nato-merged", x))
+        # An article of Y (from a source the rule does not watch) shows that X and Y report one event.
+        await send(broker.bootstrap, "articles.tagged", [(b"m/2", encode(report(2, y, merged=[x], matching=False)))])
+        await wait_for(lambda: metric(worker.web_port, "wirewatch_alerter_merges_carried_total", rule="nato-merged") == 1,
+                       60, lambda: f"X's alert handed on to Y; log:\n{worker.log()[-3000:]}")
+        # The next matching report of Y follows up on X's alert.
+        await send(broker.bootstrap, "articles.tagged", [(b"m/3", encode(report(3, y)))])
+        await wait_for(lambda: len(receiver.delivered) >= 2, 60, lambda: f"Y's follow-up; log:\n{worker.log()[-3000:]}")
+        follow_up = receiver.bodies[receiver.delivered[1]]
+        assert follow_up["type"] == "alert.follow_up"
+        assert (follow_up["data"]["story_id"], follow_up["data"]["article_ids"], follow_up["data"]["continues"]) == \
+            (y, ["m/3"], [x])
+        # A story no merge touched fires as ever.
+        await send(broker.bootstrap, "articles.tagged", [(b"m/4", encode(report(4, z)))])
+        await wait_for(lambda: len(receiver.delivered) >= 3, 60, lambda: f"Z's alert; log:\n{worker.log()[-3000:]}")
+        assert receiver.delivered[2] == alert_id(dedupe_key("nato-merged", z))
+        assert alert_id(dedupe_key("nato-merged", y)) not in receiver.delivered  # Y never fired: the event had
+        assert metric(worker.web_port, "wirewatch_alerter_alerts_total", rule="nato-merged", kind="fired") == 2
+        assert worker.alive()
+    finally:
+        await receiver.stop()
