@@ -270,6 +270,10 @@ class StoryEvidence(BaseModel):
     merged: list[str] = Field(
         default_factory=list, description="Stories this article showed to report the same event, now part of its story; "
         "their ids are gone (earlier articles and alerts still carry them).")
+    aliases: list[str] = Field(
+        default_factory=list, description="The ids this story's reports carried before merges (stories merged into it, at most "
+        "16): a rule that fired under one of them already alerted the event, and its later alerts for the story follow up "
+        "under that id.")
 
 
 class TaggedArticle(NormalizedArticle):
@@ -332,8 +336,8 @@ class Alert(Message):
     window: AlertWindow | None = Field(default=None, description="The window that was met, for rules with a window.")
     burst: AlertBurst | None = Field(default=None, description="The burst that fired, for rules with a burst.")
     continues: list[str] = Field(
-        default_factory=list, description="Stories merged into this one (they reported the same event) whose alerts for the rule "
-        "this follow-up or repeat continues: the event was alerted under their ids.")
+        default_factory=list, description="The earlier id of this alert's story (a story merged into it: the same event) whose "
+        "alert for the rule this one continues; its dedupe_key is that id's. Empty for an alert under the story's own id.")
 
 
 class DeadLetter(Message):

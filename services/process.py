@@ -89,7 +89,7 @@ async def run_process(
 
 def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
     """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule and story."""
-    from services.alerter.dedupe import carry_merges, decide, load_state, make_alert
+    from services.alerter.dedupe import decide, load_state, make_alert, route
     from services.alerter.rules import load_rulebook
     from services.alerter.window import observe_burst
     from schemas.models import AlertBurst
@@ -99,7 +99,7 @@ def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
     bursts: dict[str, dict | None] = {}
     sent = []
     for article in tagged:
-        carry_merges(states, [rule.id for rule in rulebook.rules], article)
+        aliases = article.story_evidence.aliases if article.story_evidence is not None else []
         for match in rulebook.evaluate(article):
             candidate = make_alert(match, article, now)
             policy = match.rule.policy
@@ -119,6 +119,7 @@ def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
                     key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
                     zscore=result.zscore)})
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
+            candidate = route(states, candidate, aliases)  # an earlier id of the story that fired decides
             decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now)
             states[candidate.dedupe_key] = decision.state
             if decision.alert is not None:

@@ -7,10 +7,9 @@ detour through ``alerter.bursts`` (keyed by rule + entity, state in ``alerter-bu
 Follow-ups waiting for their cooldown are remembered in ``alerter-follow-ups``; a timer re-sends
 their candidates to ``alerter.matches`` as ticks once due, so the dedupe agent, which owns the
 key's partition, sends them without waiting for the story's next article.
-A merge hands alerts on in two hops: for an article that merged story X into its story Y, the match
-agent sends every rule a note keyed ``rule:X`` (header ``wirewatch-merged-into``); the dedupe agent
-that owns that key sends X's fired state on to ``rule:Y`` (header ``wirewatch-carried``), where it
-is carried into Y's (``carry``).
+After a merge, a match of story Y whose story X was merged into (``story_evidence.aliases``) visits
+``rule:X`` first (header ``wirewatch-aliases``): decided there when that key fired, so one event
+alerts once per rule, else sent on to the next earlier id and at last to ``rule:Y``.
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -28,20 +27,19 @@ from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
 from services.alerter.conditions import EntityCondition
 from services.alerter.dedupe import (
-    alert_id,
-    carry,
     decide,
     dedupe_key,
     due_follow_ups,
     follow_up_entry,
     load_state,
     make_alert,
+    routed,
 )
 from services.alerter.endpoints import EndpointStates
 from services.alerter.facts import Facts
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
-    ALERT_STATES_CARRIED,
+    ALERTS_ROUTED,
     ALERTS_SENT,
     RULE_EVALUATION_SECONDS,
     RULES_LOADED,
@@ -63,16 +61,14 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "TICK_HEADER", "MERGED_HEADER", "CARRIED_HEADER"]
+__all__ = ["register", "mentions", "TICK_HEADER", "ALIASES_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
 # Marks a match re-sent by the follow-up flush, so a tick that finds nothing to send is not counted as suppressed.
 TICK_HEADER = "wirewatch-tick"
-# On a note keyed rule:X: story X was merged into the story this header names; the key's owner hands X's alerts on.
-MERGED_HEADER = "wirewatch-merged-into"
-# On a note keyed rule:Y: {"story": X, "state": rule:X's state}, to carry into rule:Y's.
-CARRIED_HEADER = "wirewatch-carried"
+# On a match keyed by an earlier id of its story: that id and the ones still to visit (JSON list), before its own key.
+ALIASES_HEADER = "wirewatch-aliases"
 
 
 def mentions(article: TaggedArticle, value: str) -> bool:
@@ -164,52 +160,26 @@ def register(app: faust.App, settings: Settings) -> None:
                 continue
             RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
             now = datetime.now(timezone.utc)
-            evidence = article.story_evidence
-            for gone in evidence.merged if evidence is not None else ():
-                for rule in live.current.rules:
-                    note = merge_note(rule.id, gone, article, now)
-                    await matches.send(key=note.dedupe_key.encode(), value=encode(note),
-                                       headers={MERGED_HEADER: article.story_id.encode()})
+            aliases = article.story_evidence.aliases if article.story_evidence is not None else []
             for rule_match in found:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst
                 if burst is not None and burst.of == "entity":
                     if burst.entity and mentions(article, burst.entity):
-                        await bursts.send(key=f"{rule_match.rule.id}:{burst.entity}".encode(), value=encode(alert))
+                        await bursts.send(key=f"{rule_match.rule.id}:{burst.entity}".encode(), value=encode(alert),
+                                          headers={ALIASES_HEADER: orjson.dumps(aliases)} if aliases else None)
                     continue
-                await matches.send(key=alert.dedupe_key.encode(), value=encode(alert))
+                await send_match(alert, aliases)
             match_stage.done(started, [article.fetched_at])
 
-    def merge_note(rule_id: str, story_id: str, article: TaggedArticle, now: datetime) -> Alert:
-        """A note for key ``rule_id:story_id`` about ``article``'s merge: shaped as a match so the topic holds one kind."""
-        key = dedupe_key(rule_id, story_id)
-        return Alert(id=alert_id(key), rule_id=rule_id, story_id=story_id, article_ids=[article.id], dedupe_key=key,
-                     fired_at=now, summary=f"{rule_id}: story {story_id} merged into {article.story_id}",
-                     matched=[f"merged into {article.story_id}"], title=article.title, url=article.url,
-                     sources=[article.source])
-
-    async def hand_on(note: Alert, into: str) -> None:
-        """On rule:X's partition: send what X fired on to rule:Y, where ``carry`` keeps it (nothing when X never fired)."""
-        state = load_state(fired.get(note.dedupe_key))
-        if not state.get("fired_at"):
-            log.debug("merge_nothing_to_carry", dedupe_key=note.dedupe_key, merged_into=into)
-            return
-        key = dedupe_key(note.rule_id, into)
-        onward = note.model_copy(update={"id": alert_id(key), "story_id": into, "dedupe_key": key})
-        await matches.send(key=key.encode(), value=encode(onward),
-                           headers={CARRIED_HEADER: orjson.dumps({"story": note.story_id, "state": state})})
-
-    def take_on(note: Alert, carried: bytes) -> None:
-        """On rule:Y's partition: carry the merged story's state into the key's own."""
-        try:
-            handed = orjson.loads(carried)
-            state = carry(load_state(fired.get(note.dedupe_key)), handed["state"], str(handed["story"]))
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            log.warning("merge_carry_unreadable", dedupe_key=note.dedupe_key, error=f"{type(exc).__name__}: {exc}")
-            return
-        fired[note.dedupe_key] = orjson.dumps(state).decode()
-        ALERT_STATES_CARRIED.labels(note.rule_id).inc()
-        log.info("alert_state_carried", dedupe_key=note.dedupe_key, merged=handed["story"], fired_at=state.get("fired_at"))
+    async def send_match(candidate: Alert, aliases: list[str], headers: dict | None = None) -> None:
+        """To ``alerter.matches``: keyed by the candidate's own key, or, for a story that earlier ids were merged into,
+        by the first of them, with the rest in a header (the dedupe agent visits each in turn)."""
+        if aliases:
+            await matches.send(key=dedupe_key(candidate.rule_id, aliases[0]).encode(), value=encode(candidate),
+                               headers={**(headers or {}), ALIASES_HEADER: orjson.dumps(aliases)})
+        else:
+            await matches.send(key=candidate.dedupe_key.encode(), value=encode(candidate), headers=headers)
 
     @app.agent(bursts, name="alerter-burst")
     async def burst(stream: faust.StreamT) -> None:
@@ -230,7 +200,7 @@ def register(app: faust.App, settings: Settings) -> None:
                                   baseline=result.mean, zscore=result.zscore)
                 candidate = alert.model_copy(update={"burst": info, "matched": alert.matched + [
                     f"burst:{spec.entity} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
-                await matches.send(key=candidate.dedupe_key.encode(), value=encode(candidate))
+                await send_match(candidate, orjson.loads(bytes((event.headers or {}).get(ALIASES_HEADER) or b"[]")))
                 log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [])
@@ -251,12 +221,19 @@ def register(app: faust.App, settings: Settings) -> None:
             headers = event.headers or {}
             is_tick = bool(headers.get(TICK_HEADER))
             started = time.perf_counter()
-            if headers.get(MERGED_HEADER):
-                await hand_on(candidate, bytes(headers[MERGED_HEADER]).decode("utf-8", "replace"))
-                continue
-            if headers.get(CARRIED_HEADER):
-                take_on(candidate, bytes(headers[CARRIED_HEADER]))
-                continue
+            if headers.get(ALIASES_HEADER):
+                # Keyed by an earlier id of the story: decided here if that key fired, else on to the next key.
+                try:
+                    aliases = [str(a) for a in orjson.loads(bytes(headers[ALIASES_HEADER]))]
+                except (orjson.JSONDecodeError, TypeError) as exc:
+                    await dedupe_stage.fail(event.key, event.value, exc)
+                    continue
+                if aliases and load_state(fired.get(dedupe_key(candidate.rule_id, aliases[0]))).get("fired_at"):
+                    candidate = routed(candidate, aliases[0])
+                    ALERTS_ROUTED.labels(candidate.rule_id).inc()
+                else:
+                    await send_match(candidate, aliases[1:])
+                    continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:
                 await dedupe_stage.dead_letter(event.key, event.value, "UnknownRule",

@@ -95,7 +95,7 @@ def _tagged_inputs(paths: tuple[str, ...]):
 @click.argument("inputs", nargs=-1, required=True)
 def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
-    from services.alerter.dedupe import carry_merges, decide, make_alert
+    from services.alerter.dedupe import decide, make_alert, route
     from services.alerter.errors import RuleError
     from services.alerter.rules import load_rulebook
 
@@ -108,14 +108,14 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     state: dict[str, dict] = {}
     counts = {r.id: 0 for r in book.rules}
     for article in sorted(articles, key=lambda a: a.fetched_at):
-        carry_merges(state, [r.id for r in book.rules], article)
         found = book.evaluate(article)
         click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
         if not found:
             click.echo("    no rule matches")
         for m in found:
             counts[m.rule.id] += 1
-            candidate = make_alert(m, article, article.fetched_at)
+            candidate = route(state, make_alert(m, article, article.fetched_at),
+                              article.story_evidence.aliases if article.story_evidence is not None else [])
             decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at)
             state[candidate.dedupe_key] = decision.state
             verdict = f"ALERT ({decision.alert.kind})" if decision.alert else f"no alert: {decision.reason}"

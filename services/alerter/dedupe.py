@@ -10,10 +10,10 @@ says when it is due and which candidate to re-send, ``due_follow_ups`` which key
 ``now``; the shell re-sends those candidates (``tick``) on the key's own partition, where
 ``decide`` finds nothing new and sends the follow-up because the cooldown has passed.
 
-A merge (the story stage found that story X and story Y report one event, and reports X as Y from
-then on) hands X's alerts on to Y: ``carry`` gives key ``rule:Y`` what ``rule:X`` had fired, so a
-later report of the event that matches the rule follows up on X's alert instead of firing again.
-``carry_merges`` does it for every rule at once, as ``wirewatch process`` and ``rules test`` need.
+After a merge (the story stage found that stories X and Y report one event, and reports X as Y from
+then on) a report of Y names X among its story's ``aliases``. ``route`` decides its match under
+``rule:X`` when that key fired: the event's next report follows up on X's alert instead of firing the
+rule again under ``rule:Y``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -33,7 +33,7 @@ from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "carry", "carry_merges"]
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed"]
 
 # Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
 MAX_REMEMBERED = 500
@@ -176,14 +176,13 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
     if policy.follow_up and pending and t - last_sent >= policy.cooldown_s:
         sequence += 1
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "follow-up", "sequence": sequence,
-                                             "fired_at": now, "article_ids": pending, "sources": pending_sources,
-                                             "continues": list(s.get("carried_from", []))})
+                                             "fired_at": now, "article_ids": pending, "sources": pending_sources})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + pending)[-MAX_REMEMBERED:], pending=[], pending_sources=[])
         return Decision(s, alert, "follow-up")
     if policy.repeat_s is not None and t - last_sent >= policy.repeat_s:
         sequence += 1
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "repeat", "sequence": sequence,
-                                             "fired_at": now, "continues": list(s.get("carried_from", []))})
+                                             "fired_at": now})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + [a for a in pending if a not in alerted])[-MAX_REMEMBERED:],
                  pending=[], pending_sources=[])
         return Decision(s, alert, "repeat")
@@ -195,46 +194,22 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
 # --------------------------------------------------------------------------- merges
 
 
-def carry(into: dict | None, gone: dict | None, gone_story: str) -> dict:
-    """Key ``rule:Y``'s state once story ``gone_story`` (whose key ``rule:X`` holds ``gone``) was merged into Y.
+def routed(candidate: Alert, story_id: str) -> Alert:
+    """``candidate`` keyed ``rule:story_id`` instead, an earlier id of its story; the alert says which it continues."""
+    key = dedupe_key(candidate.rule_id, story_id)
+    return candidate.model_copy(update={"dedupe_key": key, "id": alert_id(key), "continues": [story_id]})
 
-    If X had fired, Y counts as fired too: since its last alert (X's, when Y had none) a new report
-    of Y waits for the cooldown and goes out as a follow-up naming X (``continues``), or is dropped
-    when the rule asks no follow-ups. X's articles count as alerted in Y. A window or burst that Y
-    was still counting is settled by X's alert. An X that never fired changes nothing: its window
-    or burst counts stay with X. Carrying the same state twice changes nothing more.
+
+def route(states: Mapping[str, object], candidate: Alert, aliases: Iterable[str]) -> Alert:
+    """The key that decides ``candidate``: the first of its story's earlier ids (``aliases``) whose key fired, else its own.
+
+    ``states`` maps dedupe keys to their states (as ``load_state`` reads them). The worker asks the same
+    question one key at a time, on each key's own partition, in the same order.
     """
-    y = dict(into or {})
-    x = dict(gone or {})
-    if not x.get("fired_at"):
-        return y
-    seen = [*x.get("alerted", []), *x.get("pending", [])]
-    if not y.get("fired_at"):
-        y.pop("window", None)
-        y.pop("burst", None)
-        y.update(fired_at=x["fired_at"], last_sent=float(x.get("last_sent") or 0.0), sequence=0, alerted=[],
-                 pending=[], pending_sources=[])
-    else:
-        y["last_sent"] = max(float(y.get("last_sent") or 0.0), float(x.get("last_sent") or 0.0))
-    alerted = list(dict.fromkeys([*y.get("alerted", []), *seen]))
-    # An article of X that Y was holding back for a follow-up has been alerted by X.
-    y["pending"] = [a for a in y.get("pending", []) if a not in seen]
-    if not y["pending"]:
-        y["pending_sources"] = []
-    y["alerted"] = alerted[-MAX_REMEMBERED:]
-    y["carried_from"] = list(dict.fromkeys([*y.get("carried_from", []), gone_story]))
-    return y
-
-
-def carry_merges(states: dict[str, dict], rule_ids: Iterable[str], article: TaggedArticle) -> None:
-    """Carry, in ``states`` (dedupe key → state), every rule's state of the stories ``article`` merged into its own."""
-    evidence = article.story_evidence
-    for gone in evidence.merged if evidence is not None else ():
-        for rule_id in rule_ids:
-            state = states.get(dedupe_key(rule_id, gone))
-            if state and load_state(state).get("fired_at"):
-                key = dedupe_key(rule_id, article.story_id)
-                states[key] = carry(load_state(states.get(key)), load_state(state), gone)
+    for story_id in aliases:
+        if load_state(states.get(dedupe_key(candidate.rule_id, story_id))).get("fired_at"):
+            return routed(candidate, story_id)
+    return candidate
 
 
 # --------------------------------------------------------------------------- flushing follow-ups

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["ALERT_STATES_CARRIED", "RULE_EVALUATION_SECONDS", "RULES_RELOADS", "RULES_LOADED", "ALERTS_SENT", "ENDPOINTS_DISABLED"]
+__all__ = ["ALERTS_ROUTED", "RULE_EVALUATION_SECONDS", "RULES_RELOADS", "RULES_LOADED", "ALERTS_SENT", "ENDPOINTS_DISABLED"]
 
 RULE_EVALUATION_SECONDS = Histogram(
     "wirewatch_alerter_rule_evaluation_seconds",
@@ -22,9 +22,9 @@ ALERTS_SENT = Counter(
     "wirewatch_alerter_alerts_total", "Alerts written to the alerts topic, by rule and kind (fired, follow-up, repeat).",
     ["rule", "kind"],
 )
-ALERT_STATES_CARRIED = Counter(
-    "wirewatch_alerter_merges_carried_total",
-    "Alerted states of a rule handed on to the story a merge folded the alerted story into, by rule.", ["rule"],
+ALERTS_ROUTED = Counter(
+    "wirewatch_alerter_routed_total",
+    "Matches decided under an earlier id of their story (a story merged into it, whose key had fired), by rule.", ["rule"],
 )
 ENDPOINTS_DISABLED = Gauge(
     "wirewatch_webhook_endpoints_disabled", "1 for an endpoint disabled by an HTTP 410, by endpoint.", ["endpoint"]

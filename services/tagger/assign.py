@@ -84,6 +84,8 @@ class StoryAssigner:
         decision = self.index.decide(features)
         why = evidence(features, decision, self.index)  # before apply: an expired compared story is still there
         self.index.apply(decision)
+        # After apply: a merge this article made gives its own story's reports the merged ids as aliases.
+        why = why.model_copy(update={"aliases": self.index.aliases(decision.reported)})
         placed = article.model_copy(update={"story_id": decision.reported, "story_size": decision.reported_size, "story_evidence": why})
         return placed, decision
 

@@ -73,7 +73,11 @@ __all__ = [
     "grow",
     "learned_evidence",
     "similarity",
+    "MAX_ALIASES",
 ]
+
+# Earlier ids a report carries (``story_evidence.aliases``): the alerter visits each before the story's own.
+MAX_ALIASES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +296,11 @@ class StoryIndex:
         """The id a live story's reports carry: its own, or the one it was merged into."""
         story = self.stories.get(story_id)
         return story.reported if story is not None else story_id
+
+    def aliases(self, reported: str) -> list[str]:
+        """The ids the live stories reported under ``reported`` carried before a merge (their own), at most
+        ``MAX_ALIASES``: an alert a rule fired under one of them is the event's alert."""
+        return sorted(sid for sid in self._groups.get(reported, ()) if sid != reported)[:MAX_ALIASES]
 
     def reported_size(self, reported: str) -> int:
         """Articles of the live stories reported under ``reported``."""

@@ -1,9 +1,9 @@
-"""A merge hands a story's alert on, on the real broker: the alerter worker alerts one event once per rule.
+"""One event that opened as two stories alerts once per rule, on the real broker.
 
-Story X alerts; then an article reports that X was merged into story Y (``story_evidence.merged``). The note
-goes to X's key, whose owner hands X's state on to Y's key, in two hops through ``alerter.matches``. The next
-report of Y that matches the rule follows up on X's alert, naming X, instead of firing again. A story that no
-merge touched still fires: the worker is not simply muted.
+Story X alerts; then X is merged into story Y, and Y's reports name X among their story's aliases
+(``story_evidence.aliases``). Their matches visit ``rule:X`` first, on its own partition: X fired, so a report
+of Y follows up on X's alert, naming X, instead of firing again under Y. Sent right behind the merging article,
+with no wait between. A story that no merge touched still fires: the worker is not simply muted.
 """
 
 from __future__ import annotations
@@ -32,25 +32,24 @@ async def test_a_merged_story_s_alert_is_followed_up_not_fired_again(broker, sta
         worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
         x, y, z = (f"st-{os.urandom(4).hex()}" for _ in range(3))
 
-        def report(n: int, story: str, merged: list[str] | None = None, matching: bool = True):
-            evidence = StoryEvidence(decision="joined", score=0.7, threshold=0.3, merged=merged or [])
+        def report(n: int, story: str, merged: list[str] = (), aliases: list[str] = (), matching: bool = True):
+            evidence = StoryEvidence(decision="joined", score=0.7, threshold=0.3, merged=list(merged), aliases=list(aliases))
             return article(n, story).model_copy(update={
                 "id": f"m/{n}", "source": source if matching else "elsewhere", "story_evidence": evidence})
 
         await send(broker.bootstrap, "articles.tagged", [(b"m/1", encode(report(1, x)))])
         await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"X's alert; log:\n{worker.log()[-2000:]}")
         assert receiver.delivered[0] == alert_id(dedupe_key("nato-merged", x))
-        # An article of Y (from a source the rule does not watch) shows that X and Y report one event.
-        await send(broker.bootstrap, "articles.tagged", [(b"m/2", encode(report(2, y, merged=[x], matching=False)))])
-        await wait_for(lambda: metric(worker.web_port, "wirewatch_alerter_merges_carried_total", rule="nato-merged") == 1,
-                       60, lambda: f"X's alert handed on to Y; log:\n{worker.log()[-3000:]}")
-        # The next matching report of Y follows up on X's alert.
-        await send(broker.bootstrap, "articles.tagged", [(b"m/3", encode(report(3, y)))])
+        # The article that merged X into Y (from a source the rule does not watch), and right behind it a report
+        # of Y that matches: it follows up on X's alert once X's cooldown (1 s) has passed.
+        await send(broker.bootstrap, "articles.tagged", [(b"m/2", encode(report(2, y, merged=[x], aliases=[x], matching=False))),
+                                                         (b"m/3", encode(report(3, y, aliases=[x])))])
         await wait_for(lambda: len(receiver.delivered) >= 2, 60, lambda: f"Y's follow-up; log:\n{worker.log()[-3000:]}")
         follow_up = receiver.bodies[receiver.delivered[1]]
         assert follow_up["type"] == "alert.follow_up"
-        assert (follow_up["data"]["story_id"], follow_up["data"]["article_ids"], follow_up["data"]["continues"]) == \
-            (y, ["m/3"], [x])
+        assert (follow_up["data"]["story_id"], follow_up["data"]["dedupe_key"], follow_up["data"]["article_ids"],
+                follow_up["data"]["continues"]) == (y, f"nato-merged:{x}", ["m/3"], [x])
+        assert metric(worker.web_port, "wirewatch_alerter_routed_total", rule="nato-merged") == 1
         # A story no merge touched fires as ever.
         await send(broker.bootstrap, "articles.tagged", [(b"m/4", encode(report(4, z)))])
         await wait_for(lambda: len(receiver.delivered) >= 3, 60, lambda: f"Z's alert; log:\n{worker.log()[-3000:]}")

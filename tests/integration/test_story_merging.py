@@ -103,14 +103,16 @@ async def test_the_pipeline_merges_as_process_does(broker, start_service, tmp_pa
 
 def test_process_alerts_a_merged_event_once_per_rule(tmp_path: Path):
     """A rule that matches the Kazakh reports fires for the Kazakh story. Once the agency report merged that story
-    into the wire's, the second Kazakh report (reported as the wire's story) is part of an event already alerted:
-    the rule does not fire a second time. (Follow-ups are shown by the alerter worker's test, test_alerter_merges.py:
+    into the wire's, the second Kazakh report (reported as the wire's story, with the Kazakh story's id as an alias)
+    is part of an event already alerted: the rule does not fire a second time. (Follow-ups are shown by the alerter worker's test, test_alerter_merges.py:
     `process` stamps every alert with one time, so a cooldown never passes.)"""
     folder = _inputs(tmp_path)[0].parent
     rules = tmp_path / "rules.yaml"
     rules.write_text("rules:\n  - id: kazakh-reports\n    query: language:kk\n")
     wire, kazakh, agency, kazakh_2 = _processed(folder, "0")
     assert agency.story_evidence.merged == [kazakh.story_id] and kazakh_2.story_id == wire.story_id
+    assert (wire.story_evidence.aliases, agency.story_evidence.aliases, kazakh_2.story_evidence.aliases) == \
+        ([], [kazakh.story_id], [kazakh.story_id])
 
     def alerts(margin: str) -> list[dict]:
         result = wirewatch("process", "--until", "alerts", str(folder), env={

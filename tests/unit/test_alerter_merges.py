@@ -1,8 +1,9 @@
-"""A merge hands a story's alerts on: one event that opened as two stories alerts once per rule, not once per story.
+"""One event that opened as two stories alerts once per rule: a match is decided under an earlier id that fired.
 
-Story X alerted; the story stage then found that X and Y report one event and reports X as Y from then on.
-A later report of the event, reported as Y, must not fire the rule a second time: it follows up on X's alert
-(naming X in ``continues``) or is dropped when the rule asks no follow-ups.
+Story X alerted; the story stage then found that X and Y report one event and reports X as Y from then on,
+naming X among the story's ``aliases``. A later report of the event, reported as Y, must not fire the rule a
+second time: it is decided under ``rule:X``, as a follow-up of X's alert (naming X in ``continues``), or dropped
+when the rule asks no follow-ups.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import orjson
 
 from schemas import Alert, Entity, TaggedArticle
 from schemas.models import StoryEvidence
-from services.alerter.dedupe import alert_id, carry, carry_merges, decide, dedupe_key
+from services.alerter.dedupe import alert_id, decide, dedupe_key, make_alert, route, sequence_id
 from services.alerter.rules import AlertPolicy, load_rulebook
 
 T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
@@ -28,90 +29,81 @@ def match(article: str, story: str, minutes: float) -> Alert:
                  sources=["wire"])
 
 
-def receive(state: dict | None, candidate: Alert, policy: AlertPolicy) -> tuple[dict, Alert | None]:
-    decision = decide(state, candidate, policy, candidate.fired_at)
-    return orjson.loads(orjson.dumps(decision.state)), decision.alert  # through JSON, as the table holds it
+class Keys:
+    """The dedupe table as the alerter keeps it (states through JSON), deciding each match under the key ``route`` picks."""
+
+    def __init__(self, policy: AlertPolicy) -> None:
+        self.policy = policy
+        self.states: dict[str, dict] = {}
+
+    def receive(self, candidate: Alert, aliases: list[str] = ()) -> Alert | None:
+        candidate = route(self.states, candidate, aliases)
+        decision = decide(self.states.get(candidate.dedupe_key), candidate, self.policy, candidate.fired_at)
+        self.states[candidate.dedupe_key] = orjson.loads(orjson.dumps(decision.state))
+        return decision.alert
 
 
-def test_a_merged_story_that_alerted_makes_the_next_report_a_follow_up_not_a_second_alert() -> None:
-    x, fired = receive(None, match("a", "st_x", 0), FOLLOW)
+def test_a_report_of_a_story_whose_earlier_id_alerted_follows_that_alert_up() -> None:
+    keys = Keys(FOLLOW)
+    fired = keys.receive(match("a", "st_x", 0))
     assert fired is not None and fired.kind == "fired"
-    y = carry(None, x, "st_x")
     # Within the cooldown of X's alert the report waits, as it would have in X ...
-    y, sent = receive(y, match("b", "st_y", 1), FOLLOW)
-    assert sent is None and y["pending"] == ["b"]
-    # ... and goes out as X's follow-up once the cooldown has passed, saying which story it continues.
-    y, sent = receive(y, match("c", "st_y", 6), FOLLOW)
+    assert keys.receive(match("b", "st_y", 1), aliases=["st_x"]) is None
+    # ... and goes out as X's follow-up once the cooldown has passed, under X's key and naming it.
+    sent = keys.receive(match("c", "st_y", 6), aliases=["st_x"])
     assert sent is not None and (sent.kind, sent.sequence, sent.story_id) == ("follow-up", 1, "st_y")
     assert sent.article_ids == ["b", "c"] and sent.continues == ["st_x"]
-    assert sent.id not in {fired.id, alert_id(dedupe_key("nato", "st_y"))}
+    assert (sent.dedupe_key, sent.id) == ("nato:st_x", sequence_id("nato:st_x", 1))
+    assert "nato:st_y" not in keys.states  # Y's own key never decided anything
 
 
-def test_without_follow_ups_the_next_report_of_a_merged_story_is_dropped() -> None:
-    x, _ = receive(None, match("a", "st_x", 0), ONCE)
-    y, sent = receive(carry(None, x, "st_x"), match("b", "st_y", 60), ONCE)
-    assert sent is None
-    # Without the merge the same report fires: what the carry prevents is a second alert for the event.
-    _, unmerged = receive(None, match("b", "st_y", 60), ONCE)
-    assert unmerged is not None and unmerged.kind == "fired"
+def test_without_follow_ups_the_report_is_dropped_and_without_the_alias_it_fires_again() -> None:
+    keys = Keys(ONCE)
+    keys.receive(match("a", "st_x", 0))
+    assert keys.receive(match("b", "st_y", 60), aliases=["st_x"]) is None
+    # Without the alias the same report fires under Y: a second alert for one event, what aliases prevent.
+    again = keys.receive(match("b", "st_y", 60))
+    assert again is not None and again.kind == "fired" and again.dedupe_key == "nato:st_y"
 
 
-def test_a_merged_story_that_never_alerted_changes_nothing() -> None:
-    pending_window = {"window": {"events": [[0.0, "a", "wire"]]}}
-    assert carry(None, {}, "st_x") == {}
-    assert carry(pending_window, {"window": {"events": [[1.0, "z", "agency"]]}}, "st_x") == pending_window
-    _, sent = receive(carry(None, None, "st_x"), match("b", "st_y", 0), ONCE)
-    assert sent is not None and sent.kind == "fired" and sent.continues == []
+def test_an_earlier_id_that_never_fired_leaves_the_decision_to_the_story_s_own_key() -> None:
+    keys = Keys(ONCE)
+    keys.states["nato:st_x"] = {"window": {"events": [[0.0, "a", "wire"]]}}  # counting, not fired
+    sent = keys.receive(match("b", "st_y", 0), aliases=["st_x"])
+    assert sent is not None and (sent.kind, sent.dedupe_key, sent.continues) == ("fired", "nato:st_y", [])
+    assert keys.states["nato:st_x"] == {"window": {"events": [[0.0, "a", "wire"]]}}
 
 
-def test_when_both_stories_alerted_their_articles_count_once_and_carrying_twice_changes_nothing() -> None:
-    x, _ = receive(None, match("a", "st_x", 0), FOLLOW)
-    x, _ = receive(x, match("a2", "st_x", 1), FOLLOW)  # pending in X: its own tick flushes it under X
-    y, _ = receive(None, match("b", "st_y", 2), FOLLOW)
-    y, _ = receive(y, match("a2", "st_y", 3), FOLLOW)  # a copy of X's article reached Y before the merge
-    assert y["pending"] == ["a2"]
-    once = carry(y, x, "st_x")
-    assert set(once["alerted"]) == {"a", "a2", "b"} and once["pending"] == [] and once["carried_from"] == ["st_x"]
-    assert once["fired_at"] == y["fired_at"]  # Y's own first alert stays its first
-    assert carry(once, x, "st_x") == once
-
-
-def test_a_window_rule_that_x_met_is_not_met_again_in_y() -> None:
-    x = {"fired_at": T0.isoformat(), "last_sent": T0.timestamp(), "sequence": 0, "alerted": ["a", "b"], "pending": []}
-    y_counting = {"window": {"events": [[T0.timestamp(), "c", "agency"]]}}
-    y = carry(y_counting, x, "st_x")
-    assert "window" not in y and y["fired_at"] == x["fired_at"] and y["alerted"] == ["a", "b"]
+def test_the_first_earlier_id_that_fired_decides() -> None:
+    keys = Keys(ONCE)
+    keys.receive(match("a", "st_x2", 0))
+    keys.receive(match("b", "st_x3", 0))
+    candidate = route(keys.states, match("c", "st_y", 1), ["st_x1", "st_x2", "st_x3"])
+    assert candidate.dedupe_key == "nato:st_x2" and candidate.continues == ["st_x2"] and candidate.story_id == "st_y"
 
 
 RULES = """
 rules:
   - id: nato
     query: entity:Q7184
-  - id: kyiv
-    query: entity:Q1899
 """
 
 
-def tagged(id: str, story: str, merged: list[str] | None = None) -> TaggedArticle:
-    evidence = StoryEvidence(decision="joined", score=0.6, threshold=0.3, merged=merged or [])
+def tagged(id: str, story: str, aliases: list[str]) -> TaggedArticle:
     return TaggedArticle(
         id=id, source="wire", url=f"https://wire.example.org/{id}", fetched_at=T0, language="en", language_confidence=0.9,
         original_title="NATO in Kyiv", original_body="Talks.", title="NATO in Kyiv", body="Talks.", story_id=story,
-        story_evidence=evidence,
+        story_evidence=StoryEvidence(decision="joined", score=0.6, threshold=0.3, aliases=aliases),
         entities=[Entity(text="NATO", type="ORG", field="title", start=0, end=4, canonical_id="Q7184", canonical_name="NATO")],
     )
 
 
-def test_carry_merges_hands_on_every_rule_that_fired_for_the_merged_story(tmp_path) -> None:
+def test_a_rule_match_of_a_tagged_article_is_routed_by_its_story_s_aliases(tmp_path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(RULES)
-    book = load_rulebook(path)
-    states: dict[str, dict] = {}
-    x, _ = receive(None, match("a", "st_x", 0), ONCE)
-    states[dedupe_key("nato", "st_x")] = x
-    carry_merges(states, [r.id for r in book.rules], tagged("m", "st_y", merged=["st_x"]))
-    assert states[dedupe_key("nato", "st_y")]["carried_from"] == ["st_x"]
-    assert dedupe_key("kyiv", "st_y") not in states  # "kyiv" never fired for X: nothing to hand on
-    before = dict(states)
-    carry_merges(states, [r.id for r in book.rules], tagged("n", "st_y"))  # no merge, no change
-    assert states == before
+    [found] = load_rulebook(path).evaluate(tagged("m", "st_y", ["st_x"]))
+    keys = Keys(ONCE)
+    keys.receive(match("a", "st_x", 0))
+    article = tagged("m", "st_y", ["st_x"])
+    candidate = route(keys.states, make_alert(found, article, T0), article.story_evidence.aliases)
+    assert candidate.dedupe_key == "nato:st_x" and candidate.article_ids == ["m"]

@@ -40,9 +40,9 @@ ALERT = Alert(id="alrt_x", rule_id="nato", story_id="st", article_ids=["a1", "a2
               title="NATO in Kyiv", url="https://news.example.org/1", entities=["NATO"], sources=["wire"], kind="follow-up", sequence=1)
 
 
-def delivery(fmt: str) -> tuple[dict, dict]:
+def delivery(fmt: str, alert: Alert = ALERT) -> tuple[dict, dict]:
     endpoint = WebhookEndpoint(name="e", url="http://x/", secrets=(SECRET,), format=fmt)
-    headers, body = build_delivery(endpoint, ALERT, datetime.now(timezone.utc).timestamp())
+    headers, body = build_delivery(endpoint, alert, datetime.now(timezone.utc).timestamp())
     Webhook(SECRET).verify(body, headers)  # every format is signed the same way
     return headers, orjson.loads(body)
 
@@ -63,7 +63,18 @@ def test_teams_format_is_a_message_with_an_adaptive_card() -> None:
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard" and card["actions"][0]["url"] == ALERT.url
     facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
-    assert facts["Articles"] == "2" and facts["Rule"] == "nato"
+    assert facts["Articles"] == "2" and facts["Rule"] == "nato" and "Continues" not in facts
+
+
+def test_a_follow_up_of_a_merged_story_s_alert_says_which_story_it_continues() -> None:
+    merged = ALERT.model_copy(update={"story_id": "st_y", "continues": ["st"]})
+    _, msg = delivery("teams", merged)
+    facts = {f["title"]: f["value"] for f in msg["attachments"][0]["content"]["body"][2]["facts"]}
+    assert (facts["Story"], facts["Continues"]) == ("st_y", "st")
+    _, msg = delivery("slack", merged)
+    assert "*Continues*\nst" in [f["text"] for f in msg["blocks"][2]["fields"]]
+    _, event = delivery("standard", merged)
+    assert event["data"]["continues"] == ["st"]
 
 
 def test_standard_format_names_the_kind_of_alert_in_the_event_type() -> None:

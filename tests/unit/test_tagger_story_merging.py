@@ -81,6 +81,18 @@ def test_later_reports_of_either_half_are_reported_as_one_story():
     assert placed(index, features("wire-2", {"Q7184": 4}, KYIV_VISIT, places={"Q1899"}, at=T0 + timedelta(hours=3))) == ("wire-1", 5)
 
 
+def test_a_merged_story_s_id_becomes_an_alias_of_the_story_it_was_merged_into():
+    """Reports of the merged story carry the id gone as an alias: an alert a rule fired under it is the event's."""
+    index = StoryIndex(CONFIG)
+    _two_halves(index)
+    assert index.aliases("wire-1") == [] and index.aliases("kk-1") == []
+    placed(index, kyiv("agency-1", at=T0 + timedelta(hours=1)))
+    assert index.aliases("wire-1") == ["kk-1"]
+    restarted = StoryIndex(CONFIG)
+    restarted.sync((sid, index.raw(sid)) for sid in index.stories)
+    assert restarted.aliases("wire-1") == ["kk-1"]
+
+
 def test_a_merge_survives_a_restart_through_the_story_table():
     index = StoryIndex(CONFIG)
     _two_halves(index)
