@@ -21,6 +21,8 @@ for pair in cat-eng:apertium-eng-cat gl-en:apertium-en-gl eu-en:apertium-eu-en h
     swe-isl:apertium-isl-swe dan-swe:apertium-swe-dan nob-swe:apertium-swe-nor afr-nld:apertium-afr-nld; do
   [ -e "/usr/share/apertium/modes/${pair%%:*}.mode" ] || need+=("${pair#*:}")
 done
+# The Norwegian pairs (apertium-swe-nor) run rtx-proc, which that package does not pull in.
+command -v rtx-proc >/dev/null 2>&1 || need+=(apertium-recursive)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # The newsroom's tests: a real PostgreSQL (initdb/pg_ctl) and a real headless browser.

@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import os
 import re
+import shutil
 import signal
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
 from services.runtime.logs import get_logger
 
-__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS"]
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS", "MISSING_PACKAGES", "missing_programs"]
 
 log = get_logger(__name__)
 
@@ -148,6 +149,19 @@ def _reformat(stream: str) -> str:
 # most real sentences (155 of 183 of ntrex_dev's Ukrainian title-and-lead sentences). Its Constraint Grammar alone
 # disambiguates: where readings are left, the first one is taken (``cg-proc -1``), as pairs without a tagger do.
 CG_ONLY_PAIRS = frozenset({"ukr-rus"})
+# Programs a pair's pipeline may run that its Debian package does not pull in (apertium-swe-nor runs rtx-proc).
+MISSING_PACKAGES = {"rtx-proc": "Debian package apertium-recursive", "lsx-proc": "Debian package apertium-separable",
+                    "cg-proc": "Debian package cg3", "lrx-proc": "Debian package apertium-lex-tools"}
+
+
+def missing_programs(mode: Path) -> list[str]:
+    """The programs a pair's mode file runs that are not installed (none when the file cannot be read)."""
+    try:
+        text = mode.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    programs = {stage.split()[0] for stage in text.split("|") if stage.split()}
+    return sorted(p for p in programs if not p.startswith("$") and shutil.which(p) is None)
 _TAGGER_STEP = re.compile(r"\|\s*apertium-tagger\b[^|]*(?=\|)")
 
 
@@ -273,13 +287,20 @@ class ApertiumTranslator:
         self._last: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
 
     async def pairs(self) -> frozenset[str]:
-        """Installed language pairs, as ``apertium -l`` lists them (asked once)."""
+        """Installed language pairs, as ``apertium -l`` lists them (asked once), but those whose pipeline needs a
+        program that is not installed: such a pair gives no translation, only a timeout per article."""
         async with self._lock:
             if self._pairs is None:
                 result = await _run([self._bin, "-l"], None, _SETUP_TIMEOUT_S, engine=self.name)
                 if result.returncode != 0:
                     raise TranslationUnavailable(f"{self.name}: '{self._bin} -l' exited {result.returncode}: {excerpt(result.stderr.decode('utf-8', 'replace').strip(), 200)}")
-                self._pairs = frozenset(line.strip() for line in result.stdout.decode("utf-8", "replace").split() if line.strip())
+                listed = {line.strip() for line in result.stdout.decode("utf-8", "replace").split() if line.strip()}
+                unusable = {pair: missing for pair in sorted(listed)
+                            if (missing := missing_programs(self._data_dir / "modes" / f"{pair}.mode"))}
+                for pair, missing in unusable.items():
+                    log.warning("normalize.apertium_pair_unusable", pair=pair, missing=missing,
+                                hint=MISSING_PACKAGES.get(missing[0], "install the package that provides it"))
+                self._pairs = frozenset(listed - unusable.keys())
             return self._pairs
 
     @staticmethod

@@ -211,6 +211,35 @@ async def test_apertium_without_the_pair_is_unavailable():
         await translator.translate(["Hyvää huomenta."], "fi")
 
 
+async def test_a_pair_whose_pipeline_needs_a_program_not_installed_is_not_offered(tmp_path: Path):
+    """apertium-swe-nor runs rtx-proc, which Debian's package does not pull in: without it every Norwegian article
+    waited for the translation timeout. Such a pair is left out of the pairs, and the log says what to install."""
+    (tmp_path / "modes").mkdir()
+    listing = _fake_program(tmp_path, "apertium", 'if [ "$1" = "-l" ]; then printf "spa-eng\\nnob-swe\\n"; exit 0; fi\nexit 3\n')
+    (tmp_path / "modes" / "spa-eng.mode").write_text("cat | cat\n")
+    (tmp_path / "modes" / "nob-swe.mode").write_text("lt-proc -z x | no-such-rtx-proc -z y | cat\n")
+    translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(listing), apertium_data_dir=tmp_path))
+    assert await translator.pairs() == {"spa-eng"}
+    assert apertium_module.missing_programs(tmp_path / "modes" / "nob-swe.mode") == ["no-such-rtx-proc"]
+    with pytest.raises(TranslationUnavailable):
+        await translator.translate(["Jeg heter Ola."], "nb")
+
+
+def test_every_pair_the_set_up_installs_has_every_program_its_pipeline_runs():
+    """What scripts/sysdeps.sh installs (the Norwegian pairs' rtx-proc included) is enough to run each pipeline."""
+    modes = Path(NormalizeSettings().apertium_data_dir) / "modes"
+    pairs = ["spa-eng", "cat-eng", "fr-es", "ita-spa", "pt-es", "ro-es", "nob-swe", "nno-swe", "dan-swe", "swe-isl", "isl-eng",
+             "ukr-rus", "bel-rus", "bul-mkd", "mkd-eng", "slv-hbs", "hbs-eng", "afr-nld"]
+    assert {pair: apertium_module.missing_programs(modes / f"{pair}.mode") for pair in pairs
+            if apertium_module.missing_programs(modes / f"{pair}.mode") or not (modes / f"{pair}.mode").exists()} == {}
+
+
+async def test_norwegian_is_translated_into_english_through_swedish_and_icelandic():
+    translator = ApertiumTranslator(NormalizeSettings())
+    [out] = await asyncio.wait_for(translator.translate(["Jeg heter Ola og bor i Oslo."], "nb"), HANG_GUARD_S)
+    assert "Oslo" in out and "bor" not in out.split() and translator.provenance("nb").model == "nob-swe+swe-isl+isl-eng"
+
+
 async def test_apertium_missing_binary_is_unavailable(tmp_path: Path):
     translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(tmp_path / "no-such-apertium")))
     with pytest.raises(TranslationUnavailable, match="not found"):
