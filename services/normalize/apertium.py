@@ -154,6 +154,9 @@ MISSING_PACKAGES = {"rtx-proc": "Debian package apertium-recursive", "lsx-proc":
                     "cg-proc": "Debian package cg3", "lrx-proc": "Debian package apertium-lex-tools"}
 
 
+_PLAIN_PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
+
+
 def missing_programs(mode: Path) -> list[str]:
     """The programs a pair's mode file runs that are not installed (none when the file cannot be read)."""
     try:
@@ -298,8 +301,10 @@ class ApertiumTranslator:
                 unusable = {pair: missing for pair in sorted(listed)
                             if (missing := missing_programs(self._data_dir / "modes" / f"{pair}.mode"))}
                 for pair, missing in unusable.items():
-                    log.warning("normalize.apertium_pair_unusable", pair=pair, missing=missing,
-                                hint=MISSING_PACKAGES.get(missing[0], "install the package that provides it"))
+                    # A variant mode ("eo-en-j", "en-eo-bytecode": Java or bytecode builds) is no pair a route takes.
+                    say = log.warning if _PLAIN_PAIR.fullmatch(pair) else log.debug
+                    say("normalize.apertium_pair_unusable", pair=pair, missing=missing,
+                        hint=MISSING_PACKAGES.get(missing[0], "install the package that provides it"))
                 self._pairs = frozenset(listed - unusable.keys())
             return self._pairs
 
