@@ -349,17 +349,29 @@ def ntrex_code(lang: str, available: set[str]) -> str:
     return code
 
 
+def tag_languages(every: list[dict], wanted: dict[str, str], cache: Path | None) -> tuple[list[TaggedArticle], dict[str, float]]:
+    """The copies of each language in ``wanted`` (file code -> the label ids carry), in that order and by document, each
+    language tagged on its own: one cache entry a language, shared by every stream and by ``--alone``."""
+    tagged: list[TaggedArticle] = []
+    timing: dict[str, float] = {}
+    for code, lang in wanted.items():
+        rows = sorted((r for r in every if r["language"] == code), key=lambda r: str(r["document"]))
+        raws = [RawArticle(id=f"{r['document']}-{lang}", source="file", title=r["title"], body=r["body"], fetched_at=FETCHED)
+                for r in rows]
+        copies, spent = tag_all(raws, cache, f"crosslingual-{code}")
+        tagged += copies
+        for part, seconds in spent.items():
+            timing[part] = timing.get(part, 0.0) + seconds
+    return tagged, timing
+
+
 def crosslingual(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
     every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     available = {r["language"] for r in every}
     wanted = {"eng": "en", **{ntrex_code(lang, available): lang for lang in languages}}
     rows = [r for r in every if r["language"] in wanted]
     # English first, then each language in turn: every copy may join the English copy's story.
-    order = {code: n for n, code in enumerate(wanted)}
-    rows.sort(key=lambda r: (order[r["language"]], str(r["document"])))
-    raws = [RawArticle(id=f"{r['document']}-{wanted[r['language']]}", source="file", title=r["title"], body=r["body"],
-                       fetched_at=FETCHED) for r in rows]
-    tagged, timing = tag_all(raws, cache, "crosslingual")
+    tagged, timing = tag_languages(every, wanted, cache)
     gold = {f"{r['document']}-{wanted[r['language']]}": str(r["document"]) for r in rows}
     predicted, per_article = cluster(tagged, story_config(settings), countries())
     docs = sorted({str(r["document"]) for r in rows})
@@ -378,7 +390,7 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
     for story, documents in sorted(shared_stories(gold, predicted).items()):
         titles = "; ".join(f"{d} \"{got[f'{d}-en'].title[:70]}\"" if f"{d}-en" in got else d for d in documents)
         print(f"    one story holds documents {titles}")
-    print(f"  story stage {per_article}" + _timing(timing, len(raws)))
+    print(f"  story stage {per_article}" + _timing(timing, len(tagged)))
 
 
 def alone(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
@@ -389,11 +401,8 @@ def alone(path: Path, languages: list[str], cache: Path | None, settings: Tagger
     gold: dict[str, str] = {}
 
     def tagged_copies(code: str, lang: str) -> list[TaggedArticle]:
-        rows = sorted((r for r in every if r["language"] == code), key=lambda r: str(r["document"]))
-        gold.update({f"{r['document']}-{lang}": str(r["document"]) for r in rows})
-        raws = [RawArticle(id=f"{r['document']}-{lang}", source="file", title=r["title"], body=r["body"], fetched_at=FETCHED)
-                for r in rows]
-        return tag_all(raws, cache, f"crosslingual-{code}")[0]  # one cache entry a language: English is tagged once
+        gold.update({f"{r['document']}-{lang}": str(r["document"]) for r in every if r["language"] == code})
+        return tag_languages(every, {code: lang}, cache)[0]  # one cache entry a language: English is tagged once
 
     english = tagged_copies("eng", "en")
     known = countries()

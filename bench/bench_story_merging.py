@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_stories import (  # noqa: E402
-    DEVDATA, FETCHED, RawArticle, _when, b_cubed, cluster, countries, ntrex_code, story_config, tag_all, tagger_settings,
+    DEVDATA, FETCHED, RawArticle, _when, b_cubed, cluster, countries, ntrex_code, story_config, tag_all, tag_languages,
+    tagger_settings,
 )
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
@@ -59,12 +60,9 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
     every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     available = {r["language"] for r in every}
     wanted = {"eng": "en", **{ntrex_code(lang, available): lang for lang in languages}}
-    order = {code: n for n, code in enumerate(wanted)}
-    rows = sorted((r for r in every if r["language"] in wanted), key=lambda r: (order[r["language"]], str(r["document"])))
-    raws = [RawArticle(id=f"{r['document']}-{wanted[r['language']]}", source="file", title=r["title"], body=r["body"],
-                       fetched_at=FETCHED) for r in rows]
+    rows = [r for r in every if r["language"] in wanted]
     gold = {f"{r['document']}-{wanted[r['language']]}": str(r["document"]) for r in rows}
-    tagged, _ = tag_all(raws, cache, "crosslingual")
+    tagged, _ = tag_languages(every, wanted, cache)
     docs = sorted(set(gold.values()))
     print(f"across languages ({path}; {len(docs)} documents; English first, then {len(languages)} languages in the order given):")
     for name, config in _configs(settings, margins):
