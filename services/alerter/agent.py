@@ -61,7 +61,7 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "TICK_HEADER", "ALIASES_HEADER"]
+__all__ = ["register", "mentions", "header_aliases", "TICK_HEADER", "ALIASES_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
@@ -69,6 +69,20 @@ log = get_logger("wirewatch.alerter")
 TICK_HEADER = "wirewatch-tick"
 # On a match keyed by an earlier id of its story: that id and the ones still to visit (JSON list), before its own key.
 ALIASES_HEADER = "wirewatch-aliases"
+
+
+def header_aliases(headers: dict | None) -> list[str]:
+    """The story ids in a message's ``wirewatch-aliases`` header ([] without one); ValueError when it is no JSON list."""
+    raw = (headers or {}).get(ALIASES_HEADER)
+    if not raw:
+        return []
+    try:
+        value = orjson.loads(bytes(raw))
+    except (orjson.JSONDecodeError, TypeError) as exc:
+        raise ValueError(f"header {ALIASES_HEADER}: not JSON ({exc})") from None
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError(f"header {ALIASES_HEADER}: not a list of story ids")
+    return value
 
 
 def mentions(article: TaggedArticle, value: str) -> bool:
@@ -200,7 +214,12 @@ def register(app: faust.App, settings: Settings) -> None:
                                   baseline=result.mean, zscore=result.zscore)
                 candidate = alert.model_copy(update={"burst": info, "matched": alert.matched + [
                     f"burst:{spec.entity} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
-                await send_match(candidate, orjson.loads(bytes((event.headers or {}).get(ALIASES_HEADER) or b"[]")))
+                try:
+                    aliases = header_aliases(event.headers)
+                except ValueError as exc:
+                    await burst_stage.fail(event.key, event.value, exc)
+                    continue
+                await send_match(candidate, aliases)
                 log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [])
@@ -221,14 +240,14 @@ def register(app: faust.App, settings: Settings) -> None:
             headers = event.headers or {}
             is_tick = bool(headers.get(TICK_HEADER))
             started = time.perf_counter()
-            if headers.get(ALIASES_HEADER):
+            try:
+                aliases = header_aliases(headers)
+            except ValueError as exc:
+                await dedupe_stage.fail(event.key, event.value, exc)
+                continue
+            if aliases:
                 # Keyed by an earlier id of the story: decided here if that key fired, else on to the next key.
-                try:
-                    aliases = [str(a) for a in orjson.loads(bytes(headers[ALIASES_HEADER]))]
-                except (orjson.JSONDecodeError, TypeError) as exc:
-                    await dedupe_stage.fail(event.key, event.value, exc)
-                    continue
-                if aliases and load_state(fired.get(dedupe_key(candidate.rule_id, aliases[0]))).get("fired_at"):
+                if load_state(fired.get(dedupe_key(candidate.rule_id, aliases[0]))).get("fired_at"):
                     candidate = routed(candidate, aliases[0])
                     ALERTS_ROUTED.labels(candidate.rule_id).inc()
                 else:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import orjson
+import pytest
 
 from schemas import Alert, Entity, TaggedArticle
 from schemas.models import StoryEvidence
+from services.alerter.agent import ALIASES_HEADER, header_aliases
 from services.alerter.dedupe import alert_id, decide, dedupe_key, make_alert, route, sequence_id
 from services.alerter.rules import AlertPolicy, load_rulebook
 
@@ -107,3 +109,12 @@ def test_a_rule_match_of_a_tagged_article_is_routed_by_its_story_s_aliases(tmp_p
     article = tagged("m", "st_y", ["st_x"])
     candidate = route(keys.states, make_alert(found, article, T0), article.story_evidence.aliases)
     assert candidate.dedupe_key == "nato:st_x" and candidate.article_ids == ["m"]
+
+
+def test_the_aliases_header_is_read_or_refused_with_a_reason() -> None:
+    assert header_aliases(None) == [] and header_aliases({}) == []
+    assert header_aliases({ALIASES_HEADER: b'["st_x", "st_z"]'}) == ["st_x", "st_z"]
+    with pytest.raises(ValueError, match="not JSON"):
+        header_aliases({ALIASES_HEADER: b"st_x,st_z"})
+    with pytest.raises(ValueError, match="not a list of story ids"):
+        header_aliases({ALIASES_HEADER: b'{"st_x": 1}'})
