@@ -202,7 +202,10 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:
     """Run the stages in-process, without a broker, on files, stdin (-) or URLs; print one JSON message per line."""
     from services.process import run_process
+    from services.runtime.logs import configure_logging
 
+    # stdout carries the messages, one JSON per line; warnings (a failed translation) go to stderr.
+    configure_logging("warning")
     settings = _settings()
     if rules is not None:
         settings.alerter.rules = rules

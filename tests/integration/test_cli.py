@@ -64,6 +64,19 @@ def test_process_until_tagged_links_the_translated_spanish_story():
     assert {"Q7184", "Q212"} <= {e.canonical_id for e in article.entities}
 
 
+def test_process_prints_only_messages_on_stdout_and_its_warnings_on_stderr(tmp_path):
+    """A translation that fails is said on stderr; stdout stays one JSON message a line, for jq or a pipe."""
+    article = tmp_path / "oslo.txt"
+    article.write_text("Statsministeren besøkte Oslo tirsdag\n\nStatsminister Jonas Gahr Støre besøkte tirsdag Oslo "
+                       "sentrum for å møte ordføreren. Møtet handlet om boligpriser og kollektivtrafikk i hovedstaden.\n")
+    result = wirewatch("process", "--until", "normalized", str(article),
+                       env={"WIREWATCH_NORMALIZE__TRANSLATION_TIMEOUT_S": "0.001"})
+    assert result.returncode == 0, result.stderr.decode()
+    [message] = [orjson.loads(line) for line in result.stdout.splitlines()]  # nothing else on stdout
+    assert message["language"] == "nb" and message["translation"] is None
+    assert b"normalize.translation_failed" in result.stderr
+
+
 async def roundtrip(bootstrap: str) -> bytes:
     await send(bootstrap, "cli-broker-check", [(b"k", b"hello")])
     seen = await collect(bootstrap, ["cli-broker-check"], until=lambda s: bool(s["cli-broker-check"]), timeout_s=20)
