@@ -440,6 +440,9 @@ def tagger_settings() -> TaggerSettings:
 
 
 def main() -> None:
+    from services.runtime.logs import configure_logging
+
+    configure_logging("warning")  # the figures on stdout; what the stages log (a failed translation) on stderr
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl")
     parser.add_argument("--crosslingual", type=Path, default=DEVDATA / "crosslingual" / "ntrex_dev.jsonl")

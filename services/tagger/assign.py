@@ -59,7 +59,8 @@ def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -
         terms = sorted((t for t in features.terms if t in story.terms), key=lambda t: (-features.terms[t], t))
         shared_words = [features.words.get(t, t) for t in terms[:_SHOWN]]
         keys = sorted((k for k in features.name_keys if k in story.names), key=lambda k: (-features.name_keys[k], k))
-        shared_names = [features.name_words.get(k, k) for k in keys[:_SHOWN]]
+        # A name meets by its spelling and by its consonants: shown once.
+        shared_names = list(dict.fromkeys(features.name_words.get(k, k) for k in keys))[:_SHOWN]
     s = decision.scores
     return StoryEvidence(
         decision=kind, score=round(decision.score, 3), threshold=s.threshold if not decision.duplicate else index.config.threshold,

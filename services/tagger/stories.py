@@ -49,13 +49,13 @@ Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a table, mir
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
+from services.tagger.story_features import PLACE_TYPES, SKELETON, ArticleFeatures, article_features
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
 from services.tagger.story_scoring import (
     Scores, Vectors, all_in, cosine, learned_evidence, place_conflict, similarity, story_vectors,
@@ -125,6 +125,11 @@ def _opened_twice(a: Story, b: Story) -> bool:
     if set(a.languages) == set(b.languages):
         return False
     return not a.names or not b.names or _names_agree(a, b)
+
+
+def _spelled(names: Mapping[str, float]) -> dict[str, float]:
+    """Name keys by their spelling only, without the consonant keys (``story_features.SKELETON``)."""
+    return {k: v for k, v in names.items() if not k.startswith(SKELETON)}
 
 
 def _names_agree(a: Story, b: Story) -> bool:
@@ -341,13 +346,20 @@ class StoryIndex:
         (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name."""
         if features.embedding is not None or not features.name_keys or self.config.names_margin <= 0:
             return None
-        candidates = {sid for key in features.name_keys for sid in self._by_name.get(key, ())}
-        ranked = sorted(((cosine(features.name_keys, self.stories[sid].names), sid) for sid in candidates
+        if features.names_cased:
+            # Its capitalised words, by their first five letters: "Попокатепетль" is "Popocatépetl".
+            view, floor, margin = _spelled, self.config.names_floor, self.config.names_margin
+        else:
+            # Every word, by its first five letters and by its consonants ("ٹرمپ" is "Trump" by "~trmp"), against a
+            # lower floor (StoryConfig.names_floor_uncased).
+            view, floor, margin = dict, self.config.names_floor_uncased, self.config.names_margin_uncased
+        keys = view(features.name_keys)
+        candidates = {sid for key in keys for sid in self._by_name.get(key, ())}
+        ranked = sorted(((cosine(keys, view(self.stories[sid].names)), sid) for sid in candidates
                          if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
         # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
-        clear = self._clear_of_the_rest(features, ranked, self.config.names_floor, self.config.names_margin,
-                                        alike=_names_agree)
-        return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, self.config.names_floor, "cross-language-names"), clear[1])
+        clear = self._clear_of_the_rest(features, ranked, floor, margin, alike=_names_agree)
+        return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, floor, "cross-language-names"), clear[1])
 
     def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
         """The live stories holding one of the article's heaviest words: for a report no encoder reads, its rarest

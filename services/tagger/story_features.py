@@ -74,6 +74,7 @@ class ArticleFeatures:
     title_terms: Mapping[str, float] = field(default_factory=dict, compare=False)  # the title's words alone
     name_keys: Mapping[str, float] = field(default_factory=dict, compare=False)  # its names, in Latin letters (name_keys)
     name_words: Mapping[str, str] = field(default_factory=dict, compare=False)  # name key -> a name it came from, for the evidence
+    names_cased: bool = True  # written in a script with capitals (its names are its capitalised words), else every word is a key
 
 
 def _stem(word: str) -> str:
@@ -176,9 +177,24 @@ def _greek_sounds(word: str) -> str:
     return word
 
 
+# A name's consonants as a key of its own ("~trmp"): scripts that write no vowels (Urdu, Persian, Pashto) or only some
+# (Brahmic clusters: Telugu "ట్రంప్" is "trmp" in Latin letters) meet the English spelling there ("Trump": "trump",
+# "~trmp"), where the five-letter key does not. Compared only for articles in scripts without capitals
+# (stories.StoryIndex._clear_names).
+SKELETON = "~"
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def _skeleton(key: str) -> str | None:
+    """The first four consonants of a name key, marked; None for fewer than four."""
+    bare = _DOUBLED.sub(r"\1", _VOWELS.sub("", key))
+    return SKELETON + bare[:4] if len(bare) >= 4 else None
+
+
 @lru_cache(maxsize=200_000)
 def _name_key(word: str) -> tuple[str, float] | None:
-    """The word's key and how rare its Latin spelling is as an English word; None for a short or common one."""
+    """The word's key (whole: it is compared by its first five letters and by its consonants) and how rare its Latin
+    spelling is as an English word; None for a short or common one."""
     from anyascii import anyascii
     from wordfreq import zipf_frequency
 
@@ -191,7 +207,7 @@ def _name_key(word: str) -> tuple[str, float] | None:
     key = _DOUBLED.sub(r"\1", key)
     if len(key) < 4:
         return None
-    return key[:5], max(_MIN_RARITY, _ZIPF_CEILING - zipf_frequency(latin, "en"))
+    return key, max(_MIN_RARITY, _ZIPF_CEILING - zipf_frequency(latin, "en"))
 
 
 def _cased(text: str) -> bool:
@@ -202,8 +218,8 @@ def _cased(text: str) -> bool:
 
 
 def name_keys(title: str, body: str, language: str | None = None) -> tuple[dict[str, float], dict[str, str]]:
-    """The article's names as script-blind keys (``_name_key``), weighed by (1 + log count) times how rare they are as
-    English words. In a cased script a name is a capitalised word not starting a sentence; in one without capitals
+    """The article's names as script-blind keys (``_name_key``: its first five letters, and its consonants marked
+    ``SKELETON``), weighed by (1 + log count) times how rare they are as English words. In a cased script a name is a capitalised word not starting a sentence; in one without capitals
     every word is taken, and the few that are names are what can meet a story in another script. Also a name as
     written for each key."""
     counts: dict[str, float] = {}
@@ -219,12 +235,13 @@ def name_keys(title: str, body: str, language: str | None = None) -> tuple[dict[
             found = _name_key(word)
             if found is None:
                 continue
-            key, rare = found
+            whole, rare = found
             if not cased and language is not None and _has_wordlist(language):
                 rare = min(rare, word_rarity(word, language))  # "של", "के": common in their own language, not names
-            counts[key] = counts.get(key, 0.0) + 1.0
-            rarity[key] = max(rarity.get(key, _MIN_RARITY), rare)
-            written.setdefault(key, word)
+            for key in filter(None, (whole[:5], _skeleton(whole))):
+                counts[key] = counts.get(key, 0.0) + 1.0
+                rarity[key] = max(rarity.get(key, _MIN_RARITY), rare)
+                written.setdefault(key, word)
     weights = _weighed(counts, rarity)
     return weights, {k: written[k] for k in weights}
 
@@ -268,4 +285,5 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
                               _WORDLIST_NAMES.get(article.language, article.language))
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
-                           name_keys=keys, name_words=written)
+                           name_keys=keys, name_words=written,
+                           names_cased=_cased(article.original_body or article.body or article.original_title or article.title))

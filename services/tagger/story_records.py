@@ -52,6 +52,11 @@ class StoryConfig:
     # story whose names' cosine with the article's is at least ``names_floor`` and ``names_margin`` above any other's.
     names_floor: float = 0.15
     names_margin: float = 0.15
+    # The same for an article in a script without capitals (Arabic script, Brahmic scripts, Ethiopic, Hebrew, Georgian),
+    # compared on the names' consonants too: every word of it is a key, so the few names it shares with a story are a
+    # small part of its weight, and the right story's cosine is low but stands clear of the rest.
+    names_floor_uncased: float = 0.08
+    names_margin_uncased: float = 0.04
     # When one article scores at least this far above the threshold with stories reported under two or more ids that
     # hold different languages and whose names mostly agree, they report one event that opened twice (a first report
     # no rule could read opened a story of its own): from then on they are reported under one id. None: never merge.

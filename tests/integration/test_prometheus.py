@@ -36,6 +36,7 @@ MAY_BE_EMPTY = {
     'sum by (endpoint) (wirewatch_webhook_deliveries_total{outcome="disabled"})': "no endpoint answered 410",
     'sum by (error_class) (rate(wirewatch_dead_letters_total{topic="alerts.dlq"}[5m]))': "every alert was delivered",
     'sum by (rule) (increase(wirewatch_alerts_suppressed_total[1h]))': "suppression needs two articles of one story",
+    'sum by (rule) (increase(wirewatch_alerter_routed_total[1h]))': "routing needs a merge of two stories that alerted",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 from services.tagger.assign import story_config
@@ -95,7 +96,8 @@ def test_a_name_is_one_key_in_every_script():
         "Στάχτη από το ηφαίστειο Ποποκατεπέτλ έπεσε στο Τλαλπάν.")]
     assert all("popok" in k for k in keys)
     english, written = name_keys("Volcano erupts", "Ash from Popocatepetl fell. The agency Cenapred said on Saturday it would")
-    assert set(english) == {"popok", "kenap"}  # not "Ash" or "The" (they start sentences), not "Saturday"
+    # not "Ash" or "The" (they start sentences), not "Saturday"; each name by its spelling and by its consonants
+    assert set(english) == {"popok", "kenap", "~pktp", "~knpr"}
     assert written["kenap"] == "Cenapred" and english["popok"] > 5  # rare as an English word, so it weighs
     # A script without capitals: every word is a candidate, and the few that are names are what meet.
     georgian, hebrew = name_keys("", "მარკ რუტე ვილნიუსში")[0], name_keys("", "רוטה בווילניוס")[0]
@@ -105,6 +107,20 @@ def test_a_name_is_one_key_in_every_script():
     greek = name_keys("", "Ο Πούτιν, ο Ρούτε και ο Ντόναλντ Τραμπ μίλησαν για τη Γκάζα.")[0]
     assert {"putin", "rute", "donal", "gaza"} <= set(greek)
     assert {"putin", "rute", "donal", "gaza"} <= set(name_keys("", "Then Putin, Rutte and Donald Trump spoke of Gaza.")[0])
+
+
+def test_a_name_written_without_its_vowels_meets_by_its_consonants():
+    """Urdu writes no short vowels, Telugu's clusters drop them in Latin letters: "Trump" is "trmp" in both, which
+    its five-letter key ("trump" against "trmp") misses."""
+    from services.tagger.story_features import SKELETON, name_keys
+
+    english = set(name_keys("", "Then Donald Trump spoke in Washington.")[0])
+    urdu = set(name_keys("", "ڈونلڈ ٹرمپ نے واشنگٹن میں کہا", "ur")[0])
+    telugu = set(name_keys("", "డొనాల్డ్ ట్రంప్ వాషింగ్టన్‌లో మాట్లాడారు", "te")[0])
+    assert "trump" in english and "trump" not in urdu | telugu
+    assert {SKELETON + "trmp", SKELETON + "vshn"} <= english & urdu
+    assert SKELETON + "trmp" in english & telugu
+    assert not any(k.startswith(SKELETON) and len(k) < 5 for k in english | urdu | telugu)  # four consonants at least
 
 
 def test_words_of_scripts_with_vowel_signs_are_read_whole():
@@ -149,3 +165,29 @@ def test_a_report_no_encoder_reads_joins_the_story_its_names_clearly_reach():
     for sid, keys in (("kyiv-en", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}),):
         off._add(off.stories[sid].model_copy(update={"names": keys}))
     assert off.decide(kazakh).created
+
+
+def test_a_report_in_a_script_without_capitals_meets_by_consonants_and_a_lower_floor():
+    """Every word of an Urdu report is a name key, so the two names it shares with the English story are a small
+    part of its weight: it meets by the names' consonants ("~trmp") against the lower floor for such scripts. A
+    report in a cased script is compared as before, by spelling only."""
+    index = index_with()
+    english = {"trump": 4.0, "~trmp": 4.0, "vashi": 3.0, "~vshn": 3.0, "tarif": 3.0, "~trf": 0.0}
+    for sid, keys in (("kyiv-en", english), ("paris-en", {"paris": 4.0, "louvr": 7.0, "~lvr": 0.0})):
+        index.stories[sid] = index.stories[sid].model_copy(update={"names": keys})
+        index._add(index.stories[sid])
+    # Two names by their consonants, among many common words by their spelling.
+    words = {f"w{n:03d}": 1.5 for n in range(200)}
+    urdu = dataclasses.replace(_names_features("tariffs-ur", {"~trmp": 4.0, "~vshn": 3.0, "trmp": 4.0, **words}, "ur"),
+                               names_cased=False)
+    decision = index.decide(urdu)
+    assert not decision.created and decision.story.id == "kyiv-en" and decision.scores.rule == "cross-language-names"
+    assert decision.scores.threshold == index.config.names_floor_uncased
+    # The same keys in a cased script are compared by spelling only: nothing meets.
+    assert index.decide(dataclasses.replace(urdu, article_id="tariffs-kk", language="kk", names_cased=True)).created
+    # At the cased floor the consonants alone do not reach: the lower floor is what lets them.
+    strict = index_with()
+    strict.config = dataclasses.replace(strict.config, names_floor_uncased=0.15, names_margin_uncased=0.15)
+    for sid in ("kyiv-en", "paris-en"):
+        strict._add(index.stories[sid])
+    assert strict.decide(urdu).created
