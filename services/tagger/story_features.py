@@ -219,9 +219,9 @@ def _cased(text: str) -> bool:
 
 def name_keys(title: str, body: str, language: str | None = None) -> tuple[dict[str, float], dict[str, str]]:
     """The article's names as script-blind keys (``_name_key``: its first five letters, and its consonants marked
-    ``SKELETON``), weighed by (1 + log count) times how rare they are as English words. In a cased script a name is a capitalised word not starting a sentence; in one without capitals
-    every word is taken, and the few that are names are what can meet a story in another script. Also a name as
-    written for each key."""
+    ``SKELETON``), weighed by (1 + log count) times how rare they are as English words. In a cased script a name is
+    a capitalised word not starting a sentence; in one without capitals every word is taken, and the few that are
+    names are what can meet a story in another script. Also a name as written for each key."""
     counts: dict[str, float] = {}
     rarity: dict[str, float] = {}
     written: dict[str, str] = {}
