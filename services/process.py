@@ -89,7 +89,7 @@ async def run_process(
 
 def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
     """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule and story."""
-    from services.alerter.dedupe import decide, load_state, make_alert, route
+    from services.alerter.dedupe import decide, load_state, make_alert, route, story_aliases
     from services.alerter.rules import load_rulebook
     from services.alerter.window import observe_burst
     from schemas.models import AlertBurst
@@ -99,7 +99,7 @@ def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
     bursts: dict[str, dict | None] = {}
     sent = []
     for article in tagged:
-        aliases = article.story_evidence.aliases if article.story_evidence is not None else []
+        aliases = story_aliases(article)
         for match in rulebook.evaluate(article):
             candidate = make_alert(match, article, now)
             policy = match.rule.policy

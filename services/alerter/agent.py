@@ -34,6 +34,7 @@ from services.alerter.dedupe import (
     load_state,
     make_alert,
     routed,
+    story_aliases,
 )
 from services.alerter.endpoints import EndpointStates
 from services.alerter.facts import Facts
@@ -174,7 +175,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 continue
             RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
             now = datetime.now(timezone.utc)
-            aliases = article.story_evidence.aliases if article.story_evidence is not None else []
+            aliases = story_aliases(article)
             for rule_match in found:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst

@@ -95,7 +95,7 @@ def _tagged_inputs(paths: tuple[str, ...]):
 @click.argument("inputs", nargs=-1, required=True)
 def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
-    from services.alerter.dedupe import decide, make_alert, route
+    from services.alerter.dedupe import decide, make_alert, route, story_aliases
     from services.alerter.errors import RuleError
     from services.alerter.rules import load_rulebook
 
@@ -114,8 +114,7 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
             click.echo("    no rule matches")
         for m in found:
             counts[m.rule.id] += 1
-            candidate = route(state, make_alert(m, article, article.fetched_at),
-                              article.story_evidence.aliases if article.story_evidence is not None else [])
+            candidate = route(state, make_alert(m, article, article.fetched_at), story_aliases(article))
             decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at)
             state[candidate.dedupe_key] = decision.state
             verdict = f"ALERT ({decision.alert.kind})" if decision.alert else f"no alert: {decision.reason}"

@@ -33,7 +33,7 @@ from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed"]
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed", "story_aliases"]
 
 # Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
 MAX_REMEMBERED = 500
@@ -192,6 +192,11 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
 
 
 # --------------------------------------------------------------------------- merges
+
+
+def story_aliases(article: TaggedArticle) -> list[str]:
+    """The earlier ids of the article's story (stories merged into it), in the order ``route`` visits them."""
+    return article.story_evidence.aliases if article.story_evidence is not None else []
 
 
 def routed(candidate: Alert, story_id: str) -> Alert:

@@ -127,6 +127,10 @@ def _opened_twice(a: Story, b: Story) -> bool:
     return not a.names or not b.names or _names_agree(a, b)
 
 
+def _as_is(names: Mapping[str, float]) -> Mapping[str, float]:
+    return names
+
+
 def _spelled(names: Mapping[str, float]) -> dict[str, float]:
     """Name keys by their spelling only, without the consonant keys (``story_features.SKELETON``)."""
     return {k: v for k, v in names.items() if not k.startswith(SKELETON)}
@@ -352,7 +356,7 @@ class StoryIndex:
         else:
             # Every word, by its first five letters and by its consonants ("ٹرمپ" is "Trump" by "~trmp"), against a
             # lower floor (StoryConfig.names_floor_uncased).
-            view, floor, margin = dict, self.config.names_floor_uncased, self.config.names_margin_uncased
+            view, floor, margin = _as_is, self.config.names_floor_uncased, self.config.names_margin_uncased
         keys = view(features.name_keys)
         candidates = {sid for key in keys for sid in self._by_name.get(key, ())}
         ranked = sorted(((cosine(keys, view(self.stories[sid].names)), sid) for sid in candidates
