@@ -119,8 +119,9 @@ def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
                     key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
                     zscore=result.zscore)})
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
-            candidate = route(states, candidate, aliases)  # an earlier id of the story that fired decides
-            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now)
+            # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
+            candidate, carried = route(states, candidate, aliases)
+            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried)
             states[candidate.dedupe_key] = decision.state
             if decision.alert is not None:
                 sent.append(decision.alert)

@@ -9,7 +9,8 @@ their candidates to ``alerter.matches`` as ticks once due, so the dedupe agent, 
 key's partition, sends them without waiting for the story's next article.
 After a merge, a match of story Y whose story X was merged into (``story_evidence.aliases``) visits
 ``rule:X`` first (header ``wirewatch-aliases``): decided there when that key fired, so one event
-alerts once per rule, else sent on to the next earlier id and at last to ``rule:Y``.
+alerts once per rule, else sent on to the next earlier id and at last to ``rule:Y``, carrying what
+each earlier key counted (window, story burst; header ``wirewatch-carried``) so ``rule:Y`` counts it too.
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -31,6 +32,7 @@ from services.alerter.dedupe import (
     dedupe_key,
     due_follow_ups,
     follow_up_entry,
+    handed_on,
     load_state,
     make_alert,
     routed,
@@ -62,7 +64,7 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "header_aliases", "TICK_HEADER", "ALIASES_HEADER"]
+__all__ = ["register", "mentions", "header_aliases", "header_carried", "TICK_HEADER", "ALIASES_HEADER", "CARRIED_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
@@ -70,20 +72,41 @@ log = get_logger("wirewatch.alerter")
 TICK_HEADER = "wirewatch-tick"
 # On a match keyed by an earlier id of its story: that id and the ones still to visit (JSON list), before its own key.
 ALIASES_HEADER = "wirewatch-aliases"
+# On a match sent on past earlier ids that never fired: what their keys counted, [[story id, {window, burst}], ...].
+CARRIED_HEADER = "wirewatch-carried"
+
+
+def _header_json(headers: dict | None, name: str) -> object:
+    """A JSON header's value (None without one); ValueError when it is no JSON."""
+    raw = (headers or {}).get(name)
+    if not raw:
+        return None
+    try:
+        return orjson.loads(bytes(raw))
+    except (orjson.JSONDecodeError, TypeError) as exc:
+        raise ValueError(f"header {name}: not JSON ({exc})") from None
 
 
 def header_aliases(headers: dict | None) -> list[str]:
     """The story ids in a message's ``wirewatch-aliases`` header ([] without one); ValueError when it is no JSON list."""
-    raw = (headers or {}).get(ALIASES_HEADER)
-    if not raw:
+    value = _header_json(headers, ALIASES_HEADER)
+    if value is None:
         return []
-    try:
-        value = orjson.loads(bytes(raw))
-    except (orjson.JSONDecodeError, TypeError) as exc:
-        raise ValueError(f"header {ALIASES_HEADER}: not JSON ({exc})") from None
     if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
         raise ValueError(f"header {ALIASES_HEADER}: not a list of story ids")
     return value
+
+
+def header_carried(headers: dict | None) -> list:
+    """The earlier keys' counts in a message's ``wirewatch-carried`` header ([] without one); ValueError when malformed."""
+    value = _header_json(headers, CARRIED_HEADER)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and isinstance(c[1], dict) for c in value
+    ):
+        raise ValueError(f"header {CARRIED_HEADER}: not a list of [story id, counts] pairs")
+    return [(c[0], c[1]) for c in value]
 
 
 def mentions(article: TaggedArticle, value: str) -> bool:
@@ -243,16 +266,22 @@ def register(app: faust.App, settings: Settings) -> None:
             started = time.perf_counter()
             try:
                 aliases = header_aliases(headers)
+                carried = header_carried(headers)
             except ValueError as exc:
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue
             if aliases:
-                # Keyed by an earlier id of the story: decided here if that key fired, else on to the next key.
-                if load_state(fired.get(dedupe_key(candidate.rule_id, aliases[0]))).get("fired_at"):
+                # Keyed by an earlier id of the story: decided here if that key fired, else on to the next key
+                # with what this key counted.
+                state = fired.get(dedupe_key(candidate.rule_id, aliases[0]))
+                if load_state(state).get("fired_at"):
                     candidate = routed(candidate, aliases[0])
                     ALERTS_ROUTED.labels(candidate.rule_id).inc()
                 else:
-                    await send_match(candidate, aliases[1:])
+                    if (handed := handed_on(aliases[0], state)) is not None:
+                        carried.append(handed)
+                    await send_match(candidate, aliases[1:],
+                                     headers={CARRIED_HEADER: orjson.dumps(carried)} if carried else None)
                     continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:
@@ -264,7 +293,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 # The burst agent already decided; here only one alert per story and follow-ups apply.
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             try:
-                decision = decide(load_state(fired.get(candidate.dedupe_key)), candidate, policy, candidate.fired_at)
+                decision = decide(load_state(fired.get(candidate.dedupe_key)), candidate, policy, candidate.fired_at,
+                                  carried)
             except Exception as exc:  # noqa: BLE001 - a bad state or a bug dead-letters the match, not the worker
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue

@@ -114,8 +114,8 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
             click.echo("    no rule matches")
         for m in found:
             counts[m.rule.id] += 1
-            candidate = route(state, make_alert(m, article, article.fetched_at), story_aliases(article))
-            decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at)
+            candidate, carried = route(state, make_alert(m, article, article.fetched_at), story_aliases(article))
+            decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at, carried)
             state[candidate.dedupe_key] = decision.state
             verdict = f"ALERT ({decision.alert.kind})" if decision.alert else f"no alert: {decision.reason}"
             click.echo(f"    {m.rule.id}: {'; '.join(m.matched)} -> {verdict}")

@@ -13,7 +13,8 @@ says when it is due and which candidate to re-send, ``due_follow_ups`` which key
 After a merge (the story stage found that stories X and Y report one event, and reports X as Y from
 then on) a report of Y names X among its story's ``aliases``. ``route`` decides its match under
 ``rule:X`` when that key fired: the event's next report follows up on X's alert instead of firing the
-rule again under ``rule:Y``.
+rule again under ``rule:Y``. When no earlier id fired, the match is decided under ``rule:Y`` with what
+the earlier ids' keys counted (``carried``: their windows and story bursts) added to Y's own counts.
 """
 
 from __future__ import annotations
@@ -30,10 +31,16 @@ from pydantic import ValidationError
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst, AlertWindow
 from services.alerter.rules import AlertPolicy, RuleMatch
-from services.alerter.window import observe_burst, observe_window
+from services.alerter.window import merge_burst, merge_window, observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed", "story_aliases"]
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed", "story_aliases",
+           "handed_on", "Carried"]
+
+# What one earlier id of a story hands on to the key that decides: (story id, {"window": ..., "burst": ...}).
+Carried = tuple[str, dict]
+# Burst ids an earlier id hands on (the newest): enough to count a re-fetch of its recent articles once.
+_HANDED_IDS = 200
 
 # Article ids remembered per key, to tell an update of an alerted story from a re-fetch.
 MAX_REMEMBERED = 500
@@ -122,10 +129,13 @@ def load_state(value: object) -> dict:
     return {}
 
 
-def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime) -> Decision:
+def decide(
+    state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime, carried: Iterable[Carried] = ()
+) -> Decision:
     """What ``candidate`` (a fresh rule match of one article, keyed ``rule:story``) becomes at ``now``.
 
-    Before a key fires: its window or story burst must hold (when the rule has one). Once it
+    Before a key fires: its window or story burst must hold (when the rule has one), counting what
+    the story's earlier ids counted (``carried``, from ``route``) with the key's own. Once it
     fired: a re-fetched article is dropped; a new article is a follow-up when the rule asks
     (``follow_up``), grouped with the other new articles and sent at most once per
     ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often.
@@ -133,12 +143,13 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
     s = dict(state or {})
     t = now.timestamp()
     key = candidate.dedupe_key
+    carried = list(carried)
     if not s.get("fired_at"):
         update: dict = {}
         if policy.window is not None:
             w = policy.window
             s["window"], res = observe_window(
-                s.get("window"), now=t, article_id=candidate.article_ids[0], source=(candidate.sources or ["?"])[0],
+                merge_window(s.get("window"), [c.get("window") for _, c in carried]), now=t, article_id=candidate.article_ids[0], source=(candidate.sources or ["?"])[0],
                 count=w.count, within_s=w.within_s, distinct=w.distinct,
             )
             if not res.met:
@@ -148,8 +159,10 @@ def decide(state: dict | None, candidate: Alert, policy: AlertPolicy, now: datet
                       "window": AlertWindow(articles=res.articles, sources=res.sources, within_s=w.within_s)}
         elif policy.burst is not None and policy.burst.of == "story":
             b = policy.burst
+            merged = merge_burst(s.get("burst"), [(sid, c["burst"]) for sid, c in carried if c.get("burst")],
+                                 now=t, bucket_s=b.bucket_s, alpha=b.alpha)
             s["burst"], res = observe_burst(
-                s.get("burst"), now=t, item_id=candidate.article_ids[0], bucket_s=b.bucket_s, alpha=b.alpha, z=b.z,
+                merged, now=t, item_id=candidate.article_ids[0], bucket_s=b.bucket_s, alpha=b.alpha, z=b.z,
                 ratio=b.ratio, min_count=b.min_count, warmup=b.warmup,
             )
             if not res.burst:
@@ -205,16 +218,32 @@ def routed(candidate: Alert, story_id: str) -> Alert:
     return candidate.model_copy(update={"dedupe_key": key, "id": alert_id(key), "continues": [story_id]})
 
 
-def route(states: Mapping[str, object], candidate: Alert, aliases: Iterable[str]) -> Alert:
-    """The key that decides ``candidate``: the first of its story's earlier ids (``aliases``) whose key fired, else its own.
+def handed_on(story_id: str, state: object) -> Carried | None:
+    """What the key of an earlier id that never fired hands on to the key that decides: its window and story burst."""
+    s = load_state(state)
+    out = {}
+    if s.get("window", {}).get("events"):
+        out["window"] = s["window"]
+    if s.get("burst"):
+        out["burst"] = {**s["burst"], "ids": list(s["burst"].get("ids", []))[-_HANDED_IDS:]}
+    return (story_id, out) if out else None
+
+
+def route(states: Mapping[str, object], candidate: Alert, aliases: Iterable[str]) -> tuple[Alert, list[Carried]]:
+    """The key that decides ``candidate`` and what it is handed: the first of its story's earlier ids (``aliases``)
+    whose key fired, else its own key with what the earlier ids' keys counted (``handed_on``), for ``decide``.
 
     ``states`` maps dedupe keys to their states (as ``load_state`` reads them). The worker asks the same
     question one key at a time, on each key's own partition, in the same order.
     """
+    carried = []
     for story_id in aliases:
-        if load_state(states.get(dedupe_key(candidate.rule_id, story_id))).get("fired_at"):
-            return routed(candidate, story_id)
-    return candidate
+        state = states.get(dedupe_key(candidate.rule_id, story_id))
+        if load_state(state).get("fired_at"):
+            return routed(candidate, story_id), carried
+        if (handed := handed_on(story_id, state)) is not None:
+            carried.append(handed)
+    return candidate, carried
 
 
 # --------------------------------------------------------------------------- flushing follow-ups

@@ -15,14 +15,19 @@ so a quiet key with a baseline of zero does not burst on one article). A key bur
 once per bucket. An item counts once: the last ``BURST_MAX_IDS`` item ids are remembered
 across buckets, so a re-fetch, or a message consumed again after a crash (its effect already in
 the recovered state, its offset not yet committed), does not count twice.
+
+*Merges*: when the story stage finds that stories X and Y report one event and reports X as Y from
+then on, the rule's window and story burst for Y take in what X counted (``merge_window``,
+``merge_burst``): the event is counted whole, whichever id its reports first came under.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["WindowResult", "observe_window", "BurstResult", "observe_burst", "BURST_MAX_IDS"]
+__all__ = ["WindowResult", "observe_window", "merge_window", "BurstResult", "observe_burst", "merge_burst", "BURST_MAX_IDS"]
 
 # How many recent article ids a burst key remembers (across buckets) to count an article once.
 BURST_MAX_IDS = 1000
@@ -55,6 +60,24 @@ def observe_window(
     return {"events": events}, WindowResult(have >= count, len(ids), len(sources), ids, sources)
 
 
+def merge_window(state: dict | None, others: Iterable[dict | None]) -> dict | None:
+    """``state`` with the events of ``others`` (the windows of stories merged into this one) added, an article once.
+
+    A merged story counts what its earlier ids counted: three reports under X and two under Y are five once the
+    story stage found that X and Y report one event. Idempotent: merging the same window again adds nothing.
+    """
+    events = list((state or {}).get("events", []))
+    seen = {e[1] for e in events}
+    for other in others:
+        for e in (other or {}).get("events", []):
+            if e[1] not in seen:
+                seen.add(e[1])
+                events.append(list(e))
+    if not events:
+        return state
+    return {"events": sorted(events, key=lambda e: e[0])}
+
+
 @dataclass(frozen=True)
 class BurstResult:
     burst: bool
@@ -71,6 +94,48 @@ def _fold(mean: float, var: float, x: float, alpha: float) -> tuple[float, float
     return mean + incr, (1 - alpha) * (var + diff * incr)
 
 
+def _advance(state: dict | None, start: float, bucket_s: float, alpha: float) -> dict:
+    """A copy of a burst state whose current bucket is the one at ``start``: the buckets before it closed and folded."""
+    s = dict(state or {})
+    if not s:
+        return {"start": start, "count": 0, "ids": [], "mean": 0.0, "var": 0.0, "closed": 0, "fired": None}
+    if start > s["start"]:
+        mean, var = _fold(s["mean"], s["var"], s["count"], alpha)
+        gap = min(int(round((start - s["start"]) / bucket_s)) - 1, _MAX_GAP_BUCKETS)
+        for _ in range(max(gap, 0)):
+            mean, var = _fold(mean, var, 0.0, alpha)
+        s.update(start=start, count=0, mean=mean, var=var, closed=s["closed"] + 1 + max(gap, 0))
+    # A late article for a bucket already closed (start < s["start"]) cannot change history: it counts in the current one.
+    return s
+
+
+def merge_burst(
+    state: dict | None, others: Iterable[tuple[str, dict]], *, now: float, bucket_s: float, alpha: float = 0.3
+) -> dict | None:
+    """``state`` with the story bursts of stories merged into this one (``(story id, burst state)``) folded in, once each.
+
+    The merged story's baseline is the sum of the baselines (its mean and variance per bucket: the sum of
+    independent counts), its current bucket holds both buckets' articles, and it has seen as many closed
+    buckets as the longer history: a merge does not restart the warm-up, nor hide a burst the two halves
+    make together. Each earlier id is folded in once (``merged``); its ids are remembered so a re-fetch of
+    one of its articles does not count again.
+    """
+    others = [(sid, o) for sid, o in others if o and sid not in (state or {}).get("merged", [])]
+    if not others:
+        return state
+    start = math.floor(now / bucket_s) * bucket_s
+    s = _advance(state, start, bucket_s, alpha)
+    for sid, other in others:
+        o = _advance(other, start, bucket_s, alpha)
+        s["mean"] += o["mean"]
+        s["var"] += o["var"]
+        s["closed"] = max(s["closed"], o["closed"])
+        s["count"] += o["count"]
+        s["ids"] = list(dict.fromkeys(s["ids"] + o["ids"]))[-BURST_MAX_IDS:]
+        s["merged"] = [*s.get("merged", []), sid]
+    return s
+
+
 def observe_burst(
     state: dict | None,
     *,
@@ -84,19 +149,7 @@ def observe_burst(
     warmup: int = 3,
 ) -> tuple[dict, BurstResult]:
     """Count ``item_id`` at ``now`` in its bucket and say whether the bucket is a burst (see the module docstring)."""
-    start = math.floor(now / bucket_s) * bucket_s
-    s = dict(state or {})
-    if not s:
-        s = {"start": start, "count": 0, "ids": [], "mean": 0.0, "var": 0.0, "closed": 0, "fired": None}
-    if start > s["start"]:
-        mean, var = _fold(s["mean"], s["var"], s["count"], alpha)
-        gap = min(int(round((start - s["start"]) / bucket_s)) - 1, _MAX_GAP_BUCKETS)
-        for _ in range(max(gap, 0)):
-            mean, var = _fold(mean, var, 0.0, alpha)
-        s.update(start=start, count=0, mean=mean, var=var, closed=s["closed"] + 1 + max(gap, 0))
-    elif start < s["start"]:
-        # A late article for a bucket already closed: it cannot change history; count it in the current one.
-        start = s["start"]
+    s = _advance(state, math.floor(now / bucket_s) * bucket_s, bucket_s, alpha)
     if item_id not in s["ids"]:
         s["count"] += 1
         s["ids"] = (s["ids"] + [item_id])[-BURST_MAX_IDS:]
