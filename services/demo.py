@@ -14,6 +14,7 @@ import base64
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -30,7 +31,7 @@ from services.alerter.receiver import WebhookReceiver
 from services.ingest.publish import publish
 from services.ingest.readers import read_path
 from services.runtime.kafka import aiokafka_options
-from services.runtime.broker import EmbeddedBroker, free_port, terminate
+from services.runtime.broker import EmbeddedBroker, die_with_parent, free_port, terminate
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
 
@@ -98,8 +99,10 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     )
     log_path = workdir / "worker.log"
     log = open(log_path, "wb")
+    # The services die with the demo, however it ends (a SIGKILL included); a SIGTERM ends it as Ctrl-C does.
     worker = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--broker", broker.bootstrap],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
+                              env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
         f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
     try:
@@ -120,6 +123,7 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
         say("\nstopped")
         return 0
     finally:
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
         terminate(worker)
         log.close()
         broker.stop()

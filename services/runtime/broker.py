@@ -10,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["EmbeddedBroker", "free_port", "broker_binary", "wait_for_port", "terminate"]
+__all__ = ["EmbeddedBroker", "free_port", "broker_binary", "wait_for_port", "terminate", "die_with_parent"]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """For ``preexec_fn``: the child gets SIGTERM when the process that started it dies, even by SIGKILL (Linux)."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -82,7 +83,7 @@ class EmbeddedBroker:
         # and on Linux it dies with its parent instead of outliving a killed `wirewatch run`.
         self._proc = subprocess.Popen(
             self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            start_new_session=True, preexec_fn=die_with_parent,
         )
         if not wait_for_port(self.host, self.port, timeout_s):
             self.stop()
