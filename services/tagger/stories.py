@@ -127,13 +127,19 @@ def _opened_twice(a: Story, b: Story) -> bool:
     return not a.names or not b.names or _names_agree(a, b)
 
 
-def _as_is(names: Mapping[str, float]) -> Mapping[str, float]:
-    return names
-
-
 def _spelled(names: Mapping[str, float]) -> dict[str, float]:
     """Name keys by their spelling only, without the consonant keys (``story_features.SKELETON``)."""
     return {k: v for k, v in names.items() if not k.startswith(SKELETON)}
+
+
+def _name_norms(names: Mapping[str, float]) -> tuple[float, float]:
+    """The length of a names vector with every key, and by spelling only (``_spelled``)."""
+    whole = spelled = 0.0
+    for k, v in names.items():
+        whole += v * v
+        if not k.startswith(SKELETON):
+            spelled += v * v
+    return math.sqrt(whole), math.sqrt(spelled)
 
 
 def _names_agree(a: Story, b: Story) -> bool:
@@ -153,6 +159,7 @@ class StoryIndex:
     _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
     _vectors: dict[str, Vectors] = field(default_factory=dict)
+    _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> _name_norms(its names)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
 
@@ -175,6 +182,7 @@ class StoryIndex:
             self._by_term.setdefault(term, set()).add(story.id)
         for key in story.names:
             self._by_name.setdefault(key, set()).add(story.id)
+        self._name_norms[story.id] = _name_norms(story.names)
         for article_id in story.articles:
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
@@ -185,6 +193,7 @@ class StoryIndex:
         old = self.stories.pop(story_id, None)
         self._raw.pop(story_id, None)
         self._vectors.pop(story_id, None)
+        self._name_norms.pop(story_id, None)
         if old is None:
             return
         self._matrix = None
@@ -350,16 +359,25 @@ class StoryIndex:
         (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name."""
         if features.embedding is not None or not features.name_keys or self.config.names_margin <= 0:
             return None
-        if features.names_cased:
+        cased = features.names_cased
+        if cased:
             # Its capitalised words, by their first five letters: "Попокатепетль" is "Popocatépetl".
-            view, floor, margin = _spelled, self.config.names_floor, self.config.names_margin
+            keys, floor, margin = _spelled(features.name_keys), self.config.names_floor, self.config.names_margin
         else:
             # Every word, by its first five letters and by its consonants ("ٹرمپ" is "Trump" by "~trmp"), against a
             # lower floor (StoryConfig.names_floor_uncased).
-            view, floor, margin = _as_is, self.config.names_floor_uncased, self.config.names_margin_uncased
-        keys = view(features.name_keys)
+            keys, floor, margin = features.name_keys, self.config.names_floor_uncased, self.config.names_margin_uncased
+        length = math.sqrt(sum(v * v for v in keys.values()))
         candidates = {sid for key in keys for sid in self._by_name.get(key, ())}
-        ranked = sorted(((cosine(keys, view(self.stories[sid].names)), sid) for sid in candidates
+
+        def names_cosine(sid: str) -> float:
+            # The article's keys against the story's (by spelling only for a cased article: its keys hold no consonant
+            # key, so those of the story add nothing to the dot product, only to the story's length, kept per story).
+            names, norm = self.stories[sid].names, self._name_norms[sid][1 if cased else 0]
+            dot = sum(v * names.get(k, 0.0) for k, v in keys.items())
+            return dot / (length * norm) if length and norm else 0.0
+
+        ranked = sorted(((names_cosine(sid), sid) for sid in candidates
                          if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
         # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
         clear = self._clear_of_the_rest(features, ranked, floor, margin, alike=_names_agree)
