@@ -193,6 +193,40 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
     asyncio.run(go())
 
 
+@main.command("dead-letters")
+@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
+@click.option("--topic", "topics", multiple=True, help="A dead-letter topic to read (repeatable; default: every *.dlq topic).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
+              help="Only letters written at or after this time (UTC).")
+@click.option("--json", "as_json", is_flag=True, help="One DeadLetter a line (JSON, the original base64) instead of words.")
+def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, as_json: bool) -> None:
+    """Every dead letter so far, in words: when, which stage, what failed and why, and the original's start.
+
+    Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
+    Exit status 1 when the broker cannot be reached.
+    """
+    import logging
+
+    from aiokafka.errors import KafkaError
+
+    from services.runtime import dead_letters as dl
+    from services.runtime.kafka import aiokafka_options
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the error below says it once, in words
+    try:
+        read, letters = asyncio.run(dl.read_dead_letters(aiokafka_options(_settings(broker=broker)), topics))
+    except (KafkaError, OSError) as exc:
+        raise click.ClickException(f"cannot read the dead letters from {broker}: {exc or type(exc).__name__}") from exc
+    letters = dl.since(letters, since.replace(tzinfo=timezone.utc) if since is not None else None)
+    for item in letters:
+        if as_json:
+            click.echo(item.letter.model_dump_json() if item.letter else orjson.dumps(
+                {"topic": item.topic, "partition": item.partition, "offset": item.offset, "unreadable": item.unreadable}).decode())
+        else:
+            click.echo(dl.describe(item))
+    click.echo(dl.summary(read, letters), err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)

@@ -158,8 +158,11 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         from aiokafka import AIOKafkaConsumer
         from pydantic import ValidationError
 
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker, auto_offset_reset="earliest", enable_auto_commit=False,
-                                    group_id=None)
+        from services.runtime.kafka import aiokafka_options
+
+        # TLS and SASL as the workers connect (WIREWATCH_KAFKA__*), not a bare bootstrap address.
+        consumer = AIOKafkaConsumer(topic, **aiokafka_options(settings.model_copy(update={"broker": broker})),
+                                    auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
         await consumer.start()
         letters: list[DeadLetter] = []
         try:

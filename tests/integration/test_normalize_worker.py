@@ -1,5 +1,7 @@
 """A normalize worker on the real broker: valid articles come out normalized, bad bytes go to the DLQ, the worker goes on."""
 
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -52,6 +54,17 @@ async def test_bad_messages_are_dead_lettered_and_the_worker_keeps_going(broker,
     letters_counted = {ls["error_class"]: v for n, ls, v in samples
                        if n == "wirewatch_dead_letters_total" and ls.get("topic") == "articles.raw.dlq"}
     assert letters_counted == {"InvalidJSON": 1, "SchemaViolation": 1}
+
+    # And in words, from the command line: which stage, what failed and why, and the original's start.
+    said = subprocess.run([sys.executable, "-m", "services.cli", "dead-letters", "--broker", broker.bootstrap,
+                           "--topic", "articles.raw.dlq"], capture_output=True, text=True, timeout=60)
+    assert said.returncode == 0, said.stderr
+    [bad_json] = [block for block in said.stdout.split("\n20") if "key 'nw-bad-json'" in block]
+    assert "normalize could not handle a message of articles.raw: InvalidJSON: RawArticle: not valid JSON" in bad_json
+    assert "original 16 bytes: '{not json at all'" in bad_json
+    [bad_schema] = [block for block in said.stdout.split("\n20") if "key 'nw-bad-schema'" in block]
+    assert "SchemaViolation" in bad_schema and "colour" in bad_schema
+    assert "InvalidJSON" in said.stderr and said.stderr.startswith(tuple("123456789"))  # "N dead letters: articles.raw.dlq N (…)"
     assert metric(worker.web_port, "wirewatch_messages_processed_total", stage="normalize") == 2
     assert any(n.startswith("faust_") for n, _, _ in samples), "Faust's own sensor metrics are exported beside ours"
 

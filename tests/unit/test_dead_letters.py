@@ -1,0 +1,45 @@
+"""`wirewatch dead-letters` in words: which topics it reads, what it says of a letter, and the count it ends with."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from services.runtime.codec import dead_letter
+from services.runtime.dead_letters import Letter, dead_letter_topics, describe, since, summary
+
+AT = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
+
+
+def letter(error: str, original: bytes, at: datetime = AT, offset: int = 0) -> Letter:
+    d = dead_letter(source_topic="articles.raw", service="normalize", error_class=error, reason=f"RawArticle: {error} here",
+                    original=original, key=b"nw-1").model_copy(update={"failed_at": at})
+    return Letter("articles.raw.dlq", 0, offset, d)
+
+
+def test_every_dead_letter_topic_unless_some_are_named() -> None:
+    existing = ["articles.raw", "articles.raw.dlq", "alerts", "alerts.dlq", "__consumer_offsets"]
+    assert dead_letter_topics(existing) == ["alerts.dlq", "articles.raw.dlq"]
+    assert dead_letter_topics(existing, ["alerts.dlq", "alerts.dlq"]) == ["alerts.dlq"]
+
+
+def test_a_letter_says_when_which_stage_what_failed_why_and_the_original_s_start() -> None:
+    said = describe(letter("InvalidJSON", b"{not json" + b"x" * 200))
+    first, second = said.split("\n")
+    assert first == ("2026-12-05 09:00:00Z  articles.raw.dlq[0]@0  normalize could not handle a message of articles.raw: "
+                     "InvalidJSON: RawArticle: InvalidJSON here")
+    assert second.startswith("    key 'nw-1'; original 209 bytes: '{not json") and second.endswith("'…")
+
+
+def test_a_record_that_is_no_dead_letter_is_said_to_be_one_and_counted() -> None:
+    odd = Letter("alerts.dlq", 1, 7, None, "not a dead letter (1 errors)")
+    assert describe(odd) == "alerts.dlq[1]@7  not a dead letter (1 errors)"
+    items = [letter("InvalidJSON", b"{"), letter("SchemaViolation", b"{}", offset=1), letter("InvalidJSON", b"[", offset=2), odd]
+    assert summary(["alerts.dlq", "articles.raw.dlq"], items) == (
+        "4 dead letters: articles.raw.dlq 3 (InvalidJSON 2, SchemaViolation 1); alerts.dlq 1 (unreadable 1)")
+    assert summary(["alerts.dlq"], []) == "no dead letters in alerts.dlq"
+
+
+def test_since_keeps_the_later_letters() -> None:
+    early, late = letter("InvalidJSON", b"{", AT), letter("InvalidJSON", b"{", AT.replace(hour=12), offset=1)
+    assert since([early, late], AT.replace(hour=10)) == [late]
+    assert since([early, late], None) == [early, late]
