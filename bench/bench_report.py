@@ -36,7 +36,7 @@ def existing_benchmarks(quick: bool = False) -> list[dict]:
     smaller = {"bench_newsroom": ["--articles", "10000", "--stories", "2000", "--live", "50"]} if quick else {}
     if quick:
         smaller["bench_overload"] = ["--seconds", "20"]
-    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_story_ceiling", "bench_alerter",
+    for name in ("bench_ingest", "bench_normalize", "bench_tagger", "bench_stories", "bench_story_ceiling", "bench_copies", "bench_alerter",
                  "bench_newsroom", "bench_overload", "bench_languages"):
         log(f"running bench/{name}.py")
         t = time.monotonic()

@@ -251,11 +251,12 @@ class StoryEvidence(BaseModel):
     score: float = Field(description="Similarity to the story it joined, or to the closest live story when it opened one (0..1).")
     threshold: float = Field(description="Least score to join a story, for the rule that scored.")
     rule: Literal["learned", "weighted", "cross-language", "cross-language-nearest", "cross-language-names",
-                  "cross-language-words"] | None = Field(
+                  "cross-language-words", "near-duplicate"] | None = Field(
         default=None, description="What scored: the learned decision (score is a probability), the weighted similarity, or the "
         "embedding alone across languages, or across languages the story whose embedding is nearest by a clear margin, or, for a "
         "report no encoder reads, the story in other languages its names (in any script, compared in Latin letters) or its "
-        "words reach by a clear margin; null when nothing was compared.")
+        "words reach by a clear margin, or the article is a copy of one of the story's (copy_of; score: 1 - SimHash bits apart / "
+        "64); null when nothing was compared.")
     entity_score: float = Field(default=0.0, description="Overlap of the salient entities (0..1).")
     text_score: float = Field(default=0.0, description="Cosine of the content words, weighed by how rare they are in news (0..1).")
     embedding_similarity: float | None = Field(
@@ -270,6 +271,9 @@ class StoryEvidence(BaseModel):
     merged: list[str] = Field(
         default_factory=list, description="Stories this article showed to report the same event, now part of its story; "
         "their ids are gone (earlier articles and alerts still carry them).")
+    copy_of: str | None = Field(
+        default=None, description="The earlier article of the story whose text this one repeats nearly word for word (a syndicated "
+        "or republished copy: SimHash of the body at most 3 of 64 bits apart); null otherwise.")
     aliases: list[str] = Field(
         default_factory=list, description="The ids this story's reports carried before merges (stories merged into it, at most "
         "16): a rule that fired under one of them already alerted the event, and its later alerts for the story follow up "

@@ -27,6 +27,7 @@ __all__ = [
     "NearCondition",
     "TagCondition",
     "StorySizeCondition",
+    "CopyCondition",
     "AllOf",
     "AnyOf",
     "Not",
@@ -264,6 +265,23 @@ class StorySizeCondition:
 
 
 @dataclass(frozen=True)
+class CopyCondition:
+    """The article is (``copy: true``) or is not (``copy: false``) a copy of an earlier article of its story: the same
+    text republished (a syndicated wire story), as the story stage found it (``story_evidence.copy_of``)."""
+
+    is_copy: bool
+
+    def check(self, facts: Facts) -> list[str] | None:
+        original = facts.copy_of
+        if (original is not None) != self.is_copy:
+            return None
+        return [f"copy of {original}"] if original is not None else ["not a copy"]
+
+    def describe(self) -> str:
+        return f"copy:{str(self.is_copy).lower()}"
+
+
+@dataclass(frozen=True)
 class AllOf:
     conditions: tuple[Condition, ...]
 
@@ -333,6 +351,10 @@ def _query_leaf(field_name: str, value: str, token) -> Condition:
         return SourceCondition((value,))
     if field_name == "tag":
         return TagCondition((value,))
+    if field_name == "copy":
+        if value.lower() not in ("true", "false"):
+            raise ValueError(f"copy takes true or false, got {value!r}")
+        return CopyCondition(value.lower() == "true")
     if field_name == "story_size":
         if not value.isdigit():
             raise ValueError(f"story_size takes a whole number (at least), got {value!r}")

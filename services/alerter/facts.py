@@ -82,6 +82,12 @@ class Facts:
         # Filled by the story stage (and `wirewatch process`): the story's articles once this one joined it.
         return self.article.story_size
 
+    @property
+    def copy_of(self) -> str | None:
+        # Filled by the story stage: the earlier article of the story whose text this one repeats.
+        evidence = getattr(self.article, "story_evidence", None)
+        return getattr(evidence, "copy_of", None)
+
     def stats(self, key: str | None, mentions: Sequence[Entity]) -> EntityStats:
         """Salience of one entity: the tagger's record when there is one, else computed from the mentions."""
         if self._tagged_salience is None:

@@ -19,6 +19,7 @@ from services.alerter.conditions import (
     AllOf,
     AnyOf,
     Condition,
+    CopyCondition,
     EntityCondition,
     KeywordCondition,
     LanguageCondition,
@@ -101,7 +102,7 @@ def _read(source: str | Path) -> tuple[str, str]:
         raise RuleError(f"cannot read rules file: {exc}", source=str(path)) from exc
 
 
-_CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language", "source", "tag", "story_size", "query")
+_CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language", "source", "tag", "story_size", "copy", "query")
 _RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "window", "burst", "follow_up", "cooldown",
               "repeat_interval")
 _WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
@@ -442,6 +443,11 @@ class _Loader:
                 hi = int(self.number(sz["max"][1], f"{what} story_size max", integer=True, minimum=lo)) if "max" in sz else None
                 return StorySizeCondition(lo, hi)
             return StorySizeCondition(int(self.number(node, f"{what} story_size", integer=True, minimum=1)))
+        if key == "copy":
+            value = self.scalar(node, f"{what} copy")
+            if not isinstance(value, bool):
+                raise self.error(node, f"{what}: copy must be true or false, got {value!r}")
+            return CopyCondition(value)
         if key == "query":
             return self.query(node, what)
         if key == "language":

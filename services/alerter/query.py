@@ -10,7 +10,7 @@ Grammar (operators in capitals; adjacent terms mean AND; AND binds tighter than 
     value  := word | "quoted phrase"
 
 Fields: ``entity``, ``entity.title``, ``entity.lead``, ``keyword`` (the default for a bare
-value), ``language``, ``source``, ``tag``, ``story_size`` (at least N). ``"a b"~N`` means the
+value), ``language``, ``source``, ``tag``, ``story_size`` (at least N), ``copy`` (true or false). ``"a b"~N`` means the
 words a and b within N words of each other. The parser builds the same condition objects
 as the YAML form; errors carry the 1-based column.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = ["QueryError", "parse_query", "QUERY_FIELDS"]
 
-QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "keyword", "language", "source", "tag", "story_size")
+QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "keyword", "language", "source", "tag", "story_size", "copy")
 
 
 class QueryError(ValueError):

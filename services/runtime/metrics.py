@@ -21,6 +21,7 @@ __all__ = [
     "ENTITY_ARTICLES",
     "STORIES",
     "STORIES_MERGED",
+    "STORY_COPIES",
     "TOP_STORIES",
     "ALERTS_FIRED",
     "ALERTS_SUPPRESSED",
@@ -70,6 +71,9 @@ ENTITY_ARTICLES = Counter(
 )
 STORIES = Counter("wirewatch_stories_total", "Story assignments: created, joined, or duplicate (a re-sent article).", ["outcome"])
 STORIES_MERGED = Counter("wirewatch_stories_merged_total", "Live stories that became part of another: one event that had opened twice.")
+STORY_COPIES = Counter(
+    "wirewatch_story_copies_total", "Articles that repeat an earlier article of their story nearly word for word (a syndicated or "
+    "republished copy; story_evidence.copy_of), counted among the joins.")
 TOP_STORIES = Gauge(
     "wirewatch_top_stories",
     "Articles in each of the ten largest live stories (the label set is replaced as stories change, never more than ten).",

@@ -21,6 +21,7 @@ from services.runtime.metrics import (
     ENTITY_ARTICLES,
     STORIES,
     STORIES_MERGED,
+    STORY_COPIES,
     TOP_STORIES,
 )
 from services.runtime.settings import Settings
@@ -74,6 +75,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 ENTITY_ARTICLES.labels(item.name).inc()
         titles.setdefault(decision.reported, article.title[:120])
         STORIES_MERGED.inc(len(decision.merged))
+        if decision.copy_of is not None:
+            STORY_COPIES.inc()
         for story_id in (*decision.expired, *decision.merged):
             titles.pop(story_id, None)
         TOP_STORIES.clear()

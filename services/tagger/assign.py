@@ -69,7 +69,7 @@ def evidence(features: ArticleFeatures, decision: Decision, index: StoryIndex) -
         embedding_similarity=None if s.embedding is None else round(s.embedding, 3),
         shared_entities=shared_entities, shared_words=shared_words, shared_names=shared_names,
         compared=index.reported_id(decision.compared) if decision.compared else None,
-        undated=features.at is None, merged=list(decision.merged),
+        undated=features.at is None, merged=list(decision.merged), copy_of=decision.copy_of,
     )
 
 

@@ -55,6 +55,7 @@ from datetime import datetime
 
 import numpy as np
 
+from services.tagger.near_duplicates import MAX_DISTANCE, bands, distance
 from services.tagger.story_features import PLACE_TYPES, SKELETON, ArticleFeatures, article_features
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
 from services.tagger.story_scoring import (
@@ -101,6 +102,7 @@ class Decision:
     reported_size: int = 1
     merged: tuple[str, ...] = ()
     updated: tuple[Story, ...] = ()
+    copy_of: str | None = None  # the earlier member whose text this article repeats (near_duplicates)
 
     def __post_init__(self) -> None:
         if not self.reported:
@@ -158,6 +160,7 @@ class StoryIndex:
     _raw: dict[str, str] = field(default_factory=dict)
     _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
+    _by_band: dict[str, set[str]] = field(default_factory=dict)  # SimHash band (near_duplicates.bands) -> live stories
     _vectors: dict[str, Vectors] = field(default_factory=dict)
     _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> _name_norms(its names)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
@@ -183,6 +186,9 @@ class StoryIndex:
         for key in story.names:
             self._by_name.setdefault(key, set()).add(story.id)
         self._name_norms[story.id] = _name_norms(story.names)
+        for value in story.simhashes.values():
+            for band in bands(value):
+                self._by_band.setdefault(band, set()).add(story.id)
         for article_id in story.articles:
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
@@ -202,7 +208,9 @@ class StoryIndex:
             group.discard(story_id)
             if not group:
                 del self._groups[old.reported]
-        for index, keys in ((self._by_entity, old.entities), (self._by_term, old.terms), (self._by_name, old.names)):
+        old_bands = {band for value in old.simhashes.values() for band in bands(value)}
+        for index, keys in ((self._by_entity, old.entities), (self._by_term, old.terms), (self._by_name, old.names),
+                            (self._by_band, old_bands)):
             for key in keys:
                 ids = index.get(key)
                 if ids is not None:
@@ -266,6 +274,17 @@ class StoryIndex:
             return Decision(story, created=False, score=1.0, duplicate=True, expired=expired, compared=known,
                             reported=story.reported_before.get(features.article_id, story.reported),
                             reported_size=self.reported_size(self.reported_id(known)))
+        copy = self._copy_of(features, expired)
+        if copy is not None:
+            # The same text again (a syndicated or republished copy): it belongs where the original is, whatever the
+            # story's summary has drifted to.
+            distance, member, story_id = copy
+            story = joined(self.stories[story_id], features, self.config, watermark)
+            scores = Scores(1.0 - distance / 64, 0.0, 0.0, None, 1.0 - MAX_DISTANCE / 64, "near-duplicate")
+            reported = self.reported_id(story_id)
+            return Decision(story, created=False, score=scores.score, expired=expired, scores=scores, compared=story_id,
+                            reported=reported, copy_of=member,
+                            reported_size=1 + sum(self.stories[sid].size for sid in self._groups.get(reported, ()) if sid not in expired))
         candidates = {sid for key in features.entities for sid in self._by_entity.get(key, ())}
         if self.config.embeddings and features.embedding is not None:
             candidates |= self._embedding_candidates(features.embedding)
@@ -309,6 +328,22 @@ class StoryIndex:
         scores, compared = best if best is not None else (Scores(threshold=self.config.threshold), None)
         return Decision(opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
+
+    def _copy_of(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[int, str, str] | None:
+        """The nearest earlier member of a live story whose text the article's repeats (SimHash at most
+        ``MAX_DISTANCE`` bits away): (distance, member id, story id), or None."""
+        if features.simhash is None:
+            return None
+        found = None
+        for story_id in sorted({sid for band in bands(features.simhash) for sid in self._by_band.get(band, ())}):
+            story = self.stories[story_id]
+            if story_id in expired or not self._live(story, features.at):
+                continue
+            for member, value in story.simhashes.items():
+                d = distance(features.simhash, value)
+                if d <= MAX_DISTANCE and (found is None or d < found[0]):
+                    found = (d, member, story_id)
+        return found
 
     def reported_id(self, story_id: str) -> str:
         """The id a live story's reports carry: its own, or the one it was merged into."""

@@ -24,6 +24,7 @@ import regex
 
 from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
+from services.tagger.near_duplicates import simhash
 
 __all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "word_rarity", "terms", "name_keys"]
 
@@ -75,6 +76,7 @@ class ArticleFeatures:
     name_keys: Mapping[str, float] = field(default_factory=dict, compare=False)  # its names, in Latin letters (name_keys)
     name_words: Mapping[str, str] = field(default_factory=dict, compare=False)  # name key -> a name it came from, for the evidence
     names_cased: bool = True  # written in a script with capitals (its names are its capitalised words), else every word is a key
+    simhash: str | None = None  # of its text (near_duplicates.simhash), to know a copy of an earlier article
 
 
 def _stem(word: str) -> str:
@@ -286,4 +288,5 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
-                           names_cased=_cased(article.original_body or article.body or article.original_title or article.title))
+                           names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
+                           simhash=simhash(article.body))

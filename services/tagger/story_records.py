@@ -96,6 +96,9 @@ class Story(BaseModel):
         default_factory=dict, description="Member article id -> the id it was reported under, for members reported "
         "before a merge changed the story's: a re-sent copy is reported as the original was (at-least-once delivery "
         "must not name a second story, nor fire a second alert).")
+    simhashes: dict[str, str] = Field(
+        default_factory=dict, description="Member article id -> SimHash of its text (near_duplicates), for the latest members "
+        "with one: a later copy of one of them is known as a copy.")
     merged_into: str | None = Field(
         default=None, description="The story this one was merged into: its reports carry that id. It keeps its own summary "
         "for comparisons (pooling the summaries measured worse: docs/tagger.md); null while it is reported under its own id.")
@@ -150,11 +153,14 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
     articles = [*story.articles, features.article_id][-config.max_articles :]
     kept = set(articles) if story.reported_before else set()
+    simhashes = {a: h for a, h in story.simhashes.items() if a in set(articles)}
+    if features.simhash is not None:
+        simhashes[features.article_id] = features.simhash
     return Story(
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
         size=story.size + 1,
         articles=articles,
-        reported_before={a: r for a, r in story.reported_before.items() if a in kept},
+        reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes,
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
         languages=languages, titles=titles,
         **_embedding_fields(story, features, config),
@@ -168,6 +174,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
         first_at=features.at, last_at=features.at, seen_at=watermark,
         size=1,
         articles=[features.article_id],
+        simhashes={} if features.simhash is None else {features.article_id: features.simhash},
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),

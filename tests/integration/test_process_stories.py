@@ -200,3 +200,16 @@ def test_reports_no_encoder_reads_join_the_story_their_names_clearly_reach(tmp_p
         else:
             assert kazakh.story_id == wire.story_id and kazakh.story_evidence.rule == kazakh_rule
             assert {"Науседа", "Гитанас"} <= set(kazakh.story_evidence.shared_names)
+
+
+def test_process_knows_a_republished_copy_and_where_it_belongs():
+    """A wire report, the same text republished under another headline with a byline, and another outlet's own
+    report of the event (tests/fixtures/copies), read from files as a user would: the copy names the original."""
+    done = wirewatch("process", "--until", "tagged", str(ROOT / "tests" / "fixtures" / "copies"))
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    out = [TaggedArticle.model_validate_json(line) for line in done.stdout.splitlines()]
+    by_title = {a.title.split()[0]: a for a in out}
+    wire, copy, rewrite = by_title["Dock"], by_title["Rotterdam"], by_title["Ships"]
+    assert copy.story_evidence.copy_of == wire.id and copy.story_id == wire.story_id
+    assert copy.story_evidence.rule == "near-duplicate"
+    assert rewrite.story_evidence.copy_of is None and wire.story_evidence.copy_of is None

@@ -1,0 +1,99 @@
+"""Copies: the same text published twice is known as a copy of the first, and joins its story, whatever else.
+
+The fixtures (tests/fixtures/copies) are a wire report of a strike, the same text republished under another
+headline with a byline and one respelling (a syndicated copy), and another outlet's own report of the strike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from schemas.models import StoryEvidence, TaggedArticle
+from services.alerter.facts import Facts
+from services.alerter.conditions import parse_condition_query
+from services.alerter.errors import RuleError
+from services.alerter.rules import load_rulebook
+from services.tagger.assign import StoryAssigner, story_config
+from services.tagger.near_duplicates import MAX_DISTANCE, bands, distance, simhash
+from services.tagger.settings import TaggerSettings
+from services.tagger.stories import StoryIndex
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "copies"
+NOW = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
+
+
+def text(name: str) -> tuple[str, str]:
+    title, _date, body = (FIXTURES / name).read_text().split("\n", 2)
+    return title, body.strip()
+
+
+def tagged(article_id: str, name: str, **fields) -> TaggedArticle:
+    title, body = text(name)
+    return TaggedArticle(id=article_id, source=article_id.split("/")[0], fetched_at=NOW, published_at=NOW, language="en",
+                         language_confidence=1.0, original_title=title, original_body=body, title=title, body=body,
+                         story_id=article_id, **fields)
+
+
+def test_a_republished_text_is_within_a_few_bits_and_another_report_of_the_event_is_not() -> None:
+    wire, copy, rewrite = (simhash(text(n)[1]) for n in ("1_wire.txt", "2_syndicated.txt", "3_rewrite.txt"))
+    assert distance(wire, copy) <= MAX_DISTANCE
+    assert set(bands(wire)) & set(bands(copy))  # the index finds it by a band
+    assert distance(wire, rewrite) > 10 and distance(copy, rewrite) > 10
+    assert simhash("Port strike ends after two days of talks.") is None  # too short to tell a copy by
+
+
+def test_the_copy_joins_the_original_s_story_and_names_it() -> None:
+    assigner = StoryAssigner(story_config(TaggerSettings()))
+    first, _ = assigner.place(tagged("wire/1", "1_wire.txt"), now=NOW)
+    own, _ = assigner.place(tagged("daily/7", "3_rewrite.txt"), now=NOW)
+    copy, decision = assigner.place(tagged("herald/3", "2_syndicated.txt"), now=NOW)
+    assert copy.story_evidence.copy_of == "wire/1" and copy.story_id == first.story_id
+    assert copy.story_evidence.rule == "near-duplicate" and copy.story_evidence.score >= 1 - MAX_DISTANCE / 64
+    assert own.story_evidence.copy_of is None and own.story_evidence.rule != "near-duplicate"
+    assert decision.story.simhashes["herald/3"] == simhash(text("2_syndicated.txt")[1])
+
+
+def test_a_copy_joins_even_where_similarity_would_not() -> None:
+    # A threshold no similarity reaches: every article opens a story of its own, except a copy.
+    config = replace(story_config(TaggerSettings()), threshold=1.01)
+    assigner = StoryAssigner(config)
+    first, _ = assigner.place(tagged("wire/1", "1_wire.txt"), now=NOW)
+    own, _ = assigner.place(tagged("daily/7", "3_rewrite.txt"), now=NOW)
+    copy, _ = assigner.place(tagged("herald/3", "2_syndicated.txt"), now=NOW)
+    assert own.story_id != first.story_id
+    assert copy.story_id == first.story_id and copy.story_evidence.copy_of == "wire/1"
+
+
+def test_a_restarted_index_still_knows_the_copy() -> None:
+    assigner = StoryAssigner(story_config(TaggerSettings()))
+    first, _ = assigner.place(tagged("wire/1", "1_wire.txt"), now=NOW)
+    restarted = StoryIndex(assigner.index.config)
+    restarted.sync((sid, assigner.index.raw(sid)) for sid in assigner.index.stories)
+    again = StoryAssigner(assigner.index.config)
+    again.index = restarted
+    copy, _ = again.place(tagged("herald/3", "2_syndicated.txt"), now=NOW)
+    assert copy.story_evidence.copy_of == "wire/1" and copy.story_id == first.story_id
+
+
+def evidence(copy_of: str | None) -> StoryEvidence:
+    return StoryEvidence(decision="joined", score=1.0, threshold=0.95, rule="near-duplicate" if copy_of else "weighted",
+                         copy_of=copy_of)
+
+
+def test_rules_can_leave_copies_out_or_ask_for_them(tmp_path) -> None:
+    copy = tagged("herald/3", "2_syndicated.txt", story_evidence=evidence("wire/1"))
+    own = tagged("daily/7", "3_rewrite.txt", story_evidence=evidence(None))
+    assert parse_condition_query("keyword:strike AND copy:false").check(Facts(copy)) is None
+    assert parse_condition_query("keyword:strike AND copy:false").check(Facts(own)) is not None
+    assert parse_condition_query("copy:true").check(Facts(copy)) == ["copy of wire/1"]
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - id: strikes\n    when: {all: [{keyword: strike}, {copy: false}]}\n")
+    book = load_rulebook(path)
+    assert [m.rule.id for m in book.evaluate(own)] == ["strikes"] and book.evaluate(copy) == []
+    path.write_text("rules:\n  - id: strikes\n    when: {copy: maybe}\n")
+    with pytest.raises(RuleError, match="copy must be true or false"):
+        load_rulebook(path)
