@@ -61,6 +61,8 @@ def _explain(ev: dict) -> list[str]:
         lines = [verb]
     if ev.get("decision") == "joined" and ev.get("rule") in _ACROSS:
         lines.append(_ACROSS[ev["rule"]])
+    if ev.get("copy_of"):
+        lines = [f"A copy of {ev['copy_of']}: the same text republished, so it joined that report's story"]
     if ev.get("shared_entities"):
         lines.append("Shares " + ", ".join(map(str, ev["shared_entities"][:8])))
     if ev.get("shared_names"):

@@ -18,6 +18,9 @@ def test_story_evidence_reads_as_sentences():
                                  "shared_names": ["Вильнюста", "Науседа"], "compared": "g-1"}}
     assert _why(kazakh)[1:] == ["In a language nothing here reads: its names, in any script, clearly meet this story's more than any other's",
                                 "Shared names: Вильнюста, Науседа"]
+    copy = {"story_evidence": {"decision": "joined", "score": 0.98, "threshold": 0.95, "rule": "near-duplicate",
+                               "copy_of": "wire-1", "shared_entities": ["Rotterdam"], "compared": "g-1"}}
+    assert _why(copy) == ["A copy of wire-1: the same text republished, so it joined that report's story", "Shares Rotterdam"]
 
 
 def test_no_evidence_gives_no_lines_and_other_shapes_are_shown_as_they_are():
