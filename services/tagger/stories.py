@@ -1,6 +1,7 @@
 """Which story an article belongs to: single-pass clustering over a sliding time window.
 
-An article joins the live story it is most similar to, or opens a new one named after itself. As in
+An article joins the live story it is most similar to, or opens a new one named after itself. A copy of a live
+story's member (the same text republished: ``near_duplicates``) joins that story before anything is scored. As in
 streaming news clusterers (Miranda et al. 2018, "Multilingual Clustering of Streaming News"), the
 decision reads several kinds of evidence against the story's running summary:
 
@@ -278,9 +279,9 @@ class StoryIndex:
         if copy is not None:
             # The same text again (a syndicated or republished copy): it belongs where the original is, whatever the
             # story's summary has drifted to.
-            distance, member, story_id = copy
+            bits, member, story_id = copy
             story = joined(self.stories[story_id], features, self.config, watermark)
-            scores = Scores(1.0 - distance / 64, 0.0, 0.0, None, 1.0 - MAX_DISTANCE / 64, "near-duplicate")
+            scores = Scores(1.0 - bits / 64, 0.0, 0.0, None, 1.0 - MAX_DISTANCE / 64, "near-duplicate")
             reported = self.reported_id(story_id)
             return Decision(story, created=False, score=scores.score, expired=expired, scores=scores, compared=story_id,
                             reported=reported, copy_of=member,
