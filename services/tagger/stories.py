@@ -116,6 +116,8 @@ def _merged(story: Story, into: str) -> Story:
     return story.model_copy(update={"merged_into": into, "reported_before": before})
 
 
+# A copy's heaviest entities, each of which its story must hold.
+_COPY_ENTITIES = 3
 # Two stories whose names meet at this cosine or more tell of one event (the same document in 128 languages: 0.5-0.9).
 _SAME_NAMES = 0.5
 
@@ -143,6 +145,14 @@ def _name_norms(names: Mapping[str, float]) -> tuple[float, float]:
         if not k.startswith(SKELETON):
             spelled += v * v
     return math.sqrt(whole), math.sqrt(spelled)
+
+
+def _same_subject(features: ArticleFeatures, story: Story) -> bool:
+    """Whether a text that reads like a copy of a member is about what the story is about: its heaviest entities are
+    the story's and its places do not conflict. A template filled in twice (a rain warning for Cornwall and one for
+    Devon, a results notice for two companies) reads like a copy, but is another event."""
+    heaviest = sorted(features.entities, key=lambda k: (-features.entities[k], k))[:_COPY_ENTITIES]
+    return all(key in story.entities for key in heaviest) and not place_conflict(features, story)
 
 
 def _names_agree(a: Story, b: Story) -> bool:
@@ -338,7 +348,7 @@ class StoryIndex:
         found = None
         for story_id in sorted({sid for band in bands(features.simhash) for sid in self._by_band.get(band, ())}):
             story = self.stories[story_id]
-            if story_id in expired or not self._live(story, features.at):
+            if story_id in expired or not self._live(story, features.at) or not _same_subject(features, story):
                 continue
             for member, value in story.simhashes.items():
                 d = distance(features.simhash, value)

@@ -97,3 +97,34 @@ def test_rules_can_leave_copies_out_or_ask_for_them(tmp_path) -> None:
     path.write_text("rules:\n  - id: strikes\n    when: {copy: maybe}\n")
     with pytest.raises(RuleError, match="copy must be true or false"):
         load_rulebook(path)
+
+
+WARNING = ("The Met Office has issued a yellow warning for heavy rain covering {c} from 6am until midnight on Thursday. "
+           "Between 30 and 50 millimetres of rain is expected widely, with up to 80 millimetres possible on high ground. "
+           "Flooding of a few homes and businesses is likely, and spray and flooding on roads will probably make journey "
+           "times longer. Bus and train services will probably be affected, with journey times taking longer. Some "
+           "interruption to power supplies and other "
+           "services is likely. People are advised to check the forecast before travelling.")
+
+
+def warning(article_id: str, county: str, key: str) -> TaggedArticle:
+    from schemas.models import Salience
+
+    body = WARNING.format(c=county)
+    return TaggedArticle(
+        id=article_id, source="weather", fetched_at=NOW, published_at=NOW, language="en", language_confidence=1.0,
+        original_title=f"Rain warning for {county}", original_body=body, title=f"Rain warning for {county}", body=body,
+        story_id=article_id, salience=[
+            Salience(key=key, name=county, type="GPE", mentions=2, in_title=True, in_lead=True),
+            Salience(key="Q1132045", name="Met Office", type="ORG", mentions=1, in_title=False, in_lead=True)])
+
+
+def test_a_template_filled_in_for_another_place_reads_like_a_copy_but_is_not_one() -> None:
+    cornwall, devon = warning("met/1", "Cornwall", "Q23148"), warning("met/2", "Devon", "Q23156")
+    assert distance(simhash(cornwall.body), simhash(devon.body)) <= MAX_DISTANCE  # by its text alone, a copy
+    assigner = StoryAssigner(story_config(TaggerSettings()))
+    first, _ = assigner.place(cornwall, now=NOW)
+    other, _ = assigner.place(devon, now=NOW)
+    assert other.story_evidence.copy_of is None and other.story_id != first.story_id
+    again, _ = assigner.place(warning("bbc/9", "Cornwall", "Q23148"), now=NOW)  # the Cornwall warning republished
+    assert again.story_evidence.copy_of == "met/1" and again.story_id == first.story_id
