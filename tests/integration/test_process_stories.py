@@ -123,6 +123,17 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     assert max(online[n].story_size for n in VISIT) == 3
     big = [Alert.model_validate(m["value"]) for m in seen["alerts"] if m["value"]["rule_id"] == "big-story"]
     assert [a.story_id for a in big] == [visit_story]
+
+    # A republished copy, sent once its original is through: the story worker knows it as the process does.
+    copies = ROOT / "tests" / "fixtures" / "copies"
+    for name in ("1_wire.txt", "2_syndicated.txt"):
+        assert wirewatch("ingest", "--broker", broker.bootstrap, str(copies / name)).returncode == 0
+        title = (copies / name).read_text().split("\n", 1)[0]
+        seen = await collect(broker.bootstrap, ["articles.tagged"], timeout_s=120,
+                             until=lambda s, t=title: any(m["value"]["title"] == t for m in s["articles.tagged"]))
+    online_copies = {m["value"]["title"].split()[0]: TaggedArticle.model_validate(m["value"]) for m in seen["articles.tagged"]}
+    wire, copy = online_copies["Dock"], online_copies["Rotterdam"]
+    assert copy.story_evidence.copy_of == wire.id and copy.story_id == wire.story_id
     assert worker.alive()
 
 
