@@ -148,8 +148,9 @@ def decide(
         update: dict = {}
         if policy.window is not None:
             w = policy.window
+            counted = merge_window(s.get("window"), [c.get("window") for _, c in carried])
             s["window"], res = observe_window(
-                merge_window(s.get("window"), [c.get("window") for _, c in carried]), now=t, article_id=candidate.article_ids[0], source=(candidate.sources or ["?"])[0],
+                counted, now=t, article_id=candidate.article_ids[0], source=(candidate.sources or ["?"])[0],
                 count=w.count, within_s=w.within_s, distinct=w.distinct,
             )
             if not res.met:
