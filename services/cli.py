@@ -213,18 +213,24 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
     from services.runtime.kafka import aiokafka_options
 
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the error below says it once, in words
-    try:
-        read, letters = asyncio.run(dl.read_dead_letters(aiokafka_options(_settings(broker=broker)), topics))
-    except (KafkaError, OSError) as exc:
-        raise click.ClickException(f"cannot read the dead letters from {broker}: {exc or type(exc).__name__}") from exc
-    letters = dl.since(letters, since.replace(tzinfo=timezone.utc) if since is not None else None)
-    for item in letters:
+    at = since.replace(tzinfo=timezone.utc) if since is not None else None
+    tally = dl.Tally()
+
+    def show(item: dl.Letter) -> None:
+        if not dl.since(item, at):
+            return
+        tally.add(item)
         if as_json:
             click.echo(item.letter.model_dump_json() if item.letter else orjson.dumps(
                 {"topic": item.topic, "partition": item.partition, "offset": item.offset, "unreadable": item.unreadable}).decode())
         else:
             click.echo(dl.describe(item))
-    click.echo(dl.summary(read, letters), err=True)
+
+    try:
+        read = asyncio.run(dl.read_dead_letters(aiokafka_options(_settings(broker=broker)), topics, show))
+    except (KafkaError, OSError) as exc:
+        raise click.ClickException(f"cannot read the dead letters from {broker}: {exc or type(exc).__name__}") from exc
+    click.echo(tally.summary(read), err=True)
 
 
 @main.command()

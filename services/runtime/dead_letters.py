@@ -9,7 +9,7 @@ wait for more), so a user can see what failed and why without decoding base64 by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from schemas import DeadLetter
 
-__all__ = ["Letter", "read_dead_letters", "dead_letter_topics", "describe", "summary", "since"]
+__all__ = ["Letter", "Tally", "read_dead_letters", "dead_letter_topics", "describe", "since"]
 
 _SHOWN_BYTES = 120
 
@@ -42,8 +42,9 @@ def dead_letter_topics(existing: Iterable[str], wanted: Sequence[str] = ()) -> l
     return sorted(t for t in existing if t.endswith(".dlq"))
 
 
-async def read_dead_letters(options: dict[str, Any], topics: Sequence[str] = ()) -> tuple[list[str], list[Letter]]:
-    """The topics read and their records, oldest first per partition; ``options`` as ``aiokafka_options`` gives them.
+async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
+    """Hand ``each`` every record of the dead-letter topics as it is read (oldest first per partition, nothing held),
+    up to the end offsets at the start; the topics read. ``options`` as ``aiokafka_options`` gives them.
 
     A topic in ``topics`` that the broker does not have is read as empty (nothing failed there yet).
     """
@@ -56,22 +57,21 @@ async def read_dead_letters(options: dict[str, Any], topics: Sequence[str] = ())
         chosen = dead_letter_topics(existing, topics)
         partitions = [TopicPartition(t, p) for t in chosen if t in existing for p in sorted(consumer.partitions_for_topic(t) or ())]
         if not partitions:
-            return chosen, []
+            return chosen
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         left = {tp for tp in partitions if ends[tp] > 0}
-        letters: list[Letter] = []
         while left:
             batch = await consumer.getmany(*left, timeout_ms=1000)
             for tp, records in batch.items():
                 for record in records:
                     if record.offset < ends[tp]:
-                        letters.append(_letter(record))
+                        each(_letter(record))
             for tp in list(left):
                 if await consumer.position(tp) >= ends[tp]:
                     left.discard(tp)
-        return chosen, letters
+        return chosen
     finally:
         await consumer.stop()
 
@@ -103,17 +103,25 @@ def describe(item: Letter) -> str:
             f"    key {key!r}; original {_shown(d.original)}")
 
 
-def summary(topics: Sequence[str], letters: Sequence[Letter]) -> str:
-    """One line: how many dead letters, per topic and error class."""
-    if not letters:
-        return f"no dead letters in {', '.join(topics) or 'any topic (the broker has no *.dlq topic yet)'}"
-    by_topic: dict[str, Counter[str]] = {}
-    for item in letters:
-        by_topic.setdefault(item.topic, Counter())[item.letter.error_class if item.letter else "unreadable"] += 1
-    parts = [f"{topic} {sum(c.values())} ({', '.join(f'{k} {n}' for k, n in c.most_common())})" for topic, c in by_topic.items()]
-    return f"{len(letters)} dead letter{'s' if len(letters) != 1 else ''}: " + "; ".join(parts)
+class Tally:
+    """The letters counted per topic and error class, for the closing line."""
+
+    def __init__(self) -> None:
+        self.by_topic: dict[str, Counter[str]] = {}
+
+    def add(self, item: Letter) -> None:
+        self.by_topic.setdefault(item.topic, Counter())[item.letter.error_class if item.letter else "unreadable"] += 1
+
+    def summary(self, topics: Sequence[str]) -> str:
+        """One line: how many dead letters, per topic and error class."""
+        total = sum(sum(c.values()) for c in self.by_topic.values())
+        if not total:
+            return f"no dead letters in {', '.join(topics) or 'any topic (the broker has no *.dlq topic yet)'}"
+        parts = [f"{topic} {sum(c.values())} ({', '.join(f'{k} {n}' for k, n in c.most_common())})"
+                 for topic, c in self.by_topic.items()]
+        return f"{total} dead letter{'s' if total != 1 else ''}: " + "; ".join(parts)
 
 
-def since(letters: Iterable[Letter], at: datetime | None) -> list[Letter]:
-    """The letters that failed at or after ``at`` (all when None; an unreadable record is always shown)."""
-    return [x for x in letters if at is None or x.letter is None or x.letter.failed_at >= at]
+def since(item: Letter, at: datetime | None) -> bool:
+    """Whether the letter failed at or after ``at`` (every one when None; an unreadable record is always shown)."""
+    return at is None or item.letter is None or item.letter.failed_at >= at

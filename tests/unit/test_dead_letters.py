@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from services.runtime.codec import dead_letter
-from services.runtime.dead_letters import Letter, dead_letter_topics, describe, since, summary
+from services.runtime.dead_letters import Letter, Tally, dead_letter_topics, describe, since
 
 AT = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -33,13 +33,15 @@ def test_a_letter_says_when_which_stage_what_failed_why_and_the_original_s_start
 def test_a_record_that_is_no_dead_letter_is_said_to_be_one_and_counted() -> None:
     odd = Letter("alerts.dlq", 1, 7, None, "not a dead letter (1 errors)")
     assert describe(odd) == "alerts.dlq[1]@7  not a dead letter (1 errors)"
-    items = [letter("InvalidJSON", b"{"), letter("SchemaViolation", b"{}", offset=1), letter("InvalidJSON", b"[", offset=2), odd]
-    assert summary(["alerts.dlq", "articles.raw.dlq"], items) == (
+    tally = Tally()
+    for item in [letter("InvalidJSON", b"{"), letter("SchemaViolation", b"{}", offset=1), letter("InvalidJSON", b"[", offset=2), odd]:
+        tally.add(item)
+    assert tally.summary(["alerts.dlq", "articles.raw.dlq"]) == (
         "4 dead letters: articles.raw.dlq 3 (InvalidJSON 2, SchemaViolation 1); alerts.dlq 1 (unreadable 1)")
-    assert summary(["alerts.dlq"], []) == "no dead letters in alerts.dlq"
+    assert Tally().summary(["alerts.dlq"]) == "no dead letters in alerts.dlq"
 
 
 def test_since_keeps_the_later_letters() -> None:
     early, late = letter("InvalidJSON", b"{", AT), letter("InvalidJSON", b"{", AT.replace(hour=12), offset=1)
-    assert since([early, late], AT.replace(hour=10)) == [late]
-    assert since([early, late], None) == [early, late]
+    assert [since(x, AT.replace(hour=10)) for x in (early, late)] == [False, True]
+    assert since(early, None) and since(late, None)
