@@ -137,8 +137,7 @@ def alerts() -> None:
               help="Only dead letters that failed at or after this time (UTC).")
 @click.option("--endpoint", "only", default=None, help="Only deliveries to this endpoint name.")
 @click.option("--dry-run", is_flag=True, help="Say what would be re-sent; send nothing.")
-@click.option("--timeout", type=float, default=3.0, show_default=True, help="Stop reading alerts.dlq after S seconds without a message.")
-def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool, timeout: float) -> None:
+def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool) -> None:
     """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature).
 
     Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered.
@@ -155,29 +154,15 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     topic = dlq(settings.topics.alerts)
 
     async def read_letters() -> list[DeadLetter]:
-        from aiokafka import AIOKafkaConsumer
-        from pydantic import ValidationError
-
+        from services.runtime.dead_letters import read_dead_letters
         from services.runtime.kafka import aiokafka_options
 
-        # TLS and SASL as the workers connect (WIREWATCH_KAFKA__*), not a bare bootstrap address.
-        consumer = AIOKafkaConsumer(topic, **aiokafka_options(settings.model_copy(update={"broker": broker})),
-                                    auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
-        await consumer.start()
+        # To the topic's end as it is now, with TLS and SASL as the workers connect (WIREWATCH_KAFKA__*). A record that
+        # is no dead letter of ours has nothing to replay.
         letters: list[DeadLetter] = []
-        try:
-            while True:
-                batch = await consumer.getmany(timeout_ms=int(timeout * 1000))
-                if not batch:
-                    return letters
-                for records in batch.values():
-                    for record in records:
-                        try:
-                            letters.append(DeadLetter.model_validate_json(record.value or b""))
-                        except ValidationError:
-                            continue  # not a dead letter of ours: nothing to replay
-        finally:
-            await consumer.stop()
+        await read_dead_letters(aiokafka_options(settings.model_copy(update={"broker": broker})), [topic],
+                                lambda item: letters.append(item.letter) if item.letter is not None else None)
+        return letters
 
     async def go() -> int:
         import aiohttp

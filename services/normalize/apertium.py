@@ -152,8 +152,7 @@ CG_ONLY_PAIRS = frozenset({"ukr-rus"})
 # Programs a pair's pipeline may run that its Debian package does not pull in (apertium-swe-nor runs rtx-proc).
 MISSING_PACKAGES = {"rtx-proc": "Debian package apertium-recursive", "lsx-proc": "Debian package apertium-separable",
                     "cg-proc": "Debian package cg3", "lrx-proc": "Debian package apertium-lex-tools"}
-
-
+# A pair as a route takes it ("swe-nor"), not a variant mode ("eo-en-j", "en-eo-bytecode").
 _PLAIN_PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
 
 
@@ -165,6 +164,8 @@ def missing_programs(mode: Path) -> list[str]:
         return []
     programs = {stage.split()[0] for stage in text.split("|") if stage.split()}
     return sorted(p for p in programs if not p.startswith("$") and shutil.which(p) is None)
+
+
 _TAGGER_STEP = re.compile(r"\|\s*apertium-tagger\b[^|]*(?=\|)")
 
 

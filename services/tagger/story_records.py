@@ -152,8 +152,9 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     languages[features.language] = languages.get(features.language, 0) + 1
     titles = [*story.titles, _unit(features.title_terms)][-config.recent_embeddings:]
     articles = [*story.articles, features.article_id][-config.max_articles :]
-    kept = set(articles) if story.reported_before else set()
-    simhashes = {a: h for a, h in story.simhashes.items() if a in set(articles)}
+    members = set(articles)
+    kept = members if story.reported_before else set()
+    simhashes = {a: h for a, h in story.simhashes.items() if a in members}
     if features.simhash is not None:
         simhashes[features.article_id] = features.simhash
     return Story(
