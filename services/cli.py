@@ -136,6 +136,8 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
             click.echo(f"rejected {rejected.reason}", err=True)
         for nothing in report.nothing:
             click.echo(str(nothing), err=True)
+        for ignored in report.ignored:
+            click.echo(str(ignored), err=True)
         return 1 if report.failed else 0
 
     sys.exit(asyncio.run(go()))

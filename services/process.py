@@ -9,7 +9,7 @@ from typing import TextIO
 import orjson
 
 from schemas import RawArticle
-from services.ingest.readers import RecordError
+from services.ingest.readers import Ignored, RecordError
 from services.ingest.verdicts import Nothing, zero_articles
 from services.runtime.codec import encode
 from services.runtime.settings import Settings
@@ -36,6 +36,8 @@ async def run_process(
         elif isinstance(record, Nothing):
             err.write(f"{record}\n")
             nothing.append(record)
+        elif isinstance(record, Ignored):
+            err.write(f"{record}\n")
         else:
             raws.append(record)
     if not raws:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from schemas import RawArticle
 from services.ingest.metrics import INPUTS_WITHOUT_ARTICLES
-from services.ingest.readers import RecordError
+from services.ingest.readers import Ignored, RecordError
 from services.ingest.verdicts import Nothing
 from services.runtime.codec import dead_letter, encode
 from services.runtime.metrics import ARTICLES_INGESTED, DEAD_LETTERS, MESSAGES_FAILED
@@ -24,6 +24,7 @@ class PublishReport:
     accepted: list[str] = field(default_factory=list)
     rejected: list[RecordError] = field(default_factory=list)
     nothing: list[Nothing] = field(default_factory=list)  # inputs that gave no article, and why
+    ignored: list[Ignored] = field(default_factory=list)  # fields of JSON inputs not read as article fields
 
     @property
     def failed(self) -> bool:
@@ -34,7 +35,7 @@ class PublishReport:
 async def publish(
     send: Send,
     settings: Settings,
-    records: Iterable[RawArticle | RecordError | Nothing],
+    records: Iterable[RawArticle | RecordError | Nothing | Ignored],
     *,
     channel: str,
 ) -> PublishReport:
@@ -44,6 +45,8 @@ async def publish(
         if isinstance(record, Nothing):
             INPUTS_WITHOUT_ARTICLES.labels(channel.split(":", 1)[0], record.reason).inc()
             report.nothing.append(record)
+        elif isinstance(record, Ignored):
+            report.ignored.append(record)
         elif isinstance(record, RawArticle):
             await send(raw, record.id.encode(), encode(record))
             ARTICLES_INGESTED.labels(channel).inc()

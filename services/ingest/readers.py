@@ -3,7 +3,8 @@
 Text files have the shape of a wire story: a title line, an optional
 ``date YYYY-MM-DD`` line, then the body. JSON inputs are an object, an array of
 objects, or NDJSON, with ``title``, ``body``, ``url``, ``source``,
-``published_at``, ``language`` and optionally ``id``.
+``published_at``, ``language`` and optionally ``id``, or the names other news
+tools give them (``json_fields``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
+from services.ingest.json_fields import Ignored, article_fields
 from services.runtime.codec import describe_validation_error
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RecordError",
+    "Ignored",
     "parse_datetime",
     "looks_like_html",
     "text_article",
@@ -40,7 +43,7 @@ __all__ = [
 
 _DATE_LINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _HTML = re.compile(r"<\s*(p|div|html|body|article|br|span|h[1-6])\b", re.IGNORECASE)
-_JSON_FIELDS = {"id", "title", "body", "url", "source", "published_at", "language", "content_type", "guid", "fetched_at"}
+_CUT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
 @dataclass(frozen=True)
@@ -121,35 +124,50 @@ def text_article(text: str, *, name: str, source: str, now: datetime, url: str |
     )
 
 
-def _json_article(obj: Any, *, default_source: str, now: datetime) -> RawArticle:
+def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawArticle, list[str]]:
+    """The article of one JSON record, and the record's fields that are not article fields (json_fields)."""
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-    unknown = sorted(set(obj) - _JSON_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown field(s) {unknown}; known: {sorted(_JSON_FIELDS)}")
-    title = str(obj.get("title") or "")
-    body = str(obj.get("body") or "")
-    if not title.strip() and not body.strip():
-        raise ValueError("article has neither title nor body")
-    source = str(obj.get("source") or default_source)
-    url = obj.get("url") or None
-    given_id = obj.get("id")
-    guid = obj.get("guid") or (title if not url else None)
-    return RawArticle(
+    parts, ignored = article_fields(obj)
+    title = str(parts.get("title") or "")
+    # NewsAPI cuts its ``content`` and says so at the end: "... [+4213 chars]".
+    body = _CUT.sub("", str(parts.get("body") or ""))
+    source = str(parts.get("source") or default_source)
+    url = parts.get("url") or None
+    given_id = parts.get("id")
+    guid = parts.get("guid") or (title if not url else None)
+    article = RawArticle(
         id=str(given_id) if given_id else article_id(url=url, source=source, guid=guid),
         source=source,
         url=url,
         title=title,
         body=body,
-        content_type=obj.get("content_type") or ("text/html" if looks_like_html(body) else "text/plain"),
-        language_hint=obj.get("language") or None,
-        published_at=parse_datetime(obj.get("published_at")),
-        fetched_at=parse_datetime(obj.get("fetched_at")) or now,
+        content_type=parts.get("content_type") or ("text/html" if looks_like_html(body) else "text/plain"),
+        language_hint=parts.get("language") or None,
+        published_at=parse_datetime(parts.get("published_at")),
+        fetched_at=parse_datetime(parts.get("fetched_at")) or now,
     )
+    return article, ignored
 
 
-def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError]:
-    """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on."""
+def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError | Ignored]:
+    """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on.
+    Fields that are not article fields are left out and named at the end, once (:class:`Ignored`)."""
+    ignored: set[str] = set()
+    with_ignored = 0
+    for record in _json_items(data, where=where, source=source, now=now):
+        if isinstance(record, tuple):
+            article, extra = record
+            ignored.update(extra)
+            with_ignored += bool(extra)
+            yield article
+        else:
+            yield record
+    if ignored:
+        yield Ignored(where, tuple(sorted(ignored)), with_ignored)
+
+
+def _json_items(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[tuple[RawArticle, list[str]] | RecordError]:
     stripped = data.strip()
     if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped):
         try:
@@ -172,7 +190,7 @@ def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iter
         yield _one(obj, f"{where}:{lineno}", line, source, now)
 
 
-def _one(obj: Any, where: str, original: bytes, source: str, now: datetime) -> RawArticle | RecordError:
+def _one(obj: Any, where: str, original: bytes, source: str, now: datetime) -> tuple[RawArticle, list[str]] | RecordError:
     try:
         return _json_article(obj, default_source=source, now=now)
     except ValidationError as exc:
@@ -212,7 +230,7 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
     records = list(json_records(data, where=name, source=source, now=now) if is_json
                    else _other_records(data, name=name, source=source, now=now))
     yield from records
-    nothing = explain(name, data, records, kind="JSON array" if is_json else "input")
+    nothing = explain(name, data, [r for r in records if not isinstance(r, Ignored)], kind="JSON array" if is_json else "input")
     if nothing is not None:
         yield nothing
 

@@ -18,7 +18,7 @@ async def test_ndjson_push_publishes_good_records_and_dead_letters_bad_ones(brok
     body = b"\n".join([
         orjson.dumps({"id": "push-good-1", "title": "Port strike ends", "body": "Dockers returned to work.", "language": "en"}),
         b'{"title": "half a record',
-        orjson.dumps({"url": "https://example.net/a?utm_source=x", "title": "Second", "body": "Text."}),
+        orjson.dumps({"url": "https://example.net/a?utm_source=x", "title": "Second", "body": "Text.", "event": "e-7"}),
     ])
     async with aiohttp.ClientSession() as session:
         async with session.post(url, data=body) as resp:
@@ -28,6 +28,8 @@ async def test_ndjson_push_publishes_good_records_and_dead_letters_bad_ones(brok
             answer = await resp.json()
     assert len(answer["accepted"]) == 2 and answer["accepted"][0] == "push-good-1"
     assert answer["rejected"][0]["error"] == "InvalidJSON" and ":2" in answer["rejected"][0]["where"]
+    # A field that is no article field is left out, and the answer names it.
+    assert answer["ignored"] == {"where": "POST /ingest", "fields": ["event"], "records": 1}
 
     seen = await collect(
         broker.bootstrap, ["articles.raw", "articles.raw.dlq"],

@@ -50,6 +50,23 @@ def test_process_exit_code_tells_an_empty_feed_from_a_rejected_input():
     assert both.stderr.decode().splitlines()[-1] == "0 articles (no_entries: 1, not_a_feed: 1)"
 
 
+def test_process_reads_other_tools_json_and_names_the_fields_it_leaves_out(tmp_path):
+    dump = tmp_path / "news-please.jsonl"
+    dump.write_bytes(b"\n".join(orjson.dumps(r) for r in [
+        {"title": "Harbour reopens", "maintext": "The harbour reopened on Monday after the storm.", "date_publish":
+         "2024-03-04 08:00:00", "source_domain": "port.example", "url": "https://port.example/a", "authors": ["A. Writer"]},
+        {"titel": "Quay approved", "maintext": "The council approved the new quay.", "url": "https://port.example/b"},
+    ]))
+    result = wirewatch("process", "--until", "raw", str(dump))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    [article] = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert (article["title"], article["source"], article["published_at"]) == ("Harbour reopens", "port.example", "2024-03-04T08:00:00Z")
+    assert article["body"] == "The harbour reopened on Monday after the storm."
+    assert f"rejected {dump}:2: unknown field 'titel': did you mean 'title'?" in err.splitlines()
+    assert f"{dump}: ignored field(s) not read as article fields, in 1 record: authors" in err.splitlines()
+
+
 def test_ingest_says_why_and_an_empty_feed_is_not_an_error(broker):
     empty = wirewatch("ingest", "--broker", broker.bootstrap, str(INPUTS / "atom-no-entries.atom"))
     assert empty.returncode == 0, empty.stderr.decode()

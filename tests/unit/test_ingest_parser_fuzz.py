@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.ingest.parser import FeedEntry, parse_feed
-from services.ingest.readers import RecordError, read_bytes
+from services.ingest.readers import Ignored, RecordError, read_bytes
 from services.ingest.verdicts import REASONS, Nothing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
@@ -62,7 +62,8 @@ def test_random_bytes_read_as_a_file_never_raise_and_say_why_when_empty(data, na
     articles = [r for r in records if hasattr(r, "id")]
     nothing = [r for r in records if isinstance(r, Nothing)]
     for record in records:
-        assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason) or isinstance(record, Nothing)
+        assert (hasattr(record, "id") or (isinstance(record, RecordError) and record.reason) or isinstance(record, Nothing)
+                or (isinstance(record, Ignored) and record.fields))
     assert len(nothing) == (0 if articles else 1)
     if nothing:
         assert nothing[0].reason in REASONS and nothing[0].where == name and nothing[0].detail

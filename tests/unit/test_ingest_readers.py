@@ -6,7 +6,7 @@ import pytest
 
 from schemas import RawArticle
 from services.ingest.ids import article_id, canonical_url
-from services.ingest.readers import RecordError, json_records, parse_datetime, read_bytes, text_article
+from services.ingest.readers import Ignored, RecordError, json_records, parse_datetime, read_bytes, text_article
 
 NOW = datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc)
 
@@ -58,11 +58,57 @@ def test_ndjson_keeps_given_id_and_language_hint():
 
 
 def test_bad_ndjson_line_is_an_error_and_the_rest_goes_on():
-    data = b'{"title": "one", "body": "x"}\n{not json\n{"title": "three", "body": "y", "colour": "red"}\n{"title": "four"}\n'
+    data = b'{"title": "one", "body": "x"}\n{not json\n{"titel": "three", "body": "y"}\n{"title": "four"}\n'
     records = list(json_records(data, where="push", source="http", now=NOW))
     kinds = [type(r).__name__ if isinstance(r, RawArticle) else r.error_class for r in records]
     assert kinds == ["RawArticle", "InvalidJSON", "SchemaViolation", "RawArticle"]
-    assert "push:2" in records[1].reason and "colour" in records[2].reason
+    assert "push:2" in records[1].reason
+    assert records[2].reason == "push:3: unknown field 'titel': did you mean 'title'?"
+
+
+def test_other_fields_are_left_out_and_named_once():
+    data = (b'{"title": "one", "body": "x", "event": "e-1", "event_title": "floods"}\n'
+            b'{"title": "two", "body": "y", "authors": ["A. Writer"]}\n{"title": "three", "body": "z"}\n')
+    *articles, ignored = json_records(data, where="dataset.jsonl", source="file", now=NOW)
+    assert [a.title for a in articles] == ["one", "two", "three"]
+    assert isinstance(ignored, Ignored)
+    assert (ignored.fields, ignored.records) == (("authors", "event", "event_title"), 2)
+    assert str(ignored) == ("dataset.jsonl: ignored field(s) not read as article fields, in 2 records: "
+                            "authors, event, event_title")
+
+
+def test_news_tools_field_names_are_read():
+    newsapi = (b'{"source": {"id": "bbc-news", "name": "BBC News"}, "author": "BBC", "title": "Floods close ports",'
+               b' "description": "Short.", "url": "https://bbc.example/a", "urlToImage": "https://bbc.example/a.jpg",'
+               b' "publishedAt": "2024-03-04T10:00:00Z", "content": "River traffic stopped on Monday... [+2113 chars]"}')
+    [article, ignored] = json_records(newsapi, where="newsapi.json", source="file", now=NOW)
+    assert (article.source, article.url, article.body) == ("BBC News", "https://bbc.example/a", "River traffic stopped on Monday")
+    assert article.published_at == datetime(2024, 3, 4, 10, tzinfo=timezone.utc)
+    assert ignored.fields == ("author", "urlToImage")
+    news_please = (b'{"title": "Flut", "maintext": "Der Verkehr stand still.", "date_publish": "2024-03-04 08:00:00",'
+                   b' "date_download": "2024-03-05 09:00:00", "source_domain": "dw.example", "language": "de",'
+                   b' "url": "https://dw.example/b"}')
+    [article] = json_records(news_please, where="np.json", source="file", now=NOW)
+    assert (article.title, article.body, article.source, article.language_hint) == ("Flut", "Der Verkehr stand still.", "dw.example", "de")
+    assert (article.published_at, article.fetched_at) == (datetime(2024, 3, 4, 8, tzinfo=timezone.utc),
+                                                          datetime(2024, 3, 5, 9, tzinfo=timezone.utc))
+    schema_org = b'{"@type": "NewsArticle", "headline": "H", "articleBody": "B", "datePublished": "2024-03-04", "inLanguage": "es"}'
+    [article, ignored] = json_records(schema_org, where="ld.json", source="file", now=NOW)
+    assert (article.title, article.body, article.language_hint) == ("H", "B", "es")
+    assert ignored.fields == ("@type",)
+
+
+def test_our_own_names_win_over_other_tools_names():
+    data = b'{"title": "T", "body": "full text", "description": "teaser", "published_at": "2024-03-04", "date": "2020-01-01"}'
+    [article] = json_records(data, where="x.json", source="file", now=NOW)
+    assert (article.body, article.published_at.year) == ("full text", 2024)
+
+
+def test_a_json_object_that_is_no_article_says_so():
+    [error] = json_records(b'{"status": "ok", "totalResults": 0}', where="api.json", source="file", now=NOW)
+    assert isinstance(error, RecordError)
+    assert error.reason == ("api.json[0]: not an article: no title or body under any name this reader knows "
+                            "(README, 'Inputs'); its fields: status, totalResults")
 
 
 def test_json_array_and_bad_dates():

@@ -1,0 +1,101 @@
+"""Which field of a JSON record is which part of an article.
+
+Our own names (``title``, ``body``, ``url``, ``source``, ``published_at``, ``language``, ``id``, ``guid``,
+``content_type``, ``fetched_at``) and the names the common news tools write, so that their output is read as it
+is: NewsAPI (``publishedAt``, ``content``, ``description``, ``source: {"name": ...}``), news-please
+(``maintext``, ``date_publish``, ``source_domain``, ``date_download``), schema.org NewsArticle (``headline``,
+``articleBody``, ``datePublished``), RSS-like dumps (``link``, ``pubDate``) and datasets (``text``, ``lang``,
+``date``). Where a record has two names for one part, the first in ``FIELDS`` wins.
+
+Any other field (a dataset's ``event`` label, ``authors``, ``urlToImage``) is not an article field: it is left out
+and named once per input (:class:`Ignored`), never silently. A field whose name is one letter or two from an
+article field's (``titel``, ``publised_at``) is taken for a misspelling: its record is rejected, saying which
+field was meant, since reading on would lose what the user gave (an article with no date, no title).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields"]
+
+# Each article part and the names it is read from, in order of preference.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "guid": ("guid",),
+    "title": ("title", "headline"),
+    "body": ("body", "text", "articleBody", "maintext", "content", "article", "description", "summary"),
+    "url": ("url", "link"),
+    "source": ("source", "source_domain", "publisher"),
+    "published_at": ("published_at", "publishedAt", "datePublished", "date_publish", "published", "pubDate",
+                     "publish_date", "date"),
+    "language": ("language", "lang", "inLanguage"),
+    "content_type": ("content_type",),
+    "fetched_at": ("fetched_at", "date_download"),
+}
+_NAMES = {name: part for part, names in FIELDS.items() for name in names}
+# Names this close to an article field's (difflib's ratio) are taken for misspellings of it: "titel" and "title"
+# score 0.8, "publised_at" and "published_at" 0.96; "event_title" and "title" 0.63, "data" and "date" 0.75.
+_MISSPELT = 0.8
+
+
+class NotAnArticle(ValueError):
+    """A JSON object that is not an article: no title or body under any name, or a misspelt field."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """Fields of an input's JSON records that are not article fields, left out; named once per input."""
+
+    where: str
+    fields: tuple[str, ...]
+    records: int  # how many records had one or more
+
+    def __str__(self) -> str:
+        s = "" if self.records == 1 else "s"
+        return (f"{self.where}: ignored field(s) not read as article fields, in {self.records} record{s}: "
+                f"{', '.join(self.fields)}")
+
+    def as_json(self) -> dict[str, object]:
+        return {"where": self.where, "fields": list(self.fields), "records": self.records}
+
+
+def _misspelling(name: str) -> str | None:
+    if name in _NAMES:
+        return None
+    close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=_MISSPELT)
+    return close[0] if close else None
+
+
+def _source(value: Any) -> Any:
+    # NewsAPI: {"id": "bbc-news", "name": "BBC News"}.
+    if isinstance(value, Mapping):
+        return value.get("name") or value.get("id")
+    return value
+
+
+def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The article parts of a record, by our names, and the record's fields that are none of them.
+
+    Raises NotAnArticle for a misspelt field, and for a record with no title or body under any name."""
+    for name in obj:
+        meant = _misspelling(name)
+        if meant is not None and meant not in obj:
+            raise NotAnArticle(f"unknown field {name!r}: did you mean {meant!r}?")
+    parts: dict[str, Any] = {}
+    used: set[str] = set()
+    for part, names in FIELDS.items():
+        for name in names:
+            value = obj.get(name)
+            if value not in (None, "", [], {}):
+                parts[part] = _source(value) if part == "source" else value
+                used.add(name)
+                break
+    if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
+        shown = ", ".join(sorted(obj)[:12]) or "none"
+        raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "
+                           f"its fields: {shown}")
+    return parts, sorted(set(obj) - used - set(_NAMES))
