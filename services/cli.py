@@ -121,7 +121,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
         from services.runtime.topics import ensure_topics
 
         records = await _inputs(paths, source, settings)
-        await ensure_topics(settings)
+        await ensure_topics(settings, timeout_s=10.0)
         producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
         await producer.start()
         try:
@@ -140,7 +140,11 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
             click.echo(str(ignored), err=True)
         return 1 if report.failed else 0
 
-    sys.exit(asyncio.run(go()))
+    from services.runtime.kafka import broker_trouble_in_words
+
+    with broker_trouble_in_words(broker, "send the articles to"):
+        code = asyncio.run(go())
+    sys.exit(code)
 
 
 async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings) -> list:
@@ -170,7 +174,11 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
             topic, **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=None,
         )
-        await consumer.start()
+        try:
+            await consumer.start()
+        except BaseException:
+            await consumer.stop()  # closes what start() opened before it failed
+            raise
         seen = 0
         try:
             while not limit or seen < limit:
@@ -192,7 +200,10 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         finally:
             await consumer.stop()
 
-    asyncio.run(go())
+    from services.runtime.kafka import broker_trouble_in_words
+
+    with broker_trouble_in_words(broker, f"read {topic} from"):
+        asyncio.run(go())
 
 
 @main.command("dead-letters")
@@ -207,14 +218,9 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
     Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
     Exit status 1 when the broker cannot be reached.
     """
-    import logging
-
-    from aiokafka.errors import KafkaError
-
     from services.runtime import dead_letters as dl
-    from services.runtime.kafka import aiokafka_options
+    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
 
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the error below says it once, in words
     at = since.replace(tzinfo=timezone.utc) if since is not None else None
     tally = dl.Tally()
 
@@ -228,10 +234,8 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
         else:
             click.echo(dl.describe(item))
 
-    try:
+    with broker_trouble_in_words(broker, "read the dead letters from"):
         read = asyncio.run(dl.read_dead_letters(aiokafka_options(_settings(broker=broker)), topics, show))
-    except (KafkaError, OSError) as exc:
-        raise click.ClickException(f"cannot read the dead letters from {broker}: {exc or type(exc).__name__}") from exc
     click.echo(tally.summary(read), err=True)
 
 

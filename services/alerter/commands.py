@@ -189,7 +189,11 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         click.echo(f"{len(replays)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
         return 1 if failed else 0
 
-    sys.exit(asyncio.run(go()))
+    from services.runtime.kafka import broker_trouble_in_words
+
+    with broker_trouble_in_words(broker, "read alerts.dlq from"):
+        code = asyncio.run(go())
+    sys.exit(code)
 
 
 COMMANDS: list[click.Command] = [rules, alerts]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import click
 
 from services.runtime.settings import Settings
 
@@ -51,3 +57,18 @@ def faust_credentials(settings: Settings) -> Any:
             ssl_context=context,
         )
     return context
+
+
+@contextmanager
+def broker_trouble_in_words(broker: str, doing: str) -> Iterator[None]:
+    """For a command: the broker not reached (or failing) ends it with one line in words and exit status 1, not a
+    traceback and a retry log per attempt: ``cannot <doing> <broker>: <why>`` and where to look."""
+    from aiokafka.errors import KafkaError
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the line below says it once
+    try:
+        yield
+    except (KafkaError, ConnectionError, socket.gaierror, TimeoutError) as exc:
+        raise click.ClickException(
+            f"cannot {doing} {broker}: {exc or type(exc).__name__} (is a broker running there? `wirewatch broker` "
+            "starts one; --broker or WIREWATCH_BROKER names another)") from exc

@@ -130,3 +130,21 @@ async def test_a_loopback_url_is_refused_unless_allowed(feed_server):
     result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", feed_server.url("/feed/rss20-utf8.xml"))
     assert result.returncode == 1
     assert b"rejected" in result.stderr and b"127.0.0.1" in result.stderr
+
+
+@pytest.mark.parametrize("command, doing", [
+    (("ingest", "examples/articles/otan-kiev-efe.txt"), "send the articles to"),
+    (("tail", "articles.raw", "--timeout", "2"), "read articles.raw from"),
+    (("dead-letters",), "read the dead letters from"),
+    (("alerts", "replay", "--rules", "examples/rules.yaml"), "read alerts.dlq from"),
+])
+def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
+    """No broker where --broker points: exit status 1 and one line saying what could not be done, where, and what to
+    check; no traceback, no retry log per attempt."""
+    nowhere = f"127.0.0.1:{free_port()}"  # nothing listens there
+    result = wirewatch(*command, "--broker", nowhere)
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert err.splitlines() == [f"Error: cannot {doing} {nowhere}: KafkaConnectionError: Unable to bootstrap from "
+                                f"[('127.0.0.1', {nowhere.split(':')[1]}, <AddressFamily.AF_INET: 2>)] (is a broker running "
+                                "there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"], err
