@@ -4,11 +4,14 @@ Our own names (``title``, ``body``, ``url``, ``source``, ``published_at``, ``lan
 ``content_type``, ``fetched_at``) and the names the common news tools write, so that their output is read as it
 is: NewsAPI (``publishedAt``, ``content``, ``description``, ``source: {"name": ...}``), news-please
 (``maintext``, ``date_publish``, ``source_domain``, ``date_download``), schema.org NewsArticle (``headline``,
-``articleBody``, ``datePublished``), RSS-like dumps (``link``, ``pubDate``) and datasets (``text``, ``lang``,
+``articleBody``, ``datePublished``), Event Registry (``dateTimePub``, ``uri``, ``source: {"title": ...}``), GDELT's
+DOC API (``seendate``), RSS-like dumps (``link``, ``pubDate``) and datasets (``text``, ``lang``,
 ``date``). Where a record has two names for one part, the first in ``FIELDS`` wins.
 
 Any other field (a dataset's ``event`` label, ``authors``, ``urlToImage``) is not an article field: it is left out
-and named once per input (:class:`Ignored`), never silently. A field whose name is one letter or two from an
+and named once per input (:class:`Ignored`), never silently. A whole API answer is read too: an object that is no article but holds a list
+of articles (NewsAPI's and GDELT's ``articles``, Event Registry's ``articles.results``, ``results``, ``data``,
+``docs``) gives those. A field whose name is one letter or two from an
 article field's (``titel``, ``publised_at``) is taken for a misspelling: its record is rejected, saying which
 field was meant, since reading on would lose what the user gave (an article with no date, no title).
 """
@@ -20,18 +23,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields"]
+__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped"]
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "guid": ("guid",),
+    "guid": ("guid", "uri"),
     "title": ("title", "headline"),
     "body": ("body", "text", "articleBody", "maintext", "content", "article", "description", "summary"),
     "url": ("url", "link"),
     "source": ("source", "source_domain", "publisher"),
     "published_at": ("published_at", "publishedAt", "datePublished", "date_publish", "published", "pubDate",
-                     "publish_date", "date"),
+                     "publish_date", "dateTimePub", "dateTime", "seendate", "date"),
     "language": ("language", "lang", "inLanguage"),
     "content_type": ("content_type",),
     "fetched_at": ("fetched_at", "date_download"),
@@ -71,10 +74,29 @@ def _misspelling(name: str) -> str | None:
 
 
 def _source(value: Any) -> Any:
-    # NewsAPI: {"id": "bbc-news", "name": "BBC News"}.
+    # NewsAPI: {"id": "bbc-news", "name": "BBC News"}; Event Registry: {"uri": "bbc.co.uk", "title": "BBC"}.
     if isinstance(value, Mapping):
-        return value.get("name") or value.get("id")
+        return value.get("name") or value.get("title") or value.get("id") or value.get("uri")
     return value
+
+
+# Where API answers keep their list of articles, and how deep to look (Event Registry: articles.results).
+_LISTS = ("articles", "results", "data", "docs")
+
+
+def unwrapped(doc: Any, where: str, depth: int = 2) -> tuple[list[Any], str]:
+    """The records of one JSON object: the object itself when it has any article field, else the list of objects
+    it holds under one of ``_LISTS`` (an API answer), named by its path (``answer.json:articles``)."""
+    if isinstance(doc, Mapping) and depth > 0 and not any(name in doc for name in _NAMES):
+        for key in _LISTS:
+            inner = doc.get(key)
+            if isinstance(inner, list) and all(isinstance(item, Mapping) for item in inner):
+                return inner, f"{where}:{key}"
+            if isinstance(inner, Mapping):
+                items, at = unwrapped(inner, f"{where}:{key}", depth - 1)
+                if items is not None and at != f"{where}:{key}":
+                    return items, at
+    return [doc], where
 
 
 def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
-from services.ingest.json_fields import Ignored, article_fields
+from services.ingest.json_fields import Ignored, article_fields, unwrapped
 from services.runtime.codec import describe_validation_error
 
 if TYPE_CHECKING:
@@ -169,15 +169,23 @@ def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iter
 
 def _json_items(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[tuple[RawArticle, list[str]] | RecordError]:
     stripped = data.strip()
-    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped):
+    doc: Any = None
+    if stripped.startswith(b"{") and b"\n" in stripped:
+        # One object written over several lines (pretty-printed), or NDJSON: only the first parses whole.
         try:
             doc = orjson.loads(stripped)
-        except orjson.JSONDecodeError as exc:
-            yield RecordError(where, "InvalidJSON", f"{where}: not valid JSON: {exc}", data)
-            return
-        items = doc if isinstance(doc, list) else [doc]
+        except orjson.JSONDecodeError:
+            doc = None
+    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped) or isinstance(doc, dict):
+        if doc is None:
+            try:
+                doc = orjson.loads(stripped)
+            except orjson.JSONDecodeError as exc:
+                yield RecordError(where, "InvalidJSON", f"{where}: not valid JSON: {exc}", data)
+                return
+        items, at = (doc, where) if isinstance(doc, list) else unwrapped(doc, where)
         for i, item in enumerate(items):
-            yield _one(item, f"{where}[{i}]", orjson.dumps(item), source, now)
+            yield _one(item, f"{at}[{i}]", orjson.dumps(item), source, now)
         return
     for lineno, line in enumerate(stripped.split(b"\n"), start=1):
         if not line.strip():

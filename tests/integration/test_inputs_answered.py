@@ -121,7 +121,7 @@ async def test_worker_answers_posts_and_counts_polled_feeds_that_give_nothing(br
             assert resp.status == 202
             assert (await resp.json())["nothing"] == {"where": "POST /ingest", "reason": "no_entries",
                                                       "detail": "body has no entries"}
-        async with session.post(f"{url}/ingest", data=b'{"status": "ok", "articles": []}') as resp:
+        async with session.post(f"{url}/ingest", data=b'{"status": "ok", "city": "Oslo", "forecast": []}') as resp:
             assert resp.status == 400
             answer = await resp.json()
             assert answer["nothing"]["reason"] == "not_a_feed" and "JSON of another shape" in answer["nothing"]["detail"]

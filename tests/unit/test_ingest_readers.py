@@ -2,6 +2,7 @@
 
 from datetime import datetime, timezone
 
+import orjson
 import pytest
 
 from schemas import RawArticle
@@ -109,6 +110,39 @@ def test_a_json_object_that_is_no_article_says_so():
     assert isinstance(error, RecordError)
     assert error.reason == ("api.json[0]: not an article: no title or body under any name this reader knows "
                             "(README, 'Inputs'); its fields: status, totalResults")
+
+
+def test_a_pretty_printed_object_is_one_record():
+    data = b'{\n  "title": "Harbour reopens",\n  "body": "The harbour reopened."\n}\n'
+    [article] = json_records(data, where="pretty.json", source="file", now=NOW)
+    assert (article.title, article.body) == ("Harbour reopens", "The harbour reopened.")
+
+
+def test_an_api_answer_gives_the_articles_it_holds():
+    newsapi = orjson.dumps({"status": "ok", "totalResults": 2, "articles": [
+        {"source": {"id": None, "name": "Reuters"}, "title": "Harbour reopens", "url": "https://r.example/a",
+         "publishedAt": "2024-03-04T10:00:00Z", "content": "The harbour reopened on Monday… [+1200 chars]"},
+        {"source": {"id": "bbc-news", "name": "BBC News"}, "title": "Quay approved", "url": "https://b.example/b",
+         "content": None, "description": "The council approved the quay."},
+        {"source": {"name": "Nowhere"}, "url": "https://n.example/c"},
+    ]}, option=orjson.OPT_INDENT_2)
+    first, second, bad = json_records(newsapi, where="answer.json", source="file", now=NOW)
+    assert (first.source, first.body, second.source, second.body) == (
+        "Reuters", "The harbour reopened on Monday", "BBC News", "The council approved the quay.")
+    assert isinstance(bad, RecordError) and bad.where == "answer.json:articles[2]" and "no title or body" in bad.reason
+    event_registry = orjson.dumps({"articles": {"results": [
+        {"uri": "8012", "lang": "eng", "dateTimePub": "2024-03-04T10:00:00Z", "url": "https://x.example/1",
+         "title": "Storm hits coast", "body": "A storm hit the coast.", "source": {"uri": "x.example", "title": "X News"}}],
+        "totalResults": 1, "page": 1}})
+    [article] = json_records(event_registry, where="er.json", source="file", now=NOW)
+    assert (article.source, article.language_hint, article.published_at) == (
+        "X News", "eng", datetime(2024, 3, 4, 10, tzinfo=timezone.utc))
+
+
+def test_an_api_answer_without_articles_is_an_empty_input_not_an_error():
+    records = list(read_bytes(b'{"status": "ok", "totalResults": 0, "articles": []}', name="answer.json", source="file", now=NOW))
+    [nothing] = records
+    assert (nothing.reason, nothing.detail, nothing.is_error) == ("no_entries", "JSON array has no entries", False)
 
 
 def test_json_array_and_bad_dates():

@@ -23,7 +23,9 @@ EXPECTED = {
     "entries-without-text.rss": ("no_text", "2 entries, none with a title or text"),
     "atom-entries-without-text.atom": ("no_text", "1 entry, none with a title or text"),
     "homepage-saved-as-feed.xml": ("not_a_feed", 'an HTML page titled "Example News & Views"; it names a feed at https://news.example/rss.xml'),
-    "api-answer.json": ("not_a_feed", "JSON of another shape (an object with status, totalResults, articles)"),
+    # A news API's answer is read (services/ingest/json_fields.py): this one holds no article.
+    "api-answer.json": ("no_entries", "JSON array has no entries"),
+    "weather-answer.json": ("not_a_feed", "JSON of another shape (an object with status, city, forecast)"),
     "sitemap.xml": ("not_a_feed", "root element is <urlset>"),
     "logo.png": ("not_a_feed", "a PNG image"),
     "logo-named-as-feed.rss": ("not_a_feed", "a PNG image"),
