@@ -126,6 +126,20 @@ async def test_process_reads_a_feed_url_and_an_article_page_url(feed_server):
     assert article["title"] and "<" not in article["body"] and len(article["body"]) > 200
 
 
+async def test_process_reads_a_news_api_answer_from_a_url(feed_server):
+    feed_server.docs["headlines"] = (orjson.dumps({"status": "ok", "totalResults": 1, "articles": [
+        {"source": {"id": None, "name": "Reuters"}, "author": "A. Writer", "title": "Harbour reopens",
+         "url": "https://r.example/a", "publishedAt": "2024-03-04T10:00:00Z",
+         "content": "The harbour reopened on Monday after the storm… [+1200 chars]"}]}), "application/json; charset=utf-8")
+    url = feed_server.url("/feed/headlines")
+    result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", url, env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert result.returncode == 0, result.stderr.decode()
+    [article] = [RawArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert (article.title, article.source, article.url) == ("Harbour reopens", "Reuters", "https://r.example/a")
+    assert article.body == "The harbour reopened on Monday after the storm"
+    assert f"{url}: ignored field(s) not read as article fields, in 1 record: author" in result.stderr.decode()
+
+
 async def test_a_loopback_url_is_refused_unless_allowed(feed_server):
     result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", feed_server.url("/feed/rss20-utf8.xml"))
     assert result.returncode == 1
