@@ -5,7 +5,7 @@ Our own names (``title``, ``body``, ``url``, ``source``, ``published_at``, ``lan
 is: NewsAPI (``publishedAt``, ``content``, ``description``, ``source: {"name": ...}``), news-please
 (``maintext``, ``date_publish``, ``source_domain``, ``date_download``), schema.org NewsArticle (``headline``,
 ``articleBody``, ``datePublished``), Event Registry (``dateTimePub``, ``uri``, ``source: {"title": ...}``), GDELT's
-DOC API (``seendate``), RSS-like dumps (``link``, ``pubDate``) and datasets (``text``, ``lang``,
+DOC API (``seendate``, ``domain``), RSS-like dumps (``link``, ``pubDate``) and datasets (``text``, ``lang``,
 ``date``). Where a record has two names for one part, the first in ``FIELDS`` wins.
 
 Any other field (a dataset's ``event`` label, ``authors``, ``urlToImage``) is not an article field: it is left out
@@ -19,11 +19,12 @@ field was meant, since reading on would lose what the user gave (an article with
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped"]
+__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped", "uncut"]
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -32,7 +33,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
     "body": ("body", "text", "articleBody", "maintext", "content", "article", "description", "summary"),
     "url": ("url", "link"),
-    "source": ("source", "source_domain", "publisher"),
+    "source": ("source", "source_domain", "publisher", "domain"),
     "published_at": ("published_at", "publishedAt", "datePublished", "date_publish", "published", "pubDate",
                      "publish_date", "dateTimePub", "dateTime", "seendate", "date"),
     "language": ("language", "lang", "inLanguage"),
@@ -43,6 +44,16 @@ _NAMES = {name: part for part, names in FIELDS.items() for name in names}
 # Names this close to an article field's (difflib's ratio) are taken for misspellings of it: "titel" and "title"
 # score 0.8, "publised_at" and "published_at" 0.96; "event_title" and "title" 0.63, "data" and "date" 0.75.
 _MISSPELT = 0.8
+
+
+# NewsAPI cuts its ``content`` and says so at the end: "... [+4213 chars]".
+_CUT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
+
+
+def uncut(text: str) -> tuple[str, bool]:
+    """The text without an API's note that it was cut, and whether there was one (then it is a summary)."""
+    kept = _CUT.sub("", text)
+    return kept, kept != text
 
 
 class NotAnArticle(ValueError):

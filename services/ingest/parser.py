@@ -24,6 +24,7 @@ from schemas import RawArticle
 from services.ingest.encoding import decode_document
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
+from services.ingest.json_fields import FIELDS, article_fields, uncut, unwrapped
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
 
@@ -123,7 +124,7 @@ class _Builder:
         self.shared_links = {link for link, n in counts.items() if n > 1}
 
     def build(self, i: int, *, link: str | None, guid: str | None, title: str, content: str | None, summary: str,
-              published: datetime | None, language: str | None, original: bytes) -> FeedEntry | RecordError:
+              published: datetime | None, language: str | None, original: bytes, source: str | None = None) -> FeedEntry | RecordError:
         where = f"{self.name} entry {i + 1}"
         try:
             if link:
@@ -144,7 +145,7 @@ class _Builder:
                 return RecordError(where, "InvalidEntry", f"{where}: entry has no link, GUID or title to identify it", original)
             article = RawArticle(
                 id=ident,
-                source=self.source,
+                source=source or self.source,
                 url=canonical_url(link) if link else None,
                 title=title.strip(),
                 body=(body or "").strip(),
@@ -159,6 +160,34 @@ class _Builder:
             return FeedEntry(article, summary_only=not (content and content.strip()) and bool(link))
         except (ValueError, TypeError) as exc:
             return RecordError(where, "InvalidEntry", f"{where}: {exc}", original)
+
+
+def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url: str | None, feed_id: str | None,
+                        language: str | None, tags: tuple[str, ...], now: datetime) -> None:
+    """A news API's answer polled as a feed (NewsAPI, GDELT, Event Registry: json_fields): its articles are the
+    entries. A text the API cut ("... [+1200 chars]") is a summary, so a feed with full_text fetches the page."""
+    result.format = "json-api"
+    builder = _Builder(feed_id, url, language, tags, now, label)
+    for i, item in enumerate(items[:_MAX_ENTRIES]):
+        original = orjson.dumps(item, default=str)
+        try:
+            parts, _ = article_fields(item)
+            published = parse_datetime(parts.get("published_at"))
+        except ValueError as exc:
+            result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry", f"{label} entry {i + 1}: {exc}", original))
+            continue
+        text, was_cut = uncut(str(parts.get("body") or ""))
+        # NewsAPI's description, a summary field: the article is on its page.
+        teaser = next((n for n in FIELDS["body"] if item.get(n) not in (None, "")), None) in ("description", "summary")
+        link, guid = parts.get("url"), parts.get("guid") or parts.get("id")
+        # An aggregator's entry names its publisher (NewsAPI's source.name): rules on `source` see it.
+        publisher = parts.get("source") if isinstance(parts.get("source"), str) else None
+        result.records.append(builder.build(
+            i, link=link if isinstance(link, str) else None, guid=str(guid) if guid not in (None, "") else None,
+            title=_text(parts.get("title")), content=None if was_cut or teaser else text, summary=text,
+            published=published, language=_text(parts.get("language")).split("-")[0].lower() or None, original=original,
+            source=publisher,
+        ))
 
 
 def _label(feed_id: str | None, name: str) -> str:
@@ -255,7 +284,11 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
         return
     version = str(doc.get("version", "")) if isinstance(doc, dict) else ""
     if not version.startswith("https://jsonfeed.org/version/"):
-        result.records.append(RecordError(label, "NotAFeed", f"{label}: not a JSON Feed (no jsonfeed.org version)", data[:100_000]))
+        items, at = unwrapped(doc, label)
+        if at == label:
+            result.records.append(RecordError(label, "NotAFeed", f"{label}: not a JSON Feed (no jsonfeed.org version)", data[:100_000]))
+            return
+        _api_answer_entries(items, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now)
         return
     result.format = "json" + version.rsplit("/", 1)[-1].replace(".", "")
     result.title = _text(doc.get("title"))

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
-from services.ingest.json_fields import Ignored, article_fields, unwrapped
+from services.ingest.json_fields import Ignored, article_fields, uncut, unwrapped
 from services.runtime.codec import describe_validation_error
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ __all__ = [
 
 _DATE_LINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _HTML = re.compile(r"<\s*(p|div|html|body|article|br|span|h[1-6])\b", re.IGNORECASE)
-_CUT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
 @dataclass(frozen=True)
@@ -130,8 +129,7 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawA
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
     parts, ignored = article_fields(obj)
     title = str(parts.get("title") or "")
-    # NewsAPI cuts its ``content`` and says so at the end: "... [+4213 chars]".
-    body = _CUT.sub("", str(parts.get("body") or ""))
+    body, _ = uncut(str(parts.get("body") or ""))
     source = str(parts.get("source") or default_source)
     url = parts.get("url") or None
     given_id = parts.get("id")

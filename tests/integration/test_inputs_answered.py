@@ -104,6 +104,21 @@ async def test_feeds_check_says_why_a_feed_gives_nothing(feed_server, tmp_path):
     assert "0 articles: 2 entries, none with a title or text" in blocks["hollow"]
 
 
+async def test_feeds_check_reads_a_news_api_answer_as_a_feed(feed_server, tmp_path):
+    feed_server.docs["headlines"] = (orjson.dumps({"status": "ok", "totalResults": 2, "articles": [
+        {"source": {"id": None, "name": "Reuters"}, "title": "Harbour reopens", "url": "https://r.example/a",
+         "publishedAt": "2024-03-04T10:00:00Z", "content": "The harbour reopened on Monday... [+1200 chars]"},
+        {"source": {"name": "BBC News"}, "title": "Quay approved", "url": "https://b.example/b", "content": "All of it."},
+    ]}), "application/json")
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: headlines\n    url: {feed_server.url('/feed/headlines')}\n")
+    result = await asyncio.to_thread(wirewatch, "feeds", "check", str(path),
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    out = result.stdout.decode()
+    assert result.returncode == 0, out + result.stderr.decode()
+    assert "headlines\t200\tjson-api\t2 entries" in out.splitlines(), out
+
+
 async def test_worker_answers_posts_and_counts_polled_feeds_that_give_nothing(broker, start_service, feed_server, tmp_path):
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("defaults: {min_interval_s: 1, max_interval_s: 2}\nfeeds:\n"

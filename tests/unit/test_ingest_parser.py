@@ -126,3 +126,31 @@ def test_saved_feed_files_are_read_by_ingest_one_article_per_entry(tmp_path):
     (tmp_path / "a.xml").write_bytes((FIXTURES / "rss10-rdf.xml").read_bytes())
     (tmp_path / "b.txt").write_text("Title\nBody.")
     assert len(list(read_path(tmp_path, now=NOW))) == 3
+
+
+def test_a_news_api_answer_polled_as_a_feed_gives_its_articles():
+    import orjson
+
+    answer = orjson.dumps({"status": "ok", "totalResults": 3, "articles": [
+        {"source": {"id": None, "name": "Reuters"}, "title": "Harbour reopens", "url": "https://r.example/a",
+         "publishedAt": "2024-03-04T10:00:00Z", "content": "The harbour reopened on Monday… [+1200 chars]"},
+        {"source": {"id": "bbc-news", "name": "BBC News"}, "title": "Quay approved", "url": "https://b.example/b",
+         "content": None, "description": "The council approved the quay."},
+        {"source": {"name": "Wire"}, "title": "Full text", "url": "https://w.example/c", "content": "All of it."},
+        {"source": {"name": "Nowhere"}, "url": "https://n.example/d"},
+    ]})
+    parsed = parse_feed(answer, feed_id="headlines", url="https://newsapi.example/v2/top-headlines",
+                        http_content_type="application/json; charset=utf-8", now=NOW)
+    assert parsed.format == "json-api" and parsed.nothing is None
+    cut, teaser, whole, bad = parsed.records
+    assert (cut.article.source, cut.article.body, cut.summary_only) == ("Reuters", "The harbour reopened on Monday", True)
+    assert cut.article.published_at == datetime(2024, 3, 4, 10, tzinfo=timezone.utc) and cut.article.feed_id == "headlines"
+    assert (teaser.article.source, teaser.summary_only) == ("BBC News", True)  # a description: the page has the article
+    assert (whole.article.body, whole.summary_only) == ("All of it.", False)
+    assert isinstance(bad, RecordError) and "no title or body" in bad.reason
+
+
+def test_json_of_another_shape_polled_as_a_feed_is_still_no_feed():
+    parsed = parse_feed(b'{"status": "ok", "forecast": [{"day": "Mon"}]}', feed_id="weather", http_content_type="application/json", now=NOW)
+    [error] = parsed.records
+    assert isinstance(error, RecordError) and "not a JSON Feed" in error.reason and parsed.nothing.reason == "not_a_feed"
