@@ -28,7 +28,7 @@ async def read_inputs(
     records: list[RawArticle | RecordError] = []
     for path in paths:
         if path == "-":
-            data = sys.stdin.buffer.read(settings.max_feed_bytes + 1)
+            data = sys.stdin.buffer.read()  # NDJSON of many articles has no limit as a whole; read_bytes checks the rest
             records.extend(read_bytes(data, name="stdin", source=source or "stdin", now=now, max_bytes=settings.max_feed_bytes))
         elif urlsplit(path).scheme in ("http", "https"):
             records.extend(await _read_url(path, source=source, settings=settings, now=now))

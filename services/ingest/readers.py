@@ -148,12 +148,14 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawA
     return article, ignored
 
 
-def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[RawArticle | RecordError | Ignored]:
+def json_records(data: bytes, *, where: str, source: str, now: datetime,
+                 max_record_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Ignored]:
     """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on.
-    Fields that are not article fields are left out and named at the end, once (:class:`Ignored`)."""
+    Fields that are not article fields are left out and named at the end, once (:class:`Ignored`). An NDJSON line
+    longer than ``max_record_bytes`` is rejected as too large (a dump of many articles has no limit as a whole)."""
     ignored: set[str] = set()
     with_ignored = 0
-    for record in _json_items(data, where=where, source=source, now=now):
+    for record in _json_items(data, where=where, source=source, now=now, max_record_bytes=max_record_bytes):
         if isinstance(record, tuple):
             article, extra = record
             ignored.update(extra)
@@ -165,7 +167,22 @@ def json_records(data: bytes, *, where: str, source: str, now: datetime) -> Iter
         yield Ignored(where, tuple(sorted(ignored)), with_ignored)
 
 
-def _json_items(data: bytes, *, where: str, source: str, now: datetime) -> Iterator[tuple[RawArticle, list[str]] | RecordError]:
+def is_ndjson(name: str, data: bytes) -> bool:
+    """Whether an input is NDJSON (one JSON article a line): by its name, or a first line that is a whole object
+    with more lines after it. A dump of many articles is read record by record, each within the size limit."""
+    if name.lower().endswith((".ndjson", ".jsonl")):
+        return True
+    first, _, rest = data.lstrip().partition(b"\n")
+    if not (first.rstrip().startswith(b"{") and first.rstrip().endswith(b"}") and rest.strip()):
+        return False
+    try:
+        return isinstance(orjson.loads(first), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _json_items(data: bytes, *, where: str, source: str, now: datetime,
+                max_record_bytes: int | None = None) -> Iterator[tuple[RawArticle, list[str]] | RecordError]:
     stripped = data.strip()
     doc: Any = None
     if stripped.startswith(b"{") and b"\n" in stripped:
@@ -187,6 +204,10 @@ def _json_items(data: bytes, *, where: str, source: str, now: datetime) -> Itera
         return
     for lineno, line in enumerate(stripped.split(b"\n"), start=1):
         if not line.strip():
+            continue
+        if max_record_bytes is not None and len(line) > max_record_bytes:
+            yield RecordError(f"{where}:{lineno}", "TooLarge", f"{where}:{lineno}: a record of {len(line)} bytes exceeds "
+                              f"the limit of {max_record_bytes} bytes (WIREWATCH_INGEST__MAX_FEED_BYTES)", line[:100_000])
             continue
         try:
             obj = orjson.loads(line)
@@ -224,7 +245,8 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
     from services.ingest.parser import sniff_feed
     from services.ingest.verdicts import explain
 
-    if max_bytes is not None and len(data) > max_bytes:
+    ndjson = is_ndjson(name, data)
+    if max_bytes is not None and len(data) > max_bytes and not ndjson:
         yield from too_large(data, name=name, size=len(data), max_bytes=max_bytes)
         return
     lowered = name.lower()
@@ -233,7 +255,7 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
         return
     head = data.lstrip()[:1]
     is_json = lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"[")
-    records = list(json_records(data, where=name, source=source, now=now) if is_json
+    records = list(json_records(data, where=name, source=source, now=now, max_record_bytes=max_bytes if ndjson else None) if is_json
                    else _other_records(data, name=name, source=source, now=now))
     yield from records
     nothing = explain(name, data, [r for r in records if not isinstance(r, Ignored)], kind="JSON array" if is_json else "input")
@@ -301,6 +323,11 @@ def read_path(path: Path, *, now: datetime, source: str | None = None,
         size = file.stat().st_size
         if max_bytes is not None and size > max_bytes:
             with file.open("rb") as fh:
-                yield from too_large(fh.read(100_000), name=str(file), size=size, max_bytes=max_bytes)
+                head = fh.read(100_000)
+            if is_ndjson(str(file), head):
+                # Many articles, one a line: read record by record, each within the limit.
+                yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now, max_bytes=max_bytes)
+            else:
+                yield from too_large(head, name=str(file), size=size, max_bytes=max_bytes)
             continue
         yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now)

@@ -23,7 +23,7 @@ class IngestSettings(BaseModel):
     connect_timeout_s: float = Field(default=10.0, description="Connect timeout of a feed or page fetch.")
     read_timeout_s: float = Field(default=30.0, description="Longest wait for the next bytes of a response.")
     total_timeout_s: float = Field(default=60.0, description="Longest time one fetch may take, redirects and slow responses included.")
-    max_feed_bytes: int = Field(default=10 * 1024 * 1024, description="A feed response larger than this is cut off with an error.")
+    max_feed_bytes: int = Field(default=10 * 1024 * 1024, description="A feed response, a file or stdin (one document, or one NDJSON line) larger than this is refused with an error.")
     max_page_bytes: int = Field(default=5 * 1024 * 1024, description="An article page larger than this is cut off (the summary is kept).")
     max_redirects: int = Field(default=5, description="Redirects followed per fetch.")
     concurrency: int = Field(default=16, description="Fetches in flight at once, all hosts together.")

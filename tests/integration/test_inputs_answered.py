@@ -38,6 +38,14 @@ def test_process_until_raw_answers_every_input():
     assert sorted(a["title"] for a in out) == ["Harbour reopens", "Harbour reopens", "Quay approved"]
 
 
+def test_a_dump_of_many_articles_on_stdin_is_not_cut_by_the_size_limit():
+    dump = b"\n".join(orjson.dumps({"title": f"Report {i}", "body": "The harbour reopened. " * 20}) for i in range(50))
+    assert len(dump) > 4 * 4096
+    result = wirewatch("process", "--until", "raw", "-", stdin=dump, env=SMALL_LIMIT)
+    assert result.returncode == 0, result.stderr.decode()
+    assert [orjson.loads(line)["title"] for line in result.stdout.splitlines()] == [f"Report {i}" for i in range(50)]
+
+
 def test_process_exit_code_tells_an_empty_feed_from_a_rejected_input():
     empty = wirewatch("process", "--until", "raw", str(INPUTS / "empty-channel.rss"))
     assert empty.returncode == 0 and empty.stdout == b""

@@ -7,7 +7,7 @@ import pytest
 
 from schemas import RawArticle
 from services.ingest.ids import article_id, canonical_url
-from services.ingest.readers import Ignored, RecordError, json_records, parse_datetime, read_bytes, text_article
+from services.ingest.readers import Ignored, RecordError, json_records, parse_datetime, read_bytes, read_path, text_article
 
 NOW = datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc)
 
@@ -166,3 +166,22 @@ def test_html_body_is_marked_as_html():
 
 def test_parse_datetime_treats_naive_as_utc():
     assert parse_datetime("2024-01-02T03:04:05") == datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+def test_an_ndjson_dump_over_the_size_limit_is_read_record_by_record(tmp_path):
+    """The limit guards one document (a feed, a page, a JSON array); a dump of many articles, one a line, is read
+    whole, and only a line over the limit is rejected."""
+    lines = [orjson.dumps({"title": f"Report {i}", "body": "x" * 300}) for i in range(40)]
+    lines.insert(7, orjson.dumps({"title": "Huge", "body": "y" * 5000}))
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(b"\n".join(lines) + b"\n")
+    records = list(read_path(dump, now=NOW, max_bytes=4096))
+    assert [r.title for r in records if isinstance(r, RawArticle)] == [f"Report {i}" for i in range(40)]
+    [error] = [r for r in records if isinstance(r, RecordError)]
+    assert error.error_class == "TooLarge" and error.where == f"{dump}:8" and "exceeds the limit of 4096 bytes" in error.reason
+    # Unnamed, NDJSON is known by its first line; one JSON array of the same size is one document, over the limit.
+    assert len([r for r in read_bytes(b"\n".join(lines), name="stdin", source="stdin", now=NOW, max_bytes=4096)
+                if isinstance(r, RawArticle)]) == 40
+    whole = b"[" + b",".join(lines) + b"]"
+    *_, nothing = read_bytes(whole, name="stdin", source="stdin", now=NOW, max_bytes=4096)
+    assert nothing.reason == "too_large" and nothing.detail.startswith(f"{len(whole)} bytes exceeds the limit of 4096 bytes")
