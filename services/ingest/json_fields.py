@@ -28,19 +28,22 @@ __all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped", "
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id",),
+    "id": ("id", "article_id"),
     "guid": ("guid", "uri"),
     "title": ("title", "headline"),
     "body": ("body", "text", "articleBody", "maintext", "content", "article", "description", "summary"),
     "url": ("url", "link"),
     "source": ("source", "source_domain", "publisher", "domain"),
-    "published_at": ("published_at", "publishedAt", "datePublished", "date_publish", "published", "pubDate",
-                     "publish_date", "dateTimePub", "dateTime", "seendate", "date"),
+    "published_at": ("published_at", "publishedAt", "datePublished", "date_published", "date_publish", "published",
+                     "pubDate", "pub_date", "publish_date", "published_date", "publication_date", "dateTimePub", "dateTime",
+                     "seendate", "date"),
     "language": ("language", "lang", "inLanguage"),
     "content_type": ("content_type",),
     "fetched_at": ("fetched_at", "date_download"),
 }
 _NAMES = {name: part for part, names in FIELDS.items() for name in names}
+# Names are matched whatever their case too ("Title", "PublishedAt"), exact spelling first.
+_FOLDED = {name.casefold() for name in _NAMES}
 # Names this close to an article field's (difflib's ratio) are taken for misspellings of it: "titel" and "title"
 # score 0.8, "publised_at" and "published_at" 0.96; "event_title" and "title" 0.63, "data" and "date" 0.75.
 _MISSPELT = 0.8
@@ -77,11 +80,25 @@ class Ignored:
         return {"where": self.where, "fields": list(self.fields), "records": self.records}
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
 def _misspelling(name: str) -> str | None:
-    if name in _NAMES:
+    """The article field ``name`` looks like a misspelling of: close by difflib's ratio and at most two edits away;
+    a plural ("links") or a JSON-LD keyword ("@context") is no misspelling."""
+    if name.casefold() in _FOLDED or name.startswith("@"):
         return None
-    close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=_MISSPELT)
-    return close[0] if close else None
+    for meant in difflib.get_close_matches(name, _NAMES, n=3, cutoff=_MISSPELT):
+        if name != meant + "s" and _edits(name, meant) <= 2:
+            return meant
+    return None
 
 
 def _source(value: Any) -> Any:
@@ -98,7 +115,7 @@ _LISTS = ("articles", "results", "data", "docs")
 def unwrapped(doc: Any, where: str, depth: int = 2) -> tuple[list[Any], str]:
     """The records of one JSON object: the object itself when it has any article field, else the list of objects
     it holds under one of ``_LISTS`` (an API answer), named by its path (``answer.json:articles``)."""
-    if isinstance(doc, Mapping) and depth > 0 and not any(name in doc for name in _NAMES):
+    if isinstance(doc, Mapping) and depth > 0 and not any(str(name).casefold() in _FOLDED for name in doc):
         for key in _LISTS:
             inner = doc.get(key)
             if isinstance(inner, list) and all(isinstance(item, Mapping) for item in inner):
@@ -118,17 +135,18 @@ def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         meant = _misspelling(name)
         if meant is not None and meant not in obj:
             raise NotAnArticle(f"unknown field {name!r}: did you mean {meant!r}?")
+    folded: dict[str, str] = {}
+    for key in obj:
+        folded.setdefault(str(key).casefold(), key)
     parts: dict[str, Any] = {}
-    used: set[str] = set()
     for part, names in FIELDS.items():
         for name in names:
-            value = obj.get(name)
+            value = obj.get(name if name in obj else folded.get(name.casefold(), name))
             if value not in (None, "", [], {}):
                 parts[part] = _source(value) if part == "source" else value
-                used.add(name)
                 break
     if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
-        shown = ", ".join(sorted(obj)[:12]) or "none"
+        shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
         raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "
                            f"its fields: {shown}")
-    return parts, sorted(set(obj) - used - set(_NAMES))
+    return parts, sorted(str(key) for key in obj if str(key).casefold() not in _FOLDED)
