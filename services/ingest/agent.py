@@ -266,7 +266,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 return self.json({"error": f"not delivered to the broker: {type(exc).__name__}"}, status=503,
                                  headers={"Retry-After": "5"})
             log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected),
-                     **({"nothing": nothing.reason, "why": nothing.detail} if nothing else {}))
+                     **({"nothing": nothing.reason, "why": nothing.detail} if nothing else {}),
+                     **({"ignored_fields": list(report.ignored[0].fields)} if report.ignored else {}))
             answer = {
                 "accepted": report.accepted,
                 "rejected": [{"where": r.where, "error": r.error_class, "reason": r.reason} for r in report.rejected],
