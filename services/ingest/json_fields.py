@@ -22,6 +22,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped", "uncut"]
@@ -90,6 +91,7 @@ def _edits(a: str, b: str) -> int:
     return row[-1]
 
 
+@lru_cache(maxsize=4096)  # a dump repeats its field names on every line
 def _misspelling(name: str) -> str | None:
     """The article field ``name`` looks like a misspelling of: close by difflib's ratio and at most two edits away;
     a plural ("links") or a JSON-LD keyword ("@context") is no misspelling."""
