@@ -24,7 +24,7 @@ def feeds() -> None:
 def check(file: Path, no_fetch: bool) -> None:
     """Validate FILE (YAML or OPML), fetch each feed once, print status, format, entries and errors."""
     from services.ingest.feeds import FeedsConfigError, load_feeds
-    from services.ingest.fetcher import Fetcher
+    from services.ingest.fetcher import Fetcher, shown_url
     from services.ingest.poller import policy_for, poll_once
     from services.ingest.polling import FeedState
     from services.runtime.settings import Settings
@@ -51,7 +51,7 @@ def check(file: Path, no_fetch: bool) -> None:
         for r in results:
             entries = sum(1 for x in r.records if hasattr(x, "article"))
             invalid = len(r.records) - entries
-            moved = f" moved to {r.state.url}" if r.state.url != r.feed.url else ""
+            moved = f" moved to {shown_url(r.state.url)}" if r.state.url != r.feed.url else ""
             status = r.status if r.status is not None else r.error_class
             click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entries"
                        + (f", {invalid} invalid" if invalid else "") + moved)

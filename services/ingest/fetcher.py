@@ -12,7 +12,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -20,7 +20,33 @@ from aiohttp.resolver import DefaultResolver
 
 from services.ingest.settings import IngestSettings
 
-__all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address"]
+__all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "shown_url"]
+
+# Query parameters that carry a credential (a news API's key in a feed URL): never written where the URL is shown.
+_SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "sig", "signature", "credential")
+
+
+def shown_url(url: str) -> str:
+    """The URL as logs, errors and status pages show it: a credential in its query or user part replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}:***@{host}" if ":" in user else netloc
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(_secret(name) for name, _ in pairs):
+            query = urlencode([(name, "***" if _secret(name) else value) for name, value in pairs], safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)) if (netloc, query) != (parts.netloc, parts.query) else url
+
+
+def _secret(name: str) -> bool:
+    lowered = name.lower().replace("-", "").replace("_", "")
+    return any(lowered.endswith(word) or lowered == word for word in _SECRET_PARAMS) or lowered in ("apikey", "accesstoken")
 
 _PERMANENT = (301, 308)
 _REDIRECT = (301, 302, 303, 307, 308)
@@ -119,7 +145,7 @@ class Fetcher:
     def _check_url(self, url: str, label: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("BlockedURL", f"{label}: refusing to fetch {url!r}: only http(s) URLs")
+            raise FetchError("BlockedURL", f"{label}: refusing to fetch {shown_url(url)!r}: only http(s) URLs")
         host = parts.hostname.lower().rstrip(".")
         if host in self._allow:
             return host
@@ -127,10 +153,10 @@ class Fetcher:
             ipaddress.ip_address(host.split("%", 1)[0])
         except ValueError:
             if host == "localhost" or host.endswith(".localhost"):
-                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is loopback") from None
+                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(url)}: {host} is loopback") from None
             return host  # a name: the resolver checks what it resolves to
         if not is_public_address(host):
-            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is not a public address "
+            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(url)}: {host} is not a public address "
                                                f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)")
         return host
 
@@ -168,15 +194,15 @@ class Fetcher:
                         )
                 except aiohttp.ClientConnectorError as exc:
                     if isinstance(exc.os_error, BlockedAddress):
-                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {current}: {exc.os_error} "
+                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(current)}: {exc.os_error} "
                                                            f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)") from None
-                    raise FetchError("ConnectError", f"{label}: cannot connect to {current}: {exc.os_error or exc}") from None
+                    raise FetchError("ConnectError", f"{label}: cannot connect to {shown_url(current)}: {exc.os_error or exc}") from None
                 except (aiohttp.ServerTimeoutError, asyncio.TimeoutError):
-                    raise FetchError("Timeout", f"{label}: {current} did not answer within the read timeout "
+                    raise FetchError("Timeout", f"{label}: {shown_url(current)} did not answer within the read timeout "
                                                 f"({self.settings.read_timeout_s:g} s)") from None
                 except aiohttp.ClientError as exc:
-                    raise FetchError("HTTPError", f"{label}: {current}: {type(exc).__name__}: {exc}") from None
-        raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {current}")
+                    raise FetchError("HTTPError", f"{label}: {shown_url(current)}: {type(exc).__name__}: {shown_url(str(exc)) if str(exc).startswith('http') else exc}") from None
+        raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {shown_url(current)}")
 
     @staticmethod
     async def _read(resp: aiohttp.ClientResponse, limit: int, label: str, cut: bool = False) -> bytes:

@@ -20,7 +20,7 @@ from services.ingest.feeds import (
     FeedsFile,
     load_feeds,
 )
-from services.ingest.fetcher import Fetcher, FetchError
+from services.ingest.fetcher import Fetcher, FetchError, shown_url
 from services.ingest.metrics import (
     FEED_BYTES,
     FEED_FAILURES,
@@ -192,7 +192,7 @@ class Poller:
             return
         if state is not None and is_newer(state, self.states.get(feed.id)):
             self.states[feed.id] = state
-            log.info("feed_state_restored", feed=feed.id, url=state.url, etag=state.etag is not None,
+            log.info("feed_state_restored", feed=feed.id, url=shown_url(state.url), etag=state.etag is not None,
                      consecutive_failures=state.consecutive_failures, disabled=state.disabled)
 
     def status(self) -> list[dict]:
@@ -202,7 +202,7 @@ class Poller:
             feed = self.feeds.by_id()[feed_id] if self.feeds else None
             policy = policy_for(feed, self.feeds, self.settings) if feed else PollPolicy()
             out.append({
-                "feed": feed_id, "url": state.url, "polled_here": feed_id in self._resumed,
+                "feed": feed_id, "url": shown_url(state.url), "polled_here": feed_id in self._resumed,
                 "failing": is_failing(state, policy), "disabled": state.disabled,
                 "consecutive_failures": state.consecutive_failures, "failing_after": policy.failing_after,
                 "last_status": state.last_status, "last_error": state.last_error, "last_error_class": state.last_error_class,

@@ -161,3 +161,14 @@ async def test_feeds_check_fetches_each_feed_once_and_reports_status_format_and_
     assert "broken\t200\trss20\t2 entries" in out and "problem: ill-formed feed" in out
     assert "gone\t410" in out and 'error: feed "gone": HTTP 410' in out
     assert f"moved to {server.url('/feed/rss20-utf8.xml')}" in out
+
+
+async def test_a_key_in_a_feed_url_is_never_shown(server):
+    """A news API's key in the URL: the error, the poll state and the status page show *** instead."""
+    from services.ingest.fetcher import shown_url
+
+    result = await asyncio.wait_for(_poll(server, "/slow?country=us&apiKey=s3cr3t-k3y",
+                                          settings=_settings(read_timeout_s=0.5)), HANG_GUARD_S)
+    assert result.error_class == "Timeout" and "apiKey=***" in result.error and "s3cr3t" not in result.error
+    assert "s3cr3t" not in (result.state.last_error or "")
+    assert shown_url(result.state.url) == server.url("/slow?country=us&apiKey=***")
