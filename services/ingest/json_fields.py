@@ -9,11 +9,11 @@ DOC API (``seendate``, ``domain``), RSS-like dumps (``link``, ``pubDate``) and d
 ``date``). Where a record has two names for one part, the first in ``FIELDS`` wins.
 
 Any other field (a dataset's ``event`` label, ``authors``, ``urlToImage``) is not an article field: it is left out
-and named once per input (:class:`Ignored`), never silently. A whole API answer is read too: an object that is no article but holds a list
-of articles (NewsAPI's and GDELT's ``articles``, Event Registry's ``articles.results``, ``results``, ``data``,
-``docs``) gives those. A field whose name is one letter or two from an
-article field's (``titel``, ``publised_at``) is taken for a misspelling: its record is rejected, saying which
-field was meant, since reading on would lose what the user gave (an article with no date, no title).
+and named once per input (:class:`Ignored`), never silently. A field whose name is a letter or two from an article
+field's (``titel``, ``publised_at``) is taken for a misspelling: its record is rejected, saying which field was meant,
+since reading on would lose what the user gave (an article with no date, no title). A whole API answer is read too:
+an object that is no article but holds a list of articles (NewsAPI's and GDELT's ``articles``, Event Registry's
+``articles.results``, ``results``, ``data``, ``docs``) gives those.
 """
 
 from __future__ import annotations
