@@ -34,11 +34,11 @@ from services.alerter.errors import RuleError
 from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
+from services.runtime.text import interpolate
 
 __all__ = ["load_rulebook", "parse_duration", "interpolate"]
 
 _RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 _DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -58,28 +58,6 @@ def parse_duration(value: object) -> float:
     if seconds <= 0:
         raise ValueError(f"a duration must be positive, got {value!r}")
     return seconds
-
-
-def interpolate(text: str, env: Mapping[str, str]) -> str:
-    """Expand ``${VAR}`` and ``${VAR:-default}`` (default when unset or empty); ``$$`` is a literal ``$``.
-
-    Raises KeyError naming a variable that is unset and has no default.
-    """
-
-    def expand(m: re.Match[str]) -> str:
-        if m.group(0) == "$$":
-            return "$"
-        name, default = m.group(1), m.group(2)
-        value = env.get(name)
-        if value:
-            return value
-        if default is not None:
-            return default
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    return _ENV_REF.sub(expand, text)
 
 
 def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None) -> RuleBook:

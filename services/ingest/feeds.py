@@ -13,8 +13,9 @@ feeds:
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +26,7 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.runtime.codec import describe_validation_error
+from services.runtime.text import interpolate
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
@@ -114,8 +116,16 @@ def _line_of_items(text: str) -> list[int]:
     return []
 
 
-def parse_feeds(text: str, *, name: str = "feeds.yaml") -> FeedsFile:
-    """Validate a feeds file; every problem is reported at once, each as ``name:line: feed "id": why``."""
+# The fields that may name environment variables (a key in an API's URL, a hub's secret).
+_EXPANDED = ("url", "websub_secret")
+
+
+def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] | None = None) -> FeedsFile:
+    """Validate a feeds file; every problem is reported at once, each as ``name:line: feed "id": why``.
+
+    A feed's ``url`` and ``websub_secret`` may use ``${VAR}`` and ``${VAR:-default}`` (the environment, or ``env``):
+    a news API's key stays out of the file."""
+    env = os.environ if env is None else env
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -149,6 +159,11 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml") -> FeedsFile:
         label = f'feed "{item.get("id")}"' if isinstance(item, dict) and item.get("id") else f"feeds[{i}]"
         if not isinstance(item, dict):
             problems.append(f"{where}: {label}: expected a mapping with id and url")
+            continue
+        try:
+            item = {k: interpolate(v, env) if k in _EXPANDED and isinstance(v, str) else v for k, v in item.items()}
+        except KeyError as exc:
+            problems.append(f"{where}: {label}: environment variable {exc.args[0]} is not set and has no default")
             continue
         try:
             feed = FeedConfig.model_validate(item)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end"]
+import re
+from collections.abc import Mapping
+
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate"]
+
+_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 LEAD_MAX_CHARS = 300
 
@@ -21,3 +26,25 @@ def lead_end(body: str, max_chars: int = LEAD_MAX_CHARS) -> int:
     while cut < end and not body[cut].isspace():
         cut += 1
     return cut
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """Expand ``${VAR}`` and ``${VAR:-default}`` (default when unset or empty); ``$$`` is a literal ``$``.
+
+    Raises KeyError naming a variable that is unset and has no default.
+    """
+
+    def expand(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name, default = m.group(1), m.group(2)
+        value = env.get(name)
+        if value:
+            return value
+        if default is not None:
+            return default
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    return _ENV_REF.sub(expand, text)

@@ -76,3 +76,15 @@ def test_opml_file_loads_like_a_feeds_file(tmp_path):
     path = tmp_path / "subs.opml"
     path.write_bytes((FIXTURES / "feeds.opml").read_bytes())
     assert len(load_feeds(path).feeds) == 3
+
+
+def test_a_key_in_a_feed_url_comes_from_the_environment():
+    text = ("feeds:\n"
+            "  - id: headlines\n    url: https://newsapi.example/v2/top-headlines?country=us&apiKey=${NEWSAPI_KEY}\n"
+            "  - id: gdelt\n    url: https://api.gdelt.example/doc?query=${QUERY:-harbour}&format=json\n")
+    feeds = parse_feeds(text, env={"NEWSAPI_KEY": "k-123"})
+    assert [f.url for f in feeds.feeds] == ["https://newsapi.example/v2/top-headlines?country=us&apiKey=k-123",
+                                            "https://api.gdelt.example/doc?query=harbour&format=json"]
+    with pytest.raises(FeedsConfigError) as err:
+        parse_feeds(text, env={})
+    assert err.value.problems == ['feeds.yaml:2: feed "headlines": environment variable NEWSAPI_KEY is not set and has no default']
