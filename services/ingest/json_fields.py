@@ -143,10 +143,20 @@ def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     parts: dict[str, Any] = {}
     for part, names in FIELDS.items():
         for name in names:
-            value = obj.get(name if name in obj else folded.get(name.casefold(), name))
-            if value not in (None, "", [], {}):
-                parts[part] = _source(value) if part == "source" else value
-                break
+            key = name if name in obj else folded.get(name.casefold(), name)
+            value = obj.get(key)
+            if value in (None, "", [], {}):
+                continue
+            if part == "source":
+                value = _source(value)
+                if value in (None, ""):
+                    continue
+            # Text, or a number where a number may stand (an id, a Unix time); a list or an object is no article part.
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
+                    isinstance(value, (int, float)) and part not in ("id", "guid", "published_at", "fetched_at", "title", "body")):
+                raise NotAnArticle(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
+            parts[part] = value
+            break
     if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
         shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
         raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "

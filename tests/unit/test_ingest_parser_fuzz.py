@@ -4,11 +4,12 @@ and a document that gives no entry says why (services/ingest/verdicts.py)."""
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.ingest.parser import FeedEntry, parse_feed
-from services.ingest.readers import Ignored, RecordError, read_bytes
+from services.ingest.readers import Ignored, RecordError, json_records, read_bytes
 from services.ingest.verdicts import REASONS, Nothing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
@@ -67,3 +68,26 @@ def test_random_bytes_read_as_a_file_never_raise_and_say_why_when_empty(data, na
     assert len(nothing) == (0 if articles else 1)
     if nothing:
         assert nothing[0].reason in REASONS and nothing[0].where == name and nothing[0].detail
+
+
+_KEYS = st.sampled_from(["title", "body", "text", "headline", "url", "link", "source", "publishedAt", "date", "id",
+                         "article_id", "guid", "language", "Title", "titel", "other", "@type", "articles", "results",
+                         "content", "description", "fetched_at", "content_type"])
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=True), st.text(max_size=30),
+                  st.sampled_from(["2024-03-04", "yesterday", "https://x.example/a", "javascript:alert(1)"]))
+_VALUE = st.recursive(_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)),
+                      max_leaves=8)
+_RECORD = st.dictionaries(_KEYS, _VALUE, max_size=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_RECORD, st.lists(_RECORD, max_size=3)))
+def test_any_json_record_is_an_article_or_an_error_with_a_reason_never_a_crash(doc):
+    """Whatever types a JSON record's fields hold (a url that is true, a title that is a list, a date past year 9999),
+    it reads as an article or is refused saying why: as a file, as NDJSON, and polled as a feed."""
+    data = orjson.dumps(doc)
+    for stream in (data, data.replace(b",", b",\n")):
+        for record in json_records(stream, where="f.json", source="file", now=NOW):
+            assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason) or isinstance(record, Ignored)
+    parsed = parse_feed(data, feed_id="fuzz", http_content_type="application/json", now=NOW)
+    _check(parsed.records)
