@@ -38,7 +38,7 @@ from services.ingest.pollstate import (
     to_stored,
 )
 from services.ingest.publish import publish
-from services.ingest.readers import Ignored, RecordError, json_records
+from services.ingest.readers import RecordError, json_records
 from services.ingest.verdicts import explain
 from services.ingest.websub import signature_ok, verify_intent
 from services.runtime.codec import encode
@@ -251,7 +251,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
             records = list(json_records(body, where="POST /ingest", source="http", now=now))
-            nothing = explain("POST /ingest", body, [r for r in records if not isinstance(r, Ignored)], kind="body")
+            nothing = explain("POST /ingest", body, records, kind="body")
             pending: list = []
 
             async def send_acknowledged(topic: str, key: bytes | None, value: bytes) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -26,27 +27,22 @@ __all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "shown_url"]
 _SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "sig", "signature", "credential")
 
 
-def shown_url(url: str) -> str:
-    """The URL as logs, errors and status pages show it: a credential in its query or user part replaced by ***."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:***@{host}" if ":" in user else netloc
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_secret(name) for name, _ in pairs):
-            query = urlencode([(name, "***" if _secret(name) else value) for name, value in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)) if (netloc, query) != (parts.netloc, parts.query) else url
+# A query parameter (name, then value) and a URL's password, wherever a URL stands in a text.
+_QUERY_PARAM = re.compile(r"([?&;]([^=&#\s]+)=)([^&#\s'\"]*)")
+_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^/\s@]+@")
+
+
+def shown_url(text: str) -> str:
+    """A URL, or a text holding URLs, as logs, errors and status pages show it: the value of a query parameter named
+    like a credential, and a URL's password, replaced by ***."""
+    text = _PASSWORD.sub(r"\1***@", text)
+    return _QUERY_PARAM.sub(lambda m: m.group(1) + "***" if _secret(m.group(2)) else m.group(0), text)
 
 
 def _secret(name: str) -> bool:
     lowered = name.lower().replace("-", "").replace("_", "")
-    return any(lowered.endswith(word) or lowered == word for word in _SECRET_PARAMS) or lowered in ("apikey", "accesstoken")
+    return any(lowered.endswith(word) for word in _SECRET_PARAMS)
+
 
 _PERMANENT = (301, 308)
 _REDIRECT = (301, 302, 303, 307, 308)
@@ -56,6 +52,7 @@ class FetchError(Exception):
     """A fetch that gave no usable response; ``reason`` names the feed and says why."""
 
     def __init__(self, error_class: str, reason: str, status: int | None = None) -> None:
+        reason = shown_url(reason)  # a key in the feed's URL never reaches a log, a poll state or a dead letter
         super().__init__(reason)
         self.error_class = error_class
         self.reason = reason
@@ -145,7 +142,7 @@ class Fetcher:
     def _check_url(self, url: str, label: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("BlockedURL", f"{label}: refusing to fetch {shown_url(url)!r}: only http(s) URLs")
+            raise FetchError("BlockedURL", f"{label}: refusing to fetch {url!r}: only http(s) URLs")
         host = parts.hostname.lower().rstrip(".")
         if host in self._allow:
             return host
@@ -153,10 +150,10 @@ class Fetcher:
             ipaddress.ip_address(host.split("%", 1)[0])
         except ValueError:
             if host == "localhost" or host.endswith(".localhost"):
-                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(url)}: {host} is loopback") from None
+                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is loopback") from None
             return host  # a name: the resolver checks what it resolves to
         if not is_public_address(host):
-            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(url)}: {host} is not a public address "
+            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is not a public address "
                                                f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)")
         return host
 
@@ -194,15 +191,15 @@ class Fetcher:
                         )
                 except aiohttp.ClientConnectorError as exc:
                     if isinstance(exc.os_error, BlockedAddress):
-                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {shown_url(current)}: {exc.os_error} "
+                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {current}: {exc.os_error} "
                                                            f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)") from None
-                    raise FetchError("ConnectError", f"{label}: cannot connect to {shown_url(current)}: {exc.os_error or exc}") from None
+                    raise FetchError("ConnectError", f"{label}: cannot connect to {current}: {exc.os_error or exc}") from None
                 except (aiohttp.ServerTimeoutError, asyncio.TimeoutError):
-                    raise FetchError("Timeout", f"{label}: {shown_url(current)} did not answer within the read timeout "
+                    raise FetchError("Timeout", f"{label}: {current} did not answer within the read timeout "
                                                 f"({self.settings.read_timeout_s:g} s)") from None
                 except aiohttp.ClientError as exc:
-                    raise FetchError("HTTPError", f"{label}: {shown_url(current)}: {type(exc).__name__}: {shown_url(str(exc)) if str(exc).startswith('http') else exc}") from None
-        raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {shown_url(current)}")
+                    raise FetchError("HTTPError", f"{label}: {current}: {type(exc).__name__}: {exc}") from None
+        raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {current}")
 
     @staticmethod
     async def _read(resp: aiohttp.ClientResponse, limit: int, label: str, cut: bool = False) -> bytes:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
-from services.ingest.readers import Ignored, RecordError, feed_records, json_records, read_bytes, read_path
+from services.ingest.readers import RecordError, feed_records, read_bytes, read_path
 from services.ingest.settings import IngestSettings
 from services.ingest.verdicts import Nothing
 
@@ -60,8 +60,6 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings, n
                                  http_content_type=fetched.content_type, url=fetched.url))
     if "json" in (fetched.content_type or "").lower() or fetched.body.lstrip()[:1] in (b"{", b"["):
         # A news API's answer (or our own JSON): its articles, as from a file.
-        records = list(json_records(fetched.body, where=url, source=source or host, now=now))
-        nothing = explain(url, fetched.body, [r for r in records if not isinstance(r, Ignored)], kind="JSON array")
-        return records + ([nothing] if nothing is not None else [])
+        return list(read_bytes(fetched.body, name=url, source=source or host, now=now))
     # An article page: the normalizer extracts its main text.
     return [page_article(fetched.body, id=article_id(url=fetched.url), source=source or host, url=fetched.url, now=now)]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "unwrapped", "uncut"]
+__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "is_summary", "unwrapped", "uncut"]
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -129,6 +129,30 @@ def unwrapped(doc: Any, where: str, depth: int = 2) -> tuple[list[Any], str]:
     return [doc], where
 
 
+def _found(obj: Mapping[str, Any], part: str) -> tuple[str, Any] | None:
+    """The record's field that gives ``part`` and its value: the first of its names present with a value, by exact
+    spelling, else in any case."""
+    folded = {str(key).casefold(): key for key in reversed(list(obj))}
+    for name in FIELDS[part]:
+        key = name if name in obj else folded.get(name.casefold(), name)
+        value = obj.get(key)
+        if part == "source" and value not in (None, "", [], {}):
+            value = _source(value)
+        if value not in (None, "", [], {}):
+            return key, value
+    return None
+
+
+# Fields that hold a teaser, not the article (NewsAPI's description): the article is on its page.
+_SUMMARIES = ("description", "summary")
+
+
+def is_summary(obj: Mapping[str, Any]) -> bool:
+    """Whether a record's text is only a summary: a teaser field, or a text the API says it cut."""
+    found = _found(obj, "body")
+    return found is not None and (str(found[0]).casefold() in _SUMMARIES or uncut(str(found[1]))[1])
+
+
 def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The article parts of a record, by our names, and the record's fields that are none of them.
 
@@ -137,26 +161,17 @@ def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         meant = _misspelling(name)
         if meant is not None and meant not in obj:
             raise NotAnArticle(f"unknown field {name!r}: did you mean {meant!r}?")
-    folded: dict[str, str] = {}
-    for key in obj:
-        folded.setdefault(str(key).casefold(), key)
     parts: dict[str, Any] = {}
-    for part, names in FIELDS.items():
-        for name in names:
-            key = name if name in obj else folded.get(name.casefold(), name)
-            value = obj.get(key)
-            if value in (None, "", [], {}):
-                continue
-            if part == "source":
-                value = _source(value)
-                if value in (None, ""):
-                    continue
-            # Text, or a number where a number may stand (an id, a Unix time); a list or an object is no article part.
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
-                    isinstance(value, (int, float)) and part not in ("id", "guid", "published_at", "fetched_at", "title", "body")):
-                raise NotAnArticle(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
-            parts[part] = value
-            break
+    for part in FIELDS:
+        found = _found(obj, part)
+        if found is None:
+            continue
+        key, value = found
+        # Text, or a number where a number may stand (an id, a Unix time); a list or an object is no article part.
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
+                isinstance(value, (int, float)) and part not in ("id", "guid", "published_at", "fetched_at", "title", "body")):
+            raise NotAnArticle(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
+        parts[part] = value
     if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
         shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
         raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "

@@ -24,7 +24,7 @@ from schemas import RawArticle
 from services.ingest.encoding import decode_document
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
-from services.ingest.json_fields import FIELDS, article_fields, uncut, unwrapped
+from services.ingest.json_fields import article_fields, is_summary, uncut, unwrapped
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
 
@@ -176,15 +176,13 @@ def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url
         except ValueError as exc:
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry", f"{label} entry {i + 1}: {exc}", original))
             continue
-        text, was_cut = uncut(str(parts.get("body") or ""))
-        # NewsAPI's description, a summary field: the article is on its page.
-        teaser = next((n for n in FIELDS["body"] if item.get(n) not in (None, "")), None) in ("description", "summary")
+        text, _ = uncut(str(parts.get("body") or ""))
         link, guid = parts.get("url"), parts.get("guid") or parts.get("id")
         # An aggregator's entry names its publisher (NewsAPI's source.name): rules on `source` see it.
         publisher = parts.get("source") if isinstance(parts.get("source"), str) else None
         result.records.append(builder.build(
             i, link=link if isinstance(link, str) else None, guid=str(guid) if guid not in (None, "") else None,
-            title=_text(parts.get("title")), content=None if was_cut or teaser else text, summary=text,
+            title=_text(parts.get("title")), content=None if is_summary(item) else text, summary=text,
             published=published, language=_text(parts.get("language")).split("-")[0].lower() or None, original=original,
             source=publisher,
         ))

@@ -261,7 +261,7 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
     records = list(json_records(data, where=name, source=source, now=now, max_record_bytes=max_bytes if ndjson else None) if is_json
                    else _other_records(data, name=name, source=source, now=now))
     yield from records
-    nothing = explain(name, data, [r for r in records if not isinstance(r, Ignored)], kind="JSON array" if is_json else "input")
+    nothing = explain(name, data, records, kind="JSON array" if is_json else "input")
     if nothing is not None:
         yield nothing
 

@@ -29,6 +29,7 @@ from datetime import datetime
 import orjson
 
 from schemas import RawArticle
+from services.ingest.json_fields import Ignored
 from services.ingest.readers import RecordError
 
 __all__ = ["REASONS", "Nothing", "binary_kind", "describe_bytes", "explain", "looks_like_html_page", "zero_articles", "page_article",
@@ -188,6 +189,7 @@ def explain(where: str, data: bytes, records: Sequence[object], *, problems: Seq
     ``problems`` what the decoder and parser noticed on the way; ``kind`` names what an empty but valid
     input was ("feed", "JSON array", "body").
     """
+    records = [r for r in records if not isinstance(r, Ignored)]  # a note about fields, neither article nor error
     errors = [r for r in records if isinstance(r, RecordError)]
     if len(errors) < len(records):
         return None
