@@ -8,6 +8,9 @@ feeds:
     language: es
     tags: [agency, spain]
     min_interval_s: 120
+  - id: newsapi-us
+    url: https://newsapi.org/v2/top-headlines?country=us&pageSize=100
+    headers: {X-Api-Key: "${NEWSAPI_KEY}"}
 ```
 """
 
@@ -31,6 +34,9 @@ from services.runtime.text import interpolate
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Headers a feed cannot set: the request's framing, and the conditional headers polling sends itself.
+_OURS = frozenset({"host", "content-length", "transfer-encoding", "connection", "if-none-match", "if-modified-since"})
 
 
 class FeedsConfigError(ValueError):
@@ -65,6 +71,38 @@ class FeedConfig(BaseModel):
     )
     enabled: bool = True
     websub_secret: str | None = Field(default=None, description="Secret for X-Hub-Signature when a hub pushes this feed.")
+    headers: dict[str, str] = Field(
+        default_factory=dict, repr=False,
+        description="HTTP headers sent with every poll of this feed (a news API's key: X-Api-Key, Authorization), "
+                    "to the feed's own origin only, never shown.",
+    )
+
+    def __hash__(self) -> int:  # frozen, but ``headers`` is a dict
+        return hash((self.id, self.url))
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        # YAML reads an all-digit key as a number; a header's value is text.
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for k, v in value.items()}
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _header_shape(cls, value: dict[str, str]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        for name, text in value.items():
+            if not _TOKEN.match(name):
+                raise ValueError(f"header name {name!r} is not an HTTP token (letters, digits and !#$%&'*+.^_`|~-)")
+            if name.lower() in _OURS:
+                raise ValueError(f"header {name!r} is set by wirewatch itself and cannot be given")
+            if name.lower() in seen:
+                raise ValueError(f"header {name!r} is given twice (as {seen[name.lower()]!r} too): names ignore case")
+            if any(c in text for c in "\r\n\0"):
+                raise ValueError(f"header {name!r}: a value cannot hold a line break or NUL")
+            seen[name.lower()] = name
+        return value
 
     @field_validator("id")
     @classmethod
@@ -116,14 +154,22 @@ def _line_of_items(text: str) -> list[int]:
     return []
 
 
-# The fields that may name environment variables (a key in an API's URL, a hub's secret).
-_EXPANDED = ("url", "websub_secret")
+# The fields that may name environment variables (a key in an API's URL or headers, a hub's secret).
+_EXPANDED = ("url", "websub_secret", "headers")
+
+
+def _expand(value: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return interpolate(value, env)
+    if isinstance(value, dict):
+        return {k: interpolate(v, env) if isinstance(v, str) else v for k, v in value.items()}
+    return value
 
 
 def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] | None = None) -> FeedsFile:
     """Validate a feeds file; every problem is reported at once, each as ``name:line: feed "id": why``.
 
-    A feed's ``url`` and ``websub_secret`` may use ``${VAR}`` and ``${VAR:-default}`` (the environment, or ``env``):
+    A feed's ``url``, ``websub_secret`` and ``headers`` values may use ``${VAR}`` and ``${VAR:-default}`` (the environment, or ``env``):
     a news API's key stays out of the file."""
     env = os.environ if env is None else env
     try:
@@ -161,7 +207,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
             problems.append(f"{where}: {label}: expected a mapping with id and url")
             continue
         try:
-            item = {k: interpolate(v, env) if k in _EXPANDED and isinstance(v, str) else v for k, v in item.items()}
+            item = {k: _expand(v, env) if k in _EXPANDED else v for k, v in item.items()}
         except KeyError as exc:
             problems.append(f"{where}: {label}: environment variable {exc.args[0]} is not set and has no default")
             continue

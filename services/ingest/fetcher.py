@@ -12,12 +12,14 @@ import ipaddress
 import re
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from multidict import CIMultiDict
 
 from services.ingest.settings import IngestSettings
 
@@ -59,6 +61,15 @@ class FetchError(Exception):
         self.status = status
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").rstrip("."), port
+
+
 class BlockedAddress(OSError):
     pass
 
@@ -72,6 +83,7 @@ class Fetched:
     permanent_url: str | None = None  # set when every redirect on the way was permanent
     redirects: int = 0
     seconds: float = 0.0
+    withheld: bool = False  # private headers were given and not sent, the answer coming from another origin
 
     @property
     def content_type(self) -> str | None:
@@ -158,27 +170,38 @@ class Fetcher:
         return host
 
     async def get(self, url: str, *, label: str, headers: dict[str, str] | None = None, max_bytes: int | None = None,
-                  accept: str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8") -> Fetched:
-        """GET with redirects followed and checked; any status is returned, transport failures raise FetchError."""
+                  accept: str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
+                  private: Mapping[str, str] | None = None) -> Fetched:
+        """GET with redirects followed and checked; any status is returned, transport failures raise FetchError.
+
+        ``private`` headers (a feed's own: an API key, an Authorization) go to the URL's origin only: a redirect to
+        another scheme, host or port does not carry them, as curl and browsers do with credentials."""
         assert self._session is not None, "use Fetcher as an async context manager"
         limit = max_bytes or self.settings.max_feed_bytes
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.settings.total_timeout_s), self._global:
-                return await self._follow(url, label=label, headers=headers or {}, limit=limit, accept=accept, started=started)
+                return await self._follow(url, label=label, headers=headers or {}, private=private or {}, limit=limit,
+                                          accept=accept, started=started)
         except TimeoutError:
             raise FetchError("Timeout", f"{label}: no complete response within {self.settings.total_timeout_s:g} s") from None
 
-    async def _follow(self, url: str, *, label: str, headers: dict[str, str], limit: int, accept: str, started: float) -> Fetched:
+    async def _follow(self, url: str, *, label: str, headers: dict[str, str], private: Mapping[str, str], limit: int,
+                      accept: str, started: float) -> Fetched:
         assert self._session is not None
         permanent = True
         current = url
+        origin = _origin(url)
         for hop in range(self.settings.max_redirects + 1):
             host = self._check_url(current, label)
             sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_concurrency))
+            withheld = bool(private) and _origin(current) != origin
+            sent = CIMultiDict(Accept=accept)  # a feed's own Accept or User-Agent replaces ours, whatever its case
+            sent.update({} if withheld else private)
+            sent.update(headers)
             async with sem:
                 try:
-                    async with self._session.get(current, headers={"Accept": accept, **headers}, allow_redirects=False) as resp:
+                    async with self._session.get(current, headers=sent, allow_redirects=False) as resp:
                         if resp.status in _REDIRECT and resp.headers.get("Location"):
                             permanent = permanent and resp.status in _PERMANENT
                             current = urljoin(current, resp.headers["Location"])
@@ -187,7 +210,7 @@ class Fetcher:
                         return Fetched(
                             status=resp.status, url=current, headers={k.lower(): v for k, v in resp.headers.items()}, body=body,
                             permanent_url=current if hop and permanent else None, redirects=hop,
-                            seconds=time.perf_counter() - started,
+                            seconds=time.perf_counter() - started, withheld=withheld,
                         )
                 except aiohttp.ClientConnectorError as exc:
                     if isinstance(exc.os_error, BlockedAddress):

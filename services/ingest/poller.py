@@ -76,7 +76,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
     try:
-        resp = await fetcher.get(state.url, label=label, headers=conditional_headers(state) if conditional else None)
+        resp = await fetcher.get(state.url, label=label, headers=conditional_headers(state) if conditional else None,
+                                 private=feed.headers)
     except FetchError as exc:
         FEED_FETCHES.labels(feed.id, exc.error_class).inc()
         new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason, error_class=exc.error_class), now, policy)
@@ -105,7 +106,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     elif resp.status != 304:
         reason = resp.headers.get("retry-after")
         result.error = f"{label}: HTTP {resp.status}" + (f" after {resp.redirects} redirects" if resp.redirects else "") + \
-            (f", retry after {reason}" if reason else "")
+            (f", retry after {reason}" if reason else "") + \
+            (f" (the feed's headers go to its own origin only, and {shown_url(resp.url)} is another)" if resp.withheld else "")
         result.error_class = f"HTTP{resp.status}"
         result.nothing = Nothing(label, "unreachable", result.error[len(label) + 2:])
         outcome = replace(outcome, error=result.error, error_class=result.error_class)
@@ -154,6 +156,10 @@ class Poller:
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
             if feed_id not in self.states or (feed_id in before and before[feed_id].url != feed.url):
                 self.states[feed_id] = FeedState(feed_id=feed_id, url=feed.url)
+            elif feed_id in before and before[feed_id].headers != feed.headers:
+                # New headers (a key mended after a 401) are tried now, not after the failures' backoff; the state keeps
+                # its last attempt, so an echo of that attempt from ingest.polls does not count as newer.
+                self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None)
         self.feeds = feeds
 
     def reload_if_changed(self, path: Path) -> bool:

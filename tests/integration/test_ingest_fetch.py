@@ -172,3 +172,31 @@ async def test_a_key_in_a_feed_url_is_never_shown(server):
     assert result.error_class == "Timeout" and "apiKey=***" in result.error and "s3cr3t" not in result.error
     assert "s3cr3t" not in (result.state.last_error or "")
     assert shown_url(result.state.url) == server.url("/slow?country=us&apiKey=***")
+
+
+async def test_a_feeds_headers_reach_its_api_and_no_other_origin(server):
+    """A news API's key as a header (feeds file: `headers: {X-Api-Key: ...}`): sent with the poll, so the answer's
+    articles come in; a redirect to another origin does not carry it, and the error says why the key was not sent."""
+    key = {"X-Api-Key": server.api_key, "User-Agent": "desk-monitor/2.0"}
+    settings = IngestSettings(allow_hosts=["127.0.0.1", "localhost"])
+
+    async def poll(path, headers):
+        feed = FeedConfig(id="headlines", url=server.url(path), headers=headers)
+        async with Fetcher(settings) as fetcher:
+            return await poll_once(feed, FeedState(feed_id="headlines", url=feed.url), fetcher, policy=POLICY, now=NOW)
+
+    without = await poll("/api/top", {})
+    assert without.status == 401 and without.error == 'feed "headlines": HTTP 401'
+    with_key = await poll("/api/top", key)
+    assert with_key.status == 200 and with_key.error is None
+    assert [r.article.title for r in with_key.records] == ["Harbour quay approved"]
+    host, sent = server.api_headers[-1]
+    assert sent["X-Api-Key"] == server.api_key and sent["User-Agent"] == "desk-monitor/2.0"
+
+    moved = await poll("/api/elsewhere", key)
+    (first_host, first), (second_host, second) = server.api_headers[-2:]
+    assert first["X-Api-Key"] == server.api_key and first_host.startswith("127.0.0.1")
+    assert second_host.startswith("localhost") and "X-Api-Key" not in second
+    assert second["User-Agent"] != "desk-monitor/2.0", "every header of the feed's own stays with its origin"
+    assert moved.status == 401 and "headers go to its own origin only" in moved.error
+    assert server.api_key not in repr(moved)

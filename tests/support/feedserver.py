@@ -14,7 +14,8 @@ class FeedServer:
     """Routes: /feed/<fixture> (ETag + 304), /moved (301), /temp (302), /gone (410), /busy (429), /slow, /endless,
     /huge, /loop, /to-localhost, /page, /wrong-charset, /hold (counts concurrent requests), /garbage (200 with random
     bytes), /reset (closes the connection without answering), /stall (answers after ``stall_s``), /unavailable (503),
-    POST /hub (a WebSub hub: records subscription requests). ``docs`` overrides bodies; ``times`` records when each path
+    POST /hub (a WebSub hub: records subscription requests), /api/top (a news API asking for X-Api-Key),
+    /api/elsewhere (a redirect to it on another origin). ``docs`` overrides bodies; ``times`` records when each path
     was requested (monotonic)."""
 
     def __init__(self) -> None:
@@ -25,6 +26,8 @@ class FeedServer:
         self.times: dict[str, list[float]] = {}
         self.stall_s = 30.0
         self.hub_requests: list[dict[str, str]] = []
+        self.api_key = "s3cr3t-k3y"
+        self.api_headers: list[tuple[str, dict[str, str]]] = []  # (host asked, headers) of each /api request
         self.max_in_flight = 0
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -136,6 +139,20 @@ class FeedServer:
         self.hub_requests.append(dict(await request.post()))
         return web.Response(status=202)
 
+    async def api(self, request: web.Request) -> web.StreamResponse:
+        """A news API: 401 without the key in X-Api-Key; /api/elsewhere redirects to the same path on another origin
+        (localhost instead of 127.0.0.1)."""
+        self._count(request)
+        self.api_headers.append((request.host, dict(request.headers)))
+        if request.path == "/api/elsewhere":
+            return web.Response(status=302, headers={"Location": f"http://localhost:{self.port}/api/top"})
+        if request.headers.get("X-Api-Key") != self.api_key:
+            return web.json_response({"status": "error", "code": "apiKeyMissing"}, status=401)
+        return web.json_response({"status": "ok", "totalResults": 1, "articles": [{
+            "source": {"id": None, "name": "Harbour Gazette"}, "title": "Harbour quay approved",
+            "url": "https://gazette.example.com/quay", "publishedAt": "2024-03-04T07:00:00Z",
+            "content": "The council approved the new quay by nine votes to four on Monday evening."}]})
+
     async def start(self) -> FeedServer:
         app = web.Application()
         app.router.add_get("/feed/{name}", self.feed)
@@ -154,6 +171,7 @@ class FeedServer:
         app.router.add_get("/stall", self.stall)
         app.router.add_get("/unavailable", self.unavailable)
         app.router.add_post("/hub", self.hub)
+        app.router.add_get("/api/{name}", self.api)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -88,3 +88,31 @@ def test_a_key_in_a_feed_url_comes_from_the_environment():
     with pytest.raises(FeedsConfigError) as err:
         parse_feeds(text, env={})
     assert err.value.problems == ['feeds.yaml:2: feed "headlines": environment variable NEWSAPI_KEY is not set and has no default']
+
+
+def test_a_feeds_headers_take_their_values_from_the_environment():
+    text = ("feeds:\n"
+            "  - id: headlines\n    url: https://newsapi.example/v2/top-headlines?country=us\n"
+            "    headers: {X-Api-Key: '${NEWSAPI_KEY}', User-Agent: 'desk/1.0 (${CONTACT:-desk@example.com})'}\n")
+    (feed,) = parse_feeds(text, env={"NEWSAPI_KEY": "k-123"}).feeds
+    assert feed.headers == {"X-Api-Key": "k-123", "User-Agent": "desk/1.0 (desk@example.com)"}
+    (digits,) = parse_feeds("feeds:\n  - id: api\n    url: https://api.example/news\n    headers: {X-Api-Key: 12345}\n").feeds
+    assert digits.headers == {"X-Api-Key": "12345"}, "YAML reads an all-digit key as a number"
+    with pytest.raises(FeedsConfigError) as err:
+        parse_feeds(text, env={})
+    assert err.value.problems == ['feeds.yaml:2: feed "headlines": environment variable NEWSAPI_KEY is not set and has no default']
+
+
+@pytest.mark.parametrize("headers, why", [
+    ("{'X Api Key': k}", "header name 'X Api Key' is not an HTTP token"),
+    ("{Host: other.example}", "header 'Host' is set by wirewatch itself"),
+    ("{If-None-Match: '\"v1\"'}", "header 'If-None-Match' is set by wirewatch itself"),
+    ("{X-Api-Key: a, x-api-key: b}", "header 'x-api-key' is given twice (as 'X-Api-Key' too)"),
+    ("{X-Api-Key: \"a\\r\\nX-Evil: 1\"}", "header 'X-Api-Key': a value cannot hold a line break"),
+    ("[X-Api-Key]", "headers"),
+])
+def test_a_header_http_cannot_carry_is_refused_naming_it(headers, why):
+    with pytest.raises(FeedsConfigError) as err:
+        parse_feeds(f"feeds:\n  - id: api\n    url: https://api.example/news\n    headers: {headers}\n")
+    (problem,) = err.value.problems
+    assert problem.startswith('feeds.yaml:2: feed "api": ') and why in problem, problem

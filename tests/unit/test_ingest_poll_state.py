@@ -101,3 +101,18 @@ def test_a_feed_failing_n_times_in_a_row_shows_failing_with_its_last_error():
         assert status["failing"] is expected
     assert status["consecutive_failures"] == 2 and status["last_error_class"] == "ConnectError"
     assert status["last_error"] == f'feed "gazette": cannot connect to {URL}: refused' and status["last_error_at"] == NOW
+
+
+def test_new_headers_in_the_feeds_file_are_tried_now_not_after_the_backoff():
+    """A 401 from a wrong key backs the feed off; mending the key in the file makes it due at once, keeping its URL."""
+    poller = _poller(failing_after=2)
+    for _ in range(3):
+        asyncio.run(poller._poll(poller.feeds.feeds[0], _Failing()))
+    failed = poller.states["gazette"]
+    assert not is_due(failed, NOW) and failed.consecutive_failures == 3
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FeedConfig(id="gazette", url=URL)]))
+    assert poller.states["gazette"] == failed, "the same file again changes nothing"
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FeedConfig(id="gazette", url=URL, headers={"X-Api-Key": "k2"})]))
+    mended = poller.states["gazette"]
+    assert is_due(mended, NOW) and mended.consecutive_failures == 0 and not poller.status()[0]["failing"]
+    assert mended.last_attempt_at == failed.last_attempt_at, "an echo of the failed poll must not count as newer"
