@@ -3,7 +3,8 @@
 Order: a byte-order mark; UTF-32 and UTF-16 without one (sniffed from the NUL pattern);
 strict UTF-8 (non-ASCII text that happens to be valid UTF-8 practically always is);
 the document's own declaration, then the HTTP charset, each only if the bytes
-really decode; a statistical guess; Windows-1252 with replacement characters.
+really decode; Windows-1252 when the bytes read as Western text that way (few
+accented letters); a statistical guess; Windows-1252 with replacement characters.
 The XML declaration is preferred to the HTTP header because the program that
 wrote the bytes wrote the declaration, while the header is often a server default.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 __all__ = ["Decoded", "decode_document", "http_charset"]
 
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Supersets browsers use for labels publishers get wrong (WHATWG Encoding Standard).
 _SUPERSETS = {
@@ -62,6 +64,18 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _looks_western(text: str) -> bool:
+    """Western European text: in the words that have an accented letter, most letters are plain ("Þjóðverjar",
+    "málið"). Cyrillic read as Windows-1252 is accented through and through ("Ïðîõëàäíûé"); markup does not count."""
+    accented = letters = 0
+    for word in _WORD.findall(text):
+        marked = sum(1 for c in word if ord(c) > 127)
+        if marked:
+            accented += marked
+            letters += len(word)
+    return accented * 2 <= letters
+
+
 def decode_document(data: bytes, *, http_content_type: str | None = None) -> Decoded:
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
                           (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
@@ -95,6 +109,13 @@ def decode_document(data: bytes, *, http_content_type: str | None = None) -> Dec
                     problems.append(f"HTTP header says {header_label}, document says {declared_label}; used {declared_label}")
                 return Decoded(text, encoding, problems)
             problems.append(f"{origin} says {label} but the bytes do not decode as {label}")
+    western = _strict(data, "cp1252")
+    if western is not None and _looks_western(western):
+        # A statistical guess on a short text is a coin toss ("Café" as UTF-16, "Ça va très bien" as Shift-JIS); text
+        # that reads as Windows-1252 with few accented letters is Windows-1252. Cyrillic or CJK bytes read that way
+        # are accented letters through and through, and go on to the guess.
+        problems.append("encoding not declared (or wrong); read as windows-1252")
+        return Decoded(western, "cp1252", problems)
     try:
         from charset_normalizer import from_bytes
 

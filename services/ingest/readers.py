@@ -230,13 +230,11 @@ def _one(obj: Any, where: str, original: bytes, source: str, now: datetime) -> t
 
 
 def _decode_text(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Not UTF-8: most such text files are Windows-1252; undecodable bytes become U+FFFD, never an exception.
-        return data.decode("cp1252", errors="replace")
+    """A text file's bytes as text: a byte-order mark, else UTF-8, else what the bytes look like (Windows-1251 Russian,
+    GBK, Shift-JIS...), as a feed's bytes are read; Windows-1252 when nothing fits. Never an exception."""
+    from services.ingest.encoding import decode_document
+
+    return decode_document(data).text
 
 
 def read_bytes(data: bytes, *, name: str, source: str, now: datetime,

@@ -158,6 +158,21 @@ def test_latin1_text_file_is_read_not_rejected():
     assert article.title == "Señal débil en Málaga"
 
 
+@pytest.mark.parametrize("encoding, title, body", [
+    ("cp1251", "Прохладный прием в Москве", "Президент встретился в среду в Кремле с министром иностранных дел Германии."),
+    ("gbk", "北京今天召开会议", "国务院今天上午召开常务会议，讨论经济形势。"),
+    ("cp932", "東京都が新計画", "東京都は本日、新しい計画を発表しました。"),
+    ("cp949", "서울시 새 계획", "서울시는 오늘 새로운 계획을 발표했다."),
+    ("cp1253", "Νέα μέτρα", "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα."),
+    ("cp1252", "Café", "Ça va très bien."),  # short Western text is no coin toss between encodings
+    ("cp1252", "Þjóðverjar ræddu málið í gær", "Íslendingar og Þjóðverjar."),
+])
+def test_a_text_file_in_a_legacy_encoding_reads_as_written(encoding, title, body):
+    """Was Windows-1252 for any non-UTF-8 file: a Russian file in Windows-1251 came out as "Ïðîõëàäíûé ïðèåì"."""
+    [article] = list(read_bytes(f"{title}\n\n{body}\n".encode(encoding), name="story.txt", source="file", now=NOW))
+    assert (article.title, article.body) == (title, body)
+
+
 def test_html_body_is_marked_as_html():
     data = b'{"title": "t", "body": "<html><body><p>Hello</p></body></html>"}'
     [article] = list(json_records(data, where="x", source="s", now=NOW))
