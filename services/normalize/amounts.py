@@ -16,7 +16,10 @@ __all__ = ["find_amounts", "CURRENCY_WORDS", "UNITS", "DECIMAL_COMMA_LANGUAGES"]
 # Source languages that write "1.200,5": their machine translations keep that format.
 DECIMAL_COMMA_LANGUAGES = frozenset("es ca gl eu pt fr it de nl ru uk pl cs sk ro tr el sv da nb nn no fi hu hr sr bs sl bg lt lv et id".split())
 
-_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Thousands grouped by spaces ("26 750 dollars", "€1 200 000"; a space, a no-break or a narrow no-break space), as
+# French, Russian, Polish and the Nordic languages write them, in either number format.
+_GROUP_SPACE = "[ \u00a0\u202f]"
+_NUMBER = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
 _SCALE = r"(?:\s*(?P<scale>thousand|million|billion|trillion|mln|mn|bn|trn|tn)\b|(?P<short>[kmb])\b)?"
 SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₴": "UAH", "₽": "RUB", "₹": "INR", "C$": "CAD", "A$": "AUD", "HK$": "HKD", "R$": "BRL", "CHF": "CHF"}
@@ -60,7 +63,7 @@ _CURRENCY = _alternatives(CURRENCY_WORDS)
 _UNIT = _alternatives(UNITS)
 
 # Text machine-translated from Spanish, German, French... keeps the source's number format ("100.000 million", "2,4 million").
-_NUMBER_DECIMAL_COMMA = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+_NUMBER_DECIMAL_COMMA = rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?)"
 
 
 @lru_cache(maxsize=2)
@@ -76,7 +79,7 @@ def _patterns(decimal_comma: bool) -> tuple[re.Pattern[str], ...]:
 
 
 def _value(m: re.Match[str], decimal_comma: bool = False) -> float:
-    digits = m.group("num")
+    digits = re.sub(_GROUP_SPACE, "", m.group("num"))
     digits = digits.replace(".", "").replace(",", ".") if decimal_comma else digits.replace(",", "")
     value = float(digits)
     scale = m.group("scale") or m.group("short")

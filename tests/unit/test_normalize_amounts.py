@@ -51,3 +51,19 @@ def test_numbers_in_the_source_format_of_a_translation_are_read_with_a_decimal_c
     text = "the aid already adds 100.000 million euros and 2,4 million euros more, over 1.200 square kilometres"
     got = [(a.value, a.currency or a.unit) for a in find_amounts(text, "body", decimal_comma=True)]
     assert got == [(pytest.approx(100e9), "EUR"), (pytest.approx(2.4e6), "EUR"), (pytest.approx(1200), "square kilometer")]
+
+
+@pytest.mark.parametrize("text, decimal_comma, value", [
+    ("The car cost 26 750 dollars.", False, 26750.0),  # NTREX es/pt copies: "$26,750" came out as 750 USD
+    ("A fine of 1 200 000 euros.", False, 1_200_000.0),  # was 0 EUR
+    ("It cost €1 200 000 in all.", False, 1_200_000.0),  # was €1
+    ("A fine of 1\u202f200\u202f000,50 euros.", True, 1_200_000.5),  # narrow no-break spaces, decimal comma
+    ("It cost 26 750 dollars.", True, 26750.0),
+])
+def test_thousands_grouped_by_spaces_are_one_number(text, decimal_comma, value):
+    (amount,) = find_amounts(text, "body", decimal_comma=decimal_comma)
+    assert amount.value == value and amount.kind == "money"
+
+
+def test_a_year_before_a_count_is_not_a_grouped_number():
+    assert [a.value for a in find_amounts("In 2019 200 people paid 5 euros.", "body")] == [5.0]
