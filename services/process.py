@@ -109,7 +109,7 @@ def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
             if spec is not None and spec.of == "entity":
                 from services.alerter.agent import mentions
 
-                if not (spec.entity and mentions(article, spec.entity)):
+                if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
                     continue
                 key = f"{match.rule.id}:{spec.entity}"
                 bursts[key], result = observe_burst(

@@ -109,9 +109,10 @@ def header_carried(headers: dict | None) -> list:
     return [(c[0], c[1]) for c in value]
 
 
-def mentions(article: TaggedArticle, value: str) -> bool:
-    """Whether the article names the entity (QID, canonical name or unlinked text), as an entity condition would."""
-    return EntityCondition(value).check(Facts(article)) is not None
+def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
+    """Whether the article names the entity (an id, a name or unlinked text), as an entity condition would."""
+    condition = value if isinstance(value, EntityCondition) else EntityCondition(value)
+    return condition.check(Facts(article)) is not None
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -120,6 +121,8 @@ def register(app: faust.App, settings: Settings) -> None:
     live = LiveRulebook(cfg.rules)
     RULES_LOADED.set(len(live.current.rules))
     log.info("rules_loaded", path=str(cfg.rules), rules=len(live.current.rules))
+    for warning in live.current.warnings:
+        log.warning("rule_warning", path=str(cfg.rules), warning=warning)
 
     tagged = raw_topic(app, topics.tagged, settings)
     matches = raw_topic(app, topics.matches, settings)
@@ -148,6 +151,8 @@ def register(app: faust.App, settings: Settings) -> None:
             if outcome == "reloaded":
                 RULES_LOADED.set(len(live.current.rules))
                 log.info("rules_reloaded", path=str(cfg.rules), rules=len(live.current.rules))
+                for warning in live.current.warnings:
+                    log.warning("rule_warning", path=str(cfg.rules), warning=warning)
             else:
                 log.error("rules_invalid_kept_old", path=str(cfg.rules), error=live.last_error)
 
@@ -203,7 +208,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst
                 if burst is not None and burst.of == "entity":
-                    if burst.entity and mentions(article, burst.entity):
+                    if burst.entity and mentions(article, burst.entity_match or burst.entity):
                         await bursts.send(key=f"{rule_match.rule.id}:{burst.entity}".encode(), value=encode(alert),
                                           headers={ALIASES_HEADER: orjson.dumps(aliases)} if aliases else None)
                     continue

@@ -31,7 +31,10 @@ def rules_check(file: Path) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     enabled = sum(r.enabled for r in book.rules)
-    click.echo(f"{file}: {len(book.rules)} rules ({enabled} enabled), {len(book.webhooks)} webhook endpoints: OK")
+    warned = f", {_count(len(book.warnings), 'warning')}" if book.warnings else ""
+    click.echo(f"{file}: {_count(len(book.rules), 'rule')} ({enabled} enabled), "
+               f"{_count(len(book.webhooks), 'webhook endpoint')}: OK{warned}")
+    _warn(book)
     for rule in book.rules:
         extras = []
         p = rule.policy
@@ -45,6 +48,35 @@ def rules_check(file: Path) -> None:
             extras.append(f"repeat every {p.repeat_s:g}s")
         state = "" if rule.enabled else " (disabled)"
         click.echo(f"  {rule.id}{state}: {rule.when.describe()}" + (f" [{'; '.join(extras)}]" if extras else ""))
+        for entity in _entities(rule.when, p.burst.entity_match if p.burst else None):
+            click.echo(f"    entity {entity.value} is {entity.resolved()}")
+
+
+def _entities(condition, *more):
+    """The entity conditions of a rule the gazetteer resolved, each once, in the order written."""
+    from services.alerter.conditions import AllOf, AnyOf, EntityCondition, Not
+
+    found: dict[str, EntityCondition] = {}
+    todo = [condition, *more]
+    while todo:
+        c = todo.pop(0)
+        if isinstance(c, (AllOf, AnyOf)):
+            todo[:0] = c.conditions
+        elif isinstance(c, Not):
+            todo.insert(0, c.condition)
+        elif isinstance(c, EntityCondition) and c.resolved() is not None:
+            found.setdefault(c.value, c)
+    return list(found.values())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _warn(book) -> None:
+    """What loaded but will not do what it seems to (an entity name no entity has), on stderr."""
+    for warning in book.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _tagged_inputs(paths: tuple[str, ...]):

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from schemas import Entity
 from services.alerter.facts import TOKEN, Facts
+from services.alerter.names import ENTITY_ID, normal_id
 from services.alerter.query import parse_query
 
 __all__ = [
@@ -53,33 +54,37 @@ def _fields(entities: Sequence[Entity]) -> str:
 
 @dataclass(frozen=True)
 class EntityCondition:
-    """An entity linked to a QID, or with this canonical name, or unlinked with this surface text.
+    """An entity linked to an id (a QID, or geonames:<id>), or named by a name; optionally salient.
 
-    Optionally salient: named in the title and/or lead (``where``: any of them), at least
-    ``min_mentions`` times, with at least ``min_salience``.
+    A name matches the entity the gazetteer resolves it to (``key``, set by the loader: any alias, any
+    language), a linked entity with that canonical name, and an unlinked mention with that text. Salient:
+    named in the title and/or lead (``where``: any of them), at least ``min_mentions`` times, with at least
+    ``min_salience``.
     """
 
     value: str
     where: tuple[str, ...] = ()
     min_mentions: int = 1
     min_salience: float = 0.0
+    key: str | None = None
+    label: str | None = None
 
     @property
     def qid(self) -> str | None:
-        return self.value.upper() if QID.match(self.value) else None
+        """The entity id the rule gives (``Q7184``, ``geonames:709717``); None for a name."""
+        return normal_id(self.value) if ENTITY_ID.match(self.value) else None
 
     def check(self, facts: Facts) -> list[str] | None:
-        qid = self.qid
+        ident = self.qid
         name = self.value.casefold()
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         for entity in facts.entities:
             if entity.canonical_id is not None:
-                if (qid is not None and entity.canonical_id.upper() == qid) or (
-                    qid is None and (entity.canonical_name or "").casefold() == name
-                ):
+                cid = normal_id(entity.canonical_id)
+                if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):
                     linked.setdefault(entity.canonical_id, []).append(entity)
-            elif qid is None and entity.text.casefold() == name:
+            elif ident is None and entity.text.casefold() == name:
                 unlinked.setdefault(entity.text, []).append(entity)
         salient = bool(self.where) or self.min_mentions > 1 or self.min_salience > 0
         reasons = []
@@ -118,6 +123,11 @@ class EntityCondition:
         if self.min_salience > 0:
             extra.append(f"salience>={self.min_salience:g}")
         return f"entity:{self.value}" + (f" ({', '.join(extra)})" if extra else "")
+
+    def resolved(self) -> str | None:
+        """What the entity the rule names is in the gazetteer (``Q7747 Vladimir Putin``), when the loader found it."""
+        parts = [p for p in (self.key if self.key != self.value else None, self.label if self.label != self.value else None) if p]
+        return " ".join(parts) or None
 
 
 @dataclass(frozen=True)
@@ -342,7 +352,7 @@ def _query_leaf(field_name: str, value: str, token) -> Condition:
         return KeywordCondition((value,))
     if field_name in ("entity", "entity.title", "entity.lead"):
         where = () if field_name == "entity" else (field_name.split(".")[1],)
-        return EntityCondition(value.upper() if QID.match(value) else value, where=where)
+        return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where)
     if field_name == "language":
         if not re.match(r"^[A-Za-z]{2,3}$", value):
             raise ValueError(f"language {value!r} is not an ISO 639 code like 'en' or 'es'")

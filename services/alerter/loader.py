@@ -10,12 +10,12 @@ import difflib
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from services.alerter.conditions import (
-    QID,
     AllOf,
     AnyOf,
     Condition,
@@ -31,6 +31,7 @@ from services.alerter.conditions import (
     parse_condition_query,
 )
 from services.alerter.errors import RuleError
+from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
 from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
@@ -60,14 +61,15 @@ def parse_duration(value: object) -> float:
     return seconds
 
 
-def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None) -> RuleBook:
+def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None, names: EntityNames | None = None) -> RuleBook:
     """Load and validate a rulebook from a YAML file path or YAML text.
 
     A ``str`` is read as a path when it is one line naming an existing file or ending in
-    ``.yaml``/``.yml``; otherwise as YAML text. Raises RuleError with file and line.
+    ``.yaml``/``.yml``; otherwise as YAML text. Raises RuleError with file and line. Entity names
+    resolve through ``names`` (default: the tagger's gazetteer); what cannot resolve is in ``warnings``.
     """
     name, text = _read(source)
-    return _Loader(name, os.environ if env is None else env).load(text)
+    return _Loader(name, os.environ if env is None else env, names).load(text)
 
 
 def _read(source: str | Path) -> tuple[str, str]:
@@ -94,13 +96,62 @@ _TOP_KEYS = ("webhooks", "rules")
 class _Loader:
     """Walks the composed YAML nodes so every error can point at its line."""
 
-    def __init__(self, name: str, env: Mapping[str, str]) -> None:
+    def __init__(self, name: str, env: Mapping[str, str], names: EntityNames | None = None) -> None:
         self.name = name
         self.env = env
+        self._names = names
+        self.warnings: list[str] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.resolver = yaml.resolver.Resolver()
 
     # ---- helpers
+
+    @property
+    def names(self) -> EntityNames:
+        if self._names is None:
+            from services.runtime.errors import WirewatchError
+
+            try:
+                self._names = default_names()
+            except WirewatchError as exc:
+                raise RuleError(f"cannot read the gazetteer entity names resolve through: {exc}", source=self.name) from None
+        return self._names
+
+    def resolve(self, condition: Condition, node: yaml.Node, what: str) -> Condition:
+        """The condition with each entity name resolved to the key the tagger links it to; warns of what does not resolve."""
+        if isinstance(condition, (AllOf, AnyOf)):
+            return type(condition)(tuple(self.resolve(c, node, what) for c in condition.conditions))
+        if isinstance(condition, Not):
+            return Not(self.resolve(condition.condition, node, what))
+        if not isinstance(condition, EntityCondition):
+            return condition
+        ident = condition.qid
+        if ident is not None:
+            label = self.names.known(ident)
+            if label is None:
+                self.warn(node, f"{what}: entity {ident} is not in the gazetteer, so the tagger links no mention to it "
+                                f"and it matches nothing (`wirewatch gazetteer lookup NAME` gives a place's id)")
+            return replace(condition, label=label)
+        found = self.names.resolve(condition.value)
+        if found.id is not None:
+            return replace(condition, key=found.id, label=found.name)
+        if found.ambiguous:
+            ids = ", ".join(f"{i} ({n})" for i, n in found.ambiguous)
+            self.warn(node, f"{what}: entity {condition.value!r} is ambiguous: the gazetteer gives that name to {ids}, "
+                            f"so the tagger links it to none of them; write the id")
+            return condition
+        hint = ""
+        if found.suggestions:
+            hint = " (did you mean " + " or ".join(f"{alias!r} ({i} {n})" if alias != n else f"{alias!r} ({i})"
+                                                   for alias, i, n in found.suggestions) + "?)"
+        self.warn(node, f"{what}: entity {condition.value!r} is not in the gazetteer: it matches only mentions the "
+                        f"tagger leaves unlinked with that text{hint}")
+        return condition
+
+    def warn(self, node: yaml.Node | None, problem: str) -> None:
+        message = str(self.error(node, problem))
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def error(self, node: yaml.Node | None, problem: str) -> RuleError:
         line = node.start_mark.line + 1 if node is not None else None
@@ -125,7 +176,7 @@ class _Loader:
     def query(self, node: yaml.Node, what: str) -> Condition:
         text = self.string(node, f"{what} query")
         try:
-            return parse_condition_query(text)
+            return self.resolve(parse_condition_query(text), node, what)
         except QueryError as exc:
             # Point at the character in the file: a quoted scalar starts one column after its quote.
             mark = node.start_mark
@@ -218,7 +269,7 @@ class _Loader:
                 raise self.error(item, f"duplicate rule id {rule.id!r} (first defined on line {seen[rule.id]})")
             seen[rule.id] = rule.line or 0
             rules.append(rule)
-        return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name)
+        return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name, warnings=tuple(self.warnings))
 
     def webhooks(self, node: yaml.Node) -> dict[str, WebhookEndpoint]:
         endpoints = {}
@@ -327,7 +378,8 @@ class _Loader:
                     raise self.error(b["of"][1], f"{what} burst of must be 'story' or 'entity', got {kw['of']!r}")
             if "entity" in b:
                 value = self.string(b["entity"][1], f"{what} burst entity")
-                kw["entity"] = value.upper() if QID.match(value) else value
+                kw["entity"] = normal_id(value) if ENTITY_ID.match(value) else value
+                kw["entity_match"] = self.resolve(EntityCondition(kw["entity"]), b["entity"][1], what)
                 kw.setdefault("of", "entity")
             if kw.get("of") == "entity" and "entity" not in kw:
                 raise self.error(b_node, f"{what} burst of entity needs 'entity: <QID or name>'")
@@ -367,10 +419,11 @@ class _Loader:
     def entity(self, node: yaml.Node, what: str) -> EntityCondition:
         e = self.mapping(node, f"{what} entity", _ENTITY_KEYS)
         if ("id" in e) == ("name" in e):
-            raise self.error(node, f"{what}: entity takes one of 'id' (a QID) or 'name'")
+            raise self.error(node, f"{what}: entity takes one of 'id' (a QID or geonames:<id>) or 'name'")
         value = self.string((e.get("id") or e["name"])[1], f"{what} entity")
-        if "id" in e and not QID.match(value):
-            raise self.error(e["id"][1], f"{what}: entity id {value!r} is not a Wikidata QID like Q7184")
+        if "id" in e and not ENTITY_ID.match(value):
+            raise self.error(e["id"][1], f"{what}: entity id {value!r} is not a Wikidata QID like Q7184 or a GeoNames id "
+                                         f"like geonames:709717 (for a name, write 'name:')")
         where: tuple[str, ...] = ()
         if "in" in e:
             where = tuple(w.lower() for w in self.strings(e["in"][1], f"{what} entity in"))
@@ -379,8 +432,9 @@ class _Loader:
                     raise self.error(e["in"][1], f"{what}: entity in must be 'title' or 'lead' (or both), got {w!r}")
         mentions = int(self.number(e["min_mentions"][1], f"{what} entity min_mentions", integer=True, minimum=1)) if "min_mentions" in e else 1
         salience = float(self.number(e["min_salience"][1], f"{what} entity min_salience", minimum=0)) if "min_salience" in e else 0.0
-        return EntityCondition(value.upper() if QID.match(value) else value, where=where, min_mentions=mentions,
-                               min_salience=salience)
+        condition = EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where,
+                                    min_mentions=mentions, min_salience=salience)
+        return self.resolve(condition, node, what)  # type: ignore[return-value]
 
     def one_condition(self, key: str, key_node: yaml.Node, node: yaml.Node, what: str) -> Condition:
         if key in ("all", "any"):
@@ -396,7 +450,7 @@ class _Loader:
             if isinstance(node, yaml.MappingNode):
                 return self.entity(node, what)
             value = self.string(node, f"{what} entity")
-            return EntityCondition(value.upper() if QID.match(value) else value)
+            return self.resolve(EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value), node, what)
         if key == "keyword":
             return KeywordCondition(self.strings(node, f"{what} keyword"))
         if key == "near":

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas import TaggedArticle
-from services.alerter.conditions import Condition
+from services.alerter.conditions import Condition, EntityCondition
 from services.alerter.facts import Facts
 from services.alerter.webhooks import WebhookEndpoint
 
@@ -41,6 +41,8 @@ class BurstSpec:
     ratio: float = 3.0
     min_count: int = 3
     warmup: int = 3
+    # ``entity`` resolved as an entity condition would be (a name through the gazetteer); the burst key stays ``entity``.
+    entity_match: EntityCondition | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class RuleBook:
     rules: tuple[Rule, ...]
     webhooks: Mapping[str, WebhookEndpoint]
     source: str = "<rules>"
+    warnings: tuple[str, ...] = ()  # what loaded but will not do what it seems to: an entity name no entity has
 
     def evaluate(self, article: TaggedArticle) -> list[RuleMatch]:
         """The enabled rules that hold for ``article``, in rulebook order."""
