@@ -255,9 +255,16 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
     settings = _settings()
     if rules is not None:
         settings.alerter.rules = rules
+    rulebook = None
+    if until == "alerts":
+        from services.alerter.commands import rulebook_or_exit
+
+        # A broken rules file is said before any input is read and processed, not after.
+        rulebook = rulebook_or_exit(settings.alerter.rules, given=rules is not None, code=2)
+
     async def go() -> int:
         records = await _inputs(paths, source, settings)
-        return await run_process(settings, records, until=until, out=sys.stdout, err=sys.stderr)
+        return await run_process(settings, records, until=until, out=sys.stdout, err=sys.stderr, rulebook=rulebook)
 
     sys.exit(asyncio.run(go()))
 

@@ -22,12 +22,14 @@ def _emit(out: TextIO, message) -> None:
 
 
 async def run_process(
-    settings: Settings, records: Iterable[RawArticle | RecordError | Nothing], *, until: str, out: TextIO, err: TextIO
+    settings: Settings, records: Iterable[RawArticle | RecordError | Nothing], *, until: str, out: TextIO, err: TextIO,
+    rulebook=None,
 ) -> int:
     """Print the messages of stage ``until`` for ``records``; 1 when no input made it through.
 
     Every input that gives no article says why on ``err``; 0 articles out of valid but empty inputs
-    (a feed without entries) is not a failure."""
+    (a feed without entries) is not a failure. ``rulebook``: the rules for ``alerts`` (default: read from
+    WIREWATCH_ALERTER__RULES)."""
     raws, rejected, nothing = [], 0, []
     for record in records:
         if isinstance(record, RecordError):
@@ -82,21 +84,22 @@ async def run_process(
             _emit(out, article)
         return 0 if tagged else 1
 
-    alerts = _alerts(settings, tagged, now)
+    alerts = _alerts(settings, tagged, now, rulebook)
     for alert in alerts:
         _emit(out, alert)
     err.write(orjson.dumps({"articles": len(tagged), "stories": len({a.story_id for a in tagged}), "alerts": len(alerts)}).decode() + "\n")
     return 0 if tagged else 1
 
 
-def _alerts(settings: Settings, tagged: list, now: datetime) -> list:
+def _alerts(settings: Settings, tagged: list, now: datetime, rulebook=None) -> list:
     """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule and story."""
     from services.alerter.dedupe import decide, load_state, make_alert, route, story_aliases
     from services.alerter.rules import load_rulebook
     from services.alerter.window import observe_burst
     from schemas.models import AlertBurst
 
-    rulebook = load_rulebook(settings.alerter.rules)
+    if rulebook is None:
+        rulebook = load_rulebook(settings.alerter.rules)
     states: dict[str, dict] = {}
     bursts: dict[str, dict | None] = {}
     sent = []

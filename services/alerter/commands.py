@@ -10,7 +10,28 @@ from pathlib import Path
 import click
 import orjson
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "rulebook_or_exit"]
+
+
+def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
+    """The rulebook at ``path``, its warnings on stderr; or its error in one line and exit ``code``, before any input is read.
+
+    ``given`` is False when ``path`` is the default (WIREWATCH_ALERTER__RULES), so a missing file says how to name one.
+    """
+    from services.alerter.errors import RuleError
+    from services.alerter.rules import load_rulebook
+
+    if not given and not Path(path).is_file():
+        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES, relative to the current directory): "
+                   f"pass --rules FILE or set WIREWATCH_ALERTER__RULES", err=True)
+        sys.exit(code)
+    try:
+        book = load_rulebook(path)
+    except RuleError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(code)
+    _warn(book)
+    return book
 
 
 @click.group()
@@ -128,15 +149,17 @@ def _tagged_inputs(paths: tuple[str, ...]):
 def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
     from services.alerter.dedupe import decide, make_alert, route, story_aliases
-    from services.alerter.errors import RuleError
-    from services.alerter.rules import load_rulebook
+    from services.ingest.inputs import InputError
+    from services.runtime.logs import configure_logging
 
+    # stdout carries the report; what the stages log (a translation backend missing) goes to stderr.
+    configure_logging("warning")
+    book = rulebook_or_exit(file)
     try:
-        book = load_rulebook(file)
-    except RuleError as exc:
-        click.echo(str(exc), err=True)
+        articles = _tagged_inputs(inputs)
+    except InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    articles = _tagged_inputs(inputs)
     state: dict[str, dict] = {}
     counts = {r.id: 0 for r in book.rules}
     for article in sorted(articles, key=lambda a: a.fetched_at):
@@ -176,12 +199,11 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     """
     from schemas import DeadLetter
     from services.alerter.replay import select_replays
-    from services.alerter.rules import load_rulebook
     from services.alerter.webhooks import deliver
     from services.runtime.settings import Settings, dlq
 
     settings = Settings()
-    book = load_rulebook(rules_file or settings.alerter.rules)
+    book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2)
     since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
     topic = dlq(settings.topics.alerts)
 

@@ -1,0 +1,86 @@
+"""The rules and alerts commands: a broken rules file or a missing input is one line, said before any input is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+
+UNCLOSED = 'rules:\n  - id: q\n    query: "entity:NATO AND \\"air defense"\n'
+GOOD = "rules:\n  - {id: nato, when: {entity: OTAN}}\n"
+
+
+@pytest.fixture
+def rules(tmp_path: Path):
+    def write(text: str, name: str = "rules.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+    return write
+
+
+def one_line_error(result, code: int, *fragments: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_process_until_alerts_refuses_a_broken_rules_file_before_reading_any_input(rules, tmp_path: Path) -> None:
+    # The input does not exist: had it been read first, that would be the error.
+    result = CliRunner().invoke(main, ["process", "--until", "alerts", "--rules", str(rules(UNCLOSED)), str(tmp_path / "nope.txt")])
+    one_line_error(result, 2, "rules.yaml:3:29: rule 'q' query: unclosed quote")
+
+
+def test_process_until_alerts_without_the_default_rules_file_says_how_to_name_one(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WIREWATCH_ALERTER__RULES", raising=False)
+    result = CliRunner().invoke(main, ["process", "--until", "alerts", str(tmp_path / "nope.txt")])
+    one_line_error(result, 2, "no rules file at examples/rules.yaml", "--rules FILE")
+
+
+def test_alerts_replay_refuses_a_broken_rules_file_in_one_line(rules) -> None:
+    result = CliRunner().invoke(main, ["alerts", "replay", "--rules", str(rules(UNCLOSED)), "--dry-run", "--broker", "127.0.0.1:9"])
+    one_line_error(result, 2, "unclosed quote")
+
+
+def test_rules_test_on_a_missing_input_is_one_line(rules, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(GOOD)), str(tmp_path / "missing.jsonl")])
+    one_line_error(result, 1, "missing.jsonl: no such file or directory")
+
+
+def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypatch) -> None:
+    import services.alerter.commands as commands
+    from services.runtime.logs import get_logger
+
+    def stages_that_log(paths):
+        get_logger("normalize").warning("apertium_pair_unusable", pair="es-en")
+        return []
+
+    monkeypatch.setattr(commands, "_tagged_inputs", stages_that_log)
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(GOOD)), "whatever.txt"])
+    assert result.exit_code == 0, result.output
+    assert "apertium_pair_unusable" not in result.stdout
+    assert "apertium_pair_unusable" in result.stderr
+    assert "nato: 0 of 0 articles" in result.stdout
+
+
+def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rules) -> None:
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: typo, when: {entity: Ukriane}}\n"))])
+    assert result.exit_code == 0
+    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 1 warning" in result.stdout
+    assert "entity OTAN is Q7184 NATO" in result.stdout
+    assert "warning:" in result.stderr and "did you mean 'Ukraine' (Q212)?" in result.stderr
+
+
+def test_rules_check_counts_one_endpoint_in_the_singular(rules) -> None:
+    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+            "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
+    assert "1 rule (1 enabled), 1 webhook endpoint: OK" in result.stdout
