@@ -6,7 +6,6 @@ written ``90s``, ``10m``, ``2h`` or ``1d``; unknown keys get a "did you mean" su
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -32,7 +31,7 @@ from services.alerter.conditions import (
 )
 from services.alerter.errors import RuleError
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
-from services.alerter.query import QueryError
+from services.alerter.query import QueryError, closest
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
 from services.runtime.text import interpolate
@@ -209,6 +208,10 @@ class _Loader:
 
     def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
         value = self.scalar(node, what)
+        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and node.style is None:
+            # YAML 1.1 reads yes/no/on/off unquoted as true/false: `language: no` (Norwegian) arrives as False.
+            raise self.error(node, f"{what} must be a string, got {node.value} (which YAML reads as {str(value).lower()}): "
+                                   f"quote it, '{node.value}'")
         if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
             raise self.error(node, f"{what} must be a string, got {value!r}")
         value = str(value).strip()
@@ -245,9 +248,7 @@ class _Loader:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            raise RuleError(f"not valid YAML: {exc.problem or exc}", source=self.name, line=line) from None
+            raise _yaml_error(exc, self.name) from None
         except yaml.YAMLError as exc:
             raise RuleError(f"not valid YAML: {exc}", source=self.name) from None
         if root is None:
@@ -313,7 +314,7 @@ class _Loader:
 
     def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule:
         line = node.start_mark.line + 1
-        fields = self.mapping(node, "rule", _RULE_KEYS)
+        fields = self.mapping(node, _rule_name(node), _RULE_KEYS)
         if "id" not in fields:
             raise self.error(node, "rule without id")
         id_node = fields["id"][1]
@@ -493,6 +494,34 @@ class _Loader:
         raise self.error(key_node, f"{what}: unknown condition key {key!r}")  # pragma: no cover - mapping() checks
 
 
+def _rule_name(node: yaml.Node) -> str:
+    """``rule 'x'`` when the rule's id can be read before its keys are checked, so a typo names its rule."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode) and value.value:
+                return f"rule {value.value!r}"
+    return "rule"
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> RuleError:
+    """PyYAML's problem and where it was found, and what it was reading and where that started: an unclosed quote is
+    found at the end of the file, but the user needs the line where it opened."""
+    problem, where = exc.problem or str(exc), exc.problem_mark
+    if exc.problem_mark is not None:
+        problem += f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}"
+    context = exc.context_mark
+    if exc.context and context is not None:
+        problem += f", {exc.context} that starts at line {context.line + 1}, column {context.column + 1}"
+        # At the end of the file the problem's place says nothing; where the unfinished thing began does.
+        if where is None or "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or ""):
+            where = context
+    if "'\\t'" in problem:
+        problem += " (indent with spaces: YAML does not allow tabs there)"
+    where = where or context
+    return RuleError(f"not valid YAML: {problem}", source=source, line=where.line + 1 if where else None,
+                     column=where.column + 1 if where else None)
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "mapping"
@@ -502,5 +531,5 @@ def _kind(node: yaml.Node) -> str:
 
 
 def _suggest(key: str, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    return f" (did you mean {close[0]!r}? expected one of: {', '.join(allowed)})" if close else f" (expected one of: {', '.join(allowed)})"
+    close = closest(key, tuple(allowed))
+    return f" (did you mean {close!r}? expected one of: {', '.join(allowed)})" if close else f" (expected one of: {', '.join(allowed)})"

@@ -17,13 +17,31 @@ as the YAML form; errors carry the 1-based column.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["QueryError", "parse_query", "QUERY_FIELDS"]
+__all__ = ["QueryError", "parse_query", "QUERY_FIELDS", "closest"]
 
 QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "keyword", "language", "source", "tag", "story_size", "copy")
+
+
+# What other query and rule languages call what ours calls all, any and not: difflib alone reads "and" as "any".
+_SYNONYMS = {"and": "all", "or": "any", "none": "not", "all_of": "all", "any_of": "any", "allof": "all", "anyof": "any"}
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The choice a user most likely meant by ``word``: the same in another case, a synonym, or a near spelling."""
+    folded = word.casefold()
+    for choice in choices:
+        if choice.casefold() == folded:
+            return choice
+    if _SYNONYMS.get(folded) in choices:
+        return _SYNONYMS[folded]
+    close = difflib.get_close_matches(folded, list(choices), n=1)
+    return close[0] if close else None
 
 
 class QueryError(ValueError):
@@ -72,7 +90,12 @@ def _tokens(text: str) -> list[_Token]:
         if m:
             field = m.group(1)
             if field not in QUERY_FIELDS:
-                raise QueryError(f"unknown field {field!r} (expected one of: {', '.join(QUERY_FIELDS)})", col)
+                if field.upper() in _OPERATORS:
+                    raise QueryError(f"{field!r} is an operator, not a field: write it between terms, as in "
+                                     f"'entity:NATO {field.upper()} keyword:Kyiv'", col)
+                guess = closest(field, QUERY_FIELDS)
+                hint = f"did you mean {guess!r}? " if guess else ""
+                raise QueryError(f"unknown field {field!r} ({hint}expected one of: {', '.join(QUERY_FIELDS)})", col)
             i = m.end()
             if i >= n or text[i].isspace() or text[i] in "()":
                 raise QueryError(f"{field}: needs a value", col)

@@ -300,7 +300,6 @@ ERRORS = [
     ("no rules", "webhooks: {}\n", 1, "no 'rules' list"),
     ("empty file", "", 1, "rules file is empty"),
     ("unknown top key", "rule:\n  - id: a\n", 1, "unknown key 'rule' (did you mean 'rules'?"),
-    ("yaml syntax", "rules:\n  - id: a\n    when: [entity: NATO\n", 4, "not valid YAML"),
     ("secret without prefix", "webhooks:\n  hook:\n    url: http://x/\n    secret: MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nrules: []\n", 4, "secret must look like 'whsec_<base64>'"),
     ("secret not base64", "webhooks:\n  hook:\n    url: http://x/\n    secret: whsec_not*base64!\nrules: []\n", 4, "not valid base64"),
     ("secret too short", "webhooks:\n  hook:\n    url: http://x/\n    secret: whsec_c2hvcnQ=\nrules: []\n", 4, "secret key is 5 bytes"),
@@ -309,6 +308,49 @@ ERRORS = [
     ("webhook bad timeout", f"webhooks:\n  hook:\n    url: http://x/\n    secret: {SECRET}\n    timeout_s: -1\nrules: []\n", 5, "timeout_s must be a positive number"),
     ("duplicate yaml key", HEAD + "  - id: a\n    id: b\n    when: {entity: NATO}\n", 7, "duplicate key 'id' (first on line 6)"),
 ]
+
+
+ERRORS += [
+    ("unknown rule key names the rule", HEAD + "  - id: a\n    wen: {entity: NATO}\n", 7, "rule 'a': unknown key 'wen' (did you mean 'when'?"),
+    ("and is all", HEAD + "  - id: a\n    when: {and: [{entity: NATO}]}\n", 7, "unknown condition key 'and' (did you mean 'all'?"),
+    ("AND is all", HEAD + "  - id: a\n    when: {AND: [{entity: NATO}]}\n", 7, "unknown condition key 'AND' (did you mean 'all'?"),
+    ("or is any", HEAD + "  - id: a\n    when: {Or: [{entity: NATO}]}\n", 7, "unknown condition key 'Or' (did you mean 'any'?"),
+    ("none is not", HEAD + "  - id: a\n    when: {none: {entity: NATO}}\n", 7, "unknown condition key 'none' (did you mean 'not'?"),
+    ("NOT is not", HEAD + "  - id: a\n    when: {NOT: {entity: NATO}}\n", 7, "unknown condition key 'NOT' (did you mean 'not'?"),
+    ("Entity is entity", HEAD + "  - id: a\n    when: {Entity: NATO}\n", 7, "unknown condition key 'Entity' (did you mean 'entity'?"),
+    ("norwegian is false", HEAD + "  - id: a\n    when: {language: [nb, no]}\n", 7, "got no (which YAML reads as false): quote it, 'no'"),
+]
+
+QUERY_SUGGESTIONS = [
+    ("entitty:NATO", "unknown field 'entitty' (did you mean 'entity'?"),
+    ("Entity:NATO", "unknown field 'Entity' (did you mean 'entity'?"),
+    ("AND:NATO", "'AND' is an operator, not a field"),
+    ("NATO NOT:Kyiv", "'NOT' is an operator, not a field"),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), QUERY_SUGGESTIONS)
+def test_a_misspelt_query_field_gets_a_suggestion(query: str, message: str) -> None:
+    with pytest.raises(RuleError) as err:
+        load_rulebook(f"rules:\n  - {{id: a, query: '{query}'}}\n", env={})
+    assert message in str(err.value)
+
+
+YAML_ERRORS = [
+    ("rules:\n  - id: a\n    query: 'entity:NATO AND \"air defense\"\n  - id: b\n    when: {entity: NATO}\n", 3, 12,
+     "found unexpected end of stream at line 6, column 1, while scanning a quoted scalar that starts at line 3, column 12"),
+    ("rules:\n  - id: a\n    when: [entity: NATO\n", 3, 11, "while parsing a flow sequence that starts at line 3, column 11"),
+    ("rules:\n  - id: a\n    when:\n      entity: NATO\n     keyword: x\n", 5, 6, "expected <block end>"),
+    ("rules:\n\t- id: a\n", 2, 1, "YAML does not allow tabs"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), YAML_ERRORS)
+def test_invalid_yaml_points_where_the_unfinished_part_began(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(RuleError) as err:
+        load_rulebook(text, env={})
+    assert (err.value.line, err.value.column) == (line, column)
+    assert message in str(err.value)
 
 
 @pytest.mark.parametrize(("name", "text", "line", "message"), ERRORS, ids=[e[0] for e in ERRORS])
