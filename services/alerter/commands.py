@@ -204,6 +204,15 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
 
     settings = Settings()
     book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2)
+    if only is not None and only not in book.webhooks:
+        from services.alerter.query import closest
+
+        # A misspelt endpoint would select nothing and report "0 dead-lettered deliveries" as if all were well.
+        guess = closest(only, sorted(book.webhooks))
+        known = ", ".join(sorted(book.webhooks)) or "none"
+        click.echo(f"Error: --endpoint {only!r} is not an endpoint of {book.source}"
+                   f"{f' (did you mean {guess!r}?)' if guess else ''}; its endpoints: {known}", err=True)
+        sys.exit(2)
     since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
     topic = dlq(settings.topics.alerts)
 

@@ -84,3 +84,11 @@ def test_rules_check_counts_one_endpoint_in_the_singular(rules) -> None:
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
     result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
     assert "1 rule (1 enabled), 1 webhook endpoint: OK" in result.stdout
+
+
+def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules) -> None:
+    text = ("webhooks:\n  newsroom: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+            "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [newsroom]}\n")
+    result = CliRunner().invoke(main, ["alerts", "replay", "--rules", str(rules(text)), "--endpoint", "newsrom", "--dry-run",
+                                       "--broker", "127.0.0.1:9"])
+    one_line_error(result, 2, "--endpoint 'newsrom' is not an endpoint", "did you mean 'newsroom'?", "its endpoints: newsroom")
