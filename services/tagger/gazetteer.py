@@ -7,7 +7,8 @@ government and of international organisations, with their offices; see
 then the operator's own files (``TaggerSettings.gazetteer``); an entry with the
 same id extends or overrides the earlier one. An id is a Wikidata QID, or
 ``geonames:<id>`` for a generated city no QID is known for. Matching is Aho-Corasick over a length-preserving folded copy
-of the text, so every match's offsets point into the original text.
+of the text (less any Arabic marks, whose positions are mapped back), so every match's offsets point into
+the original text.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.runtime.errors import WirewatchError
-from services.tagger.languages import genitive_end, is_name_here
-from services.tagger.scripts import arabic_prefix_ok, arabic_variants, cyrillic_stem, inflected_end, lowercase_in_cased_script, unbounded
+from services.tagger.languages import genitive_end, is_given_name, is_name_here
+from services.tagger.scripts import ARABIC_LETTER_FORMS, ARABIC_MARKS, arabic_prefix_ok, arabic_variants, cyrillic_stem, hangul_bounded, inflected_end, is_han, katakana_bounded, lowercase_in_cased_script, unbounded
 
 __all__ = [
     "BUNDLED_GAZETTEER",
@@ -59,6 +60,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Folding maps these to one character so typographic variants of an alias match it.
 _APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4\u2032"
 _HYPHENS = "\u2010\u2011"
+_ARABIC_MARK = re.compile("[" + "".join(sorted(ARABIC_MARKS)) + "]")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$")
 _SPACES = re.compile(r"\s+")
@@ -156,6 +158,8 @@ def is_acronym(alias: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
+    if c in ARABIC_LETTER_FORMS:
+        return ARABIC_LETTER_FORMS[c]
     if c in _APOSTROPHES:
         return "'"
     if c in _HYPHENS:
@@ -185,6 +189,22 @@ def _canon_char(c: str) -> str:
 def fold(text: str) -> str:
     """Case-insensitive form with exactly one character per input character (diacritics kept)."""
     return "".join(map(_fold_char, text))
+
+
+def _match_key(text: str) -> str:
+    """The folded form aliases are matched by: ``fold`` without Arabic tatweel and short-vowel marks."""
+    folded = fold(text)
+    return _ARABIC_MARK.sub("", folded) if _ARABIC_MARK.search(folded) else folded
+
+
+def _without_marks(text: str, haystacks: Sequence[str]) -> tuple[list[str], list[int] | None]:
+    """``haystacks`` (each one character per character of ``text``) without Arabic marks, and for each kept
+    character its offset in ``text``; None when there are no marks to leave out."""
+    if not _ARABIC_MARK.search(text):
+        return list(haystacks), None
+    kept = [i for i, c in enumerate(text) if c not in ARABIC_MARKS]
+    # fold and _canon leave a mark as it is, so it stands at the same place in each haystack.
+    return [_ARABIC_MARK.sub("", h) for h in haystacks], kept
 
 
 def _canon(text: str) -> str:
@@ -269,6 +289,23 @@ def load_entries(paths: Sequence[Path] = (), *, bundled: bool = True) -> list[Ga
     return result
 
 
+def _inside(place: GazetteerEntry, region: GazetteerEntry) -> bool:
+    return place.country is not None and place.country in (region.id, region.country)
+
+
+def _without_spliced_names(matches: list[GazetteerMatch]) -> list[GazetteerMatch]:
+    """Drops Chinese place names written one against the other unless the second lies in the first
+    ("英国伦敦", London, UK; "中国北京"): otherwise the run is one longer name spelt with the same
+    characters ("伦敦德里" is Londonderry, not London and Delhi)."""
+    spliced: set[int] = set()
+    for i, (first, second) in enumerate(zip(matches, matches[1:])):
+        if first.end != second.start or not (is_han(first.text[-1]) and is_han(second.text[0])):
+            continue
+        if first.entry.country is not None and second.entry.country is not None and not _inside(second.entry, first.entry):
+            spliced.update((i, i + 1))
+    return [m for i, m in enumerate(matches) if i not in spliced]
+
+
 def _automaton(keys: dict[str, frozenset[str]]) -> ahocorasick.Automaton | None:
     if not keys:
         return None
@@ -296,7 +333,7 @@ class Gazetteer:
                 if case_sensitive:
                     cased.setdefault(_canon(alias), set()).add(entry.id)
                 else:
-                    key = fold(alias)
+                    key = _match_key(alias)
                     folded.setdefault(key, set()).add(entry.id)
                     folded.setdefault(_strip_latin_accents(key), set()).add(entry.id)
                     for variant in arabic_variants(key):
@@ -345,7 +382,7 @@ class Gazetteer:
         hit = self._unique(self._cased.get(_canon(bare)))
         if hit is not None:
             return hit
-        key = fold(bare)
+        key = _match_key(bare)
         return self._unique(self._folded.get(key)) or self._unique(self._folded.get(_strip_latin_accents(key)))
 
     def lookup_acronym(self, text: str) -> GazetteerEntry | None:
@@ -356,8 +393,12 @@ class Gazetteer:
             return None
         return self._unique(self._cased.get(letters)) or self._unique(self._initialisms.get(letters))
 
+    def _english_name(self, ids: frozenset[str]) -> str | None:
+        entry = self._unique(ids)
+        return entry.name if entry is not None else None
+
     def _folded_aliases(self, ids: frozenset[str]) -> set[str]:
-        return {fold(a) for qid in ids for a, _ in self._entries[qid].surface_forms()}
+        return {_match_key(a) for qid in ids for a, _ in self._entries[qid].surface_forms()}
 
     def find(self, text: str, *, language: str | None = None) -> list[GazetteerMatch]:
         """Every alias in ``text`` on word boundaries; on overlaps the longest wins, then the earliest.
@@ -366,15 +407,20 @@ class Gazetteer:
         there is dropped and inflections that language glues to names are read (see languages.py).
         """
         candidates: list[tuple[int, int, frozenset[str]]] = []
-        folded = fold(text)
-        for automaton, haystack, stemmed in ((self._folded_automaton, folded, False), (self._cased_automaton, _canon(text), False), (self._stem_automaton, folded, True)):
+        (folded, canon), offsets = _without_marks(text, (fold(text), _canon(text)))
+        for automaton, haystack, stemmed in ((self._folded_automaton, folded, False), (self._cased_automaton, canon, False), (self._stem_automaton, folded, True)):
             if automaton is None:
                 continue
             for last, (length, ids) in automaton.iter(haystack):
                 start, end = last - length + 1, last + 1
+                if offsets is not None:
+                    # Back to offsets into the text; marks after the last letter belong to the match.
+                    start, end = offsets[start], offsets[end - 1] + 1
+                    while end < len(text) and text[end] in ARABIC_MARKS:
+                        end += 1
                 if not _is_word_char(text[start]) and not _is_word_char(text[end - 1]):
                     continue
-                if lowercase_in_cased_script(text[start:end]):
+                if lowercase_in_cased_script(text[start:end]) or not katakana_bounded(text, start, end) or not hangul_bounded(text, start, end):
                     continue
                 # Scripts without spaces bound a name by themselves; Arabic glues clitics before it (see scripts.py).
                 if start > 0 and _is_word_char(text[start - 1]) and not unbounded(text[start]) and not unbounded(text[start - 1]) and not arabic_prefix_ok(text, start, _is_word_char):
@@ -389,7 +435,7 @@ class Gazetteer:
                     end = genitive_end(language, text, start, end) or -1
                     if end < 0:
                         continue
-                if language is not None and not is_name_here(language, text, start, end, lambda ids=ids: self._folded_aliases(ids)):
+                if language is not None and not is_name_here(language, text, start, end, lambda ids=ids: self._folded_aliases(ids), self._english_name(ids)):
                     continue
                 candidates.append((start, end, ids))
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
@@ -400,9 +446,12 @@ class Gazetteer:
                 continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, ids))
+        chosen.sort()
+        starts = {start for start, _, _ in chosen}
         matches = []
-        for start, end, ids in sorted(chosen):
+        for start, end, ids in chosen:
             entry = self._unique(ids)
-            if entry is not None:  # an ambiguous alias still blocks shorter matches inside it
+            # An ambiguous alias still blocks shorter matches inside it.
+            if entry is not None and not (language is not None and is_given_name(language, text, start, end, entry.name, starts)):
                 matches.append(GazetteerMatch(start, end, text[start:end], entry))
-        return matches
+        return _without_spliced_names(matches)

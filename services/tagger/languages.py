@@ -17,6 +17,9 @@ the language's own data, so they hold for documents nobody tuned them on:
   spelled with ه where the entity also has the ة spelling ("جده" beside "جدة") is "his grandfather".
 - A clock time's zone names a place without the story being about it: "北京时间" (Beijing time),
   "بالتوقيت الصيفي لبريطانيا" (British Summer Time), as English writes "BST" or "Beijing time".
+- A capital at a sentence start says nothing: "Dabei geht es um..." is the word, being far more common in
+  German than Dubai is in English. A place spelt as in English before an English surname is a first name
+  ("Jordan Henderson" in a German copy, where no NER marks people).
 - German, Dutch and the Scandinavian languages write the genitive with a glued -s ("Mexikos
   Präsident", "Chinas"): such a word is the name.
 """
@@ -24,11 +27,14 @@ the language's own data, so they hold for documents nobody tuned them on:
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
-__all__ = ["is_name_here", "genitive_end", "warm_up"]
+from services.tagger.scripts import arabic_normal, is_han
+
+__all__ = ["is_name_here", "is_given_name", "genitive_end", "warm_up"]
 
 log = logging.getLogger("wirewatch.tagger")
 
@@ -44,6 +50,16 @@ _ARABIC_NOUN_SPREAD = 0.5
 # A name the gazetteer knows with the article, met without it, is another word when that is a word of its own:
 # "موصل" ("a connector", not Mosul), "رياض" ("gardens"); but "ناتو" (NATO, written both ways) is no other word.
 _ARABIC_WORD_ZIPF = 3.0
+# A sentence-initial word this much more common in the language than the entity's name is in English has another
+# meaning ("dabei" 5.8 in German, "dubai" 4.1 in English; "türkiye" 6.1 in Turkish, "turkey" 4.6 in English).
+_OTHER_MEANING_SPREAD = 1.6
+_SENTENCE_END = ".!?:;…"
+_OPENING = " \t\"'“„«‹([¿¡"
+# A capitalised word after a place spelt as in English is a surname when it is rarer than this in the language and
+# about as much at home in English ("Henderson", "Hammel"), unlike the language's own nouns ("Proteste", "Mitte").
+_SURNAME_ZIPF = 4.5
+_ENGLISH_NAME_SPREAD = 1.0
+_NEXT_NAME = re.compile(r" ([^\W\d_][^\W\d_'’-]+)(?![\w'’-])")
 _JIEBA_WINDOW = 12
 # "time" after a place (Chinese) or before it within two words (Arabic, "بتوقيت مكة", "بالتوقيت الصيفي لبريطانيا").
 _CHINESE_CLOCK = ("时间", "夏令时", "标准时", "時間")
@@ -86,13 +102,13 @@ def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:
         bare = surface[2:]
         return len(bare) >= 2 and _zipf(bare, "ar") >= _COMMON_ZIPF
     definite, bare = _zipf("ال" + surface, "ar"), _zipf(surface, "ar")
-    if bare >= _ARABIC_WORD_ZIPF and "ال" + surface in aliases():
+    if bare >= _ARABIC_WORD_ZIPF and "ال" + arabic_normal(surface) in aliases():
         return True  # the name takes the article ("الخرطوم"); without it the word is another ("خرطوم", "a hose")
     if definite >= _COMMON_ZIPF:
         return True
     if definite >= _ARABIC_NOUN_ZIPF and abs(definite - bare) <= _ARABIC_NOUN_SPREAD:
         return True
-    return surface.endswith("ه") and surface[:-1] + "ة" in aliases()
+    return surface.endswith("ه") and arabic_normal(surface[:-1]) + "ة" in aliases()
 
 
 _jieba_lock = threading.Lock()
@@ -137,23 +153,56 @@ def warm_up() -> None:
     _frequencies("ar")
 
 
-def _is_han(c: str) -> bool:
-    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(_OPENING)
+    return not before.strip() or before.endswith("\n") or before.rstrip()[-1] in _SENTENCE_END
 
 
-def is_name_here(language: str | None, text: str, start: int, end: int, aliases: Callable[[], set[str]]) -> bool:
+def _capitalised_word(language: str | None, text: str, start: int, end: int, english_name: str | None) -> bool:
+    """A match capitalised only because it starts a sentence: German "Dabei geht es um..." ("with it"), a
+    GeoNames spelling of Dubai. The word is far more common in the language than the entity is in English,
+    so what makes it common is its other meaning ("Deutschland", "Paris", "Türkiye" stay names)."""
+    surface = text[start:end]
+    if language in (None, "en", "und") or english_name is None or not _starts_sentence(text, start):
+        return False
+    if not (surface.isalpha() and all(_is_latin_letter(c) for c in surface) and surface[1:].islower()):
+        return False
+    word, name = surface.lower(), english_name.lower()
+    if word in name.split():
+        return False  # the name itself, or a surname ("Erdoğan")
+    common = _zipf(word, language)
+    return common >= _COMMON_ZIPF and common - _zipf(name, "en") >= _OTHER_MEANING_SPREAD
+
+
+def is_given_name(language: str, text: str, start: int, end: int, english_name: str, starts: Collection[int]) -> bool:
+    """Whether a place spelt as its English name in an article in another language is a person's first name:
+    "Jordan Henderson", "Paris Hilton" and "Chad Smith" in a German copy, where no NER marks the person. The
+    place is spelt as in English (German writes "Jordanien", Turkish "İsrail"), and the next word is capitalised,
+    starts no other match, is not a common word of the language and is as much at home in English (a surname)."""
+    if language in ("en", "und") or text[start:end] != english_name or not english_name.isalpha():
+        return False
+    following = _NEXT_NAME.match(text, end)
+    if following is None or following.start(1) in starts or not following.group(1)[0].isupper() or not _is_latin_letter(following.group(1)[0]):
+        return False
+    word = following.group(1).lower()
+    here = _zipf(word, language)
+    return here < _SURNAME_ZIPF and _zipf(word, "en") >= here - _ENGLISH_NAME_SPREAD
+
+
+def is_name_here(language: str | None, text: str, start: int, end: int, aliases: Callable[[], set[str]], english_name: str | None = None) -> bool:
     """Whether ``text[start:end]``, a gazetteer match, reads as the name in an article in ``language``.
 
-    ``aliases`` gives the matched entity's folded aliases (only asked for when needed).
+    ``aliases`` gives the matched entity's folded aliases (only asked for when needed); ``english_name`` is its
+    canonical name, when the match names one entity.
     """
     surface = text[start:end]
-    if _lowercase_is_word(language, surface):
+    if _lowercase_is_word(language, surface) or _capitalised_word(language, text, start, end, english_name):
         return False
     if language == "ar" and (_arabic_common(surface, aliases) or _ARABIC_CLOCK in " ".join(text[:start].split()[-3:])):
         return False
     if language == "zh" and text.startswith(_CHINESE_CLOCK, end):
         return False
-    if language == "zh" and _is_han(text[start]) and not _chinese_boundaries_ok(text, start, end):
+    if language == "zh" and is_han(text[start]) and not _chinese_boundaries_ok(text, start, end):
         return False
     return True
 

@@ -89,3 +89,26 @@ def test_link_article_reads_the_fields_in_their_language(gazetteer: Gazetteer):
 def test_a_clock_times_zone_is_not_a_mention_of_the_place(gazetteer: Gazetteer):
     assert _found(gazetteer, "北京时间10点，他在北京", "zh") == [("北京", "Beijing")]
     assert _found(gazetteer, "حوالي الساعة 19:30 بالتوقيت الصيفي لبريطانيا وفي بريطانيا", "ar") == [("بريطانيا", "United Kingdom")]
+
+
+def test_a_common_word_capitalised_at_a_sentence_start_is_not_a_place(gazetteer: Gazetteer):
+    assert _found(gazetteer, "Dabei geht es um Steuern.", "de") == []
+    assert _found(gazetteer, "Das ist klar. Dabei geht es um Steuern.", "de") == []
+    # A name that is a very common word of its own language stays a name there.
+    assert _found(gazetteer, "Deutschland und Türkiye", "de") == [("Deutschland", "Germany"), ("Türkiye", "Turkey")]
+    assert _found(gazetteer, "Türkiye bugün", "tr") == [("Türkiye", "Turkey")]
+    assert _found(gazetteer, "Erdoğan konuştu", "tr") == [("Erdoğan", "Recep Tayyip Erdoğan")]
+
+
+def test_a_place_spelt_in_english_before_a_surname_is_a_first_name(gazetteer: Gazetteer):
+    text = "Chad Smith spielt in Berlin. Jordan Henderson, Paris Hilton und Israel Adesanya kamen."
+    assert _found(gazetteer, text, "de") == [("Berlin", "Berlin")]
+    assert _found(gazetteer, "Israel Adesanya kazandı", "tr") == []
+
+
+def test_a_place_before_a_common_word_or_another_place_stays_a_place(gazetteer: Gazetteer):
+    assert _found(gazetteer, "Der Präsident von Chad. In Chad und Chads Regierung", "de") == [("Chad", "Chad"), ("Chad", "Chad"), ("Chads", "Chad")]
+    assert _found(gazetteer, "Fransa Dışişleri Bakanı", "tr") == [("Fransa", "France")]
+    assert _found(gazetteer, "Heute in China Proteste, in Berlin Mitte Niedriglohn", "de") == [("China", "China"), ("Berlin", "Berlin")]
+    # English text has NER for people: the rule is not applied there.
+    assert _found(gazetteer, "Chad Smith visited Chad's president", "en") == [("Chad", "Chad"), ("Chad", "Chad")]
