@@ -393,9 +393,10 @@ def crosslingual(path: Path, languages: list[str], cache: Path | None, settings:
     print(f"  story stage {per_article}" + _timing(timing, len(tagged)))
 
 
-def alone(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings) -> None:
-    """Each language in a stream of its own after the English copies: how often a copy joins its English copy's story
-    when no other language's copies are there to open stories of their own. One line a language."""
+def alone(path: Path, languages: list[str], cache: Path | None, settings: TaggerSettings, english_last: bool = False) -> None:
+    """Each language in a stream of its own after the English copies (or before them, ``english_last``: the English
+    copy must find the story its translation opened): how often a copy joins its English copy's story when no other
+    language's copies are there to open stories of their own. One line a language."""
     every = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     available = {r["language"] for r in every}
     gold: dict[str, str] = {}
@@ -406,10 +407,12 @@ def alone(path: Path, languages: list[str], cache: Path | None, settings: Tagger
 
     english = tagged_copies("eng", "en")
     known = countries()
-    print(f"stories, each language alone after the English copies ({path}; {len(english)} documents):")
+    print(f"stories, each language alone {'before' if english_last else 'after'} the English copies ({path}; "
+          f"{len(english)} documents):")
     for lang in languages:
         copies = tagged_copies(ntrex_code(lang, available), lang)
-        predicted, _ = cluster([*english, *copies], story_config(settings), known, 1)
+        stream = [*copies, *english] if english_last else [*english, *copies]
+        predicted, _ = cluster(stream, story_config(settings), known, 1)
         joined = sum(predicted[t.id] == predicted.get(f"{gold[t.id]}-en") for t in copies)
         p, _, _ = b_cubed({i: gold[i] for i in predicted}, predicted)
         detected = Counter(t.language for t in copies).most_common(1)
@@ -449,6 +452,8 @@ def main() -> None:
     parser.add_argument("--languages", default="es,fr,de,it,pt,ru,zh,ar")
     parser.add_argument("--alone", action="store_true",
                         help="--crosslingual: each of --languages in a stream of its own with the English copies, one line each")
+    parser.add_argument("--english-last", action="store_true",
+                        help="as --alone, with each language's copies before the English ones (a translation opens the story)")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
     parser.add_argument("--folds", type=int, default=4, help="event folds for the held-out estimate (1: none)")
     parser.add_argument("--stress", type=int, default=160, metavar="N",
@@ -467,7 +472,10 @@ def main() -> None:
             fn(path, args.cache, settings, args.folds, args.fit)
         else:
             languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
-            (alone if args.alone else crosslingual)(path, languages, args.cache, settings)
+            if args.alone or args.english_last:
+                alone(path, languages, args.cache, settings, english_last=args.english_last)
+            else:
+                crosslingual(path, languages, args.cache, settings)
     if args.stress > 0:
         stress(args.stress, args.cache, settings)
 

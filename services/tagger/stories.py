@@ -402,10 +402,26 @@ class StoryIndex:
     def _clear_names(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
         """For a report no encoder reads, in a language none of a story's reports is in: the story whose names, in any
         script and compared in Latin letters, meet the article's names at least ``names_floor`` and clearly more
-        (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name."""
-        if features.embedding is not None or not features.name_keys or self.config.names_margin <= 0:
+        (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name.
+
+        The other way round too: a report an encoder reads (the English original) meets by names a story no encoder
+        could read (its translation came first), the one story it would otherwise never find; stories with an
+        embedding are the other rules' to judge. Then the story's script decides how names compare."""
+        if not features.name_keys or self.config.names_margin <= 0:
             return None
-        cased = features.names_cased
+        candidates = {sid for key in features.name_keys for sid in self._by_name.get(key, ())}
+        candidates = {sid for sid in candidates if sid not in expired and self._live(self.stories[sid], features.at)}
+        if features.embedding is None:
+            return self._clear_names_among(features, candidates, cased=features.names_cased)
+        candidates = {sid for sid in candidates if not self.stories[sid].embedded}
+        # A story written without capitals holds every word of its reports as a name key; one with capitals, its names.
+        uncased = {sid for sid in candidates if self.stories[sid].uncased == self.stories[sid].size}
+        found = [clear for clear in (self._clear_names_among(features, uncased, cased=False),
+                                     self._clear_names_among(features, candidates - uncased, cased=features.names_cased))
+                 if clear is not None]
+        return found[0] if len(found) == 1 else None  # two stories, each clear among its own kind, are no clear one
+
+    def _clear_names_among(self, features: ArticleFeatures, candidates: set[str], *, cased: bool) -> tuple[Scores, str] | None:
         if cased:
             # Its capitalised words, by their first five letters: "Попокатепетль" is "Popocatépetl".
             keys, floor, margin = _spelled(features.name_keys), self.config.names_floor, self.config.names_margin
@@ -414,7 +430,6 @@ class StoryIndex:
             # lower floor (StoryConfig.names_floor_uncased).
             keys, floor, margin = features.name_keys, self.config.names_floor_uncased, self.config.names_margin_uncased
         length = math.sqrt(sum(v * v for v in keys.values()))
-        candidates = {sid for key in keys for sid in self._by_name.get(key, ())}
 
         def names_cosine(sid: str) -> float:
             # The article's keys against the story's (by spelling only for a cased article: its keys hold no consonant
@@ -423,8 +438,7 @@ class StoryIndex:
             dot = sum(v * names.get(k, 0.0) for k, v in keys.items())
             return dot / (length * norm) if length and norm else 0.0
 
-        ranked = sorted(((names_cosine(sid), sid) for sid in candidates
-                         if sid not in expired and self._live(self.stories[sid], features.at)), key=lambda item: (-item[0], item[1]))
+        ranked = sorted(((names_cosine(sid), sid) for sid in candidates), key=lambda item: (-item[0], item[1]))
         # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
         clear = self._clear_of_the_rest(features, ranked, floor, margin, alike=_names_agree)
         return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, floor, "cross-language-names"), clear[1])

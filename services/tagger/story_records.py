@@ -90,6 +90,8 @@ class Story(BaseModel):
     embedded: int = Field(default=0, ge=0, description="Members with an embedding (the centroid's count).")
     recent: list[str] = Field(default_factory=list, description="Embeddings of its latest members (as in TaggedArticle).")
     languages: dict[str, int] = Field(default_factory=dict, description="Original language of its members -> members.")
+    uncased: int = Field(default=0, ge=0, description="Members written in a script without capitals (Arabic, Devanagari, "
+                         "Chinese...): a story of only those holds every word of them as a name key.")
     titles: list[dict[str, float]] = Field(
         default_factory=list, description="Title words of its latest members (unit vectors), as many as ``recent``.")
     reported_before: dict[str, str] = Field(
@@ -163,7 +165,7 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
         articles=articles,
         reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes,
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
-        languages=languages, titles=titles,
+        languages=languages, titles=titles, uncased=story.uncased + (not features.names_cased),
         **_embedding_fields(story, features, config),
     )
 
@@ -180,7 +182,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),
         names=_top(_unit(features.name_keys), config.max_terms),
-        languages={features.language: 1},
+        languages={features.language: 1}, uncased=int(not features.names_cased),
         titles=[_unit(features.title_terms)],
         **_embedding_fields(None, features, config),
     )

@@ -191,3 +191,39 @@ def test_a_report_in_a_script_without_capitals_meets_by_consonants_and_a_lower_f
     for sid in ("kyiv-en", "paris-en"):
         strict._add(index.stories[sid])
     assert strict.decide(urdu).created
+
+
+def test_the_english_original_finds_the_story_its_translation_opened_first():
+    """Order must not matter: a Kazakh (cased) and an Urdu (uncased) report came first and opened stories no encoder
+    reads; the English original, which has an embedding, joins its own by the names both write. It was a story of
+    its own (the names rule only ran for reports without an embedding)."""
+    import numpy as np
+
+    index = StoryIndex(story_config(TaggerSettings()))
+    words = {f"w{n:03d}": 1.5 for n in range(200)}  # every word of an Urdu report is a name key
+    first = (
+        dataclasses.replace(_names_features("kyiv-kk", {"stolt": 7.0, "kiiv": 5.0, "ukrai": 3.0}, "kk")),
+        dataclasses.replace(_names_features("paris-kk", {"paris": 4.0, "louvr": 7.0}, "kk")),
+        dataclasses.replace(_names_features("tariffs-ur", {"~trmp": 4.0, "~vshn": 3.0, "trmp": 4.0, **words}, "ur"),
+                            names_cased=False),
+    )
+    for f in first:
+        index.apply(index.decide(f))
+    assert [index.stories[f.article_id].uncased for f in first] == [0, 0, 1]
+
+    def english(article_id: str, keys: dict[str, float]) -> ArticleFeatures:
+        vector = np.random.default_rng(abs(hash(article_id)) % 2**32).standard_normal(512).astype(np.float32)
+        return dataclasses.replace(_names_features(article_id, keys, "en"), embedding=vector / np.linalg.norm(vector))
+
+    kyiv = index.decide(english("kyiv-en", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}))
+    assert not kyiv.created and kyiv.story.id == "kyiv-kk" and kyiv.scores.rule == "cross-language-names"
+    # Against a story written without capitals, by the names' consonants and the lower floor.
+    tariffs = index.decide(english("tariffs-en", {"trump": 4.0, "~trmp": 4.0, "vashi": 3.0, "~vshn": 3.0, "tarif": 3.0}))
+    assert not tariffs.created and tariffs.story.id == "tariffs-ur"
+    assert tariffs.scores.threshold == index.config.names_floor_uncased
+    # As near one story as another: neither.
+    assert index.decide(english("both-en", {"stolt": 7.0, "louvr": 7.0})).created
+    # A story with an embedding is the other rules' to judge: the names rule does not reach it.
+    index.apply(kyiv)
+    again = index.decide(english("kyiv-en-2", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}))
+    assert again.scores.rule != "cross-language-names"
