@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import orjson
 
@@ -119,15 +119,49 @@ def looks_like_html_page(data: bytes) -> bool:
 
 
 def page_article(data: bytes, *, id: str, source: str, url: str | None, now: datetime) -> RawArticle:
-    """An article page as it was read: the title from <title>, the HTML as the body (the normalizer extracts the text)."""
+    """An article page as it was read: the HTML as the body (the normalizer extracts the text), the headline and the
+    publication date as the page's metadata gives them (trafilatura: og:title, the article's h1, <title> without the
+    site's name; article:published_time, JSON-LD, a dated byline), else the <title> as it is and no date."""
     from services.ingest.encoding import decode_document
 
+    text = decode_document(data).text
     title = _TITLE.search(data[:200_000])
-    return RawArticle(
-        id=id, source=source, url=url, content_type="text/html", fetched_at=now,
-        title=" ".join(html.unescape(title.group(1).decode("utf-8", "replace")).split()) if title else "",
-        body=decode_document(data).text,
-    )
+    headline = " ".join(html.unescape(title.group(1).decode("utf-8", "replace")).split()) if title else ""
+    published = None
+    meta = _metadata(text, url)
+    if meta is not None:
+        headline = " ".join((meta.title or "").split()) or headline
+        published = _page_date(meta.date)
+    return RawArticle(id=id, source=source, url=url, content_type="text/html", fetched_at=now, title=headline,
+                      body=text, published_at=published)
+
+
+def _metadata(text: str, url: str | None):  # noqa: ANN202 - trafilatura's Document
+    try:
+        from trafilatura.metadata import extract_metadata
+
+        return extract_metadata(text, default_url=url, date_config=_DATES)
+    except Exception:  # noqa: BLE001 - a page trafilatura cannot read keeps its <title>
+        return None
+
+
+# htmldate, as trafilatura calls it: the first publication (not a later update), with its time where the page says one.
+_DATES = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True, "extensive_search": False}
+
+
+def _page_date(value: str | None) -> datetime | None:
+    """A page's date: with its time and zone where it says them; a day alone (midnight, no zone) is taken at noon
+    UTC, as a dateline's day is."""
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(hour=12) if (at.hour, at.minute, at.second) == (0, 0, 0) else at
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(timezone.utc)
 
 
 def describe_bytes(data: bytes) -> str:

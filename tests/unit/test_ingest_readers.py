@@ -200,3 +200,28 @@ def test_an_ndjson_dump_over_the_size_limit_is_read_record_by_record(tmp_path):
     whole = b"[" + b",".join(lines) + b"]"
     *_, nothing = read_bytes(whole, name="stdin", source="stdin", now=NOW, max_bytes=4096)
     assert nothing.reason == "too_large" and nothing.detail.startswith(f"{len(whole)} bytes exceeds the limit of 4096 bytes")
+
+
+PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<title>{headline} | Diario Ejemplo</title>{meta}</head><body>
+<nav><a href="/">Portada</a> <a href="/mundo">Mundo</a></nav>
+<article><h1>{headline}</h1><p class="byline">{byline}</p>
+<p>El sábado había sonrisas y un cielo azul durante el desayuno de los líderes de Turquía y Alemania en Berlín.</p>
+<p>Es el último día de la controvertida visita del presidente a Alemania, con el objetivo de restablecer relaciones.</p>
+</article><footer>© Diario Ejemplo</footer></body></html>"""
+
+
+@pytest.mark.parametrize("meta, byline, published", [
+    ('<meta property="article:published_time" content="2018-09-29T08:15:00+02:00">', "Por Redacción",
+     datetime(2018, 9, 29, 6, 15, tzinfo=timezone.utc)),
+    ("", "Por Redacción · 29/09/2018", datetime(2018, 9, 29, 12, 0, tzinfo=timezone.utc)),  # a dated byline: that day
+    ("", "Por Redacción", None),  # no date anywhere: none, not the time it was read
+    ("", "© 2023 Diario Ejemplo", None),  # a copyright year is no publication date (it was 2023-01-01)
+])
+def test_a_saved_page_gives_its_headline_without_the_site_name_and_its_date(meta, byline, published):
+    """A page saved from a site: <title> says "headline | site"; the headline and the date are the page's own."""
+    headline = "Erdogan recibe una acogida ambigua en Colonia"
+    data = PAGE.format(lang="es", headline=headline, meta=meta, byline=byline).encode()
+    [article] = list(read_bytes(data, name="colonia.html", source="file", now=NOW))
+    assert article.title == headline and article.content_type == "text/html"
+    assert article.published_at == published
