@@ -132,7 +132,8 @@ class EntityCondition:
 
 @dataclass(frozen=True)
 class KeywordCondition:
-    """Any of these words or phrases, whole words, case-insensitive, in the title or body."""
+    """Any of these words or phrases, whole words, case-insensitive, in the title or body: in English, or as the
+    article came (its original language, its spelling before the name repairs)."""
 
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -141,11 +142,12 @@ class KeywordCondition:
         object.__setattr__(self, "patterns", tuple(_phrase_pattern(p) for p in self.phrases))
 
     def check(self, facts: Facts) -> list[str] | None:
-        reasons = [
-            f"keyword:{phrase!r}"
-            for phrase, pattern in zip(self.phrases, self.patterns)
-            if pattern.search(facts.title) or pattern.search(facts.body)
-        ]
+        reasons = []
+        for phrase, pattern in zip(self.phrases, self.patterns):
+            if pattern.search(facts.title) or pattern.search(facts.body):
+                reasons.append(f"keyword:{phrase!r}")
+            elif any(pattern.search(text) for text in facts.originals):
+                reasons.append(f"keyword:{phrase!r} in the original")
         return reasons or None
 
     def describe(self) -> str:

@@ -40,6 +40,10 @@ class Facts:
         self.article = article
         self.title = article.title
         self.body = article.body
+        # The text as the article came (before translation and name repairs), where it differs: a keyword a user
+        # writes as the source writes it ("OTAN", "Zelenskyy") matches there too.
+        self.originals = tuple(text for text, english in ((article.original_title, article.title),
+                                                          (article.original_body, article.body)) if text and text != english)
         self.language = article.language.lower()
         self.source = article.source
         self.entities = article.entities

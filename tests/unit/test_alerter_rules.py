@@ -86,9 +86,15 @@ LOCAL = tagged(
     source="city-desk",
     language="uk",
 )
+# The same report as it came, in Spanish (the English above is its translation).
+NATO_VISIT_ORIGINAL = NATO_VISIT_TRANSLATED.model_copy(update={
+    "original_title": "El secretario general de la OTAN asegura en Kiev que Ucrania avanza",
+    "original_body": "Mark Rutte dijo en Kiev que Ucrania está más cerca que nunca de la OTAN y de su defensa antiaérea.",
+})
 ARTICLES = {
     "nato_visit": NATO_VISIT,
     "nato_visit_es": NATO_VISIT_TRANSLATED,
+    "nato_visit_original": NATO_VISIT_ORIGINAL,
     "sanctions": SANCTIONS,
     "blog": BLOG_POST,
     "local": LOCAL,
@@ -111,6 +117,11 @@ CASES = [
     ("keyword: [ceasefire, sanctions]", "sanctions", ["keyword:'sanctions'"]),
     ("keyword: [ceasefire, truce]", "sanctions", None),
     ("keyword: ground", "nato_visit_es", ["keyword:'ground'"]),  # found in body only
+    # A keyword as the source writes it: the original text counts too, and the reason says so.
+    ("keyword: OTAN", "nato_visit_original", ["keyword:'OTAN' in the original"]),
+    ("keyword: defensa antiaérea", "nato_visit_original", ["keyword:'defensa antiaérea' in the original"]),
+    ("keyword: [OTAN, ground]", "nato_visit_original", ["keyword:'OTAN' in the original", "keyword:'ground'"]),
+    ("keyword: OTAN", "nato_visit_es", None),
     ("language: es", "nato_visit_es", ["language:es"]),
     ("language: [de, fr]", "nato_visit_es", None),
     ("language: ES", "nato_visit_es", ["language:es"]),
