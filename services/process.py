@@ -92,42 +92,11 @@ async def run_process(
 
 
 def _alerts(settings: Settings, tagged: list, now: datetime, rulebook=None) -> list:
-    """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule and story."""
-    from services.alerter.dedupe import decide, load_state, make_alert, route, story_aliases
+    """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule
+    and story (services.alerter.simulate, which ``wirewatch rules test`` runs too)."""
     from services.alerter.rules import load_rulebook
-    from services.alerter.window import observe_burst
-    from schemas.models import AlertBurst
+    from services.alerter.simulate import simulate
 
     if rulebook is None:
         rulebook = load_rulebook(settings.alerter.rules)
-    states: dict[str, dict] = {}
-    bursts: dict[str, dict | None] = {}
-    sent = []
-    for article in tagged:
-        aliases = story_aliases(article)
-        for match in rulebook.evaluate(article):
-            candidate = make_alert(match, article, now)
-            policy = match.rule.policy
-            spec = policy.burst
-            if spec is not None and spec.of == "entity":
-                from services.alerter.agent import mentions
-
-                if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
-                    continue
-                key = f"{match.rule.id}:{spec.entity}"
-                bursts[key], result = observe_burst(
-                    bursts.get(key), now=now.timestamp(), item_id=candidate.article_ids[0], bucket_s=spec.bucket_s,
-                    alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
-                if not result.burst:
-                    continue
-                candidate = candidate.model_copy(update={"burst": AlertBurst(
-                    key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
-                    zscore=result.zscore)})
-                policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
-            # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
-            candidate, carried = route(states, candidate, aliases)
-            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried)
-            states[candidate.dedupe_key] = decision.state
-            if decision.alert is not None:
-                sent.append(decision.alert)
-    return sent
+    return [outcome.alert for outcome in simulate(rulebook, tagged, now) if outcome.alert is not None]

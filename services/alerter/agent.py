@@ -26,7 +26,6 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
-from services.alerter.conditions import EntityCondition
 from services.alerter.dedupe import (
     decide,
     dedupe_key,
@@ -39,7 +38,6 @@ from services.alerter.dedupe import (
     story_aliases,
 )
 from services.alerter.endpoints import EndpointStates
-from services.alerter.facts import Facts
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
     ALERTS_ROUTED,
@@ -50,6 +48,7 @@ from services.alerter.metrics import (
 )
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import Rule
+from services.alerter.simulate import mentions
 from services.alerter.webhooks import deliver
 from services.alerter.window import observe_burst
 from services.runtime.codec import encode
@@ -107,12 +106,6 @@ def header_carried(headers: dict | None) -> list:
     ):
         raise ValueError(f"header {CARRIED_HEADER}: not a list of [story id, counts] pairs")
     return [(c[0], c[1]) for c in value]
-
-
-def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
-    """Whether the article names the entity (an id, a name or unlinked text), as an entity condition would."""
-    condition = value if isinstance(value, EntityCondition) else EntityCondition(value)
-    return condition.check(Facts(article)) is not None
 
 
 def register(app: faust.App, settings: Settings) -> None:

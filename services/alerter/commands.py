@@ -148,7 +148,9 @@ def _tagged_inputs(paths: tuple[str, ...]):
 @click.argument("inputs", nargs=-1, required=True)
 def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
-    from services.alerter.dedupe import decide, make_alert, route, story_aliases
+    from datetime import datetime, timezone
+
+    from services.alerter.simulate import simulate
     from services.ingest.inputs import InputError
     from services.runtime.logs import configure_logging
 
@@ -160,20 +162,19 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     except InputError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    state: dict[str, dict] = {}
     counts = {r.id: 0 for r in book.rules}
-    for article in sorted(articles, key=lambda a: a.fetched_at):
-        found = book.evaluate(article)
+    # The alerter's own steps, as `process --until alerts` runs them (entity bursts included): the same alerts.
+    outcomes: dict[str, list] = {}
+    for outcome in simulate(book, articles, datetime.now(timezone.utc)):
+        outcomes.setdefault(outcome.article.id, []).append(outcome)
+    for article in articles:
         click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
-        if not found:
+        if article.id not in outcomes:
             click.echo("    no rule matches")
-        for m in found:
-            counts[m.rule.id] += 1
-            candidate, carried = route(state, make_alert(m, article, article.fetched_at), story_aliases(article))
-            decision = decide(state.get(candidate.dedupe_key), candidate, m.rule.policy, article.fetched_at, carried)
-            state[candidate.dedupe_key] = decision.state
-            verdict = f"ALERT ({decision.alert.kind})" if decision.alert else f"no alert: {decision.reason}"
-            click.echo(f"    {m.rule.id}: {'; '.join(m.matched)} -> {verdict}")
+        for outcome in outcomes.get(article.id, []):
+            counts[outcome.match.rule.id] += 1
+            verdict = f"ALERT ({outcome.alert.kind})" if outcome.alert else f"no alert: {outcome.reason}"
+            click.echo(f"    {outcome.match.rule.id}: {'; '.join(outcome.match.matched)} -> {verdict}")
     click.echo("")
     for rule_id, n in counts.items():
         click.echo(f"{rule_id}: {n} of {len(articles)} articles")

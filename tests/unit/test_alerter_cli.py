@@ -92,3 +92,47 @@ def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules)
     result = CliRunner().invoke(main, ["alerts", "replay", "--rules", str(rules(text)), "--endpoint", "newsrom", "--dry-run",
                                        "--broker", "127.0.0.1:9"])
     one_line_error(result, 2, "--endpoint 'newsrom' is not an endpoint", "did you mean 'newsroom'?", "its endpoints: newsroom")
+
+
+def _tagged_file(tmp_path: Path, n: int) -> Path:
+    """``n`` tagged reports naming Ukraine (Q212), each a story of its own, fetched 20 minutes apart."""
+    from datetime import datetime, timedelta, timezone
+
+    from schemas import Entity, TaggedArticle
+
+    start = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+    lines = []
+    for i in range(n):
+        body = f"Report {i}: Ukraine asks for more air defence."
+        at = body.index("Ukraine")
+        lines.append(TaggedArticle(
+            id=f"wire/{i}", source="wire", fetched_at=start + timedelta(minutes=20 * i), language="en",
+            language_confidence=1.0, original_title=f"Report {i}", original_body=body, title=f"Report {i}", body=body,
+            entities=[Entity(text="Ukraine", type="GPE", field="body", start=at, end=at + 7, canonical_id="Q212",
+                             canonical_name="Ukraine")], story_id=f"st-{i}",
+        ).model_dump_json())
+    path = tmp_path / "tagged.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_rules_test_alerts_as_process_does_an_entity_burst_included(rules, tmp_path: Path) -> None:
+    """`rules test` ran its own dedupe without the entity-burst step: a burst rule alerted on every new story (28 on
+    galaxy_dev) where `process --until alerts` and the live alerter sent none. Both now run one simulation."""
+    from datetime import datetime, timezone
+
+    from schemas import TaggedArticle
+    from services.alerter.rules import load_rulebook
+    from services.process import _alerts
+    from services.runtime.settings import Settings
+
+    path = rules("rules:\n  - {id: every, when: {entity: Q212}}\n"
+                 "  - {id: surge, when: {entity: Q212}, burst: {entity: Q212}}\n")
+    tagged = _tagged_file(tmp_path, 4)
+    result = CliRunner().invoke(main, ["rules", "test", str(path), str(tagged)])
+    assert result.exit_code == 0, result.output
+    reported = [line.split(":")[0].strip() for line in result.stdout.splitlines() if "-> ALERT" in line]
+    articles = [TaggedArticle.model_validate_json(line) for line in tagged.read_text().splitlines()]
+    sent = _alerts(Settings(), articles, datetime.now(timezone.utc), load_rulebook(path))
+    assert sorted(reported) == sorted(a.rule_id for a in sent) == ["every"] * 4
+    assert result.stdout.count("no alert: no burst of Q212") == 4 and "surge: 4 of 4 articles" in result.stdout

@@ -98,7 +98,7 @@ def test_an_entity_id_that_is_neither_a_qid_nor_a_geonames_id_is_refused() -> No
 
 
 def test_a_burst_on_an_entity_name_counts_the_mentions_of_the_entity_it_resolves_to() -> None:
-    from services.alerter.agent import mentions
+    from services.alerter.simulate import mentions
 
     book = load_rulebook("rules:\n  - {id: r, when: {entity: Q7747}, burst: {entity: Putin}}\n", env={}, names=NAMES)
     burst = book.rules[0].policy.burst

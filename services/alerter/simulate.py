@@ -1,0 +1,74 @@
+"""What the alerter would do with a list of tagged articles, in one process: ``wirewatch process --until alerts``
+and ``wirewatch rules test`` both run it, so the two agree with each other and with the live alerter.
+
+The live alerter's steps, in its order: the rules' match, an entity burst (a rule with ``burst: {of: entity}``
+alerts only when the entity bursts), then the dedupe per rule and story (windows, story bursts, follow-ups, repeats)
+through the earlier ids of a story. Time is the clock of the run (``now``), as the live alerter counts by arrival:
+articles read together arrive together. Follow-ups and repeats wait for later clock ticks a single run does not
+have; the outcome says when one is waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from schemas import Alert, TaggedArticle
+from schemas.models import AlertBurst
+from services.alerter.conditions import EntityCondition
+from services.alerter.dedupe import decide, load_state, make_alert, route, story_aliases
+from services.alerter.facts import Facts
+from services.alerter.rules import RuleBook, RuleMatch
+from services.alerter.window import observe_burst
+
+__all__ = ["Outcome", "simulate", "mentions"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rule's match of one article, and what came of it: the alert, or why there is none."""
+
+    article: TaggedArticle
+    match: RuleMatch
+    alert: Alert | None
+    reason: str
+
+
+def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
+    """Whether the article names the entity (an id, a name or unlinked text), as an entity condition would."""
+    condition = value if isinstance(value, EntityCondition) else EntityCondition(value)
+    return condition.check(Facts(article)) is not None
+
+
+def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime) -> Iterator[Outcome]:
+    """Every rule match of ``tagged``, in order, with the alert the alerter would send for it at ``now``."""
+    states: dict[str, dict] = {}
+    bursts: dict[str, dict | None] = {}
+    for article in tagged:
+        aliases = story_aliases(article)
+        for match in rulebook.evaluate(article):
+            candidate = make_alert(match, article, now)
+            policy = match.rule.policy
+            spec = policy.burst
+            if spec is not None and spec.of == "entity":
+                if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
+                    yield Outcome(article, match, None, f"does not name the burst's entity {spec.entity}")
+                    continue
+                key = f"{match.rule.id}:{spec.entity}"
+                bursts[key], result = observe_burst(
+                    bursts.get(key), now=now.timestamp(), item_id=candidate.article_ids[0], bucket_s=spec.bucket_s,
+                    alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
+                if not result.burst:
+                    yield Outcome(article, match, None, f"no burst of {spec.entity} ({result.count} in this "
+                                                        f"{spec.bucket_s:g} s bucket, baseline {result.mean:.1f})")
+                    continue
+                candidate = candidate.model_copy(update={"burst": AlertBurst(
+                    key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
+                    zscore=result.zscore)})
+                policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
+            # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
+            candidate, carried = route(states, candidate, aliases)
+            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried)
+            states[candidate.dedupe_key] = decision.state
+            yield Outcome(article, match, decision.alert, decision.reason)
