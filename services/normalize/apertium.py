@@ -21,10 +21,11 @@ from pathlib import Path
 
 from schemas import Translation
 from schemas.models import TranslationHop
-from services.normalize.backends import check_count
+from services.normalize.backends import TranslatedText, check_count
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
+from services.normalize.text import carry_spans
 from services.runtime.logs import get_logger
 
 __all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS", "MISSING_PACKAGES", "missing_programs"]
@@ -47,10 +48,9 @@ APERTIUM_CODES: dict[str, str] = {
 # and Icelandic) still leave the names, numbers and many content words a story is found by.
 MAX_PIVOTS = 2
 
-# A line Apertium copies through unchanged (checked by the tests against the installed
+# A superblank Apertium copies through unchanged (checked by the tests against the installed
 # binary), used to send title and body through one process and split them after.
-_SEPARATOR = "|||wirewatch-separator|||"
-_SPLIT = re.compile(r"\n*[ \t]*" + re.escape(_SEPARATOR) + r"[ \t]*\n*")
+_SEPARATOR = "[\n\n|||wirewatch-separator|||\n\n]"
 
 
 class _ProcessResult:
@@ -108,15 +108,19 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
 
 # Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
 _STREAM_RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
-_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#]")
+# Passed through as superblanks (format, never translated): line breaks, and the characters Apertium marks words with,
+# so that a ``*``, ``#`` or ``@`` in its output outside a superblank is always its own mark, never the source's ("#MeToo",
+# "@user", "5*3").
+_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#*@]")
 _STREAM_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)|(.)", re.DOTALL)
 _STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# Apertium's marks (its generator's default, ``lt-proc -g``): ``*word`` a word the analyser does not know, copied as
+# written; ``@word`` (escaped, ``\@word``) a source lemma the bilingual dictionary lacks, copied; ``#word`` a target
+# lemma the generator could not inflect (also on punctuation: ``#-``). The first two are source-language text.
+_MARKED_WORD = re.compile(r"([*#@]+)([^\W_]*)")
 
 
-def _deformat(text: str) -> str:
-    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
-    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
-    last sentence is flushed."""
+def _deformat_text(text: str) -> str:
     out = []
     position = 0
     for blank in _STREAM_BLANK.finditer(text):
@@ -124,25 +128,64 @@ def _deformat(text: str) -> str:
         out.append("[" + _STREAM_RESERVED.sub(r"\\\1", blank.group()) + "]")
         position = blank.end()
     out.append(_STREAM_RESERVED.sub(r"\\\1", text[position:]))
-    return "".join(out) + ".[]"
+    return "".join(out)
 
 
-def _reformat(stream: str) -> str:
-    """Apertium's stream output back to text, as apertium-retxt does."""
+def _deformat(text: str) -> str:
+    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
+    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
+    last sentence is flushed."""
+    return _deformat_text(text) + ".[]"
+
+
+def _reformat(stream: str) -> TranslatedText:
+    """Apertium's stream output back to text, as apertium-retxt does, with its word marks removed and the
+    words it could not translate recorded (``TranslatedText.untranslated``)."""
     if stream.endswith(".[]"):
         stream = stream[:-3]
     elif stream.endswith("[]"):
         stream = stream[:-2]
-    out = []
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    pending = ""  # an escaped "@" just read: a mark when a word follows
     for match in _STREAM_TOKEN.finditer(stream):
         escaped, blank, plain, other = match.groups()
+        if escaped == "@":
+            pending += "@"
+            continue
+        if plain is not None:
+            plain = pending + plain
+        elif pending:
+            out.append(pending)
+            length += len(pending)
+        pending = ""
         if escaped is not None:
-            out.append(escaped)
+            piece = escaped
         elif blank is not None:
-            out.append(_STREAM_UNESCAPE.sub(r"\1", blank))
+            piece = _STREAM_UNESCAPE.sub(r"\1", blank)
+        elif plain is not None and ("*" in plain or "#" in plain or "@" in plain):
+            pieces = []
+            last = 0
+            for marked in _MARKED_WORD.finditer(plain):
+                pieces.append(plain[last : marked.start()])
+                at = length + sum(map(len, pieces))
+                if marked.group(2) and marked.group(1) != "#" * len(marked.group(1)):
+                    spans.append((at, at + len(marked.group(2))))
+                pieces.append(marked.group(2))
+                last = marked.end()
+            pieces.append(plain[last:])
+            piece = "".join(pieces)
         else:
-            out.append(plain if plain is not None else other)
-    return "".join(out)
+            piece = plain if plain is not None else other
+        out.append(piece)
+        length += len(piece)
+    out.append(pending)
+    text = "".join(out)
+    stripped = text.strip("\n")
+    lead = len(text) - len(text.lstrip("\n"))
+    kept = tuple((a - lead, b - lead) for a, b in spans if b - lead <= len(stripped))
+    return TranslatedText(stripped, kept)
 
 
 # Pairs whose statistical tagger crashes: Debian's apertium-rus-ukr 0.2.1 ukr-rus.prob makes apertium-tagger segfault on
@@ -182,16 +225,17 @@ class _ApertiumStream:
     in terminated by NUL and comes out terminated by NUL, with no process started per article.
     Requests are serialized; a stuck or dead pipeline is killed and started again on the next call."""
 
-    def __init__(self, command: str, pair: str, timeout: float) -> None:
+    def __init__(self, command: str, pair: str, timeout: float, *, marked: bool = False) -> None:
         self._command = command
         self._pair = pair
+        self._marked = marked
         self._timeout = timeout
         self._proc: asyncio.subprocess.Process | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
 
     @classmethod
-    async def open(cls, data_dir: Path, pair: str, timeout: float) -> _ApertiumStream | None:
+    async def open(cls, data_dir: Path, pair: str, timeout: float, *, marked: bool = False) -> _ApertiumStream | None:
         """The pair's pipeline from its mode file, or None where the mode file or apertium-wblank-mode is missing."""
         mode = data_dir / "modes" / f"{pair}.mode"
         if not mode.is_file():
@@ -203,7 +247,7 @@ class _ApertiumStream:
         command = result.stdout.decode("utf-8", "replace").strip()
         if result.returncode != 0 or not command:
             return None
-        return cls(_without_statistical_tagger(command) if pair in CG_ONLY_PAIRS else command, pair, timeout)
+        return cls(_without_statistical_tagger(command) if pair in CG_ONLY_PAIRS else command, pair, timeout, marked=marked)
 
     @property
     def pid(self) -> int | None:
@@ -214,9 +258,10 @@ class _ApertiumStream:
         if self._proc is not None and (self._proc.returncode is not None or self._loop is not loop):
             await self.aclose()
         if self._proc is None:
-            # The mode file's $1 is the generator's flag (-n: no unknown-word marks, as `apertium -u`), $2 the tagger's.
+            # The mode file's $1 is the generator's flag, $2 the tagger's: -n no unknown-word marks, as `apertium -u`;
+            # -g marks them (read by _reformat).
             self._proc = await asyncio.create_subprocess_exec(
-                "bash", "-c", self._command, "apertium-stream", "-n", "",
+                "bash", "-c", self._command, "apertium-stream", "-g" if self._marked else "-n", "",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
@@ -226,7 +271,7 @@ class _ApertiumStream:
             self._loop = loop
         return self._proc
 
-    async def translate(self, text: str) -> str:
+    async def translate(self, text: str) -> TranslatedText:
         if self._lock is None or self._loop is not asyncio.get_running_loop():
             self._lock = asyncio.Lock()
         async with self._lock:
@@ -249,7 +294,7 @@ class _ApertiumStream:
             except BaseException:
                 await self.aclose()
                 raise
-            return _reformat(out[:-1].decode("utf-8", "replace")).strip("\n")
+            return _reformat(out[:-1].decode("utf-8", "replace"))
 
     async def aclose(self) -> None:
         proc, self._proc = self._proc, None
@@ -286,7 +331,7 @@ class ApertiumTranslator:
         self._stream_enabled = settings.apertium_stream
         self._data_dir = settings.apertium_data_dir
         self._pivots = list(settings.apertium_pivots)
-        self._streams: dict[str, _ApertiumStream | None] = {}
+        self._streams: dict[tuple[str, bool], _ApertiumStream | None] = {}
         self._routes: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
         self._last: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
 
@@ -384,39 +429,55 @@ class ApertiumTranslator:
             self._versions[pair] = version
         return self._versions[pair]
 
-    async def _translate_one(self, text: str, pair: str) -> str:
+    async def _translate_stream(self, stream: str, pair: str, *, marked: bool) -> str:
+        """A text already in Apertium's stream format through ``apertium -f none`` (``-u``: no unknown-word marks)."""
         if pair in CG_ONLY_PAIRS:
             raise TranslationError(f"{self.name} {pair}: the pair's statistical tagger crashes, so it runs only as a streaming "
                                    "pipeline without it (apertium_stream, and apertium-wblank-mode installed)")
-        result = await _run([self._bin, "-u", pair], text.encode("utf-8"), self._timeout, engine=self.name)
+        args = [self._bin, "-f", "none", pair] if marked else [self._bin, "-f", "none", "-u", pair]
+        result = await _run(args, stream.encode("utf-8"), self._timeout, engine=self.name)
         if result.returncode != 0:
             stderr = result.stderr.decode("utf-8", "replace").strip()
             raise TranslationError(f"{self.name} {pair}: exited {result.returncode}: {excerpt(stderr, 200)}")
-        return result.stdout.decode("utf-8", "replace").strip("\n")
+        return result.stdout.decode("utf-8", "replace")
 
-    async def _stream(self, pair: str) -> _ApertiumStream | None:
+    async def _translate_one(self, text: str, pair: str, *, marked: bool) -> TranslatedText:
+        return _reformat(await self._translate_stream(_deformat(text), pair, marked=marked))
+
+    async def _stream(self, pair: str, *, marked: bool) -> _ApertiumStream | None:
         if not self._stream_enabled:
             return None
-        if pair not in self._streams:
-            self._streams[pair] = await _ApertiumStream.open(self._data_dir, pair, self._timeout)
-            if self._streams[pair] is None:
+        key = (pair, marked)
+        if key not in self._streams:
+            self._streams[key] = await _ApertiumStream.open(self._data_dir, pair, self._timeout, marked=marked)
+            if self._streams[key] is None:
                 log.warning("normalize.apertium_stream_unavailable", pair=pair, data_dir=str(self._data_dir), fallback="one process per call")
-        return self._streams[pair]
+        return self._streams[key]
 
-    async def run_pair(self, texts: list[str], pair: str) -> list[str]:
-        """``texts`` through one installed pair."""
-        stream = await self._stream(pair)
+    async def _run_pair(self, texts: list[str], pair: str, *, marked: bool) -> list[TranslatedText]:
+        stream = await self._stream(pair, marked=marked)
         if stream is not None:
-            return check_count(f"{self.name} {pair}", texts, [await stream.translate(t) if t.strip() else t for t in texts])
+            return [await stream.translate(t) if t.strip() else TranslatedText(t) for t in texts]
         if len(texts) == 1:
-            return check_count(self.name, texts, [await self._translate_one(texts[0], pair)])
-        if not any(_SEPARATOR in t for t in texts):
-            joined = f"\n\n{_SEPARATOR}\n\n".join(texts)
-            parts = _SPLIT.split(await self._translate_one(joined, pair))
-            if len(parts) == len(texts):
-                return check_count(self.name, texts, [p.strip("\n") for p in parts])
-        # The separator did not survive (or the text contains it): one process per text.
-        return check_count(self.name, texts, [await self._translate_one(t, pair) for t in texts])
+            return [await self._translate_one(texts[0], pair, marked=marked)]
+        # The separator is a superblank: it cannot occur in a deformatted text, whose brackets are escaped.
+        joined = _SEPARATOR.join(_deformat_text(t) for t in texts) + ".[]"
+        parts = (await self._translate_stream(joined, pair, marked=marked)).split(_SEPARATOR)
+        if len(parts) == len(texts):
+            return [_reformat(p) for p in parts]
+        # The separator did not survive: one process per text.
+        return [await self._translate_one(t, pair, marked=marked) for t in texts]
+
+    async def run_pair(self, texts: list[str], pair: str, *, find_untranslated: bool = False) -> list[str]:
+        """``texts`` through one installed pair, as ``apertium -u`` translates them; with ``find_untranslated``, as
+        ``TranslatedText`` that records the words Apertium left in the source language. Those come from a second run
+        with its unknown-word marks, aligned to the first: a mark in the pipeline changes more than the word it is on
+        (the post-generator writes "a *aragosta" where it writes "an aragosta" without it)."""
+        translated = check_count(f"{self.name} {pair}", texts, await self._run_pair(texts, pair, marked=False))
+        if not find_untranslated:
+            return translated
+        marked = check_count(f"{self.name} {pair}", texts, await self._run_pair(texts, pair, marked=True))
+        return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated))) for text, mark in zip(translated, marked)]
 
     async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:
         """Cyrillic texts Latin first where the route starts with a Serbo-Croatian pair and Apertium can transliterate."""
@@ -441,7 +502,9 @@ class ApertiumTranslator:
         hops = [transliterated] if transliterated else []
         for hop in route:
             assert hop.model is not None
-            texts = await self.run_pair(texts, hop.model)
+            # Only the last hop's marks count: a word the first hop could not translate is one the next cannot either
+            # (it is no word of the pivot language), so the last hop marks it again; a mark fed into a hop would break it.
+            texts = await self.run_pair([str(t) for t in texts], hop.model, find_untranslated=hop is route[-1])
             hops.append(hop.model_copy(update={"version": await self._version(hop.model)}))
         self._last[(source, target)] = tuple(hops)
         return texts

@@ -9,7 +9,28 @@ from schemas import Translation
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError
 
-__all__ = ["Translator", "NoTranslator", "check_count"]
+__all__ = ["Translator", "TranslatedText", "NoTranslator", "check_count", "untranslated_spans"]
+
+
+Span = tuple[int, int]
+
+
+class TranslatedText(str):
+    """A translation that knows which of its words the engine could not translate: ``untranslated`` holds the
+    spans of words copied from the source language as they stand (Apertium's unknown words), which no English
+    repair may edit. A plain ``str`` from a backend that cannot tell means none are known."""
+
+    untranslated: tuple[Span, ...]
+
+    def __new__(cls, text: str, untranslated: tuple[Span, ...] = ()) -> TranslatedText:
+        self = super().__new__(cls, text)
+        self.untranslated = tuple(untranslated)
+        return self
+
+
+def untranslated_spans(text: str) -> tuple[Span, ...]:
+    """The spans of untranslated words a backend recorded in ``text`` (none for a plain string)."""
+    return text.untranslated if isinstance(text, TranslatedText) else ()
 
 
 @runtime_checkable

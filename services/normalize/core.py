@@ -15,6 +15,7 @@ import asyncio
 from schemas import Bridge, Change, NormalizedArticle, RawArticle, Translation
 from schemas.models import Amount, DateMention
 from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
+from services.normalize.backends import untranslated_spans
 from services.normalize.boilerplate import strip_boilerplate
 from services.normalize.changes import excerpt
 from services.normalize.cleanup import clean_body, clean_title
@@ -40,6 +41,7 @@ from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
+from services.normalize.text import carry_spans
 from services.normalize.titles import lead_of, title_from_text
 from services.normalize.translate import Translator, TranslatorRegistry
 from services.runtime.logs import get_logger
@@ -102,9 +104,12 @@ class Normalizer:
             guess = await asyncio.to_thread(self._language, title, body, raw.language_hint)
         else:
             guess = self._language(title, body, raw.language_hint)
-        english_title, english_body, translation = await self._translate(raw.id, guess.language, title, body, changes)
+        english_title, english_body, translation, untranslated = await self._translate(raw.id, guess.language, title, body, changes)
         if translation is not None:
+            translated_title, translated_body = english_title, english_body
             english_title, english_body = self._clean(english_title, english_body, changes)
+            untranslated = {"title": carry_spans(translated_title, english_title, untranslated["title"]),
+                            "body": carry_spans(translated_body, english_body, untranslated["body"])}
         english = translation is not None or guess.language == TARGET_LANGUAGE
         bridge = None if english else await self._bridge(raw.id, guess.language, title, body, changes)
         dates: list[DateMention] = []
@@ -112,7 +117,8 @@ class Normalizer:
         if english:
             if self._repairer is not None:
                 english_title, english_body, repaired = self._repairer.repair(
-                    english_title, english_body, max_changes=self._settings.max_changes_per_rule, translated=translation is not None)
+                    english_title, english_body, max_changes=self._settings.max_changes_per_rule, translated=translation is not None,
+                    untranslated=(untranslated["title"], untranslated["body"]))
                 changes.extend(repaired)
             reference = (raw.published_at or raw.fetched_at).date()
             for name, text in (("title", english_title), ("body", english_body)):
@@ -226,9 +232,12 @@ class Normalizer:
 
     async def _translate(
         self, article_id: str, language: str, title: str, body: str, changes: list[Change]
-    ) -> tuple[str, str, Translation | None]:
+    ) -> tuple[str, str, Translation | None, dict[str, list[tuple[int, int]]]]:
+        """The English title and body, how they were translated (None: not at all), and per field the spans of words
+        the translator copied from the source untranslated, which the repairs leave alone."""
+        untranslated: dict[str, list[tuple[int, int]]] = {"title": [], "body": []}
         if language == TARGET_LANGUAGE:
-            return title, body, None
+            return title, body, None, untranslated
         translator: Translator | None = None if language == UNDETERMINED else self._translators.for_language(language)
         if translator is None or translator.name == "none":
             reason = (
@@ -237,7 +246,7 @@ class Normalizer:
                 else f"no translation backend for {language!r}"
             )
             changes.append(Change(kind="translation", rule="untranslated", field="body", span=None, before="", after="", reason=reason))
-            return title, body, None
+            return title, body, None, untranslated
         fields = [(name, text) for name, text in (("title", title), ("body", body)) if text]
         try:
             translated = await translator.translate([text for _, text in fields], language, TARGET_LANGUAGE)
@@ -248,18 +257,19 @@ class Normalizer:
                 raise
             # "auto" found no installed path for this language: untranslated by design, not a failure.
             changes.append(Change(kind="translation", rule="untranslated", field="body", span=None, before="", after="", reason=str(exc)))
-            return title, body, None
+            return title, body, None, untranslated
         except Exception as exc:  # noqa: BLE001 - a backend failure must leave the article untranslated, not lost
             error = str(exc) if isinstance(exc, TranslationError) else f"{translator.name}: {type(exc).__name__}: {exc}"
             log.warning("normalize.translation_failed", article_id=article_id, engine=translator.name, language=language, error=error)
             changes.append(
                 Change(kind="translation", rule="translation-failed", field="body", span=None, before="", after="", reason=f"translation by {translator.name} failed: {error}")
             )
-            return title, body, None
+            return title, body, None, untranslated
         provenance = translator.provenance(language, TARGET_LANGUAGE)
         out = {"title": title, "body": body}
         for (name, original), english in zip(fields, translated):
-            out[name] = english
+            out[name] = str(english)
+            untranslated[name] = list(untranslated_spans(english))
             changes.append(
                 Change(
                     kind="translation",
@@ -272,6 +282,7 @@ class Normalizer:
                 )
             )
             if len(provenance.hops) > 1:
-                out[name], cleaned = clean_pivot_output(english, original, name, max_changes=self._settings.max_changes_per_rule)
+                out[name], cleaned = clean_pivot_output(out[name], name, max_changes=self._settings.max_changes_per_rule)
+                untranslated[name] = carry_spans(english, out[name], untranslated[name])
                 changes.extend(cleaned)
-        return out["title"], out["body"], provenance
+        return out["title"], out["body"], provenance, untranslated

@@ -16,13 +16,16 @@ The rules and their names (the ``rule`` of each Change):
 Every rule is built to leave clean professional English alone: it acts only on
 shapes that do not occur in edited text (a word that is in no dictionary, a
 quote glued between two words), and skips URLs, e-mail addresses, domain and
-file names, handles and hashtags.
+file names, handles and hashtags. No rule but ``names:variant`` edits a word
+the translator left untranslated (``untranslated`` spans: source-language text,
+which an English dictionary says nothing about); punctuation beside it is
+still repaired.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -38,8 +41,11 @@ from services.normalize.text import (
     FILE_EXTENSIONS,
     TLDS,
     apply_edits,
+    carry_spans,
+    merge_spans,
     overlaps,
     protected_spans,
+    shift_spans,
 )
 
 __all__ = ["ALWAYS_CAPITALIZED", "RULES", "ArticleNames", "Repairer", "article_names"]
@@ -344,11 +350,14 @@ class Repairer:
         self.case = english_case()
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
-                     translated: bool = True, refresh: Callable[[str], ArticleNames] | None = None) -> tuple[str, list[Change]]:
+                     translated: bool = True, refresh: Callable[[str], ArticleNames] | None = None,
+                     untranslated: Sequence[tuple[int, int]] = ()) -> tuple[str, list[Change]]:
         """``refresh`` gathers the evidence again from the text as the earlier rules left it, for the case rules:
-        a glued "Newportpolice" split into "Newport police" is one more "police" the article writes."""
+        a glued "Newportpolice" split into "Newport police" is one more "police" the article writes.
+        ``untranslated``: spans of words the translator copied from the source language, which no rule edits."""
         changes: list[Change] = []
         given = text
+        kept = merge_spans(untranslated)
         for rule in RULES:
             if rule.name.startswith("case:") and refresh is not None and text != given:
                 ctx, given = refresh(text), text
@@ -359,20 +368,27 @@ class Repairer:
             if rule.not_headline_case and field_name == "title" and _headline_case(text, self.lexicon):
                 continue
             if rule.name == "names:variant":
+                # The one rule that edits untranslated words: the table lists names as other languages write them
+                # ("Zelenski", "Kijev"), which Apertium leaves untranslated.
+                before = text
                 text, made = apply_name_variants(text, field_name, self.names, max_changes=max_changes)
+                kept = carry_spans(before, text, kept) if made else kept
                 changes.extend(made)
                 continue
-            edits = rule.find(text, ctx, self.lexicon, protected_spans(text))
-            edits = [e for e in sorted(edits, key=lambda e: e.start) if e.after != e.before]
+            edits = rule.find(text, ctx, self.lexicon, merge_spans(protected_spans(text) + kept) if kept else protected_spans(text))
+            edits = [e for e in sorted(edits, key=lambda e: e.start) if e.after != e.before and not overlaps((e.start, e.end), kept)]
             if edits:
                 text = apply_edits(text, edits)
+                kept = shift_spans(kept, edits)
                 changes.extend(record(edits, kind="repair", rule=rule.name, field=field_name, reason=rule.reason, max_changes=max_changes))
         return text, changes
 
-    def repair(self, title: str, body: str, *, max_changes: int = 20, translated: bool = True) -> tuple[str, str, list[Change]]:
-        """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text."""
+    def repair(self, title: str, body: str, *, max_changes: int = 20, translated: bool = True,
+               untranslated: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] = ((), ())) -> tuple[str, str, list[Change]]:
+        """The repaired title and body, and every Change made (title first); ``translated``: machine-translated text;
+        ``untranslated``: the spans of the title's and the body's words the translator left in the source language."""
         ctx = article_names(body, self.names, self.lexicon, title=title, known=self.known, case=self.case)
-        title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated)
-        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated, refresh=lambda text: article_names(
-            text, self.names, self.lexicon, title=title, known=self.known, case=self.case))
+        title, title_changes = self.repair_field(title, "title", ctx, max_changes=max_changes, translated=translated, untranslated=untranslated[0])
+        body, body_changes = self.repair_field(body, "body", ctx, max_changes=max_changes, translated=translated, untranslated=untranslated[1],
+                                               refresh=lambda text: article_names(text, self.names, self.lexicon, title=title, known=self.known, case=self.case))
         return title, body, title_changes + body_changes

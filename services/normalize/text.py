@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from services.normalize.changes import Edit
 
-__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence"]
+__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence", "carry_spans", "shift_spans"]
 
 # Before a word, what opens a sentence or a quotation (so a capital there says nothing about a name).
 _OPENING_CONTEXT = ".!?:“\"‘'(\n"
@@ -94,3 +95,35 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         last = e.end
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def shift_spans(spans: Sequence[tuple[int, int]], edits: Sequence[Edit]) -> list[tuple[int, int]]:
+    """``spans`` of a text moved to where they stand once ``edits`` (in order, none overlapping a span) are applied."""
+    out = []
+    for start, end in spans:
+        delta = sum(len(e.after) - (e.end - e.start) for e in edits if e.end <= start)
+        out.append((start + delta, end + delta))
+    return out
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def carry_spans(before: str, after: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` of ``before`` found again in ``after`` (the same text after edits that do not say where they
+    were: clean-ups, stripped boilerplate), by aligning the two texts' words; a span whose words were edited or
+    removed is dropped."""
+    if not spans or before == after:
+        return list(spans)
+    old = list(_TOKEN.finditer(before))
+    new = list(_TOKEN.finditer(after))
+    moved: dict[int, int] = {}  # offset of a token in ``before`` -> offset in ``after``, for tokens left alone
+    matcher = SequenceMatcher(None, [m.group(0) for m in old], [m.group(0) for m in new], autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            moved[old[a + k].start()] = new[b + k].start()
+    out = []
+    for start, end in spans:
+        if start in moved and after[moved[start] : moved[start] + end - start] == before[start:end]:
+            out.append((moved[start], moved[start] + end - start))
+    return out

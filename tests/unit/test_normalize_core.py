@@ -317,6 +317,34 @@ async def test_untranslated_foreign_text_is_not_repaired_with_an_english_diction
     assert (article.dates, article.amounts) == ([], [])
 
 
+# Words Apertium does not know, copied from the source into the English, which the English repairs used to edit as
+# English ("colindante" -> "Colin Dante", "soprannominato" -> "Soprannominato", "siromaha" -> "sir Omaha"), each in a
+# sentence with real scars (a missing space, a space before a full stop, a name variant) that must still be repaired.
+@pytest.mark.parametrize(
+    ("language", "title", "body", "kept", "repaired"),
+    [
+        ("es", "TERRENO COLINDANTE VENDIDO", "El terreno colindante fue vendido el lunes.La policía llegó a Kiev .",
+         ["COLINDANTE", "terrain colindante was sold"], ["lunes. la", "arrived to Kyiv."]),
+        ("it", "Il rapper parla", "Il cantante Kanye West, soprannominato Ye, ha parlato.La polizia è arrivata a Kiev .",
+         ["West, soprannominato Ye"], ["parlato. la", "arrived to Kyiv."]),
+        ("hr", "Pomoć", "Vlada je pomogla siromaha i Omaha u Zagrebu.Predsjednik Zelenski je posjetio Kijev.",
+         ["siromaha and Omaha"], ["Zagreb. President Zelensky visited Kyiv."]),
+    ],
+    ids=["spanish", "italian-through-spanish", "croatian"],
+)
+async def test_words_apertium_could_not_translate_are_kept_as_written_and_the_scars_beside_them_repaired(
+        normalizer: Normalizer, language: str, title: str, body: str, kept: list[str], repaired: list[str]):
+    article = await normalizer.normalize(_raw(title, body, language_hint=language))
+    assert article.translation is not None and article.translation.engine == "apertium"
+    for text in kept:
+        assert text in article.title + "\n" + article.body
+    for text in repaired:
+        assert text in article.body
+    assert not any(mark in article.title + article.body for mark in "*#@"), "Apertium's marks never reach the English"
+    untouched = {"colindante", "soprannominato", "siromaha"}
+    assert not [c for c in article.changes if c.kind == "repair" and c.before.lower() in untouched]
+
+
 async def test_feed_tags_id_and_revision_travel_with_the_article():
     from datetime import datetime, timezone
 

@@ -393,3 +393,21 @@ def test_glue_splits_where_the_words_are_likeliest(repairer: Repairer, scarred: 
 def test_glue_splits_leave_names_and_split_words_alone(repairer: Repairer):
     for text in ("The Conservatives aid package passed.", "The Servicemaster company grew.", "They met at Ironmeadow yesterday."):
         assert repairer.repair("", text) == ("", text, [])
+
+
+def test_words_the_translator_left_untranslated_are_not_edited_but_the_punctuation_beside_them_is(repairer: Repairer):
+    body = "The land colindante was sold to siromaha in Kiev.Then eldstöðin erupted ."
+    spans = [(m.start(), m.end()) for word in ("colindante", "siromaha", "eldstöðin") for m in [__import__("re").search(word, body)]]
+    title, repaired, changes = repairer.repair("", body, untranslated=((), spans))
+    assert repaired == "The land colindante was sold to siromaha in Kyiv. Then eldstöðin erupted."
+    assert {c.rule for c in changes} == {"names:variant", "space:after-punctuation", "punctuation:space-before"}
+    _, scarred, _ = repairer.repair("", body)
+    assert scarred != repaired  # without the spans the English rules take them for English ("Colin Dante")
+
+
+def test_a_name_variant_is_replaced_even_where_the_translator_left_it_untranslated(repairer: Repairer):
+    body = "President Zelenski visited Kijev on Monday."
+    spans = [(10, 18), (27, 32)]
+    _, repaired, changes = repairer.repair("", body, untranslated=((), spans))
+    assert repaired == "President Zelensky visited Kyiv on Monday."
+    assert [c.rule for c in changes] == ["names:variant", "names:variant"]

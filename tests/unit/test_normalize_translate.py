@@ -91,7 +91,36 @@ async def test_apertium_sends_title_and_body_through_one_process(monkeypatch: py
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
     out = await translator.translate([SPANISH_TITLE, SPANISH_BODY, "Buenos días."], "es")
     assert len(out) == 3
-    assert [args for args in calls if "-u" in args] == [["apertium", "-u", "spa-eng"]]
+    # One process for the translation, one for its unknown-word marks.
+    assert [args for args in calls if "spa-eng" in args] == [["apertium", "-f", "none", "-u", "spa-eng"], ["apertium", "-f", "none", "spa-eng"]]
+
+
+async def _translate_once(texts: list[str], source: str, **settings) -> tuple[list[str], ApertiumTranslator]:
+    """``texts`` through a real Apertium translator that is closed after; the translator, for its provenance."""
+    translator = ApertiumTranslator(NormalizeSettings(**settings))
+    try:
+        return await translator.translate(texts, source), translator
+    finally:
+        await translator.aclose()
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "per-call"])
+async def test_apertium_records_the_words_it_left_untranslated_and_no_mark_reaches_the_text(stream: bool):
+    (title, body), _ = await _translate_once(["LOS SIROMAHA COLINDANTE", "Los siromaha colindante de Madrid. #MeToo @afp 5*3 *nota"], "es",
+                                             apertium_stream=stream)
+    assert str(title) == "The SIROMAHA COLINDANTE"
+    assert [title[a:b] for a, b in title.untranslated] == ["SIROMAHA", "COLINDANTE"]
+    assert str(body).startswith("The siromaha colindante of Madrid. #MeToo @afp 5*3 *")  # the source's own marks kept
+    assert [body[a:b] for a, b in body.untranslated] == ["siromaha", "colindante", "MeToo", "afp"]
+
+
+async def test_a_pivot_chain_reports_what_the_last_hop_left_untranslated_and_no_mark_of_either_hop():
+    # Romanian through Spanish: ro-es marks "@Lui" (no bilingual entry), "*varsta" and "#el" (no generation).
+    [body], _ = await _translate_once(["Lui West, la varsta de 41 de ani, balonul driblat."], "ro")
+    assert not any(mark in body for mark in "*#@")
+    untranslated = [body[a:b] for a, b in body.untranslated]
+    assert {"varsta", "driblat"} <= set(untranslated)
+    assert all(word in body.split() or word in body for word in untranslated)
 
 
 # Texts with everything Apertium's stream format reserves, blank-line and indentation shapes,
@@ -122,7 +151,7 @@ async def test_apertium_stream_keeps_one_pipeline_and_restarts_a_killed_one():
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
     try:
         await translator.translate(["Hola."], "es")
-        stream = translator._streams["spa-eng"]
+        stream = translator._streams[("spa-eng", False)]
         assert stream is not None and stream.pid is not None
         first = stream.pid
         for _ in range(5):
@@ -141,7 +170,7 @@ async def test_apertium_stream_keeps_one_pipeline_and_restarts_a_killed_one():
 async def test_apertium_stream_closes_its_pipeline():
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
     await translator.translate(["Hola."], "es")
-    stream = translator._streams["spa-eng"]
+    stream = translator._streams[("spa-eng", False)]
     assert stream is not None and stream.pid is not None
     pid = stream.pid
     await translator.aclose()
@@ -183,16 +212,17 @@ async def test_a_slow_listing_of_the_installed_pairs_is_no_translation_timeout(t
 async def test_apertium_without_the_pair_mode_file_falls_back_to_one_process_per_call(tmp_path: Path):
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True, apertium_data_dir=tmp_path))
     [out] = await translator.translate(["Hola."], "es")
-    assert out == "Hello." and translator._streams == {"spa-eng": None}
+    assert out == "Hello." and translator._streams == {("spa-eng", False): None, ("spa-eng", True): None}
 
 
-async def test_apertium_leaves_the_separator_line_alone():
+@pytest.mark.parametrize("marks", [[], ["-u"]], ids=["marked", "unmarked"])
+async def test_apertium_leaves_the_separator_superblank_alone(marks: list[str]):
     proc = await asyncio.create_subprocess_exec(
-        "apertium", "-u", "spa-eng", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        "apertium", "-f", "none", *marks, "spa-eng", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
     )
-    text = f"Hola.\n\n{apertium_module._SEPARATOR}\n\nAdiós."
+    text = f"Hola siromaha.{apertium_module._SEPARATOR}Adiós.[]"
     out, _ = await proc.communicate(text.encode())
-    assert f"\n\n{apertium_module._SEPARATOR}\n\n" in out.decode()
+    assert out.decode().count(apertium_module._SEPARATOR) == 1
 
 
 async def test_apertium_provenance_names_pair_and_package_version():
@@ -282,7 +312,7 @@ async def test_apertium_falls_back_to_one_call_per_text_when_the_separator_is_ma
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False, apertium_bin=str(program)))
     out = await translator.translate(["uno dos", "tres\n\ncuatro"], "es")
     assert out == ["UNO DOS", "TRES\n\nCUATRO"]
-    assert log.read_text().count("call") == 3
+    assert log.read_text().count("call") == 6  # joined, then one per text; once unmarked, once marked
 
 
 # --- Argos Translate --------------------------------------------------------------------------
@@ -484,11 +514,11 @@ def test_registry_default_none_means_no_translator():
 
 
 def _fake_apertium(tmp_path: Path, pairs: list[str]) -> Path:
-    """An `apertium` that lists ``pairs`` and, per call, tags each line with the pair it ran (``[fr-es] text``)."""
+    """An `apertium` that lists ``pairs`` and, per call, tags each line with the pair it ran (``[fr-es] text``), brackets
+    escaped as its stream format (``-f none``) writes them."""
     listing = "\\n".join(pairs)
-    return _fake_program(
-        tmp_path, "apertium", f'if [ "$1" = "-l" ]; then printf "{listing}\\n"; exit 0; fi\nsed "s/^/[$2] /"\n'
-    )
+    tag = r'for pair; do :; done; sed "s/^/\\\\[$pair\\\\] /"'
+    return _fake_program(tmp_path, "apertium", f'if [ "$1" = "-l" ]; then printf "{listing}\\n"; exit 0; fi\n{tag}\n')
 
 
 async def test_apertium_routes_a_language_without_a_pair_into_english_through_spanish(tmp_path: Path):
@@ -561,11 +591,7 @@ async def test_auto_and_apertium_share_one_backend():
 
 
 async def test_real_apertium_chains_french_through_spanish_and_records_both_hops():
-    translator = ApertiumTranslator(NormalizeSettings())
-    try:
-        [out] = await translator.translate(["Le président a annoncé mardi une nouvelle loi."], "fr")
-    finally:
-        await translator.aclose()
+    [out], translator = await _translate_once(["Le président a annoncé mardi une nouvelle loi."], "fr")
     assert "president" in out and "Tuesday" in out and "law" in out and "mardi" not in out
     hops = translator.provenance("fr").hops
     assert [(h.engine, h.model) for h in hops] == [("apertium", "fr-es"), ("apertium", "spa-eng")]
