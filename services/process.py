@@ -49,6 +49,7 @@ async def run_process(
     if until == "raw":
         for raw in raws:
             _emit(out, raw)
+        _counts(err, read=len(raws), rejected=rejected)
         return 0 if raws else 1
 
     from services.normalize.core import Normalizer
@@ -67,6 +68,7 @@ async def run_process(
     if until == "normalized":
         for article in normalized:
             _emit(out, article)
+        _counts(err, read=len(raws), rejected=rejected, articles=len(normalized))
         return 0 if normalized else 1
 
     from services.tagger.assign import StoryAssigner, story_config, tag_and_embed
@@ -82,6 +84,7 @@ async def run_process(
     if until == "tagged":
         for article in tagged:
             _emit(out, article)
+        _counts(err, read=len(raws), rejected=rejected, articles=len(tagged), stories=len({a.story_id for a in tagged}))
         return 0 if tagged else 1
 
     alerts = _alerts(settings, tagged, now, rulebook)
@@ -89,6 +92,11 @@ async def run_process(
         _emit(out, alert)
     err.write(orjson.dumps({"articles": len(tagged), "stories": len({a.story_id for a in tagged}), "alerts": len(alerts)}).decode() + "\n")
     return 0 if tagged else 1
+
+
+def _counts(err: TextIO, **counts: int) -> None:
+    """The counts at the end, one JSON line on stderr (as ``--until alerts`` writes its own)."""
+    err.write(orjson.dumps({k: v for k, v in counts.items() if v or k != "rejected"}).decode() + "\n")
 
 
 def _alerts(settings: Settings, tagged: list, now: datetime, rulebook=None) -> list:
