@@ -30,8 +30,9 @@ from services.alerter.conditions import (
     parse_condition_query,
 )
 from services.alerter.errors import RuleError
+from services.alerter.loader_errors import kind, rule_name, suggest, yaml_error
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
-from services.alerter.query import QueryError, closest
+from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
 from services.runtime.text import interpolate
@@ -188,7 +189,7 @@ class _Loader:
 
     def scalar(self, node: yaml.Node, what: str) -> object:
         if not isinstance(node, yaml.ScalarNode):
-            raise self.error(node, f"{what} must be a single value, not a {_kind(node)}")
+            raise self.error(node, f"{what} must be a single value, not a {kind(node)}")
         value = node.value
         if "$" in value and node.tag == "tag:yaml.org,2002:str":
             try:
@@ -231,14 +232,14 @@ class _Loader:
         self, node: yaml.Node, what: str, allowed: Sequence[str], *, key_kind: str = "key"
     ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{what} must be a mapping, not a {_kind(node)}")
+            raise self.error(node, f"{what} must be a mapping, not a {kind(node)}")
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = self.string(key_node, f"{what} key")
             if key in out:
                 raise self.error(key_node, f"{what}: duplicate key {key!r} (first on line {out[key][0].start_mark.line + 1})")
             if allowed and key not in allowed:
-                raise self.error(key_node, f"{what}: unknown {key_kind} {key!r}{_suggest(key, allowed)}")
+                raise self.error(key_node, f"{what}: unknown {key_kind} {key!r}{suggest(key, allowed)}")
             out[key] = (key_node, value_node)
         return out
 
@@ -248,7 +249,7 @@ class _Loader:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
-            raise _yaml_error(exc, self.name) from None
+            raise yaml_error(exc, self.name) from None
         except yaml.YAMLError as exc:
             raise RuleError(f"not valid YAML: {exc}", source=self.name) from None
         if root is None:
@@ -261,7 +262,7 @@ class _Loader:
             raise self.error(root, "rules file has no 'rules' list")
         rules_node = top["rules"][1]
         if not isinstance(rules_node, yaml.SequenceNode):
-            raise self.error(rules_node, f"'rules' must be a list, not a {_kind(rules_node)}")
+            raise self.error(rules_node, f"'rules' must be a list, not a {kind(rules_node)}")
         rules: list[Rule] = []
         seen: dict[str, int] = {}
         for item in rules_node.value:
@@ -314,7 +315,7 @@ class _Loader:
 
     def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule:
         line = node.start_mark.line + 1
-        fields = self.mapping(node, _rule_name(node), _RULE_KEYS)
+        fields = self.mapping(node, rule_name(node), _RULE_KEYS)
         if "id" not in fields:
             raise self.error(node, "rule without id")
         id_node = fields["id"][1]
@@ -410,7 +411,7 @@ class _Loader:
 
     def condition(self, node: yaml.Node, what: str) -> Condition:
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{what}: a condition must be a mapping such as {{entity: Q7184}}, not a {_kind(node)}")
+            raise self.error(node, f"{what}: a condition must be a mapping such as {{entity: Q7184}}, not a {kind(node)}")
         if not node.value:
             raise self.error(node, f"{what}: empty condition")
         fields = self.mapping(node, what, _CONDITION_KEYS, key_kind="condition key")
@@ -440,7 +441,7 @@ class _Loader:
     def one_condition(self, key: str, key_node: yaml.Node, node: yaml.Node, what: str) -> Condition:
         if key in ("all", "any"):
             if not isinstance(node, yaml.SequenceNode):
-                raise self.error(node, f"{what}: '{key}' takes a list of conditions, not a {_kind(node)}")
+                raise self.error(node, f"{what}: '{key}' takes a list of conditions, not a {kind(node)}")
             if not node.value:
                 raise self.error(node, f"{what}: '{key}' has no conditions")
             children = tuple(self.condition(child, what) for child in node.value)
@@ -492,44 +493,3 @@ class _Loader:
         if key == "source":
             return SourceCondition(self.strings(node, f"{what} source"))
         raise self.error(key_node, f"{what}: unknown condition key {key!r}")  # pragma: no cover - mapping() checks
-
-
-def _rule_name(node: yaml.Node) -> str:
-    """``rule 'x'`` when the rule's id can be read before its keys are checked, so a typo names its rule."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode) and value.value:
-                return f"rule {value.value!r}"
-    return "rule"
-
-
-def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> RuleError:
-    """PyYAML's problem and where it was found, and what it was reading and where that started: an unclosed quote is
-    found at the end of the file, but the user needs the line where it opened."""
-    problem, where = exc.problem or str(exc), exc.problem_mark
-    if exc.problem_mark is not None:
-        problem += f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}"
-    context = exc.context_mark
-    if exc.context and context is not None:
-        problem += f", {exc.context} that starts at line {context.line + 1}, column {context.column + 1}"
-        # At the end of the file the problem's place says nothing; where the unfinished thing began does.
-        if where is None or "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or ""):
-            where = context
-    if "'\\t'" in problem:
-        problem += " (indent with spaces: YAML does not allow tabs there)"
-    where = where or context
-    return RuleError(f"not valid YAML: {problem}", source=source, line=where.line + 1 if where else None,
-                     column=where.column + 1 if where else None)
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "list"
-    return f"value ({node.value!r})" if isinstance(node, yaml.ScalarNode) else type(node).__name__
-
-
-def _suggest(key: str, allowed: Sequence[str]) -> str:
-    close = closest(key, tuple(allowed))
-    return f" (did you mean {close!r}? expected one of: {', '.join(allowed)})" if close else f" (expected one of: {', '.join(allowed)})"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from schemas import Translation
 from schemas.models import TranslationHop
+from services.normalize.apertium_stream import deformat, deformat_text, reformat
 from services.normalize.backends import TranslatedText, check_count
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError, TranslationUnavailable
@@ -106,88 +107,6 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
     await proc.wait()
 
 
-# Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
-_STREAM_RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
-# Passed through as superblanks (format, never translated): line breaks, and the characters Apertium marks words with,
-# so that a ``*``, ``#`` or ``@`` in its output outside a superblank is always its own mark, never the source's ("#MeToo",
-# "@user", "5*3").
-_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#*@]")
-_STREAM_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)|(.)", re.DOTALL)
-_STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
-# Apertium's marks (its generator's default, ``lt-proc -g``): ``*word`` a word the analyser does not know, copied as
-# written; ``@word`` (escaped, ``\@word``) a source lemma the bilingual dictionary lacks, copied; ``#word`` a target
-# lemma the generator could not inflect (also on punctuation: ``#-``). The first two are source-language text.
-_MARKED_WORD = re.compile(r"([*#@]+)([^\W_]*)")
-
-
-def _deformat_text(text: str) -> str:
-    out = []
-    position = 0
-    for blank in _STREAM_BLANK.finditer(text):
-        out.append(_STREAM_RESERVED.sub(r"\\\1", text[position : blank.start()]))
-        out.append("[" + _STREAM_RESERVED.sub(r"\\\1", blank.group()) + "]")
-        position = blank.end()
-    out.append(_STREAM_RESERVED.sub(r"\\\1", text[position:]))
-    return "".join(out)
-
-
-def _deformat(text: str) -> str:
-    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
-    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
-    last sentence is flushed."""
-    return _deformat_text(text) + ".[]"
-
-
-def _reformat(stream: str) -> TranslatedText:
-    """Apertium's stream output back to text, as apertium-retxt does, with its word marks removed and the
-    words it could not translate recorded (``TranslatedText.untranslated``)."""
-    if stream.endswith(".[]"):
-        stream = stream[:-3]
-    elif stream.endswith("[]"):
-        stream = stream[:-2]
-    out: list[str] = []
-    length = 0
-    spans: list[tuple[int, int]] = []
-    pending = ""  # an escaped "@" just read: a mark when a word follows
-    for match in _STREAM_TOKEN.finditer(stream):
-        escaped, blank, plain, other = match.groups()
-        if escaped == "@":
-            pending += "@"
-            continue
-        if plain is not None:
-            plain = pending + plain
-        elif pending:
-            out.append(pending)
-            length += len(pending)
-        pending = ""
-        if escaped is not None:
-            piece = escaped
-        elif blank is not None:
-            piece = _STREAM_UNESCAPE.sub(r"\1", blank)
-        elif plain is not None and ("*" in plain or "#" in plain or "@" in plain):
-            pieces = []
-            last = 0
-            for marked in _MARKED_WORD.finditer(plain):
-                pieces.append(plain[last : marked.start()])
-                at = length + sum(map(len, pieces))
-                if marked.group(2) and marked.group(1) != "#" * len(marked.group(1)):
-                    spans.append((at, at + len(marked.group(2))))
-                pieces.append(marked.group(2))
-                last = marked.end()
-            pieces.append(plain[last:])
-            piece = "".join(pieces)
-        else:
-            piece = plain if plain is not None else other
-        out.append(piece)
-        length += len(piece)
-    out.append(pending)
-    text = "".join(out)
-    stripped = text.strip("\n")
-    lead = len(text) - len(text.lstrip("\n"))
-    kept = tuple((a - lead, b - lead) for a, b in spans if b - lead <= len(stripped))
-    return TranslatedText(stripped, kept)
-
-
 # Pairs whose statistical tagger crashes: Debian's apertium-rus-ukr 0.2.1 ukr-rus.prob makes apertium-tagger segfault on
 # most real sentences (155 of 183 of ntrex_dev's Ukrainian title-and-lead sentences). Its Constraint Grammar alone
 # disambiguates: where readings are left, the first one is taken (``cg-proc -1``), as pairs without a tagger do.
@@ -259,7 +178,7 @@ class _ApertiumStream:
             await self.aclose()
         if self._proc is None:
             # The mode file's $1 is the generator's flag, $2 the tagger's: -n no unknown-word marks, as `apertium -u`;
-            # -g marks them (read by _reformat).
+            # -g marks them (read by apertium_stream.reformat).
             self._proc = await asyncio.create_subprocess_exec(
                 "bash", "-c", self._command, "apertium-stream", "-g" if self._marked else "-n", "",
                 stdin=asyncio.subprocess.PIPE,
@@ -280,7 +199,7 @@ class _ApertiumStream:
             stdin, stdout = proc.stdin, proc.stdout
 
             async def send() -> None:
-                stdin.write(_deformat(text.replace("\0", "")).encode("utf-8") + b"\0")
+                stdin.write(deformat(text.replace("\0", "")).encode("utf-8") + b"\0")
                 await stdin.drain()
 
             try:
@@ -294,7 +213,7 @@ class _ApertiumStream:
             except BaseException:
                 await self.aclose()
                 raise
-            return _reformat(out[:-1].decode("utf-8", "replace"))
+            return reformat(out[:-1].decode("utf-8", "replace"))
 
     async def aclose(self) -> None:
         proc, self._proc = self._proc, None
@@ -442,7 +361,7 @@ class ApertiumTranslator:
         return result.stdout.decode("utf-8", "replace")
 
     async def _translate_one(self, text: str, pair: str, *, marked: bool) -> TranslatedText:
-        return _reformat(await self._translate_stream(_deformat(text), pair, marked=marked))
+        return reformat(await self._translate_stream(deformat(text), pair, marked=marked))
 
     async def _stream(self, pair: str, *, marked: bool) -> _ApertiumStream | None:
         if not self._stream_enabled:
@@ -461,10 +380,10 @@ class ApertiumTranslator:
         if len(texts) == 1:
             return [await self._translate_one(texts[0], pair, marked=marked)]
         # The separator is a superblank: it cannot occur in a deformatted text, whose brackets are escaped.
-        joined = _SEPARATOR.join(_deformat_text(t) for t in texts) + ".[]"
+        joined = _SEPARATOR.join(deformat_text(t) for t in texts) + ".[]"
         parts = (await self._translate_stream(joined, pair, marked=marked)).split(_SEPARATOR)
         if len(parts) == len(texts):
-            return [_reformat(p) for p in parts]
+            return [reformat(p) for p in parts]
         # The separator did not survive: one process per text.
         return [await self._translate_one(t, pair, marked=marked) for t in texts]
 

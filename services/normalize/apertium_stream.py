@@ -1,0 +1,93 @@
+"""Apertium's stream format: plain text into it (reserved characters escaped, line breaks and mark characters as
+superblanks Apertium passes through) and its output back into text, its word marks removed and the words it could not
+translate recorded, as apertium-destxt and apertium-retxt would, without their processes."""
+
+from __future__ import annotations
+
+import re
+
+from services.normalize.backends import TranslatedText
+
+__all__ = ["deformat", "deformat_text", "reformat"]
+
+
+# Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
+_STREAM_RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
+# Passed through as superblanks (format, never translated): line breaks, and the characters Apertium marks words with,
+# so that a ``*``, ``#`` or ``@`` in its output outside a superblank is always its own mark, never the source's ("#MeToo",
+# "@user", "5*3").
+_STREAM_BLANK = re.compile(r"[ \t]*\n\s*|[~#*@]")
+_STREAM_TOKEN = re.compile(r"\\(.)|\[((?:\\.|[^\]\\])*)\]|([^\\\[]+)|(.)", re.DOTALL)
+_STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# Apertium's marks (its generator's default, ``lt-proc -g``): ``*word`` a word the analyser does not know, copied as
+# written; ``@word`` (escaped, ``\@word``) a source lemma the bilingual dictionary lacks, copied; ``#word`` a target
+# lemma the generator could not inflect (also on punctuation: ``#-``). The first two are source-language text.
+_MARKED_WORD = re.compile(r"([*#@]+)([^\W_]*)")
+
+
+def deformat_text(text: str) -> str:
+    out = []
+    position = 0
+    for blank in _STREAM_BLANK.finditer(text):
+        out.append(_STREAM_RESERVED.sub(r"\\\1", text[position : blank.start()]))
+        out.append("[" + _STREAM_RESERVED.sub(r"\\\1", blank.group()) + "]")
+        position = blank.end()
+    out.append(_STREAM_RESERVED.sub(r"\\\1", text[position:]))
+    return "".join(out)
+
+
+def deformat(text: str) -> str:
+    """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
+    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
+    last sentence is flushed."""
+    return deformat_text(text) + ".[]"
+
+
+def reformat(stream: str) -> TranslatedText:
+    """Apertium's stream output back to text, as apertium-retxt does, with its word marks removed and the
+    words it could not translate recorded (``TranslatedText.untranslated``)."""
+    if stream.endswith(".[]"):
+        stream = stream[:-3]
+    elif stream.endswith("[]"):
+        stream = stream[:-2]
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    pending = ""  # an escaped "@" just read: a mark when a word follows
+    for match in _STREAM_TOKEN.finditer(stream):
+        escaped, blank, plain, other = match.groups()
+        if escaped == "@":
+            pending += "@"
+            continue
+        if plain is not None:
+            plain = pending + plain
+        elif pending:
+            out.append(pending)
+            length += len(pending)
+        pending = ""
+        if escaped is not None:
+            piece = escaped
+        elif blank is not None:
+            piece = _STREAM_UNESCAPE.sub(r"\1", blank)
+        elif plain is not None and ("*" in plain or "#" in plain or "@" in plain):
+            pieces = []
+            last = 0
+            for marked in _MARKED_WORD.finditer(plain):
+                pieces.append(plain[last : marked.start()])
+                at = length + sum(map(len, pieces))
+                if marked.group(2) and marked.group(1) != "#" * len(marked.group(1)):
+                    spans.append((at, at + len(marked.group(2))))
+                pieces.append(marked.group(2))
+                last = marked.end()
+            pieces.append(plain[last:])
+            piece = "".join(pieces)
+        else:
+            piece = plain if plain is not None else other
+        out.append(piece)
+        length += len(piece)
+    out.append(pending)
+    text = "".join(out)
+    stripped = text.strip("\n")
+    lead = len(text) - len(text.lstrip("\n"))
+    kept = tuple((a - lead, b - lead) for a, b in spans if b - lead <= len(stripped))
+    return TranslatedText(stripped, kept)
