@@ -176,14 +176,16 @@ class LanguageCondition:
 
 @dataclass(frozen=True)
 class SourceCondition:
-    """The article's source is one of these names, or matches one of these glob patterns."""
+    """The article's source is one of these names, or matches one of these glob patterns, in any case (as ``tag``):
+    a feed id written ``Wire-EN`` in the feeds file is ``wire-en`` to a rule."""
 
     patterns: tuple[str, ...]
 
     def check(self, facts: Facts) -> list[str] | None:
+        source = facts.source.casefold()
         for pattern in self.patterns:
-            if fnmatch.fnmatchcase(facts.source, pattern):
-                if pattern == facts.source:
+            if fnmatch.fnmatchcase(source, pattern.casefold()):
+                if pattern.casefold() == source:
                     return [f"source:{facts.source!r}"]
                 return [f"source:{facts.source!r} matches {pattern!r}"]
         return None

@@ -406,6 +406,9 @@ class _Loader:
             if not isinstance(follow_up, bool):
                 raise self.error(fields["follow_up"][1], f"{what}: follow_up must be true or false, got {follow_up!r}")
         cooldown = self.duration(fields["cooldown"][1], f"{what} cooldown") if "cooldown" in fields else 300.0
+        if "cooldown" in fields and not follow_up:
+            self.warn(fields["cooldown"][1], f"{what}: cooldown spaces follow-ups, and the rule asks none (follow_up: true), "
+                                             "so it changes nothing")
         repeat = self.duration(fields["repeat_interval"][1], f"{what} repeat_interval") if "repeat_interval" in fields else None
         return AlertPolicy(window=window, burst=burst, follow_up=follow_up, cooldown_s=cooldown, repeat_s=repeat)
 

@@ -127,6 +127,8 @@ CASES = [
     ("language: ES", "nato_visit_es", ["language:es"]),
     ("source: wire-en", "nato_visit", ["source:'wire-en'"]),
     ("source: wire", "nato_visit", None),  # exact, not substring
+    ("source: Wire-EN", "nato_visit", ["source:'wire-en'"]),  # any case, as tag
+    ("source: 'WIRE-*'", "nato_visit", ["source:'wire-en' matches 'WIRE-*'"]),
     ("source: '*.example.com'", "sanctions", ["source:'markets.example.com' matches '*.example.com'"]),
     ("source: [agencia-*, wire-*]", "nato_visit_es", ["source:'agencia-es' matches 'agencia-*'"]),
     (
@@ -371,3 +373,9 @@ def test_invalid_rules_file_names_the_line_and_the_problem(name: str, text: str,
     assert err.value.line == line
     assert message in str(err.value)
     assert str(err.value).startswith(f"<rules>:{line}: ")
+
+
+def test_a_cooldown_without_follow_ups_is_said_to_change_nothing() -> None:
+    book = load_rulebook("rules:\n  - {id: quiet, when: {keyword: ceasefire}, cooldown: 30m}\n"
+                         "  - {id: spaced, when: {keyword: ceasefire}, follow_up: true, cooldown: 30m}\n", env={})
+    assert len(book.warnings) == 1 and "rule 'quiet': cooldown spaces follow-ups" in book.warnings[0]
