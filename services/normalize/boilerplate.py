@@ -43,6 +43,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 AGENCIES: tuple[str, ...] = (
     "AP", "AFP", "EFE", "Reuters", "DPA", "ANSA", "Xinhua", "TASS", "RIA Novosti", "Interfax",
     "UPI", "PA", "Europa Press", "Anadolu", "Kyodo", "Yonhap", "Agencia EFE", "Lusa", "Ukrinform",
+    # As the agencies sign in the languages they are read in untranslated (Russian, Arabic, Chinese).
+    "ТАСС", "РИА Новости", "Интерфакс", "Укринформ", "РБК", "رويترز", "أ ف ب", "فرانس برس", "د ب أ", "الأناضول",
+    "واس", "新华社", "路透社", "法新社", "美联社", "中新社",
 )  # fmt: skip
 
 _AGENCY = "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))
@@ -67,8 +70,13 @@ TRAILERS: tuple[Trailer, ...] = (
         "reporter and editor credit line",
     ),
     # The same trailers in the languages most often fed untranslated.
-    Trailer("trailer:read-more", r"(?:lea también|leer más|lee también|lire aussi|à lire aussi|mehr zum thema|leggi anche|leia também)\b\s*:?.*", "link to other articles"),
-    Trailer("trailer:source-link", r"(?:fuente|source|quelle|fonte)\s*:\s*\S.{0,200}", "source attribution line"),
+    Trailer("trailer:read-more", r"(?:lea también|leer más|lee también|lire aussi|à lire aussi|lisez aussi|mehr zum thema"
+                                 r"|lesen sie auch|leggi anche|leia também|leia mais|lees ook|läs också|læs også|les også"
+                                 r"|czytaj (?:także|też)|читайте также|читайте нас|см\. также|اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد"
+                                 r"|相关阅读|延伸阅读)(?!\w)\s*:?.*", "link to other articles"),
+    Trailer("trailer:follow-us", r"(?:síguenos|siguenos|suivez-nous|folgen sie uns|seguici|siga-nos|segue-nos|volg ons"
+                                 r"|подписывайтесь на|подпишитесь на|تابعونا|تابعوا)(?!\w).{0,200}", "social media call to action"),
+    Trailer("trailer:source-link", r"(?:fuente|source|quelle|fonte|источник|المصدر)\s*:\s*\S.{0,200}", "source attribution line"),
 )
 
 

@@ -109,3 +109,27 @@ def test_only_a_bounded_trailing_block_is_removed():
     text, changes = strip_boilerplate(body)
     assert len(changes) == MAX_TRAILER_LINES
     assert text.startswith(ARTICLE) and len(text) == len(body) - MAX_TRAILER_LINES * len("\n\nAP")
+
+
+@pytest.mark.parametrize("body, rules", [
+    # A call to follow the paper below the credit hid the credit: both go.
+    ("El Gobierno aprobó el plan el lunes.\n\nFuente: EFE\n\nSíguenos en Twitter y Facebook.",
+     ["trailer:follow-us", "trailer:source-link"]),
+    ("Правительство одобрило план в понедельник.\n\nЧитайте также: Путин встретился с Си\n\n(ТАСС)",
+     ["trailer:agency-credit", "trailer:read-more"]),
+    ("وافقت الحكومة على الخطة يوم الاثنين.\n\nاقرأ أيضا: الرئيس يلتقي بالوفد\n\n(رويترز)",
+     ["trailer:agency-credit", "trailer:read-more"]),
+    ("政府周一批准了该计划。\n\n新华社", ["trailer:agency-credit"]),
+    ("Die Regierung billigte den Plan am Montag.\n\nLesen Sie auch: Merkel trifft Macron", ["trailer:read-more"]),
+])
+def test_trailers_in_the_languages_read_untranslated_are_removed(body: str, rules: list[str]):
+    out, changes = strip_boilerplate(body)
+    assert out == body.split("\n\n")[0] and [c.rule for c in changes] == rules
+
+
+@pytest.mark.parametrize("body", [
+    "Читайте также статью нашего корреспондента о выборах, сказал редактор, и это было важно.\n\nВлада обещала ответ.",
+    "Тасс сообщил, что переговоры продолжатся.",
+])
+def test_a_sentence_that_only_starts_like_a_trailer_is_kept_when_the_article_goes_on(body: str):
+    assert strip_boilerplate(body)[0] == body
