@@ -22,7 +22,7 @@ from pathlib import Path
 from schemas import Translation
 from schemas.models import TranslationHop
 from services.normalize.apertium_stream import deformat, deformat_text, reformat
-from services.normalize.backends import TranslatedText, check_count
+from services.normalize.backends import SourceText, TranslatedText, check_count, kept_spans
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
@@ -199,7 +199,7 @@ class _ApertiumStream:
             stdin, stdout = proc.stdin, proc.stdout
 
             async def send() -> None:
-                stdin.write(deformat(text.replace("\0", "")).encode("utf-8") + b"\0")
+                stdin.write(deformat(text.replace("\0", ""), _keep(text)).encode("utf-8") + b"\0")
                 await stdin.drain()
 
             try:
@@ -221,6 +221,19 @@ class _ApertiumStream:
             if proc.stdin is not None:
                 proc.stdin.close()
             await _kill(proc)
+
+
+def _keep(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The spans of ``text`` to come out as given (a ``SourceText``'s), none where a NUL the stream drops would move them."""
+    return text.keep if isinstance(text, SourceText) and "\0" not in text else ()
+
+
+def _next_hop(text: str) -> str:
+    """A text as a hop's input: a source as given; an earlier hop's output (or transliteration's) with the names it
+    kept kept again, as they now stand."""
+    if not isinstance(text, TranslatedText):
+        return text
+    return SourceText(str(text), tuple((a, b, text[a:b]) for a, b in text.kept)) if text.kept else str(text)
 
 
 # Apertium's transliteration of Serbian Cyrillic to Latin (shipped with the Serbo-Croatian pair).
@@ -361,7 +374,7 @@ class ApertiumTranslator:
         return result.stdout.decode("utf-8", "replace")
 
     async def _translate_one(self, text: str, pair: str, *, marked: bool) -> TranslatedText:
-        return reformat(await self._translate_stream(deformat(text), pair, marked=marked))
+        return reformat(await self._translate_stream(deformat(text, _keep(text)), pair, marked=marked))
 
     async def _stream(self, pair: str, *, marked: bool) -> _ApertiumStream | None:
         if not self._stream_enabled:
@@ -380,7 +393,7 @@ class ApertiumTranslator:
         if len(texts) == 1:
             return [await self._translate_one(texts[0], pair, marked=marked)]
         # The separator is a superblank: it cannot occur in a deformatted text, whose brackets are escaped.
-        joined = _SEPARATOR.join(deformat_text(t) for t in texts) + ".[]"
+        joined = _SEPARATOR.join(deformat_text(t, _keep(t)) for t in texts) + ".[]"
         parts = (await self._translate_stream(joined, pair, marked=marked)).split(_SEPARATOR)
         if len(parts) == len(texts):
             return [reformat(p) for p in parts]
@@ -396,7 +409,8 @@ class ApertiumTranslator:
         if not find_untranslated:
             return translated
         marked = check_count(f"{self.name} {pair}", texts, await self._run_pair(texts, pair, marked=True))
-        return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated))) for text, mark in zip(translated, marked)]
+        return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated)), kept_spans(text))
+                for text, mark in zip(translated, marked)]
 
     async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:
         """Cyrillic texts Latin first where the route starts with a Serbo-Croatian pair and Apertium can transliterate."""
@@ -423,7 +437,7 @@ class ApertiumTranslator:
             assert hop.model is not None
             # Only the last hop's marks count: a word the first hop could not translate is one the next cannot either
             # (it is no word of the pivot language), so the last hop marks it again; a mark fed into a hop would break it.
-            texts = await self.run_pair([str(t) for t in texts], hop.model, find_untranslated=hop is route[-1])
+            texts = await self.run_pair([_next_hop(t) for t in texts], hop.model, find_untranslated=hop is route[-1])
             hops.append(hop.model_copy(update={"version": await self._version(hop.model)}))
         self._last[(source, target)] = tuple(hops)
         return texts

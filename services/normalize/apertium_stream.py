@@ -1,6 +1,7 @@
 """Apertium's stream format: plain text into it (reserved characters escaped, line breaks and mark characters as
-superblanks Apertium passes through) and its output back into text, its word marks removed and the words it could not
-translate recorded, as apertium-destxt and apertium-retxt would, without their processes."""
+superblanks Apertium passes through, names to keep as superblanks holding their English names) and its output back
+into text, its word marks removed and the words it could not translate recorded, as apertium-destxt and apertium-retxt
+would, without their processes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 from services.normalize.backends import TranslatedText
 
 __all__ = ["deformat", "deformat_text", "reformat"]
+
+Keep = tuple[tuple[int, int, str], ...]
 
 
 # Apertium's stream format reserves these characters; its txt deformatter escapes them the same way.
@@ -23,9 +26,11 @@ _STREAM_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 # written; ``@word`` (escaped, ``\@word``) a source lemma the bilingual dictionary lacks, copied; ``#word`` a target
 # lemma the generator could not inflect (also on punctuation: ``#-``). The first two are source-language text.
 _MARKED_WORD = re.compile(r"([*#@]+)([^\W_]*)")
+# A superblank holding a letter is a kept name: deformat's own (line breaks, mark characters) hold none.
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def deformat_text(text: str) -> str:
+def _deformat_plain(text: str) -> str:
     out = []
     position = 0
     for blank in _STREAM_BLANK.finditer(text):
@@ -36,16 +41,32 @@ def deformat_text(text: str) -> str:
     return "".join(out)
 
 
-def deformat(text: str) -> str:
+def deformat_text(text: str, keep: Keep = ()) -> str:
+    """``text`` in the stream format; each ``(start, end, replacement)`` of ``keep`` (in order, not overlapping) as a
+    superblank holding the replacement, which Apertium copies through untranslated and ``reformat`` reports as kept.
+    Apertium translates the words either side as if they stood together (checked by the tests: "viajó a [Cologne]
+    para" comes out "travelled to Cologne to")."""
+    out = []
+    position = 0
+    for start, end, replacement in keep:
+        out.append(_deformat_plain(text[position:start]))
+        out.append("[" + _STREAM_RESERVED.sub(r"\\\1", replacement) + "]")
+        position = end
+    out.append(_deformat_plain(text[position:]))
+    return "".join(out)
+
+
+def deformat(text: str, keep: Keep = ()) -> str:
     """Plain text as Apertium's stream format: reserved characters escaped, line breaks kept as
-    superblanks (passed through untranslated), and the ``.[]`` ending apertium-destxt adds so the
-    last sentence is flushed."""
-    return deformat_text(text) + ".[]"
+    superblanks (passed through untranslated), the spans of ``keep`` as superblanks holding their
+    replacements, and the ``.[]`` ending apertium-destxt adds so the last sentence is flushed."""
+    return deformat_text(text, keep) + ".[]"
 
 
 def reformat(stream: str) -> TranslatedText:
-    """Apertium's stream output back to text, as apertium-retxt does, with its word marks removed and the
-    words it could not translate recorded (``TranslatedText.untranslated``)."""
+    """Apertium's stream output back to text, as apertium-retxt does, with its word marks removed, the
+    words it could not translate recorded (``TranslatedText.untranslated``), and where the replacements
+    ``deformat`` was asked to keep stand (``TranslatedText.kept``: the superblanks holding a letter)."""
     if stream.endswith(".[]"):
         stream = stream[:-3]
     elif stream.endswith("[]"):
@@ -53,6 +74,7 @@ def reformat(stream: str) -> TranslatedText:
     out: list[str] = []
     length = 0
     spans: list[tuple[int, int]] = []
+    kept: list[tuple[int, int]] = []
     pending = ""  # an escaped "@" just read: a mark when a word follows
     for match in _STREAM_TOKEN.finditer(stream):
         escaped, blank, plain, other = match.groups()
@@ -69,6 +91,8 @@ def reformat(stream: str) -> TranslatedText:
             piece = escaped
         elif blank is not None:
             piece = _STREAM_UNESCAPE.sub(r"\1", blank)
+            if _LETTER.search(piece):
+                kept.append((length, length + len(piece)))
         elif plain is not None and ("*" in plain or "#" in plain or "@" in plain):
             pieces = []
             last = 0
@@ -89,5 +113,6 @@ def reformat(stream: str) -> TranslatedText:
     text = "".join(out)
     stripped = text.strip("\n")
     lead = len(text) - len(text.lstrip("\n"))
-    kept = tuple((a - lead, b - lead) for a, b in spans if b - lead <= len(stripped))
-    return TranslatedText(stripped, kept)
+    inside = len(stripped)
+    return TranslatedText(stripped, tuple((a - lead, b - lead) for a, b in spans if b - lead <= inside),
+                          tuple((a - lead, b - lead) for a, b in kept if a >= lead and b - lead <= inside))

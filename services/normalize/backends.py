@@ -9,28 +9,49 @@ from schemas import Translation
 from services.normalize.changes import excerpt
 from services.normalize.errors import TranslationError
 
-__all__ = ["Translator", "TranslatedText", "NoTranslator", "check_count", "untranslated_spans"]
+__all__ = ["Translator", "SourceText", "TranslatedText", "NoTranslator", "check_count", "kept_spans", "untranslated_spans"]
 
 
 Span = tuple[int, int]
 
 
+class SourceText(str):
+    """A text to translate with spans that must come out as given, untranslated: ``keep`` holds
+    ``(start, end, replacement)`` (a name the gazetteer knows and its English name). A backend that
+    cannot keep a span (any but Apertium) reads it as the plain text it is."""
+
+    keep: tuple[tuple[int, int, str], ...]
+
+    def __new__(cls, text: str, keep: tuple[tuple[int, int, str], ...] = ()) -> SourceText:
+        self = super().__new__(cls, text)
+        self.keep = tuple(keep)
+        return self
+
+
 class TranslatedText(str):
     """A translation that knows which of its words the engine could not translate: ``untranslated`` holds the
     spans of words copied from the source language as they stand (Apertium's unknown words), which no English
-    repair may edit. A plain ``str`` from a backend that cannot tell means none are known."""
+    repair may edit. ``kept`` holds the spans where the replacements a ``SourceText`` asked for stand. A plain
+    ``str`` from a backend that cannot tell means none are known."""
 
     untranslated: tuple[Span, ...]
+    kept: tuple[Span, ...]
 
-    def __new__(cls, text: str, untranslated: tuple[Span, ...] = ()) -> TranslatedText:
+    def __new__(cls, text: str, untranslated: tuple[Span, ...] = (), kept: tuple[Span, ...] = ()) -> TranslatedText:
         self = super().__new__(cls, text)
         self.untranslated = tuple(untranslated)
+        self.kept = tuple(kept)
         return self
 
 
 def untranslated_spans(text: str) -> tuple[Span, ...]:
     """The spans of untranslated words a backend recorded in ``text`` (none for a plain string)."""
     return text.untranslated if isinstance(text, TranslatedText) else ()
+
+
+def kept_spans(text: str) -> tuple[Span, ...]:
+    """The spans of ``text`` (a translation) where the replacements its source asked to keep stand (none for a plain string)."""
+    return text.kept if isinstance(text, TranslatedText) else ()
 
 
 @runtime_checkable
