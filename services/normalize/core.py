@@ -15,9 +15,9 @@ import asyncio
 from schemas import Bridge, Change, NormalizedArticle, RawArticle, Translation
 from schemas.models import Amount, DateMention
 from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
-from services.normalize.backends import untranslated_spans
+from services.normalize.backends import SourceText, kept_spans, untranslated_spans
 from services.normalize.boilerplate import strip_boilerplate
-from services.normalize.changes import excerpt
+from services.normalize.changes import Edit, excerpt, record
 from services.normalize.cleanup import clean_body, clean_title
 from services.normalize.dates import find_dates
 from services.normalize.errors import EmptyArticle, TranslationError, TranslationUnavailable
@@ -37,6 +37,7 @@ from services.normalize.language import (
     count_letters,
 )
 from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
+from services.normalize.kept_names import KeptName, NameKeeper
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
@@ -49,6 +50,7 @@ from services.runtime.logs import get_logger
 __all__ = ["Normalizer", "TARGET_LANGUAGE"]
 
 TARGET_LANGUAGE = "en"
+KEPT_NAMES_RULE = "names:kept-through-translation"
 
 log = get_logger(__name__)
 
@@ -81,6 +83,7 @@ class Normalizer:
         self._repairer = repairer
         if self._repairer is None and settings.repair:
             self._repairer = Repairer(load_name_table(settings.name_variant_files), disabled=frozenset(settings.repair_disabled_rules))
+        self._names = NameKeeper(settings.name_gazetteer_files) if settings.keep_names else None
         self._owns_translators = translators is None
         self._translators = translators or TranslatorRegistry(settings)
 
@@ -249,7 +252,9 @@ class Normalizer:
             return title, body, None, untranslated
         fields = [(name, text) for name, text in (("title", title), ("body", body)) if text]
         try:
-            translated = await translator.translate([text for _, text in fields], language, TARGET_LANGUAGE)
+            names = await self._names_to_keep(translator, language, fields)
+            sources = [SourceText(text, tuple((n.start, n.end, n.english) for n in names[name])) if names[name] else text for name, text in fields]
+            translated = await translator.translate(sources, language, TARGET_LANGUAGE)
             if len(translated) != len(fields):
                 raise TranslationError(f"{translator.name}: returned {len(translated)} texts for {len(fields)}")
         except TranslationUnavailable as exc:
@@ -281,8 +286,37 @@ class Normalizer:
                     reason=f"translated from {language} to {TARGET_LANGUAGE} by {provenance.engine}" + (f" ({provenance.model})" if provenance.model else ""),
                 )
             )
+            changes.extend(self._kept_names(names[name], english, name))
             if len(provenance.hops) > 1:
                 out[name], cleaned = clean_pivot_output(out[name], name, max_changes=self._settings.max_changes_per_rule)
                 untranslated[name] = carry_spans(english, out[name], untranslated[name])
                 changes.extend(cleaned)
         return out["title"], out["body"], provenance, untranslated
+
+    async def _names_to_keep(self, translator: Translator, language: str, fields: list[tuple[str, str]]) -> dict[str, list[KeptName]]:
+        """Per field, the names the gazetteer knows that the translator loses: those whose translation on their own
+        (cached, as names recur) is no name the gazetteer knows."""
+        found = {name: self._names.find(text, language) if self._names is not None else [] for name, text in fields}
+        candidates = sorted({n.source for names in found.values() for n in names})
+        if not candidates:
+            return found
+        assert self._names is not None
+        lost = set()
+        for source in candidates:  # one at a time: a name the translator renders as nothing must not fail the others
+            try:
+                [alone] = await translator.translate([source], language, TARGET_LANGUAGE)
+            except TranslationUnavailable:
+                raise
+            except TranslationError:
+                alone = ""  # ro-es gives nothing for "Marea Britanie" on its own
+            if self._names.lost(alone):
+                lost.add(source)
+        return {name: [n for n in names if n.source in lost] for name, names in found.items()}
+
+    def _kept_names(self, names: list[KeptName], english: str, field: str) -> list[Change]:
+        """A Change for each name the translator kept (spans into the source field): those whose English name
+        stands, in order, where the translation says it kept a name."""
+        found = iter([english[a:b] for a, b in kept_spans(english)])
+        edits = [Edit(n.start, n.end, n.source, n.english) for n in names if n.english in found]
+        return record(edits, kind="translation", rule=KEPT_NAMES_RULE, field=field, max_changes=self._settings.max_changes_per_rule,
+                      reason="a name the gazetteer knows, kept through translation as its English name instead of translated as words")

@@ -49,6 +49,11 @@ class NormalizeSettings(BaseModel):
     language_undetermined_below: float = Field(default=0.2, description="Below this confidence and with no usable hint, the language is 'und'.")
     repair: bool = Field(default=True, description="Repair machine-translation artifacts in the English text (glued words, doubled letters, missing spaces, quotes, name case); every edit is recorded.")
     repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
+    keep_names: bool = Field(
+        default=True,
+        description="Before translation, find the names the tagger's gazetteer knows (written with a capital inside a sentence) and have Apertium pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
+    )
+    name_gazetteer_files: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
     name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
     language_short_text_judge: bool = Field(
         default=True,

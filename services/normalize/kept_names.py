@@ -1,0 +1,87 @@
+"""Names the tagger's gazetteer knows, found in the source text before translation, so that they come out of
+the translator as the entity's English name instead of as the words they also are ("Colonia" is Cologne,
+not "Colony"; "Ciudad de México" is Mexico City, not "City of Mexico").
+
+A name is a candidate when the gazetteer's matcher finds it as one of the entity's aliases, in Latin script,
+written with a capital inside a sentence (a capital at a sentence start says nothing: "Colonia" opening a
+sentence may be the noun), and the alias is the whole match (not an inflected form the matcher also reads,
+"Mexikos"). It is kept only when the translator loses it: when its translation on its own is no name the
+gazetteer knows ("Colony", "City of Mexico"); one it translates into a name ("Gran Bretaña" as "Great Britain",
+"EE. UU." as "USA") is left to it, as English writes it. A place or an
+organisation comes out as the entity's English name, less any qualifier ("La Paz, Bolivia" as "La Paz"); a
+person named in full likewise, a person named in part (a surname) as the source writes it, when in Latin script.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from services.normalize.text import mid_sentence
+
+if TYPE_CHECKING:
+    from services.tagger.gazetteer import Gazetteer
+
+__all__ = ["KeptName", "NameKeeper", "english_name", "find_kept_names"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeptName:
+    """``text[start:end]`` of the source, to come out of translation as ``english`` (the entity ``entity_id``)."""
+
+    start: int
+    end: int
+    source: str
+    english: str
+    entity_id: str
+
+
+def _latin(text: str) -> bool:
+    return all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+def english_name(name: str) -> str:
+    """The entity's canonical name as a text writes it: without the qualifier that tells places apart ("Kingston, Jamaica")."""
+    return name.split(", ", 1)[0] if ", " in name and "D.C." not in name else name
+
+
+def find_kept_names(text: str, language: str, gazetteer: Gazetteer) -> list[KeptName]:
+    """The names in ``text`` (written in ``language``, ISO 639-1) to keep through translation, in order."""
+    kept = []
+    for match in gazetteer.find(text, language=language):
+        entry = match.entry
+        if not match.text[:1].isupper() or not _latin(match.text) or not mid_sentence(text, match.start):
+            continue
+        if gazetteer.lookup(match.text) is not entry:
+            continue  # an inflected form or an alias another entity shares: the translator may know better
+        english = english_name(entry.name)
+        if entry.type == "PERSON" and len(match.text.split()) < len(english.split()):
+            english = match.text  # "Erdogan" is no "Recep Tayyip Erdoğan": a surname stays as written
+        kept.append(KeptName(match.start, match.end, match.text, english, entry.id))
+    return kept
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(paths: tuple[Path, ...]) -> Gazetteer:
+    from services.tagger.gazetteer import Gazetteer  # the matcher and its data: loaded once, when first needed
+
+    return Gazetteer.load(paths)
+
+
+class NameKeeper:
+    """The gazetteer (bundled, and ``paths`` over it) loaded on first use, and the names it keeps in a text."""
+
+    def __init__(self, paths: Sequence[Path] = ()) -> None:
+        self._paths = tuple(Path(p) for p in paths)
+
+    def find(self, text: str, language: str) -> list[KeptName]:
+        """The candidates in ``text``: names to keep if the translator loses them."""
+        return find_kept_names(text, language, _gazetteer(self._paths)) if text else []
+
+    def lost(self, translated: str) -> bool:
+        """Whether a name translated on its own came out as no name the gazetteer knows ("Colony")."""
+        return _gazetteer(self._paths).lookup(translated.strip().strip(".")) is None
