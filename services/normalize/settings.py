@@ -51,7 +51,7 @@ class NormalizeSettings(BaseModel):
     repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
     keep_names: bool = Field(
         default=True,
-        description="Before translation, find the names the tagger's gazetteer knows (written with a capital inside a sentence) and have Apertium pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
+        description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
     )
     name_gazetteer_files: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
     name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
