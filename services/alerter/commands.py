@@ -43,19 +43,11 @@ def rules() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def rules_check(file: Path) -> None:
     """Validate FILE; errors name the line (and the column inside a query)."""
-    from services.alerter.errors import RuleError
-    from services.alerter.rules import load_rulebook
-
-    try:
-        book = load_rulebook(file)
-    except RuleError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    book = rulebook_or_exit(file)
     enabled = sum(r.enabled for r in book.rules)
     warned = f", {_count(len(book.warnings), 'warning')}" if book.warnings else ""
     click.echo(f"{file}: {_count(len(book.rules), 'rule')} ({enabled} enabled), "
                f"{_count(len(book.webhooks), 'webhook endpoint')}: OK{warned}")
-    _warn(book)
     for rule in book.rules:
         extras = []
         p = rule.policy

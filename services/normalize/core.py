@@ -295,7 +295,7 @@ class Normalizer:
 
     async def _names_to_keep(self, translator: Translator, language: str, fields: list[tuple[str, str]]) -> dict[str, list[KeptName]]:
         """Per field, the names the gazetteer knows that the translator loses: those whose translation on their own
-        (cached, as names recur) is no name the gazetteer knows."""
+        (through the registry's translation cache, as names recur) is no name the gazetteer knows."""
         found = {name: self._names.find(text, language) if self._names is not None else [] for name, text in fields}
         candidates = sorted({n.source for names in found.values() for n in names})
         if not candidates:
