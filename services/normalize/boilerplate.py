@@ -77,6 +77,15 @@ TRAILERS: tuple[Trailer, ...] = (
     Trailer("trailer:follow-us", r"(?:síguenos|siguenos|suivez-nous|folgen sie uns|seguici|siga-nos|segue-nos|volg ons"
                                  r"|подписывайтесь на|подпишитесь на|تابعونا|تابعوا)(?!\w).{0,200}", "social media call to action"),
     Trailer("trailer:source-link", r"(?:fuente|source|quelle|fonte|источник|المصدر)\s*:\s*\S.{0,200}", "source attribution line"),
+    # Reporter and editor credits as the agencies' own language services write them, always in parentheses:
+    # "(Información de X; editado en español por Y)", "(Reportage X; version française Y)", "(Bericht von X,
+    # redigiert von Y)", "(تغطية صحفية X - إعداد Y للنشرة العربية)", "(Редактор X)", "（编辑：X）".
+    Trailer("trailer:reporting-credit", r"[(（]\s*(?:reporte(?: de)?|reportaje(?: de)?|información de|informacion de"
+                                        r"|editado (?:en español )?por|redacción|reportage|rédigé par|édité par"
+                                        r"|version française|bericht(?: von)?|redigiert von|reporter|reportagem(?: de)?"
+                                        r"|edição de|reportaggio|redazione|a cura di|редактор|редакция|перевод|подготовил"
+                                        r"|تغطية صحفية|إعداد|تحرير|编辑|记者|撰稿)(?!\w)[^\n]{0,300}[)）]\s*\.?",
+            "reporter and editor credit line"),
 )
 
 

@@ -127,6 +127,31 @@ def test_trailers_in_the_languages_read_untranslated_are_removed(body: str, rule
     assert out == body.split("\n\n")[0] and [c.rule for c in changes] == rules
 
 
+@pytest.mark.parametrize("credit", [
+    "(Información de Nelson Acosta; editado en español por Javier López de Lérida)",
+    "(Reportage Gwladys Fouche; version française Kate Entringer, édité par Blandine Hénault)",
+    "(Bericht von Maria Martinez, redigiert von Myria Mildenberger)",
+    "(Reportagem de Lisandra Paraguassu)",
+    "(تغطية صحفية فلاديمير سولداتكين - إعداد محمد للنشرة العربية - تحرير سها جادو)",
+    "(Редактор Дмитрий Антонов)",
+    "（编辑：张伟）",
+])
+def test_reporter_credits_in_other_languages_are_removed(credit: str):
+    body = "Las conversaciones duraron unas cuatro horas."
+    out, changes = strip_boilerplate(f"{body}\n{credit}")
+    assert out == body and [c.rule for c in changes] == ["trailer:reporting-credit"]
+
+
+@pytest.mark.parametrize("line", [
+    "(Información adicional en la página del ministerio.)",  # "información" without "de" is no credit
+    "Redacción de la ley: el Congreso votará en enero.",  # not in parentheses
+    "(Редактор газеты заявил, что статья верна.",  # an unclosed parenthesis opens a sentence
+])
+def test_sentences_that_only_look_like_reporter_credits_are_kept(line: str):
+    body = f"Las conversaciones duraron unas cuatro horas.\n{line}"
+    assert strip_boilerplate(body)[0] == body
+
+
 @pytest.mark.parametrize("body", [
     "Читайте также статью нашего корреспондента о выборах, сказал редактор, и это было важно.\n\nВлада обещала ответ.",
     "Тасс сообщил, что переговоры продолжатся.",
