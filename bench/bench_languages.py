@@ -30,7 +30,14 @@ warnings.filterwarnings("ignore", message=r".*\[W095\].*")
 
 from schemas import RawArticle  # noqa: E402
 from services.normalize.core import Normalizer  # noqa: E402
-from services.normalize.language import LanguageDetector, SecondOpinion, ShortTextJudge, to_iso639_1  # noqa: E402
+from services.normalize.language import (  # noqa: E402
+    TITLE_MIN_WORDS,
+    LanguageDetector,
+    SecondOpinion,
+    ShortTextJudge,
+    title_is_english,
+    to_iso639_1,
+)
 from services.normalize.settings import NormalizeSettings  # noqa: E402
 
 ACCEPTANCE = "spa,fra,deu,ita,por,rus,zho-CN,arb,cat,glg,ron,hrv,srp-Latn,srp-Cyrl,bos,eus,isl,mkd"
@@ -141,15 +148,24 @@ def _line(r: dict) -> str:
             f"{_fmt(r['chrf'], '.1f')} | {_fmt(r['linked'], '.2f')} | {_fmt(r['jaccard'], '.2f')} | {r['median_ms']:.0f} |")
 
 
-def langid_sentences(folder: Path) -> float:
+def langid_sentences(folder: Path) -> tuple[float, int, int, float]:
+    """Accuracy on every sentence; and over the sentences of 4 words or more, how many in other languages are taken
+    for a surely English title (left untranslated over a body in another language), out of how many, and the share
+    of the English ones that are."""
     detector = LanguageDetector(second_opinion=SecondOpinion(), short_judge=ShortTextJudge())
-    right = total = 0
+    right = total = false_english = others = english_kept = english = 0
     for path in sorted(folder.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 total += 1
                 right += detector.detect(line)[0] == path.stem
-    return right / total
+                if len(line.split()) >= TITLE_MIN_WORDS:
+                    kept = title_is_english(detector, line)
+                    if path.stem == "en":
+                        english, english_kept = english + 1, english_kept + kept
+                    else:
+                        others, false_english = others + 1, false_english + kept
+    return right / total, false_english, others, english_kept / max(english, 1)
 
 
 def main() -> None:
@@ -175,7 +191,10 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         asyncio.run(measure(docs, languages, args.docs, args.misses))
     if args.langid:
-        print(f"language id on single sentences ({args.langid}): {langid_sentences(args.langid):.4f}")
+        accuracy, false_english, others, english_kept = langid_sentences(args.langid)
+        print(f"language id on single sentences ({args.langid}): {accuracy:.4f}")
+        print(f"titles taken for English over a body in another language: {false_english} of {others} sentences of "
+              f"{TITLE_MIN_WORDS}+ words in other languages; {english_kept:.2f} of the English ones")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from services.normalize.language import (
     ShortTextJudge,
     choose_language,
     count_letters,
+    title_is_english,
 )
 from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
 from services.normalize.kept_names import KeptName, NameKeeper
@@ -107,7 +108,14 @@ class Normalizer:
             guess = await asyncio.to_thread(self._language, title, body, raw.language_hint)
         else:
             guess = self._language(title, body, raw.language_hint)
-        english_title, english_body, translation, untranslated = await self._translate(raw.id, guess.language, title, body, changes)
+        keep_title = guess.language not in (TARGET_LANGUAGE, UNDETERMINED) and title_is_english(self._detector, title)
+        if keep_title:  # an aggregator's English headline over the report as the agency wrote it
+            changes.append(Change(kind="translation", rule="title-already-english", field="title", span=None, before=excerpt(title), after=excerpt(title),
+                                  reason=f"the title is English (the body is {guess.language}): left as it is"))
+        english_title, english_body, translation, untranslated = await self._translate(
+            raw.id, guess.language, "" if keep_title else title, body, changes)
+        if keep_title:
+            english_title = title
         if translation is not None:
             translated_title, translated_body = english_title, english_body
             english_title, english_body = self._clean(english_title, english_body, changes)
