@@ -82,6 +82,20 @@ class NameKeeper:
         """The candidates in ``text``: names to keep if the translator loses them."""
         return find_kept_names(text, language, _gazetteer(self._paths)) if text else []
 
+    def english(self, word: str) -> str | None:
+        """The English name of a capitalised ``word`` the gazetteer knows as one entity's alias, in any script
+        ("Трамп" → "Trump", "Скопје" → "Skopje"): a place's or organisation's name, a person's surname when the
+        word is one; None for a word it does not know."""
+        if not word[:1].isupper():
+            return None
+        entry = _gazetteer(self._paths).lookup(word)
+        if entry is None:
+            return None
+        english = english_name(entry.name)
+        if entry.type == "PERSON" and len(word.split()) < len(english.split()):
+            return english.split()[-1]
+        return english
+
     def lost(self, translated: str) -> bool:
         """Whether a name translated on its own came out as no name the gazetteer knows ("Colony")."""
         return _gazetteer(self._paths).lookup(translated.strip().strip(".")) is None
