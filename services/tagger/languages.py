@@ -71,8 +71,10 @@ def _is_latin_letter(c: str) -> bool:
 
 
 def _lowercase_is_word(language: str | None, surface: str) -> bool:
-    # English is left out: its lower-case names are handled by the gazetteer's cased aliases.
-    if language in (None, "en", "und"):
+    # In English only a single word: the gazetteer's cased aliases keep "Turkey" from "turkey", but the GeoNames
+    # spellings are not screened ("Hang", a name of Hangzhou, in "ordered to hang"), and English writes a one-word
+    # name with its capital; a lower-case phrase ("the states", "security council") may still name one.
+    if language in (None, "und") or (language == "en" and " " in surface.strip()):
         return False
     letters = [c for c in surface if c.isalpha()]
     return bool(letters) and all(_is_latin_letter(c) for c in letters) and not any(c.isupper() for c in letters)

@@ -23,6 +23,13 @@ def test_a_lower_case_word_in_a_german_article_is_not_a_place(gazetteer: Gazette
     assert _found(gazetteer, text, "de") == [("Dubai", "Dubai")]
 
 
+def test_a_lower_case_english_word_is_not_a_place_but_a_lower_case_phrase_may_name_one(gazetteer: Gazetteer):
+    # GeoNames spells Hangzhou "Hang" too: a real Guardian report, "men he notoriously ordered to hang last month".
+    text = "The judge upheld the sentences of 37 of 529 men he ordered to hang last month. Hangzhou was calm."
+    assert _found(gazetteer, text, "en") == [("Hangzhou", "Hangzhou")]
+    assert ("security council", "United Nations Security Council") in _found(gazetteer, "The security council met.", "en")
+
+
 def test_german_genitive_s_is_the_name(gazetteer: Gazetteer):
     assert _found(gazetteer, "Mexikos Präsident und Chinas Regierung", "de") == [("Mexikos", "Mexico"), ("Chinas", "China")]
     # Only where the language glues a genitive -s, and not to a short alias ("Bỉ" is Vietnamese for Belgium).
