@@ -108,7 +108,7 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     try:
         code, produced = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
         if code == 0:
-            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker, produced), 60)
+            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker, produced, serve=serve), 60)
         if code == 0 and serve:
             say("\nThe newsroom stays up until Ctrl-C (`wirewatch demo --no-serve` exits here instead).")
             while worker.poll() is None:
@@ -216,9 +216,10 @@ def _port_free(port: int) -> bool:
     return True
 
 
-async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]]) -> int:
+async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True) -> int:
     """Wait until the newsroom's store holds every article the pipeline tagged (``produced``: article ids by story),
-    so the counts it shows are final; print where to read the seed story (the most active one)."""
+    so the counts it shows are final; print where to read the seed story (the most active one), or, when the
+    newsroom stops with the demo (``serve`` false), what it held."""
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
         while True:
@@ -236,7 +237,7 @@ async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str,
                 break
             await asyncio.sleep(0.3)
     story = stories[0]
-    say(f"\nnewsroom: {base}/")
+    say(f"\nnewsroom: {base}/" + ("" if serve else " (stops with the demo: `wirewatch demo` without --no-serve keeps it up)"))
     say(f"the seed story, {story['article_count']} reports in {', '.join(story['languages'])}, about "
         f"{', '.join(e['name'] for e in story['entities'][:5])}:", indent=2)
     say(f"{base}/stories/{quote(story['id'], safe='')}", indent=2)

@@ -33,6 +33,7 @@ def test_demo_ends_with_the_newsroom_url_and_the_seed_story_in_two_languages(tmp
     assert "3 reports in en, es" in tail
     assert "NATO" in tail and "Jens Stoltenberg" in tail
     assert "stays up until Ctrl-C" not in done.stdout, "--no-serve exits at once"
+    assert "(stops with the demo" in tail.splitlines()[0], "the URL says it will not answer after the demo"
 
 
 def _alive(pid: int) -> bool:
