@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import orjson
 from pydantic import ValidationError
@@ -126,6 +127,18 @@ def text_article(text: str, *, name: str, source: str, now: datetime, url: str |
     )
 
 
+GENERIC_SOURCES = ("file", "stdin", "http")
+
+
+def _publisher(url: Any, default_source: str) -> str:
+    """A record without a source: its URL's site ("theguardian.com") rather than where the record was read from
+    ("file"), unless the user named the source."""
+    if default_source not in GENERIC_SOURCES or not isinstance(url, str):
+        return default_source
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host or default_source
+
+
 def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawArticle, list[str]]:
     """The article of one JSON record, and the record's fields that are not article fields (json_fields)."""
     if not isinstance(obj, dict):
@@ -133,8 +146,8 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawA
     parts, ignored = article_fields(obj)
     title = str(parts.get("title") or "")
     body, _ = uncut(str(parts.get("body") or ""))
-    source = str(parts.get("source") or default_source)
     url = parts.get("url") or None
+    source = str(parts.get("source") or _publisher(url, default_source))
     given_id = parts.get("id")
     guid = parts.get("guid") or (title if not url else None)
     article = RawArticle(
@@ -302,7 +315,7 @@ def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
     encoding) do not stop the entries that could be read. A feed that yields no article ends with why."""
     from services.ingest.parser import parse_feed
 
-    feed_id = source if source and source not in ("file", "stdin", "http") else None
+    feed_id = source if source and source not in GENERIC_SOURCES else None
     parsed = parse_feed(data, feed_id=feed_id, url=url, http_content_type=http_content_type, now=now, name=name)
     for record in parsed.records:
         yield record.article if not isinstance(record, RecordError) else record

@@ -78,6 +78,18 @@ def test_other_fields_are_left_out_and_named_once():
                             "authors, event, event_title")
 
 
+@pytest.mark.parametrize("given, expected", [
+    ("file", ["theguardian.com", "file", "Reuters"]),  # read from a file: the site the article is on
+    ("http", ["theguardian.com", "http", "Reuters"]),  # pushed to POST /ingest
+    ("my-archive", ["my-archive", "my-archive", "Reuters"]),  # a source the user named wins over the URL
+])
+def test_a_record_without_a_source_is_from_its_urls_site(given: str, expected: list[str]):
+    data = (b'{"title": "one", "body": "x", "url": "http://www.theguardian.com/world/2014/apr/28/egypt"}\n'
+            b'{"title": "two", "body": "y"}\n'
+            b'{"title": "three", "body": "z", "url": "https://www.reuters.com/a", "source": "Reuters"}\n')
+    assert [a.source for a in json_records(data, where="galaxy.jsonl", source=given, now=NOW)] == expected
+
+
 def test_news_tools_field_names_are_read():
     newsapi = (b'{"source": {"id": "bbc-news", "name": "BBC News"}, "author": "BBC", "title": "Floods close ports",'
                b' "description": "Short.", "url": "https://bbc.example/a", "urlToImage": "https://bbc.example/a.jpg",'
