@@ -9,14 +9,12 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from services.newsroom.languages import language_name
 from services.newsroom.query import FILTERS, story_query, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
 
-LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
-             "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "nl": "Dutch", "ar": "Arabic", "zh": "Chinese", "tr": "Turkish",
-             "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "ca": "Catalan", "und": "undetermined"}
 SPANS = [("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days")]
 
 
@@ -93,7 +91,7 @@ def _why(evidence: object) -> list[str]:
 ENV = Environment(loader=PackageLoader("services.newsroom", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(when=_when, safe_url=_safe_url, q=lambda v: quote(str(v), safe=""), why=_why,
-                   language=lambda code: LANGUAGES.get(code, code))
+                   language=language_name)
 
 
 def render(template: str, **context: object) -> str:
