@@ -215,3 +215,47 @@ async def test_a_write_between_rendering_a_page_and_its_live_connection_still_re
     finally:
         await room.stop()
         store.close()
+
+
+async def serve(store) -> tuple[Newsroom, str]:
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
+    return room, f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
+
+
+def text_of(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_language(tmp_path):
+    from tests.unit.test_newsroom_store import untranslated
+
+    store = SQLiteStore(tmp_path / "languages.sqlite3")
+    store.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ntrex-arb"), now=NOW)
+    store.write_article(untranslated(2, "s2", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    store.write_article(article(3, "s2", language="es", source="efe"), now=NOW)
+    room, base = await serve(store)
+    try:
+        story = (await get(f"{base}/stories/s1"))[2].decode()
+        mixed = (await get(f"{base}/stories/s2"))[2].decode()
+        listing = (await get(f"{base}/"))[2].decode()
+        body = (await get(f"{base}/articles/ntrex-arb/1"))[2].decode()
+    finally:
+        await room.stop()
+        store.close()
+    # The Arabic report: its title is Arabic, said so, and marked up as Arabic text that may run right to left.
+    assert '<h3 lang="ar" dir="auto"><a href="/articles/ntrex-arb%2F1">الأمين العام للناتو يزور كييف</a></h3>' in story
+    assert "Not translated (Arabic)" in text_of(story) and "ENGLISH" not in story and ">English<" not in story
+    assert '<span class="lang">Arabic</span>' in story  # the English word "Arabic" is not tagged as Arabic
+    assert "Not translated. Original at ntrex-arb" in text_of(story)
+    assert '<h1 id="story-title" lang="ar" dir="auto">' in story
+    # The Greek report in a story titled by its translated Spanish report.
+    assert '<h1 id="story-title" lang="en">NATO chief visits Kyiv, report 3</h1>' in mixed
+    assert '<h3 lang="el" dir="auto"><a href="/articles/ert%2F2">' in mixed and "Not translated (Greek)" in text_of(mixed)
+    assert '<h3 lang="en"><a href="/articles/efe%2F3">' in mixed and "Original (Spanish)" in text_of(mixed)
+    # The list: every title carries its language; an untranslated one says so.
+    assert '<h3 lang="ar" dir="auto"><a href="/stories/s1">' in listing and '<h3 lang="en"><a href="/stories/s2">' in listing
+    assert "not translated (Arabic)" in text_of(listing) and "Greek" in text_of(listing)
+    # The article page: the untranslated body is not headed English.
+    assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
