@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
@@ -10,7 +9,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.newsroom.languages import language_name
-from services.newsroom.query import FILTERS, story_query, with_params
+from services.newsroom.query import FILTERS, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
@@ -105,11 +104,11 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.cached(request, text.encode(), "text/html; charset=utf-8", status)
 
     async def list_context(request: web.Request) -> dict:
-        query = story_query(request.query, now=time.time(), default_limit=cfg.page_size)
+        query, entity = await room.story_query(request.query, default_limit=cfg.page_size)
         result = await room.read(room.store.stories, query)
         page = query.offset // query.limit + 1
         params = dict(request.query)
-        return {"stories": result["items"], "page": page, "params": params,
+        return {"stories": result["items"], "page": page, "params": params, "entity": entity,
                 "next": with_params(params, page=page + 1) if result["more"] else None,
                 "prev": with_params(params, page=page - 1) if page > 1 else None,
                 "fragment": "/fragments/stories?" + with_params(params),

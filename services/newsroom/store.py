@@ -434,6 +434,9 @@ class Store(ABC):
                                          "ORDER BY mentions DESC, name", [article_id])
         return article
 
+    def has_entity(self, key: str) -> bool:
+        return bool(self._rows("SELECT 1 AS found FROM entities WHERE key = ?", [key]))
+
     def entity(self, key: str, *, limit: int = 25) -> dict | None:
         rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])
         if not rows:

@@ -259,3 +259,30 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
     assert "not translated (Arabic)" in text_of(listing) and "Greek" in text_of(listing)
     # The article page: the untranslated body is not headed English.
     assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
+
+
+async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):
+    import orjson
+
+    base = await newsroom()
+
+    async def stories(entity: str) -> tuple[int, dict]:
+        status, _, body = await get(f"{base}/api/stories?entity={quote(entity)}")
+        return status, orjson.loads(body)
+
+    by_id = await stories("Q7184")
+    for name in ("NATO", "nato", "North Atlantic Treaty Organization", "OTAN"):
+        status, page = await stories(name)
+        assert status == 200 and [s["id"] for s in page["items"]] == [s["id"] for s in by_id[1]["items"]], name
+        assert page["entity"] == {"key": "Q7184", "name": "NATO", "as_written": name}
+    status, page = await stories("Egypt")  # a place the gazetteer knows that no stored story names: empty, and why
+    assert status == 200 and page["items"] == [] and page["entity"]["key"] == "Q79"
+    status, page = await stories("Egpyt")
+    assert status == 400 and "'Egpyt' is not a name the gazetteer knows" in page["error"] and "did you mean 'Egypt' (Q79)" in page["error"]
+    assert page["suggestions"][0] == {"key": "Q79", "name": "Egypt", "alias": "Egypt"}
+    status, page = await stories("Q79")  # an id is taken as it is
+    assert status == 200 and page["entity"] == {"key": "Q79", "name": "Egypt", "as_written": "Q79"}
+    status, _, body = await get(f"{base}/?entity=Egpyt")  # the page says it too
+    assert status == 400 and "did you mean" in body.decode()
+    status, _, body = await get(f"{base}/?entity=nato")
+    assert status == 200 and 'Stories about <a href="/entities/Q7184">NATO</a>' in body.decode()
