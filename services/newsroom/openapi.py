@@ -22,8 +22,8 @@ FILTERS = [
     _param("source", "Source of a report (feed id, publisher host, or ingest channel)."),
     _param("tag", "Feed tag of a report."),
     _param("rule", "Id of an alert rule that fired for the story."),
-    _param("since", "Stories with a report fetched at or after this. " + TIME),
-    _param("until", "Stories whose first report was fetched at or before this. " + TIME),
+    _param("since", "Stories with a report received (fetched) at or after this, whatever its publication time. " + TIME),
+    _param("until", "Stories whose first report was received (fetched) at or before this. " + TIME),
     _param("q", "Words that must all appear in a report's English or original title or body."),
 ]
 ETAG = {"ETag": {"description": "Strong validator of the body; send it back in If-None-Match.", "schema": {"type": "string"}}}

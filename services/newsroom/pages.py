@@ -14,7 +14,10 @@ from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
 
-SPANS = [("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days")]
+# The time filter is by when reports were received (fetched): what a reader watching the wire means by "last
+# hour", and what newest-first orders by; a backlog published years ago but received now is new to them.
+SPANS = [("", "any time"), ("1h", "in the last hour"), ("24h", "in the last 24 hours"), ("7d", "in the last 7 days"),
+         ("30d", "in the last 30 days")]
 
 
 def _when(value: str | None) -> str:

@@ -148,14 +148,16 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
         return re.findall(r'<div class="report-head">.*?<time datetime="([^"]+)"', page, re.S)
 
     head = header(pages["backlog"])
-    assert re.findall(r'<time datetime="([^"]+)"', head) == rows(pages["backlog"]) == ["2026-11-28T06:00:00Z", "2026-11-29T18:30:00Z"]
+    assert re.findall(r'<time datetime="([^"]+)"', head)[:2] == rows(pages["backlog"]) == ["2026-11-28T06:00:00Z", "2026-11-29T18:30:00Z"]
     assert "published 2026-11-28 06:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
-    assert "2026-12-01" not in head and "fetched" not in head  # the fetch time is no longer the story's date
+    assert "published 2026-11-28 06:00 UTC – 2026-11-29 18:30 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
+    # the fetch time is not the story's date; it is shown as when the reports were received
+    assert "received 2026-12-01 09:00 UTC – 2026-12-01 09:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["unknown"])).split())
-    assert "fetched 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
+    assert "received 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["mixed"])).split())
     assert "published 2026-11-30 07:00 UTC – 2026-12-01 09:00 UTC" in head
-    assert "(1 of 2 reports without a publication time, dated by when fetched)" in head
+    assert "(1 of 2 reports without a publication time, dated by when received)" in head
 
 
 async def test_reads_can_require_the_ingest_token(newsroom):
@@ -286,3 +288,24 @@ async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_na
     assert status == 400 and "did you mean" in body.decode()
     status, _, body = await get(f"{base}/?entity=nato")
     assert status == 200 and 'Stories about <a href="/entities/Q7184">NATO</a>' in body.decode()
+
+
+async def test_a_backlog_is_listed_by_its_publication_time_with_its_receipt_time_labelled(tmp_path):
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "times.sqlite3")
+    store.write_article(dated(1, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "undated", published=None, fetched=received), now=NOW)
+    room, base = await serve(store)
+    try:
+        listing = text_of((await get(f"{base}/"))[2].decode())
+        day = text_of((await get(f"{base}/?since=2026-12-05T00:00:00Z"))[2].decode())
+        entity = text_of((await get(f"{base}/entities/Q7184"))[2].decode())
+    finally:
+        await room.stop()
+        store.close()
+    assert "latest published 2014-03-02 10:00 UTC last received 2026-12-05 08:00 UTC" in listing
+    assert "publication time unknown last received 2026-12-05 08:00 UTC" in listing
+    assert "latest 2026" not in listing
+    assert "Received" in listing and "in the last 24 hours" in listing  # the time filter says what it filters on
+    assert "last received 2026-12-05 08:00 UTC" in entity and "latest published 2014-03-02 10:00 UTC" in entity
+    assert "latest published 2014-03-02" in day  # the time filter is by receipt: a 2014 report received today is in it
