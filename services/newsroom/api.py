@@ -9,7 +9,7 @@ from aiohttp import web
 
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
 from services.newsroom.openapi import openapi_document
-from services.newsroom.query import page_of, parse_time, story_query, with_params
+from services.newsroom.query import page_of, parse_time, with_params
 from services.newsroom.records import iso
 
 __all__ = ["add_routes"]
@@ -23,9 +23,12 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return {"items": result["items"], "page": page, "next": nxt}
 
     async def stories(request: web.Request) -> web.Response:
-        query = story_query(request.query, now=time.time(), default_limit=cfg.page_size)
+        query, entity = await room.story_query(request.query, default_limit=cfg.page_size)
         result = await room.read(room.store.stories, query)
-        return room.json(request, paged(request, result, query.offset // query.limit + 1))
+        answer = paged(request, result, query.offset // query.limit + 1)
+        if entity is not None:
+            answer["entity"] = entity  # what the entity filter was taken to mean
+        return room.json(request, answer)
 
     async def story(request: web.Request) -> web.Response:
         found = await room.read(room.store.story, request.match_info["story_id"])
@@ -70,7 +73,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         key = request.match_info.get("key")
         if key:
             params["entity"] = key
-        query = story_query(params, now=time.time(), default_limit=50)
+        query, _ = await room.story_query(params, default_limit=50)
         result = await room.read(room.store.stories, query)
         base = room.base_url(request)
         if key:

@@ -14,13 +14,16 @@ PAGE = [_param("page", "Page number, from 1.", schema={"type": "integer", "minim
 TIME = "ISO 8601 time, or a span back from now: 90m, 24h, 7d."
 FILTERS = [
     _param("order", "newest: by latest report; active: by number of reports.", schema={"enum": ["newest", "active"], "default": "newest"}),
-    _param("entity", "Entity key: a Wikidata QID (Q7184) or name:<normalized name>."),
+    _param("entity", "An entity: its key (a Wikidata QID such as Q79, geonames:<id>, name:<normalized name>) or a name, "
+           "resolved through the tagger's gazetteer as alert rules resolve names (Egypt, Putin, any alias in any script); a "
+           "name the gazetteer does not know means the mentions left unlinked with that text. A name that is ambiguous, or "
+           "unknown and unmentioned, is a 400 (error, with candidates or suggestions); the answer's entity says what was used."),
     _param("language", "ISO 639-1 code of a report's original language."),
     _param("source", "Source of a report (feed id, publisher host, or ingest channel)."),
     _param("tag", "Feed tag of a report."),
     _param("rule", "Id of an alert rule that fired for the story."),
-    _param("since", "Stories with a report fetched at or after this. " + TIME),
-    _param("until", "Stories whose first report was fetched at or before this. " + TIME),
+    _param("since", "Stories with a report received (fetched) at or after this, whatever its publication time. " + TIME),
+    _param("until", "Stories whose first report was received (fetched) at or before this. " + TIME),
     _param("q", "Words that must all appear in a report's English or original title or body."),
 ]
 ETAG = {"ETag": {"description": "Strong validator of the body; send it back in If-None-Match.", "schema": {"type": "string"}}}
@@ -42,18 +45,33 @@ def _not_found(responses: dict) -> dict:
 
 OBJ = {"type": "object"}
 SCHEMAS = {
-    "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+    "Error": {"type": "object", "properties": {
+        "error": {"type": "string"},
+        "candidates": {"type": "array", "description": "An ambiguous entity name: the entities it names (key, name).", "items": OBJ},
+        "suggestions": {"type": "array", "description": "An unknown entity name: the nearest names the gazetteer knows "
+                        "(key, name, alias).", "items": OBJ}}, "required": ["error"]},
     "EntityRef": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
                                                     "articles": {"type": "integer"}}},
     "StorySummary": {"type": "object", "properties": {
-        "id": {"type": "string"}, "title": {"type": "string", "description": "English title of the story's first report."},
-        "first_at": {"type": "string", "format": "date-time"}, "last_at": {"type": "string", "format": "date-time"},
+        "id": {"type": "string"}, "title": {"type": "string", "description": "Title of the story's earliest report whose title "
+                                            "reads in English; of its earliest report when none does yet."},
+        "title_language": {"type": "string", "description": "Language of title: en, or the original's when untranslated."},
+        "first_at": {"type": "string", "format": "date-time", "description": "When its first report was received (fetched)."},
+        "last_at": {"type": "string", "format": "date-time", "description": "When its latest report was received (fetched); "
+                    "the order of newest and what since filters on."},
+        "published_first": {"type": ["string", "null"], "format": "date-time", "description": "Earliest publication time "
+                            "of its reports; null when none has one."},
+        "published_last": {"type": ["string", "null"], "format": "date-time", "description": "Latest publication time of "
+                           "its reports; null when none has one."},
         "article_count": {"type": "integer"}, "languages": {"type": "array", "items": {"type": "string"}},
         "sources": {"type": "array", "items": {"type": "string"}}, "alert_count": {"type": "integer"},
         "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntityRef"}, "description": "Most named, at most six."}}},
     "StoryPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
-        "page": {"type": "integer"}, "next": {"type": ["string", "null"], "description": "Path of the next page, null on the last."}}},
+        "page": {"type": "integer"}, "next": {"type": ["string", "null"], "description": "Path of the next page, null on the last."},
+        "entity": {"type": "object", "description": "With an entity filter: the key it was taken to mean, that entity's "
+                   "name, and the filter as written.", "properties": {
+                       "key": {"type": "string"}, "name": {"type": ["string", "null"]}, "as_written": {"type": "string"}}}}},
     "Story": {"allOf": [{"$ref": "#/components/schemas/StorySummary"}, {"type": "object", "properties": {
         "articles": {"type": "array", "items": OBJ, "description": "Reports, oldest first: English and original title, language, "
                      "translation provenance, source, url, times, entities, and evidence (why it joined) when the tagger gave it."},

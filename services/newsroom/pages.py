@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from services.newsroom.query import FILTERS, story_query, with_params
+from services.newsroom.languages import language_name
+from services.newsroom.query import FILTERS, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
 
-LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
-             "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "nl": "Dutch", "ar": "Arabic", "zh": "Chinese", "tr": "Turkish",
-             "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "ca": "Catalan", "und": "undetermined"}
-SPANS = [("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days")]
+# The time filter is by when reports were received (fetched): what a reader watching the wire means by "last
+# hour", and what newest-first orders by; a backlog published years ago but received now is new to them.
+SPANS = [("", "any time"), ("1h", "in the last hour"), ("24h", "in the last 24 hours"), ("7d", "in the last 7 days"),
+         ("30d", "in the last 30 days")]
 
 
 def _when(value: str | None) -> str:
@@ -93,7 +93,7 @@ def _why(evidence: object) -> list[str]:
 ENV = Environment(loader=PackageLoader("services.newsroom", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(when=_when, safe_url=_safe_url, q=lambda v: quote(str(v), safe=""), why=_why,
-                   language=lambda code: LANGUAGES.get(code, code))
+                   language=language_name)
 
 
 def render(template: str, **context: object) -> str:
@@ -107,11 +107,11 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.cached(request, text.encode(), "text/html; charset=utf-8", status)
 
     async def list_context(request: web.Request) -> dict:
-        query = story_query(request.query, now=time.time(), default_limit=cfg.page_size)
+        query, entity = await room.story_query(request.query, default_limit=cfg.page_size)
         result = await room.read(room.store.stories, query)
         page = query.offset // query.limit + 1
         params = dict(request.query)
-        return {"stories": result["items"], "page": page, "params": params,
+        return {"stories": result["items"], "page": page, "params": params, "entity": entity,
                 "next": with_params(params, page=page + 1) if result["more"] else None,
                 "prev": with_params(params, page=page - 1) if page > 1 else None,
                 "fragment": "/fragments/stories?" + with_params(params),

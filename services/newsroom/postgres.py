@@ -58,7 +58,8 @@ class PostgresStore(Store):
         return [*TABLES, SEARCH, SEARCH_INDEX]
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s")
+        # Every query through here is sent with parameters, so a literal % (in LIKE) must be doubled.
+        return sql.replace("%", "%%").replace("?", "%s")
 
     @contextmanager
     def _tx(self, conn: psycopg.Connection) -> Iterator[Any]:

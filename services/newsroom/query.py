@@ -17,7 +17,11 @@ _UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 
 class QueryError(ValueError):
-    """A filter the request got wrong; the message names it."""
+    """A filter the request got wrong; the message names it, ``details`` add what the API answers besides."""
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def parse_time(name: str, value: str | None, now: float) -> float | None:

@@ -7,7 +7,7 @@ __all__ = ["TABLES"]
 TABLES = [
     """CREATE TABLE IF NOT EXISTS stories (
         id TEXT PRIMARY KEY, title TEXT NOT NULL, first_at DOUBLE PRECISION NOT NULL, last_at DOUBLE PRECISION NOT NULL,
-        article_count INTEGER NOT NULL, languages TEXT NOT NULL, sources TEXT NOT NULL,
+        title_language TEXT, published_first DOUBLE PRECISION, published_last DOUBLE PRECISION, article_count INTEGER NOT NULL, languages TEXT NOT NULL, sources TEXT NOT NULL,
         alert_count INTEGER NOT NULL DEFAULT 0, updated_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS stories_newest ON stories (last_at DESC, id)",
     "CREATE INDEX IF NOT EXISTS stories_active ON stories (article_count DESC, last_at DESC, id)",

@@ -7,9 +7,11 @@ thread pool so a slow query never stalls the event loop (or, in ``wirewatch run`
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -19,10 +21,12 @@ from urllib.parse import urlencode
 import orjson
 from aiohttp import web
 
+from services.alerter.names import EntityNames, default_names
+from services.newsroom.entities import resolve_entity
 from services.newsroom.live import LiveHub
 from services.newsroom.metrics import HTTP_SECONDS, SSE_CLIENTS
-from services.newsroom.query import QueryError
-from services.newsroom.store import Store
+from services.newsroom.query import QueryError, story_query
+from services.newsroom.store import Store, StoryQuery
 from services.runtime.logs import get_logger
 
 __all__ = ["Newsroom", "CSP", "COOKIE"]
@@ -39,8 +43,10 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 class Newsroom:
     """Everything a request handler needs: the store, the live hub, the settings."""
 
-    def __init__(self, store: Store, hub: LiveHub, settings: Any, *, token: str | None, readers: int = 4) -> None:
+    def __init__(self, store: Store, hub: LiveHub, settings: Any, *, token: str | None, readers: int = 4,
+                 names: EntityNames | None = None) -> None:
         self.store = store
+        self.names = names  # the gazetteer's names, loaded when a filter first names an entity
         self.hub = hub
         self.cfg = settings
         self.token = token
@@ -52,6 +58,16 @@ class Newsroom:
 
     async def read(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(fn, *args, **kwargs))
+
+    async def story_query(self, params: Mapping[str, str], *, default_limit: int) -> tuple[StoryQuery, dict | None]:
+        """The filters of a request, with an entity named in any way resolved to its key (and what it resolved to)."""
+        query = story_query(params, now=time.time(), default_limit=default_limit)
+        if not query.entity:
+            return query, None
+        if self.names is None:
+            self.names = await self.read(default_names)
+        entity = await self.read(resolve_entity, query.entity, self.names, self.store.has_entity)
+        return dataclasses.replace(query, entity=entity["key"]), entity
 
     async def facets(self) -> dict:
         return await self.read(self.store.facets)
@@ -141,13 +157,13 @@ class Newsroom:
         try:
             response = await handler(request)
         except QueryError as exc:
-            response = self._problem(request, 400, str(exc))
+            response = self._problem(request, 400, str(exc), **exc.details)
         HTTP_SECONDS.labels(route).observe(asyncio.get_running_loop().time() - started)
         return response
 
-    def _problem(self, request: web.Request, status: int, message: str) -> web.Response:
+    def _problem(self, request: web.Request, status: int, message: str, **details: object) -> web.Response:
         if request.path.startswith(("/api/", "/feeds/")):
-            return web.json_response({"error": message}, status=status)
+            return web.json_response({"error": message, **details}, status=status)
         from services.newsroom.pages import render
 
         return web.Response(text=render("error.html", status=status, message=message), status=status,

@@ -19,6 +19,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from services.newsroom.records import ArticleRow, alert_row, article_row, iso
+from services.newsroom.summary import BODY_LANGUAGE, STORY_COLUMNS, TITLE_LANGUAGE, refresh_story, resummarise
 
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 
@@ -28,7 +29,8 @@ __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 SEARCH_LIMIT = 1000
 
 JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
-TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "fired_at", "stored_at", "hour")
+TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "published_first", "published_last", "fired_at",
+               "stored_at", "hour")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_conf
                    "fetched_at", "at", "revision", "digest")
 ALERT_COLUMNS = ("id", "rule_id", "story_id", "kind", "sequence", "fired_at", "title", "summary", "url", "matched", "entities",
                  "article_ids", "sources")
-LIST_COLUMNS = "s.id, s.title, s.first_at, s.last_at, s.article_count, s.languages, s.sources, s.alert_count"
+LIST_COLUMNS = ("s.id, s.title, s.title_language, s.first_at, s.last_at, s.published_first, s.published_last, s.article_count, "
+                "s.languages, s.sources, s.alert_count")
 
 
 class Store(ABC):
@@ -173,6 +176,12 @@ class Store(ABC):
         facets, articles = cur.fetchone()
         if articles and not facets:  # a store from before the facets table
             self._rebuild_facets(cur)
+        cur.execute("SELECT * FROM stories LIMIT 0")
+        missing = [c for c in STORY_COLUMNS if c not in {d[0] for d in cur.description}]
+        for column in missing:  # a store from before English titles and publication spans
+            cur.execute(f"ALTER TABLE stories ADD COLUMN {column} {STORY_COLUMNS[column]}")
+        if missing and articles:
+            resummarise(cur, self._sql)
 
     @staticmethod
     def _rebuild_facets(cur: Any) -> None:
@@ -300,27 +309,7 @@ class Store(ABC):
         return WriteResult("updated" if existed else "inserted", (story_id,))
 
     def _refresh_story(self, cur: Any, story_id: str, now: float) -> None:
-        cur.execute(self._sql("SELECT count(*), min(fetched_at), max(fetched_at) FROM articles WHERE story_id = ?"), (story_id,))
-        count, first, last = cur.fetchone()
-        if not count:
-            cur.execute(self._sql("DELETE FROM stories WHERE id = ?"), (story_id,))
-            return
-        cur.execute(self._sql("SELECT title FROM articles WHERE story_id = ? ORDER BY fetched_at, id LIMIT 1"), (story_id,))
-        title = cur.fetchone()[0]
-        cur.execute(self._sql("SELECT language, count(*) AS n FROM articles WHERE story_id = ? GROUP BY language "
-                              "ORDER BY n DESC, language"), (story_id,))
-        languages = [r[0] for r in cur.fetchall()]
-        cur.execute(self._sql("SELECT DISTINCT source FROM articles WHERE story_id = ? ORDER BY source"), (story_id,))
-        sources = [r[0] for r in cur.fetchall()]
-        cur.execute(self._sql("SELECT count(*) FROM alerts WHERE story_id = ?"), (story_id,))
-        alerts = cur.fetchone()[0]
-        cur.execute(self._sql(
-            "INSERT INTO stories (id, title, first_at, last_at, article_count, languages, sources, alert_count, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
-            "first_at = excluded.first_at, last_at = excluded.last_at, article_count = excluded.article_count, "
-            "languages = excluded.languages, sources = excluded.sources, alert_count = excluded.alert_count, "
-            "updated_at = excluded.updated_at"),
-            (story_id, title, first, last, count, orjson.dumps(languages).decode(), orjson.dumps(sources).decode(), alerts, now))
+        refresh_story(cur, self._sql, story_id, now)
 
     def prune(self, *, before: float, now: float) -> dict[str, int]:
         """Delete articles fetched and alerts fired before ``before``; stories left empty go too."""
@@ -405,7 +394,8 @@ class Store(ABC):
         story = _shape(rows[0])
         story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
-                              "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision "
+                              "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision, "
+                              f"{TITLE_LANGUAGE} AS title_language, {BODY_LANGUAGE} AS body_language "
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
         ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
         per_article: dict[str, list] = {}
@@ -435,13 +425,17 @@ class Store(ABC):
         return story
 
     def article(self, article_id: str) -> dict | None:
-        rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
+        rows = self._rows(f"SELECT *, {TITLE_LANGUAGE} AS title_language, {BODY_LANGUAGE} AS body_language "
+                          "FROM articles WHERE id = ?", [article_id])
         if not rows:
             return None
         article = _shape(rows[0])
         article["entities"] = self._rows("SELECT key, name, type, mentions FROM article_entities WHERE article_id = ? "
                                          "ORDER BY mentions DESC, name", [article_id])
         return article
+
+    def has_entity(self, key: str) -> bool:
+        return bool(self._rows("SELECT 1 AS found FROM entities WHERE key = ?", [key]))
 
     def entity(self, key: str, *, limit: int = 25) -> dict | None:
         rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-__all__ = ["timeline_chart", "PALETTE"]
+from services.newsroom.languages import language_name
 
-# Okabe-Ito colours: told apart with the common colour-vision deficiencies, readable on light and dark.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+__all__ = ["timeline_chart", "PALETTE", "OTHER"]
+
+# Okabe-Ito's seven colours (told apart with the common colour-vision deficiencies), then five of Paul Tol's and
+# Tableau's that are far from all of them; every one readable on the light and the dark page.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#882255", "#117733", "#999933", "#AA4499", "#8C564B"]
+# A story in more languages than there are colours: the least reported share this grey, and the legend says which.
+OTHER = "#999999"
 MAX_HOURS = 72
 
 
@@ -22,7 +28,8 @@ def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120)
     if span == MAX_HOURS:  # show the last MAX_HOURS hours of a long story
         first = last - timedelta(hours=MAX_HOURS - 1)
     languages = sorted({t["language"] for t in timeline}, key=lambda lang: (-sum(t["articles"] for t in timeline if t["language"] == lang), lang))
-    colour = {lang: PALETTE[i % len(PALETTE)] for i, lang in enumerate(languages)}
+    coloured = languages if len(languages) <= len(PALETTE) else languages[:len(PALETTE) - 1]
+    colour = {lang: PALETTE[i] for i, lang in enumerate(coloured)} | {lang: OTHER for lang in languages[len(coloured):]}
     per_hour: dict[int, list[tuple[str, int]]] = {}
     for t in timeline:
         when = datetime.fromisoformat(t["hour"].replace("Z", "+00:00"))
@@ -39,8 +46,12 @@ def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120)
             y -= h
             hour = (first + timedelta(hours=slot)).strftime("%Y-%m-%d %H:00")
             bars.append({"x": round(5 + slot * bar_w, 1), "y": round(y, 1), "w": round(max(1.0, bar_w - 2), 1), "h": round(h, 1),
-                         "colour": colour[lang], "label": f"{hour} UTC: {n} in {lang}"})
+                         "colour": colour[lang], "label": f"{hour} UTC: {n} in {language_name(lang)}"})
     rows = [{"hour": t["hour"], "language": t["language"], "articles": t["articles"]} for t in timeline]
-    return {"bars": bars, "legend": [{"language": lang, "colour": colour[lang]} for lang in languages], "rows": rows,
+    legend = [{"language": lang, "name": language_name(lang), "colour": colour[lang]} for lang in coloured]
+    others = languages[len(coloured):]
+    if others:
+        legend.append({"language": None, "name": "Other: " + ", ".join(language_name(lang) for lang in others), "colour": OTHER})
+    return {"bars": bars, "legend": legend, "rows": rows,
             "width": width, "height": height, "hours": span, "start": first.strftime("%Y-%m-%d %H:00 UTC"),
             "end": (first + timedelta(hours=span - 1)).strftime("%Y-%m-%d %H:00 UTC")}

@@ -148,14 +148,16 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
         return re.findall(r'<div class="report-head">.*?<time datetime="([^"]+)"', page, re.S)
 
     head = header(pages["backlog"])
-    assert re.findall(r'<time datetime="([^"]+)"', head) == rows(pages["backlog"]) == ["2026-11-28T06:00:00Z", "2026-11-29T18:30:00Z"]
+    assert re.findall(r'<time datetime="([^"]+)"', head)[:2] == rows(pages["backlog"]) == ["2026-11-28T06:00:00Z", "2026-11-29T18:30:00Z"]
     assert "published 2026-11-28 06:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
-    assert "2026-12-01" not in head and "fetched" not in head  # the fetch time is no longer the story's date
+    assert "published 2026-11-28 06:00 UTC – 2026-11-29 18:30 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
+    # the fetch time is not the story's date; it is shown as when the reports were received
+    assert "received 2026-12-01 09:00 UTC – 2026-12-01 09:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["unknown"])).split())
-    assert "fetched 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
+    assert "received 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["mixed"])).split())
     assert "published 2026-11-30 07:00 UTC – 2026-12-01 09:00 UTC" in head
-    assert "(1 of 2 reports without a publication time, dated by when fetched)" in head
+    assert "(1 of 2 reports without a publication time, dated by when received)" in head
 
 
 async def test_reads_can_require_the_ingest_token(newsroom):
@@ -215,3 +217,95 @@ async def test_a_write_between_rendering_a_page_and_its_live_connection_still_re
     finally:
         await room.stop()
         store.close()
+
+
+async def serve(store) -> tuple[Newsroom, str]:
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
+    return room, f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
+
+
+def text_of(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_language(tmp_path):
+    from tests.unit.test_newsroom_store import untranslated
+
+    store = SQLiteStore(tmp_path / "languages.sqlite3")
+    store.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ntrex-arb"), now=NOW)
+    store.write_article(untranslated(2, "s2", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    store.write_article(article(3, "s2", language="es", source="efe"), now=NOW)
+    room, base = await serve(store)
+    try:
+        story = (await get(f"{base}/stories/s1"))[2].decode()
+        mixed = (await get(f"{base}/stories/s2"))[2].decode()
+        listing = (await get(f"{base}/"))[2].decode()
+        body = (await get(f"{base}/articles/ntrex-arb/1"))[2].decode()
+    finally:
+        await room.stop()
+        store.close()
+    # The Arabic report: its title is Arabic, said so, and marked up as Arabic text that may run right to left.
+    assert '<h3 lang="ar" dir="auto"><a href="/articles/ntrex-arb%2F1">الأمين العام للناتو يزور كييف</a></h3>' in story
+    assert "Not translated (Arabic)" in text_of(story) and "ENGLISH" not in story and ">English<" not in story
+    assert '<span class="lang">Arabic</span>' in story  # the English word "Arabic" is not tagged as Arabic
+    assert "Not translated. Original at ntrex-arb" in text_of(story)
+    assert '<h1 id="story-title" lang="ar" dir="auto">' in story
+    # The Greek report in a story titled by its translated Spanish report.
+    assert '<h1 id="story-title" lang="en">NATO chief visits Kyiv, report 3</h1>' in mixed
+    assert '<h3 lang="el" dir="auto"><a href="/articles/ert%2F2">' in mixed and "Not translated (Greek)" in text_of(mixed)
+    assert '<h3 lang="en"><a href="/articles/efe%2F3">' in mixed and "Original (Spanish)" in text_of(mixed)
+    # The list: every title carries its language; an untranslated one says so.
+    assert '<h3 lang="ar" dir="auto"><a href="/stories/s1">' in listing and '<h3 lang="en"><a href="/stories/s2">' in listing
+    assert "not translated (Arabic)" in text_of(listing) and "Greek" in text_of(listing)
+    # The article page: the untranslated body is not headed English.
+    assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
+
+
+async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):
+    import orjson
+
+    base = await newsroom()
+
+    async def stories(entity: str) -> tuple[int, dict]:
+        status, _, body = await get(f"{base}/api/stories?entity={quote(entity)}")
+        return status, orjson.loads(body)
+
+    by_id = await stories("Q7184")
+    for name in ("NATO", "nato", "North Atlantic Treaty Organization", "OTAN"):
+        status, page = await stories(name)
+        assert status == 200 and [s["id"] for s in page["items"]] == [s["id"] for s in by_id[1]["items"]], name
+        assert page["entity"] == {"key": "Q7184", "name": "NATO", "as_written": name}
+    status, page = await stories("Egypt")  # a place the gazetteer knows that no stored story names: empty, and why
+    assert status == 200 and page["items"] == [] and page["entity"]["key"] == "Q79"
+    status, page = await stories("Egpyt")
+    assert status == 400 and "'Egpyt' is not a name the gazetteer knows" in page["error"] and "did you mean 'Egypt' (Q79)" in page["error"]
+    assert page["suggestions"][0] == {"key": "Q79", "name": "Egypt", "alias": "Egypt"}
+    status, page = await stories("Q79")  # an id is taken as it is
+    assert status == 200 and page["entity"] == {"key": "Q79", "name": "Egypt", "as_written": "Q79"}
+    status, _, body = await get(f"{base}/?entity=Egpyt")  # the page says it too
+    assert status == 400 and "did you mean" in body.decode()
+    status, _, body = await get(f"{base}/?entity=nato")
+    assert status == 200 and 'Stories about <a href="/entities/Q7184">NATO</a>' in body.decode()
+
+
+async def test_a_backlog_is_listed_by_its_publication_time_with_its_receipt_time_labelled(tmp_path):
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "times.sqlite3")
+    store.write_article(dated(1, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "undated", published=None, fetched=received), now=NOW)
+    room, base = await serve(store)
+    try:
+        listing = text_of((await get(f"{base}/"))[2].decode())
+        day = text_of((await get(f"{base}/?since=2026-12-05T00:00:00Z"))[2].decode())
+        entity = text_of((await get(f"{base}/entities/Q7184"))[2].decode())
+    finally:
+        await room.stop()
+        store.close()
+    assert "latest published 2014-03-02 10:00 UTC last received 2026-12-05 08:00 UTC" in listing
+    assert "publication time unknown last received 2026-12-05 08:00 UTC" in listing
+    assert "latest 2026" not in listing
+    assert "Received" in listing and "in the last 24 hours" in listing  # the time filter says what it filters on
+    assert "last received 2026-12-05 08:00 UTC" in entity and "latest published 2014-03-02 10:00 UTC" in entity
+    assert "latest published 2014-03-02" in day  # the time filter is by receipt: a 2014 report received today is in it

