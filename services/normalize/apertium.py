@@ -412,6 +412,16 @@ class ApertiumTranslator:
         return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated)), kept_spans(text))
                 for text, mark in zip(translated, marked)]
 
+    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
+        """The words of ``text`` the first hop of ``source``'s route does not know, as written (names, mostly): a word
+        the first hop knows is no name to it even where a pivot does not know its translation, and a word it does not
+        know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read")."""
+        route = await self.route(source, target)
+        assert route[0].model is not None
+        [latin], _ = await self._transliterate([text], route)
+        [marked] = await self._run_pair([latin], route[0].model, marked=True)
+        return frozenset(marked[a:b] for a, b in marked.untranslated)
+
     async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:
         """Cyrillic texts Latin first where the route starts with a Serbo-Croatian pair and Apertium can transliterate."""
         if not route[0].model or not route[0].model.startswith("hbs-"):

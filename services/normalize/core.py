@@ -17,6 +17,7 @@ from schemas.models import Amount, DateMention
 from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
 from services.normalize.backends import SourceText, kept_spans, untranslated_spans
 from services.normalize.boilerplate import strip_boilerplate
+from services.normalize.casing import english_case
 from services.normalize.changes import Edit, excerpt, record
 from services.normalize.cleanup import clean_body, clean_title
 from services.normalize.dates import find_dates
@@ -39,6 +40,7 @@ from services.normalize.language import (
 )
 from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
 from services.normalize.kept_names import KeptName, NameKeeper
+from services.normalize.name_runs import find_name_runs, lost_as_words, names_in
 from services.normalize.romanize import romanize_untranslated
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
@@ -46,13 +48,14 @@ from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
 from services.normalize.text import carry_spans
 from services.normalize.titles import lead_of, title_from_text
-from services.normalize.translate import Translator, TranslatorRegistry
+from services.normalize.translate import Translator, TranslatorRegistry, unknown_words
 from services.runtime.logs import get_logger
 
 __all__ = ["Normalizer", "TARGET_LANGUAGE"]
 
 TARGET_LANGUAGE = "en"
 KEPT_NAMES_RULE = "names:kept-through-translation"
+KEPT_RUNS_RULE = "names:kept-as-written"
 
 log = get_logger(__name__)
 
@@ -311,9 +314,6 @@ class Normalizer:
         (through the registry's translation cache, as names recur) is no name the gazetteer knows."""
         found = {name: self._names.find(text, language) if self._names is not None else [] for name, text in fields}
         candidates = sorted({n.source for names in found.values() for n in names})
-        if not candidates:
-            return found
-        assert self._names is not None
         lost = set()
         for source in candidates:  # one at a time: a name the translator renders as nothing must not fail the others
             try:
@@ -322,14 +322,42 @@ class Normalizer:
                 raise
             except TranslationError:
                 alone = ""  # ro-es gives nothing for "Marea Britanie" on its own
-            if self._names.lost(alone):
+            if self._names is not None and self._names.lost(alone):
                 lost.add(source)
-        return {name: [n for n in names if n.source in lost] for name, names in found.items()}
+        kept = {name: [n for n in names if n.source in lost] for name, names in found.items()}
+        if self._settings.keep_name_runs:
+            for name, text in fields:
+                kept[name] = sorted(kept[name] + await self._runs_to_keep(translator, language, text, kept[name]), key=lambda n: n.start)
+        return kept
+
+    async def _runs_to_keep(self, translator: Translator, language: str, text: str, names: list[KeptName]) -> list[KeptName]:
+        """The runs of capitalised words in ``text`` (none overlapping ``names``) that hold a word the translator's first
+        hop does not know and that it changes when given them on their own: kept as the source writes them."""
+        runs = [r for r in find_name_runs(text) if not any(n.start < r.end and r.start < n.end for n in names)]
+        if not runs:
+            return []
+        unknown = await unknown_words(translator, "\n".join(dict.fromkeys(r.source for r in runs)), language, TARGET_LANGUAGE)
+        kept = []
+        for run in names_in(runs, unknown, lambda word: english_case().name(word) is not None):
+            try:
+                [alone] = await translator.translate([run.source], language, TARGET_LANGUAGE)
+            except TranslationUnavailable:
+                raise
+            except TranslationError:
+                continue
+            if lost_as_words(run, alone):
+                kept.append(KeptName(run.start, run.end, run.source, run.source, ""))
+        return kept
 
     def _kept_names(self, names: list[KeptName], english: str, field: str) -> list[Change]:
         """A Change for each name the translator kept (spans into the source field): those whose English name
         stands, in order, where the translation says it kept a name."""
         found = iter([english[a:b] for a, b in kept_spans(english)])
-        edits = [Edit(n.start, n.end, n.source, n.english) for n in names if n.english in found]
-        return record(edits, kind="translation", rule=KEPT_NAMES_RULE, field=field, max_changes=self._settings.max_changes_per_rule,
-                      reason="a name the gazetteer knows, kept through translation as its English name instead of translated as words")
+        kept = [n for n in names if n.english in found]
+        known = [Edit(n.start, n.end, n.source, n.english) for n in kept if n.entity_id]
+        written = [Edit(n.start, n.end, n.source, n.english) for n in kept if not n.entity_id]
+        limit = self._settings.max_changes_per_rule
+        return (record(known, kind="translation", rule=KEPT_NAMES_RULE, field=field, max_changes=limit,
+                       reason="a name the gazetteer knows, kept through translation as its English name instead of translated as words")
+                + record(written, kind="translation", rule=KEPT_RUNS_RULE, field=field, max_changes=limit,
+                         reason="capitalised words beside a word the translator does not know (a name), kept as written instead of translated as words"))

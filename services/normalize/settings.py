@@ -53,6 +53,10 @@ class NormalizeSettings(BaseModel):
         default=True,
         description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
     )
+    keep_name_runs: bool = Field(
+        default=True,
+        description="Before Apertium translates, find the runs of capitalised words inside a sentence that hold a word its first hop does not know (a name the gazetteer lacks) and that it would change (Swedish \"Brett Kavanaugh\" as \"Spread Kavanaugh\"), and have it pass them through as written; each is recorded as a Change (names:kept-as-written).",
+    )
     name_gazetteer_files: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
     name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
     language_short_text_judge: bool = Field(

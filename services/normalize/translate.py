@@ -37,7 +37,15 @@ __all__ = [
     "BACKENDS",
     "APERTIUM_CODES",
     "check_count",
+    "unknown_words",
 ]
+
+
+async def unknown_words(translator: Translator, text: str, source: str, target: str = "en") -> frozenset[str]:
+    """The words of ``text`` ``translator`` does not know, as written; none from a backend that cannot tell (only
+    Apertium marks them)."""
+    ask = getattr(translator, "unknown_words", None)
+    return await ask(text, source, target) if ask is not None else frozenset()
 
 
 class AutoTranslator:
@@ -76,6 +84,9 @@ class AutoTranslator:
 
     async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
         return await (await self.choose(source, target)).translate(texts, source, target)
+
+    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
+        return await unknown_words(await self.choose(source, target), text, source, target)
 
     def provenance(self, source: str, target: str = "en") -> Translation:
         chosen = self._chosen.get((source, target))
@@ -125,6 +136,9 @@ class CachingTranslator:
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return [found[i] for i in range(len(texts))]
+
+    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
+        return await unknown_words(self.inner, text, source, target)
 
     def provenance(self, source: str, target: str = "en") -> Translation:
         return self.inner.provenance(source, target)
