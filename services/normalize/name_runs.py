@@ -46,9 +46,11 @@ def _capitalised(word: str) -> bool:
 
 def _title_case(words: list[re.Match[str]]) -> bool:
     """Every word longer than the short function words some Title Case leaves in lower case ("de", "the", "and") is
-    capitalised: a heading, whose capitals say nothing about names. A line of sentence case has a verb or a noun in
-    lower case."""
-    return not any(w.group(0)[0].islower() and len(w.group(0)) > 3 for w in words)
+    capitalised, and there are three such words or more: a heading, whose capitals say nothing about names. A line of
+    sentence case has a verb or a noun in lower case; a short headline of names ("Kavanaugh i Las Vegas") is no
+    Title Case."""
+    long_words = [w.group(0) for w in words if len(w.group(0)) > 3]
+    return not any(w[0].islower() for w in long_words) and len(long_words) >= 3
 
 
 def find_name_runs(text: str) -> list[NameRun]:

@@ -46,6 +46,10 @@ def test_a_line_in_title_case_has_no_runs():
     assert find_name_runs(text) == [NameRun(text.rindex("Brett"), len(text) - 1, "Brett Kavanaugh")]
 
 
+def test_a_short_headline_of_names_is_no_title_case():
+    assert _sources(find_name_runs("Kavanaugh i Las Vegas")) == ["Las Vegas"]
+
+
 def test_a_title_beside_a_name_is_left_to_the_translator():
     runs = find_name_runs("Ayer hablaron el Presidente Trump y la Corte Suprema Brett Kavanaugh en Washington.")
     names = names_in(runs, {"Trump", "Kavanaugh"}, ENGLISH_NAMES.__contains__)
