@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import faust
 import orjson
+from aiohttp.web import HTTPRequestEntityTooLarge
 from faust.types import TP
 from faust.web import Request, Response, View
 
@@ -37,7 +38,7 @@ from services.ingest.pollstate import (
     restored,
     to_stored,
 )
-from services.ingest.publish import publish
+from services.ingest.publish import PublishReport, publish
 from services.ingest.readers import RecordError, json_records
 from services.ingest.verdicts import explain
 from services.ingest.websub import signature_ok, verify_intent
@@ -246,8 +247,11 @@ def register(app: faust.App, settings: Settings) -> None:
             length = request.content_length
             if length is not None and length > cfg.max_body_bytes:
                 return self.json({"error": f"body of {length} bytes exceeds {cfg.max_body_bytes}"}, status=413)
-            body = await request.read()
-            if len(body) > cfg.max_body_bytes:
+            try:
+                body = await request.read()
+            except HTTPRequestEntityTooLarge:  # a chunked body, with no length to refuse it by before reading
+                body = None
+            if body is None or len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
             records = list(json_records(body, where="POST /ingest", source="http", now=now))
@@ -257,14 +261,20 @@ def register(app: faust.App, settings: Settings) -> None:
             async def send_acknowledged(topic: str, key: bytes | None, value: bytes) -> None:
                 pending.append(await topics[topic].send(key=key, value=value))
 
-            report = await publish(send_acknowledged, settings, records + ([nothing] if nothing else []), channel="http")
-            try:
+            async def publish_acknowledged() -> PublishReport:
+                report = await publish(send_acknowledged, settings, records + ([nothing] if nothing else []), channel="http")
                 await asyncio.gather(*pending)  # "accepted" means the broker has it (acks=all), not a buffer
+                return report
+
+            try:
+                # A broker that is down or starting would hold the client without end (the producer waits for it).
+                report = await asyncio.wait_for(publish_acknowledged(), cfg.ack_timeout_s)
             except Exception as exc:  # noqa: BLE001 - the client may send again: ids make that harmless
-                log.error("ingest_http_not_delivered", error=f"{type(exc).__name__}: {exc}"[:300])
+                why = (f"the broker did not acknowledge within {cfg.ack_timeout_s:g} s (WIREWATCH_INGEST__ACK_TIMEOUT_S)"
+                       if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"[:300])
+                log.error("ingest_http_not_delivered", error=why)
                 INGEST_REFUSED.labels("not_delivered").inc()
-                return self.json({"error": f"not delivered to the broker: {type(exc).__name__}"}, status=503,
-                                 headers={"Retry-After": "5"})
+                return self.json({"error": f"not delivered to the broker: {why}"}, status=503, headers={"Retry-After": "5"})
             log.info("ingest_http", accepted=len(report.accepted), rejected=len(report.rejected),
                      **({"nothing": nothing.reason, "why": nothing.detail} if nothing else {}),
                      **({"ignored_fields": list(report.ignored[0].fields)} if report.ignored else {}))

@@ -12,6 +12,7 @@ __all__ = ["IngestSettings"]
 class IngestSettings(BaseModel):
     token: str | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest POST /ingest body accepted.")
+    ack_timeout_s: float = Field(default=15.0, gt=0, description="How long POST /ingest waits for the broker to acknowledge every record before answering 503 with Retry-After (the broker down or starting).")
     max_in_flight: int = Field(default=32, ge=1, description="POST /ingest requests handled at once; more are answered 429 with Retry-After instead of buffered without bound.")
     feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")
     entries_topic: str = Field(default="ingest.entries", description="Internal topic of polled feed entries keyed by article id, before de-duplication.")

@@ -53,6 +53,8 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
+        # aiohttp's own cap is 1 MiB: POST /ingest's limit is ours (JSON 413 past WIREWATCH_INGEST__MAX_BODY_BYTES).
+        web_application_options={"client_max_size": settings.ingest.max_body_bytes + 1},
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",

@@ -42,3 +42,46 @@ async def test_ndjson_push_publishes_good_records_and_dead_letters_bad_ones(brok
                   if m["value"]["source_topic"].startswith("http:"))
     assert letter.service == "ingest" and letter.original == b'{"title": "half a record'
     assert ingest.alive()
+
+
+def _ndjson(n: int, size: int) -> bytes:
+    body = "Dockers returned to work on Monday. " * (size // 36)
+    return b"\n".join(orjson.dumps({"id": f"big-{i}", "title": f"Port strike ends {i}", "body": body}) for i in range(n))
+
+
+async def test_a_body_past_a_mebibyte_is_accepted_up_to_the_configured_limit(broker, start_service):
+    ingest = start_service("worker", "ingest", WIREWATCH_INGEST__MAX_BODY_BYTES=str(3 * 1024 * 1024))
+    wait_http(ingest.web_port, proc=ingest)
+    url = f"http://127.0.0.1:{ingest.web_port}/ingest"
+    within, past = _ndjson(60, 30_000), _ndjson(110, 30_000)  # about 1.8 and 3.3 MB
+    assert 1024 * 1024 < len(within) < 3 * 1024 * 1024 < len(past)
+
+    async def chunks(data: bytes):  # no Content-Length: the limit is found while reading
+        for i in range(0, len(data), 256 * 1024):
+            yield data[i : i + 256 * 1024]
+
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=within) as resp:
+            assert resp.status == 202, await resp.text()
+            assert len((await resp.json())["accepted"]) == 60
+        for data in (past, chunks(past)):
+            async with session.post(url, data=data) as resp:
+                assert resp.status == 413
+                assert "exceeds" in (await resp.json())["error"]
+    assert ingest.alive()
+
+
+async def test_a_push_while_the_broker_is_down_is_answered_503_not_held(broker, start_service):
+    ingest = start_service("worker", "ingest", WIREWATCH_INGEST__ACK_TIMEOUT_S="3")
+    wait_http(ingest.web_port, proc=ingest)
+    url = f"http://127.0.0.1:{ingest.web_port}/ingest"
+    broker.stop()
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+            async with session.post(url, data=_ndjson(1, 100)) as resp:
+                assert resp.status == 503
+                assert resp.headers["Retry-After"] == "5"
+                assert "did not acknowledge within 3 s" in (await resp.json())["error"]
+    finally:
+        broker.start()
+    assert ingest.alive()
