@@ -125,7 +125,7 @@ def on_outcome(state: FeedState, outcome: FetchOutcome, now: float, policy: Poll
     if status == 410:
         return replace(state, disabled="410 Gone: the publisher removed the feed", last_error=outcome.error or "410 Gone",
                        last_error_class="HTTP410", last_error_at=now, consecutive_failures=state.consecutive_failures + 1)
-    if status in (200, 304) and outcome.parsed_ok:
+    if status in (200, 304) and outcome.parsed_ok and outcome.error is None:  # a 200 cut off as too large is no success
         published = _recent(state.published, outcome.published, now) if status == 200 else state.published
         interval = adaptive_interval(published, now, policy)
         return replace(

@@ -41,6 +41,15 @@ def test_permanent_redirect_updates_the_stored_url():
     assert after.url == "https://new.example.com/feed"
 
 
+def test_a_200_too_large_to_read_is_a_failure_that_backs_off():
+    state = _state()
+    for _ in range(POLICY.failing_after):
+        state = on_outcome(state, FetchOutcome(200, error="response of 11616083 bytes exceeds the limit", error_class="TooLarge"),
+                           NOW, POLICY)
+    assert is_failing(state, POLICY) and state.last_error_class == "TooLarge" and state.last_success_at is None
+    assert state.next_poll_at - NOW >= POLICY.backoff_base_s
+
+
 def test_410_disables_the_feed_for_good():
     after = on_outcome(_state(), FetchOutcome(410), NOW, POLICY)
     assert after.disabled and "410" in after.disabled
