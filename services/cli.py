@@ -23,14 +23,21 @@ LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
 
 
 def _settings(**overrides: object) -> Settings:
-    from pydantic import ValidationError
+    from services.runtime.settings import load_settings
 
-    from services.runtime.codec import describe_validation_error
+    return load_settings(**overrides)
 
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid setting: {describe_validation_error(exc)} (see `wirewatch settings --markdown`)") from exc
+
+class _Main(click.Group):
+    """The command group: a bad setting, wherever a command reads them, ends the command with one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from services.runtime.settings import InvalidSettings
+
+        try:
+            return super().invoke(ctx)
+        except InvalidSettings as exc:
+            raise click.ClickException(f"invalid setting {exc} (see `wirewatch settings --markdown`)") from exc
 
 
 def _fresh_loop() -> None:
@@ -55,7 +62,7 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) ->
     worker.execute_from_commandline()
 
 
-@click.group()
+@click.group(cls=_Main)
 def main() -> None:
     """wirewatch: live news feeds to clean English, linked entities, stories and signed webhook alerts."""
 
@@ -272,7 +279,9 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference table (as in the README) instead of the values in force.")
 def settings_command(markdown: bool) -> None:
-    """Every WIREWATCH_* setting: the values in force (secrets hidden), or the documented defaults."""
+    """Every WIREWATCH_* setting: the values in force as a variable would set them (secrets hidden), or the documented defaults."""
+    from pydantic import SecretStr
+
     from services.runtime.settings import describe
 
     if markdown:
@@ -280,22 +289,14 @@ def settings_command(markdown: bool) -> None:
         for name, default, meaning in describe():
             click.echo(f"| `{name}` | `{default}` | {meaning} |")
         return
-    flat = _flatten(_settings().model_dump(mode="json"))
-    for name, _, _ in describe():
-        value = flat.get(name)
-        if value is not None and any(word in name for word in ("PASSWORD", "TOKEN", "SECRET")):
-            value = "********"
-        click.echo(f"{name}={'' if value is None else value}")
+    from services.runtime.setting_values import env_text
+    from services.runtime.settings import secret_variables, values
 
-
-def _flatten(values: dict, prefix: str = "WIREWATCH_") -> dict[str, object]:
-    flat: dict[str, object] = {}
-    for key, value in values.items():
-        if isinstance(value, dict) and key not in ("translation",):
-            flat.update(_flatten(value, f"{prefix}{key.upper()}__"))
-        else:
-            flat[f"{prefix}{key.upper()}"] = orjson.dumps(value).decode() if isinstance(value, (dict, list)) else value
-    return flat
+    secrets = set(secret_variables())
+    for name, value in values(_settings()):
+        shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
+        hidden = name in secrets or any(word in name for word in ("PASSWORD", "TOKEN", "SECRET"))
+        click.echo(f"{name}={'********' if hidden and shown else shown}")
 
 
 @main.group()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from services.runtime.setting_values import ListSetting
+
 __all__ = ["IngestSettings"]
 
 
@@ -16,7 +18,7 @@ class IngestSettings(BaseModel):
     feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")
     entries_topic: str = Field(default="ingest.entries", description="Internal topic of polled feed entries keyed by article id, before de-duplication.")
     polls_topic: str = Field(default="ingest.polls", description="Internal topic of each poll's resulting feed state (ETag, moved URL, failures, 410) keyed by feed id; kept in the ingest-feeds table across restarts.")
-    allow_hosts: list[str] = Field(
+    allow_hosts: ListSetting[str] = Field(
         default_factory=list,
         description="Hosts or IPs that may be fetched although they are loopback or private (all others are refused after DNS resolution).",
     )

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from services.runtime.setting_values import DictSetting, ListSetting
+
 __all__ = ["NormalizeSettings"]
 
 
 class NormalizeSettings(BaseModel):
-    translation: dict[str, str] = Field(
+    translation: DictSetting[str] = Field(
         default_factory=lambda: {"es": "apertium"},
         description="Backend per source language: auto, apertium, argos, libretranslate or none.",
     )
@@ -18,11 +20,11 @@ class NormalizeSettings(BaseModel):
         default="auto",
         description="Backend for languages not named in `translation`. \"auto\": the best installed path per language (an Apertium pair into English, else Apertium through `apertium_pivots`, else an installed Argos package); languages with none stay untranslated.",
     )
-    apertium_pivots: list[str] = Field(
+    apertium_pivots: ListSetting[str] = Field(
         default_factory=lambda: ["es", "mk", "hr", "is", "sv"],
         description="Languages Apertium may translate through when no pair goes straight into English, in order of preference, one or two of them in a route (French, Italian, Portuguese, Romanian, Occitan and Aragonese have pairs into Spanish, Bulgarian one into Macedonian, Slovenian one into Serbo-Croatian, Swedish one into Icelandic, Danish and Norwegian into Swedish).",
     )
-    bridges: dict[str, str] = Field(
+    bridges: DictSetting[str] = Field(
         default_factory=lambda: {"uk": "ru", "be": "ru", "af": "nl"},
         description="For a language nothing translates into English: a related language its title and lead are translated into "
         "(by the language's backend), which the tagger's sentence encoder reads, so its reports still meet their stories in other "
@@ -48,13 +50,13 @@ class NormalizeSettings(BaseModel):
     language_tie_margin: float = Field(default=0.15, description="The hint wins when its score is within this of the best candidate's.")
     language_undetermined_below: float = Field(default=0.2, description="Below this confidence and with no usable hint, the language is 'und'.")
     repair: bool = Field(default=True, description="Repair machine-translation artifacts in the English text (glued words, doubled letters, missing spaces, quotes, name case); every edit is recorded.")
-    repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
+    repair_disabled_rules: ListSetting[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
     keep_names: bool = Field(
         default=True,
         description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
     )
-    name_gazetteer_files: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
-    name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
+    name_gazetteer_files: ListSetting[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
+    name_variant_files: ListSetting[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
     language_short_text_judge: bool = Field(
         default=True,
         description="Judge short or uncertain texts with lingua's high-accuracy mode over its 75 languages as well, weighed with fastText's scores (about 1.3 GB of models).",

@@ -8,15 +8,18 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from services.alerter.settings import AlerterSettings
 from services.ingest.settings import IngestSettings
 from services.newsroom.settings import NewsroomSettings
 from services.normalize.settings import NormalizeSettings
+from services.runtime.errors import WirewatchError
+from services.runtime.setting_values import env_text
 from services.tagger.settings import TaggerSettings
 
 __all__ = [
@@ -26,6 +29,12 @@ __all__ = [
     "Settings",
     "get_settings",
     "describe",
+    "values",
+    "secret_variables",
+    "variable_for",
+    "explain",
+    "InvalidSettings",
+    "load_settings",
 ]
 
 
@@ -108,17 +117,85 @@ class Settings(BaseSettings):
 
 
 def describe(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]
-    """(variable, default, meaning) for every setting, nested sections flattened with ``__``."""
+    """(variable, default, meaning) for every setting, nested sections flattened with ``__``; defaults as written in a variable."""
     for name, field in (model or Settings).model_fields.items():
-        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+        if _is_section(field.annotation):
             yield from describe(field.annotation, f"{prefix}{name.upper()}__")
             continue
         default = field.default_factory() if field.default_factory is not None else field.default
-        if isinstance(default, dict):
-            default = ",".join(f"{k}={v}" for k, v in default.items())
-        elif isinstance(default, list):
-            default = ",".join(map(str, default)) or "(none)"
-        yield f"{prefix}{name.upper()}", "(unset)" if default in (None, "") else str(default), field.description or ""
+        yield f"{prefix}{name.upper()}", "(unset)" if default in (None, "") else env_text(default), field.description or ""
+
+
+def values(settings: BaseModel, prefix: str = "WIREWATCH_"):
+    """(variable, value) for every setting in force, in the order of ``describe``; values as pydantic holds them."""
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, BaseModel):
+            yield from values(value, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}", value
+
+
+def _is_section(annotation: object) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def variable_for(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """The variable a validation error's location names, and what is left of the location (a list index, a dict key)."""
+    model: type[BaseModel] = Settings
+    prefix = "WIREWATCH_"
+    for i, part in enumerate(loc):
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return prefix.removesuffix("__").removesuffix("_"), ".".join(map(str, loc[i:]))
+        if not _is_section(field.annotation):
+            return f"{prefix}{str(part).upper()}", ".".join(map(str, loc[i + 1:]))
+        model, prefix = field.annotation, f"{prefix}{str(part).upper()}__"
+    return prefix.removesuffix("__"), ""
+
+
+def explain(exc: ValidationError | SettingsError, limit: int = 3) -> str:
+    """A settings error in one line: which variable, and why."""
+    if isinstance(exc, SettingsError):
+        # pydantic-settings could not decode a variable as JSON: 'error parsing value for field "tagger" from source ...'.
+        field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else ""
+        cause = f": {exc.__cause__}" if exc.__cause__ is not None else ""
+        return f"WIREWATCH_{field.upper()}: not valid JSON{cause}" if field else str(exc)
+    parts = []
+    for err in exc.errors()[:limit]:
+        variable, rest = variable_for(tuple(err["loc"]))
+        why = err["msg"].removeprefix("Value error, ")
+        if why.startswith(variable):
+            parts.append(why)
+            continue
+        given = err.get("input")
+        shown = f" (got {given!r})" if isinstance(given, (str, int, float)) and repr(given) not in why \
+            and variable not in set(secret_variables()) else ""
+        parts.append(f"{variable}{f' item {rest}' if rest else ''}: {why}{shown}")
+    if exc.error_count() > limit:
+        parts.append(f"... and {exc.error_count() - limit} more")
+    return "; ".join(parts)
+
+
+def secret_variables(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]
+    """The variables whose setting is a secret (SecretStr): never printed, never logged."""
+    for name, field in (model or Settings).model_fields.items():
+        if _is_section(field.annotation):
+            yield from secret_variables(field.annotation, f"{prefix}{name.upper()}__")
+        elif field.annotation is SecretStr or SecretStr in get_args(field.annotation):
+            yield f"{prefix}{name.upper()}"
+
+
+class InvalidSettings(WirewatchError):
+    """A WIREWATCH_* variable (or .env line) that does not make a valid setting; the message is one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings in force (``overrides`` first, then the environment, then ``.env``), or InvalidSettings saying which and why."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
+    except (ValidationError, SettingsError) as exc:
+        raise InvalidSettings(explain(exc)) from exc
 
 
 @lru_cache(maxsize=1)

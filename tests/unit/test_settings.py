@@ -1,5 +1,6 @@
 """Settings come from WIREWATCH_* variables; mistakes get a clear error, empty values count as unset."""
 
+import pytest
 from click.testing import CliRunner
 
 from services.cli import main
@@ -22,10 +23,68 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
 def test_a_bad_value_is_a_clear_cli_error_naming_the_setting():
     result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_PARTITIONS": "many"})
     assert result.exit_code == 1
-    assert "invalid setting: partitions" in result.output
+    assert result.output.strip().splitlines() == [
+        "Error: invalid setting WIREWATCH_PARTITIONS: Input should be a valid integer, unable to parse string as an integer "
+        "(got 'many') (see `wirewatch settings --markdown`)"]
 
 
 def test_settings_command_hides_secrets():
     result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_INGEST__TOKEN": "hunter2"})
     assert result.exit_code == 0
     assert "hunter2" not in result.output and "WIREWATCH_INGEST__TOKEN=********" in result.output
+
+
+@pytest.mark.parametrize("variable, value, shown", [
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", "PERSON,ORG", "PERSON,ORG"),
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", '["PERSON", "ORG"]', "PERSON,ORG"),
+    ("WIREWATCH_NORMALIZE__BRIDGES", "uk=ru", "uk=ru"),
+    ("WIREWATCH_NORMALIZE__APERTIUM_PIVOTS", "es, mk", "es,mk"),
+    ("WIREWATCH_INGEST__ALLOW_HOSTS", "localhost", "localhost"),
+    ("WIREWATCH_INGEST__ALLOW_HOSTS", "[]", "[]"),
+    ("WIREWATCH_NORMALIZE__TRANSLATION", "es=apertium,fr=none", "es=apertium,fr=none"),
+    ("WIREWATCH_NORMALIZE__TRANSLATION", '{"es": "apertium", "fr": "none"}', "es=apertium,fr=none"),
+    ("WIREWATCH_TAGGER__GAZETTEER", "a.yaml,b.yaml", "a.yaml,b.yaml"),
+])
+def test_list_and_dict_settings_take_the_readme_tables_form_and_json(variable, value, shown):
+    result = CliRunner().invoke(main, ["settings"], env={variable: value})
+    assert result.exit_code == 0, result.output
+    assert f"{variable}={shown}" in result.output.splitlines()
+
+
+def test_the_readme_tables_defaults_are_valid_values():
+    from services.runtime.settings import describe
+
+    env = {name: default for name, default, _ in describe() if default != "(unset)"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output == CliRunner().invoke(main, ["settings"]).output
+
+
+def test_settings_output_reads_back_as_the_same_settings():
+    env = {"WIREWATCH_NORMALIZE__BRIDGES": '{"uk": "ru", "x": "a,b"}', "WIREWATCH_TAGGER__ENTITY_TYPES": "PERSON"}
+    first = CliRunner().invoke(main, ["settings"], env=env).output
+    again = dict(line.split("=", 1) for line in first.splitlines() if not line.endswith("********"))
+    assert CliRunner().invoke(main, ["settings"], env=again).output == first
+    assert 'WIREWATCH_NORMALIZE__BRIDGES={"uk": "ru", "x": "a,b"}' in first.splitlines()  # JSON where commas would not read back
+
+
+def test_a_list_setting_in_the_tables_form_runs_a_command(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("A headline\n\nA body of the article, long enough to read.\n")
+    result = CliRunner().invoke(main, ["process", "--until", "raw", str(article)],
+                                env={"WIREWATCH_TAGGER__ENTITY_TYPES": "PERSON,ORG"})
+    assert result.exit_code == 0, result.output
+    assert '"title":"A headline"' in result.output
+
+
+@pytest.mark.parametrize("variable, value, why", [
+    ("WIREWATCH_NORMALIZE__TRANSLATION", "es", "expected key=value pairs separated by commas (es=apertium,fr=none) "
+                                               "or a JSON object, got 'es'"),
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", "[PERSON", "not valid JSON: Expecting value at column 2 (got '[PERSON')"),
+    ("WIREWATCH_TAGGER", "{", "not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+    ("WIREWATCH_NEWSROOM__PAGE_SIZE", "0", "Input should be greater than or equal to 1 (got '0')"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable_and_why(variable, value, why):
+    result = CliRunner().invoke(main, ["process", "--until", "raw", "-"], env={variable: value}, input="x")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: invalid setting {variable}: {why} (see `wirewatch settings --markdown`)"]
