@@ -295,8 +295,7 @@ def settings_command(markdown: bool) -> None:
     secrets = set(secret_variables())
     for name, value in values(_settings()):
         shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
-        hidden = name in secrets or any(word in name for word in ("PASSWORD", "TOKEN", "SECRET"))
-        click.echo(f"{name}={'********' if hidden and shown else shown}")
+        click.echo(f"{name}={'********' if name in secrets and shown else shown}")
 
 
 @main.group()

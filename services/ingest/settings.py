@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import ListSetting
 
@@ -12,7 +12,7 @@ __all__ = ["IngestSettings"]
 
 
 class IngestSettings(BaseModel):
-    token: str | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
+    token: SecretStr | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest POST /ingest body accepted.")
     max_in_flight: int = Field(default=32, ge=1, description="POST /ingest requests handled at once; more are answered 429 with Retry-After instead of buffered without bound.")
     feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")

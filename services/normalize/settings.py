@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import DictSetting, ListSetting
 
@@ -38,7 +38,7 @@ class NormalizeSettings(BaseModel):
     )
     apertium_data_dir: Path = Field(default=Path("/usr/share/apertium"), description="Where Apertium's language pairs keep their `modes/<pair>.mode` files (for the streaming pipeline).")
     libretranslate_url: str = Field(default="http://127.0.0.1:5000", description="Base URL of a self-hosted LibreTranslate server.")
-    libretranslate_api_key: str | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
+    libretranslate_api_key: SecretStr | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
     max_body_chars: int = Field(default=200_000, description="Longer article text is cut here (and the cut recorded).")
     max_html_chars: int = Field(default=5_000_000, description="Raw HTML beyond this is cut before parsing, so a huge page cannot stall the worker.")
     max_title_chars: int = Field(default=1_000, description="Longer titles are cut here (and the cut recorded).")
