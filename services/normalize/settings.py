@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import DictSetting, ListSetting
 
-__all__ = ["NormalizeSettings"]
+__all__ = ["NormalizeSettings", "BACKEND_NAMES", "unknown_backends"]
+
+# What `translation` and `default_backend` may name (services/normalize/translate.py's BACKENDS, "auto" and "none").
+BACKEND_NAMES = ("auto", "apertium", "argos", "libretranslate", "none")
 
 
 class NormalizeSettings(BaseModel):
@@ -72,3 +76,17 @@ class NormalizeSettings(BaseModel):
     language_short_text_chars: int = Field(default=200, description="A text sample shorter than this (characters) is short: the short-text judge decides with fastText.")
     language_uncertain_below: float = Field(default=0.9, description="Below this fastText confidence, the short-text judge decides with fastText, whatever the length.")
     language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, hr/sr/bs, ms/id, cs/sk, es/ca/gl/pt).")
+
+
+def unknown_backends(cfg: NormalizeSettings, prefix: str = "WIREWATCH_NORMALIZE__") -> list[str]:
+    """Each backend name in ``cfg`` that no backend has, said with its variable and the closest known name."""
+    named = [(f"{prefix}TRANSLATION", f"{lang}={backend}", backend) for lang, backend in cfg.translation.items()]
+    named.append((f"{prefix}DEFAULT_BACKEND", cfg.default_backend, cfg.default_backend))
+    problems = []
+    for variable, written, backend in named:
+        if backend in BACKEND_NAMES:
+            continue
+        close = difflib.get_close_matches(backend, BACKEND_NAMES, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        problems.append(f"{variable}: {written}: no translation backend is called {backend!r} ({hint}known: {', '.join(BACKEND_NAMES)})")
+    return problems

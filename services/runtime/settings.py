@@ -10,14 +10,14 @@ from pathlib import Path
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 from services.alerter.settings import AlerterSettings
 from services.ingest.settings import IngestSettings
 from services.newsroom.settings import NewsroomSettings
-from services.normalize.settings import NormalizeSettings
+from services.normalize.settings import NormalizeSettings, unknown_backends
 from services.runtime.errors import WirewatchError
 from services.runtime.setting_values import env_text
 from services.tagger.settings import TaggerSettings
@@ -114,6 +114,15 @@ class Settings(BaseSettings):
     tagger: TaggerSettings = Field(default_factory=TaggerSettings)
     alerter: AlerterSettings = Field(default_factory=AlerterSettings)
     newsroom: NewsroomSettings = Field(default_factory=NewsroomSettings)
+
+    @field_validator("normalize")
+    @classmethod
+    def _known_backends(cls, value: NormalizeSettings) -> NormalizeSettings:
+        # Here, not on NormalizeSettings: code (and tests) may hand the registry backends of their own by name.
+        problems = unknown_backends(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
 
 def describe(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]

@@ -99,3 +99,24 @@ def test_a_bad_setting_is_one_line_naming_the_variable_and_why(variable, value, 
     result = CliRunner().invoke(main, ["process", "--until", "raw", "-"], env={variable: value}, input="x")
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"Error: invalid setting {variable}: {why} (see `wirewatch settings --markdown`)"]
+
+
+@pytest.mark.parametrize("variable, value, said", [
+    ("WIREWATCH_NORMALIZE__TRANSLATION", '{"es": "apertum"}',
+     "WIREWATCH_NORMALIZE__TRANSLATION: es=apertum: no translation backend is called 'apertum' "
+     "(did you mean apertium? known: auto, apertium, argos, libretranslate, none)"),
+    ("WIREWATCH_NORMALIZE__DEFAULT_BACKEND", "libretranslat",
+     "WIREWATCH_NORMALIZE__DEFAULT_BACKEND: libretranslat: no translation backend is called 'libretranslat' "
+     "(did you mean libretranslate? known: auto, apertium, argos, libretranslate, none)"),
+])
+def test_a_misspelled_translation_backend_stops_the_settings_command_with_a_suggestion(variable, value, said):
+    result = CliRunner().invoke(main, ["settings"], env={variable: value})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: invalid setting {said} (see `wirewatch settings --markdown`)"]
+
+
+def test_the_backend_names_settings_accept_are_the_backends_there_are():
+    from services.normalize.settings import BACKEND_NAMES
+    from services.normalize.translate import BACKENDS
+
+    assert set(BACKEND_NAMES) == {*BACKENDS, "auto", "none"}
