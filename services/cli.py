@@ -25,7 +25,36 @@ LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
 def _settings(**overrides: object) -> Settings:
     from services.runtime.settings import load_settings
 
-    return load_settings(**overrides)
+    settings = load_settings(**overrides)
+    _warn_unknown_variables(settings)
+    return settings
+
+
+_warned: set[str] = set()
+
+
+def _warn_unknown_variables(settings: Settings) -> None:
+    """Once per process, on stderr: each WIREWATCH_* variable (environment or ./.env) that sets nothing, say a misspelling."""
+    import re
+
+    from dotenv import dotenv_values
+
+    from services.runtime.settings import unknown_variables
+
+    names = [*os.environ, *(dotenv_values(".env") if Path(".env").is_file() else {})]
+    where = {name: "" if name in os.environ else " (in ./.env)" for name in names}
+    # A rules or feeds file may read variables of its own: ${WIREWATCH_SLACK_SECRET}.
+    read = set()
+    for path in (settings.alerter.rules, settings.ingest.feeds_file):
+        try:
+            read.update(re.findall(r"\$\{(WIREWATCH_\w+)", path.read_text(encoding="utf-8")) if path else ())
+        except (OSError, UnicodeDecodeError):
+            pass
+    for name, close in unknown_variables(dict.fromkeys(names), also_known=read):
+        if name not in _warned:
+            _warned.add(name)
+            hint = f"; did you mean {close}?" if close else " (see `wirewatch settings --markdown`)"
+            click.echo(f"warning: {name}{where[name]} is not a wirewatch setting and is ignored{hint}", err=True)
 
 
 class _Main(click.Group):

@@ -5,6 +5,8 @@ Nested sections use ``__``: ``WIREWATCH_TAGGER__SPACY_MODEL=en_core_web_sm``.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +36,8 @@ __all__ = [
     "variable_for",
     "explain",
     "InvalidSettings",
+    "OTHER_VARIABLES",
+    "unknown_variables",
     "load_settings",
 ]
 
@@ -74,7 +78,9 @@ class KafkaSecurity(BaseModel):
 
 class Settings(BaseSettings):
     # An empty variable counts as unset, so `FOO=` in an env file or compose does not break a typed setting.
-    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore", env_ignore_empty=True)
+    # ./.env is read too (the file compose reads); a variable in the environment wins over its line there.
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore", env_ignore_empty=True,
+                                      env_file=".env", env_file_encoding="utf-8")
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
@@ -193,6 +199,31 @@ def secret_variables(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):
             yield from secret_variables(field.annotation, f"{prefix}{name.upper()}__")
         elif field.annotation is SecretStr or SecretStr in get_args(field.annotation):
             yield f"{prefix}{name.upper()}"
+
+
+# WIREWATCH_* variables that are not settings: the webhook URL and secret the example rules file and compose name,
+# and the benchmarks' own.
+OTHER_VARIABLES = ("WIREWATCH_WEBHOOK_URL", "WIREWATCH_WEBHOOK_SECRET", "WIREWATCH_DEVDATA", "WIREWATCH_BENCH_VIA_MAKE")
+
+
+def unknown_variables(names: Iterable[str], also_known: Iterable[str] = ()) -> list[tuple[str, str | None]]:
+    """Each WIREWATCH_* name in ``names`` that sets nothing, with the closest variable that does (or None).
+
+    A dict setting's keys may be set one by one (WIREWATCH_NORMALIZE__TRANSLATION__FR), a section as one JSON object
+    (WIREWATCH_TAGGER); ``also_known`` are names a rules or feeds file reads.
+    """
+    settings = [name for name, _, _ in describe()]
+    dicts = [name for name, value in values(Settings.model_construct()) if isinstance(value, dict)]
+    sections = [f"WIREWATCH_{name.upper()}" for name, field in Settings.model_fields.items() if _is_section(field.annotation)]
+    known = {*settings, *sections, *OTHER_VARIABLES, *(n.upper() for n in also_known)}
+    unknown = []
+    for name in names:
+        upper = name.upper()
+        if not upper.startswith("WIREWATCH_") or upper in known or any(upper.startswith(f"{d}__") for d in dicts):
+            continue
+        close = difflib.get_close_matches(upper, settings, n=1, cutoff=0.8)
+        unknown.append((name, close[0] if close else None))
+    return unknown
 
 
 class InvalidSettings(WirewatchError):

@@ -120,3 +120,34 @@ def test_the_backend_names_settings_accept_are_the_backends_there_are():
     from services.normalize.translate import BACKENDS
 
     assert set(BACKEND_NAMES) == {*BACKENDS, "auto", "none"}
+
+
+def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\nNOT_OURS=1\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_REPLICATION_FACTOR": "3"})
+    assert result.exit_code == 0, result.output
+    assert {"WIREWATCH_PARTITIONS=5", "WIREWATCH_REPLICATION_FACTOR=3"} <= set(result.stdout.splitlines())
+
+
+def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignored(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WIREWATCH_LOG_LEVL=debug\n")
+    monkeypatch.chdir(tmp_path)
+    env = {"WIREWATCH_PARTITONS": "7", "WIREWATCH_NORMALIZE__TRANSLATION__FR": "none", "WIREWATCH_WEBHOOK_SECRET": "whsec_x"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.exit_code == 0
+    assert "WIREWATCH_PARTITIONS=4" in result.stdout.splitlines()
+    assert result.stderr.splitlines() == [
+        "warning: WIREWATCH_PARTITONS is not a wirewatch setting and is ignored; did you mean WIREWATCH_PARTITIONS?",
+        "warning: WIREWATCH_LOG_LEVL (in ./.env) is not a wirewatch setting and is ignored; did you mean WIREWATCH_LOG_LEVEL?",
+    ]
+    assert CliRunner().invoke(main, ["settings"], env=env).stderr == ""  # once per process
+
+
+def test_a_variable_the_rules_file_reads_is_no_misspelling(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("webhooks:\n  chat:\n    url: http://127.0.0.1:1/\n    secret: ${WIREWATCH_CHAT_SECRET}\nrules: []\n")
+    env = {"WIREWATCH_ALERTER__RULES": str(rules), "WIREWATCH_CHAT_SECRET": "whsec_x", "WIREWATCH_NOT_READ_BY_ANYONE": "1"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.stderr.splitlines() == [
+        "warning: WIREWATCH_NOT_READ_BY_ANYONE is not a wirewatch setting and is ignored (see `wirewatch settings --markdown`)"]
