@@ -77,10 +77,11 @@ def _fresh_loop() -> None:
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) -> None:
     import faust
 
-    from services.runtime.app import create_app
+    from services.runtime.app import create_app, prepare_data_dir
     from services.runtime.logs import configure_logging
     from services.runtime.topics import ensure_topics
 
+    prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
     configure_logging(loglevel)
     created = asyncio.run(ensure_topics(settings))
     if created:
@@ -104,12 +105,14 @@ def main() -> None:
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
-    from services.runtime.app import SERVICES
+    from services.runtime.app import SERVICES, prepare_data_dir
     from services.runtime.broker import EmbeddedBroker
 
+    settings = _settings(broker=broker, web_port=web_port)
+    prepare_data_dir(settings)
     embedded = None
     if not broker:
-        embedded = EmbeddedBroker(port=embedded_port or None, log_path=Path(".wirewatch/broker.log")).start()
+        embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:

@@ -1,6 +1,7 @@
 """The deployment files users run without us: docker-compose.yml parses, and names the services the CLI has."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -70,3 +71,11 @@ def test_k8s_runs_each_service_with_probes_and_an_autoscaler_bounded_by_partitio
         assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"]
         assert autoscalers[name]["spec"]["maxReplicas"] <= int(config["WIREWATCH_PARTITIONS"]), (
             f"{name}: replicas beyond the partition count would sit idle")
+
+
+def test_the_image_creates_its_data_dir_for_the_user_it_runs_as():
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    data_dir = re.search(r"WIREWATCH_DATA_DIR=(\S+)", dockerfile).group(1)
+    user = re.search(r"^USER (\S+)", dockerfile, re.M).group(1)
+    made = re.search(rf"^RUN mkdir -p {re.escape(data_dir)} && chown {user}:\S+ {re.escape(data_dir)}$", dockerfile, re.M)
+    assert made and made.start() < dockerfile.index(f"USER {user}")

@@ -151,3 +151,14 @@ def test_a_variable_the_rules_file_reads_is_no_misspelling(tmp_path):
     result = CliRunner().invoke(main, ["settings"], env=env)
     assert result.stderr.splitlines() == [
         "warning: WIREWATCH_NOT_READ_BY_ANYONE is not a wirewatch setting and is ignored (see `wirewatch settings --markdown`)"]
+
+
+@pytest.mark.parametrize("command", [["worker", "alerter", "--broker", "127.0.0.1:1"], ["run", "--broker", "127.0.0.1:1"]])
+def test_a_data_dir_that_cannot_be_created_is_one_line_before_the_broker_is_asked(tmp_path, command):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = CliRunner().invoke(main, command, env={"WIREWATCH_DATA_DIR": str(blocker / "wirewatch")})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: invalid setting WIREWATCH_DATA_DIR: cannot create {blocker / 'wirewatch'}: Not a directory "
+        "(see `wirewatch settings --markdown`)"]
