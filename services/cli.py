@@ -23,14 +23,50 @@ LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
 
 
 def _settings(**overrides: object) -> Settings:
-    from pydantic import ValidationError
+    from services.runtime.settings import load_settings
 
-    from services.runtime.codec import describe_validation_error
+    settings = load_settings(**overrides)
+    _warn_unknown_variables(settings)
+    return settings
 
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid setting: {describe_validation_error(exc)} (see `wirewatch settings --markdown`)") from exc
+
+_warned: set[str] = set()
+
+
+def _warn_unknown_variables(settings: Settings) -> None:
+    """Once per process, on stderr: each WIREWATCH_* variable (environment or ./.env) that sets nothing, say a misspelling."""
+    import re
+
+    from dotenv import dotenv_values
+
+    from services.runtime.settings import unknown_variables
+
+    names = [*os.environ, *(dotenv_values(".env") if Path(".env").is_file() else {})]
+    where = {name: "" if name in os.environ else " (in ./.env)" for name in names}
+    # A rules or feeds file may read variables of its own: ${WIREWATCH_SLACK_SECRET}.
+    read = set()
+    for path in (settings.alerter.rules, settings.ingest.feeds_file):
+        try:
+            read.update(re.findall(r"\$\{(WIREWATCH_\w+)", path.read_text(encoding="utf-8")) if path else ())
+        except (OSError, UnicodeDecodeError):
+            pass
+    for name, close in unknown_variables(dict.fromkeys(names), also_known=read):
+        if name not in _warned:
+            _warned.add(name)
+            hint = f"; did you mean {close}?" if close else " (see `wirewatch settings --markdown`)"
+            click.echo(f"warning: {name}{where[name]} is not a wirewatch setting and is ignored{hint}", err=True)
+
+
+class _Main(click.Group):
+    """The command group: a bad setting, wherever a command reads them, ends the command with one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from services.runtime.settings import InvalidSettings
+
+        try:
+            return super().invoke(ctx)
+        except InvalidSettings as exc:
+            raise click.ClickException(f"invalid setting {exc} (see `wirewatch settings --markdown`)") from exc
 
 
 def _fresh_loop() -> None:
@@ -41,10 +77,11 @@ def _fresh_loop() -> None:
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) -> None:
     import faust
 
-    from services.runtime.app import create_app
+    from services.runtime.app import create_app, prepare_data_dir
     from services.runtime.logs import configure_logging
     from services.runtime.topics import ensure_topics
 
+    prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
     configure_logging(loglevel)
     created = asyncio.run(ensure_topics(settings))
     if created:
@@ -55,7 +92,7 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) ->
     worker.execute_from_commandline()
 
 
-@click.group()
+@click.group(cls=_Main)
 def main() -> None:
     """wirewatch: live news feeds to clean English, linked entities, stories and signed webhook alerts."""
 
@@ -68,12 +105,14 @@ def main() -> None:
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
-    from services.runtime.app import SERVICES
+    from services.runtime.app import SERVICES, prepare_data_dir
     from services.runtime.broker import EmbeddedBroker
 
+    settings = _settings(broker=broker, web_port=web_port)
+    prepare_data_dir(settings)
     embedded = None
     if not broker:
-        embedded = EmbeddedBroker(port=embedded_port or None, log_path=Path(".wirewatch/broker.log")).start()
+        embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:
@@ -272,7 +311,9 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference table (as in the README) instead of the values in force.")
 def settings_command(markdown: bool) -> None:
-    """Every WIREWATCH_* setting: the values in force (secrets hidden), or the documented defaults."""
+    """Every WIREWATCH_* setting: the values in force as a variable would set them (secrets hidden), or the documented defaults."""
+    from pydantic import SecretStr
+
     from services.runtime.settings import describe
 
     if markdown:
@@ -280,22 +321,13 @@ def settings_command(markdown: bool) -> None:
         for name, default, meaning in describe():
             click.echo(f"| `{name}` | `{default}` | {meaning} |")
         return
-    flat = _flatten(_settings().model_dump(mode="json"))
-    for name, _, _ in describe():
-        value = flat.get(name)
-        if value is not None and any(word in name for word in ("PASSWORD", "TOKEN", "SECRET")):
-            value = "********"
-        click.echo(f"{name}={'' if value is None else value}")
+    from services.runtime.setting_values import env_text
+    from services.runtime.settings import secret_variables, values
 
-
-def _flatten(values: dict, prefix: str = "WIREWATCH_") -> dict[str, object]:
-    flat: dict[str, object] = {}
-    for key, value in values.items():
-        if isinstance(value, dict) and key not in ("translation",):
-            flat.update(_flatten(value, f"{prefix}{key.upper()}__"))
-        else:
-            flat[f"{prefix}{key.upper()}"] = orjson.dumps(value).decode() if isinstance(value, (dict, list)) else value
-    return flat
+    secrets = set(secret_variables())
+    for name, value in values(_settings()):
+        shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
+        click.echo(f"{name}={'********' if name in secrets and shown else shown}")
 
 
 @main.group()

@@ -119,9 +119,9 @@ def _tagged_inputs(paths: tuple[str, ...]):
 
         from services.ingest.inputs import read_inputs
         from services.process import run_process
-        from services.runtime.settings import Settings
+        from services.runtime.settings import load_settings
 
-        settings = Settings()
+        settings = load_settings()
         out, err = io.StringIO(), io.StringIO()
 
         async def go() -> None:
@@ -193,9 +193,9 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     from schemas import DeadLetter
     from services.alerter.replay import select_replays
     from services.alerter.webhooks import deliver
-    from services.runtime.settings import Settings, dlq
+    from services.runtime.settings import dlq, load_settings
 
-    settings = Settings()
+    settings = load_settings()
     book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2)
     if only is not None and only not in book.webhooks:
         from services.alerter.query import closest

@@ -35,7 +35,7 @@ from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal
 from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
-from services.runtime.text import interpolate
+from services.runtime.text import defaulted, interpolate
 
 __all__ = ["load_rulebook", "parse_duration", "interpolate"]
 
@@ -293,6 +293,10 @@ class _Loader:
                     parse_secret(secret)
                 except ValueError as exc:
                     raise self.error(secret_node, f"{what}: {exc}") from None
+            for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
+                for variable in defaulted(str(node.value), self.env):
+                    self.warn(node, f"{what} signs with the secret written in this file, as {variable} is not set: "
+                                    f"anyone who has the file can sign as wirewatch; set {variable}")
             timeout_s = None
             if "timeout_s" in fields:
                 t_node = fields["timeout_s"][1]

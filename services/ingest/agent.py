@@ -239,7 +239,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 in_flight[0] -= 1
 
         async def handle(self, request: Request) -> Response:
-            token = cfg.token
+            token = cfg.token.get_secret_value() if cfg.token else None
             if token:
                 given = request.headers.get("Authorization", "")
                 if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):

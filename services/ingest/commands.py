@@ -27,7 +27,7 @@ def check(file: Path, no_fetch: bool) -> None:
     from services.ingest.fetcher import Fetcher, shown_url
     from services.ingest.poller import policy_for, poll_once
     from services.ingest.polling import FeedState
-    from services.runtime.settings import Settings
+    from services.runtime.settings import load_settings
 
     try:
         config = load_feeds(file)
@@ -38,7 +38,7 @@ def check(file: Path, no_fetch: bool) -> None:
     click.echo(f"{file}: {len(config.feeds)} feeds, valid")
     if no_fetch:
         return
-    settings = Settings().ingest
+    settings = load_settings().ingest
 
     async def go() -> int:
         failed = 0

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
+
+from services.runtime.setting_values import ListSetting
 
 __all__ = ["IngestSettings"]
 
 
 class IngestSettings(BaseModel):
-    token: str | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
+    token: SecretStr | None = Field(default=None, description="Bearer token POST /ingest requires; unset means no auth (loopback use only).")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest POST /ingest body accepted.")
     ack_timeout_s: float = Field(default=15.0, gt=0, description="How long POST /ingest waits for the broker to acknowledge every record before answering 503 with Retry-After (the broker down or starting).")
     max_in_flight: int = Field(default=32, ge=1, description="POST /ingest requests handled at once; more are answered 429 with Retry-After instead of buffered without bound.")
     feeds_file: Path | None = Field(default=None, description="YAML (or OPML) file of feeds to poll; re-read when it changes. Unset: no polling.")
     entries_topic: str = Field(default="ingest.entries", description="Internal topic of polled feed entries keyed by article id, before de-duplication.")
     polls_topic: str = Field(default="ingest.polls", description="Internal topic of each poll's resulting feed state (ETag, moved URL, failures, 410) keyed by feed id; kept in the ingest-feeds table across restarts.")
-    allow_hosts: list[str] = Field(
+    allow_hosts: ListSetting[str] = Field(
         default_factory=list,
         description="Hosts or IPs that may be fetched although they are loopback or private (all others are refused after DNS resolution).",
     )

@@ -34,7 +34,7 @@ def register(app: faust.App, settings: Settings) -> None:
     topics = settings.topics
     store: Store = open_store(settings)
     hub = LiveHub()
-    room = Newsroom(store, hub, cfg, token=settings.ingest.token)
+    room = Newsroom(store, hub, cfg, token=settings.ingest.token.get_secret_value() if settings.ingest.token else None)
     writer = ThreadPoolExecutor(1, thread_name_prefix="newsroom-write")
     article_stage = Stage(app, settings, name="newsroom", source=topics.tagged)
     alert_stage = Stage(app, settings, name="newsroom-alerts", source=topics.alerts)

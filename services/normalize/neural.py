@@ -113,7 +113,7 @@ class LibreTranslateTranslator:
 
     def __init__(self, settings: NormalizeSettings) -> None:
         self._url = settings.libretranslate_url.rstrip("/") + "/translate"
-        self._api_key = settings.libretranslate_api_key
+        self._api_key = settings.libretranslate_api_key.get_secret_value() if settings.libretranslate_api_key else None
         self._timeout = settings.translation_timeout_s
         self._session: aiohttp.ClientSession | None = None
 

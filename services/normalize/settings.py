@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
-__all__ = ["NormalizeSettings"]
+from services.runtime.setting_values import DictSetting, ListSetting
+
+__all__ = ["NormalizeSettings", "BACKEND_NAMES", "unknown_backends"]
+
+# What `translation` and `default_backend` may name (services/normalize/translate.py's BACKENDS, "auto" and "none").
+BACKEND_NAMES = ("auto", "apertium", "argos", "libretranslate", "none")
 
 
 class NormalizeSettings(BaseModel):
-    translation: dict[str, str] = Field(
+    translation: DictSetting[str] = Field(
         default_factory=lambda: {"es": "apertium"},
         description="Backend per source language: auto, apertium, argos, libretranslate or none.",
     )
@@ -18,11 +24,11 @@ class NormalizeSettings(BaseModel):
         default="auto",
         description="Backend for languages not named in `translation`. \"auto\": the best installed path per language (an Apertium pair into English, else Apertium through `apertium_pivots`, else an installed Argos package); languages with none stay untranslated.",
     )
-    apertium_pivots: list[str] = Field(
+    apertium_pivots: ListSetting[str] = Field(
         default_factory=lambda: ["es", "mk", "hr", "is", "sv"],
         description="Languages Apertium may translate through when no pair goes straight into English, in order of preference, one or two of them in a route (French, Italian, Portuguese, Romanian, Occitan and Aragonese have pairs into Spanish, Bulgarian one into Macedonian, Slovenian one into Serbo-Croatian, Swedish one into Icelandic, Danish and Norwegian into Swedish).",
     )
-    bridges: dict[str, str] = Field(
+    bridges: DictSetting[str] = Field(
         default_factory=lambda: {"uk": "ru", "be": "ru", "af": "nl"},
         description="For a language nothing translates into English: a related language its title and lead are translated into "
         "(by the language's backend), which the tagger's sentence encoder reads, so its reports still meet their stories in other "
@@ -36,7 +42,7 @@ class NormalizeSettings(BaseModel):
     )
     apertium_data_dir: Path = Field(default=Path("/usr/share/apertium"), description="Where Apertium's language pairs keep their `modes/<pair>.mode` files (for the streaming pipeline).")
     libretranslate_url: str = Field(default="http://127.0.0.1:5000", description="Base URL of a self-hosted LibreTranslate server.")
-    libretranslate_api_key: str | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
+    libretranslate_api_key: SecretStr | None = Field(default=None, description="API key for LibreTranslate, when the server wants one.")
     max_body_chars: int = Field(default=200_000, description="Longer article text is cut here (and the cut recorded).")
     max_html_chars: int = Field(default=5_000_000, description="Raw HTML beyond this is cut before parsing, so a huge page cannot stall the worker.")
     max_title_chars: int = Field(default=1_000, description="Longer titles are cut here (and the cut recorded).")
@@ -48,7 +54,7 @@ class NormalizeSettings(BaseModel):
     language_tie_margin: float = Field(default=0.15, description="The hint wins when its score is within this of the best candidate's.")
     language_undetermined_below: float = Field(default=0.2, description="Below this confidence and with no usable hint, the language is 'und'.")
     repair: bool = Field(default=True, description="Repair machine-translation artifacts in the English text (glued words, doubled letters, missing spaces, quotes, name case); every edit is recorded.")
-    repair_disabled_rules: list[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
+    repair_disabled_rules: ListSetting[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
     keep_names: bool = Field(
         default=True,
         description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation).",
@@ -57,8 +63,8 @@ class NormalizeSettings(BaseModel):
         default=True,
         description="Before Apertium translates, find the runs of capitalised words inside a sentence that hold a word its first hop does not know (a name the gazetteer lacks) and that it would change (Swedish \"Brett Kavanaugh\" as \"Spread Kavanaugh\"), and have it pass them through as written; each is recorded as a Change (names:kept-as-written).",
     )
-    name_gazetteer_files: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
-    name_variant_files: list[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
+    name_gazetteer_files: ListSetting[Path] = Field(default_factory=list, description="Extra gazetteer YAML files (as the tagger's `gazetteer`) merged over the bundled one for `keep_names`.")
+    name_variant_files: ListSetting[Path] = Field(default_factory=list, description="Extra name-variant YAML files merged over the bundled one; an entry with the same name replaces it.")
     language_short_text_judge: bool = Field(
         default=True,
         description="Judge short or uncertain texts with lingua's high-accuracy mode over its 75 languages as well, weighed with fastText's scores (about 1.3 GB of models).",
@@ -74,3 +80,17 @@ class NormalizeSettings(BaseModel):
     language_short_text_chars: int = Field(default=200, description="A text sample shorter than this (characters) is short: the short-text judge decides with fastText.")
     language_uncertain_below: float = Field(default=0.9, description="Below this fastText confidence, the short-text judge decides with fastText, whatever the length.")
     language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, hr/sr/bs, ms/id, cs/sk, es/ca/gl/pt).")
+
+
+def unknown_backends(cfg: NormalizeSettings, prefix: str = "WIREWATCH_NORMALIZE__") -> list[str]:
+    """Each backend name in ``cfg`` that no backend has, said with its variable and the closest known name."""
+    named = [(f"{prefix}TRANSLATION", f"{lang}={backend}", backend) for lang, backend in cfg.translation.items()]
+    named.append((f"{prefix}DEFAULT_BACKEND", cfg.default_backend, cfg.default_backend))
+    problems = []
+    for variable, written, backend in named:
+        if backend in BACKEND_NAMES:
+            continue
+        close = difflib.get_close_matches(backend, BACKEND_NAMES, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        problems.append(f"{variable}: {written}: no translation backend is called {backend!r} ({hint}known: {', '.join(BACKEND_NAMES)})")
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
 
 import faust
@@ -11,11 +12,11 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from services.runtime.delivery import SendErrors
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
-from services.runtime.settings import Settings
+from services.runtime.settings import InvalidSettings, Settings
 from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
 
-__all__ = ["SERVICES", "create_app", "app_id_for", "producer_settings"]
+__all__ = ["SERVICES", "create_app", "app_id_for", "prepare_data_dir", "producer_settings"]
 
 SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter", "newsroom")
 
@@ -34,6 +35,17 @@ def producer_settings(settings: Settings) -> dict[str, object]:
     }
 
 
+def prepare_data_dir(settings: Settings) -> None:
+    """Create the data directory, or say in one line (InvalidSettings) why it cannot be used."""
+    path = settings.data_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidSettings(f"WIREWATCH_DATA_DIR: cannot create {path}: {exc.strerror or exc}") from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InvalidSettings(f"WIREWATCH_DATA_DIR: {path} is not writable by this user (uid {os.getuid()})")
+
+
 def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.App:
     unknown = [s for s in services if s not in SERVICES]
     if unknown:
@@ -41,7 +53,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
     if not settings.broker:
         raise ValueError("no broker: set WIREWATCH_BROKER=host:port (or use `wirewatch run`, which starts one)")
     app_id = app_id_for(services)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings)
     app = WirewatchApp(
         app_id,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,

@@ -5,18 +5,23 @@ Nested sections use ``__``: ``WIREWATCH_TAGGER__SPACY_MODEL=en_core_web_sm``.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from services.alerter.settings import AlerterSettings
 from services.ingest.settings import IngestSettings
 from services.newsroom.settings import NewsroomSettings
-from services.normalize.settings import NormalizeSettings
+from services.normalize.settings import NormalizeSettings, unknown_backends
+from services.runtime.errors import WirewatchError
+from services.runtime.setting_values import env_text
 from services.tagger.settings import TaggerSettings
 
 __all__ = [
@@ -26,6 +31,14 @@ __all__ = [
     "Settings",
     "get_settings",
     "describe",
+    "values",
+    "secret_variables",
+    "variable_for",
+    "explain",
+    "InvalidSettings",
+    "OTHER_VARIABLES",
+    "unknown_variables",
+    "load_settings",
 ]
 
 
@@ -65,7 +78,9 @@ class KafkaSecurity(BaseModel):
 
 class Settings(BaseSettings):
     # An empty variable counts as unset, so `FOO=` in an env file or compose does not break a typed setting.
-    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore", env_ignore_empty=True)
+    # ./.env is read too (the file compose reads); a variable in the environment wins over its line there.
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="ignore", env_ignore_empty=True,
+                                      env_file=".env", env_file_encoding="utf-8")
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
@@ -106,19 +121,121 @@ class Settings(BaseSettings):
     alerter: AlerterSettings = Field(default_factory=AlerterSettings)
     newsroom: NewsroomSettings = Field(default_factory=NewsroomSettings)
 
+    @field_validator("normalize")
+    @classmethod
+    def _known_backends(cls, value: NormalizeSettings) -> NormalizeSettings:
+        # Here, not on NormalizeSettings: code (and tests) may hand the registry backends of their own by name.
+        problems = unknown_backends(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
 
 def describe(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]
-    """(variable, default, meaning) for every setting, nested sections flattened with ``__``."""
+    """(variable, default, meaning) for every setting, nested sections flattened with ``__``; defaults as written in a variable."""
     for name, field in (model or Settings).model_fields.items():
-        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+        if _is_section(field.annotation):
             yield from describe(field.annotation, f"{prefix}{name.upper()}__")
             continue
         default = field.default_factory() if field.default_factory is not None else field.default
-        if isinstance(default, dict):
-            default = ",".join(f"{k}={v}" for k, v in default.items())
-        elif isinstance(default, list):
-            default = ",".join(map(str, default)) or "(none)"
-        yield f"{prefix}{name.upper()}", "(unset)" if default in (None, "") else str(default), field.description or ""
+        yield f"{prefix}{name.upper()}", "(unset)" if default in (None, "") else env_text(default), field.description or ""
+
+
+def values(settings: BaseModel, prefix: str = "WIREWATCH_"):
+    """(variable, value) for every setting in force, in the order of ``describe``; values as pydantic holds them."""
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, BaseModel):
+            yield from values(value, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}", value
+
+
+def _is_section(annotation: object) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def variable_for(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """The variable a validation error's location names, and what is left of the location (a list index, a dict key)."""
+    model: type[BaseModel] = Settings
+    prefix = "WIREWATCH_"
+    for i, part in enumerate(loc):
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return prefix.removesuffix("__").removesuffix("_"), ".".join(map(str, loc[i:]))
+        if not _is_section(field.annotation):
+            return f"{prefix}{str(part).upper()}", ".".join(map(str, loc[i + 1:]))
+        model, prefix = field.annotation, f"{prefix}{str(part).upper()}__"
+    return prefix.removesuffix("__"), ""
+
+
+def explain(exc: ValidationError | SettingsError, limit: int = 3) -> str:
+    """A settings error in one line: which variable, and why."""
+    if isinstance(exc, SettingsError):
+        # pydantic-settings could not decode a variable as JSON: 'error parsing value for field "tagger" from source ...'.
+        field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else ""
+        cause = f": {exc.__cause__}" if exc.__cause__ is not None else ""
+        return f"WIREWATCH_{field.upper()}: not valid JSON{cause}" if field else str(exc)
+    parts = []
+    for err in exc.errors()[:limit]:
+        variable, rest = variable_for(tuple(err["loc"]))
+        why = err["msg"].removeprefix("Value error, ")
+        if why.startswith(variable):
+            parts.append(why)
+            continue
+        given = err.get("input")
+        shown = f" (got {given!r})" if isinstance(given, (str, int, float)) and repr(given) not in why \
+            and variable not in set(secret_variables()) else ""
+        parts.append(f"{variable}{f' item {rest}' if rest else ''}: {why}{shown}")
+    if exc.error_count() > limit:
+        parts.append(f"... and {exc.error_count() - limit} more")
+    return "; ".join(parts)
+
+
+def secret_variables(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):  # type: ignore[assignment]
+    """The variables whose setting is a secret (SecretStr): never printed, never logged."""
+    for name, field in (model or Settings).model_fields.items():
+        if _is_section(field.annotation):
+            yield from secret_variables(field.annotation, f"{prefix}{name.upper()}__")
+        elif field.annotation is SecretStr or SecretStr in get_args(field.annotation):
+            yield f"{prefix}{name.upper()}"
+
+
+# WIREWATCH_* variables that are not settings: the webhook URL and secret the example rules file and compose name,
+# and the benchmarks' own.
+OTHER_VARIABLES = ("WIREWATCH_WEBHOOK_URL", "WIREWATCH_WEBHOOK_SECRET", "WIREWATCH_DEVDATA", "WIREWATCH_BENCH_VIA_MAKE")
+
+
+def unknown_variables(names: Iterable[str], also_known: Iterable[str] = ()) -> list[tuple[str, str | None]]:
+    """Each WIREWATCH_* name in ``names`` that sets nothing, with the closest variable that does (or None).
+
+    A dict setting's keys may be set one by one (WIREWATCH_NORMALIZE__TRANSLATION__FR), a section as one JSON object
+    (WIREWATCH_TAGGER); ``also_known`` are names a rules or feeds file reads.
+    """
+    settings = [name for name, _, _ in describe()]
+    dicts = [name for name, value in values(Settings.model_construct()) if isinstance(value, dict)]
+    sections = [f"WIREWATCH_{name.upper()}" for name, field in Settings.model_fields.items() if _is_section(field.annotation)]
+    known = {*settings, *sections, *OTHER_VARIABLES, *(n.upper() for n in also_known)}
+    unknown = []
+    for name in names:
+        upper = name.upper()
+        if not upper.startswith("WIREWATCH_") or upper in known or any(upper.startswith(f"{d}__") for d in dicts):
+            continue
+        close = difflib.get_close_matches(upper, settings, n=1, cutoff=0.8)
+        unknown.append((name, close[0] if close else None))
+    return unknown
+
+
+class InvalidSettings(WirewatchError):
+    """A WIREWATCH_* variable (or .env line) that does not make a valid setting; the message is one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings in force (``overrides`` first, then the environment, then ``.env``), or InvalidSettings saying which and why."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v not in (None, "")})
+    except (ValidationError, SettingsError) as exc:
+        raise InvalidSettings(explain(exc)) from exc
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate"]
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -48,3 +48,8 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
         return value
 
     return _ENV_REF.sub(expand, text)
+
+
+def defaulted(text: str, env: Mapping[str, str]) -> list[str]:
+    """The variables of ``text`` whose ``${VAR:-default}`` default ``interpolate`` would use (VAR unset or empty)."""
+    return [m.group(1) for m in _ENV_REF.finditer(text) if m.group(2) is not None and not env.get(m.group(1))]

@@ -12,10 +12,10 @@ __all__ = ["COMMANDS"]
 
 
 def _load(files: tuple[Path, ...]):
-    from services.runtime.settings import Settings
+    from services.runtime.settings import load_settings
     from services.tagger.gazetteer import Gazetteer, GazetteerError
 
-    paths = [*Settings().tagger.gazetteer, *files]
+    paths = [*load_settings().tagger.gazetteer, *files]
     try:
         return Gazetteer.load(paths)
     except GazetteerError as exc:

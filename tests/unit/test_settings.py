@@ -1,5 +1,6 @@
 """Settings come from WIREWATCH_* variables; mistakes get a clear error, empty values count as unset."""
 
+import pytest
 from click.testing import CliRunner
 
 from services.cli import main
@@ -22,10 +23,142 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
 def test_a_bad_value_is_a_clear_cli_error_naming_the_setting():
     result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_PARTITIONS": "many"})
     assert result.exit_code == 1
-    assert "invalid setting: partitions" in result.output
+    assert result.output.strip().splitlines() == [
+        "Error: invalid setting WIREWATCH_PARTITIONS: Input should be a valid integer, unable to parse string as an integer "
+        "(got 'many') (see `wirewatch settings --markdown`)"]
 
 
-def test_settings_command_hides_secrets():
-    result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_INGEST__TOKEN": "hunter2"})
+def test_settings_command_hides_secrets_and_only_secrets():
+    env = {"WIREWATCH_INGEST__TOKEN": "hunter2", "WIREWATCH_NORMALIZE__LIBRETRANSLATE_API_KEY": "lt-key",
+           "WIREWATCH_KAFKA__SASL_PASSWORD": "pw", "WIREWATCH_NEWSROOM__DATABASE_URL": "postgresql://u:pw@db/n",
+           "WIREWATCH_NEWSROOM__REQUIRE_TOKEN": "true"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
     assert result.exit_code == 0
-    assert "hunter2" not in result.output and "WIREWATCH_INGEST__TOKEN=********" in result.output
+    lines = result.output.splitlines()
+    for name, value in env.items():
+        if name != "WIREWATCH_NEWSROOM__REQUIRE_TOKEN":
+            assert value not in result.output and f"{name}=********" in lines
+    assert "WIREWATCH_NEWSROOM__REQUIRE_TOKEN=True" in lines  # a boolean named TOKEN is no secret
+
+
+def test_an_unset_secret_shows_empty():
+    assert "WIREWATCH_INGEST__TOKEN=" in CliRunner().invoke(main, ["settings"]).output.splitlines()
+
+
+@pytest.mark.parametrize("variable, value, shown", [
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", "PERSON,ORG", "PERSON,ORG"),
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", '["PERSON", "ORG"]', "PERSON,ORG"),
+    ("WIREWATCH_NORMALIZE__BRIDGES", "uk=ru", "uk=ru"),
+    ("WIREWATCH_NORMALIZE__APERTIUM_PIVOTS", "es, mk", "es,mk"),
+    ("WIREWATCH_INGEST__ALLOW_HOSTS", "localhost", "localhost"),
+    ("WIREWATCH_INGEST__ALLOW_HOSTS", "[]", "[]"),
+    ("WIREWATCH_NORMALIZE__TRANSLATION", "es=apertium,fr=none", "es=apertium,fr=none"),
+    ("WIREWATCH_NORMALIZE__TRANSLATION", '{"es": "apertium", "fr": "none"}', "es=apertium,fr=none"),
+    ("WIREWATCH_TAGGER__GAZETTEER", "a.yaml,b.yaml", "a.yaml,b.yaml"),
+])
+def test_list_and_dict_settings_take_the_readme_tables_form_and_json(variable, value, shown):
+    result = CliRunner().invoke(main, ["settings"], env={variable: value})
+    assert result.exit_code == 0, result.output
+    assert f"{variable}={shown}" in result.output.splitlines()
+
+
+def test_the_readme_tables_defaults_are_valid_values():
+    from services.runtime.settings import describe
+
+    env = {name: default for name, default, _ in describe() if default != "(unset)"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output == CliRunner().invoke(main, ["settings"]).output
+
+
+def test_settings_output_reads_back_as_the_same_settings():
+    env = {"WIREWATCH_NORMALIZE__BRIDGES": '{"uk": "ru", "x": "a,b"}', "WIREWATCH_TAGGER__ENTITY_TYPES": "PERSON"}
+    first = CliRunner().invoke(main, ["settings"], env=env).output
+    again = dict(line.split("=", 1) for line in first.splitlines())
+    assert CliRunner().invoke(main, ["settings"], env=again).output == first
+    assert 'WIREWATCH_NORMALIZE__BRIDGES={"uk": "ru", "x": "a,b"}' in first.splitlines()  # JSON where commas would not read back
+
+
+def test_a_list_setting_in_the_tables_form_runs_a_command(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("A headline\n\nA body of the article, long enough to read.\n")
+    result = CliRunner().invoke(main, ["process", "--until", "raw", str(article)],
+                                env={"WIREWATCH_TAGGER__ENTITY_TYPES": "PERSON,ORG"})
+    assert result.exit_code == 0, result.output
+    assert '"title":"A headline"' in result.output
+
+
+@pytest.mark.parametrize("variable, value, why", [
+    ("WIREWATCH_NORMALIZE__TRANSLATION", "es", "expected key=value pairs separated by commas (es=apertium,fr=none) "
+                                               "or a JSON object, got 'es'"),
+    ("WIREWATCH_TAGGER__ENTITY_TYPES", "[PERSON", "not valid JSON: Expecting value at column 2 (got '[PERSON')"),
+    ("WIREWATCH_TAGGER", "{", "not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+    ("WIREWATCH_NEWSROOM__PAGE_SIZE", "0", "Input should be greater than or equal to 1 (got '0')"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable_and_why(variable, value, why):
+    result = CliRunner().invoke(main, ["process", "--until", "raw", "-"], env={variable: value}, input="x")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: invalid setting {variable}: {why} (see `wirewatch settings --markdown`)"]
+
+
+@pytest.mark.parametrize("variable, value, said", [
+    ("WIREWATCH_NORMALIZE__TRANSLATION", '{"es": "apertum"}',
+     "WIREWATCH_NORMALIZE__TRANSLATION: es=apertum: no translation backend is called 'apertum' "
+     "(did you mean apertium? known: auto, apertium, argos, libretranslate, none)"),
+    ("WIREWATCH_NORMALIZE__DEFAULT_BACKEND", "libretranslat",
+     "WIREWATCH_NORMALIZE__DEFAULT_BACKEND: libretranslat: no translation backend is called 'libretranslat' "
+     "(did you mean libretranslate? known: auto, apertium, argos, libretranslate, none)"),
+])
+def test_a_misspelled_translation_backend_stops_the_settings_command_with_a_suggestion(variable, value, said):
+    result = CliRunner().invoke(main, ["settings"], env={variable: value})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: invalid setting {said} (see `wirewatch settings --markdown`)"]
+
+
+def test_the_backend_names_settings_accept_are_the_backends_there_are():
+    from services.normalize.settings import BACKEND_NAMES
+    from services.normalize.translate import BACKENDS
+
+    assert set(BACKEND_NAMES) == {*BACKENDS, "auto", "none"}
+
+
+def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\nNOT_OURS=1\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_REPLICATION_FACTOR": "3"})
+    assert result.exit_code == 0, result.output
+    assert {"WIREWATCH_PARTITIONS=5", "WIREWATCH_REPLICATION_FACTOR=3"} <= set(result.stdout.splitlines())
+
+
+def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignored(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WIREWATCH_LOG_LEVL=debug\n")
+    monkeypatch.chdir(tmp_path)
+    env = {"WIREWATCH_PARTITONS": "7", "WIREWATCH_NORMALIZE__TRANSLATION__FR": "none", "WIREWATCH_WEBHOOK_SECRET": "whsec_x"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.exit_code == 0
+    assert "WIREWATCH_PARTITIONS=4" in result.stdout.splitlines()
+    assert result.stderr.splitlines() == [
+        "warning: WIREWATCH_PARTITONS is not a wirewatch setting and is ignored; did you mean WIREWATCH_PARTITIONS?",
+        "warning: WIREWATCH_LOG_LEVL (in ./.env) is not a wirewatch setting and is ignored; did you mean WIREWATCH_LOG_LEVEL?",
+    ]
+    assert CliRunner().invoke(main, ["settings"], env=env).stderr == ""  # once per process
+
+
+def test_a_variable_the_rules_file_reads_is_no_misspelling(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("webhooks:\n  chat:\n    url: http://127.0.0.1:1/\n    secret: ${WIREWATCH_CHAT_SECRET}\nrules: []\n")
+    env = {"WIREWATCH_ALERTER__RULES": str(rules), "WIREWATCH_CHAT_SECRET": "whsec_x", "WIREWATCH_NOT_READ_BY_ANYONE": "1"}
+    result = CliRunner().invoke(main, ["settings"], env=env)
+    assert result.stderr.splitlines() == [
+        "warning: WIREWATCH_NOT_READ_BY_ANYONE is not a wirewatch setting and is ignored (see `wirewatch settings --markdown`)"]
+
+
+@pytest.mark.parametrize("command", [["worker", "alerter", "--broker", "127.0.0.1:1"], ["run", "--broker", "127.0.0.1:1"]])
+def test_a_data_dir_that_cannot_be_created_is_one_line_before_the_broker_is_asked(tmp_path, command):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = CliRunner().invoke(main, command, env={"WIREWATCH_DATA_DIR": str(blocker / "wirewatch")})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: invalid setting WIREWATCH_DATA_DIR: cannot create {blocker / 'wirewatch'}: Not a directory "
+        "(see `wirewatch settings --markdown`)"]
