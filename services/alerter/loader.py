@@ -6,7 +6,6 @@ written ``90s``, ``10m``, ``2h`` or ``1d``; unknown keys get a "did you mean" su
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -31,6 +30,7 @@ from services.alerter.conditions import (
 )
 from services.alerter.errors import RuleError
 from services.alerter.loader_errors import kind, rule_name, suggest, yaml_error
+from services.runtime.settings import environment
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
 from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
@@ -69,7 +69,7 @@ def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None, n
     resolve through ``names`` (default: the tagger's gazetteer); what cannot resolve is in ``warnings``.
     """
     name, text = _read(source)
-    return _Loader(name, os.environ if env is None else env, names).load(text)
+    return _Loader(name, environment() if env is None else env, names).load(text)
 
 
 def _read(source: str | Path) -> tuple[str, str]:

@@ -16,7 +16,6 @@ feeds:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.runtime.codec import describe_validation_error
 from services.runtime.text import interpolate
+from services.runtime.settings import environment
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
@@ -171,7 +171,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
 
     A feed's ``url``, ``websub_secret`` and ``headers`` values may use ``${VAR}`` and ``${VAR:-default}`` (the environment, or ``env``):
     a news API's key stays out of the file."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -6,7 +6,8 @@ Nested sections use ``__``: ``WIREWATCH_TAGGER__SPACY_MODEL=en_core_web_sm``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from services.runtime.setting_values import env_text
 from services.tagger.settings import TaggerSettings
 
 __all__ = [
+    "environment",
     "KafkaSecurity",
     "Topics",
     "dlq",
@@ -228,6 +230,14 @@ def unknown_variables(names: Iterable[str], also_known: Iterable[str] = ()) -> l
 
 class InvalidSettings(WirewatchError):
     """A WIREWATCH_* variable (or .env line) that does not make a valid setting; the message is one line."""
+
+
+def environment() -> Mapping[str, str]:
+    """The variables a rules or feeds file's ``${VAR}`` reads: ``./.env``'s, the environment winning (as settings)."""
+    from dotenv import dotenv_values
+
+    dotenv = {k: v for k, v in dotenv_values(".env").items() if v is not None} if Path(".env").is_file() else {}
+    return {**dotenv, **os.environ}
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -162,3 +162,14 @@ def test_a_data_dir_that_cannot_be_created_is_one_line_before_the_broker_is_aske
     assert result.output.splitlines() == [
         f"Error: invalid setting WIREWATCH_DATA_DIR: cannot create {blocker / 'wirewatch'}: Not a directory "
         "(see `wirewatch settings --markdown`)"]
+
+
+def test_a_webhook_secret_in_dot_env_reaches_the_rules_file(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WIREWATCH_CHAT_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n")
+    (tmp_path / "rules.yaml").write_text("webhooks:\n  chat:\n    url: http://127.0.0.1:1/\n    secret: ${WIREWATCH_CHAT_SECRET}\n"
+                                         "rules:\n  - id: quakes\n    when: {keyword: earthquake}\n    webhooks: [chat]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WIREWATCH_CHAT_SECRET", raising=False)
+    result = CliRunner().invoke(main, ["rules", "check", "rules.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "WIREWATCH_CHAT_SECRET" not in result.output  # neither unset nor warned of
