@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import datetime, timezone
@@ -73,7 +72,10 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 
     embedded = None
     if not broker:
-        embedded = EmbeddedBroker(port=embedded_port or None, log_path=Path(".wirewatch/broker.log")).start()
+        try:
+            embedded = EmbeddedBroker(port=embedded_port or None, log_path=Path(".wirewatch/broker.log")).start()
+        except RuntimeError as exc:
+            raise click.ClickException(f"{exc} (--embedded-port names another, --broker an existing broker)") from exc
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:
@@ -97,11 +99,36 @@ def worker(service: str, broker: str, web_port: int | None, loglevel: str) -> No
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=LOCAL_PORT, show_default=True)
 def broker(host: str, port: int) -> None:
-    """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground."""
-    from services.runtime.broker import EmbeddedBroker
+    """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground.
 
-    command = EmbeddedBroker(host, port).command()
-    os.execv(command[0], command)
+    Exit status 1 when the port is taken, or when the broker stops by itself (it exits 0 even on a panic)."""
+    import subprocess
+
+    from services.runtime.broker import EmbeddedBroker
+    from services.runtime.ports import port_holder, port_in_use
+
+    if port_in_use(host, port):
+        holder = port_holder(port)
+        raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
+                                   "--port names another")
+    proc = subprocess.Popen(EmbeddedBroker(host, port).command())
+    stopped: list[int] = []  # the signal we were stopped by, passed on to the broker
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
+        proc.send_signal(signum)
+
+    before = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = proc.wait()  # Ctrl-C reaches the broker too (one process group): its end is waited for
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+    if not stopped:
+        raise click.ClickException(f"the broker on {host}:{port} stopped by itself (exit status {code}); "
+                                   "what it said is above")
+    if code > 0:
+        sys.exit(code)
 
 
 @main.command()
