@@ -37,15 +37,20 @@ def _fresh_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
-def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) -> None:
+def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0) -> None:
     import faust
 
     from services.runtime.app import create_app
-    from services.runtime.logs import configure_logging
+    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.logs import bound_repeats, configure_logging
     from services.runtime.topics import ensure_topics
 
     configure_logging(loglevel)
-    created = asyncio.run(ensure_topics(settings))
+    bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
+    what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
+    with broker_trouble_in_words(settings.broker, f"start {what}: no broker answers at", waited_s=broker_wait_s):
+        # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
+        created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
     if created:
         click.echo(f"created topics: {', '.join(created)}", err=True)
     _fresh_loop()
@@ -90,9 +95,11 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @click.option("--broker", envvar="WIREWATCH_BROKER", required=True, help="Kafka bootstrap servers.")
 @click.option("--web-port", type=int, default=None)
 @click.option("--loglevel", default="info", show_default=True)
-def worker(service: str, broker: str, web_port: int | None, loglevel: str) -> None:
+@click.option("--broker-wait", type=float, default=120.0, show_default=True,
+              help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
+def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:
     """One service as its own consumer group; run several to share partitions."""
-    _run_worker(_settings(broker=broker, web_port=web_port), (service,), loglevel)
+    _run_worker(_settings(broker=broker, web_port=web_port), (service,), loglevel, broker_wait)
 
 
 @main.command()

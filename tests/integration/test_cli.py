@@ -162,3 +162,42 @@ def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
     assert err.splitlines() == [f"Error: cannot {doing} {nowhere}: KafkaConnectionError: Unable to bootstrap from "
                                 f"[('127.0.0.1', {nowhere.split(':')[1]}, <AddressFamily.AF_INET: 2>)] (is a broker running "
                                 "there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"], err
+
+
+def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
+    nowhere = f"127.0.0.1:{free_port()}"
+    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3")
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    *waiting, last = err.splitlines()
+    assert last == (f"Error: cannot start the alerter worker: no broker answers at {nowhere} after waiting 3 s for it: "
+                    f"KafkaConnectionError: Unable to bootstrap from [('127.0.0.1', {nowhere.split(':')[1]}, "
+                    "<AddressFamily.AF_INET: 2>)] (is a broker running there? `wirewatch broker` starts one; "
+                    "--broker or WIREWATCH_BROKER names another)"), err
+    assert waiting and all("broker_waiting" in line and f"broker={nowhere}" in line for line in waiting), err
+    assert "Traceback" not in err and "Unable connect" not in err
+
+
+def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
+    from services.runtime.broker import EmbeddedBroker, terminate
+
+    port = free_port()
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(WIREWATCH_WEB_PORT=str(free_port()), WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    with open(log, "wb") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "alerter", "--broker", f"127.0.0.1:{port}",
+                                   "--broker-wait", "60"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            import time
+
+            time.sleep(2)
+            with EmbeddedBroker(port=port):
+                deadline = time.monotonic() + 60
+                while "created topics" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
+                    time.sleep(0.2)
+                said = log.read_text()
+                assert "created topics" in said, said
+                assert "broker_waiting" in said and "Unable connect" not in said, said
+        finally:
+            terminate(worker)
