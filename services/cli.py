@@ -247,7 +247,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
               help="Only letters written at or after this time (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="One DeadLetter a line (JSON, the original base64) instead of words.")
 def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, as_json: bool) -> None:
-    """Every dead letter so far, in words: when, which stage, what failed and why, and the original's start.
+    """Every dead letter so far, oldest first, in words: when, which stage, what failed and why, and the original's start.
 
     Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
     Exit status 1 when the broker cannot be reached.

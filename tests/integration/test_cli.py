@@ -201,3 +201,33 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
                 assert "broker_waiting" in said and "Unable connect" not in said, said
         finally:
             terminate(worker)
+
+
+async def test_dead_letters_are_listed_oldest_first_across_partitions(broker):
+    from datetime import datetime, timezone
+
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    from services.runtime.codec import dead_letter
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic("articles.raw.dlq", num_partitions=2, replication_factor=1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, acks="all")
+    await producer.start()
+    try:
+        for partition, hour in ((0, 8), (0, 11), (1, 9), (1, 10)):
+            d = dead_letter(source_topic="articles.raw", service="normalize", error_class=f"Failed{hour}", reason="why",
+                            original=b"{", key=b"k").model_copy(
+                update={"failed_at": datetime(2026, 12, 5, hour, tzinfo=timezone.utc)})
+            await producer.send_and_wait("articles.raw.dlq", d.model_dump_json().encode(), partition=partition)
+    finally:
+        await producer.stop()
+    result = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap)
+    assert result.returncode == 0, result.stderr.decode()
+    said = [line.split()[1] for line in result.stdout.decode().splitlines() if not line.startswith(" ")]
+    assert said == ["08:00:00Z", "09:00:00Z", "10:00:00Z", "11:00:00Z"], result.stdout.decode()
