@@ -197,7 +197,7 @@ async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings
 @click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
 @click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
 def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
-    """Print a topic's messages, one JSON object per line."""
+    """Print a topic's messages, one JSON object per line; a topic the broker does not have is exit status 1."""
 
     async def go() -> None:
         from aiokafka import AIOKafkaConsumer
@@ -205,7 +205,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         from services.runtime.kafka import aiokafka_options
 
         consumer = AIOKafkaConsumer(
-            topic, **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
+            **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=None,
         )
         try:
@@ -215,6 +215,11 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
             raise
         seen = 0
         try:
+            # Asked before subscribing: a metadata request that names a missing topic may create it, empty.
+            existing = await consumer.topics()
+            if topic not in existing:
+                raise click.ClickException(_no_such_topic(topic, broker, existing))
+            consumer.subscribe([topic])
             while not limit or seen < limit:
                 batch = await consumer.getmany(timeout_ms=int((timeout or 1.0) * 1000))
                 if not batch and timeout:
@@ -238,6 +243,20 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
 
     with broker_trouble_in_words(broker, f"read {topic} from"):
         asyncio.run(go())
+
+
+def _no_such_topic(topic: str, broker: str, existing: set[str]) -> str:
+    """"no topic X on B" and the likeliest meant (a typo), else the topics there are."""
+    import difflib
+
+    shown = sorted(t for t in existing if not t.startswith("__"))  # the broker's own (__consumer_offsets) are never meant
+    close = difflib.get_close_matches(topic, shown, n=3, cutoff=0.6)
+    if close:
+        return f"no topic {topic} on {broker} (did you mean {' or '.join(close)}?)"
+    if not shown:
+        return f"no topic {topic} on {broker} (it has no topics yet: a worker or `wirewatch ingest` creates them)"
+    more = f", … ({len(shown)} in all)" if len(shown) > 12 else ""
+    return f"no topic {topic} on {broker} (its topics: {', '.join(shown[:12])}{more})"
 
 
 @main.command("dead-letters")

@@ -231,3 +231,27 @@ async def test_dead_letters_are_listed_oldest_first_across_partitions(broker):
     assert result.returncode == 0, result.stderr.decode()
     said = [line.split()[1] for line in result.stdout.decode().splitlines() if not line.startswith(" ")]
     assert said == ["08:00:00Z", "09:00:00Z", "10:00:00Z", "11:00:00Z"], result.stdout.decode()
+
+
+async def test_tail_of_a_topic_the_broker_does_not_have_says_so_and_what_was_meant(broker):
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    bare = await asyncio.to_thread(wirewatch, "tail", "articles.raw", "--broker", broker.bootstrap, "--timeout", "3")
+    assert bare.returncode == 1
+    assert bare.stderr.decode().splitlines() == [f"Error: no topic articles.raw on {broker.bootstrap} (it has no topics "
+                                                 "yet: a worker or `wirewatch ingest` creates them)"]
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1) for t in ("articles.raw", "alerts")])
+        typo = await asyncio.to_thread(wirewatch, "tail", "articles.rw", "--broker", broker.bootstrap, "--timeout", "3")
+        assert typo.returncode == 1 and not typo.stdout
+        assert typo.stderr.decode().splitlines() == [
+            f"Error: no topic articles.rw on {broker.bootstrap} (did you mean articles.raw?)"]
+        other = await asyncio.to_thread(wirewatch, "tail", "no.such.topic", "--broker", broker.bootstrap, "--timeout", "3")
+        assert other.returncode == 1
+        assert other.stderr.decode().splitlines() == [
+            f"Error: no topic no.such.topic on {broker.bootstrap} (its topics: alerts, articles.raw)"]
+        assert "no.such.topic" not in await admin.list_topics(), "asking must not create it"
+    finally:
+        await admin.close()
