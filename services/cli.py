@@ -74,16 +74,21 @@ def _fresh_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
-def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str) -> None:
+def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0) -> None:
     import faust
 
     from services.runtime.app import create_app, prepare_data_dir
-    from services.runtime.logs import configure_logging
+    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.logs import bound_repeats, configure_logging
     from services.runtime.topics import ensure_topics
 
     prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
     configure_logging(loglevel)
-    created = asyncio.run(ensure_topics(settings))
+    bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
+    what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
+    with broker_trouble_in_words(settings.broker, f"start {what}: no broker answers at", waited_s=broker_wait_s):
+        # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
+        created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
     if created:
         click.echo(f"created topics: {', '.join(created)}", err=True)
     _fresh_loop()
@@ -112,7 +117,10 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
     prepare_data_dir(settings)
     embedded = None
     if not broker:
-        embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
+        try:
+            embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
+        except RuntimeError as exc:
+            raise click.ClickException(f"{exc} (--embedded-port names another, --broker an existing broker)") from exc
         broker = embedded.bootstrap
         click.echo(f"embedded broker on {broker}", err=True)
     try:
@@ -127,20 +135,47 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @click.option("--broker", envvar="WIREWATCH_BROKER", required=True, help="Kafka bootstrap servers.")
 @click.option("--web-port", type=int, default=None)
 @click.option("--loglevel", default="info", show_default=True)
-def worker(service: str, broker: str, web_port: int | None, loglevel: str) -> None:
+@click.option("--broker-wait", type=float, default=120.0, show_default=True,
+              help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
+def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:
     """One service as its own consumer group; run several to share partitions."""
-    _run_worker(_settings(broker=broker, web_port=web_port), (service,), loglevel)
+    _run_worker(_settings(broker=broker, web_port=web_port), (service,), loglevel, broker_wait)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=LOCAL_PORT, show_default=True)
 def broker(host: str, port: int) -> None:
-    """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground."""
-    from services.runtime.broker import EmbeddedBroker
+    """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground.
 
-    command = EmbeddedBroker(host, port).command()
-    os.execv(command[0], command)
+    Exit status 1 when the port is taken, or when the broker stops by itself (it exits 0 even on a panic)."""
+    import subprocess
+
+    from services.runtime.broker import EmbeddedBroker
+    from services.runtime.ports import port_holder, port_in_use
+
+    if port_in_use(host, port):
+        holder = port_holder(port)
+        raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
+                                   "--port names another")
+    proc = subprocess.Popen(EmbeddedBroker(host, port).command())
+    stopped: list[int] = []  # the signal we were stopped by, passed on to the broker
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
+        proc.send_signal(signum)
+
+    before = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = proc.wait()  # Ctrl-C reaches the broker too (one process group): its end is waited for
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+    if not stopped:
+        raise click.ClickException(f"the broker on {host}:{port} stopped by itself (exit status {code}); "
+                                   "what it said is above")
+    if code > 0:
+        sys.exit(code)
 
 
 @main.command()
@@ -202,7 +237,7 @@ async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings
 @click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
 @click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
 def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
-    """Print a topic's messages, one JSON object per line."""
+    """Print a topic's messages, one JSON object per line; a topic the broker does not have is exit status 1."""
 
     async def go() -> None:
         from aiokafka import AIOKafkaConsumer
@@ -210,7 +245,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         from services.runtime.kafka import aiokafka_options
 
         consumer = AIOKafkaConsumer(
-            topic, **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
+            **aiokafka_options(_settings(broker=broker)), auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=None,
         )
         try:
@@ -220,6 +255,11 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
             raise
         seen = 0
         try:
+            # Asked before subscribing: a metadata request that names a missing topic may create it, empty.
+            existing = await consumer.topics()
+            if topic not in existing:
+                raise click.ClickException(_no_such_topic(topic, broker, existing))
+            consumer.subscribe([topic])
             while not limit or seen < limit:
                 batch = await consumer.getmany(timeout_ms=int((timeout or 1.0) * 1000))
                 if not batch and timeout:
@@ -245,6 +285,20 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         asyncio.run(go())
 
 
+def _no_such_topic(topic: str, broker: str, existing: set[str]) -> str:
+    """"no topic X on B" and the likeliest meant (a typo), else the topics there are."""
+    import difflib
+
+    shown = sorted(t for t in existing if not t.startswith("__"))  # the broker's own (__consumer_offsets) are never meant
+    close = difflib.get_close_matches(topic, shown, n=3, cutoff=0.6)
+    if close:
+        return f"no topic {topic} on {broker} (did you mean {' or '.join(close)}?)"
+    if not shown:
+        return f"no topic {topic} on {broker} (it has no topics yet: a worker or `wirewatch ingest` creates them)"
+    more = f", … ({len(shown)} in all)" if len(shown) > 12 else ""
+    return f"no topic {topic} on {broker} (its topics: {', '.join(shown[:12])}{more})"
+
+
 @main.command("dead-letters")
 @click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
 @click.option("--topic", "topics", multiple=True, help="A dead-letter topic to read (repeatable; default: every *.dlq topic).")
@@ -252,7 +306,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
               help="Only letters written at or after this time (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="One DeadLetter a line (JSON, the original base64) instead of words.")
 def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, as_json: bool) -> None:
-    """Every dead letter so far, in words: when, which stage, what failed and why, and the original's start.
+    """Every dead letter so far, oldest first, in words: when, which stage, what failed and why, and the original's start.
 
     Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
     Exit status 1 when the broker cannot be reached.

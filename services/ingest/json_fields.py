@@ -156,11 +156,13 @@ def is_summary(obj: Mapping[str, Any]) -> bool:
 def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The article parts of a record, by our names, and the record's fields that are none of them.
 
-    Raises NotAnArticle for a misspelt field, and for a record with no title or body under any name."""
+    Raises NotAnArticle for misspelt fields and fields of another type (every one of them, in one reason, so one
+    fix of the input is enough), and for a record with no title or body under any name."""
+    wrong: list[str] = []
     for name in obj:
         meant = _misspelling(name)
         if meant is not None and meant not in obj:
-            raise NotAnArticle(f"unknown field {name!r}: did you mean {meant!r}?")
+            wrong.append(f"unknown field {name!r}: did you mean {meant!r}?")
     parts: dict[str, Any] = {}
     for part in FIELDS:
         found = _found(obj, part)
@@ -170,8 +172,11 @@ def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         # Text, or a number where a number may stand (an id, a Unix time); a list or an object is no article part.
         if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
                 isinstance(value, (int, float)) and part not in ("id", "guid", "published_at", "fetched_at", "title", "body")):
-            raise NotAnArticle(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
+            wrong.append(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
+            continue
         parts[part] = value
+    if wrong:
+        raise NotAnArticle("; ".join(wrong))
     if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
         shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
         raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "

@@ -214,7 +214,7 @@ def parse_feed(
                             http_content_type=http_content_type)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the feed: the document is dead-lettered with the reason
         result.records = [RecordError(label, "MalformedFeed", f"{label}: could not parse: {type(exc).__name__}: {exc}", data[:100_000])]
-    result.nothing = explain(label, data, result.records, problems=result.problems)
+    result.nothing = explain(label, data, result.records, problems=result.problems, url=url)
     return result
 
 

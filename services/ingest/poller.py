@@ -99,7 +99,9 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         entries = parsed.entries
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
-            result.error, result.error_class = parsed.errors[0].reason, parsed.errors[0].error_class
+            # The verdict ("an HTML page titled ...; it names a feed at ...") rather than the XML parser's complaint.
+            why = f"{label}: {parsed.nothing.detail}" if parsed.nothing is not None else parsed.errors[0].reason
+            result.error, result.error_class = why, parsed.errors[0].error_class
             outcome = replace(outcome, parsed_ok=False, error=result.error, error_class=result.error_class)
         else:
             outcome = replace(outcome, published=published, entries=len(entries))

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import orjson
 
@@ -164,8 +165,11 @@ def _page_date(value: str | None) -> datetime | None:
     return at.astimezone(timezone.utc)
 
 
-def describe_bytes(data: bytes) -> str:
-    """What a document looks like, in a few words: "an HTML page titled ...", "JSON of another shape (...)"..."""
+def describe_bytes(data: bytes, url: str | None = None) -> str:
+    """What a document looks like, in a few words: "an HTML page titled ...", "JSON of another shape (...)"...
+
+    ``url`` is where the document was read from: a feed an HTML page names is given as an absolute URL resolved
+    against it, so it can be polled as it is."""
     if not data:
         return "an empty file"
     if not data.strip():
@@ -186,7 +190,8 @@ def describe_bytes(data: bytes) -> str:
         link = _FEED_LINK.search(head)
         href = _HREF.search(link.group(0)) if link else None
         if href:
-            words += f"; it names a feed at {href.group(1).decode('utf-8', 'replace')}"
+            named = html.unescape(href.group(1).decode("utf-8", "replace")).strip()
+            words += f"; it names a feed at {urljoin(url, named) if url else named}"
         return words
     if head.startswith(b"<"):
         root = None
@@ -216,12 +221,12 @@ _ENCODING_TROUBLE = ("encoding unknown", "guessed", "do not decode", "unknown de
 
 
 def explain(where: str, data: bytes, records: Sequence[object], *, problems: Sequence[str] = (),
-            kind: str = "feed") -> Nothing | None:
+            kind: str = "feed", url: str | None = None) -> Nothing | None:
     """None when ``records`` hold at least one article, else why there is none.
 
     ``records`` are what one input gave (articles or feed entries, and :class:`RecordError`);
     ``problems`` what the decoder and parser noticed on the way; ``kind`` names what an empty but valid
-    input was ("feed", "JSON array", "body").
+    input was ("feed", "JSON array", "body"); ``url`` where it was fetched from, if it was.
     """
     records = [r for r in records if not isinstance(r, Ignored)]  # a note about fields, neither article nor error
     errors = [r for r in records if isinstance(r, RecordError)]
@@ -239,7 +244,7 @@ def explain(where: str, data: bytes, records: Sequence[object], *, problems: Seq
     other_json = len(errors) == 1 and ("not an article" in errors[0].reason or "unknown field" in errors[0].reason) \
         and data.lstrip()[:1] == b"{"
     if set(classes) & _NOT_A_FEED or other_json or binary_kind(data):
-        looks = describe_bytes(data)
+        looks = describe_bytes(data, url)
         if binary_kind(data):
             return Nothing(where, "not_a_feed", f"not a feed: {looks}")
         trouble = [p for p in problems if any(t in p for t in _ENCODING_TROUBLE)]

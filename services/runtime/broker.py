@@ -75,6 +75,12 @@ class EmbeddedBroker:
         return [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url]
 
     def start(self, timeout_s: float = 15.0) -> "EmbeddedBroker":
+        from services.runtime.ports import port_holder, port_in_use
+
+        # Else whatever listens there would pass for the broker, which fails on the port without a word we see.
+        if port_in_use(self.host, self.port):
+            holder = port_holder(self.port)
+            raise RuntimeError(f"port {self.port} on {self.host} is in use{f' by {holder}' if holder else ''}")
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "ab")

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import ValidationError
 
 from schemas import DeadLetter
 
-__all__ = ["Letter", "Tally", "read_dead_letters", "dead_letter_topics", "describe", "since"]
+__all__ = ["Letter", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since"]
 
 _SHOWN_BYTES = 120
 
@@ -32,6 +32,12 @@ class Letter:
     offset: int
     letter: DeadLetter | None
     unreadable: str | None = None
+    written_at: datetime | None = None  # the record's broker timestamp: the time of a record that is no letter
+
+    @property
+    def at(self) -> datetime | None:
+        """When it failed (the letter's own time), else when the record was written."""
+        return self.letter.failed_at if self.letter is not None else self.written_at
 
 
 def dead_letter_topics(existing: Iterable[str], wanted: Sequence[str] = ()) -> list[str]:
@@ -42,12 +48,28 @@ def dead_letter_topics(existing: Iterable[str], wanted: Sequence[str] = ()) -> l
     return sorted(t for t in existing if t.endswith(".dlq"))
 
 
-async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
-    """Hand ``each`` every record of the dead-letter topics as it is read (oldest first per partition, nothing held),
-    up to the end offsets at the start; the topics read. ``options`` as ``aiokafka_options`` gives them.
+def in_time_order(letters: Iterable[Letter]) -> list[Letter]:
+    """Oldest first across topics and partitions (each partition alone is in offset order, not the whole);
+    one time's letters in topic, partition and offset order."""
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    return sorted(letters, key=lambda item: (item.at or never, item.topic, item.partition, item.offset))
 
+
+async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
+    """Hand ``each`` every record of the dead-letter topics, oldest first across topics and partitions, up to the
+    end offsets at the start; the topics read. ``options`` as ``aiokafka_options`` gives them.
+
+    The records are all read before the first is handed on (a partition's oldest may be the newest of all).
     A topic in ``topics`` that the broker does not have is read as empty (nothing failed there yet).
     """
+    read: list[Letter] = []
+    chosen = await _read_all(options, topics, read.append)
+    for item in in_time_order(read):
+        each(item)
+    return chosen
+
+
+async def _read_all(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     consumer = AIOKafkaConsumer(**options, enable_auto_commit=False, group_id=None, auto_offset_reset="earliest")
@@ -77,10 +99,13 @@ async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each
 
 
 def _letter(record: Any) -> Letter:
+    written = datetime.fromtimestamp(record.timestamp / 1000, tz=timezone.utc) if record.timestamp is not None else None
     try:
-        return Letter(record.topic, record.partition, record.offset, DeadLetter.model_validate_json(record.value or b""))
+        letter = DeadLetter.model_validate_json(record.value or b"")
     except ValidationError as exc:
-        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({exc.error_count()} errors)")
+        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({exc.error_count()} errors)",
+                      written)
+    return Letter(record.topic, record.partition, record.offset, letter, written_at=written)
 
 
 def _shown(data: bytes | None) -> str:

@@ -13,7 +13,7 @@ import click
 
 from services.runtime.settings import Settings
 
-__all__ = ["ssl_context", "aiokafka_options", "faust_credentials"]
+__all__ = ["ssl_context", "aiokafka_options", "faust_credentials", "quiet_aiokafka", "broker_trouble_in_words"]
 
 
 def ssl_context(settings: Settings) -> ssl.SSLContext | None:
@@ -60,15 +60,29 @@ def faust_credentials(settings: Settings) -> Any:
 
 
 @contextmanager
-def broker_trouble_in_words(broker: str, doing: str) -> Iterator[None]:
+def quiet_aiokafka(quiet: bool = True) -> Iterator[None]:
+    """aiokafka's connection errors held back (it logs one per attempt) while the caller says them its own way."""
+    logger = logging.getLogger("aiokafka")
+    before = logger.level
+    if quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+@contextmanager
+def broker_trouble_in_words(broker: str, doing: str, *, waited_s: float | None = None) -> Iterator[None]:
     """For a command: the broker not reached (or failing) ends it with one line in words and exit status 1, not a
     traceback and a retry log per attempt: ``cannot <doing> <broker>: <why>`` and where to look."""
     from aiokafka.errors import KafkaError
 
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the line below says it once
+    waited = f" after waiting {waited_s:.0f} s for it" if waited_s else ""
     try:
-        yield
+        with quiet_aiokafka():  # the line below says it once
+            yield
     except (KafkaError, ConnectionError, socket.gaierror, TimeoutError) as exc:
         raise click.ClickException(
-            f"cannot {doing} {broker}: {exc or type(exc).__name__} (is a broker running there? `wirewatch broker` "
+            f"cannot {doing} {broker}{waited}: {exc or type(exc).__name__} (is a broker running there? `wirewatch broker` "
             "starts one; --broker or WIREWATCH_BROKER names another)") from exc

@@ -13,7 +13,7 @@ import asyncio
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
-from services.runtime.kafka import aiokafka_options
+from services.runtime.kafka import aiokafka_options, quiet_aiokafka
 from services.runtime.logs import get_logger
 from services.runtime.settings import Settings
 
@@ -28,18 +28,29 @@ def _partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
             if not d.get("error_code") and len(d["partitions"]) != expected}
 
 
-async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[str]:
-    """Create every missing topic; return the names created. Waits for the broker up to ``timeout_s``."""
+async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_every_s: float | None = None) -> list[str]:
+    """Create every missing topic; return the names created. Waits for the broker up to ``timeout_s``.
+
+    With ``say_every_s``, the wait is logged (``broker_waiting``, with the cause) at the first failed attempt and
+    then every ``say_every_s``; aiokafka's own line per attempt is held back meanwhile."""
     admin = AIOKafkaAdminClient(**aiokafka_options(settings), request_timeout_ms=10_000)
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        try:
-            await admin.start()
-            break
-        except KafkaConnectionError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.5)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    said_at: float | None = None
+    with quiet_aiokafka(say_every_s is not None):
+        while True:
+            try:
+                await admin.start()
+                break
+            except KafkaConnectionError as exc:
+                now = loop.time()
+                if now - started > timeout_s:
+                    raise
+                if say_every_s is not None and (said_at is None or now - said_at >= say_every_s):
+                    said_at = now
+                    log.warning("broker_waiting", broker=settings.broker, waited_s=round(now - started),
+                                gives_up_in_s=round(timeout_s - (now - started)), error=str(exc) or type(exc).__name__)
+                await asyncio.sleep(0.5)
     try:
         existing = set(await admin.list_topics())
         # The services' internal topics too: created by Faust on first use instead, they arrive while the

@@ -163,3 +163,96 @@ def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
     assert err.splitlines() == [f"Error: cannot {doing} {nowhere}: KafkaConnectionError: Unable to bootstrap from "
                                 f"[('127.0.0.1', {nowhere.split(':')[1]}, <AddressFamily.AF_INET: 2>)] (is a broker running "
                                 "there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"], err
+
+
+def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
+    nowhere = f"127.0.0.1:{free_port()}"
+    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3")
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    *waiting, last = err.splitlines()
+    assert last == (f"Error: cannot start the alerter worker: no broker answers at {nowhere} after waiting 3 s for it: "
+                    f"KafkaConnectionError: Unable to bootstrap from [('127.0.0.1', {nowhere.split(':')[1]}, "
+                    "<AddressFamily.AF_INET: 2>)] (is a broker running there? `wirewatch broker` starts one; "
+                    "--broker or WIREWATCH_BROKER names another)"), err
+    assert waiting and all("broker_waiting" in line and f"broker={nowhere}" in line for line in waiting), err
+    assert "Traceback" not in err and "Unable connect" not in err
+
+
+def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
+    from services.runtime.broker import EmbeddedBroker, terminate
+
+    port = free_port()
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(WIREWATCH_WEB_PORT=str(free_port()), WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    with open(log, "wb") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "alerter", "--broker", f"127.0.0.1:{port}",
+                                   "--broker-wait", "60"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            import time
+
+            time.sleep(2)
+            with EmbeddedBroker(port=port):
+                deadline = time.monotonic() + 60
+                while "created topics" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
+                    time.sleep(0.2)
+                said = log.read_text()
+                assert "created topics" in said, said
+                assert "broker_waiting" in said and "Unable connect" not in said, said
+        finally:
+            terminate(worker)
+
+
+async def test_dead_letters_are_listed_oldest_first_across_partitions(broker):
+    from datetime import datetime, timezone
+
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    from services.runtime.codec import dead_letter
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic("articles.raw.dlq", num_partitions=2, replication_factor=1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, acks="all")
+    await producer.start()
+    try:
+        for partition, hour in ((0, 8), (0, 11), (1, 9), (1, 10)):
+            d = dead_letter(source_topic="articles.raw", service="normalize", error_class=f"Failed{hour}", reason="why",
+                            original=b"{", key=b"k").model_copy(
+                update={"failed_at": datetime(2026, 12, 5, hour, tzinfo=timezone.utc)})
+            await producer.send_and_wait("articles.raw.dlq", d.model_dump_json().encode(), partition=partition)
+    finally:
+        await producer.stop()
+    result = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap)
+    assert result.returncode == 0, result.stderr.decode()
+    said = [line.split()[1] for line in result.stdout.decode().splitlines() if not line.startswith(" ")]
+    assert said == ["08:00:00Z", "09:00:00Z", "10:00:00Z", "11:00:00Z"], result.stdout.decode()
+
+
+async def test_tail_of_a_topic_the_broker_does_not_have_says_so_and_what_was_meant(broker):
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    bare = await asyncio.to_thread(wirewatch, "tail", "articles.raw", "--broker", broker.bootstrap, "--timeout", "3")
+    assert bare.returncode == 1
+    assert bare.stderr.decode().splitlines() == [f"Error: no topic articles.raw on {broker.bootstrap} (it has no topics "
+                                                 "yet: a worker or `wirewatch ingest` creates them)"]
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1) for t in ("articles.raw", "alerts")])
+        typo = await asyncio.to_thread(wirewatch, "tail", "articles.rw", "--broker", broker.bootstrap, "--timeout", "3")
+        assert typo.returncode == 1 and not typo.stdout
+        assert typo.stderr.decode().splitlines() == [
+            f"Error: no topic articles.rw on {broker.bootstrap} (did you mean articles.raw?)"]
+        other = await asyncio.to_thread(wirewatch, "tail", "no.such.topic", "--broker", broker.bootstrap, "--timeout", "3")
+        assert other.returncode == 1
+        assert other.stderr.decode().splitlines() == [
+            f"Error: no topic no.such.topic on {broker.bootstrap} (its topics: alerts, articles.raw)"]
+        assert "no.such.topic" not in await admin.list_topics(), "asking must not create it"
+    finally:
+        await admin.close()

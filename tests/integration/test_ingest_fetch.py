@@ -118,6 +118,19 @@ async def test_html_page_instead_of_feed_counts_as_a_failure(server):
     assert result.error_class == "NotAFeed" and result.state.consecutive_failures == 1
 
 
+async def test_an_html_page_polled_as_a_feed_is_said_as_feeds_check_says_it(server):
+    """The poll's error (the worker's log, `feeds status`) is the verdict `feeds check` gives, not the XML parser's
+    complaint, and the feed the page names is a URL that can be polled."""
+    server.docs["welcome"] = (b'<!DOCTYPE html>\n<html><head><title>Welcome to My Site</title>'
+                              b'<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>Hi</body></html>',
+                              "text/html; charset=utf-8")
+    result = await _poll(server, "/feed/welcome")
+    verdict = f'not a feed: an HTML page titled "Welcome to My Site"; it names a feed at {server.url("/rss.xml")}'
+    assert result.nothing.detail == verdict
+    assert result.error == f'feed "gazette": {verdict}' == result.state.last_error
+    assert result.error_class == result.state.last_error_class == "NotAFeed"
+
+
 async def test_per_host_limit_caps_concurrent_requests(server):
     async with Fetcher(_settings(per_host_concurrency=2, concurrency=10)) as fetcher:
         await asyncio.gather(*(fetcher.get(server.url(f"/hold/{i}"), label="x") for i in range(6)))

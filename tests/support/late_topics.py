@@ -14,7 +14,7 @@ import sys
 import services.runtime.topics as topics
 
 
-async def pipeline_topics_only(settings, *, timeout_s: float = 30.0) -> list[str]:
+async def pipeline_topics_only(settings, *, timeout_s: float = 30.0, say_every_s: float | None = None) -> list[str]:
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import TopicAlreadyExistsError
 

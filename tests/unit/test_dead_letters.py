@@ -45,3 +45,16 @@ def test_since_keeps_the_later_letters() -> None:
     early, late = letter("InvalidJSON", b"{", AT), letter("InvalidJSON", b"{", AT.replace(hour=12), offset=1)
     assert [since(x, AT.replace(hour=10)) for x in (early, late)] == [False, True]
     assert since(early, None) and since(late, None)
+
+
+def test_letters_are_in_time_order_across_topics_and_partitions() -> None:
+    from dataclasses import replace
+
+    first = letter("InvalidJSON", b"{", AT.replace(hour=8))
+    second = replace(letter("SchemaViolation", b"{}", AT.replace(hour=9)), partition=1)
+    third = replace(letter("InvalidJSON", b"[", AT.replace(hour=10), offset=1))
+    odd = Letter("alerts.dlq", 0, 0, None, "not a dead letter (1 errors)", written_at=AT.replace(hour=9, minute=30))
+    from services.runtime.dead_letters import in_time_order
+
+    # As read: partition 0 to its end, then partition 1, then the other topic.
+    assert in_time_order([first, third, second, odd]) == [first, second, odd, third]

@@ -57,3 +57,17 @@ def test_a_misspelt_field_or_no_text_is_refused_saying_why(record, says):
 ])
 def test_an_api_answer_is_unwrapped_to_its_articles(doc, records, where):
     assert unwrapped(doc, "x.json") == (records, where)
+
+
+def test_every_bad_field_of_a_record_is_said_in_one_reason():
+    """One fix of the input is enough: the reason names every field that is wrong, not the first."""
+    from datetime import datetime, timezone
+
+    from services.ingest.readers import RecordError, json_records
+
+    record = b'{"title": 123, "body": ["a"], "url": true, "langauge": "es"}'
+    [rejected] = [r for r in json_records(record, where="x.json", source="file", now=datetime.now(timezone.utc))
+                  if isinstance(r, RecordError)]
+    assert rejected.reason.endswith(
+        "unknown field 'langauge': did you mean 'language'?; field 'body' must be text, got list: \"['a']\"; "
+        "field 'url' must be text, got bool: 'True'"), rejected.reason

@@ -83,6 +83,16 @@ def test_a_post_body_that_is_an_empty_array_or_nothing():
     assert empty.reason == "empty" and empty.is_error
 
 
+WELCOME = (b'<!DOCTYPE html>\n<html><head><title>Welcome to My Site</title>'
+           b'<link rel="alternate" type="application/rss+xml" href="/rss.xml?lang=en&amp;n=20"></head><body>Hi</body></html>')
+
+
+def test_the_feed_an_html_page_names_is_given_as_an_absolute_url_against_the_page_url():
+    assert describe_bytes(WELCOME, "https://site.example/news/index.html") == (
+        'an HTML page titled "Welcome to My Site"; it names a feed at https://site.example/rss.xml?lang=en&n=20')
+    assert describe_bytes(WELCOME).endswith("it names a feed at /rss.xml?lang=en&n=20")  # a file: no URL to resolve against
+
+
 def test_a_fetch_that_failed_is_unreachable():
     error = RecordError("https://x.example/feed", "ConnectError", "https://x.example/feed: cannot connect", b"")
     nothing = explain("https://x.example/feed", b"", [error])

@@ -1,0 +1,60 @@
+"""Whether a TCP port is free to listen on, and which process holds it when not, said before a server fails on it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from pathlib import Path
+
+__all__ = ["port_in_use", "port_holder"]
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """True when a server could not listen on ``host:port`` because something else does.
+
+    The bind uses SO_REUSEADDR, as servers do, so a port with only closed connections in TIME_WAIT is free."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def port_holder(port: int, proc: Path = Path("/proc")) -> str | None:
+    """"pid 123: tansu broker ..." for the process listening on ``port``, when Linux's /proc says (and we may read
+    its file descriptors); else None."""
+    inodes = _listening_inodes(port, proc)
+    if not inodes:
+        return None
+    for pid_dir in proc.iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            for fd in (pid_dir / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    command = " ".join((pid_dir / "cmdline").read_bytes().decode("utf-8", "replace").replace("\0", " ").split())
+                    return f"pid {pid_dir.name}: {command[:120]}" if command else f"pid {pid_dir.name}"
+        except OSError:  # gone meanwhile, or another user's
+            continue
+    return None
+
+
+def _listening_inodes(port: int, proc: Path) -> set[str]:
+    inodes: set[str] = set()
+    for table in ("net/tcp", "net/tcp6"):
+        try:
+            lines = (proc / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local_address is HEX_IP:HEX_PORT; state 0A is LISTEN; the inode is the tenth field.
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    return inodes

@@ -1,0 +1,55 @@
+"""``wirewatch broker``: a port already taken, or a broker that stops by itself, is one line and exit status 1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+from services.runtime.broker import EmbeddedBroker, free_port
+from services.runtime.ports import port_holder, port_in_use
+
+
+@pytest.fixture
+def taken_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_a_port_in_use_is_said_in_one_line_with_who_holds_it(taken_port):
+    result = CliRunner().invoke(main, ["broker", "--port", str(taken_port)])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: port {taken_port} on 127.0.0.1 is in use by pid {os.getpid()}: "), line
+    assert line.endswith("; --port names another")
+
+
+def test_the_holder_of_a_port_is_found_and_a_free_port_is_free(taken_port):
+    assert port_in_use("127.0.0.1", taken_port)
+    assert port_holder(taken_port).startswith(f"pid {os.getpid()}: ")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free = sock.getsockname()[1]
+    assert not port_in_use("127.0.0.1", free)
+
+
+@pytest.mark.parametrize("status", [0, 3])
+def test_a_broker_that_stops_by_itself_fails_the_command(monkeypatch, status):
+    """Tansu exits 0 after a panic: a broker ending without being asked to is a failure, whatever its status."""
+    monkeypatch.setattr(EmbeddedBroker, "command", lambda self: [sys.executable, "-c", f"import sys; sys.exit({status})"])
+    port = free_port()
+    result = CliRunner().invoke(main, ["broker", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"Error: the broker on 127.0.0.1:{port} stopped by itself (exit status {status}); "
+                                          "what it said is above"]
+
+
+def test_the_embedded_broker_does_not_take_a_port_in_use_for_itself(taken_port):
+    with pytest.raises(RuntimeError, match=f"port {taken_port} on 127.0.0.1 is in use by pid {os.getpid()}"):
+        EmbeddedBroker(port=taken_port).start()
