@@ -133,7 +133,7 @@ async def serve_and_time(path: Path, stories: int, requests: int) -> dict:
         "last 24h": lambda: "/api/stories?since=24h",
     }
     try:
-        await time_requests(base, ["/api/stories", "/", f"/stories/story-1"])  # warm the page cache
+        await time_requests(base, ["/api/stories", "/", "/stories/story-1"])  # warm the page cache
         per_kind = {}
         for kind, make in kinds.items():
             per_kind[kind] = await time_requests(base, [make() for _ in range(max(1, requests // len(kinds)))])

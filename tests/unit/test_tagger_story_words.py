@@ -151,7 +151,7 @@ def _names_features(article_id: str, keys: dict[str, float], language: str) -> A
     return ArticleFeatures(article_id, T0, {}, frozenset(), {}, embedding=None, language=language, name_keys=keys)
 
 
-def test_a_report_no_encoder_reads_joins_the_story_its_names_clearly_reach():
+def test_a_report_no_encoder_reads_joins_the_story_its_shared_names_clearly_reach():
     index = index_with()
     for sid, keys in (("kyiv-en", {"stolt": 7.0, "kiiv": 5.0, "nato": 4.0}), ("paris-en", {"paris": 4.0, "louvr": 7.0})):
         index.stories[sid] = index.stories[sid].model_copy(update={"names": keys})
