@@ -133,7 +133,7 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
     import yaml
 
     from services.runtime.broker import free_port, terminate
-    from tests.conftest import ROOT, wait_http
+    from tests.conftest import ROOT
     from tests.support.accounting import dead_letter_ids, ids_by_key
     from tests.support.feedserver import FeedServer
     from tests.support.kafka import collect
