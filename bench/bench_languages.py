@@ -30,6 +30,7 @@ warnings.filterwarnings("ignore", message=r".*\[W095\].*")
 
 from schemas import RawArticle  # noqa: E402
 from services.normalize.core import Normalizer  # noqa: E402
+from services.normalize.name_runs import find_name_runs  # noqa: E402
 from services.normalize.language import (  # noqa: E402
     TITLE_MIN_WORDS,
     LanguageDetector,
@@ -38,7 +39,7 @@ from services.normalize.language import (  # noqa: E402
     title_is_english,
     to_iso639_1,
 )
-from services.normalize.settings import NormalizeSettings  # noqa: E402
+from services.runtime.settings import load_settings  # noqa: E402
 
 ACCEPTANCE = "spa,fra,deu,ita,por,rus,zho-CN,arb,cat,glg,ron,hrv,srp-Latn,srp-Cyrl,bos,eus,isl,mkd"
 # NTREX codes whose ISO 639-1 code to_iso639_1 does not give (Standard Arabic, Filipino as fastText names it).
@@ -80,7 +81,7 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
     from services.tagger.core import Tagger
     from services.tagger.settings import TaggerSettings
 
-    normalizer = Normalizer(NormalizeSettings())
+    normalizer = Normalizer(load_settings().normalize)  # WIREWATCH_NORMALIZE__* apply: compare a setting off and on
     tagger = Tagger(TaggerSettings())
     english = docs.get("eng") or docs["eng-US"]
     ids = sorted(english, key=lambda d: (len(d), d))[:n_docs]
@@ -99,6 +100,7 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
         want = iso(code)
         times, right, translated, paths, hyps, refs, jaccards, linked, need = [], 0, 0, set(), [], [], [], 0, 0
         missed, extra = Counter(), Counter()
+        names_found = names_total = 0
         for doc in ids:
             if doc not in copies:
                 continue
@@ -111,6 +113,10 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
                 paths.add(article.translation.model or article.translation.engine)
             hyps.append(article.body)
             refs.append(english[doc]["body"])
+            # The English original's names of two words or more ("Brett Kavanaugh", "Las Vegas") found as written.
+            runs = [r.source for r in find_name_runs(english[doc]["body"]) if " " in r.source]
+            names_total += len(runs)
+            names_found += sum(r in article.body for r in runs)
             tagged = tagger.tag(article)
             keys = _keys(tagged)
             missed.update(english_names[doc][k] for k in english_keys[doc] - keys)
@@ -133,6 +139,7 @@ async def measure(docs: dict[str, dict[str, dict]], languages: list[str], n_docs
         })
         print(_line(rows[-1]), flush=True)
         if misses:
+            print(f"    {code} names of 2+ words in the English original found as written: {names_found} of {names_total}")
             print(f"    {code} missed (in the English copy only): " + "; ".join(f"{n} x{c}" for n, c in missed.most_common(misses)))
             print(f"    {code} extra (in this copy only): " + "; ".join(f"{n} x{c}" for n, c in extra.most_common(misses)))
     await normalizer.aclose()

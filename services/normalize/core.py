@@ -41,7 +41,7 @@ from services.normalize.language import (
 from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
 from services.normalize.kept_names import KeptName, NameKeeper
 from services.normalize.name_runs import find_name_runs, lost_as_words, names_in
-from services.normalize.romanize import romanize_untranslated
+from services.normalize.untranslated_names import name_untranslated
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
 from services.normalize.repair import Repairer
@@ -303,10 +303,10 @@ class Normalizer:
                 out[name], cleaned = clean_pivot_output(out[name], name, max_changes=self._settings.max_changes_per_rule)
                 untranslated[name] = carry_spans(english, out[name], untranslated[name])
                 changes.extend(cleaned)
-            out[name], untranslated[name], romanized = romanize_untranslated(
-                out[name], untranslated[name], language, name, max_changes=self._settings.max_changes_per_rule,
-                english_name=self._names.english if self._names is not None else lambda word: None)
-            changes.extend(romanized)
+            if self._names is not None:
+                out[name], untranslated[name], named = name_untranslated(
+                    out[name], untranslated[name], name, max_changes=self._settings.max_changes_per_rule, english_name=self._names.english)
+                changes.extend(named)
         return out["title"], out["body"], provenance, untranslated
 
     async def _names_to_keep(self, translator: Translator, language: str, fields: list[tuple[str, str]]) -> dict[str, list[KeptName]]:

@@ -1,0 +1,46 @@
+"""A name Apertium leaves in Cyrillic comes out of translation as its English name when the gazetteer knows it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from schemas import RawArticle
+from services.normalize.core import Normalizer
+from services.normalize.settings import NormalizeSettings
+from services.normalize.untranslated_names import ENGLISH_NAME_RULE, name_untranslated
+
+KNOWN = {"Трамп": "Trump", "Пътна": "Patna"}
+
+
+def test_only_known_names_inside_a_sentence_change_and_the_spans_follow():
+    text = "Пътна police met President Трамп in недела, with Танева."
+    spans = [(0, 5), (27, 32), (36, 42), (49, 55)]  # Пътна (opens the sentence), Трамп, недела, Танева (unknown)
+    out, moved, changes = name_untranslated(text, spans, "body", max_changes=20, english_name=KNOWN.get)
+    assert out == "Пътна police met President Trump in недела, with Танева."
+    assert [out[a:b] for a, b in moved] == ["Пътна", "Trump", "недела", "Танева"]
+    assert [(c.rule, c.span, c.before, c.after) for c in changes] == [(ENGLISH_NAME_RULE, (27, 32), "Трамп", "Trump")]
+
+
+async def test_a_macedonian_report_names_trump_as_english_does():
+    normalizer = Normalizer(NormalizeSettings())
+    raw = RawArticle(id="https://news.example/mk/1", source="test-feed", title="",
+                     body="Министерот Никола Димитров рече дека Трамп е добредојден во Скопје.",
+                     fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
+    try:
+        article = await normalizer.normalize(raw)
+    finally:
+        await normalizer.aclose()
+    assert article.language == "mk" and article.translation is not None
+    assert "Trump" in article.body and "Трамп" not in article.body and "Skopje" in article.body
+    assert ("Трамп", "Trump") in [(c.before, c.after) for c in article.changes if c.rule == ENGLISH_NAME_RULE]
+
+
+async def test_without_kept_names_the_cyrillic_name_stays():
+    normalizer = Normalizer(NormalizeSettings(keep_names=False))
+    raw = RawArticle(id="https://news.example/mk/2", source="test-feed", title="",
+                     body="Министерот рече дека Трамп е добредојден.", fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
+    try:
+        article = await normalizer.normalize(raw)
+    finally:
+        await normalizer.aclose()
+    assert "Трамп" in article.body
