@@ -417,7 +417,8 @@ class ApertiumTranslator:
         the first hop knows is no name to it even where a pivot does not know its translation, and a word it does not
         know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read")."""
         route = await self.route(source, target)
-        assert route[0].model is not None
+        if route[0].model is None:
+            raise TranslationError(f"{self.name}: no first pair on the route from {source} to {target}")
         [latin], _ = await self._transliterate([text], route)
         [marked] = await self._run_pair([latin], route[0].model, marked=True)
         return frozenset(marked[a:b] for a, b in marked.untranslated)

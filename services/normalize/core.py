@@ -109,10 +109,9 @@ class Normalizer:
         if isinstance(self._judge, IsolatedShortTextJudge) or (self._judge is not None and not self._judge.ready):
             # The short-text judge may be loading models (seconds, tens of seconds for every language; in its own
             # process, or in this one when not isolated): wait in a thread, so the event loop (and Kafka heartbeats) go on.
-            guess = await asyncio.to_thread(self._language, title, body, raw.language_hint)
+            guess, keep_title = await asyncio.to_thread(self._languages, title, body, raw.language_hint)
         else:
-            guess = self._language(title, body, raw.language_hint)
-        keep_title = guess.language not in (TARGET_LANGUAGE, UNDETERMINED) and title_is_english(self._detector, title)
+            guess, keep_title = self._languages(title, body, raw.language_hint)
         if keep_title:  # an aggregator's English headline over the report as the agency wrote it
             changes.append(Change(kind="translation", rule="title-already-english", field="title", span=None, before=excerpt(title), after=excerpt(title),
                                   reason=f"the title is English (the body is {guess.language}): left as it is"))
@@ -209,6 +208,12 @@ class Normalizer:
         body, made = strip_boilerplate(body, title=title)
         changes.extend(made)
         return title, body
+
+    def _languages(self, title: str, body: str, hint: str | None) -> tuple[LanguageGuess, bool]:
+        """The article's language, and whether its title is English over a body in another language (both may ask
+        the short-text judge, so both run where waiting for it is safe)."""
+        guess = self._language(title, body, hint)
+        return guess, guess.language not in (TARGET_LANGUAGE, UNDETERMINED) and title_is_english(self._detector, title)
 
     def _language(self, title: str, body: str, hint: str | None) -> LanguageGuess:
         s = self._settings
@@ -336,7 +341,13 @@ class Normalizer:
         runs = [r for r in find_name_runs(text) if not any(n.start < r.end and r.start < n.end for n in names)]
         if not runs:
             return []
-        unknown = await unknown_words(translator, "\n".join(dict.fromkeys(r.source for r in runs)), language, TARGET_LANGUAGE)
+        try:
+            unknown = await unknown_words(translator, "\n".join(dict.fromkeys(r.source for r in runs)), language, TARGET_LANGUAGE)
+        except TranslationUnavailable:
+            raise
+        except TranslationError as exc:  # a help to the translation, not a condition of it: the article is translated as is
+            log.warning("normalize.name_runs_failed", language=language, error=str(exc)[:300])
+            return []
         kept = []
         for run in names_in(runs, unknown, lambda word: english_case().name(word) is not None):
             try:

@@ -7,12 +7,14 @@ prints values back in these forms, so its output can be pasted into an env file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, TypeVar
 
 from pydantic import BeforeValidator
-from pydantic_settings import NoDecode
+from pydantic.fields import FieldInfo
+from pydantic_settings import EnvSettingsSource
 
-__all__ = ["ListSetting", "DictSetting", "parse_list", "parse_dict", "env_text"]
+__all__ = ["ListSetting", "DictSetting", "ShortForms", "parse_list", "parse_dict", "env_text", "read_short_forms"]
 
 T = TypeVar("T")
 
@@ -52,9 +54,42 @@ def parse_dict(value: object) -> object:
     return pairs
 
 
-# NoDecode: pydantic-settings would json.loads the variable first and fail on `a,b`; the validator takes both forms.
-ListSetting = Annotated[list[T], NoDecode, BeforeValidator(parse_list)]
-DictSetting = Annotated[dict[str, T], NoDecode, BeforeValidator(parse_dict)]
+class ShortForms:
+    """Marks a list or dict setting whose variable may be written in the short form ``parse`` reads."""
+
+    def __init__(self, parse: Callable[[object], object]) -> None:
+        self.parse = parse
+
+
+# The validator takes both forms from code (Settings(...)); the environment sources decode with ShortForms
+# (see read_short_forms), so the value is a list or dict before pydantic-settings merges the per-key variables
+# (WIREWATCH_NORMALIZE__TRANSLATION__FR) into it.
+ListSetting = Annotated[list[T], ShortForms(parse_list), BeforeValidator(parse_list)]
+DictSetting = Annotated[dict[str, T], ShortForms(parse_dict), BeforeValidator(parse_dict)]
+
+
+def read_short_forms(source: EnvSettingsSource) -> EnvSettingsSource:
+    """``source`` (the environment's or ``.env``'s) reading the short forms of list and dict settings, and a
+    dict's per-key variables over its whole-dict variable whatever their order in the environment."""
+    json_decode, explode = source.decode_complex_value, source.explode_env_vars
+
+    def decode(field_name: str, field: FieldInfo | None, value: object) -> object:
+        short = next((m for m in (field.metadata if field else ()) if isinstance(m, ShortForms)), None)
+        if short is None or not isinstance(value, str):
+            return json_decode(field_name, field, value)  # type: ignore[arg-type]
+        try:
+            return short.parse(value)
+        except ValueError:
+            return value  # left to the field's validator, whose error names the variable
+
+    def explode_in_order(field_name: str, field: FieldInfo, env_vars: Mapping[str, str | None]) -> dict[str, object]:
+        # The whole dict first, then each key into it: "fr" joins {"es": ...} instead of being replaced by it.
+        delimiter = source.env_nested_delimiter or "__"
+        return explode(field_name, field, dict(sorted(env_vars.items(), key=lambda kv: kv[0].count(delimiter))))
+
+    source.decode_complex_value = decode  # type: ignore[method-assign]
+    source.explode_env_vars = explode_in_order  # type: ignore[method-assign]
+    return source
 
 
 def env_text(value: object) -> str:

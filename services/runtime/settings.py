@@ -22,7 +22,7 @@ from services.ingest.settings import IngestSettings
 from services.newsroom.settings import NewsroomSettings
 from services.normalize.settings import NormalizeSettings, unknown_backends
 from services.runtime.errors import WirewatchError
-from services.runtime.setting_values import env_text
+from services.runtime.setting_values import env_text, read_short_forms
 from services.tagger.settings import TaggerSettings
 
 __all__ = [
@@ -85,6 +85,11 @@ class Settings(BaseSettings):
                                       env_file=".env", env_file_encoding="utf-8")
 
     broker: str = Field(default="", description="Kafka bootstrap servers, host:port[,host:port]. Empty: start the embedded broker.")
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):  # type: ignore[no-untyped-def]
+        return init_settings, read_short_forms(env_settings), read_short_forms(dotenv_settings), file_secret_settings
+
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
     replication_factor: int = Field(default=1, description="Replication factor of the topics wirewatch creates (3 on a production cluster).")
     session_timeout_s: float = Field(

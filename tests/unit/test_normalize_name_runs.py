@@ -104,3 +104,16 @@ async def test_switched_off_the_run_is_translated_word_by_word():
     finally:
         await n.aclose()
     assert "Brett" not in article.body and _kept(article) == []
+
+
+async def test_when_the_unknown_words_pass_fails_the_article_is_still_translated(normalizer: Normalizer, monkeypatch):
+    import services.normalize.core as core
+    from services.normalize.errors import TranslationError
+
+    async def broken(*args, **kwargs):
+        raise TranslationError("apertium swe-isl: timed out after 30s; process killed")
+
+    monkeypatch.setattr(core, "unknown_words", broken)
+    article = await normalizer.normalize(_raw("Domaren Brett Kavanaugh talade i Las Vegas i går.", "sv"))
+    assert article.translation is not None and "judge" in article.body.lower()
+    assert not any(c.rule == "translation-failed" for c in article.changes) and _kept(article) == []

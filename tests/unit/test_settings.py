@@ -173,3 +173,16 @@ def test_a_webhook_secret_in_dot_env_reaches_the_rules_file(tmp_path, monkeypatc
     result = CliRunner().invoke(main, ["rules", "check", "rules.yaml"])
     assert result.exit_code == 0, result.output
     assert "WIREWATCH_CHAT_SECRET" not in result.output  # neither unset nor warned of
+
+
+@pytest.mark.parametrize("whole", ['{"es": "apertium"}', "es=apertium"])
+def test_a_dicts_per_key_variable_joins_its_whole_variable_in_either_order(whole, monkeypatch):
+    from services.runtime.settings import load_settings
+
+    for first, second in ((("WIREWATCH_NORMALIZE__TRANSLATION", whole), ("WIREWATCH_NORMALIZE__TRANSLATION__FR", "none")),
+                          (("WIREWATCH_NORMALIZE__TRANSLATION__FR", "none"), ("WIREWATCH_NORMALIZE__TRANSLATION", whole))):
+        monkeypatch.delenv(first[0], raising=False)
+        monkeypatch.delenv(second[0], raising=False)
+        monkeypatch.setenv(*first)
+        monkeypatch.setenv(*second)
+        assert load_settings().normalize.translation == {"es": "apertium", "fr": "none"}
