@@ -14,14 +14,13 @@ person named in full likewise, a person named in part (a surname) as the source 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.normalize.text import mid_sentence
+from services.normalize.text import latin_letters, mid_sentence
 
 if TYPE_CHECKING:
     from services.tagger.gazetteer import Gazetteer
@@ -40,10 +39,6 @@ class KeptName:
     entity_id: str
 
 
-def _latin(text: str) -> bool:
-    return all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in text)
-
-
 def english_name(name: str) -> str:
     """The entity's canonical name as a text writes it: without the qualifier that tells places apart ("Kingston, Jamaica")."""
     return name.split(", ", 1)[0] if ", " in name and "D.C." not in name else name
@@ -54,7 +49,7 @@ def find_kept_names(text: str, language: str, gazetteer: Gazetteer) -> list[Kept
     kept = []
     for match in gazetteer.find(text, language=language):
         entry = match.entry
-        if not match.text[:1].isupper() or not _latin(match.text) or not mid_sentence(text, match.start):
+        if not match.text[:1].isupper() or not latin_letters(match.text) or not mid_sentence(text, match.start):
             continue
         if gazetteer.lookup(match.text) is not entry:
             continue  # an inflected form or an alias another entity shares: the translator may know better

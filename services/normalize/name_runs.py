@@ -13,11 +13,10 @@ written in Title Case, nor in capitals.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from services.normalize.text import mid_sentence
+from services.normalize.text import latin_letters, mid_sentence
 
 __all__ = ["NameRun", "find_name_runs", "lost_as_words", "names_in"]
 
@@ -41,7 +40,7 @@ class NameRun:
 def _capitalised(word: str) -> bool:
     """A capital first and lower case after it ("Kavanaugh", "McCarthy", "Jean-Pierre"), in Latin script: not "OTAN"."""
     return (word[0].isupper() and any(c.islower() for c in word[1:])
-            and all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in word))
+            and latin_letters(word))
 
 
 def _title_case(words: list[re.Match[str]]) -> bool:

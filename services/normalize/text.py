@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from services.normalize.changes import Edit
 
-__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "mid_sentence", "carry_spans", "shift_spans"]
+__all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "latin_letters", "mid_sentence", "carry_spans", "shift_spans"]
 
 # Before a word, what opens a sentence or a quotation (so a capital there says nothing about a name).
 _OPENING_CONTEXT = ".!?:“\"‘'(\n"
@@ -20,6 +21,11 @@ DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
 def title_case(word: str) -> bool:
     """A capital and then lower case only: "Paolo", not "PAOLO", "McCarthy" or "a"."""
     return len(word) >= 2 and word[0].isupper() and word[1:].islower()
+
+
+def latin_letters(text: str) -> bool:
+    """Every letter of ``text`` is Latin ("Kavanaugh", "Sánchez"), none Cyrillic, Greek, Arabic..."""
+    return all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in text)
 
 
 def mid_sentence(text: str, start: int) -> bool:

@@ -15,20 +15,15 @@ encoder, where the Cyrillic word was neither (docs/normalize.md).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from schemas import Change
 from services.normalize.changes import Edit, record
-from services.normalize.text import mid_sentence
+from services.normalize.text import latin_letters, mid_sentence
 
 __all__ = ["ENGLISH_NAME_RULE", "name_untranslated"]
 
 ENGLISH_NAME_RULE = "names:untranslated-as-english"
-
-
-def _latin_letters(text: str) -> bool:
-    return all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in text)
 
 
 def name_untranslated(
@@ -44,7 +39,7 @@ def name_untranslated(
     for start, end in sorted(spans):
         word = text[start:end]
         # A capital says "name" only inside a sentence: Bulgarian "Пътна" opening one is "road", not Patna.
-        known = not _latin_letters(word) and word[:1].isupper() and mid_sentence(text, start) and english_name(word)
+        known = not latin_letters(word) and word[:1].isupper() and mid_sentence(text, start) and english_name(word)
         after = known or word
         if after != word:
             edits.append(Edit(start, end, word, after))
