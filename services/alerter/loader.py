@@ -13,28 +13,16 @@ from pathlib import Path
 
 import yaml
 
-from services.alerter.conditions import (
-    AllOf,
-    AnyOf,
-    Condition,
-    CopyCondition,
-    EntityCondition,
-    KeywordCondition,
-    LanguageCondition,
-    NearCondition,
-    Not,
-    SourceCondition,
-    StorySizeCondition,
-    TagCondition,
-    parse_condition_query,
-)
+from services.alerter.conditions import (AllOf, AnyOf, Condition, CopyCondition, EntityCondition, KeywordCondition,
+                                         LanguageCondition, NearCondition, Not, SourceCondition, StorySizeCondition,
+                                         TagCondition, parse_condition_query)
 from services.alerter.errors import RuleError
 from services.alerter.loader_errors import kind, rule_name, suggest, yaml_error
-from services.runtime.settings import environment
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
 from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
+from services.runtime.settings import environment
 from services.runtime.text import defaulted, interpolate
 
 __all__ = ["load_rulebook", "parse_duration", "interpolate"]

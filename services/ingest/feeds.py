@@ -28,8 +28,8 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.runtime.codec import describe_validation_error
-from services.runtime.text import interpolate
 from services.runtime.settings import environment
+from services.runtime.text import interpolate
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
