@@ -43,4 +43,5 @@ async def test_without_kept_names_the_cyrillic_name_stays():
         article = await normalizer.normalize(raw)
     finally:
         await normalizer.aclose()
-    assert "Трамп" in article.body
+    assert article.translation is not None and "Трамп" in article.body
+    assert not any(c.rule == ENGLISH_NAME_RULE for c in article.changes)
