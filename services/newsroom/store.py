@@ -88,6 +88,10 @@ class Store(ABC):
     """A newsroom read model. Subclasses give connections, the dialect and full-text search."""
 
     backend: str
+    # What ``ADD COLUMN`` says so that a column another replica added meanwhile is no error: on PostgreSQL replicas
+    # migrate one at a time under an advisory lock already, and IF NOT EXISTS keeps an upgrade safe should one not.
+    # SQLite has no such clause: the columns are looked at first (BEGIN IMMEDIATE: nobody adds one meanwhile).
+    _if_not_exists = ""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -187,7 +191,7 @@ class Store(ABC):
         present = {d[0] for d in cur.description}
         missing = [c for c in columns if c not in present]
         for column in missing:
-            cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {columns[column]}")
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {self._if_not_exists}{column} {columns[column]}")
         return missing
 
     def _fill_title_languages(self, cur: Any) -> None:

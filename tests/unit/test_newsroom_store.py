@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -331,3 +332,27 @@ def test_a_store_from_before_reports_title_languages_gives_each_report_its_own_w
         "ert/1": "el", "dpa/2": "en", "efe/3": "en", "wire/4": "en"}
     assert store.article("ert/1")["title_language"] == "el"
 
+
+def test_replicas_opening_an_older_store_together_all_come_up(open_store):
+    old = open_store()
+    old.write_article(article(1, "s1"), now=NOW)
+    conn = old.conn()
+    conn.execute("ALTER TABLE articles DROP COLUMN title_language")
+    for column in ("title_language", "published_first", "published_last"):
+        conn.execute(f"ALTER TABLE stories DROP COLUMN {column}")
+    old.close()
+    failures: list[BaseException] = []
+
+    def replica() -> None:
+        try:
+            open_store()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    replicas = [threading.Thread(target=replica) for _ in range(3)]
+    for r in replicas:
+        r.start()
+    for r in replicas:
+        r.join()
+    assert failures == []
+    assert open_store().story("s1")["articles"][0]["title_language"] == "en"
