@@ -176,6 +176,9 @@ async def test_reads_can_require_the_ingest_token(newsroom):
             assert r.status == 200
         async with session.post(f"{base}/login", data={"token": "nope", "next": "//evil.example"}, allow_redirects=False) as r:
             assert r.status == 401
+        for elsewhere in ("//evil.example", "/\\evil.example"):  # the right token does not send the browser off-site
+            async with session.post(f"{base}/login", data={"token": "s3cret", "next": elsewhere}, allow_redirects=False) as r:
+                assert r.status == 303 and r.headers["Location"] == "/", elsewhere
 
 
 async def test_a_write_between_rendering_a_page_and_its_live_connection_still_reaches_the_page(tmp_path):
