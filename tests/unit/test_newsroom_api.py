@@ -112,6 +112,20 @@ async def test_openapi_document_lists_every_api_path(newsroom):
             "/feeds/alerts.atom", "/feeds/entities/{key}.atom"} <= set(doc["paths"])
 
 
+async def test_openapi_document_describes_every_field_of_a_storys_reports_and_their_languages(newsroom):
+    import orjson
+
+    base = await newsroom()
+    schemas = orjson.loads((await get(f"{base}/api/openapi.json"))[2])["components"]["schemas"]
+    story = orjson.loads((await get(f"{base}/api/stories/{quote(STORY, safe='')}"))[2])
+    documented = schemas["StoryArticle"]["properties"]
+    assert {key for a in story["articles"] for key in a} <= set(documented)
+    article_ = orjson.loads((await get(f"{base}/api/articles/{quote('efe/2', safe='')}"))[2])
+    for schema, answer in ((documented, story["articles"][1]), (schemas["Article"]["properties"], article_)):
+        assert answer["title_language"] == answer["body_language"] == "en"  # translated from Spanish
+        assert "title" in schema["title_language"]["description"] and "body" in schema["body_language"]["description"]
+
+
 async def test_pages_escape_hostile_text_and_send_a_strict_csp(newsroom):
     base = await newsroom()
     status, headers, body = await get(f"{base}/stories/other")
