@@ -44,6 +44,14 @@ def _not_found(responses: dict) -> dict:
 
 
 OBJ = {"type": "object"}
+# Which language a report's stored title and body are in: a report in a language no translator reads keeps its
+# original text in title and body, so a client must not take them for English.
+TITLE_LANGUAGE = {"type": "string", "description": "Language its title is in: en when the report was written in English, "
+                  "was translated, or its headline was English already (kept as it was, the body being in another "
+                  "language); else the original's (no translator for it: the original title stands in)."}
+BODY_LANGUAGE = {"type": "string", "description": "Language its body is in: en when the report was written in English or "
+                 "was translated; else the original's (no translator for it: the original body stands in)."}
+TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
 SCHEMAS = {
     "Error": {"type": "object", "properties": {
         "error": {"type": "string"},
@@ -55,7 +63,8 @@ SCHEMAS = {
     "StorySummary": {"type": "object", "properties": {
         "id": {"type": "string"}, "title": {"type": "string", "description": "Title of the story's earliest report whose title "
                                             "reads in English; of its earliest report when none does yet."},
-        "title_language": {"type": "string", "description": "Language of title: en, or the original's when untranslated."},
+        "title_language": {"type": "string", "description": "Language of title (that of the report it is taken from): en, "
+                           "or the original's when no report's title reads in English yet."},
         "first_at": {"type": "string", "format": "date-time", "description": "When its first report was received (fetched)."},
         "last_at": {"type": "string", "format": "date-time", "description": "When its latest report was received (fetched); "
                     "the order of newest and what since filters on."},
@@ -73,7 +82,8 @@ SCHEMAS = {
                    "name, and the filter as written.", "properties": {
                        "key": {"type": "string"}, "name": {"type": ["string", "null"]}, "as_written": {"type": "string"}}}}},
     "Story": {"allOf": [{"$ref": "#/components/schemas/StorySummary"}, {"type": "object", "properties": {
-        "articles": {"type": "array", "items": OBJ, "description": "Reports, oldest first: English and original title, language, "
+        "articles": {"type": "array", "items": {"$ref": "#/components/schemas/StoryArticle"},
+                     "description": "Reports, oldest first (by at): title (in title_language) and original title, language, "
                      "translation provenance, source, url, times, entities, and evidence (why it joined) when the tagger gave it."},
         "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
         "published": {"type": "object", "description": "The span of the reports' publication times (first_at and last_at "
@@ -82,11 +92,30 @@ SCHEMAS = {
                                      "last_at": {"type": "string", "format": "date-time"}, "unknown": {"type": "integer"}}},
         "timeline": {"type": "array", "items": {"type": "object", "properties": {
             "hour": {"type": "string", "format": "date-time"}, "language": {"type": "string"}, "articles": {"type": "integer"}}}}}}]},
+    "StoryArticle": {"type": "object", "description": "One report of a story (its body and changes: /api/articles/{id}).",
+                     "properties": {
+                         "id": {"type": "string"}, "story_id": {"type": "string"}, "source": {"type": "string"},
+                         "url": {"type": ["string", "null"]},
+                         "language": {"type": "string", "description": "ISO 639-1 code of the report's original language."},
+                         "language_confidence": {"type": ["number", "null"]},
+                         "title": {"type": "string", "description": "In English, or in title_language when not translated."},
+                         "original_title": {"type": "string"}, "title_language": TITLE_LANGUAGE, "body_language": BODY_LANGUAGE,
+                         "translation": {"type": ["object", "null"], "description": "Which engine translated it from which "
+                                         "language; null when it was not translated."},
+                         "evidence": {"type": ["object", "null"], "description": "Why it joined its story, as the tagger said."},
+                         "tags": {"type": "array", "items": {"type": "string"}}, "feed_id": {"type": ["string", "null"]},
+                         "published_at": TIME_OR_NULL, "fetched_at": {"type": "string", "format": "date-time"},
+                         "at": {"type": "string", "format": "date-time", "description": "Its publication time, or when it was "
+                                "received (fetched) when it has none."},
+                         "revision": {"type": "integer"},
+                         "entities": {"type": "array", "items": {"type": "object", "properties": {
+                             "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+                             "mentions": {"type": "integer"}}}}}},
     "Article": {"type": "object", "description": "One report with English and original text and every change the normalizer made.",
                 "properties": {"id": {"type": "string"}, "story_id": {"type": "string"}, "title": {"type": "string"},
                                "original_title": {"type": "string"}, "body": {"type": "string"}, "original_body": {"type": "string"},
-                               "language": {"type": "string"}, "changes": {"type": "array", "items": OBJ},
-                               "translation": {"type": ["object", "null"]}}},
+                               "language": {"type": "string"}, "title_language": TITLE_LANGUAGE, "body_language": BODY_LANGUAGE,
+                               "changes": {"type": "array", "items": OBJ}, "translation": {"type": ["object", "null"]}}},
     "Entity": {"type": "object", "properties": {
         "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}, "articles": {"type": "integer"},
         "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}}}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
@@ -35,6 +36,18 @@ def _safe_url(value: str | None) -> str | None:
     except ValueError:
         return None
     return value.strip() if scheme in ("http", "https") else None
+
+
+def _local_path(target: str | None) -> str:
+    """Where to go after signing in: a path on this site, else "/" (never an open redirect).
+
+    A browser takes "//host" and "/" + backslash + "host" for another site, and drops tabs and newlines from a URL
+    (so "/", tab, "/host" is "//host"): the path must start with one "/" followed by neither "/" nor a backslash,
+    and hold no control character.
+    """
+    if not target or target[0] != "/" or target[1:2] in ("/", "\\") or any(c < " " or c == "\x7f" for c in target):
+        return "/"
+    return target
 
 
 # The rules that join across languages below the threshold, by a clear margin over every other story.
@@ -165,14 +178,15 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return html(request, render("alerts.html", alerts=result["items"]))
 
     async def login_form(request: web.Request) -> web.Response:
-        return web.Response(text=render("login.html", next=request.query.get("next", "/"), failed=False), content_type="text/html")
+        return web.Response(text=render("login.html", next=_local_path(request.query.get("next")), failed=False),
+                            content_type="text/html")
 
     async def login(request: web.Request) -> web.Response:
         form = await request.post()
-        target = str(form.get("next") or "/")
-        if not target.startswith("/") or target.startswith("//"):
-            target = "/"  # never redirect off-site
-        if not room.token or form.get("token") != room.token:
+        target = _local_path(str(form.get("next") or "/"))
+        given = form.get("token")
+        # In constant time: how long a wrong token takes to refuse says nothing of how much of it was right.
+        if not room.token or not isinstance(given, str) or not hmac.compare_digest(given.encode(), room.token.encode()):
             return web.Response(text=render("login.html", next=target, failed=True), content_type="text/html", status=401)
         from services.newsroom.server import COOKIE
 

@@ -36,6 +36,7 @@ CHANNEL = "wirewatch_newsroom"
 class PostgresStore(Store):
     backend = "postgresql"
     shared_events = True
+    _if_not_exists = "IF NOT EXISTS "
 
     def __init__(self, url: str) -> None:
         super().__init__()

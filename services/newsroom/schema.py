@@ -13,7 +13,7 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS stories_active ON stories (article_count DESC, last_at DESC, id)",
     """CREATE TABLE IF NOT EXISTS articles (
         id TEXT PRIMARY KEY, story_id TEXT NOT NULL, source TEXT NOT NULL, url TEXT, language TEXT NOT NULL,
-        language_confidence DOUBLE PRECISION, title TEXT NOT NULL, body TEXT NOT NULL, original_title TEXT NOT NULL,
+        language_confidence DOUBLE PRECISION, title TEXT NOT NULL, title_language TEXT, body TEXT NOT NULL, original_title TEXT NOT NULL,
         original_body TEXT NOT NULL, translation TEXT, changes TEXT NOT NULL, evidence TEXT, tags TEXT NOT NULL,
         entities TEXT NOT NULL, feed_id TEXT, published_at DOUBLE PRECISION, fetched_at DOUBLE PRECISION NOT NULL,
         at DOUBLE PRECISION NOT NULL, revision INTEGER NOT NULL, digest TEXT NOT NULL, stored_at DOUBLE PRECISION NOT NULL)""",

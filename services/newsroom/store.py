@@ -18,8 +18,8 @@ from typing import Any, Literal
 import orjson
 
 from schemas import Alert, TaggedArticle
-from services.newsroom.records import ArticleRow, alert_row, article_row, iso
-from services.newsroom.summary import BODY_LANGUAGE, STORY_COLUMNS, TITLE_LANGUAGE, refresh_story, resummarise
+from services.newsroom.records import ArticleRow, alert_row, article_row, iso, title_language
+from services.newsroom.summary import ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise
 
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 
@@ -75,9 +75,9 @@ def _shape(row: dict) -> dict:
     return out
 
 
-ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "body", "original_title",
-                   "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id", "published_at",
-                   "fetched_at", "at", "revision", "digest")
+ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
+                   "original_title", "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id",
+                   "published_at", "fetched_at", "at", "revision", "digest")
 ALERT_COLUMNS = ("id", "rule_id", "story_id", "kind", "sequence", "fired_at", "title", "summary", "url", "matched", "entities",
                  "article_ids", "sources")
 LIST_COLUMNS = ("s.id, s.title, s.title_language, s.first_at, s.last_at, s.published_first, s.published_last, s.article_count, "
@@ -88,6 +88,10 @@ class Store(ABC):
     """A newsroom read model. Subclasses give connections, the dialect and full-text search."""
 
     backend: str
+    # What ``ADD COLUMN`` says so that a column another replica added meanwhile is no error: on PostgreSQL replicas
+    # migrate one at a time under an advisory lock already, and IF NOT EXISTS keeps an upgrade safe should one not.
+    # SQLite has no such clause: the columns are looked at first (BEGIN IMMEDIATE: nobody adds one meanwhile).
+    _if_not_exists = ""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -176,12 +180,29 @@ class Store(ABC):
         facets, articles = cur.fetchone()
         if articles and not facets:  # a store from before the facets table
             self._rebuild_facets(cur)
-        cur.execute("SELECT * FROM stories LIMIT 0")
-        missing = [c for c in STORY_COLUMNS if c not in {d[0] for d in cur.description}]
-        for column in missing:  # a store from before English titles and publication spans
-            cur.execute(f"ALTER TABLE stories ADD COLUMN {column} {STORY_COLUMNS[column]}")
-        if missing and articles:
+        if self._add_columns(cur, "articles", ARTICLE_COLUMNS_ADDED) and articles:  # from before reports' title languages
+            self._fill_title_languages(cur)
+        if self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) and articles:  # from before English titles and spans
             resummarise(cur, self._sql)
+
+    def _add_columns(self, cur: Any, table: str, columns: dict[str, str]) -> list[str]:
+        """Add those of ``columns`` (name: type) the table lacks (a store from an older release); return their names."""
+        cur.execute(f"SELECT * FROM {table} LIMIT 0")
+        present = {d[0] for d in cur.description}
+        missing = [c for c in columns if c not in present]
+        for column in missing:
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {self._if_not_exists}{column} {columns[column]}")
+        return missing
+
+    def _fill_title_languages(self, cur: Any) -> None:
+        """Give every report of an older store its title's language (records.title_language)."""
+        # Written in English or translated: English, whatever the changes. Only the rest (no translator for their
+        # language, a few) need their changes read for an English headline kept.
+        cur.execute("UPDATE articles SET title_language = 'en' WHERE language = 'en' OR translation IS NOT NULL")
+        cur.execute("SELECT id, language, changes FROM articles WHERE title_language IS NULL")
+        found = [(title_language(language, False, [c.get("rule") for c in orjson.loads(changes)]), article_id)
+                 for article_id, language, changes in cur.fetchall()]
+        cur.executemany(self._sql("UPDATE articles SET title_language = ? WHERE id = ?"), found)
 
     @staticmethod
     def _rebuild_facets(cur: Any) -> None:
@@ -395,7 +416,7 @@ class Store(ABC):
         story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
                               "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision, "
-                              f"{TITLE_LANGUAGE} AS title_language, {BODY_LANGUAGE} AS body_language "
+                              f"title_language, {BODY_LANGUAGE} AS body_language "
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
         ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
         per_article: dict[str, list] = {}
@@ -425,7 +446,7 @@ class Store(ABC):
         return story
 
     def article(self, article_id: str) -> dict | None:
-        rows = self._rows(f"SELECT *, {TITLE_LANGUAGE} AS title_language, {BODY_LANGUAGE} AS body_language "
+        rows = self._rows(f"SELECT *, {BODY_LANGUAGE} AS body_language "
                           "FROM articles WHERE id = ?", [article_id])
         if not rows:
             return None

@@ -10,19 +10,18 @@ from typing import Any
 
 import orjson
 
-__all__ = ["TITLE_LANGUAGE", "BODY_LANGUAGE", "STORY_COLUMNS", "refresh_story", "resummarise"]
+__all__ = ["BODY_LANGUAGE", "ARTICLE_COLUMNS_ADDED", "STORY_COLUMNS_ADDED", "refresh_story", "resummarise"]
 
-# The language a report's ``title`` and ``body`` are in as stored: English when the report was written in it or
-# translated into it, else the original's (no translator for the language: the original text stands in). The
-# title is also English when the normalizer kept an English headline over a report in another language.
+# The language a report's ``body`` is in as stored: English when the report was written in it or translated into it,
+# else the original's (no translator for the language: the original text stands in). Its title's language is kept in
+# ``articles.title_language`` (see records.title_language), as the title can be English when the body is not.
 BODY_LANGUAGE = "(CASE WHEN language = 'en' OR translation IS NOT NULL THEN 'en' ELSE language END)"
-TITLE_LANGUAGE = ("(CASE WHEN language = 'en' OR translation IS NOT NULL "
-                  "OR changes LIKE '%\"rule\":\"title-already-english\"%' THEN 'en' ELSE language END)")
 # The story's title: the earliest report whose title reads in English; the earliest of all when none does.
-_TITLE_ORDER = f"(CASE WHEN {TITLE_LANGUAGE} = 'en' THEN 0 ELSE 1 END), fetched_at, id"
+_TITLE_ORDER = "(CASE WHEN a.title_language = 'en' THEN 0 ELSE 1 END), a.fetched_at, a.id"
 
-# Columns added to ``stories`` after its first release, with their types; an older store gets them on open.
-STORY_COLUMNS = {"title_language": "TEXT", "published_first": "DOUBLE PRECISION", "published_last": "DOUBLE PRECISION"}
+# Columns added to ``articles`` and ``stories`` after their first release, with their types; an older store gets them on open.
+ARTICLE_COLUMNS_ADDED = {"title_language": "TEXT"}
+STORY_COLUMNS_ADDED = {"title_language": "TEXT", "published_first": "DOUBLE PRECISION", "published_last": "DOUBLE PRECISION"}
 
 
 def refresh_story(cur: Any, sql: Callable[[str], str], story_id: str, now: float) -> None:
@@ -33,7 +32,7 @@ def refresh_story(cur: Any, sql: Callable[[str], str], story_id: str, now: float
     if not count:
         cur.execute(sql("DELETE FROM stories WHERE id = ?"), (story_id,))
         return
-    cur.execute(sql(f"SELECT title, {TITLE_LANGUAGE} FROM articles WHERE story_id = ? ORDER BY {_TITLE_ORDER} LIMIT 1"),
+    cur.execute(sql(f"SELECT a.title, a.title_language FROM articles a WHERE a.story_id = ? ORDER BY {_TITLE_ORDER} LIMIT 1"),
                 (story_id,))
     title, title_language = cur.fetchone()
     cur.execute(sql("SELECT language, count(*) AS n FROM articles WHERE story_id = ? GROUP BY language "
@@ -59,7 +58,7 @@ def resummarise(cur: Any, sql: Callable[[str], str]) -> None:
     """Retitle every story and fill its publication span in one statement (a store from before those columns)."""
     cur.execute(sql(
         f"UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
-        f"title_language = (SELECT {TITLE_LANGUAGE} FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
+        f"title_language = (SELECT a.title_language FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
         "published_first = (SELECT min(a.published_at) FROM articles a WHERE a.story_id = stories.id), "
         "published_last = (SELECT max(a.published_at) FROM articles a WHERE a.story_id = stories.id) "
         "WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id)"), ())

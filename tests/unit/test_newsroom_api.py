@@ -112,6 +112,20 @@ async def test_openapi_document_lists_every_api_path(newsroom):
             "/feeds/alerts.atom", "/feeds/entities/{key}.atom"} <= set(doc["paths"])
 
 
+async def test_openapi_document_describes_every_field_of_a_storys_reports_and_their_languages(newsroom):
+    import orjson
+
+    base = await newsroom()
+    schemas = orjson.loads((await get(f"{base}/api/openapi.json"))[2])["components"]["schemas"]
+    story = orjson.loads((await get(f"{base}/api/stories/{quote(STORY, safe='')}"))[2])
+    documented = schemas["StoryArticle"]["properties"]
+    assert {key for a in story["articles"] for key in a} <= set(documented)
+    article_ = orjson.loads((await get(f"{base}/api/articles/{quote('efe/2', safe='')}"))[2])
+    for schema, answer in ((documented, story["articles"][1]), (schemas["Article"]["properties"], article_)):
+        assert answer["title_language"] == answer["body_language"] == "en"  # translated from Spanish
+        assert "title" in schema["title_language"]["description"] and "body" in schema["body_language"]["description"]
+
+
 async def test_pages_escape_hostile_text_and_send_a_strict_csp(newsroom):
     base = await newsroom()
     status, headers, body = await get(f"{base}/stories/other")
@@ -176,6 +190,9 @@ async def test_reads_can_require_the_ingest_token(newsroom):
             assert r.status == 200
         async with session.post(f"{base}/login", data={"token": "nope", "next": "//evil.example"}, allow_redirects=False) as r:
             assert r.status == 401
+        for elsewhere in ("//evil.example", "/\\evil.example"):  # the right token does not send the browser off-site
+            async with session.post(f"{base}/login", data={"token": "s3cret", "next": elsewhere}, allow_redirects=False) as r:
+                assert r.status == 303 and r.headers["Location"] == "/", elsewhere
 
 
 async def test_a_write_between_rendering_a_page_and_its_live_connection_still_reaches_the_page(tmp_path):
@@ -231,6 +248,8 @@ def text_of(html: str) -> str:
 
 
 async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_language(tmp_path):
+    import re
+
     from tests.unit.test_newsroom_store import untranslated
 
     store = SQLiteStore(tmp_path / "languages.sqlite3")
@@ -248,7 +267,10 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
         store.close()
     # The Arabic report: its title is Arabic, said so, and marked up as Arabic text that may run right to left.
     assert '<h3 lang="ar" dir="auto"><a href="/articles/ntrex-arb%2F1">الأمين العام للناتو يزور كييف</a></h3>' in story
-    assert "Not translated (Arabic)" in text_of(story) and "ENGLISH" not in story and ">English<" not in story
+    # Its title is labelled as not translated, naming its language, right above the title marked up in it; nothing is
+    # labelled English (the label a translated report carries, as the Spanish one does in the story below).
+    assert re.search(r'<span class="label">Not translated \(Arabic\)</span>\s*<h3 lang="ar" dir="auto">', story)
+    assert '<span class="label">English</span>' not in story
     assert '<span class="lang">Arabic</span>' in story  # the English word "Arabic" is not tagged as Arabic
     assert "Not translated. Original at ntrex-arb" in text_of(story)
     assert '<h1 id="story-title" lang="ar" dir="auto">' in story
@@ -256,6 +278,7 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
     assert '<h1 id="story-title" lang="en">NATO chief visits Kyiv, report 3</h1>' in mixed
     assert '<h3 lang="el" dir="auto"><a href="/articles/ert%2F2">' in mixed and "Not translated (Greek)" in text_of(mixed)
     assert '<h3 lang="en"><a href="/articles/efe%2F3">' in mixed and "Original (Spanish)" in text_of(mixed)
+    assert re.search(r'<span class="label">English</span>\s*<h3 lang="en"><a href="/articles/efe%2F3">', mixed)
     # The list: every title carries its language; an untranslated one says so.
     assert '<h3 lang="ar" dir="auto"><a href="/stories/s1">' in listing and '<h3 lang="en"><a href="/stories/s2">' in listing
     assert "not translated (Arabic)" in text_of(listing) and "Greek" in text_of(listing)

@@ -1,7 +1,7 @@
 """The pure helpers of the newsroom's pages: why a report joined, which links are links, the timeline."""
 
 from services.newsroom.languages import language_name
-from services.newsroom.pages import _safe_url, _why
+from services.newsroom.pages import _local_path, _safe_url, _why
 from services.newsroom.timeline import OTHER, PALETTE, timeline_chart
 
 
@@ -34,6 +34,15 @@ def test_only_http_links_are_links():
     assert _safe_url("https://news.example/a?b=1") == "https://news.example/a?b=1"
     for bad in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:x", "//evil.example", None, ""):
         assert _safe_url(bad) is None, bad
+
+
+def test_signing_in_goes_back_only_to_a_path_on_this_site():
+    for local in ("/", "/alerts", "/stories/s1?page=2", "/entities/Q7184#top", "/a//b", "/a\\b"):
+        assert _local_path(local) == local
+    for elsewhere in ("//evil.example", "/\\evil.example", "\\evil.example", "///evil.example", "/\t/evil.example",
+                      "/\n/evil.example", "/\r\n/evil.example", "https://evil.example", "evil.example", "javascript:alert(1)",
+                      "", None):
+        assert _local_path(elsewhere) == "/", elsewhere
 
 
 def test_timeline_stacks_languages_per_hour_and_keeps_the_last_72_hours():

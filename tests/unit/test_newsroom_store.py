@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -275,14 +277,18 @@ def test_a_story_is_titled_by_its_earliest_english_report_even_when_an_untransla
     assert languages == {"ar-agency/1": ("ar", "ar"), "ert/2": ("el", "el"), "efe/3": ("en", "en"), "wire/4": ("en", "en")}
 
 
-def test_an_english_headline_kept_over_an_untranslated_report_titles_the_story(store):
+def english_headline_kept(n: int, story: str, language: str, *, source: str) -> TaggedArticle:
+    """An untranslated report whose headline the normalizer kept as English (rule title-already-english)."""
     from schemas.models import Change
 
-    store.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
-    kept = untranslated(2, "s1", "de", "NATO chief in Kyiv", source="dpa").model_copy(update={"changes": [Change(
+    return untranslated(n, story, language, "NATO chief in Kyiv", source=source).model_copy(update={"changes": [Change(
         kind="translation", rule="title-already-english", field="title", before="NATO chief in Kyiv", after="NATO chief in Kyiv",
-        reason="the title is English (the body is de): left as it is")]})
-    store.write_article(kept, now=NOW)
+        reason=f"the title is English (the body is {language}): left as it is")]})
+
+
+def test_an_english_headline_kept_over_an_untranslated_report_titles_the_story(store):
+    store.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    store.write_article(english_headline_kept(2, "s1", "de", source="dpa"), now=NOW)
     story = store.story("s1")
     assert (story["title"], story["title_language"]) == ("NATO chief in Kyiv", "en")
     assert [(a["title_language"], a["body_language"]) for a in story["articles"]] == [("el", "el"), ("en", "de")]
@@ -300,3 +306,53 @@ def test_a_store_from_before_english_titles_is_retitled_when_opened(open_store):
     story = open_store().stories(StoryQuery())["items"][0]
     assert (story["title"], story["title_language"]) == ("NATO chief visits Kyiv, report 2", "en")
     assert story["published_last"] == "2026-11-30T09:17:00Z"
+
+
+def test_a_store_from_before_reports_title_languages_gives_each_report_its_own_when_opened(open_store):
+    old = open_store()
+    old.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    old.write_article(english_headline_kept(2, "s1", "de", source="dpa"), now=NOW)
+    old.write_article(article(3, "s1", language="es", source="efe"), now=NOW)
+    old.write_article(article(4, "s1", source="wire"), now=NOW)
+    conn = old.conn()
+    # Changes written with other JSON spacing than orjson's: the rule is read from the JSON, not matched as text.
+    row = conn.execute("SELECT changes FROM articles WHERE id = 'dpa/2'").fetchone()
+    spaced = json.dumps(json.loads(row["changes"]), indent=1)
+    conn.execute("UPDATE articles SET changes = ? WHERE id = 'dpa/2'".replace("?", "%s" if old.backend == "postgresql" else "?"),
+                 (spaced,))
+    conn.execute("UPDATE stories SET title = 'Ο επικεφαλής του ΝΑΤΟ στο Κίεβο'")  # as the first-fetched rule titled it
+    conn.execute("ALTER TABLE articles DROP COLUMN title_language")
+    for column in ("title_language", "published_first", "published_last"):
+        conn.execute(f"ALTER TABLE stories DROP COLUMN {column}")
+    old.close()
+    store = open_store()
+    story = store.story("s1")
+    assert (story["title"], story["title_language"]) == ("NATO chief in Kyiv", "en")
+    assert {a["id"]: a["title_language"] for a in story["articles"]} == {
+        "ert/1": "el", "dpa/2": "en", "efe/3": "en", "wire/4": "en"}
+    assert store.article("ert/1")["title_language"] == "el"
+
+
+def test_replicas_opening_an_older_store_together_all_come_up(open_store):
+    old = open_store()
+    old.write_article(article(1, "s1"), now=NOW)
+    conn = old.conn()
+    conn.execute("ALTER TABLE articles DROP COLUMN title_language")
+    for column in ("title_language", "published_first", "published_last"):
+        conn.execute(f"ALTER TABLE stories DROP COLUMN {column}")
+    old.close()
+    failures: list[BaseException] = []
+
+    def replica() -> None:
+        try:
+            open_store()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    replicas = [threading.Thread(target=replica) for _ in range(3)]
+    for r in replicas:
+        r.start()
+    for r in replicas:
+        r.join()
+    assert failures == []
+    assert open_store().story("s1")["articles"][0]["title_language"] == "en"
