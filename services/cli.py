@@ -154,7 +154,11 @@ def broker(host: str, port: int) -> None:
     from services.runtime.broker import EmbeddedBroker
     from services.runtime.ports import port_holder, port_in_use
 
-    if port_in_use(host, port):
+    try:
+        taken = port_in_use(host, port)
+    except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; --host and --port say where") from exc
+    if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
                                    "--port names another")
