@@ -86,7 +86,7 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
     configure_logging(loglevel)
     bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
     what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
-    with broker_trouble_in_words(settings.broker, f"start {what}: no broker answers at", waited_s=broker_wait_s):
+    with broker_trouble_in_words(settings.broker, f"start {what} with the broker at", waits=True):
         # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
         created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
     if created:
