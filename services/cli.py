@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import datetime, timezone
@@ -35,26 +34,23 @@ _warned: set[str] = set()
 
 def _warn_unknown_variables(settings: Settings) -> None:
     """Once per process, on stderr: each WIREWATCH_* variable (environment or ./.env) that sets nothing, say a misspelling."""
-    import re
+    from services.runtime.settings import environment_origins, unknown_variables
+    from services.runtime.text import references
 
-    from dotenv import dotenv_values
-
-    from services.runtime.settings import unknown_variables
-
-    names = [*os.environ, *(dotenv_values(".env") if Path(".env").is_file() else {})]
-    where = {name: "" if name in os.environ else " (in ./.env)" for name in names}
+    origins = environment_origins()
     # A rules or feeds file may read variables of its own: ${WIREWATCH_SLACK_SECRET}.
     read = set()
     for path in (settings.alerter.rules, settings.ingest.feeds_file):
         try:
-            read.update(re.findall(r"\$\{(WIREWATCH_\w+)", path.read_text(encoding="utf-8")) if path else ())
+            read.update(references(path.read_text(encoding="utf-8")) if path else ())
         except (OSError, UnicodeDecodeError):
             pass
-    for name, close in unknown_variables(dict.fromkeys(names), also_known=read):
+    for name, close in unknown_variables(origins, also_known=read):
         if name not in _warned:
             _warned.add(name)
+            where = " (in ./.env)" if origins[name] == "./.env" else ""
             hint = f"; did you mean {close}?" if close else " (see `wirewatch settings --markdown`)"
-            click.echo(f"warning: {name}{where[name]} is not a wirewatch setting and is ignored{hint}", err=True)
+            click.echo(f"warning: {name}{where} is not a wirewatch setting and is ignored{hint}", err=True)
 
 
 class _Main(click.Group):

@@ -144,6 +144,24 @@ def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignore
     assert CliRunner().invoke(main, ["settings"], env=env).stderr == ""  # once per process
 
 
+def test_each_variable_is_said_to_come_from_where_settings_take_it(tmp_path, monkeypatch):
+    from services.runtime.settings import environment, environment_origins
+
+    (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIREWATCH_REPLICATION_FACTOR", "3")
+    origins = environment_origins()
+    assert (origins["WIREWATCH_PARTITIONS"], origins["WIREWATCH_REPLICATION_FACTOR"]) == ("./.env", "environment")
+    assert origins.keys() == environment().keys()
+
+
+def test_the_variables_a_file_reads_are_those_interpolation_reads():
+    from services.runtime.text import references
+
+    assert references("url: ${WIREWATCH_HOOK:-http://x/}\nsecret: ${WIREWATCH_SECRET}\nprice: $${WIREWATCH_NOT}") == [
+        "WIREWATCH_HOOK", "WIREWATCH_SECRET"]
+
+
 def test_a_variable_the_rules_file_reads_is_no_misspelling(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("webhooks:\n  chat:\n    url: http://127.0.0.1:1/\n    secret: ${WIREWATCH_CHAT_SECRET}\nrules: []\n")
