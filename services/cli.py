@@ -365,7 +365,8 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference table (as in the README) instead of the values in force.")
 def settings_command(markdown: bool) -> None:
-    """Every WIREWATCH_* setting: the values in force as a variable would set them (secrets hidden), or the documented defaults."""
+    """Every WIREWATCH_* setting: the values in force as a variable would set them (a secret that is set as a comment,
+    its value hidden), or the documented defaults."""
     from pydantic import SecretStr
 
     from services.runtime.settings import describe
@@ -381,7 +382,8 @@ def settings_command(markdown: bool) -> None:
     secrets = set(secret_variables())
     for name, value in values(_settings()):
         shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
-        click.echo(f"{name}={'********' if name in secrets and shown else shown}")
+        # A secret that is set is a comment, so the output pastes back into an env file without setting it to a mask.
+        click.echo(f"# {name}=(hidden)" if name in secrets and shown else f"{name}={shown}")
 
 
 @main.group()
