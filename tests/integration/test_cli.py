@@ -196,7 +196,11 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
         try:
             import time
 
-            time.sleep(2)
+            # The broker starts only once the worker has said it is waiting for one, however slow its start.
+            deadline = time.monotonic() + 60
+            while "broker_waiting" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
+                time.sleep(0.2)
+            assert "broker_waiting" in log.read_text(), log.read_text()
             with EmbeddedBroker(port=port):
                 deadline = time.monotonic() + 60
                 while "created topics" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
