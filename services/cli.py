@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import datetime, timezone
@@ -35,26 +34,23 @@ _warned: set[str] = set()
 
 def _warn_unknown_variables(settings: Settings) -> None:
     """Once per process, on stderr: each WIREWATCH_* variable (environment or ./.env) that sets nothing, say a misspelling."""
-    import re
+    from services.runtime.settings import environment_origins, unknown_variables
+    from services.runtime.text import references
 
-    from dotenv import dotenv_values
-
-    from services.runtime.settings import unknown_variables
-
-    names = [*os.environ, *(dotenv_values(".env") if Path(".env").is_file() else {})]
-    where = {name: "" if name in os.environ else " (in ./.env)" for name in names}
+    origins = environment_origins()
     # A rules or feeds file may read variables of its own: ${WIREWATCH_SLACK_SECRET}.
     read = set()
     for path in (settings.alerter.rules, settings.ingest.feeds_file):
         try:
-            read.update(re.findall(r"\$\{(WIREWATCH_\w+)", path.read_text(encoding="utf-8")) if path else ())
+            read.update(references(path.read_text(encoding="utf-8")) if path else ())
         except (OSError, UnicodeDecodeError):
             pass
-    for name, close in unknown_variables(dict.fromkeys(names), also_known=read):
+    for name, close in unknown_variables(origins, also_known=read):
         if name not in _warned:
             _warned.add(name)
+            where = " (in ./.env)" if origins[name] == "./.env" else ""
             hint = f"; did you mean {close}?" if close else " (see `wirewatch settings --markdown`)"
-            click.echo(f"warning: {name}{where[name]} is not a wirewatch setting and is ignored{hint}", err=True)
+            click.echo(f"warning: {name}{where} is not a wirewatch setting and is ignored{hint}", err=True)
 
 
 class _Main(click.Group):
@@ -86,7 +82,7 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
     configure_logging(loglevel)
     bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
     what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
-    with broker_trouble_in_words(settings.broker, f"start {what}: no broker answers at", waited_s=broker_wait_s):
+    with broker_trouble_in_words(settings.broker, f"start {what} with the broker at", waits=True):
         # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
         created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
     if created:
@@ -154,7 +150,11 @@ def broker(host: str, port: int) -> None:
     from services.runtime.broker import EmbeddedBroker
     from services.runtime.ports import port_holder, port_in_use
 
-    if port_in_use(host, port):
+    try:
+        taken = port_in_use(host, port)
+    except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; --host and --port say where") from exc
+    if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
                                    "--port names another")
@@ -365,7 +365,8 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference table (as in the README) instead of the values in force.")
 def settings_command(markdown: bool) -> None:
-    """Every WIREWATCH_* setting: the values in force as a variable would set them (secrets hidden), or the documented defaults."""
+    """Every WIREWATCH_* setting: the values in force as a variable would set them (a secret that is set as a comment,
+    its value hidden), or the documented defaults."""
     from pydantic import SecretStr
 
     from services.runtime.settings import describe
@@ -381,7 +382,8 @@ def settings_command(markdown: bool) -> None:
     secrets = set(secret_variables())
     for name, value in values(_settings()):
         shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
-        click.echo(f"{name}={'********' if name in secrets and shown else shown}")
+        # A secret that is set is a comment, so the output pastes back into an env file without setting it to a mask.
+        click.echo(f"# {name}=(hidden)" if name in secrets and shown else f"{name}={shown}")
 
 
 @main.group()

@@ -19,8 +19,10 @@ import subprocess
 import sys
 import textwrap
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 import aiohttp
@@ -32,10 +34,11 @@ from services.ingest.publish import publish
 from services.ingest.readers import read_path
 from services.runtime.kafka import aiokafka_options
 from services.runtime.broker import EmbeddedBroker, die_with_parent, free_port, terminate
+from services.runtime.ports import port_in_use
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
 
-__all__ = ["run_demo"]
+__all__ = ["run_demo", "demo_settings", "start_services"]
 
 BROKEN = b'{"id": "broken-1", "source": "demo", "title": "cut off mid-'
 
@@ -74,34 +77,29 @@ def _describe_normalized(a: dict) -> str:
 
 
 async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, newsroom_port: int = 8080) -> int:
-    workdir = Path(".wirewatch/demo")
+    workdir = Path(".wirewatch/demo").resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     receiver = await WebhookReceiver(secret=secret, fail_first=1).start()
     broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
-    settings = Settings(broker=broker.bootstrap, web_port=free_port())
-    settings.newsroom.port = newsroom_port if newsroom_port and _port_free(newsroom_port) else free_port()
+    settings = demo_settings(broker=broker.bootstrap, web_port=free_port())
+    settings.newsroom.port = _free_or_any(newsroom_port)
     say(f"wirewatch demo\n  broker      Tansu (embedded, memory-only) on {broker.bootstrap}")
     say(f"  webhooks    local receiver at {receiver.url} (answers 503 to each first attempt, to show retries)")
     await ensure_topics(settings)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        WIREWATCH_BROKER=broker.bootstrap,
-        WIREWATCH_WEB_PORT=str(settings.web_port),
-        WIREWATCH_NEWSROOM__PORT=str(settings.newsroom.port),
-        WIREWATCH_DATA_DIR=str(workdir / "data"),
-        WIREWATCH_ALERTER__RULES=str(examples / "rules.yaml"),
-        WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.3",
-        WIREWATCH_WEBHOOK_URL=receiver.url,
-        WIREWATCH_WEBHOOK_SECRET=secret,
-        PYTHONUNBUFFERED="1",
-    )
     log_path = workdir / "worker.log"
     log = open(log_path, "wb")
-    # The services die with the demo, however it ends (a SIGKILL included); a SIGTERM ends it as Ctrl-C does.
-    worker = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--broker", broker.bootstrap],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+    worker = start_services(["run", "--broker", broker.bootstrap], workdir, log, {
+        "WIREWATCH_BROKER": broker.bootstrap,
+        "WIREWATCH_WEB_PORT": str(settings.web_port),
+        "WIREWATCH_NEWSROOM__PORT": str(settings.newsroom.port),
+        "WIREWATCH_DATA_DIR": str(workdir / "data"),
+        "WIREWATCH_ALERTER__RULES": str(examples.resolve() / "rules.yaml"),
+        "WIREWATCH_ALERTER__DELIVERY_BACKOFF_S": "0.3",
+        "WIREWATCH_WEBHOOK_URL": receiver.url,
+        "WIREWATCH_WEBHOOK_SECRET": secret,
+    })
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
         f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
@@ -205,15 +203,37 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver,
     return 0, produced
 
 
-def _port_free(port: int) -> bool:
-    import socket
+def demo_settings(**values: object) -> Settings:
+    """The demo's own settings: the defaults and ``values``, as its services process gets them; not the user's
+    WIREWATCH_* variables nor ./.env (a real database URL or feeds file there is not the demo's)."""
+    return _Isolated(**values)
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+
+class _Isolated(Settings):
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **_sources):  # type: ignore[no-untyped-def, override]
+        return (init_settings,)
+
+
+def start_services(args: list[str], workdir: Path, log: IO[bytes], settings: Mapping[str, str]) -> subprocess.Popen:
+    """``wirewatch <args>`` as the demo's services process: the WIREWATCH_* variables ``settings`` only, in ``workdir``
+    so that no ./.env of the user's reaches it, running this same code (not another copy installed)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    code = str(Path(__file__).resolve().parents[1])  # where `services` is: the cwd no longer finds it
+    env.update(settings, PYTHONUNBUFFERED="1", PYTHONPATH=os.pathsep.join(filter(None, [code, env.get("PYTHONPATH")])))
+    # The services die with the demo, however it ends (a SIGKILL included); a SIGTERM ends it as Ctrl-C does.
+    return subprocess.Popen([sys.executable, "-m", "services.cli", *args], cwd=workdir, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+
+
+def _free_or_any(port: int) -> int:
+    """``port`` when a server may listen on it on loopback, else any free port."""
+    try:
+        if port and not port_in_use("127.0.0.1", port):
+            return port
+    except OSError:  # a port below 1024 as non-root
+        pass
+    return free_port()
 
 
 async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True) -> int:

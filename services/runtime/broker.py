@@ -78,7 +78,11 @@ class EmbeddedBroker:
         from services.runtime.ports import port_holder, port_in_use
 
         # Else whatever listens there would pass for the broker, which fails on the port without a word we see.
-        if port_in_use(self.host, self.port):
+        try:
+            taken = port_in_use(self.host, self.port)
+        except OSError as exc:  # a port below 1024 as non-root, a host that is not this machine's
+            raise RuntimeError(f"cannot listen on {self.bootstrap}: {exc.strerror or exc}") from exc
+        if taken:
             holder = port_holder(self.port)
             raise RuntimeError(f"port {self.port} on {self.host} is in use{f' by {holder}' if holder else ''}")
         if self.log_path is not None:

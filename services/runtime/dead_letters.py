@@ -8,8 +8,9 @@ wait for more), so a user can see what failed and why without decoding base64 by
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -21,6 +22,7 @@ from schemas import DeadLetter
 __all__ = ["Letter", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since"]
 
 _SHOWN_BYTES = 120
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)  # the time of a record with none
 
 
 @dataclass(frozen=True)
@@ -48,28 +50,37 @@ def dead_letter_topics(existing: Iterable[str], wanted: Sequence[str] = ()) -> l
     return sorted(t for t in existing if t.endswith(".dlq"))
 
 
-def in_time_order(letters: Iterable[Letter]) -> list[Letter]:
-    """Oldest first across topics and partitions (each partition alone is in offset order, not the whole);
-    one time's letters in topic, partition and offset order."""
-    never = datetime.min.replace(tzinfo=timezone.utc)
-    return sorted(letters, key=lambda item: (item.at or never, item.topic, item.partition, item.offset))
+def _time_order(item: Letter) -> tuple[datetime, str, int, int]:
+    return item.at or _NEVER, item.topic, item.partition, item.offset
+
+
+async def in_time_order(partitions: Sequence[AsyncIterator[Letter]]) -> AsyncIterator[Letter]:
+    """The letters of every partition merged oldest first (one time's in topic, partition and offset order).
+
+    Each partition is in time order already (its letters were written as they failed), so this holds one letter
+    per partition and asks a partition for its next only when its last is handed on."""
+    heads: list[tuple[tuple[datetime, str, int, int], int, Letter]] = []
+    for i, partition in enumerate(partitions):
+        if (first := await anext(partition, None)) is not None:
+            heads.append((_time_order(first), i, first))
+    heapq.heapify(heads)
+    while heads:
+        _, i, item = heads[0]
+        yield item
+        if (following := await anext(partitions[i], None)) is None:
+            heapq.heappop(heads)
+        else:
+            heapq.heapreplace(heads, (_time_order(following), i, following))
 
 
 async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
     """Hand ``each`` every record of the dead-letter topics, oldest first across topics and partitions, up to the
     end offsets at the start; the topics read. ``options`` as ``aiokafka_options`` gives them.
 
-    The records are all read before the first is handed on (a partition's oldest may be the newest of all).
-    A topic in ``topics`` that the broker does not have is read as empty (nothing failed there yet).
+    Nothing is held but the consumer's fetches and the next letter of each partition: a letter is handed on as soon
+    as no partition can have an older one. A topic in ``topics`` that the broker does not have is read as empty
+    (nothing failed there yet).
     """
-    read: list[Letter] = []
-    chosen = await _read_all(options, topics, read.append)
-    for item in in_time_order(read):
-        each(item)
-    return chosen
-
-
-async def _read_all(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     consumer = AIOKafkaConsumer(**options, enable_auto_commit=False, group_id=None, auto_offset_reset="earliest")
@@ -83,19 +94,20 @@ async def _read_all(options: dict[str, Any], topics: Sequence[str], each: Callab
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        left = {tp for tp in partitions if ends[tp] > 0}
-        while left:
-            batch = await consumer.getmany(*left, timeout_ms=1000)
-            for tp, records in batch.items():
-                for record in records:
-                    if record.offset < ends[tp]:
-                        each(_letter(record))
-            for tp in list(left):
-                if await consumer.position(tp) >= ends[tp]:
-                    left.discard(tp)
+        async for item in in_time_order([_partition_letters(consumer, tp, ends[tp]) for tp in partitions if ends[tp] > 0]):
+            each(item)
         return chosen
     finally:
         await consumer.stop()
+
+
+async def _partition_letters(consumer: Any, tp: Any, end: int) -> AsyncIterator[Letter]:
+    """One partition's records up to ``end``, as fetched."""
+    while await consumer.position(tp) < end:
+        batch = await consumer.getmany(tp, timeout_ms=1000)
+        for record in batch.get(tp, ()):
+            if record.offset < end:
+                yield _letter(record)
 
 
 def _letter(record: Any) -> Letter:

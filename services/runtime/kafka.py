@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -73,16 +74,18 @@ def quiet_aiokafka(quiet: bool = True) -> Iterator[None]:
 
 
 @contextmanager
-def broker_trouble_in_words(broker: str, doing: str, *, waited_s: float | None = None) -> Iterator[None]:
+def broker_trouble_in_words(broker: str, doing: str, *, waits: bool = False) -> Iterator[None]:
     """For a command: the broker not reached (or failing) ends it with one line in words and exit status 1, not a
-    traceback and a retry log per attempt: ``cannot <doing> <broker>: <why>`` and where to look."""
-    from aiokafka.errors import KafkaError
+    traceback and a retry log per attempt: ``cannot <doing> <broker>: <why>`` and where to look. With ``waits`` (the block
+    retries a broker that is not up yet), how long it was waited for, when it was not reached."""
+    from aiokafka.errors import KafkaConnectionError, KafkaError
 
-    waited = f" after waiting {waited_s:.0f} s for it" if waited_s else ""
+    started = time.monotonic()
     try:
         with quiet_aiokafka():  # the line below says it once
             yield
     except (KafkaError, ConnectionError, socket.gaierror, TimeoutError) as exc:
-        raise click.ClickException(
-            f"cannot {doing} {broker}{waited}: {exc or type(exc).__name__} (is a broker running there? `wirewatch broker` "
-            "starts one; --broker or WIREWATCH_BROKER names another)") from exc
+        # Only a broker that could not be reached is waited for: another error (it answered) ends the wait at once.
+        waited = f" after waiting {time.monotonic() - started:.0f} s for it" if waits and isinstance(exc, KafkaConnectionError) else ""
+        raise click.ClickException(f"cannot {doing} {broker}{waited}: {exc or type(exc).__name__} (is a broker running there? "
+                                   "`wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)") from exc

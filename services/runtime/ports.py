@@ -13,7 +13,9 @@ __all__ = ["port_in_use", "port_holder"]
 def port_in_use(host: str, port: int) -> bool:
     """True when a server could not listen on ``host:port`` because something else does.
 
-    The bind uses SO_REUSEADDR, as servers do, so a port with only closed connections in TIME_WAIT is free."""
+    The bind uses SO_REUSEADDR, as servers do, so a port with only closed connections in TIME_WAIT is free. Any other
+    reason the bind fails (EACCES for a port below 1024 as non-root, EADDRNOTAVAIL for an address not this machine's)
+    is raised as the OSError, for the caller to say in one line (its ``strerror``)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

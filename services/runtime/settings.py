@@ -27,6 +27,7 @@ from services.tagger.settings import TaggerSettings
 
 __all__ = [
     "environment",
+    "environment_origins",
     "KafkaSecurity",
     "Topics",
     "dlq",
@@ -239,10 +240,18 @@ class InvalidSettings(WirewatchError):
 
 def environment() -> Mapping[str, str]:
     """The variables a rules or feeds file's ``${VAR}`` reads: ``./.env``'s, the environment winning (as settings)."""
+    return {**_dot_env(), **os.environ}
+
+
+def environment_origins() -> dict[str, str]:
+    """Where each variable of ``environment()`` comes from: ``"environment"``, or ``"./.env"`` when only that sets it."""
+    return {**dict.fromkeys(os.environ, "environment"), **{name: "./.env" for name in _dot_env() if name not in os.environ}}
+
+
+def _dot_env() -> dict[str, str]:
     from dotenv import dotenv_values
 
-    dotenv = {k: v for k, v in dotenv_values(".env").items() if v is not None} if Path(".env").is_file() else {}
-    return {**dotenv, **os.environ}
+    return {k: v for k, v in dotenv_values(".env").items() if v is not None} if Path(".env").is_file() else {}
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted"]
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -53,3 +53,8 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
 def defaulted(text: str, env: Mapping[str, str]) -> list[str]:
     """The variables of ``text`` whose ``${VAR:-default}`` default ``interpolate`` would use (VAR unset or empty)."""
     return [m.group(1) for m in _ENV_REF.finditer(text) if m.group(2) is not None and not env.get(m.group(1))]
+
+
+def references(text: str) -> list[str]:
+    """The variables ``interpolate`` would read in ``text`` (``$$`` is none), in order."""
+    return [m.group(1) for m in _ENV_REF.finditer(text) if m.group(1)]

@@ -53,3 +53,14 @@ def test_a_broker_that_stops_by_itself_fails_the_command(monkeypatch, status):
 def test_the_embedded_broker_does_not_take_a_port_in_use_for_itself(taken_port):
     with pytest.raises(RuntimeError, match=f"port {taken_port} on 127.0.0.1 is in use by pid {os.getpid()}"):
         EmbeddedBroker(port=taken_port).start()
+
+
+def test_an_address_that_is_not_this_machine_s_is_said_in_one_line():
+    """Not only a port in use: any reason the broker could not listen (EADDRNOTAVAIL here; EACCES for --port 80 as
+    non-root) ends the command with one line, not a traceback."""
+    result = CliRunner().invoke(main, ["broker", "--host", "192.0.2.1", "--port", str(free_port())])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: cannot listen on 192.0.2.1:") and "Cannot assign requested address" in line, line
+    with pytest.raises(RuntimeError, match="cannot listen on 192.0.2.1:1234: Cannot assign requested address"):
+        EmbeddedBroker("192.0.2.1", 1234).start()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from services.runtime.codec import dead_letter
-from services.runtime.dead_letters import Letter, Tally, dead_letter_topics, describe, since
+from services.runtime.dead_letters import Letter, Tally, dead_letter_topics, describe, in_time_order, since
 
 AT = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -47,14 +48,32 @@ def test_since_keeps_the_later_letters() -> None:
     assert since(early, None) and since(late, None)
 
 
-def test_letters_are_in_time_order_across_topics_and_partitions() -> None:
-    from dataclasses import replace
-
+async def test_letters_are_in_time_order_across_topics_and_partitions() -> None:
     first = letter("InvalidJSON", b"{", AT.replace(hour=8))
     second = replace(letter("SchemaViolation", b"{}", AT.replace(hour=9)), partition=1)
-    third = replace(letter("InvalidJSON", b"[", AT.replace(hour=10), offset=1))
+    third = letter("InvalidJSON", b"[", AT.replace(hour=10), offset=1)
     odd = Letter("alerts.dlq", 0, 0, None, "not a dead letter (1 errors)", written_at=AT.replace(hour=9, minute=30))
-    from services.runtime.dead_letters import in_time_order
+    # Each partition as read: in its own time order.
+    merged = in_time_order([partition([first, third]), partition([second]), partition([odd]), partition([])])
+    assert [item async for item in merged] == [first, second, odd, third]
 
-    # As read: partition 0 to its end, then partition 1, then the other topic.
-    assert in_time_order([first, third, second, odd]) == [first, second, odd, third]
+
+async def test_a_letter_is_handed_on_before_the_partitions_are_read_to_their_end() -> None:
+    """Only the next letter of each partition is held, not every letter (each carries its original, up to ~100 KB)."""
+    pulled: list[int] = []
+    hours = {0: [8, 11, 12], 1: [9, 10, 13]}
+
+    async def counted(p: int):
+        for i, hour in enumerate(hours[p]):
+            pulled.append(p)
+            yield replace(letter("InvalidJSON", b"{", AT.replace(hour=hour), offset=i), partition=p)
+
+    merged = in_time_order([counted(0), counted(1)])
+    assert (await anext(merged)).at.hour == 8
+    assert sorted(pulled) == [0, 1]  # one letter of each partition, to know which is the oldest
+    assert [item.at.hour async for item in merged] == [9, 10, 11, 12, 13]
+
+
+async def partition(letters: list[Letter]):
+    for item in letters:
+        yield item

@@ -28,7 +28,7 @@ def test_a_bad_value_is_a_clear_cli_error_naming_the_setting():
         "(got 'many') (see `wirewatch settings --markdown`)"]
 
 
-def test_settings_command_hides_secrets_and_only_secrets():
+def test_settings_command_hides_secrets_and_only_secrets_as_comments_so_a_paste_sets_no_mask():
     env = {"WIREWATCH_INGEST__TOKEN": "hunter2", "WIREWATCH_NORMALIZE__LIBRETRANSLATE_API_KEY": "lt-key",
            "WIREWATCH_KAFKA__SASL_PASSWORD": "pw", "WIREWATCH_NEWSROOM__DATABASE_URL": "postgresql://u:pw@db/n",
            "WIREWATCH_NEWSROOM__REQUIRE_TOKEN": "true"}
@@ -37,7 +37,8 @@ def test_settings_command_hides_secrets_and_only_secrets():
     lines = result.output.splitlines()
     for name, value in env.items():
         if name != "WIREWATCH_NEWSROOM__REQUIRE_TOKEN":
-            assert value not in result.output and f"{name}=********" in lines
+            assert value not in result.output and f"# {name}=(hidden)" in lines
+            assert not any(line.startswith(f"{name}=") for line in lines)
     assert "WIREWATCH_NEWSROOM__REQUIRE_TOKEN=True" in lines  # a boolean named TOKEN is no secret
 
 
@@ -142,6 +143,24 @@ def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignore
         "warning: WIREWATCH_LOG_LEVL (in ./.env) is not a wirewatch setting and is ignored; did you mean WIREWATCH_LOG_LEVEL?",
     ]
     assert CliRunner().invoke(main, ["settings"], env=env).stderr == ""  # once per process
+
+
+def test_each_variable_is_said_to_come_from_where_settings_take_it(tmp_path, monkeypatch):
+    from services.runtime.settings import environment, environment_origins
+
+    (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIREWATCH_REPLICATION_FACTOR", "3")
+    origins = environment_origins()
+    assert (origins["WIREWATCH_PARTITIONS"], origins["WIREWATCH_REPLICATION_FACTOR"]) == ("./.env", "environment")
+    assert origins.keys() == environment().keys()
+
+
+def test_the_variables_a_file_reads_are_those_interpolation_reads():
+    from services.runtime.text import references
+
+    assert references("url: ${WIREWATCH_HOOK:-http://x/}\nsecret: ${WIREWATCH_SECRET}\nprice: $${WIREWATCH_NOT}") == [
+        "WIREWATCH_HOOK", "WIREWATCH_SECRET"]
 
 
 def test_a_variable_the_rules_file_reads_is_no_misspelling(tmp_path):
