@@ -71,13 +71,18 @@ def _is_latin_letter(c: str) -> bool:
 
 
 def _lowercase_is_word(language: str | None, surface: str) -> bool:
-    # In English only a single word: the gazetteer's cased aliases keep "Turkey" from "turkey", but the GeoNames
-    # spellings are not screened ("Hang", a name of Hangzhou, in "ordered to hang"), and English writes a one-word
-    # name with its capital; a lower-case phrase ("the states", "security council") may still name one.
-    if language in (None, "und") or (language == "en" and " " in surface.strip()):
+    if language in (None, "und"):
         return False
     letters = [c for c in surface if c.isalpha()]
-    return bool(letters) and all(_is_latin_letter(c) for c in letters) and not any(c.isupper() for c in letters)
+    lowercase = bool(letters) and all(_is_latin_letter(c) for c in letters) and not any(c.isupper() for c in letters)
+    if language == "en":
+        # The gazetteer's cased aliases keep "Turkey" from "turkey", but the GeoNames spellings are not screened
+        # ("Hang", a name of Hangzhou, in "ordered to hang"): a single lower-case word English writes in lower case
+        # (SCOWL) is that word. "kyiv" is no English word, and a phrase ("security council") may still be a name.
+        from services.normalize.casing import english_case
+
+        return lowercase and " " not in surface.strip() and english_case().ordinary(surface)
+    return lowercase
 
 
 @lru_cache(maxsize=8)
