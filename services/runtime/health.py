@@ -228,6 +228,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
                   meaning="the broker lost its messages (an embedded broker restarted?): reading again from offset 0")
         last[:] = [f"broker reset: {sum(reset.values())} unread messages lost on {', '.join(names)}"]
         forget_offsets(app, list(reset))
+        if hasattr(app.tables, "changelogs_lost"):
+            app.tables.changelogs_lost()  # the rejoin's recovery writes every table into its new changelog
         if on_broker_reset is not None:
             try:
                 await on_broker_reset()
