@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiokafka.client import ConnectionGroup
+from aiokafka.errors import KafkaError
 from aiokafka.protocol.admin import CreateTopicsRequest
 from aiokafka.protocol.metadata import MetadataRequest
 from aiokafka.protocol.produce import ProduceRequest
@@ -68,29 +69,39 @@ def guard_topics(client: Any, *, replication: int, default_partitions: int,
                 return
             answer = (await send(node_id, MetadataRequest(unchecked, allow_auto_topic_creation=False))).to_object()
             missing = missing_topics(answer["topics"])
-            if missing:
-                await create(answer.get("controller_id", node_id), missing)
-            known.update(unchecked)
+            created = await create(answer.get("controller_id", node_id), missing) if missing else set()
+            known.update(set(unchecked) - set(missing) | created)  # one not created is asked about again next time
 
-    async def create(node_id: int, topics: list[str]) -> None:
+    async def create(node_id: int, topics: list[str]) -> set[str]:
         counts = {t: len(client.cluster.partitions_for_topic(t) or ()) or default_partitions for t in topics}
         request = CreateTopicsRequest([(t, counts[t], replication, [], list(config_for(t).items())) for t in topics],
                                       30_000, False)
         answer = (await send(node_id, request)).to_object()
+        created = set()
         for result in answer["topic_errors"]:
             topic, code = result["topic"], result["error_code"]
-            if code not in (0, TOPIC_ALREADY_EXISTS):
+            if code == TOPIC_ALREADY_EXISTS:  # another client was first
+                created.add(topic)
+                continue
+            if code != 0:
                 log.error("topic_not_recreated", topic=topic, error_code=code, message=result.get("error_message"))
                 continue
+            created.add(topic)
             TOPICS_RECREATED.labels(topic).inc()
             on_recreated(topic)
             log.warning("topic_recreated", topic=topic, partitions=counts[topic],
                         meaning="the broker lost this topic (an embedded broker restarted?): created again before "
                                 "sending, else the broker acknowledges records it never shows")
+        return created
 
     async def guarded(node_id: int, request: Any, *, group: Any = ConnectionGroup.DEFAULT) -> Any:
         if isinstance(request, ProduceRequest):
-            await ensure(node_id, group, [topic for topic, _ in request._topics])  # noqa: SLF001
+            try:
+                await ensure(node_id, group, [topic for topic, _ in request._topics])  # noqa: SLF001
+            except KafkaError:
+                raise  # the broker is away again: the producer retries the whole request
+            except Exception as exc:  # noqa: BLE001 - a check that fails must not stop the send itself
+                log.warning("topic_check_failed", error=f"{type(exc).__name__}: {exc}"[:300])
         return await send(node_id, request, group=group)
 
     client.send = guarded
