@@ -102,16 +102,18 @@ class _Recovery(Recovery):
             self.tables.lost = False
         if not lost:
             return
-        said = {f"{tp.topic}[{tp.partition}]": {"known_up_to": known[tp], "end": ends.get(tp)} for tp in sorted(lost)}
-        rewritten = {}
+        said, rewritten = {}, {}
         for tp in sorted(lost):
             destination[tp] = -1  # read the new changelog from its start
             table = self.tp_to_table.get(tp)
-            if title == "active" and isinstance(table, WirewatchTable):
-                rewritten[f"{tp.topic}[{tp.partition}]"] = table.rewrite_changelog(tp.partition)
-        log.error("changelog_lost", kind=title, partitions=said, rows_written_again=rewritten,
-                  meaning="the broker lost these table changelogs (an embedded broker restarted?): each table keeps "
-                          "what it holds, writes it into the new changelog, and reads that from its start")
+            rows = table.rewrite_changelog(tp.partition) if title == "active" and isinstance(table, WirewatchTable) else 0
+            if known[tp] >= 0 or rows:  # partitions that held nothing go unsaid
+                name = f"{tp.topic}[{tp.partition}]"
+                said[name], rewritten[name] = {"known_up_to": known[tp], "end": ends.get(tp)}, rows
+        if said:
+            log.error("changelog_lost", kind=title, partitions=said, rows_written_again=rewritten,
+                      meaning="the broker lost these table changelogs (an embedded broker restarted?): each table keeps "
+                              "what it holds, writes it into the new changelog, and reads that from its start")
 
     def _written(self, tp: Any) -> int:
         table = self.tp_to_table.get(tp)
