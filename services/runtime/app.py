@@ -13,6 +13,7 @@ from services.runtime.delivery import SendErrors
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
 from services.runtime.settings import InvalidSettings, Settings
+from services.runtime.tables import WirewatchTable, WirewatchTableManager
 from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
 
@@ -75,6 +76,9 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         broker_rebalance_timeout=settings.rebalance_timeout_s,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         **producer_settings(settings),
+        # Tables that keep their rows when the broker lost their changelogs (services/runtime/tables.py).
+        Table=WirewatchTable,
+        TableManager=WirewatchTableManager,
         autodiscover=False,
         loghandlers=[],
     )

@@ -125,10 +125,12 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps the last offset it handed to agents here
             lost = dog.broker_reset(tp, highwater, read)
-            if lost is not None:
-                reset[tp] = lost
-                read = None
             internal = _internal(f"{tp.topic}[{tp.partition}]")
+            if lost is not None:
+                # A table changelog's lag is what the worker wrote and never reads back, not messages lost: the table
+                # holds them and writes them into the new changelog (services/runtime/tables.py).
+                reset[tp] = 0 if internal else lost
+                read = None
             committed = None if reset.get(tp) is not None else consumer._committed_offset.get(tp)  # noqa: SLF001
             lag = partition_lag(highwater, read, committed, internal=internal)
             dog.note_lag(tp, lag)
@@ -228,6 +230,8 @@ def register_health(app: faust.App, *, stall_after_s: float, interval_s: float =
                   meaning="the broker lost its messages (an embedded broker restarted?): reading again from offset 0")
         last[:] = [f"broker reset: {sum(reset.values())} unread messages lost on {', '.join(names)}"]
         forget_offsets(app, list(reset))
+        if hasattr(app.tables, "changelogs_lost"):
+            app.tables.changelogs_lost()  # the rejoin's recovery writes every table into its new changelog
         if on_broker_reset is not None:
             try:
                 await on_broker_reset()

@@ -27,6 +27,9 @@ worker was killed never delivered by the next one; tests/integration/test_alerte
   during table recovery (aiokafka reads an empty set of partitions as "all of them"); the seek brings them back,
   except where the group has no committed offset, which aiokafka's ``seek_to_committed`` skips. :func:`rewind_targets`
   names those partitions and the consumer seeks them to where ``auto_offset_reset`` starts a new group.
+
+The producer creates a topic the broker lost before it sends to it (:mod:`services.runtime.produce_guard`): the
+embedded broker acknowledges records for a topic it does not have and never shows them.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import faust
 from faust.transport.drivers import aiokafka as driver
 
 from services.runtime.logs import get_logger
+from services.runtime.produce_guard import guard_topics
 
 __all__ = ["WirewatchApp", "committable_acks", "drain_targets", "rewind_targets", "undrained"]
 
@@ -174,8 +178,28 @@ class _Consumer(driver.Consumer):
             acked.sort()
 
 
+class _Producer(driver.Producer):
+    def _new_producer(self, transactional_id: str | None = None) -> Any:
+        producer = super()._new_producer(transactional_id)
+        # See services/runtime/produce_guard.py: the embedded broker acknowledges records for a topic it lost.
+        guard_topics(producer.client, replication=self.app.conf.topic_replication_factor,
+                     default_partitions=self.app.conf.topic_partitions,
+                     config_for=lambda topic: {"cleanup.policy": "compact"} if self._changelog(topic) else {},
+                     on_recreated=self._recreated)
+        return producer
+
+    def _changelog(self, topic: str) -> bool:
+        return topic in getattr(self.app.tables, "_changelogs", {})
+
+    def _recreated(self, topic: str) -> None:
+        # A table's changelog the broker lost: the next recovery writes the table into the new one.
+        if self._changelog(topic) and hasattr(self.app.tables, "changelogs_lost"):
+            self.app.tables.changelogs_lost()
+
+
 class _Transport(driver.Transport):
     Consumer = _Consumer
+    Producer = _Producer
 
 
 class WirewatchApp(faust.App):
