@@ -15,6 +15,15 @@ from services.runtime.broker import EmbeddedBroker, free_port, terminate
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# No env file: a .env kept in the checkout (the README's place for compose's secret) must not reach the tests or the
+# services they start; the tests of reading one name their own (WIREWATCH_ENV_FILE, services/runtime/settings.py).
+os.environ["WIREWATCH_ENV_FILE"] = ""
+
+
+def service_env() -> dict[str, str]:
+    """The environment for a service a test starts: none of the caller's WIREWATCH_* settings, and no env file."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}, "WIREWATCH_ENV_FILE": ""}
+
 
 @pytest.fixture
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
@@ -57,7 +66,7 @@ def start_service(tmp_path: Path, broker: EmbeddedBroker):
     started: list[ServiceProcess] = []
 
     def start(*args: str, **env_overrides: str) -> ServiceProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+        env = service_env()
         env.update(
             WIREWATCH_BROKER=broker.bootstrap,
             WIREWATCH_WEB_PORT=str(free_port()),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, DotEnvSettingsSource, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 from services.alerter.settings import AlerterSettings
@@ -89,6 +89,11 @@ class Settings(BaseSettings):
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):  # type: ignore[no-untyped-def]
+        path = env_file()
+        if path is None:
+            return init_settings, read_short_forms(env_settings), file_secret_settings
+        if path != Path(".env"):
+            dotenv_settings = DotEnvSettingsSource(settings_cls, env_file=path)
         return init_settings, read_short_forms(env_settings), read_short_forms(dotenv_settings), file_secret_settings
 
     partitions: int = Field(default=4, description="Partitions of each topic wirewatch creates: the most workers of one service that share the work.")
@@ -211,7 +216,8 @@ def secret_variables(model: type[BaseModel] = None, prefix: str = "WIREWATCH_"):
 
 # WIREWATCH_* variables that are not settings: the webhook URL and secret the example rules file and compose name,
 # and the benchmarks' own.
-OTHER_VARIABLES = ("WIREWATCH_WEBHOOK_URL", "WIREWATCH_WEBHOOK_SECRET", "WIREWATCH_DEVDATA", "WIREWATCH_BENCH_VIA_MAKE")
+ENV_FILE_VARIABLE = "WIREWATCH_ENV_FILE"
+OTHER_VARIABLES = (ENV_FILE_VARIABLE, "WIREWATCH_WEBHOOK_URL", "WIREWATCH_WEBHOOK_SECRET", "WIREWATCH_DEVDATA", "WIREWATCH_BENCH_VIA_MAKE")
 
 
 def unknown_variables(names: Iterable[str], also_known: Iterable[str] = ()) -> list[tuple[str, str | None]]:
@@ -248,10 +254,18 @@ def environment_origins() -> dict[str, str]:
     return {**dict.fromkeys(os.environ, "environment"), **{name: "./.env" for name in _dot_env() if name not in os.environ}}
 
 
+def env_file() -> Path | None:
+    """The env file settings read: ``./.env``, or the one ``WIREWATCH_ENV_FILE`` names (empty: none; the tests set
+    that, so a ``.env`` kept in the checkout for compose does not reach them)."""
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    return Path(".env") if named is None else (Path(named) if named else None)
+
+
 def _dot_env() -> dict[str, str]:
     from dotenv import dotenv_values
 
-    return {k: v for k, v in dotenv_values(".env").items() if v is not None} if Path(".env").is_file() else {}
+    path = env_file()
+    return {k: v for k, v in dotenv_values(path).items() if v is not None} if path is not None and path.is_file() else {}
 
 
 def load_settings(**overrides: object) -> Settings:

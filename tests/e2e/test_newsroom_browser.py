@@ -23,7 +23,7 @@ import pytest
 from schemas import Entity, TaggedArticle
 from services.runtime.broker import EmbeddedBroker, free_port, terminate
 from services.runtime.codec import encode
-from tests.conftest import ROOT, wait_http
+from tests.conftest import ROOT, wait_http, service_env
 from tests.support.kafka import send
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ class Pipeline:
     def __init__(self, tmp: Path) -> None:
         self.broker = EmbeddedBroker(log_path=tmp / "broker.log").start()
         self.web_port, self.port = free_port(), free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+        env = service_env()
         env.update(WIREWATCH_BROKER=self.broker.bootstrap, WIREWATCH_WEB_PORT=str(self.web_port),
                    WIREWATCH_NEWSROOM__PORT=str(self.port), WIREWATCH_DATA_DIR=str(tmp / "data"),
                    WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm", WIREWATCH_ALERTER__RULES=str(ROOT / "examples" / "rules.yaml"),

@@ -18,6 +18,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.structs import OffsetAndMetadata
+from tests.conftest import service_env
 
 pytestmark = pytest.mark.integration
 
@@ -152,7 +153,7 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
         broken.append(name)
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env = service_env()
     env.update(WIREWATCH_DATA_DIR=str(tmp_path / "data"), WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
                WIREWATCH_NEWSROOM__PORT=str(free_port()), WIREWATCH_INGEST__FEEDS_FILE=str(tmp_path / "feeds.yaml"),
                WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]', PYTHONUNBUFFERED="1")

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.runtime.codec import encode
-from tests.conftest import ROOT
+from tests.conftest import ROOT, service_env
 from tests.integration.test_alerter_worker import FAST, SECRET, Receiver, article
 from tests.support.kafka import collect, send
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 async def replay(broker: str, rules, *args: str) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env = service_env()
     env.update(WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1", WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="3")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "services.cli", "alerts", "replay", "--broker", broker, "--rules", str(rules), *args,

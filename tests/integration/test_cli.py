@@ -13,14 +13,14 @@ import pytest
 
 from schemas import Alert, RawArticle, TaggedArticle
 from services.runtime.broker import free_port, wait_for_port
-from tests.conftest import ROOT
+from tests.conftest import ROOT, service_env
 from tests.support.kafka import collect, send
 
 pytestmark = pytest.mark.integration
 
 
 def wirewatch(*args: str, stdin: bytes | None = None, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    base = service_env()
     base["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
     env = {**base, **(env or {})}
     return subprocess.run([sys.executable, "-m", "services.cli", *args], input=stdin, capture_output=True,
@@ -188,7 +188,7 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
 
     port = free_port()
     log = tmp_path / "worker.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env = service_env()
     env.update(WIREWATCH_WEB_PORT=str(free_port()), WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
     with open(log, "wb") as out:
         worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "alerter", "--broker", f"127.0.0.1:{port}",

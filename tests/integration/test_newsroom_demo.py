@@ -16,13 +16,13 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, service_env
 
 pytestmark = pytest.mark.e2e
 
 
 def test_demo_ends_with_the_newsroom_url_and_the_seed_story_in_two_languages(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env = service_env()
     env["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
     done = subprocess.run([sys.executable, "-m", "services.cli", "demo", "--no-serve", "--newsroom-port", "0",
                            "--examples", str(ROOT / "examples"), "--timeout", "400"],
@@ -46,7 +46,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
 def test_a_serving_demo_stopped_by_a_signal_leaves_no_process_behind(tmp_path, sig):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env = service_env()
     env["WIREWATCH_TAGGER__SPACY_MODEL"] = "en_core_web_sm"
     env["PYTHONUNBUFFERED"] = "1"
     demo = subprocess.Popen([sys.executable, "-m", "services.cli", "demo", "--newsroom-port", "0",

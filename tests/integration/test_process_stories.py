@@ -19,7 +19,7 @@ import orjson
 import pytest
 
 from schemas import Alert, TaggedArticle
-from tests.conftest import ROOT, wait_http
+from tests.conftest import ROOT, wait_http, service_env
 from tests.support.kafka import collect
 
 pytestmark = pytest.mark.integration
@@ -37,7 +37,7 @@ rules:
 
 
 def wirewatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    full = service_env()
     full.update(WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm", **(env or {}))
     return subprocess.run([sys.executable, "-m", "services.cli", *args], capture_output=True, cwd=ROOT, env=full, timeout=300)
 

@@ -124,6 +124,7 @@ def test_the_backend_names_settings_accept_are_the_backends_there_are():
 
 
 def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIREWATCH_ENV_FILE", raising=False)  # the suite reads none (conftest): this test reads ./.env
     (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\nNOT_OURS=1\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_REPLICATION_FACTOR": "3"})
@@ -132,6 +133,7 @@ def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_p
 
 
 def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignored(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIREWATCH_ENV_FILE", raising=False)  # the suite reads none (conftest): this test reads ./.env
     (tmp_path / ".env").write_text("WIREWATCH_LOG_LEVL=debug\n")
     monkeypatch.chdir(tmp_path)
     env = {"WIREWATCH_PARTITONS": "7", "WIREWATCH_NORMALIZE__TRANSLATION__FR": "none", "WIREWATCH_WEBHOOK_SECRET": "whsec_x"}
@@ -146,6 +148,7 @@ def test_a_misspelled_variable_is_warned_about_once_with_a_suggestion_and_ignore
 
 
 def test_each_variable_is_said_to_come_from_where_settings_take_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIREWATCH_ENV_FILE", raising=False)  # the suite reads none (conftest): this test reads ./.env
     from services.runtime.settings import environment, environment_origins
 
     (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_REPLICATION_FACTOR=2\n")
@@ -184,6 +187,7 @@ def test_a_data_dir_that_cannot_be_created_is_one_line_before_the_broker_is_aske
 
 
 def test_a_webhook_secret_in_dot_env_reaches_the_rules_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIREWATCH_ENV_FILE", raising=False)  # the suite reads none (conftest): this test reads ./.env
     (tmp_path / ".env").write_text("WIREWATCH_CHAT_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n")
     (tmp_path / "rules.yaml").write_text("webhooks:\n  chat:\n    url: http://127.0.0.1:1/\n    secret: ${WIREWATCH_CHAT_SECRET}\n"
                                          "rules:\n  - id: quakes\n    when: {keyword: earthquake}\n    webhooks: [chat]\n")
@@ -205,3 +209,17 @@ def test_a_dicts_per_key_variable_joins_its_whole_variable_in_either_order(whole
         monkeypatch.setenv(*first)
         monkeypatch.setenv(*second)
         assert load_settings().normalize.translation == {"es": "apertium", "fr": "none"}
+
+
+def test_wirewatch_env_file_names_the_env_file_or_none(tmp_path, monkeypatch):
+    from services.runtime.settings import environment, load_settings
+
+    (tmp_path / ".env").write_text("WIREWATCH_PARTITIONS=5\nWIREWATCH_CHAT_SECRET=whsec_a\n")
+    (tmp_path / "prod.env").write_text("WIREWATCH_PARTITIONS=7\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WIREWATCH_ENV_FILE")
+    assert load_settings().partitions == 5 and environment()["WIREWATCH_CHAT_SECRET"] == "whsec_a"
+    monkeypatch.setenv("WIREWATCH_ENV_FILE", "prod.env")
+    assert load_settings().partitions == 7 and "WIREWATCH_CHAT_SECRET" not in environment()
+    monkeypatch.setenv("WIREWATCH_ENV_FILE", "")
+    assert load_settings().partitions == 4 and "WIREWATCH_CHAT_SECRET" not in environment()
