@@ -50,14 +50,16 @@ def check(file: Path, no_fetch: bool) -> None:
             results = await asyncio.gather(*(one(f) for f in config.feeds))
         for r in results:
             entries = sum(1 for x in r.records if hasattr(x, "article"))
-            invalid = len(r.records) - entries
+            # A page that is no feed at all is said once, as what it is; the XML parser's complaints about it are noise.
+            not_a_feed = r.nothing is not None and r.nothing.reason == "not_a_feed"
+            invalid = 0 if not_a_feed else len(r.records) - entries
             moved = f" moved to {shown_url(r.state.url)}" if r.state.url != r.feed.url else ""
             status = r.status if r.status is not None else r.error_class
             click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entries"
                        + (f", {invalid} invalid" if invalid else "") + moved)
-            for problem in r.problems:
+            for problem in [] if not_a_feed else r.problems:
                 click.echo(f"  problem: {problem}")
-            for bad in (x for x in r.records if not hasattr(x, "article")):
+            for bad in (x for x in r.records if not hasattr(x, "article") and not not_a_feed):
                 click.echo(f"  rejected: {bad.reason}")
             if r.nothing is not None and r.nothing.reason not in ("unreachable", "too_large"):
                 click.echo(f"  0 articles: {r.nothing.detail}")

@@ -165,7 +165,8 @@ async def test_feeds_check_fetches_each_feed_once_and_reports_status_format_and_
     path = tmp_path / "feeds.yaml"
     path.write_text(f"feeds:\n  - id: gazette\n    url: {server.url('/feed/rss20-utf8.xml')}\n"
                     f"  - id: broken\n    url: {server.url('/feed/rss20-illformed.xml')}\n"
-                    f"  - id: gone\n    url: {server.url('/gone')}\n  - id: moved\n    url: {server.url('/moved')}\n")
+                    f"  - id: gone\n    url: {server.url('/gone')}\n  - id: moved\n    url: {server.url('/moved')}\n"
+                    f"  - id: page\n    url: {server.url('/feed/not-a-feed.html')}\n")
     result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
                                      env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
     out = result.output
@@ -174,6 +175,10 @@ async def test_feeds_check_fetches_each_feed_once_and_reports_status_format_and_
     assert "broken\t200\trss20\t2 entries" in out and "problem: ill-formed feed" in out
     assert "gone\t410" in out and 'error: feed "gone": HTTP 410' in out
     assert f"moved to {server.url('/feed/rss20-utf8.xml')}" in out
+    # A page that is no feed is said once, as what it is, without the XML parser's complaints about it.
+    page = out.split("\npage\t", 1)[1].split("\n")
+    assert page[0].endswith("0 entries") and page[1].startswith("  0 articles: not a feed: an HTML page")
+    assert not any(line.startswith(("  problem:", "  rejected:")) for line in page[1:3])
 
 
 async def test_a_key_in_a_feed_url_is_never_shown(server):
