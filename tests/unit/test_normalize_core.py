@@ -53,13 +53,6 @@ def _normalizer_with(backend: ScriptedTranslator, **settings) -> Normalizer:
     return Normalizer(config, translators=TranslatorRegistry(config, backends={backend.name: backend}))
 
 
-@pytest.fixture
-async def normalizer():
-    n = Normalizer(NormalizeSettings())
-    yield n
-    await n.aclose()
-
-
 async def test_english_wire_story_is_cleaned_and_not_translated(normalizer: Normalizer):
     title, body = _fixture("english_wire.txt")
     article = await normalizer.normalize(_raw(title, body, language_hint="en"))

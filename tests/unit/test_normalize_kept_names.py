@@ -24,13 +24,6 @@ def _raw(title: str, body: str, language: str) -> RawArticle:
     return RawArticle(id="https://news.example/a/1", source="test-feed", title=title, body=body, fetched_at=FETCHED, language_hint=language)
 
 
-@pytest.fixture
-async def normalizer():
-    n = Normalizer(NormalizeSettings())
-    yield n
-    await n.aclose()
-
-
 def _kept(article) -> list[tuple[str, tuple[int, int] | None, str, str]]:
     return [(c.field, c.span, c.before, c.after) for c in article.changes if c.rule == KEPT_NAMES_RULE]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import pytest
 
 from schemas import RawArticle
 from services.normalize.core import KEPT_RUNS_RULE, Normalizer
@@ -18,13 +17,6 @@ ENGLISH_NAMES = {"Brett", "Las", "Vegas", "Rosa", "Jean", "Pierre"}
 
 def _raw(body: str, language: str, title: str = "") -> RawArticle:
     return RawArticle(id="https://news.example/a/1", source="test-feed", title=title, body=body, fetched_at=FETCHED, language_hint=language)
-
-
-@pytest.fixture
-async def normalizer():
-    n = Normalizer(NormalizeSettings())
-    yield n
-    await n.aclose()
 
 
 def _kept(article) -> list[tuple[str, str]]:

@@ -9,7 +9,6 @@ import pytest
 
 from schemas import RawArticle
 from services.normalize.core import Normalizer
-from services.normalize.settings import NormalizeSettings
 
 FETCHED = datetime(2024, 11, 4, 9, 30, tzinfo=timezone.utc)
 BODY = ("El secretario general de la OTAN, Jens Stoltenberg, llegó este jueves a Kiev en una visita no anunciada "
@@ -18,13 +17,6 @@ BODY = ("El secretario general de la OTAN, Jens Stoltenberg, llegó este jueves 
 
 def _raw(title: str) -> RawArticle:
     return RawArticle(id="https://news.example/a/1", source="test-feed", title=title, body=BODY, fetched_at=FETCHED)
-
-
-@pytest.fixture
-async def normalizer():
-    n = Normalizer(NormalizeSettings())
-    yield n
-    await n.aclose()
 
 
 async def test_an_english_headline_over_a_spanish_body_is_kept_and_the_body_translated(normalizer: Normalizer):
