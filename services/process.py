@@ -100,11 +100,13 @@ def _counts(err: TextIO, **counts: int) -> None:
 
 
 def _alerts(settings: Settings, tagged: list, now: datetime, rulebook=None) -> list:
-    """The alerts the alerter would send for ``tagged`` at ``now``: its match step, entity bursts and dedupe per rule
-    and story (services.alerter.simulate, which ``wirewatch rules test`` runs too)."""
+    """The alerts the alerter would send for ``tagged`` arriving at ``now``: its match step, entity bursts and dedupe per
+    rule and story, then the follow-ups its flush timer sends once their cooldowns pass (services.alerter.simulate,
+    which ``wirewatch rules test`` runs too)."""
     from services.alerter.rules import load_rulebook
     from services.alerter.simulate import simulate
 
     if rulebook is None:
         rulebook = load_rulebook(settings.alerter.rules)
-    return [outcome.alert for outcome in simulate(rulebook, tagged, now) if outcome.alert is not None]
+    outcomes = simulate(rulebook, tagged, now, flush=settings.alerter.follow_up_flush_s > 0)
+    return [outcome.alert for outcome in outcomes if outcome.alert is not None]

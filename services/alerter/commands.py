@@ -145,6 +145,7 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     from services.alerter.simulate import simulate
     from services.ingest.inputs import InputError
     from services.runtime.logs import configure_logging
+    from services.runtime.settings import load_settings
 
     # stdout carries the report; what the stages log (a translation backend missing) goes to stderr.
     configure_logging("warning")
@@ -157,8 +158,13 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     counts = {r.id: 0 for r in book.rules}
     # The alerter's own steps, as `process --until alerts` runs them (entity bursts included): the same alerts.
     outcomes: dict[str, list] = {}
-    for outcome in simulate(book, articles, datetime.now(timezone.utc)):
-        outcomes.setdefault(outcome.article.id, []).append(outcome)
+    flushed = []
+    flush = load_settings().alerter.follow_up_flush_s > 0
+    for outcome in simulate(book, articles, datetime.now(timezone.utc), flush=flush):
+        if outcome.flushed:
+            flushed.append(outcome)
+        else:
+            outcomes.setdefault(outcome.article.id, []).append(outcome)
     for article in articles:
         click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
         if article.id not in outcomes:
@@ -167,6 +173,13 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
             counts[outcome.match.rule.id] += 1
             verdict = f"ALERT ({outcome.alert.kind})" if outcome.alert else f"no alert: {outcome.reason}"
             click.echo(f"    {outcome.match.rule.id}: {'; '.join(outcome.match.matched)} -> {verdict}")
+    if flushed:
+        click.echo("then, once each cooldown has passed, with no new article:")
+    for outcome in flushed:
+        alert = outcome.alert
+        if alert is not None:
+            click.echo(f"    {alert.rule_id} story {alert.story_id}: ALERT ({alert.kind}) of {len(alert.article_ids)} "
+                       f"article(s): {', '.join(alert.article_ids)}")
     click.echo("")
     for rule_id, n in counts.items():
         click.echo(f"{rule_id}: {n} of {len(articles)} articles")

@@ -23,6 +23,6 @@ class AlerterSettings(BaseModel):
     follow_up_flush_s: float = Field(
         default=1.0, description="How often keys with a follow-up waiting for its cooldown are checked; a due one is sent "
         "within about this after its cooldown, with no new article. 0 turns the flush off (follow-ups wait for the story's "
-        "next article).")
+        "next article; `process --until alerts` and `rules test` then send none after the last one).")
     bursts_topic: str = Field(
         default="alerter.bursts", description="Internal topic of matches of entity-burst rules, keyed by rule and entity.")

@@ -4,8 +4,10 @@ and ``wirewatch rules test`` both run it, so the two agree with each other and w
 The live alerter's steps, in its order: the rules' match, an entity burst (a rule with ``burst: {of: entity}``
 alerts only when the entity bursts), then the dedupe per rule and story (windows, story bursts, follow-ups, repeats)
 through the earlier ids of a story. Time is the clock of the run (``now``), as the live alerter counts by arrival:
-articles read together arrive together. Follow-ups and repeats wait for later clock ticks a single run does not
-have; the outcome says when one is waiting.
+articles read together arrive together. Then the follow-up flush: a follow-up that waits for its cooldown goes out
+as the live alerter's timer sends it once due (the key's last alert + cooldown), with no new article, stamped with
+that time. A repeat needs a match that arrives ``repeat_interval`` after the last alert; articles read together
+never do, in the pipeline or here.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from datetime import datetime
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
 from services.alerter.conditions import EntityCondition
-from services.alerter.dedupe import decide, load_state, make_alert, route, story_aliases
+from services.alerter.dedupe import decide, due_follow_ups, follow_up_entry, load_state, make_alert, route, story_aliases
 from services.alerter.facts import Facts
-from services.alerter.rules import RuleBook, RuleMatch
+from services.alerter.rules import AlertPolicy, RuleBook, RuleMatch
 from services.alerter.window import observe_burst
 
 __all__ = ["Outcome", "simulate", "mentions"]
@@ -33,6 +35,7 @@ class Outcome:
     match: RuleMatch
     alert: Alert | None
     reason: str
+    flushed: bool = False  # sent by the follow-up flush once its cooldown passed, not on ``article``'s arrival
 
 
 def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
@@ -41,10 +44,14 @@ def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
     return condition.check(Facts(article)) is not None
 
 
-def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime) -> Iterator[Outcome]:
-    """Every rule match of ``tagged``, in order, with the alert the alerter would send for it at ``now``."""
+def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime, *, flush: bool = True) -> Iterator[Outcome]:
+    """Every rule match of ``tagged``, in order, with the alert the alerter would send for it at ``now``; then, with
+    ``flush`` (the alerter's WIREWATCH_ALERTER__FOLLOW_UP_FLUSH_S above 0), the follow-ups its timer sends after."""
     states: dict[str, dict] = {}
     bursts: dict[str, dict | None] = {}
+    # dedupe key -> what the flush would re-send (alerter-follow-ups), the policy that decides it, and the
+    # article and match of the candidate it re-sends.
+    waiting: dict[str, tuple[dict, AlertPolicy, TaggedArticle, RuleMatch]] = {}
     for article in tagged:
         aliases = story_aliases(article)
         for match in rulebook.evaluate(article):
@@ -71,4 +78,30 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime)
             candidate, carried = route(states, candidate, aliases)
             decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried)
             states[candidate.dedupe_key] = decision.state
+            _remember(waiting, candidate, decision.state, policy, article, match)
             yield Outcome(article, match, decision.alert, decision.reason)
+    if flush:
+        yield from _flush(states, waiting)
+
+
+def _remember(waiting: dict, candidate: Alert, state: dict, policy: AlertPolicy, article: TaggedArticle,
+              match: RuleMatch) -> None:
+    """Keep ``waiting`` as the agent keeps ``alerter-follow-ups``: an entry while a follow-up waits, none after."""
+    key = candidate.dedupe_key
+    previous = waiting.pop(key, None)
+    entry = follow_up_entry(previous[0] if previous else None, state, candidate, policy)
+    if entry is None:
+        return
+    # A re-fetch keeps the candidate already remembered, and with it that candidate's article.
+    kept = previous is not None and entry["candidate"] is previous[0]["candidate"]
+    waiting[key] = (entry, policy, *(previous[2:] if kept else (article, match)))
+
+
+def _flush(states: dict[str, dict], waiting: dict) -> Iterator[Outcome]:
+    """The follow-ups still waiting after the last article, as the flush timer sends them: each key's tick once due
+    (earliest first), decided like any match of the key; nothing new in it, so it sends what is pending."""
+    for key, (entry, policy, article, match) in sorted(waiting.items(), key=lambda item: item[1][0]["due"]):
+        for _, tick in due_follow_ups([(key, entry)], float(entry["due"])):
+            decision = decide(load_state(states.get(key)), tick, policy, tick.fired_at)
+            states[key] = decision.state
+            yield Outcome(article, match, decision.alert, decision.reason, flushed=True)

@@ -34,6 +34,15 @@ rules:
   - id: big-story
     when: {story_size: 3}
 """
+# The story's later NATO reports, grouped into one follow-up once the cooldown has passed. The cooldown is longer than
+# the pipeline takes to bring all four files to the alerter, as it is for a file a user ingests at once.
+FOLLOW_UP_RULES = RULES + """\
+  - id: nato-follow-up
+    when: {entity: NATO}
+    follow_up: true
+    cooldown: 60s
+    repeat_interval: 1m
+"""
 
 
 def wirewatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -81,6 +90,19 @@ def test_an_undated_report_and_its_dated_translation_are_one_story_in_process():
     assert all(a.embedding for a in tagged.values())
 
 
+def alerts_by_story(alerts: list[Alert], tagged: dict[str, TaggedArticle]) -> dict:
+    """Per rule and story (its files): the alerts' kinds with how many articles each carried, and all their files.
+    Which article of a story fires (and which follow up) is the order the articles reached the alerter in."""
+    files = {a.id: name for name, a in tagged.items()}
+    out: dict = {}
+    for alert in alerts:
+        key = (alert.rule_id, frozenset(n for n, a in tagged.items() if a.story_id == alert.story_id))
+        kinds, names = out.setdefault(key, ([], set()))
+        kinds.append((alert.kind, len(alert.article_ids)))
+        names.update(files[i] for i in alert.article_ids)
+    return {key: (sorted(kinds), names) for key, (kinds, names) in out.items()}
+
+
 def test_process_alerts_once_per_rule_and_story(tmp_path: Path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(RULES)
@@ -98,10 +120,13 @@ def test_process_alerts_once_per_rule_and_story(tmp_path: Path):
 
 async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(broker, start_service, tmp_path: Path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES)
+    rules.write_text(FOLLOW_UP_RULES)
     processed = wirewatch("process", "--until", "tagged", str(FIXTURES))
     assert processed.returncode == 0, processed.stderr.decode()[-3000:]
     offline = by_file([TaggedArticle.model_validate(orjson.loads(line)) for line in processed.stdout.splitlines()])
+    alerted = wirewatch("process", "--until", "alerts", "--rules", str(rules), str(FIXTURES))
+    assert alerted.returncode == 0, alerted.stderr.decode()[-3000:]
+    offline_alerts = [Alert.model_validate(orjson.loads(line)) for line in alerted.stdout.splitlines()]
 
     worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_ALERTER__RULES=str(rules))
     wait_http(worker.web_port, timeout_s=180, proc=worker)  # all five services and their models load first
@@ -111,9 +136,11 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
 
     def done(seen) -> bool:
         tagged = {m["key"] for m in seen["articles.tagged"]}
-        return ids <= tagged and any(m["value"]["rule_id"] == "big-story" for m in seen["alerts"])
+        sent = {(m["value"]["rule_id"], m["value"]["kind"]) for m in seen["alerts"]}
+        return ids <= tagged and {("big-story", "fired"), ("nato-follow-up", "follow-up")} <= sent
 
-    seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], until=done, timeout_s=240)
+    # The follow-up goes out once its cooldown (60 s) has passed, sent by the alerter's flush timer.
+    seen = await collect(broker.bootstrap, ["articles.tagged", "alerts"], until=done, timeout_s=360)
     online = by_file([TaggedArticle.model_validate(m["value"]) for m in seen["articles.tagged"] if m["key"] in ids])
     assert groups(online) == groups(offline) == {frozenset(VISIT), frozenset(OTHER)}
     # The tagger's batch step embedded every article; the story stage said why it placed each one.
@@ -123,6 +150,13 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     assert max(online[n].story_size for n in VISIT) == 3
     big = [Alert.model_validate(m["value"]) for m in seen["alerts"] if m["value"]["rule_id"] == "big-story"]
     assert [a.story_id for a in big] == [visit_story]
+    # The same alerts, follow-up included: the story's first NATO report fires, its later ones are one follow-up; no
+    # repeat (no match came a minute after the last alert).
+    online_alerts = [Alert.model_validate(m["value"]) for m in seen["alerts"]]
+    expected = alerts_by_story(offline_alerts, offline)
+    assert alerts_by_story(online_alerts, online) == expected
+    kinds, names = expected[("nato-follow-up", frozenset(VISIT))]
+    assert [kind for kind, _ in kinds] == ["fired", "follow-up"] and len(names) >= 2, expected
 
     # A republished copy, sent once its original is through: the story worker knows it as the process does.
     copies = ROOT / "tests" / "fixtures" / "copies"

@@ -1,14 +1,17 @@
-"""Flushing a follow-up that waits for its cooldown, with no new article: what is due when, and what a tick sends."""
+"""Flushing a follow-up that waits for its cooldown, with no new article: what is due when, and what a tick sends;
+and in one run (``process --until alerts``, ``rules test``), the follow-ups the flush would send after it."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import orjson
 
-from schemas import Alert
+from schemas import Alert, Entity, TaggedArticle
 from services.alerter.dedupe import alert_id, decide, due_follow_ups, follow_up_due, follow_up_entry, sequence_id
-from services.alerter.rules import AlertPolicy
+from services.alerter.rules import AlertPolicy, load_rulebook
+from services.alerter.simulate import simulate
 
 T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
 KEY = "nato:st_1"
@@ -127,3 +130,73 @@ def test_an_entry_that_is_not_an_alert_is_skipped_not_fatal() -> None:
     now = (T0 + timedelta(minutes=10)).timestamp()
     good = {"due": now, "candidate": match("b", 1).model_dump(mode="json")}
     assert [k for k, _ in due_follow_ups([("bad", {"due": now, "candidate": {"id": 1}}), ("good", good)], now)] == ["good"]
+
+
+# --------------------------------------------------------------------------- in one run: process --until alerts, rules test
+
+
+def tagged(n: int, story: str, *, title: str | None = None) -> TaggedArticle:
+    body = f"Report {n}: NATO in Vilnius."
+    at = body.index("NATO")
+    return TaggedArticle(
+        id=f"wire/{n}", source=f"wire-{n}", fetched_at=T0, language="en", language_confidence=1.0,
+        original_title=title or f"Report {n}", original_body=body, title=title or f"Report {n}", body=body,
+        entities=[Entity(text="NATO", type="ORG", field="body", start=at, end=at + 4, canonical_id="Q7184",
+                         canonical_name="NATO")], story_id=story)
+
+
+def book(tmp_path: Path, policy: str):
+    path = tmp_path / "rules.yaml"
+    path.write_text(f"rules:\n  - id: nato\n    when: {{entity: Q7184}}\n{policy}")
+    return load_rulebook(path)
+
+
+def test_a_run_sends_a_story_s_later_articles_as_one_follow_up_once_the_cooldown_has_passed(tmp_path: Path) -> None:
+    # Read together, the articles arrive together, as a file ingested into the pipeline does: the story's first
+    # article fires, the later ones wait for the cooldown and go out grouped, as the flush timer sends them.
+    rules = book(tmp_path, "    follow_up: true\n    cooldown: 5m\n    repeat_interval: 1h\n")
+    articles = [tagged(1, "st_1"), tagged(2, "st_2"), tagged(3, "st_1"), tagged(4, "st_1", title="Latest")]
+    outcomes = list(simulate(rules, articles, T0))
+    assert [(o.article.id, o.alert.kind if o.alert else None, o.flushed) for o in outcomes] == [
+        ("wire/1", "fired", False), ("wire/2", "fired", False), ("wire/3", None, False), ("wire/4", None, False),
+        ("wire/4", "follow-up", True)]
+    follow_up = outcomes[-1].alert
+    assert (follow_up.story_id, follow_up.article_ids, follow_up.sources) == ("st_1", ["wire/3", "wire/4"], ["wire-3", "wire-4"])
+    assert follow_up.id == sequence_id("nato:st_1", 1) and follow_up.title == "Latest"
+    assert follow_up.fired_at == T0 + timedelta(minutes=5)  # when the pipeline's timer would send it
+    # No repeat: that needs a match arriving an hour after the last alert, which articles read together never are.
+    assert all(o.alert is None or o.alert.kind != "repeat" for o in outcomes)
+
+
+def test_a_run_without_follow_ups_or_with_a_re_fetch_only_flushes_nothing(tmp_path: Path) -> None:
+    plain = list(simulate(book(tmp_path, ""), [tagged(1, "st_1"), tagged(2, "st_1")], T0))
+    assert [o.alert.kind if o.alert else None for o in plain] == ["fired", None] and not any(o.flushed for o in plain)
+    again = list(simulate(book(tmp_path, "    follow_up: true\n"), [tagged(1, "st_1"), tagged(1, "st_1")], T0))
+    assert [o.alert.kind if o.alert else None for o in again] == ["fired", None] and not any(o.flushed for o in again)
+
+
+def test_process_and_rules_test_show_the_follow_up_the_flush_sends(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from services.cli import main
+    from services.process import _alerts
+    from services.runtime.settings import Settings
+
+    rules = book(tmp_path, "    follow_up: true\n")
+    articles = [tagged(1, "st_1"), tagged(2, "st_1"), tagged(3, "st_1")]
+    sent = _alerts(Settings(), articles, T0, rules)
+    assert [(a.kind, a.article_ids) for a in sent] == [("fired", ["wire/1"]), ("follow-up", ["wire/2", "wire/3"])]
+    # With the alerter's flush turned off, a waiting follow-up goes out only with the story's next article: none here.
+    settings = Settings()
+    no_flush = settings.model_copy(update={"alerter": settings.alerter.model_copy(update={"follow_up_flush_s": 0})})
+    assert [a.kind for a in _alerts(no_flush, articles, T0, rules)] == ["fired"]
+    inputs = tmp_path / "tagged.ndjson"
+    inputs.write_text("".join(a.model_dump_json() + "\n" for a in articles))
+    result = CliRunner().invoke(main, ["rules", "test", str(tmp_path / "rules.yaml"), str(inputs)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert sum("-> ALERT (fired)" in line for line in lines) == 1
+    assert sum("no alert: follow-up of" in line for line in lines) == 2
+    then = lines.index("then, once each cooldown has passed, with no new article:")
+    assert lines[then + 1].strip() == "nato story st_1: ALERT (follow-up) of 2 article(s): wire/2, wire/3"
+    assert "nato: 3 of 3 articles" in result.stdout
