@@ -38,8 +38,10 @@ more ids, they report one event that opened twice; from then on all of them are 
 article's best match (``Story.merged_into``), each keeping its own summary for comparisons.
 
 Time: a story holds the span of its dated articles. An article of unknown time (``at`` None) may join any
-live story; stories of only such articles never expire by their own time but by the index's watermark,
-the latest article time it has seen.
+live story; stories of only such articles never expire by their own time but by the index's watermark (the latest
+article time it has seen) passing the story's ``seen_at``: the watermark when it last changed, or when its undated
+articles were read if that is later (none was published after it was read), so a jump of the watermark (a 2014
+backfill, then today's news) does not expire at once an undated report read today.
 
 How one article scores against one story is ``story_scoring``; this module keeps the live stories and decides.
 

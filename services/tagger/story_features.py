@@ -77,6 +77,8 @@ class ArticleFeatures:
     name_words: Mapping[str, str] = field(default_factory=dict, compare=False)  # name key -> a name it came from, for the evidence
     names_cased: bool = True  # written in a script with capitals (its names are its capitalised words), else every word is a key
     simhash: str | None = None  # of its text (near_duplicates.simhash), to know a copy of an earlier article
+    # When it was read (fetched): an article of unknown time was published no later, so its story may be that recent.
+    read_at: datetime | None = None
 
 
 def _stem(word: str) -> str:
@@ -289,4 +291,4 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
                            names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
-                           simhash=simhash(article.body))
+                           simhash=simhash(article.body), read_at=min(article.fetched_at, now))

@@ -78,7 +78,8 @@ class Story(BaseModel):
     first_at: AwareDatetime | None = Field(description="Earliest time of its dated articles; null while none is dated.")
     last_at: AwareDatetime | None = Field(description="Latest time of its dated articles; null while none is dated.")
     seen_at: AwareDatetime | None = Field(
-        default=None, description="The index's watermark when the story last changed: how an undated story ages.")
+        default=None, description="How an undated story ages: the latest of the index's watermark when the story last "
+        "changed and the times its undated articles were read (none was published later).")
     size: int = Field(ge=1)
     articles: list[str] = Field(description="Ids of its latest articles, oldest first.")
     entities: dict[str, float] = Field(description="Entity key -> summed salience weight.")
@@ -135,6 +136,14 @@ def _span(first: datetime | None, last: datetime | None, at: datetime | None) ->
     return (at if first is None else min(first, at)), (at if last is None else max(last, at))
 
 
+def _seen(features: ArticleFeatures, watermark: datetime | None, before: datetime | None = None) -> datetime | None:
+    """When a story that ``features`` changed was last seen: the index's latest time (``watermark``), and for an
+    article of unknown time, when it was read (it was published no later, so its story may be that recent: a report
+    read today amid a 2014 backfill is not a 2014 story because 2014 is what the index saw last)."""
+    times = [t for t in (before, watermark, features.read_at if features.at is None else None) if t is not None]
+    return max(times) if times else None
+
+
 def joined(story: Story, features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
     """``story`` with the article's evidence added; ``watermark`` (the index's latest time) ages an undated story."""
     entities = dict(story.entities)
@@ -160,7 +169,7 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     if features.simhash is not None:
         simhashes[features.article_id] = features.simhash
     return Story(
-        id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=watermark or story.seen_at,
+        id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=_seen(features, watermark, story.seen_at),
         size=story.size + 1,
         articles=articles,
         reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes,
@@ -174,7 +183,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
     """A new story of one article, named after it."""
     return Story(
         id=features.article_id,  # a story is named after the article that opened it
-        first_at=features.at, last_at=features.at, seen_at=watermark,
+        first_at=features.at, last_at=features.at, seen_at=_seen(features, watermark),
         size=1,
         articles=[features.article_id],
         simhashes={} if features.simhash is None else {features.article_id: features.simhash},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -84,6 +85,25 @@ def test_a_story_of_undated_reports_ages_with_the_newest_article_the_index_saw()
     place(index, features("undated", None, entities={"Q90": 3}, words={"paris": 1.0}))
     decision = index.decide(features("much-later", T0 + timedelta(hours=49), entities={"Q64": 2}, words={"berlin": 1.0}))
     assert set(decision.expired) == {"seen", "undated"}
+
+
+def test_an_undated_report_read_today_outlives_the_jump_from_a_backfill_to_today_s_news():
+    # A 2014 backfill, then a report without a date read today, then today's news. The watermark leaps twelve years
+    # with the first of today's reports; the undated report's story is as recent as the day it was read (it cannot have
+    # been published later), so it is still live, and today's report of its event joins it.
+    backfill, today = datetime(2014, 4, 25, 9, tzinfo=timezone.utc), datetime(2026, 12, 5, 9, tzinfo=timezone.utc)
+    window = timedelta(hours=72)
+    index = StoryIndex(StoryConfig(window=window))
+    place(index, features("cairo-2014", backfill, entities={"Q85": 3}, words={"cairo": 1.0, "birdshot": 1.0}))
+    place(index, replace(features("undated-kyiv", None), read_at=today))
+    place(index, replace(features("undated-paris", None, entities={"Q90": 3}, words={"paris": 1.0}), read_at=today))
+    decision = index.decide(features("berlin-today", today - timedelta(hours=2), entities={"Q64": 2}, words={"berlin": 1.0}))
+    assert decision.expired == ("cairo-2014",)  # the 2014 story is over; the undated ones are not
+    index.apply(decision)
+    assert place(index, features("kyiv-today", today - timedelta(hours=1))) == "undated-kyiv"
+    # It still ages, from when it was read: twice the window after that, the undated story is forgotten.
+    later = index.decide(features("rome", today + 2 * window + timedelta(hours=1), entities={"Q220": 2}, words={"rome": 1.0}))
+    assert "undated-paris" in later.expired
 
 
 def test_a_report_in_another_language_joins_by_its_embedding_alone():
