@@ -254,7 +254,7 @@ def register(app: faust.App, settings: Settings) -> None:
             if body is None or len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
-            records = list(json_records(body, where="POST /ingest", source="http", now=now))
+            records = list(json_records(body, where="POST /ingest", fallback="http", now=now))
             nothing = explain("POST /ingest", body, records, kind="body")
             pending: list = []
 

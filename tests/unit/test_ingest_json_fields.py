@@ -66,7 +66,7 @@ def test_every_bad_field_of_a_record_is_said_in_one_reason():
     from services.ingest.readers import RecordError, json_records
 
     record = b'{"title": 123, "body": ["a"], "url": true, "langauge": "es"}'
-    [rejected] = [r for r in json_records(record, where="x.json", source="file", now=datetime.now(timezone.utc))
+    [rejected] = [r for r in json_records(record, where="x.json", now=datetime.now(timezone.utc))
                   if isinstance(r, RecordError)]
     assert rejected.reason.endswith(
         "unknown field 'langauge': did you mean 'language'?; field 'body' must be text, got list: \"['a']\"; "
