@@ -257,8 +257,8 @@ def read_bytes(data: bytes, *, name: str, now: datetime, source: str | None = No
     JSON/NDJSON when it looks like JSON or is named so, an HTML page (an article page), else a text story.
 
     ``source`` is the name the user gave the input's source (any name, "file" too), None when they gave none:
-    then a feed entry is named for its publisher or its feed's site ("feed" for a saved file), a JSON record for its own source or its URL's site, and a text or page
-    for ``fallback``, where it was read from ("file", "stdin").
+    then a feed entry is named for its publisher or its feed's site ("feed" for a saved file), a JSON record for
+    its own source or its URL's site, and a text or page for ``fallback``, where it was read from ("file", "stdin").
 
     An input that yields no article ends with a :class:`~services.ingest.verdicts.Nothing` saying why."""
     from services.ingest.parser import sniff_feed
