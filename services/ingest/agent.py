@@ -128,7 +128,9 @@ def register(app: faust.App, settings: Settings) -> None:
         await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
                          partition=feed_partition(result.feed.id, settings.partitions))
 
-    poller = Poller(cfg, sink, owns=owns, restore=restore)
+    # A paginated feed is read back to the page holding an entry this worker passed on (after a restart, `sent` is
+    # empty: up to max_pages pages, and the ingest-seen table drops what was emitted before).
+    poller = Poller(cfg, sink, owns=owns, restore=restore, seen=lambda article_id: article_id in sent)
 
     @app.agent(polls, name="ingest-poll-state")
     async def keep_poll_state(stream: faust.StreamT) -> None:

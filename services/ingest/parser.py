@@ -25,6 +25,7 @@ from services.ingest.encoding import decode_document
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
 from services.ingest.json_fields import article_fields, is_summary, uncut, unwrapped
+from services.ingest.paging import next_in_body
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
 
@@ -53,6 +54,7 @@ class ParsedFeed:
     hub: str | None = None  # WebSub hub the feed advertises
     self_url: str | None = None
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
+    next_url: str | None = None  # the next page a JSON feed or API answer names, as written (paging.py)
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -281,6 +283,7 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
         result.records.append(RecordError(label, "MalformedFeed", f"{label}: JSON Feed is not valid JSON: {exc}", data[:100_000]))
         return
     version = str(doc.get("version", "")) if isinstance(doc, dict) else ""
+    result.next_url = next_in_body(doc)
     if not version.startswith("https://jsonfeed.org/version/"):
         items, at = unwrapped(doc, label)
         if at == label:
