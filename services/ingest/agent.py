@@ -29,7 +29,7 @@ from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
 from services.ingest.metrics import FEED_ITEMS, INGEST_REFUSED, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
-from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.poller import Poller, PollResult
 from services.ingest.polling import FeedState
 from services.ingest.pollstate import (
@@ -211,8 +211,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 log.warning("websub_bad_signature", feed=feed_id, signed=request.headers.get("X-Hub-Signature") is not None)
                 WEBSUB_PUSHES.labels(feed_id, "bad_signature").inc()
                 return self.json({"accepted": 0, "ignored": "X-Hub-Signature does not match"}, status=202)
-            parsed = parse_feed(body, feed_id=feed.id, url=feed.url, http_content_type=request.headers.get("Content-Type"),
-                                language=feed.language, tags=feed.tags, now=datetime.now(UTC))
+            parsed = parse_configured(feed, body, url=feed.url, http_content_type=request.headers.get("Content-Type"),
+                                      now=datetime.now(UTC))
             await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
             if parsed.nothing is not None:
                 INPUTS_WITHOUT_ARTICLES.labels("websub", parsed.nothing.reason).inc()

@@ -29,7 +29,7 @@ from services.ingest.metrics import (
     FEED_LAST_SUCCESS,
 )
 from services.ingest.paging import next_page, page_key
-from services.ingest.parser import FeedEntry, ParsedFeed, parse_feed
+from services.ingest.parser import FeedEntry, ParsedFeed, parse_configured
 from services.ingest.polling import (
     FeedState,
     FetchOutcome,
@@ -98,8 +98,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     outcome = FetchOutcome(resp.status, etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
                            retry_after=resp.headers.get("retry-after"), permanent_url=resp.permanent_url)
     if resp.status == 200:
-        parsed = parse_feed(resp.body, feed_id=feed.id, url=resp.url, http_content_type=resp.content_type,
-                            language=feed.language, tags=feed.tags, now=fetched_at)
+        parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
         if parsed.entries and parsed.format.startswith("json"):
@@ -160,8 +159,8 @@ async def _read_next_pages(result: PollResult, first: ParsedFeed, resp: Fetched,
             return
         result.pages += 1
         url = resp.url
-        parsed = parse_feed(resp.body, feed_id=feed.id, url=resp.url, http_content_type=resp.content_type,
-                            language=feed.language, tags=feed.tags, now=fetched_at, name=where)
+        parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at,
+                                  name=where)
         result.problems.extend(f"{where}: {p}" for p in parsed.problems)
         new = [r for r in parsed.records if not isinstance(r, FeedEntry) or r.article.id not in ids]
         if not any(isinstance(r, FeedEntry) for r in new):
@@ -176,6 +175,11 @@ def _count_state(feed_id: str, state: FeedState) -> None:
     FEED_FAILURES.labels(feed_id).set(state.consecutive_failures)
     if state.last_success_at is not None:
         FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
+
+
+def _asked_or_read(feed: FeedConfig) -> tuple[object, ...]:
+    """What of a feed's entry changes how it is asked for or read, the URL aside: its headers and its JSON map."""
+    return feed.headers, feed.fields, feed.items
 
 
 Sink = Callable[[PollResult], Awaitable[None]]
@@ -215,10 +219,13 @@ class Poller:
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
             if feed_id not in self.states or (feed_id in before and before[feed_id].url != feed.url):
                 self.states[feed_id] = FeedState(feed_id=feed_id, url=feed.url)
-            elif feed_id in before and before[feed_id].headers != feed.headers:
-                # New headers (a key mended after a 401) are tried now, not after the failures' backoff; the state keeps
-                # its last attempt, so an echo of that attempt from ingest.polls does not count as newer.
-                self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None)
+            elif feed_id in before and _asked_or_read(before[feed_id]) != _asked_or_read(feed):
+                # New headers (a key mended after a 401) or a new field map are tried now, not after the failures'
+                # backoff; the state keeps its last attempt, so an echo of that attempt from ingest.polls does not count
+                # as newer. A new map asks afresh too: a 304 would leave the entries the old map rejected unread.
+                reread = (before[feed_id].fields, before[feed_id].items) != (feed.fields, feed.items)
+                self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
+                                               **({"etag": None, "last_modified": None} if reread else {}))
         self.feeds = feeds
 
     def reload_if_changed(self, path: Path) -> bool:
