@@ -146,7 +146,8 @@ async def _read_next_pages(result: PollResult, first: ParsedFeed, resp: Fetched,
         where = f"page {result.pages + 1} ({shown_url(after)})"
         try:
             # The feed's headers (an API key) go to its own origin only, as on a redirect.
-            resp = await fetcher.get(after, label=label, private=feed.headers if same_origin(after, result.state.url) else None)
+            private = feed.headers if same_origin(after, result.state.url) else None
+            resp = await fetcher.get(after, label=label, private=private)
         except FetchError as exc:
             FEED_FETCHES.labels(feed.id, exc.error_class).inc()
             result.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
@@ -162,13 +163,14 @@ async def _read_next_pages(result: PollResult, first: ParsedFeed, resp: Fetched,
         parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at,
                                   name=where)
         result.problems.extend(f"{where}: {p}" for p in parsed.problems)
-        new = [r for r in parsed.records if not isinstance(r, FeedEntry) or r.article.id not in ids]
-        if not any(isinstance(r, FeedEntry) for r in new):
+        new = [r for r in parsed.entries if r.article.id not in ids]
+        # An entry that is no article is a dead letter, as on the first page; a page that is no feed is a problem.
+        result.records.extend(new + [e for e in parsed.errors if e.error_class not in ("NotAFeed", "MalformedFeed")])
+        if not new:
             if parsed.nothing is not None and parsed.nothing.is_error:
                 result.problems.append(f"{where}: {parsed.nothing.detail}")
             return  # an empty page, or one repeating entries already read in this poll
-        ids.update(r.article.id for r in new if isinstance(r, FeedEntry))
-        result.records.extend(new)
+        ids.update(r.article.id for r in new)
 
 
 def _count_state(feed_id: str, state: FeedState) -> None:

@@ -10,6 +10,7 @@ from services.ingest.fetcher import Fetcher
 from services.ingest.poller import poll_once
 from services.ingest.polling import FeedState, PollPolicy
 from services.ingest.settings import IngestSettings
+from tests.support.feedserver import wait_polls
 from tests.support.pagedserver import PagedServer, api_page
 
 NOW = 1_709_600_000.0
@@ -163,15 +164,6 @@ async def test_feeds_check_reads_every_page_and_says_how_many(api, tmp_path):
         "  problem: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"]
 
 
-async def _wait_hits(api, path, more, timeout_s=60.0):
-    target = api.hits.get(path, 0) + more
-    for _ in range(int(timeout_s * 10)):  # a guard against a hang, not a speed target
-        if api.hits.get(path, 0) >= target:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{path} was not polled {more} more times in {timeout_s}s (hits {api.hits})")
-
-
 @pytest.mark.integration
 async def test_a_worker_reads_every_page_once_then_only_the_new_ones(broker, start_service, api, tmp_path):
     """The worker's own memory of what it passed on stops the reading: a later poll reads the first page, and the pages
@@ -197,12 +189,22 @@ async def test_a_worker_reads_every_page_once_then_only_the_new_ones(broker, sta
 
     seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(titles(s)) >= 6)
     assert sorted(titles(seen)) == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
-    await _wait_hits(api, "/news?page=1", 2)  # polled again with nothing new: the first page only
+    await wait_polls(api, "/news?page=1", 2)  # polled again with nothing new: the first page only
     assert (api.hits["/news?page=2"], api.hits["/news?page=3"]) == (1, 1)
 
     # Two new reports push the others one page down: the new first page is read, and the second (what page 1 was).
     serve([api_page(4), api_page(1), api_page(2), api_page(3)])
     seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(titles(s)) >= 8)
-    await _wait_hits(api, "/news?page=1", 2)
+    await wait_polls(api, "/news?page=1", 2)
     assert sorted(titles(seen)) == sorted([f"Report {n}.{i}" for n in (1, 2, 3, 4) for i in (1, 2)])
     assert (api.hits["/news?page=2"], api.hits["/news?page=3"], api.hits.get("/news?page=4", 0)) == (2, 1, 0)
+
+
+async def test_entries_of_a_next_page_that_are_no_articles_are_rejected_as_on_the_first(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {})
+    api.pages["/news?page=2"] = ({"articles": [{"title": "Report 2.1", "url": "https://port.example.com/2/1"},
+                                               {"url": "https://port.example.com/2/2", "author": "nobody"}]}, {})
+    result = await _poll(api, "/news")
+    assert [getattr(r, "article", None) and r.article.title for r in result.records] == ["Report 1.1", "Report 1.2",
+                                                                                         "Report 2.1", None]
+    assert "not an article" in result.records[3].reason and result.pages == 2

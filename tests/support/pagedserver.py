@@ -8,6 +8,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tests.support.feedserver import serve
+
 
 class PagedServer:
     """``pages[path_and_query] = (body, headers)``: a body that is not bytes is sent as JSON; a page with an ``ETag``
@@ -41,11 +43,7 @@ class PagedServer:
     async def start(self) -> PagedServer:
         app = web.Application()
         app.router.add_get("/{tail:.*}", self.page)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:
