@@ -238,8 +238,11 @@ def parse_configured(feed: FeedConfig, data: bytes, *, url: str | None, http_con
                      name: str | None = None) -> ParsedFeed:
     """A polled or pushed document of a configured feed, read as its feeds-file entry says (language, tags, the JSON
     fields and items of an API)."""
-    return parse_feed(data, feed_id=feed.id, url=url, http_content_type=http_content_type, language=feed.language,
-                      tags=feed.tags, now=now, name=name, fields=feed.fields, items=feed.items)
+    parsed = parse_feed(data, feed_id=feed.id, url=url, http_content_type=http_content_type, language=feed.language,
+                        tags=feed.tags, now=now, name=name, fields=feed.fields, items=feed.items)
+    if (feed.fields or feed.items) and parsed.entries and parsed.format != "json-api":
+        parsed.problems.append(f"fields and items read a JSON API's entries; this feed is {parsed.format}: not used")
+    return parsed
 
 
 def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | None, feed_id: str | None,

@@ -170,3 +170,18 @@ def test_an_api_answering_a_bare_array_of_records_is_read_as_a_feed():
     assert records.format == "json-api" and [e.article.title for e in records.entries] == ["Harbour reopens", "Quay"]
     numbers = parse_feed(b"[1, 2, 3]", feed_id="api", http_content_type="application/json", now=now)
     assert numbers.entries == [] and numbers.nothing.detail == "not a feed: a JSON array of 3 items"
+
+
+def test_a_field_map_on_a_feed_that_is_no_json_api_is_said_to_be_unused():
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from services.ingest.feeds import FeedConfig
+    from services.ingest.parser import parse_configured
+
+    rss = (Path(__file__).parent / "fixtures" / "feeds" / "rss20-utf8.xml").read_bytes()
+    feed = FeedConfig(id="gazette", url="https://gazette.example.com/rss", fields={"title": "headline"})
+    parsed = parse_configured(feed, rss, url=feed.url, http_content_type="application/rss+xml",
+                              now=datetime(2024, 3, 5, tzinfo=timezone.utc))
+    assert len(parsed.entries) == 3
+    assert parsed.problems == ["fields and items read a JSON API's entries; this feed is rss20: not used"]
