@@ -58,7 +58,7 @@ def check(file: Path, no_fetch: bool) -> None:
             moved = f" moved to {shown_url(r.state.url)}" if r.state.url != r.feed.url else ""
             status = r.status if r.status is not None else r.error_class
             pages = f" from {r.pages} pages" if r.pages > 1 else ""
-            click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entries{pages}"
+            click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entr{'y' if entries == 1 else 'ies'}{pages}"
                        + (f", {invalid} invalid" if invalid else "") + moved)
             for problem in [] if not_a_feed else r.problems:
                 click.echo(f"  problem: {problem}")

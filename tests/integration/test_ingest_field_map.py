@@ -27,6 +27,7 @@ async def guardian():
     server = await PagedServer().start()
     server.pages["/search?show-fields=bodyText"] = (
         {"response": {"status": "ok", "total": 2, "results": [_result(1), _result(2)]}}, {"ETag": '"p1"'})
+    server.pages["/search?q=quay"] = ({"response": {"status": "ok", "total": 1, "results": [_result(3)]}}, {})
     yield server
     await server.stop()
 
@@ -45,6 +46,9 @@ async def test_feeds_check_reads_an_api_by_the_items_and_fields_the_feeds_file_m
     mapped = await _check(tmp_path / "feeds.yaml", f"feeds:\n  - id: guardian\n    url: {url}\n"
                                                    f"    items: response.results\n    fields: {MAP}\n")
     assert (mapped.exit_code, mapped.stdout.splitlines()[1:]) == (0, ["guardian\t200\tjson-api\t2 entries"]), mapped.output
+    one = await _check(tmp_path / "one.yaml", f"feeds:\n  - id: quay\n    url: {guardian.url('/search?q=quay')}\n"
+                                              f"    items: response.results\n    fields: {MAP}\n")
+    assert one.stdout.splitlines()[1:] == ["quay\t200\tjson-api\t1 entry"], one.output
 
     unmapped = await _check(tmp_path / "plain.yaml", f"feeds:\n  - id: guardian\n    url: {url}\n")
     assert unmapped.exit_code == 1
