@@ -93,6 +93,10 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
     worker.execute_from_commandline()
 
 
+_SOURCE_HELP = ("Source name of every article that names none, whatever the name ('file' too); "
+                "default: the article's site, else the feed's, else file or stdin.")
+
+
 @click.group(cls=_Main)
 def main() -> None:
     """wirewatch: live news feeds to clean English, linked entities, stories and signed webhook alerts."""
@@ -181,7 +185,7 @@ def broker(host: str, port: int) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
-@click.option("--source", default=None, help="Source name for the articles (default: file, or stdin).")
+@click.option("--source", default=None, help=_SOURCE_HELP)
 def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
     from services.ingest.publish import publish
@@ -337,7 +341,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
 @click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)
 @click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
-@click.option("--source", default=None)
+@click.option("--source", default=None, help=_SOURCE_HELP)
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:
     """Run the stages in-process, without a broker, on files, stdin (-) or URLs; print one JSON message per line."""
     from services.process import run_process

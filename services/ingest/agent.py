@@ -29,7 +29,7 @@ from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
 from services.ingest.metrics import FEED_ITEMS, INGEST_REFUSED, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
-from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.poller import Poller, PollResult
 from services.ingest.polling import FeedState
 from services.ingest.pollstate import (
@@ -128,7 +128,9 @@ def register(app: faust.App, settings: Settings) -> None:
         await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
                          partition=feed_partition(result.feed.id, settings.partitions))
 
-    poller = Poller(cfg, sink, owns=owns, restore=restore)
+    # A paginated feed is read back to the page holding an entry this worker passed on (after a restart, `sent` is
+    # empty: up to max_pages pages, and the ingest-seen table drops what was emitted before).
+    poller = Poller(cfg, sink, owns=owns, restore=restore, seen=lambda article_id: article_id in sent)
 
     @app.agent(polls, name="ingest-poll-state")
     async def keep_poll_state(stream: faust.StreamT) -> None:
@@ -209,8 +211,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 log.warning("websub_bad_signature", feed=feed_id, signed=request.headers.get("X-Hub-Signature") is not None)
                 WEBSUB_PUSHES.labels(feed_id, "bad_signature").inc()
                 return self.json({"accepted": 0, "ignored": "X-Hub-Signature does not match"}, status=202)
-            parsed = parse_feed(body, feed_id=feed.id, url=feed.url, http_content_type=request.headers.get("Content-Type"),
-                                language=feed.language, tags=feed.tags, now=datetime.now(UTC))
+            parsed = parse_configured(feed, body, url=feed.url, http_content_type=request.headers.get("Content-Type"),
+                                      now=datetime.now(UTC))
             await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
             if parsed.nothing is not None:
                 INPUTS_WITHOUT_ARTICLES.labels("websub", parsed.nothing.reason).inc()
@@ -254,7 +256,7 @@ def register(app: faust.App, settings: Settings) -> None:
             if body is None or len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
-            records = list(json_records(body, where="POST /ingest", source="http", now=now))
+            records = list(json_records(body, where="POST /ingest", fallback="http", now=now))
             nothing = explain("POST /ingest", body, records, kind="body")
             pending: list = []
 

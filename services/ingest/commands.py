@@ -22,7 +22,9 @@ def feeds() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--no-fetch", is_flag=True, help="Only validate the file.")
 def check(file: Path, no_fetch: bool) -> None:
-    """Validate FILE (YAML or OPML), fetch each feed once, print status, format, entries and errors."""
+    """Validate FILE (YAML or OPML), fetch each feed once, print status, format, entries and why a feed gave nothing.
+
+    Everything on stdout, a feed a block; exit status 1 when a feed failed, 2 when FILE is invalid."""
     from services.ingest.feeds import FeedsConfigError, load_feeds
     from services.ingest.fetcher import Fetcher, shown_url
     from services.ingest.poller import policy_for, poll_once
@@ -55,18 +57,19 @@ def check(file: Path, no_fetch: bool) -> None:
             invalid = 0 if not_a_feed else len(r.records) - entries
             moved = f" moved to {shown_url(r.state.url)}" if r.state.url != r.feed.url else ""
             status = r.status if r.status is not None else r.error_class
-            click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entries"
+            pages = f" from {r.pages} pages" if r.pages > 1 else ""
+            click.echo(f"{r.feed.id}\t{status}\t{r.format or '-'}\t{entries} entr{'y' if entries == 1 else 'ies'}{pages}"
                        + (f", {invalid} invalid" if invalid else "") + moved)
             for problem in [] if not_a_feed else r.problems:
                 click.echo(f"  problem: {problem}")
             for bad in (x for x in r.records if not hasattr(x, "article") and not not_a_feed):
                 click.echo(f"  rejected: {bad.reason}")
-            if r.nothing is not None and r.nothing.reason not in ("unreachable", "too_large"):
+            # Why a feed gave nothing is its result: said once, under it, on stdout; the exit status tells a script.
+            if r.nothing is not None:
                 click.echo(f"  0 articles: {r.nothing.detail}")
-            if r.error:
-                failed += 1
-                click.echo(f"  error: {r.error}", err=True)
-            elif r.nothing is not None and r.nothing.is_error:
+            elif r.error:
+                click.echo(f"  error: {r.error}")
+            if r.error or (r.nothing is not None and r.nothing.is_error):
                 failed += 1
         return 1 if failed else 0
 

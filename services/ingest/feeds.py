@@ -11,6 +11,10 @@ feeds:
   - id: newsapi-us
     url: https://newsapi.org/v2/top-headlines?country=us&pageSize=100
     headers: {X-Api-Key: "${NEWSAPI_KEY}"}
+  - id: guardian            # an API with its own names: where its entries are, and which field is which
+    url: https://content.guardianapis.com/search?show-fields=bodyText&api-key=${GUARDIAN_KEY}
+    items: response.results
+    fields: {title: webTitle, url: webUrl, published_at: webPublicationDate, body: fields.bodyText}
 ```
 """
 
@@ -27,6 +31,7 @@ import yaml
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from services.ingest.json_fields import check_field_map
 from services.runtime.codec import describe_validation_error
 from services.runtime.settings import environment
 from services.runtime.text import interpolate
@@ -77,7 +82,17 @@ class FeedConfig(BaseModel):
                     "to the feed's own origin only, never shown.",
     )
 
-    def __hash__(self) -> int:  # frozen, but ``headers`` is a dict
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="A JSON API's own field names: article field -> where it is in an entry "
+                    "({title: headline, body: content.text}); the fields not named are read by the usual names.",
+    )
+    items: str | None = Field(
+        default=None, description="Where a JSON API's answer keeps its list of entries (response.results), when it is "
+                                  "not under articles, results, data or docs.",
+    )
+
+    def __hash__(self) -> int:  # frozen, but ``headers`` and ``fields`` are dicts
         return hash((self.id, self.url))
 
     @field_validator("headers", mode="before")
@@ -102,6 +117,23 @@ class FeedConfig(BaseModel):
             if any(c in text for c in "\r\n\0"):
                 raise ValueError(f"header {name!r}: a value cannot hold a line break or NUL")
             seen[name.lower()] = name
+        return value
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _field_map(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"must map article fields to the feed's names ({{title: headline, body: content.text}}), "
+                             f"got {type(value).__name__}")
+        return check_field_map(value)
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items_path(cls, value: Any) -> Any:
+        if value is not None and (not isinstance(value, str) or any(not k.strip() for k in value.split("."))):
+            raise ValueError(f"must be a field path like 'response.results' (a dot goes one level down), got {value!r}")
         return value
 
     @field_validator("id")

@@ -23,7 +23,7 @@ from multidict import CIMultiDict
 
 from services.ingest.settings import IngestSettings
 
-__all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "shown_url"]
+__all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "same_origin", "shown_url"]
 
 # Query parameters that carry a credential (a news API's key in a feed URL): never written where the URL is shown.
 _SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "sig", "signature", "credential")
@@ -68,6 +68,11 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     except ValueError:
         port = None
     return parts.scheme, (parts.hostname or "").rstrip("."), port
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Whether two URLs share scheme, host and port: where a feed's own headers may go."""
+    return _origin(a) == _origin(b)
 
 
 class BlockedAddress(OSError):

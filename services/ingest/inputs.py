@@ -24,12 +24,16 @@ class InputError(Exception):
 async def read_inputs(
     paths: Sequence[str], *, source: str | None, settings: IngestSettings, now: datetime
 ) -> list[RawArticle | RecordError | Nothing]:
-    """Every article in the inputs, in order; an input that cannot be read raises InputError."""
+    """Every article in the inputs, in order; an input that cannot be read raises InputError.
+
+    ``source`` is the source the user named for the articles that name none (any name, "file" and "stdin" too);
+    None: their URL's site, else the feed's site, else "file" or "stdin"."""
     records: list[RawArticle | RecordError] = []
     for path in paths:
         if path == "-":
             data = sys.stdin.buffer.read()  # NDJSON of many articles has no limit as a whole; read_bytes checks the rest
-            records.extend(read_bytes(data, name="stdin", source=source or "stdin", now=now, max_bytes=settings.max_feed_bytes))
+            records.extend(read_bytes(data, name="stdin", source=source, fallback="stdin", now=now,
+                                      max_bytes=settings.max_feed_bytes))
         elif urlsplit(path).scheme in ("http", "https"):
             records.extend(await _read_url(path, source=source, settings=settings, now=now))
         else:
@@ -60,6 +64,6 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings, n
                                  http_content_type=fetched.content_type, url=fetched.url))
     if "json" in (fetched.content_type or "").lower() or fetched.body.lstrip()[:1] in (b"{", b"["):
         # A news API's answer (or our own JSON): its articles, as from a file.
-        return list(read_bytes(fetched.body, name=url, source=source or host, now=now))
+        return list(read_bytes(fetched.body, name=url, source=source, fallback=host, now=now))
     # An article page: the normalizer extracts its main text.
     return [page_article(fetched.body, id=article_id(url=fetched.url), source=source or host, url=fetched.url, now=now)]

@@ -14,6 +14,10 @@ field's (``titel``, ``publised_at``) is taken for a misspelling: its record is r
 since reading on would lose what the user gave (an article with no date, no title). A whole API answer is read too:
 an object that is no article but holds a list of articles (NewsAPI's and GDELT's ``articles``, Event Registry's
 ``articles.results``, ``results``, ``data``, ``docs``) gives those.
+
+A polled feed may name its own fields (the feeds file's ``fields: {title: headline, body: content.text}``): each
+article part it maps is read from that path of the record only (a dot goes one level down, a number into a list),
+the parts it does not map as above (:func:`check_field_map` says what is wrong with a map).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["FIELDS", "Ignored", "NotAnArticle", "article_fields", "is_summary", "unwrapped", "uncut"]
+__all__ = ["FIELDS", "FieldMap", "Ignored", "NotAnArticle", "article_fields", "check_field_map", "is_summary", "unmatched",
+           "unwrapped", "uncut", "value_at"]
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -129,9 +134,64 @@ def unwrapped(doc: Any, where: str, depth: int = 2) -> tuple[list[Any], str]:
     return [doc], where
 
 
-def _found(obj: Mapping[str, Any], part: str) -> tuple[str, Any] | None:
-    """The record's field that gives ``part`` and its value: the first of its names present with a value, by exact
-    spelling, else in any case."""
+# A feed's own field names: article part -> path in its records ("content.text").
+FieldMap = Mapping[str, str]
+
+
+def value_at(obj: Any, path: str) -> Any:
+    """The value at a dotted path of a record ("content.text", "media.0.url"), None where the path leads nowhere."""
+    value = obj
+    for key in path.split("."):
+        if isinstance(value, Mapping):
+            value = value.get(key)
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    return value
+
+
+def check_field_map(fields: Mapping[Any, Any]) -> dict[str, str]:
+    """A feed's field map as given, or ValueError naming every wrong entry and what was meant."""
+    wrong: list[str] = []
+    for part, path in fields.items():
+        part = str(part)
+        if part not in FIELDS:
+            if isinstance(path, str) and path in FIELDS:  # the map written the other way round: "webTitle: title"
+                hint = f"; a map goes from the article field to the feed's name: {path}: {part}"
+            elif part in _NAMES:  # "headline: title", or "headline: head"
+                hint = f"; a map goes from the article field to the feed's name: {_NAMES[part]}: {part}"
+            else:
+                close = difflib.get_close_matches(part, FIELDS, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+            wrong.append(f"{part!r} is not an article field{hint} (they are: {', '.join(FIELDS)})")
+        elif not isinstance(path, str) or not path.strip():
+            wrong.append(f"{part}: the feed's field name must be text like 'headline' or 'content.text', got {path!r}")
+        elif any(not key.strip() or key != key.strip() for key in path.split(".")):
+            wrong.append(f"{part}: {path!r} is no field path: a dot goes one level down, between two names")
+    if wrong:
+        raise ValueError("; ".join(wrong))
+    return {str(part): path for part, path in fields.items()}
+
+
+def unmatched(records: list[Any], fields: FieldMap) -> list[str]:
+    """A problem for each mapped path that none of ``records`` has: a misspelt map, said once per poll."""
+    objects = [r for r in records if isinstance(r, Mapping)]
+    if not objects:
+        return []
+    names = ", ".join(sorted({str(k) for r in objects for k in r})[:12])
+    return [f"fields: {part} is read from {path!r}, which none of the {len(objects)} entries has (their fields: {names})"
+            for part, path in fields.items() if all(value_at(r, path) in (None, "") for r in objects)]
+
+
+def _found(obj: Mapping[str, Any], part: str, fields: FieldMap | None = None) -> tuple[str, Any] | None:
+    """The record's field that gives ``part`` and its value: where the feed's field map says, else the first of its
+    names present with a value, by exact spelling, else in any case."""
+    if fields and part in fields:
+        value = value_at(obj, fields[part])
+        if part == "source" and isinstance(value, Mapping):
+            value = _source(value)
+        return None if value in (None, "", [], {}) else (fields[part], value)
     folded = {str(key).casefold(): key for key in reversed(list(obj))}
     for name in FIELDS[part]:
         key = name if name in obj else folded.get(name.casefold(), name)
@@ -147,25 +207,30 @@ def _found(obj: Mapping[str, Any], part: str) -> tuple[str, Any] | None:
 _SUMMARIES = ("description", "summary")
 
 
-def is_summary(obj: Mapping[str, Any]) -> bool:
+def is_summary(obj: Mapping[str, Any], fields: FieldMap | None = None) -> bool:
     """Whether a record's text is only a summary: a teaser field, or a text the API says it cut."""
-    found = _found(obj, "body")
+    found = _found(obj, "body", fields)
     return found is not None and (str(found[0]).casefold() in _SUMMARIES or uncut(str(found[1]))[1])
 
 
-def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def article_fields(obj: Mapping[str, Any], fields: FieldMap | None = None) -> tuple[dict[str, Any], list[str]]:
     """The article parts of a record, by our names, and the record's fields that are none of them.
 
-    Raises NotAnArticle for misspelt fields and fields of another type (every one of them, in one reason, so one
-    fix of the input is enough), and for a record with no title or body under any name."""
+    ``fields`` is a feed's own map (part -> path): a mapped part is read from its path only, and a field a path
+    starts with is neither a misspelling nor ignored. Raises NotAnArticle for misspelt fields and fields of another
+    type (every one of them, in one reason, so one fix of the input is enough), and for a record with no title or
+    body under any name."""
+    mapped = {path.split(".", 1)[0] for path in (fields or {}).values()}
     wrong: list[str] = []
     for name in obj:
+        if name in mapped:
+            continue
         meant = _misspelling(name)
-        if meant is not None and meant not in obj:
+        if meant is not None and meant not in obj and _NAMES[meant] not in (fields or {}):
             wrong.append(f"unknown field {name!r}: did you mean {meant!r}?")
     parts: dict[str, Any] = {}
     for part in FIELDS:
-        found = _found(obj, part)
+        found = _found(obj, part, fields)
         if found is None:
             continue
         key, value = found
@@ -179,6 +244,8 @@ def article_fields(obj: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         raise NotAnArticle("; ".join(wrong))
     if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
         shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
-        raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs'); "
-                           f"its fields: {shown}")
-    return parts, sorted(str(key) for key in obj if str(key).casefold() not in _FOLDED)
+        where = (f" nor where the feed's fields say ({', '.join(f'{k} from {v!r}' for k, v in fields.items())})"
+                 if fields else "")
+        raise NotAnArticle(f"not an article: no title or body under any name this reader knows (README, 'Inputs')"
+                           f"{where}; its fields: {shown}")
+    return parts, sorted(str(key) for key in obj if str(key).casefold() not in _FOLDED and key not in mapped)

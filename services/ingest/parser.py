@@ -22,13 +22,15 @@ import orjson
 
 from schemas import RawArticle
 from services.ingest.encoding import decode_document
+from services.ingest.feeds import FeedConfig
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
-from services.ingest.json_fields import article_fields, is_summary, uncut, unwrapped
+from services.ingest.json_fields import FieldMap, article_fields, is_summary, uncut, unmatched, unwrapped, value_at
+from services.ingest.paging import next_in_body
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
 
-__all__ = ["FeedEntry", "ParsedFeed", "parse_feed", "sniff_feed"]
+__all__ = ["FeedEntry", "ParsedFeed", "parse_configured", "parse_feed", "sniff_feed"]
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]{0,2000}>")
@@ -53,6 +55,7 @@ class ParsedFeed:
     hub: str | None = None  # WebSub hub the feed advertises
     self_url: str | None = None
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
+    next_url: str | None = None  # the next page a JSON feed or API answer names, as written (paging.py)
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -163,15 +166,22 @@ class _Builder:
 
 
 def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url: str | None, feed_id: str | None,
-                        language: str | None, tags: tuple[str, ...], now: datetime) -> None:
+                        language: str | None, tags: tuple[str, ...], now: datetime, fields: FieldMap | None = None) -> None:
     """A news API's answer polled as a feed (NewsAPI, GDELT, Event Registry: json_fields): its articles are the
-    entries. A text the API cut ("... [+1200 chars]") is a summary, so a feed with full_text fetches the page."""
+    entries, their fields read by ``fields`` where the feeds file maps them. A text the API cut
+    ("... [+1200 chars]") is a summary, so a feed with full_text fetches the page."""
     result.format = "json-api"
     builder = _Builder(feed_id, url, language, tags, now, label)
+    if fields:
+        result.problems.extend(unmatched(items[:_MAX_ENTRIES], fields))
     for i, item in enumerate(items[:_MAX_ENTRIES]):
         original = orjson.dumps(item, default=str)
+        if not isinstance(item, dict):
+            result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry",
+                                              f"{label} entry {i + 1}: expected an object, got {type(item).__name__}", original))
+            continue
         try:
-            parts, _ = article_fields(item)
+            parts, _ = article_fields(item, fields)
             published = parse_datetime(parts.get("published_at"))
         except ValueError as exc:
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry", f"{label} entry {i + 1}: {exc}", original))
@@ -182,7 +192,7 @@ def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url
         publisher = parts.get("source") if isinstance(parts.get("source"), str) else None
         result.records.append(builder.build(
             i, link=link if isinstance(link, str) else None, guid=str(guid) if guid not in (None, "") else None,
-            title=_text(parts.get("title")), content=None if is_summary(item) else text, summary=text,
+            title=_text(parts.get("title")), content=None if is_summary(item, fields) else text, summary=text,
             published=published, language=_text(parts.get("language")).split("-")[0].lower() or None, original=original,
             source=publisher,
         ))
@@ -202,13 +212,19 @@ def parse_feed(
     tags: tuple[str, ...] = (),
     now: datetime,
     name: str | None = None,
+    fields: FieldMap | None = None,
+    items: str | None = None,
 ) -> ParsedFeed:
-    """Every entry of a feed document; never raises on bad input."""
+    """Every entry of a feed document; never raises on bad input.
+
+    ``fields`` and ``items`` are a JSON API feed's own names (feeds file): where each article part is in an entry,
+    and where the answer keeps its list of entries ("response.results")."""
     label = _label(feed_id, name or url or "feed")
     result = ParsedFeed(feed_id=feed_id or "", format="unknown")
     try:
         if sniff_feed(data) == "json" or (http_content_type or "").split(";")[0].strip() in ("application/feed+json", "application/json"):
-            _parse_json_feed(data, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now)
+            _parse_json_feed(data, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now,
+                             fields=fields, items_path=items)
         else:
             _parse_xml_feed(data, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now,
                             http_content_type=http_content_type)
@@ -216,6 +232,17 @@ def parse_feed(
         result.records = [RecordError(label, "MalformedFeed", f"{label}: could not parse: {type(exc).__name__}: {exc}", data[:100_000])]
     result.nothing = explain(label, data, result.records, problems=result.problems, url=url)
     return result
+
+
+def parse_configured(feed: FeedConfig, data: bytes, *, url: str | None, http_content_type: str | None, now: datetime,
+                     name: str | None = None) -> ParsedFeed:
+    """A polled or pushed document of a configured feed, read as its feeds-file entry says (language, tags, the JSON
+    fields and items of an API)."""
+    parsed = parse_feed(data, feed_id=feed.id, url=url, http_content_type=http_content_type, language=feed.language,
+                        tags=feed.tags, now=now, name=name, fields=feed.fields, items=feed.items)
+    if (feed.fields or feed.items) and parsed.entries and parsed.format != "json-api":
+        parsed.problems.append(f"fields and items read a JSON API's entries; this feed is {parsed.format}: not used")
+    return parsed
 
 
 def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | None, feed_id: str | None,
@@ -270,7 +297,8 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
 
 
 def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | None, feed_id: str | None,
-                     language: str | None, tags: tuple[str, ...], now: datetime) -> None:
+                     language: str | None, tags: tuple[str, ...], now: datetime, fields: FieldMap | None = None,
+                     items_path: str | None = None) -> None:
     decoded = decode_document(data)
     result.encoding = decoded.encoding
     result.problems.extend(decoded.problems)
@@ -281,12 +309,26 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
         result.records.append(RecordError(label, "MalformedFeed", f"{label}: JSON Feed is not valid JSON: {exc}", data[:100_000]))
         return
     version = str(doc.get("version", "")) if isinstance(doc, dict) else ""
+    result.next_url = next_in_body(doc)
+    if items_path is not None:
+        listed = value_at(doc, items_path)
+        if not isinstance(listed, list):
+            found = "nothing" if listed is None else f"a {type(listed).__name__}"
+            result.records.append(RecordError(label, "NotAFeed", f"{label}: no list of entries at {items_path!r} (the feed's "
+                                              f"items), {found} there", data[:100_000]))
+            return
+        _api_answer_entries(listed, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now,
+                            fields=fields)
+        return
     if not version.startswith("https://jsonfeed.org/version/"):
-        items, at = unwrapped(doc, label)
+        # A bare array of records is the API's list of entries, as the answer's "articles" would be.
+        records = isinstance(doc, list) and all(isinstance(item, dict) for item in doc)
+        items, at = (doc, label + "[]") if records else unwrapped(doc, label)
         if at == label:
             result.records.append(RecordError(label, "NotAFeed", f"{label}: not a JSON Feed (no jsonfeed.org version)", data[:100_000]))
             return
-        _api_answer_entries(items, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now)
+        _api_answer_entries(items, result, label=label, url=url, feed_id=feed_id, language=language, tags=tags, now=now,
+                            fields=fields)
         return
     result.format = "json" + version.rsplit("/", 1)[-1].replace(".", "")
     result.title = _text(doc.get("title"))

@@ -20,7 +20,7 @@ from services.ingest.feeds import (
     FeedsFile,
     load_feeds,
 )
-from services.ingest.fetcher import Fetcher, FetchError, shown_url
+from services.ingest.fetcher import Fetched, Fetcher, FetchError, same_origin, shown_url
 from services.ingest.metrics import (
     FEED_BYTES,
     FEED_FAILURES,
@@ -28,7 +28,8 @@ from services.ingest.metrics import (
     FEED_FETCHES,
     FEED_LAST_SUCCESS,
 )
-from services.ingest.parser import FeedEntry, parse_feed
+from services.ingest.paging import next_page, page_key
+from services.ingest.parser import FeedEntry, ParsedFeed, parse_configured
 from services.ingest.polling import (
     FeedState,
     FetchOutcome,
@@ -62,17 +63,22 @@ class PollResult:
     nothing: Nothing | None = None  # why the feed gave no entry, when it gave none (also for a fetch that failed)
     bytes: int = 0
     seconds: float = 0.0
+    pages: int = 0  # pages read: more than one for a paginated JSON feed or news API
 
 
 def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettings) -> PollPolicy:
     low, high = feed.bounds(feeds.defaults if feeds else FeedDefaults())
     return PollPolicy(min_interval_s=low, max_interval_s=high, backoff_base_s=settings.backoff_base_s,
-                      backoff_cap_s=settings.backoff_cap_s, failing_after=settings.failing_after)
+                      backoff_cap_s=settings.backoff_cap_s, failing_after=settings.failing_after,
+                      max_pages=settings.max_pages)
 
 
 async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
-                    conditional: bool = True) -> PollResult:
-    """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault."""
+                    conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False) -> PollResult:
+    """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
+
+    A JSON feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
+    than a page holding an entry ``seen`` says was passed on already (the pages after it are older)."""
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
     try:
@@ -92,11 +98,12 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     outcome = FetchOutcome(resp.status, etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
                            retry_after=resp.headers.get("retry-after"), permanent_url=resp.permanent_url)
     if resp.status == 200:
-        parsed = parse_feed(resp.body, feed_id=feed.id, url=resp.url, http_content_type=resp.content_type,
-                            language=feed.language, tags=feed.tags, now=fetched_at)
+        parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
-        result.nothing = parsed.nothing
-        entries = parsed.entries
+        result.nothing, result.pages = parsed.nothing, 1
+        if parsed.entries and parsed.format.startswith("json"):
+            await _read_next_pages(result, parsed, resp, fetcher, policy=policy, seen=seen, fetched_at=fetched_at)
+        entries = [r for r in result.records if isinstance(r, FeedEntry)]
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
             # The verdict ("an HTML page titled ...; it names a feed at ...") rather than the XML parser's complaint.
@@ -118,10 +125,63 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     return result
 
 
+async def _read_next_pages(result: PollResult, first: ParsedFeed, resp: Fetched, fetcher: Fetcher, *, policy: PollPolicy,
+                           seen: Callable[[str], bool], fetched_at: datetime) -> None:
+    """Add the entries of the pages after the first to ``result``, as far as the pages go and it is worth going."""
+    feed, label = result.feed, f'feed "{result.feed.id}"'
+    read = {page_key(resp.url), page_key(result.state.url)}
+    ids = {e.article.id for e in first.entries}
+    parsed, url = first, resp.url
+    while True:
+        if any(seen(e.article.id) for e in parsed.entries):
+            return  # this page holds what was passed on before: the pages after it are older still
+        after = next_page(parsed.next_url, resp.headers.get("link"), base=url)
+        if after is None or page_key(after) in read:
+            return  # the last page, or one that names itself or an earlier one
+        if result.pages >= policy.max_pages:
+            result.problems.append(f"more pages after page {result.pages}, not read (WIREWATCH_INGEST__MAX_PAGES="
+                                   f"{policy.max_pages})")
+            return
+        read.add(page_key(after))
+        where = f"page {result.pages + 1} ({shown_url(after)})"
+        try:
+            # The feed's headers (an API key) go to its own origin only, as on a redirect.
+            private = feed.headers if same_origin(after, result.state.url) else None
+            resp = await fetcher.get(after, label=label, private=private)
+        except FetchError as exc:
+            FEED_FETCHES.labels(feed.id, exc.error_class).inc()
+            result.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
+            return
+        FEED_FETCHES.labels(feed.id, str(resp.status)).inc()
+        FEED_BYTES.labels(feed.id).inc(len(resp.body))
+        result.bytes += len(resp.body)
+        if resp.status != 200:
+            result.problems.append(f"{where}: HTTP {resp.status}; the pages after it not read")
+            return
+        result.pages += 1
+        url = resp.url
+        parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at,
+                                  name=where)
+        result.problems.extend(f"{where}: {p}" for p in parsed.problems)
+        new = [r for r in parsed.entries if r.article.id not in ids]
+        # An entry that is no article is a dead letter, as on the first page; a page that is no feed is a problem.
+        result.records.extend(new + [e for e in parsed.errors if e.error_class not in ("NotAFeed", "MalformedFeed")])
+        if not new:
+            if parsed.nothing is not None and parsed.nothing.is_error:
+                result.problems.append(f"{where}: {parsed.nothing.detail}")
+            return  # an empty page, or one repeating entries already read in this poll
+        ids.update(r.article.id for r in new)
+
+
 def _count_state(feed_id: str, state: FeedState) -> None:
     FEED_FAILURES.labels(feed_id).set(state.consecutive_failures)
     if state.last_success_at is not None:
         FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
+
+
+def _asked_or_read(feed: FeedConfig) -> tuple[object, ...]:
+    """What of a feed's entry changes how it is asked for or read, the URL aside: its headers and its JSON map."""
+    return feed.headers, feed.fields, feed.items
 
 
 Sink = Callable[[PollResult], Awaitable[None]]
@@ -132,8 +192,11 @@ class Poller:
 
     def __init__(self, settings: IngestSettings, sink: Sink, *, clock: Callable[[], float] = time.time,
                  owns: Callable[[str], bool] = lambda feed_id: True,
-                 restore: Callable[[FeedConfig], FeedState | None] = lambda feed: None) -> None:
+                 restore: Callable[[FeedConfig], FeedState | None] = lambda feed: None,
+                 seen: Callable[[str], bool] = lambda article_id: False) -> None:
         self.settings = settings
+        # Whether an article was passed on already: a paginated feed is read no further than the page holding one.
+        self.seen = seen
         self.sink = sink
         self.clock = clock
         self.owns = owns
@@ -158,10 +221,13 @@ class Poller:
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
             if feed_id not in self.states or (feed_id in before and before[feed_id].url != feed.url):
                 self.states[feed_id] = FeedState(feed_id=feed_id, url=feed.url)
-            elif feed_id in before and before[feed_id].headers != feed.headers:
-                # New headers (a key mended after a 401) are tried now, not after the failures' backoff; the state keeps
-                # its last attempt, so an echo of that attempt from ingest.polls does not count as newer.
-                self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None)
+            elif feed_id in before and _asked_or_read(before[feed_id]) != _asked_or_read(feed):
+                # New headers (a key mended after a 401) or a new field map are tried now, not after the failures'
+                # backoff; the state keeps its last attempt, so an echo of that attempt from ingest.polls does not count
+                # as newer. A new map asks afresh too: a 304 would leave the entries the old map rejected unread.
+                reread = (before[feed_id].fields, before[feed_id].items) != (feed.fields, feed.items)
+                self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
+                                               **({"etag": None, "last_modified": None} if reread else {}))
         self.feeds = feeds
 
     def reload_if_changed(self, path: Path) -> bool:
@@ -224,7 +290,7 @@ class Poller:
         policy = policy_for(feed, self.feeds, self.settings)
         state = self.states[feed.id]
         try:
-            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock())
+            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock(), seen=self.seen)
         except Exception as exc:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
             result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,
@@ -239,7 +305,7 @@ class Poller:
             )
         else:
             log.info("feed_polled", feed=feed.id, status=result.status, entries=len(result.records), bytes=result.bytes,
-                     problems=result.problems[:3])
+                     pages=result.pages, problems=result.problems[:3])
         try:
             await self.sink(result)
         except Exception as exc:

@@ -127,19 +127,16 @@ def text_article(text: str, *, name: str, source: str, now: datetime, url: str |
     )
 
 
-GENERIC_SOURCES = ("file", "stdin", "http")
+def _publisher(url: Any, source: str | None, fallback: str) -> str:
+    """A record without a source: the source the user named, whatever it is ("file" too), else its URL's site
+    ("theguardian.com"), else ``fallback``: where the record was read from ("file", "stdin", "http")."""
+    if source:
+        return source
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if isinstance(url, str) else ""
+    return host or fallback
 
 
-def _publisher(url: Any, default_source: str) -> str:
-    """A record without a source: its URL's site ("theguardian.com") rather than where the record was read from
-    ("file"), unless the user named the source."""
-    if default_source not in GENERIC_SOURCES or not isinstance(url, str):
-        return default_source
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return host or default_source
-
-
-def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawArticle, list[str]]:
+def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime) -> tuple[RawArticle, list[str]]:
     """The article of one JSON record, and the record's fields that are not article fields (json_fields)."""
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
@@ -147,7 +144,7 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawA
     title = str(parts.get("title") or "")
     body, _ = uncut(str(parts.get("body") or ""))
     url = parts.get("url") or None
-    source = str(parts.get("source") or _publisher(url, default_source))
+    source = str(parts.get("source") or _publisher(url, source, fallback))
     given_id = parts.get("id")
     guid = parts.get("guid") or (title if not url else None)
     article = RawArticle(
@@ -164,14 +161,17 @@ def _json_article(obj: Any, *, default_source: str, now: datetime) -> tuple[RawA
     return article, ignored
 
 
-def json_records(data: bytes, *, where: str, source: str, now: datetime,
+def json_records(data: bytes, *, where: str, now: datetime, source: str | None = None, fallback: str = "file",
                  max_record_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Ignored]:
     """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on.
+    A record that names no source gets ``source`` (the user's name for the input), else its URL's site, else
+    ``fallback`` (where it was read from).
     Fields that are not article fields are left out and named at the end, once (:class:`Ignored`). An NDJSON line
     longer than ``max_record_bytes`` is rejected as too large (a dump of many articles has no limit as a whole)."""
     ignored: set[str] = set()
     with_ignored = 0
-    for record in _json_items(data, where=where, source=source, now=now, max_record_bytes=max_record_bytes):
+    for record in _json_items(data, where=where, source=source, fallback=fallback, now=now,
+                              max_record_bytes=max_record_bytes):
         if isinstance(record, tuple):
             article, extra = record
             ignored.update(extra)
@@ -197,7 +197,7 @@ def is_ndjson(name: str, data: bytes) -> bool:
         return False
 
 
-def _json_items(data: bytes, *, where: str, source: str, now: datetime,
+def _json_items(data: bytes, *, where: str, source: str | None, fallback: str, now: datetime,
                 max_record_bytes: int | None = None) -> Iterator[tuple[RawArticle, list[str]] | RecordError]:
     stripped = data.strip()
     doc: Any = None
@@ -216,7 +216,7 @@ def _json_items(data: bytes, *, where: str, source: str, now: datetime,
                 return
         items, at = (doc, where) if isinstance(doc, list) else unwrapped(doc, where)
         for i, item in enumerate(items):
-            yield _one(item, f"{at}[{i}]", orjson.dumps(item), source, now)
+            yield _one(item, f"{at}[{i}]", orjson.dumps(item), source, fallback, now)
         return
     for lineno, line in enumerate(stripped.split(b"\n"), start=1):
         if not line.strip():
@@ -230,12 +230,13 @@ def _json_items(data: bytes, *, where: str, source: str, now: datetime,
         except orjson.JSONDecodeError as exc:
             yield RecordError(f"{where}:{lineno}", "InvalidJSON", f"{where}:{lineno}: not valid JSON: {exc}", line)
             continue
-        yield _one(obj, f"{where}:{lineno}", line, source, now)
+        yield _one(obj, f"{where}:{lineno}", line, source, fallback, now)
 
 
-def _one(obj: Any, where: str, original: bytes, source: str, now: datetime) -> tuple[RawArticle, list[str]] | RecordError:
+def _one(obj: Any, where: str, original: bytes, source: str | None, fallback: str,
+         now: datetime) -> tuple[RawArticle, list[str]] | RecordError:
     try:
-        return _json_article(obj, default_source=source, now=now)
+        return _json_article(obj, source=source, fallback=fallback, now=now)
     except ValidationError as exc:
         return RecordError(where, "SchemaViolation", f"{where}: {describe_validation_error(exc)}", original)
     except ValueError as exc:
@@ -250,10 +251,14 @@ def _decode_text(data: bytes) -> str:
     return decode_document(data).text
 
 
-def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
+def read_bytes(data: bytes, *, name: str, now: datetime, source: str | None = None, fallback: str = "file",
                max_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
     """Articles from one input's bytes: a feed document (RSS, RDF, Atom, JSON Feed: one article per entry),
     JSON/NDJSON when it looks like JSON or is named so, an HTML page (an article page), else a text story.
+
+    ``source`` is the name the user gave the input's source (any name, "file" too), None when they gave none:
+    then a feed entry is named for its publisher or its feed's site ("feed" for a saved file), a JSON record for
+    its own source or its URL's site, and a text or page for ``fallback``, where it was read from ("file", "stdin").
 
     An input that yields no article ends with a :class:`~services.ingest.verdicts.Nothing` saying why."""
     from services.ingest.parser import sniff_feed
@@ -269,8 +274,9 @@ def read_bytes(data: bytes, *, name: str, source: str, now: datetime,
         return
     head = data.lstrip()[:1]
     is_json = lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"[")
-    records = list(json_records(data, where=name, source=source, now=now, max_record_bytes=max_bytes if ndjson else None) if is_json
-                   else _other_records(data, name=name, source=source, now=now))
+    records = list(json_records(data, where=name, source=source, fallback=fallback, now=now,
+                                max_record_bytes=max_bytes if ndjson else None) if is_json
+                   else _other_records(data, name=name, source=source or fallback, now=now))
     yield from records
     nothing = explain(name, data, records, kind="JSON array" if is_json else "input")
     if nothing is not None:
@@ -315,8 +321,7 @@ def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
     encoding) do not stop the entries that could be read. A feed that yields no article ends with why."""
     from services.ingest.parser import parse_feed
 
-    feed_id = source if source and source not in GENERIC_SOURCES else None
-    parsed = parse_feed(data, feed_id=feed_id, url=url, http_content_type=http_content_type, now=now, name=name)
+    parsed = parse_feed(data, feed_id=source or None, url=url, http_content_type=http_content_type, now=now, name=name)
     for record in parsed.records:
         yield record.article if not isinstance(record, RecordError) else record
     if parsed.nothing is not None:
@@ -340,8 +345,8 @@ def read_path(path: Path, *, now: datetime, source: str | None = None,
                 head = fh.read(100_000)
             if is_ndjson(str(file), head):
                 # Many articles, one a line: read record by record, each within the limit.
-                yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now, max_bytes=max_bytes)
+                yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now, max_bytes=max_bytes)
             else:
                 yield from too_large(head, name=str(file), size=size, max_bytes=max_bytes)
             continue
-        yield from read_bytes(file.read_bytes(), name=str(file), source=source or "file", now=now)
+        yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now)

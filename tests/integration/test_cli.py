@@ -57,6 +57,33 @@ def test_process_runs_every_stage_without_a_broker():
     assert len({a.dedupe_key for a in alerts}) == len(alerts), "one alert per rule and story"
 
 
+@pytest.mark.parametrize("name", ["file", "stdin", "wire-desk"])
+def test_source_names_every_article_that_names_none_whatever_the_name(name, tmp_path):
+    """`--source file` is the source "file", as `--source wire-desk` is "wire-desk": not taken for the default."""
+    records = tmp_path / "desk.json"
+    records.write_bytes(orjson.dumps([{"title": "Harbour reopens", "body": "The harbour reopened.", "url": "https://www.r.example/a"},
+                                      {"title": "Quay approved", "body": "The quay was approved.", "source": "Reuters"}]))
+    story = tmp_path / "story.txt"
+    story.write_text("Cranes stop\nThe cranes stopped at noon.\n")
+    result = wirewatch("process", "--until", "raw", "--source", name, str(records), str(story),
+                       "tests/unit/fixtures/feeds/rss20-utf8.xml")
+    assert result.returncode == 0, result.stderr.decode()
+    articles = [RawArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert [(a.title, a.source) for a in articles[:3]] == [("Harbour reopens", name), ("Quay approved", "Reuters"),
+                                                           ("Cranes stop", name)]
+    feed = articles[3:]
+    assert len(feed) == 3 and {(a.source, a.feed_id) for a in feed} == {(name, name)}
+
+
+def test_without_source_an_article_is_from_its_site_else_where_it_was_read(tmp_path):
+    records = tmp_path / "desk.json"
+    records.write_bytes(orjson.dumps([{"title": "Harbour reopens", "body": "The harbour reopened.", "url": "https://www.r.example/a"},
+                                      {"title": "Quay approved", "body": "The quay was approved."}]))
+    result = wirewatch("process", "--until", "raw", str(records), "-", stdin=b"Cranes stop\nThe cranes stopped at noon.\n")
+    assert result.returncode == 0, result.stderr.decode()
+    assert [orjson.loads(line)["source"] for line in result.stdout.splitlines()] == ["r.example", "file", "stdin"]
+
+
 def test_process_until_tagged_links_the_translated_spanish_story():
     result = wirewatch("process", "--until", "tagged", "examples/articles/otan-kiev-efe.txt")
     assert result.returncode == 0, result.stderr.decode()

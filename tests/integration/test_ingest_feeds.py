@@ -1,14 +1,13 @@
 """A real ingest worker polls a loopback feed server: each entry reaches articles.raw once, an edit comes as a
 revision, and a restarted worker re-emits nothing."""
 
-import asyncio
 import uuid
 
 import pytest
 
 from schemas import RawArticle
 from tests.conftest import wait_http
-from tests.support.feedserver import FeedServer
+from tests.support.feedserver import FeedServer, wait_polls
 from tests.support.kafka import collect
 from tests.support.metrics import metric, scrape
 
@@ -20,15 +19,6 @@ ITEM = "<item><title>{title}</title><link>https://port.example.com/{slug}?utm_so
 def _doc(items):
     body = "".join(ITEM.format(**i) for i in items)
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title>{body}</channel></rss>'.encode()
-
-
-async def _wait_polls(server, path, more, timeout_s=60.0):
-    target = server.hits.get(path, 0) + more
-    for _ in range(int(timeout_s * 10)):
-        if server.hits.get(path, 0) >= target:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{path} was not polled {more} more times in {timeout_s}s (hits {server.hits})")
 
 
 def _mine(seen, feed_id):
@@ -58,7 +48,7 @@ async def test_polled_entries_arrive_once_edits_as_revisions_and_restart_re_emit
         assert {a.title for a in first} == {"Dockers vote to end strike", "New crane arrives"}
         assert all(a.revision == 0 and a.tags == ["port"] and a.url.endswith(("/strike", "/crane")) for a in first)
 
-        await _wait_polls(server, "/feed/live.xml", 3)  # polled again (304s): nothing new may appear
+        await wait_polls(server, "/feed/live.xml", 3)  # polled again (304s): nothing new may appear
         items[1]["text"] = "It can lift 120 tonnes, the port corrected."
         server.docs["live.xml"] = (_doc(items), "application/rss+xml")
         seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(_mine(s, feed_id)) >= 3)
@@ -76,11 +66,11 @@ async def test_polled_entries_arrive_once_edits_as_revisions_and_restart_re_emit
         worker.stop()
         again = start_service("worker", "ingest", **env)
         wait_http(again.web_port, proc=again)
-        await _wait_polls(server, "/feed/live.xml", 1, timeout_s=90)
+        await wait_polls(server, "/feed/live.xml", 1, timeout_s=90)
         # The restarted worker resumes with the stored ETag (304s); a new ETag over the same entries makes it read
         # them all again, and the seen-state table recovered from its changelog drops every one.
         server.docs["live.xml"] = (_doc(items) + b"\n", "application/rss+xml")
-        await _wait_polls(server, "/feed/live.xml", 1, timeout_s=30)
+        await wait_polls(server, "/feed/live.xml", 1, timeout_s=30)
         # Then a new entry, the sentinel: once it is in articles.raw, whatever the re-read caused is there too.
         sentinel = {"title": "Pilot boat renamed", "slug": "pilot", "text": "It is now called Tern."}
         server.docs["live.xml"] = (_doc(items + [sentinel]), "application/rss+xml")

@@ -173,12 +173,39 @@ async def test_feeds_check_fetches_each_feed_once_and_reports_status_format_and_
     assert result.exit_code == 1, out  # one feed failed
     assert "gazette\t200\trss20\t3 entries" in out
     assert "broken\t200\trss20\t2 entries" in out and "problem: ill-formed feed" in out
-    assert "gone\t410" in out and 'error: feed "gone": HTTP 410' in out
+    assert "gone\t410\t-\t0 entries\n  0 articles: HTTP 410\n" in out
     assert f"moved to {server.url('/feed/rss20-utf8.xml')}" in out
     # A page that is no feed is said once, as what it is, without the XML parser's complaints about it.
     page = out.split("\npage\t", 1)[1].split("\n")
     assert page[0].endswith("0 entries") and page[1].startswith("  0 articles: not a feed: an HTML page")
     assert not any(line.startswith(("  problem:", "  rejected:")) for line in page[1:3])
+
+
+async def test_feeds_check_says_each_failed_feeds_reason_once_on_stdout_and_exits_1(server, tmp_path):
+    """A script reads the result from stdout and the exit status; a person reads each reason once, under its feed."""
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: gazette\n    url: {server.url('/feed/rss20-utf8.xml')}\n"
+                    f"  - id: gone\n    url: {server.url('/gone')}\n  - id: busy\n    url: {server.url('/busy')}\n"
+                    f"  - id: page\n    url: {server.url('/feed/not-a-feed.html')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert result.exit_code == 1 and result.stderr == "", result.output
+    blocks = result.stdout.split("\n", 1)[1].replace("\n  ", " | ").splitlines()
+    assert blocks == [
+        "gazette\t200\trss20\t3 entries",
+        "gone\t410\t-\t0 entries | 0 articles: HTTP 410",
+        "busy\t429\t-\t0 entries | 0 articles: HTTP 429, retry after 120",
+        'page\t200\tunknown\t0 entries | 0 articles: not a feed: an HTML page titled "Harbour Gazette"',
+    ]
+    fine = path.with_name("fine.yaml")
+    fine.write_text(f"feeds:\n  - id: gazette\n    url: {server.url('/feed/rss20-utf8.xml')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(fine)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
 
 
 async def test_a_key_in_a_feed_url_is_never_shown(server):

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "unit" / "fixtures" / "feeds"
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, int]:
+    """``app`` served on a free loopback port: its runner (to clean up) and the port."""
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]
+
+
+async def wait_polls(server: FeedServer | Any, path: str, more: int, timeout_s: float = 60.0) -> None:
+    """Until ``path`` of a loopback server (its ``hits``) was asked for ``more`` more times; a guard against a hang."""
+    target = server.hits.get(path, 0) + more
+    for _ in range(int(timeout_s * 10)):
+        if server.hits.get(path, 0) >= target:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{path} was not polled {more} more times in {timeout_s}s (hits {server.hits})")
 
 
 class FeedServer:
@@ -172,11 +192,7 @@ class FeedServer:
         app.router.add_get("/unavailable", self.unavailable)
         app.router.add_post("/hub", self.hub)
         app.router.add_get("/api/{name}", self.api)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:

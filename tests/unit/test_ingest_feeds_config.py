@@ -116,3 +116,12 @@ def test_a_header_http_cannot_carry_is_refused_naming_it(headers, why):
         parse_feeds(f"feeds:\n  - id: api\n    url: https://api.example/news\n    headers: {headers}\n")
     (problem,) = err.value.problems
     assert problem.startswith('feeds.yaml:2: feed "api": ') and why in problem, problem
+
+
+def test_the_module_docstrings_example_is_a_valid_feeds_file():
+    import services.ingest.feeds as feeds_module
+
+    example = feeds_module.__doc__.split("```yaml\n", 1)[1].split("```", 1)[0]
+    parsed = parse_feeds(example, env={"NEWSAPI_KEY": "k", "GUARDIAN_KEY": "g"})
+    guardian = parsed.by_id()["guardian"]
+    assert guardian.items == "response.results" and guardian.fields["body"] == "fields.bodyText"

@@ -121,7 +121,7 @@ def test_json_feed_entry_without_text_is_an_error_and_others_go_on():
 
 def test_saved_feed_files_are_read_by_ingest_one_article_per_entry(tmp_path):
     assert sniff_feed((FIXTURES / "atom03-utf16le-nobom.xml").read_bytes()) == "xml"
-    records = list(read_bytes((FIXTURES / "jsonfeed11.json").read_bytes(), name="feed.json", source="file", now=NOW))
+    records = list(read_bytes((FIXTURES / "jsonfeed11.json").read_bytes(), name="feed.json", now=NOW))
     assert len(records) == 3 and all(isinstance(r, RawArticle) for r in records)
     (tmp_path / "a.xml").write_bytes((FIXTURES / "rss10-rdf.xml").read_bytes())
     (tmp_path / "b.txt").write_text("Title\nBody.")

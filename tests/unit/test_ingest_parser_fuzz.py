@@ -59,7 +59,7 @@ def test_mutated_feeds_never_raise_and_failures_carry_reasons(data):
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=2000), st.sampled_from(["fuzz.xml", "fuzz.txt", "fuzz.json", "fuzz"]))
 def test_random_bytes_read_as_a_file_never_raise_and_say_why_when_empty(data, name):
-    records = list(read_bytes(data, name=name, source="file", now=NOW))
+    records = list(read_bytes(data, name=name, now=NOW))
     articles = [r for r in records if hasattr(r, "id")]
     nothing = [r for r in records if isinstance(r, Nothing)]
     for record in records:
@@ -87,7 +87,7 @@ def test_any_json_record_is_an_article_or_an_error_with_a_reason_never_a_crash(d
     it reads as an article or is refused saying why: as a file, as NDJSON, and polled as a feed."""
     data = orjson.dumps(doc)
     for stream in (data, data.replace(b",", b",\n")):
-        for record in json_records(stream, where="f.json", source="file", now=NOW):
+        for record in json_records(stream, where="f.json", now=NOW):
             assert hasattr(record, "id") or (isinstance(record, RecordError) and record.reason) or isinstance(record, Ignored)
     parsed = parse_feed(data, feed_id="fuzz", http_content_type="application/json", now=NOW)
     _check(parsed.records)

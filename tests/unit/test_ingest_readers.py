@@ -53,14 +53,14 @@ def test_tracking_parameters_do_not_change_the_id():
 
 def test_ndjson_keeps_given_id_and_language_hint():
     data = b'{"id": "wire-42", "title": "T", "body": "B", "language": "es", "source": "agency"}\n'
-    [article] = list(json_records(data, where="push", source="http", now=NOW))
+    [article] = list(json_records(data, where="push", fallback="http", now=NOW))
     assert isinstance(article, RawArticle)
     assert (article.id, article.language_hint, article.source) == ("wire-42", "es", "agency")
 
 
 def test_bad_ndjson_line_is_an_error_and_the_rest_goes_on():
     data = b'{"title": "one", "body": "x"}\n{not json\n{"titel": "three", "body": "y"}\n{"title": "four"}\n'
-    records = list(json_records(data, where="push", source="http", now=NOW))
+    records = list(json_records(data, where="push", fallback="http", now=NOW))
     kinds = [type(r).__name__ if isinstance(r, RawArticle) else r.error_class for r in records]
     assert kinds == ["RawArticle", "InvalidJSON", "SchemaViolation", "RawArticle"]
     assert "push:2" in records[1].reason
@@ -70,7 +70,7 @@ def test_bad_ndjson_line_is_an_error_and_the_rest_goes_on():
 def test_other_fields_are_left_out_and_named_once():
     data = (b'{"title": "one", "body": "x", "event": "e-1", "event_title": "floods"}\n'
             b'{"title": "two", "body": "y", "authors": ["A. Writer"]}\n{"title": "three", "body": "z"}\n')
-    *articles, ignored = json_records(data, where="dataset.jsonl", source="file", now=NOW)
+    *articles, ignored = json_records(data, where="dataset.jsonl", now=NOW)
     assert [a.title for a in articles] == ["one", "two", "three"]
     assert isinstance(ignored, Ignored)
     assert (ignored.fields, ignored.records) == (("authors", "event", "event_title"), 2)
@@ -78,47 +78,49 @@ def test_other_fields_are_left_out_and_named_once():
                             "authors, event, event_title")
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("file", ["theguardian.com", "file", "Reuters"]),  # read from a file: the site the article is on
-    ("http", ["theguardian.com", "http", "Reuters"]),  # pushed to POST /ingest
-    ("my-archive", ["my-archive", "my-archive", "Reuters"]),  # a source the user named wins over the URL
+@pytest.mark.parametrize("named, fallback, expected", [
+    (None, "file", ["theguardian.com", "file", "Reuters"]),  # read from a file: the site the article is on
+    (None, "http", ["theguardian.com", "http", "Reuters"]),  # pushed to POST /ingest
+    ("my-archive", "file", ["my-archive", "my-archive", "Reuters"]),  # a source the user named wins over the URL
+    ("file", "file", ["file", "file", "Reuters"]),  # ... whatever the name: `--source file` means the source "file"
+    ("stdin", "file", ["stdin", "stdin", "Reuters"]),
 ])
-def test_a_record_without_a_source_is_from_its_urls_site(given: str, expected: list[str]):
+def test_a_record_without_a_source_is_from_its_urls_site(named: str | None, fallback: str, expected: list[str]):
     data = (b'{"title": "one", "body": "x", "url": "http://www.theguardian.com/world/2014/apr/28/egypt"}\n'
             b'{"title": "two", "body": "y"}\n'
             b'{"title": "three", "body": "z", "url": "https://www.reuters.com/a", "source": "Reuters"}\n')
-    assert [a.source for a in json_records(data, where="galaxy.jsonl", source=given, now=NOW)] == expected
+    assert [a.source for a in json_records(data, where="galaxy.jsonl", source=named, fallback=fallback, now=NOW)] == expected
 
 
 def test_news_tools_field_names_are_read():
     newsapi = (b'{"source": {"id": "bbc-news", "name": "BBC News"}, "author": "BBC", "title": "Floods close ports",'
                b' "description": "Short.", "url": "https://bbc.example/a", "urlToImage": "https://bbc.example/a.jpg",'
                b' "publishedAt": "2024-03-04T10:00:00Z", "content": "River traffic stopped on Monday... [+2113 chars]"}')
-    [article, ignored] = json_records(newsapi, where="newsapi.json", source="file", now=NOW)
+    [article, ignored] = json_records(newsapi, where="newsapi.json", now=NOW)
     assert (article.source, article.url, article.body) == ("BBC News", "https://bbc.example/a", "River traffic stopped on Monday")
     assert article.published_at == datetime(2024, 3, 4, 10, tzinfo=timezone.utc)
     assert ignored.fields == ("author", "urlToImage")
     news_please = (b'{"title": "Flut", "maintext": "Der Verkehr stand still.", "date_publish": "2024-03-04 08:00:00",'
                    b' "date_download": "2024-03-05 09:00:00", "source_domain": "dw.example", "language": "de",'
                    b' "url": "https://dw.example/b"}')
-    [article] = json_records(news_please, where="np.json", source="file", now=NOW)
+    [article] = json_records(news_please, where="np.json", now=NOW)
     assert (article.title, article.body, article.source, article.language_hint) == ("Flut", "Der Verkehr stand still.", "dw.example", "de")
     assert (article.published_at, article.fetched_at) == (datetime(2024, 3, 4, 8, tzinfo=timezone.utc),
                                                           datetime(2024, 3, 5, 9, tzinfo=timezone.utc))
     schema_org = b'{"@type": "NewsArticle", "headline": "H", "articleBody": "B", "datePublished": "2024-03-04", "inLanguage": "es"}'
-    [article, ignored] = json_records(schema_org, where="ld.json", source="file", now=NOW)
+    [article, ignored] = json_records(schema_org, where="ld.json", now=NOW)
     assert (article.title, article.body, article.language_hint) == ("H", "B", "es")
     assert ignored.fields == ("@type",)
 
 
 def test_our_own_names_win_over_other_tools_names():
     data = b'{"title": "T", "body": "full text", "description": "teaser", "published_at": "2024-03-04", "date": "2020-01-01"}'
-    [article] = json_records(data, where="x.json", source="file", now=NOW)
+    [article] = json_records(data, where="x.json", now=NOW)
     assert (article.body, article.published_at.year) == ("full text", 2024)
 
 
 def test_a_json_object_that_is_no_article_says_so():
-    [error] = json_records(b'{"status": "ok", "totalResults": 0}', where="api.json", source="file", now=NOW)
+    [error] = json_records(b'{"status": "ok", "totalResults": 0}', where="api.json", now=NOW)
     assert isinstance(error, RecordError)
     assert error.reason == ("api.json[0]: not an article: no title or body under any name this reader knows "
                             "(README, 'Inputs'); its fields: status, totalResults")
@@ -126,7 +128,7 @@ def test_a_json_object_that_is_no_article_says_so():
 
 def test_a_pretty_printed_object_is_one_record():
     data = b'{\n  "title": "Harbour reopens",\n  "body": "The harbour reopened."\n}\n'
-    [article] = json_records(data, where="pretty.json", source="file", now=NOW)
+    [article] = json_records(data, where="pretty.json", now=NOW)
     assert (article.title, article.body) == ("Harbour reopens", "The harbour reopened.")
 
 
@@ -138,7 +140,7 @@ def test_an_api_answer_gives_the_articles_it_holds():
          "content": None, "description": "The council approved the quay."},
         {"source": {"name": "Nowhere"}, "url": "https://n.example/c"},
     ]}, option=orjson.OPT_INDENT_2)
-    first, second, bad = json_records(newsapi, where="answer.json", source="file", now=NOW)
+    first, second, bad = json_records(newsapi, where="answer.json", now=NOW)
     assert (first.source, first.body, second.source, second.body) == (
         "Reuters", "The harbour reopened on Monday", "BBC News", "The council approved the quay.")
     assert isinstance(bad, RecordError) and bad.where == "answer.json:articles[2]" and "no title or body" in bad.reason
@@ -146,27 +148,27 @@ def test_an_api_answer_gives_the_articles_it_holds():
         {"uri": "8012", "lang": "eng", "dateTimePub": "2024-03-04T10:00:00Z", "url": "https://x.example/1",
          "title": "Storm hits coast", "body": "A storm hit the coast.", "source": {"uri": "x.example", "title": "X News"}}],
         "totalResults": 1, "page": 1}})
-    [article] = json_records(event_registry, where="er.json", source="file", now=NOW)
+    [article] = json_records(event_registry, where="er.json", now=NOW)
     assert (article.source, article.language_hint, article.published_at) == (
         "X News", "eng", datetime(2024, 3, 4, 10, tzinfo=timezone.utc))
 
 
 def test_an_api_answer_without_articles_is_an_empty_input_not_an_error():
-    records = list(read_bytes(b'{"status": "ok", "totalResults": 0, "articles": []}', name="answer.json", source="file", now=NOW))
+    records = list(read_bytes(b'{"status": "ok", "totalResults": 0, "articles": []}', name="answer.json", now=NOW))
     [nothing] = records
     assert (nothing.reason, nothing.detail, nothing.is_error) == ("no_entries", "JSON array has no entries", False)
 
 
 def test_json_array_and_bad_dates():
     data = b'[{"title": "a", "body": "b", "published_at": "Thu, 28 Sep 2023 10:00:00 +0200"}, {"title": "c", "published_at": "yesterday"}]'
-    ok, bad = list(json_records(data, where="f.json", source="file", now=NOW))
+    ok, bad = list(json_records(data, where="f.json", now=NOW))
     assert ok.published_at == datetime(2023, 9, 28, 8, tzinfo=timezone.utc)
     assert isinstance(bad, RecordError) and "yesterday" in bad.reason
 
 
 def test_latin1_text_file_is_read_not_rejected():
     data = "Señal débil en Málaga\nEl servicio volvió a las ocho.".encode("latin-1")
-    [article] = list(read_bytes(data, name="malaga.txt", source="file", now=NOW))
+    [article] = list(read_bytes(data, name="malaga.txt", now=NOW))
     assert article.title == "Señal débil en Málaga"
 
 
@@ -181,7 +183,7 @@ def test_latin1_text_file_is_read_not_rejected():
 ])
 def test_a_text_file_in_a_legacy_encoding_reads_as_written(encoding, title, body):
     """Was Windows-1252 for any non-UTF-8 file: a Russian file in Windows-1251 came out as "Ïðîõëàäíûé ïðèåì"."""
-    [article] = list(read_bytes(f"{title}\n\n{body}\n".encode(encoding), name="story.txt", source="file", now=NOW))
+    [article] = list(read_bytes(f"{title}\n\n{body}\n".encode(encoding), name="story.txt", now=NOW))
     assert (article.title, article.body) == (title, body)
 
 
@@ -207,10 +209,10 @@ def test_an_ndjson_dump_over_the_size_limit_is_read_record_by_record(tmp_path):
     [error] = [r for r in records if isinstance(r, RecordError)]
     assert error.error_class == "TooLarge" and error.where == f"{dump}:8" and "exceeds the limit of 4096 bytes" in error.reason
     # Unnamed, NDJSON is known by its first line; one JSON array of the same size is one document, over the limit.
-    assert len([r for r in read_bytes(b"\n".join(lines), name="stdin", source="stdin", now=NOW, max_bytes=4096)
+    assert len([r for r in read_bytes(b"\n".join(lines), name="stdin", fallback="stdin", now=NOW, max_bytes=4096)
                 if isinstance(r, RawArticle)]) == 40
     whole = b"[" + b",".join(lines) + b"]"
-    *_, nothing = read_bytes(whole, name="stdin", source="stdin", now=NOW, max_bytes=4096)
+    *_, nothing = read_bytes(whole, name="stdin", fallback="stdin", now=NOW, max_bytes=4096)
     assert nothing.reason == "too_large" and nothing.detail.startswith(f"{len(whole)} bytes exceeds the limit of 4096 bytes")
 
 
@@ -234,6 +236,6 @@ def test_a_saved_page_gives_its_headline_without_the_site_name_and_its_date(meta
     """A page saved from a site: <title> says "headline | site"; the headline and the date are the page's own."""
     headline = "Erdogan recibe una acogida ambigua en Colonia"
     data = PAGE.format(lang="es", headline=headline, meta=meta, byline=byline).encode()
-    [article] = list(read_bytes(data, name="colonia.html", source="file", now=NOW))
+    [article] = list(read_bytes(data, name="colonia.html", now=NOW))
     assert article.title == headline and article.content_type == "text/html"
     assert article.published_at == published

@@ -77,7 +77,7 @@ def test_an_html_file_is_an_article_page_with_its_title():
 
 
 def test_a_post_body_that_is_an_empty_array_or_nothing():
-    assert explain("POST /ingest", b"[]", list(json_records(b"[]", where="POST /ingest", source="http", now=NOW)),
+    assert explain("POST /ingest", b"[]", list(json_records(b"[]", where="POST /ingest", fallback="http", now=NOW)),
                    kind="body").reason == "no_entries"
     empty = explain("POST /ingest", b"", [], kind="body")
     assert empty.reason == "empty" and empty.is_error
@@ -122,4 +122,4 @@ def test_feed_shaped_noise_gives_articles_or_a_reason(parts):
 def read_path_bytes(data: bytes):
     from services.ingest.readers import read_bytes
 
-    return read_bytes(data, name="noise.xml", source="file", now=NOW)
+    return read_bytes(data, name="noise.xml", now=NOW)

@@ -1,0 +1,98 @@
+"""A JSON API with its own field names, polled as the feeds file maps them (`items:` and `fields:`), against a real
+aiohttp server on loopback: its articles come through, a wrong map is said where the user looks."""
+
+import asyncio
+
+import pytest
+
+from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
+from services.ingest.fetcher import Fetcher
+from services.ingest.poller import Poller
+from services.ingest.polling import is_due
+from services.ingest.settings import IngestSettings
+from tests.support.pagedserver import PagedServer
+
+ALLOW = {"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'}
+MAP = "{title: webTitle, url: webUrl, published_at: webPublicationDate, body: fields.bodyText}"
+
+
+def _result(n):
+    return {"id": f"world/{n}", "webTitle": f"Harbour report {n}", "webUrl": f"https://www.theguardian.com/world/{n}",
+            "webPublicationDate": f"2024-03-0{n}T10:00:00Z", "sectionName": "World news",
+            "fields": {"bodyText": f"The harbour's report number {n}, in full."}}
+
+
+@pytest.fixture
+async def guardian():
+    server = await PagedServer().start()
+    server.pages["/search?show-fields=bodyText"] = (
+        {"response": {"status": "ok", "total": 2, "results": [_result(1), _result(2)]}}, {"ETag": '"p1"'})
+    server.pages["/search?q=quay"] = ({"response": {"status": "ok", "total": 1, "results": [_result(3)]}}, {})
+    yield server
+    await server.stop()
+
+
+async def _check(path, text):
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    path.write_text(text)
+    return await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)], env=ALLOW)
+
+
+async def test_feeds_check_reads_an_api_by_the_items_and_fields_the_feeds_file_maps(guardian, tmp_path):
+    url = guardian.url("/search?show-fields=bodyText")
+    mapped = await _check(tmp_path / "feeds.yaml", f"feeds:\n  - id: guardian\n    url: {url}\n"
+                                                   f"    items: response.results\n    fields: {MAP}\n")
+    assert (mapped.exit_code, mapped.stdout.splitlines()[1:]) == (0, ["guardian\t200\tjson-api\t2 entries"]), mapped.output
+    one = await _check(tmp_path / "one.yaml", f"feeds:\n  - id: quay\n    url: {guardian.url('/search?q=quay')}\n"
+                                              f"    items: response.results\n    fields: {MAP}\n")
+    assert one.stdout.splitlines()[1:] == ["quay\t200\tjson-api\t1 entry"], one.output
+
+    unmapped = await _check(tmp_path / "plain.yaml", f"feeds:\n  - id: guardian\n    url: {url}\n")
+    assert unmapped.exit_code == 1
+    assert unmapped.stdout.splitlines()[1:] == [
+        "guardian\t200\tunknown\t0 entries", "  0 articles: not a feed: JSON of another shape (an object with response)"]
+
+    misspelt = await _check(tmp_path / "typo.yaml", f"feeds:\n  - id: guardian\n    url: {url}\n    items: response.results\n"
+                                                    f"    fields: {MAP.replace('webTitle', 'webtitle')}\n")
+    assert misspelt.exit_code == 0, misspelt.output  # the bodies still make articles
+    assert ("  problem: fields: title is read from 'webtitle', which none of the 2 entries has (their fields: fields, id, "
+            "sectionName, webPublicationDate, webTitle, webUrl)") in misspelt.stdout.splitlines(), misspelt.output
+
+
+async def test_feeds_check_refuses_a_bad_map_before_fetching_anything(guardian, tmp_path):
+    bad = await _check(tmp_path / "feeds.yaml", f"feeds:\n  - id: guardian\n    url: {guardian.url('/search')}\n"
+                                                "    fields: {headline: webTitle}\n")
+    assert bad.exit_code == 2 and bad.stdout == "" and guardian.asked == []
+    assert bad.stderr.splitlines() == [
+        f"invalid {tmp_path / 'feeds.yaml'}:2: feed \"guardian\": fields: Value error, 'headline' is not an article field; "
+        "a map goes from the article field to the feed's name: title: headline (they are: id, guid, title, body, url, "
+        "source, published_at, language, content_type, fetched_at)"]
+
+
+async def test_a_mended_map_is_read_at_once_and_afresh_not_answered_by_a_304(guardian):
+    """A map that read nothing, mended in the file: the next poll is now, and unconditional, so the entries the server
+    has not changed since are read the new way instead of being 'not modified'."""
+    results = []
+
+    async def sink(result):
+        results.append(result)
+
+    def feeds(title_path):
+        return FeedsFile(defaults=FeedDefaults(), feeds=(FeedConfig(
+            id="guardian", url=guardian.url("/search?show-fields=bodyText"), items="response.results",
+            fields={"title": title_path, "body": "fields.body"}),))  # body wrongly mapped: only the title can make it
+
+    poller = Poller(IngestSettings(allow_hosts=["127.0.0.1"]), sink)
+    poller.configure(feeds("webTitel"))
+    async with Fetcher(poller.settings) as fetcher:
+        await poller._poll(poller.feeds.feeds[0], fetcher)
+        assert results[-1].status == 200 and results[-1].nothing.reason == "invalid_entries"
+        assert poller.states["guardian"].etag == '"p1"'
+        poller.configure(feeds("webTitle"))
+        assert is_due(poller.states["guardian"], poller.clock()) and poller.states["guardian"].etag is None
+        await poller._poll(poller.feeds.feeds[0], fetcher)
+    assert results[-1].status == 200, "asked afresh, not If-None-Match"
+    assert [r.article.title for r in results[-1].records] == ["Harbour report 1", "Harbour report 2"]

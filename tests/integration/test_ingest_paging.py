@@ -1,0 +1,210 @@
+"""A paginated JSON API or JSON Feed polled against a real aiohttp server on loopback: every page is read, up to the
+cap, no further than what was passed on before, never a page twice, and the feed's headers stay with its origin."""
+
+import asyncio
+
+import pytest
+
+from services.ingest.feeds import FeedConfig
+from services.ingest.fetcher import Fetcher
+from services.ingest.poller import poll_once
+from services.ingest.polling import FeedState, PollPolicy
+from services.ingest.settings import IngestSettings
+from tests.support.feedserver import wait_polls
+from tests.support.pagedserver import PagedServer, api_page
+
+NOW = 1_709_600_000.0
+
+
+@pytest.fixture
+async def api():
+    server = await PagedServer().start()
+    yield server
+    await server.stop()
+
+
+async def _poll(api, path, *, max_pages=10, seen=lambda article_id: False, headers=None, state=None):
+    feed = FeedConfig(id="port-api", url=api.url(path), headers=headers or {})
+    policy = PollPolicy(min_interval_s=60, max_interval_s=600, max_pages=max_pages)
+    async with Fetcher(IngestSettings(allow_hosts=["127.0.0.1", "localhost"])) as fetcher:
+        return await poll_once(feed, state or FeedState(feed_id=feed.id, url=feed.url), fetcher, policy=policy, now=NOW,
+                               seen=seen)
+
+
+def _titles(result):
+    return [r.article.title for r in result.records]
+
+
+def _json_feed_page(n, next_url=None):
+    return {"version": "https://jsonfeed.org/version/1.1", "title": "Port", **({"next_url": next_url} if next_url else {}),
+            "items": [{"id": f"{n}.{i}", "url": f"https://port.example.com/{n}/{i}", "title": f"Report {n}.{i}",
+                       "content_text": "In full."} for i in (1, 2)]}
+
+
+@pytest.mark.parametrize("style", ["next", "links.next", "link-header", "json-feed-next_url", "pagination.next-href"])
+async def test_every_page_of_a_paginated_api_is_read_in_one_poll(api, style):
+    for n in (1, 2, 3):
+        target = f"/news?page={n + 1}" if n < 3 else None
+        headers = {}
+        if style == "next":
+            body = api_page(n, **({"next": api.url(target)} if target else {}))
+        elif style == "links.next":
+            body = api_page(n, links={"next": target, "self": f"/news?page={n}"})  # relative to the page
+        elif style == "pagination.next-href":
+            body = api_page(n, pagination={"next": {"href": api.url(target)} if target else None})
+        elif style == "link-header":
+            body = api_page(n)
+            if target:
+                headers = {"Link": f'<{api.url("/news?page=1")}>; rel="first", <{api.url(target)}>; rel="next"'}
+        else:
+            body = _json_feed_page(n, api.url(target) if target else None)
+        api.pages["/news" if n == 1 else f"/news?page={n}"] = (body, headers)
+    result = await _poll(api, "/news")
+    assert result.error is None and result.problems == []
+    assert _titles(result) == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert result.pages == 3 and api.hits == {"/news": 1, "/news?page=2": 1, "/news?page=3": 1}
+    assert result.state.entries == 6 and result.state.consecutive_failures == 0
+
+
+async def test_pages_stop_at_the_cap_and_the_poll_says_so(api):
+    for n in range(1, 30):  # an API that pages on and on
+        api.pages[f"/news?page={n}"] = (api_page(n, next=f"/news?page={n + 1}"), {})
+    result = await _poll(api, "/news?page=1", max_pages=4)
+    assert result.pages == 4 and len(api.asked) == 4 and len(result.records) == 8
+    assert result.problems == ["more pages after page 4, not read (WIREWATCH_INGEST__MAX_PAGES=4)"]
+    assert result.error is None
+
+
+async def test_a_page_naming_itself_or_an_earlier_page_is_not_read_again(api):
+    api.pages["/itself"] = (api_page(1, next=api.url("/itself")), {})
+    itself = await _poll(api, "/itself")
+    assert (itself.pages, api.hits, len(itself.records)) == (1, {"/itself": 1}, 2)
+
+    api.pages["/a"] = (api_page(1, next="/b"), {})
+    api.pages["/b"] = (api_page(2, next="/a#again"), {})  # back to the first page, told apart by a fragment only
+    cycle = await _poll(api, "/a")
+    assert cycle.pages == 2 and api.hits["/a"] == 1 and api.hits["/b"] == 1 and len(cycle.records) == 4
+
+    # A server that ignores the page number: page 2 repeats page 1's entries, so it is the end, not a new page.
+    api.pages["/same"] = (api_page(1, next="/same?page=2"), {})
+    api.pages["/same?page=2"] = (api_page(1, next="/same?page=3"), {})
+    same = await _poll(api, "/same")
+    assert _titles(same) == ["Report 1.1", "Report 1.2"] and "/same?page=3" not in api.hits
+
+
+async def test_reading_stops_at_the_page_holding_an_entry_already_passed_on(api):
+    for n in (1, 2, 3, 4):
+        api.pages[f"/news?page={n}"] = (api_page(n, **({"next": f"/news?page={n + 1}"} if n < 4 else {})), {})
+    first = await _poll(api, "/news?page=1")
+    passed_on = {r.article.id for r in first.records if r.article.title.startswith(("Report 2.", "Report 3."))}
+    assert first.pages == 4 and len(passed_on) == 4
+
+    # Later, page 1 holds new entries and page 2 the ones passed on before: page 3 and on are not asked for again.
+    again = await _poll(api, "/news?page=1", seen=lambda article_id: article_id in passed_on)
+    assert again.pages == 2 and api.hits == {"/news?page=1": 2, "/news?page=2": 2, "/news?page=3": 1, "/news?page=4": 1}
+    # Nothing new at all: only the first page is read.
+    passed_on |= {r.article.id for r in first.records}
+    await _poll(api, "/news?page=1", seen=lambda article_id: article_id in passed_on)
+    assert api.hits["/news?page=1"] == 3 and api.hits["/news?page=2"] == 2
+
+
+async def test_a_next_page_on_another_origin_does_not_get_the_feeds_headers(api):
+    api.pages["/news"] = (api_page(1, next=api.url("/news?page=2")), {})
+    api.pages["/news?page=2"] = (api_page(2, next=api.url("/news?page=3", host="localhost")), {})
+    api.pages["/news?page=3"] = (api_page(3), {})
+    result = await _poll(api, "/news", headers={"X-Api-Key": "s3cr3t-k3y"})
+    assert result.pages == 3
+    keys = [(host.split(":")[0], path, headers.get("X-Api-Key")) for host, path, headers in api.asked]
+    assert keys == [("127.0.0.1", "/news", "s3cr3t-k3y"), ("127.0.0.1", "/news?page=2", "s3cr3t-k3y"),
+                    ("localhost", "/news?page=3", None)]
+
+
+async def test_a_next_page_that_fails_keeps_the_pages_read_and_says_why(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {})
+    api.statuses["/news?page=2"] = 500
+    result = await _poll(api, "/news")
+    assert _titles(result) == ["Report 1.1", "Report 1.2"] and result.error is None
+    assert result.problems == [f"page 2 ({api.url('/news?page=2')}): HTTP 500; the pages after it not read"]
+    assert result.state.consecutive_failures == 0  # the feed answered: its first page is its state
+
+    api.pages["/broken"] = (api_page(1, next="/broken?page=2"), {})
+    api.pages["/broken?page=2"] = (b"<html><title>Oops</title></html>", {"Content-Type": "text/html"})
+    broken = await _poll(api, "/broken")
+    assert len(broken.records) == 2 and broken.error is None
+    assert any(p.startswith(f"page 2 ({api.url('/broken?page=2')}): ") for p in broken.problems), broken.problems
+
+
+async def test_an_unchanged_first_page_reads_no_further(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {"ETag": '"v1"'})
+    api.pages["/news?page=2"] = (api_page(2), {})
+    first = await _poll(api, "/news")
+    assert first.pages == 2 and first.state.etag == '"v1"'
+    again = await _poll(api, "/news", state=first.state)
+    assert (again.status, again.records, again.pages) == (304, [], 0) and api.hits == {"/news": 2, "/news?page=2": 1}
+
+
+async def test_feeds_check_reads_every_page_and_says_how_many(api, tmp_path):
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    for n in (1, 2, 3):
+        api.pages[f"/news?page={n}"] = (api_page(n, **({"next": f"/news?page={n + 1}"} if n < 3 else {})), {})
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: port-api\n    url: {api.url('/news?page=1')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert result.exit_code == 0, result.output
+    assert "port-api\t200\tjson-api\t6 entries from 3 pages" in result.stdout.splitlines(), result.output
+    capped = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    assert capped.exit_code == 0, capped.output
+    assert capped.stdout.splitlines()[1:] == [
+        "port-api\t200\tjson-api\t4 entries from 2 pages",
+        "  problem: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"]
+
+
+@pytest.mark.integration
+async def test_a_worker_reads_every_page_once_then_only_the_new_ones(broker, start_service, api, tmp_path):
+    """The worker's own memory of what it passed on stops the reading: a later poll reads the first page, and the pages
+    before the one holding an entry already sent; every article reaches articles.raw once."""
+    from schemas import RawArticle
+    from tests.conftest import wait_http
+    from tests.support.kafka import collect
+
+    def serve(pages):
+        for n, body in enumerate(pages, start=1):
+            api.pages[f"/news?page={n}"] = ({**body, **({"next": f"/news?page={n + 1}"} if n < len(pages) else {})}, {})
+
+    serve([api_page(1), api_page(2), api_page(3)])
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"defaults: {{min_interval_s: 1, max_interval_s: 2}}\nfeeds:\n  - id: port-api\n"
+                     f"    url: {api.url('/news?page=1')}\n")
+    worker = start_service("worker", "ingest", WIREWATCH_INGEST__FEEDS_FILE=str(feeds),
+                           WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]', WIREWATCH_PARTITIONS="1")
+    wait_http(worker.web_port, proc=worker)
+
+    def titles(seen):
+        return [RawArticle.model_validate(m["value"]).title for m in seen["articles.raw"] if m["value"]]
+
+    seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(titles(s)) >= 6)
+    assert sorted(titles(seen)) == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    await wait_polls(api, "/news?page=1", 2)  # polled again with nothing new: the first page only
+    assert (api.hits["/news?page=2"], api.hits["/news?page=3"]) == (1, 1)
+
+    # Two new reports push the others one page down: the new first page is read, and the second (what page 1 was).
+    serve([api_page(4), api_page(1), api_page(2), api_page(3)])
+    seen = await collect(broker.bootstrap, ["articles.raw"], until=lambda s: len(titles(s)) >= 8)
+    await wait_polls(api, "/news?page=1", 2)
+    assert sorted(titles(seen)) == sorted([f"Report {n}.{i}" for n in (1, 2, 3, 4) for i in (1, 2)])
+    assert (api.hits["/news?page=2"], api.hits["/news?page=3"], api.hits.get("/news?page=4", 0)) == (2, 1, 0)
+
+
+async def test_entries_of_a_next_page_that_are_no_articles_are_rejected_as_on_the_first(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {})
+    api.pages["/news?page=2"] = ({"articles": [{"title": "Report 2.1", "url": "https://port.example.com/2/1"},
+                                               {"url": "https://port.example.com/2/2", "author": "nobody"}]}, {})
+    result = await _poll(api, "/news")
+    assert [getattr(r, "article", None) and r.article.title for r in result.records] == ["Report 1.1", "Report 1.2",
+                                                                                         "Report 2.1", None]
+    assert "not an article" in result.records[3].reason and result.pages == 2

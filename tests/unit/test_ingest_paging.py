@@ -1,0 +1,57 @@
+"""Where a JSON feed's or news API's next page is: the body's next URL or the Link header's rel="next"."""
+
+import pytest
+
+from services.ingest.paging import next_in_body, next_in_link_header, next_page, page_key
+
+BASE = "https://api.example.com/v2/news?page=1"
+
+
+@pytest.mark.parametrize("doc, expected", [
+    ({"next_url": "https://api.example.com/feed?before=99"}, "https://api.example.com/feed?before=99"),  # JSON Feed 1.1
+    ({"next": "https://api.example.com/v2/news?page=2"}, "https://api.example.com/v2/news?page=2"),
+    ({"links": {"self": "/v2/news?page=1", "next": "/v2/news?page=2"}}, "/v2/news?page=2"),
+    ({"links": {"next": {"href": "?page=2", "meta": {}}}}, "?page=2"),  # JSON:API link object
+    ({"pagination": {"next": "https://api.example.com/p/2"}}, "https://api.example.com/p/2"),
+    ({"paging": {"next": "https://graph.example.com/x?after=QVFI"}}, "https://graph.example.com/x?after=QVFI"),
+    ({"next": None, "links": {"next": "/v2/news?page=2"}}, "/v2/news?page=2"),  # the last page in one style
+    ({"next": "QVFIUmx1"}, None),  # a cursor to send back, not a place to go
+    ({"next": 2, "pagination": {"next": True}}, None),
+    ({"next": "javascript:alert(1)"}, None),
+    ({"next": "ftp://api.example.com/p/2"}, None),
+    ({"articles": [], "links": "next"}, None),
+    ([{"next": "https://api.example.com/p/2"}], None),  # a list of records has no next page
+])
+def test_the_next_page_a_body_names(doc, expected):
+    assert next_in_body(doc) == expected
+
+
+@pytest.mark.parametrize("header, expected", [
+    ('<https://api.example.com/r?page=2>; rel="next", <https://api.example.com/r?page=9>; rel="last"',
+     "https://api.example.com/r?page=2"),
+    ('<https://api.example.com/r?page=1>; rel="prev first", <https://api.example.com/r?page=3>; rel="next"',
+     "https://api.example.com/r?page=3"),
+    ("</r?page=2>; rel=next", "/r?page=2"),
+    ('<https://api.example.com/r?ids=1,2,3&page=2>; title="more, later"; REL="Next"',
+     "https://api.example.com/r?ids=1,2,3&page=2"),
+    ('<https://api.example.com/r?page=1>; rel="prev"', None),
+    ('<https://api.example.com/hub>; rel="hub"', None),
+    ("", None),
+    (None, None),
+    ("not a link header at all", None),
+])
+def test_the_next_page_a_link_header_names(header, expected):
+    assert next_in_link_header(header) == expected
+
+
+def test_the_body_wins_over_the_header_and_relative_pages_resolve_against_the_page_read():
+    assert next_page("?page=3", "</other?page=9>; rel=next", base=BASE) == "https://api.example.com/v2/news?page=3"
+    assert next_page(None, "</other?page=9>; rel=next", base=BASE) == "https://api.example.com/other?page=9"
+    assert next_page("../v1/news?page=2", None, base=BASE) == "https://api.example.com/v1/news?page=2"
+    assert next_page(None, None, base=BASE) is None
+
+
+def test_a_page_is_the_same_page_whatever_its_fragment_or_the_case_of_its_host():
+    assert page_key("HTTPS://API.example.com/v2/news?page=1#top") == page_key(BASE)
+    assert page_key("https://api.example.com/v2/news?page=2") != page_key(BASE)
+    assert page_key("https://api.example.com") == page_key("https://api.example.com/")
