@@ -19,7 +19,8 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from services.newsroom.records import ArticleRow, alert_row, article_row, iso, title_language
-from services.newsroom.summary import ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise
+from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
+                                      title_language_of)
 
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 
@@ -180,9 +181,12 @@ class Store(ABC):
         facets, articles = cur.fetchone()
         if articles and not facets:  # a store from before the facets table
             self._rebuild_facets(cur)
-        if self._add_columns(cur, "articles", ARTICLE_COLUMNS_ADDED) and articles:  # from before reports' title languages
-            self._fill_title_languages(cur)
-        if self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) and articles:  # from before English titles and spans
+        self._add_columns(cur, "articles", ARTICLE_COLUMNS_ADDED)
+        # Reports without their title's language: a store from before the column, or rows a replica of that release wrote
+        # during a rolling upgrade (reads work it out meanwhile: summary.title_language_of). Their stories are retitled, as
+        # are those of a store from before English titles and spans.
+        filled = self._fill_title_languages(cur) if articles else 0
+        if (self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) or filled) and articles:
             resummarise(cur, self._sql)
 
     def _add_columns(self, cur: Any, table: str, columns: dict[str, str]) -> list[str]:
@@ -194,15 +198,18 @@ class Store(ABC):
             cur.execute(f"ALTER TABLE {table} ADD COLUMN {self._if_not_exists}{column} {columns[column]}")
         return missing
 
-    def _fill_title_languages(self, cur: Any) -> None:
-        """Give every report of an older store its title's language (records.title_language)."""
+    def _fill_title_languages(self, cur: Any) -> int:
+        """Give every report without it its title's language (records.title_language); return how many were given one."""
         # Written in English or translated: English, whatever the changes. Only the rest (no translator for their
         # language, a few) need their changes read for an English headline kept.
-        cur.execute("UPDATE articles SET title_language = 'en' WHERE language = 'en' OR translation IS NOT NULL")
+        cur.execute("UPDATE articles SET title_language = 'en' "
+                    "WHERE title_language IS NULL AND (language = 'en' OR translation IS NOT NULL)")
+        english = max(cur.rowcount, 0)
         cur.execute("SELECT id, language, changes FROM articles WHERE title_language IS NULL")
         found = [(title_language(language, False, [c.get("rule") for c in orjson.loads(changes)]), article_id)
                  for article_id, language, changes in cur.fetchall()]
         cur.executemany(self._sql("UPDATE articles SET title_language = ? WHERE id = ?"), found)
+        return english + len(found)
 
     @staticmethod
     def _rebuild_facets(cur: Any) -> None:
@@ -416,7 +423,7 @@ class Store(ABC):
         story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
                               "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision, "
-                              f"title_language, {BODY_LANGUAGE} AS body_language "
+                              f"{title_language_of()} AS title_language, {BODY_LANGUAGE} AS body_language "
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
         ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
         per_article: dict[str, list] = {}
@@ -446,7 +453,8 @@ class Store(ABC):
         return story
 
     def article(self, article_id: str) -> dict | None:
-        rows = self._rows(f"SELECT *, {BODY_LANGUAGE} AS body_language "
+        columns = ", ".join(c for c in ARTICLE_COLUMNS if c != "title_language")
+        rows = self._rows(f"SELECT {columns}, stored_at, {title_language_of()} AS title_language, {BODY_LANGUAGE} AS body_language "
                           "FROM articles WHERE id = ?", [article_id])
         if not rows:
             return None
