@@ -121,7 +121,12 @@ SCHEMAS = {
         "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}}}},
     "Alert": {"type": "object", "properties": {
         "id": {"type": "string"}, "rule_id": {"type": "string"}, "story_id": {"type": "string"}, "kind": {"type": "string"},
-        "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"}, "title": {"type": "string"},
+        "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"},
+        "title": {"type": "string", "description": "Title of the report that fired it (empty: none), as that report's title "
+                  "reads: in English, or in title_language when not translated."},
+        "title_language": {"type": ["string", "null"], "description": "Language its title is in, that of the report it is "
+                           "taken from (see StoryArticle); null when it has no title or that report is not stored (not "
+                           "arrived yet, or expired)."},
         "summary": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}}},
     "AlertPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}, "page": {"type": "integer"},

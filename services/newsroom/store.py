@@ -443,8 +443,8 @@ class Store(ABC):
         # when it was fetched, and ``unknown`` says how many did.
         story["published"] = {"first_at": iso(min(a["at"] for a in articles)), "last_at": iso(max(a["at"] for a in articles)),
                               "unknown": sum(a["published_at"] is None for a in articles)} if articles else None
-        story["alerts"] = [_shape(r) for r in self._rows(
-            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id])]
+        story["alerts"] = self._alert_items(self._rows(
+            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id]))
         timeline: dict[tuple[float, str], int] = {}
         for a in articles:
             hour = float(int(a["at"] // 3600) * 3600)
@@ -488,7 +488,23 @@ class Store(ABC):
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         rows = self._rows(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts{clause} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?",
                           [*params, limit + 1, offset])
-        return {"items": [_shape(r) for r in rows[:limit]], "more": len(rows) > limit}
+        return {"items": self._alert_items(rows[:limit]), "more": len(rows) > limit}
+
+    def _alert_items(self, rows: list[dict]) -> list[dict]:
+        """Alerts as the API shows them, each with ``title_language``: that of the report whose title it carries (one of
+        its ``article_ids``), or None while that report is not stored (not arrived yet, or expired) or it has no title."""
+        items = [_shape(r) for r in rows]
+        ids = sorted({i for a in items if a["title"] for i in a["article_ids"]})
+        titles: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in self._rows(f"SELECT id, title, {title_language_of()} AS title_language FROM articles "
+                                f"WHERE id IN ({', '.join('?' for _ in chunk)})", chunk):
+                titles[r["id"]] = (r["title"], r["title_language"])
+        for a in items:
+            carried = [titles[i] for i in a["article_ids"] if i in titles and titles[i][0] == a["title"]]
+            a["title_language"] = carried[0][1] if a["title"] and carried else None
+        return items
 
     def facets(self) -> dict:
         """The values the filters offer: languages, sources, tags and rules present."""

@@ -14,7 +14,7 @@ from services.newsroom.server import Newsroom
 from services.newsroom.settings import NewsroomSettings
 from services.newsroom.sqlite import SQLiteStore
 from tests.e2e.test_newsroom_browser import browser, page  # noqa: F401 - the fixtures, reused
-from tests.unit.test_newsroom_store import NOW, article, dated, untranslated
+from tests.unit.test_newsroom_store import NOW, alert, article, dated, untranslated
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,8 @@ def newsroom(tmp_path_factory):
     store.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ntrex-arb"), now=NOW)
     store.write_article(untranslated(2, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
     store.write_article(article(3, "s1", language="es", source="efe"), now=NOW)
+    store.write_alert(alert("s1", rule="nato-arabic").model_copy(update={"title": "الأمين العام للناتو يزور كييف",
+                                                                        "article_ids": ["ntrex-arb/1"]}), now=NOW)
     received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
     store.write_article(dated(4, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
     loop = asyncio.new_event_loop()
@@ -66,3 +68,13 @@ def test_a_backlog_card_shows_when_it_was_published_and_when_it_was_received(new
     text = " ".join(card.inner_text().split())
     assert "latest published 2014-03-02 10:00 UTC" in text and "last received 2026-12-05 08:00 UTC" in text
     assert page.get_by_label("Received").locator("option:checked").inner_text() == "any time"
+
+
+def test_an_untranslated_alert_title_reads_as_such_right_to_left(newsroom, page):
+    page.goto(newsroom + "/alerts")
+    item = page.locator(".alerts li", has_text="nato-arabic")
+    title = item.get_by_role("link", name="الأمين العام للناتو يزور كييف")
+    assert title.get_attribute("lang") == "ar"
+    assert title.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert "not translated (Arabic)" in item.inner_text()
+    assert page.side_effects == []

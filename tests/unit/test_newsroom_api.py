@@ -286,6 +286,35 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
     assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
 
 
+async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_came_from(tmp_path):
+    import orjson
+
+    from tests.unit.test_newsroom_store import untranslated
+
+    arabic = "الأمين العام للناتو يزور كييف"
+    store = SQLiteStore(tmp_path / "alerts.sqlite3")
+    store.write_article(untranslated(1, "s1", "ar", arabic, source="ntrex-arb"), now=NOW)
+    store.write_article(article(2, "s2", language="es", source="efe"), now=NOW)  # translated: its title is English
+    store.write_alert(alert("s1", rule="ar").model_copy(update={"title": arabic, "article_ids": ["ntrex-arb/1"]}), now=NOW)
+    store.write_alert(alert("s2", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
+                                                                "article_ids": ["efe/2"]}), now=NOW)
+    # Its report not stored (yet, or any more): the title's language is not known, and not claimed.
+    store.write_alert(alert("s3", rule="unknown").model_copy(update={"title": "Ο ΝΑΤΟ στο Κίεβο", "article_ids": ["ert/9"]}), now=NOW)
+    room, base = await serve(store)
+    try:
+        page = (await get(f"{base}/alerts"))[2].decode()
+        api = orjson.loads((await get(f"{base}/api/alerts"))[2])
+    finally:
+        await room.stop()
+        store.close()
+    assert f'<a href="/stories/s1" lang="ar" dir="auto">{arabic}</a>' in page
+    assert f"{arabic} not translated (Arabic)" in text_of(page)
+    assert '<a href="/stories/s2" lang="en">NATO chief visits Kyiv, report 2</a>' in page
+    assert '<a href="/stories/s3" lang="" dir="auto">Ο ΝΑΤΟ στο Κίεβο</a>' in page
+    assert text_of(page).count("not translated") == 1
+    assert {a["rule_id"]: a["title_language"] for a in api["items"]} == {"ar": "ar", "es": "en", "unknown": None}
+
+
 async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):
     import orjson
 
