@@ -76,6 +76,12 @@ def _shape(row: dict) -> dict:
     return out
 
 
+def _published(first: float, last: float, unknown: int) -> dict:
+    """A story's span as its reports date themselves: each by its publication time, or when fetched where it has none
+    (``unknown`` of them). A story's first_at and last_at are fetch times, which order and prune stories."""
+    return {"first_at": iso(first), "last_at": iso(last), "unknown": int(unknown)}
+
+
 ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
                    "original_title", "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id",
                    "published_at", "fetched_at", "at", "revision", "digest")
@@ -405,9 +411,15 @@ class Store(ABC):
             by_story: dict[str, list] = {}
             for r in top:
                 by_story.setdefault(r["story_id"], []).append({k: r[k] for k in ("key", "name", "type", "articles")})
+            spans = {r["story_id"]: r for r in self._rows(
+                "SELECT story_id, min(at) AS first_at, max(at) AS last_at, "
+                f"sum(CASE WHEN published_at IS NULL THEN 1 ELSE 0 END) AS unknown FROM articles WHERE story_id IN ({marks}) "
+                "GROUP BY story_id", ids)}
             for item in items:
                 ents = sorted(by_story.get(item["id"], []), key=lambda e: (-e["articles"], e["name"]))
                 item["entities"] = ents[:6]
+                span = spans.get(item["id"])
+                item["published"] = _published(span["first_at"], span["last_at"], span["unknown"]) if span else None
         return {"items": items, "more": more}
 
     def story(self, story_id: str) -> dict | None:
@@ -438,11 +450,9 @@ class Store(ABC):
             shaped["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
             story["articles"].append(shaped)
         story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
-        # The story's span as its reports date themselves (publication time, as each report row shows it); first_at and
-        # last_at stay fetch times, which order and prune stories. A report without a publication time counts by
-        # when it was fetched, and ``unknown`` says how many did.
-        story["published"] = {"first_at": iso(min(a["at"] for a in articles)), "last_at": iso(max(a["at"] for a in articles)),
-                              "unknown": sum(a["published_at"] is None for a in articles)} if articles else None
+        # As each report row dates itself (its ``at``).
+        story["published"] = _published(min(a["at"] for a in articles), max(a["at"] for a in articles),
+                                        sum(a["published_at"] is None for a in articles)) if articles else None
         story["alerts"] = self._alert_items(self._rows(
             f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id]))
         timeline: dict[tuple[float, str], int] = {}

@@ -286,6 +286,46 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
     assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
 
 
+async def test_the_stories_feed_dates_each_story_by_its_reports_publication_times(tmp_path):
+    from datetime import timedelta
+
+    from tests.unit.test_newsroom_store import untranslated
+
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "feeds.sqlite3")
+    # A backlog published in 2014 and received today, one report without a publication time, one published this morning.
+    store.write_article(dated(1, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "backlog", published=datetime(2014, 3, 3, 12, 0, tzinfo=timezone.utc),
+                              fetched=received + timedelta(hours=1), source="efe"), now=NOW)
+    store.write_article(dated(3, "undated", published=None, fetched=received - timedelta(hours=1)), now=NOW)
+    store.write_article(dated(4, "recent", published=received - timedelta(hours=2), fetched=received - timedelta(hours=1, minutes=30)),
+                        now=NOW)
+    store.write_article(untranslated(5, "greek", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert",
+                                     at=datetime(2026, 12, 4, 0, 0, tzinfo=timezone.utc)), now=NOW)
+    room, base = await serve(store)
+    try:
+        body = (await get(f"{base}/feeds/stories.atom"))[2]
+        # A report of the backlog that says nothing new of its dates changes neither its entry's id nor its dates.
+        store.write_article(dated(6, "backlog", published=datetime(2014, 3, 2, 11, 0, tzinfo=timezone.utc),
+                                  fetched=received + timedelta(hours=2), source="bbc"), now=NOW)
+        again = feedparser.parse((await get(f"{base}/feeds/stories.atom"))[2])
+    finally:
+        await room.stop()
+        store.close()
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.get("bozo_exception")
+    dates = {e.id.rsplit(":", 1)[1]: (e.published, e.updated) for e in feed.entries}
+    assert dates == {"backlog": ("2014-03-02T10:00:00Z", "2014-03-03T12:00:00Z"),
+                     "undated": ("2026-12-05T07:00:00Z", "2026-12-05T07:00:00Z"),  # received: no publication time
+                     "recent": ("2026-12-05T06:00:00Z", "2026-12-05T06:00:00Z"),
+                     "greek": ("2026-12-04T00:05:00Z", "2026-12-04T00:05:00Z")}
+    assert [e.id.rsplit(":", 1)[1] for e in feed.entries] == ["undated", "recent", "greek", "backlog"]  # newest first
+    assert feed.feed.updated == "2026-12-05T09:00:00Z"  # the feed changed when a report was last received
+    assert {e.id: (e.published, e.updated) for e in again.entries} == {e.id: (e.published, e.updated) for e in feed.entries}
+    assert again.feed.updated == "2026-12-05T10:00:00Z"
+    assert b'<title type="text" xml:lang="el">' in body and b'<title type="text" xml:lang="en">' in body
+
+
 async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_came_from(tmp_path):
     import orjson
 
