@@ -35,6 +35,10 @@ def newsroom(tmp_path_factory):
                "systems of anti-aircraft defence", reason="translated from es to en by apertium (spa-eng)"),
         Change(kind="whitespace", rule="whitespace:collapse-spaces", field="body", before="  ", after=" ",
                reason="run of spaces collapsed to one")]}), now=NOW)
+    long_word = "Rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz" * 2
+    link = "https://long.example/" + "a" * 150 + "/" + "b" * 40
+    store.write_article(article(6, "long", title=f"{long_word} repealed").model_copy(update={"body": f"See {link} for more."}),
+                        now=NOW)
     received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
     store.write_article(dated(4, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
     loop = asyncio.new_event_loop()
@@ -99,4 +103,13 @@ def test_an_articles_changes_fit_a_phone_without_the_page_scrolling_sideways(new
     region.focus()
     page.keyboard.press("ArrowRight")  # ...by keyboard too
     page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+    assert page.side_effects == []
+
+
+def test_a_word_or_link_longer_than_a_phone_is_wide_breaks_instead_of_widening_the_page(newsroom, page):
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/", "/stories/long", "/articles/wire%2F6"):
+        page.goto(newsroom + path)
+        page.get_by_text("repealed").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert page.side_effects == []
