@@ -10,6 +10,8 @@ from datetime import datetime
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+from services.newsroom.languages import language_name
+
 __all__ = ["alerts_feed", "stories_feed", "ATOM_TYPE"]
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -95,7 +97,8 @@ def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, s
         _sub(entry, "published", published)
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(s['id'], safe='')}")
         names = ", ".join(e["name"] for e in s.get("entities", []))
-        summary = (f"{s['article_count']} report(s) in {', '.join(s['languages'])} from {', '.join(s['sources'][:8])}"
+        reports = f"{s['article_count']} report{'s' if s['article_count'] != 1 else ''}"
+        summary = (f"{reports} in {', '.join(map(language_name, s['languages']))} from {', '.join(s['sources'][:8])}"
                    + (f"; about {names}" if names else ""))
         _sub(entry, "summary", summary, type="text")
     return _done(feed)

@@ -100,6 +100,8 @@ async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
     hostile = next(e for e in alerts.entries if "other" in e.link)
     assert "<script>" in hostile.title, "the text arrives as text, escaped in the XML"
     assert b"<script>" not in (await get(base + "/feeds/alerts.atom"))[2]
+    spanish = feedparser.parse((await get(base + "/feeds/stories.atom?language=es"))[2])
+    assert spanish.entries[0].summary.startswith("2 reports in English, Spanish from efe, wire")  # languages by name
 
 
 async def test_openapi_document_lists_every_api_path(newsroom):
