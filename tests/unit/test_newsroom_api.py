@@ -337,7 +337,8 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     store = SQLiteStore(tmp_path / "alerts.sqlite3")
     store.write_article(untranslated(1, "s1", "ar", arabic, source="ntrex-arb"), now=NOW)
     store.write_article(article(2, "s2", language="es", source="efe"), now=NOW)  # translated: its title is English
-    store.write_alert(alert("s1", rule="ar").model_copy(update={"title": arabic, "article_ids": ["ntrex-arb/1"]}), now=NOW)
+    store.write_alert(alert("s1", rule="ar").model_copy(update={  # the summary as the alerter writes it: the title again
+        "title": arabic, "article_ids": ["ntrex-arb/1"], "summary": f'ar: "{arabic}" (ntrex-arb, ar)'}), now=NOW)
     store.write_alert(alert("s2", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
                                                                 "article_ids": ["efe/2"]}), now=NOW)
     # Its report not stored (yet, or any more): the title's language is not known, and not claimed.
@@ -345,6 +346,7 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     room, base = await serve(store)
     try:
         page = (await get(f"{base}/alerts"))[2].decode()
+        story = (await get(f"{base}/stories/s1"))[2].decode()
         api = orjson.loads((await get(f"{base}/api/alerts"))[2])
     finally:
         await room.stop()
@@ -354,6 +356,10 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     assert '<a href="/stories/s2" lang="en">NATO chief visits Kyiv, report 2</a>' in page
     assert '<a href="/stories/s3" lang="" dir="auto">Ο ΝΑΤΟ στο Κίεβο</a>' in page
     assert text_of(page).count("not translated") == 1
+    # The title is shown once, marked up; the summary, which repeats it unmarked, is shown in its parts.
+    assert page.count(arabic) == 1 and "(ntrex-arb, ar)" not in page and "fired · matched: entity:Q7184" in text_of(page)
+    assert f'<q lang="ar" dir="auto">{arabic}</q> <span class="untranslated">not translated (Arabic)</span>' in story
+    assert story.count(arabic) == 4  # the window title, the heading, the alert and the report, each once
     assert {a["rule_id"]: a["title_language"] for a in api["items"]} == {"ar": "ar", "es": "en", "unknown": None}
 
 
