@@ -176,6 +176,19 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
     assert "(1 of 2 reports without a publication time, dated by when received)" in head
 
 
+async def test_an_unknown_address_is_answered_as_the_newsroom_answers_not_found(newsroom):
+    import orjson
+
+    base = await newsroom()
+    status, headers, body = await get(f"{base}/storys/nato")  # a mistyped page: the site's page, with its way back
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert "<title>Not found · wirewatch newsroom</title>" in body.decode() and '<a href="/">Back to the stories</a>' in body.decode()
+    status, headers, body = await get(f"{base}/api/storys")  # the API answers in JSON, as its other errors are
+    assert status == 404 and orjson.loads(body) == {"error": "No such path."}
+    status, _, body = await get(f"{base}/?since=yesterday-ish")  # a bad filter is no "not found"
+    assert status == 400 and "<title>Cannot show that · wirewatch newsroom</title>" in body.decode()
+
+
 async def test_reads_can_require_the_ingest_token(newsroom):
     base = await newsroom(require_token=True)
     assert (await get(f"{base}/api/stories"))[0] == 401
