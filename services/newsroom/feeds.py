@@ -54,9 +54,14 @@ def _done(feed: ET.Element) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str) -> bytes:
+def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str, rule: str | None = None) -> bytes:
+    """All alerts, or one rule's: a feed of its own (its id, title and page), not another copy of all alerts' id."""
     updated = alerts[0]["fired_at"] if alerts else now
-    feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/", updated)
+    if rule:
+        feed = _feed(f"wirewatch alerts of rule {rule}", _tag_uri("feed", f"alerts?rule={rule}"), self_url,
+                     f"{base}/?rule={quote(rule, safe='')}", updated)
+    else:
+        feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/alerts", updated)
     for a in alerts:
         entry = _sub(feed, "entry")
         _sub(entry, "id", _tag_uri("alert", a["id"]))

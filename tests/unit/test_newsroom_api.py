@@ -100,6 +100,11 @@ async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
     hostile = next(e for e in alerts.entries if "other" in e.link)
     assert "<script>" in hostile.title, "the text arrives as text, escaped in the XML"
     assert b"<script>" not in (await get(base + "/feeds/alerts.atom"))[2]
+    every = feedparser.parse((await get(base + "/feeds/alerts.atom"))[2])
+    nato = feedparser.parse((await get(base + "/feeds/alerts.atom?rule=nato"))[2])  # one rule's feed is a feed of its own
+    assert every.feed.id != nato.feed.id and [e.link for e in nato.entries] == [f"{base}/stories/{quote(STORY, safe='')}"]
+    assert (every.feed.title, nato.feed.title) == ("wirewatch alerts", "wirewatch alerts of rule nato")
+    assert (every.feed.link, nato.feed.link) == (f"{base}/alerts", f"{base}/?rule=nato")
     spanish = feedparser.parse((await get(base + "/feeds/stories.atom?language=es"))[2])
     assert spanish.entries[0].summary.startswith("2 reports in English, Spanish from efe, wire")  # languages by name
 
