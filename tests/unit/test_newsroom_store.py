@@ -194,6 +194,20 @@ def test_an_entity_lists_its_recent_stories_and_alerts_are_listed_newest_first(s
     assert store.alerts(rule="other")["items"] == []
 
 
+def test_an_alerts_title_language_is_that_of_the_report_whose_title_it_carries(store):
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    store.write_article(untranslated(1, "s1", "el", greek, source="ert"), now=NOW)
+    store.write_article(article(2, "s1", language="es", source="efe"), now=NOW)
+    # A follow-up names both reports; its title is the Greek one's. Another's report is not stored.
+    store.write_alert(alert("s1", n=1).model_copy(update={"title": greek, "article_ids": ["efe/2", "ert/1"]}), now=NOW)
+    store.write_alert(alert("s1", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
+                                                                "article_ids": ["efe/2"]}), now=NOW)
+    store.write_alert(alert("s9", rule="gone").model_copy(update={"title": greek, "article_ids": ["ert/99"]}), now=NOW)
+    expected = {"nato": "el", "es": "en", "gone": None}
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+    assert {a["rule_id"]: a["title_language"] for a in store.story("s1")["alerts"]} == {"nato": "el", "es": "en"}
+
+
 def test_retention_deletes_what_expired_and_keeps_the_rest(store):
     store.write_article(article(1, "old"), now=NOW)
     store.write_article(article(2, "mixed"), now=NOW)
