@@ -181,6 +181,25 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
     assert "(1 of 2 reports without a publication time, dated by when received)" in head
 
 
+async def test_the_alerts_page_pages_back_through_every_alert_and_by_rule(newsroom):
+    base = await newsroom()
+    first = (await get(f"{base}/alerts?limit=1"))[2].decode()
+    assert first.count('<li><a class="badge"') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
+    second = (await get(f"{base}/alerts?limit=1&page=2"))[2].decode()
+    assert second.count('<li><a class="badge"') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
+    assert 'rel="next"' not in second
+    story_links = [f'href="/stories/{quote(STORY, safe="")}"', 'href="/stories/other"']
+    assert sorted(sum(link in page for link in story_links) for page in (first, second)) == [1, 1], "each alert on one page"
+    assert any(story_links[0] in page for page in (first, second)) and any(story_links[1] in page for page in (first, second))
+    nato = (await get(f"{base}/alerts?rule=nato"))[2].decode()
+    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li><a class="badge"') == 1
+    assert '<a class="badge" href="/alerts?rule=nato">nato</a>' in first + second
+    assert '<a href="/feeds/alerts.atom?rule=nato">Atom feed of these alerts</a>' in nato
+    assert "<script>alert" not in first + second  # the hostile rule id is text
+    status, _, body = await get(f"{base}/alerts?page=0")
+    assert status == 400 and "page must be between 1 and 10000" in body.decode()
+
+
 async def test_an_unknown_address_is_answered_as_the_newsroom_answers_not_found(newsroom):
     import orjson
 
