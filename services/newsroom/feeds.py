@@ -50,6 +50,11 @@ def _feed(title: str, feed_id: str, self_url: str, html_url: str, updated: str) 
     return feed
 
 
+def _lang(item: dict) -> dict[str, str]:
+    """xml:lang for a title in the language of the report it came from, when that is known."""
+    return {XML_LANG: item["title_language"]} if item.get("title") and item.get("title_language") else {}
+
+
 def _done(feed: ET.Element) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
@@ -65,7 +70,7 @@ def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str, rule:
     for a in alerts:
         entry = _sub(feed, "entry")
         _sub(entry, "id", _tag_uri("alert", a["id"]))
-        _sub(entry, "title", f"[{a['rule_id']}] {a['title'] or a['summary']}", type="text")
+        _sub(entry, "title", f"[{a['rule_id']}] {a['title'] or a['summary']}", type="text", **_lang(a))
         _sub(entry, "updated", a["fired_at"])
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(a['story_id'], safe='')}")
         _sub(entry, "category", term=a["rule_id"])
@@ -97,7 +102,7 @@ def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, s
     for s, published, last in dated:
         entry = _sub(feed, "entry")
         _sub(entry, "id", _tag_uri("story", s["id"]))
-        _sub(entry, "title", s["title"], type="text", **({XML_LANG: s["title_language"]} if s.get("title_language") else {}))
+        _sub(entry, "title", s["title"], type="text", **_lang(s))
         _sub(entry, "updated", last)
         _sub(entry, "published", published)
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(s['id'], safe='')}")

@@ -384,6 +384,7 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     try:
         page = (await get(f"{base}/alerts"))[2].decode()
         story = (await get(f"{base}/stories/s1"))[2].decode()
+        feed = (await get(f"{base}/feeds/alerts.atom"))[2].decode()
         api = orjson.loads((await get(f"{base}/api/alerts"))[2])
     finally:
         await room.stop()
@@ -398,6 +399,8 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     assert f'<q lang="ar" dir="auto">{arabic}</q> <span class="untranslated">not translated (Arabic)</span>' in story
     assert story.count(arabic) == 4  # the window title, the heading, the alert and the report, each once
     assert {a["rule_id"]: a["title_language"] for a in api["items"]} == {"ar": "ar", "es": "en", "unknown": None}
+    assert f'<title type="text" xml:lang="ar">[ar] {arabic}</title>' in feed  # and in the alerts feed
+    assert '<title type="text">[unknown] Ο ΝΑΤΟ στο Κίεβο</title>' in feed
 
 
 async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):
