@@ -101,6 +101,7 @@ def test_an_articles_changes_fit_a_phone_without_the_page_scrolling_sideways(new
     region = page.get_by_role("region", name="What the normalizer changed")
     assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls in its own region...
     region.focus()
+    assert region.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"  # focused, as the page's links show it
     page.keyboard.press("ArrowRight")  # ...by keyboard too
     page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
     assert page.side_effects == []
