@@ -196,6 +196,8 @@ async def test_the_alerts_page_pages_back_through_every_alert_and_by_rule(newsro
     assert '<a class="badge" href="/alerts?rule=nato">nato</a>' in first + second
     assert '<a href="/feeds/alerts.atom?rule=nato">Atom feed of these alerts</a>' in nato
     assert "<script>alert" not in first + second  # the hostile rule id is text
+    beyond = (await get(f"{base}/alerts?limit=1&page=3"))[2].decode()
+    assert "No older alerts." in beyond and '<a rel="prev" href="/alerts?limit=1&amp;page=2">Newer page</a>' in beyond
     status, _, body = await get(f"{base}/alerts?page=0")
     assert status == 400 and "page must be between 1 and 10000" in body.decode()
 
