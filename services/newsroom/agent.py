@@ -19,14 +19,22 @@ from schemas import Alert, TaggedArticle
 from services.newsroom.live import LiveHub
 from services.newsroom.metrics import PRUNED, STORE_ROWS, STORE_WRITES
 from services.newsroom.server import Newsroom
-from services.newsroom.store import Store, open_store
+from services.newsroom.store import Store, WriteResult, open_store
 from services.runtime.logs import get_logger
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register"]
+__all__ = ["register", "announcements"]
 
 log = get_logger("wirewatch.newsroom")
+
+
+def announcements(message: TaggedArticle | Alert, result: WriteResult) -> list[tuple[str, dict]]:
+    """The live events a write makes (kind, data): one per story it changed, named as the store keeps it, so that an
+    alert or report under the id of a story merged into another reaches the pages open on that other one."""
+    if isinstance(message, Alert):
+        return [("alert", {"story_id": result.story_ids[0], "alert_id": message.id, "rule_id": message.rule_id})]
+    return [("story", {"story_id": story_id, "article_id": message.id}) for story_id in result.story_ids]
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -54,7 +62,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
-    def consume(topic: str, stage: Stage, model, kind: str, store_write, announce) -> None:
+    def consume(topic: str, stage: Stage, model, kind: str, store_write) -> None:
         @app.agent(raw_topic(app, topic, settings), name=f"newsroom-{kind}s")
         async def agent(stream: faust.StreamT) -> None:
             async for event, message in stage.decoded(stream, model):
@@ -66,18 +74,12 @@ def register(app: faust.App, settings: Settings) -> None:
                     continue
                 STORE_WRITES.labels(kind, result.outcome).inc()
                 if result.changed and not store.shared_events:
-                    announce(message, result)
+                    for event_kind, data in announcements(message, result):
+                        hub.publish(event_kind, data)
                 stage.done(started, [getattr(message, "fetched_at", None)])  # an alert counts, with no end-to-end time
 
-    def story_changed(article: TaggedArticle, result) -> None:
-        for story_id in result.story_ids:
-            hub.publish("story", {"story_id": story_id, "article_id": article.id})
-
-    def alert_fired(alert: Alert, result) -> None:
-        hub.publish("alert", {"story_id": alert.story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
-
-    consume(topics.tagged, article_stage, TaggedArticle, "article", store.write_article, story_changed)
-    consume(topics.alerts, alert_stage, Alert, "alert", store.write_alert, alert_fired)
+    consume(topics.tagged, article_stage, TaggedArticle, "article", store.write_article)
+    consume(topics.alerts, alert_stage, Alert, "alert", store.write_alert)
 
     @app.timer(cfg.prune_every_s, name="newsroom-prune")
     async def prune() -> None:

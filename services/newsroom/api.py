@@ -63,9 +63,10 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.json(request, openapi_document(room.base_url(request)))
 
     async def alerts_atom(request: web.Request) -> web.Response:
-        result = await room.read(room.store.alerts, rule=request.query.get("rule") or None, limit=50)
+        rule = request.query.get("rule") or None
+        result = await room.read(room.store.alerts, rule=rule, limit=50)
         base = room.base_url(request)
-        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", now=iso(time.time()))
+        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", now=iso(time.time()), rule=rule)
         return room.cached(request, body, ATOM_TYPE)
 
     async def stories_atom(request: web.Request) -> web.Response:

@@ -6,13 +6,17 @@ Built with ElementTree, which escapes all text and attributes; characters XML 1.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
+
+from services.newsroom.languages import language_name
 
 __all__ = ["alerts_feed", "stories_feed", "ATOM_TYPE"]
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 ET.register_namespace("", ATOM)
@@ -46,17 +50,27 @@ def _feed(title: str, feed_id: str, self_url: str, html_url: str, updated: str) 
     return feed
 
 
+def _lang(item: dict) -> dict[str, str]:
+    """xml:lang for a title in the language of the report it came from, when that is known."""
+    return {XML_LANG: item["title_language"]} if item.get("title") and item.get("title_language") else {}
+
+
 def _done(feed: ET.Element) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str) -> bytes:
+def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str, rule: str | None = None) -> bytes:
+    """All alerts, or one rule's: a feed of its own (its id, title and page), not another copy of all alerts' id."""
     updated = alerts[0]["fired_at"] if alerts else now
-    feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/", updated)
+    if rule:
+        feed = _feed(f"wirewatch alerts of rule {rule}", _tag_uri("feed", f"alerts?rule={rule}"), self_url,
+                     f"{base}/?rule={quote(rule, safe='')}", updated)
+    else:
+        feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/alerts", updated)
     for a in alerts:
         entry = _sub(feed, "entry")
         _sub(entry, "id", _tag_uri("alert", a["id"]))
-        _sub(entry, "title", f"[{a['rule_id']}] {a['title'] or a['summary']}", type="text")
+        _sub(entry, "title", f"[{a['rule_id']}] {a['title'] or a['summary']}", type="text", **_lang(a))
         _sub(entry, "updated", a["fired_at"])
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(a['story_id'], safe='')}")
         _sub(entry, "category", term=a["rule_id"])
@@ -67,18 +81,34 @@ def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str) -> by
     return _done(feed)
 
 
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _dated(story: dict) -> tuple[str, str]:
+    """A story's entry dates (published, updated): as its reports date themselves, by publication time, or by when
+    received for a report without one (a 2014 backlog fetched today is dated 2014, as on its page)."""
+    span = story.get("published")
+    return (span["first_at"], span["last_at"]) if span else (story["first_at"], story["last_at"])
+
+
 def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, self_url: str, html_url: str, now: str) -> bytes:
-    updated = max((s["last_at"] for s in stories), default=now)
+    dated = [(s, *_dated(s)) for s in stories]
+    # Newest first by the entries' own updated, as a feed reader lists them (the query picked which stories).
+    dated.sort(key=lambda d: (-_instant(d[2]).timestamp(), d[0]["id"]))
+    # The feed changed when a report was last received, or as late as an entry says it was updated.
+    updated = max((*(s["last_at"] for s in stories), *(d[2] for d in dated)), key=_instant, default=now)
     feed = _feed(title, _tag_uri("feed", feed_key), self_url, html_url, updated)
-    for s in stories:
+    for s, published, last in dated:
         entry = _sub(feed, "entry")
         _sub(entry, "id", _tag_uri("story", s["id"]))
-        _sub(entry, "title", s["title"], type="text")
-        _sub(entry, "updated", s["last_at"])
-        _sub(entry, "published", s["first_at"])
+        _sub(entry, "title", s["title"], type="text", **_lang(s))
+        _sub(entry, "updated", last)
+        _sub(entry, "published", published)
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/stories/{quote(s['id'], safe='')}")
         names = ", ".join(e["name"] for e in s.get("entities", []))
-        summary = (f"{s['article_count']} report(s) in {', '.join(s['languages'])} from {', '.join(s['sources'][:8])}"
+        reports = f"{s['article_count']} report{'s' if s['article_count'] != 1 else ''}"
+        summary = (f"{reports} in {', '.join(map(language_name, s['languages']))} from {', '.join(s['sources'][:8])}"
                    + (f"; about {names}" if names else ""))
         _sub(entry, "summary", summary, type="text")
     return _done(feed)

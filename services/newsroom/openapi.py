@@ -74,6 +74,11 @@ SCHEMAS = {
                            "its reports; null when none has one."},
         "article_count": {"type": "integer"}, "languages": {"type": "array", "items": {"type": "string"}},
         "sources": {"type": "array", "items": {"type": "string"}}, "alert_count": {"type": "integer"},
+        "published": {"type": "object", "description": "The span of the reports' publication times (first_at and last_at "
+                      "above are fetch times); a report without one counts by its fetch time, and unknown says how many did. "
+                      "The Atom feeds date a story's entry by it (published, updated).",
+                      "properties": {"first_at": {"type": "string", "format": "date-time"},
+                                     "last_at": {"type": "string", "format": "date-time"}, "unknown": {"type": "integer"}}},
         "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntityRef"}, "description": "Most named, at most six."}}},
     "StoryPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
@@ -86,10 +91,6 @@ SCHEMAS = {
                      "description": "Reports, oldest first (by at): title (in title_language) and original title, language, "
                      "translation provenance, source, url, times, entities, and evidence (why it joined) when the tagger gave it."},
         "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
-        "published": {"type": "object", "description": "The span of the reports' publication times (first_at and last_at "
-                      "above are fetch times); a report without one counts by its fetch time, and unknown says how many did.",
-                      "properties": {"first_at": {"type": "string", "format": "date-time"},
-                                     "last_at": {"type": "string", "format": "date-time"}, "unknown": {"type": "integer"}}},
         "timeline": {"type": "array", "items": {"type": "object", "properties": {
             "hour": {"type": "string", "format": "date-time"}, "language": {"type": "string"}, "articles": {"type": "integer"}}}}}}]},
     "StoryArticle": {"type": "object", "description": "One report of a story (its body and changes: /api/articles/{id}).",
@@ -121,7 +122,12 @@ SCHEMAS = {
         "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}}}},
     "Alert": {"type": "object", "properties": {
         "id": {"type": "string"}, "rule_id": {"type": "string"}, "story_id": {"type": "string"}, "kind": {"type": "string"},
-        "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"}, "title": {"type": "string"},
+        "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"},
+        "title": {"type": "string", "description": "Title of the report that fired it (empty: none), as that report's title "
+                  "reads: in English, or in title_language when not translated."},
+        "title_language": {"type": ["string", "null"], "description": "Language its title is in, that of the report it is "
+                           "taken from (see StoryArticle); null when it has no title or that report is not stored (not "
+                           "arrived yet, or expired)."},
         "summary": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}}},
     "AlertPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}, "page": {"type": "integer"},

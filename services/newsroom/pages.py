@@ -10,7 +10,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.newsroom.languages import language_name
-from services.newsroom.query import FILTERS, with_params
+from services.newsroom.query import FILTERS, page_of, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
@@ -174,8 +174,13 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return html(request, render("article.html", article=found))
 
     async def alerts(request: web.Request) -> web.Response:
-        result = await room.read(room.store.alerts, limit=50)
-        return html(request, render("alerts.html", alerts=result["items"]))
+        page, limit = page_of(request.query, 50)
+        rule = request.query.get("rule") or None
+        result = await room.read(room.store.alerts, rule=rule, limit=limit, offset=(page - 1) * limit)
+        params = {k: v for k, v in request.query.items() if k in ("rule", "limit")}
+        return html(request, render("alerts.html", alerts=result["items"], page=page, rule=rule,
+                                    next=with_params(params, page=page + 1) if result["more"] else None,
+                                    prev=with_params(params, page=page - 1) if page > 1 else None))
 
     async def login_form(request: web.Request) -> web.Response:
         return web.Response(text=render("login.html", next=_local_path(request.query.get("next")), failed=False),

@@ -158,6 +158,8 @@ class Newsroom:
             response = await handler(request)
         except QueryError as exc:
             response = self._problem(request, 400, str(exc), **exc.details)
+        except web.HTTPNotFound:  # no route: said as the newsroom says it, not as aiohttp's bare "404: Not Found"
+            response = self._problem(request, 404, "No such path." if request.path.startswith(("/api/", "/feeds/")) else "No such page.")
         HTTP_SECONDS.labels(route).observe(asyncio.get_running_loop().time() - started)
         return response
 

@@ -19,7 +19,8 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from services.newsroom.records import ArticleRow, alert_row, article_row, iso, title_language
-from services.newsroom.summary import ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise
+from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
+                                      title_language_of)
 
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 
@@ -73,6 +74,12 @@ def _shape(row: dict) -> dict:
     out.pop("digest", None)
     out.pop("search", None)
     return out
+
+
+def _published(first: float, last: float, unknown: int) -> dict:
+    """A story's span as its reports date themselves: each by its publication time, or when fetched where it has none
+    (``unknown`` of them). A story's first_at and last_at are fetch times, which order and prune stories."""
+    return {"first_at": iso(first), "last_at": iso(last), "unknown": int(unknown)}
 
 
 ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
@@ -180,9 +187,12 @@ class Store(ABC):
         facets, articles = cur.fetchone()
         if articles and not facets:  # a store from before the facets table
             self._rebuild_facets(cur)
-        if self._add_columns(cur, "articles", ARTICLE_COLUMNS_ADDED) and articles:  # from before reports' title languages
-            self._fill_title_languages(cur)
-        if self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) and articles:  # from before English titles and spans
+        self._add_columns(cur, "articles", ARTICLE_COLUMNS_ADDED)
+        # Reports without their title's language: a store from before the column, or rows a replica of that release wrote
+        # during a rolling upgrade (reads work it out meanwhile: summary.title_language_of). Their stories are retitled, as
+        # are those of a store from before English titles and spans.
+        filled = self._fill_title_languages(cur) if articles else 0
+        if (self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) or filled) and articles:
             resummarise(cur, self._sql)
 
     def _add_columns(self, cur: Any, table: str, columns: dict[str, str]) -> list[str]:
@@ -194,15 +204,18 @@ class Store(ABC):
             cur.execute(f"ALTER TABLE {table} ADD COLUMN {self._if_not_exists}{column} {columns[column]}")
         return missing
 
-    def _fill_title_languages(self, cur: Any) -> None:
-        """Give every report of an older store its title's language (records.title_language)."""
+    def _fill_title_languages(self, cur: Any) -> int:
+        """Give every report without it its title's language (records.title_language); return how many were given one."""
         # Written in English or translated: English, whatever the changes. Only the rest (no translator for their
         # language, a few) need their changes read for an English headline kept.
-        cur.execute("UPDATE articles SET title_language = 'en' WHERE language = 'en' OR translation IS NOT NULL")
+        cur.execute("UPDATE articles SET title_language = 'en' "
+                    "WHERE title_language IS NULL AND (language = 'en' OR translation IS NOT NULL)")
+        english = max(cur.rowcount, 0)
         cur.execute("SELECT id, language, changes FROM articles WHERE title_language IS NULL")
         found = [(title_language(language, False, [c.get("rule") for c in orjson.loads(changes)]), article_id)
                  for article_id, language, changes in cur.fetchall()]
         cur.executemany(self._sql("UPDATE articles SET title_language = ? WHERE id = ?"), found)
+        return english + len(found)
 
     @staticmethod
     def _rebuild_facets(cur: Any) -> None:
@@ -398,9 +411,15 @@ class Store(ABC):
             by_story: dict[str, list] = {}
             for r in top:
                 by_story.setdefault(r["story_id"], []).append({k: r[k] for k in ("key", "name", "type", "articles")})
+            spans = {r["story_id"]: r for r in self._rows(
+                "SELECT story_id, min(at) AS first_at, max(at) AS last_at, "
+                f"sum(CASE WHEN published_at IS NULL THEN 1 ELSE 0 END) AS unknown FROM articles WHERE story_id IN ({marks}) "
+                "GROUP BY story_id", ids)}
             for item in items:
                 ents = sorted(by_story.get(item["id"], []), key=lambda e: (-e["articles"], e["name"]))
                 item["entities"] = ents[:6]
+                span = spans.get(item["id"])
+                item["published"] = _published(span["first_at"], span["last_at"], span["unknown"]) if span else None
         return {"items": items, "more": more}
 
     def story(self, story_id: str) -> dict | None:
@@ -416,7 +435,7 @@ class Store(ABC):
         story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
                               "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision, "
-                              f"title_language, {BODY_LANGUAGE} AS body_language "
+                              f"{title_language_of()} AS title_language, {BODY_LANGUAGE} AS body_language "
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
         ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
         per_article: dict[str, list] = {}
@@ -431,13 +450,11 @@ class Store(ABC):
             shaped["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
             story["articles"].append(shaped)
         story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
-        # The story's span as its reports date themselves (publication time, as each report row shows it); first_at and
-        # last_at stay fetch times, which order and prune stories. A report without a publication time counts by
-        # when it was fetched, and ``unknown`` says how many did.
-        story["published"] = {"first_at": iso(min(a["at"] for a in articles)), "last_at": iso(max(a["at"] for a in articles)),
-                              "unknown": sum(a["published_at"] is None for a in articles)} if articles else None
-        story["alerts"] = [_shape(r) for r in self._rows(
-            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id])]
+        # As each report row dates itself (its ``at``).
+        story["published"] = _published(min(a["at"] for a in articles), max(a["at"] for a in articles),
+                                        sum(a["published_at"] is None for a in articles)) if articles else None
+        story["alerts"] = self._alert_items(self._rows(
+            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id]))
         timeline: dict[tuple[float, str], int] = {}
         for a in articles:
             hour = float(int(a["at"] // 3600) * 3600)
@@ -446,7 +463,8 @@ class Store(ABC):
         return story
 
     def article(self, article_id: str) -> dict | None:
-        rows = self._rows(f"SELECT *, {BODY_LANGUAGE} AS body_language "
+        columns = ", ".join(c for c in ARTICLE_COLUMNS if c != "title_language")
+        rows = self._rows(f"SELECT {columns}, stored_at, {title_language_of()} AS title_language, {BODY_LANGUAGE} AS body_language "
                           "FROM articles WHERE id = ?", [article_id])
         if not rows:
             return None
@@ -480,7 +498,23 @@ class Store(ABC):
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         rows = self._rows(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts{clause} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?",
                           [*params, limit + 1, offset])
-        return {"items": [_shape(r) for r in rows[:limit]], "more": len(rows) > limit}
+        return {"items": self._alert_items(rows[:limit]), "more": len(rows) > limit}
+
+    def _alert_items(self, rows: list[dict]) -> list[dict]:
+        """Alerts as the API shows them, each with ``title_language``: that of the report whose title it carries (one of
+        its ``article_ids``), or None while that report is not stored (not arrived yet, or expired) or it has no title."""
+        items = [_shape(r) for r in rows]
+        ids = sorted({i for a in items if a["title"] for i in a["article_ids"]})
+        titles: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in self._rows(f"SELECT id, title, {title_language_of()} AS title_language FROM articles "
+                                f"WHERE id IN ({', '.join('?' for _ in chunk)})", chunk):
+                titles[r["id"]] = (r["title"], r["title_language"])
+        for a in items:
+            carried = [titles[i] for i in a["article_ids"] if i in titles and titles[i][0] == a["title"]]
+            a["title_language"] = carried[0][1] if a["title"] and carried else None
+        return items
 
     def facets(self) -> dict:
         """The values the filters offer: languages, sources, tags and rules present."""

@@ -10,14 +10,28 @@ from typing import Any
 
 import orjson
 
-__all__ = ["BODY_LANGUAGE", "ARTICLE_COLUMNS_ADDED", "STORY_COLUMNS_ADDED", "refresh_story", "resummarise"]
+__all__ = ["BODY_LANGUAGE", "ARTICLE_COLUMNS_ADDED", "STORY_COLUMNS_ADDED", "title_language_of", "refresh_story", "resummarise"]
 
 # The language a report's ``body`` is in as stored: English when the report was written in it or translated into it,
 # else the original's (no translator for the language: the original text stands in). Its title's language is kept in
 # ``articles.title_language`` (see records.title_language), as the title can be English when the body is not.
 BODY_LANGUAGE = "(CASE WHEN language = 'en' OR translation IS NOT NULL THEN 'en' ELSE language END)"
+
+
+def title_language_of(a: str = "") -> str:
+    """SQL for the language of report ``a``'s title (``a``: the articles table's alias, with its dot, or "").
+
+    ``title_language`` as written (records.title_language) where it is needed, that is for a report neither in English nor
+    translated (only such a report can have kept an English headline); worked out here, as that function does, where it
+    is NULL: a row written by a replica of an older release, which knows nothing of the column, during a rolling upgrade.
+    """
+    kept_english = f"{a}changes LIKE '%\"title-already-english\"%'"  # a JSON string, whatever the JSON's spacing
+    return (f"(CASE WHEN {a}language = 'en' OR {a}translation IS NOT NULL THEN 'en' "
+            f"ELSE COALESCE({a}title_language, CASE WHEN {kept_english} THEN 'en' ELSE {a}language END) END)")
+
+
 # The story's title: the earliest report whose title reads in English; the earliest of all when none does.
-_TITLE_ORDER = "(CASE WHEN a.title_language = 'en' THEN 0 ELSE 1 END), a.fetched_at, a.id"
+_TITLE_ORDER = f"(CASE WHEN {title_language_of('a.')} = 'en' THEN 0 ELSE 1 END), a.fetched_at, a.id"
 
 # Columns added to ``articles`` and ``stories`` after their first release, with their types; an older store gets them on open.
 ARTICLE_COLUMNS_ADDED = {"title_language": "TEXT"}
@@ -32,7 +46,7 @@ def refresh_story(cur: Any, sql: Callable[[str], str], story_id: str, now: float
     if not count:
         cur.execute(sql("DELETE FROM stories WHERE id = ?"), (story_id,))
         return
-    cur.execute(sql(f"SELECT a.title, a.title_language FROM articles a WHERE a.story_id = ? ORDER BY {_TITLE_ORDER} LIMIT 1"),
+    cur.execute(sql(f"SELECT a.title, {title_language_of('a.')} FROM articles a WHERE a.story_id = ? ORDER BY {_TITLE_ORDER} LIMIT 1"),
                 (story_id,))
     title, title_language = cur.fetchone()
     cur.execute(sql("SELECT language, count(*) AS n FROM articles WHERE story_id = ? GROUP BY language "
@@ -58,7 +72,7 @@ def resummarise(cur: Any, sql: Callable[[str], str]) -> None:
     """Retitle every story and fill its publication span in one statement (a store from before those columns)."""
     cur.execute(sql(
         f"UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
-        f"title_language = (SELECT a.title_language FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
+        f"title_language = (SELECT {title_language_of('a.')} FROM articles a WHERE a.story_id = stories.id ORDER BY {_TITLE_ORDER} LIMIT 1), "
         "published_first = (SELECT min(a.published_at) FROM articles a WHERE a.story_id = stories.id), "
         "published_last = (SELECT max(a.published_at) FROM articles a WHERE a.story_id = stories.id) "
         "WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id)"), ())

@@ -100,6 +100,13 @@ async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
     hostile = next(e for e in alerts.entries if "other" in e.link)
     assert "<script>" in hostile.title, "the text arrives as text, escaped in the XML"
     assert b"<script>" not in (await get(base + "/feeds/alerts.atom"))[2]
+    every = feedparser.parse((await get(base + "/feeds/alerts.atom"))[2])
+    nato = feedparser.parse((await get(base + "/feeds/alerts.atom?rule=nato"))[2])  # one rule's feed is a feed of its own
+    assert every.feed.id != nato.feed.id and [e.link for e in nato.entries] == [f"{base}/stories/{quote(STORY, safe='')}"]
+    assert (every.feed.title, nato.feed.title) == ("wirewatch alerts", "wirewatch alerts of rule nato")
+    assert (every.feed.link, nato.feed.link) == (f"{base}/alerts", f"{base}/?rule=nato")
+    spanish = feedparser.parse((await get(base + "/feeds/stories.atom?language=es"))[2])
+    assert spanish.entries[0].summary.startswith("2 reports in English, Spanish from efe, wire")  # languages by name
 
 
 async def test_openapi_document_lists_every_api_path(newsroom):
@@ -172,6 +179,40 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["mixed"])).split())
     assert "published 2026-11-30 07:00 UTC – 2026-12-01 09:00 UTC" in head
     assert "(1 of 2 reports without a publication time, dated by when received)" in head
+
+
+async def test_the_alerts_page_pages_back_through_every_alert_and_by_rule(newsroom):
+    base = await newsroom()
+    first = (await get(f"{base}/alerts?limit=1"))[2].decode()
+    assert first.count('<li><a class="badge"') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
+    second = (await get(f"{base}/alerts?limit=1&page=2"))[2].decode()
+    assert second.count('<li><a class="badge"') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
+    assert 'rel="next"' not in second
+    story_links = [f'href="/stories/{quote(STORY, safe="")}"', 'href="/stories/other"']
+    assert sorted(sum(link in page for link in story_links) for page in (first, second)) == [1, 1], "each alert on one page"
+    assert any(story_links[0] in page for page in (first, second)) and any(story_links[1] in page for page in (first, second))
+    nato = (await get(f"{base}/alerts?rule=nato"))[2].decode()
+    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li><a class="badge"') == 1
+    assert '<a class="badge" href="/alerts?rule=nato">nato</a>' in first + second
+    assert '<a href="/feeds/alerts.atom?rule=nato">Atom feed of these alerts</a>' in nato
+    assert "<script>alert" not in first + second  # the hostile rule id is text
+    beyond = (await get(f"{base}/alerts?limit=1&page=3"))[2].decode()
+    assert "No older alerts." in beyond and '<a rel="prev" href="/alerts?limit=1&amp;page=2">Newer page</a>' in beyond
+    status, _, body = await get(f"{base}/alerts?page=0")
+    assert status == 400 and "page must be between 1 and 10000" in body.decode()
+
+
+async def test_an_unknown_address_is_answered_as_the_newsroom_answers_not_found(newsroom):
+    import orjson
+
+    base = await newsroom()
+    status, headers, body = await get(f"{base}/storys/nato")  # a mistyped page: the site's page, with its way back
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert "<title>Not found · wirewatch newsroom</title>" in body.decode() and '<a href="/">Back to the stories</a>' in body.decode()
+    status, headers, body = await get(f"{base}/api/storys")  # the API answers in JSON, as its other errors are
+    assert status == 404 and orjson.loads(body) == {"error": "No such path."}
+    status, _, body = await get(f"{base}/?since=yesterday-ish")  # a bad filter is no "not found"
+    assert status == 400 and "<title>Cannot show that · wirewatch newsroom</title>" in body.decode()
 
 
 async def test_reads_can_require_the_ingest_token(newsroom):
@@ -284,6 +325,84 @@ async def test_untranslated_text_is_labelled_as_such_and_marked_up_in_its_own_la
     assert "not translated (Arabic)" in text_of(listing) and "Greek" in text_of(listing)
     # The article page: the untranslated body is not headed English.
     assert '<h2 id="en-heading">Not translated (Arabic)</h2>' in body and '<div class="body" lang="ar" dir="auto">' in body
+
+
+async def test_the_stories_feed_dates_each_story_by_its_reports_publication_times(tmp_path):
+    from datetime import timedelta
+
+    from tests.unit.test_newsroom_store import untranslated
+
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "feeds.sqlite3")
+    # A backlog published in 2014 and received today, one report without a publication time, one published this morning.
+    store.write_article(dated(1, "backlog", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "backlog", published=datetime(2014, 3, 3, 12, 0, tzinfo=timezone.utc),
+                              fetched=received + timedelta(hours=1), source="efe"), now=NOW)
+    store.write_article(dated(3, "undated", published=None, fetched=received - timedelta(hours=1)), now=NOW)
+    store.write_article(dated(4, "recent", published=received - timedelta(hours=2), fetched=received - timedelta(hours=1, minutes=30)),
+                        now=NOW)
+    store.write_article(untranslated(5, "greek", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert",
+                                     at=datetime(2026, 12, 4, 0, 0, tzinfo=timezone.utc)), now=NOW)
+    room, base = await serve(store)
+    try:
+        body = (await get(f"{base}/feeds/stories.atom"))[2]
+        # A report of the backlog that says nothing new of its dates changes neither its entry's id nor its dates.
+        store.write_article(dated(6, "backlog", published=datetime(2014, 3, 2, 11, 0, tzinfo=timezone.utc),
+                                  fetched=received + timedelta(hours=2), source="bbc"), now=NOW)
+        again = feedparser.parse((await get(f"{base}/feeds/stories.atom"))[2])
+    finally:
+        await room.stop()
+        store.close()
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.get("bozo_exception")
+    dates = {e.id.rsplit(":", 1)[1]: (e.published, e.updated) for e in feed.entries}
+    assert dates == {"backlog": ("2014-03-02T10:00:00Z", "2014-03-03T12:00:00Z"),
+                     "undated": ("2026-12-05T07:00:00Z", "2026-12-05T07:00:00Z"),  # received: no publication time
+                     "recent": ("2026-12-05T06:00:00Z", "2026-12-05T06:00:00Z"),
+                     "greek": ("2026-12-04T00:05:00Z", "2026-12-04T00:05:00Z")}
+    assert [e.id.rsplit(":", 1)[1] for e in feed.entries] == ["undated", "recent", "greek", "backlog"]  # newest first
+    assert feed.feed.updated == "2026-12-05T09:00:00Z"  # the feed changed when a report was last received
+    assert {e.id: (e.published, e.updated) for e in again.entries} == {e.id: (e.published, e.updated) for e in feed.entries}
+    assert again.feed.updated == "2026-12-05T10:00:00Z"
+    assert b'<title type="text" xml:lang="el">' in body and b'<title type="text" xml:lang="en">' in body
+
+
+async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_came_from(tmp_path):
+    import orjson
+
+    from tests.unit.test_newsroom_store import untranslated
+
+    arabic = "الأمين العام للناتو يزور كييف"
+    store = SQLiteStore(tmp_path / "alerts.sqlite3")
+    store.write_article(untranslated(1, "s1", "ar", arabic, source="ntrex-arb"), now=NOW)
+    store.write_article(article(2, "s2", language="es", source="efe"), now=NOW)  # translated: its title is English
+    store.write_alert(alert("s1", rule="ar").model_copy(update={  # the summary as the alerter writes it: the title again
+        "title": arabic, "article_ids": ["ntrex-arb/1"], "summary": f'ar: "{arabic}" (ntrex-arb, ar)'}), now=NOW)
+    store.write_alert(alert("s2", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
+                                                                "article_ids": ["efe/2"]}), now=NOW)
+    # Its report not stored (yet, or any more): the title's language is not known, and not claimed.
+    store.write_alert(alert("s3", rule="unknown").model_copy(update={"title": "Ο ΝΑΤΟ στο Κίεβο", "article_ids": ["ert/9"]}), now=NOW)
+    room, base = await serve(store)
+    try:
+        page = (await get(f"{base}/alerts"))[2].decode()
+        story = (await get(f"{base}/stories/s1"))[2].decode()
+        feed = (await get(f"{base}/feeds/alerts.atom"))[2].decode()
+        api = orjson.loads((await get(f"{base}/api/alerts"))[2])
+    finally:
+        await room.stop()
+        store.close()
+    assert f'<a href="/stories/s1" lang="ar" dir="auto">{arabic}</a>' in page
+    assert f"{arabic} not translated (Arabic)" in text_of(page)
+    assert '<a href="/stories/s2" lang="en">NATO chief visits Kyiv, report 2</a>' in page
+    assert '<a href="/stories/s3" lang="" dir="auto">Ο ΝΑΤΟ στο Κίεβο</a>' in page
+    assert text_of(page).count("not translated") == 1
+    # The title is shown once, marked up; the summary, which repeats it unmarked, is shown in its parts.
+    assert page.count(arabic) == 1 and "(ntrex-arb, ar)" not in page and "fired · matched: entity:Q7184" in text_of(page)
+    assert f'<q lang="ar" dir="auto">{arabic}</q> <span class="untranslated">not translated (Arabic)</span>' in story
+    assert story.count(arabic) == 4  # the window title, the heading, the alert and the report, each once
+    assert {a["rule_id"]: a["title_language"] for a in api["items"]} == {"ar": "ar", "es": "en", "unknown": None}
+    assert f'<title type="text" xml:lang="ar">[ar] {arabic}</title>' in feed  # and in the alerts feed
+    assert '<title type="text">[unknown] Ο ΝΑΤΟ στο Κίεβο</title>' in feed
 
 
 async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):

@@ -45,3 +45,25 @@ async def test_a_gap_longer_than_the_backlog_or_a_number_from_an_earlier_run_ask
     hub.publish("alert", {})
     assert ((await asyncio.wait_for(waiting, 1)).id, hub.last_id) == (11, 11)
     await stream.aclose()
+
+
+def test_an_alert_under_a_merged_storys_id_is_announced_to_the_story_it_became_part_of(tmp_path):
+    from schemas.models import StoryEvidence
+    from services.newsroom.agent import announcements
+    from services.newsroom.sqlite import SQLiteStore
+    from tests.unit.test_newsroom_store import NOW, alert, article
+
+    store = SQLiteStore(tmp_path / "newsroom.sqlite3")
+    try:
+        store.write_article(article(1, "s1"), now=NOW)
+        store.write_article(article(2, "kk", language="kk", source="kaz"), now=NOW)
+        joined = article(3, "s1", source="agency").model_copy(update={"story_evidence": StoryEvidence(
+            decision="joined", score=0.7, threshold=0.4, compared="s1", merged=["kk"])})
+        moved = store.write_article(joined, now=NOW)
+        assert sorted(announcements(joined, moved), key=lambda a: a[1]["story_id"]) == [
+            ("story", {"story_id": "kk", "article_id": "agency/3"}), ("story", {"story_id": "s1", "article_id": "agency/3"})]
+        late = alert("kk")  # fired under the old id before the alerter heard of the merge
+        assert announcements(late, store.write_alert(late, now=NOW)) == [
+            ("alert", {"story_id": "s1", "alert_id": late.id, "rule_id": "nato"})]  # where the page open on it listens
+    finally:
+        store.close()

@@ -194,6 +194,20 @@ def test_an_entity_lists_its_recent_stories_and_alerts_are_listed_newest_first(s
     assert store.alerts(rule="other")["items"] == []
 
 
+def test_an_alerts_title_language_is_that_of_the_report_whose_title_it_carries(store):
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    store.write_article(untranslated(1, "s1", "el", greek, source="ert"), now=NOW)
+    store.write_article(article(2, "s1", language="es", source="efe"), now=NOW)
+    # A follow-up names both reports; its title is the Greek one's. Another's report is not stored.
+    store.write_alert(alert("s1", n=1).model_copy(update={"title": greek, "article_ids": ["efe/2", "ert/1"]}), now=NOW)
+    store.write_alert(alert("s1", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
+                                                                "article_ids": ["efe/2"]}), now=NOW)
+    store.write_alert(alert("s9", rule="gone").model_copy(update={"title": greek, "article_ids": ["ert/99"]}), now=NOW)
+    expected = {"nato": "el", "es": "en", "gone": None}
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+    assert {a["rule_id"]: a["title_language"] for a in store.story("s1")["alerts"]} == {"nato": "el", "es": "en"}
+
+
 def test_retention_deletes_what_expired_and_keeps_the_rest(store):
     store.write_article(article(1, "old"), now=NOW)
     store.write_article(article(2, "mixed"), now=NOW)
@@ -331,6 +345,43 @@ def test_a_store_from_before_reports_title_languages_gives_each_report_its_own_w
     assert {a["id"]: a["title_language"] for a in story["articles"]} == {
         "ert/1": "el", "dpa/2": "en", "efe/3": "en", "wire/4": "en"}
     assert store.article("ert/1")["title_language"] == "el"
+
+
+def test_reports_an_older_replica_wrote_without_their_title_language_still_title_the_story(open_store):
+    store = open_store()
+    store.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    store.write_article(english_headline_kept(2, "s1", "de", source="dpa"), now=NOW)
+    store.write_article(article(3, "s1", language="es", source="efe"), now=NOW)
+    # A rolling upgrade: a replica of the release before articles.title_language wrote these two (it leaves the column
+    # NULL), with the kept headline's changes in its own JSON spacing.
+    conn = store.conn()
+    row = conn.execute("SELECT changes FROM articles WHERE id = 'dpa/2'").fetchone()
+    spaced = json.dumps(json.loads(row["changes"]), indent=1).replace("'", "''")
+    conn.execute(f"UPDATE articles SET changes = '{spaced}' WHERE id = 'dpa/2'")
+    conn.execute("UPDATE articles SET title_language = NULL WHERE id IN ('dpa/2', 'efe/3')")
+    # This release writes the next report, and so retitles the story.
+    store.write_article(untranslated(4, "s1", "el", "Το ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    expected = {"ert/1": "el", "dpa/2": "en", "efe/3": "en", "ert/4": "el"}
+    for reader in (store, open_store()):  # before and after a restart, which fills the column in
+        story = reader.story("s1")
+        assert (story["title"], story["title_language"]) == ("NATO chief in Kyiv", "en")
+        assert reader.stories(StoryQuery())["items"][0]["title"] == "NATO chief in Kyiv"
+        assert {a["id"]: a["title_language"] for a in story["articles"]} == expected
+        assert (reader.article("dpa/2")["title_language"], reader.article("efe/3")["title_language"]) == ("en", "en")
+    assert conn.execute("SELECT count(*) AS n FROM articles WHERE title_language IS NULL").fetchone()["n"] == 0
+
+
+def test_a_story_an_older_release_titled_from_reports_without_title_languages_is_retitled_on_opening(open_store):
+    store = open_store()
+    store.write_article(untranslated(1, "s1", "el", "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο", source="ert"), now=NOW)
+    store.write_article(article(2, "s1", source="wire"), now=NOW)
+    conn = store.conn()
+    conn.execute("UPDATE articles SET title_language = NULL WHERE id = 'wire/2'")
+    # As the release before this fix titled it: the report without a title language counted as not English.
+    conn.execute("UPDATE stories SET title = 'Ο επικεφαλής του ΝΑΤΟ στο Κίεβο', title_language = 'el'")
+    store.close()
+    story = open_store().story("s1")
+    assert (story["title"], story["title_language"]) == ("NATO chief visits Kyiv, report 2", "en")
 
 
 def test_replicas_opening_an_older_store_together_all_come_up(open_store):

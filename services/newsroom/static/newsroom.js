@@ -25,6 +25,13 @@
         var heading = region.querySelector("h2.visually-hidden");
         region.replaceChildren.apply(region, (heading ? [heading] : []).concat(Array.prototype.slice.call(doc.body.childNodes)));
         if (keep) { restoreDetails(keep); }
+        // The story this page shows may have been merged into another (the fragment is that one's): follow it.
+        var shown = kind === "story" ? region.querySelector("[data-story-id]") : null;
+        if (shown && shown.getAttribute("data-story-id") !== storyId) {
+          storyId = shown.getAttribute("data-story-id");
+          fragment = "/fragments/story/" + encodeURIComponent(storyId);
+          region.setAttribute("data-story", storyId);
+        }
         if (focused) { var again = region.querySelector('a[href="' + CSS.escape(focused) + '"]'); if (again) { again.focus(); } }
         region.setAttribute("data-updated", String(Date.now()));
         if (fresh) { say(fresh + " new update" + (fresh === 1 ? "" : "s")); fresh = 0; }
