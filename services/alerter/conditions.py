@@ -161,14 +161,36 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
+# The normalizer labels an article with the narrower code of a macrolanguage (services/normalize/language.py):
+# Norwegian as Bokmål or Nynorsk, Serbo-Croatian as Croatian, Serbian or Bosnian. A rule's `no` means all of them.
+_MEMBERS = {"no": ("nb", "nn"), "sh": ("hr", "sr", "bs")}
+
+
+def _iso639_1(code: str) -> str:
+    """``code`` as the normalizer writes an article's language: ISO 639-1 where one exists (``eng`` is ``en``)."""
+    code = code.lower()
+    if len(code) == 2:
+        return code
+    from services.normalize.language import to_iso639_1  # only for a three-letter code: it loads langcodes' tables
+
+    return to_iso639_1(code)
+
+
 @dataclass(frozen=True)
 class LanguageCondition:
-    """The original language of the article is one of these ISO 639-1 codes."""
+    """The original language of the article is one of these ISO 639-1 codes (or of the languages of a
+    macrolanguage: ``no`` is Bokmål and Nynorsk too); a three-letter code is its ISO 639-1 code."""
 
     codes: tuple[str, ...]
+    _accepted: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes = tuple(dict.fromkeys(_iso639_1(c) for c in self.codes))
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "_accepted", frozenset(c for code in codes for c in (code, *_MEMBERS.get(code, ()))))
 
     def check(self, facts: Facts) -> list[str] | None:
-        return [f"language:{facts.language}"] if facts.language in self.codes else None
+        return [f"language:{facts.language}"] if facts.language in self._accepted else None
 
     def describe(self) -> str:
         return "language:" + "|".join(self.codes)

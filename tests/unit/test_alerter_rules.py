@@ -86,6 +86,9 @@ LOCAL = tagged(
     source="city-desk",
     language="uk",
 )
+# The normalizer labels Norwegian as Bokmål (nb) or Nynorsk (nn), never as the macrolanguage "no" a rule writes.
+OIL_NB = tagged("Oljeprisen stiger etter nye funn i Nordsjøen", "Equinor meldte fredag om nye funn av olje.",
+                source="nyheter-no", language="nb")
 # The same report as it came, in Spanish (the English above is its translation).
 NATO_VISIT_ORIGINAL = NATO_VISIT_TRANSLATED.model_copy(update={
     "original_title": "El secretario general de la OTAN asegura en Kiev que Ucrania avanza",
@@ -98,6 +101,7 @@ ARTICLES = {
     "sanctions": SANCTIONS,
     "blog": BLOG_POST,
     "local": LOCAL,
+    "oil_nb": OIL_NB,
 }
 
 CASES = [
@@ -125,6 +129,12 @@ CASES = [
     ("language: es", "nato_visit_es", ["language:es"]),
     ("language: [de, fr]", "nato_visit_es", None),
     ("language: ES", "nato_visit_es", ["language:es"]),
+    # Norwegian written as the macrolanguage finds Bokmål and Nynorsk; a three-letter code is its two-letter one.
+    ("language: 'no'", "oil_nb", ["language:nb"]),
+    ("language: nn", "oil_nb", None),
+    ("language: [eng, deu]", "nato_visit", ["language:en"]),
+    ("language: spa", "nato_visit_es", ["language:es"]),
+    ("language: nor", "oil_nb", ["language:nb"]),
     ("source: wire-en", "nato_visit", ["source:'wire-en'"]),
     ("source: wire", "nato_visit", None),  # exact, not substring
     ("source: Wire-EN", "nato_visit", ["source:'wire-en'"]),  # any case, as tag
@@ -413,3 +423,10 @@ def test_the_alerter_logs_the_example_secret_in_use_when_it_starts(tmp_path, mon
         create_app(settings, ("alerter",))
     warned = [e["warning"] for e in logs if e["event"] == "rule_warning"]
     assert any("as WIREWATCH_WEBHOOK_SECRET is not set" in w for w in warned), logs
+
+
+def test_a_query_for_norwegian_finds_a_report_the_normalizer_labelled_bokmal() -> None:
+    """`language: no` matched nothing: the normalizer labels Norwegian nb or nn, and the rule compared codes as written."""
+    book = load_rulebook("rules:\n  - {id: oil, query: 'language:no AND olje'}\n", env={})
+    assert [m.matched for m in book.evaluate(OIL_NB)] == [["language:nb", "keyword:'olje'"]]
+    assert book.evaluate(NATO_VISIT) == []
