@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import orjson
 
-__all__ = ["COMMANDS", "rulebook_or_exit"]
+__all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
 
 def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
@@ -92,32 +92,51 @@ def _warn(book) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-def _tagged_inputs(paths: tuple[str, ...]):
-    """TaggedArticles from NDJSON/JSON of tagged articles, or from anything `wirewatch process` reads (run through the stages)."""
+def tagged_articles(data: bytes) -> list | None:
+    """The TaggedArticles in ``data`` (NDJSON, or one JSON array), each bare or as `wirewatch tail` prints it
+    (``{"topic", "partition", "offset", "key", "value": <article>}``); None when it holds anything else."""
     from pydantic import ValidationError
 
     from schemas import TaggedArticle
 
+    try:
+        records = [orjson.loads(line) for line in data.splitlines() if line.strip()]
+        if len(records) == 1 and isinstance(records[0], list):
+            records = records[0]
+        if not records:
+            return None
+        return [TaggedArticle.model_validate(r["value"] if isinstance(r, dict) and {"topic", "value"} <= r.keys() else r)
+                for r in records]
+    except (orjson.JSONDecodeError, ValidationError, TypeError):
+        return None
+
+
+def _tagged_inputs(paths: tuple[str, ...]):
+    """TaggedArticles from NDJSON/JSON of tagged articles (a file or stdin; `wirewatch tail articles.tagged` output
+    too), or from anything `wirewatch process` reads (run through the stages)."""
+    from schemas import TaggedArticle
+
     tagged: list[TaggedArticle] = []
     others: list[str] = []
+    stdin: bytes | None = None
     for path in paths:
         p = Path(path)
-        if p.is_file() and p.suffix in (".ndjson", ".jsonl", ".json"):
-            try:
-                lines = [ln for ln in p.read_bytes().splitlines() if ln.strip()]
-                records = [orjson.loads(ln) for ln in lines]
-                if len(records) == 1 and isinstance(records[0], list):
-                    records = records[0]
-                tagged.extend(TaggedArticle.model_validate(r) for r in records)
+        if path == "-":
+            stdin = sys.stdin.buffer.read()
+            if (found := tagged_articles(stdin)) is not None:
+                tagged.extend(found)
                 continue
-            except (orjson.JSONDecodeError, ValidationError, TypeError):
-                pass  # not tagged articles: let the stages read it
+        elif p.is_file() and p.suffix in (".ndjson", ".jsonl", ".json"):
+            if (found := tagged_articles(p.read_bytes())) is not None:
+                tagged.extend(found)
+                continue
         others.append(path)
     if others:
         import io
         from datetime import datetime, timezone
 
         from services.ingest.inputs import read_inputs
+        from services.ingest.readers import read_bytes
         from services.process import run_process
         from services.runtime.settings import load_settings
 
@@ -125,7 +144,12 @@ def _tagged_inputs(paths: tuple[str, ...]):
         out, err = io.StringIO(), io.StringIO()
 
         async def go() -> None:
-            records = await read_inputs(others, source=None, settings=settings.ingest, now=datetime.now(timezone.utc))
+            now = datetime.now(timezone.utc)
+            records: list = []
+            for path in others:  # stdin was read above: its bytes, not the empty stream, go to the stages
+                records.extend(read_bytes(stdin or b"", name="stdin", source="stdin", now=now,
+                                          max_bytes=settings.ingest.max_feed_bytes) if path == "-" else
+                               await read_inputs([path], source=None, settings=settings.ingest, now=now))
             await run_process(settings, records, until="tagged", out=out, err=err)
 
         asyncio.run(go())
@@ -183,6 +207,10 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     click.echo("")
     for rule_id, n in counts.items():
         click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+    if not articles:
+        # Nothing was tested: a script that checks rules before deploying them must not read this as a pass.
+        click.echo("Error: no article in the inputs to test the rules on (see the reasons above)", err=True)
+        sys.exit(1)
 
 
 @click.group()

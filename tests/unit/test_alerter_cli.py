@@ -61,14 +61,14 @@ def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypat
 
     def stages_that_log(paths):
         get_logger("normalize").warning("apertium_pair_unusable", pair="es-en")
-        return []
+        return [_tagged(0)]
 
     monkeypatch.setattr(commands, "_tagged_inputs", stages_that_log)
     result = CliRunner().invoke(main, ["rules", "test", str(rules(GOOD)), "whatever.txt"])
     assert result.exit_code == 0, result.output
     assert "apertium_pair_unusable" not in result.stdout
     assert "apertium_pair_unusable" in result.stderr
-    assert "nato: 0 of 0 articles" in result.stdout
+    assert "nato: 0 of 1 articles" in result.stdout
 
 
 def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rules) -> None:
@@ -94,25 +94,26 @@ def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules)
     one_line_error(result, 2, "--endpoint 'newsrom' is not an endpoint", "did you mean 'newsroom'?", "its endpoints: newsroom")
 
 
-def _tagged_file(tmp_path: Path, n: int) -> Path:
-    """``n`` tagged reports naming Ukraine (Q212), each a story of its own, fetched 20 minutes apart."""
+def _tagged(i: int, **fields):
+    """Tagged report ``i`` naming Ukraine (Q212), a story of its own, fetched 20 minutes after report ``i - 1``."""
     from datetime import datetime, timedelta, timezone
 
     from schemas import Entity, TaggedArticle
 
-    start = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
-    lines = []
-    for i in range(n):
-        body = f"Report {i}: Ukraine asks for more air defence."
-        at = body.index("Ukraine")
-        lines.append(TaggedArticle(
-            id=f"wire/{i}", source="wire", fetched_at=start + timedelta(minutes=20 * i), language="en",
-            language_confidence=1.0, original_title=f"Report {i}", original_body=body, title=f"Report {i}", body=body,
-            entities=[Entity(text="Ukraine", type="GPE", field="body", start=at, end=at + 7, canonical_id="Q212",
-                             canonical_name="Ukraine")], story_id=f"st-{i}",
-        ).model_dump_json())
+    body = f"Report {i}: Ukraine asks for more air defence."
+    at = body.index("Ukraine")
+    return TaggedArticle(
+        id=f"wire/{i}", source="wire", fetched_at=datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc) + timedelta(minutes=20 * i),
+        language="en", language_confidence=1.0, original_title=f"Report {i}", original_body=body, title=f"Report {i}",
+        body=body, entities=[Entity(text="Ukraine", type="GPE", field="body", start=at, end=at + 7, canonical_id="Q212",
+                                    canonical_name="Ukraine")], **{"story_id": f"st-{i}", **fields},
+    )
+
+
+def _tagged_file(tmp_path: Path, n: int) -> Path:
+    """``n`` tagged reports naming Ukraine (Q212), each a story of its own, fetched 20 minutes apart."""
     path = tmp_path / "tagged.ndjson"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("".join(_tagged(i).model_dump_json() + "\n" for i in range(n)))
     return path
 
 
@@ -136,3 +137,43 @@ def test_rules_test_alerts_as_process_does_an_entity_burst_included(rules, tmp_p
     sent = _alerts(Settings(), articles, datetime.now(timezone.utc), load_rulebook(path))
     assert sorted(reported) == sorted(a.rule_id for a in sent) == ["every"] * 4
     assert result.stdout.count("no alert: no burst of Q212") == 4 and "surge: 4 of 4 articles" in result.stdout
+
+
+TAGGED_RULES = "rules:\n  - {id: agency-ukraine, when: {entity: Q212, tag: agency}}\n"
+
+
+def _as_tail_prints(article) -> str:
+    """One line of `wirewatch tail articles.tagged`."""
+    import orjson
+
+    return orjson.dumps({"topic": "articles.tagged", "partition": 0, "offset": 7, "key": article.id,
+                         "value": orjson.loads(article.model_dump_json())}).decode()
+
+
+@pytest.mark.parametrize("shape", ["bare", "as tail prints them"])
+def test_rules_test_reads_tagged_articles_on_stdin_as_they_are(rules, shape: str) -> None:
+    """Tagged NDJSON on stdin went through the stages again as if raw: the feed tags and the story were lost (the rule
+    below matched nothing) and every article was normalized and tagged anew. What `wirewatch tail articles.tagged`
+    prints was rejected as "not an article"."""
+    article = _tagged(0, tags=["agency"], story_id="st-live-7")
+    line = article.model_dump_json() if shape == "bare" else _as_tail_prints(article)
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(TAGGED_RULES)), "-"], input=line + "\n")
+    assert result.exit_code == 0, result.output
+    assert "wire/0 story st-live-7: 'Report 0'" in result.stdout
+    assert "agency-ukraine: entity:Q212 (Ukraine) in body; tag:'agency' -> ALERT (fired)" in result.stdout
+
+
+def test_rules_test_reads_a_file_of_what_tail_prints(rules, tmp_path: Path) -> None:
+    path = tmp_path / "tail.ndjson"
+    path.write_text(_as_tail_prints(_tagged(0, tags=["agency"])) + "\n")
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(TAGGED_RULES)), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "agency-ukraine: 1 of 1 articles" in result.stdout
+
+
+def test_rules_test_with_no_article_to_test_fails(rules) -> None:
+    """Every input rejected: the report said "0 of 0 articles" and exited 0, which a pre-deploy check read as a pass."""
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(GOOD)), "-"], input='{"title": "cut off\n')
+    assert result.exit_code == 1, result.output
+    assert "not valid JSON" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "Error: no article in the inputs to test the rules on (see the reasons above)"
