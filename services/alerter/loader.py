@@ -23,7 +23,7 @@ from services.alerter.query import QueryError
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
 from services.runtime.settings import environment
-from services.runtime.text import defaulted, interpolate
+from services.runtime.text import defaulted, interpolate, references
 
 __all__ = ["load_rulebook", "parse_duration", "interpolate"]
 
@@ -184,6 +184,10 @@ class _Loader:
                 value = interpolate(value, self.env)
             except KeyError as exc:
                 raise self.error(node, f"{what}: environment variable {exc.args[0]} is not set and has no default") from None
+            empty = [name for name in references(node.value) if name in self.env and not self.env[name]]
+            if empty and not value.strip():
+                # Else YAML reads the empty result as null and the error says "got None", naming no variable.
+                raise self.error(node, f"{what}: environment variable {empty[0]} is set but empty, and has no default")
             if node.style is None:
                 # An unquoted ${PORT} should become an int as if it had been written in place.
                 tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
@@ -201,7 +205,9 @@ class _Loader:
             # YAML 1.1 reads yes/no/on/off unquoted as true/false: `language: no` (Norwegian) arrives as False.
             raise self.error(node, f"{what} must be a string, got {node.value} (which YAML reads as {str(value).lower()}): "
                                    f"quote it, '{node.value}'")
-        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        if value is None:
+            raise self.error(node, f"{what} is empty")
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
             raise self.error(node, f"{what} must be a string, got {value!r}")
         value = str(value).strip()
         if not value and not allow_empty:

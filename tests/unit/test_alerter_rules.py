@@ -280,6 +280,19 @@ def test_unset_env_variable_without_default_is_an_error_on_its_line() -> None:
     assert "NOWHERE is not set" in str(err.value)
 
 
+@pytest.mark.parametrize(("secret", "env", "message"), [
+    ("${HOOK_SECRET}", {"HOOK_SECRET": ""}, "webhook 'hook' secret: environment variable HOOK_SECRET is set but empty, and has no default"),
+    ("", {}, "webhook 'hook' secret is empty"),
+])
+def test_an_empty_secret_is_said_as_such_not_as_none(secret: str, env: dict, message: str) -> None:
+    """`HOOK_SECRET= wirewatch rules check` said "secret must be a string, got None", naming no variable."""
+    text = f"webhooks:\n  hook:\n    url: http://127.0.0.1:9/\n    secret: {secret}\nrules: []\n"
+    with pytest.raises(RuleError) as err:
+        load_rulebook(text, env=env)
+    assert err.value.line == 4
+    assert str(err.value) == f"<rules>:4: {message}"
+
+
 def test_space_separated_secrets_in_one_variable_allow_key_rotation() -> None:
     new = "whsec_" + "B" * 32
     text = "webhooks:\n  hook: {url: 'http://127.0.0.1:9/', secret: '${SECRETS}'}\nrules: []\n"
