@@ -19,7 +19,7 @@ from services.alerter.conditions import (AllOf, AnyOf, Condition, CopyCondition,
 from services.alerter.errors import RuleError
 from services.alerter.loader_errors import kind, rule_name, suggest, yaml_error
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
-from services.alerter.query import QueryError
+from services.alerter.query import QueryError, lowercase_operators
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
 from services.runtime.settings import environment
@@ -163,6 +163,9 @@ class _Loader:
 
     def query(self, node: yaml.Node, what: str) -> Condition:
         text = self.string(node, f"{what} query")
+        for word, column in lowercase_operators(text):
+            self.warn(node, f"{what} query: {word!r} (column {column} of the query) is read as a keyword, so the terms "
+                            f"around it must all hold; for the operator write {word.upper()}; to search for the word, quote it: \"{word}\"")
         try:
             return self.resolve(parse_condition_query(text), node, what)
         except QueryError as exc:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["QueryError", "parse_query", "QUERY_FIELDS", "closest"]
+__all__ = ["QueryError", "parse_query", "QUERY_FIELDS", "closest", "lowercase_operators"]
 
 QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "keyword", "language", "source", "tag", "story_size", "copy")
 
@@ -128,6 +128,19 @@ def _tokens(text: str) -> list[_Token]:
         out.append(_Token("TERM", col, field, value, quoted, proximity))
     out.append(_Token("END", n + 1))
     return out
+
+
+def lowercase_operators(text: str) -> list[tuple[str, int]]:
+    """The bare words of ``text`` that read as an operator in another case (``and``, ``Or``), with their columns.
+
+    The grammar takes them as keywords, as Lucene does: ``sanctions or embargo`` means all three words, which is
+    rarely what was meant. Quoted (``"and"``) or with a field (``keyword:or``) they are plainly words."""
+    try:
+        tokens = _tokens(text)
+    except QueryError:
+        return []
+    return [(t.value, t.column) for t in tokens
+            if t.kind == "TERM" and t.field is None and not t.quoted and t.value.upper() in _OPERATORS]
 
 
 def parse_query(text: str, build: Callable[[str, str, _Token], object], combine: Callable[[str, list], object]):

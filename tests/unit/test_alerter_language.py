@@ -187,3 +187,18 @@ rules:
     assert (a.policy.follow_up, a.policy.cooldown_s, a.policy.repeat_s) == (True, 600.0, 86400.0)
     assert (b.policy.burst.of, b.policy.burst.entity, b.policy.burst.bucket_s, b.policy.burst.z, b.policy.burst.min_count) == (
         "entity", "Q212", 300.0, 4.0, 5)
+
+
+@pytest.mark.parametrize(("query", "word", "column"), [("entity:NATO or entity:Q212", "or", 13), ("sanctions and Russia", "and", 11),
+                                                       ("entity:NATO not source:blog", "not", 13)])
+def test_an_operator_written_in_lower_case_is_warned_of(query: str, word: str, column: int) -> None:
+    """`entity:NATO or entity:Q212` is read as NATO AND 'or' AND Q212, and matched nothing with no word said."""
+    book = load_rulebook(f"rules:\n  - {{id: q, query: '{query}'}}\n", env={})
+    assert list(book.warnings) == [f"<rules>:2: rule 'q' query: {word!r} (column {column} of the query) is read as a keyword, so the "
+                             f"terms around it must all hold; for the operator write {word.upper()}; to search for the "
+                             f'word, quote it: "{word}"']
+
+
+@pytest.mark.parametrize("query", ['entity:NATO "or" entity:Q212', "keyword:and", "entity:NATO OR entity:Q212", "android"])
+def test_a_word_plainly_meant_as_a_word_is_not_warned_of(query: str) -> None:
+    assert load_rulebook(f"rules:\n  - {{id: q, query: '{query}'}}\n", env={}).warnings == ()
