@@ -90,12 +90,13 @@ async def run_process(
     alerts = _alerts(settings, tagged, now, rulebook)
     for alert in alerts:
         _emit(out, alert)
-    err.write(orjson.dumps({"articles": len(tagged), "stories": len({a.story_id for a in tagged}), "alerts": len(alerts)}).decode() + "\n")
+    _counts(err, read=len(raws), rejected=rejected, articles=len(tagged), stories=len({a.story_id for a in tagged}),
+            alerts=len(alerts))
     return 0 if tagged else 1
 
 
 def _counts(err: TextIO, **counts: int) -> None:
-    """The counts at the end, one JSON line on stderr (as ``--until alerts`` writes its own)."""
+    """The counts at the end, one JSON line on stderr; ``rejected`` only when some were."""
     err.write(orjson.dumps({k: v for k, v in counts.items() if v or k != "rejected"}).decode() + "\n")
 
 

@@ -177,3 +177,16 @@ def test_rules_test_with_no_article_to_test_fails(rules) -> None:
     assert result.exit_code == 1, result.output
     assert "not valid JSON" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == "Error: no article in the inputs to test the rules on (see the reasons above)"
+
+
+def test_process_until_alerts_counts_what_it_read_and_rejected_as_every_stage_does(rules, tmp_path: Path) -> None:
+    """The last line of `--until alerts` was {"articles", "stories", "alerts"} alone: a rejected record went uncounted."""
+    import orjson
+
+    inputs = tmp_path / "two.ndjson"
+    inputs.write_text('{"title": "NATO chief visits Kyiv", "body": "NATO pledged air defence to Ukraine.", "source": "wire"}\n'
+                      '{"titel": "typo", "body": "x"}\n')
+    result = CliRunner().invoke(main, ["process", "--until", "alerts", "--rules", str(rules(GOOD)), str(inputs)])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stderr.strip().splitlines()[-1]) == {"read": 1, "rejected": 1, "articles": 1, "stories": 1,
+                                                                    "alerts": 1}
