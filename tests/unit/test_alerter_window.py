@@ -182,3 +182,34 @@ def test_burst_counts_an_article_consumed_again_after_a_crash_once() -> None:
         state, result = observe_burst(state, now=minute * 60.0 + 1, item_id=item, bucket_s=60, min_count=3)
         assert not result.burst
     assert state["count"] == before["count"] == 1 and state["closed"] == before["closed"] == 4
+
+
+def test_the_worked_burst_example_of_docs_alerts_md_is_what_the_code_computes() -> None:
+    """The page said √var = 0.76 where the EWMA of 2, 1, 3, 2, 2, 1 gives 0.83: a reader checking it by hand was lost."""
+    import math
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "alerts.md").read_text()
+    example = page[page.index("**Worked example**"):page.index("The alert carries `burst:")]
+    counts = [int(n) for n in re.findall(r"\d+", re.search(r"named in ([\d,\sand]+) matching articles", example).group(1))]
+    state, n = None, 0
+    for bucket, count in enumerate(counts):
+        for _ in range(count):
+            n += 1
+            state, _ = observe_burst(state, now=bucket * 900.0, item_id=str(n), bucket_s=900)
+    rows = re.findall(r"^\| (\d+) \| ([\d.]+) \| (yes|no) \| (.+?) \|$", example, re.M)
+    assert [int(r[0]) for r in rows] == [3, 5, 6, 7]
+    results = {}
+    for count in range(1, 8):
+        state, results[count] = observe_burst(state, now=len(counts) * 900.0, item_id=f"new-{count}", bucket_s=900)
+    said = re.search(r"`mean = ([\d.]+)`, `√var = ([\d.]+)`, so `sd = max\(([\d.]+), √[\d.]+\) = ([\d.]+)`", example)
+    assert said is not None
+    assert float(said.group(1)) == results[1].mean
+    assert float(said.group(2)) == float(said.group(3)) == round(math.sqrt(state["var"]), 2)
+    assert float(said.group(4)) == results[1].sd
+    for count, z, over_ratio, verdict in rows:
+        result = results[int(count)]
+        assert float(z) == result.zscore
+        assert (over_ratio == "yes") == (result.count >= 3 * result.mean)
+        assert verdict.startswith("**yes**") == result.burst
