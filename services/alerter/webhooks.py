@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 import aiohttp
 import orjson
@@ -281,6 +282,10 @@ async def deliver(
                 if status == 410:
                     reason = f"HTTP 410 Gone: endpoint {endpoint.name!r} disabled"
                     return result(False, disabled=True)
+                if 300 <= status < 400 and (location := response.headers.get("Location")):
+                    # A signed POST is never sent on to another URL; the fix is in the rules file, so say where it points.
+                    reason = (f"HTTP {status}: redirect to {urljoin(endpoint.url, location)} not followed "
+                              f"(set the endpoint's url to it)")
                 if status not in _RETRYABLE_STATUS and status < 500:
                     return result(False)
                 if status in _RETRY_AFTER_STATUS:

@@ -240,6 +240,17 @@ async def test_other_4xx_is_a_permanent_failure_without_retry(serve, session, st
     assert f"HTTP {status}" in result.reason
 
 
+@pytest.mark.parametrize(("location", "said"), [("https://hooks.example.net/in", "https://hooks.example.net/in"),
+                                                ("/hooks/v2", "/hooks/v2")])
+async def test_a_redirect_is_not_followed_and_the_reason_says_where_it_points(serve, session, location: str, said: str) -> None:
+    """The dead letter of an endpoint moved to https said only "HTTP 301": the fix (the new url) was nowhere to be read."""
+    receiver = await serve(script(reply(301, headers={"Location": location}), reply(200)))
+    result = await deliver(session, endpoint(receiver.url), make_alert(), attempts=5, **FAST)
+    assert not result.delivered and result.attempts == 1 and len(receiver.seen) == 1
+    target = said if said.startswith("https:") else receiver.url.rsplit("/hooks/", 1)[0] + said
+    assert result.reason == f"HTTP 301: redirect to {target} not followed (set the endpoint's url to it)"
+
+
 async def test_hanging_receiver_times_out_and_the_next_attempt_succeeds(serve, session) -> None:
     async def answer(attempt: int) -> web.StreamResponse:
         if attempt == 1:
