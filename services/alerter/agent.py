@@ -243,6 +243,12 @@ def register(app: faust.App, settings: Settings) -> None:
                     continue
                 await send_match(candidate, aliases)
                 log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
+            else:
+                # A match that made no alert, as a story burst or a window not yet met is counted in the dedupe agent.
+                ALERTS_SUPPRESSED.labels(alert.rule_id).inc()
+                log.info("alert_suppressed", dedupe_key=alert.dedupe_key, reason=f"no burst of {spec.entity} "
+                         f"({result.count} in this {spec.bucket_s:g} s bucket, baseline {result.mean:g})",
+                         article_id=alert.article_ids[0])
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [])
 

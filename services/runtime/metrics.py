@@ -81,7 +81,8 @@ TOP_STORIES = Gauge(
 )
 ALERTS_FIRED = Counter("wirewatch_alerts_fired_total", "Alerts fired, by rule.", ["rule"])
 ALERTS_SUPPRESSED = Counter(
-    "wirewatch_alerts_suppressed_total", "Rule matches not alerted because the story already alerted.", ["rule"]
+    "wirewatch_alerts_suppressed_total", "Rule matches that made no alert: the story already alerted, a follow-up waits for its cooldown, "
+    "or a window or burst is not met yet.", ["rule"]
 )
 WEBHOOK_DELIVERIES = Counter(
     "wirewatch_webhook_deliveries_total", "Webhook deliveries by endpoint and final outcome.", ["endpoint", "outcome"]
