@@ -339,7 +339,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)
-@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--rules", type=click.Path(path_type=Path), default=None,
               help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
 @click.option("--source", default=None, help=_SOURCE_HELP)
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:

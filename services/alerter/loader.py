@@ -66,8 +66,14 @@ def _read(source: str | Path) -> tuple[str, str]:
     path = Path(source)
     try:
         return str(path), path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read rules file: {exc}", source=str(path)) from exc
+    except FileNotFoundError:
+        raise RuleError("no such rules file", source=str(path)) from None
+    except IsADirectoryError:
+        raise RuleError("is a directory, not a rules file", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"cannot read rules file: not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    except OSError as exc:
+        raise RuleError(f"cannot read rules file: {exc.strerror or exc}", source=str(path)) from exc
 
 
 _CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language", "source", "tag", "story_size", "copy", "query")

@@ -190,3 +190,25 @@ def test_process_until_alerts_counts_what_it_read_and_rejected_as_every_stage_do
     assert result.exit_code == 0, result.output
     assert orjson.loads(result.stderr.strip().splitlines()[-1]) == {"read": 1, "rejected": 1, "articles": 1, "stories": 1,
                                                                     "alerts": 1}
+
+
+@pytest.mark.parametrize(("command", "code"), [
+    (["rules", "check", "{rules}"], 1),
+    (["rules", "test", "{rules}", "{input}"], 1),
+    (["process", "--until", "alerts", "--rules", "{rules}", "{input}"], 2),
+    (["alerts", "replay", "--rules", "{rules}", "--dry-run", "--broker", "127.0.0.1:9"], 2),
+])
+@pytest.mark.parametrize(("make", "said"), [
+    (lambda path: None, "rules.yaml: no such rules file"),
+    (lambda path: path.mkdir(), "rules.yaml: is a directory, not a rules file"),
+    (lambda path: path.write_bytes(b"\xff\xfe rules"), "rules.yaml: cannot read rules file: not UTF-8 text (byte 0)"),
+])
+def test_a_rules_file_that_cannot_be_read_is_one_line_in_every_command(tmp_path: Path, command, code, make, said) -> None:
+    """`rules test` and `process --rules` with a missing file printed click's usage and exit 2, `rules check` an errno
+    ("[Errno 2] No such file or directory"); the README promises one line, exit 1 (rules check and test) or 2."""
+    path = tmp_path / "rules.yaml"
+    make(path)
+    text = tmp_path / "a.txt"
+    text.write_text("NATO chief visits Kyiv\n\nNATO pledged air defence to Ukraine.\n")
+    args = [a.format(rules=path, input=text) for a in command]
+    one_line_error(CliRunner().invoke(main, args), code, f"Error: {path.parent}/{said}")

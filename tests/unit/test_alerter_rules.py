@@ -308,7 +308,7 @@ def test_rulebook_loads_from_a_file_path_and_errors_name_the_file(tmp_path: Path
     path.write_text(rules_yaml("{entitty: Q7184}"))
     with pytest.raises(RuleError, match=r"mine\.yaml:8: .*unknown condition key 'entitty'"):
         load_rulebook(path, env={})
-    with pytest.raises(RuleError, match="cannot read"):
+    with pytest.raises(RuleError, match="missing.yaml: no such rules file"):
         load_rulebook(tmp_path / "missing.yaml", env={})
 
 
