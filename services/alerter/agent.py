@@ -247,7 +247,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 # A match that made no alert, as a story burst or a window not yet met is counted in the dedupe agent.
                 ALERTS_SUPPRESSED.labels(alert.rule_id).inc()
                 log.info("alert_suppressed", dedupe_key=alert.dedupe_key, reason=f"no burst of {spec.entity} "
-                         f"({result.count} in this {spec.bucket_s:g} s bucket, baseline {result.mean:g})",
+                         f"({result.count} in this {spec.bucket_s:g} s bucket, baseline {result.mean:g}: {result.short})",
                          article_id=alert.article_ids[0])
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [])

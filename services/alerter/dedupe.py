@@ -167,7 +167,7 @@ def decide(
                 ratio=b.ratio, min_count=b.min_count, warmup=b.warmup,
             )
             if not res.burst:
-                return Decision(s, None, f"no burst ({res.count} in bucket, baseline {res.mean:g})")
+                return Decision(s, None, f"no burst ({res.count} in bucket, baseline {res.mean:g}: {res.short})")
             update = {"burst": AlertBurst(key=f"story:{candidate.story_id}", bucket_s=b.bucket_s, count=res.count,
                                           baseline=res.mean, zscore=res.zscore)}
         alert = candidate.model_copy(update={"id": sequence_id(key, 0), "kind": "fired", "sequence": 0, "fired_at": now,

@@ -68,7 +68,7 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
                     alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
                 if not result.burst:
                     yield Outcome(article, match, None, f"no burst of {spec.entity} ({result.count} in this "
-                                                        f"{spec.bucket_s:g} s bucket, baseline {result.mean:.1f})")
+                                                        f"{spec.bucket_s:g} s bucket, baseline {result.mean:.1f}: {result.short})")
                     continue
                 candidate = candidate.model_copy(update={"burst": AlertBurst(
                     key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,

@@ -86,6 +86,8 @@ class BurstResult:
     sd: float
     zscore: float
     bucket_start: float
+    # When there is no burst, the first condition that does not hold, in words ("warming up: 1 of 3 buckets closed").
+    short: str = ""
 
 
 def _fold(mean: float, var: float, x: float, alpha: float) -> tuple[float, float]:
@@ -156,13 +158,14 @@ def observe_burst(
     mean, count = s["mean"], s["count"]
     sd = max(math.sqrt(max(s["var"], 0.0)), math.sqrt(max(mean, 1.0)))
     zscore = (count - mean) / sd
-    burst = (
-        s["closed"] >= warmup
-        and count >= min_count
-        and count >= ratio * mean
-        and zscore >= z
-        and s.get("fired") != s["start"]
-    )
-    if burst:
+    unmet = [why for holds, why in (
+        (s["closed"] >= warmup, f"warming up: {s['closed']} of {warmup} buckets closed"),
+        (count >= min_count, f"{count} < min_count {min_count}"),
+        (count >= ratio * mean, f"{count} < ratio {ratio:g} × baseline {mean:.3g}"),
+        (zscore >= z, f"z {zscore:.2f} < {z:g}"),
+        (s.get("fired") != s["start"], "already fired in this bucket"),
+    ) if not holds]
+    if not unmet:
         s["fired"] = s["start"]
-    return s, BurstResult(burst, count, round(mean, 3), round(sd, 3), round(zscore, 2), s["start"])
+    return s, BurstResult(not unmet, count, round(mean, 3), round(sd, 3), round(zscore, 2), s["start"],
+                          unmet[0] if unmet else "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from schemas import Alert
 from services.alerter.dedupe import alert_id, decide, load_state, sequence_id
 from services.alerter.rules import AlertPolicy, BurstSpec, WindowSpec
@@ -213,3 +215,29 @@ def test_the_worked_burst_example_of_docs_alerts_md_is_what_the_code_computes() 
         assert float(z) == result.zscore
         assert (over_ratio == "yes") == (result.count >= 3 * result.mean)
         assert verdict.startswith("**yes**") == result.burst
+
+
+def _quiet_then(counts: list[int], now_count: int, **spec) -> object:
+    """The burst result of the ``now_count``-th article of the bucket after buckets of ``counts`` articles."""
+    state, n, result = None, 0, None
+    for bucket, count in enumerate(counts):
+        for _ in range(count):
+            n += 1
+            state, _ = observe_burst(state, now=bucket * 60.0, item_id=str(n), bucket_s=60, **spec)
+    for i in range(now_count):
+        state, result = observe_burst(state, now=len(counts) * 60.0, item_id=f"now-{i}", bucket_s=60, **spec)
+    return result
+
+
+@pytest.mark.parametrize(("counts", "now_count", "spec", "short"), [
+    ([], 5, {}, "warming up: 0 of 3 buckets closed"),
+    ([1, 0, 1], 2, {}, "2 < min_count 3"),
+    ([4, 4, 4, 4], 5, {"z": 0}, "5 < ratio 3 × baseline 3.04"),
+    ([1, 0, 1, 1], 3, {}, "z 2.39 < 3"),  # mean 0.613 after 1, 0, 1, 1; sd floored at 1
+    ([1, 0, 1, 1], 5, {}, "already fired in this bucket"),
+    ([1, 0, 1, 1], 4, {}, ""),
+])
+def test_a_bucket_that_does_not_burst_says_which_condition_failed(counts, now_count, spec, short) -> None:
+    """`rules test` said "no burst (2 in bucket, baseline 0)" for a rule still warming up, which no article could fix."""
+    result = _quiet_then(counts, now_count, **spec)
+    assert result.short == short and result.burst == (short == "")
