@@ -334,7 +334,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 WEBHOOK_DELIVERIES.labels(endpoint.name, "disabled").inc()
                 # Keyed by the endpoint's name: what `wirewatch alerts replay` reads (see replay.py).
                 await delivery_stage.dead_letter(endpoint.name.encode(), value, ENDPOINT_DISABLED,
-                                                 f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.url}): endpoint disabled "
+                                                 f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.shown_url}): endpoint disabled "
                                                  f"({endpoints.reason(endpoint)})")
                 return
             result = await deliver(
@@ -352,7 +352,7 @@ def register(app: faust.App, settings: Settings) -> None:
         if not result.delivered:
             await delivery_stage.dead_letter(
                 endpoint.name.encode(), value, ENDPOINT_DISABLED if result.endpoint_disabled else UNDELIVERABLE,
-                f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.url}): {result.reason}",
+                f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.shown_url}): {result.reason}",
             )
 
     # Several alerts in flight per worker, each endpoint capped by its own semaphore. The consumer commits an

@@ -275,7 +275,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                     failed += 1
                     continue
                 if dry_run:
-                    click.echo(f"would re-send {alert.id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.url}")
+                    click.echo(f"would re-send {alert.id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.shown_url}")
                     continue
                 result = await deliver(session, endpoint, alert, attempts=settings.alerter.delivery_attempts,
                                        backoff_s=settings.alerter.delivery_backoff_s,

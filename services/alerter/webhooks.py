@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
 import orjson
@@ -86,6 +86,17 @@ class WebhookEndpoint:
     timeout_s: float | None = None
     format: str = "standard"  # standard | slack | teams
     concurrency: int = 4  # deliveries in flight at once to this endpoint
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as dead letters, logs and ``alerts replay`` show it: a password or a credential-named query
+        parameter (``sig=``) as ***, as feed URLs are shown, and the path of a Slack or Teams incoming webhook too,
+        since that path is the credential (``https://hooks.slack.com/***``)."""
+        from services.ingest.fetcher import shown_url
+
+        parts = urlsplit(shown_url(self.url))
+        path = "/***" if self.format in ("slack", "teams") and parts.path.strip("/") else parts.path
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 @dataclass(frozen=True)

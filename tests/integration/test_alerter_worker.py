@@ -286,3 +286,33 @@ async def test_alerter_killed_while_an_earlier_alert_retries_after_a_later_one_w
         assert Counter(receiver.delivered) == {ids[0]: 1, ids[1]: 2}
     finally:
         await receiver.stop()
+
+
+async def test_a_slack_endpoint_that_fails_is_dead_lettered_without_its_secret_url(broker, start_service, tmp_path) -> None:
+    """The dead letter's reason (read by anyone with `wirewatch dead-letters`) and the log held the Slack webhook URL,
+    whose path is the credential that lets anyone post to the channel."""
+    app = web.Application()
+    app.router.add_post("/services/{team}/{bot}/{token}", lambda request: web.Response(status=500))
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(f"webhooks:\n  team-chat:\n    url: http://{host}:{port}/services/T0123/B0456/s3cr3tT0k3n\n"
+                         f"    secret: {SECRET}\n    format: slack\n"
+                         "rules:\n  - {id: nato, query: 'entity:Q7184', webhooks: [team-chat]}\n")
+        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1",
+                               **FAST, **IN_ORDER)
+        wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=90)
+        story = f"st-{os.urandom(4).hex()}"
+        await send(broker.bootstrap, "articles.tagged", [(b"wire/1", encode(article(1, story)))])
+        ours = f"alert {alert_id(dedupe_key('nato', story))} "
+        seen = await collect(broker.bootstrap, ["alerts.dlq"], timeout_s=60, until=lambda s: any(
+            m["value"] and ours in m["value"]["reason"] for m in s["alerts.dlq"]))
+        [letter] = [m["value"] for m in seen["alerts.dlq"] if m["value"] and ours in m["value"]["reason"]]
+        assert letter["reason"] == f"{ours}to endpoint 'team-chat' (http://{host}:{port}/***): HTTP 500 (gave up after 1 attempts)"
+        assert "s3cr3tT0k3n" not in worker.log()
+    finally:
+        await runner.cleanup()

@@ -178,3 +178,19 @@ def test_retry_after_reads_delta_seconds_and_http_dates() -> None:
     assert parse_retry_after(None, now) is None
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after("-5", now) is None
+
+
+@pytest.mark.parametrize(("url", "format", "shown"), [
+    ("https://hooks.slack.com/services/T0123/B0456/s3cr3tT0k3n", "slack", "https://hooks.slack.com/***"),
+    ("https://acme.webhook.office.com/webhookb2/1f2e@9a8b/IncomingWebhook/c0ffee/42", "teams",
+     "https://acme.webhook.office.com/***"),
+    ("https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=S1G",
+     "teams", "https://prod-01.westeurope.logic.azure.com/***?api-version=2016-06-01&sig=***"),
+    ("https://alerts.example.net/hooks/wirewatch?token=t0k", "standard", "https://alerts.example.net/hooks/wirewatch?token=***"),
+    ("https://bot:hunter2@alerts.example.net/in", "standard", "https://bot:***@alerts.example.net/in"),
+    ("http://127.0.0.1:8099/hooks/wirewatch", "standard", "http://127.0.0.1:8099/hooks/wirewatch"),
+])
+def test_an_endpoint_is_shown_without_its_credentials(url: str, format: str, shown: str) -> None:
+    """A Slack or Teams incoming webhook's URL is its credential; dead letters, logs and replay printed it whole."""
+    endpoint = WebhookEndpoint(name="n", url=url, secrets=("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",), format=format)
+    assert endpoint.shown_url == shown
