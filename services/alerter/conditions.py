@@ -218,7 +218,8 @@ class SourceCondition:
 
 @dataclass(frozen=True)
 class NearCondition:
-    """All these words or phrases in one field, each starting within ``within`` words of the others."""
+    """All these words or phrases in one field, each starting within ``within`` words of the others: in English, or, as
+    a keyword, in the text as the article came (``near:'defensa' 'Zelenski' 2 words apart in the original title``)."""
 
     terms: tuple[str, ...]
     within: int
@@ -231,11 +232,12 @@ class NearCondition:
         object.__setattr__(self, "_tokens", toks)
 
     def check(self, facts: Facts) -> list[str] | None:
-        for field_name in ("title", "body"):
+        for field_name in ("title", "body", "original title", "original body"):
             span = _closest(facts.words(field_name), facts.positions(field_name), self._tokens)
             if span is not None and span <= self.within:
                 terms = " ".join(repr(t) for t in self.terms)
-                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {field_name}"]
+                where = field_name.replace("original ", "the original ")
+                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {where}"]
         return None
 
     def describe(self) -> str:

@@ -57,10 +57,18 @@ class Facts:
             self._lead = lead_end(self.body)
         return self._lead
 
+    def text(self, field_name: str) -> str:
+        """``title``, ``body``, or ``original title`` / ``original body``: the text as the article came, empty where it
+        is the English text."""
+        if field_name.startswith("original "):
+            english = self.text(field_name.removeprefix("original "))
+            original = getattr(self.article, field_name.replace(" ", "_")) or ""
+            return original if original != english else ""
+        return self.title if field_name == "title" else self.body
+
     def words(self, field_name: str) -> list[str]:
         if field_name not in self._words:
-            text = self.title if field_name == "title" else self.body
-            self._words[field_name] = [w.casefold() for w in TOKEN.findall(text)]
+            self._words[field_name] = [w.casefold() for w in TOKEN.findall(self.text(field_name))]
         return self._words[field_name]
 
     def positions(self, field_name: str) -> dict[str, list[int]]:

@@ -126,6 +126,11 @@ CASES = [
     ("keyword: defensa antiaérea", "nato_visit_original", ["keyword:'defensa antiaérea' in the original"]),
     ("keyword: [OTAN, ground]", "nato_visit_original", ["keyword:'OTAN' in the original", "keyword:'ground'"]),
     ("keyword: OTAN", "nato_visit_es", None),
+    # Proximity as the source writes it, as a keyword is found there.
+    ("near: {terms: [OTAN, defensa], within: 5}", "nato_visit_original", ["near:'OTAN' 'defensa' 4 words apart in the original body"]),
+    ("query: '\"Ucrania OTAN\"~5'", "nato_visit_original", ["near:'Ucrania' 'OTAN' 5 words apart in the original title"]),
+    ("query: '\"Ucrania OTAN\"~4'", "nato_visit_original", None),
+    ("near: {terms: [OTAN, defensa], within: 5}", "nato_visit_es", None),
     ("language: es", "nato_visit_es", ["language:es"]),
     ("language: [de, fr]", "nato_visit_es", None),
     ("language: ES", "nato_visit_es", ["language:es"]),
