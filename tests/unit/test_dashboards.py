@@ -1,10 +1,14 @@
-"""Grafana provisioning: every dashboard is well-formed and reads the provisioned Prometheus datasource."""
+"""Grafana provisioning and alert rules: every dashboard is well-formed, reads the provisioned Prometheus
+datasource, and asks only for metrics and labels the services export (so a renamed metric fails here)."""
 
 import json
+import re
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.support.metric_names import TARGET_LABELS, dashboard_queries, exported_labels, rule_queries
 
 GRAFANA = ROOT / "deploy" / "grafana"
 
@@ -29,3 +33,26 @@ def test_dashboard_provider_points_where_compose_mounts_the_dashboards():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     mounts = compose["services"]["grafana"]["volumes"]
     assert f"./deploy/grafana/dashboards:{provider['options']['path']}:ro" in mounts
+
+
+METRIC = re.compile(r"\b((?:wirewatch|faust)_[a-z_]+|up)\b(?!\s*\()")
+# Label names a query uses: in a matcher `{a="…", b!~"…"}`, or grouping `by (a, b)` / `without (a)`.
+MATCHER_LABEL = re.compile(r"[{,]\s*([a-z_]+)\s*(?:=~|!~|!=|=)")
+GROUPING = re.compile(r"\b(?:by|without)\s*\(([^)]*)\)")
+
+
+def used_labels(expr: str) -> set[str]:
+    grouped = {label.strip() for group in GROUPING.findall(expr) for label in group.split(",") if label.strip()}
+    return set(MATCHER_LABEL.findall(expr)) | grouped
+
+
+@pytest.mark.parametrize("where,expr", dashboard_queries() + rule_queries())
+def test_every_panel_and_alert_rule_names_metrics_and_labels_the_services_export(where, expr):
+    exported = exported_labels()
+    names = set(METRIC.findall(expr))
+    assert names, f"{where}: no metric in {expr}"
+    unknown = sorted(names - set(exported))
+    assert not unknown, f"{where}: no service exports {unknown}"
+    labels = set().union(*(exported[n] for n in names)) | TARGET_LABELS
+    never_set = sorted(used_labels(expr) - labels)
+    assert not never_set, f"{where}: no metric of {sorted(names)} has the label(s) {never_set}"
