@@ -1,5 +1,7 @@
 """The README stays true: every setting and every metric the code defines is documented there."""
 
+import re
+
 from prometheus_client import REGISTRY
 
 # Importing the agents registers every metric a service defines.
@@ -7,6 +9,8 @@ import services.alerter.agent  # noqa: F401
 import services.ingest.agent  # noqa: F401
 import services.normalize.agent  # noqa: F401
 import services.runtime.health  # noqa: F401
+import services.runtime.produce_guard  # noqa: F401
+import services.runtime.recovery  # noqa: F401
 import services.tagger.agent  # noqa: F401
 import services.newsroom.metrics  # noqa: F401
 from services.runtime.settings import Settings, describe
@@ -39,6 +43,14 @@ def test_every_wirewatch_metric_is_documented():
     # prometheus_client reports counters without their _total suffix
     missing = [n for n in names if f"`{n}`" not in README and f"`{n}_total`" not in README]
     assert names and not missing, f"README does not document {missing}"
+
+
+def test_every_metric_the_readme_lists_is_one_the_code_defines():
+    table = README.split("## Metrics", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `(wirewatch_[a-z_]+)` \|", table, flags=re.M))
+    # prometheus_client reports counters without their _total suffix
+    defined = {m.name + ("_total" if m.type == "counter" else "") for m in REGISTRY.collect() if m.name.startswith("wirewatch_")}
+    assert listed and not listed - defined, f"README lists metrics no service defines: {sorted(listed - defined)}"
 
 
 def yaml_block_after(heading: str) -> str:
