@@ -56,3 +56,30 @@ def test_every_panel_and_alert_rule_names_metrics_and_labels_the_services_export
     labels = set().union(*(exported[n] for n in names)) | TARGET_LABELS
     never_set = sorted(used_labels(expr) - labels)
     assert not never_set, f"{where}: no metric of {sorted(names)} has the label(s) {never_set}"
+
+
+def panels():
+    for path in sorted((GRAFANA / "dashboards").glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            yield f"{path.stem}: {panel['title']}", panel
+
+
+def test_every_panel_unit_says_what_its_title_promises():
+    # Grafana unit ids: ops and Bps are per second, s seconds, m minutes, percentunit a 0–1 ratio.
+    promises = [("per second", {"ops", "Bps"}), ("latency", {"s"}), ("time per message", {"s"}), ("minutes", {"m"}),
+                ("ratio", {"percentunit"}), ("per minute", {"short"}), ("per hour", {"short"})]
+    wrong = []
+    for where, panel in panels():
+        unit = panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
+        for words, units in promises:
+            if words in panel["title"].lower() and unit not in units:
+                wrong.append(f"{where}: unit {unit!r}, title says {words!r}")
+        if " by " in panel["title"] and panel["type"] == "timeseries":
+            assert all("{{" in t.get("legendFormat", "") for t in panel["targets"]), f"{where}: series named by no label"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_target_ref_ids_are_unique_within_a_panel():
+    for where, panel in panels():
+        ref_ids = [t["refId"] for t in panel["targets"]]
+        assert len(ref_ids) == len(set(ref_ids)), f"{where}: duplicate refId"
