@@ -4,15 +4,7 @@ import re
 
 from prometheus_client import REGISTRY
 
-# Importing the agents registers every metric a service defines.
-import services.alerter.agent  # noqa: F401
-import services.ingest.agent  # noqa: F401
-import services.normalize.agent  # noqa: F401
-import services.runtime.health  # noqa: F401
-import services.runtime.produce_guard  # noqa: F401
-import services.runtime.recovery  # noqa: F401
-import services.tagger.agent  # noqa: F401
-import services.newsroom.metrics  # noqa: F401
+import tests.support.metric_names  # noqa: F401  (importing it registers every metric a service defines)
 from services.runtime.settings import Settings, describe
 from tests.conftest import ROOT
 
