@@ -34,6 +34,11 @@ LOOPBACK = ROOT / "deploy" / "prometheus" / "loopback.yml"
 pytestmark = pytest.mark.integration
 
 METRIC = re.compile(r"\b(wirewatch_[a-z_]+|faust_[a-z_]+|up)\b(?!\s*\()")
+# Metrics an alert rule reads that a healthy run never creates (labelled by a topic, born at their first event).
+NOT_IN_A_HEALTHY_RUN = {
+    "wirewatch_send_errors_total": "no message failed to reach the broker",
+    "wirewatch_broker_lost_messages_total": "the broker did not restart",
+}
 # Panels that must show what this run did, not only have series: (where, the query's labels, what happened).
 MUST_SHOW = [
     ("alerting: Alerts fired in the last hour, by rule", {}, "a rule fired"),
@@ -159,7 +164,7 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
             missing = []
             for alert, expr in rule_queries():
                 await query(session, base, expr)  # the rule's expression is valid PromQL
-                for name in set(METRIC.findall(expr)):
+                for name in set(METRIC.findall(expr)) - set(NOT_IN_A_HEALTHY_RUN):
                     if not await query(session, base, f'count({{__name__="{name}"}})'):
                         missing.append(f"{alert}: {name}")
             assert not missing, "alert rules reference metrics the services do not export:\n" + "\n".join(missing)
