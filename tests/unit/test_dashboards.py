@@ -23,6 +23,8 @@ def test_dashboards_use_the_provisioned_datasource_and_have_unique_ids():
         assert len(panel_ids) == len(set(panel_ids)), f"{path.name}: duplicate panel ids"
         for panel in dashboard["panels"]:
             assert panel["datasource"]["uid"] == datasource["uid"], f"{path.name}: {panel['title']}"
+            for target in panel["targets"]:
+                assert target.get("datasource", panel["datasource"])["uid"] == datasource["uid"], f"{path.name}: {panel['title']}"
             assert panel["targets"] and all(t["expr"].strip() for t in panel["targets"])
     assert {"wirewatch-pipeline", "wirewatch-ingest", "wirewatch-alerting", "wirewatch-news"} <= set(uids)
     assert len(uids) == len(set(uids))
