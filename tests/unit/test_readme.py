@@ -37,12 +37,18 @@ def test_every_wirewatch_metric_is_documented():
     assert names and not missing, f"README does not document {missing}"
 
 
-def test_every_metric_the_readme_lists_is_one_the_code_defines():
+def test_every_metric_the_readme_lists_is_defined_with_the_labels_it_gives():
     table = README.split("## Metrics", 1)[1].split("\n## ", 1)[0]
-    listed = set(re.findall(r"^\| `(wirewatch_[a-z_]+)` \|", table, flags=re.M))
-    # prometheus_client reports counters without their _total suffix
-    defined = {m.name + ("_total" if m.type == "counter" else "") for m in REGISTRY.collect() if m.name.startswith("wirewatch_")}
-    assert listed and not listed - defined, f"README lists metrics no service defines: {sorted(listed - defined)}"
+    rows = re.findall(r"^\| `(wirewatch_[a-z_]+)` \|([^|]*)\|", table, flags=re.M)
+    wrong = []
+    for name, cell in rows:
+        listed = {label.strip() for label in re.sub(r"\([^)]*\)", "", cell).split(",")} - {"–", ""}
+        collector = REGISTRY._names_to_collectors.get(name)
+        if collector is None:
+            wrong.append(f"{name}: no service defines it")
+        elif set(collector._labelnames) != listed:
+            wrong.append(f"{name}: README says labels {sorted(listed)}, the code {sorted(collector._labelnames)}")
+    assert rows and not wrong, "\n".join(wrong)
 
 
 def yaml_block_after(heading: str) -> str:
