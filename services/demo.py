@@ -38,7 +38,7 @@ from services.runtime.ports import port_in_use
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
 
-__all__ = ["run_demo", "demo_settings", "start_services"]
+__all__ = ["run_demo", "demo_settings", "start_services", "counted"]
 
 BROKEN = b'{"id": "broken-1", "source": "demo", "title": "cut off mid-'
 
@@ -294,15 +294,24 @@ async def _push(settings: Settings, path: Path, worker: subprocess.Popen) -> lis
     raise RuntimeError(f"{url} never answered")
 
 
+_COUNTED = ("wirewatch_messages_processed_total", "wirewatch_dead_letters_total", "wirewatch_alerts_fired_total",
+            "wirewatch_alerts_suppressed_total", "wirewatch_stories_total",
+            "wirewatch_webhook_deliveries_total", "wirewatch_translations_total")
+
+
+def counted(metrics: str) -> list[str]:
+    """The summary's samples of a /metrics text: what the run counted, without the series exported at 0 in advance
+    (every rule's, every endpoint's, every stage's dead letters) that nothing happened to."""
+    return [line for line in metrics.splitlines()
+            if line.startswith(_COUNTED) and float(line.rsplit(" ", 1)[1]) != 0]
+
+
 async def _summary(settings: Settings, expected: set[str], tagged: set[str], stories: dict[str, list[str]], alerts: dict,
                    receiver: WebhookReceiver, letters: int) -> None:
     metrics = ""
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{settings.web_port}/metrics") as resp:
             metrics = await resp.text()
-    wanted = ("wirewatch_messages_processed_total", "wirewatch_dead_letters_total", "wirewatch_alerts_fired_total",
-              "wirewatch_alerts_suppressed_total", "wirewatch_stories_total",
-              "wirewatch_webhook_deliveries_total", "wirewatch_translations_total")
     say("\nsummary")
     say(f"articles tagged: {len(tagged & expected)}/{len(expected)}, in {len(stories)} stories", indent=2)
     for story_id, members in sorted(stories.items(), key=lambda kv: -len(kv[1])):
@@ -314,6 +323,5 @@ async def _summary(settings: Settings, expected: set[str], tagged: set[str], sto
         f"webhook attempts: {len(receiver.received)}", indent=2)
     say(f"dead letters: {letters}", indent=2)
     say("metrics (from /metrics):", indent=2)
-    for line in metrics.splitlines():
-        if line.startswith(wanted):
-            say(line, indent=4)
+    for line in counted(metrics):
+        say(line, indent=4)

@@ -45,6 +45,7 @@ from services.alerter.metrics import (
     RULE_EVALUATION_SECONDS,
     RULES_LOADED,
     RULES_RELOADS,
+    zero_rulebook_series,
 )
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import Rule
@@ -52,6 +53,7 @@ from services.alerter.simulate import mentions
 from services.alerter.webhooks import deliver
 from services.alerter.window import observe_burst
 from services.runtime.codec import encode
+from services.runtime.errors import DECODE_ERROR_CLASSES
 from services.runtime.logs import get_logger
 from services.runtime.metrics import (
     ALERTS_FIRED,
@@ -113,6 +115,7 @@ def register(app: faust.App, settings: Settings) -> None:
     cfg = settings.alerter
     live = LiveRulebook(cfg.rules)
     RULES_LOADED.set(len(live.current.rules))
+    zero_rulebook_series(live.current)
     log.info("rules_loaded", path=str(cfg.rules), rules=len(live.current.rules))
     for warning in live.current.warnings:
         log.warning("rule_warning", path=str(cfg.rules), warning=warning)
@@ -123,8 +126,10 @@ def register(app: faust.App, settings: Settings) -> None:
     alerts = raw_topic(app, topics.alerts, settings)
     match_stage = Stage(app, settings, name="alerter", source=topics.tagged)
     burst_stage = Stage(app, settings, name="alerter-burst", source=cfg.bursts_topic)
-    dedupe_stage = Stage(app, settings, name="alerter-dedupe", source=topics.matches)
-    delivery_stage = Stage(app, settings, name="alerter-delivery", source=topics.alerts)
+    dedupe_stage = Stage(app, settings, name="alerter-dedupe", source=topics.matches,
+                         error_classes=(*DECODE_ERROR_CLASSES, "UnknownRule"))
+    delivery_stage = Stage(app, settings, name="alerter-delivery", source=topics.alerts,
+                           error_classes=(*DECODE_ERROR_CLASSES, UNDELIVERABLE, ENDPOINT_DISABLED))
     # dedupe key → the key's state (JSON): fired, window, story burst, follow-ups. Partitioned like alerter.matches.
     fired = app.Table("alerter-fired", default=None, partitions=settings.partitions, key_type=str, value_type=str)
     # rule:entity → burst state (JSON). Partitioned like alerter.bursts.
@@ -143,6 +148,7 @@ def register(app: faust.App, settings: Settings) -> None:
             RULES_RELOADS.labels(outcome).inc()
             if outcome == "reloaded":
                 RULES_LOADED.set(len(live.current.rules))
+                zero_rulebook_series(live.current)
                 log.info("rules_reloaded", path=str(cfg.rules), rules=len(live.current.rules))
                 for warning in live.current.warnings:
                     log.warning("rule_warning", path=str(cfg.rules), warning=warning)

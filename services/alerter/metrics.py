@@ -5,9 +5,18 @@ Labels are bounded by the rules file: a rule id, an endpoint name, an outcome or
 
 from __future__ import annotations
 
+from typing import get_args
+
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["ALERTS_ROUTED", "RULE_EVALUATION_SECONDS", "RULES_RELOADS", "RULES_LOADED", "ALERTS_SENT", "ENDPOINTS_DISABLED"]
+from schemas import Alert
+from services.alerter.rulebook import RuleBook
+from services.runtime.metrics import ALERTS_FIRED, ALERTS_SUPPRESSED, WEBHOOK_ATTEMPTS, WEBHOOK_DELIVERIES
+
+__all__ = [
+    "ALERTS_ROUTED", "RULE_EVALUATION_SECONDS", "RULES_RELOADS", "RULES_LOADED", "ALERTS_SENT", "ENDPOINTS_DISABLED",
+    "zero_rulebook_series",
+]
 
 RULE_EVALUATION_SECONDS = Histogram(
     "wirewatch_alerter_rule_evaluation_seconds",
@@ -29,3 +38,22 @@ ALERTS_ROUTED = Counter(
 ENDPOINTS_DISABLED = Gauge(
     "wirewatch_webhook_endpoints_disabled", "1 for an endpoint disabled by an HTTP 410, by endpoint.", ["endpoint"]
 )
+
+
+def zero_rulebook_series(book: RuleBook) -> None:
+    """Export every rule's and endpoint's series at 0 before its first event (an endpoint already disabled keeps its 1).
+
+    A labelled counter is otherwise born at its first increment, and Prometheus' increase() sees nothing in a series
+    that starts at 1: a rule's first alert, an endpoint's first failed delivery, would show as 0 and alert no one.
+    """
+    for rule in book.rules:
+        ALERTS_FIRED.labels(rule.id)
+        ALERTS_SUPPRESSED.labels(rule.id)
+        ALERTS_ROUTED.labels(rule.id)
+        for kind in get_args(Alert.model_fields["kind"].annotation):
+            ALERTS_SENT.labels(rule.id, kind)
+    for name in book.webhooks:
+        WEBHOOK_ATTEMPTS.labels(name)
+        ENDPOINTS_DISABLED.labels(name)
+        for outcome in ("delivered", "failed", "disabled"):
+            WEBHOOK_DELIVERIES.labels(name, outcome)

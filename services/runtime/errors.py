@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["WirewatchError", "DecodeError", "ProcessingError"]
+__all__ = ["WirewatchError", "DecodeError", "DECODE_ERROR_CLASSES", "ProcessingError"]
+
+# The error classes a DecodeError carries (services/runtime/codec.py).
+DECODE_ERROR_CLASSES = ("InvalidJSON", "SchemaViolation")
 
 
 class WirewatchError(Exception):

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from services.runtime.codec import dead_letter, decode, encode
 from services.runtime.delivery import send_confirmed
-from services.runtime.errors import DecodeError
+from services.runtime.errors import DECODE_ERROR_CLASSES, DecodeError
 from services.runtime.logs import get_logger
 from services.runtime.metrics import (
     DEAD_LETTERS,
@@ -29,7 +29,7 @@ from services.runtime.metrics import (
 )
 from services.runtime.settings import Settings, dlq
 
-__all__ = ["raw_topic", "Stage"]
+__all__ = ["raw_topic", "zero_stage_series", "Stage"]
 
 M = TypeVar("M", bound=BaseModel)
 log = get_logger("wirewatch.stage")
@@ -47,14 +47,28 @@ def raw_topic(app: faust.App, name: str, settings: Settings) -> faust.TopicT:
     )
 
 
+def zero_stage_series(stage: str, dlq_topic: str, error_classes: Sequence[str]) -> None:
+    """Export a stage's failure counters at 0 from the start, for the error classes it knows in advance.
+
+    A labelled counter is otherwise born at its first increment, already at 1, and Prometheus' rate() and
+    increase() see no increase in a series that starts there: the first dead letter, often the only one,
+    would show as 0 on the dashboards and never reach an alert rule.
+    """
+    for error_class in error_classes:
+        MESSAGES_FAILED.labels(stage, error_class)
+        DEAD_LETTERS.labels(stage, dlq_topic, error_class)
+
+
 class Stage:
     """Metrics and dead letters for one stage reading one topic."""
 
-    def __init__(self, app: faust.App, settings: Settings, *, name: str, source: str) -> None:
+    def __init__(self, app: faust.App, settings: Settings, *, name: str, source: str,
+                 error_classes: Sequence[str] = DECODE_ERROR_CLASSES) -> None:
         self.name = name
         self.source = source
         self.dlq_name = dlq(source)
         self.dlq_topic = raw_topic(app, self.dlq_name, settings)
+        zero_stage_series(name, self.dlq_name, error_classes)
 
     async def decode(self, key: bytes | None, value: bytes | None, model: type[M]) -> M | None:
         try:

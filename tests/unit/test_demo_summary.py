@@ -52,3 +52,21 @@ async def test_the_seed_story_is_shown_with_every_report_the_pipeline_tagged(tmp
     out = capsys.readouterr().out
     assert "the seed story, 3 reports in en, es" in out
     assert f"http://127.0.0.1:{port}/stories/seed" in out
+
+
+def test_the_summary_shows_what_the_run_counted_not_the_series_waiting_at_zero():
+    from services.demo import counted
+
+    metrics = "\n".join([
+        "# HELP wirewatch_alerts_fired_total Alerts fired.",
+        'wirewatch_alerts_fired_total{rule="nato-in-ukraine"} 1.0',
+        'wirewatch_alerts_fired_total{rule="sanctions-on-russia"} 0.0',
+        'wirewatch_alerts_fired_created{rule="nato-in-ukraine"} 1.7965e+09',
+        'wirewatch_dead_letters_total{error_class="InvalidJSON",stage="normalize",topic="articles.raw.dlq"} 1.0',
+        'wirewatch_dead_letters_total{error_class="SchemaViolation",stage="normalize",topic="articles.raw.dlq"} 0.0',
+        'wirewatch_consumer_lag{partition="0",topic="articles.raw"} 0.0',
+    ])
+    assert counted(metrics) == [
+        'wirewatch_alerts_fired_total{rule="nato-in-ukraine"} 1.0',
+        'wirewatch_dead_letters_total{error_class="InvalidJSON",stage="normalize",topic="articles.raw.dlq"} 1.0',
+    ]

@@ -3,6 +3,8 @@
 import shutil
 import subprocess
 
+import pytest
+
 from tests.conftest import ROOT
 
 PROM = ROOT / "deploy" / "prometheus"
@@ -14,8 +16,9 @@ def promtool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([binary, *args], capture_output=True, text=True, cwd=PROM)
 
 
-def test_prometheus_config_and_rules_are_valid():
-    result = promtool("check", "config", "prometheus.yml")
+@pytest.mark.parametrize("config", ["prometheus.yml", "loopback.yml"])
+def test_prometheus_config_and_rules_are_valid(config):
+    result = promtool("check", "config", config)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,14 +1,10 @@
 """The README stays true: every setting and every metric the code defines is documented there."""
 
+import re
+
 from prometheus_client import REGISTRY
 
-# Importing the agents registers every metric a service defines.
-import services.alerter.agent  # noqa: F401
-import services.ingest.agent  # noqa: F401
-import services.normalize.agent  # noqa: F401
-import services.runtime.health  # noqa: F401
-import services.tagger.agent  # noqa: F401
-import services.newsroom.metrics  # noqa: F401
+import tests.support.metric_names  # noqa: F401  (importing it registers every metric a service defines)
 from services.runtime.settings import Settings, describe
 from tests.conftest import ROOT
 
@@ -39,6 +35,20 @@ def test_every_wirewatch_metric_is_documented():
     # prometheus_client reports counters without their _total suffix
     missing = [n for n in names if f"`{n}`" not in README and f"`{n}_total`" not in README]
     assert names and not missing, f"README does not document {missing}"
+
+
+def test_every_metric_the_readme_lists_is_defined_with_the_labels_it_gives():
+    table = README.split("## Metrics", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(wirewatch_[a-z_]+)` \|([^|]*)\|", table, flags=re.M)
+    wrong = []
+    for name, cell in rows:
+        listed = {label.strip() for label in re.sub(r"\([^)]*\)", "", cell).split(",")} - {"–", ""}
+        collector = REGISTRY._names_to_collectors.get(name)
+        if collector is None:
+            wrong.append(f"{name}: no service defines it")
+        elif set(collector._labelnames) != listed:
+            wrong.append(f"{name}: README says labels {sorted(listed)}, the code {sorted(collector._labelnames)}")
+    assert rows and not wrong, "\n".join(wrong)
 
 
 def yaml_block_after(heading: str) -> str:
