@@ -14,7 +14,7 @@ from services.newsroom.live import LiveHub
 from services.newsroom.server import CSP, Newsroom
 from services.newsroom.settings import NewsroomSettings
 from services.newsroom.sqlite import SQLiteStore
-from tests.unit.test_newsroom_store import NOW, alert, article, dated
+from tests.unit.test_newsroom_store import NOW, alert, article, dated, open_store  # noqa: F401 - open_store: both backends
 
 STORY = "https://wire.example/2026/11/30/nato-kyiv?ref=rss"  # story ids are article ids: slashes, colons, queries
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes" \x0b'
@@ -86,6 +86,27 @@ async def test_an_unchanged_answer_is_a_304_by_etag(newsroom):
     assert again[0] == 304 and again[2] == b""
     other = await get(f"{base}/api/stories?language=es", **{"If-None-Match": headers["ETag"]})
     assert other[0] == 200
+
+
+async def test_an_empty_feed_keeps_its_etag_so_a_feed_reader_is_answered_304(open_store):
+    store = open_store()
+    room, base = await serve(store)
+    feeds = ("/feeds/alerts.atom", "/feeds/alerts.atom?rule=nato", "/feeds/stories.atom", "/feeds/entities/Q7184.atom")
+    try:
+        first = {path: await get(base + path) for path in feeds}
+        again = {path: await get(base + path, **{"If-None-Match": first[path][1]["ETag"]}) for path in feeds}
+        store.write_article(article(1, STORY), now=NOW)
+        store.write_alert(alert(STORY), now=NOW)
+        after = {path: await get(base + path, **{"If-None-Match": first[path][1]["ETag"]}) for path in feeds}
+    finally:
+        await room.stop()
+    for path in feeds:
+        feed = feedparser.parse(first[path][2])
+        assert first[path][0] == 200 and not feed.bozo and not feed.entries, path
+        assert feed.feed.updated == "1970-01-01T00:00:00Z", "nothing was ever updated: a fixed instant, not the request's"
+        assert (again[path][0], again[path][2]) == (304, b""), path
+        # The first entry changes the feed, and the reader gets it.
+        assert after[path][0] == 200 and len(feedparser.parse(after[path][2]).entries) == 1, path
 
 
 async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
