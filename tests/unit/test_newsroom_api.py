@@ -205,17 +205,21 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
 async def test_the_alerts_page_pages_back_through_every_alert_and_by_rule(newsroom):
     base = await newsroom()
     first = (await get(f"{base}/alerts?limit=1"))[2].decode()
-    assert first.count('<li><a class="badge"') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
+    assert first.count('<li data-alert=') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
     second = (await get(f"{base}/alerts?limit=1&page=2"))[2].decode()
-    assert second.count('<li><a class="badge"') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
+    assert second.count('<li data-alert=') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
     assert 'rel="next"' not in second
     story_links = [f'href="/stories/{quote(STORY, safe="")}"', 'href="/stories/other"']
     assert sorted(sum(link in page for link in story_links) for page in (first, second)) == [1, 1], "each alert on one page"
     assert any(story_links[0] in page for page in (first, second)) and any(story_links[1] in page for page in (first, second))
     nato = (await get(f"{base}/alerts?rule=nato"))[2].decode()
-    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li><a class="badge"') == 1
+    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li data-alert=') == 1
     assert '<a class="badge" href="/alerts?rule=nato">nato</a>' in first + second
     assert '<a href="/feeds/alerts.atom?rule=nato">Atom feed of these alerts</a>' in nato
+    # What the live page fetches again when an alert arrives: the same list, of the same rule, without the page around it.
+    assert 'data-live="alerts"' in nato and 'data-fragment="/fragments/alerts?rule=nato"' in nato
+    fragment = (await get(f"{base}/fragments/alerts?rule=nato"))[2].decode()
+    assert fragment.count('<li data-alert=') == 1 and "<h1" not in fragment and fragment.strip() in nato
     assert "<script>alert" not in first + second  # the hostile rule id is text
     beyond = (await get(f"{base}/alerts?limit=1&page=3"))[2].decode()
     assert "No older alerts." in beyond and '<a rel="prev" href="/alerts?limit=1&amp;page=2">Newer page</a>' in beyond
