@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from schemas import RawArticle
+from schemas import RawArticle, TaggedArticle
 from services.normalize.core import Normalizer
 from services.normalize.published import FUTURE_RULE, trusted_publication
+from tests.unit.test_newsroom_store import open_store  # noqa: F401 - both store backends
 
 RECEIVED = datetime(2026, 3, 9, 8, 0, tzinfo=timezone.utc)
 TOLERANCE = timedelta(minutes=15)
@@ -57,3 +58,18 @@ async def test_a_present_publication_time_is_kept_and_no_change_recorded(normali
     article = await normalizer.normalize(raw)
     assert article.published_at == published
     assert not [c for c in article.changes if c.field == "published_at"]
+
+
+async def test_the_newsroom_charts_a_2030_report_at_its_receipt_hour_and_shows_why(normalizer: Normalizer, open_store):  # noqa: F811
+    """Normalize → (story given) → newsroom store: the story's hourly chart and dates end at receipt, not in 2030."""
+    raw = RawArticle(id="https://news.example/clockwork", source="clockwork", title="Port reopens",
+                     body="The port reopened after the storm, officials said.",
+                     published_at=datetime(2030, 1, 1, tzinfo=timezone.utc), fetched_at=RECEIVED)
+    normalized = await normalizer.normalize(raw)
+    store = open_store()
+    store.write_article(TaggedArticle(**normalized.model_dump(), story_id="port"), now=RECEIVED.timestamp())
+    story = store.story("port")
+    assert [t["hour"] for t in story["timeline"]] == ["2026-03-09T08:00:00Z"]
+    assert story["published"] == {"first_at": "2026-03-09T08:00:00Z", "last_at": "2026-03-09T08:00:00Z", "unknown": 0}
+    shown = store.article("https://news.example/clockwork")
+    assert [c["rule"] for c in shown["changes"] if c["field"] == "published_at"] == [FUTURE_RULE]
