@@ -47,12 +47,16 @@ def newsroom(open_store):
             for kind, data in events:
                 hub.publish(kind, data)
 
-        if hasattr(message, "rule_id"):
-            result = store.write_alert(message, now=NOW)
-        else:
-            result = store.write_article(message, now=NOW)
+        before = hub.last_id
+        result = (store.write_alert if hasattr(message, "rule_id") else store.write_article)(message, now=NOW)
+        events = announcements(message, result)
         if not store.shared_events:
-            asyncio.run_coroutine_threadsafe(publish(announcements(message, result)), loop).result(30)
+            asyncio.run_coroutine_threadsafe(publish(events), loop).result(30)
+        # Through the database the events come when they come: wait for them, so a page opened next has seen them.
+        deadline = time.monotonic() + 60
+        while hub.last_id < before + len(events):
+            assert time.monotonic() < deadline, f"the store's notifications of {message.id} never came"
+            time.sleep(0.05)
 
     yield f"http://127.0.0.1:{port}", write
     if listening is not None:
