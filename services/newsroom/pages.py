@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -24,7 +24,7 @@ SPANS = [("", "any time"), ("1h", "in the last hour"), ("24h", "in the last 24 h
 def _when(value: str | None) -> str:
     if not value:
         return "unknown"
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _safe_url(value: str | None) -> str | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from schemas import RawArticle, TaggedArticle
 from services.normalize.core import Normalizer
+from services.newsroom.pages import render
 from services.normalize.published import FUTURE_RULE, trusted_publication
 from tests.unit.test_newsroom_store import open_store  # noqa: F401 - both store backends
 
@@ -73,3 +75,5 @@ async def test_the_newsroom_charts_a_2030_report_at_its_receipt_hour_and_shows_w
     assert story["published"] == {"first_at": "2026-03-09T08:00:00Z", "last_at": "2026-03-09T08:00:00Z", "unknown": 0}
     shown = store.article("https://news.example/clockwork")
     assert [c["rule"] for c in shown["changes"] if c["field"] == "published_at"] == [FUTURE_RULE]
+    page = " ".join(re.sub(r"<[^>]+>", " ", render("article.html", article=shown)).split())
+    assert "2026-03-09 08:00 UTC (received then; its publisher dated it 2030-01-01 00:00 UTC, in the future" in page
