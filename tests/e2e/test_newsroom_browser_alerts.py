@@ -14,7 +14,7 @@ from services.newsroom.agent import announcements
 from services.newsroom.live import LiveHub
 from services.newsroom.server import Newsroom
 from services.newsroom.settings import NewsroomSettings
-from tests.e2e.test_newsroom_browser import browser, page  # noqa: F401 - the fixtures, reused
+from tests.e2e.test_newsroom_browser import browser  # noqa: F401 - the fixture, reused
 from tests.unit.test_newsroom_store import NOW, alert, article, open_store  # noqa: F401 - open_store: both backends
 
 pytestmark = pytest.mark.e2e
