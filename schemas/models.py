@@ -89,9 +89,10 @@ class Change(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: str = Field(description="Category: unicode, whitespace, boilerplate, extraction, translation, repair.")
+    kind: str = Field(description="Category: unicode, whitespace, boilerplate, extraction, translation, repair, date.")
     rule: str = Field(description="The rule that made the edit.")
-    field: Field_
+    field: Literal["title", "body", "published_at"] = Field(
+        description="What was edited: a text field, or the publication time (before/after are then ISO 8601 times).")
     span: tuple[int, int] | None = Field(default=None, description="Character span in the field's text before this edit; null for whole-field edits.")
     before: str
     after: str

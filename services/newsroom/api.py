@@ -10,7 +10,6 @@ from aiohttp import web
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
 from services.newsroom.openapi import openapi_document
 from services.newsroom.query import page_of, parse_time, with_params
-from services.newsroom.records import iso
 
 __all__ = ["add_routes"]
 
@@ -66,7 +65,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         rule = request.query.get("rule") or None
         result = await room.read(room.store.alerts, rule=rule, limit=50)
         base = room.base_url(request)
-        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", now=iso(time.time()), rule=rule)
+        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", rule=rule)
         return room.cached(request, body, ATOM_TYPE)
 
     async def stories_atom(request: web.Request) -> web.Response:
@@ -86,7 +85,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
             title = "wirewatch stories" + (f" ({described})" if described else "")
             html = f"{base}/?{with_params(params)}"
         body = stories_feed(result["items"], title=title, feed_key=f"stories?{with_params(params)}", base=base,
-                            self_url=f"{base}{request.path_qs}", html_url=html, now=iso(time.time()))
+                            self_url=f"{base}{request.path_qs}", html_url=html)
         return room.cached(request, body, ATOM_TYPE)
 
     app.router.add_get("/api/stories", stories)

@@ -12,12 +12,16 @@ from xml.etree import ElementTree as ET
 
 from services.newsroom.languages import language_name
 
-__all__ = ["alerts_feed", "stories_feed", "ATOM_TYPE"]
+__all__ = ["alerts_feed", "stories_feed", "ATOM_TYPE", "NEVER_UPDATED"]
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# An empty feed's `updated`: a fixed instant, not the time of the request, so the same empty feed is the same bytes and
+# keeps its ETag (a feed reader's conditional GET is answered 304 until an entry arrives).
+NEVER_UPDATED = "1970-01-01T00:00:00Z"
 
 ET.register_namespace("", ATOM)
 
@@ -59,9 +63,9 @@ def _done(feed: ET.Element) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def alerts_feed(alerts: list[dict], *, base: str, self_url: str, now: str, rule: str | None = None) -> bytes:
+def alerts_feed(alerts: list[dict], *, base: str, self_url: str, rule: str | None = None) -> bytes:
     """All alerts, or one rule's: a feed of its own (its id, title and page), not another copy of all alerts' id."""
-    updated = alerts[0]["fired_at"] if alerts else now
+    updated = alerts[0]["fired_at"] if alerts else NEVER_UPDATED
     if rule:
         feed = _feed(f"wirewatch alerts of rule {rule}", _tag_uri("feed", f"alerts?rule={rule}"), self_url,
                      f"{base}/?rule={quote(rule, safe='')}", updated)
@@ -92,12 +96,12 @@ def _dated(story: dict) -> tuple[str, str]:
     return (span["first_at"], span["last_at"]) if span else (story["first_at"], story["last_at"])
 
 
-def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, self_url: str, html_url: str, now: str) -> bytes:
+def stories_feed(stories: list[dict], *, title: str, feed_key: str, base: str, self_url: str, html_url: str) -> bytes:
     dated = [(s, *_dated(s)) for s in stories]
     # Newest first by the entries' own updated, as a feed reader lists them (the query picked which stories).
     dated.sort(key=lambda d: (-_instant(d[2]).timestamp(), d[0]["id"]))
     # The feed changed when a report was last received, or as late as an entry says it was updated.
-    updated = max((*(s["last_at"] for s in stories), *(d[2] for d in dated)), key=_instant, default=now)
+    updated = max((*(s["last_at"] for s in stories), *(d[2] for d in dated)), key=_instant, default=NEVER_UPDATED)
     feed = _feed(title, _tag_uri("feed", feed_key), self_url, html_url, updated)
     for s, published, last in dated:
         entry = _sub(feed, "entry")

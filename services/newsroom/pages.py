@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -24,7 +24,7 @@ SPANS = [("", "any time"), ("1h", "in the last hour"), ("24h", "in the last 24 h
 def _when(value: str | None) -> str:
     if not value:
         return "unknown"
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _safe_url(value: str | None) -> str | None:
@@ -173,14 +173,22 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
             return html(request, render("error.html", message="No such article (it may have expired)."), 404)
         return html(request, render("article.html", article=found))
 
-    async def alerts(request: web.Request) -> web.Response:
+    async def alerts_context(request: web.Request) -> dict:
         page, limit = page_of(request.query, 50)
         rule = request.query.get("rule") or None
         result = await room.read(room.store.alerts, rule=rule, limit=limit, offset=(page - 1) * limit)
         params = {k: v for k, v in request.query.items() if k in ("rule", "limit")}
-        return html(request, render("alerts.html", alerts=result["items"], page=page, rule=rule,
-                                    next=with_params(params, page=page + 1) if result["more"] else None,
-                                    prev=with_params(params, page=page - 1) if page > 1 else None))
+        return {"alerts": result["items"], "page": page, "rule": rule,
+                "next": with_params(params, page=page + 1) if result["more"] else None,
+                "prev": with_params(params, page=page - 1) if page > 1 else None,
+                "fragment": "/fragments/alerts?" + with_params(params)}
+
+    async def alerts(request: web.Request) -> web.Response:
+        since = room.hub.last_id  # read before the store: a write after this is replayed to the page
+        return html(request, render("alerts.html", live_since=since, **(await alerts_context(request))))
+
+    async def alerts_fragment(request: web.Request) -> web.Response:
+        return html(request, render("_alerts.html", **(await alerts_context(request))))
 
     async def login_form(request: web.Request) -> web.Response:
         return web.Response(text=render("login.html", next=_local_path(request.query.get("next")), failed=False),
@@ -207,5 +215,6 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
     app.router.add_get("/entities/{key:.+}", entity)
     app.router.add_get("/articles/{article_id:.+}", article)
     app.router.add_get("/alerts", alerts)
+    app.router.add_get("/fragments/alerts", alerts_fragment)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)

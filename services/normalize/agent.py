@@ -8,6 +8,8 @@ import faust
 
 from schemas import RawArticle
 from services.normalize.core import Normalizer
+from services.normalize.metrics import FUTURE_PUBLICATIONS
+from services.normalize.published import FUTURE_RULE
 from services.runtime.codec import encode
 from services.runtime.logs import get_logger
 from services.runtime.metrics import TRANSLATIONS
@@ -42,6 +44,7 @@ def register(app: faust.App, settings: Settings) -> None:
                     continue
                 await sink.send(key=article.id.encode(), value=encode(article))
                 count_translation(article)
+                count_future_publication(article)
                 stage.done(started, [article.fetched_at])
                 log.info("normalized", article_id=article.id, language=article.language,
                          translated=article.translation is not None, changes=len(article.changes))
@@ -59,3 +62,12 @@ def count_translation(article) -> None:
             TRANSLATIONS.labels("none", article.language, change.rule).inc()
     if article.bridge is not None:
         TRANSLATIONS.labels(article.bridge.translation.engine, article.language, "bridged").inc()
+
+
+def count_future_publication(article) -> None:
+    """Count (and log, with the time claimed) an article whose future publication time was replaced by its receipt time."""
+    for change in article.changes:
+        if change.rule == FUTURE_RULE:
+            FUTURE_PUBLICATIONS.labels(article.feed_id or "none").inc()
+            log.warning("publication_in_future", article_id=article.id, source=article.source, feed_id=article.feed_id,
+                        claimed=change.before, placed_at=change.after)

@@ -11,6 +11,7 @@ Every edit is a Change on the result. Only an article with no text at all raises
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from schemas import Bridge, Change, NormalizedArticle, RawArticle, Translation
 from schemas.models import Amount, DateMention
@@ -44,6 +45,7 @@ from services.normalize.name_runs import find_name_runs, lost_as_words, names_in
 from services.normalize.untranslated_names import name_untranslated
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
+from services.normalize.published import trusted_publication
 from services.normalize.repair import Repairer
 from services.normalize.settings import NormalizeSettings
 from services.normalize.text import carry_spans
@@ -99,6 +101,10 @@ class Normalizer:
 
     async def normalize(self, raw: RawArticle) -> NormalizedArticle:
         changes: list[Change] = []
+        published_at, future = trusted_publication(
+            raw.published_at, raw.fetched_at, tolerance=timedelta(seconds=self._settings.future_publication_tolerance_s))
+        if future is not None:
+            changes.append(future)
         title, body = await self._extract(raw, changes)
         title, body = self._clean(title, body, changes)
         if not title and not body:
@@ -134,7 +140,7 @@ class Normalizer:
                     english_title, english_body, max_changes=self._settings.max_changes_per_rule, translated=translation is not None,
                     untranslated=(untranslated["title"], untranslated["body"]))
                 changes.extend(repaired)
-            reference = (raw.published_at or raw.fetched_at).date()
+            reference = (published_at or raw.fetched_at).date()
             for name, text in (("title", english_title), ("body", english_body)):
                 dates.extend(find_dates(text, name, reference))
                 amounts.extend(find_amounts(text, name, decimal_comma=translation is not None and guess.language in DECIMAL_COMMA_LANGUAGES))
@@ -146,7 +152,7 @@ class Normalizer:
             id=raw.id,
             source=raw.source,
             url=raw.url,
-            published_at=raw.published_at,
+            published_at=published_at,
             fetched_at=raw.fetched_at,
             language=guess.language,
             language_confidence=max(0.0, min(1.0, guess.confidence)),

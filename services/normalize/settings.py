@@ -46,6 +46,10 @@ class NormalizeSettings(BaseModel):
     max_body_chars: int = Field(default=200_000, description="Longer article text is cut here (and the cut recorded).")
     max_html_chars: int = Field(default=5_000_000, description="Raw HTML beyond this is cut before parsing, so a huge page cannot stall the worker.")
     max_title_chars: int = Field(default=1_000, description="Longer titles are cut here (and the cut recorded).")
+    future_publication_tolerance_s: float = Field(
+        default=900.0, ge=0.0,
+        description="A publication time later than this many seconds after the article was received (its fetched_at) is not trusted: the article is placed at its receipt time, and the replacement recorded as a Change (published_at:future).",
+    )
     max_changes_per_rule: int = Field(default=20, description="Past this many edits by one rule in one field, record one summary Change instead.")
     translation_cache_size: int = Field(default=1024, description="Translations kept in memory, keyed by engine, language and text hash.")
     language_sample_chars: int = Field(default=3000, description="Characters of a field given to language identification.")

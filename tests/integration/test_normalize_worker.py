@@ -103,3 +103,19 @@ async def test_french_article_comes_out_in_english_through_spanish_with_both_hop
     assert hops == [("apertium", "fr-es", "fr", "es"), ("apertium", "spa-eng", "es", "en")]
     assert all(h.version for h in out.translation.hops)
     assert out.translation.model == "fr-es+spa-eng"
+
+
+async def test_an_article_dated_in_2030_comes_out_placed_at_its_receipt_and_says_why(broker, start_service):
+    worker = start_service("worker", "normalize")
+    received = datetime.now(timezone.utc)
+    article = RawArticle(id="nw-future", source="test", feed_id="clockwork", title="Harbour reopens after the storm",
+                         body="The harbour reopened on Tuesday, the port authority said.",
+                         published_at=datetime(2030, 1, 1, tzinfo=timezone.utc), fetched_at=received)
+    await send(broker.bootstrap, "articles.raw", [(b"nw-future", encode(article))])
+    seen = await collect(broker.bootstrap, ["articles.normalized"], until=lambda s: b"nw-future" in {m["key"] for m in s["articles.normalized"]})
+    out = next(NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-future")
+    assert out.published_at == received
+    [change] = [c for c in out.changes if c.field == "published_at"]
+    assert change.rule == "published_at:future" and change.before.startswith("2030-01-01")
+    assert "after the article was received" in change.reason
+    assert metric(worker.web_port, "wirewatch_future_publications_total", feed="clockwork") == 1

@@ -14,7 +14,7 @@ from services.newsroom.live import LiveHub
 from services.newsroom.server import CSP, Newsroom
 from services.newsroom.settings import NewsroomSettings
 from services.newsroom.sqlite import SQLiteStore
-from tests.unit.test_newsroom_store import NOW, alert, article, dated
+from tests.unit.test_newsroom_store import NOW, alert, article, dated, open_store  # noqa: F401 - open_store: both backends
 
 STORY = "https://wire.example/2026/11/30/nato-kyiv?ref=rss"  # story ids are article ids: slashes, colons, queries
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes" \x0b'
@@ -86,6 +86,27 @@ async def test_an_unchanged_answer_is_a_304_by_etag(newsroom):
     assert again[0] == 304 and again[2] == b""
     other = await get(f"{base}/api/stories?language=es", **{"If-None-Match": headers["ETag"]})
     assert other[0] == 200
+
+
+async def test_an_empty_feed_keeps_its_etag_so_a_feed_reader_is_answered_304(open_store):
+    store = open_store()
+    room, base = await serve(store)
+    feeds = ("/feeds/alerts.atom", "/feeds/alerts.atom?rule=nato", "/feeds/stories.atom", "/feeds/entities/Q7184.atom")
+    try:
+        first = {path: await get(base + path) for path in feeds}
+        again = {path: await get(base + path, **{"If-None-Match": first[path][1]["ETag"]}) for path in feeds}
+        store.write_article(article(1, STORY), now=NOW)
+        store.write_alert(alert(STORY), now=NOW)
+        after = {path: await get(base + path, **{"If-None-Match": first[path][1]["ETag"]}) for path in feeds}
+    finally:
+        await room.stop()
+    for path in feeds:
+        feed = feedparser.parse(first[path][2])
+        assert first[path][0] == 200 and not feed.bozo and not feed.entries, path
+        assert feed.feed.updated == "1970-01-01T00:00:00Z", "nothing was ever updated: a fixed instant, not the request's"
+        assert (again[path][0], again[path][2]) == (304, b""), path
+        # The first entry changes the feed, and the reader gets it.
+        assert after[path][0] == 200 and len(feedparser.parse(after[path][2]).entries) == 1, path
 
 
 async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
@@ -184,17 +205,21 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
 async def test_the_alerts_page_pages_back_through_every_alert_and_by_rule(newsroom):
     base = await newsroom()
     first = (await get(f"{base}/alerts?limit=1"))[2].decode()
-    assert first.count('<li><a class="badge"') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
+    assert first.count('<li data-alert=') == 1 and '<a rel="next" href="/alerts?limit=1&amp;page=2">Older page</a>' in first
     second = (await get(f"{base}/alerts?limit=1&page=2"))[2].decode()
-    assert second.count('<li><a class="badge"') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
+    assert second.count('<li data-alert=') == 1 and '<a rel="prev" href="/alerts?limit=1&amp;page=1">Newer page</a>' in second
     assert 'rel="next"' not in second
     story_links = [f'href="/stories/{quote(STORY, safe="")}"', 'href="/stories/other"']
     assert sorted(sum(link in page for link in story_links) for page in (first, second)) == [1, 1], "each alert on one page"
     assert any(story_links[0] in page for page in (first, second)) and any(story_links[1] in page for page in (first, second))
     nato = (await get(f"{base}/alerts?rule=nato"))[2].decode()
-    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li><a class="badge"') == 1
+    assert "Alerts of rule nato" in text_of(nato) and nato.count('<li data-alert=') == 1
     assert '<a class="badge" href="/alerts?rule=nato">nato</a>' in first + second
     assert '<a href="/feeds/alerts.atom?rule=nato">Atom feed of these alerts</a>' in nato
+    # What the live page fetches again when an alert arrives: the same list, of the same rule, without the page around it.
+    assert 'data-live="alerts"' in nato and 'data-fragment="/fragments/alerts?rule=nato"' in nato
+    fragment = (await get(f"{base}/fragments/alerts?rule=nato"))[2].decode()
+    assert fragment.count('<li data-alert=') == 1 and "<h1" not in fragment and fragment.strip() in nato
     assert "<script>alert" not in first + second  # the hostile rule id is text
     beyond = (await get(f"{base}/alerts?limit=1&page=3"))[2].decode()
     assert "No older alerts." in beyond and '<a rel="prev" href="/alerts?limit=1&amp;page=2">Newer page</a>' in beyond

@@ -1,5 +1,6 @@
-// Live updates for the newsroom page: one EventSource; on a `story` or `alert` event the part of the
-// page it concerns is fetched again as server-rendered (escaped) HTML and swapped in. No inline script.
+// Live updates for the newsroom pages (the stories list, a story, the alerts list's first page): one EventSource;
+// on a `story` or `alert` event the part of the page it concerns is fetched again as server-rendered (escaped) HTML
+// and swapped in. No inline script.
 (function () {
   "use strict";
   var region = document.querySelector("[data-live]");
@@ -8,6 +9,7 @@
   var kind = region.getAttribute("data-live");
   var fragment = region.getAttribute("data-fragment");
   var storyId = region.getAttribute("data-story");
+  var rule = region.getAttribute("data-rule");  // the alerts page of one rule: only its alerts concern it
   var pending = false, busy = false, fresh = 0;
 
   function say(text) { if (status) { status.textContent = text; } }
@@ -58,6 +60,7 @@
   function onEvent(e) {
     var data; try { data = JSON.parse(e.data); } catch (err) { return; }
     if (kind === "story" && data.story_id !== storyId) { return; }
+    if (kind === "alerts" && (e.type !== "alert" || (rule && data.rule_id !== rule))) { return; }
     fresh += 1;
     refresh();
   }
