@@ -13,10 +13,11 @@ import orjson
 __all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
 
-def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
+def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints_only: bool = False):
     """The rulebook at ``path``, its warnings on stderr; or its error in one line and exit ``code``, before any input is read.
 
     ``given`` is False when ``path`` is the default (WIREWATCH_ALERTER__RULES), so a missing file says how to name one.
+    ``endpoints_only``: only the warnings about the endpoints (``alerts replay`` matches no rule).
     """
     from services.alerter.errors import RuleError
     from services.alerter.rules import load_rulebook
@@ -30,7 +31,7 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
     except RuleError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(code)
-    _warn(book)
+    _warn(book.endpoint_warnings if endpoints_only else book.warnings)
     return book
 
 
@@ -44,8 +45,11 @@ def rules() -> None:
 def rules_check(file: Path) -> None:
     """Validate FILE; errors name the line (and the column inside a query)."""
     book = rulebook_or_exit(file)
+    unsent = book.unsent()
+    _warn(unsent)
     enabled = sum(r.enabled for r in book.rules)
-    warned = f", {_count(len(book.warnings), 'warning')}" if book.warnings else ""
+    warnings = len(book.warnings) + len(unsent)
+    warned = f", {_count(warnings, 'warning')}" if warnings else ""
     click.echo(f"{file}: {_count(len(book.rules), 'rule')} ({enabled} enabled), "
                f"{_count(len(book.webhooks), 'webhook endpoint')}: OK{warned}")
     for rule in book.rules:
@@ -86,9 +90,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _warn(book) -> None:
+def _warn(warnings) -> None:
     """What loaded but will not do what it seems to (an entity name no entity has), on stderr."""
-    for warning in book.warnings:
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -237,7 +241,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     from services.runtime.settings import dlq, load_settings
 
     settings = load_settings()
-    book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2)
+    book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2, endpoints_only=True)
     if only is not None and only not in book.webhooks:
         from services.alerter.query import closest
 

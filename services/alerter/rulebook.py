@@ -82,6 +82,7 @@ class RuleBook:
     webhooks: Mapping[str, WebhookEndpoint]
     source: str = "<rules>"
     warnings: tuple[str, ...] = ()  # what loaded but will not do what it seems to: an entity name no entity has
+    endpoint_warnings: tuple[str, ...] = ()  # those of ``warnings`` about the endpoints (a secret written in the file)
 
     def evaluate(self, article: TaggedArticle) -> list[RuleMatch]:
         """The enabled rules that hold for ``article``, in rulebook order."""
@@ -100,6 +101,16 @@ class RuleBook:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def unsent(self) -> list[str]:
+        """Warnings for the enabled rules whose alerts reach no webhook (valid: they still go to the ``alerts`` topic
+        and the newsroom), in the style of the loader's: one for a file with no endpoints, else one per such rule."""
+        quiet = [r for r in self.rules if r.enabled and not r.webhooks]
+        where = "go only to the alerts topic and the newsroom"
+        if quiet and not self.webhooks:
+            return [f"{self.source}: no webhook endpoints (no 'webhooks' section): every rule's alerts {where}"]
+        return [f"{self.source}:{r.line}: rule {r.id!r} has no webhooks: its alerts {where}" if r.line else
+                f"{self.source}: rule {r.id!r} has no webhooks: its alerts {where}" for r in quiet]
 
     def endpoints_for(self, rule: Rule | str) -> list[WebhookEndpoint]:
         if isinstance(rule, str):

@@ -74,7 +74,7 @@ def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypat
 def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rules) -> None:
     result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: typo, when: {entity: Ukriane}}\n"))])
     assert result.exit_code == 0
-    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 1 warning" in result.stdout
+    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 2 warnings" in result.stdout
     assert "entity OTAN is Q7184 NATO" in result.stdout
     assert "warning:" in result.stderr and "did you mean 'Ukraine' (Q212)?" in result.stderr
 
@@ -84,6 +84,26 @@ def test_rules_check_counts_one_endpoint_in_the_singular(rules) -> None:
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
     result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
     assert "1 rule (1 enabled), 1 webhook endpoint: OK" in result.stdout
+
+
+def test_rules_check_warns_of_a_rule_whose_alerts_reach_no_webhook(rules) -> None:
+    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+            "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n  - {id: b, when: {entity: Q7184}}\n"
+            "  - {id: paused, when: {entity: Q7184}, enabled: false}\n")
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
+    assert result.exit_code == 0  # valid: the alerts still go to the alerts topic and the newsroom
+    assert "3 rules (2 enabled), 1 webhook endpoint: OK, 1 warning" in result.stdout
+    [warning] = result.stderr.strip().splitlines()
+    assert warning.startswith("warning: ") and "rules.yaml:5: rule 'b' has no webhooks" in warning
+    assert "go only to the alerts topic and the newsroom" in warning
+
+
+def test_rules_check_warns_once_of_a_file_with_no_webhook_endpoints(rules) -> None:
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: b, when: {entity: Q212}}\n"))])
+    assert result.exit_code == 0
+    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 1 warning" in result.stdout
+    [warning] = result.stderr.strip().splitlines()
+    assert "no webhook endpoints" in warning and "every rule's alerts go only to the alerts topic" in warning
 
 
 def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules) -> None:
