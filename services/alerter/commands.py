@@ -236,7 +236,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered.
     """
     from schemas import DeadLetter
-    from services.alerter.replay import select_replays
+    from services.alerter.replay import replay_reason, replay_summary, select_replays
     from services.alerter.webhooks import deliver
     from services.runtime.settings import dlq, load_settings
 
@@ -269,26 +269,28 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         import aiohttp
 
         replays = select_replays(await read_letters(), alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
-        failed = 0
+        sent = failed = skipped = 0
         async with aiohttp.ClientSession() as session:
             for replay in replays:
                 alert, name = replay.alert, replay.endpoint
                 endpoint = book.webhooks.get(name)
                 if endpoint is None:
                     click.echo(f"skip {alert.id} -> {name}: endpoint not in {book.source}")
-                    failed += 1
+                    skipped += 1
                     continue
                 if dry_run:
                     click.echo(f"would re-send {alert.id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.shown_url}")
+                    sent += 1
                     continue
                 result = await deliver(session, endpoint, alert, attempts=settings.alerter.delivery_attempts,
                                        backoff_s=settings.alerter.delivery_backoff_s,
                                        backoff_max_s=settings.alerter.delivery_backoff_max_s,
                                        timeout_s=settings.alerter.delivery_timeout_s)
-                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {result.reason}")
+                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {replay_reason(result)}")
+                sent += result.delivered
                 failed += not result.delivered
-        click.echo(f"{len(replays)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
-        return 1 if failed else 0
+        click.echo(replay_summary(len(replays), sent=sent, failed=failed, skipped=skipped, dry_run=dry_run), err=True)
+        return 1 if failed or skipped else 0
 
     from services.runtime.kafka import broker_trouble_in_words
 
