@@ -211,10 +211,30 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     click.echo("")
     for rule_id, n in counts.items():
         click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+    for note in _one_source_windows(book, [o for found in outcomes.values() for o in found]):
+        click.echo(f"note: {note}")
     if not articles:
         # Nothing was tested: a script that checks rules before deploying them must not read this as a pass.
         click.echo("Error: no article in the inputs to test the rules on (see the reasons above)", err=True)
         sys.exit(1)
+
+
+def _one_source_windows(book, outcomes) -> list[str]:
+    """Rules counting distinct sources whose window could not be met because every article they matched had one
+    source (text files and JSON records that name none all get one), with how to test them."""
+    notes = []
+    for rule in book.rules:
+        window = rule.policy.window
+        mine = [o for o in outcomes if o.match.rule.id == rule.id]
+        sources = {o.article.source for o in mine}
+        if window is None or window.distinct != "sources" or window.count < 2 or len(sources) != 1 or any(
+                o.alert for o in mine) or len({o.article.id for o in mine}) < window.count:
+            continue
+        notes.append(f"rule {rule.id!r} counts distinct sources ({window.count} within {window.within_s:g}s) and every "
+                     f"article it matched has the source {sources.pop()!r}, so its window cannot be met here: text "
+                     f"files, and JSON records that name no \"source\" (or \"url\"), all get one source ('file', "
+                     f"'stdin', or --source's name); to test it, give each JSON or NDJSON record its own \"source\"")
+    return notes
 
 
 @click.group()
