@@ -41,8 +41,21 @@ class BurstSpec:
     ratio: float = 3.0
     min_count: int = 3
     warmup: int = 3
-    # ``entity`` resolved as an entity condition would be (a name through the gazetteer); the burst key stays ``entity``.
+    # ``entity`` resolved as an entity condition would be (a name through the gazetteer).
     entity_match: EntityCondition | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str | None:
+        """What the burst counts under: the entity's key (``Q7795``) when the rule's name resolves to one, so any
+        alias, or the id itself, keeps one baseline; the name as written when it does not resolve."""
+        resolved = self.entity_match.key if self.entity_match is not None else None
+        return resolved or self.entity
+
+    def state_keys(self, rule_id: str) -> tuple[str, ...]:
+        """The ``alerter-bursts`` keys of this rule's baseline: ``<rule>:<key>``, then the key before entity names were
+        resolved (``<rule>:<name as written>``), still read when the new key has no state yet (an upgrade)."""
+        keys = (f"{rule_id}:{self.key}", f"{rule_id}:{self.entity}")
+        return keys[:1] if keys[0] == keys[1] else keys
 
 
 @dataclass(frozen=True)
