@@ -253,7 +253,8 @@ def alerts() -> None:
 def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool) -> None:
     """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature).
 
-    Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered.
+    Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered, or
+    was skipped (its endpoint is not in the rules file).
     """
     from schemas import DeadLetter
     from services.alerter.replay import replay_reason, replay_summary, select_replays
