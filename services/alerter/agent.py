@@ -25,7 +25,6 @@ import faust
 import orjson
 
 from schemas import Alert, TaggedArticle
-from schemas.models import AlertBurst
 from services.alerter.dedupe import (
     decide,
     dedupe_key,
@@ -49,7 +48,7 @@ from services.alerter.metrics import (
 )
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import Rule
-from services.alerter.simulate import mentions
+from services.alerter.simulate import entity_burst, mentions
 from services.alerter.webhooks import deliver
 from services.alerter.window import observe_burst
 from services.runtime.codec import encode
@@ -208,7 +207,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 burst = rule_match.rule.policy.burst
                 if burst is not None and burst.of == "entity":
                     if burst.entity and mentions(article, burst.entity_match or burst.entity):
-                        await bursts.send(key=f"{rule_match.rule.id}:{burst.entity}".encode(), value=encode(alert),
+                        await bursts.send(key=burst.state_keys(rule_match.rule.id)[0].encode(), value=encode(alert),
                                           headers={ALIASES_HEADER: orjson.dumps(aliases)} if aliases else None)
                     continue
                 await send_match(alert, aliases)
@@ -232,16 +231,16 @@ def register(app: faust.App, settings: Settings) -> None:
             if spec is None or spec.of != "entity":
                 continue  # the rule changed since the match: nothing to count
             key = (event.key or b"").decode("utf-8", "replace")
+            # Before the key was the entity's: the baseline under the name as written, until the new key has one.
+            stored = next((v for v in (burst_state.get(k) for k in (key, *spec.state_keys(rule.id)[1:])) if v), None)
             state, result = observe_burst(
-                orjson.loads(burst_state.get(key)) if burst_state.get(key) else None,
+                orjson.loads(stored) if stored else None,
                 now=alert.fired_at.timestamp(), item_id=alert.article_ids[0], bucket_s=spec.bucket_s, alpha=spec.alpha,
                 z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup,
             )
             if result.burst:
-                info = AlertBurst(key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count,
-                                  baseline=result.mean, zscore=result.zscore)
-                candidate = alert.model_copy(update={"burst": info, "matched": alert.matched + [
-                    f"burst:{spec.entity} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
+                candidate = alert.model_copy(update={"burst": entity_burst(spec, result), "matched": alert.matched + [
+                    f"burst:{spec.key} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
                 try:
                     aliases = header_aliases(event.headers)
                 except ValueError as exc:

@@ -13,10 +13,11 @@ import orjson
 __all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
 
-def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
+def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints_only: bool = False):
     """The rulebook at ``path``, its warnings on stderr; or its error in one line and exit ``code``, before any input is read.
 
     ``given`` is False when ``path`` is the default (WIREWATCH_ALERTER__RULES), so a missing file says how to name one.
+    ``endpoints_only``: only the warnings about the endpoints (``alerts replay`` matches no rule).
     """
     from services.alerter.errors import RuleError
     from services.alerter.rules import load_rulebook
@@ -30,7 +31,7 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1):
     except RuleError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(code)
-    _warn(book)
+    _warn(book.endpoint_warnings if endpoints_only else book.warnings)
     return book
 
 
@@ -44,8 +45,11 @@ def rules() -> None:
 def rules_check(file: Path) -> None:
     """Validate FILE; errors name the line (and the column inside a query)."""
     book = rulebook_or_exit(file)
+    unsent = book.unsent()
+    _warn(unsent)
     enabled = sum(r.enabled for r in book.rules)
-    warned = f", {_count(len(book.warnings), 'warning')}" if book.warnings else ""
+    warnings = len(book.warnings) + len(unsent)
+    warned = f", {_count(warnings, 'warning')}" if warnings else ""
     click.echo(f"{file}: {_count(len(book.rules), 'rule')} ({enabled} enabled), "
                f"{_count(len(book.webhooks), 'webhook endpoint')}: OK{warned}")
     for rule in book.rules:
@@ -86,9 +90,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _warn(book) -> None:
+def _warn(warnings) -> None:
     """What loaded but will not do what it seems to (an entity name no entity has), on stderr."""
-    for warning in book.warnings:
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -207,10 +211,30 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     click.echo("")
     for rule_id, n in counts.items():
         click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+    for note in _one_source_windows(book, [o for found in outcomes.values() for o in found]):
+        click.echo(f"note: {note}")
     if not articles:
         # Nothing was tested: a script that checks rules before deploying them must not read this as a pass.
         click.echo("Error: no article in the inputs to test the rules on (see the reasons above)", err=True)
         sys.exit(1)
+
+
+def _one_source_windows(book, outcomes) -> list[str]:
+    """Rules counting distinct sources whose window could not be met because every article they matched had one
+    source (text files and JSON records that name none all get one), with how to test them."""
+    notes = []
+    for rule in book.rules:
+        window = rule.policy.window
+        mine = [o for o in outcomes if o.match.rule.id == rule.id]
+        sources = {o.article.source for o in mine}
+        if window is None or window.distinct != "sources" or window.count < 2 or len(sources) != 1 or any(
+                o.alert for o in mine) or len({o.article.id for o in mine}) < window.count:
+            continue
+        notes.append(f"rule {rule.id!r} counts distinct sources ({window.count} within {window.within_s:g}s) and every "
+                     f"article it matched has the source {sources.pop()!r}, so its window cannot be met here: text "
+                     f"files, and JSON records that name no \"source\" (or \"url\"), all get one source ('file', "
+                     f"'stdin', or --source's name); to test it, give each JSON or NDJSON record its own \"source\"")
+    return notes
 
 
 @click.group()
@@ -229,15 +253,16 @@ def alerts() -> None:
 def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool) -> None:
     """Re-send the alerts in alerts.dlq to the endpoints they failed on (same webhook-id, fresh signature).
 
-    Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered.
+    Each alert is sent once per endpoint however often it failed; exit status 1 when any is still not delivered, or
+    was skipped (its endpoint is not in the rules file).
     """
     from schemas import DeadLetter
-    from services.alerter.replay import select_replays
+    from services.alerter.replay import replay_reason, replay_summary, select_replays
     from services.alerter.webhooks import deliver
     from services.runtime.settings import dlq, load_settings
 
     settings = load_settings()
-    book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2)
+    book = rulebook_or_exit(rules_file or settings.alerter.rules, given=rules_file is not None, code=2, endpoints_only=True)
     if only is not None and only not in book.webhooks:
         from services.alerter.query import closest
 
@@ -265,26 +290,28 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         import aiohttp
 
         replays = select_replays(await read_letters(), alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
-        failed = 0
+        sent = failed = skipped = 0
         async with aiohttp.ClientSession() as session:
             for replay in replays:
                 alert, name = replay.alert, replay.endpoint
                 endpoint = book.webhooks.get(name)
                 if endpoint is None:
                     click.echo(f"skip {alert.id} -> {name}: endpoint not in {book.source}")
-                    failed += 1
+                    skipped += 1
                     continue
                 if dry_run:
                     click.echo(f"would re-send {alert.id} ({alert.rule_id}, {alert.kind}) -> {name} {endpoint.shown_url}")
+                    sent += 1
                     continue
                 result = await deliver(session, endpoint, alert, attempts=settings.alerter.delivery_attempts,
                                        backoff_s=settings.alerter.delivery_backoff_s,
                                        backoff_max_s=settings.alerter.delivery_backoff_max_s,
                                        timeout_s=settings.alerter.delivery_timeout_s)
-                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {result.reason}")
+                click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {replay_reason(result)}")
+                sent += result.delivered
                 failed += not result.delivered
-        click.echo(f"{len(replays)} dead-lettered deliveries{' (dry run)' if dry_run else ''}, {failed} not delivered", err=True)
-        return 1 if failed else 0
+        click.echo(replay_summary(len(replays), sent=sent, failed=failed, skipped=skipped, dry_run=dry_run), err=True)
+        return 1 if failed or skipped else 0
 
     from services.runtime.kafka import broker_trouble_in_words
 

@@ -95,6 +95,7 @@ class _Loader:
         self.env = env
         self._names = names
         self.warnings: list[str] = []
+        self.endpoint_warnings: list[str] = []  # those of ``warnings`` about delivering to the endpoints
         self.constructor = yaml.constructor.SafeConstructor()
         self.resolver = yaml.resolver.Resolver()
 
@@ -142,10 +143,12 @@ class _Loader:
                         f"tagger leaves unlinked with that text{hint}")
         return condition
 
-    def warn(self, node: yaml.Node | None, problem: str) -> None:
+    def warn(self, node: yaml.Node | None, problem: str, *, endpoint: bool = False) -> None:
         message = str(self.error(node, problem))
         if message not in self.warnings:
             self.warnings.append(message)
+            if endpoint:
+                self.endpoint_warnings.append(message)
 
     def error(self, node: yaml.Node | None, problem: str) -> RuleError:
         line = node.start_mark.line + 1 if node is not None else None
@@ -274,7 +277,8 @@ class _Loader:
                 raise self.error(item, f"duplicate rule id {rule.id!r} (first defined on line {seen[rule.id]})")
             seen[rule.id] = rule.line or 0
             rules.append(rule)
-        return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name, warnings=tuple(self.warnings))
+        return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name, warnings=tuple(self.warnings),
+                        endpoint_warnings=tuple(self.endpoint_warnings))
 
     def webhooks(self, node: yaml.Node) -> dict[str, WebhookEndpoint]:
         endpoints = {}
@@ -299,7 +303,7 @@ class _Loader:
             for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
                 for variable in defaulted(str(node.value), self.env):
                     self.warn(node, f"{what} signs with the secret written in this file, as {variable} is not set: "
-                                    f"anyone who has the file can sign as wirewatch; set {variable}")
+                                    f"anyone who has the file can sign as wirewatch; set {variable}", endpoint=True)
             timeout_s = None
             if "timeout_s" in fields:
                 t_node = fields["timeout_s"][1]

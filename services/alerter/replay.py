@@ -17,8 +17,10 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from schemas import Alert, DeadLetter
+from services.alerter.webhooks import DeliveryResult
 
-__all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "failed_delivery", "select_replays"]
+__all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "failed_delivery", "select_replays",
+           "replay_reason", "replay_summary"]
 
 DELIVERY_STAGE = "alerter-delivery"
 UNDELIVERABLE = "WebhookUndeliverable"
@@ -67,3 +69,21 @@ def select_replays(
             continue
         chosen[(replay.alert.id, replay.endpoint)] = replay
     return list(chosen.values())
+
+
+def replay_reason(result: DeliveryResult) -> str:
+    """Why a re-send went as it did, in replay's words: a 410 says the receiver is gone; replay disables nothing."""
+    if result.endpoint_disabled:
+        return (f"HTTP 410 Gone: the receiver says endpoint {result.endpoint!r} is gone for good (replay disables "
+                f"nothing; fix its url in the rules file)")
+    return result.reason
+
+
+def replay_summary(total: int, *, sent: int, failed: int, skipped: int, dry_run: bool) -> str:
+    """The last line of a replay: how many deliveries it found, and what became of each (``sent``: delivered, or in a
+    dry run would be re-sent; ``skipped``: the endpoint is not in the rules file, so nothing was tried)."""
+    parts = [f"{sent} would be re-sent"] if dry_run else [f"{sent} delivered", f"{failed} not delivered"]
+    if skipped:
+        parts.append(f"{skipped} skipped (endpoint not in the rules file)")
+    noun = "dead-lettered delivery" if total == 1 else "dead-lettered deliveries"
+    return f"{total} {noun}{' (dry run)' if dry_run else ''}: {', '.join(parts)}"

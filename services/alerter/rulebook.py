@@ -41,8 +41,21 @@ class BurstSpec:
     ratio: float = 3.0
     min_count: int = 3
     warmup: int = 3
-    # ``entity`` resolved as an entity condition would be (a name through the gazetteer); the burst key stays ``entity``.
+    # ``entity`` resolved as an entity condition would be (a name through the gazetteer).
     entity_match: EntityCondition | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str | None:
+        """What the burst counts under: the entity's key (``Q7795``) when the rule's name resolves to one, so any
+        alias, or the id itself, keeps one baseline; the name as written when it does not resolve."""
+        resolved = self.entity_match.key if self.entity_match is not None else None
+        return resolved or self.entity
+
+    def state_keys(self, rule_id: str) -> tuple[str, ...]:
+        """The ``alerter-bursts`` keys of this rule's baseline: ``<rule>:<key>``, then the key before entity names were
+        resolved (``<rule>:<name as written>``), still read when the new key has no state yet (an upgrade)."""
+        keys = (f"{rule_id}:{self.key}", f"{rule_id}:{self.entity}")
+        return keys[:1] if keys[0] == keys[1] else keys
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,7 @@ class RuleBook:
     webhooks: Mapping[str, WebhookEndpoint]
     source: str = "<rules>"
     warnings: tuple[str, ...] = ()  # what loaded but will not do what it seems to: an entity name no entity has
+    endpoint_warnings: tuple[str, ...] = ()  # those of ``warnings`` about the endpoints (a secret written in the file)
 
     def evaluate(self, article: TaggedArticle) -> list[RuleMatch]:
         """The enabled rules that hold for ``article``, in rulebook order."""
@@ -100,6 +114,16 @@ class RuleBook:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def unsent(self) -> list[str]:
+        """Warnings for the enabled rules whose alerts reach no webhook (valid: they still go to the ``alerts`` topic
+        and the newsroom), in the style of the loader's: one for a file with no endpoints, else one per such rule."""
+        quiet = [r for r in self.rules if r.enabled and not r.webhooks]
+        where = "go only to the alerts topic and the newsroom"
+        if quiet and not self.webhooks:
+            return [f"{self.source}: no webhook endpoints (no 'webhooks' section): every rule's alerts {where}"]
+        return [f"{self.source}:{r.line}: rule {r.id!r} has no webhooks: its alerts {where}" if r.line else
+                f"{self.source}: rule {r.id!r} has no webhooks: its alerts {where}" for r in quiet]
 
     def endpoints_for(self, rule: Rule | str) -> list[WebhookEndpoint]:
         if isinstance(rule, str):

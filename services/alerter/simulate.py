@@ -21,10 +21,10 @@ from schemas.models import AlertBurst
 from services.alerter.conditions import EntityCondition
 from services.alerter.dedupe import decide, due_follow_ups, follow_up_entry, load_state, make_alert, route, story_aliases
 from services.alerter.facts import Facts
-from services.alerter.rules import AlertPolicy, RuleBook, RuleMatch
-from services.alerter.window import observe_burst
+from services.alerter.rules import AlertPolicy, BurstSpec, RuleBook, RuleMatch
+from services.alerter.window import BurstResult, observe_burst
 
-__all__ = ["Outcome", "simulate", "mentions"]
+__all__ = ["Outcome", "simulate", "mentions", "entity_burst"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ def mentions(article: TaggedArticle, value: str | EntityCondition) -> bool:
     """Whether the article names the entity (an id, a name or unlinked text), as an entity condition would."""
     condition = value if isinstance(value, EntityCondition) else EntityCondition(value)
     return condition.check(Facts(article)) is not None
+
+
+def entity_burst(spec: BurstSpec, result: BurstResult) -> AlertBurst:
+    """What an alert says of the entity burst that made it: keyed ``entity:<the entity's key>``."""
+    return AlertBurst(key=f"entity:{spec.key}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
+                      zscore=result.zscore)
 
 
 def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime, *, flush: bool = True) -> Iterator[Outcome]:
@@ -62,7 +68,7 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
                 if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
                     yield Outcome(article, match, None, f"does not name the burst's entity {spec.entity}")
                     continue
-                key = f"{match.rule.id}:{spec.entity}"
+                key = spec.state_keys(match.rule.id)[0]
                 bursts[key], result = observe_burst(
                     bursts.get(key), now=now.timestamp(), item_id=candidate.article_ids[0], bucket_s=spec.bucket_s,
                     alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
@@ -70,9 +76,7 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
                     yield Outcome(article, match, None, f"no burst of {spec.entity} ({result.count} in this "
                                                         f"{spec.bucket_s:g} s bucket, baseline {result.mean:.1f}: {result.short})")
                     continue
-                candidate = candidate.model_copy(update={"burst": AlertBurst(
-                    key=f"entity:{spec.entity}", bucket_s=spec.bucket_s, count=result.count, baseline=result.mean,
-                    zscore=result.zscore)})
+                candidate = candidate.model_copy(update={"burst": entity_burst(spec, result)})
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
             candidate, carried = route(states, candidate, aliases)

@@ -62,6 +62,22 @@ async def ready(worker, what: str, timeout_s: float = 90) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def jump_then_sentinel(broker, worker, receiver, source: str, *, first: int) -> tuple[list[str], list, str]:
+    """Six matching articles of ``source`` in one bucket, then the sentinel's; back once the sentinel alerted.
+
+    One partition, one delivery at a time: the sentinel's alert comes after any the jump caused. Gives the jump's
+    stories, its articles and the sentinel alert's id."""
+    if BUCKET_S - time.time() % BUCKET_S < 10:  # keep the jump inside one bucket
+        await asyncio.sleep(BUCKET_S - time.time() % BUCKET_S + 1)
+    stories = [f"st-{os.urandom(4).hex()}" for _ in range(6)]
+    jump = [article(first + i, s).model_copy(update={"source": source}) for i, s in enumerate(stories)]
+    sentinel = article(first + 100, f"st-{os.urandom(4).hex()}").model_copy(update={"source": f"{source}-sentinel"})
+    sentinel_id = alert_id(dedupe_key(SENTINEL, sentinel.story_id))
+    await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump + [sentinel]])
+    await wait_for(lambda: sentinel_id in receiver.delivered, 120, lambda: f"the sentinel's alert; log:\n{worker.log()[-3000:]}")
+    return stories, jump, sentinel_id
+
+
 async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_restart(broker, start_service, tmp_path) -> None:
     receiver = await Receiver().start()
     try:
@@ -98,15 +114,7 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         first.proc.wait()
         second = start_service("worker", "alerter", **env)
         await ready(second, f"the restarted worker; log:\n{second.log()[-2000:]}")
-        if BUCKET_S - time.time() % BUCKET_S < 10:  # keep the jump inside one bucket
-            await asyncio.sleep(BUCKET_S - time.time() % BUCKET_S + 1)
-        stories = [f"st-{os.urandom(4).hex()}" for _ in range(6)]
-        jump = [article(100 + i, s).model_copy(update={"source": source}) for i, s in enumerate(stories)]
-        sentinel = article(200, f"st-{os.urandom(4).hex()}").model_copy(update={"source": f"{source}-sentinel"})
-        sentinel_id = alert_id(dedupe_key(SENTINEL, sentinel.story_id))
-        await send(broker.bootstrap, "articles.tagged", [(a.id.encode(), encode(a)) for a in jump + [sentinel]])
-        # One partition, one delivery at a time: the sentinel's alert comes after any the jump caused.
-        await wait_for(lambda: sentinel_id in receiver.delivered, 120, lambda: f"the sentinel's alert; log:\n{second.log()[-3000:]}")
+        stories, jump, sentinel_id = await jump_then_sentinel(broker, second, receiver, source, first=100)
         surge = [e for e in receiver.events if e["data"]["rule_id"] == RULE]
         assert len(surge) == 1, [e["data"]["story_id"] for e in surge]
         assert Counter(receiver.delivered) == {surge[0]["data"]["id"]: 1, sentinel_id: 1}
@@ -122,5 +130,46 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         # Every other match of the jump made no alert, and is counted as a window not met is (it was not counted at
         # all). At least: the quiet matches the killed worker had not committed are consumed again, and count too.
         assert metric(second.web_port, "wirewatch_alerts_suppressed_total", rule=RULE) >= len(jump) - 1
+    finally:
+        await receiver.stop()
+
+
+@pytest.mark.parametrize("written, stored", [
+    # The rule names NATO by another alias than before: the baseline is the entity's (Q7184), not the name's.
+    ("OTAN", "Q7184"),
+    # A baseline stored before bursts were keyed by the entity (under the name as written) is still read.
+    ("NATO", "NATO"),
+])
+async def test_an_entity_burst_keeps_its_baseline_whatever_name_the_rule_gives_the_entity(
+        broker, start_service, tmp_path, written: str, stored: str) -> None:
+    receiver = await Receiver().start()
+    try:
+        rule = f"named-{os.urandom(3).hex()}"
+        source = f"wire-{os.urandom(3).hex()}"
+        rules = hooked_rules(
+            tmp_path, receiver,
+            f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
+            f"    burst: {{entity: {written}, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
+            "    webhooks: [hook]\n"
+            f"  - id: {SENTINEL}\n    query: source:{source}-sentinel\n"
+            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
+            "    webhooks: [hook]\n"
+        )
+        worker = start_service("worker", "alerter", **dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), **IN_ORDER))
+        await ready(worker, f"the worker; log:\n{worker.log()[-2000:]}")
+        current = math.floor(time.time() / BUCKET_S) * BUCKET_S
+        quiet = [earlier_match(n, current - (5 - n) * BUCKET_S + 1).model_copy(update={"rule_id": rule}) for n in range(5)]
+        key = f"{rule}:{stored}".encode()
+        await send(broker.bootstrap, "alerter.bursts", [(key, encode(m)) for m in quiet])
+        last_id = quiet[-1].article_ids[0]
+        await collect(broker.bootstrap, [CHANGELOG], timeout_s=120, until=lambda s: any(
+            last_id in st.get("ids", []) for st in burst_states(s, key)))
+        await jump_then_sentinel(broker, worker, receiver, source, first=300)
+        # Had the jump been counted under a key of its own, it would still be warming up and stay silent.
+        surge = [e for e in receiver.events if e["data"]["rule_id"] == rule]
+        assert len(surge) == 1, worker.log()[-3000:]
+        burst = surge[0]["data"]["burst"]
+        assert burst["key"] == "entity:Q7184" and 0 < burst["baseline"] < 1
+        assert any(m.startswith("burst:Q7184 ") for m in surge[0]["data"]["matched"])
     finally:
         await receiver.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -36,7 +37,9 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
     try:
         rules = tmp_path / "rules.yaml"
         rules.write_text(f"webhooks:\n  {name}:\n    url: {receiver.url}\n    secret: {SECRET}\n"
-                         f"rules:\n  - id: nato\n    query: entity:Q7184 AND source:{name}\n    webhooks: [{name}]\n")
+                         f"rules:\n  - id: nato\n    query: entity:Q7184 AND source:{name}\n    webhooks: [{name}]\n"
+                         # A rule whose entity warning has nothing to do with replay: replay does not print it.
+                         f"  - id: typo\n    query: entity:Ukriane AND source:{name}\n    webhooks: [{name}]\n")
         worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules),
                                **dict(FAST, WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="2"))
 
@@ -62,16 +65,33 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
         before = receiver.requests
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", since)
         assert code == 0, err
-        assert out.count("would re-send") == 1 and "1 dead-lettered deliveries (dry run)" in err
+        assert out.count("would re-send") == 1 and "1 dead-lettered delivery (dry run): 1 would be re-sent" in err
+        assert "Ukriane" not in err
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run")
         assert code == 0 and out.count("would re-send") == 3, (out, err)
         assert sorted(line.split()[2] for line in out.splitlines()) == sorted(failed_ids)
         assert receiver.requests == before
+        # A rules file without the endpoint: every delivery is skipped, and said so, not counted as not delivered.
+        elsewhere = tmp_path / "elsewhere.yaml"
+        elsewhere.write_text("rules:\n  - {id: nato, when: {entity: Q7184}}\n")
+        code, out, err = await replay(broker.bootstrap, elsewhere, "--since", since)
+        skipped = re.search(r"(\d+) dead-lettered deliver(?:y|ies): 0 delivered, 0 not delivered, (\d+) skipped "
+                            r"\(endpoint not in the rules file\)", err)
+        assert code == 1 and skipped and skipped[1] == skipped[2] and int(skipped[1]) >= 1, (out, err)
+        assert receiver.requests == before
+
+        # The receiver answers 410 Gone: replay says what happened, and does not claim to disable anything.
+        receiver.status = 410
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--since", since)
+        assert code == 1 and "1 dead-lettered delivery: 0 delivered, 1 not delivered" in err, (out, err)
+        [line] = out.splitlines()
+        assert line.startswith("failed ") and "HTTP 410 Gone" in line and "replay disables nothing" in line
+        assert "disabled" not in line
 
         receiver.failing = False  # the endpoint is back
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name)
         assert code == 0, (out, err)
         assert sorted(receiver.delivered) == sorted(failed_ids)  # each webhook-id once, the ids it failed with
-        assert out.count("delivered ") == 3 and "0 not delivered" in err
+        assert out.count("delivered ") == 3 and "3 dead-lettered deliveries: 3 delivered, 0 not delivered" in err
     finally:
         await receiver.stop()

@@ -74,7 +74,7 @@ def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypat
 def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rules) -> None:
     result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: typo, when: {entity: Ukriane}}\n"))])
     assert result.exit_code == 0
-    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 1 warning" in result.stdout
+    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 2 warnings" in result.stdout
     assert "entity OTAN is Q7184 NATO" in result.stdout
     assert "warning:" in result.stderr and "did you mean 'Ukraine' (Q212)?" in result.stderr
 
@@ -84,6 +84,26 @@ def test_rules_check_counts_one_endpoint_in_the_singular(rules) -> None:
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
     result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
     assert "1 rule (1 enabled), 1 webhook endpoint: OK" in result.stdout
+
+
+def test_rules_check_warns_of_a_rule_whose_alerts_reach_no_webhook(rules) -> None:
+    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+            "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n  - {id: b, when: {entity: Q7184}}\n"
+            "  - {id: paused, when: {entity: Q7184}, enabled: false}\n")
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
+    assert result.exit_code == 0  # valid: the alerts still go to the alerts topic and the newsroom
+    assert "3 rules (2 enabled), 1 webhook endpoint: OK, 1 warning" in result.stdout
+    [warning] = result.stderr.strip().splitlines()
+    assert warning.startswith("warning: ") and "rules.yaml:5: rule 'b' has no webhooks" in warning
+    assert "go only to the alerts topic and the newsroom" in warning
+
+
+def test_rules_check_warns_once_of_a_file_with_no_webhook_endpoints(rules) -> None:
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: b, when: {entity: Q212}}\n"))])
+    assert result.exit_code == 0
+    assert "2 rules (2 enabled), 0 webhook endpoints: OK, 1 warning" in result.stdout
+    [warning] = result.stderr.strip().splitlines()
+    assert "no webhook endpoints" in warning and "every rule's alerts go only to the alerts topic" in warning
 
 
 def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules) -> None:
@@ -103,10 +123,10 @@ def _tagged(i: int, **fields):
     body = f"Report {i}: Ukraine asks for more air defence."
     at = body.index("Ukraine")
     return TaggedArticle(
-        id=f"wire/{i}", source="wire", fetched_at=datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc) + timedelta(minutes=20 * i),
+        id=f"wire/{i}", fetched_at=datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc) + timedelta(minutes=20 * i),
         language="en", language_confidence=1.0, original_title=f"Report {i}", original_body=body, title=f"Report {i}",
         body=body, entities=[Entity(text="Ukraine", type="GPE", field="body", start=at, end=at + 7, canonical_id="Q212",
-                                    canonical_name="Ukraine")], **{"story_id": f"st-{i}", **fields},
+                                    canonical_name="Ukraine")], **{"story_id": f"st-{i}", "source": "wire", **fields},
     )
 
 
@@ -137,6 +157,27 @@ def test_rules_test_alerts_as_process_does_an_entity_burst_included(rules, tmp_p
     sent = _alerts(Settings(), articles, datetime.now(timezone.utc), load_rulebook(path))
     assert sorted(reported) == sorted(a.rule_id for a in sent) == ["every"] * 4
     assert result.stdout.count("no alert: no burst of Q212") == 4 and "surge: 4 of 4 articles" in result.stdout
+
+
+SOURCES_RULES = "rules:\n  - {id: two-sources, when: {entity: Q212}, window: {count: 2, within: 1h, distinct: sources}}\n"
+
+
+def test_rules_test_says_why_a_distinct_sources_window_cannot_be_met_with_one_source(rules, tmp_path: Path) -> None:
+    """Articles read from files all came from one source ('file'), so a window of 2 sources stayed silent unexplained."""
+    path = tmp_path / "one-source.ndjson"
+    path.write_text("".join(_tagged(i, story_id="st-1", source="file").model_dump_json() + "\n" for i in range(3)))
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(SOURCES_RULES)), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "ALERT" not in result.stdout and result.stdout.count("no alert: window 1/2 sources") == 3
+    [note] = [line for line in result.stdout.splitlines() if line.startswith("note: ")]
+    assert "rule 'two-sources' counts distinct sources" in note and "has the source 'file'" in note
+    assert 'give each JSON or NDJSON record its own "source"' in note
+
+    # As the note says: records that carry their own source meet the window, and there is nothing to note.
+    path.write_text("".join(_tagged(i, story_id="st-1", source=f"site-{i}").model_dump_json() + "\n" for i in range(3)))
+    result = CliRunner().invoke(main, ["rules", "test", str(rules(SOURCES_RULES)), str(path)])
+    assert "wire/1 story st-1: 'Report 1'\n    two-sources: entity:Q212 (Ukraine) in body -> ALERT (fired)" in result.stdout
+    assert "note: " not in result.stdout
 
 
 TAGGED_RULES = "rules:\n  - {id: agency-ukraine, when: {entity: Q212, tag: agency}}\n"

@@ -104,6 +104,10 @@ def test_a_burst_on_an_entity_name_counts_the_mentions_of_the_entity_it_resolves
     burst = book.rules[0].policy.burst
     assert burst.entity == "Putin"
     assert mentions(article(PUTIN), burst.entity_match)
+    # One baseline per entity, however the rule names it: the alias, the id, the canonical name.
+    same = load_rulebook("rules:\n  - {id: r, when: {entity: Q7747}, burst: {entity: Q7747}}\n"
+                         "  - {id: s, when: {entity: Q7747}, burst: {entity: Vladimir Putin}}\n", env={}, names=NAMES)
+    assert burst.key == same.rules[0].policy.burst.key == same.rules[1].policy.burst.key == "Q7747"
 
 
 @pytest.mark.parametrize("name, key", [("Putin", "Q7747"), ("Zelensky", "Q3874799"), ("Kiev", "Q1899"), ("OTAN", "Q7184"),
