@@ -434,15 +434,16 @@ class ApertiumTranslator:
         return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated)), kept_spans(text))
                 for text, mark in zip(translated, marked)]
 
-    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
+    async def unknown_words(self, text: str, source: str, target: str = "en", *, hop: int = 0) -> frozenset[str]:
         """The words of ``text`` the first hop of ``source``'s route does not know, as written (names, mostly): a word
         the first hop knows is no name to it even where a pivot does not know its translation, and a word it does not
-        know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read")."""
+        know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read"). With ``hop``, the
+        words that hop's pair does not know (``text`` read as its source language: a word it knows is one of its own)."""
         route = await self.route(source, target)
-        if route[0].model is None:
-            raise TranslationError(f"{self.name}: no first pair on the route from {source} to {target}")
-        [latin], _ = await self._transliterate([text], route)
-        [marked] = await self._run_pair([latin], route[0].model, marked=True)
+        if hop >= len(route) or route[hop].model is None:
+            raise TranslationError(f"{self.name}: no pair {hop + 1} on the route from {source} to {target}")
+        [latin], _ = await self._transliterate([text], route) if hop == 0 else ([text], None)
+        [marked] = await self._run_pair([latin], route[hop].model, marked=True)
         return frozenset(marked[a:b] for a, b in marked.untranslated)
 
     async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:
