@@ -16,11 +16,14 @@ import itertools
 import os
 import re
 import shutil
+import shlex
 import signal
+import sys
 from pathlib import Path
 
 from schemas import Translation
 from schemas.models import TranslationHop
+from services.normalize import chunk_case
 from services.normalize.apertium_stream import deformat, deformat_text, reformat
 from services.normalize.backends import SourceText, TranslatedText, check_count, kept_spans
 from services.normalize.changes import excerpt
@@ -29,7 +32,7 @@ from services.normalize.settings import NormalizeSettings
 from services.normalize.text import carry_spans
 from services.runtime.logs import get_logger
 
-__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS", "MISSING_PACKAGES", "missing_programs"]
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS", "MISSING_PACKAGES", "STALE_CHUNK_CASE_PAIRS", "missing_programs"]
 
 log = get_logger(__name__)
 
@@ -111,6 +114,11 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
 # most real sentences (155 of 183 of ntrex_dev's Ukrainian title-and-lead sentences). Its Constraint Grammar alone
 # disambiguates: where readings are left, the first one is taken (``cg-proc -1``), as pairs without a tagger do.
 CG_ONLY_PAIRS = frozenset({"ukr-rus"})
+# Pairs whose transfer rules name a chunk in a case left over from an earlier rule, which postchunk writes onto a word
+# mid-sentence ("Police HAS Grabbed", "Trump Has affirmed"): their pipelines run ``chunk_case`` before postchunk. Other
+# pairs write a name's own capital in its chunk's name (fr-es, ita-spa, dan-swe: "de Santo Martin", "Storbritanniens"),
+# and are left alone; nob-swe, pt-es, ro-es, cat-eng, hbs-eng, mkd-eng and bul-mkd write no stray capital on ntrex_dev.
+STALE_CHUNK_CASE_PAIRS = frozenset({"swe-isl", "isl-eng", "spa-eng", "gl-en", "eu-en"})
 # Programs a pair's pipeline may run that its Debian package does not pull in (apertium-swe-nor runs rtx-proc).
 MISSING_PACKAGES = {"rtx-proc": "Debian package apertium-recursive", "lsx-proc": "Debian package apertium-separable",
                     "cg-proc": "Debian package cg3", "lrx-proc": "Debian package apertium-lex-tools"}
@@ -129,6 +137,16 @@ def missing_programs(mode: Path) -> list[str]:
 
 
 _TAGGER_STEP = re.compile(r"\|\s*apertium-tagger\b[^|]*(?=\|)")
+
+
+_POSTCHUNK_STEP = re.compile(r"\|(\s*apertium-postchunk\b)")
+
+
+def _with_chunk_case_filter(command: str) -> str:
+    """A mode's pipeline with ``chunk_case`` run before its postchunk step (none: unchanged), so that a capital in a
+    chunk's name lands only on a sentence's first word."""
+    filter_step = f"| {shlex.quote(sys.executable)} -I {shlex.quote(str(Path(chunk_case.__file__)))} |"
+    return _POSTCHUNK_STEP.sub(lambda m: filter_step + m.group(1), command, count=1)
 
 
 def _without_statistical_tagger(command: str) -> str:
@@ -166,7 +184,11 @@ class _ApertiumStream:
         command = result.stdout.decode("utf-8", "replace").strip()
         if result.returncode != 0 or not command:
             return None
-        return cls(_without_statistical_tagger(command) if pair in CG_ONLY_PAIRS else command, pair, timeout, marked=marked)
+        if pair in CG_ONLY_PAIRS:
+            command = _without_statistical_tagger(command)
+        if pair in STALE_CHUNK_CASE_PAIRS:
+            command = _with_chunk_case_filter(command)
+        return cls(command, pair, timeout, marked=marked)
 
     @property
     def pid(self) -> int | None:
@@ -412,15 +434,16 @@ class ApertiumTranslator:
         return [TranslatedText(text, tuple(carry_spans(str(mark), text, mark.untranslated)), kept_spans(text))
                 for text, mark in zip(translated, marked)]
 
-    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
+    async def unknown_words(self, text: str, source: str, target: str = "en", *, hop: int = 0) -> frozenset[str]:
         """The words of ``text`` the first hop of ``source``'s route does not know, as written (names, mostly): a word
         the first hop knows is no name to it even where a pivot does not know its translation, and a word it does not
-        know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read")."""
+        know may still be one a pivot reads as its own ("Las" of "Las Vegas", Icelandic for "read"). With ``hop``, the
+        words that hop's pair does not know (``text`` read as its source language: a word it knows is one of its own)."""
         route = await self.route(source, target)
-        if route[0].model is None:
-            raise TranslationError(f"{self.name}: no first pair on the route from {source} to {target}")
-        [latin], _ = await self._transliterate([text], route)
-        [marked] = await self._run_pair([latin], route[0].model, marked=True)
+        if hop >= len(route) or route[hop].model is None:
+            raise TranslationError(f"{self.name}: no pair {hop + 1} on the route from {source} to {target}")
+        [latin], _ = await self._transliterate([text], route) if hop == 0 else ([text], None)
+        [marked] = await self._run_pair([latin], route[hop].model, marked=True)
         return frozenset(marked[a:b] for a, b in marked.untranslated)
 
     async def _transliterate(self, texts: list[str], route: tuple[TranslationHop, ...]) -> tuple[list[str], TranslationHop | None]:

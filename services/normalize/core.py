@@ -41,7 +41,7 @@ from services.normalize.language import (
 )
 from services.normalize.judge_process import IsolatedShortTextJudge, shared_judge
 from services.normalize.kept_names import KeptName, NameKeeper
-from services.normalize.name_runs import find_name_runs, lost_as_words, names_in
+from services.normalize.name_runs import NameRun, find_name_runs, lost_as_words, names_in, word_parts
 from services.normalize.untranslated_names import name_untranslated
 from services.normalize.names import load_name_table
 from services.normalize.pivot import clean_pivot_output
@@ -348,7 +348,9 @@ class Normalizer:
         if not runs:
             return []
         try:
-            unknown = await unknown_words(translator, "\n".join(dict.fromkeys(r.source for r in runs)), language, TARGET_LANGUAGE)
+            unknown = set(await unknown_words(translator, "\n".join(dict.fromkeys(r.source for r in runs)), language, TARGET_LANGUAGE))
+            if len(translator.provenance(language, TARGET_LANGUAGE).hops) > 1:
+                unknown |= await self._misread_by_pivot(translator, language, runs)
         except TranslationUnavailable:
             raise
         except TranslationError as exc:  # a help to the translation, not a condition of it: the article is translated as is
@@ -365,6 +367,19 @@ class Normalizer:
             if lost_as_words(run, alone):
                 kept.append(KeptName(run.start, run.end, run.source, run.source, ""))
         return kept
+
+    async def _misread_by_pivot(self, translator: Translator, language: str, runs: list[NameRun]) -> set[str]:
+        """The runs' words the first hop knows only as a name's (unknown to it in lower case: "Las" of "Las Vegas",
+        which fr-es copies as it stands) and the pivot's pair knows in lower case, as a word of its own (spa-eng: "las",
+        the): a name's words the pivot would translate ("The Vegas"). A name both know only as names ("América") is left
+        to them, and so is a word the first hop knows in lower case."""
+        words = {p for run in runs for word in run.words for p in word_parts(word)}
+        lower = "\n".join(sorted({w.lower() for w in words}))
+        names_only = await unknown_words(translator, lower, language, TARGET_LANGUAGE)
+        if not names_only:
+            return set()
+        unknown_to_pivot = await unknown_words(translator, "\n".join(sorted(names_only)), language, TARGET_LANGUAGE, hop=1)
+        return {w for w in words if w.lower() in names_only - unknown_to_pivot}
 
     def _kept_names(self, names: list[KeptName], english: str, field: str) -> list[Change]:
         """A Change for each name the translator kept (spans into the source field): those whose English name

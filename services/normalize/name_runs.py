@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from services.normalize.text import latin_letters, mid_sentence
 
-__all__ = ["NameRun", "find_name_runs", "lost_as_words", "names_in"]
+__all__ = ["NameRun", "find_name_runs", "lost_as_words", "names_in", "word_parts"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PARTS = re.compile(r"['’-]")  # Apertium reads "Jean-Pierre" as two words
@@ -75,7 +75,8 @@ def find_name_runs(text: str) -> list[NameRun]:
     return runs
 
 
-def _parts(word: str) -> tuple[str, ...]:
+def word_parts(word: str) -> tuple[str, ...]:
+    """The word and, where it has any, the parts Apertium reads as words of their own ("Jean-Pierre": "Jean", "Pierre")."""
     return (word, *_PARTS.split(word))
 
 
@@ -89,10 +90,10 @@ def names_in(runs: list[NameRun], unknown: Collection[str], is_name: Callable[[s
         stretch: list[tuple[int, str]] = []
         at = run.start
         for word in [*run.words, None]:
-            if word is not None and (any(p in unknown for p in _parts(word)) or all(is_name(p) for p in _parts(word)[1:] or (word,))):
+            if word is not None and (any(p in unknown for p in word_parts(word)) or all(is_name(p) for p in word_parts(word)[1:] or (word,))):
                 stretch.append((at, word))
             else:
-                if len(stretch) > 1 and any(p in unknown for _, w in stretch for p in _parts(w)):
+                if len(stretch) > 1 and any(p in unknown for _, w in stretch for p in word_parts(w)):
                     start, end = stretch[0][0], stretch[-1][0] + len(stretch[-1][1])
                     names.append(NameRun(start, end, run.source[start - run.start : end - run.start]))
                 stretch = []

@@ -41,11 +41,11 @@ __all__ = [
 ]
 
 
-async def unknown_words(translator: Translator, text: str, source: str, target: str = "en") -> frozenset[str]:
-    """The words of ``text`` ``translator`` does not know, as written; none from a backend that cannot tell (only
-    Apertium marks them)."""
+async def unknown_words(translator: Translator, text: str, source: str, target: str = "en", *, hop: int = 0) -> frozenset[str]:
+    """The words of ``text`` the ``hop``-th pair of ``translator``'s route (0: the first) does not know, as written;
+    none from a backend that cannot tell (only Apertium marks them)."""
     ask = getattr(translator, "unknown_words", None)
-    return await ask(text, source, target) if ask is not None else frozenset()
+    return await ask(text, source, target, hop=hop) if ask is not None else frozenset()
 
 
 class AutoTranslator:
@@ -85,8 +85,8 @@ class AutoTranslator:
     async def translate(self, texts: list[str], source: str, target: str = "en") -> list[str]:
         return await (await self.choose(source, target)).translate(texts, source, target)
 
-    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
-        return await unknown_words(await self.choose(source, target), text, source, target)
+    async def unknown_words(self, text: str, source: str, target: str = "en", *, hop: int = 0) -> frozenset[str]:
+        return await unknown_words(await self.choose(source, target), text, source, target, hop=hop)
 
     def provenance(self, source: str, target: str = "en") -> Translation:
         chosen = self._chosen.get((source, target))
@@ -137,8 +137,8 @@ class CachingTranslator:
                 self._cache.popitem(last=False)
         return [found[i] for i in range(len(texts))]
 
-    async def unknown_words(self, text: str, source: str, target: str = "en") -> frozenset[str]:
-        return await unknown_words(self.inner, text, source, target)
+    async def unknown_words(self, text: str, source: str, target: str = "en", *, hop: int = 0) -> frozenset[str]:
+        return await unknown_words(self.inner, text, source, target, hop=hop)
 
     def provenance(self, source: str, target: str = "en") -> Translation:
         return self.inner.provenance(source, target)

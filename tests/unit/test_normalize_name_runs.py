@@ -77,6 +77,19 @@ async def test_danish_through_two_pivots_keeps_the_name_at_every_hop(normalizer:
     assert "Brett Kavanaugh" in article.body and "Las Vegas" in article.body
 
 
+async def test_french_las_vegas_which_spanish_reads_as_words_comes_out_as_written(normalizer: Normalizer):
+    # fr-es knows "Las Vegas" only as a name and copies it; spa-eng reads "Las" as the article ("The Vegas").
+    article = await normalizer.normalize(_raw("Il a parlé hier à Las Vegas avec des amis de sa famille.", "fr"))
+    assert "Las Vegas" in article.body and "The Vegas" not in article.body
+    assert _kept(article) == [("body", "Las Vegas")]
+
+
+async def test_a_name_the_pivot_knows_as_a_name_too_is_translated(normalizer: Normalizer):
+    # pt-es and spa-eng both know "América" only as a name: "Latin America", as English writes it.
+    article = await normalizer.normalize(_raw("O país da América Latina recebeu ontem a visita do ministro.", "pt"))
+    assert "Latin America" in article.body and _kept(article) == []
+
+
 async def test_spanish_white_house_is_still_translated(normalizer: Normalizer):
     article = await normalizer.normalize(_raw("El presidente visitó la Casa Blanca y habló con el Gobierno Sánchez sobre la Unión Europea.", "es"))
     assert "White House" in article.body and "European Union" in article.body and "Government" in article.body

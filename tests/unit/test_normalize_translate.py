@@ -136,7 +136,9 @@ _STREAM_TEXTS = [
 ]
 
 
-async def test_apertium_stream_gives_what_the_apertium_command_gives():
+async def test_apertium_stream_gives_what_the_apertium_command_gives(monkeypatch: pytest.MonkeyPatch):
+    # The stream format as apertium's own deformatter writes it; chunk_case (which the command does not run) aside.
+    monkeypatch.setattr(apertium_module, "STALE_CHUNK_CASE_PAIRS", frozenset())
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
     streamed = await translator.translate(_STREAM_TEXTS, "es")
     try:
@@ -664,3 +666,16 @@ async def test_the_ukrainian_pair_is_not_run_one_process_per_call_and_says_why()
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
     with pytest.raises(TranslationError, match="statistical tagger crashes"):
         await translator.translate(["Президент України зустрівся з генсеком НАТО."], "uk", "ru")
+
+
+async def test_swedish_through_icelandic_and_spanish_write_no_capital_mid_sentence_that_the_source_does_not():
+    """swe-isl's and spa-eng's transfer rules leave a chunk's case from an earlier rule ("Police HAS Grabbed", "Trump
+    Has said"); the streaming pipeline drops it (the per-call ``apertium`` program does not)."""
+    translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
+    try:
+        [swedish] = await asyncio.wait_for(translator.translate(["Polisen har gripit en misstänkt för dödsskjutningen av Wayde Sims."], "sv"), HANG_GUARD_S)
+        [spanish] = await asyncio.wait_for(translator.translate(["Trump ha dicho que Kavanaugh fue víctima. Sainsbury's ha indicado que la OTAN no."], "es"), HANG_GUARD_S)
+    finally:
+        await translator.aclose()
+    assert [w for w in swedish.split()[1:] if w[0].isupper()] == ["Wayde", "Sims."]
+    assert "Trump has said" in spanish and "Sainsbury's has indicated" in spanish and "NATO" in spanish
