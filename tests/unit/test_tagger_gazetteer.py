@@ -254,3 +254,8 @@ def test_alias_shared_by_two_user_entities_links_to_neither(tmp_path: Path) -> N
 def test_acronym_rule_covers_dotted_cyrillic_and_numbered_forms() -> None:
     assert all(is_acronym(a) for a in ["US", "U.S.", "НАТО", "G20", "WHO"])
     assert not any(is_acronym(a) for a in ["Nato", "EE. UU.", "NATIONS", "Kyiv"])
+
+
+def test_a_name_that_is_also_a_phrase_links_only_as_written(gazetteer: Gazetteer) -> None:
+    assert _ids(gazetteer, "They want a purist Islamic state. Islamic State claimed it.") == ["Q2429253"]
+    assert _ids(gazetteer, "e-mail: jeffrey.hodgson@reuters.com, Reuters reported") == ["Q130879"]
