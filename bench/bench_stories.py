@@ -189,6 +189,9 @@ def _code_state() -> str:
         for path in sorted((ROOT / part).rglob("*.py")):
             if path.name not in ("stories.py", "story_records.py", "assign.py", "story_features.py", "story_model.py", "near_duplicates.py", "agent.py", "settings.py"):
                 digest.update(path.read_bytes())
+        # The data the tagging reads (gazetteer, leaders, organisations): a changed alias changes the entities.
+        for path in sorted((ROOT / part).rglob("*.yaml")):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

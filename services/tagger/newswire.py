@@ -53,6 +53,9 @@ _CALENDAR = frozenset(
 )
 # The last word of a competition's name: "Davis Cup", "Hong Kong Open", "World Championships", "Monaco Grand Prix".
 _COMPETITION = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|Grand Prix|Masters|Classic|Tournament|Marathon)$")
+# The same word right after a name: "Fed" in "Fed Cup", "UEFA" in "UEFA CUP" names the competition, not the body.
+_COMPETITION_AFTER = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|Grand Prix|Masters|Classic|Tournament|Marathon)\b",
+                                re.IGNORECASE)
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
 
 
@@ -137,6 +140,7 @@ class Newswire:
         out = self._people_by_part(out)
         out = self._one_type_per_name(out)
         out = self._propagate(texts, out)
+        out = _competitions_named_after(texts, out)
         out = [_as_event(e) for e in out]
         if _is_sports(title, body):
             out = self._clubs(texts, out)
@@ -254,6 +258,20 @@ class Newswire:
                     e = e.model_copy(update={"type": "ORG", "canonical_id": None, "canonical_name": None, "key": name_key(e.text)})
             out.append(e)
         return out
+
+
+def _competitions_named_after(texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
+    """An organisation's name running into a competition's word ("Fed Cup", "FED CUP") is the competition's name:
+    one unlinked event over both words, not the Federal Reserve."""
+    out = list(entities)
+    for e in entities:
+        m = _COMPETITION_AFTER.match(texts[e.field], e.end) if e.type == "ORG" and not _COMPETITION.search(e.text) else None
+        if m is None or not m.group()[1:2].isupper():  # "Cup" or "CUP", not the verb in "the Games open"
+            continue
+        name = texts[e.field][e.start : m.end()]
+        out = [o for o in out if not (o.field == e.field and o.start < m.end() and e.start < o.end)]
+        out.append(Entity(text=name, type="EVENT", field=e.field, start=e.start, end=m.end(), key=name_key(name)))  # type: ignore[arg-type]
+    return out
 
 
 @lru_cache(maxsize=1)

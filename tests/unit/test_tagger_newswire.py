@@ -120,6 +120,16 @@ def test_a_competition_is_an_event_not_the_place_or_company_it_is_named_after(ne
     assert out["Asian Games"].canonical_id == "Q190036", "linked to the competition itself: the link stays"
 
 
+def test_an_organisation_named_in_a_competition_is_the_competition(newswire: Newswire):
+    title = "TENNIS - DRAW FOR 1997 FED CUP"
+    body = "The Fed Cup draw was held. The Fed left rates unchanged."
+    entities = [_e("title", title, body, "FED", "ORG", canonical_id="Q53536", canonical_name="Federal Reserve"),
+                _e("body", body, body, "Fed", "ORG", canonical_id="Q53536", canonical_name="Federal Reserve"),
+                _e("body", body, body, "Fed", "ORG", 1, canonical_id="Q53536", canonical_name="Federal Reserve")]
+    out = [(e.field, e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, entities)]
+    assert out == [("body", "Fed Cup", "EVENT", None), ("body", "Fed", "ORG", "Q53536"), ("title", "FED CUP", "EVENT", None)]
+
+
 def test_common_words_are_not_propagated(newswire: Newswire):
     body = "The Times reported it. The minister said so."
     out = newswire.entities("", body, [_e("body", body, body, "The Times", "ORG")])
