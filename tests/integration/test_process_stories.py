@@ -154,8 +154,14 @@ async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(bro
     # repeat (no match came a minute after the last alert).
     online_alerts = [Alert.model_validate(m["value"]) for m in seen["alerts"]]
     expected = alerts_by_story(offline_alerts, offline)
-    assert alerts_by_story(online_alerts, online) == expected
-    kinds, names = expected[("nato-follow-up", frozenset(VISIT))]
+    got = alerts_by_story(online_alerts, online)
+    assert {key: kinds for key, (kinds, _) in got.items()} == {key: kinds for key, (kinds, _) in expected.items()}
+    # Which report fires a rule that does not follow up is whichever reached the alerter first (or third, for the
+    # story size): the tagger's parallel workers may reorder them. A rule that follows up carries every one of them.
+    assert all(names <= story for (_, story), (_, names) in got.items()), got
+    follow_up = ("nato-follow-up", frozenset(VISIT))
+    assert got[follow_up][1] == expected[follow_up][1]
+    kinds, names = expected[follow_up]
     assert [kind for kind, _ in kinds] == ["fired", "follow-up"] and len(names) >= 2, expected
 
     # A republished copy, sent once its original is through: the story worker knows it as the process does.
