@@ -115,7 +115,7 @@ def test_process_alerts_once_per_rule_and_story(tmp_path: Path):
     assert nato.story_id == big.story_id
     assert big.matched == ["story_size:3"]
     summary = orjson.loads(result.stderr.decode().strip().splitlines()[-1])
-    assert summary == {"articles": 4, "stories": 2, "alerts": 2}
+    assert summary == {"read": 4, "articles": 4, "stories": 2, "alerts": 2}
 
 
 async def test_process_and_the_pipeline_on_the_broker_group_the_same_stories(broker, start_service, tmp_path: Path):
