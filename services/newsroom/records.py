@@ -15,7 +15,12 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 
-__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "title_language", "iso", "epoch", "fts_query"]
+__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "title_language", "iso", "epoch", "shown", "fts_query"]
+
+# The columns stored as JSON text and as seconds since the epoch, which the API shows as JSON and as ISO 8601.
+JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
+TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "published_first", "published_last", "fired_at",
+               "stored_at", "hour")
 
 
 def epoch(when: datetime | None) -> float | None:
@@ -129,6 +134,20 @@ def alert_row(alert: Alert) -> dict:
         "article_ids": _json(alert.article_ids),
         "sources": _json(alert.sources),
     }
+
+
+def shown(row: dict) -> dict:
+    """A row read from the store as the API shows it: JSON decoded, times in ISO 8601, the store's own columns left out."""
+    out = dict(row)
+    for key in JSON_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = orjson.loads(out[key])
+    for key in TIME_FIELDS:
+        if key in out and isinstance(out[key], (int, float)):
+            out[key] = iso(out[key])
+    out.pop("digest", None)
+    out.pop("search", None)
+    return out
 
 
 def fts_query(text: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The read model's interface and the SQL both backends share (SQLite in ``sqlite.py``, PostgreSQL in ``postgres.py``).
+"""The read model's interface and the SQL both backends share (SQLite in ``sqlite.py``, PostgreSQL in ``postgres.py``);
+the alerts' SQL is in ``alerts.py``, a story's recomputed row in ``summary.py``.
 
 Writes are idempotent: an article is upserted by id (an older revision, or the same message again, changes
 nothing) and an alert by id; a story's figures are recomputed from its articles, never incremented. Each
@@ -18,7 +19,8 @@ from typing import Any, Literal
 import orjson
 
 from schemas import Alert, TaggedArticle
-from services.newsroom.records import ArticleRow, alert_row, article_row, iso, title_language
+from services.newsroom.alerts import alert_items, alerts_page, story_alerts, upsert_alert
+from services.newsroom.records import ArticleRow, article_row, iso, shown, title_language
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
 
@@ -28,10 +30,6 @@ __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
 # cannot make a search slow (the newest-first list of 25 stories is found well within them; a story
 # whose only match is older than the newest thousand is not found by that word).
 SEARCH_LIMIT = 1000
-
-JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
-TIME_FIELDS = ("published_at", "fetched_at", "at", "first_at", "last_at", "published_first", "published_last", "fired_at",
-               "stored_at", "hour")
 
 
 @dataclass(frozen=True)
@@ -63,19 +61,6 @@ class WriteResult:
         return self.outcome in ("inserted", "updated")
 
 
-def _shape(row: dict) -> dict:
-    out = dict(row)
-    for key in JSON_FIELDS:
-        if isinstance(out.get(key), str):
-            out[key] = orjson.loads(out[key])
-    for key in TIME_FIELDS:
-        if key in out and isinstance(out[key], (int, float)):
-            out[key] = iso(out[key])
-    out.pop("digest", None)
-    out.pop("search", None)
-    return out
-
-
 def _published(first: float, last: float, unknown: int) -> dict:
     """A story's span as its reports date themselves: each by its publication time, or when fetched where it has none
     (``unknown`` of them). A story's first_at and last_at are fetch times, which order and prune stories."""
@@ -85,8 +70,6 @@ def _published(first: float, last: float, unknown: int) -> dict:
 ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
                    "original_title", "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id",
                    "published_at", "fetched_at", "at", "revision", "digest")
-ALERT_COLUMNS = ("id", "rule_id", "story_id", "kind", "sequence", "fired_at", "title", "summary", "url", "matched", "entities",
-                 "article_ids", "sources")
 LIST_COLUMNS = ("s.id, s.title, s.title_language, s.first_at, s.last_at, s.published_first, s.published_last, s.article_count, "
                 "s.languages, s.sources, s.alert_count")
 
@@ -324,21 +307,10 @@ class Store(ABC):
         return gone
 
     def write_alert(self, alert: Alert, *, now: float) -> WriteResult:
-        v = alert_row(alert)
-        cols = ", ".join(ALERT_COLUMNS)
-        marks = ", ".join("?" for _ in ALERT_COLUMNS)
         with self._tx(self.conn()) as cur:
             story_id = self._merged_into(cur, alert.story_id) or alert.story_id  # shown on the story it became part of
-            v["story_id"] = story_id
             self._lock_story(cur, story_id)
-            cur.execute(self._sql("SELECT 1 FROM alerts WHERE id = ?"), (alert.id,))
-            existed = cur.fetchone() is not None
-            updates = ", ".join(f"{c} = excluded.{c}" for c in ALERT_COLUMNS if c != "id")
-            cur.execute(self._sql(f"INSERT INTO alerts ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}"),
-                        tuple(v[c] for c in ALERT_COLUMNS))
-            cur.execute(self._sql("INSERT INTO facets (kind, value) VALUES ('rule', ?) ON CONFLICT DO NOTHING"), (alert.rule_id,))
-            cur.execute(self._sql("UPDATE stories SET alert_count = (SELECT count(*) FROM alerts WHERE story_id = ?), "
-                                  "updated_at = ? WHERE id = ?"), (story_id, now, story_id))
+            existed = upsert_alert(cur, self._sql, alert, story_id, now)
             self._announce(cur, "alert", {"story_id": story_id, "alert_id": alert.id, "rule_id": alert.rule_id})
         return WriteResult("updated" if existed else "inserted", (story_id,))
 
@@ -402,7 +374,7 @@ class Store(ABC):
         rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s{where} ORDER BY {order} LIMIT ? OFFSET ?",
                           [*params, query.limit + 1, query.offset])
         more = len(rows) > query.limit
-        items = [_shape(r) for r in rows[:query.limit]]
+        items = [shown(r) for r in rows[:query.limit]]
         if items:
             ids = [i["id"] for i in items]
             marks = ", ".join("?" for _ in ids)
@@ -431,7 +403,7 @@ class Store(ABC):
                 rows = self._rows(f"SELECT {LIST_COLUMNS} FROM stories s WHERE s.id = ?", [became[0]["story_id"]])
         if not rows:
             return None
-        story = _shape(rows[0])
+        story = shown(rows[0])
         story_id = story["id"]
         articles = self._rows("SELECT id, story_id, source, url, language, language_confidence, title, original_title, "
                               "translation, evidence, tags, feed_id, published_at, fetched_at, at, revision, "
@@ -446,15 +418,14 @@ class Store(ABC):
             s["articles"] += 1
         story["articles"] = []
         for a in articles:
-            shaped = _shape(a)
-            shaped["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
-            story["articles"].append(shaped)
+            report = shown(a)
+            report["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
+            story["articles"].append(report)
         story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
         # As each report row dates itself (its ``at``).
         story["published"] = _published(min(a["at"] for a in articles), max(a["at"] for a in articles),
                                         sum(a["published_at"] is None for a in articles)) if articles else None
-        story["alerts"] = self._alert_items(self._rows(
-            f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts WHERE story_id = ? ORDER BY fired_at, id", [story_id]))
+        story["alerts"] = alert_items(self._rows(*story_alerts(story_id)), self._rows)
         timeline: dict[tuple[float, str], int] = {}
         for a in articles:
             hour = float(int(a["at"] // 3600) * 3600)
@@ -468,7 +439,7 @@ class Store(ABC):
                           "FROM articles WHERE id = ?", [article_id])
         if not rows:
             return None
-        article = _shape(rows[0])
+        article = shown(rows[0])
         article["entities"] = self._rows("SELECT key, name, type, mentions FROM article_entities WHERE article_id = ? "
                                          "ORDER BY mentions DESC, name", [article_id])
         return article
@@ -480,7 +451,7 @@ class Store(ABC):
         rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])
         if not rows:
             return None
-        entity = _shape(rows[0])
+        entity = shown(rows[0])
         counts = self._rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_entities "
                             "WHERE key = ?", [key])[0]
         entity.update(counts)
@@ -490,31 +461,8 @@ class Store(ABC):
 
     def alerts(self, *, rule: str | None = None, story: str | None = None, since: float | None = None,
                limit: int = 25, offset: int = 0) -> dict:
-        where, params = [], []
-        for value, sql in ((rule, "rule_id = ?"), (story, "story_id = ?"), (since, "fired_at >= ?")):
-            if value is not None:
-                where.append(sql)
-                params.append(value)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        rows = self._rows(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts{clause} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?",
-                          [*params, limit + 1, offset])
-        return {"items": self._alert_items(rows[:limit]), "more": len(rows) > limit}
-
-    def _alert_items(self, rows: list[dict]) -> list[dict]:
-        """Alerts as the API shows them, each with ``title_language``: that of the report whose title it carries (one of
-        its ``article_ids``), or None while that report is not stored (not arrived yet, or expired) or it has no title."""
-        items = [_shape(r) for r in rows]
-        ids = sorted({i for a in items if a["title"] for i in a["article_ids"]})
-        titles: dict[str, tuple[str, str]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            for r in self._rows(f"SELECT id, title, {title_language_of()} AS title_language FROM articles "
-                                f"WHERE id IN ({', '.join('?' for _ in chunk)})", chunk):
-                titles[r["id"]] = (r["title"], r["title_language"])
-        for a in items:
-            carried = [titles[i] for i in a["article_ids"] if i in titles and titles[i][0] == a["title"]]
-            a["title_language"] = carried[0][1] if a["title"] and carried else None
-        return items
+        rows = self._rows(*alerts_page(rule=rule, story=story, since=since, limit=limit, offset=offset))
+        return {"items": alert_items(rows[:limit], self._rows), "more": len(rows) > limit}
 
     def facets(self) -> dict:
         """The values the filters offer: languages, sources, tags and rules present."""
