@@ -1,13 +1,12 @@
-"""Loading a rulebook from YAML: every error names the file and line (and column in a query).
-
-Strings may use ``${VAR}`` and ``${VAR:-default}``, read from the environment given; durations are
-written ``90s``, ``10m``, ``2h`` or ``1d``; unknown keys get a "did you mean" suggestion.
+"""Loading a rulebook from YAML: its webhooks, rules, policies and conditions, with entity names resolved through the
+gazetteer. Every error names the file and line (and column in a query); reading each value (``${VAR}``, durations,
+"did you mean") is ``yaml_reader.py``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,36 +16,18 @@ from services.alerter.conditions import (AllOf, AnyOf, Condition, CopyCondition,
                                          LanguageCondition, NearCondition, Not, SourceCondition, StorySizeCondition,
                                          TagCondition, parse_condition_query)
 from services.alerter.errors import RuleError
-from services.alerter.loader_errors import kind, rule_name, suggest, yaml_error
+from services.alerter.loader_errors import kind, rule_name, yaml_error
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
 from services.alerter.query import QueryError, lowercase_operators
 from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, WindowSpec
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
+from services.alerter.yaml_reader import YamlReader
 from services.runtime.settings import environment
-from services.runtime.text import defaulted, interpolate, references
+from services.runtime.text import defaulted
 
-__all__ = ["load_rulebook", "parse_duration", "interpolate"]
+__all__ = ["load_rulebook"]
 
 _RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-
-_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d|w)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
-
-
-def parse_duration(value: object) -> float:
-    """Seconds from ``90``, ``"90s"``, ``"10m"``, ``"1.5h"``, ``"2d"``; ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    else:
-        m = _DURATION.match(str(value))
-        if not m:
-            raise ValueError(f"not a duration: {value!r} (write 90s, 10m, 2h or 1d)")
-        seconds = float(m.group(1)) * _UNITS[m.group(2)]
-    if seconds <= 0:
-        raise ValueError(f"a duration must be positive, got {value!r}")
-    return seconds
 
 
 def load_rulebook(source: str | Path, *, env: Mapping[str, str] | None = None, names: EntityNames | None = None) -> RuleBook:
@@ -87,19 +68,15 @@ _FORMATS = ("standard", "slack", "teams")
 _TOP_KEYS = ("webhooks", "rules")
 
 
-class _Loader:
+class _Loader(YamlReader):
     """Walks the composed YAML nodes so every error can point at its line."""
 
     def __init__(self, name: str, env: Mapping[str, str], names: EntityNames | None = None) -> None:
-        self.name = name
-        self.env = env
+        super().__init__(name, env)
         self._names = names
-        self.warnings: list[str] = []
         self.endpoint_warnings: list[str] = []  # those of ``warnings`` about delivering to the endpoints
-        self.constructor = yaml.constructor.SafeConstructor()
-        self.resolver = yaml.resolver.Resolver()
 
-    # ---- helpers
+    # ---- entity names and queries
 
     @property
     def names(self) -> EntityNames:
@@ -143,33 +120,6 @@ class _Loader:
                         f"tagger leaves unlinked with that text{hint}")
         return condition
 
-    def warn(self, node: yaml.Node | None, problem: str, *, endpoint: bool = False) -> None:
-        message = str(self.error(node, problem))
-        if message not in self.warnings:
-            self.warnings.append(message)
-            if endpoint:
-                self.endpoint_warnings.append(message)
-
-    def error(self, node: yaml.Node | None, problem: str) -> RuleError:
-        line = node.start_mark.line + 1 if node is not None else None
-        return RuleError(problem, source=self.name, line=line)
-
-    def number(self, node: yaml.Node, what: str, *, integer: bool = False, minimum: float | None = None,
-               exclusive: bool = False) -> float:
-        value = self.scalar(node, what)
-        kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            raise self.error(node, f"{what} must be a{' whole' if integer else ''} number, got {value!r}")
-        if minimum is not None and (value < minimum or (exclusive and value == minimum)):
-            raise self.error(node, f"{what} must be {'more than' if exclusive else 'at least'} {minimum:g}, got {value!r}")
-        return value
-
-    def duration(self, node: yaml.Node, what: str) -> float:
-        try:
-            return parse_duration(self.scalar(node, what))
-        except ValueError as exc:
-            raise self.error(node, f"{what}: {exc}") from None
-
     def query(self, node: yaml.Node, what: str) -> Condition:
         text = self.string(node, f"{what} query")
         for word, column in lowercase_operators(text):
@@ -186,68 +136,6 @@ class _Loader:
                                 line=mark.line + 2) from None
             raise RuleError(f"{what} query: {exc.problem}", source=self.name, line=mark.line + 1,
                             column=mark.column + 1 + offset + exc.column - 1) from None
-
-    def scalar(self, node: yaml.Node, what: str) -> object:
-        if not isinstance(node, yaml.ScalarNode):
-            raise self.error(node, f"{what} must be a single value, not a {kind(node)}")
-        value = node.value
-        if "$" in value and node.tag == "tag:yaml.org,2002:str":
-            try:
-                value = interpolate(value, self.env)
-            except KeyError as exc:
-                raise self.error(node, f"{what}: environment variable {exc.args[0]} is not set and has no default") from None
-            empty = [name for name in references(node.value) if name in self.env and not self.env[name]]
-            if empty and not value.strip():
-                # Else YAML reads the empty result as null and the error says "got None", naming no variable.
-                raise self.error(node, f"{what}: environment variable {empty[0]} is set but empty, and has no default")
-            if node.style is None:
-                # An unquoted ${PORT} should become an int as if it had been written in place.
-                tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
-            else:
-                tag = node.tag
-            node = yaml.ScalarNode(tag, value, node.start_mark, node.end_mark, style=node.style)
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise self.error(node, f"{what}: {exc}") from None
-
-    def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
-        value = self.scalar(node, what)
-        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and node.style is None:
-            # YAML 1.1 reads yes/no/on/off unquoted as true/false: `language: no` (Norwegian) arrives as False.
-            raise self.error(node, f"{what} must be a string, got {node.value} (which YAML reads as {str(value).lower()}): "
-                                   f"quote it, '{node.value}'")
-        if value is None:
-            raise self.error(node, f"{what} is empty")
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
-            raise self.error(node, f"{what} must be a string, got {value!r}")
-        value = str(value).strip()
-        if not value and not allow_empty:
-            raise self.error(node, f"{what} must not be empty")
-        return value
-
-    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
-        """One string, or a non-empty list of strings."""
-        if isinstance(node, yaml.SequenceNode):
-            if not node.value:
-                raise self.error(node, f"{what} must not be an empty list")
-            return tuple(self.string(item, what) for item in node.value)
-        return (self.string(node, what),)
-
-    def mapping(
-        self, node: yaml.Node, what: str, allowed: Sequence[str], *, key_kind: str = "key"
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{what} must be a mapping, not a {kind(node)}")
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            key = self.string(key_node, f"{what} key")
-            if key in out:
-                raise self.error(key_node, f"{what}: duplicate key {key!r} (first on line {out[key][0].start_mark.line + 1})")
-            if allowed and key not in allowed:
-                raise self.error(key_node, f"{what}: unknown {key_kind} {key!r}{suggest(key, allowed)}")
-            out[key] = (key_node, value_node)
-        return out
 
     # ---- the document
 
@@ -302,8 +190,10 @@ class _Loader:
                     raise self.error(secret_node, f"{what}: {exc}") from None
             for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
                 for variable in defaulted(str(node.value), self.env):
-                    self.warn(node, f"{what} signs with the secret written in this file, as {variable} is not set: "
-                                    f"anyone who has the file can sign as wirewatch; set {variable}", endpoint=True)
+                    message = self.warn(node, f"{what} signs with the secret written in this file, as {variable} is not "
+                                              f"set: anyone who has the file can sign as wirewatch; set {variable}")
+                    if message is not None:
+                        self.endpoint_warnings.append(message)
             timeout_s = None
             if "timeout_s" in fields:
                 t_node = fields["timeout_s"][1]

@@ -9,7 +9,8 @@ sources within W), a burst, follow-ups, a cooldown and a repeat interval (see ``
 Where each part lives: ``facts.py`` (what conditions look at in an article), ``conditions.py``
 (the conditions and how each is checked), ``query.py`` (the compact query grammar),
 ``rulebook.py`` (rules, policies and ``RuleBook.evaluate``), ``loader.py`` (YAML to a rulebook,
-with errors that name file and line, and ``${VAR}`` interpolation).
+with errors that name file and line), ``yaml_reader.py`` (each value read: ``${VAR}`` interpolation,
+durations).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from services.alerter import conditions, loader, rulebook
 from services.alerter.conditions import *  # noqa: F403 - re-exported: this module is the one import
 from services.alerter.loader import *  # noqa: F403
 from services.alerter.rulebook import *  # noqa: F403
-from services.runtime.text import lead_end
+from services.alerter.yaml_reader import parse_duration
+from services.runtime.text import interpolate, lead_end
 
 # What each part exports, exported again from here (QID is the conditions' own detail).
-__all__ = [*(name for name in conditions.__all__ if name != "QID"), *loader.__all__, *rulebook.__all__, "lead_end"]
+__all__ = [*(name for name in conditions.__all__ if name != "QID"), *loader.__all__, *rulebook.__all__, "parse_duration",
+           "interpolate", "lead_end"]
