@@ -25,13 +25,8 @@ shows (same document 0.65-0.85, different documents below 0.5). An article whose
 not countries) all differ from the story's is penalised, so "NATO in Vilnius" and "NATO in Kyiv" stay
 apart although the actors match.
 
-Across languages, when nothing reaches the threshold, the live story whose centroid is nearest the article's
-embedding still joins if it is near (cosine 0.5) and clearly nearer than any other live story
-(``nearest_margin``): a cosine alone is not calibrated from one document to the next, how far the nearest
-stands from the rest is (margin-based cross-lingual matching, as in bitext mining). A report no encoder reads
-(no embedding) does the same on its words: across languages only names and borrowed words meet, so the score stays
-low, but a story with no report in the article's language joins when it scores ``words_floor`` and clearly more
-(``words_margin``) than any other story.
+Across languages, when nothing reaches the threshold, the live story that stands clearly nearest the article still
+takes it: nearest its embedding, or for a report no encoder reads nearest by names or words (``story_margins``).
 
 Merging: when one article scores ``merge_margin`` or more above the threshold with stories reported under two or
 more ids, they report one event that opened twice; from then on all of them are reported under the id of the
@@ -43,7 +38,8 @@ article time it has seen) passing the story's ``seen_at``: the watermark when it
 articles were read if that is later (none was published after it was read), so a jump of the watermark (a 2014
 backfill, then today's news) does not expire at once an undated report read today.
 
-How one article scores against one story is ``story_scoring``; this module keeps the live stories and decides.
+How one article scores against one story is ``story_scoring``, the margin rules ``story_margins``; this module keeps
+the live stories and decides.
 
 Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a table, mirrors them into a
 :class:`StoryIndex`, asks :meth:`StoryIndex.decide` and writes back what :meth:`StoryIndex.apply` changed.
@@ -52,17 +48,18 @@ Pure: no Kafka, no clock. The shell keeps :class:`Story` records in a table, mir
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from services.tagger.near_duplicates import MAX_DISTANCE, bands, distance
-from services.tagger.story_features import PLACE_TYPES, SKELETON, ArticleFeatures, article_features
+from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
+from services.tagger.story_margins import MarginRules, name_norms, names_agree
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
 from services.tagger.story_scoring import (
-    Scores, Vectors, all_in, cosine, learned_evidence, place_conflict, similarity, story_vectors,
+    Scores, Vectors, learned_evidence, place_conflict, similarity, story_vectors,
 )
 
 __all__ = [
@@ -120,8 +117,6 @@ def _merged(story: Story, into: str) -> Story:
 
 # A copy's heaviest entities, each of which its story must hold.
 _COPY_ENTITIES = 3
-# Two stories whose names meet at this cosine or more tell of one event (the same document in 128 languages: 0.5-0.9).
-_SAME_NAMES = 0.5
 
 
 def _opened_twice(a: Story, b: Story) -> bool:
@@ -131,22 +126,7 @@ def _opened_twice(a: Story, b: Story) -> bool:
     evidence there is, and a report of one event that also names another's actors does not make the two one."""
     if set(a.languages) == set(b.languages):
         return False
-    return not a.names or not b.names or _names_agree(a, b)
-
-
-def _spelled(names: Mapping[str, float]) -> dict[str, float]:
-    """Name keys by their spelling only, without the consonant keys (``story_features.SKELETON``)."""
-    return {k: v for k, v in names.items() if not k.startswith(SKELETON)}
-
-
-def _name_norms(names: Mapping[str, float]) -> tuple[float, float]:
-    """The length of a names vector with every key, and by spelling only (``_spelled``)."""
-    whole = spelled = 0.0
-    for k, v in names.items():
-        whole += v * v
-        if not k.startswith(SKELETON):
-            spelled += v * v
-    return math.sqrt(whole), math.sqrt(spelled)
+    return not a.names or not b.names or names_agree(a, b)
 
 
 def _same_subject(features: ArticleFeatures, story: Story) -> bool:
@@ -157,13 +137,8 @@ def _same_subject(features: ArticleFeatures, story: Story) -> bool:
     return all(key in story.entities for key in heaviest) and not place_conflict(features, story)
 
 
-def _names_agree(a: Story, b: Story) -> bool:
-    """Whether two stories' names, compared in Latin letters, mostly agree: one event opened twice."""
-    return cosine(a.names, b.names) >= _SAME_NAMES
-
-
 @dataclass
-class StoryIndex:
+class StoryIndex(MarginRules):
     """The live stories, indexed by entity key and article id so a decision reads only candidates."""
 
     config: StoryConfig = field(default_factory=StoryConfig)
@@ -175,7 +150,7 @@ class StoryIndex:
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
     _by_band: dict[str, set[str]] = field(default_factory=dict)  # SimHash band (near_duplicates.bands) -> live stories
     _vectors: dict[str, Vectors] = field(default_factory=dict)
-    _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> _name_norms(its names)
+    _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> name_norms(its names) (story_margins)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
 
@@ -198,7 +173,7 @@ class StoryIndex:
             self._by_term.setdefault(term, set()).add(story.id)
         for key in story.names:
             self._by_name.setdefault(key, set()).add(story.id)
-        self._name_norms[story.id] = _name_norms(story.names)
+        self._name_norms[story.id] = name_norms(story.names)
         for value in story.simhashes.values():
             for band in bands(value):
                 self._by_band.setdefault(band, set()).add(story.id)
@@ -377,111 +352,11 @@ class StoryIndex:
         sizes = {reported: self.reported_size(reported) for reported in self._groups}
         return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
-    def _clear_nearest(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
-        """The live story in other languages whose centroid is nearest the article's embedding, when it is near and
-        no other live story comes close: words cannot meet across languages, and a cosine alone is not calibrated
-        from one document to the next, but how far the nearest stands from the rest is."""
-        if not (self.config.embeddings and self.config.nearest_margin > 0 and features.embedding is not None):
-            return None
-        ids, matrix = self._centroids(features.embedding.shape[0])
-        if not ids:
-            return None
-        sims = matrix @ features.embedding
-        live = sorted(((float(sims[i]), sid) for i, sid in enumerate(ids)
-                       if sid not in expired and self._live(self.stories[sid], features.at)), reverse=True)
-        if not live:
-            return None
-        nearest, story_id = live[0]
-        runner_up = live[1][0] if len(live) > 1 else 0.0
-        story = self.stories[story_id]
-        # A story wholly in the article's language is left to words; one that also holds reports in other languages
-        # is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
-        if (all_in(story, features.language) or nearest < self.config.nearest_floor
-                or nearest - runner_up < self.config.nearest_margin or place_conflict(features, story)):
-            return None
-        return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
-
-    def _clear_names(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[Scores, str] | None:
-        """For a report no encoder reads, in a language none of a story's reports is in: the story whose names, in any
-        script and compared in Latin letters, meet the article's names at least ``names_floor`` and clearly more
-        (``names_margin``) than any other story's. "Попокатепетль", "Ποποκατεπέτλ" and "Popocatépetl" are one name.
-
-        The other way round too: a report an encoder reads (the English original) meets by names a story no encoder
-        could read (its translation came first), the one story it would otherwise never find; stories with an
-        embedding are the other rules' to judge. Then the story's script decides how names compare."""
-        if not features.name_keys or self.config.names_margin <= 0:
-            return None
-        candidates = {sid for key in features.name_keys for sid in self._by_name.get(key, ())}
-        candidates = {sid for sid in candidates if sid not in expired and self._live(self.stories[sid], features.at)}
-        if features.embedding is None:
-            return self._clear_names_among(features, candidates, cased=features.names_cased)
-        candidates = {sid for sid in candidates if not self.stories[sid].embedded}
-        # A story written without capitals holds every word of its reports as a name key; one with capitals, its names.
-        uncased = {sid for sid in candidates if self.stories[sid].uncased == self.stories[sid].size}
-        found = [clear for clear in (self._clear_names_among(features, uncased, cased=False),
-                                     self._clear_names_among(features, candidates - uncased, cased=features.names_cased))
-                 if clear is not None]
-        return found[0] if len(found) == 1 else None  # two stories, each clear among its own kind, are no clear one
-
-    def _clear_names_among(self, features: ArticleFeatures, candidates: set[str], *, cased: bool) -> tuple[Scores, str] | None:
-        if cased:
-            # Its capitalised words, by their first five letters: "Попокатепетль" is "Popocatépetl".
-            keys, floor, margin = _spelled(features.name_keys), self.config.names_floor, self.config.names_margin
-        else:
-            # Every word, by its first five letters and by its consonants ("ٹرمپ" is "Trump" by "~trmp"), against a
-            # lower floor (StoryConfig.names_floor_uncased).
-            keys, floor, margin = features.name_keys, self.config.names_floor_uncased, self.config.names_margin_uncased
-        length = math.sqrt(sum(v * v for v in keys.values()))
-
-        def names_cosine(sid: str) -> float:
-            # The article's keys against the story's (by spelling only for a cased article: its keys hold no consonant
-            # key, so those of the story add nothing to the dot product, only to the story's length, kept per story).
-            names, norm = self.stories[sid].names, self._name_norms[sid][1 if cased else 0]
-            dot = sum(v * names.get(k, 0.0) for k, v in keys.items())
-            return dot / (length * norm) if length and norm else 0.0
-
-        ranked = sorted(((names_cosine(sid), sid) for sid in candidates), key=lambda item: (-item[0], item[1]))
-        # Stories whose own names mostly agree (one event opened twice by reports nothing could read) count once.
-        clear = self._clear_of_the_rest(features, ranked, floor, margin, alike=_names_agree)
-        return None if clear is None else (Scores(clear[0], 0.0, 0.0, None, floor, "cross-language-names"), clear[1])
-
     def _word_candidates(self, features: ArticleFeatures, limit: int = 40) -> set[str]:
         """The live stories holding one of the article's heaviest words: for a report no encoder reads, its rarest
         words are mostly the names it shares with reports in other languages."""
         heaviest = sorted(features.terms, key=lambda t: -features.terms[t])[:limit]
         return {sid for term in heaviest for sid in self._by_term.get(term, ())}
-
-    def _clear_words(self, features: ArticleFeatures, scored: list[tuple[Scores, str]]) -> tuple[Scores, str] | None:
-        """For a report no encoder reads, in a language none of a story's reports is in: that story, when its words and
-        names score at least ``words_floor`` with it and every other story at least ``words_margin`` less. Across
-        languages only names and borrowed words meet, so the score stays low, but the right story stands clear of the
-        rest (the nearest-embedding rule's reasoning, on words)."""
-        if features.embedding is not None or not features.terms or self.config.words_margin <= 0:
-            return None
-        by_story = {sid: scores for scores, sid in scored}
-        ranked = sorted(((scores.score, sid) for scores, sid in scored), key=lambda item: (-item[0], item[1]))
-        clear = self._clear_of_the_rest(features, ranked, self.config.words_floor, self.config.words_margin)
-        if clear is None:
-            return None
-        scores = by_story[clear[1]]
-        return Scores(scores.score, scores.entity, scores.text, None, self.config.words_floor, "cross-language-words"), clear[1]
-
-    def _clear_of_the_rest(self, features: ArticleFeatures, ranked: list[tuple[float, str]], floor: float, margin: float,
-                           alike: Callable[[Story, Story], bool] | None = None) -> tuple[float, str] | None:
-        """The best of ``ranked`` (score, story id; best first) when it has no report in the article's language, scores
-        ``floor`` and stands ``margin`` above every other candidate; stories reported as one, or ``alike`` it, are one
-        candidate, not two close ones."""
-        if not ranked:
-            return None
-        best, story_id = ranked[0]
-        story = self.stories[story_id]
-        reported = self.reported_id(story_id)
-        runner_up = next((score for score, sid in ranked[1:] if self.reported_id(sid) != reported
-                          and not (alike is not None and alike(story, self.stories[sid]))), 0.0)
-        if (features.language in story.languages or best < floor or best - runner_up < margin
-                or place_conflict(features, story)):
-            return None
-        return best, story_id
 
     def _idf(self) -> dict[str, Callable[[str], float]]:
         """Entities by inverse story frequency over the live stories: a name most stories share tells little.

@@ -184,7 +184,7 @@ def _greek_sounds(word: str) -> str:
 # A name's consonants as a key of its own ("~trmp"): scripts that write no vowels (Urdu, Persian, Pashto) or only some
 # (Brahmic clusters: Telugu "ట్రంప్" is "trmp" in Latin letters) meet the English spelling there ("Trump": "trump",
 # "~trmp"), where the five-letter key does not. Compared only for articles in scripts without capitals
-# (stories.StoryIndex._clear_names).
+# (story_margins.MarginRules._clear_names).
 SKELETON = "~"
 _VOWELS = re.compile(r"[aeiou]")
 
