@@ -16,7 +16,7 @@ def promtool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([binary, *args], capture_output=True, text=True, cwd=PROM)
 
 
-@pytest.mark.parametrize("config", ["prometheus.yml", "loopback.yml"])
+@pytest.mark.parametrize("config", ["prometheus.yml", "loopback.yml", "kubernetes.yml"])
 def test_prometheus_config_and_rules_are_valid(config):
     result = promtool("check", "config", config)
     assert result.returncode == 0, result.stdout + result.stderr
