@@ -12,6 +12,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from services.runtime.delivery import SendErrors
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
+from services.runtime.metrics import export_without_created_series
 from services.runtime.settings import InvalidSettings, Settings
 from services.runtime.tables import WirewatchTable, WirewatchTableManager
 from services.runtime.topics import ensure_topics
@@ -82,6 +83,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         autodiscover=False,
         loghandlers=[],
     )
+    export_without_created_series()
     setup_prometheus_sensors(app, name_prefix="faust")
     app.sensors.add(SendErrors())
     register_health(app, stall_after_s=settings.stall_after_s, on_broker_reset=lambda: ensure_topics(settings, timeout_s=10))

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from services.runtime.app import SERVICES
@@ -39,12 +40,19 @@ def test_compose_runs_every_service_from_one_image_on_kafka():
 K8S = ROOT / "deploy" / "k8s"
 
 
-def k8s_documents() -> list[dict]:
-    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+def k8s_documents(root=K8S) -> list[dict]:
+    """The manifests a kustomization lists, those of the kustomizations it includes too (not what they generate)."""
+    kustomization = yaml.safe_load((root / "kustomization.yaml").read_text())
     docs = []
-    for resource in kustomization["resources"]:
-        docs.extend(d for d in yaml.safe_load_all((K8S / resource).read_text()) if d)
+    for resource in kustomization.get("resources", []):
+        path = root / resource
+        docs.extend(k8s_documents(path) if path.is_dir() else (d for d in yaml.safe_load_all(path.read_text()) if d))
     return docs
+
+
+def wirewatch_deployments(docs: list[dict]) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in docs
+            if d["kind"] == "Deployment" and d["metadata"]["labels"]["app.kubernetes.io/name"] == "wirewatch"}
 
 
 def test_k8s_manifests_validate_against_the_kubernetes_schemas():
@@ -58,7 +66,7 @@ def test_k8s_manifests_validate_against_the_kubernetes_schemas():
 
 def test_k8s_runs_each_service_with_probes_and_an_autoscaler_bounded_by_partitions():
     docs = k8s_documents()
-    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    deployments = wirewatch_deployments(docs)
     autoscalers = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
     config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "wirewatch")["data"]
     assert set(deployments) == set(SERVICES) == set(autoscalers)
@@ -97,3 +105,75 @@ def test_compose_gives_the_ingest_token_to_every_service_that_checks_it():
                             capture_output=True, text=True, env=env, cwd=ROOT)
     resolved = yaml.safe_load(result.stdout)["services"]
     assert resolved["ingest"]["environment"]["WIREWATCH_INGEST__TOKEN"] == "s3cret"
+
+
+PROMETHEUS = ROOT / "deploy" / "prometheus"
+
+
+def _relabel(labels: dict[str, str], rules: list[dict]) -> dict[str, str] | None:
+    """Prometheus's relabelling, for the actions the shipped configs use (replace, keep): anchored regexes, the
+    source labels joined by ';', $1-style references. None when a keep drops the target."""
+    labels = dict(labels)
+    for rule in rules:
+        value = ";".join(labels.get(name, "") for name in rule.get("source_labels", []))
+        match = re.fullmatch(rule.get("regex", "(.*)"), value)
+        if rule.get("action", "replace") == "keep":
+            if not match:
+                return None
+        elif match:
+            labels[rule["target_label"]] = re.sub(r"\$(\d+)", lambda m: match.group(int(m.group(1))), rule.get("replacement", "$1"))
+    return labels
+
+
+def test_k8s_prometheus_scrapes_every_pod_of_every_service_on_its_metrics_port():
+    docs = k8s_documents()
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "wirewatch")["data"]
+    deployments = wirewatch_deployments(docs)
+    services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
+    scrape = yaml.safe_load((PROMETHEUS / "kubernetes.yml").read_text())
+    [job] = scrape["scrape_configs"]
+    assert job["job_name"] == "wirewatch"  # what the rules' up{job="wirewatch"} reads
+    targets = [(name, sd["port"]) for sd in job["dns_sd_configs"] for name in sd["names"]]
+    assert {_relabel({"__meta_dns_name": name}, job["relabel_configs"])["service"] for name, _ in targets} == set(SERVICES)
+    for name, port in targets:
+        service = _relabel({"__meta_dns_name": name}, job["relabel_configs"])["service"]
+        headless = services[name]["spec"]
+        pod = deployments[service]["spec"]["template"]
+        # Every pod's own address (headless), not ready ones left out: a stalled pod fails /readyz.
+        assert headless["clusterIP"] == "None" and headless["publishNotReadyAddresses"] is True
+        assert headless["selector"].items() <= pod["metadata"]["labels"].items()
+        [container] = pod["spec"]["containers"]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert port == ports[headless["ports"][0]["targetPort"]] == int(config["WIREWATCH_WEB_PORT"]), service
+        assert int(pod["metadata"]["annotations"]["prometheus.io/port"]) == port, service
+        assert pod["metadata"]["annotations"]["prometheus.io/path"] == job["metrics_path"]
+
+
+def test_k8s_prometheus_loads_the_scrape_config_and_the_rules_it_is_tested_with():
+    generated = yaml.safe_load((PROMETHEUS / "kustomization.yaml").read_text())["configMapGenerator"]
+    [files] = [g["files"] for g in generated if g["name"] == "prometheus"]
+    assert sorted(files) == ["prometheus.yml=kubernetes.yml", "rules.yml"]  # rules.yml beside it, as its rule_files says
+    assert yaml.safe_load((PROMETHEUS / "kubernetes.yml").read_text())["rule_files"] == ["rules.yml"]
+    [prometheus] = [d for d in k8s_documents() if d["kind"] == "Deployment" and d["metadata"]["name"] == "prometheus"]
+    spec = prometheus["spec"]["template"]["spec"]
+    [mount] = [m for m in spec["containers"][0]["volumeMounts"] if m["name"] == "config"]
+    [volume] = [v for v in spec["volumes"] if v["name"] == "config"]
+    assert volume["configMap"]["name"] == "prometheus"
+    assert f"--config.file={mount['mountPath']}/prometheus.yml" in spec["containers"][0]["args"]
+
+
+def test_kubectl_builds_the_kustomization_with_the_generated_prometheus_config():
+    """What `kubectl apply -k deploy/k8s` would send: the build succeeds (a file outside a kustomization's own
+    directory fails it) and the Prometheus pod mounts the generated ConfigMap under its hashed name."""
+    if not shutil.which("kubectl"):
+        pytest.skip("kubectl is not installed (the manifests are still checked above, file by file)")
+    built = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    docs = [d for d in yaml.safe_load_all(built.stdout) if d]
+    config_maps = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ConfigMap"}
+    [prometheus] = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "prometheus"]
+    [volume] = [v for v in prometheus["spec"]["template"]["spec"]["volumes"] if v["name"] == "config"]
+    data = config_maps[volume["configMap"]["name"]]["data"]
+    assert data["prometheus.yml"] == (PROMETHEUS / "kubernetes.yml").read_text()
+    assert data["rules.yml"] == (PROMETHEUS / "rules.yml").read_text()
+    assert {d["metadata"].get("namespace") for d in docs if d["kind"] != "Namespace"} == {"wirewatch"}
