@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_link_header", "next_page", "page_key"]
+import orjson
+
+__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_json", "next_in_link_header", "next_page", "page_key"]
 
 # Where a page's body names the next page, first found wins.
 NEXT_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -51,6 +53,16 @@ def next_in_body(doc: Any) -> str | None:
         if url:
             return url
     return None
+
+
+def next_in_json(data: bytes) -> str | None:
+    """The next page a JSON answer's bytes name, or None (no JSON object: an array, NDJSON, not JSON at all)."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+        return None
+    try:
+        return next_in_body(orjson.loads(data.lstrip(b"\xef\xbb\xbf")))
+    except orjson.JSONDecodeError:
+        return None
 
 
 def next_in_link_header(value: str | None) -> str | None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RecordError",
     "Ignored",
+    "Note",
     "parse_datetime",
     "looks_like_html",
     "text_article",
@@ -54,6 +55,17 @@ class RecordError:
     error_class: str
     reason: str
     original: bytes
+
+
+@dataclass(frozen=True)
+class Note:
+    """What of an input was not read, or read otherwise than it says, and why: neither article nor rejected record."""
+
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
 
 
 def parse_datetime(value: Any) -> datetime | None:

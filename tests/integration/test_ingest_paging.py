@@ -3,6 +3,8 @@ cap, no further than what was passed on before, never a page twice, and the feed
 
 import asyncio
 
+import orjson
+
 import pytest
 
 from services.ingest.feeds import FeedConfig
@@ -208,3 +210,68 @@ async def test_entries_of_a_next_page_that_are_no_articles_are_rejected_as_on_th
     assert [getattr(r, "article", None) and r.article.title for r in result.records] == ["Report 1.1", "Report 1.2",
                                                                                          "Report 2.1", None]
     assert "not an article" in result.records[3].reason and result.pages == 2
+
+
+async def _read_url(url, **settings):
+    """What `wirewatch process` and `wirewatch ingest` read from a URL (both go through read_inputs)."""
+    from datetime import datetime, timezone
+
+    from services.ingest.inputs import read_inputs
+
+    return await read_inputs([url], source=None, settings=IngestSettings(allow_hosts=["127.0.0.1", "localhost"], **settings),
+                             now=datetime.fromtimestamp(NOW, tz=timezone.utc))
+
+
+@pytest.mark.parametrize("style", ["next", "link-header", "json-feed-next_url"])
+async def test_the_command_line_reads_every_page_of_a_url_as_the_poller_does(api, style):
+    for n in (1, 2, 3):
+        target = f"/news?page={n + 1}" if n < 3 else None
+        headers = {"Link": f'<{api.url(target)}>; rel="next"'} if style == "link-header" and target else {}
+        body = (_json_feed_page(n, target) if style == "json-feed-next_url" else
+                api_page(n, **({"next": target} if target and style == "next" else {})))
+        api.pages["/news" if n == 1 else f"/news?page={n}"] = (body, headers)
+    records = await _read_url(api.url("/news"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert api.hits == {"/news": 1, "/news?page=2": 1, "/news?page=3": 1}
+    assert [str(r) for r in records if not hasattr(r, "title")] == []
+
+
+async def test_the_command_line_stops_at_the_page_cap_and_says_so(api):
+    for n in range(1, 30):
+        page = api_page(n, next=f"/news?page={n + 1}")
+        page["articles"][0]["author"] = "A. Writer"
+        api.pages[f"/news?page={n}"] = (page, {})
+    url = api.url("/news?page=1")
+    records = await _read_url(url, max_pages=3)
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert len(api.asked) == 3
+    # What is not read is said, once; what a page's records held beyond articles is said once for all pages.
+    assert [str(r) for r in records if not hasattr(r, "title")] == [
+        f"{url}: ignored field(s) not read as article fields, in 3 records: author",
+        f"{url}: more pages after page 3, not read (WIREWATCH_INGEST__MAX_PAGES=3)"]
+
+
+async def test_the_command_line_keeps_the_pages_read_when_a_later_one_fails(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {})
+    api.pages["/news?page=2"] = (api_page(2, next="/news?page=3"), {})
+    api.pages["/news?page=3"] = (b"<html><head><title>Maintenance</title></head><body>Back soon</body></html>",
+                                 {"Content-Type": "text/html"})
+    records = await _read_url(api.url("/news"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)]
+    [note] = [r for r in records if not hasattr(r, "title")]
+    assert str(note).startswith(f"{api.url('/news')}: page 3 ({api.url('/news?page=3')}): ") and "HTML" in str(note), note
+
+
+@pytest.mark.integration
+async def test_process_prints_every_page_of_a_url_and_what_it_did_not_read(api):
+    from tests.integration.test_cli import wirewatch
+
+    for n in (1, 2, 3):
+        api.pages[f"/news?page={n}"] = (api_page(n, **({"next": f"/news?page={n + 1}"} if n < 3 else {})), {})
+    result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", api.url("/news?page=1"),
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    assert result.returncode == 0, result.stderr.decode()
+    titles = [orjson.loads(line)["title"] for line in result.stdout.splitlines()]
+    assert titles == ["Report 1.1", "Report 1.2", "Report 2.1", "Report 2.2"]
+    assert (f"{api.url('/news?page=1')}: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"
+            in result.stderr.decode().splitlines()), result.stderr.decode()
