@@ -1,9 +1,10 @@
-"""Where the next page of a paginated JSON feed or news API answer is, as pure decisions on what a page said.
+"""Where the next page of a paged feed or news API answer is, as pure decisions on what a page said.
 
-A page names the next one in its body (JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
+A page names the next one in its body (an RSS or Atom feed's ``<link rel="next">``, RFC 5005's paged feed, read by
+the parser; JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
 ``pagination.next`` or ``paging.next``, a URL or a ``{"href": URL}`` link object) or in an HTTP ``Link`` header
 with ``rel="next"`` (RFC 8288). A value that is no URL (an opaque cursor such as ``"next": "c2Vj"``) is not a page.
-The poll loop (``poller.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
+The page reader (``pages.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class ParsedFeed:
     hub: str | None = None  # WebSub hub the feed advertises
     self_url: str | None = None
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
-    next_url: str | None = None  # the next page a JSON feed or API answer names, as written (paging.py)
+    next_url: str | None = None  # the next page the document names (paging.py; an Atom or RSS feed's rel="next")
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -265,6 +265,9 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
             result.hub = link.get("href")
         elif link.get("rel") == "self":
             result.self_url = link.get("href")
+        elif link.get("rel") == "next" and "fh_complete" not in feed and not result.next_url:
+            # RFC 5005's paged feed (atom:link in RSS too); a complete feed (fh:complete) has no other pages.
+            result.next_url = link.get("href") or None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         line = getattr(exc, "getLineNumber", lambda: None)() if hasattr(exc, "getLineNumber") else None

@@ -63,7 +63,7 @@ class PollResult:
     nothing: Nothing | None = None  # why the feed gave no entry, when it gave none (also for a fetch that failed)
     bytes: int = 0
     seconds: float = 0.0
-    pages: int = 0  # pages read: more than one for a paginated JSON feed or news API
+    pages: int = 0  # pages read: more than one for a paged feed or news API
 
 
 def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettings) -> PollPolicy:
@@ -77,7 +77,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                     conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False) -> PollResult:
     """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
 
-    A JSON feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
+    A feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
     than a page holding an entry ``seen`` says was passed on already (the pages after it are older)."""
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
@@ -101,7 +101,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
-        if parsed.entries and parsed.format.startswith("json"):
+        if parsed.entries:
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
                                               now=fetched_at, name=where), later=True)
