@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
-from services.ingest.json_fields import Ignored, article_fields, uncut, unwrapped
+from services.ingest.json_fields import Ignored, article_fields, as_text, uncut, unwrapped
 from services.runtime.codec import describe_validation_error
 
 if TYPE_CHECKING:
@@ -153,8 +153,8 @@ def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime)
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
     parts, ignored = article_fields(obj)
-    title = str(parts.get("title") or "")
-    body, _ = uncut(str(parts.get("body") or ""))
+    title = as_text(parts.get("title"))
+    body, _ = uncut(as_text(parts.get("body")))
     url = parts.get("url") or None
     source = str(parts.get("source") or _publisher(url, source, fallback))
     given_id = parts.get("id")
