@@ -41,14 +41,16 @@ async def read_inputs(
         if path == "-":
             data = sys.stdin.buffer.read()  # NDJSON of many articles has no limit as a whole; read_bytes checks the rest
             records.extend(read_bytes(data, name="stdin", source=source, fallback="stdin", now=now,
-                                      max_bytes=settings.max_feed_bytes))
+                                      max_bytes=settings.max_feed_bytes,
+                                      future_fetched_at_tolerance_s=settings.future_fetched_at_tolerance_s))
         elif urlsplit(path).scheme in ("http", "https"):
             records.extend(await _read_url(path, source=source, settings=settings, now=now))
         else:
             p = Path(path)
             if not p.exists():
                 raise InputError(f"{path}: no such file or directory")
-            records.extend(read_path(p, now=now, source=source, max_bytes=settings.max_feed_bytes))
+            records.extend(read_path(p, now=now, source=source, max_bytes=settings.max_feed_bytes,
+                                     future_fetched_at_tolerance_s=settings.future_fetched_at_tolerance_s))
     return records
 
 
@@ -72,9 +74,9 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         host = urlsplit(fetched.url).hostname or "web"
 
         def read(page: Fetched, where: str) -> Page[Read]:
-            return _page(page, name=where, source=source, host=host, now=now, later=True)
+            return _page(page, name=where, source=source, host=host, now=now, settings=settings, later=True)
 
-        first = _page(fetched, name=url, source=source, host=host, now=now)
+        first = _page(fetched, name=url, source=source, host=host, now=now, settings=settings)
         if first is None:
             # An article page: the normalizer extracts its main text.
             return [page_article(fetched.body, id=article_id(url=fetched.url), source=source or host, url=fetched.url,
@@ -93,7 +95,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
 Read = FeedEntry | RawArticle | RecordError | Ignored
 
 
-def _page(fetched: Fetched, *, name: str, source: str | None, host: str, now: datetime,
+def _page(fetched: Fetched, *, name: str, source: str | None, host: str, now: datetime, settings: IngestSettings,
           later: bool = False) -> Page[Read] | None:
     """One page of a URL: a feed document, a news API's answer (or our own JSON), else (None) an article page; a page
     after the first is never read as an article page: a next page that is no feed nor JSON is a problem."""
@@ -108,7 +110,8 @@ def _page(fetched: Fetched, *, name: str, source: str | None, host: str, now: da
         return feed_page(parsed, later=later)
     if not is_json:
         return None
-    records = list(read_bytes(body, name=name, source=source, fallback=host, now=now))
+    records = list(read_bytes(body, name=name, source=source, fallback=host, now=now,
+                              future_fetched_at_tolerance_s=settings.future_fetched_at_tolerance_s))
     nothing = next((r for r in records if isinstance(r, Nothing)), None)
     return Page([r for r in records if not isinstance(r, Nothing)], next_url=next_in_json(body), nothing=nothing)
 
