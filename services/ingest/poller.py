@@ -29,7 +29,7 @@ from services.ingest.metrics import (
     FEED_LAST_SUCCESS,
 )
 from services.ingest.pages import Page, feed_page, read_on
-from services.ingest.parser import FeedEntry, ParsedFeed, parse_configured
+from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.polling import (
     FeedState,
     FetchOutcome,

@@ -50,7 +50,7 @@ async def test_a_polled_json_feed_takes_a_number_as_text_and_dead_letters_a_list
     server.pages["/feed.json"] = (JSON_FEED, {"Content-Type": "application/feed+json"})
     result = await _poll(server, "/feed.json")
     assert [r.article.title for r in result.records if hasattr(r, "article")] == ["1984", "0"]
-    where = f'feed "port" entry'
+    where = 'feed "port" entry'
     assert [r.reason for r in result.records if isinstance(r, RecordError)] == [
         f"{where} 2: field 'title' must be text, got an array: [\"Harbour reopens\"]",
         f"{where} 3: field 'content_text' must be text, got a boolean: true",
