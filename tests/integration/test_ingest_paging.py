@@ -350,3 +350,24 @@ async def test_the_command_line_reads_every_page_of_a_paged_atom_feed(api):
                                                             {"Content-Type": "application/atom+xml"})
     records = await _read_url(api.url("/atom"))
     assert [r.title for r in records] == ["Report 1.1", "Report 1.2", "Report 2.1", "Report 2.2"]
+
+
+@pytest.mark.integration
+async def test_ingest_sends_every_page_of_a_url_and_says_what_it_did_not_read(broker, api):
+    from tests.integration.test_cli import wirewatch
+    from tests.support.kafka import collect
+
+    for n in (1, 2, 3):
+        api.pages[f"/wire?page={n}"] = (api_page(n, **({"next": f"/wire?page={n + 1}"} if n < 3 else {})), {})
+    result = await asyncio.to_thread(wirewatch, "ingest", "--broker", broker.bootstrap, api.url("/wire?page=1"),
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    assert result.returncode == 0, result.stderr.decode()
+    accepted = [line.split()[1] for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]
+    assert len(accepted) == 4 and "/wire?page=3" not in api.hits
+    assert (f"{api.url('/wire?page=1')}: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"
+            in result.stderr.decode().splitlines()), result.stderr.decode()
+    seen = await collect(broker.bootstrap, ["articles.raw"],
+                         until=lambda s: {m["key"] for m in s["articles.raw"]} >= {a.encode() for a in accepted})
+    titles = {m["value"]["title"] for m in seen["articles.raw"]
+              if m["key"] in {a.encode() for a in accepted}}
+    assert titles == {f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)}
