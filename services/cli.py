@@ -216,6 +216,8 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
             click.echo(str(nothing), err=True)
         for ignored in report.ignored:
             click.echo(str(ignored), err=True)
+        for note in report.notes:
+            click.echo(str(note), err=True)
         return 1 if report.failed else 0
 
     from services.runtime.kafka import broker_trouble_in_words

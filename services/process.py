@@ -9,7 +9,7 @@ from typing import TextIO
 import orjson
 
 from schemas import RawArticle
-from services.ingest.readers import Ignored, RecordError
+from services.ingest.readers import Ignored, Note, RecordError
 from services.ingest.verdicts import Nothing, zero_articles
 from services.runtime.codec import encode
 from services.runtime.settings import Settings
@@ -38,7 +38,7 @@ async def run_process(
         elif isinstance(record, Nothing):
             err.write(f"{record}\n")
             nothing.append(record)
-        elif isinstance(record, Ignored):
+        elif isinstance(record, (Ignored, Note)):
             err.write(f"{record}\n")
         else:
             raws.append(record)

@@ -256,7 +256,8 @@ def register(app: faust.App, settings: Settings) -> None:
             if body is None or len(body) > cfg.max_body_bytes:
                 return self.json({"error": f"body exceeds {cfg.max_body_bytes} bytes"}, status=413)
             now = datetime.now(UTC)
-            records = list(json_records(body, where="POST /ingest", fallback="http", now=now))
+            records = list(json_records(body, where="POST /ingest", fallback="http", now=now,
+                                        future_fetched_at_tolerance_s=cfg.future_fetched_at_tolerance_s))
             nothing = explain("POST /ingest", body, records, kind="body")
             pending: list = []
 
@@ -289,6 +290,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 answer["nothing"] = nothing.as_json()  # why the body gave no article
             if report.ignored:
                 answer["ignored"] = report.ignored[0].as_json()  # fields not read as article fields
+            if report.notes:
+                answer["notes"] = [note.text for note in report.notes]  # what was read otherwise than it said
             return self.json(answer, status=400 if report.failed else 202)
 
 

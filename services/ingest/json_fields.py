@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import difflib
 import re
+
+import orjson
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["FIELDS", "FieldMap", "Ignored", "NotAnArticle", "article_fields", "check_field_map", "is_summary", "unmatched",
-           "unwrapped", "uncut", "value_at"]
+__all__ = ["FIELDS", "FieldMap", "Ignored", "NotAnArticle", "article_fields", "as_text", "check_field_map", "is_summary",
+           "not_text", "unmatched", "unwrapped", "uncut", "value_at"]
 
 # Each article part and the names it is read from, in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -63,6 +65,28 @@ def uncut(text: str) -> tuple[str, bool]:
     """The text without an API's note that it was cut, and whether there was one (then it is a summary)."""
     kept = _CUT.sub("", text)
     return kept, kept != text
+
+
+# Article parts a number may stand for: an id, a Unix time, and a title or text that is a number ("1984", "2024").
+_NUMBERS = ("id", "guid", "published_at", "fetched_at", "title", "body")
+
+
+def not_text(key: str, value: Any, *, numbers: bool = True) -> str | None:
+    """Why a JSON value cannot be an article's text (its title, its link), in the JSON's own words; None when it can:
+    a string, or a number where ``numbers`` allows it. true/false, an array or an object is never text: taken as
+    text, they would give a title "True" or "['a']", an article nobody wrote."""
+    if isinstance(value, str) or (numbers and isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return None
+    kind = ("a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else
+            "an array" if isinstance(value, list) else "an object" if isinstance(value, Mapping) else type(value).__name__)
+    return f"field {key!r} must be text, got {kind}: {orjson.dumps(value, default=str).decode()[:60]}"
+
+
+def as_text(value: Any) -> str:
+    """A JSON value :func:`not_text` allows as text: a number as JSON writes it (0 is "0", not nothing), None as ""."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
 class NotAnArticle(ValueError):
@@ -235,14 +259,14 @@ def article_fields(obj: Mapping[str, Any], fields: FieldMap | None = None) -> tu
             continue
         key, value = found
         # Text, or a number where a number may stand (an id, a Unix time); a list or an object is no article part.
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
-                isinstance(value, (int, float)) and part not in ("id", "guid", "published_at", "fetched_at", "title", "body")):
-            wrong.append(f"field {key!r} must be text, got {type(value).__name__}: {str(value)[:60]!r}")
+        why = not_text(str(key), value, numbers=part in _NUMBERS)
+        if why:
+            wrong.append(why)
             continue
         parts[part] = value
     if wrong:
         raise NotAnArticle("; ".join(wrong))
-    if not str(parts.get("title") or "").strip() and not str(parts.get("body") or "").strip():
+    if not as_text(parts.get("title")).strip() and not as_text(parts.get("body")).strip():
         shown = ", ".join(sorted(map(str, obj))[:12]) or "none"
         where = (f" nor where the feed's fields say ({', '.join(f'{k} from {v!r}' for k, v in fields.items())})"
                  if fields else "")

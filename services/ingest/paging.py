@@ -1,9 +1,10 @@
-"""Where the next page of a paginated JSON feed or news API answer is, as pure decisions on what a page said.
+"""Where the next page of a paged feed or news API answer is, as pure decisions on what a page said.
 
-A page names the next one in its body (JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
+A page names the next one in its body (an RSS or Atom feed's ``<link rel="next">``, RFC 5005's paged feed, read by
+the parser; JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
 ``pagination.next`` or ``paging.next``, a URL or a ``{"href": URL}`` link object) or in an HTTP ``Link`` header
 with ``rel="next"`` (RFC 8288). A value that is no URL (an opaque cursor such as ``"next": "c2Vj"``) is not a page.
-The poll loop (``poller.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
+The page reader (``pages.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_link_header", "next_page", "page_key"]
+import orjson
+
+__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_json", "next_in_link_header", "next_page", "page_key"]
 
 # Where a page's body names the next page, first found wins.
 NEXT_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -51,6 +54,16 @@ def next_in_body(doc: Any) -> str | None:
         if url:
             return url
     return None
+
+
+def next_in_json(data: bytes) -> str | None:
+    """The next page a JSON answer's bytes name, or None (no JSON object: an array, NDJSON, not JSON at all)."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+        return None
+    try:
+        return next_in_body(orjson.loads(data.lstrip(b"\xef\xbb\xbf")))
+    except orjson.JSONDecodeError:
+        return None
 
 
 def next_in_link_header(value: str | None) -> str | None:

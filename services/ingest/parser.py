@@ -25,7 +25,7 @@ from services.ingest.encoding import decode_document
 from services.ingest.feeds import FeedConfig
 from services.ingest.identity import fingerprint
 from services.ingest.ids import article_id, canonical_url
-from services.ingest.json_fields import FieldMap, article_fields, is_summary, uncut, unmatched, unwrapped, value_at
+from services.ingest.json_fields import FieldMap, article_fields, as_text, is_summary, not_text, uncut, unmatched, unwrapped, value_at
 from services.ingest.paging import next_in_body
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
@@ -36,6 +36,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]{0,2000}>")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF|channel)\b")
 _MAX_ENTRIES = 5000
+# A JSON Feed item's fields that are text, and whether a number may stand for it (a title "1984", an id 42).
+_JSON_FEED_TEXTS = (("id", True), ("title", True), ("summary", True), ("content_html", True), ("content_text", True),
+                    ("url", False), ("external_url", False))
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class ParsedFeed:
     hub: str | None = None  # WebSub hub the feed advertises
     self_url: str | None = None
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
-    next_url: str | None = None  # the next page a JSON feed or API answer names, as written (paging.py)
+    next_url: str | None = None  # the next page the document names (paging.py; an Atom or RSS feed's rel="next")
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -186,13 +189,13 @@ def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url
         except ValueError as exc:
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry", f"{label} entry {i + 1}: {exc}", original))
             continue
-        text, _ = uncut(str(parts.get("body") or ""))
+        text, _ = uncut(as_text(parts.get("body")))
         link, guid = parts.get("url"), parts.get("guid") or parts.get("id")
         # An aggregator's entry names its publisher (NewsAPI's source.name): rules on `source` see it.
         publisher = parts.get("source") if isinstance(parts.get("source"), str) else None
         result.records.append(builder.build(
             i, link=link if isinstance(link, str) else None, guid=str(guid) if guid not in (None, "") else None,
-            title=_text(parts.get("title")), content=None if is_summary(item, fields) else text, summary=text,
+            title=as_text(parts.get("title")).strip(), content=None if is_summary(item, fields) else text, summary=text,
             published=published, language=_text(parts.get("language")).split("-")[0].lower() or None, original=original,
             source=publisher,
         ))
@@ -265,6 +268,9 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
             result.hub = link.get("href")
         elif link.get("rel") == "self":
             result.self_url = link.get("href")
+        elif link.get("rel") == "next" and "fh_complete" not in feed and not result.next_url:
+            # RFC 5005's paged feed (atom:link in RSS too); a complete feed (fh:complete) has no other pages.
+            result.next_url = link.get("href") or None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         line = getattr(exc, "getLineNumber", lambda: None)() if hasattr(exc, "getLineNumber") else None
@@ -349,7 +355,14 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry",
                                               f"{label} entry {i + 1}: expected an object, got {type(item).__name__}", original))
             continue
-        content = item.get("content_html") or item.get("content_text")
+        # JSON Feed's texts and links are strings; a number is its text as written ("1984"), anything else a bad entry.
+        wrong = [why for key, numbers in _JSON_FEED_TEXTS
+                 if item.get(key) is not None and (why := not_text(key, item.get(key), numbers=numbers))]
+        if wrong:
+            result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry",
+                                              f"{label} entry {i + 1}: {'; '.join(wrong)}", original))
+            continue
+        content = as_text(item.get("content_html")) or as_text(item.get("content_text")) or None
         published = None
         for key in ("date_published", "date_modified"):
             try:
@@ -359,10 +372,9 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
             if published:
                 break
         link = item.get("url") or item.get("external_url")
-        guid = item.get("id")
+        guid = as_text(item.get("id"))
         result.records.append(builder.build(
-            i, link=link if isinstance(link, str) else None, guid=str(guid) if guid not in (None, "") else None,
-            title=_text(item.get("title")), content=content if isinstance(content, str) else None,
-            summary=_text(item.get("summary")), published=published,
+            i, link=link, guid=guid or None, title=as_text(item.get("title")).strip(), content=content,
+            summary=as_text(item.get("summary")).strip(), published=published,
             language=_text(item.get("language")).split("-")[0].lower() or feed_language, original=original,
         ))

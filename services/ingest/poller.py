@@ -20,7 +20,7 @@ from services.ingest.feeds import (
     FeedsFile,
     load_feeds,
 )
-from services.ingest.fetcher import Fetched, Fetcher, FetchError, same_origin, shown_url
+from services.ingest.fetcher import Fetched, Fetcher, FetchError, shown_url
 from services.ingest.metrics import (
     FEED_BYTES,
     FEED_FAILURES,
@@ -28,8 +28,8 @@ from services.ingest.metrics import (
     FEED_FETCHES,
     FEED_LAST_SUCCESS,
 )
-from services.ingest.paging import next_page, page_key
-from services.ingest.parser import FeedEntry, ParsedFeed, parse_configured
+from services.ingest.pages import Page, feed_page, read_on
+from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.polling import (
     FeedState,
     FetchOutcome,
@@ -63,7 +63,7 @@ class PollResult:
     nothing: Nothing | None = None  # why the feed gave no entry, when it gave none (also for a fetch that failed)
     bytes: int = 0
     seconds: float = 0.0
-    pages: int = 0  # pages read: more than one for a paginated JSON feed or news API
+    pages: int = 0  # pages read: more than one for a paged feed or news API
 
 
 def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettings) -> PollPolicy:
@@ -77,7 +77,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                     conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False) -> PollResult:
     """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
 
-    A JSON feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
+    A feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
     than a page holding an entry ``seen`` says was passed on already (the pages after it are older)."""
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
@@ -101,8 +101,20 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
-        if parsed.entries and parsed.format.startswith("json"):
-            await _read_next_pages(result, parsed, resp, fetcher, policy=policy, seen=seen, fetched_at=fetched_at)
+        if parsed.entries:
+            def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
+                return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
+                                              now=fetched_at, name=where), later=True)
+
+            def fetched(status: str, size: int) -> None:
+                FEED_FETCHES.labels(feed.id, status).inc()
+                FEED_BYTES.labels(feed.id).inc(size)
+
+            more = await read_on(feed_page(parsed), resp, fetcher, home=state.url, label=label, max_pages=policy.max_pages,
+                                 read=read, article_id=_entry_id, private=feed.headers, seen=seen, fetched=fetched)
+            result.records += more.records
+            result.problems += more.problems
+            result.pages, result.bytes = more.pages, result.bytes + more.bytes
         entries = [r for r in result.records if isinstance(r, FeedEntry)]
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):
@@ -125,52 +137,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     return result
 
 
-async def _read_next_pages(result: PollResult, first: ParsedFeed, resp: Fetched, fetcher: Fetcher, *, policy: PollPolicy,
-                           seen: Callable[[str], bool], fetched_at: datetime) -> None:
-    """Add the entries of the pages after the first to ``result``, as far as the pages go and it is worth going."""
-    feed, label = result.feed, f'feed "{result.feed.id}"'
-    read = {page_key(resp.url), page_key(result.state.url)}
-    ids = {e.article.id for e in first.entries}
-    parsed, url = first, resp.url
-    while True:
-        if any(seen(e.article.id) for e in parsed.entries):
-            return  # this page holds what was passed on before: the pages after it are older still
-        after = next_page(parsed.next_url, resp.headers.get("link"), base=url)
-        if after is None or page_key(after) in read:
-            return  # the last page, or one that names itself or an earlier one
-        if result.pages >= policy.max_pages:
-            result.problems.append(f"more pages after page {result.pages}, not read (WIREWATCH_INGEST__MAX_PAGES="
-                                   f"{policy.max_pages})")
-            return
-        read.add(page_key(after))
-        where = f"page {result.pages + 1} ({shown_url(after)})"
-        try:
-            # The feed's headers (an API key) go to its own origin only, as on a redirect.
-            private = feed.headers if same_origin(after, result.state.url) else None
-            resp = await fetcher.get(after, label=label, private=private)
-        except FetchError as exc:
-            FEED_FETCHES.labels(feed.id, exc.error_class).inc()
-            result.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
-            return
-        FEED_FETCHES.labels(feed.id, str(resp.status)).inc()
-        FEED_BYTES.labels(feed.id).inc(len(resp.body))
-        result.bytes += len(resp.body)
-        if resp.status != 200:
-            result.problems.append(f"{where}: HTTP {resp.status}; the pages after it not read")
-            return
-        result.pages += 1
-        url = resp.url
-        parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at,
-                                  name=where)
-        result.problems.extend(f"{where}: {p}" for p in parsed.problems)
-        new = [r for r in parsed.entries if r.article.id not in ids]
-        # An entry that is no article is a dead letter, as on the first page; a page that is no feed is a problem.
-        result.records.extend(new + [e for e in parsed.errors if e.error_class not in ("NotAFeed", "MalformedFeed")])
-        if not new:
-            if parsed.nothing is not None and parsed.nothing.is_error:
-                result.problems.append(f"{where}: {parsed.nothing.detail}")
-            return  # an empty page, or one repeating entries already read in this poll
-        ids.update(r.article.id for r in new)
+def _entry_id(record: FeedEntry | RecordError) -> str | None:
+    return record.article.id if isinstance(record, FeedEntry) else None
 
 
 def _count_state(feed_id: str, state: FeedState) -> None:

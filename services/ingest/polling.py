@@ -25,7 +25,7 @@ class PollPolicy:
     backoff_cap_s: float = 6 * 3600.0
     failing_after: int = 3  # consecutive failures before a feed is reported as failing
     max_retry_after_s: float = 24 * 3600.0  # a Retry-After beyond this is taken as this
-    max_pages: int = 1  # pages of a paginated JSON feed read per poll, the first included
+    max_pages: int = 1  # pages of a paged feed or API read per poll, the first included
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from schemas import RawArticle
 from services.ingest.metrics import INPUTS_WITHOUT_ARTICLES
-from services.ingest.readers import Ignored, RecordError
+from services.ingest.readers import Ignored, Note, RecordError
 from services.ingest.verdicts import Nothing
 from services.runtime.codec import dead_letter, encode
 from services.runtime.metrics import ARTICLES_INGESTED, DEAD_LETTERS, MESSAGES_FAILED
@@ -25,6 +25,7 @@ class PublishReport:
     rejected: list[RecordError] = field(default_factory=list)
     nothing: list[Nothing] = field(default_factory=list)  # inputs that gave no article, and why
     ignored: list[Ignored] = field(default_factory=list)  # fields of JSON inputs not read as article fields
+    notes: list[Note] = field(default_factory=list)  # what of an input was not read (pages past the cap), and why
 
     @property
     def failed(self) -> bool:
@@ -35,7 +36,7 @@ class PublishReport:
 async def publish(
     send: Send,
     settings: Settings,
-    records: Iterable[RawArticle | RecordError | Nothing | Ignored],
+    records: Iterable[RawArticle | RecordError | Nothing | Ignored | Note],
     *,
     channel: str,
 ) -> PublishReport:
@@ -47,6 +48,8 @@ async def publish(
             report.nothing.append(record)
         elif isinstance(record, Ignored):
             report.ignored.append(record)
+        elif isinstance(record, Note):
+            report.notes.append(record)
         elif isinstance(record, RawArticle):
             await send(raw, record.id.encode(), encode(record))
             ARTICLES_INGESTED.labels(channel).inc()

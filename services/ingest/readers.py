@@ -13,7 +13,7 @@ import email.utils
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,7 +23,8 @@ from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.ingest.ids import article_id
-from services.ingest.json_fields import Ignored, article_fields, uncut, unwrapped
+from services.ingest.json_fields import Ignored, article_fields, as_text, uncut, unwrapped
+from services.ingest.settings import FUTURE_FETCHED_AT_TOLERANCE_S
 from services.runtime.codec import describe_validation_error
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RecordError",
     "Ignored",
+    "Note",
     "parse_datetime",
     "looks_like_html",
     "text_article",
@@ -54,6 +56,17 @@ class RecordError:
     error_class: str
     reason: str
     original: bytes
+
+
+@dataclass(frozen=True)
+class Note:
+    """What of an input was not read, or read otherwise than it says, and why: neither article nor rejected record."""
+
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -141,8 +154,8 @@ def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime)
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
     parts, ignored = article_fields(obj)
-    title = str(parts.get("title") or "")
-    body, _ = uncut(str(parts.get("body") or ""))
+    title = as_text(parts.get("title"))
+    body, _ = uncut(as_text(parts.get("body")))
     url = parts.get("url") or None
     source = str(parts.get("source") or _publisher(url, source, fallback))
     given_id = parts.get("id")
@@ -162,25 +175,39 @@ def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime)
 
 
 def json_records(data: bytes, *, where: str, now: datetime, source: str | None = None, fallback: str = "file",
-                 max_record_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Ignored]:
+                 max_record_bytes: int | None = None, future_fetched_at_tolerance_s: float = FUTURE_FETCHED_AT_TOLERANCE_S,
+                 ) -> Iterator[RawArticle | RecordError | Ignored | Note]:
     """Articles from a JSON object, a JSON array or NDJSON; a bad record becomes a RecordError, the rest go on.
     A record that names no source gets ``source`` (the user's name for the input), else its URL's site, else
     ``fallback`` (where it was read from).
     Fields that are not article fields are left out and named at the end, once (:class:`Ignored`). An NDJSON line
-    longer than ``max_record_bytes`` is rejected as too large (a dump of many articles has no limit as a whole)."""
+    longer than ``max_record_bytes`` is rejected as too large (a dump of many articles has no limit as a whole).
+    A record's fetched_at more than ``future_fetched_at_tolerance_s`` after ``now`` (its receipt) becomes ``now``, and
+    a :class:`Note` at the end says so: the normalizer judges publication times against it, and a claimed 2031 would
+    make a publication in 2031 look trusted."""
     ignored: set[str] = set()
     with_ignored = 0
+    latest = now + timedelta(seconds=future_fetched_at_tolerance_s)
+    ahead: list[datetime] = []
     for record in _json_items(data, where=where, source=source, fallback=fallback, now=now,
                               max_record_bytes=max_record_bytes):
         if isinstance(record, tuple):
             article, extra = record
             ignored.update(extra)
             with_ignored += bool(extra)
+            if article.fetched_at > latest:
+                ahead.append(article.fetched_at)
+                article = article.model_copy(update={"fetched_at": now})
             yield article
         else:
             yield record
     if ignored:
         yield Ignored(where, tuple(sorted(ignored)), with_ignored)
+    if ahead:
+        s = "" if len(ahead) == 1 else "s"
+        yield Note(where, f"fetched_at later than its receipt in {len(ahead)} record{s} (up to {max(ahead).isoformat()}, "
+                          f"received {now.isoformat()}; WIREWATCH_INGEST__FUTURE_FETCHED_AT_TOLERANCE_S="
+                          f"{future_fetched_at_tolerance_s:g}): taken as fetched when received")
 
 
 def is_ndjson(name: str, data: bytes) -> bool:
@@ -252,7 +279,8 @@ def _decode_text(data: bytes) -> str:
 
 
 def read_bytes(data: bytes, *, name: str, now: datetime, source: str | None = None, fallback: str = "file",
-               max_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
+               max_bytes: int | None = None, future_fetched_at_tolerance_s: float = FUTURE_FETCHED_AT_TOLERANCE_S,
+               ) -> Iterator[RawArticle | RecordError | Nothing | Ignored | Note]:
     """Articles from one input's bytes: a feed document (RSS, RDF, Atom, JSON Feed: one article per entry),
     JSON/NDJSON when it looks like JSON or is named so, an HTML page (an article page), else a text story.
 
@@ -275,7 +303,8 @@ def read_bytes(data: bytes, *, name: str, now: datetime, source: str | None = No
     head = data.lstrip()[:1]
     is_json = lowered.endswith((".json", ".ndjson", ".jsonl")) or head in (b"{", b"[")
     records = list(json_records(data, where=name, source=source, fallback=fallback, now=now,
-                                max_record_bytes=max_bytes if ndjson else None) if is_json
+                                max_record_bytes=max_bytes if ndjson else None,
+                                future_fetched_at_tolerance_s=future_fetched_at_tolerance_s) if is_json
                    else _other_records(data, name=name, source=source or fallback, now=now))
     yield from records
     nothing = explain(name, data, records, kind="JSON array" if is_json else "input")
@@ -331,8 +360,9 @@ def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
 _INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")
 
 
-def read_path(path: Path, *, now: datetime, source: str | None = None,
-              max_bytes: int | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
+def read_path(path: Path, *, now: datetime, source: str | None = None, max_bytes: int | None = None,
+              future_fetched_at_tolerance_s: float = FUTURE_FETCHED_AT_TOLERANCE_S,
+              ) -> Iterator[RawArticle | RecordError | Nothing | Ignored | Note]:
     """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom/.html file under a directory."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
@@ -345,8 +375,10 @@ def read_path(path: Path, *, now: datetime, source: str | None = None,
                 head = fh.read(100_000)
             if is_ndjson(str(file), head):
                 # Many articles, one a line: read record by record, each within the limit.
-                yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now, max_bytes=max_bytes)
+                yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now, max_bytes=max_bytes,
+                                      future_fetched_at_tolerance_s=future_fetched_at_tolerance_s)
             else:
                 yield from too_large(head, name=str(file), size=size, max_bytes=max_bytes)
             continue
-        yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now)
+        yield from read_bytes(file.read_bytes(), name=str(file), source=source, now=now,
+                              future_fetched_at_tolerance_s=future_fetched_at_tolerance_s)

@@ -8,7 +8,10 @@ from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import ListSetting
 
-__all__ = ["IngestSettings"]
+__all__ = ["FUTURE_FETCHED_AT_TOLERANCE_S", "IngestSettings"]
+
+# As far as a JSON record's own fetched_at may lie after its receipt (clocks apart): as for publication times.
+FUTURE_FETCHED_AT_TOLERANCE_S = 900.0
 
 
 class IngestSettings(BaseModel):
@@ -29,7 +32,8 @@ class IngestSettings(BaseModel):
     max_feed_bytes: int = Field(default=10 * 1024 * 1024, description="A feed response, a file or stdin (one document, or one NDJSON line) larger than this is refused with an error.")
     max_page_bytes: int = Field(default=5 * 1024 * 1024, description="An article page larger than this is cut off (the summary is kept).")
     max_redirects: int = Field(default=5, description="Redirects followed per fetch.")
-    max_pages: int = Field(default=10, ge=1, description="Pages of a paginated JSON feed or news API read per poll, the first included (the next page named by next_url, next, links.next, pagination.next, paging.next or a Link: rel=\"next\" header); fewer when a page holds an entry already passed on, or repeats a page read. 1: the first page only.")
+    max_pages: int = Field(default=10, ge=1, description="Pages of a paged feed or news API read per poll, or per URL given to ingest or process, the first included (the next page named by an RSS or Atom feed's link rel=\"next\" (RFC 5005), JSON Feed's next_url, an API's next, links.next, pagination.next, paging.next, or a Link: rel=\"next\" header); fewer when a page holds an entry already passed on, or repeats a page read. 1: the first page only.")
+    future_fetched_at_tolerance_s: float = Field(default=FUTURE_FETCHED_AT_TOLERANCE_S, ge=0.0, description="A JSON record's own fetched_at later than this many seconds after ingest received it (a file, stdin, POST /ingest, a URL) is not trusted: the record counts as fetched when received, and the input says so; as WIREWATCH_NORMALIZE__FUTURE_PUBLICATION_TOLERANCE_S for publication times, which are judged against fetched_at.")
     concurrency: int = Field(default=16, description="Fetches in flight at once, all hosts together.")
     per_host_concurrency: int = Field(default=2, description="Fetches in flight at once to one host.")
     user_agent: str = Field(default="wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)", description="User-Agent of feed and page fetches.")

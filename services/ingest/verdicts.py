@@ -31,7 +31,7 @@ import orjson
 
 from schemas import RawArticle
 from services.ingest.json_fields import Ignored
-from services.ingest.readers import RecordError
+from services.ingest.readers import Note, RecordError
 
 __all__ = ["REASONS", "Nothing", "binary_kind", "describe_bytes", "explain", "looks_like_html_page", "zero_articles", "page_article",
            "utf16_without_bom"]
@@ -228,7 +228,8 @@ def explain(where: str, data: bytes, records: Sequence[object], *, problems: Seq
     ``problems`` what the decoder and parser noticed on the way; ``kind`` names what an empty but valid
     input was ("feed", "JSON array", "body"); ``url`` where it was fetched from, if it was.
     """
-    records = [r for r in records if not isinstance(r, Ignored)]  # a note about fields, neither article nor error
+    # A note about fields or pages is neither article nor error.
+    records = [r for r in records if not isinstance(r, (Ignored, Note))]
     errors = [r for r in records if isinstance(r, RecordError)]
     if len(errors) < len(records):
         return None

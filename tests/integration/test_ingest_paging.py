@@ -3,6 +3,8 @@ cap, no further than what was passed on before, never a page twice, and the feed
 
 import asyncio
 
+import orjson
+
 import pytest
 
 from services.ingest.feeds import FeedConfig
@@ -208,3 +210,164 @@ async def test_entries_of_a_next_page_that_are_no_articles_are_rejected_as_on_th
     assert [getattr(r, "article", None) and r.article.title for r in result.records] == ["Report 1.1", "Report 1.2",
                                                                                          "Report 2.1", None]
     assert "not an article" in result.records[3].reason and result.pages == 2
+
+
+async def _read_url(url, **settings):
+    """What `wirewatch process` and `wirewatch ingest` read from a URL (both go through read_inputs)."""
+    from datetime import datetime, timezone
+
+    from services.ingest.inputs import read_inputs
+
+    return await read_inputs([url], source=None, settings=IngestSettings(allow_hosts=["127.0.0.1", "localhost"], **settings),
+                             now=datetime.fromtimestamp(NOW, tz=timezone.utc))
+
+
+@pytest.mark.parametrize("style", ["next", "link-header", "json-feed-next_url"])
+async def test_the_command_line_reads_every_page_of_a_url_as_the_poller_does(api, style):
+    for n in (1, 2, 3):
+        target = f"/news?page={n + 1}" if n < 3 else None
+        headers = {"Link": f'<{api.url(target)}>; rel="next"'} if style == "link-header" and target else {}
+        body = (_json_feed_page(n, target) if style == "json-feed-next_url" else
+                api_page(n, **({"next": target} if target and style == "next" else {})))
+        api.pages["/news" if n == 1 else f"/news?page={n}"] = (body, headers)
+    records = await _read_url(api.url("/news"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert api.hits == {"/news": 1, "/news?page=2": 1, "/news?page=3": 1}
+    assert [str(r) for r in records if not hasattr(r, "title")] == []
+
+
+async def test_the_command_line_stops_at_the_page_cap_and_says_so(api):
+    for n in range(1, 30):
+        page = api_page(n, next=f"/news?page={n + 1}")
+        page["articles"][0]["author"] = "A. Writer"
+        api.pages[f"/news?page={n}"] = (page, {})
+    url = api.url("/news?page=1")
+    records = await _read_url(url, max_pages=3)
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert len(api.asked) == 3
+    # What is not read is said, once; what a page's records held beyond articles is said once for all pages.
+    assert [str(r) for r in records if not hasattr(r, "title")] == [
+        f"{url}: ignored field(s) not read as article fields, in 3 records: author",
+        f"{url}: more pages after page 3, not read (WIREWATCH_INGEST__MAX_PAGES=3)"]
+
+
+async def test_the_command_line_keeps_the_pages_read_when_a_later_one_fails(api):
+    api.pages["/news"] = (api_page(1, next="/news?page=2"), {})
+    api.pages["/news?page=2"] = (api_page(2, next="/news?page=3"), {})
+    api.pages["/news?page=3"] = (b"<html><head><title>Maintenance</title></head><body>Back soon</body></html>",
+                                 {"Content-Type": "text/html"})
+    records = await _read_url(api.url("/news"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)]
+    [note] = [r for r in records if not hasattr(r, "title")]
+    assert str(note).startswith(f"{api.url('/news')}: page 3 ({api.url('/news?page=3')}): ") and "HTML" in str(note), note
+
+
+@pytest.mark.integration
+async def test_process_prints_every_page_of_a_url_and_what_it_did_not_read(api):
+    from tests.integration.test_cli import wirewatch
+
+    for n in (1, 2, 3):
+        api.pages[f"/news?page={n}"] = (api_page(n, **({"next": f"/news?page={n + 1}"} if n < 3 else {})), {})
+    result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", api.url("/news?page=1"),
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    assert result.returncode == 0, result.stderr.decode()
+    titles = [orjson.loads(line)["title"] for line in result.stdout.splitlines()]
+    assert titles == ["Report 1.1", "Report 1.2", "Report 2.1", "Report 2.2"]
+    assert (f"{api.url('/news?page=1')}: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"
+            in result.stderr.decode().splitlines()), result.stderr.decode()
+
+
+def _rss_page(n, next_url=None, *, complete=False):
+    """Page ``n`` of a WordPress-like RSS feed, naming the next page by an atom:link rel="next" (RFC 5005)."""
+    items = "".join(f"<item><title>Report {n}.{i}</title><link>https://port.example.com/{n}/{i}</link>"
+                    f"<guid>https://port.example.com/{n}/{i}</guid><description>In full.</description></item>" for i in (1, 2))
+    link = f'<atom:link rel="next" href="{next_url}"/>' if next_url else ""
+    history = '<fh:complete/>' if complete else ""
+    return (f'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+            f'xmlns:fh="http://purl.org/syndication/history/1.0"><channel><title>Port</title>'
+            f'<link>https://port.example.com/</link>{history}{link}{items}</channel></rss>').encode()
+
+
+def _atom_page(n, next_url=None):
+    entries = "".join(f'<entry><id>tag:port.example.com,2024:{n}.{i}</id><title>Report {n}.{i}</title>'
+                      f'<link href="https://port.example.com/{n}/{i}"/><updated>2024-03-0{n}T10:00:00Z</updated>'
+                      f'<content type="text">In full.</content></entry>' for i in (1, 2))
+    link = f'<link rel="next" href="{next_url}"/>' if next_url else ""
+    return (f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Port</title><id>tag:port</id>'
+            f'<updated>2024-03-01T10:00:00Z</updated>{link}{entries}</feed>').encode()
+
+
+_XML = {"Content-Type": "application/rss+xml"}
+
+
+@pytest.mark.parametrize("kind", ["rss-atom-link", "atom"])
+async def test_every_page_of_a_paged_rss_or_atom_feed_is_read_in_one_poll(api, kind):
+    for n in (1, 2, 3):
+        target = f"/feed/?paged={n + 1}" if n < 3 else None  # relative: resolved against the page it is on
+        body = _rss_page(n, target) if kind == "rss-atom-link" else _atom_page(n, target)
+        api.pages["/feed/" if n == 1 else f"/feed/?paged={n}"] = (body, _XML)
+    result = await _poll(api, "/feed/")
+    assert result.error is None and result.problems == []
+    assert _titles(result) == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert result.pages == 3 and api.hits == {"/feed/": 1, "/feed/?paged=2": 1, "/feed/?paged=3": 1}
+
+
+async def test_a_paged_rss_feed_stops_at_the_cap_at_a_loop_and_at_what_was_sent(api):
+    for n in range(1, 30):
+        api.pages[f"/feed/?paged={n}"] = (_rss_page(n, f"/feed/?paged={n + 1}"), _XML)
+    capped = await _poll(api, "/feed/?paged=1", max_pages=3)
+    assert capped.pages == 3 and len(api.asked) == 3 and len(capped.records) == 6
+    assert capped.problems == ["more pages after page 3, not read (WIREWATCH_INGEST__MAX_PAGES=3)"]
+
+    # Later, page 2 holds what was passed on: page 3 is not asked for again.
+    sent = {r.article.id for r in capped.records if r.article.title.startswith("Report 2.")}
+    again = await _poll(api, "/feed/?paged=1", max_pages=3, seen=lambda article_id: article_id in sent)
+    assert again.pages == 2 and api.hits["/feed/?paged=3"] == 1
+
+    # A server that ignores ?paged=: page 2 repeats page 1, so it is the end.
+    api.pages["/same/"] = (_rss_page(1, "/same/?paged=2"), _XML)
+    api.pages["/same/?paged=2"] = (_rss_page(1, "/same/?paged=3"), _XML)
+    same = await _poll(api, "/same/")
+    assert _titles(same) == ["Report 1.1", "Report 1.2"] and "/same/?paged=3" not in api.hits
+
+    api.pages["/loop/"] = (_rss_page(1, "/loop/?paged=2"), _XML)
+    api.pages["/loop/?paged=2"] = (_rss_page(2, "/loop/"), _XML)
+    loop = await _poll(api, "/loop/")
+    assert loop.pages == 2 and api.hits["/loop/"] == 1 and len(loop.records) == 4
+
+
+async def test_a_complete_feed_is_not_paged(api):
+    """RFC 5005's fh:complete: the document holds the whole feed; a next link on it is not followed."""
+    api.pages["/feed/"] = (_rss_page(1, "/feed/?paged=2", complete=True), _XML)
+    api.pages["/feed/?paged=2"] = (_rss_page(2), _XML)
+    result = await _poll(api, "/feed/")
+    assert result.pages == 1 and "/feed/?paged=2" not in api.hits and len(result.records) == 2
+
+
+async def test_the_command_line_reads_every_page_of_a_paged_atom_feed(api):
+    for n in (1, 2):
+        api.pages["/atom" if n == 1 else "/atom?page=2"] = (_atom_page(n, "/atom?page=2" if n == 1 else None),
+                                                            {"Content-Type": "application/atom+xml"})
+    records = await _read_url(api.url("/atom"))
+    assert [r.title for r in records] == ["Report 1.1", "Report 1.2", "Report 2.1", "Report 2.2"]
+
+
+@pytest.mark.integration
+async def test_ingest_sends_every_page_of_a_url_and_says_what_it_did_not_read(broker, api):
+    from tests.integration.test_cli import wirewatch
+    from tests.support.kafka import collect
+
+    for n in (1, 2, 3):
+        api.pages[f"/wire?page={n}"] = (api_page(n, **({"next": f"/wire?page={n + 1}"} if n < 3 else {})), {})
+    result = await asyncio.to_thread(wirewatch, "ingest", "--broker", broker.bootstrap, api.url("/wire?page=1"),
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    assert result.returncode == 0, result.stderr.decode()
+    accepted = [line.split()[1] for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]
+    assert len(accepted) == 4 and "/wire?page=3" not in api.hits
+    assert (f"{api.url('/wire?page=1')}: more pages after page 2, not read (WIREWATCH_INGEST__MAX_PAGES=2)"
+            in result.stderr.decode().splitlines()), result.stderr.decode()
+    seen = await collect(broker.bootstrap, ["articles.raw"],
+                         until=lambda s: {m["key"] for m in s["articles.raw"]} >= {a.encode() for a in accepted})
+    titles = {m["value"]["title"] for m in seen["articles.raw"]
+              if m["key"] in {a.encode() for a in accepted}}
+    assert titles == {f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)}

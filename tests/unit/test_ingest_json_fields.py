@@ -69,8 +69,8 @@ def test_every_bad_field_of_a_record_is_said_in_one_reason():
     [rejected] = [r for r in json_records(record, where="x.json", now=datetime.now(timezone.utc))
                   if isinstance(r, RecordError)]
     assert rejected.reason.endswith(
-        "unknown field 'langauge': did you mean 'language'?; field 'body' must be text, got list: \"['a']\"; "
-        "field 'url' must be text, got bool: 'True'"), rejected.reason
+        "unknown field 'langauge': did you mean 'language'?; field 'body' must be text, got an array: [\"a\"]; "
+        "field 'url' must be text, got a boolean: true"), rejected.reason
 
 
 # A feed's own field names (feeds file: `fields:`), as the Guardian's Content API writes them.
@@ -97,7 +97,7 @@ def test_a_mapped_part_is_read_from_its_path_only_and_what_it_names_is_no_misspe
     assert (parts["title"], parts["body"]) == ("Harbour reopens", "Body.")
     assert article_fields({"titel": "Harbour reopens", "text": "Body."}, {"title": "titel"})[0]["title"] == "Harbour reopens"
     # A path to an object, not text, is refused naming the path.
-    with pytest.raises(NotAnArticle, match="field 'fields' must be text, got dict"):
+    with pytest.raises(NotAnArticle, match="field 'fields' must be text, got an object"):
         article_fields(GUARDIAN, {**GUARDIAN_MAP, "body": "fields"})
     # A record the map finds nothing in says where the map looked.
     with pytest.raises(NotAnArticle, match="nor where the feed's fields say \\(title from 'headline'\\)"):

@@ -1,0 +1,104 @@
+"""Reading a paginated feed or API answer on from its first page: the one loop the poller and the one-shot commands
+(``wirewatch ingest`` and ``process`` given a URL) share, so both read as far, stop for the same reasons and send a
+feed's own headers to the same places.
+
+Where the next page is comes from ``paging.py``; what a page holds, from the caller's ``read`` (the poller's feed
+parser, or the command line's reader of feeds and JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from services.ingest.fetcher import Fetched, Fetcher, FetchError, same_origin, shown_url
+from services.ingest.paging import next_page, page_key
+from services.ingest.parser import FeedEntry, ParsedFeed
+from services.ingest.readers import RecordError
+from services.ingest.verdicts import Nothing
+
+__all__ = ["Page", "PagesRead", "feed_page", "read_on"]
+
+R = TypeVar("R")
+
+
+@dataclass
+class Page(Generic[R]):
+    """What one page gave: its records in order (articles and what is no article), the next page its body names (as
+    written), what its parser noticed, and why it gave no article when it gave none."""
+
+    records: list[R]
+    next_url: str | None = None
+    problems: list[str] = field(default_factory=list)
+    nothing: Nothing | None = None
+
+
+@dataclass
+class PagesRead(Generic[R]):
+    """What the pages after the first gave: their new articles and their records that are no article, the problems
+    met on the way (a page that failed, the cap), and how many pages were read in all, the first included."""
+
+    records: list[R] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    pages: int = 1
+    bytes: int = 0
+
+
+def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | RecordError]:
+    """A parsed feed document as a page. A page after the first that is no feed at all is a problem of the reading
+    (said by its ``nothing``), not a dead letter; an entry on it that is no article is one, as on the first page."""
+    records = parsed.records if not later else [
+        r for r in parsed.records if not (isinstance(r, RecordError) and r.error_class in ("NotAFeed", "MalformedFeed"))]
+    return Page(records, next_url=parsed.next_url, problems=parsed.problems, nothing=parsed.nothing)
+
+
+async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str, label: str, max_pages: int,
+                  read: Callable[[Fetched, str], Page[R]], article_id: Callable[[R], str | None],
+                  private: Mapping[str, str] | None = None, seen: Callable[[str], bool] = lambda article_id: False,
+                  fetched: Callable[[str, int], None] = lambda status, size: None) -> PagesRead[R]:
+    """Read the pages after ``first`` (answered by ``resp``, for ``home``, the feed's URL) as far as they go and it is
+    worth going: up to ``max_pages`` pages in all, never a page twice, no further than a page holding an article
+    ``seen`` says was passed on already (the pages after it are older), or one with nothing new.
+
+    ``read`` turns a page's response into its records (named by ``where``: "page 2 (URL)"); ``article_id`` tells an
+    article's id, None for a record that is no article; ``private`` (the feed's own headers, an API key) go to
+    ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or error class, and bytes)."""
+    out: PagesRead[R] = PagesRead()
+    done = {page_key(resp.url), page_key(home)}
+    ids = {i for i in map(article_id, first.records) if i is not None}
+    page, url = first, resp.url
+    while True:
+        if any(seen(i) for i in map(article_id, page.records) if i is not None):
+            return out  # this page holds what was passed on before: the pages after it are older still
+        after = next_page(page.next_url, resp.headers.get("link"), base=url)
+        if after is None or page_key(after) in done:
+            return out  # the last page, or one that names itself or an earlier one
+        if out.pages >= max_pages:
+            out.problems.append(f"more pages after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
+            return out
+        done.add(page_key(after))
+        where = f"page {out.pages + 1} ({shown_url(after)})"
+        try:
+            resp = await fetcher.get(after, label=label, private=private if same_origin(after, home) else None)
+        except FetchError as exc:
+            fetched(exc.error_class, 0)
+            out.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
+            return out
+        fetched(str(resp.status), len(resp.body))
+        out.bytes += len(resp.body)
+        if resp.status != 200:
+            out.problems.append(f"{where}: HTTP {resp.status}; the pages after it not read")
+            return out
+        out.pages += 1
+        url = resp.url
+        page = read(resp, where)
+        out.problems.extend(f"{where}: {p}" for p in page.problems)
+        new = [r for r in page.records if (i := article_id(r)) is not None and i not in ids]
+        out.records.extend(new + [r for r in page.records if article_id(r) is None])
+        if not new:
+            if page.nothing is not None and page.nothing.is_error:
+                out.problems.append(f"{where}: {page.nothing.detail}")
+            return out  # an empty page, or one repeating articles already read
+        ids.update(i for i in map(article_id, new) if i is not None)
+
