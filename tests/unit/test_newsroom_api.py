@@ -130,6 +130,35 @@ async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
     assert spanish.entries[0].summary.startswith("2 reports in English, Spanish from efe, wire")  # languages by name
 
 
+async def test_a_feed_is_one_feed_whatever_the_order_or_spelling_of_its_query(newsroom):
+    base = await newsroom()
+    spellings = ("/feeds/stories.atom?language=es&source=efe", "/feeds/stories.atom?source=efe&language=es",
+                 "/feeds/stories.atom?source=+efe&order=newest&q=&language=es")
+    first, *others = [await get(base + path) for path in spellings]
+    feed = feedparser.parse(first[2])
+    assert feed.entries and feed.feed.id == "tag:wirewatch.newsroom,2026:feed:stories%3Flanguage%3Des%26source%3Defe"
+    assert feed.feed.title == "wirewatch stories (language es, source efe)"
+    assert [link.href for link in feed.feed.links] == [f"{base}/feeds/stories.atom?language=es&source=efe",
+                                                        f"{base}/?language=es&source=efe"]
+    for path, answer in zip(spellings[1:], others):
+        assert answer[2] == first[2] and answer[1]["ETag"] == first[1]["ETag"], path
+        # A feed reader that fetched it by one spelling is answered 304 by another.
+        assert (await get(base + path, **{"If-None-Match": first[1]["ETag"]}))[0] == 304, path
+    # An entity by any of its names is the feed of its key; another filter, another order or another entity is another feed.
+    ids = {path: feedparser.parse((await get(base + path))[2]).feed.id
+           for path in ("/feeds/stories.atom?entity=NATO", "/feeds/stories.atom?entity=Q7184", "/feeds/entities/Q7184.atom",
+                        "/feeds/stories.atom?language=es", "/feeds/stories.atom?order=active&language=es&source=efe",
+                        "/feeds/stories.atom?entity=Q1899")}
+    assert len(set(ids.values())) == 4 and feed.feed.id not in ids.values()
+    assert ids["/feeds/stories.atom?entity=NATO"] == ids["/feeds/stories.atom?entity=Q7184"] == ids["/feeds/entities/Q7184.atom"]
+    by_name = feedparser.parse((await get(base + "/feeds/stories.atom?language=en&entity=nato"))[2]).feed
+    assert by_name.title == "wirewatch stories (entity NATO, language en)"
+    # The alerts feed too: its link to itself is one spelling, whatever else the query held.
+    alerts = [await get(base + path) for path in ("/feeds/alerts.atom?rule=nato", "/feeds/alerts.atom?utm_source=x&rule=nato")]
+    assert alerts[0][2] == alerts[1][2] and alerts[0][1]["ETag"] == alerts[1][1]["ETag"]
+    assert f'href="{base}/feeds/alerts.atom?rule=nato"'.encode() in alerts[0][2]
+
+
 async def test_openapi_document_lists_every_api_path(newsroom):
     import orjson
 
