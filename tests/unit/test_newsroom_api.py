@@ -505,3 +505,40 @@ async def test_a_backlog_is_listed_by_its_publication_time_with_its_receipt_time
     assert "Received" in listing and "in the last 24 hours" in listing  # the time filter says what it filters on
     assert "last received 2026-12-05 08:00 UTC" in entity and "latest published 2014-03-02 10:00 UTC" in entity
     assert "latest published 2014-03-02" in day  # the time filter is by receipt: a 2014 report received today is in it
+
+
+async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_text_before_repair_not_as_an_english_original(tmp_path):
+    import re
+
+    from schemas import Change
+
+    repaired = article(1, "s1").model_copy(update={
+        "original_title": "Stoltenberg promises Zelenski more air defence in kyiv",
+        "title": "Stoltenberg promises Zelensky more air defence in Kyiv",
+        "original_body": "Stoltenberg met Zelenskiduring a visit.", "body": "Stoltenberg met Zelensky during a visit.",
+        "changes": [Change(kind="repair", rule="names:variant", field="title", before="Zelenski", after="Zelensky",
+                           reason="name variant replaced by the canonical spelling")]})
+    untouched = article(2, "s1").model_copy(update={"original_body": "NATO chief visits Kyiv, report 2 Body text."})
+    store = SQLiteStore(tmp_path / "repaired.sqlite3")
+    for report in (repaired, untouched, article(3, "s1", language="es", source="efe")):
+        store.write_article(report, now=NOW)
+    room, base = await serve(store)
+    try:
+        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
+        fixed = (await get(f"{base}/articles/wire%2F1"))[2].decode()
+        plain = (await get(f"{base}/articles/wire%2F2"))[2].decode()
+        spanish = (await get(f"{base}/articles/efe%2F3"))[2].decode()
+    finally:
+        await room.stop()
+        store.close()
+    # On the story: the repaired title, and what it was before, said so; nothing calls English text an "original".
+    assert ("English Stoltenberg promises Zelensky more air defence in Kyiv Before repair "
+            "Stoltenberg promises Zelenski more air defence in kyiv") in story
+    assert "Original (English)" not in story and "Original (Spanish) El jefe de la OTAN visita Kiev, nota 3" in story
+    # Its page: the repaired text beside the text before repair.
+    assert '<h2 id="en-heading">English, repaired</h2><div class="body" lang="en">Stoltenberg met Zelensky during a visit.</div>' in fixed
+    assert re.search(r'<h2 id="orig-heading">Before repair</h2>\s*<h3 lang="en">Stoltenberg promises Zelenski more air defence in kyiv</h3>'
+                     r'\s*<div class="body" lang="en">Stoltenberg met Zelenskiduring a visit.</div>', fixed)
+    # A report the normalizer left as it was is shown once, under one heading; a translated one beside its original.
+    assert '<h2 id="en-heading">English</h2>' in plain and "orig-heading" not in plain and plain.count("report 2 Body text.") == 1
+    assert '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish and "Before repair" not in spanish
