@@ -542,3 +542,25 @@ async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_tex
     # A report the normalizer left as it was is shown once, under one heading; a translated one beside its original.
     assert '<h2 id="en-heading">English</h2>' in plain and "orig-heading" not in plain and plain.count("report 2 Body text.") == 1
     assert '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish and "Before repair" not in spanish
+
+
+async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_an_empty_original(tmp_path):
+    first_sentence = "The Secretary General of the NATO, Mark Rutte, assured this Tuesday in Vilnius that the…"
+    store = SQLiteStore(tmp_path / "headless.sqlite3")
+    store.write_article(article(1, "s1", title=first_sentence).model_copy(update={
+        "original_title": "", "original_body": first_sentence + " Body text."}), now=NOW)  # not repaired
+    store.write_article(article(2, "s1", language="es", source="efe").model_copy(update={"original_title": ""}), now=NOW)
+    room, base = await serve(store)
+    try:
+        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
+        english = (await get(f"{base}/articles/wire%2F1"))[2].decode()
+        spanish = (await get(f"{base}/articles/efe%2F2"))[2].decode()
+    finally:
+        await room.stop()
+        store.close()
+    said = "No headline It came without one: the title above is its text's first sentence."
+    assert f"English {first_sentence} {said}" in story and story.count(said) == 2
+    assert "Before repair" not in story and "Original (" not in story
+    for page in (english, spanish):
+        assert "It came without a headline: its title is its text's first sentence." in page and "<h3" not in page
+    assert "orig-heading" not in english and '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish
