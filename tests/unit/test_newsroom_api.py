@@ -564,3 +564,23 @@ async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_
     for page in (english, spanish):
         assert "It came without a headline: its title is its text's first sentence." in page and "<h3" not in page
     assert "orig-heading" not in english and '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish
+
+
+async def test_the_story_chart_says_how_many_reports_came_before_the_hours_it_shows(tmp_path):
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "chart.sqlite3")
+    # A 2014 backlog and a report without a publication time received today: 72 hours of the chart hold only today's.
+    store.write_article(dated(1, "s1", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "s1", published=datetime(2014, 3, 2, 11, 0, tzinfo=timezone.utc), fetched=received,
+                              source="efe"), now=NOW)
+    store.write_article(dated(3, "s1", published=None, fetched=received, source="bbc"), now=NOW)
+    store.write_article(dated(4, "s2", published=None, fetched=received), now=NOW)
+    room, base = await serve(store)
+    try:
+        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
+        recent = text_of((await get(f"{base}/stories/s2"))[2].decode())
+    finally:
+        await room.stop()
+        store.close()
+    assert "The last 72 hours: 2 earlier reports, from 2014-03-02 10:00 UTC, are in the table." in story
+    assert "earlier report" not in recent
