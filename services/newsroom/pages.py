@@ -127,6 +127,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return {"stories": result["items"], "page": page, "params": params, "entity": entity,
                 "next": with_params(params, page=page + 1) if result["more"] else None,
                 "prev": with_params(params, page=page - 1) if page > 1 else None,
+                "first": with_params(params, page=None),
                 "fragment": "/fragments/stories?" + with_params(params),
                 "without_entity": with_params(params, entity=None, page=None),
                 "feed": "/feeds/stories.atom?" + with_params(params, page=None, limit=None)}
