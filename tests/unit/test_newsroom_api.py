@@ -543,6 +543,8 @@ async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_tex
     # A report the normalizer left as it was is shown once, under one heading; a translated one beside its original.
     assert '<h2 id="en-heading">English</h2>' in plain and "orig-heading" not in plain and plain.count("report 2 Body text.") == 1
     assert '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish and "Before repair" not in spanish
+    # The link to the publisher's page says whose it is, as on the story page, not a bare "Original" beside "Original (Spanish)".
+    assert 'target="_blank">Original at efe</a>' in spanish and 'target="_blank">Original at wire</a>' in fixed
 
 
 async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_an_empty_original(tmp_path):
