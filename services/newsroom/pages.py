@@ -153,6 +153,13 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         since = room.hub.last_id  # read before the store: a write after this is replayed to the page
         context = await story_context(request)
         if context is None:
+            # An alert can be stored before its story's reports (the alerter is quicker): its link is not a dead end,
+            # but a page that says so, shows the alerts, and fills in live when the reports arrive.
+            story_id = request.match_info["story_id"]
+            alerted = await room.read(room.store.alerts, story=story_id, limit=50)
+            if alerted["items"]:
+                return html(request, render("story_pending.html", live_since=since, story_id=story_id,
+                                            alerts=alerted["items"]))
             return html(request, render("error.html", message="No such story (it may have expired)."), 404)
         return html(request, render("story.html", live_since=since, **context))
 

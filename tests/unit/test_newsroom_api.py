@@ -602,3 +602,20 @@ async def test_the_time_filter_shows_a_time_the_menu_does_not_offer_as_chosen(ne
     assert '<option value="2h" selected>since 2h</option>' in page and '<option value="" selected>' not in page
     page = (await get(f"{base}/?since=24h"))[2].decode()
     assert '<option value="24h" selected>in the last 24 hours</option>' in page and "since 24h" not in page
+
+
+async def test_the_story_of_an_alert_whose_reports_are_not_stored_is_a_page_that_says_so_not_a_dead_end(tmp_path):
+    store = SQLiteStore(tmp_path / "pending.sqlite3")
+    store.write_alert(alert("s9", rule="nato").model_copy(update={"title": "NATO chief visits Kyiv", "article_ids": ["wire/9"]}),
+                      now=NOW)
+    room, base = await serve(store)
+    try:
+        status, _, body = await get(f"{base}/stories/s9")
+        missing = await get(f"{base}/stories/s8")
+    finally:
+        await room.stop()
+        store.close()
+    page = body.decode()
+    assert status == 200 and "This story's reports are not stored" in page and 'data-live="story"' in page
+    assert '<span class="badge">nato</span>' in page and "NATO chief visits Kyiv" in page
+    assert missing[0] == 404 and "No such story" in missing[2].decode()
