@@ -80,10 +80,10 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         base = room.base_url(request)
         # The feed's id, title and links do not follow the order (or spelling) of the query: one feed, one id, one ETag.
         named = feed_params(params, entity=query.entity)
-        if key:
-            found = await room.read(room.store.entity, key, limit=1)
-            title = f"wirewatch: stories about {found['name'] if found else key}"
-            html = f"{base}/entities/{quote(key, safe='')}"
+        if key:  # by the key the path's id or name resolved to, and its name as stored, else as the gazetteer gives it
+            found = await room.read(room.store.entity, query.entity, limit=1)
+            title = f"wirewatch: stories about {(found or {}).get('name') or (entity or {}).get('name') or key}"
+            html = f"{base}/entities/{quote(query.entity, safe='')}"
         else:
             described = ", ".join(f"{k} {(entity or {}).get('name') or v if k == 'entity' else v}" for k, v in parse_qsl(named)
                                   if k in ("entity", "language", "source", "tag", "rule", "q"))

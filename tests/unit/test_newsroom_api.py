@@ -151,6 +151,11 @@ async def test_a_feed_is_one_feed_whatever_the_order_or_spelling_of_its_query(ne
                         "/feeds/stories.atom?entity=Q1899")}
     assert len(set(ids.values())) == 4 and feed.feed.id not in ids.values()
     assert ids["/feeds/stories.atom?entity=NATO"] == ids["/feeds/stories.atom?entity=Q7184"] == ids["/feeds/entities/Q7184.atom"]
+    # An entity's feed by a name in its path is that entity's, linked to its page; one no story names yet is named all the same.
+    named = feedparser.parse((await get(base + "/feeds/entities/NATO.atom"))[2]).feed
+    assert (named.id, named.title, named.link) == (ids["/feeds/entities/Q7184.atom"], "wirewatch: stories about NATO",
+                                                   f"{base}/entities/Q7184")
+    assert feedparser.parse((await get(base + "/feeds/entities/Q79.atom"))[2]).feed.title == "wirewatch: stories about Egypt"
     by_name = feedparser.parse((await get(base + "/feeds/stories.atom?language=en&entity=nato"))[2]).feed
     assert by_name.title == "wirewatch stories (entity NATO, language en)"
     # The alerts feed too: its link to itself is one spelling, whatever else the query held.
