@@ -624,3 +624,14 @@ async def test_the_story_of_an_alert_whose_reports_are_not_stored_is_a_page_that
     assert status == 200 and "This story's reports are not stored" in page and 'data-live="story"' in page
     assert '<span class="badge">nato</span>' in page and "NATO chief visits Kyiv" in page
     assert missing[0] == 404 and "No such story" in missing[2].decode()
+
+
+async def test_an_entity_page_asked_for_by_name_goes_to_the_entitys_page(newsroom):
+    base = await newsroom()
+    status, headers, _ = await get(f"{base}/entities/NATO")
+    assert status == 303 and headers["Location"] == "/entities/Q7184"
+    status, _, body = await get(f"{base}/entities/Q79")  # known to the gazetteer, named by no stored report
+    assert status == 404 and "No stored report names Egypt (Q79)." in body.decode()
+    status, _, body = await get(f"{base}/entities/Egpyt")
+    assert status == 404 and "No such entity: &#39;Egpyt&#39; is not a name the gazetteer knows" in body.decode()
+    assert "did you mean &#39;Egypt&#39; (Q79)" in body.decode()
