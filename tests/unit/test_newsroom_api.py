@@ -342,6 +342,16 @@ async def serve(store) -> tuple[Newsroom, str]:
     return room, f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
 
 
+async def read_pages(store, *paths: str) -> list[tuple[int, str]]:
+    """(status, text) of each path, on a newsroom served over ``store`` for as long as it takes; the store is closed after."""
+    room, base = await serve(store)
+    try:
+        return [(status, body.decode()) for status, _, body in [await get(base + path) for path in paths]]
+    finally:
+        await room.stop()
+        store.close()
+
+
 def text_of(html: str) -> str:
     import re
 
@@ -528,15 +538,9 @@ async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_tex
     store = SQLiteStore(tmp_path / "repaired.sqlite3")
     for report in (repaired, untouched, article(3, "s1", language="es", source="efe")):
         store.write_article(report, now=NOW)
-    room, base = await serve(store)
-    try:
-        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
-        fixed = (await get(f"{base}/articles/wire%2F1"))[2].decode()
-        plain = (await get(f"{base}/articles/wire%2F2"))[2].decode()
-        spanish = (await get(f"{base}/articles/efe%2F3"))[2].decode()
-    finally:
-        await room.stop()
-        store.close()
+    (_, story), (_, fixed), (_, plain), (_, spanish) = await read_pages(
+        store, "/stories/s1", "/articles/wire%2F1", "/articles/wire%2F2", "/articles/efe%2F3")
+    story = text_of(story)
     # On the story: the repaired title, and what it was before, said so; nothing calls English text an "original".
     assert ("English Stoltenberg promises Zelensky more air defence in Kyiv Before repair "
             "Stoltenberg promises Zelenski more air defence in kyiv") in story
@@ -558,14 +562,8 @@ async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_
     store.write_article(article(1, "s1", title=first_sentence).model_copy(update={
         "original_title": "", "original_body": first_sentence + " Body text."}), now=NOW)  # not repaired
     store.write_article(article(2, "s1", language="es", source="efe").model_copy(update={"original_title": ""}), now=NOW)
-    room, base = await serve(store)
-    try:
-        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
-        english = (await get(f"{base}/articles/wire%2F1"))[2].decode()
-        spanish = (await get(f"{base}/articles/efe%2F2"))[2].decode()
-    finally:
-        await room.stop()
-        store.close()
+    (_, story), (_, english), (_, spanish) = await read_pages(store, "/stories/s1", "/articles/wire%2F1", "/articles/efe%2F2")
+    story = text_of(story)
     said = "No headline It came without one: the title above is its text's first sentence."
     assert f"English {first_sentence} {said}" in story and story.count(said) == 2
     assert "Before repair" not in story and "Original (" not in story
@@ -583,13 +581,7 @@ async def test_the_story_chart_says_how_many_reports_came_before_the_hours_it_sh
                               source="efe"), now=NOW)
     store.write_article(dated(3, "s1", published=None, fetched=received, source="bbc"), now=NOW)
     store.write_article(dated(4, "s2", published=None, fetched=received), now=NOW)
-    room, base = await serve(store)
-    try:
-        story = text_of((await get(f"{base}/stories/s1"))[2].decode())
-        recent = text_of((await get(f"{base}/stories/s2"))[2].decode())
-    finally:
-        await room.stop()
-        store.close()
+    story, recent = [text_of(page) for _, page in await read_pages(store, "/stories/s1", "/stories/s2")]
     assert "The last 72 hours: 2 earlier reports, from 2014-03-02 10:00 UTC, are in the table." in story
     assert "earlier report" not in recent
 
@@ -613,17 +605,10 @@ async def test_the_story_of_an_alert_whose_reports_are_not_stored_is_a_page_that
     store = SQLiteStore(tmp_path / "pending.sqlite3")
     store.write_alert(alert("s9", rule="nato").model_copy(update={"title": "NATO chief visits Kyiv", "article_ids": ["wire/9"]}),
                       now=NOW)
-    room, base = await serve(store)
-    try:
-        status, _, body = await get(f"{base}/stories/s9")
-        missing = await get(f"{base}/stories/s8")
-    finally:
-        await room.stop()
-        store.close()
-    page = body.decode()
+    (status, page), missing = await read_pages(store, "/stories/s9", "/stories/s8")
     assert status == 200 and "This story's reports are not stored" in page and 'data-live="story"' in page
     assert '<span class="badge">nato</span>' in page and "NATO chief visits Kyiv" in page
-    assert missing[0] == 404 and "No such story" in missing[2].decode()
+    assert missing[0] == 404 and "No such story" in missing[1]
 
 
 async def test_an_entity_page_asked_for_by_name_goes_to_the_entitys_page(newsroom):
