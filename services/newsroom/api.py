@@ -8,10 +8,22 @@ from urllib.parse import parse_qsl, quote
 from aiohttp import web
 
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
+from services.newsroom.languages import language_name
 from services.newsroom.openapi import openapi_document
 from services.newsroom.query import feed_params, page_of, parse_time, with_params
 
 __all__ = ["add_routes"]
+
+
+# A stories feed's title names its filters as the page's form does, values as a reader knows them (Spanish, not es).
+_LABELS = {"entity": "entity", "language": "language", "source": "source", "tag": "feed tag", "rule": "alerted by rule",
+           "q": "search"}
+
+
+def _shown(name: str, value: str, entity: dict | None) -> str:
+    if name == "entity":
+        return (entity or {}).get("name") or value
+    return language_name(value) if name == "language" else value
 
 
 def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.server.Newsroom
@@ -85,8 +97,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
             title = f"wirewatch: stories about {(found or {}).get('name') or (entity or {}).get('name') or key}"
             html = f"{base}/entities/{quote(query.entity, safe='')}"
         else:
-            described = ", ".join(f"{k} {(entity or {}).get('name') or v if k == 'entity' else v}" for k, v in parse_qsl(named)
-                                  if k in ("entity", "language", "source", "tag", "rule", "q"))
+            described = ", ".join(f"{_LABELS[k]} {_shown(k, v, entity)}" for k, v in parse_qsl(named) if k in _LABELS)
             title = "wirewatch stories" + (f" ({described})" if described else "")
             html = f"{base}/?{named}"
         asked = {k: v for k, v in request.query.items() if not (key and k == "entity")}  # the entity's path names it

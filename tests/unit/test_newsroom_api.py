@@ -137,7 +137,7 @@ async def test_a_feed_is_one_feed_whatever_the_order_or_spelling_of_its_query(ne
     first, *others = [await get(base + path) for path in spellings]
     feed = feedparser.parse(first[2])
     assert feed.entries and feed.feed.id == "tag:wirewatch.newsroom,2026:feed:stories%3Flanguage%3Des%26source%3Defe"
-    assert feed.feed.title == "wirewatch stories (language es, source efe)"
+    assert feed.feed.title == "wirewatch stories (language Spanish, source efe)"
     assert [link.href for link in feed.feed.links] == [f"{base}/feeds/stories.atom?language=es&source=efe",
                                                         f"{base}/?language=es&source=efe"]
     for path, answer in zip(spellings[1:], others):
@@ -157,7 +157,9 @@ async def test_a_feed_is_one_feed_whatever_the_order_or_spelling_of_its_query(ne
                                                    f"{base}/entities/Q7184")
     assert feedparser.parse((await get(base + "/feeds/entities/Q79.atom"))[2]).feed.title == "wirewatch: stories about Egypt"
     by_name = feedparser.parse((await get(base + "/feeds/stories.atom?language=en&entity=nato"))[2]).feed
-    assert by_name.title == "wirewatch stories (entity NATO, language en)"
+    assert by_name.title == "wirewatch stories (entity NATO, language English)"
+    searched = feedparser.parse((await get(base + "/feeds/stories.atom?rule=nato&q=kyiv"))[2]).feed
+    assert searched.title == "wirewatch stories (search kyiv, alerted by rule nato)"
     # The alerts feed too: its link to itself is one spelling, whatever else the query held.
     alerts = [await get(base + path) for path in ("/feeds/alerts.atom?rule=nato", "/feeds/alerts.atom?utm_source=x&rule=nato")]
     assert alerts[0][2] == alerts[1][2] and alerts[0][1]["ETag"] == alerts[1][1]["ETag"]
