@@ -556,6 +556,8 @@ async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_tex
     assert '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish and "Before repair" not in spanish
     # The link to the publisher's page says whose it is, as on the story page, not a bare "Original" beside "Original (Spanish)".
     assert 'target="_blank">Original at efe</a>' in spanish and 'target="_blank">Original at wire</a>' in fixed
+    # Which version of the report this is, in words: not "revision 0".
+    assert "as first received" in text_of(plain) and "revision" not in text_of(plain)
 
 
 async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_an_empty_original(tmp_path):
@@ -622,3 +624,13 @@ async def test_an_entity_page_asked_for_by_name_goes_to_the_entitys_page(newsroo
     status, _, body = await get(f"{base}/entities/Egpyt")
     assert status == 404 and "No such entity: &#39;Egpyt&#39; is not a name the gazetteer knows" in body.decode()
     assert "did you mean &#39;Egypt&#39; (Q79)" in body.decode()
+
+
+async def test_an_article_page_says_how_often_its_publisher_updated_the_report(tmp_path):
+    store = SQLiteStore(tmp_path / "revisions.sqlite3")
+    for n, revision in ((1, 0), (2, 1), (3, 3)):
+        store.write_article(article(n, "s1", revision=revision), now=NOW)
+    first, once, thrice = [text_of(page) for _, page in await read_pages(store, *(f"/articles/wire%2F{n}" for n in (1, 2, 3)))]
+    assert "as first received" in first and "updated by its publisher" not in first
+    assert "updated by its publisher once since first received" in once
+    assert "updated by its publisher 3 times since first received" in thrice
