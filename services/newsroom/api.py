@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
+from services.newsroom.languages import language_name
 from services.newsroom.openapi import openapi_document
-from services.newsroom.query import page_of, parse_time, with_params
+from services.newsroom.query import feed_params, page_of, parse_time, with_params
 
 __all__ = ["add_routes"]
+
+
+# A stories feed's title names its filters as the page's form does, values as a reader knows them (Spanish, not es).
+_LABELS = {"entity": "entity", "language": "language", "source": "source", "tag": "feed tag", "rule": "alerted by rule",
+           "q": "search"}
+
+
+def _shown(name: str, value: str, entity: dict | None) -> str:
+    if name == "entity":
+        return (entity or {}).get("name") or value
+    return language_name(value) if name == "language" else value
 
 
 def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.server.Newsroom
@@ -65,7 +77,9 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         rule = request.query.get("rule") or None
         result = await room.read(room.store.alerts, rule=rule, limit=50)
         base = room.base_url(request)
-        body = alerts_feed(result["items"], base=base, self_url=f"{base}{request.path_qs}", rule=rule)
+        # Its own address as one spelling of it: the same feed asked for in any way is the same bytes (and ETag).
+        self_url = f"{base}{request.path}" + (f"?rule={quote(rule, safe='')}" if rule else "")
+        body = alerts_feed(result["items"], base=base, self_url=self_url, rule=rule)
         return room.cached(request, body, ATOM_TYPE)
 
     async def stories_atom(request: web.Request) -> web.Response:
@@ -73,19 +87,24 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         key = request.match_info.get("key")
         if key:
             params["entity"] = key
-        query, _ = await room.story_query(params, default_limit=50)
+        query, entity = await room.story_query(params, default_limit=50)
         result = await room.read(room.store.stories, query)
         base = room.base_url(request)
-        if key:
-            found = await room.read(room.store.entity, key, limit=1)
-            title = f"wirewatch: stories about {found['name'] if found else key}"
-            html = f"{base}/entities/{quote(key, safe='')}"
+        # The feed's id, title and links do not follow the order (or spelling) of the query: one feed, one id, one ETag.
+        named = feed_params(params, entity=query.entity)
+        if key:  # by the key the path's id or name resolved to, and its name as stored, else as the gazetteer gives it
+            found = await room.read(room.store.entity, query.entity, limit=1)
+            title = f"wirewatch: stories about {(found or {}).get('name') or (entity or {}).get('name') or key}"
+            html = f"{base}/entities/{quote(query.entity, safe='')}"
         else:
-            described = ", ".join(f"{k} {v}" for k, v in params.items() if k in ("entity", "language", "source", "tag", "rule", "q") and v)
+            described = ", ".join(f"{_LABELS[k]} {_shown(k, v, entity)}" for k, v in parse_qsl(named) if k in _LABELS)
             title = "wirewatch stories" + (f" ({described})" if described else "")
-            html = f"{base}/?{with_params(params)}"
-        body = stories_feed(result["items"], title=title, feed_key=f"stories?{with_params(params)}", base=base,
-                            self_url=f"{base}{request.path_qs}", html_url=html)
+            html = f"{base}/?{named}"
+        asked = {k: v for k, v in request.query.items() if not (key and k == "entity")}  # the entity's path names it
+        own = feed_params(asked, entity=None if key else query.entity, paging=True)
+        self_url = f"{base}{request.path}" + (f"?{own}" if own else "")
+        body = stories_feed(result["items"], title=title, feed_key=f"stories?{named}", base=base, self_url=self_url,
+                            html_url=html)
         return room.cached(request, body, ATOM_TYPE)
 
     app.router.add_get("/api/stories", stories)

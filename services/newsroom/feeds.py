@@ -64,11 +64,12 @@ def _done(feed: ET.Element) -> bytes:
 
 
 def alerts_feed(alerts: list[dict], *, base: str, self_url: str, rule: str | None = None) -> bytes:
-    """All alerts, or one rule's: a feed of its own (its id, title and page), not another copy of all alerts' id."""
+    """All alerts, or one rule's: a feed of its own (its id, title and page: the alerts page of that rule), not another
+    copy of all alerts' id."""
     updated = alerts[0]["fired_at"] if alerts else NEVER_UPDATED
     if rule:
         feed = _feed(f"wirewatch alerts of rule {rule}", _tag_uri("feed", f"alerts?rule={rule}"), self_url,
-                     f"{base}/?rule={quote(rule, safe='')}", updated)
+                     f"{base}/alerts?rule={quote(rule, safe='')}", updated)
     else:
         feed = _feed("wirewatch alerts", _tag_uri("feed", "alerts"), self_url, f"{base}/alerts", updated)
     for a in alerts:

@@ -10,7 +10,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.newsroom.languages import language_name
-from services.newsroom.query import FILTERS, page_of, with_params
+from services.newsroom.query import FILTERS, QueryError, page_of, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
@@ -127,6 +127,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return {"stories": result["items"], "page": page, "params": params, "entity": entity,
                 "next": with_params(params, page=page + 1) if result["more"] else None,
                 "prev": with_params(params, page=page - 1) if page > 1 else None,
+                "first": with_params(params, page=None),
                 "fragment": "/fragments/stories?" + with_params(params),
                 "without_entity": with_params(params, entity=None, page=None),
                 "feed": "/feeds/stories.atom?" + with_params(params, page=None, limit=None)}
@@ -152,6 +153,13 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         since = room.hub.last_id  # read before the store: a write after this is replayed to the page
         context = await story_context(request)
         if context is None:
+            # An alert can be stored before its story's reports (the alerter is quicker): its link is not a dead end,
+            # but a page that says so, shows the alerts, and fills in live when the reports arrive.
+            story_id = request.match_info["story_id"]
+            alerted = await room.read(room.store.alerts, story=story_id, limit=50)
+            if alerted["items"]:
+                return html(request, render("story_pending.html", live_since=since, story_id=story_id,
+                                            alerts=alerted["items"]))
             return html(request, render("error.html", message="No such story (it may have expired)."), 404)
         return html(request, render("story.html", live_since=since, **context))
 
@@ -162,9 +170,18 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return html(request, render("_story.html", **context))
 
     async def entity(request: web.Request) -> web.Response:
-        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size)
+        key = request.match_info["key"]
+        found = await room.read(room.store.entity, key, limit=cfg.page_size)
         if found is None:
-            return html(request, render("error.html", message="No such entity."), 404)
+            # A name (/entities/NATO) or an id in another spelling goes to the entity's page, as the filter takes it.
+            try:
+                _, named = await room.story_query({"entity": key}, default_limit=1)
+            except QueryError as exc:  # not a name the gazetteer knows, or ambiguous: says which, and the nearest names
+                return html(request, render("error.html", message=f"No such entity: {str(exc).removeprefix('entity: ')}"), 404)
+            if named["key"] != key:
+                raise web.HTTPSeeOther(f"/entities/{quote(named['key'], safe='')}")
+            said = f"No stored report names {named['name']} ({key})." if named.get("name") else "No such entity."
+            return html(request, render("error.html", message=said), 404)
         return html(request, render("entity.html", entity=found))
 
     async def article(request: web.Request) -> web.Response:

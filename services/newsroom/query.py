@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from services.newsroom.store import StoryQuery
 
-__all__ = ["QueryError", "story_query", "parse_time", "page_of", "with_params", "FILTERS"]
+__all__ = ["QueryError", "story_query", "parse_time", "page_of", "with_params", "feed_params", "FILTERS"]
 
 FILTERS = ("order", "entity", "language", "source", "tag", "rule", "since", "until", "q")
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)([mhd])$")
@@ -65,11 +65,26 @@ def story_query(params: Mapping[str, str], *, now: float, default_limit: int) ->
 
 
 def with_params(params: Mapping[str, str], **changes: object) -> str:
-    """The query string of ``params`` with ``changes`` (None removes), for links to other pages of a listing."""
+    """The query string of ``params`` with ``changes`` (None removes), for links to other pages of a listing.
+
+    In one order (by name) whatever order the request gave them in: ``?a=1&b=2`` and ``?b=2&a=1`` link alike.
+    """
     merged = {k: v for k, v in params.items() if k in (*FILTERS, "page", "limit") and v}
     for key, value in changes.items():
         if value is None:
             merged.pop(key, None)
         else:
             merged[key] = str(value)
-    return urlencode(merged)
+    return urlencode(sorted(merged.items()))
+
+
+def feed_params(params: Mapping[str, str], *, entity: str | None = None, paging: bool = False) -> str:
+    """The filters that name a stories feed, as one query string whatever order or spelling the request used: by name,
+    values trimmed, empty ones and the default order dropped, an entity by the key it resolved to (``entity``).
+    How many entries and which page are not part of what the feed is; ``paging`` keeps them (for the feed's own link)."""
+    named = {k: (params.get(k) or "").strip()[:200] for k in (*FILTERS, *(("page", "limit") if paging else ()))}
+    if named["order"] == "newest":
+        named["order"] = ""
+    if entity:
+        named["entity"] = entity
+    return urlencode(sorted((k, v) for k, v in named.items() if v))

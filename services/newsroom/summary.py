@@ -1,4 +1,4 @@
-"""A story's row recomputed from its reports: its title (the earliest English one), spans, languages and sources.
+"""A story's row recomputed from its reports: its title (the earliest English headline), spans, languages and sources.
 
 The SQL here is shared by both backends; ``sql`` turns its ``?`` placeholders into the dialect's.
 """
@@ -30,8 +30,10 @@ def title_language_of(a: str = "") -> str:
             f"ELSE COALESCE({a}title_language, CASE WHEN {kept_english} THEN 'en' ELSE {a}language END) END)")
 
 
-# The story's title: the earliest report whose title reads in English; the earliest of all when none does.
-_TITLE_ORDER = f"(CASE WHEN {title_language_of('a.')} = 'en' THEN 0 ELSE 1 END), a.fetched_at, a.id"
+# The story's title: the earliest report whose title reads in English; the earliest of all when none does. Among those, a
+# report that came with a headline before one that came without (its title is its text's first sentence, cut off).
+_TITLE_ORDER = (f"(CASE WHEN {title_language_of('a.')} = 'en' THEN 0 ELSE 1 END), "
+                "(CASE WHEN a.original_title = '' THEN 1 ELSE 0 END), a.fetched_at, a.id")
 
 # Columns added to ``articles`` and ``stories`` after their first release, with their types; an older store gets them on open.
 ARTICLE_COLUMNS_ADDED = {"title_language": "TEXT"}

@@ -18,9 +18,10 @@ MAX_HOURS = 72
 
 
 def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120) -> dict:
-    """Bars (x, y, w, h, colour, label) for the template, the legend, and the rows for a table."""
+    """Bars (x, y, w, h, colour, label) for the template, the legend, the rows for a table, and how many reports came
+    before the hours shown (``earlier``, from the hour ``since``): the chart says so rather than leave them out unsaid."""
     if not timeline:
-        return {"bars": [], "legend": [], "rows": [], "width": width, "height": height, "hours": 0}
+        return {"bars": [], "legend": [], "rows": [], "width": width, "height": height, "hours": 0, "earlier": 0}
     hours = sorted({t["hour"] for t in timeline})
     first = datetime.fromisoformat(hours[0].replace("Z", "+00:00"))
     last = datetime.fromisoformat(hours[-1].replace("Z", "+00:00"))
@@ -31,11 +32,14 @@ def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120)
     coloured = languages if len(languages) <= len(PALETTE) else languages[:len(PALETTE) - 1]
     colour = {lang: PALETTE[i] for i, lang in enumerate(coloured)} | {lang: OTHER for lang in languages[len(coloured):]}
     per_hour: dict[int, list[tuple[str, int]]] = {}
+    earlier = 0  # reports before the hours shown (a long story, or an old backlog beside a report received now)
     for t in timeline:
         when = datetime.fromisoformat(t["hour"].replace("Z", "+00:00"))
         slot = int((when - first).total_seconds() // 3600)
         if 0 <= slot < span:
             per_hour.setdefault(slot, []).append((t["language"], t["articles"]))
+        elif slot < 0:
+            earlier += t["articles"]
     top = max(sum(n for _, n in v) for v in per_hour.values()) if per_hour else 1
     bar_w = min(48.0, max(2.0, (width - 10) / span))
     bars = []
@@ -52,6 +56,6 @@ def timeline_chart(timeline: list[dict], *, width: int = 560, height: int = 120)
     others = languages[len(coloured):]
     if others:
         legend.append({"language": None, "name": "Other: " + ", ".join(language_name(lang) for lang in others), "colour": OTHER})
-    return {"bars": bars, "legend": legend, "rows": rows,
+    return {"bars": bars, "legend": legend, "rows": rows, "earlier": earlier, "since": hours[0],
             "width": width, "height": height, "hours": span, "start": first.strftime("%Y-%m-%d %H:00 UTC"),
             "end": (first + timedelta(hours=span - 1)).strftime("%Y-%m-%d %H:00 UTC")}

@@ -100,3 +100,37 @@ def test_a_new_alert_appears_live_on_the_alerts_page_and_on_its_rules_page_only(
     for p in pages.values():
         assert not p.locator("#live-status").inner_text().startswith("Live updates paused")
         p.context.close()
+
+
+def test_an_alert_listed_before_its_report_is_stored_gets_its_titles_language_when_the_report_arrives(newsroom, browser):  # noqa: F811
+    from tests.unit.test_newsroom_store import untranslated
+
+    base, write = newsroom
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    write(article(1, "s1", title="NATO chief visits Kyiv"))
+    write(alert("s1", rule="nato").model_copy(update={"title": "NATO chief visits Kyiv", "article_ids": ["wire/1"]}))
+    # The alerter is quicker than the newsroom's store of reports: the alert comes first.
+    write(alert("s2", rule="greek").model_copy(update={"title": greek, "article_ids": ["ert/2"]}))
+    page = browser.new_context().new_page()
+    page.set_default_timeout(60_000)
+    page.goto(base + "/alerts")
+    page.locator("#alerts[data-live-connected]").wait_for(state="attached")
+    story = browser.new_context().new_page()  # the alert's link, followed before the report is stored: not a dead end
+    story.set_default_timeout(60_000)
+    story.goto(base + "/stories/s2")
+    story.locator("#story[data-live-connected]").wait_for(state="attached")
+    assert story.locator("h1").inner_text() == "This story's reports are not stored"
+    assert greek in story.locator("#story .alerts").inner_text()
+    waiting = page.locator('li[data-alert="al-greek-s2-0"]')
+    assert waiting.locator("a[lang]").first.get_attribute("lang") == "", "its language not known yet, and not claimed"
+    assert page.locator("li[data-awaits-report]").count() == 1  # the NATO alert's report is stored: it waits for nothing
+    write(untranslated(2, "s2", "el", greek, source="ert"))
+    page.locator('li[data-alert="al-greek-s2-0"] a[lang="el"]').wait_for()
+    assert "not translated (Greek)" in waiting.inner_text() and page.locator("li[data-awaits-report]").count() == 0
+    # The alert is not new: the page does not count it as a new update.
+    assert page.locator("#live-status").inner_text() == "Live"
+    # The story's page, open and waiting, shows the story once its report is stored.
+    story.locator('h1#story-title[lang="el"]').wait_for()
+    assert story.locator("h1").inner_text() == greek and story.locator(".reports > li").count() == 1
+    page.context.close()
+    story.context.close()

@@ -125,9 +125,45 @@ async def test_atom_feeds_are_valid_and_escape_hostile_text(newsroom):
     nato = feedparser.parse((await get(base + "/feeds/alerts.atom?rule=nato"))[2])  # one rule's feed is a feed of its own
     assert every.feed.id != nato.feed.id and [e.link for e in nato.entries] == [f"{base}/stories/{quote(STORY, safe='')}"]
     assert (every.feed.title, nato.feed.title) == ("wirewatch alerts", "wirewatch alerts of rule nato")
-    assert (every.feed.link, nato.feed.link) == (f"{base}/alerts", f"{base}/?rule=nato")
+    assert (every.feed.link, nato.feed.link) == (f"{base}/alerts", f"{base}/alerts?rule=nato")  # the same alerts as a page
     spanish = feedparser.parse((await get(base + "/feeds/stories.atom?language=es"))[2])
     assert spanish.entries[0].summary.startswith("2 reports in English, Spanish from efe, wire")  # languages by name
+
+
+async def test_a_feed_is_one_feed_whatever_the_order_or_spelling_of_its_query(newsroom):
+    base = await newsroom()
+    spellings = ("/feeds/stories.atom?language=es&source=efe", "/feeds/stories.atom?source=efe&language=es",
+                 "/feeds/stories.atom?source=+efe&order=newest&q=&language=es")
+    first, *others = [await get(base + path) for path in spellings]
+    feed = feedparser.parse(first[2])
+    assert feed.entries and feed.feed.id == "tag:wirewatch.newsroom,2026:feed:stories%3Flanguage%3Des%26source%3Defe"
+    assert feed.feed.title == "wirewatch stories (language Spanish, source efe)"
+    assert [link.href for link in feed.feed.links] == [f"{base}/feeds/stories.atom?language=es&source=efe",
+                                                        f"{base}/?language=es&source=efe"]
+    for path, answer in zip(spellings[1:], others):
+        assert answer[2] == first[2] and answer[1]["ETag"] == first[1]["ETag"], path
+        # A feed reader that fetched it by one spelling is answered 304 by another.
+        assert (await get(base + path, **{"If-None-Match": first[1]["ETag"]}))[0] == 304, path
+    # An entity by any of its names is the feed of its key; another filter, another order or another entity is another feed.
+    ids = {path: feedparser.parse((await get(base + path))[2]).feed.id
+           for path in ("/feeds/stories.atom?entity=NATO", "/feeds/stories.atom?entity=Q7184", "/feeds/entities/Q7184.atom",
+                        "/feeds/stories.atom?language=es", "/feeds/stories.atom?order=active&language=es&source=efe",
+                        "/feeds/stories.atom?entity=Q1899")}
+    assert len(set(ids.values())) == 4 and feed.feed.id not in ids.values()
+    assert ids["/feeds/stories.atom?entity=NATO"] == ids["/feeds/stories.atom?entity=Q7184"] == ids["/feeds/entities/Q7184.atom"]
+    # An entity's feed by a name in its path is that entity's, linked to its page; one no story names yet is named all the same.
+    named = feedparser.parse((await get(base + "/feeds/entities/NATO.atom"))[2]).feed
+    assert (named.id, named.title, named.link) == (ids["/feeds/entities/Q7184.atom"], "wirewatch: stories about NATO",
+                                                   f"{base}/entities/Q7184")
+    assert feedparser.parse((await get(base + "/feeds/entities/Q79.atom"))[2]).feed.title == "wirewatch: stories about Egypt"
+    by_name = feedparser.parse((await get(base + "/feeds/stories.atom?language=en&entity=nato"))[2]).feed
+    assert by_name.title == "wirewatch stories (entity NATO, language English)"
+    searched = feedparser.parse((await get(base + "/feeds/stories.atom?rule=nato&q=kyiv"))[2]).feed
+    assert searched.title == "wirewatch stories (search kyiv, alerted by rule nato)"
+    # The alerts feed too: its link to itself is one spelling, whatever else the query held.
+    alerts = [await get(base + path) for path in ("/feeds/alerts.atom?rule=nato", "/feeds/alerts.atom?utm_source=x&rule=nato")]
+    assert alerts[0][2] == alerts[1][2] and alerts[0][1]["ETag"] == alerts[1][1]["ETag"]
+    assert f'href="{base}/feeds/alerts.atom?rule=nato"'.encode() in alerts[0][2]
 
 
 async def test_openapi_document_lists_every_api_path(newsroom):
@@ -194,7 +230,8 @@ async def test_the_story_header_dates_the_story_as_its_report_rows_do(tmp_path):
     assert "published 2026-11-28 06:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
     assert "published 2026-11-28 06:00 UTC – 2026-11-29 18:30 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
     # the fetch time is not the story's date; it is shown as when the reports were received
-    assert "received 2026-12-01 09:00 UTC – 2026-12-01 09:00 UTC" in " ".join(re.sub(r"<[^>]+>", "", head).split())
+    # (both received in the same minute: one time, not a range from it to itself)
+    assert " ".join(re.sub(r"<[^>]+>", "", head).split()).endswith("received 2026-12-01 09:00 UTC")
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["unknown"])).split())
     assert "received 2026-12-01 09:00 UTC" in head and "(publication time unknown)" in head
     head = " ".join(re.sub(r"<[^>]+>", "", header(pages["mixed"])).split())
@@ -305,6 +342,16 @@ async def test_a_write_between_rendering_a_page_and_its_live_connection_still_re
 async def serve(store) -> tuple[Newsroom, str]:
     room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
     return room, f"http://127.0.0.1:{await room.start('127.0.0.1', 0)}"
+
+
+async def read_pages(store, *paths: str) -> list[tuple[int, str]]:
+    """(status, text) of each path, on a newsroom served over ``store`` for as long as it takes; the store is closed after."""
+    room, base = await serve(store)
+    try:
+        return [(status, body.decode()) for status, _, body in [await get(base + path) for path in paths]]
+    finally:
+        await room.stop()
+        store.close()
 
 
 def text_of(html: str) -> str:
@@ -476,3 +523,114 @@ async def test_a_backlog_is_listed_by_its_publication_time_with_its_receipt_time
     assert "Received" in listing and "in the last 24 hours" in listing  # the time filter says what it filters on
     assert "last received 2026-12-05 08:00 UTC" in entity and "latest published 2014-03-02 10:00 UTC" in entity
     assert "latest published 2014-03-02" in day  # the time filter is by receipt: a 2014 report received today is in it
+
+
+async def test_an_english_report_the_normalizer_repaired_is_shown_beside_its_text_before_repair_not_as_an_english_original(tmp_path):
+    import re
+
+    from schemas import Change
+
+    repaired = article(1, "s1").model_copy(update={
+        "original_title": "Stoltenberg promises Zelenski more air defence in kyiv",
+        "title": "Stoltenberg promises Zelensky more air defence in Kyiv",
+        "original_body": "Stoltenberg met Zelenskiduring a visit.", "body": "Stoltenberg met Zelensky during a visit.",
+        "changes": [Change(kind="repair", rule="names:variant", field="title", before="Zelenski", after="Zelensky",
+                           reason="name variant replaced by the canonical spelling")]})
+    untouched = article(2, "s1").model_copy(update={"original_body": "NATO chief visits Kyiv, report 2 Body text."})
+    store = SQLiteStore(tmp_path / "repaired.sqlite3")
+    for report in (repaired, untouched, article(3, "s1", language="es", source="efe")):
+        store.write_article(report, now=NOW)
+    (_, story), (_, fixed), (_, plain), (_, spanish) = await read_pages(
+        store, "/stories/s1", "/articles/wire%2F1", "/articles/wire%2F2", "/articles/efe%2F3")
+    story = text_of(story)
+    # On the story: the repaired title, and what it was before, said so; nothing calls English text an "original".
+    assert ("English Stoltenberg promises Zelensky more air defence in Kyiv Before repair "
+            "Stoltenberg promises Zelenski more air defence in kyiv") in story
+    assert "Original (English)" not in story and "Original (Spanish) El jefe de la OTAN visita Kiev, nota 3" in story
+    # Its page: the repaired text beside the text before repair.
+    assert '<h2 id="en-heading">English, repaired</h2><div class="body" lang="en">Stoltenberg met Zelensky during a visit.</div>' in fixed
+    assert re.search(r'<h2 id="orig-heading">Before repair</h2>\s*<h3 lang="en">Stoltenberg promises Zelenski more air defence in kyiv</h3>'
+                     r'\s*<div class="body" lang="en">Stoltenberg met Zelenskiduring a visit.</div>', fixed)
+    # A report the normalizer left as it was is shown once, under one heading; a translated one beside its original.
+    assert '<h2 id="en-heading">English</h2>' in plain and "orig-heading" not in plain and plain.count("report 2 Body text.") == 1
+    assert '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish and "Before repair" not in spanish
+    # The link to the publisher's page says whose it is, as on the story page, not a bare "Original" beside "Original (Spanish)".
+    assert 'target="_blank">Original at efe</a>' in spanish and 'target="_blank">Original at wire</a>' in fixed
+    # Which version of the report this is, in words: not "revision 0".
+    assert "as first received" in text_of(plain) and "revision" not in text_of(plain)
+
+
+async def test_a_report_that_came_without_a_headline_says_so_instead_of_showing_an_empty_original(tmp_path):
+    first_sentence = "The Secretary General of the NATO, Mark Rutte, assured this Tuesday in Vilnius that the…"
+    store = SQLiteStore(tmp_path / "headless.sqlite3")
+    store.write_article(article(1, "s1", title=first_sentence).model_copy(update={
+        "original_title": "", "original_body": first_sentence + " Body text."}), now=NOW)  # not repaired
+    store.write_article(article(2, "s1", language="es", source="efe").model_copy(update={"original_title": ""}), now=NOW)
+    (_, story), (_, english), (_, spanish) = await read_pages(store, "/stories/s1", "/articles/wire%2F1", "/articles/efe%2F2")
+    story = text_of(story)
+    said = "No headline It came without one: the title above is its text's first sentence."
+    assert f"English {first_sentence} {said}" in story and story.count(said) == 2
+    assert "Before repair" not in story and "Original (" not in story
+    for page in (english, spanish):
+        assert "It came without a headline: its title is its text's first sentence." in page and "<h3" not in page
+    assert "orig-heading" not in english and '<h2 id="orig-heading">Original (Spanish)</h2>' in spanish
+
+
+async def test_the_story_chart_says_how_many_reports_came_before_the_hours_it_shows(tmp_path):
+    received = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    store = SQLiteStore(tmp_path / "chart.sqlite3")
+    # A 2014 backlog and a report without a publication time received today: 72 hours of the chart hold only today's.
+    store.write_article(dated(1, "s1", published=datetime(2014, 3, 2, 10, 0, tzinfo=timezone.utc), fetched=received), now=NOW)
+    store.write_article(dated(2, "s1", published=datetime(2014, 3, 2, 11, 0, tzinfo=timezone.utc), fetched=received,
+                              source="efe"), now=NOW)
+    store.write_article(dated(3, "s1", published=None, fetched=received, source="bbc"), now=NOW)
+    store.write_article(dated(4, "s2", published=None, fetched=received), now=NOW)
+    story, recent = [text_of(page) for _, page in await read_pages(store, "/stories/s1", "/stories/s2")]
+    assert "The last 72 hours: 2 earlier reports, from 2014-03-02 10:00 UTC, are in the table." in story
+    assert "earlier report" not in recent
+
+
+async def test_a_page_past_the_last_says_so_and_leads_back_to_the_first(newsroom):
+    base = await newsroom()
+    page = (await get(f"{base}/?language=en&page=9"))[2].decode()
+    assert "No more stories: page 9 is past the last." in text_of(page) and '<a href="/?language=en">First page</a>' in page
+    assert "No stories match." in text_of((await get(f"{base}/?language=xx"))[2].decode())
+
+
+async def test_the_time_filter_shows_a_time_the_menu_does_not_offer_as_chosen(newsroom):
+    base = await newsroom()
+    page = (await get(f"{base}/?since=2h"))[2].decode()
+    assert '<option value="2h" selected>since 2h</option>' in page and '<option value="" selected>' not in page
+    page = (await get(f"{base}/?since=24h"))[2].decode()
+    assert '<option value="24h" selected>in the last 24 hours</option>' in page and "since 24h" not in page
+
+
+async def test_the_story_of_an_alert_whose_reports_are_not_stored_is_a_page_that_says_so_not_a_dead_end(tmp_path):
+    store = SQLiteStore(tmp_path / "pending.sqlite3")
+    store.write_alert(alert("s9", rule="nato").model_copy(update={"title": "NATO chief visits Kyiv", "article_ids": ["wire/9"]}),
+                      now=NOW)
+    (status, page), missing = await read_pages(store, "/stories/s9", "/stories/s8")
+    assert status == 200 and "This story's reports are not stored" in page and 'data-live="story"' in page
+    assert '<span class="badge">nato</span>' in page and "NATO chief visits Kyiv" in page
+    assert missing[0] == 404 and "No such story" in missing[1]
+
+
+async def test_an_entity_page_asked_for_by_name_goes_to_the_entitys_page(newsroom):
+    base = await newsroom()
+    status, headers, _ = await get(f"{base}/entities/NATO")
+    assert status == 303 and headers["Location"] == "/entities/Q7184"
+    status, _, body = await get(f"{base}/entities/Q79")  # known to the gazetteer, named by no stored report
+    assert status == 404 and "No stored report names Egypt (Q79)." in body.decode()
+    status, _, body = await get(f"{base}/entities/Egpyt")
+    assert status == 404 and "No such entity: &#39;Egpyt&#39; is not a name the gazetteer knows" in body.decode()
+    assert "did you mean &#39;Egypt&#39; (Q79)" in body.decode()
+
+
+async def test_an_article_page_says_how_often_its_publisher_updated_the_report(tmp_path):
+    store = SQLiteStore(tmp_path / "revisions.sqlite3")
+    for n, revision in ((1, 0), (2, 1), (3, 3)):
+        store.write_article(article(n, "s1", revision=revision), now=NOW)
+    first, once, thrice = [text_of(page) for _, page in await read_pages(store, *(f"/articles/wire%2F{n}" for n in (1, 2, 3)))]
+    assert "as first received" in first and "updated by its publisher" not in first
+    assert "updated by its publisher once since first received" in once
+    assert "updated by its publisher 3 times since first received" in thrice

@@ -57,6 +57,7 @@ def test_timeline_stacks_languages_per_hour_and_keeps_the_last_72_hours():
     long = timeline_chart([{"hour": "2026-11-01T00:00:00Z", "language": "en", "articles": 1},
                            {"hour": "2026-11-30T00:00:00Z", "language": "en", "articles": 1}])
     assert long["hours"] == 72 and len(long["bars"]) == 1
+    assert (chart["earlier"], long["earlier"], long["since"]) == (0, 1, "2026-11-01T00:00:00Z")  # the chart says what it left out
 
 
 def test_no_two_languages_of_a_story_share_a_colour_in_its_chart():

@@ -275,6 +275,15 @@ def untranslated(n: int, story: str, language: str, title: str, *, source: str, 
         update={"translation": None, "title": title, "original_title": title, "body": title, "original_body": title})
 
 
+def test_a_story_is_titled_by_a_report_that_came_with_a_headline_before_one_titled_by_its_first_sentence(store):
+    first_sentence = "The Secretary General of the NATO, Mark Rutte, assured this Tuesday in vilnius that the…"
+    store.write_article(article(1, "s1", title=first_sentence).model_copy(update={"original_title": ""}), now=NOW)
+    assert store.story("s1")["title"] == first_sentence  # the only report: its first sentence is all there is
+    store.write_article(article(2, "s1", title="Rutte in Vilnius: the German brigade will be ready"), now=NOW)
+    assert store.story("s1")["title"] == "Rutte in Vilnius: the German brigade will be ready"
+    assert store.stories(StoryQuery())["items"][0]["title"] == "Rutte in Vilnius: the German brigade will be ready"
+
+
 def test_a_story_is_titled_by_its_earliest_english_report_even_when_an_untranslated_one_came_first(store):
     # Fetched in the same minute; "ar-agency/1" sorts before "wire/1", and came first besides.
     store.write_article(untranslated(1, "s1", "ar", "الأمين العام للناتو يزور كييف", source="ar-agency", at=T0 - timedelta(minutes=1)),

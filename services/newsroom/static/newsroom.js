@@ -1,6 +1,6 @@
 // Live updates for the newsroom pages (the stories list, a story, the alerts list's first page): one EventSource;
 // on a `story` or `alert` event the part of the page it concerns is fetched again as server-rendered (escaped) HTML
-// and swapped in. No inline script.
+// and swapped in (on the alerts page, a `story` event only for an alert still waiting for its report). No inline script.
 (function () {
   "use strict";
   var region = document.querySelector("[data-live]");
@@ -57,9 +57,20 @@
   // From the last event before this page was rendered: a write that lands before the connection is not lost.
   var since = region.getAttribute("data-live-since");
   var source = new EventSource(/^\d+$/.test(since || "") ? "/events?last=" + since : "/events");
+  // An alert listed before its report was stored shows its title without a language; when that report's story gets a
+  // report, the list is fetched again so the title is marked up in its language (not counted as a new update).
+  function awaitsReport(id) {
+    return Array.prototype.some.call(region.querySelectorAll("li[data-awaits-report]"), function (li) {
+      return li.getAttribute("data-story") === id;
+    });
+  }
   function onEvent(e) {
     var data; try { data = JSON.parse(e.data); } catch (err) { return; }
     if (kind === "story" && data.story_id !== storyId) { return; }
+    if (kind === "alerts" && e.type === "story") {
+      if (awaitsReport(data.story_id)) { refresh(); }
+      return;
+    }
     if (kind === "alerts" && (e.type !== "alert" || (rule && data.rule_id !== rule))) { return; }
     fresh += 1;
     refresh();
