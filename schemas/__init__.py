@@ -20,6 +20,7 @@ from schemas.models import (
     Quote,
     Salience,
 )
+from schemas.languages import article_title_language, title_language
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,4 +40,6 @@ __all__ = [
     "MESSAGE_MODELS",
     "Quote",
     "Salience",
+    "title_language",
+    "article_title_language",
 ]

@@ -331,6 +331,10 @@ class Alert(Message):
     summary: str
     matched: list[str] = Field(description="Which conditions of the rule matched, human-readable.")
     title: str = ""
+    title_language: str | None = Field(
+        default=None, description="Language title is in, as the report's language is coded: 'en' when the report was written in "
+        "English, translated, or kept an English headline; else the report's original language. null in an alert from an "
+        "alerter of an older release.")
     url: str | None = None
     entities: list[str] = Field(default_factory=list, description="Canonical names of the linked entities.")
     kind: Literal["fired", "follow-up", "repeat"] = Field(

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 
 from pydantic import ValidationError
 
-from schemas import Alert, TaggedArticle
+from schemas import Alert, TaggedArticle, article_title_language
 from schemas.models import AlertBurst, AlertWindow
 from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import merge_burst, merge_window, observe_burst, observe_window
@@ -94,6 +94,7 @@ def make_alert(match: RuleMatch, article: TaggedArticle, now: datetime) -> Alert
         summary=summarize(match.rule.id, article),
         matched=list(match.matched),
         title=article.title,
+        title_language=article_title_language(article),
         url=article.url,
         entities=sorted(names, key=lambda n: (n.casefold(), n)),
         sources=[article.source],

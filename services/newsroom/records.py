@@ -7,15 +7,14 @@ an :class:`Alert` an alert row; times are seconds since the epoch in the store a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import orjson
 
-from schemas import Alert, TaggedArticle
+from schemas import Alert, TaggedArticle, article_title_language
 
-__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "title_language", "iso", "epoch", "shown", "fts_query"]
+__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "iso", "epoch", "shown", "fts_query"]
 
 # The columns stored as JSON text and as seconds since the epoch, which the API shows as JSON and as ISO 8601.
 JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
@@ -63,12 +62,6 @@ class ArticleRow:
         return self.values["story_id"]
 
 
-def title_language(language: str, translated: bool, rules: Iterable[str]) -> str:
-    """The language a report's stored title is in: English when the report was written in it or translated into it, or
-    when the normalizer kept its English headline (rule ``title-already-english``); else the original's language."""
-    return "en" if language == "en" or translated or "title-already-english" in rules else language
-
-
 def _entities(article: TaggedArticle) -> list[EntityRow]:
     if article.salience:
         return [EntityRow(s.key, s.name, s.type, s.mentions) for s in article.salience]
@@ -98,7 +91,7 @@ def article_row(article: TaggedArticle) -> ArticleRow:
         "language": article.language,
         "language_confidence": article.language_confidence,
         "title": article.title,
-        "title_language": title_language(article.language, article.translation is not None, [c.rule for c in article.changes]),
+        "title_language": article_title_language(article),
         "body": article.body,
         "original_title": article.original_title,
         "original_body": article.original_body,

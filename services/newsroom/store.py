@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import orjson
 
-from schemas import Alert, TaggedArticle
+from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import alert_items, alerts_page, story_alerts, upsert_alert
-from services.newsroom.records import ArticleRow, article_row, iso, shown, title_language
+from services.newsroom.records import ArticleRow, article_row, iso, shown
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
 
@@ -188,7 +188,7 @@ class Store(ABC):
         return missing
 
     def _fill_title_languages(self, cur: Any) -> int:
-        """Give every report without it its title's language (records.title_language); return how many were given one."""
+        """Give every report without it its title's language (schemas.languages.title_language); return how many were given one."""
         # Written in English or translated: English, whatever the changes. Only the rest (no translator for their
         # language, a few) need their changes read for an English headline kept.
         cur.execute("UPDATE articles SET title_language = 'en' "

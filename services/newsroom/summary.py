@@ -10,22 +10,24 @@ from typing import Any
 
 import orjson
 
+from schemas.languages import TITLE_KEPT_ENGLISH
+
 __all__ = ["BODY_LANGUAGE", "ARTICLE_COLUMNS_ADDED", "STORY_COLUMNS_ADDED", "title_language_of", "refresh_story", "resummarise"]
 
 # The language a report's ``body`` is in as stored: English when the report was written in it or translated into it,
 # else the original's (no translator for the language: the original text stands in). Its title's language is kept in
-# ``articles.title_language`` (see records.title_language), as the title can be English when the body is not.
+# ``articles.title_language`` (see schemas.languages.title_language), as the title can be English when the body is not.
 BODY_LANGUAGE = "(CASE WHEN language = 'en' OR translation IS NOT NULL THEN 'en' ELSE language END)"
 
 
 def title_language_of(a: str = "") -> str:
     """SQL for the language of report ``a``'s title (``a``: the articles table's alias, with its dot, or "").
 
-    ``title_language`` as written (records.title_language) where it is needed, that is for a report neither in English nor
+    ``title_language`` as written (schemas.languages.title_language) where it is needed, that is for a report neither in English nor
     translated (only such a report can have kept an English headline); worked out here, as that function does, where it
     is NULL: a row written by a replica of an older release, which knows nothing of the column, during a rolling upgrade.
     """
-    kept_english = f"{a}changes LIKE '%\"title-already-english\"%'"  # a JSON string, whatever the JSON's spacing
+    kept_english = f"{a}changes LIKE '%\"{TITLE_KEPT_ENGLISH}\"%'"  # a JSON string, whatever the JSON's spacing
     return (f"(CASE WHEN {a}language = 'en' OR {a}translation IS NOT NULL THEN 'en' "
             f"ELSE COALESCE({a}title_language, CASE WHEN {kept_english} THEN 'en' ELSE {a}language END) END)")
 

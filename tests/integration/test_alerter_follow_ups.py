@@ -16,6 +16,7 @@ pytestmark = pytest.mark.integration
 
 COOLDOWN_S = 4
 FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
+GREEK = "Απεσταλμένος του ΝΑΤΟ στο Κίεβο"
 
 
 async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_article(broker, start_service, tmp_path) -> None:
@@ -35,14 +36,18 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
         await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
         fired_at = receiver.arrived[receiver.delivered[0]]
         # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
-        await send(broker.bootstrap, "articles.tagged", [(b"f/2", encode(story_article(2))),
-                                                         (b"f/3", encode(story_article(3)))])
+        # The later one in Greek, which no translator reads: its title heads the follow-up, untranslated.
+        greek = story_article(3).model_copy(update={"language": "el", "title": GREEK, "original_title": GREEK})
+        await send(broker.bootstrap, "articles.tagged", [(b"f/2", encode(story_article(2))), (b"f/3", encode(greek))])
         await wait_for(lambda: len(receiver.delivered) >= 2, COOLDOWN_S + 30,
                        lambda: f"the follow-up without a new article; log:\n{worker.log()[-3000:]}")
         follow_up_id = receiver.delivered[1]
         late = receiver.arrived[follow_up_id] - fired_at
         event = receiver.bodies[follow_up_id]
         assert event["type"] == "alert.follow_up" and event["data"]["article_ids"] == ["wire/2", "wire/3"]
+        # The signed bodies say which language each title is in.
+        first = receiver.bodies[receiver.delivered[0]]["data"]
+        assert (first["title_language"], event["data"]["title"], event["data"]["title_language"]) == ("en", GREEK, "el")
         assert COOLDOWN_S - 0.5 <= late <= COOLDOWN_S + 6, f"follow-up {late:.1f}s after the alert"
         # Once nothing waits for the key any more (its entry in alerter-follow-ups deleted), no tick can send
         # another follow-up: the worker counts by then every alert it wrote for the rule.

@@ -100,3 +100,21 @@ def test_naive_now_is_refused() -> None:
     [match] = book.evaluate(WIRE)
     with pytest.raises(ValueError):
         make_alert(match, WIRE, datetime(2026, 3, 5, 10, 0))
+
+
+def test_an_alert_says_which_language_its_title_is_in() -> None:
+    from schemas import Change, Translation
+
+    book = load_rulebook(RULES, env={})
+    greek = article(id="ert/1", source="ert", language="el", title="Ο επικεφαλής του ΝΑΤΟ στο Κίεβο")
+    translated = article(id="efe/2", source="efe", language="es", title="NATO chief in Kyiv").model_copy(
+        update={"original_title": "El jefe de la OTAN en Kiev", "translation": Translation(engine="apertium", source_language="es")})
+    kept = article(id="dpa/3", source="dpa", language="de", title="NATO chief in Kyiv").model_copy(update={"changes": [Change(
+        kind="translation", rule="title-already-english", field="title", before="NATO chief in Kyiv", after="NATO chief in Kyiv",
+        reason="the title is English (the body is de): left as it is")]})
+    languages = {}
+    for a in (WIRE, greek, translated, kept):
+        [match] = book.evaluate(a)
+        languages[a.id] = make_alert(match, a, NOW).title_language
+    # Untranslated (no translator for Greek): its title is the Greek original; the rest read in English.
+    assert languages == {"wire-en/77": "en", "ert/1": "el", "efe/2": "en", "dpa/3": "en"}

@@ -200,3 +200,23 @@ def test_process_and_rules_test_show_the_follow_up_the_flush_sends(tmp_path: Pat
     then = lines.index("then, once each cooldown has passed, with no new article:")
     assert lines[then + 1].strip() == "nato story st_1: ALERT (follow-up) of 2 article(s): wire/2, wire/3"
     assert "nato: 3 of 3 articles" in result.stdout
+
+
+def test_a_follow_up_headed_by_an_untranslated_report_says_its_titles_language(tmp_path: Path) -> None:
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Βίλνιους"
+    untranslated = tagged(3, "st_1", title=greek).model_copy(update={"language": "el"})
+    rules = book(tmp_path, "    follow_up: true\n    cooldown: 5m\n")
+    sent = [o.alert for o in simulate(rules, [tagged(1, "st_1"), tagged(2, "st_1"), untranslated], T0) if o.alert]
+    # The follow-up is flushed from the candidate the key remembered as JSON: the title and its language travel together.
+    assert [(a.kind, a.title, a.title_language) for a in sent] == [("fired", "Report 1", "en"), ("follow-up", greek, "el")]
+
+
+def test_a_remembered_follow_up_from_before_title_language_still_flushes() -> None:
+    key = Key()
+    key.receive(match("a", 0))
+    key.receive(match("b", 1))
+    old = dict(key.entry["candidate"])
+    del old["title_language"]  # as an alerter of the release before the field remembered it
+    key.entry = {**key.entry, "candidate": old}
+    follow_up = key.flush(5)
+    assert follow_up is not None and (follow_up.kind, follow_up.article_ids, follow_up.title_language) == ("follow-up", ["b"], None)

@@ -194,3 +194,21 @@ def test_an_endpoint_is_shown_without_its_credentials(url: str, format: str, sho
     """A Slack or Teams incoming webhook's URL is its credential; dead letters, logs and replay printed it whole."""
     endpoint = WebhookEndpoint(name="n", url=url, secrets=("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",), format=format)
     assert endpoint.shown_url == shown
+
+
+def test_the_signed_example_of_docs_alerts_md_is_the_body_wirewatch_sends_and_its_signature() -> None:
+    """A receiver checks its verifier against the page's example: the body must be what wirewatch sends, every field
+    of the Alert in order (title_language, continues), and the signature the one the page states."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "alerts.md").read_text()
+    section = page[page.index("### `standard`"):]
+    example = orjson.loads(section[section.index("```json") + len("```json"):section.index("```\n", section.index("```json"))])
+    stated = re.search(r"with the `standard` body exactly as wirewatch\s+serializes it.*?signed\s+`(v1,[^`]+)`", page, re.S)
+    alert = Alert.model_validate(example["data"])
+    headers, body = build_delivery(WebhookEndpoint("desk", "https://desk.example/hook", (SPEC_SECRET,)), alert,
+                                   now=1695896102)
+    assert body == orjson.dumps(example), "the page's example is not the body wirewatch sends for its alert"
+    assert (headers["webhook-id"], headers["webhook-timestamp"]) == ("alrt_pzvkkhrbcw5hzqnjr6g25avxk7", "1695896102")
+    assert stated is not None and headers["webhook-signature"] == stated.group(1)

@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 
 from schemas import DeadLetter, RawArticle, TaggedArticle
@@ -69,3 +70,15 @@ def test_tagged_article_requires_a_story_id():
     with pytest.raises(DecodeError, match="story_id"):
         decode(b'{"id":"a","source":"s","fetched_at":"2024-01-01T00:00:00Z","language":"en","language_confidence":1,'
                b'"original_title":"","original_body":"","title":"","body":""}', TaggedArticle)
+
+
+def test_an_alert_from_before_title_language_still_reads_and_a_new_one_keeps_it():
+    from schemas import Alert
+
+    new = Alert(id="alrt_1", rule_id="nato", story_id="st_1", article_ids=["ert/1"], dedupe_key="nato:st_1", fired_at=NOW,
+                summary="nato", matched=["entity:Q7184"], title="Ο ΝΑΤΟ στο Κίεβο", title_language="el")
+    assert decode(encode(new), Alert).title_language == "el"
+    old = orjson.loads(encode(new))
+    del old["title_language"]  # as an alerter of the release before the field wrote it
+    read = decode(orjson.dumps(old), Alert)
+    assert (read.title, read.title_language) == ("Ο ΝΑΤΟ στο Κίεβο", None)
