@@ -125,9 +125,9 @@ SCHEMAS = {
         "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"},
         "title": {"type": "string", "description": "Title of the report that fired it (empty: none), as that report's title "
                   "reads: in English, or in title_language when not translated."},
-        "title_language": {"type": ["string", "null"], "description": "Language its title is in, that of the report it is "
-                           "taken from (see StoryArticle); null when it has no title or that report is not stored (not "
-                           "arrived yet, or expired)."},
+        "title_language": {"type": ["string", "null"], "description": "Language its title is in: that of the report it is "
+                           "taken from (see StoryArticle), as the stored report or else the alert says; null when it has no "
+                           "title, or for an alert from an alerter of an older release whose report is not stored."},
         "summary": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}}},
     "AlertPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}, "page": {"type": "integer"},

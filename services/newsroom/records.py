@@ -120,6 +120,7 @@ def alert_row(alert: Alert) -> dict:
         "sequence": alert.sequence,
         "fired_at": epoch(alert.fired_at),
         "title": alert.title,
+        "title_language": alert.title_language,
         "summary": alert.summary,
         "url": alert.url,
         "matched": _json(alert.matched),

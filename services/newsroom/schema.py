@@ -35,7 +35,7 @@ TABLES = [
         key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS alerts (
         id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, story_id TEXT NOT NULL, kind TEXT NOT NULL, sequence INTEGER NOT NULL,
-        fired_at DOUBLE PRECISION NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, url TEXT, matched TEXT NOT NULL,
+        fired_at DOUBLE PRECISION NOT NULL, title TEXT NOT NULL, title_language TEXT, summary TEXT NOT NULL, url TEXT, matched TEXT NOT NULL,
         entities TEXT NOT NULL, article_ids TEXT NOT NULL, sources TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at DESC, id)",
     "CREATE INDEX IF NOT EXISTS alerts_story ON alerts (story_id)",

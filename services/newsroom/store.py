@@ -19,7 +19,7 @@ from typing import Any, Literal
 import orjson
 
 from schemas import Alert, TaggedArticle, title_language
-from services.newsroom.alerts import alert_items, alerts_page, story_alerts, upsert_alert
+from services.newsroom.alerts import ALERT_COLUMNS_ADDED, alert_items, alerts_page, fill_title_languages, story_alerts, upsert_alert
 from services.newsroom.records import ArticleRow, article_row, iso, shown
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
@@ -177,6 +177,11 @@ class Store(ABC):
         filled = self._fill_title_languages(cur) if articles else 0
         if (self._add_columns(cur, "stories", STORY_COLUMNS_ADDED) or filled) and articles:
             resummarise(cur, self._sql)
+        # Alerts from before the column state no language: those whose report is stored take its, which then outlives the
+        # report's expiry. The rest, and those a replica of that release writes during a rolling upgrade, show their
+        # report's when it is stored (alerts.alert_items).
+        if self._add_columns(cur, "alerts", ALERT_COLUMNS_ADDED) and articles:
+            fill_title_languages(cur, self._sql)
 
     def _add_columns(self, cur: Any, table: str, columns: dict[str, str]) -> list[str]:
         """Add those of ``columns`` (name: type) the table lacks (a store from an older release); return their names."""

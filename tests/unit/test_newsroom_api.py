@@ -477,6 +477,27 @@ async def test_an_alerts_title_is_marked_up_in_the_language_of_the_report_it_cam
     assert '<title type="text">[unknown] Ο ΝΑΤΟ στο Κίεβο</title>' in feed
 
 
+async def test_an_alert_whose_report_never_arrives_is_marked_up_in_the_language_the_alerter_gave(open_store):  # noqa: F811
+    import orjson
+
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    store = open_store()
+    store.write_alert(alert("s3", rule="greek").model_copy(update={
+        "title": greek, "title_language": "el", "article_ids": ["ert/9"], "summary": f'greek: "{greek}" (ert, el)'}), now=NOW)
+    store.write_alert(alert("s4", rule="wire").model_copy(update={
+        "title": "NATO chief in Kyiv", "title_language": "en", "article_ids": ["wire/9"]}), now=NOW)
+    (_, page), (_, story), (_, feed), (_, api) = await read_pages(store, "/alerts", "/stories/s3", "/feeds/alerts.atom",
+                                                                  "/api/alerts")
+    assert f'<a href="/stories/s3" lang="el" dir="auto">{greek}</a>' in page
+    assert f"{greek} not translated (Greek)" in text_of(page) and text_of(page).count("not translated") == 1
+    assert '<a href="/stories/s4" lang="en">NATO chief in Kyiv</a>' in page
+    assert "data-awaits-report" not in page  # its language is known: nothing to wait for
+    assert f'<q lang="el" dir="auto">{greek}</q> <span class="untranslated">not translated (Greek)</span>' in story
+    assert {a["rule_id"]: a["title_language"] for a in orjson.loads(api)["items"]} == {"greek": "el", "wire": "en"}
+    assert f'<title type="text" xml:lang="el">[greek] {greek}</title>' in feed
+    assert '<title type="text" xml:lang="en">[wire] NATO chief in Kyiv</title>' in feed
+
+
 async def test_the_entity_filter_takes_names_as_alert_rules_do_and_says_why_a_name_finds_nothing(newsroom):
     import orjson
 

@@ -208,6 +208,43 @@ def test_an_alerts_title_language_is_that_of_the_report_whose_title_it_carries(s
     assert {a["rule_id"]: a["title_language"] for a in store.story("s1")["alerts"]} == {"nato": "el", "es": "en"}
 
 
+def test_an_alert_whose_report_is_not_stored_shows_the_language_it_came_with(store):
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    # The alerter says which language its title is in; the newsroom never got the report (or it expired).
+    store.write_alert(alert("s9", rule="greek").model_copy(update={"title": greek, "title_language": "el",
+                                                                   "article_ids": ["ert/99"]}), now=NOW)
+    store.write_alert(alert("s9", rule="english").model_copy(update={"title_language": "en", "article_ids": ["wire/98"]}), now=NOW)
+    # An alert from an alerter of the release before the field: its report's language, once that is stored.
+    store.write_alert(alert("s9", rule="older").model_copy(update={"title": greek, "article_ids": ["ert/97"]}), now=NOW)
+    expected = {"greek": "el", "english": "en", "older": None}
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts(story="s9")["items"]} == expected
+    store.write_article(untranslated(97, "s9", "el", greek, source="ert"), now=NOW)
+    assert {a["rule_id"]: a["title_language"] for a in store.story("s9")["alerts"]} == {**expected, "older": "el"}
+
+
+def test_a_store_from_before_alerts_title_languages_gives_alerts_their_reports_language_for_good(open_store):
+    greek = "Ο επικεφαλής του ΝΑΤΟ στο Κίεβο"
+    old = open_store()
+    old.write_article(untranslated(1, "s1", "el", greek, source="ert"), now=NOW)
+    old.write_article(article(2, "s1", language="es", source="efe"), now=NOW)
+    old.write_alert(alert("s1", rule="greek").model_copy(update={"title": greek, "article_ids": ["ert/1"]}), now=NOW)
+    old.write_alert(alert("s1", rule="es").model_copy(update={"title": "NATO chief visits Kyiv, report 2",
+                                                              "article_ids": ["efe/2"]}), now=NOW)
+    old.write_alert(alert("s9", rule="gone").model_copy(update={"title": greek, "article_ids": ["ert/99"]}), now=NOW)
+    old.conn().execute("ALTER TABLE alerts DROP COLUMN title_language")
+    old.close()
+    store = open_store()
+    expected = {"greek": "el", "es": "en", "gone": None}
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+    # Their reports expire before the alerts do (fetched before, fired after): the alerts keep the language they were given.
+    assert store.prune(before=T0.timestamp() + 600, now=NOW) == {"articles": 2, "alerts": 0}
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+    # The alerts topic read again from the start: the earlier alerter's message, without the field, takes nothing away.
+    store.write_alert(alert("s1", rule="greek").model_copy(update={"title": greek, "article_ids": ["ert/1"]}), now=NOW)
+    assert {a["rule_id"]: a["title_language"] for a in store.alerts()["items"]} == expected
+
+
 def test_retention_deletes_what_expired_and_keeps_the_rest(store):
     store.write_article(article(1, "old"), now=NOW)
     store.write_article(article(2, "mixed"), now=NOW)
