@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 
 __all__ = [
     "LINKABLE_TYPES",
@@ -160,17 +161,49 @@ def _split_around_matches(text: str, mention: Mention, inside: Sequence[Gazettee
     return extra
 
 
-def _merge_field(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str], language: str | None = None) -> list[_Candidate]:
+def _field_matches(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str], language: str | None) -> list[GazetteerMatch]:
+    return [m for m in gazetteer.find(field.text, language=language) if m.entry.type in entity_types]
+
+
+def _field_mentions(field: FieldMentions, entity_types: Collection[str]) -> list[Mention]:
+    return [m for m in (clean_mention(field.text, m, entity_types) for m in field.mentions) if m is not None]
+
+
+def _doubtful(
+    gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
+    """Spans of one-word names that lack the evidence to link (name_evidence.py): neither their NER label nor
+    another mention of the same entity in the article speaks for them."""
+    seen: list[tuple[str, int, int, GazetteerEntry, Ambiguity | None, bool]] = []
+    for f in fields:
+        labels = [(m.start, m.end, m.label) for m in mentions[f.field]]
+        for m in mentions[f.field]:
+            entry = _resolve(gazetteer, f.text[m.start : m.end]) if m.label in LINKABLE_TYPES else None
+            if entry is not None:
+                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end), label_agrees(entry, m.label)))
+        for g in matches[f.field]:
+            agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
+            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end), agrees))
+    supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (kind is Ambiguity.ACRONYM and agrees)}
+    return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
+
+
+def _merge_field(
+    gazetteer: Gazetteer,
+    field: FieldMentions,
+    mentions: Sequence[Mention],
+    matches: Sequence[GazetteerMatch],
+    doubtful: Collection[tuple[str, int, int]] = (),
+) -> list[_Candidate]:
     text = field.text
-    mentions = [m for m in (clean_mention(text, m, entity_types) for m in field.mentions) if m is not None]
-    matches = [m for m in gazetteer.find(text, language=language) if m.entry.type in entity_types]
+    matches = [g for g in matches if (field.field, g.start, g.end) not in doubtful]
     consumed: set[int] = set()
     kept: list[tuple[Mention, GazetteerEntry | None]] = []
     for mention in mentions:
         if mention.label not in LINKABLE_TYPES:
             kept.append((mention, None))
             continue
-        resolved = _resolve(gazetteer, text[mention.start : mention.end])
+        resolved = None if (field.field, mention.start, mention.end) in doubtful else _resolve(gazetteer, text[mention.start : mention.end])
         inside = [
             i
             for i, g in enumerate(matches)
@@ -287,9 +320,13 @@ def link_article(
     leaves out matches that are ordinary words of that language (see languages.py).
     """
     fields = list(fields)
+    mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
+    matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
+    # The evidence rules read English capitalisation and English words.
+    doubtful = _doubtful(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
     candidates: list[_Candidate] = []
     for field in fields:
-        candidates.extend(_merge_field(gazetteer, field, entity_types, language))
+        candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
     candidates = _link_surnames(fields, candidates)
     texts = {f.field: f.text for f in fields}
     entities = [
