@@ -11,7 +11,8 @@ Two kinds of one-word match say little by themselves:
 
 Such a match links when the same article names the entity where that evidence is not missing
 (mid-sentence, by a longer or unambiguous name: "the Fed", "Federal Reserve"), or, for the acronym
-kind, when the NER model labelled the span as that kind of entity (a dateline "KIEV (Reuters) -").
+kind, when the NER model labelled the span as that kind of entity or it opens the body as a dateline
+("KYIV (Reuters) -").
 spaCy's label is no evidence for a word: it calls "Fed" in "Fed up with" an organisation.
 """
 
@@ -23,7 +24,7 @@ from functools import lru_cache
 
 from services.tagger.gazetteer import GazetteerEntry
 
-__all__ = ["Ambiguity", "ambiguity", "label_agrees"]
+__all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees"]
 
 _MAX_ACRONYM_LETTERS = 4
 # After a word or one of these, a capital letter is the name's: "the Fed", "Lee, who worked for Apple",
@@ -36,6 +37,9 @@ _NAME_CONTEXT = re.compile(
     r"['’]s\b|\s+(?:said|says|told|tells|added|adds|argued|argues|continued|announced|announces|wrote|writes|tweeted|stated|"
     r"warned|warns|insisted|denied|denies|confirmed|confirms|reported|reports|claimed|claims|declined|agreed|accused)\b"
 )
+# A dateline: capitals opening the body (or its line after a byline), then the country, the agency or the story.
+_DATELINE_AFTER = re.compile(r"(?:,[^\n,]{0,30})?\s*(?:\(|—|–|-|:|\d{4}-\d\d)")
+_DATELINE_LINES = 2
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})  # spaCy often calls a city in a dateline NORP
 
 
@@ -49,6 +53,11 @@ def _english_words():
     from services.normalize.casing import english_case
 
     return english_case()
+
+
+def is_english_word(word: str) -> bool:
+    """Whether English writes ``word`` in lower case too ("rapper", "fed", "china"; not "kanye", "andres")."""
+    return _english_words().ordinary(word)
 
 
 def _mid_sentence(text: str, start: int) -> bool:
@@ -65,6 +74,13 @@ def _mid_sentence(text: str, start: int) -> bool:
 
 def _line(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
+
+
+def _dateline(field: str, text: str, start: int, end: int) -> bool:
+    """"KYIV (Reuters) -", "BEIRUT, Lebanon —", "Adrian Warner\nBERLIN 1996-08-30": where the report was filed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    lines_before = text.count("\n", 0, line_start)
+    return field == "body" and not text[line_start:start].strip() and lines_before < _DATELINE_LINES and bool(_DATELINE_AFTER.match(text, end))
 
 
 def _known_as_written(entry: GazetteerEntry, surface: str) -> bool:
@@ -85,7 +101,7 @@ def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int
         if not any(c.islower() for c in line):
             # An all-capital headline or dateline: only a word can be mistaken there ("CHAD", "TURKEY").
             return Ambiguity.WORD if _english_words().ordinary(surface) else None
-        if len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface):
+        if len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface) and not _dateline(field, text, start, end):
             return Ambiguity.ACRONYM
         return None
     if not surface[:1].isupper() or not _english_words().ordinary(surface):
