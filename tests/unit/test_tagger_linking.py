@@ -243,3 +243,18 @@ def test_a_word_starting_a_sentence_links_as_the_subject_of_a_report_or_a_posses
     body = "Turkey's President Recep Tayyip Erdoğan offered to host talks in Ankara."
     assert ("Turkey", "Turkey") in linked(link(gazetteer, body, [span(body, "Turkey", "GPE")]))
 
+
+def test_a_surname_links_to_one_person_written_in_longer_and_shorter_forms(gazetteer: Gazetteer) -> None:
+    body = ('Rapper Kanye West has changed his name. He wrote: "The being formally known as Kanye West." '
+            "West, 41, has been nicknamed Ye for some time.")
+    mentions = [span(body, "Rapper Kanye West", "PERSON"), span(body, "Kanye West", "PERSON", 1), span(body, "West", "PERSON", 2)]
+    west = [e for e in link(gazetteer, body, mentions) if e.text == "West"]
+    assert [(e.canonical_name, e.key) for e in west] == [("Kanye West", "name:kanye west")]
+
+
+def test_a_surname_two_relatives_share_stays_unresolved(gazetteer: Gazetteer) -> None:
+    body = ("Naina Yeltsin had a kidney operation last Saturday, and Boris Yeltsin visited her. "
+            "Yeltsin, 65, has been seen only rarely since his heart surgery.")
+    mentions = [span(body, "Naina Yeltsin", "PERSON"), span(body, "Boris Yeltsin", "PERSON"), span(body, "Yeltsin", "PERSON", 2)]
+    yeltsin = [e for e in link(gazetteer, body, mentions) if e.text == "Yeltsin"]
+    assert [(e.canonical_name, e.key) for e in yeltsin] == [(None, "name:yeltsin")]  # not Naina, the nearest
