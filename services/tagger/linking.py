@@ -173,7 +173,8 @@ def _doubtful(
     gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
 ) -> set[tuple[str, int, int]]:
     """Spans of one-word names that lack the evidence to link (name_evidence.py): neither their NER label nor
-    another mention of the same entity in the article speaks for them."""
+    another mention of the same entity in the article speaks for them, nor, for a national body's acronym,
+    another entity of its country."""
     seen: list[tuple[str, int, int, GazetteerEntry, Ambiguity | None, bool]] = []
     for f in fields:
         labels = [(m.start, m.end, m.label) for m in mentions[f.field]]
@@ -185,7 +186,18 @@ def _doubtful(
             agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
             seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end), agrees))
     supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (kind is Ambiguity.ACRONYM and agrees)}
+    named = [entry for _, _, _, entry, kind, _ in seen if entry.id in supported or kind is Ambiguity.NATIONAL]
+    supported |= {
+        entry.id
+        for _, _, _, entry, kind, _ in seen
+        if kind is Ambiguity.NATIONAL and any(other.id != entry.id and entry.country in _countries(other) for other in named)
+    }
     return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
+
+
+def _countries(entry: GazetteerEntry) -> set[str]:
+    """The countries an entity belongs to: a place's, a national body's, those a person holds an office of."""
+    return ({entry.country} if entry.country else set()) | {role.of for role in entry.roles}
 
 
 def _merge_field(

@@ -1,10 +1,13 @@
 """Whether a one-word name the gazetteer matched in English text has the evidence to be linked.
 
-Two kinds of one-word match say little by themselves:
+Three kinds of one-word match say little by themselves:
 
 - a **word**: the name is also an English word ("Fed", "Apple", "Turkey", "Chad", "Trump") and its
   capital letter is explained by where it stands: at a sentence start ("Fed up with...", "Apple trees
   bloom"), after a dash or a colon, in a headline;
+- a **national body's acronym** that bodies elsewhere share (an organisation with a ``country`` in the
+  gazetteer): "CSU" is the Bavarian party in an article that names Germany or something in it, and
+  Colorado State University in a report of its football game;
 - an **acronym it is not**: an all-capital word of at most four letters in mixed-case text that the
   gazetteer only knows in another case ("SANA", Syria's news agency, is not Sanaa, spelt "Sana"; the
   "IRA" is not Iran, spelt "Irã"; "Duke of Norfolk's XI" is not Xi Jinping, spelt "Xi").
@@ -12,7 +15,8 @@ Two kinds of one-word match say little by themselves:
 Such a match links when the same article names the entity where that evidence is not missing
 (mid-sentence, by a longer or unambiguous name: "the Fed", "Federal Reserve"), or, for the acronym
 kind, when the NER model labelled the span as that kind of entity or it opens the body as a dateline
-("KYIV (Reuters) -").
+("KYIV (Reuters) -"), and for a national body, when the article names its country, a place in it, one of its
+office holders or another of its national bodies.
 spaCy's label is no evidence for a word: it calls "Fed" in "Fed up with" an organisation.
 """
 
@@ -46,6 +50,7 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})  # spaCy often calls a 
 class Ambiguity(Enum):
     WORD = "word"
     ACRONYM = "acronym"
+    NATIONAL = "national"  # a national body's acronym that bodies elsewhere share: "CSU" (Colorado State University)
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +102,8 @@ def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int
     if not surface.isalpha():
         return None  # "U.S.", "al-Qaida", "G7": no English word, no bare capitals
     if surface.isupper():
+        if entry.type == "ORG" and entry.country is not None:
+            return Ambiguity.NATIONAL
         line = _line(text, start, end)
         if not any(c.islower() for c in line):
             # An all-capital headline or dateline: only a word can be mistaken there ("CHAD", "TURKEY").

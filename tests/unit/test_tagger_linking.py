@@ -258,3 +258,15 @@ def test_a_surname_two_relatives_share_stays_unresolved(gazetteer: Gazetteer) ->
     mentions = [span(body, "Naina Yeltsin", "PERSON"), span(body, "Boris Yeltsin", "PERSON"), span(body, "Yeltsin", "PERSON", 2)]
     yeltsin = [e for e in link(gazetteer, body, mentions) if e.text == "Yeltsin"]
     assert [(e.canonical_name, e.key) for e in yeltsin] == [(None, "name:yeltsin")]  # not Naina, the nearest
+
+
+def test_a_national_partys_acronym_links_where_the_article_is_about_its_country(gazetteer: Gazetteer) -> None:
+    body = "CSU beat Wyoming 31-24 on Saturday as the Rams clinched bowl eligibility in Fort Collins."
+    assert linked(link(gazetteer, body, [span(body, "CSU", "ORG")])) == []  # Colorado State, not the Bavarian party
+
+    body = "Chancellor Friedrich Merz said the CSU would back the budget, a relief for the coalition in Berlin."
+    assert ("CSU", "Christian Social Union in Bavaria") in linked(link(gazetteer, body, [span(body, "CSU", "ORG")]))
+
+    body = "The CDU and the CSU agreed on a joint candidate for chancellor on Monday."
+    assert [name for _, name in linked(link(gazetteer, body, []))] == [
+        "Christian Democratic Union of Germany", "Christian Social Union in Bavaria"]
