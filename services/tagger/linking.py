@@ -185,7 +185,7 @@ def _doubtful(
         for g in matches[f.field]:
             agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
             seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end), agrees))
-    supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (kind is Ambiguity.ACRONYM and agrees)}
+    supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (agrees and _label_is_evidence(kind, entry))}
     named = [entry for _, _, _, entry, kind, _ in seen if entry.id in supported or kind is Ambiguity.NATIONAL]
     supported |= {
         entry.id
@@ -193,6 +193,12 @@ def _doubtful(
         if kind is Ambiguity.NATIONAL and any(other.id != entry.id and entry.country in _countries(other) for other in named)
     }
     return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
+
+
+def _label_is_evidence(kind: Ambiguity, entry: GazetteerEntry) -> bool:
+    """NER's agreeing label speaks for capitals, and for a country's name ("China hits back", a headline with no
+    body), not for a word that names an organisation or a city: spaCy calls "Fed" in "Fed up with" an ORG."""
+    return kind is Ambiguity.ACRONYM or (kind is Ambiguity.WORD and entry.country == entry.id)
 
 
 def _countries(entry: GazetteerEntry) -> set[str]:

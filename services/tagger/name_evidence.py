@@ -17,7 +17,9 @@ Such a match links when the same article names the entity where that evidence is
 kind, when the NER model labelled the span as that kind of entity or it opens the body as a dateline
 ("KYIV (Reuters) -"), and for a national body, when the article names its country, a place in it, one of its
 office holders or another of its national bodies.
-spaCy's label is no evidence for a word: it calls "Fed" in "Fed up with" an organisation.
+spaCy's label is no evidence for a word, but for a country's name: it calls "Fed" in "Fed up with" an
+organisation, while it calls a capitalised country's name a GPE in all but odd contexts ("China hits back
+at US tariffs", a headline with no body).
 """
 
 from __future__ import annotations

@@ -270,3 +270,11 @@ def test_a_national_partys_acronym_links_where_the_article_is_about_its_country(
     body = "The CDU and the CSU agreed on a joint candidate for chancellor on Monday."
     assert [name for _, name in linked(link(gazetteer, body, []))] == [
         "Christian Democratic Union of Germany", "Christian Social Union in Bavaria"]
+
+
+def test_a_countrys_name_opening_a_bare_headline_links_on_its_ner_label(gazetteer: Gazetteer) -> None:
+    title = "China hits back at US tariffs"
+    entities = link(gazetteer, "", [], title=title, title_mentions=[span(title, "China", "GPE"), span(title, "US", "GPE")])
+    assert linked(entities) == [("China", "China"), ("US", "United States")]
+    title = "Fed up with delays, commuters walk"
+    assert linked(link(gazetteer, "", [], title=title, title_mentions=[span(title, "Fed", "ORG")])) == []
