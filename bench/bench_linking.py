@@ -1,18 +1,20 @@
-"""Linking coverage: what share of the organisations (and NORP/EVENT names) real news names the tagger links to a
-gazetteer entity, and which names it finds but leaves unlinked (key `name:...`), most frequent first.
+"""Linking coverage: what share of the names real news gives (organisations, people, places, NORP and EVENT names)
+the tagger links to a gazetteer entity, and which organisations it finds but leaves unlinked (key `name:...`), most
+frequent first; with --sample N, N linked mentions of each set drawn at random, in context, to read for precision.
 
     .venv/bin/python bench/bench_linking.py --events galaxy_dev.jsonl --crosslingual ntrex_dev.jsonl \
-        --conll eng.testa [--top 40]
+        --conll eng.testa [--top 40] [--sample 100 [--seed 1]]
 
 --events: JSON lines {"title", "body", optional "language"} (articles not marked English are left out);
 --crosslingual: JSON lines {"title", "body", "language"}, of which the `eng` lines are read;
---conll: a CoNLL-2003-format file, read per document; here only the mentions whose span is a gold ORG count.
+--conll: a CoNLL-2003-format file, read per document: every mention, and apart the mentions whose span is a gold ORG.
 The English text is tagged as it is (no normalizer: the articles are English already).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,7 +28,8 @@ from bench.bench_tagger import T0, article, read_conll_documents  # noqa: E402
 from services.tagger.core import Tagger  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
-TYPES = ("ORG", "NORP", "EVENT")
+TYPES = ("ORG", "PERSON", "GPE", "LOC", "NORP", "EVENT")
+GOLD_ORG = "{} (gold ORG spans)"
 
 
 def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
@@ -43,10 +46,20 @@ def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
 
 
 def mentions(tagger: Tagger, documents: list[tuple[str, str]]) -> list[list[tuple]]:
-    """Per document, (type, text, canonical id or None, field, start, end) of each ORG/NORP/EVENT mention."""
+    """Per document, (type, text, canonical id or None, field, start, end, canonical name) of each mention of TYPES."""
     tagged = tagger.tag_many([article(f"l{i}", title, body, False, T0) for i, (title, body) in enumerate(documents)])
-    return [[(e.type, e.text, e.canonical_id, e.field, e.start, e.end) for e in t.entities if e.type in TYPES]
+    return [[(e.type, e.text, e.canonical_id, e.field, e.start, e.end, e.canonical_name) for e in t.entities if e.type in TYPES]
             for t in tagged]
+
+
+def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]], n: int, seed: int) -> None:
+    """Print n linked mentions drawn at random, each in its context, to count the wrong ones by reading."""
+    found = [(d, m) for d, doc in enumerate(per_doc) for m in doc if m[2] is not None]
+    print(f"{label}: {min(n, len(found))} of {len(found)} linked mentions at random (seed {seed}):")
+    for d, (kind, text, _, field, start, end, name) in sorted(random.Random(seed).sample(found, min(n, len(found)))):
+        source = documents[d][0 if field == "title" else 1]
+        context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}".replace("\n", " | ")
+        print(f"  {d:>4} {kind:<6} {name:<28.28} ...{context}...")
 
 
 def report(label: str, found: list[tuple[str, str, str | None]], top: int) -> dict[str, tuple[int, int]]:
@@ -74,6 +87,8 @@ def main() -> None:
     parser.add_argument("--crosslingual", type=Path, help="JSON-lines articles in many languages; the `eng` ones are read")
     parser.add_argument("--conll", type=Path, help="CoNLL-2003-format file: mentions on gold ORG spans")
     parser.add_argument("--top", type=int, default=40, help="unlinked names listed per set")
+    parser.add_argument("--sample", type=int, default=0, help="linked mentions printed at random per set, in context")
+    parser.add_argument("--seed", type=int, default=1, help="the --sample draw")
     args = parser.parse_args()
     if not (args.events or args.crosslingual or args.conll):
         parser.error("give at least one of --events, --crosslingual, --conll")
@@ -82,18 +97,27 @@ def main() -> None:
     total = Counter()
     sets = []
     if args.events:
-        sets.append((args.events.name, mentions(tagger, english_records(args.events, None))))
+        documents = english_records(args.events, None)
+        sets.append((args.events.name, documents, mentions(tagger, documents)))
     if args.crosslingual:
-        sets.append((f"{args.crosslingual.name} (eng)", mentions(tagger, english_records(args.crosslingual, "eng"))))
+        documents = english_records(args.crosslingual, "eng")
+        sets.append((f"{args.crosslingual.name} (eng)", documents, mentions(tagger, documents)))
     if args.conll:
-        documents = read_conll_documents(args.conll)
-        per_doc = mentions(tagger, [(title, body) for title, body, _ in documents])
-        gold_org = [{(f, s, e) for f, s, e, t in gold if t == "ORG"} for _, _, gold in documents]
-        sets.append((f"{args.conll.name} (gold ORG spans)",
-                     [[m for m in found if m[0] == "ORG" and m[3:] in spans] for found, spans in zip(per_doc, gold_org)]))
-    for label, per_doc in sets:
+        conll = read_conll_documents(args.conll)
+        documents = [(title, body) for title, body, _ in conll]
+        per_doc = mentions(tagger, documents)
+        sets.append((args.conll.name, documents, per_doc))
+        gold_org = [{(f, s, e) for f, s, e, t in gold if t == "ORG"} for _, _, gold in conll]
+        sets.append((GOLD_ORG.format(args.conll.name), documents,
+                     [[m for m in found if m[0] == "ORG" and m[3:6] in spans] for found, spans in zip(per_doc, gold_org)]))
+    for label, documents, per_doc in sets:
+        gold_org = label == GOLD_ORG.format(args.conll.name if args.conll else "")
+        if args.sample and not gold_org:
+            sample(label, documents, per_doc, args.sample, args.seed)
         flat = [m[:3] for found in per_doc for m in found]
         for kind, (linked, n) in report(label, flat, args.top).items():
+            if gold_org:
+                continue  # a part of the CoNLL set counted already
             total[kind, "linked"] += linked
             total[kind, "all"] += n
     if len(sets) > 1:

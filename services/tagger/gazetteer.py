@@ -109,7 +109,7 @@ class GazetteerEntry(BaseModel):
     type: EntityType
     aliases: tuple[str, ...] = Field(default=(), description="Other names, any language or script; matched case-insensitively (acronyms case-sensitively).")
     cased_aliases: tuple[str, ...] = Field(default=(), description="Names that are also common words ('Turkey', 'Trump'): matched only as written.")
-    country: str | None = Field(default=None, pattern=_QID, description="QID of the country a place lies in (a country: itself).")
+    country: str | None = Field(default=None, pattern=_QID, description="QID of the country a place lies in (a country: itself); an organisation whose acronym other bodies elsewhere share: its country.")
     coordinates: tuple[float, float] | None = Field(default=None, description="[latitude, longitude] of a place.")
     roles: tuple[Role, ...] = Field(default=(), description="Offices a person holds or held.")
 

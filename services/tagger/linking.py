@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.name_evidence import Ambiguity, ambiguity, is_english_word, label_agrees
 
 __all__ = [
     "LINKABLE_TYPES",
@@ -160,17 +161,67 @@ def _split_around_matches(text: str, mention: Mention, inside: Sequence[Gazettee
     return extra
 
 
-def _merge_field(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str], language: str | None = None) -> list[_Candidate]:
+def _field_matches(gazetteer: Gazetteer, field: FieldMentions, entity_types: Collection[str], language: str | None) -> list[GazetteerMatch]:
+    return [m for m in gazetteer.find(field.text, language=language) if m.entry.type in entity_types]
+
+
+def _field_mentions(field: FieldMentions, entity_types: Collection[str]) -> list[Mention]:
+    return [m for m in (clean_mention(field.text, m, entity_types) for m in field.mentions) if m is not None]
+
+
+def _doubtful(
+    gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
+    """Spans of one-word names that lack the evidence to link (name_evidence.py): neither their NER label nor
+    another mention of the same entity in the article speaks for them, nor, for a national body's acronym,
+    another entity of its country."""
+    seen: list[tuple[str, int, int, GazetteerEntry, Ambiguity | None, bool]] = []
+    for f in fields:
+        labels = [(m.start, m.end, m.label) for m in mentions[f.field]]
+        for m in mentions[f.field]:
+            entry = _resolve(gazetteer, f.text[m.start : m.end]) if m.label in LINKABLE_TYPES else None
+            if entry is not None:
+                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end), label_agrees(entry, m.label)))
+        for g in matches[f.field]:
+            agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
+            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end), agrees))
+    supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (agrees and _label_is_evidence(kind, entry))}
+    named = [entry for _, _, _, entry, kind, _ in seen if entry.id in supported or kind is Ambiguity.NATIONAL]
+    supported |= {
+        entry.id
+        for _, _, _, entry, kind, _ in seen
+        if kind is Ambiguity.NATIONAL and any(other.id != entry.id and entry.country in _countries(other) for other in named)
+    }
+    return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
+
+
+def _label_is_evidence(kind: Ambiguity, entry: GazetteerEntry) -> bool:
+    """NER's agreeing label speaks for capitals, and for a country's name ("China hits back", a headline with no
+    body), not for a word that names an organisation or a city: spaCy calls "Fed" in "Fed up with" an ORG."""
+    return kind is Ambiguity.ACRONYM or (kind is Ambiguity.WORD and entry.country == entry.id)
+
+
+def _countries(entry: GazetteerEntry) -> set[str]:
+    """The countries an entity belongs to: a place's, a national body's, those a person holds an office of."""
+    return ({entry.country} if entry.country else set()) | {role.of for role in entry.roles}
+
+
+def _merge_field(
+    gazetteer: Gazetteer,
+    field: FieldMentions,
+    mentions: Sequence[Mention],
+    matches: Sequence[GazetteerMatch],
+    doubtful: Collection[tuple[str, int, int]] = (),
+) -> list[_Candidate]:
     text = field.text
-    mentions = [m for m in (clean_mention(text, m, entity_types) for m in field.mentions) if m is not None]
-    matches = [m for m in gazetteer.find(text, language=language) if m.entry.type in entity_types]
+    matches = [g for g in matches if (field.field, g.start, g.end) not in doubtful]
     consumed: set[int] = set()
     kept: list[tuple[Mention, GazetteerEntry | None]] = []
     for mention in mentions:
         if mention.label not in LINKABLE_TYPES:
             kept.append((mention, None))
             continue
-        resolved = _resolve(gazetteer, text[mention.start : mention.end])
+        resolved = None if (field.field, mention.start, mention.end) in doubtful else _resolve(gazetteer, text[mention.start : mention.end])
         inside = [
             i
             for i, g in enumerate(matches)
@@ -206,8 +257,25 @@ def _surname(name: str) -> str | None:
     return fold(words[-1]) if len(words) >= 2 else None
 
 
+def _one_person(names: Collection[str]) -> str | None:
+    """The name of the one person several spellings give, each the end of the longest: "Lopez Obrador" and
+    "Andres Manuel Lopez Obrador", "Kanye West" and "Rapper Kanye West" (a word before a name is no given
+    name: "Kanye West" is the name); None for two people ("Joe Biden", "Hunter Biden")."""
+    words = {name: fold(name).split() for name in names}
+    longest = max(words.values(), key=len)
+    if any(longest[len(longest) - len(w) :] != w for w in words.values()):
+        return None
+    proper = [name for name in names if not is_english_word(name.split()[0])]
+    return max(proper or names, key=lambda name: (len(name.split()), len(name)))
+
+
 def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
-    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed."""
+    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed.
+
+    A surname two people of the article share ('Joe Biden', 'Hunter Biden', then 'Biden said') stays
+    unresolved: the nearest full name before it, what rule-based coreference picks, was wrong as often as
+    right in real news ('Naina Yeltsin had an operation. ... Yeltsin, 65, ...' is Boris Yeltsin).
+    """
     texts = {f.field: f.text for f in fields}
     full_names: dict[str, set[tuple[str | None, str]]] = {}
     surfaces: dict[str, str] = {}
@@ -232,9 +300,8 @@ def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]
         qid = next(iter(found))[0]
         if qid is not None:
             return entries_by_id[qid], entries_by_id[qid].name
-        if len({fold(name) for _, name in found}) != 1:
-            return None
-        return None, max((name for _, name in found), key=len)
+        name = _one_person({name for _, name in found})
+        return None if name is None else (None, name)
 
     result: list[_Candidate] = []
     for c in candidates:
@@ -287,9 +354,13 @@ def link_article(
     leaves out matches that are ordinary words of that language (see languages.py).
     """
     fields = list(fields)
+    mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
+    matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
+    # The evidence rules read English capitalisation and English words.
+    doubtful = _doubtful(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
     candidates: list[_Candidate] = []
     for field in fields:
-        candidates.extend(_merge_field(gazetteer, field, entity_types, language))
+        candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
     candidates = _link_surnames(fields, candidates)
     texts = {f.field: f.text for f in fields}
     entities = [

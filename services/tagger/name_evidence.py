@@ -1,0 +1,129 @@
+"""Whether a one-word name the gazetteer matched in English text has the evidence to be linked.
+
+Three kinds of one-word match say little by themselves:
+
+- a **word**: the name is also an English word ("Fed", "Apple", "Turkey", "Chad", "Trump") and its
+  capital letter is explained by where it stands: at a sentence start ("Fed up with...", "Apple trees
+  bloom"), after a dash or a colon, in a headline;
+- a **national body's acronym** that bodies elsewhere share (an organisation with a ``country`` in the
+  gazetteer): "CSU" is the Bavarian party in an article that names Germany or something in it, and
+  Colorado State University in a report of its football game;
+- an **acronym it is not**: an all-capital word of at most four letters in mixed-case text that the
+  gazetteer only knows in another case ("SANA", Syria's news agency, is not Sanaa, spelt "Sana"; the
+  "IRA" is not Iran, spelt "Irã"; "Duke of Norfolk's XI" is not Xi Jinping, spelt "Xi").
+
+Such a match links when the same article names the entity where that evidence is not missing
+(mid-sentence, by a longer or unambiguous name: "the Fed", "Federal Reserve"), or, for the acronym
+kind, when the NER model labelled the span as that kind of entity or it opens the body as a dateline
+("KYIV (Reuters) -"), and for a national body, when the article names its country, a place in it, one of its
+office holders or another of its national bodies.
+spaCy's label is no evidence for a word, but for a country's name: it calls "Fed" in "Fed up with" an
+organisation, while it calls a capitalised country's name a GPE in all but odd contexts ("China hits back
+at US tariffs", a headline with no body).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import lru_cache
+
+from services.tagger.gazetteer import GazetteerEntry
+
+__all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees"]
+
+_MAX_ACRONYM_LETTERS = 4
+# After a word or one of these, a capital letter is the name's: "the Fed", "Lee, who worked for Apple",
+# '"...," Trump said', "( Morocco )"; after anything else a sentence or clause may start ("KHARKIV, Ukraine — Fed up").
+_MID_SENTENCE_BEFORE = ",;(["
+_CLOSING_QUOTES = "\"'”’»"
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "gen.", "sen.", "rep.", "gov.", "prof.", "vs.", "v."})
+# A word followed by one of these is a name: "Trump said", "Apple announced", "Turkey's President".
+_NAME_CONTEXT = re.compile(
+    r"['’]s\b|\s+(?:said|says|told|tells|added|adds|argued|argues|continued|announced|announces|wrote|writes|tweeted|stated|"
+    r"warned|warns|insisted|denied|denies|confirmed|confirms|reported|reports|claimed|claims|declined|agreed|accused)\b"
+)
+# A dateline: capitals opening the body (or its line after a byline), then the country, the agency or the story.
+_DATELINE_AFTER = re.compile(r"(?:,[^\n,]{0,30})?\s*(?:\(|—|–|-|:|\d{4}-\d\d)")
+_DATELINE_LINES = 2
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})  # spaCy often calls a city in a dateline NORP
+
+
+class Ambiguity(Enum):
+    WORD = "word"
+    ACRONYM = "acronym"
+    NATIONAL = "national"  # a national body's acronym that bodies elsewhere share: "CSU" (Colorado State University)
+
+
+@lru_cache(maxsize=1)
+def _english_words():
+    from services.normalize.casing import english_case
+
+    return english_case()
+
+
+def is_english_word(word: str) -> bool:
+    """Whether English writes ``word`` in lower case too ("rapper", "fed", "china"; not "kanye", "andres")."""
+    return _english_words().ordinary(word)
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word or a comma of the same sentence on the same line."""
+    before = text[:start].rstrip(" \t")
+    if not before or before.endswith("\n"):
+        return False
+    if before[-1] == ".":
+        token = before.split()[-1].casefold()
+        return token.count(".") > 1 or token in _ABBREVIATIONS  # "U.S. Pentagon chief", "Mr. Trump"
+    before = before.rstrip(_CLOSING_QUOTES + " ")
+    return bool(before) and (before[-1].isalnum() or before[-1] in _MID_SENTENCE_BEFORE)
+
+
+def _line(text: str, start: int, end: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
+
+
+def _dateline(field: str, text: str, start: int, end: int) -> bool:
+    """"KYIV (Reuters) -", "BEIRUT, Lebanon —", "Adrian Warner\nBERLIN 1996-08-30": where the report was filed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    lines_before = text.count("\n", 0, line_start)
+    return field == "body" and not text[line_start:start].strip() and lines_before < _DATELINE_LINES and bool(_DATELINE_AFTER.match(text, end))
+
+
+def _known_as_written(entry: GazetteerEntry, surface: str) -> bool:
+    """An all-capital alias of the entity that is not just the capitals of another of its names ("XI" of "Xi")."""
+    names = (entry.name, *entry.aliases, *entry.cased_aliases)
+    if surface == entry.name:
+        return True  # "UEFA", though Italian writes "Uefa"
+    return surface in names and not any(n != surface and n.upper() == surface for n in names)
+
+
+def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int) -> Ambiguity | None:
+    """What evidence a match of ``entry`` at ``text[start:end]`` lacks, or None when it is a name as it stands."""
+    surface = text[start:end]
+    if not surface.isalpha():
+        return None  # "U.S.", "al-Qaida", "G7": no English word, no bare capitals
+    if surface.isupper():
+        if entry.type == "ORG" and entry.country is not None:
+            return Ambiguity.NATIONAL
+        line = _line(text, start, end)
+        if not any(c.islower() for c in line):
+            # An all-capital headline or dateline: only a word can be mistaken there ("CHAD", "TURKEY").
+            return Ambiguity.WORD if _english_words().ordinary(surface) else None
+        if len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface) and not _dateline(field, text, start, end):
+            return Ambiguity.ACRONYM
+        return None
+    if not surface[:1].isupper() or not _english_words().ordinary(surface):
+        return None
+    if (field == "title" or not _mid_sentence(text, start)) and not _NAME_CONTEXT.match(text, end):
+        return Ambiguity.WORD
+    return None
+
+
+def label_agrees(entry: GazetteerEntry, label: str | None) -> bool:
+    """Whether an NER label says the same kind of entity as the gazetteer entry."""
+    if label is None:
+        return False
+    if entry.type in ("GPE", "LOC", "FAC"):
+        return label in _PLACE_LABELS
+    return label == entry.type
