@@ -178,6 +178,20 @@ def test_a_gazetteer_name_is_evidence_for_its_case(repairer: Repairer):
     assert repairer.repair("", "Talks in athens ended on Monday.")[1] == "Talks in Athens ended on Monday."
 
 
+def test_a_gazetteer_name_a_translation_lower_cased_at_every_mention_is_restored(repairer: Repairer):
+    # tests/fixtures/stories/002_agency_translated.txt: the agency's machine translation writes the city only so
+    text = ("The Secretary General of the NATO, Mark Rutte, assured this Tuesday in vilnius that the german brigade "
+            "deployed in Lithuania will be prepared.\n\n\u201cEach soldier that we send says to Moscow that an attack "
+            "against an ally is an attack against all,\u201d said Rutte during his visit to vilnius.")
+    body = repairer.repair("", text)[1]
+    assert "in Vilnius that" in body and "his visit to Vilnius." in body and "vilnius" not in body
+
+
+def test_a_gazetteer_name_english_also_writes_in_lower_case_needs_the_article_to_write_it(repairer: Repairer):
+    text = "The shop sold fine china and more china plates. Talks in turkey farms ended, and turkey prices rose."
+    assert repairer.repair("", text)[1] == text
+
+
 def test_a_capitalised_word_glued_to_the_next_is_split_when_both_parts_are_words(repairer: Repairer):
     assert repairer.repair("", "Hundredsof protesters gathered.")[1] == "Hundreds of protesters gathered."
     text = "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendonrecounted how it began."
