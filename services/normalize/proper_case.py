@@ -91,9 +91,10 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
         return cap  # "Prime minister Theresa" where the article writes "Prime Minister"
     if ev.writes(token) <= 1 and lexicon.zipf(token) < 6.0 and not verb_form(token, lexicon) and _name_role(tokens, i, cap, ev, text, lexicon):
         return cap  # "Newport police Department" where the article writes "Police" before a name word elsewhere
-    if token in ctx.known.words and ev.writes(token) <= 1 and (_name_like(token, ctx) or ev.writes(ctx.known.words[token])):
-        return ctx.known.words[token]  # a gazetteer name: "greece"; one English also writes in lower case ("china",
-        # "turkey") only where the article writes the name too
+    if token in ctx.known.words and (_name_like(token, ctx) or (ev.writes(token) <= 1 and ev.writes(ctx.known.words[token]))):
+        return ctx.known.words[token]  # a gazetteer name: "greece", however often a translation lower-cased it ("in
+        # vilnius ... to vilnius"); one English also writes in lower case ("china", "turkey") only where the article
+        # writes the name too, and once
     for lo, hi in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i - 1, i + 2), (i, i + 3)):
         if lo < 0 or hi > len(tokens) or hi - lo < 2:
             continue

@@ -10,6 +10,8 @@ The rules and their names (the ``rule`` of each Change):
 - ``quotes:misplaced-opening`` / ``quotes:space-after-closing`` — "loses“said" → "loses,” said"; "freedom.”while" → "freedom.” while".
 - ``punctuation:space-before`` / ``punctuation:repeated-stop`` — "ammunition. ." → "ammunition.".
 - ``dash:spacing`` — a dash spaced on one side only gets a space on both.
+- ``pronoun:before-inverted-subject`` — "“…,” she affirmed Stoltenberg in" → "“…,” affirmed Stoltenberg in"
+  (``inverted_subject.py``).
 - ``case:proper-name`` — "kyiv" → "Kyiv", from the name table and the capitalization the article itself uses
   (``proper_case.py``; the evidence it reads is gathered by ``evidence.py``).
 
@@ -34,6 +36,7 @@ from schemas import Change
 from services.normalize.casing import english_case
 from services.normalize.changes import Edit, record
 from services.normalize.evidence import ALWAYS_CAPITALIZED, ArticleNames, article_names, common_word, known_names
+from services.normalize.inverted_subject import pronoun_before_inverted_subject
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
 from services.normalize.proper_case import proper_case, verb_form
@@ -333,6 +336,8 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("punctuation:space-before", "space before punctuation removed", _space_before),
     RepairRule("punctuation:repeated-stop", "stray full stop after the end of a sentence removed", _repeated_stop),
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
+    RepairRule("pronoun:before-inverted-subject", "pronoun machine translation put before a reporting verb whose subject follows it "
+               "removed (\"…\", it added Hammel)", pronoun_before_inverted_subject),
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
                _verb_after_name, translated_only=True, not_headline_case=True),

@@ -25,6 +25,11 @@ def table():
         ("A pro-Kiev rally; Kiev-based groups; Kiev's mayor.", "A pro-Kyiv rally; Kyiv-based groups; Kyiv's mayor."),
         ("KIEV, Sept 28 (Wire) - kiev said.", "KYIV, Sept 28 (Wire) - Kyiv said."),
         ("Dmitri Peskov, the Kremlin spokesman.", "Dmitry Peskov, the Kremlin spokesman."),
+        # Danish "Hviderusland" through Swedish and Icelandic (Apertium's isl-eng reads Hvíta-Rússland word by word)
+        ("The brigade will reach some 5.000 soldiers near the borders to White-Russia.",
+         "The brigade will reach some 5.000 soldiers near the borders to Belarus."),
+        # Italian "la Bielorussia", which ita-spa leaves untranslated
+        ("5.000 soldiers near of the border with the Bielorussia.", "5.000 soldiers near of the border with the Belarus."),
     ],
 )
 def test_variants_become_the_canonical_spelling_with_the_case_of_the_occurrence(table, text, expected):
@@ -41,6 +46,7 @@ def test_variants_become_the_canonical_spelling_with_the_case_of_the_occurrence(
         "See https://kiev.example.org/odessa and write to kiev@news.example.com.",
         "He ate chicken Kiev at Peking University near the Bombay Stock Exchange in Odessa, Texas.",
         "The #Kiev tag trended.",
+        "White Russia, as the West called it before 1991, sent White Russian émigrés to Paris.",
     ],
 )
 def test_variants_inside_other_words_urls_emails_and_kept_phrases_stay(table, text):

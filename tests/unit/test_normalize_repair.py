@@ -178,6 +178,61 @@ def test_a_gazetteer_name_is_evidence_for_its_case(repairer: Repairer):
     assert repairer.repair("", "Talks in athens ended on Monday.")[1] == "Talks in Athens ended on Monday."
 
 
+def test_a_gazetteer_name_a_translation_lower_cased_at_every_mention_is_restored(repairer: Repairer):
+    # tests/fixtures/stories/002_agency_translated.txt: the agency's machine translation writes the city only so
+    text = ("The Secretary General of the NATO, Mark Rutte, assured this Tuesday in vilnius that the german brigade "
+            "deployed in Lithuania will be prepared.\n\n\u201cEach soldier that we send says to Moscow that an attack "
+            "against an ally is an attack against all,\u201d said Rutte during his visit to vilnius.")
+    body = repairer.repair("", text)[1]
+    assert "in Vilnius that" in body and "his visit to Vilnius." in body and "vilnius" not in body
+
+
+def test_a_gazetteer_name_english_also_writes_in_lower_case_needs_the_article_to_write_it(repairer: Repairer):
+    text = "The shop sold fine china and more china plates. Talks in turkey farms ended, and turkey prices rose."
+    assert repairer.repair("", text)[1] == text
+
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        # Galician "..., engadiu Hammel", Romanian through Spanish: Apertium supplies a subject the verb has after it
+        ("\"There is a shark in the water!\", it added Hammel.", "\"There is a shark in the water!\", added Hammel."),
+        ("\u201eIt is a shark in the water!\u201d, it added Hammel.", "\u201eIt is a shark in the water!\u201d, added Hammel."),
+        ("\u201cWe are not going to allow it,\u201d she affirmed Stoltenberg in a joint press conference in Kyiv.",
+         "\u201cWe are not going to allow it,\u201d affirmed Stoltenberg in a joint press conference in Kyiv."),
+        # Spanish "tal como comentó Paul Mills-Hicks, director comercial"
+        ("Such as it commented Paul Mills-Hicks, commercial director of Wadworth, the brewery grew.",
+         "Such as commented Paul Mills-Hicks, commercial director of Wadworth, the brewery grew."),
+    ],
+)
+def test_a_pronoun_before_a_reporting_verb_whose_subject_follows_is_dropped(repairer: Repairer, scarred: str, restored: str):
+    body, changes = repairer.repair("", scarred)[1:]
+    assert body == restored
+    assert [c.rule for c in changes] == ["pronoun:before-inverted-subject"]
+
+
+def test_the_pronoun_is_dropped_when_the_speaker_is_a_name_the_translator_left_as_written(repairer: Repairer):
+    # Portuguese through Spanish: Apertium knows no "Hammel", so the name is an untranslated span no rule edits
+    body = "\"There is a tubar\u00e3o in the water!\", it added Hammel."
+    hammel = (body.index("Hammel"), body.index("Hammel") + len("Hammel"))
+    assert repairer.repair("", body, untranslated=((), [hammel]))[1] == "\"There is a tubar\u00e3o in the water!\", added Hammel."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201cWe are ready,\u201d she said Monday.",  # a weekday is no speaker
+        "\u201cWe are ready,\u201d he said Russia would not attack.",  # the name opens a clause of its own
+        "\u201cThanks,\u201d she told Smith in the hall.",  # told, asked, warned take the person spoken to
+        "\"Great,\" he added Smith to the list.",
+        "The company, as it stated in March, will grow; as she noted Smith's remarks in the report, the talks ended.",
+        "It explained Hammel at length.",  # no quotation or \"as\" before it
+    ],
+)
+def test_a_pronoun_before_a_reporting_verb_in_english_as_written_stays(repairer: Repairer, text: str):
+    assert repairer.repair("", text) == ("", text, [])
+
+
 def test_a_capitalised_word_glued_to_the_next_is_split_when_both_parts_are_words(repairer: Repairer):
     assert repairer.repair("", "Hundredsof protesters gathered.")[1] == "Hundreds of protesters gathered."
     text = "Gendon Subandono is the coach. Mr. Gendon spoke. Mr. Gendonrecounted how it began."
