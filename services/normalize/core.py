@@ -14,6 +14,7 @@ import asyncio
 from datetime import timedelta
 
 from schemas import Bridge, Change, NormalizedArticle, RawArticle, Translation
+from schemas.languages import TITLE_KEPT_ENGLISH
 from schemas.models import Amount, DateMention
 from services.normalize.amounts import DECIMAL_COMMA_LANGUAGES, find_amounts
 from services.normalize.backends import SourceText, kept_spans, untranslated_spans
@@ -119,7 +120,7 @@ class Normalizer:
         else:
             guess, keep_title = self._languages(title, body, raw.language_hint)
         if keep_title:  # an aggregator's English headline over the report as the agency wrote it
-            changes.append(Change(kind="translation", rule="title-already-english", field="title", span=None, before=excerpt(title), after=excerpt(title),
+            changes.append(Change(kind="translation", rule=TITLE_KEPT_ENGLISH, field="title", span=None, before=excerpt(title), after=excerpt(title),
                                   reason=f"the title is English (the body is {guess.language}): left as it is"))
         english_title, english_body, translation, untranslated = await self._translate(
             raw.id, guess.language, "" if keep_title else title, body, changes)
