@@ -74,3 +74,42 @@ def test_readme_feeds_example_is_a_valid_feeds_file(tmp_path):
     path = tmp_path / "feeds.yaml"
     path.write_text(yaml_block_after("## Feeds"))
     assert [feed.id for feed in load_feeds(path).feeds] == ["gazette"]
+
+
+DOCS = {"README.md": README} | {f"docs/{p.name}": p.read_text() for p in sorted((ROOT / "docs").glob("*.md"))}
+
+
+def test_every_project_path_the_docs_name_exists():
+    # a path as written in backquotes or prose: services/..., bench/..., scripts/..., ...; module splits move code
+    pattern = r"(?<![\w/.:-])((?:services|schemas|bench|scripts|examples|deploy|tests|docs)/[\w./-]*\w)"
+    missing = [
+        f"{doc}: {path}"
+        for doc, text in DOCS.items()
+        for path in sorted(set(re.findall(pattern, text)))
+        if not (ROOT / path).exists()
+    ]
+    assert not missing, "paths named in the docs that do not exist:\n" + "\n".join(missing)
+
+
+def test_reference_sections_come_in_the_reader_order():
+    # the two commands first; then the reference a user looks things up in, in this order; the figures last
+    wanted = ["## Two commands", "## Configuration", "## Topics", "## Metrics", "## Alert rules",
+              "## Languages, measured", "## Figures"]
+    headings = re.findall(r"^## .*$", README, flags=re.M)
+    assert headings[0] == wanted[0]
+    assert [h for h in headings if h in wanted] == wanted
+
+
+def test_every_table_row_has_as_many_cells_as_its_header():
+    wrong = []
+    for doc, text in DOCS.items():
+        header = None
+        for number, line in enumerate(text.splitlines(), 1):
+            cells = len(re.findall(r"(?<!\\)\|", line.replace("\\|", ""))) if line.startswith("|") else 0
+            if not cells:
+                header = None
+            elif header is None:
+                header = cells
+            elif cells != header:
+                wrong.append(f"{doc}:{number}: {cells - 1} cells, the header has {header - 1}")
+    assert not wrong, "\n".join(wrong)
