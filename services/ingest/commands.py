@@ -37,7 +37,7 @@ def check(file: Path, no_fetch: bool) -> None:
         for problem in exc.problems:
             click.echo(f"invalid {problem}", err=True)
         sys.exit(2)
-    click.echo(f"{file}: {len(config.feeds)} feeds, valid")
+    click.echo(f"{file}: {len(config.feeds)} feed{'' if len(config.feeds) == 1 else 's'}, valid")
     if no_fetch:
         return
     settings = load_settings().ingest
@@ -81,13 +81,24 @@ def check(file: Path, no_fetch: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the worker's answer as JSON.")
 def status(url: str, as_json: bool) -> None:
     """How each feed of a running ingest worker is doing: failing feeds first."""
+    import urllib.error
     import urllib.request
 
+    where = f"{url.rstrip('/')}/feeds"
+    hint = "is an ingest worker (`wirewatch worker ingest` or `wirewatch run`) serving there? --url names its web port"
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/feeds", timeout=10) as resp:
+        with urllib.request.urlopen(where, timeout=10) as resp:
             answer = orjson.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        raise click.ClickException(f"{where} answered HTTP {exc.code} {exc.reason}, not a feeds status ({hint})") from None
+    except urllib.error.URLError as exc:
+        raise click.ClickException(f"no ingest worker answers at {url}: {exc.reason} ({hint})") from None
     except OSError as exc:
-        raise click.ClickException(f"no ingest worker answers at {url}: {exc}") from None
+        raise click.ClickException(f"no ingest worker answers at {url}: {exc} ({hint})") from None
+    except orjson.JSONDecodeError:
+        answer = None
+    if not isinstance(answer, dict) or not isinstance(answer.get("feeds"), list):
+        raise click.ClickException(f"{where} answered, but not with a feeds status ({hint})")
     if as_json:
         click.echo(orjson.dumps(answer, option=orjson.OPT_INDENT_2).decode())
         return

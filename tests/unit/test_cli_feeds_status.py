@@ -1,0 +1,97 @@
+"""``wirewatch feeds status`` and ``feeds check --no-fetch`` as a user meets them: pointed at something that is not an
+ingest worker, one line that says what answered and what to do, exit status 1, no traceback."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+
+
+class Answers(BaseHTTPRequestHandler):
+    """GET /feeds answers what the test put in ``server.answers``: (status, content type, body)."""
+
+    def do_GET(self):  # noqa: N802  (http.server's name)
+        status, content_type, body = self.server.answers.get(self.path, (404, "text/plain", b"not found"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    httpd.answers = {}
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def status(url: str):
+    return CliRunner().invoke(main, ["feeds", "status", "--url", url])
+
+
+def test_a_page_that_is_not_a_feeds_status_is_one_line_not_a_traceback(server):
+    # the newsroom's port serves an RSS feed at /feeds: an easy mistake
+    server.answers["/feeds"] = (200, "application/rss+xml", b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>")
+    url = f"http://127.0.0.1:{server.server_port}"
+    result = status(url)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {url}/feeds answered, but not with a feeds status"), line
+    assert "--url names its web port" in line
+
+
+def test_json_of_another_shape_is_not_taken_for_a_feeds_status(server):
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"status": "ok"}))
+    result = status(f"http://127.0.0.1:{server.server_port}")
+    assert result.exit_code == 1, result.output
+    assert "not with a feeds status" in result.stderr
+
+
+def test_an_http_error_says_its_status(server):
+    result = status(f"http://127.0.0.1:{server.server_port}/elsewhere")
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert f"127.0.0.1:{server.server_port}/elsewhere/feeds answered HTTP 404" in line, line
+
+
+def test_nobody_listening_is_said_with_what_to_start(server):
+    port = server.server_port
+    server.shutdown()
+    server.server_close()
+    result = status(f"http://127.0.0.1:{port}")
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: no ingest worker answers at http://127.0.0.1:{port}: "), line
+    assert "`wirewatch worker ingest` or `wirewatch run`" in line
+
+
+def test_a_worker_with_no_feeds_is_still_a_worker(server):
+    # what the ingest worker's GET /feeds answers when no feeds file is set: not taken for a stranger
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": None, "feeds": []}))
+    result = status(f"http://127.0.0.1:{server.server_port}")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no feeds (feeds file: None)\n"
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_feeds_check_counts_its_feeds_in_words(tmp_path, count):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n" + "".join(f"  - id: f{i}\n    url: https://f{i}.example.com/rss.xml\n" for i in range(count)))
+    result = CliRunner().invoke(main, ["feeds", "check", str(path), "--no-fetch"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: {count} {'feed' if count == 1 else 'feeds'}, valid\n"
