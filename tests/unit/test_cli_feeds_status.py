@@ -44,7 +44,7 @@ def status(url: str):
 
 
 def test_a_page_that_is_not_a_feeds_status_is_one_line_not_a_traceback(server):
-    # the newsroom's port serves an RSS feed at /feeds: an easy mistake
+    # a server that answers /feeds with something else (RSS here): not an ingest worker
     server.answers["/feeds"] = (200, "application/rss+xml", b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>")
     url = f"http://127.0.0.1:{server.server_port}"
     result = status(url)

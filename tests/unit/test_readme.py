@@ -113,3 +113,23 @@ def test_every_table_row_has_as_many_cells_as_its_header():
             elif cells != header:
                 wrong.append(f"{doc}:{number}: {cells - 1} cells, the header has {header - 1}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_command_and_option_of_the_cli_table_exists():
+    import click
+
+    from services.cli import main
+
+    table = README.split("## CLI\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `wirewatch ([^`]*)` \|", table, flags=re.M)
+    wrong = []
+    for row in rows:
+        command, words = main, row.split()
+        while words and isinstance(command, click.Group) and words[0] in command.commands:
+            command = command.commands[words.pop(0)]
+        if isinstance(command, click.Group):
+            wrong.append(f"wirewatch {row}: no such command")
+            continue
+        options = {name for param in command.params for name in param.opts + param.secondary_opts}
+        wrong += [f"wirewatch {row}: no option {name}" for name in re.findall(r"--[a-z-]+", row) if name not in options]
+    assert len(rows) > 10 and not wrong, "\n".join(wrong)
