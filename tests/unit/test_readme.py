@@ -133,3 +133,18 @@ def test_every_command_and_option_of_the_cli_table_exists():
         options = {name for param in command.params for name in param.opts + param.secondary_opts}
         wrong += [f"wirewatch {row}: no option {name}" for name in re.findall(r"--[a-z-]+", row) if name not in options]
     assert len(rows) > 10 and not wrong, "\n".join(wrong)
+
+
+def test_every_setting_the_docs_name_exists():
+    known = set(env_names(Settings))
+    # not settings: the env-file switch, the example of a misspelling, the variables examples/rules.yaml reads
+    others = {"WIREWATCH_ENV_FILE", "WIREWATCH_PARTITONS", "WIREWATCH_WEBHOOK_SECRET", "WIREWATCH_WEBHOOK_URL"}
+
+    def exists(name):
+        return (name in known or name in others
+                or any(name.startswith(k + "__") for k in known)  # one key of a dict setting
+                or (name.endswith("_") and any(k.startswith(name) for k in known)))  # a family: WIREWATCH_ALERTER__DELIVERY_*
+
+    unknown = [f"{doc}: {name}" for doc, text in DOCS.items()
+               for name in sorted(set(re.findall(r"WIREWATCH_[A-Z0-9_]+", text))) if not exists(name)]
+    assert not unknown, "settings named in the docs that do not exist:\n" + "\n".join(unknown)
