@@ -148,3 +148,22 @@ def test_every_setting_the_docs_name_exists():
     unknown = [f"{doc}: {name}" for doc, text in DOCS.items()
                for name in sorted(set(re.findall(r"WIREWATCH_[A-Z0-9_]+", text))) if not exists(name)]
     assert not unknown, "settings named in the docs that do not exist:\n" + "\n".join(unknown)
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens."""
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+            for heading in re.findall(r"^#+ (.*)$", re.sub(r"```.*?```", "", text, flags=re.S), flags=re.M)}
+
+
+def test_every_link_between_the_docs_lands_on_a_heading():
+    broken = []
+    for doc, text in DOCS.items():
+        for target, anchor in re.findall(r"\]\(((?:\.\./|docs/)?[\w.-]*\.md|)#([^)\s]+)\)", text):
+            # a link is relative to the file it is in: README.md sits at the root, the others in docs/
+            linked = (ROOT / doc).parent.joinpath(target).resolve().relative_to(ROOT).as_posix() if target else doc
+            if linked not in DOCS:
+                broken.append(f"{doc}: ({target}#{anchor}): no such file")
+            elif anchor not in anchors(DOCS[linked]):
+                broken.append(f"{doc}: ({target}#{anchor}): no such heading in {linked}")
+    assert not broken, "\n".join(broken)
