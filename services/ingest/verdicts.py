@@ -242,8 +242,9 @@ def explain(where: str, data: bytes, records: Sequence[object], *, problems: Seq
         return Nothing(where, "empty", "empty input" if not data else "only white space")
     if not errors:
         return Nothing(where, "no_entries", f"{kind} has no entries")
+    # one object of unknown fields is JSON of another shape; one whose field is an article field misspelt is an article
     other_json = len(errors) == 1 and ("not an article" in errors[0].reason or "unknown field" in errors[0].reason) \
-        and data.lstrip()[:1] == b"{"
+        and "did you mean" not in errors[0].reason and data.lstrip()[:1] == b"{"
     if set(classes) & _NOT_A_FEED or other_json or binary_kind(data):
         looks = describe_bytes(data, url)
         if binary_kind(data):

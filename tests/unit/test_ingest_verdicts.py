@@ -123,3 +123,12 @@ def read_path_bytes(data: bytes):
     from services.ingest.readers import read_bytes
 
     return read_bytes(data, name="noise.xml", now=NOW)
+
+
+def test_one_article_with_a_misspelt_field_is_a_rejected_entry_not_json_of_another_shape(tmp_path):
+    # the record's own rejection says "did you mean 'title'?"; the input's verdict must not say "not a feed"
+    path = tmp_path / "typo.json"
+    path.write_text('{"titel": "Dock strike ends", "body": "Workers return on Monday."}')
+    [nothing] = [r for r in read_path(path, now=NOW, max_bytes=4096) if isinstance(r, Nothing)]
+    assert nothing.reason == "invalid_entries", nothing
+    assert "1 entry, every one rejected (first: unknown field 'titel': did you mean 'title'?)" in nothing.detail
