@@ -315,7 +315,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
     """Every dead letter so far, oldest first, in words: when, which stage, what failed and why, and the original's start.
 
     Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
-    Exit status 1 when the broker cannot be reached.
+    Exit status 1 when the broker cannot be reached, or a --topic is neither on it nor one of the pipeline's.
     """
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
@@ -333,8 +333,15 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
         else:
             click.echo(dl.describe(item))
 
-    with broker_trouble_in_words(broker, "read the dead letters from"):
-        read = asyncio.run(dl.read_dead_letters(aiokafka_options(_settings(broker=broker)), topics, show))
+    from services.runtime.topics import pipeline_topics
+
+    settings = _settings(broker=broker)
+    known = {f"{topic}.dlq" for topic in pipeline_topics(settings)}
+    try:
+        with broker_trouble_in_words(broker, "read the dead letters from"):
+            read = asyncio.run(dl.read_dead_letters(aiokafka_options(settings), topics, show, known=known))
+    except dl.NoSuchTopic as exc:
+        raise click.ClickException(_no_such_topic(exc.topic, broker, exc.existing)) from None
     click.echo(tally.summary(read), err=True)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from schemas import DeadLetter
 
-__all__ = ["Letter", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since"]
+__all__ = ["Letter", "NoSuchTopic", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since"]
 
 _SHOWN_BYTES = 120
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)  # the time of a record with none
@@ -73,13 +73,22 @@ async def in_time_order(partitions: Sequence[AsyncIterator[Letter]]) -> AsyncIte
             heapq.heapreplace(heads, (_time_order(following), i, following))
 
 
-async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None]) -> list[str]:
+class NoSuchTopic(Exception):
+    """A dead-letter topic asked for that is neither on the broker nor one the pipeline would write (a typo)."""
+
+    def __init__(self, topic: str, existing: set[str]) -> None:
+        super().__init__(topic)
+        self.topic, self.existing = topic, existing
+
+
+async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each: Callable[[Letter], None],
+                            known: Collection[str] = ()) -> list[str]:
     """Hand ``each`` every record of the dead-letter topics, oldest first across topics and partitions, up to the
     end offsets at the start; the topics read. ``options`` as ``aiokafka_options`` gives them.
 
     Nothing is held but the consumer's fetches and the next letter of each partition: a letter is handed on as soon
     as no partition can have an older one. A topic in ``topics`` that the broker does not have is read as empty
-    (nothing failed there yet).
+    (nothing failed there yet) when it is in ``known`` (the pipeline's dead-letter topics), else :class:`NoSuchTopic`.
     """
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -88,6 +97,10 @@ async def read_dead_letters(options: dict[str, Any], topics: Sequence[str], each
         await consumer.start()
         existing = await consumer.topics()
         chosen = dead_letter_topics(existing, topics)
+        if known:
+            for topic in chosen:
+                if topic not in existing and topic not in known:
+                    raise NoSuchTopic(topic, existing)
         partitions = [TopicPartition(t, p) for t in chosen if t in existing for p in sorted(consumer.partitions_for_topic(t) or ())]
         if not partitions:
             return chosen

@@ -17,7 +17,7 @@ from services.runtime.kafka import aiokafka_options, quiet_aiokafka
 from services.runtime.logs import get_logger
 from services.runtime.settings import Settings
 
-__all__ = ["ensure_topics"]
+__all__ = ["ensure_topics", "pipeline_topics"]
 
 log = get_logger("wirewatch.topics")
 
@@ -26,6 +26,11 @@ def _partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
     """Topic → its partition count, for the described topics whose count is not ``expected``."""
     return {d["topic"]: len(d["partitions"]) for d in described
             if not d.get("error_code") and len(d["partitions"]) != expected}
+
+
+def pipeline_topics(settings: Settings) -> list[str]:
+    """Every topic the services read and write, the internal ones included (not their ``.dlq`` topics)."""
+    return [*settings.topics.all(), settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
 
 
 async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_every_s: float | None = None) -> list[str]:
@@ -55,8 +60,7 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_ever
         existing = set(await admin.list_topics())
         # The services' internal topics too: created by Faust on first use instead, they arrive while the
         # workers are already producing, and a record sent meanwhile was seen to go missing on the embedded broker.
-        internal = [settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
-        ours = [*settings.topics.all(), *internal]
+        ours = pipeline_topics(settings)
         wanted = [t for t in ours if t not in existing]
         present = [t for t in ours if t in existing]  # only these: a metadata request for a missing topic creates it
         if present:

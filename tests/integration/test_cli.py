@@ -291,3 +291,23 @@ async def test_tail_of_a_topic_the_broker_does_not_have_says_so_and_what_was_mea
         assert "no.such.topic" not in await admin.list_topics(), "asking must not create it"
     finally:
         await admin.close()
+
+
+async def test_dead_letters_of_a_misspelt_topic_say_so_but_a_pipeline_topic_not_yet_created_is_empty(broker):
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic("articles.raw.dlq", num_partitions=1, replication_factor=1)])
+        typo = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--topic", "articles.rw.dlq")
+        assert typo.returncode == 1 and not typo.stdout
+        assert typo.stderr.decode().splitlines() == [
+            f"Error: no topic articles.rw.dlq on {broker.bootstrap} (did you mean articles.raw.dlq?)"]
+        # alerts.dlq is the pipeline's: absent only because nothing failed there yet
+        quiet = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--topic", "alerts.dlq")
+        assert quiet.returncode == 0, quiet.stderr.decode()
+        assert quiet.stderr.decode().splitlines() == ["no dead letters in alerts.dlq"]
+        assert "articles.rw.dlq" not in await admin.list_topics(), "asking must not create it"
+    finally:
+        await admin.close()
