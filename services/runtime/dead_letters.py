@@ -128,7 +128,7 @@ def _letter(record: Any) -> Letter:
     try:
         letter = DeadLetter.model_validate_json(record.value or b"")
     except ValidationError as exc:
-        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({exc.error_count()} errors)",
+        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({exc.error_count()} error{'' if exc.error_count() == 1 else 's'})",
                       written)
     return Letter(record.topic, record.partition, record.offset, letter, written_at=written)
 
@@ -148,9 +148,9 @@ def describe(item: Letter) -> str:
         return f"{where}  {item.unreadable}"
     d = item.letter
     when = d.failed_at.strftime("%Y-%m-%d %H:%M:%SZ")
-    key = d.key.decode("utf-8", "replace") if d.key else "none"
+    key = f"key {d.key.decode('utf-8', 'replace')!r}" if d.key else "no key"
     return (f"{when}  {where}  {d.service} could not handle a message of {d.source_topic}: {d.error_class}: {d.reason}\n"
-            f"    key {key!r}; original {_shown(d.original)}")
+            f"    {key}; original {_shown(d.original)}")
 
 
 class Tally:

@@ -32,8 +32,8 @@ def test_a_letter_says_when_which_stage_what_failed_why_and_the_original_s_start
 
 
 def test_a_record_that_is_no_dead_letter_is_said_to_be_one_and_counted() -> None:
-    odd = Letter("alerts.dlq", 1, 7, None, "not a dead letter (1 errors)")
-    assert describe(odd) == "alerts.dlq[1]@7  not a dead letter (1 errors)"
+    odd = Letter("alerts.dlq", 1, 7, None, "not a dead letter (1 error)")
+    assert describe(odd) == "alerts.dlq[1]@7  not a dead letter (1 error)"
     tally = Tally()
     for item in [letter("InvalidJSON", b"{"), letter("SchemaViolation", b"{}", offset=1), letter("InvalidJSON", b"[", offset=2), odd]:
         tally.add(item)
@@ -77,3 +77,8 @@ async def test_a_letter_is_handed_on_before_the_partitions_are_read_to_their_end
 async def partition(letters: list[Letter]):
     for item in letters:
         yield item
+
+
+def test_a_letter_without_a_key_says_it_has_none_rather_than_a_key_named_none() -> None:
+    keyless = replace(letter("SchemaViolation", b"{}"), letter=letter("SchemaViolation", b"{}").letter.model_copy(update={"key": None}))
+    assert describe(keyless).split("\n")[1] == "    no key; original 2 bytes: '{}'"
