@@ -336,7 +336,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
     from services.runtime.topics import pipeline_topics
 
     settings = _settings(broker=broker)
-    known = {f"{topic}.dlq" for topic in pipeline_topics(settings)}
+    known = {topic if topic.endswith(".dlq") else f"{topic}.dlq" for topic in pipeline_topics(settings)}
     try:
         with broker_trouble_in_words(broker, "read the dead letters from"):
             read = asyncio.run(dl.read_dead_letters(aiokafka_options(settings), topics, show, known=known))

@@ -29,7 +29,7 @@ def _partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
 
 
 def pipeline_topics(settings: Settings) -> list[str]:
-    """Every topic the services read and write, the internal ones included (not their ``.dlq`` topics)."""
+    """Every topic the services read and write: the pipeline's and their ``.dlq`` topics, and the internal ones."""
     return [*settings.topics.all(), settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
 
 

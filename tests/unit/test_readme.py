@@ -167,3 +167,13 @@ def test_every_link_between_the_docs_lands_on_a_heading():
             elif anchor not in anchors(DOCS[linked]):
                 broken.append(f"{doc}: ({target}#{anchor}): no such heading in {linked}")
     assert not broken, "\n".join(broken)
+
+
+def test_the_topics_table_lists_every_topic_the_pipeline_creates():
+    from services.runtime.topics import pipeline_topics
+
+    table = README.split("## Topics\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([^`]+)` \|", table, flags=re.M))
+    # "X.dlq for each of the above" covers the dead-letter topics
+    missing = [topic for topic in pipeline_topics(Settings()) if topic not in listed and not topic.endswith(".dlq")]
+    assert listed and not missing, f"the Topics table does not list {missing}"
