@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.longer_names import inside_longer_name
 from services.tagger.name_evidence import Ambiguity, ambiguity, is_english_word, label_agrees
 
 __all__ = [
@@ -41,6 +42,7 @@ TITLE_WORDS = frozenset(
     executive ceo former acting first lieutenant minister-president high representative officer official
     """.split()
 )
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
 _CONNECTORS = frozenset({"of", "the", "and", "de", "s", "'s", "’s", "for"})
 _EDGE_JUNK = " \t\r\n\"'“”‘’«»()[]{}<>,;:!?*•·|/\\–—-"
 _LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)  # used with .match(text, pos): anchored at pos
@@ -193,6 +195,24 @@ def _doubtful(
         if kind is Ambiguity.NATIONAL and any(other.id != entry.id and entry.country in _countries(other) for other in named)
     }
     return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
+
+
+def _parts_of_longer_names(
+    gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
+    """Spans of places named only as part of a longer name NER and the gazetteer missed ("Hong Kong" in "the
+    Hong Kong Open", "Cuba" in "Santiago de Cuba"; longer_names.py)."""
+    found = set()
+    for f in fields:
+        spans = [(g.start, g.end, g.entry) for g in matches[f.field]]
+        spans += [(m.start, m.end, _resolve(gazetteer, f.text[m.start : m.end])) for m in mentions[f.field] if m.label in LINKABLE_TYPES]
+        for start, end, entry in spans:
+            if entry is None or entry.type not in _PLACE_TYPES:
+                continue
+            others = [(s, e) for s, e, _ in spans if e <= start or end <= s]
+            if inside_longer_name(f.text, start, end, others, TITLE_WORDS):
+                found.add((f.field, start, end))
+    return found
 
 
 def _label_is_evidence(kind: Ambiguity, entry: GazetteerEntry) -> bool:
@@ -357,7 +377,7 @@ def link_article(
     mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
     matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
     # The evidence rules read English capitalisation and English words.
-    doubtful = _doubtful(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
+    doubtful = _doubtful(gazetteer, fields, mentions, matches) | _parts_of_longer_names(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
