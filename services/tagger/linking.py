@@ -352,12 +352,22 @@ def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]
     return result
 
 
+def _singular(key: str) -> str:
+    """A NORP name's key in the singular, so "Ukrainians" and "Ukrainian" are one entity: "Israelis", "Kurds",
+    "Filipinos" lose their "s"; "Swiss", "Hamas", "Cyprus" keep it."""
+    if len(key) > len("name:") + 3 and key.endswith("s") and not key.endswith(("ss", "us", "as")):
+        return key[:-1]
+    return key
+
+
 def _key(c: _Candidate, surface: str) -> str | None:
     if c.entry is not None:
         return c.entry.id
     if c.type not in LINKABLE_TYPES:
         return None
     key = name_key(c.canonical_name or surface)
+    if c.type == "NORP":
+        key = _singular(key)
     return key if key != "name:" else None
 
 

@@ -310,3 +310,11 @@ def test_a_place_before_an_office_a_lower_case_word_or_another_name_still_links(
     title = "Hong Kong Police Arrest Six After Protest In Central District"  # title case: the capitals say nothing
     assert ("Hong Kong", "Hong Kong") in linked(link(gazetteer, "", [], title=title))
 
+
+def test_a_norp_word_and_its_plural_are_one_unlinked_entity(gazetteer: Gazetteer) -> None:
+    body = "Ukrainians are fleeing the fighting, a Ukrainian official said, and the Swiss sent aid."
+    mentions = [span(body, "Ukrainians", "NORP"), span(body, "Ukrainian", "NORP", nth=1), span(body, "Swiss", "NORP")]
+    keys = {e.text: e.key for e in link(gazetteer, body, mentions)}
+    assert keys == {"Ukrainians": "name:ukrainian", "Ukrainian": "name:ukrainian", "Swiss": "name:swiss"}
+    assert all(e.canonical_id is None for e in link(gazetteer, body, mentions))  # not Ukraine itself
+
