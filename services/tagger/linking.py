@@ -47,6 +47,10 @@ _CONNECTORS = frozenset({"of", "the", "and", "de", "s", "'s", "’s", "for"})
 _EDGE_JUNK = " \t\r\n\"'“”‘’«»()[]{}<>,;:!?*•·|/\\–—-"
 _LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)  # used with .match(text, pos): anchored at pos
 _POSSESSIVE = re.compile(r"['’]s$")
+_PLACE_NOUN = re.compile(
+    r"[ \t]+(?:base|air ?base|airbase|airfield|airport|garrison|village|town|district|province|region|oblast|border|crossing|"
+    r"checkpoint|port|harbou?r|river|valley|refinery|power plant|nuclear plant|dam|bridge|train station)\b"
+)
 _INNER_QUOTES = "\"“”„«»"
 _WORD = re.compile(r"[\w'’.-]+")
 
@@ -272,6 +276,18 @@ def _merge_field(
     return candidates
 
 
+def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
+    """A one-word name NER called a person, before a noun for a place, is a place: "the Rukla base", "the
+    Bagram airfield" (people do not have bases; "the Biden administration" and "the Trump camp" keep theirs)."""
+    texts = {f.field: f.text for f in fields}
+    return [
+        replace(c, type="GPE")
+        if c.entry is None and c.type == "PERSON" and " " not in texts[c.field][c.start : c.end] and _PLACE_NOUN.match(texts[c.field], c.end)
+        else c
+        for c in candidates
+    ]
+
+
 def _surname(name: str) -> str | None:
     words = _strip_titles(name).split()
     return fold(words[-1]) if len(words) >= 2 else None
@@ -391,7 +407,7 @@ def link_article(
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
-    candidates = _link_surnames(fields, candidates)
+    candidates = _link_surnames(fields, _place_modifiers(fields, candidates))
     texts = {f.field: f.text for f in fields}
     entities = [
         Entity(

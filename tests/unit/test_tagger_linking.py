@@ -318,3 +318,12 @@ def test_a_norp_word_and_its_plural_are_one_unlinked_entity(gazetteer: Gazetteer
     assert keys == {"Ukrainians": "name:ukrainian", "Ukrainian": "name:ukrainian", "Swiss": "name:swiss"}
     assert all(e.canonical_id is None for e in link(gazetteer, body, mentions))  # not Ukraine itself
 
+
+def test_a_one_word_person_before_a_noun_for_a_place_is_a_place(gazetteer: Gazetteer) -> None:
+    body = "Rutte also met soldiers of the NATO battlegroup at the Rukla base and said allies would decide on new targets."
+    types = {e.text: e.type for e in link(gazetteer, body, [span(body, "Rukla", "PERSON")])}
+    assert types["Rukla"] == "GPE"
+
+    body = "Officials in the Biden administration said the Kushner plan was not on the table."
+    types = {e.text: e.type for e in link(gazetteer, body, [span(body, "Biden", "PERSON"), span(body, "Kushner", "PERSON")])}
+    assert types == {"Biden": "PERSON", "Kushner": "PERSON"}
