@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.longer_names import inside_longer_name
 from services.tagger.name_evidence import Ambiguity, ambiguity, is_english_word, label_agrees
 
 __all__ = [
@@ -41,10 +42,15 @@ TITLE_WORDS = frozenset(
     executive ceo former acting first lieutenant minister-president high representative officer official
     """.split()
 )
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
 _CONNECTORS = frozenset({"of", "the", "and", "de", "s", "'s", "’s", "for"})
 _EDGE_JUNK = " \t\r\n\"'“”‘’«»()[]{}<>,;:!?*•·|/\\–—-"
 _LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)  # used with .match(text, pos): anchored at pos
 _POSSESSIVE = re.compile(r"['’]s$")
+_PLACE_NOUN = re.compile(
+    r"[ \t]+(?:base|air ?base|airbase|airfield|airport|garrison|village|town|district|province|region|oblast|border|crossing|"
+    r"checkpoint|port|harbou?r|river|valley|refinery|power plant|nuclear plant|dam|bridge|train station)\b"
+)
 _INNER_QUOTES = "\"“”„«»"
 _WORD = re.compile(r"[\w'’.-]+")
 
@@ -195,6 +201,24 @@ def _doubtful(
     return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
 
 
+def _parts_of_longer_names(
+    gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
+    """Spans of places named only as part of a longer name NER and the gazetteer missed ("Hong Kong" in "the
+    Hong Kong Open", "Cuba" in "Santiago de Cuba"; longer_names.py)."""
+    found = set()
+    for f in fields:
+        spans = [(g.start, g.end, g.entry) for g in matches[f.field]]
+        spans += [(m.start, m.end, _resolve(gazetteer, f.text[m.start : m.end])) for m in mentions[f.field] if m.label in LINKABLE_TYPES]
+        for start, end, entry in spans:
+            if entry is None or entry.type not in _PLACE_TYPES:
+                continue
+            others = [(s, e) for s, e, _ in spans if e <= start or end <= s]
+            if inside_longer_name(f.text, start, end, others, TITLE_WORDS):
+                found.add((f.field, start, end))
+    return found
+
+
 def _label_is_evidence(kind: Ambiguity, entry: GazetteerEntry) -> bool:
     """NER's agreeing label speaks for capitals, and for a country's name ("China hits back", a headline with no
     body), not for a word that names an organisation or a city: spaCy calls "Fed" in "Fed up with" an ORG."""
@@ -250,6 +274,18 @@ def _merge_field(
     for g in free:
         candidates.append(_Candidate(field.field, g.start, g.end, g.entry.type, g.entry, g.entry.name))
     return candidates
+
+
+def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
+    """A one-word name NER called a person, before a noun for a place, is a place: "the Rukla base", "the
+    Bagram airfield" (people do not have bases; "the Biden administration" and "the Trump camp" keep theirs)."""
+    texts = {f.field: f.text for f in fields}
+    return [
+        replace(c, type="GPE")
+        if c.entry is None and c.type == "PERSON" and " " not in texts[c.field][c.start : c.end] and _PLACE_NOUN.match(texts[c.field], c.end)
+        else c
+        for c in candidates
+    ]
 
 
 def _surname(name: str) -> str | None:
@@ -332,12 +368,22 @@ def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]
     return result
 
 
+def _singular(key: str) -> str:
+    """A NORP name's key in the singular, so "Ukrainians" and "Ukrainian" are one entity: "Israelis", "Kurds",
+    "Filipinos" lose their "s"; "Swiss", "Hamas", "Cyprus" keep it."""
+    if len(key) > len("name:") + 3 and key.endswith("s") and not key.endswith(("ss", "us", "as")):
+        return key[:-1]
+    return key
+
+
 def _key(c: _Candidate, surface: str) -> str | None:
     if c.entry is not None:
         return c.entry.id
     if c.type not in LINKABLE_TYPES:
         return None
     key = name_key(c.canonical_name or surface)
+    if c.type == "NORP":
+        key = _singular(key)
     return key if key != "name:" else None
 
 
@@ -357,11 +403,11 @@ def link_article(
     mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
     matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
     # The evidence rules read English capitalisation and English words.
-    doubtful = _doubtful(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
+    doubtful = _doubtful(gazetteer, fields, mentions, matches) | _parts_of_longer_names(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
-    candidates = _link_surnames(fields, candidates)
+    candidates = _link_surnames(fields, _place_modifiers(fields, candidates))
     texts = {f.field: f.text for f in fields}
     entities = [
         Entity(

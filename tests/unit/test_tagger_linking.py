@@ -278,3 +278,52 @@ def test_a_countrys_name_opening_a_bare_headline_links_on_its_ner_label(gazettee
     assert linked(entities) == [("China", "China"), ("US", "United States")]
     title = "Fed up with delays, commuters walk"
     assert linked(link(gazetteer, "", [], title=title, title_mentions=[span(title, "Fed", "ORG")])) == []
+
+
+def test_a_place_inside_a_longer_name_is_not_linked_as_the_place(gazetteer: Gazetteer) -> None:
+    # Real sentences (CoNLL testa, galaxy_dev, ntrex_dev), each with the span spaCy gives for the place.
+    for body, place in [
+        ("Jansher , bidding for an eighth Hong Kong Open title , plays second-seeded Australian Rodney Eyles .", "Hong Kong"),
+        ("Israel's Iron Dome system intercepted two rockets, according to the Israel Defense Forces Twitter account.", "Israel"),
+        ("The novel, translated into 40 languages, deals with a day in the life of Santiago de Cuba, Puig's native city.", "Cuba"),
+        ("Mr. Merriweather said that St. Martin's did not replace him as the pastor of the church in the end.", "St. Martin"),
+        ("Stefan Edberg extended his stay at his 14th and last U.S. Open when Bernd Karbacher retired hurt.", "U.S."),
+    ]:
+        entities = link(gazetteer, body, [span(body, place, "GPE", nth=body.count(place) - 1)])
+        inside = [e for e in entities if e.text == place and e.start == body.rindex(place)]
+        assert inside and inside[0].canonical_id is None, body  # still a mention, not the place
+        assert ("Santiago", "Santiago") not in linked(entities)
+
+
+def test_a_place_before_an_office_a_lower_case_word_or_another_name_still_links(gazetteer: Gazetteer) -> None:
+    for body, place in [
+        ("Hong Kong police arrested six people after the protest outside the government offices on Sunday.", "Hong Kong"),
+        ("Kyiv Mayor Vitali Klitschko said the city had enough shelters for everyone who needed one.", "Kyiv"),
+        ("Mr. Obama will host Chancellor Angela Merkel of Germany at the White House later this week.", "Germany"),
+        ("It was the heaviest bombardment of the war so far, and rocket fire continued across Israel Friday.", "Israel"),
+        ("The storm will move east toward the West Coast of the U.S. As Rosa approaches, rain will spread.", "U.S."),
+        ("The Israel Hamas war went on for a second month, with no ceasefire in sight for the people of Gaza.", "Israel"),
+    ]:
+        entities = link(gazetteer, body, [span(body, place, "GPE")])
+        assert any(e.text == place and e.canonical_id is not None for e in entities), body
+
+    title = "Hong Kong Police Arrest Six After Protest In Central District"  # title case: the capitals say nothing
+    assert ("Hong Kong", "Hong Kong") in linked(link(gazetteer, "", [], title=title))
+
+
+def test_a_norp_word_and_its_plural_are_one_unlinked_entity(gazetteer: Gazetteer) -> None:
+    body = "Ukrainians are fleeing the fighting, a Ukrainian official said, and the Swiss sent aid."
+    mentions = [span(body, "Ukrainians", "NORP"), span(body, "Ukrainian", "NORP", nth=1), span(body, "Swiss", "NORP")]
+    keys = {e.text: e.key for e in link(gazetteer, body, mentions)}
+    assert keys == {"Ukrainians": "name:ukrainian", "Ukrainian": "name:ukrainian", "Swiss": "name:swiss"}
+    assert all(e.canonical_id is None for e in link(gazetteer, body, mentions))  # not Ukraine itself
+
+
+def test_a_one_word_person_before_a_noun_for_a_place_is_a_place(gazetteer: Gazetteer) -> None:
+    body = "Rutte also met soldiers of the NATO battlegroup at the Rukla base and said allies would decide on new targets."
+    types = {e.text: e.type for e in link(gazetteer, body, [span(body, "Rukla", "PERSON")])}
+    assert types["Rukla"] == "GPE"
+
+    body = "Officials in the Biden administration said the Kushner plan was not on the table."
+    types = {e.text: e.type for e in link(gazetteer, body, [span(body, "Biden", "PERSON"), span(body, "Kushner", "PERSON")])}
+    assert types == {"Biden": "PERSON", "Kushner": "PERSON"}
