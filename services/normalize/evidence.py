@@ -139,7 +139,9 @@ class ArticleNames:
 def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str = "", known: KnownNames | None = None,
                   case: EnglishCase | None = None) -> ArticleNames:
     """Names from the table plus the capitalized words the body uses mid-sentence (titles are often in headline case)."""
-    cased = {low: word for low, word in table.canonical_words().items() if not lexicon.is_common_lowercase(low)}
+    # a word English also writes in lower case is no name by the table alone: "City" of "Kansas City", "Parliament"
+    cased = {low: word for low, word in table.canonical_words().items()
+             if not lexicon.is_common_lowercase(low) and not (case is not None and case.ordinary(low))}
     cased.update((w.lower(), w) for w in ALWAYS_CAPITALIZED)
     names = set(table.known_names())
     article: dict[str, str] = {}

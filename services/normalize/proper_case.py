@@ -13,7 +13,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.normalize.changes import Edit
-from services.normalize.evidence import ArticleEvidence, ArticleNames
+from services.normalize.evidence import ArticleEvidence, ArticleNames, KnownNames
 from services.normalize.lexicon import Lexicon
 from services.normalize.name_context import NAME_LINKS, abbreviation, between_names, inside_title_phrase, surname
 from services.normalize.text import DEMONYM_ENDINGS as _DEMONYM_ENDINGS, mid_sentence as _mid_sentence, overlaps
@@ -75,9 +75,10 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
     case = ctx.case
     if case is not None and not case.ordinary(token) and not _attached(text, tokens[i]):
         name = case.name(token)
-        if name is not None and (ev.writes(token) <= 1 or ev.writes(token) <= ev.writes(name)) and (len(token) > 3 or ev.writes(name)):
+        if name is not None and (ev.writes(token) <= 1 or ev.writes(token) <= ev.writes(name) or _nationality(name, ctx.known)) and (len(token) > 3 or ev.writes(name)):
             # English writes the word only capitalised: "london", "jason", "indonesian"; a three-letter word needs
-            # the article's capital too (untranslated "del" is no "Del")
+            # the article's capital too (untranslated "del" is no "Del"); a nationality however often a translation
+            # wrote it in lower case ("the german brigade ... german soldiers")
             return name
         if (name is None and not lexicon.is_common_lowercase(token) and not _prefixed(token, lexicon)
                 and _outweighs(ev.writes(cap), ev.writes(token), token)):
@@ -117,6 +118,16 @@ def _cased_form(text: str, tokens: list[re.Match[str]], i: int, ctx: ArticleName
             return found
         return unknown_name(text, tokens, i, case, lexicon, lambda w: verb_form(w, lexicon))  # "Zoran zaev", "in encinitas."
     return None
+
+
+def _nationality(name: str, known: KnownNames) -> bool:
+    """A word English writes only capitalised, with a nationality's ending, that starts as a gazetteer place does:
+    "German" (Germany), "Lithuanian" (Lithuania), "Ukrainian" (Ukraine). (Asked only of a word the article writes
+    in lower case more than once.)"""
+    if len(name) < 5 or not name.endswith(_DEMONYM_ENDINGS):
+        return False
+    stem = name[:4].lower()
+    return any(low.startswith(stem) for low in known.words)
 
 
 def _person(word: str, ctx: ArticleNames) -> bool:

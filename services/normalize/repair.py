@@ -36,7 +36,7 @@ from schemas import Change
 from services.normalize.casing import english_case
 from services.normalize.changes import Edit, record
 from services.normalize.evidence import ALWAYS_CAPITALIZED, ArticleNames, article_names, common_word, known_names
-from services.normalize.inverted_subject import pronoun_before_inverted_subject
+from services.normalize.inverted_subject import perfect_before_inverted_subject, pronoun_before_inverted_subject
 from services.normalize.lexicon import Lexicon, default_lexicon
 from services.normalize.names import NameTable, apply_name_variants, load_name_table
 from services.normalize.proper_case import proper_case, verb_form
@@ -338,6 +338,8 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("dash:spacing", "dash spaced on one side only given a space on both", _dash_spacing),
     RepairRule("pronoun:before-inverted-subject", "pronoun machine translation put before a reporting verb whose subject follows it "
                "removed (\"…\", it added Hammel)", pronoun_before_inverted_subject),
+    RepairRule("tense:perfect-before-inverted-subject", "present perfect of a reporting verb whose subject follows it made simple past "
+               "(\"…\", has affirmed Rutte)", perfect_before_inverted_subject, translated_only=True),
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
                _verb_after_name, translated_only=True, not_headline_case=True),

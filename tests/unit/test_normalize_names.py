@@ -30,6 +30,16 @@ def table():
          "The brigade will reach some 5.000 soldiers near the borders to Belarus."),
         # Italian "la Bielorussia", which ita-spa leaves untranslated
         ("5.000 soldiers near of the border with the Bielorussia.", "5.000 soldiers near of the border with the Belarus."),
+        # Swedish, Danish and Norwegian through swe-isl + isl-eng (the devdata's NTREX translations): a name swe-isl
+        # does not know stays Swedish, one it knows comes out Icelandic
+        ("Three months after the meeting in Singap\u00far in June said Nordkoreas toppdiplomat Ri Yong Ho.",
+         "Three months after the meeting in Singapore in June said North Korea's toppdiplomat Ri Yong Ho."),
+        ("A\u00feena has long demanded that Nordmakedonien change its name.",
+         "Athens has long demanded that North Macedonia change its name."),
+        ("The root striked in Latinamerika, and Lopez Obrador has promised to st\u00f6da child mexicanere.",
+         "The root striked in Latin America, and Lopez Obrador has promised to st\u00f6da child Mexicans."),
+        ("Chelsea led 1-0 at the break, after that belg\u00edskur the star Eden Hazard scored against Manchester Mi\u00f0b\u00e6jar.",
+         "Chelsea led 1-0 at the break, after that Belgian the star Eden Hazard scored against Manchester City."),
     ],
 )
 def test_variants_become_the_canonical_spelling_with_the_case_of_the_occurrence(table, text, expected):

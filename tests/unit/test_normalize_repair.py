@@ -187,6 +187,20 @@ def test_a_gazetteer_name_a_translation_lower_cased_at_every_mention_is_restored
     assert "in Vilnius that" in body and "his visit to Vilnius." in body and "vilnius" not in body
 
 
+def test_a_nationality_a_translation_lower_cased_more_than_once_is_capitalised(repairer: Repairer):
+    text = ("The german brigade will reach some 5.000 soldiers near the border. The german soldiers will guard the "
+            "lithuanian border, and the lithuanian army will train with them.")
+    assert repairer.repair("", text)[1] == (
+        "The German brigade will reach some 5.000 soldiers near the border. The German soldiers will guard the "
+        "Lithuanian border, and the Lithuanian army will train with them.")
+
+
+def test_a_nationality_english_also_writes_in_lower_case_stays_without_the_articles_capital(repairer: Repairer):
+    # "french fries", "nail polish", "to welsh on a deal", "an afghan" (a blanket): ordinary English words
+    text = "She ate french fries and bought nail polish; the polish dried. He would not welsh on a deal or sell the afghan."
+    assert repairer.repair("", text) == ("", text, [])
+
+
 def test_a_gazetteer_name_english_also_writes_in_lower_case_needs_the_article_to_write_it(repairer: Repairer):
     text = "The shop sold fine china and more china plates. Talks in turkey farms ended, and turkey prices rose."
     assert repairer.repair("", text)[1] == text
@@ -216,6 +230,41 @@ def test_the_pronoun_is_dropped_when_the_speaker_is_a_name_the_translator_left_a
     body = "\"There is a tubar\u00e3o in the water!\", it added Hammel."
     hammel = (body.index("Hammel"), body.index("Hammel") + len("Hammel"))
     assert repairer.repair("", body, untranslated=((), [hammel]))[1] == "\"There is a tubar\u00e3o in the water!\", added Hammel."
+
+
+@pytest.mark.parametrize(
+    ("scarred", "restored"),
+    [
+        # Italian "ha affermato Trump", French "a déclaré Kavadarkov" through Spanish (the devdata's NTREX translations)
+        ("\u201cThey are the most outrageous of the democrat party\u201d, has affirmed Trump during a rally in Wheeling.",
+         "\u201cThey are the most outrageous of the democrat party\u201d, affirmed Trump during a rally in Wheeling."),
+        ("\"We are a poor country, but we want to go in by the big door\", has declared Kavadarkov.",
+         "\"We are a poor country, but we want to go in by the big door\", declared Kavadarkov."),
+        ("\u201cIt is a disaster at provincial level\u201d has affirmed Aulia Arriani, spokesman of the Red Cross.",
+         "\u201cIt is a disaster at provincial level\u201d affirmed Aulia Arriani, spokesman of the Red Cross."),
+    ],
+)
+def test_a_present_perfect_reporting_verb_whose_subject_follows_becomes_simple_past(repairer: Repairer, scarred: str, restored: str):
+    body, changes = repairer.repair("", scarred)[1:]
+    assert body == restored
+    assert [c.rule for c in changes] == ["tense:perfect-before-inverted-subject"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201cWe are ready,\u201d has declared Saturday the minister.",  # a weekday is no speaker
+        "\"Great,\" has said Smith's office.",  # a possessive opens a subject of its own
+        "\u201cThe plan works,\u201d has explained Reads to CNBC in an interview.",  # no end of the clause after the name
+    ],
+)
+def test_a_present_perfect_reporting_verb_not_before_its_speaker_stays(repairer: Repairer, text: str):
+    assert repairer.repair("", text) == ("", text, [])
+
+
+def test_a_present_perfect_in_english_as_written_is_left_alone(repairer: Repairer):
+    text = "\u201cWe will win,\u201d has said Trump, a line his rallies repeat."
+    assert repairer.repair("", text, translated=False) == ("", text, [])
 
 
 @pytest.mark.parametrize(
