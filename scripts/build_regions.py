@@ -34,7 +34,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_gazetteer import DATA, AliasFilter, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
+from build_gazetteer import DATA, fold, AliasFilter, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
 
 OUTPUT = DATA / "regions.yaml"
 OWNED_BY = [DATA / "places.yaml", DATA / "leaders.yaml", DATA / "gazetteer.yaml"]
@@ -183,18 +183,34 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
                 continue
             name = f"{name}, {country_name[region['country']]}" if shared and not other else f"{name} ({region['_kind']})"
             notes.append(f"{region['_code']}: named {name!r} ({'shared by regions' if shared and not other else f'owned by {other}'})")
-        if name != region["name"]:
+        if name.endswith(")"):
             # Another script's spelling of a name another entity has is that entity's too ("ワシントン" is
             # the city): a region renamed keeps the longer forms that contain its name ("State of Georgia")
-            # and Chinese ones with a region's suffix ("佐治亚州").
+            # and Chinese ones with a region's suffix ("佐治亚州"). One two regions share ("Punjab, India") keeps the rest.
             bare = region["name"]
             mine = [f for f in mine if (_is_latin(f) and bare in f and f != bare) or f.endswith(("州", "省", "邦"))]
-        if not mine:
+        if not mine and name.endswith(")"):
             notes.append(f"{region['_code']} {name!r}: every name belongs to another entity; skipped")
             continue
         aliases = [f for f in mine if f != name]
-        result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"], "aliases": aliases})
-    result.sort(key=lambda e: (e["country"], e["name"]))
+        result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"], "aliases": aliases,
+                       "_bare": region["name"], "_kind": region["_kind"]})
+    # Two regions of one name in one country (Tashkent the city and the province): "Name (Type), Country".
+    named = defaultdict(list)
+    for entry in result:
+        named[fold(entry["name"])].append(entry)
+    for same in (group for group in named.values() if len(group) > 1):
+        for entry in same:
+            entry["name"] = f"{entry['_bare']} ({entry['_kind']}), {country_name[entry['country']]}"
+    taken: set[str] = set()
+    kept = []
+    for entry in result:
+        if fold(entry["name"]) in taken or any(owner.get(k) for k in _keys(entry["name"])):
+            notes.append(f"{entry['id']} {entry['name']!r}: name taken; skipped")
+            continue
+        taken.add(fold(entry["name"]))
+        kept.append({k: v for k, v in entry.items() if not k.startswith("_")})
+    result = sorted(kept, key=lambda e: (e["country"], e["name"]))
     return result, notes
 
 
