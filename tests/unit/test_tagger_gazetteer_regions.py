@@ -49,8 +49,8 @@ def test_a_name_a_country_or_city_has_stays_theirs(gazetteer: Gazetteer) -> None
     assert gazetteer.lookup("Georgia").id == gazetteer.lookup("Tbilisi").country  # the country, not the US state
     assert gazetteer.lookup("Washington").name == "Washington, D.C."
     state = gazetteer.lookup("State of Georgia")
-    assert state.name == "Georgia (State)" and state.country == gazetteer.lookup("United States").id
-    assert gazetteer.lookup("Washington State").name == "Washington (State)"
+    assert state.name == "Georgia State" and state.country == gazetteer.lookup("United States").id
+    assert gazetteer.lookup("State of Washington").name == "Washington State"
 
 
 def test_a_name_two_regions_share_is_told_apart_by_country(gazetteer: Gazetteer) -> None:
