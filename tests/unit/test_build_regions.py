@@ -47,9 +47,9 @@ def test_iso_bracketed_second_spelling_is_a_second_name():
     assert build_regions._spellings("Texas") == ["Texas"]
 
 
-def _region(gid: str, name: str, names: list[str], country: str = "Q30") -> dict:
+def _region(gid: str, name: str, names: list[str], country: str = "Q30", population: int = 1_000_000) -> dict:
     return {"id": gid, "name": name, "type": "GPE", "country": country, "_kind": "State", "_code": gid,
-            "_names": names, "coordinates": [0.0, 0.0]}
+            "_names": names, "coordinates": [0.0, 0.0], "_population": population}
 
 
 def test_a_name_a_country_has_stays_the_countrys_and_a_shared_name_is_neither_regions():
@@ -67,3 +67,13 @@ def test_a_name_a_country_has_stays_the_countrys_and_a_shared_name_is_neither_re
     assert settled["geonames:1"]["aliases"] == ["State of Georgia"]  # "ジョージア" is no longer than "Georgia"
     assert settled["geonames:2"]["name"] == "Punjab, India" and settled["geonames:3"]["name"] == "Punjab, Pakistan"
     assert any("Georgia" in note for note in notes)
+
+
+def test_a_shared_name_goes_to_a_region_ten_times_as_peopled():
+    places = [{"id": "Q30", "name": "United States", "type": "GPE", "country": "Q30"},
+              {"id": "Q77", "name": "Uruguay", "type": "GPE", "country": "Q77"}]
+    regions = [_region("geonames:1", "Florida", ["Florida", "State of Florida"], "Q30", 20_000_000),
+               _region("geonames:2", "Florida", ["Florida", "Departamento de Florida"], "Q77", 70_000)]
+    settled = build_regions.settle_names(regions, places, {}, {p["id"]: p["name"] for p in places}, _Words(), [])
+    assert [(e["id"], e["name"], e["aliases"]) for e in settled] == [
+        ("geonames:1", "Florida", ["State of Florida"]), ("geonames:2", "Florida State", ["Departamento de Florida"])]

@@ -73,3 +73,14 @@ def test_a_region_named_with_common_words_links_only_as_written(gazetteer: Gazet
 def test_municipalities_the_iso_list_has_at_its_first_level_are_no_regions(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Saint Andrew") is None  # parishes of Barbados, Jamaica, Grenada, Dominica
     assert gazetteer.lookup("Paul") is None  # a municipality of Cabo Verde, and a first name
+
+
+def test_a_name_a_far_larger_region_shares_is_the_larger_ones(gazetteer: Gazetteer) -> None:
+    florida = gazetteer.lookup("Florida")
+    assert florida.name == "Florida" and florida.country == gazetteer.lookup("United States").id
+    assert gazetteer.lookup("Florida Department").country == gazetteer.lookup("Uruguay").id
+
+
+def test_a_region_named_like_a_plural_or_a_first_name_does_not_link_the_word(gazetteer: Gazetteer) -> None:
+    assert [m.entry.name for m in gazetteer.find("Rivers State voted; the rivers rose.")] == ["Rivers"]
+    assert gazetteer.find("Ariana sang in the square.") == []
