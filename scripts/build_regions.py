@@ -210,7 +210,7 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
         names = [n for n in dict.fromkeys([name, *spelt, row["name"], *row["aliases"]]) if n]
         # A name that is also a common English word is kept (matched only as written) when English knows it
         # as a place ("Colorado", "Michigan"); not a person's ("Mary", "Nelson") or a word's ("Unity", "Delta").
-        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n) and n not in people]
+        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n) and (n not in people or n == name)]
         if not kept:
             notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
             continue
@@ -278,7 +278,9 @@ def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], cu
                 continue
             qualified = shared and not other or name.endswith(f" {kind}")  # "'Asir Region" taken: no "'Asir Region Region"
             name = f"{name}, {country_name[region['country']]}" if qualified else f"{name} {kind}"
-            namesakes += [region["name"]] if other else []
+            # Named like another entity, or by a common word ("Bay"): its other scripts' one-word names are
+            # that entity's, or that word's ("باي", "खाड़ी", bay).
+            namesakes += [region["name"]] if other or not words.keep(region["name"]) else []
             notes.append(f"{region['_code']}: named {name!r} (owned by {other or 'several regions'})")
         if namesakes:
             # A region named like a city of its country or like another entity (the emirate of Abu Dhabi, the
