@@ -226,7 +226,8 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
         names = [n for n in dict.fromkeys([name, *spelt, row["name"], *row["aliases"]]) if n]
         # A name that is also a common English word is kept (matched only as written) when English knows it
         # as a place ("Colorado", "Michigan"); not a person's ("Mary", "Nelson") or a word's ("Unity", "Delta").
-        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n) and (n not in people or n == name)]
+        # A GeoNames name English knows only as a first name is no alias ("Ariana"); ISO's translations stay ("Virginie").
+        kept = [n for n in names if (words.keep(n) or n == name and n in english_places) and not COMPASS.match(n) and (n not in people or n == name or n in spelt)]
         if not kept:
             notes.append(f"{row['code']} {name!r}: no name that is not a common word; skipped")
             continue
