@@ -26,7 +26,7 @@ __all__ = ["ALWAYS_CAPITALIZED", "ArticleEvidence", "ArticleNames", "KnownNames"
            "known_names"]
 
 _TAGGER_DATA = Path(__file__).resolve().parents[1] / "tagger" / "data"
-_NAME_FILES = ("places.yaml", "leaders.yaml", "gazetteer.yaml")
+_NAME_FILES = ("places.yaml", "regions.yaml", "leaders.yaml", "gazetteer.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LATIN_NAME = re.compile(r"[A-Z][a-z\u00e0-\u00ff'’-]+(?: (?:[A-Z][a-z\u00e0-\u00ff'’-]+|of|the|de|del|la|al|and|on|upon))*")
 _TOKEN = re.compile(r"[^\W\d_]+")

@@ -94,6 +94,21 @@ def test_process_until_tagged_links_the_translated_spanish_story():
     assert b"Warning" not in result.stderr, result.stderr.decode()
 
 
+@pytest.mark.parametrize("language, body", [
+    ("es", "El huracán llegó a Baja California el martes con vientos de 200 kilómetros por hora."),
+    ("pt", "O furacão chegou à Baja California na terça-feira com ventos fortes."),  # pt-es, then es-en
+])
+def test_process_keeps_and_links_a_region_apertium_reads_as_words(tmp_path, language, body):
+    record = tmp_path / "hurricane.jsonl"
+    record.write_text(orjson.dumps({"title": "", "body": body, "language": language, "url": "https://news.example/h"}).decode() + "\n")
+    result = wirewatch("process", "--until", "tagged", str(record))
+    assert result.returncode == 0, result.stderr.decode()
+    [article] = [TaggedArticle.model_validate(orjson.loads(line)) for line in result.stdout.splitlines()]
+    assert "Baja California" in article.body and "Drop" not in article.body  # Apertium alone writes "Drop California"
+    [region] = [e for e in article.entities if e.text == "Baja California" and e.field == "body"]
+    assert region.type == "GPE" and region.canonical_name == "Baja California" and region.canonical_id.startswith("geonames:")
+
+
 def test_process_prints_only_messages_on_stdout_and_its_warnings_on_stderr(tmp_path):
     """A translation that fails is said on stderr; stdout stays one JSON message a line, for jq or a pipe."""
     article = tmp_path / "oslo.txt"

@@ -107,3 +107,15 @@ async def test_the_english_seed_is_unchanged(normalizer: Normalizer):
     kept = await normalizer.normalize(_raw(title, body, "en"))
     assert (kept.title, kept.body, kept.changes) == (plain.title, plain.body, plain.changes)
     assert _kept(kept) == []
+
+
+async def test_a_region_apertium_reads_as_words_comes_out_as_its_name(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("", "El huracán llegó a Baja California el martes.", "es"))
+    assert "Baja California" in article.body and "Drop" not in article.body
+    assert _kept(article) == [("body", (19, 34), "Baja California", "Baja California")]
+
+
+async def test_a_region_is_kept_through_the_portuguese_spanish_english_chain(normalizer: Normalizer):
+    article = await normalizer.normalize(_raw("", "O furacão chegou à Baja California na terça-feira.", "pt"))
+    assert article.translation is not None and len(article.translation.hops) == 2
+    assert "Baja California" in article.body and "Drop" not in article.body

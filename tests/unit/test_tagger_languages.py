@@ -57,7 +57,7 @@ def test_russian_stem_needs_a_case_ending(gazetteer: Gazetteer):
 
 def test_chinese_match_inside_a_longer_word_is_not_a_name(gazetteer: Gazetteer):
     # "内华达州" is Nevada; the city Dazhou (达州) is not in it.
-    assert _found(gazetteer, "内华达州和亚利桑那州南部", "zh") == []
+    assert _found(gazetteer, "内华达州和亚利桑那州南部", "zh") == [("内华达州", "Nevada"), ("亚利桑那州", "Arizona")]
     # A name followed by another word is still the name: the UK's prime minister, the American people.
     assert _found(gazetteer, "英国首相特雷莎·梅抵达伯明翰", "zh") == [("英国", "United Kingdom"), ("特雷莎·梅", "Theresa May"), ("伯明翰", "Birmingham")]
 
