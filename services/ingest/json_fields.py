@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import difflib
 import re
-
-import orjson
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import orjson
 
 __all__ = ["FIELDS", "FieldMap", "Ignored", "NotAnArticle", "article_fields", "as_text", "check_field_map", "is_summary",
            "not_text", "unmatched", "unwrapped", "uncut", "value_at"]
