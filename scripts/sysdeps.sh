@@ -2,7 +2,8 @@
 # Install the Debian packages wirewatch uses outside Python: Apertium (offline
 # translation into English, directly or through Spanish, Macedonian, Serbo-Croatian, Icelandic or Swedish, and
 # Ukrainian and Belarusian into Russian and Afrikaans into Dutch for the story embedding), Prometheus (the tests run it and promtool
-# against the dashboards and alert rules), docker-compose (the tests check
+# against the dashboards and alert rules), Alertmanager (amtool checks deploy/alertmanager/, and a test routes
+# alerts through a real one), docker-compose (the tests check
 # docker-compose.yml with `config`; no engine is needed), PostgreSQL and
 # Chromium (the newsroom's store and browser tests). Idempotent; needs root
 # or sudo for apt-get.
@@ -24,6 +25,8 @@ done
 # The Norwegian pairs (apertium-swe-nor) run rtx-proc, which that package does not pull in.
 command -v rtx-proc >/dev/null 2>&1 || need+=(apertium-recursive)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# Debian names the server prometheus-alertmanager; amtool comes with it.
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # The newsroom's tests: a real PostgreSQL (initdb/pg_ctl) and a real headless browser.
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)

@@ -92,7 +92,7 @@ def test_the_image_creates_its_data_dir_for_the_user_it_runs_as():
 def test_compose_publishes_ports_on_loopback_only():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     published = {name: s["ports"] for name, s in services.items() if "ports" in s}
-    assert {"ingest", "newsroom", "prometheus", "grafana"} <= set(published)
+    assert {"ingest", "newsroom", "prometheus", "alertmanager", "grafana"} <= set(published)
     assert all(port.startswith("127.0.0.1:") for ports in published.values() for port in ports), published
 
 
@@ -149,6 +149,43 @@ def test_k8s_prometheus_scrapes_every_pod_of_every_service_on_its_metrics_port()
         assert pod["metadata"]["annotations"]["prometheus.io/path"] == job["metrics_path"]
 
 
+ALERTMANAGER = ROOT / "deploy" / "alertmanager"
+
+
+def _alertmanager_targets(config_file: str) -> list[str]:
+    config = yaml.safe_load((PROMETHEUS / config_file).read_text())
+    return [t for am in config["alerting"]["alertmanagers"] for sc in am["static_configs"] for t in sc["targets"]]
+
+
+def test_compose_prometheus_sends_alerts_to_the_alertmanager_with_the_shipped_config():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert _alertmanager_targets("prometheus.yml") == ["alertmanager:9093"]
+    # The image's default command reads /etc/alertmanager/alertmanager.yml and listens on 9093.
+    assert "command" not in services["alertmanager"] and services["alertmanager"]["image"].startswith("prom/alertmanager:")
+    assert "./deploy/alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" in services["alertmanager"]["volumes"]
+    assert services["alertmanager"]["ports"] == ["127.0.0.1:9093:9093"]
+
+
+def test_k8s_prometheus_sends_alerts_to_the_alertmanager_service_with_the_shipped_config():
+    docs = k8s_documents()
+    [host_port] = _alertmanager_targets("kubernetes.yml")
+    host, port = host_port.split(":")
+    [service] = [d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == host]
+    [deployment] = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "alertmanager"]
+    pod = deployment["spec"]["template"]
+    [container] = pod["spec"]["containers"]
+    [service_port] = service["spec"]["ports"]
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    assert service_port["port"] == int(port)
+    assert {p["name"]: p["containerPort"] for p in container["ports"]}[service_port["targetPort"]] == 9093
+    generated = yaml.safe_load((ALERTMANAGER / "kustomization.yaml").read_text())["configMapGenerator"]
+    assert [g["files"] for g in generated if g["name"] == "alertmanager"] == [["alertmanager.yml"]]
+    [mount] = [m for m in container["volumeMounts"] if m["name"] == "config"]
+    [volume] = [v for v in pod["spec"]["volumes"] if v["name"] == "config"]
+    assert volume["configMap"]["name"] == "alertmanager"
+    assert f"--config.file={mount['mountPath']}/alertmanager.yml" in container["args"]
+
+
 def test_k8s_prometheus_loads_the_scrape_config_and_the_rules_it_is_tested_with():
     generated = yaml.safe_load((PROMETHEUS / "kustomization.yaml").read_text())["configMapGenerator"]
     [files] = [g["files"] for g in generated if g["name"] == "prometheus"]
@@ -162,9 +199,10 @@ def test_k8s_prometheus_loads_the_scrape_config_and_the_rules_it_is_tested_with(
     assert f"--config.file={mount['mountPath']}/prometheus.yml" in spec["containers"][0]["args"]
 
 
-def test_kubectl_builds_the_kustomization_with_the_generated_prometheus_config():
+def test_kubectl_builds_the_kustomization_with_the_generated_prometheus_and_alertmanager_configs():
     """What `kubectl apply -k deploy/k8s` would send: the build succeeds (a file outside a kustomization's own
-    directory fails it) and the Prometheus pod mounts the generated ConfigMap under its hashed name."""
+    directory fails it) and the Prometheus and Alertmanager pods mount the generated ConfigMaps under their hashed
+    names."""
     if not shutil.which("kubectl"):
         pytest.skip("kubectl is not installed (the manifests are still checked above, file by file)")
     built = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True, timeout=120)
@@ -176,4 +214,7 @@ def test_kubectl_builds_the_kustomization_with_the_generated_prometheus_config()
     data = config_maps[volume["configMap"]["name"]]["data"]
     assert data["prometheus.yml"] == (PROMETHEUS / "kubernetes.yml").read_text()
     assert data["rules.yml"] == (PROMETHEUS / "rules.yml").read_text()
+    [alertmanager] = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "alertmanager"]
+    [volume] = [v for v in alertmanager["spec"]["template"]["spec"]["volumes"] if v["name"] == "config"]
+    assert config_maps[volume["configMap"]["name"]]["data"] == {"alertmanager.yml": (ALERTMANAGER / "alertmanager.yml").read_text()}
     assert {d["metadata"].get("namespace") for d in docs if d["kind"] != "Namespace"} == {"wirewatch"}
