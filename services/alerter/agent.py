@@ -255,7 +255,7 @@ def register(app: faust.App, settings: Settings) -> None:
                          f"({result.count} in this {spec.bucket_s:g} s bucket, baseline {result.mean:g}: {result.short})",
                          article_id=alert.article_ids[0])
             burst_state[key] = orjson.dumps(state).decode()
-            burst_stage.done(started, [])
+            burst_stage.done(started, [None])  # a match counts, with no end-to-end time
 
     def remember_follow_up(candidate: Alert, state: dict, policy) -> None:
         """Keep ``alerter-follow-ups`` in step with the key's state: an entry while a follow-up waits, none after."""
@@ -317,7 +317,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 ALERTS_SUPPRESSED.labels(candidate.rule_id).inc()
                 log.info("alert_suppressed", dedupe_key=candidate.dedupe_key, reason=decision.reason,
                          article_ids=candidate.article_ids)
-                dedupe_stage.done(started, [])
+                dedupe_stage.done(started, [None])
                 continue
             # Send before remembering: a crash in between re-sends an alert with the same id,
             # which receivers de-duplicate by webhook-id; the other order could lose it.
@@ -327,7 +327,7 @@ def register(app: faust.App, settings: Settings) -> None:
             if alert.kind == "fired":
                 ALERTS_FIRED.labels(alert.rule_id).inc()
             ALERTS_SENT.labels(alert.rule_id, alert.kind).inc()
-            dedupe_stage.done(started, [])
+            dedupe_stage.done(started, [None])
             log.info("alert_fired", alert_id=alert.id, rule_id=alert.rule_id, story_id=alert.story_id, kind=alert.kind,
                      sequence=alert.sequence)
 
@@ -377,4 +377,4 @@ def register(app: faust.App, settings: Settings) -> None:
                                                      f"alert {alert.id}: rule {alert.rule_id!r} is not in {rulebook.source}")
                     continue
                 await asyncio.gather(*(deliver_one(session, e, alert, event.value) for e in targets))
-                delivery_stage.done(started, [])
+                delivery_stage.done(started, [None])  # an alert counts, with no end-to-end time

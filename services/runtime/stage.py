@@ -105,7 +105,9 @@ class Stage:
         await self.dead_letter(key, value, type(exc).__name__, f"{self.name}: {exc}")
 
     def done(self, started: float, fetched_at: Sequence[datetime | None]) -> None:
-        """Count a message, or a batch, finished at this stage since ``started`` (a perf_counter reading)."""
+        """Count a message, or a batch, finished at this stage since ``started`` (a perf_counter reading): one per
+        entry of ``fetched_at``, ``None`` where a message has no fetch time to measure end to end from (an alert).
+        Every message a stage finishes must be counted: the dead-letter share that pages divides by this count."""
         count = len(fetched_at)
         if not count:
             return

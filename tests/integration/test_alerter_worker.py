@@ -160,6 +160,11 @@ async def test_every_alert_reaches_each_receiver_once_despite_failures_429_and_4
         disabled = [r for r in reasons if ": endpoint disabled (" in r]
         assert len(disabled) == 3 and [r for r in reasons if r not in disabled][0].count("HTTP 410 Gone") == 1
         assert metric(worker.web_port, "wirewatch_webhook_deliveries_total", endpoint="gone", outcome="disabled") == 4
+        # Every stage counts what it finished (the dead-letter share that pages divides by it): 5 articles matched,
+        # 5 candidates decided (one suppressed), 4 alerts delivered.
+        assert metric(worker.web_port, "wirewatch_messages_processed_total", stage="alerter") >= 5
+        assert metric(worker.web_port, "wirewatch_messages_processed_total", stage="alerter-dedupe") >= 5
+        assert metric(worker.web_port, "wirewatch_messages_processed_total", stage="alerter-delivery") >= 4
     finally:
         for r in (flaky, limited, gone):
             await r.stop()
