@@ -1,5 +1,6 @@
 """A URL's first page that gives trouble, read by `process` and `ingest` from a real aiohttp server on loopback: what
-is wrong with it is said on stderr, in a line naming the URL, as a later page's trouble and a file's are."""
+is wrong with it is said on stderr, in a line naming the URL, as a later page's trouble is; bytes that are no feed are
+rejected as the same bytes in a file are."""
 
 from __future__ import annotations
 
