@@ -120,14 +120,40 @@ class Prometheus:
         self.base = f"http://127.0.0.1:{self.port}"
 
     async def alerts(self, session: aiohttp.ClientSession) -> list[tuple[str, str]]:
-        """(topic, pending|firing) of the lag alert now, from Prometheus's own ALERTS series."""
+        """(which alert, pending|firing) of the lag rule's alerts now, from Prometheus's own ALERTS series."""
         async with session.get(f"{self.base}/api/v1/query", params={"query": f'ALERTS{{alertname="{ALERT}"}}'}) as resp:
             body = await resp.json()
-        return [(r["metric"].get("topic", ""), r["metric"]["alertstate"]) for r in body["data"]["result"]]
+        return alerts_now(body, rule())
 
     def stop(self) -> None:
         terminate(self.proc, timeout_s=15)
         self.log.close()
+
+
+def alert_name(labels: dict[str, str], rule: dict) -> str:
+    """One alert of a rule, named by every label its expression groups by (``service=alerter, topic=articles.tagged``):
+    the labels of its ALERTS series but the alert's name and state and the labels the rule sets itself, as Prometheus
+    tells one alert from another. A topic alone would make the lag of two services reading one topic one alert."""
+    own = {"__name__", "alertname", "alertstate", *rule.get("labels", {})}
+    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items()) if k not in own) or "(no labels)"
+
+
+def alerts_now(body: dict, rule: dict) -> list[tuple[str, str]]:
+    """(which alert, pending|firing) for each series of a Prometheus answer to an ALERTS query."""
+    return [(alert_name(r["metric"], rule), r["metric"]["alertstate"]) for r in body["data"]["result"]]
+
+
+def alert_changes(seen: list[tuple[float, list[tuple[str, str]]]]) -> dict[str, list[tuple[float, str]]]:
+    """Every change of state of each alert, from ALERTS as sampled: pending, firing, resolved (gone after firing)."""
+    changes: dict[str, list[tuple[float, str]]] = {}
+    for t, now in seen:
+        current = dict(now)
+        for alert in set(current) | set(changes):
+            state = current.get(alert, "resolved" if any(s == "firing" for _, s in changes.get(alert, [])) else "quiet")
+            steps = changes.setdefault(alert, [])
+            if not steps or steps[-1][1] != state:
+                steps.append((t, state))
+    return changes
 
 
 def internal(topic: str) -> bool:
@@ -351,21 +377,13 @@ class Bench:
               + ", ".join(f"{t - offer_start:.0f}: {lag:.0f}" for t, lag in series[::step]))
         print(f"  {ALERT} (Prometheus {self.prometheus_version()}, real rules file, scrape and evaluation every 5 s; "
               f"rule: {' '.join(r['expr'].split())}, for: {r.get('for', '0s')}):")
-        # Every change of state per topic, from Prometheus's ALERTS as sampled: pending, firing, resolved (gone).
-        changes: dict[str, list[tuple[float, str]]] = {}
-        for t, now in self.alert_seen:
-            current = dict(now)
-            for topic in set(current) | set(changes):
-                state = current.get(topic, "resolved" if any(s == "firing" for _, s in changes.get(topic, [])) else "quiet")
-                seen = changes.setdefault(topic, [])
-                if not seen or seen[-1][1] != state:
-                    seen.append((t, state))
+        changes = alert_changes(self.alert_seen)
         if not changes:
             print(f"    never pending nor firing (the offer lasted {offer_end - offer_start:.0f} s; the rule needs its "
                   f"condition to hold for {r.get('for')})")
-        for topic, seen in sorted(changes.items()):
+        for alert, seen in sorted(changes.items()):
             fired = any(s == "firing" for _, s in seen)
-            print(f"    {topic}: " + ", ".join(f"{s} at {t - offer_start:.0f} s" for t, s in seen)
+            print(f"    {alert}: " + ", ".join(f"{s} at {t - offer_start:.0f} s" for t, s in seen)
                   + ("" if fired else " (never fired)")
                   + (" (NOT resolved when the bench stopped)" if fired and seen[-1][1] == "firing" else ""))
         print(f"    (times from the start of the offer, which ran from 0 s to {offer_end - offer_start:.0f} s; negative: "

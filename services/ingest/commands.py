@@ -76,25 +76,51 @@ def check(file: Path, no_fetch: bool) -> None:
     sys.exit(asyncio.run(go()))
 
 
+def _worker_url() -> str:
+    """Where a command on this host reaches the worker's web server by the settings in force (WIREWATCH_WEB_HOST and
+    WIREWATCH_WEB_PORT, from the environment or ./.env, as the worker reads them); loopback for a wildcard address."""
+    from services.runtime.settings import load_settings
+
+    settings = load_settings()
+    host = settings.web_host if settings.web_host not in ("", "0.0.0.0", "::") else "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.web_port}"
+
+
+class _SettingsDefault(click.Option):
+    """An option whose default is worked out from the settings in force, and shown in --help as its value then (click
+    would show "(dynamic)")."""
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> object:
+        return super().get_default(ctx, call=True)
+
+
 @feeds.command("status")
-@click.option("--url", default="http://127.0.0.1:6066", show_default=True, help="Web address of the ingest worker.")
+@click.option("--url", cls=_SettingsDefault, default=_worker_url, show_default=True,
+              help="Web address of the ingest worker; default: WIREWATCH_WEB_HOST (127.0.0.1 for 0.0.0.0) and "
+                   "WIREWATCH_WEB_PORT, as the worker reads them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the worker's answer as JSON.")
-def status(url: str, as_json: bool) -> None:
+@click.pass_context
+def status(ctx: click.Context, url: str, as_json: bool) -> None:
     """How each feed of a running ingest worker is doing: failing feeds first."""
     import urllib.error
     import urllib.request
 
     where = f"{url.rstrip('/')}/feeds"
-    hint = "is an ingest worker (`wirewatch worker ingest` or `wirewatch run`) serving there? --url names its web port"
+    if ctx.get_parameter_source("url") is click.core.ParameterSource.DEFAULT:
+        tried = f"{url} (by WIREWATCH_WEB_HOST and WIREWATCH_WEB_PORT)"
+        how = "--url, or WIREWATCH_WEB_PORT set as the worker's, names another"
+    else:
+        tried, how = url, "--url names its web port"
+    hint = f"is an ingest worker (`wirewatch worker ingest` or `wirewatch run`) serving there? {how}"
     try:
         with urllib.request.urlopen(where, timeout=10) as resp:
             answer = orjson.loads(resp.read())
     except urllib.error.HTTPError as exc:
         raise click.ClickException(f"{where} answered HTTP {exc.code} {exc.reason}, not a feeds status ({hint})") from None
     except urllib.error.URLError as exc:
-        raise click.ClickException(f"no ingest worker answers at {url}: {exc.reason} ({hint})") from None
+        raise click.ClickException(f"no ingest worker answers at {tried}: {exc.reason} ({hint})") from None
     except OSError as exc:
-        raise click.ClickException(f"no ingest worker answers at {url}: {exc} ({hint})") from None
+        raise click.ClickException(f"no ingest worker answers at {tried}: {exc} ({hint})") from None
     except orjson.JSONDecodeError:
         answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("feeds"), list):

@@ -59,7 +59,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
     an article page's."""
     from services.ingest.fetcher import Fetcher, FetchError
     from services.ingest.pages import read_on
-    from services.ingest.verdicts import explain, page_article
+    from services.ingest.verdicts import binary_kind, describe_bytes, explain, looks_like_html_page, page_article
 
     async with Fetcher(settings) as fetcher:
         try:
@@ -77,15 +77,25 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
 
         first = _page(fetched, name=url, source=source, host=host, now=now, settings=settings)
         if first is None:
-            # An article page: the normalizer extracts its main text.
-            return [page_article(fetched.body, id=article_id(url=fetched.url), source=source or host, url=fetched.url,
-                                 now=now)]
-        records, notes = list(first.records), []
+            body, html = fetched.body, "html" in (fetched.content_type or "").lower()
+            if binary_kind(body) is None and (html or looks_like_html_page(body)):
+                # An article page: the normalizer extracts its main text.
+                return [page_article(body, id=article_id(url=fetched.url), source=source or host, url=fetched.url,
+                                     now=now)]
+            # An image, a sitemap, plain text: no article page, said as the same bytes in a file are.
+            error = RecordError(url, "NotAFeed", f"{url}: not a feed, a news API's answer nor an article page: "
+                                                 f"{describe_bytes(body, fetched.url)}", body[:2000])
+            return [error, explain(url, body, [error], url=fetched.url)]
+        records = list(first.records)
+        # What the parser noticed on the first page (ill-formed XML, an entry's bad date) is said as the later pages'
+        # problems are; a page that is no feed at all is said once, as what it is, by its ``nothing``.
+        not_a_feed = first.nothing is not None and first.nothing.reason == "not_a_feed"
+        notes = [] if not_a_feed else [Note(url, problem) for problem in first.problems]
         if any(_article_id(r) for r in records):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
                                  article_id=_article_id)
             records += more.records
-            notes = [Note(url, problem) for problem in more.problems]
+            notes += [Note(url, problem) for problem in more.problems]
     articles = [r.article if isinstance(r, FeedEntry) else r for r in records if not isinstance(r, Ignored)]
     return articles + _ignored(url, records) + ([first.nothing] if first.nothing else []) + notes
 

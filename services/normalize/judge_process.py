@@ -5,8 +5,9 @@ languages on a shared 2-core machine, about 1.3 GB resident): in the worker's pr
 thread, that froze the event loop, Kafka heartbeats and health answers with it (a one-process worker
 stood still for about 30 s on its first short text). Here the models live in a child process
 (``python -m services.normalize.judge_process``) that answers one JSON line per text over its stdin
-and stdout (about 3 ms a text on a shared machine). The normalizer calls ``rescore`` from a thread, so
-the worker's loop keeps running while a text waits for models to load. With
+and stdout (about 3 ms a text on a shared machine; ``[]``, no verdict, to a blank line or one that is no
+question). The normalizer calls ``rescore`` from a thread, so the worker's loop keeps running while a
+text waits for models to load. With
 ``NormalizeSettings.language_short_text_preload`` the child starts with the worker and loads every
 language at once (so no later text waits); otherwise the first short text starts it and lingua loads
 the models of the languages texts need as they come. If the child dies, that text keeps fastText's
@@ -22,6 +23,10 @@ import logging
 import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.normalize.language import ShortTextJudge
 
 __all__ = ["IsolatedShortTextJudge", "shared_judge"]
 
@@ -127,9 +132,21 @@ def _serve(preload: bool) -> None:
     judge.warm_up()
     print(_READY, flush=True)
     for line in sys.stdin:
+        print(json.dumps(_answer(judge, line)), flush=True)
+
+
+def _answer(judge: ShortTextJudge, line: str) -> list[tuple[str, float]]:
+    """The verdict on one line's question; no verdict (``[]``) for a blank line or one that is no question, so every
+    line gets its one answer and the child runs on."""
+    if not line.strip():
+        return []
+    try:
         question = json.loads(line)
-        ranked = judge.rescore(question["text"], [(code, score) for code, score in question["candidates"]])
-        print(json.dumps(ranked), flush=True)
+        text, candidates = question["text"], [(str(code), float(score)) for code, score in question["candidates"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        print(f"language judge: not a question ({type(exc).__name__}: {exc}): {line[:80]!r}", file=sys.stderr, flush=True)
+        return []
+    return judge.rescore(str(text), candidates)
 
 
 if __name__ == "__main__":

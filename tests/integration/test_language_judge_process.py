@@ -4,6 +4,9 @@ and a judge that dies leaves fastText's verdict and is replaced."""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 
 import pytest
 
@@ -57,3 +60,28 @@ def test_a_judge_that_died_leaves_fasttexts_verdict_and_is_replaced(judge: Isola
     assert judge.rescore(text, candidates) == candidates  # the text goes on with fastText's scores
     assert judge.rescore(text, candidates)[0][0] == "ru"  # a new process answers the next one
     assert judge._process is not process
+
+
+def test_the_judge_process_answers_a_blank_line_or_a_stray_one_with_no_verdict_and_runs_on() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "services.normalize.judge_process"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "ready"
+        text, candidates = SENTENCES[0]
+        for line in ("\n", "   \t\n", "hello\n", '{"text": "no candidates"}\n',
+                     json.dumps({"text": text, "candidates": candidates}) + "\n"):
+            child.stdin.write(line)
+            child.stdin.flush()
+        assert [json.loads(child.stdout.readline()) for _ in range(4)] == [[], [], [], []]
+        assert json.loads(child.stdout.readline())[0][0] == "de", "the question after the blank lines is answered"
+        child.stdin.close()
+        assert child.wait(timeout=60) == 0
+        assert child.stderr is not None
+        said = child.stderr.read()
+        assert "Traceback" not in said and said.count("language judge: not a question") == 2, said
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+

@@ -80,6 +80,43 @@ def test_nobody_listening_is_said_with_what_to_start(server):
     assert "`wirewatch worker ingest` or `wirewatch run`" in line
 
 
+def test_the_default_address_follows_the_port_the_worker_is_given(server, monkeypatch):
+    # a worker started with WIREWATCH_WEB_PORT=<port>: `feeds status` in the same environment finds it without --url
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", str(server.server_port))
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": "port-7000.yaml", "feeds": []}))
+    result = CliRunner().invoke(main, ["feeds", "status"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no feeds (feeds file: port-7000.yaml)\n"
+
+
+def test_help_shows_the_default_address_in_force(monkeypatch):
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", "7000")
+    result = CliRunner().invoke(main, ["feeds", "status", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "[default: http://127.0.0.1:7000]" in " ".join(result.stdout.split()), result.stdout
+
+
+def test_a_worker_listening_on_every_address_is_asked_on_loopback(server, monkeypatch):
+    monkeypatch.setenv("WIREWATCH_WEB_HOST", "0.0.0.0")
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", str(server.server_port))
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": None, "feeds": []}))
+    result = CliRunner().invoke(main, ["feeds", "status"])
+    assert result.exit_code == 0, result.output
+
+
+def test_nobody_at_the_default_address_says_where_it_looked_and_how_to_look_elsewhere(server, monkeypatch):
+    port = server.server_port
+    server.shutdown()
+    server.server_close()
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", str(port))
+    result = CliRunner().invoke(main, ["feeds", "status"])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: no ingest worker answers at http://127.0.0.1:{port} (by WIREWATCH_WEB_HOST and "
+                           "WIREWATCH_WEB_PORT): "), line
+    assert "--url, or WIREWATCH_WEB_PORT set as the worker's, names another" in line, line
+
+
 def test_a_worker_with_no_feeds_is_still_a_worker(server):
     # what the ingest worker's GET /feeds answers when no feeds file is set: not taken for a stranger
     server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": None, "feeds": []}))
