@@ -13,7 +13,7 @@ from schemas import RawArticle
 from services.ingest.ids import article_id
 from services.ingest.paging import next_in_json
 from services.ingest.parser import FeedEntry
-from services.ingest.readers import Ignored, Note, RecordError, read_bytes, read_path
+from services.ingest.readers import Ignored, Note, RecordError, read_bytes, read_path, text_article
 from services.ingest.settings import IngestSettings
 from services.ingest.verdicts import Nothing
 
@@ -57,6 +57,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
                     now: datetime) -> list[RawArticle | RecordError | Nothing | Ignored | Note]:
     """The articles at a URL: a feed's or a news API's, every page of them as the poller reads them (``pages.py``), or
     an article page's."""
+    from services.ingest.encoding import decode_document
     from services.ingest.fetcher import Fetcher, FetchError
     from services.ingest.pages import read_on
     from services.ingest.verdicts import binary_kind, describe_bytes, explain, looks_like_html_page, page_article
@@ -82,9 +83,14 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
                 # An article page: the normalizer extracts its main text.
                 return [page_article(body, id=article_id(url=fetched.url), source=source or host, url=fetched.url,
                                      now=now)]
-            # An image, a sitemap, plain text: no article page, said as the same bytes in a file are.
+            looks = describe_bytes(body, fetched.url)
+            if binary_kind(body) is None and looks.startswith("plain text"):
+                # A text story, read as the same bytes in a .txt file are (title line, optional date line, body).
+                return [text_article(decode_document(body).text, name=fetched.url, source=source or host, now=now,
+                                     url=fetched.url)]
+            # An image, a sitemap: no article page, said as the same bytes in a file are.
             error = RecordError(url, "NotAFeed", f"{url}: not a feed, a news API's answer nor an article page: "
-                                                 f"{describe_bytes(body, fetched.url)}", body[:2000])
+                                                 f"{looks}", body[:2000])
             return [error, explain(url, body, [error], url=fetched.url)]
         records = list(first.records)
         # What the parser noticed on the first page (ill-formed XML, an entry's bad date) is said as the later pages'

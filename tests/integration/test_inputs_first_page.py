@@ -26,6 +26,8 @@ ILL_FORMED_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Port
                   b"<description>The council approved the quay.</description></item>"
                   b"<item><title>Cranes &nbsp; idle</title><link>https://port.example.com/3</link></item></channel></rss>")
 
+STORY = "Harbour reopens after storm\n\nThe harbour of Port Talbot reopened on Monday after a week of storms.\n".encode()
+
 
 @pytest.fixture
 async def site():
@@ -33,6 +35,7 @@ async def site():
     server.pages["/logo.png"] = (PNG, {"Content-Type": "image/png"})
     server.pages["/sitemap.xml"] = (SITEMAP, {"Content-Type": "application/xml"})
     server.pages["/feed.rss"] = (ILL_FORMED_RSS, {"Content-Type": "application/rss+xml"})
+    server.pages["/story.txt"] = (STORY, {"Content-Type": "text/plain; charset=utf-8"})
     server.statuses["/down"] = 503
     yield server
     await server.stop()
@@ -55,6 +58,19 @@ async def test_a_url_that_is_no_feed_api_answer_or_html_page_is_rejected_and_say
     assert f"{url}: 0 articles: not a feed: {looks}" in err.splitlines(), err
     assert f"rejected {url}: not a feed, a news API's answer nor an article page: {looks}" in err.splitlines(), err
     assert "parsed tree length" not in err, "trafilatura is not asked to read it as a page"
+
+
+async def test_a_plain_text_url_is_a_text_story_as_the_same_bytes_in_a_txt_file_are(site, tmp_path):
+    url = site.url("/story.txt")
+    result = await _process(url)
+    assert result.returncode == 0, result.stderr.decode()
+    (article,) = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert (article["title"], article["url"]) == ("Harbour reopens after storm", url)
+    assert article["body"] == "The harbour of Port Talbot reopened on Monday after a week of storms."
+    (tmp_path / "story.txt").write_bytes(STORY)
+    local = await asyncio.to_thread(wirewatch, "process", "--until", "raw", str(tmp_path / "story.txt"), env=ALLOW)
+    (same,) = [orjson.loads(line) for line in local.stdout.splitlines()]
+    assert (same["title"], same["body"], same["content_type"]) == (article["title"], article["body"], article["content_type"])
 
 
 async def test_an_ill_formed_first_page_is_read_and_said_to_be_ill_formed(site):
