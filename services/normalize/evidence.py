@@ -163,8 +163,9 @@ def article_names(body: str, table: NameTable, lexicon: Lexicon, *, title: str =
 
 
 def _in_capitalized_phrase(text: str, m: re.Match[str]) -> bool:
-    """Part of a title-case phrase ("International Defense Industry Forum"): no evidence the word alone is a name."""
-    before = re.search(r"([^\W\d_]+)[ ]+$", text[max(0, m.start() - 40) : m.start()])
+    """Part of a title-case phrase ("International Defense Industry Forum", "U.S. Secretary of State"): no evidence
+    the word alone is a name."""
+    before = re.search(r"((?:[^\W\d_]\.){2,}|[^\W\d_]+)[ ]+$", text[max(0, m.start() - 40) : m.start()])
     after = re.match(r"[ ]+([^\W\d_]+)", text[m.end() : m.end() + 40])
     return any(x is not None and x.group(1)[0].isupper() for x in (before, after))
 

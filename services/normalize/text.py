@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from services.normalize.changes import Edit
+from services.runtime.sentences import mid_sentence  # the tagger reads sentences the same way; the repairs import it from here
 
 __all__ = ["TLDS", "FILE_EXTENSIONS", "DEMONYM_ENDINGS", "title_case", "protected_spans", "merge_spans", "overlaps", "apply_edits", "latin_letters", "mid_sentence", "carry_spans", "shift_spans"]
 
-# Before a word, what opens a sentence or a quotation (so a capital there says nothing about a name).
-_OPENING_CONTEXT = ".!?:“\"‘'(\n"
 # A proper adjective is no name the next word belongs to: "Russian provocateurs", "Israeli airstrikes".
 DEMONYM_ENDINGS = ("an", "ese", "ish", "ic", "i")
 
@@ -26,14 +25,6 @@ def title_case(word: str) -> bool:
 def latin_letters(text: str) -> bool:
     """Every letter of ``text`` is Latin ("Kavanaugh", "Sánchez"), none Cyrillic, Greek, Arabic..."""
     return all(not c.isalpha() or c.isascii() or "LATIN" in unicodedata.name(c, "") for c in text)
-
-
-def mid_sentence(text: str, start: int) -> bool:
-    """The word at ``start`` stands inside a sentence, where a capital marks a name."""
-    before = text[:start].rstrip(" ")
-    if before.endswith(".") and re.search(r"(?<![^\W\d_])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Rev|St|Lt|Col|Capt|Sgt|Det)\.$", before):
-        return True  # "Mr. Lee": a title, not the end of a sentence
-    return bool(before) and before[-1] not in _OPENING_CONTEXT
 
 
 # Top-level domains that are not also English words ("in", "it", "to", "me", "us" are left out on purpose:

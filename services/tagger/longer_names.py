@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from services.runtime.sentences import sentence_bounds
 from services.tagger.name_evidence import is_english_word
 
 __all__ = ["inside_longer_name"]
@@ -51,16 +52,7 @@ _SENTENCE_OPENERS = frozenset("a an the as at in on it its this that these those
 _SAINT = re.compile(r"(?:St\.?|Saint|Ste\.?|San|Santa)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s(?!\w)")
 _HEADLINE_SHARE = 0.5
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s+|\n")
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence or line around ``text[start:end]`` (roughly: "U.S." ends none)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 400), start)]
-    after = _SENTENCE_END.search(text, end)
-    return text[before[-1] if before else max(0, start - 400) : after.start() if after else len(text)]
+_SENTENCE_WINDOW = 400
 
 
 def _headline(line: str) -> bool:
@@ -83,7 +75,8 @@ def inside_longer_name(text: str, start: int, end: int, names: Collection[tuple[
     ``names`` are the spans of the other names found in the text (a capitalised word that starts one of them
     is that name, not a continuation); ``titles`` the words of offices ("mayor", "president").
     """
-    if _headline(_sentence(text, start, end)):
+    begin, stop = sentence_bounds(text, start, end, _SENTENCE_WINDOW)
+    if _headline(text[begin:stop]):
         return False
     if _SAINT.match(text, start) and _POSSESSIVE.match(text, end):
         return True  # "St. Martin's"

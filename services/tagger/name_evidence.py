@@ -28,16 +28,12 @@ import re
 from enum import Enum
 from functools import lru_cache
 
+from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry
 
 __all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees"]
 
 _MAX_ACRONYM_LETTERS = 4
-# After a word or one of these, a capital letter is the name's: "the Fed", "Lee, who worked for Apple",
-# '"...," Trump said', "( Morocco )"; after anything else a sentence or clause may start ("KHARKIV, Ukraine — Fed up").
-_MID_SENTENCE_BEFORE = ",;(["
-_CLOSING_QUOTES = "\"'”’»"
-_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "gen.", "sen.", "rep.", "gov.", "prof.", "vs.", "v."})
 # A word followed by one of these is a name: "Trump said", "Apple announced", "Turkey's President".
 _NAME_CONTEXT = re.compile(
     r"['’]s\b|\s+(?:said|says|told|tells|added|adds|argued|argues|continued|announced|announces|wrote|writes|tweeted|stated|"
@@ -65,18 +61,6 @@ def _english_words():
 def is_english_word(word: str) -> bool:
     """Whether English writes ``word`` in lower case too ("rapper", "fed", "china"; not "kanye", "andres")."""
     return _english_words().ordinary(word)
-
-
-def _mid_sentence(text: str, start: int) -> bool:
-    """Whether the word at ``start`` follows a word or a comma of the same sentence on the same line."""
-    before = text[:start].rstrip(" \t")
-    if not before or before.endswith("\n"):
-        return False
-    if before[-1] == ".":
-        token = before.split()[-1].casefold()
-        return token.count(".") > 1 or token in _ABBREVIATIONS  # "U.S. Pentagon chief", "Mr. Trump"
-    before = before.rstrip(_CLOSING_QUOTES + " ")
-    return bool(before) and (before[-1].isalnum() or before[-1] in _MID_SENTENCE_BEFORE)
 
 
 def _line(text: str, start: int, end: int) -> str:
@@ -115,7 +99,7 @@ def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int
         return None
     if not surface[:1].isupper() or not _english_words().ordinary(surface):
         return None
-    if (field == "title" or not _mid_sentence(text, start)) and not _NAME_CONTEXT.match(text, end):
+    if (field == "title" or not mid_sentence(text, start)) and not _NAME_CONTEXT.match(text, end):
         return Ambiguity.WORD
     return None
 

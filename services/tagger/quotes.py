@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from schemas.models import Entity, Quote
+from services.runtime.sentences import sentence_bounds
 
 __all__ = ["SPEAKER_TYPES", "find_quotes"]
 
@@ -24,7 +25,6 @@ _SPEECH = (
 )
 _SPEECH_AFTER = re.compile(rf"(?<![\w])(?:{_SPEECH})(?![\w])", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(rf"(?<![\w])(?:{_SPEECH})(?![\w])[^\"“”«»]{{0,40}}[:,]?\s*$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?=\s|$)|\n")
 _WINDOW = 160
 
 
@@ -46,15 +46,11 @@ def find_quotes(field: str, text: str, entities: Sequence[Entity]) -> list[Quote
         if len(words.split()) < 2:
             continue  # a scare-quoted word, not a quotation
         after_start = match.end()
-        stop = _SENTENCE_END.search(text, after_start, after_start + _WINDOW)
-        after_end = stop.start() if stop else min(len(text), after_start + _WINDOW)
+        before_start, after_end = sentence_bounds(text, match.start(), after_start, _WINDOW)
         speaker: Entity | None = None
         if _SPEECH_AFTER.search(text, after_start, after_end):
             speaker = _speaker([e for e in in_field if after_start <= e.start and e.end <= after_end])
         if speaker is None:
-            before_start = max(0, match.start() - _WINDOW)
-            sentence = [m.end() for m in _SENTENCE_END.finditer(text, before_start, match.start())]
-            before_start = sentence[-1] if sentence else before_start
             if _SPEECH_BEFORE.search(text[before_start : match.start()]):
                 before = [e for e in in_field if before_start <= e.start and e.end <= match.start()]
                 speaker = _speaker(list(reversed(before)))

@@ -336,6 +336,9 @@ def test_glue_is_split_where_the_head_has_evidence(repairer: Repairer, scarred: 
         "El consejo aprobó el budget del año.",  # untranslated "del" is no "Del" without the article's capital
         # a three-letter word the article writes once each way: a mention of a foreign word as often as a name
         'He said "it rhymes with Twp and Pwp." In Welsh twp means daft and pwp means poo.',
+        # a title after an initialism is a title-case phrase, no word capitalised alone (galaxy_dev's clean news)
+        'U.S. Secretary of State John Kerry arrived. He met U.N. Secretary-General Ban Ki-moon.\n\n'
+        '"The secretary has to try," the official said.',
     ],
 )
 def test_clean_sentences_pass_through_the_wider_evidence_byte_identical(repairer: Repairer, text: str):

@@ -79,6 +79,11 @@ def test_machine_translated_quote_closed_with_an_opening_mark_is_still_found(tag
     assert speakers(tagger, body) == [("Every system that arrives saves a city", "Volodymyr Zelensky")]
 
 
+def test_quote_attributed_to_a_speaker_with_an_abbreviated_rank_is_attributed(tagger):
+    body = "“The line will hold through the winter,” said Lt. Gen. Michael Jones, the commander."
+    assert speakers(tagger, body)[0][1] == "Michael Jones"  # "Lt." and "Gen." end no sentence
+
+
 def test_quote_with_only_a_pronoun_keeps_no_speaker(tagger):
     body = "Mark Rutte visited Kyiv.\n\n\"Winter is coming and we are ready for it,\" he said."
     assert speakers(tagger, body) == [("Winter is coming and we are ready for it,", None)]
