@@ -36,7 +36,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from schemas import Change
 from services.normalize.casing import english_case
 from services.normalize.changes import Edit, record
-from services.normalize.country_article import article_before_country
+from services.normalize.country_article import article_before_country, country_names
 from services.normalize.evidence import ALWAYS_CAPITALIZED, ArticleNames, article_names, common_word, known_names
 from services.normalize.inverted_subject import perfect_before_inverted_subject, pronoun_before_inverted_subject
 from services.normalize.lexicon import Lexicon, default_lexicon
@@ -359,6 +359,7 @@ class Repairer:
         self.disabled = disabled
         self.known = known_names(self.lexicon)
         self.case = english_case()
+        country_names()  # loaded here, with the other word lists, not on the first translated article
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
                      translated: bool = True, refresh: Callable[[str], ArticleNames] | None = None,
