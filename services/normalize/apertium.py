@@ -24,6 +24,7 @@ from pathlib import Path
 from schemas import Translation
 from schemas.models import TranslationHop
 from services.normalize import chunk_case
+from services.normalize.acronym_case import restore_acronyms
 from services.normalize.apertium_stream import deformat, deformat_text, reformat
 from services.normalize.backends import SourceText, TranslatedText, check_count, kept_spans
 from services.normalize.changes import excerpt
@@ -471,7 +472,8 @@ class ApertiumTranslator:
             assert hop.model is not None
             # Only the last hop's marks count: a word the first hop could not translate is one the next cannot either
             # (it is no word of the pivot language), so the last hop marks it again; a mark fed into a hop would break it.
-            texts = await self.run_pair([_next_hop(t) for t in texts], hop.model, find_untranslated=hop is route[-1])
+            given = [_next_hop(t) for t in texts]
+            texts = [restore_acronyms(g, t) for g, t in zip(given, await self.run_pair(given, hop.model, find_untranslated=hop is route[-1]))]
             hops.append(hop.model_copy(update={"version": await self._version(hop.model)}))
         self._last[(source, target)] = tuple(hops)
         return texts

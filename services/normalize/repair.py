@@ -14,6 +14,7 @@ The rules and their names (the ``rule`` of each Change):
   (``inverted_subject.py``).
 - ``case:proper-name`` — "kyiv" → "Kyiv", from the name table and the capitalization the article itself uses
   (``proper_case.py``; the evidence it reads is gathered by ``evidence.py``).
+- ``article:before-country`` — "in the Indonesia." → "in Indonesia.", in translations (``country_article.py``).
 
 Every rule is built to leave clean professional English alone: it acts only on
 shapes that do not occur in edited text (a word that is in no dictionary, a
@@ -35,6 +36,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from schemas import Change
 from services.normalize.casing import english_case
 from services.normalize.changes import Edit, record
+from services.normalize.country_article import article_before_country, country_names
 from services.normalize.evidence import ALWAYS_CAPITALIZED, ArticleNames, article_names, common_word, known_names
 from services.normalize.inverted_subject import perfect_before_inverted_subject, pronoun_before_inverted_subject
 from services.normalize.lexicon import Lexicon, default_lexicon
@@ -343,6 +345,8 @@ RULES: tuple[RepairRule, ...] = (
     RepairRule("case:proper-name", "proper name restored to the capitalization of the name table or of the rest of the article", proper_case),
     RepairRule("case:verb-after-name", "verb after a name lower-cased: machine translation gave it the name's capital (\"Stoltenberg Promised\")",
                _verb_after_name, translated_only=True, not_headline_case=True),
+    RepairRule("article:before-country", "article a Romance language puts before a country's name dropped: English writes the name "
+               "without it (\"in the Indonesia.\")", article_before_country, translated_only=True),
 )
 
 
@@ -355,6 +359,7 @@ class Repairer:
         self.disabled = disabled
         self.known = known_names(self.lexicon)
         self.case = english_case()
+        country_names()  # loaded here, with the other word lists, not on the first translated article
 
     def repair_field(self, text: str, field_name: str, ctx: ArticleNames, *, max_changes: int = 20,
                      translated: bool = True, refresh: Callable[[str], ArticleNames] | None = None,

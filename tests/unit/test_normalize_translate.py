@@ -123,6 +123,15 @@ async def test_a_pivot_chain_reports_what_the_last_hop_left_untranslated_and_no_
     assert all(word in body.split() or word in body for word in untranslated)
 
 
+async def test_an_acronym_a_pivot_hop_wrote_with_one_capital_reaches_the_next_hop_in_capitals():
+    # dan-swe writes Danish "USA" and "EU" as "Usa" and "Eu"; swe-isl then read a name ("Eu" became "Esb") and
+    # isl-eng left it so (ntrex_dev cnbc.com.6772: "Usa misses still one formal strategy").
+    [body], translator = await _translate_once(["Makedonien vil med i EU og Nato. Lee sagde, at USA mangler dog en formel strategi."], "da")
+    assert translator.provenance("da").model == "dan-swe+swe-isl+isl-eng"
+    assert "ESB" in body.split() and "the United States" in body
+    assert "Esb" not in body and "Usa" not in body
+
+
 # Texts with everything Apertium's stream format reserves, blank-line and indentation shapes,
 # no final full stop, NUL bytes, and an article long enough to need several pipe buffers.
 _STREAM_TEXTS = [

@@ -1,0 +1,87 @@
+"""The ``article:before-country`` repair: the article Romance languages put before a country's name, dropped.
+
+Italian, French, Portuguese, Catalan and Romanian write most country names with an article ("la Bielorussia", "l'Indonésie",
+"a Indonésia"), which Apertium, through Spanish or straight, carries into English word for word: "the Belarus",
+"in the Indonesia", "with the North Korea". English writes most country names without one. The article is dropped
+before a country the gazetteer names (``places.yaml``, with the corrections of ``gazetteer.yaml``) when:
+
+- the country is not one English writes with "the": a plural, a republic, kingdom, union or islands ("the United
+  Kingdom", "the Netherlands", "the Czech Republic"), "the Gambia", "the Bahamas" (their names start with "The"),
+  and countries whose name is also a river's ("the Jordan", "the Niger", "the Senegal");
+- the article is not part of a longer noun phrase: the name ends the clause or meets a function word, a possessive,
+  a bracket ("the Indonesia has", "in the Mexico.", "the Indonesia's", "the Greece that"), never a noun or another
+  name after it ("the Ukraine crisis", "the Israel Defense Forces", "the Russia-Ukraine border"), and never "of"
+  ("the Georgia of the 1990s", "the Russia of Putin" are English).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from services.normalize.changes import Edit
+from services.normalize.evidence import ArticleNames
+from services.normalize.lexicon import Lexicon
+from services.normalize.text import overlaps
+
+__all__ = ["article_before_country", "country_names"]
+
+_TAGGER_DATA = Path(__file__).resolve().parents[1] / "tagger" / "data"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOCK = threading.Lock()
+
+# Words in a country's name that make English write "the" before it ("the Czech Republic", "the Cayman Islands").
+_TAKES_THE_WORDS = frozenset("Republic Kingdom States Union Emirates Federation Islands Island Isle Lands Territory Coast Sahara City of".split())
+# Plural names, and names English also gives a river (where "the Jordan" is the river).
+_TAKES_THE = frozenset("Netherlands Philippines Maldives Seychelles Comoros Bahamas Gambia Congo Vatican Jordan Niger Senegal Paraguay Uruguay".split())
+# Words after the name that end its noun phrase: the article belongs to the name alone. Not "of" ("the Georgia of the 1990s").
+_FOLLOWERS = frozenset(
+    "in on at to from with by for into during after before since until against between among as about over under through "
+    "and or but nor while because although though if when where whereas that which who whose "
+    "is was are were has have had will would can could should may might must does did also still already now then".split()
+)
+_AFTER = re.compile(r"(?:['’]s\b|[ \t]*(?:[.,;:!?)\]”\"(\n]|$)|[ \t]+([a-z]+)\b)")
+
+
+@lru_cache(maxsize=4)
+def country_names(data_dir: Path = _TAGGER_DATA) -> frozenset[str]:
+    """The English names of the gazetteer's countries English writes without "the" ("Belarus", "North Korea")."""
+    names: dict[str, set[str]] = {}
+    with _LOCK:
+        for file in ("places.yaml", "gazetteer.yaml"):  # gazetteer.yaml renames some ("People's Republic of China" is "China")
+            path = data_dir / file
+            if not path.exists():
+                continue
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
+            for entry in data.get("entities") or ():
+                if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                    continue
+                country = entry.get("id") == entry.get("country") and entry.get("type") == "GPE"
+                if country or (file == "gazetteer.yaml" and entry.get("id") in names):
+                    names.setdefault(entry["id"], set()).add(entry["name"])  # both: "Ireland" and "Republic of Ireland"
+    return frozenset(n for both in names.values() for n in both
+                     if not n.startswith("The ") and n not in _TAKES_THE and not _TAKES_THE_WORDS.intersection(n.split()))
+
+
+@lru_cache(maxsize=4)
+def _pattern(names: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:the|The) (?P<name>{alternatives})(?![\w-])")
+
+
+def article_before_country(text: str, ctx: ArticleNames, lexicon: Lexicon, blocked) -> list[Edit]:
+    """"the Belarus" → "Belarus" where the article belongs to the country's name alone (module docstring)."""
+    names = country_names()
+    edits = []
+    for m in _pattern(names).finditer(text):
+        if overlaps((m.start(), m.start("name")), blocked):
+            continue  # the name may be one the translator copied ("la Cina o la Russia"): it is the English one all the same
+        after = _AFTER.match(text, m.end())
+        if after is None or (after.group(1) is not None and after.group(1) not in _FOLLOWERS):
+            continue
+        edits.append(Edit(m.start(), m.start("name"), text[m.start() : m.start("name")], ""))
+    return edits
