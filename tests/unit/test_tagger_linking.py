@@ -262,8 +262,8 @@ def test_a_surname_two_relatives_share_stays_unresolved(gazetteer: Gazetteer) ->
 
 def test_a_national_partys_acronym_links_where_the_article_is_about_its_country(gazetteer: Gazetteer) -> None:
     body = "CSU beat Wyoming 31-24 on Saturday as the Rams clinched bowl eligibility in Fort Collins."
-    # Colorado State, not the Bavarian party ("Wyoming", a team named for its state, links to the state since the
-    # gazetteer has first-level regions: the test is about the acronym)
+    # Colorado State, not the Bavarian party ("Wyoming", a team named for its state, links to the state here; the
+    # newswire step after linking makes it a side, test_tagger_newswire: the test is about the acronym)
     assert "CSU" not in [text for text, _ in linked(link(gazetteer, body, [span(body, "CSU", "ORG")]))]
 
     body = "Chancellor Friedrich Merz said the CSU would back the budget, a relief for the coalition in Berlin."
