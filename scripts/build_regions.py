@@ -207,6 +207,7 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
     curated = {e["id"]: e for path in OWNED_BY[1:] for e in read_entities(path)}
     country_name = {e["id"]: e["name"] for e in places if e["country"] == e["id"]}
     owner = owned_keys(places + list(curated.values()))
+    city_country = {e["id"]: e["country"] for e in places if e["country"] != e["id"]}
     # Natural Earth has several rows per ISO code ("Brazil", "Brazilian Island"): the one places.yaml has.
     country_qid = {row["ISO_A2_EH"]: row["WIKIDATAID"] for row in natural_earth_countries() if row["WIKIDATAID"] in country_name}
 
@@ -221,7 +222,9 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
             notes.append(f"{row['code']} {row['name']!r}: country {iso} not in places.yaml; skipped")
             continue
         translated = translations(row["code"])
-        name = english_name(row, translated, lambda form: any(k in owner for k in _keys(form)))
+        # A name a city of the same country has is still the region's English one ("Homs"): settle_names makes
+        # it "Homs Governorate" and leaves the bare name to the city.
+        name = english_name(row, translated, lambda form: any(k in owner and city_country.get(owner[k]) != qid for k in _keys(form)))
         spelt = [part for n in translated for part in _spellings(n)]
         names = [n for n in dict.fromkeys([name, *spelt, row["name"], *row["aliases"]]) if n]
         # A name that is also a common English word is kept (matched only as written) when English knows it

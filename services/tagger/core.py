@@ -111,6 +111,7 @@ class Tagger:
                 ],
                 entity_types=self._entity_types,
                 language="en" if _is_english(article) else article.language,
+                translated=article.translation is not None,
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]

@@ -176,27 +176,31 @@ def _field_mentions(field: FieldMentions, entity_types: Collection[str]) -> list
 
 
 def _doubtful(
-    gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+    gazetteer: Gazetteer,
+    fields: Sequence[FieldMentions],
+    mentions: dict[str, list[Mention]],
+    matches: dict[str, list[GazetteerMatch]],
+    translated: bool = False,
 ) -> set[tuple[str, int, int]]:
-    """Spans of one-word names that lack the evidence to link (name_evidence.py): neither their NER label nor
-    another mention of the same entity in the article speaks for them, nor, for a national body's acronym,
-    another entity of its country."""
+    """Spans of names that lack the evidence to link (name_evidence.py): neither their NER label nor
+    another mention of the same entity in the article speaks for them, nor, for a national body's acronym or a
+    place's foreign spelling, another entity of its country."""
     seen: list[tuple[str, int, int, GazetteerEntry, Ambiguity | None, bool]] = []
     for f in fields:
         labels = [(m.start, m.end, m.label) for m in mentions[f.field]]
         for m in mentions[f.field]:
             entry = _resolve(gazetteer, f.text[m.start : m.end]) if m.label in LINKABLE_TYPES else None
             if entry is not None:
-                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end), label_agrees(entry, m.label)))
+                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end, translated=translated), label_agrees(entry, m.label)))
         for g in matches[f.field]:
             agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
-            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end), agrees))
+            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end, translated=translated), agrees))
     supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (agrees and _label_is_evidence(kind, entry))}
     named = [entry for _, _, _, entry, kind, _ in seen if entry.id in supported or kind is Ambiguity.NATIONAL]
     supported |= {
         entry.id
         for _, _, _, entry, kind, _ in seen
-        if kind is Ambiguity.NATIONAL and any(other.id != entry.id and entry.country in _countries(other) for other in named)
+        if kind in (Ambiguity.NATIONAL, Ambiguity.FOREIGN) and any(other.id != entry.id and entry.country in _countries(other) for other in named)
     }
     return {(field, start, end) for field, start, end, entry, kind, _ in seen if kind is not None and entry.id not in supported}
 
@@ -393,17 +397,19 @@ def link_article(
     *,
     entity_types: Collection[str] = DEFAULT_ENTITY_TYPES,
     language: str | None = None,
+    translated: bool = False,
 ) -> list[Entity]:
     """All entities of an article's fields, linked where possible, sorted by (field, start).
 
     ``language`` is the ISO 639-1 code the fields are written in, when known: the gazetteer then
-    leaves out matches that are ordinary words of that language (see languages.py).
+    leaves out matches that are ordinary words of that language (see languages.py). ``translated``: the
+    fields are a machine translation, which keeps the source's spellings of places ("Bruselas").
     """
     fields = list(fields)
     mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
     matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
     # The evidence rules read English capitalisation and English words.
-    doubtful = _doubtful(gazetteer, fields, mentions, matches) | _parts_of_longer_names(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
+    doubtful = _doubtful(gazetteer, fields, mentions, matches, translated) | _parts_of_longer_names(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))

@@ -10,7 +10,8 @@ for the longer names neither of them knows:
 - a capitalised word right after the place, on the same line: "Hong Kong Open", "Israel Defense Forces";
   not an office ("Kyiv Mayor Vitali Klitschko", "Texas Governor Greg Abbott": the place is a modifier, and
   the person's office is the place's), a day or a month ("Israel Monday"), or another name ("Israel Hamas war");
-- a capitalised word and "de" before it, or "de" and a capitalised word after it: "Santiago de Cuba"; not
+- a capitalised word and "de" before it, or "de" (Dutch "der", "den") and a capitalised word after it:
+  "Santiago de Cuba", "Van der Westhuizen" (a rugby player, not the Turkish city); not
   a title or the form of a state. English "of" says where someone or something is from, not a name:
   "Chancellor Angela Merkel of Germany", "Benetton of Italy", "Xining of Qinghai Province";
 - a saint's name with a possessive: "St. Martin's" (a church, a school), not the island of Saint Martin.
@@ -42,7 +43,7 @@ _STATE_FORMS = frozenset({"kingdom", "republic", "state", "states", "emirate", "
 _QUALIFIERS = frozenset(
     "foreign defence defense interior finance state general vice prime high first supreme former acting executive deputy crown".split()
 )
-_AFTER = re.compile(r"(?:[ \t]+(?:de|del|da|do|du|di))?[ \t]+([A-Z][\w'’.&-]*)")
+_AFTER = re.compile(r"(?:[ \t]+(?:de|del|da|do|du|di|der|den))?[ \t]+([A-Z][\w'’.&-]*)")
 _RUN = re.compile(r"(?:[ \t]+[A-Z][\w'’.&-]*){1,4}")
 # Only the Romance "de": English "of" before a place says where someone or something is from ("Chancellor
 # Angela Merkel of Germany", "Benetton of Italy").

@@ -10,13 +10,18 @@ Three kinds of one-word match say little by themselves:
   Colorado State University in a report of its football game;
 - an **acronym it is not**: an all-capital word of at most four letters in mixed-case text that the
   gazetteer only knows in another case ("SANA", Syria's news agency, is not Sanaa, spelt "Sana"; the
-  "IRA" is not Iran, spelt "Irã"; "Duke of Norfolk's XI" is not Xi Jinping, spelt "Xi").
+  "IRA" is not Iran, spelt "Irã"; "Duke of Norfolk's XI" is not Xi Jinping, spelt "Xi");
+- a place's **foreign spelling**: a Latin-script alias other than its English name that English rarely writes
+  (wordfreq: a Zipf frequency more than 1 below the English name's), the gazetteer's alternate names being
+  many languages' ("Sufa" for Suva: Kibbutz Sufa in Israel; "Beograd"), or any such alias right after a
+  capitalised name, where it ends a person's ("Florian Maurice", French for Mauritius). English exonyms
+  English news writes as often as the name ("Kiev", "Odessa", "Bombay", "Rangoon", "Arbil") are names.
 
 Such a match links when the same article names the entity where that evidence is not missing
 (mid-sentence, by a longer or unambiguous name: "the Fed", "Federal Reserve"), or, for the acronym
 kind, when the NER model labelled the span as that kind of entity or it opens the body as a dateline
-("KYIV (Reuters) -"), and for a national body, when the article names its country, a place in it, one of its
-office holders or another of its national bodies.
+("KYIV (Reuters) -"), and for a national body or a place's foreign spelling, when the article names its country, a place in it,
+one of its office holders or another of its national bodies.
 spaCy's label is no evidence for a word, but for a country's name: it calls "Fed" in "Fed up with" an
 organisation, while it calls a capitalised country's name a GPE in all but odd contexts ("China hits back
 at US tariffs", a headline with no body).
@@ -29,7 +34,7 @@ from enum import Enum
 from functools import lru_cache
 
 from services.runtime.sentences import mid_sentence
-from services.tagger.gazetteer import GazetteerEntry
+from services.tagger.gazetteer import GazetteerEntry, _strip_latin_accents, fold
 
 __all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees"]
 
@@ -43,12 +48,19 @@ _NAME_CONTEXT = re.compile(
 _DATELINE_AFTER = re.compile(r"(?:,[^\n,]{0,30})?\s*(?:\(|—|–|-|:|\d{4}-\d\d)")
 _DATELINE_LINES = 2
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})  # spaCy often calls a city in a dateline NORP
+# An alias English writes this much less often than the place's English name (Zipf) is another language's spelling:
+# "Sufa" 1.2 (Suva 2.4), "Beograd" 1.9 (Belgrade 3.3); "Arbil" 1.6 (Erbil 2.5), "Kharkov" 2.4 (Kharkiv 2.9) are English.
+_FOREIGN_SPREAD = 1.0
+_LATIN_NAME = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ' -]*")
+# A capitalised word right before: "Florian Maurice" (a given name), not "In Kiev" nor "President Putin".
+_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][a-zà-ÿ]+)[ \t]+$")
 
 
 class Ambiguity(Enum):
     WORD = "word"
     ACRONYM = "acronym"
     NATIONAL = "national"  # a national body's acronym that bodies elsewhere share: "CSU" (Colorado State University)
+    FOREIGN = "foreign"  # a place's spelling in another language: "Sufa" (Suva), "Florian Maurice" (Mauritius)
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +94,34 @@ def _known_as_written(entry: GazetteerEntry, surface: str) -> bool:
     return surface in names and not any(n != surface and n.upper() == surface for n in names)
 
 
-def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int) -> Ambiguity | None:
-    """What evidence a match of ``entry`` at ``text[start:end]`` lacks, or None when it is a name as it stands."""
+@lru_cache(maxsize=4096)
+def _english_zipf(name: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(name, "en")
+
+
+def _foreign_spelling(entry: GazetteerEntry, text: str, start: int, end: int) -> bool:
+    """Whether a place is named by another language's spelling, or by an alias that ends a person's name."""
     surface = text[start:end]
+    if entry.type not in ("GPE", "LOC") or not _LATIN_NAME.fullmatch(surface) or not surface[:1].isupper():
+        return False
+    key, name = _strip_latin_accents(fold(surface)), _strip_latin_accents(fold(entry.name))
+    if key == name or key == name.split(", ")[0] or f"the {key}" == name:
+        return False
+    if _english_zipf(surface) < _english_zipf(entry.name.split(", ")[0]) - _FOREIGN_SPREAD:
+        return True
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return before is not None and not is_english_word(before.group(1))
+
+
+def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int, *, translated: bool = False) -> Ambiguity | None:
+    """What evidence a match of ``entry`` at ``text[start:end]`` lacks, or None when it is a name as it stands.
+
+    In a machine translation a foreign spelling is the source's, left as it was ("Bruselas", "Pekin"): a name."""
+    surface = text[start:end]
+    if not translated and _foreign_spelling(entry, text, start, end):
+        return Ambiguity.FOREIGN
     if not surface.isalpha():
         return None  # "U.S.", "al-Qaida", "G7": no English word, no bare capitals
     if surface.isupper():

@@ -12,7 +12,9 @@ After linking, across the whole article (title and body):
 - a name ending in a competition's word ("U.S. Open", "Fed Cup", "Asian Games") is an event, not the
   organisation or place the model took it for;
 - in a sports report, a place that is not a country and is not where something happens ("in
-  Chicago") is a club ("Chicago beat Boston 4-2"); national sides stay places.
+  Chicago") is a club ("Chicago beat Boston 4-2"); national sides stay places;
+- in any article, a place that is not a country and beats, or is beaten by, another with a score in the
+  sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state).
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ _COMPETITION = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|G
 # The same word right after a name: "Fed" in "Fed Cup", "UEFA" in "UEFA CUP" names the competition, not the body.
 _COMPETITION_AFTER = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|Grand Prix|Masters|Classic|Tournament|Marathon)\b",
                                 re.IGNORECASE)
+# A result between two sides, with its score in the same sentence: "CSU beat Wyoming 31-24", "Leeds lost to Hull 2-1".
+_RESULT_VERB = r"(?:beat|beats|defeated|defeats|edged|edges|routed|thrashed|upset|downed|lost to|loses to|drew with)"
+_BEFORE_RESULT = re.compile(rf"[ \t]+{_RESULT_VERB}\b")
+_AFTER_RESULT = re.compile(rf"\b{_RESULT_VERB}[ \t]+$")
+_SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
 
 
@@ -142,6 +150,7 @@ class Newswire:
         out = self._propagate(texts, out)
         out = _competitions_named_after(texts, out)
         out = [_as_event(e) for e in out]
+        out = self._sides_by_score(texts, out)
         if _is_sports(title, body):
             out = self._clubs(texts, out)
             out = self._results_teams(texts, out)
@@ -243,6 +252,22 @@ class Newswire:
                 entities.append(Entity(text=name, type=kind, field=field, start=start, end=end, key=name_key(name)))  # type: ignore[arg-type]
         return entities
 
+    def _sides_by_score(self, texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
+        """A place (not a country) that beats or is beaten by a side, with the score in the sentence, is a side."""
+        out = []
+        for e in entities:
+            text = texts[e.field]
+            if e.type == "GPE" and not (e.canonical_id and self._is_country(e.canonical_id)) and e.text.title() not in _NATIONS:
+                begin = max(0, e.start - 300)
+                starts = [m.end() for m in _SENTENCE_END.finditer(text, begin, e.start)]
+                stop = _SENTENCE_END.search(text, e.end)
+                sentence = text[starts[-1] if starts else begin : stop.start() if stop else len(text)]
+                result = _BEFORE_RESULT.match(text, e.end) or _AFTER_RESULT.search(text, max(0, e.start - 20), e.start)
+                if result and _SCORE.search(sentence):
+                    e = _as_side(e)
+            out.append(e)
+        return out
+
     def _clubs(self, texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
         out = []
         for e in entities:
@@ -255,9 +280,14 @@ class Newswire:
                 dateline = re.fullmatch(r"\s*[^\d\n]+\s+\d{4}-\d{2}-\d{2}\s*", line) is not None
                 venue = e.start == line_start and re.match(r"\s*[:(]", text[e.end :]) is not None  # "Leicester : ...", "London ( The Oval ) :"
                 if not dateline and not venue and not (before and before[-1].lower() in _PLACE_PREPOSITIONS):
-                    e = e.model_copy(update={"type": "ORG", "canonical_id": None, "canonical_name": None, "key": name_key(e.text)})
+                    e = _as_side(e)
             out.append(e)
         return out
+
+
+def _as_side(entity: Entity) -> Entity:
+    """A sports side named after a place: an unlinked organisation."""
+    return entity.model_copy(update={"type": "ORG", "canonical_id": None, "canonical_name": None, "key": name_key(entity.text)})
 
 
 def _competitions_named_after(texts: dict[str, str], entities: list[Entity]) -> list[Entity]:

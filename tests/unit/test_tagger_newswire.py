@@ -167,3 +167,18 @@ def test_bundled_organisations_are_found_where_the_model_missed_them(zipf):
     assert ("Tanjug", "ORG") in {(e.text, e.type) for e in out}
     assert kdp in out and not any(e.text == "Democratic Party" for e in out), "a longer name the model found is kept"
     assert load_organisations()["Tanjug"] == "ORG"
+
+
+def test_a_place_that_beats_or_is_beaten_with_a_score_is_a_side_in_any_article(zipf):
+    newswire = Newswire(zipf, organisations=None, countries={"Q30"}.__contains__)
+    body = ("CSU beat Wyoming 31-24 on Saturday. Leeds lost to Hull 2-1. Texas sued Wyoming over water rights. "
+            "Voters in Wyoming beat the deadline. The United States defeated Mexico 2-0.")
+    wyoming = {"canonical_id": "geonames:5843591", "canonical_name": "Wyoming"}
+    entities = [_e("body", body, body, "Wyoming", "GPE", **wyoming), _e("body", body, body, "Leeds", "GPE"),
+                _e("body", body, body, "Hull", "GPE"), _e("body", body, body, "Texas", "GPE"),
+                _e("body", body, body, "Wyoming", "GPE", 1, **wyoming), _e("body", body, body, "Wyoming", "GPE", 2, **wyoming),
+                _e("body", body, body, "United States", "GPE", canonical_id="Q30")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities("Results", body, entities)]
+    assert out == [("Wyoming", "ORG", None), ("Leeds", "ORG", None), ("Hull", "ORG", None), ("Texas", "GPE", None),
+                   ("Wyoming", "GPE", "geonames:5843591"), ("Wyoming", "GPE", "geonames:5843591"),
+                   ("United States", "GPE", "Q30")]
