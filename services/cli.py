@@ -11,14 +11,10 @@ from pathlib import Path
 import click
 import orjson
 
+from services.runtime.options import LOCAL_PORT, broker_option
 from services.runtime.settings import Settings
 
 __all__ = ["main"]
-
-
-# Where `wirewatch run` puts its embedded broker, and where the client commands look by default.
-LOCAL_PORT = 9092
-LOCAL_BROKER = f"127.0.0.1:{LOCAL_PORT}"
 
 
 def _settings(**overrides: object) -> Settings:
@@ -103,7 +99,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--broker", envvar="WIREWATCH_BROKER", default="", help="Kafka bootstrap servers; empty starts the embedded broker.")
+@broker_option(fallback="", help="Kafka bootstrap servers; none starts the embedded broker.")
 @click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
 @click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
@@ -132,7 +128,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 
 @main.command()
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
-@click.option("--broker", envvar="WIREWATCH_BROKER", required=True, help="Kafka bootstrap servers.")
+@broker_option(fallback="", required=True)
 @click.option("--web-port", type=int, default=None)
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
@@ -184,7 +180,7 @@ def broker(host: str, port: int) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
+@broker_option()
 @click.option("--source", default=None, help=_SOURCE_HELP)
 def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
@@ -238,7 +234,7 @@ async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings
 
 @main.command()
 @click.argument("topic")
-@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
+@broker_option()
 @click.option("--from-beginning/--latest", default=True, show_default=True)
 @click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
 @click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
@@ -306,7 +302,7 @@ def _no_such_topic(topic: str, broker: str, existing: set[str]) -> str:
 
 
 @main.command("dead-letters")
-@click.option("--broker", envvar="WIREWATCH_BROKER", default=LOCAL_BROKER, show_default=True)
+@broker_option()
 @click.option("--topic", "topics", multiple=True, help="A dead-letter topic to read (repeatable; default: every *.dlq topic).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
               help="Only letters written at or after this time (UTC).")

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 import orjson
 
+from services.runtime.options import broker_option
+
 __all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
 
@@ -243,7 +245,7 @@ def alerts() -> None:
 
 
 @alerts.command("replay")
-@click.option("--broker", envvar="WIREWATCH_BROKER", default="127.0.0.1:9092", show_default=True)
+@broker_option()
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 import orjson
 
+from services.runtime.options import SettingsDefault
+
 __all__ = ["COMMANDS"]
 
 
@@ -86,16 +88,8 @@ def _worker_url() -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{settings.web_port}"
 
 
-class _SettingsDefault(click.Option):
-    """An option whose default is worked out from the settings in force, and shown in --help as its value then (click
-    would show "(dynamic)")."""
-
-    def get_default(self, ctx: click.Context, call: bool = True) -> object:
-        return super().get_default(ctx, call=True)
-
-
 @feeds.command("status")
-@click.option("--url", cls=_SettingsDefault, default=_worker_url, show_default=True,
+@click.option("--url", cls=SettingsDefault, default=_worker_url, show_default=True,
               help="Web address of the ingest worker; default: WIREWATCH_WEB_HOST (127.0.0.1 for 0.0.0.0) and "
                    "WIREWATCH_WEB_PORT, as the worker reads them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the worker's answer as JSON.")

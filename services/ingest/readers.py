@@ -345,9 +345,12 @@ def _other_records(data: bytes, *, name: str, source: str, now: datetime) -> Ite
 
 
 def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
-                 http_content_type: str | None = None, url: str | None = None) -> Iterator[RawArticle | RecordError | Nothing]:
+                 http_content_type: str | None = None,
+                 url: str | None = None) -> Iterator[RawArticle | RecordError | Nothing | Note]:
     """One RawArticle per entry of a saved feed document; the feed's problems (ill-formed XML, a guessed
-    encoding) do not stop the entries that could be read. A feed that yields no article ends with why."""
+    encoding) do not stop the entries that could be read, and end it as a :class:`Note` each, as a URL's first page's
+    do (``inputs.py``). A feed that yields no article ends with why; a document that is no feed at all is said once,
+    as what it is, by that ``Nothing``."""
     from services.ingest.parser import parse_feed
 
     parsed = parse_feed(data, feed_id=source or None, url=url, http_content_type=http_content_type, now=now, name=name)
@@ -355,6 +358,8 @@ def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
         yield record.article if not isinstance(record, RecordError) else record
     if parsed.nothing is not None:
         yield parsed.nothing
+    if parsed.nothing is None or parsed.nothing.reason != "not_a_feed":
+        yield from (Note(name, problem) for problem in parsed.problems)
 
 
 _INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")

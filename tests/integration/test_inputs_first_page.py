@@ -1,6 +1,6 @@
 """A URL's first page that gives trouble, read by `process` and `ingest` from a real aiohttp server on loopback: what
 is wrong with it is said on stderr, in a line naming the URL, as a later page's trouble is; bytes that are no feed are
-rejected as the same bytes in a file are."""
+rejected as the same bytes in a file are; a feed file's trouble is said as a URL's."""
 
 from __future__ import annotations
 
@@ -100,3 +100,14 @@ async def test_ingest_says_what_is_wrong_with_each_urls_first_page(broker, site)
     assert len([line for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]) == 3
     assert f"{png}: 0 articles: not a feed: a PNG image" in err.splitlines(), err
     assert any(line.startswith(f"{rss}: ill-formed feed at line 1: ") for line in err.splitlines()), err
+
+
+async def test_ingest_says_what_is_wrong_with_a_feed_file_as_with_the_same_bytes_at_a_url(broker, tmp_path):
+    feed = tmp_path / "port.rss"
+    feed.write_bytes(ILL_FORMED_RSS)
+    result = await asyncio.to_thread(wirewatch, "ingest", "--broker", broker.bootstrap, str(feed))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert len([line for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]) == 3
+    [said] = [line for line in err.splitlines() if line.startswith(f"{feed}: ")]
+    assert said.startswith(f"{feed}: ill-formed feed at line 1: ") and "undefined entity" in said, err

@@ -1,0 +1,50 @@
+"""A saved feed that the lenient parser reads but finds fault with (an entity XML does not define): `wirewatch process
+FILE` says what is wrong on stderr, in one line naming the file, as it does for the same bytes at a URL."""
+
+from __future__ import annotations
+
+import orjson
+from click.testing import CliRunner
+
+from services.cli import main
+
+# HTML's &nbsp; is no XML entity: every entry is still read, and the feed is ill-formed.
+ILL_FORMED_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title>'
+                  b"<item><title>Harbour reopens</title><link>https://port.example.com/1</link>"
+                  b"<description>The harbour reopened on Monday.</description></item>"
+                  b"<item><title>Cranes &nbsp; idle</title><link>https://port.example.com/3</link></item></channel></rss>")
+SITEMAP = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           b"<url><loc>https://port.example.com/a</loc></url></urlset>")
+
+
+def process(*paths: str):
+    return CliRunner().invoke(main, ["process", "--until", "raw", *paths])
+
+
+def test_an_ill_formed_feed_file_is_read_and_said_to_be_ill_formed_in_one_line_naming_it(tmp_path):
+    feed = tmp_path / "port.rss"
+    feed.write_bytes(ILL_FORMED_RSS)
+    result = process(str(feed))
+    assert result.exit_code == 0, result.stderr
+    assert [orjson.loads(line)["title"] for line in result.stdout.splitlines()] == ["Harbour reopens", "Cranes \xa0 idle"]
+    [said] = [line for line in result.stderr.splitlines() if line.startswith(f"{feed}: ")]
+    assert said.startswith(f"{feed}: ill-formed feed at line 1: ") and "undefined entity" in said, result.stderr
+
+
+def test_a_well_formed_feed_file_says_nothing_of_problems(tmp_path):
+    feed = tmp_path / "port.rss"
+    feed.write_bytes(ILL_FORMED_RSS.replace(b"&nbsp;", b"&#160;"))
+    result = process(str(feed))
+    assert result.exit_code == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith(f"{feed}: ")], result.stderr
+
+
+def test_a_file_that_is_no_feed_at_all_is_said_once_as_what_it_is(tmp_path):
+    """The parser's own complaint about a sitemap is not said besides: the file is no feed, and that is its line."""
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_bytes(SITEMAP)
+    result = process(str(sitemap))
+    assert result.exit_code == 1, result.stderr
+    mine = [line for line in result.stderr.splitlines() if line.startswith(f"{sitemap}: ")]
+    assert mine == [f"{sitemap}: 0 articles: not a feed: XML whose root element is <urlset>, not <rss>, <rdf:RDF> "
+                    "or <feed>"], result.stderr
