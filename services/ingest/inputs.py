@@ -13,7 +13,7 @@ from schemas import RawArticle
 from services.ingest.ids import article_id
 from services.ingest.paging import next_in_json
 from services.ingest.parser import FeedEntry
-from services.ingest.readers import Ignored, Note, RecordError, read_bytes, read_path, text_article
+from services.ingest.readers import Ignored, Note, RecordError, read_bytes, read_path, said_by, text_article
 from services.ingest.settings import IngestSettings
 from services.ingest.verdicts import Nothing
 
@@ -95,8 +95,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         records = list(first.records)
         # What the parser noticed on the first page (ill-formed XML, an entry's bad date) is said as the later pages'
         # problems are; a page that is no feed at all is said once, as what it is, by its ``nothing``.
-        not_a_feed = first.nothing is not None and first.nothing.reason == "not_a_feed"
-        notes = [] if not_a_feed else [Note(url, problem) for problem in first.problems]
+        notes = [] if said_by(first.nothing) else [Note(url, problem) for problem in first.problems]
         if any(_article_id(r) for r in records):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
                                  article_id=_article_id)

@@ -36,6 +36,7 @@ __all__ = [
     "Note",
     "parse_datetime",
     "looks_like_html",
+    "said_by",
     "text_article",
     "json_records",
     "read_path",
@@ -358,8 +359,14 @@ def feed_records(data: bytes, *, name: str, source: str | None, now: datetime,
         yield record.article if not isinstance(record, RecordError) else record
     if parsed.nothing is not None:
         yield parsed.nothing
-    if parsed.nothing is None or parsed.nothing.reason != "not_a_feed":
+    if not said_by(parsed.nothing):
         yield from (Note(name, problem) for problem in parsed.problems)
+
+
+def said_by(nothing: Nothing | None) -> bool:
+    """Whether a document's ``Nothing`` already says all there is to say of it (bytes that are no feed at all, or
+    no bytes): the parser's problems with it ("no element found") would only repeat it."""
+    return nothing is not None and nothing.reason in ("not_a_feed", "empty")
 
 
 _INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")
