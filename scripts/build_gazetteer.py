@@ -61,6 +61,7 @@ EXTRA_CITIES = [
 SKIP_ISO = {"AQ", "UM"}
 MAX_CITY_ALIASES = 40
 OTHER_MEANING_SPREAD = 1.5  # Zipf
+OTHER_TOWN_POPULATION = 10_000
 ARABIC_CLITICS = "وبلف"  # "and", "in/with", "to/for", "so": written glued to the next word
 
 
@@ -255,6 +256,11 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         else:
             chosen.setdefault(city["geonameid"], (city, 3))
 
+    # Names of towns elsewhere (by the geonameid of the largest), against which an alternate name is checked.
+    town_names: dict[str, int] = {}
+    for city in sorted(cities.values(), key=lambda c: c["population"]):
+        if city["population"] >= OTHER_TOWN_POPULATION:
+            town_names.update({key: city["geonameid"] for key in _keys(city["name"])})
     # A name two sizeable cities share ("Valencia", "Hyderabad") is nobody's bare alias: each city is "Name, Country".
     big_names: dict[str, set[str]] = defaultdict(set)
     for city in cities.values():
@@ -291,6 +297,13 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         name_zipf = max(zipf_frequency(city["name"], "en"), zipf_frequency(_strip_latin_accents(city["name"]), "en"))
         kept = [a for a in kept if not _is_latin(a) or zipf_frequency(a, "en") < name_zipf + OTHER_MEANING_SPREAD]
         stem = _strip_latin_accents(fold(city["name"]))[:3]
+        # A Latin alias that shares not even its first letters with the city's name and is another sizeable town's
+        # name, and that English writes less than the city's name, is a borough, a suburb or an old name that news
+        # uses for the other town ("Whitehall" for Atlanta, "Waterloo" for Austin, "Frisco" for San Francisco); an old
+        # name English writes as much as the new one is still the city's ("Calcutta", "Medina", "Salisbury").
+        kept = [a for a in kept if not _is_latin(a) or _strip_latin_accents(fold(a)).startswith(stem)
+                or zipf_frequency(a, "en") >= name_zipf
+                or not any(key in town_names and town_names[key] != city["geonameid"] for key in _keys(a))]
         # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
         latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
         aliases = latin[:MAX_CITY_ALIASES // 2] + by_script_turns(with_simplified([a for a in kept if not _is_latin(a)]), MAX_CITY_ALIASES // 2)
@@ -374,6 +387,8 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
             aliases.append(form)
         out: dict[str, Any] = {"id": entry["id"], "name": entry["name"], "type": entry["type"],
                                "country": remap.get(entry["country"], entry["country"]), "coordinates": entry["coordinates"], "aliases": aliases}
+        if entry["_rank"] == 2:
+            out["capital"] = True
         if _is_latin(entry["name"]) and words.is_common_word(entry["name"]) or name_keys & curated_cased:
             out["cased_aliases"] = [entry["name"], entry["name"].upper()]  # "Chad", "Jordan": not "chad"
         rest = entry["name"][4:] if entry["name"].startswith("The ") else ""

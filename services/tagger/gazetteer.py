@@ -113,6 +113,7 @@ class GazetteerEntry(BaseModel):
     country: str | None = Field(default=None, pattern=_QID, description="QID of the country a place lies in (a country: itself); an organisation whose acronym other bodies elsewhere share: its country.")
     coordinates: tuple[float, float] | None = Field(default=None, description="[latitude, longitude] of a place.")
     roles: tuple[Role, ...] = Field(default=(), description="Offices a person holds or held.")
+    capital: bool = Field(default=False, description="A country's capital: its name also stands for the government ('Moscow said').")
 
     @field_validator("aliases", "cased_aliases")
     @classmethod

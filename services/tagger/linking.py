@@ -51,6 +51,12 @@ _PLACE_NOUN = re.compile(
     r"[ \t]+(?:base|air ?base|airbase|airfield|airport|garrison|village|town|district|province|region|oblast|border|crossing|"
     r"checkpoint|port|harbou?r|river|valley|refinery|power plant|nuclear plant|dam|bridge|train station)\b"
 )
+# After a city's name, what only a person, an organisation or a work does: "Vladimir said" (a man), "Granma reported"
+# (Cuba's newspaper), "Batman co-creator Bob Kane". A capital's name speaks for its government ("Moscow said").
+_SPEAKS = re.compile(r"[ \t]+(?:said|says|told|tells|added|adds|announced|wrote|writes|tweeted|insisted|denied|confirmed|reported|claimed)\b")
+_MADE_BY = re.compile(r"[ \t]+(?:co-?creators?|creators?)\b")
+# "Police in the town of Uyo said", "Separatists in neighbouring Luhansk announced": the place's people speak.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|of|to|outside|inside|across|around|into|via)[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+)?$")
 _INNER_QUOTES = "\"“”„«»"
 _WORD = re.compile(r"[\w'’.-]+")
 
@@ -221,6 +227,24 @@ def _parts_of_longer_names(
             if inside_longer_name(f.text, start, end, others, TITLE_WORDS):
                 found.add((f.field, start, end))
     return found
+
+
+def _cities_not_meant(fields: Sequence[FieldMentions], matches: dict[str, list[GazetteerMatch]]) -> set[tuple[str, int, int]]:
+    """Spans of a city (not a capital) that the words right after make a person, an organisation or a work ("Vladimir
+    said", "Batman co-creator"); one that speaks is the place's people after a preposition ("Police in Uyo said"). The article's
+    other mentions of a city that speaks, by the same name, name the same person ("Vladimir, who was in tears, said")."""
+    spans = [(f, g) for f in fields for g in matches[f.field] if g.entry.type == "GPE" and g.entry.country not in (None, g.entry.id)]
+    speaks = [
+        (f, g)
+        for f, g in spans
+        if not g.entry.capital and _SPEAKS.match(f.text, g.end) and not _PLACE_BEFORE.search(f.text, max(0, g.start - 20), g.start)
+    ]
+    named = {(g.entry.id, f.text[g.start : g.end]) for f, g in speaks}
+    return {(f.field, g.start, g.end) for f, g in spans if _MADE_BY.match(f.text, g.end)} | {
+        (f.field, g.start, g.end)
+        for f, g in spans
+        if (g.entry.id, f.text[g.start : g.end]) in named and not _PLACE_BEFORE.search(f.text, max(0, g.start - 20), g.start)
+    }
 
 
 def _label_is_evidence(kind: Ambiguity, entry: GazetteerEntry) -> bool:
@@ -409,7 +433,13 @@ def link_article(
     mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
     matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
     # The evidence rules read English capitalisation and English words.
-    doubtful = _doubtful(gazetteer, fields, mentions, matches, translated) | _parts_of_longer_names(gazetteer, fields, mentions, matches) if language in (None, "en") else set()
+    doubtful = (
+        _doubtful(gazetteer, fields, mentions, matches, translated)
+        | _parts_of_longer_names(gazetteer, fields, mentions, matches)
+        | _cities_not_meant(fields, matches)
+        if language in (None, "en")
+        else set()
+    )
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))

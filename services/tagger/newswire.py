@@ -11,10 +11,12 @@ After linking, across the whole article (title and body):
   are found where the model missed them or took them for something else;
 - a name ending in a competition's word ("U.S. Open", "Fed Cup", "Asian Games") is an event, not the
   organisation or place the model took it for;
-- in a sports report, a place that is not a country and is not where something happens ("in
+- in a sports report (a "SOCCER -" heading, or several words of a match report: "striker", "equaliser",
+  "league"), a place that is not a country and is not where something happens ("in
   Chicago") is a club ("Chicago beat Boston 4-2"); national sides stay places;
 - in any article, a place that is not a country and beats, or is beaten by, another with a score in the
-  sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state).
+  sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state), and so is one right
+  before a role in a club: "Liverpool manager", "Napoli striker".
 """
 
 from __future__ import annotations
@@ -64,6 +66,18 @@ _BEFORE_RESULT = re.compile(rf"[ \t]+{_RESULT_VERB}\b")
 _AFTER_RESULT = re.compile(rf"\b{_RESULT_VERB}[ \t]+$")
 _SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# A city's name before a role in a club is the club: "Liverpool manager", "Napoli striker", "Torino fans".
+_SIDE_ROLE = re.compile(
+    r"(?:['’]s)?[ \t]+(?:manager|coach|boss|striker|strikers|midfielder|midfielders|defender|defenders|goalkeeper|keeper|winger|"
+    r"squad|fans)\b"
+)
+# Words of a match report: an article with several of them is a sports report, with or without a "SOCCER -" heading.
+_MATCH_WORDS = frozenset(
+    """goal goals equaliser equalizer striker strikers midfield midfielder defender goalkeeper penalty kickoff half-time
+    halftime stoppage-time touchdown quarterback innings wicket wickets playoff playoffs scored scorer league stadium
+    coach""".split()
+)
+_MATCH_REPORT = 4  # distinct match words
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
 
 
@@ -111,8 +125,11 @@ def trim_mention(text: str, mention: Mention) -> Mention | None:
 
 
 def _is_sports(title: str, body: str) -> bool:
+    """A sports report: a "SOCCER -" style heading, or the words of a match report ("striker", "equaliser", "league")."""
     head = re.match(r"\s*([^\W\d_][^\n-]*?)\s+-\s", title) or re.match(r"\s*([^\W\d_][^\n-]*?)\s+-\s", body)
-    return bool(head) and any(w in _SPORTS for w in head.group(1).lower().split())
+    if head and any(w in _SPORTS for w in head.group(1).lower().split()):
+        return True
+    return len(_MATCH_WORDS.intersection(re.findall(r"[a-z-]+", f"{title}\n{body}".lower()))) >= _MATCH_REPORT
 
 
 class Newswire:
@@ -263,7 +280,7 @@ class Newswire:
                 stop = _SENTENCE_END.search(text, e.end)
                 sentence = text[starts[-1] if starts else begin : stop.start() if stop else len(text)]
                 result = _BEFORE_RESULT.match(text, e.end) or _AFTER_RESULT.search(text, max(0, e.start - 20), e.start)
-                if result and _SCORE.search(sentence):
+                if (result and _SCORE.search(sentence)) or _SIDE_ROLE.match(text, e.end):
                     e = _as_side(e)
             out.append(e)
         return out

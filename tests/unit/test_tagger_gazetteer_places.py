@@ -103,3 +103,16 @@ def test_an_alias_english_uses_for_something_else_is_no_citys_name(gazetteer: Ga
     # GeoNames lists "Thai" for Alor Setar and "Gama" for Hama; English writes them far more than those cities' names.
     assert [m.text for m in gazetteer.find("Singapore hangs Thai drug trafficker, al-Gama'a says.")] == ["Singapore"]
     assert gazetteer.lookup("Kiev").name == "Kyiv" and gazetteer.lookup("Bombay").name == "Mumbai"  # exonyms stay
+
+
+def test_a_city_is_not_linked_by_another_towns_name_from_its_old_name_list() -> None:
+    gazetteer = Gazetteer.load()
+    assert gazetteer.lookup("Whitehall") is None  # a GeoNames name of Atlanta; Whitehall is London's ministries
+    assert gazetteer.lookup("Frisco") is None
+    assert gazetteer.lookup("Calcutta").name == "Kolkata"  # an old name English writes as much as the new one
+
+
+def test_capitals_are_marked_so_their_names_can_stand_for_governments() -> None:
+    gazetteer = Gazetteer.load()
+    assert gazetteer.lookup("Moscow").capital and gazetteer.lookup("Nairobi").capital
+    assert not gazetteer.lookup("Vladimir").capital

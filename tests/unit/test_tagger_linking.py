@@ -381,3 +381,18 @@ def test_a_machine_translation_keeps_the_sources_spelling_of_a_place(gazetteer: 
     fields = [FieldMentions("title", "", []), FieldMentions("body", body, [span(body, "Pekin", "GPE")])]
     assert ("Pekin", "Beijing") in linked(link_article(gazetteer, fields, language="en", translated=True))
     assert ("Pekin", "Beijing") not in linked(link_article(gazetteer, fields, language="en"))
+
+
+def test_a_city_that_speaks_is_a_person_unless_it_is_a_capital_or_its_people(gazetteer: Gazetteer) -> None:
+    body = ("Along with 30 other people, Vladimir said he had hidden. Later Vladimir, in tears, left. "
+            "Moscow said it would retaliate. Police in the town of Uyo said a man was held.")
+    mentions = [span(body, "Vladimir", "PERSON"), span(body, "Vladimir", "PERSON", 1), span(body, "Moscow", "GPE"), span(body, "Uyo", "GPE")]
+    out = [(e.text, e.type, e.canonical_name) for e in link(gazetteer, body, mentions)]
+    assert out == [("Vladimir", "PERSON", None), ("Vladimir", "PERSON", None), ("Moscow", "GPE", "Moscow"), ("Uyo", "GPE", "Uyo")]
+
+
+def test_a_city_named_before_its_creator_is_a_work_not_the_city(gazetteer: Gazetteer) -> None:
+    body = "Comic books from the collection of Batman co-creator Bob Kane go up for sale. Floods hit Batman in Turkey."
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Batman", "PERSON"), span(body, "Bob Kane", "PERSON")])
+           if e.text == "Batman"]
+    assert out == [("Batman", None), ("Batman", "Batman")]

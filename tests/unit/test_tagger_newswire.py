@@ -182,3 +182,26 @@ def test_a_place_that_beats_or_is_beaten_with_a_score_is_a_side_in_any_article(z
     assert out == [("Wyoming", "ORG", None), ("Leeds", "ORG", None), ("Hull", "ORG", None), ("Texas", "GPE", None),
                    ("Wyoming", "GPE", "geonames:5843591"), ("Wyoming", "GPE", "geonames:5843591"),
                    ("United States", "GPE", "Q30")]
+
+
+def test_a_city_before_a_role_in_a_club_is_the_club_in_any_article(zipf):
+    newswire = Newswire(zipf, organisations=None)
+    body = "Liverpool manager Juergen Klopp praised the Napoli striker. The Liverpool mayor opened a school."
+    entities = [_e("body", body, body, "Liverpool", "GPE", canonical_id="geonames:2644210", canonical_name="Liverpool"),
+                _e("body", body, body, "Napoli", "GPE", canonical_id="geonames:3172394", canonical_name="Naples"),
+                _e("body", body, body, "Liverpool", "GPE", 1, canonical_id="geonames:2644210", canonical_name="Liverpool")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities("Politics", body, entities)]
+    assert out == [("Liverpool", "ORG", None), ("Napoli", "ORG", None), ("Liverpool", "GPE", "geonames:2644210")]
+
+
+def test_a_match_report_without_a_sports_heading_names_its_clubs_after_cities(zipf):
+    newswire = Newswire(zipf, organisations=None)
+    title = "Watch: Liverpool's Daniel Sturridge dips deep equalizer"
+    body = ("Daniel Sturridge saved Liverpool from a Premier League loss to Chelsea with a late goal. "
+            "The striker beat the goalkeeper after a run through midfield. He grew up in Birmingham.")
+    liverpool = {"canonical_id": "geonames:2644210", "canonical_name": "Liverpool"}
+    entities = [_e("title", title, body, "Liverpool", "GPE", **liverpool), _e("body", body, body, "Liverpool", "GPE", **liverpool),
+                _e("body", body, body, "Birmingham", "GPE", canonical_id="geonames:2655603", canonical_name="Birmingham")]
+    out = [(e.field, e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, entities)]
+    assert out == [("body", "Liverpool", "ORG", None), ("body", "Birmingham", "GPE", "geonames:2655603"),
+                   ("title", "Liverpool", "ORG", None)]
