@@ -142,3 +142,17 @@ async def test_a_poller_reads_the_archives_on_its_first_poll_only(archive):
     assert first.pages == 3 and first.problems == []
     assert [r.article.title for r in results[-1].records] == ["Report 4.1", "Report 4.2"] and results[-1].pages == 1
     assert "/archive/3" not in archive.hits and archive.hits["/archive/1"] == 1
+
+
+async def test_feeds_check_reads_the_archives_a_first_poll_would(archive, tmp_path):
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    _serve(archive)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: port\n    url: {archive.url('/feed')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert result.exit_code == 0, result.output
+    assert "port\t200\trss20\t6 entries from 3 pages" in result.stdout.splitlines(), result.output
