@@ -10,7 +10,7 @@ from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
 from services.ingest.fetcher import Fetcher
 from services.ingest.poller import Poller
 from services.ingest.settings import IngestSettings
-from tests.integration.test_ingest_paging import _read_url
+from tests.integration.test_ingest_paging import _read_url, feeds_check
 from tests.support.pagedserver import PagedServer
 
 _FH = 'xmlns:fh="http://purl.org/syndication/history/1.0"'
@@ -145,14 +145,7 @@ async def test_a_poller_reads_the_archives_on_its_first_poll_only(archive):
 
 
 async def test_feeds_check_reads_the_archives_a_first_poll_would(archive, tmp_path):
-    from click.testing import CliRunner
-
-    from services.ingest.commands import feeds
-
     _serve(archive)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(f"feeds:\n  - id: port\n    url: {archive.url('/feed')}\n")
-    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
-                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    result = await feeds_check(tmp_path, "port", archive.url("/feed"))
     assert result.exit_code == 0, result.output
     assert "port\t200\trss20\t6 entries from 3 pages" in result.stdout.splitlines(), result.output
