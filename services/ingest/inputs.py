@@ -55,8 +55,8 @@ async def read_inputs(
 
 async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
                     now: datetime) -> list[RawArticle | RecordError | Nothing | Ignored | Note]:
-    """The articles at a URL: a feed's or a news API's, every page of them as the poller reads them (``pages.py``), or
-    an article page's."""
+    """The articles at a URL: a feed's or a news API's, every page of them as the poller reads them (``pages.py``), and
+    an archived feed's archives (a backfill: the poller reads those on its first poll only), or an article page's."""
     from services.ingest.encoding import decode_document
     from services.ingest.fetcher import Fetcher, FetchError
     from services.ingest.pages import read_on
@@ -98,7 +98,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         notes = [] if said_by(first.nothing) else [Note(url, problem) for problem in first.problems]
         if any(_article_id(r) for r in records):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
-                                 article_id=_article_id)
+                                 article_id=_article_id, archives=True)
             records += more.records
             notes += [Note(url, problem) for problem in more.problems]
     articles = [r.article if isinstance(r, FeedEntry) else r for r in records if not isinstance(r, Ignored)]

@@ -1,6 +1,6 @@
-"""Reading a paginated feed or API answer on from its first page: the one loop the poller and the one-shot commands
-(``wirewatch ingest`` and ``process`` given a URL) share, so both read as far, stop for the same reasons and send a
-feed's own headers to the same places.
+"""Reading a paginated feed or API answer on from its first page, and an archived feed back through its archives:
+the one loop the poller and the one-shot commands (``wirewatch ingest`` and ``process`` given a URL) share, so both
+read as far, stop for the same reasons and send a feed's own headers to the same places.
 
 Where the next page is comes from ``paging.py``; what a page holds, from the caller's ``read`` (the poller's feed
 parser, or the command line's reader of feeds and JSON).
@@ -26,10 +26,12 @@ R = TypeVar("R")
 @dataclass
 class Page(Generic[R]):
     """What one page gave: its records in order (articles and what is no article), the next page its body names (as
-    written), what its parser noticed, and why it gave no article when it gave none."""
+    written), the archive before it (RFC 5005 §4's prev-archive, as written), what its parser noticed, and why it
+    gave no article when it gave none."""
 
     records: list[R]
     next_url: str | None = None
+    prev_archive: str | None = None
     problems: list[str] = field(default_factory=list)
     nothing: Nothing | None = None
 
@@ -50,19 +52,22 @@ def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | Re
     (said by its ``nothing``), not a dead letter; an entry on it that is no article is one, as on the first page."""
     records = parsed.records if not later else [
         r for r in parsed.records if not (isinstance(r, RecordError) and r.error_class in ("NotAFeed", "MalformedFeed"))]
-    return Page(records, next_url=parsed.next_url, problems=parsed.problems, nothing=parsed.nothing)
+    return Page(records, next_url=parsed.next_url, prev_archive=parsed.prev_archive, problems=parsed.problems,
+                nothing=parsed.nothing)
 
 
 async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str, label: str, max_pages: int,
                   read: Callable[[Fetched, str], Page[R]], article_id: Callable[[R], str | None],
                   private: Mapping[str, str] | None = None, seen: Callable[[str], bool] = lambda article_id: False,
-                  fetched: Callable[[str, int], None] = lambda status, size: None) -> PagesRead[R]:
+                  fetched: Callable[[str, int], None] = lambda status, size: None,
+                  archives: bool = False) -> PagesRead[R]:
     """Read the pages after ``first`` (answered by ``resp``, for ``home``, the feed's URL) as far as they go and it is
     worth going: up to ``max_pages`` pages in all, never a page twice, no further than a page holding an article
     ``seen`` says was passed on already (the pages after it are older), or one with nothing new.
 
     ``read`` turns a page's response into its records (named by ``where``: "page 2 (URL)"); ``article_id`` tells an
-    article's id, None for a record that is no article; ``private`` (the feed's own headers, an API key) go to
+    article's id, None for a record that is no article; ``archives``: a page naming no next page is followed by the
+    archive it names (RFC 5005 §4's ``prev-archive``, newest first), under the same cap and stops; ``private`` (the feed's own headers, an API key) go to
     ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or error class, and bytes)."""
     out: PagesRead[R] = PagesRead()
     done = {page_key(resp.url), page_key(home)}
@@ -72,10 +77,14 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         if any(seen(i) for i in map(article_id, page.records) if i is not None):
             return out  # this page holds what was passed on before: the pages after it are older still
         after = next_page(page.next_url, resp.headers.get("link"), base=url)
+        archive = after is None and archives
+        if archive:
+            after = next_page(page.prev_archive, resp.headers.get("link"), base=url, rel="prev-archive")
         if after is None or page_key(after) in done:
             return out  # the last page, or one that names itself or an earlier one
         if out.pages >= max_pages:
-            out.problems.append(f"more pages after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
+            what = "older archives (prev-archive)" if archive else "more pages"
+            out.problems.append(f"{what} after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
             return out
         done.add(page_key(after))
         where = f"page {out.pages + 1} ({shown_url(after)})"

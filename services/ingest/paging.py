@@ -3,7 +3,8 @@
 A page names the next one in its body (an RSS or Atom feed's ``<link rel="next">``, RFC 5005's paged feed, read by
 the parser; JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
 ``pagination.next`` or ``paging.next``, a URL or a ``{"href": URL}`` link object) or in an HTTP ``Link`` header
-with ``rel="next"`` (RFC 8288). A value that is no URL (an opaque cursor such as ``"next": "c2Vj"``) is not a page.
+with ``rel="next"`` (RFC 8288). An archived feed (RFC 5005 §4) names the archive before a document by
+``rel="prev-archive"``, in its body or Link header, read the same way. A value that is no URL (an opaque cursor such as ``"next": "c2Vj"``) is not a page.
 The page reader (``pages.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
 """
 
@@ -66,18 +67,20 @@ def next_in_json(data: bytes) -> str | None:
         return None
 
 
-def next_in_link_header(value: str | None) -> str | None:
-    """The target of the ``rel="next"`` link of an HTTP Link header (``<https://...?page=2>; rel="next"``), or None."""
+def next_in_link_header(value: str | None, rel: str = "next") -> str | None:
+    """The target of the ``rel="next"`` link (or another ``rel``, such as RFC 5005's ``prev-archive``) of an HTTP
+    Link header (``<https://...?page=2>; rel="next"``), or None."""
     for match in _LINK.finditer(value or ""):
-        for rel in _REL.finditer(match.group(2)):
-            if "next" in (rel.group(1) or rel.group(2) or "").lower().split():
+        for found in _REL.finditer(match.group(2)):
+            if rel in (found.group(1) or found.group(2) or "").lower().split():
                 return _as_url(match.group(1))
     return None
 
 
-def next_page(doc_next: str | None, link_header: str | None, *, base: str) -> str | None:
-    """The absolute URL of the next page after the page read from ``base``: the body's, else the Link header's."""
-    found = doc_next or next_in_link_header(link_header)
+def next_page(doc_next: str | None, link_header: str | None, *, base: str, rel: str = "next") -> str | None:
+    """The absolute URL of the next page after the page read from ``base``: the body's, else the Link header's
+    (``rel="prev-archive"``: the archive before it, RFC 5005 §4)."""
+    found = doc_next or next_in_link_header(link_header, rel)
     if not found:
         return None
     url = urljoin(base, found)

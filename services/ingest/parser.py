@@ -59,6 +59,7 @@ class ParsedFeed:
     self_url: str | None = None
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
     next_url: str | None = None  # the next page the document names (paging.py; an Atom or RSS feed's rel="next")
+    prev_archive: str | None = None  # the newest older archive it names (RFC 5005 §4's rel="prev-archive")
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -271,6 +272,9 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
         elif link.get("rel") == "next" and "fh_complete" not in feed and not result.next_url:
             # RFC 5005's paged feed (atom:link in RSS too); a complete feed (fh:complete) has no other pages.
             result.next_url = link.get("href") or None
+        elif link.get("rel") == "prev-archive" and "fh_complete" not in feed and not result.prev_archive:
+            # RFC 5005's archived feed: the subscription document, and each archive, names the archive before it.
+            result.prev_archive = link.get("href") or None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         line = getattr(exc, "getLineNumber", lambda: None)() if hasattr(exc, "getLineNumber") else None

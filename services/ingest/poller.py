@@ -74,11 +74,13 @@ def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettin
 
 
 async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
-                    conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False) -> PollResult:
+                    conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False,
+                    archives: bool = False) -> PollResult:
     """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
 
     A feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
-    than a page holding an entry ``seen`` says was passed on already (the pages after it are older)."""
+    than a page holding an entry ``seen`` says was passed on already (the pages after it are older). With
+    ``archives`` (a first poll), an archived feed's prev-archive links are read back the same way (RFC 5005 §4)."""
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
     try:
@@ -111,7 +113,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                 FEED_BYTES.labels(feed.id).inc(size)
 
             more = await read_on(feed_page(parsed), resp, fetcher, home=state.url, label=label, max_pages=policy.max_pages,
-                                 read=read, article_id=_entry_id, private=feed.headers, seen=seen, fetched=fetched)
+                                 read=read, article_id=_entry_id, private=feed.headers, seen=seen, fetched=fetched,
+                                 archives=archives)
             result.records += more.records
             result.problems += more.problems
             result.pages, result.bytes = more.pages, result.bytes + more.bytes
@@ -173,6 +176,9 @@ class Poller:
         self.feeds: FeedsFile | None = None
         self.states: dict[str, FeedState] = {}
         self._resumed: set[str] = set()  # feeds owned since their stored state was last read
+        # Feeds (id, URL) this worker has read once: an archived feed's archives are read on its first poll only, as a
+        # paged feed is read to the cap once after a restart; a later poll would walk the whole past again for nothing.
+        self._read_once: set[tuple[str, str]] = set()
         self._mtime: float | None = None
         self._in_flight: dict[str, asyncio.Task] = {}
         self._last_check = 0.0
@@ -258,7 +264,11 @@ class Poller:
         policy = policy_for(feed, self.feeds, self.settings)
         state = self.states[feed.id]
         try:
-            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock(), seen=self.seen)
+            first = (feed.id, feed.url) not in self._read_once
+            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock(), seen=self.seen,
+                                     archives=first)
+            if result.status == 200:
+                self._read_once.add((feed.id, feed.url))
         except Exception as exc:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
             result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,

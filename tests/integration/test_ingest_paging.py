@@ -145,21 +145,25 @@ async def test_an_unchanged_first_page_reads_no_further(api):
     assert (again.status, again.records, again.pages) == (304, [], 0) and api.hits == {"/news": 2, "/news?page=2": 1}
 
 
-async def test_feeds_check_reads_every_page_and_says_how_many(api, tmp_path):
+async def feeds_check(tmp_path, feed_id, url, **env):
+    """`wirewatch feeds check` of a feeds file listing one feed, allowed to ask loopback."""
     from click.testing import CliRunner
 
     from services.ingest.commands import feeds
 
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: {feed_id}\n    url: {url}\n")
+    return await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                   env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', **env})
+
+
+async def test_feeds_check_reads_every_page_and_says_how_many(api, tmp_path):
     for n in (1, 2, 3):
         api.pages[f"/news?page={n}"] = (api_page(n, **({"next": f"/news?page={n + 1}"} if n < 3 else {})), {})
-    path = tmp_path / "feeds.yaml"
-    path.write_text(f"feeds:\n  - id: port-api\n    url: {api.url('/news?page=1')}\n")
-    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
-                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    result = await feeds_check(tmp_path, "port-api", api.url('/news?page=1'))
     assert result.exit_code == 0, result.output
     assert "port-api\t200\tjson-api\t6 entries from 3 pages" in result.stdout.splitlines(), result.output
-    capped = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
-                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]', "WIREWATCH_INGEST__MAX_PAGES": "2"})
+    capped = await feeds_check(tmp_path, "port-api", api.url('/news?page=1'), WIREWATCH_INGEST__MAX_PAGES="2")
     assert capped.exit_code == 0, capped.output
     assert capped.stdout.splitlines()[1:] == [
         "port-api\t200\tjson-api\t4 entries from 2 pages",
