@@ -3,11 +3,12 @@ the tagger links to a gazetteer entity, and which organisations it finds but lea
 frequent first; with --sample N, N linked mentions of each set drawn at random, in context, to read for precision.
 
     .venv/bin/python bench/bench_linking.py --events galaxy_dev.jsonl --crosslingual ntrex_dev.jsonl \
-        --conll eng.testa [--top 40] [--sample 100 [--seed 1]]
+        --conll eng.testa [--top 40] [--sample 100 [--seed 1]] [--dump linked.tsv]
 
 --events: JSON lines {"title", "body", optional "language"} (articles not marked English are left out);
 --crosslingual: JSON lines {"title", "body", "language"}, of which the `eng` lines are read;
 --conll: a CoNLL-2003-format file, read per document: every mention, and apart the mentions whose span is a gold ORG.
+--dump: every linked mention of every set, one a line with its context, to diff two runs and read each changed link.
 The English text is tagged as it is (no normalizer: the articles are English already).
 """
 
@@ -62,6 +63,18 @@ def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tupl
         print(f"  {d:>4} {kind:<6} {name:<28.28} ...{context}...")
 
 
+def dump(out, label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]]) -> None:
+    """Write every linked mention as a tab-separated line: set, document, field, span, type, text, id, name, context."""
+    for d, doc in enumerate(per_doc):
+        for kind, text, cid, field, start, end, name in doc:
+            if cid is None:
+                continue
+            source = documents[d][0 if field == "title" else 1]
+            context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}"
+            row = (label, d, field, start, end, kind, text, cid, name, context)
+            out.write("\t".join(str(v).replace("\t", " ").replace("\n", " | ") for v in row) + "\n")
+
+
 def report(label: str, found: list[tuple[str, str, str | None]], top: int) -> dict[str, tuple[int, int]]:
     """Print the linked share per type and the most frequent unlinked names; returns {type: (linked, all)}."""
     shares = {}
@@ -89,6 +102,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40, help="unlinked names listed per set")
     parser.add_argument("--sample", type=int, default=0, help="linked mentions printed at random per set, in context")
     parser.add_argument("--seed", type=int, default=1, help="the --sample draw")
+    parser.add_argument("--dump", type=Path, help="write every linked mention, in context, to this file (to diff two runs)")
     args = parser.parse_args()
     if not (args.events or args.crosslingual or args.conll):
         parser.error("give at least one of --events, --crosslingual, --conll")
@@ -110,6 +124,11 @@ def main() -> None:
         gold_org = [{(f, s, e) for f, s, e, t in gold if t == "ORG"} for _, _, gold in conll]
         sets.append((GOLD_ORG.format(args.conll.name), documents,
                      [[m for m in found if m[0] == "ORG" and m[3:6] in spans] for found, spans in zip(per_doc, gold_org)]))
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for label, documents, per_doc in sets:
+                if label != GOLD_ORG.format(args.conll.name if args.conll else ""):
+                    dump(out, label, documents, per_doc)
     for label, documents, per_doc in sets:
         gold_org = label == GOLD_ORG.format(args.conll.name if args.conll else "")
         if args.sample and not gold_org:

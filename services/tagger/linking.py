@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
-from services.tagger.longer_names import inside_longer_name
+from services.tagger.longer_names import inside_arabic_name, inside_longer_name
 from services.tagger.name_evidence import Ambiguity, ambiguity, is_english_word, label_agrees
 
 __all__ = [
@@ -215,7 +215,7 @@ def _parts_of_longer_names(
     gazetteer: Gazetteer, fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
 ) -> set[tuple[str, int, int]]:
     """Spans of places named only as part of a longer name NER and the gazetteer missed ("Hong Kong" in "the
-    Hong Kong Open", "Cuba" in "Santiago de Cuba"; longer_names.py)."""
+    Hong Kong Open", "Cuba" in "Santiago de Cuba", "Ahmad" in "Ahmad al-Ali"; longer_names.py)."""
     found = set()
     for f in fields:
         spans = [(g.start, g.end, g.entry) for g in matches[f.field]]
@@ -223,8 +223,9 @@ def _parts_of_longer_names(
         for start, end, entry in spans:
             if entry is None or entry.type not in _PLACE_TYPES:
                 continue
-            others = [(s, e) for s, e, _ in spans if e <= start or end <= s]
-            if inside_longer_name(f.text, start, end, others, TITLE_WORDS):
+            others = [(s, e, other) for s, e, other in spans if e <= start or end <= s]
+            names, known = [(s, e) for s, e, _ in others], [(s, e) for s, e, other in others if other is not None]
+            if inside_longer_name(f.text, start, end, names, TITLE_WORDS) or inside_arabic_name(f.text, start, end, known):
                 found.add((f.field, start, end))
     return found
 

@@ -14,10 +14,15 @@ for the longer names neither of them knows:
   "Santiago de Cuba", "Van der Westhuizen" (a rugby player, not the Turkish city); not
   a title or the form of a state. English "of" says where someone or something is from, not a name:
   "Chancellor Angela Merkel of Germany", "Benetton of Italy", "Xining of Qinghai Province";
-- a saint's name with a possessive: "St. Martin's" (a church, a school), not the island of Saint Martin.
+- a saint's name with a possessive: "St. Martin's" (a church, a school), not the island of Saint Martin;
+- a part of an Arabic name, whose words are joined by particles ("al-", "el-", "bin", "ibn", "bint") or open with
+  one ("Abu", "Abdul", "Abd al-"): "Ahmad" (an alias of Kuwait's Al Ahmadi) in "Ahmad al-Ali", "Mohammed bin
+  Salman", "Abu Bakr al-Baghdadi". A place the gazetteer knows by the whole run is its longest match, not a part:
+  "Abu Dhabi", "Ras al-Khaimah", "Al-Hasakah". Not a run: another known name on the particle's other side ("the
+  Dubai Abu Dhabi road"), or an English word before "al-" ("In al-Raqqa", "The al-Raqqa front").
 
 In a sentence of capitals or of capitalised words (a headline, "Hong Kong Police Arrest Activists") a capital
-says nothing: the rule is silent there.
+says nothing: the rules that read capitals are silent there; the particles of an Arabic name are words, and count.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from collections.abc import Collection
 from services.runtime.sentences import sentence_bounds
 from services.tagger.name_evidence import is_english_word
 
-__all__ = ["inside_longer_name"]
+__all__ = ["inside_arabic_name", "inside_longer_name"]
 
 # Words after which a place's name stays a modifier; the caller's titles ("Mayor", "President") come on top.
 _NOT_A_NAME = frozenset(
@@ -52,6 +57,12 @@ _BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*)[ \t]+(?:de|del|da|do|du
 _SENTENCE_OPENERS = frozenset("a an the as at in on it its this that these those there then but and or if when while after before".split())
 _SAINT = re.compile(r"(?:St\.?|Saint|Ste\.?|San|Santa)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s(?!\w)")
+# Particles that join an Arabic name's words, and those that open one; "al-" also opens a place's name ("al-Raqqa").
+_JOINING = r"(?:(?:al|el|Al|El|AL|EL)-|(?:al|el)[ \t]+|(?:bin|ibn|bint|Bin|Ibn|Bint|BIN|IBN|BINT)[ \t]+)"
+_OPENING = r"(?:Abu|Abou|Abdul|Abdel|Abd|ABU|ABOU|ABDUL|ABDEL|ABD)[ \t]+(?:(?:al|el)-)?"
+_PARTICLE_AFTER = re.compile(rf"[ \t]+(?:{_JOINING}|{_OPENING})([A-Z][\w'’-]*)")
+_JOINED_BEFORE = re.compile(rf"(?<![\w'’.-])([A-Z][\w]*)[ \t]+{_JOINING}$")
+_OPENED_BEFORE = re.compile(rf"(?<![\w'’.-]){_OPENING}$")
 _HEADLINE_SHARE = 0.5
 _SENTENCE_WINDOW = 400
 
@@ -95,3 +106,22 @@ def inside_longer_name(text: str, start: int, end: int, names: Collection[tuple[
         word = before.group(1).casefold().strip(".")
         return _is_name_word(word, titles) and word not in _STATE_FORMS
     return False
+
+
+def inside_arabic_name(text: str, start: int, end: int, names: Collection[tuple[int, int]]) -> bool:
+    """Whether the place named at ``text[start:end]`` is a word of an Arabic name run ("Ahmad al-Ali").
+
+    ``names`` are the spans of the other names the gazetteer knows in the text: a particle between two of them
+    joins no name ("the Dubai Abu Dhabi road")."""
+
+    def known(at: int) -> bool:
+        return any(s <= at < e for s, e in names)
+
+    after = _PARTICLE_AFTER.match(text, end)
+    if after and not known(after.start(1)):
+        return True  # "Ahmad al-Ali", "Ahmad bin Ali", "Ahmad Abu Zeid"
+    window = max(0, start - 40)
+    if _OPENED_BEFORE.search(text, window, start):
+        return True  # "Abu Ahmad", "Abd al-Ahmad"
+    joined = _JOINED_BEFORE.search(text, window, start)
+    return joined is not None and not known(joined.start(1)) and not is_english_word(joined.group(1))  # "Ali bin Ahmad"
