@@ -8,8 +8,9 @@ import faust
 
 from schemas import RawArticle
 from services.normalize.core import Normalizer
-from services.normalize.metrics import FUTURE_PUBLICATIONS
+from services.normalize.metrics import CHANGES, FUTURE_PUBLICATIONS
 from services.normalize.published import FUTURE_RULE
+from services.normalize.repair import RULES as REPAIR_RULES
 from services.runtime.codec import encode
 from services.runtime.logs import get_logger
 from services.runtime.metrics import TRANSLATIONS
@@ -25,6 +26,8 @@ def register(app: faust.App, settings: Settings) -> None:
     source = raw_topic(app, settings.topics.raw, settings)
     sink = raw_topic(app, settings.topics.normalized, settings)
     stage = Stage(app, settings, name="normalize", source=settings.topics.raw)
+    for rule in REPAIR_RULES:  # at 0 before a repair first fires, so increase() sees that first firing
+        CHANGES.labels("repair", rule.name)
 
     # Built here, before the worker starts: the repairer loads a spaCy model holding the GIL, which inside the
     # agent froze the event loop (HTTP, timers, every agent) for seconds to a minute on a busy machine.
@@ -45,6 +48,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 await sink.send(key=article.id.encode(), value=encode(article))
                 count_translation(article)
                 count_future_publication(article)
+                for change in article.changes:
+                    CHANGES.labels(change.kind, change.rule).inc()
                 stage.done(started, [article.fetched_at])
                 log.info("normalized", article_id=article.id, language=article.language,
                          translated=article.translation is not None, changes=len(article.changes))

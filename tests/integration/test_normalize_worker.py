@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
@@ -70,7 +71,7 @@ async def test_bad_messages_are_dead_lettered_and_the_worker_keeps_going(broker,
 
 
 async def test_spanish_article_comes_out_in_repaired_english_with_its_amounts_and_dates(broker, start_service):
-    start_service("worker", "normalize")
+    worker = start_service("worker", "normalize")
     published = datetime(2023, 9, 28, 12, 0, tzinfo=timezone.utc)
     article = RawArticle(
         id="nw-es-amounts", source="test", title="La OTAN en Kiev", published_at=published, fetched_at=published,
@@ -88,6 +89,12 @@ async def test_spanish_article_comes_out_in_repaired_english_with_its_amounts_an
     assert [(a.value, a.currency) for a in money] == [(100e9, "EUR")]
     assert any(a.kind == "quantity" and a.value == 110 and a.unit == "square kilometer" for a in out.amounts)
     assert {d.date for d in out.dates if d.text.lower() == "this thursday"} == {"2023-09-28"}
+    # Every edit is counted by kind and rule, so an operator sees how often each repair fires.
+    for (kind, rule), n in Counter((c.kind, c.rule) for c in out.changes).items():
+        assert metric(worker.web_port, "wirewatch_normalize_changes_total", kind=kind, rule=rule) >= n, (kind, rule)
+    assert metric(worker.web_port, "wirewatch_normalize_changes_total", kind="translation", rule="apertium") >= 1
+    # A repair that has not fired is exported at 0, so the first firing shows as an increase.
+    assert ("wirewatch_normalize_changes_total", {"kind": "repair", "rule": "article:before-country"}, 0.0) in scrape(worker.web_port)
 
 
 async def test_french_article_comes_out_in_english_through_spanish_with_both_hops(broker, start_service):
