@@ -323,9 +323,9 @@ def throughput(tagger: Tagger, repeat: int) -> None:
 
 
 def gazetteer_speed(repeat: int) -> None:
-    from services.tagger.gazetteer import Gazetteer, _bundled_raw
+    from services.tagger.gazetteer import Gazetteer, bundled_raw
 
-    _bundled_raw.cache_clear()
+    bundled_raw.cache_clear()
     started = time.perf_counter()
     gazetteer = Gazetteer.load()
     load_s = time.perf_counter() - started

@@ -17,11 +17,7 @@ before a country the gazetteer names (``places.yaml``, with the corrections of `
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from services.normalize.changes import Edit
 from services.normalize.evidence import ArticleNames
@@ -29,10 +25,6 @@ from services.normalize.lexicon import Lexicon
 from services.normalize.text import overlaps
 
 __all__ = ["article_before_country", "country_names"]
-
-_TAGGER_DATA = Path(__file__).resolve().parents[1] / "tagger" / "data"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_LOCK = threading.Lock()
 
 # Words in a country's name that make English write "the" before it ("the Czech Republic", "the Cayman Islands").
 _TAKES_THE_WORDS = frozenset("Republic Kingdom States Union Emirates Federation Islands Island Isle Lands Territory Coast Sahara City of".split())
@@ -47,22 +39,19 @@ _FOLLOWERS = frozenset(
 _AFTER = re.compile(r"(?:['’]s\b|[ \t]*(?:[.,;:!?)\]”\"(\n]|$)|[ \t]+([a-z]+)\b)")
 
 
-@lru_cache(maxsize=4)
-def country_names(data_dir: Path = _TAGGER_DATA) -> frozenset[str]:
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
     """The English names of the gazetteer's countries English writes without "the" ("Belarus", "North Korea")."""
+    from services.tagger.gazetteer import BUNDLED_GAZETTEER, BUNDLED_PLACES, bundled_raw
+
     names: dict[str, set[str]] = {}
-    with _LOCK:
-        for file in ("places.yaml", "gazetteer.yaml"):  # gazetteer.yaml renames some ("People's Republic of China" is "China")
-            path = data_dir / file
-            if not path.exists():
+    for path in (BUNDLED_PLACES, BUNDLED_GAZETTEER):  # gazetteer.yaml renames some ("People's Republic of China" is "China")
+        for entry in bundled_raw(path):
+            if not isinstance(entry.get("name"), str):
                 continue
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
-            for entry in data.get("entities") or ():
-                if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                    continue
-                country = entry.get("id") == entry.get("country") and entry.get("type") == "GPE"
-                if country or (file == "gazetteer.yaml" and entry.get("id") in names):
-                    names.setdefault(entry["id"], set()).add(entry["name"])  # both: "Ireland" and "Republic of Ireland"
+            country = entry["id"] == entry.get("country") and entry.get("type") == "GPE"
+            if country or (path == BUNDLED_GAZETTEER and entry["id"] in names):
+                names.setdefault(entry["id"], set()).add(entry["name"])  # both: "Ireland" and "Republic of Ireland"
     return frozenset(n for both in names.values() for n in both
                      if not n.startswith("The ") and n not in _TAKES_THE and not _TAKES_THE_WORDS.intersection(n.split()))
 

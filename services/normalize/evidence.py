@@ -9,13 +9,9 @@ parts are (the lexicon). This module gathers the first two once per article.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from services.normalize.casing import EnglishCase
 from services.normalize.lexicon import Lexicon
@@ -25,9 +21,6 @@ from services.normalize.text import mid_sentence
 __all__ = ["ALWAYS_CAPITALIZED", "ArticleEvidence", "ArticleNames", "KnownNames", "article_evidence", "article_names", "common_word",
            "known_names"]
 
-_TAGGER_DATA = Path(__file__).resolve().parents[1] / "tagger" / "data"
-_NAME_FILES = ("places.yaml", "regions.yaml", "leaders.yaml", "gazetteer.yaml")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LATIN_NAME = re.compile(r"[A-Z][a-z\u00e0-\u00ff'’-]+(?: (?:[A-Z][a-z\u00e0-\u00ff'’-]+|of|the|de|del|la|al|and|on|upon))*")
 _TOKEN = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
@@ -74,40 +67,34 @@ def _english_names(entry: dict) -> list[str]:
     return [n for n in names if isinstance(n, str) and _LATIN_NAME.fullmatch(n)]
 
 
-_LOCK = threading.Lock()
-
-
 @lru_cache(maxsize=4)
-def known_names(lexicon: Lexicon, data_dir: Path = _TAGGER_DATA) -> KnownNames:
+def known_names(lexicon: Lexicon) -> KnownNames:
     """Single-word names that are no ordinary word, and multi-word names, from the tagger's bundled files.
 
     Names the gazetteer itself marks as ordinary words (``cased_aliases``: "Turkey", "Chad") are left out, as are
     words the lexicon knows as verbs, adjectives or adverbs or as very common words.
     """
+    from services.tagger.gazetteer import BUNDLED, bundled_raw  # the files as the tagger reads them, read once
+
     words: dict[str, str] = {}
     phrases: dict[str, str] = {}
     ordinary: set[str] = set()
     surnames: dict[str, str] = {}
-    with _LOCK:
-        for name in _NAME_FILES:
-            path = data_dir / name
-            if not path.exists():
+    for path in BUNDLED:
+        for entry in bundled_raw(path):
+            if not isinstance(entry, dict):
                 continue
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
-            for entry in data.get("entities") or ():
-                if not isinstance(entry, dict):
-                    continue
-                ordinary.update(a.lower() for a in entry.get("cased_aliases") or () if isinstance(a, str))
-                person = entry.get("type") == "PERSON"
-                for n in _english_names(entry):
-                    parts = n.split()
-                    if len(parts) > 1:
-                        phrases[n.lower()] = n
-                    elif n == entry.get("name") and not person:
-                        words[n.lower()] = n  # a place or organisation named by one word: "Athens"
-                name = entry.get("name")
-                if person and isinstance(name, str) and _LATIN_NAME.fullmatch(name) and len(name.split()) > 1:
-                    surnames[name.split()[-1].lower()] = name.split()[-1]  # a surname on its own, when rare: "Zelensky"
+            ordinary.update(a.lower() for a in entry.get("cased_aliases") or () if isinstance(a, str))
+            person = entry.get("type") == "PERSON"
+            for n in _english_names(entry):
+                parts = n.split()
+                if len(parts) > 1:
+                    phrases[n.lower()] = n
+                elif n == entry.get("name") and not person:
+                    words[n.lower()] = n  # a place or organisation named by one word: "Athens"
+            name = entry.get("name")
+            if person and isinstance(name, str) and _LATIN_NAME.fullmatch(name) and len(name.split()) > 1:
+                surnames[name.split()[-1].lower()] = name.split()[-1]  # a surname on its own, when rare: "Zelensky"
     words.update((low, w) for low, w in surnames.items() if lexicon.zipf(low) < 3.0 and low not in words)
     words = {
         low: w for low, w in words.items()

@@ -31,9 +31,11 @@ from services.tagger.languages import genitive_end, is_given_name, is_name_here
 from services.tagger.scripts import ARABIC_LETTER_FORMS, ARABIC_MARKS, arabic_prefix_ok, arabic_variants, cyrillic_stem, hangul_bounded, inflected_end, is_han, katakana_bounded, lowercase_in_cased_script, unbounded
 
 __all__ = [
+    "BUNDLED",
     "BUNDLED_GAZETTEER",
     "BUNDLED_LEADERS",
     "BUNDLED_PLACES",
+    "BUNDLED_REGIONS",
     "Role",
     "EntityType",
     "GazetteerEntry",
@@ -42,6 +44,7 @@ __all__ = [
     "Gazetteer",
     "fold",
     "is_acronym",
+    "bundled_raw",
     "load_entries",
 ]
 
@@ -264,8 +267,13 @@ def _read_file(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+BUNDLED = (BUNDLED_PLACES, BUNDLED_REGIONS, BUNDLED_LEADERS, BUNDLED_GAZETTEER)
+
+
 @lru_cache(maxsize=4)
-def _bundled_raw(path: Path) -> tuple[dict[str, Any], ...]:
+def bundled_raw(path: Path) -> tuple[dict[str, Any], ...]:
+    """A bundled file's entries as written (dicts, not to be changed), read once per process: the tagger's gazetteer
+    and the normalizer's word lists (``normalize/evidence.py``, ``normalize/country_article.py``) share them."""
     return tuple(_read_file(path))
 
 
@@ -275,7 +283,7 @@ def load_entries(paths: Sequence[Path] = (), *, bundled: bool = True) -> list[Ga
     origin: dict[str, Path] = {}
     sources: list[tuple[Path, Iterable[dict[str, Any]]]] = []
     if bundled:
-        sources.extend((path, _bundled_raw(path)) for path in (BUNDLED_PLACES, BUNDLED_REGIONS, BUNDLED_LEADERS, BUNDLED_GAZETTEER))
+        sources.extend((path, bundled_raw(path)) for path in BUNDLED)
     sources.extend((Path(p), _read_file(Path(p))) for p in paths)
     for path, entries in sources:
         for entry in entries:
