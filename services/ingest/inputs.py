@@ -59,7 +59,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
     an archived feed's archives (a backfill: the poller reads those on its first poll only), or an article page's."""
     from services.ingest.encoding import decode_document
     from services.ingest.fetcher import Fetcher, FetchError
-    from services.ingest.pages import read_on
+    from services.ingest.pages import leads_on, read_on
     from services.ingest.verdicts import binary_kind, describe_bytes, explain, looks_like_html_page, page_article
 
     async with Fetcher(settings) as fetcher:
@@ -96,13 +96,16 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         # What the parser noticed on the first page (ill-formed XML, an entry's bad date) is said as the later pages'
         # problems are; a page that is no feed at all is said once, as what it is, by its ``nothing``.
         notes = [] if said_by(first.nothing) else [Note(url, problem) for problem in first.problems]
-        if any(_article_id(r) for r in records):
+        nothing = first.nothing
+        if leads_on(first, _article_id):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
                                  article_id=_article_id, archives=True)
             records += more.records
             notes += [Note(url, problem) for problem in more.problems]
+            if any(_article_id(r) is not None for r in more.records):
+                nothing = None  # an empty first page whose next pages or archives gave articles
     articles = [r.article if isinstance(r, FeedEntry) else r for r in records if not isinstance(r, Ignored)]
-    return articles + _ignored(url, records) + ([first.nothing] if first.nothing else []) + notes
+    return articles + _ignored(url, records) + ([nothing] if nothing else []) + notes
 
 
 # What a page of a URL gives: a feed's entries, a JSON answer's articles, and the records that are neither.

@@ -18,7 +18,7 @@ from services.ingest.parser import FeedEntry, ParsedFeed
 from services.ingest.readers import RecordError
 from services.ingest.verdicts import Nothing
 
-__all__ = ["Page", "PagesRead", "feed_page", "read_on"]
+__all__ = ["Page", "PagesRead", "feed_page", "leads_on", "read_on"]
 
 R = TypeVar("R")
 
@@ -56,6 +56,14 @@ def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | Re
                 nothing=parsed.nothing)
 
 
+def leads_on(first: Page[R], article_id: Callable[[R], str | None]) -> bool:
+    """Whether the pages a first page names are worth reading: it holds an article, or it is a feed or an API answer
+    with no entry (yet: an archived feed's subscription document, an empty first page naming the next); not a page
+    that is no feed at all, nor one whose every entry was rejected."""
+    return any(article_id(r) is not None for r in first.records) or (
+        first.nothing is not None and first.nothing.reason == "no_entries")
+
+
 async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str, label: str, max_pages: int,
                   read: Callable[[Fetched, str], Page[R]], article_id: Callable[[R], str | None],
                   private: Mapping[str, str] | None = None, seen: Callable[[str], bool] = lambda article_id: False,
@@ -63,51 +71,68 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                   archives: bool = False) -> PagesRead[R]:
     """Read the pages after ``first`` (answered by ``resp``, for ``home``, the feed's URL) as far as they go and it is
     worth going: up to ``max_pages`` pages in all, never a page twice, no further than a page holding an article
-    ``seen`` says was passed on already (the pages after it are older), or one with nothing new.
+    ``seen`` says was passed on already (everything after it is older), nor than what a page with nothing new names.
+    The first page's links are followed even when it holds no entry (an archived feed's subscription document before
+    its first entry, a paged feed whose first page is empty).
 
     ``read`` turns a page's response into its records (named by ``where``: "page 2 (URL)"); ``article_id`` tells an
-    article's id, None for a record that is no article; ``archives``: a page naming no next page is followed by the
-    archive it names (RFC 5005 §4's ``prev-archive``, newest first), under the same cap and stops; ``private`` (the feed's own headers, an API key) go to
-    ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or error class, and bytes)."""
+    article's id, None for a record that is no article; ``archives``: the archives the pages name (RFC 5005 §4's
+    ``prev-archive``) are read too, newest first, once the ``rel="next"`` pages (RFC 5005 §3: more of the same
+    document) are read: an archive is older than every page of the document naming it; ``private`` (the feed's own
+    headers, an API key) go to ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or
+    error class, and bytes)."""
     out: PagesRead[R] = PagesRead()
     done = {page_key(resp.url), page_key(home)}
     ids = {i for i in map(article_id, first.records) if i is not None}
-    page, url = first, resp.url
+    older: list[str] = []  # archives named on the way, read when the next pages end
+    page: Page[R] | None = first
     while True:
-        if any(seen(i) for i in map(article_id, page.records) if i is not None):
-            return out  # this page holds what was passed on before: the pages after it are older still
-        after = next_page(page.next_url, resp.headers.get("link"), base=url)
-        archive = after is None and archives
-        if archive:
-            after = next_page(page.prev_archive, resp.headers.get("link"), base=url, rel="prev-archive")
-        if after is None or page_key(after) in done:
-            return out  # the last page, or one that names itself or an earlier one
+        after = None
+        if page is not None:
+            if any(seen(i) for i in map(article_id, page.records) if i is not None):
+                return out  # this page holds what was passed on before: what comes after it is older still
+            link = resp.headers.get("link")
+            after = _unread(next_page(page.next_url, link, base=resp.url), done)
+            archive = _unread(next_page(page.prev_archive, link, base=resp.url, rel="prev-archive"), done) \
+                if archives else None
+            if archive is not None and page_key(archive) not in map(page_key, older):
+                older.append(archive)
+        is_archive = after is None
+        if is_archive:
+            if not older:
+                return out  # the last page, or one that names itself or an earlier one
+            after = older.pop(0)
         if out.pages >= max_pages:
-            what = "older archives (prev-archive)" if archive else "more pages"
+            what = "older archives (prev-archive)" if is_archive else \
+                "more pages and older archives (prev-archive)" if older else "more pages"
             out.problems.append(f"{what} after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
             return out
         done.add(page_key(after))
+        page = None  # a page that fails or holds nothing new names nothing worth reading; the archives still are
         where = f"page {out.pages + 1} ({shown_url(after)})"
         try:
-            resp = await fetcher.get(after, label=label, private=private if same_origin(after, home) else None)
+            answer = await fetcher.get(after, label=label, private=private if same_origin(after, home) else None)
         except FetchError as exc:
             fetched(exc.error_class, 0)
             out.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
-            return out
-        fetched(str(resp.status), len(resp.body))
-        out.bytes += len(resp.body)
-        if resp.status != 200:
-            out.problems.append(f"{where}: HTTP {resp.status}; the pages after it not read")
-            return out
+            continue
+        fetched(str(answer.status), len(answer.body))
+        out.bytes += len(answer.body)
+        if answer.status != 200:
+            out.problems.append(f"{where}: HTTP {answer.status}; the pages after it not read")
+            continue
         out.pages += 1
-        url = resp.url
-        page = read(resp, where)
-        out.problems.extend(f"{where}: {p}" for p in page.problems)
-        new = [r for r in page.records if (i := article_id(r)) is not None and i not in ids]
-        out.records.extend(new + [r for r in page.records if article_id(r) is None])
+        resp, read_page = answer, read(answer, where)
+        out.problems.extend(f"{where}: {p}" for p in read_page.problems)
+        new = [r for r in read_page.records if (i := article_id(r)) is not None and i not in ids]
+        out.records.extend(new + [r for r in read_page.records if article_id(r) is None])
         if not new:
-            if page.nothing is not None and page.nothing.is_error:
-                out.problems.append(f"{where}: {page.nothing.detail}")
-            return out  # an empty page, or one repeating articles already read
+            if read_page.nothing is not None and read_page.nothing.is_error:
+                out.problems.append(f"{where}: {read_page.nothing.detail}")
+            continue  # an empty page, or one repeating articles already read: the end of its pages
         ids.update(i for i in map(article_id, new) if i is not None)
+        page = read_page
 
+
+def _unread(url: str | None, done: set[str]) -> str | None:
+    return url if url is not None and page_key(url) not in done else None

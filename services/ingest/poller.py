@@ -28,7 +28,7 @@ from services.ingest.metrics import (
     FEED_FETCHES,
     FEED_LAST_SUCCESS,
 )
-from services.ingest.pages import Page, feed_page, read_on
+from services.ingest.pages import Page, feed_page, leads_on, read_on
 from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.polling import (
     FeedState,
@@ -103,7 +103,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         parsed = parse_configured(feed, resp.body, url=resp.url, http_content_type=resp.content_type, now=fetched_at)
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
-        if parsed.entries:
+        first = feed_page(parsed)
+        if leads_on(first, _entry_id):
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
                                               now=fetched_at, name=where), later=True)
@@ -112,12 +113,14 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                 FEED_FETCHES.labels(feed.id, status).inc()
                 FEED_BYTES.labels(feed.id).inc(size)
 
-            more = await read_on(feed_page(parsed), resp, fetcher, home=state.url, label=label, max_pages=policy.max_pages,
+            more = await read_on(first, resp, fetcher, home=state.url, label=label, max_pages=policy.max_pages,
                                  read=read, article_id=_entry_id, private=feed.headers, seen=seen, fetched=fetched,
                                  archives=archives)
             result.records += more.records
             result.problems += more.problems
             result.pages, result.bytes = more.pages, result.bytes + more.bytes
+            if any(isinstance(r, FeedEntry) for r in more.records):
+                result.nothing = None  # an empty subscription document whose archives gave entries
         entries = [r for r in result.records if isinstance(r, FeedEntry)]
         published = tuple(e.article.published_at.timestamp() for e in entries if e.article.published_at)
         if not entries and parsed.errors and parsed.errors[0].error_class in ("NotAFeed", "MalformedFeed"):

@@ -281,10 +281,10 @@ async def test_process_prints_every_page_of_a_url_and_what_it_did_not_read(api):
             in result.stderr.decode().splitlines()), result.stderr.decode()
 
 
-def _rss_page(n, next_url=None, *, complete=False):
+def _rss_page(n, next_url=None, *, complete=False, entries=(1, 2)):
     """Page ``n`` of a WordPress-like RSS feed, naming the next page by an atom:link rel="next" (RFC 5005)."""
     items = "".join(f"<item><title>Report {n}.{i}</title><link>https://port.example.com/{n}/{i}</link>"
-                    f"<guid>https://port.example.com/{n}/{i}</guid><description>In full.</description></item>" for i in (1, 2))
+                    f"<guid>https://port.example.com/{n}/{i}</guid><description>In full.</description></item>" for i in entries)
     link = f'<atom:link rel="next" href="{next_url}"/>' if next_url else ""
     history = '<fh:complete/>' if complete else ""
     return (f'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
@@ -338,6 +338,34 @@ async def test_a_paged_rss_feed_stops_at_the_cap_at_a_loop_and_at_what_was_sent(
     api.pages["/loop/?paged=2"] = (_rss_page(2, "/loop/"), _XML)
     loop = await _poll(api, "/loop/")
     assert loop.pages == 2 and api.hits["/loop/"] == 1 and len(loop.records) == 4
+
+
+async def test_an_empty_first_page_naming_the_next_is_read_on(api):
+    """A first page with no entry (its entries moved on, a sticky post filtered out) still leads to the next."""
+    api.pages["/feed/"] = (_rss_page(1, "/feed/?paged=2", entries=()), _XML)
+    api.pages["/feed/?paged=2"] = (_rss_page(2, "/feed/?paged=3"), _XML)
+    api.pages["/feed/?paged=3"] = (_rss_page(3), _XML)
+    result = await _poll(api, "/feed/")
+    assert _titles(result) == [f"Report {n}.{i}" for n in (2, 3) for i in (1, 2)]
+    assert (result.pages, result.nothing, result.problems, result.state.entries) == (3, None, [], 4)
+
+    capped = await _poll(api, "/feed/", max_pages=1)
+    assert capped.records == [] and capped.nothing.reason == "no_entries"
+    assert capped.problems == ["more pages after page 1, not read (WIREWATCH_INGEST__MAX_PAGES=1)"]
+
+    # A first page that is no feed at all leads nowhere, whatever its Link header says.
+    api.pages["/html"] = (b"<html><title>Maintenance</title></html>",
+                          {"Content-Type": "text/html", "Link": '</feed/?paged=2>; rel="next"'})
+    html = await _poll(api, "/html")
+    assert html.pages == 1 and html.error_class == "NotAFeed" and api.hits["/feed/?paged=2"] == 1
+
+
+async def test_the_command_line_reads_on_from_an_empty_first_page_of_an_api(api):
+    api.pages["/news"] = ({"status": "ok", "articles": [], "next": "/news?page=2"}, {})
+    api.pages["/news?page=2"] = (api_page(2), {})
+    records = await _read_url(api.url("/news"))
+    assert [r.title for r in records if hasattr(r, "title")] == ["Report 2.1", "Report 2.2"]
+    assert [str(r) for r in records if not hasattr(r, "title")] == []
 
 
 async def test_a_complete_feed_is_not_paged(api):
