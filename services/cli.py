@@ -91,6 +91,8 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
 
 _SOURCE_HELP = ("Source name of every article that names none, whatever the name ('file' too); "
                 "default: the article's site, else the feed's, else file or stdin.")
+_FEED_HELP = ("Read the URLs the way feed ID of the feeds file (WIREWATCH_INGEST__FEEDS_FILE) is polled: its JSON fields "
+              "and items, headers, language and tags. Default: a URL that is a feed's URL there is read as that feed.")
 
 
 @click.group(cls=_Main)
@@ -182,7 +184,8 @@ def broker(host: str, port: int) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @broker_option()
 @click.option("--source", default=None, help=_SOURCE_HELP)
-def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
+@click.option("--feed", metavar="ID", default=None, help=_FEED_HELP)
+def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | None) -> None:
     """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
     from services.ingest.publish import publish
 
@@ -194,7 +197,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
         from services.runtime.kafka import aiokafka_options
         from services.runtime.topics import ensure_topics
 
-        records = await _inputs(paths, source, settings)
+        records = await _inputs(paths, source, settings, feed)
         await ensure_topics(settings, timeout_s=10.0)
         producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all")
         await producer.start()
@@ -223,11 +226,12 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None) -> None:
     sys.exit(code)
 
 
-async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings) -> list:
+async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings, feed: str | None) -> list:
     from services.ingest.inputs import InputError, read_inputs
 
     try:
-        return await read_inputs(paths, source=source, settings=settings.ingest, now=datetime.now(timezone.utc))
+        return await read_inputs(paths, source=source, settings=settings.ingest, now=datetime.now(timezone.utc),
+                                 feed=feed)
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -347,7 +351,8 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
 @click.option("--rules", type=click.Path(path_type=Path), default=None,
               help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
 @click.option("--source", default=None, help=_SOURCE_HELP)
-def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None) -> None:
+@click.option("--feed", metavar="ID", default=None, help=_FEED_HELP)
+def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None, feed: str | None) -> None:
     """Run the stages in-process, without a broker, on files, stdin (-) or URLs; print one JSON message per line."""
     from services.process import run_process
     from services.runtime.logs import configure_logging
@@ -365,7 +370,7 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
         rulebook = rulebook_or_exit(settings.alerter.rules, given=rules is not None, code=2)
 
     async def go() -> int:
-        records = await _inputs(paths, source, settings)
+        records = await _inputs(paths, source, settings, feed)
         return await run_process(settings, records, until=until, out=sys.stdout, err=sys.stderr, rulebook=rulebook)
 
     sys.exit(asyncio.run(go()))

@@ -18,6 +18,7 @@ from services.ingest.settings import IngestSettings
 from services.ingest.verdicts import Nothing
 
 if TYPE_CHECKING:
+    from services.ingest.feeds import FeedConfig, FeedsFile
     from services.ingest.fetcher import Fetched
     from services.ingest.pages import Page
 
@@ -29,21 +30,36 @@ class InputError(Exception):
 
 
 async def read_inputs(
-    paths: Sequence[str], *, source: str | None, settings: IngestSettings, now: datetime
+    paths: Sequence[str], *, source: str | None, settings: IngestSettings, now: datetime, feed: str | None = None,
 ) -> list[RawArticle | RecordError | Nothing | Ignored | Note]:
     """Every article in the inputs, in order; an input that cannot be read raises InputError.
 
     ``source`` is the source the user named for the articles that name none (any name, "file" and "stdin" too);
-    None: their URL's site, else the feed's site, else "file" or "stdin"."""
+    None: their URL's site, else the feed's site, else "file" or "stdin".
+
+    A URL is read as the feeds file (``WIREWATCH_INGEST__FEEDS_FILE``) says a feed is polled (its JSON ``fields`` and
+    ``items``, its headers, language and tags, its id as source) when it is that feed's URL, or when ``feed`` names
+    the feed: a news API's answer with names of its own gives the articles the poller would make of it."""
     records: list[RawArticle | RecordError | Nothing | Ignored | Note] = []
+    urls = [path for path in paths if _is_url(path)]
+    if feed is not None and len(urls) < len(paths):
+        other = next(path for path in paths if not _is_url(path))
+        raise InputError(f"--feed {feed}: a feed is read from its URL, and {other} is none")
+    feeds = _feeds_file(settings, named=feed) if urls else None
     for path in paths:
         if path == "-":
             data = sys.stdin.buffer.read()  # NDJSON of many articles has no limit as a whole; read_bytes checks the rest
             records.extend(read_bytes(data, name="stdin", source=source, fallback="stdin", now=now,
                                       max_bytes=settings.max_feed_bytes,
                                       future_fetched_at_tolerance_s=settings.future_fetched_at_tolerance_s))
-        elif urlsplit(path).scheme in ("http", "https"):
-            records.extend(await _read_url(path, source=source, settings=settings, now=now))
+        elif _is_url(path):
+            as_feed = feeds.by_id()[feed] if feeds is not None and feed is not None else _feed_at(path, feeds)
+            if as_feed is not None:
+                records.append(Note(path, f'read as feed "{as_feed.id}" of {settings.feeds_file}, as the poller reads '
+                                          "it (its fields, items, headers, language and tags)"))
+                if source is not None:
+                    as_feed = as_feed.model_copy(update={"id": source})
+            records.extend(await _read_url(path, source=source, settings=settings, now=now, feed=as_feed))
         else:
             p = Path(path)
             if not p.exists():
@@ -53,10 +69,44 @@ async def read_inputs(
     return records
 
 
-async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
-                    now: datetime) -> list[RawArticle | RecordError | Nothing | Ignored | Note]:
+def _is_url(path: str) -> bool:
+    return urlsplit(path).scheme in ("http", "https")
+
+
+def _feeds_file(settings: IngestSettings, *, named: str | None) -> FeedsFile | None:
+    """The feeds file a URL is looked up in: None when there is none, or (a feed not named) when it is invalid, as a
+    URL of no feed is read; an InputError when the feed ``named`` cannot be found in it."""
+    from services.ingest.feeds import FeedsConfigError, load_feeds
+
+    path = settings.feeds_file
+    if path is None:
+        if named is not None:
+            raise InputError(f"--feed {named}: no feeds file to find it in (WIREWATCH_INGEST__FEEDS_FILE is unset)")
+        return None
+    try:
+        feeds = load_feeds(path)
+    except (FeedsConfigError, OSError) as exc:
+        if named is None:
+            return None
+        raise InputError(f"--feed {named}: {path} cannot be read: {'; '.join(getattr(exc, 'problems', [str(exc)]))}") \
+            from None
+    if named is not None and named not in feeds.by_id():
+        raise InputError(f"--feed {named}: no such feed in {path} (its feeds: {', '.join(sorted(feeds.by_id()))})")
+    return feeds
+
+
+def _feed_at(url: str, feeds: FeedsFile | None) -> FeedConfig | None:
+    """The feed of the feeds file whose URL ``url`` is, if any."""
+    from services.ingest.paging import page_key
+
+    return next((f for f in feeds.feeds if page_key(f.url) == page_key(url)), None) if feeds is not None else None
+
+
+async def _read_url(url: str, *, source: str | None, settings: IngestSettings, now: datetime,
+                    feed: FeedConfig | None = None) -> list[RawArticle | RecordError | Nothing | Ignored | Note]:
     """The articles at a URL: a feed's or a news API's, every page of them as the poller reads them (``pages.py``), and
-    an archived feed's archives (a backfill: the poller reads those on its first poll only), or an article page's."""
+    an archived feed's archives (a backfill: the poller reads those on its first poll only), or an article page's.
+    ``feed``: a feed of the feeds file, whose headers go to its origin and whose JSON is read by its map."""
     from services.ingest.encoding import decode_document
     from services.ingest.fetcher import Fetcher, FetchError
     from services.ingest.pages import leads_on, read_on
@@ -64,7 +114,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
 
     async with Fetcher(settings) as fetcher:
         try:
-            fetched = await fetcher.get(url, label=url)
+            fetched = await fetcher.get(url, label=url, private=feed.headers if feed is not None else None)
         except FetchError as exc:
             error = RecordError(url, exc.error_class, f"{url}: {exc.reason}", b"")
             return [error, explain(url, b"", [error])]
@@ -74,9 +124,9 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         host = urlsplit(fetched.url).hostname or "web"
 
         def read(page: Fetched, where: str) -> Page[Read]:
-            return _page(page, name=where, source=source, host=host, now=now, settings=settings, later=True)
+            return _page(page, name=where, source=source, host=host, now=now, settings=settings, later=True, feed=feed)
 
-        first = _page(fetched, name=url, source=source, host=host, now=now, settings=settings)
+        first = _page(fetched, name=url, source=source, host=host, now=now, settings=settings, feed=feed)
         if first is None:
             body, html = fetched.body, "html" in (fetched.content_type or "").lower()
             if binary_kind(body) is None and (html or looks_like_html_page(body)):
@@ -99,7 +149,8 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings,
         nothing = first.nothing
         if leads_on(first, _article_id):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
-                                 article_id=_article_id, archives=True)
+                                 article_id=_article_id, archives=True,
+                                 private=feed.headers if feed is not None else None)
             records += more.records
             notes += [Note(url, problem) for problem in more.problems]
             if any(_article_id(r) is not None for r in more.records):
@@ -113,14 +164,20 @@ Read = FeedEntry | RawArticle | RecordError | Ignored
 
 
 def _page(fetched: Fetched, *, name: str, source: str | None, host: str, now: datetime, settings: IngestSettings,
-          later: bool = False) -> Page[Read] | None:
+          later: bool = False, feed: FeedConfig | None = None) -> Page[Read] | None:
     """One page of a URL: a feed document, a news API's answer (or our own JSON), else (None) an article page; a page
-    after the first is never read as an article page: a next page that is no feed nor JSON is a problem."""
+    after the first is never read as an article page: a next page that is no feed nor JSON is a problem. A page of a
+    configured ``feed`` is read as the poller reads it."""
     from services.ingest.pages import Page, feed_page
-    from services.ingest.parser import parse_feed, sniff_feed
+    from services.ingest.parser import parse_configured, parse_feed, sniff_feed
 
     body = fetched.body
     is_json = "json" in (fetched.content_type or "").lower() or body.lstrip()[:1] in (b"{", b"[")
+    if feed is not None and (sniff_feed(body) or is_json or later):
+        # JSON by its body or any JSON media type (application/vnd.api+json) is read as JSON, as below.
+        kind = "application/json" if is_json and sniff_feed(body) != "xml" else fetched.content_type
+        return feed_page(parse_configured(feed, body, url=fetched.url, http_content_type=kind, now=now, name=name),
+                         later=later)
     if sniff_feed(body) or (later and not is_json):
         parsed = parse_feed(body, feed_id=source or host, url=fetched.url, http_content_type=fetched.content_type,
                             now=now, name=name)

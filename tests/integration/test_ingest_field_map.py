@@ -96,3 +96,92 @@ async def test_a_mended_map_is_read_at_once_and_afresh_not_answered_by_a_304(gua
         await poller._poll(poller.feeds.feeds[0], fetcher)
     assert results[-1].status == 200, "asked afresh, not If-None-Match"
     assert [r.article.title for r in results[-1].records] == ["Harbour report 1", "Harbour report 2"]
+
+
+def _feeds_file(tmp_path, guardian, **extra):
+    path = tmp_path / "feeds.yaml"
+    more = "".join(f"    {key}: {value}\n" for key, value in extra.items())
+    path.write_text(f"feeds:\n  - id: guardian\n    url: {guardian.url('/search?show-fields=bodyText')}\n"
+                    f"    items: response.results\n    fields: {MAP}\n    tags: [uk]\n{more}")
+    return path
+
+
+async def _read(urls, feeds_file, **kwargs):
+    """What `wirewatch process` and `wirewatch ingest` read from URLs, with a feeds file set."""
+    from datetime import datetime, timezone
+
+    from services.ingest.inputs import read_inputs
+
+    settings = IngestSettings(allow_hosts=["127.0.0.1"], feeds_file=feeds_file)
+    return await read_inputs(urls, source=None, settings=settings, now=datetime.now(timezone.utc), **kwargs)
+
+
+async def test_the_command_line_reads_a_configured_apis_url_as_the_poller_does(guardian, tmp_path):
+    """`process URL` / `ingest URL` of a feed the feeds file maps: the map, the headers and the feed's id as source,
+    so the articles are the poller's own (same ids: the seen-state drops the ones polled already)."""
+    path = _feeds_file(tmp_path, guardian, headers="{X-Api-Key: s3cr3t}")
+    url = guardian.url("/search?show-fields=bodyText")
+    records = await _read([url], path)
+    articles = [r for r in records if hasattr(r, "title")]
+    assert [(a.title, a.source, a.tags, a.published_at.day) for a in articles] == [
+        ("Harbour report 1", "guardian", ["uk"], 1), ("Harbour report 2", "guardian", ["uk"], 2)]
+    assert articles[0].body == "The harbour's report number 1, in full."
+    assert [str(r) for r in records if not hasattr(r, "title")] == [
+        f'{url}: read as feed "guardian" of {path}, as the poller reads it (its fields, items, headers, language and tags)']
+    assert guardian.asked[-1][2].get("X-Api-Key") == "s3cr3t"
+
+    from services.ingest.feeds import load_feeds
+    from services.ingest.poller import poll_once, policy_for
+    from services.ingest.polling import FeedState
+
+    feeds = load_feeds(path)
+    [feed] = feeds.feeds
+    async with Fetcher(IngestSettings(allow_hosts=["127.0.0.1"])) as fetcher:
+        polled = await poll_once(feed, FeedState(feed_id=feed.id, url=feed.url), fetcher, now=0.0,
+                                 policy=policy_for(feed, feeds, IngestSettings()))
+    assert [r.article.id for r in polled.records] == [a.id for a in articles]
+
+
+async def test_the_command_line_reads_another_url_of_an_api_by_the_feed_it_names(guardian, tmp_path):
+    path = _feeds_file(tmp_path, guardian)
+    quay = guardian.url("/search?q=quay")
+    unmapped = await _read([quay], path)
+    assert [r.title for r in unmapped if hasattr(r, "title")] == []  # another query of the API: not the feed's URL
+
+    records = await _read([quay], path, feed="guardian")
+    assert [(r.title, r.source) for r in records if hasattr(r, "title")] == [("Harbour report 3", "guardian")]
+
+
+async def test_a_feed_the_command_line_cannot_find_is_said_before_anything_is_fetched(guardian, tmp_path):
+    from services.ingest.inputs import InputError
+
+    path = _feeds_file(tmp_path, guardian)
+    quay = guardian.url("/search?q=quay")
+    with pytest.raises(InputError, match=r"^--feed guardain: no such feed in .*feeds.yaml \(its feeds: guardian\)$"):
+        await _read([quay], path, feed="guardain")
+    with pytest.raises(InputError, match=r"^--feed guardian: no feeds file to find it in "
+                                         r"\(WIREWATCH_INGEST__FEEDS_FILE is unset\)$"):
+        await _read([quay], None, feed="guardian")
+    with pytest.raises(InputError, match=r"^--feed guardian: a feed is read from its URL, and saved.json is none$"):
+        await _read([quay, "saved.json"], path, feed="guardian")
+    assert guardian.asked == []
+
+
+@pytest.mark.integration
+async def test_process_and_its_feed_option_read_an_api_by_the_feeds_files_map(guardian, tmp_path):
+    import orjson
+
+    from tests.integration.test_cli import wirewatch
+
+    path = _feeds_file(tmp_path, guardian)
+    env = {**ALLOW, "WIREWATCH_INGEST__FEEDS_FILE": str(path)}
+    result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", "--feed", "guardian",
+                                     guardian.url("/search?q=quay"), env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert [orjson.loads(line)["title"] for line in result.stdout.splitlines()] == ["Harbour report 3"]
+
+    unknown = await asyncio.to_thread(wirewatch, "process", "--until", "raw", "--feed", "nope",
+                                      guardian.url("/search?q=quay"), env=env)
+    assert unknown.returncode == 1 and unknown.stdout == b""
+    assert unknown.stderr.decode().splitlines() == [
+        f"Error: --feed nope: no such feed in {path} (its feeds: guardian)"]
