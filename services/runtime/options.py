@@ -35,6 +35,19 @@ class SettingsDefault(click.Option):
         return None if value == "" else value
 
 
+class _BrokerDefault(SettingsDefault):
+    """``--broker``: its help says where the default comes from, the fallback included; ``[default: ...]`` shows the
+    broker the settings name, and nothing when there is none (the help has said the fallback once already)."""
+
+    def __init__(self, *args: Any, fallback: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fallback = fallback
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        value = super().get_default(ctx, call=call)
+        return None if not call and value == self.fallback else value
+
+
 def _settings_broker(fallback: str) -> Callable[[], str]:
     def broker() -> str:
         from services.runtime.settings import load_settings
@@ -49,5 +62,6 @@ def broker_option(*, fallback: str = LOCAL_BROKER, required: bool = False, help:
     """``--broker``: by default WIREWATCH_BROKER as the worker reads it (environment or ./.env), else ``fallback``
     (``""``: none, which `run` takes for the embedded broker)."""
     where = f", else {fallback}" if fallback else ""
-    return click.option("--broker", cls=SettingsDefault, default=_settings_broker(fallback), show_default=True,
-                        required=required, help=f"{help} Default: WIREWATCH_BROKER (environment or ./.env){where}.")
+    return click.option("--broker", cls=_BrokerDefault, fallback=fallback, default=_settings_broker(fallback),
+                        show_default=True, required=required,
+                        help=f"{help} Default: WIREWATCH_BROKER (environment or ./.env){where}.")
