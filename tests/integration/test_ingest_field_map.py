@@ -164,7 +164,16 @@ async def test_a_feed_the_command_line_cannot_find_is_said_before_anything_is_fe
         await _read([quay], None, feed="guardian")
     with pytest.raises(InputError, match=r"^--feed guardian: a feed is read from its URL, and saved.json is none$"):
         await _read([quay, "saved.json"], path, feed="guardian")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("feeds:\n  - id: guardian\n    url: ftp://example.com/\n")
+    with pytest.raises(InputError, match=r"^--feed guardian: .*broken.yaml cannot be read: .*broken.yaml:2: .*not an "
+                                         r"http\(s\) URL"):
+        await _read([quay], broken, feed="guardian")
     assert guardian.asked == []
+    # Without --feed, a broken feeds file is not looked in: the URL is read as any other.
+    unmapped = await _read([quay], broken)
+    assert [type(r).__name__ for r in unmapped] == ["RecordError", "Nothing"]
+    assert str(unmapped[1]) == f"{quay}: 0 articles: not a feed: JSON of another shape (an object with response)"
 
 
 @pytest.mark.integration
