@@ -149,7 +149,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings, n
         nothing = first.nothing
         if leads_on(first, _article_id):
             more = await read_on(first, fetched, fetcher, home=url, label=url, max_pages=settings.max_pages, read=read,
-                                 article_id=_article_id, archives=True,
+                                 article_id=_article_id, archives=True, wordpress_pages=True,
                                  private=feed.headers if feed is not None else None)
             records += more.records
             notes += [Note(url, problem) for problem in more.problems]

@@ -1,5 +1,5 @@
-"""Reading a paginated feed or API answer on from its first page, and an archived feed back through its archives:
-the one loop the poller and the one-shot commands (``wirewatch ingest`` and ``process`` given a URL) share, so both
+"""Reading a paginated feed or API answer on from its first page, an archived feed back through its archives, and in
+the command line's backfill a WordPress feed through the pages it does not name: the one loop the poller and the one-shot commands (``wirewatch ingest`` and ``process`` given a URL) share, so both
 read as far, stop for the same reasons and send a feed's own headers to the same places.
 
 Where the next page is comes from ``paging.py``; what a page holds, from the caller's ``read`` (the poller's feed
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from services.ingest.fetcher import Fetched, Fetcher, FetchError, same_origin, shown_url
-from services.ingest.paging import next_page, page_key
+from services.ingest.paging import next_page, page_key, paged, wordpress_next
 from services.ingest.parser import FeedEntry, ParsedFeed
 from services.ingest.readers import RecordError
 from services.ingest.verdicts import Nothing
@@ -26,14 +26,15 @@ R = TypeVar("R")
 @dataclass
 class Page(Generic[R]):
     """What one page gave: its records in order (articles and what is no article), the next page its body names (as
-    written), the archive before it (RFC 5005 §4's prev-archive, as written), what its parser noticed, and why it
-    gave no article when it gave none."""
+    written), the archive before it (RFC 5005 §4's prev-archive, as written), whether WordPress made it (and serves
+    the page after it at ?paged=N unnamed), what its parser noticed, and why it gave no article when it gave none."""
 
     records: list[R]
     next_url: str | None = None
     prev_archive: str | None = None
     problems: list[str] = field(default_factory=list)
     nothing: Nothing | None = None
+    wordpress: bool = False
 
 
 @dataclass
@@ -53,7 +54,7 @@ def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | Re
     records = parsed.records if not later else [
         r for r in parsed.records if not (isinstance(r, RecordError) and r.error_class in ("NotAFeed", "MalformedFeed"))]
     return Page(records, next_url=parsed.next_url, prev_archive=parsed.prev_archive, problems=parsed.problems,
-                nothing=parsed.nothing)
+                nothing=parsed.nothing, wordpress=parsed.wordpress)
 
 
 def leads_on(first: Page[R], article_id: Callable[[R], str | None]) -> bool:
@@ -68,7 +69,7 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                   read: Callable[[Fetched, str], Page[R]], article_id: Callable[[R], str | None],
                   private: Mapping[str, str] | None = None, seen: Callable[[str], bool] = lambda article_id: False,
                   fetched: Callable[[str, int], None] = lambda status, size: None,
-                  archives: bool = False) -> PagesRead[R]:
+                  archives: bool = False, wordpress_pages: bool = False) -> PagesRead[R]:
     """Read the pages after ``first`` (answered by ``resp``, for ``home``, the feed's URL) as far as they go and it is
     worth going: up to ``max_pages`` pages in all, never a page twice, no further than a page holding an article
     ``seen`` says was passed on already (everything after it is older), nor than what a page with nothing new names.
@@ -78,7 +79,9 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
     ``read`` turns a page's response into its records (named by ``where``: "page 2 (URL)"); ``article_id`` tells an
     article's id, None for a record that is no article; ``archives``: the archives the pages name (RFC 5005 §4's
     ``prev-archive``) are read too, newest first, once the ``rel="next"`` pages (RFC 5005 §3: more of the same
-    document) are read: an archive is older than every page of the document naming it; ``private`` (the feed's own
+    document) are read: an archive is older than every page of the document naming it; ``wordpress_pages``: a
+    WordPress page naming no next page is followed by the one WordPress serves after it (``?paged=N``), a 404 being
+    the end, not a problem; ``private`` (the feed's own
     headers, an API key) go to ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or
     error class, and bytes)."""
     out: PagesRead[R] = PagesRead()
@@ -93,6 +96,9 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                 return out  # this page holds what was passed on before: what comes after it is older still
             link = resp.headers.get("link")
             after = _unread(next_page(page.next_url, link, base=resp.url), done)
+            guessed = after is None and wordpress_pages and page.wordpress
+            if guessed:
+                after = _unread(wordpress_next(resp.url), done)
             archive = _unread(next_page(page.prev_archive, link, base=resp.url, rel="prev-archive"), done) \
                 if archives else None
             if archive is not None and page_key(archive) not in map(page_key, older):
@@ -101,10 +107,11 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         if is_archive:
             if not older:
                 return out  # the last page, or one that names itself or an earlier one
-            after = older.pop(0)
+            after, guessed = older.pop(0), False
         if out.pages >= max_pages:
             what = "older archives (prev-archive)" if is_archive else \
-                "more pages and older archives (prev-archive)" if older else "more pages"
+                f"older pages (WordPress's ?paged={paged(after)} and on)" if guessed else "more pages"
+            what += " and older archives (prev-archive)" if older and not is_archive else ""
             out.problems.append(f"{what} after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
             return out
         done.add(page_key(after))
@@ -119,7 +126,8 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         fetched(str(answer.status), len(answer.body))
         out.bytes += len(answer.body)
         if answer.status != 200:
-            out.problems.append(f"{where}: HTTP {answer.status}; the pages after it not read")
+            if not (guessed and answer.status == 404):  # WordPress's answer past its last page
+                out.problems.append(f"{where}: HTTP {answer.status}; the pages after it not read")
             continue
         out.pages += 1
         resp, read_page = answer, read(answer, where)

@@ -5,6 +5,8 @@ the parser; JSON Feed 1.1's ``next_url``; an API's ``next``, ``links.next``,
 ``pagination.next`` or ``paging.next``, a URL or a ``{"href": URL}`` link object) or in an HTTP ``Link`` header
 with ``rel="next"`` (RFC 8288). An archived feed (RFC 5005 §4) names the archive before a document by
 ``rel="prev-archive"``, in its body or Link header, read the same way. A value that is no URL (an opaque cursor such as ``"next": "c2Vj"``) is not a page.
+A WordPress feed names no next page, yet WordPress serves the entries before a feed's at ``?paged=2``, ``3`` ...:
+``wordpress_next`` is that guess, which the page reader makes in the command line's backfill only.
 The page reader (``pages.py``) decides when to stop: the page cap, a page already read, an entry already passed on.
 """
 
@@ -17,7 +19,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import orjson
 
-__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_json", "next_in_link_header", "next_page", "page_key"]
+__all__ = ["NEXT_FIELDS", "next_in_body", "next_in_json", "next_in_link_header", "next_page", "page_key",
+           "paged", "wordpress_next"]
 
 # Where a page's body names the next page, first found wins.
 NEXT_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -26,6 +29,7 @@ NEXT_FIELDS: tuple[tuple[str, ...], ...] = (
 
 # One link of a Link header: <URI> and its parameters, up to the next link's <.
 _LINK = re.compile(r"<([^>]*)>([^<]*)")
+_PAGED = re.compile(r"(^|&)paged=([^&]*)")
 _REL = re.compile(r";\s*rel\s*=\s*(?:\"([^\"]*)\"|([^\s;,]+))", re.IGNORECASE)
 
 
@@ -91,3 +95,24 @@ def page_key(url: str) -> str:
     """A page's URL as compared to tell a page already read: without its fragment, scheme and host in lower case."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def paged(url: str) -> str | None:
+    """The ``paged`` query parameter of a WordPress page's URL as written, None without one."""
+    found = _PAGED.search(urlsplit(url).query)
+    return found.group(2) if found else None
+
+
+def wordpress_next(url: str) -> str | None:
+    """The page after a WordPress feed's page at ``url``: its ``paged`` query parameter one up (``/feed/`` ->
+    ``/feed/?paged=2``, ``?paged=2`` -> ``?paged=3``, other parameters kept as written); None when ``paged`` is no
+    page number."""
+    parts = urlsplit(url)
+    found = _PAGED.search(parts.query)
+    if found is None:
+        query = f"{parts.query}&paged=2" if parts.query else "paged=2"
+    elif found.group(2).isdigit():
+        query = f"{parts.query[:found.start(2)]}{int(found.group(2)) + 1}{parts.query[found.end(2):]}"
+    else:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))

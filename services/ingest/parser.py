@@ -60,6 +60,7 @@ class ParsedFeed:
     nothing: Nothing | None = None  # why the document gave no entry, when it gave none
     next_url: str | None = None  # the next page the document names (paging.py; an Atom or RSS feed's rel="next")
     prev_archive: str | None = None  # the newest older archive it names (RFC 5005 §4's rel="prev-archive")
+    wordpress: bool = False  # made by WordPress (its <generator> names wordpress.org), which pages it by ?paged=N
 
     @property
     def entries(self) -> list[FeedEntry]:
@@ -275,6 +276,10 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
         elif link.get("rel") == "prev-archive" and "fh_complete" not in feed and not result.prev_archive:
             # RFC 5005's archived feed: the subscription document, and each archive, names the archive before it.
             result.prev_archive = link.get("href") or None
+    made_by = feed.get("generator_detail") or {}
+    made_by = " ".join(str(v) for v in (feed.get("generator"), made_by.get("href"), made_by.get("name")) if v)
+    # WordPress serves a feed's older entries at ?paged=2, 3 ... without naming them (a complete feed has none).
+    result.wordpress = "wordpress.org" in made_by.lower() and "fh_complete" not in feed
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         line = getattr(exc, "getLineNumber", lambda: None)() if hasattr(exc, "getLineNumber") else None

@@ -403,3 +403,56 @@ async def test_ingest_sends_every_page_of_a_url_and_says_what_it_did_not_read(br
     titles = {m["value"]["title"] for m in seen["articles.raw"]
               if m["key"] in {a.encode() for a in accepted}}
     assert titles == {f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)}
+
+
+_WORDPRESS_RSS = "<generator>https://wordpress.org/?v=6.4.2</generator>"
+_WORDPRESS_ATOM = '<generator uri="https://wordpress.org/" version="6.4.2">WordPress</generator>'
+
+
+def _wordpress(api, pages, *, generator=_WORDPRESS_RSS, base="/feed/"):
+    """A WordPress feed (as its <generator> says) of ``pages`` pages at ``base``, ``?paged=2`` ..., none naming the
+    next: WordPress serves them all the same, and answers 404 past the last (any other path of the server is 404)."""
+    for n in range(1, pages + 1):
+        body = _rss_page(n).replace(b"<title>Port</title>", b"<title>Port</title>" + generator.encode())
+        api.pages[base if n == 1 else f"{base}?paged={n}"] = (body, _XML)
+
+
+async def test_the_command_line_backfills_a_wordpress_feed_by_its_unnamed_pages(api):
+    _wordpress(api, 3)
+    records = await _read_url(api.url("/feed/"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2, 3) for i in (1, 2)]
+    assert api.hits == {"/feed/": 1, "/feed/?paged=2": 1, "/feed/?paged=3": 1, "/feed/?paged=4": 1}
+    assert [str(r) for r in records if not hasattr(r, "title")] == []  # the 404 past the last page is the end
+
+    capped = await _read_url(api.url("/feed/"), max_pages=2)
+    assert [r.title for r in capped if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)]
+    assert [str(r) for r in capped if not hasattr(r, "title")] == [
+        f"{api.url('/feed/')}: older pages (WordPress's ?paged=3 and on) after page 2, not read "
+        "(WIREWATCH_INGEST__MAX_PAGES=2)"]
+    assert api.hits["/feed/?paged=3"] == 1
+
+
+async def test_an_atom_feed_of_wordpress_is_backfilled_the_same_way_and_a_page_repeating_the_last_ends_it(api):
+    _wordpress(api, 2, generator=_WORDPRESS_ATOM, base="/category/port/feed/atom/")
+    records = await _read_url(api.url("/category/port/feed/atom/"))
+    assert [r.title for r in records if hasattr(r, "title")] == [f"Report {n}.{i}" for n in (1, 2) for i in (1, 2)]
+
+    # A cache that ignores ?paged= serves the first page again: nothing new, so nothing after it is asked for.
+    _wordpress(api, 1, base="/cached/")
+    api.pages["/cached/?paged=2"] = api.pages["/cached/"]
+    cached = await _read_url(api.url("/cached/"))
+    assert len([r for r in cached if hasattr(r, "title")]) == 2 and "/cached/?paged=3" not in api.hits
+
+
+async def test_unnamed_pages_are_guessed_for_wordpress_only_and_never_by_the_poller(api):
+    _wordpress(api, 2, generator="<generator>Ghost 5.0</generator>", base="/ghost/")
+    await _read_url(api.url("/ghost/"))
+    assert "/ghost/?paged=2" not in api.hits
+
+    # A live poller (its first poll included, which reads an archived feed's past) reads what the feed names only.
+    _wordpress(api, 2)
+    feed = FeedConfig(id="port", url=api.url("/feed/"))
+    async with Fetcher(IngestSettings(allow_hosts=["127.0.0.1"])) as fetcher:
+        polled = await poll_once(feed, FeedState(feed_id=feed.id, url=feed.url), fetcher, now=NOW, archives=True,
+                                 policy=PollPolicy(max_pages=10))
+    assert polled.pages == 1 and "/feed/?paged=2" not in api.hits

@@ -1,10 +1,11 @@
-"""Where a JSON feed's or news API's next page is: the body's next URL or the Link header's rel="next"."""
+"""Where a JSON feed's or news API's next page is: the body's next URL or the Link header's rel="next"; the page
+WordPress serves after a feed's without naming it."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from services.ingest.paging import next_in_body, next_in_link_header, next_page, page_key
+from services.ingest.paging import next_in_body, next_in_link_header, next_page, page_key, wordpress_next
 
 BASE = "https://api.example.com/v2/news?page=1"
 
@@ -110,3 +111,17 @@ def test_the_archive_before_a_page_named_by_a_link_header():
     assert next_in_link_header(header) is None
     assert next_page(None, header, base="https://port.example.com/feed",
                      rel="prev-archive") == "https://port.example.com/archive/2024-02"
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://port.example.org/feed/", "https://port.example.org/feed/?paged=2"),
+    ("https://port.example.org/feed/?paged=2", "https://port.example.org/feed/?paged=3"),
+    ("https://port.example.org/category/docks/feed/atom/?s=crane&paged=9#top",
+     "https://port.example.org/category/docks/feed/atom/?s=crane&paged=10"),  # other parameters kept as written
+    ("https://port.example.org/?feed=rss2", "https://port.example.org/?feed=rss2&paged=2"),  # plain permalinks
+    ("https://port.example.org/feed?unpaged=3", "https://port.example.org/feed?unpaged=3&paged=2"),
+    ("https://port.example.org", "https://port.example.org/?paged=2"),
+    ("https://port.example.org/feed/?paged=last", None),
+])
+def test_the_page_wordpress_serves_after_a_feeds_page(url, expected):
+    assert wordpress_next(url) == expected
