@@ -1,6 +1,7 @@
 """Reading a paginated feed or API answer on from its first page, an archived feed back through its archives, and in
-the command line's backfill a WordPress feed through the pages it does not name: the one loop the poller and the one-shot commands (``wirewatch ingest`` and ``process`` given a URL) share, so both
-read as far, stop for the same reasons and send a feed's own headers to the same places.
+the command line's backfill a WordPress feed through the pages it does not name: the one loop the poller and the
+one-shot commands (``wirewatch ingest`` and ``process`` given a URL) share, so both read as far, stop for the same
+reasons and send a feed's own headers to the same places.
 
 Where the next page is comes from ``paging.py``; what a page holds, from the caller's ``read`` (the poller's feed
 parser, or the command line's reader of feeds and JSON).
@@ -81,9 +82,8 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
     ``prev-archive``) are read too, newest first, once the ``rel="next"`` pages (RFC 5005 §3: more of the same
     document) are read: an archive is older than every page of the document naming it; ``wordpress_pages``: a
     WordPress page naming no next page is followed by the one WordPress serves after it (``?paged=N``), a 404 being
-    the end, not a problem; ``private`` (the feed's own
-    headers, an API key) go to ``home``'s origin only, as on a redirect; ``fetched`` counts each fetch (its status or
-    error class, and bytes)."""
+    the end, not a problem; ``private`` (the feed's own headers, an API key) go to ``home``'s origin only, as on a
+    redirect; ``fetched`` counts each fetch (its status or error class, and bytes)."""
     out: PagesRead[R] = PagesRead()
     done = {page_key(resp.url), page_key(home)}
     ids = {i for i in map(article_id, first.records) if i is not None}
