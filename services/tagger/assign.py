@@ -34,6 +34,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         words_margin=settings.story_words_margin,
         names_margin=settings.story_names_margin,
         merge_margin=settings.story_merge_margin,
+        time_decay=settings.story_time_decay,
         model=_model(settings.story_model),
     )
 

@@ -73,6 +73,13 @@ class TaggerSettings(BaseModel):
         "event that opened twice: from then on they are reported under the id of the article's "
         "best match (story_evidence.merged names the others); `off`: never merge.",
     )
+    story_time_decay: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Time as evidence for the weighted similarity: an article's score with a story falls as a Gaussian of the time "
+        "between the article and the story's dated articles (nothing inside their span or when a time is unknown), by this share "
+        "at story_window_hours. 0 (the default): time only decides which stories are live; on real news the decay lowered F1 at "
+        "story_threshold 0.4 and gained only at a threshold that over-merges other sets (docs/tagger.md).",
+    )
     story_model: str | None = Field(
         default=None,
         description="The learned story decision, off by default (it over-merges templated text; docs/tagger.md): `bundled` (weights "

@@ -64,6 +64,11 @@ class StoryConfig:
     # Also weigh words by inverse story frequency, on top of their rarity in news: measured no better on real news
     # (bench/bench_stories.py), and it is most of the stage's cost.
     term_idf: bool = False
+    # Time as evidence: the weighted score times 1 - time_decay * (1 - exp(-gap² / 2σ²)), the gap being the time between
+    # the article and the story's span (0 inside it, or when either time is unknown), σ a third of ``window``: a
+    # Gaussian of the gap, as live news clusterers weigh it (Miranda et al. 2018), down by ``time_decay`` at the window's
+    # edge, where a story stops being live. 0 (the default): time only decides which stories are live.
+    time_decay: float = 0.0
     # The learned decision (services/tagger/story_model.py) for an article and a story in the same language with
     # embeddings on both sides; None (the default): the weighted score above decides everywhere.
     model: StoryModel | None = None

@@ -17,7 +17,7 @@ from services.tagger.story_features import ArticleFeatures
 from services.tagger.story_model import evidence_vector, weighted_jaccard as _weighted_jaccard
 from services.tagger.story_records import Story, StoryConfig
 
-__all__ = ["Scores", "Vectors", "cosine", "story_vectors", "place_conflict", "all_in", "learned_evidence", "similarity"]
+__all__ = ["Scores", "Vectors", "cosine", "story_vectors", "time_factor", "place_conflict", "all_in", "learned_evidence", "similarity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,16 @@ def _days_apart(at: datetime | None, story: Story) -> float:
     if at is None or story.first_at is None or story.last_at is None:
         return 0.0  # an unknown time may belong with any story
     return max(0.0, (story.first_at - at).total_seconds(), (at - story.last_at).total_seconds()) / 86400
+
+
+def time_factor(at: datetime | None, story: Story, config: StoryConfig) -> float:
+    """How much of its score an article keeps against a story for the time between them (``StoryConfig.time_decay``):
+    1 inside the story's span or when a time is unknown, falling as a Gaussian of the gap to 1 - time_decay at the
+    window's edge."""
+    if config.time_decay <= 0:
+        return 1.0
+    sigma = config.window.total_seconds() / 86400 / 3
+    return 1.0 - config.time_decay * (1.0 - math.exp(-_days_apart(at, story) ** 2 / (2 * sigma * sigma)))
 
 
 def place_conflict(features: ArticleFeatures, story: Story) -> bool:
@@ -142,4 +152,5 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
         across = calibrated * (1.0 - config.embedding_weight / 2)
         if across > score:
             score, rule = across, "cross-language"
+    score *= time_factor(features.at, story, config)  # another day, more likely another event
     return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
