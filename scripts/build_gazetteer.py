@@ -26,6 +26,7 @@ import argparse
 import importlib.util
 import json
 import math
+import re
 import struct
 import sys
 import unicodedata
@@ -147,6 +148,36 @@ def with_simplified(names: list[str]) -> list[str]:
             out += [simplified, bare] if simplified.endswith("市") and not common else [simplified]
         out.append(name)
     return list(dict.fromkeys(out))
+
+
+# Apertium's English analyser (the eng-spa pair the normalizer translates with): which capitalised words English
+# knows as places ("Colorado") and which only as people's names ("Vladimir", "Florence", "Hamilton").
+ENGLISH = "apertium-eng-spa/eng-spa"
+APERTIUM_DATA = Path("/usr/share/apertium")
+
+
+def analyse(analyser: str, words: set[str]) -> dict[str, list[str]]:
+    """Each of ``words`` (letters only) with its analyses by an Apertium analyser ([] when it knows no such word)."""
+    import subprocess
+
+    ordered = sorted(w for w in words if w.isalpha())
+    binary = APERTIUM_DATA / f"{analyser}.automorf.bin"
+    if not binary.exists():
+        raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
+    out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True, text=True, check=True).stdout
+    units = re.findall(r"\^([^$]*)\$", out)
+    if len(units) != len(ordered):
+        raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
+    return {word: [a for a in unit.split("/")[1:] if not a.startswith("*")] for word, unit in zip(ordered, units)}
+
+
+def english_kinds(names: set[str]) -> tuple[set[str], set[str]]:
+    """Of ``names`` (capitalised words), those English knows as places ("Colorado") and those it knows only as
+    people's names ("Mary", "Ariana", "Nelson")."""
+    found = analyse(ENGLISH, names)
+    places = {n for n, a in found.items() if any("<np><loc>" in x for x in a)}
+    people = {n for n, a in found.items() if a and n not in places and all("<ant>" in x or "<cog>" in x for x in a)}
+    return places, people
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -395,6 +426,11 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         if rest and fold(rest) not in seen and all(owner.get(k) in (None, entry["id"]) for k in _keys(rest)):
             out.setdefault("cased_aliases", []).append(rest)  # lookups drop a leading "the": "The Gambia" is "Gambia"
         result.append(out)
+    # A city English knows only as a person's name ("Vladimir", "Florence", "Hamilton"): before "said", the person.
+    _, people = english_kinds({e["name"] for e in result if e["country"] != e["id"] and e["name"].isalpha()})
+    for out in result:
+        if out["country"] != out["id"] and out["name"] in people:
+            out["person_name"] = True
     result.sort(key=lambda e: (e["country"] != e["id"], e["name"]))
     return result, notes
 

@@ -420,3 +420,19 @@ def test_a_city_named_before_its_creator_is_a_work_not_the_city(gazetteer: Gazet
     out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Batman", "PERSON"), span(body, "Bob Kane", "PERSON")])
            if e.text == "Batman"]
     assert out == [("Batman", None), ("Batman", "Batman")]
+
+
+def test_a_city_that_speaks_is_its_authorities_unless_it_is_named_like_a_person(gazetteer: Gazetteer) -> None:
+    # "Donetsk said" and "Tel Aviv said" are the cities' authorities (metonymy); "Vladimir said" is a man: English
+    # knows "Vladimir" only as a person's name (places.yaml's person_name), "Donetsk" and "Tel Aviv" as nothing else.
+    body = ("Donetsk said on Monday that shelling had killed three people. Tel Aviv said it would respond. "
+            "Vladimir said he had not slept.")
+    mentions = [span(body, "Donetsk", "GPE"), span(body, "Tel Aviv", "GPE"), span(body, "Vladimir", "PERSON")]
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, mentions)]
+    assert out == [("Donetsk", "Donetsk"), ("Tel Aviv", "Tel Aviv"), ("Vladimir", None)]
+
+
+def test_a_city_that_names_a_newspaper_before_a_verb_of_saying_is_the_newspaper(gazetteer: Gazetteer) -> None:
+    body = "Castro, who turned 79, was in good health, the official newspaper Granma reported on Saturday. Granma called it a hoax."
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Granma", "ORG"), span(body, "Granma", "ORG", 1)])]
+    assert out == [("Granma", None), ("Granma", None)]
