@@ -233,15 +233,26 @@ def _parts_of_longer_names(
     return found
 
 
-def _cities_not_meant(fields: Sequence[FieldMentions], matches: dict[str, list[GazetteerMatch]]) -> set[tuple[str, int, int]]:
+def _cities_not_meant(
+    fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
     """Spans of a city (not a capital) that the words around make a person, a publication or a work: "Vladimir said"
-    (a city English knows only as a person's name), "the newspaper Granma reported", "Batman co-creator". Any other
-    city that speaks is its authorities ("Donetsk said"), as is one after a preposition ("Police in Uyo said"). The
-    article's other mentions of such a city, by the same name, name the same person ("Vladimir, who was in tears, said")."""
+    (a city English knows only as a person's name), "Duran told Reuters" (the article names Roberto Duran), "the
+    newspaper Granma reported", "Batman co-creator". Any other city that speaks is its authorities ("Donetsk said"),
+    as is one after a preposition ("Police in Uyo said"). The article's other mentions of such a city, by the same
+    name, name the same person ("Vladimir, who was in tears, said")."""
     spans = [(f, g) for f in fields for g in matches[f.field] if g.entry.type == "GPE" and g.entry.country not in (None, g.entry.id)]
+    people = {
+        _strip_latin_accents(fold(word))
+        for f in fields
+        for m in mentions[f.field]
+        if m.label == "PERSON" and len(words := f.text[m.start : m.end].split()) >= 2
+        for word in (words[0], words[-1])
+    }
 
     def named_like_a_person(f: FieldMentions, g: GazetteerMatch) -> bool:
-        if g.entry.person_name and _strip_latin_accents(fold(g.text)) == _strip_latin_accents(fold(g.entry.name)):
+        bare = _strip_latin_accents(fold(g.text))
+        if bare in people or (g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name))):
             return True
         return _PUBLICATION_BEFORE.search(f.text, max(0, g.start - 30), g.start) is not None
 
@@ -450,7 +461,7 @@ def link_article(
     doubtful = (
         _doubtful(gazetteer, fields, mentions, matches, translated)
         | _parts_of_longer_names(gazetteer, fields, mentions, matches)
-        | _cities_not_meant(fields, matches)
+        | _cities_not_meant(fields, mentions, matches)
         if language in (None, "en")
         else set()
     )

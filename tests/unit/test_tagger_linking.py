@@ -449,3 +449,12 @@ def test_a_city_that_names_a_newspaper_before_a_verb_of_saying_is_the_newspaper(
     body = "Castro, who turned 79, was in good health, the official newspaper Granma reported on Saturday. Granma called it a hoax."
     out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Granma", "ORG"), span(body, "Granma", "ORG", 1)])]
     assert out == [("Granma", None), ("Granma", None)]
+
+
+def test_a_city_that_speaks_and_is_the_name_of_a_person_the_article_names_is_that_person(gazetteer: Gazetteer) -> None:
+    # CoNLL testa: Durán is a city in Ecuador; the boxing report names Roberto Duran in its headline.
+    title = "BOXING - ROBERTO DURAN FIGHTS ON"
+    body = "Duran, 45, takes on a Mexican on Saturday. \"I'm not retiring,\" Duran told Reuters."
+    mentions = [span(body, "Duran", "PERSON"), span(body, "Duran", "PERSON", 1)]
+    out = link(gazetteer, body, mentions, title=title, title_mentions=[span(title, "ROBERTO DURAN", "PERSON")])
+    assert [(e.text, e.type, e.canonical_id) for e in out if e.text == "Duran"] == [("Duran", "PERSON", None), ("Duran", "PERSON", None)]
