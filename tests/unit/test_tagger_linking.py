@@ -328,7 +328,7 @@ def test_a_place_alias_inside_an_arabic_name_is_not_linked_as_the_place(gazettee
         "The group's leader, Abu Ahmad, denied the report.",  # after an opening "Abu"
         "Mourners gathered outside the home of Yusuf al-Ahmad on Friday.",  # after "al-"
     ]:
-        assert ("Ahmad", "Al Aḩmadī") not in linked(link(gazetteer, body, [])), body
+        assert ("Ahmad", "Al Ahmadi") not in linked(link(gazetteer, body, [])), body
 
 
 def test_said_and_the_sun_letter_articles_open_or_join_an_arabic_name(gazetteer: Gazetteer) -> None:
@@ -341,16 +341,16 @@ def test_said_and_the_sun_letter_articles_open_or_join_an_arabic_name(gazetteer:
         "Ahmad as-Sayed and Ahmad ad-Darwish signed the letter.",
         "A statement was read by Khalid an-Ahmad on state television.",
     ]:
-        assert ("Ahmad", "Al Aḩmadī") not in linked(link(gazetteer, body, [])), body
+        assert ("Ahmad", "Al Ahmadi") not in linked(link(gazetteer, body, [])), body
 
 
 def test_places_named_with_arabic_particles_still_link(gazetteer: Gazetteer) -> None:
     body = ("Flights from Abu Dhabi to Al Ahmadi resumed. Fighting went on in Deir ez-Zor and Al-Hasakah, "
             "and a storm hit Ras al-Khaimah. In al-Raqqa the dam held. Traffic on the Dubai Abu Dhabi road was slow.")
     assert [name for _, name in linked(link(gazetteer, body, []))] == [
-        "Abu Dhabi", "Al Aḩmadī", "Deir ez-Zor", "Al Ḩasakah", "Ras Al Khaimah", "Ar Raqqah", "Dubai", "Abu Dhabi"]
+        "Abu Dhabi", "Al Ahmadi", "Deir ez-Zor", "Al Hasakah", "Ras Al Khaimah", "Ar Raqqah", "Dubai", "Abu Dhabi"]
     body = "Ahmad, the governorate south of Kuwait City, holds most of the country's refineries."
-    assert ("Ahmad", "Al Aḩmadī") in linked(link(gazetteer, body, [span(body, "Ahmad", "GPE")]))
+    assert ("Ahmad", "Al Ahmadi") in linked(link(gazetteer, body, [span(body, "Ahmad", "GPE")]))
 
 
 def test_a_norp_word_and_its_plural_are_one_unlinked_entity(gazetteer: Gazetteer) -> None:
