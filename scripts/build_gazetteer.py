@@ -14,6 +14,11 @@ Sources (build time only; the tagger reads the YAML this writes):
 - ``zhconv`` (MediaWiki's conversion tables): the Simplified spelling of GeoNames' Traditional or
   Japanese city names, which mainland news writes; ``wordfreq`` (with ``jieba``) for which are words, and
   which Latin aliases English writes far more often than the city's name ("Thai" for Alor Setar: no alias).
+- Apertium's English analyser (the eng-spa pair, ``lt-proc``; scripts/sysdeps.sh): the cities English knows only as
+  a person's name ("Vladimir", "Florence"), marked ``person_name``.
+
+A city is named as English writes it: GeoNames' name without its marks ("Tartus" for "Ţarţūs") or a close
+alternate name English writes clearly more ("Hama" for "Ḩamāh"); GeoNames' spelling stays an alias.
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
@@ -27,7 +32,6 @@ import difflib
 import importlib.util
 import json
 import math
-import re
 import struct
 import sys
 import unicodedata
@@ -43,6 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from apertium_words import english_kinds  # noqa: E402
 
 DATA = ROOT / "services" / "tagger" / "data"
 CURATED = DATA / "gazetteer.yaml"
@@ -150,36 +157,6 @@ def with_simplified(names: list[str]) -> list[str]:
             out += [simplified, bare] if simplified.endswith("市") and not common else [simplified]
         out.append(name)
     return list(dict.fromkeys(out))
-
-
-# Apertium's English analyser (the eng-spa pair the normalizer translates with): which capitalised words English
-# knows as places ("Colorado") and which only as people's names ("Vladimir", "Florence", "Hamilton").
-ENGLISH = "apertium-eng-spa/eng-spa"
-APERTIUM_DATA = Path("/usr/share/apertium")
-
-
-def analyse(analyser: str, words: set[str]) -> dict[str, list[str]]:
-    """Each of ``words`` (letters only) with its analyses by an Apertium analyser ([] when it knows no such word)."""
-    import subprocess
-
-    ordered = sorted(w for w in words if w.isalpha())
-    binary = APERTIUM_DATA / f"{analyser}.automorf.bin"
-    if not binary.exists():
-        raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
-    out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True, text=True, check=True).stdout
-    units = re.findall(r"\^([^$]*)\$", out)
-    if len(units) != len(ordered):
-        raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
-    return {word: [a for a in unit.split("/")[1:] if not a.startswith("*")] for word, unit in zip(ordered, units)}
-
-
-def english_kinds(names: set[str]) -> tuple[set[str], set[str]]:
-    """Of ``names`` (capitalised words), those English knows as places ("Colorado") and those it knows only as
-    people's names ("Mary", "Ariana", "Nelson")."""
-    found = analyse(ENGLISH, names)
-    places = {n for n, a in found.items() if any("<np><loc>" in x for x in a)}
-    people = {n for n, a in found.items() if a and n not in places and all("<ant>" in x or "<cog>" in x for x in a)}
-    return places, people
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -41,7 +41,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_gazetteer import DATA, ENGLISH, fold, AliasFilter, _script, _is_latin, _keys, _package_dir, analyse, by_script_turns, english_kinds, natural_earth_countries, write  # noqa: E402
+from apertium_words import ENGLISH, analyse, english_kinds  # noqa: E402
+from build_gazetteer import DATA, fold, AliasFilter, _script, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
 
 OUTPUT = DATA / "regions.yaml"
 OWNED_BY = [DATA / "places.yaml", DATA / "leaders.yaml", DATA / "gazetteer.yaml"]
