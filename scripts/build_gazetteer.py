@@ -14,6 +14,11 @@ Sources (build time only; the tagger reads the YAML this writes):
 - ``zhconv`` (MediaWiki's conversion tables): the Simplified spelling of GeoNames' Traditional or
   Japanese city names, which mainland news writes; ``wordfreq`` (with ``jieba``) for which are words, and
   which Latin aliases English writes far more often than the city's name ("Thai" for Alor Setar: no alias).
+- Apertium's English analyser (the eng-spa pair, ``lt-proc``; scripts/sysdeps.sh): the cities English knows only as
+  a person's name ("Vladimir", "Florence"), marked ``person_name``.
+
+A city is named as English writes it: GeoNames' name without its marks ("Tartus" for "Ţarţūs") or a close
+alternate name English writes clearly more ("Hama" for "Ḩamāh"); GeoNames' spelling stays an alias.
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
@@ -23,6 +28,7 @@ stable GeoNames id, because no package carries city QIDs and none is guessed.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import json
 import math
@@ -31,6 +37,7 @@ import sys
 import unicodedata
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from apertium_words import english_kinds  # noqa: E402
 
 DATA = ROOT / "services" / "tagger" / "data"
 CURATED = DATA / "gazetteer.yaml"
@@ -155,6 +165,40 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12742 * math.asin(math.sqrt(h))
 
 
+# Latin letters that do not decompose into a base letter and a mark, as GeoNames' ASCII names spell them.
+PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                               "Æ": "Ae", "œ": "oe", "ð": "d", "þ": "th", "ə": "a", "Ə": "A", "’": "'", "‘": "'", "ʼ": "'",
+                               "ʻ": "'", "`": "'"})
+SAME_NAME_RATIO = 0.8  # difflib's ratio between a one-word alternate name and the plain name
+CLEARLY_MORE = 1.0  # Zipf: how much more English must write an alternate name for it to be the city's English name
+
+
+def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: Callable[[str], bool]) -> str:
+    """The name English readers know a city by. GeoNames' own when it is plain ASCII; else that name without its marks
+    (its ASCII name: "Ţarţūs" -> "Tartus", "Khān Yūnis" -> "Khan Yunis", "Kraków" -> "Krakow"), unless a one-word alternate
+    name spelt nearly the same is clearly more written in English (wordfreq) and names no other town: "Hama" for
+    "Ḩamāh" (ASCII "Hamah"); not "Nazareth" for Ethiopia's "Nazrēt", nor "Costanza" for "Constanţa"."""
+    from wordfreq import zipf_frequency
+
+    name = city["name"]
+    if name.isascii():
+        return name
+    plain = _strip_latin_accents(name).translate(PLAIN_LETTERS).rstrip("'")  # "Ryazan’": a soft sign, no letter
+    if not plain.isascii():
+        return name
+    if " " in plain:
+        return plain
+    bare = fold(plain)
+    best, best_zipf = plain, zipf_frequency(plain, "en") + CLEARLY_MORE
+    for alias in city["alternatenames"]:
+        key = fold(alias)
+        if not alias.isascii() or " " in alias or key[:1] != bare[:1] or not keep(alias) or other_town(alias):
+            continue
+        if difflib.SequenceMatcher(None, key, bare).ratio() >= SAME_NAME_RATIO and zipf_frequency(alias, "en") >= best_zipf:
+            best, best_zipf = alias, zipf_frequency(alias, "en")
+    return best
+
+
 class AliasFilter:
     """Which alternate names are safe to match in English news text."""
 
@@ -187,6 +231,11 @@ class AliasFilter:
 def _keys(alias: str) -> set[str]:
     key = fold(" ".join(alias.split()))
     return {key, _strip_latin_accents(key)}
+
+
+def _own_keys(entry: dict[str, Any]) -> set[str]:
+    """The keys of an entry's own names: its English one and GeoNames' ("Hama" and "Ḩamāh")."""
+    return _keys(entry["name"]) | _keys(entry.get("_geonames", entry["name"]))
 
 
 def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
@@ -271,7 +320,8 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     entries: list[dict[str, Any]] = list(countries.values())
     for city, rank in chosen.values():
         point = (city["latitude"], city["longitude"])
-        own = _keys(city["name"])
+        display = english_name(city, words.keep, lambda a: any(town_names.get(k, city["geonameid"]) != city["geonameid"] for k in _keys(a)))
+        own = _keys(city["name"]) | _keys(display)
         qid = None
         for place in curated_places:
             forms = [place["name"], *place.get("aliases", []), *place.get("cased_aliases", [])]
@@ -294,7 +344,7 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
                 if words.keep(a) and (" " not in a or (first in fold(a) if _is_latin(a) else len(a.split()) == n_words))]
         # A Latin alias English writes far more often than the city's name means something else to English: a people
         # ("Thai", a GeoNames name of Alor Setar), a word or a name ("Gama" for Hama); exonyms are not that far ("Kiev").
-        name_zipf = max(zipf_frequency(city["name"], "en"), zipf_frequency(_strip_latin_accents(city["name"]), "en"))
+        name_zipf = max(zipf_frequency(n, "en") for n in (display, city["name"], _strip_latin_accents(city["name"])))
         kept = [a for a in kept if not _is_latin(a) or zipf_frequency(a, "en") < name_zipf + OTHER_MEANING_SPREAD]
         stem = _strip_latin_accents(fold(city["name"]))[:3]
         # A Latin alias that shares not even its first letters with the city's name and is another sizeable town's
@@ -308,10 +358,10 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
         aliases = latin[:MAX_CITY_ALIASES // 2] + by_script_turns(with_simplified([a for a in kept if not _is_latin(a)]), MAX_CITY_ALIASES // 2)
         entries.append({
-            "id": qid or f"geonames:{city['geonameid']}", "name": city["name"], "type": "GPE",
+            "id": qid or f"geonames:{city['geonameid']}", "name": display, "type": "GPE", "_geonames": city["name"],
             "country": countries[city["countrycode"]]["id"],
             "coordinates": [round(point[0], 4), round(point[1], 4)],
-            "_names": [city["name"], *aliases], "_rank": rank, "_population": float(city["population"]),
+            "_names": list(dict.fromkeys([display, city["name"], *aliases])), "_rank": rank, "_population": float(city["population"]),
         })
 
     # Homonyms in one country (two Fuzhous in China): only the most populous is kept.
@@ -335,7 +385,7 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     for entry in entries:
         for i, form in enumerate(entry["_names"]):
             for key in _keys(form) if form else ():
-                priority = (int(i > 0 and key not in _keys(entry["name"])), entry["_rank"])
+                priority = (int(i > 0 and key not in _own_keys(entry)), entry["_rank"])
                 claims[key][entry["id"]] = min(priority, claims[key].get(entry["id"], priority))
     contested: set[str] = {key for key, isos in big_names.items() if len(isos) > 1}
     for key, claimants in claims.items():
@@ -350,7 +400,7 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     country_name = {c["id"]: curated_by_id.get(c["id"], c)["name"] for c in countries.values()}
     remap: dict[str, str] = {}
     for entry in entries:
-        if any(k in contested for k in _keys(entry["name"])) and entry["country"] != entry["id"]:
+        if any(k in contested for k in _own_keys(entry)) and entry["country"] != entry["id"]:
             entry["name"] = f"{entry['name']}, {country_name[entry['country']]}"
             owner.update({k: entry["id"] for k in _keys(entry["name"])})
         elif any(owner.get(k) not in (None, entry["id"]) for k in _keys(entry["name"])):
@@ -372,12 +422,16 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         curated_entry = curated_by_id.get(entry["id"], {})
         curated_cased = {k for f in curated_entry.get("cased_aliases", []) for k in _keys(f)}
         name_keys = _keys(entry["name"])
+        cased = bool(_is_latin(entry["name"]) and words.is_common_word(entry["name"]) or name_keys & curated_cased)
+        geonames = entry.get("_geonames", entry["name"])
         aliases, seen = [], {fold(" ".join(entry["name"].split()))}
         for form in entry["_names"]:
             form = " ".join((form or "").split())
             keys = _keys(form)
             exact = fold(form)
             if not form or exact in seen or keys & curated_cased or any(owner.get(k) != entry["id"] for k in keys):
+                continue
+            if cased and form == geonames:  # "Salé" (Sale): matched as written, as its English name is
                 continue
             if form[:1] in ARABIC_CLITICS and len(form) > 3 and any(owner.get(k) not in (None, entry["id"]) for k in _keys(form[1:])):
                 continue  # "وجدة" (Oujda) is also "و" + "جدة", "and Jeddah": Arabic glues "and" to the next word
@@ -389,12 +443,19 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
                                "country": remap.get(entry["country"], entry["country"]), "coordinates": entry["coordinates"], "aliases": aliases}
         if entry["_rank"] == 2:
             out["capital"] = True
-        if _is_latin(entry["name"]) and words.is_common_word(entry["name"]) or name_keys & curated_cased:
+        if cased:
             out["cased_aliases"] = [entry["name"], entry["name"].upper()]  # "Chad", "Jordan": not "chad"
+            if geonames != entry["name"]:
+                out["cased_aliases"] += [geonames, geonames.upper()]
         rest = entry["name"][4:] if entry["name"].startswith("The ") else ""
         if rest and fold(rest) not in seen and all(owner.get(k) in (None, entry["id"]) for k in _keys(rest)):
             out.setdefault("cased_aliases", []).append(rest)  # lookups drop a leading "the": "The Gambia" is "Gambia"
         result.append(out)
+    # A city English knows only as a person's name ("Vladimir", "Florence", "Hamilton"): before "said", the person.
+    _, people = english_kinds({e["name"] for e in result if e["country"] != e["id"] and e["name"].isalpha()})
+    for out in result:
+        if out["country"] != out["id"] and out["name"] in people:
+            out["person_name"] = True
     result.sort(key=lambda e: (e["country"] != e["id"], e["name"]))
     return result, notes
 

@@ -41,6 +41,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from apertium_words import ENGLISH, analyse, english_kinds  # noqa: E402
 from build_gazetteer import DATA, fold, AliasFilter, _script, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
 
 OUTPUT = DATA / "regions.yaml"
@@ -63,39 +64,13 @@ NOT_REGIONS = {"Municipality", "Local council", "District municipality", "Urban 
                "Commune", "Quarter", "Rayon", "Parish", "Island council", "Administrative atoll"}
 # Morphological analysers of the Apertium pairs the normalizer uses: a lower-case word one of them knows is a
 # common word of that language ("rivers"; "mayo", May; "lugar", place; "marche", walk).
-ENGLISH = "apertium-eng-spa/eng-spa"
 ANALYSERS = [ENGLISH, "apertium-eng-spa/spa-eng", "apertium-fr-es/fr-es", "apertium-spa-ita/ita-spa", "apertium-es-pt/pt-es"]
-APERTIUM_DATA = Path("/usr/share/apertium")
-
-
-def analyse(analyser: str, words: set[str]) -> dict[str, list[str]]:
-    """Each of ``words`` (letters only) with its analyses by an Apertium analyser ([] when it knows no such word)."""
-    import subprocess
-
-    ordered = sorted(w for w in words if w.isalpha())
-    binary = APERTIUM_DATA / f"{analyser}.automorf.bin"
-    if not binary.exists():
-        raise SystemExit(f"{binary} is missing: install the Apertium pairs (scripts/sysdeps.sh)")
-    out = subprocess.run(["lt-proc", str(binary)], input="\n".join(ordered) + "\n", capture_output=True, text=True, check=True).stdout
-    units = re.findall(r"\^([^$]*)\$", out)
-    if len(units) != len(ordered):
-        raise SystemExit(f"lt-proc {binary}: {len(units)} analyses for {len(ordered)} words")
-    return {word: [a for a in unit.split("/")[1:] if not a.startswith("*")] for word, unit in zip(ordered, units)}
 
 
 def common_words(words: set[str]) -> set[str]:
     """Those of ``words`` (lower case) one of the ANALYSERS reads as anything but a proper noun."""
     return {word for analyser in ANALYSERS for word, found in analyse(analyser, words).items()
             if found and not all("<np>" in a for a in found)}
-
-
-def english_kinds(names: set[str]) -> tuple[set[str], set[str]]:
-    """Of ``names`` (capitalised words), those English knows as places ("Colorado") and those it knows only as
-    people's names ("Mary", "Ariana", "Nelson")."""
-    found = analyse(ENGLISH, names)
-    places = {n for n, a in found.items() if any("<np><loc>" in x for x in a)}
-    people = {n for n, a in found.items() if a and n not in places and all("<ant>" in x or "<cog>" in x for x in a)}
-    return places, people
 
 
 # wordfreq's languages for each script a region's alias may be written in (Japanese and Korean need MeCab: not read).

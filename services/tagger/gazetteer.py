@@ -117,6 +117,7 @@ class GazetteerEntry(BaseModel):
     coordinates: tuple[float, float] | None = Field(default=None, description="[latitude, longitude] of a place.")
     roles: tuple[Role, ...] = Field(default=(), description="Offices a person holds or held.")
     capital: bool = Field(default=False, description="A country's capital: its name also stands for the government ('Moscow said').")
+    person_name: bool = Field(default=False, description="A city English knows only as a person's name ('Vladimir', 'Florence'): before 'said', the person.")
 
     @field_validator("aliases", "cased_aliases")
     @classmethod

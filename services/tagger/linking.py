@@ -52,9 +52,12 @@ _PLACE_NOUN = re.compile(
     r"checkpoint|port|harbou?r|river|valley|refinery|power plant|nuclear plant|dam|bridge|train station)\b"
 )
 # After a city's name, what only a person, an organisation or a work does: "Vladimir said" (a man), "Granma reported"
-# (Cuba's newspaper), "Batman co-creator Bob Kane". A capital's name speaks for its government ("Moscow said").
+# (Cuba's newspaper), "Batman co-creator Bob Kane". A city speaks for its authorities ("Donetsk said", "Tel Aviv said",
+# "Moscow said"): only one named like a person ("Vladimir", "Florence") or a newspaper is not the place there.
 _SPEAKS = re.compile(r"[ \t]+(?:said|says|told|tells|added|adds|announced|wrote|writes|tweeted|insisted|denied|confirmed|reported|claimed)\b")
 _MADE_BY = re.compile(r"[ \t]+(?:co-?creators?|creators?)\b")
+# A publication's name: "the official newspaper Granma reported", "the daily Tishreen said".
+_PUBLICATION_BEFORE = re.compile(r"\b(?:newspaper|paper|daily|weekly|magazine|journal|tabloid|news agency|agency|broadcaster|radio|television|channel)[ \t]+$", re.IGNORECASE)
 # "Police in the town of Uyo said", "Separatists in neighbouring Luhansk announced": the place's people speak.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|of|to|outside|inside|across|around|into|via)[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+)?$")
 _INNER_QUOTES = "\"“”„«»"
@@ -230,15 +233,36 @@ def _parts_of_longer_names(
     return found
 
 
-def _cities_not_meant(fields: Sequence[FieldMentions], matches: dict[str, list[GazetteerMatch]]) -> set[tuple[str, int, int]]:
-    """Spans of a city (not a capital) that the words right after make a person, an organisation or a work ("Vladimir
-    said", "Batman co-creator"); one that speaks is the place's people after a preposition ("Police in Uyo said"). The article's
-    other mentions of a city that speaks, by the same name, name the same person ("Vladimir, who was in tears, said")."""
+def _cities_not_meant(
+    fields: Sequence[FieldMentions], mentions: dict[str, list[Mention]], matches: dict[str, list[GazetteerMatch]]
+) -> set[tuple[str, int, int]]:
+    """Spans of a city (not a capital) that the words around make a person, a publication or a work: "Vladimir said"
+    (a city English knows only as a person's name), "Duran told Reuters" (the article names Roberto Duran), "the
+    newspaper Granma reported", "Batman co-creator". Any other city that speaks is its authorities ("Donetsk said"),
+    as is one after a preposition ("Police in Uyo said"). The article's other mentions of such a city, by the same
+    name, name the same person ("Vladimir, who was in tears, said")."""
     spans = [(f, g) for f in fields for g in matches[f.field] if g.entry.type == "GPE" and g.entry.country not in (None, g.entry.id)]
+    people = {
+        _strip_latin_accents(fold(word))
+        for f in fields
+        for m in mentions[f.field]
+        if m.label == "PERSON" and len(words := f.text[m.start : m.end].split()) >= 2
+        for word in (words[0], words[-1])
+    }
+
+    def named_like_a_person(f: FieldMentions, g: GazetteerMatch) -> bool:
+        bare = _strip_latin_accents(fold(g.text))
+        if bare in people or (g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name))):
+            return True
+        return _PUBLICATION_BEFORE.search(f.text, max(0, g.start - 30), g.start) is not None
+
     speaks = [
         (f, g)
         for f, g in spans
-        if not g.entry.capital and _SPEAKS.match(f.text, g.end) and not _PLACE_BEFORE.search(f.text, max(0, g.start - 20), g.start)
+        if not g.entry.capital
+        and _SPEAKS.match(f.text, g.end)
+        and not _PLACE_BEFORE.search(f.text, max(0, g.start - 20), g.start)
+        and named_like_a_person(f, g)
     ]
     named = {(g.entry.id, f.text[g.start : g.end]) for f, g in speaks}
     return {(f.field, g.start, g.end) for f, g in spans if _MADE_BY.match(f.text, g.end)} | {
@@ -437,7 +461,7 @@ def link_article(
     doubtful = (
         _doubtful(gazetteer, fields, mentions, matches, translated)
         | _parts_of_longer_names(gazetteer, fields, mentions, matches)
-        | _cities_not_meant(fields, matches)
+        | _cities_not_meant(fields, mentions, matches)
         if language in (None, "en")
         else set()
     )

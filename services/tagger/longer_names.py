@@ -15,9 +15,10 @@ for the longer names neither of them knows:
   a title or the form of a state. English "of" says where someone or something is from, not a name:
   "Chancellor Angela Merkel of Germany", "Benetton of Italy", "Xining of Qinghai Province";
 - a saint's name with a possessive: "St. Martin's" (a church, a school), not the island of Saint Martin;
-- a part of an Arabic name, whose words are joined by particles ("al-", "el-", "bin", "ibn", "bint") or open with
-  one ("Abu", "Abdul", "Abd al-"): "Ahmad" (an alias of Kuwait's Al Ahmadi) in "Ahmad al-Ali", "Mohammed bin
-  Salman", "Abu Bakr al-Baghdadi". A place the gazetteer knows by the whole run is its longest match, not a part:
+- a part of an Arabic name, whose words are joined by particles ("al-", "el-", the article before a sun letter:
+  "ad-", "ash-", "as-", "an-"..., "bin", "ibn", "bint") or open with one ("Abu", "Abdul", "Abd al-"): "Ahmad" (an
+  alias of Kuwait's Al Ahmadi) in "Ahmad al-Ali", "Ahmad ash-Shami", "Said al-Ahmad", "Mohammed bin Salman",
+  "Abu Bakr al-Baghdadi". A place the gazetteer knows by the whole run is its longest match, not a part:
   "Abu Dhabi", "Ras al-Khaimah", "Al-Hasakah". Not a run: another known name on the particle's other side ("the
   Dubai Abu Dhabi road"), or an English word before "al-" ("In al-Raqqa", "The al-Raqqa front").
 
@@ -58,11 +59,16 @@ _SENTENCE_OPENERS = frozenset("a an the as at in on it its this that these those
 _SAINT = re.compile(r"(?:St\.?|Saint|Ste\.?|San|Santa)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s(?!\w)")
 # Particles that join an Arabic name's words, and those that open one; "al-" also opens a place's name ("al-Raqqa").
-_JOINING = r"(?:(?:al|el|Al|El|AL|EL)-|(?:al|el)[ \t]+|(?:bin|ibn|bint|Bin|Ibn|Bint|BIN|IBN|BINT)[ \t]+)"
+# Before a "sun letter" the article's l is written as that letter: "ad-Din", "ash-Shami", "as-Sadr", "an-Nahar".
+_ARTICLE = r"(?:al|el|ad|adh|an|ar|as|ash|at|ath|az|Al|El|Ad|Adh|An|Ar|As|Ash|At|Ath|Az|AL|EL)"
+_JOINING = rf"(?:{_ARTICLE}-|(?:al|el)[ \t]+|(?:bin|ibn|bint|Bin|Ibn|Bint|BIN|IBN|BINT)[ \t]+)"
 _OPENING = r"(?:Abu|Abou|Abdul|Abdel|Abd|ABU|ABOU|ABDUL|ABDEL|ABD)[ \t]+(?:(?:al|el)-)?"
 _PARTICLE_AFTER = re.compile(rf"[ \t]+(?:{_JOINING}|{_OPENING})([A-Z][\w'’-]*)")
 _JOINED_BEFORE = re.compile(rf"(?<![\w'’.-])([A-Z][\w]*)[ \t]+{_JOINING}$")
 _OPENED_BEFORE = re.compile(rf"(?<![\w'’.-]){_OPENING}$")
+# Given names and titles that open an Arabic name and that English also writes as words: "Said al-Ahmad" is a man,
+# not the verb, as "In al-Raqqa" and "The al-Raqqa front" are English words before a place.
+_NAME_WORDS = frozenset("said sultan amir emir jihad sheikh sheik imam mufti".split())
 _HEADLINE_SHARE = 0.5
 _SENTENCE_WINDOW = 400
 
@@ -124,4 +130,7 @@ def inside_arabic_name(text: str, start: int, end: int, names: Collection[tuple[
     if _OPENED_BEFORE.search(text, window, start):
         return True  # "Abu Ahmad", "Abd al-Ahmad"
     joined = _JOINED_BEFORE.search(text, window, start)
-    return joined is not None and not known(joined.start(1)) and not is_english_word(joined.group(1))  # "Ali bin Ahmad"
+    if joined is None or known(joined.start(1)):
+        return False
+    word = joined.group(1)
+    return not is_english_word(word) or word.casefold() in _NAME_WORDS  # "Ali bin Ahmad", "Said al-Ahmad"

@@ -15,7 +15,8 @@ Three kinds of one-word match say little by themselves:
   (wordfreq: a Zipf frequency more than 1 below the English name's), the gazetteer's alternate names being
   many languages' ("Sufa" for Suva: Kibbutz Sufa in Israel; "Beograd"), or any such alias right after a
   capitalised name, where it ends a person's ("Florian Maurice", French for Mauritius). English exonyms
-  English news writes as often as the name ("Kiev", "Odessa", "Bombay", "Rangoon", "Arbil") are names.
+  English news writes as often as the name ("Kiev", "Odessa", "Bombay", "Rangoon", "Arbil") are names, and so is a
+  country's rare name, which comes from a table of country names, not a town's list ("Kazakstan", "Deutschland").
 
 Such a match links when the same article names the entity where that evidence is not missing
 (mid-sentence, by a longer or unambiguous name: "the Fed", "Federal Reserve"), or, for the acronym
@@ -109,7 +110,9 @@ def _foreign_spelling(entry: GazetteerEntry, text: str, start: int, end: int) ->
     key, name = _strip_latin_accents(fold(surface)), _strip_latin_accents(fold(entry.name))
     if key == name or key == name.split(", ")[0] or f"the {key}" == name:
         return False
-    if _english_zipf(surface) < _english_zipf(entry.name.split(", ")[0]) - _FOREIGN_SPREAD:
+    # A country's names come from translation tables (Natural Earth, CLDR), not from every town's list of alternate names:
+    # a rare one is still the country ("Kazakstan", Swedish and 1990s English; "Deutschland").
+    if entry.country != entry.id and _english_zipf(surface) < _english_zipf(entry.name.split(", ")[0]) - _FOREIGN_SPREAD:
         return True
     before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
     return before is not None and not is_english_word(before.group(1))

@@ -13,7 +13,8 @@ After linking, across the whole article (title and body):
   organisation or place the model took it for;
 - in a sports report (a "SOCCER -" heading, or several words of a match report: "striker", "equaliser",
   "league"), a place that is not a country and is not where something happens ("in
-  Chicago") is a club ("Chicago beat Boston 4-2"); national sides stay places;
+  Chicago") is a club ("Chicago beat Boston 4-2", "joined Milan from Torino", "his former coach at Torino");
+  national sides stay places;
 - in any article, a place that is not a country and beats, or is beaten by, another with a score in the
   sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state), and so is one right
   before a role in a club: "Liverpool manager", "Napoli striker".
@@ -79,6 +80,14 @@ _MATCH_WORDS = frozenset(
 )
 _MATCH_REPORT = 4  # distinct match words
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
+# In a sports report these prepositions name a side, not a place: one joins or wins points "from Nantes", a coach's or
+# a player's time is "at Torino", a transfer goes "to Milan". "In Nantes" is still where something happens, and so is a
+# bare "at" ("Kansas City at Detroit", the venue in a fixtures list).
+_SIDE_BEFORE = re.compile(
+    r"(?:\bfrom|\b(?:coach|coaches|manager|boss|player|players|striker|midfielder|defender|goalkeeper|captain|spell|stint|"
+    r"career|days|seasons?|contract|debut)[ \t]+at|\b(?:transferred|moved|sold|loaned|switched|traded|returned)[ \t]+to)[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 def load_organisations(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
@@ -296,7 +305,8 @@ class Newswire:
                 before = re.findall(r"[^\W\d_]+", text[max(line_start, e.start - 30) : e.start])
                 dateline = re.fullmatch(r"\s*[^\d\n]+\s+\d{4}-\d{2}-\d{2}\s*", line) is not None
                 venue = e.start == line_start and re.match(r"\s*[:(]", text[e.end :]) is not None  # "Leicester : ...", "London ( The Oval ) :"
-                if not dateline and not venue and not (before and before[-1].lower() in _PLACE_PREPOSITIONS):
+                preposition = bool(before) and before[-1].lower() in _PLACE_PREPOSITIONS and not _SIDE_BEFORE.search(text, max(line_start, e.start - 40), e.start)
+                if not dateline and not venue and not preposition:
                     e = _as_side(e)
             out.append(e)
         return out

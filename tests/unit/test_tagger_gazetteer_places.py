@@ -116,3 +116,12 @@ def test_capitals_are_marked_so_their_names_can_stand_for_governments() -> None:
     gazetteer = Gazetteer.load()
     assert gazetteer.lookup("Moscow").capital and gazetteer.lookup("Nairobi").capital
     assert not gazetteer.lookup("Vladimir").capital
+
+
+def test_a_city_is_shown_by_its_plain_english_name_and_found_by_geonames_spelling_too(gazetteer: Gazetteer, places: list[dict]) -> None:
+    # What a tagged article's entity shows as its name (canonical_name): "Tartus", not GeoNames' "Ţarţūs".
+    assert all(p["name"].isascii() for p in places if p["country"] != p["id"]), "a city's name is plain ASCII"
+    for written, name in [("Tartus", "Tartus"), ("Ţarţūs", "Tartus"), ("Hama", "Hama"), ("Ḩamāh", "Hama"), ("Zurich", "Zurich")]:
+        entry = gazetteer.lookup(written)
+        assert entry is not None and entry.name == name and entry.country == gazetteer.lookup("Syria" if name in ("Tartus", "Hama") else "Switzerland").id, written
+    assert gazetteer.lookup("Hama Province").name == "Hama Province", "the governorate keeps its longer name; bare Hama is the city"

@@ -328,16 +328,29 @@ def test_a_place_alias_inside_an_arabic_name_is_not_linked_as_the_place(gazettee
         "The group's leader, Abu Ahmad, denied the report.",  # after an opening "Abu"
         "Mourners gathered outside the home of Yusuf al-Ahmad on Friday.",  # after "al-"
     ]:
-        assert ("Ahmad", "Al Aḩmadī") not in linked(link(gazetteer, body, [])), body
+        assert ("Ahmad", "Al Ahmadi") not in linked(link(gazetteer, body, [])), body
+
+
+def test_said_and_the_sun_letter_articles_open_or_join_an_arabic_name(gazetteer: Gazetteer) -> None:
+    # "Said" before "al-" is a man's name, not the verb; before a sun letter the article is written "ash-", "as-",
+    # "ad-", "an-"...: "Ahmad" (Al Ahmadi's alias) is part of each name, with or without NER's span.
+    for body in [
+        "Said al-Ahmad told reporters the crossing was shut.",
+        "The crossing was shut, according to Said al-Ahmad.",
+        "The group was led by Ahmad ash-Shami until the vote.",
+        "Ahmad as-Sayed and Ahmad ad-Darwish signed the letter.",
+        "A statement was read by Khalid an-Ahmad on state television.",
+    ]:
+        assert ("Ahmad", "Al Ahmadi") not in linked(link(gazetteer, body, [])), body
 
 
 def test_places_named_with_arabic_particles_still_link(gazetteer: Gazetteer) -> None:
     body = ("Flights from Abu Dhabi to Al Ahmadi resumed. Fighting went on in Deir ez-Zor and Al-Hasakah, "
             "and a storm hit Ras al-Khaimah. In al-Raqqa the dam held. Traffic on the Dubai Abu Dhabi road was slow.")
     assert [name for _, name in linked(link(gazetteer, body, []))] == [
-        "Abu Dhabi", "Al Aḩmadī", "Deir ez-Zor", "Al Ḩasakah", "Ras Al Khaimah", "Ar Raqqah", "Dubai", "Abu Dhabi"]
+        "Abu Dhabi", "Al Ahmadi", "Deir ez-Zor", "Al Hasakah", "Ras Al Khaimah", "Ar Raqqah", "Dubai", "Abu Dhabi"]
     body = "Ahmad, the governorate south of Kuwait City, holds most of the country's refineries."
-    assert ("Ahmad", "Al Aḩmadī") in linked(link(gazetteer, body, [span(body, "Ahmad", "GPE")]))
+    assert ("Ahmad", "Al Ahmadi") in linked(link(gazetteer, body, [span(body, "Ahmad", "GPE")]))
 
 
 def test_a_norp_word_and_its_plural_are_one_unlinked_entity(gazetteer: Gazetteer) -> None:
@@ -373,6 +386,14 @@ def test_an_alias_that_ends_a_persons_name_is_no_place(gazetteer: Gazetteer) -> 
     # French "Maurice" is Mauritius; after a given name it is a footballer's surname.
     body = "9 - Nicolas Ouedec ( 17 - Florian Maurice 64th ) , 11 - Patrice Loko ( 15 - Zinedine Zidane 70th )"
     assert "Mauritius" not in {e.canonical_name for e in link(gazetteer, body, [])}
+
+
+def test_a_countrys_rare_spelling_is_the_country(gazetteer: Gazetteer) -> None:
+    # CoNLL testa (1996): Reuters wrote "Kazakstan", which English writes far less today than "Kazakhstan"; spaCy
+    # calls it an organisation there.
+    body = "1. Igor Potapovich ( Kazakstan ) 5.80"
+    out = link(gazetteer, body, [span(body, "Igor Potapovich", "PERSON"), span(body, "Kazakstan", "ORG")])
+    assert ("Kazakstan", "GPE", "Kazakhstan") in {(e.text, e.type, e.canonical_name) for e in out}
 
 
 def test_english_exonyms_still_link_without_their_country(gazetteer: Gazetteer) -> None:
@@ -420,3 +441,28 @@ def test_a_city_named_before_its_creator_is_a_work_not_the_city(gazetteer: Gazet
     out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Batman", "PERSON"), span(body, "Bob Kane", "PERSON")])
            if e.text == "Batman"]
     assert out == [("Batman", None), ("Batman", "Batman")]
+
+
+def test_a_city_that_speaks_is_its_authorities_unless_it_is_named_like_a_person(gazetteer: Gazetteer) -> None:
+    # "Donetsk said" and "Tel Aviv said" are the cities' authorities (metonymy); "Vladimir said" is a man: English
+    # knows "Vladimir" only as a person's name (places.yaml's person_name), "Donetsk" and "Tel Aviv" as nothing else.
+    body = ("Donetsk said on Monday that shelling had killed three people. Tel Aviv said it would respond. "
+            "Vladimir said he had not slept.")
+    mentions = [span(body, "Donetsk", "GPE"), span(body, "Tel Aviv", "GPE"), span(body, "Vladimir", "PERSON")]
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, mentions)]
+    assert out == [("Donetsk", "Donetsk"), ("Tel Aviv", "Tel Aviv"), ("Vladimir", None)]
+
+
+def test_a_city_that_names_a_newspaper_before_a_verb_of_saying_is_the_newspaper(gazetteer: Gazetteer) -> None:
+    body = "Castro, who turned 79, was in good health, the official newspaper Granma reported on Saturday. Granma called it a hoax."
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Granma", "ORG"), span(body, "Granma", "ORG", 1)])]
+    assert out == [("Granma", None), ("Granma", None)]
+
+
+def test_a_city_that_speaks_and_is_the_name_of_a_person_the_article_names_is_that_person(gazetteer: Gazetteer) -> None:
+    # CoNLL testa: Durán is a city in Ecuador; the boxing report names Roberto Duran in its headline.
+    title = "BOXING - ROBERTO DURAN FIGHTS ON"
+    body = "Duran, 45, takes on a Mexican on Saturday. \"I'm not retiring,\" Duran told Reuters."
+    mentions = [span(body, "Duran", "PERSON"), span(body, "Duran", "PERSON", 1)]
+    out = link(gazetteer, body, mentions, title=title, title_mentions=[span(title, "ROBERTO DURAN", "PERSON")])
+    assert [(e.text, e.type, e.canonical_id) for e in out if e.text == "Duran"] == [("Duran", "PERSON", None), ("Duran", "PERSON", None)]

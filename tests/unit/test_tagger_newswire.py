@@ -205,3 +205,20 @@ def test_a_match_report_without_a_sports_heading_names_its_clubs_after_cities(zi
     out = [(e.field, e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, entities)]
     assert out == [("body", "Liverpool", "ORG", None), ("body", "Birmingham", "GPE", "geonames:2655603"),
                    ("title", "Liverpool", "ORG", None)]
+
+
+def test_in_a_sports_report_a_side_is_named_after_from_at_and_to_as_the_club_and_in_is_still_the_city(zipf):
+    # CoNLL testa: "joined Milan from Torino", "his former coach at Torino", "who has joined Espanyol of Barcelona
+    # from Nantes", "winning seven of the 10 meetings from Cleveland"; a fixtures line's bare "at" is the venue.
+    newswire = Newswire(zipf, organisations=None)
+    title = "SOCCER - LENTINI JOINS ATALANTA"
+    body = ("Lentini, 27, joined Milan from Torino in a $12 million deal, with his former coach at Torino. "
+            "Ouedec has joined Espanyol from Nantes. He was born in Nantes.\nKANSAS CITY AT DETROIT")
+    place = {"torino": {"canonical_id": "geonames:3165524", "canonical_name": "Turin"},
+             "nantes": {"canonical_id": "geonames:2990969", "canonical_name": "Nantes"}}
+    entities = [_e("body", body, body, "Torino", "GPE", **place["torino"]), _e("body", body, body, "Torino", "GPE", 1, **place["torino"]),
+                _e("body", body, body, "Nantes", "GPE", **place["nantes"]), _e("body", body, body, "Nantes", "GPE", 1, **place["nantes"]),
+                _e("body", body, body, "DETROIT", "GPE", canonical_id="geonames:4990729", canonical_name="Detroit")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, entities) if e.text != "Milan"]
+    assert out == [("Torino", "ORG", None), ("Torino", "ORG", None), ("Nantes", "ORG", None),
+                   ("Nantes", "GPE", "geonames:2990969"), ("DETROIT", "GPE", "geonames:4990729")]

@@ -1,0 +1,33 @@
+"""scripts/build_gazetteer.py's choice of a city's English name, on small made-up GeoNames rows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_gazetteer  # noqa: E402
+
+
+def _name(name: str, alternates: list[str], towns: frozenset[str] = frozenset()) -> str:
+    city = {"name": name, "alternatenames": alternates}
+    return build_gazetteer.english_name(city, lambda alias: alias[:1].isupper(), towns.__contains__)
+
+
+def test_a_transliteration_with_marks_is_named_without_them():
+    assert _name("Ţarţūs", ["Antaradus", "Tartous", "Tartus", "Tortosa", "Ţarţūs"]) == "Tartus"
+    assert _name("Khān Yūnis", ["Khan Younis", "Khan Yunis"]) == "Khan Yunis"
+    assert _name("Kraków", ["Cracow", "Krakau", "Krakow"]) == "Krakow"
+    assert _name("Ryazan’", ["Rjasan"]) == "Ryazan"
+    assert _name("Łódź", []) == "Lodz"
+
+
+def test_an_alternate_name_english_writes_clearly_more_is_the_name_unless_another_town_has_it():
+    assert _name("Ḩamāh", ["Chama", "Gama", "Hama", "Hamah", "Hamath", "Ḩamāh"]) == "Hama"
+    assert _name("Nazrēt", ["Adama", "Nazareth", "Nazret"], frozenset({"Nazareth"})) == "Nazret"
+
+
+def test_a_plain_name_is_kept():
+    assert _name("Homs", ["Hims", "Emesa"]) == "Homs"
+    assert _name("Ar Raqqah", ["Raqqa"]) == "Ar Raqqah"
