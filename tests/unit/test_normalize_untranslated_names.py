@@ -45,3 +45,19 @@ async def test_without_kept_names_the_cyrillic_name_stays():
         await normalizer.aclose()
     assert article.translation is not None and "Трамп" in article.body
     assert not any(c.rule == ENGLISH_NAME_RULE for c in article.changes)
+
+
+async def test_a_bulgarian_report_names_trump_as_english_does():
+    # Bulgarian writes "Тръмп" where the gazetteer's Russian and Macedonian aliases write "Трамп"; bul-mkd and mkd-eng
+    # leave it as written
+    normalizer = Normalizer(NormalizeSettings())
+    raw = RawArticle(id="https://news.example/bg/1", source="test-feed", title="",
+                     body="Министърът каза, че президентът Тръмп ще посети Бъркенхед през декември.",
+                     fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
+    try:
+        article = await normalizer.normalize(raw)
+    finally:
+        await normalizer.aclose()
+    assert article.language == "bg" and article.translation is not None
+    assert "Trump" in article.body and "Birkenhead" in article.body and "ъ" not in article.body
+    assert {("Тръмп", "Trump"), ("Бъркенхед", "Birkenhead")} <= {(c.before, c.after) for c in article.changes if c.rule == ENGLISH_NAME_RULE}
