@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl \\
         [--langid ../shared/devdata/langid] [--languages spa,fra,deu,...] [--docs 40]
     .venv/bin/python bench/bench_languages.py --devdata ../shared/devdata   # both (what `make bench` runs)
-    .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl --langid-ntrex fao,isl \
+    .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl --langid-ntrex fao,isl \\
         [--langid ../shared/devdata/langid --langid-show is,nb] --docs 0   # language id only, sentence by sentence
 
 Per language (NTREX code): language id accuracy on the documents, the translation path and the share
