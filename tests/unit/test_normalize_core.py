@@ -447,3 +447,12 @@ async def test_a_bridge_no_installed_pair_serves_says_so_and_the_article_goes_on
     assert (article.language, article.bridge, article.body) == ("kk", None, body)
     [change] = [c for c in article.changes if c.rule == "bridge-failed"]
     assert change.reason.startswith("no ru bridge for this kk text: ") and "kaz-rus" in change.reason
+
+
+async def test_faroese_is_named_and_left_untranslated_not_translated_as_icelandic(normalizer: Normalizer):
+    body = ("Landsstýrið hevur avgjørt at byggja ein nýggjan tunnil millum Streymoy og Sandoy. Landsstýrismaðurin segði "
+            "týsdagin, at arbeiðið byrjar næsta ár, og at tunnilin skal vera liðugur í 2030.")
+    article = await normalizer.normalize(_raw("Landsstýrið fer at byggja nýggjan tunnil til Sandoyar", body))
+    assert (article.language, article.translation, article.body) == ("fo", None, body)
+    [why] = [c for c in article.changes if c.rule == "untranslated"]
+    assert "no translation path for 'fo'" in why.reason

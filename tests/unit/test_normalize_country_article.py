@@ -26,6 +26,15 @@ def repairer() -> Repairer:
         ("the Indonesia's islands", "Indonesia's islands"),
         ("They met in the Bielorussia and the Russia.", "They met in Belarus and Russia."),  # Italian "la Bielorussia" via Spanish
         ("They went to the Ireland.", "They went to Ireland."),
+        # before a verb that can only be finite (Portuguese through Spanish, Catalan straight)
+        ("The number of dead persons in the tsunami in the Indonesia went up for 832.", "The number of dead persons in the tsunami in Indonesia went up for 832."),
+        ("Number of dead persons in the Indonesia goes up", "Number of dead persons in Indonesia goes up"),
+        ("The number of dead persons in the Indonesia grows exponencialmente.", "The number of dead persons in Indonesia grows exponencialmente."),
+        ("The Foundation of Natural Sciences of the China concedes fund at persons.", "The Foundation of Natural Sciences of China concedes fund at persons."),
+        ("In the meantime, the China presented his plan the year passed.", "In the meantime, China presented his plan the year passed."),
+        # before a determiner, or a closing guillemet Catalan keeps
+        ("«Whereas the China every time is more active»", "«Whereas China every time is more active»"),
+        ("the quality is inferior in the China», aimed Lee.", "the quality is inferior in China», aimed Lee."),
     ],
 )
 def test_the_article_before_a_country_english_writes_without_one_is_dropped(repairer: Repairer, scarred: str, restored: str):
@@ -52,6 +61,9 @@ def test_the_article_is_dropped_in_a_title_too(repairer: Repairer):
         "The Israel Defense Forces said it shot down a drone over the Mexico City airport.",  # a longer name
         "It was the Georgia of the 1990s, the Russia of Putin.",  # "of" makes the phrase English
         "They saw the Belarus government and the Indonesia team.",
+        # a word that is a noun as well as a verb, or an -ed form not before a determiner, may be the phrase's
+        "They followed the Ukraine talks and the Russia plans, then the Indonesia cause.",
+        "They reported the Ukraine armed forces and the China based companies.",
     ],
 )
 def test_the_article_stays_where_english_writes_it(repairer: Repairer, text: str):

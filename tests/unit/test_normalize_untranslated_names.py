@@ -21,27 +21,32 @@ def test_only_known_names_inside_a_sentence_change_and_the_spans_follow():
     assert [(c.rule, c.span, c.before, c.after) for c in changes] == [(ENGLISH_NAME_RULE, (27, 32), "Трамп", "Trump")]
 
 
-async def test_a_macedonian_report_names_trump_as_english_does():
-    normalizer = Normalizer(NormalizeSettings())
-    raw = RawArticle(id="https://news.example/mk/1", source="test-feed", title="",
-                     body="Министерот Никола Димитров рече дека Трамп е добредојден во Скопје.",
-                     fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
+async def _normalized(body: str, settings: NormalizeSettings | None = None):
+    normalizer = Normalizer(settings or NormalizeSettings())
+    raw = RawArticle(id="https://news.example/1", source="test-feed", title="", body=body, fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
     try:
-        article = await normalizer.normalize(raw)
+        return await normalizer.normalize(raw)
     finally:
         await normalizer.aclose()
+
+
+async def test_a_macedonian_report_names_trump_as_english_does():
+    article = await _normalized("Министерот Никола Димитров рече дека Трамп е добредојден во Скопје.")
     assert article.language == "mk" and article.translation is not None
     assert "Trump" in article.body and "Трамп" not in article.body and "Skopje" in article.body
     assert ("Трамп", "Trump") in [(c.before, c.after) for c in article.changes if c.rule == ENGLISH_NAME_RULE]
 
 
 async def test_without_kept_names_the_cyrillic_name_stays():
-    normalizer = Normalizer(NormalizeSettings(keep_names=False))
-    raw = RawArticle(id="https://news.example/mk/2", source="test-feed", title="",
-                     body="Министерот рече дека Трамп е добредојден.", fetched_at=datetime(2024, 11, 4, tzinfo=timezone.utc))
-    try:
-        article = await normalizer.normalize(raw)
-    finally:
-        await normalizer.aclose()
+    article = await _normalized("Министерот рече дека Трамп е добредојден.", NormalizeSettings(keep_names=False))
     assert article.translation is not None and "Трамп" in article.body
     assert not any(c.rule == ENGLISH_NAME_RULE for c in article.changes)
+
+
+async def test_a_bulgarian_report_names_trump_as_english_does():
+    # Bulgarian writes "Тръмп" where the gazetteer's Russian and Macedonian aliases write "Трамп"; bul-mkd and mkd-eng
+    # leave it as written
+    article = await _normalized("Министърът каза, че президентът Тръмп ще посети Бъркенхед през декември.")
+    assert article.language == "bg" and article.translation is not None
+    assert "Trump" in article.body and "Birkenhead" in article.body and "ъ" not in article.body
+    assert {("Тръмп", "Trump"), ("Бъркенхед", "Birkenhead")} <= {(c.before, c.after) for c in article.changes if c.rule == ENGLISH_NAME_RULE}
