@@ -215,8 +215,12 @@ def decide(
                                  "article(s) waiting")
     if policy.repeat_s is not None and t - last_sent >= policy.repeat_s:
         sequence += 1
+        carried_copies = {}
+        if copies and not news:  # the copies waiting (the match's own article among them when it is one) go with it
+            carried_copies = {"article_ids": list(dict.fromkeys(copies + list(candidate.article_ids))),
+                              "sources": list(dict.fromkeys(pending_sources + list(candidate.sources)))}
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "repeat", "sequence": sequence,
-                                             "fired_at": now})
+                                             "fired_at": now, **carried_copies})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + [a for a in pending if a not in alerted])[-MAX_REMEMBERED:],
                  pending=[], pending_sources=[], pending_copies=[])
         return Decision(s, alert, "repeat")

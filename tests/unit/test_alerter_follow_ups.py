@@ -280,7 +280,8 @@ def test_copies_still_say_the_story_matches_for_a_repeat() -> None:
     assert key.receive(copy("site-a/1", "wire/1", 30, "site-a")) is None
     # As a re-fetch of the alerted report would: an hour on, the story still matches; a reminder, not a follow-up.
     repeat = key.receive(copy("site-b/1", "wire/1", 61, "site-b"))
-    assert repeat is not None and (repeat.kind, repeat.article_ids) == ("repeat", ["site-b/1"])
+    assert repeat is not None and repeat.kind == "repeat" and repeat.title == "title site-b/1"
+    assert (repeat.article_ids, repeat.sources) == (["site-a/1", "site-b/1"], ["site-a", "site-b"])  # who republished it
     assert key.receive(match("bbc/1", 120, "bbc")).article_ids == ["bbc/1"]  # the copies went with the repeat
 
 
