@@ -22,21 +22,28 @@ FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
 GREEK = "Απεσταλμένος του ΝΑΤΟ στο Κίεβο"
 
 
+async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str):
+    """An alerter whose rule ``rule`` follows up after ``COOLDOWN_S``, and the first alert of a story of its own:
+    the worker, the story's article ``n`` and the story's id."""
+    # A source of its own: articles other tests left unconsumed in the shared group cannot match.
+    source = f"wire-{os.urandom(3).hex()}"
+    rules = hooked_rules(tmp_path, receiver, f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
+                         f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
+    worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+    story = f"st-{os.urandom(4).hex()}"
+
+    def story_article(n: int):
+        return article(n, story).model_copy(update={"source": source})
+
+    await send(broker.bootstrap, "articles.tagged", [(f"{rule}/1".encode(), encode(story_article(1)))])
+    await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
+    return worker, story_article, story
+
+
 async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_article(broker, start_service, tmp_path) -> None:
     receiver = await Receiver().start()
     try:
-        # A source of its own: articles other tests left unconsumed in the shared group cannot match.
-        source = f"wire-{os.urandom(3).hex()}"
-        rules = hooked_rules(tmp_path, receiver, f"  - id: nato-follow\n    query: entity:Q7184 AND source:{source}\n"
-                             f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
-        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
-        story = f"st-{os.urandom(4).hex()}"
-
-        def story_article(n: int):
-            return article(n, story).model_copy(update={"source": source})
-
-        await send(broker.bootstrap, "articles.tagged", [(b"f/1", encode(story_article(1)))])
-        await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
+        worker, story_article, story = await first_alert(broker, start_service, tmp_path, receiver, "nato-follow")
         fired_at = receiver.arrived[receiver.delivered[0]]
         # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
         # The later one in Greek, which no translator reads: its title heads the follow-up, untranslated.
@@ -70,17 +77,7 @@ async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_ne
         broker, start_service, tmp_path) -> None:
     receiver = await Receiver().start()
     try:
-        source = f"wire-{os.urandom(3).hex()}"
-        rules = hooked_rules(tmp_path, receiver, f"  - id: nato-copies\n    query: entity:Q7184 AND source:{source}\n"
-                             f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
-        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
-        story = f"st-{os.urandom(4).hex()}"
-
-        def story_article(n: int):
-            return article(n, story).model_copy(update={"source": source})
-
-        await send(broker.bootstrap, "articles.tagged", [(b"c/1", encode(story_article(1)))])
-        await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
+        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies")
         # Past the cooldown, where a new article's follow-up goes out on arrival: the wire story republished
         # word for word (the story stage's near-duplicate join) brings nothing new, and is only counted.
         await asyncio.sleep(COOLDOWN_S + 0.5)

@@ -33,8 +33,10 @@ class Key:
         self.entry: dict | None = None
         self.sent: list[Alert] = []
 
-    def receive(self, candidate: Alert) -> Alert | None:
-        decision = decide(self.state, candidate, self.policy, candidate.fired_at)
+    def receive(self, candidate: Alert, copy_of: str | None = None) -> Alert | None:
+        """The match ``candidate``, of a copy of article ``copy_of`` when given (as the header wirewatch-copy-of says)."""
+        decision = decide(self.state, candidate, self.policy, candidate.fired_at, (), copy_of)
+        self.reason = decision.reason
         self.state = orjson.loads(orjson.dumps(decision.state))
         entry = follow_up_entry(self.entry, self.state, candidate, self.policy)
         self.entry = orjson.loads(orjson.dumps(entry)) if entry is not None else None
@@ -225,33 +227,13 @@ def test_a_remembered_follow_up_from_before_title_language_still_flushes() -> No
 # --------------------------------------------------------------------------- copies of alerted reports
 
 
-def copy(article: str, of: str, minutes: float, source: str) -> tuple[Alert, str]:
-    return match(article, minutes, source), of
-
-
-class CopyKey(Key):
-    """A key whose matches may be copies: ``receive((candidate, original))`` as the agent reads wirewatch-copy-of."""
-
-    def receive(self, candidate, original: str | None = None) -> Alert | None:
-        if isinstance(candidate, tuple):
-            candidate, original = candidate
-        decision = decide(self.state, candidate, self.policy, candidate.fired_at, (), original)
-        self.reason = decision.reason
-        self.state = orjson.loads(orjson.dumps(decision.state))
-        entry = follow_up_entry(self.entry, self.state, candidate, self.policy)
-        self.entry = orjson.loads(orjson.dumps(entry)) if entry is not None else None
-        if decision.alert is not None:
-            self.sent.append(decision.alert)
-        return decision.alert
-
-
 def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_next_new_one() -> None:
-    key = CopyKey()
+    key = Key()
     key.receive(match("wire/1", 0, "wire"))
     # The wire story republished by two sites, the second copying the first copy, well after the cooldown.
-    assert key.receive(copy("site-a/1", "wire/1", 10, "site-a")) is None
+    assert key.receive(match("site-a/1", 10, "site-a"), "wire/1") is None
     assert key.reason.startswith("a copy of wire/1, already alerted: no follow-up")
-    assert key.receive(copy("site-b/1", "site-a/1", 11, "site-b")) is None
+    assert key.receive(match("site-b/1", 11, "site-b"), "site-a/1") is None
     assert key.entry is None and key.flush(60) is None  # nothing new waits: no tick, no "Continues"
     # A new report: its follow-up goes out at once, headed by it, and carries the copies since the last alert.
     follow_up = key.receive(match("bbc/1", 70, "bbc"))
@@ -261,12 +243,12 @@ def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_next_new
 
 
 def test_a_copy_of_a_waiting_report_goes_with_it_and_a_copy_of_the_alerted_one_heads_no_follow_up() -> None:
-    key = CopyKey()
+    key = Key()
     key.receive(match("wire/1", 0, "wire"))
     key.receive(match("bbc/1", 1, "bbc"))
-    key.receive(copy("site-a/1", "bbc/1", 2, "site-a"))  # a copy of the new report: as new as it is
+    key.receive(match("site-a/1", 2, "site-a"), "bbc/1")  # a copy of the new report: as new as it is
     # A copy of the alerted report after the cooldown does not send the waiting follow-up under its own title...
-    assert key.receive(copy("site-b/1", "wire/1", 6, "site-b")) is None
+    assert key.receive(match("site-b/1", 6, "site-b"), "wire/1") is None
     assert "goes with the follow-up of 2 new article(s)" in key.reason
     # ...the flush does, headed by the newest new report.
     follow_up = key.flush(6)
@@ -275,11 +257,11 @@ def test_a_copy_of_a_waiting_report_goes_with_it_and_a_copy_of_the_alerted_one_h
 
 
 def test_copies_still_say_the_story_matches_for_a_repeat() -> None:
-    key = CopyKey(AlertPolicy(follow_up=True, cooldown_s=300, repeat_s=3600))
+    key = Key(AlertPolicy(follow_up=True, cooldown_s=300, repeat_s=3600))
     key.receive(match("wire/1", 0, "wire"))
-    assert key.receive(copy("site-a/1", "wire/1", 30, "site-a")) is None
+    assert key.receive(match("site-a/1", 30, "site-a"), "wire/1") is None
     # As a re-fetch of the alerted report would: an hour on, the story still matches; a reminder, not a follow-up.
-    repeat = key.receive(copy("site-b/1", "wire/1", 61, "site-b"))
+    repeat = key.receive(match("site-b/1", 61, "site-b"), "wire/1")
     assert repeat is not None and repeat.kind == "repeat" and repeat.title == "title site-b/1"
     assert (repeat.article_ids, repeat.sources) == (["site-a/1", "site-b/1"], ["site-a", "site-b"])  # who republished it
     assert key.receive(match("bbc/1", 120, "bbc")).article_ids == ["bbc/1"]  # the copies went with the repeat
