@@ -8,7 +8,8 @@ and receivers can drop the copy.
 A follow-up that waits for its cooldown is flushed without a new article: ``follow_up_entry``
 says when it is due and which candidate to re-send, ``due_follow_ups`` which keys are due at
 ``now``; the shell re-sends those candidates (``tick``) on the key's own partition, where
-``decide`` finds nothing new and sends the follow-up because the cooldown has passed.
+``decide`` finds nothing new and sends the follow-up because the cooldown has passed. A copy of a report the key
+alerted (``story_evidence.copy_of``) sends no follow-up and is flushed by none: it waits for one a new report sends.
 
 After a merge (the story stage found that stories X and Y report one event, and reports X as Y from
 then on) a report of Y names X among its story's ``aliases``. ``route`` decides its match under
@@ -141,8 +142,8 @@ def decide(
     fired: a re-fetched article is dropped; a new article is a follow-up when the rule asks
     (``follow_up``), grouped with the other new articles and sent at most once per
     ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often. ``copy_of`` is the
-    article the candidate's repeats word for word (``story_evidence.copy_of``): a copy of an alerted report sends no
-    follow-up; it goes with the next one a new report sends. It still says the story matches, for a repeat.
+    article whose text the candidate's article repeats (``story_evidence.copy_of``): a copy of an alerted report sends
+    no follow-up; it goes with the next one a new report sends. It still says the story matches, for a repeat.
     """
     s = dict(state or {})
     t = now.timestamp()
@@ -232,12 +233,12 @@ def decide(
     return Decision(s, None, "already alerted" if not new_ids else "already alerted; the rule asks no follow-ups")
 
 
-# --------------------------------------------------------------------------- merges
-
-
 def copy_of(article: TaggedArticle) -> str | None:
     """The earlier article of the story whose text the article repeats (docs/tagger.md, "Copies"), or None."""
     return article.story_evidence.copy_of if article.story_evidence is not None else None
+
+
+# --------------------------------------------------------------------------- merges
 
 
 def story_aliases(article: TaggedArticle) -> list[str]:
