@@ -11,6 +11,8 @@ After a merge, a match of story Y whose story X was merged into (``story_evidenc
 ``rule:X`` first (header ``wirewatch-aliases``): decided there when that key fired, so one event
 alerts once per rule, else sent on to the next earlier id and at last to ``rule:Y``, carrying what
 each earlier key counted (window, story burst; header ``wirewatch-carried``) so ``rule:Y`` counts it too.
+A match of a copy (``story_evidence.copy_of``) names its original (header ``wirewatch-copy-of``): a copy of an
+alerted report sends no follow-up.
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -26,6 +28,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle
 from services.alerter.dedupe import (
+    copy_of,
     decide,
     dedupe_key,
     due_follow_ups,
@@ -64,7 +67,8 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "header_aliases", "header_carried", "TICK_HEADER", "ALIASES_HEADER", "CARRIED_HEADER"]
+__all__ = ["register", "mentions", "header_aliases", "header_carried", "header_copy_of", "TICK_HEADER", "ALIASES_HEADER",
+           "CARRIED_HEADER", "COPY_OF_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
@@ -74,6 +78,8 @@ TICK_HEADER = "wirewatch-tick"
 ALIASES_HEADER = "wirewatch-aliases"
 # On a match sent on past earlier ids that never fired: what their keys counted, [[story id, {window, burst}], ...].
 CARRIED_HEADER = "wirewatch-carried"
+# On the match of a copy: the id of the article it repeats (UTF-8), so the dedupe agent can tell it brings nothing new.
+COPY_OF_HEADER = "wirewatch-copy-of"
 
 
 def _header_json(headers: dict | None, name: str) -> object:
@@ -107,6 +113,16 @@ def header_carried(headers: dict | None) -> list:
     ):
         raise ValueError(f"header {CARRIED_HEADER}: not a list of [story id, counts] pairs")
     return [(c[0], c[1]) for c in value]
+
+
+def header_copy_of(headers: dict | None) -> str | None:
+    """The article a match's ``wirewatch-copy-of`` header names, or None (not a copy, or from an earlier release)."""
+    raw = (headers or {}).get(COPY_OF_HEADER)
+    return bytes(raw).decode("utf-8", "replace") if raw else None
+
+
+def _copy_headers(original: str | None) -> dict:
+    return {COPY_OF_HEADER: original.encode()} if original else {}
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -202,15 +218,17 @@ def register(app: faust.App, settings: Settings) -> None:
             RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
             now = datetime.now(timezone.utc)
             aliases = story_aliases(article)
+            copy = _copy_headers(copy_of(article))
             for rule_match in found:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst
                 if burst is not None and burst.of == "entity":
                     if burst.entity and mentions(article, burst.entity_match or burst.entity):
+                        headers = {**copy, **({ALIASES_HEADER: orjson.dumps(aliases)} if aliases else {})}
                         await bursts.send(key=burst.state_keys(rule_match.rule.id)[0].encode(), value=encode(alert),
-                                          headers={ALIASES_HEADER: orjson.dumps(aliases)} if aliases else None)
+                                          headers=headers or None)
                     continue
-                await send_match(alert, aliases)
+                await send_match(alert, aliases, copy)
             match_stage.done(started, [article.fetched_at])
 
     async def send_match(candidate: Alert, aliases: list[str], headers: dict | None = None) -> None:
@@ -220,7 +238,7 @@ def register(app: faust.App, settings: Settings) -> None:
             await matches.send(key=dedupe_key(candidate.rule_id, aliases[0]).encode(), value=encode(candidate),
                                headers={**(headers or {}), ALIASES_HEADER: orjson.dumps(aliases)})
         else:
-            await matches.send(key=candidate.dedupe_key.encode(), value=encode(candidate), headers=headers)
+            await matches.send(key=candidate.dedupe_key.encode(), value=encode(candidate), headers=headers or None)
 
     @app.agent(bursts, name="alerter-burst")
     async def burst(stream: faust.StreamT) -> None:
@@ -246,7 +264,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 except ValueError as exc:
                     await burst_stage.fail(event.key, event.value, exc)
                     continue
-                await send_match(candidate, aliases)
+                await send_match(candidate, aliases, _copy_headers(header_copy_of(event.headers)))
                 log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
             else:
                 # A match that made no alert, as a story burst or a window not yet met is counted in the dedupe agent.
@@ -289,8 +307,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 else:
                     if (handed := handed_on(aliases[0], state)) is not None:
                         carried.append(handed)
-                    await send_match(candidate, aliases[1:],
-                                     headers={CARRIED_HEADER: orjson.dumps(carried)} if carried else None)
+                    await send_match(candidate, aliases[1:], headers={
+                        **_copy_headers(header_copy_of(headers)), **({CARRIED_HEADER: orjson.dumps(carried)} if carried else {})})
                     continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:
@@ -303,7 +321,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             try:
                 decision = decide(load_state(fired.get(candidate.dedupe_key)), candidate, policy, candidate.fired_at,
-                                  carried)
+                                  carried, header_copy_of(headers))
             except Exception as exc:  # noqa: BLE001 - a bad state or a bug dead-letters the match, not the worker
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue

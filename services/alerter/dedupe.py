@@ -8,7 +8,8 @@ and receivers can drop the copy.
 A follow-up that waits for its cooldown is flushed without a new article: ``follow_up_entry``
 says when it is due and which candidate to re-send, ``due_follow_ups`` which keys are due at
 ``now``; the shell re-sends those candidates (``tick``) on the key's own partition, where
-``decide`` finds nothing new and sends the follow-up because the cooldown has passed.
+``decide`` finds nothing new and sends the follow-up because the cooldown has passed. A copy of a report the key
+alerted (``story_evidence.copy_of``) sends no follow-up and is flushed by none: it waits for one a new report sends.
 
 After a merge (the story stage found that stories X and Y report one event, and reports X as Y from
 then on) a report of Y names X among its story's ``aliases``. ``route`` decides its match under
@@ -34,7 +35,7 @@ from services.alerter.rules import AlertPolicy, RuleMatch
 from services.alerter.window import merge_burst, merge_window, observe_burst, observe_window
 
 __all__ = ["ALERT_ID_PREFIX", "dedupe_key", "alert_id", "sequence_id", "summarize", "make_alert", "Decision", "decide",
-           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed", "story_aliases",
+           "load_state", "follow_up_due", "follow_up_entry", "due_follow_ups", "route", "routed", "story_aliases", "copy_of",
            "handed_on", "Carried"]
 
 # What one earlier id of a story hands on to the key that decides: (story id, {"window": ..., "burst": ...}).
@@ -131,7 +132,8 @@ def load_state(value: object) -> dict:
 
 
 def decide(
-    state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime, carried: Iterable[Carried] = ()
+    state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime, carried: Iterable[Carried] = (),
+    copy_of: str | None = None,
 ) -> Decision:
     """What ``candidate`` (a fresh rule match of one article, keyed ``rule:story``) becomes at ``now``.
 
@@ -139,7 +141,9 @@ def decide(
     the story's earlier ids counted (``carried``, from ``route``) with the key's own. Once it
     fired: a re-fetched article is dropped; a new article is a follow-up when the rule asks
     (``follow_up``), grouped with the other new articles and sent at most once per
-    ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often.
+    ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often. ``copy_of`` is the
+    article whose text the candidate's article repeats (``story_evidence.copy_of``): a copy of an alerted report sends
+    no follow-up; it goes with the next one a new report sends. It still says the story matches, for a repeat.
     """
     s = dict(state or {})
     t = now.timestamp()
@@ -181,29 +185,57 @@ def decide(
     alerted = list(s.get("alerted", []))
     pending = list(s.get("pending", []))
     pending_sources = list(s.get("pending_sources", []))
+    copies = [a for a in s.get("pending_copies", []) if a in pending]
     last_sent = float(s.get("last_sent") or 0.0)
     new_ids = [a for a in candidate.article_ids if a not in alerted and a not in pending]
+    # A copy of a report the key alerted (or of such a copy) brings nothing new: it waits, carried by the next
+    # follow-up that a new report sends, and neither sends nor heads one itself. A copy of a report still pending
+    # is not held: it goes with its original, as before.
+    held = bool(new_ids) and copy_of is not None and (copy_of in alerted or copy_of in copies)
     if policy.follow_up and new_ids:
         pending += new_ids
         pending_sources = list(dict.fromkeys(pending_sources + list(candidate.sources)))
-    s.update(pending=pending[-MAX_REMEMBERED:], pending_sources=pending_sources[-MAX_REMEMBERED:])
+        if held:
+            copies += new_ids
+    pending = pending[-MAX_REMEMBERED:]
+    copies = [a for a in copies if a in pending]
+    news = [a for a in pending if a not in copies]
+    s.update(pending=pending, pending_sources=pending_sources[-MAX_REMEMBERED:], pending_copies=copies)
     sequence = int(s.get("sequence", 0))
-    if policy.follow_up and pending and t - last_sent >= policy.cooldown_s:
+    if policy.follow_up and news and not held and t - last_sent >= policy.cooldown_s:
         sequence += 1
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "follow-up", "sequence": sequence,
                                              "fired_at": now, "article_ids": pending, "sources": pending_sources})
-        s.update(sequence=sequence, last_sent=t, alerted=(alerted + pending)[-MAX_REMEMBERED:], pending=[], pending_sources=[])
+        s.update(sequence=sequence, last_sent=t, alerted=(alerted + pending)[-MAX_REMEMBERED:], pending=[], pending_sources=[],
+                 pending_copies=[])
         return Decision(s, alert, "follow-up")
+    if held and news:
+        # Not a repeat either, which would take the new reports for alerted without sending them: the flush's tick
+        # (or the story's next new report) sends their follow-up, headed by the newest of them.
+        return Decision(s, None, f"a copy of {copy_of}, already alerted: goes with the follow-up of {len(news)} new "
+                                 "article(s) waiting")
     if policy.repeat_s is not None and t - last_sent >= policy.repeat_s:
         sequence += 1
+        carried_copies = {}
+        if copies and not news:  # the copies waiting (the match's own article among them when it is one) go with it
+            carried_copies = {"article_ids": list(dict.fromkeys(copies + list(candidate.article_ids))),
+                              "sources": list(dict.fromkeys(pending_sources + list(candidate.sources)))}
         alert = candidate.model_copy(update={"id": sequence_id(key, sequence), "kind": "repeat", "sequence": sequence,
-                                             "fired_at": now})
+                                             "fired_at": now, **carried_copies})
         s.update(sequence=sequence, last_sent=t, alerted=(alerted + [a for a in pending if a not in alerted])[-MAX_REMEMBERED:],
-                 pending=[], pending_sources=[])
+                 pending=[], pending_sources=[], pending_copies=[])
         return Decision(s, alert, "repeat")
-    if policy.follow_up and pending:
-        return Decision(s, None, f"follow-up of {len(pending)} article(s) waits for the cooldown")
+    if policy.follow_up and news:
+        return Decision(s, None, f"follow-up of {len(news)} article(s) waits for the cooldown")
+    if held and policy.follow_up:
+        return Decision(s, None, f"a copy of {copy_of}, already alerted: no follow-up for copies alone ({len(copies)} "
+                                 "held for the next one)")
     return Decision(s, None, "already alerted" if not new_ids else "already alerted; the rule asks no follow-ups")
+
+
+def copy_of(article: TaggedArticle) -> str | None:
+    """The earlier article of the story whose text the article repeats (docs/tagger.md, "Copies"), or None."""
+    return article.story_evidence.copy_of if article.story_evidence is not None else None
 
 
 # --------------------------------------------------------------------------- merges
@@ -253,21 +285,26 @@ def route(states: Mapping[str, object], candidate: Alert, aliases: Iterable[str]
 
 def follow_up_due(state: dict, policy: AlertPolicy) -> float | None:
     """When the key's pending follow-up may go out (seconds since the epoch), or None when none waits."""
-    if not policy.follow_up or not state.get("fired_at") or not state.get("pending"):
-        return None
+    if not policy.follow_up or not state.get("fired_at") or not _news(state):
+        return None  # copies of alerted reports alone send no follow-up, so nothing to flush
     return float(state.get("last_sent") or 0.0) + policy.cooldown_s
+
+
+def _news(state: dict) -> set[str]:
+    """The key's pending articles that are not copies of reports it alerted: what a follow-up is sent for."""
+    return set(state.get("pending", [])) - set(state.get("pending_copies", []))
 
 
 def follow_up_entry(previous: dict | None, state: dict, candidate: Alert, policy: AlertPolicy) -> dict | None:
     """What to remember to flush a key's pending follow-up: ``{"due": seconds, "candidate": alert JSON}``, or None.
 
     The candidate is the newest pending article's match (its title and link head the follow-up);
-    a re-fetch or a tick keeps the one already remembered.
+    a re-fetch, a copy of an alerted report or a tick keeps the one already remembered.
     """
     due = follow_up_due(state, policy)
     if due is None:
         return None
-    pending = set(state.get("pending", []))
+    pending = _news(state)
     if previous and previous.get("candidate") and not any(a in pending for a in candidate.article_ids):
         return {"due": due, "candidate": previous["candidate"]}
     return {"due": due, "candidate": candidate.model_dump(mode="json")}

@@ -3,8 +3,8 @@ and ``wirewatch rules test`` both run it, so the two agree with each other and w
 
 The live alerter's steps, in its order: the rules' match, an entity burst (a rule with ``burst: {of: entity}``
 alerts only when the entity bursts), then the dedupe per rule and story (windows, story bursts, follow-ups, repeats)
-through the earlier ids of a story. Time is the clock of the run (``now``), as the live alerter counts by arrival:
-articles read together arrive together. Then the follow-up flush: a follow-up that waits for its cooldown goes out
+through the earlier ids of a story (a copy of an alerted report, ``story_evidence.copy_of``, sends no follow-up).
+Time is the clock of the run (``now``), as the live alerter counts by arrival: articles read together arrive together. Then the follow-up flush: a follow-up that waits for its cooldown goes out
 as the live alerter's timer sends it once due (the key's last alert + cooldown), with no new article, stamped with
 that time. A repeat needs a match that arrives ``repeat_interval`` after the last alert; articles read together
 never do, in the pipeline or here.
@@ -19,7 +19,16 @@ from datetime import datetime
 from schemas import Alert, TaggedArticle
 from schemas.models import AlertBurst
 from services.alerter.conditions import EntityCondition
-from services.alerter.dedupe import decide, due_follow_ups, follow_up_entry, load_state, make_alert, route, story_aliases
+from services.alerter.dedupe import (
+    copy_of,
+    decide,
+    due_follow_ups,
+    follow_up_entry,
+    load_state,
+    make_alert,
+    route,
+    story_aliases,
+)
 from services.alerter.facts import Facts
 from services.alerter.rules import AlertPolicy, BurstSpec, RuleBook, RuleMatch
 from services.alerter.window import BurstResult, observe_burst
@@ -80,7 +89,8 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
             candidate, carried = route(states, candidate, aliases)
-            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried)
+            decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried,
+                              copy_of(article))
             states[candidate.dedupe_key] = decision.state
             _remember(waiting, candidate, decision.state, policy, article, match)
             yield Outcome(article, match, decision.alert, decision.reason)

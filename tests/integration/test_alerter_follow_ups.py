@@ -1,16 +1,19 @@
-"""A follow-up that waits for its cooldown goes out on time with no new article, on the real broker."""
+"""A follow-up that waits for its cooldown goes out on time with no new article, and copies of the alerted report
+send none, on the real broker."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections import Counter
 
 import pytest
 
+from schemas.models import StoryEvidence
 from services.runtime.codec import encode
 from tests.integration.test_alerter_worker import FAST, Receiver, article, hooked_rules, wait_for
 from tests.support.kafka import collect, send
-from tests.support.metrics import metric
+from tests.support.metrics import metric, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -19,21 +22,28 @@ FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
 GREEK = "Απεσταλμένος του ΝΑΤΟ στο Κίεβο"
 
 
+async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str):
+    """An alerter whose rule ``rule`` follows up after ``COOLDOWN_S``, and the first alert of a story of its own:
+    the worker, the story's article ``n`` and the story's id."""
+    # A source of its own: articles other tests left unconsumed in the shared group cannot match.
+    source = f"wire-{os.urandom(3).hex()}"
+    rules = hooked_rules(tmp_path, receiver, f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
+                         f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
+    worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
+    story = f"st-{os.urandom(4).hex()}"
+
+    def story_article(n: int):
+        return article(n, story).model_copy(update={"source": source})
+
+    await send(broker.bootstrap, "articles.tagged", [(f"{rule}/1".encode(), encode(story_article(1)))])
+    await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
+    return worker, story_article, story
+
+
 async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_article(broker, start_service, tmp_path) -> None:
     receiver = await Receiver().start()
     try:
-        # A source of its own: articles other tests left unconsumed in the shared group cannot match.
-        source = f"wire-{os.urandom(3).hex()}"
-        rules = hooked_rules(tmp_path, receiver, f"  - id: nato-follow\n    query: entity:Q7184 AND source:{source}\n"
-                             f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
-        worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
-        story = f"st-{os.urandom(4).hex()}"
-
-        def story_article(n: int):
-            return article(n, story).model_copy(update={"source": source})
-
-        await send(broker.bootstrap, "articles.tagged", [(b"f/1", encode(story_article(1)))])
-        await wait_for(lambda: len(receiver.delivered) >= 1, 120, lambda: f"the first alert; log:\n{worker.log()[-2000:]}")
+        worker, story_article, story = await first_alert(broker, start_service, tmp_path, receiver, "nato-follow")
         fired_at = receiver.arrived[receiver.delivered[0]]
         # Two more articles of the story within the cooldown, then nothing: they wait to be grouped.
         # The later one in Greek, which no translator reads: its title heads the follow-up, untranslated.
@@ -59,5 +69,31 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
         assert Counter(receiver.delivered) == {receiver.delivered[0]: 1, follow_up_id: 1}
         # Articles 2 and 3 were held back; the tick that flushed them is not a suppressed match.
         assert metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato-follow") == 2
+    finally:
+        await receiver.stop()
+
+
+async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_next_new_report(
+        broker, start_service, tmp_path) -> None:
+    receiver = await Receiver().start()
+    try:
+        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies")
+        # Past the cooldown, where a new article's follow-up goes out on arrival: the wire story republished
+        # word for word (the story stage's near-duplicate join) brings nothing new, and is only counted.
+        await asyncio.sleep(COOLDOWN_S + 0.5)
+        republished = story_article(2).model_copy(update={"story_evidence": StoryEvidence(
+            decision="joined", score=1.0, threshold=0.95, rule="near-duplicate", copy_of="wire/1")})
+        await send(broker.bootstrap, "articles.tagged", [(b"c/2", encode(republished))])
+        await wait_until(lambda: metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato-copies") == 1,
+                         60, "the copy held back as a suppressed match")
+        # A new report: its follow-up goes out at once, headed by it, with the copy since the last alert.
+        news = story_article(3).model_copy(update={"title": "NATO envoy 3 meets Zelensky in Kyiv"})
+        await send(broker.bootstrap, "articles.tagged", [(b"c/3", encode(news))])
+        await wait_for(lambda: len(receiver.delivered) >= 2, 60, lambda: f"the follow-up; log:\n{worker.log()[-3000:]}")
+        event = receiver.bodies[receiver.delivered[1]]
+        assert event["type"] == "alert.follow_up" and event["data"]["article_ids"] == ["wire/2", "wire/3"]
+        assert event["data"]["title"] == "NATO envoy 3 meets Zelensky in Kyiv"
+        assert metric(worker.web_port, "wirewatch_alerter_alerts_total", rule="nato-copies") == 2
+        assert len(set(receiver.delivered)) == 2
     finally:
         await receiver.stop()

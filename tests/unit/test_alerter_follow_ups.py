@@ -33,8 +33,10 @@ class Key:
         self.entry: dict | None = None
         self.sent: list[Alert] = []
 
-    def receive(self, candidate: Alert) -> Alert | None:
-        decision = decide(self.state, candidate, self.policy, candidate.fired_at)
+    def receive(self, candidate: Alert, copy_of: str | None = None) -> Alert | None:
+        """The match ``candidate``, of a copy of article ``copy_of`` when given (as the header wirewatch-copy-of says)."""
+        decision = decide(self.state, candidate, self.policy, candidate.fired_at, (), copy_of)
+        self.reason = decision.reason
         self.state = orjson.loads(orjson.dumps(decision.state))
         entry = follow_up_entry(self.entry, self.state, candidate, self.policy)
         self.entry = orjson.loads(orjson.dumps(entry)) if entry is not None else None
@@ -220,3 +222,74 @@ def test_a_remembered_follow_up_from_before_title_language_still_flushes() -> No
     key.entry = {**key.entry, "candidate": old}
     follow_up = key.flush(5)
     assert follow_up is not None and (follow_up.kind, follow_up.article_ids, follow_up.title_language) == ("follow-up", ["b"], None)
+
+
+# --------------------------------------------------------------------------- copies of alerted reports
+
+
+def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_next_new_one() -> None:
+    key = Key()
+    key.receive(match("wire/1", 0, "wire"))
+    # The wire story republished by two sites, the second copying the first copy, well after the cooldown.
+    assert key.receive(match("site-a/1", 10, "site-a"), "wire/1") is None
+    assert key.reason.startswith("a copy of wire/1, already alerted: no follow-up")
+    assert key.receive(match("site-b/1", 11, "site-b"), "site-a/1") is None
+    assert key.entry is None and key.flush(60) is None  # nothing new waits: no tick, no "Continues"
+    # A new report: its follow-up goes out at once, headed by it, and carries the copies since the last alert.
+    follow_up = key.receive(match("bbc/1", 70, "bbc"))
+    assert follow_up is not None and (follow_up.kind, follow_up.sequence, follow_up.title) == ("follow-up", 1, "title bbc/1")
+    assert follow_up.article_ids == ["site-a/1", "site-b/1", "bbc/1"] and follow_up.sources == ["site-a", "site-b", "bbc"]
+    assert [a.kind for a in key.sent] == ["fired", "follow-up"]
+
+
+def test_a_copy_of_a_waiting_report_goes_with_it_and_a_copy_of_the_alerted_one_heads_no_follow_up() -> None:
+    key = Key()
+    key.receive(match("wire/1", 0, "wire"))
+    key.receive(match("bbc/1", 1, "bbc"))
+    key.receive(match("site-a/1", 2, "site-a"), "bbc/1")  # a copy of the new report: as new as it is
+    # A copy of the alerted report after the cooldown does not send the waiting follow-up under its own title...
+    assert key.receive(match("site-b/1", 6, "site-b"), "wire/1") is None
+    assert "goes with the follow-up of 2 new article(s)" in key.reason
+    # ...the flush does, headed by the newest new report.
+    follow_up = key.flush(6)
+    assert follow_up.title == "title site-a/1" and follow_up.article_ids == ["bbc/1", "site-a/1", "site-b/1"]
+    assert key.entry is None and [a.kind for a in key.sent] == ["fired", "follow-up"]
+
+
+def test_copies_still_say_the_story_matches_for_a_repeat() -> None:
+    key = Key(AlertPolicy(follow_up=True, cooldown_s=300, repeat_s=3600))
+    key.receive(match("wire/1", 0, "wire"))
+    assert key.receive(match("site-a/1", 30, "site-a"), "wire/1") is None
+    # As a re-fetch of the alerted report would: an hour on, the story still matches; a reminder, not a follow-up.
+    repeat = key.receive(match("site-b/1", 61, "site-b"), "wire/1")
+    assert repeat is not None and repeat.kind == "repeat" and repeat.title == "title site-b/1"
+    assert (repeat.article_ids, repeat.sources) == (["site-a/1", "site-b/1"], ["site-a", "site-b"])  # who republished it
+    assert key.receive(match("bbc/1", 120, "bbc")).article_ids == ["bbc/1"]  # the copies went with the repeat
+
+
+def test_a_run_sends_no_follow_up_for_copies_of_the_alerted_report(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from schemas.models import StoryEvidence
+    from services.cli import main
+    from services.process import _alerts
+    from services.runtime.settings import Settings
+
+    def copy_of(n: int, original: str) -> TaggedArticle:
+        return tagged(n, "st_1").model_copy(update={"story_evidence": StoryEvidence(
+            decision="joined", score=1.0, threshold=0.95, rule="near-duplicate", copy_of=original)})
+
+    rules = book(tmp_path, "    follow_up: true\n")
+    copies = [tagged(1, "st_1"), copy_of(2, "wire/1"), copy_of(3, "wire/2")]
+    assert [(a.kind, a.article_ids) for a in _alerts(Settings(), copies, T0, rules)] == [("fired", ["wire/1"])]
+    new = [*copies, tagged(4, "st_1", title="Latest")]
+    assert [(a.kind, a.article_ids, a.title) for a in _alerts(Settings(), new, T0, rules)] == [
+        ("fired", ["wire/1"], "Report 1"), ("follow-up", ["wire/2", "wire/3", "wire/4"], "Latest")]
+    inputs = tmp_path / "tagged.ndjson"
+    inputs.write_text("".join(a.model_dump_json() + "\n" for a in copies))
+    result = CliRunner().invoke(main, ["rules", "test", str(tmp_path / "rules.yaml"), str(inputs)])
+    assert result.exit_code == 0, result.output
+    assert sum("no alert: a copy of wire/1, already alerted: no follow-up for copies alone" in line
+               for line in result.stdout.splitlines()) == 1
+    assert "a copy of wire/2, already alerted" in result.stdout
+    assert "then, once each cooldown has passed" not in result.stdout

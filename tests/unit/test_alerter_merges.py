@@ -15,7 +15,14 @@ import pytest
 
 from schemas import Alert, Entity, TaggedArticle
 from schemas.models import StoryEvidence
-from services.alerter.agent import ALIASES_HEADER, CARRIED_HEADER, header_aliases, header_carried
+from services.alerter.agent import (
+    ALIASES_HEADER,
+    CARRIED_HEADER,
+    COPY_OF_HEADER,
+    header_aliases,
+    header_carried,
+    header_copy_of,
+)
 from services.alerter.dedupe import alert_id, decide, dedupe_key, make_alert, route, sequence_id
 from services.alerter.rulebook import BurstSpec, WindowSpec
 from services.alerter.rules import AlertPolicy, load_rulebook
@@ -205,3 +212,18 @@ def test_process_counts_a_window_across_a_merge_as_the_worker_does(tmp_path) -> 
     [sent] = _alerts(settings, stream, T0)
     assert (sent.dedupe_key, sent.article_ids, sent.window.articles) == ("nato:st_y", ["a", "b", "c"], 3)
     assert _alerts(settings, stream[:2] + [tagged("c", "st_y", [])], T0) == []  # without the alias: 1 of 3 under Y
+
+
+def test_a_copy_of_the_alerted_report_sent_as_the_merged_story_sends_no_follow_up(tmp_path) -> None:
+    from services.process import _alerts
+    from services.runtime.settings import Settings
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES + "    follow_up: true\n")
+    copy = tagged("a-copy", "st_y", ["st_x"])
+    copy = copy.model_copy(update={"story_evidence": copy.story_evidence.model_copy(update={"copy_of": "a"})})
+    # Decided under X, whose alert carried "a": the copy brings nothing new, under either id of the story.
+    assert [(a.kind, a.dedupe_key) for a in _alerts(Settings(), [tagged("a", "st_x", []), copy], T0, load_rulebook(path))] == [
+        ("fired", "nato:st_x")]
+    # The worker hands the copy's original on with the match, past every earlier id it visits.
+    assert header_copy_of({COPY_OF_HEADER: b"a"}) == "a" and header_copy_of({}) is None and header_copy_of(None) is None
