@@ -124,7 +124,9 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
         return
     rows = sorted(answer.get("feeds", []), key=lambda f: (not f["failing"], f["feed"]))
     if not rows:
-        click.echo(f"no feeds (feeds file: {answer.get('feeds_file')})")
+        feeds_file = answer.get("feeds_file")
+        click.echo(f"no feeds (feeds file: {feeds_file})" if feeds_file
+                   else "no feeds: the worker has no feeds file (WIREWATCH_INGEST__FEEDS_FILE is not set)")
     for f in rows:
         state = "DISABLED" if f["disabled"] else ("FAILING" if f["failing"] else "ok")
         if not f.get("polled_here", True) and not f["failing"]:

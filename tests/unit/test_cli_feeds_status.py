@@ -122,7 +122,7 @@ def test_a_worker_with_no_feeds_is_still_a_worker(server):
     server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": None, "feeds": []}))
     result = status(f"http://127.0.0.1:{server.server_port}")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "no feeds (feeds file: None)\n"
+    assert result.stdout == "no feeds: the worker has no feeds file (WIREWATCH_INGEST__FEEDS_FILE is not set)\n"
 
 
 @pytest.mark.parametrize("count", [1, 2])
