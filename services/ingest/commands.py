@@ -124,12 +124,18 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
         return
     rows = sorted(answer.get("feeds", []), key=lambda f: (not f["failing"], f["feed"]))
     if not rows:
-        click.echo(f"no feeds (feeds file: {answer.get('feeds_file')})")
+        feeds_file = answer.get("feeds_file")
+        click.echo(f"no feeds (feeds file: {feeds_file})" if feeds_file
+                   else "no feeds: the worker has no feeds file (WIREWATCH_INGEST__FEEDS_FILE is not set)")
     for f in rows:
         state = "DISABLED" if f["disabled"] else ("FAILING" if f["failing"] else "ok")
         if not f.get("polled_here", True) and not f["failing"]:
             state = "elsewhere"  # another ingest worker holds this feed's partition
-        line = f"{f['feed']}\t{state}\tlast status {f['last_status']}\t{f['entries']} entries\tnext poll in {f['next_poll_in_s']} s"
+        last = f"last status {f['last_status']}" if f["last_status"] is not None else "not polled yet"
+        # A disabled feed (a 410) is polled no more: its row says why instead of when.
+        then = f"next poll in {f['next_poll_in_s']} s" if f["next_poll_in_s"] is not None \
+            else f"not polled again: {f['disabled'] or 'disabled'}"
+        line = f"{f['feed']}\t{state}\t{last}\t{f['entries']} entries\t{then}"
         click.echo(line)
         if f["last_error"]:
             since = ""

@@ -116,7 +116,7 @@ async def _read_url(url: str, *, source: str | None, settings: IngestSettings, n
         try:
             fetched = await fetcher.get(url, label=url, private=feed.headers if feed is not None else None)
         except FetchError as exc:
-            error = RecordError(url, exc.error_class, f"{url}: {exc.reason}", b"")
+            error = RecordError(url, exc.error_class, exc.reason, b"")  # the fetcher's reason names the URL (its label)
             return [error, explain(url, b"", [error])]
         if fetched.status != 200:
             error = RecordError(url, "HTTPError", f"{url}: HTTP {fetched.status}", fetched.body[:2000])

@@ -224,7 +224,9 @@ def parse_feed(
 
     ``fields`` and ``items`` are a JSON API feed's own names (feeds file): where each article part is in an entry,
     and where the answer keeps its list of entries ("response.results")."""
-    label = _label(feed_id, name or url or "feed")
+    # The input's own name when the caller gives one (a file, a URL on the command line): a user reads what they
+    # named, not the source the articles are given; a polled feed is named by its id.
+    label = name or _label(feed_id, url or "feed")
     result = ParsedFeed(feed_id=feed_id or "", format="unknown")
     try:
         if sniff_feed(data) == "json" or (http_content_type or "").split(";")[0].strip() in ("application/feed+json", "application/json"):

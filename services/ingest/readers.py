@@ -161,6 +161,9 @@ def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime)
     source = str(parts.get("source") or _publisher(url, source, fallback))
     given_id = parts.get("id")
     guid = parts.get("guid") or (title if not url else None)
+    if not (given_id or guid or (isinstance(url, str) and url)):
+        # Never an id from the text: an edited article would become another one.
+        raise ValueError("no url, guid, id or title to make its id from (never its text, which an edit changes)")
     article = RawArticle(
         id=str(given_id) if given_id else article_id(url=url, source=source, guid=guid),
         source=source,

@@ -24,7 +24,8 @@ def describe_validation_error(exc: ValidationError, limit: int = 5) -> str:
     parts = []
     for err in exc.errors()[:limit]:
         where = ".".join(str(p) for p in err["loc"]) or "<root>"
-        parts.append(f"{where}: {err['msg']}")
+        # A validator's own ValueError reads as its message; pydantic's "Value error, " prefix says nothing to a user.
+        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
     more = exc.error_count() - limit
     if more > 0:
         parts.append(f"... and {more} more")

@@ -84,6 +84,10 @@ def broker_trouble_in_words(broker: str, doing: str, *, waits: bool = False) -> 
     try:
         with quiet_aiokafka():  # the line below says it once
             yield
+    except BrokenPipeError:
+        # The reader of our output went away (`wirewatch tail ... | head -1`): not the broker, whose broken connection
+        # aiokafka reports as a KafkaConnectionError. Click ends the command quietly on EPIPE.
+        raise
     except (KafkaError, ConnectionError, socket.gaierror, TimeoutError) as exc:
         # Only a broker that could not be reached is waited for: another error (it answered) ends the wait at once.
         waited = f" after waiting {time.monotonic() - started:.0f} s for it" if waits and isinstance(exc, KafkaConnectionError) else ""

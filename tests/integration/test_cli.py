@@ -43,6 +43,21 @@ def test_ingest_then_tail_shows_the_article(broker):
     assert article.published_at.date().isoformat() == "2024-05-02"
 
 
+@pytest.mark.parametrize("command", [["tail", "articles.raw", "--timeout", "3"], ["dead-letters", "--json"]])
+def test_a_reader_that_stops_reading_is_not_taken_for_a_broker_that_cannot_be_reached(broker, command):
+    """`wirewatch tail articles.raw | head -1`: the pipe closed by the reader ends the command quietly."""
+    for n in range(3):
+        story = f"Harbour cranes stop {n}\n\nDock workers walked out on Thursday over pay.".encode()
+        assert wirewatch("ingest", "--broker", broker.bootstrap, "-", stdin=story).returncode == 0
+    wirewatch("ingest", "--broker", broker.bootstrap, "-", stdin=b'{"title": "cut off')  # a dead letter
+    proc = subprocess.Popen([sys.executable, "-m", "services.cli", *command, "--broker", broker.bootstrap],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=service_env())
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, err = proc.communicate(timeout=120)
+    assert "is a broker running there" not in err.decode() and "Traceback" not in err.decode(), err.decode()
+    assert proc.returncode == 1  # click's answer to EPIPE: what was asked for was not all written
+
+
 def test_ingest_of_a_missing_file_fails_clearly(broker):
     result = wirewatch("ingest", "--broker", broker.bootstrap, "no/such/file.txt")
     assert result.returncode != 0

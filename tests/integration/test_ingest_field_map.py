@@ -67,7 +67,7 @@ async def test_feeds_check_refuses_a_bad_map_before_fetching_anything(guardian, 
                                                 "    fields: {headline: webTitle}\n")
     assert bad.exit_code == 2 and bad.stdout == "" and guardian.asked == []
     assert bad.stderr.splitlines() == [
-        f"invalid {tmp_path / 'feeds.yaml'}:2: feed \"guardian\": fields: Value error, 'headline' is not an article field; "
+        f"invalid {tmp_path / 'feeds.yaml'}:2: feed \"guardian\": fields: 'headline' is not an article field; "
         "a map goes from the article field to the feed's name: title: headline (they are: id, guid, title, body, url, "
         "source, published_at, language, content_type, fetched_at)"]
 

@@ -37,6 +37,8 @@ async def site():
     server.pages["/feed.rss"] = (ILL_FORMED_RSS, {"Content-Type": "application/rss+xml"})
     server.pages["/story.txt"] = (STORY, {"Content-Type": "text/plain; charset=utf-8"})
     server.statuses["/down"] = 503
+    server.pages["/empty.rss"] = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title></channel></rss>',
+                                  {"Content-Type": "application/rss+xml"})
     yield server
     await server.stop()
 
@@ -111,3 +113,10 @@ async def test_ingest_says_what_is_wrong_with_a_feed_file_as_with_the_same_bytes
     assert len([line for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]) == 3
     [said] = [line for line in err.splitlines() if line.startswith(f"{feed}: ")]
     assert said.startswith(f"{feed}: ill-formed feed at line 1: ") and "undefined entity" in said, err
+
+
+async def test_an_empty_feed_at_a_url_is_said_under_the_url_not_its_host(site):
+    url = site.url("/empty.rss")
+    result = await _process(url)
+    assert result.returncode == 0, result.stderr.decode()  # a valid feed with no entries is no error
+    assert result.stderr.decode().splitlines() == [f"{url}: 0 articles: feed has no entries"]

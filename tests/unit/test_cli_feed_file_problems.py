@@ -48,3 +48,24 @@ def test_a_file_that_is_no_feed_at_all_is_said_once_as_what_it_is(tmp_path):
     mine = [line for line in result.stderr.splitlines() if line.startswith(f"{sitemap}: ")]
     assert mine == [f"{sitemap}: 0 articles: not a feed: XML whose root element is <urlset>, not <rss>, <rdf:RDF> "
                     "or <feed>"], result.stderr
+
+
+EMPTY_RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title></channel></rss>'
+
+
+def test_an_empty_feed_file_given_a_source_is_still_named_by_its_file(tmp_path):
+    """--source names the articles' source, not the input: the line that says why there is none names the file."""
+    feed = tmp_path / "port.rss"
+    feed.write_bytes(EMPTY_RSS)
+    result = CliRunner().invoke(main, ["process", "--until", "raw", "--source", "port-authority", str(feed)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"{feed}: 0 articles: feed has no entries"]
+
+
+def test_a_url_refused_before_any_fetch_is_named_once_at_the_start_of_its_lines(monkeypatch):
+    monkeypatch.delenv("WIREWATCH_INGEST__ALLOW_HOSTS", raising=False)
+    url = "http://127.0.0.1:9/feed.rss"
+    result = process(url)
+    assert result.exit_code == 1, result.stderr
+    refused = f"refusing to fetch {url}: 127.0.0.1 is not a public address (allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"
+    assert result.stderr.splitlines() == [f"rejected {url}: {refused}", f"{url}: 0 articles: {refused}"]

@@ -122,7 +122,7 @@ def test_a_worker_with_no_feeds_is_still_a_worker(server):
     server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": None, "feeds": []}))
     result = status(f"http://127.0.0.1:{server.server_port}")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "no feeds (feeds file: None)\n"
+    assert result.stdout == "no feeds: the worker has no feeds file (WIREWATCH_INGEST__FEEDS_FILE is not set)\n"
 
 
 @pytest.mark.parametrize("count", [1, 2])
@@ -132,3 +132,18 @@ def test_feeds_check_counts_its_feeds_in_words(tmp_path, count):
     result = CliRunner().invoke(main, ["feeds", "check", str(path), "--no-fetch"])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{path}: {count} {'feed' if count == 1 else 'feeds'}, valid\n"
+
+
+def test_a_feed_a_410_disabled_says_why_it_is_not_polled_again_not_when(server):
+    # the row the ingest worker's GET /feeds gives a feed whose publisher answered 410 Gone
+    gone = {"feed": "gone", "url": "https://gazette.example.com/rss.xml", "polled_here": True, "failing": True,
+            "disabled": "410 Gone: the publisher removed the feed", "consecutive_failures": 1, "failing_after": 1,
+            "last_status": 410, "last_error": 'feed "gone": HTTP 410', "last_error_class": "HTTP410",
+            "last_error_at": 1796544991.66, "last_attempt_at": 1796544991.66, "last_success_at": None, "entries": 0,
+            "interval_s": None, "next_poll_in_s": None}
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": "feeds.yaml", "feeds": [gone]}))
+    result = status(f"http://127.0.0.1:{server.server_port}")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0] == ("gone\tDISABLED\tlast status 410\t0 entries\t"
+                                             "not polled again: 410 Gone: the publisher removed the feed")
+    assert "None" not in result.stdout

@@ -113,7 +113,7 @@ def test_a_mapped_part_is_read_from_its_path_only_and_what_it_names_is_no_misspe
     ("{title: ''}", "title: the feed's field name must be text like 'headline' or 'content.text', got ''"),
     ("{body: fields..bodyText}", "body: 'fields..bodyText' is no field path: a dot goes one level down"),
     ("{body: [fields, bodyText]}", "body: the feed's field name must be text"),
-    ("[title, body]", "fields: Value error, must map article fields to the feed's names"),
+    ("[title, body]", "fields: must map article fields to the feed's names"),
 ])
 def test_a_bad_field_map_in_the_feeds_file_is_refused_naming_the_feed_and_line(fields, says):
     from services.ingest.feeds import FeedsConfigError, parse_feeds
@@ -128,7 +128,7 @@ def test_a_bad_field_map_in_the_feeds_file_is_refused_naming_the_feed_and_line(f
 def test_a_bad_items_path_is_refused():
     from services.ingest.feeds import FeedsConfigError, parse_feeds
 
-    with pytest.raises(FeedsConfigError, match="items: Value error, must be a field path like 'response.results'"):
+    with pytest.raises(FeedsConfigError, match="items: must be a field path like 'response.results'"):
         parse_feeds("feeds:\n  - id: g\n    url: https://content.guardianapis.com/search\n    items: response.\n")
 
 

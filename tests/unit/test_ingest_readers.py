@@ -239,3 +239,11 @@ def test_a_saved_page_gives_its_headline_without_the_site_name_and_its_date(meta
     [article] = list(read_bytes(data, name="colonia.html", now=NOW))
     assert article.title == headline and article.content_type == "text/html"
     assert article.published_at == published
+
+
+def test_a_record_with_a_body_alone_is_rejected_saying_what_would_give_it_an_id():
+    data = b'{"body": "The harbour reopened on Monday."}\n{"body": "The quay is approved.", "guid": "q-1"}\n'
+    rejected, article = list(json_records(data, where="push", fallback="http", now=NOW))
+    assert rejected.reason == ("push:1: no url, guid, id or title to make its id from "
+                               "(never its text, which an edit changes)")
+    assert isinstance(article, RawArticle) and article.id == article_id(source="http", guid="q-1")

@@ -177,3 +177,14 @@ def test_the_topics_table_lists_every_topic_the_pipeline_creates():
     # "X.dlq for each of the above" covers the dead-letter topics
     missing = [topic for topic in pipeline_topics(Settings()) if topic not in listed and not topic.endswith(".dlq")]
     assert listed and not missing, f"the Topics table does not list {missing}"
+
+
+def test_every_readme_section_a_message_sends_the_user_to_is_a_heading():
+    # "(README, 'Inputs')" in a rejection reason: the user looks for that heading
+    headings = set(re.findall(r"^#+ (.*)$", README, flags=re.M))
+    cited = {(path.relative_to(ROOT).as_posix(), section)
+             for path in sorted((ROOT / "services").rglob("*.py"))
+             for section in re.findall(r"README, '([^']+)'", path.read_text())}
+    assert cited, "the pattern still finds the README references in messages"
+    missing = [f"{path}: README, '{section}'" for path, section in sorted(cited) if section not in headings]
+    assert not missing, "messages name README sections that are no heading:\n" + "\n".join(missing)
