@@ -259,7 +259,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     was skipped (its endpoint is not in the rules file).
     """
     from schemas import DeadLetter
-    from services.alerter.replay import replay_reason, replay_summary, select_replays
+    from services.alerter.replay import replay_reason, replay_summary, replays_before, select_replays, since_in_the_future
     from services.alerter.webhooks import deliver
     from services.runtime.settings import dlq, load_settings
 
@@ -275,6 +275,8 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                    f"{f' (did you mean {guess!r}?)' if guess else ''}; its endpoints: {known}", err=True)
         sys.exit(2)
     since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
+    if since_utc is not None and (warning := since_in_the_future(since_utc, datetime.now(timezone.utc))):
+        click.echo(warning, err=True)
     topic = dlq(settings.topics.alerts)
 
     async def read_letters() -> list[DeadLetter]:
@@ -291,7 +293,10 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     async def go() -> int:
         import aiohttp
 
-        replays = select_replays(await read_letters(), alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
+        letters = await read_letters()
+        replays = select_replays(letters, alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
+        earlier = 0 if since_utc is None else replays_before(letters, since_utc, alerts_topic=settings.topics.alerts,
+                                                                endpoint=only)
         sent = failed = skipped = 0
         async with aiohttp.ClientSession() as session:
             for replay in replays:
@@ -312,7 +317,8 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                 click.echo(f"{'delivered' if result.delivered else 'failed'} {alert.id} -> {name}: {replay_reason(result)}")
                 sent += result.delivered
                 failed += not result.delivered
-        click.echo(replay_summary(len(replays), sent=sent, failed=failed, skipped=skipped, dry_run=dry_run), err=True)
+        click.echo(replay_summary(len(replays), sent=sent, failed=failed, skipped=skipped, dry_run=dry_run,
+                                  since=since_utc, earlier=earlier), err=True)
         return 1 if failed or skipped else 0
 
     from services.runtime.kafka import broker_trouble_in_words

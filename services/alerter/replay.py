@@ -20,7 +20,7 @@ from schemas import Alert, DeadLetter
 from services.alerter.webhooks import DeliveryResult
 
 __all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "failed_delivery", "select_replays",
-           "replay_reason", "replay_summary"]
+           "replays_before", "since_in_the_future", "replay_reason", "replay_summary"]
 
 DELIVERY_STAGE = "alerter-delivery"
 UNDELIVERABLE = "WebhookUndeliverable"
@@ -71,6 +71,25 @@ def select_replays(
     return list(chosen.values())
 
 
+def replays_before(
+    letters: list[DeadLetter], since: datetime, *, alerts_topic: str = "alerts", endpoint: str | None = None
+) -> int:
+    """How many deliveries ``since`` left out: the alerts and endpoints whose every failure was before it."""
+    def pairs(chosen: list[Replay]) -> set[tuple[str, str]]:
+        return {(replay.alert.id, replay.endpoint) for replay in chosen}
+
+    kept = pairs(select_replays(letters, alerts_topic=alerts_topic, since=since, endpoint=endpoint))
+    return len(pairs(select_replays(letters, alerts_topic=alerts_topic, endpoint=endpoint)) - kept)
+
+
+def since_in_the_future(since: datetime, now: datetime) -> str | None:
+    """A warning when ``--since`` is later than ``now``: no delivery can have failed after it yet."""
+    if since <= now:
+        return None
+    return (f"warning: --since {since:%Y-%m-%dT%H:%M:%S} (UTC) is in the future (now {now:%Y-%m-%dT%H:%M:%S}): "
+            f"no delivery has failed since then")
+
+
 def replay_reason(result: DeliveryResult) -> str:
     """Why a re-send went as it did, in replay's words: a 410 says the receiver is gone; replay disables nothing."""
     if result.endpoint_disabled:
@@ -79,11 +98,20 @@ def replay_reason(result: DeliveryResult) -> str:
     return result.reason
 
 
-def replay_summary(total: int, *, sent: int, failed: int, skipped: int, dry_run: bool) -> str:
+def replay_summary(total: int, *, sent: int, failed: int, skipped: int, dry_run: bool, since: datetime | None = None,
+                   earlier: int = 0) -> str:
     """The last line of a replay: how many deliveries it found, and what became of each (``sent``: delivered, or in a
-    dry run would be re-sent; ``skipped``: the endpoint is not in the rules file, so nothing was tried)."""
+    dry run would be re-sent; ``skipped``: the endpoint is not in the rules file, so nothing was tried).
+
+    ``earlier``: deliveries that failed only before ``since``; said, so that a late ``--since`` does not read as an
+    empty dead-letter topic.
+    """
     parts = [f"{sent} would be re-sent"] if dry_run else [f"{sent} delivered", f"{failed} not delivered"]
     if skipped:
         parts.append(f"{skipped} skipped (endpoint not in the rules file)")
-    noun = "dead-lettered delivery" if total == 1 else "dead-lettered deliveries"
-    return f"{total} {noun}{' (dry run)' if dry_run else ''}: {', '.join(parts)}"
+    found = total + earlier
+    noun = "dead-lettered delivery" if found == 1 else "dead-lettered deliveries"
+    if not earlier or since is None:
+        return f"{total} {noun}{' (dry run)' if dry_run else ''}: {', '.join(parts)}"
+    return (f"{total} of {found} {noun} since {since:%Y-%m-%dT%H:%M:%S}{' (dry run)' if dry_run else ''}: "
+            f"{', '.join(parts)}; {earlier} earlier (use an earlier --since)")

@@ -65,17 +65,25 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
         before = receiver.requests
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", since)
         assert code == 0, err
-        assert out.count("would re-send") == 1 and "1 dead-lettered delivery (dry run): 1 would be re-sent" in err
+        assert out.count("would re-send") == 1, (out, err)
+        assert (f"1 of 3 dead-lettered deliveries since {since} (dry run): 1 would be re-sent; 2 earlier (use an earlier "
+                f"--since)") in err, err
         assert "Ukriane" not in err
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run")
         assert code == 0 and out.count("would re-send") == 3, (out, err)
         assert sorted(line.split()[2] for line in out.splitlines()) == sorted(failed_ids)
+        # A --since after every failure says what it left out, and that it is in the future.
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", "2099-01-01")
+        assert code == 0 and out == "", (out, err)
+        assert "--since 2099-01-01T00:00:00 (UTC) is in the future" in err
+        assert ("0 of 3 dead-lettered deliveries since 2099-01-01T00:00:00 (dry run): 0 would be re-sent; "
+                "3 earlier (use an earlier --since)") in err, err
         assert receiver.requests == before
         # A rules file without the endpoint: every delivery is skipped, and said so, not counted as not delivered.
         elsewhere = tmp_path / "elsewhere.yaml"
         elsewhere.write_text("rules:\n  - {id: nato, when: {entity: Q7184}}\n")
         code, out, err = await replay(broker.bootstrap, elsewhere, "--since", since)
-        skipped = re.search(r"(\d+) dead-lettered deliver(?:y|ies): 0 delivered, 0 not delivered, (\d+) skipped "
+        skipped = re.search(r"(\d+) (?:of \d+ )?dead-lettered deliver(?:y|ies)(?: since \S+)?: 0 delivered, 0 not delivered, (\d+) skipped "
                             r"\(endpoint not in the rules file\)", err)
         assert code == 1 and skipped and skipped[1] == skipped[2] and int(skipped[1]) >= 1, (out, err)
         assert receiver.requests == before
@@ -83,7 +91,7 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
         # The receiver answers 410 Gone: replay says what happened, and does not claim to disable anything.
         receiver.status = 410
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--since", since)
-        assert code == 1 and "1 dead-lettered delivery: 0 delivered, 1 not delivered" in err, (out, err)
+        assert code == 1 and f"1 of 3 dead-lettered deliveries since {since}: 0 delivered, 1 not delivered; 2 earlier" in err, (out, err)
         [line] = out.splitlines()
         assert line.startswith("failed ") and "HTTP 410 Gone" in line and "replay disables nothing" in line
         assert "disabled" not in line

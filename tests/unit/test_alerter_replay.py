@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from schemas import Alert, DeadLetter
 from services.alerter.dedupe import alert_id
-from services.alerter.replay import DELIVERY_STAGE, ENDPOINT_DISABLED, UNDELIVERABLE, failed_delivery, select_replays
+from services.alerter.replay import (DELIVERY_STAGE, ENDPOINT_DISABLED, UNDELIVERABLE, failed_delivery, replay_summary,
+                                     replays_before, select_replays, since_in_the_future)
 from services.runtime.codec import dead_letter, encode
 
 T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
@@ -56,3 +57,29 @@ def test_one_resend_per_alert_and_endpoint_filtered_by_time_and_endpoint() -> No
     assert sorted((r.alert.story_id, r.endpoint) for r in since) == [("s1", "newsroom"), ("s2", "newsroom")]
     assert [(r.alert.story_id) for r in select_replays(letters, endpoint="slack")] == ["s1"]
     assert select_replays(letters, alerts_topic="other") == []
+
+
+def test_a_late_since_says_how_many_deliveries_it_left_out_instead_of_reporting_none() -> None:
+    a, b, c = alert("s1"), alert("s2"), alert("s3")
+    letters = [letter(a, "newsroom", minutes=0), letter(a, "newsroom", minutes=5), letter(b, "newsroom", minutes=1),
+               letter(c, "slack", minutes=2)]
+    future = T0 + timedelta(days=400)
+    assert select_replays(letters, since=future) == [] and replays_before(letters, future) == 3
+    summary = replay_summary(0, sent=0, failed=0, skipped=0, dry_run=False, since=future, earlier=3)
+    assert summary == ("0 of 3 dead-lettered deliveries since 2027-04-09T09:00:00: 0 delivered, 0 not delivered; "
+                       "3 earlier (use an earlier --since)")
+    # An alert that failed before and after --since is kept, not counted as earlier; --endpoint narrows both.
+    later = T0 + timedelta(minutes=3)
+    assert replays_before(letters, later) == 2 and replays_before(letters, later, endpoint="slack") == 1
+    assert replay_summary(1, sent=1, failed=0, skipped=0, dry_run=True, since=later, earlier=2) == (
+        "1 of 3 dead-lettered deliveries since 2026-03-05T09:03:00 (dry run): 1 would be re-sent; "
+        "2 earlier (use an earlier --since)")
+    # Nothing left out: the line is as without --since.
+    assert replay_summary(2, sent=2, failed=0, skipped=0, dry_run=False, since=T0, earlier=0) == (
+        "2 dead-lettered deliveries: 2 delivered, 0 not delivered")
+
+
+def test_a_since_in_the_future_is_said_to_be_in_the_future() -> None:
+    warning = since_in_the_future(T0 + timedelta(days=1), now=T0)
+    assert warning is not None and "--since 2026-03-06T09:00:00 (UTC) is in the future" in warning
+    assert since_in_the_future(T0, now=T0) is None and since_in_the_future(T0 - timedelta(days=1), now=T0) is None
