@@ -89,7 +89,8 @@ def leaders(of: str | None, former: bool) -> None:
 @gazetteer.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
-    """Validate FILES merged over the bundled gazetteer; list aliases two entities share (never linked: ambiguous)."""
+    """Validate FILES merged over the bundled gazetteer; list aliases two entities share (never linked: ambiguous), and
+    names one entity matches in any case and another only as written (the first always wins)."""
     from services.tagger.gazetteer import fold, load_entries
 
     gaz = _load(files)
@@ -102,6 +103,42 @@ def check(files: tuple[Path, ...]) -> None:
     click.echo(f"valid: {len(own)} entities from {', '.join(map(str, files))}; {len(gaz)} in all with the bundled data")
     for alias, ids in shared:
         click.echo(f"ambiguous alias {alias!r}: {', '.join(sorted(ids))} (a mention of it is left unlinked)")
+    for line in case_clashes(gaz, own):
+        click.echo(line)
+
+
+def case_clashes(gaz, own: set[str]) -> list[str]:
+    """Warnings for a name one entity has as a cased alias (matched only as written) and another as an alias matched
+    in any case, one of them from the user's files: the two are not one alias, so not ambiguous, but in text the
+    any-case match wins on the same words and the cased entity is never linked by that name."""
+    from services.tagger.gazetteer import fold
+
+    any_case: dict[str, set[str]] = defaultdict(set)
+    as_written: dict[str, set[str]] = defaultdict(set)
+    for entry in gaz:
+        for alias, cased in entry.surface_forms():
+            (as_written[alias] if cased else any_case[fold(alias)]).add(entry.id)
+    clashes: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)  # ("JORDAN" and "Jordan": one warning)
+    for alias, cased_ids in sorted(as_written.items(), key=lambda item: item[0].isupper()):
+        winners = any_case.get(fold(alias), set())
+        # Two any-case owners are reported as ambiguous above: the mention is left unlinked.
+        if len(winners) == 1 and (losers := cased_ids - winners) and (winners | losers) & own:
+            clashes[(next(iter(winners)), tuple(sorted(losers)))].append(alias)
+
+    def named(qid: str) -> str:
+        return f"{qid} ({gaz.get(qid).name}{', yours' if qid in own else ''})"
+
+    lines = []
+    for (winner, losers), aliases in clashes.items():
+        written = " / ".join(map(repr, aliases))
+        lost = ", ".join(losers)
+        lines.append(f"case clash on {written}: {named(winner)} has it as an alias matched in any case, "
+                     f"{', '.join(map(named, losers))} as a cased alias (matched only as written); the tagger links "
+                     f"{written} to {winner} and never to {lost}"
+                     # A rule's entity name looks up cased aliases first (services/tagger/gazetteer.py: lookup).
+                     f"{f', while a rule naming entity:{aliases[0]} means {lost}' if len(losers) == 1 else ''} "
+                     f"(make both cased aliases to leave it ambiguous and unlinked, or drop one)")
+    return lines
 
 
 COMMANDS = [gazetteer]

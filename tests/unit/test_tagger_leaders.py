@@ -141,6 +141,22 @@ def test_check_reports_aliases_the_users_file_makes_ambiguous(tmp_path: Path) ->
     assert "ambiguous alias 'Merz': Q566257, Q900000002" in result.output
 
 
+def test_check_warns_when_a_users_alias_outranks_a_bundled_alias_matched_only_as_written(tmp_path: Path) -> None:
+    # The bundled country Jordan (Q810) has "Jordan" as a cased alias; the user's "Jordan" matches in any case.
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump({"entities": [
+        {"id": "Q41421", "name": "Michael Jordan", "type": "PERSON", "aliases": ["Jordan"]}]}))
+    result = CliRunner().invoke(gazetteer_cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.output.splitlines() if "'Jordan'" in line]
+    assert "Q41421 (Michael Jordan, yours)" in warning and "Q810 (Jordan)" in warning
+    assert "the tagger links 'Jordan' / 'JORDAN' to Q41421 and never to Q810" in warning
+    # What the warning says is what the gazetteer does.
+    gaz = Gazetteer.load([path])
+    assert [m.entry.id for m in gaz.find("Jordan closed its border.")] == ["Q41421"]
+    assert gaz.lookup("Jordan").id == "Q810"
+
+
 def test_check_rejects_an_invalid_file_with_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("entities:\n  - {id: nope, name: X, type: PERSON}\n")
