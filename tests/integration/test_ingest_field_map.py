@@ -152,6 +152,20 @@ async def test_the_command_line_reads_another_url_of_an_api_by_the_feed_it_names
     assert [(r.title, r.source) for r in records if hasattr(r, "title")] == [("Harbour report 3", "guardian")]
 
 
+async def test_a_disabled_feed_is_still_read_by_its_map_and_said_to_be_disabled(guardian, tmp_path):
+    """`enabled: false` stops the poller, not the map: `process URL` of the feed still reads its articles, and says
+    the feed is not polled (so nobody takes a manual read for the feed being back)."""
+    path = _feeds_file(tmp_path, guardian, enabled="false")
+    url = guardian.url("/search?show-fields=bodyText")
+    for feed in (None, "guardian"):
+        records = await _read([url], path, feed=feed)
+        assert [(r.title, r.source) for r in records if hasattr(r, "title")] == [
+            ("Harbour report 1", "guardian"), ("Harbour report 2", "guardian")]
+        assert [str(r) for r in records if not hasattr(r, "title")] == [
+            f'{url}: read as feed "guardian" of {path}, as the poller reads it (its fields, items, headers, language '
+            "and tags); the feed is disabled (enabled: false): the poller does not poll it"]
+
+
 async def test_a_feed_the_command_line_cannot_find_is_said_before_anything_is_fetched(guardian, tmp_path):
     from services.ingest.inputs import InputError
 
