@@ -117,9 +117,9 @@ def tagged_articles(data: bytes) -> list | None:
         return None
 
 
-def _tagged_inputs(paths: tuple[str, ...]):
+def _tagged_inputs(paths: tuple[str, ...], *, feed: str | None = None):
     """TaggedArticles from NDJSON/JSON of tagged articles (a file or stdin; `wirewatch tail articles.tagged` output
-    too), or from anything `wirewatch process` reads (run through the stages)."""
+    too), or from anything `wirewatch process` reads (run through the stages; ``feed``: its ``--feed``)."""
     from schemas import TaggedArticle
 
     tagged: list[TaggedArticle] = []
@@ -153,9 +153,10 @@ def _tagged_inputs(paths: tuple[str, ...]):
             now = datetime.now(timezone.utc)
             records: list = []
             for path in others:  # stdin was read above: its bytes, not the empty stream, go to the stages
+                # With --feed, read_inputs refuses stdin as it refuses any input that is no URL, as `process` does.
                 records.extend(read_bytes(stdin or b"", name="stdin", source="stdin", now=now,
-                                          max_bytes=settings.ingest.max_feed_bytes) if path == "-" else
-                               await read_inputs([path], source=None, settings=settings.ingest, now=now))
+                                          max_bytes=settings.ingest.max_feed_bytes) if path == "-" and feed is None
+                               else await read_inputs([path], source=None, settings=settings.ingest, now=now, feed=feed))
             await run_process(settings, records, until="tagged", out=out, err=err)
 
         asyncio.run(go())
@@ -168,7 +169,9 @@ def _tagged_inputs(paths: tuple[str, ...]):
 @rules.command("test")
 @click.argument("file", type=click.Path(path_type=Path))  # missing or unreadable: one line from rulebook_or_exit, exit 1
 @click.argument("inputs", nargs=-1, required=True)
-def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
+@click.option("--feed", metavar="ID", default=None, help="Read the URLs the way feed ID of the feeds file "
+              "(WIREWATCH_INGEST__FEEDS_FILE) is polled, as `wirewatch process --feed` does.")
+def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
     """Show which articles in INPUTS each rule of FILE matches, and why, and what would be alerted."""
     from datetime import datetime, timezone
 
@@ -181,7 +184,7 @@ def rules_test(file: Path, inputs: tuple[str, ...]) -> None:
     configure_logging("warning")
     book = rulebook_or_exit(file)
     try:
-        articles = _tagged_inputs(inputs)
+        articles = _tagged_inputs(inputs, feed=feed)
     except InputError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
@@ -259,7 +262,8 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
     was skipped (its endpoint is not in the rules file).
     """
     from schemas import DeadLetter
-    from services.alerter.replay import replay_reason, replay_summary, replays_before, select_replays, since_in_the_future
+    from services.alerter.replay import (replay_reason, replay_summary, replays_before, select_replays,
+                                         since_in_the_future)
     from services.alerter.webhooks import deliver
     from services.runtime.settings import dlq, load_settings
 

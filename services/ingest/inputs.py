@@ -56,7 +56,7 @@ async def read_inputs(
             as_feed = feeds.by_id()[feed] if feeds is not None and feed is not None else _feed_at(path, feeds)
             if as_feed is not None:
                 # A disabled feed keeps its map (the user paused its polling, not its shape): read by it, and said.
-                paused = "; the feed is disabled (enabled: false): the poller does not poll it" if not as_feed.enabled else ""
+                paused = "" if as_feed.enabled else "; the feed is disabled (enabled: false): the poller does not poll it"
                 records.append(Note(path, f'read as feed "{as_feed.id}" of {settings.feeds_file}, as the poller reads '
                                           f"it (its fields, items, headers, language and tags){paused}"))
                 if source is not None:

@@ -83,7 +83,8 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
         elsewhere = tmp_path / "elsewhere.yaml"
         elsewhere.write_text("rules:\n  - {id: nato, when: {entity: Q7184}}\n")
         code, out, err = await replay(broker.bootstrap, elsewhere, "--since", since)
-        skipped = re.search(r"(\d+) (?:of \d+ )?dead-lettered deliver(?:y|ies)(?: since \S+)?: 0 delivered, 0 not delivered, (\d+) skipped "
+        skipped = re.search(r"(\d+) (?:of \d+ )?dead-lettered deliver(?:y|ies)(?: since \S+)?: "
+                            r"0 delivered, 0 not delivered, (\d+) skipped "
                             r"\(endpoint not in the rules file\)", err)
         assert code == 1 and skipped and skipped[1] == skipped[2] and int(skipped[1]) >= 1, (out, err)
         assert receiver.requests == before
@@ -91,7 +92,8 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
         # The receiver answers 410 Gone: replay says what happened, and does not claim to disable anything.
         receiver.status = 410
         code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--since", since)
-        assert code == 1 and f"1 of 3 dead-lettered deliveries since {since}: 0 delivered, 1 not delivered; 2 earlier" in err, (out, err)
+        assert code == 1, (out, err)
+        assert f"1 of 3 dead-lettered deliveries since {since}: 0 delivered, 1 not delivered; 2 earlier" in err, err
         [line] = out.splitlines()
         assert line.startswith("failed ") and "HTTP 410 Gone" in line and "replay disables nothing" in line
         assert "disabled" not in line

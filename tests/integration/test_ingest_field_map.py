@@ -208,3 +208,29 @@ async def test_process_and_its_feed_option_read_an_api_by_the_feeds_files_map(gu
     assert unknown.returncode == 1 and unknown.stdout == b""
     assert unknown.stderr.decode().splitlines() == [
         f"Error: --feed nope: no such feed in {path} (its feeds: guardian)"]
+
+
+@pytest.mark.integration
+async def test_rules_test_reads_another_url_of_an_api_by_the_feed_it_names(guardian, tmp_path):
+    """`rules test --feed ID URL` reads the URL as `process --feed` does: the feed's map, its id as the source."""
+    from tests.integration.test_cli import wirewatch
+
+    path = _feeds_file(tmp_path, guardian)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {id: guardian-uk, when: {source: guardian, tag: uk}}\n")
+    env = {**ALLOW, "WIREWATCH_INGEST__FEEDS_FILE": str(path)}
+    quay = guardian.url("/search?q=quay")
+    result = await asyncio.to_thread(wirewatch, "rules", "test", "--feed", "guardian", str(rules), quay, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "'Harbour report 3'" in out and "guardian-uk: 1 of 1 articles" in out, out
+    assert f'{quay}: read as feed "guardian"' in result.stderr.decode()
+
+    # Without it the API's answer is JSON of another shape: no article, exit 1.
+    unmapped = await asyncio.to_thread(wirewatch, "rules", "test", str(rules), quay, env=env)
+    assert unmapped.returncode == 1 and "no article in the inputs" in unmapped.stderr.decode()
+    asked = len(guardian.asked)
+    unknown = await asyncio.to_thread(wirewatch, "rules", "test", "--feed", "nope", str(rules), quay, env=env)
+    assert unknown.returncode == 1 and unknown.stderr.decode().splitlines() == [
+        f"Error: --feed nope: no such feed in {path} (its feeds: guardian)"]
+    assert len(guardian.asked) == asked  # refused before anything was fetched

@@ -59,7 +59,7 @@ def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypat
     import services.alerter.commands as commands
     from services.runtime.logs import get_logger
 
-    def stages_that_log(paths):
+    def stages_that_log(paths, feed=None):
         get_logger("normalize").warning("apertium_pair_unusable", pair="es-en")
         return [_tagged(0)]
 
