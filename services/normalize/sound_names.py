@@ -91,31 +91,30 @@ def _syllables(sounds: str) -> int:
     return len(_VOWEL_RUN.findall(sounds))
 
 
-# A Cyrillic word and a name are one when their consonants agree, they have as many vowels (runs of vowel letters:
-# "Брет", Brett, is not Beirut), and their sound spellings agree this much (difflib's ratio: "Jonsan"/"Jonson"
-# 0.83). The gazetteer's places are thousands, its surnames a few hundred: a place must agree more ("Флейк", Flake,
-# is not Flacq, 0.67; "Нотингам" is Nottingham, 1.0).
-_MIN_RATIO = {"PERSON": 0.8, "ORG": 0.9, "GPE": 0.9}
+# A Cyrillic word and a name are one when their consonants agree, they end alike (a case ending or an article is
+# another word: "Меллона" is not Meloni, "Британија" not Britain), they have as many vowels (runs of vowel letters:
+# "Брет", Brett, is not Beirut), and their sound spellings agree this much (difflib's ratio): a surname 0.8
+# ("Jonsan"/"Jonson" 0.83); the gazetteer's places are thousands, so a place or organisation more, 0.85 with a
+# Cyrillic alias (Bulgarian "Нотингам" and Russian "Ноттингем", 0.88) and 0.95 without, where only the English
+# spelling speaks ("Ксининг", Xining, is not Xinyang, 0.93).
+_MIN_RATIO = {("PERSON", True): 0.8, ("PERSON", False): 0.8, ("ORG", True): 0.85, ("ORG", False): 0.95, ("GPE", True): 0.85, ("GPE", False): 0.95}
 # A name that is this common an English word (wordfreq's Zipf scale) is a word, not a name, to an English reader.
 _COMMON_WORD = 5.0
 # Fewer consonants than this say too little to tell one name from another ("Лий", "Роу").
 _MIN_CONSONANTS = 3
 
 
-def _single_names(entry: GazetteerEntry, english: str) -> Iterable[tuple[str, bool]]:
-    """The one-word names the entry is known by here, each with whether it is Cyrillic: a person's surname (English, and
-    the last word of each Cyrillic alias), or a place's or organisation's whole name."""
-    if entry.type == "PERSON":
-        yield english.split()[-1], False
-        for alias in entry.aliases:
-            if _is_cyrillic(alias):
-                yield alias.split()[-1], True
-        return
-    if " " not in english and "-" not in english:
-        yield english, False
-    for alias in entry.aliases:
-        if " " not in alias and _is_cyrillic(alias):
-            yield alias, True
+def _single_names(entry: GazetteerEntry, english: str) -> list[tuple[str, bool]]:
+    """The one-word names the entry is known by here, each with whether it is Cyrillic: a person's surname, or a
+    place's or organisation's whole name. An entity with Cyrillic aliases is known only by them: the gazetteer says
+    how Cyrillic writes it ("Бретань" is Brittany, "Британија" is not), and only one without by its English name."""
+    person = entry.type == "PERSON"
+    cyrillic = [(alias.split()[-1], True) for alias in entry.aliases if _is_cyrillic(alias) and (person or " " not in alias)]
+    if any(_is_cyrillic(alias) for alias in entry.aliases):
+        return cyrillic
+    if person:
+        return [(english.split()[-1], False)]
+    return [(english, False)] if " " not in english and "-" not in english else []
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -140,7 +139,7 @@ class SoundNames:
                 answer = english.split()[-1] if entry.type == "PERSON" else english
                 if " " in answer or zipf_frequency(answer, "en") >= _COMMON_WORD:
                     continue  # "Wasit Governorate" is no single word's name; "West" is a word
-                self._by_key.setdefault(consonants(sounds), []).append((sounds, answer, _MIN_RATIO[entry.type]))
+                self._by_key.setdefault(consonants(sounds), []).append((sounds, answer, _MIN_RATIO[entry.type, cyrillic]))
 
     def english(self, word: str) -> str | None:
         """The English name a Cyrillic ``word`` sounds like, when exactly one name does; else None."""
@@ -148,5 +147,6 @@ class SoundNames:
         if sounds is None:
             return None
         found = {answer for name, answer, least in self._by_key.get(consonants(sounds), ())
-                 if _syllables(name) == _syllables(sounds) and SequenceMatcher(None, sounds, name).ratio() >= least}
+                 if name[-1] == sounds[-1] and _syllables(name) == _syllables(sounds)
+                 and SequenceMatcher(None, sounds, name).ratio() >= least}
         return next(iter(found)) if len(found) == 1 else None

@@ -22,6 +22,10 @@ NAMES = SoundNames([
     _entry("Q2", "Beirut", "GPE"),
     _entry("Q3", "Jensen", "PERSON"),
     _entry("Q4", "Mette Jansen", "PERSON"),
+    _entry("Q12130", "Brittany", "GPE", "Бретань", "Бретања"),
+    _entry("Q5", "Giorgia Meloni", "PERSON", "Джорджа Мелони"),
+    _entry("Q6", "Xinyang", "GPE"),
+    _entry("Q7", "Catalonia", "GPE", "Каталония"),
 ])
 
 
@@ -30,6 +34,8 @@ NAMES = SoundNames([
     ("Џонсон", "Johnson"),  # Macedonian
     ("Уелс", "Wales"),  # у before a vowel is w; the Russian alias "Уельс" has the same sounds
     ("Нотингам", "Nottingham"),
+    ("Каталуния", "Catalonia"),  # Bulgarian's spelling, near enough to the Russian alias's
+    ("Мелони", "Meloni"),
 ])
 def test_a_name_is_found_by_its_sound(word, english):
     assert NAMES.english(word) == english
@@ -42,6 +48,9 @@ def test_a_name_is_found_by_its_sound(word, english):
     "Дженсен",  # Jensen and Jansen sound alike: two answers, none taken
     "Каванау",  # Kavanaugh: not in the gazetteer
     "Лий",  # too few consonants to tell names apart
+    "Британија",  # Britain: Brittany is known by its Cyrillic aliases, and this is none of them
+    "Меллона",  # Mellon's, in Russian: a case ending is no part of Meloni
+    "Ксининг",  # Xining: Xinyang, known only in English, would have to sound nearer
 ])
 def test_no_name_when_none_or_more_than_one_fits(word):
     assert NAMES.english(word) is None
