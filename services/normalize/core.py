@@ -317,7 +317,8 @@ class Normalizer:
                 changes.extend(cleaned)
             if self._names is not None:
                 out[name], untranslated[name], named = name_untranslated(
-                    out[name], untranslated[name], name, max_changes=self._settings.max_changes_per_rule, english_name=self._names.english)
+                    out[name], untranslated[name], name, max_changes=self._settings.max_changes_per_rule, english_name=self._names.english,
+                    sounds_like=self._names.sounds_like)
                 changes.extend(named)
         return out["title"], out["body"], provenance, untranslated
 

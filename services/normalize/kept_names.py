@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from services.normalize.text import latin_letters, mid_sentence
 
 if TYPE_CHECKING:
+    from services.normalize.sound_names import SoundNames
     from services.tagger.gazetteer import Gazetteer, GazetteerEntry
 
 __all__ = ["KeptName", "NameKeeper", "english_name", "find_kept_names"]
@@ -71,6 +72,13 @@ def _gazetteer(paths: tuple[Path, ...]) -> Gazetteer:
     return Gazetteer.load(paths)
 
 
+@lru_cache(maxsize=4)
+def _sound_names(paths: tuple[Path, ...]) -> SoundNames:
+    from services.normalize.sound_names import SoundNames
+
+    return SoundNames((entry, english_name(entry.name)) for entry in _gazetteer(paths))
+
+
 class NameKeeper:
     """The gazetteer (bundled, and ``paths`` over it) loaded on first use, and the names it keeps in a text."""
 
@@ -105,6 +113,11 @@ class NameKeeper:
             return entry
         found = {e.id: e for vowel in _SCHWA_SPELLINGS if (e := gazetteer.lookup(word.replace("ъ", vowel))) is not None}
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def sounds_like(self, word: str) -> str | None:
+        """The one English name in the gazetteer a Cyrillic ``word`` no alias matches sounds like ("Джонсън" →
+        "Johnson", "Уелс" → "Wales"; ``sound_names``); None if none does, or more than one."""
+        return _sound_names(self._paths).english(word) if word[:1].isupper() else None
 
     def lost(self, translated: str) -> bool:
         """Whether a name translated on its own came out as no name the gazetteer knows ("Colony")."""

@@ -61,7 +61,7 @@ class NormalizeSettings(BaseModel):
     repair_disabled_rules: ListSetting[str] = Field(default_factory=list, description="Repair rules to skip, by name (e.g. [\"glue:word-boundary\"]); see docs/normalize.md.")
     keep_names: bool = Field(
         default=True,
-        description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation). Also: a name Apertium leaves in Cyrillic that the gazetteer knows comes out as its English name (names:untranslated-as-english).",
+        description="Before translation, find the names the tagger's gazetteer knows (Latin script, written with a capital inside a sentence) that Apertium translates as words, and have it pass them through as the entity's English name (\"Colonia\" as Cologne, not \"Colony\"); each is recorded as a Change (names:kept-through-translation). Also: a name Apertium leaves in Cyrillic that the gazetteer knows comes out as its English name (names:untranslated-as-english), and one it knows in no spelling as the one English name it sounds like, if only one does (names:untranslated-by-sound: \"Джонсън\" as Johnson).",
     )
     keep_name_runs: bool = Field(
         default=True,

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from schemas import RawArticle
 from services.normalize.core import Normalizer
 from services.normalize.settings import NormalizeSettings
-from services.normalize.untranslated_names import ENGLISH_NAME_RULE, name_untranslated
+from services.normalize.untranslated_names import ENGLISH_NAME_RULE, SOUND_NAME_RULE, name_untranslated
 
 KNOWN = {"Трамп": "Trump", "Пътна": "Patna"}
 
@@ -50,3 +50,21 @@ async def test_a_bulgarian_report_names_trump_as_english_does():
     assert article.language == "bg" and article.translation is not None
     assert "Trump" in article.body and "Birkenhead" in article.body and "ъ" not in article.body
     assert {("Тръмп", "Trump"), ("Бъркенхед", "Birkenhead")} <= {(c.before, c.after) for c in article.changes if c.rule == ENGLISH_NAME_RULE}
+
+
+def test_a_name_no_alias_matches_comes_out_as_the_one_name_it_sounds_like_unless_a_given_name():
+    text = "Shaqiri met Джердан Shaqiri and Boris Джонсън in Уелс."
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("Джердан", "Джонсън", "Уелс")]
+    sounds = {"Джердан": "Jordan", "Джонсън": "Johnson", "Уелс": "Wales"}.get
+    out, moved, changes = name_untranslated(text, spans, "body", max_changes=20, english_name=KNOWN.get, sounds_like=sounds)
+    assert out == "Shaqiri met Джердан Shaqiri and Boris Johnson in Wales."
+    assert [out[a:b] for a, b in moved] == ["Джердан", "Johnson", "Wales"]
+    assert [(c.rule, c.before, c.after) for c in changes] == [(SOUND_NAME_RULE, "Джонсън", "Johnson"), (SOUND_NAME_RULE, "Уелс", "Wales")]
+
+
+async def test_a_bulgarian_report_names_johnson_and_wales_as_english_does():
+    # Neither has a Bulgarian alias in the gazetteer: Boris Johnson's is Russian "Джонсон", Wales's "Уельс"
+    article = await _normalized("Според министъра Борис Джонсън е говорил с депутатите от Уелс през декември.")
+    assert article.language == "bg" and article.translation is not None
+    assert "Johnson" in article.body and "Wales" in article.body, article.body
+    assert {("Джонсън", "Johnson"), ("Уелс", "Wales")} <= {(c.before, c.after) for c in article.changes if c.rule == SOUND_NAME_RULE}
