@@ -97,7 +97,8 @@ def _syllables(sounds: str) -> int:
 # ("Jonsan"/"Jonson" 0.83); the gazetteer's places are thousands, so a place or organisation more, 0.85 with a
 # Cyrillic alias (Bulgarian "Нотингам" and Russian "Ноттингем", 0.88) and 0.95 without, where only the English
 # spelling speaks ("Ксининг", Xining, is not Xinyang, 0.93).
-_MIN_RATIO = {("PERSON", True): 0.8, ("PERSON", False): 0.8, ("ORG", True): 0.85, ("ORG", False): 0.95, ("GPE", True): 0.85, ("GPE", False): 0.95}
+_SURNAME_RATIO = 0.8
+_PLACE_RATIO = {True: 0.85, False: 0.95}  # a place's or organisation's: through a Cyrillic alias, through English only
 # A name that is this common an English word (wordfreq's Zipf scale) is a word, not a name, to an English reader.
 _COMMON_WORD = 5.0
 # Fewer consonants than this say too little to tell one name from another ("Лий", "Роу").
@@ -139,7 +140,8 @@ class SoundNames:
                 answer = english.split()[-1] if entry.type == "PERSON" else english
                 if " " in answer or zipf_frequency(answer, "en") >= _COMMON_WORD:
                     continue  # "Wasit Governorate" is no single word's name; "West" is a word
-                self._by_key.setdefault(consonants(sounds), []).append((sounds, answer, _MIN_RATIO[entry.type, cyrillic]))
+                least = _SURNAME_RATIO if entry.type == "PERSON" else _PLACE_RATIO[cyrillic]
+                self._by_key.setdefault(consonants(sounds), []).append((sounds, answer, least))
 
     def english(self, word: str) -> str | None:
         """The English name a Cyrillic ``word`` sounds like, when exactly one name does; else None."""

@@ -242,15 +242,18 @@ def _cities_not_meant(
     as is one after a preposition ("Police in Uyo said"). The article's other mentions of such a city, by the same
     name, name the same person ("Vladimir, who was in tears, said")."""
     spans = [(f, g) for f in fields for g in matches[f.field] if g.entry.type == "GPE" and g.entry.country not in (None, g.entry.id)]
-    people = {
-        _strip_latin_accents(fold(word))
-        for f in fields
-        for m in mentions[f.field]
-        if m.label == "PERSON" and len(words := f.text[m.start : m.end].split()) >= 2
-        for word in (words[0], words[-1])
-    }
+    people: set[str] | None = None  # first and last words of the people named in full, read once a city speaks
 
     def named_like_a_person(f: FieldMentions, g: GazetteerMatch) -> bool:
+        nonlocal people
+        if people is None:
+            people = {
+                _strip_latin_accents(fold(word))
+                for named in fields
+                for m in mentions[named.field]
+                if m.label == "PERSON" and len(words := named.text[m.start : m.end].split()) >= 2
+                for word in (words[0], words[-1])
+            }
         bare = _strip_latin_accents(fold(g.text))
         if bare in people or (g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name))):
             return True
