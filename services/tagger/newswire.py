@@ -17,7 +17,8 @@ After linking, across the whole article (title and body):
   national sides stay places;
 - in any article, a place that is not a country and beats, or is beaten by, another with a score in the
   sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state), and so is one right
-  before a role in a club: "Liverpool manager", "Napoli striker".
+  after a result with its score ("won 2-0 at Nantes", "a 2-1 defeat at Strasbourg") or right before a role in a
+  club: "Liverpool manager", "Napoli striker".
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ _BEFORE_RESULT = re.compile(rf"[ \t]+{_RESULT_VERB}\b")
 _AFTER_RESULT = re.compile(rf"\b{_RESULT_VERB}[ \t]+$")
 _SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# A town right after a result with its score is the side that played there or lost to it: "won 2-0 at Nantes",
+# "drew 1-1 at Lille", "a 2-1 defeat at Strasbourg", "lost 3-1 to Lyon", "a 2-0 win over Rennes". Not after a tennis
+# match's set scores ("won 6-3 6-4 at Toronto": the tournament's town), nor where another side stands between
+# ("beat Lyon 2-0 at Nantes": a venue).
+_SCORED = r"\d{1,3}-\d{1,3}(?![\d-])"
+_RESULT_AT = re.compile(
+    rf"(?:\b(?:won|drew|lost|tied|wins|draws|loses)[ \t]+{_SCORED}|(?<![\d-][ \t])(?<!\d,[ \t]){_SCORED}[ \t]+"
+    r"(?:home[ \t]+|away[ \t]+)?(?:win|victory|defeat|loss|draw|success|triumph|reverse))"
+    r"(?:[ \t]+(?:on[ \t]+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?"
+    r"(?:[ \t]+(?:away|at[ \t]+home))?[ \t]+(?:at|to|over|against)[ \t]+$",
+    re.IGNORECASE,
+)
 # A city's name before a role in a club is the club: "Liverpool manager", "Napoli striker", "Torino fans".
 _SIDE_ROLE = re.compile(
     r"(?:['’]s)?[ \t]+(?:manager|coach|boss|striker|strikers|midfielder|midfielders|defender|defenders|goalkeeper|keeper|winger|"
@@ -81,11 +94,19 @@ _MATCH_WORDS = frozenset(
 _MATCH_REPORT = 4  # distinct match words
 _PLACE_PREPOSITIONS = frozenset("in at from near to of outside inside across around into via".split())
 # In a sports report these prepositions name a side, not a place: one joins or wins points "from Nantes", a coach's or
-# a player's time is "at Torino", a transfer goes "to Milan". "In Nantes" is still where something happens, and so is a
-# bare "at" ("Kansas City at Detroit", the venue in a fixtures list).
+# a player's time is "at Torino", a transfer goes "to Milan", a side plays "away at Lille" or "at home to Lyon". "In
+# Nantes" is still where something happens, and so is a bare "at" ("Kansas City at Detroit", the venue in a fixtures
+# list).
 _SIDE_BEFORE = re.compile(
     r"(?:\bfrom|\b(?:coach|coaches|manager|boss|player|players|striker|midfielder|defender|goalkeeper|captain|spell|stint|"
-    r"career|days|seasons?|contract|debut)[ \t]+at|\b(?:transferred|moved|sold|loaned|switched|traded|returned)[ \t]+to)[ \t]+$",
+    r"career|days|seasons?|contract|debut)[ \t]+at|\b(?:transferred|moved|sold|loaned|switched|traded|returned)[ \t]+to|"
+    r"\b(?:away[ \t]+(?:at|to)|at[ \t]+home[ \t]+to))[ \t]+$",
+    re.IGNORECASE,
+)
+# ... but someone who is not in the game is "from" the town they live in: "a fan from Nantes", "a man from Lyon".
+_PEOPLE_FROM = re.compile(
+    r"\b(?:fans?|supporters?|spectators?|residents?|natives?|people|persons?|man|men|woman|women|boys?|girls?|child|"
+    r"children|famil(?:y|ies)|students?|pensioners?|couple|mother|father|parents|voters?|workers?)[ \t]+from[ \t]+$",
     re.IGNORECASE,
 )
 
@@ -279,7 +300,8 @@ class Newswire:
         return entities
 
     def _sides_by_score(self, texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
-        """A place (not a country) that beats or is beaten by a side, with the score in the sentence, is a side."""
+        """A place (not a country) that beats or is beaten by a side, with the score in the sentence, that a result
+        with its score was had at or against ("won 2-0 at Nantes"), or that a club role follows, is a side."""
         out = []
         for e in entities:
             text = texts[e.field]
@@ -287,12 +309,24 @@ class Newswire:
                 begin = max(0, e.start - 300)
                 starts = [m.end() for m in _SENTENCE_END.finditer(text, begin, e.start)]
                 stop = _SENTENCE_END.search(text, e.end)
-                sentence = text[starts[-1] if starts else begin : stop.start() if stop else len(text)]
+                sentence_start = starts[-1] if starts else begin
+                sentence = text[sentence_start : stop.start() if stop else len(text)]
                 result = _BEFORE_RESULT.match(text, e.end) or _AFTER_RESULT.search(text, max(0, e.start - 20), e.start)
-                if (result and _SCORE.search(sentence)) or _SIDE_ROLE.match(text, e.end):
+                if (result and _SCORE.search(sentence)) or _SIDE_ROLE.match(text, e.end) or self._result_at(text, e, entities, sentence_start):
                     e = _as_side(e)
             out.append(e)
         return out
+
+    def _result_at(self, text: str, place: Entity, entities: list[Entity], sentence_start: int) -> bool:
+        """The place right after a result with its score ("won 2-0 at Nantes"), unless a national side played there
+        ("France won 2-0 at Nantes": the venue of an international)."""
+        if not _RESULT_AT.search(text, max(sentence_start, place.start - 80), place.start):
+            return False
+        return not any(
+            o.field == place.field and sentence_start <= o.start < place.start and o.type == "GPE"
+            and ((o.canonical_id and self._is_country(o.canonical_id)) or o.text.title() in _NATIONS)
+            for o in entities
+        )
 
     def _clubs(self, texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
         out = []
@@ -305,7 +339,9 @@ class Newswire:
                 before = re.findall(r"[^\W\d_]+", text[max(line_start, e.start - 30) : e.start])
                 dateline = re.fullmatch(r"\s*[^\d\n]+\s+\d{4}-\d{2}-\d{2}\s*", line) is not None
                 venue = e.start == line_start and re.match(r"\s*[:(]", text[e.end :]) is not None  # "Leicester : ...", "London ( The Oval ) :"
-                preposition = bool(before) and before[-1].lower() in _PLACE_PREPOSITIONS and not _SIDE_BEFORE.search(text, max(line_start, e.start - 40), e.start)
+                window = max(line_start, e.start - 40)
+                side = _SIDE_BEFORE.search(text, window, e.start) and not _PEOPLE_FROM.search(text, window, e.start)
+                preposition = bool(before) and before[-1].lower() in _PLACE_PREPOSITIONS and not side
                 if not dateline and not venue and not preposition:
                     e = _as_side(e)
             out.append(e)

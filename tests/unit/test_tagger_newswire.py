@@ -222,3 +222,36 @@ def test_in_a_sports_report_a_side_is_named_after_from_at_and_to_as_the_club_and
     out = [(e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, entities) if e.text != "Milan"]
     assert out == [("Torino", "ORG", None), ("Torino", "ORG", None), ("Nantes", "ORG", None),
                    ("Nantes", "GPE", "geonames:2990969"), ("DETROIT", "GPE", "geonames:4990729")]
+
+
+def test_a_town_right_after_a_result_with_its_score_is_the_side_that_played_there(zipf):
+    newswire = Newswire(zipf, organisations=None, countries={"Q142"}.__contains__)
+    body = ("Lyon won 2-0 at Nantes on Saturday. Marseille drew 1-1 at Bordeaux, Lille lost 3-1 at Toulouse and Rennes "
+            "suffered a 2-1 defeat at Strasbourg. Monaco lost 2-1 at home to Lens. Nice beat Metz 2-0.")
+    towns = [_e("body", body, body, w, "GPE", canonical_id=f"geonames:{w}", canonical_name=w)
+             for w in ("Nantes", "Bordeaux", "Toulouse", "Strasbourg", "Lens", "Metz")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities("Results", body, towns)]  # no sports heading: any article
+    assert out == [(e.text, "ORG", None) for e in towns]
+
+
+def test_a_town_after_a_result_stays_the_place_where_it_is_a_venue(zipf):
+    # Set scores: the tournament's town. Another side named between: a venue. A national side: an international's venue.
+    newswire = Newswire(zipf, organisations=None, countries={"Q142"}.__contains__)
+    body = ("Sampras won 6-3 6-4 at Toronto on Sunday. Lyon beat Lille 2-0 at Nantes in the final. "
+            "France won 2-0 at Bordeaux. He was born in Lens.")
+    france = _e("body", body, body, "France", "GPE", canonical_id="Q142", canonical_name="France")
+    towns = [_e("body", body, body, w, "GPE", canonical_id=f"geonames:{w}", canonical_name=w) for w in ("Toronto", "Nantes", "Bordeaux", "Lens")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities("TENNIS - RESULTS", body, [france, *towns])]
+    assert out == [("Toronto", "GPE", "geonames:Toronto"), ("Nantes", "GPE", "geonames:Nantes"), ("France", "GPE", "Q142"),
+                   ("Bordeaux", "GPE", "geonames:Bordeaux"), ("Lens", "GPE", "geonames:Lens")]
+
+
+def test_in_a_sports_report_a_player_signed_from_a_town_came_from_its_club_and_a_fan_from_it_lives_there(zipf):
+    newswire = Newswire(zipf, organisations=None)
+    title = "SOCCER - ARSENAL SIGN MIDFIELDER"
+    body = ("Arsenal signed the 24-year-old from Nantes. A fan from Lyon said the striker, who played away at Lille "
+            "and at home to Lens last week, was a bargain. He returned home to Metz.")
+    towns = [_e("body", body, body, w, "GPE", canonical_id=f"geonames:{w}", canonical_name=w) for w in ("Nantes", "Lyon", "Lille", "Lens", "Metz")]
+    out = [(e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, towns)]
+    assert out == [("Nantes", "ORG", None), ("Lyon", "GPE", "geonames:Lyon"), ("Lille", "ORG", None), ("Lens", "ORG", None),
+                   ("Metz", "GPE", "geonames:Metz")]
