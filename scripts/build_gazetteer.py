@@ -32,6 +32,7 @@ import difflib
 import importlib.util
 import json
 import math
+import re
 import struct
 import sys
 import unicodedata
@@ -173,26 +174,34 @@ SAME_NAME_RATIO = 0.8  # difflib's ratio between a one-word alternate name and t
 CLEARLY_MORE = 1.0  # Zipf: how much more English must write an alternate name for it to be the city's English name
 
 
-def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: Callable[[str], bool]) -> str:
+# The Arabic article that GeoNames writes as a word of its own ("Ar Raqqah", "Al Hillah"), and English news mostly
+# leaves out ("Raqqa").
+ARABIC_ARTICLE = re.compile(r"(?:Al|El|Ad|An|Ar|As|At|Az|Ash|Ath|Adh) (?=[A-Z])")
+
+
+def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: Callable[[str], bool],
+                 person: Callable[[str], bool] = lambda alias: False) -> str:
     """The name English readers know a city by. GeoNames' own when it is plain ASCII; else that name without its marks
     (its ASCII name: "Ţarţūs" -> "Tartus", "Khān Yūnis" -> "Khan Yunis", "Kraków" -> "Krakow"), unless a one-word alternate
     name spelt nearly the same is clearly more written in English (wordfreq) and names no other town: "Hama" for
-    "Ḩamāh" (ASCII "Hamah"); not "Nazareth" for Ethiopia's "Nazrēt", nor "Costanza" for "Constanţa"."""
+    "Ḩamāh" (ASCII "Hamah"); not "Nazareth" for Ethiopia's "Nazrēt", nor "Costanza" for "Constanţa". A name opening
+    with the Arabic article, ASCII or not, is compared without it: "Raqqa" for "Ar Raqqah"; not "Ahmad" for "Al Ahmadi"
+    (English knows it only as a person's name: ``person``)."""
     from wordfreq import zipf_frequency
 
     name = city["name"]
-    if name.isascii():
-        return name
-    plain = _strip_latin_accents(name).translate(PLAIN_LETTERS).rstrip("'")  # "Ryazan’": a soft sign, no letter
+    plain = name if name.isascii() else _strip_latin_accents(name).translate(PLAIN_LETTERS).rstrip("'")  # "Ryazan’": no letter
     if not plain.isascii():
         return name
-    if " " in plain:
+    article = ARABIC_ARTICLE.match(plain)
+    core = plain[article.end() :] if article else plain
+    if (name.isascii() and not article) or " " in core:
         return plain
-    bare = fold(plain)
+    bare = fold(core)
     best, best_zipf = plain, zipf_frequency(plain, "en") + CLEARLY_MORE
     for alias in city["alternatenames"]:
         key = fold(alias)
-        if not alias.isascii() or " " in alias or key[:1] != bare[:1] or not keep(alias) or other_town(alias):
+        if not alias.isascii() or " " in alias or key[:1] != bare[:1] or not keep(alias) or other_town(alias) or person(alias):
             continue
         if difflib.SequenceMatcher(None, key, bare).ratio() >= SAME_NAME_RATIO and zipf_frequency(alias, "en") >= best_zipf:
             best, best_zipf = alias, zipf_frequency(alias, "en")
@@ -315,12 +324,15 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     for city in cities.values():
         if city["population"] >= 200_000:
             big_names[fold(city["name"])].add(city["countrycode"])
+    # Alternate names English knows only as a person's: none is a city's English name ("Ahmad" for Al Ahmadi).
+    _, people_names = english_kinds({a for city, _ in chosen.values() for a in city["alternatenames"] if a.isascii() and a.isalpha()})
     # A city is a curated GPE: a curated LOC is a region or a sea, though its alias be the city's name ("Gaza", the Strip).
     curated_places = [e for e in curated if e.get("type") == "GPE" and e.get("coordinates") and e.get("country") != e["id"]]
     entries: list[dict[str, Any]] = list(countries.values())
     for city, rank in chosen.values():
         point = (city["latitude"], city["longitude"])
-        display = english_name(city, words.keep, lambda a: any(town_names.get(k, city["geonameid"]) != city["geonameid"] for k in _keys(a)))
+        display = english_name(city, words.keep, lambda a: any(town_names.get(k, city["geonameid"]) != city["geonameid"] for k in _keys(a)),
+                               people_names.__contains__)
         own = _keys(city["name"]) | _keys(display)
         qid = None
         for place in curated_places:

@@ -10,9 +10,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import build_gazetteer  # noqa: E402
 
 
-def _name(name: str, alternates: list[str], towns: frozenset[str] = frozenset()) -> str:
+def _name(name: str, alternates: list[str], towns: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()) -> str:
     city = {"name": name, "alternatenames": alternates}
-    return build_gazetteer.english_name(city, lambda alias: alias[:1].isupper(), towns.__contains__)
+    return build_gazetteer.english_name(city, lambda alias: alias[:1].isupper(), towns.__contains__, people.__contains__)
 
 
 def test_a_transliteration_with_marks_is_named_without_them():
@@ -30,4 +30,16 @@ def test_an_alternate_name_english_writes_clearly_more_is_the_name_unless_anothe
 
 def test_a_plain_name_is_kept():
     assert _name("Homs", ["Hims", "Emesa"]) == "Homs"
-    assert _name("Ar Raqqah", ["Raqqa"]) == "Ar Raqqah"
+    assert _name("Taraz", ["Taras", "Zhambyl"]) == "Taraz", "an ASCII name without the Arabic article is GeoNames' own"
+
+
+def test_a_name_opening_with_the_arabic_article_is_named_as_english_news_writes_it_without_the_article():
+    # GeoNames writes the article as a word ("Ar Raqqah", ASCII already); English news writes "Raqqa".
+    assert _name("Ar Raqqah", ["Al-Rakka", "Ar-Raqqah", "Callinicum", "Raqqa", "Raqqah", "Rakka"]) == "Raqqa"
+    assert _name("Al Manşūrah", ["Al-Mansura", "Mansoura", "Mansura"]) == "Mansoura"
+    assert _name("Al Manşūrah", ["Al-Mansura", "Mansoura", "Mansura"], frozenset({"Mansoura"})) == "Mansura", "another town's"
+
+
+def test_an_alternate_name_english_knows_only_as_a_persons_is_not_the_citys_name():
+    assert _name("Al Aḩmadī", ["Ahmad", "Ahmedi"], people=frozenset({"Ahmad"})) == "Al Ahmadi"
+    assert _name("Al Mahallah al Kubra", ["Mahalla"]) == "Al Mahallah al Kubra", "a longer name than the article and one word"

@@ -348,7 +348,7 @@ def test_places_named_with_arabic_particles_still_link(gazetteer: Gazetteer) -> 
     body = ("Flights from Abu Dhabi to Al Ahmadi resumed. Fighting went on in Deir ez-Zor and Al-Hasakah, "
             "and a storm hit Ras al-Khaimah. In al-Raqqa the dam held. Traffic on the Dubai Abu Dhabi road was slow.")
     assert [name for _, name in linked(link(gazetteer, body, []))] == [
-        "Abu Dhabi", "Al Ahmadi", "Deir ez-Zor", "Al Hasakah", "Ras Al Khaimah", "Ar Raqqah", "Dubai", "Abu Dhabi"]
+        "Abu Dhabi", "Al Ahmadi", "Deir ez-Zor", "Al Hasakah", "Ras Al Khaimah", "Raqqa", "Dubai", "Abu Dhabi"]
     body = "Ahmad, the governorate south of Kuwait City, holds most of the country's refineries."
     assert ("Ahmad", "Al Ahmadi") in linked(link(gazetteer, body, [span(body, "Ahmad", "GPE")]))
 
