@@ -53,8 +53,9 @@ _PLACE_NOUN = re.compile(
 )
 # After a city's name, what only a person, an organisation or a work does: "Vladimir said" (a man), "Granma reported"
 # (Cuba's newspaper), "Batman co-creator Bob Kane". A city speaks for its authorities ("Donetsk said", "Tel Aviv said",
-# "Moscow said"): only one named like a person ("Vladimir", "Florence") or a newspaper is not the place there.
+# "Moscow said"): only one the article has as a person ("Vladimir", "Florence") or a newspaper is not the place there.
 _SPEAKS = re.compile(r"[ \t]+(?:said|says|told|tells|added|adds|announced|wrote|writes|tweeted|insisted|denied|confirmed|reported|claimed)\b")
+_SPEAKS_AS_PERSON = re.compile(_SPEAKS.pattern + r"[ \t]+(?:that[ \t]+)?(?:he|she|his|her|him)\b")
 _MADE_BY = re.compile(r"[ \t]+(?:co-?creators?|creators?)\b")
 # A publication's name: "the official newspaper Granma reported", "the daily Tishreen said".
 _PUBLICATION_BEFORE = re.compile(r"\b(?:newspaper|paper|daily|weekly|magazine|journal|tabloid|news agency|agency|broadcaster|radio|television|channel)[ \t]+$", re.IGNORECASE)
@@ -242,21 +243,25 @@ def _cities_not_meant(
     as is one after a preposition ("Police in Uyo said"). The article's other mentions of such a city, by the same
     name, name the same person ("Vladimir, who was in tears, said")."""
     spans = [(f, g) for f in fields for g in matches[f.field] if g.entry.type == "GPE" and g.entry.country not in (None, g.entry.id)]
-    people: set[str] | None = None  # first and last words of the people named in full, read once a city speaks
+    people: tuple[set[str], set[str]] | None = None  # the people NER names, read once a city speaks
 
     def named_like_a_person(f: FieldMentions, g: GazetteerMatch) -> bool:
         nonlocal people
         if people is None:
-            people = {
-                _strip_latin_accents(fold(word))
-                for named in fields
-                for m in mentions[named.field]
-                if m.label == "PERSON" and len(words := named.text[m.start : m.end].split()) >= 2
-                for word in (words[0], words[-1])
-            }
+            named = [(other.text[m.start : m.end].split(), _SPEAKS.match(other.text, m.end) is not None)
+                     for other in fields for m in mentions[other.field] if m.label == "PERSON"]
+            # NER takes any name right before "said" for a person's ("Sydney said"): no evidence there.
+            people = ({_strip_latin_accents(fold(w)) for words, _ in named if len(words) >= 2 for w in (words[0], words[-1])},
+                      {_strip_latin_accents(fold(" ".join(words))) for words, speaks in named if not speaks})
+        in_full, alone = people
         bare = _strip_latin_accents(fold(g.text))
-        if bare in people or (g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name))):
+        if bare in in_full:
             return True
+        # A city English knows only as a person's name is the person where the article has one by that name: NER
+        # takes another of its mentions for a person ("Vladimir, who was in tears, said"), or it speaks of itself as
+        # one ("Florence said she..."). "Sydney said it would open shelters" is the city's authorities.
+        if g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name)):
+            return bare in alone or _SPEAKS_AS_PERSON.match(f.text, g.end) is not None
         return _PUBLICATION_BEFORE.search(f.text, max(0, g.start - 30), g.start) is not None
 
     speaks = [

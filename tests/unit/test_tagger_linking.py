@@ -453,6 +453,18 @@ def test_a_city_that_speaks_is_its_authorities_unless_it_is_named_like_a_person(
     assert out == [("Donetsk", "Donetsk"), ("Tel Aviv", "Tel Aviv"), ("Vladimir", None)]
 
 
+def test_a_city_named_like_a_person_that_speaks_is_the_city_unless_the_article_has_a_person_by_that_name(gazetteer: Gazetteer) -> None:
+    # spaCy calls any name right before "said" a person's ("Sydney said"), so that label is no evidence; the article's
+    # people are: one named in full ("Vladimir Putin"), a person it speaks of as "he" or "she", or another mention
+    # NER takes for a person.
+    body = ("Sydney said it would open evacuation centres. Hamilton said the roads were closed. "
+            "Vladimir Putin met officials. Vladimir said the plan would work. Florence said she had never seen the sea.")
+    mentions = [span(body, "Sydney", "PERSON"), span(body, "Hamilton", "PERSON"), span(body, "Vladimir Putin", "PERSON"),
+                span(body, "Vladimir", "PERSON", 1), span(body, "Florence", "ORG")]
+    out = [(e.text, e.canonical_name) for e in link(gazetteer, body, mentions) if e.text != "Vladimir Putin"]
+    assert out == [("Sydney", "Sydney"), ("Hamilton", "Hamilton"), ("Vladimir", None), ("Florence", None)]
+
+
 def test_a_city_that_names_a_newspaper_before_a_verb_of_saying_is_the_newspaper(gazetteer: Gazetteer) -> None:
     body = "Castro, who turned 79, was in good health, the official newspaper Granma reported on Saturday. Granma called it a hoax."
     out = [(e.text, e.canonical_name) for e in link(gazetteer, body, [span(body, "Granma", "ORG"), span(body, "Granma", "ORG", 1)])]
