@@ -18,7 +18,8 @@ Sources (build time only; the tagger reads the YAML this writes):
   a person's name ("Vladimir", "Florence"), marked ``person_name``.
 
 A city is named as English writes it: GeoNames' name without its marks ("Tartus" for "Ţarţūs") or a close
-alternate name English writes clearly more ("Hama" for "Ḩamāh"); GeoNames' spelling stays an alias.
+alternate name English writes clearly more ("Hama" for "Ḩamāh", "Raqqa" for "Ar Raqqah": the Arabic article left out);
+GeoNames' spelling stays an alias.
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
