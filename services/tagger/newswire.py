@@ -192,7 +192,7 @@ class Newswire:
         texts = {"title": title, "body": body}
         out = list(entities)
         out = self._organisations_found(texts, out)
-        out = self._people_by_part(out)
+        out = self._people_by_part(texts, out)
         out = self._one_type_per_name(out)
         out = self._propagate(texts, out)
         out = _competitions_named_after(texts, out)
@@ -223,17 +223,14 @@ class Newswire:
         return entities
 
     @staticmethod
-    def _people_by_part(entities: list[Entity]) -> list[Entity]:
+    def _people_by_part(texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
         """A word alone that is the first or last word of a person the article names in full is that person:
-        "Akram" after "Wasim Akram", "Wang" after "Wang Donghai" (family name first)."""
-        parts: set[str] = set()
-        for e in entities:
-            words = e.text.split()
-            if e.type == "PERSON" and len(words) >= 2:
-                parts.update(w for w in (words[0], words[-1]) if len(w.rstrip(".")) > 1)
+        "Akram" after "Wasim Akram", "Wang" after "Wang Donghai" (family name first). A linked place after a
+        preposition of place stays the place: "flooding in Sydney" in an article that names Sydney Sweeney."""
+        parts = _person_parts(entities)
         out = []
         for e in entities:
-            if e.type != "PERSON" and e.type in _NAME_TYPES and e.text in parts:
+            if e.type != "PERSON" and e.type in _NAME_TYPES and e.text in parts and not _placed(texts[e.field], e):
                 e = e.model_copy(update={"type": "PERSON", "canonical_id": None, "canonical_name": None, "key": name_key(e.text)})
             out.append(e)
         return out
@@ -244,9 +241,11 @@ class Newswire:
         for e in entities:
             if e.type in _NAME_TYPES:
                 votes[e.text][e.type] += 3 if e.canonical_id is not None else 1
+        parts = _person_parts(entities)  # "Sydney" alone where Sydney Sweeney is named: the person, though "in Sydney" is the city
         out = []
         for e in entities:
-            if e.type in _NAME_TYPES and e.canonical_id is None and len(votes[e.text]) > 1:
+            if e.type in _NAME_TYPES and e.canonical_id is None and len(votes[e.text]) > 1 \
+                    and not (e.type == "PERSON" and e.text in parts):
                 (best, n), *rest = votes[e.text].most_common()
                 if not rest or n > rest[0][1]:
                     e = e.model_copy(update={"type": best})
@@ -346,6 +345,30 @@ class Newswire:
                     e = _as_side(e)
             out.append(e)
         return out
+
+
+def _person_parts(entities: list[Entity]) -> set[str]:
+    """The first and last words of the people the article names in full."""
+    parts: set[str] = set()
+    for e in entities:
+        words = e.text.split()
+        if e.type == "PERSON" and len(words) >= 2:
+            parts.update(w for w in (words[0], words[-1]) if len(w.rstrip(".")) > 1)
+    return parts
+
+
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|around|from|to|into|towards?|via)\s+(?:the\s+)?$", re.I)
+
+
+_POSSESSIVE = re.compile(r"\s?['’]s?\b")
+
+
+def _placed(text: str, entity: Entity) -> bool:
+    """A linked place written right after a preposition of place ("in Sydney", "near Washington"), not owning what
+    follows ("in Jordan's film", where Neil Jordan is named: his)."""
+    return entity.type in ("GPE", "LOC") and entity.canonical_id is not None \
+        and _PLACE_PREPOSITION.search(text, max(0, entity.start - 20), entity.start) is not None \
+        and _POSSESSIVE.match(text, entity.end) is None
 
 
 def _as_side(entity: Entity) -> Entity:

@@ -92,6 +92,20 @@ def test_a_surname_alone_after_the_full_name_is_the_person_even_family_name_firs
     assert {(e.text, e.type) for e in out} == {("Wang Donghai", "PERSON"), ("Wang", "PERSON"), ("Wasim Akram", "PERSON"), ("Akram", "PERSON")}
 
 
+def test_a_linked_place_after_a_preposition_of_place_stays_the_place_though_a_person_shares_the_name(newswire: Newswire):
+    body = "Sydney Sweeney cancelled her show. Flooding in Sydney closed roads. Sydney thanked fans."
+    entities = [_e("body", body, body, "Sydney Sweeney", "PERSON"),
+                _e("body", body, body, "Sydney", "GPE", 1, canonical_id="Q3130", canonical_name="Sydney"),
+                _e("body", body, body, "Sydney", "GPE", 2, canonical_id="Q3130", canonical_name="Sydney")]
+    out = newswire.entities("", body, entities)
+    found = sorted((e.start, e.type, e.canonical_id) for e in out if e.text == "Sydney")
+    assert found == [(body.index("in Sydney") + 3, "GPE", "Q3130"), (body.index("Sydney thanked"), "PERSON", None)]
+    # ...but what follows it owns the name: the person's ("the lead role in Jordan 's film", CoNLL's spacing too)
+    for body in ("Neil Jordan directs. Neeson plays the lead in Jordan's film.", "Neil Jordan directs. Neeson plays the lead in Jordan 's film."):
+        entities = [_e("body", body, body, "Neil Jordan", "PERSON"), _e("body", body, body, "Jordan", "GPE", 1, canonical_id="Q810")]
+        assert [e.type for e in newswire.entities("", body, entities) if e.text == "Jordan"] == ["PERSON"]
+
+
 def test_a_name_tagged_once_is_tagged_at_its_other_mentions_including_a_capital_headline(newswire: Newswire):
     title = "RUSSIA SAYS INTERFAX REPORT WRONG"
     body = "Interfax said on Monday the talks had failed. Officials denied what Interfax reported."
