@@ -18,7 +18,8 @@ from services.tagger.story_scoring import date_conflict
 from tests.unit.test_tagger_story_time import WORDS, features
 
 THURSDAY = datetime(2014, 7, 17, 18, 0, tzinfo=timezone.utc)  # the day Israel's ground operation in Gaza began
-DATED = StoryConfig(event_date_factor=0.5)
+DATED = StoryConfig()  # event_date_factor 0.5
+OFF = StoryConfig(event_date_factor=1.0)
 
 
 def article(body: str, title: str = "Israel strikes Gaza", published: datetime | None = THURSDAY) -> TaggedArticle:
@@ -83,15 +84,15 @@ def two_attacks(config: StoryConfig) -> StoryIndex:
 def test_a_report_joins_the_story_of_the_day_its_lead_states_over_a_closer_one_of_another_day():
     report = dated("report", date(2014, 7, 17), words=WORDS | {"rafah": 1.0})
     # Without the stated day the closer words win, although Sunday's strike is not what the report tells.
-    assert two_attacks(StoryConfig()).decide(report).story.id == "sunday"
+    assert two_attacks(OFF).decide(report).story.id == "sunday"
     decision = two_attacks(DATED).decide(report)
     assert not decision.created and decision.story.id == "thursday"
     story = two_attacks(DATED).stories["sunday"]
-    assert similarity(report, story, DATED).score == pytest.approx(similarity(report, story, StoryConfig()).score * 0.5)
+    assert similarity(report, story, DATED).score == pytest.approx(similarity(report, story, OFF).score * 0.5)
 
 
 def test_a_report_whose_day_conflicts_with_its_only_match_opens_a_story_when_the_factor_blocks():
-    for config, opens in ((replace(DATED, event_date_factor=0.0), True), (StoryConfig(), False)):
+    for config, opens in ((replace(DATED, event_date_factor=0.0), True), (OFF, False)):
         index = StoryIndex(config)
         index.apply(index.decide(dated("sunday", date(2014, 7, 13))))
         assert index.decide(dated("thursday", date(2014, 7, 17))).created is opens
@@ -104,7 +105,7 @@ def test_a_report_that_states_no_day_or_a_day_next_to_the_story_s_is_scored_as_b
     for report in (undated, next_day):
         for story in index.stories.values():
             if report is undated or story.id == "sunday":
-                assert similarity(report, story, DATED).score == similarity(report, story, StoryConfig()).score
+                assert similarity(report, story, DATED).score == similarity(report, story, OFF).score
         assert index.decide(report).story.id == "sunday"
 
 
@@ -126,6 +127,6 @@ def test_a_story_recorded_before_event_days_were_kept_still_loads_and_conflicts_
     assert not date_conflict(dated("report", date(2014, 7, 17)), story)
 
 
-def test_the_stated_day_is_a_setting_and_no_evidence_by_default():
-    assert story_config(TaggerSettings()).event_date_factor == 1.0
-    assert story_config(TaggerSettings(story_event_date_factor=0.5)).event_date_factor == 0.5
+def test_the_stated_day_is_a_setting_that_halves_a_conflicting_score_by_default():
+    assert story_config(TaggerSettings()).event_date_factor == 0.5
+    assert story_config(TaggerSettings(story_event_date_factor=1.0)).event_date_factor == 1.0
