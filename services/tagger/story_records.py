@@ -71,8 +71,8 @@ class StoryConfig:
     time_decay: float = 0.0
     # The event's day as the reports state it (story_features.event_dates): an article whose title and lead date its
     # event more than a day from every day the story's members state keeps this share of its score (0: it does not
-    # join; 1: stated dates are no evidence). Another day's attack in the same war reads like the first. Measured on
-    # real news: docs/tagger.md.
+    # join; 1: stated dates are no evidence). Another day's attack in the same war reads like the first. The learned
+    # decision is left as it is (measured worse with it). Measured on real news: docs/tagger.md.
     event_date_factor: float = 0.5
     # The learned decision (services/tagger/story_model.py) for an article and a story in the same language with
     # embeddings on both sides; None (the default): the weighted score above decides everywhere.
