@@ -35,6 +35,7 @@ def story_config(settings: TaggerSettings) -> StoryConfig:
         names_margin=settings.story_names_margin,
         merge_margin=settings.story_merge_margin,
         time_decay=settings.story_time_decay,
+        event_date_factor=settings.story_event_date_factor,
         model=_model(settings.story_model),
     )
 

@@ -80,6 +80,12 @@ class TaggerSettings(BaseModel):
         "at story_window_hours. 0 (the default): time only decides which stories are live; on real news the decay lowered F1 at "
         "story_threshold 0.4 and gained only at a threshold that over-merges other sets (docs/tagger.md).",
     )
+    story_event_date_factor: float = Field(
+        default=0.5, ge=0, le=1,
+        description="The event's day as the text states it: an article whose title and lead date its event (\"on 12 March\", "
+        "\"on Tuesday\", up to a week or a month back) more than a day from every day its story's reports state keeps this share "
+        "of its score (0.5); 0: it does not join; 1: stated dates are no evidence (docs/tagger.md).",
+    )
     story_model: str | None = Field(
         default=None,
         description="The learned story decision, off by default (it over-merges templated text; docs/tagger.md): `bundled` (weights "

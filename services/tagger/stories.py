@@ -37,7 +37,8 @@ live story; stories of only such articles never expire by their own time but by 
 article time it has seen) passing the story's ``seen_at``: the watermark when it last changed, or when its undated
 articles were read if that is later (none was published after it was read), so a jump of the watermark (a 2014
 backfill, then today's news) does not expire at once an undated report read today.
-Within the window, time weighs in only when ``StoryConfig.time_decay`` is set (off: docs/tagger.md says why).
+Within the window, time weighs in only when ``StoryConfig.time_decay`` is set (off: docs/tagger.md says why); the
+event's day the text states does (``StoryConfig.event_date_factor``, ``story_scoring.date_conflict``).
 
 How one article scores against one story is ``story_scoring``, the margin rules ``story_margins``; this module keeps
 the live stories and decides.

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +26,7 @@ from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
 from services.tagger.near_duplicates import simhash
 
-__all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "word_rarity", "terms", "name_keys"]
+__all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "event_dates", "word_rarity", "terms", "name_keys"]
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -79,6 +79,8 @@ class ArticleFeatures:
     simhash: str | None = None  # of its text (near_duplicates.simhash), to know a copy of an earlier article
     # When it was read (fetched): an article of unknown time was published no later, so its story may be that recent.
     read_at: datetime | None = None
+    # The days its title and lead say its event happened on (``event_dates``); empty when they say none.
+    event_dates: frozenset[date] = frozenset()
 
 
 def _stem(word: str) -> str:
@@ -265,6 +267,36 @@ def article_time(article: TaggedArticle, *, now: datetime) -> datetime | None:
     return None  # a file, stdin or a push without a date: when it happened is not known, and "now" would be a guess
 
 
+# The title and lead say what the report is about; a date further down is background ("since the coup of July 3").
+_LEAD_CHARS = 400
+# How far before the article's own day a stated date is still its event's: "on Sunday" in Tuesday's report is the
+# last seven days (services/normalize/dates resolves it so), "July 13" in a report filed weeks later (a digest, a
+# crawl) a month. A later date is a plan ("the vote on May 11"), not what happened.
+_WEEKDAY_DAYS = 7
+_EXPLICIT_DAYS = 30
+_WEEKDAY_NAME = re.compile(r"(?i)monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+_MONTH_NAME = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def event_dates(article: TaggedArticle, at: datetime | None) -> frozenset[date]:
+    """The days the article's title and lead say its event happened on: explicit dates ("on 12 March", "March 12,
+    2015") up to a month before its own day ``at``, and weekdays ("on Tuesday", resolved by the normalizer against its
+    publication date) up to a week before. "Yesterday" and "today" say only what the publication date says. Empty
+    for an article of unknown time, which is judged as before."""
+    if at is None:
+        return frozenset()
+    day = at.date()
+    found = set()
+    for mention in article.dates:
+        if mention.granularity != "day" or (mention.field == "body" and mention.start >= _LEAD_CHARS):
+            continue
+        back = _EXPLICIT_DAYS if _MONTH_NAME.search(mention.text) else _WEEKDAY_DAYS if _WEEKDAY_NAME.search(mention.text) else None
+        stated = date.fromisoformat(mention.date)
+        if back is not None and day - timedelta(days=back) <= stated <= day:
+            found.add(stated)
+    return frozenset(found)
+
+
 def article_features(article: TaggedArticle, *, countries: frozenset[str] = frozenset(), now: datetime) -> ArticleFeatures:
     """Salience-weighted entity keys, salient places, rarity-weighted content words, time and embedding of an article.
 
@@ -287,8 +319,9 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     embedding = decode_vector(article.embedding) if article.embedding else None
     keys, written = name_keys(article.original_title or article.title, article.original_body or article.body,
                               _WORDLIST_NAMES.get(article.language, article.language))
-    return ArticleFeatures(article.id, article_time(article, now=now), entities, frozenset(places), weights,
+    at = article_time(article, now=now)
+    return ArticleFeatures(article.id, at, entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
                            names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
-                           simhash=simhash(article.body), read_at=min(article.fetched_at, now))
+                           simhash=simhash(article.body), read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))

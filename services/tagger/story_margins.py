@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 
 from services.tagger.story_features import SKELETON, ArticleFeatures
 from services.tagger.story_records import Story, StoryConfig
-from services.tagger.story_scoring import Scores, all_in, cosine, place_conflict
+from services.tagger.story_scoring import Scores, all_in, cosine, date_conflict, place_conflict
 
 __all__ = ["MarginRules", "name_norms", "names_agree"]
 
@@ -76,7 +76,8 @@ class MarginRules:
         # A story wholly in the article's language is left to words; one that also holds reports in other languages
         # is not (a second Arabic or Traditional Chinese report meets it only by the embedding).
         if (all_in(story, features.language) or nearest < self.config.nearest_floor
-                or nearest - runner_up < self.config.nearest_margin or place_conflict(features, story)):
+                or nearest - runner_up < self.config.nearest_margin or place_conflict(features, story)
+                or (self.config.event_date_factor < 1.0 and date_conflict(features, story))):
             return None
         return Scores(nearest, 0.0, 0.0, nearest, self.config.nearest_floor, "cross-language-nearest"), story_id
 

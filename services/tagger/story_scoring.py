@@ -8,7 +8,7 @@ import base64
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from services.tagger.story_features import ArticleFeatures
 from services.tagger.story_model import evidence_vector, weighted_jaccard as _weighted_jaccard
 from services.tagger.story_records import Story, StoryConfig
 
-__all__ = ["Scores", "Vectors", "cosine", "story_vectors", "time_factor", "place_conflict", "all_in", "learned_evidence", "similarity"]
+__all__ = ["Scores", "Vectors", "cosine", "story_vectors", "time_factor", "place_conflict", "date_conflict", "all_in", "learned_evidence", "similarity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,15 @@ def place_conflict(features: ArticleFeatures, story: Story) -> bool:
     return bool(features.places and story.places and not (features.places & story.places.keys()))
 
 
+def date_conflict(features: ArticleFeatures, story: Story) -> bool:
+    """Event days stated on both sides (``story_features.event_dates``), none within a day of the other's: the same
+    actors on another day, another event. An article or a story that states none is no conflict."""
+    if not features.event_dates or not story.event_dates:
+        return False
+    theirs = [date.fromisoformat(day) for day in story.event_dates]
+    return all(abs((mine - day).days) > 1 for mine in features.event_dates for day in theirs)
+
+
 def all_in(story: Story, language: str) -> bool:
     """Every member of the story is in ``language``: there an article's words can meet the story's."""
     return story.languages.keys() == {language}
@@ -153,4 +162,6 @@ def similarity(features: ArticleFeatures, story: Story, config: StoryConfig, *,
         if across > score:
             score, rule = across, "cross-language"
     score *= time_factor(features.at, story, config)  # another day, more likely another event
+    if config.event_date_factor < 1.0 and date_conflict(features, story):
+        score *= config.event_date_factor  # the text dates its event on another day than the story's
     return Scores(score, entity_score, text_score, embedding, config.threshold, rule)
