@@ -9,7 +9,9 @@ frequent first; with --sample N, N linked mentions of each set drawn at random, 
 --crosslingual: JSON lines {"title", "body", "language"}, of which the `eng` lines are read;
 --conll: a CoNLL-2003-format file, read per document: every mention, and apart the mentions whose span is a gold ORG.
 --dump: every linked mention of every set, one a line with its context, to diff two runs and read each changed link.
-The English text is tagged as it is (no normalizer: the articles are English already).
+The JSON-lines articles are tagged after the normalizer's cleanup (services/normalize/cleanup.py: mojibake such as
+"Russiaâ\x80\x99s" repaired, whitespace tidied), as the pipeline tags them; they are English already, so nothing is
+translated or repaired further. The CoNLL documents are tagged as read (their gold spans are offsets into that text).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_tagger import T0, article, read_conll_documents  # noqa: E402
+from services.normalize.cleanup import clean_body, clean_title  # noqa: E402
 from services.tagger.core import Tagger  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
@@ -34,7 +37,8 @@ GOLD_ORG = "{} (gold ORG spans)"
 
 
 def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
-    """(title, body) of the lines in `language` (None: those with no language or an English one)."""
+    """(title, body) of the lines in `language` (None: those with no language or an English one), cleaned up as the
+    normalizer cleans every article before the tagger reads it."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -42,7 +46,7 @@ def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
         row = orjson.loads(line)
         lang = row.get("language")
         if (lang == language) if language else (lang in (None, "", "en", "eng")):
-            out.append((row.get("title") or "", row.get("body") or ""))
+            out.append((clean_title(row.get("title") or "")[0], clean_body(row.get("body") or "")[0]))
     return out
 
 
