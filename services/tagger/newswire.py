@@ -46,6 +46,8 @@ _TRAILING_LOWER = re.compile(r"(?:\s+[a-z]+)+$")
 # In a results line, a team is a capitalised name right before its score: "Pohang 3 Ulsan 2", "Somerset 83 and 174".
 _RESULT = re.compile(r"(?:^|(?<=, )|(?<=: )|(?<=\) )|(?<=\d ))((?!(?:[A-Z]\.)+ )[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}) \d+(?:-\d+)?(?= |$)", re.M)
 _LEADING_NUMBER = re.compile(r"^[-+(]?\d[\d.,:/()-]*\s+")
+# An office's portfolio, which NER takes for an organisation: "Secretary of [State] John Kerry", "Minister for [Europe]".
+_OFFICE_OF = re.compile(r"\b(?:[Ss]ecretary|[Mm]inister|[Uu]ndersecretary)[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?$")
 _SPORTS = frozenset(
     """soccer football cricket tennis golf baseball basketball rugby athletics cycling motor motorcycling racing
     boxing hockey ice squash badminton volleyball handball swimming skiing sailing rowing yachting nba nfl nhl
@@ -131,10 +133,13 @@ def _organisation_pattern(path: Path) -> tuple[re.Pattern[str] | None, dict[str,
 
 
 def trim_mention(text: str, mention: Mention) -> Mention | None:
-    """The mention without scores, counts or dates at its edges; None when nothing of a name is left."""
+    """The mention without scores, counts or dates at its edges; None when nothing of a name is left, or when it is
+    the portfolio of an office ("Secretary of State", "Minister of the Interior"), no organisation."""
     span = text[mention.start : mention.end]
     if mention.label not in _NAME_TYPES:
         return mention
+    if mention.label == "ORG" and len(span.split()) <= 3 and _OFFICE_OF.search(text, max(0, mention.start - 30), mention.start):
+        return None
     start, end = mention.start, mention.end
     dash = span.rfind(" - ")
     if dash >= 0:

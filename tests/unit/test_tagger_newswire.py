@@ -77,6 +77,27 @@ def test_a_mention_with_no_capital_letter_is_no_name(text: str):
     assert trim_mention(text, Mention(start, start + len(word), "PERSON")) is None
 
 
+@pytest.mark.parametrize(
+    "text,span",
+    [
+        ("U.S. Secretary of State John Kerry said", "State"),
+        ("Deputy Secretary of State William Burns", "State"),
+        ("the Secretary of the Treasury spoke", "the Treasury"),
+        ("Minister for Europe Jane Doe", "Europe"),
+    ],
+)
+def test_the_portfolio_of_an_office_is_no_organisation(text: str, span: str):
+    start = text.index(span)
+    assert trim_mention(text, Mention(start, start + len(span), "ORG")) is None
+
+
+def test_an_organisation_not_named_as_an_office_stays():
+    text = "a State Department official met the Secretary of State's staff at the Foreign Ministry"
+    for span in ("State Department", "Foreign Ministry"):
+        start = text.index(span)
+        assert trim_mention(text, Mention(start, start + len(span), "ORG")) == Mention(start, start + len(span), "ORG")
+
+
 # --- across the article ------------------------------------------------------------------------------------------
 
 @pytest.fixture()
