@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
-from services.tagger.name_evidence import Ambiguity, ambiguity, is_english_word, label_agrees
+from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
+from services.tagger.short_names import name_by_longer_names
+from services.tagger.surnames import bare_surname, leader_named_by, one_person, qualifies_a_regime, same_given_name, side_prefix, surname_key
 
 __all__ = [
     "LINKABLE_TYPES",
@@ -351,23 +353,14 @@ def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[_Candidat
 
 def _surname(name: str) -> str | None:
     words = _strip_titles(name).split()
-    return fold(words[-1]) if len(words) >= 2 else None
+    return surname_key(words[-1]) if len(words) >= 2 else None
 
 
-def _one_person(names: Collection[str]) -> str | None:
-    """The name of the one person several spellings give, each the end of the longest: "Lopez Obrador" and
-    "Andres Manuel Lopez Obrador", "Kanye West" and "Rapper Kanye West" (a word before a name is no given
-    name: "Kanye West" is the name); None for two people ("Joe Biden", "Hunter Biden")."""
-    words = {name: fold(name).split() for name in names}
-    longest = max(words.values(), key=len)
-    if any(longest[len(longest) - len(w) :] != w for w in words.values()):
-        return None
-    proper = [name for name in names if not is_english_word(name.split()[0])]
-    return max(proper or names, key=lambda name: (len(name.split()), len(name)))
-
-
-def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
-    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed.
+def _link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
+    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed. 'Assad' is the
+    'Bashar al-Assad' named (the Arabic article dropped), and so is 'pro-Assad'; where no one of that name is named in
+    full, a surname that qualifies a regime ('the Assad regime', 'Assad forces') is the one head of state or
+    government of that surname the gazetteer knows (surnames.py).
 
     A surname two people of the article share ('Joe Biden', 'Hunter Biden', then 'Biden said') stays
     unresolved: the nearest full name before it, what rule-based coreference picks, was wrong as often as
@@ -386,31 +379,44 @@ def _link_surnames(fields: Sequence[FieldMentions], candidates: list[_Candidate]
             if key is None:
                 continue
             full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or _strip_titles(surface)))
-            surfaces.setdefault(key, name.split()[-1])
+            surfaces.setdefault(key, bare_surname(name.split()[-1]))
 
     entries_by_id = {c.entry.id: c.entry for c in candidates if c.entry is not None}
 
     def person_for(key: str) -> tuple[GazetteerEntry | None, str] | None:
         found = full_names.get(key)
+        linked = {qid for qid, _ in found or () if qid is not None}
+        if len(linked) == 1 and all(qid or same_given_name(entries_by_id[next(iter(linked))].name, name) for qid, name in found):
+            found = {(next(iter(linked)), "")}  # "Bashar Hafez al Assad" is the "Bashar al-Assad" the gazetteer knows
         if not found or len({qid for qid, _ in found}) != 1:
             return None  # unknown, or two Stoltenbergs in one article: do not guess
         qid = next(iter(found))[0]
         if qid is not None:
             return entries_by_id[qid], entries_by_id[qid].name
-        name = _one_person({name for _, name in found})
+        name = one_person({name for _, name in found})
         return None if name is None else (None, name)
 
     result: list[_Candidate] = []
     for c in candidates:
         surface = texts[c.field][c.start : c.end]
+        words = surface.split()
         if c.entry is None and c.type in LINKABLE_TYPES:
-            if c.type == "PERSON" and len(surface.split()) >= 2:
+            side = side_prefix(surface)
+            if c.type == "PERSON" and len(words) >= 2 and not side:
                 c = replace(c, canonical_name=_strip_titles(surface))
-            elif len(surface.split()) == 1 and surface[:1].isupper():
-                person = person_for(fold(surface))
+            elif (len(words) == 1 or side) and surface[side : side + 1].isupper():
+                word = words[0][side:]
+                start = c.start + side
+                person = person_for(surname_key(word))
+                if person is None and surname_key(word) not in full_names and qualifies_a_regime(texts[c.field], start, start + len(word)):
+                    leader = leader_named_by(gazetteer, word)
+                    person = None if leader is None else (leader, leader.name)
                 if person is not None:
                     entry, name = person
-                    c = replace(c, type="PERSON", entry=entry, canonical_name=name)
+                    if len(words) > 1:  # "anti-Assad Syrian": the rest keeps NER's label
+                        rest = c.start + surface.index(words[1], len(words[0]))
+                        result.append(replace(c, start=rest))
+                    c = replace(c, start=start, end=start + len(word), type="PERSON", entry=entry, canonical_name=name)
         result.append(c)
 
     # A surname NER did not tag at all ("... said Stoltenberg, who ...").
@@ -476,8 +482,9 @@ def link_article(
     candidates: list[_Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
-    candidates = _link_surnames(fields, _place_modifiers(fields, candidates))
+    candidates = _link_surnames(gazetteer, fields, _place_modifiers(fields, candidates))
     texts = {f.field: f.text for f in fields}
+    candidates = name_by_longer_names(texts, candidates, _key)
     entities = [
         Entity(
             text=texts[c.field][c.start : c.end],

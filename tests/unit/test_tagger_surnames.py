@@ -1,0 +1,77 @@
+"""Names said short: a surname alone or qualifying a ruler's regime ("Assad", "the Assad regime", "pro-Assad"), and an
+organisation by the last word of its name ("the Council", "the Brotherhood")."""
+
+from __future__ import annotations
+
+from schemas import Entity
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import FieldMentions, Mention, link_article
+from tests.unit.test_tagger_linking import gazetteer, span  # noqa: F401  (the fixture and the span helper)
+
+ASSAD = "Q44329"  # Bashar al-Assad, in the bundled leaders.yaml
+
+
+def link(gazetteer: Gazetteer, body: str, mentions: list[Mention]) -> list[Entity]:
+    return link_article(gazetteer, [FieldMentions("title", "", []), FieldMentions("body", body, mentions)])
+
+
+def linked(entities: list[Entity]) -> list[tuple[str, str, str | None]]:
+    return [(e.text, e.type, e.canonical_id) for e in entities]
+
+
+def test_a_surname_without_the_arabic_article_is_the_person_the_article_names(gazetteer: Gazetteer) -> None:
+    body = "President Bashar al-Assad won. Rebels fighting to topple the Assad government said Assad lied."
+    mentions = [span(body, "Bashar al-Assad", "PERSON"), span(body, "Assad", "ORG", 1), span(body, "Assad", "ORG", 2)]
+    assert linked(link(gazetteer, body, mentions)) == [("Bashar al-Assad", "PERSON", ASSAD), ("Assad", "PERSON", ASSAD), ("Assad", "PERSON", ASSAD)]
+
+
+def test_a_surname_the_article_never_gave_links_where_it_qualifies_the_one_leaders_regime(gazetteer: Gazetteer) -> None:
+    body = "Aleppo hotel used by Assad forces levelled. Rebels fought the Assad regime and Assad's troops for a year."
+    mentions = [span(body, "Assad", "ORG"), span(body, "Assad", "ORG", 1), span(body, "Assad", "PERSON", 2)]
+    assert [x for x in linked(link(gazetteer, body, mentions)) if x[0] == "Assad"] == [("Assad", "PERSON", ASSAD)] * 3
+
+
+def test_a_surname_alone_the_article_never_gave_stays_unlinked(gazetteer: Gazetteer) -> None:
+    body = "Rebels fought Assad near the town. The Smith government fell."
+    entities = link(gazetteer, body, [span(body, "Assad", "ORG"), span(body, "Smith", "ORG")])
+    assert [(e.text, e.canonical_id) for e in entities] == [("Assad", None), ("Smith", None)]
+
+
+def test_the_regime_of_another_person_the_article_names_is_his(gazetteer: Gazetteer) -> None:
+    body = "Hafez al-Assad ruled Syria for 30 years. The Assad regime crushed Hama in 1982."
+    entities = link(gazetteer, body, [span(body, "Hafez al-Assad", "PERSON"), span(body, "Assad", "ORG", 1)])
+    regime = next(e for e in entities if e.text == "Assad")
+    assert (regime.type, regime.canonical_id, regime.canonical_name) == ("PERSON", None, "Hafez al-Assad")
+
+
+def test_pro_and_anti_a_leader_name_him_and_pro_a_nation_stays_a_word(gazetteer: Gazetteer) -> None:
+    body = "35 members of the pro-Assad parliament met, and anti-Assad Syrian groups and pro-Russian rebels protested."
+    mentions = [span(body, "pro-Assad", "NORP"), span(body, "anti-Assad Syrian", "NORP"), span(body, "pro-Russian", "NORP")]
+    assert linked(link(gazetteer, body, mentions)) == [
+        ("Assad", "PERSON", ASSAD), ("Assad", "PERSON", ASSAD), ("Syrian", "NORP", None), ("pro-Russian", "NORP", None)]
+
+
+def test_a_longer_spelling_with_the_same_given_name_is_the_known_person(gazetteer: Gazetteer) -> None:
+    body = "President Bashar al-Assad filed papers signed Dr Bashar Hafez al Assad. Assad seeks re-election."
+    mentions = [span(body, "Bashar al-Assad", "PERSON"), span(body, "Dr Bashar Hafez al Assad", "PERSON"), span(body, "Assad", "PERSON", 2)]
+    assert linked(link(gazetteer, body, mentions))[-1] == ("Assad", "PERSON", ASSAD)
+
+
+# --- an organisation named again by the last word of its name (short_names.py) ----------------------------------
+
+def test_an_organisation_named_again_by_its_last_word_is_the_one_the_article_named(gazetteer: Gazetteer) -> None:
+    body = "The UN Security Council met. The Muslim Brotherhood was banned. Russia has a veto on the Council; Brotherhood members fled."
+    mentions = [span(body, "UN Security Council", "ORG"), span(body, "Muslim Brotherhood", "ORG"),
+                span(body, "Council", "ORG", 1), span(body, "Brotherhood", "ORG", 1)]
+    by_text = {e.text: e for e in link(gazetteer, body, mentions)}
+    assert by_text["Council"].canonical_id == gazetteer.lookup("UN Security Council").id
+    assert (by_text["Brotherhood"].canonical_id, by_text["Brotherhood"].key) == (None, by_text["Muslim Brotherhood"].key)
+
+
+def test_a_last_word_two_organisations_of_the_article_share_or_a_list_of_names_stays_alone(gazetteer: Gazetteer) -> None:
+    body = "The Security Council and the National Security Council met; the Council said so. Facebook, Google and Google's staff."
+    mentions = [span(body, "Security Council", "ORG"), span(body, "National Security Council", "ORG"),
+                span(body, "Council", "ORG", 2), span(body, "Facebook, Google", "ORG"), span(body, "Google", "ORG", 1)]
+    entities = link(gazetteer, body, mentions)
+    assert [(e.text, e.canonical_id, e.key) for e in entities if e.text in ("Council", "Google")] == [
+        ("Council", None, "name:council"), ("Google", None, "name:google")]
