@@ -49,7 +49,7 @@ EXTRA: dict[str, list[str]] = {
     "NZ": ["New Zealander"], "NL": ["Dutchman", "Dutchwoman"], "FR": ["Frenchman", "Frenchwoman"],
     "IE": ["Irishman", "Irishwoman"], "LU": ["Luxembourger", "Luxembourgish"], "GY": ["Guyanese"],
     "BA": ["Bosnian"], "ME": ["Montenegrin"], "XK": ["Kosovar", "Kosovan"], "SK": ["Slovakian"],
-    "CZ": ["Czech"], "CY": ["Cypriot"], "CF": ["Central African"], "SN": ["Senegalese"],
+    "CZ": ["Czech"], "CY": ["Cypriot"], "CG": ["Congolese"], "CF": ["Central African"], "SN": ["Senegalese"],
     "ML": ["Malian"], "NE": ["Nigerien"], "BF": ["Burkinabe"], "CM": ["Cameroonian"], "TD": ["Chadian"],
     "GA": ["Gabonese"], "BJ": ["Beninese"], "TG": ["Togolese"], "GW": ["Bissau-Guinean"], "LI": ["Liechtensteiner"],
     "SG": ["Singaporean"], "BN": ["Bruneian"], "HK": ["Hongkonger"], "LS": ["Basotho"],
