@@ -1,6 +1,7 @@
 """Build the tagger's demonym table, services/tagger/data/demonyms.yaml: the NORP words that name a country's people
 ("Ukrainian", "Ukrainians", "Israelis", "Britons"), each with the QID of the country of the bundled gazetteer.
 
+    .venv/bin/pip install -r scripts/requirements-gazetteer.txt   # babel as pinned there: CLDR changes between releases
     .venv/bin/python scripts/build_demonyms.py
 
 Sources (build time only; the tagger reads the YAML this writes):
@@ -55,7 +56,7 @@ EXTRA: dict[str, list[str]] = {
     "SG": ["Singaporean"], "BN": ["Bruneian"], "HK": ["Hongkonger"], "LS": ["Basotho"],
     "VU": ["Ni-Vanuatu"], "BZ": ["Belizean"], "SB": ["Solomon Islander"], "TT": ["Trinidadian", "Tobagonian"],
     "KP": ["North Korean"], "KR": ["South Korean"], "SA": ["Saudi Arabian"],
-    "AF": ["Afghan"], "AR": ["Argentinian"], "PR": ["Puerto Rican"], "GL": ["Greenlander", "Greenlandic"], "FO": ["Faroese"],
+    "AF": ["Afghan"], "AR": ["Argentinian"], "KG": ["Kyrgyz"], "PR": ["Puerto Rican"], "GL": ["Greenlander", "Greenlandic"], "FO": ["Faroese"],
     "PG": ["Papua New Guinean"], "SM": ["Sammarinese"], "EH": ["Sahrawi"], "FM": ["Micronesian"],
     "MH": ["Marshallese"], "PW": ["Palauan"], "NR": ["Nauruan"], "TV": ["Tuvaluan"], "KI": ["I-Kiribati"],
     "GD": ["Grenadian"], "AG": ["Antiguan"], "LC": ["Saint Lucian"], "GI": ["Gibraltarian"], "IM": ["Manx"],
