@@ -215,6 +215,12 @@ class Entity(BaseModel):
         description="Stable entity key: the canonical id when linked, else 'name:' + the normalized name, so one unknown name "
         "gets one key across articles. Null for MONEY, DATE and QUANTITY.",
     )
+    country_id: str | None = Field(
+        default=None,
+        description="For a NORP word that names a country's people ('Ukrainian', 'Israelis', 'Britons'): the country's "
+        "Wikidata QID. A relation, not a link: the word keeps its own key.",
+    )
+    country_name: str | None = Field(default=None, description="The canonical name of the country ``country_id`` names.")
 
 
 class Salience(BaseModel):

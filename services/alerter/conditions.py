@@ -59,7 +59,8 @@ class EntityCondition:
     A name matches the entity the gazetteer resolves it to (``key``, set by the loader: any alias, any
     language), a linked entity with that canonical name, and an unlinked mention with that text. Salient:
     named in the title and/or lead (``where``: any of them), at least ``min_mentions`` times, with at least
-    ``min_salience``.
+    ``min_salience``. With ``people``, a country is also named by a word for its people ("Ukrainian troops": the
+    tagger's ``country_id``); opt-in, since "Russian" in a report is not always a report about Russia.
     """
 
     value: str
@@ -68,6 +69,7 @@ class EntityCondition:
     min_salience: float = 0.0
     key: str | None = None
     label: str | None = None
+    people: bool = False
 
     @property
     def qid(self) -> str | None:
@@ -79,8 +81,13 @@ class EntityCondition:
         name = self.value.casefold()
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
+        people: dict[str, list[Entity]] = {}
+        country = (ident or self.key) if self.people else None
         for entity in facts.entities:
-            if entity.canonical_id is not None:
+            related = getattr(entity, "country_id", None)  # absent from entities of an older tagger
+            if country is not None and related is not None and normal_id(related) == country:
+                people.setdefault(related, []).append(entity)
+            elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
                 if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):
                     linked.setdefault(entity.canonical_id, []).append(entity)
@@ -98,6 +105,12 @@ class EntityCondition:
             reason = self._salient(facts, key, mentions) if salient else ""
             if reason is not None:
                 reasons.append(f"entity:{text!r} (unlinked) in {_fields(mentions)}{reason}")
+        for cid, mentions in people.items():
+            # Its own salience: the words' keys ("name:ukrainian") are not the country's.
+            reason = self._salient(facts, None, mentions) if salient else ""
+            if reason is not None:
+                words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
+                reasons.append(f"entity:{cid} ({mentions[0].country_name or cid}) by its people: {words} in {_fields(mentions)}{reason}")
         return reasons or None
 
     def _salient(self, facts: Facts, key: str | None, mentions: list[Entity]) -> str | None:
@@ -115,7 +128,7 @@ class EntityCondition:
         return ", " + ", ".join(parts)
 
     def describe(self) -> str:
-        extra = []
+        extra = ["people"] if self.people else []
         if self.where:
             extra.append("in " + "|".join(self.where))
         if self.min_mentions > 1:
@@ -378,6 +391,8 @@ def _query_leaf(field_name: str, value: str, token) -> Condition:
         return NearCondition(tuple(words), token.proximity)
     if field_name == "keyword":
         return KeywordCondition((value,))
+    if field_name == "entity.people":
+        return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, people=True)
     if field_name in ("entity", "entity.title", "entity.lead"):
         where = () if field_name == "entity" else (field_name.split(".")[1],)
         return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where)

@@ -61,7 +61,7 @@ _CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language",
 _RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "window", "burst", "follow_up", "cooldown",
               "repeat_interval")
 _WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
-_ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience")
+_ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience", "people")
 _WINDOW_KEYS = ("count", "within", "distinct")
 _BURST_KEYS = ("of", "entity", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
 _FORMATS = ("standard", "slack", "teams")
@@ -97,6 +97,14 @@ class _Loader(YamlReader):
             return Not(self.resolve(condition.condition, node, what))
         if not isinstance(condition, EntityCondition):
             return condition
+        resolved = self._resolve_entity(condition, node, what)
+        target = resolved.qid or resolved.key
+        if resolved.people and target is not None and not self.names.is_country(target):
+            self.warn(node, f"{what}: entity {condition.value!r} is not a country, so no word for a people names it and "
+                            f"'people' adds nothing")
+        return resolved
+
+    def _resolve_entity(self, condition: EntityCondition, node: yaml.Node, what: str) -> EntityCondition:
         ident = condition.qid
         if ident is not None:
             label = self.names.known(ident)
@@ -338,8 +346,13 @@ class _Loader(YamlReader):
                     raise self.error(e["in"][1], f"{what}: entity in must be 'title' or 'lead' (or both), got {w!r}")
         mentions = int(self.number(e["min_mentions"][1], f"{what} entity min_mentions", integer=True, minimum=1)) if "min_mentions" in e else 1
         salience = float(self.number(e["min_salience"][1], f"{what} entity min_salience", minimum=0)) if "min_salience" in e else 0.0
+        people = False
+        if "people" in e:
+            people = self.scalar(e["people"][1], f"{what} entity people")
+            if not isinstance(people, bool):
+                raise self.error(e["people"][1], f"{what}: entity people must be true or false, got {people!r}")
         condition = EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where,
-                                    min_mentions=mentions, min_salience=salience)
+                                    min_mentions=mentions, min_salience=salience, people=people)
         return self.resolve(condition, node, what)  # type: ignore[return-value]
 
     def one_condition(self, key: str, key_node: yaml.Node, node: yaml.Node, what: str) -> Condition:

@@ -59,6 +59,11 @@ class EntityNames:
         entry = self._gazetteer.get(entity_id)
         return entry.name if entry is not None else None
 
+    def is_country(self, entity_id: str) -> bool:
+        """Whether the entity with this id is a country (the gazetteer's own ``country`` is itself)."""
+        entry = self._gazetteer.get(entity_id)
+        return entry is not None and getattr(entry, "country", None) == entry.id
+
     def resolve(self, name: str) -> Resolution:
         entry = self._gazetteer.lookup(name) or self._gazetteer.lookup_acronym(name)
         if entry is not None:

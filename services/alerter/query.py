@@ -9,7 +9,8 @@ Grammar (operators in capitals; adjacent terms mean AND; AND binds tighter than 
     term   := [field ":"] value ["~" N]
     value  := word | "quoted phrase"
 
-Fields: ``entity``, ``entity.title``, ``entity.lead``, ``keyword`` (the default for a bare
+Fields: ``entity``, ``entity.title``, ``entity.lead``, ``entity.people`` (a country, or a word for its people),
+``keyword`` (the default for a bare
 value), ``language``, ``source``, ``tag``, ``story_size`` (at least N), ``copy`` (true or false). ``"a b"~N`` means the
 words a and b within N words of each other. The parser builds the same condition objects
 as the YAML form; errors carry the 1-based column.
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 
 __all__ = ["QueryError", "parse_query", "QUERY_FIELDS", "closest", "lowercase_operators"]
 
-QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "keyword", "language", "source", "tag", "story_size", "copy")
+QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "entity.people", "keyword", "language", "source", "tag", "story_size", "copy")
 
 
 # What other query and rule languages call what ours calls all, any and not: difflib alone reads "and" as "any".

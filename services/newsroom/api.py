@@ -10,7 +10,7 @@ from aiohttp import web
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
 from services.newsroom.languages import language_name
 from services.newsroom.openapi import openapi_document
-from services.newsroom.query import feed_params, page_of, parse_time, with_params
+from services.newsroom.query import feed_params, page_of, parse_time, people_of, with_params
 
 __all__ = ["add_routes"]
 
@@ -54,7 +54,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.json(request, found)
 
     async def entity(request: web.Request) -> web.Response:
-        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size)
+        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size, people=people_of(request.query))
         if found is None:
             return web.json_response({"error": "no such entity"}, status=404)
         return room.json(request, found)
@@ -95,6 +95,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         if key:  # by the key the path's id or name resolved to, and its name as stored, else as the gazetteer gives it
             found = await room.read(room.store.entity, query.entity, limit=1)
             title = f"wirewatch: stories about {(found or {}).get('name') or (entity or {}).get('name') or key}"
+            title += " or its people" if query.people else ""
             html = f"{base}/entities/{quote(query.entity, safe='')}"
         else:
             described = ", ".join(f"{_LABELS[k]} {_shown(k, v, entity)}" for k, v in parse_qsl(named) if k in _LABELS)

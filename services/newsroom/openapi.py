@@ -18,6 +18,8 @@ FILTERS = [
            "resolved through the tagger's gazetteer as alert rules resolve names (Egypt, Putin, any alias in any script); a "
            "name the gazetteer does not know means the mentions left unlinked with that text. A name that is ambiguous, or "
            "unknown and unmentioned, is a 400 (error, with candidates or suggestions); the answer's entity says what was used."),
+    _param("people", "1: with an entity that is a country, also the stories naming it only by a word for its people "
+           "(Ukrainian, Ukrainians: the tagger's country_id); 0 or absent: only those naming it.", schema={"enum": ["0", "1"]}),
     _param("language", "ISO 639-1 code of a report's original language."),
     _param("source", "Source of a report (feed id, publisher host, or ingest channel)."),
     _param("tag", "Feed tag of a report."),
@@ -26,6 +28,7 @@ FILTERS = [
     _param("until", "Stories whose first report was received (fetched) at or before this. " + TIME),
     _param("q", "Words that must all appear in a report's English or original title or body."),
 ]
+PEOPLE = next(p for p in FILTERS if p["name"] == "people")
 ETAG = {"ETag": {"description": "Strong validator of the body; send it back in If-None-Match.", "schema": {"type": "string"}}}
 
 
@@ -119,7 +122,11 @@ SCHEMAS = {
                                "changes": {"type": "array", "items": OBJ}, "translation": {"type": ["object", "null"]}}},
     "Entity": {"type": "object", "properties": {
         "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}, "articles": {"type": "integer"},
-        "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}}}},
+        "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
+        "people": {"type": ["object", "null"], "description": "A country named by a word for its people: the reports (articles) "
+                   "and stories that do, and the words; null when none does.", "properties": {
+                       "articles": {"type": "integer"}, "stories": {"type": "integer"}, "words": {"type": "array", "items": {"type": "string"}}}},
+        "with_people": {"type": "boolean", "description": "Whether stories include those naming only its people (people=1)."}}},
     "Alert": {"type": "object", "properties": {
         "id": {"type": "string"}, "rule_id": {"type": "string"}, "story_id": {"type": "string"}, "kind": {"type": "string"},
         "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"},
@@ -156,7 +163,8 @@ def openapi_document(base: str) -> dict:
                                                    "parameters": [_param("article_id", "Article id (URL-encoded).", where="path", required=True)],
                                                    "responses": _not_found(_ok("Article", "The article."))}},
             "/api/entities/{key}": {"get": {"summary": "An entity and its recent stories.",
-                                            "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True)],
+                                            "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True),
+                                                           PEOPLE],
                                             "responses": _not_found(_ok("Entity", "The entity."))}},
             "/api/alerts": {"get": {"summary": "Alerts, newest first.", "parameters": [
                 _param("rule", "Rule id."), _param("story", "Story id."), _param("since", TIME), *PAGE],
@@ -168,7 +176,8 @@ def openapi_document(base: str) -> dict:
             "/feeds/stories.atom": {"get": {"summary": "Atom feed of the stories a query finds (same filters as /api/stories).",
                                             "parameters": FILTERS, "responses": atom}},
             "/feeds/entities/{key}.atom": {"get": {"summary": "Atom feed of the stories about one entity.",
-                                                   "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True)],
+                                                   "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True),
+                                                                  PEOPLE],
                                                    "responses": atom}},
             "/events": {"get": {"summary": "Server-Sent Events: `story` when a story gets a report or changes, `alert` when "
                                 "one fires; data is JSON with story_id. Send Last-Event-ID to resume.",

@@ -10,7 +10,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.newsroom.languages import language_name
-from services.newsroom.query import FILTERS, QueryError, page_of, with_params
+from services.newsroom.query import FILTERS, QueryError, page_of, people_of, with_params
 from services.newsroom.timeline import timeline_chart
 
 __all__ = ["add_routes", "render"]
@@ -129,7 +129,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
                 "prev": with_params(params, page=page - 1) if page > 1 else None,
                 "first": with_params(params, page=None),
                 "fragment": "/fragments/stories?" + with_params(params),
-                "without_entity": with_params(params, entity=None, page=None),
+                "without_entity": with_params(params, entity=None, people=None, page=None),
                 "feed": "/feeds/stories.atom?" + with_params(params, page=None, limit=None)}
 
     async def index(request: web.Request) -> web.Response:
@@ -171,7 +171,7 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
 
     async def entity(request: web.Request) -> web.Response:
         key = request.match_info["key"]
-        found = await room.read(room.store.entity, key, limit=cfg.page_size)
+        found = await room.read(room.store.entity, key, limit=cfg.page_size, people=people_of(request.query))
         if found is None:
             # A name (/entities/NATO) or an id in another spelling goes to the entity's page, as the filter takes it.
             try:

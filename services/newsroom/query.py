@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from services.newsroom.store import StoryQuery
 
-__all__ = ["QueryError", "story_query", "parse_time", "page_of", "with_params", "feed_params", "FILTERS"]
+__all__ = ["QueryError", "story_query", "parse_time", "page_of", "people_of", "with_params", "feed_params", "FILTERS"]
 
-FILTERS = ("order", "entity", "language", "source", "tag", "rule", "since", "until", "q")
+FILTERS = ("order", "entity", "people", "language", "source", "tag", "rule", "since", "until", "q")
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)([mhd])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
 
@@ -54,13 +54,24 @@ def page_of(params: Mapping[str, str], default_limit: int) -> tuple[int, int]:
     return page, limit
 
 
+def people_of(params: Mapping[str, str]) -> bool:
+    """``people=1``: a country's stories include those naming only its people ("Ukrainian troops")."""
+    value = (params.get("people") or "").strip().lower()
+    if value not in ("", "0", "1", "true", "false"):
+        raise QueryError(f"people: {value!r} is not 1 or 0")
+    return value in ("1", "true")
+
+
 def story_query(params: Mapping[str, str], *, now: float, default_limit: int) -> StoryQuery:
     order = params.get("order") or "newest"
     if order not in ("newest", "active"):
         raise QueryError("order must be newest or active")
     page, limit = page_of(params, default_limit)
     text = {k: (params.get(k) or "").strip()[:200] or None for k in ("entity", "language", "source", "tag", "rule", "q")}
-    return StoryQuery(order=order, since=parse_time("since", params.get("since"), now),  # type: ignore[arg-type]
+    people = people_of(params)
+    if people and not text["entity"]:
+        raise QueryError("people: names a country's people, so it needs an entity filter: ?entity=Ukraine&people=1")
+    return StoryQuery(order=order, people=people, since=parse_time("since", params.get("since"), now),  # type: ignore[arg-type]
                       until=parse_time("until", params.get("until"), now), limit=limit, offset=(page - 1) * limit, **text)
 
 

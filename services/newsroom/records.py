@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import orjson
 
 from schemas import Alert, TaggedArticle, article_title_language
+from services.newsroom.people import PeopleRow, people_rows
 
 __all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "iso", "epoch", "shown", "fts_query"]
 
@@ -52,6 +53,7 @@ class ArticleRow:
     entities: list[EntityRow] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # stories the story stage made part of this one with the article
+    people: list[PeopleRow] = field(default_factory=list)  # the countries the report names by their people's words
 
     @property
     def id(self) -> str:
@@ -108,7 +110,7 @@ def article_row(article: TaggedArticle) -> ArticleRow:
         "digest": hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest(),
     }
     merged = list(article.story_evidence.merged) if article.story_evidence is not None else []
-    return ArticleRow(values, _entities(article), sorted(set(article.tags)), merged)
+    return ArticleRow(values, _entities(article), sorted(set(article.tags)), merged, people_rows(article))
 
 
 def alert_row(alert: Alert) -> dict:

@@ -27,6 +27,12 @@ TABLES = [
         mentions INTEGER NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (article_id, key))""",
     "CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, story_id)",
     "CREATE INDEX IF NOT EXISTS article_entities_story ON article_entities (story_id)",
+    # A word for a country's people in a report ("Ukrainian"): the country's QID, beside the word's own entity key.
+    """CREATE TABLE IF NOT EXISTS article_people (
+        article_id TEXT NOT NULL, story_id TEXT NOT NULL, country_id TEXT NOT NULL, name TEXT NOT NULL, words TEXT NOT NULL,
+        mentions INTEGER NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (article_id, country_id))""",
+    "CREATE INDEX IF NOT EXISTS article_people_country ON article_people (country_id, story_id)",
+    "CREATE INDEX IF NOT EXISTS article_people_story ON article_people (story_id)",
     """CREATE TABLE IF NOT EXISTS article_tags (
         article_id TEXT NOT NULL, story_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (article_id, tag))""",
     "CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag, story_id)",

@@ -20,6 +20,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, alert_items, alerts_page, fill_title_languages, story_alerts, upsert_alert
+from services.newsroom.people import STORIES_WITH_PEOPLE, people_summary, write_people
 from services.newsroom.records import ArticleRow, article_row, iso, shown
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
@@ -38,6 +39,7 @@ class StoryQuery:
 
     order: Literal["newest", "active"] = "newest"
     entity: str | None = None
+    people: bool = False  # with ``entity`` (a country): also the stories naming it by its people's words
     language: str | None = None
     source: str | None = None
     tag: str | None = None
@@ -282,6 +284,7 @@ class Store(ABC):
                                       "last_at = CASE WHEN excluded.last_at > entities.last_at THEN excluded.last_at "
                                       "ELSE entities.last_at END"),
                             [(e.key, e.name, e.type, v["fetched_at"]) for e in row.entities])
+        write_people(cur, self._sql, row.id, row.story_id, row.people, v["fetched_at"])
         if row.tags:
             cur.executemany(self._sql("INSERT INTO article_tags (article_id, story_id, tag) VALUES (?, ?, ?)"),
                             [(row.id, row.story_id, tag) for tag in row.tags])
@@ -305,7 +308,7 @@ class Store(ABC):
         gone = tuple(sorted(set(merged) - {survivor}))
         for story_id in gone:
             self._lock_story(cur, story_id)
-            for table in ("articles", "article_entities", "article_tags", "alerts", "story_merges"):
+            for table in ("articles", "article_entities", "article_people", "article_tags", "alerts", "story_merges"):
                 cur.execute(self._sql(f"UPDATE {table} SET story_id = ? WHERE story_id = ?"), (survivor, story_id))
             cur.execute(self._sql("INSERT INTO story_merges (id, story_id) VALUES (?, ?) "
                                   "ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id"), (story_id, survivor))
@@ -332,7 +335,8 @@ class Store(ABC):
                 chunk = ids[i:i + 500]
                 marks = ", ".join("?" for _ in chunk)
                 self._unindex_text(cur, chunk)
-                for table, column in (("article_entities", "article_id"), ("article_tags", "article_id"), ("articles", "id")):
+                for table, column in (("article_entities", "article_id"), ("article_people", "article_id"),
+                                      ("article_tags", "article_id"), ("articles", "id")):
                     cur.execute(self._sql(f"DELETE FROM {table} WHERE {column} IN ({marks})"), chunk)
             cur.execute(self._sql("DELETE FROM alerts WHERE fired_at < ?"), (before,))
             alerts = cur.rowcount
@@ -349,7 +353,10 @@ class Store(ABC):
         where, params = [], []
         # IN for the selective filters (few stories match: the planner starts from them); EXISTS for the ones
         # with few values (many stories match: walking the stories in order and probing each stops early).
-        for value, sql in ((query.entity, "s.id IN (SELECT story_id FROM article_entities WHERE key = ?)"),
+        if query.entity and query.people:
+            where.append(STORIES_WITH_PEOPLE)
+            params.extend([query.entity, query.entity])
+        for value, sql in ((None if query.people else query.entity, "s.id IN (SELECT story_id FROM article_entities WHERE key = ?)"),
                            (query.language, "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.language = ?)"),
                            (query.source, "s.id IN (SELECT story_id FROM articles WHERE source = ?)"),
                            (query.tag, "EXISTS (SELECT 1 FROM article_tags t WHERE t.story_id = s.id AND t.tag = ?)"),
@@ -452,7 +459,8 @@ class Store(ABC):
     def has_entity(self, key: str) -> bool:
         return bool(self._rows("SELECT 1 AS found FROM entities WHERE key = ?", [key]))
 
-    def entity(self, key: str, *, limit: int = 25) -> dict | None:
+    def entity(self, key: str, *, limit: int = 25, people: bool = False) -> dict | None:
+        """The entity, its counts and recent stories; ``people`` (for a country) lists those naming its people too."""
         rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])
         if not rows:
             return None
@@ -460,7 +468,9 @@ class Store(ABC):
         counts = self._rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_entities "
                             "WHERE key = ?", [key])[0]
         entity.update(counts)
-        entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit))["items"]
+        entity["people"] = people_summary(self._rows, key)
+        entity["with_people"] = bool(people and entity["people"])
+        entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit, people=entity["with_people"]))["items"]
         entity["story_count"] = counts["stories"]
         return entity
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from schemas import NormalizedArticle, TaggedArticle
+from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import FieldMentions, Mention, link_article
@@ -54,6 +55,7 @@ class Tagger:
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
+        self._demonyms = Demonyms.load(self._gazetteer)
         warm_up_languages()  # jieba and wordfreq's Arabic list, at startup rather than on the first such article
 
     @staticmethod
@@ -115,6 +117,7 @@ class Tagger:
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
+            entities = self._demonyms.relate(entities)
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.
             tagged.append(

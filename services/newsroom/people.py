@@ -1,0 +1,59 @@
+"""The reports that name a country by a word for its people ("Ukrainian troops"), beside those that name it.
+
+The tagger gives such a word the country's QID (``Entity.country_id``) and keeps the word's own key, so a
+country's page lists the reports naming it, and with ``people=1`` (``?entity=Q212&people=1``, the entity page and
+API alike) those naming only its people too. Kept in ``article_people``; reports stored before the field
+existed have no rows there until they are delivered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from schemas import TaggedArticle
+
+__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary"]
+
+# The stories of an entity filter with ``people``: the key's own reports and those naming its people.
+STORIES_WITH_PEOPLE = ("s.id IN (SELECT story_id FROM article_entities WHERE key = ? "
+                       "UNION SELECT story_id FROM article_people WHERE country_id = ?)")
+
+
+@dataclass(frozen=True)
+class PeopleRow:
+    country_id: str
+    name: str
+    words: str  # the words as written, comma-separated: "Ukrainian, Ukrainians"
+    mentions: int
+
+
+def people_rows(article: TaggedArticle) -> list[PeopleRow]:
+    found: dict[str, tuple[str, dict[str, None], list[int]]] = {}
+    for e in article.entities:
+        if e.country_id:
+            name, words, count = found.setdefault(e.country_id, (e.country_name or e.country_id, {}, [0]))
+            words[e.text] = None
+            count[0] += 1
+    return [PeopleRow(cid, name, ", ".join(words), count[0]) for cid, (name, words, count) in found.items()]
+
+
+def write_people(cur: Any, sql: Callable[[str], str], article_id: str, story_id: str, rows: list[PeopleRow], at: float) -> None:
+    cur.execute(sql("DELETE FROM article_people WHERE article_id = ?"), (article_id,))
+    if rows:
+        cur.executemany(sql("INSERT INTO article_people (article_id, story_id, country_id, name, words, mentions, at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                        [(article_id, story_id, r.country_id, r.name, r.words, r.mentions, at) for r in rows])
+
+
+def people_summary(rows: Callable[[str, list], list[dict]], key: str) -> dict | None:
+    """How many reports and stories name the country ``key`` by its people's words, and which words; None if none."""
+    found = rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_people WHERE country_id = ?",
+                 [key])[0]
+    if not found["articles"]:
+        return None
+    words: dict[str, None] = {}
+    for row in rows("SELECT words FROM article_people WHERE country_id = ? ORDER BY at DESC LIMIT 200", [key]):
+        words.update(dict.fromkeys(w for w in row["words"].split(", ") if w))
+    return {"articles": found["articles"], "stories": found["stories"], "words": sorted(words)}

@@ -1,0 +1,88 @@
+"""A rule on a country matches a word for its people only when it asks: ``{entity: {id: Q212, people: true}}``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from schemas import Entity, TaggedArticle
+from services.alerter.names import EntityNames
+from services.alerter.rules import load_rulebook
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry
+
+NAMES = EntityNames(Gazetteer([
+    GazetteerEntry(id="Q212", name="Ukraine", type="GPE", country="Q212", aliases=("Ucrania",)),
+    GazetteerEntry(id="Q159", name="Russia", type="GPE", country="Q159"),
+    GazetteerEntry(id="Q7184", name="NATO", type="ORG", aliases=("OTAN",)),
+]))
+TITLE = "Ukrainian troops shelled Russian positions"
+
+
+def article(*entities: Entity, title: str = TITLE, body: str = "") -> TaggedArticle:
+    return TaggedArticle(id="a1", source="wire", url="https://news.example.org/a/1",
+                         fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en", language_confidence=0.9,
+                         original_title=title, original_body=body, title=title, body=body, entities=list(entities),
+                         story_id="st")
+
+
+UKRAINIAN = Entity(text="Ukrainian", type="NORP", field="title", start=0, end=9, key="name:ukrainian",
+                   country_id="Q212", country_name="Ukraine")
+RUSSIAN = Entity(text="Russian", type="NORP", field="title", start=25, end=32, key="name:russian",
+                 country_id="Q159", country_name="Russia")
+
+
+def reasons(rules: str, *entities: Entity, **text: str) -> list[str]:
+    book = load_rulebook(f"rules:\n  - {{id: r, {rules}}}\n", env={}, names=NAMES)
+    found = book.evaluate(article(*entities, **text))
+    return list(found[0].matched) if found else []
+
+
+def test_a_country_rule_leaves_its_people_words_alone_unless_asked() -> None:
+    # A rule written before the relation existed alerts on what it alerted on before: no surprise alerts.
+    assert reasons("when: {entity: Q212}", UKRAINIAN, RUSSIAN) == []
+    assert reasons("when: {entity: Ukraine}", UKRAINIAN, RUSSIAN) == []
+
+
+@pytest.mark.parametrize("rule", [
+    "when: {entity: {id: Q212, people: true}}",
+    "when: {entity: {name: Ucrania, people: true}}",
+    "query: 'entity.people:Ukraine'",
+    "query: 'entity.people:Q212'",
+])
+def test_people_true_matches_ukrainian_troops_as_about_ukraine(rule: str) -> None:
+    assert reasons(rule, UKRAINIAN, RUSSIAN) == ["entity:Q212 (Ukraine) by its people: 'Ukrainian' in title"]
+
+
+def test_people_true_still_matches_the_country_itself_and_says_both() -> None:
+    ukraine = Entity(text="Ukraine", type="GPE", field="body", start=0, end=7, canonical_id="Q212",
+                     canonical_name="Ukraine", key="Q212")
+    assert reasons("when: {entity: {id: Q212, people: true}}", ukraine, UKRAINIAN, body="Ukraine said so.") == [
+        "entity:Q212 (Ukraine) in body", "entity:Q212 (Ukraine) by its people: 'Ukrainian' in title"]
+    assert reasons("when: {entity: {id: Q212, people: true}}", ukraine, body="Ukraine said so.") == [
+        "entity:Q212 (Ukraine) in body"]
+
+
+def test_a_russian_word_does_not_make_an_article_about_ukraine() -> None:
+    assert reasons("when: {entity: {id: Q212, people: true}}", RUSSIAN) == []
+
+
+def test_people_words_honour_in_title() -> None:
+    in_body = UKRAINIAN.model_copy(update={"field": "body"})
+    rule = "when: {entity: {id: Q212, people: true, in: title}}"
+    assert reasons(rule, UKRAINIAN) == ["entity:Q212 (Ukraine) by its people: 'Ukrainian' in title, 1 mention, in title"]
+    assert reasons(rule, in_body, body=TITLE) == []
+
+
+def test_people_on_what_is_no_country_warns_and_a_non_boolean_is_refused() -> None:
+    book = load_rulebook("rules:\n  - {id: r, when: {entity: {name: NATO, people: true}}}\n", env={}, names=NAMES)
+    assert any("'NATO' is not a country" in w for w in book.warnings)
+    with pytest.raises(Exception, match="people must be true or false"):
+        load_rulebook("rules:\n  - {id: r, when: {entity: {id: Q212, people: yes please}}}\n", env={}, names=NAMES)
+
+
+def test_an_entity_from_an_older_tagger_without_country_id_still_reads() -> None:
+    old = Entity.model_validate({"text": "Ukrainian", "type": "NORP", "field": "title", "start": 0, "end": 9,
+                                 "key": "name:ukrainian"})
+    assert old.country_id is None
+    assert reasons("when: {entity: {id: Q212, people: true}}", old) == []

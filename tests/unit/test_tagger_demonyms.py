@@ -1,0 +1,130 @@
+"""A people's word names its country ("Ukrainian troops" -> Ukraine) beside its own key: the generated table, and the
+tagger filling Entity.country_id."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from schemas import Entity, NormalizedArticle
+from services.tagger.core import Tagger
+from services.tagger.demonyms import BUNDLED_DEMONYMS, Demonyms
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.pipeline import load_pipeline
+from services.tagger.settings import TaggerSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load([])
+
+
+@pytest.fixture(scope="module")
+def table(gazetteer: Gazetteer) -> Demonyms:
+    return Demonyms.load(gazetteer)
+
+
+@pytest.mark.parametrize("word, country", [
+    ("Ukrainian", "Ukraine"), ("Ukrainians", "Ukraine"), ("Russian", "Russia"), ("Israeli", "Israel"),
+    ("Israelis", "Israel"), ("Britons", "United Kingdom"), ("British", "United Kingdom"), ("Filipinos", "Philippines"),
+    ("Saudis", "Saudi Arabia"), ("Americans", "United States"), ("Palestinians", "State of Palestine"),
+    ("Swiss", "Switzerland"), ("Chinese", "China"), ("German", "Germany"), ("North Korean", "North Korea"),
+    ("Kazakhs", "Kazakhstan"), ("Emirati", "United Arab Emirates"), ("Ukrainian's", "Ukraine"), ("Kyrgyz", "Kyrgyzstan"),
+])
+def test_the_table_names_the_country_of_common_words_for_its_people(table: Demonyms, gazetteer: Gazetteer, word: str, country: str) -> None:
+    found = table.country(word)
+    assert found is not None, word
+    assert found == (gazetteer.lookup(country).id, country)
+
+
+@pytest.mark.parametrize("word", ["Congolese", "Kurdish", "Kurds", "Europeans", "Philippines", "Arab", "Hamas"])
+def test_a_word_of_no_one_country_names_none(table: Demonyms, word: str) -> None:
+    # "Congolese" is two countries' word; Kurds and Arabs are peoples of no one state; "Philippines" is the country.
+    assert table.country(word) is None
+
+
+def test_every_sovereign_country_in_the_news_has_its_people_word(table: Demonyms, gazetteer: Gazetteer) -> None:
+    countries = {e.id for e in gazetteer if e.country == e.id}
+    named = {table.country(w)[0] for w in _every_word() if table.country(w)}
+    assert named <= countries
+    assert len(named) >= 200  # of the gazetteer's 237: most territories without a currency of their own have one by hand
+    for country in ("Ukraine", "Russia", "Israel", "Iran", "Syria", "Germany", "France", "United States", "Mali", "Sudan"):
+        assert gazetteer.lookup(country).id in named, country
+
+
+def _every_word() -> list[str]:
+    import yaml
+
+    return [w for row in yaml.safe_load(BUNDLED_DEMONYMS.read_text())["demonyms"] for w in row["demonyms"]]
+
+
+def _build_script():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_demonyms
+
+    return build_demonyms
+
+
+@pytest.mark.parametrize("currency, adjective", [
+    ("Ukrainian Hryvnia", "Ukrainian"), ("German Mark", "German"), ("Saudi Riyal", "Saudi"),
+    ("Argentine Peso Ley (1970–1983)", "Argentine"), ("Brazilian Cruzeiro (1942–1967)", "Brazilian"),
+    ("North Korean Won", "North Korean"), ("Georgian Kupon Larit", "Georgian"),
+    ("US Dollar", None), ("CFP Franc", None), ("Bosnia-Herzegovina Convertible Mark", None),
+    ("New Taiwan Dollar", None), ("Portuguese Guinea Escudo", None), ("Euro", None),
+])
+def test_a_currency_name_gives_the_adjective_it_opens_with(currency: str, adjective: str | None) -> None:
+    units = {"Hryvnia", "Mark", "Riyal", "Peso", "Ley", "Cruzeiro", "Won", "Larit", "Dollar", "Franc", "Escudo"}
+    assert _build_script().currency_adjective(currency, units) == adjective
+
+
+@pytest.mark.parametrize("word, plural", [
+    ("Ukrainian", "Ukrainians"), ("Israeli", "Israelis"), ("Filipino", "Filipinos"), ("Briton", "Britons"),
+    ("Czech", "Czechs"), ("Frenchman", "Frenchmen"), ("Swiss", None), ("Chinese", None), ("British", None),
+    ("Icelandic", None), ("Kyrgyz", None), ("Malagasy", None),
+])
+def test_plurals_are_made_only_for_nouns_that_take_an_s(word: str, plural: str | None) -> None:
+    assert _build_script().plural(word) == plural
+
+
+def test_the_bundled_table_is_what_the_build_script_writes_with_the_pinned_babel() -> None:
+    import babel
+
+    pinned = (ROOT / "scripts" / "requirements-gazetteer.txt").read_text().split("babel==", 1)[1].split()[0]
+    if babel.__version__ != pinned:
+        pytest.skip(f"babel {babel.__version__} here, the table is built with {pinned}: CLDR's names change between releases")
+    build = _build_script()
+    assert build.render(build.build()[0]) == BUNDLED_DEMONYMS.read_text(encoding="utf-8"), "run scripts/build_demonyms.py"
+
+
+def test_relate_gives_a_people_word_its_country_and_keeps_its_key(table: Demonyms) -> None:
+    words = [
+        Entity(text="Ukrainians", type="NORP", field="body", start=0, end=10, key="name:ukrainian"),
+        Entity(text="Britons", type="GPE", field="body", start=15, end=22, key="name:britons"),  # NER's mistake
+        Entity(text="Ukraine", type="GPE", field="body", start=30, end=37, canonical_id="Q212", canonical_name="Ukraine", key="Q212"),
+        Entity(text="Kurds", type="NORP", field="body", start=40, end=45, key="name:kurd"),
+        Entity(text="Jordan", type="PERSON", field="body", start=50, end=56, key="name:jordan"),
+    ]
+    related = table.relate(words)
+    assert [(e.country_id, e.country_name) for e in related] == [
+        ("Q212", "Ukraine"), ("Q145", "United Kingdom"), (None, None), (None, None), (None, None)]
+    assert [e.key for e in related] == [e.key for e in words]
+
+
+def test_the_tagger_fills_country_id_for_norp_words_and_changes_no_key() -> None:
+    tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"))
+    tagged = tagger.tag(NormalizedArticle(
+        id="norp-1", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
+        language_confidence=0.97, original_title="", original_body="",
+        title="Ukrainian troops shelled Russian positions near Bakhmut",
+        body="Ukrainian officials said the shelling went on overnight. Israelis and Americans were not involved."))
+    related = {e.text: (e.country_id, e.key) for e in tagged.entities if e.country_id}
+    assert related["Ukrainian"] == ("Q212", "name:ukrainian")
+    assert related["Russian"] == ("Q159", "name:russian")
+    assert related["Israelis"] == ("Q801", "name:israeli")
+    # The word is not the country: no NORP mention is linked, so stories read the keys they read before.
+    assert not [e for e in tagged.entities if e.type == "NORP" and e.canonical_id]
