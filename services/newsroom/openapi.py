@@ -126,7 +126,8 @@ SCHEMAS = {
         "people": {"type": ["object", "null"], "description": "A country named by a word for its people: the reports (articles) "
                    "and stories that do, and the words; null when none does.", "properties": {
                        "articles": {"type": "integer"}, "stories": {"type": "integer"}, "words": {"type": "array", "items": {"type": "string"}}}},
-        "with_people": {"type": "boolean", "description": "Whether stories include those naming only its people (people=1)."}}},
+        "with_people": {"type": "boolean", "description": "Whether stories include those naming only its people (people=1, or a country only its "
+                        "people's words name: those are all it has)."}}},
     "Alert": {"type": "object", "properties": {
         "id": {"type": "string"}, "rule_id": {"type": "string"}, "story_id": {"type": "string"}, "kind": {"type": "string"},
         "sequence": {"type": "integer"}, "fired_at": {"type": "string", "format": "date-time"},

@@ -3,7 +3,8 @@
 The tagger gives such a word the country's QID (``Entity.country_id``) and keeps the word's own key, so a
 country's page lists the reports naming it, and with ``people=1`` (``?entity=Q212&people=1``, the entity page and
 API alike) those naming only its people too. Kept in ``article_people``; reports stored before the field
-existed have no rows there until they are delivered again.
+existed have no rows there until they are delivered again. A country no stored report names but some name its people
+has a page all the same (the one a reader of "Ukrainian troops" looks for), listing those.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from schemas import TaggedArticle
 
-__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary"]
+__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people"]
 
 # The stories of an entity filter with ``people``: the key's own reports and those naming its people.
 STORIES_WITH_PEOPLE = ("s.id IN (SELECT story_id FROM article_entities WHERE key = ? "
@@ -57,3 +58,10 @@ def people_summary(rows: Callable[[str, list], list[dict]], key: str) -> dict | 
     for row in rows("SELECT words FROM article_people WHERE country_id = ? ORDER BY at DESC LIMIT 200", [key]):
         words.update(dict.fromkeys(w for w in row["words"].split(", ") if w))
     return {"articles": found["articles"], "stories": found["stories"], "words": sorted(words)}
+
+
+def country_of_people(rows: Callable[[str, list], list[dict]], key: str) -> dict | None:
+    """The entity row (key, name, type, last_at) of a country only its people's words name, as the newest report
+    names it; None if none does."""
+    found = rows("SELECT name, at FROM article_people WHERE country_id = ? ORDER BY at DESC LIMIT 1", [key])
+    return {"key": key, "name": found[0]["name"], "type": "GPE", "last_at": found[0]["at"]} if found else None

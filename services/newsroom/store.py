@@ -20,7 +20,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, alert_items, alerts_page, fill_title_languages, story_alerts, upsert_alert
-from services.newsroom.people import STORIES_WITH_PEOPLE, people_summary, write_people
+from services.newsroom.people import STORIES_WITH_PEOPLE, country_of_people, people_summary, write_people
 from services.newsroom.records import ArticleRow, article_row, iso, shown
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
@@ -460,16 +460,18 @@ class Store(ABC):
         return bool(self._rows("SELECT 1 AS found FROM entities WHERE key = ?", [key]))
 
     def entity(self, key: str, *, limit: int = 25, people: bool = False) -> dict | None:
-        """The entity, its counts and recent stories; ``people`` (for a country) lists those naming its people too."""
+        """The entity, its counts and recent stories; ``people`` (for a country) lists those naming its people too, as
+        does the page of a country that only its people's words name (they are all it has to list)."""
         rows = self._rows("SELECT key, name, type, last_at FROM entities WHERE key = ?", [key])
-        if not rows:
+        row = rows[0] if rows else country_of_people(self._rows, key)
+        if row is None:
             return None
-        entity = shown(rows[0])
+        entity = shown(row)
         counts = self._rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_entities "
                             "WHERE key = ?", [key])[0]
         entity.update(counts)
         entity["people"] = people_summary(self._rows, key)
-        entity["with_people"] = bool(people and entity["people"])
+        entity["with_people"] = bool((people or not rows) and entity["people"])
         entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit, people=entity["with_people"]))["items"]
         entity["story_count"] = counts["stories"]
         return entity

@@ -9,7 +9,7 @@ import orjson
 
 from schemas import Entity, Salience
 from schemas.models import StoryEvidence
-from tests.unit.test_newsroom_api import read_pages, text_of
+from tests.unit.test_newsroom_api import get, read_pages, serve, text_of
 from tests.unit.test_newsroom_store import NOW, T0, article, open_store, store  # noqa: F401 - fixtures: both backends
 from services.newsroom.store import StoryQuery
 
@@ -73,3 +73,33 @@ async def test_the_entity_page_and_api_offer_the_people_and_the_filter_refuses_p
     assert [st["id"] for st in orjson.loads(api)["stories"]] == ["s-troops", "s-country"]
     assert status == 400
     assert [st["id"] for st in orjson.loads(listed)["items"]] == ["s-troops", "s-country"]
+
+
+def test_a_country_only_its_people_name_has_a_page_listing_their_stories(store):  # noqa: F811
+    store.write_article(people(1, "s-troops", "Ukrainian", "Ukrainians"), now=NOW)
+    store.write_article(people(2, "s-russia", "Russian", country=("Q159", "Russia")), now=NOW)
+    for asked in (False, True):
+        found = store.entity("Q212", people=asked)
+        assert (found["name"], found["type"], found["articles"], found["story_count"]) == ("Ukraine", "GPE", 0, 0)
+        assert found["with_people"] is True and [s["id"] for s in found["stories"]] == ["s-troops"]
+    assert store.entity("Q183") is None  # nothing names Germany, nor its people
+
+
+async def test_the_page_of_a_country_only_its_people_name_is_found_from_its_name_or_id(open_store):  # noqa: F811
+    s = open_store()
+    s.write_article(people(1, "s-troops", "Ukrainian"), now=NOW)
+    room, base = await serve(s)
+    try:
+        by_name, headers, _ = await get(base + "/entities/Ukraine")  # a name goes to the page of the key it resolves to
+    finally:
+        await room.stop()
+    assert (by_name, headers["Location"]) == (303, "/entities/Q212")
+    (status, page), (api_status, api), (_, feed) = await read_pages(
+        s, "/entities/Q212", "/api/entities/Q212", "/feeds/entities/Q212.atom?people=1")
+    assert status == 200
+    assert "its people (Ukrainian) in 1 report across 1 story" in text_of(page)
+    assert "Ukrainian troops shelled positions" in text_of(page)
+    assert "Only the stories naming Ukraine" not in page  # there are none: the link would lead to an empty page
+    assert 'href="/feeds/entities/Q212.atom?people=1"' in page
+    assert api_status == 200 and [st["id"] for st in orjson.loads(api)["stories"]] == ["s-troops"]
+    assert "stories about Ukraine or its people" in feed and "Ukrainian troops shelled positions" in feed
