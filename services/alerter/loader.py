@@ -63,7 +63,7 @@ _RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "wind
 _WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
 _ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience", "people")
 _WINDOW_KEYS = ("count", "within", "distinct")
-_BURST_KEYS = ("of", "entity", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
+_BURST_KEYS = ("of", "entity", "people", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
 _FORMATS = ("standard", "slack", "teams")
 _TOP_KEYS = ("webhooks", "rules")
 
@@ -287,10 +287,15 @@ class _Loader(YamlReader):
                 kw["of"] = self.string(b["of"][1], f"{what} burst of")
                 if kw["of"] not in ("story", "entity"):
                     raise self.error(b["of"][1], f"{what} burst of must be 'story' or 'entity', got {kw['of']!r}")
+            if "people" in b:
+                kw["people"] = self.people(b["people"][1], what, "burst people")
+                if "entity" not in b:
+                    raise self.error(b["people"][1], f"{what} burst people needs 'entity: <a country's QID or name>'")
             if "entity" in b:
                 value = self.string(b["entity"][1], f"{what} burst entity")
                 kw["entity"] = normal_id(value) if ENTITY_ID.match(value) else value
-                kw["entity_match"] = self.resolve(EntityCondition(kw["entity"]), b["entity"][1], what)
+                people = bool(kw.get("people"))
+                kw["entity_match"] = self.resolve(EntityCondition(kw["entity"], people=people), b["entity"][1], what)
                 kw.setdefault("of", "entity")
             if kw.get("of") == "entity" and "entity" not in kw:
                 raise self.error(b_node, f"{what} burst of entity needs 'entity: <QID or name>'")
@@ -346,14 +351,17 @@ class _Loader(YamlReader):
                     raise self.error(e["in"][1], f"{what}: entity in must be 'title' or 'lead' (or both), got {w!r}")
         mentions = int(self.number(e["min_mentions"][1], f"{what} entity min_mentions", integer=True, minimum=1)) if "min_mentions" in e else 1
         salience = float(self.number(e["min_salience"][1], f"{what} entity min_salience", minimum=0)) if "min_salience" in e else 0.0
-        people = False
-        if "people" in e:
-            people = self.scalar(e["people"][1], f"{what} entity people")
-            if not isinstance(people, bool):
-                raise self.error(e["people"][1], f"{what}: entity people must be true or false, got {people!r}")
+        people = self.people(e["people"][1], what, "entity people") if "people" in e else False
         condition = EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where,
                                     min_mentions=mentions, min_salience=salience, people=people)
         return self.resolve(condition, node, what)  # type: ignore[return-value]
+
+    def people(self, node: yaml.Node, what: str, label: str) -> bool:
+        """``people: true``: a country is also named by a word for its people (an entity condition's, a burst's)."""
+        people = self.scalar(node, f"{what} {label}")
+        if not isinstance(people, bool):
+            raise self.error(node, f"{what}: {label} must be true or false, got {people!r}")
+        return people
 
     def one_condition(self, key: str, key_node: yaml.Node, node: yaml.Node, what: str) -> Condition:
         if key in ("all", "any"):

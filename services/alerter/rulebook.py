@@ -30,11 +30,13 @@ class WindowSpec:
 class BurstSpec:
     """Fire when the rate of matching articles jumps above its own recent baseline (see ``window.burst``).
 
-    ``of`` is ``story`` (per rule and story) or ``entity`` (per rule and the entity ``entity``, across stories).
+    ``of`` is ``story`` (per rule and story) or ``entity`` (per rule and the entity ``entity``, across stories);
+    with ``people``, a country's count includes the articles naming it only by a word for its people.
     """
 
     of: str = "story"
     entity: str | None = None
+    people: bool = False
     bucket_s: float = 900.0
     alpha: float = 0.3
     z: float = 3.0

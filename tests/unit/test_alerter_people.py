@@ -86,3 +86,31 @@ def test_an_entity_from_an_older_tagger_without_country_id_still_reads() -> None
                                  "key": "name:ukrainian"})
     assert old.country_id is None
     assert reasons("when: {entity: {id: Q212, people: true}}", old) == []
+
+
+def burst_outcomes(burst: str) -> list[str]:
+    """What each of four reports naming Ukraine only as "Ukrainian" becomes under a burst rule that also matches them."""
+    from services.alerter.simulate import simulate
+
+    book = load_rulebook("rules:\n  - {id: r, when: {entity: {id: Q212, people: true}}, burst: " + burst + "}\n",
+                         env={}, names=NAMES)
+    reports = [article(UKRAINIAN).model_copy(update={"id": f"a{i}", "story_id": f"st{i}"}) for i in range(4)]
+    return [f"ALERT {o.alert.burst.key}: {o.alert.burst.count} articles" if o.alert else o.reason
+            for o in simulate(book, reports, datetime(2026, 3, 5, 12, tzinfo=timezone.utc))]
+
+
+def test_an_entity_burst_counts_the_countrys_people_when_it_asks() -> None:
+    asked = burst_outcomes("{entity: Ukraine, people: true, warmup: 0, min_count: 3}")
+    assert asked[2] == "ALERT entity:Q212: 3 articles"  # the third report of the bucket makes the burst
+    unasked = burst_outcomes("{entity: Ukraine, warmup: 0, min_count: 3}")
+    assert unasked == ["does not name the burst's entity Ukraine"] * 4  # as before: a burst on Ukraine counts Ukraine
+
+
+def test_burst_people_is_checked_as_an_entity_conditions_is() -> None:
+    book = load_rulebook("rules:\n  - {id: r, when: {entity: NATO}, burst: {entity: NATO, people: true}}\n",
+                         env={}, names=NAMES)
+    assert any("'NATO' is not a country" in w for w in book.warnings)
+    with pytest.raises(Exception, match="burst people must be true or false"):
+        load_rulebook("rules:\n  - {id: r, when: {entity: Q212}, burst: {entity: Q212, people: 1}}\n", env={}, names=NAMES)
+    with pytest.raises(Exception, match="burst people needs 'entity"):
+        load_rulebook("rules:\n  - {id: r, when: {entity: Q212}, burst: {of: story, people: true}}\n", env={}, names=NAMES)
