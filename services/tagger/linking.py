@@ -16,7 +16,8 @@ from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch,
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
-from services.tagger.surnames import bare_surname, leader_named_by, one_person, qualifies_a_regime, same_given_name, side_prefix, surname_key
+from services.tagger.surnames import (bare_surname, leader_named_by, one_person, qualifies_a_regime, same_given_name, side_prefix,
+                                     side_rest_is_a_name, surname_key)
 
 __all__ = [
     "LINKABLE_TYPES",
@@ -413,9 +414,9 @@ def _link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candid
                     person = None if leader is None else (leader, leader.name)
                 if person is not None:
                     entry, name = person
-                    if len(words) > 1:  # "anti-Assad Syrian": the rest keeps NER's label
-                        rest = c.start + surface.index(words[1], len(words[0]))
-                        result.append(replace(c, start=rest))
+                    rest = c.start + surface.index(words[1], len(words[0])) if len(words) > 1 else c.end
+                    if rest < c.end and side_rest_is_a_name(texts[c.field][rest : c.end], text=texts[c.field], field=c.field):
+                        result.append(replace(c, start=rest))  # "anti-Assad Syrian": the rest keeps NER's label
                     c = replace(c, start=start, end=start + len(word), type="PERSON", entry=entry, canonical_name=name)
         result.append(c)
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, fold
 from services.tagger.name_evidence import is_english_word
 
-__all__ = ["bare_surname", "leader_named_by", "one_person", "qualifies_a_regime", "same_given_name", "side_prefix", "surname_key"]
+__all__ = ["bare_surname", "leader_named_by", "one_person", "qualifies_a_regime", "same_given_name", "side_prefix", "side_rest_is_a_name",
+           "surname_key"]
 
 # The Arabic article written onto a family name: "al-Assad", "el-Sisi", "as-Sadr"; news drops it ("Assad said").
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)[-‐‑]", re.IGNORECASE)
@@ -26,6 +27,12 @@ _REGIME_NOUN = re.compile(
     r"security forces|government forces|regime forces)\b"
 )
 _HEAD_KINDS = frozenset({"head_of_state", "head_of_government"})
+# Words no name ends with (function words, auxiliaries, "says"): "Pro-Assad Areas Are ..." is no "Areas Are".
+_NOT_A_NAME_END = frozenset(
+    "a an the and or but nor of to in on at for with by from as into than that this these those who which is are was "
+    "were be been being has have had do does did will would can could may might must shall should says said say".split()
+)
+_HEADLINE_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def bare_surname(word: str) -> str:
@@ -42,6 +49,25 @@ def side_prefix(surface: str) -> int:
     """The length of a leading "pro-" or "anti-" before a capitalised name ("pro-Assad": 4), else 0."""
     m = _SIDE.match(surface)
     return m.end() if m else 0
+
+
+def side_rest_is_a_name(rest: str, *, text: str, field: str) -> bool:
+    """What is left of a span once the surname of a side is cut out ("pro-Assad Syrian Army" -> "Syrian Army") is kept
+    only if it still reads as a name: not on a headline in title case ("Pro-Assad Areas Are Attacked in Syria", where
+    capitals say nothing), not ending in a function word or verb ("Areas Are"), and not one ordinary English word
+    ("anti-Assad Observatory"; "anti-Assad Syrian" keeps "Syrian")."""
+    words = rest.split()
+    if not words or words[-1].casefold() in _NOT_A_NAME_END:
+        return False
+    if len(words) == 1 and is_english_word(words[0]):
+        return False
+    return not (field == "title" and _title_cased(text))
+
+
+def _title_cased(title: str) -> bool:
+    """A headline whose every longer word is capitalised, as many English outlets write them."""
+    words = _HEADLINE_WORD.findall(title)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def qualifies_a_regime(text: str, start: int, end: int) -> bool:

@@ -51,6 +51,19 @@ def test_pro_and_anti_a_leader_name_him_and_pro_a_nation_stays_a_word(gazetteer:
         ("Assad", "PERSON", ASSAD), ("Assad", "PERSON", ASSAD), ("Syrian", "NORP", None), ("pro-Russian", "NORP", None)]
 
 
+def test_what_is_left_once_the_side_is_cut_out_stays_only_if_it_is_still_a_name(gazetteer: Gazetteer) -> None:
+    title = "Pro-Assad Areas Are Attacked in Syria, Pointing to Election Trouble"
+    body = ("The anti-Assad Observatory said captives included fighters. The pro-Assad Syrian Army and pro-Assad areas are "
+            "calm, and the anti-Assad Free Syrian Army, said Bashar al-Assad.")
+    entities = link_article(gazetteer, [
+        FieldMentions("title", title, [span(title, "Pro-Assad Areas Are", "ORG")]),
+        FieldMentions("body", body, [span(body, "anti-Assad Observatory", "ORG"), span(body, "pro-Assad Syrian Army", "ORG"),
+                                     span(body, "anti-Assad Free Syrian Army", "ORG"), span(body, "Bashar al-Assad", "PERSON")])])
+    assert [(e.field, e.text) for e in entities if e.type == "ORG"] == [
+        ("body", "Syrian Army"), ("body", "Free Syrian Army")]  # no "Areas Are", no "Observatory"
+    assert sorted(e.text for e in entities if e.canonical_id == ASSAD) == ["Assad"] * 4 + ["Bashar al-Assad"]  # each side still names him
+
+
 def test_a_longer_spelling_with_the_same_given_name_is_the_known_person(gazetteer: Gazetteer) -> None:
     body = "President Bashar al-Assad filed papers signed Dr Bashar Hafez al Assad. Assad seeks re-election."
     mentions = [span(body, "Bashar al-Assad", "PERSON"), span(body, "Dr Bashar Hafez al Assad", "PERSON"), span(body, "Assad", "PERSON", 2)]
