@@ -126,6 +126,9 @@ SCHEMAS = {
         "people": {"type": ["object", "null"], "description": "A country named by a word for its people: the reports (articles) "
                    "and stories that do, and the words; null when none does.", "properties": {
                        "articles": {"type": "integer"}, "stories": {"type": "integer"}, "words": {"type": "array", "items": {"type": "string"}}}},
+        "country": {"type": ["object", "null"], "description": "A word for a country's people (name:ukrainian): the "
+                    "country (key, name) the reports naming it say; null otherwise.", "properties": {
+                        "key": {"type": "string"}, "name": {"type": "string"}}},
         "with_people": {"type": "boolean", "description": "Whether stories include those naming only its people (people=1, or a country only its "
                         "people's words name: those are all it has)."}}},
     "Alert": {"type": "object", "properties": {

@@ -15,7 +15,7 @@ from typing import Any
 
 from schemas import TaggedArticle
 
-__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people"]
+__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people", "country_of_word"]
 
 # The stories of an entity filter with ``people``: the key's own reports and those naming its people.
 STORIES_WITH_PEOPLE = ("s.id IN (SELECT story_id FROM article_entities WHERE key = ? "
@@ -65,3 +65,18 @@ def country_of_people(rows: Callable[[str, list], list[dict]], key: str) -> dict
     names it; None if none does."""
     found = rows("SELECT name, at FROM article_people WHERE country_id = ? ORDER BY at DESC LIMIT 1", [key])
     return {"key": key, "name": found[0]["name"], "type": "GPE", "last_at": found[0]["at"]} if found else None
+
+
+def country_of_word(rows: Callable[[str, list], list[dict]], key: str) -> dict | None:
+    """``{"key", "name"}`` of the one country the word keyed ``key`` (``name:ukrainian``) names the people of, as the
+    reports naming that word say; None for any other key, or a word two countries' rows would share."""
+    if not key.startswith("name:"):
+        return None
+    from services.tagger.linking import people_word_key
+
+    found = {}
+    for row in rows("SELECT p.country_id, p.name, p.words FROM article_people p JOIN article_entities e "
+                    "ON e.article_id = p.article_id WHERE e.key = ? ORDER BY p.at DESC LIMIT 200", [key]):
+        if any(people_word_key(w) == key for w in row["words"].split(", ")):
+            found.setdefault(row["country_id"], row["name"])
+    return {"key": next(iter(found)), "name": next(iter(found.values()))} if len(found) == 1 else None

@@ -20,7 +20,7 @@ import orjson
 
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, alert_items, alerts_page, fill_title_languages, story_alerts, upsert_alert
-from services.newsroom.people import STORIES_WITH_PEOPLE, country_of_people, people_summary, write_people
+from services.newsroom.people import STORIES_WITH_PEOPLE, country_of_people, country_of_word, people_summary, write_people
 from services.newsroom.records import ArticleRow, article_row, iso, shown
 from services.newsroom.summary import (ARTICLE_COLUMNS_ADDED, BODY_LANGUAGE, STORY_COLUMNS_ADDED, refresh_story, resummarise,
                                       title_language_of)
@@ -472,6 +472,7 @@ class Store(ABC):
         entity.update(counts)
         entity["people"] = people_summary(self._rows, key)
         entity["with_people"] = bool((people or not rows) and entity["people"])
+        entity["country"] = country_of_word(self._rows, key) if rows else None  # "Ukrainian": its country's page
         entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit, people=entity["with_people"]))["items"]
         entity["story_count"] = counts["stories"]
         return entity

@@ -28,6 +28,7 @@ __all__ = [
     "clean_mention",
     "link_article",
     "name_key",
+    "people_word_key",
 ]
 
 LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -444,14 +445,17 @@ def _singular(key: str) -> str:
     return key
 
 
+def people_word_key(word: str) -> str:
+    """The key of a NORP word ("Ukrainians" -> ``name:ukrainian``), as the entity's key in every article."""
+    return _singular(name_key(word))
+
+
 def _key(c: _Candidate, surface: str) -> str | None:
     if c.entry is not None:
         return c.entry.id
     if c.type not in LINKABLE_TYPES:
         return None
-    key = name_key(c.canonical_name or surface)
-    if c.type == "NORP":
-        key = _singular(key)
+    key = people_word_key(c.canonical_name or surface) if c.type == "NORP" else name_key(c.canonical_name or surface)
     return key if key != "name:" else None
 
 

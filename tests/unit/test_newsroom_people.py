@@ -83,6 +83,8 @@ def test_a_country_only_its_people_name_has_a_page_listing_their_stories(store):
         assert (found["name"], found["type"], found["articles"], found["story_count"]) == ("Ukraine", "GPE", 0, 0)
         assert found["with_people"] is True and [s["id"] for s in found["stories"]] == ["s-troops"]
     assert store.entity("Q183") is None  # nothing names Germany, nor its people
+    assert store.entity("name:ukrainian")["country"] == {"key": "Q212", "name": "Ukraine"}  # the word: its country
+    assert store.entity("Q212")["country"] is None
 
 
 async def test_the_page_of_a_country_only_its_people_name_is_found_from_its_name_or_id(open_store):  # noqa: F811
@@ -94,8 +96,10 @@ async def test_the_page_of_a_country_only_its_people_name_is_found_from_its_name
     finally:
         await room.stop()
     assert (by_name, headers["Location"]) == (303, "/entities/Q212")
-    (status, page), (api_status, api), (_, feed) = await read_pages(
-        s, "/entities/Q212", "/api/entities/Q212", "/feeds/entities/Q212.atom?people=1")
+    (_, word), (status, page), (api_status, api), (_, feed) = await read_pages(
+        s, "/entities/name:ukrainian", "/entities/Q212", "/api/entities/Q212", "/feeds/entities/Q212.atom?people=1")
+    # The word's own page leads to its country's, where the reader of "Ukrainian troops" lands.
+    assert "a word for the people of Ukraine" in text_of(word) and 'href="/entities/Q212?people=1"' in word
     assert status == 200
     assert "its people (Ukrainian) in 1 report across 1 story" in text_of(page)
     assert "Ukrainian troops shelled positions" in text_of(page)
