@@ -61,7 +61,8 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
         broker_credentials=faust_credentials(settings),
-        store="memory://",
+        # Tables on disk (RocksDB through rocksdict) survive a broker that lost their changelogs while the worker was down.
+        store=f"{settings.table_store}://",
         datadir=str(settings.data_dir / app_id),
         web_enabled=True,
         web_bind=settings.web_host,

@@ -10,6 +10,10 @@ there, or after the worker saw the broker lose its messages (:meth:`WirewatchTab
 lag timer's ``broker_reset`` and from a changelog topic the producer had to create again): it reads the new changelog
 from its start and writes the table's rows of that partition into it again, so the table (the one copy left) is
 kept, and a worker started later restores it from the new changelog.
+
+With the RocksDB store (``WIREWATCH_TABLE_STORE``, the default) the rows and the offset they were read up to are on
+disk, so a worker that was down while the broker restarted comes back with them: Faust (issue #158) would stop on
+that offset past the new changelog's end; here the same recovery writes the rows from disk into the new changelog.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import faust
+from faust.stores.rocksdb import Store as RocksDBStore
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
 
@@ -76,7 +81,11 @@ class WirewatchTable(faust.Table):
 
     def rows_of(self, partition: int) -> list[tuple[Any, Any]]:
         """The table's rows whose changelog partition is ``partition``."""
-        restored = getattr(self.data, "_key_partition", {})  # the memory store's record of what it read from the changelog
+        store = self.data
+        if isinstance(store, RocksDBStore):  # one database file per partition, read back from disk after a restart
+            db = store._db_for_partition(partition)
+            return [(store._decode_key(key), store._decode_value(value)) for key, value in store._visible_items(db)]
+        restored = getattr(store, "_key_partition", {})  # the memory store's record of what it read from the changelog
         return [(key, value) for key, value in list(self.data.items())
                 if self.partition_of.get(key, restored.get(key)) == partition]
 

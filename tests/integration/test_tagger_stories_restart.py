@@ -1,4 +1,5 @@
-"""Stories outlive their worker: after a restart, the next report of an event joins the story opened before it."""
+"""Stories outlive their worker: after a restart, the next report of an event joins the story opened before it, also
+when the memory-only broker restarted (and lost the stories' changelog) while the worker was down."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from schemas import TaggedArticle
 from services.runtime.codec import encode
 from tests.conftest import wait_http
+from tests.integration.test_broker_restart_tables import FAST_REJOIN, story_of
 from tests.e2e.test_stories import BRUSSELS_EN, WARSAW_EN, WARSAW_MT, normalized
 from tests.support.kafka import collect, send
 
@@ -45,3 +47,31 @@ async def test_a_restarted_tagger_keeps_its_stories(broker, start_service):
     assert joined.story_evidence.embedding_similarity is not None and joined.story_size == 2
     assert stories[other.id.encode()] != story, "another event with the same actors is another story"
     assert again.alive()
+
+
+async def test_stories_outlive_a_broker_restart_while_the_tagger_is_down(broker, start_service):
+    now = datetime.now(timezone.utc)
+    run = uuid.uuid4().hex[:6]
+    first = normalized(f"down-{run}-en", *WARSAW_EN, translated=False, now=now)
+    later = normalized(f"down-{run}-mt", *WARSAW_MT, translated=True, now=now)
+    other = normalized(f"down-{run}-bru", *BRUSSELS_EN, translated=False, now=now)
+
+    worker = start_service("worker", "tagger", **FAST_REJOIN)
+    await send(broker.bootstrap, "articles.normalized", [(first.id.encode(), encode(first))])
+    story = await story_of(broker.bootstrap, first.id, worker)
+    wait_http(worker.web_port, "/readyz", proc=worker)
+    worker.stop()
+    # The broker keeps nothing across its restart: the stories' changelog, the topics and the group's offsets are gone,
+    # and the only copy of the stories is what the worker left on disk.
+    broker.stop()
+    broker.start()
+
+    again = start_service("worker", "tagger", **FAST_REJOIN)
+    wait_http(again.web_port, "/readyz", proc=again, timeout_s=120)
+    await send(broker.bootstrap, "articles.normalized", [(a.id.encode(), encode(a)) for a in (later, other)])
+    assert await story_of(broker.bootstrap, later.id, again, timeout_s=180) == story, \
+        "the report after the broker restart joins the story opened before it, not a new one"
+    assert await story_of(broker.bootstrap, other.id, again) != story, "another event is still another story"
+    log = again.log()
+    assert "ConsistencyError" not in log and "We experienced a crash" not in log
+    assert again.alive(), log[-3000:]
