@@ -25,10 +25,11 @@ import faust
 from faust.stores.rocksdb import Store as RocksDBStore
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
+from yarl import URL
 
 from services.runtime.logs import get_logger
 
-__all__ = ["WirewatchTable", "WirewatchTableManager", "lost_changelogs"]
+__all__ = ["ClosingRocksDBStore", "WirewatchTable", "WirewatchTableManager", "lost_changelogs"]
 
 log = get_logger("wirewatch.tables")
 
@@ -43,6 +44,22 @@ def lost_changelogs(known: Mapping[Any, int | None], ends: Mapping[Any, int | No
         if offset is not None and offset >= 0 and offset >= (ends.get(tp) or 0):
             lost.append(tp)
     return sorted(lost, key=lambda tp: (tp.topic, tp.partition))
+
+
+class ClosingRocksDBStore(RocksDBStore):
+    """Faust's RocksDB store, closing a partition's database when the partition leaves this worker. Faust only drops
+    it and leaves closing to the garbage collector; while the object lives, its file stays locked, and this worker
+    could not open it again when the partition comes back."""
+
+    def revoke_partitions(self, table: Any, tps: set) -> None:
+        for tp in tps:
+            if tp.topic in table.changelog_topic.topics and (db := self._dbs.pop(tp.partition, None)) is not None:
+                db.close()
+
+    async def stop(self) -> None:
+        for db in self._dbs.values():
+            db.close()
+        await super().stop()
 
 
 class WirewatchTable(faust.Table):
@@ -78,6 +95,13 @@ class WirewatchTable(faust.Table):
     def on_key_del(self, key: Any) -> None:
         super().on_key_del(key)
         self.partition_of.pop(key, None)
+
+    def _new_store_by_url(self, url: Any) -> Any:
+        if URL(str(url)).scheme != "rocksdb":
+            return super()._new_store_by_url(url)
+        return ClosingRocksDBStore(url, self.app, self, table_name=self.name, key_type=self.key_type,
+                                   key_serializer=self.key_serializer, value_serializer=self.value_serializer,
+                                   value_type=self.value_type, loop=self.loop, options=self.options)
 
     def rows_of(self, partition: int) -> list[tuple[Any, Any]]:
         """The table's rows whose changelog partition is ``partition``."""

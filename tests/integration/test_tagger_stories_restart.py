@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from schemas import TaggedArticle
+from services.runtime.broker import free_port
 from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.integration.test_alerter_worker import Receiver, rules_file, wait_for
@@ -63,11 +64,14 @@ async def test_a_broker_restart_while_the_workers_are_down_neither_splits_a_stor
     env = dict(FAST_REJOIN, WIREWATCH_PARTITIONS="1", WIREWATCH_ALERTER__DELIVERY_CONCURRENCY="1",
                WIREWATCH_ALERTER__RULES=str(rules_file(tmp_path, {"hook": receiver})))
 
+    # Each worker comes back as itself: with its web port, hence its table directory (WIREWATCH_TABLE_DIR).
+    tagger_env, alerter_env = dict(env, WIREWATCH_WEB_PORT=str(free_port())), dict(env, WIREWATCH_WEB_PORT=str(free_port()))
+
     def alerted(story: str) -> list[dict]:
         return [e for e in receiver.events if e["data"]["story_id"] == story]
 
     try:
-        tagger, alerter = start_service("worker", "tagger", **env), start_service("worker", "alerter", **env)
+        tagger, alerter = start_service("worker", "tagger", **tagger_env), start_service("worker", "alerter", **alerter_env)
         await send(broker.bootstrap, "articles.normalized", [(first.id.encode(), encode(first))])
         story = await story_of(broker.bootstrap, first.id, tagger)
         await wait_for(lambda: alerted(story), 120, lambda: f"the first alert; alerter log:\n{alerter.log()[-2000:]}")
@@ -79,7 +83,7 @@ async def test_a_broker_restart_while_the_workers_are_down_neither_splits_a_stor
         broker.stop()
         broker.start()
 
-        tagger, alerter = start_service("worker", "tagger", **env), start_service("worker", "alerter", **env)
+        tagger, alerter = start_service("worker", "tagger", **tagger_env), start_service("worker", "alerter", **alerter_env)
         for worker in (tagger, alerter):
             wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=120)
         await send(broker.bootstrap, "articles.normalized", [(a.id.encode(), encode(a)) for a in (later, other)])
