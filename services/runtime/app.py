@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
@@ -18,7 +19,7 @@ from services.runtime.tables import WirewatchTable, WirewatchTableManager
 from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
 
-__all__ = ["SERVICES", "create_app", "app_id_for", "prepare_data_dir", "producer_settings"]
+__all__ = ["SERVICES", "create_app", "app_id_for", "prepare_data_dir", "producer_settings", "table_dir"]
 
 SERVICES: tuple[str, ...] = ("ingest", "normalize", "tagger", "alerter", "newsroom")
 
@@ -48,6 +49,12 @@ def prepare_data_dir(settings: Settings) -> None:
         raise InvalidSettings(f"WIREWATCH_DATA_DIR: {path} is not writable by this user (uid {os.getuid()})")
 
 
+def table_dir(settings: Settings, app_id: str) -> Path:
+    """This worker's own directory of RocksDB tables (WIREWATCH_TABLE_DIR), absolute: Faust reads a relative one
+    as under its versioned app directory."""
+    return (settings.table_dir or settings.data_dir / app_id / f"tables-{settings.web_port}").absolute()
+
+
 def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.App:
     unknown = [s for s in services if s not in SERVICES]
     if unknown:
@@ -61,8 +68,10 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
         broker_credentials=faust_credentials(settings),
-        store="memory://",
+        # Tables on disk (RocksDB through rocksdict) survive a broker that lost their changelogs while the worker was down.
+        store=f"{settings.table_store}://",
         datadir=str(settings.data_dir / app_id),
+        tabledir=str(table_dir(settings, app_id)),
         web_enabled=True,
         web_bind=settings.web_host,
         web_host=settings.web_host,

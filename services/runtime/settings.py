@@ -124,7 +124,24 @@ class Settings(BaseSettings):
     )
     web_host: str = Field(default="127.0.0.1", description="Address of the HTTP server (/metrics, POST /ingest); 0.0.0.0 in containers.")
     web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
-    data_dir: Path = Field(default=Path(".wirewatch"), description="Where Faust keeps its local state.")
+    data_dir: Path = Field(
+        default=Path(".wirewatch"),
+        description="Where the worker keeps its local state: the tables' RocksDB files (unless table_dir says "
+        "otherwise), the alerter's endpoint states, the newsroom's SQLite store.",
+    )
+    table_store: Literal["rocksdb", "memory"] = Field(
+        default="rocksdb",
+        description="Where tables (stories, alert dedupe, seen articles) live: `rocksdb` keeps them on disk under data_dir "
+        "with the changelog offset they hold, so a worker restarted after the broker lost its log (the embedded broker "
+        "keeps nothing across a restart) still has them; `memory` restores them from the changelog at each start.",
+    )
+    table_dir: Path | None = Field(
+        default=None,
+        description="Where this worker keeps its RocksDB tables. Each worker needs its own: Faust locks a table "
+        "partition's file, and a worker that only reads its offset (as a standby) locks out the one that owns it. "
+        "Default: `<data_dir>/<app id>/tables-<web_port>`, the web port being the one setting each worker on a host has "
+        "of its own; a restarted worker finds its tables there again when it keeps its port.",
+    )
     log_level: str = Field(default="info", description="debug, info, warning or error.")
     kafka: KafkaSecurity = Field(default_factory=KafkaSecurity)
     topics: Topics = Field(default_factory=Topics)

@@ -10,6 +10,10 @@ there, or after the worker saw the broker lose its messages (:meth:`WirewatchTab
 lag timer's ``broker_reset`` and from a changelog topic the producer had to create again): it reads the new changelog
 from its start and writes the table's rows of that partition into it again, so the table (the one copy left) is
 kept, and a worker started later restores it from the new changelog.
+
+With the RocksDB store (``WIREWATCH_TABLE_STORE``, the default) the rows and the offset they were read up to are on
+disk, so a worker that was down while the broker restarted comes back with them: Faust (issue #158) would stop on
+that offset past the new changelog's end; here the same recovery writes the rows from disk into the new changelog.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import faust
+from faust.stores.rocksdb import Store as RocksDBStore
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
+from yarl import URL
 
 from services.runtime.logs import get_logger
 
-__all__ = ["WirewatchTable", "WirewatchTableManager", "lost_changelogs"]
+__all__ = ["ClosingRocksDBStore", "WirewatchTable", "WirewatchTableManager", "lost_changelogs"]
 
 log = get_logger("wirewatch.tables")
 
@@ -38,6 +44,22 @@ def lost_changelogs(known: Mapping[Any, int | None], ends: Mapping[Any, int | No
         if offset is not None and offset >= 0 and offset >= (ends.get(tp) or 0):
             lost.append(tp)
     return sorted(lost, key=lambda tp: (tp.topic, tp.partition))
+
+
+class ClosingRocksDBStore(RocksDBStore):
+    """Faust's RocksDB store, closing a partition's database when the partition leaves this worker. Faust only drops
+    it and leaves closing to the garbage collector; while the object lives, its file stays locked, and this worker
+    could not open it again when the partition comes back."""
+
+    def revoke_partitions(self, table: Any, tps: set) -> None:
+        for tp in tps:
+            if tp.topic in table.changelog_topic.topics and (db := self._dbs.pop(tp.partition, None)) is not None:
+                db.close()
+
+    async def stop(self) -> None:
+        for db in self._dbs.values():
+            db.close()
+        await super().stop()
 
 
 class WirewatchTable(faust.Table):
@@ -74,9 +96,20 @@ class WirewatchTable(faust.Table):
         super().on_key_del(key)
         self.partition_of.pop(key, None)
 
+    def _new_store_by_url(self, url: Any) -> Any:
+        if URL(str(url)).scheme != "rocksdb":
+            return super()._new_store_by_url(url)
+        return ClosingRocksDBStore(url, self.app, self, table_name=self.name, key_type=self.key_type,
+                                   key_serializer=self.key_serializer, value_serializer=self.value_serializer,
+                                   value_type=self.value_type, loop=self.loop, options=self.options)
+
     def rows_of(self, partition: int) -> list[tuple[Any, Any]]:
         """The table's rows whose changelog partition is ``partition``."""
-        restored = getattr(self.data, "_key_partition", {})  # the memory store's record of what it read from the changelog
+        store = self.data
+        if isinstance(store, RocksDBStore):  # one database file per partition, read back from disk after a restart
+            db = store._db_for_partition(partition)
+            return [(store._decode_key(key), store._decode_value(value)) for key, value in store._visible_items(db)]
+        restored = getattr(store, "_key_partition", {})  # the memory store's record of what it read from the changelog
         return [(key, value) for key, value in list(self.data.items())
                 if self.partition_of.get(key, restored.get(key)) == partition]
 

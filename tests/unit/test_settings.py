@@ -223,3 +223,18 @@ def test_wirewatch_env_file_names_the_env_file_or_none(tmp_path, monkeypatch):
     assert load_settings().partitions == 7 and "WIREWATCH_CHAT_SECRET" not in environment()
     monkeypatch.setenv("WIREWATCH_ENV_FILE", "")
     assert load_settings().partitions == 4 and "WIREWATCH_CHAT_SECRET" not in environment()
+
+
+def test_each_worker_on_a_host_keeps_its_tables_in_a_directory_of_its_own(tmp_path, monkeypatch):
+    from services.runtime.app import table_dir
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", "6066")
+    first = table_dir(Settings(), "wirewatch-tagger")
+    monkeypatch.setenv("WIREWATCH_WEB_PORT", "6067")
+    second = table_dir(Settings(), "wirewatch-tagger")
+    assert first.is_absolute() and first.parent == second.parent == tmp_path / ".wirewatch" / "wirewatch-tagger"
+    assert first != second  # Faust locks each table partition's file: two workers sharing one would lock each other out
+    assert table_dir(Settings(), "wirewatch-tagger") == second, "a restarted worker (same port) finds its tables again"
+    monkeypatch.setenv("WIREWATCH_TABLE_DIR", str(tmp_path / "stories"))
+    assert table_dir(Settings(), "wirewatch-tagger") == tmp_path / "stories"
