@@ -197,8 +197,9 @@ class Newswire:
         texts = {"title": title, "body": body}
         out = list(entities)
         out = self._organisations_found(texts, out)
-        out = self._people_by_part(texts, out)
-        out = self._one_type_per_name(out)
+        parts = _person_parts(out)
+        out = self._people_by_part(texts, out, parts)
+        out = self._one_type_per_name(out, parts)
         out = self._propagate(texts, out)
         out = _competitions_named_after(texts, out)
         out = [_as_event(e) for e in out]
@@ -228,11 +229,10 @@ class Newswire:
         return entities
 
     @staticmethod
-    def _people_by_part(texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
+    def _people_by_part(texts: dict[str, str], entities: list[Entity], parts: set[str]) -> list[Entity]:
         """A word alone that is the first or last word of a person the article names in full is that person:
         "Akram" after "Wasim Akram", "Wang" after "Wang Donghai" (family name first). A linked place after a
         preposition of place stays the place: "flooding in Sydney" in an article that names Sydney Sweeney."""
-        parts = _person_parts(entities)
         out = []
         for e in entities:
             if e.type != "PERSON" and e.type in _NAME_TYPES and e.text in parts and not _placed(texts[e.field], e):
@@ -241,12 +241,13 @@ class Newswire:
         return out
 
     @staticmethod
-    def _one_type_per_name(entities: list[Entity]) -> list[Entity]:
+    def _one_type_per_name(entities: list[Entity], parts: set[str]) -> list[Entity]:
+        """Each name takes the type most of its mentions have, except a word of a person the article names in full
+        (``parts``) that is the person: "Sydney" alone where Sydney Sweeney is named, though "in Sydney" is the city."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.type in _NAME_TYPES:
                 votes[e.text][e.type] += 3 if e.canonical_id is not None else 1
-        parts = _person_parts(entities)  # "Sydney" alone where Sydney Sweeney is named: the person, though "in Sydney" is the city
         out = []
         for e in entities:
             if e.type in _NAME_TYPES and e.canonical_id is None and len(votes[e.text]) > 1 \
@@ -362,18 +363,17 @@ def _person_parts(entities: list[Entity]) -> set[str]:
     return parts
 
 
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|around|from|to|into|towards?|via)\s+(?:the\s+)?$", re.I)
-
-
-_POSSESSIVE = re.compile(r"\s?['’]s?\b")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+(?:the\s+)?$")
+_POSSESSIVE = re.compile(r"\s?['’]s\b")
 
 
 def _placed(text: str, entity: Entity) -> bool:
     """A linked place written right after a preposition of place ("in Sydney", "near Washington"), not owning what
     follows ("in Jordan's film", where Neil Jordan is named: his)."""
-    return entity.type in ("GPE", "LOC") and entity.canonical_id is not None \
-        and _PLACE_PREPOSITION.search(text, max(0, entity.start - 20), entity.start) is not None \
-        and _POSSESSIVE.match(text, entity.end) is None
+    if entity.type not in ("GPE", "LOC") or entity.canonical_id is None or _POSSESSIVE.match(text, entity.end):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, entity.start - 20), entity.start)
+    return before is not None and before.group(1).lower() in _PLACE_PREPOSITIONS - {"of"}  # "the films of Jordan": his
 
 
 def _as_side(entity: Entity) -> Entity:
