@@ -84,9 +84,8 @@ class EntityCondition:
         people: dict[str, list[Entity]] = {}
         country = (ident or self.key) if self.people else None
         for entity in facts.entities:
-            related = getattr(entity, "country_id", None)  # absent from entities of an older tagger
-            if country is not None and related is not None and normal_id(related) == country:
-                people.setdefault(related, []).append(entity)
+            if country is not None and entity.country_id is not None and normal_id(entity.country_id) == country:
+                people.setdefault(entity.country_id, []).append(entity)
             elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
                 if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):

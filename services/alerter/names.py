@@ -62,7 +62,7 @@ class EntityNames:
     def is_country(self, entity_id: str) -> bool:
         """Whether the entity with this id is a country (the gazetteer's own ``country`` is itself)."""
         entry = self._gazetteer.get(entity_id)
-        return entry is not None and getattr(entry, "country", None) == entry.id
+        return entry is not None and entry.country == entry.id
 
     def resolve(self, name: str) -> Resolution:
         entry = self._gazetteer.lookup(name) or self._gazetteer.lookup_acronym(name)
