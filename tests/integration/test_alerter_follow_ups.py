@@ -22,13 +22,13 @@ FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
 GREEK = "Απεσταλμένος του ΝΑΤΟ στο Κίεβο"
 
 
-async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str):
-    """An alerter whose rule ``rule`` follows up after ``COOLDOWN_S``, and the first alert of a story of its own:
-    the worker, the story's article ``n`` and the story's id."""
+async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str, policy: str = ""):
+    """An alerter whose rule ``rule`` follows up after ``COOLDOWN_S`` (with ``policy``'s lines added to the rule), and
+    the first alert of a story of its own: the worker, the story's article ``n`` and the story's id."""
     # A source of its own: articles other tests left unconsumed in the shared group cannot match.
     source = f"wire-{os.urandom(3).hex()}"
     rules = hooked_rules(tmp_path, receiver, f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
-                         f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n")
+                         f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n{policy}")
     worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
     story = f"st-{os.urandom(4).hex()}"
 
@@ -73,11 +73,17 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
         await receiver.stop()
 
 
+# The same through an entity burst's detour (alerter.bursts, where a burst that fires on the first match of every second
+# sends it on to dedupe): the copy's header must survive the detour.
+EVERY_MATCH_BURSTS = "    burst: {entity: Q7184, bucket: 1s, warmup: 0, min_count: 1, ratio: 0, z: 0}\n"
+
+
+@pytest.mark.parametrize("policy", ["", EVERY_MATCH_BURSTS], ids=["plain", "burst-detour"])
 async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_next_new_report(
-        broker, start_service, tmp_path) -> None:
+        broker, start_service, tmp_path, policy) -> None:
     receiver = await Receiver().start()
     try:
-        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies")
+        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies", policy)
         # Past the cooldown, where a new article's follow-up goes out on arrival: the wire story republished
         # word for word (the story stage's near-duplicate join) brings nothing new, and is only counted.
         await asyncio.sleep(COOLDOWN_S + 0.5)
@@ -86,7 +92,9 @@ async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_ne
         await send(broker.bootstrap, "articles.tagged", [(b"c/2", encode(republished))])
         await wait_until(lambda: metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato-copies") == 1,
                          60, "the copy held back as a suppressed match")
-        # A new report: its follow-up goes out at once, headed by it, with the copy since the last alert.
+        # A new report: its follow-up goes out at once, headed by it, with the copy since the last alert. (A second
+        # on, in the burst's next bucket, where it bursts again.)
+        await asyncio.sleep(1.1)
         news = story_article(3).model_copy(update={"title": "NATO envoy 3 meets Zelensky in Kyiv"})
         await send(broker.bootstrap, "articles.tagged", [(b"c/3", encode(news))])
         await wait_for(lambda: len(receiver.delivered) >= 2, 60, lambda: f"the follow-up; log:\n{worker.log()[-3000:]}")
