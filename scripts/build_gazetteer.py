@@ -19,7 +19,7 @@ Sources (build time only; the tagger reads the YAML this writes):
 
 A city is named as English writes it: GeoNames' name without its marks ("Tartus" for "Ţarţūs") or a close
 alternate name English writes clearly more ("Hama" for "Ḩamāh", "Raqqa" for "Ar Raqqah": the Arabic article left out);
-GeoNames' spelling stays an alias.
+GeoNames' spelling stays an alias. Which of its other names are kept, and in what order, is scripts/place_names.py's.
 
 A city gets the QID of the hand-curated entry (``gazetteer.yaml``) it matches
 (same folded name within 50 km); otherwise its key is ``geonames:<id>``, a
@@ -36,7 +36,6 @@ import math
 import re
 import struct
 import sys
-import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -52,6 +51,7 @@ from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from apertium_words import english_kinds  # noqa: E402
+from place_names import AliasFilter, _is_latin, _keys, by_script_turns, with_simplified  # noqa: E402
 
 DATA = ROOT / "services" / "tagger" / "data"
 CURATED = DATA / "gazetteer.yaml"
@@ -108,59 +108,6 @@ def natural_earth_countries() -> list[dict[str, str]]:
         return read_dbf(z.read(name))
 
 
-def _is_latin(text: str) -> bool:
-    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
-
-
-# Scripts of the languages news comes in most, first: a city's non-Latin names are taken in turns by
-# script in this order, so Chinese, Arabic and Russian names are kept before a twentieth Indic one.
-SCRIPT_ORDER = ["CJK", "ARABIC", "CYRILLIC", "HANGUL", "KATAKANA", "HIRAGANA", "GREEK", "HEBREW", "DEVANAGARI", "THAI",
-                "BENGALI", "TAMIL", "GEORGIAN", "ARMENIAN"]
-
-
-def _script(text: str) -> str:
-    letter = next((c for c in text if c.isalpha()), " ")
-    return unicodedata.name(letter, "?").split()[0]
-
-
-FIRST_SCRIPTS = 6  # names each of the first three scripts (Chinese, Arabic, Cyrillic) keeps before the turns
-
-
-def by_script_turns(names: list[str], limit: int) -> list[str]:
-    """Up to ``limit`` names: up to FIRST_SCRIPTS of each of the first three scripts of SCRIPT_ORDER, then
-    one per script in turn (SCRIPT_ORDER first); each script's names in their given order."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        groups[_script(name)].append(name)
-    order = [s for s in SCRIPT_ORDER if s in groups] + [s for s in groups if s not in SCRIPT_ORDER]
-    chosen = [name for s in SCRIPT_ORDER[:3] for name in groups.get(s, [])[:FIRST_SCRIPTS]]
-    for turn in range(max((len(g) for g in groups.values()), default=0)):
-        chosen += [groups[s][turn] for s in order if turn < len(groups[s]) and groups[s][turn] not in chosen]
-    return chosen[:limit]
-
-
-def _han(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
-
-
-def with_simplified(names: list[str]) -> list[str]:
-    """Each Chinese-character name preceded by its Simplified (mainland) spelling and that without the
-    suffix 市 ("city"): GeoNames often has only the Traditional or Japanese one ("紐約市" -> "纽约市", "纽约").
-    The suffix stays where what is left is a common word ("自由市", Freetown, is not "自由", freedom)."""
-    import zhconv
-    from wordfreq import zipf_frequency
-
-    out: list[str] = []
-    for name in names:
-        if _han(name):
-            simplified = zhconv.convert(name, "zh-cn")
-            bare = simplified[:-1]
-            common = zipf_frequency(bare, "zh") >= 3.0 if len(bare) >= 2 else True
-            out += [simplified, bare] if simplified.endswith("市") and not common else [simplified]
-        out.append(name)
-    return list(dict.fromkeys(out))
-
-
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
@@ -207,40 +154,6 @@ def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: 
         if difflib.SequenceMatcher(None, key, bare).ratio() >= SAME_NAME_RATIO and zipf_frequency(alias, "en") >= best_zipf:
             best, best_zipf = alias, zipf_frequency(alias, "en")
     return best
-
-
-class AliasFilter:
-    """Which alternate names are safe to match in English news text."""
-
-    def __init__(self) -> None:
-        from english_words import get_english_words_set
-
-        self.lower_words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
-
-    def is_common_word(self, name: str) -> bool:
-        # The tagger also matches an alias without its Latin accents: "Malé" is also "male".
-        return " " not in name and _strip_latin_accents(name.casefold()) in self.lower_words
-
-    def keep(self, alias: str) -> bool:
-        alias = alias.strip()
-        if not alias or any(c.isdigit() for c in alias) or any(c in alias for c in "()[]/,;:?!\"،") or len(alias.split()) > 4:
-            return False
-        letters = [c for c in alias if c.isalpha()]
-        if not letters:
-            return False
-        cased = [c for c in letters if c.isupper() or c.islower()]
-        if cased:  # Latin, Cyrillic, Greek, Armenian...: a proper name starts with a capital and is not a code
-            if not alias[0].isupper() or all(c.isupper() for c in cased):
-                return False
-            if len(letters) < 4 or (_is_latin(alias) and self.is_common_word(alias)):
-                return False
-            return True
-        return len(letters) >= 2  # CJK, Arabic, Hebrew, Devanagari...: no case to tell a code from a name
-
-
-def _keys(alias: str) -> set[str]:
-    key = fold(" ".join(alias.split()))
-    return {key, _strip_latin_accents(key)}
 
 
 def _own_keys(entry: dict[str, Any]) -> set[str]:

@@ -9,7 +9,7 @@ Sources (build time only; the tagger reads the YAML this writes):
   and GeoNames' alternate names ("Kherson Oblast", "Bavaria").
 - ``pycountry`` (LGPL-2.1; Debian iso-codes data): the ISO 3166-2 name's translations in 23 languages
   ("Basse Californie", "Бавария", "巴伐利亚").
-- ``english-words`` (through build_gazetteer's AliasFilter): which names are also lower-case English words;
+- ``english-words`` (through place_names.AliasFilter): which names are also lower-case English words;
   the Apertium analysers the normalizer installs (``lt-proc``): which are Spanish, French, Italian or
   Portuguese words, and which English knows as places.
 
@@ -42,7 +42,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from apertium_words import ENGLISH, analyse, english_kinds  # noqa: E402
-from build_gazetteer import DATA, fold, AliasFilter, _script, _is_latin, _keys, _package_dir, by_script_turns, natural_earth_countries, write  # noqa: E402
+from build_gazetteer import DATA, fold, _package_dir, natural_earth_countries, write  # noqa: E402
+from place_names import AliasFilter, _script, _is_latin, _keys, by_script_turns  # noqa: E402
 
 OUTPUT = DATA / "regions.yaml"
 OWNED_BY = [DATA / "places.yaml", DATA / "leaders.yaml", DATA / "gazetteer.yaml"]

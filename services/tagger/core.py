@@ -13,7 +13,8 @@ from schemas import NormalizedArticle, TaggedArticle
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.languages import warm_up as warm_up_languages
-from services.tagger.linking import FieldMentions, Mention, link_article
+from services.tagger.linking import link_article
+from services.tagger.mentions import FieldMentions, Mention
 from services.tagger.newswire import Newswire, english_newswire
 from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline
 from services.tagger.quotes import find_quotes

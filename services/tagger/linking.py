@@ -1,51 +1,32 @@
 """Turn NER mentions and gazetteer matches into an article's linked entities.
 
 Each mention is resolved to a canonical entity by exact alias, normalized
-form, acronym, or by a surname whose full name the same article gives. NER and
-gazetteer results are merged so every entity keeps ``text == field_text[start:end]``.
+form, acronym, or by a surname whose full name the same article gives (surnames.py). NER and
+gazetteer results are merged so every entity keeps ``text == field_text[start:end]``. The spans it reads and
+the candidates it builds are mentions.py's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
+from services.tagger.mentions import DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
-from services.tagger.surnames import (bare_surname, leader_named_by, one_person, qualifies_a_regime, same_given_name, side_prefix,
-                                     side_rest_is_a_name, surname_key)
+from services.tagger.surnames import link_surnames
 
 __all__ = [
-    "LINKABLE_TYPES",
-    "UNLINKED_TYPES",
-    "DEFAULT_ENTITY_TYPES",
-    "Mention",
-    "FieldMentions",
     "clean_mention",
     "link_article",
     "name_key",
     "people_word_key",
 ]
 
-LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
-UNLINKED_TYPES = frozenset({"MONEY", "DATE", "QUANTITY"})
-DEFAULT_ENTITY_TYPES = LINKABLE_TYPES | UNLINKED_TYPES
-
-# Words that can sit in an NER span around a name without being part of it:
-# "NATO Secretary General Jens Stoltenberg", "Russian Foreign Minister ...".
-TITLE_WORDS = frozenset(
-    """
-    president vice prime minister ministers secretary general secretary-general chancellor foreign defence defense
-    interior finance chief spokesman spokeswoman spokesperson leader king queen pope mr mrs ms dr sir senator sen
-    rep representative governor mayor ambassador envoy commissioner chairman chairwoman chair director head deputy
-    state premier gen colonel commander supreme ayatollah emir crown prince princess lord lady justice judge speaker
-    executive ceo former acting first lieutenant minister-president high representative officer official
-    """.split()
-)
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 _CONNECTORS = frozenset({"of", "the", "and", "de", "s", "'s", "’s", "for"})
 _EDGE_JUNK = " \t\r\n\"'“”‘’«»()[]{}<>,;:!?*•·|/\\–—-"
@@ -67,34 +48,6 @@ _PUBLICATION_BEFORE = re.compile(r"\b(?:newspaper|paper|daily|weekly|magazine|jo
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|of|to|outside|inside|across|around|into|via)[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+)?$")
 _INNER_QUOTES = "\"“”„«»"
 _WORD = re.compile(r"[\w'’.-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A span an NER model labelled, as character offsets into the field text."""
-
-    start: int
-    end: int
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class FieldMentions:
-    """One field of an article (title or body), its text and its NER mentions."""
-
-    field: str
-    text: str
-    mentions: Sequence[Mention]
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    field: str
-    start: int
-    end: int
-    type: str
-    entry: GazetteerEntry | None = None
-    canonical_name: str | None = None
 
 
 def clean_mention(text: str, mention: Mention, entity_types: Collection[str] = DEFAULT_ENTITY_TYPES) -> Mention | None:
@@ -133,21 +86,14 @@ def name_key(name: str) -> str:
     "President Jane Okafor", "Jane Okafor's" and "JANE OKAFOR" all give ``name:jane okafor``,
     so the same unknown name links to itself across articles and sources.
     """
-    bare = _strip_titles(_bare_name(name))
+    bare = strip_titles(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
     return "name:" + " ".join(w.strip(".'’-") for w in words if w.strip(".'’-"))
 
 
-def _strip_titles(name: str) -> str:
-    words = name.split()
-    while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
-        words = words[1:]
-    return " ".join(words)
-
-
 def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:
     """Exact alias, normalized form (case, 'the', possessive, leading titles), then acronym."""
-    return gazetteer.lookup(text) or gazetteer.lookup(_strip_titles(text)) or gazetteer.lookup_acronym(text)
+    return gazetteer.lookup(text) or gazetteer.lookup(strip_titles(text)) or gazetteer.lookup_acronym(text)
 
 
 def _split_around_matches(text: str, mention: Mention, inside: Sequence[GazetteerMatch]) -> list[Mention] | None:
@@ -301,7 +247,7 @@ def _merge_field(
     mentions: Sequence[Mention],
     matches: Sequence[GazetteerMatch],
     doubtful: Collection[tuple[str, int, int]] = (),
-) -> list[_Candidate]:
+) -> list[Candidate]:
     text = field.text
     matches = [g for g in matches if (field.field, g.start, g.end) not in doubtful]
     consumed: set[int] = set()
@@ -327,21 +273,21 @@ def _merge_field(
                     continue
                 consumed.update(inside)  # "Melania Trump" is not Donald Trump
         kept.append((mention, resolved))
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     free = [g for i, g in enumerate(matches) if i not in consumed]
     for mention, resolved in kept:
         if any(g.start < mention.end and mention.start < g.end for g in free):
             continue  # a curated name overlapping an NER guess wins
         if resolved is not None:
-            candidates.append(_Candidate(field.field, mention.start, mention.end, resolved.type, resolved, resolved.name))
+            candidates.append(Candidate(field.field, mention.start, mention.end, resolved.type, resolved, resolved.name))
         else:
-            candidates.append(_Candidate(field.field, mention.start, mention.end, mention.label))
+            candidates.append(Candidate(field.field, mention.start, mention.end, mention.label))
     for g in free:
-        candidates.append(_Candidate(field.field, g.start, g.end, g.entry.type, g.entry, g.entry.name))
+        candidates.append(Candidate(field.field, g.start, g.end, g.entry.type, g.entry, g.entry.name))
     return candidates
 
 
-def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
+def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
     """A one-word name NER called a person, before a noun for a place, is a place: "the Rukla base", "the
     Bagram airfield" (people do not have bases; "the Biden administration" and "the Trump camp" keep theirs)."""
     texts = {f.field: f.text for f in fields}
@@ -351,90 +297,6 @@ def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[_Candidat
         else c
         for c in candidates
     ]
-
-
-def _surname(name: str) -> str | None:
-    words = _strip_titles(name).split()
-    return surname_key(words[-1]) if len(words) >= 2 else None
-
-
-def _link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[_Candidate]) -> list[_Candidate]:
-    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed. 'Assad' is the
-    'Bashar al-Assad' named (the Arabic article dropped), and so is 'pro-Assad'; where no one of that name is named in
-    full, a surname that qualifies a regime ('the Assad regime', 'Assad forces') is the one head of state or
-    government of that surname the gazetteer knows (surnames.py).
-
-    A surname two people of the article share ('Joe Biden', 'Hunter Biden', then 'Biden said') stays
-    unresolved: the nearest full name before it, what rule-based coreference picks, was wrong as often as
-    right in real news ('Naina Yeltsin had an operation. ... Yeltsin, 65, ...' is Boris Yeltsin).
-    """
-    texts = {f.field: f.text for f in fields}
-    full_names: dict[str, set[tuple[str | None, str]]] = {}
-    surfaces: dict[str, str] = {}
-    for c in candidates:
-        if c.type != "PERSON":
-            continue
-        surface = texts[c.field][c.start : c.end]
-        names = [c.entry.name, surface] if c.entry is not None else [_strip_titles(surface)]
-        for name in names:
-            key = _surname(name)
-            if key is None:
-                continue
-            full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or _strip_titles(surface)))
-            surfaces.setdefault(key, bare_surname(name.split()[-1]))
-
-    entries_by_id = {c.entry.id: c.entry for c in candidates if c.entry is not None}
-
-    def person_for(key: str) -> tuple[GazetteerEntry | None, str] | None:
-        found = full_names.get(key)
-        linked = {qid for qid, _ in found or () if qid is not None}
-        if len(linked) == 1 and all(qid or same_given_name(entries_by_id[next(iter(linked))].name, name) for qid, name in found):
-            found = {(next(iter(linked)), "")}  # "Bashar Hafez al Assad" is the "Bashar al-Assad" the gazetteer knows
-        if not found or len({qid for qid, _ in found}) != 1:
-            return None  # unknown, or two Stoltenbergs in one article: do not guess
-        qid = next(iter(found))[0]
-        if qid is not None:
-            return entries_by_id[qid], entries_by_id[qid].name
-        name = one_person({name for _, name in found})
-        return None if name is None else (None, name)
-
-    result: list[_Candidate] = []
-    for c in candidates:
-        surface = texts[c.field][c.start : c.end]
-        words = surface.split()
-        if c.entry is None and c.type in LINKABLE_TYPES:
-            side = side_prefix(surface)
-            if c.type == "PERSON" and len(words) >= 2 and not side:
-                c = replace(c, canonical_name=_strip_titles(surface))
-            elif (len(words) == 1 or side) and surface[side : side + 1].isupper():
-                word = words[0][side:]
-                start = c.start + side
-                person = person_for(surname_key(word))
-                if person is None and surname_key(word) not in full_names and qualifies_a_regime(texts[c.field], start, start + len(word)):
-                    leader = leader_named_by(gazetteer, word)
-                    person = None if leader is None else (leader, leader.name)
-                if person is not None:
-                    entry, name = person
-                    rest = c.start + surface.index(words[1], len(words[0])) if len(words) > 1 else c.end
-                    if rest < c.end and side_rest_is_a_name(texts[c.field][rest : c.end], text=texts[c.field], field=c.field):
-                        result.append(replace(c, start=rest))  # "anti-Assad Syrian": the rest keeps NER's label
-                    c = replace(c, start=start, end=start + len(word), type="PERSON", entry=entry, canonical_name=name)
-        result.append(c)
-
-    # A surname NER did not tag at all ("... said Stoltenberg, who ...").
-    for key, surface in surfaces.items():
-        person = person_for(key)
-        if person is None:
-            continue
-        entry, name = person
-        pattern = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
-        for f in fields:
-            taken = [(c.start, c.end) for c in result if c.field == f.field]
-            for m in pattern.finditer(f.text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
-                    continue
-                result.append(_Candidate(f.field, m.start(), m.end(), "PERSON", entry, name))
-    return result
 
 
 def _singular(key: str) -> str:
@@ -450,7 +312,7 @@ def people_word_key(word: str) -> str:
     return _singular(name_key(word))
 
 
-def _key(c: _Candidate, surface: str) -> str | None:
+def _key(c: Candidate, surface: str) -> str | None:
     if c.entry is not None:
         return c.entry.id
     if c.type not in LINKABLE_TYPES:
@@ -484,10 +346,10 @@ def link_article(
         if language in (None, "en")
         else set()
     )
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
-    candidates = _link_surnames(gazetteer, fields, _place_modifiers(fields, candidates))
+    candidates = link_surnames(gazetteer, fields, _place_modifiers(fields, candidates))
     texts = {f.field: f.text for f in fields}
     candidates = name_by_longer_names(texts, candidates, _key)
     entities = [

@@ -32,7 +32,8 @@ from pathlib import Path
 import yaml
 
 from schemas import Entity
-from services.tagger.linking import Mention, name_key
+from services.tagger.linking import name_key
+from services.tagger.mentions import Mention
 from services.tagger.truecase import truecase
 
 __all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_organisations"]

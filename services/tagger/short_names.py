@@ -12,7 +12,7 @@ from services.tagger.gazetteer import fold
 
 __all__ = ["Named", "longer_names_meant", "name_by_longer_names"]
 
-C = TypeVar("C", bound=Any)  # linking's candidate: a dataclass with field, start, end, type, entry, canonical_name
+C = TypeVar("C", bound=Any)  # linking's candidate (mentions.Candidate): a dataclass with field, start, end, type, entry, canonical_name
 # A name of capitalised words and the small words names hold: not NER's runs across a list ("Facebook, Google"), a
 # bracket ("National League for Democracy ( NLD") or a scorecard ("Healy b Fleming").
 _NAME = re.compile(r"[A-Z][\w.'’&-]*(?:[ \t]+(?:(?:of|for|and|the|de)[ \t]+)*[A-Z][\w.'’&-]*)+")

@@ -1,19 +1,22 @@
 """Who a surname alone names: the key that pairs "Assad" with "Bashar al-Assad", a surname inside "pro-Assad", and
 the one head of state or government a surname names where it qualifies a regime ("the Assad regime", "Putin's
-government") in an article that gives no full name.
+government") in an article that gives no full name; and linking's pass that gives an article's surnames the person
+they name (link_surnames).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, fold
+from services.tagger.mentions import LINKABLE_TYPES, Candidate, FieldMentions, strip_titles
 from services.tagger.name_evidence import is_english_word
 
-__all__ = ["bare_surname", "leader_named_by", "one_person", "qualifies_a_regime", "same_given_name", "side_prefix", "side_rest_is_a_name",
-           "surname_key"]
+__all__ = ["bare_surname", "leader_named_by", "link_surnames", "one_person", "qualifies_a_regime", "same_given_name", "side_prefix",
+           "side_rest_is_a_name", "surname_key"]
 
 # The Arabic article written onto a family name: "al-Assad", "el-Sisi", "as-Sadr"; news drops it ("Assad said").
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)[-‐‑]", re.IGNORECASE)
@@ -108,3 +111,87 @@ def same_given_name(known: str, name: str) -> bool:
     """Two full names of one surname that open with the same given name are one person: "Bashar Hafez al Assad" is
     "Bashar al-Assad"; "Hafez al-Assad", his father, is not."""
     return fold(known.split()[0]) == fold(name.split()[0])
+
+
+def _surname(name: str) -> str | None:
+    words = strip_titles(name).split()
+    return surname_key(words[-1]) if len(words) >= 2 else None
+
+
+def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
+    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed. 'Assad' is the
+    'Bashar al-Assad' named (the Arabic article dropped), and so is 'pro-Assad'; where no one of that name is named in
+    full, a surname that qualifies a regime ('the Assad regime', 'Assad forces') is the one head of state or
+    government of that surname the gazetteer knows (leader_named_by).
+
+    A surname two people of the article share ('Joe Biden', 'Hunter Biden', then 'Biden said') stays
+    unresolved: the nearest full name before it, what rule-based coreference picks, was wrong as often as
+    right in real news ('Naina Yeltsin had an operation. ... Yeltsin, 65, ...' is Boris Yeltsin).
+    """
+    texts = {f.field: f.text for f in fields}
+    full_names: dict[str, set[tuple[str | None, str]]] = {}
+    surfaces: dict[str, str] = {}
+    for c in candidates:
+        if c.type != "PERSON":
+            continue
+        surface = texts[c.field][c.start : c.end]
+        names = [c.entry.name, surface] if c.entry is not None else [strip_titles(surface)]
+        for name in names:
+            key = _surname(name)
+            if key is None:
+                continue
+            full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or strip_titles(surface)))
+            surfaces.setdefault(key, bare_surname(name.split()[-1]))
+
+    entries_by_id = {c.entry.id: c.entry for c in candidates if c.entry is not None}
+
+    def person_for(key: str) -> tuple[GazetteerEntry | None, str] | None:
+        found = full_names.get(key)
+        linked = {qid for qid, _ in found or () if qid is not None}
+        if len(linked) == 1 and all(qid or same_given_name(entries_by_id[next(iter(linked))].name, name) for qid, name in found):
+            found = {(next(iter(linked)), "")}  # "Bashar Hafez al Assad" is the "Bashar al-Assad" the gazetteer knows
+        if not found or len({qid for qid, _ in found}) != 1:
+            return None  # unknown, or two Stoltenbergs in one article: do not guess
+        qid = next(iter(found))[0]
+        if qid is not None:
+            return entries_by_id[qid], entries_by_id[qid].name
+        name = one_person({name for _, name in found})
+        return None if name is None else (None, name)
+
+    result: list[Candidate] = []
+    for c in candidates:
+        surface = texts[c.field][c.start : c.end]
+        words = surface.split()
+        if c.entry is None and c.type in LINKABLE_TYPES:
+            side = side_prefix(surface)
+            if c.type == "PERSON" and len(words) >= 2 and not side:
+                c = replace(c, canonical_name=strip_titles(surface))
+            elif (len(words) == 1 or side) and surface[side : side + 1].isupper():
+                word = words[0][side:]
+                start = c.start + side
+                person = person_for(surname_key(word))
+                if person is None and surname_key(word) not in full_names and qualifies_a_regime(texts[c.field], start, start + len(word)):
+                    leader = leader_named_by(gazetteer, word)
+                    person = None if leader is None else (leader, leader.name)
+                if person is not None:
+                    entry, name = person
+                    rest = c.start + surface.index(words[1], len(words[0])) if len(words) > 1 else c.end
+                    if rest < c.end and side_rest_is_a_name(texts[c.field][rest : c.end], text=texts[c.field], field=c.field):
+                        result.append(replace(c, start=rest))  # "anti-Assad Syrian": the rest keeps NER's label
+                    c = replace(c, start=start, end=start + len(word), type="PERSON", entry=entry, canonical_name=name)
+        result.append(c)
+
+    # A surname NER did not tag at all ("... said Stoltenberg, who ...").
+    for key, surface in surfaces.items():
+        person = person_for(key)
+        if person is None:
+            continue
+        entry, name = person
+        pattern = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
+        for f in fields:
+            taken = [(c.start, c.end) for c in result if c.field == f.field]
+            for m in pattern.finditer(f.text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                result.append(Candidate(f.field, m.start(), m.end(), "PERSON", entry, name))
+    return result

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import FieldMentions, link_article
+from services.tagger.linking import link_article
+from services.tagger.mentions import FieldMentions
 
 
 @pytest.fixture(scope="module")

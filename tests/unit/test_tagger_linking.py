@@ -9,7 +9,8 @@ import yaml
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import FieldMentions, Mention, clean_mention, link_article
+from services.tagger.linking import clean_mention, link_article
+from services.tagger.mentions import FieldMentions, Mention
 
 
 @pytest.fixture(scope="module")

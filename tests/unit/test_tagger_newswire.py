@@ -7,7 +7,8 @@ import pytest
 
 from schemas import Entity
 from services.normalize.lexicon import default_lexicon
-from services.tagger.linking import Mention, name_key
+from services.tagger.linking import name_key
+from services.tagger.mentions import Mention
 from services.tagger.newswire import Newswire, load_organisations, trim_mention
 from services.tagger.truecase import caps_lines, truecase
 

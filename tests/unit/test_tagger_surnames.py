@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import FieldMentions, Mention, link_article
+from services.tagger.linking import link_article
+from services.tagger.mentions import FieldMentions, Mention
 from tests.unit.test_tagger_linking import gazetteer, span  # noqa: F401  (the fixture and the span helper)
 
 ASSAD = "Q44329"  # Bashar al-Assad, in the bundled leaders.yaml

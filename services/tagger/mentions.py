@@ -1,0 +1,75 @@
+"""What linking works on: the spans an NER model labelled in an article's fields, the candidate entities linking
+makes of them, and the titles that sit in a span around a name ("NATO Secretary General Jens Stoltenberg").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.tagger.gazetteer import GazetteerEntry
+
+__all__ = [
+    "LINKABLE_TYPES",
+    "UNLINKED_TYPES",
+    "DEFAULT_ENTITY_TYPES",
+    "TITLE_WORDS",
+    "Candidate",
+    "FieldMentions",
+    "Mention",
+    "strip_titles",
+]
+
+LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+UNLINKED_TYPES = frozenset({"MONEY", "DATE", "QUANTITY"})
+DEFAULT_ENTITY_TYPES = LINKABLE_TYPES | UNLINKED_TYPES
+
+# Words that can sit in an NER span around a name without being part of it:
+# "NATO Secretary General Jens Stoltenberg", "Russian Foreign Minister ...".
+TITLE_WORDS = frozenset(
+    """
+    president vice prime minister ministers secretary general secretary-general chancellor foreign defence defense
+    interior finance chief spokesman spokeswoman spokesperson leader king queen pope mr mrs ms dr sir senator sen
+    rep representative governor mayor ambassador envoy commissioner chairman chairwoman chair director head deputy
+    state premier gen colonel commander supreme ayatollah emir crown prince princess lord lady justice judge speaker
+    executive ceo former acting first lieutenant minister-president high representative officer official
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span an NER model labelled, as character offsets into the field text."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMentions:
+    """One field of an article (title or body), its text and its NER mentions."""
+
+    field: str
+    text: str
+    mentions: Sequence[Mention]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span linking makes an entity of: its type and, once resolved, its gazetteer entry or the name it links by."""
+
+    field: str
+    start: int
+    end: int
+    type: str
+    entry: GazetteerEntry | None = None
+    canonical_name: str | None = None
+
+
+def strip_titles(name: str) -> str:
+    """The name without the titles that open it: "Secretary General Jens Stoltenberg" -> "Jens Stoltenberg"."""
+    words = name.split()
+    while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
