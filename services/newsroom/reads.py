@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from services.newsroom.alerts import alert_items, alerts_page, story_alerts
-from services.newsroom.people import STORIES_WITH_PEOPLE, country_of_people, country_of_word, people_summary
+from services.newsroom.people import (STORIES_WITH_PEOPLE, country_of_people, country_of_word, fold_people, folds, people_summary,
+                                      reports_naming, word_countries)
 from services.newsroom.records import iso, shown
 from services.newsroom.schema import ARTICLE_COLUMNS
 from services.newsroom.summary import BODY_LANGUAGE, title_language_of
@@ -108,12 +109,31 @@ class Reads(ABC):
                 "SELECT story_id, min(at) AS first_at, max(at) AS last_at, "
                 f"sum(CASE WHEN published_at IS NULL THEN 1 ELSE 0 END) AS unknown FROM articles WHERE story_id IN ({marks}) "
                 "GROUP BY story_id", ids)}
+            countries = word_countries(self._rows(
+                f"SELECT DISTINCT country_id, words FROM article_people WHERE story_id IN ({marks})", ids))
+            into = {story: found for story, ents in by_story.items() if (found := folds((e["key"] for e in ents), countries))}
+            counted = self._reports_naming(into)
             for item in items:
-                ents = sorted(by_story.get(item["id"], []), key=lambda e: (-e["articles"], e["name"]))
-                item["entities"] = ents[:6]
+                ents = fold_people(by_story.get(item["id"], []), into.get(item["id"], {}), "articles", counted.get(item["id"]))
+                item["entities"] = sorted(ents, key=lambda e: (-e["articles"], e["name"]))[:6]
                 span = spans.get(item["id"])
                 item["published"] = _published(span["first_at"], span["last_at"], span["unknown"]) if span else None
         return {"items": items, "more": more}
+
+    def _reports_naming(self, into: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+        """For each story of ``into`` (its words -> the countries they fold into), the distinct reports naming each of
+        those countries or its people: the list's counts are per key, and one report may name both."""
+        if not into:
+            return {}
+        stories = sorted(into)
+        keys = sorted({key for found in into.values() for pair in found.items() for key in pair})
+        rows = self._rows("SELECT story_id, article_id, key FROM article_entities "
+                          f"WHERE story_id IN ({', '.join('?' * len(stories))}) AND key IN ({', '.join('?' * len(keys))})",
+                          [*stories, *keys])
+        by_story: dict[str, list[dict]] = {}
+        for r in rows:
+            by_story.setdefault(r["story_id"], []).append(r)
+        return {story: reports_naming(by_story.get(story, []), found) for story, found in into.items()}
 
     def story(self, story_id: str) -> dict | None:
         """One story with its reports; the id of a story merged into another gives that one (its ``id`` says which)."""
@@ -137,12 +157,19 @@ class Reads(ABC):
             per_article.setdefault(e["article_id"], []).append({k: e[k] for k in ("key", "name", "type", "mentions")})
             s = shared.setdefault(e["key"], {"key": e["key"], "name": e["name"], "type": e["type"], "articles": 0})
             s["articles"] += 1
+        # A word for a country's people folds into the country where the list names it: the story's, or one report's.
+        countries = word_countries(self._rows("SELECT DISTINCT country_id, words FROM article_people WHERE story_id = ?",
+                                              [story_id]))
         story["articles"] = []
         for a in articles:
             report = shown(a)
-            report["entities"] = sorted(per_article.get(a["id"], []), key=lambda e: (-e["mentions"], e["name"]))
+            own = per_article.get(a["id"], [])
+            own = fold_people(own, folds((e["key"] for e in own), countries), "mentions")
+            report["entities"] = sorted(own, key=lambda e: (-e["mentions"], e["name"]))
             story["articles"].append(report)
-        story["entities"] = sorted(shared.values(), key=lambda e: (-e["articles"], e["name"]))
+        into = folds(shared, countries)
+        story["entities"] = sorted(fold_people(list(shared.values()), into, "articles", reports_naming(ents, into)),
+                                   key=lambda e: (-e["articles"], e["name"]))
         # As each report row dates itself (its ``at``).
         story["published"] = _published(min(a["at"] for a in articles), max(a["at"] for a in articles),
                                         sum(a["published_at"] is None for a in articles)) if articles else None
