@@ -29,6 +29,10 @@ FILTERS = [
     _param("q", "Words that must all appear in a report's English or original title or body."),
 ]
 PEOPLE = next(p for p in FILTERS if p["name"] == "people")
+# A country in a story's entities (or a report's on the story page) that a word for its people is folded into.
+FOLDED = {"type": "array", "description": "Only on a country the same list names by a word for its people too (Russia "
+          "and Russian): those words, listed only here, their reports and mentions counted with the country's.",
+          "items": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"}}}}
 ETAG = {"ETag": {"description": "Strong validator of the body; send it back in If-None-Match.", "schema": {"type": "string"}}}
 
 
@@ -62,7 +66,9 @@ SCHEMAS = {
         "suggestions": {"type": "array", "description": "An unknown entity name: the nearest names the gazetteer knows "
                         "(key, name, alias).", "items": OBJ}}, "required": ["error"]},
     "EntityRef": {"type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
-                                                    "articles": {"type": "integer"}}},
+                                                    "articles": {"type": "integer", "description": "The story's reports naming "
+                                                                 "it (or, with people, a word for its people)."},
+                                                    "people": FOLDED}},
     "StorySummary": {"type": "object", "properties": {
         "id": {"type": "string"}, "title": {"type": "string", "description": "Title of the story's earliest report whose title "
                                             "reads in English; of its earliest report when none does yet."},
@@ -114,7 +120,7 @@ SCHEMAS = {
                          "revision": {"type": "integer"},
                          "entities": {"type": "array", "items": {"type": "object", "properties": {
                              "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
-                             "mentions": {"type": "integer"}}}}}},
+                             "mentions": {"type": "integer"}, "people": FOLDED}}}}},
     "Article": {"type": "object", "description": "One report with English and original text and every change the normalizer made.",
                 "properties": {"id": {"type": "string"}, "story_id": {"type": "string"}, "title": {"type": "string"},
                                "original_title": {"type": "string"}, "body": {"type": "string"}, "original_body": {"type": "string"},

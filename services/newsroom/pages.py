@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
@@ -103,10 +104,15 @@ def _why(evidence: object) -> list[str]:
     return [str(evidence)]
 
 
+def _entity_keys(entities: Iterable[dict]) -> list[str]:
+    """The keys of entities as a story lists them, with those of the words for a country's people folded into each."""
+    return [key for e in entities for key in (e["key"], *(p["key"] for p in e.get("people", ())))]
+
+
 ENV = Environment(loader=PackageLoader("services.newsroom", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(when=_when, safe_url=_safe_url, q=lambda v: quote(str(v), safe=""), why=_why,
-                   language=language_name)
+                   language=language_name, entity_keys=_entity_keys)
 
 
 def render(template: str, **context: object) -> str:

@@ -4,18 +4,20 @@ The tagger gives such a word the country's QID (``Entity.country_id``) and keeps
 country's page lists the reports naming it, and with ``people=1`` (``?entity=Q212&people=1``, the entity page and
 API alike) those naming only its people too. Kept in ``article_people``; reports stored before the field
 existed have no rows there until they are delivered again. A country no stored report names but some name its people
-has a page all the same (the one a reader of "Ukrainian troops" looks for), listing those.
+has a page all the same (the one a reader of "Ukrainian troops" looks for), listing those. Where a story's entities
+are listed, such a word folds into its country when the list names the country too (``fold_people``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from schemas import TaggedArticle
 
-__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people", "country_of_word"]
+__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people", "country_of_word",
+           "word_countries", "folds", "reports_naming", "fold_people"]
 
 # The stories of an entity filter with ``people``: the key's own reports and those naming its people.
 STORIES_WITH_PEOPLE = ("s.id IN (SELECT story_id FROM article_entities WHERE key = ? "
@@ -80,3 +82,56 @@ def country_of_word(rows: Callable[[str, list], list[dict]], key: str) -> dict |
         if any(people_word_key(w) == key for w in row["words"].split(", ")):
             found.setdefault(row["country_id"], row["name"])
     return {"key": next(iter(found)), "name": next(iter(found.values()))} if len(found) == 1 else None
+
+
+# Where the newsroom lists a story's entities, a people's word ("Russian") whose country ("Russia") the same list names
+# is folded into the country: one entry, its reports those naming the country or its people. A word whose country the
+# list does not name stays as written: "Russian" is no mention of Russia (docs/tagger.md, "NORP words"), and such a
+# story is not among Russia's without people=1; the word's page leads to its country's.
+
+def word_countries(people: Iterable[dict]) -> dict[str, str]:
+    """The country each people's word names, by the key the word's entity has (``name:russian`` -> ``Q159``), from
+    article_people rows (``country_id``, ``words``); a key the rows give two countries names neither."""
+    from services.tagger.linking import name_key, people_word_key
+
+    found: dict[str, set[str]] = {}
+    for row in people:
+        for word in filter(None, row["words"].split(", ")):
+            # The tagger keys a NORP word singular, the same word under another label ("Britons", GPE) as written.
+            for key in {people_word_key(word), name_key(word)}:
+                found.setdefault(key, set()).add(row["country_id"])
+    return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+
+def folds(keys: Iterable[str], countries: Mapping[str, str]) -> dict[str, str]:
+    """Which of ``keys`` fold into which: a people's word's key -> its country's, where the country is among ``keys``."""
+    present = set(keys)
+    return {key: country for key in present if (country := countries.get(key)) in present and country != key}
+
+
+def reports_naming(rows: Iterable[dict], into: Mapping[str, str]) -> dict[str, int]:
+    """How many distinct reports name each country of ``into``, or a word for its people (``rows``: article_id, key)."""
+    countries = set(into.values())
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        country = into.get(row["key"], row["key"])
+        if country in countries:
+            found.setdefault(country, set()).add(row["article_id"])
+    return {country: len(ids) for country, ids in found.items()}
+
+
+def fold_people(entities: list[dict], into: Mapping[str, str], count: str,
+                counted: Mapping[str, int] | None = None) -> list[dict]:
+    """``entities`` (key, name, type and ``count``) with each word of ``into`` folded into its country's entry: not listed,
+    its key and name in the country's ``people``; the country's ``count`` becomes ``counted[country]`` (distinct
+    reports) where given, else the sum (a report's mentions)."""
+    out = {e["key"]: dict(e) for e in entities if e["key"] not in into}
+    for e in sorted((e for e in entities if e["key"] in into), key=lambda e: e["name"]):
+        country = out[into[e["key"]]]
+        country.setdefault("people", []).append({"key": e["key"], "name": e["name"]})
+        if counted is None:
+            country[count] += e[count]
+    for key, n in (counted or {}).items():
+        if key in out:
+            out[key][count] = n
+    return list(out.values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["TABLES"]
+__all__ = ["TABLES", "ARTICLE_COLUMNS"]
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS stories (
@@ -51,3 +51,8 @@ TABLES = [
     # The values the filters offer (language, source, tag, rule), kept as they are written: no scan per page.
     "CREATE TABLE IF NOT EXISTS facets (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))",
 ]
+
+# The columns of ``articles`` a report's row (records.ArticleRow.values) fills; ``stored_at`` is the store's own.
+ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
+                   "original_title", "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id",
+                   "published_at", "fetched_at", "at", "revision", "digest")

@@ -54,6 +54,25 @@ async def test_the_seed_story_is_shown_with_every_report_the_pipeline_tagged(tmp
     assert f"http://127.0.0.1:{port}/stories/seed" in out
 
 
+async def test_the_seed_story_is_about_russia_once_not_russia_and_russian(tmp_path, capsys):
+    from tests.unit.test_newsroom_people import write_war_story
+
+    store = SQLiteStore(tmp_path / "newsroom.sqlite3")
+    write_war_story(store)
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token="s3cret")
+    port = await room.start("127.0.0.1", 0)
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # a services process that lives
+    try:
+        produced = {"s-war": {"wire/1", "wire/2", "wire/3"}}
+        assert await asyncio.wait_for(show_newsroom(port, worker, produced, serve=False), HANG_GUARD_S) == 0
+    finally:
+        worker.kill()
+        worker.wait()
+        await room.stop()
+        store.close()
+    assert "the seed story, 3 reports in en, about Russia, Kurds, Ukrainian:" in capsys.readouterr().out
+
+
 def test_the_summary_shows_what_the_run_counted_not_the_series_waiting_at_zero():
     from services.demo import counted
 

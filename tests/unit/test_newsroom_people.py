@@ -107,3 +107,57 @@ async def test_the_page_of_a_country_only_its_people_name_is_found_from_its_name
     assert 'href="/feeds/entities/Q212.atom?people=1"' in page
     assert api_status == 200 and [st["id"] for st in orjson.loads(api)["stories"]] == ["s-troops"]
     assert "stories about Ukraine or its people" in feed and "Ukrainian troops shelled positions" in feed
+
+
+RUSSIA = ("Q159", "Russia")
+
+
+def report(n: int, story: str, *countries: tuple[str, str], words: tuple[tuple[str, tuple[str, str] | None], ...] = ()):
+    """A report naming ``countries`` (linked) and the people's ``words`` (each with its country, or None: "Kurds"),
+    keyed as the tagger keys them."""
+    from services.tagger.linking import people_word_key
+
+    base = article(n, story, title=f"Talks resume, report {n}", at=T0 + timedelta(hours=n))
+    entities = [Entity(text=name, type="GPE", field="title", start=0, end=len(name), canonical_id=key, canonical_name=name, key=key)
+                for key, name in countries]
+    entities += [Entity(text=w, type="NORP", field="title", start=0, end=len(w), key=people_word_key(w),
+                        country_id=c[0] if c else None, country_name=c[1] if c else None) for w, c in words]
+    salience = [Salience(key=e.key, name=e.text, type=e.type, mentions=1, in_title=True, in_lead=False) for e in entities]
+    return base.model_copy(update={"entities": entities, "salience": salience})
+
+
+def write_war_story(s) -> None:
+    """Three reports: Russia and "Russian"; "Russians" and "Kurds" only; Russia and "Ukrainian" (Ukraine never named)."""
+    s.write_article(report(1, "s-war", RUSSIA, words=(("Russian", RUSSIA),)), now=NOW)
+    s.write_article(report(2, "s-war", words=(("Russians", RUSSIA), ("Kurds", None))), now=NOW)
+    s.write_article(report(3, "s-war", RUSSIA, words=(("Ukrainian", ("Q212", "Ukraine")),)), now=NOW)
+
+
+def test_a_word_for_a_countrys_people_is_listed_with_the_country_where_the_story_names_it(store):  # noqa: F811
+    write_war_story(store)
+    store.write_article(report(4, "s-troops", words=(("Russians", RUSSIA),)), now=NOW)
+    listed = {s["id"]: s["entities"] for s in store.stories(StoryQuery())["items"]}
+    # Russia is named in reports 1 and 3, its people in 1 and 2: three reports, one entry (was Russia 2, Russian 2).
+    assert [(e["name"], e["articles"]) for e in listed["s-war"]] == [("Russia", 3), ("Kurds", 1), ("Ukrainian", 1)]
+    assert [p["key"] for p in listed["s-war"][0]["people"]] == ["name:russian"]
+    assert [(e["name"], e.get("people")) for e in listed["s-troops"]] == [("Russians", None)]  # Russia is not named there
+    story = store.story("s-war")
+    assert [(e["name"], e["articles"]) for e in story["entities"]] == [("Russia", 3), ("Kurds", 1), ("Ukrainian", 1)]
+    # A report's own list folds what that report names: the second names Russians, not Russia.
+    assert [[(e["name"], e["mentions"]) for e in a["entities"]] for a in story["articles"]] == [
+        [("Russia", 2)], [("Kurds", 1), ("Russians", 1)], [("Russia", 1), ("Ukrainian", 1)]]
+    assert sorted(e["name"] for e in store.article("wire/1")["entities"]) == ["Russia", "Russian"]  # what the tagger found
+
+
+async def test_the_story_list_story_page_feed_and_api_name_russia_once_with_its_people(open_store):  # noqa: F811
+    s = open_store()
+    write_war_story(s)
+    (_, index), (_, page), (_, feed), (_, api) = await read_pages(s, "/", "/stories/s-war", "/feeds/stories.atom", "/api/stories")
+    card = text_of(index)
+    assert "Russia Kurds Ukrainian" in card and "Russian" not in card
+    assert 'href="/entities/Q159?people=1" title="Russia, or its people: Russian' in index  # its count includes them
+    who = text_of(page.split('<h2 id="entities-heading">')[1].split("</section>")[0])
+    assert who == "Who and where Russia GPE 3/3 Kurds NORP 1/3 Ukrainian NORP 1/3"
+    assert "; about Russia, Kurds, Ukrainian</summary>" in feed
+    first = orjson.loads(api)["items"][0]["entities"][0]
+    assert (first["key"], first["articles"], [p["key"] for p in first["people"]]) == ("Q159", 3, ["name:russian"])
