@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench.bench_story_ceiling import (  # noqa: E402
-    auc, average_link, evidence, file_idf, separation, siblings, stems, stream_clusters, stream_idf,
+    auc, average_link, evidence, file_idf, separation, siblings, stems, stream_clusters, stream_idf, thresholds,
 )
 from services.tagger.story_features import ArticleFeatures  # noqa: E402
 
@@ -101,3 +101,8 @@ def test_the_title_embedding_is_evidence_of_its_own_and_in_means_when_given() ->
     assert kinds["mean: embedding, title embedding"][1, 0] == pytest.approx(0.3)
     assert "title words by rarity in news" in kinds
     assert not any("title embedding" in name for name in evidence(docs, found))
+
+
+def test_thresholds_span_the_same_range_at_any_step() -> None:
+    assert thresholds()[0] == 0.04 and thresholds()[-1] == 0.8 and len(thresholds()) == 39
+    assert thresholds(0.01)[-1] == 0.8 and len(thresholds(0.01)) == 77 and 0.27 in thresholds(0.01)
