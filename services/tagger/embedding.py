@@ -33,26 +33,27 @@ _SPACE = re.compile(r"\s+")
 ENCODER_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh und".split())
 
 
-def embedding_text(article: NormalizedArticle) -> str:
+def embedding_text(article: NormalizedArticle, lead_chars: int = LEAD_CHARS) -> str:
     """The title and lead the encoder reads: in the original language where the encoder knows it (a machine
     translation only adds noise); else the article's bridge into a language it knows (Ukrainian read in Russian);
-    else its English translation; else nothing, and the article has no embedding."""
+    else its English translation; else nothing, and the article has no embedding. ``lead_chars`` 0: the title alone
+    (``bench/bench_story_ceiling.py`` measures it as evidence of its own)."""
     if article.language in ENCODER_LANGUAGES:
-        return _title_and_lead(article.original_title or article.title, article.original_body or article.body)
+        return _title_and_lead(article.original_title or article.title, article.original_body or article.body, lead_chars)
     if article.bridge is not None:
-        return _title_and_lead(article.bridge.title, article.bridge.lead)
+        return _title_and_lead(article.bridge.title, article.bridge.lead, lead_chars)
     if article.translation is not None:
-        return _title_and_lead(article.title, article.body)
+        return _title_and_lead(article.title, article.body, lead_chars)
     return ""
 
 
-def _title_and_lead(title: str, body: str) -> str:
+def _title_and_lead(title: str, body: str, lead_chars: int) -> str:
     title = _SPACE.sub(" ", title).strip()
     body = _SPACE.sub(" ", body).strip()
     if body.startswith(title):  # a text file whose first line is both title and lead
         body = body[len(title):].lstrip()
-    lead = body[:LEAD_CHARS]
-    if len(body) > LEAD_CHARS and " " in lead[LEAD_CHARS // 2:]:
+    lead = body[:lead_chars]
+    if len(body) > lead_chars and " " in lead[lead_chars // 2:]:
         lead = lead[: lead.rindex(" ")]
     return f"{title}. {lead}".strip(". ") if title else lead
 
@@ -96,5 +97,5 @@ class Embedder:
             out[i] = encode_vector(vector)
         return out
 
-    def embed_articles(self, articles: Sequence[NormalizedArticle]) -> list[str | None]:
-        return self.embed([embedding_text(a) for a in articles])
+    def embed_articles(self, articles: Sequence[NormalizedArticle], lead_chars: int = LEAD_CHARS) -> list[str | None]:
+        return self.embed([embedding_text(a, lead_chars) for a in articles])

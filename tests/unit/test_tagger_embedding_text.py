@@ -34,3 +34,12 @@ def test_a_language_it_lacks_is_read_through_its_bridge_else_its_english_else_no
     assert embedding_text(basque) == "Rutte in Vilnius. The NATO secretary general visited Vilnius"
     kazakh = article("kk", ("Астанада жаңа көпір ашылды", "Астана қаласында жаңа көпір пайдалануға берілді."))
     assert embedding_text(kazakh) == ""
+
+
+def test_without_a_lead_the_encoder_reads_the_title_alone_in_the_same_language():
+    spanish = article("es", ("Rutte visita Vilna", "El secretario general de la OTAN visitó Vilna."),
+                      english=("Rutte visits Vilnius", "The NATO secretary general visited Vilnius."))
+    assert embedding_text(spanish, lead_chars=0) == "Rutte visita Vilna"
+    basque = article("eu", ("Rutte Vilniusen", "NATOko idazkari nagusiak Vilnius bisitatu zuen."),
+                     english=("Rutte in Vilnius", "The NATO secretary general visited Vilnius."))
+    assert embedding_text(basque, lead_chars=0) == "Rutte in Vilnius"
