@@ -133,7 +133,7 @@ def load_state(value: object) -> dict:
 
 def decide(
     state: dict | None, candidate: Alert, policy: AlertPolicy, now: datetime, carried: Iterable[Carried] = (),
-    copy_of: str | None = None,
+    copy_of: str | None = None, no_burst: str | None = None,
 ) -> Decision:
     """What ``candidate`` (a fresh rule match of one article, keyed ``rule:story``) becomes at ``now``.
 
@@ -144,11 +144,15 @@ def decide(
     ``cooldown_s``; with ``repeat_s``, a story that still matches is re-alerted that often. ``copy_of`` is the
     article whose text the candidate's article repeats (``story_evidence.copy_of``): a copy of an alerted report sends
     no follow-up; it goes with the next one a new report sends. It still says the story matches, for a repeat.
+    ``no_burst`` says (the burst agent's reason) that the match of an entity-burst rule came while its entity was not
+    bursting: it fires no key, but is a later report like any other of a key that fired.
     """
     s = dict(state or {})
     t = now.timestamp()
     key = candidate.dedupe_key
     carried = list(carried)
+    if not s.get("fired_at") and no_burst is not None:
+        return Decision(s, None, no_burst)
     if not s.get("fired_at"):
         update: dict = {}
         if policy.window is not None:

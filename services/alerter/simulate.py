@@ -2,7 +2,8 @@
 and ``wirewatch rules test`` both run it, so the two agree with each other and with the live alerter.
 
 The live alerter's steps, in its order: the rules' match, an entity burst (a rule with ``burst: {of: entity}``
-alerts only when the entity bursts), then the dedupe per rule and story (windows, story bursts, follow-ups, repeats)
+fires a story's first alert only when the entity bursts; with ``follow_up`` its other matches go on, to follow up on
+a story it alerted), then the dedupe per rule and story (windows, story bursts, follow-ups, repeats)
 through the earlier ids of a story (a copy of an alerted report, ``story_evidence.copy_of``, sends no follow-up).
 Time is the clock of the run (``now``), as the live alerter counts by arrival: articles read together arrive together. Then the follow-up flush: a follow-up that waits for its cooldown goes out
 as the live alerter's timer sends it once due (the key's last alert + cooldown), with no new article, stamped with
@@ -73,6 +74,7 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
             candidate = make_alert(match, article, now)
             policy = match.rule.policy
             spec = policy.burst
+            no_burst = None
             if spec is not None and spec.of == "entity":
                 if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
                     yield Outcome(article, match, None, f"does not name the burst's entity {spec.entity}"
@@ -83,15 +85,18 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
                     bursts.get(key), now=now.timestamp(), item_id=candidate.article_ids[0], bucket_s=spec.bucket_s,
                     alpha=spec.alpha, z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup)
                 if not result.burst:
-                    yield Outcome(article, match, None, f"no burst of {spec.entity} ({result.count} in this "
-                                                        f"{spec.bucket_s:g} s bucket, baseline {result.mean:.1f}: {result.short})")
-                    continue
-                candidate = candidate.model_copy(update={"burst": entity_burst(spec, result)})
+                    no_burst = (f"no burst of {spec.entity} ({result.count} in this {spec.bucket_s:g} s bucket, "
+                                f"baseline {result.mean:.1f}: {result.short})")
+                    if not policy.follow_up:
+                        yield Outcome(article, match, None, no_burst)
+                        continue
+                else:
+                    candidate = candidate.model_copy(update={"burst": entity_burst(spec, result)})
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             # An earlier id of the story that fired decides; else the story's own key, with what the earlier ids counted.
             candidate, carried = route(states, candidate, aliases)
             decision = decide(load_state(states.get(candidate.dedupe_key)), candidate, policy, now, carried,
-                              copy_of(article))
+                              copy_of(article), no_burst)
             states[candidate.dedupe_key] = decision.state
             _remember(waiting, candidate, decision.state, policy, article, match)
             yield Outcome(article, match, decision.alert, decision.reason)
