@@ -13,6 +13,8 @@ alerts once per rule, else sent on to the next earlier id and at last to ``rule:
 each earlier key counted (window, story burst; header ``wirewatch-carried``) so ``rule:Y`` counts it too.
 A match of a copy (``story_evidence.copy_of``) names its original (header ``wirewatch-copy-of``): a copy of an
 alerted report sends no follow-up.
+A burst decides only a story's first alert: a rule with follow-ups has its matches that did not burst sent on too
+(header ``wirewatch-no-burst``, the reason), where they follow up on a key that fired and fire none.
 Tables are written only by the agent whose input topic is keyed like the table.
 """
 
@@ -67,8 +69,8 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "header_aliases", "header_carried", "header_copy_of", "TICK_HEADER", "ALIASES_HEADER",
-           "CARRIED_HEADER", "COPY_OF_HEADER"]
+__all__ = ["register", "mentions", "header_aliases", "header_carried", "header_copy_of", "header_no_burst", "TICK_HEADER",
+           "ALIASES_HEADER", "CARRIED_HEADER", "COPY_OF_HEADER", "NO_BURST_HEADER"]
 
 log = get_logger("wirewatch.alerter")
 
@@ -80,6 +82,9 @@ ALIASES_HEADER = "wirewatch-aliases"
 CARRIED_HEADER = "wirewatch-carried"
 # On the match of a copy: the id of the article it repeats (UTF-8), so the dedupe agent can tell it brings nothing new.
 COPY_OF_HEADER = "wirewatch-copy-of"
+# On a match of an entity-burst rule with follow-ups whose entity did not burst: why not (a JSON string). It may follow
+# up on a key that fired; it fires none. A match without it burst (or is not an entity-burst rule's).
+NO_BURST_HEADER = "wirewatch-no-burst"
 
 
 def _header_json(headers: dict | None, name: str) -> object:
@@ -121,8 +126,21 @@ def header_copy_of(headers: dict | None) -> str | None:
     return bytes(raw).decode("utf-8", "replace") if raw else None
 
 
+def header_no_burst(headers: dict | None) -> str | None:
+    """Why a match's entity did not burst, from its ``wirewatch-no-burst`` header (None without one); ValueError when
+    it is not a JSON string."""
+    value = _header_json(headers, NO_BURST_HEADER)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValueError(f"header {NO_BURST_HEADER}: not a reason (a non-empty JSON string)")
+    return value
+
+
 def _copy_headers(original: str | None) -> dict:
     return {COPY_OF_HEADER: original.encode()} if original else {}
+
+
+def _no_burst_headers(reason: str | None) -> dict:
+    return {NO_BURST_HEADER: orjson.dumps(reason)} if reason else {}
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -256,22 +274,27 @@ def register(app: faust.App, settings: Settings) -> None:
                 now=alert.fired_at.timestamp(), item_id=alert.article_ids[0], bucket_s=spec.bucket_s, alpha=spec.alpha,
                 z=spec.z, ratio=spec.ratio, min_count=spec.min_count, warmup=spec.warmup,
             )
-            if result.burst:
-                candidate = alert.model_copy(update={"burst": entity_burst(spec, result), "matched": alert.matched + [
-                    f"burst:{spec.key} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
+            no_burst = None if result.burst else (f"no burst of {spec.entity} ({result.count} in this {spec.bucket_s:g} s "
+                                                  f"bucket, baseline {result.mean:g}: {result.short})")
+            if no_burst is not None and not rule.policy.follow_up:
+                # A match that made no alert, as a story burst or a window not yet met is counted in the dedupe agent.
+                ALERTS_SUPPRESSED.labels(alert.rule_id).inc()
+                log.info("alert_suppressed", dedupe_key=alert.dedupe_key, reason=no_burst, article_id=alert.article_ids[0])
+            else:
+                # Not bursting, a match may still be a later report of a story the rule alerted: the dedupe agent, which
+                # owns the story's key, sends its follow-up, or suppresses (and counts) it with this reason.
+                candidate = alert if no_burst is not None else alert.model_copy(update={
+                    "burst": entity_burst(spec, result), "matched": alert.matched + [
+                        f"burst:{spec.key} {result.count} articles in {spec.bucket_s:g}s vs baseline {result.mean:g} (z {result.zscore:g})"]})
                 try:
                     aliases = header_aliases(event.headers)
                 except ValueError as exc:
                     await burst_stage.fail(event.key, event.value, exc)
                     continue
-                await send_match(candidate, aliases, _copy_headers(header_copy_of(event.headers)))
-                log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
-            else:
-                # A match that made no alert, as a story burst or a window not yet met is counted in the dedupe agent.
-                ALERTS_SUPPRESSED.labels(alert.rule_id).inc()
-                log.info("alert_suppressed", dedupe_key=alert.dedupe_key, reason=f"no burst of {spec.entity} "
-                         f"({result.count} in this {spec.bucket_s:g} s bucket, baseline {result.mean:g}: {result.short})",
-                         article_id=alert.article_ids[0])
+                await send_match(candidate, aliases, {**_copy_headers(header_copy_of(event.headers)),
+                                                      **_no_burst_headers(no_burst)})
+                if no_burst is None:
+                    log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
             burst_state[key] = orjson.dumps(state).decode()
             burst_stage.done(started, [None])  # a match counts, with no end-to-end time
 
@@ -294,6 +317,7 @@ def register(app: faust.App, settings: Settings) -> None:
             try:
                 aliases = header_aliases(headers)
                 carried = header_carried(headers)
+                no_burst = header_no_burst(headers)
             except ValueError as exc:
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue
@@ -308,7 +332,8 @@ def register(app: faust.App, settings: Settings) -> None:
                     if (handed := handed_on(aliases[0], state)) is not None:
                         carried.append(handed)
                     await send_match(candidate, aliases[1:], headers={
-                        **_copy_headers(header_copy_of(headers)), **({CARRIED_HEADER: orjson.dumps(carried)} if carried else {})})
+                        **_copy_headers(header_copy_of(headers)), **_no_burst_headers(no_burst),
+                        **({CARRIED_HEADER: orjson.dumps(carried)} if carried else {})})
                     continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:
@@ -320,14 +345,15 @@ def register(app: faust.App, settings: Settings) -> None:
                 # The burst agent already decided; here only one alert per story and follow-ups apply.
                 policy = type(policy)(follow_up=policy.follow_up, cooldown_s=policy.cooldown_s, repeat_s=policy.repeat_s)
             try:
-                decision = decide(load_state(fired.get(candidate.dedupe_key)), candidate, policy, candidate.fired_at,
-                                  carried, header_copy_of(headers))
+                state = load_state(fired.get(candidate.dedupe_key))
+                decision = decide(state, candidate, policy, candidate.fired_at, carried, header_copy_of(headers), no_burst)
             except Exception as exc:  # noqa: BLE001 - a bad state or a bug dead-letters the match, not the worker
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue
             alert = decision.alert
             if alert is None:
-                fired[candidate.dedupe_key] = orjson.dumps(decision.state).decode()
+                if decision.state != state:  # a match that did not burst leaves a key that never fired unwritten
+                    fired[candidate.dedupe_key] = orjson.dumps(decision.state).decode()
                 remember_follow_up(candidate, decision.state, policy)
                 if is_tick:
                     log.debug("follow_up_tick_idle", dedupe_key=candidate.dedupe_key, reason=decision.reason)

@@ -1,10 +1,12 @@
-"""A follow-up that waits for its cooldown goes out on time with no new article, and copies of the alerted report
-send none, on the real broker."""
+"""A follow-up that waits for its cooldown goes out on time with no new article, copies of the alerted report
+send none, and a burst rule follows up on its story once the entity no longer bursts, on the real broker."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
+from datetime import datetime
 from collections import Counter
 
 import pytest
@@ -102,6 +104,43 @@ async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_ne
         assert event["type"] == "alert.follow_up" and event["data"]["article_ids"] == ["wire/2", "wire/3"]
         assert event["data"]["title"] == "NATO envoy 3 meets Zelensky in Kyiv"
         assert metric(worker.web_port, "wirewatch_alerter_alerts_total", rule="nato-copies") == 2
+        assert len(set(receiver.delivered)) == 2
+    finally:
+        await receiver.stop()
+
+
+# A burst that fires on the entity's first match of each hour: the story's later reports in the hour do not burst.
+HOURLY_BURST_S = 3600
+HOURLY_BURST = f"    burst: {{entity: Q7184, bucket: {HOURLY_BURST_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
+
+
+async def test_a_burst_rule_follows_up_on_its_story_while_the_entity_no_longer_bursts(broker, start_service, tmp_path) -> None:
+    if HOURLY_BURST_S - time.time() % HOURLY_BURST_S < 120:  # keep the test inside one bucket
+        await asyncio.sleep(HOURLY_BURST_S - time.time() % HOURLY_BURST_S + 1)
+    receiver = await Receiver().start()
+    try:
+        rule = f"nato-surge-{os.urandom(3).hex()}"  # an entity key of its own, with no baseline to warm up from
+        worker, story_article, story = await first_alert(broker, start_service, tmp_path, receiver, rule, HOURLY_BURST)
+        fired = receiver.bodies[receiver.delivered[0]]
+        assert fired["type"] == "alert.fired" and fired["data"]["burst"]["key"] == "entity:Q7184"
+        # The first report of another story: the entity already burst in this bucket, so it makes no alert, and is
+        # counted once as suppressed.
+        other = article(5, f"st-{os.urandom(4).hex()}").model_copy(update={"source": story_article(1).source})
+        await send(broker.bootstrap, "articles.tagged", [(b"b/5", encode(other))])
+        await wait_until(lambda: metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule=rule) == 1, 60,
+                         "the other story's match suppressed")
+        assert f"{rule}:{other.story_id}" in worker.log() and "no burst of Q7184" in worker.log()
+        # A later report of the alerted story does not burst either, yet is its follow-up, sent once the cooldown since
+        # the alert has passed (by the flush's tick if it came within it).
+        await send(broker.bootstrap, "articles.tagged", [(b"b/2", encode(story_article(2)))])
+        await wait_for(lambda: len(receiver.delivered) >= 2, COOLDOWN_S + 60,
+                       lambda: f"the follow-up of the alerted story; log:\n{worker.log()[-3000:]}")
+        event = receiver.bodies[receiver.delivered[1]]
+        assert event["type"] == "alert.follow_up" and event["data"]["story_id"] == story
+        assert event["data"]["article_ids"] == ["wire/2"] and event["data"]["burst"] is None
+        sent_after = datetime.fromisoformat(event["data"]["fired_at"]) - datetime.fromisoformat(fired["data"]["fired_at"])
+        assert sent_after.total_seconds() >= COOLDOWN_S
+        assert metric(worker.web_port, "wirewatch_alerter_alerts_total", rule=rule, kind="fired") == 1
         assert len(set(receiver.delivered)) == 2
     finally:
         await receiver.stop()

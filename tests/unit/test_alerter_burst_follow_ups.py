@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import orjson
+import pytest
+
+from services.alerter.agent import NO_BURST_HEADER, header_no_burst
 from services.alerter.dedupe import decide
 from services.alerter.simulate import simulate
 from tests.unit.test_alerter_follow_ups import KEY, POLICY, T0, Key, book, match, tagged
@@ -45,6 +49,14 @@ def test_a_rule_without_follow_ups_sends_nothing_for_a_match_that_did_not_burst(
     plain = type(POLICY)(follow_up=False)
     decision = decide(key.state, match("wire/2", 6), plain, T0 + timedelta(minutes=6), no_burst=NO_BURST)
     assert decision.alert is None and decision.reason == "already alerted; the rule asks no follow-ups"
+
+
+def test_the_no_burst_header_reads_its_reason_and_refuses_anything_else() -> None:
+    assert header_no_burst(None) is None and header_no_burst({}) is None  # a match that burst, or an older worker's
+    assert header_no_burst({NO_BURST_HEADER: orjson.dumps(NO_BURST)}) == NO_BURST
+    for bad in (b"1", b"not json", orjson.dumps(""), orjson.dumps(["no burst"])):
+        with pytest.raises(ValueError, match=NO_BURST_HEADER):
+            header_no_burst({NO_BURST_HEADER: bad})
 
 
 # One bucket of a day, bursting on the entity's first match: every later match in the run does not burst.
