@@ -188,3 +188,13 @@ def test_every_readme_section_a_message_sends_the_user_to_is_a_heading():
     assert cited, "the pattern still finds the README references in messages"
     missing = [f"{path}: README, '{section}'" for path, section in sorted(cited) if section not in headings]
     assert not missing, "messages name README sections that are no heading:\n" + "\n".join(missing)
+
+
+def test_every_debian_package_the_setup_installs_has_its_reason_in_the_dependencies_table():
+    script = (ROOT / "scripts" / "sysdeps.sh").read_text()
+    # need+=(prometheus), and the Apertium pairs of the loop: mode:package
+    packages = set(re.findall(r"need\+=\(([a-z][\w-]*)\)", script)) | set(re.findall(r"[\w-]+:(apertium-[\w-]+)", script))
+    table = README.split("## Dependencies, and why\n", 1)[1].split("\n## ", 1)[0]
+    named = {name for row in re.findall(r"^\| Debian: ([^|]*)\|", table, flags=re.M) for name in re.findall(r"[\w-]+", row)}
+    missing = sorted(packages - named)
+    assert len(packages) > 20 and not missing, f"the Dependencies table does not say why the setup installs {missing}"
