@@ -198,3 +198,11 @@ def test_every_debian_package_the_setup_installs_has_its_reason_in_the_dependenc
     named = {name for row in re.findall(r"^\| Debian: ([^|]*)\|", table, flags=re.M) for name in re.findall(r"[\w-]+", row)}
     missing = sorted(packages - named)
     assert len(packages) > 20 and not missing, f"the Dependencies table does not say why the setup installs {missing}"
+
+
+def test_the_docs_name_a_setting_by_the_variable_a_user_sets():
+    # `FAILING_AFTER` is no variable anyone can set: `WIREWATCH_INGEST__FAILING_AFTER` is
+    tails = {name.removeprefix("WIREWATCH_").split("__")[-1]: name for name in env_names(Settings)}
+    bare = [f"{doc}: `{word}` (set as `{tails[word]}`)" for doc, text in DOCS.items()
+            for word in sorted(set(re.findall(r"`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`", text))) if word in tails]
+    assert not bare, "settings named without their variable:\n" + "\n".join(bare)
