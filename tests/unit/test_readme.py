@@ -206,3 +206,30 @@ def test_the_docs_name_a_setting_by_the_variable_a_user_sets():
     bare = [f"{doc}: `{word}` (set as `{tails[word]}`)" for doc, text in DOCS.items()
             for word in sorted(set(re.findall(r"`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`", text))) if word in tails]
     assert not bare, "settings named without their variable:\n" + "\n".join(bare)
+
+
+def test_the_cli_table_has_every_command_with_every_option():
+    import click
+
+    from services.cli import main
+
+    table = README.split("## CLI\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in re.findall(r"^\| `wirewatch ([^`]*)` \|", table, flags=re.M):
+        words = row.split()
+        rows[" ".join(w for w in words if re.fullmatch(r"[a-z][a-z-]*", w))] = row
+
+    def commands(group, path):
+        for name, command in group.commands.items():
+            yield from commands(command, [*path, name]) if isinstance(command, click.Group) else [([*path, name], command)]
+
+    wrong = []
+    for path, command in commands(main, []):
+        row = next((r for words, r in rows.items() if words.split()[:len(path)] == path), None)
+        if row is None:
+            wrong.append(f"wirewatch {' '.join(path)}: no row")
+            continue
+        # an option is documented by either of its names (--serve / --no-serve)
+        wrong += [f"wirewatch {' '.join(path)}: {param.opts[0]} not shown" for param in command.params
+                  if isinstance(param, click.Option) and not any(re.search(rf"{n}\b", row) for n in param.opts + param.secondary_opts)]
+    assert not wrong, "\n".join(wrong)
