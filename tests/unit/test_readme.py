@@ -233,3 +233,12 @@ def test_the_cli_table_has_every_command_with_every_option():
         wrong += [f"wirewatch {' '.join(path)}: {param.opts[0]} not shown" for param in command.params
                   if isinstance(param, click.Option) and not any(re.search(rf"{n}\b", row) for n in param.opts + param.secondary_opts)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_topics_table_names_every_header_the_pipeline_sets():
+    # a consumer of alerter.matches (or a reader of `wirewatch tail`) sees these headers: the table says what each is
+    table = README.split("## Topics\n", 1)[1].split("\n## ", 1)[0]
+    headers = {name for path in sorted((ROOT / "services").rglob("*.py"))
+               for name in re.findall(r'^[A-Z_]+_HEADER = "([\w-]+)"', path.read_text(), flags=re.M)}
+    missing = sorted(h for h in headers if f"`{h}`" not in table)
+    assert headers and not missing, f"the Topics table does not name the headers {missing}"
