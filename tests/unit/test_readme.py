@@ -188,3 +188,57 @@ def test_every_readme_section_a_message_sends_the_user_to_is_a_heading():
     assert cited, "the pattern still finds the README references in messages"
     missing = [f"{path}: README, '{section}'" for path, section in sorted(cited) if section not in headings]
     assert not missing, "messages name README sections that are no heading:\n" + "\n".join(missing)
+
+
+def test_every_debian_package_the_setup_installs_has_its_reason_in_the_dependencies_table():
+    script = (ROOT / "scripts" / "sysdeps.sh").read_text()
+    # need+=(prometheus), and the Apertium pairs of the loop: mode:package
+    packages = set(re.findall(r"need\+=\(([a-z][\w-]*)\)", script)) | set(re.findall(r"[\w-]+:(apertium-[\w-]+)", script))
+    table = README.split("## Dependencies, and why\n", 1)[1].split("\n## ", 1)[0]
+    named = {name for row in re.findall(r"^\| Debian: ([^|]*)\|", table, flags=re.M) for name in re.findall(r"[\w-]+", row)}
+    missing = sorted(packages - named)
+    assert len(packages) > 20 and not missing, f"the Dependencies table does not say why the setup installs {missing}"
+
+
+def test_the_docs_name_a_setting_by_the_variable_a_user_sets():
+    # `FAILING_AFTER` is no variable anyone can set: `WIREWATCH_INGEST__FAILING_AFTER` is
+    tails = {name.removeprefix("WIREWATCH_").split("__")[-1]: name for name in env_names(Settings)}
+    bare = [f"{doc}: `{word}` (set as `{tails[word]}`)" for doc, text in DOCS.items()
+            for word in sorted(set(re.findall(r"`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`", text))) if word in tails]
+    assert not bare, "settings named without their variable:\n" + "\n".join(bare)
+
+
+def test_the_cli_table_has_every_command_with_every_option():
+    import click
+
+    from services.cli import main
+
+    table = README.split("## CLI\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in re.findall(r"^\| `wirewatch ([^`]*)` \|", table, flags=re.M):
+        words = row.split()
+        rows[" ".join(w for w in words if re.fullmatch(r"[a-z][a-z-]*", w))] = row
+
+    def commands(group, path):
+        for name, command in group.commands.items():
+            yield from commands(command, [*path, name]) if isinstance(command, click.Group) else [([*path, name], command)]
+
+    wrong = []
+    for path, command in commands(main, []):
+        row = next((r for words, r in rows.items() if words.split()[:len(path)] == path), None)
+        if row is None:
+            wrong.append(f"wirewatch {' '.join(path)}: no row")
+            continue
+        # an option is documented by either of its names (--serve / --no-serve)
+        wrong += [f"wirewatch {' '.join(path)}: {param.opts[0]} not shown" for param in command.params
+                  if isinstance(param, click.Option) and not any(re.search(rf"{n}\b", row) for n in param.opts + param.secondary_opts)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_topics_table_names_every_header_the_pipeline_sets():
+    # a consumer of alerter.matches (or a reader of `wirewatch tail`) sees these headers: the table says what each is
+    table = README.split("## Topics\n", 1)[1].split("\n## ", 1)[0]
+    headers = {name for path in sorted((ROOT / "services").rglob("*.py"))
+               for name in re.findall(r'^[A-Z_]+_HEADER = "([\w-]+)"', path.read_text(), flags=re.M)}
+    missing = sorted(h for h in headers if f"`{h}`" not in table)
+    assert headers and not missing, f"the Topics table does not name the headers {missing}"
