@@ -56,7 +56,7 @@ def targets(inproc: dict, e2e: dict[str, dict], ceiling: dict) -> list[tuple[str
     best_mode = max(e2e, key=lambda m: e2e[m]["max"]["rate"]) if e2e else None
     ms = inproc["per_stage_ms"]
     bound = (f"in one process an article takes {sum(ms.values()):.0f} ms: normalize {ms['normalize']:.0f} ms "
-             f"(Apertium per Spanish article {inproc['normalize_translated_ms']:.0f} ms, other {inproc['normalize_untranslated_ms']:.0f} ms), "
+             f"(Apertium per translated article {inproc['normalize_translated_ms']:.0f} ms, other {inproc['normalize_untranslated_ms']:.0f} ms), "
              f"tagger {ms['tagger']:.0f} ms (bare spaCy NER alone {inproc['ner_ms']:.0f} ms, title+lead embedding {inproc.get('embed_ms', 0):.0f} ms), stories {ms['stories']:.1f} ms, "
              f"alerter {ms['alerter']:.1f} ms")
     if best_mode:
@@ -110,7 +110,7 @@ def report(args, size: Size, info: dict, inproc: dict, ceiling: dict, e2e: dict[
           f"- command: `{args.command}` ({size.name} size{'; `--quick`' if size.name == 'quick' else ''}), "
           f"{elapsed_s / 60:.1f} minutes in all, on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
           f"- models: `{Settings().tagger.spacy_model}` (NER), `es_core_news_sm` for untranslated Spanish; "
-          "translation es→en by Apertium, German and French pass untranslated (the defaults)", "",
+          "translation es→en by Apertium, French through Spanish (fr→es→en), German passes untranslated (the defaults)", "",
           "## Data", "",
           f"`bench/corpus.py`: seeded wire stories written from the project's own templates and word lists (events × "
           f"actors × places from the gazetteer, quotes, numbers, dates), one to four reports per event from different "
@@ -127,9 +127,9 @@ def report(args, size: Size, info: dict, inproc: dict, ceiling: dict, e2e: dict[
     L += [f"| **all four, in a row** | **{f(inproc['throughput'])}** | **{f(1000 / inproc['throughput'])}** |",
           f"| bare spaCy NER (`nlp.pipe`, title + body, {inproc['ner_articles']} English or translated articles) | "
           f"{f(inproc['ner_rate'])} | {f(inproc['ner_ms'])} ({inproc['ner_chars_s'] / 1000:,.0f} k chars/s) |", "",
-          f"- normalize: {f(inproc['normalize_translated_ms'], 0)} ms per Spanish article (Apertium, {inproc['translated']} articles), "
+          f"- normalize: {f(inproc['normalize_translated_ms'], 0)} ms per translated article (Apertium: Spanish, and French through Spanish; {inproc['translated']} articles), "
           f"{f(inproc['normalize_untranslated_ms'], 0)} ms per other article (language id, cleanup, repair, dates and amounts).",
-          f"- tagger: bare NER takes {inproc['ner_s'] / inproc['stage_s']['tagger']:.0%} of the stage's time (German and French "
+          f"- tagger: bare NER takes {inproc['ner_s'] / inproc['stage_s']['tagger']:.0%} of the stage's time (German "
           "articles get no NER; the rest is gazetteer linking, salience and quotes). Model load: " + f"{inproc['tagger_load_s']:.1f} s.",
           f"- stories: {inproc['stories']} stories; alerter: {inproc['alerts']} alerts.",
           "- serialization per message (orjson + pydantic validation): " + "; ".join(

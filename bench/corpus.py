@@ -21,7 +21,8 @@ import orjson
 
 __all__ = ["Event", "make_corpus", "raw_articles", "normalize_all", "LANGUAGE_SHARE"]
 
-# (language, share of reports): English mostly; Spanish so Apertium runs; German and French pass untranslated.
+# (language, share of reports): English mostly; Spanish so Apertium runs, French through Spanish; German passes
+# untranslated.
 LANGUAGE_SHARE = (("en", 0.70), ("es", 0.15), ("de", 0.08), ("fr", 0.07))
 
 # People in the gazetteer, with the office the stories give them.
