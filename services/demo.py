@@ -108,7 +108,9 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
         code, produced = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
         if code == 0:
             port = await asyncio.wait_for(_newsroom_port(log_path, worker), 60)
-            code = await asyncio.wait_for(show_newsroom(port, worker, produced, serve=serve), 60) if port else 1
+            if port is None:
+                return 1
+            code = await asyncio.wait_for(show_newsroom(port, worker, produced, serve=serve, asked=newsroom_port), 60)
         if code == 0 and serve:
             say("\nThe newsroom stays up until Ctrl-C (`wirewatch demo --no-serve` exits here instead).")
             while worker.poll() is None:
@@ -244,10 +246,11 @@ async def _newsroom_port(log_path: Path, worker: subprocess.Popen) -> int | None
         await asyncio.sleep(0.2)
 
 
-async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True) -> int:
+async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True,
+                        asked: int = 0) -> int:
     """Wait until the newsroom's store holds every article the pipeline tagged (``produced``: article ids by story),
     so the counts it shows are final; print where to read the seed story (the most active one), or, when the
-    newsroom stops with the demo (``serve`` false), what it held."""
+    newsroom stops with the demo (``serve`` false), what it held; and that it is not on ``asked`` when it is not."""
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
         while True:
@@ -266,6 +269,8 @@ async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str,
             await asyncio.sleep(0.3)
     story = stories[0]
     say(f"\nnewsroom: {base}/" + ("" if serve else " (stops with the demo: `wirewatch demo` without --no-serve keeps it up)"))
+    if asked and asked != port:
+        say(f"(port {asked} was taken, so the newsroom listens on {port})", indent=2)
     say(f"the seed story, {story['article_count']} reports in {', '.join(story['languages'])}, about "
         f"{', '.join(e['name'] for e in story['entities'][:5])}:", indent=2)
     say(f"{base}/stories/{quote(story['id'], safe='')}", indent=2)

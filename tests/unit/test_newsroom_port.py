@@ -70,3 +70,26 @@ async def test_the_demo_fails_with_a_line_when_the_services_process_exits_before
     worker.wait()
     assert await _newsroom_port(log, worker) is None
     assert "FAILED: the services process exited with code 3 before its newsroom listened" in capsys.readouterr().out
+
+
+async def test_the_demo_says_the_port_asked_for_was_taken_when_the_newsroom_is_on_another(tmp_path, capsys):
+    from services.demo import show_newsroom
+    from tests.unit.test_newsroom_store import NOW, article
+
+    store = SQLiteStore(tmp_path / "newsroom.sqlite3")
+    seed = article(1, "seed")
+    store.write_article(seed, now=NOW)
+    room = Newsroom(store, LiveHub(), NewsroomSettings(), token=None)
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # a services process that lives
+    with _held() as other:
+        taken = other.getsockname()[1]
+        try:
+            port = await room.start("127.0.0.1", taken, any_port_if_taken=True)
+            assert await show_newsroom(port, worker, {"seed": {seed.id}}, serve=False, asked=taken) == 0
+        finally:
+            worker.kill()
+            worker.wait()
+            await room.stop()
+    out = capsys.readouterr().out
+    assert f"newsroom: http://127.0.0.1:{port}/" in out
+    assert f"port {taken} was taken, so the newsroom listens on {port}" in out
