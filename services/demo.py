@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -34,7 +35,6 @@ from services.ingest.publish import publish
 from services.ingest.readers import read_path
 from services.runtime.kafka import aiokafka_options
 from services.runtime.broker import EmbeddedBroker, die_with_parent, free_port, terminate
-from services.runtime.ports import port_in_use
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import ensure_topics
 
@@ -84,7 +84,6 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     receiver = await WebhookReceiver(secret=secret, fail_first=1).start()
     broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
     settings = demo_settings(broker=broker.bootstrap, web_port=free_port())
-    settings.newsroom.port = _free_or_any(newsroom_port)
     say(f"wirewatch demo\n  broker      Tansu (embedded, memory-only) on {broker.bootstrap}")
     say(f"  webhooks    local receiver at {receiver.url} (answers 503 to each first attempt, to show retries)")
     await ensure_topics(settings)
@@ -93,7 +92,9 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     worker = start_services(["run", "--broker", broker.bootstrap], workdir, log, {
         "WIREWATCH_BROKER": broker.bootstrap,
         "WIREWATCH_WEB_PORT": str(settings.web_port),
-        "WIREWATCH_NEWSROOM__PORT": str(settings.newsroom.port),
+        # The newsroom binds this port or, when taken by then, any free one; it prints which (see _newsroom_port).
+        "WIREWATCH_NEWSROOM__PORT": str(newsroom_port),
+        "WIREWATCH_NEWSROOM__ANY_PORT_IF_TAKEN": "true",
         "WIREWATCH_DATA_DIR": str(workdir / "data"),
         "WIREWATCH_ALERTER__RULES": str(examples.resolve() / "rules.yaml"),
         "WIREWATCH_ALERTER__DELIVERY_BACKOFF_S": "0.3",
@@ -106,7 +107,10 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     try:
         code, produced = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
         if code == 0:
-            code = await asyncio.wait_for(show_newsroom(settings.newsroom.port, worker, produced, serve=serve), 60)
+            port = await asyncio.wait_for(_newsroom_port(log_path, worker), 60)
+            if port is None:
+                return 1
+            code = await asyncio.wait_for(show_newsroom(port, worker, produced, serve=serve, asked=newsroom_port), 60)
         if code == 0 and serve:
             say("\nThe newsroom stays up until Ctrl-C (`wirewatch demo --no-serve` exits here instead).")
             while worker.poll() is None:
@@ -226,20 +230,27 @@ def start_services(args: list[str], workdir: Path, log: IO[bytes], settings: Map
                             stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
 
 
-def _free_or_any(port: int) -> int:
-    """``port`` when a server may listen on it on loopback, else any free port."""
-    try:
-        if port and not port_in_use("127.0.0.1", port):
-            return port
-    except OSError:  # a port below 1024 as non-root
-        pass
-    return free_port()
+_LISTENING = re.compile(rb"^newsroom on http://[^\s]+:(\d+)/$", re.MULTILINE)
 
 
-async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True) -> int:
+async def _newsroom_port(log_path: Path, worker: subprocess.Popen) -> int | None:
+    """The port the services process's newsroom listens on, as it printed it in its log (``newsroom on URL``): the
+    one asked for, or another when that was taken meanwhile; None when the process exited first."""
+    while True:
+        found = _LISTENING.search(log_path.read_bytes())
+        if found:
+            return int(found.group(1))
+        if worker.poll() is not None:
+            say(f"FAILED: the services process exited with code {worker.returncode} before its newsroom listened; see {log_path}")
+            return None
+        await asyncio.sleep(0.2)
+
+
+async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str, set[str]], *, serve: bool = True,
+                        asked: int = 0) -> int:
     """Wait until the newsroom's store holds every article the pipeline tagged (``produced``: article ids by story),
     so the counts it shows are final; print where to read the seed story (the most active one), or, when the
-    newsroom stops with the demo (``serve`` false), what it held."""
+    newsroom stops with the demo (``serve`` false), what it held; and that it is not on ``asked`` when it is not."""
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
         while True:
@@ -258,6 +269,8 @@ async def show_newsroom(port: int, worker: subprocess.Popen, produced: dict[str,
             await asyncio.sleep(0.3)
     story = stories[0]
     say(f"\nnewsroom: {base}/" + ("" if serve else " (stops with the demo: `wirewatch demo` without --no-serve keeps it up)"))
+    if asked and asked != port:
+        say(f"(port {asked} was taken, so the newsroom listens on {port})", indent=2)
     say(f"the seed story, {story['article_count']} reports in {', '.join(story['languages'])}, about "
         f"{', '.join(e['name'] for e in story['entities'][:5])}:", indent=2)
     say(f"{base}/stories/{quote(story['id'], safe='')}", indent=2)

@@ -103,7 +103,7 @@ def register(app: faust.App, settings: Settings) -> None:
         """The page, API and feeds on their own port, started and stopped with the worker."""
 
         async def on_start(self) -> None:
-            port = await room.start(cfg.host, cfg.port)
+            port = await room.start(cfg.host, cfg.port, any_port_if_taken=cfg.any_port_if_taken)
             if store.shared_events:  # every replica's writes reach this replica's open pages
                 self.add_future(store.listen(hub.publish))
             print(f"newsroom on http://{cfg.host}:{port}/", flush=True)

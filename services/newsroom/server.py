@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import hashlib
 import hmac
 import time
@@ -117,11 +118,22 @@ class Newsroom:
         app.on_response_prepare.append(self._headers)
         return app
 
-    async def start(self, host: str, port: int) -> int:
+    async def start(self, host: str, port: int, *, any_port_if_taken: bool = False) -> int:
+        """Listen on ``host:port`` and return the port. With ``any_port_if_taken``, a port another process holds
+        (or one below 1024 as non-root) gives way to any free one, found by the bind itself: a port checked free
+        beforehand may be taken by the time the server binds it."""
         self.runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=1.0)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            if not (any_port_if_taken and port and exc.errno in (errno.EADDRINUSE, errno.EACCES)):
+                raise
+            await site.stop()
+            log.warning("newsroom_port_taken", port=port, error=exc.strerror or str(exc))
+            site = web.TCPSite(self.runner, host, 0)
+            await site.start()
         self.port = self.runner.addresses[0][1]
         log.info("newsroom_listening", url=f"http://{host}:{self.port}/")
         return self.port
