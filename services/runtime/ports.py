@@ -7,7 +7,7 @@ import os
 import socket
 from pathlib import Path
 
-__all__ = ["port_in_use", "port_holder"]
+__all__ = ["port_in_use", "port_holder", "listens_on"]
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -45,6 +45,22 @@ def port_holder(port: int, proc: Path = Path("/proc")) -> str | None:
         except OSError:  # gone meanwhile, or another user's
             continue
     return None
+
+
+def listens_on(pid: int, port: int, proc: Path = Path("/proc")) -> bool | None:
+    """Whether process ``pid`` holds a socket listening on ``port``: None when /proc cannot say (not Linux, or its
+    file descriptors are not ours to read), False when nothing or another process listens there."""
+    if not (proc / "net/tcp").exists():
+        return None
+    inodes = _listening_inodes(port, proc)
+    if not inodes:
+        return False
+    try:
+        return any(os.readlink(fd) in inodes for fd in (proc / str(pid) / "fd").iterdir())
+    except FileNotFoundError:  # it has exited
+        return False
+    except OSError:
+        return None
 
 
 def _listening_inodes(port: int, proc: Path) -> set[str]:
