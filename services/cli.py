@@ -174,6 +174,10 @@ def broker(host: str, port: int) -> None:
         for signum, handler in before.items():
             signal.signal(signum, handler)
     if not stopped:
+        if port_in_use(host, port):  # another process took the port between our check and the broker's bind
+            holder = port_holder(port)
+            raise click.ClickException(f"port {port} on {host} was taken{f' by {holder}' if holder else ''} as the "
+                                       "broker started; --port names another")
         raise click.ClickException(f"the broker on {host}:{port} stopped by itself (exit status {code}); "
                                    "what it said is above")
     if code > 0:

@@ -82,3 +82,29 @@ def test_a_broker_that_exits_at_once_is_not_taken_for_up(tmp_path):
     with pytest.raises(RuntimeError, match=r"embedded broker on 127\.0\.0\.1:\d+ stopped by itself \(exit status 0\); "
                                            f"its log: {log}"):
         Exiting(log_path=log).start()
+
+
+def test_wirewatch_broker_on_a_port_taken_as_it_starts_names_the_holder(monkeypatch):
+    """The foreground `wirewatch broker`: Tansu exits 0 on the lost port; one line says who took it."""
+    from click.testing import CliRunner
+
+    from services.cli import main
+
+    thief = socket.socket()
+    command = EmbeddedBroker.command
+
+    def taking(self: EmbeddedBroker) -> list[str]:
+        thief.bind((self.host, self.port))
+        thief.listen()
+        return command(self)
+
+    monkeypatch.setattr(EmbeddedBroker, "command", taking)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with thief:
+        result = CliRunner().invoke(main, ["broker", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith(f"Error: port {port} on 127.0.0.1 was taken by pid {os.getpid()}: "), line
+    assert line.endswith(" as the broker started; --port names another")
