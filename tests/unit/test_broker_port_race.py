@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from services.runtime.broker import EmbeddedBroker
+from services.runtime.broker import EmbeddedBroker, free_port
 from services.runtime.ports import port_holder
 from tests.support.kafka import collect, send
 
@@ -60,9 +60,7 @@ def test_a_chosen_port_taken_before_the_broker_binds_it_is_given_up_for_another(
 
 
 def test_an_asked_port_taken_before_the_broker_binds_it_fails_naming_the_holder(raced):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     broker = raced(port=port)
     with pytest.raises(RuntimeError) as error:
         broker.start()
@@ -99,9 +97,7 @@ def test_wirewatch_broker_on_a_port_taken_as_it_starts_names_the_holder(monkeypa
         return command(self)
 
     monkeypatch.setattr(EmbeddedBroker, "command", taking)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with thief:
         result = CliRunner().invoke(main, ["broker", "--port", str(port)])
     assert result.exit_code == 1, result.output
