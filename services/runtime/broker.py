@@ -88,25 +88,26 @@ class EmbeddedBroker:
         Another process may take a free port between our check and the broker's bind; the broker then exits at once
         (status 0, after a panic) while the other process answers connections. A port we chose is then given up for
         another free one, a few times; a port the caller asked for is an error naming whoever holds it."""
+        holder: str | None = None
         for attempt in range(1, PORT_ATTEMPTS + 1):
             if attempt > 1:
                 lost, self.port = self.port, free_port(self.host)
-                log.warning("embedded_broker_port_lost", port=lost, holder=port_holder(lost), retry_port=self.port,
-                            attempt=attempt)
-            if self._port_taken() is None:
+                log.warning("embedded_broker_port_lost", port=lost, holder=holder, retry_port=self.port, attempt=attempt)
+            holder = self._port_taken()
+            if holder is None:
                 self._launch()
                 if self._await_listening(timeout_s):
                     return self
                 code = self._proc.poll() if self._proc is not None else None
                 self.stop()
-                if self._port_taken() is None:  # it stopped, or never listened, with the port free: not a lost race
+                holder = self._port_taken()
+                if holder is None:  # it stopped, or never listened, with the port free: not a lost race
                     why = (f"stopped by itself (exit status {code})" if code is not None
                            else f"did not listen within {timeout_s:.0f}s")
                     raise RuntimeError(f"embedded broker on {self.bootstrap} {why}"
                                        f"{f'; its log: {self.log_path}' if self.log_path else ''}")
             if not self._chosen:
-                holder = self._port_taken()
-                raise RuntimeError(f"port {self.port} on {self.host} is in use{f' by {holder}' if holder else ''}")
+                raise RuntimeError(f"port {self.port} on {self.host} is in use by {holder}")
         raise RuntimeError(f"embedded broker found no free port on {self.host} in {PORT_ATTEMPTS} tries")
 
     def _port_taken(self) -> str | None:
