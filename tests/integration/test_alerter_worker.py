@@ -296,8 +296,11 @@ async def test_alerter_killed_while_an_earlier_alert_retries_after_a_later_one_w
 async def test_a_slack_endpoint_that_fails_is_dead_lettered_without_its_secret_url(broker, start_service, tmp_path) -> None:
     """The dead letter's reason (read by anyone with `wirewatch dead-letters`) and the log held the Slack webhook URL,
     whose path is the credential that lets anyone post to the channel."""
+    async def failing(request: web.Request) -> web.Response:
+        return web.Response(status=500)
+
     app = web.Application()
-    app.router.add_post("/services/{team}/{bot}/{token}", lambda request: web.Response(status=500))
+    app.router.add_post("/services/{team}/{bot}/{token}", failing)
     runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
