@@ -15,7 +15,8 @@ A match of a copy (``story_evidence.copy_of``) names its original (header ``wire
 alerted report sends no follow-up.
 A burst decides only a story's first alert: a rule with follow-ups has its matches that did not burst sent on too
 (header ``wirewatch-no-burst``, the reason), where they follow up on a key that fired and fire none.
-Tables are written only by the agent whose input topic is keyed like the table.
+Tables are written only by the agent whose input topic is keyed like the table. The headers, written and read:
+``headers.py``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,18 @@ from services.alerter.dedupe import (
     story_aliases,
 )
 from services.alerter.endpoints import EndpointStates
+from services.alerter.headers import (
+    aliases_headers,
+    carried_headers,
+    copy_headers,
+    header_aliases,
+    header_carried,
+    header_copy_of,
+    header_no_burst,
+    header_tick,
+    no_burst_headers,
+    tick_headers,
+)
 from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
     ALERTS_ROUTED,
@@ -69,79 +82,9 @@ from services.runtime.metrics import (
 from services.runtime.settings import Settings
 from services.runtime.stage import Stage, raw_topic
 
-__all__ = ["register", "mentions", "header_aliases", "header_carried", "header_copy_of", "header_no_burst", "TICK_HEADER",
-           "ALIASES_HEADER", "CARRIED_HEADER", "COPY_OF_HEADER", "NO_BURST_HEADER"]
+__all__ = ["register"]
 
 log = get_logger("wirewatch.alerter")
-
-# Marks a match re-sent by the follow-up flush, so a tick that finds nothing to send is not counted as suppressed.
-TICK_HEADER = "wirewatch-tick"
-# On a match keyed by an earlier id of its story: that id and the ones still to visit (JSON list), before its own key.
-ALIASES_HEADER = "wirewatch-aliases"
-# On a match sent on past earlier ids that never fired: what their keys counted, [[story id, {window, burst}], ...].
-CARRIED_HEADER = "wirewatch-carried"
-# On the match of a copy: the id of the article it repeats (UTF-8), so the dedupe agent can tell it brings nothing new.
-COPY_OF_HEADER = "wirewatch-copy-of"
-# On a match of an entity-burst rule with follow-ups whose entity did not burst: why not (a JSON string). It may follow
-# up on a key that fired; it fires none. A match without it burst (or is not an entity-burst rule's).
-NO_BURST_HEADER = "wirewatch-no-burst"
-
-
-def _header_json(headers: dict | None, name: str) -> object:
-    """A JSON header's value (None without one); ValueError when it is no JSON."""
-    raw = (headers or {}).get(name)
-    if not raw:
-        return None
-    try:
-        return orjson.loads(bytes(raw))
-    except (orjson.JSONDecodeError, TypeError) as exc:
-        raise ValueError(f"header {name}: not JSON ({exc})") from None
-
-
-def header_aliases(headers: dict | None) -> list[str]:
-    """The story ids in a message's ``wirewatch-aliases`` header ([] without one); ValueError when it is no JSON list."""
-    value = _header_json(headers, ALIASES_HEADER)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise ValueError(f"header {ALIASES_HEADER}: not a list of story ids")
-    return value
-
-
-def header_carried(headers: dict | None) -> list:
-    """The earlier keys' counts in a message's ``wirewatch-carried`` header ([] without one); ValueError when malformed."""
-    value = _header_json(headers, CARRIED_HEADER)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(
-        isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and isinstance(c[1], dict) for c in value
-    ):
-        raise ValueError(f"header {CARRIED_HEADER}: not a list of [story id, counts] pairs")
-    return [(c[0], c[1]) for c in value]
-
-
-def header_copy_of(headers: dict | None) -> str | None:
-    """The article a match's ``wirewatch-copy-of`` header names, or None (not a copy, or from an earlier release)."""
-    raw = (headers or {}).get(COPY_OF_HEADER)
-    return bytes(raw).decode("utf-8", "replace") if raw else None
-
-
-def header_no_burst(headers: dict | None) -> str | None:
-    """Why a match's entity did not burst, from its ``wirewatch-no-burst`` header (None without one); ValueError when
-    it is not a JSON string."""
-    value = _header_json(headers, NO_BURST_HEADER)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise ValueError(f"header {NO_BURST_HEADER}: not a reason (a non-empty JSON string)")
-    return value
-
-
-def _copy_headers(original: str | None) -> dict:
-    return {COPY_OF_HEADER: original.encode()} if original else {}
-
-
-def _no_burst_headers(reason: str | None) -> dict:
-    return {NO_BURST_HEADER: orjson.dumps(reason)} if reason else {}
-
 
 def register(app: faust.App, settings: Settings) -> None:
     topics = settings.topics
@@ -216,7 +159,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 if last is not None and last[0] == due and now - last[1] < resend_after_s:
                     continue  # sent; its tick is on the way (re-sent if it got lost in a rebalance)
                 try:
-                    await matches.send(key=key.encode(), value=encode(tick), headers={TICK_HEADER: b"1"})
+                    await matches.send(key=key.encode(), value=encode(tick), headers=tick_headers())
                 except Exception as exc:  # noqa: BLE001 - a failed tick is retried next round; the timer must live on
                     log.warning("follow_up_tick_failed", dedupe_key=key, error=f"{type(exc).__name__}: {exc}")
                     continue
@@ -236,13 +179,13 @@ def register(app: faust.App, settings: Settings) -> None:
             RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
             now = datetime.now(timezone.utc)
             aliases = story_aliases(article)
-            copy = _copy_headers(copy_of(article))
+            copy = copy_headers(copy_of(article))
             for rule_match in found:
                 alert = make_alert(rule_match, article, now)
                 burst = rule_match.rule.policy.burst
                 if burst is not None and burst.of == "entity":
                     if burst.entity and mentions(article, burst.entity_match or burst.entity):
-                        headers = {**copy, **({ALIASES_HEADER: orjson.dumps(aliases)} if aliases else {})}
+                        headers = {**copy, **aliases_headers(aliases)}
                         await bursts.send(key=burst.state_keys(rule_match.rule.id)[0].encode(), value=encode(alert),
                                           headers=headers or None)
                     continue
@@ -254,7 +197,7 @@ def register(app: faust.App, settings: Settings) -> None:
         by the first of them, with the rest in a header (the dedupe agent visits each in turn)."""
         if aliases:
             await matches.send(key=dedupe_key(candidate.rule_id, aliases[0]).encode(), value=encode(candidate),
-                               headers={**(headers or {}), ALIASES_HEADER: orjson.dumps(aliases)})
+                               headers={**(headers or {}), **aliases_headers(aliases)})
         else:
             await matches.send(key=candidate.dedupe_key.encode(), value=encode(candidate), headers=headers or None)
 
@@ -291,8 +234,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 except ValueError as exc:
                     await burst_stage.fail(event.key, event.value, exc)
                     continue
-                await send_match(candidate, aliases, {**_copy_headers(header_copy_of(event.headers)),
-                                                      **_no_burst_headers(no_burst)})
+                await send_match(candidate, aliases, {**copy_headers(header_copy_of(event.headers)),
+                                                      **no_burst_headers(no_burst)})
                 if no_burst is None:
                     log.info("burst", key=key, count=result.count, baseline=result.mean, zscore=result.zscore)
             burst_state[key] = orjson.dumps(state).decode()
@@ -312,7 +255,7 @@ def register(app: faust.App, settings: Settings) -> None:
     async def dedupe(stream: faust.StreamT) -> None:
         async for event, candidate in dedupe_stage.decoded(stream, Alert):
             headers = event.headers or {}
-            is_tick = bool(headers.get(TICK_HEADER))
+            is_tick = header_tick(headers)
             started = time.perf_counter()
             try:
                 aliases = header_aliases(headers)
@@ -332,8 +275,7 @@ def register(app: faust.App, settings: Settings) -> None:
                     if (handed := handed_on(aliases[0], state)) is not None:
                         carried.append(handed)
                     await send_match(candidate, aliases[1:], headers={
-                        **_copy_headers(header_copy_of(headers)), **_no_burst_headers(no_burst),
-                        **({CARRIED_HEADER: orjson.dumps(carried)} if carried else {})})
+                        **copy_headers(header_copy_of(headers)), **no_burst_headers(no_burst), **carried_headers(carried)})
                     continue
             rule = policy_rule(candidate.rule_id)
             if rule is None:

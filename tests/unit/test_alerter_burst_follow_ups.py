@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from services.alerter.agent import NO_BURST_HEADER, header_no_burst
 from services.alerter.dedupe import decide
+from services.alerter.headers import NO_BURST_HEADER, header_no_burst
 from services.alerter.simulate import simulate
 from tests.unit.test_alerter_follow_ups import KEY, POLICY, T0, Key, book, match, tagged
 

@@ -15,7 +15,8 @@ import pytest
 
 from schemas import Alert, Entity, TaggedArticle
 from schemas.models import StoryEvidence
-from services.alerter.agent import (
+from services.alerter.dedupe import alert_id, decide, dedupe_key, make_alert, route, sequence_id
+from services.alerter.headers import (
     ALIASES_HEADER,
     CARRIED_HEADER,
     COPY_OF_HEADER,
@@ -23,7 +24,6 @@ from services.alerter.agent import (
     header_carried,
     header_copy_of,
 )
-from services.alerter.dedupe import alert_id, decide, dedupe_key, make_alert, route, sequence_id
 from services.alerter.rulebook import BurstSpec, WindowSpec
 from services.alerter.rules import AlertPolicy, load_rulebook
 
