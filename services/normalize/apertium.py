@@ -1,7 +1,7 @@
-"""Apertium: its language pairs, the processes that run them, and routes into English through them.
+"""Apertium: its language pairs, and routes into English through them.
 
-A pair runs as one long-lived pipeline in null-flush mode (``_ApertiumStream``), else as
-the ``apertium`` program once per call. A language with no pair into the target goes
+A pair runs as one long-lived pipeline in null-flush mode (``ApertiumStream``, in ``apertium_pipeline.py`` with the
+other processes), else as the ``apertium`` program once per call. A language with no pair into the target goes
 through one or two pivot languages (Spanish first: French, Italian, Portuguese, Romanian,
 Occitan and Aragonese have pairs into Spanish, and Spanish has one into English; Danish
 and Norwegian go through Swedish and Icelandic);
@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import re
-import shutil
-import shlex
-import signal
-import sys
-from pathlib import Path
 
 from schemas import Translation
 from schemas.models import TranslationHop
-from services.normalize import chunk_case
 from services.normalize.acronym_case import restore_acronyms
+from services.normalize.apertium_pipeline import (
+    CG_ONLY_PAIRS,
+    MISSING_PACKAGES,
+    SETUP_TIMEOUT_S,
+    ApertiumStream,
+    missing_programs,
+    run_process,
+    spans_to_keep,
+)
 from services.normalize.apertium_stream import deformat, deformat_text, reformat
 from services.normalize.backends import SourceText, TranslatedText, check_count, kept_spans
 from services.normalize.changes import excerpt
@@ -33,7 +35,7 @@ from services.normalize.settings import NormalizeSettings
 from services.normalize.text import carry_spans
 from services.runtime.logs import get_logger
 
-__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "CG_ONLY_PAIRS", "MAX_PIVOTS", "MISSING_PACKAGES", "STALE_CHUNK_CASE_PAIRS", "missing_programs"]
+__all__ = ["ApertiumTranslator", "APERTIUM_CODES", "MAX_PIVOTS"]
 
 log = get_logger(__name__)
 
@@ -58,197 +60,8 @@ MAX_PIVOTS = 2
 _SEPARATOR = "[\n\n|||wirewatch-separator|||\n\n]"
 
 
-class _ProcessResult:
-    __slots__ = ("returncode", "stdout", "stderr")
-
-    def __init__(self, returncode: int, stdout: bytes, stderr: bytes) -> None:
-        self.returncode = returncode
-        self.stdout = stdout
-        self.stderr = stderr
-
-
-# Asking what is installed (`apertium -l`, a mode's pipeline) is done once and is no translation: it gets its own
-# bound, so a short translation timeout on a loaded machine does not turn the set-up into a failed translation.
-_SETUP_TIMEOUT_S = 10.0
-
-
-async def _run(args: list[str], stdin: bytes | None, timeout: float, *, engine: str) -> _ProcessResult:
-    """Run a process to completion; on timeout or cancellation kill its whole process group."""
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *args,
-            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            # Its own group: apertium is a shell script whose pipeline children must die with it.
-            start_new_session=True,
-        )
-    except FileNotFoundError as exc:
-        raise TranslationUnavailable(f"{engine}: program {args[0]!r} not found") from exc
-    except PermissionError as exc:
-        raise TranslationUnavailable(f"{engine}: program {args[0]!r} is not executable") from exc
-    try:
-        stdout, stderr = await asyncio.wait_for(proc.communicate(stdin), timeout)
-    except TimeoutError as exc:
-        await _kill(proc)
-        raise TranslationError(f"{engine}: timed out after {timeout:g}s; process killed") from exc
-    except BaseException:
-        await _kill(proc)
-        raise
-    return _ProcessResult(proc.returncode if proc.returncode is not None else -1, stdout, stderr)
-
-
-async def _kill(proc: asyncio.subprocess.Process) -> None:
-    if proc.returncode is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        try:
-            proc.kill()
-        except ProcessLookupError:
-            pass
-    await proc.wait()
-
-
-# Pairs whose statistical tagger crashes: Debian's apertium-rus-ukr 0.2.1 ukr-rus.prob makes apertium-tagger segfault on
-# most real sentences (155 of 183 of ntrex_dev's Ukrainian title-and-lead sentences). Its Constraint Grammar alone
-# disambiguates: where readings are left, the first one is taken (``cg-proc -1``), as pairs without a tagger do.
-CG_ONLY_PAIRS = frozenset({"ukr-rus"})
-# Pairs whose transfer rules name a chunk in a case left over from an earlier rule, which postchunk writes onto a word
-# mid-sentence ("Police HAS Grabbed", "Trump Has affirmed"): their pipelines run ``chunk_case`` before postchunk. Other
-# pairs write a name's own capital in its chunk's name (fr-es, ita-spa, dan-swe: "de Santo Martin", "Storbritanniens"),
-# and are left alone; nob-swe, pt-es, ro-es, cat-eng, hbs-eng, mkd-eng and bul-mkd write no stray capital on ntrex_dev.
-STALE_CHUNK_CASE_PAIRS = frozenset({"swe-isl", "isl-eng", "spa-eng", "gl-en", "eu-en"})
-# Programs a pair's pipeline may run that its Debian package does not pull in (apertium-swe-nor runs rtx-proc).
-MISSING_PACKAGES = {"rtx-proc": "Debian package apertium-recursive", "lsx-proc": "Debian package apertium-separable",
-                    "cg-proc": "Debian package cg3", "lrx-proc": "Debian package apertium-lex-tools"}
 # A pair as a route takes it ("swe-nor"), not a variant mode ("eo-en-j", "en-eo-bytecode").
 _PLAIN_PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
-
-
-def missing_programs(mode: Path) -> list[str]:
-    """The programs a pair's mode file runs that are not installed (none when the file cannot be read)."""
-    try:
-        text = mode.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    programs = {stage.split()[0] for stage in text.split("|") if stage.split()}
-    return sorted(p for p in programs if not p.startswith("$") and shutil.which(p) is None)
-
-
-_TAGGER_STEP = re.compile(r"\|\s*apertium-tagger\b[^|]*(?=\|)")
-
-
-_POSTCHUNK_STEP = re.compile(r"\|(\s*apertium-postchunk\b)")
-
-
-def _with_chunk_case_filter(command: str) -> str:
-    """A mode's pipeline with ``chunk_case`` run before its postchunk step (none: unchanged), so that a capital in a
-    chunk's name lands only on a sentence's first word."""
-    filter_step = f"| {shlex.quote(sys.executable)} -I {shlex.quote(str(Path(chunk_case.__file__)))} |"
-    return _POSTCHUNK_STEP.sub(lambda m: filter_step + m.group(1), command, count=1)
-
-
-def _without_statistical_tagger(command: str) -> str:
-    """A mode's pipeline with apertium-tagger removed and cg-proc choosing the first reading, word forms dropped as the
-    tagger's ``-g`` drops them (``-n``)."""
-    if not _TAGGER_STEP.search(command) or "cg-proc " not in command:
-        return command
-    return _TAGGER_STEP.sub("", command, count=1).replace("cg-proc ", "cg-proc -1 -n ", 1)
-
-
-class _ApertiumStream:
-    """One language pair's Apertium pipeline kept running in null-flush mode (``-z``): a text goes
-    in terminated by NUL and comes out terminated by NUL, with no process started per article.
-    Requests are serialized; a stuck or dead pipeline is killed and started again on the next call."""
-
-    def __init__(self, command: str, pair: str, timeout: float, *, marked: bool = False) -> None:
-        self._command = command
-        self._pair = pair
-        self._marked = marked
-        self._timeout = timeout
-        self._proc: asyncio.subprocess.Process | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock: asyncio.Lock | None = None
-
-    @classmethod
-    async def open(cls, data_dir: Path, pair: str, timeout: float, *, marked: bool = False) -> _ApertiumStream | None:
-        """The pair's pipeline from its mode file, or None where the mode file or apertium-wblank-mode is missing."""
-        mode = data_dir / "modes" / f"{pair}.mode"
-        if not mode.is_file():
-            return None
-        try:
-            result = await _run(["apertium-wblank-mode", "-z", str(mode)], None, _SETUP_TIMEOUT_S, engine="apertium-wblank-mode")
-        except TranslationError:
-            return None
-        command = result.stdout.decode("utf-8", "replace").strip()
-        if result.returncode != 0 or not command:
-            return None
-        if pair in CG_ONLY_PAIRS:
-            command = _without_statistical_tagger(command)
-        if pair in STALE_CHUNK_CASE_PAIRS:
-            command = _with_chunk_case_filter(command)
-        return cls(command, pair, timeout, marked=marked)
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None and self._proc.returncode is None else None
-
-    async def _start(self) -> asyncio.subprocess.Process:
-        loop = asyncio.get_running_loop()
-        if self._proc is not None and (self._proc.returncode is not None or self._loop is not loop):
-            await self.aclose()
-        if self._proc is None:
-            # The mode file's $1 is the generator's flag, $2 the tagger's: -n no unknown-word marks, as `apertium -u`;
-            # -g marks them (read by apertium_stream.reformat).
-            self._proc = await asyncio.create_subprocess_exec(
-                "bash", "-c", self._command, "apertium-stream", "-g" if self._marked else "-n", "",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,
-                start_new_session=True,
-                limit=64 * 1024 * 1024,
-            )
-            self._loop = loop
-        return self._proc
-
-    async def translate(self, text: str) -> TranslatedText:
-        if self._lock is None or self._loop is not asyncio.get_running_loop():
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            proc = await self._start()
-            assert proc.stdin is not None and proc.stdout is not None
-            stdin, stdout = proc.stdin, proc.stdout
-
-            async def send() -> None:
-                stdin.write(deformat(text.replace("\0", ""), _keep(text)).encode("utf-8") + b"\0")
-                await stdin.drain()
-
-            try:
-                _, out = await asyncio.wait_for(asyncio.gather(send(), stdout.readuntil(b"\0")), self._timeout)
-            except TimeoutError as exc:
-                await self.aclose()
-                raise TranslationError(f"apertium {self._pair}: no answer from the pipeline within {self._timeout:g}s; restarted") from exc
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
-                await self.aclose()
-                raise TranslationError(f"apertium {self._pair}: pipeline ended unexpectedly ({type(exc).__name__}); restarted") from exc
-            except BaseException:
-                await self.aclose()
-                raise
-            return reformat(out[:-1].decode("utf-8", "replace"))
-
-    async def aclose(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            if proc.stdin is not None:
-                proc.stdin.close()
-            await _kill(proc)
-
-
-def _keep(text: str) -> tuple[tuple[int, int, str], ...]:
-    """The spans of ``text`` to come out as given (a ``SourceText``'s), none where a NUL the stream drops would move them."""
-    return text.keep if isinstance(text, SourceText) and "\0" not in text else ()
 
 
 def _next_hop(text: str) -> str:
@@ -286,7 +99,7 @@ class ApertiumTranslator:
         self._stream_enabled = settings.apertium_stream
         self._data_dir = settings.apertium_data_dir
         self._pivots = list(settings.apertium_pivots)
-        self._streams: dict[tuple[str, bool], _ApertiumStream | None] = {}
+        self._streams: dict[tuple[str, bool], ApertiumStream | None] = {}
         self._routes: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
         self._last: dict[tuple[str, str], tuple[TranslationHop, ...]] = {}
 
@@ -295,7 +108,7 @@ class ApertiumTranslator:
         program that is not installed: such a pair gives no translation, only a timeout per article."""
         async with self._lock:
             if self._pairs is None:
-                result = await _run([self._bin, "-l"], None, _SETUP_TIMEOUT_S, engine=self.name)
+                result = await run_process([self._bin, "-l"], None, SETUP_TIMEOUT_S, engine=self.name)
                 if result.returncode != 0:
                     raise TranslationUnavailable(f"{self.name}: '{self._bin} -l' exited {result.returncode}: {excerpt(result.stderr.decode('utf-8', 'replace').strip(), 200)}")
                 listed = {line.strip() for line in result.stdout.decode("utf-8", "replace").split() if line.strip()}
@@ -365,7 +178,7 @@ class ApertiumTranslator:
             version = None
             packages: list[str] = []
             try:
-                owner = await _run(["dpkg-query", "-S", str(self._data_dir / "modes" / f"{pair}.mode")], None, 10.0, engine="dpkg-query")
+                owner = await run_process(["dpkg-query", "-S", str(self._data_dir / "modes" / f"{pair}.mode")], None, 10.0, engine="dpkg-query")
                 if owner.returncode == 0:
                     packages.append(owner.stdout.decode("utf-8", "replace").split(":", 1)[0].strip())
             except TranslationError:
@@ -375,7 +188,7 @@ class ApertiumTranslator:
             packages += [f"apertium-{tgt}-{src}", f"apertium-{src}-{tgt}"]
             for package in filter(None, packages):
                 try:
-                    result = await _run(["dpkg-query", "-W", "-f=${Version}", package], None, 10.0, engine="dpkg-query")
+                    result = await run_process(["dpkg-query", "-W", "-f=${Version}", package], None, 10.0, engine="dpkg-query")
                 except TranslationError:
                     break
                 if result.returncode == 0 and result.stdout.strip():
@@ -390,21 +203,21 @@ class ApertiumTranslator:
             raise TranslationError(f"{self.name} {pair}: the pair's statistical tagger crashes, so it runs only as a streaming "
                                    "pipeline without it (apertium_stream, and apertium-wblank-mode installed)")
         args = [self._bin, "-f", "none", pair] if marked else [self._bin, "-f", "none", "-u", pair]
-        result = await _run(args, stream.encode("utf-8"), self._timeout, engine=self.name)
+        result = await run_process(args, stream.encode("utf-8"), self._timeout, engine=self.name)
         if result.returncode != 0:
             stderr = result.stderr.decode("utf-8", "replace").strip()
             raise TranslationError(f"{self.name} {pair}: exited {result.returncode}: {excerpt(stderr, 200)}")
         return result.stdout.decode("utf-8", "replace")
 
     async def _translate_one(self, text: str, pair: str, *, marked: bool) -> TranslatedText:
-        return reformat(await self._translate_stream(deformat(text, _keep(text)), pair, marked=marked))
+        return reformat(await self._translate_stream(deformat(text, spans_to_keep(text)), pair, marked=marked))
 
-    async def _stream(self, pair: str, *, marked: bool) -> _ApertiumStream | None:
+    async def _stream(self, pair: str, *, marked: bool) -> ApertiumStream | None:
         if not self._stream_enabled:
             return None
         key = (pair, marked)
         if key not in self._streams:
-            self._streams[key] = await _ApertiumStream.open(self._data_dir, pair, self._timeout, marked=marked)
+            self._streams[key] = await ApertiumStream.open(self._data_dir, pair, self._timeout, marked=marked)
             if self._streams[key] is None:
                 log.warning("normalize.apertium_stream_unavailable", pair=pair, data_dir=str(self._data_dir), fallback="one process per call")
         return self._streams[key]
@@ -416,7 +229,7 @@ class ApertiumTranslator:
         if len(texts) == 1:
             return [await self._translate_one(texts[0], pair, marked=marked)]
         # The separator is a superblank: it cannot occur in a deformatted text, whose brackets are escaped.
-        joined = _SEPARATOR.join(deformat_text(t, _keep(t)) for t in texts) + ".[]"
+        joined = _SEPARATOR.join(deformat_text(t, spans_to_keep(t)) for t in texts) + ".[]"
         parts = (await self._translate_stream(joined, pair, marked=marked)).split(_SEPARATOR)
         if len(parts) == len(texts):
             return [reformat(p) for p in parts]

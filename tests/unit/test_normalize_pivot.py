@@ -17,7 +17,7 @@ def test_guillemets_become_english_quotation_marks():
 
 
 def test_a_pair_whose_statistical_tagger_crashes_runs_on_its_constraint_grammar_alone():
-    from services.normalize.apertium import _without_statistical_tagger
+    from services.normalize.apertium_pipeline import _without_statistical_tagger
 
     mode = ("lt-proc -z -w 'a/ukr-rus.automorf.bin' | apertium-wblank-attach | cg-proc -z -w 'a/ukr-rus.rlx.bin' | "
             "apertium-tagger -z -g $2 'a/ukr-rus.prob' | apertium-pretransfer -z | lt-proc -z $1 'a/ukr-rus.autogen.bin'")

@@ -18,6 +18,7 @@ import pytest
 from aiohttp import web
 
 from services.normalize import apertium as apertium_module
+from services.normalize import apertium_pipeline
 from services.normalize.errors import TranslationError, TranslationUnavailable
 from services.normalize.settings import NormalizeSettings
 from services.normalize.translate import (
@@ -81,13 +82,13 @@ async def test_apertium_keeps_paragraph_breaks(stream: bool):
 
 async def test_apertium_sends_title_and_body_through_one_process(monkeypatch: pytest.MonkeyPatch):
     calls: list[list[str]] = []
-    real_run = apertium_module._run
+    real_run = apertium_module.run_process
 
     async def counting_run(args, stdin, timeout, *, engine):
         calls.append(args)
         return await real_run(args, stdin, timeout, engine=engine)
 
-    monkeypatch.setattr(apertium_module, "_run", counting_run)
+    monkeypatch.setattr(apertium_module, "run_process", counting_run)
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=False))
     out = await translator.translate([SPANISH_TITLE, SPANISH_BODY, "Buenos días."], "es")
     assert len(out) == 3
@@ -147,7 +148,7 @@ _STREAM_TEXTS = [
 
 async def test_apertium_stream_gives_what_the_apertium_command_gives(monkeypatch: pytest.MonkeyPatch):
     # The stream format as apertium's own deformatter writes it; chunk_case (which the command does not run) aside.
-    monkeypatch.setattr(apertium_module, "STALE_CHUNK_CASE_PAIRS", frozenset())
+    monkeypatch.setattr(apertium_pipeline, "STALE_CHUNK_CASE_PAIRS", frozenset())
     translator = ApertiumTranslator(NormalizeSettings(apertium_stream=True))
     streamed = await translator.translate(_STREAM_TEXTS, "es")
     try:
@@ -261,7 +262,7 @@ async def test_a_pair_whose_pipeline_needs_a_program_not_installed_is_not_offere
     (tmp_path / "modes" / "nob-swe.mode").write_text("lt-proc -z x | no-such-rtx-proc -z y | cat\n")
     translator = ApertiumTranslator(NormalizeSettings(apertium_bin=str(listing), apertium_data_dir=tmp_path))
     assert await translator.pairs() == {"spa-eng"}
-    assert apertium_module.missing_programs(tmp_path / "modes" / "nob-swe.mode") == ["no-such-rtx-proc"]
+    assert apertium_pipeline.missing_programs(tmp_path / "modes" / "nob-swe.mode") == ["no-such-rtx-proc"]
     with pytest.raises(TranslationUnavailable):
         await translator.translate(["Jeg heter Ola."], "nb")
 
@@ -271,8 +272,8 @@ def test_every_pair_the_set_up_installs_has_every_program_its_pipeline_runs():
     modes = Path(NormalizeSettings().apertium_data_dir) / "modes"
     pairs = ["spa-eng", "cat-eng", "fr-es", "ita-spa", "pt-es", "ro-es", "nob-swe", "nno-swe", "dan-swe", "swe-isl", "isl-eng",
              "ukr-rus", "bel-rus", "bul-mkd", "mkd-eng", "slv-hbs", "hbs-eng", "afr-nld"]
-    assert {pair: apertium_module.missing_programs(modes / f"{pair}.mode") for pair in pairs
-            if apertium_module.missing_programs(modes / f"{pair}.mode") or not (modes / f"{pair}.mode").exists()} == {}
+    assert {pair: apertium_pipeline.missing_programs(modes / f"{pair}.mode") for pair in pairs
+            if apertium_pipeline.missing_programs(modes / f"{pair}.mode") or not (modes / f"{pair}.mode").exists()} == {}
 
 
 async def test_norwegian_is_translated_into_english_through_swedish_and_icelandic():
