@@ -161,3 +161,17 @@ async def test_the_story_list_story_page_feed_and_api_name_russia_once_with_its_
     assert "; about Russia, Kurds, Ukrainian</summary>" in feed
     first = orjson.loads(api)["items"][0]["entities"][0]
     assert (first["key"], first["articles"], [p["key"] for p in first["people"]]) == ("Q159", 3, ["name:russian"])
+
+
+def test_the_story_list_and_page_spell_a_word_as_most_of_its_reports_do(store):  # noqa: F811
+    store.write_article(report(1, "s-war", RUSSIA, words=(("Russians", RUSSIA),)), now=NOW)
+    store.write_article(report(2, "s-war", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(3, "s-war", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(4, "s-troops", words=(("Russians", RUSSIA),)), now=NOW)
+    store.write_article(report(5, "s-troops", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(6, "s-troops", words=(("Russian", RUSSIA),)), now=NOW)
+    listed = {s["id"]: s["entities"] for s in store.stories(StoryQuery())["items"]}
+    war, troops = store.story("s-war"), store.story("s-troops")
+    # Folded into Russia, and as its own entry where Russia is not named: "Russian" (two reports), not "Russians" (one).
+    assert [p["name"] for p in listed["s-war"][0]["people"]] == [p["name"] for p in war["entities"][0]["people"]] == ["Russian"]
+    assert [e["name"] for e in listed["s-troops"]] == [e["name"] for e in troops["entities"]] == ["Russian"]
