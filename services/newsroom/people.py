@@ -2,10 +2,10 @@
 
 The tagger gives such a word the country's QID (``Entity.country_id``) and keeps the word's own key, so a
 country's page lists the reports naming it, and with ``people=1`` (``?entity=Q212&people=1``, the entity page and
-API alike) those naming only its people too. Kept in ``article_people``; reports stored before the field
-existed have no rows there until they are delivered again. A country no stored report names but some name its people
-has a page all the same (the one a reader of "Ukrainian troops" looks for), listing those. Where a story's entities
-are listed, such a word folds into its country when the list names the country too (``fold_people``).
+API alike) those naming only its people too. Kept in ``article_people``; a report stored before the rows were kept
+gets them from its stored mentions when the store next opens (``fill_people``). A country no stored report names but
+some name its people has a page all the same (the one a reader of "Ukrainian troops" looks for), listing those. Where a
+story's entities are listed, such a word folds into its country when the list names the country too (``fold_people``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from schemas import TaggedArticle
 
-__all__ = ["PeopleRow", "people_rows", "write_people", "STORIES_WITH_PEOPLE", "people_summary", "country_of_people", "country_of_word",
-           "word_countries", "folds", "reports_naming", "fold_people"]
+__all__ = ["PeopleRow", "people_rows", "stored_people", "write_people", "fill_people", "FROM_MESSAGE", "FROM_MENTIONS",
+           "STORIES_WITH_PEOPLE", "people_summary", "country_of_people", "country_of_word", "word_countries", "folds",
+           "reports_naming", "fold_people"]
 
 # The stories of an entity filter with ``people``: the key's own reports and those naming its people.
 STORIES_WITH_PEOPLE = ("s.id IN (SELECT story_id FROM article_entities WHERE key = ? "
@@ -32,13 +35,32 @@ class PeopleRow:
     mentions: int
 
 
+# How a report's people rows were made (``articles.people_from``): from the delivered message's ``country_id``, or from
+# the report's stored mentions by the tagger's table, for a report stored before the rows were kept. NULL: not made
+# (a store from before them, or a report an older replica wrote in a rolling upgrade): made when the store next opens.
+FROM_MESSAGE, FROM_MENTIONS = "message", "mentions"
+
+
 def people_rows(article: TaggedArticle) -> list[PeopleRow]:
+    return _rows((e.country_id, e.country_name or e.country_id, e.text) for e in article.entities if e.country_id)
+
+
+def stored_people(mentions: Iterable[dict], demonyms: Any) -> list[PeopleRow]:
+    """The rows the tagger's table (a :class:`~services.tagger.demonyms.Demonyms`) gives a report's mentions as the store
+    keeps them (``articles.entities``: key, name, type of each keyed mention, in the report's order), as the tagger
+    gives a new report's: a people's word is an unlinked mention (a ``name:`` key), whose name is its text as written."""
+    return _rows((*found, m["name"]) for m in mentions
+                 if m["key"].startswith("name:") and (found := demonyms.of_mention(m["name"], m["type"], m["key"])))
+
+
+def _rows(mentions: Iterable[tuple[str, str, str]]) -> list[PeopleRow]:
+    """Per country, its name, its people's words as written (first seen first) and how many mentions, from (country
+    QID, country name, word) per mention."""
     found: dict[str, tuple[str, dict[str, None], list[int]]] = {}
-    for e in article.entities:
-        if e.country_id:
-            name, words, count = found.setdefault(e.country_id, (e.country_name or e.country_id, {}, [0]))
-            words[e.text] = None
-            count[0] += 1
+    for country_id, country_name, text in mentions:
+        name, words, count = found.setdefault(country_id, (country_name, {}, [0]))
+        words[text] = None
+        count[0] += 1
     return [PeopleRow(cid, name, ", ".join(words), count[0]) for cid, (name, words, count) in found.items()]
 
 
@@ -48,6 +70,36 @@ def write_people(cur: Any, sql: Callable[[str], str], article_id: str, story_id:
         cur.executemany(sql("INSERT INTO article_people (article_id, story_id, country_id, name, words, mentions, at) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)"),
                         [(article_id, story_id, r.country_id, r.name, r.words, r.mentions, at) for r in rows])
+
+
+def fill_people(cur: Any, sql: Callable[[str], str]) -> int:
+    """Give each report without ``people_from`` its people rows: kept if it has some (a release that wrote them from the
+    message), else derived from its stored mentions (:func:`stored_people`) by the tagger's bundled table, its countries
+    named as the bundled gazetteer names them; return how many were derived. The caller holds the transaction."""
+    # Made after the column (a store from before gets it on open); it holds only reports without rows made: found at
+    # every start without reading the table.
+    cur.execute("CREATE INDEX IF NOT EXISTS articles_people_unmade ON articles (id) WHERE people_from IS NULL")
+    cur.execute("SELECT id FROM articles WHERE people_from IS NULL")
+    ids = [r[0] for r in cur.fetchall()]
+    if not ids:
+        return 0
+    from services.tagger.demonyms import Demonyms
+
+    demonyms = Demonyms.load()
+    derived = 0
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cur.execute(sql(f"SELECT DISTINCT article_id FROM article_people WHERE article_id IN ({marks})"), chunk)
+        kept = {r[0] for r in cur.fetchall()}
+        cur.execute(sql(f"SELECT id, story_id, entities, fetched_at FROM articles WHERE id IN ({marks})"), chunk)
+        for article_id, story_id, mentions, fetched_at in cur.fetchall():
+            if article_id not in kept:
+                write_people(cur, sql, article_id, story_id, stored_people(orjson.loads(mentions), demonyms), fetched_at)
+                derived += 1
+        cur.executemany(sql("UPDATE articles SET people_from = ? WHERE id = ?"),
+                        [(FROM_MESSAGE if article_id in kept else FROM_MENTIONS, article_id) for article_id in chunk])
+    return derived
 
 
 def people_summary(rows: Callable[[str, list], list[dict]], key: str) -> dict | None:

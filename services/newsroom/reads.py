@@ -8,6 +8,7 @@ is the one class callers use.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,6 +47,23 @@ def _published(first: float, last: float, unknown: int) -> dict:
     """A story's span as its reports date themselves: each by its publication time, or when fetched where it has none
     (``unknown`` of them). A story's first_at and last_at are fetch times, which order and prune stories."""
     return {"first_at": iso(first), "last_at": iso(last), "unknown": int(unknown)}
+
+
+def _shared(rows: Iterable[dict]) -> list[dict]:
+    """A story's entities (key, name, type, articles) from rows of (key, name, type, articles: its reports naming the key
+    by that name): each under the name most of its reports give it, the first in alphabetical order of those as many
+    give, so the story list and the story page spell a word ("Russian", "Russians") alike, folded or not."""
+    found: dict[str, dict] = {}
+    names: dict[str, dict[str, int]] = {}
+    for r in rows:
+        e = found.setdefault(r["key"], {"key": r["key"], "name": r["name"], "type": r["type"], "articles": 0})
+        e["articles"] += r["articles"]
+        e["type"] = max(e["type"], r["type"])
+        spelled = names.setdefault(r["key"], {})
+        spelled[r["name"]] = spelled.get(r["name"], 0) + r["articles"]
+    for key, e in found.items():
+        e["name"] = min(names[key], key=lambda name: (-names[key][name], name))
+    return list(found.values())
 
 
 class Reads(ABC):
@@ -100,11 +118,12 @@ class Reads(ABC):
         if items:
             ids = [i["id"] for i in items]
             marks = ", ".join("?" for _ in ids)
-            top = self._rows(f"SELECT story_id, key, max(name) AS name, max(type) AS type, count(*) AS articles "
-                             f"FROM article_entities WHERE story_id IN ({marks}) GROUP BY story_id, key", ids)
-            by_story: dict[str, list] = {}
+            top = self._rows(f"SELECT story_id, key, name, max(type) AS type, count(*) AS articles "
+                             f"FROM article_entities WHERE story_id IN ({marks}) GROUP BY story_id, key, name", ids)
+            spellings: dict[str, list] = {}
             for r in top:
-                by_story.setdefault(r["story_id"], []).append({k: r[k] for k in ("key", "name", "type", "articles")})
+                spellings.setdefault(r["story_id"], []).append(r)
+            by_story = {story: _shared(rows) for story, rows in spellings.items()}
             spans = {r["story_id"]: r for r in self._rows(
                 "SELECT story_id, min(at) AS first_at, max(at) AS last_at, "
                 f"sum(CASE WHEN published_at IS NULL THEN 1 ELSE 0 END) AS unknown FROM articles WHERE story_id IN ({marks}) "
@@ -152,11 +171,9 @@ class Reads(ABC):
                               "FROM articles WHERE story_id = ? ORDER BY at, id", [story_id])
         ents = self._rows("SELECT article_id, key, name, type, mentions FROM article_entities WHERE story_id = ?", [story_id])
         per_article: dict[str, list] = {}
-        shared: dict[str, dict] = {}
         for e in ents:
             per_article.setdefault(e["article_id"], []).append({k: e[k] for k in ("key", "name", "type", "mentions")})
-            s = shared.setdefault(e["key"], {"key": e["key"], "name": e["name"], "type": e["type"], "articles": 0})
-            s["articles"] += 1
+        shared = {e["key"]: e for e in _shared({**e, "articles": 1} for e in ents)}
         # A word for a country's people folds into the country where the list names it: the story's, or one report's.
         countries = word_countries(self._rows("SELECT DISTINCT country_id, words FROM article_people WHERE story_id = ?",
                                               [story_id]))

@@ -21,13 +21,16 @@ import orjson
 
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, fill_title_languages, upsert_alert
-from services.newsroom.people import write_people
+from services.newsroom.people import FROM_MESSAGE, fill_people, write_people
 from services.newsroom.reads import Reads, StoryQuery
 from services.newsroom.records import ArticleRow, article_row
 from services.newsroom.schema import ARTICLE_COLUMNS
 from services.newsroom.summary import ARTICLE_COLUMNS_ADDED, STORY_COLUMNS_ADDED, refresh_story, resummarise
+from services.runtime.logs import get_logger
 
 __all__ = ["StoryQuery", "Store", "WriteResult", "open_store", "SEARCH_LIMIT"]
+
+log = get_logger("wirewatch.newsroom")
 
 # Text search looks at this many of the newest matching reports: a word found in nearly every report
 # cannot make a search slow (the newest-first list of 25 stories is found well within them; a story
@@ -152,6 +155,11 @@ class Store(Reads):
         # report's when it is stored (alerts.alert_items).
         if self._add_columns(cur, "alerts", ALERT_COLUMNS_ADDED) and articles:
             fill_title_languages(cur, self._sql)
+        # Reports stored before article_people was kept, or by an older replica in a rolling upgrade, get their rows from
+        # their stored mentions: a story of them lists "Russia", not "Russia, Russian" (people.fill_people).
+        derived = fill_people(cur, self._sql)
+        if derived:
+            log.info("newsroom_people_derived", reports=derived, backend=self.backend)
 
     def _add_columns(self, cur: Any, table: str, columns: dict[str, str]) -> list[str]:
         """Add those of ``columns`` (name: type) the table lacks (a store from an older release); return their names."""
@@ -238,9 +246,9 @@ class Store(Reads):
         cols = ", ".join(ARTICLE_COLUMNS)
         marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c != "id")
-        cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at) VALUES ({marks}, ?) "
-                              f"ON CONFLICT (id) DO UPDATE SET {updates}"),
-                    (*[v[c] for c in ARTICLE_COLUMNS], now))
+        cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at, people_from) VALUES ({marks}, ?, ?) "
+                              f"ON CONFLICT (id) DO UPDATE SET {updates}, people_from = excluded.people_from"),
+                    (*[v[c] for c in ARTICLE_COLUMNS], now, FROM_MESSAGE))
         cur.execute(self._sql("DELETE FROM article_entities WHERE article_id = ?"), (row.id,))
         cur.execute(self._sql("DELETE FROM article_tags WHERE article_id = ?"), (row.id,))
         if row.entities:

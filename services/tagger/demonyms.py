@@ -51,16 +51,22 @@ class Demonyms:
         """The (QID, name) of the country ``word`` names the people of, or None."""
         return self._countries.get(name_key(word))
 
+    def of_mention(self, text: str, type_: str, key: str | None) -> tuple[str, str] | None:
+        """The (QID, name) of the country an unlinked mention (its text, NER label and key) names the people of: a NORP
+        mention, or one NER labelled a place or organisation whose whole text is such a word (``en_core_web_md`` calls
+        "Britons" GPE); None for any other."""
+        if type_ not in _PEOPLE_LABELS:
+            return None
+        found = self.country(text)
+        if found is None and type_ == "NORP" and key:
+            found = self._countries.get(key)  # the key is singular: "Ukrainians" -> name:ukrainian
+        return found
+
     def relate(self, entities: Sequence[Entity]) -> list[Entity]:
-        """``entities`` with each unlinked people's word given its country: a NORP mention, or one NER labelled a
-        place or organisation whose whole text is such a word (``en_core_web_md`` calls "Britons" GPE)."""
+        """``entities`` with each unlinked people's word given its country (:meth:`of_mention`)."""
         related = []
         for entity in entities:
-            found = None
-            if entity.canonical_id is None and entity.type in _PEOPLE_LABELS:
-                found = self.country(entity.text)
-                if found is None and entity.type == "NORP" and entity.key:
-                    found = self._countries.get(entity.key)  # the key is singular: "Ukrainians" -> name:ukrainian
+            found = self.of_mention(entity.text, entity.type, entity.key) if entity.canonical_id is None else None
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})
             related.append(entity)

@@ -161,3 +161,73 @@ async def test_the_story_list_story_page_feed_and_api_name_russia_once_with_its_
     assert "; about Russia, Kurds, Ukrainian</summary>" in feed
     first = orjson.loads(api)["items"][0]["entities"][0]
     assert (first["key"], first["articles"], [p["key"] for p in first["people"]]) == ("Q159", 3, ["name:russian"])
+
+
+def as_before_people_rows(s) -> None:
+    """Make ``s`` a store of the release before article_people: no such table, no ``articles.people_from`` (nor its index)."""
+    conn = s.conn()
+    conn.execute("DROP TABLE article_people")
+    conn.execute("DROP INDEX articles_people_unmade")
+    conn.execute("ALTER TABLE articles DROP COLUMN people_from")
+    s.close()
+
+
+async def test_a_story_stored_before_people_rows_names_russia_once_after_the_upgrade(open_store):  # noqa: F811
+    old = open_store()
+    # Tagged before the tagger related a people's word to its country: the store keeps the mentions, as it always has.
+    old.write_article(report(1, "s-war", RUSSIA, words=(("Russian", None),)), now=NOW)
+    old.write_article(report(2, "s-war", words=(("Russians", None), ("Kurds", None))), now=NOW)
+    old.write_article(report(3, "s-war", RUSSIA, words=(("Ukrainian", None),)), now=NOW)
+    as_before_people_rows(old)
+    s = open_store()
+    story = s.story("s-war")
+    (_, index), (_, page), (_, feed), (_, api) = await read_pages(s, "/", "/stories/s-war", "/feeds/stories.atom", "/api/stories")
+    card = text_of(index)
+    assert "Russia Kurds Ukrainian" in card and "Russian" not in card
+    assert 'href="/entities/Q159?people=1" title="Russia, or its people: Russian"' in index
+    who = text_of(page.split('<h2 id="entities-heading">')[1].split("</section>")[0])
+    assert who == "Who and where Russia GPE 3/3 Kurds NORP 1/3 Ukrainian NORP 1/3"
+    assert "; about Russia, Kurds, Ukrainian</summary>" in feed
+    first = orjson.loads(api)["items"][0]["entities"][0]
+    assert (first["key"], first["articles"], [p["name"] for p in first["people"]]) == ("Q159", 3, ["Russian"])
+    # Each report's own list too; and the rows are what a new report's would be: Ukraine's page counts its people.
+    assert [[e["name"] for e in a["entities"]] for a in story["articles"]] == [["Russia"], ["Kurds", "Russians"],
+                                                                               ["Russia", "Ukrainian"]]
+    again = open_store()
+    assert again.entity("Q212")["people"] == {"articles": 1, "stories": 1, "words": ["Ukrainian"]}
+    assert again.entity("Q159")["people"] == {"articles": 2, "stories": 1, "words": ["Russian", "Russians"]}
+
+
+def test_reports_without_people_rows_get_them_on_opening_and_rows_from_the_message_are_kept(open_store):  # noqa: F811
+    s = open_store()
+    s.write_article(report(1, "s-talks", RUSSIA), now=NOW)
+    s.write_article(report(2, "s-talks", words=(("Russians", RUSSIA),)), now=NOW)
+    # A tagger whose gazetteer names Ukraine otherwise: rows made from the message keep its name.
+    s.write_article(report(3, "s-troops", words=(("Ukrainians", ("Q212", "Ukraine (Kyiv)")),)), now=NOW)
+    # A rolling upgrade: older replicas wrote the last two, one from before article_people (no rows), one from the
+    # release that made them from the message (but said nothing in articles.people_from).
+    conn = s.conn()
+    conn.execute("DELETE FROM article_people WHERE article_id = 'wire/2'")
+    conn.execute("UPDATE articles SET people_from = NULL WHERE id IN ('wire/2', 'wire/3')")
+    assert [e["name"] for e in s.stories(StoryQuery())["items"][1]["entities"]] == ["Russia", "Russians"]
+    s.close()
+    s = open_store()
+    talks, troops = (s.story(i) for i in ("s-talks", "s-troops"))
+    assert [(e["name"], [p["name"] for p in e.get("people", [])]) for e in talks["entities"]] == [("Russia", ["Russians"])]
+    assert [e["name"] for e in s.stories(StoryQuery())["items"][1]["entities"]] == ["Russia"]
+    assert s.entity("Q212")["name"] == "Ukraine (Kyiv)" and troops["entities"][0]["name"] == "Ukrainians"
+    assert s.conn().execute("SELECT count(*) AS n FROM articles WHERE people_from IS NULL").fetchone()["n"] == 0
+
+
+def test_the_story_list_and_page_spell_a_word_as_most_of_its_reports_do(store):  # noqa: F811
+    store.write_article(report(1, "s-war", RUSSIA, words=(("Russians", RUSSIA),)), now=NOW)
+    store.write_article(report(2, "s-war", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(3, "s-war", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(4, "s-troops", words=(("Russians", RUSSIA),)), now=NOW)
+    store.write_article(report(5, "s-troops", words=(("Russian", RUSSIA),)), now=NOW)
+    store.write_article(report(6, "s-troops", words=(("Russian", RUSSIA),)), now=NOW)
+    listed = {s["id"]: s["entities"] for s in store.stories(StoryQuery())["items"]}
+    war, troops = store.story("s-war"), store.story("s-troops")
+    # Folded into Russia, and as its own entry where Russia is not named: "Russian" (two reports), not "Russians" (one).
+    assert [p["name"] for p in listed["s-war"][0]["people"]] == [p["name"] for p in war["entities"][0]["people"]] == ["Russian"]
+    assert [e["name"] for e in listed["s-troops"]] == [e["name"] for e in troops["entities"]] == ["Russian"]

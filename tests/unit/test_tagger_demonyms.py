@@ -7,6 +7,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 
 from schemas import Entity, NormalizedArticle
@@ -115,8 +116,12 @@ def test_relate_gives_a_people_word_its_country_and_keeps_its_key(table: Demonym
     assert [e.key for e in related] == [e.key for e in words]
 
 
-def test_the_tagger_fills_country_id_for_norp_words_and_changes_no_key() -> None:
-    tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"))
+@pytest.fixture(scope="module")
+def tagger(gazetteer: Gazetteer) -> Tagger:
+    return Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"), gazetteer=gazetteer)
+
+
+def test_the_tagger_fills_country_id_for_norp_words_and_changes_no_key(tagger: Tagger) -> None:
     tagged = tagger.tag(NormalizedArticle(
         id="norp-1", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
         language_confidence=0.97, original_title="", original_body="",
@@ -128,3 +133,19 @@ def test_the_tagger_fills_country_id_for_norp_words_and_changes_no_key() -> None
     assert related["Israelis"] == ("Q801", "name:israeli")
     # The word is not the country: no NORP mention is linked, so stories read the keys they read before.
     assert not [e for e in tagged.entities if e.type == "NORP" and e.canonical_id]
+
+
+def test_a_report_stored_before_people_rows_gets_from_its_stored_mentions_the_rows_a_new_report_gets(tagger: Tagger) -> None:
+    from services.newsroom.people import people_rows, stored_people
+    from services.newsroom.records import article_row
+
+    tagged = tagger.tag(NormalizedArticle(
+        id="norp-2", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
+        language_confidence=0.97, original_title="", original_body="",
+        title="Russian troops shelled Ukrainian positions as Russia massed forces",
+        body="Russia said its forces advanced. Russian officials and Ukrainians in Kyiv disagreed; Ukraine said Russians "
+             "retreated. Britons and Kurds were evacuated."))
+    # What the newsroom keeps of a report (articles.entities), read back as a store from before the rows has it.
+    kept = orjson.loads(article_row(tagged).values["entities"])
+    assert people_rows(tagged)  # the words are there to be found
+    assert stored_people(kept, Demonyms.load()) == people_rows(tagged)
