@@ -342,7 +342,7 @@ class Alert(Message):
         "English, translated, or kept an English headline; else the report's original language. null in an alert from an "
         "alerter of an older release.")
     url: str | None = None
-    entities: list[str] = Field(default_factory=list, description="Canonical names of the linked entities (a word for a country's people goes with its country where the article names the country).")
+    entities: list[str] = Field(default_factory=list, description="Canonical names of the linked entities.")
     kind: Literal["fired", "follow-up", "repeat"] = Field(
         default="fired", description="fired: first alert for the rule and story; follow-up: new articles of an alerted story; "
         "repeat: the story still matches after repeat_interval.")
