@@ -84,11 +84,7 @@ def make_alert(match: RuleMatch, article: TaggedArticle, now: datetime) -> Alert
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     key = dedupe_key(match.rule.id, article.story_id)
-    # A word for a country's people ("Russian") goes with its country where the article names the country too, as
-    # the newsroom lists them: "Russia", not "Russia, Russian".
-    linked = {e.canonical_id for e in article.entities if e.canonical_id}
-    names = {e.canonical_name for e in article.entities
-             if e.canonical_id and e.canonical_name and not (e.country_id and e.country_id in linked)}
+    names = {e.canonical_name for e in article.entities if e.canonical_id and e.canonical_name}
     return Alert(
         id=alert_id(key),
         rule_id=match.rule.id,

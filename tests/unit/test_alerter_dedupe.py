@@ -118,18 +118,3 @@ def test_an_alert_says_which_language_its_title_is_in() -> None:
         languages[a.id] = make_alert(match, a, NOW).title_language
     # Untranslated (no translator for Greek): its title is the Greek original; the rest read in English.
     assert languages == {"wire-en/77": "en", "ert/1": "el", "efe/2": "en", "dpa/3": "en"}
-
-
-def test_an_alert_lists_a_peoples_word_with_its_country_where_the_article_names_the_country() -> None:
-    book = load_rulebook(RULES, env={})
-    russian = Entity(text="Russian", type="NORP", field="body", start=0, end=7, canonical_id="name:russian",
-                     canonical_name="Russian", country_id="Q159", country_name="Russia")
-    ukrainians = Entity(text="Ukrainians", type="NORP", field="body", start=9, end=19, canonical_id="name:ukrainian",
-                        canonical_name="Ukrainian", country_id="Q212", country_name="Ukraine")
-    russia = Entity(text="Russia", type="GPE", field="body", start=30, end=36, canonical_id="Q159", canonical_name="Russia")
-    only_word = WIRE.model_copy(update={"entities": [*WIRE.entities, russian, ukrainians]})
-    [match] = book.evaluate(only_word)
-    # Ukraine is named: its people's word goes with it; Russia is not: "Russian" stays as written.
-    assert make_alert(match, only_word, NOW).entities == ["Kyiv", "NATO", "Russian", "Ukraine"]
-    both = only_word.model_copy(update={"entities": [*only_word.entities, russia]})
-    assert make_alert(match, both, NOW).entities == ["Kyiv", "NATO", "Russia", "Ukraine"]
