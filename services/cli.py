@@ -7,12 +7,16 @@ import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
 from services.runtime.options import LOCAL_PORT, broker_option
 from services.runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from services.runtime.web import Listening
 
 __all__ = ["main"]
 
@@ -66,7 +70,23 @@ def _fresh_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
-def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0) -> None:
+def _listen(settings: Settings) -> Listening:
+    """The web server's sockets, bound now: a taken port is one line before the broker is asked anything (or, with
+    WIREWATCH_WEB_ANY_PORT_IF_TAKEN, another port); the address it listens on goes to stderr."""
+    from services.runtime.web import CannotListen, listen
+
+    try:
+        listening = listen(settings.web_host, settings.web_port, any_port_if_taken=settings.web_any_port_if_taken)
+    except CannotListen as exc:
+        raise click.ClickException(str(exc)) from exc
+    if listening.gave_way:
+        click.echo(f"{listening.gave_way}; the web server listens on port {listening.port} instead", err=True)
+    click.echo(f"web server on {listening.url}", err=True)
+    return listening
+
+
+def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
+                listening: Listening | None = None) -> None:
     import faust
 
     from services.runtime.app import create_app, prepare_data_dir
@@ -75,18 +95,22 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
     from services.runtime.topics import ensure_topics
 
     prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
-    configure_logging(loglevel)
-    bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
-    what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
-    with broker_trouble_in_words(settings.broker, f"start {what} with the broker at", waits=True):
-        # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
-        created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
-    if created:
-        click.echo(f"created topics: {', '.join(created)}", err=True)
-    _fresh_loop()
-    app = create_app(settings, services)
-    worker = faust.Worker(app, loglevel=loglevel.upper(), quiet=True, redirect_stdouts=False)
-    worker.execute_from_commandline()
+    listening = listening if listening is not None else _listen(settings)
+    try:
+        configure_logging(loglevel)
+        bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
+        what = f"the {services[0]} worker" if len(services) == 1 else "the workers"
+        with broker_trouble_in_words(settings.broker, f"start {what} with the broker at", waits=True):
+            # A broker that is starting (a compose file, a restart) is waited for, and the wait said every 10 s.
+            created = asyncio.run(ensure_topics(settings, timeout_s=broker_wait_s, say_every_s=10.0))
+        if created:
+            click.echo(f"created topics: {', '.join(created)}", err=True)
+        _fresh_loop()
+        app = create_app(settings, services, listening)
+        worker = faust.Worker(app, loglevel=loglevel.upper(), quiet=True, redirect_stdouts=False)
+        worker.execute_from_commandline()
+    finally:
+        listening.close()  # the web server has closed them already, unless the worker ended before it served
 
 
 _SOURCE_HELP = ("Source name of every article that names none, whatever the name ('file' too); "
@@ -113,17 +137,19 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 
     settings = _settings(broker=broker, web_port=web_port)
     prepare_data_dir(settings)
+    listening = _listen(settings)  # a taken web port is said before a broker is started for nothing
     embedded = None
-    if not broker:
-        try:
-            embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
-        except RuntimeError as exc:
-            raise click.ClickException(f"{exc} (--embedded-port names another, --broker an existing broker)") from exc
-        broker = embedded.bootstrap
-        click.echo(f"embedded broker on {broker}", err=True)
     try:
-        _run_worker(_settings(broker=broker, web_port=web_port), SERVICES, loglevel)
+        if not broker:
+            try:
+                embedded = EmbeddedBroker(port=embedded_port or None, log_path=settings.data_dir / "broker.log").start()
+            except RuntimeError as exc:
+                raise click.ClickException(f"{exc} (--embedded-port names another, --broker an existing broker)") from exc
+            broker = embedded.bootstrap
+            click.echo(f"embedded broker on {broker}", err=True)
+        _run_worker(_settings(broker=broker, web_port=web_port), SERVICES, loglevel, listening=listening)
     finally:
+        listening.close()
         if embedded is not None:
             embedded.stop()
 

@@ -91,8 +91,11 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
     log = open(log_path, "wb")
     worker = start_services(["run", "--broker", broker.bootstrap], workdir, log, {
         "WIREWATCH_BROKER": broker.bootstrap,
+        # The web server and the newsroom bind these ports or, when taken by then, any free ones; the services process
+        # prints which (see _port_in_log). The tables' directory is named, so it does not follow the web port.
         "WIREWATCH_WEB_PORT": str(settings.web_port),
-        # The newsroom binds this port or, when taken by then, any free one; it prints which (see _newsroom_port).
+        "WIREWATCH_WEB_ANY_PORT_IF_TAKEN": "true",
+        "WIREWATCH_TABLE_DIR": str(workdir / "data" / "tables"),
         "WIREWATCH_NEWSROOM__PORT": str(newsroom_port),
         "WIREWATCH_NEWSROOM__ANY_PORT_IF_TAKEN": "true",
         "WIREWATCH_DATA_DIR": str(workdir / "data"),
@@ -102,12 +105,16 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
         "WIREWATCH_WEBHOOK_SECRET": secret,
     })
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
-        f"http://127.0.0.1:{settings.web_port}/metrics, log {log_path})\n")
     try:
+        web_port = await asyncio.wait_for(_port_in_log(log_path, worker, "web server"), timeout_s)
+        if web_port is None:
+            return 1
+        settings = settings.model_copy(update={"web_port": web_port})
+        say(f"  services    ingest, normalize, tagger, alerter, newsroom in one process (pid {worker.pid}, "
+            f"http://127.0.0.1:{web_port}/metrics, log {log_path})\n")
         code, produced = await asyncio.wait_for(_drive(settings, examples, receiver, worker), timeout_s)
         if code == 0:
-            port = await asyncio.wait_for(_newsroom_port(log_path, worker), 60)
+            port = await asyncio.wait_for(_port_in_log(log_path, worker, "newsroom"), 60)
             if port is None:
                 return 1
             code = await asyncio.wait_for(show_newsroom(port, worker, produced, serve=serve, asked=newsroom_port), 60)
@@ -120,6 +127,9 @@ async def run_demo(*, examples: Path, timeout_s: float, serve: bool = True, news
         return code
     except asyncio.TimeoutError:
         say(f"\nFAILED: the pipeline did not finish within {timeout_s:.0f}s; see {log_path}")
+        return 1
+    except PushFailed as exc:
+        say(f"\nFAILED: {exc}; see {log_path}")
         return 1
     except (KeyboardInterrupt, asyncio.CancelledError):
         say("\nstopped")
@@ -230,18 +240,18 @@ def start_services(args: list[str], workdir: Path, log: IO[bytes], settings: Map
                             stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
 
 
-_LISTENING = re.compile(rb"^newsroom on http://[^\s]+:(\d+)/$", re.MULTILINE)
-
-
-async def _newsroom_port(log_path: Path, worker: subprocess.Popen) -> int | None:
-    """The port the services process's newsroom listens on, as it printed it in its log (``newsroom on URL``): the
-    one asked for, or another when that was taken meanwhile; None when the process exited first."""
+async def _port_in_log(log_path: Path, worker: subprocess.Popen, server: str) -> int | None:
+    """The port the services process's ``server`` ("web server", "newsroom") listens on, as it printed it in its log
+    (``<server> on URL``): the one asked for, or another when that was taken meanwhile; None when the process exited
+    first."""
+    listening = re.compile(rb"^" + re.escape(server.encode()) + rb" on http://[^\s]+:(\d+)/$", re.MULTILINE)
     while True:
-        found = _LISTENING.search(log_path.read_bytes())
+        found = listening.search(log_path.read_bytes())
         if found:
             return int(found.group(1))
         if worker.poll() is not None:
-            say(f"FAILED: the services process exited with code {worker.returncode} before its newsroom listened; see {log_path}")
+            say(f"FAILED: the services process exited with code {worker.returncode} before its {server} listened; "
+                f"see {log_path}")
             return None
         await asyncio.sleep(0.2)
 
@@ -290,21 +300,25 @@ async def _holds(session: aiohttp.ClientSession, base: str, produced: dict[str, 
     return True
 
 
+class PushFailed(Exception):
+    """POST /ingest did not take the demo's articles; the message says why, in one line."""
+
+
 async def _push(settings: Settings, path: Path, worker: subprocess.Popen) -> list[str]:
     url = f"http://127.0.0.1:{settings.web_port}/ingest"
     async with aiohttp.ClientSession() as session:
         for _ in range(240):
             if worker.poll() is not None:
-                raise RuntimeError(f"the services process exited with code {worker.returncode}")
+                raise PushFailed(f"the services process exited with code {worker.returncode} before POST /ingest answered")
             try:
                 async with session.post(url, data=path.read_bytes(), headers={"content-type": "application/x-ndjson"}) as resp:
                     body = await resp.json()
                     if resp.status >= 300:
-                        raise RuntimeError(f"POST /ingest answered {resp.status}: {body}")
+                        raise PushFailed(f"POST /ingest answered {resp.status}: {body}")
                     return body["accepted"]
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.5)
-    raise RuntimeError(f"{url} never answered")
+    raise PushFailed(f"{url} never answered")
 
 
 _COUNTED = ("wirewatch_messages_processed_total", "wirewatch_dead_letters_total", "wirewatch_alerts_fired_total",

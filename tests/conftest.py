@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -58,6 +59,15 @@ class ServiceProcess:
     def stop(self) -> None:
         terminate(self.proc)
         self._log.close()
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another process holds: bound and listening (a socket of the test's own)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from services.runtime.settings import InvalidSettings, Settings
 from services.runtime.tables import WirewatchTable, WirewatchTableManager
 from services.runtime.topics import ensure_topics
 from services.runtime.transport import WirewatchApp
+from services.runtime.web import Listening
 
 __all__ = ["SERVICES", "create_app", "app_id_for", "prepare_data_dir", "producer_settings", "table_dir"]
 
@@ -55,7 +56,9 @@ def table_dir(settings: Settings, app_id: str) -> Path:
     return (settings.table_dir or settings.data_dir / app_id / f"tables-{settings.web_port}").absolute()
 
 
-def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.App:
+def create_app(settings: Settings, services: Sequence[str] = SERVICES, listening: Listening | None = None) -> faust.App:
+    """The app of ``services``; its web server serves ``listening`` (the sockets the command bound) when given, else
+    binds WIREWATCH_WEB_PORT as it starts."""
     unknown = [s for s in services if s not in SERVICES]
     if unknown:
         raise ValueError(f"unknown service(s) {unknown}; choose from {', '.join(SERVICES)}")
@@ -66,6 +69,7 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
     app = WirewatchApp(
         app_id,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        listening=listening,
         broker=[f"kafka://{b.strip()}" for b in settings.broker.split(",") if b.strip()],
         broker_credentials=faust_credentials(settings),
         # Tables on disk (RocksDB through rocksdict) survive a broker that lost their changelogs while the worker was down.
@@ -75,7 +79,8 @@ def create_app(settings: Settings, services: Sequence[str] = SERVICES) -> faust.
         web_enabled=True,
         web_bind=settings.web_host,
         web_host=settings.web_host,
-        web_port=settings.web_port,
+        # The port it serves, when another than the one asked for: Faust tells it to the group (canonical_url).
+        web_port=listening.port if listening is not None else settings.web_port,
         # aiohttp's own cap is 1 MiB: POST /ingest's limit is ours (JSON 413 past WIREWATCH_INGEST__MAX_BODY_BYTES).
         web_application_options={"client_max_size": settings.ingest.max_body_bytes + 1},
         topic_partitions=settings.partitions,

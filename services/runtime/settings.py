@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, DotEnvSettingsSource, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     )
     web_host: str = Field(default="127.0.0.1", description="Address of the HTTP server (/metrics, POST /ingest); 0.0.0.0 in containers.")
     web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
+    web_any_port_if_taken: bool = Field(
+        default=False, description="When the web port is taken, listen on any free one instead of failing (as `wirewatch "
+        "demo` asks); the worker prints the address it listens on. Needs WIREWATCH_TABLE_DIR (or "
+        "WIREWATCH_TABLE_STORE=memory): the tables' default directory is named after the web port.")
     data_dir: Path = Field(
         default=Path(".wirewatch"),
         description="Where the worker keeps its local state: the tables' RocksDB files (unless table_dir says "
@@ -150,6 +154,14 @@ class Settings(BaseSettings):
     tagger: TaggerSettings = Field(default_factory=TaggerSettings)
     alerter: AlerterSettings = Field(default_factory=AlerterSettings)
     newsroom: NewsroomSettings = Field(default_factory=NewsroomSettings)
+
+    @model_validator(mode="after")
+    def _tables_of_a_worker_that_may_move(self) -> "Settings":
+        if self.web_any_port_if_taken and self.table_store == "rocksdb" and self.table_dir is None:
+            # Two workers that gave way from one port would share its tables-<port>, which Faust locks.
+            raise ValueError("WIREWATCH_WEB_ANY_PORT_IF_TAKEN needs WIREWATCH_TABLE_DIR (or WIREWATCH_TABLE_STORE=memory): "
+                             "the tables' default directory is named after the web port")
+        return self
 
     @field_validator("normalize")
     @classmethod

@@ -42,6 +42,7 @@ from faust.transport.drivers import aiokafka as driver
 
 from services.runtime.logs import get_logger
 from services.runtime.produce_guard import guard_topics
+from services.runtime.web import Listening, ListeningWeb
 
 __all__ = ["WirewatchApp", "committable_acks", "drain_targets", "rewind_targets", "undrained"]
 
@@ -203,11 +204,18 @@ class _Transport(driver.Transport):
 
 
 class WirewatchApp(faust.App):
-    """faust.App whose Kafka consumers use ``fetch_max_wait_ms`` and the offset handling above."""
+    """faust.App whose Kafka consumers use ``fetch_max_wait_ms`` and the offset handling above, and whose web server
+    serves the sockets the command bound (``listening``, services/runtime/web.py), when given."""
 
-    def __init__(self, *args: Any, fetch_max_wait_ms: int = 100, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fetch_max_wait_ms: int = 100, listening: Listening | None = None, **kwargs: Any) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.listening = listening
         super().__init__(*args, **kwargs)
 
     def _new_transport(self) -> driver.Transport:
         return _Transport(self.conf.broker_consumer, self)
+
+    def _new_web(self) -> ListeningWeb:
+        web = ListeningWeb(self)
+        web.listening = self.listening
+        return web

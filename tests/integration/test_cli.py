@@ -225,10 +225,12 @@ def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
 
 def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
     nowhere = f"127.0.0.1:{free_port()}"
-    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3")
+    web_port = free_port()
+    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3", env={"WIREWATCH_WEB_PORT": str(web_port)})
     err = result.stderr.decode()
     assert result.returncode == 1, err
-    *waiting, last = err.splitlines()
+    listening, *waiting, last = err.splitlines()
+    assert listening == f"web server on http://127.0.0.1:{web_port}/", err  # bound before the broker is asked
     # The time really waited: --broker-wait and the last attempt.
     said = re.fullmatch(re.escape(f"Error: cannot start the alerter worker with the broker at {nowhere} after waiting ")
                         + r"(\d+) s for it: " + re.escape(

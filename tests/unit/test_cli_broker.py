@@ -14,14 +14,6 @@ from services.runtime.broker import EmbeddedBroker, free_port
 from services.runtime.ports import port_holder, port_in_use
 
 
-@pytest.fixture
-def taken_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
-
-
 def test_a_port_in_use_is_said_in_one_line_with_who_holds_it(taken_port):
     result = CliRunner().invoke(main, ["broker", "--port", str(taken_port)])
     assert result.exit_code == 1, result.output

@@ -11,7 +11,7 @@ import sys
 import aiohttp
 import pytest
 
-from services.demo import _newsroom_port
+from services.demo import _port_in_log
 from services.newsroom.live import LiveHub
 from services.newsroom.server import Newsroom
 from services.newsroom.settings import NewsroomSettings
@@ -57,7 +57,7 @@ async def test_the_demo_shows_the_port_the_services_process_printed(tmp_path):
     log.write_bytes(b'{"event": "newsroom_port_taken", "port": 8080}\nnewsroom on http://127.0.0.1:41234/\n')
     worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # a services process that lives
     try:
-        assert await _newsroom_port(log, worker) == 41234
+        assert await _port_in_log(log, worker, "newsroom") == 41234
     finally:
         worker.kill()
         worker.wait()
@@ -68,7 +68,7 @@ async def test_the_demo_fails_with_a_line_when_the_services_process_exits_before
     log.write_bytes(b"Traceback (most recent call last):\n")
     worker = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     worker.wait()
-    assert await _newsroom_port(log, worker) is None
+    assert await _port_in_log(log, worker, "newsroom") is None
     assert "FAILED: the services process exited with code 3 before its newsroom listened" in capsys.readouterr().out
 
 
