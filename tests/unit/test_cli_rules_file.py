@@ -1,0 +1,49 @@
+"""A worker that runs the alerter reads its rules file before anything else: a missing or broken one is one line
+saying which file and what to do, exit 1, before a web port is bound or a broker is started or asked anything (it was
+a traceback from the worker's start, after an embedded broker had been started for nothing). The real command as a
+subprocess, in a directory that is not the checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, service_env
+
+
+def wirewatch(args: list[str], cwd, **settings: str) -> subprocess.CompletedProcess:
+    env = {**service_env(), "PYTHONPATH": str(ROOT), "WIREWATCH_DATA_DIR": str(cwd / "data"), **settings}
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", [["run", "--web-port", "0", "--embedded-port", "0"],
+                                     ["worker", "alerter", "--broker", "127.0.0.1:9", "--web-port", "0"]])
+def test_a_missing_rules_file_is_one_line_naming_it_and_the_setting(tmp_path, command):
+    done = wirewatch(command, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"Error: no rules file at examples/rules.yaml (WIREWATCH_ALERTER__RULES, relative to the current directory "
+        f"{tmp_path}): set WIREWATCH_ALERTER__RULES to your rules file (the checkout's examples/rules.yaml shows the "
+        "language)"], done.stderr  # no broker started, no web server, no traceback
+    assert not (tmp_path / "data" / "broker.log").exists()
+
+
+def test_a_broken_rules_file_is_one_line_naming_its_line_and_the_check_command(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: quakes\n    when: [\n", encoding="utf-8")
+    done = wirewatch(["worker", "alerter", "--broker", "127.0.0.1:9", "--web-port", "0"], tmp_path,
+                     WIREWATCH_ALERTER__RULES=str(rules))
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"Error: {rules}:4:1: not valid YAML"), line
+    assert line.endswith(f"(WIREWATCH_ALERTER__RULES; `wirewatch rules check {rules}` checks a file)"), line
+
+
+def test_a_worker_without_the_alerter_needs_no_rules_file(tmp_path):
+    # The ingest worker gets past the rules check to the broker (none at port 9: its own one-line error).
+    done = wirewatch(["worker", "ingest", "--broker", "127.0.0.1:9", "--web-port", "0", "--broker-wait", "0"], tmp_path)
+    assert "rules" not in done.stderr, done.stderr
+    assert "web server on" in done.stderr, done.stderr
