@@ -85,24 +85,39 @@ def _listen(settings: Settings) -> Listening:
     return listening
 
 
-def _rules_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
-    """With the alerter among ``services``: its rules file read now, a missing or broken one said in one line (exit 1)
-    before a port is bound or a broker asked anything, not a traceback from the worker's start."""
-    if "alerter" not in services:
-        return
-    from services.alerter.errors import RuleError
-    from services.alerter.rules import load_rulebook
+def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
+    """The files the workers of ``services`` start from, read now: the alerter's rules file and ingest's feeds file
+    (when one is set). A missing or broken one is said in one line (exit 1) before a port is bound or a broker asked
+    anything, not a traceback from the worker's start or a worker polling nothing. A running worker re-reads both, and
+    a broken edit then keeps the last good one (logged)."""
+    if "alerter" in services:
+        from services.alerter.errors import RuleError
+        from services.alerter.rules import load_rulebook
 
-    path = settings.alerter.rules
-    if not path.is_file():
-        where = "" if path.is_absolute() else f", relative to the current directory {Path.cwd()}"
-        raise click.ClickException(
-            f"no rules file at {path} (WIREWATCH_ALERTER__RULES{where}): set WIREWATCH_ALERTER__RULES to your rules file "
-            "(the checkout's examples/rules.yaml shows the language)")
-    try:
-        load_rulebook(path)
-    except RuleError as exc:
-        raise click.ClickException(f"{exc} (WIREWATCH_ALERTER__RULES; `wirewatch rules check {path}` checks a file)") from exc
+        path = settings.alerter.rules
+        if not path.is_file():
+            raise click.ClickException(
+                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{_relative(path)}): set WIREWATCH_ALERTER__RULES to "
+                "your rules file (the checkout's examples/rules.yaml shows the language)")
+        try:
+            load_rulebook(path)
+        except RuleError as exc:
+            raise click.ClickException(f"{exc} (WIREWATCH_ALERTER__RULES; `wirewatch rules check {path}` checks a file)") from exc
+    feeds = settings.ingest.feeds_file
+    if "ingest" in services and feeds is not None:
+        from services.ingest.feeds import FeedsConfigError, load_feeds
+
+        if not feeds.is_file():
+            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{_relative(feeds)})")
+        try:
+            load_feeds(feeds)
+        except (FeedsConfigError, OSError) as exc:
+            raise click.ClickException(
+                f"{exc} (WIREWATCH_INGEST__FEEDS_FILE; `wirewatch feeds check {feeds}` checks a file)") from exc
+
+
+def _relative(path: Path) -> str:
+    return "" if path.is_absolute() else f", relative to the current directory {Path.cwd()}"
 
 
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
@@ -115,7 +130,7 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
     from services.runtime.topics import ensure_topics
 
     prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
-    _rules_or_exit(settings, services)
+    _files_or_exit(settings, services)
     listening = listening if listening is not None else _listen(settings)
     try:
         configure_logging(loglevel)
@@ -158,7 +173,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 
     settings = _settings(broker=broker, web_port=web_port)
     prepare_data_dir(settings)
-    _rules_or_exit(settings, SERVICES)  # a missing rules file is said before a broker is started for nothing
+    _files_or_exit(settings, SERVICES)  # a missing rules or feeds file is said before a broker is started for nothing
     listening = _listen(settings)  # a taken web port is said before a broker is started for nothing
     embedded = None
     try:

@@ -1,6 +1,7 @@
-"""A worker that runs the alerter reads its rules file before anything else: a missing or broken one is one line
-saying which file and what to do, exit 1, before a web port is bound or a broker is started or asked anything (it was
-a traceback from the worker's start, after an embedded broker had been started for nothing). The real command as a
+"""A worker reads the files it starts from before anything else (the alerter's rules file, ingest's feeds file): a
+missing or broken one is one line saying which file and what to do, exit 1, before a web port is bound or a broker is started or asked anything (it was
+a traceback from the worker's start, after an embedded broker had been started for nothing; a broken feeds file was
+an error in the log of a worker that went on polling nothing). The real command as a
 subprocess, in a directory that is not the checkout."""
 
 from __future__ import annotations
@@ -40,6 +41,25 @@ def test_a_broken_rules_file_is_one_line_naming_its_line_and_the_check_command(t
     [line] = done.stderr.splitlines()
     assert line.startswith(f"Error: {rules}:4:1: not valid YAML"), line
     assert line.endswith(f"(WIREWATCH_ALERTER__RULES; `wirewatch rules check {rules}` checks a file)"), line
+
+
+@pytest.mark.parametrize("command", [["run", "--web-port", "0", "--embedded-port", "0"],
+                                     ["worker", "ingest", "--broker", "127.0.0.1:9", "--web-port", "0"]])
+def test_a_broken_or_missing_feeds_file_is_one_line_naming_it(tmp_path, command):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - id: wire\n    url: [\n", encoding="utf-8")
+    rules = ROOT / "examples" / "rules.yaml"
+    done = wirewatch(command, tmp_path, WIREWATCH_INGEST__FEEDS_FILE=str(feeds), WIREWATCH_ALERTER__RULES=str(rules))
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"Error: {feeds}:4"), line
+    assert line.endswith(f"(WIREWATCH_INGEST__FEEDS_FILE; `wirewatch feeds check {feeds}` checks a file)"), line
+    assert not (tmp_path / "data" / "broker.log").exists()
+
+    done = wirewatch(command, tmp_path, WIREWATCH_INGEST__FEEDS_FILE="feeds-missing.yaml", WIREWATCH_ALERTER__RULES=str(rules))
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [f"Error: no feeds file at feeds-missing.yaml (WIREWATCH_INGEST__FEEDS_FILE, "
+                                        f"relative to the current directory {tmp_path})"], done.stderr
 
 
 def test_a_worker_without_the_alerter_needs_no_rules_file(tmp_path):
