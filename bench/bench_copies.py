@@ -10,8 +10,8 @@
   is either a republished text or a false copy (the two texts are printed).
 - the generated corpus (bench/corpus.py, templated: the hardest case for a false copy).
 
-For each, the SimHash distances (near_duplicates) between texts of the same document or event and of different
-ones, and what the story stage does with and without the copy rule.
+For each, the SimHash distances and sketch resemblances (near_duplicates) between texts of the same document or
+event and of different ones, what the fingerprints cost, and what the story stage does with and without the copy rule.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -31,45 +32,58 @@ from bench.bench_stories import DEVDATA, FETCHED, _when, b_cubed, countries, tag
 from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger import story_features  # noqa: E402
 from services.tagger.assign import StoryAssigner, story_config  # noqa: E402
-from services.tagger.near_duplicates import MAX_DISTANCE, distance, simhash  # noqa: E402
+from services.tagger.near_duplicates import MAX_DISTANCE, MIN_RESEMBLANCE, distance, fingerprint, resemblance  # noqa: E402
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
 EDITIONS = ("eng", "eng-GB", "eng-IN", "eng-US")
 
 
 def distances(tagged: list[TaggedArticle], gold: dict[str, str]) -> str:
-    """How many pairs of one class and of different classes lie within MAX_DISTANCE, and the closest of the latter."""
-    hashes = [(t.id, simhash(t.body)) for t in tagged]
-    hashes = [(i, h) for i, h in hashes if h is not None]
+    """How many pairs of one class and of different classes lie within MAX_DISTANCE bits and resemble each other at
+    least MIN_RESEMBLANCE, the closest of the latter, and what the fingerprints cost."""
+    started = time.perf_counter()
+    prints = [(t.id, fingerprint(t.body)) for t in tagged]
+    cost = (time.perf_counter() - started) / max(len(tagged), 1) * 1000
+    prints = [(i, f) for i, f in prints if f is not None]
     same, other = Counter(), Counter()
-    for (a, ha), (b, hb) in itertools.combinations(hashes, 2):
+    alike, unlike = [], []
+    for (a, (ha, sa)), (b, (hb, sb)) in itertools.combinations(prints, 2):
         (same if gold[a] == gold[b] else other)[distance(ha, hb)] += 1
+        (alike if gold[a] == gold[b] else unlike).append(resemblance(sa, sb))
     near = lambda c: sum(n for d, n in c.items() if d <= MAX_DISTANCE)  # noqa: E731
+    like = lambda rs: sum(r >= MIN_RESEMBLANCE for r in rs)  # noqa: E731
     closest = min(other) if other else None
-    return (f"{len(hashes)} texts with a SimHash; same class: {near(same)} of {sum(same.values())} pairs within "
-            f"{MAX_DISTANCE} bits; different classes: {near(other)} of {sum(other.values())} pairs within {MAX_DISTANCE} "
-            f"bits (closest {closest} bits apart)")
+    copies = [r for r in alike if r >= MIN_RESEMBLANCE]
+    return (f"{len(prints)} texts with a SimHash ({cost:.2f} ms per text for SimHash and sketch); same class: "
+            f"{near(same)} of {sum(same.values())} pairs within {MAX_DISTANCE} bits, {like(alike)} resembling at least "
+            f"{MIN_RESEMBLANCE} (lowest {min(copies, default=0):.2f}; highest of the rest "
+            f"{max((r for r in alike if r < MIN_RESEMBLANCE), default=0):.2f}); different classes: {near(other)} of {sum(other.values())} pairs within {MAX_DISTANCE} "
+            f"bits (closest {closest} bits apart), {like(unlike)} resembling at least {MIN_RESEMBLANCE} (highest "
+            f"{max(unlike, default=0):.2f})")
 
 
-def place(tagged: list[TaggedArticle], copies: bool) -> dict[str, TaggedArticle]:
-    """Every article placed in order by the story stage, with the copy rule or without it."""
-    real = story_features.simhash
+def place(tagged: list[TaggedArticle], copies: bool) -> tuple[dict[str, TaggedArticle], float]:
+    """Every article placed in order by the story stage, with the copy rule or without it, and the ms per article."""
+    real = story_features.fingerprint
     if not copies:
-        story_features.simhash = lambda text: None
+        story_features.fingerprint = lambda text: None
     try:
         assigner = StoryAssigner(story_config(TaggerSettings()), countries())
-        return {t.id: assigner.place(t, now=max(FETCHED, t.published_at or FETCHED))[0] for t in tagged}
+        started = time.perf_counter()
+        placed = {t.id: assigner.place(t, now=max(FETCHED, t.published_at or FETCHED))[0] for t in tagged}
+        return placed, (time.perf_counter() - started) / max(len(tagged), 1) * 1000
     finally:
-        story_features.simhash = real
+        story_features.fingerprint = real
 
 
 def report(name: str, tagged: list[TaggedArticle], gold: dict[str, str]) -> None:
     print(f"{name}:")
     print(f"  {distances(tagged, gold)}")
     for copies in (False, True):
-        placed = place(tagged, copies)
+        placed, cost = place(tagged, copies)
         p, r, f = b_cubed(gold, {i: t.story_id for i, t in placed.items()})
-        line = f"  copy rule {'on ' if copies else 'off'}: B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}"
+        line = (f"  copy rule {'on ' if copies else 'off'}: B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f} "
+                f"({cost:.2f} ms per article placed)")
         if copies:
             found = [(i, t.story_evidence.copy_of) for i, t in placed.items() if t.story_evidence and t.story_evidence.copy_of]
             wrong = [(i, c) for i, c in found if gold[i] != gold[c]]
@@ -86,7 +100,7 @@ def ntrex(path: Path, cache: Path | None) -> None:
     gold = {f"{r['document']}-{wanted[r['language']]}": str(r["document"]) for r in every if r["language"] in wanted}
     report(f"NTREX-128's English editions ({path}; {len(EDITIONS)} editions of {len(set(gold.values()))} documents, "
            "in that order)", tagged, gold)
-    placed = place(tagged, True)
+    placed, _ = place(tagged, True)
     for code in EDITIONS[1:]:
         ids = [i for i in placed if i.endswith(f"-{wanted[code]}")]
         known = sum(1 for i in ids if placed[i].story_evidence.copy_of)

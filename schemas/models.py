@@ -280,7 +280,8 @@ class StoryEvidence(BaseModel):
         "their ids are gone (earlier articles and alerts still carry them).")
     copy_of: str | None = Field(
         default=None, description="The earlier article of the story whose text this one repeats nearly word for word (a syndicated "
-        "or republished copy: SimHash of the body at most 3 of 64 bits apart); null otherwise.")
+        "or republished copy, perhaps respelled or lightly edited: the two-word shingles of the bodies resembling each other "
+        "at least 0.8, or their SimHash at most 3 of 64 bits apart); null otherwise.")
     aliases: list[str] = Field(
         default_factory=list, description="The ids this story's reports carried before merges (stories merged into it, at most "
         "16): a rule that fired under one of them already alerted the event, and its later alerts for the story follow up "

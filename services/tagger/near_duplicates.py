@@ -1,44 +1,89 @@
 """Near-duplicates: the same text published twice (a wire story syndicated by other sites, an edition republished
 under another address, a localised copy), found by the SimHash of its words (Charikar 2002; Manku et al. 2007,
-"Detecting near-duplicates for web crawling": 64 bits, at most 3 apart).
+"Detecting near-duplicates for web crawling": 64 bits, at most 3 apart) and confirmed by the resemblance of its
+two-word shingles (Broder 1997), estimated from a MinHash sketch.
 
 A text's SimHash is 64 bits: each bit is the sign of the sum, over its two-word shingles, of that bit of the
 shingle's hash (+1 when set, -1 when not). Texts that share most shingles agree on most bits; a few changed words
 (a byline, "programme" for "program") move a few bits. Two-word shingles, not three: on a 200-word article a byline
 and one respelling moved three-word shingles' hash 7 bits, two-word ones 2; single words let different reports of
-one event meet (galaxy_dev: 1 bit apart), two-word ones keep them 15 or more apart. Two texts at most
-``MAX_DISTANCE`` bits apart are copies. ``BANDS`` cuts the 64 bits into four 16-bit bands: two hashes at most
-3 bits apart agree on at least one band exactly (pigeonhole), so an index by band finds every copy without
-comparing against every article.
+one event meet (galaxy_dev: 1 bit apart), two-word ones keep them 15 or more apart. ``bands`` cuts the 64 bits into
+four 16-bit bands: two hashes at most 3 bits apart agree on at least one band exactly (pigeonhole), so an index by
+band finds them without comparing against every article.
 
-Measured (bench/bench_stories.py --copies): the English editions of NTREX-128's 40 documents (eng, eng-GB, eng-IN,
-eng-US) and the event-labelled galaxy_dev articles; see docs/tagger.md.
+SimHash alone is too strict for a copy with edits: its bits estimate the angle between the two texts' shingle sets
+(a bit differs with probability angle/pi), so 3 bits of 64 is a cosine of about 0.99, about one changed word in a
+hundred; one respelling in a 120-word text moves 4 or 5 bits. Two things let a copy with edits be known:
+
+- words are folded before shingling (``words``): British and American spellings ("organised defence" and
+  "organized defense", "neighbour", "centre", "travelled"), the dots of abbreviations ("U.S.", "p.m."), "per cent",
+  and digits run into letters ("2pm") read alike, as a localised edition writes them;
+- ``sketch`` keeps 128 one-byte minima of the shingles' hashes (b-bit MinHash, Li & König 2010): the share of
+  equal bytes estimates the Jaccard resemblance of the two shingle sets (``resemblance``), within about 0.03. Where
+  both texts have one, those that resemble each other at least ``MIN_RESEMBLANCE`` are copies whatever their bits,
+  and those that do not are not, however near their bits: about one word in twenty changed, inserted or dropped,
+  where reports of one event by different publishers share under a fifth of their shingles and template-filled
+  texts (one notice, other names or figures) under four fifths.
+
+Measured (bench/bench_copies.py): the English editions of NTREX-128's 40 documents (eng, eng-GB, eng-IN, eng-US),
+the event-labelled galaxy_dev articles and the generated corpus; see docs/tagger.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["MIN_WORDS", "MAX_DISTANCE", "simhash", "distance", "bands"]
+__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "words", "fingerprint", "simhash", "sketch", "distance",
+           "resemblance", "resemblances", "sketch_rows", "bands"]
 
 # Fewer words than this give too few shingles for the bits to mean anything (two short notices share most).
 MIN_WORDS = 50
 MAX_DISTANCE = 3
+MIN_RESEMBLANCE = 0.8
 _SHINGLE = 2
 _BAND_BITS = 16
-_WORD = re.compile(r"\w+")
+_SKETCH = 128
+# A word: "U.S." and "a.m." (letters each followed by a dot) are one, "2pm" and "55am" two, as "2 p.m." is.
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|\d+")
+# British and American spellings folded to one form: both texts are folded alike, so a fold that also meets an
+# unrelated word ("four" and "for") costs two texts only a shingle of likeness, never a copy.
+_SPELLING = (
+    (re.compile(r"([^\W\d_])\1"), r"\1"),  # travelled/traveled, worshipping, councillor, programme
+    (re.compile(r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),  # organise, criticised, normalisation
+    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse, paralysed
+    (re.compile(r"(?<=\w)our"), "or"),  # neighbour, labour, favourite
+    (re.compile(r"(?<=\w\w)tre(s|d)?$"), r"ter\1"),  # centre, metres, theatre
+    (re.compile(r"(?<=\w\w)ence$"), "ense"),  # defence, offence, licence
+    (re.compile(r"(?<=\w\w)ogue(s)?$"), r"og\1"),  # catalogue, dialogue
+)
 # Odd 64-bit constants (splitmix64's): the first two combine a shingle's two word hashes (order-sensitive), the
 # last two are its finaliser's multipliers.
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+# One odd multiplier per minimum of the sketch: multiplying by an odd number permutes the 64-bit hashes.
+_PERMUTATIONS = (np.random.default_rng(20070508).integers(0, 2**63, _SKETCH, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
 
 
 @lru_cache(maxsize=200_000)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@lru_cache(maxsize=200_000)
+def _folded(word: str) -> str:
+    word = word.replace(".", "")
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The text's words as a copy is compared by: casefolded, abbreviations and spellings folded."""
+    return [_folded(w) for w in _WORD.findall(text.casefold().replace("per cent", "percent"))]
 
 
 def _finalize(x: np.ndarray) -> np.ndarray:
@@ -50,24 +95,71 @@ def _finalize(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def simhash(text: str) -> str | None:
-    """The text's SimHash as 16 hex digits; None for a text of fewer than ``MIN_WORDS`` words."""
-    words = _WORD.findall(text.casefold())
-    if len(words) < MIN_WORDS:
+def _shingles(text: str) -> np.ndarray | None:
+    """The 64-bit hashes of the text's two-word shingles; None for a text of fewer than ``MIN_WORDS`` words."""
+    found = words(text)
+    if len(found) < MIN_WORDS:
         return None
-    hashes = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    hashes = np.fromiter((_word_hash(w) for w in found), dtype=np.uint64, count=len(found))
+    n = len(found) - _SHINGLE + 1
     with np.errstate(over="ignore"):
-        n = len(words) - _SHINGLE + 1
-        shingles = _finalize(hashes[:n] * _MIX[0] + hashes[1 : n + 1] * _MIX[1])
+        return _finalize(hashes[:n] * _MIX[0] + hashes[1 : n + 1] * _MIX[1])
+
+
+def _simhash(shingles: np.ndarray) -> str:
     bits = np.unpackbits(shingles.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    votes = 2 * bits.sum(axis=0, dtype=np.int64) - n
+    votes = 2 * bits.sum(axis=0, dtype=np.int64) - len(shingles)
     value = sum(1 << i for i in range(64) if votes[i] > 0)
     return f"{value:016x}"
+
+
+def _sketch(shingles: np.ndarray) -> str:
+    # Each minimum over the set (not the sequence: a repeated shingle is one), its lowest byte kept.
+    unique = np.unique(shingles)
+    with np.errstate(over="ignore"):
+        minima = (unique[:, None] * _PERMUTATIONS[None, :]).min(axis=0)
+    return (minima & np.uint64(0xFF)).astype(np.uint8).tobytes().hex()
+
+
+def fingerprint(text: str) -> tuple[str, str] | None:
+    """The text's SimHash (16 hex digits) and sketch (256 hex digits); None for fewer than ``MIN_WORDS`` words."""
+    shingles = _shingles(text)
+    return None if shingles is None else (_simhash(shingles), _sketch(shingles))
+
+
+def simhash(text: str) -> str | None:
+    """The text's SimHash as 16 hex digits; None for a text of fewer than ``MIN_WORDS`` words."""
+    shingles = _shingles(text)
+    return None if shingles is None else _simhash(shingles)
+
+
+def sketch(text: str) -> str | None:
+    """The text's MinHash sketch (``resemblance`` reads two); None for a text of fewer than ``MIN_WORDS`` words."""
+    shingles = _shingles(text)
+    return None if shingles is None else _sketch(shingles)
 
 
 def distance(a: str, b: str) -> int:
     """How many of the 64 bits two SimHashes differ in."""
     return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def sketch_rows(sketches: Iterable[str]) -> np.ndarray:
+    """Sketches decoded, one row each, for ``resemblances``."""
+    return np.frombuffer(bytes.fromhex("".join(sketches)), np.uint8).reshape(-1, _SKETCH)
+
+
+def resemblances(row: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The Jaccard resemblance of a text's shingle set (its sketch decoded, ``sketch_rows``) with each of ``rows``'s,
+    estimated from the sketches: the share of equal minima, less the 1 in 256 that two different minima share a lowest
+    byte."""
+    equal = np.count_nonzero(rows == row, axis=1) / _SKETCH
+    return np.maximum(0.0, (equal - 1 / 256) / (1 - 1 / 256))
+
+
+def resemblance(a: str, b: str) -> float:
+    """The Jaccard resemblance of two texts' shingle sets, estimated from their sketches (``resemblances``)."""
+    return float(resemblances(sketch_rows([a]), sketch_rows([b]))[0])
 
 
 def bands(value: str) -> list[str]:

@@ -56,7 +56,7 @@ from datetime import datetime
 
 import numpy as np
 
-from services.tagger.near_duplicates import MAX_DISTANCE, bands, distance
+from services.tagger.near_duplicates import MAX_DISTANCE, MIN_RESEMBLANCE, bands, distance, resemblances, sketch_rows
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
 from services.tagger.story_margins import MarginRules, name_norms, names_agree
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
@@ -131,12 +131,15 @@ def _opened_twice(a: Story, b: Story) -> bool:
     return not a.names or not b.names or names_agree(a, b)
 
 
+def _heaviest(features: ArticleFeatures) -> list[str]:
+    return sorted(features.entities, key=lambda k: (-features.entities[k], k))[:_COPY_ENTITIES]
+
+
 def _same_subject(features: ArticleFeatures, story: Story) -> bool:
     """Whether a text that reads like a copy of a member is about what the story is about: its heaviest entities are
     the story's and its places do not conflict. A template filled in twice (a rain warning for Cornwall and one for
     Devon, a results notice for two companies) reads like a copy, but is another event."""
-    heaviest = sorted(features.entities, key=lambda k: (-features.entities[k], k))[:_COPY_ENTITIES]
-    return all(key in story.entities for key in heaviest) and not place_conflict(features, story)
+    return all(key in story.entities for key in _heaviest(features)) and not place_conflict(features, story)
 
 
 @dataclass
@@ -152,6 +155,7 @@ class StoryIndex(MarginRules):
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
     _by_band: dict[str, set[str]] = field(default_factory=dict)  # SimHash band (near_duplicates.bands) -> live stories
     _vectors: dict[str, Vectors] = field(default_factory=dict)
+    _sketches: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)  # story id -> members, their sketch rows
     _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> name_norms(its names) (story_margins)
     _groups: dict[str, set[str]] = field(default_factory=dict)  # reported id -> live stories reported under it
     _matrix: tuple[list[str], np.ndarray] | None = None  # story ids and their unit centroids, rebuilt after a change
@@ -183,12 +187,15 @@ class StoryIndex(MarginRules):
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
             self._vectors[story.id] = story_vectors(story)
+        if story.sketches:
+            self._sketches[story.id] = (list(story.sketches), sketch_rows(story.sketches.values()))
         self._matrix = None
 
     def _remove(self, story_id: str) -> None:
         old = self.stories.pop(story_id, None)
         self._raw.pop(story_id, None)
         self._vectors.pop(story_id, None)
+        self._sketches.pop(story_id, None)
         self._name_norms.pop(story_id, None)
         if old is None:
             return
@@ -268,9 +275,9 @@ class StoryIndex(MarginRules):
         if copy is not None:
             # The same text again (a syndicated or republished copy): it belongs where the original is, whatever the
             # story's summary has drifted to.
-            bits, member, story_id = copy
+            score, threshold, member, story_id = copy
             story = joined(self.stories[story_id], features, self.config, watermark)
-            scores = Scores(1.0 - bits / 64, 0.0, 0.0, None, 1.0 - MAX_DISTANCE / 64, "near-duplicate")
+            scores = Scores(score, 0.0, 0.0, None, threshold, "near-duplicate")
             reported = self.reported_id(story_id)
             return Decision(story, created=False, score=scores.score, expired=expired, scores=scores, compared=story_id,
                             reported=reported, copy_of=member,
@@ -319,20 +326,41 @@ class StoryIndex(MarginRules):
         return Decision(opened(features, self.config, watermark), created=True, score=scores.score, expired=expired,
                         scores=scores, compared=compared)
 
-    def _copy_of(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[int, str, str] | None:
-        """The nearest earlier member of a live story whose text the article's repeats (SimHash at most
-        ``MAX_DISTANCE`` bits away): (distance, member id, story id), or None."""
+    def _copy_of(self, features: ArticleFeatures, expired: tuple[str, ...]) -> tuple[float, float, str, str] | None:
+        """The earlier member of a live story whose text the article's repeats, nearest first: (score, threshold,
+        member id, story id), or None.
+
+        Where both texts have a sketch, their shingles' resemblance decides (at least ``MIN_RESEMBLANCE``), whatever
+        their SimHash bits: a copy with edits is found among the stories that hold the article's heaviest entities,
+        as a copy's story must (``_same_subject``). Otherwise the SimHash decides (at most ``MAX_DISTANCE`` bits apart,
+        found by band)."""
         if features.simhash is None:
             return None
+        banded = {sid for band in bands(features.simhash) for sid in self._by_band.get(band, ())}
+        candidates = set(banded)
+        heaviest = _heaviest(features)
+        row = None if features.sketch is None else sketch_rows([features.sketch])
+        if heaviest and row is not None:
+            candidates |= set.intersection(*(self._by_entity.get(key, set()) for key in heaviest))
         found = None
-        for story_id in sorted({sid for band in bands(features.simhash) for sid in self._by_band.get(band, ())}):
+        for story_id in sorted(candidates):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at) or not _same_subject(features, story):
                 continue
+            members: list[str] = []
+            if row is not None and story_id in self._sketches:
+                members, rows = self._sketches[story_id]
+                alike = resemblances(row, rows)
+                nearest = int(alike.argmax())
+                if alike[nearest] >= MIN_RESEMBLANCE and (found is None or alike[nearest] > found[0]):
+                    found = (float(alike[nearest]), MIN_RESEMBLANCE, members[nearest], story_id)
+            if story_id not in banded:
+                continue  # a member within MAX_DISTANCE bits shares a band with the article: here only sketches tell
+            sketched = set(members)
             for member, value in story.simhashes.items():
-                d = distance(features.simhash, value)
-                if d <= MAX_DISTANCE and (found is None or d < found[0]):
-                    found = (d, member, story_id)
+                score = 1.0 - distance(features.simhash, value) / 64
+                if member not in sketched and score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
+                    found = (score, 1.0 - MAX_DISTANCE / 64, member, story_id)
         return found
 
     def reported_id(self, story_id: str) -> str:

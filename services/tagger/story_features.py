@@ -24,7 +24,7 @@ import regex
 
 from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
-from services.tagger.near_duplicates import simhash
+from services.tagger.near_duplicates import fingerprint
 
 __all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "event_dates", "word_rarity", "terms", "name_keys"]
 
@@ -77,6 +77,7 @@ class ArticleFeatures:
     name_words: Mapping[str, str] = field(default_factory=dict, compare=False)  # name key -> a name it came from, for the evidence
     names_cased: bool = True  # written in a script with capitals (its names are its capitalised words), else every word is a key
     simhash: str | None = None  # of its text (near_duplicates.simhash), to know a copy of an earlier article
+    sketch: str | None = None  # of its text (near_duplicates.sketch), to confirm a copy and know one with edits
     # When it was read (fetched): an article of unknown time was published no later, so its story may be that recent.
     read_at: datetime | None = None
     # The days its title and lead say its event happened on (``event_dates``); empty when they say none.
@@ -320,8 +321,9 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     keys, written = name_keys(article.original_title or article.title, article.original_body or article.body,
                               _WORDLIST_NAMES.get(article.language, article.language))
     at = article_time(article, now=now)
+    simhash, sketch = fingerprint(article.body) or (None, None)
     return ArticleFeatures(article.id, at, entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
                            names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
-                           simhash=simhash(article.body), read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))
+                           simhash=simhash, sketch=sketch, read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))

@@ -38,6 +38,9 @@ class StoryConfig:
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
     recent_embeddings: int = 8
+    # Members whose text's sketch the story keeps (near_duplicates.sketch: 256 hex digits each): a copy with edits of one
+    # of them is known (older members' copies only by their SimHash, within 3 bits).
+    copy_sketches: int = 32
     # Across languages, when no story scores ``threshold``: the live story whose centroid is nearest joins when its
     # cosine is at least ``nearest_floor`` (99% of different real documents stay below 0.5) and no other live story
     # comes within ``nearest_margin`` of it (as in margin-based cross-lingual matching; 0 turns it off).
@@ -112,6 +115,9 @@ class Story(BaseModel):
     simhashes: dict[str, str] = Field(
         default_factory=dict, description="Member article id -> SimHash of its text (near_duplicates), for the latest members "
         "with one: a later copy of one of them is known as a copy.")
+    sketches: dict[str, str] = Field(
+        default_factory=dict, description="Member article id -> MinHash sketch of its text (near_duplicates), for the "
+        "latest ``copy_sketches`` members with one: a copy with edits of one of them is known as a copy.")
     event_dates: dict[str, int] = Field(
         default_factory=dict, description="ISO day -> members whose title or lead states it as their event's day "
         "(story_features.event_dates), the latest days only.")
@@ -191,15 +197,24 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     simhashes = {a: h for a, h in story.simhashes.items() if a in members}
     if features.simhash is not None:
         simhashes[features.article_id] = features.simhash
+    sketches = _sketches(story.sketches, features, config)
     return Story(
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=_seen(features, watermark, story.seen_at),
         size=story.size + 1,
         articles=articles,
-        reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes,
+        reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes, sketches=sketches,
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
         languages=languages, titles=titles, uncased=story.uncased + (not features.names_cased),
         event_dates=_event_dates(story, features), **_embedding_fields(story, features, config),
     )
+
+
+def _sketches(kept: dict[str, str], features: ArticleFeatures, config: StoryConfig) -> dict[str, str]:
+    """The sketches of the latest ``copy_sketches`` members, the article's among them (dicts keep insertion order)."""
+    if features.sketch is None:
+        return kept
+    latest = [*((a, s) for a, s in kept.items() if a != features.article_id), (features.article_id, features.sketch)]
+    return dict(latest[-config.copy_sketches:]) if config.copy_sketches > 0 else {}
 
 
 def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime | None) -> Story:
@@ -210,6 +225,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
         size=1,
         articles=[features.article_id],
         simhashes={} if features.simhash is None else {features.article_id: features.simhash},
+        sketches=_sketches({}, features, config),
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),
