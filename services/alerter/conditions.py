@@ -88,10 +88,12 @@ class EntityCondition:
         country = (ident or self.key) if self.people else None
         side_of = (ident or self.key) if self.sides else None
         for entity in facts.entities:
+            # "pro-Moscow" (Moscow, linked, on Russia's side) is Russia's side; "pro-Russia" is named as Russia already.
+            if (side_of is not None and entity.side_country_id is not None and normal_id(entity.side_country_id) == side_of
+                    and normal_id(entity.canonical_id or "") != side_of):
+                sides.setdefault(entity.side_country_id, []).append(entity)
             if country is not None and entity.country_id is not None and normal_id(entity.country_id) == country:
                 people.setdefault(entity.country_id, []).append(entity)
-            elif side_of is not None and entity.side_country_id is not None and normal_id(entity.side_country_id) == side_of:
-                sides.setdefault(entity.side_country_id, []).append(entity)
             elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
                 if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):

@@ -9,7 +9,7 @@ country goes to ``side_country_id`` instead: a pro-Russian separatist is no Russ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -19,7 +19,7 @@ import re
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key
-from services.tagger.surnames import side_prefix
+from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
 
@@ -46,21 +46,27 @@ _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run N
 class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]]) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
+        ("pro-Moscow")."""
         self._countries: dict[str, tuple[str, str]] = {}
         for qid, name, words in rows:
             for word in words:
                 self._countries[name_key(word)] = (qid, name)
+        self._seats = dict(seats or {})
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS) -> Demonyms:
-        """The bundled table; with ``gazetteer``, only its countries, under the names it gives them."""
+        """The bundled table; with ``gazetteer``, only its countries, under the names it gives them, and the sides its
+        countries and capitals name."""
         rows = yaml.safe_load(path.read_text(encoding="utf-8"))["demonyms"]
         names = {e.id: e.name for e in gazetteer if e.country == e.id} if gazetteer is not None else None
+        seats = {e.id: (e.country, names[e.country]) for e in gazetteer or () if e.country in names and (e.capital or e.country == e.id)}
         return cls(
-            (row["country"], names[row["country"]] if names is not None else row["name"], row["demonyms"])
-            for row in rows
-            if names is None or row["country"] in names
+            ((row["country"], names[row["country"]] if names is not None else row["name"], row["demonyms"])
+             for row in rows
+             if names is None or row["country"] in names),
+            seats,
         )
 
     def __len__(self) -> int:
@@ -100,14 +106,18 @@ class Demonyms:
         found = self.country(word[cut:]) if cut else None
         return None if found is None else (word[: cut - 1].casefold(), *found)
 
-    def relate(self, entities: Sequence[Entity]) -> list[Entity]:
+    def relate(self, entities: Sequence[Entity], texts: Mapping[str, str] | None = None) -> list[Entity]:
         """``entities`` with each unlinked people's word given its country (:meth:`of_mention`); an unlinked state body
         named by one ("Russian Foreign Ministry") given the same; and a side taken for or against a country
-        ("pro-Russian") given that country as ``side_country_id``, not as its own."""
+        ("pro-Russian") given that country as ``side_country_id``, not as its own. With the fields' ``texts``, a country
+        or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev") keeps its link and gets the side."""
         related = []
         for entity in entities:
             found = side = None
-            if entity.canonical_id is None:
+            if entity.canonical_id in self._seats and texts is not None and entity.field in texts:
+                taken = side_before(texts[entity.field], entity.start)
+                side = None if taken is None else (taken, *self._seats[entity.canonical_id])
+            elif entity.canonical_id is None:
                 found = self.of_mention(entity.text, entity.type, entity.key)
                 if found is None and entity.type in _PEOPLE_LABELS:
                     found = self.state_body(entity.text)

@@ -16,7 +16,7 @@ from services.tagger.mentions import LINKABLE_TYPES, TITLE_WORDS, Candidate, Fie
 from services.tagger.name_evidence import is_english_word
 
 __all__ = ["bare_surname", "leader_fits", "leader_named_by", "link_surnames", "one_person", "qualifies_a_regime",
-           "same_given_name", "side_prefix", "side_rest_is_a_name", "surname_key"]
+           "same_given_name", "side_before", "side_prefix", "side_rest_is_a_name", "surname_key"]
 
 # The Arabic article written onto a family name: "al-Assad", "el-Sisi", "as-Sadr"; news drops it ("Assad said").
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)[-‐‑]", re.IGNORECASE)
@@ -73,6 +73,12 @@ def _title_cased(title: str) -> bool:
     """A headline whose every longer word is capitalised, as many English outlets write them."""
     words = _HEADLINE_WORD.findall(title)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def side_before(text: str, start: int) -> str | None:
+    """"pro" or "anti" where a side is spelt onto the name at text[start:] ("pro-Moscow", "anti-Assad"), else None."""
+    m = _SIDE_BEFORE.search(text, max(0, start - 6), start)
+    return m.group()[:-1].casefold() if m else None
 
 
 def qualifies_a_regime(text: str, start: int, end: int) -> bool:

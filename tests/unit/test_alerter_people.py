@@ -143,3 +143,14 @@ def test_sides_on_what_is_no_country_warns_and_a_non_boolean_is_refused() -> Non
     assert any("'NATO' is not a country" in w and "'sides'" in w for w in book.warnings)
     with pytest.raises(Exception, match="sides must be true or false"):
         load_rulebook("rules:\n  - {id: r, when: {entity: {id: Q159, sides: maybe}}}\n", env={}, names=NAMES)
+
+
+def test_a_side_spelt_onto_a_capital_matches_sides_and_a_country_named_in_one_stays_a_mention_of_it() -> None:
+    body = "pro-Moscow rebels and pro-Russia activists"
+    moscow = Entity(text="Moscow", type="GPE", field="body", start=4, end=10, canonical_id="Q649", canonical_name="Moscow",
+                    key="Q649", side="pro", side_country_id="Q159", side_country_name="Russia")
+    russia = Entity(text="Russia", type="GPE", field="body", start=26, end=32, canonical_id="Q159", canonical_name="Russia",
+                    key="Q159", side="pro", side_country_id="Q159", side_country_name="Russia")
+    assert reasons("when: {entity: {id: Q159, sides: true}}", moscow, russia, body=body) == [
+        "entity:Q159 (Russia) in body", "entity:Q159 (Russia) by a side: 'Moscow' in body"]
+    assert reasons("when: {entity: Q159}", moscow, body=body) == []

@@ -198,3 +198,25 @@ def test_the_tagger_gives_a_state_body_its_country_and_a_side_its_sides_country(
     assert by_text["Ukrainian Defence Ministry"].country_id == "Q212"
     side = by_text["Pro-Russian"]
     assert (side.country_id, side.side, side.side_country_id, side.key) == (None, "pro", "Q159", "name:pro-russian")
+
+
+def test_a_country_or_capital_linked_inside_a_side_keeps_its_link_and_gets_the_side(gazetteer: Gazetteer) -> None:
+    table = Demonyms.load(gazetteer)
+    body = "pro-Moscow rebels and anti-Kyiv crowds met pro-Russia activists in Moscow and Kharkiv."
+    russia, moscow, kyiv = (gazetteer.lookup(n) for n in ("Russia", "Moscow", "Kyiv"))
+
+    def place(name: str, nth: int = 0) -> Entity:
+        start = -1
+        for _ in range(nth + 1):
+            start = body.index(name, start + 1)
+        entry = gazetteer.lookup(name)
+        return Entity(text=name, type="GPE", field="body", start=start, end=start + len(name), canonical_id=entry.id,
+                      canonical_name=entry.name, key=entry.id)
+
+    places = [place("Moscow"), place("Kyiv"), place("Russia"), place("Moscow", 1), place("Kharkiv")]
+    related = table.relate(places, {"title": "", "body": body})
+    assert [(e.text, e.side, e.side_country_id) for e in related] == [
+        ("Moscow", "pro", russia.id), ("Kyiv", "anti", kyiv.country), ("Russia", "pro", russia.id),
+        ("Moscow", None, None), ("Kharkiv", None, None)]  # the city itself; a city that is no capital
+    assert [e.canonical_id for e in related] == [moscow.id, kyiv.id, russia.id, moscow.id, gazetteer.lookup("Kharkiv").id]
+    assert table.relate(places) == places  # without the texts, no side is read
