@@ -112,17 +112,14 @@ class EntityCondition:
             reason = self._salient(facts, key, mentions) if salient else ""
             if reason is not None:
                 reasons.append(f"entity:{text!r} (unlinked) in {_fields(mentions)}{reason}")
-        for cid, mentions in people.items():
-            # Its own salience: the words' keys ("name:ukrainian") are not the country's.
-            reason = self._salient(facts, None, mentions) if salient else ""
-            if reason is not None:
-                words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
-                reasons.append(f"entity:{cid} ({mentions[0].country_name or cid}) by its people: {words} in {_fields(mentions)}{reason}")
-        for cid, mentions in sides.items():
-            reason = self._salient(facts, None, mentions) if salient else ""
-            if reason is not None:
-                words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
-                reasons.append(f"entity:{cid} ({mentions[0].side_country_name or cid}) by a side: {words} in {_fields(mentions)}{reason}")
+        for how, found in (("by its people", people), ("by a side", sides)):
+            for cid, mentions in found.items():
+                # Its own salience: the words' keys ("name:ukrainian") are not the country's.
+                reason = self._salient(facts, None, mentions) if salient else ""
+                if reason is not None:
+                    words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
+                    name = mentions[0].country_name if found is people else mentions[0].side_country_name
+                    reasons.append(f"entity:{cid} ({name or cid}) {how}: {words} in {_fields(mentions)}{reason}")
         return reasons or None
 
     def _salient(self, facts: Facts, key: str | None, mentions: list[Entity]) -> str | None:
