@@ -8,7 +8,9 @@ frequent first; with --sample N, N linked mentions of each set drawn at random, 
 --events: JSON lines {"title", "body", optional "language"} (articles not marked English are left out);
 --crosslingual: JSON lines {"title", "body", "language"}, of which the `eng` lines are read;
 --conll: a CoNLL-2003-format file, read per document: every mention, and apart the mentions whose span is a gold ORG.
---dump: every linked mention of every set, one a line with its context, to diff two runs and read each changed link.
+--dump: every linked mention of every set, and every mention given a country (``country_id``: "Ukrainian troops") or a
+side's country (``side_country_id``: "pro-Russian"), one a line with its context, to diff two runs and read each changed
+link or relation.
 The JSON-lines articles are tagged after the normalizer's cleanup (services/normalize/cleanup.py: mojibake such as
 "Russiaâ\x80\x99s" repaired, whitespace tidied), as the pipeline tags them; they are English already, so nothing is
 translated or repaired further. The CoNLL documents are tagged as read (their gold spans are offsets into that text).
@@ -51,9 +53,12 @@ def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
 
 
 def mentions(tagger: Tagger, documents: list[tuple[str, str]]) -> list[list[tuple]]:
-    """Per document, (type, text, canonical id or None, field, start, end, canonical name) of each mention of TYPES."""
+    """Per document, (type, text, canonical id or None, field, start, end, canonical name, country id or None, side and
+    side's country id or None) of each mention of TYPES."""
     tagged = tagger.tag_many([article(f"l{i}", title, body, False, T0) for i, (title, body) in enumerate(documents)])
-    return [[(e.type, e.text, e.canonical_id, e.field, e.start, e.end, e.canonical_name) for e in t.entities if e.type in TYPES]
+    return [[(e.type, e.text, e.canonical_id, e.field, e.start, e.end, e.canonical_name, e.country_id,
+              f"{e.side} {e.side_country_id}" if e.side_country_id else None)
+             for e in t.entities if e.type in TYPES]
             for t in tagged]
 
 
@@ -61,36 +66,41 @@ def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tupl
     """Print n linked mentions drawn at random, each in its context, to count the wrong ones by reading."""
     found = [(d, m) for d, doc in enumerate(per_doc) for m in doc if m[2] is not None]
     print(f"{label}: {min(n, len(found))} of {len(found)} linked mentions at random (seed {seed}):")
-    for d, (kind, text, _, field, start, end, name) in sorted(random.Random(seed).sample(found, min(n, len(found)))):
+    for d, (kind, text, _, field, start, end, name, _, _) in sorted(random.Random(seed).sample(found, min(n, len(found)))):
         source = documents[d][0 if field == "title" else 1]
         context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}".replace("\n", " | ")
         print(f"  {d:>4} {kind:<6} {name:<28.28} ...{context}...")
 
 
 def dump(out, label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]]) -> None:
-    """Write every linked mention as a tab-separated line: set, document, field, span, type, text, id, name, context."""
+    """Write every linked mention and every mention given a country or a side's as a tab-separated line: set, document,
+    field, span, type, text, id, name, country, context, side ("pro Q159")."""
     for d, doc in enumerate(per_doc):
-        for kind, text, cid, field, start, end, name in doc:
-            if cid is None:
+        for kind, text, cid, field, start, end, name, country, side in doc:
+            if cid is None and country is None and side is None:
                 continue
             source = documents[d][0 if field == "title" else 1]
             context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}"
-            row = (label, d, field, start, end, kind, text, cid, name, context)
+            row = (label, d, field, start, end, kind, text, cid, name, country, context, side or "")
             out.write("\t".join(str(v).replace("\t", " ").replace("\n", " | ") for v in row) + "\n")
 
 
-def report(label: str, found: list[tuple[str, str, str | None]], top: int) -> dict[str, tuple[int, int]]:
-    """Print the linked share per type and the most frequent unlinked names; returns {type: (linked, all)}."""
+def report(label: str, found: list[tuple[str, str, str | None, str | None, str | None]], top: int) -> dict[str, tuple[int, int, int, int]]:
+    """Print the linked share per type, the mentions given a country or a side's, and the most frequent unlinked names;
+    returns {type: (linked, all, with a country, with a side's)}."""
     shares = {}
     print(f"{label}:")
     for kind in TYPES:
-        of_kind = [(text, cid) for t, text, cid in found if t == kind]
+        of_kind = [(text, cid, country, side) for t, text, cid, country, side in found if t == kind]
         if not of_kind:
             continue
-        linked = sum(cid is not None for _, cid in of_kind)
-        shares[kind] = (linked, len(of_kind))
-        print(f"  {kind:<5} {linked}/{len(of_kind)} mentions linked ({linked / len(of_kind):.3f})")
-    unlinked = Counter(text for t, text, cid in found if t == "ORG" and cid is None)
+        linked = sum(cid is not None for _, cid, _, _ in of_kind)
+        related = sum(country is not None for _, _, country, _ in of_kind)
+        sides = sum(side is not None for *_, side in of_kind)
+        shares[kind] = (linked, len(of_kind), related, sides)
+        print(f"  {kind:<5} {linked}/{len(of_kind)} mentions linked ({linked / len(of_kind):.3f})"
+              + (f", {related} given a country" if related else "") + (f", {sides} a side's" if sides else ""))
+    unlinked = Counter(text for t, text, cid, *_ in found if t == "ORG" and cid is None)
     if unlinked and top:
         print(f"  top unlinked ORG names ({len(unlinked)} distinct): "
               + ", ".join(f"{name} {n}" for name, n in unlinked.most_common(top)))
@@ -137,16 +147,20 @@ def main() -> None:
         gold_org = label == GOLD_ORG.format(args.conll.name if args.conll else "")
         if args.sample and not gold_org:
             sample(label, documents, per_doc, args.sample, args.seed)
-        flat = [m[:3] for found in per_doc for m in found]
-        for kind, (linked, n) in report(label, flat, args.top).items():
+        flat = [(*m[:3], *m[7:9]) for found in per_doc for m in found]
+        for kind, (linked, n, related, sides) in report(label, flat, args.top).items():
             if gold_org:
                 continue  # a part of the CoNLL set counted already
             total[kind, "linked"] += linked
             total[kind, "all"] += n
+            total[kind, "country"] += related
+            total[kind, "side"] += sides
     if len(sets) > 1:
         print("all sets: " + "  ".join(f"{kind} {total[kind, 'linked']}/{total[kind, 'all']} "
                                       f"({total[kind, 'linked'] / total[kind, 'all']:.3f})"
                                       for kind in TYPES if total[kind, "all"]))
+        print("given a country, all sets: " + "  ".join(f"{kind} {total[kind, 'country']}" for kind in TYPES if total[kind, "country"])
+              + "; a side's: " + "  ".join(f"{kind} {total[kind, 'side']}" for kind in TYPES if total[kind, "side"]))
 
 
 if __name__ == "__main__":

@@ -217,10 +217,21 @@ class Entity(BaseModel):
     )
     country_id: str | None = Field(
         default=None,
-        description="For a NORP word that names a country's people ('Ukrainian', 'Israelis', 'Britons'): the country's "
-        "Wikidata QID. A relation, not a link: the word keeps its own key.",
+        description="For a NORP word that names a country's people ('Ukrainian', 'Israelis', 'Britons'), or a state body "
+        "named by one ('Russian Foreign Ministry', 'Ukrainian Army'): the country's Wikidata QID. A relation, not a link: "
+        "the mention keeps its own key.",
     )
     country_name: str | None = Field(default=None, description="The canonical name of the country ``country_id`` names.")
+    side: Literal["pro", "anti"] | None = Field(
+        default=None, description="For a side taken for or against a country, spelt onto its people's word, its name or its "
+        "capital's ('pro-Russian', 'anti-American', 'pro-Russia', 'pro-Moscow'): which.")
+    side_country_id: str | None = Field(
+        default=None,
+        description="The Wikidata QID of the country a side is taken for or against ('pro-Russian', 'pro-Moscow': Russia). "
+        "Not ``country_id``: a pro-Russian separatist is no Russian. A relation, not a link: the mention keeps its own key "
+        "(and 'Moscow' in 'pro-Moscow' its link to the city).",
+    )
+    side_country_name: str | None = Field(default=None, description="The canonical name of the country ``side_country_id`` names.")
 
 
 class Salience(BaseModel):

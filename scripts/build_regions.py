@@ -228,6 +228,17 @@ def build() -> tuple[list[dict[str, Any]], list[str]]:
     return sorted(result, key=lambda e: (e["country"], e["name"])), notes
 
 
+# The words a region's English name ends with when it is named like its city: "Homs Governorate", "Harare Province".
+REGION_WORDS = frozenset({"governorate", "province", "region", "state", "oblast", "district", "department", "prefecture",
+                          "county", "emirate", "territory", "division", "voivodeship", "krai"})
+
+
+def _namesake_region(form: str, namesakes: list[str]) -> bool:
+    """``form`` is a name another entity has followed by a word for a region: "Raqqa Governorate" for "Raqqa"."""
+    words = form.split()
+    return len(words) >= 2 and words[-1].casefold() in REGION_WORDS and " ".join(words[:-1]) in namesakes
+
+
 def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], curated: dict[str, dict[str, Any]],
                  country_name: dict[str, str], words: AliasFilter, notes: list[str]) -> list[dict[str, Any]]:
     """One owner per surface form: a form another entity has is that entity's, one two regions share is neither's.
@@ -284,8 +295,10 @@ def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], cu
             # state of Georgia): its other spellings of that name are the other entity's too ("أبو ظبي",
             # "ワシントン"); it keeps the longer forms ("State of Georgia", "إمارة أبو ظبي") and Chinese ones
             # with a region's suffix ("佐治亚州").
+            # A namesake with a word for a region after it is the region's all the same: "Raqqa Governorate", where the
+            # city's "Ar Raqqah" is as long.
             longest = max(len(f.split()) for f in namesakes)
-            mine = [f for f in mine if len(f.split()) > longest or f.endswith(("州", "省", "邦"))]
+            mine = [f for f in mine if len(f.split()) > longest or f.endswith(("州", "省", "邦")) or _namesake_region(f, namesakes)]
         if not mine and name != region["name"] and not name.endswith(country_name[region["country"]]):
             notes.append(f"{region['_code']} {name!r}: every name belongs to another entity; skipped")
             continue

@@ -60,7 +60,8 @@ class EntityCondition:
     language), a linked entity with that canonical name, and an unlinked mention with that text. Salient:
     named in the title and/or lead (``where``: any of them), at least ``min_mentions`` times, with at least
     ``min_salience``. With ``people``, a country is also named by a word for its people ("Ukrainian troops": the
-    tagger's ``country_id``); opt-in, since "Russian" in a report is not always a report about Russia.
+    tagger's ``country_id``); opt-in, since "Russian" in a report is not always a report about Russia. With ``sides``,
+    also by a side taken for or against its people ("pro-Russian separatists": the tagger's ``side_country_id``).
     """
 
     value: str
@@ -70,6 +71,7 @@ class EntityCondition:
     key: str | None = None
     label: str | None = None
     people: bool = False
+    sides: bool = False
 
     @property
     def qid(self) -> str | None:
@@ -82,8 +84,14 @@ class EntityCondition:
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         people: dict[str, list[Entity]] = {}
+        sides: dict[str, list[Entity]] = {}
         country = (ident or self.key) if self.people else None
+        side_of = (ident or self.key) if self.sides else None
         for entity in facts.entities:
+            # "pro-Moscow" (Moscow, linked, on Russia's side) is Russia's side; "pro-Russia" is named as Russia already.
+            if (side_of is not None and entity.side_country_id is not None and normal_id(entity.side_country_id) == side_of
+                    and normal_id(entity.canonical_id or "") != side_of):
+                sides.setdefault(entity.side_country_id, []).append(entity)
             if country is not None and entity.country_id is not None and normal_id(entity.country_id) == country:
                 people.setdefault(entity.country_id, []).append(entity)
             elif entity.canonical_id is not None:
@@ -104,12 +112,14 @@ class EntityCondition:
             reason = self._salient(facts, key, mentions) if salient else ""
             if reason is not None:
                 reasons.append(f"entity:{text!r} (unlinked) in {_fields(mentions)}{reason}")
-        for cid, mentions in people.items():
-            # Its own salience: the words' keys ("name:ukrainian") are not the country's.
-            reason = self._salient(facts, None, mentions) if salient else ""
-            if reason is not None:
-                words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
-                reasons.append(f"entity:{cid} ({mentions[0].country_name or cid}) by its people: {words} in {_fields(mentions)}{reason}")
+        for how, found in (("by its people", people), ("by a side", sides)):
+            for cid, mentions in found.items():
+                # Its own salience: the words' keys ("name:ukrainian") are not the country's.
+                reason = self._salient(facts, None, mentions) if salient else ""
+                if reason is not None:
+                    words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
+                    name = mentions[0].country_name if found is people else mentions[0].side_country_name
+                    reasons.append(f"entity:{cid} ({name or cid}) {how}: {words} in {_fields(mentions)}{reason}")
         return reasons or None
 
     def _salient(self, facts: Facts, key: str | None, mentions: list[Entity]) -> str | None:
@@ -127,7 +137,7 @@ class EntityCondition:
         return ", " + ", ".join(parts)
 
     def describe(self) -> str:
-        extra = ["people"] if self.people else []
+        extra = (["people"] if self.people else []) + (["sides"] if self.sides else [])
         if self.where:
             extra.append("in " + "|".join(self.where))
         if self.min_mentions > 1:

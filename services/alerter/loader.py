@@ -61,7 +61,7 @@ _CONDITION_KEYS = ("all", "any", "not", "entity", "keyword", "near", "language",
 _RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "window", "burst", "follow_up", "cooldown",
               "repeat_interval")
 _WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
-_ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience", "people")
+_ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience", "people", "sides")
 _WINDOW_KEYS = ("count", "within", "distinct")
 _BURST_KEYS = ("of", "entity", "people", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
 _FORMATS = ("standard", "slack", "teams")
@@ -102,6 +102,9 @@ class _Loader(YamlReader):
         if resolved.people and target is not None and not self.names.is_country(target):
             self.warn(node, f"{what}: entity {condition.value!r} is not a country, so no word for a people names it and "
                             f"'people' adds nothing")
+        if resolved.sides and target is not None and not self.names.is_country(target):
+            self.warn(node, f"{what}: entity {condition.value!r} is not a country, so no side is taken for or against its "
+                            f"people and 'sides' adds nothing")
         return resolved
 
     def _resolve_entity(self, condition: EntityCondition, node: yaml.Node, what: str) -> EntityCondition:
@@ -352,12 +355,14 @@ class _Loader(YamlReader):
         mentions = int(self.number(e["min_mentions"][1], f"{what} entity min_mentions", integer=True, minimum=1)) if "min_mentions" in e else 1
         salience = float(self.number(e["min_salience"][1], f"{what} entity min_salience", minimum=0)) if "min_salience" in e else 0.0
         people = self.people(e["people"][1], what, "entity people") if "people" in e else False
+        sides = self.people(e["sides"][1], what, "entity sides") if "sides" in e else False
         condition = EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where,
-                                    min_mentions=mentions, min_salience=salience, people=people)
+                                    min_mentions=mentions, min_salience=salience, people=people, sides=sides)
         return self.resolve(condition, node, what)  # type: ignore[return-value]
 
     def people(self, node: yaml.Node, what: str, label: str) -> bool:
-        """``people: true``: a country is also named by a word for its people (an entity condition's, a burst's)."""
+        """``people: true``: a country is also named by a word for its people (an entity condition's, a burst's); read
+        the same, ``sides: true``: also by a side taken for or against its people (an entity condition's)."""
         people = self.scalar(node, f"{what} {label}")
         if not isinstance(people, bool):
             raise self.error(node, f"{what}: {label} must be true or false, got {people!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -42,7 +43,17 @@ FROM_MESSAGE, FROM_MENTIONS = "message", "mentions"
 
 
 def people_rows(article: TaggedArticle) -> list[PeopleRow]:
-    return _rows((e.country_id, e.country_name or e.country_id, e.text) for e in article.entities if e.country_id)
+    # A state body the tagger relates to its country ("Russian Foreign Ministry", ORG) is no word for its people: alert
+    # rules read it (people: true), a country's page does not list it among its people's words.
+    return _rows((e.country_id, e.country_name or e.country_id, e.text) for e in article.entities
+                 if e.country_id and not (e.type == "ORG" and _demonyms().state_body(e.text)))
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> Any:
+    from services.tagger.demonyms import Demonyms
+
+    return Demonyms.load()
 
 
 def stored_people(mentions: Iterable[dict], demonyms: Any) -> list[PeopleRow]:

@@ -118,7 +118,7 @@ class Tagger:
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
-            entities = self._demonyms.relate(entities)
+            entities = self._demonyms.relate(entities, {"title": article.title, "body": article.body})
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.
             tagged.append(

@@ -1,22 +1,22 @@
 """Who a surname alone names: the key that pairs "Assad" with "Bashar al-Assad", a surname inside "pro-Assad", and
 the one head of state or government a surname names where it qualifies a regime ("the Assad regime", "Putin's
-government") in an article that gives no full name; and linking's pass that gives an article's surnames the person
+government") in an article that gives no full name but names his country; and linking's pass that gives an article's surnames the person
 they name (link_surnames).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, fold
-from services.tagger.mentions import LINKABLE_TYPES, Candidate, FieldMentions, strip_titles
+from services.tagger.mentions import LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, strip_titles
 from services.tagger.name_evidence import is_english_word
 
-__all__ = ["bare_surname", "leader_named_by", "link_surnames", "one_person", "qualifies_a_regime", "same_given_name", "side_prefix",
-           "side_rest_is_a_name", "surname_key"]
+__all__ = ["bare_surname", "leader_fits", "leader_named_by", "link_surnames", "one_person", "qualifies_a_regime",
+           "same_given_name", "side_before", "side_prefix", "side_rest_is_a_name", "surname_key"]
 
 # The Arabic article written onto a family name: "al-Assad", "el-Sisi", "as-Sadr"; news drops it ("Assad said").
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)[-‐‑]", re.IGNORECASE)
@@ -30,6 +30,8 @@ _REGIME_NOUN = re.compile(
     r"security forces|government forces|regime forces)\b"
 )
 _HEAD_KINDS = frozenset({"head_of_state", "head_of_government"})
+# Titles that go with any name and say nothing of an office: "Mr Assad", "former Prime Minister Johnson".
+_COURTESY = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "former", "acting", "leader", "chief", "head", "official"})
 # Words no name ends with (function words, auxiliaries, "says"): "Pro-Assad Areas Are ..." is no "Areas Are".
 _NOT_A_NAME_END = frozenset(
     "a an the and or but nor of to in on at for with by from as into than that this these those who which is are was "
@@ -73,6 +75,12 @@ def _title_cased(title: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+def side_before(text: str, start: int) -> str | None:
+    """"pro" or "anti" where a side is spelt onto the name at text[start:] ("pro-Moscow", "anti-Assad"), else None."""
+    m = _SIDE_BEFORE.search(text, max(0, start - 6), start)
+    return m.group()[:-1].casefold() if m else None
+
+
 def qualifies_a_regime(text: str, start: int, end: int) -> bool:
     """The name at text[start:end] qualifies a ruler's regime, government or forces, or is a side's ("pro-Assad")."""
     return _REGIME_NOUN.match(text, end) is not None or _SIDE_BEFORE.search(text, max(0, start - 6), start) is not None
@@ -95,6 +103,32 @@ def leader_named_by(gazetteer: Gazetteer, word: str) -> GazetteerEntry | None:
     return entry if entry is not None and any(role.kind in _HEAD_KINDS for role in entry.roles) else None
 
 
+@lru_cache(maxsize=4)
+def _people_words(gazetteer: Gazetteer) -> Callable[[str], tuple[str, str] | None]:
+    from services.tagger.demonyms import Demonyms  # demonyms.py reads linking.py, which reads this module
+
+    return Demonyms.load(gazetteer).country
+
+
+def leader_fits(gazetteer: Gazetteer, leader: GazetteerEntry, surname: str, texts: Mapping[str, str], named: Sequence[Candidate]) -> bool:
+    """Whether an article may mean ``leader`` by a surname that qualifies a regime: it names a country he held office
+    in (a place or body of it, "Aleppo", or its people, "Syrian"), and gives that surname no title he never held.
+    "The Johnson administration escalated the war in Vietnam. President Johnson..." is not Boris Johnson's, a prime
+    minister of the United Kingdom, which the article never names."""
+    countries = {country for c in named if c.entry is not None and c.entry.id != leader.id
+                 for country in ({c.entry.country} | {role.of for role in c.entry.roles})}
+    people = _people_words(gazetteer)
+    countries |= {found[0] for c in named if c.entry is None and c.type in LINKABLE_TYPES
+                  for word in texts[c.field][c.start : c.end].split() if (found := people(_bare_word(word))) is not None}
+    if not countries & {role.of for role in leader.roles}:
+        return False
+    held = set(" ".join(role.office for role in leader.roles).casefold().split())
+    titled = re.compile(rf"(?<![\w-])([A-Za-z]+)\.?[ \t]+{re.escape(surname)}(?![\w-])")
+    # "President Johnson": Boris Johnson was no president. Courtesy titles say nothing of an office.
+    return not any(title in TITLE_WORDS and title not in _COURTESY and title not in held
+                   for text in texts.values() for title in (m.group(1).casefold() for m in titled.finditer(text)))
+
+
 def one_person(names: Collection[str]) -> str | None:
     """The name of the one person several spellings give, each the end of the longest: "Lopez Obrador" and
     "Andres Manuel Lopez Obrador", "Kanye West" and "Rapper Kanye West" (a word before a name is no given
@@ -113,6 +147,10 @@ def same_given_name(known: str, name: str) -> bool:
     return fold(known.split()[0]) == fold(name.split()[0])
 
 
+def _bare_word(word: str) -> str:
+    return word.strip(".,;:!?'’\"“”()")
+
+
 def _surname(name: str) -> str | None:
     words = strip_titles(name).split()
     return surname_key(words[-1]) if len(words) >= 2 else None
@@ -122,7 +160,8 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
     """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed. 'Assad' is the
     'Bashar al-Assad' named (the Arabic article dropped), and so is 'pro-Assad'; where no one of that name is named in
     full, a surname that qualifies a regime ('the Assad regime', 'Assad forces') is the one head of state or
-    government of that surname the gazetteer knows (leader_named_by).
+    government of that surname the gazetteer knows (leader_named_by), where the article speaks of his country
+    (leader_fits).
 
     A surname two people of the article share ('Joe Biden', 'Hunter Biden', then 'Biden said') stays
     unresolved: the nearest full name before it, what rule-based coreference picks, was wrong as often as
@@ -172,7 +211,8 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
                 person = person_for(surname_key(word))
                 if person is None and surname_key(word) not in full_names and qualifies_a_regime(texts[c.field], start, start + len(word)):
                     leader = leader_named_by(gazetteer, word)
-                    person = None if leader is None else (leader, leader.name)
+                    fits = leader is not None and leader_fits(gazetteer, leader, word, texts, candidates)
+                    person = (leader, leader.name) if fits else None
                 if person is not None:
                     entry, name = person
                     rest = c.start + surface.index(words[1], len(words[0])) if len(words) > 1 else c.end

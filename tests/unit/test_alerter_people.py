@@ -114,3 +114,43 @@ def test_burst_people_is_checked_as_an_entity_conditions_is() -> None:
         load_rulebook("rules:\n  - {id: r, when: {entity: Q212}, burst: {entity: Q212, people: 1}}\n", env={}, names=NAMES)
     with pytest.raises(Exception, match="burst people needs 'entity"):
         load_rulebook("rules:\n  - {id: r, when: {entity: Q212}, burst: {of: story, people: true}}\n", env={}, names=NAMES)
+
+
+PRO_RUSSIAN = Entity(text="pro-Russian", type="NORP", field="body", start=0, end=11, key="name:pro-russian",
+                     side="pro", side_country_id="Q159", side_country_name="Russia")
+
+
+def test_a_side_taken_for_a_country_matches_only_a_rule_asking_for_sides() -> None:
+    # "pro-Russian separatists" are no Russians: people: true leaves them alone, sides: true takes them.
+    body = "pro-Russian separatists shelled the town"
+    assert reasons("when: {entity: {id: Q159, people: true}}", PRO_RUSSIAN, body=body) == []
+    assert reasons("when: {entity: Q159}", PRO_RUSSIAN, body=body) == []
+    assert reasons("when: {entity: {name: Russia, sides: true}}", PRO_RUSSIAN, body=body) == [
+        "entity:Q159 (Russia) by a side: 'pro-Russian' in body"]
+    assert reasons("when: {entity: {id: Q212, sides: true}}", PRO_RUSSIAN, body=body) == []
+
+
+def test_a_state_body_of_the_country_matches_people_true() -> None:
+    # As the tagger relates "the Russian Foreign Ministry said" (one ORG mention) to Russia.
+    ministry = Entity(text="Russian Foreign Ministry", type="ORG", field="body", start=4, end=28,
+                      key="name:russian foreign ministry", country_id="Q159", country_name="Russia")
+    assert reasons("when: {entity: {id: Q159, people: true}}", ministry, body="The Russian Foreign Ministry said") == [
+        "entity:Q159 (Russia) by its people: 'Russian Foreign Ministry' in body"]
+
+
+def test_sides_on_what_is_no_country_warns_and_a_non_boolean_is_refused() -> None:
+    book = load_rulebook("rules:\n  - {id: r, when: {entity: {name: NATO, sides: true}}}\n", env={}, names=NAMES)
+    assert any("'NATO' is not a country" in w and "'sides'" in w for w in book.warnings)
+    with pytest.raises(Exception, match="sides must be true or false"):
+        load_rulebook("rules:\n  - {id: r, when: {entity: {id: Q159, sides: maybe}}}\n", env={}, names=NAMES)
+
+
+def test_a_side_spelt_onto_a_capital_matches_sides_and_a_country_named_in_one_stays_a_mention_of_it() -> None:
+    body = "pro-Moscow rebels and pro-Russia activists"
+    moscow = Entity(text="Moscow", type="GPE", field="body", start=4, end=10, canonical_id="Q649", canonical_name="Moscow",
+                    key="Q649", side="pro", side_country_id="Q159", side_country_name="Russia")
+    russia = Entity(text="Russia", type="GPE", field="body", start=26, end=32, canonical_id="Q159", canonical_name="Russia",
+                    key="Q159", side="pro", side_country_id="Q159", side_country_name="Russia")
+    assert reasons("when: {entity: {id: Q159, sides: true}}", moscow, russia, body=body) == [
+        "entity:Q159 (Russia) in body", "entity:Q159 (Russia) by a side: 'Moscow' in body"]
+    assert reasons("when: {entity: Q159}", moscow, body=body) == []

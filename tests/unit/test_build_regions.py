@@ -77,3 +77,14 @@ def test_a_shared_name_goes_to_a_region_ten_times_as_peopled():
     settled = build_regions.settle_names(regions, places, {}, {p["id"]: p["name"] for p in places}, _Words(), [])
     assert [(e["id"], e["name"], e["aliases"]) for e in settled] == [
         ("geonames:1", "Florida", ["State of Florida"]), ("geonames:2", "Florida State", ["Departamento de Florida"])]
+
+
+def test_a_region_named_like_a_city_keeps_the_citys_name_with_a_word_for_a_region():
+    # GeoNames calls the city Raqqa "Ar Raqqah", ISO the governorate the same: "Raqqa Governorate" is no longer than
+    # the city's two-word name, and it is still the governorate's.
+    places = [{"id": "Q858", "name": "Syria", "type": "GPE", "country": "Q858"},
+              {"id": "geonames:172955", "name": "Raqqa", "type": "GPE", "country": "Q858", "aliases": ["Ar Raqqah"]}]
+    region = _region("geonames:172957", "Raqqa", ["Raqqa", "Ar Raqqah", "Raqqa Governorate"], "Q858")
+    region["_kind"] = "Province"
+    [settled] = build_regions.settle_names([region], places, {}, {"Q858": "Syria"}, _Words(), [])
+    assert (settled["name"], settled["aliases"]) == ("Raqqa Province", ["Raqqa Governorate"])

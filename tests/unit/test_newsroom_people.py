@@ -11,6 +11,7 @@ from schemas import Entity, Salience
 from schemas.models import StoryEvidence
 from tests.unit.test_newsroom_api import get, read_pages, serve, text_of
 from tests.unit.test_newsroom_store import NOW, T0, article, open_store, store  # noqa: F401 - fixtures: both backends
+from services.newsroom.people import people_rows
 from services.newsroom.store import StoryQuery
 
 UKRAINE = Entity(text="Ukraine", type="GPE", field="title", start=0, end=7, canonical_id="Q212", canonical_name="Ukraine",
@@ -231,3 +232,13 @@ def test_the_story_list_and_page_spell_a_word_as_most_of_its_reports_do(store): 
     # Folded into Russia, and as its own entry where Russia is not named: "Russian" (two reports), not "Russians" (one).
     assert [p["name"] for p in listed["s-war"][0]["people"]] == [p["name"] for p in war["entities"][0]["people"]] == ["Russian"]
     assert [e["name"] for e in listed["s-troops"]] == [e["name"] for e in troops["entities"]] == ["Russian"]
+
+
+def test_a_state_body_of_a_country_is_not_listed_among_its_peoples_words() -> None:
+    # The tagger gives "Russian Foreign Ministry" Russia's QID: it is Russia's body, not a word for Russians.
+    body = Entity(text="Russian Foreign Ministry", type="ORG", field="title", start=0, end=24,
+                  key="name:russian foreign ministry", country_id="Q159", country_name="Russia")
+    word = Entity(text="Russian", type="NORP", field="title", start=30, end=37, key="name:russian", country_id="Q159",
+                  country_name="Russia")
+    report = article(1, "s1", title="Russian Foreign Ministry and Russian troops").model_copy(update={"entities": [body, word]})
+    assert [(r.country_id, r.words, r.mentions) for r in people_rows(report)] == [("Q159", "Russian", 1)]

@@ -149,3 +149,74 @@ def test_a_report_stored_before_people_rows_gets_from_its_stored_mentions_the_ro
     kept = orjson.loads(article_row(tagged).values["entities"])
     assert people_rows(tagged)  # the words are there to be found
     assert stored_people(kept, Demonyms.load()) == people_rows(tagged)
+
+
+def _org(text: str, start: int = 0, type: str = "ORG") -> Entity:
+    return Entity(text=text, type=type, field="body", start=start, end=start + len(text), key=f"name:{text.casefold()}")
+
+
+@pytest.mark.parametrize("name, country", [
+    ("Russian Foreign Ministry", "Q159"), ("Ukrainian Defence Ministry", "Q212"), ("Ukrainian Army", "Q212"),
+    ("Russian Defense Ministry", "Q159"), ("Iranian Ministry of Foreign Affairs", "Q794"), ("North Korean Army", "Q423"),
+    ("Turkish Armed Forces", "Q43"), ("British Embassy", "Q145"),
+])
+def test_a_state_body_named_by_its_peoples_word_is_of_that_country_and_keeps_its_key(table: Demonyms, name: str, country: str) -> None:
+    # NER gives "the Russian Foreign Ministry said" one ORG span: an alert rule on Russia with people: true reads it.
+    body = _org(name)
+    related = table.relate([body])[0]
+    assert related.country_id == country
+    assert (related.key, related.canonical_id, related.side_country_id) == (body.key, None, None)
+
+
+@pytest.mark.parametrize("name", ["Syrian Observatory for Human Rights", "Syrian Arab Red Crescent", "British Airways",
+                                  "British Museum", "Russian Forcesx", "Foreign Ministry", "Irish Republican Army",
+                                  "Syrian Democratic Forces", "Syrian National Council"])
+def test_an_organisation_that_is_no_state_body_names_no_country(table: Demonyms, name: str) -> None:
+    assert table.relate([_org(name)])[0].country_id is None
+
+
+def test_a_side_taken_for_or_against_a_country_relates_to_it_as_a_side_not_as_its_people(table: Demonyms) -> None:
+    words = [_org("pro-Russian", 0, "NORP"), _org("Anti-American", 20, "NORP"), _org("pro-Western", 40, "NORP"),
+             _org("pro-government", 60, "NORP")]
+    related = table.relate(words)
+    # A pro-Russian separatist is usually Ukrainian: Russia is the side's country, not the word's.
+    assert [(e.side, e.side_country_id, e.side_country_name) for e in related] == [
+        ("pro", "Q159", "Russia"), ("anti", "Q30", "United States"), (None, None, None), (None, None, None)]
+    assert [e.country_id for e in related] == [None] * 4
+    assert [e.key for e in related] == [e.key for e in words]
+
+
+def test_the_tagger_gives_a_state_body_its_country_and_a_side_its_sides_country() -> None:
+    tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"))
+    tagged = tagger.tag(NormalizedArticle(
+        id="body-1", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
+        language_confidence=0.97, original_title="", original_body="",
+        title="The Russian Foreign Ministry said on Monday it had deep concern",
+        body="Pro-Russian separatists shelled the town, and the Ukrainian Defence Ministry said two soldiers died."))
+    by_text = {e.text: e for e in tagged.entities}
+    assert (by_text["Russian Foreign Ministry"].country_id, by_text["Russian Foreign Ministry"].type) == ("Q159", "ORG")
+    assert by_text["Ukrainian Defence Ministry"].country_id == "Q212"
+    side = by_text["Pro-Russian"]
+    assert (side.country_id, side.side, side.side_country_id, side.key) == (None, "pro", "Q159", "name:pro-russian")
+
+
+def test_a_country_or_capital_linked_inside_a_side_keeps_its_link_and_gets_the_side(gazetteer: Gazetteer) -> None:
+    table = Demonyms.load(gazetteer)
+    body = "pro-Moscow rebels and anti-Kyiv crowds met pro-Russia activists in Moscow and Kharkiv."
+    russia, moscow, kyiv = (gazetteer.lookup(n) for n in ("Russia", "Moscow", "Kyiv"))
+
+    def place(name: str, nth: int = 0) -> Entity:
+        start = -1
+        for _ in range(nth + 1):
+            start = body.index(name, start + 1)
+        entry = gazetteer.lookup(name)
+        return Entity(text=name, type="GPE", field="body", start=start, end=start + len(name), canonical_id=entry.id,
+                      canonical_name=entry.name, key=entry.id)
+
+    places = [place("Moscow"), place("Kyiv"), place("Russia"), place("Moscow", 1), place("Kharkiv")]
+    related = table.relate(places, {"title": "", "body": body})
+    assert [(e.text, e.side, e.side_country_id) for e in related] == [
+        ("Moscow", "pro", russia.id), ("Kyiv", "anti", kyiv.country), ("Russia", "pro", russia.id),
+        ("Moscow", None, None), ("Kharkiv", None, None)]  # the city itself; a city that is no capital
+    assert [e.canonical_id for e in related] == [moscow.id, kyiv.id, russia.id, moscow.id, gazetteer.lookup("Kharkiv").id]
+    assert table.relate(places) == places  # without the texts, no side is read

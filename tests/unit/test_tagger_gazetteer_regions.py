@@ -83,3 +83,16 @@ def test_a_name_a_far_larger_region_shares_is_the_larger_ones(gazetteer: Gazette
 
 def test_a_region_named_like_a_plural_links_only_as_written(gazetteer: Gazetteer) -> None:
     assert [m.entry.name for m in gazetteer.find("Rivers State voted; the rivers rose.")] == ["Rivers"]
+
+
+@pytest.mark.parametrize("text, region, city", [
+    ("Raqqa governorate", "Raqqa Province", "Raqqa"), ("the Raqqa province", "Raqqa Province", "Raqqa"),
+    ("Basra Governorate", "Basra Governorate", "Basra"), ("Cairo Governorate", "Cairo Governorate", "Cairo"),
+])
+def test_a_governorate_named_like_its_city_links_by_its_longer_name_and_the_city_keeps_the_bare_one(
+        gazetteer: Gazetteer, text: str, region: str, city: str) -> None:
+    # The city's GeoNames name "Ar Raqqah" is as long as "Raqqa Governorate": the governorate was lost in the build.
+    [match] = gazetteer.find(f"Fighting spread across {text} on Monday.")
+    assert (match.entry.name, match.entry.country) == (region, gazetteer.lookup(city).country)
+    bare = gazetteer.lookup(city)
+    assert bare.id != match.entry.id and bare.id.startswith("geonames:") and bare.country != bare.id  # still the city

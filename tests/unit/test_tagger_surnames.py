@@ -65,6 +65,40 @@ def test_what_is_left_once_the_side_is_cut_out_stays_only_if_it_is_still_a_name(
     assert sorted(e.text for e in entities if e.canonical_id == ASSAD) == ["Assad"] * 4 + ["Bashar al-Assad"]  # each side still names him
 
 
+BORIS_JOHNSON = "Q180589"  # a prime minister of the United Kingdom, the one Johnson of the bundled leaders.yaml
+
+
+def test_the_johnson_administration_of_the_1960s_is_not_boris_johnsons(gazetteer: Gazetteer) -> None:
+    # As spaCy's en_core_web_md spans it: "Johnson" PERSON twice, Vietnam GPE (the gazetteer links it too).
+    body = "The Johnson administration escalated the war in Vietnam in 1965. President Johnson signed the order."
+    entities = link(gazetteer, body, [span(body, "Johnson", "PERSON"), span(body, "Vietnam", "GPE"), span(body, "Johnson", "PERSON", 1)])
+    assert [(e.text, e.canonical_id) for e in entities if e.text == "Johnson"] == [("Johnson", None), ("Johnson", None)]
+
+
+def test_a_title_the_leader_never_held_keeps_his_surname_from_the_regime_even_in_his_country(gazetteer: Gazetteer) -> None:
+    # The article names Britain, but "President Johnson" was never Britain's prime minister.
+    body = "Britain backed the Johnson administration in 1964, and President Johnson thanked London."
+    entities = link(gazetteer, body, [span(body, "Britain", "GPE"), span(body, "Johnson", "PERSON"),
+                                      span(body, "Johnson", "PERSON", 1), span(body, "London", "GPE")])
+    assert BORIS_JOHNSON not in {e.canonical_id for e in entities}
+
+
+def test_the_johnson_government_in_an_article_on_britain_is_still_boris_johnsons(gazetteer: Gazetteer) -> None:
+    body = "The Johnson government faced a revolt from Conservative MPs in London. Prime Minister Johnson won the vote."
+    entities = link(gazetteer, body, [span(body, "Johnson", "PERSON"), span(body, "Conservative", "NORP"),
+                                      span(body, "London", "GPE"), span(body, "Johnson", "PERSON", 1)])
+    assert [e.canonical_id for e in entities if e.text == "Johnson"][0] == BORIS_JOHNSON
+
+
+def test_a_regime_links_its_leader_by_his_peoples_word_alone(gazetteer: Gazetteer) -> None:
+    # No place named, but "Syrian" names the country Assad ruled; without it, "the Assad regime" stays unlinked.
+    body = "Syrian refugees fled the Assad regime."
+    entities = link(gazetteer, body, [span(body, "Syrian", "NORP"), span(body, "Assad", "ORG")])
+    assert [e.canonical_id for e in entities if e.text == "Assad"] == [ASSAD]
+    body = "Refugees fled the Assad regime."
+    assert [e.canonical_id for e in link(gazetteer, body, [span(body, "Assad", "ORG")])] == [None]
+
+
 def test_a_longer_spelling_with_the_same_given_name_is_the_known_person(gazetteer: Gazetteer) -> None:
     body = "President Bashar al-Assad filed papers signed Dr Bashar Hafez al Assad. Assad seeks re-election."
     mentions = [span(body, "Bashar al-Assad", "PERSON"), span(body, "Dr Bashar Hafez al Assad", "PERSON"), span(body, "Assad", "PERSON", 2)]
