@@ -43,10 +43,11 @@ FROM_MESSAGE, FROM_MENTIONS = "message", "mentions"
 
 
 def people_rows(article: TaggedArticle) -> list[PeopleRow]:
-    # A state body the tagger relates to its country ("Russian Foreign Ministry", ORG) is no word for its people: alert
-    # rules read it (people: true), a country's page does not list it among its people's words.
+    # A state body the tagger relates to its country ("Russian Foreign Ministry", "Russia's Foreign Ministry", ORG) is no
+    # word for its people: alert rules read it (people: true), a country's page does not list it among its people's
+    # words. An ORG that is only such a word ("Ukrainians", NER's mistake) is one.
     return _rows((e.country_id, e.country_name or e.country_id, e.text) for e in article.entities
-                 if e.country_id and not (e.type == "ORG" and _demonyms().state_body(e.text)))
+                 if e.country_id and not (e.type == "ORG" and _demonyms().country(e.text) is None))
 
 
 @lru_cache(maxsize=1)

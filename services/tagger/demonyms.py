@@ -40,6 +40,10 @@ _BODY = (r"(?:ministry|ministries|government|army|navy|military|forces|force|gua
          r"national guard|national bank|national police|security council)")
 _STATE_BODY = re.compile(rf"(?:{_PORTFOLIO} ){{0,2}}{_BODY}(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
 _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run NER made across a sentence
+# Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
+_OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
+_SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
+_MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
 
 
 class Demonyms:
@@ -99,6 +103,21 @@ class Demonyms:
                 return found if _STATE_BODY.fullmatch(" ".join(words[n:])) else None
         return None
 
+    def _seat_of_body(self, body: Entity, entities: Sequence[Entity], texts: Mapping[str, str] | None) -> tuple[str, str] | None:
+        """The (QID, name) of the country whose state body ``body`` is, named without a people's word but beside the
+        country or its capital: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow"; None for any other."""
+        if texts is None or body.field not in texts or len(body.text.split()) > _MAX_BODY_WORDS or not _STATE_BODY.fullmatch(body.text):
+            return None
+        text = texts[body.field]
+        for other in entities:
+            if other.field != body.field or other.canonical_id not in self._seats:
+                continue
+            if other.end <= body.start and _OWNER_BEFORE.fullmatch(text, other.end, body.start):
+                return self._seats[other.canonical_id]
+            if body.end <= other.start and _SEAT_AFTER.fullmatch(text, body.end, other.start) and not _MISSION.fullmatch(body.text):
+                return self._seats[other.canonical_id]
+        return None
+
     def side(self, word: str) -> tuple[str, str, str] | None:
         """("pro" or "anti", QID, name) of a side taken for or against a country's people: "pro-Russian",
         "Anti-American"; None for any other word ("pro-government", "anti-Western", "pro-Assad")."""
@@ -108,7 +127,9 @@ class Demonyms:
 
     def relate(self, entities: Sequence[Entity], texts: Mapping[str, str] | None = None) -> list[Entity]:
         """``entities`` with each unlinked people's word given its country (:meth:`of_mention`); an unlinked state body
-        named by one ("Russian Foreign Ministry") given the same; and a side taken for or against a country
+        named by one ("Russian Foreign Ministry", and "the Foreign Ministry" named again after it) or, with the fields'
+        ``texts``, beside its country or capital ("Russia's Foreign Ministry", "the Foreign Ministry in Moscow") given
+        the same; and a side taken for or against a country
         ("pro-Russian") given that country as ``side_country_id``, not as its own. With the fields' ``texts``, a country
         or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev") keeps its link and gets the side."""
         related = []
@@ -120,7 +141,8 @@ class Demonyms:
             elif entity.canonical_id is None:
                 found = self.of_mention(entity.text, entity.type, entity.key)
                 if found is None and entity.type in _PEOPLE_LABELS:
-                    found = self.state_body(entity.text)
+                    # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
+                    found = self.state_body(entity.canonical_name or entity.text) or self._seat_of_body(entity, entities, texts)
                     side = None if found is not None else self.side(entity.text)
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})

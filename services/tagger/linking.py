@@ -15,7 +15,9 @@ from dataclasses import replace
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
-from services.tagger.mentions import DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles
+from services.tagger.mentions import (
+    DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles, strip_titles_for_key,
+)
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
 from services.tagger.surnames import link_surnames
@@ -84,9 +86,10 @@ def name_key(name: str) -> str:
     """The key of an entity no gazetteer knows: 'name:' + its bare, folded, accent-free name.
 
     "President Jane Okafor", "Jane Okafor's" and "JANE OKAFOR" all give ``name:jane okafor``,
-    so the same unknown name links to itself across articles and sources.
+    so the same unknown name links to itself across articles and sources. A body keeps its portfolio and an office
+    named alone its title: "Foreign Ministry" is ``name:foreign ministry``, not the "Defence Ministry"'s key.
     """
-    bare = strip_titles(_bare_name(name))
+    bare = strip_titles_for_key(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
     return "name:" + " ".join(w.strip(".'’-") for w in words if w.strip(".'’-"))
 

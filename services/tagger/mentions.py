@@ -14,10 +14,12 @@ __all__ = [
     "UNLINKED_TYPES",
     "DEFAULT_ENTITY_TYPES",
     "TITLE_WORDS",
+    "BODY_WORDS",
     "Candidate",
     "FieldMentions",
     "Mention",
     "strip_titles",
+    "strip_titles_for_key",
 ]
 
 LINKABLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -33,6 +35,16 @@ TITLE_WORDS = frozenset(
     rep representative governor mayor ambassador envoy commissioner chairman chairwoman chair director head deputy
     state premier gen colonel commander supreme ayatollah emir crown prince princess lord lady justice judge speaker
     executive ceo former acting first lieutenant minister-president high representative officer official
+    """.split()
+)
+
+# Words that end the name of a body: the title words before them are its portfolio ("Foreign Ministry", "State
+# Department", "Supreme Court", "Defence Intelligence Agency"), part of its name, not a person's office.
+BODY_WORDS = frozenset(
+    """
+    ministry ministries department office court council staff assembly committee commission agency service bureau
+    directorate government cabinet parliament embassy consulate presidency senate duma army navy police guard forces
+    force bank secretariat
     """.split()
 )
 
@@ -73,3 +85,14 @@ def strip_titles(name: str) -> str:
     while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
         words = words[1:]
     return " ".join(words)
+
+
+def strip_titles_for_key(name: str) -> str:
+    """:func:`strip_titles` for an entity's key, but a body keeps its portfolio ("Foreign Ministry", "State Department
+    of ...": the word before any "of" is a body word) and an office named without a person keeps its whole name
+    ("Interior Minister"): neither is a title before a name, and without them every ministry would be one entity."""
+    words = [w.casefold().strip(".'’") for w in name.split()]
+    head = words[: words.index("of")] if "of" in words[1:] else words
+    if all(w in TITLE_WORDS for w in words) or (head and head[-1] in BODY_WORDS):
+        return name
+    return strip_titles(name)

@@ -1,0 +1,115 @@
+"""A state body's key keeps its portfolio ("Foreign Ministry" is no "Defence Ministry"), the same article's shorter name
+for a body is that body, and a body named beside its country ("Russia's Foreign Ministry") is of that country."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from schemas import Entity, NormalizedArticle
+from services.tagger.core import Tagger
+from services.tagger.demonyms import Demonyms
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import link_article, name_key
+from services.tagger.mentions import FieldMentions, Mention
+from services.tagger.pipeline import load_pipeline
+from services.tagger.settings import TaggerSettings
+from tests.unit.test_tagger_linking import gazetteer, span  # noqa: F401  (the fixture and the span helper)
+
+RUSSIA, UKRAINE = "Q159", "Q212"
+
+
+def link(gazetteer: Gazetteer, body: str, mentions: list[Mention]) -> list[Entity]:
+    return link_article(gazetteer, [FieldMentions("title", "", []), FieldMentions("body", body, mentions)])
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Foreign Ministry", "name:foreign ministry"), ("Defence Ministry", "name:defence ministry"),
+    ("the Interior Ministry's", "name:interior ministry"), ("Defense Department", "name:defense department"),
+    ("State Department", "name:state department"), ("Foreign Office", "name:foreign office"),
+    ("Home Office", "name:home office"), ("Supreme Court", "name:supreme court"), ("State Duma", "name:state duma"),
+    ("Defence Intelligence Agency", "name:defence intelligence agency"),
+    ("Supreme Court of Justice", "name:supreme court of justice"),
+    # An office named without its holder is that office, not every minister.
+    ("Interior Minister", "name:interior minister"), ("Prime Minister", "name:prime minister"),
+    # A person's titles still go.
+    ("Foreign Minister Sergei Lavrov", "name:sergei lavrov"), ("Interior Minister Jane Okafor", "name:jane okafor"),
+    ("Secretary General Jens Stoltenberg", "name:jens stoltenberg"), ("Supreme Leader Ali Khamenei", "name:ali khamenei"),
+])
+def test_a_bodys_portfolio_is_part_of_its_key_and_a_persons_titles_are_not(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_unrelated_ministries_of_one_article_are_not_one_entity(gazetteer: Gazetteer) -> None:
+    body = "The Foreign Ministry said the Defence Ministry and the Interior Ministry were told. Foreign Minister Sergei Lavrov spoke."
+    mentions = [span(body, name, "ORG") for name in ("Foreign Ministry", "Defence Ministry", "Interior Ministry")]
+    mentions.append(span(body, "Foreign Minister Sergei Lavrov", "PERSON"))
+    keys = [e.key for e in link(gazetteer, body, mentions)]
+    assert keys == ["name:foreign ministry", "name:defence ministry", "name:interior ministry", "name:sergei lavrov"]
+
+
+def test_a_body_named_again_by_the_last_words_of_its_name_is_the_body_the_article_named(gazetteer: Gazetteer) -> None:
+    body = ("The Russian Foreign Ministry protested. The Foreign Ministry added that Ukraine's Foreign Ministry lied. "
+            "The Museum of Modern Art opened; Modern Art Ltd sold.")
+    mentions = [span(body, "Russian Foreign Ministry", "ORG"), span(body, "Foreign Ministry", "ORG", 1),
+                span(body, "Foreign Ministry", "ORG", 2), span(body, "Museum of Modern Art", "ORG"), span(body, "Modern Art", "ORG", 1)]
+    entities = link(gazetteer, body, mentions)
+    assert [(e.text, e.key) for e in entities if e.type == "ORG"] == [
+        ("Russian Foreign Ministry", "name:russian foreign ministry"), ("Foreign Ministry", "name:russian foreign ministry"),
+        # The possessive says whose: not Russia's. Words after an "of" name another than the longer name.
+        ("Foreign Ministry", "name:foreign ministry"), ("Museum of Modern Art", "name:museum of modern art"),
+        ("Modern Art", "name:modern art")]
+
+
+def test_a_shorter_name_two_bodies_of_the_article_end_with_stays_alone(gazetteer: Gazetteer) -> None:
+    body = "The Russian Foreign Ministry and the Ukrainian Foreign Ministry met; the Foreign Ministry said so."
+    mentions = [span(body, "Russian Foreign Ministry", "ORG"), span(body, "Ukrainian Foreign Ministry", "ORG"),
+                span(body, "Foreign Ministry", "ORG", 2)]
+    assert link(gazetteer, body, mentions)[-1].key == "name:foreign ministry"
+
+
+def _body(text: str, name: str, nth: int = 0, **kw: str) -> Entity:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Entity(text=name, type="ORG", field="body", start=start, end=start + len(name), key=name_key(name), **kw)
+
+
+def test_a_body_named_beside_its_country_or_capital_is_of_that_country(gazetteer: Gazetteer) -> None:
+    table = Demonyms.load(gazetteer)
+    text = ("Russia's Foreign Ministry and Ukraine’s Defence Ministry spoke; the Interior Ministry in Moscow and the "
+            "Embassy in Kyiv did not, nor did Russia's Gazprom. The Foreign Ministry said so.")
+
+    def place(name: str) -> Entity:
+        entry = gazetteer.lookup(name)
+        start = text.index(name)
+        return Entity(text=name, type="GPE", field="body", start=start, end=start + len(name), canonical_id=entry.id,
+                      canonical_name=entry.name, key=entry.id)
+
+    entities = [place("Russia"), _body(text, "Foreign Ministry"), place("Ukraine"), _body(text, "Defence Ministry"),
+                _body(text, "Interior Ministry"), place("Moscow"), _body(text, "Embassy"), place("Kyiv"),
+                _body(text, "Gazprom"), _body(text, "Foreign Ministry", 1)]
+    related = {(e.text, e.start): e.country_id for e in table.relate(entities, {"title": "", "body": text}) if e.type == "ORG"}
+    # An embassy in a capital is another country's; a company is no state body; a body alone names no country.
+    assert list(related.values()) == [RUSSIA, UKRAINE, RUSSIA, None, None, None]
+    assert [e.country_id for e in table.relate(entities) if e.type == "ORG"] == [None] * 6  # without the texts, none is read
+
+
+def test_the_tagger_keys_bodies_by_their_portfolio_and_relates_them_to_the_country_the_article_gives() -> None:
+    from services.newsroom.people import people_rows
+
+    tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"))
+    tagged = tagger.tag(NormalizedArticle(
+        id="bodies-1", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
+        language_confidence=0.97, original_title="", original_body="", title="",
+        body="The Russian Foreign Ministry said on Monday it was concerned. The Foreign Ministry added that talks would "
+             "go on. Russia's Defence Ministry said the Interior Ministry was told."))
+    found = [(e.text, e.key, e.country_id) for e in tagged.entities if e.type == "ORG"]
+    assert found == [
+        ("Russian Foreign Ministry", "name:russian foreign ministry", RUSSIA),
+        ("Foreign Ministry", "name:russian foreign ministry", RUSSIA),
+        ("Defence Ministry", "name:defence ministry", RUSSIA),
+        ("Interior Ministry", "name:interior ministry", None)]
+    # No body is a word for Russia's people on its page.
+    assert [row.words for row in people_rows(tagged)] == []
