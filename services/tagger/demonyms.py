@@ -53,9 +53,11 @@ class Demonyms:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow")."""
         self._countries: dict[str, tuple[str, str]] = {}
+        self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         for qid, name, words in rows:
             for word in words:
                 self._countries[name_key(word)] = (qid, name)
+                self._adjectives.setdefault(qid, word)
         self._seats = dict(seats or {})
 
     @classmethod
@@ -129,7 +131,7 @@ class Demonyms:
         """``entities`` with each unlinked people's word given its country (:meth:`of_mention`); an unlinked state body
         named by one ("Russian Foreign Ministry", and "the Foreign Ministry" named again after it) or, with the fields'
         ``texts``, beside its country or capital ("Russia's Foreign Ministry", "the Foreign Ministry in Moscow") given
-        the same; and a side taken for or against a country
+        the same, and the name and key the people's word would give it (``name:russian foreign ministry``); and a side taken for or against a country
         ("pro-Russian") given that country as ``side_country_id``, not as its own. With the fields' ``texts``, a country
         or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev") keeps its link and gets the side."""
         related = []
@@ -142,7 +144,11 @@ class Demonyms:
                 found = self.of_mention(entity.text, entity.type, entity.key)
                 if found is None and entity.type in _PEOPLE_LABELS:
                     # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
-                    found = self.state_body(entity.canonical_name or entity.text) or self._seat_of_body(entity, entities, texts)
+                    found = self.state_body(entity.canonical_name or entity.text)
+                    if found is None and (found := self._seat_of_body(entity, entities, texts)) and found[0] in self._adjectives:
+                        # "Russia's Foreign Ministry" is the body "Russian Foreign Ministry" names, under its key
+                        named = f"{self._adjectives[found[0]]} {entity.text}"
+                        entity = entity.model_copy(update={"canonical_name": named, "key": name_key(named)})
                     side = None if found is not None else self.side(entity.text)
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})

@@ -90,13 +90,19 @@ def test_a_body_named_beside_its_country_or_capital_is_of_that_country(gazetteer
     entities = [place("Russia"), _body(text, "Foreign Ministry"), place("Ukraine"), _body(text, "Defence Ministry"),
                 _body(text, "Interior Ministry"), place("Moscow"), _body(text, "Embassy"), place("Kyiv"),
                 _body(text, "Gazprom"), _body(text, "Foreign Ministry", 1)]
-    related = {(e.text, e.start): e.country_id for e in table.relate(entities, {"title": "", "body": text}) if e.type == "ORG"}
+    related = [e for e in table.relate(entities, {"title": "", "body": text}) if e.type == "ORG"]
     # An embassy in a capital is another country's; a company is no state body; a body alone names no country.
-    assert list(related.values()) == [RUSSIA, UKRAINE, RUSSIA, None, None, None]
+    assert [e.country_id for e in related] == [RUSSIA, UKRAINE, RUSSIA, None, None, None]
+    # A body given its country takes the name and key its people's word gives it: "Russia's Foreign Ministry" is the
+    # "Russian Foreign Ministry" of other articles, not every country's foreign ministry.
+    assert [(e.canonical_name, e.key) for e in related] == [
+        ("Russian Foreign Ministry", "name:russian foreign ministry"), ("Ukrainian Defence Ministry", "name:ukrainian defence ministry"),
+        ("Russian Interior Ministry", "name:russian interior ministry"), (None, "name:embassy"), (None, "name:gazprom"),
+        (None, "name:foreign ministry")]
     assert [e.country_id for e in table.relate(entities) if e.type == "ORG"] == [None] * 6  # without the texts, none is read
 
 
-def test_the_tagger_keys_bodies_by_their_portfolio_and_relates_them_to_the_country_the_article_gives() -> None:
+def test_the_tagger_keys_bodies_by_their_portfolio_and_their_country_where_the_article_gives_it() -> None:
     from services.newsroom.people import people_rows
 
     tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=load_pipeline("en_core_web_sm"))
@@ -104,12 +110,13 @@ def test_the_tagger_keys_bodies_by_their_portfolio_and_relates_them_to_the_count
         id="bodies-1", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="en",
         language_confidence=0.97, original_title="", original_body="", title="",
         body="The Russian Foreign Ministry said on Monday it was concerned. The Foreign Ministry added that talks would "
-             "go on. Russia's Defence Ministry said the Interior Ministry was told."))
+             "go on. Russia's Defence Ministry said the Interior Ministry was told. Ukraine's Foreign Ministry denied it."))
     found = [(e.text, e.key, e.country_id) for e in tagged.entities if e.type == "ORG"]
     assert found == [
         ("Russian Foreign Ministry", "name:russian foreign ministry", RUSSIA),
         ("Foreign Ministry", "name:russian foreign ministry", RUSSIA),
-        ("Defence Ministry", "name:defence ministry", RUSSIA),
-        ("Interior Ministry", "name:interior ministry", None)]
+        ("Defence Ministry", "name:russian defence ministry", RUSSIA),
+        ("Interior Ministry", "name:interior ministry", None),
+        ("Foreign Ministry", "name:ukrainian foreign ministry", UKRAINE)]
     # No body is a word for Russia's people on its page.
     assert [row.words for row in people_rows(tagged)] == []
