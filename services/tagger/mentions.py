@@ -79,20 +79,37 @@ class Candidate:
     canonical_name: str | None = None
 
 
+# Words of an office named with "of" before the person ("Secretary of State", "Chief of the General Staff",
+# "Minister of Foreign Affairs"): with the title words and the body words, what the office's name is made of.
+_OFFICE_OF_WORDS = TITLE_WORDS | BODY_WORDS | frozenset(
+    "the affairs homeland security war health education treasury commerce energy transportation agriculture labor "
+    "labour trade economy justice".split())
+
+
 def strip_titles(name: str) -> str:
-    """The name without the titles that open it: "Secretary General Jens Stoltenberg" -> "Jens Stoltenberg"."""
+    """The name without the titles that open it: "Secretary General Jens Stoltenberg" -> "Jens Stoltenberg", and an
+    office named with "of" goes too: "Chief of Staff Ron Klain" -> "Ron Klain" (not "Prince of Wales" -> "Wales": the
+    words after "of" must be an office's)."""
     words = name.split()
     while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
         words = words[1:]
+        if len(words) > 2 and words[0].casefold() == "of":
+            rest = words[1:]
+            while len(rest) > 1 and rest[0].casefold().strip(".,") in _OFFICE_OF_WORDS:
+                rest = rest[1:]
+            if len(rest) < len(words) - 1 and rest[0].casefold() != "the":
+                words = rest
     return " ".join(words)
 
 
 def strip_titles_for_key(name: str) -> str:
     """:func:`strip_titles` for an entity's key, but a body keeps its portfolio ("Foreign Ministry", "State Department
     of ...": the word before any "of" is a body word) and an office named without a person keeps its whole name
-    ("Interior Minister"): neither is a title before a name, and without them every ministry would be one entity."""
+    ("Interior Minister", "Secretary of State"): neither is a title before a name, and without them every ministry
+    would be one entity."""
     words = [w.casefold().strip(".'’") for w in name.split()]
     head = words[: words.index("of")] if "of" in words[1:] else words
-    if all(w in TITLE_WORDS for w in words) or (head and head[-1] in BODY_WORDS):
+    if all(w in TITLE_WORDS for w in words) or (head and head[-1] in BODY_WORDS) or (
+            "of" in words[1:-1] and words[0] in TITLE_WORDS and all(w == "of" or w in _OFFICE_OF_WORDS for w in words)):
         return name
     return strip_titles(name)

@@ -36,6 +36,12 @@ def link(gazetteer: Gazetteer, body: str, mentions: list[Mention]) -> list[Entit
     # A person's titles still go.
     ("Foreign Minister Sergei Lavrov", "name:sergei lavrov"), ("Interior Minister Jane Okafor", "name:jane okafor"),
     ("Secretary General Jens Stoltenberg", "name:jens stoltenberg"), ("Supreme Leader Ali Khamenei", "name:ali khamenei"),
+    # An office named with "of" before its holder goes too; named alone it is the office; "of" a place is no office.
+    ("Chief of Staff Ron Klain", "name:ron klain"), ("Secretary of State Antony Blinken", "name:antony blinken"),
+    ("Chief of the General Staff Valery Gerasimov", "name:valery gerasimov"),
+    ("Minister of Foreign Affairs Sergei Lavrov", "name:sergei lavrov"),
+    ("Secretary of State", "name:secretary of state"), ("Chief of Staff", "name:chief of staff"),
+    ("Bank of England", "name:bank of england"),
 ])
 def test_a_bodys_portfolio_is_part_of_its_key_and_a_persons_titles_are_not(name: str, key: str) -> None:
     assert name_key(name) == key
