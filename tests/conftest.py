@@ -39,25 +39,37 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]
         yield b
 
 
-def port_in_log(log_path: Path, server: str, proc: subprocess.Popen, timeout_s: float = 300.0) -> int:
-    """The port a service process's ``server`` ("web server", "newsroom") listens on, as the process printed it
-    (``<server> on http://HOST:PORT/``): the one it was told, or another when that was taken by the time it bound."""
-    said = re.compile(rb"^" + re.escape(server.encode()) + rb" on http://\S+:(\d+)/$", re.MULTILINE)
+def listening_said(server: str) -> re.Pattern[bytes]:
+    """How a wirewatch process says where its ``server`` ("web server", "newsroom") listens: ``<server> on URL``."""
+    return re.compile(rb"^" + re.escape(server.encode()) + rb" on http://\S+:(\d+)/$", re.MULTILINE)
+
+
+# How Prometheus and Alertmanager (their exporter toolkit's web server) say where they listen, as for port 0 the one
+# they got: ``msg="Listening on" address=127.0.0.1:PORT``.
+PROMETHEUS_LISTENING = re.compile(rb'msg="Listening on" address=\S+:(\d+)')
+
+
+def port_said(log_path: Path, said: re.Pattern[bytes]) -> int | None:
+    """The port in the first line of the log that ``said`` matches (its group 1), if one does yet."""
+    found = said.search(log_path.read_bytes())
+    return int(found.group(1)) if found else None
+
+
+def port_in_log(log_path: Path, said: re.Pattern[bytes], proc: subprocess.Popen, timeout_s: float = 300.0) -> int:
+    """The port a process listens on, as it says in its log (``said``, e.g. :func:`listening_said`), waited for: a
+    port chosen for it may have been taken by another process by the time it bound, or it was told to take any."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        found = said.search(log_path.read_bytes())
-        if found:
-            return int(found.group(1))
+    while (port := port_said(log_path, said)) is None:
         if proc.poll() is not None:  # read once more: it may have said it just before it exited
-            found = said.search(log_path.read_bytes())
-            if found:
-                return int(found.group(1))
-            raise AssertionError(f"the service exited (status {proc.returncode}) before its {server} listened:\n"
+            if (port := port_said(log_path, said)) is not None:
+                return port
+            raise AssertionError(f"{proc.args[:3]} exited (status {proc.returncode}) before it said where it listens:\n"
                                  f"{log_path.read_text(errors='replace')[-3000:]}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"the service said no '{server} on URL' within {timeout_s:.0f}s:\n"
+            raise AssertionError(f"{proc.args[:3]} said nowhere it listens within {timeout_s:.0f}s:\n"
                                  f"{log_path.read_text(errors='replace')[-3000:]}")
         time.sleep(0.1)
+    return port
 
 
 class ServiceProcess:
@@ -85,7 +97,7 @@ class ServiceProcess:
 
     def _port(self, server: str) -> int:
         if server not in self._ports:
-            self._ports[server] = port_in_log(self.log_path, server, self.proc)
+            self._ports[server] = port_in_log(self.log_path, listening_said(server), self.proc)
         return self._ports[server]
 
     def log(self) -> str:
