@@ -49,10 +49,8 @@ class Pipeline:
     def __init__(self, tmp: Path) -> None:
         self.broker = EmbeddedBroker(log_path=tmp / "broker.log").start()
         env = service_env()
-        # Ports chosen here may be taken before the services bind them: they listen on others then, and say which.
-        env.update(WIREWATCH_BROKER=self.broker.bootstrap, WIREWATCH_WEB_PORT=str(free_port()),
-                   WIREWATCH_WEB_ANY_PORT_IF_TAKEN="true", WIREWATCH_TABLE_DIR=str(tmp / "data" / "tables"),
-                   WIREWATCH_NEWSROOM__PORT=str(free_port()), WIREWATCH_NEWSROOM__ANY_PORT_IF_TAKEN="true",
+        # Port 0, any free one, which the services say: a port chosen here could be taken before they bind it.
+        env.update(WIREWATCH_BROKER=self.broker.bootstrap, WIREWATCH_WEB_PORT="0", WIREWATCH_NEWSROOM__PORT="0",
                    WIREWATCH_DATA_DIR=str(tmp / "data"),
                    WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm", WIREWATCH_ALERTER__RULES=str(ROOT / "examples" / "rules.yaml"),
                    WIREWATCH_WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/nobody-listens", WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1",

@@ -133,7 +133,7 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
     import aiohttp
     import yaml
 
-    from services.runtime.broker import free_port, terminate
+    from services.runtime.broker import terminate
     from tests.conftest import ROOT, listening_said, port_said
     from tests.support.accounting import dead_letter_ids, ids_by_key
     from tests.support.feedserver import FeedServer
@@ -153,11 +153,10 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
         broken.append(name)
 
     env = service_env()
-    # Ports chosen here may be taken before the worker binds them: it listens on others then, and says which.
+    # Port 0 for the web server and the newsroom, any free one, which the worker says: a port chosen here could be
+    # taken by another process before the worker binds it.
     env.update(WIREWATCH_DATA_DIR=str(tmp_path / "data"), WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
-               WIREWATCH_WEB_ANY_PORT_IF_TAKEN="true", WIREWATCH_TABLE_DIR=str(tmp_path / "data" / "tables"),
-               WIREWATCH_NEWSROOM__PORT=str(free_port()), WIREWATCH_NEWSROOM__ANY_PORT_IF_TAKEN="true",
-               WIREWATCH_INGEST__FEEDS_FILE=str(tmp_path / "feeds.yaml"),
+               WIREWATCH_NEWSROOM__PORT="0", WIREWATCH_INGEST__FEEDS_FILE=str(tmp_path / "feeds.yaml"),
                WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]', PYTHONUNBUFFERED="1")
     log = open(tmp_path / "run.log", "wb")
     worker = None
@@ -168,7 +167,7 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
             await send_broken(f"before-{i}")
         before = set(await admin.list_topics())
         worker = subprocess.Popen([sys.executable, "-m", "tests.support.late_topics", "run", "--broker", broker.bootstrap,
-                                   "--web-port", str(free_port())], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                   "--web-port", "0"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         loop = asyncio.get_running_loop()
         started = loop.time()
         web_up = False
