@@ -243,9 +243,15 @@ def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
 
 
 def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
+    import socket
+
     from services.runtime.broker import EmbeddedBroker, terminate
 
-    port = free_port()
+    # The broker's port, kept by a socket bound and not listening until the broker starts: the worker's connections
+    # are refused as where no broker runs, and no other process can take the port meanwhile.
+    keeper = socket.socket()
+    keeper.bind(("127.0.0.1", 0))
+    port = keeper.getsockname()[1]
     log = tmp_path / "worker.log"
     env = service_env()
     env.update(WIREWATCH_WEB_PORT="0", WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
@@ -260,6 +266,7 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
             while "broker_waiting" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
                 time.sleep(0.2)
             assert "broker_waiting" in log.read_text(), log.read_text()
+            keeper.close()
             with EmbeddedBroker(port=port):
                 deadline = time.monotonic() + 60
                 while "created topics" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
@@ -268,6 +275,7 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
                 assert "created topics" in said, said
                 assert "broker_waiting" in said and "Unable connect" not in said, said
         finally:
+            keeper.close()
             terminate(worker)
 
 
