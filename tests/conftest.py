@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -38,17 +39,66 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]
         yield b
 
 
+def listening_said(server: str) -> re.Pattern[bytes]:
+    """How a wirewatch process says where its ``server`` ("web server", "newsroom") listens: ``<server> on URL``."""
+    return re.compile(rb"^" + re.escape(server.encode()) + rb" on http://\S+:(\d+)/$", re.MULTILINE)
+
+
+# How Prometheus and Alertmanager (their exporter toolkit's web server) say where they listen, as for port 0 the one
+# they got: ``msg="Listening on" address=127.0.0.1:PORT``.
+PROMETHEUS_LISTENING = re.compile(rb'msg="Listening on" address=\S+:(\d+)')
+
+
+def port_said(log_path: Path, said: re.Pattern[bytes]) -> int | None:
+    """The port in the first line of the log that ``said`` matches (its group 1), if one does yet."""
+    found = said.search(log_path.read_bytes())
+    return int(found.group(1)) if found else None
+
+
+def port_in_log(log_path: Path, said: re.Pattern[bytes], proc: subprocess.Popen, timeout_s: float = 300.0) -> int:
+    """The port a process listens on, as it says in its log (``said``, e.g. :func:`listening_said`), waited for: a
+    port chosen for it may have been taken by another process by the time it bound, or it was told to take any."""
+    deadline = time.monotonic() + timeout_s
+    while (port := port_said(log_path, said)) is None:
+        if proc.poll() is not None:  # read once more: it may have said it just before it exited
+            if (port := port_said(log_path, said)) is not None:
+                return port
+            raise AssertionError(f"{proc.args[:3]} exited (status {proc.returncode}) before it said where it listens:\n"
+                                 f"{log_path.read_text(errors='replace')[-3000:]}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{proc.args[:3]} said nowhere it listens within {timeout_s:.0f}s:\n"
+                                 f"{log_path.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.1)
+    return port
+
+
 class ServiceProcess:
-    """A ``wirewatch`` subprocess against the test broker, with its log kept for failures."""
+    """A ``wirewatch`` subprocess against the test broker, with its log kept for failures.
+
+    ``web_port`` and ``newsroom_port`` are the ports it listens on, read from its log when first asked (waiting until
+    it says them): a port the test chose may have been taken by another process before the service bound it."""
 
     def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
         self.args = args
         self.log_path = log_path
-        self.web_port = int(env["WIREWATCH_WEB_PORT"])
+        self._ports: dict[str, int] = {}
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
+
+    @property
+    def web_port(self) -> int:
+        return self._port("web server")
+
+    @property
+    def newsroom_port(self) -> int:
+        return self._port("newsroom")
+
+    def _port(self, server: str) -> int:
+        if server not in self._ports:
+            self._ports[server] = port_in_log(self.log_path, listening_said(server), self.proc)
+        return self._ports[server]
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -72,7 +122,12 @@ def taken_port() -> Iterator[int]:
 
 @pytest.fixture
 def start_service(tmp_path: Path, broker: EmbeddedBroker):
-    """Start ``wirewatch worker SERVICE`` (or ``run``) processes; all are stopped after the test."""
+    """Start ``wirewatch worker SERVICE`` (or ``run``) processes; all are stopped after the test.
+
+    Each is told a free web port and newsroom port, and listens on any other when another process took one first
+    (ServiceProcess reads where). Its tables' directory is named after the web port it was told, as by default: a
+    worker started again with the same WIREWATCH_WEB_PORT finds its tables, wherever it listens. A setting the test
+    passes wins over all of these."""
     started: list[ServiceProcess] = []
 
     def start(*args: str, **env_overrides: str) -> ServiceProcess:
@@ -80,12 +135,15 @@ def start_service(tmp_path: Path, broker: EmbeddedBroker):
         env.update(
             WIREWATCH_BROKER=broker.bootstrap,
             WIREWATCH_WEB_PORT=str(free_port()),
+            WIREWATCH_WEB_ANY_PORT_IF_TAKEN="true",
             WIREWATCH_NEWSROOM__PORT=str(free_port()),
+            WIREWATCH_NEWSROOM__ANY_PORT_IF_TAKEN="true",
             WIREWATCH_DATA_DIR=str(tmp_path / "data"),
             WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
             PYTHONUNBUFFERED="1",
         )
         env.update(env_overrides)
+        env.setdefault("WIREWATCH_TABLE_DIR", str(Path(env["WIREWATCH_DATA_DIR"]) / f"tables-{env['WIREWATCH_WEB_PORT']}"))
         proc = ServiceProcess(list(args), env, tmp_path / f"{'-'.join(args)}-{len(started)}.log")
         started.append(proc)
         return proc

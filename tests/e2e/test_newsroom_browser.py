@@ -23,7 +23,7 @@ import pytest
 from schemas import Entity, TaggedArticle
 from services.runtime.broker import EmbeddedBroker, free_port, terminate
 from services.runtime.codec import encode
-from tests.conftest import ROOT, wait_http, service_env
+from tests.conftest import ROOT, listening_said, port_in_log, service_env, wait_http
 from tests.support.kafka import send
 
 pytestmark = pytest.mark.e2e
@@ -48,10 +48,10 @@ def example(name: str) -> dict:
 class Pipeline:
     def __init__(self, tmp: Path) -> None:
         self.broker = EmbeddedBroker(log_path=tmp / "broker.log").start()
-        self.web_port, self.port = free_port(), free_port()
         env = service_env()
-        env.update(WIREWATCH_BROKER=self.broker.bootstrap, WIREWATCH_WEB_PORT=str(self.web_port),
-                   WIREWATCH_NEWSROOM__PORT=str(self.port), WIREWATCH_DATA_DIR=str(tmp / "data"),
+        # Port 0, any free one, which the services say: a port chosen here could be taken before they bind it.
+        env.update(WIREWATCH_BROKER=self.broker.bootstrap, WIREWATCH_WEB_PORT="0", WIREWATCH_NEWSROOM__PORT="0",
+                   WIREWATCH_DATA_DIR=str(tmp / "data"),
                    WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm", WIREWATCH_ALERTER__RULES=str(ROOT / "examples" / "rules.yaml"),
                    WIREWATCH_WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/nobody-listens", WIREWATCH_ALERTER__DELIVERY_ATTEMPTS="1",
                    PYTHONUNBUFFERED="1")
@@ -59,6 +59,11 @@ class Pipeline:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--broker", self.broker.bootstrap],
                                      cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def listening(self, timeout_s: float) -> None:
+        """Wait until the services say where their web server and newsroom listen."""
+        self.web_port = port_in_log(self.log_path, listening_said("web server"), self.proc, timeout_s)
+        self.port = port_in_log(self.log_path, listening_said("newsroom"), self.proc, timeout_s)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def ingest(self, *records: dict) -> list[str]:
@@ -78,6 +83,7 @@ class Pipeline:
 def pipeline(tmp_path_factory):
     p = Pipeline(tmp_path_factory.mktemp("newsroom-e2e"))
     try:
+        p.listening(timeout_s=120)
         wait_http(p.port, "/", timeout_s=120)
         yield p
     finally:

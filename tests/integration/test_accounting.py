@@ -133,8 +133,8 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
     import aiohttp
     import yaml
 
-    from services.runtime.broker import free_port, terminate
-    from tests.conftest import ROOT
+    from services.runtime.broker import terminate
+    from tests.conftest import ROOT, listening_said, port_said
     from tests.support.accounting import dead_letter_ids, ids_by_key
     from tests.support.feedserver import FeedServer
     from tests.support.kafka import collect
@@ -152,10 +152,11 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
         await producer.send_and_wait("articles.raw", key=name.encode(), value=b"not json " + name.encode())
         broken.append(name)
 
-    port = free_port()
     env = service_env()
+    # Port 0 for the web server and the newsroom, any free one, which the worker says: a port chosen here could be
+    # taken by another process before the worker binds it.
     env.update(WIREWATCH_DATA_DIR=str(tmp_path / "data"), WIREWATCH_TAGGER__SPACY_MODEL="en_core_web_sm",
-               WIREWATCH_NEWSROOM__PORT=str(free_port()), WIREWATCH_INGEST__FEEDS_FILE=str(tmp_path / "feeds.yaml"),
+               WIREWATCH_NEWSROOM__PORT="0", WIREWATCH_INGEST__FEEDS_FILE=str(tmp_path / "feeds.yaml"),
                WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]', PYTHONUNBUFFERED="1")
     log = open(tmp_path / "run.log", "wb")
     worker = None
@@ -166,10 +167,11 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
             await send_broken(f"before-{i}")
         before = set(await admin.list_topics())
         worker = subprocess.Popen([sys.executable, "-m", "tests.support.late_topics", "run", "--broker", broker.bootstrap,
-                                   "--web-port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                   "--web-port", "0"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         loop = asyncio.get_running_loop()
         started = loop.time()
         web_up = False
+        port = None
         async with aiohttp.ClientSession() as session:
             # From the start until the worker has answered HTTP for 30 s and the ingest topics exist: Faust declares
             # its changelogs and the assignor's topic, the first poll and the first push bring the ingest topics, the
@@ -181,7 +183,8 @@ async def test_run_creating_its_internal_topics_mid_run_dead_letters_every_broke
                 assert worker.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
                 assert loop.time() - started < 600, "the worker did not come up: " + (tmp_path / "run.log").read_text()[-3000:]
                 await send_broken(f"during-{n}")
-                if not web_up:
+                port = port or port_said(tmp_path / "run.log", listening_said("web server"))
+                if not web_up and port:
                     web_up = await asyncio.to_thread(_answers, port)
                     up_since = loop.time() if web_up else None
                 if web_up and n % 4 == 0:

@@ -16,7 +16,7 @@ import yaml
 from aiohttp import web
 
 from services.runtime.broker import free_port, terminate
-from tests.conftest import ROOT, wait_http
+from tests.conftest import PROMETHEUS_LISTENING, ROOT, port_in_log, wait_http
 
 SHIPPED = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
 RULES = ROOT / "deploy" / "prometheus" / "rules.yml"
@@ -85,12 +85,13 @@ def alertmanager(tmp_path: Path):
             hook["url"] = f"{receiver_base}/{receiver['name']}"
         config["route"].update(group_wait="1s", group_interval="1s")
         (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump(config))
-        port = free_port()
         log = open(tmp_path / "alertmanager.log", "wb")
         procs.append((subprocess.Popen([
             binary, f"--config.file={tmp_path / 'alertmanager.yml'}", f"--storage.path={tmp_path / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",  # one instance, no gossip port
+            # Any free port, which it says: one chosen here could be taken before it binds. One instance, no gossip port.
+            "--web.listen-address=127.0.0.1:0", "--cluster.listen-address=",
         ], stdout=log, stderr=subprocess.STDOUT), log))
+        port = port_in_log(tmp_path / "alertmanager.log", PROMETHEUS_LISTENING, procs[-1][0], timeout_s=30)
         wait_http(port, "/-/ready", timeout_s=30)
         return f"http://127.0.0.1:{port}"
 

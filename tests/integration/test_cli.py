@@ -225,12 +225,12 @@ def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
 
 def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
     nowhere = f"127.0.0.1:{free_port()}"
-    web_port = free_port()
-    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3", env={"WIREWATCH_WEB_PORT": str(web_port)})
+    # Port 0, any free one: a port chosen here could be taken by another process before the worker binds it.
+    result = wirewatch("worker", "alerter", "--broker", nowhere, "--broker-wait", "3", env={"WIREWATCH_WEB_PORT": "0"})
     err = result.stderr.decode()
     assert result.returncode == 1, err
     listening, *waiting, last = err.splitlines()
-    assert listening == f"web server on http://127.0.0.1:{web_port}/", err  # bound before the broker is asked
+    assert re.fullmatch(r"web server on http://127\.0\.0\.1:[1-9]\d*/", listening), err  # bound before the broker is asked
     # The time really waited: --broker-wait and the last attempt.
     said = re.fullmatch(re.escape(f"Error: cannot start the alerter worker with the broker at {nowhere} after waiting ")
                         + r"(\d+) s for it: " + re.escape(
@@ -243,12 +243,18 @@ def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
 
 
 def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
+    import socket
+
     from services.runtime.broker import EmbeddedBroker, terminate
 
-    port = free_port()
+    # The broker's port, kept by a socket bound and not listening until the broker starts: the worker's connections
+    # are refused as where no broker runs, and no other process can take the port meanwhile.
+    keeper = socket.socket()
+    keeper.bind(("127.0.0.1", 0))
+    port = keeper.getsockname()[1]
     log = tmp_path / "worker.log"
     env = service_env()
-    env.update(WIREWATCH_WEB_PORT=str(free_port()), WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env.update(WIREWATCH_WEB_PORT="0", WIREWATCH_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
     with open(log, "wb") as out:
         worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "alerter", "--broker", f"127.0.0.1:{port}",
                                    "--broker-wait", "60"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -260,6 +266,7 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
             while "broker_waiting" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
                 time.sleep(0.2)
             assert "broker_waiting" in log.read_text(), log.read_text()
+            keeper.close()
             with EmbeddedBroker(port=port):
                 deadline = time.monotonic() + 60
                 while "created topics" not in log.read_text() and time.monotonic() < deadline and worker.poll() is None:
@@ -268,6 +275,7 @@ def test_a_worker_waits_for_a_broker_that_starts_late(tmp_path):
                 assert "created topics" in said, said
                 assert "broker_waiting" in said and "Unable connect" not in said, said
         finally:
+            keeper.close()
             terminate(worker)
 
 

@@ -11,7 +11,6 @@ import aiohttp
 import pytest
 
 from schemas import DeadLetter
-from services.runtime.broker import free_port
 from services.runtime.codec import encode
 from tests.conftest import wait_http
 from tests.support.kafka import collect, send
@@ -49,8 +48,7 @@ async def wait_json(url: str, until, timeout_s: float = 90.0):
 
 
 async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker, start_service):
-    port = free_port()
-    env = dict(WIREWATCH_NEWSROOM__PORT=str(port), WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6")
+    env = dict(WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6")
     worker = start_service("worker", "newsroom", **env)
     wait_http(worker.web_port, "/healthz", proc=worker)
     before = writes(worker.web_port)
@@ -61,8 +59,8 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
         (es.id.encode(), encode(es)),
     ])
     await send(broker.bootstrap, "alerts", [(b"nato:story-a", encode(alert("story-a")))])
-    base = f"http://127.0.0.1:{port}"
-    story = await wait_json(f"{base}/api/stories/story-a", lambda s: s["article_count"] == 2 and s["alert_count"] == 1)
+    story = await wait_json(f"http://127.0.0.1:{worker.newsroom_port}/api/stories/story-a",
+                            lambda s: s["article_count"] == 2 and s["alert_count"] == 1)
     assert sorted(story["languages"]) == ["en", "es"]
     letters = await collect(broker.bootstrap, ["articles.tagged.dlq"], until=lambda s: any(m["key"] == b"broken" for m in s["articles.tagged.dlq"]))
     letter = DeadLetter.model_validate(next(m for m in letters["articles.tagged.dlq"] if m["key"] == b"broken")["value"])
@@ -76,6 +74,7 @@ async def test_newsroom_worker_keeps_stories_and_alerts_across_a_restart(broker,
     more = article(3, "story-a", source="bbc")
     await send(broker.bootstrap, "articles.tagged", [(more.id.encode(), encode(more)), (en.id.encode(), encode(en))])
     again = start_service("worker", "newsroom", **env)
+    base = f"http://127.0.0.1:{again.newsroom_port}"
     story = await wait_json(f"{base}/api/stories/story-a", lambda s: s["article_count"] == 3, timeout_s=120)
     assert [a["id"] for a in story["articles"]] == ["wire/1", "efe/2", "bbc/3"]
     assert len(story["alerts"]) == 1
@@ -98,12 +97,11 @@ async def test_two_replicas_on_one_postgresql_store_each_serve_every_write_live(
     import uuid
 
     url = postgres_server.create_database(f"r_{uuid.uuid4().hex[:10]}")
-    ports = [free_port(), free_port()]
     replicas = [start_service("worker", "newsroom", WIREWATCH_NEWSROOM__STORE="postgresql", WIREWATCH_NEWSROOM__DATABASE_URL=url,
-                              WIREWATCH_NEWSROOM__PORT=str(port), WIREWATCH_SESSION_TIMEOUT_S="6",
-                              WIREWATCH_REBALANCE_TIMEOUT_S="6") for port in ports]
+                              WIREWATCH_SESSION_TIMEOUT_S="6", WIREWATCH_REBALANCE_TIMEOUT_S="6") for _ in range(2)]
     for replica in replicas:
         wait_http(replica.web_port, "/readyz", timeout_s=120, proc=replica)
+    ports = [replica.newsroom_port for replica in replicas]
     before = [writes(replica.web_port).get(("article", "inserted"), 0) for replica in replicas]
     heard: set[str] = set()
 

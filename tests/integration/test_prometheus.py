@@ -24,8 +24,8 @@ import yaml
 
 from services.alerter.receiver import WebhookReceiver
 from services.ingest.readers import read_path
-from services.runtime.broker import free_port, terminate
-from tests.conftest import ROOT, wait_http
+from services.runtime.broker import terminate
+from tests.conftest import PROMETHEUS_LISTENING, ROOT, port_in_log, wait_http
 from tests.support.kafka import collect, send
 from tests.support.metric_names import RULES, dashboard_queries, rule_queries
 
@@ -72,7 +72,6 @@ def prometheus(tmp_path: Path):
     procs = []
 
     def start(target_port: int) -> str:
-        port = free_port()
         shutil.copy(RULES, tmp_path / "rules.yml")
         # The shipped loopback config, with this run's port and a scrape every second.
         config = yaml.safe_load(LOOPBACK.read_text())
@@ -82,8 +81,9 @@ def prometheus(tmp_path: Path):
         log = open(tmp_path / "prometheus.log", "wb")
         procs.append((subprocess.Popen([
             binary, f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-            f"--web.listen-address=127.0.0.1:{port}",
+            "--web.listen-address=127.0.0.1:0",  # any free port, which it says: one chosen here could be taken first
         ], stdout=log, stderr=subprocess.STDOUT), log))
+        port = port_in_log(tmp_path / "prometheus.log", PROMETHEUS_LISTENING, procs[-1][0], timeout_s=30)
         wait_http(port, "/-/ready", timeout_s=30)
         # Ready is not scraping yet (targets come from discovery a few seconds later): what happens before the
         # first scrape is, to Prometheus, a counter born where it stands, and no increase.

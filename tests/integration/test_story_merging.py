@@ -21,7 +21,6 @@ import orjson
 import pytest
 
 from schemas import TaggedArticle
-from services.runtime.broker import free_port
 from tests.conftest import ROOT, wait_http
 from tests.integration.test_process_stories import wirewatch
 from tests.support.kafka import collect
@@ -73,9 +72,7 @@ def test_process_merges_the_story_a_report_opened_alone_once_a_report_reaches_bo
 async def test_the_pipeline_merges_as_process_does(broker, start_service, tmp_path: Path):
     paths = _inputs(tmp_path)
     offline = _processed(paths[0].parent, "0")
-    port = free_port()
-    worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_TAGGER__STORY_MERGE_MARGIN="0",
-                           WIREWATCH_NEWSROOM__PORT=str(port), **UNREAD)
+    worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_TAGGER__STORY_MERGE_MARGIN="0", **UNREAD)
     wait_http(worker.web_port, timeout_s=180, proc=worker)
     online: list[TaggedArticle] = []
     # One file at a time, each tagged before the next is sent: the order decides which story opens first.
@@ -94,7 +91,7 @@ async def test_the_pipeline_merges_as_process_does(broker, start_service, tmp_pa
     deadline = time.monotonic() + 60
     async with aiohttp.ClientSession() as session:
         while story.get("article_count") != 4 and time.monotonic() < deadline:
-            async with session.get(f"http://127.0.0.1:{port}/api/stories/{online[1].story_id}") as resp:
+            async with session.get(f"http://127.0.0.1:{worker.newsroom_port}/api/stories/{online[1].story_id}") as resp:
                 story = await resp.json() if resp.status == 200 else {}
             await asyncio.sleep(0.5)
     assert story.get("id") == online[0].story_id and story.get("article_count") == 4, story

@@ -49,12 +49,18 @@ class PostgresServer:
                          "--locale=C.UTF-8")
         if done.returncode:
             raise RuntimeError(f"initdb failed: {done.stderr}")
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off -c full_page_writes=off"
-        done = self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w",
-                         "-t", "60", "start")
-        if done.returncode:
-            log = (self.root / "server.log").read_text(errors="replace") if (self.root / "server.log").exists() else ""
-            raise RuntimeError(f"pg_ctl start failed: {done.stderr}\n{log[-2000:]}")
+        log_path = self.root / "server.log"
+        for attempt in range(3):
+            options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off -c full_page_writes=off"
+            done = self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(log_path), "-w",
+                             "-t", "60", "start")
+            if not done.returncode:
+                return self
+            log = log_path.read_text(errors="replace") if log_path.exists() else ""
+            # The port chosen was taken by another process before the server bound it: another one, then.
+            if "could not bind" not in log.rsplit("starting PostgreSQL", 1)[-1] or attempt == 2:
+                raise RuntimeError(f"pg_ctl start failed: {done.stderr}\n{log[-2000:]}")
+            self.port = free_port()
         return self
 
     def create_database(self, name: str) -> str:

@@ -74,7 +74,7 @@ def test_worker_takes_its_broker_from_dot_env_rather_than_asking_for_one(dot_env
     missing = CliRunner().invoke(main, ["worker", "ingest"])
     assert missing.exit_code == 2 and "Missing option '--broker'" in missing.stderr, missing.output
     port = free_port()
-    dot_env(f"WIREWATCH_BROKER=127.0.0.1:{port}\nWIREWATCH_DATA_DIR=data\nWIREWATCH_WEB_PORT={free_port()}\n")
+    dot_env(f"WIREWATCH_BROKER=127.0.0.1:{port}\nWIREWATCH_DATA_DIR=data\nWIREWATCH_WEB_PORT=0\n")  # any free web port
     result = CliRunner().invoke(main, ["worker", "ingest", "--broker-wait", "0"])
     assert result.exit_code == 1, result.output
     assert f"127.0.0.1:{port}" in result.stderr.splitlines()[-1], result.stderr
