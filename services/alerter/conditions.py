@@ -414,8 +414,10 @@ def _query_leaf(field_name: str, value: str, token) -> Condition:
         return NearCondition(tuple(words), token.proximity)
     if field_name == "keyword":
         return KeywordCondition((value,))
-    if field_name == "entity.people":
-        return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, people=True)
+    if field_name in ("entity.people", "entity.sides"):
+        # As {entity: {name: …, people: true}} and {entity: {name: …, sides: true}}; both: one OR the other.
+        value = normal_id(value) if ENTITY_ID.match(value) else value
+        return EntityCondition(value, people=field_name == "entity.people", sides=field_name == "entity.sides")
     if field_name in ("entity", "entity.title", "entity.lead"):
         where = () if field_name == "entity" else (field_name.split(".")[1],)
         return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where)
