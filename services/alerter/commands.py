@@ -60,8 +60,7 @@ def rules_check(file: Path) -> None:
         if p.window:
             extras.append(f"window {p.window.count} {p.window.distinct} in {p.window.within_s:g}s")
         if p.burst:
-            extras.append(f"burst of {p.burst.of}{' ' + p.burst.entity if p.burst.entity else ''}"
-                          f"{' or its people' if p.burst.people else ''}")
+            extras.append(f"burst of {p.burst.of}{' ' + p.burst.entity if p.burst.entity else ''}{p.burst.also}")
         if p.follow_up:
             extras.append(f"follow-ups every {p.cooldown_s:g}s at most")
         if p.repeat_s:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from schemas import Entity
-from services.alerter.facts import TOKEN, Facts
+from services.alerter.facts import TOKEN, Facts, is_state_body
 from services.alerter.names import ENTITY_ID, normal_id
 from services.alerter.query import parse_query
 
@@ -50,6 +50,20 @@ class Condition(Protocol):
 def _fields(entities: Sequence[Entity]) -> str:
     present = {e.field for e in entities}
     return " and ".join(f for f in ("title", "body") if f in present)
+
+
+def _texts(mentions: Sequence[Entity]) -> str:
+    return ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
+
+
+def _by_people(mentions: Sequence[Entity]) -> str:
+    """How mentions the tagger gave a country (``country_id``) name it: ``by its people: 'Ukrainian'``, ``by its state
+    body: 'Russian Foreign Ministry'``, or both."""
+    bodies = [e for e in mentions if is_state_body(e)]
+    words = [e for e in mentions if not is_state_body(e)]
+    parts = ([f"its people: {_texts(words)}"] if words else []) + (
+        [f"its state bod{'ies' if len({e.text for e in bodies}) > 1 else 'y'}: {_texts(bodies)}"] if bodies else [])
+    return "by " + " and ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -112,14 +126,14 @@ class EntityCondition:
             reason = self._salient(facts, key, mentions) if salient else ""
             if reason is not None:
                 reasons.append(f"entity:{text!r} (unlinked) in {_fields(mentions)}{reason}")
-        for how, found in (("by its people", people), ("by a side", sides)):
+        for found in (people, sides):
             for cid, mentions in found.items():
                 # Its own salience: the words' keys ("name:ukrainian") are not the country's.
                 reason = self._salient(facts, None, mentions) if salient else ""
                 if reason is not None:
-                    words = ", ".join(dict.fromkeys(repr(e.text) for e in mentions))
+                    how = _by_people(mentions) if found is people else "by a side: " + _texts(mentions)
                     name = mentions[0].country_name if found is people else mentions[0].side_country_name
-                    reasons.append(f"entity:{cid} ({name or cid}) {how}: {words} in {_fields(mentions)}{reason}")
+                    reasons.append(f"entity:{cid} ({name or cid}) {how} in {_fields(mentions)}{reason}")
         return reasons or None
 
     def _salient(self, facts: Facts, key: str | None, mentions: list[Entity]) -> str | None:
@@ -400,8 +414,10 @@ def _query_leaf(field_name: str, value: str, token) -> Condition:
         return NearCondition(tuple(words), token.proximity)
     if field_name == "keyword":
         return KeywordCondition((value,))
-    if field_name == "entity.people":
-        return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, people=True)
+    if field_name in ("entity.people", "entity.sides"):
+        # As {entity: {name: …, people: true}} and {entity: {name: …, sides: true}}; both: one OR the other.
+        value = normal_id(value) if ENTITY_ID.match(value) else value
+        return EntityCondition(value, people=field_name == "entity.people", sides=field_name == "entity.sides")
     if field_name in ("entity", "entity.title", "entity.lead"):
         where = () if field_name == "entity" else (field_name.split(".")[1],)
         return EntityCondition(normal_id(value) if ENTITY_ID.match(value) else value, where=where)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from schemas import Entity, TaggedArticle
 from services.runtime.text import lead_end
 
-__all__ = ["Facts", "EntityStats", "TOKEN"]
+__all__ = ["Facts", "EntityStats", "TOKEN", "is_state_body"]
 
 TOKEN = re.compile(r"\w+(?:['’.-]\w+)*")
 
@@ -26,6 +28,19 @@ class EntityStats:
     in_title: bool
     in_lead: bool
     salience: float
+
+
+def is_state_body(entity: Entity) -> bool:
+    """Whether a mention the tagger gave a country is a state body of it ("Russian Foreign Ministry"), not a word for
+    its people ("Russian"): the tagger's own table decides, as it did when it gave the country."""
+    return entity.country_id is not None and _demonyms().is_state_body(entity)
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> Any:
+    from services.tagger.demonyms import Demonyms  # only for a match by a people's word or body: it reads the table
+
+    return Demonyms.load()
 
 
 def _score(mentions: int, in_title: bool, in_lead: bool) -> float:

@@ -63,7 +63,7 @@ _RULE_KEYS = ("id", "description", "when", "query", "webhooks", "enabled", "wind
 _WEBHOOK_KEYS = ("url", "secret", "timeout_s", "format", "concurrency")
 _ENTITY_KEYS = ("id", "name", "in", "min_mentions", "min_salience", "people", "sides")
 _WINDOW_KEYS = ("count", "within", "distinct")
-_BURST_KEYS = ("of", "entity", "people", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
+_BURST_KEYS = ("of", "entity", "people", "sides", "bucket", "alpha", "z", "ratio", "min_count", "warmup")
 _FORMATS = ("standard", "slack", "teams")
 _TOP_KEYS = ("webhooks", "rules")
 
@@ -290,15 +290,16 @@ class _Loader(YamlReader):
                 kw["of"] = self.string(b["of"][1], f"{what} burst of")
                 if kw["of"] not in ("story", "entity"):
                     raise self.error(b["of"][1], f"{what} burst of must be 'story' or 'entity', got {kw['of']!r}")
-            if "people" in b:
-                kw["people"] = self.people(b["people"][1], what, "burst people")
-                if "entity" not in b:
-                    raise self.error(b["people"][1], f"{what} burst people needs 'entity: <a country's QID or name>'")
+            for option in ("people", "sides"):
+                if option in b:
+                    kw[option] = self.people(b[option][1], what, f"burst {option}")
+                    if "entity" not in b:
+                        raise self.error(b[option][1], f"{what} burst {option} needs 'entity: <a country's QID or name>'")
             if "entity" in b:
                 value = self.string(b["entity"][1], f"{what} burst entity")
                 kw["entity"] = normal_id(value) if ENTITY_ID.match(value) else value
-                people = bool(kw.get("people"))
-                kw["entity_match"] = self.resolve(EntityCondition(kw["entity"], people=people), b["entity"][1], what)
+                kw["entity_match"] = self.resolve(EntityCondition(kw["entity"], people=bool(kw.get("people")),
+                                                                  sides=bool(kw.get("sides"))), b["entity"][1], what)
                 kw.setdefault("of", "entity")
             if kw.get("of") == "entity" and "entity" not in kw:
                 raise self.error(b_node, f"{what} burst of entity needs 'entity: <QID or name>'")
@@ -362,7 +363,7 @@ class _Loader(YamlReader):
 
     def people(self, node: yaml.Node, what: str, label: str) -> bool:
         """``people: true``: a country is also named by a word for its people (an entity condition's, a burst's); read
-        the same, ``sides: true``: also by a side taken for or against its people (an entity condition's)."""
+        the same, ``sides: true``: also by a side taken for or against its people (an entity condition's, a burst's)."""
         people = self.scalar(node, f"{what} {label}")
         if not isinstance(people, bool):
             raise self.error(node, f"{what}: {label} must be true or false, got {people!r}")

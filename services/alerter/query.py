@@ -9,10 +9,10 @@ Grammar (operators in capitals; adjacent terms mean AND; AND binds tighter than 
     term   := [field ":"] value ["~" N]
     value  := word | "quoted phrase"
 
-Fields: ``entity``, ``entity.title``, ``entity.lead``, ``entity.people`` (a country, or a word for its people),
-``keyword`` (the default for a bare
-value), ``language``, ``source``, ``tag``, ``story_size`` (at least N), ``copy`` (true or false). ``"a b"~N`` means the
-words a and b within N words of each other. The parser builds the same condition objects
+Fields: ``entity``, ``entity.title``, ``entity.lead``, ``entity.people`` (a country, or a word for its people or a
+state body named by one), ``entity.sides`` (a country, or a side taken for or against it), ``keyword`` (the default for
+a bare value), ``language``, ``source``, ``tag``, ``story_size`` (at least N), ``copy`` (true or false). ``"a b"~N``
+means the words a and b within N words of each other. The parser builds the same condition objects
 as the YAML form; errors carry the 1-based column.
 """
 
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 __all__ = ["QueryError", "parse_query", "QUERY_FIELDS", "closest", "lowercase_operators"]
 
-QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "entity.people", "keyword", "language", "source", "tag", "story_size", "copy")
+QUERY_FIELDS = ("entity", "entity.title", "entity.lead", "entity.people", "entity.sides", "keyword", "language", "source",
+                "tag", "story_size", "copy")
 
 
 # What other query and rule languages call what ours calls all, any and not: difflib alone reads "and" as "any".

@@ -31,12 +31,14 @@ class BurstSpec:
     """Fire when the rate of matching articles jumps above its own recent baseline (see ``window.burst``).
 
     ``of`` is ``story`` (per rule and story) or ``entity`` (per rule and the entity ``entity``, across stories);
-    with ``people``, a country's count includes the articles naming it only by a word for its people.
+    with ``people``, a country's count includes the articles naming it only by a word for its people (or a state body
+    named by one), and with ``sides`` those naming it only by a side taken for or against it ("pro-Russian").
     """
 
     of: str = "story"
     entity: str | None = None
     people: bool = False
+    sides: bool = False
     bucket_s: float = 900.0
     alpha: float = 0.3
     z: float = 3.0
@@ -52,6 +54,11 @@ class BurstSpec:
         alias, or the id itself, keeps one baseline; the name as written when it does not resolve."""
         resolved = self.entity_match.key if self.entity_match is not None else None
         return resolved or self.entity
+
+    @property
+    def also(self) -> str:
+        """What else the burst counts as its entity, for a person to read: `` or its people``, `` or a side``."""
+        return (" or its people" if self.people else "") + (" or a side" if self.sides else "")
 
     def state_keys(self, rule_id: str) -> tuple[str, ...]:
         """The ``alerter-bursts`` keys of this rule's baseline: ``<rule>:<key>``, then the key before entity names were

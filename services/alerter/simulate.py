@@ -78,7 +78,7 @@ def simulate(rulebook: RuleBook, tagged: Iterable[TaggedArticle], now: datetime,
             if spec is not None and spec.of == "entity":
                 if not (spec.entity and mentions(article, spec.entity_match or spec.entity)):
                     yield Outcome(article, match, None, f"does not name the burst's entity {spec.entity}"
-                                                        f"{' nor its people' if spec.people else ''}")
+                                                        f"{spec.also.replace(' or ', ' nor ')}")
                     continue
                 key = spec.state_keys(match.rule.id)[0]
                 bursts[key], result = observe_burst(

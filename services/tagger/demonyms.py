@@ -120,6 +120,11 @@ class Demonyms:
                 return self._seats[other.canonical_id]
         return None
 
+    def is_state_body(self, entity: Entity) -> bool:
+        """Whether a mention :meth:`relate` gave a country (``country_id``) got it as a state body ("Russian Foreign
+        Ministry", "Russia's Foreign Ministry"), not as a word for its people ("Russian", "Russians")."""
+        return entity.country_id is not None and self.of_mention(entity.text, entity.type, entity.key) is None
+
     def side(self, word: str) -> tuple[str, str, str] | None:
         """("pro" or "anti", QID, name) of a side taken for or against a country's people: "pro-Russian",
         "Anti-American"; None for any other word ("pro-government", "anti-Western", "pro-Assad")."""

@@ -130,12 +130,35 @@ def test_a_side_taken_for_a_country_matches_only_a_rule_asking_for_sides() -> No
     assert reasons("when: {entity: {id: Q212, sides: true}}", PRO_RUSSIAN, body=body) == []
 
 
-def test_a_state_body_of_the_country_matches_people_true() -> None:
-    # As the tagger relates "the Russian Foreign Ministry said" (one ORG mention) to Russia.
-    ministry = Entity(text="Russian Foreign Ministry", type="ORG", field="body", start=4, end=28,
-                      key="name:russian foreign ministry", country_id="Q159", country_name="Russia")
-    assert reasons("when: {entity: {id: Q159, people: true}}", ministry, body="The Russian Foreign Ministry said") == [
-        "entity:Q159 (Russia) by its people: 'Russian Foreign Ministry' in body"]
+MINISTRY = Entity(text="Russian Foreign Ministry", type="ORG", field="body", start=4, end=28,
+                  key="name:russian foreign ministry", country_id="Q159", country_name="Russia")
+
+
+def test_a_state_body_of_the_country_matches_people_true_and_is_called_one() -> None:
+    # As the tagger relates "the Russian Foreign Ministry said" (one ORG mention) to Russia: the ministry is no word for
+    # Russia's people, and the reason said it was ("by its people: 'Russian Foreign Ministry'").
+    assert reasons("when: {entity: {id: Q159, people: true}}", MINISTRY, body="The Russian Foreign Ministry said") == [
+        "entity:Q159 (Russia) by its state body: 'Russian Foreign Ministry' in body"]
+    assert reasons("query: 'entity.people:Russia'", MINISTRY, body="The Russian Foreign Ministry said") == [
+        "entity:Q159 (Russia) by its state body: 'Russian Foreign Ministry' in body"]
+
+
+def test_a_people_word_and_a_state_body_are_each_said_for_what_they_are() -> None:
+    body = "The Russian Foreign Ministry said Russian troops and the Russian Defence Ministry"
+    defence = Entity(text="Russian Defence Ministry", type="GPE", field="body", start=57, end=81,  # NER's label varies
+                     key="name:russian defence ministry", country_id="Q159", country_name="Russia")
+    troops = RUSSIAN.model_copy(update={"field": "body", "start": 34, "end": 41})
+    assert reasons("when: {entity: {id: Q159, people: true, min_mentions: 3}}", MINISTRY, troops, defence, body=body) == [
+        "entity:Q159 (Russia) by its people: 'Russian' and its state bodies: 'Russian Foreign Ministry', "
+        "'Russian Defence Ministry' in body, 3 mentions"]
+
+
+def test_a_peoples_word_ner_calls_an_organisation_is_still_its_people() -> None:
+    # en_core_web_md labels some plurals ORG: the tagger gives them their country as a people's word, not a body.
+    ukrainians = Entity(text="Ukrainians", type="ORG", field="title", start=0, end=10, key="name:ukrainians",
+                        country_id="Q212", country_name="Ukraine")
+    assert reasons("when: {entity: {id: Q212, people: true}}", ukrainians, title="Ukrainians vote") == [
+        "entity:Q212 (Ukraine) by its people: 'Ukrainians' in title"]
 
 
 def test_sides_on_what_is_no_country_warns_and_a_non_boolean_is_refused() -> None:

@@ -114,6 +114,7 @@ def test_relate_gives_a_people_word_its_country_and_keeps_its_key(table: Demonym
     assert [(e.country_id, e.country_name) for e in related] == [
         ("Q212", "Ukraine"), ("Q145", "United Kingdom"), (None, None), (None, None), (None, None)]
     assert [e.key for e in related] == [e.key for e in words]
+    assert not any(table.is_state_body(e) for e in related)  # alert reasons say "by its people" of these
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +167,7 @@ def test_a_state_body_named_by_its_peoples_word_is_of_that_country_and_keeps_its
     related = table.relate([body])[0]
     assert related.country_id == country
     assert (related.key, related.canonical_id, related.side_country_id) == (body.key, None, None)
+    assert table.is_state_body(related)  # an alert reason says "by its state body", not "by its people"
 
 
 @pytest.mark.parametrize("name", ["Syrian Observatory for Human Rights", "Syrian Arab Red Crescent", "British Airways",
