@@ -43,11 +43,12 @@ FROM_MESSAGE, FROM_MENTIONS = "message", "mentions"
 
 
 def people_rows(article: TaggedArticle) -> list[PeopleRow]:
-    # A state body the tagger relates to its country ("Russian Foreign Ministry", "Russia's Foreign Ministry", ORG) is no
-    # word for its people: alert rules read it (people: true), a country's page does not list it among its people's
-    # words. An ORG that is only such a word ("Ukrainians", NER's mistake) is one.
+    # A state body the tagger relates to its country ("Russian Foreign Ministry", "Russia's Foreign Ministry", whatever
+    # NER labels it) is no word for its people: alert rules read it (people: true), a country's page does not list it
+    # among its people's words. An ORG that is only such a word ("Ukrainians", NER's mistake) is one. The tagger's own
+    # test (Demonyms.is_state_body), as the alerter's reasons use it.
     return _rows((e.country_id, e.country_name or e.country_id, e.text) for e in article.entities
-                 if e.country_id and not (e.type == "ORG" and _demonyms().country(e.text) is None))
+                 if e.country_id and not _demonyms().is_state_body(e))
 
 
 @lru_cache(maxsize=1)
