@@ -29,6 +29,17 @@ async def create(bootstrap: str, *topics: str) -> None:
         await admin.close()
 
 
+async def send_with_headers(bootstrap: str, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
 def letter_of_normalize(key: bytes, original: bytes, error_class: str, reason: str) -> tuple[bytes, bytes]:
     """A dead letter as normalize's stage writes it (services/runtime/stage.py): keyed like the original."""
     d = dead_letter(source_topic="articles.raw", service="normalize", error_class=error_class, reason=reason,
@@ -81,12 +92,18 @@ async def test_resend_of_one_error_class_puts_the_originals_back_with_their_key_
 
 async def test_an_article_refused_by_an_older_release_is_normalized_when_resent(broker, start_service):
     """The upgrade case: normalize once refused an article (a field it did not know yet); the release running now
-    accepts it, and the resent article comes out normalized, the worker's log naming the letter it came from."""
+    accepts it, and the resent article comes out normalized, the worker's log naming the letter it came from. A message
+    resent for another stage is left alone."""
     article = RawArticle(id="nw-resent", source="test", title="Storm closes schools",
                          body="Schools across the coast stayed shut on Tuesday.", fetched_at=datetime.now(timezone.utc))
     await create(broker.bootstrap, "articles.raw", "articles.raw.dlq")
     await send(broker.bootstrap, "articles.raw.dlq", [letter_of_normalize(
         b"nw-resent", encode(article), "SchemaViolation", "RawArticle: published_at: Extra inputs are not permitted")])
+    # Resent for another stage of the same topic (as a newsroom letter of articles.tagged is for the alerter): normalize
+    # leaves it, and it comes before the resend in the one partition of this key.
+    other = article.model_copy(update={"title": "Meant for another stage"})
+    producer_headers = [("wirewatch-resent-from", b"articles.raw.dlq[0]@9"), ("wirewatch-resent-for", b"newsroom")]
+    await send_with_headers(broker.bootstrap, "articles.raw", b"nw-resent", encode(other), producer_headers)
     worker = start_service("worker", "normalize")
 
     sent = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend")
@@ -95,5 +112,5 @@ async def test_an_article_refused_by_an_older_release_is_normalized_when_resent(
     seen = await collect(broker.bootstrap, ["articles.normalized"],
                          until=lambda s: b"nw-resent" in {m["key"] for m in s["articles.normalized"]})
     [out] = [NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-resent"]
-    assert out.id == "nw-resent" and "Schools" in out.body
+    assert out.id == "nw-resent" and "Schools" in out.body and out.title == "Storm closes schools"
     assert "resent_read" in worker.log() and "articles.raw.dlq[0]@0" in worker.log()
