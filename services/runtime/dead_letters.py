@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from schemas import DeadLetter
 from services.runtime.codec import describe_validation_error
 
-__all__ = ["Letter", "NoSuchTopic", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since", "chosen", "place",
-           "key_said", "counts_said"]
+__all__ = ["Letter", "NoSuchTopic", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since",
+           "chosen", "place", "key_said", "counts_said"]
 
 _SHOWN_BYTES = 120
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)  # the time of a record with none
