@@ -16,6 +16,8 @@ from services.runtime.options import LOCAL_PORT, broker_option
 from services.runtime.settings import Settings
 
 if TYPE_CHECKING:
+    from schemas import DeadLetter
+    from services.runtime.dead_letters import Letter
     from services.runtime.web import Listening
 
 __all__ = ["main"]
@@ -375,26 +377,50 @@ def _no_such_topic(topic: str, broker: str, existing: set[str]) -> str:
 @main.command("dead-letters")
 @broker_option()
 @click.option("--topic", "topics", multiple=True, help="A dead-letter topic to read (repeatable; default: every *.dlq topic).")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
-              help="Only letters written at or after this time (UTC).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S.%f"]),
+              default=None, help="Only letters written at or after this time (UTC).")
+@click.option("--error-class", "error_classes", metavar="NAME", multiple=True,
+              help="Only letters of this error class, e.g. SchemaViolation (repeatable).")
+@click.option("--service", "services", metavar="STAGE", multiple=True,
+              help="Only letters of this stage, e.g. normalize (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="One DeadLetter a line (JSON, the original base64) instead of words.")
-def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, as_json: bool) -> None:
+@click.option("--resend", is_flag=True, help="Send each letter's original bytes and key back to the topic it failed on, "
+              "for the stage that failed it (headers wirewatch-resent-from, wirewatch-resent-for). Resending twice sends "
+              "twice: use the --since it ends with next time.")
+@click.option("--dry-run", is_flag=True, help="With --resend: say what would be resent; send nothing.")
+def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, error_classes: tuple[str, ...],
+                 services: tuple[str, ...], as_json: bool, resend: bool, dry_run: bool) -> None:
     """Every dead letter so far, oldest first, in words: when, which stage, what failed and why, and the original's start.
 
     Reads the dead-letter topics to their current end and exits; the count per topic and error goes to stderr.
     Exit status 1 when the broker cannot be reached, or a --topic is neither on it nor one of the pipeline's.
+
+    With --resend, once the cause is fixed, each letter chosen goes back to its source topic and is read again by the
+    stage that failed it only; a line per letter says so, the count per source topic and error class goes to stderr,
+    then the --since that leaves these letters out next time (nothing remembers what was resent). Not resent, with
+    why: a record that is no dead letter (an original that is no base64), a letter of a topic that is not the
+    pipeline's or not on the broker, or of alerter.matches or the bursts topic (their headers are not kept): exit
+    status 1. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it.
     """
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
 
+    if dry_run and not resend:
+        raise click.UsageError("--dry-run goes with --resend")
+    if as_json and resend:
+        raise click.UsageError("--json lists letters; it does not go with --resend")
+    started = datetime.now(timezone.utc)
     at = since.replace(tzinfo=timezone.utc) if since is not None else None
     tally = dl.Tally()
+    picked: list[dl.Letter] = []
 
     def show(item: dl.Letter) -> None:
-        if not dl.since(item, at):
+        if not dl.since(item, at) or not dl.chosen(item, error_classes, services):
             return
         tally.add(item)
-        if as_json:
+        if resend:
+            picked.append(item)
+        elif as_json:
             click.echo(item.letter.model_dump_json() if item.letter else orjson.dumps(
                 {"topic": item.topic, "partition": item.partition, "offset": item.offset, "unreadable": item.unreadable}).decode())
         else:
@@ -410,6 +436,32 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, a
     except dl.NoSuchTopic as exc:
         raise click.ClickException(_no_such_topic(exc.topic, broker, exc.existing)) from None
     click.echo(tally.summary(read), err=True)
+    if resend:
+        sys.exit(_resend(settings, broker, picked, dry_run=dry_run, started=started))
+
+
+def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: bool, started: datetime) -> int:
+    """``dead-letters --resend``: send the letters back, say what went; the exit status."""
+    from services.alerter.replay import is_delivery
+    from services.runtime import resend as rs
+    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
+    from services.runtime.topics import pipeline_topics
+
+    ours = [t for t in pipeline_topics(settings) if not t.endswith(".dlq")]
+    with_headers = {settings.topics.matches, settings.alerter.bursts_topic}
+
+    def elsewhere(letter: DeadLetter) -> str | None:
+        if is_delivery(letter, settings.topics.alerts):
+            return "a failed webhook delivery (keyed by its endpoint): `wirewatch alerts replay` re-delivers it"
+        return None
+
+    with broker_trouble_in_words(broker, "resend the dead letters to"):
+        tally = asyncio.run(rs.resend(aiokafka_options(settings), picked, resendable=ours, kept_headers=with_headers,
+                                      elsewhere=elsewhere, dry_run=dry_run, say=click.echo))
+    click.echo(tally.summary(dry_run=dry_run), err=True)
+    if tally.sent and not dry_run:
+        click.echo(f"resending these again would send them twice: --since {rs.next_since(started, tally.newest)} leaves them out", err=True)
+    return 1 if tally.problems else 0
 
 
 @main.command()

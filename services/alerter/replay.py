@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from schemas import Alert, DeadLetter
 from services.alerter.webhooks import DeliveryResult
 
-__all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "failed_delivery", "select_replays",
+__all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "is_delivery", "failed_delivery", "select_replays",
            "replays_before", "since_in_the_future", "replay_reason", "replay_summary"]
 
 DELIVERY_STAGE = "alerter-delivery"
@@ -37,11 +37,14 @@ class Replay:
     failed_at: datetime
 
 
+def is_delivery(letter: DeadLetter, alerts_topic: str = "alerts") -> bool:
+    """Whether a dead letter is a failed delivery (keyed by its endpoint, not by the alert's own key)."""
+    return letter.source_topic == alerts_topic and letter.service == DELIVERY_STAGE and letter.error_class in _DELIVERY_ERRORS
+
+
 def failed_delivery(letter: DeadLetter, alerts_topic: str = "alerts") -> Replay | None:
     """The alert and endpoint of a delivery dead letter; None for any other dead letter."""
-    if letter.source_topic != alerts_topic or letter.service != DELIVERY_STAGE or letter.error_class not in _DELIVERY_ERRORS:
-        return None
-    if not letter.key:
+    if not is_delivery(letter, alerts_topic) or not letter.key:
         return None
     try:
         alert = Alert.model_validate_json(letter.original)

@@ -18,8 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas import DeadLetter
+from services.runtime.codec import describe_validation_error
 
-__all__ = ["Letter", "NoSuchTopic", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since"]
+__all__ = ["Letter", "NoSuchTopic", "Tally", "in_time_order", "read_dead_letters", "dead_letter_topics", "describe", "since",
+           "chosen", "place", "key_said", "counts_said"]
 
 _SHOWN_BYTES = 120
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)  # the time of a record with none
@@ -128,7 +130,8 @@ def _letter(record: Any) -> Letter:
     try:
         letter = DeadLetter.model_validate_json(record.value or b"")
     except ValidationError as exc:
-        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({exc.error_count()} error{'' if exc.error_count() == 1 else 's'})",
+        # Which field is wrong is said (an ``original`` that is no base64 cannot be resent, and the user is told why).
+        return Letter(record.topic, record.partition, record.offset, None, f"not a dead letter ({describe_validation_error(exc, limit=2)})",
                       written)
     return Letter(record.topic, record.partition, record.offset, letter, written_at=written)
 
@@ -141,14 +144,30 @@ def _shown(data: bytes | None) -> str:
     return f"{len(data)} bytes: {text!r}{more}"
 
 
+def place(item: Letter) -> str:
+    """Where a letter is: ``articles.raw.dlq[0]@3``."""
+    return f"{item.topic}[{item.partition}]@{item.offset}"
+
+
+def key_said(key: bytes | None) -> str:
+    return f"key {key.decode('utf-8', 'replace')!r}" if key else "no key"
+
+
+def counts_said(counts: dict[str, Counter[str]]) -> tuple[int, str]:
+    """How many in all, and per topic and error class in words: ``articles.raw 3 (SchemaViolation 2, InvalidJSON 1)``."""
+    total = sum(sum(c.values()) for c in counts.values())
+    return total, "; ".join(f"{topic} {sum(c.values())} ({', '.join(f'{k} {n}' for k, n in c.most_common())})"
+                            for topic, c in counts.items())
+
+
 def describe(item: Letter) -> str:
     """Two lines in words: when, where, which stage, what failed and why; then the key and the start of the original."""
-    where = f"{item.topic}[{item.partition}]@{item.offset}"
+    where = place(item)
     if item.letter is None:
         return f"{where}  {item.unreadable}"
     d = item.letter
     when = d.failed_at.strftime("%Y-%m-%d %H:%M:%SZ")
-    key = f"key {d.key.decode('utf-8', 'replace')!r}" if d.key else "no key"
+    key = key_said(d.key)
     return (f"{when}  {where}  {d.service} could not handle a message of {d.source_topic}: {d.error_class}: {d.reason}\n"
             f"    {key}; original {_shown(d.original)}")
 
@@ -164,14 +183,21 @@ class Tally:
 
     def summary(self, topics: Sequence[str]) -> str:
         """One line: how many dead letters, per topic and error class."""
-        total = sum(sum(c.values()) for c in self.by_topic.values())
+        total, counts = counts_said(self.by_topic)
         if not total:
             return f"no dead letters in {', '.join(topics) or 'any topic (the broker has no *.dlq topic yet)'}"
-        parts = [f"{topic} {sum(c.values())} ({', '.join(f'{k} {n}' for k, n in c.most_common())})"
-                 for topic, c in self.by_topic.items()]
-        return f"{total} dead letter{'s' if total != 1 else ''}: " + "; ".join(parts)
+        return f"{total} dead letter{'s' if total != 1 else ''}: {counts}"
 
 
 def since(item: Letter, at: datetime | None) -> bool:
     """Whether the letter failed at or after ``at`` (every one when None; an unreadable record is always shown)."""
     return at is None or item.letter is None or item.letter.failed_at >= at
+
+
+def chosen(item: Letter, error_classes: Collection[str] = (), services: Collection[str] = ()) -> bool:
+    """Whether the letter is of one of ``error_classes`` and ``services`` (any when empty; an unreadable record always is:
+    what it would be is unknown)."""
+    if item.letter is None:
+        return True
+    return ((not error_classes or item.letter.error_class in error_classes)
+            and (not services or item.letter.service in services))

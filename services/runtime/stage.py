@@ -27,6 +27,7 @@ from services.runtime.metrics import (
     MESSAGES_PROCESSED,
     STAGE_SECONDS,
 )
+from services.runtime.resend import meant_for, resent_from
 from services.runtime.settings import Settings, dlq
 
 __all__ = ["raw_topic", "zero_stage_series", "Stage"]
@@ -81,6 +82,11 @@ class Stage:
         """The stream's events with their decoded messages; one that does not decode is dead-lettered and skipped.
         (An event is acknowledged when the next is asked for, as with ``stream.events()`` itself.)"""
         async for event in stream.events():
+            if not meant_for(event.headers, self.name):
+                continue  # resent by `wirewatch dead-letters --resend` for another stage reading this topic
+            if (letter := resent_from(event.headers)) is not None:
+                log.info("resent_read", stage=self.name, topic=self.source, resent_from=letter,
+                         key=(event.key or b"").decode("utf-8", "replace"))
             message = await self.decode(event.key, event.value, model)
             if message is not None:
                 yield event, message

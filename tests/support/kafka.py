@@ -52,7 +52,7 @@ async def collect(
             for records in batch.values():
                 for record in records:
                     seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value,
-                                                "partition": record.partition})
+                                                "partition": record.partition, "headers": dict(record.headers or ())})
     finally:
         await consumer.stop()
     return seen
@@ -76,7 +76,7 @@ async def snapshot(bootstrap: str, topics: list[str], *, quiet_s: float = 3.0, t
                 for record in records:
                     last_new = loop.time()
                     seen[record.topic].append({"key": record.key, "value": _json(record.value), "raw": record.value,
-                                               "partition": record.partition})
+                                               "partition": record.partition, "headers": dict(record.headers or ())})
     finally:
         await consumer.stop()
     return seen

@@ -1,0 +1,155 @@
+"""What ``wirewatch dead-letters --resend`` sends back: each chosen letter's original bytes and key, to the topic it
+failed on, with headers saying it is a resend, from which letter, and for which stage.
+
+A topic may be read by several stages (``articles.tagged`` by the alerter and the newsroom, ``alerts`` by delivery and
+the newsroom): a resent message is read only by the stage that failed it (``wirewatch-resent-for``), so the others
+do not take it twice. Nothing remembers what was resent: resending the same letters again sends them again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from schemas import DeadLetter
+from services.runtime.dead_letters import Letter, counts_said, key_said, place
+
+__all__ = ["RESENT_FROM_HEADER", "RESENT_FOR_HEADER", "Resend", "Skip", "plan", "resent_from", "meant_for",
+           "resend_headers", "said", "ResendTally", "next_since", "resend"]
+
+# On a resent message: the dead letter it came from, "<dlq topic>[<partition>]@<offset>" (UTF-8).
+RESENT_FROM_HEADER = "wirewatch-resent-from"
+# On a resent message: the stage that failed it and is the only one to read it again (UTF-8).
+RESENT_FOR_HEADER = "wirewatch-resent-for"
+
+
+@dataclass(frozen=True)
+class Resend:
+    """A letter to send back: its original to its source topic."""
+
+    item: Letter
+
+    @property
+    def letter(self) -> DeadLetter:
+        assert self.item.letter is not None
+        return self.item.letter
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A letter not sent back, and why; ``problem`` when that is a failure (exit 1) rather than a pointer elsewhere."""
+
+    item: Letter
+    why: str
+    problem: bool = True
+
+
+def plan(item: Letter, *, resendable: Collection[str], kept_headers: Collection[str], existing: Collection[str],
+         elsewhere: Callable[[DeadLetter], str | None] = lambda _: None) -> Resend | Skip:
+    """Whether a letter can go back: it must be a letter, of a pipeline topic whose messages carry no headers of their
+    own (a dead letter keeps none), on the broker. ``elsewhere`` names another command for some (alert deliveries);
+    an input that ingest rejected was never on a topic and is pointed back to ingest: neither is a failure."""
+    d = item.letter
+    if d is None:
+        return Skip(item, f"{item.unreadable}: nothing to resend")
+    if (other := elsewhere(d)) is not None:
+        return Skip(item, other, problem=False)
+    if ":" in d.source_topic:  # no topic name has one: ``publish`` names the input ("cli:stdin", "http:…")
+        return Skip(item, f"an input ingest rejected ({d.source_topic}), never on a topic: fix it and ingest it again",
+                    problem=False)
+    if d.source_topic in kept_headers:
+        return Skip(item, f"its source topic {d.source_topic} carries the alerter's headers, which a dead letter does not "
+                          f"keep: resent without them it would mean something else")
+    if d.source_topic not in resendable:
+        return Skip(item, f"its source topic {d.source_topic} is not one of the pipeline's")
+    if d.source_topic not in existing:
+        return Skip(item, f"its source topic {d.source_topic} is not on the broker")
+    return Resend(item)
+
+
+def resend_headers(item: Letter) -> list[tuple[str, bytes]]:
+    """The headers of a resent message: the letter it came from and the stage it is for."""
+    assert item.letter is not None
+    return [(RESENT_FROM_HEADER, place(item).encode()), (RESENT_FOR_HEADER, item.letter.service.encode())]
+
+
+def resent_from(headers: dict | None) -> str | None:
+    """The dead letter a message was resent from (its ``wirewatch-resent-from`` header), or None: not a resend."""
+    raw = (headers or {}).get(RESENT_FROM_HEADER)
+    return bytes(raw).decode("utf-8", "replace") if raw else None
+
+
+def meant_for(headers: dict | None, stage: str) -> bool:
+    """Whether ``stage`` reads a message: every stage reads one that is no resend, only the stage that failed a resend."""
+    raw = (headers or {}).get(RESENT_FOR_HEADER)
+    return not raw or bytes(raw).decode("utf-8", "replace") == stage
+
+
+def said(outcome: Resend | Skip, *, dry_run: bool) -> str:
+    """One line: what became (or in a dry run would become) of a letter."""
+    if isinstance(outcome, Skip):
+        return f"skip {place(outcome.item)}: {outcome.why}"
+    d = outcome.letter
+    return (f"{'would resend' if dry_run else 'resent'} {place(outcome.item)} -> {d.source_topic} ({key_said(d.key)}, "
+            f"{len(d.original)} bytes; {d.service}: {d.error_class})")
+
+
+class ResendTally:
+    """The letters resent per source topic and error class, and those skipped, for the closing line."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, Counter[str]] = {}
+        self.skipped = self.problems = 0
+        self.newest: datetime | None = None  # the newest letter resent
+
+    def add(self, outcome: Resend | Skip) -> None:
+        if isinstance(outcome, Skip):
+            self.skipped += 1
+            self.problems += outcome.problem
+            return
+        self.sent.setdefault(outcome.letter.source_topic, Counter())[outcome.letter.error_class] += 1
+        self.newest = max(self.newest or outcome.letter.failed_at, outcome.letter.failed_at)
+
+    def summary(self, *, dry_run: bool) -> str:
+        total, counts = counts_said(self.sent)
+        verb = "would resend" if dry_run else "resent"
+        line = f"{verb} {total} dead letter{'s' if total != 1 else ''}" + (f": {counts}" if total else "")
+        if self.skipped:
+            line += f"; skipped {self.skipped}"
+        return line + (" (dry run: nothing sent)" if dry_run else "")
+
+
+def next_since(started: datetime, newest: datetime | None) -> str:
+    """The ``--since`` that leaves out every letter this run resent: after the newest of them, and no earlier than the
+    run's start (a letter written since, after the topics were read, was not resent and is kept in)."""
+    after = max(started, newest + timedelta(microseconds=1)) if newest is not None else started
+    return f"{after.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S.%f}"
+
+
+async def resend(options: dict[str, Any], items: list[Letter], *, resendable: Collection[str],
+                 kept_headers: Collection[str], elsewhere: Callable[[DeadLetter], str | None], dry_run: bool,
+                 say: Callable[[str], None]) -> ResendTally:
+    """Send each letter that can go back (see :func:`plan`) to its source topic, original bytes and key, with the
+    resend headers, each acknowledged before the next (one key's messages keep their order); ``say`` one line per
+    letter as it is done, so that a send that fails midway leaves said what went. In a dry run nothing is sent."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(**options, acks="all")
+    await producer.start()
+    try:
+        # Every topic's metadata: asking for one topic's by name would create it on a broker that auto-creates.
+        existing = set((await producer.client.fetch_all_metadata()).topics())
+        tally = ResendTally()
+        for item in items:
+            outcome = plan(item, resendable=resendable, kept_headers=kept_headers, existing=existing, elsewhere=elsewhere)
+            if isinstance(outcome, Resend) and not dry_run:
+                d = outcome.letter
+                await producer.send_and_wait(d.source_topic, d.original, key=d.key, headers=resend_headers(item))
+            say(said(outcome, dry_run=dry_run))
+            tally.add(outcome)
+        return tally
+    finally:
+        await producer.stop()

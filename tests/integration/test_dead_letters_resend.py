@@ -1,0 +1,116 @@
+"""`wirewatch dead-letters --resend` on the real broker: originals go back to their topic with their key and a header
+saying where from; a dry run sends nothing; a record that cannot be resent is said and skipped; and a message that a
+stage once refused is processed by it when resent after the fix."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime, timezone
+
+import orjson
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from schemas import NormalizedArticle, RawArticle
+from services.runtime.codec import dead_letter, encode
+from tests.integration.test_cli import wirewatch
+from tests.support.kafka import collect, send, snapshot
+
+pytestmark = pytest.mark.integration
+
+
+async def create(bootstrap: str, *topics: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1) for t in topics])
+    finally:
+        await admin.close()
+
+
+async def send_with_headers(bootstrap: str, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+def letter_of_normalize(key: bytes, original: bytes, error_class: str, reason: str) -> tuple[bytes, bytes]:
+    """A dead letter as normalize's stage writes it (services/runtime/stage.py): keyed like the original."""
+    d = dead_letter(source_topic="articles.raw", service="normalize", error_class=error_class, reason=reason,
+                    original=original, key=key)
+    return key, encode(d)
+
+
+async def test_resend_of_one_error_class_puts_the_originals_back_with_their_key_and_where_they_came_from(broker):
+    await create(broker.bootstrap, "articles.raw", "articles.raw.dlq")
+    await send(broker.bootstrap, "articles.raw.dlq", [
+        letter_of_normalize(b"nw-a", b'{"id": "nw-a", "colour": "red"}', "SchemaViolation", "RawArticle: colour: extra"),
+        letter_of_normalize(b"nw-b", b"{not json", "InvalidJSON", "RawArticle: not valid JSON"),
+        letter_of_normalize(b"nw-c", b'{"id": "nw-c", "colour": "blue"}', "SchemaViolation", "RawArticle: colour: extra"),
+        # written by something else: its original is no base64, so there is nothing to resend
+        (b"nw-d", orjson.dumps({"schema_version": 1, "source_topic": "articles.raw", "service": "normalize",
+                                "error_class": "SchemaViolation", "reason": "r", "original": "not base64!",
+                                "key": None, "failed_at": "2026-12-05T09:00:00Z"})),
+    ])
+
+    dry = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend", "--dry-run",
+                                  "--error-class", "SchemaViolation")
+    out = dry.stdout.decode()
+    assert dry.returncode == 1, dry.stderr.decode()  # the record that cannot be resent
+    assert out.count("would resend articles.raw.dlq[0]@") == 2 and "key 'nw-a'" in out and "key 'nw-c'" in out
+    assert "nw-b" not in out, "another error class"
+    assert re.search(r"skip articles\.raw\.dlq\[0\]@3: not a dead letter \(original: not valid base64", out), out
+    assert "would resend 2 dead letters: articles.raw 2 (SchemaViolation 2); skipped 1 (dry run: nothing sent)" in dry.stderr.decode()
+    assert (await snapshot(broker.bootstrap, ["articles.raw"]))["articles.raw"] == []
+
+    sent = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend",
+                                   "--error-class", "SchemaViolation")
+    assert sent.returncode == 1, sent.stderr.decode()
+    err = sent.stderr.decode()
+    assert "resent 2 dead letters: articles.raw 2 (SchemaViolation 2); skipped 1" in err
+    back = (await snapshot(broker.bootstrap, ["articles.raw"]))["articles.raw"]
+    assert [(m["key"], m["raw"]) for m in back] == [(b"nw-a", b'{"id": "nw-a", "colour": "red"}'),
+                                                    (b"nw-c", b'{"id": "nw-c", "colour": "blue"}')]
+    assert [m["headers"] for m in back] == [
+        {"wirewatch-resent-from": b"articles.raw.dlq[0]@0", "wirewatch-resent-for": b"normalize"},
+        {"wirewatch-resent-from": b"articles.raw.dlq[0]@2", "wirewatch-resent-for": b"normalize"}]
+
+    # Resending again would send them twice; the --since it ends with leaves them out.
+    since = re.search(r"--since (\S+) leaves them out", err)
+    assert since, err
+    again = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend",
+                                    "--error-class", "SchemaViolation", "--since", since.group(1))
+    assert "resent 0 dead letters; skipped 1" in again.stderr.decode(), again.stderr.decode()
+    assert len((await snapshot(broker.bootstrap, ["articles.raw"]))["articles.raw"]) == 2
+
+
+async def test_an_article_refused_by_an_older_release_is_normalized_when_resent(broker, start_service):
+    """The upgrade case: normalize once refused an article (a field it did not know yet); the release running now
+    accepts it, and the resent article comes out normalized, the worker's log naming the letter it came from. A message
+    resent for another stage is left alone."""
+    article = RawArticle(id="nw-resent", source="test", title="Storm closes schools",
+                         body="Schools across the coast stayed shut on Tuesday.", fetched_at=datetime.now(timezone.utc))
+    await create(broker.bootstrap, "articles.raw", "articles.raw.dlq")
+    await send(broker.bootstrap, "articles.raw.dlq", [letter_of_normalize(
+        b"nw-resent", encode(article), "SchemaViolation", "RawArticle: published_at: Extra inputs are not permitted")])
+    # Resent for another stage of the same topic (as a newsroom letter of articles.tagged is for the alerter): normalize
+    # leaves it, and it comes before the resend in the one partition of this key.
+    other = article.model_copy(update={"title": "Meant for another stage"})
+    producer_headers = [("wirewatch-resent-from", b"articles.raw.dlq[0]@9"), ("wirewatch-resent-for", b"newsroom")]
+    await send_with_headers(broker.bootstrap, "articles.raw", b"nw-resent", encode(other), producer_headers)
+    worker = start_service("worker", "normalize")
+
+    sent = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend")
+    assert sent.returncode == 0, sent.stderr.decode()
+    assert sent.stdout.decode().startswith("resent articles.raw.dlq[0]@0 -> articles.raw (key 'nw-resent'")
+    seen = await collect(broker.bootstrap, ["articles.normalized"],
+                         until=lambda s: b"nw-resent" in {m["key"] for m in s["articles.normalized"]})
+    [out] = [NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-resent"]
+    assert out.id == "nw-resent" and "Schools" in out.body and out.title == "Storm closes schools"
+    assert "resent_read" in worker.log() and "articles.raw.dlq[0]@0" in worker.log()
