@@ -51,12 +51,15 @@ def plan(item: Letter, *, resendable: Collection[str], kept_headers: Collection[
          elsewhere: Callable[[DeadLetter], str | None] = lambda _: None) -> Resend | Skip:
     """Whether a letter can go back: it must be a letter, of a pipeline topic whose messages carry no headers of their
     own (a dead letter keeps none), on the broker. ``elsewhere`` names another command for some (alert deliveries);
-    an input that ingest rejected was never on a topic and is pointed back to ingest: neither is a failure."""
+    an input that ingest rejected was never on a topic and is pointed back to ingest, and an empty message (a
+    tombstone) has nothing to resend: none of these is a failure."""
     d = item.letter
     if d is None:
         return Skip(item, f"{item.unreadable}: nothing to resend")
     if (other := elsewhere(d)) is not None:
         return Skip(item, other, problem=False)
+    if d.error_class == "EmptyMessage":  # its original is b"": sent back it would be a message, and fail as no JSON
+        return Skip(item, "an empty message (a tombstone): nothing to resend", problem=False)
     if ":" in d.source_topic:  # no topic name has one: ``publish`` names the input ("cli:stdin", "http:…")
         return Skip(item, f"an input ingest rejected ({d.source_topic}), never on a topic: fix it and ingest it again",
                     problem=False)

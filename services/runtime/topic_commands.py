@@ -117,7 +117,8 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     then the --since that leaves these letters out next time (nothing remembers what was resent). Not resent, with
     why: a record that is no dead letter (an original that is no base64), a letter of a topic that is not the
     pipeline's or not on the broker, or of alerter.matches or the bursts topic (their headers are not kept): exit
-    status 1. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it.
+    status 1. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it; nor is an empty
+    message (a tombstone).
     """
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words

@@ -57,6 +57,9 @@ def test_a_failed_delivery_and_a_rejected_input_are_pointed_elsewhere_without_fa
     assert isinstance(delivery, Skip) and not delivery.problem and delivery.why == "use alerts replay"
     rejected = decided(letter(source="cli:stdin", service="ingest", error="InvalidJSON", key=None))
     assert isinstance(rejected, Skip) and not rejected.problem and "ingest it again" in rejected.why
+    # A tombstone's letter keeps b"": sent back it would be an empty message, no tombstone, and fail as no JSON.
+    empty = decided(letter(error="EmptyMessage"))
+    assert isinstance(empty, Skip) and not empty.problem and empty.why == "an empty message (a tombstone): nothing to resend"
 
 
 def test_a_resent_message_is_read_only_by_the_stage_that_failed_it() -> None:
