@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # No env file: a .env kept in the checkout (the README's place for compose's secret) must not reach the tests or the
 # services they start; the tests of reading one name their own (WIREWATCH_ENV_FILE, services/runtime/settings.py).
 os.environ["WIREWATCH_ENV_FILE"] = ""
+
+
+def _stopped(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A run stopped by SIGTERM (a cancelled CI job, `kill`) ends as Ctrl-C does: the fixtures are torn down, so the
+    # PostgreSQL server it started (pg_ctl runs it apart from pytest) and the brokers do not outlive it.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _stopped)
 
 
 def service_env() -> dict[str, str]:
