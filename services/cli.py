@@ -88,18 +88,26 @@ def _relative(path: Path) -> str:
     return "" if path.is_absolute() else f", relative to the current directory {Path.cwd()}"
 
 
+def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
+    """What is checked before the broker is asked anything (or a broker started), each a line and exit 1: the data
+    directory, the files the workers start from, the web port (bound now)."""
+    from services.runtime.app import prepare_data_dir
+
+    prepare_data_dir(settings)
+    _files_or_exit(settings, services)
+    return _listen(settings)
+
+
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
                 listening: Listening | None = None) -> None:
     import faust
 
-    from services.runtime.app import create_app, prepare_data_dir
+    from services.runtime.app import create_app
     from services.runtime.kafka import broker_trouble_in_words
     from services.runtime.logs import bound_repeats, configure_logging
     from services.runtime.topics import ensure_topics
 
-    prepare_data_dir(settings)  # before the broker is asked anything: a bad directory is said at once
-    _files_or_exit(settings, services)
-    listening = listening if listening is not None else _listen(settings)
+    listening = listening if listening is not None else _ready(settings, services)
     try:
         configure_logging(loglevel)
         bound_repeats()  # a broker gone later: aiokafka's line per reconnect attempt, once a minute
@@ -136,13 +144,11 @@ def main() -> None:
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
-    from services.runtime.app import SERVICES, prepare_data_dir
+    from services.runtime.app import SERVICES
     from services.runtime.broker import EmbeddedBroker
 
     settings = _settings(broker=broker, web_port=web_port)
-    prepare_data_dir(settings)
-    _files_or_exit(settings, SERVICES)  # a missing rules or feeds file is said before a broker is started for nothing
-    listening = _listen(settings)  # a taken web port is said before a broker is started for nothing
+    listening = _ready(settings, SERVICES)  # a bad file or a taken port is said before a broker is started for nothing
     embedded = None
     try:
         if not broker:
