@@ -190,8 +190,9 @@ class Tally:
 
 
 def since(item: Letter, at: datetime | None) -> bool:
-    """Whether the letter failed at or after ``at`` (every one when None; an unreadable record is always shown)."""
-    return at is None or item.letter is None or item.letter.failed_at >= at
+    """Whether the letter failed at or after ``at`` (every one when None); a record that is no letter, whether it was
+    written then (one without a time always is): the ``--since`` a resend ends with leaves out what it said."""
+    return at is None or item.at is None or item.at >= at
 
 
 def chosen(item: Letter, error_classes: Collection[str] = (), services: Collection[str] = ()) -> bool:

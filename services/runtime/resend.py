@@ -17,13 +17,17 @@ from typing import Any
 from schemas import DeadLetter
 from services.runtime.dead_letters import Letter, counts_said, key_said, place
 
-__all__ = ["RESENT_FROM_HEADER", "RESENT_FOR_HEADER", "Resend", "Skip", "plan", "resent_from", "meant_for",
-           "resend_headers", "said", "ResendTally", "next_since", "resend"]
+__all__ = ["RESENT_FROM_HEADER", "RESENT_FOR_HEADER", "UNREADABLE_STATUS", "Resend", "Skip", "plan", "resent_from",
+           "meant_for", "resend_headers", "said", "ResendTally", "next_since", "resend"]
 
 # On a resent message: the dead letter it came from, "<dlq topic>[<partition>]@<offset>" (UTF-8).
 RESENT_FROM_HEADER = "wirewatch-resent-from"
 # On a resent message: the stage that failed it and is the only one to read it again (UTF-8).
 RESENT_FOR_HEADER = "wirewatch-resent-for"
+# The exit status of a resend that sent every letter it could and left records that are no dead letter, said, where
+# they are: not 0, as a record in a dead-letter topic that nothing can read may be a message lost; not 1, which says
+# a letter that could go back did not (the resend is not done).
+UNREADABLE_STATUS = 3
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,16 @@ class Resend:
 
 @dataclass(frozen=True)
 class Skip:
-    """A letter not sent back, and why; ``problem`` when that is a failure (exit 1) rather than a pointer elsewhere."""
+    """A letter not sent back, and why; ``problem`` when that is a failure (exit 1) rather than a pointer elsewhere or
+    a record that is no dead letter (``unreadable``: nothing any command can send)."""
 
     item: Letter
     why: str
     problem: bool = True
+
+    @property
+    def unreadable(self) -> bool:
+        return self.item.letter is None
 
 
 def plan(item: Letter, *, resendable: Collection[str], kept_headers: Collection[str], existing: Collection[str],
@@ -55,7 +64,7 @@ def plan(item: Letter, *, resendable: Collection[str], kept_headers: Collection[
     tombstone) has nothing to resend: none of these is a failure."""
     d = item.letter
     if d is None:
-        return Skip(item, f"{item.unreadable}: nothing to resend")
+        return Skip(item, f"{item.unreadable}: nothing to resend, left where it is", problem=False)
     if (other := elsewhere(d)) is not None:
         return Skip(item, other, problem=False)
     if d.error_class == "EmptyMessage":  # its original is b"": sent back it would be a message, and fail as no JSON
@@ -101,17 +110,18 @@ def said(outcome: Resend | Skip, *, dry_run: bool) -> str:
 
 
 class ResendTally:
-    """The letters resent per source topic and error class, and those skipped, for the closing line."""
+    """The letters resent per source topic and error class, and those skipped, for the closing line and exit status."""
 
     def __init__(self) -> None:
         self.sent: dict[str, Counter[str]] = {}
-        self.skipped = self.problems = 0
+        self.skipped = self.problems = self.unreadable = 0
         self.newest: datetime | None = None  # the newest letter resent
 
     def add(self, outcome: Resend | Skip) -> None:
         if isinstance(outcome, Skip):
             self.skipped += 1
             self.problems += outcome.problem
+            self.unreadable += outcome.unreadable
             return
         self.sent.setdefault(outcome.letter.source_topic, Counter())[outcome.letter.error_class] += 1
         self.newest = max(self.newest or outcome.letter.failed_at, outcome.letter.failed_at)
@@ -122,7 +132,15 @@ class ResendTally:
         line = f"{verb} {total} dead letter{'s' if total != 1 else ''}" + (f": {counts}" if total else "")
         if self.skipped:
             line += f"; skipped {self.skipped}"
+            if self.unreadable:
+                line += f" ({self.unreadable} unreadable, no dead letter{'s' if self.unreadable != 1 else ''})"
         return line + (" (dry run: nothing sent)" if dry_run else "")
+
+    @property
+    def status(self) -> int:
+        """The exit status: 1 when a letter that could go back did not, else :data:`UNREADABLE_STATUS` when a record
+        was no dead letter, else 0 (a letter pointed to another command, or a tombstone, is no failure)."""
+        return 1 if self.problems else UNREADABLE_STATUS if self.unreadable else 0
 
 
 def next_since(started: datetime, newest: datetime | None) -> str:

@@ -115,10 +115,12 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     With --resend, once the cause is fixed, each letter chosen goes back to its source topic and is read again by the
     stage that failed it only; a line per letter says so, the count per source topic and error class goes to stderr,
     then the --since that leaves these letters out next time (nothing remembers what was resent). Not resent, with
-    why: a record that is no dead letter (an original that is no base64), a letter of a topic that is not the
-    pipeline's or not on the broker, or of alerter.matches or the bursts topic (their headers are not kept): exit
-    status 1. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it; nor is an empty
-    message (a tombstone).
+    why: a letter of a topic that is not the pipeline's or not on the broker, or of alerter.matches or the bursts
+    topic (their headers are not kept): exit status 1. A record that is no dead letter (written by something else, an
+    original that is no base64) is said with where it is and why, and left there; the others still go: exit status 3
+    (when nothing made it 1), as what nothing can read may be a message lost; the --since it ends with leaves the
+    record out next time. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it;
+    nor is an empty message (a tombstone). --dry-run exits as the resend would.
     """
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
@@ -177,9 +179,11 @@ def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: b
         tally = asyncio.run(rs.resend(aiokafka_options(settings), picked, resendable=ours, kept_headers=with_headers,
                                       elsewhere=elsewhere, dry_run=dry_run, say=click.echo))
     click.echo(tally.summary(dry_run=dry_run), err=True)
-    if tally.sent and not dry_run:
-        click.echo(f"resending these again would send them twice: --since {rs.next_since(started, tally.newest)} leaves them out", err=True)
-    return 1 if tally.problems else 0
+    if not dry_run and (tally.sent or tally.unreadable):
+        what = ("resending these again would send them twice" if tally.sent else
+                "the records that are no dead letter stay where they are")
+        click.echo(f"{what}: --since {rs.next_since(started, tally.newest)} leaves them out", err=True)
+    return tally.status
 
 
 COMMANDS: list[click.Command] = [tail, dead_letters]

@@ -48,6 +48,13 @@ def test_since_keeps_the_later_letters() -> None:
     assert since(early, None) and since(late, None)
 
 
+def test_since_leaves_out_a_record_that_is_no_dead_letter_written_before_it() -> None:
+    """Else the --since a resend ends with would bring the record it said back every time."""
+    odd = Letter("alerts.dlq", 0, 4, None, "not a dead letter (1 error)", written_at=AT)
+    assert since(odd, AT) and not since(odd, AT.replace(hour=10))
+    assert since(Letter("alerts.dlq", 0, 5, None, "not a dead letter (1 error)"), AT.replace(hour=10)), "no time: kept"
+
+
 async def test_letters_are_in_time_order_across_topics_and_partitions() -> None:
     first = letter("InvalidJSON", b"{", AT.replace(hour=8))
     second = replace(letter("SchemaViolation", b"{}", AT.replace(hour=9)), partition=1)

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.runtime.codec import dead_letter
 from services.runtime.dead_letters import Letter, chosen
-from services.runtime.resend import (RESENT_FOR_HEADER, RESENT_FROM_HEADER, Resend, ResendTally, Skip, meant_for,
-                                     next_since, plan, resend_headers, resent_from, said)
+from services.runtime.resend import (RESENT_FOR_HEADER, RESENT_FROM_HEADER, UNREADABLE_STATUS, Resend, ResendTally, Skip,
+                                     meant_for, next_since, plan, resend_headers, resent_from, said)
 
 AT = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 OURS = ["articles.raw", "articles.normalized", "articles.tagged", "alerts", "alerter.matches", "alerter.bursts"]
@@ -39,9 +39,7 @@ def test_a_letter_of_a_pipeline_topic_goes_back_there_with_its_key_and_where_it_
 
 
 def test_what_cannot_go_back_is_skipped_with_why_and_counts_as_a_problem() -> None:
-    unreadable = Letter("articles.raw.dlq", 0, 5, None, "not a dead letter (original: not valid base64: Incorrect padding)")
     cases = {
-        "not a dead letter (original: not valid base64": unreadable,
         "not one of the pipeline's": letter(source="articles.retired"),
         "is not on the broker": letter(source="articles.tagged", service="newsroom"),
         "carries the alerter's headers": letter(source="alerter.matches", service="alerter-dedupe"),
@@ -49,7 +47,30 @@ def test_what_cannot_go_back_is_skipped_with_why_and_counts_as_a_problem() -> No
     for why, item in cases.items():
         outcome = decided(item, existing={"articles.raw", "alerter.matches"})
         assert isinstance(outcome, Skip) and outcome.problem and why in outcome.why, (why, outcome)
-    assert said(decided(unreadable), dry_run=False).startswith("skip articles.raw.dlq[0]@5: not a dead letter (original: ")
+    tally = ResendTally()
+    tally.add(Resend(letter()))
+    tally.add(decided(letter(source="articles.retired")))
+    assert tally.status == 1
+
+
+def test_a_record_that_is_no_dead_letter_is_said_where_it_is_and_why_and_does_not_hold_the_others_back() -> None:
+    unreadable = Letter("articles.raw.dlq", 0, 5, None, "not a dead letter (original: not valid base64: Incorrect padding)")
+    outcome = decided(unreadable)
+    assert isinstance(outcome, Skip) and outcome.unreadable and not outcome.problem
+    assert said(outcome, dry_run=False) == ("skip articles.raw.dlq[0]@5: not a dead letter (original: not valid base64: "
+                                            "Incorrect padding): nothing to resend, left where it is")
+    tally = ResendTally()
+    for each in [Resend(letter(offset=4)), outcome, Resend(letter(offset=6))]:
+        tally.add(each)
+    assert tally.summary(dry_run=False) == ("resent 2 dead letters: articles.raw 2 (SchemaViolation 2); "
+                                            "skipped 1 (1 unreadable, no dead letter)")
+    # Not 0: a record nothing can read may be a message lost; not 1: every letter that could go back went.
+    assert tally.status == UNREADABLE_STATUS == 3
+    tally.add(decided(letter(source="articles.retired")))
+    assert tally.status == 1, "a letter that could not go back outweighs it"
+    nothing_else = ResendTally()
+    nothing_else.add(decided(letter(error="EmptyMessage")))
+    assert nothing_else.status == 0
 
 
 def test_a_failed_delivery_and_a_rejected_input_are_pointed_elsewhere_without_failing() -> None:
