@@ -32,6 +32,7 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "Not",
+    "names_it_only_itself",
     "parse_condition_query",
     "QID",
 ]
@@ -400,6 +401,27 @@ class Not:
 
     def describe(self) -> str:
         return f"not {self.condition.describe()}"
+
+
+def names_it_only_itself(condition: Condition, entity: EntityCondition, option: str) -> bool:
+    """Whether every article ``condition`` holds for names ``entity`` itself, not only as ``option`` ("people" or
+    "sides") would let it be named: the condition requires (in every branch of an ``any``) an entity condition on the
+    same entity that does not ask for the option. A burst counts the rule's matches only, so such a burst's option
+    counts nothing more."""
+    if isinstance(condition, EntityCondition):
+        return not getattr(condition, option) and _same_entity(condition, entity)
+    if isinstance(condition, AllOf):
+        return any(names_it_only_itself(c, entity, option) for c in condition.conditions)
+    if isinstance(condition, AnyOf):
+        return all(names_it_only_itself(c, entity, option) for c in condition.conditions)
+    return False  # a Not, or a condition on something else, requires no mention
+
+
+def _same_entity(a: EntityCondition, b: EntityCondition) -> bool:
+    def ident(c: EntityCondition) -> str:
+        return c.qid or c.key or c.value.casefold()
+
+    return ident(a) == ident(b)
 
 
 

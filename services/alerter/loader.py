@@ -14,7 +14,7 @@ import yaml
 
 from services.alerter.conditions import (AllOf, AnyOf, Condition, CopyCondition, EntityCondition, KeywordCondition,
                                          LanguageCondition, NearCondition, Not, SourceCondition, StorySizeCondition,
-                                         TagCondition, parse_condition_query)
+                                         TagCondition, names_it_only_itself, parse_condition_query)
 from services.alerter.errors import RuleError
 from services.alerter.loader_errors import kind, rule_name, yaml_error
 from services.alerter.names import ENTITY_ID, EntityNames, default_names, normal_id
@@ -243,7 +243,7 @@ class _Loader(YamlReader):
         if "query" in fields:
             parts.append(self.query(fields["query"][1], what))
         when = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-        policy = self.policy(fields, what)
+        policy = self.policy(fields, what, when)
         description = self.string(fields["description"][1], f"{what} description", allow_empty=True) if "description" in fields else ""
         names: tuple[str, ...] = ()
         if "webhooks" in fields:
@@ -267,7 +267,7 @@ class _Loader(YamlReader):
         return Rule(id=rule_id, when=when, description=description, webhooks=names, enabled=enabled, line=line,
                     policy=policy)
 
-    def policy(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str) -> AlertPolicy:
+    def policy(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str, when: Condition) -> AlertPolicy:
         window = burst = None
         if "window" in fields:
             w = self.mapping(fields["window"][1], f"{what} window", _WINDOW_KEYS)
@@ -316,6 +316,9 @@ class _Loader(YamlReader):
                 if key in b:
                     kw[key] = int(self.number(b[key][1], f"{what} burst {key}", integer=True, minimum=0))
             burst = BurstSpec(**kw)  # type: ignore[arg-type]
+            for option in ("people", "sides"):
+                if getattr(burst, option):
+                    self.burst_option_unmatched(burst, option, when, b[option][1], what)
             if window is not None:
                 raise self.error(b_node, f"{what}: a rule takes a window or a burst, not both")
         follow_up = False
@@ -329,6 +332,19 @@ class _Loader(YamlReader):
                                              "so it changes nothing")
         repeat = self.duration(fields["repeat_interval"][1], f"{what} repeat_interval") if "repeat_interval" in fields else None
         return AlertPolicy(window=window, burst=burst, follow_up=follow_up, cooldown_s=cooldown, repeat_s=repeat)
+
+    def burst_option_unmatched(self, burst: BurstSpec, option: str, when: Condition, node: yaml.Node, what: str) -> None:
+        """Warns when the rule's condition matches only reports naming the burst's country itself: its people (or sides)
+        never reach the burst, which counts the rule's matches only. (Not for what is no country: warned of already.)"""
+        entity = burst.entity_match
+        target = entity.qid or entity.key if isinstance(entity, EntityCondition) else None
+        if target is None or not self.names.is_country(target) or not names_it_only_itself(when, entity, option):
+            return
+        how = "a word for its people" if option == "people" else "a side taken for or against its people"
+        field = "entity.people" if option == "people" else "entity.sides"
+        self.warn(node, f"{what}: burst '{option}' adds nothing: the rule's condition matches only reports naming "
+                        f"{burst.entity} itself, so none naming it only by {how} is counted; ask it of the condition too "
+                        f"({{entity: {{name: {burst.entity}, {option}: true}}}}, or {field}:{burst.entity} in a query)")
 
     def condition(self, node: yaml.Node, what: str) -> Condition:
         if not isinstance(node, yaml.MappingNode):

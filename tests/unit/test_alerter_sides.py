@@ -110,3 +110,31 @@ def test_rules_check_and_rules_test_show_sides_in_a_query_and_a_burst(tmp_path: 
     assert "    q: entity:Q159 (Russia) by a side: 'pro-Russian' in body -> ALERT (fired)" in tested.stdout
     # Counted in Russia's burst (warming up: one run is one bucket), not refused as naming no Russia.
     assert "    b: entity:Q159 (Russia) by a side: 'pro-Russian' in body -> no alert: no burst of Russia" in tested.stdout
+
+
+@pytest.mark.parametrize("rule, option", [
+    ("when: {entity: Russia}, burst: {entity: Russia, sides: true}", "sides"),
+    ("when: {entity: {id: Q159, people: true}}, burst: {entity: Russia, sides: true}", "sides"),
+    ("query: 'entity:Russia AND keyword:war', burst: {entity: Q159, people: true}", "people"),
+    ("when: {any: [{entity: Russia}, {entity: {name: Russia, in: title}}]}, burst: {entity: Russia, people: true}", "people"),
+])
+def test_a_burst_option_the_rules_condition_never_lets_through_is_warned_of(rule: str, option: str) -> None:
+    """The burst counts the rule's matches only: a condition that requires Russia named itself passes no report that
+    names it only by a side (or a people's word), and the burst's option would count nothing more, silently."""
+    book = load_rulebook(f"rules:\n  - {{id: r, {rule}}}\n", env={}, names=NAMES)
+    [warning] = book.warnings
+    assert warning.startswith(f"<rules>:2: rule 'r': burst '{option}' adds nothing: the rule's condition matches only "
+                              f"reports naming ")
+    assert f"ask it of the condition too ({{entity: {{name: " in warning and f"{option}: true}}}}, or entity.{option}:" in warning
+
+
+@pytest.mark.parametrize("rule", [
+    "when: {entity: {name: Russia, sides: true}}, burst: {entity: Russia, sides: true}",
+    "query: 'entity:Russia OR entity.sides:Russia', burst: {entity: Russia, sides: true}",
+    "when: {keyword: shelling}, burst: {entity: Russia, sides: true, people: true}",
+    "when: {all: [{entity: Ukraine}, {entity: {name: Russia, people: true, sides: true}}]}, "
+    "burst: {entity: Russia, sides: true, people: true}",
+    "when: {not: {entity: Russia}}, burst: {entity: Russia, sides: true}",
+])
+def test_a_burst_option_the_condition_can_let_through_is_not_warned_of(rule: str) -> None:
+    assert load_rulebook(f"rules:\n  - {{id: r, {rule}}}\n", env={}, names=NAMES).warnings == ()
