@@ -82,14 +82,22 @@ class Stage:
         """The stream's events with their decoded messages; one that does not decode is dead-lettered and skipped.
         (An event is acknowledged when the next is asked for, as with ``stream.events()`` itself.)"""
         async for event in stream.events():
-            if not meant_for(event.headers, self.name):
-                continue  # resent by `wirewatch dead-letters --resend` for another stage reading this topic
-            if (letter := resent_from(event.headers)) is not None:
-                log.info("resent_read", stage=self.name, topic=self.source, resent_from=letter,
-                         key=(event.key or b"").decode("utf-8", "replace"))
+            if not self.reads(event):
+                continue
             message = await self.decode(event.key, event.value, model)
             if message is not None:
                 yield event, message
+
+    def reads(self, event: EventT) -> bool:
+        """Whether this stage takes the event: not when `wirewatch dead-letters --resend` resent it for another stage
+        reading the same topic (that one failed it; this one had processed it). A resend for this stage is logged,
+        with the letter it came from. Every agent of a stage asks this, whether it reads one event or a batch."""
+        if not meant_for(event.headers, self.name):
+            return False
+        if (letter := resent_from(event.headers)) is not None:
+            log.info("resent_read", stage=self.name, topic=self.source, resent_from=letter,
+                     key=(event.key or b"").decode("utf-8", "replace"))
+        return True
 
     async def dead_letter(self, key: bytes | None, value: bytes | None, error_class: str, reason: str) -> None:
         record = dead_letter(

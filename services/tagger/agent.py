@@ -88,6 +88,8 @@ def register(app: faust.App, settings: Settings) -> None:
         async for events in stream.take_events(settings.tagger.batch_size, within=settings.tagger.batch_wait_s):
             decoded = []
             for event in events:
+                if not stage.reads(event):  # resent for another stage reading articles.normalized
+                    continue
                 article = await stage.decode(event.key, event.value, NormalizedArticle)
                 if article is not None:
                     decoded.append((event, article))

@@ -14,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from schemas import NormalizedArticle, RawArticle
 from services.runtime.codec import dead_letter, encode
+from tests.e2e.test_stories import WARSAW_EN, normalized
 from tests.integration.test_cli import wirewatch
 from tests.support.kafka import collect, send, snapshot
 
@@ -119,3 +120,24 @@ async def test_an_article_refused_by_an_older_release_is_normalized_when_resent(
     [out] = [NormalizedArticle.model_validate(m["value"]) for m in seen["articles.normalized"] if m["key"] == b"nw-resent"]
     assert out.id == "nw-resent" and "Schools" in out.body and out.title == "Storm closes schools"
     assert "resent_read" in worker.log() and "articles.raw.dlq[0]@0" in worker.log()
+
+
+async def test_the_tagger_reads_a_message_resent_for_it_and_leaves_one_resent_for_another_stage(broker, start_service):
+    """The tagger reads articles.normalized in batches, not through the stages' one-message loop, and asks the same:
+    a message resent for another stage would otherwise be tagged again, a second article in articles.tagged."""
+    now = datetime.now(timezone.utc)
+    other = normalized("nw-resent-other", *WARSAW_EN, translated=False, now=now)
+    mine = normalized("nw-resent-mine", *WARSAW_EN, translated=False, now=now)
+    await create(broker.bootstrap, "articles.normalized")
+    # One key, one partition: the tagger meets the message for another stage first, in the same batch or the one before.
+    await send_with_headers(broker.bootstrap, "articles.normalized", b"nw-resent", encode(other),
+                            [("wirewatch-resent-from", b"articles.normalized.dlq[0]@6"), ("wirewatch-resent-for", b"newsroom")])
+    await send_with_headers(broker.bootstrap, "articles.normalized", b"nw-resent", encode(mine),
+                            [("wirewatch-resent-from", b"articles.normalized.dlq[0]@7"), ("wirewatch-resent-for", b"tagger")])
+    worker = start_service("worker", "tagger")
+
+    seen = await collect(broker.bootstrap, ["articles.tagged"], timeout_s=120,
+                         until=lambda s: b"nw-resent-mine" in {m["key"] for m in s["articles.tagged"]})
+    assert [m["key"] for m in seen["articles.tagged"] if m["key"].startswith(b"nw-resent-")] == [b"nw-resent-mine"]
+    assert "resent_read" in worker.log() and "articles.normalized.dlq[0]@7" in worker.log()
+    assert "articles.normalized.dlq[0]@6" not in worker.log()
