@@ -23,6 +23,7 @@ from aiohttp.web import HTTPRequestEntityTooLarge
 from faust.types import TP
 from faust.web import Request, Response, View
 
+from services.ingest.dead_letters import STAGE
 from services.ingest.entries import PolledEntry
 from services.ingest.feeds import FeedConfig
 from services.ingest.fetcher import Fetcher
@@ -57,16 +58,15 @@ def register(app: faust.App, settings: Settings) -> None:
     cfg = settings.ingest
     topics = {name: raw_topic(app, name, settings) for name in (settings.topics.raw, dlq(settings.topics.raw))}
     entries = raw_topic(app, cfg.entries_topic, settings)
-    # Bad entries are dead letters of articles.raw, where users look for ingest's rejects.
-    stage = Stage(app, settings, name="ingest", source=settings.topics.raw)
-    stage.source = cfg.entries_topic
+    # Bad entries and poll states go to articles.raw.dlq, where users look for ingest's rejects; each letter names the
+    # topic it was read from, where `dead-letters --resend` sends it back (services/ingest/dead_letters.py).
+    stage = Stage(app, settings, name=STAGE, source=cfg.entries_topic, dead_letters_of=settings.topics.raw)
     # article id → {"fingerprint", "revision"} (JSON). Partitioned like ingest.entries (keyed by article id).
     seen = app.Table("ingest-seen", default=None, partitions=settings.partitions, key_type=str, value_type=str)
     # feed id → StoredPollState (JSON), written only by the agent reading ingest.polls, where each poll's state is sent
     # to partition feed_partition(feed id): the worker holding that partition polls the feed and holds its state.
     polls = raw_topic(app, cfg.polls_topic, settings)
-    poll_stage = Stage(app, settings, name="ingest", source=settings.topics.raw)
-    poll_stage.source = cfg.polls_topic
+    poll_stage = Stage(app, settings, name=STAGE, source=cfg.polls_topic, dead_letters_of=settings.topics.raw)
     feed_states = app.Table("ingest-feeds", default=None, partitions=settings.partitions, key_type=str, value_type=str)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
@@ -153,6 +153,8 @@ def register(app: faust.App, settings: Settings) -> None:
     async def dedupe(stream: faust.StreamT) -> None:
         async with Fetcher(cfg) as fetcher:
             async for event in stream.events():
+                if not stage.reads(event):  # as every stage: a resend for another is left, one for ingest logged
+                    continue
                 started = time.perf_counter()
                 try:
                     entry = PolledEntry.model_validate_json(event.value or b"")

@@ -17,8 +17,8 @@ from typing import Any
 from schemas import DeadLetter
 from services.runtime.dead_letters import Letter, counts_said, key_said, place
 
-__all__ = ["RESENT_FROM_HEADER", "RESENT_FOR_HEADER", "UNREADABLE_STATUS", "Resend", "Skip", "plan", "resent_from",
-           "meant_for", "resend_headers", "said", "ResendTally", "next_since", "resend"]
+__all__ = ["RESENT_FROM_HEADER", "RESENT_FOR_HEADER", "UNREADABLE_STATUS", "Resend", "Skip", "NotResent", "Rerouted", "Route",
+           "plan", "resent_from", "meant_for", "resend_headers", "said", "ResendTally", "next_since", "resend"]
 
 # On a resent message: the dead letter it came from, "<dlq topic>[<partition>]@<offset>" (UTF-8).
 RESENT_FROM_HEADER = "wirewatch-resent-from"
@@ -32,14 +32,22 @@ UNREADABLE_STATUS = 3
 
 @dataclass(frozen=True)
 class Resend:
-    """A letter to send back: its original to its source topic."""
+    """A letter to send back: its original to its source topic, or to ``rerouted``, the topic it truly came from when
+    the letter names another (``why`` says how that is known)."""
 
     item: Letter
+    rerouted: str | None = None
+    why: str | None = None
 
     @property
     def letter(self) -> DeadLetter:
         assert self.item.letter is not None
         return self.item.letter
+
+    @property
+    def topic(self) -> str:
+        """Where the original goes."""
+        return self.rerouted or self.letter.source_topic
 
 
 @dataclass(frozen=True)
@@ -56,30 +64,54 @@ class Skip:
         return self.item.letter is None
 
 
+@dataclass(frozen=True)
+class NotResent:
+    """What a service knows of one of its letters: it is not to go back, and why (``problem``: that is a failure)."""
+
+    why: str
+    problem: bool = False
+
+
+@dataclass(frozen=True)
+class Rerouted:
+    """What a service knows of one of its letters: its original came from ``topic``, not the source topic it names."""
+
+    topic: str
+    why: str
+
+
+# A service's word on a letter (None: resend it to its source topic, as any other).
+Route = Callable[[DeadLetter], NotResent | Rerouted | None]
+
+
 def plan(item: Letter, *, resendable: Collection[str], kept_headers: Collection[str], existing: Collection[str],
-         elsewhere: Callable[[DeadLetter], str | None] = lambda _: None) -> Resend | Skip:
+         route: Route = lambda _: None) -> Resend | Skip:
     """Whether a letter can go back: it must be a letter, of a pipeline topic whose messages carry no headers of their
-    own (a dead letter keeps none), on the broker. ``elsewhere`` names another command for some (alert deliveries);
-    an input that ingest rejected was never on a topic and is pointed back to ingest, and an empty message (a
-    tombstone) has nothing to resend: none of these is a failure."""
+    own (a dead letter keeps none), on the broker. ``route`` gives the word of the service that wrote it: another
+    command for some (alert deliveries), nothing to resend for others (a feed's poll state), the topic it truly came
+    from for a letter that names another. An input that ingest rejected was never on a topic and is pointed back to
+    ingest, and an empty message (a tombstone) has nothing to resend: none of these is a failure."""
     d = item.letter
     if d is None:
         return Skip(item, f"{item.unreadable}: nothing to resend, left where it is", problem=False)
-    if (other := elsewhere(d)) is not None:
-        return Skip(item, other, problem=False)
+    word = route(d)
+    if isinstance(word, NotResent):
+        return Skip(item, word.why, problem=word.problem)
+    rerouted = word if isinstance(word, Rerouted) else None
+    topic = rerouted.topic if rerouted else d.source_topic
     if d.error_class == "EmptyMessage":  # its original is b"": sent back it would be a message, and fail as no JSON
         return Skip(item, "an empty message (a tombstone): nothing to resend", problem=False)
-    if ":" in d.source_topic:  # no topic name has one: ``publish`` names the input ("cli:stdin", "http:…")
-        return Skip(item, f"an input ingest rejected ({d.source_topic}), never on a topic: fix it and ingest it again",
+    if ":" in topic:  # no topic name has one: ``publish`` names the input ("cli:stdin", "http:…")
+        return Skip(item, f"an input ingest rejected ({topic}), never on a topic: fix it and ingest it again",
                     problem=False)
-    if d.source_topic in kept_headers:
-        return Skip(item, f"its source topic {d.source_topic} carries the alerter's headers, which a dead letter does not "
+    if topic in kept_headers:
+        return Skip(item, f"its source topic {topic} carries the alerter's headers, which a dead letter does not "
                           f"keep: resent without them it would mean something else")
-    if d.source_topic not in resendable:
-        return Skip(item, f"its source topic {d.source_topic} is not one of the pipeline's")
-    if d.source_topic not in existing:
-        return Skip(item, f"its source topic {d.source_topic} is not on the broker")
-    return Resend(item)
+    if topic not in resendable:
+        return Skip(item, f"its source topic {topic} is not one of the pipeline's")
+    if topic not in existing:
+        return Skip(item, f"its source topic {topic} is not on the broker")
+    return Resend(item, rerouted.topic, rerouted.why) if rerouted else Resend(item)
 
 
 def resend_headers(item: Letter) -> list[tuple[str, bytes]]:
@@ -105,12 +137,13 @@ def said(outcome: Resend | Skip, *, dry_run: bool) -> str:
     if isinstance(outcome, Skip):
         return f"skip {place(outcome.item)}: {outcome.why}"
     d = outcome.letter
-    return (f"{'would resend' if dry_run else 'resent'} {place(outcome.item)} -> {d.source_topic} ({key_said(d.key)}, "
-            f"{len(d.original)} bytes; {d.service}: {d.error_class})")
+    why = f"; {outcome.why}" if outcome.why else ""
+    return (f"{'would resend' if dry_run else 'resent'} {place(outcome.item)} -> {outcome.topic} ({key_said(d.key)}, "
+            f"{len(d.original)} bytes; {d.service}: {d.error_class}{why})")
 
 
 class ResendTally:
-    """The letters resent per source topic and error class, and those skipped, for the closing line and exit status."""
+    """The letters resent per topic sent to and error class, and those skipped, for the closing line and exit status."""
 
     def __init__(self) -> None:
         self.sent: dict[str, Counter[str]] = {}
@@ -123,7 +156,7 @@ class ResendTally:
             self.problems += outcome.problem
             self.unreadable += outcome.unreadable
             return
-        self.sent.setdefault(outcome.letter.source_topic, Counter())[outcome.letter.error_class] += 1
+        self.sent.setdefault(outcome.topic, Counter())[outcome.letter.error_class] += 1
         self.newest = max(self.newest or outcome.letter.failed_at, outcome.letter.failed_at)
 
     def summary(self, *, dry_run: bool) -> str:
@@ -151,9 +184,10 @@ def next_since(started: datetime, newest: datetime | None) -> str:
 
 
 async def resend(options: dict[str, Any], items: list[Letter], *, resendable: Collection[str],
-                 kept_headers: Collection[str], elsewhere: Callable[[DeadLetter], str | None], dry_run: bool,
+                 kept_headers: Collection[str], route: Route, dry_run: bool,
                  say: Callable[[str], None]) -> ResendTally:
-    """Send each letter that can go back (see :func:`plan`) to its source topic, original bytes and key, with the
+    """Send each letter that can go back (see :func:`plan`) to its source topic (or the one ``route`` says it truly came
+    from), original bytes and key, with the
     resend headers, each acknowledged before the next (one key's messages keep their order); ``say`` one line per
     letter as it is done, so that a send that fails midway leaves said what went. In a dry run nothing is sent."""
     from aiokafka import AIOKafkaProducer
@@ -165,10 +199,10 @@ async def resend(options: dict[str, Any], items: list[Letter], *, resendable: Co
         existing = set((await producer.client.fetch_all_metadata()).topics())
         tally = ResendTally()
         for item in items:
-            outcome = plan(item, resendable=resendable, kept_headers=kept_headers, existing=existing, elsewhere=elsewhere)
+            outcome = plan(item, resendable=resendable, kept_headers=kept_headers, existing=existing, route=route)
             if isinstance(outcome, Resend) and not dry_run:
                 d = outcome.letter
-                await producer.send_and_wait(d.source_topic, d.original, key=d.key, headers=resend_headers(item))
+                await producer.send_and_wait(outcome.topic, d.original, key=d.key, headers=resend_headers(item))
             say(said(outcome, dry_run=dry_run))
             tally.add(outcome)
         return tally

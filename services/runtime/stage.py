@@ -61,13 +61,16 @@ def zero_stage_series(stage: str, dlq_topic: str, error_classes: Sequence[str]) 
 
 
 class Stage:
-    """Metrics and dead letters for one stage reading one topic."""
+    """Metrics and dead letters for one stage reading one topic.
+
+    Its dead letters go to ``<source>.dlq``, or to ``<dead_letters_of>.dlq`` when given (ingest's internal topics' go
+    to ``articles.raw.dlq``); either way a letter names ``source``, where its original was read and goes back to."""
 
     def __init__(self, app: faust.App, settings: Settings, *, name: str, source: str,
-                 error_classes: Sequence[str] = DECODE_ERROR_CLASSES) -> None:
+                 error_classes: Sequence[str] = DECODE_ERROR_CLASSES, dead_letters_of: str | None = None) -> None:
         self.name = name
         self.source = source
-        self.dlq_name = dlq(source)
+        self.dlq_name = dlq(dead_letters_of or source)
         self.dlq_topic = raw_topic(app, self.dlq_name, settings)
         zero_stage_series(name, self.dlq_name, error_classes)
 

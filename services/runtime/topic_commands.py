@@ -163,6 +163,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
 def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: bool, started: datetime) -> int:
     """``dead-letters --resend``: send the letters back, say what went; the exit status."""
     from services.alerter.replay import is_delivery
+    from services.ingest import dead_letters as ingest_letters
     from services.runtime import resend as rs
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
     from services.runtime.topics import pipeline_topics
@@ -170,14 +171,14 @@ def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: b
     ours = [t for t in pipeline_topics(settings) if not t.endswith(".dlq")]
     with_headers = {settings.topics.matches, settings.alerter.bursts_topic}
 
-    def elsewhere(letter: DeadLetter) -> str | None:
+    def route(letter: DeadLetter) -> rs.NotResent | rs.Rerouted | None:
         if is_delivery(letter, settings.topics.alerts):
-            return "a failed webhook delivery (keyed by its endpoint): `wirewatch alerts replay` re-delivers it"
-        return None
+            return rs.NotResent("a failed webhook delivery (keyed by its endpoint): `wirewatch alerts replay` re-delivers it")
+        return ingest_letters.route(letter, settings)
 
     with broker_trouble_in_words(broker, "resend the dead letters to"):
         tally = asyncio.run(rs.resend(aiokafka_options(settings), picked, resendable=ours, kept_headers=with_headers,
-                                      elsewhere=elsewhere, dry_run=dry_run, say=click.echo))
+                                      route=route, dry_run=dry_run, say=click.echo))
     click.echo(tally.summary(dry_run=dry_run), err=True)
     if not dry_run and (tally.sent or tally.unreadable):
         what = ("resending these again would send them twice" if tally.sent else

@@ -1,6 +1,6 @@
 """`wirewatch dead-letters --resend` on the real broker: originals go back to their topic with their key and a header
 saying where from; a dry run sends nothing; a record that cannot be resent is said and skipped; and a message that a
-stage once refused is processed by it when resent after the fix."""
+stage once refused is processed by it when resent after the fix, ingest's feed entries included."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ import orjson
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from schemas import NormalizedArticle, RawArticle
+from schemas import DeadLetter, NormalizedArticle, RawArticle
+from services.ingest.entries import PolledEntry
+from services.ingest.polling import FeedState
+from services.ingest.pollstate import to_stored
 from services.runtime.codec import dead_letter, encode
 from tests.e2e.test_stories import WARSAW_EN, normalized
 from tests.integration.test_cli import wirewatch
@@ -141,3 +144,59 @@ async def test_the_tagger_reads_a_message_resent_for_it_and_leaves_one_resent_fo
     assert [m["key"] for m in seen["articles.tagged"] if m["key"].startswith(b"nw-resent-")] == [b"nw-resent-mine"]
     assert "resent_read" in worker.log() and "articles.normalized.dlq[0]@7" in worker.log()
     assert "articles.normalized.dlq[0]@6" not in worker.log()
+
+
+def feed_entry(article_id: str, title: str) -> bytes:
+    """A polled feed entry as the poller sends it to ingest.entries."""
+    article = RawArticle(id=article_id, source="harbour", title=title, body=f"{title}, the harbour master said.",
+                         fetched_at=datetime.now(timezone.utc), feed_id="harbour")
+    return PolledEntry(article=article).model_dump_json().encode()
+
+
+async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reaches_articles_raw_once(broker, start_service):
+    """Ingest's dedupe agent reads ingest.entries and writes its letters to articles.raw.dlq, naming ingest.entries:
+    resent, an entry goes back there and comes out in articles.raw once, as an article; so does one whose letter names
+    articles.raw (sent there, it would be a feed entry on the articles' topic, read by no stage). A feed's poll state
+    is not resent: state, not work."""
+    await create(broker.bootstrap, "ingest.entries", "ingest.polls", "articles.raw", "articles.raw.dlq")
+    worker = start_service("worker", "ingest")
+    # The letter the worker itself writes for an entry it cannot read names the topic it read it from.
+    await send(broker.bootstrap, "ingest.entries", [(b"nw-garbled", b"{not json")])
+    seen = await collect(broker.bootstrap, ["articles.raw.dlq"], until=lambda s: len(s["articles.raw.dlq"]) == 1)
+    written = DeadLetter.model_validate_json(seen["articles.raw.dlq"][0]["raw"])
+    assert (written.source_topic, written.service, written.original) == ("ingest.entries", "ingest", b"{not json")
+
+    refused = "Refused as a release before this one refused it: a field it did not know"
+    state = to_stored(FeedState(feed_id="harbour", url="https://harbour.example/feed.xml", etag='"v7"'),
+                      "https://harbour.example/feed.xml").model_dump_json().encode()
+    await send(broker.bootstrap, "articles.raw.dlq", [
+        (b"nw-entry", encode(dead_letter(source_topic="ingest.entries", service="ingest", error_class="SchemaViolation",
+                                         reason=refused, original=feed_entry("nw-entry", "Pilot boat renamed"), key=b"nw-entry"))),
+        (b"nw-named-raw", encode(dead_letter(source_topic="articles.raw", service="ingest", error_class="SchemaViolation",
+                                             reason=refused, original=feed_entry("nw-named-raw", "Ferry timetable cut"),
+                                             key=b"nw-named-raw"))),
+        (b"harbour", encode(dead_letter(source_topic="ingest.polls", service="ingest", error_class="SchemaViolation",
+                                        reason=refused, original=state, key=b"harbour"))),
+    ])
+
+    sent = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend")
+    out = sent.stdout.decode()
+    assert sent.returncode == 0, sent.stderr.decode()
+    assert "resent articles.raw.dlq[0]@0 -> ingest.entries (key 'nw-garbled'" in out, out
+    assert "resent articles.raw.dlq[0]@1 -> ingest.entries (key 'nw-entry'" in out, out
+    assert ("resent articles.raw.dlq[0]@2 -> ingest.entries (key 'nw-named-raw'" in out
+            and "a feed entry, which ingest reads from ingest.entries, not articles.raw as the letter says" in out), out
+    assert "skip articles.raw.dlq[0]@3: a feed's poll state: state, not work" in out, out
+    assert "resent 3 dead letters: ingest.entries 3 (SchemaViolation 3); skipped 1" in sent.stderr.decode()
+
+    wanted = {b"nw-entry", b"nw-named-raw"}
+    # The garbled entry, resent, fails again: a new letter, naming ingest.entries again.
+    seen = await collect(broker.bootstrap, ["articles.raw", "articles.raw.dlq", "ingest.polls"], until=lambda s: (
+        wanted <= {m["key"] for m in s["articles.raw"]} and len(s["articles.raw.dlq"]) == 5))
+    assert [(m["key"], RawArticle.model_validate_json(m["raw"]).title) for m in seen["articles.raw"]] == [
+        (b"nw-entry", "Pilot boat renamed"), (b"nw-named-raw", "Ferry timetable cut")]
+    again = DeadLetter.model_validate_json(seen["articles.raw.dlq"][4]["raw"])
+    assert (again.source_topic, again.original) == ("ingest.entries", b"{not json")
+    assert seen["ingest.polls"] == [], "a poll state is not sent back"
+    log = worker.log()
+    assert all(f"articles.raw.dlq[0]@{n}" in log for n in (0, 1, 2)) and log.count("resent_read") == 3, log[-3000:]

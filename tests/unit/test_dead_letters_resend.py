@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.runtime.codec import dead_letter
 from services.runtime.dead_letters import Letter, chosen
-from services.runtime.resend import (RESENT_FOR_HEADER, RESENT_FROM_HEADER, UNREADABLE_STATUS, Resend, ResendTally, Skip,
-                                     meant_for, next_since, plan, resend_headers, resent_from, said)
+from services.runtime.resend import (RESENT_FOR_HEADER, RESENT_FROM_HEADER, UNREADABLE_STATUS, NotResent, Resend,
+                                     ResendTally, Skip, meant_for, next_since, plan, resend_headers, resent_from, said)
 
 AT = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 OURS = ["articles.raw", "articles.normalized", "articles.tagged", "alerts", "alerter.matches", "alerter.bursts"]
@@ -22,11 +22,11 @@ def letter(source: str = "articles.raw", service: str = "normalize", error: str 
 
 
 def decided(item: Letter, existing: set[str] | None = None) -> Resend | Skip:
-    def elsewhere(d):
-        return "use alerts replay" if d.error_class == "WebhookUndeliverable" else None
+    def route(d):
+        return NotResent("use alerts replay") if d.error_class == "WebhookUndeliverable" else None
 
     return plan(item, resendable=OURS, kept_headers=WITH_HEADERS, existing=set(OURS) if existing is None else existing,
-                elsewhere=elsewhere)
+                route=route)
 
 
 def test_a_letter_of_a_pipeline_topic_goes_back_there_with_its_key_and_where_it_came_from() -> None:
