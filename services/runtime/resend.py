@@ -1,5 +1,7 @@
 """What ``wirewatch dead-letters --resend`` sends back: each chosen letter's original bytes and key, to the topic it
-failed on, with headers saying it is a resend, from which letter, and for which stage.
+failed on, with headers saying it is a resend, from which letter, and for which stage. The service that wrote a letter
+has its word (``route``): a letter to leave (a feed's poll state, a webhook delivery), or one whose original came from
+another topic than the letter names.
 
 A topic may be read by several stages (``articles.tagged`` by the alerter and the newsroom, ``alerts`` by delivery and
 the newsroom): a resent message is read only by the stage that failed it (``wirewatch-resent-for``), so the others
@@ -186,10 +188,10 @@ def next_since(started: datetime, newest: datetime | None) -> str:
 async def resend(options: dict[str, Any], items: list[Letter], *, resendable: Collection[str],
                  kept_headers: Collection[str], route: Route, dry_run: bool,
                  say: Callable[[str], None]) -> ResendTally:
-    """Send each letter that can go back (see :func:`plan`) to its source topic (or the one ``route`` says it truly came
-    from), original bytes and key, with the
-    resend headers, each acknowledged before the next (one key's messages keep their order); ``say`` one line per
-    letter as it is done, so that a send that fails midway leaves said what went. In a dry run nothing is sent."""
+    """Send each letter that can go back (see :func:`plan`) to its source topic (or the one ``route`` says it truly
+    came from), original bytes and key, with the resend headers, each acknowledged before the next (one key's messages
+    keep their order); ``say`` one line per letter as it is done, so that a send that fails midway leaves said what
+    went. In a dry run nothing is sent."""
     from aiokafka import AIOKafkaProducer
 
     producer = AIOKafkaProducer(**options, acks="all")

@@ -114,13 +114,16 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
 
     With --resend, once the cause is fixed, each letter chosen goes back to its source topic and is read again by the
     stage that failed it only; a line per letter says so, the count per source topic and error class goes to stderr,
-    then the --since that leaves these letters out next time (nothing remembers what was resent). Not resent, with
+    then the --since that leaves these letters out next time (nothing remembers what was resent). An entry ingest's
+    dedupe agent refused goes back to ingest.entries, also from a letter that names articles.raw. Not resent, with
     why: a letter of a topic that is not the pipeline's or not on the broker, or of alerter.matches or the bursts
-    topic (their headers are not kept): exit status 1. A record that is no dead letter (written by something else, an
+    topic (their headers are not kept), or of ingest naming a topic ingest does not read with an original that is
+    neither a feed entry nor a poll state: exit status 1. A record that is no dead letter (written by something else, an
     original that is no base64) is said with where it is and why, and left there; the others still go: exit status 3
     (when nothing made it 1), as what nothing can read may be a message lost; the --since it ends with leaves the
     record out next time. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it;
-    nor is an empty message (a tombstone). --dry-run exits as the resend would.
+    nor is an empty message (a tombstone), nor a feed's poll state (state, not work). --dry-run exits as the resend
+    would.
     """
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
