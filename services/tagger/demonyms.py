@@ -17,7 +17,7 @@ import yaml
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import name_key
+from services.tagger.linking import name_key, people_word_key
 from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
@@ -144,6 +144,19 @@ class Demonyms:
         name = f"{self._adjectives[qid]} {body}"
         return entity.model_copy(update={"key": name_key(name), **({"canonical_name": name} if named else {})})
 
+    def key_of(self, name: str, type_: str) -> str | None:
+        """The key the tagger gives an unlinked mention of ``name`` (its canonical name, else its text) labelled
+        ``type_``, by the name alone: a people's word singular, a state body named by its country keyed by the
+        country's adjective (:meth:`_as_body`), any other by its name. What the article around it adds is not here: a
+        possessive or a capital beside a body ("Russia's Foreign Ministry"), which gives the tagger's mention the
+        adjective's canonical name, and a gazetteer entity the body is under another word for its country."""
+        key = people_word_key(name) if type_ == "NORP" else name_key(name)
+        if type_ in _PEOPLE_LABELS and self.of_mention(name, type_, key) is None:
+            body = self._body(name)
+            if body is not None and body[0] in self._adjectives:
+                key = name_key(f"{self._adjectives[body[0]]} {body[2]}")
+        return key if key != "name:" else None
+
     def _seat_of_body(self, body: Entity, entities: Sequence[Entity], texts: Mapping[str, str] | None) -> tuple[str, str] | None:
         """The (QID, name) of the country whose state body ``body`` is, named without a people's word but beside the
         country or its capital: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow"; None for any other."""
@@ -181,7 +194,7 @@ class Demonyms:
         the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
         keeps its link and gets the side."""
         related = []
-        bodies: dict[str, dict[str, Entity]] = {}  # the key of a body's own words -> its key -> the body, given its country
+        bodies: dict[str, list[Entity]] = {}  # the key of a body's own words -> the bodies of those words given a country
         for entity in entities:
             found = side = body = None
             if entity.canonical_id in self._seats and texts is not None and entity.field in texts:
@@ -204,20 +217,25 @@ class Demonyms:
             if side is not None:
                 entity = entity.model_copy(update={"side": side[0], "side_country_id": side[1], "side_country_name": side[2]})
             if body is not None:
-                bodies.setdefault(name_key(body[2]), {}).setdefault(entity.key or "", entity)
+                bodies.setdefault(name_key(body[2]), []).append(entity)
             related.append(entity)
         return [self._named_again(e, bodies, texts) for e in related] if bodies else related
 
-    def _named_again(self, entity: Entity, bodies: Mapping[str, Mapping[str, Entity]], texts: Mapping[str, str] | None) -> Entity:
+    def _named_again(self, entity: Entity, bodies: Mapping[str, Sequence[Entity]], texts: Mapping[str, str] | None) -> Entity:
         """``entity`` as the one body of ``bodies`` (given its country by :meth:`relate`) it names again by the body's own
-        words: "the Foreign Ministry" where the article names "Russia's Foreign Ministry" (as linking names it after
-        "the Russian Foreign Ministry": short_names.py); left alone where two countries' bodies have those words, or a
-        possessive before it says whose ("Gazprom's Foreign Ministry")."""
+        words after the article named it: "the Foreign Ministry" after "Russia's Foreign Ministry" (as linking names it
+        after "the Russian Foreign Ministry": short_names.py); left alone where two countries' bodies of those words came
+        before it, where none did ("the Defence Ministry said" of Ukraine's helicopter, "Russia's Defence Ministry" a
+        paragraph later), or where a possessive before it says whose ("Gazprom's Foreign Ministry")."""
         if (entity.canonical_id is not None or entity.country_id is not None or entity.canonical_name is not None
-                or entity.type not in _PEOPLE_LABELS or not entity.text[:1].isupper() or len(bodies.get(entity.key or "", ())) != 1):
+                or entity.type not in _PEOPLE_LABELS or not entity.text[:1].isupper()):
+            return entity
+        at = (entity.field != "title", entity.start)
+        before = {b.key: b for b in bodies.get(entity.key or "", ()) if (b.field != "title", b.start) < at}
+        if len(before) != 1:
             return entity
         if texts is not None and entity.field in texts and _OWNER_BEFORE.search(texts[entity.field][max(0, entity.start - 3):entity.start]):
             return entity
-        (body,) = bodies[entity.key or ""].values()
+        (body,) = before.values()
         return entity.model_copy(update={"canonical_id": body.canonical_id, "canonical_name": body.canonical_name or body.text,
                                          "key": body.key, "country_id": body.country_id, "country_name": body.country_name})

@@ -163,6 +163,13 @@ def test_the_body_named_again_after_two_countries_bodies_of_those_words_is_neith
     assert found[-1] == ("Foreign Ministry", "name:foreign ministry", None)
 
 
+def test_a_body_named_before_its_country_is_given_is_not_that_countrys() -> None:
+    # From a Reuters report: the ministry whose helicopter was hit is Ukraine's; Russia's is named a paragraph later.
+    found = _orgs("One of its military helicopters was hit by rocket fire near the city, the Defence Ministry said.\n\n"
+                  "However, Russia's Defence Ministry said it was ready for talks.")
+    assert found == [("Defence Ministry", "name:defence ministry", None), ("Defence Ministry", "name:russian defence ministry", RUSSIA)]
+
+
 @pytest.mark.parametrize("bodies", [
     # However the country is written, a body has one key: the gazetteer's entity where it knows the body...
     ["The U.S. State Department said on Monday it was concerned.", "The American State Department said on Monday it was concerned.",
