@@ -5,8 +5,8 @@ keeps each keyed mention's key, name (its canonical name, else its text) and NER
 unlinked mention's key is a rule of those (:meth:`services.tagger.demonyms.Demonyms.key_of`): such a report gets its
 keys again when the store next opens (``fill_keys``), as the bundled tagger keys the names. What the article's text
 around a mention added cannot be made from them (the store keeps no offsets): "Russia's Foreign Ministry" stored by a
-release before bodies had countries stays ``name:foreign ministry``; re-tagging the report from its text would
-(docs/newsroom.md, "Entity keys of older reports").
+release before bodies had countries stays ``name:foreign ministry``, as does "the Foreign Ministry" after "the Russian
+Foreign Ministry"; only the tagger reading the report again would give them theirs (README, "Newsroom").
 """
 
 from __future__ import annotations
