@@ -54,10 +54,10 @@ def english_records(path: Path, language: str | None) -> list[tuple[str, str]]:
 
 def mentions(tagger: Tagger, documents: list[tuple[str, str]]) -> list[list[tuple]]:
     """Per document, (type, text, canonical id or None, field, start, end, canonical name, country id or None, side and
-    side's country id or None) of each mention of TYPES."""
+    side's country id or None, key) of each mention of TYPES."""
     tagged = tagger.tag_many([article(f"l{i}", title, body, False, T0) for i, (title, body) in enumerate(documents)])
     return [[(e.type, e.text, e.canonical_id, e.field, e.start, e.end, e.canonical_name, e.country_id,
-              f"{e.side} {e.side_country_id}" if e.side_country_id else None)
+              f"{e.side} {e.side_country_id}" if e.side_country_id else None, e.key)
              for e in t.entities if e.type in TYPES]
             for t in tagged]
 
@@ -66,7 +66,7 @@ def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tupl
     """Print n linked mentions drawn at random, each in its context, to count the wrong ones by reading."""
     found = [(d, m) for d, doc in enumerate(per_doc) for m in doc if m[2] is not None]
     print(f"{label}: {min(n, len(found))} of {len(found)} linked mentions at random (seed {seed}):")
-    for d, (kind, text, _, field, start, end, name, _, _) in sorted(random.Random(seed).sample(found, min(n, len(found)))):
+    for d, (kind, text, _, field, start, end, name, *_) in sorted(random.Random(seed).sample(found, min(n, len(found)))):
         source = documents[d][0 if field == "title" else 1]
         context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}".replace("\n", " | ")
         print(f"  {d:>4} {kind:<6} {name:<28.28} ...{context}...")
@@ -74,14 +74,14 @@ def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tupl
 
 def dump(out, label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]]) -> None:
     """Write every linked mention and every mention given a country or a side's as a tab-separated line: set, document,
-    field, span, type, text, id, name, country, context, side ("pro Q159")."""
+    field, span, type, text, id, name, country, context, side ("pro Q159"), key (``name:russian foreign ministry``)."""
     for d, doc in enumerate(per_doc):
-        for kind, text, cid, field, start, end, name, country, side in doc:
+        for kind, text, cid, field, start, end, name, country, side, key in doc:
             if cid is None and country is None and side is None:
                 continue
             source = documents[d][0 if field == "title" else 1]
             context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}"
-            row = (label, d, field, start, end, kind, text, cid, name, country, context, side or "")
+            row = (label, d, field, start, end, kind, text, cid, name, country, context, side or "", key)
             out.write("\t".join(str(v).replace("\t", " ").replace("\n", " | ") for v in row) + "\n")
 
 

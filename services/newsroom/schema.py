@@ -17,7 +17,7 @@ TABLES = [
         original_body TEXT NOT NULL, translation TEXT, changes TEXT NOT NULL, evidence TEXT, tags TEXT NOT NULL,
         entities TEXT NOT NULL, feed_id TEXT, published_at DOUBLE PRECISION, fetched_at DOUBLE PRECISION NOT NULL,
         at DOUBLE PRECISION NOT NULL, revision INTEGER NOT NULL, digest TEXT NOT NULL, stored_at DOUBLE PRECISION NOT NULL,
-        people_from TEXT)""",
+        people_from TEXT, keys_from TEXT)""",
     "CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id, at)",
     "CREATE INDEX IF NOT EXISTS articles_story_language ON articles (story_id, language)",
     "CREATE INDEX IF NOT EXISTS articles_fetched ON articles (fetched_at)",
@@ -53,8 +53,9 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS facets (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))",
 ]
 
-# The columns of ``articles`` a report's row (records.ArticleRow.values) fills; ``stored_at`` and ``people_from`` (how its
-# article_people rows were made: people.FROM_MESSAGE) are the store's own.
+# The columns of ``articles`` a report's row (records.ArticleRow.values) fills; ``stored_at``, ``people_from`` (how its
+# article_people rows were made: people.FROM_MESSAGE) and ``keys_from`` (how its entity keys were: rekey.KEYS_FROM_MESSAGE)
+# are the store's own.
 ARTICLE_COLUMNS = ("id", "story_id", "source", "url", "language", "language_confidence", "title", "title_language", "body",
                    "original_title", "original_body", "translation", "changes", "evidence", "tags", "entities", "feed_id",
                    "published_at", "fetched_at", "at", "revision", "digest")

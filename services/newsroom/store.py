@@ -22,6 +22,7 @@ import orjson
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, fill_title_languages, upsert_alert
 from services.newsroom.people import FROM_MESSAGE, fill_people, write_people
+from services.newsroom.rekey import KEYS_FROM_MESSAGE, fill_keys
 from services.newsroom.reads import Reads, StoryQuery
 from services.newsroom.records import ArticleRow, article_row
 from services.newsroom.schema import ARTICLE_COLUMNS
@@ -155,6 +156,11 @@ class Store(Reads):
         # report's when it is stored (alerts.alert_items).
         if self._add_columns(cur, "alerts", ALERT_COLUMNS_ADDED) and articles:
             fill_title_languages(cur, self._sql)
+        # Reports stored before the tagger kept a body's portfolio in its key ("name:ministry"), or by an older replica in a
+        # rolling upgrade, get their unlinked mentions' keys again from their stored names (rekey.fill_keys).
+        rekeyed = fill_keys(cur, self._sql)
+        if rekeyed:
+            log.info("newsroom_keys_rederived", reports=rekeyed, backend=self.backend)
         # Reports stored before article_people was kept, or by an older replica in a rolling upgrade, get their rows from
         # their stored mentions: a story of them lists "Russia", not "Russia, Russian" (people.fill_people).
         derived = fill_people(cur, self._sql)
@@ -246,9 +252,10 @@ class Store(Reads):
         cols = ", ".join(ARTICLE_COLUMNS)
         marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c != "id")
-        cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at, people_from) VALUES ({marks}, ?, ?) "
-                              f"ON CONFLICT (id) DO UPDATE SET {updates}, people_from = excluded.people_from"),
-                    (*[v[c] for c in ARTICLE_COLUMNS], now, FROM_MESSAGE))
+        cur.execute(self._sql(f"INSERT INTO articles ({cols}, stored_at, people_from, keys_from) VALUES ({marks}, ?, ?, ?) "
+                              f"ON CONFLICT (id) DO UPDATE SET {updates}, people_from = excluded.people_from, "
+                              f"keys_from = excluded.keys_from"),
+                    (*[v[c] for c in ARTICLE_COLUMNS], now, FROM_MESSAGE, KEYS_FROM_MESSAGE))
         cur.execute(self._sql("DELETE FROM article_entities WHERE article_id = ?"), (row.id,))
         cur.execute(self._sql("DELETE FROM article_tags WHERE article_id = ?"), (row.id,))
         if row.entities:

@@ -38,7 +38,7 @@ _TITLE_ORDER = (f"(CASE WHEN {title_language_of('a.')} = 'en' THEN 0 ELSE 1 END)
                 "(CASE WHEN a.original_title = '' THEN 1 ELSE 0 END), a.fetched_at, a.id")
 
 # Columns added to ``articles`` and ``stories`` after their first release, with their types; an older store gets them on open.
-ARTICLE_COLUMNS_ADDED = {"title_language": "TEXT", "people_from": "TEXT"}
+ARTICLE_COLUMNS_ADDED = {"title_language": "TEXT", "people_from": "TEXT", "keys_from": "TEXT"}
 STORY_COLUMNS_ADDED = {"title_language": "TEXT", "published_first": "DOUBLE PRECISION", "published_last": "DOUBLE PRECISION"}
 
 

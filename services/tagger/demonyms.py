@@ -17,7 +17,7 @@ import yaml
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import name_key
+from services.tagger.linking import name_key, people_word_key
 from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
@@ -49,16 +49,29 @@ _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the E
 class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None,
+                 names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
-        ("pro-Moscow")."""
+        ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
+        people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
+        under another ("American State Department" is the gazetteer's "U.S. State Department")."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
+        self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
+        self._country_names: dict[str, str] = {}
         for qid, name, words in rows:
+            self._country_names[qid] = name
             for word in words:
                 self._countries[name_key(word)] = (qid, name)
                 self._adjectives.setdefault(qid, word)
+                self._forms.setdefault(qid, []).append(word)
         self._seats = dict(seats or {})
+        self._names: dict[str, tuple[str, str]] = {}  # a country's own name before its body: "UK Foreign Office"
+        for alias, qid in names or ():
+            if qid in self._adjectives:
+                self._names.setdefault(name_key(alias), (qid, self._country_names[qid]))
+                self._forms[qid].append(alias)
+        self._gazetteer = gazetteer
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS) -> Demonyms:
@@ -68,11 +81,14 @@ class Demonyms:
         names = {e.id: e.name for e in gazetteer if e.country == e.id} if gazetteer is not None else None
         seats = {e.id: (e.country, names[e.country])
                  for e in gazetteer or () if e.country in names and (e.capital or e.country == e.id)}
+        aliases = [(alias, e.id) for e in gazetteer or () if e.country == e.id for alias, _ in e.surface_forms()]
         return cls(
             ((row["country"], names[row["country"]] if names is not None else row["name"], row["demonyms"])
              for row in rows
              if names is None or row["country"] in names),
             seats,
+            aliases,
+            gazetteer,
         )
 
     def __len__(self) -> int:
@@ -95,15 +111,51 @@ class Demonyms:
 
     def state_body(self, name: str) -> tuple[str, str] | None:
         """The (QID, name) of the country whose state body ``name`` is, by the people's word it opens with ("Russian
-        Foreign Ministry", "North Korean Army"), or None."""
+        Foreign Ministry", "North Korean Army") or, with the gazetteer, the country's name ("UK Foreign Office"), or
+        None."""
+        found = self._body(name)
+        return None if found is None else found[:2]
+
+    def _body(self, name: str) -> tuple[str, str, str] | None:
+        """:meth:`state_body`'s (QID, name) and the body's own words after the country's ("Foreign Ministry")."""
         words = name.split()
         if not 2 <= len(words) <= _MAX_BODY_WORDS:
             return None
         for n in (2, 1):  # "North Korean Army" is North Korea's, not Korea's
-            found = self.country(" ".join(words[:n])) if len(words) > n else None
+            opening = " ".join(words[:n])
+            found = (self.country(opening) or self._names.get(name_key(opening))) if len(words) > n else None
             if found is not None:
-                return found if _STATE_BODY.fullmatch(" ".join(words[n:])) else None
+                rest = " ".join(words[n:])
+                return (*found, rest) if _STATE_BODY.fullmatch(rest) else None
         return None
+
+    def _as_body(self, entity: Entity, qid: str, body: str, named: bool) -> Entity:
+        """``entity``, a state body of the country ``qid`` whose own words are ``body``, keyed by the country, not by
+        how the article writes it: the key the country's adjective gives ("U.S. Army", "American Army" and "the Army"
+        after "US Army" are all ``name:american army``; ``named``: the adjective's name too, for "Russia's Foreign
+        Ministry"), or the gazetteer's entity it is under another of the country's words ("American State Department"
+        is the "U.S. State Department")."""
+        for form in self._forms.get(qid, ()) if self._gazetteer is not None else ():
+            entry = self._gazetteer.lookup(f"{form} {body}")
+            if entry is not None and entry.type == "ORG":
+                return entity.model_copy(update={"canonical_id": entry.id, "canonical_name": entry.name, "key": entry.id})
+        if qid not in self._adjectives:
+            return entity
+        name = f"{self._adjectives[qid]} {body}"
+        return entity.model_copy(update={"key": name_key(name), **({"canonical_name": name} if named else {})})
+
+    def key_of(self, name: str, type_: str) -> str | None:
+        """The key the tagger gives an unlinked mention of ``name`` (its canonical name, else its text) labelled
+        ``type_``, by the name alone: a people's word singular, a state body named by its country keyed by the
+        country's adjective (:meth:`_as_body`), any other by its name. What the article around it adds is not here: a
+        possessive or a capital beside a body ("Russia's Foreign Ministry"), which gives the tagger's mention the
+        adjective's canonical name, and a gazetteer entity the body is under another word for its country."""
+        key = people_word_key(name) if type_ == "NORP" else name_key(name)
+        if type_ in _PEOPLE_LABELS and self.of_mention(name, type_, key) is None:
+            body = self._body(name)
+            if body is not None and body[0] in self._adjectives:
+                key = name_key(f"{self._adjectives[body[0]]} {body[2]}")
+        return key if key != "name:" else None
 
     def _seat_of_body(self, body: Entity, entities: Sequence[Entity], texts: Mapping[str, str] | None) -> tuple[str, str] | None:
         """The (QID, name) of the country whose state body ``body`` is, named without a people's word but beside the
@@ -134,14 +186,17 @@ class Demonyms:
 
     def relate(self, entities: Sequence[Entity], texts: Mapping[str, str] | None = None) -> list[Entity]:
         """``entities`` with each unlinked people's word given its country (:meth:`of_mention`); an unlinked state body
-        named by one ("Russian Foreign Ministry", and "the Foreign Ministry" named again after it) or, with the fields'
-        ``texts``, beside its country or capital ("Russia's Foreign Ministry", "the Foreign Ministry in Moscow") given
-        the same, and the name and key the people's word would give it (``name:russian foreign ministry``); and a side taken for or against a country
-        ("pro-Russian") given that country as ``side_country_id``, not as its own. With the fields' ``texts``, a country
-        or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev") keeps its link and gets the side."""
+        named by one or by the country's name ("Russian Foreign Ministry", "UK Foreign Office", and "the Foreign
+        Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
+        Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
+        and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); and a side
+        taken for or against a country ("pro-Russian") given that country as ``side_country_id``, not as its own. With
+        the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
+        keeps its link and gets the side."""
         related = []
+        bodies: dict[str, list[Entity]] = {}  # the key of a body's own words -> the bodies of those words given a country
         for entity in entities:
-            found = side = None
+            found = side = body = None
             if entity.canonical_id in self._seats and texts is not None and entity.field in texts:
                 taken = side_before(texts[entity.field], entity.start)
                 side = None if taken is None else (taken, *self._seats[entity.canonical_id])
@@ -149,15 +204,38 @@ class Demonyms:
                 found = self.of_mention(entity.text, entity.type, entity.key)
                 if found is None and entity.type in _PEOPLE_LABELS:
                     # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
-                    found = self.state_body(entity.canonical_name or entity.text)
-                    if found is None and (found := self._seat_of_body(entity, entities, texts)) and found[0] in self._adjectives:
-                        # "Russia's Foreign Ministry" is the body "Russian Foreign Ministry" names, under its key
-                        named = f"{self._adjectives[found[0]]} {entity.text}"
-                        entity = entity.model_copy(update={"canonical_name": named, "key": name_key(named)})
-                    side = None if found is not None else self.side(entity.text)
+                    body = self._body(entity.canonical_name or entity.text)
+                    owner = None if body is not None else self._seat_of_body(entity, entities, texts)
+                    if owner is not None:
+                        body = (*owner, entity.text)
+                    if body is not None:
+                        entity = self._as_body(entity, body[0], body[2], named=owner is not None)
+                        found = None if entity.canonical_id else body[:2]
+                    side = None if body is not None else self.side(entity.text)
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})
             if side is not None:
                 entity = entity.model_copy(update={"side": side[0], "side_country_id": side[1], "side_country_name": side[2]})
+            if body is not None:
+                bodies.setdefault(name_key(body[2]), []).append(entity)
             related.append(entity)
-        return related
+        return [self._named_again(e, bodies, texts) for e in related] if bodies else related
+
+    def _named_again(self, entity: Entity, bodies: Mapping[str, Sequence[Entity]], texts: Mapping[str, str] | None) -> Entity:
+        """``entity`` as the one body of ``bodies`` (given its country by :meth:`relate`) it names again by the body's own
+        words after the article named it: "the Foreign Ministry" after "Russia's Foreign Ministry" (as linking names it
+        after "the Russian Foreign Ministry": short_names.py); left alone where two countries' bodies of those words came
+        before it, where none did ("the Defence Ministry said" of Ukraine's helicopter, "Russia's Defence Ministry" a
+        paragraph later), or where a possessive before it says whose ("Gazprom's Foreign Ministry")."""
+        if (entity.canonical_id is not None or entity.country_id is not None or entity.canonical_name is not None
+                or entity.type not in _PEOPLE_LABELS or not entity.text[:1].isupper()):
+            return entity
+        at = (entity.field != "title", entity.start)
+        before = {b.key: b for b in bodies.get(entity.key or "", ()) if (b.field != "title", b.start) < at}
+        if len(before) != 1:
+            return entity
+        if texts is not None and entity.field in texts and _OWNER_BEFORE.search(texts[entity.field][max(0, entity.start - 3):entity.start]):
+            return entity
+        (body,) = before.values()
+        return entity.model_copy(update={"canonical_id": body.canonical_id, "canonical_name": body.canonical_name or body.text,
+                                         "key": body.key, "country_id": body.country_id, "country_name": body.country_name})

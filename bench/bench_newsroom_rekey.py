@@ -1,0 +1,65 @@
+"""How long the newsroom's first open takes to give stored reports their entity keys again (services/newsroom/rekey.py):
+N generated reports (bench_newsroom's), a third naming "Foreign Ministry" and "Defence Ministry" keyed ``name:ministry`` and
+"UK Foreign Office" as an older tagger keyed them, the rest two names whose keys stand; all unmarked, then opened.
+
+    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_newsroom import generated  # noqa: E402
+from schemas import Entity, Salience  # noqa: E402
+from services.newsroom.sqlite import SQLiteStore  # noqa: E402
+
+OLD = [("Foreign Ministry", "name:ministry"), ("Defence Ministry", "name:ministry"), ("UK Foreign Office", "name:uk foreign office")]
+STANDING = [("Acme Corp", "name:acme corp"), ("Jane Okafor", "name:jane okafor")]
+
+
+def with_names(article, names: list[tuple[str, str]]):
+    """``article`` with unlinked ORG mentions of ``names`` (name, key), counted as the tagger's salience counts them."""
+    entities = article.entities + [Entity(text=name, type="ORG", field="body", start=0, end=1, key=key) for name, key in names]
+    keys = dict.fromkeys(key for _, key in names)
+    salience = article.salience + [Salience(key=key, name=next(n for n, k in names if k == key), type="ORG",
+                                            mentions=sum(k == key for _, k in names), in_title=False, in_lead=False)
+                                   for key in keys]
+    return article.model_copy(update={"entities": entities, "salience": salience})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path, help="where the store is made (a temporary directory by default)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = (args.dir or Path(scratch)) / "newsroom.sqlite3"
+        rng, start = random.Random(7), datetime.now(timezone.utc) - timedelta(days=25)
+        store = SQLiteStore(path)
+        for first in range(0, args.articles, 500):
+            store.write_articles([with_names(generated(n, max(1, args.articles // 5), rng, start), OLD if n % 3 == 0 else STANDING)
+                                  for n in range(first, min(args.articles, first + 500))], now=time.time())
+        store.conn().execute("UPDATE articles SET keys_from = NULL")  # as a store from before the column
+        store.close()
+        began = time.perf_counter()
+        store = SQLiteStore(path)
+        opened = time.perf_counter() - began
+        counts = store._rows("SELECT key, count(*) AS n FROM article_entities WHERE key LIKE 'name:%' GROUP BY key ORDER BY key")
+        store.close()
+        began = time.perf_counter()
+        SQLiteStore(path).close()
+        print(f"{args.articles} reports: first open {opened:.1f} s (keys made again), the next {time.perf_counter() - began:.2f} s")
+        print("  reports per key after: " + ", ".join(f"{r['key']} {r['n']}" for r in counts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Reports stored before the tagger kept a state body's portfolio in its key ("name:ministry") get their keys again from
+their stored names when the store next opens, once, as the tagger keys those names now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from schemas import Entity, Salience
+from services.newsroom.rekey import rekeyed
+from services.tagger.demonyms import Demonyms
+from services.tagger.gazetteer import Gazetteer
+from tests.unit.test_newsroom_store import NOW, T0, article, open_store  # noqa: F401 - fixture: both backends
+
+
+def old_report(n: int, story: str, *mentions: tuple[str, str]):
+    """A report an older tagger keyed: each (name as written, its key then), all ORG, one mention each."""
+    base = article(n, story, title=f"Ministries speak, report {n}", at=T0 + timedelta(hours=n), keys=("Q7184",))
+    entities = [*base.entities, *(Entity(text=name, type="ORG", field="body", start=i, end=i + 1, key=key)
+                                  for i, (name, key) in enumerate(mentions))]
+    salience = list(base.salience)
+    for name, key in mentions:
+        if key not in {s.key for s in salience}:
+            salience.append(Salience(key=key, name=name, type="ORG", mentions=sum(k == key for _, k in mentions),
+                                     in_title=False, in_lead=False))
+    return base.model_copy(update={"entities": entities, "salience": salience})
+
+
+def as_before_keys_from(s) -> None:
+    """Make ``s`` a store of the release before ``articles.keys_from`` (nor its index)."""
+    conn = s.conn()
+    conn.execute("DROP INDEX articles_keys_unmade")
+    conn.execute("ALTER TABLE articles DROP COLUMN keys_from")
+    s.close()
+
+
+def keys_of(s, article_id: str) -> list[tuple[str, str]]:
+    stored = s._rows("SELECT key, mentions FROM article_entities WHERE article_id = ? ORDER BY key", [article_id])
+    return [(r["key"], r["mentions"]) for r in stored]
+
+
+def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_store_opens(open_store):  # noqa: F811
+    old = open_store()
+    # Keyed by an older tagger: every ministry "name:ministry", the UK's Foreign Office by the word written.
+    old.write_article(old_report(1, "s-talks", ("Foreign Ministry", "name:ministry"), ("Defence Ministry", "name:ministry"),
+                                 ("UK Foreign Office", "name:uk foreign office")), now=NOW)
+    old.write_article(old_report(2, "s-talks", ("British Foreign Office", "name:british foreign office"),
+                                 ("Ministry", "name:ministry")), now=NOW)
+    as_before_keys_from(old)
+    s = open_store()
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:british foreign office", 1), ("name:defence ministry", 1),
+                                    ("name:foreign ministry", 1)]
+    assert keys_of(s, "wire/2") == [("Q7184", 2), ("name:british foreign office", 1), ("name:ministry", 1)]
+    # One Foreign Office, however the report wrote its country; the foreign ministry is no longer every ministry.
+    assert (s.entity("name:british foreign office")["articles"], s.entity("name:foreign ministry")["articles"]) == (2, 1)
+    assert s.entity("name:ministry")["articles"] == 1
+    assert s.entity("name:uk foreign office") is None  # no report has that key: no empty page
+    assert sorted(e["key"] for e in s.story("s-talks")["articles"][0]["entities"]) == [
+        "Q7184", "name:british foreign office", "name:defence ministry", "name:foreign ministry"]
+    # Done once: marked, and a report written now keeps the keys its message gives.
+    s.write_article(old_report(3, "s-talks", ("Interior Ministry", "name:ministry")), now=NOW)
+    s.close()
+    again = open_store()
+    assert keys_of(again, "wire/3") == [("Q7184", 2), ("name:ministry", 1)]
+    assert [r["keys_from"] for r in again._rows("SELECT keys_from FROM articles ORDER BY id")] == [
+        "names", "names", "message"]
+
+
+def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_alone() -> None:
+    key_of = Demonyms.load(Gazetteer.load()).key_of
+    mentions = [{"key": "name:ministry", "name": "Russian Foreign Ministry", "type": "ORG"},
+                {"key": "name:ukrainians", "name": "Ukrainians", "type": "NORP"},
+                {"key": "Q789915", "name": "United States Department of State", "type": "ORG"},
+                {"key": "name:argentinian army", "name": "Argentinian Army", "type": "ORG"}]
+    assert [m["key"] for m in rekeyed(mentions, key_of)] == [
+        "name:russian foreign ministry", "name:ukrainian", "Q789915", "name:argentine army"]
+    assert rekeyed(rekeyed(mentions, key_of), key_of) == rekeyed(mentions, key_of)
