@@ -46,6 +46,27 @@ _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
 
 
+# What a region's name adds to the place's own: "Niger State", "State of Georgia", "Équateur Province".
+_REGION_WORDS = re.compile(r"^(?:state|province|region|department) of |"
+                           r" (?:state|province|region|department|oblast|governorate)$")
+
+
+def _shared_names(gazetteer: Gazetteer, aliases: Iterable[tuple[str, str]]) -> set[str]:
+    """The countries' names another country's place also has ("Georgia", a US state; "Niger", a Nigerian state): such
+    a name before a body ("Georgia Supreme Court") does not say whose it is, so it opens none (casefolded)."""
+    countries: dict[str, set[str]] = {}
+    for alias, qid in aliases:
+        countries.setdefault(alias.casefold(), set()).add(qid)
+    shared = set()
+    for entity in gazetteer:
+        if entity.type == "GPE" and entity.country != entity.id:
+            for alias, _ in entity.surface_forms():
+                name = _REGION_WORDS.sub("", alias.casefold())
+                if countries.get(name, {entity.country}) - {entity.country}:
+                    shared.add(name)
+    return shared
+
+
 class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
@@ -82,6 +103,9 @@ class Demonyms:
         seats = {e.id: (e.country, names[e.country])
                  for e in gazetteer or () if e.country in names and (e.capital or e.country == e.id)}
         aliases = [(alias, e.id) for e in gazetteer or () if e.country == e.id for alias, _ in e.surface_forms()]
+        shared = _shared_names(gazetteer, aliases) if gazetteer is not None else set()
+        shared = {name_key(name) for name in shared}  # and every spelling keyed as it is: "Geórgia"
+        aliases = [(alias, qid) for alias, qid in aliases if name_key(alias) not in shared]
         return cls(
             ((row["country"], names[row["country"]] if names is not None else row["name"], row["demonyms"])
              for row in rows

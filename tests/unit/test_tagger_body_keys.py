@@ -183,3 +183,17 @@ def test_a_body_named_before_its_country_is_given_is_not_that_countrys() -> None
 def test_a_state_bodys_key_is_the_same_however_its_country_is_written(bodies: list[str]) -> None:
     keys = {key for body in bodies for _, key, _ in _orgs(body)}
     assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize("body", [
+    "The Georgia Supreme Court ruled on Monday that the law stands.",  # the US state's court
+    "The Georgia Department of Corrections said the inmate escaped.",
+    "The Niger State Government said on Monday schools would reopen.",  # a Nigerian state's
+])
+def test_a_countrys_name_another_countrys_region_also_has_does_not_make_a_body_that_countrys(body: str) -> None:
+    assert all(country is None for _, _, country in _orgs(body))
+
+
+def test_the_countrys_own_name_still_makes_its_body_where_no_other_place_has_it() -> None:
+    assert _orgs("The Jordan Armed Forces said on Monday the border was closed.")[0][2] == "Q810"
+    assert _orgs("The Georgian Defence Ministry said on Monday troops were ready.")[0][2] == "Q230"
