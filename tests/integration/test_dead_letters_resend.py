@@ -165,6 +165,9 @@ async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reach
     seen = await collect(broker.bootstrap, ["articles.raw.dlq"], until=lambda s: len(s["articles.raw.dlq"]) == 1)
     written = DeadLetter.model_validate_json(seen["articles.raw.dlq"][0]["raw"])
     assert (written.source_topic, written.service, written.original) == ("ingest.entries", "ingest", b"{not json")
+    # Filed as every stage files bytes that are no JSON, so `--error-class InvalidJSON` finds it; the reason in words.
+    assert written.error_class == "InvalidJSON", written
+    assert written.reason.startswith("PolledEntry: not valid JSON: ") and "pydantic" not in written.reason, written.reason
 
     refused = "Refused as a release before this one refused it: a field it did not know"
     state = to_stored(FeedState(feed_id="harbour", url="https://harbour.example/feed.xml", etag='"v7"'),
@@ -187,7 +190,7 @@ async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reach
     assert ("resent articles.raw.dlq[0]@2 -> ingest.entries (key 'nw-named-raw'" in out
             and "a feed entry, which ingest reads from ingest.entries, not articles.raw as the letter says" in out), out
     assert "skip articles.raw.dlq[0]@3: a feed's poll state: state, not work" in out, out
-    assert "resent 3 dead letters: ingest.entries 3 (SchemaViolation 3); skipped 1" in sent.stderr.decode()
+    assert "resent 3 dead letters: ingest.entries 3 (SchemaViolation 2, InvalidJSON 1); skipped 1" in sent.stderr.decode()
 
     wanted = {b"nw-entry", b"nw-named-raw"}
     # The garbled entry, resent, fails again: a new letter, naming ingest.entries again.
