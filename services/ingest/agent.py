@@ -156,10 +156,9 @@ def register(app: faust.App, settings: Settings) -> None:
                 if not stage.reads(event):  # as every stage: a resend for another is left, one for ingest logged
                     continue
                 started = time.perf_counter()
-                try:
-                    entry = PolledEntry.model_validate_json(event.value or b"")
-                except ValueError as exc:
-                    await stage.dead_letter(event.key, event.value, "SchemaViolation", f"ingest.entries: {exc}"[:2000])
+                # Decoded as every stage decodes: bytes that are no JSON are InvalidJSON, a wrong shape SchemaViolation.
+                entry = await stage.decode(event.key, event.value, PolledEntry)
+                if entry is None:
                     continue
                 article = entry.article
                 feed = article.feed_id or article.source

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from schemas import RawArticle
+from services.ingest.dead_letters import STAGE
 from services.ingest.metrics import INPUTS_WITHOUT_ARTICLES
 from services.ingest.readers import Ignored, Note, RecordError
 from services.ingest.verdicts import Nothing
@@ -57,13 +58,13 @@ async def publish(
         else:
             letter = dead_letter(
                 source_topic=f"{channel}:{record.where}"[:500],
-                service="ingest",
+                service=STAGE,
                 error_class=record.error_class,
                 reason=record.reason,
                 original=record.original,
             )
             await send(dlq(raw), None, encode(letter))
-            MESSAGES_FAILED.labels("ingest", record.error_class).inc()
-            DEAD_LETTERS.labels("ingest", dlq(raw), record.error_class).inc()
+            MESSAGES_FAILED.labels(STAGE, record.error_class).inc()
+            DEAD_LETTERS.labels(STAGE, dlq(raw), record.error_class).inc()
             report.rejected.append(record)
     return report

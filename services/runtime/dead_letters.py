@@ -160,15 +160,18 @@ def counts_said(counts: dict[str, Counter[str]]) -> tuple[int, str]:
                             for topic, c in counts.items())
 
 
-def describe(item: Letter) -> str:
-    """Two lines in words: when, where, which stage, what failed and why; then the key and the start of the original."""
+def describe(item: Letter, inputs: Callable[[DeadLetter], str | None] = lambda letter: None) -> str:
+    """Two lines in words: when, where, which stage, what failed and why; then the key and the start of the original.
+    ``inputs`` says what a letter names that is an input, not a topic (ingest's rejects: ``what it read of feed "x"``)."""
     where = place(item)
     if item.letter is None:
         return f"{where}  {item.unreadable}"
     d = item.letter
     when = d.failed_at.strftime("%Y-%m-%d %H:%M:%SZ")
     key = key_said(d.key)
-    return (f"{when}  {where}  {d.service} could not handle a message of {d.source_topic}: {d.error_class}: {d.reason}\n"
+    rejected = inputs(d)
+    what = f"rejected {rejected}" if rejected else f"could not handle a message of {d.source_topic}"
+    return (f"{when}  {where}  {d.service} {what}: {d.error_class}: {d.reason}\n"
             f"    {key}; original {_shown(d.original)}")
 
 

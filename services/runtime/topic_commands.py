@@ -122,9 +122,11 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     original that is no base64) is said with where it is and why, and left there; the others still go: exit status 3
     (when nothing made it 1), as what nothing can read may be a message lost; the --since it ends with leaves the
     record out next time. A failed webhook delivery is not resent either: `wirewatch alerts replay` re-delivers it;
-    nor is an empty message (a tombstone), nor a feed's poll state (state, not work). --dry-run exits as the resend
-    would.
+    nor is an input ingest rejected (ingest it again fixed), nor an entry a feed gave that ingest rejected (the feed's
+    next polls bring it once it reads well), nor an empty message (a tombstone), nor a feed's poll state (state, not
+    work). --dry-run exits as the resend would.
     """
+    from services.ingest.dead_letters import input_said
     from services.runtime import dead_letters as dl
     from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
 
@@ -147,7 +149,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
             click.echo(item.letter.model_dump_json() if item.letter else orjson.dumps(
                 {"topic": item.topic, "partition": item.partition, "offset": item.offset, "unreadable": item.unreadable}).decode())
         else:
-            click.echo(dl.describe(item))
+            click.echo(dl.describe(item, inputs=input_said))
 
     from services.runtime.topics import pipeline_topics
 

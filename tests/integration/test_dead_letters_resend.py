@@ -1,6 +1,7 @@
 """`wirewatch dead-letters --resend` on the real broker: originals go back to their topic with their key and a header
 saying where from; a dry run sends nothing; a record that cannot be resent is said and skipped; and a message that a
-stage once refused is processed by it when resent after the fix, ingest's feed entries included."""
+stage once refused is processed by it when resent after the fix, ingest's feed entries included; an entry a polled
+feed gave that ingest rejected is listed as the feed's and not resent, the line saying what brings it in."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from services.ingest.pollstate import to_stored
 from services.runtime.codec import dead_letter, encode
 from tests.e2e.test_stories import WARSAW_EN, normalized
 from tests.integration.test_cli import wirewatch
+from tests.support.feedserver import FeedServer
 from tests.support.kafka import collect, send, snapshot
 
 pytestmark = pytest.mark.integration
@@ -165,6 +167,9 @@ async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reach
     seen = await collect(broker.bootstrap, ["articles.raw.dlq"], until=lambda s: len(s["articles.raw.dlq"]) == 1)
     written = DeadLetter.model_validate_json(seen["articles.raw.dlq"][0]["raw"])
     assert (written.source_topic, written.service, written.original) == ("ingest.entries", "ingest", b"{not json")
+    # Filed as every stage files bytes that are no JSON, so `--error-class InvalidJSON` finds it; the reason in words.
+    assert written.error_class == "InvalidJSON", written
+    assert written.reason.startswith("PolledEntry: not valid JSON: ") and "pydantic" not in written.reason, written.reason
 
     refused = "Refused as a release before this one refused it: a field it did not know"
     state = to_stored(FeedState(feed_id="harbour", url="https://harbour.example/feed.xml", etag='"v7"'),
@@ -187,7 +192,7 @@ async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reach
     assert ("resent articles.raw.dlq[0]@2 -> ingest.entries (key 'nw-named-raw'" in out
             and "a feed entry, which ingest reads from ingest.entries, not articles.raw as the letter says" in out), out
     assert "skip articles.raw.dlq[0]@3: a feed's poll state: state, not work" in out, out
-    assert "resent 3 dead letters: ingest.entries 3 (SchemaViolation 3); skipped 1" in sent.stderr.decode()
+    assert "resent 3 dead letters: ingest.entries 3 (SchemaViolation 2, InvalidJSON 1); skipped 1" in sent.stderr.decode()
 
     wanted = {b"nw-entry", b"nw-named-raw"}
     # The garbled entry, resent, fails again: a new letter, naming ingest.entries again.
@@ -200,3 +205,34 @@ async def test_a_feed_entry_ingest_refused_is_resent_to_ingest_entries_and_reach
     assert seen["ingest.polls"] == [], "a poll state is not sent back"
     log = worker.log()
     assert all(f"articles.raw.dlq[0]@{n}" in log for n in (0, 1, 2)) and log.count("resent_read") == 3, log[-3000:]
+
+
+HARBOUR_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>'
+               b"<item><title>Pilot boat renamed</title><link>https://harbour.example/pilot</link>"
+               b"<description>It is now called Tern.</description></item>"
+               b"<item><link>https://harbour.example/empty</link></item></channel></rss>")
+
+
+async def test_an_entry_a_polled_feed_gave_that_ingest_rejected_is_listed_as_the_feeds_and_not_resent(
+        broker, start_service, tmp_path):
+    server = await FeedServer().start()
+    try:
+        server.docs["harbour.xml"] = (HARBOUR_RSS, "application/rss+xml")
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(f"feeds:\n  - id: harbour\n    url: {server.url('/feed/harbour.xml')}\n")
+        start_service("worker", "ingest", WIREWATCH_INGEST__FEEDS_FILE=str(feeds),
+                      WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]')
+        await collect(broker.bootstrap, ["articles.raw.dlq"], until=lambda s: len(s["articles.raw.dlq"]) >= 1)
+    finally:
+        await server.stop()
+
+    listed = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap)
+    assert listed.returncode == 0, listed.stderr.decode()
+    # No key (the entry gave no article id): any partition.
+    assert re.search(r'articles\.raw\.dlq\[\d+\]@0  ingest rejected what it read of feed "harbour": InvalidEntry: '
+                     r'feed "harbour" entry 2: entry has neither title nor text\n', listed.stdout.decode()), listed.stdout.decode()
+    dry = await asyncio.to_thread(wirewatch, "dead-letters", "--broker", broker.bootstrap, "--resend", "--dry-run")
+    assert dry.returncode == 0, dry.stderr.decode()
+    assert re.match(r'skip articles\.raw\.dlq\[\d+\]@0: feed "harbour" entry 2 was rejected as ingest read the feed, '
+                    r"never on a topic: ingest reads it again at the feed's next polls while the feed lists it",
+                    dry.stdout.decode()), dry.stdout.decode()

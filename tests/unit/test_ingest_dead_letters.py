@@ -1,18 +1,19 @@
 """Ingest's own dead letters resent: a feed entry goes back to ingest.entries, where the dedupe agent reads it, even
 from a letter that names articles.raw; a feed's poll state is not sent back (state, not work); a letter of ingest that
-names a topic ingest does not read, with an original ingest cannot place, is refused rather than resent into nothing."""
+names a topic ingest does not read, with an original ingest cannot place, is refused rather than resent into nothing;
+an entry a feed gave that ingest rejected is not resent either, and the line says what brings it in."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from schemas import RawArticle
-from services.ingest.dead_letters import route
+from services.ingest.dead_letters import input_said, route
 from services.ingest.entries import PolledEntry
 from services.ingest.polling import FeedState
 from services.ingest.pollstate import to_stored
 from services.runtime.codec import dead_letter
-from services.runtime.dead_letters import Letter
+from services.runtime.dead_letters import Letter, describe
 from services.runtime.resend import RESENT_FOR_HEADER, Resend, ResendTally, Skip, plan, resend_headers, said
 from services.runtime.settings import Settings
 
@@ -27,8 +28,9 @@ POLL_STATE = to_stored(FeedState(feed_id="harbour", url="https://harbour.example
                        "https://harbour.example/feed.xml").model_dump_json().encode()
 
 
-def letter(source: str, original: bytes, service: str = "ingest", offset: int = 3) -> Letter:
-    d = dead_letter(source_topic=source, service=service, error_class="SchemaViolation", reason="why", original=original,
+def letter(source: str, original: bytes, service: str = "ingest", offset: int = 3, error: str = "SchemaViolation",
+           reason: str = "why") -> Letter:
+    d = dead_letter(source_topic=source, service=service, error_class=error, reason=reason, original=original,
                     key=b"harbour").model_copy(update={"failed_at": AT})
     return Letter("articles.raw.dlq", 0, offset, d)
 
@@ -86,3 +88,35 @@ def test_other_stages_letters_and_the_inputs_ingest_rejected_are_not_ingests_to_
     assert decided(normalize) == Resend(normalize)
     rejected = decided(letter("cli:stdin", b"{not json"))
     assert isinstance(rejected, Skip) and not rejected.problem and "ingest it again" in rejected.why
+
+
+# As publish() names an entry a polled (or pushed) feed gave that ingest rejected: the feed's channel, then where.
+FEED_REJECT = 'feed:harbour:feed "harbour" entry 2'
+
+
+def test_an_entry_a_feed_gave_that_ingest_rejected_is_not_resent_and_the_line_says_what_brings_it_in() -> None:
+    outcome = decided(letter(FEED_REJECT, b'{"link": "https://harbour.example/empty"}', error="InvalidEntry"))
+    assert isinstance(outcome, Skip) and not outcome.problem
+    assert "ingest it again" not in outcome.why, "a polled feed is not ingested by hand"
+    assert outcome.why.startswith('feed "harbour" entry 2 was rejected as ingest read the feed, never on a topic: '
+                                  "ingest reads it again at the feed's next polls while the feed lists it, and takes "
+                                  "it once it reads well: mend the feed's fields or items in the feeds file"), outcome.why
+    assert "`wirewatch feeds check FEEDS_FILE`" in outcome.why
+    tally = ResendTally()
+    tally.add(outcome)
+    assert tally.status == 0
+
+
+def test_the_listing_says_what_ingest_rejected_an_input_of_feed_cli_or_http_rather_than_a_topic() -> None:
+    feed = letter(FEED_REJECT, b"{}", error="InvalidEntry", reason='feed "harbour" entry 2: entry has neither title nor text')
+    assert describe(feed, inputs=input_said).split("\n")[0] == (
+        '2026-12-05 09:00:00Z  articles.raw.dlq[0]@3  ingest rejected what it read of feed "harbour": InvalidEntry: '
+        'feed "harbour" entry 2: entry has neither title nor text')
+    cli = letter("cli:stdin", b"{not json", error="InvalidJSON", reason="stdin: not valid JSON")
+    assert "ingest rejected an input given to `wirewatch ingest`: InvalidJSON: stdin: not valid JSON" in describe(cli, inputs=input_said)
+    http = letter("http:POST /ingest", b"{}", reason="POST /ingest: title: Field required")
+    assert "ingest rejected an input sent to POST /ingest: SchemaViolation" in describe(http, inputs=input_said)
+    # A letter naming a topic, or another stage's, reads as before.
+    assert "ingest could not handle a message of ingest.entries: " in describe(letter("ingest.entries", ENTRY), inputs=input_said)
+    other = letter("articles.raw", ENTRY, service="normalize")
+    assert "normalize could not handle a message of articles.raw: " in describe(other, inputs=input_said)
