@@ -15,6 +15,7 @@ import asyncio
 import hmac
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import faust
@@ -29,7 +30,13 @@ from services.ingest.feeds import FeedConfig
 from services.ingest.fetcher import Fetcher
 from services.ingest.fulltext import with_full_text
 from services.ingest.identity import Seen, decide
-from services.ingest.metrics import FEED_ITEMS, INGEST_REFUSED, INPUTS_WITHOUT_ARTICLES, WEBSUB_PUSHES
+from services.ingest.metrics import (
+    FEED_ITEMS,
+    FEED_REJECTED_REPEATS,
+    INGEST_REFUSED,
+    INPUTS_WITHOUT_ARTICLES,
+    WEBSUB_PUSHES,
+)
 from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.poller import Poller, PollResult
 from services.ingest.polling import FeedState
@@ -41,6 +48,7 @@ from services.ingest.pollstate import (
 )
 from services.ingest.publish import PublishReport, publish
 from services.ingest.readers import RecordError, json_records
+from services.ingest.rejections import sort_rejections
 from services.ingest.verdicts import explain
 from services.ingest.websub import signature_ok, verify_intent
 from services.runtime.codec import encode
@@ -91,11 +99,13 @@ def register(app: faust.App, settings: Settings) -> None:
     # so the first poll after one re-sends everything and the table decides, as it always does.
     sent: OrderedDict[str, str] = OrderedDict()
 
-    async def emit_entries(feed_id: str, records: list[FeedEntry | RecordError], full_text: bool) -> None:
+    async def emit_entries(feed_id: str, records: list[FeedEntry | RecordError], full_text: bool,
+                           repeats: Collection[RecordError] = ()) -> None:
         bad = []
         for record in records:
             if isinstance(record, RecordError):
-                bad.append(record)
+                if record not in repeats:  # one letter per revision of a rejected entry, not one per poll
+                    bad.append(record)
                 FEED_ITEMS.labels(feed_id, "invalid").inc()
                 continue
             article = record.article
@@ -122,7 +132,10 @@ def register(app: faust.App, settings: Settings) -> None:
         if result.nothing is not None:
             INPUTS_WITHOUT_ARTICLES.labels("feed", result.nothing.reason).inc()
             log.info("feed_without_articles", feed=result.feed.id, reason=result.nothing.reason, why=result.nothing.detail)
-        await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id))
+        if result.status == 200:
+            FEED_REJECTED_REPEATS.labels(result.feed.id).inc(len(result.repeats))  # the series from the first poll on
+        await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id), set(result.repeats))
+        # The rejections' keys go with the state: dead-lettered before a crash in between, an entry is lettered again.
         # After the entries: a crash in between re-fetches them (no new ETag stored), never skips them.
         record = to_stored(result.state, result.feed.url)
         await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
@@ -214,7 +227,10 @@ def register(app: faust.App, settings: Settings) -> None:
                 return self.json({"accepted": 0, "ignored": "X-Hub-Signature does not match"}, status=202)
             parsed = parse_configured(feed, body, url=feed.url, http_content_type=request.headers.get("Content-Type"),
                                       now=datetime.now(UTC))
-            await emit_entries(feed.id, parsed.records, wants_full_text(feed.id))
+            # A bad entry the feed's last poll rejected as it is was dead-lettered then; a push does not letter it again.
+            state = poller.states.get(feed_id)
+            repeats = sort_rejections(parsed.errors, state.rejected if state else ()).repeats
+            await emit_entries(feed.id, parsed.records, wants_full_text(feed.id), set(repeats))
             if parsed.nothing is not None:
                 INPUTS_WITHOUT_ARTICLES.labels("websub", parsed.nothing.reason).inc()
                 log.info("websub_without_articles", feed=feed_id, reason=parsed.nothing.reason, why=parsed.nothing.detail)

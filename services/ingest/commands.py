@@ -135,7 +135,9 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
         # A disabled feed (a 410) is polled no more: its row says why instead of when.
         then = f"next poll in {f['next_poll_in_s']} s" if f["next_poll_in_s"] is not None \
             else f"not polled again: {f['disabled'] or 'disabled'}"
-        line = f"{f['feed']}\t{state}\t{last}\t{f['entries']} entries\t{then}"
+        # Rejected: what the feed's last answer held that ingest rejected (each dead-lettered once, not at every poll).
+        rejected = f", {f['rejected']} rejected" if f.get("rejected") else ""
+        line = f"{f['feed']}\t{state}\t{last}\t{f['entries']} entries{rejected}\t{then}"
         click.echo(line)
         if f["last_error"]:
             since = ""

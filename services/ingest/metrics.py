@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED", "FEED_REJECTED_REPEATS"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -12,6 +12,12 @@ FEED_FETCHES = Counter(
 )
 FEED_ITEMS = Counter(
     "wirewatch_feed_items_total", "Feed entries by feed and outcome: new, updated, duplicate or invalid.", ["feed", "outcome"]
+)
+FEED_REJECTED_REPEATS = Counter(
+    "wirewatch_feed_rejected_repeats_total",
+    "Rejected feed entries not dead-lettered again: the feed's previous answer held them as they are (one letter per "
+    "revision of a bad entry, not one per poll).",
+    ["feed"],
 )
 FEED_BYTES = Counter("wirewatch_feed_bytes_total", "Bytes of feed responses read, by feed.", ["feed"])
 FEED_FETCH_SECONDS = Histogram(

@@ -306,7 +306,9 @@ def _parse_xml_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | N
         summary = _text(entry.get("summary"))
         title = _plain(_text(entry.get("title")))
         published = _when(dict.get(entry, "published_parsed")) or _when(dict.get(entry, "updated_parsed"))
-        original = orjson.dumps({"link": entry.get("link"), "id": entry.get("id"), "title": entry.get("title")}, default=str)
+        # What the entry said, text included: a letter shows it, and an edit of a bad entry is a new one (rejections.py).
+        original = orjson.dumps({"link": entry.get("link"), "id": entry.get("id"), "title": entry.get("title"),
+                                 "summary": summary or None, "content": content or None}, default=str)
         result.records.append(builder.build(
             i, link=entry.get("link"), guid=_text(entry.get("id")) or None, title=title, content=content, summary=summary,
             published=published, language=feed_language, original=original,

@@ -41,6 +41,7 @@ from services.ingest.polling import (
 )
 from services.ingest.pollstate import is_newer
 from services.ingest.readers import RecordError
+from services.ingest.rejections import sort_rejections
 from services.ingest.verdicts import Nothing, explain
 from services.ingest.settings import IngestSettings
 from services.runtime.logs import get_logger
@@ -64,6 +65,8 @@ class PollResult:
     bytes: int = 0
     seconds: float = 0.0
     pages: int = 0  # pages read: more than one for a paged feed or news API
+    # Rejected records the feed's previous answer held as they are now: dead-lettered then, not again.
+    repeats: list[RecordError] = field(default_factory=list)
 
 
 def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettings) -> PollPolicy:
@@ -139,6 +142,10 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.nothing = Nothing(label, "unreachable", result.error[len(label) + 2:])
         outcome = replace(outcome, error=result.error, error_class=result.error_class)
     result.state = on_outcome(state, outcome, now, policy)
+    if resp.status == 200:
+        rejections = sort_rejections((r for r in result.records if isinstance(r, RecordError)), state.rejected)
+        result.repeats = rejections.repeats
+        result.state = replace(result.state, rejected=rejections.keys)
     _count_state(feed.id, result.state)
     return result
 
@@ -203,8 +210,9 @@ class Poller:
                 # backoff; the state keeps its last attempt, so an echo of that attempt from ingest.polls does not count
                 # as newer. A new map asks afresh too: a 304 would leave the entries the old map rejected unread.
                 reread = (before[feed_id].fields, before[feed_id].items) != (feed.fields, feed.items)
+                # Read with another map, an entry rejected before is rejected (or taken) anew: said once more if still bad.
                 self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
-                                               **({"etag": None, "last_modified": None} if reread else {}))
+                                               **({"etag": None, "last_modified": None, "rejected": ()} if reread else {}))
         self.feeds = feeds
 
     def reload_if_changed(self, path: Path) -> bool:
@@ -258,7 +266,8 @@ class Poller:
                 "consecutive_failures": state.consecutive_failures, "failing_after": policy.failing_after,
                 "last_status": state.last_status, "last_error": state.last_error, "last_error_class": state.last_error_class,
                 "last_error_at": state.last_error_at, "last_attempt_at": state.last_attempt_at,
-                "last_success_at": state.last_success_at, "entries": state.entries, "interval_s": state.interval_s,
+                "last_success_at": state.last_success_at, "entries": state.entries, "rejected": len(state.rejected),
+                "interval_s": state.interval_s,
                 "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
             })
         return out
@@ -286,7 +295,7 @@ class Poller:
             )
         else:
             log.info("feed_polled", feed=feed.id, status=result.status, entries=len(result.records), bytes=result.bytes,
-                     pages=result.pages, problems=result.problems[:3])
+                     pages=result.pages, problems=result.problems[:3], rejected_again=len(result.repeats))
         try:
             await self.sink(result)
         except Exception as exc:

@@ -62,6 +62,8 @@ class FeedState:
     last_success_at: float | None = None
     entries: int = 0
     published: tuple[float, ...] = field(default=())  # recent publication times, to estimate how often the feed publishes
+    # What the feed's last answer with a body held that ingest rejected (rejections.py keys): not dead-lettered again.
+    rejected: tuple[str, ...] = field(default=())
 
 
 def conditional_headers(state: FeedState) -> dict[str, str]:

@@ -1,0 +1,69 @@
+"""A bad entry a feed keeps listing is rejected once per revision: the same entry saying the same thing at the next poll
+is a repeat (no new letter) wherever it sits in the feed; an edit of it is a new rejection; what the feed no longer
+lists is forgotten; and the rejections travel with the feed's poll state."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
+from services.ingest.parser import parse_configured
+from services.ingest.poller import Poller
+from services.ingest.polling import FeedState
+from services.ingest.pollstate import StoredPollState, restored, to_stored
+from services.ingest.rejections import rejection_key, sort_rejections
+from services.ingest.settings import IngestSettings
+
+URL = "https://reef.example/rss"
+FEED = FeedConfig(id="reef", url=URL)
+NOW = datetime(2024, 3, 4, 7, 0, tzinfo=UTC)
+GOOD = "<item><title>Lighthouse relit</title><link>https://reef.example/lighthouse</link><description>Again.</description></item>"
+EMPTY = "<item><link>https://reef.example/buoy</link></item>"
+
+
+def rejected(*items: str):
+    doc = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Reef</title>{"".join(items)}</channel></rss>'
+    return parse_configured(FEED, doc.encode(), url=URL, http_content_type="application/rss+xml", now=NOW).errors
+
+
+def test_the_same_bad_entry_at_the_next_poll_is_a_repeat_even_when_a_new_entry_moved_it_down():
+    first = sort_rejections(rejected(EMPTY), ())
+    assert len(first.fresh) == 1 and not first.repeats
+    second = sort_rejections(rejected(GOOD, EMPTY), first.keys)  # now "entry 2", not "entry 1"
+    assert not second.fresh and len(second.repeats) == 1 and second.keys == first.keys
+
+
+def test_an_edited_bad_entry_is_a_new_rejection_even_in_a_part_the_letter_did_not_show():
+    before = sort_rejections(rejected("<item><description>Buoy moved 40 m.</description></item>"), ()).keys
+    edited = sort_rejections(rejected("<item><description>Buoy moved 45 m.</description></item>"), before)
+    assert len(edited.fresh) == 1 and edited.keys != before  # no link, GUID or title either time: the text tells
+
+
+def test_a_mended_or_dropped_entry_is_forgotten_and_two_bad_entries_are_two():
+    two = sort_rejections(rejected(EMPTY, "<item><link>https://reef.example/tide</link></item>"), ())
+    assert len(two.fresh) == 2 and len(two.keys) == 2
+    mended = sort_rejections(rejected(GOOD, "<item><link>https://reef.example/tide</link></item>"), two.keys)
+    assert not mended.fresh and len(mended.repeats) == 1 and len(mended.keys) == 1
+    assert sort_rejections(rejected(GOOD), mended.keys).keys == ()
+    [again] = sort_rejections(rejected(EMPTY), mended.keys).fresh  # listed again after it was dropped: said again
+    assert rejection_key(again) in two.keys
+
+
+def test_the_rejections_come_back_with_the_stored_poll_state():
+    state = FeedState(feed_id="reef", url=URL, rejected=sort_rejections(rejected(EMPTY), ()).keys)
+    stored = StoredPollState.model_validate_json(to_stored(state, URL).model_dump_json())
+    assert restored(stored, URL) == state and len(state.rejected) == 1
+
+
+def test_a_new_field_map_forgets_the_rejections_so_what_it_still_rejects_is_said_again():
+    async def sink(result):
+        pass
+
+    poller = Poller(IngestSettings(), sink, clock=lambda: 0.0)
+    api = FeedConfig(id="reef", url=URL, fields={"title": "headline"})
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[api]))
+    poller.states["reef"] = replace(poller.states["reef"], rejected=("k1",), etag='"v1"')
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[api.model_copy(update={"headers": {"X-Key": "k"}})]))
+    assert poller.states["reef"].rejected == ("k1",), "new headers read the entries as before"
+    assert poller.status()[0]["rejected"] == 1
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FeedConfig(id="reef", url=URL, fields={"title": "name"})]))
+    assert poller.states["reef"].rejected == () and poller.status()[0]["rejected"] == 0
