@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 from services.ingest.readers import RecordError
 
-__all__ = ["Rejections", "rejection_key", "sort_rejections"]
+__all__ = ["MAX_KEPT", "Rejections", "rejection_key", "sort_rejections"]
+
+# Keys kept per feed (25 bytes each in the poll state's JSON): a feed's answer holds up to 5,000 entries, a paged one
+# up to 10 pages of them, and a poll state is one Kafka message. What is rejected past this is lettered at every poll.
+MAX_KEPT = 5000
 
 
 def rejection_key(record: RecordError) -> str:
@@ -42,5 +46,6 @@ def sort_rejections(records: Iterable[RecordError], before: Iterable[str]) -> Re
     for record in records:
         key = rejection_key(record)
         (repeats if key in known or key in keys else fresh).append(record)
-        keys[key] = None
+        if len(keys) < MAX_KEPT:
+            keys[key] = None
     return Rejections(fresh, repeats, tuple(keys))

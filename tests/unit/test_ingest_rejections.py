@@ -10,7 +10,8 @@ from services.ingest.parser import parse_configured
 from services.ingest.poller import Poller
 from services.ingest.polling import FeedState
 from services.ingest.pollstate import StoredPollState, restored, to_stored
-from services.ingest.rejections import rejection_key, sort_rejections
+from services.ingest.readers import RecordError
+from services.ingest.rejections import MAX_KEPT, rejection_key, sort_rejections
 from services.ingest.settings import IngestSettings
 
 URL = "https://reef.example/rss"
@@ -67,3 +68,12 @@ def test_a_new_field_map_forgets_the_rejections_so_what_it_still_rejects_is_said
     assert poller.status()[0]["rejected"] == 1
     poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FeedConfig(id="reef", url=URL, fields={"title": "name"})]))
     assert poller.states["reef"].rejected == () and poller.status()[0]["rejected"] == 0
+
+
+def test_the_state_kept_is_bounded_however_many_entries_a_feed_gets_wrong():
+    records = [RecordError(f'feed "reef" entry {i + 1}', "InvalidEntry", f'feed "reef" entry {i + 1}: bad',
+                           b'{"n": %d}' % i) for i in range(MAX_KEPT + 10)]
+    first = sort_rejections(records, ())
+    assert len(first.keys) == MAX_KEPT and len(first.fresh) == MAX_KEPT + 10
+    again = sort_rejections(records, first.keys)
+    assert len(again.repeats) == MAX_KEPT and len(again.fresh) == 10, "past the bound: lettered again, not kept"
