@@ -147,3 +147,19 @@ def test_a_feed_a_410_disabled_says_why_it_is_not_polled_again_not_when(server):
     assert result.stdout.splitlines()[0] == ("gone\tDISABLED\tlast status 410\t0 entries\t"
                                              "not polled again: 410 Gone: the publisher removed the feed")
     assert "None" not in result.stdout
+
+
+def test_a_feed_with_rejected_entries_says_how_many_its_last_answer_had_and_one_without_says_nothing(server):
+    row = {"feed": "reef", "url": "https://reef.example/rss", "polled_here": True, "failing": False, "disabled": None,
+           "consecutive_failures": 0, "failing_after": 3, "last_status": 200, "last_error": None,
+           "last_error_class": None, "last_error_at": None, "last_attempt_at": 1796544991.66,
+           "last_success_at": 1796544991.66, "entries": 12, "rejected": 2, "interval_s": 300.0, "next_poll_in_s": 120.0}
+    older = {**row, "feed": "tide"}
+    del older["rejected"]  # a worker of an earlier release
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds_file": "feeds.yaml", "feeds": [
+        row, {**row, "feed": "quay", "rejected": 0}, older]}))
+    result = status(f"http://127.0.0.1:{server.server_port}")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["quay\tok\tlast status 200\t12 entries\tnext poll in 120.0 s",
+                                          "reef\tok\tlast status 200\t12 entries, 2 rejected\tnext poll in 120.0 s",
+                                          "tide\tok\tlast status 200\t12 entries\tnext poll in 120.0 s"]
