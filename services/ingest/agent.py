@@ -135,8 +135,8 @@ def register(app: faust.App, settings: Settings) -> None:
         if result.status == 200:
             FEED_REJECTED_REPEATS.labels(result.feed.id).inc(len(result.repeats))  # the series from the first poll on
         await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id), set(result.repeats))
-        # The rejections' keys go with the state: dead-lettered before a crash in between, an entry is lettered again.
-        # After the entries: a crash in between re-fetches them (no new ETag stored), never skips them.
+        # After the entries and letters: a crash in between re-fetches them (no new ETag stored) and letters the rejected
+        # again (their keys are in this state), never skips them.
         record = to_stored(result.state, result.feed.url)
         await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
                          partition=feed_partition(result.feed.id, settings.partitions))
