@@ -27,11 +27,22 @@ def _stopped(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
+def _stop_on_sigterm() -> None:
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _stopped)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # A run stopped by SIGTERM (a cancelled CI job, `kill`) ends as Ctrl-C does: the fixtures are torn down, so the
     # PostgreSQL server it started (pg_ctl runs it apart from pytest) and the brokers do not outlive it.
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _stopped)
+    _stop_on_sigterm()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Again after each test: one that ran an event loop handling SIGTERM itself (the demo, a Faust worker in-process)
+    # leaves it at the default when the loop closes, and the next SIGTERM would end the run with no teardown.
+    _stop_on_sigterm()
 
 
 def service_env() -> dict[str, str]:

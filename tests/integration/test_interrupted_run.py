@@ -10,7 +10,20 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import ROOT
+
+# A test before it that ran an event loop handling SIGTERM itself (the demo does, and Faust's worker): closing the loop
+# puts SIGTERM back to the default, which would end the run there and then, with no teardown.
+LOOP_BEFORE = '''
+import asyncio, signal
+
+def test_a_loop_that_handled_sigterm():
+    async def main():
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: None)
+    asyncio.run(main())
+'''
 
 HELD = '''
 import pathlib, time
@@ -21,10 +34,11 @@ def test_holds_the_server(postgres_server):
 '''
 
 
-def test_a_run_stopped_by_sigterm_stops_its_postgresql_server(tmp_path):
+@pytest.mark.parametrize("before", ["", LOOP_BEFORE], ids=["alone", "after-a-loop-handled-sigterm"])
+def test_a_run_stopped_by_sigterm_stops_its_postgresql_server(tmp_path, before):
     marker = tmp_path / "data-dir"
     test_file = tmp_path / "test_held.py"
-    test_file.write_text(HELD.format(marker=str(marker)), encoding="utf-8")
+    test_file.write_text(before + HELD.format(marker=str(marker)), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "tests.conftest", "-p", "no:cacheprovider",
                             "--rootdir", str(tmp_path), str(test_file)], cwd=tmp_path, env=env,
