@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_stories import DEVDATA, FETCHED, _when, average_link, b_cubed, held_out, tag_all  # noqa: E402
 from bench.bench_stories import countries  # noqa: E402
+from bench.story_body import BODY_KS, body_evidence, body_vectors, embed_cost  # noqa: E402
 from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger.embedding import decode_vector  # noqa: E402
 from services.tagger.story_features import _STOPWORDS, _WORD, ArticleFeatures, _stem, article_features  # noqa: E402
@@ -157,14 +158,25 @@ MEANS = (("words, idf over the stream", "embedding"), ("words, idf over the stre
          ("words, idf over the stream", "event frame"), ("embedding", "event frame"),
          ("words, idf over the stream", "embedding", "entities", "event frame"),
          ("words, idf over the stream", "embedding", "title embedding", "entities", "event frame"))
+_WORDS, _CARRIED, _BEST = ("words, idf over the stream",), ("words, idf over the stream", "embedding", "entities"), (
+    "words, idf over the stream", "embedding", "title embedding", "entities")
+# More of the body (``bench/story_body.py``): with the title+lead embedding, in its place among what the stage
+# carries, added to what the stage carries and to the best pairing before it.
+BODY_MEANS = tuple(
+    parts for body in (f"body mean, {k or 'all'} paragraphs" for k in BODY_KS)
+    for parts in (("embedding", body), (*_WORDS, body, "entities"), (*_CARRIED, body), (*_BEST, body))
+) + ((*_WORDS, "embedding and body mean, one vector", "entities"),
+     (*_WORDS, "embedding and body mean, one vector", "title embedding", "entities"))
 
 
 def evidence(docs: Sequence[Counter[str]], features: Sequence[ArticleFeatures],
-             titles: np.ndarray | None = None, frames: Sequence[Mapping[str, float]] | None = None) -> dict[str, np.ndarray]:
+             titles: np.ndarray | None = None, frames: Sequence[Mapping[str, float]] | None = None,
+             bodies: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Every article-to-article similarity named in the module's docstring: ``docs`` are the articles' ``stems``,
     ``features`` what the story stage reads of them (its rarity-weighted words, salience-weighted entities and
     embedding), ``titles`` their title-only embeddings (``title_embeddings``), ``frames`` their event frames
-    (``story_events.event_frames``), a row an article."""
+    (``story_events.event_frames``), a row an article, ``bodies`` the cosines of their pooled paragraphs by name
+    (``story_body.body_evidence``)."""
     out = {"words, idf over the file": file_idf(docs), "words, idf over the stream": stream_idf(docs),
            "words by rarity in news": _gram([_unit(f.terms) for f in features]),
            "title words by rarity in news": _gram([_unit(f.title_terms) for f in features])}
@@ -176,9 +188,10 @@ def evidence(docs: Sequence[Counter[str]], features: Sequence[ArticleFeatures],
     out["entities"] = entity_jaccard([f.entities for f in features])
     if frames is not None:
         out["event frame"] = _gram([_unit(dict(f)) for f in frames])
-    for parts in MEANS:
+    out.update(bodies or {})
+    for parts in MEANS + BODY_MEANS:
         if all(p in out for p in parts):
-            out["mean: " + ", ".join(_SHORT[p] for p in parts)] = sum(out[p] for p in parts) / len(parts)
+            out["mean: " + ", ".join(_SHORT.get(p, p) for p in parts)] = sum(out[p] for p in parts) / len(parts)
     return out
 
 
@@ -225,7 +238,8 @@ SIBLINGS = {
     "three MH17 events (Wikinews, one crawl time)": ("wikinews-3", "wikinews-5", "wikinews-10"),
 }
 SIBLING_EVIDENCE = ("embedding", "title embedding", "words, idf over the stream", "title words by rarity in news",
-                    "entities", "mean: embedding, title embedding", "event frame")
+                    "entities", "mean: embedding, title embedding", "event frame", "body mean, 4 paragraphs",
+                    "body mean, all paragraphs")
 
 
 def siblings(sims: np.ndarray, events: Sequence[str], group: Sequence[str]) -> tuple[float, float, float]:
@@ -253,7 +267,7 @@ def thresholds(step: float = 0.02) -> tuple[float, ...]:
 
 
 # Evidence the story stage does not carry in its messages: the best pairing is reported with and without each.
-_NOT_CARRIED = ("title embedding", "event frame")
+_NOT_CARRIED = ("title embedding", "event frame", "body")
 
 
 def _fold_counts(text: str) -> tuple[int, ...]:
@@ -267,6 +281,8 @@ def main() -> None:
     parser.add_argument("--folds", type=_fold_counts, default=(4,),
                         help="event folds of the held-out figure; several (3,4,6) add a line of F1 at each")
     parser.add_argument("--step", type=float, default=0.02, help="between the thresholds tried, 0.04 to 0.80")
+    parser.add_argument("--cost", action="store_true",
+                        help="only time the encoder on the title+lead and the first paragraphs, ms per article")
     args = parser.parse_args()
     if not args.events.exists():
         print(f"no events file at {args.events}: nothing to measure (pass --events PATH)")
@@ -277,6 +293,13 @@ def main() -> None:
                        published_at=_when(r["published_at"]), fetched_at=FETCHED) for r in rows]
     gold = {str(r["id"]): str(r["event"]) for r in rows}
     tagged, _ = tag_all(raws, args.cache, "events")
+    texts = [(t.original_title or t.title, t.original_body or t.body) for t in tagged]
+    if args.cost:
+        from services.tagger.embedding import embedding_text
+
+        for what, ms in embed_cost([embedding_text(t) for t in tagged], texts, BODY_KS).items():
+            print(f"  encoder, {what}: {ms:.1f} ms per article")
+        return
     ids = [t.id for t in tagged]
     known = countries()
     features = [article_features(t, countries=known, now=FETCHED) for t in tagged]
@@ -289,7 +312,10 @@ def main() -> None:
     from bench.story_events import event_frames, load_parser
 
     frames = event_frames(load_parser(), [(t.title, t.body) for t in tagged])
-    kinds = evidence([stems(t.title, t.body) for t in tagged], features, title_embeddings(tagged), frames)
+    bodies = None
+    if all(f.embedding is not None for f in features):
+        bodies = body_evidence(body_vectors(texts, args.cache), np.stack([f.embedding for f in features]))
+    kinds = evidence([stems(t.title, t.body) for t in tagged], features, title_embeddings(tagged), frames, bodies)
     width = max(map(len, kinds)) + max(map(len, LINKAGES)) + 3
     grid = thresholds(args.step)
     for name, sims in kinds.items():
@@ -307,7 +333,7 @@ def main() -> None:
                 extra = tuple(k for k in _NOT_CARRIED if k in name)
                 best_overall[extra] = max(best_overall.get(extra, (0.0, "")), (hf, label))
     for extra, (score, label) in sorted(best_overall.items()):
-        holding = " and ".join(extra) or "neither the title embedding nor the event frame"
+        holding = " and ".join(extra) or "none of the title embedding, the event frame, the body"
         print(f"  best single-pass pairing with {holding}, held out: {label}, F1 {score:.3f}")
     events = [gold[i] for i in ids]
     print_separation(kinds, events, days)
