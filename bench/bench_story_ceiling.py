@@ -1,6 +1,7 @@
 """How far can similarity go on event-labelled news? Every pairing of evidence and linkage, scored the same way.
 
     .venv/bin/python bench/bench_story_ceiling.py [--events galaxy_dev.jsonl] [--cache DIR] [--folds K[,K...]] [--step S]
+    .venv/bin/python bench/bench_story_ceiling.py --cost [--cache DIR]
 
 The story stage is one choice of evidence (entities, words, embedding) and one linkage (an article against a
 story's running summary). This asks whether another choice would do much better on real news, before anyone
@@ -26,7 +27,14 @@ Evidence, article to article (the same tagged articles as ``bench/bench_stories.
 - ``event frame``: cosine of what happened to whom as the title and the lead's first sentence say it (their
   predicates, subjects, objects and the numbers counted there, read by spaCy's parser: ``bench/story_events.py``;
   about 3 s for the file);
+- ``body mean, K paragraphs`` (K 2, 4, 8, all) and ``body max, K paragraphs`` (4, all): cosine of the mean (the
+  largest of each component) of the same encoder's embeddings of the body's first K paragraphs
+  (``bench/story_body.py``; the encoder reads every paragraph of the file once, about 2,200, kept in ``--cache``);
+  ``embedding and body mean, one vector``: the title+lead embedding and the mean of all paragraphs added into one;
 - and the means of some of them.
+
+``--cost`` only times the encoder: milliseconds per article for the title and lead, and for those and the first K
+paragraphs, in the tagger's batches.
 
 Linkage: ``stream, mean``: single pass in publication order, an article joins the live cluster (a member
 within the 72 h window) with the highest mean similarity to its members (centroid-like); ``stream, nearest``:
