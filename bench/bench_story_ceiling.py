@@ -1,6 +1,7 @@
 """How far can similarity go on event-labelled news? Every pairing of evidence and linkage, scored the same way.
 
-    .venv/bin/python bench/bench_story_ceiling.py [--events galaxy_dev.jsonl] [--cache DIR] [--folds K[,K...]] [--step S]
+    .venv/bin/python bench/bench_story_ceiling.py [--events galaxy_dev.jsonl] [--cache DIR] [--folds K[,K...]]
+        [--step S] [--body]
     .venv/bin/python bench/bench_story_ceiling.py --cost [--cache DIR]
 
 The story stage is one choice of evidence (entities, words, embedding) and one linkage (an article against a
@@ -27,8 +28,8 @@ Evidence, article to article (the same tagged articles as ``bench/bench_stories.
 - ``event frame``: cosine of what happened to whom as the title and the lead's first sentence say it (their
   predicates, subjects, objects and the numbers counted there, read by spaCy's parser: ``bench/story_events.py``;
   about 3 s for the file);
-- ``body mean, K paragraphs`` (K 2, 4, 8, all) and ``body max, K paragraphs`` (4, all): cosine of the mean (the
-  largest of each component) of the same encoder's embeddings of the body's first K paragraphs
+- with ``--body``, ``body mean, K paragraphs`` (K 2, 4, 8, all) and ``body max, K paragraphs`` (4, all): cosine
+  of the mean (the largest of each component) of the same encoder's embeddings of the body's first K paragraphs
   (``bench/story_body.py``; the encoder reads every paragraph of the file once, about 2,200, kept in ``--cache``);
   ``embedding and body mean, one vector``: the title+lead embedding and the mean of all paragraphs added into one;
 - and the means of some of them.
@@ -289,6 +290,8 @@ def main() -> None:
     parser.add_argument("--folds", type=_fold_counts, default=(4,),
                         help="event folds of the held-out figure; several (3,4,6) add a line of F1 at each")
     parser.add_argument("--step", type=float, default=0.02, help="between the thresholds tried, 0.04 to 0.80")
+    parser.add_argument("--body", action="store_true",
+                        help="also the body's first paragraphs, pooled (bench/story_body.py): 75 more pairings")
     parser.add_argument("--cost", action="store_true",
                         help="only time the encoder on the title+lead and the first paragraphs, ms per article")
     args = parser.parse_args()
@@ -321,7 +324,7 @@ def main() -> None:
 
     frames = event_frames(load_parser(), [(t.title, t.body) for t in tagged])
     bodies = None
-    if all(f.embedding is not None for f in features):
+    if args.body and all(f.embedding is not None for f in features):
         bodies = body_evidence(body_vectors(texts, args.cache), np.stack([f.embedding for f in features]))
     kinds = evidence([stems(t.title, t.body) for t in tagged], features, title_embeddings(tagged), frames, bodies)
     width = max(map(len, kinds)) + max(map(len, LINKAGES)) + 3
