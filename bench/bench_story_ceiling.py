@@ -1,6 +1,8 @@
 """How far can similarity go on event-labelled news? Every pairing of evidence and linkage, scored the same way.
 
-    .venv/bin/python bench/bench_story_ceiling.py [--events galaxy_dev.jsonl] [--cache DIR] [--folds K[,K...]] [--step S]
+    .venv/bin/python bench/bench_story_ceiling.py [--events galaxy_dev.jsonl] [--cache DIR] [--folds K[,K...]]
+        [--step S] [--body]
+    .venv/bin/python bench/bench_story_ceiling.py --cost [--cache DIR]
 
 The story stage is one choice of evidence (entities, words, embedding) and one linkage (an article against a
 story's running summary). This asks whether another choice would do much better on real news, before anyone
@@ -26,7 +28,14 @@ Evidence, article to article (the same tagged articles as ``bench/bench_stories.
 - ``event frame``: cosine of what happened to whom as the title and the lead's first sentence say it (their
   predicates, subjects, objects and the numbers counted there, read by spaCy's parser: ``bench/story_events.py``;
   about 3 s for the file);
+- with ``--body``, ``body mean, K paragraphs`` (K 2, 4, 8, all) and ``body max, K paragraphs`` (4, all): cosine
+  of the mean (the largest of each component) of the same encoder's embeddings of the body's first K paragraphs
+  (``bench/story_body.py``; the encoder reads every paragraph of the file once, about 2,200, kept in ``--cache``);
+  ``embedding and body mean, one vector``: the title+lead embedding and the mean of all paragraphs added into one;
 - and the means of some of them.
+
+``--cost`` only times the encoder: milliseconds per article for the title and lead, and for those and the first K
+paragraphs, in the tagger's batches.
 
 Linkage: ``stream, mean``: single pass in publication order, an article joins the live cluster (a member
 within the 72 h window) with the highest mean similarity to its members (centroid-like); ``stream, nearest``:
@@ -55,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_stories import DEVDATA, FETCHED, _when, average_link, b_cubed, held_out, tag_all  # noqa: E402
 from bench.bench_stories import countries  # noqa: E402
+from bench.story_body import BODY_KS, body_evidence, body_vectors, embed_cost  # noqa: E402
 from schemas import RawArticle, TaggedArticle  # noqa: E402
 from services.tagger.embedding import decode_vector  # noqa: E402
 from services.tagger.story_features import _STOPWORDS, _WORD, ArticleFeatures, _stem, article_features  # noqa: E402
@@ -157,14 +167,25 @@ MEANS = (("words, idf over the stream", "embedding"), ("words, idf over the stre
          ("words, idf over the stream", "event frame"), ("embedding", "event frame"),
          ("words, idf over the stream", "embedding", "entities", "event frame"),
          ("words, idf over the stream", "embedding", "title embedding", "entities", "event frame"))
+_WORDS, _CARRIED, _BEST = ("words, idf over the stream",), ("words, idf over the stream", "embedding", "entities"), (
+    "words, idf over the stream", "embedding", "title embedding", "entities")
+# More of the body (``bench/story_body.py``): with the title+lead embedding, in its place among what the stage
+# carries, added to what the stage carries and to the best pairing before it.
+BODY_MEANS = tuple(
+    parts for body in (f"body mean, {k or 'all'} paragraphs" for k in BODY_KS)
+    for parts in (("embedding", body), (*_WORDS, body, "entities"), (*_CARRIED, body), (*_BEST, body))
+) + ((*_WORDS, "embedding and body mean, one vector", "entities"),
+     (*_WORDS, "embedding and body mean, one vector", "title embedding", "entities"))
 
 
 def evidence(docs: Sequence[Counter[str]], features: Sequence[ArticleFeatures],
-             titles: np.ndarray | None = None, frames: Sequence[Mapping[str, float]] | None = None) -> dict[str, np.ndarray]:
+             titles: np.ndarray | None = None, frames: Sequence[Mapping[str, float]] | None = None,
+             bodies: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Every article-to-article similarity named in the module's docstring: ``docs`` are the articles' ``stems``,
     ``features`` what the story stage reads of them (its rarity-weighted words, salience-weighted entities and
     embedding), ``titles`` their title-only embeddings (``title_embeddings``), ``frames`` their event frames
-    (``story_events.event_frames``), a row an article."""
+    (``story_events.event_frames``), a row an article, ``bodies`` the cosines of their pooled paragraphs by name
+    (``story_body.body_evidence``)."""
     out = {"words, idf over the file": file_idf(docs), "words, idf over the stream": stream_idf(docs),
            "words by rarity in news": _gram([_unit(f.terms) for f in features]),
            "title words by rarity in news": _gram([_unit(f.title_terms) for f in features])}
@@ -176,9 +197,10 @@ def evidence(docs: Sequence[Counter[str]], features: Sequence[ArticleFeatures],
     out["entities"] = entity_jaccard([f.entities for f in features])
     if frames is not None:
         out["event frame"] = _gram([_unit(dict(f)) for f in frames])
-    for parts in MEANS:
+    out.update(bodies or {})
+    for parts in MEANS + BODY_MEANS:
         if all(p in out for p in parts):
-            out["mean: " + ", ".join(_SHORT[p] for p in parts)] = sum(out[p] for p in parts) / len(parts)
+            out["mean: " + ", ".join(_SHORT.get(p, p) for p in parts)] = sum(out[p] for p in parts) / len(parts)
     return out
 
 
@@ -225,7 +247,8 @@ SIBLINGS = {
     "three MH17 events (Wikinews, one crawl time)": ("wikinews-3", "wikinews-5", "wikinews-10"),
 }
 SIBLING_EVIDENCE = ("embedding", "title embedding", "words, idf over the stream", "title words by rarity in news",
-                    "entities", "mean: embedding, title embedding", "event frame")
+                    "entities", "mean: embedding, title embedding", "event frame", "body mean, 4 paragraphs",
+                    "body mean, all paragraphs")
 
 
 def siblings(sims: np.ndarray, events: Sequence[str], group: Sequence[str]) -> tuple[float, float, float]:
@@ -253,7 +276,7 @@ def thresholds(step: float = 0.02) -> tuple[float, ...]:
 
 
 # Evidence the story stage does not carry in its messages: the best pairing is reported with and without each.
-_NOT_CARRIED = ("title embedding", "event frame")
+_NOT_CARRIED = ("title embedding", "event frame", "body")
 
 
 def _fold_counts(text: str) -> tuple[int, ...]:
@@ -267,6 +290,10 @@ def main() -> None:
     parser.add_argument("--folds", type=_fold_counts, default=(4,),
                         help="event folds of the held-out figure; several (3,4,6) add a line of F1 at each")
     parser.add_argument("--step", type=float, default=0.02, help="between the thresholds tried, 0.04 to 0.80")
+    parser.add_argument("--body", action="store_true",
+                        help="also the body's first paragraphs, pooled (bench/story_body.py): 75 more pairings")
+    parser.add_argument("--cost", action="store_true",
+                        help="only time the encoder on the title+lead and the first paragraphs, ms per article")
     args = parser.parse_args()
     if not args.events.exists():
         print(f"no events file at {args.events}: nothing to measure (pass --events PATH)")
@@ -277,6 +304,13 @@ def main() -> None:
                        published_at=_when(r["published_at"]), fetched_at=FETCHED) for r in rows]
     gold = {str(r["id"]): str(r["event"]) for r in rows}
     tagged, _ = tag_all(raws, args.cache, "events")
+    texts = [(t.original_title or t.title, t.original_body or t.body) for t in tagged]
+    if args.cost:
+        from services.tagger.embedding import embedding_text
+
+        for what, ms in embed_cost([embedding_text(t) for t in tagged], texts, BODY_KS).items():
+            print(f"  encoder, {what}: {ms:.1f} ms per article")
+        return
     ids = [t.id for t in tagged]
     known = countries()
     features = [article_features(t, countries=known, now=FETCHED) for t in tagged]
@@ -289,7 +323,10 @@ def main() -> None:
     from bench.story_events import event_frames, load_parser
 
     frames = event_frames(load_parser(), [(t.title, t.body) for t in tagged])
-    kinds = evidence([stems(t.title, t.body) for t in tagged], features, title_embeddings(tagged), frames)
+    bodies = None
+    if args.body and all(f.embedding is not None for f in features):
+        bodies = body_evidence(body_vectors(texts, args.cache), np.stack([f.embedding for f in features]))
+    kinds = evidence([stems(t.title, t.body) for t in tagged], features, title_embeddings(tagged), frames, bodies)
     width = max(map(len, kinds)) + max(map(len, LINKAGES)) + 3
     grid = thresholds(args.step)
     for name, sims in kinds.items():
@@ -307,7 +344,7 @@ def main() -> None:
                 extra = tuple(k for k in _NOT_CARRIED if k in name)
                 best_overall[extra] = max(best_overall.get(extra, (0.0, "")), (hf, label))
     for extra, (score, label) in sorted(best_overall.items()):
-        holding = " and ".join(extra) or "neither the title embedding nor the event frame"
+        holding = " and ".join(extra) or "none of the title embedding, the event frame, the body"
         print(f"  best single-pass pairing with {holding}, held out: {label}, F1 {score:.3f}")
     events = [gold[i] for i in ids]
     print_separation(kinds, events, days)
