@@ -38,13 +38,20 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "words", "fingerprint", "simhash", "sketch", "distance",
-           "resemblance", "resemblances", "sketch_rows", "bands"]
+__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "words", "fingerprint", "simhash", "sketch",
+           "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
 
 # Fewer words than this give too few shingles for the bits to mean anything (two short notices share most).
 MIN_WORDS = 50
 MAX_DISTANCE = 3
 MIN_RESEMBLANCE = 0.8
+# How fingerprints are computed now; story records keep it with their members' (story_records), so that only
+# fingerprints of one method are compared. 1: casefolded ``\w+`` words, SimHash only (before 2026-12-06); 2: words
+# folded (``words``), SimHash and sketch. One text's SimHashes by methods 1 and 2 lie 6-14 bits apart (NTREX's English
+# editions): compared across methods, a copy is not known as one.
+METHOD = 2
+METHODS = (1, METHOD)  # the methods ``simhash`` computes
+_UNFOLDED = re.compile(r"\w+")  # method 1's words
 _SHINGLE = 2
 _BAND_BITS = 16
 _SKETCH = 128
@@ -95,9 +102,12 @@ def _finalize(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _shingles(text: str) -> np.ndarray | None:
-    """The 64-bit hashes of the text's two-word shingles; None for a text of fewer than ``MIN_WORDS`` words."""
-    found = words(text)
+def _shingles(text: str, method: int = METHOD) -> np.ndarray | None:
+    """The 64-bit hashes of the text's two-word shingles, its words read by ``method``; None for a text of fewer than
+    ``MIN_WORDS`` words."""
+    if method not in METHODS:
+        raise ValueError(f"no fingerprint method {method} (known: {METHODS})")
+    found = words(text) if method == METHOD else _UNFOLDED.findall(text.casefold())
     if len(found) < MIN_WORDS:
         return None
     hashes = np.fromiter((_word_hash(w) for w in found), dtype=np.uint64, count=len(found))
@@ -127,9 +137,10 @@ def fingerprint(text: str) -> tuple[str, str] | None:
     return None if shingles is None else (_simhash(shingles), _sketch(shingles))
 
 
-def simhash(text: str) -> str | None:
-    """The text's SimHash as 16 hex digits; None for a text of fewer than ``MIN_WORDS`` words."""
-    shingles = _shingles(text)
+def simhash(text: str, method: int = METHOD) -> str | None:
+    """The text's SimHash as 16 hex digits, by ``method`` (an older one: to compare with a member hashed by it);
+    None for a text of fewer than ``MIN_WORDS`` words."""
+    shingles = _shingles(text, method)
     return None if shingles is None else _simhash(shingles)
 
 
