@@ -19,11 +19,11 @@ hundred; one respelling in a 120-word text moves 4 or 5 bits. Two things let a c
   "organized defense", "neighbour", "centre", "travelled"), the dots of abbreviations ("U.S.", "p.m."), "per cent",
   and digits run into letters ("2pm") read alike, as a localised edition writes them;
 - ``sketch`` keeps 128 one-byte minima of the shingles' hashes (b-bit MinHash, Li & König 2010): the share of
-  equal bytes estimates the Jaccard resemblance of the two shingle sets (``resemblance``), within about 0.03. Where
-  both texts have one, those that resemble each other at least ``MIN_RESEMBLANCE`` are copies whatever their bits,
-  and those that do not are not, however near their bits: about one word in twenty changed, inserted or dropped,
-  where reports of one event by different publishers share under a fifth of their shingles and template-filled
-  texts (one notice, other names or figures) under four fifths.
+  equal bytes estimates the Jaccard resemblance of the two shingle sets (``resemblance``), with a standard error of
+  about 0.04 near 0.7. Where both texts have one, those that resemble each other at least ``MIN_RESEMBLANCE`` are
+  copies whatever their bits, and those that do not are not, however near their bits: about one word in twenty
+  changed, inserted or dropped, where reports of one event by different publishers share under a fifth of their
+  shingles and template-filled texts (one notice, other names or figures) under four fifths.
 
 Measured (bench/bench_copies.py): the English editions of NTREX-128's 40 documents (eng, eng-GB, eng-IN, eng-US),
 the event-labelled galaxy_dev articles and the generated corpus; see docs/tagger.md.
