@@ -162,7 +162,7 @@ class StoryIndex(MarginRules):
     _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
     _by_band: dict[str, set[str]] = field(default_factory=dict)  # SimHash band (near_duplicates.bands) -> live stories
-    _older: dict[int, set[str]] = field(default_factory=dict)  # older fingerprint method -> live stories with members hashed by it
+    _older: dict[int, set[str]] = field(default_factory=dict)  # older fingerprint method -> stories holding members it hashed
     _vectors: dict[str, Vectors] = field(default_factory=dict)
     _sketches: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)  # story id -> members, their sketch rows
     _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> name_norms(its names) (story_margins)

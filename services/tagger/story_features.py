@@ -329,4 +329,5 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
                            names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
-                           simhash=simhash, sketch=sketch, older_simhash=partial(simhash_by, article.body), read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))
+                           simhash=simhash, sketch=sketch, older_simhash=partial(simhash_by, article.body),
+                           read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))
