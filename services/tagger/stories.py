@@ -341,9 +341,11 @@ class StoryIndex(MarginRules):
 
         Where both texts have a sketch, their shingles' resemblance decides (at least ``MIN_RESEMBLANCE``), whatever
         their SimHash bits: a copy with edits is found among the stories that hold the article's heaviest entities,
-        as a copy's story must (``_same_subject``). Otherwise the SimHash decides (at most ``MAX_DISTANCE`` bits apart,
-        found by band). A member hashed by an older method (``Story.older_simhashes``) is compared with the article's
-        SimHash by that method: across methods one text's bits lie too far apart to tell."""
+        as a copy's story must (``_same_subject``), or share a SimHash band with it. A member whose sketch gave way to
+        later members' (``StoryConfig.copy_sketches``) is not compared: its SimHash alone takes template fills for
+        copies (3 bits apart, sharing two thirds of their shingles). A member hashed by an older method, which kept
+        no sketch (``Story.older_simhashes``), is compared by the article's SimHash by that method (at most
+        ``MAX_DISTANCE`` bits apart, found by band): across methods one text's bits lie too far apart to tell."""
         if features.simhash is None:
             return None
         older = self._older_simhashes(features)
@@ -359,21 +361,18 @@ class StoryIndex(MarginRules):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at) or not _same_subject(features, story):
                 continue
-            members: list[str] = []
             if row is not None and story_id in self._sketches:
                 members, rows = self._sketches[story_id]
                 alike = resemblances(row, rows)
                 nearest = int(alike.argmax())
                 if alike[nearest] >= MIN_RESEMBLANCE and (found is None or alike[nearest] > found[0]):
                     found = (float(alike[nearest]), MIN_RESEMBLANCE, members[nearest], story_id)
-            if story_id not in banded:
-                continue  # a member within MAX_DISTANCE bits shares a band with the article: here only sketches tell
-            sketched = set(members)
-            for value, hashes in ((features.simhash, story.simhashes),
-                                  *((older[m], h) for m, h in story.older_simhashes.items() if m in older)):
+            for method, hashes in story.older_simhashes.items():
+                if method not in older:
+                    continue  # hashed by a method this code cannot compute: no copy decision
                 for member, other in hashes.items():
-                    score = 1.0 - distance(value, other) / 64
-                    if member not in sketched and score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
+                    score = 1.0 - distance(older[method], other) / 64
+                    if score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
                         found = (score, 1.0 - MAX_DISTANCE / 64, member, story_id)
         return found
 

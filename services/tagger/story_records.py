@@ -39,8 +39,8 @@ class StoryConfig:
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
     recent_embeddings: int = 8
-    # Members whose text's sketch the story keeps (near_duplicates.sketch: 256 hex digits each): a copy with edits of one
-    # of them is known (older members' copies only by their SimHash, within 3 bits).
+    # Members whose text's sketch the story keeps (near_duplicates.sketch: 256 hex digits each): a copy, with edits or
+    # not, of one of them is known (an older member's is not: its SimHash alone takes template fills for copies).
     copy_sketches: int = 32
     # Across languages, when no story scores ``threshold``: the live story whose centroid is nearest joins when its
     # cosine is at least ``nearest_floor`` (99% of different real documents stay below 0.5) and no other live story
@@ -115,7 +115,7 @@ class Story(BaseModel):
         "must not name a second story, nor fire a second alert).")
     simhashes: dict[str, str] = Field(
         default_factory=dict, description="Member article id -> SimHash of its text (near_duplicates), for the latest members "
-        "with one: a later copy of one of them is known as a copy.")
+        "with one: the story is found by its bands, and its ``sketches`` tell a copy.")
     sketches: dict[str, str] = Field(
         default_factory=dict, description="Member article id -> MinHash sketch of its text (near_duplicates), for the "
         "latest ``copy_sketches`` members with one: a copy with edits of one of them is known as a copy.")
