@@ -25,6 +25,9 @@ hundred; one respelling in a 120-word text moves 4 or 5 bits. Two things let a c
   changed, inserted or dropped, where reports of one event by different publishers share under a fifth of their
   shingles and template-filled texts (one notice, other names or figures) under four fifths.
 
+SimHash alone is also too loose for template fills (3 bits apart, sharing two thirds of their shingles): the story
+stage compares by SimHash only members hashed before sketches were kept (``METHOD``), never one whose sketch it let go.
+
 Measured (bench/bench_copies.py): the English editions of NTREX-128's 40 documents (eng, eng-GB, eng-IN, eng-US),
 the event-labelled galaxy_dev articles and the generated corpus; see docs/tagger.md.
 """
