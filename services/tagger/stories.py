@@ -56,7 +56,8 @@ from datetime import datetime
 
 import numpy as np
 
-from services.tagger.near_duplicates import MAX_DISTANCE, MIN_RESEMBLANCE, bands, distance, resemblances, sketch_rows
+from services.tagger.near_duplicates import (MAX_DISTANCE, METHOD, METHODS, MIN_RESEMBLANCE, bands, distance, resemblances,
+                                             sketch_rows)
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
 from services.tagger.story_margins import MarginRules, name_norms, names_agree
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
@@ -142,6 +143,13 @@ def _same_subject(features: ArticleFeatures, story: Story) -> bool:
     return all(key in story.entities for key in _heaviest(features)) and not place_conflict(features, story)
 
 
+def _band_keys(story: Story) -> set[str]:
+    """The story's SimHash band keys: by the running method as ``bands`` writes them, by an older one prefixed with it."""
+    return {*(band for value in story.simhashes.values() for band in bands(value)),
+            *(f"{method}/{band}" for method, hashes in story.older_simhashes.items() for value in hashes.values()
+              for band in bands(value))}
+
+
 @dataclass
 class StoryIndex(MarginRules):
     """The live stories, indexed by entity key and article id so a decision reads only candidates."""
@@ -154,6 +162,7 @@ class StoryIndex(MarginRules):
     _by_term: dict[str, set[str]] = field(default_factory=dict)  # term -> live stories holding it
     _by_name: dict[str, set[str]] = field(default_factory=dict)  # name key -> live stories holding it
     _by_band: dict[str, set[str]] = field(default_factory=dict)  # SimHash band (near_duplicates.bands) -> live stories
+    _older: dict[int, set[str]] = field(default_factory=dict)  # older fingerprint method -> stories holding members it hashed
     _vectors: dict[str, Vectors] = field(default_factory=dict)
     _sketches: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)  # story id -> members, their sketch rows
     _name_norms: dict[str, tuple[float, float]] = field(default_factory=dict)  # story id -> name_norms(its names) (story_margins)
@@ -180,9 +189,10 @@ class StoryIndex(MarginRules):
         for key in story.names:
             self._by_name.setdefault(key, set()).add(story.id)
         self._name_norms[story.id] = name_norms(story.names)
-        for value in story.simhashes.values():
-            for band in bands(value):
-                self._by_band.setdefault(band, set()).add(story.id)
+        for band in _band_keys(story):
+            self._by_band.setdefault(band, set()).add(story.id)
+        for method in story.older_simhashes:
+            self._older.setdefault(method, set()).add(story.id)
         for article_id in story.articles:
             self._by_article[article_id] = story.id
         if story.centroid or story.recent:
@@ -205,9 +215,8 @@ class StoryIndex(MarginRules):
             group.discard(story_id)
             if not group:
                 del self._groups[old.reported]
-        old_bands = {band for value in old.simhashes.values() for band in bands(value)}
         for index, keys in ((self._by_entity, old.entities), (self._by_term, old.terms), (self._by_name, old.names),
-                            (self._by_band, old_bands)):
+                            (self._by_band, _band_keys(old)), (self._older, old.older_simhashes)):
             for key in keys:
                 ids = index.get(key)
                 if ids is not None:
@@ -332,11 +341,16 @@ class StoryIndex(MarginRules):
 
         Where both texts have a sketch, their shingles' resemblance decides (at least ``MIN_RESEMBLANCE``), whatever
         their SimHash bits: a copy with edits is found among the stories that hold the article's heaviest entities,
-        as a copy's story must (``_same_subject``). Otherwise the SimHash decides (at most ``MAX_DISTANCE`` bits apart,
-        found by band)."""
+        as a copy's story must (``_same_subject``), or share a SimHash band with it. A member whose sketch gave way to
+        later members' (``StoryConfig.copy_sketches``) is not compared: its SimHash alone takes template fills for
+        copies (3 bits apart, sharing two thirds of their shingles). A member hashed by an older method, which kept
+        no sketch (``Story.older_simhashes``), is compared by the article's SimHash by that method (at most
+        ``MAX_DISTANCE`` bits apart, found by band): across methods one text's bits lie too far apart to tell."""
         if features.simhash is None:
             return None
-        banded = {sid for band in bands(features.simhash) for sid in self._by_band.get(band, ())}
+        older = self._older_simhashes(features)
+        banded = {sid for method, value in ((METHOD, features.simhash), *older.items()) for band in bands(value)
+                  for sid in self._by_band.get(band if method == METHOD else f"{method}/{band}", ())}
         candidates = set(banded)
         heaviest = _heaviest(features)
         row = None if features.sketch is None else sketch_rows([features.sketch])
@@ -347,21 +361,28 @@ class StoryIndex(MarginRules):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at) or not _same_subject(features, story):
                 continue
-            members: list[str] = []
             if row is not None and story_id in self._sketches:
                 members, rows = self._sketches[story_id]
                 alike = resemblances(row, rows)
                 nearest = int(alike.argmax())
                 if alike[nearest] >= MIN_RESEMBLANCE and (found is None or alike[nearest] > found[0]):
                     found = (float(alike[nearest]), MIN_RESEMBLANCE, members[nearest], story_id)
-            if story_id not in banded:
-                continue  # a member within MAX_DISTANCE bits shares a band with the article: here only sketches tell
-            sketched = set(members)
-            for member, value in story.simhashes.items():
-                score = 1.0 - distance(features.simhash, value) / 64
-                if member not in sketched and score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
-                    found = (score, 1.0 - MAX_DISTANCE / 64, member, story_id)
+            for method, hashes in story.older_simhashes.items():
+                if method not in older:
+                    continue  # hashed by a method this code cannot compute: no copy decision
+                for member, other in hashes.items():
+                    score = 1.0 - distance(older[method], other) / 64
+                    if score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
+                        found = (score, 1.0 - MAX_DISTANCE / 64, member, story_id)
         return found
+
+    def _older_simhashes(self, features: ArticleFeatures) -> dict[int, str]:
+        """The article's SimHash by each older method some live story's members were hashed by (after an upgrade, for
+        as long as those stories live)."""
+        if features.older_simhash is None:
+            return {}
+        found = {method: features.older_simhash(method) for method in self._older if method in METHODS}
+        return {method: value for method, value in found.items() if value is not None}
 
     def reported_id(self, story_id: str) -> str:
         """The id a live story's reports carry: its own, or the one it was merged into."""

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.tagger.embedding import encode_vector
+from services.tagger.near_duplicates import METHOD
 from services.tagger.story_features import ArticleFeatures
 from services.tagger.story_model import StoryModel, unit as _unit
 
@@ -38,8 +39,8 @@ class StoryConfig:
     embedding_floor: float = 0.45
     embedding_full: float = 0.75
     recent_embeddings: int = 8
-    # Members whose text's sketch the story keeps (near_duplicates.sketch: 256 hex digits each): a copy with edits of one
-    # of them is known (older members' copies only by their SimHash, within 3 bits).
+    # Members whose text's sketch the story keeps (near_duplicates.sketch: 256 hex digits each): a copy, with edits or
+    # not, of one of them is known (an older member's is not: its SimHash alone takes template fills for copies).
     copy_sketches: int = 32
     # Across languages, when no story scores ``threshold``: the live story whose centroid is nearest joins when its
     # cosine is at least ``nearest_floor`` (99% of different real documents stay below 0.5) and no other live story
@@ -114,16 +115,41 @@ class Story(BaseModel):
         "must not name a second story, nor fire a second alert).")
     simhashes: dict[str, str] = Field(
         default_factory=dict, description="Member article id -> SimHash of its text (near_duplicates), for the latest members "
-        "with one: a later copy of one of them is known as a copy.")
+        "with one: the story is found by its bands, and its ``sketches`` tell a copy.")
     sketches: dict[str, str] = Field(
         default_factory=dict, description="Member article id -> MinHash sketch of its text (near_duplicates), for the "
         "latest ``copy_sketches`` members with one: a copy with edits of one of them is known as a copy.")
+    fingerprint_method: int | None = Field(
+        default=None, description="The near_duplicates.METHOD ``simhashes`` and ``sketches`` were computed by; null in "
+        "a record written before it was kept (its members with a sketch were hashed by method 2, the rest by method 1). "
+        "A record read by a later method moves its SimHashes to ``older_simhashes`` and drops its sketches.")
+    older_simhashes: dict[int, dict[str, str]] = Field(
+        default_factory=dict, description="Fingerprint method -> member article id -> SimHash of its text by that "
+        "method, for members hashed before the running one: compared only with the article's SimHash by that method.")
     event_dates: dict[str, int] = Field(
         default_factory=dict, description="ISO day -> members whose title or lead states it as their event's day "
         "(story_features.event_dates), the latest days only.")
     merged_into: str | None = Field(
         default=None, description="The story this one was merged into: its reports carry that id. It keeps its own summary "
         "for comparisons (pooling the summaries measured worse: docs/tagger.md); null while it is reported under its own id.")
+
+    @model_validator(mode="after")
+    def _fingerprints_by_method(self) -> Story:
+        """Keep in ``simhashes`` and ``sketches`` only fingerprints by the running ``METHOD``, the rest by method."""
+        if self.fingerprint_method == METHOD:
+            return self
+        unrecorded = self.fingerprint_method is None  # only method 2 wrote sketches before methods were kept
+        older = {m: dict(members) for m, members in self.older_simhashes.items()}
+        current = {}
+        for member, value in self.simhashes.items():
+            method = (2 if member in self.sketches else 1) if unrecorded else self.fingerprint_method
+            if method == METHOD:
+                current[member] = value
+            else:
+                older.setdefault(method, {})[member] = value
+        self.sketches = {m: s for m, s in self.sketches.items() if m in current}
+        self.simhashes, self.older_simhashes, self.fingerprint_method = current, older, METHOD
+        return self
 
     @property
     def reported(self) -> str:
@@ -198,11 +224,14 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     if features.simhash is not None:
         simhashes[features.article_id] = features.simhash
     sketches = _sketches(story.sketches, features, config)
+    older = {m: kept_members for m, hashes in story.older_simhashes.items()
+             if (kept_members := {a: h for a, h in hashes.items() if a in members})}
     return Story(
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=_seen(features, watermark, story.seen_at),
         size=story.size + 1,
         articles=articles,
         reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes, sketches=sketches,
+        fingerprint_method=METHOD, older_simhashes=older,
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
         languages=languages, titles=titles, uncased=story.uncased + (not features.names_cased),
         event_dates=_event_dates(story, features), **_embedding_fields(story, features, config),
@@ -225,7 +254,7 @@ def opened(features: ArticleFeatures, config: StoryConfig, watermark: datetime |
         size=1,
         articles=[features.article_id],
         simhashes={} if features.simhash is None else {features.article_id: features.simhash},
-        sketches=_sketches({}, features, config),
+        sketches=_sketches({}, features, config), fingerprint_method=METHOD,
         entities=dict(features.entities),
         places={p: 1 for p in features.places},
         terms=_top(_unit(features.terms), config.max_terms),

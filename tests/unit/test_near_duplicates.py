@@ -209,3 +209,21 @@ def test_a_notice_filled_in_for_another_week_is_not_a_copy_even_with_the_same_na
     assert second.story_evidence.copy_of is None and second.story_evidence.rule != "near-duplicate"
     again, _ = assigner.place(report("paper/3", CLAIMS.format(*WEEKS[0]), LABOR, "Jobless claims fall"), now=NOW)
     assert again.story_evidence.copy_of == "claims/0" and again.story_id == first.story_id
+
+
+# Two trade accords filled in from one template (bench/corpus.py): other figures, quotes and people, the same two
+# countries. Their SimHash bits lie 3 apart; they share two thirds of their shingles.
+ACCORD = [("Q96", "Mexico", "GPE"), ("Q142", "France", "GPE")]
+
+
+def test_a_template_fill_is_no_copy_of_a_member_whose_sketch_gave_way_to_later_ones() -> None:
+    (title, body), (other_title, other_body) = text("4_accord.txt"), text("5_accord_another.txt")
+    assert distance(simhash(body), simhash(other_body)) <= MAX_DISTANCE
+    assert resemblance(sketch(body), sketch(other_body)) < MIN_RESEMBLANCE
+    assigner = StoryAssigner(replace(story_config(TaggerSettings()), copy_sketches=1))
+    assigner.place(report("wire/1", body, ACCORD, title), now=NOW)
+    republished, _ = assigner.place(report("site/2", body, ACCORD, title), now=NOW)  # its sketch is the one kept
+    again, _ = assigner.place(report("paper/4", body, ACCORD, title), now=NOW)  # known by the sketch kept
+    assert republished.story_evidence.copy_of == "wire/1" and again.story_evidence.copy_of == "site/2"
+    another, _ = assigner.place(report("wire/3", other_body, ACCORD, other_title), now=NOW)
+    assert another.story_evidence.copy_of is None and another.story_evidence.rule != "near-duplicate"
