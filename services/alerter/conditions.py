@@ -18,6 +18,7 @@ from schemas import Entity
 from services.alerter.facts import TOKEN, Facts, is_state_body
 from services.alerter.names import ENTITY_ID, normal_id
 from services.alerter.query import parse_query
+from services.runtime.text import is_unaccented, unaccented
 
 __all__ = [
     "Condition",
@@ -96,6 +97,9 @@ class EntityCondition:
     def check(self, facts: Facts) -> list[str] | None:
         ident = self.qid
         name = self.value.casefold()
+        # A name typed in plain letters is also the mention written with diacritics ("Jose Gomez": "José Gómez"), as a
+        # keyword is; the gazetteer's look-up (``key``) takes off diacritics already.
+        plain = is_unaccented(self.value)
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         people: dict[str, list[Entity]] = {}
@@ -111,9 +115,9 @@ class EntityCondition:
                 people.setdefault(entity.country_id, []).append(entity)
             elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
-                if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):
+                if cid == ident or (ident is None and (cid == self.key or _named(entity.canonical_name or "", name, plain))):
                     linked.setdefault(entity.canonical_id, []).append(entity)
-            elif ident is None and entity.text.casefold() == name:
+            elif ident is None and _named(entity.text, name, plain):
                 unlinked.setdefault(entity.text, []).append(entity)
         salient = bool(self.where) or self.min_mentions > 1 or self.min_salience > 0
         reasons = []
@@ -167,28 +171,53 @@ class EntityCondition:
         return " ".join(parts) or None
 
 
+def _named(text: str, name: str, plain: bool) -> bool:
+    """Whether ``text`` is ``name`` (case-folded) in any case, and with or without diacritics when ``plain``."""
+    return (unaccented(text) if plain else text).casefold() == name
+
+
 @dataclass(frozen=True)
 class KeywordCondition:
     """Any of these words or phrases, whole words, case-insensitive, in the title or body: in English, or as the
-    article came (its original language, its spelling before the name repairs)."""
+    article came (its original language, its spelling before the name repairs). A phrase typed in plain letters matches
+    with or without diacritics ("Sao Paulo" finds "São Paulo", as the newsroom's search does); one written with them
+    matches as written ("año" is not "ano")."""
 
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(_phrase_pattern(p) for p in self.phrases))
+        object.__setattr__(self, "plain", tuple(is_unaccented(p) for p in self.phrases))
 
     def check(self, facts: Facts) -> list[str] | None:
         reasons = []
-        for phrase, pattern in zip(self.phrases, self.patterns):
-            if pattern.search(facts.title) or pattern.search(facts.body):
-                reasons.append(f"keyword:{phrase!r}")
-            elif any(pattern.search(text) for text in facts.originals):
-                reasons.append(f"keyword:{phrase!r} in the original")
+        for phrase, pattern, plain in zip(self.phrases, self.patterns, self.plain):
+            for texts, where in (((facts.title, facts.body), ""), (facts.originals, " in the original")):
+                written = _found(pattern, texts, facts if plain else None)
+                if written is not None:
+                    reasons.append(f"keyword:{phrase!r}{_as_written(written) if plain else ''}{where}")
+                    break
         return reasons or None
 
     def describe(self) -> str:
         return "keyword:" + "|".join(repr(p) for p in self.phrases)
+
+
+def _found(pattern: re.Pattern[str], texts: Sequence[str], facts: Facts | None) -> str | None:
+    """What ``pattern`` first matches in ``texts``, as the text writes it; with ``facts``, looked for in the texts without
+    their diacritics (the same offsets: services.runtime.text.unaccented)."""
+    for text in texts:
+        match = pattern.search(facts.unaccented(text) if facts is not None else text)
+        if match is not None:
+            return text[match.start():match.end()]
+    return None
+
+
+def _as_written(written: str) -> str:
+    """`` as 'São Paulo'`` when a keyword typed in plain letters matched a spelling with diacritics."""
+    return "" if is_unaccented(written) else f" as {' '.join(written.split())!r}"
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -261,16 +290,19 @@ class NearCondition:
     terms: tuple[str, ...]
     within: int
     _tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    _plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)  # as a keyword's: with or without diacritics
 
     def __post_init__(self) -> None:
         toks = tuple(tuple(w.casefold() for w in TOKEN.findall(t)) for t in self.terms)
         if any(not t for t in toks):
             raise ValueError("near: every term needs at least one word")
         object.__setattr__(self, "_tokens", toks)
+        object.__setattr__(self, "_plain", tuple(is_unaccented(t) for t in self.terms))
 
     def check(self, facts: Facts) -> list[str] | None:
         for field_name in ("title", "body", "original title", "original body"):
-            span = _closest(facts.words(field_name), facts.positions(field_name), self._tokens)
+            views = [(facts.words(field_name, plain=p), facts.positions(field_name, plain=p)) for p in self._plain]
+            span = _closest(views, self._tokens)
             if span is not None and span <= self.within:
                 terms = " ".join(repr(t) for t in self.terms)
                 where = field_name.replace("original ", "the original ")
@@ -281,10 +313,11 @@ class NearCondition:
         return f"near:{' '.join(repr(t) for t in self.terms)}~{self.within}"
 
 
-def _closest(words: list[str], index: dict[str, list[int]], terms: tuple[tuple[str, ...], ...]) -> int | None:
-    """The smallest distance, in words, between the starts of the first and last of the terms in one window."""
+def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]], terms: tuple[tuple[str, ...], ...]) -> int | None:
+    """The smallest distance, in words, between the starts of the first and last of the terms in one window; each term
+    looked for in its own view of the field's words (``(words, index)``: as written, or without diacritics)."""
     hits: list[tuple[int, int]] = []
-    for t, seq in enumerate(terms):
+    for t, (seq, (words, index)) in enumerate(zip(terms, views)):
         starts = [i for i in index.get(seq[0], ()) if len(seq) == 1 or tuple(words[i : i + len(seq)]) == seq]
         if not starts:
             return None

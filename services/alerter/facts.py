@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, TaggedArticle
-from services.runtime.text import lead_end
+from services.runtime.text import lead_end, unaccented
 
 __all__ = ["Facts", "EntityStats", "TOKEN", "is_state_body"]
 
@@ -64,6 +64,7 @@ class Facts:
         self.entities = article.entities
         self._lead: int | None = None
         self._words: dict[str, list[str]] = {}
+        self._unaccented: dict[str, str] = {}
         self._tagged_salience: dict[str, object] | None = None
 
     @property
@@ -81,16 +82,33 @@ class Facts:
             return original if original != english else ""
         return self.title if field_name == "title" else self.body
 
-    def words(self, field_name: str) -> list[str]:
-        if field_name not in self._words:
-            self._words[field_name] = [w.casefold() for w in TOKEN.findall(self.text(field_name))]
-        return self._words[field_name]
+    def unaccented(self, text: str) -> str:
+        """One of the article's texts without its Latin letters' diacritics ("São" -> "Sao"; services.runtime.text), at
+        the same offsets: what a keyword typed in plain letters is looked for in. Worked out once per text."""
+        if text.isascii():
+            return text
+        found = self._unaccented.get(text)
+        if found is None:
+            found = self._unaccented[text] = unaccented(text)
+        return found
 
-    def positions(self, field_name: str) -> dict[str, list[int]]:
-        key = "#" + field_name
+    def words(self, field_name: str, *, plain: bool = False) -> list[str]:
+        """The field's words, case-folded; ``plain``: without their diacritics too (word for word the same list)."""
+        key = ("~" if plain else "") + field_name
+        if key not in self._words:
+            text = self.text(field_name)
+            folded = self.unaccented(text) if plain else text
+            self._words[key] = (self.words(field_name) if plain and folded == text
+                                else [w.casefold() for w in TOKEN.findall(folded)])
+        return self._words[key]
+
+    def positions(self, field_name: str, *, plain: bool = False) -> dict[str, list[int]]:
+        if plain and self.words(field_name, plain=True) is self.words(field_name):
+            return self.positions(field_name)  # nothing to take off: the same words
+        key = "#" + ("~" if plain else "") + field_name
         if key not in self._words:
             index: dict[str, list[int]] = {}
-            for i, w in enumerate(self.words(field_name)):
+            for i, w in enumerate(self.words(field_name, plain=plain)):
                 index.setdefault(w, []).append(i)
             self._words[key] = index  # type: ignore[assignment]
         return self._words[key]  # type: ignore[return-value]

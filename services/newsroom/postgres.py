@@ -25,9 +25,22 @@ __all__ = ["PostgresStore"]
 
 log = get_logger("wirewatch.newsroom")
 
+
+def _unaccented(sql: str) -> str:
+    """``sql``'s text with its Latin letters' diacritics taken off, in SQL: what SQLite's FTS5 tokenizer does
+    (``remove_diacritics 2``) and services.runtime.text.unaccented does in Python, so "Sao Paulo" finds "São Paulo" in
+    both stores. Built-in functions only (IMMUTABLE, so a generated column may use them; no extension to install): marks
+    are taken off ASCII letters only, so Cyrillic "й" and Greek "ά" stay as SQLite keeps them."""
+    return f"normalize(regexp_replace(normalize({sql}, NFD), '([A-Za-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC)"
+
+
+_TEXT = "title || ' ' || body || ' ' || original_title || ' ' || original_body"
 SEARCH = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple', "
-          "title || ' ' || body || ' ' || original_title || ' ' || original_body)) STORED")
+          f"{_unaccented(_TEXT)})) STORED")
 SEARCH_INDEX = "CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (search)"
+# The search column as releases before folding made it ("São" a word of its own): dropped on opening, and made again.
+_SEARCH_EXPRESSION = ("SELECT generation_expression FROM information_schema.columns "
+                      "WHERE table_schema = current_schema() AND table_name = 'articles' AND column_name = 'search'")
 
 
 CHANNEL = "wirewatch_newsroom"
@@ -48,6 +61,16 @@ class PostgresStore(Store):
 
     def migrate(self) -> None:  # done in __init__ under a lock
         pass
+
+    def _create(self, cur: Any) -> None:
+        cur.execute(_SEARCH_EXPRESSION)
+        found = cur.fetchone()
+        if found is not None and "normalize" not in (found[0] or ""):
+            # A store from before diacritics were folded: its index has "são", which "Sao" does not find. The column is
+            # made again (its index goes with it), which rewrites the table once.
+            cur.execute("ALTER TABLE articles DROP COLUMN search")
+            log.info("newsroom_search_refolded", backend=self.backend)
+        super()._create(cur)
 
     def _connect(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
@@ -99,5 +122,5 @@ class PostgresStore(Store):
     def _search_clause(self, q: str) -> tuple[str, list] | None:
         if not any(c.isalnum() for c in q):
             return None
-        return ("SELECT story_id FROM (SELECT story_id FROM articles WHERE search @@ plainto_tsquery('simple', ?) "
+        return (f"SELECT story_id FROM (SELECT story_id FROM articles WHERE search @@ plainto_tsquery('simple', {_unaccented('?')}) "
                 f"ORDER BY fetched_at DESC LIMIT {SEARCH_LIMIT}) AS matches"), [q]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references"]
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references", "unaccented", "is_unaccented"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -58,3 +60,27 @@ def defaulted(text: str, env: Mapping[str, str]) -> list[str]:
 def references(text: str) -> list[str]:
     """The variables ``interpolate`` would read in ``text`` (``$$`` is none), in order."""
     return [m.group(1) for m in _ENV_REF.finditer(text) if m.group(1)]
+
+
+@lru_cache(maxsize=1)
+def _latin_bases() -> dict[int, str]:
+    # Every precomposed Latin letter whose canonical decomposition is an ASCII letter and marks: 'ã' -> 'a', 'Ğ' -> 'G'.
+    # Letters with no decomposition ('ø', 'ł', 'ß') and other scripts ('й', 'ά') are kept, as SQLite's FTS5
+    # ``unicode61 remove_diacritics 2`` keeps them, so the newsroom's two stores and the alerter fold alike.
+    table = {}
+    for code in range(0xC0, 0x1F00):  # Latin-1 Supplement to Latin Extended Additional (Vietnamese among others)
+        parts = unicodedata.normalize("NFD", chr(code))
+        if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha():
+            table[code] = parts[0]
+    return table
+
+
+def unaccented(text: str) -> str:
+    """``text`` with its Latin letters' diacritics taken off, one character for each character (so a match's offsets are
+    the text's own): "São Paulo" -> "Sao Paulo", "Erdoğan" -> "Erdogan"; case and other scripts as they are."""
+    return text if text.isascii() else text.translate(_latin_bases())
+
+
+def is_unaccented(text: str) -> bool:
+    """Whether ``text`` has no Latin letter with a diacritic: a name typed in plain letters ("Sao Paulo", "Kyiv", "Київ")."""
+    return text.isascii() or unaccented(text) == text
