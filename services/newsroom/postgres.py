@@ -35,8 +35,11 @@ def _unaccented(sql: str) -> str:
 
 
 _TEXT = "title || ' ' || body || ' ' || original_title || ' ' || original_body"
+# Text without a Latin letter with a diacritic (most English news, other scripts) has nothing to take off: one scan
+# tells it, and spares it the two normalisations, which cost as much again as the search vector itself.
+_ACCENTED = "'[\\u00c0-\\u024f\\u0300-\\u036f\\u1e00-\\u1eff]'"
 SEARCH = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple', "
-          f"{_unaccented(_TEXT)})) STORED")
+          f"CASE WHEN ({_TEXT}) ~ {_ACCENTED} THEN {_unaccented(_TEXT)} ELSE {_TEXT} END)) STORED")
 SEARCH_INDEX = "CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (search)"
 # The search column as releases before folding made it ("São" a word of its own): dropped on opening, and made again.
 _SEARCH_EXPRESSION = ("SELECT generation_expression FROM information_schema.columns "
