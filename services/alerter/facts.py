@@ -85,8 +85,6 @@ class Facts:
     def unaccented(self, text: str) -> str:
         """One of the article's texts without its Latin letters' diacritics ("São" -> "Sao"; services.runtime.text), at
         the same offsets: what a keyword typed in plain letters is looked for in. Worked out once per text."""
-        if text.isascii():
-            return text
         found = self._unaccented.get(text)
         if found is None:
             found = self._unaccented[text] = unaccented(text)
@@ -103,14 +101,16 @@ class Facts:
         return self._words[key]
 
     def positions(self, field_name: str, *, plain: bool = False) -> dict[str, list[int]]:
-        if plain and self.words(field_name, plain=True) is self.words(field_name):
-            return self.positions(field_name)  # nothing to take off: the same words
         key = "#" + ("~" if plain else "") + field_name
         if key not in self._words:
-            index: dict[str, list[int]] = {}
-            for i, w in enumerate(self.words(field_name, plain=plain)):
-                index.setdefault(w, []).append(i)
-            self._words[key] = index  # type: ignore[assignment]
+            words = self.words(field_name, plain=plain)
+            if plain and words is self.words(field_name):  # nothing to take off: the same words
+                self._words[key] = self.positions(field_name)
+            else:
+                index: dict[str, list[int]] = {}
+                for i, w in enumerate(words):
+                    index.setdefault(w, []).append(i)
+                self._words[key] = index  # type: ignore[assignment]
         return self._words[key]  # type: ignore[return-value]
 
     @property
