@@ -301,8 +301,8 @@ class NearCondition:
 
     def check(self, facts: Facts) -> list[str] | None:
         for field_name in ("title", "body", "original title", "original body"):
-            views = [(facts.words(field_name, plain=p), facts.positions(field_name, plain=p)) for p in self._plain]
-            span = _closest(views, self._tokens)
+            view = {p: (facts.words(field_name, plain=p), facts.positions(field_name, plain=p)) for p in set(self._plain)}
+            span = _closest([view[p] for p in self._plain], self._tokens)
             if span is not None and span <= self.within:
                 terms = " ".join(repr(t) for t in self.terms)
                 where = field_name.replace("original ", "the original ")
