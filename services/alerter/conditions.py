@@ -97,9 +97,7 @@ class EntityCondition:
     def check(self, facts: Facts) -> list[str] | None:
         ident = self.qid
         name = self.value.casefold()
-        # A name typed in plain letters is also the mention written with diacritics ("Jose Gomez": "José Gómez"), as a
-        # keyword is; the gazetteer's look-up (``key``) takes off diacritics already.
-        plain = is_unaccented(self.value)
+        plain = is_unaccented(self.value)  # "Jose Gomez" is also "José Gómez" (the gazetteer's ``key`` folds already)
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         people: dict[str, list[Entity]] = {}
@@ -215,8 +213,7 @@ def _found(pattern: re.Pattern[str], texts: Sequence[str], facts: Facts | None) 
     return None
 
 
-def _as_written(written: str) -> str:
-    """`` as 'São Paulo'`` when a keyword typed in plain letters matched a spelling with diacritics."""
+def _as_written(written: str) -> str:  # " as 'São Paulo'": a keyword typed in plain letters found diacritics
     return "" if is_unaccented(written) else f" as {' '.join(written.split())!r}"
 
 

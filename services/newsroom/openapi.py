@@ -26,7 +26,8 @@ FILTERS = [
     _param("rule", "Id of an alert rule that fired for the story."),
     _param("since", "Stories with a report received (fetched) at or after this, whatever its publication time. " + TIME),
     _param("until", "Stories whose first report was received (fetched) at or before this. " + TIME),
-    _param("q", "Words that must all appear in a report's English or original title or body."),
+    _param("q", "Words that must all appear in a report's English or original title or body; a word typed without "
+                "diacritics finds it written with them (Sao Paulo: São Paulo)."),
 ]
 PEOPLE = next(p for p in FILTERS if p["name"] == "people")
 # A country in a story's entities (or a report's on the story page) that a word for its people is folded into.
