@@ -107,6 +107,22 @@ class Reader:
                 raise AssertionError(f"{what}: not reached within {timeout_s:.0f}s")
             await asyncio.sleep(0.25)
 
+    async def wait_moving(self, condition, progress, stall_s: float, cap_s: float, what: str) -> None:
+        """Wait for ``condition`` while ``progress()`` keeps moving: fail when it has not moved for ``stall_s`` (a
+        stage stuck, or what it owes lost), or at ``cap_s`` in all. Not a time bound on a loaded machine's speed: a
+        slow run that keeps going passes, a stuck one fails as soon as it is seen stuck."""
+        started = last_moved = time.monotonic()
+        last = progress()
+        while not condition():
+            now = time.monotonic()
+            if (moved := progress()) != last:
+                last, last_moved = moved, now
+            if now - last_moved > stall_s:
+                raise AssertionError(f"{what}: stuck at {last} for {stall_s:.0f}s")
+            if now - started > cap_s:
+                raise AssertionError(f"{what}: not reached within {cap_s:.0f}s (at {last}, still moving)")
+            await asyncio.sleep(0.25)
+
 
 async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
@@ -137,7 +153,9 @@ POLL_S = 2
 # Shorter than the benchmark's wire stories so four kills, four restarts and the whole run fit in the
 # time bound on two shared cores; the languages in the mix each take their own path (es is translated).
 LANGUAGES = (("en", 0.7), ("es", 0.1), ("de", 0.1), ("fr", 0.1))
-TIME_BOUND_S = 600
+TIME_BOUND_S = 600  # what the whole run takes at most on an idle 2-core machine (about 155 s measured): printed
+STALL_S = 240  # a stage that moves nothing for this long is stuck: longer than the stall watchdog's 120 s and a rejoin
+CAP_S = 2400  # on a machine loaded by other work the run may be slow; it fails only when stuck, or past this
 BROKEN = 5  # messages in articles.raw that are not articles
 
 
@@ -237,7 +255,8 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
                   f"({len(marked)} in feeds an alert rule watches); kill plan: "
                   + ", ".join(f"{s} after {p} in {t}" for p, s, t in plan))
             for point, service, topic in plan:
-                await reader.wait(lambda: count(topic) >= point, TIME_BOUND_S / 2, f"{point} articles in {topic}")
+                await reader.wait_moving(lambda: count(topic) >= point, lambda: count(topic), STALL_S, CAP_S,
+                                         f"{point} articles in {topic}")
                 victim = workers[service]
                 victim.proc.send_signal(signal.SIGKILL)
                 victim.proc.wait(timeout=10)
@@ -245,8 +264,11 @@ async def test_killing_each_service_worker_mid_run_loses_no_article_and_sends_no
                 got = f"{len(published)} published, {count('articles.raw')} raw, {count('articles.normalized')} normalized, {count('articles.tagged')} tagged"
                 kills.append(f"{service} at {got} ({time.monotonic() - started:.0f}s)")
                 print(f"[drill a] kill -9 {service} worker (pid {victim.proc.pid}) with {got}; restarted")
-            await reader.wait(lambda: links <= tagged().keys(), TIME_BOUND_S - (time.monotonic() - started),
-                              "every published article in articles.tagged")
+            await reader.wait_moving(lambda: links <= tagged().keys(), lambda: len(tagged()), STALL_S,
+                                     CAP_S - (time.monotonic() - started), "every published article in articles.tagged")
+            took = time.monotonic() - started
+            print(f"[drill a] every article tagged after {took:.0f}s"
+                  + (f" (over the {TIME_BOUND_S}s an idle machine takes at most: a loaded machine?)" if took > TIME_BOUND_S else ""))
 
             # Every tagged copy of a marked article names the story its alert is for: its own id, or after a merge an
             # earlier id of its story (an alias) whose alert was the event's.
