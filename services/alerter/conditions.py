@@ -18,6 +18,7 @@ from schemas import Entity
 from services.alerter.facts import TOKEN, Facts, is_state_body
 from services.alerter.names import ENTITY_ID, normal_id
 from services.alerter.query import parse_query
+from services.tagger.spellings import key_words
 
 __all__ = [
     "Condition",
@@ -72,7 +73,8 @@ class EntityCondition:
     """An entity linked to an id (a QID, or geonames:<id>), or named by a name; optionally salient.
 
     A name matches the entity the gazetteer resolves it to (``key``, set by the loader: any alias, any
-    language), a linked entity with that canonical name, and an unlinked mention with that text. Salient:
+    language), a linked entity with that canonical name, and an unlinked mention with that text, in British or
+    American spelling as its key is (``spellings.key_words``: "Defence Ministry" and "Defense Ministry"). Salient:
     named in the title and/or lead (``where``: any of them), at least ``min_mentions`` times, with at least
     ``min_salience``. With ``people``, a country is also named by a word for its people ("Ukrainian troops": the
     tagger's ``country_id``); opt-in, since "Russian" in a report is not always a report about Russia. With ``sides``,
@@ -95,7 +97,7 @@ class EntityCondition:
 
     def check(self, facts: Facts) -> list[str] | None:
         ident = self.qid
-        name = self.value.casefold()
+        name = key_words(self.value.casefold())
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         people: dict[str, list[Entity]] = {}
@@ -111,9 +113,9 @@ class EntityCondition:
                 people.setdefault(entity.country_id, []).append(entity)
             elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
-                if cid == ident or (ident is None and (cid == self.key or (entity.canonical_name or "").casefold() == name)):
+                if cid == ident or (ident is None and (cid == self.key or key_words((entity.canonical_name or "").casefold()) == name)):
                     linked.setdefault(entity.canonical_id, []).append(entity)
-            elif ident is None and entity.text.casefold() == name:
+            elif ident is None and key_words(entity.text.casefold()) == name:
                 unlinked.setdefault(entity.text, []).append(entity)
         salient = bool(self.where) or self.min_mentions > 1 or self.min_salience > 0
         reasons = []
