@@ -113,7 +113,8 @@ class EntityCondition:
                 people.setdefault(entity.country_id, []).append(entity)
             elif entity.canonical_id is not None:
                 cid = normal_id(entity.canonical_id)
-                if cid == ident or (ident is None and (cid == self.key or key_words((entity.canonical_name or "").casefold()) == name)):
+                canonical = key_words((entity.canonical_name or "").casefold())
+                if cid == ident or (ident is None and (cid == self.key or canonical == name)):
                     linked.setdefault(entity.canonical_id, []).append(entity)
             elif ident is None and key_words(entity.text.casefold()) == name:
                 unlinked.setdefault(entity.text, []).append(entity)
@@ -421,7 +422,7 @@ def names_it_only_itself(condition: Condition, entity: EntityCondition, option: 
 
 def _same_entity(a: EntityCondition, b: EntityCondition) -> bool:
     def ident(c: EntityCondition) -> str:
-        return c.qid or c.key or c.value.casefold()
+        return c.qid or c.key or key_words(c.value.casefold())  # "Defence Ministry" is "Defense Ministry"
 
     return ident(a) == ident(b)
 

@@ -91,8 +91,9 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
         marks = ", ".join("?" for _ in chunk)
         cur.execute(sql(f"SELECT id, story_id, entities, fetched_at, keys_from FROM articles WHERE id IN ({marks})"), chunk)
         rows = cur.fetchall()
-        for mark in {row[4] for row in rows}:
-            cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks}) AND keys_from {'IS NULL' if mark is None else '= ?'}"),
+        for mark in {row[4] for row in rows}:  # rule 1's marks become this rule's; NULL becomes names
+            which = "keys_from IS NULL" if mark is None else "keys_from = ?"
+            cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks}) AND {which}"),
                         [_RULE_1.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
         for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
