@@ -1,8 +1,10 @@
 """How long the newsroom's first open takes to give stored reports their entity keys again (services/newsroom/rekey.py):
 N generated reports (bench_newsroom's), a third naming "Foreign Ministry" and "Defence Ministry" keyed ``name:ministry`` and
-"UK Foreign Office" as an older tagger keyed them, the rest two names whose keys stand; all unmarked, then opened.
+"UK Foreign Office" as an older tagger keyed them, the rest two names whose keys stand; all unmarked, then opened. With
+``--keyed-by 1``, a store of reports marked by key rule 1 (rekey.KEY_RULE), a third naming "Israel Defence Forces" and
+"Defence Ministry" as rule 1 keyed them (their British spellings), made again from their keys (rekey.respelt).
 
-    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--dir DIR]
+    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--keyed-by {none,1}] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from schemas import Entity, Salience  # noqa: E402
 from services.newsroom.sqlite import SQLiteStore  # noqa: E402
 
 OLD = [("Foreign Ministry", "name:ministry"), ("Defence Ministry", "name:ministry"), ("UK Foreign Office", "name:uk foreign office")]
+RULE_1 = [("Israel Defence Forces", "name:israel defence forces"), ("Defence Ministry", "name:defence ministry")]
 STANDING = [("Acme Corp", "name:acme corp"), ("Jane Okafor", "name:jane okafor")]
 
 
@@ -39,16 +42,18 @@ def with_names(article, names: list[tuple[str, str]]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--keyed-by", choices=("none", "1"), default="none", help="the key rule the stored reports are marked by")
     parser.add_argument("--dir", type=Path, help="where the store is made (a temporary directory by default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         path = (args.dir or Path(scratch)) / "newsroom.sqlite3"
         rng, start = random.Random(7), datetime.now(timezone.utc) - timedelta(days=25)
+        old, mark = (OLD, None) if args.keyed_by == "none" else (RULE_1, "names")
         store = SQLiteStore(path)
         for first in range(0, args.articles, 500):
-            store.write_articles([with_names(generated(n, max(1, args.articles // 5), rng, start), OLD if n % 3 == 0 else STANDING)
+            store.write_articles([with_names(generated(n, max(1, args.articles // 5), rng, start), old if n % 3 == 0 else STANDING)
                                   for n in range(first, min(args.articles, first + 500))], now=time.time())
-        store.conn().execute("UPDATE articles SET keys_from = NULL")  # as a store from before the column
+        store.conn().execute("UPDATE articles SET keys_from = ?", (mark,))  # NULL: as a store from before the column
         store.close()
         began = time.perf_counter()
         store = SQLiteStore(path)

@@ -19,6 +19,7 @@ from services.alerter.facts import TOKEN, Facts, is_state_body
 from services.alerter.names import ENTITY_ID, normal_id
 from services.alerter.query import parse_query
 from services.runtime.text import is_unaccented, unaccented
+from services.tagger.spellings import key_words
 
 __all__ = [
     "Condition",
@@ -73,7 +74,8 @@ class EntityCondition:
     """An entity linked to an id (a QID, or geonames:<id>), or named by a name; optionally salient.
 
     A name matches the entity the gazetteer resolves it to (``key``, set by the loader: any alias, any
-    language), a linked entity with that canonical name, and an unlinked mention with that text. Salient:
+    language), a linked entity with that canonical name, and an unlinked mention with that text, in British or
+    American spelling as its key is (``spellings.key_words``: "Defence Ministry" and "Defense Ministry"). Salient:
     named in the title and/or lead (``where``: any of them), at least ``min_mentions`` times, with at least
     ``min_salience``. With ``people``, a country is also named by a word for its people ("Ukrainian troops": the
     tagger's ``country_id``); opt-in, since "Russian" in a report is not always a report about Russia. With ``sides``,
@@ -96,7 +98,7 @@ class EntityCondition:
 
     def check(self, facts: Facts) -> list[str] | None:
         ident = self.qid
-        name = self.value.casefold()
+        name = key_words(self.value.casefold())  # "Defence Ministry" is also "Defense Ministry"
         plain = is_unaccented(self.value)  # "Jose Gomez" is also "José Gómez" (the gazetteer's ``key`` folds already)
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
@@ -170,8 +172,9 @@ class EntityCondition:
 
 
 def _named(text: str, name: str, plain: bool) -> bool:
-    """Whether ``text`` is ``name`` (case-folded) in any case, and with or without diacritics when ``plain``."""
-    return (unaccented(text) if plain else text).casefold() == name
+    """Whether ``text`` is ``name`` (case-folded, British spellings folded) in any case and either spelling, and with or
+    without diacritics when ``plain``."""
+    return key_words((unaccented(text) if plain else text).casefold()) == name
 
 
 @dataclass(frozen=True)
@@ -449,7 +452,7 @@ def names_it_only_itself(condition: Condition, entity: EntityCondition, option: 
 
 def _same_entity(a: EntityCondition, b: EntityCondition) -> bool:
     def ident(c: EntityCondition) -> str:
-        return c.qid or c.key or c.value.casefold()
+        return c.qid or c.key or key_words(c.value.casefold())  # "Defence Ministry" is "Defense Ministry"
 
     return ident(a) == ident(b)
 

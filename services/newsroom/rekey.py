@@ -7,6 +7,10 @@ keys again when the store next opens (``fill_keys``), as the bundled tagger keys
 around a mention added cannot be made from them (the store keeps no offsets): "Russia's Foreign Ministry" stored by a
 release before bodies had countries stays ``name:foreign ministry``, as does "the Foreign Ministry" after "the Russian
 Foreign Ministry"; only the tagger reading the report again would give them theirs (README, "Newsroom").
+
+The mark says by which rule (``KEY_RULE``): a report keyed by an earlier rule gets what changed since, made from its
+stored keys, so that what the text added stays: rule 2 keys British spellings as American (``name:israel defence
+forces`` becomes ``name:israel defense forces``, spellings.key_word).
 """
 
 from __future__ import annotations
@@ -17,11 +21,16 @@ from typing import Any
 
 import orjson
 
-__all__ = ["KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rekeyed"]
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rekeyed", "respelt"]
 
+# The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
+# 2: British spellings keyed as American.
+KEY_RULE = 2
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them, or made again from its
-# stored names by this rule. NULL: a report stored before (or by an older replica in a rolling upgrade).
-KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = "message", "names"
+# stored names, by rule ``KEY_RULE``. NULL: a report stored before the column (or by an older replica in a rolling
+# upgrade); ``message`` or ``names``: by rule 1.
+KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
+_RULE_1 = {"message": KEYS_FROM_MESSAGE, "names": KEYS_FROM_NAMES}
 
 
 def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
@@ -31,6 +40,17 @@ def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> l
     for m in mentions:
         key = key_of(m["name"], m["type"]) if m["key"].startswith("name:") else None
         out.append({**m, "key": key} if key and key != m["key"] else m)
+    return out
+
+
+def respelt(mentions: list[dict]) -> list[dict]:
+    """The stored mentions with each ``name:`` key's British spellings keyed as American (rule 2 after rule 1)."""
+    from services.tagger.spellings import key_words
+
+    out = []
+    for m in mentions:
+        key = "name:" + key_words(m["key"][5:]) if m["key"].startswith("name:") else m["key"]
+        out.append({**m, "key": key} if key != m["key"] else m)
     return out
 
 
@@ -48,11 +68,15 @@ def _rows(mentions: list[dict], keys: set[str]) -> list[tuple[str, str, str, int
 
 
 def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
-    """Make again the ``name:`` keys of each report without ``keys_from`` (:func:`rekeyed`, by the bundled tagger's
-    table and gazetteer) in its mentions, its entity rows and the entity directory, and mark it; return how many
-    reports had a key changed. Idempotent: a marked report is not read again. The caller holds the transaction."""
-    cur.execute("CREATE INDEX IF NOT EXISTS articles_keys_unmade ON articles (id) WHERE keys_from IS NULL")
-    cur.execute("SELECT id FROM articles WHERE keys_from IS NULL")
+    """Make again the ``name:`` keys of each report not keyed by rule ``KEY_RULE`` in its mentions, its entity rows and
+    the entity directory, and mark it; return how many reports had a key changed. Unmarked: from its stored names
+    (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by rule 1: from its stored keys
+    (:func:`respelt`). Idempotent: a report marked by this rule is not read again. The caller holds the transaction."""
+    current = (KEYS_FROM_MESSAGE, KEYS_FROM_NAMES)
+    unmade = f"keys_from IS NULL OR keys_from NOT IN ('{current[0]}', '{current[1]}')"
+    cur.execute("DROP INDEX IF EXISTS articles_keys_unmade")  # rule 1's: keys_from IS NULL
+    cur.execute(f"CREATE INDEX IF NOT EXISTS articles_keys_unmade_{KEY_RULE} ON articles (id) WHERE {unmade}")
+    cur.execute(f"SELECT id FROM articles WHERE {unmade}")
     ids = [r[0] for r in cur.fetchall()]
     if not ids:
         return 0
@@ -65,10 +89,15 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ", ".join("?" for _ in chunk)
-        cur.execute(sql(f"SELECT id, story_id, entities, fetched_at FROM articles WHERE id IN ({marks})"), chunk)
-        for article_id, story_id, stored, fetched_at in cur.fetchall():
+        cur.execute(sql(f"SELECT id, story_id, entities, fetched_at, keys_from FROM articles WHERE id IN ({marks})"), chunk)
+        rows = cur.fetchall()
+        for mark in {row[4] for row in rows}:  # rule 1's marks become this rule's; NULL becomes names
+            which = "keys_from IS NULL" if mark is None else "keys_from = ?"
+            cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks}) AND {which}"),
+                        [_RULE_1.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
+        for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
-            new = rekeyed(mentions, key_of)
+            new = rekeyed(mentions, key_of) if mark not in _RULE_1 else respelt(mentions)
             if new == mentions:
                 continue
             old_keys = {m["key"] for m in mentions} - {m["key"] for m in new}
@@ -86,7 +115,6 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
             cur.execute(sql("UPDATE articles SET entities = ? WHERE id = ?"), (orjson.dumps(new).decode(), article_id))
             gone |= old_keys
             changed += 1
-        cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks})"), [KEYS_FROM_NAMES, *chunk])
     # A key no report has any more ("name:ministry") leaves the entity directory: its page would list nothing.
     for key in sorted(gone):
         cur.execute(sql("DELETE FROM entities WHERE key = ? AND NOT EXISTS (SELECT 1 FROM article_entities WHERE key = ?)"),

@@ -41,6 +41,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from services.tagger import spellings
+
 __all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "words", "fingerprint", "simhash", "sketch",
            "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
 
@@ -60,17 +62,6 @@ _BAND_BITS = 16
 _SKETCH = 128
 # A word: "U.S." and "a.m." (letters each followed by a dot) are one, "2pm" and "55am" two, as "2 p.m." is.
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|\d+")
-# British and American spellings folded to one form: both texts are folded alike, so a fold that also meets an
-# unrelated word ("four" and "for") costs two texts only a shingle of likeness, never a copy.
-_SPELLING = (
-    (re.compile(r"([^\W\d_])\1"), r"\1"),  # travelled/traveled, worshipping, councillor, programme
-    (re.compile(r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),  # organise, criticised, normalisation
-    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse, paralysed
-    (re.compile(r"(?<=\w)our"), "or"),  # neighbour, labour, favourite
-    (re.compile(r"(?<=\w\w)tre(s|d)?$"), r"ter\1"),  # centre, metres, theatre
-    (re.compile(r"(?<=\w\w)ence$"), "ense"),  # defence, offence, licence
-    (re.compile(r"(?<=\w\w)ogue(s)?$"), r"og\1"),  # catalogue, dialogue
-)
 # Odd 64-bit constants (splitmix64's): the first two combine a shingle's two word hashes (order-sensitive), the
 # last two are its finaliser's multipliers.
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
@@ -85,10 +76,9 @@ def _word_hash(word: str) -> int:
 
 @lru_cache(maxsize=200_000)
 def _folded(word: str) -> str:
-    word = word.replace(".", "")
-    for pattern, replacement in _SPELLING:
-        word = pattern.sub(replacement, word)
-    return word
+    # Both texts are folded alike, so a fold that also meets an unrelated word ("four" and "for") costs two texts only
+    # a shingle of likeness, never a copy.
+    return spellings.fold(word.replace(".", ""))
 
 
 def words(text: str) -> list[str]:

@@ -25,11 +25,11 @@ def link(gazetteer: Gazetteer, body: str, mentions: list[Mention]) -> list[Entit
 
 
 @pytest.mark.parametrize("name, key", [
-    ("Foreign Ministry", "name:foreign ministry"), ("Defence Ministry", "name:defence ministry"),
+    ("Foreign Ministry", "name:foreign ministry"), ("Defence Ministry", "name:defense ministry"),
     ("the Interior Ministry's", "name:interior ministry"), ("Defense Department", "name:defense department"),
     ("State Department", "name:state department"), ("Foreign Office", "name:foreign office"),
     ("Home Office", "name:home office"), ("Supreme Court", "name:supreme court"), ("State Duma", "name:state duma"),
-    ("Defence Intelligence Agency", "name:defence intelligence agency"),
+    ("Defence Intelligence Agency", "name:defense intelligence agency"),
     ("Supreme Court of Justice", "name:supreme court of justice"),
     # An office named without its holder is that office, not every minister.
     ("Interior Minister", "name:interior minister"), ("Prime Minister", "name:prime minister"),
@@ -52,7 +52,7 @@ def test_unrelated_ministries_of_one_article_are_not_one_entity(gazetteer: Gazet
     mentions = [span(body, name, "ORG") for name in ("Foreign Ministry", "Defence Ministry", "Interior Ministry")]
     mentions.append(span(body, "Foreign Minister Sergei Lavrov", "PERSON"))
     keys = [e.key for e in link(gazetteer, body, mentions)]
-    assert keys == ["name:foreign ministry", "name:defence ministry", "name:interior ministry", "name:sergei lavrov"]
+    assert keys == ["name:foreign ministry", "name:defense ministry", "name:interior ministry", "name:sergei lavrov"]
 
 
 def test_a_body_named_again_by_the_last_words_of_its_name_is_the_body_the_article_named(gazetteer: Gazetteer) -> None:
@@ -103,7 +103,7 @@ def test_a_body_named_beside_its_country_or_capital_is_of_that_country(gazetteer
     # A body given its country takes the name and key its people's word gives it: "Russia's Foreign Ministry" is the
     # "Russian Foreign Ministry" of other articles, not every country's foreign ministry.
     assert [(e.canonical_name, e.key) for e in related] == [
-        ("Russian Foreign Ministry", "name:russian foreign ministry"), ("Ukrainian Defence Ministry", "name:ukrainian defence ministry"),
+        ("Russian Foreign Ministry", "name:russian foreign ministry"), ("Ukrainian Defence Ministry", "name:ukrainian defense ministry"),
         ("Russian Interior Ministry", "name:russian interior ministry"), (None, "name:embassy"), (None, "name:gazprom"),
         ("Russian Foreign Ministry", "name:russian foreign ministry")]
     assert [e.country_id for e in table.relate(entities) if e.type == "ORG"] == [None] * 6  # without the texts, none is read
@@ -122,7 +122,7 @@ def test_the_tagger_keys_bodies_by_their_portfolio_and_their_country_where_the_a
     assert found == [
         ("Russian Foreign Ministry", "name:russian foreign ministry", RUSSIA),
         ("Foreign Ministry", "name:russian foreign ministry", RUSSIA),
-        ("Defence Ministry", "name:russian defence ministry", RUSSIA),
+        ("Defence Ministry", "name:russian defense ministry", RUSSIA),
         ("Interior Ministry", "name:interior ministry", None),
         ("Foreign Ministry", "name:ukrainian foreign ministry", UKRAINE)]
     # No body is a word for Russia's people on its page.
@@ -167,7 +167,7 @@ def test_a_body_named_before_its_country_is_given_is_not_that_countrys() -> None
     # From a Reuters report: the ministry whose helicopter was hit is Ukraine's; Russia's is named a paragraph later.
     found = _orgs("One of its military helicopters was hit by rocket fire near the city, the Defence Ministry said.\n\n"
                   "However, Russia's Defence Ministry said it was ready for talks.")
-    assert found == [("Defence Ministry", "name:defence ministry", None), ("Defence Ministry", "name:russian defence ministry", RUSSIA)]
+    assert found == [("Defence Ministry", "name:defense ministry", None), ("Defence Ministry", "name:russian defense ministry", RUSSIA)]
 
 
 @pytest.mark.parametrize("bodies", [

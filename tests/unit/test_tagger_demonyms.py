@@ -14,6 +14,7 @@ from schemas import Entity, NormalizedArticle
 from services.tagger.core import Tagger
 from services.tagger.demonyms import BUNDLED_DEMONYMS, Demonyms
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import name_key
 from services.tagger.pipeline import load_pipeline
 from services.tagger.settings import TaggerSettings
 
@@ -153,7 +154,7 @@ def test_a_report_stored_before_people_rows_gets_from_its_stored_mentions_the_ro
 
 
 def _org(text: str, start: int = 0, type: str = "ORG") -> Entity:
-    return Entity(text=text, type=type, field="body", start=start, end=start + len(text), key=f"name:{text.casefold()}")
+    return Entity(text=text, type=type, field="body", start=start, end=start + len(text), key=name_key(text))  # as the tagger keys it
 
 
 @pytest.mark.parametrize("name, country", [
