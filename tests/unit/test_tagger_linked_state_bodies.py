@@ -72,3 +72,15 @@ def test_a_party_the_gazetteer_gives_a_country_is_no_state_body(tagger: Tagger, 
     cdu = next(e for e in tagged.entities if e.canonical_id == "Q49762")
     assert cdu.country_id is None
     assert [r for r in matched(gazetteer, "when: {entity: {id: Q183, people: true}}", tagged) if "by its" in r] == []
+
+
+def test_gazetteer_lookup_says_whose_state_body_an_entity_is() -> None:
+    from click.testing import CliRunner
+
+    from services.tagger.commands import gazetteer as gazetteer_cli
+
+    result = CliRunner().invoke(gazetteer_cli, ["lookup", "Pentagon", "CDU"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Pentagon\tQ11209\tUnited States Department of Defense\tORG\tstate body of Q30",
+        "CDU\tQ49762\tChristian Democratic Union of Germany\tORG\tcountry Q183"]
