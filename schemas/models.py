@@ -218,7 +218,8 @@ class Entity(BaseModel):
     country_id: str | None = Field(
         default=None,
         description="For a NORP word that names a country's people ('Ukrainian', 'Israelis', 'Britons'), or a state body "
-        "named by one ('Russian Foreign Ministry', 'Ukrainian Army'): the country's Wikidata QID. A relation, not a link: "
+        "named by one ('Russian Foreign Ministry', 'Ukrainian Army') or linked to the gazetteer's national state body ('State "
+        "Department'): the country's Wikidata QID. A relation, not a link: "
         "the mention keeps its own key.",
     )
     country_name: str | None = Field(default=None, description="The canonical name of the country ``country_id`` names.")

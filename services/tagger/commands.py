@@ -54,6 +54,7 @@ def lookup(names: tuple[str, ...], files: tuple[Path, ...]) -> None:
             click.echo(f"{name}\t-\tnot in the gazetteer (or an alias several entities share)")
             continue
         where = f"\tcountry {entry.country}" if entry.country and entry.country != entry.id else ""
+        where += f"\tstate body of {entry.state_body_of}" if entry.state_body_of else ""
         click.echo(f"{name}\t{entry.id}\t{entry.name}\t{entry.type}{where}")
         for role in _roles(entry):
             click.echo(f"\t{role}")

@@ -196,6 +196,16 @@ class Demonyms:
                 return self._seats[other.canonical_id]
         return None
 
+    def _state_of(self, qid: str) -> tuple[str, str] | None:
+        """The (QID, name) of the country whose national state body the gazetteer's entity ``qid`` is (its
+        ``state_body_of``: "State Department", "Pentagon"), or None: a party or company with a ``country`` is none."""
+        entry = self._gazetteer.get(qid) if self._gazetteer is not None else None
+        country = None if entry is None else entry.state_body_of
+        if country is None:
+            return None
+        named = self._gazetteer.get(country)
+        return country, self._country_names.get(country) or (named.name if named is not None else country)
+
     def is_state_body(self, entity: Entity) -> bool:
         """Whether a mention :meth:`relate` gave a country (``country_id``) got it as a state body ("Russian Foreign
         Ministry", "Russia's Foreign Ministry"), not as a word for its people ("Russian", "Russians")."""
@@ -213,7 +223,8 @@ class Demonyms:
         named by one or by the country's name ("Russian Foreign Ministry", "UK Foreign Office", and "the Foreign
         Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
-        and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); and a side
+        and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a linked
+        national state body the gazetteer gives a country (``state_body_of``: "State Department") given it; and a side
         taken for or against a country ("pro-Russian") given that country as ``side_country_id``, not as its own. With
         the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
         keeps its link and gets the side."""
@@ -236,6 +247,8 @@ class Demonyms:
                         entity = self._as_body(entity, body[0], body[2], named=owner is not None)
                         found = None if entity.canonical_id else body[:2]
                     side = None if body is not None else self.side(entity.text)
+            if found is None and entity.canonical_id is not None:
+                found = self._state_of(entity.canonical_id)
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})
             if side is not None:
