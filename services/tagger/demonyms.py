@@ -18,6 +18,7 @@ import yaml
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
+from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
@@ -71,11 +72,14 @@ class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
     def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None,
-                 names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None) -> None:
+                 names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None,
+                 state_bodies: Mapping[str, str] | None = None) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
         people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
-        under another ("American State Department" is the gazetteer's "U.S. State Department")."""
+        under another ("American State Department" is the gazetteer's "U.S. State Department"); ``state_bodies``: the
+        names, as written, of national state bodies the organisations file types without a link ("Kremlin"), with their
+        country's QID."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
@@ -93,11 +97,13 @@ class Demonyms:
                 self._names.setdefault(name_key(alias), (qid, self._country_names[qid]))
                 self._forms[qid].append(alias)
         self._gazetteer = gazetteer
+        self._state_bodies = dict(state_bodies or {})
 
     @classmethod
-    def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS) -> Demonyms:
+    def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
+             organisations: Path = BUNDLED_ORGANISATIONS) -> Demonyms:
         """The bundled table; with ``gazetteer``, only its countries, under the names it gives them, and the sides its
-        countries and capitals name."""
+        countries and capitals name; the state bodies of ``organisations`` (``state_body_of``)."""
         rows = yaml.safe_load(path.read_text(encoding="utf-8"))["demonyms"]
         names = {e.id: e.name for e in gazetteer if e.country == e.id} if gazetteer is not None else None
         seats = {e.id: (e.country, names[e.country])
@@ -113,6 +119,7 @@ class Demonyms:
             seats,
             aliases,
             gazetteer,
+            load_state_bodies(organisations),
         )
 
     def __len__(self) -> int:
@@ -196,10 +203,15 @@ class Demonyms:
                 return self._seats[other.canonical_id]
         return None
 
-    def _state_of(self, qid: str) -> tuple[str, str] | None:
-        """The (QID, name) of the country whose national state body the gazetteer's entity ``qid`` is (its
-        ``state_body_of``: "State Department", "Pentagon"), or None: a party or company with a ``country`` is none."""
-        entry = self._gazetteer.get(qid) if self._gazetteer is not None else None
+    def _state_of(self, entity: Entity) -> tuple[str, str] | None:
+        """The (QID, name) of the country whose national state body ``entity`` is: linked, its gazetteer entry's
+        ``state_body_of`` ("State Department", "Pentagon"); unlinked, its name's in the organisations file ("Kremlin",
+        "Bundestag"); or None: a party or company with a ``country`` is none."""
+        if entity.canonical_id is None:
+            country = self._state_bodies.get(entity.text) if entity.type == "ORG" else None
+            # a country this tagger does not know (not in its gazetteer) has no name to give
+            return (country, self._country_names[country]) if country in self._country_names else None
+        entry = self._gazetteer.get(entity.canonical_id) if self._gazetteer is not None else None
         country = None if entry is None else entry.state_body_of
         if country is None:
             return None
@@ -224,7 +236,8 @@ class Demonyms:
         Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
         and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a linked
-        national state body the gazetteer gives a country (``state_body_of``: "State Department") given it; and a side
+        national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one the
+        organisations file does ("Kremlin"), given it; and a side
         taken for or against a country ("pro-Russian") given that country as ``side_country_id``, not as its own. With
         the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
         keeps its link and gets the side."""
@@ -247,8 +260,8 @@ class Demonyms:
                         entity = self._as_body(entity, body[0], body[2], named=owner is not None)
                         found = None if entity.canonical_id else body[:2]
                     side = None if body is not None else self.side(entity.text)
-            if found is None and entity.canonical_id is not None:
-                found = self._state_of(entity.canonical_id)
+            if found is None:
+                found = self._state_of(entity)
             if found is not None:
                 entity = entity.model_copy(update={"country_id": found[0], "country_name": found[1]})
             if side is not None:

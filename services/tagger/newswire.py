@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,7 +37,7 @@ from services.tagger.linking import name_key
 from services.tagger.mentions import Mention
 from services.tagger.truecase import truecase
 
-__all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_organisations"]
+__all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_organisations", "load_state_bodies"]
 
 BUNDLED_ORGANISATIONS = Path(__file__).with_name("data") / "organisations.yaml"
 _NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
@@ -114,14 +115,23 @@ _PEOPLE_FROM = re.compile(
 )
 
 
-def load_organisations(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
-    """Names and aliases of the bundled organisations file, by name as written, with their type."""
+def _organisation_names(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each name and alias of the organisations file, as written, with its entry."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    names: dict[str, str] = {}
     for entry in data.get("entities") or ():
         for name in [entry["name"], *(entry.get("aliases") or ())]:
-            names[name] = entry.get("type", "ORG")
-    return names
+            yield name, entry
+
+
+def load_organisations(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
+    """Names and aliases of the bundled organisations file, by name as written, with their type."""
+    return {name: entry.get("type", "ORG") for name, entry in _organisation_names(path)}
+
+
+def load_state_bodies(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
+    """Names and aliases, as written, of the organisations file's national state bodies ("Kremlin", "Bundestag"), with
+    the QID of their country (``state_body_of``)."""
+    return {name: entry["state_body_of"] for name, entry in _organisation_names(path) if entry.get("state_body_of")}
 
 
 @lru_cache(maxsize=2)

@@ -1,6 +1,7 @@
 """A national state body the gazetteer links ("State Department", "Pentagon") is of its country as one named by its
 people's word is ("American Foreign Ministry"): a rule on the country with ``people: true`` counts it; a party the
-gazetteer gives a country (for its acronym's sake: the CDU) is no state body and stays out."""
+gazetteer gives a country (for its acronym's sake: the CDU) is no state body and stays out. So is one the organisations
+file types without a link ("Kremlin", ``state_body_of`` in organisations.yaml); its companies and agencies are none."""
 
 from __future__ import annotations
 
@@ -84,3 +85,35 @@ def test_gazetteer_lookup_says_whose_state_body_an_entity_is() -> None:
     assert result.output.splitlines() == [
         "Pentagon\tQ11209\tUnited States Department of Defense\tORG\tstate body of Q30",
         "CDU\tQ49762\tChristian Democratic Union of Germany\tORG\tcountry Q183"]
+
+
+def test_the_kremlin_typed_by_the_organisations_file_is_of_russia(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Talks stall over sanctions", "The Kremlin said on Monday that talks would resume.")
+    (kremlin,) = [e for e in tagged.entities if e.text == "Kremlin"]
+    assert (kremlin.canonical_id, kremlin.key, kremlin.country_id, kremlin.country_name) == (
+        None, "name:kremlin", "Q159", "Russia")  # unlinked, keyed by its name as before
+    assert Demonyms.load().is_state_body(kremlin)
+    assert people_rows(tagged) == []
+    assert matched(gazetteer, "when: {entity: Q159}", tagged) == []
+    assert matched(gazetteer, "when: {entity: {id: Q159, people: true}}", tagged) == [
+        "entity:Q159 (Russia) by its state body: 'Kremlin' in body"]
+
+
+def test_parliaments_and_central_banks_of_the_organisations_file_get_their_countries(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Rates and budgets",
+                 "The Knesset approved the budget. The Bundesbank and the Bank of Japan kept rates on hold. "
+                 "The State Duma voted on Tuesday.")
+    countries = {e.text: e.country_id for e in tagged.entities if e.type == "ORG"}
+    assert countries == {"Knesset": "Q801", "Bundesbank": "Q183", "Bank of Japan": "Q17", "State Duma": "Q159"}
+
+
+def test_companies_agencies_and_ngos_of_the_organisations_file_get_no_country(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Oil firms rise", "Lukoil shares rose in Moscow, Interfax said. Greenpeace protested outside.")
+    orgs = {e.text: e.country_id for e in tagged.entities if e.type == "ORG"}
+    assert orgs == {"Lukoil": None, "Interfax": None, "Greenpeace": None}
+    assert [r for r in matched(gazetteer, "when: {entity: {id: Q159, people: true}}", tagged) if "by its" in r] == []
+
+
+def test_a_name_many_countries_bodies_share_gets_no_country(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Vote delayed", "Parliament delayed the vote on Tuesday.")
+    assert [e.country_id for e in tagged.entities if e.text == "Parliament"] == [None]
