@@ -8,7 +8,8 @@ After linking, across the whole article (title and body):
   of them (or the gazetteer) have;
 - a name tagged once is tagged at its other mentions too;
 - organisations from the bundled ``data/organisations.yaml`` (agencies, parties, clubs, companies)
-  are found where the model missed them or took them for something else;
+  are found where the model missed them or took them for something else (the country of its national state bodies,
+  ``load_state_bodies``, is given in demonyms.py);
 - a name ending in a competition's word ("U.S. Open", "Fed Cup", "Asian Games") is an event, not the
   organisation or place the model took it for;
 - in a sports report (a "SOCCER -" heading, or several words of a match report: "striker", "equaliser",
