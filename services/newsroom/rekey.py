@@ -104,14 +104,15 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
             keys = {k for m, n in zip(mentions, new) if n is not m for k in (m["key"], n["key"])}
             marks_k = ", ".join("?" for _ in keys)
             cur.execute(sql(f"DELETE FROM article_entities WHERE article_id = ? AND key IN ({marks_k})"), [article_id, *keys])
-            rows = _rows(new, keys)
+            entity_rows = _rows(new, keys)
             cur.executemany(sql("INSERT INTO article_entities (article_id, story_id, key, name, type, mentions, at) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                            [(article_id, story_id, key, name, type_, count, fetched_at) for key, name, type_, count in rows])
+                            [(article_id, story_id, key, name, type_, count, fetched_at)
+                             for key, name, type_, count in entity_rows])
             cur.executemany(sql("INSERT INTO entities (key, name, type, last_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO "
                                 "UPDATE SET last_at = CASE WHEN excluded.last_at > entities.last_at THEN excluded.last_at "
                                 "ELSE entities.last_at END"),
-                            [(key, name, type_, fetched_at) for key, name, type_, _ in rows])
+                            [(key, name, type_, fetched_at) for key, name, type_, _ in entity_rows])
             cur.execute(sql("UPDATE articles SET entities = ? WHERE id = ?"), (orjson.dumps(new).decode(), article_id))
             gone |= old_keys
             changed += 1
