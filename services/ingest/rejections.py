@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from services.ingest.readers import RecordError
 
-__all__ = ["MAX_KEPT", "Rejections", "rejection_key", "sort_rejections"]
+__all__ = ["MAX_KEPT", "Rejections", "letter_key", "rejection_key", "sort_rejections"]
 
 # Keys kept per feed (25 bytes each in the poll state's JSON): a feed's answer holds up to 5,000 entries, a paged one
 # up to 10 pages of them, and a poll state is one Kafka message. What one answer rejects past this is lettered at every
@@ -30,6 +30,13 @@ def rejection_key(record: RecordError) -> str:
     reason = record.reason.removeprefix(f"{record.where}: ")
     material = b"\x1f".join((record.error_class.encode(), reason.encode("utf-8", "replace"), record.original))
     return hashlib.blake2b(material, digest_size=12).hexdigest()
+
+
+def letter_key(feed_id: str, record: RecordError) -> bytes:
+    """The key of the dead letter of a feed's rejected record, ``feed:<id>:<rejection key>``: one revision of one bad
+    entry of one feed. A crash between a poll's letters and its state letters them again at the next poll (the state
+    is sent last so that none is lost): a reader tells such a repeat by its key, as it tells a resent article by its id."""
+    return f"feed:{feed_id}:{rejection_key(record)}".encode()
 
 
 @dataclass(frozen=True)

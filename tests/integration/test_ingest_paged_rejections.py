@@ -5,6 +5,7 @@ real aiohttp server on loopback, as a worker polls (the worker's memory of what 
 the poll state, rejections included, is not)."""
 
 import time
+from functools import partial
 
 import pytest
 
@@ -16,6 +17,7 @@ from services.ingest.poller import poll_once
 from services.ingest.polling import FeedState, PollPolicy
 from services.ingest.publish import publish
 from services.ingest.readers import RecordError
+from services.ingest.rejections import letter_key
 from services.ingest.settings import IngestSettings
 from services.runtime.settings import Settings
 from tests.support.pagedserver import PagedServer
@@ -63,7 +65,7 @@ class Worker:
                 self.letters.append(DeadLetter.model_validate_json(value))
 
         fresh = [r for r in result.records if isinstance(r, RecordError) and r not in result.repeats]
-        await publish(send, Settings(), fresh, channel="feed:port")
+        await publish(send, Settings(), fresh, channel="feed:port", letter_key=partial(letter_key, "port"))
         self.sent |= {r.article.id for r in result.records if isinstance(r, FeedEntry)}
         self.state = self.state if crash else result.state
         self.pages.append(result.pages)
@@ -162,6 +164,27 @@ async def test_a_feed_of_one_page_still_forgets_a_dropped_entry_at_once(server):
     assert len(worker.letters) == 2
 
 
+async def test_a_crash_before_the_poll_state_is_stored_letters_again_under_the_same_key(server):
+    """At least once: the state is sent after the letters, so a crash in between letters the poll's rejections again
+    at the next poll rather than lose them; the letter's key (the feed and what was rejected) tells the repeat."""
+    _serve(server)
+    worker = Worker(server.url("/feed"))
+    await worker.poll(crash=True)
+    worker.restart()
+    await worker.poll()
+    await worker.poll()
+    first, again = worker.letters
+    assert first.key == again.key and first.key.startswith(b"feed:port:")
+    assert (first.source_topic, first.reason, first.original) == (again.source_topic, again.reason, again.original)
+
+    # Another bad entry, or the same one edited and still bad, is another key.
+    server.pages["/feed"] = (_page(1, "/feed?page=2").replace(b"</channel>", BAD.replace("buoy", "tide").encode()
+                                                             + b"</channel>"), _RSS)
+    worker.restart()
+    await worker.poll()
+    assert len(worker.letters) == 3 and worker.letters[2].key not in (first.key, None)
+
+
 @pytest.mark.integration
 async def test_a_restarted_worker_does_not_letter_again_a_bad_entry_on_a_later_page(broker, start_service, server,
                                                                                    tmp_path):
@@ -173,7 +196,7 @@ async def test_a_restarted_worker_does_not_letter_again_a_bad_entry_on_a_later_p
     worker = start()
     seen = await _polled(broker.bootstrap, 0.0, polls=3)
     [letter] = _letters(seen)
-    assert server.hits["/feed?page=3"] == 1
+    assert letter.key.startswith(b"feed:reef:") and server.hits["/feed?page=3"] == 1
     await wait_polls(server, "/feed", 1)
     assert server.hits["/feed?page=2"] == 1, "later polls read the first page only"
 
