@@ -25,6 +25,8 @@ __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
 
 # The labels a people's word comes with: NORP, and the ones NER gives it by mistake.
 _PEOPLE_LABELS = frozenset({"NORP", "GPE", "LOC", "ORG"})
+# The labels NER gives a state body named by the building it sits in: "at the Kremlin", "the White House said".
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 
@@ -68,6 +70,18 @@ def _shared_names(gazetteer: Gazetteer, aliases: Iterable[tuple[str, str]]) -> s
     return shared
 
 
+def _state_places(state_bodies: Mapping[str, str], gazetteer: Gazetteer | None) -> dict[str, str]:
+    """The names, as written, of the national state bodies of the organisations file (``state_bodies``) and of the
+    gazetteer (its entries' names and aliases, ``state_body_of``), with their country's QID: what a mention NER typed a
+    place gives its country by, its name exactly one of these. A name two countries' bodies share names neither."""
+    found: dict[str, set[str]] = {name: {qid} for name, qid in state_bodies.items()}
+    for entry in gazetteer or ():
+        if entry.state_body_of:
+            for alias, _ in entry.surface_forms():
+                found.setdefault(alias, set()).add(entry.state_body_of)
+    return {name: next(iter(qids)) for name, qids in found.items() if len(qids) == 1}
+
+
 class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
@@ -98,6 +112,7 @@ class Demonyms:
                 self._forms[qid].append(alias)
         self._gazetteer = gazetteer
         self._state_bodies = dict(state_bodies or {})
+        self._state_places = _state_places(self._state_bodies, gazetteer)
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
@@ -206,9 +221,11 @@ class Demonyms:
     def _state_of(self, entity: Entity) -> tuple[str, str] | None:
         """The (QID, name) of the country whose national state body ``entity`` is: linked, its gazetteer entry's
         ``state_body_of`` ("State Department", "Pentagon"); unlinked, its name's in the organisations file ("Kremlin",
-        "Bundestag"); or None: a party or company with a ``country`` is none."""
+        "Bundestag"), or typed a place ("at the Kremlin", "the White House said": GPE, LOC, FAC), its name's in either
+        file (:func:`_state_places`); or None: a party or company with a ``country`` is none."""
         if entity.canonical_id is None:
-            country = self._state_bodies.get(entity.text) if entity.type == "ORG" else None
+            bodies = self._state_bodies if entity.type == "ORG" else self._state_places if entity.type in _PLACE_LABELS else {}
+            country = bodies.get(entity.text)
             # a country this tagger does not know (not in its gazetteer) has no name to give
             return (country, self._country_names[country]) if country in self._country_names else None
         entry = self._gazetteer.get(entity.canonical_id) if self._gazetteer is not None else None
@@ -237,7 +254,7 @@ class Demonyms:
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
         and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a linked
         national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one the
-        organisations file does ("Kremlin"), given it; and a side
+        organisations file does ("Kremlin"; typed a place, either file: "at the Kremlin"), given it; and a side
         taken for or against a country ("pro-Russian") given that country as ``side_country_id``, not as its own. With
         the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
         keeps its link and gets the side."""

