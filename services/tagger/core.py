@@ -6,7 +6,7 @@ No Kafka, no metrics, no clock: the agent feeds articles in and publishes what c
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from schemas import NormalizedArticle, TaggedArticle
@@ -16,7 +16,8 @@ from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import link_article
 from services.tagger.mentions import FieldMentions, Mention
 from services.tagger.newswire import Newswire, english_newswire
-from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline
+from services.tagger.opening_words import trim_opening_words
+from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline, load_pos_pipeline
 from services.tagger.quotes import find_quotes
 from services.tagger.salience import salience
 from services.tagger.settings import TaggerSettings
@@ -33,6 +34,21 @@ def _mentions(doc: spacy.tokens.Doc, labels: Mapping[str, str] | None = None) ->
     if labels is None:
         return [Mention(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
     return [Mention(ent.start_char, ent.end_char, labels[ent.label_]) for ent in doc.ents if ent.label_ in labels]
+
+
+def _part_of_speech(nlp: spacy.Language | None, text: str) -> Callable[[int], str | None]:
+    """The universal POS tag of the token at a character offset of ``text``, tagged by ``nlp`` on the first question."""
+    tags: dict[int, str] | None = None
+
+    def at(offset: int) -> str | None:
+        nonlocal tags
+        if nlp is None:
+            return None
+        if tags is None:
+            tags = {token.idx: token.pos_ for token in nlp(text)}
+        return tags.get(offset)
+
+    return at
 
 
 def _is_english(article: NormalizedArticle) -> bool:
@@ -53,6 +69,9 @@ class Tagger:
         self._settings = settings
         self._nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
         self._language_nlp = dict(language_nlp) if language_nlp is not None else self._load_language_models(settings)
+        # Part-of-speech tagging of the same pipelines, for a sentence's opening word NER took into a name.
+        self._language_pos = {language: load_pos_pipeline(name) for language, name in settings.language_models.items()
+                              if language in self._language_nlp}
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
@@ -69,6 +88,11 @@ class Tagger:
                 # Untranslated articles in that language still get gazetteer links, as before the model existed.
                 log.warning("language_model_unavailable language=%s model=%s reason=%s", language, name, exc)
         return loaded
+
+    def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
+        """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
+        return trim_opening_words(language, text, mentions, lambda name: self._gazetteer.lookup(name) is not None,
+                                  _part_of_speech(self._language_pos.get(language), text))
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -106,6 +130,9 @@ class Tagger:
             )
             if language == "en":
                 title_mentions, body_mentions = self._newswire.mentions(article.title, title_mentions), self._newswire.mentions(article.body, body_mentions)
+            elif language is not None:
+                title_mentions, body_mentions = (self._opening_words_out(language, text, found)
+                                                 for text, found in ((article.title, title_mentions), (article.body, body_mentions)))
             written_in = "en" if _is_english(article) else article.language
             entities = link_article(
                 self._gazetteer,

@@ -22,7 +22,7 @@ from services.tagger.name_evidence import may_lack_evidence
 from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
-__all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
+__all__ = ["ARTICLES", "BUNDLED_DEMONYMS", "Demonyms"]
 
 # The labels a people's word comes with: NORP, and the ones NER gives it by mistake.
 _PEOPLE_LABELS = frozenset({"NORP", "GPE", "LOC", "ORG"})
@@ -32,13 +32,13 @@ _BODY_LABELS = _PLACE_LABELS | {"ORG"}
 # The articles a state body's name is written after, by the language of the article: NER of a language may keep one in
 # the span (the French model's "le Pentagone", the Spanish model's "La Duma"). English "the" is cut off every span
 # already (linking.clean_mention). "l'" is elided: "l'Élysée".
-_ARTICLES = {"en": "the", "es": "el la los las", "ca": "el la els les l'", "fr": "le la les l'", "it": "il lo la i gli le l'",
+ARTICLES = {"en": "the", "es": "el la los las", "ca": "el la els les l'", "fr": "le la les l'", "it": "il lo la i gli le l'",
              "pt": "o a os as", "de": "der die das dem den des", "nl": "de het"}
 _LEADING_ARTICLE = {
     language: re.compile("(?:" + "|".join([*(rf"{w}[ \t]+" for w in words.split() if not w.endswith("'")),
                                            *(rf"{w[:-1]}['’]" for w in words.split() if w.endswith("'"))]) + ")",
                          re.IGNORECASE)
-    for language, words in _ARTICLES.items()
+    for language, words in ARTICLES.items()
 }
 
 BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"

