@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from services.runtime.sentences import mid_sentence
 from services.tagger.demonyms import ARTICLES
 from services.tagger.languages import OTHER_MEANING_SPREAD, zipf
+from services.tagger.linking import clean_mention
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 
 __all__ = ["trim_opening_words"]
@@ -67,8 +68,10 @@ def trim_opening_words(
         return list(mentions)
     kept = []
     for mention in mentions:
-        start, end = mention.start, mention.end
-        if mention.label in LINKABLE_TYPES:
+        # Read as linking will read it: "qu’" is "qu", a quotation mark before a word is no part of it.
+        cleaned = clean_mention(text, mention) if mention.label in LINKABLE_TYPES else None
+        start, end = (cleaned.start, cleaned.end) if cleaned is not None else (mention.start, mention.end)
+        if cleaned is not None:
             word_end = _first_word_end(text, start, end)
             if text[start].isupper() and not mid_sentence(text, start) and _is_word_of(language, text[start:word_end]):
                 if word_end == end:
@@ -78,5 +81,5 @@ def trim_opening_words(
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
             if text[start:end].islower() and _is_word_of(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
-        kept.append(mention if start == mention.start else Mention(start, end, mention.label))
+        kept.append(mention if cleaned is None or start == cleaned.start else Mention(start, end, mention.label))
     return kept

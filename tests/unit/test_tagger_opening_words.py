@@ -73,6 +73,11 @@ def test_a_verb_in_lower_case_is_no_person(tagger: Tagger) -> None:
     assert "name:habian" not in keys(tagged)
 
 
+def test_a_conjunction_before_an_apostrophe_is_no_place(tagger: Tagger) -> None:
+    tagged = tag(tagger, "fr", "Samedi, les autorités ont déclaré qu’au moins 384 personnes avaient été tuées à Palu.")
+    assert "name:qu" not in keys(tagged)
+
+
 @pytest.mark.parametrize(("language", "body", "name"), [
     ("es", "La Paz amaneció con protestas.", "La Paz"),
     ("es", "El Salvador votó el domingo.", "El Salvador"),
