@@ -92,7 +92,7 @@ class Tagger:
     def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
         """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
         return trim_opening_words(language, text, mentions, lambda name: self._gazetteer.lookup(name) is not None,
-                                  _part_of_speech(self._language_pos.get(language), text))
+                                  _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]))
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -111,7 +111,8 @@ class Tagger:
 
         Text that is still not English (no backend translated it) gets the pipeline of its language
         (``language_models``) or no NER at all, since English NER on other languages is noise; the
-        gazetteer's multilingual aliases link it either way.
+        gazetteer's multilingual aliases link it either way. A sentence's opening word that pipeline took for a name, or
+        into one, is dropped or cut off (opening_words.py).
         """
         limit = self._settings.max_ner_chars
         # NER past the limit is skipped (the gazetteer still reads the whole text): a huge body must not stall the stage.

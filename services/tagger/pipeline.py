@@ -1,4 +1,5 @@
-"""Load the spaCy pipeline the tagger runs, with only the components named-entity recognition needs.
+"""Load the spaCy pipeline the tagger runs, with only the components named-entity recognition needs (and, for the
+opening words of another language's sentences, its part-of-speech tagging apart: ``load_pos_pipeline``).
 
 Users name Explosion's official packages; when one is not installed, its
 re-pack from PyPI is used instead, so ``en_core_web_md`` works either way.
@@ -112,7 +113,8 @@ _pos_cache: dict[str, Language | None] = {}
 
 
 def load_pos_pipeline(name: str) -> Language | None:
-    """The named pipeline's part-of-speech tagging alone (its tok2vec and morphologizer or tagger), loaded once per name;
+    """The named pipeline's part-of-speech tagging alone (its tok2vec, its morphologizer or tagger, and the attribute
+    ruler that maps a tagger's tags to universal ones), loaded once per name;
     None when it has none or is not installed. The tagger asks it for the few sentences whose opening word NER took
     into a name (opening_words.py), so the NER pipeline itself stays without it."""
     with _lock:
@@ -120,7 +122,8 @@ def load_pos_pipeline(name: str) -> Language | None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # the W095 of an older pipeline is logged once, by load_pipeline
-                    nlp = spacy.load(name, exclude=[n for n in (*NOT_NEEDED_FOR_NER, "ner", "entity_ruler") if n not in ("tagger", "morphologizer")])
+                    nlp = spacy.load(name, exclude=[n for n in (*NOT_NEEDED_FOR_NER, "ner", "entity_ruler")
+                                                    if n not in ("tagger", "morphologizer", "attribute_ruler")])
             except (OSError, ImportError):
                 nlp = None
             _pos_cache[name] = nlp if nlp is not None and ({"tagger", "morphologizer"} & set(nlp.pipe_names)) else None

