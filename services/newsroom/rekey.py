@@ -10,7 +10,8 @@ Foreign Ministry"; only the tagger reading the report again would give them thei
 
 The mark says by which rule (``KEY_RULE``): a report keyed by an earlier rule gets what changed since, made from its
 stored keys, so that what the text added stays: rule 2 keys British spellings as American (``name:israel defence
-forces`` becomes ``name:israel defense forces``, spellings.key_word).
+forces`` becomes ``name:israel defense forces``, spellings.key_word), rule 3 by spellings table 2 (``name:national
+programme`` becomes ``name:national program``, ``name:paediatric centre`` ``name:pediatric center``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import orjson
 __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
-# 2: British spellings keyed as American.
-KEY_RULE = 2
+# 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric").
+KEY_RULE = 3
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them, or made again from its
 # stored names, by rule ``KEY_RULE``. NULL: a report stored before the column (or by an older replica in a rolling
 # upgrade); ``message`` or ``names``: by rule 1.
 KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
-_RULE_1 = {"message": KEYS_FROM_MESSAGE, "names": KEYS_FROM_NAMES}
+# The marks of earlier rules that kept the keys made with the text: such a report is respelt, and marked by this rule.
+_EARLIER = {f"{how}{rule}": f"{how}:{KEY_RULE}" for how in ("message", "names") for rule in ("", *(f":{r}" for r in range(2, KEY_RULE)))}
 
 
 def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
@@ -44,7 +46,8 @@ def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> l
 
 
 def respelt(mentions: list[dict]) -> list[dict]:
-    """The stored mentions with each ``name:`` key's British spellings keyed as American (rule 2 after rule 1)."""
+    """The stored mentions with each ``name:`` key's British spellings keyed as American by the running spellings
+    table (this rule after rule 1 or 2: keying a key again gives what keying the name would, spellings.key_word)."""
     from services.tagger.spellings import key_words
 
     out = []
@@ -70,11 +73,12 @@ def _rows(mentions: list[dict], keys: set[str]) -> list[tuple[str, str, str, int
 def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     """Make again the ``name:`` keys of each report not keyed by rule ``KEY_RULE`` in its mentions, its entity rows and
     the entity directory, and mark it; return how many reports had a key changed. Unmarked: from its stored names
-    (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by rule 1: from its stored keys
+    (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by an earlier rule: from its stored keys
     (:func:`respelt`). Idempotent: a report marked by this rule is not read again. The caller holds the transaction."""
     current = (KEYS_FROM_MESSAGE, KEYS_FROM_NAMES)
     unmade = f"keys_from IS NULL OR keys_from NOT IN ('{current[0]}', '{current[1]}')"
-    cur.execute("DROP INDEX IF EXISTS articles_keys_unmade")  # rule 1's: keys_from IS NULL
+    for rule in range(1, KEY_RULE):  # earlier rules' (rule 1's: keys_from IS NULL)
+        cur.execute(f"DROP INDEX IF EXISTS articles_keys_unmade{'' if rule == 1 else f'_{rule}'}")
     cur.execute(f"CREATE INDEX IF NOT EXISTS articles_keys_unmade_{KEY_RULE} ON articles (id) WHERE {unmade}")
     cur.execute(f"SELECT id FROM articles WHERE {unmade}")
     ids = [r[0] for r in cur.fetchall()]
@@ -91,13 +95,13 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
         marks = ", ".join("?" for _ in chunk)
         cur.execute(sql(f"SELECT id, story_id, entities, fetched_at, keys_from FROM articles WHERE id IN ({marks})"), chunk)
         rows = cur.fetchall()
-        for mark in {row[4] for row in rows}:  # rule 1's marks become this rule's; NULL becomes names
+        for mark in {row[4] for row in rows}:  # earlier rules' marks become this rule's; NULL becomes names
             which = "keys_from IS NULL" if mark is None else "keys_from = ?"
             cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks}) AND {which}"),
-                        [_RULE_1.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
+                        [_EARLIER.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
         for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
-            new = rekeyed(mentions, key_of) if mark not in _RULE_1 else respelt(mentions)
+            new = rekeyed(mentions, key_of) if mark not in _EARLIER else respelt(mentions)
             if new == mentions:
                 continue
             old_keys = {m["key"] for m in mentions} - {m["key"] for m in new}

@@ -43,7 +43,7 @@ import numpy as np
 
 from services.tagger import spellings
 
-__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "words", "fingerprint", "simhash", "sketch",
+__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "SKETCHED", "words", "fingerprint", "simhash", "sketch",
            "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
 
 # Fewer words than this give too few shingles for the bits to mean anything (two short notices share most).
@@ -58,6 +58,7 @@ MIN_RESEMBLANCE = 0.8
 METHOD = 3
 _TABLE = {2: 1, 3: 2}  # method -> the spellings table its words are folded by
 METHODS = (1, *_TABLE)  # the methods ``simhash`` computes
+SKETCHED = tuple(_TABLE)  # the methods ``sketch`` computes (method 1 kept no sketch)
 _UNFOLDED = re.compile(r"\w+")  # method 1's words
 _SHINGLE = 2
 _BAND_BITS = 16
@@ -141,9 +142,12 @@ def simhash(text: str, method: int = METHOD) -> str | None:
     return None if shingles is None else _simhash(shingles)
 
 
-def sketch(text: str) -> str | None:
-    """The text's MinHash sketch (``resemblance`` reads two); None for a text of fewer than ``MIN_WORDS`` words."""
-    shingles = _shingles(text)
+def sketch(text: str, method: int = METHOD) -> str | None:
+    """The text's MinHash sketch (``resemblance`` reads two), by ``method`` (one of ``SKETCHED``); None for a text of
+    fewer than ``MIN_WORDS`` words."""
+    if method not in SKETCHED:
+        raise ValueError(f"no sketch by fingerprint method {method} (known: {SKETCHED})")
+    shingles = _shingles(text, method)
     return None if shingles is None else _sketch(shingles)
 
 

@@ -35,7 +35,7 @@ _PRACTISE = (re.compile(r"^practis(?=(?:e|ed|es|ing)$)"), "practic")  # practise
 # "poet", "hoe" and "daemon" keep theirs: "ale", "she", "pet", "he", "demon"; "Caesar" is not "Cesar").
 _AE = (re.compile(r"^(an|h|leuk|septic|tox|ur|p|orthop|encyclop|gyn|f|arch|pal|medi|prim|c|)ae"
                   r"(?=m|d|sth|c|o[lnp]|ti|v|s(?:ium|ar[ei]an))"), r"\1e")
-_OE = (re.compile(r"^(|f|man|outman|hom|am|diarrh|gonorrh|pyorrh|logorrh)oe(?=dem|soph|str|t|uv|op|b|a)"), r"\1e")
+_OE = (re.compile(r"^(|f|man|outman|hom|am|(?:diar|gonor|pyor|logor)r?h)oe(?=dem|soph|str|t|uv|op|b|a)"), r"\1e")
 _WORDS = (  # one word each, written two ways
     (re.compile(r"^grey"), "gray"),  # grey, greying
     (re.compile(r"^aluminium"), "aluminum"),

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schemas import Entity, Salience
-from services.newsroom.rekey import rekeyed, respelt
+from services.newsroom.rekey import KEY_RULE, rekeyed, respelt
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import name_key
 from tests.unit.test_newsroom_store import NOW, T0, article, open_store  # noqa: F401 - fixture: both backends
 
 
@@ -28,7 +29,7 @@ def old_report(n: int, story: str, *mentions: tuple[str, str]):
 def as_before_keys_from(s) -> None:
     """Make ``s`` a store of the release before ``articles.keys_from`` (nor its index)."""
     conn = s.conn()
-    conn.execute("DROP INDEX articles_keys_unmade_2")
+    conn.execute(f"DROP INDEX articles_keys_unmade_{KEY_RULE}")
     conn.execute("ALTER TABLE articles DROP COLUMN keys_from")
     s.close()
 
@@ -62,7 +63,7 @@ def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_stor
     again = open_store()
     assert keys_of(again, "wire/3") == [("Q7184", 2), ("name:ministry", 1)]
     assert [r["keys_from"] for r in again._rows("SELECT keys_from FROM articles ORDER BY id")] == [
-        "names:2", "names:2", "message:2"]
+        "names:3", "names:3", "message:3"]
 
 
 def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_alone() -> None:
@@ -96,7 +97,7 @@ def test_reports_keyed_by_the_rule_before_spellings_were_folded_meet_their_other
     assert s.entity("name:israel defence forces") is None
     assert s.entity("name:scott labour center")["name"] == "Scott Labour Centre"
     marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
-    assert marks == ["message:2", "names:2", "names:2"]
+    assert marks == ["message:3", "names:3", "names:3"]
     s.close()
     again = open_store()  # done once
     assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
@@ -107,3 +108,30 @@ def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() ->
                 {"key": "Q7184", "name": "NATO", "type": "ORG"}]
     assert [m["key"] for m in respelt(mentions)] == ["name:israel defense forces", "Q7184"]
     assert respelt(respelt(mentions)) == respelt(mentions)
+
+
+def test_reports_keyed_by_spellings_table_1_meet_their_american_spelling_once_the_store_opens(open_store):  # noqa: F811
+    old = open_store()
+    # Rule 2 folded "centre" and "defence", not "programme", "paediatric" or "fibre".
+    old.write_article(old_report(1, "s-health", ("National Paediatric Programme", "name:national paediatric programme"),
+                                 ("Fibre Optic Centre", "name:fibre optic center")), now=NOW)
+    old.write_article(old_report(2, "s-health", ("National Pediatric Program", "name:national pediatric program")), now=NOW)
+    old.write_article(old_report(3, "s-health", ("Defence Board", "name:defense board")), now=NOW)
+    conn = old.conn()
+    conn.execute("UPDATE articles SET keys_from = 'message:2' WHERE id = 'wire/1'")
+    conn.execute("UPDATE articles SET keys_from = 'names:2' WHERE id <> 'wire/1'")
+    old.close()
+    s = open_store()
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:fiber optic center", 1), ("name:national pediatric program", 1)]
+    assert s.entity("name:national pediatric program")["articles"] == 2
+    assert s.entity("name:national paediatric programme") is None
+    assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:defense board", 1)]
+    marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
+    assert marks == ["message:3", "names:3", "names:3"]
+    s.close()
+
+
+def test_respelling_a_key_of_an_earlier_rule_gives_the_key_the_tagger_gives_the_name_now() -> None:
+    for name, rule_2 in (("National Paediatric Programme", "name:national paediatric programme"),
+                         ("Fibre Optic Centre", "name:fibre optic center"), ("Grey Wolves", "name:grey wolves")):
+        assert respelt([{"key": rule_2, "name": name, "type": "ORG"}])[0]["key"] == name_key(name)
