@@ -6,11 +6,12 @@ unlinked names (``key_word``: only words English writes both ways, so that no tw
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = ["SPELLINGS", "TABLES", "fold", "key_word", "key_words"]
 
-_Rule = tuple[re.Pattern[str], str]
+_Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
 # A doubled letter written once: travelled/traveled, worshipping, councillor. Also "dinner" and "diner", "booth" and
 # "both", "Scott" and "Scot": left out of keys.
@@ -26,9 +27,9 @@ _OGUE = (re.compile(r"(?<=\w\w)ogue(s)?$"), r"og\1")  # catalogue, dialogue
 _GRAMME = (re.compile(r"(?<=gra)mme(s)?$"), r"m\1")  # programme, kilogramme (the doubled letter meets "programmed")
 _JEWELLERY = (re.compile(r"^jewellery$"), "jewelry")
 # -re after b, g, ch and v as after t: fibre, sabre, calibre, sombre, meagre, ochre, sepulchre, louvre, manoeuvre. Not
-# "timbre": "timber" is another word. Before the doubled letter, which
-# would make "digress" and "tigress" "digres" and "tigres" ("diggers", "tigers").
-_BRE = (re.compile(r"(?<=\w)(?<!tim)(b|g|ch|v)re(s)?$"), r"\1er\2")  # not -d: "inbred"
+# "timbre" ("timber" is another word), nor -red ("inbred"). Before the doubled letter, which would make "digress" and
+# "tigress" "digres" and "tigres" ("diggers", "tigers").
+_BRE = (re.compile(r"(?<=\w)(?<!tim)(b|g|ch|v)re(s)?$"), r"\1er\2")
 # Before -ise, which would make "practise" "practize":
 _PRACTISE = (re.compile(r"^practis(?=(?:e|ed|es|ing)$)"), "practic")  # practise, practised (the verb): practice
 # The Greek and Latin ae and oe of medicine and science, written e in American: only in these stems ("aloe", "shoe",
@@ -36,26 +37,28 @@ _PRACTISE = (re.compile(r"^practis(?=(?:e|ed|es|ing)$)"), "practic")  # practise
 _AE = (re.compile(r"^(an|h|leuk|septic|tox|ur|p|orthop|encyclop|gyn|f|arch|pal|medi|prim|c|)ae"
                   r"(?=m|d|sth|c|o[lnp]|ti|v|s(?:ium|ar[ei]an))"), r"\1e")
 _OE = (re.compile(r"^(|f|man|outman|hom|am|(?:diar|gonor|pyor|logor)r?h)oe(?=dem|soph|str|t|uv|op|b|a)"), r"\1e")
-_WORDS = (  # one word each, written two ways
-    (re.compile(r"^grey"), "gray"),  # grey, greying
-    (re.compile(r"^aluminium"), "aluminum"),
-    (re.compile(r"^sulph"), "sulf"),  # sulphur, sulphuric, sulphate
-    (re.compile(r"^sceptic"), "skeptic"),  # sceptical, scepticism
-    (re.compile(r"(?<=\w)dgement"), "dgment"),  # judgement, acknowledgement
-    (re.compile(r"^ageing"), "aging"),
-    (re.compile(r"^(s?)mould"), r"\1mold"),  # mould, mouldy, smouldering
-    (re.compile(r"^moult"), "molt"),
-    (re.compile(r"^(snow)?plough"), r"\1plow"),
-    (re.compile(r"^artefact"), "artifact"),
-    (re.compile(r"^despatch"), "dispatch"),
-    (re.compile(r"^pyjama"), "pajama"),
-)
+# One word each, written two ways: a word beginning so is folded to begin the other way ("greying", "sulphuric",
+# "smouldering"). One pattern for them all: a word is read once, not once per word of the list.
+_ONE_WORD = {"grey": "gray", "aluminium": "aluminum", "sulph": "sulf", "sceptic": "skeptic", "ageing": "aging",
+             "mould": "mold", "smould": "smold", "moult": "molt", "plough": "plow", "snowplough": "snowplow",
+             "artefact": "artifact", "despatch": "dispatch", "pyjama": "pajama"}
+
+
+def _beginnings(folds: dict[str, str]) -> tuple[re.Pattern[str], Callable[[re.Match[str]], str]]:
+    """One rule folding each beginning of ``folds`` to its other spelling."""
+    pattern = re.compile("^(?:" + "|".join(sorted(folds, key=len, reverse=True)) + ")")
+    return pattern, lambda match: folds[match.group()]
+
+
+_WORDS = _beginnings(_ONE_WORD)
+_DGEMENT = (re.compile(r"(?<=\w)dgement"), "dgment")  # judgement, acknowledgement
 
 # Each table a version of the folds: a text's fingerprint depends on it (near_duplicates.METHODS), and so do the keys
-# stored reports carry (newsroom/rekey.KEY_RULE). 1: 2026-12-06. 2: -mme, -bre, ae/oe, and the words of ``_WORDS``.
+# stored reports carry (newsroom/rekey.KEY_RULE). 1: 2026-12-06. 2: -mme, -bre, ae/oe, and the words of ``_ONE_WORD``
+# (2026-12-07).
 TABLES: dict[int, tuple[_Rule, ...]] = {
     1: (_DOUBLED, _ISE, _YSE, _OUR, _TRE, _ENCE, _OGUE),
-    2: (_GRAMME, _JEWELLERY, _BRE, _DOUBLED, _PRACTISE, _ISE, _YSE, _OUR, _TRE, _ENCE, _OGUE, _AE, _OE, *_WORDS),
+    2: (_GRAMME, _JEWELLERY, _BRE, _DOUBLED, _PRACTISE, _ISE, _YSE, _OUR, _TRE, _ENCE, _OGUE, _AE, _OE, _WORDS, _DGEMENT),
 }
 SPELLINGS = TABLES[max(TABLES)]
 
@@ -63,8 +66,8 @@ SPELLINGS = TABLES[max(TABLES)]
 # "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and "forth"); and not "grey"
 # and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
 _KEY_OUR = (re.compile(r"(?<=\w\w)our"), "or")
-_KEY_LEFT = {_DOUBLED, _WORDS[0], _WORDS[6]}
-_KEY_RULES = tuple(_KEY_OUR if rule is _OUR else rule for rule in SPELLINGS if rule not in _KEY_LEFT)
+_KEY_WORDS = _beginnings({word: other for word, other in _ONE_WORD.items() if word not in ("grey", "mould")})
+_KEY_RULES = tuple({_OUR: _KEY_OUR, _WORDS: _KEY_WORDS}.get(rule, rule) for rule in SPELLINGS if rule is not _DOUBLED)
 # Words whose two spellings name different bodies: Britain's Labour party is not Australia's or Israel's Labor party,
 # and news names both unqualified ("Labour said", "Labor won"), so a key keeps them apart.
 _KEY_KEPT = frozenset({"labour", "labor"})
