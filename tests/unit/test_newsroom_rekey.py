@@ -34,6 +34,23 @@ def as_before_keys_from(s) -> None:
     s.close()
 
 
+def reopened_marked(open_store, first: str, rest: str, *reports):
+    """A store holding ``reports``, the first marked ``first`` (``articles.keys_from``) and the rest ``rest``, opened
+    again: as a store written by an earlier key rule opens after an upgrade."""
+    old = open_store()
+    for report in reports:
+        old.write_article(report, now=NOW)
+    conn = old.conn()
+    conn.execute(f"UPDATE articles SET keys_from = '{first}' WHERE id = 'wire/1'")
+    conn.execute(f"UPDATE articles SET keys_from = '{rest}' WHERE id <> 'wire/1'")
+    old.close()
+    return open_store()
+
+
+def marks_of(s) -> list[str]:
+    return [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
+
+
 def keys_of(s, article_id: str) -> list[tuple[str, str]]:
     stored = s._rows("SELECT key, mentions FROM article_entities WHERE article_id = ? ORDER BY key", [article_id])
     return [(r["key"], r["mentions"]) for r in stored]
@@ -62,8 +79,7 @@ def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_stor
     s.close()
     again = open_store()
     assert keys_of(again, "wire/3") == [("Q7184", 2), ("name:ministry", 1)]
-    assert [r["keys_from"] for r in again._rows("SELECT keys_from FROM articles ORDER BY id")] == [
-        "names:3", "names:3", "message:3"]
+    assert marks_of(again) == ["names:3", "names:3", "message:3"]
 
 
 def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_alone() -> None:
@@ -78,26 +94,20 @@ def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_a
 
 
 def test_reports_keyed_by_the_rule_before_spellings_were_folded_meet_their_other_spelling_once_the_store_opens(open_store):  # noqa: F811
-    old = open_store()
     # Rule 1: the message's keys (made with the article's text: "the Ministry" after "Israel's Defence Ministry"), and
     # keys made again from names, each spelling its own entity.
-    old.write_article(old_report(1, "s-strikes", ("Israel Defence Forces", "name:israel defence forces"),
-                                 ("Ministry", "name:israeli defence ministry")), now=NOW)
-    old.write_article(old_report(2, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")), now=NOW)
-    old.write_article(old_report(3, "s-strikes", ("Scott Labour Centre", "name:scott labour centre")), now=NOW)
-    conn = old.conn()
-    conn.execute("UPDATE articles SET keys_from = 'message' WHERE id = 'wire/1'")
-    conn.execute("UPDATE articles SET keys_from = 'names' WHERE id <> 'wire/1'")
-    old.close()
-    s = open_store()
+    s = reopened_marked(open_store, "message", "names",
+                        old_report(1, "s-strikes", ("Israel Defence Forces", "name:israel defence forces"),
+                                   ("Ministry", "name:israeli defence ministry")),
+                        old_report(2, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")),
+                        old_report(3, "s-strikes", ("Scott Labour Centre", "name:scott labour centre")))
     assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
     assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:scott labour center", 1)]
     # One entity in either spelling; its page keeps the name as written.
     assert s.entity("name:israel defense forces")["articles"] == 2
     assert s.entity("name:israel defence forces") is None
     assert s.entity("name:scott labour center")["name"] == "Scott Labour Centre"
-    marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
-    assert marks == ["message:3", "names:3", "names:3"]
+    assert marks_of(s) == ["message:3", "names:3", "names:3"]
     s.close()
     again = open_store()  # done once
     assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
@@ -111,23 +121,17 @@ def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() ->
 
 
 def test_reports_keyed_by_spellings_table_1_meet_their_american_spelling_once_the_store_opens(open_store):  # noqa: F811
-    old = open_store()
     # Rule 2 folded "centre" and "defence", not "programme", "paediatric" or "fibre".
-    old.write_article(old_report(1, "s-health", ("National Paediatric Programme", "name:national paediatric programme"),
-                                 ("Fibre Optic Centre", "name:fibre optic center")), now=NOW)
-    old.write_article(old_report(2, "s-health", ("National Pediatric Program", "name:national pediatric program")), now=NOW)
-    old.write_article(old_report(3, "s-health", ("Defence Board", "name:defense board")), now=NOW)
-    conn = old.conn()
-    conn.execute("UPDATE articles SET keys_from = 'message:2' WHERE id = 'wire/1'")
-    conn.execute("UPDATE articles SET keys_from = 'names:2' WHERE id <> 'wire/1'")
-    old.close()
-    s = open_store()
+    s = reopened_marked(open_store, "message:2", "names:2",
+                        old_report(1, "s-health", ("National Paediatric Programme", "name:national paediatric programme"),
+                                   ("Fibre Optic Centre", "name:fibre optic center")),
+                        old_report(2, "s-health", ("National Pediatric Program", "name:national pediatric program")),
+                        old_report(3, "s-health", ("Defence Board", "name:defense board")))
     assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:fiber optic center", 1), ("name:national pediatric program", 1)]
     assert s.entity("name:national pediatric program")["articles"] == 2
     assert s.entity("name:national paediatric programme") is None
     assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:defense board", 1)]
-    marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
-    assert marks == ["message:3", "names:3", "names:3"]
+    assert marks_of(s) == ["message:3", "names:3", "names:3"]
     s.close()
 
 
