@@ -32,7 +32,8 @@ KEY_RULE = 3
 # upgrade); ``message`` or ``names``: by rule 1.
 KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
 # The marks of earlier rules that kept the keys made with the text: such a report is respelt, and marked by this rule.
-_EARLIER = {f"{how}{rule}": f"{how}:{KEY_RULE}" for how in ("message", "names") for rule in ("", *(f":{r}" for r in range(2, KEY_RULE)))}
+_EARLIER = {f"{how}{mark}": f"{how}:{KEY_RULE}" for how in ("message", "names")
+            for mark in ("", *(f":{rule}" for rule in range(2, KEY_RULE)))}
 
 
 def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:

@@ -43,8 +43,8 @@ import numpy as np
 
 from services.tagger import spellings
 
-__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "SKETCHED", "words", "fingerprint", "simhash", "sketch",
-           "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
+__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "SKETCHED", "words", "fingerprint",
+           "simhash", "sketch", "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
 
 # Fewer words than this give too few shingles for the bits to mean anything (two short notices share most).
 MIN_WORDS = 50

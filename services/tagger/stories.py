@@ -56,8 +56,8 @@ from datetime import datetime
 
 import numpy as np
 
-from services.tagger.near_duplicates import (MAX_DISTANCE, METHOD, METHODS, MIN_RESEMBLANCE, SKETCHED, bands, distance, resemblances,
-                                             sketch_rows)
+from services.tagger.near_duplicates import (MAX_DISTANCE, METHOD, METHODS, MIN_RESEMBLANCE, SKETCHED, bands, distance,
+                                             resemblances, sketch_rows)
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
 from services.tagger.story_margins import MarginRules, name_norms, names_agree
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
