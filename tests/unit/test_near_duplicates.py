@@ -1,7 +1,9 @@
 """Copies: the same text published twice is known as a copy of the first, and joins its story, whatever else.
 
 The fixtures (tests/fixtures/copies) are a wire report of a strike, the same text republished under another
-headline with a byline and one respelling (a syndicated copy), and another outlet's own report of the strike.
+headline with a byline and one respelling (a syndicated copy), and another outlet's own report of the strike; and a
+British report dense in the spellings table 2 folds ("programme", "paediatric", "fibre": 6_programme_wire.txt), its
+syndicated copy (7_), its American edition (8_) and a copy with edits (9_).
 """
 
 from __future__ import annotations
