@@ -6,6 +6,8 @@ and times on loopback (client-side, so HTTP included: an upper bound on server t
 
 - ``GET /api/stories`` with a mix of queries (newest, most active, entity, language, source, text search, page 3);
 - ``GET /stories/{id}`` (the HTML story page) for random stories;
+- ``GET /api/entities/{key}`` (an entity: its name as most of its reports give it, its counts, its recent stories) for
+  random entities;
 - SSE delivery: a ``wirewatch worker newsroom`` on the embedded broker, over the same store; articles are sent
   to ``articles.tagged`` at ``--rate`` per second (half the pipeline's sustained rate); the time from the send
   being acknowledged (the article is on the topic) to its event reaching an open ``/events`` stream, and to its
@@ -138,6 +140,7 @@ async def serve_and_time(path: Path, stories: int, requests: int) -> dict:
         for kind, make in kinds.items():
             per_kind[kind] = await time_requests(base, [make() for _ in range(max(1, requests // len(kinds)))])
         pages = await time_requests(base, [f"/stories/{quote(f'story-{rng.randrange(stories)}', safe='')}" for _ in range(requests // 2)])
+        entities = await time_requests(base, [f"/api/entities/Q{1000 + rng.randrange(2000)}" for _ in range(requests // 2)])
         home = await time_requests(base, ["/" for _ in range(requests // 8)])
     finally:
         await room.stop()
@@ -147,6 +150,8 @@ async def serve_and_time(path: Path, stories: int, requests: int) -> dict:
             "list_all": {"n": len(everything), "p50": percentile(everything, 50), "p95": percentile(everything, 95),
                          "p99": percentile(everything, 99)},
             "page": {"n": len(pages), "p50": percentile(pages, 50), "p95": percentile(pages, 95), "p99": percentile(pages, 99)},
+            "entity": {"n": len(entities), "p50": percentile(entities, 50), "p95": percentile(entities, 95),
+                       "p99": percentile(entities, 99)},
             "home": {"n": len(home), "p50": percentile(home, 50), "p95": percentile(home, 95)}}
 
 
@@ -292,6 +297,9 @@ def main() -> None:
         print(f"  {kind:>9}: p50 {v['p50']:.1f} ms, p95 {v['p95']:.1f} ms")
     print(f"story page (GET /stories/ID, HTML, {pg['n']} random stories): p50 {pg['p50']:.1f} ms, p95 {pg['p95']:.1f} ms, "
           f"p99 {pg['p99']:.1f} ms (target <= 150 ms: {'met' if pg['p95'] <= 150 else 'missed'} at p95)")
+    en = served["entity"]
+    print(f"entity (GET /api/entities/KEY, {en['n']} random entities): p50 {en['p50']:.1f} ms, p95 {en['p95']:.1f} ms, "
+          f"p99 {en['p99']:.1f} ms")
     print(f"home page (GET /, filters and first page): p50 {served['home']['p50']:.1f} ms, p95 {served['home']['p95']:.1f} ms")
     for name, v in (("SSE event on an open /events stream", delivered["sse"]), ("title shown in the open page's story list", delivered["page"])):
         if v["n"]:

@@ -7,7 +7,8 @@ A mapping with several keys means all of them. A rule may also ask for a window 
 sources within W), a burst, follow-ups, a cooldown and a repeat interval (see ``AlertPolicy``).
 
 Where each part lives: ``facts.py`` (what conditions look at in an article), ``conditions.py``
-(the conditions and how each is checked), ``query.py`` (the compact query grammar),
+(the conditions and how each is checked; ``entity`` in ``entity_conditions.py``, ``keyword`` and ``near`` in
+``keyword_conditions.py``), ``query.py`` (the compact query grammar),
 ``rulebook.py`` (rules, policies and ``RuleBook.evaluate``), ``loader.py`` (YAML to a rulebook,
 with errors that name file and line), ``yaml_reader.py`` (each value read: ``${VAR}`` interpolation,
 durations).

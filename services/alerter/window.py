@@ -27,7 +27,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["WindowResult", "observe_window", "merge_window", "BurstResult", "observe_burst", "merge_burst", "BURST_MAX_IDS"]
+__all__ = ["WindowResult", "observe_window", "merge_window", "BurstResult", "bucket_start", "observe_burst", "merge_burst",
+           "BURST_MAX_IDS"]
 
 # How many recent article ids a burst key remembers (across buckets) to count an article once.
 BURST_MAX_IDS = 1000
@@ -96,6 +97,11 @@ def _fold(mean: float, var: float, x: float, alpha: float) -> tuple[float, float
     return mean + incr, (1 - alpha) * (var + diff * incr)
 
 
+def bucket_start(now: float, bucket_s: float) -> float:
+    """When the burst bucket that ``now`` falls in began (seconds): buckets are cut from the epoch on, alike for every key."""
+    return math.floor(now / bucket_s) * bucket_s
+
+
 def _advance(state: dict | None, start: float, bucket_s: float, alpha: float) -> dict:
     """A copy of a burst state whose current bucket is the one at ``start``: the buckets before it closed and folded."""
     s = dict(state or {})
@@ -125,7 +131,7 @@ def merge_burst(
     others = [(sid, o) for sid, o in others if o and sid not in (state or {}).get("merged", [])]
     if not others:
         return state
-    start = math.floor(now / bucket_s) * bucket_s
+    start = bucket_start(now, bucket_s)
     s = _advance(state, start, bucket_s, alpha)
     for sid, other in others:
         o = _advance(other, start, bucket_s, alpha)
@@ -151,7 +157,7 @@ def observe_burst(
     warmup: int = 3,
 ) -> tuple[dict, BurstResult]:
     """Count ``item_id`` at ``now`` in its bucket and say whether the bucket is a burst (see the module docstring)."""
-    s = _advance(state, math.floor(now / bucket_s) * bucket_s, bucket_s, alpha)
+    s = _advance(state, bucket_start(now, bucket_s), bucket_s, alpha)
     if item_id not in s["ids"]:
         s["count"] += 1
         s["ids"] = (s["ids"] + [item_id])[-BURST_MAX_IDS:]

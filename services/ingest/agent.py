@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Collection
 from datetime import UTC, datetime
+from functools import partial
 
 import faust
 import orjson
@@ -48,7 +49,7 @@ from services.ingest.pollstate import (
 )
 from services.ingest.publish import PublishReport, publish
 from services.ingest.readers import RecordError, json_records
-from services.ingest.rejections import sort_rejections
+from services.ingest.rejections import letter_key, sort_rejections
 from services.ingest.verdicts import explain
 from services.ingest.websub import signature_ok, verify_intent
 from services.runtime.codec import encode
@@ -121,7 +122,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 while len(sent) > cfg.sent_cache_size:
                     sent.popitem(last=False)
         if bad:
-            await publish(send, settings, bad, channel=f"feed:{feed_id}")
+            await publish(send, settings, bad, channel=f"feed:{feed_id}", letter_key=partial(letter_key, feed_id))
 
     def wants_full_text(feed_id: str) -> bool:
         feed = poller.feeds.by_id().get(feed_id) if poller.feeds else None
@@ -136,7 +137,7 @@ def register(app: faust.App, settings: Settings) -> None:
             FEED_REJECTED_REPEATS.labels(result.feed.id).inc(len(result.repeats))  # the series from the first poll on
         await emit_entries(result.feed.id, result.records, wants_full_text(result.feed.id), set(result.repeats))
         # After the entries and letters: a crash in between re-fetches them (no new ETag stored) and letters the rejected
-        # again (their keys are in this state), never skips them.
+        # again (their keys are in this state; the letters' keys tell the repeats), never skips them.
         record = to_stored(result.state, result.feed.url)
         await polls.send(key=result.feed.id.encode(), value=record.model_dump_json().encode(),
                          partition=feed_partition(result.feed.id, settings.partitions))

@@ -9,7 +9,7 @@ parser, or the command line's reader of feeds and JSON).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -19,7 +19,7 @@ from services.ingest.parser import FeedEntry, ParsedFeed
 from services.ingest.readers import RecordError
 from services.ingest.verdicts import Nothing
 
-__all__ = ["Page", "PagesRead", "feed_page", "leads_on", "read_on"]
+__all__ = ["Page", "PagesRead", "feed_page", "leads_on", "names_more", "read_on"]
 
 R = TypeVar("R")
 
@@ -41,12 +41,15 @@ class Page(Generic[R]):
 @dataclass
 class PagesRead(Generic[R]):
     """What the pages after the first gave: their new articles and their records that are no article, the problems
-    met on the way (a page that failed, the cap), and how many pages were read in all, the first included."""
+    met on the way (a page that failed, the cap), how many pages were read in all, the first included, and whether
+    they are the whole feed: every page they name was read (none failed, none left past the cap, after a page holding
+    what was passed on, or after a page holding nothing new), so what they do not hold, the feed no longer lists."""
 
     records: list[R] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     pages: int = 1
     bytes: int = 0
+    whole: bool = False
 
 
 def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | RecordError]:
@@ -64,6 +67,15 @@ def leads_on(first: Page[R], article_id: Callable[[R], str | None]) -> bool:
     that is no feed at all, nor one whose every entry was rejected."""
     return any(article_id(r) is not None for r in first.records) or (
         first.nothing is not None and first.nothing.reason == "no_entries")
+
+
+def names_more(page: Page[R], resp: Fetched, done: Collection[str] = ()) -> bool:
+    """Whether a page (answered by ``resp``) names a page not in ``done`` (``page_key``s): a next page or an archive, in
+    its body or its Link header; the page itself is never one."""
+    link = resp.headers.get("link")
+    done = {*done, page_key(resp.url)}
+    return any(_unread(next_page(named, link, base=resp.url, rel=rel), done) is not None
+               for named, rel in ((page.next_url, "next"), (page.prev_archive, "prev-archive")))
 
 
 async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str, label: str, max_pages: int,
@@ -89,23 +101,28 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
     ids = {i for i in map(article_id, first.records) if i is not None}
     older: list[str] = []  # archives named on the way, read when the next pages end
     page: Page[R] | None = first
+    left = False  # a page was named and not read: what it holds is not known to be gone
     while True:
         after = None
         if page is not None:
-            if any(seen(i) for i in map(article_id, page.records) if i is not None):
-                return out  # this page holds what was passed on before: what comes after it is older still
             link = resp.headers.get("link")
             after = _unread(next_page(page.next_url, link, base=resp.url), done)
             guessed = after is None and wordpress_pages and page.wordpress
             if guessed:
                 after = _unread(wordpress_next(resp.url), done)
-            archive = _unread(next_page(page.prev_archive, link, base=resp.url, rel="prev-archive"), done) \
-                if archives else None
-            if archive is not None and page_key(archive) not in map(page_key, older):
+            archive = _unread(next_page(page.prev_archive, link, base=resp.url, rel="prev-archive"), done)
+            if archive is not None and not archives:
+                left = True  # read by a poller's first poll only
+            elif archive is not None and page_key(archive) not in map(page_key, older):
                 older.append(archive)
+            if any(seen(i) for i in map(article_id, page.records) if i is not None):
+                # This page holds what was passed on before: what comes after it is older still, and not read.
+                out.whole = not left and after is None and not older
+                return out
         is_archive = after is None
         if is_archive:
             if not older:
+                out.whole = not left
                 return out  # the last page, or one that names itself or an earlier one
             after, guessed = older.pop(0), False
         if out.pages >= max_pages:
@@ -122,12 +139,14 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         except FetchError as exc:
             fetched(exc.error_class, 0)
             out.problems.append(f"{where}: {exc.reason.removeprefix(label + ': ')}; the pages after it not read")
+            left = True
             continue
         fetched(str(answer.status), len(answer.body))
         out.bytes += len(answer.body)
         if answer.status != 200:
             if not (guessed and answer.status == 404):  # WordPress's answer past its last page
                 out.problems.append(f"{where}: HTTP {answer.status}; the pages after it not read")
+                left = True
             continue
         out.pages += 1
         resp, read_page = answer, read(answer, where)
@@ -135,8 +154,10 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         new = [r for r in read_page.records if (i := article_id(r)) is not None and i not in ids]
         out.records.extend(new + [r for r in read_page.records if article_id(r) is None])
         if not new:
-            if read_page.nothing is not None and read_page.nothing.is_error:
+            unread = read_page.nothing is not None and read_page.nothing.is_error
+            if unread:
                 out.problems.append(f"{where}: {read_page.nothing.detail}")
+            left = left or unread or names_more(read_page, answer, done)
             continue  # an empty page, or one repeating articles already read: the end of its pages
         ids.update(i for i in map(article_id, new) if i is not None)
         page = read_page

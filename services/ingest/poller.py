@@ -28,7 +28,7 @@ from services.ingest.metrics import (
     FEED_FETCHES,
     FEED_LAST_SUCCESS,
 )
-from services.ingest.pages import Page, feed_page, leads_on, read_on
+from services.ingest.pages import Page, feed_page, leads_on, names_more, read_on
 from services.ingest.parser import FeedEntry, parse_configured
 from services.ingest.polling import (
     FeedState,
@@ -107,6 +107,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
         first = feed_page(parsed)
+        whole = not names_more(first, resp)  # one page is the whole feed: what it rejected before and not now, it dropped
         if leads_on(first, _entry_id):
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
@@ -121,7 +122,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                                  archives=archives)
             result.records += more.records
             result.problems += more.problems
-            result.pages, result.bytes = more.pages, result.bytes + more.bytes
+            result.pages, result.bytes, whole = more.pages, result.bytes + more.bytes, more.whole
             if any(isinstance(r, FeedEntry) for r in more.records):
                 result.nothing = None  # an empty subscription document whose archives gave entries
         entries = [r for r in result.records if isinstance(r, FeedEntry)]
@@ -143,9 +144,10 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         outcome = replace(outcome, error=result.error, error_class=result.error_class)
     result.state = on_outcome(state, outcome, now, policy)
     if resp.status == 200:
-        rejections = sort_rejections((r for r in result.records if isinstance(r, RecordError)), state.rejected)
+        rejections = sort_rejections((r for r in result.records if isinstance(r, RecordError)), state.rejected,
+                                     whole=whole)
         result.repeats = rejections.repeats
-        result.state = replace(result.state, rejected=rejections.keys)
+        result.state = replace(result.state, rejected=rejections.keys, rejected_held=rejections.held)
     _count_state(feed.id, result.state)
     return result
 
@@ -211,8 +213,9 @@ class Poller:
                 # as newer. A new map asks afresh too: a 304 would leave the entries the old map rejected unread.
                 reread = (before[feed_id].fields, before[feed_id].items) != (feed.fields, feed.items)
                 # Read with another map, an entry rejected before is rejected (or taken) anew: said once more if still bad.
+                afresh = {"etag": None, "last_modified": None, "rejected": (), "rejected_held": 0} if reread else {}
                 self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
-                                               **({"etag": None, "last_modified": None, "rejected": ()} if reread else {}))
+                                               **afresh)
         self.feeds = feeds
 
     def reload_if_changed(self, path: Path) -> bool:
@@ -266,7 +269,7 @@ class Poller:
                 "consecutive_failures": state.consecutive_failures, "failing_after": policy.failing_after,
                 "last_status": state.last_status, "last_error": state.last_error, "last_error_class": state.last_error_class,
                 "last_error_at": state.last_error_at, "last_attempt_at": state.last_attempt_at,
-                "last_success_at": state.last_success_at, "entries": state.entries, "rejected": len(state.rejected),
+                "last_success_at": state.last_success_at, "entries": state.entries, "rejected": state.rejected_held,
                 "interval_s": state.interval_s,
                 "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
             })

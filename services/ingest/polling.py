@@ -62,8 +62,10 @@ class FeedState:
     last_success_at: float | None = None
     entries: int = 0
     published: tuple[float, ...] = field(default=())  # recent publication times, to estimate how often the feed publishes
-    # What the feed's last answer with a body held that ingest rejected (rejections.py keys): not dead-lettered again.
+    # What the feed lists that ingest rejected (rejections.py keys: what its answers held, kept until a poll reading the
+    # whole feed no longer finds it): not dead-lettered again.
     rejected: tuple[str, ...] = field(default=())
+    rejected_held: int = 0  # records the last answer with a body (the pages read) held that ingest rejected
 
 
 def conditional_headers(state: FeedState) -> dict[str, str]:

@@ -40,7 +40,10 @@ async def publish(
     records: Iterable[RawArticle | RecordError | Nothing | Ignored | Note],
     *,
     channel: str,
+    letter_key: Callable[[RecordError], bytes | None] = lambda record: None,
 ) -> PublishReport:
+    """Send each article to ``articles.raw`` and each rejected record to its dead-letter topic, keyed by
+    ``letter_key`` (the letter's record key and ``key``: none but for a feed's entries, ``rejections.letter_key``)."""
     report = PublishReport()
     raw = settings.topics.raw
     for record in records:
@@ -56,14 +59,16 @@ async def publish(
             ARTICLES_INGESTED.labels(channel).inc()
             report.accepted.append(record.id)
         else:
+            key = letter_key(record)
             letter = dead_letter(
                 source_topic=f"{channel}:{record.where}"[:500],
                 service=STAGE,
                 error_class=record.error_class,
                 reason=record.reason,
                 original=record.original,
+                key=key,
             )
-            await send(dlq(raw), None, encode(letter))
+            await send(dlq(raw), key, encode(letter))
             MESSAGES_FAILED.labels(STAGE, record.error_class).inc()
             DEAD_LETTERS.labels(STAGE, dlq(raw), record.error_class).inc()
             report.rejected.append(record)

@@ -128,7 +128,9 @@ SCHEMAS = {
                                "language": {"type": "string"}, "title_language": TITLE_LANGUAGE, "body_language": BODY_LANGUAGE,
                                "changes": {"type": "array", "items": OBJ}, "translation": {"type": ["object", "null"]}}},
     "Entity": {"type": "object", "properties": {
-        "key": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}, "articles": {"type": "integer"},
+        "key": {"type": "string"}, "name": {"type": "string", "description": "As most of its stored reports name it (of "
+                                            "equals, the first in code-point order), as its stories list it."},
+        "type": {"type": "string"}, "articles": {"type": "integer"},
         "story_count": {"type": "integer"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
         "people": {"type": ["object", "null"], "description": "A country named by a word for its people: the reports (articles) "
                    "and stories that do, and the words; null when none does.", "properties": {

@@ -62,8 +62,14 @@ def _shared(rows: Iterable[dict]) -> list[dict]:
         spelled = names.setdefault(r["key"], {})
         spelled[r["name"]] = spelled.get(r["name"], 0) + r["articles"]
     for key, e in found.items():
-        e["name"] = min(names[key], key=lambda name: (-names[key][name], name))
+        e["name"] = _majority(names[key])
     return list(found.values())
+
+
+def _majority(reports: dict[str, int]) -> str | None:
+    """Of names and how many reports give each, the one most give; of equals, the first in code-point order (as
+    Python compares strings: both stores alike, whatever the database's collation). None for no names."""
+    return min(reports, key=lambda name: (-reports[name], name)) if reports else None
 
 
 class Reads(ABC):
@@ -220,6 +226,8 @@ class Reads(ABC):
         if row is None:
             return None
         entity = shown(row)
+        if rows:
+            entity["name"] = self._most_named(key) or entity["name"]
         counts = self._rows("SELECT count(*) AS articles, count(DISTINCT story_id) AS stories FROM article_entities "
                             "WHERE key = ?", [key])[0]
         entity.update(counts)
@@ -229,6 +237,13 @@ class Reads(ABC):
         entity["stories"] = self.stories(StoryQuery(entity=key, limit=limit, people=entity["with_people"]))["items"]
         entity["story_count"] = counts["stories"]
         return entity
+
+    def _most_named(self, key: str) -> str | None:
+        """The name most of the stored reports naming ``key`` give it, as a story's list names it (:func:`_majority`):
+        the directory's row keeps whichever name was written last, and a key two spellings or a re-key merged
+        ("Israel Defence Forces", "Israel Defense Forces") has several. None when no report names it."""
+        return _majority({r["name"]: r["reports"] for r in self._rows(
+            "SELECT name, count(*) AS reports FROM article_entities WHERE key = ? GROUP BY name", [key])})
 
     def alerts(self, *, rule: str | None = None, story: str | None = None, since: float | None = None,
                limit: int = 25, offset: int = 0) -> dict:

@@ -38,6 +38,8 @@ TABLES = [
         article_id TEXT NOT NULL, story_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (article_id, tag))""",
     "CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag, story_id)",
     "CREATE INDEX IF NOT EXISTS article_tags_story ON article_tags (story_id, tag)",
+    # The entity directory: a key's name as last written (or first, for keys a re-key merged); pages name it as most of
+    # its reports do, from article_entities (reads.Reads._most_named).
     """CREATE TABLE IF NOT EXISTS entities (
         key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS alerts (

@@ -106,6 +106,7 @@ class Tagger:
             )
             if language == "en":
                 title_mentions, body_mentions = self._newswire.mentions(article.title, title_mentions), self._newswire.mentions(article.body, body_mentions)
+            written_in = "en" if _is_english(article) else article.language
             entities = link_article(
                 self._gazetteer,
                 [
@@ -113,12 +114,12 @@ class Tagger:
                     FieldMentions("body", article.body, body_mentions),
                 ],
                 entity_types=self._entity_types,
-                language="en" if _is_english(article) else article.language,
+                language=written_in,
                 translated=article.translation is not None,
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
-            entities = self._demonyms.relate(entities, {"title": article.title, "body": article.body})
+            entities = self._demonyms.relate(entities, {"title": article.title, "body": article.body}, written_in)
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.
             tagged.append(

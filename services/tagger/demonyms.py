@@ -18,6 +18,7 @@ import yaml
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
+from services.tagger.name_evidence import may_lack_evidence
 from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
@@ -25,6 +26,20 @@ __all__ = ["BUNDLED_DEMONYMS", "Demonyms"]
 
 # The labels a people's word comes with: NORP, and the ones NER gives it by mistake.
 _PEOPLE_LABELS = frozenset({"NORP", "GPE", "LOC", "ORG"})
+# The labels NER gives a state body named by the building it sits in: "at the Kremlin", "the White House said".
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_BODY_LABELS = _PLACE_LABELS | {"ORG"}
+# The articles a state body's name is written after, by the language of the article: NER of a language may keep one in
+# the span (the French model's "le Pentagone", the Spanish model's "La Duma"). English "the" is cut off every span
+# already (linking.clean_mention). "l'" is elided: "l'Élysée".
+_ARTICLES = {"en": "the", "es": "el la los las", "ca": "el la els les l'", "fr": "le la les l'", "it": "il lo la i gli le l'",
+             "pt": "o a os as", "de": "der die das dem den des", "nl": "de het"}
+_LEADING_ARTICLE = {
+    language: re.compile("(?:" + "|".join([*(rf"{w}[ \t]+" for w in words.split() if not w.endswith("'")),
+                                           *(rf"{w[:-1]}['’]" for w in words.split() if w.endswith("'"))]) + ")",
+                         re.IGNORECASE)
+    for language, words in _ARTICLES.items()
+}
 
 BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 
@@ -68,6 +83,24 @@ def _shared_names(gazetteer: Gazetteer, aliases: Iterable[tuple[str, str]]) -> s
     return shared
 
 
+def _state_names(state_bodies: Mapping[str, str], gazetteer: Gazetteer | None) -> tuple[dict[str, str], frozenset[str]]:
+    """The names, as written, of the national state bodies of the organisations file (``state_bodies``) and of the
+    gazetteer (its entries' names and aliases, ``state_body_of``), with their country's QID: what an unlinked mention
+    gives its country by, its name exactly one of these. A name two countries' bodies share names neither. And the
+    gazetteer's names it links in English only with evidence (``may_lack_evidence``: "Fed"), but those the
+    organisations file lists too ("Pentagon"): left unlinked in English, such a name lacked the evidence, and may be no
+    body at all ("Fed up with the photographs")."""
+    found: dict[str, set[str]] = {name: {qid} for name, qid in state_bodies.items()}
+    doubtful = set()
+    for entry in gazetteer or ():
+        if entry.state_body_of:
+            for alias, _ in entry.surface_forms():
+                found.setdefault(alias, set()).add(entry.state_body_of)
+                if alias not in state_bodies and may_lack_evidence(entry, alias):
+                    doubtful.add(alias)
+    return {name: next(iter(qids)) for name, qids in found.items() if len(qids) == 1}, frozenset(doubtful)
+
+
 class Demonyms:
     """Word → (country QID, country name), matched as entity keys are: folded, accents and possessives off."""
 
@@ -97,7 +130,7 @@ class Demonyms:
                 self._names.setdefault(name_key(alias), (qid, self._country_names[qid]))
                 self._forms[qid].append(alias)
         self._gazetteer = gazetteer
-        self._state_bodies = dict(state_bodies or {})
+        self._state_names, self._needs_evidence = _state_names(dict(state_bodies or {}), gazetteer)
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
@@ -203,14 +236,44 @@ class Demonyms:
                 return self._seats[other.canonical_id]
         return None
 
+    def _unlinked_state_body(self, entity: Entity, language: str | None) -> tuple[Entity, tuple[str, str] | None]:
+        """An unlinked mention that names a national state body, and the (QID, name) of its country: typed an
+        organisation or a place ("Kremlin", "at the Kremlin": GPE, LOC, FAC), its name exactly one of the organisations
+        file's or the gazetteer's (:func:`_state_names`); or, whatever NER typed it, that name after an article of
+        ``language``, the article's ("el Kremlin", a person to the Spanish model; "la Maison Blanche"), then named as the
+        name alone is (:meth:`_as_named`). In English (or no language said), not a gazetteer name the gazetteer links
+        only with evidence ("Fed"): unlinked, it had none. Else ``(entity, None)``, as for a person named without an
+        article ("Kremlin" typed PERSON), which is left as NER said."""
+        name, article = entity.text, _LEADING_ARTICLE.get(language or "")
+        cut = article.match(name) if article is not None else None
+        if cut is not None and entity.type in _BODY_LABELS | {"PERSON"}:
+            name = name[cut.end():]
+        elif entity.type not in _BODY_LABELS:
+            return entity, None
+        country = self._state_names.get(name)
+        # a country this tagger does not know (not in its gazetteer) has no name to give
+        if country not in self._country_names or (language in (None, "en") and name in self._needs_evidence):
+            return entity, None
+        return self._as_named(entity, name) if name != entity.text else entity, (country, self._country_names[country])
+
+    def _as_named(self, entity: Entity, name: str) -> Entity:
+        """``entity``, a state body written with an article before its name ``name`` ("le Pentagone", "el Kremlin"),
+        as a mention of ``name`` alone is: linked, typed and keyed by the gazetteer's entry where it has the name (the
+        Pentagon: "Pentagone" is one of its names), else keyed by the name and named by it (``name:kremlin``,
+        "Kremlin"), typed as NER typed it but for a person, which is the organisation it names."""
+        entry = self._gazetteer.lookup(name) if self._gazetteer is not None else None
+        if entry is not None and entry.state_body_of:
+            return entity.model_copy(update={"type": entry.type, "canonical_id": entry.id, "canonical_name": entry.name,
+                                             "key": entry.id})
+        return entity.model_copy(update={"type": "ORG" if entity.type == "PERSON" else entity.type, "canonical_name": name,
+                                         "key": name_key(name)})
+
     def _state_of(self, entity: Entity) -> tuple[str, str] | None:
-        """The (QID, name) of the country whose national state body ``entity`` is: linked, its gazetteer entry's
-        ``state_body_of`` ("State Department", "Pentagon"); unlinked, its name's in the organisations file ("Kremlin",
-        "Bundestag"); or None: a party or company with a ``country`` is none."""
+        """The (QID, name) of the country whose national state body the linked ``entity`` is, its gazetteer entry's
+        ``state_body_of`` ("State Department", "Pentagon"); or None: a party or company with a ``country`` is none, and
+        so is an unlinked mention (:meth:`_unlinked_state_body`)."""
         if entity.canonical_id is None:
-            country = self._state_bodies.get(entity.text) if entity.type == "ORG" else None
-            # a country this tagger does not know (not in its gazetteer) has no name to give
-            return (country, self._country_names[country]) if country in self._country_names else None
+            return None
         entry = self._gazetteer.get(entity.canonical_id) if self._gazetteer is not None else None
         country = None if entry is None else entry.state_body_of
         if country is None:
@@ -230,14 +293,16 @@ class Demonyms:
         found = self.country(word[cut:]) if cut else None
         return None if found is None else (word[: cut - 1].casefold(), *found)
 
-    def relate(self, entities: Sequence[Entity], texts: Mapping[str, str] | None = None) -> list[Entity]:
+    def relate(self, entities: Sequence[Entity], texts: Mapping[str, str] | None = None,
+               language: str | None = None) -> list[Entity]:
         """``entities`` with each unlinked people's word given its country (:meth:`of_mention`); an unlinked state body
         named by one or by the country's name ("Russian Foreign Ministry", "UK Foreign Office", and "the Foreign
         Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
         and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a linked
-        national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one the
-        organisations file does ("Kremlin"), given it; and a side
+        national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one
+        either file does ("Kremlin", "at the Kremlin"; after an article of ``language``, the article's: "el Kremlin",
+        "le Pentagone"; :meth:`_unlinked_state_body`), given it; and a side
         taken for or against a country ("pro-Russian") given that country as ``side_country_id``, not as its own. With
         the fields' ``texts``, a country or capital linked inside a side ("pro-Russia", "pro-Moscow", "anti-Kiev")
         keeps its link and gets the side."""
@@ -260,6 +325,8 @@ class Demonyms:
                         entity = self._as_body(entity, body[0], body[2], named=owner is not None)
                         found = None if entity.canonical_id else body[:2]
                     side = None if body is not None else self.side(entity.text)
+            if found is None and entity.canonical_id is None:
+                entity, found = self._unlinked_state_body(entity, language)
             if found is None:
                 found = self._state_of(entity)
             if found is not None:

@@ -37,7 +37,7 @@ from functools import lru_cache
 from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, _strip_latin_accents, fold
 
-__all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees"]
+__all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees", "may_lack_evidence"]
 
 _MAX_ACRONYM_LETTERS = 4
 # A word followed by one of these is a name: "Trump said", "Apple announced", "Turkey's President".
@@ -142,6 +142,20 @@ def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int
     if (field == "title" or not mid_sentence(text, start)) and not _NAME_CONTEXT.match(text, end):
         return Ambiguity.WORD
     return None
+
+
+def may_lack_evidence(entry: GazetteerEntry, surface: str) -> bool:
+    """Whether :func:`ambiguity` questions a match of the organisation ``entry`` written ``surface`` in some English
+    text: a word English also writes in lower case ("Fed": "Fed up with the photographs"), a national body's acronym bodies
+    elsewhere share, an acronym the gazetteer knows only in another case. Such a name links only with the evidence, so
+    a mention of it the gazetteer left unlinked lacked it (a place's foreign spelling, told by the words around, is not
+    asked here)."""
+    if not surface.isalpha():
+        return False
+    if surface.isupper():
+        return ((entry.type == "ORG" and entry.country is not None) or is_english_word(surface)
+                or (len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface)))
+    return surface[:1].isupper() and is_english_word(surface)
 
 
 def label_agrees(entry: GazetteerEntry, label: str | None) -> bool:

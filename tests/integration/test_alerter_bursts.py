@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import time
 from collections import Counter
@@ -14,8 +13,10 @@ import pytest
 
 from schemas import Alert
 from services.alerter.dedupe import alert_id, dedupe_key
+from services.alerter.window import bucket_start
 from services.runtime.codec import encode
 from tests.integration.test_alerter_worker import FAST, IN_ORDER, Receiver, article, hooked_rules, wait_for
+from tests.support.buckets import bucket_with_room
 from tests.support.kafka import collect, send
 from tests.support.metrics import metric
 
@@ -23,7 +24,10 @@ pytestmark = pytest.mark.integration
 
 RULE = "nato-surge"
 SENTINEL = "sentinel"
-BUCKET_S = 60
+# The bucket of a test's rules: from the baseline's last bucket to the jump's alert, the test stays in one (a restart and
+# every wait's timeout fit in the room), so the jump is counted together, whatever the time of day the test runs.
+ROOM_S = 600
+SHORTEST_BUCKET_S = 1200
 CHANGELOG = "wirewatch-alerter-alerter-bursts-changelog"
 
 
@@ -62,13 +66,33 @@ async def ready(worker, what: str, timeout_s: float = 90) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def burst_rules(tmp_path, receiver: Receiver, rule: str, entity: str, source: str, bucket_s: int):
+    """Rule ``rule``: a burst of ``entity`` in matches of ``source`` over buckets of ``bucket_s``, after a warm-up of three
+    buckets; and the sentinel's rule, a burst rule too (the same path through alerter.bursts), firing on its first
+    article."""
+    return hooked_rules(
+        tmp_path, receiver,
+        f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
+        f"    burst: {{entity: {entity}, bucket: {bucket_s}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
+        "    webhooks: [hook]\n"
+        f"  - id: {SENTINEL}\n    query: source:{source}-sentinel\n"
+        f"    burst: {{entity: Q7184, bucket: {bucket_s}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
+        "    webhooks: [hook]\n"
+    )
+
+
+def quiet_baseline(rule: str, bucket_s: int) -> list[Alert]:
+    """A quiet baseline: one match in each of the five buckets before this one."""
+    current = bucket_start(time.time(), bucket_s)
+    return [earlier_match(n, current - (5 - n) * bucket_s + 1).model_copy(update={"rule_id": rule}) for n in range(5)]
+
+
 async def jump_then_sentinel(broker, worker, receiver, source: str, *, first: int) -> tuple[list[str], list, str]:
-    """Six matching articles of ``source`` in one bucket, then the sentinel's; back once the sentinel alerted.
+    """Six matching articles of ``source``, in the bucket after the quiet baseline's (ROOM_S), then the sentinel's; back
+    once the sentinel alerted.
 
     One partition, one delivery at a time: the sentinel's alert comes after any the jump caused. Gives the jump's
     stories, its articles and the sentinel alert's id."""
-    if BUCKET_S - time.time() % BUCKET_S < 10:  # keep the jump inside one bucket
-        await asyncio.sleep(BUCKET_S - time.time() % BUCKET_S + 1)
     stories = [f"st-{os.urandom(4).hex()}" for _ in range(6)]
     jump = [article(first + i, s).model_copy(update={"source": source}) for i, s in enumerate(stories)]
     sentinel = article(first + 100, f"st-{os.urandom(4).hex()}").model_copy(update={"source": f"{source}-sentinel"})
@@ -83,25 +107,15 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
     try:
         # A source of its own: articles other tests left unconsumed in the shared group cannot match.
         source = f"wire-{os.urandom(3).hex()}"
-        rules = hooked_rules(
-            tmp_path, receiver,
-            f"  - id: {RULE}\n    query: entity:Q7184 AND source:{source}\n"
-            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
-            "    webhooks: [hook]\n"
-            # The sentinel's rule: a burst rule too (same path through alerter.bursts), firing on its first article.
-            f"  - id: {SENTINEL}\n    query: source:{source}-sentinel\n"
-            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
-            "    webhooks: [hook]\n"
-        )
+        bucket_s = bucket_with_room(ROOM_S, shortest_s=SHORTEST_BUCKET_S)
+        rules = burst_rules(tmp_path, receiver, RULE, "Q7184", source, bucket_s)
         env = dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), **IN_ORDER)
         first = start_service("worker", "alerter", **env)
         # Ready first: the worker creates alerter.bursts with one partition (IN_ORDER). Sent to before that, the
         # broker would auto-create it with its own default of four, and the sentinel's key (another rule) could land
         # on another partition than the surge's and be handled first (seen in CI under load).
         await ready(first, f"the first worker; log:\n{first.log()[-2000:]}")
-        # A quiet baseline: one article a minute over the last five minutes.
-        current = math.floor(time.time() / BUCKET_S) * BUCKET_S
-        quiet = [earlier_match(n, current - (5 - n) * BUCKET_S + 1) for n in range(5)]
+        quiet = quiet_baseline(RULE, bucket_s)
         key = f"{RULE}:Q7184".encode()
         await send(broker.bootstrap, "alerter.bursts", [(key, encode(m)) for m in quiet])
         last_id = quiet[-1].article_ids[0]
@@ -123,7 +137,7 @@ async def test_entity_burst_alerts_once_after_a_quiet_baseline_that_survives_a_r
         burst = event["data"]["burst"]
         assert event["type"] == "alert.fired" and event["data"]["rule_id"] == RULE
         assert event["data"]["story_id"] in stories
-        assert burst["key"] == "entity:Q7184" and burst["bucket_s"] == BUCKET_S
+        assert burst["key"] == "entity:Q7184" and burst["bucket_s"] == bucket_s
         # Without the recovered baseline the new worker would still be warming up and stay silent.
         assert burst["count"] >= 3 and 0 < burst["baseline"] < 1 and burst["zscore"] >= 3
         assert any(m.startswith("burst:Q7184 ") for m in event["data"]["matched"])
@@ -146,19 +160,11 @@ async def test_an_entity_burst_keeps_its_baseline_whatever_name_the_rule_gives_t
     try:
         rule = f"named-{os.urandom(3).hex()}"
         source = f"wire-{os.urandom(3).hex()}"
-        rules = hooked_rules(
-            tmp_path, receiver,
-            f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
-            f"    burst: {{entity: {written}, bucket: {BUCKET_S}s, warmup: 3, min_count: 3, ratio: 3, z: 3}}\n"
-            "    webhooks: [hook]\n"
-            f"  - id: {SENTINEL}\n    query: source:{source}-sentinel\n"
-            f"    burst: {{entity: Q7184, bucket: {BUCKET_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
-            "    webhooks: [hook]\n"
-        )
+        bucket_s = bucket_with_room(ROOM_S, shortest_s=SHORTEST_BUCKET_S)
+        rules = burst_rules(tmp_path, receiver, rule, written, source, bucket_s)
         worker = start_service("worker", "alerter", **dict(FAST, WIREWATCH_ALERTER__RULES=str(rules), **IN_ORDER))
         await ready(worker, f"the worker; log:\n{worker.log()[-2000:]}")
-        current = math.floor(time.time() / BUCKET_S) * BUCKET_S
-        quiet = [earlier_match(n, current - (5 - n) * BUCKET_S + 1).model_copy(update={"rule_id": rule}) for n in range(5)]
+        quiet = quiet_baseline(rule, bucket_s)
         key = f"{rule}:{stored}".encode()
         await send(broker.bootstrap, "alerter.bursts", [(key, encode(m)) for m in quiet])
         last_id = quiet[-1].article_ids[0]

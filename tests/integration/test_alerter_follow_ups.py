@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from datetime import datetime
 from collections import Counter
 
@@ -14,6 +13,7 @@ import pytest
 from schemas.models import StoryEvidence
 from services.runtime.codec import encode
 from tests.integration.test_alerter_worker import FAST, Receiver, article, hooked_rules, wait_for
+from tests.support.buckets import bucket_with_room
 from tests.support.kafka import collect, send
 from tests.support.metrics import metric, wait_until
 
@@ -24,13 +24,14 @@ FOLLOW_UPS_CHANGELOG = "wirewatch-alerter-alerter-follow-ups-changelog"
 GREEK = "Απεσταλμένος του ΝΑΤΟ στο Κίεβο"
 
 
-async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str, policy: str = ""):
-    """An alerter whose rule ``rule`` follows up after ``COOLDOWN_S`` (with ``policy``'s lines added to the rule), and
+async def first_alert(broker, start_service, tmp_path, receiver: Receiver, rule: str, policy: str = "",
+                      cooldown_s: float = COOLDOWN_S):
+    """An alerter whose rule ``rule`` follows up after ``cooldown_s`` (with ``policy``'s lines added to the rule), and
     the first alert of a story of its own: the worker, the story's article ``n`` and the story's id."""
     # A source of its own: articles other tests left unconsumed in the shared group cannot match.
     source = f"wire-{os.urandom(3).hex()}"
     rules = hooked_rules(tmp_path, receiver, f"  - id: {rule}\n    query: entity:Q7184 AND source:{source}\n"
-                         f"    follow_up: true\n    cooldown: {COOLDOWN_S}s\n    webhooks: [hook]\n{policy}")
+                         f"    follow_up: true\n    cooldown: {cooldown_s:g}s\n    webhooks: [hook]\n{policy}")
     worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(rules), **FAST)
     story = f"st-{os.urandom(4).hex()}"
 
@@ -75,6 +76,9 @@ async def test_pending_follow_up_is_sent_after_its_cooldown_without_a_new_articl
         await receiver.stop()
 
 
+# A cooldown to wait out, not to send within: no longer than it needs to be.
+COPIES_COOLDOWN_S = 1
+
 # The same through an entity burst's detour (alerter.bursts, where a burst that fires on the first match of every second
 # sends it on to dedupe): the copy's header must survive the detour.
 EVERY_MATCH_BURSTS = "    burst: {entity: Q7184, bucket: 1s, warmup: 0, min_count: 1, ratio: 0, z: 0}\n"
@@ -85,18 +89,20 @@ async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_ne
         broker, start_service, tmp_path, policy) -> None:
     receiver = await Receiver().start()
     try:
-        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies", policy)
+        worker, story_article, _ = await first_alert(broker, start_service, tmp_path, receiver, "nato-copies", policy,
+                                                     COPIES_COOLDOWN_S)
         # Past the cooldown, where a new article's follow-up goes out on arrival: the wire story republished
         # word for word (the story stage's near-duplicate join) brings nothing new, and is only counted.
-        await asyncio.sleep(COOLDOWN_S + 0.5)
+        await asyncio.sleep(COPIES_COOLDOWN_S + 0.5)
         republished = story_article(2).model_copy(update={"story_evidence": StoryEvidence(
             decision="joined", score=1.0, threshold=0.95, rule="near-duplicate", copy_of="wire/1")})
         await send(broker.bootstrap, "articles.tagged", [(b"c/2", encode(republished))])
         await wait_until(lambda: metric(worker.web_port, "wirewatch_alerts_suppressed_total", rule="nato-copies") == 1,
                          60, "the copy held back as a suppressed match")
-        # A new report: its follow-up goes out at once, headed by it, with the copy since the last alert. (A second
-        # on, in the burst's next bucket, where it bursts again.)
-        await asyncio.sleep(1.1)
+        # A new report: its follow-up goes out at once, headed by it, with the copy since the last alert. (Through the
+        # burst, a second on: in its next bucket, where it bursts again.)
+        if policy:
+            await asyncio.sleep(1.1)
         news = story_article(3).model_copy(update={"title": "NATO envoy 3 meets Zelensky in Kyiv"})
         await send(broker.bootstrap, "articles.tagged", [(b"c/3", encode(news))])
         await wait_for(lambda: len(receiver.delivered) >= 2, 60, lambda: f"the follow-up; log:\n{worker.log()[-3000:]}")
@@ -109,18 +115,18 @@ async def test_copies_of_the_alerted_report_send_no_follow_up_and_go_with_the_ne
         await receiver.stop()
 
 
-# A burst that fires on the entity's first match of each hour: the story's later reports in the hour do not burst.
-HOURLY_BURST_S = 3600
-HOURLY_BURST = f"    burst: {{entity: Q7184, bucket: {HOURLY_BURST_S}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
+def first_match_bursts(bucket_s: int) -> str:
+    """A burst that fires on the entity's first match of each bucket: the story's later reports in it do not burst."""
+    return f"    burst: {{entity: Q7184, bucket: {bucket_s}s, warmup: 0, min_count: 1, ratio: 0, z: 0}}\n"
 
 
 async def test_a_burst_rule_follows_up_on_its_story_while_the_entity_no_longer_bursts(broker, start_service, tmp_path) -> None:
-    if HOURLY_BURST_S - time.time() % HOURLY_BURST_S < 120:  # keep the test inside one bucket
-        await asyncio.sleep(HOURLY_BURST_S - time.time() % HOURLY_BURST_S + 1)
+    # An hour or so, with room for the whole test (every wait's timeout) left in the bucket it starts in.
+    hourly = first_match_bursts(bucket_with_room(300, shortest_s=3600))
     receiver = await Receiver().start()
     try:
         rule = f"nato-surge-{os.urandom(3).hex()}"  # an entity key of its own, with no baseline to warm up from
-        worker, story_article, story = await first_alert(broker, start_service, tmp_path, receiver, rule, HOURLY_BURST)
+        worker, story_article, story = await first_alert(broker, start_service, tmp_path, receiver, rule, hourly)
         fired = receiver.bodies[receiver.delivered[0]]
         assert fired["type"] == "alert.fired" and fired["data"]["burst"]["key"] == "entity:Q7184"
         # The first report of another story: the entity already burst in this bucket, so it makes no alert, and is

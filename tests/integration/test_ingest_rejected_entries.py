@@ -54,17 +54,27 @@ async def _polled(bootstrap, since, polls=3):
         and (m["value"].get("last_attempt_at") or 0) > since) >= polls)
 
 
+def reef_worker(start_service, tmp_path, url):
+    """A starter of ingest workers polling the feed "reef" at ``url`` every second, each as the one before it."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"defaults: {{min_interval_s: 1, max_interval_s: 1}}\nfeeds:\n  - {{id: reef, url: '{url}'}}\n")
+    env = {"WIREWATCH_INGEST__FEEDS_FILE": str(feeds), "WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'}
+
+    def start():
+        worker = start_service("worker", "ingest", **env)
+        wait_http(worker.web_port, proc=worker)
+        return worker
+
+    return start
+
+
 async def test_a_bad_entry_a_feed_keeps_listing_is_dead_lettered_once_per_revision(broker, start_service, tmp_path):
     server = await FeedServer().start()
     try:
         server.docs["reef.xml"] = (reef(EMPTY), "application/rss+xml")
         server.bare.add("reef.xml")
-        feeds = tmp_path / "feeds.yaml"
-        feeds.write_text(f"defaults: {{min_interval_s: 1, max_interval_s: 1}}\nfeeds:\n"
-                         f"  - {{id: reef, url: '{server.url('/feed/reef.xml')}'}}\n")
-        env = {"WIREWATCH_INGEST__FEEDS_FILE": str(feeds), "WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'}
-        worker = start_service("worker", "ingest", **env)
-        wait_http(worker.web_port, proc=worker)
+        start = reef_worker(start_service, tmp_path, server.url("/feed/reef.xml"))
+        worker = start()
 
         seen = await _polled(broker.bootstrap, 0.0, polls=4)
         assert not any(server.conditional), "the feed has no validators: every poll reads it afresh"
@@ -82,8 +92,7 @@ async def test_a_bad_entry_a_feed_keeps_listing_is_dead_lettered_once_per_revisi
         # A restarted worker resumes the feed with what it rejected: no letter again for the same entry.
         worker.stop()
         since = time.time()
-        again = start_service("worker", "ingest", **env)
-        wait_http(again.web_port, proc=again)
+        again = start()
         seen = await _polled(broker.bootstrap, since)
         assert len(_letters(seen)) == 1, [x.reason for x in _letters(seen)]
 

@@ -10,6 +10,7 @@ from schemas import Alert
 from services.alerter.dedupe import alert_id, decide, load_state, sequence_id
 from services.alerter.rules import AlertPolicy, BurstSpec, WindowSpec
 from services.alerter.window import observe_burst, observe_window
+from tests.support.buckets import bucket_with_room
 
 T0 = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
 KEY = "nato:st_1"
@@ -241,3 +242,21 @@ def test_a_bucket_that_does_not_burst_says_which_condition_failed(counts, now_co
     """`rules test` said "no burst (2 in bucket, baseline 0)" for a rule still warming up, which no article could fix."""
     result = _quiet_then(counts, now_count, **spec)
     assert result.short == short and result.burst == (short == "")
+
+
+@pytest.mark.parametrize("now", [
+    1_764_003_599.0,  # the last second of an hour: a bucket of 3600 s has no room left
+    1_764_003_600.0,  # the first of the next
+    1_764_003_300.5,  # five minutes before the hour: just too little room in an hourly bucket
+    1_764_001_234.5,
+])
+def test_a_bucket_length_picked_with_room_keeps_a_tests_matches_in_one_bucket_whatever_the_time(now: float) -> None:
+    """The integration tests name such a length in their burst rules rather than sleeping until an hour or minute
+    starts anew; the bucket is the one observe_burst counts in."""
+    length = bucket_with_room(300, shortest_s=3600, now=now)
+    assert 3600 <= length < 7200
+    state, first = observe_burst(None, now=now, item_id="first", bucket_s=length, warmup=0, min_count=1, ratio=0, z=0)
+    state, last = observe_burst(state, now=now + 299.999, item_id="last", bucket_s=length, warmup=0, min_count=1, ratio=0,
+                                z=0)
+    assert first.burst and not last.burst and last.short == "already fired in this bucket"
+    assert last.bucket_start == first.bucket_start and last.count == 2

@@ -1,6 +1,6 @@
 """A bad entry a feed keeps listing is rejected once per revision: the same entry saying the same thing at the next poll
 is a repeat (no new letter) wherever it sits in the feed; an edit of it is a new rejection; what the feed no longer
-lists is forgotten; and the rejections travel with the feed's poll state."""
+lists is forgotten, once a poll read the whole feed; and the rejections travel with the feed's poll state."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -62,7 +62,7 @@ def test_a_new_field_map_forgets_the_rejections_so_what_it_still_rejects_is_said
     poller = Poller(IngestSettings(), sink, clock=lambda: 0.0)
     api = FeedConfig(id="reef", url=URL, fields={"title": "headline"})
     poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[api]))
-    poller.states["reef"] = replace(poller.states["reef"], rejected=("k1",), etag='"v1"')
+    poller.states["reef"] = replace(poller.states["reef"], rejected=("k1",), rejected_held=1, etag='"v1"')
     poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[api.model_copy(update={"headers": {"X-Key": "k"}})]))
     assert poller.states["reef"].rejected == ("k1",), "new headers read the entries as before"
     assert poller.status()[0]["rejected"] == 1
@@ -77,3 +77,24 @@ def test_the_state_kept_is_bounded_however_many_entries_a_feed_gets_wrong():
     assert len(first.keys) == MAX_KEPT and len(first.fresh) == MAX_KEPT + 10
     again = sort_rejections(records, first.keys)
     assert len(again.repeats) == MAX_KEPT and len(again.fresh) == 10, "past the bound: lettered again, not kept"
+
+
+def test_a_poll_that_read_part_of_a_paged_feed_keeps_what_it_did_not_find_after_what_it_found():
+    on_page_3 = rejected(EMPTY)
+    before = sort_rejections(on_page_3 + rejected("<item><link>https://reef.example/tide</link></item>"), ()).keys
+    tide = before[1:]
+    page_1 = sort_rejections(rejected("<item><link>https://reef.example/tide</link></item>"), before, whole=False)
+    assert not page_1.fresh and page_1.keys == (*tide, before[0]) and page_1.held == 1
+    assert sort_rejections(on_page_3, page_1.keys, whole=False).repeats == on_page_3, "read again: no new letter"
+    assert sort_rejections(rejected(GOOD), page_1.keys, whole=True).keys == (), "the whole feed read: gone"
+
+
+def test_past_the_bound_what_was_found_the_longest_ago_goes_first():
+    def bad(i):
+        return RecordError(f'feed "reef" entry {i}', "InvalidEntry", f'feed "reef" entry {i}: bad', b'{"n": %d}' % i)
+
+    old = sort_rejections([bad(i) for i in range(MAX_KEPT)], ()).keys
+    later = sort_rejections([bad(i) for i in range(MAX_KEPT, MAX_KEPT + 3)], old, whole=False)
+    assert len(later.keys) == MAX_KEPT and later.held == 3
+    assert later.keys[:3] == tuple(rejection_key(bad(i)) for i in range(MAX_KEPT, MAX_KEPT + 3))
+    assert later.keys[3:] == old[:-3]

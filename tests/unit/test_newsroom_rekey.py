@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from schemas import Entity, Salience
 from services.newsroom.rekey import KEY_RULE, rekeyed, respelt
+from services.newsroom.store import StoryQuery
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key
@@ -111,6 +112,22 @@ def test_reports_keyed_by_the_rule_before_spellings_were_folded_meet_their_other
     s.close()
     again = open_store()  # done once
     assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
+
+
+def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_it(open_store):  # noqa: F811
+    old = open_store()
+    # Rule 1 kept the spellings apart: the American key's directory row was written first, by the one report spelling
+    # it so; two reports spell it the British way, under the British key.
+    old.write_article(old_report(1, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")), now=NOW)
+    old.write_article(old_report(2, "s-strikes", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
+    old.write_article(old_report(3, "s-raids", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
+    old.conn().execute("UPDATE articles SET keys_from = 'message'")
+    old.close()
+    s = open_store()
+    entity = s.entity("name:israel defense forces")
+    assert (entity["name"], entity["articles"], entity["story_count"]) == ("Israel Defence Forces", 3, 2)
+    listed = {e["key"]: e["name"] for story in s.stories(StoryQuery())["items"] for e in story["entities"]}
+    assert listed["name:israel defense forces"] == "Israel Defence Forces"
 
 
 def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() -> None:

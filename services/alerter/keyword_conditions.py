@@ -1,0 +1,122 @@
+"""The conditions on the words of an article: ``keyword`` (words or phrases, whole words) and ``near`` (words within N
+of each other), in English or as the article came, a term typed in plain letters matching with or without diacritics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from services.alerter.facts import TOKEN, Facts
+from services.runtime.text import is_unaccented
+
+__all__ = ["KeywordCondition", "NearCondition"]
+
+
+@dataclass(frozen=True)
+class KeywordCondition:
+    """Any of these words or phrases, whole words, case-insensitive, in the title or body: in English, or as the
+    article came (its original language, its spelling before the name repairs). A phrase typed in plain letters matches
+    with or without diacritics ("Sao Paulo" finds "São Paulo", as the newsroom's search does); one written with them
+    matches as written ("año" is not "ano")."""
+
+    phrases: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(_phrase_pattern(p) for p in self.phrases))
+        object.__setattr__(self, "plain", tuple(is_unaccented(p) for p in self.phrases))
+
+    def check(self, facts: Facts) -> list[str] | None:
+        reasons = []
+        for phrase, pattern, plain in zip(self.phrases, self.patterns, self.plain):
+            for texts, where in (((facts.title, facts.body), ""), (facts.originals, " in the original")):
+                written = _found(pattern, texts, facts if plain else None)
+                if written is not None:
+                    reasons.append(f"keyword:{phrase!r}{_as_written(written) if plain else ''}{where}")
+                    break
+        return reasons or None
+
+    def describe(self) -> str:
+        return "keyword:" + "|".join(repr(p) for p in self.phrases)
+
+
+def _found(pattern: re.Pattern[str], texts: Sequence[str], facts: Facts | None) -> str | None:
+    """What ``pattern`` first matches in ``texts``, as the text writes it; with ``facts``, looked for in the texts without
+    their diacritics (the same offsets: services.runtime.text.unaccented)."""
+    for text in texts:
+        match = pattern.search(facts.unaccented(text) if facts is not None else text)
+        if match is not None:
+            return text[match.start():match.end()]
+    return None
+
+
+def _as_written(written: str) -> str:  # " as 'São Paulo'": a keyword typed in plain letters found diacritics
+    return "" if is_unaccented(written) else f" as {' '.join(written.split())!r}"
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    # Lookarounds instead of \b so phrases that start or end with punctuation ("U.S.") still work;
+    # any run of whitespace matches a space, as line breaks in bodies fall anywhere.
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NearCondition:
+    """All these words or phrases in one field, each starting within ``within`` words of the others: in English, or, as
+    a keyword, in the text as the article came (``near:'defensa' 'Zelenski' 2 words apart in the original title``)."""
+
+    terms: tuple[str, ...]
+    within: int
+    _tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    _plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)  # as a keyword's: with or without diacritics
+
+    def __post_init__(self) -> None:
+        toks = tuple(tuple(w.casefold() for w in TOKEN.findall(t)) for t in self.terms)
+        if any(not t for t in toks):
+            raise ValueError("near: every term needs at least one word")
+        object.__setattr__(self, "_tokens", toks)
+        object.__setattr__(self, "_plain", tuple(is_unaccented(t) for t in self.terms))
+
+    def check(self, facts: Facts) -> list[str] | None:
+        for field_name in ("title", "body", "original title", "original body"):
+            view = {p: (facts.words(field_name, plain=p), facts.positions(field_name, plain=p)) for p in set(self._plain)}
+            span = _closest([view[p] for p in self._plain], self._tokens)
+            if span is not None and span <= self.within:
+                terms = " ".join(repr(t) for t in self.terms)
+                where = field_name.replace("original ", "the original ")
+                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {where}"]
+        return None
+
+    def describe(self) -> str:
+        return f"near:{' '.join(repr(t) for t in self.terms)}~{self.within}"
+
+
+def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]], terms: tuple[tuple[str, ...], ...]) -> int | None:
+    """The smallest distance, in words, between the starts of the first and last of the terms in one window; each term
+    looked for in its own view of the field's words (``(words, index)``: as written, or without diacritics)."""
+    hits: list[tuple[int, int]] = []
+    for t, (seq, (words, index)) in enumerate(zip(terms, views)):
+        starts = [i for i in index.get(seq[0], ()) if len(seq) == 1 or tuple(words[i : i + len(seq)]) == seq]
+        if not starts:
+            return None
+        hits.extend((i, t) for i in starts)
+    hits.sort()
+    need = len(terms)
+    best: int | None = None
+    counts: dict[int, int] = {}
+    left = 0
+    for right, (pos, t) in enumerate(hits):
+        counts[t] = counts.get(t, 0) + 1
+        while len(counts) == need:
+            span = pos - hits[left][0]
+            best = span if best is None else min(best, span)
+            lt = hits[left][1]
+            counts[lt] -= 1
+            if not counts[lt]:
+                del counts[lt]
+            left += 1
+    return best
