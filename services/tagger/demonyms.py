@@ -44,17 +44,33 @@ _LEADING_ARTICLE = {
 BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 
 # A state's body, named by its people's word: "Russian Foreign Ministry", "Ukrainian Defence Ministry", "Ukrainian Army",
-# "Syrian Air Force", "American Embassy", "Russian Ministry of Foreign Affairs": the body, after at most two words for its
-# portfolio. Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British
-# Airways", and armed groups named like a state's army ("Irish Republican Army", "Syrian Democratic Forces").
+# "Syrian Air Force", "American Embassy", "Russian Ministry of Foreign Affairs", "Russian Federal Protective Service",
+# "U.S. Federal Aviation Administration": the body, before an "of ...". Two kinds of head noun:
+# - an office's (_OFFICE): a ministry, office, department, service, agency, bureau, commission, authority,
+#   administration, directorate, inspectorate or court is what a state's institutions are called, whatever their remit,
+#   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal Protective", "Prosecutor
+#   General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that makes it a medium, a sport's
+#   or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
+# - any other (_BODY): an army, forces, guard, bank, committee, government... only after at most two words for its
+#   portfolio (_PORTFOLIO), as armed groups, banks and committees of no state are named like a state's ("Irish
+#   Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Russian Olympic Committee").
+# Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British Airways",
+# "Russian Railways" (a company the state owns is no state body), "Russian Orthodox Church", "American Red Cross",
+# "U.S. Chamber of Commerce", "Chinese Academy of Sciences".
 _PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|economy|economic|energy|education|agriculture|"
               r"emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
-              r"security|intelligence|border|state|central|supreme|constitutional|general|military|investigative|"
+              r"security|intelligence|border|coast|state|central|supreme|constitutional|general|military|investigative|"
               r"prosecutor['’]?s?|federal)")
-_BODY = (r"(?:ministry|ministries|government|army|navy|military|forces|force|guard|guards|police|parliament|embassy|"
-         r"consulate|cabinet|presidency|senate|court|office|department|service|agency|staff|bank|committee|authorities|junta|"
+_BODY = (r"(?:ministries|government|army|navy|military|forces|force|guard|guards|police|parliament|embassy|"
+         r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
          r"national guard|national bank|national police|security council)")
-_STATE_BODY = re.compile(rf"(?:{_PORTFOLIO} ){{0,2}}{_BODY}(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
+_OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|authority|administration|directorate|"
+           r"inspectorate|court)")
+_NOT_STATE = (r"(?:news|press|telegraph|telegraphic|broadcasting|television|radio|media|olympic|paralympic|anti-doping|"
+              r"football|soccer|church|orthodox|catholic|jewish|muslim|christian)\b")
+_NAMING = rf"(?!{_NOT_STATE})(?-i:[A-Z])[\w'’-]*"  # a capitalised word of an office's name: "Protective", "General's"
+_STATE_BODY = re.compile(rf"(?:(?:{_PORTFOLIO} ){{0,2}}{_BODY}|(?:(?:{_PORTFOLIO}|{_NAMING}) (?:and )?){{0,3}}{_OFFICE})"
+                         rf"(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
 _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run NER made across a sentence
 # Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
 _OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
