@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schemas import Entity, Salience
-from services.newsroom.rekey import rekeyed, respelt
+from services.newsroom.rekey import rebodied, rekeyed, respelt
 from services.newsroom.store import StoryQuery
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
@@ -29,7 +29,7 @@ def old_report(n: int, story: str, *mentions: tuple[str, str]):
 def as_before_keys_from(s) -> None:
     """Make ``s`` a store of the release before ``articles.keys_from`` (nor its index)."""
     conn = s.conn()
-    conn.execute("DROP INDEX articles_keys_unmade_2")
+    conn.execute("DROP INDEX articles_keys_unmade_3")
     conn.execute("ALTER TABLE articles DROP COLUMN keys_from")
     s.close()
 
@@ -63,7 +63,7 @@ def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_stor
     again = open_store()
     assert keys_of(again, "wire/3") == [("Q7184", 2), ("name:ministry", 1)]
     assert [r["keys_from"] for r in again._rows("SELECT keys_from FROM articles ORDER BY id")] == [
-        "names:2", "names:2", "message:2"]
+        "names:3", "names:3", "message:3"]
 
 
 def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_alone() -> None:
@@ -90,17 +90,18 @@ def test_reports_keyed_by_the_rule_before_spellings_were_folded_meet_their_other
     conn.execute("UPDATE articles SET keys_from = 'names' WHERE id <> 'wire/1'")
     old.close()
     s = open_store()
-    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:israeli defense forces", 1), ("name:israeli defense ministry", 1)]
     assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:scott labour center", 1)]
-    # One entity in either spelling; its page keeps the name as written.
-    assert s.entity("name:israel defense forces")["articles"] == 2
+    # One entity in either spelling, keyed as the tagger keys the name now (rule 3: a state body stored under its words
+    # as written takes its country's adjective's key); its page keeps the name as written.
+    assert s.entity("name:israeli defense forces")["articles"] == 2
     assert s.entity("name:israel defence forces") is None
     assert s.entity("name:scott labour center")["name"] == "Scott Labour Centre"
     marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
-    assert marks == ["message:2", "names:2", "names:2"]
+    assert marks == ["message:3", "names:3", "names:3"]
     s.close()
     again = open_store()  # done once
-    assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
+    assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israeli defense forces", 1), ("name:israeli defense ministry", 1)]
 
 
 def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_it(open_store):  # noqa: F811
@@ -113,10 +114,10 @@ def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_
     old.conn().execute("UPDATE articles SET keys_from = 'message'")
     old.close()
     s = open_store()
-    entity = s.entity("name:israel defense forces")
+    entity = s.entity("name:israeli defense forces")
     assert (entity["name"], entity["articles"], entity["story_count"]) == ("Israel Defence Forces", 3, 2)
     listed = {e["key"]: e["name"] for story in s.stories(StoryQuery())["items"] for e in story["entities"]}
-    assert listed["name:israel defense forces"] == "Israel Defence Forces"
+    assert listed["name:israeli defense forces"] == "Israel Defence Forces"
 
 
 def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() -> None:
@@ -124,3 +125,36 @@ def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() ->
                 {"key": "Q7184", "name": "NATO", "type": "ORG"}]
     assert [m["key"] for m in respelt(mentions)] == ["name:israel defense forces", "Q7184"]
     assert respelt(respelt(mentions)) == respelt(mentions)
+
+
+def test_a_state_office_stored_under_the_words_written_meets_its_countrys_key_once_the_store_opens(open_store):  # noqa: F811
+    old = open_store()
+    # Rule 2 knew no "Aviation" or "Protective": each office kept the key of the words written; "Foreign Ministry" had
+    # its country's key from the article's text ("Russia's Foreign Ministry"), which no name alone gives.
+    old.write_article(old_report(1, "s-flights", ("U.S. Federal Aviation Administration", "name:u.s federal aviation administration"),
+                                 ("Foreign Ministry", "name:russian foreign ministry")), now=NOW)
+    old.write_article(old_report(2, "s-flights", ("American Federal Aviation Administration",
+                                                  "name:american federal aviation administration"),
+                                 ("Russian Federal Protective Service", "name:russian federal protective service")), now=NOW)
+    conn = old.conn()
+    conn.execute("UPDATE articles SET keys_from = 'message:2' WHERE id = 'wire/1'")
+    conn.execute("UPDATE articles SET keys_from = 'names:2' WHERE id = 'wire/2'")
+    conn.execute("DROP INDEX articles_keys_unmade_3")
+    old.close()
+    s = open_store()
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:american federal aviation administration", 1),
+                                    ("name:russian foreign ministry", 1)]
+    # One office however the report wrote its country; the old key's page is gone.
+    assert s.entity("name:american federal aviation administration")["articles"] == 2
+    assert s.entity("name:u.s federal aviation administration") is None
+    assert [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")] == ["message:3", "names:3"]
+
+
+def test_re_keying_a_state_office_by_its_name_leaves_keys_the_text_gave_and_linked_keys_alone() -> None:
+    key_of = Demonyms.load(Gazetteer.load()).key_of
+    mentions = [{"key": "name:u.s federal aviation administration", "name": "U.S. Federal Aviation Administration", "type": "ORG"},
+                {"key": "name:russian foreign ministry", "name": "Foreign Ministry", "type": "ORG"},
+                {"key": "Q789915", "name": "United States Department of State", "type": "ORG"}]
+    assert [m["key"] for m in rebodied(mentions, key_of)] == [
+        "name:american federal aviation administration", "name:russian foreign ministry", "Q789915"]
+    assert rebodied(rebodied(mentions, key_of), key_of) == rebodied(mentions, key_of)
