@@ -88,7 +88,8 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     """Make again the ``name:`` keys of each report not keyed by rule ``KEY_RULE`` in its mentions, its entity rows and
     the entity directory, and mark it; return how many reports had a key changed. Unmarked: from its stored names
     (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by an earlier rule: from its stored keys
-    (:func:`respelt` after rule 1, then :func:`rebodied`). Idempotent: a report marked by this rule is not read again. The caller holds the transaction."""
+    (:func:`respelt` after rule 1, then :func:`rebodied`). Idempotent: a report marked by this rule is not read again.
+    The caller holds the transaction."""
     current = (KEYS_FROM_MESSAGE, KEYS_FROM_NAMES)
     unmade = f"keys_from IS NULL OR keys_from NOT IN ('{current[0]}', '{current[1]}')"
     cur.execute("DROP INDEX IF EXISTS articles_keys_unmade")  # rule 1's: keys_from IS NULL

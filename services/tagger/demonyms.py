@@ -51,9 +51,9 @@ BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 # "U.S. Federal Aviation Administration": the body, before an "of ...". Two kinds of head noun:
 # - an office's (_OFFICE): a ministry, office, department, service, agency, bureau, commission, authority,
 #   administration, directorate, inspectorate or court is what a state's institutions are called, whatever their remit,
-#   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal Protective", "Prosecutor
-#   General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that makes it a medium, a sport's
-#   or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
+#   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal
+#   Protective", "Prosecutor General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that
+#   makes it a medium, a sport's or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
 # - any other (_BODY): an army, forces, guard, bank, committee, government... only after at most two words for its
 #   portfolio (_PORTFOLIO), as armed groups, banks and committees of no state are named like a state's ("Irish
 #   Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Russian Olympic Committee").
@@ -291,7 +291,9 @@ class Demonyms:
         """Whether an article of ``language`` is written right before ``entity`` in its field's text."""
         before = _ARTICLE_BEFORE.get(language or "")
         text = (texts or {}).get(entity.field)
-        return before is not None and text is not None and before.search(text, max(0, entity.start - 8), entity.start) is not None
+        if before is None or text is None:
+            return False
+        return before.search(text, max(0, entity.start - 8), entity.start) is not None
 
     def _as_named(self, entity: Entity, name: str) -> Entity:
         """``entity``, a state body written with an article before its name ``name`` ("le Pentagone", "el Kremlin"),
