@@ -1,6 +1,7 @@
 """Near-duplicates on real text: does the story stage know a copy of an earlier article, and only a copy?
 
     .venv/bin/python bench/bench_copies.py [--crosslingual ntrex_dev.jsonl] [--events galaxy_dev.jsonl] [--cache DIR]
+        [--generated N]
 
 - ``--crosslingual``: NTREX-128 has each of its 40 documents in four English editions (``eng``, ``eng-GB``,
   ``eng-IN``, ``eng-US``: one text, localised spelling and wording here and there), the nearest thing to a wire
@@ -8,7 +9,9 @@
   known as a copy of an earlier edition of its own document (``story_evidence.copy_of``) and of nothing else.
 - ``--events``: real news by event (galaxy_dev), reports of one event by different publishers: a copy found there
   is either a republished text or a false copy (the two texts are printed).
-- the generated corpus (bench/corpus.py, templated: the hardest case for a false copy).
+- the generated corpus (bench/corpus.py, templated: the hardest case for a false copy), ``--generated`` articles
+  (160 by default; the more articles, the more template fills of one notice to take for copies: 1,000 and 4,000 are
+  the sizes docs/tagger.md reports).
 
 For each, the SimHash distances and sketch resemblances (near_duplicates) between texts of the same document or
 event and of different ones, what the fingerprints cost, and what the story stage does with and without the copy rule.
@@ -36,6 +39,7 @@ from services.tagger.near_duplicates import MAX_DISTANCE, MIN_RESEMBLANCE, dista
 from services.tagger.settings import TaggerSettings  # noqa: E402
 
 EDITIONS = ("eng", "eng-GB", "eng-IN", "eng-US")
+GENERATED = 160  # articles of the generated corpus
 
 
 def distances(tagged: list[TaggedArticle], gold: dict[str, str]) -> str:
@@ -116,15 +120,15 @@ def galaxy(path: Path, cache: Path | None) -> None:
     report(f"real news by event ({path}; {len(rows)} articles)", tagged, {str(r["id"]): str(r["event"]) for r in rows})
 
 
-def generated(cache: Path | None) -> None:
+def generated(count: int, cache: Path | None) -> None:
     from bench.corpus import make_corpus
 
-    records = make_corpus(160, seed=11, prefix="gen")
+    records = make_corpus(count, seed=11, prefix="gen")
     raws = [RawArticle(id=r["id"], source=r["source"], title=r["title"], body=r["body"], published_at=_when(r["published_at"]),
                        fetched_at=FETCHED) for r in records]
     tagged, _ = tag_all(raws, cache, "generated")
     tagged.sort(key=lambda t: t.published_at)
-    report("generated corpus (bench/corpus.py, 160 templated articles; a stress test)", tagged,
+    report(f"generated corpus (bench/corpus.py, {count:,} templated articles; a stress test)", tagged,
            {r["id"]: r["event"] for r in records})
 
 
@@ -133,16 +137,23 @@ def main() -> None:
 
     configure_logging("warning")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--crosslingual", type=Path, default=DEVDATA / "crosslingual" / "ntrex_dev.jsonl")
-    parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl")
+    parser.add_argument("--crosslingual", type=Path, default=DEVDATA / "crosslingual" / "ntrex_dev.jsonl",
+                        help="NTREX-128 JSON lines: its English editions of each document (skipped when absent)")
+    parser.add_argument("--events", type=Path, default=DEVDATA / "stories" / "galaxy_dev.jsonl",
+                        help="JSON-lines English articles labelled by event (skipped when absent)")
     parser.add_argument("--cache", type=Path, default=None, help="keep tagged articles here between runs")
+    parser.add_argument("--generated", type=int, default=GENERATED, metavar="N",
+                        help=f"articles of the generated corpus (default {GENERATED}; 0 skips it)")
     args = parser.parse_args()
+    if args.generated < 0:
+        parser.error("--generated: a number of articles, 0 or more")
     for name, fn, path in (("crosslingual", ntrex, args.crosslingual), ("events", galaxy, args.events)):
         if not path.exists():
             print(f"{name}: {path} is absent, skipped (real data lives outside the project; pass --{name} FILE)")
             continue
         fn(path, args.cache)
-    generated(args.cache)
+    if args.generated:
+        generated(args.generated, args.cache)
 
 
 if __name__ == "__main__":

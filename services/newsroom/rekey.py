@@ -10,7 +10,11 @@ Foreign Ministry"; only the tagger reading the report again would give them thei
 
 The mark says by which rule (``KEY_RULE``): a report keyed by an earlier rule gets what changed since, made from its
 stored keys, so that what the text added stays: rule 2 keys British spellings as American (``name:israel defence
-forces`` becomes ``name:israel defense forces``, spellings.key_word).
+forces`` becomes ``name:israel defense forces``, spellings.key_word), rule 3 by spellings table 2 (``name:national
+programme`` becomes ``name:national program``, ``name:paediatric centre`` ``name:pediatric center``), rule 4 keys a
+state office of any remit named by its country by the country's adjective (``name:u.s. federal aviation
+administration`` becomes ``name:american federal aviation administration``), where the stored key is its name's as
+written (:func:`rebodied`).
 """
 
 from __future__ import annotations
@@ -21,16 +25,21 @@ from typing import Any
 
 import orjson
 
-__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rekeyed", "respelt"]
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rebodied", "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
-# 2: British spellings keyed as American.
-KEY_RULE = 2
+# 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
+# office of any remit ("Federal Protective Service", "Federal Aviation Administration") named by its country keyed by
+# the country's adjective.
+KEY_RULE = 4
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them, or made again from its
 # stored names, by rule ``KEY_RULE``. NULL: a report stored before the column (or by an older replica in a rolling
-# upgrade); ``message`` or ``names``: by rule 1.
+# upgrade); ``message`` or ``names``: by rule 1; ``message:N`` or ``names:N``: by rule N.
 KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
-_RULE_1 = {"message": KEYS_FROM_MESSAGE, "names": KEYS_FROM_NAMES}
+# The marks of earlier rules that kept the keys made with the text: such a report is respelt and rebodied, and marked
+# by this rule.
+_EARLIER = {f"{how}{mark}": f"{how}:{KEY_RULE}" for how in ("message", "names")
+            for mark in ("", *(f":{rule}" for rule in range(2, KEY_RULE)))}
 
 
 def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
@@ -44,13 +53,28 @@ def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> l
 
 
 def respelt(mentions: list[dict]) -> list[dict]:
-    """The stored mentions with each ``name:`` key's British spellings keyed as American (rule 2 after rule 1)."""
+    """The stored mentions with each ``name:`` key's British spellings keyed as American by the running spellings
+    table (rule 3 after rule 1 or 2, a no-op on rule 3's keys: keying a key again gives what keying the name would,
+    spellings.key_word)."""
     from services.tagger.spellings import key_words
 
     out = []
     for m in mentions:
         key = "name:" + key_words(m["key"][5:]) if m["key"].startswith("name:") else m["key"]
         out.append({**m, "key": key} if key != m["key"] else m)
+    return out
+
+
+def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
+    """The stored mentions with each ``name:`` key that is its name's as written (``name_key``) made again by ``key_of``
+    (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives; a
+    key the article's text gave ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
+    from services.tagger.linking import name_key
+
+    out = []
+    for m in mentions:
+        key = key_of(m["name"], m["type"]) if m["key"].startswith("name:") and m["key"] == name_key(m["name"]) else None
+        out.append({**m, "key": key} if key and key != m["key"] else m)
     return out
 
 
@@ -70,11 +94,13 @@ def _rows(mentions: list[dict], keys: set[str]) -> list[tuple[str, str, str, int
 def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     """Make again the ``name:`` keys of each report not keyed by rule ``KEY_RULE`` in its mentions, its entity rows and
     the entity directory, and mark it; return how many reports had a key changed. Unmarked: from its stored names
-    (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by rule 1: from its stored keys
-    (:func:`respelt`). Idempotent: a report marked by this rule is not read again. The caller holds the transaction."""
+    (:func:`rekeyed`, by the bundled tagger's table and gazetteer); marked by an earlier rule: from its stored keys
+    (:func:`respelt`, then :func:`rebodied`). Idempotent: a report marked by this rule is not read again. The caller
+    holds the transaction."""
     current = (KEYS_FROM_MESSAGE, KEYS_FROM_NAMES)
     unmade = f"keys_from IS NULL OR keys_from NOT IN ('{current[0]}', '{current[1]}')"
-    cur.execute("DROP INDEX IF EXISTS articles_keys_unmade")  # rule 1's: keys_from IS NULL
+    for rule in range(1, KEY_RULE):  # earlier rules' (rule 1's: keys_from IS NULL)
+        cur.execute(f"DROP INDEX IF EXISTS articles_keys_unmade{'' if rule == 1 else f'_{rule}'}")
     cur.execute(f"CREATE INDEX IF NOT EXISTS articles_keys_unmade_{KEY_RULE} ON articles (id) WHERE {unmade}")
     cur.execute(f"SELECT id FROM articles WHERE {unmade}")
     ids = [r[0] for r in cur.fetchall()]
@@ -91,13 +117,13 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
         marks = ", ".join("?" for _ in chunk)
         cur.execute(sql(f"SELECT id, story_id, entities, fetched_at, keys_from FROM articles WHERE id IN ({marks})"), chunk)
         rows = cur.fetchall()
-        for mark in {row[4] for row in rows}:  # rule 1's marks become this rule's; NULL becomes names
+        for mark in {row[4] for row in rows}:  # earlier rules' marks become this rule's; NULL becomes names
             which = "keys_from IS NULL" if mark is None else "keys_from = ?"
             cur.execute(sql(f"UPDATE articles SET keys_from = ? WHERE id IN ({marks}) AND {which}"),
-                        [_RULE_1.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
+                        [_EARLIER.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
         for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
-            new = rekeyed(mentions, key_of) if mark not in _RULE_1 else respelt(mentions)
+            new = rekeyed(mentions, key_of) if mark not in _EARLIER else rebodied(respelt(mentions), key_of)
             if new == mentions:
                 continue
             old_keys = {m["key"] for m in mentions} - {m["key"] for m in new}

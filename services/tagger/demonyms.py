@@ -19,7 +19,7 @@ from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
 from services.tagger.name_evidence import may_lack_evidence
-from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_state_bodies
+from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["ARTICLES", "BUNDLED_DEMONYMS", "Demonyms"]
@@ -40,21 +40,40 @@ _LEADING_ARTICLE = {
                          re.IGNORECASE)
     for language, words in ARTICLES.items()
 }
+# ... and one of them right before a mention NER spanned without it: the French model's "la [Douma]".
+_ARTICLE_BEFORE = {language: re.compile(rf"(?<![\w'’]){pattern.pattern}$", re.IGNORECASE)
+                   for language, pattern in _LEADING_ARTICLE.items()}
 
 BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 
 # A state's body, named by its people's word: "Russian Foreign Ministry", "Ukrainian Defence Ministry", "Ukrainian Army",
-# "Syrian Air Force", "American Embassy", "Russian Ministry of Foreign Affairs": the body, after at most two words for its
-# portfolio. Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British
-# Airways", and armed groups named like a state's army ("Irish Republican Army", "Syrian Democratic Forces").
+# "Syrian Air Force", "American Embassy", "Russian Ministry of Foreign Affairs", "Russian Federal Protective Service",
+# "U.S. Federal Aviation Administration": the body, before an "of ...". Two kinds of head noun:
+# - an office's (_OFFICE): a ministry, office, department, service, agency, bureau, commission, authority,
+#   administration, directorate, inspectorate or court is what a state's institutions are called, whatever their remit,
+#   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal
+#   Protective", "Prosecutor General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that
+#   makes it a medium, a sport's or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
+# - any other (_BODY): an army, forces, guard, bank, committee, government... only after at most two words for its
+#   portfolio (_PORTFOLIO), as armed groups, banks and committees of no state are named like a state's ("Irish
+#   Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Russian Olympic Committee").
+# Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British Airways",
+# "Russian Railways" (a company the state owns is no state body), "Russian Orthodox Church", "American Red Cross",
+# "U.S. Chamber of Commerce", "Chinese Academy of Sciences".
 _PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|economy|economic|energy|education|agriculture|"
               r"emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
-              r"security|intelligence|border|state|central|supreme|constitutional|general|military|investigative|"
+              r"security|intelligence|border|coast|state|central|supreme|constitutional|general|military|investigative|"
               r"prosecutor['’]?s?|federal)")
-_BODY = (r"(?:ministry|ministries|government|army|navy|military|forces|force|guard|guards|police|parliament|embassy|"
-         r"consulate|cabinet|presidency|senate|court|office|department|service|agency|staff|bank|committee|authorities|junta|"
+_BODY = (r"(?:ministries|government|army|navy|military|forces|force|guard|guards|police|parliament|embassy|"
+         r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
          r"national guard|national bank|national police|security council)")
-_STATE_BODY = re.compile(rf"(?:{_PORTFOLIO} ){{0,2}}{_BODY}(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
+_OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|authority|administration|directorate|"
+           r"inspectorate|court)")
+_NOT_STATE = (r"(?:news|press|telegraph|telegraphic|broadcasting|television|radio|media|olympic|paralympic|anti-doping|"
+              r"football|soccer|church|orthodox|catholic|jewish|muslim|christian)\b")
+_NAMING = rf"(?!{_NOT_STATE})(?-i:[A-Z])[\w'’-]*"  # a capitalised word of an office's name: "Protective", "General's"
+_STATE_BODY = re.compile(rf"(?:(?:{_PORTFOLIO} ){{0,2}}{_BODY}|(?:(?:{_PORTFOLIO}|{_NAMING}) (?:and )?){{0,3}}{_OFFICE})"
+                         rf"(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
 _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run NER made across a sentence
 # Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
 _OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
@@ -106,13 +125,15 @@ class Demonyms:
 
     def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None,
                  names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None,
-                 state_bodies: Mapping[str, str] | None = None) -> None:
+                 state_bodies: Mapping[str, str] | None = None,
+                 article_names: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
         people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
         under another ("American State Department" is the gazetteer's "U.S. State Department"); ``state_bodies``: the
         names, as written, of national state bodies the organisations file types without a link ("Kremlin"), with their
-        country's QID."""
+        country's QID; ``article_names``: by language, the names a body of ``state_bodies`` goes by only after an article
+        of that language ("Douma": in French, after "la", the Duma), with the body's name."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
@@ -131,6 +152,7 @@ class Demonyms:
                 self._forms[qid].append(alias)
         self._gazetteer = gazetteer
         self._state_names, self._needs_evidence = _state_names(dict(state_bodies or {}), gazetteer)
+        self._article_names = {language: dict(names) for language, names in (article_names or {}).items()}
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
@@ -153,6 +175,7 @@ class Demonyms:
             aliases,
             gazetteer,
             load_state_bodies(organisations),
+            load_article_names(organisations),
         )
 
     def __len__(self) -> int:
@@ -236,25 +259,41 @@ class Demonyms:
                 return self._seats[other.canonical_id]
         return None
 
-    def _unlinked_state_body(self, entity: Entity, language: str | None) -> tuple[Entity, tuple[str, str] | None]:
+    def _unlinked_state_body(self, entity: Entity, language: str | None,
+                             texts: Mapping[str, str] | None = None) -> tuple[Entity, tuple[str, str] | None]:
         """An unlinked mention that names a national state body, and the (QID, name) of its country: typed an
         organisation or a place ("Kremlin", "at the Kremlin": GPE, LOC, FAC), its name exactly one of the organisations
         file's or the gazetteer's (:func:`_state_names`); or, whatever NER typed it, that name after an article of
         ``language``, the article's ("el Kremlin", a person to the Spanish model; "la Maison Blanche"), then named as the
         name alone is (:meth:`_as_named`). In English (or no language said), not a gazetteer name the gazetteer links
-        only with evidence ("Fed"): unlinked, it had none. Else ``(entity, None)``, as for a person named without an
-        article ("Kremlin" typed PERSON), which is left as NER said."""
+        only with evidence ("Fed"): unlinked, it had none. A name the body goes by only after an article of ``language``
+        (``article_names``: French "Douma") is the body after one, in the span or, with the fields' ``texts``, right
+        before it ("la Douma", NER's "Douma"), and named as the body is ("Duma"); "à Douma" is the Syrian town. Else
+        ``(entity, None)``, as for a person named without an article ("Kremlin" typed PERSON), which is left as NER
+        said."""
         name, article = entity.text, _LEADING_ARTICLE.get(language or "")
         cut = article.match(name) if article is not None else None
         if cut is not None and entity.type in _BODY_LABELS | {"PERSON"}:
             name = name[cut.end():]
         elif entity.type not in _BODY_LABELS:
             return entity, None
+        names = self._article_names.get(language or "", {})
+        if name in names and (cut is not None or self._after_article(entity, language, texts)):
+            name = names[name]
         country = self._state_names.get(name)
         # a country this tagger does not know (not in its gazetteer) has no name to give
         if country not in self._country_names or (language in (None, "en") and name in self._needs_evidence):
             return entity, None
         return self._as_named(entity, name) if name != entity.text else entity, (country, self._country_names[country])
+
+    @staticmethod
+    def _after_article(entity: Entity, language: str | None, texts: Mapping[str, str] | None) -> bool:
+        """Whether an article of ``language`` is written right before ``entity`` in its field's text."""
+        before = _ARTICLE_BEFORE.get(language or "")
+        text = (texts or {}).get(entity.field)
+        if before is None or text is None:
+            return False
+        return before.search(text, max(0, entity.start - 8), entity.start) is not None
 
     def _as_named(self, entity: Entity, name: str) -> Entity:
         """``entity``, a state body written with an article before its name ``name`` ("le Pentagone", "el Kremlin"),
@@ -326,7 +365,7 @@ class Demonyms:
                         found = None if entity.canonical_id else body[:2]
                     side = None if body is not None else self.side(entity.text)
             if found is None and entity.canonical_id is None:
-                entity, found = self._unlinked_state_body(entity, language)
+                entity, found = self._unlinked_state_body(entity, language, texts)
             if found is None:
                 found = self._state_of(entity)
             if found is not None:

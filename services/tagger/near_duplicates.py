@@ -43,8 +43,8 @@ import numpy as np
 
 from services.tagger import spellings
 
-__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "words", "fingerprint", "simhash", "sketch",
-           "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
+__all__ = ["MIN_WORDS", "MAX_DISTANCE", "MIN_RESEMBLANCE", "METHOD", "METHODS", "SKETCHED", "words", "fingerprint",
+           "simhash", "sketch", "distance", "resemblance", "resemblances", "sketch_rows", "bands"]
 
 # Fewer words than this give too few shingles for the bits to mean anything (two short notices share most).
 MIN_WORDS = 50
@@ -52,10 +52,13 @@ MAX_DISTANCE = 3
 MIN_RESEMBLANCE = 0.8
 # How fingerprints are computed now; story records keep it with their members' (story_records), so that only
 # fingerprints of one method are compared. 1: casefolded ``\w+`` words, SimHash only (before 2026-12-06); 2: words
-# folded (``words``), SimHash and sketch. One text's SimHashes by methods 1 and 2 lie 6-14 bits apart (NTREX's English
+# folded (``words``) by spellings table 1, SimHash and sketch (2026-12-06); 3: by spellings table 2 ("programme",
+# "fibre", "paediatric", "grey"...). One text's SimHashes by methods 1 and 2 lie 6-14 bits apart (NTREX's English
 # editions): compared across methods, a copy is not known as one.
-METHOD = 2
-METHODS = (1, METHOD)  # the methods ``simhash`` computes
+METHOD = 3
+_TABLE = {2: 1, 3: 2}  # method -> the spellings table its words are folded by
+METHODS = (1, *_TABLE)  # the methods ``simhash`` computes
+SKETCHED = tuple(_TABLE)  # the methods ``sketch`` computes (method 1 kept no sketch)
 _UNFOLDED = re.compile(r"\w+")  # method 1's words
 _SHINGLE = 2
 _BAND_BITS = 16
@@ -75,15 +78,17 @@ def _word_hash(word: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _folded(word: str) -> str:
+def _folded(word: str, table: int) -> str:
     # Both texts are folded alike, so a fold that also meets an unrelated word ("four" and "for") costs two texts only
     # a shingle of likeness, never a copy.
-    return spellings.fold(word.replace(".", ""))
+    return spellings.fold(word.replace(".", ""), table)
 
 
-def words(text: str) -> list[str]:
-    """The text's words as a copy is compared by: casefolded, abbreviations and spellings folded."""
-    return [_folded(w) for w in _WORD.findall(text.casefold().replace("per cent", "percent"))]
+def words(text: str, method: int = METHOD) -> list[str]:
+    """The text's words as a copy is compared by: casefolded, abbreviations and spellings folded (by the spellings
+    table of ``method``, 2 or later)."""
+    table = _TABLE[method]
+    return [_folded(w, table) for w in _WORD.findall(text.casefold().replace("per cent", "percent"))]
 
 
 def _finalize(x: np.ndarray) -> np.ndarray:
@@ -100,7 +105,7 @@ def _shingles(text: str, method: int = METHOD) -> np.ndarray | None:
     ``MIN_WORDS`` words."""
     if method not in METHODS:
         raise ValueError(f"no fingerprint method {method} (known: {METHODS})")
-    found = words(text) if method == METHOD else _UNFOLDED.findall(text.casefold())
+    found = _UNFOLDED.findall(text.casefold()) if method == 1 else words(text, method)
     if len(found) < MIN_WORDS:
         return None
     hashes = np.fromiter((_word_hash(w) for w in found), dtype=np.uint64, count=len(found))
@@ -137,9 +142,12 @@ def simhash(text: str, method: int = METHOD) -> str | None:
     return None if shingles is None else _simhash(shingles)
 
 
-def sketch(text: str) -> str | None:
-    """The text's MinHash sketch (``resemblance`` reads two); None for a text of fewer than ``MIN_WORDS`` words."""
-    shingles = _shingles(text)
+def sketch(text: str, method: int = METHOD) -> str | None:
+    """The text's MinHash sketch (``resemblance`` reads two), by ``method`` (one of ``SKETCHED``); None for a text of
+    fewer than ``MIN_WORDS`` words."""
+    if method not in SKETCHED:
+        raise ValueError(f"no sketch by fingerprint method {method} (known: {SKETCHED})")
+    shingles = _shingles(text, method)
     return None if shingles is None else _sketch(shingles)
 
 

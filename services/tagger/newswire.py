@@ -38,7 +38,8 @@ from services.tagger.linking import name_key
 from services.tagger.mentions import Mention
 from services.tagger.truecase import truecase
 
-__all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_organisations", "load_state_bodies"]
+__all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_article_names", "load_organisations",
+           "load_state_bodies"]
 
 BUNDLED_ORGANISATIONS = Path(__file__).with_name("data") / "organisations.yaml"
 _NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
@@ -133,6 +134,17 @@ def load_state_bodies(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
     """Names and aliases, as written, of the organisations file's national state bodies ("Kremlin", "Bundestag"), with
     the QID of their country (``state_body_of``)."""
     return {name: entry["state_body_of"] for name, entry in _organisation_names(path) if entry.get("state_body_of")}
+
+
+def load_article_names(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, dict[str, str]]:
+    """By language, the names the organisations file's state bodies go by only after an article of that language
+    (``after_article``: French "la Douma"), each with the body's own name ("Duma")."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found: dict[str, dict[str, str]] = {}
+    for entry in data.get("entities") or ():
+        for language, names in (entry.get("after_article") or {}).items():
+            found.setdefault(language, {}).update((name, entry["name"]) for name in names)
+    return found
 
 
 @lru_cache(maxsize=2)

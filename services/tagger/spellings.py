@@ -6,56 +6,93 @@ unlinked names (``key_word``: only words English writes both ways, so that no tw
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["SPELLINGS", "fold", "key_word", "key_words"]
+__all__ = ["SPELLINGS", "TABLES", "fold", "key_word", "key_words"]
 
-# A doubled letter written once: travelled/traveled, worshipping, councillor, programme. Also "dinner" and "diner",
-# "booth" and "both", "Scott" and "Scot": left out of keys.
+_Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+
+# A doubled letter written once: travelled/traveled, worshipping, councillor. Also "dinner" and "diner", "booth" and
+# "both", "Scott" and "Scot": left out of keys.
 _DOUBLED = (re.compile(r"([^\W\d_])\1"), r"\1")
-SPELLINGS = (
-    _DOUBLED,
-    (re.compile(r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),  # organise, criticised, normalisation
-    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse, paralysed
-    (re.compile(r"(?<=\w)our"), "or"),  # neighbour, labour, favourite
-    (re.compile(r"(?<=\w\w)tre(s|d)?$"), r"ter\1"),  # centre, metres, theatre
-    (re.compile(r"(?<=\w\w)ence$"), "ense"),  # defence, offence, licence
-    (re.compile(r"(?<=\w\w)ogue(s)?$"), r"og\1"),  # catalogue, dialogue
-)
-# Letters a key's word keeps before a spelling it folds: "labour", "colour", "odour" fold; "four", "tour", "mourning"
-# and "fourth" (one letter before "our") would meet "for", "tor", "morning" and "forth".
-_KEY_STEM = 2
+_ISE = (re.compile(r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1")  # organise, criticised, normalisation
+_YSE = (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1")  # analyse, paralysed
+_OUR = (re.compile(r"(?<=\w)our"), "or")  # neighbour, labour, favourite
+_TRE = (re.compile(r"(?<=\w\w)tre(s|d)?$"), r"ter\1")  # centre, metres, theatre
+_ENCE = (re.compile(r"(?<=\w\w)ence$"), "ense")  # defence, offence, licence
+_OGUE = (re.compile(r"(?<=\w\w)ogue(s)?$"), r"og\1")  # catalogue, dialogue
+
+# Added by table 2. Before the doubled letter, which would make "programme" "programe" and "jewellery" "jewelery":
+_GRAMME = (re.compile(r"(?<=gra)mme(s)?$"), r"m\1")  # programme, kilogramme (the doubled letter meets "programmed")
+_JEWELLERY = (re.compile(r"^jewellery$"), "jewelry")
+# -re after b, g, ch and v as after t: fibre, sabre, calibre, sombre, meagre, ochre, sepulchre, louvre, manoeuvre. Not
+# "timbre" ("timber" is another word), nor -red ("inbred"). Before the doubled letter, which would make "digress" and
+# "tigress" "digres" and "tigres" ("diggers", "tigers").
+_BRE = (re.compile(r"(?<=\w)(?<!tim)(b|g|ch|v)re(s)?$"), r"\1er\2")
+# Before -ise, which would make "practise" "practize":
+_PRACTISE = (re.compile(r"^practis(?=(?:e|ed|es|ing)$)"), "practic")  # practise, practised (the verb): practice
+# The Greek and Latin ae and oe of medicine and science, written e in American: only in these stems ("aloe", "shoe",
+# "poet", "hoe" and "daemon" keep theirs: "ale", "she", "pet", "he", "demon"; "Caesar" is not "Cesar").
+_AE = (re.compile(r"^(an|h|leuk|septic|tox|ur|p|orthop|encyclop|gyn|f|arch|pal|medi|prim|c|)ae"
+                  r"(?=m|d|sth|c|o[lnp]|ti|v|s(?:ium|ar[ei]an))"), r"\1e")
+_OE = (re.compile(r"^(|f|man|outman|hom|am|(?:diar|gonor|pyor|logor)r?h)oe(?=dem|soph|str|t|uv|op|b|a)"), r"\1e")
+# One word each, written two ways: a word beginning so is folded to begin the other way ("greying", "sulphuric",
+# "smouldering"). One pattern for them all: a word is read once, not once per word of the list.
+_ONE_WORD = {"grey": "gray", "aluminium": "aluminum", "sulph": "sulf", "sceptic": "skeptic", "ageing": "aging",
+             "mould": "mold", "smould": "smold", "moult": "molt", "plough": "plow", "snowplough": "snowplow",
+             "artefact": "artifact", "despatch": "dispatch", "pyjama": "pajama"}
+
+
+def _beginnings(folds: dict[str, str]) -> tuple[re.Pattern[str], Callable[[re.Match[str]], str]]:
+    """One rule folding each beginning of ``folds`` to its other spelling."""
+    pattern = re.compile("^(?:" + "|".join(sorted(folds, key=len, reverse=True)) + ")")
+    return pattern, lambda match: folds[match.group()]
+
+
+_WORDS = _beginnings(_ONE_WORD)
+_DGEMENT = (re.compile(r"(?<=\w)dgement"), "dgment")  # judgement, acknowledgement
+
+# Each table a version of the folds: a text's fingerprint depends on it (near_duplicates.METHODS), and so do the keys
+# stored reports carry (newsroom/rekey.KEY_RULE). 1: 2026-12-06. 2: -mme, -bre, ae/oe, and the words of ``_ONE_WORD``
+# (2026-12-07).
+TABLES: dict[int, tuple[_Rule, ...]] = {
+    1: (_DOUBLED, _ISE, _YSE, _OUR, _TRE, _ENCE, _OGUE),
+    2: (_GRAMME, _JEWELLERY, _BRE, _DOUBLED, _PRACTISE, _ISE, _YSE, _OUR, _TRE, _ENCE, _OGUE, _AE, _OE, _WORDS, _DGEMENT),
+}
+SPELLINGS = TABLES[max(TABLES)]
+
+# A key's rules: no doubled letters ("dinner", "diner"); "our" with two letters before it ("labour", "colour",
+# "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and "forth"); and not "grey"
+# and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
+_KEY_OUR = (re.compile(r"(?<=\w\w)our"), "or")
+_KEY_WORDS = _beginnings({word: other for word, other in _ONE_WORD.items() if word not in ("grey", "mould")})
+_KEY_RULES = tuple({_OUR: _KEY_OUR, _WORDS: _KEY_WORDS}.get(rule, rule) for rule in SPELLINGS if rule is not _DOUBLED)
 # Words whose two spellings name different bodies: Britain's Labour party is not Australia's or Israel's Labor party,
 # and news names both unqualified ("Labour said", "Labor won"), so a key keeps them apart.
 _KEY_KEPT = frozenset({"labour", "labor"})
 
 
-def fold(word: str) -> str:
-    """``word`` (casefolded) with every spelling of the table folded: as both texts of a possible copy are read."""
-    for pattern, replacement in SPELLINGS:
+def fold(word: str, table: int = max(TABLES)) -> str:
+    """``word`` (casefolded) with every spelling of ``TABLES[table]`` folded: as both texts of a possible copy are
+    read."""
+    for pattern, replacement in TABLES[table]:
         word = pattern.sub(replacement, word)
     return word
-
-
-def _stem_kept(match: re.Match[str]) -> str:
-    return match.expand(_replacement[match.re]) if match.start() >= _KEY_STEM else match.group()
-
-
-_replacement = {pattern: replacement for pattern, replacement in SPELLINGS}
 
 
 @lru_cache(maxsize=1 << 16)
 def key_word(word: str) -> str:
     """A casefolded word of a name as its key writes it: its British spelling folded ("defence" -> "defense",
-    "organisation" -> "organization", "centre" -> "center") where English writes both words in lower case (SCOWL, the union of
-    the British and American lists: ``services.normalize.casing``); a name's own words are left as they are ("Scott",
-    "Phillips", "Florence": written capitalised only), as is a word whose fold is no English word ("court" -> "cort").
-    Doubled letters are not folded: "dinner" and "diner" are two words."""
+    "organisation" -> "organization", "centre" -> "center", "programme" -> "program") where English writes both words
+    in lower case (SCOWL, the union of the British and American lists: ``services.normalize.casing``); a name's own
+    words are left as they are ("Scott", "Phillips", "Florence": written capitalised only), as is a word whose fold is
+    no English word ("court" -> "cort"). Doubled letters are not folded: "dinner" and "diner" are two words."""
     if word in _KEY_KEPT:
         return word
     folded = word
-    for pattern, _ in SPELLINGS[1:]:
-        folded = pattern.sub(_stem_kept, folded)
+    for pattern, replacement in _KEY_RULES:
+        folded = pattern.sub(replacement, folded)
     if folded == word:
         return word
     from services.tagger.name_evidence import is_english_word

@@ -56,8 +56,8 @@ from datetime import datetime
 
 import numpy as np
 
-from services.tagger.near_duplicates import (MAX_DISTANCE, METHOD, METHODS, MIN_RESEMBLANCE, bands, distance, resemblances,
-                                             sketch_rows)
+from services.tagger.near_duplicates import (MAX_DISTANCE, METHOD, METHODS, MIN_RESEMBLANCE, SKETCHED, bands, distance,
+                                             resemblances, sketch_rows)
 from services.tagger.story_features import PLACE_TYPES, ArticleFeatures, article_features
 from services.tagger.story_margins import MarginRules, name_norms, names_agree
 from services.tagger.story_records import Story, StoryConfig, grow, joined, opened
@@ -343,9 +343,11 @@ class StoryIndex(MarginRules):
         their SimHash bits: a copy with edits is found among the stories that hold the article's heaviest entities,
         as a copy's story must (``_same_subject``), or share a SimHash band with it. A member whose sketch gave way to
         later members' (``StoryConfig.copy_sketches``) is not compared: its SimHash alone takes template fills for
-        copies (3 bits apart, sharing two thirds of their shingles). A member hashed by an older method, which kept
-        no sketch (``Story.older_simhashes``), is compared by the article's SimHash by that method (at most
-        ``MAX_DISTANCE`` bits apart, found by band): across methods one text's bits lie too far apart to tell."""
+        copies (3 bits apart, sharing two thirds of their shingles). A member hashed by an older method
+        (``Story.older_simhashes``) is compared by the article's fingerprint by that method: its sketch where that
+        method kept one (``Story.older_sketches``; a member of such a method without one is not compared), else its
+        SimHash (method 1: at most ``MAX_DISTANCE`` bits apart, found by band). Across methods one text's
+        fingerprints lie too far apart to tell."""
         if features.simhash is None:
             return None
         older = self._older_simhashes(features)
@@ -356,7 +358,7 @@ class StoryIndex(MarginRules):
         row = None if features.sketch is None else sketch_rows([features.sketch])
         if heaviest and row is not None:
             candidates |= set.intersection(*(self._by_entity.get(key, set()) for key in heaviest))
-        found = None
+        found, older_sketches = None, {}
         for story_id in sorted(candidates):
             story = self.stories[story_id]
             if story_id in expired or not self._live(story, features.at) or not _same_subject(features, story):
@@ -370,11 +372,26 @@ class StoryIndex(MarginRules):
             for method, hashes in story.older_simhashes.items():
                 if method not in older:
                     continue  # hashed by a method this code cannot compute: no copy decision
+                if method in SKETCHED:
+                    kept = story.older_sketches.get(method, {})
+                    if kept and (older_sketch := self._older_sketch(features, method, older_sketches)) is not None:
+                        alike = resemblances(sketch_rows([older_sketch]), sketch_rows(kept.values()))
+                        nearest = int(alike.argmax())
+                        if alike[nearest] >= MIN_RESEMBLANCE and (found is None or alike[nearest] > found[0]):
+                            found = (float(alike[nearest]), MIN_RESEMBLANCE, list(kept)[nearest], story_id)
+                    continue
                 for member, other in hashes.items():
                     score = 1.0 - distance(older[method], other) / 64
                     if score >= 1.0 - MAX_DISTANCE / 64 and (found is None or score > found[0]):
                         found = (score, 1.0 - MAX_DISTANCE / 64, member, story_id)
         return found
+
+    @staticmethod
+    def _older_sketch(features: ArticleFeatures, method: int, computed: dict[int, str | None]) -> str | None:
+        """The article's sketch by ``method``, computed once per decision (``computed``)."""
+        if method not in computed:
+            computed[method] = None if features.older_sketch is None else features.older_sketch(method)
+        return computed[method]
 
     def _older_simhashes(self, features: ArticleFeatures) -> dict[int, str]:
         """The article's SimHash by each older method some live story's members were hashed by (after an upgrade, for

@@ -24,7 +24,7 @@ import regex
 
 from schemas import TaggedArticle
 from services.tagger.embedding import decode_vector
-from services.tagger.near_duplicates import fingerprint, simhash as simhash_by
+from services.tagger.near_duplicates import fingerprint, simhash as simhash_by, sketch as sketch_by
 
 __all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "event_dates", "word_rarity", "terms", "name_keys"]
 
@@ -78,9 +78,10 @@ class ArticleFeatures:
     names_cased: bool = True  # written in a script with capitals (its names are its capitalised words), else every word is a key
     simhash: str | None = None  # of its text (near_duplicates.simhash), to know a copy of an earlier article
     sketch: str | None = None  # of its text (near_duplicates.sketch), to confirm a copy and know one with edits
-    # Its text's SimHash by an older method (near_duplicates.simhash), computed only for stories whose members were
-    # hashed by one; None: unknown.
+    # Its text's SimHash and sketch by an older method (near_duplicates.simhash, sketch), computed only for stories
+    # whose members were hashed by one; None: unknown.
     older_simhash: Callable[[int], str | None] | None = field(default=None, compare=False)
+    older_sketch: Callable[[int], str | None] | None = field(default=None, compare=False)
     # When it was read (fetched): an article of unknown time was published no later, so its story may be that recent.
     read_at: datetime | None = None
     # The days its title and lead say its event happened on (``event_dates``); empty when they say none.
@@ -330,4 +331,5 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
                            name_keys=keys, name_words=written,
                            names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
                            simhash=simhash, sketch=sketch, older_simhash=partial(simhash_by, article.body),
+                           older_sketch=partial(sketch_by, article.body),
                            read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))

@@ -122,10 +122,14 @@ class Story(BaseModel):
     fingerprint_method: int | None = Field(
         default=None, description="The near_duplicates.METHOD ``simhashes`` and ``sketches`` were computed by; null in "
         "a record written before it was kept (its members with a sketch were hashed by method 2, the rest by method 1). "
-        "A record read by a later method moves its SimHashes to ``older_simhashes`` and drops its sketches.")
+        "A record read by a later method moves its SimHashes to ``older_simhashes`` and its sketches to ``older_sketches``.")
     older_simhashes: dict[int, dict[str, str]] = Field(
         default_factory=dict, description="Fingerprint method -> member article id -> SimHash of its text by that "
         "method, for members hashed before the running one: compared only with the article's SimHash by that method.")
+    older_sketches: dict[int, dict[str, str]] = Field(
+        default_factory=dict, description="Fingerprint method -> member article id -> MinHash sketch of its text by that "
+        "method, for members of ``older_simhashes`` hashed by a method that kept sketches (2 on): compared only with "
+        "the article's sketch by that method, and such a member without one is not compared.")
     event_dates: dict[str, int] = Field(
         default_factory=dict, description="ISO day -> members whose title or lead states it as their event's day "
         "(story_features.event_dates), the latest days only.")
@@ -140,15 +144,19 @@ class Story(BaseModel):
             return self
         unrecorded = self.fingerprint_method is None  # only method 2 wrote sketches before methods were kept
         older = {m: dict(members) for m, members in self.older_simhashes.items()}
+        older_sketches = {m: dict(members) for m, members in self.older_sketches.items()}
         current = {}
         for member, value in self.simhashes.items():
             method = (2 if member in self.sketches else 1) if unrecorded else self.fingerprint_method
             if method == METHOD:
                 current[member] = value
-            else:
-                older.setdefault(method, {})[member] = value
+                continue
+            older.setdefault(method, {})[member] = value
+            if member in self.sketches:
+                older_sketches.setdefault(method, {})[member] = self.sketches[member]
         self.sketches = {m: s for m, s in self.sketches.items() if m in current}
-        self.simhashes, self.older_simhashes, self.fingerprint_method = current, older, METHOD
+        self.simhashes, self.older_simhashes, self.older_sketches = current, older, older_sketches
+        self.fingerprint_method = METHOD
         return self
 
     @property
@@ -224,14 +232,15 @@ def joined(story: Story, features: ArticleFeatures, config: StoryConfig, waterma
     if features.simhash is not None:
         simhashes[features.article_id] = features.simhash
     sketches = _sketches(story.sketches, features, config)
-    older = {m: kept_members for m, hashes in story.older_simhashes.items()
-             if (kept_members := {a: h for a, h in hashes.items() if a in members})}
+    older, older_sketches = ({m: kept_members for m, hashes in by_method.items()
+                              if (kept_members := {a: h for a, h in hashes.items() if a in members})}
+                             for by_method in (story.older_simhashes, story.older_sketches))
     return Story(
         id=story.id, merged_into=story.merged_into, first_at=first_at, last_at=last_at, seen_at=_seen(features, watermark, story.seen_at),
         size=story.size + 1,
         articles=articles,
         reported_before={a: r for a, r in story.reported_before.items() if a in kept}, simhashes=simhashes, sketches=sketches,
-        fingerprint_method=METHOD, older_simhashes=older,
+        fingerprint_method=METHOD, older_simhashes=older, older_sketches=older_sketches,
         entities=entities, places=places, terms=_top(terms, config.max_terms), names=_top(names, config.max_terms),
         languages=languages, titles=titles, uncased=story.uncased + (not features.names_cased),
         event_dates=_event_dates(story, features), **_embedding_fields(story, features, config),

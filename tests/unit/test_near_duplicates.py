@@ -1,7 +1,9 @@
 """Copies: the same text published twice is known as a copy of the first, and joins its story, whatever else.
 
 The fixtures (tests/fixtures/copies) are a wire report of a strike, the same text republished under another
-headline with a byline and one respelling (a syndicated copy), and another outlet's own report of the strike.
+headline with a byline and one respelling (a syndicated copy), and another outlet's own report of the strike; and a
+British report dense in the spellings table 2 folds ("programme", "paediatric", "fibre": 6_programme_wire.txt), its
+syndicated copy (7_), its American edition (8_) and a copy with edits (9_).
 """
 
 from __future__ import annotations
@@ -227,3 +229,14 @@ def test_a_template_fill_is_no_copy_of_a_member_whose_sketch_gave_way_to_later_o
     assert republished.story_evidence.copy_of == "wire/1" and again.story_evidence.copy_of == "site/2"
     another, _ = assigner.place(report("wire/3", other_body, ACCORD, other_title), now=NOW)
     assert another.story_evidence.copy_of is None and another.story_evidence.rule != "near-duplicate"
+
+
+def test_an_american_edition_of_a_british_report_is_known_as_its_copy() -> None:
+    # "programme", "paediatric", "fibre", "anaesthetists", "grey", "oestrogen", "aluminium" respelt: before they were
+    # folded the two texts shared half their shingles (resemblance 0.52, 21 bits apart), and the edition was no copy.
+    british, american = text("6_programme_wire.txt")[1], text("8_program_american.txt")[1]
+    assert resemblance(sketch(british), sketch(american)) >= MIN_RESEMBLANCE
+    assigner = StoryAssigner(replace(story_config(TaggerSettings()), threshold=1.01))
+    first, _ = assigner.place(tagged("wire/6", "6_programme_wire.txt"), now=NOW)
+    edition, _ = assigner.place(tagged("us/6", "8_program_american.txt"), now=NOW)
+    assert edition.story_evidence.copy_of == "wire/6" and edition.story_id == first.story_id

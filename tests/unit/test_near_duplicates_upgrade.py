@@ -3,6 +3,8 @@ whichever method hashed them.
 
 ``tests/fixtures/copies/story_before_sketches.json`` is the story table's record of ``1_wire.txt`` as the story stage
 wrote it before words were folded and sketches kept (commit a2f8798): one member, its SimHash by method 1.
+``story_method_2.json`` is its record of ``6_programme_wire.txt`` as the story stage wrote it before spellings table 2
+(commit 68a9328, its words folded by table 1): one member, its SimHash and sketch by method 2.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import orjson
+import pytest
 
 from services.tagger.assign import StoryAssigner, story_config
-from services.tagger.near_duplicates import MAX_DISTANCE, METHOD, distance, simhash
+from services.tagger.near_duplicates import MAX_DISTANCE, METHOD, MIN_RESEMBLANCE, distance, resemblance, simhash, sketch
 from services.tagger.settings import TaggerSettings
 from services.tagger.story_records import Story
 from tests.unit.test_near_duplicates import BRITISH, DEFENCE, EDITED, FIXTURES, NOW, edition, report, tagged, text
 
 BEFORE_SKETCHES = (FIXTURES / "story_before_sketches.json").read_text().strip()
+METHOD_2 = (FIXTURES / "story_method_2.json").read_text().strip()
 
 
 def restarted(table: dict[str, str], threshold: float | None = None) -> StoryAssigner:
@@ -70,14 +74,26 @@ def test_a_restarted_stage_still_knows_a_copy_with_edits_by_the_sketch() -> None
     assert copy.story_evidence.copy_of == "wire/1" and copy.story_id == first.story_id
 
 
+def test_a_copy_with_edits_of_a_member_sketched_before_spellings_table_2_is_known_by_its_sketch() -> None:
+    # Four bits from the member by method 2: its SimHash alone would not tell, and its sketch was dropped on reading.
+    wire, edited = text("6_programme_wire.txt")[1], text("9_programme_edited.txt")[1]
+    stored_sketch = orjson.loads(METHOD_2)["sketches"]["wire/6"]
+    assert distance(simhash(wire, method=2), simhash(edited, method=2)) > MAX_DISTANCE
+    assert resemblance(stored_sketch, sketch(edited, method=2)) >= MIN_RESEMBLANCE
+    assigner = restarted({"wire/6": METHOD_2}, threshold=1.01)
+    copy, _ = assigner.place(tagged("post/9", "9_programme_edited.txt"), now=NOW)
+    assert copy.story_evidence.copy_of == "wire/6" and copy.story_id == "wire/6"
+    assert copy.story_evidence.score == pytest.approx(resemblance(stored_sketch, sketch(edited, method=2)), abs=1e-3)
+    again = Story.model_validate_json(table(assigner)["wire/6"])
+    assert again.older_sketches == {2: {"wire/6": stored_sketch}}  # kept through the table and a restart
+
+
 def test_a_record_written_with_sketches_before_methods_were_kept_keeps_its_sketches() -> None:
-    british, edited = british_and_edited()
-    before = StoryAssigner(story_config(TaggerSettings()))
-    first, _ = before.place(british, now=NOW)
-    record = orjson.loads(table(before)[first.story_id])
+    record = orjson.loads(METHOD_2)
     del record["fingerprint_method"], record["older_simhashes"]  # as the story stage wrote it on 2026-12-06
-    copy, _ = restarted({first.story_id: orjson.dumps(record).decode()}, threshold=1.01).place(edited, now=NOW)
-    assert copy.story_evidence.copy_of == "wire/1" and copy.story_id == first.story_id
+    copy, _ = restarted({"wire/6": orjson.dumps(record).decode()}, threshold=1.01).place(
+        tagged("post/9", "9_programme_edited.txt"), now=NOW)
+    assert copy.story_evidence.copy_of == "wire/6" and copy.story_id == "wire/6"
 
 
 def test_a_record_hashed_by_a_method_this_code_does_not_know_decides_no_copy() -> None:
@@ -87,3 +103,20 @@ def test_a_record_hashed_by_a_method_this_code_does_not_know_decides_no_copy() -
     record = orjson.loads(table(before)[first.story_id]) | {"fingerprint_method": METHOD + 1}
     again, _ = restarted({first.story_id: orjson.dumps(record).decode()}).place(tagged("paper/5", "1_wire.txt"), now=NOW)
     assert again.story_evidence.copy_of is None and again.story_evidence.rule != "near-duplicate"
+
+
+def test_a_copy_of_a_member_hashed_before_spellings_table_2_is_known_as_a_copy() -> None:
+    # The wire writes "programme", "paediatric", "fibre", "anaesthetists": by the running method the stored member's
+    # fingerprints lie far from its syndicated copy's, and a copy compared across methods opened a second story.
+    wire, copy = text("6_programme_wire.txt")[1], text("7_programme_syndicated.txt")[1]
+    record = orjson.loads(METHOD_2)
+    stored, stored_sketch = record["simhashes"]["wire/6"], record["sketches"]["wire/6"]
+    assert record["fingerprint_method"] == 2 and stored == simhash(wire, method=2)
+    assert distance(stored, simhash(copy)) > MAX_DISTANCE and resemblance(stored_sketch, sketch(copy)) < MIN_RESEMBLANCE
+    assigner = restarted({"wire/6": METHOD_2}, threshold=1.01)  # similarity joins nothing: only the copy rule
+    syndicated, _ = assigner.place(tagged("herald/6", "7_programme_syndicated.txt"), now=NOW)
+    assert syndicated.story_evidence.copy_of == "wire/6" and syndicated.story_id == "wire/6"
+    again = Story.model_validate_json(table(assigner)["wire/6"])
+    assert again.fingerprint_method == METHOD and again.older_simhashes == {2: {"wire/6": stored}}
+    assert again.older_sketches == {2: {"wire/6": stored_sketch}}
+    assert set(again.simhashes) == set(again.sketches) == {"herald/6"}

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schemas import Entity, Salience
-from services.newsroom.rekey import rekeyed, respelt
+from services.newsroom.rekey import KEY_RULE, rebodied, rekeyed, respelt
 from services.newsroom.store import StoryQuery
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import name_key
 from tests.unit.test_newsroom_store import NOW, T0, article, open_store  # noqa: F401 - fixture: both backends
 
 
@@ -29,9 +30,26 @@ def old_report(n: int, story: str, *mentions: tuple[str, str]):
 def as_before_keys_from(s) -> None:
     """Make ``s`` a store of the release before ``articles.keys_from`` (nor its index)."""
     conn = s.conn()
-    conn.execute("DROP INDEX articles_keys_unmade_2")
+    conn.execute(f"DROP INDEX articles_keys_unmade_{KEY_RULE}")
     conn.execute("ALTER TABLE articles DROP COLUMN keys_from")
     s.close()
+
+
+def reopened_marked(open_store, first: str, rest: str, *reports):
+    """A store holding ``reports``, the first marked ``first`` (``articles.keys_from``) and the rest ``rest``, opened
+    again: as a store written by an earlier key rule opens after an upgrade."""
+    old = open_store()
+    for report in reports:
+        old.write_article(report, now=NOW)
+    conn = old.conn()
+    conn.execute(f"UPDATE articles SET keys_from = '{first}' WHERE id = 'wire/1'")
+    conn.execute(f"UPDATE articles SET keys_from = '{rest}' WHERE id <> 'wire/1'")
+    old.close()
+    return open_store()
+
+
+def marks_of(s) -> list[str]:
+    return [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
 
 
 def keys_of(s, article_id: str) -> list[tuple[str, str]]:
@@ -62,8 +80,7 @@ def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_stor
     s.close()
     again = open_store()
     assert keys_of(again, "wire/3") == [("Q7184", 2), ("name:ministry", 1)]
-    assert [r["keys_from"] for r in again._rows("SELECT keys_from FROM articles ORDER BY id")] == [
-        "names:2", "names:2", "message:2"]
+    assert marks_of(again) == ["names:4", "names:4", "message:4"]
 
 
 def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_alone() -> None:
@@ -78,29 +95,24 @@ def test_the_rule_made_again_from_a_name_is_the_taggers_and_leaves_linked_keys_a
 
 
 def test_reports_keyed_by_the_rule_before_spellings_were_folded_meet_their_other_spelling_once_the_store_opens(open_store):  # noqa: F811
-    old = open_store()
     # Rule 1: the message's keys (made with the article's text: "the Ministry" after "Israel's Defence Ministry"), and
     # keys made again from names, each spelling its own entity.
-    old.write_article(old_report(1, "s-strikes", ("Israel Defence Forces", "name:israel defence forces"),
-                                 ("Ministry", "name:israeli defence ministry")), now=NOW)
-    old.write_article(old_report(2, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")), now=NOW)
-    old.write_article(old_report(3, "s-strikes", ("Scott Labour Centre", "name:scott labour centre")), now=NOW)
-    conn = old.conn()
-    conn.execute("UPDATE articles SET keys_from = 'message' WHERE id = 'wire/1'")
-    conn.execute("UPDATE articles SET keys_from = 'names' WHERE id <> 'wire/1'")
-    old.close()
-    s = open_store()
-    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
+    s = reopened_marked(open_store, "message", "names",
+                        old_report(1, "s-strikes", ("Israel Defence Forces", "name:israel defence forces"),
+                                   ("Ministry", "name:israeli defence ministry")),
+                        old_report(2, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")),
+                        old_report(3, "s-strikes", ("Scott Labour Centre", "name:scott labour centre")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:israeli defense forces", 1), ("name:israeli defense ministry", 1)]
     assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:scott labour center", 1)]
-    # One entity in either spelling; its page keeps the name as written.
-    assert s.entity("name:israel defense forces")["articles"] == 2
+    # One entity in either spelling, keyed as the tagger keys the name now (rule 4: a state body stored under its words
+    # as written takes its country's adjective's key); its page keeps the name as written.
+    assert s.entity("name:israeli defense forces")["articles"] == 2
     assert s.entity("name:israel defence forces") is None
     assert s.entity("name:scott labour center")["name"] == "Scott Labour Centre"
-    marks = [r["keys_from"] for r in s._rows("SELECT keys_from FROM articles ORDER BY id")]
-    assert marks == ["message:2", "names:2", "names:2"]
+    assert marks_of(s) == ["message:4", "names:4", "names:4"]
     s.close()
     again = open_store()  # done once
-    assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israel defense forces", 1), ("name:israeli defense ministry", 1)]
+    assert keys_of(again, "wire/1") == [("Q7184", 2), ("name:israeli defense forces", 1), ("name:israeli defense ministry", 1)]
 
 
 def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_it(open_store):  # noqa: F811
@@ -113,10 +125,10 @@ def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_
     old.conn().execute("UPDATE articles SET keys_from = 'message'")
     old.close()
     s = open_store()
-    entity = s.entity("name:israel defense forces")
+    entity = s.entity("name:israeli defense forces")
     assert (entity["name"], entity["articles"], entity["story_count"]) == ("Israel Defence Forces", 3, 2)
     listed = {e["key"]: e["name"] for story in s.stories(StoryQuery())["items"] for e in story["entities"]}
-    assert listed["name:israel defense forces"] == "Israel Defence Forces"
+    assert listed["name:israeli defense forces"] == "Israel Defence Forces"
 
 
 def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() -> None:
@@ -124,3 +136,53 @@ def test_respelling_a_stored_key_is_idempotent_and_leaves_linked_keys_alone() ->
                 {"key": "Q7184", "name": "NATO", "type": "ORG"}]
     assert [m["key"] for m in respelt(mentions)] == ["name:israel defense forces", "Q7184"]
     assert respelt(respelt(mentions)) == respelt(mentions)
+
+
+def test_reports_keyed_by_spellings_table_1_meet_their_american_spelling_once_the_store_opens(open_store):  # noqa: F811
+    # Rule 2 folded "centre" and "defence", not "programme", "paediatric" or "fibre".
+    s = reopened_marked(open_store, "message:2", "names:2",
+                        old_report(1, "s-health", ("National Paediatric Programme", "name:national paediatric programme"),
+                                   ("Fibre Optic Centre", "name:fibre optic center")),
+                        old_report(2, "s-health", ("National Pediatric Program", "name:national pediatric program")),
+                        old_report(3, "s-health", ("Defence Board", "name:defense board")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:fiber optic center", 1), ("name:national pediatric program", 1)]
+    assert s.entity("name:national pediatric program")["articles"] == 2
+    assert s.entity("name:national paediatric programme") is None
+    assert keys_of(s, "wire/3") == [("Q7184", 2), ("name:defense board", 1)]
+    assert marks_of(s) == ["message:4", "names:4", "names:4"]
+    s.close()
+
+
+def test_respelling_a_key_of_an_earlier_rule_gives_the_key_the_tagger_gives_the_name_now() -> None:
+    for name, rule_2 in (("National Paediatric Programme", "name:national paediatric programme"),
+                         ("Fibre Optic Centre", "name:fibre optic center"), ("Grey Wolves", "name:grey wolves")):
+        assert respelt([{"key": rule_2, "name": name, "type": "ORG"}])[0]["key"] == name_key(name)
+
+
+def test_a_state_office_stored_under_the_words_written_meets_its_countrys_key_once_the_store_opens(open_store):  # noqa: F811
+    # Rule 2 knew no "Aviation" or "Protective": each office kept the key of the words written; "Foreign Ministry" had
+    # its country's key from the article's text ("Russia's Foreign Ministry"), which no name alone gives.
+    s = reopened_marked(open_store, "message:2", "names:2",
+                        old_report(1, "s-flights", ("U.S. Federal Aviation Administration",
+                                                    "name:u.s federal aviation administration"),
+                                   ("Foreign Ministry", "name:russian foreign ministry")),
+                        old_report(2, "s-flights", ("American Federal Aviation Administration",
+                                                    "name:american federal aviation administration"),
+                                   ("Russian Federal Protective Service", "name:russian federal protective service")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:american federal aviation administration", 1),
+                                    ("name:russian foreign ministry", 1)]
+    # One office however the report wrote its country; the old key's page is gone.
+    assert s.entity("name:american federal aviation administration")["articles"] == 2
+    assert s.entity("name:u.s federal aviation administration") is None
+    assert marks_of(s) == ["message:4", "names:4"]
+    s.close()
+
+
+def test_re_keying_a_state_office_by_its_name_leaves_keys_the_text_gave_and_linked_keys_alone() -> None:
+    key_of = Demonyms.load(Gazetteer.load()).key_of
+    mentions = [{"key": "name:u.s federal aviation administration", "name": "U.S. Federal Aviation Administration", "type": "ORG"},
+                {"key": "name:russian foreign ministry", "name": "Foreign Ministry", "type": "ORG"},
+                {"key": "Q789915", "name": "United States Department of State", "type": "ORG"}]
+    assert [m["key"] for m in rebodied(mentions, key_of)] == [
+        "name:american federal aviation administration", "name:russian foreign ministry", "Q789915"]
+    assert rebodied(rebodied(mentions, key_of), key_of) == rebodied(mentions, key_of)

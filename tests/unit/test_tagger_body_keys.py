@@ -197,3 +197,14 @@ def test_a_countrys_name_another_countrys_region_also_has_does_not_make_a_body_t
 def test_the_countrys_own_name_still_makes_its_body_where_no_other_place_has_it() -> None:
     assert _orgs("The Jordan Armed Forces said on Monday the border was closed.")[0][2] == "Q810"
     assert _orgs("The Georgian Defence Ministry said on Monday troops were ready.")[0][2] == "Q230"
+
+
+def test_an_office_of_any_remit_named_beside_its_country_is_of_that_country_and_keyed_by_it() -> None:
+    # "Protective" and "Aviation" are no portfolio words: before, neither body named a country, and each kept the key
+    # of the words written, so "U.S." and "American" made two entities.
+    found = _orgs("Russia's Federal Protective Service said on Monday the route was closed. The U.S. Federal Aviation "
+                  "Administration said flights would resume.")
+    assert [(key, country) for _, key, country in found] == [
+        ("name:russian federal protective service", RUSSIA), ("name:american federal aviation administration", "Q30")]
+    assert {key for _, key, _ in _orgs("The American Federal Aviation Administration said flights would resume.")} == {
+        "name:american federal aviation administration"}

@@ -235,3 +235,27 @@ def test_an_untranslated_spanish_headline_names_russia_by_the_duma_after_its_art
     assert people_rows(tagged) == []
     assert matched(gazetteer, "when: {entity: {id: Q159, people: true}}", tagged) == [
         "entity:Q159 (Russia) by its state body: 'La Duma' in title"]
+
+
+def test_an_untranslated_french_report_names_russia_by_la_douma_and_not_by_the_syrian_town(gazetteer: Gazetteer) -> None:
+    # French writes the Duma "la Douma"; the French model spans "Douma" without its article, and calls the town near
+    # Damascus of the same name an organisation too. Only after the article is it Russia's parliament, keyed as "Duma".
+    tagged = tag_untranslated(gazetteer, "fr", "Russie : la Douma adopte une loi",
+                              "Les députés de la Douma d'État ont approuvé le texte mardi.")
+    dumas = sorted((e.text, e.canonical_name, e.key, e.country_id) for e in tagged.entities if "Douma" in e.text)
+    assert dumas == [("Douma", "Duma", "name:duma", "Q159"), ("Douma d'État", "Duma", "name:duma", "Q159")]
+    assert matched(gazetteer, "when: {entity: {id: Q159, people: true}}", tagged)[1:] == [
+        "entity:Q159 (Russia) by its state bodies: \"Douma d'État\", 'Douma' in title and body"]
+    town = tag_untranslated(gazetteer, "fr", "Syrie : des frappes sur Douma",
+                            "Des frappes ont touché Douma, dans la Ghouta orientale. L'attaque de Douma a tué dix civils.")
+    assert [(e.key, e.country_id) for e in town.entities if e.text == "Douma"] == [("name:douma", None)] * 3
+
+
+def test_douma_after_an_english_article_is_the_syrian_town(gazetteer: Gazetteer) -> None:
+    # "Douma" is the Duma's name only in French: "the Douma attack" in English names no parliament.
+    table = Demonyms.load(gazetteer)
+    text = "Inspectors reached the Douma site."
+    start = text.index("Douma")
+    douma = Entity(text="Douma", type="ORG", field="body", start=start, end=start + 5, key="name:douma")
+    (related,) = table.relate([douma], {"title": "", "body": text}, language="en")
+    assert (related.key, related.country_id) == ("name:douma", None)

@@ -1,0 +1,93 @@
+"""The spellings table folds one word's British and American spellings to one form, and no two English words: checked
+against every lower-case word of the English lists the project ships (SCOWL, services/normalize/casing)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+import pytest
+
+from services.normalize.casing import english_case
+from services.tagger.linking import name_key
+from services.tagger.near_duplicates import words
+from services.tagger.spellings import TABLES, fold, key_word
+from tests.conftest import ROOT
+
+REVIEWED = ROOT / "tests" / "fixtures" / "spellings" / "table_2_pairs.txt"
+
+
+@cache
+def english() -> list[str]:
+    return sorted(english_case()._lower)
+
+
+def meeting(form) -> set[tuple[str, str]]:
+    """The pairs of distinct English words ``form`` writes alike."""
+    groups = defaultdict(list)
+    for word in english():
+        groups[form(word)].append(word)
+    return {(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1:]}
+
+
+def reviewed() -> dict[tuple[str, str], bool]:
+    """The reviewed pairs -> whether they meet only through the doubled-letter rule."""
+    lines = [line for line in REVIEWED.read_text().splitlines() if line and not line.startswith("#")]
+    return {tuple(line.split("#")[0].split()): "doubled" in line for line in lines}
+
+
+def test_table_2_makes_only_the_reviewed_words_meet_and_keeps_table_1_s() -> None:
+    before, after = meeting(lambda w: fold(w, 1)), meeting(lambda w: fold(w, 2))
+    assert before <= after  # no word table 1 folded is lost ("inbred" is no "-bre" spelling)
+    assert sorted(after - before) == sorted(reviewed())
+
+
+def test_keys_make_only_spellings_of_one_word_meet() -> None:
+    # Every two words one key writes alike: a pair table 1 keyed alike, or a reviewed pair of one word's spellings.
+    spellings_of_one_word = {pair for pair, doubled in reviewed().items() if not doubled}
+    table_1_pairs = meeting(lambda w: fold(w, 1))
+    strays = {pair for pair in meeting(key_word) if pair not in table_1_pairs and pair not in spellings_of_one_word}
+    assert strays == set()
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("programme", "program"), ("programmes", "programs"), ("kilogramme", "kilogram"),
+    ("fibre", "fiber"), ("sabres", "sabers"), ("calibre", "caliber"), ("sombre", "somber"), ("meagre", "meager"),
+    ("ochre", "ocher"), ("manoeuvres", "maneuvers"), ("paediatrician", "pediatrician"), ("anaesthetist", "anesthetist"),
+    ("haemorrhage", "hemorrhage"), ("leukaemia", "leukemia"), ("oestrogen", "estrogen"), ("foetus", "fetus"),
+    ("diarrhoea", "diarrhea"), ("archaeology", "archeology"), ("aluminium", "aluminum"), ("sulphur", "sulfur"),
+    ("sceptical", "skeptical"), ("judgement", "judgment"), ("ageing", "aging"), ("practised", "practiced"),
+    ("jewellery", "jewelry"), ("ploughs", "plows"), ("artefacts", "artifacts"), ("despatched", "dispatched"),
+])
+def test_british_and_american_spellings_meet_in_copies_and_keys(british: str, american: str) -> None:
+    assert fold(british) == fold(american)
+    assert key_word(british) == key_word(american) == american
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("timbre", "timber"), ("inbred", "inberd"), ("digress", "diggers"), ("tigress", "tigers"), ("shoe", "she"),
+    ("poet", "pet"), ("aloe", "ale"), ("daemon", "demon"), ("hyperbolae", "hyperbole"), ("caesar", "cesar"),
+])
+def test_words_that_only_look_like_two_spellings_stay_apart(one: str, other: str) -> None:
+    assert fold(one) != fold(other) and key_word(one) != key_word(other)
+
+
+def test_a_copy_reads_programme_as_program_and_programmed_as_programed() -> None:
+    # Before, "programme" was "programe" by the doubled letter and never met "program".
+    assert words("The programme programmed by the programmer") == words("The program programed by the programer")
+    assert fold("programme", 1) == "programe" != fold("program", 1)  # table 1: fingerprint method 2, kept as it was
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("Earl Grey", "Earl Gray"),  # surnames: two families
+    ("Bob Mould", "Bob Mold"),  # a surname and a Welsh town
+    ("Programmed Learning", "Programed Learning"),  # keys fold no doubled letter ("dinner", "diner")
+])
+def test_names_keep_spellings_that_are_also_surnames_or_places_apart(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
+
+
+def test_every_table_folds_its_words_to_a_fixed_point() -> None:
+    # A key respelt again (newsroom rekey) is the key it was: folding a folded word changes nothing.
+    assert all(key_word(key_word(w)) == key_word(w) for w in english())
+    assert set(TABLES) == {1, 2}
