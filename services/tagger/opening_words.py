@@ -16,10 +16,14 @@ common there than in English, where names are as common as anywhere ("trump", "l
 - A one-word mention written in lower case that is such a word is no name either, wherever it stands ("habían", "qu"
   before an apostrophe the model did not split off): the language capitalises names. Longer ones are left alone:
   news writes some names so ("l'union européenne", "el partido laborista").
+- A person's mention is cut before a preposition standing in lower case between capitalised words: the model glues a
+  person onto the club or place after him ("Dolly Menga para el Livingston" is "Dolly Menga"). The particles of names
+  ("Pedro Sánchez de la Vega", "María de los Ángeles", "Ludwig van Beethoven") are prepositions too, and are kept.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from services.runtime.sentences import mid_sentence
@@ -36,6 +40,9 @@ _WORD_ZIPF = 4.0
 _OPENS_NO_NAME = frozenset({"ADP", "ADV", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "INTJ", "PART", "DET"})
 # The definite articles of each language a name may open with; English "the" is cut off every span already.
 _DEFINITE = {language: frozenset(words.split()) for language, words in ARTICLES.items() if language != "en"}
+# Prepositions (and contractions of one with an article) that stand inside names: "de la Vega", "da Silva", "van Gogh".
+_NAME_PARTICLES = frozenset("de del da do dos das di dei della delle degli dal dalla du des d van von vom zu zum zur "
+                            "der den ter ten te al bin ibn ben y e i".split())
 
 
 def _is_word_of(language: str, word: str) -> bool:
@@ -53,6 +60,18 @@ def _first_word_end(text: str, start: int, end: int) -> int:
     return i
 
 
+def _before_glued_preposition(text: str, start: int, end: int, pos: Callable[[int], str | None]) -> int:
+    """Where a person's mention ends that goes on past a preposition in lower case to a capitalised word: before it
+    ("Dolly Menga| para el Livingston"). Name particles ("de", "van") and the rest are left alone: ``end`` as it was."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:end]) if m.start() >= start]
+    for i in range(1, len(words) - 1):
+        word = text[words[i][0]:words[i][1]]
+        if (word.isalpha() and word.islower() and word not in _NAME_PARTICLES and text[words[i - 1][0]].isupper()
+                and any(text[w_start].isupper() for w_start, _ in words[i + 1:]) and pos(words[i][0]) == "ADP"):
+            return words[i - 1][1]
+    return end
+
+
 def trim_opening_words(
     language: str | None,
     text: str,
@@ -61,9 +80,11 @@ def trim_opening_words(
     pos: Callable[[int], str | None],
 ) -> list[Mention]:
     """``mentions`` (NER's, in ``text`` written in ``language``) without a sentence's opening word that is a word of the
-    language, and without those that are only such a word, or one in lower case. ``known``: whether the gazetteer
+    language, and without those that are only such a word, or one in lower case; a person's mention ends before a
+    preposition NER glued onto it. ``known``: whether the gazetteer
     knows a name; ``pos``: the universal POS tag of the token at a character offset (asked only for a longer mention
-    opening with such a word). Other languages' mentions, and other labels' (dates, money), are returned as they are."""
+    opening with such a word, or going on past a lower-case word). Other languages' mentions, and other labels' (dates,
+    money), are returned as they are."""
     if language not in _DEFINITE:
         return list(mentions)
     kept = []
@@ -81,5 +102,7 @@ def trim_opening_words(
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
             if text[start:end].islower() and _is_word_of(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
-        kept.append(mention if cleaned is None or start == cleaned.start else Mention(start, end, mention.label))
+        if cleaned is not None and mention.label == "PERSON":
+            end = _before_glued_preposition(text, start, end, pos)
+        kept.append(mention if cleaned is None or (start, end) == (cleaned.start, cleaned.end) else Mention(start, end, mention.label))
     return kept

