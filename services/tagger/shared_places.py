@@ -97,14 +97,17 @@ class SharedPlaces:
             return False  # another region of the country
         return min(regions, key=lambda r: _km(place.coordinates, r.coordinates)).id == region.id  # type: ignore[arg-type]
 
-    def _side(self, place: GazetteerEntry, default: GazetteerEntry, region: GazetteerEntry) -> int:
-        """Which of the two ``place`` speaks for (``_REGION``, ``_DEFAULT``), or 0.
+    def _side(self, place: GazetteerEntry, default: GazetteerEntry, region: GazetteerEntry, national: bool = False) -> int:
+        """Which of the two ``place`` speaks for (``_REGION``, ``_DEFAULT``), or 0; ``national``: ``place`` is the
+        country of a national state body or office holder the article names (the White House, the president).
 
         The region's own country's towns and regions speak for it, not that country's name or capital (a country's
         affairs: "the U.S. urged Georgia", "criticism from Washington"); the other's own places speak for the country or
         capital, and so does another country's place twice as near it as the region (Russia, Turkey, Armenia for
         Georgia). Where the capital and the region share a country, only a place inside the region speaks for it
-        (Seattle), and any foreign place for the capital ("Washington" beside China is its government)."""
+        (Seattle); the country's national bodies and office holders, any foreign place and a place of the country twice
+        as near the capital as the region speak for the capital ("Washington" beside Congress or China is the
+        government's)."""
         if place.id in (region.id, default.id):
             return _REGION if place.id == region.id else _DEFAULT
         if place.coordinates is None or default.coordinates is None or region.coordinates is None:
@@ -117,19 +120,24 @@ class SharedPlaces:
         elif place.country != default.country:
             return _DEFAULT
         elif place.id == place.country:
-            return 0
+            return _DEFAULT if national else 0
         elif self._in_region(place, region):
             return _REGION
         return _DEFAULT if 2 * _km(place.coordinates, default.coordinates) < _km(place.coordinates, region.coordinates) else 0
 
-    def _places(self, entity: Entity, people: Callable[[Entity], str | None]) -> Iterable[GazetteerEntry]:
-        """The places an entity stands for: a linked place itself; the countries of a linked person or organisation
-        (its offices', its own); the country whose people an unlinked word names ("Georgian")."""
+    def _places(self, entity: Entity, people: Callable[[Entity], str | None]) -> Iterable[tuple[GazetteerEntry, bool]]:
+        """The places an entity stands for, each with whether the entity is a national state body or office holder
+        there: a linked place itself; the countries of a linked person or organisation (its offices', its state's, its own); the
+        country whose people an unlinked word names ("Georgian")."""
         entry = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
         if entry is not None and entry.type in _PLACE_TYPES and entry.country is not None:
-            return (entry,)
-        countries = _countries(entry) if entry is not None else {people(entity)} - {None}
-        return [c for c in (self._gazetteer.get(q) for q in countries if q) if c is not None]
+            return ((entry, False),)
+        if entry is None:
+            countries, national = {people(entity)}, set()
+        else:
+            national = {entry.state_body_of, *(role.of for role in entry.roles)}
+            countries = _countries(entry) | national
+        return [(c, c.id in national) for c in (self._gazetteer.get(q) for q in countries if q) if c is not None]
 
     def resolve(self, entities: Sequence[Entity], people: Callable[[Entity], str | None] = lambda _: None) -> list[Entity]:
         """``entities`` with each mention of a shared name linked to the region instead where exactly one of its regions
@@ -140,12 +148,12 @@ class SharedPlaces:
                   and self._names[key].default.id == e.canonical_id}
         if not shared:
             return list(entities)
-        places = [(i, p) for i, e in enumerate(entities) if i not in shared for p in self._places(e, people)]
+        places = [p for i, e in enumerate(entities) if i not in shared for p in self._places(e, people)]
         meant: dict[str, GazetteerEntry | None] = {}
         for s in {s.name: s for s in shared.values()}.values():
             chosen = []
             for region in s.regions:
-                sides = {self._side(p, s.default, region) for _, p in places}
+                sides = {self._side(place, s.default, region, national) for place, national in places}
                 if _REGION in sides and _DEFAULT not in sides:
                     chosen.append(region)
             meant[s.name] = chosen[0] if len(chosen) == 1 else None

@@ -110,3 +110,11 @@ def test_the_shared_names_are_the_countries_and_capitals_names_of_regions_elsewh
     assert found["Niger"] == (NIGER, ["Niger State"])
     # A region named for the capital it holds, or for its own country, shares nothing: "Tehran" is the city.
     assert not {"Tehran", "Kyiv", "Moscow", "Mexico", "Buenos Aires", "Homs"} & set(found)
+
+
+def test_washington_beside_the_federal_government_stays_the_capital(tagger: Tagger) -> None:
+    # Seattle speaks for the state, the White House for the capital: both sides named, the default stays.
+    tagged = tag(tagger, "Amazon faces new scrutiny",
+                 "Amazon, which is based in Seattle, faces new scrutiny in Washington after the White House said on "
+                 "Thursday it would back an antitrust bill.")
+    assert links(tagged, "Washington") == {(WASHINGTON_DC, "Washington, D.C.")}
