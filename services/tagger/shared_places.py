@@ -106,7 +106,7 @@ class SharedPlaces:
         capital, and so does another country's place twice as near it as the region (Russia, Turkey, Armenia for
         Georgia). Where the capital and the region share a country, only a place inside the region speaks for it
         (Seattle); the country's national bodies and office holders, any foreign place and a place of the country twice
-        as near the capital as the region speak for the capital ("Washington" beside Congress or China is the
+        as near the capital as the region speak for the capital ("Washington" beside the White House or China is the
         government's)."""
         if place.id in (region.id, default.id):
             return _REGION if place.id == region.id else _DEFAULT
@@ -127,8 +127,8 @@ class SharedPlaces:
 
     def _places(self, entity: Entity, people: Callable[[Entity], str | None]) -> Iterable[tuple[GazetteerEntry, bool]]:
         """The places an entity stands for, each with whether the entity is a national state body or office holder
-        there: a linked place itself; the countries of a linked person or organisation (its offices', its state's, its own); the
-        country whose people an unlinked word names ("Georgian")."""
+        there: a linked place itself; the countries of a linked person or organisation (its offices', its state's, its
+        own); the country whose people an unlinked word names ("Georgian")."""
         entry = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
         if entry is not None and entry.type in _PLACE_TYPES and entry.country is not None:
             return ((entry, False),)
