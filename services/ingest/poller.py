@@ -107,7 +107,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
         first = feed_page(parsed)
-        whole = deep = not names_more(first, resp)  # one page is the whole feed: what it rejected before and not now, it dropped
+        # One page is the whole feed: what it rejected before and not now, it dropped.
+        whole = deep = not names_more(first, resp)
         if leads_on(first, _entry_id):
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,

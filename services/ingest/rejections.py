@@ -38,8 +38,9 @@ from services.ingest.settings import REJECTED_RETENTION_S
 __all__ = ["MAX_KEPT", "Rejections", "letter_key", "rejection_key", "sort_rejections"]
 
 # Keys kept per feed (37 bytes each in the poll state's JSON, with when each was last found): a feed's answer holds up
-# to 5,000 entries, a paged one up to 10 pages of them, and a poll state is one Kafka message. What one answer rejects past this is lettered at every
-# poll; what a paged feed rejected on pages the polls no longer read goes first, lettered again if read again.
+# to 5,000 entries, a paged one up to 10 pages of them, and a poll state is one Kafka message. What one answer rejects
+# past this is lettered at every poll; what a paged feed rejected on pages the polls no longer read goes first,
+# lettered again if read again.
 MAX_KEPT = 5000
 
 
@@ -63,11 +64,12 @@ class Rejections:
     repeats: list[RecordError]  # rejected at an earlier poll as they are now (and kept since): no new letter
     keys: tuple[str, ...]  # the state for the next poll: what is rejected now, then what is kept of the feed's past
     held: int  # how many records rejected now, told apart by their keys
-    found_at: tuple[int, ...] = ()  # when each of ``keys`` was last found (epoch seconds): ``now`` for what is found now
+    found_at: tuple[int, ...] = ()  # when each of ``keys`` was last found (epoch seconds): ``now`` if found now
 
 
 def sort_rejections(records: Iterable[RecordError], before: Iterable[str], *, whole: bool = True, deep: bool = False,
-                    before_at: Sequence[float] = (), now: float = 0.0, retention_s: float = REJECTED_RETENTION_S) -> Rejections:
+                    before_at: Sequence[float] = (), now: float = 0.0,
+                    retention_s: float = REJECTED_RETENTION_S) -> Rejections:
     """Split a poll's rejected records (at ``now``) by whether the feed's previous polls rejected them as they are
     (``before``, last found at ``before_at``; a key stored without its time counts as found ``now``).
 

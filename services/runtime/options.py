@@ -1,5 +1,6 @@
-"""Command-line options whose default is the settings in force (the environment, else ``./.env``, as the workers read
-them): one place for every command's ``--broker``, and the class that shows such a default in ``--help``."""
+"""Command-line options shared by the commands: those whose default is the settings in force (the environment, else
+``./.env``, as the workers read them), one place for every command's ``--broker`` and the class that shows such a
+default in ``--help``; and the time every ``--since`` takes (ISO 8601 to a fraction of a second)."""
 
 from __future__ import annotations
 
