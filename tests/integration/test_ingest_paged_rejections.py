@@ -1,6 +1,7 @@
 """A bad entry on a later page of a paged feed is dead-lettered once, not once more after every restart: a poll reads
 a paged feed only to the page holding an entry passed on before, and what it rejected on the pages it did not read
-is kept, not forgotten; it is forgotten once a poll read every page the feed names and did not find it. Polled from a
+is kept, not forgotten; it is forgotten once a poll read every page the feed names and did not find it, or read every
+page up to the cap and did not find it for longer than the retention. Polled from a
 real aiohttp server on loopback, as a worker polls (the worker's memory of what it passed on is lost on a restart;
 the poll state, rejections included, is not)."""
 
@@ -233,7 +234,7 @@ async def test_a_page_whose_server_refuses_or_drops_the_connection_leaves_the_po
     async with _dead_page(how) as dead:
         server.pages["/feed"] = (_page(1, dead), _RSS)
         worker.restart()
-        partial_poll = await worker.poll()  # a poll with a body: no failed poll, a problem of it
+        partial_poll = await worker.poll(days=30)  # a poll with a body: no failed poll, a problem of it
     assert partial_poll.pages == 1 and partial_poll.state.consecutive_failures == 0
     [problem] = partial_poll.problems
     assert problem.startswith(f"page 2 ({dead}): ") and words in problem, problem
@@ -243,7 +244,7 @@ async def test_a_page_whose_server_refuses_or_drops_the_connection_leaves_the_po
 
     _serve(server, bad_on=3)
     worker.restart()
-    assert (await worker.poll()).pages == 3 and worker.letters == [letter]
+    assert (await worker.poll(days=31)).pages == 3 and worker.letters == [letter]
 
 
 async def test_a_feed_of_one_page_still_forgets_a_dropped_entry_at_once(server):
