@@ -20,7 +20,7 @@ from services.tagger.mentions import (
 )
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
-from services.tagger.spellings import key_word
+from services.tagger.spellings import key_words
 from services.tagger.surnames import link_surnames
 
 __all__ = [
@@ -89,12 +89,12 @@ def name_key(name: str) -> str:
     "President Jane Okafor", "Jane Okafor's" and "JANE OKAFOR" all give ``name:jane okafor``,
     so the same unknown name links to itself across articles and sources. A body keeps its portfolio and an office
     named alone its title: "Foreign Ministry" is ``name:foreign ministry``, not the "Defence Ministry"'s key. A British
-    spelling is keyed as the American (``spellings.key_word``): "Israel Defence Forces" and "Israel Defense Forces" are
+    spelling is keyed as the American (``spellings.key_words``): "Israel Defence Forces" and "Israel Defense Forces" are
     one ``name:israel defense forces``; the entity keeps the name as written.
     """
     bare = strip_titles_for_key(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
-    return "name:" + " ".join(key_word(w.strip(".'’-")) for w in words if w.strip(".'’-"))
+    return "name:" + key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))
 
 
 def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:
