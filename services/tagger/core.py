@@ -144,6 +144,7 @@ class Tagger:
                 entity_types=self._entity_types,
                 language=written_in,
                 translated=article.translation is not None,
+                own_ner=language not in (None, "en"),
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]

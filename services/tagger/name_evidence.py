@@ -27,9 +27,11 @@ spaCy's label is no evidence for a word, but for a country's name: it calls "Fed
 organisation, while it calls a capitalised country's name a GPE in all but odd contexts ("China hits back
 at US tariffs", a headline with no body).
 
-In a report no one translated, only the word kind is asked, of the report's language: a match at a sentence's start
-that is a common word there (``languages.is_common_word``): Spanish "Cita: ..." ("quotation") is no Chita, "Gana el
-Madrid" ("wins") no Ghana, unless the article names the place elsewhere, or NER calls a country's name a place.
+In a report no one translated that its language's own NER tagged, only the word kind is asked, of the report's
+language: a match at a sentence's start that is a common word there (``languages.is_common_word``): Spanish "Cita: ..."
+("quotation") is no Chita, "Gana el Madrid" ("wins") no Ghana, unless the article names the place elsewhere, or that
+NER labels the span the same kind of entity ("Sevilla ganó", a place): it labels every capital, but a word it tags a
+person or leaves alone is no place.
 """
 
 from __future__ import annotations

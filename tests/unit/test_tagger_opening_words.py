@@ -200,10 +200,16 @@ def test_a_common_word_opening_a_sentence_is_no_place(tagger: Tagger, body: str,
     ("Gana acoge la cumbre de la Unión Africana. El presidente de Gana habló ayer.", "Q117", 2),  # named again
     ("Brasil ganó el partido contra Argentina.", "Q155", 1),  # a country's name NER calls a place
     ("Grecia, que tiene una provincia llamada Macedonia, protestó.", "Q41", 1),
+    ("Londres anunció nuevas medidas el domingo.", "Q84", 1),  # a city NER calls a place
 ])
 def test_a_place_opening_a_sentence_stays_where_the_article_says_it_is_the_place(tagger: Tagger, body: str, place: str,
                                                                                   times: int) -> None:
     assert [e.canonical_id for e in tag(tagger, "es", body).entities].count(place) == times
+
+
+def test_a_place_opening_a_sentence_of_a_language_without_its_own_ner_is_linked_as_before(tagger: Tagger) -> None:
+    # No German pipeline: no label could speak for "Deutschland", a common German word by wordfreq.
+    assert "Q183" in {e.canonical_id for e in tag(tagger, "de", "Deutschland gewann das Spiel.").entities}
 
 
 def test_a_given_name_opening_a_sentence_stays_where_the_text_names_the_person_again(tagger: Tagger) -> None:
