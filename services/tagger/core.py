@@ -93,7 +93,7 @@ class Tagger:
 
     def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
         """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
-        return trim_opening_words(language, text, mentions, lambda name: self._gazetteer.lookup(name) is not None,
+        return trim_opening_words(language, text, mentions, self._gazetteer.lookup,
                                   _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]))
 
     def _people_country(self, entity: Entity) -> str | None:
@@ -150,6 +150,7 @@ class Tagger:
                 entity_types=self._entity_types,
                 language=written_in,
                 translated=article.translation is not None,
+                own_ner=language not in (None, "en"),
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
