@@ -76,6 +76,14 @@ def bench_rules(n_rules: int = 1000, n_articles: int = 200) -> None:
     elapsed = time.perf_counter() - started
     print(f"rules typed without diacritics, articles with them (São, Zürich, Erdoğan): {n_rules * n_articles / elapsed:,.0f} "
           f"rule evaluations/s, {matched} matches")
+    # Words typed in American spellings, written in British ones in the articles: each word also matches its other spelling.
+    book = rulebook(n_rules, [*WORDS, "defense", "program", "center"])
+    arts = articles(n_articles, [*WORDS, "defence", "programme", "centre"])
+    started = time.perf_counter()
+    matched = sum(len(book.evaluate(a)) for a in arts)
+    elapsed = time.perf_counter() - started
+    print(f"rules typed in American spellings, articles in British ones (defence, programme, centre): "
+          f"{n_rules * n_articles / elapsed:,.0f} rule evaluations/s, {matched} matches")
 
 
 async def bench_delivery(n: int = 2000, concurrency: int = 16) -> None:

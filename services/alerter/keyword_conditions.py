@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
 from services.alerter.facts import TOKEN, Facts
 from services.runtime.text import is_unaccented
@@ -69,8 +70,20 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     # any run of whitespace matches a space, as line breaks in bodies fall anywhere.
     typed = phrase.split()
     words = [re.escape(w) if len(alike) == 1 else "(?:" + "|".join(map(re.escape, alike)) + ")"
-             for w, alike in zip(typed, spellings_of([w.casefold() for w in typed]))]
+             for w, alike in zip(typed, _spelt([w.casefold() for w in typed]))]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+_LETTERS = re.compile(r"([^\W\d_]+)")
+
+
+def _spelt(words: list[str]) -> list[tuple[str, ...]]:
+    """Each casefolded word of a term with its every spelling (services.tagger.spellings), the typed one first; a word
+    joined by a hyphen or an apostrophe in every spelling of each of its parts ("air-defence", "defence's")."""
+    pieces = [_LETTERS.split(w) for w in words]  # odd places: runs of letters
+    alike = iter(spellings_of([run for p in pieces for run in p[1::2]]))
+    return [tuple("".join(c) for c in product(*((s,) if i % 2 == 0 else next(alike) for i, s in enumerate(p))))
+            for p in pieces]
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ class NearCondition:
     _plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)  # as a keyword's: with or without diacritics
 
     def __post_init__(self) -> None:
-        toks = tuple(tuple(spellings_of([w.casefold() for w in TOKEN.findall(t)])) for t in self.terms)
+        toks = tuple(tuple(_spelt([w.casefold() for w in TOKEN.findall(t)])) for t in self.terms)
         if any(not t for t in toks):
             raise ValueError("near: every term needs at least one word")
         object.__setattr__(self, "_tokens", toks)

@@ -17,6 +17,7 @@ ARTICLES = {
     "labor": tagged("Labor wins the vote in Canberra", "The party's leader thanked voters."),
     "labour_office": tagged("Inspectors of the Ministry of Labour visit mines", "A report follows."),
     "diner": tagged("A diner on Main Street closes", "Locals mourn."),
+    "hyphen": tagged("Kyiv asks for air-defence systems", "The Defence's budget for air-defence grows."),
     "spanish": tagged("Spain buys air defences", "Madrid signs.").model_copy(update={
         "language": "es", "original_title": "España compra defensas", "original_body": "Defence programme signed."}),
 }
@@ -37,6 +38,10 @@ CASES = [
     ("keyword: labour ministry", "american", ["keyword:'labour ministry' as 'Labor Ministry'"]),
     ("keyword: ministry of labor", "labour_office", ["keyword:'ministry of labor' as 'Ministry of Labour'"]),
     ("keyword: dinner", "diner", None),  # a doubled letter is another word
+    # The parts of a word joined by a hyphen or an apostrophe, each either way.
+    ("keyword: [air-defense, defense's]", "hyphen",
+     ["keyword:'air-defense' as 'air-defence'", "keyword:\"defense's\" as \"Defence's\""]),
+    ("near: {terms: [budget, air-defense], within: 2}", "hyphen", ["near:'budget' 'air-defense' 2 words apart in body"]),
     # near and the query language, the same way.
     ("near: {terms: [defense, paid], within: 3}", "british", ["near:'defense' 'paid' 2 words apart in body"]),
     ("near: {terms: [orders, defense ministry], within: 2}", "british",
