@@ -4,15 +4,11 @@ SQLite (FTS5) and a real PostgreSQL server. "Labor" alone is Australia's party, 
 
 from __future__ import annotations
 
-import uuid
-
 import orjson
 
-from services.newsroom.postgres import PostgresStore
-from services.newsroom.sqlite import SQLiteStore
 from tests.unit.test_newsroom_api import read_pages
-from tests.unit.test_newsroom_search import found
-from tests.unit.test_newsroom_store import NOW, article, open_store  # noqa: F401 - open_store: both backends
+from tests.unit.test_newsroom_search import found_in_both_stores, write_stories
+from tests.unit.test_newsroom_store import open_store  # noqa: F401 - open_store: both backends
 
 TITLES = {
     "uk": "Defence Ministry orders a new programme",
@@ -30,27 +26,14 @@ SEARCHES = [
 ]
 
 
-def write_stories(store) -> None:
-    for n, (story, title) in enumerate(TITLES.items(), start=1):
-        store.write_article(article(n, story, title=title, keys=()), now=NOW)
-
-
 def test_a_word_finds_its_other_spelling_in_both_stores(tmp_path, postgres_server):
-    lite = SQLiteStore(tmp_path / "newsroom.sqlite3")
-    pg = PostgresStore(postgres_server.create_database(f"t_{uuid.uuid4().hex[:12]}"))
-    try:
-        for store in (lite, pg):
-            write_stories(store)
-        answers = {q: (found(lite, q), found(pg, q)) for q, _ in SEARCHES}
-        assert answers == {q: (stories, stories) for q, stories in SEARCHES}
-    finally:
-        lite.close()
-        pg.close()
+    answers = found_in_both_stores(tmp_path, postgres_server, TITLES, [q for q, _ in SEARCHES])
+    assert answers == {q: (stories, stories) for q, stories in SEARCHES}
 
 
 async def test_the_api_and_the_page_find_the_british_spelling_of_an_american_word(open_store):  # noqa: F811
     store = open_store()
-    write_stories(store)
+    write_stories(store, TITLES)
     (status, body), (page_status, page) = await read_pages(store, "/api/stories?q=defense+ministry", "/?q=defense+ministry")
     assert status == 200 and sorted(s["id"] for s in orjson.loads(body)["items"]) == ["uk", "us"]
     assert page_status == 200 and "Defence Ministry orders a new programme" in page and "Defense Ministry buys drones" in page
