@@ -1,5 +1,6 @@
 """The conditions on the words of an article: ``keyword`` (words or phrases, whole words) and ``near`` (words within N
-of each other), in English or as the article came, a term typed in plain letters matching with or without diacritics.
+of each other), in English or as the article came, a term typed in plain letters matching with or without diacritics,
+and each word in its British or American spelling ("defence", "defense": services.tagger.spellings).
 """
 
 from __future__ import annotations
@@ -7,9 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
 from services.alerter.facts import TOKEN, Facts
 from services.runtime.text import is_unaccented
+from services.tagger.spellings import spellings_of
 
 __all__ = ["KeywordCondition", "NearCondition"]
 
@@ -19,7 +22,9 @@ class KeywordCondition:
     """Any of these words or phrases, whole words, case-insensitive, in the title or body: in English, or as the
     article came (its original language, its spelling before the name repairs). A phrase typed in plain letters matches
     with or without diacritics ("Sao Paulo" finds "São Paulo", as the newsroom's search does); one written with them
-    matches as written ("año" is not "ano")."""
+    matches as written ("año" is not "ano"). Each word matches its other spelling too, as the tagger's keys fold them
+    ("defense ministry" finds "Defence Ministry"; "labour" only in an office's name); the reason says what the text
+    writes where that is not the phrase as typed (``keyword:'defense ministry' as 'Defence Ministry'``)."""
 
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -35,7 +40,7 @@ class KeywordCondition:
             for texts, where in (((facts.title, facts.body), ""), (facts.originals, " in the original")):
                 written = _found(pattern, texts, facts if plain else None)
                 if written is not None:
-                    reasons.append(f"keyword:{phrase!r}{_as_written(written) if plain else ''}{where}")
+                    reasons.append(f"keyword:{phrase!r}{_as_written(written, phrase)}{where}")
                     break
         return reasons or None
 
@@ -53,15 +58,32 @@ def _found(pattern: re.Pattern[str], texts: Sequence[str], facts: Facts | None) 
     return None
 
 
-def _as_written(written: str) -> str:  # " as 'São Paulo'": a keyword typed in plain letters found diacritics
-    return "" if is_unaccented(written) else f" as {' '.join(written.split())!r}"
+def _as_written(written: str, phrase: str) -> str:
+    """" as 'São Paulo'", " as 'Defence Ministry'": where the text writes the phrase otherwise than with other
+    capitals or spaces (diacritics a phrase typed in plain letters found, or another spelling)."""
+    written = " ".join(written.split())
+    return "" if written.casefold() == " ".join(phrase.split()).casefold() else f" as {written!r}"
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     # Lookarounds instead of \b so phrases that start or end with punctuation ("U.S.") still work;
     # any run of whitespace matches a space, as line breaks in bodies fall anywhere.
-    words = [re.escape(w) for w in phrase.split()]
+    typed = phrase.split()
+    words = [re.escape(w) if len(alike) == 1 else "(?:" + "|".join(map(re.escape, alike)) + ")"
+             for w, alike in zip(typed, _spelt([w.casefold() for w in typed]))]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+_LETTERS = re.compile(r"([^\W\d_]+)")
+
+
+def _spelt(words: list[str]) -> list[tuple[str, ...]]:
+    """Each casefolded word of a term with its every spelling (services.tagger.spellings), the typed one first; a word
+    joined by a hyphen or an apostrophe in every spelling of each of its parts ("air-defence", "defence's")."""
+    pieces = [_LETTERS.split(w) for w in words]  # odd places: runs of letters
+    alike = iter(spellings_of([run for p in pieces for run in p[1::2]]))
+    return [tuple("".join(c) for c in product(*((s,) if i % 2 == 0 else next(alike) for i, s in enumerate(p))))
+            for p in pieces]
 
 
 @dataclass(frozen=True)
@@ -71,11 +93,11 @@ class NearCondition:
 
     terms: tuple[str, ...]
     within: int
-    _tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    _tokens: tuple[tuple[tuple[str, ...], ...], ...] = field(init=False, repr=False, compare=False)  # word: spellings
     _plain: tuple[bool, ...] = field(init=False, repr=False, compare=False)  # as a keyword's: with or without diacritics
 
     def __post_init__(self) -> None:
-        toks = tuple(tuple(w.casefold() for w in TOKEN.findall(t)) for t in self.terms)
+        toks = tuple(tuple(_spelt([w.casefold() for w in TOKEN.findall(t)])) for t in self.terms)
         if any(not t for t in toks):
             raise ValueError("near: every term needs at least one word")
         object.__setattr__(self, "_tokens", toks)
@@ -95,12 +117,17 @@ class NearCondition:
         return f"near:{' '.join(repr(t) for t in self.terms)}~{self.within}"
 
 
-def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]], terms: tuple[tuple[str, ...], ...]) -> int | None:
+def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]],
+             terms: tuple[tuple[tuple[str, ...], ...], ...]) -> int | None:
     """The smallest distance, in words, between the starts of the first and last of the terms in one window; each term
-    looked for in its own view of the field's words (``(words, index)``: as written, or without diacritics)."""
+    looked for in its own view of the field's words (``(words, index)``: as written, or without diacritics), each of its
+    words in any of its spellings."""
     hits: list[tuple[int, int]] = []
     for t, (seq, (words, index)) in enumerate(zip(terms, views)):
-        starts = [i for i in index.get(seq[0], ()) if len(seq) == 1 or tuple(words[i : i + len(seq)]) == seq]
+        firsts = index.get(seq[0][0], []) if len(seq[0]) == 1 else [i for w in seq[0] for i in index.get(w, ())]
+        starts = [i for i in firsts
+                  if len(seq) == 1 or all(w in alike for w, alike in zip(words[i + 1 : i + len(seq)], seq[1:]))
+                  and i + len(seq) <= len(words)]
         if not starts:
             return None
         hits.extend((i, t) for i in starts)

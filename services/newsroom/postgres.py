@@ -18,6 +18,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from services.newsroom.records import ArticleRow
 from services.newsroom.schema import TABLES
+from services.newsroom.search import spelt_otherwise
 from services.newsroom.store import SEARCH_LIMIT, Store
 from services.runtime.logs import get_logger
 
@@ -125,5 +126,14 @@ class PostgresStore(Store):
     def _search_clause(self, q: str) -> tuple[str, list] | None:
         if not any(c.isalnum() for c in q):
             return None
-        return (f"SELECT story_id FROM (SELECT story_id FROM articles WHERE search @@ plainto_tsquery('simple', {_unaccented('?')}) "
-                f"ORDER BY fetched_at DESC LIMIT {SEARCH_LIMIT}) AS matches"), [q]
+        # A word with other spellings ("defence") is asked for in any of them; the rest as typed.
+        rest, alike = spelt_otherwise(q)
+        queries, params = [], []
+        if any(c.isalnum() for c in rest):
+            queries.append(f"plainto_tsquery('simple', {_unaccented('?')})")
+            params.append(rest)
+        for spellings in alike:
+            queries.append("(" + " || ".join("plainto_tsquery('simple', ?)" for _ in spellings) + ")")
+            params.extend(spellings)
+        return (f"SELECT story_id FROM (SELECT story_id FROM articles WHERE search @@ ({' && '.join(queries)}) "
+                f"ORDER BY fetched_at DESC LIMIT {SEARCH_LIMIT}) AS matches"), params

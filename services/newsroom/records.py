@@ -15,7 +15,7 @@ import orjson
 from schemas import Alert, TaggedArticle, article_title_language
 from services.newsroom.people import PeopleRow, people_rows
 
-__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "iso", "epoch", "shown", "fts_query"]
+__all__ = ["ArticleRow", "EntityRow", "article_row", "alert_row", "iso", "epoch", "shown"]
 
 # The columns stored as JSON text and as seconds since the epoch, which the API shows as JSON and as ISO 8601.
 JSON_FIELDS = ("translation", "changes", "evidence", "tags", "entities", "matched", "article_ids", "sources", "languages")
@@ -144,11 +144,3 @@ def shown(row: dict) -> dict:
     out.pop("digest", None)
     out.pop("search", None)
     return out
-
-
-def fts_query(text: str) -> str | None:
-    """User text as an FTS5 query: every word must appear (quoted, so no operator in the text is obeyed)."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:16])

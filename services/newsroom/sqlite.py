@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from services.newsroom.records import ArticleRow, fts_query
+from services.newsroom.records import ArticleRow
 from services.newsroom.schema import TABLES
+from services.newsroom.search import fts_query
 from services.newsroom.store import SEARCH_LIMIT, Store
 
 __all__ = ["SQLiteStore"]

@@ -44,6 +44,10 @@ class EnglishCase:
         """English writes the word in lower case (perhaps also capitalised: "may", "china", "bill")."""
         return word.lower() in self._lower
 
+    def ordinary_words(self) -> frozenset[str]:
+        """Every word English writes in lower case."""
+        return self._lower
+
     def __len__(self) -> int:
         return len(self._lower) + len(self._capital)
 

@@ -11,7 +11,7 @@ import pytest
 from services.normalize.casing import english_case
 from services.tagger.linking import name_key
 from services.tagger.near_duplicates import words
-from services.tagger.spellings import TABLES, fold, key_word
+from services.tagger.spellings import TABLES, fold, key_word, spellings_of
 from tests.conftest import ROOT
 
 REVIEWED = ROOT / "tests" / "fixtures" / "spellings" / "table_2_pairs.txt"
@@ -48,6 +48,14 @@ def test_keys_make_only_spellings_of_one_word_meet() -> None:
     table_1_pairs = meeting(lambda w: fold(w, 1))
     strays = {pair for pair in meeting(key_word) if pair not in table_1_pairs and pair not in spellings_of_one_word}
     assert strays == set()
+
+
+def test_a_word_a_user_types_has_the_spellings_its_key_writes_alike() -> None:
+    # What an alert's keyword and the newsroom's search look for: each word of a pair the keys make meet finds the other,
+    # and no word finds one they do not.
+    pairs = meeting(key_word)
+    found = {(word, other) for word in english() for other in spellings_of([word])[0][1:]}
+    assert found == pairs | {(b, a) for a, b in pairs} and len(pairs) > 1400
 
 
 @pytest.mark.parametrize(("british", "american"), [

@@ -1,0 +1,39 @@
+"""The newsroom's search finds a word in its other British or American spelling ("defense" finds "Defence Ministry",
+"defence" "Defense Ministry"), as the alerter's keywords and the tagger's keys fold them, the same in both stores:
+SQLite (FTS5) and a real PostgreSQL server. "Labor" alone is Australia's party, not Britain's "Labour"."""
+
+from __future__ import annotations
+
+import orjson
+
+from tests.unit.test_newsroom_api import read_pages
+from tests.unit.test_newsroom_search import found_in_both_stores, write_stories
+from tests.unit.test_newsroom_store import open_store  # noqa: F401 - open_store: both backends
+
+TITLES = {
+    "uk": "Defence Ministry orders a new programme",
+    "us": "Defense Ministry buys drones",
+    "sp": "Air defence for São Paulo",
+    "kids": "Paediatric wards reopen",
+    "labor": "Labor wins the vote in Canberra",
+    "office": "Labour Ministry inspects mines",
+}
+SEARCHES = [
+    ("defense", ["sp", "uk", "us"]), ("Defence", ["sp", "uk", "us"]), ("defense ministry", ["uk", "us"]),
+    ("ministry DEFENCE", ["uk", "us"]), ("program", ["uk"]), ("pediatric", ["kids"]), ("defenses", []),
+    ("defense sao paulo", ["sp"]), ("defense-ministry", ["uk", "us"]),
+    ("labour", ["office"]), ("labor", ["labor"]), ("labor ministry", ["office"]),
+]
+
+
+def test_a_word_finds_its_other_spelling_in_both_stores(tmp_path, postgres_server):
+    answers = found_in_both_stores(tmp_path, postgres_server, TITLES, [q for q, _ in SEARCHES])
+    assert answers == {q: (stories, stories) for q, stories in SEARCHES}
+
+
+async def test_the_api_and_the_page_find_the_british_spelling_of_an_american_word(open_store):  # noqa: F811
+    store = open_store()
+    write_stories(store, TITLES)
+    (status, body), (page_status, page) = await read_pages(store, "/api/stories?q=defense+ministry", "/?q=defense+ministry")
+    assert status == 200 and sorted(s["id"] for s in orjson.loads(body)["items"]) == ["uk", "us"]
+    assert page_status == 200 and "Defence Ministry orders a new programme" in page and "Defense Ministry buys drones" in page
