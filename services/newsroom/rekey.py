@@ -20,12 +20,15 @@ written (:func:`rebodied`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rebodied", "rekeyed", "respelt"]
+from services.newsroom.records import ArticleRow, EntityRow
+
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys", "rebodied", "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
@@ -78,6 +81,39 @@ def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> 
     return out
 
 
+def by_this_rule(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
+    """The mentions with each ``name:`` key an earlier rule made as this rule makes it from the key: :func:`respelt`, then
+    :func:`rebodied`. A no-op on keys this rule made (each step is), so it may be run on any delivered report."""
+    return rebodied(respelt(mentions), key_of)
+
+
+@lru_cache(maxsize=1)
+def _key_of() -> Callable[[str, str], str | None]:
+    """The bundled tagger's key of a name (:meth:`~services.tagger.demonyms.Demonyms.key_of`), loaded once a process
+    (a few seconds): a store names the same bodies and people again and again, so each name's key is worked out once."""
+    from services.tagger.demonyms import Demonyms
+    from services.tagger.gazetteer import Gazetteer
+
+    return lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+
+
+def delivered_keys(row: ArticleRow) -> ArticleRow:
+    """A delivered report's row with its keys made by this rule (:func:`by_this_rule`), so that ``message:N`` is true
+    whichever tagger keyed it: in a rolling upgrade that starts the newsroom first, an older tagger's "Israel Defence
+    Forces" (``name:israel defence forces``) is stored as a current one's (``name:israeli defense forces``), in the
+    report's mentions and its entity rows, those of a key it changed counted again from the mentions. The row as it
+    is when no key changes (a current tagger's report)."""
+    mentions = orjson.loads(row.values["entities"])
+    if not any(m["key"].startswith("name:") for m in mentions):
+        return row
+    new = by_this_rule(mentions, _key_of())
+    if new == mentions:
+        return row
+    keys = {k for m, n in zip(mentions, new) if n is not m for k in (m["key"], n["key"])}
+    entities = [e for e in row.entities if e.key not in keys] + [EntityRow(*found) for found in _rows(new, keys)]
+    return replace(row, values={**row.values, "entities": orjson.dumps(new).decode()}, entities=entities)
+
+
 def _rows(mentions: list[dict], keys: set[str]) -> list[tuple[str, str, str, int]]:
     """(key, name, type, mentions) of ``keys`` from a report's mentions, as the tagger's salience counts an unlinked
     entity's: its mentions, named by the longest of their names."""
@@ -106,11 +142,7 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     ids = [r[0] for r in cur.fetchall()]
     if not ids:
         return 0
-    from services.tagger.demonyms import Demonyms
-    from services.tagger.gazetteer import Gazetteer
-
-    # A store names the same bodies and people again and again: each name's key is worked out once.
-    key_of = lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+    key_of = _key_of()
     changed, gone = 0, set()
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
@@ -123,7 +155,7 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
                         [_EARLIER.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
         for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
-            new = rekeyed(mentions, key_of) if mark not in _EARLIER else rebodied(respelt(mentions), key_of)
+            new = rekeyed(mentions, key_of) if mark not in _EARLIER else by_this_rule(mentions, key_of)
             if new == mentions:
                 continue
             old_keys = {m["key"] for m in mentions} - {m["key"] for m in new}
