@@ -15,6 +15,12 @@ programme`` becomes ``name:national program``, ``name:paediatric centre`` ``name
 state office of any remit named by its country by the country's adjective (``name:u.s. federal aviation
 administration`` becomes ``name:american federal aviation administration``), where the stored key is its name's as
 written (:func:`rebodied`).
+
+A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
+its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
+(:func:`delivered_keys`), a no-op on keys this rule made. So in a rolling upgrade that starts the newsroom first, a
+report of the older tagger is stored as the new tagger would key it, what its text added kept as above; one a newsroom
+of the older rule stores meanwhile is marked by that rule, and made again when a replica of this one next starts.
 """
 
 from __future__ import annotations
@@ -28,16 +34,18 @@ import orjson
 
 from services.newsroom.records import ArticleRow, EntityRow
 
-__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys", "rebodied", "rekeyed", "respelt"]
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys", "rebodied",
+           "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
 # office of any remit ("Federal Protective Service", "Federal Aviation Administration") named by its country keyed by
 # the country's adjective.
 KEY_RULE = 4
-# How a report's entity keys came (``articles.keys_from``): as the delivered message gave them, or made again from its
-# stored names, by rule ``KEY_RULE``. NULL: a report stored before the column (or by an older replica in a rolling
-# upgrade); ``message`` or ``names``: by rule 1; ``message:N`` or ``names:N``: by rule N.
+# How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
+# by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
+# NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
+# rule 1; ``message:N`` or ``names:N``: by rule N.
 KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
 # The marks of earlier rules that kept the keys made with the text: such a report is respelt and rebodied, and marked
 # by this rule.
@@ -83,7 +91,8 @@ def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> 
 
 def by_this_rule(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
     """The mentions with each ``name:`` key an earlier rule made as this rule makes it from the key: :func:`respelt`, then
-    :func:`rebodied`. A no-op on keys this rule made (each step is), so it may be run on any delivered report."""
+    :func:`rebodied`. A no-op on keys this rule made (each step is), so it may be run on any delivered report. Each
+    mention's key is made from its own key, name and label alone (:func:`delivered_keys` remembers it so)."""
     return rebodied(respelt(mentions), key_of)
 
 
@@ -97,6 +106,13 @@ def _key_of() -> Callable[[str, str], str | None]:
     return lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
 
 
+@lru_cache(maxsize=1 << 16)
+def _delivered_key(key: str, name: str, type_: str) -> str:
+    """The key :func:`by_this_rule` gives a mention: the same names come again and again, each keyed (``name_key``, the
+    most of a write's cost) once."""
+    return by_this_rule([{"key": key, "name": name, "type": type_}], _key_of())[0]["key"]
+
+
 def delivered_keys(row: ArticleRow) -> ArticleRow:
     """A delivered report's row with its keys made by this rule (:func:`by_this_rule`), so that ``message:N`` is true
     whichever tagger keyed it: in a rolling upgrade that starts the newsroom first, an older tagger's "Israel Defence
@@ -106,7 +122,8 @@ def delivered_keys(row: ArticleRow) -> ArticleRow:
     mentions = orjson.loads(row.values["entities"])
     if not any(m["key"].startswith("name:") for m in mentions):
         return row
-    new = by_this_rule(mentions, _key_of())
+    new = [{**m, "key": key} if m["key"].startswith("name:") and (key := _delivered_key(m["key"], m["name"], m["type"])) != m["key"]
+           else m for m in mentions]
     if new == mentions:
         return row
     keys = {k for m, n in zip(mentions, new) if n is not m for k in (m["key"], n["key"])}

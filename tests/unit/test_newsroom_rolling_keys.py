@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cache
 
+import orjson
+
 from schemas import NormalizedArticle, TaggedArticle
 from services.newsroom.rekey import KEY_RULE, by_this_rule, delivered_keys
 from services.newsroom.records import article_row
@@ -105,3 +107,12 @@ def test_this_rules_steps_leave_a_current_taggers_keys_as_they_are() -> None:
         assert delivered_keys(row) is row
         mentions = [{"key": e.key, "name": e.canonical_name or e.text, "type": e.type} for e in report.entities if e.key]
         assert by_this_rule(mentions, key_of) == mentions
+
+
+def test_a_delivered_reports_keys_are_made_as_the_store_makes_a_stored_reports_of_an_earlier_rule() -> None:
+    key_of = Demonyms.load(Gazetteer.load()).key_of
+    for earlier in EARLIER.values():
+        row = article_row(keyed_by(tagged(), "wire/older", earlier))
+        stored = orjson.loads(row.values["entities"])
+        # As fill_keys makes a report marked by an earlier rule (by_this_rule), mention by mention remembered.
+        assert orjson.loads(delivered_keys(row).values["entities"]) == by_this_rule(stored, key_of) != stored
