@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import orjson
 
-from services.runtime.options import broker_option
+from services.runtime.options import UTC_TIME, broker_option
 
 __all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
@@ -251,8 +251,9 @@ def alerts() -> None:
 @broker_option()
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES).")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
-              help="Only dead letters that failed at or after this time (UTC).")
+@click.option("--since", type=UTC_TIME, default=None,
+              help="Only dead letters that failed at or after this time: ISO 8601 to the day, minute, second or a "
+                   "fraction of one (2024-03-04T07:00:05.25), in UTC unless it ends with its offset (Z, +02:00).")
 @click.option("--endpoint", "only", default=None, help="Only deliveries to this endpoint name.")
 @click.option("--dry-run", is_flag=True, help="Say what would be re-sent; send nothing.")
 def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, only: str | None, dry_run: bool) -> None:
@@ -278,8 +279,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         click.echo(f"Error: --endpoint {only!r} is not an endpoint of {book.source}"
                    f"{f' (did you mean {guess!r}?)' if guess else ''}; its endpoints: {known}", err=True)
         sys.exit(2)
-    since_utc = since.replace(tzinfo=timezone.utc) if since is not None else None
-    if since_utc is not None and (warning := since_in_the_future(since_utc, datetime.now(timezone.utc))):
+    if since is not None and (warning := since_in_the_future(since, datetime.now(timezone.utc))):
         click.echo(warning, err=True)
     topic = dlq(settings.topics.alerts)
 
@@ -298,8 +298,8 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
         import aiohttp
 
         letters = await read_letters()
-        replays = select_replays(letters, alerts_topic=settings.topics.alerts, since=since_utc, endpoint=only)
-        earlier = 0 if since_utc is None else replays_before(letters, since_utc, alerts_topic=settings.topics.alerts,
+        replays = select_replays(letters, alerts_topic=settings.topics.alerts, since=since, endpoint=only)
+        earlier = 0 if since is None else replays_before(letters, since, alerts_topic=settings.topics.alerts,
                                                                 endpoint=only)
         sent = failed = skipped = 0
         async with aiohttp.ClientSession() as session:
@@ -322,7 +322,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                 sent += result.delivered
                 failed += not result.delivered
         click.echo(replay_summary(len(replays), sent=sent, failed=failed, skipped=skipped, dry_run=dry_run,
-                                  since=since_utc, earlier=earlier), err=True)
+                                  since=since, earlier=earlier), err=True)
         return 1 if failed or skipped else 0
 
     from services.runtime.kafka import broker_trouble_in_words

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from schemas import Alert, DeadLetter
 from services.alerter.webhooks import DeliveryResult
+from services.runtime.options import shown_time
 
 __all__ = ["DELIVERY_STAGE", "UNDELIVERABLE", "ENDPOINT_DISABLED", "Replay", "is_delivery", "failed_delivery", "select_replays",
            "replays_before", "since_in_the_future", "replay_reason", "replay_summary"]
@@ -89,7 +90,7 @@ def since_in_the_future(since: datetime, now: datetime) -> str | None:
     """A warning when ``--since`` is later than ``now``: no delivery can have failed after it yet."""
     if since <= now:
         return None
-    return (f"warning: --since {since:%Y-%m-%dT%H:%M:%S} (UTC) is in the future (now {now:%Y-%m-%dT%H:%M:%S}): "
+    return (f"warning: --since {shown_time(since)} (UTC) is in the future (now {now:%Y-%m-%dT%H:%M:%S}): "
             f"no delivery has failed since then")
 
 
@@ -116,5 +117,5 @@ def replay_summary(total: int, *, sent: int, failed: int, skipped: int, dry_run:
     noun = "dead-lettered delivery" if found == 1 else "dead-lettered deliveries"
     if not earlier or since is None:
         return f"{total} {noun}{' (dry run)' if dry_run else ''}: {', '.join(parts)}"
-    return (f"{total} of {found} {noun} since {since:%Y-%m-%dT%H:%M:%S}{' (dry run)' if dry_run else ''}: "
+    return (f"{total} of {found} {noun} since {shown_time(since)}{' (dry run)' if dry_run else ''}: "
             f"{', '.join(parts)}; {earlier} earlier (use an earlier --since)")

@@ -43,13 +43,16 @@ class PagesRead(Generic[R]):
     """What the pages after the first gave: their new articles and their records that are no article, the problems
     met on the way (a page that failed, the cap), how many pages were read in all, the first included, and whether
     they are the whole feed: every page they name was read (none failed, none left past the cap, after a page holding
-    what was passed on, or after a page holding nothing new), so what they do not hold, the feed no longer lists."""
+    what was passed on, or after a page holding nothing new), so what they do not hold, the feed no longer lists; and
+    whether they went as ``deep`` as a reading may: the whole feed, or every page up to the cap, none failed or left
+    (what they do not hold, the feed no longer lists within the pages ingest reads)."""
 
     records: list[R] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     pages: int = 1
     bytes: int = 0
     whole: bool = False
+    deep: bool = False
 
 
 def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | RecordError]:
@@ -117,12 +120,12 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                 older.append(archive)
             if any(seen(i) for i in map(article_id, page.records) if i is not None):
                 # This page holds what was passed on before: what comes after it is older still, and not read.
-                out.whole = not left and after is None and not older
+                out.whole = out.deep = not left and after is None and not older
                 return out
         is_archive = after is None
         if is_archive:
             if not older:
-                out.whole = not left
+                out.whole = out.deep = not left
                 return out  # the last page, or one that names itself or an earlier one
             after, guessed = older.pop(0), False
         if out.pages >= max_pages:
@@ -130,6 +133,7 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                 f"older pages (WordPress's ?paged={paged(after)} and on)" if guessed else "more pages"
             what += " and older archives (prev-archive)" if older and not is_archive else ""
             out.problems.append(f"{what} after page {out.pages}, not read (WIREWATCH_INGEST__MAX_PAGES={max_pages})")
+            out.deep = not left
             return out
         done.add(page_key(after))
         page = None  # a page that fails or holds nothing new names nothing worth reading; the archives still are

@@ -73,7 +73,7 @@ def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettin
     low, high = feed.bounds(feeds.defaults if feeds else FeedDefaults())
     return PollPolicy(min_interval_s=low, max_interval_s=high, backoff_base_s=settings.backoff_base_s,
                       backoff_cap_s=settings.backoff_cap_s, failing_after=settings.failing_after,
-                      max_pages=settings.max_pages)
+                      max_pages=settings.max_pages, rejected_retention_s=settings.rejected_retention_s)
 
 
 async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
@@ -107,7 +107,8 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.format, result.records, result.problems = parsed.format, parsed.records, parsed.problems
         result.nothing, result.pages = parsed.nothing, 1
         first = feed_page(parsed)
-        whole = not names_more(first, resp)  # one page is the whole feed: what it rejected before and not now, it dropped
+        # One page is the whole feed: what it rejected before and not now, it dropped.
+        whole = deep = not names_more(first, resp)
         if leads_on(first, _entry_id):
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
@@ -122,7 +123,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                                  archives=archives)
             result.records += more.records
             result.problems += more.problems
-            result.pages, result.bytes, whole = more.pages, result.bytes + more.bytes, more.whole
+            result.pages, result.bytes, whole, deep = more.pages, result.bytes + more.bytes, more.whole, more.deep
             if any(isinstance(r, FeedEntry) for r in more.records):
                 result.nothing = None  # an empty subscription document whose archives gave entries
         entries = [r for r in result.records if isinstance(r, FeedEntry)]
@@ -145,11 +146,19 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     result.state = on_outcome(state, outcome, now, policy)
     if resp.status == 200:
         rejections = sort_rejections((r for r in result.records if isinstance(r, RecordError)), state.rejected,
-                                     whole=whole)
+                                     whole=whole, deep=deep, before_at=state.rejected_at, now=now,
+                                     retention_s=policy.rejected_retention_s)
         result.repeats = rejections.repeats
-        result.state = replace(result.state, rejected=rejections.keys, rejected_held=rejections.held)
+        result.state = replace(result.state, rejected=rejections.keys, rejected_at=rejections.found_at,
+                               rejected_held=rejections.held)
     _count_state(feed.id, result.state)
     return result
+
+
+def _rejected(state: FeedState) -> int:
+    """What the feed's last answer held that ingest rejected: in a state stored before that was recorded, its keys
+    (then exactly that answer's rejections)."""
+    return len(state.rejected) if state.rejected_held is None else state.rejected_held
 
 
 def _entry_id(record: FeedEntry | RecordError) -> str | None:
@@ -213,7 +222,8 @@ class Poller:
                 # as newer. A new map asks afresh too: a 304 would leave the entries the old map rejected unread.
                 reread = (before[feed_id].fields, before[feed_id].items) != (feed.fields, feed.items)
                 # Read with another map, an entry rejected before is rejected (or taken) anew: said once more if still bad.
-                afresh = {"etag": None, "last_modified": None, "rejected": (), "rejected_held": 0} if reread else {}
+                afresh = {"etag": None, "last_modified": None, "rejected": (), "rejected_at": (), "rejected_held": 0} \
+                    if reread else {}
                 self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
                                                **afresh)
         self.feeds = feeds
@@ -269,7 +279,7 @@ class Poller:
                 "consecutive_failures": state.consecutive_failures, "failing_after": policy.failing_after,
                 "last_status": state.last_status, "last_error": state.last_error, "last_error_class": state.last_error_class,
                 "last_error_at": state.last_error_at, "last_attempt_at": state.last_attempt_at,
-                "last_success_at": state.last_success_at, "entries": state.entries, "rejected": state.rejected_held,
+                "last_success_at": state.last_success_at, "entries": state.entries, "rejected": _rejected(state),
                 "interval_s": state.interval_s,
                 "next_poll_in_s": None if state.disabled else round(max(0.0, state.next_poll_at - now), 1),
             })

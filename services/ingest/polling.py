@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from services.ingest.settings import REJECTED_RETENTION_S
+
 __all__ = ["PollPolicy", "FetchOutcome", "FeedState", "conditional_headers", "retry_after_seconds", "backoff_delay",
            "adaptive_interval", "on_outcome", "is_due", "is_failing"]
 
@@ -26,6 +28,7 @@ class PollPolicy:
     failing_after: int = 3  # consecutive failures before a feed is reported as failing
     max_retry_after_s: float = 24 * 3600.0  # a Retry-After beyond this is taken as this
     max_pages: int = 1  # pages of a paged feed or API read per poll, the first included
+    rejected_retention_s: float = REJECTED_RETENTION_S  # see rejections.py
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,12 @@ class FeedState:
     entries: int = 0
     published: tuple[float, ...] = field(default=())  # recent publication times, to estimate how often the feed publishes
     # What the feed lists that ingest rejected (rejections.py keys: what its answers held, kept until a poll reading the
-    # whole feed no longer finds it): not dead-lettered again.
+    # whole feed, or as deep as ingest reads it past the retention, no longer finds it): not dead-lettered again.
     rejected: tuple[str, ...] = field(default=())
-    rejected_held: int = 0  # records the last answer with a body (the pages read) held that ingest rejected
+    rejected_at: tuple[int, ...] = field(default=())  # when a poll last found each of ``rejected``, epoch seconds
+    # Records the last answer with a body (the pages read) held that ingest rejected; None in a state stored before it
+    # was recorded, whose ``rejected`` is then exactly what that answer held (nothing was kept from earlier answers).
+    rejected_held: int | None = None
 
 
 def conditional_headers(state: FeedState) -> dict[str, str]:

@@ -8,10 +8,12 @@ from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import ListSetting
 
-__all__ = ["FUTURE_FETCHED_AT_TOLERANCE_S", "IngestSettings"]
+__all__ = ["FUTURE_FETCHED_AT_TOLERANCE_S", "IngestSettings", "REJECTED_RETENTION_S"]
 
 # As far as a JSON record's own fetched_at may lie after its receipt (clocks apart): as for publication times.
 FUTURE_FETCHED_AT_TOLERANCE_S = 900.0
+# How long a poll reading a paged feed as deep as ingest reads keeps a rejected entry it did not find (rejections.py).
+REJECTED_RETENTION_S = 7 * 24 * 3600.0
 
 
 class IngestSettings(BaseModel):
@@ -42,4 +44,5 @@ class IngestSettings(BaseModel):
     backoff_cap_s: float = Field(default=6 * 3600.0, description="Longest retry delay after failed polls.")
     failing_after: int = Field(default=3, description="Consecutive failed polls after which a feed is reported as failing.")
     sent_cache_size: int = Field(default=200_000, ge=0, description="Feed entries a worker remembers having passed on (id and fingerprint), so an unchanged entry is not re-sent at every poll.")
+    rejected_retention_s: float = Field(default=REJECTED_RETENTION_S, gt=0, description="A rejected entry of a paged feed is dead-lettered once, and remembered (in the feed's poll state) while the feed may still list it: forgotten at once by a poll that read every page the feed names without finding it, and by a poll that read every page up to max_pages (none failed, none left unread) without finding it once it was last found longer ago than this (pushed past the pages ingest reads, or dropped). A poll that read fewer pages forgets none.")
     reload_interval_s: float = Field(default=5.0, description="How often the feeds file is checked for changes.")

@@ -14,7 +14,13 @@ forces`` becomes ``name:israel defense forces``, spellings.key_word), rule 3 by 
 programme`` becomes ``name:national program``, ``name:paediatric centre`` ``name:pediatric center``), rule 4 keys a
 state office of any remit named by its country by the country's adjective (``name:u.s. federal aviation
 administration`` becomes ``name:american federal aviation administration``), where the stored key is its name's as
-written (:func:`rebodied`).
+written (:func:`rebodied`); rule 5 keys "labour" as "labor" in an office's name (``name:labour ministry`` becomes
+``name:labor ministry``, :func:`respelt`; "Labour Party" stays), an office named with "for ..." by its country's
+adjective (``name:u.s agency for international development`` becomes ``name:american agency for international
+development``), and another name of an organisations-file state body by the body's own (``name:state duma`` becomes
+``name:duma``, as "la Douma" and "Douma d'État" are), both by :func:`rebodied`. Rule 5 also gives a city's own office
+named after its possessive the city's key, not its country's ("Moscow's Health Department": ``name:moscow health
+department``, was ``name:russian health department``); that came from the article's text, so a stored report keeps it.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -40,8 +46,9 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
 # office of any remit ("Federal Protective Service", "Federal Aviation Administration") named by its country keyed by
-# the country's adjective.
-KEY_RULE = 4
+# the country's adjective; 5: "labour" keyed "labor" in an office's name, an office named with "for ..." keyed by its
+# country's adjective, another name of an organisations-file state body keyed by the body's ("State Duma": "Duma").
+KEY_RULE = 5
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
@@ -66,7 +73,7 @@ def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> l
 def respelt(mentions: list[dict]) -> list[dict]:
     """The stored mentions with each ``name:`` key's British spellings keyed as American by the running spellings
     table (rule 3 after rule 1 or 2, a no-op on rule 3's keys: keying a key again gives what keying the name would,
-    spellings.key_word)."""
+    spellings.key_words), and "labour" as "labor" in an office's name (rule 5: ``name:labour ministry``)."""
     from services.tagger.spellings import key_words
 
     out = []
@@ -78,8 +85,10 @@ def respelt(mentions: list[dict]) -> list[dict]:
 
 def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
     """The stored mentions with each ``name:`` key that is its name's as written (``name_key``) made again by ``key_of``
-    (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives; a
-    key the article's text gave ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
+    (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives
+    (rule 5: also one named with "for ...", "U.S. Agency for International Development"), and another name of an
+    organisations-file state body the body's key (rule 5: "State Duma", ``name:duma``); a key the article's text gave
+    ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
     from services.tagger.linking import name_key
 
     out = []

@@ -12,7 +12,7 @@ import click
 import orjson
 
 from services.runtime.command_settings import command_settings as _settings
-from services.runtime.options import broker_option
+from services.runtime.options import UTC_TIME, broker_option
 from services.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -94,8 +94,9 @@ def _no_such_topic(topic: str, broker: str, existing: set[str]) -> str:
 @click.command("dead-letters")
 @broker_option()
 @click.option("--topic", "topics", multiple=True, help="A dead-letter topic to read (repeatable; default: every *.dlq topic).")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S.%f"]),
-              default=None, help="Only letters written at or after this time (UTC).")
+@click.option("--since", type=UTC_TIME, default=None,
+              help="Only letters written at or after this time: ISO 8601 to the day, minute, second or a fraction of one "
+                   "(2024-03-04T07:00:05.25), in UTC unless it ends with its offset (Z, +02:00).")
 @click.option("--error-class", "error_classes", metavar="NAME", multiple=True,
               help="Only letters of this error class, e.g. SchemaViolation (repeatable).")
 @click.option("--service", "services", metavar="STAGE", multiple=True,
@@ -135,12 +136,11 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     if as_json and resend:
         raise click.UsageError("--json lists letters; it does not go with --resend")
     started = datetime.now(timezone.utc)
-    at = since.replace(tzinfo=timezone.utc) if since is not None else None
     tally = dl.Tally()
     picked: list[dl.Letter] = []
 
     def show(item: dl.Letter) -> None:
-        if not dl.since(item, at) or not dl.chosen(item, error_classes, services):
+        if not dl.since(item, since) or not dl.chosen(item, error_classes, services):
             return
         tally.add(item)
         if resend:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from schemas import NormalizedArticle, TaggedArticle
+from schemas import Entity, NormalizedArticle, TaggedArticle
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.languages import warm_up as warm_up_languages
@@ -21,6 +21,7 @@ from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline,
 from services.tagger.quotes import find_quotes
 from services.tagger.salience import salience
 from services.tagger.settings import TaggerSettings
+from services.tagger.shared_places import SharedPlaces
 
 if TYPE_CHECKING:
     import spacy
@@ -76,6 +77,7 @@ class Tagger:
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
         self._demonyms = Demonyms.load(self._gazetteer)
+        self._shared_places = SharedPlaces(self._gazetteer)
         warm_up_languages()  # jieba and wordfreq's Arabic list, at startup rather than on the first such article
 
     @staticmethod
@@ -91,8 +93,12 @@ class Tagger:
 
     def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
         """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
-        return trim_opening_words(language, text, mentions, lambda name: self._gazetteer.lookup(name) is not None,
+        return trim_opening_words(language, text, mentions, self._gazetteer.lookup,
                                   _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]))
+
+    def _people_country(self, entity: Entity) -> str | None:
+        found = self._demonyms.of_mention(entity.text, entity.type, entity.key)
+        return found[0] if found is not None else None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -144,9 +150,12 @@ class Tagger:
                 entity_types=self._entity_types,
                 language=written_in,
                 translated=article.translation is not None,
+                own_ner=language not in (None, "en"),
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
+            # Before relate: "Georgia's Supreme Court" in an Atlanta report is no body of the country Georgia.
+            entities = self._shared_places.resolve(entities, self._people_country)
             entities = self._demonyms.relate(entities, {"title": article.title, "body": article.body}, written_in)
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.

@@ -19,7 +19,7 @@ from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
 from services.tagger.name_evidence import may_lack_evidence
-from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_state_bodies
+from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_body_names, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
 __all__ = ["ARTICLES", "BUNDLED_DEMONYMS", "Demonyms"]
@@ -48,15 +48,17 @@ BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 
 # A state's body, named by its people's word: "Russian Foreign Ministry", "Ukrainian Defence Ministry", "Ukrainian Army",
 # "Syrian Air Force", "American Embassy", "Russian Ministry of Foreign Affairs", "Russian Federal Protective Service",
-# "U.S. Federal Aviation Administration": the body, before an "of ...". Two kinds of head noun:
+# "U.S. Federal Aviation Administration", "U.S. Agency for International Development": the body, before an "of ..." (an
+# office's also before a "for ...": "Swedish Ministry for Foreign Affairs"). Two kinds of head noun:
 # - an office's (_OFFICE): a ministry, office, department, service, agency, bureau, commission, authority,
 #   administration, directorate, inspectorate or court is what a state's institutions are called, whatever their remit,
 #   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal
 #   Protective", "Prosecutor General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that
 #   makes it a medium, a sport's or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
-# - any other (_BODY): an army, forces, guard, bank, committee, government... only after at most two words for its
-#   portfolio (_PORTFOLIO), as armed groups, banks and committees of no state are named like a state's ("Irish
-#   Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Russian Olympic Committee").
+# - any other (_BODY): an army, guard, bank, committee, government... only after at most two words for its portfolio
+#   (_PORTFOLIO), and forces after one at least, as armed groups, parties, banks and committees of no state are named
+#   like a state's ("Irish Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Lebanese Forces",
+#   "Russian Olympic Committee"); not with a "for ...", which many an NGO's name has ("U.S. Committee for Refugees").
 # Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British Airways",
 # "Russian Railways" (a company the state owns is no state body), "Russian Orthodox Church", "American Red Cross",
 # "U.S. Chamber of Commerce", "Chinese Academy of Sciences".
@@ -64,7 +66,7 @@ _PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|econo
               r"emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
               r"security|intelligence|border|coast|state|central|supreme|constitutional|general|military|investigative|"
               r"prosecutor['’]?s?|federal)")
-_BODY = (r"(?:ministries|government|army|navy|military|forces|force|guard|guards|police|parliament|embassy|"
+_BODY = (r"(?:ministries|government|army|navy|military|guard|guards|police|parliament|embassy|"
          r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
          r"national guard|national bank|national police|security council)")
 _OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|authority|administration|directorate|"
@@ -72,13 +74,33 @@ _OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|auth
 _NOT_STATE = (r"(?:news|press|telegraph|telegraphic|broadcasting|television|radio|media|olympic|paralympic|anti-doping|"
               r"football|soccer|church|orthodox|catholic|jewish|muslim|christian)\b")
 _NAMING = rf"(?!{_NOT_STATE})(?-i:[A-Z])[\w'’-]*"  # a capitalised word of an office's name: "Protective", "General's"
-_STATE_BODY = re.compile(rf"(?:(?:{_PORTFOLIO} ){{0,2}}{_BODY}|(?:(?:{_PORTFOLIO}|{_NAMING}) (?:and )?){{0,3}}{_OFFICE})"
-                         rf"(?: of(?: the)? [\w ]+)?", re.IGNORECASE)
+_FORCES = r"(?:forces|force)"  # only after a portfolio: "Armed Forces", "Air Force"; not the party "Lebanese Forces"
+_STATE_BODY = re.compile(rf"(?:(?:(?:{_PORTFOLIO} ){{0,2}}{_BODY}|(?:{_PORTFOLIO} ){{1,2}}{_FORCES})(?: of(?: the)? [\w ]+)?|"
+                         rf"(?:(?:{_PORTFOLIO}|{_NAMING}) (?:and )?){{0,3}}{_OFFICE}(?: (?:of|for)(?: the)? [\w ]+)?)",
+                         re.IGNORECASE)
 _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run NER made across a sentence
 # Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
 _OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
 _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
+# The offices a city has as a state does, named after its capital: "Moscow's Health Department" is the city's, "Moscow's
+# Defence Ministry" and "Moscow's Federal Security Service" Russia's. A city's: one of these heads, an administration or
+# police (Ukraine's cities' military administrations) or a city's remit, and no word only a state's offices have.
+_CITY_HEADS = frozenset("""office department service agency bureau commission authority administration directorate
+    inspectorate court police""".split())
+_CITY_REMITS = frozenset("""health transport transportation traffic roads education culture housing fire sanitation parks
+    water planning buildings property tourism social welfare city municipal metropolitan regional district""".split())
+_STATE_ONLY = frozenset("""federal state national presidential prosecutor prosecutor's general general's supreme
+    constitutional central foreign defence defense interior intelligence security border justice treasury commerce
+    homeland""".split())
+
+
+def _citys_own(body: str) -> bool:
+    """Whether ``body`` (a state body's name, :data:`_STATE_BODY`) named after a capital is the city's own office."""
+    words = body.casefold().replace("’", "'").split()
+    head = words[words.index("of") - 1 if "of" in words else words.index("for") - 1 if "for" in words else -1]
+    return (head in _CITY_HEADS and (head in ("administration", "police") or not _CITY_REMITS.isdisjoint(words))
+            and _STATE_ONLY.isdisjoint(words))
 
 
 # What a region's name adds to the place's own: "Niger State", "State of Georgia", "Équateur Province".
@@ -126,14 +148,16 @@ class Demonyms:
     def __init__(self, rows: Iterable[tuple[str, str, Sequence[str]]], seats: Mapping[str, tuple[str, str]] | None = None,
                  names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None,
                  state_bodies: Mapping[str, str] | None = None,
-                 article_names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                 article_names: Mapping[str, Mapping[str, str]] | None = None,
+                 body_names: Mapping[str, str] | None = None) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
         people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
         under another ("American State Department" is the gazetteer's "U.S. State Department"); ``state_bodies``: the
         names, as written, of national state bodies the organisations file types without a link ("Kremlin"), with their
         country's QID; ``article_names``: by language, the names a body of ``state_bodies`` goes by only after an article
-        of that language ("Douma": in French, after "la", the Duma), with the body's name."""
+        of that language ("Douma": in French, after "la", the Duma), with the body's name; ``body_names``: the other
+        names of a body of ``state_bodies`` ("State Duma"), with the body's name ("Duma"), which keys it."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
@@ -153,6 +177,7 @@ class Demonyms:
         self._gazetteer = gazetteer
         self._state_names, self._needs_evidence = _state_names(dict(state_bodies or {}), gazetteer)
         self._article_names = {language: dict(names) for language, names in (article_names or {}).items()}
+        self._body_names = dict(body_names or {})
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
@@ -176,6 +201,7 @@ class Demonyms:
             gazetteer,
             load_state_bodies(organisations),
             load_article_names(organisations),
+            load_body_names(organisations),
         )
 
     def __len__(self) -> int:
@@ -234,30 +260,46 @@ class Demonyms:
     def key_of(self, name: str, type_: str) -> str | None:
         """The key the tagger gives an unlinked mention of ``name`` (its canonical name, else its text) labelled
         ``type_``, by the name alone: a people's word singular, a state body named by its country keyed by the
-        country's adjective (:meth:`_as_body`), any other by its name. What the article around it adds is not here: a
+        country's adjective (:meth:`_as_body`), another name of an organisations-file body by the body's ("State Duma":
+        ``name:duma``), any other by its name. What the article around it adds is not here: a
         possessive or a capital beside a body ("Russia's Foreign Ministry"), which gives the tagger's mention the
         adjective's canonical name, and a gazetteer entity the body is under another word for its country."""
         key = people_word_key(name) if type_ == "NORP" else name_key(name)
-        if type_ in _PEOPLE_LABELS and self.of_mention(name, type_, key) is None:
+        if type_ in _BODY_LABELS and name in self._body_names:  # "State Duma": the "Duma"
+            key = name_key(self._body_names[name])
+        elif type_ in _PEOPLE_LABELS and self.of_mention(name, type_, key) is None:
             body = self._body(name)
             if body is not None and body[0] in self._adjectives:
                 key = name_key(f"{self._adjectives[body[0]]} {body[2]}")
         return key if key != "name:" else None
 
-    def _seat_of_body(self, body: Entity, entities: Sequence[Entity], texts: Mapping[str, str] | None) -> tuple[str, str] | None:
+    def _seat_of_body(self, body: Entity, entities: Sequence[Entity],
+                      texts: Mapping[str, str] | None) -> tuple[str, str] | tuple[None, str] | None:
         """The (QID, name) of the country whose state body ``body`` is, named without a people's word but beside the
-        country or its capital: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow"; None for any other."""
+        country or its capital: "Russia's Foreign Ministry", "Moscow's Defence Ministry", "the Foreign Ministry in
+        Moscow"; or (None, the place as written) where a city or region names its own office with a possessive
+        ("Moscow's Health Department", "Kharkiv's Military Administration", "Gaza's Health Ministry": a capital's own
+        only where the office is one a city has, :func:`_citys_own`); None for any other."""
         if texts is None or body.field not in texts or len(body.text.split()) > _MAX_BODY_WORDS or not _STATE_BODY.fullmatch(body.text):
             return None
         text = texts[body.field]
         for other in entities:
-            if other.field != body.field or other.canonical_id not in self._seats:
+            if other.field != body.field or other.canonical_id is None:
                 continue
+            seat = self._seats.get(other.canonical_id)
+            national = seat is not None and (seat[0] == other.canonical_id or not _citys_own(body.text))
             if other.end <= body.start and _OWNER_BEFORE.fullmatch(text, other.end, body.start):
-                return self._seats[other.canonical_id]
-            if body.end <= other.start and _SEAT_AFTER.fullmatch(text, body.end, other.start) and not _MISSION.fullmatch(body.text):
-                return self._seats[other.canonical_id]
+                if national:
+                    return seat
+                return (None, other.text) if self._is_place(other.canonical_id) else None
+            if national and body.end <= other.start and _SEAT_AFTER.fullmatch(text, body.end, other.start) and not _MISSION.fullmatch(body.text):
+                return seat
         return None
+
+    def _is_place(self, qid: str) -> bool:
+        """Whether the gazetteer's ``qid`` is a city or region: a place of a country, not one."""
+        entry = self._gazetteer.get(qid) if self._gazetteer is not None else None
+        return entry is not None and entry.type in ("GPE", "LOC") and entry.country is not None and entry.country != entry.id
 
     def _unlinked_state_body(self, entity: Entity, language: str | None,
                              texts: Mapping[str, str] | None = None) -> tuple[Entity, tuple[str, str] | None]:
@@ -284,7 +326,10 @@ class Demonyms:
         # a country this tagger does not know (not in its gazetteer) has no name to give
         if country not in self._country_names or (language in (None, "en") and name in self._needs_evidence):
             return entity, None
-        return self._as_named(entity, name) if name != entity.text else entity, (country, self._country_names[country])
+        # "State Duma" is the "Duma", and so is "Duma" named again after it (linking gave it the longer name's key)
+        name = self._body_names.get(name, name)
+        renamed = name != entity.text or self._body_names.get(entity.canonical_name or "") == name
+        return self._as_named(entity, name) if renamed else entity, (country, self._country_names[country])
 
     @staticmethod
     def _after_article(entity: Entity, language: str | None, texts: Mapping[str, str] | None) -> bool:
@@ -338,7 +383,9 @@ class Demonyms:
         named by one or by the country's name ("Russian Foreign Ministry", "UK Foreign Office", and "the Foreign
         Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
-        and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a linked
+        and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a city's or
+        region's own office after its possessive keyed by the place as written and given no country ("Moscow's Health
+        Department": ``name:moscow health department``, and "the Health Department" named again after it); a linked
         national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one
         either file does ("Kremlin", "at the Kremlin"; after an article of ``language``, the article's: "el Kremlin",
         "le Pentagone"; :meth:`_unlinked_state_body`), given it; and a side
@@ -360,7 +407,10 @@ class Demonyms:
                     owner = None if body is not None else self._seat_of_body(entity, entities, texts)
                     if owner is not None:
                         body = (*owner, entity.text)
-                    if body is not None:
+                    if body is not None and body[0] is None:  # a city's own office: "Moscow Health Department"
+                        entity = entity.model_copy(update={"canonical_name": f"{body[1]} {body[2]}",
+                                                           "key": name_key(f"{body[1]} {body[2]}")})
+                    elif body is not None:
                         entity = self._as_body(entity, body[0], body[2], named=owner is not None)
                         found = None if entity.canonical_id else body[:2]
                     side = None if body is not None else self.side(entity.text)

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from services.tagger.scripts import arabic_normal, is_han
 
-__all__ = ["OTHER_MEANING_SPREAD", "is_name_here", "is_given_name", "genitive_end", "warm_up", "zipf"]
+__all__ = ["OTHER_MEANING_SPREAD", "is_common_word", "is_name_here", "is_given_name", "genitive_end", "warm_up", "zipf"]
 
 log = logging.getLogger("wirewatch.tagger")
 
@@ -53,6 +53,8 @@ _ARABIC_WORD_ZIPF = 3.0
 # A sentence-initial word this much more common in the language than the entity's name is in English has another
 # meaning ("dabei" 5.8 in German, "dubai" 4.1 in English; "türkiye" 6.1 in Turkish, "turkey" 4.6 in English).
 OTHER_MEANING_SPREAD = 1.6
+# A word at least this common in the language (about ten in a million words) is one of its words, not a rare name.
+_WORD_ZIPF = 4.0
 _SENTENCE_END = ".!?:;…"
 _OPENING = " \t\"'“„«‹([¿¡"
 # A capitalised word after a place spelt as in English is a surname when it is rarer than this in the language and
@@ -100,6 +102,16 @@ def zipf(word: str, language: str) -> float:
 
     frequency = _frequencies(language).get(word, 0.0)
     return log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+def is_common_word(language: str, word: str) -> bool:
+    """Whether ``word`` (capitalised or in lower case) is a common word of ``language`` rather than a name: common there
+    (Zipf >= 4) and far more common than in English, where names are as common as anywhere ("según", "samedi", "cita",
+    "gana" are; "trump", "lee", "madrid" are not). What a capital at a sentence's start does not make a name."""
+    if not (word.isalpha() and word[1:].islower()):
+        return False
+    common = zipf(word.lower(), language)
+    return common >= _WORD_ZIPF and common - zipf(word.lower(), "en") >= OTHER_MEANING_SPREAD
 
 
 def _arabic_common(surface: str, aliases: Callable[[], set[str]]) -> bool:

@@ -20,7 +20,7 @@ from services.tagger.mentions import (
 )
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
-from services.tagger.spellings import key_word
+from services.tagger.spellings import key_words
 from services.tagger.surnames import link_surnames
 
 __all__ = [
@@ -89,12 +89,12 @@ def name_key(name: str) -> str:
     "President Jane Okafor", "Jane Okafor's" and "JANE OKAFOR" all give ``name:jane okafor``,
     so the same unknown name links to itself across articles and sources. A body keeps its portfolio and an office
     named alone its title: "Foreign Ministry" is ``name:foreign ministry``, not the "Defence Ministry"'s key. A British
-    spelling is keyed as the American (``spellings.key_word``): "Israel Defence Forces" and "Israel Defense Forces" are
+    spelling is keyed as the American (``spellings.key_words``): "Israel Defence Forces" and "Israel Defense Forces" are
     one ``name:israel defense forces``; the entity keeps the name as written.
     """
     bare = strip_titles_for_key(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
-    return "name:" + " ".join(key_word(w.strip(".'’-")) for w in words if w.strip(".'’-"))
+    return "name:" + key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))
 
 
 def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:
@@ -147,21 +147,25 @@ def _doubtful(
     mentions: dict[str, list[Mention]],
     matches: dict[str, list[GazetteerMatch]],
     translated: bool = False,
+    language: str | None = None,
 ) -> set[tuple[str, int, int]]:
     """Spans of names that lack the evidence to link (name_evidence.py): neither their NER label nor
     another mention of the same entity in the article speaks for them, nor, for a national body's acronym or a
-    place's foreign spelling, another entity of its country."""
+    place's foreign spelling, another entity of its country. In a ``language`` other than English (fields its own NER
+    tagged), only common words of it opening a sentence are asked about, and NER's agreeing label speaks for any."""
     seen: list[tuple[str, int, int, GazetteerEntry, Ambiguity | None, bool]] = []
     for f in fields:
         labels = [(m.start, m.end, m.label) for m in mentions[f.field]]
         for m in mentions[f.field]:
             entry = _resolve(gazetteer, f.text[m.start : m.end]) if m.label in LINKABLE_TYPES else None
             if entry is not None:
-                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end, translated=translated), label_agrees(entry, m.label)))
+                seen.append((f.field, m.start, m.end, entry, ambiguity(entry, f.field, f.text, m.start, m.end, translated=translated, language=language), label_agrees(entry, m.label)))
         for g in matches[f.field]:
             agrees = any(s < g.end and g.start < e and label_agrees(g.entry, label) for s, e, label in labels)
-            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end, translated=translated), agrees))
-    supported = {entry.id for _, _, _, entry, kind, agrees in seen if kind is None or (agrees and _label_is_evidence(kind, entry))}
+            seen.append((f.field, g.start, g.end, g.entry, ambiguity(g.entry, f.field, f.text, g.start, g.end, translated=translated, language=language), agrees))
+    own_language = language not in (None, "en")
+    supported = {entry.id for _, _, _, entry, kind, agrees in seen
+                 if kind is None or (agrees and (own_language or _label_is_evidence(kind, entry)))}
     named = [entry for _, _, _, entry, kind, _ in seen if entry.id in supported or kind is Ambiguity.NATIONAL]
     supported |= {
         entry.id
@@ -334,22 +338,27 @@ def link_article(
     entity_types: Collection[str] = DEFAULT_ENTITY_TYPES,
     language: str | None = None,
     translated: bool = False,
+    own_ner: bool = False,
 ) -> list[Entity]:
     """All entities of an article's fields, linked where possible, sorted by (field, start).
 
     ``language`` is the ISO 639-1 code the fields are written in, when known: the gazetteer then
     leaves out matches that are ordinary words of that language (see languages.py). ``translated``: the
-    fields are a machine translation, which keeps the source's spellings of places ("Bruselas").
+    fields are a machine translation, which keeps the source's spellings of places ("Bruselas"). ``own_ner``: the
+    fields' mentions are from the NER of their language, not English: a common word of it opening a sentence links
+    only where NER's label or another mention speaks for the entity (name_evidence.py).
     """
     fields = list(fields)
     mentions = {f.field: _field_mentions(f, entity_types) for f in fields}
     matches = {f.field: _field_matches(gazetteer, f, entity_types, language) for f in fields}
-    # The evidence rules read English capitalisation and English words.
+    # The evidence rules read English capitalisation and English words; of another language its own NER tagged, only
+    # its common words opening a sentence (name_evidence.py): without that NER, no label could speak for "Deutschland".
     doubtful = (
         _doubtful(gazetteer, fields, mentions, matches, translated)
         | _parts_of_longer_names(gazetteer, fields, mentions, matches)
         | _cities_not_meant(fields, mentions, matches)
         if language in (None, "en")
+        else _doubtful(gazetteer, fields, mentions, matches, language=language) if own_ner
         else set()
     )
     candidates: list[Candidate] = []

@@ -26,6 +26,12 @@ one of its office holders or another of its national bodies.
 spaCy's label is no evidence for a word, but for a country's name: it calls "Fed" in "Fed up with" an
 organisation, while it calls a capitalised country's name a GPE in all but odd contexts ("China hits back
 at US tariffs", a headline with no body).
+
+In a report no one translated that its language's own NER tagged, only the word kind is asked, of the report's
+language: a match at a sentence's start that is a common word there (``languages.is_common_word``): Spanish "Cita: ..."
+("quotation") is no Chita, "Gana el Madrid" ("wins") no Ghana, unless the article names the place elsewhere, or that
+NER labels the span the same kind of entity ("Sevilla ganó", a place): it labels every capital, but a word it tags a
+person or leaves alone is no place.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from functools import lru_cache
 
 from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, _strip_latin_accents, fold
+from services.tagger.languages import is_common_word
 
 __all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees", "may_lack_evidence"]
 
@@ -118,11 +125,15 @@ def _foreign_spelling(entry: GazetteerEntry, text: str, start: int, end: int) ->
     return before is not None and not is_english_word(before.group(1))
 
 
-def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int, *, translated: bool = False) -> Ambiguity | None:
+def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int, *, translated: bool = False,
+              language: str | None = None) -> Ambiguity | None:
     """What evidence a match of ``entry`` at ``text[start:end]`` lacks, or None when it is a name as it stands.
 
-    In a machine translation a foreign spelling is the source's, left as it was ("Bruselas", "Pekin"): a name."""
+    In a machine translation a foreign spelling is the source's, left as it was ("Bruselas", "Pekin"): a name. In a
+    ``language`` other than English only a common word of it opening a sentence is asked about."""
     surface = text[start:end]
+    if language not in (None, "en"):
+        return Ambiguity.WORD if not mid_sentence(text, start) and is_common_word(language, surface) else None
     if not translated and _foreign_spelling(entry, text, start, end):
         return Ambiguity.FOREIGN
     if not surface.isalpha():

@@ -136,6 +136,13 @@ def load_state_bodies(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
     return {name: entry["state_body_of"] for name, entry in _organisation_names(path) if entry.get("state_body_of")}
 
 
+def load_body_names(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, str]:
+    """Each alias, as written, of the organisations file's national state bodies, with the body's own name ("State
+    Duma": "Duma"): one body, one key, whichever name an article gives it."""
+    return {name: entry["name"] for name, entry in _organisation_names(path)
+            if entry.get("state_body_of") and name != entry["name"]}
+
+
 def load_article_names(path: Path = BUNDLED_ORGANISATIONS) -> dict[str, dict[str, str]]:
     """By language, the names the organisations file's state bodies go by only after an article of that language
     (``after_article``: French "la Douma"), each with the body's own name ("Duma")."""

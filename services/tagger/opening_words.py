@@ -19,6 +19,16 @@ common there than in English, where names are as common as anywhere ("trump", "l
 - A person's mention is cut before a preposition standing in lower case between capitalised words: the model glues a
   person onto the club or place after him ("Dolly Menga para el Livingston" is "Dolly Menga"). The particles of names
   ("Pedro Sánchez de la Vega", "María de los Ángeles", "Ludwig van Beethoven") are prepositions too, and are kept.
+- No name ends with a word in lower case that is elided ("police n’a", "Holt n’ont": the "n" of "n’") or a
+  preposition, article or conjunction ("Commission judiciaire du", "Sergio Agüero del"), nor opens with an elided word
+  other than an article ("d’Aguero", "qu’Harlem"; "l’Est" keeps its article): those are cut off. The words that
+  stand inside names ("Charles de Gaulle", "Banco de España", "Côte d’Ivoire") are not at its ends.
+- What is left with no capital letter (and no letter of a script without case) is no name ("province de",
+  "jusqu’", "bolsa de trabajo"), unless the gazetteer knows it ("union européenne").
+- A one-word opening word the gazetteer knows is kept only where NER's label agrees with the entity's kind ("Grecia",
+  a place; "Cita", a PERSON, is no Chita). One NER types PERSON is kept where a surname follows it (a capitalised word
+  the model tags a proper noun, after a word that may open a name) or the text writes it again inside a sentence
+  ("Esperanza Aguirre"; "Esperanza habló... Luego Esperanza viajó").
 """
 
 from __future__ import annotations
@@ -28,14 +38,14 @@ from collections.abc import Callable, Sequence
 
 from services.runtime.sentences import mid_sentence
 from services.tagger.demonyms import ARTICLES
-from services.tagger.languages import OTHER_MEANING_SPREAD, zipf
+from services.tagger.gazetteer import GazetteerEntry
+from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
 from services.tagger.mentions import LINKABLE_TYPES, Mention
+from services.tagger.name_evidence import label_agrees
 
 __all__ = ["trim_opening_words"]
 
-# A word at least this common in the language (about ten in a million words) is one of its words, not a rare name.
-_WORD_ZIPF = 4.0
 # Universal POS tags of words that open no name. A definite article does (see the module's docstring).
 _OPENS_NO_NAME = frozenset({"ADP", "ADV", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "INTJ", "PART", "DET"})
 # The definite articles of each language a name may open with; English "the" is cut off every span already.
@@ -43,14 +53,46 @@ _DEFINITE = {language: frozenset(words.split()) for language, words in ARTICLES.
 # Prepositions (and contractions of one with an article) that stand inside names: "de la Vega", "da Silva", "van Gogh".
 _NAME_PARTICLES = frozenset("de del da do dos das di dei della delle degli dal dalla du des d van von vom zu zum zur "
                             "der den ter ten te al bin ibn ben y e i".split())
+# Words that end no name: the particles, and prepositions, articles and conjunctions NER runs a name on into.
+_ENDS_NO_NAME = _NAME_PARTICLES | frozenset("a à al au aux en et o ou u el la lo los las le les il un una une con por "
+                                            "para per sur par dans".split())
+_APOSTROPHES = "'’"
+_ELIDED_OPENING = re.compile(r"([^\W\d_]+)['’](?=[^\W\d_])")
 
 
-def _is_word_of(language: str, word: str) -> bool:
-    """Whether ``word`` (capitalised or in lower case) is a common word of ``language`` rather than a name."""
-    if not (word.isalpha() and word[1:].islower()):
-        return False
-    common = zipf(word.lower(), language)
-    return common >= _WORD_ZIPF and common - zipf(word.lower(), "en") >= OTHER_MEANING_SPREAD
+def _without_function_ends(language: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """The span less an elided word in lower case opening it (not an article: "l’Est" stays) and less the elided words,
+    prepositions, articles and conjunctions in lower case ending it ("police n|’a", "Bulletin de liaison| de la")."""
+    opening = _ELIDED_OPENING.match(text, start, end)
+    if opening and opening.group(1).islower() and f"{opening.group(1)}'" not in _DEFINITE[language]:
+        start = opening.end()
+    while True:
+        last = text.rfind(" ", start, end) + 1
+        word = text[last:end] if last > start else ""
+        elided = end + 1 < len(text) and text[end] in _APOSTROPHES and text[end + 1].isalpha()
+        if not (word.isalpha() and word.islower() and (elided or word in _ENDS_NO_NAME)):
+            return start, end
+        end = len(text[:last].rstrip(" ,;:'’\"“”«»"))
+        if end <= start:
+            return start, end
+
+
+def _names_nothing(text: str) -> bool:
+    """No capital letter, and no letter of a script without case ("province de", "jusqu"): no name."""
+    return not any(c.isupper() or (c.isalpha() and c.lower() == c.upper()) for c in text)
+
+
+def _person_alone(language: str, text: str, start: int, end: int, pos: Callable[[int], str | None]) -> bool:
+    """Whether a one-word person's mention opening a sentence is the name by the text around it: a surname follows it
+    (a capitalised word the model tags a proper noun: "Esperanza Aguirre"; not after a word that opens no name, "Ayer
+    Gómez"), or the text writes it again inside a sentence."""
+    following = re.match(r" ([^\W\d_][^\W\d_'’-]*)", text[end:end + 40])
+    if (following and following.group(1)[0].isupper() and pos(end + 1) == "PROPN"
+            and pos(start) not in _OPENS_NO_NAME):
+        return True
+    name = re.escape(text[start:end])
+    return any(m.start() != start and mid_sentence(text, m.start())
+               for m in re.finditer(rf"(?<![\w'’-]){name}(?![\w'’-])", text))
 
 
 def _first_word_end(text: str, start: int, end: int) -> int:
@@ -76,13 +118,14 @@ def trim_opening_words(
     language: str | None,
     text: str,
     mentions: Sequence[Mention],
-    known: Callable[[str], bool],
+    known: Callable[[str], GazetteerEntry | None],
     pos: Callable[[int], str | None],
 ) -> list[Mention]:
     """``mentions`` (NER's, in ``text`` written in ``language``) without a sentence's opening word that is a word of the
     language, and without those that are only such a word, or one in lower case; a person's mention ends before a
-    preposition NER glued onto it. ``known``: whether the gazetteer
-    knows a name; ``pos``: the universal POS tag of the token at a character offset (asked only for a longer mention
+    preposition NER glued onto it; no mention ends with a function word or opens with an elided one, and none is left
+    without a capital. ``known``: the gazetteer's entity of a name, if any; ``pos``: the universal POS tag of the token
+    at a character offset (asked only for a longer mention
     opening with such a word, or going on past a lower-case word). Other languages' mentions, and other labels' (dates,
     money), are returned as they are."""
     if language not in _DEFINITE:
@@ -93,15 +136,22 @@ def trim_opening_words(
         cleaned = clean_mention(text, mention) if mention.label in LINKABLE_TYPES else None
         start, end = (cleaned.start, cleaned.end) if cleaned is not None else (mention.start, mention.end)
         if cleaned is not None:
+            start, end = _without_function_ends(language, text, start, end)
+            if end <= start:
+                continue
             word_end = _first_word_end(text, start, end)
-            if text[start].isupper() and not mid_sentence(text, start) and _is_word_of(language, text[start:word_end]):
+            if text[start].isupper() and not mid_sentence(text, start) and is_common_word(language, text[start:word_end]):
                 if word_end == end:
-                    if not known(text[start:end]):
-                        continue  # "Ayer", "Samedi", "Señaló"
+                    entry = known(text[start:end])
+                    if not ((entry is not None and label_agrees(entry, mention.label))
+                            or (mention.label == "PERSON" and _person_alone(language, text, start, end, pos))):
+                        continue  # "Ayer", "Samedi", "Señaló"; "Cita" (PERSON), no Chita
                 elif pos(start) in _OPENS_NO_NAME and text[start:word_end].lower() not in _DEFINITE[language]:
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
-            if text[start:end].islower() and _is_word_of(language, text[start:end]):
+            if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
+            if _names_nothing(text[start:end]) and known(text[start:end]) is None:
+                continue  # "province de", "jusqu", "bolsa de trabajo"
         if cleaned is not None and mention.label == "PERSON":
             end = _before_glued_preposition(text, start, end, pos)
         kept.append(mention if cleaned is None or (start, end) == (cleaned.start, cleaned.end) else Mention(start, end, mention.label))

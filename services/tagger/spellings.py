@@ -69,8 +69,14 @@ _KEY_OUR = (re.compile(r"(?<=\w\w)our"), "or")
 _KEY_WORDS = _beginnings({word: other for word, other in _ONE_WORD.items() if word not in ("grey", "mould")})
 _KEY_RULES = tuple({_OUR: _KEY_OUR, _WORDS: _KEY_WORDS}.get(rule, rule) for rule in SPELLINGS if rule is not _DOUBLED)
 # Words whose two spellings name different bodies: Britain's Labour party is not Australia's or Israel's Labor party,
-# and news names both unqualified ("Labour said", "Labor won"), so a key keeps them apart.
+# and news names both unqualified ("Labour said", "Labor won", "the Labour government"), so a key keeps them apart...
 _KEY_KEPT = frozenset({"labour", "labor"})
+# ... but not in a name an office's head word is in: there "labour" is a state's portfolio, the same in either spelling
+# ("Labour Ministry", "Ministry of Labor", "Labour Department", "International Labour Office"). "Party", "government",
+# "council", "minister" and "leader" are not such heads: "Labour minister" is as often a minister of Britain's party.
+_KEY_PORTFOLIO = {"labour": "labor"}
+_OFFICE_HEADS = frozenset("""ministry ministries department departments office organisation organization inspectorate court
+    courts commission bureau agency administration directorate authority service secretariat""".split())
 
 
 def fold(word: str, table: int = max(TABLES)) -> str:
@@ -101,5 +107,9 @@ def key_word(word: str) -> str:
 
 
 def key_words(text: str) -> str:
-    """``text``'s space-separated words each as :func:`key_word` writes it."""
-    return " ".join(key_word(w) for w in text.split(" "))
+    """``text``'s space-separated (casefolded) words each as :func:`key_word` writes it; and "labour" as "labor" where
+    a word of ``text`` is an office's head, which makes it a state's portfolio ("Labour Ministry", "Ministry of
+    Labour"), not Britain's party."""
+    words = text.split(" ")
+    portfolio = not _OFFICE_HEADS.isdisjoint(words)
+    return " ".join((portfolio and _KEY_PORTFOLIO.get(w)) or key_word(w) for w in words)

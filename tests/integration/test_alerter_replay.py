@@ -6,7 +6,6 @@ import asyncio
 import os
 import re
 import sys
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -53,8 +52,11 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
 
         first = [f"st-{os.urandom(4).hex()}" for _ in range(2)]
         await dead_letters(first, 2)
-        await asyncio.sleep(1.2 - time.time() % 1)  # the next whole second: every later failure is at or after it
-        since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        # Now, to the microsecond: after every failure so far (each is dead-lettered before it is collected), before
+        # every later one; with its fraction, as a failure's time has one.
+        now = datetime.now(timezone.utc)
+        now = now.replace(microsecond=now.microsecond or 1)
+        since = f"{now:%Y-%m-%dT%H:%M:%S.%f}".rstrip("0")
         second = [f"st-{os.urandom(4).hex()}" for _ in range(1)]
         await dead_letters(second, 3)
         worker.stop()
@@ -63,7 +65,7 @@ async def test_replay_resends_dead_lettered_alerts_once_with_their_ids(broker, s
 
         # --dry-run sends nothing; --since keeps only the later failure.
         before = receiver.requests
-        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", since)
+        code, out, err = await replay(broker.bootstrap, rules, "--endpoint", name, "--dry-run", "--since", f"{since}Z")
         assert code == 0, err
         assert out.count("would re-send") == 1, (out, err)
         assert (f"1 of 3 dead-lettered deliveries since {since} (dry run): 1 would be re-sent; 2 earlier (use an earlier "

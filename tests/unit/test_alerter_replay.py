@@ -83,3 +83,15 @@ def test_a_since_in_the_future_is_said_to_be_in_the_future() -> None:
     warning = since_in_the_future(T0 + timedelta(days=1), now=T0)
     assert warning is not None and "--since 2026-03-06T09:00:00 (UTC) is in the future" in warning
     assert since_in_the_future(T0, now=T0) is None and since_in_the_future(T0 - timedelta(days=1), now=T0) is None
+
+
+def test_a_since_within_a_second_parts_two_failures_that_second_and_says_its_fraction() -> None:
+    a, b = alert("s1"), alert("s2")
+    letters = [letter(a, "newsroom", minutes=0.25 / 60), letter(b, "newsroom", minutes=0.75 / 60)]  # 09:00:00.25, .75
+    since = T0 + timedelta(seconds=0.5)
+    assert [r.alert.story_id for r in select_replays(letters, since=since)] == ["s2"]
+    assert replays_before(letters, since) == 1
+    assert replay_summary(1, sent=1, failed=0, skipped=0, dry_run=True, since=since, earlier=1) == (
+        "1 of 2 dead-lettered deliveries since 2026-03-05T09:00:00.5 (dry run): 1 would be re-sent; "
+        "1 earlier (use an earlier --since)")
+    assert since_in_the_future(since, T0).startswith("warning: --since 2026-03-05T09:00:00.5 (UTC) is in the future")

@@ -98,3 +98,58 @@ def test_past_the_bound_what_was_found_the_longest_ago_goes_first():
     assert len(later.keys) == MAX_KEPT and later.held == 3
     assert later.keys[:3] == tuple(rejection_key(bad(i)) for i in range(MAX_KEPT, MAX_KEPT + 3))
     assert later.keys[3:] == old[:-3]
+
+
+DAY = 24 * 3600.0
+T0 = 1_709_600_000.0
+
+
+def test_a_poll_that_read_every_page_up_to_the_cap_forgets_what_it_did_not_find_once_the_retention_is_past():
+    before = sort_rejections(rejected(EMPTY), (), now=T0)
+    assert before.found_at == (int(T0),)
+    within = sort_rejections(rejected(GOOD), before.keys, whole=False, deep=True, before_at=before.found_at,
+                             now=T0 + 6 * DAY, retention_s=7 * DAY)
+    assert within.keys == before.keys and within.found_at == before.found_at, "not found for 6 days: kept"
+    past = sort_rejections(rejected(GOOD), within.keys, whole=False, deep=True, before_at=within.found_at,
+                           now=T0 + 8 * DAY, retention_s=7 * DAY)
+    assert past.keys == () and past.found_at == ()
+
+
+def test_a_poll_that_read_fewer_pages_keeps_what_it_did_not_find_however_long_ago_it_was_found():
+    before = sort_rejections(rejected(EMPTY), (), now=T0)
+    later = sort_rejections(rejected(GOOD), before.keys, whole=False, deep=False, before_at=before.found_at,
+                            now=T0 + 365 * DAY, retention_s=7 * DAY)
+    assert later.keys == before.keys and later.found_at == (int(T0),)
+
+
+def test_a_key_found_again_is_found_now_and_keeps_its_place_first():
+    tide = "<item><link>https://reef.example/tide</link></item>"
+    before = sort_rejections(rejected(EMPTY, tide), (), now=T0)
+    again = sort_rejections(rejected(tide), before.keys, whole=False, deep=True, before_at=before.found_at,
+                            now=T0 + 8 * DAY, retention_s=7 * DAY)
+    assert again.keys == before.keys[1:] and again.found_at == (int(T0 + 8 * DAY),) and not again.fresh
+
+
+def test_keys_stored_before_their_times_were_count_as_found_at_the_first_poll_that_reads_them():
+    keys = sort_rejections(rejected(EMPTY), ()).keys
+    first = sort_rejections(rejected(GOOD), keys, whole=False, deep=True, now=T0 + 365 * DAY, retention_s=7 * DAY)
+    assert first.keys == keys and first.found_at == (int(T0 + 365 * DAY),), "its age unknown: not taken as old"
+
+
+def test_a_state_stored_before_the_count_of_the_last_answer_was_says_its_keys():
+    """A poll state written before ``rejected_held`` existed holds the last answer's rejections and nothing kept from
+    earlier answers (they were replaced at every answer): its keys are the count feeds status shows."""
+    keys = sort_rejections(rejected(EMPTY, "<item><link>https://reef.example/tide</link></item>"), ()).keys
+    old = to_stored(FeedState(feed_id="reef", url=URL, rejected=keys, last_attempt_at=T0), URL).model_dump(
+        exclude={"rejected_held", "rejected_at"})
+    state = restored(StoredPollState.model_validate(old), URL)
+
+    async def sink(result):
+        pass
+
+    poller = Poller(IngestSettings(), sink, clock=lambda: 0.0, restore=lambda feed: state)
+    poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[FEED]))
+    poller.due()
+    assert poller.status()[0]["rejected"] == 2
+    poller.states["reef"] = replace(state, rejected=keys + ("k3",), rejected_held=1)
+    assert poller.status()[0]["rejected"] == 1, "recorded since: what the last answer held, not what is kept"

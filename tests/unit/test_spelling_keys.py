@@ -20,6 +20,9 @@ from tests.unit.test_alerter_rules import FETCHED, rules_yaml
     ("Jane Okafor Centre for Rights", "Jane Okafor Center for Rights"),
     ("Ministry of Defence's", "MINISTRY OF DEFENSE"),
     ("National Theatre Company", "National Theater Company"),
+    # "labour" is a state's portfolio in an office's name, whichever spelling a report gives it.
+    ("Labour Ministry", "Labor Ministry"), ("Ministry of Labour", "Ministry of Labor"),
+    ("Russian Labour Ministry", "Russian Labor Ministry"), ("Labour Department's", "Labor Department"),
 ])
 def test_british_and_american_spellings_of_a_name_give_one_key(british: str, american: str) -> None:
     assert name_key(british) == name_key(american)
@@ -37,6 +40,8 @@ def test_british_and_american_spellings_of_a_name_give_one_key(british: str, ame
     ("Florence Nightingale", "Florense Nightingale"),  # a name's own word, never written in lower case
     ("Labour", "Labor"),  # Britain's party is not Australia's or Israel's
     ("Labour Party", "Labor Party"),
+    ("Labour government", "Labor government"),  # Britain's Labour government is not Australia's Labor one
+    ("Labour Party Conference", "Labor Party Conference"),
 ])
 def test_names_that_only_look_like_two_spellings_keep_their_own_keys(one: str, other: str) -> None:
     assert name_key(one) != name_key(other)
@@ -67,3 +72,9 @@ def test_a_rule_naming_a_body_in_either_spelling_matches_reports_in_both(rule_na
         assert [m.rule.id for m in matches] == ["r1"], written
         assert matches[0].matched == [f"entity:{written!r} (unlinked) in body"]
     assert book.evaluate(_report("Foreign Ministry")) == []
+
+
+def test_a_rule_naming_the_labour_ministry_matches_it_in_either_spelling_and_not_the_party() -> None:
+    book = load_rulebook(rules_yaml('entity: {name: "Labour Ministry"}'), env={})
+    assert [m.rule.id for m in book.evaluate(_report("Labor Ministry"))] == ["r1"]
+    assert book.evaluate(_report("Labor Party")) == []

@@ -208,3 +208,55 @@ def test_an_office_of_any_remit_named_beside_its_country_is_of_that_country_and_
         ("name:russian federal protective service", RUSSIA), ("name:american federal aviation administration", "Q30")]
     assert {key for _, key, _ in _orgs("The American Federal Aviation Administration said flights would resume.")} == {
         "name:american federal aviation administration"}
+
+
+def test_a_citys_own_office_named_after_its_possessive_is_the_citys_not_its_countrys() -> None:
+    # Moscow's health department runs the city's clinics; before, the capital made it Russia's, one entity with a
+    # "Russian Health Department" on Russia's page and under a rule on Russia.
+    found = _orgs("Moscow's Health Department said on Monday the clinics would reopen. The Health Department added "
+                  "that staff were ready. Moscow's Defense Ministry said troops were ready.")
+    assert found == [("Health Department", "name:moscow health department", None),
+                     ("Health Department", "name:moscow health department", None),
+                     ("Defense Ministry", "name:russian defense ministry", RUSSIA)]
+
+
+@pytest.mark.parametrize("owner, body, key, country", [
+    ("Kyiv's", "Military Administration", "name:kyiv military administration", None),  # Kyiv's city administration
+    ("Kharkiv's", "Military Administration", "name:kharkiv military administration", None),  # a region's, no capital
+    ("Moscow's", "Transport Department", "name:moscow transport department", None),
+    # A capital still names its country's offices: a ministry, or an office with a remit only a state has.
+    ("Moscow's", "Federal Security Service", "name:russian federal security service", RUSSIA),
+    ("Kyiv's", "Prosecutor General's Office", "name:ukrainian prosecutor general's office", UKRAINE),
+    ("Kyiv's", "Health Ministry", "name:ukrainian health ministry", UKRAINE),
+    ("Ukraine's", "Health Department", "name:ukrainian health department", UKRAINE),  # a country's own is its own
+])
+def test_an_office_after_a_places_possessive_is_the_places_own_unless_only_a_state_has_it(
+        gazetteer: Gazetteer, owner: str, body: str, key: str, country: str | None) -> None:  # noqa: F811
+    table = Demonyms.load(gazetteer)
+    text = f"{owner} {body} said on Monday the city was shelled."
+    place = gazetteer.lookup(owner[:-2])
+    entities = [Entity(text=owner[:-2], type="GPE", field="body", start=0, end=len(owner) - 2, canonical_id=place.id,
+                       canonical_name=place.name, key=place.id), _body(text, body)]
+    related = table.relate(entities, {"title": "", "body": text})[1]
+    assert (related.key, related.country_id) == (key, country)
+
+
+def test_an_office_named_with_for_is_of_its_country_and_keyed_by_it(gazetteer: Gazetteer) -> None:  # noqa: F811
+    table = Demonyms.load(gazetteer)
+    assert table.state_body("U.S. Agency for International Development") == ("Q30", "United States")
+    assert table.key_of("U.S. Agency for International Development", "ORG") == table.key_of(
+        "American Agency for International Development", "ORG") == "name:american agency for international development"
+    assert table.state_body("Swedish Ministry for Foreign Affairs") == ("Q34", "Sweden")
+    assert table.state_body("U.S. Committee for Refugees") is None  # an NGO: "for" only after an office's head
+    found = _orgs("Sweden's Ministry for Foreign Affairs said on Monday talks went well. Britain's Department for "
+                  "Education said schools would open.")
+    assert found == [("Ministry for Foreign Affairs", "name:swedish ministry for foreign affairs", "Q34"),
+                     ("Department for Education", "name:british department for education", "Q145")]
+
+
+def test_a_party_named_like_a_states_forces_is_no_state_body() -> None:
+    # The Lebanese Forces are a Christian party (once a militia), not Lebanon's army; its Armed Forces are.
+    assert [c for _, _, c in _orgs("The Lebanese Forces party said on Monday it would vote against the plan.")] == [None]
+    assert _orgs("The Lebanese Armed Forces said on Monday the border was closed.") == [
+        ("Lebanese Armed Forces", "name:lebanese armed forces", "Q822")]
+    assert _orgs("The Syrian Air Force said on Monday it struck the town.")[0][2] == "Q858"

@@ -259,3 +259,15 @@ def test_douma_after_an_english_article_is_the_syrian_town(gazetteer: Gazetteer)
     douma = Entity(text="Douma", type="ORG", field="body", start=start, end=start + 5, key="name:douma")
     (related,) = table.relate([douma], {"title": "", "body": text}, language="en")
     assert (related.key, related.country_id) == ("name:douma", None)
+
+
+def test_the_russian_duma_has_one_key_whatever_the_language_or_its_name(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    # Before, English "State Duma" was name:state duma and French "la Douma"/"Douma d'État" name:duma: two entities.
+    english = tag(tagger, "State Duma votes", "The State Duma voted on Monday. The Duma passed the bill.")
+    french = tag_untranslated(gazetteer, "fr", "Russie : la Douma adopte une loi",
+                              "Les députés de la Douma d'État ont approuvé le texte mardi.")
+    dumas = {(e.text, e.key, e.country_id) for t in (english, french) for e in t.entities if "Du" in e.text or "Dou" in e.text}
+    assert dumas == {("State Duma", "name:duma", "Q159"), ("Duma", "name:duma", "Q159"),
+                     ("Douma", "name:duma", "Q159"), ("Douma d'État", "name:duma", "Q159")}
+    # The newsroom makes the same key again from the name it stores.
+    assert Demonyms.load(gazetteer).key_of("State Duma", "ORG") == "name:duma"

