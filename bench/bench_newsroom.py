@@ -13,7 +13,11 @@ and times on loopback (client-side, so HTTP included: an upper bound on server t
   being acknowledged (the article is on the topic) to its event reaching an open ``/events`` stream, and to its
   title appearing in the story list of a page open in headless Chromium.
 
-Run: .venv/bin/python bench/bench_newsroom.py [--articles 100000 --stories 20000] [--rate 10] [--live 200]
+With ``--unlinked N`` each stored report also names N people and organisations no gazetteer knows (``name:`` keys, as the
+tagger keys them; the dev sets' reports name about 30 each), whose keys the store makes by its key rule as it writes
+(rekey.delivered_keys): the write rate with them.
+
+Run: .venv/bin/python bench/bench_newsroom.py [--articles 100000 --stories 20000] [--rate 10] [--live 200] [--unlinked 30]
 """
 
 from __future__ import annotations
@@ -85,22 +89,44 @@ def generated(n: int, stories: int, rng: random.Random, start: datetime) -> Tagg
     )
 
 
-def fill(store: SQLiteStore, articles: int, stories: int) -> dict:
+# Names no gazetteer knows, a person's of two words of VOCAB, an organisation's of one and a body's word: "Kakami Kakara",
+# "Kakaten Council".
+UNLINKED = [(f"{a.title()} {b.title()}", "PERSON") if i % 2 else (f"{a.title()} {('Group', 'Council', 'Party')[i // 2 % 3]}", "ORG")
+            for i, (a, b) in enumerate(zip(VOCAB[::2], VOCAB[1::2]))]
+
+
+def with_unlinked(article: TaggedArticle, count: int, rng: random.Random) -> TaggedArticle:
+    """``article`` naming ``count`` more entities, unlinked (``name:`` keys as the tagger gives names no country word
+    opens), the often named more often, one mention each."""
+    if not count:
+        return article
+    from services.tagger.linking import name_key
+
+    names = dict.fromkeys(rng.choices(UNLINKED, WEIGHTS[:len(UNLINKED)], k=count))
+    return article.model_copy(update={
+        "entities": [*article.entities, *(Entity(text=name, type=type_, field="body", start=0, end=len(name), key=name_key(name))
+                                          for name, type_ in names)],
+        "salience": [*article.salience, *(Salience(key=name_key(name), name=name, type=type_, mentions=1, in_title=False,
+                                                   in_lead=False) for name, type_ in names)]})
+
+
+def fill(store: SQLiteStore, articles: int, stories: int, unlinked: int = 0) -> dict:
     rng = random.Random(7)
     start = datetime.now(timezone.utc) - timedelta(days=25)
     began = time.perf_counter()
     batch = 500  # a bulk load: the agent's upserts, 500 to a transaction
     for first in range(0, articles, batch):
-        store.write_articles([generated(n, stories, rng, start) for n in range(first, min(articles, first + batch))], now=time.time())
+        store.write_articles([with_unlinked(generated(n, stories, rng, start), unlinked, rng)
+                              for n in range(first, min(articles, first + batch))], now=time.time())
         if first and first % 20000 == 0:
             print(f"  {first} articles written, {first / (time.perf_counter() - began):.0f}/s", flush=True)
     seconds = time.perf_counter() - began
     one_by_one = []
     for n in range(articles, articles + 200):  # and one per transaction, as the agent writes
         t = time.perf_counter()
-        store.write_article(generated(n, stories, rng, start), now=time.time())
+        store.write_article(with_unlinked(generated(n, stories, rng, start), unlinked, rng), now=time.time())
         one_by_one.append((time.perf_counter() - t) * 1000)
-    return {"articles": articles, "stories": stories, "seconds": seconds, "rate": articles / seconds,
+    return {"articles": articles, "stories": stories, "unlinked": unlinked, "seconds": seconds, "rate": articles / seconds,
             "single_p50": percentile(one_by_one, 50), "single_p95": percentile(one_by_one, 95),
             "bytes": store.path.stat().st_size + sum(p.stat().st_size for p in store.path.parent.glob(store.path.name + "-*"))}
 
@@ -271,6 +297,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per measurement (list queries; half as many pages)")
     parser.add_argument("--rate", type=float, default=10.0, help="articles/s sent for the SSE figure (half the pipeline's sustained rate)")
     parser.add_argument("--live", type=int, default=200, help="articles sent for the SSE figure")
+    parser.add_argument("--unlinked", type=int, default=0, help="unlinked entities (name: keys) each stored report names")
     parser.add_argument("--db", type=Path, default=None, help="keep the filled store here; an existing one is reused, not refilled")
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="bench-newsroom-db-")) / "newsroom.sqlite3"
@@ -282,12 +309,13 @@ def main() -> None:
         filled = None
     else:
         print(f"newsroom bench: filling {path} with {args.articles} articles in {args.stories} stories", flush=True)
-        filled = fill(SQLiteStore(path), args.articles, args.stories)
+        filled = fill(SQLiteStore(path), args.articles, args.stories, args.unlinked)
     served = asyncio.run(serve_and_time(path, args.stories, args.requests))
     delivered = asyncio.run(live(path, args.stories, args.live, args.rate))
     la, pg = served["list_all"], served["page"]
     if filled:
-        print(f"store: {filled['articles']} articles in {filled['stories']} stories written in {filled['seconds']:.0f} s "
+        naming = f" naming {filled['unlinked']} unlinked entities each" if filled["unlinked"] else ""
+        print(f"store: {filled['articles']} articles in {filled['stories']} stories{naming} written in {filled['seconds']:.0f} s "
               f"({filled['rate']:.0f} articles/s, the agent's upserts 500 to a transaction), {filled['bytes'] / 1e6:.0f} MB on disk; "
               f"one article per transaction as the agent writes: p50 {filled['single_p50']:.1f} ms, p95 {filled['single_p95']:.1f} ms")
     print(f"story list API (GET /api/stories, {la['n']} requests over {len(served['list'])} kinds of query): "

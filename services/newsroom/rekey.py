@@ -21,17 +21,27 @@ development``), and another name of an organisations-file state body by the body
 ``name:duma``, as "la Douma" and "Douma d'État" are), both by :func:`rebodied`. Rule 5 also gives a city's own office
 named after its possessive the city's key, not its country's ("Moscow's Health Department": ``name:moscow health
 department``, was ``name:russian health department``); that came from the article's text, so a stored report keeps it.
+
+A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
+its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
+(:func:`delivered_keys`), a no-op on keys this rule made. So in a rolling upgrade that starts the newsroom first, a
+report of the older tagger is stored as the new tagger would key it, what its text added kept as above; one a newsroom
+of the older rule stores meanwhile is marked by that rule, and made again when a replica of this one next starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "rebodied", "rekeyed", "respelt"]
+from services.newsroom.records import ArticleRow, EntityRow
+
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys", "rebodied",
+           "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
@@ -39,9 +49,10 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "fill_keys", "reb
 # the country's adjective; 5: "labour" keyed "labor" in an office's name, an office named with "for ..." keyed by its
 # country's adjective, another name of an organisations-file state body keyed by the body's ("State Duma": "Duma").
 KEY_RULE = 5
-# How a report's entity keys came (``articles.keys_from``): as the delivered message gave them, or made again from its
-# stored names, by rule ``KEY_RULE``. NULL: a report stored before the column (or by an older replica in a rolling
-# upgrade); ``message`` or ``names``: by rule 1; ``message:N`` or ``names:N``: by rule N.
+# How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
+# by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
+# NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
+# rule 1; ``message:N`` or ``names:N``: by rule N.
 KEYS_FROM_MESSAGE, KEYS_FROM_NAMES = f"message:{KEY_RULE}", f"names:{KEY_RULE}"
 # The marks of earlier rules that kept the keys made with the text: such a report is respelt and rebodied, and marked
 # by this rule.
@@ -87,6 +98,48 @@ def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> 
     return out
 
 
+def by_this_rule(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
+    """The mentions with each ``name:`` key an earlier rule made as this rule makes it from the key: :func:`respelt`, then
+    :func:`rebodied`. A no-op on keys this rule made (each step is), so it may be run on any delivered report. Each
+    mention's key is made from its own key, name and label alone (:func:`delivered_keys` remembers it so)."""
+    return rebodied(respelt(mentions), key_of)
+
+
+@lru_cache(maxsize=1)
+def _key_of() -> Callable[[str, str], str | None]:
+    """The bundled tagger's key of a name (:meth:`~services.tagger.demonyms.Demonyms.key_of`), loaded once a process
+    (a few seconds): a store names the same bodies and people again and again, so each name's key is worked out once."""
+    from services.tagger.demonyms import Demonyms
+    from services.tagger.gazetteer import Gazetteer
+
+    return lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+
+
+@lru_cache(maxsize=1 << 16)
+def _delivered_key(key: str, name: str, type_: str) -> str:
+    """The key :func:`by_this_rule` gives a mention: the same names come again and again, each keyed (``name_key``, the
+    most of a write's cost) once."""
+    return by_this_rule([{"key": key, "name": name, "type": type_}], _key_of())[0]["key"]
+
+
+def delivered_keys(row: ArticleRow) -> ArticleRow:
+    """A delivered report's row with its keys made by this rule (:func:`by_this_rule`), so that ``message:N`` is true
+    whichever tagger keyed it: in a rolling upgrade that starts the newsroom first, an older tagger's "Israel Defence
+    Forces" (``name:israel defence forces``) is stored as a current one's (``name:israeli defense forces``), in the
+    report's mentions and its entity rows, those of a key it changed counted again from the mentions. The row as it
+    is when no key changes (a current tagger's report)."""
+    mentions = orjson.loads(row.values["entities"])
+    if not any(m["key"].startswith("name:") for m in mentions):
+        return row
+    new = [{**m, "key": key} if m["key"].startswith("name:") and (key := _delivered_key(m["key"], m["name"], m["type"])) != m["key"]
+           else m for m in mentions]
+    if new == mentions:
+        return row
+    keys = {k for m, n in zip(mentions, new) if n is not m for k in (m["key"], n["key"])}
+    entities = [e for e in row.entities if e.key not in keys] + [EntityRow(*found) for found in _rows(new, keys)]
+    return replace(row, values={**row.values, "entities": orjson.dumps(new).decode()}, entities=entities)
+
+
 def _rows(mentions: list[dict], keys: set[str]) -> list[tuple[str, str, str, int]]:
     """(key, name, type, mentions) of ``keys`` from a report's mentions, as the tagger's salience counts an unlinked
     entity's: its mentions, named by the longest of their names."""
@@ -115,11 +168,7 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
     ids = [r[0] for r in cur.fetchall()]
     if not ids:
         return 0
-    from services.tagger.demonyms import Demonyms
-    from services.tagger.gazetteer import Gazetteer
-
-    # A store names the same bodies and people again and again: each name's key is worked out once.
-    key_of = lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+    key_of = _key_of()
     changed, gone = 0, set()
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
@@ -132,7 +181,7 @@ def fill_keys(cur: Any, sql: Callable[[str], str]) -> int:
                         [_EARLIER.get(mark, KEYS_FROM_NAMES), *chunk, *([] if mark is None else [mark])])
         for article_id, story_id, stored, fetched_at, mark in rows:
             mentions = orjson.loads(stored)
-            new = rekeyed(mentions, key_of) if mark not in _EARLIER else rebodied(respelt(mentions), key_of)
+            new = rekeyed(mentions, key_of) if mark not in _EARLIER else by_this_rule(mentions, key_of)
             if new == mentions:
                 continue
             old_keys = {m["key"] for m in mentions} - {m["key"] for m in new}

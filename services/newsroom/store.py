@@ -22,7 +22,7 @@ import orjson
 from schemas import Alert, TaggedArticle, title_language
 from services.newsroom.alerts import ALERT_COLUMNS_ADDED, fill_title_languages, upsert_alert
 from services.newsroom.people import FROM_MESSAGE, fill_people, write_people
-from services.newsroom.rekey import KEYS_FROM_MESSAGE, fill_keys
+from services.newsroom.rekey import KEYS_FROM_MESSAGE, delivered_keys, fill_keys
 from services.newsroom.reads import Reads, StoryQuery
 from services.newsroom.records import ArticleRow, article_row
 from services.newsroom.schema import ARTICLE_COLUMNS
@@ -216,8 +216,9 @@ class Store(Reads):
         """Tell every replica, once the transaction commits, that a story changed (PostgreSQL only)."""
 
     def write_article(self, article: TaggedArticle, *, now: float) -> WriteResult:
+        row = _row(article)
         with self._tx(self.conn()) as cur:
-            result = self._write_article(cur, article_row(article), now)
+            result = self._write_article(cur, row, now)
             if result.changed:
                 for story_id in result.story_ids:
                     self._announce(cur, "story", {"story_id": story_id, "article_id": article.id})
@@ -225,7 +226,7 @@ class Store(Reads):
 
     def write_articles(self, articles: list[TaggedArticle], *, now: float) -> list[WriteResult]:
         """Several articles in one transaction (a bulk load); each as :meth:`write_article` would."""
-        rows = [article_row(a) for a in articles]
+        rows = [_row(a) for a in articles]
         with self._tx(self.conn()) as cur:
             results = [self._write_article(cur, row, now, refresh=False) for row in rows]
             for story_id in sorted({s for r in results if r.changed for s in r.story_ids}):
@@ -329,6 +330,13 @@ class Store(Reads):
             cur.execute("DELETE FROM story_merges WHERE story_id NOT IN (SELECT id FROM stories)")
             self._rebuild_facets(cur)  # what expired may have been the last of its language, source, tag or rule
         return {"articles": len(ids), "alerts": max(alerts, 0)}
+
+
+def _row(article: TaggedArticle) -> ArticleRow:
+    """The rows of a delivered report, marked ``message:N`` (``KEYS_FROM_MESSAGE``) and so keyed by rule N whichever tagger
+    keyed it: an older one's keys (a rolling upgrade that starts the newsroom first) are made so (rekey.delivered_keys),
+    before the transaction (the first report loads the tagger's tables)."""
+    return delivered_keys(article_row(article))
 
 
 def open_store(settings) -> Store:

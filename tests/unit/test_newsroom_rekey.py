@@ -3,9 +3,14 @@ their stored names when the store next opens, once, as the tagger keys those nam
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
+
 from schemas import Entity, Salience
+from services.newsroom import store as store_module
 from services.newsroom.rekey import KEY_RULE, rebodied, rekeyed, respelt
 from services.newsroom.store import StoryQuery
 from services.tagger.demonyms import Demonyms
@@ -27,6 +32,15 @@ def old_report(n: int, story: str, *mentions: tuple[str, str]):
     return base.model_copy(update={"entities": entities, "salience": salience})
 
 
+@contextmanager
+def an_older_release() -> Iterator[None]:
+    """Writes as a release before the store made a delivered report's keys its rule's (rekey.delivered_keys): as the
+    message gave them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "delivered_keys", lambda row: row)
+        yield
+
+
 def as_before_keys_from(s) -> None:
     """Make ``s`` a store of the release before ``articles.keys_from`` (nor its index)."""
     conn = s.conn()
@@ -39,8 +53,9 @@ def reopened_marked(open_store, first: str, rest: str, *reports):
     """A store holding ``reports``, the first marked ``first`` (``articles.keys_from``) and the rest ``rest``, opened
     again: as a store written by an earlier key rule opens after an upgrade."""
     old = open_store()
-    for report in reports:
-        old.write_article(report, now=NOW)
+    with an_older_release():
+        for report in reports:
+            old.write_article(report, now=NOW)
     conn = old.conn()
     conn.execute(f"UPDATE articles SET keys_from = '{first}' WHERE id = 'wire/1'")
     conn.execute(f"UPDATE articles SET keys_from = '{rest}' WHERE id <> 'wire/1'")
@@ -60,10 +75,11 @@ def keys_of(s, article_id: str) -> list[tuple[str, str]]:
 def test_a_stored_ministry_gets_its_portfolio_and_its_countrys_key_once_the_store_opens(open_store):  # noqa: F811
     old = open_store()
     # Keyed by an older tagger: every ministry "name:ministry", the UK's Foreign Office by the word written.
-    old.write_article(old_report(1, "s-talks", ("Foreign Ministry", "name:ministry"), ("Defence Ministry", "name:ministry"),
-                                 ("UK Foreign Office", "name:uk foreign office")), now=NOW)
-    old.write_article(old_report(2, "s-talks", ("British Foreign Office", "name:british foreign office"),
-                                 ("Ministry", "name:ministry")), now=NOW)
+    with an_older_release():
+        old.write_article(old_report(1, "s-talks", ("Foreign Ministry", "name:ministry"), ("Defence Ministry", "name:ministry"),
+                                     ("UK Foreign Office", "name:uk foreign office")), now=NOW)
+        old.write_article(old_report(2, "s-talks", ("British Foreign Office", "name:british foreign office"),
+                                     ("Ministry", "name:ministry")), now=NOW)
     as_before_keys_from(old)
     s = open_store()
     assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:british foreign office", 1), ("name:defense ministry", 1),
@@ -119,9 +135,10 @@ def test_a_key_a_re_key_merges_is_named_on_its_page_as_most_of_its_reports_name_
     old = open_store()
     # Rule 1 kept the spellings apart: the American key's directory row was written first, by the one report spelling
     # it so; two reports spell it the British way, under the British key.
-    old.write_article(old_report(1, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")), now=NOW)
-    old.write_article(old_report(2, "s-strikes", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
-    old.write_article(old_report(3, "s-raids", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
+    with an_older_release():
+        old.write_article(old_report(1, "s-strikes", ("Israel Defense Forces", "name:israel defense forces")), now=NOW)
+        old.write_article(old_report(2, "s-strikes", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
+        old.write_article(old_report(3, "s-raids", ("Israel Defence Forces", "name:israel defence forces")), now=NOW)
     old.conn().execute("UPDATE articles SET keys_from = 'message'")
     old.close()
     s = open_store()

@@ -194,7 +194,7 @@ def test_an_entity_lists_its_recent_stories_and_alerts_are_listed_newest_first(s
     assert store.alerts(rule="other")["items"] == []
 
 
-def spelt(n: int, story: str, name: str, *, revision: int = 0, key: str = "name:israel defense forces") -> TaggedArticle:
+def spelt(n: int, story: str, name: str, *, revision: int = 0, key: str = "name:israeli defense forces") -> TaggedArticle:
     """A report naming NATO and, unlinked, ``name`` under ``key`` (the tagger keys both spellings of a body alike)."""
     base = article(n, story, at=T0 + timedelta(minutes=10 * n), revision=revision)
     return base.model_copy(update={
@@ -206,19 +206,19 @@ def test_an_entitys_page_names_it_as_most_of_its_reports_do_as_its_stories_list_
     # Two reports spell it the British way, the last written the American way: the page says what most reports say.
     for n, name in ((1, "Israel Defence Forces"), (2, "Israel Defence Forces"), (3, "Israel Defense Forces")):
         store.write_article(spelt(n, "s-strikes", name), now=NOW)
-    entity = store.entity("name:israel defense forces")
+    entity = store.entity("name:israeli defense forces")
     assert (entity["name"], entity["articles"]) == ("Israel Defence Forces", 3)
     listed = {e["key"]: e["name"] for e in store.stories(StoryQuery())["items"][0]["entities"]}
     shown = {e["key"]: e["name"] for e in store.story("s-strikes")["entities"]}
-    assert listed["name:israel defense forces"] == shown["name:israel defense forces"] == entity["name"]
+    assert listed["name:israeli defense forces"] == shown["name:israeli defense forces"] == entity["name"]
     # As many reports each way: the name first in code-point order, whichever came first or last.
     store.write_article(spelt(4, "s-other", "Israel Defense Forces"), now=NOW)
-    assert store.entity("name:israel defense forces")["name"] == "Israel Defence Forces"
+    assert store.entity("name:israeli defense forces")["name"] == "Israel Defence Forces"
     store.write_article(spelt(5, "s-other", "Israel Defense Forces"), now=NOW)
-    assert store.entity("name:israel defense forces")["name"] == "Israel Defense Forces"
+    assert store.entity("name:israeli defense forces")["name"] == "Israel Defense Forces"
     # A report revised to the other spelling counts as it now reads.
     store.write_article(spelt(5, "s-other", "Israel Defence Forces", revision=1), now=NOW)
-    assert store.entity("name:israel defense forces")["name"] == "Israel Defence Forces"
+    assert store.entity("name:israeli defense forces")["name"] == "Israel Defence Forces"
 
 
 def test_an_alerts_title_language_is_that_of_the_report_whose_title_it_carries(store):
