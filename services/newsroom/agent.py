@@ -18,6 +18,7 @@ import mode
 from schemas import Alert, TaggedArticle
 from services.newsroom.live import LiveHub
 from services.newsroom.metrics import PRUNED, STORE_ROWS, STORE_WRITES
+from services.newsroom.rekey import load_tables
 from services.newsroom.server import Newsroom
 from services.newsroom.store import Store, WriteResult, open_store
 from services.runtime.logs import get_logger
@@ -47,6 +48,7 @@ def register(app: faust.App, settings: Settings) -> None:
     article_stage = Stage(app, settings, name="newsroom", source=topics.tagged)
     alert_stage = Stage(app, settings, name="newsroom-alerts", source=topics.alerts)
     log.info("newsroom_store", backend=store.backend)
+    writer.submit(load_tables)  # in the write thread, ahead of the first write, while the worker joins its group
 
     async def write(fn, message):
         loop = asyncio.get_running_loop()

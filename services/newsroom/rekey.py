@@ -40,8 +40,8 @@ import orjson
 
 from services.newsroom.records import ArticleRow, EntityRow
 
-__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys", "rebodied",
-           "rekeyed", "respelt"]
+__all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "delivered_keys", "fill_keys",
+           "load_tables", "rebodied", "rekeyed", "respelt"]
 
 # The tagger's key rule: 1 (``message``, ``names``): a state body keeps its portfolio and its country's adjective;
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
@@ -113,6 +113,12 @@ def _key_of() -> Callable[[str, str], str | None]:
     from services.tagger.gazetteer import Gazetteer
 
     return lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+
+
+def load_tables() -> None:
+    """Load what keying a delivered report needs (:func:`_key_of`, a few seconds and about 100 MB), so that a worker
+    does it as it starts, not at the first report naming an unlinked entity."""
+    _key_of()
 
 
 @lru_cache(maxsize=1 << 16)
