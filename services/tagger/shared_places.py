@@ -139,16 +139,20 @@ class SharedPlaces:
             countries = _countries(entry) | national
         return [(c, c.id in national) for c in (self._gazetteer.get(q) for q in countries if q) if c is not None]
 
-    def resolve(self, entities: Sequence[Entity], people: Callable[[Entity], str | None] = lambda _: None) -> list[Entity]:
+    def resolve(self, entities: Sequence[Entity], people: Callable[[Entity], str | None] = lambda _: None,
+                regions: Sequence[GazetteerEntry] = ()) -> list[Entity]:
         """``entities`` with each mention of a shared name linked to the region instead where exactly one of its regions
         has a place of the article on its side and no place is on the country's or capital's; ``people``: the QID of
-        the country an unlinked mention names the people of ("Georgian"), or None."""
+        the country an unlinked mention names the people of ("Georgian"), or None; ``regions``: regions the article
+        names as such in an apposition with a place the gazetteer lacks ("Savannah, Georgia": appositions.py), each
+        on its own side."""
         shared = {i: self._names[key] for i, e in enumerate(entities)
                   if e.canonical_id in self._defaults and (key := name_key(e.text)) in self._names
                   and self._names[key].default.id == e.canonical_id}
         if not shared:
             return list(entities)
         places = [p for i, e in enumerate(entities) if i not in shared for p in self._places(e, people)]
+        places += [(region, False) for region in regions]
         meant: dict[str, GazetteerEntry | None] = {}
         for s in {s.name: s for s in shared.values()}.values():
             chosen = []
