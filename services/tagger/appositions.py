@@ -17,10 +17,13 @@ from services.tagger.shared_places import shared_names
 __all__ = ["Apposition", "Appositions"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
-# "A, B": one comma and at most one space or line break between the two names.
-_COMMA = re.compile(r",[ \t]?$")
+# "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).
+_COMMA = re.compile(r"[ \t]?,[ \t]?")
 # A list goes on after B ("London, Paris and Berlin", "Texas, Georgia or Florida"); "Paris, Texas, and" does not.
-_LIST_GOES_ON = re.compile(r",?[ \t]+(?:and|or|&)[ \t]+")
+# B owning or opening a name is a clause after an opening phrase: "In Washington, Georgia's prime minister said", "In
+# Paris, Texas Governor Greg Abbott said". An apposition ends at a comma, a full stop, a dash, a date or a small word.
+_CLAUSE_GOES_ON = re.compile(r"['’]s\b|[ \t]+[A-Z]")
+_LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
 # A city this much farther from a region's label point than from its nearest region's, and 300 km more, is not in the
 # region: label points are centres, so a border city (Philadelphia, 60 km from New Jersey's and 250 km from
 # Pennsylvania's) is still in the region the writer names, but Portland, Oregon is not in Maine.
@@ -98,13 +101,13 @@ class Appositions:
         for n, (i, j) in enumerate(zip(places, places[1:])):
             a, b = entities[i], entities[j]
             text = texts.get(a.field, "")
-            if a.field != b.field or not _COMMA.match(text[a.end : b.start]) or not a.text[:1].isupper():
+            if a.field != b.field or not _COMMA.fullmatch(text[a.end : b.start]) or not a.text[:1].isupper() or _CLAUSE_GOES_ON.match(text, b.end):
                 continue
             before = entities[places[n - 1]] if n > 0 else None
             after = entities[places[n + 2]] if n + 2 < len(places) else None
-            if before is not None and before.field == a.field and _COMMA.match(text[before.end : a.start]):
+            if before is not None and before.field == a.field and _COMMA.fullmatch(text[before.end : a.start]):
                 continue  # "Paris, London, Berlin"
-            if after is not None and after.field == b.field and (_COMMA.match(text[b.end : after.start]) or (
+            if after is not None and after.field == b.field and (_COMMA.fullmatch(text[b.end : after.start]) or (
                 _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and not self._followed_by_place(text, entities, places, n + 2)
             )):
                 continue  # "London, Paris and Berlin", "Texas, Georgia, Florida"; not "Portland, Maine, and Yarmouth, Nova Scotia"
@@ -117,7 +120,7 @@ class Appositions:
         if n + 1 >= len(places):
             return False
         this, then = entities[places[n]], entities[places[n + 1]]
-        return this.field == then.field and _COMMA.match(text[this.end : then.start]) is not None
+        return this.field == then.field and _COMMA.fullmatch(text[this.end : then.start]) is not None
 
     def resolve(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> Apposition:
         """``entities`` with each "A, B" read: A the candidate inside B and B the candidate holding it, nearest B's label
@@ -125,8 +128,15 @@ class Appositions:
         another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
         country, is no apposition ("Russia, China"). ``texts``: each field's text by name."""
         regions: list[GazetteerEntry] = []
-        # What each name, as linked, turned out to be; the article's other mentions of it are the same place.
-        decided: dict[tuple[str, str | None], GazetteerEntry | None] = {}
+        # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
+        # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
+        own: dict[int, GazetteerEntry | None] = {}
+        decided: dict[tuple[str, str | None], set[str | None]] = {}
+
+        def decide(index: int, entry: GazetteerEntry | None) -> None:
+            own[index] = entry
+            decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
+
         for i, j in self._pairs(texts, entities):
             a, b = entities[i], entities[j]
             holders = [c for c in self._candidates(b) if self._holds(c)]
@@ -136,18 +146,28 @@ class Appositions:
             inside = [(p, h) for p in self._candidates(a) if not _is_country(p) for h in holders if self._inside(p, h)]
             if inside:
                 place, holder = min(inside, key=lambda ph: _km(ph[0].coordinates, ph[1].coordinates) if ph[0].coordinates and ph[1].coordinates else 0.0)
-                decided[(name_key(a.text), a.canonical_id)] = place
-                decided[(name_key(b.text), b.canonical_id)] = holder
+                decide(i, place)
+                decide(j, holder)
                 continue
             if linked is not None and any(not _is_country(h) for h in holders) and (
                 linked.id not in self._region_ids or all(linked.country != h.country for h in holders)
             ):
-                decided[(name_key(a.text), a.canonical_id)] = None
+                decide(i, None)
                 linked = None
             if linked is None and name_key(b.text) in self._shared:
                 regions.extend(h for h in holders if not _is_country(h) and h.id != b.canonical_id)
-        result = [e if (key := (name_key(e.text), e.canonical_id)) not in decided
-                  else _unlinked(e) if (entry := decided[key]) is None else _linked(e, entry) for e in entities]
+        result = []
+        for index, entity in enumerate(entities):
+            meant = decided.get((name_key(entity.text), entity.canonical_id), set())
+            if index in own:
+                entry = own[index]
+            elif len(meant) == 1:
+                (qid,) = meant
+                entry = self._gazetteer.get(qid) if qid else None
+            else:
+                result.append(entity)
+                continue
+            result.append(_unlinked(entity) if entry is None else _linked(entity, entry))
         return Apposition(result, tuple(regions))
 
 

@@ -77,3 +77,16 @@ def test_a_list_of_cities_is_no_apposition(tagger: Tagger) -> None:
 def test_a_list_of_countries_keeps_georgia_the_country(tagger: Tagger) -> None:
     tagged = tag(tagger, "Security talks", "Ministers from Ukraine, Georgia and Moldova met in Brussels on Monday.")
     assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_a_clause_after_an_opening_place_is_no_apposition(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Talks in Washington",
+                 "In Washington, Georgia's prime minister met US officials on Tuesday to discuss the visa ban.")
+    assert linked(tagged, "Washington") == {"Q61"}
+    assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_two_georgias_in_one_report_are_each_their_own(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Flight route",
+                 "The new route links Atlanta, Georgia, with Tbilisi, Georgia, the airline said on Monday.")
+    assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia"), (GEORGIA, "Georgia")}
