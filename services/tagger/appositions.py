@@ -4,13 +4,12 @@ the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read t
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from schemas import Entity
-from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw
+from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
 from services.tagger.linking import name_key
 from services.tagger.shared_places import shared_names
 
@@ -28,12 +27,6 @@ _LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
 # region: label points are centres, so a border city (Philadelphia, 60 km from New Jersey's and 250 km from
 # Pennsylvania's) is still in the region the writer names, but Portland, Oregon is not in Maine.
 _NEAREST_FACTOR, _NEAREST_SLACK_KM = 3, 300
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +60,10 @@ class Appositions:
         for entry in gazetteer:
             if entry.type in _PLACE_TYPES and entry.coordinates is not None and ", " in entry.name:
                 self._named.setdefault(name_key(entry.name.split(", ")[0]), []).append(entry)
-        for shared in shared_names(gazetteer):
-            self._named.setdefault(name_key(shared.name), []).extend(shared.regions)
-        self._shared = frozenset(name_key(s.name) for s in shared_names(gazetteer))
+        shared = shared_names(gazetteer)
+        for name in shared:
+            self._named.setdefault(name_key(name.name), []).extend(name.regions)
+        self._shared = frozenset(name_key(name.name) for name in shared)
 
     def _candidates(self, entity: Entity) -> list[GazetteerEntry]:
         linked = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
@@ -80,8 +74,8 @@ class Appositions:
         if place.coordinates is None or region.coordinates is None:
             return True  # nothing says otherwise
         regions = self._regions.get(region.country or "", [region])
-        nearest = min(_km(place.coordinates, r.coordinates) for r in regions)  # type: ignore[arg-type]
-        return _km(place.coordinates, region.coordinates) <= _NEAREST_FACTOR * nearest + _NEAREST_SLACK_KM
+        nearest = min(km(place.coordinates, r.coordinates) for r in regions)  # type: ignore[arg-type]
+        return km(place.coordinates, region.coordinates) <= _NEAREST_FACTOR * nearest + _NEAREST_SLACK_KM
 
     def _inside(self, place: GazetteerEntry, holder: GazetteerEntry) -> bool:
         """Whether ``place`` (a city or region) lies in ``holder`` (a country or first-level region)."""
@@ -145,7 +139,7 @@ class Appositions:
                 continue
             inside = [(p, h) for p in self._candidates(a) if not _is_country(p) for h in holders if self._inside(p, h)]
             if inside:
-                place, holder = min(inside, key=lambda ph: _km(ph[0].coordinates, ph[1].coordinates) if ph[0].coordinates and ph[1].coordinates else 0.0)
+                place, holder = min(inside, key=lambda ph: km(ph[0].coordinates, ph[1].coordinates) if ph[0].coordinates and ph[1].coordinates else 0.0)
                 decide(i, place)
                 decide(j, holder)
                 continue
@@ -156,6 +150,8 @@ class Appositions:
                 linked = None
             if linked is None and name_key(b.text) in self._shared:
                 regions.extend(h for h in holders if not _is_country(h) and h.id != b.canonical_id)
+        if not own:
+            return Apposition(list(entities), tuple(regions))
         result = []
         for index, entity in enumerate(entities):
             meant = decided.get((name_key(entity.text), entity.canonical_id), set())
