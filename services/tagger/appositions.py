@@ -18,14 +18,15 @@ __all__ = ["Apposition", "Appositions"]
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).
 _COMMA = re.compile(r"[ \t]?,[ \t]?")
-# A list goes on after B ("London, Paris and Berlin", "Texas, Georgia or Florida"); "Paris, Texas, and" does not.
 # B owning or opening a name is a clause after an opening phrase: "In Washington, Georgia's prime minister said", "In
 # Paris, Texas Governor Greg Abbott said". An apposition ends at a comma, a full stop, a dash, a date or a small word.
 _CLAUSE_GOES_ON = re.compile(r"['’]s\b|[ \t]+[A-Z]")
+# A list goes on after B ("London, Paris and Berlin", "Texas, Georgia or Florida"); "Paris, Texas, and" does not.
 _LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
 # A city this much farther from a region's label point than from its nearest region's, and 300 km more, is not in the
-# region: label points are centres, so a border city (Philadelphia, 60 km from New Jersey's and 250 km from
-# Pennsylvania's) is still in the region the writer names, but Portland, Oregon is not in Maine.
+# region: label points are centres, so a border city (Philadelphia, 68 km from Delaware's and 127 km from
+# Pennsylvania's; El Paso, 323 km from New Mexico's and 855 km from Texas's) is still in the region the writer names,
+# but Portland, Oregon (74 km from Oregon's, 4,092 km from Maine's) is not in Maine.
 _NEAREST_FACTOR, _NEAREST_SLACK_KM = 3, 300
 
 
