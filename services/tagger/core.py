@@ -10,8 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from schemas import Entity, NormalizedArticle, TaggedArticle
+from services.tagger.appositions import Appositions
 from services.tagger.demonyms import Demonyms
-from services.tagger.gazetteer import Gazetteer
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry
 from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import link_article
 from services.tagger.mentions import FieldMentions, Mention
@@ -78,6 +79,7 @@ class Tagger:
         self._newswire: Newswire = english_newswire(self._gazetteer)
         self._demonyms = Demonyms.load(self._gazetteer)
         self._shared_places = SharedPlaces(self._gazetteer)
+        self._appositions = Appositions(self._gazetteer)
         warm_up_languages()  # jieba and wordfreq's Arabic list, at startup rather than on the first such article
 
     @staticmethod
@@ -154,8 +156,13 @@ class Tagger:
             )
             if language == "en":
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
+            # "Savannah, Georgia": the writer's own word on which place each name is, before the article's other places.
+            regions: tuple[GazetteerEntry, ...] = ()
+            if language == "en":
+                read = self._appositions.resolve(entities, {"title": article.title, "body": article.body})
+                entities, regions = read.entities, read.regions
             # Before relate: "Georgia's Supreme Court" in an Atlanta report is no body of the country Georgia.
-            entities = self._shared_places.resolve(entities, self._people_country)
+            entities = self._shared_places.resolve(entities, self._people_country, regions)
             entities = self._demonyms.relate(entities, {"title": article.title, "body": article.body}, written_in)
             quotes = [q for name, text in (("title", article.title), ("body", article.body)) for q in find_quotes(name, text, entities)]
             # The story is the article's own until the story agent clusters it.

@@ -13,6 +13,7 @@ the original text.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -45,6 +46,7 @@ __all__ = [
     "fold",
     "is_acronym",
     "bundled_raw",
+    "km",
     "load_entries",
 ]
 
@@ -299,6 +301,13 @@ def load_entries(paths: Sequence[Path] = (), *, bundled: bool = True) -> list[Ga
         except ValidationError as exc:
             raise GazetteerError(f"gazetteer {str(origin[qid])!r}: entity {qid}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
     return result
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two [latitude, longitude] points, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
 
 
 def _inside(place: GazetteerEntry, region: GazetteerEntry) -> bool:

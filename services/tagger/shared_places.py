@@ -5,13 +5,12 @@ text's unambiguous places agree with."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from schemas import Entity
-from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw
+from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
 from services.tagger.linking import _countries, name_key
 
 __all__ = ["SharedName", "SharedPlaces"]
@@ -25,12 +24,6 @@ _LONGER_NAME = re.compile(rf"^(?:{_REGION_WORD} of (?:the )?(?P<after>.+)|(?P<be
 _OUTSIDE_KM = 500
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 _REGION, _DEFAULT = 1, -1
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +43,7 @@ def _shared(gazetteer: Gazetteer, region: GazetteerEntry, name: str) -> Gazettee
         return None
     if default.country == default.id:
         return default if region.country != default.id else None  # "Mexico" is not the State of Mexico
-    if default.capital and (region.country != default.country or _km(default.coordinates, region.coordinates) > _OUTSIDE_KM):
+    if default.capital and (region.country != default.country or km(default.coordinates, region.coordinates) > _OUTSIDE_KM):
         return default
     return None
 
@@ -95,7 +88,7 @@ class SharedPlaces:
         regions = self._regions.get(region.country or "", [])
         if place.coordinates is None or not regions or any(place.id == r.id for r in regions):
             return False  # another region of the country
-        return min(regions, key=lambda r: _km(place.coordinates, r.coordinates)).id == region.id  # type: ignore[arg-type]
+        return min(regions, key=lambda r: km(place.coordinates, r.coordinates)).id == region.id  # type: ignore[arg-type]
 
     def _side(self, place: GazetteerEntry, default: GazetteerEntry, region: GazetteerEntry, national: bool = False) -> int:
         """Which of the two ``place`` speaks for (``_REGION``, ``_DEFAULT``), or 0; ``national``: ``place`` is the
@@ -123,7 +116,7 @@ class SharedPlaces:
             return _DEFAULT if national else 0
         elif self._in_region(place, region):
             return _REGION
-        return _DEFAULT if 2 * _km(place.coordinates, default.coordinates) < _km(place.coordinates, region.coordinates) else 0
+        return _DEFAULT if 2 * km(place.coordinates, default.coordinates) < km(place.coordinates, region.coordinates) else 0
 
     def _places(self, entity: Entity, people: Callable[[Entity], str | None]) -> Iterable[tuple[GazetteerEntry, bool]]:
         """The places an entity stands for, each with whether the entity is a national state body or office holder
@@ -139,16 +132,20 @@ class SharedPlaces:
             countries = _countries(entry) | national
         return [(c, c.id in national) for c in (self._gazetteer.get(q) for q in countries if q) if c is not None]
 
-    def resolve(self, entities: Sequence[Entity], people: Callable[[Entity], str | None] = lambda _: None) -> list[Entity]:
+    def resolve(self, entities: Sequence[Entity], people: Callable[[Entity], str | None] = lambda _: None,
+                regions: Sequence[GazetteerEntry] = ()) -> list[Entity]:
         """``entities`` with each mention of a shared name linked to the region instead where exactly one of its regions
         has a place of the article on its side and no place is on the country's or capital's; ``people``: the QID of
-        the country an unlinked mention names the people of ("Georgian"), or None."""
+        the country an unlinked mention names the people of ("Georgian"), or None; ``regions``: regions the article
+        names as such in an apposition with a place the gazetteer lacks ("Savannah, Georgia": appositions.py), each
+        on its own side."""
         shared = {i: self._names[key] for i, e in enumerate(entities)
                   if e.canonical_id in self._defaults and (key := name_key(e.text)) in self._names
                   and self._names[key].default.id == e.canonical_id}
         if not shared:
             return list(entities)
         places = [p for i, e in enumerate(entities) if i not in shared for p in self._places(e, people)]
+        places += [(region, False) for region in regions]
         meant: dict[str, GazetteerEntry | None] = {}
         for s in {s.name: s for s in shared.values()}.values():
             chosen = []

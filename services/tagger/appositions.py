@@ -1,0 +1,178 @@
+"""A place named with the region or country it lies in, as news writes them ("Savannah, Georgia", "Paris, Texas",
+"Kaduna, Nigeria", "London, Ontario"): the classic geoparser rule that in "A, B" the writer puts A inside B, so A is
+the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read the same apposition)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from schemas import Entity
+from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
+from services.tagger.linking import name_key
+from services.tagger.shared_places import shared_names
+
+__all__ = ["Apposition", "Appositions"]
+
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
+# "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).
+_COMMA = re.compile(r"[ \t]?,[ \t]?")
+# B owning or opening a name is a clause after an opening phrase: "In Washington, Georgia's prime minister said", "In
+# Paris, Texas Governor Greg Abbott said". An apposition ends at a comma, a full stop, a dash, a date or a small word.
+_CLAUSE_GOES_ON = re.compile(r"['’]s\b|[ \t]+[A-Z]")
+# A list goes on after B ("London, Paris and Berlin", "Texas, Georgia or Florida"); "Paris, Texas, and" does not.
+_LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
+# A city this much farther from a region's label point than from its nearest region's, and 300 km more, is not in the
+# region: label points are centres, so a border city (Philadelphia, 68 km from Delaware's and 127 km from
+# Pennsylvania's; El Paso, 323 km from New Mexico's and 855 km from Texas's) is still in the region the writer names,
+# but Portland, Oregon (74 km from Oregon's, 4,092 km from Maine's) is not in Maine.
+_NEAREST_FACTOR, _NEAREST_SLACK_KM = 3, 300
+
+
+@dataclass(frozen=True, slots=True)
+class Apposition:
+    """What an article's appositions decided: its entities relinked, and the regions that an apposition with a place
+    the gazetteer lacks speaks for ("Savannah, Georgia": the state, unless the article's other places say otherwise)."""
+
+    entities: list[Entity]
+    regions: tuple[GazetteerEntry, ...]
+
+
+def _is_country(entry: GazetteerEntry) -> bool:
+    return entry.country == entry.id
+
+
+class Appositions:
+    """Reads "A, B" in an article's text (:meth:`resolve`)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._regions: dict[str, list[GazetteerEntry]] = {}  # a country's first-level regions
+        for raw in bundled_raw(BUNDLED_REGIONS):
+            entry = gazetteer.get(raw["id"])
+            if entry is not None and entry.country is not None and entry.coordinates is not None:
+                self._regions.setdefault(entry.country, []).append(entry)
+        self._region_ids = frozenset(r.id for regions in self._regions.values() for r in regions)
+        # The other places a name may be: a city the gazetteer names "London, Canada" beside London, the regions two
+        # countries share a name with ("Punjab, India", "Punjab, Pakistan"), a region a country shares its name with
+        # and that links only by its longer name ("Georgia State").
+        self._named: dict[str, list[GazetteerEntry]] = {}
+        for entry in gazetteer:
+            if entry.type in _PLACE_TYPES and entry.coordinates is not None and ", " in entry.name:
+                self._named.setdefault(name_key(entry.name.split(", ")[0]), []).append(entry)
+        shared = shared_names(gazetteer)
+        for name in shared:
+            self._named.setdefault(name_key(name.name), []).extend(name.regions)
+        self._shared = frozenset(name_key(name.name) for name in shared)
+
+    def _candidates(self, entity: Entity) -> list[GazetteerEntry]:
+        linked = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
+        found = [linked] if linked is not None else []
+        return found + [e for e in self._named.get(name_key(entity.text), ()) if e not in found]
+
+    def _in_region(self, place: GazetteerEntry, region: GazetteerEntry) -> bool:
+        if place.coordinates is None or region.coordinates is None:
+            return True  # nothing says otherwise
+        regions = self._regions.get(region.country or "", [region])
+        nearest = min(km(place.coordinates, r.coordinates) for r in regions)  # type: ignore[arg-type]
+        return km(place.coordinates, region.coordinates) <= _NEAREST_FACTOR * nearest + _NEAREST_SLACK_KM
+
+    def _inside(self, place: GazetteerEntry, holder: GazetteerEntry) -> bool:
+        """Whether ``place`` (a city or region) lies in ``holder`` (a country or first-level region)."""
+        if place.id == holder.id or _is_country(place) or place.country is None:
+            return False
+        if _is_country(holder):
+            return place.country == holder.id
+        return place.country == holder.country and place.id not in self._region_ids and self._in_region(place, holder)
+
+    def _holds(self, entry: GazetteerEntry) -> bool:
+        return _is_country(entry) or entry.id in self._region_ids
+
+    def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity]) -> list[tuple[int, int]]:
+        """Indexes of every (A, B) written "A, B" that is no list ("London, Paris and Berlin")."""
+        places = [i for i, e in enumerate(entities) if e.type in _PLACE_TYPES]
+        pairs = []
+        for n, (i, j) in enumerate(zip(places, places[1:])):
+            a, b = entities[i], entities[j]
+            text = texts.get(a.field, "")
+            if a.field != b.field or not _COMMA.fullmatch(text[a.end : b.start]) or not a.text[:1].isupper() or _CLAUSE_GOES_ON.match(text, b.end):
+                continue
+            before = entities[places[n - 1]] if n > 0 else None
+            after = entities[places[n + 2]] if n + 2 < len(places) else None
+            if before is not None and before.field == a.field and _COMMA.fullmatch(text[before.end : a.start]):
+                continue  # "Paris, London, Berlin"
+            if after is not None and after.field == b.field and (_COMMA.fullmatch(text[b.end : after.start]) or (
+                _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and not self._followed_by_place(text, entities, places, n + 2)
+            )):
+                continue  # "London, Paris and Berlin", "Texas, Georgia, Florida"; not "Portland, Maine, and Yarmouth, Nova Scotia"
+            pairs.append((i, j))
+        return pairs
+
+    @staticmethod
+    def _followed_by_place(text: str, entities: Sequence[Entity], places: Sequence[int], n: int) -> bool:
+        """Whether the place ``places[n]`` is itself the A of an "A, B"."""
+        if n + 1 >= len(places):
+            return False
+        this, then = entities[places[n]], entities[places[n + 1]]
+        return this.field == then.field and _COMMA.fullmatch(text[this.end : then.start]) is not None
+
+    def resolve(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> Apposition:
+        """``entities`` with each "A, B" read: A the candidate inside B and B the candidate holding it, nearest B's label
+        point where several are, and so are the article's other mentions of A and B by the same names; where none of A's is, a city A is unlinked (Paris in "Paris, Texas"), as is a region of
+        another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
+        country, is no apposition ("Russia, China"). ``texts``: each field's text by name."""
+        regions: list[GazetteerEntry] = []
+        # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
+        # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
+        own: dict[int, GazetteerEntry | None] = {}
+        decided: dict[tuple[str, str | None], set[str | None]] = {}
+
+        def decide(index: int, entry: GazetteerEntry | None) -> None:
+            own[index] = entry
+            decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
+
+        for i, j in self._pairs(texts, entities):
+            a, b = entities[i], entities[j]
+            holders = [c for c in self._candidates(b) if self._holds(c)]
+            linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
+            if not holders or (linked is not None and _is_country(linked)):
+                continue
+            inside = [(p, h) for p in self._candidates(a) if not _is_country(p) for h in holders if self._inside(p, h)]
+            if inside:
+                place, holder = min(inside, key=lambda ph: km(ph[0].coordinates, ph[1].coordinates) if ph[0].coordinates and ph[1].coordinates else 0.0)
+                decide(i, place)
+                decide(j, holder)
+                continue
+            if linked is not None and any(not _is_country(h) for h in holders) and (
+                linked.id not in self._region_ids or all(linked.country != h.country for h in holders)
+            ):
+                decide(i, None)
+                linked = None
+            if linked is None and name_key(b.text) in self._shared:
+                regions.extend(h for h in holders if not _is_country(h) and h.id != b.canonical_id)
+        if not own:
+            return Apposition(list(entities), tuple(regions))
+        result = []
+        for index, entity in enumerate(entities):
+            meant = decided.get((name_key(entity.text), entity.canonical_id), set())
+            if index in own:
+                entry = own[index]
+            elif len(meant) == 1:
+                (qid,) = meant
+                entry = self._gazetteer.get(qid) if qid else None
+            else:
+                result.append(entity)
+                continue
+            result.append(_unlinked(entity) if entry is None else _linked(entity, entry))
+        return Apposition(result, tuple(regions))
+
+
+def _linked(entity: Entity, entry: GazetteerEntry) -> Entity:
+    if entity.canonical_id == entry.id:
+        return entity
+    return entity.model_copy(update={"canonical_id": entry.id, "canonical_name": entry.name, "key": entry.id, "type": entry.type})
+
+
+def _unlinked(entity: Entity) -> Entity:
+    return entity.model_copy(update={"canonical_id": None, "canonical_name": None, "key": name_key(entity.text)})

@@ -1,0 +1,92 @@
+"""A place named with the region or country it lies in ("Savannah, Georgia", "Paris, Texas", "London, Ontario") is the
+place inside that region or country, and the region or country is the one holding it: news's own word on which
+Georgia, which London. Lists of places ("London, Paris and Berlin") are no such pairs."""
+
+from __future__ import annotations
+
+from schemas import TaggedArticle
+from services.tagger.core import Tagger
+from services.tagger.gazetteer import Gazetteer
+from tests.unit.test_tagger_linked_state_bodies import gazetteer, tag, tagger  # noqa: F401  (the fixtures, en_core_web_sm)
+from tests.unit.test_tagger_shared_places import links, region
+
+GEORGIA, PARIS, LONDON, MOSCOW, RUSSIA, BERLIN = "Q230", "Q90", "Q84", "Q649", "Q159", "Q64"
+
+
+def linked(tagged: TaggedArticle, text: str) -> set[str | None]:
+    return {canonical_id for canonical_id, _ in links(tagged, text)}
+
+
+def test_savannah_georgia_is_no_ghanaian_region_and_georgia_is_the_us_state(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Three wounded in shooting near Savannah",
+                 "Three people were wounded in a shooting near Savannah, Georgia, on Sunday night, police said. The "
+                 "gunman fled in a pickup truck and was arrested hours later.")
+    assert linked(tagged, "Savannah") == {None}  # the gazetteer has no US city Savannah: better unlinked than Ghana's
+    assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia")}
+
+
+def test_the_state_holding_a_known_city_wins_even_beside_a_foreign_place(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Airline adds flights",
+                 "Delta will add daily flights from Atlanta, Georgia, to Istanbul from March, the airline said.")
+    assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia")}
+    assert linked(tagged, "Istanbul") != {None}  # Turkey, beside the country Georgia, would have kept the country
+
+
+def test_a_georgian_city_keeps_georgia_the_country(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Protest in Batumi",
+                 "Hundreds rallied in Batumi, Georgia, on Saturday as Russia warned against the protests in Tbilisi.")
+    assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_paris_texas_is_not_the_french_capital(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Tornado damages homes",
+                 "A tornado tore through Paris, Texas, late on Tuesday, damaging dozens of homes, the National Weather "
+                 "Service said.")
+    assert linked(tagged, "Paris") == {None}
+    assert linked(tagged, "Texas") != {None}
+
+
+def test_london_ontario_is_the_canadian_city(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Truck attack trial",
+                 "The trial of a man accused of killing a Muslim family with his truck in London, Ontario, opened on "
+                 "Monday.")
+    (london,) = linked(tagged, "London")
+    entry = gazetteer.get(london or "")
+    assert entry is not None and entry.country == "Q16"  # Canada
+
+
+def test_portland_maine_is_not_portland_oregon(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Ferry service resumes",
+                 "The ferry between Portland, Maine, and Yarmouth, Nova Scotia, resumed on Friday after a storm.")
+    assert linked(tagged, "Portland") == {None}
+
+
+def test_a_city_in_its_country_stays_linked(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Church attacked", "Gunmen attacked a church in Kaduna, Nigeria, on Sunday. Officials in "
+                 "Moscow, Russia, condemned the attack.")
+    assert linked(tagged, "Moscow") == {MOSCOW} and linked(tagged, "Russia") == {RUSSIA}
+    assert linked(tagged, "Kaduna") != {None}
+
+
+def test_a_list_of_cities_is_no_apposition(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Summit", "Leaders from London, Paris and Berlin met in Washington, D.C., on Monday.")
+    assert linked(tagged, "London") == {LONDON} and linked(tagged, "Paris") == {PARIS} and linked(tagged, "Berlin") == {BERLIN}
+    assert linked(tagged, "Washington, D.C.") == {"Q61"}
+
+
+def test_a_list_of_countries_keeps_georgia_the_country(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Security talks", "Ministers from Ukraine, Georgia and Moldova met in Brussels on Monday.")
+    assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_a_clause_after_an_opening_place_is_no_apposition(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Talks in Washington",
+                 "In Washington, Georgia's prime minister met US officials on Tuesday to discuss the visa ban.")
+    assert linked(tagged, "Washington") == {"Q61"}
+    assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_two_georgias_in_one_report_are_each_their_own(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Flight route",
+                 "The new route links Atlanta, Georgia, with Tbilisi, Georgia, the airline said on Monday.")
+    assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia"), (GEORGIA, "Georgia")}
