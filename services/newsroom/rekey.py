@@ -27,7 +27,9 @@ Rule 6 keys a portfolio ministry or department in one word order (``name:ministr
 :func:`respelt`, so a key the text gave ("Russia's Ministry of Foreign Affairs": ``name:russian ministry of foreign
 affairs``) is reordered too, and from the stored name for an unmarked report (:func:`rekeyed`). Rule 6 also keys a
 name of an organisations-file state body after its own country's word by the body's (``name:russian state duma`` and
-``name:israeli knesset`` become ``name:duma`` and ``name:knesset``), from the stored name by :func:`rebodied`.
+``name:israeli knesset`` become ``name:duma`` and ``name:knesset``), from the stored name by :func:`rebodied`; and it
+keys a city's own office by the gazetteer's name of the city ("Kiev's Health Department": ``name:kyiv health
+department``), which the article's text gave, so a stored report keeps its key.
 """
 
 from __future__ import annotations

@@ -232,13 +232,17 @@ def test_a_citys_own_office_named_after_its_possessive_is_the_citys_not_its_coun
 ])
 def test_an_office_after_a_places_possessive_is_the_places_own_unless_only_a_state_has_it(
         gazetteer: Gazetteer, owner: str, body: str, key: str, country: str | None) -> None:  # noqa: F811
-    table = Demonyms.load(gazetteer)
+    related = _after_possessive(gazetteer, owner, body)
+    assert (related.key, related.country_id) == (key, country)
+
+
+def _after_possessive(gazetteer: Gazetteer, owner: str, body: str) -> Entity:  # noqa: F811
+    """The office ``body`` as :meth:`Demonyms.relate` gives it after ``owner`` ("Kyiv's"), linked to the gazetteer."""
     text = f"{owner} {body} said on Monday the city was shelled."
     place = gazetteer.lookup(owner[:-2])
     entities = [Entity(text=owner[:-2], type="GPE", field="body", start=0, end=len(owner) - 2, canonical_id=place.id,
                        canonical_name=place.name, key=place.id), _body(text, body)]
-    related = table.relate(entities, {"title": "", "body": text})[1]
-    assert (related.key, related.country_id) == (key, country)
+    return Demonyms.load(gazetteer).relate(entities, {"title": "", "body": text})[1]
 
 
 def test_an_office_named_with_for_is_of_its_country_and_keyed_by_it(gazetteer: Gazetteer) -> None:  # noqa: F811
@@ -326,10 +330,5 @@ def test_a_bodys_name_after_its_countrys_word_is_the_body_in_an_article(gazettee
 ])
 def test_a_citys_own_office_is_keyed_by_the_gazetteers_name_of_the_city(
         gazetteer: Gazetteer, owner: str, key: str) -> None:  # noqa: F811
-    table = Demonyms.load(gazetteer)
-    text = f"{owner} Health Department said on Monday the clinics would reopen."
-    place = gazetteer.lookup(owner[:-2])
-    entities = [Entity(text=owner[:-2], type="GPE", field="body", start=0, end=len(owner) - 2, canonical_id=place.id,
-                       canonical_name=place.name, key=place.id), _body(text, "Health Department")]
-    related = table.relate(entities, {"title": "", "body": text})[1]
+    related = _after_possessive(gazetteer, owner, "Health Department")
     assert (related.key, related.country_id) == (key, None)
