@@ -21,6 +21,15 @@ development``), and another name of an organisations-file state body by the body
 ``name:duma``, as "la Douma" and "Douma d'État" are), both by :func:`rebodied`. Rule 5 also gives a city's own office
 named after its possessive the city's key, not its country's ("Moscow's Health Department": ``name:moscow health
 department``, was ``name:russian health department``); that came from the article's text, so a stored report keeps it.
+Rule 6 keys a portfolio ministry or department in one word order (``name:ministry of foreign affairs`` and
+``name:russian ministry of defence`` become ``name:foreign ministry`` and ``name:russian defense ministry``, as
+"Foreign Ministry" and "Russian Defence Ministry" are; ``portfolios.portfolio_first``): made from the stored key by
+:func:`respelt`, so a key the text gave ("Russia's Ministry of Foreign Affairs": ``name:russian ministry of foreign
+affairs``) is reordered too, and from the stored name for an unmarked report (:func:`rekeyed`). Rule 6 also keys a
+name of an organisations-file state body after its own country's word by the body's (``name:russian state duma`` and
+``name:israeli knesset`` become ``name:duma`` and ``name:knesset``), from the stored name by :func:`rebodied`; and it
+keys a city's own office by the gazetteer's name of the city ("Kiev's Health Department": ``name:kyiv health
+department``), which the article's text gave, so a stored report keeps its key.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -47,8 +56,10 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # 2: British spellings keyed as American; 3: by spellings table 2 ("programme", "fibre", "paediatric"); 4: a state
 # office of any remit ("Federal Protective Service", "Federal Aviation Administration") named by its country keyed by
 # the country's adjective; 5: "labour" keyed "labor" in an office's name, an office named with "for ..." keyed by its
-# country's adjective, another name of an organisations-file state body keyed by the body's ("State Duma": "Duma").
-KEY_RULE = 5
+# country's adjective, another name of an organisations-file state body keyed by the body's ("State Duma": "Duma");
+# 6: a portfolio ministry or department keyed in one word order ("Ministry of Foreign Affairs": "Foreign Ministry"),
+# an organisations-file body's name after its country's word keyed by the body's ("Russian State Duma": "Duma").
+KEY_RULE = 6
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
@@ -73,12 +84,15 @@ def rekeyed(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> l
 def respelt(mentions: list[dict]) -> list[dict]:
     """The stored mentions with each ``name:`` key's British spellings keyed as American by the running spellings
     table (rule 3 after rule 1 or 2, a no-op on rule 3's keys: keying a key again gives what keying the name would,
-    spellings.key_words), and "labour" as "labor" in an office's name (rule 5: ``name:labour ministry``)."""
+    spellings.key_words), "labour" as "labor" in an office's name (rule 5: ``name:labour ministry``), and a portfolio
+    ministry or department in the order "Foreign Ministry" has (rule 6: ``name:ministry of foreign affairs`` becomes
+    ``name:foreign ministry``, portfolios.portfolio_first)."""
+    from services.tagger.portfolios import portfolio_first
     from services.tagger.spellings import key_words
 
     out = []
     for m in mentions:
-        key = "name:" + key_words(m["key"][5:]) if m["key"].startswith("name:") else m["key"]
+        key = "name:" + portfolio_first(key_words(m["key"][5:])) if m["key"].startswith("name:") else m["key"]
         out.append({**m, "key": key} if key != m["key"] else m)
     return out
 
@@ -87,7 +101,8 @@ def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> 
     """The stored mentions with each ``name:`` key that is its name's as written (``name_key``) made again by ``key_of``
     (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives
     (rule 5: also one named with "for ...", "U.S. Agency for International Development"), and another name of an
-    organisations-file state body the body's key (rule 5: "State Duma", ``name:duma``); a key the article's text gave
+    organisations-file state body the body's key (rule 5: "State Duma", ``name:duma``; rule 6: also after its country's
+    word, "Russian State Duma"); a key the article's text gave
     ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
     from services.tagger.linking import name_key
 

@@ -19,6 +19,7 @@ from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
 from services.tagger.name_evidence import may_lack_evidence
+from services.tagger.portfolios import PORTFOLIO
 from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_body_names, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
@@ -62,10 +63,7 @@ BUNDLED_DEMONYMS = Path(__file__).with_name("data") / "demonyms.yaml"
 # Any other name is left alone: "Syrian Observatory for Human Rights" (a monitor in Britain), "British Airways",
 # "Russian Railways" (a company the state owns is no state body), "Russian Orthodox Church", "American Red Cross",
 # "U.S. Chamber of Commerce", "Chinese Academy of Sciences".
-_PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|economy|economic|energy|education|agriculture|"
-              r"emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
-              r"security|intelligence|border|coast|state|central|supreme|constitutional|general|military|investigative|"
-              r"prosecutor['’]?s?|federal)")
+_PORTFOLIO = PORTFOLIO
 _BODY = (r"(?:ministries|government|army|navy|military|guard|guards|police|parliament|embassy|"
          r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
          r"national guard|national bank|national police|security council)")
@@ -175,7 +173,8 @@ class Demonyms:
                 self._names.setdefault(name_key(alias), (qid, self._country_names[qid]))
                 self._forms[qid].append(alias)
         self._gazetteer = gazetteer
-        self._state_names, self._needs_evidence = _state_names(dict(state_bodies or {}), gazetteer)
+        self._file_bodies = dict(state_bodies or {})
+        self._state_names, self._needs_evidence = _state_names(self._file_bodies, gazetteer)
         self._article_names = {language: dict(names) for language, names in (article_names or {}).items()}
         self._body_names = dict(body_names or {})
 
@@ -261,12 +260,14 @@ class Demonyms:
         """The key the tagger gives an unlinked mention of ``name`` (its canonical name, else its text) labelled
         ``type_``, by the name alone: a people's word singular, a state body named by its country keyed by the
         country's adjective (:meth:`_as_body`), another name of an organisations-file body by the body's ("State Duma":
-        ``name:duma``), any other by its name. What the article around it adds is not here: a
+        ``name:duma``), as is any of its names after its country's word ("Russian State Duma", :meth:`_unqualified`),
+        any other by its name. What the article around it adds is not here: a
         possessive or a capital beside a body ("Russia's Foreign Ministry"), which gives the tagger's mention the
         adjective's canonical name, and a gazetteer entity the body is under another word for its country."""
         key = people_word_key(name) if type_ == "NORP" else name_key(name)
-        if type_ in _BODY_LABELS and name in self._body_names:  # "State Duma": the "Duma"
-            key = name_key(self._body_names[name])
+        bare = self._unqualified(name) if type_ in _BODY_LABELS else name
+        if type_ in _BODY_LABELS and (bare != name or name in self._body_names):  # "(Russian) State Duma": the "Duma"
+            key = name_key(self._body_names.get(bare, bare))
         elif type_ in _PEOPLE_LABELS and self.of_mention(name, type_, key) is None:
             body = self._body(name)
             if body is not None and body[0] in self._adjectives:
@@ -279,7 +280,8 @@ class Demonyms:
         country or its capital: "Russia's Foreign Ministry", "Moscow's Defence Ministry", "the Foreign Ministry in
         Moscow"; or (None, the place as written) where a city or region names its own office with a possessive
         ("Moscow's Health Department", "Kharkiv's Military Administration", "Gaza's Health Ministry": a capital's own
-        only where the office is one a city has, :func:`_citys_own`); None for any other."""
+        only where the office is one a city has, :func:`_citys_own`; the place by :meth:`_place_name`); None for any
+        other."""
         if texts is None or body.field not in texts or len(body.text.split()) > _MAX_BODY_WORDS or not _STATE_BODY.fullmatch(body.text):
             return None
         text = texts[body.field]
@@ -291,10 +293,18 @@ class Demonyms:
             if other.end <= body.start and _OWNER_BEFORE.fullmatch(text, other.end, body.start):
                 if national:
                     return seat
-                return (None, other.text) if self._is_place(other.canonical_id) else None
+                return (None, self._place_name(other)) if self._is_place(other.canonical_id) else None
             if national and body.end <= other.start and _SEAT_AFTER.fullmatch(text, body.end, other.start) and not _MISSION.fullmatch(body.text):
                 return seat
         return None
+
+    @staticmethod
+    def _place_name(place: Entity) -> str:
+        """The name a city's or region's own office is keyed by: the gazetteer's name of the linked ``place``, however
+        the article spells it ("Kiev": "Kyiv"; "Odessa": "Odesa"), but the name as written where it is the gazetteer
+        name's opening words ("Gaza" for "Gaza Strip"), as a report writing "the Gaza Health Ministry" names it too."""
+        written, canonical = name_key(place.text)[5:].split(), name_key(place.canonical_name or place.text)[5:].split()
+        return place.text if canonical[:len(written)] == written else place.canonical_name or place.text
 
     def _is_place(self, qid: str) -> bool:
         """Whether the gazetteer's ``qid`` is a city or region: a place of a country, not one."""
@@ -319,6 +329,7 @@ class Demonyms:
             name = name[cut.end():]
         elif entity.type not in _BODY_LABELS:
             return entity, None
+        name = self._unqualified(name)  # "Russian State Duma": the "State Duma"
         names = self._article_names.get(language or "", {})
         if name in names and (cut is not None or self._after_article(entity, language, texts)):
             name = names[name]
@@ -330,6 +341,20 @@ class Demonyms:
         name = self._body_names.get(name, name)
         renamed = name != entity.text or self._body_names.get(entity.canonical_name or "") == name
         return self._as_named(entity, name) if renamed else entity, (country, self._country_names[country])
+
+    def _unqualified(self, name: str) -> str:
+        """``name`` without the people's word or name of its country it opens with where the rest is a name of that
+        country's body in the organisations file ("Russian State Duma", "Russian Duma", "Israeli Knesset": "State
+        Duma", "Duma", "Knesset"); else ``name`` ("Ukrainian Duma" is no name of Russia's parliament)."""
+        words = name.split()
+        for n in (2, 1):
+            if len(words) > n:
+                opening = " ".join(words[:n])
+                found = self.country(opening) or self._names.get(name_key(opening))
+                rest = " ".join(words[n:])
+                if found is not None and self._file_bodies.get(rest) == found[0]:
+                    return rest
+        return name
 
     @staticmethod
     def _after_article(entity: Entity, language: str | None, texts: Mapping[str, str] | None) -> bool:
@@ -384,8 +409,9 @@ class Demonyms:
         Ministry" named again after it) or, with the fields' ``texts``, beside its country or capital ("Russia's Foreign
         Ministry", "the Foreign Ministry in Moscow", and "the Foreign Ministry" named again after it) given the same,
         and the key the country's adjective gives it (``name:russian foreign ministry``, :meth:`_as_body`); a city's or
-        region's own office after its possessive keyed by the place as written and given no country ("Moscow's Health
-        Department": ``name:moscow health department``, and "the Health Department" named again after it); a linked
+        region's own office after its possessive keyed by the place (its gazetteer name, :meth:`_place_name`) and given
+        no country ("Moscow's Health Department", "Moskva's Health Department": ``name:moscow health department``, and
+        "the Health Department" named again after it); a linked
         national state body the gazetteer gives a country (``state_body_of``: "State Department"), or an unlinked one
         either file does ("Kremlin", "at the Kremlin"; after an article of ``language``, the article's: "el Kremlin",
         "le Pentagone"; :meth:`_unlinked_state_body`), given it; and a side

@@ -20,6 +20,7 @@ from services.tagger.mentions import (
 )
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
 from services.tagger.short_names import name_by_longer_names
+from services.tagger.portfolios import portfolio_first
 from services.tagger.spellings import key_words
 from services.tagger.surnames import link_surnames
 
@@ -90,11 +91,12 @@ def name_key(name: str) -> str:
     so the same unknown name links to itself across articles and sources. A body keeps its portfolio and an office
     named alone its title: "Foreign Ministry" is ``name:foreign ministry``, not the "Defence Ministry"'s key. A British
     spelling is keyed as the American (``spellings.key_words``): "Israel Defence Forces" and "Israel Defense Forces" are
-    one ``name:israel defense forces``; the entity keeps the name as written.
+    one ``name:israel defense forces``; the entity keeps the name as written. A portfolio ministry or department is
+    keyed in one word order (``portfolios.portfolio_first``): "Ministry of Foreign Affairs" is ``name:foreign ministry``.
     """
     bare = strip_titles_for_key(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
-    return "name:" + key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))
+    return "name:" + portfolio_first(key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-"))))
 
 
 def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:

@@ -235,3 +235,35 @@ def test_re_keying_by_rule_5_from_names_or_keys_gives_the_taggers_keys() -> None
     expected = ["name:labor ministry", "name:duma", "name:labour party"]
     assert [m["key"] for m in rebodied(respelt(mentions), key_of)] == expected
     assert [m["key"] for m in rekeyed(mentions, key_of)] == expected
+
+
+def test_stored_ministries_named_either_way_round_meet_once_the_store_opens(open_store):  # noqa: F811
+    # Rule 5 keyed a portfolio ministry by the words in the order written: "Ministry of Foreign Affairs" was another
+    # entity than "Foreign Ministry", and so was a country's ministry the text named so ("Russia's Ministry of Defence").
+    s = reopened_marked(open_store, "message:5", "names:5",
+                        old_report(1, "s-min", ("Ministry of Foreign Affairs", "name:ministry of foreign affairs"),
+                                   ("Ministry of Defence", "name:russian ministry of defense"),
+                                   ("Office of the President", "name:office of the president")),
+                        old_report(2, "s-min", ("Foreign Ministry", "name:foreign ministry"),
+                                   ("Russian Defence Ministry", "name:russian defense ministry")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:foreign ministry", 1), ("name:office of the president", 1),
+                                    ("name:russian defense ministry", 1)]
+    assert [s.entity(key)["articles"] for key in ("name:foreign ministry", "name:russian defense ministry",
+                                                  "name:office of the president")] == [2, 2, 1]
+    assert [s.entity(key) for key in ("name:ministry of foreign affairs", "name:russian ministry of defense")] == [None] * 2
+    assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
+    s.close()
+
+
+def test_re_keying_by_rule_6_from_names_or_keys_gives_the_taggers_keys_for_ministries_and_qualified_bodies() -> None:
+    key_of = Demonyms.load(Gazetteer.load()).key_of
+    mentions = [{"key": "name:ministry of the interior", "name": "Ministry of the Interior", "type": "ORG"},
+                {"key": "name:russian ministry of foreign affairs", "name": "Russian Ministry of Foreign Affairs", "type": "ORG"},
+                {"key": "name:department of homeland security", "name": "Department of Homeland Security", "type": "ORG"},
+                {"key": "name:russian state duma", "name": "Russian State Duma", "type": "ORG"},
+                {"key": "name:israeli knesset", "name": "Israeli Knesset", "type": "ORG"}]
+    expected = ["name:interior ministry", "name:russian foreign ministry", "name:department of homeland security",
+                "name:duma", "name:knesset"]
+    assert [m["key"] for m in rebodied(respelt(mentions), key_of)] == expected
+    assert [m["key"] for m in rekeyed(mentions, key_of)] == expected
+    assert [name_key(m["name"]) for m in mentions][:3] == expected[:3]
