@@ -17,7 +17,7 @@ from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry
 from services.tagger.linking import name_key
 from services.tagger.shared_places import shared_names
 
-__all__ = ["Apposition", "Appositions"]
+__all__ = ["STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).

@@ -1,10 +1,14 @@
 """A place named with the region or country it lies in ("Savannah, Georgia", "Paris, Texas", "London, Ontario") is the
 place inside that region or country, and the region or country is the one holding it: news's own word on which
-Georgia, which London. Lists of places ("London, Paris and Berlin") are no such pairs."""
+Georgia, which London. A US state abbreviated after a city ("Athens, Ga.", "Springfield, MO") is that state there
+only. Lists of places ("London, Paris and Berlin") are no such pairs."""
 
 from __future__ import annotations
 
+import yaml
+
 from schemas import TaggedArticle
+from services.tagger.appositions import STATE_ABBREVIATIONS
 from services.tagger.core import Tagger
 from services.tagger.gazetteer import Gazetteer
 from tests.unit.test_tagger_linked_state_bodies import gazetteer, tag, tagger  # noqa: F401  (the fixtures, en_core_web_sm)
@@ -139,3 +143,9 @@ def test_a_trailing_country_holding_the_state_keeps_the_apposition(tagger: Tagge
 def test_a_list_ending_in_a_country_stays_a_list(tagger: Tagger) -> None:
     tagged = tag(tagger, "Security talks", "Ministers from Ukraine, Georgia, Moldova and Armenia met in Brussels on Monday.")
     assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_every_state_abbreviation_names_a_us_state_of_the_gazetteer(gazetteer: Gazetteer) -> None:
+    rows = yaml.safe_load(STATE_ABBREVIATIONS.read_text(encoding="utf-8"))["states"]
+    states = [gazetteer.get(row["id"]) for row in rows]
+    assert len(rows) == 50 and all(state is not None and state.country == "Q30" for state in states)
