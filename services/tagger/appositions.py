@@ -1,19 +1,23 @@
 """A place named with the region or country it lies in, as news writes them ("Savannah, Georgia", "Paris, Texas",
-"Kaduna, Nigeria", "London, Ontario"): the classic geoparser rule that in "A, B" the writer puts A inside B, so A is
-the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read the same apposition)."""
+"Kaduna, Nigeria", "London, Ontario", "Athens, Ga."): the classic geoparser rule that in "A, B" the writer puts A
+inside B, so A is the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read the same apposition)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
 
 from schemas import Entity
 from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
 from services.tagger.linking import name_key
 from services.tagger.shared_places import shared_names
 
-__all__ = ["Apposition", "Appositions"]
+__all__ = ["STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).
@@ -28,6 +32,31 @@ _LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
 # Pennsylvania's; El Paso, 323 km from New Mexico's and 855 km from Texas's) is still in the region the writer names,
 # but Portland, Oregon (74 km from Oregon's, 4,092 km from Maine's) is not in Maine.
 _NEAREST_FACTOR, _NEAREST_SLACK_KM = 3, 300
+# US states as AP and the postal service abbreviate them after a city: B only there ("Ga." or "IN" alone is no place).
+STATE_ABBREVIATIONS = Path(__file__).with_name("data") / "state_abbreviations.yaml"
+
+
+class _Pair(NamedTuple):
+    """An "A, B": ``a`` and ``b`` indexes of the article's entities (``b`` None where NER missed an abbreviated state),
+    ``holders`` B's candidates to hold A, ``abbreviated`` whether B is a state's abbreviation."""
+
+    a: int
+    b: int | None
+    holders: tuple[GazetteerEntry, ...]
+    abbreviated: bool = False
+
+
+def _abbreviations(gazetteer: Gazetteer, path: Path) -> tuple[re.Pattern[str], dict[str, GazetteerEntry]]:
+    """What follows "A, " when B is an abbreviated state ("Ga.", "N.Y.", "MO"), and each abbreviation's state. A postal
+    code is a word by itself, not followed by a capitalised word: "WASHINGTON, IN A MOVE" is no Indiana."""
+    states: dict[str, GazetteerEntry] = {}
+    for row in yaml.safe_load(path.read_text(encoding="utf-8"))["states"]:
+        state = gazetteer.get(row["id"])
+        if state is not None:
+            states.update({code: state for code in (row["ap"], row["postal"]) if code})
+    ap = "|".join(re.escape(code) for code in sorted(states, key=len, reverse=True) if code.endswith("."))
+    postal = "|".join(code for code in states if not code.endswith("."))
+    return re.compile(rf"{_COMMA.pattern}(?P<state>{ap}|(?:{postal})(?![\w.])(?![ \t]+[A-Z]))"), states
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +94,7 @@ class Appositions:
         for name in shared:
             self._named.setdefault(name_key(name.name), []).extend(name.regions)
         self._shared = frozenset(name_key(name.name) for name in shared)
+        self._abbreviation, self._states = _abbreviations(gazetteer, STATE_ABBREVIATIONS)
 
     def _candidates(self, entity: Entity) -> list[GazetteerEntry]:
         linked = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
@@ -89,25 +119,47 @@ class Appositions:
     def _holds(self, entry: GazetteerEntry) -> bool:
         return _is_country(entry) or entry.id in self._region_ids
 
-    def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity]) -> list[tuple[int, int]]:
-        """Indexes of every (A, B) written "A, B" that is no list ("London, Paris and Berlin")."""
+    def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity]) -> list[_Pair]:
+        """Every "A, B" that is no list ("London, Paris and Berlin"), B a place mention or an abbreviated state."""
         places = [i for i, e in enumerate(entities) if e.type in _PLACE_TYPES]
         pairs = []
-        for n, (i, j) in enumerate(zip(places, places[1:])):
-            a, b = entities[i], entities[j]
+        for n, i in enumerate(places):
+            a = entities[i]
             text = texts.get(a.field, "")
-            if a.field != b.field or not _COMMA.fullmatch(text[a.end : b.start]) or not a.text[:1].isupper() or _CLAUSE_GOES_ON.match(text, b.end):
-                continue
             before = entities[places[n - 1]] if n > 0 else None
-            after = entities[places[n + 2]] if n + 2 < len(places) else None
-            if before is not None and before.field == a.field and _COMMA.fullmatch(text[before.end : a.start]):
+            if not a.text[:1].isupper() or (before is not None and before.field == a.field and _COMMA.fullmatch(text[before.end : a.start])):
                 continue  # "Paris, London, Berlin"
-            if after is not None and after.field == b.field and (_COMMA.fullmatch(text[b.end : after.start]) or (
-                _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and not self._followed_by_place(text, entities, places, n + 2)
-            )):
-                continue  # "London, Paris and Berlin", "Texas, Georgia, Florida"; not "Portland, Maine, and Yarmouth, Nova Scotia"
-            pairs.append((i, j))
+            abbreviation = self._abbreviation.match(text, a.end)
+            if abbreviation is not None:
+                start, end = abbreviation.span("state")
+                b = next((k for k, e in enumerate(entities) if e.field == a.field and e.start == start and e.end <= end), None)
+                pairs.append(_Pair(i, b, (self._states[abbreviation.group("state")],), abbreviated=True))
+                continue
+            if n + 1 >= len(places):
+                continue
+            j = places[n + 1]
+            b = entities[j]
+            if a.field != b.field or not _COMMA.fullmatch(text[a.end : b.start]) or _CLAUSE_GOES_ON.match(text, b.end):
+                continue
+            holders = tuple(c for c in self._candidates(b) if self._holds(c))
+            after = entities[places[n + 2]] if n + 2 < len(places) else None
+            if after is not None and after.field == b.field and _COMMA.fullmatch(text[b.end : after.start]):
+                holders = self._in_country(holders, after)
+                if not holders:
+                    continue  # "Texas, Georgia, Florida"; not "Atlanta, Georgia, USA"
+            elif after is not None and after.field == b.field and _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and (
+                not self._followed_by_place(text, entities, places, n + 2)
+            ):
+                continue  # "London, Paris and Berlin"; not "Portland, Maine, and Yarmouth, Nova Scotia"
+            pairs.append(_Pair(i, j, holders))
         return pairs
+
+    def _in_country(self, holders: Sequence[GazetteerEntry], after: Entity) -> tuple[GazetteerEntry, ...]:
+        """Those of B's ``holders`` in the country ``after`` names ("Atlanta, Georgia, USA"), none if it names none."""
+        country = self._gazetteer.get(after.canonical_id) if after.canonical_id else None
+        if country is None or not _is_country(country):
+            return ()
+        return tuple(h for h in holders if not _is_country(h) and h.country == country.id)
 
     @staticmethod
     def _followed_by_place(text: str, entities: Sequence[Entity], places: Sequence[int], n: int) -> bool:
@@ -121,36 +173,42 @@ class Appositions:
         """``entities`` with each "A, B" read: A the candidate inside B and B the candidate holding it, nearest B's label
         point where several are, and so are the article's other mentions of A and B by the same names; where none of A's is, a city A is unlinked (Paris in "Paris, Texas"), as is a region of
         another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
-        country, is no apposition ("Russia, China"). ``texts``: each field's text by name."""
+        country, is no apposition ("Russia, China") unless B is an abbreviated state ("Columbia, Mo."), which is that
+        state there only. ``texts``: each field's text by name."""
         regions: list[GazetteerEntry] = []
         # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
         # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
         own: dict[int, GazetteerEntry | None] = {}
         decided: dict[tuple[str, str | None], set[str | None]] = {}
 
-        def decide(index: int, entry: GazetteerEntry | None) -> None:
+        def decide(index: int | None, entry: GazetteerEntry | None, spread: bool = True) -> None:
+            if index is None:
+                return
             own[index] = entry
-            decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
+            if spread:  # an abbreviation is the state only where it follows a place: "Ga." alone is not
+                decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
 
-        for i, j in self._pairs(texts, entities):
-            a, b = entities[i], entities[j]
-            holders = [c for c in self._candidates(b) if self._holds(c)]
+        for i, j, holders, abbreviated in self._pairs(texts, entities):
+            a = entities[i]
+            if abbreviated:  # the state, whatever A turns out to be
+                decide(j, holders[0], spread=False)
+                regions.extend(holders)
             linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
-            if not holders or (linked is not None and _is_country(linked)):
+            if not holders or (linked is not None and _is_country(linked) and not abbreviated):  # "Columbia, Mo." is no list
                 continue
             inside = [(p, h) for p in self._candidates(a) if not _is_country(p) for h in holders if self._inside(p, h)]
             if inside:
                 place, holder = min(inside, key=lambda ph: km(ph[0].coordinates, ph[1].coordinates) if ph[0].coordinates and ph[1].coordinates else 0.0)
                 decide(i, place)
-                decide(j, holder)
+                decide(j, holder, spread=not abbreviated)
                 continue
             if linked is not None and any(not _is_country(h) for h in holders) and (
                 linked.id not in self._region_ids or all(linked.country != h.country for h in holders)
             ):
                 decide(i, None)
                 linked = None
-            if linked is None and name_key(b.text) in self._shared:
-                regions.extend(h for h in holders if not _is_country(h) and h.id != b.canonical_id)
+            if linked is None and j is not None and not abbreviated and name_key(entities[j].text) in self._shared:
+                regions.extend(h for h in holders if not _is_country(h) and h.id != entities[j].canonical_id)
         if not own:
             return Apposition(list(entities), tuple(regions))
         result = []

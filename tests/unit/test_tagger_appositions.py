@@ -1,10 +1,14 @@
 """A place named with the region or country it lies in ("Savannah, Georgia", "Paris, Texas", "London, Ontario") is the
 place inside that region or country, and the region or country is the one holding it: news's own word on which
-Georgia, which London. Lists of places ("London, Paris and Berlin") are no such pairs."""
+Georgia, which London. A US state abbreviated after a city ("Athens, Ga.", "Springfield, MO") is that state there
+only. Lists of places ("London, Paris and Berlin") are no such pairs."""
 
 from __future__ import annotations
 
+import yaml
+
 from schemas import TaggedArticle
+from services.tagger.appositions import STATE_ABBREVIATIONS
 from services.tagger.core import Tagger
 from services.tagger.gazetteer import Gazetteer
 from tests.unit.test_tagger_linked_state_bodies import gazetteer, tag, tagger  # noqa: F401  (the fixtures, en_core_web_sm)
@@ -90,3 +94,58 @@ def test_two_georgias_in_one_report_are_each_their_own(tagger: Tagger, gazetteer
     tagged = tag(tagger, "Flight route",
                  "The new route links Atlanta, Georgia, with Tbilisi, Georgia, the airline said on Monday.")
     assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia"), (GEORGIA, "Georgia")}
+
+
+MISSOURI, INDIANA = "geonames:4398678", "geonames:4921868"  # regions.yaml
+
+
+def test_athens_ga_is_no_greek_capital_and_ga_is_the_state(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Three wounded in shooting",
+                 "Three people were wounded in a shooting near Athens, Ga., on Sunday night, police said.")
+    assert linked(tagged, "Athens") == {None}
+    assert links(tagged, "Ga") == {region(gazetteer, "State of Georgia")}
+
+
+def test_a_postal_code_after_a_city_is_the_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Suspect arrested", "Police in Springfield, MO said on Monday the suspect was arrested.")
+    assert linked(tagged, "MO") == {MISSOURI}
+
+
+def test_an_abbreviated_state_decides_a_city_named_like_a_country(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Storms", "Storms hit Springfield, MO, and Columbia, Mo., on Monday.")
+    assert linked(tagged, "Columbia") == {None}  # not Colombia
+    assert linked(tagged, "Mo") == {MISSOURI}
+
+
+def test_a_postal_code_nlp_missed_still_unlinks_a_foreign_namesake(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Storm damage", "The storm hit Savannah, GA on Sunday. Georgia officials said roads were closed.")
+    assert linked(tagged, "Savannah") == {None}  # not Ghana's Savannah Region
+    assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia")}
+
+
+def test_a_state_abbreviation_alone_is_no_place(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Vote", "Officials in Tbilisi said Ga. voters would decide.")
+    assert linked(tagged, "Ga") == {None}
+
+
+def test_a_capital_word_after_a_dateline_is_no_postal_code(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Senate votes", "WASHINGTON, IN A MOVE that surprised many, the Senate voted on Monday.")
+    assert linked(tagged, "WASHINGTON") == {"Q61"}
+    assert all(e.canonical_id != INDIANA for e in tagged.entities)
+
+
+def test_a_trailing_country_holding_the_state_keeps_the_apposition(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    for country in ("USA", "United States"):
+        tagged = tag(tagger, "Airline adds flights", f"Delta flies from Atlanta, Georgia, {country} to Istanbul from March.")
+        assert links(tagged, "Georgia") == {region(gazetteer, "State of Georgia")}, country
+
+
+def test_a_list_ending_in_a_country_stays_a_list(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Security talks", "Ministers from Ukraine, Georgia, Moldova and Armenia met in Brussels on Monday.")
+    assert linked(tagged, "Georgia") == {GEORGIA}
+
+
+def test_every_state_abbreviation_names_a_us_state_of_the_gazetteer(gazetteer: Gazetteer) -> None:
+    rows = yaml.safe_load(STATE_ABBREVIATIONS.read_text(encoding="utf-8"))["states"]
+    states = [gazetteer.get(row["id"]) for row in rows]
+    assert len(rows) == 50 and all(state is not None and state.country == "Q30" for state in states)
