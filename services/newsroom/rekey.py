@@ -29,7 +29,13 @@ affairs``) is reordered too, and from the stored name for an unmarked report (:f
 name of an organisations-file state body after its own country's word by the body's (``name:russian state duma`` and
 ``name:israeli knesset`` become ``name:duma`` and ``name:knesset``), from the stored name by :func:`rebodied`; and it
 keys a city's own office by the gazetteer's name of the city ("Kiev's Health Department": ``name:kyiv health
-department``), which the article's text gave, so a stored report keeps its key.
+department``), which the article's text gave, so a stored report keeps its key. Rule 6 keys a portfolio ministry
+named with its country after it by the country's adjective ("Ministry of Health of Brazil": ``name:brazilian health
+ministry``), from the stored name by :func:`rebodied` (one whose country the text gave apart, "Ministry of Foreign
+Affairs" "of Ukraine", keeps ``name:foreign ministry``), and a country's "Ministry of Internal Affairs" as its interior
+ministry (``name:russian ministry of internal affairs`` becomes ``name:russian interior ministry``) by :func:`respelt`;
+"Department of State", now linked as the "State Department" is, keeps ``name:state department`` (a re-key links
+nothing).
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -58,7 +64,9 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # the country's adjective; 5: "labour" keyed "labor" in an office's name, an office named with "for ..." keyed by its
 # country's adjective, another name of an organisations-file state body keyed by the body's ("State Duma": "Duma");
 # 6: a portfolio ministry or department keyed in one word order ("Ministry of Foreign Affairs": "Foreign Ministry"),
-# an organisations-file body's name after its country's word keyed by the body's ("Russian State Duma": "Duma").
+# an organisations-file body's name after its country's word keyed by the body's ("Russian State Duma": "Duma"), a
+# portfolio ministry with its country after it keyed by the country's adjective ("Ministry of Health of Brazil"), a
+# country's "Ministry of Internal Affairs" keyed as its interior ministry.
 KEY_RULE = 6
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.

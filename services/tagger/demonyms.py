@@ -19,7 +19,7 @@ from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key, people_word_key
 from services.tagger.name_evidence import may_lack_evidence
-from services.tagger.portfolios import PORTFOLIO
+from services.tagger.portfolios import PORTFOLIO, is_portfolio_ministry
 from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_body_names, load_state_bodies
 from services.tagger.surnames import side_before, side_prefix
 
@@ -80,6 +80,10 @@ _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run N
 # Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
 _OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
 _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
+# "The Ministry of Foreign Affairs of Ukraine said": a portfolio ministry named with its country after it, unless that
+# country opens a list ("the Ministry of Foreign Affairs of Ukraine and Poland": whose, the rule cannot tell).
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?")
+_LIST_AFTER = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
 # The offices a city has as a state does, named after its capital: "Moscow's Health Department" is the city's, "Moscow's
 # Defence Ministry" and "Moscow's Federal Security Service" Russia's. A city's: one of these heads, an administration or
@@ -99,6 +103,12 @@ def _citys_own(body: str) -> bool:
     head = words[words.index("of") - 1 if "of" in words else words.index("for") - 1 if "for" in words else -1]
     return (head in _CITY_HEADS and (head in ("administration", "police") or not _CITY_REMITS.isdisjoint(words))
             and _STATE_ONLY.isdisjoint(words))
+
+
+def _opens_list(place: Entity, entities: Sequence[Entity], text: str) -> bool:
+    """Whether another place mention follows ``place`` after a comma, "and" or "or": "of Ukraine, Poland and Moldova"."""
+    return any(e.field == place.field and e.type in ("GPE", "LOC") and place.end <= e.start
+               and _LIST_AFTER.fullmatch(text, place.end, e.start) for e in entities)
 
 
 # What a region's name adds to the place's own: "Niger State", "State of Georgia", "Équateur Province".
@@ -229,8 +239,13 @@ class Demonyms:
         return None if found is None else found[:2]
 
     def _body(self, name: str) -> tuple[str, str, str] | None:
-        """:meth:`state_body`'s (QID, name) and the body's own words after the country's ("Foreign Ministry")."""
+        """:meth:`state_body`'s (QID, name) and the body's own words after the country's ("Foreign Ministry"), or before
+        the country's name where it is a portfolio ministry's ("Ministry of Health of Brazil": "Ministry of Health")."""
         words = name.split()
+        for at, word in enumerate(words[1:-1], 1):  # "Ministry of Health of (the) Brazil": the country after the body
+            country = self._names.get(name_key(" ".join(words[at + 1:]))) if word == "of" else None
+            if country is not None and is_portfolio_ministry(name_key(" ".join(words[:at]))[5:]):
+                return (*country, " ".join(words[:at]))
         if not 2 <= len(words) <= _MAX_BODY_WORDS:
             return None
         for n in (2, 1):  # "North Korean Army" is North Korea's, not Korea's
@@ -278,7 +293,8 @@ class Demonyms:
                       texts: Mapping[str, str] | None) -> tuple[str, str] | tuple[None, str] | None:
         """The (QID, name) of the country whose state body ``body`` is, named without a people's word but beside the
         country or its capital: "Russia's Foreign Ministry", "Moscow's Defence Ministry", "the Foreign Ministry in
-        Moscow"; or (None, the place as written) where a city or region names its own office with a possessive
+        Moscow", a portfolio ministry before "of" and the country not opening a list ("the Ministry of Foreign Affairs
+        of Ukraine said"); or (None, the place as written) where a city or region names its own office with a possessive
         ("Moscow's Health Department", "Kharkiv's Military Administration", "Gaza's Health Ministry": a capital's own
         only where the office is one a city has, :func:`_citys_own`; the place by :meth:`_place_name`); None for any
         other."""
@@ -295,6 +311,10 @@ class Demonyms:
                     return seat
                 return (None, self._place_name(other)) if self._is_place(other.canonical_id) else None
             if national and body.end <= other.start and _SEAT_AFTER.fullmatch(text, body.end, other.start) and not _MISSION.fullmatch(body.text):
+                return seat
+            if (seat is not None and seat[0] == other.canonical_id and body.end <= other.start
+                    and _OF_AFTER.fullmatch(text, body.end, other.start)
+                    and is_portfolio_ministry(name_key(body.text)[5:]) and not _opens_list(other, entities, text)):
                 return seat
         return None
 

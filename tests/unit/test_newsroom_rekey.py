@@ -227,14 +227,18 @@ def test_stored_labour_offices_for_offices_and_the_state_duma_meet_their_other_n
     s.close()
 
 
-def test_re_keying_by_rule_5_from_names_or_keys_gives_the_taggers_keys() -> None:
+def re_keyed(mentions: list[dict]) -> tuple[list[str], list[str]]:
+    """The keys the stored ``mentions`` get made from their keys (respelt, then rebodied) and from their names alone."""
     key_of = Demonyms.load(Gazetteer.load()).key_of
+    return [m["key"] for m in rebodied(respelt(mentions), key_of)], [m["key"] for m in rekeyed(mentions, key_of)]
+
+
+def test_re_keying_by_rule_5_from_names_or_keys_gives_the_taggers_keys() -> None:
     mentions = [{"key": "name:labour ministry", "name": "Labour Ministry", "type": "ORG"},
                 {"key": "name:state duma", "name": "State Duma", "type": "ORG"},
                 {"key": "name:labour party", "name": "Labour Party", "type": "ORG"}]
     expected = ["name:labor ministry", "name:duma", "name:labour party"]
-    assert [m["key"] for m in rebodied(respelt(mentions), key_of)] == expected
-    assert [m["key"] for m in rekeyed(mentions, key_of)] == expected
+    assert re_keyed(mentions) == (expected, expected)
 
 
 def test_stored_ministries_named_either_way_round_meet_once_the_store_opens(open_store):  # noqa: F811
@@ -267,3 +271,12 @@ def test_re_keying_by_rule_6_from_names_or_keys_gives_the_taggers_keys_for_minis
     assert [m["key"] for m in rebodied(respelt(mentions), key_of)] == expected
     assert [m["key"] for m in rekeyed(mentions, key_of)] == expected
     assert [name_key(m["name"]) for m in mentions][:3] == expected[:3]
+
+
+def test_re_keying_by_rule_6_gives_a_ministry_named_with_its_country_after_it_and_an_internal_affairs_ministry_theirs() -> None:
+    mentions = [{"key": "name:ministry of health of brazil", "name": "Ministry of Health of Brazil", "type": "ORG"},
+                {"key": "name:russian ministry of internal affairs", "name": "Ministry of Internal Affairs", "type": "ORG"},
+                {"key": "name:department of internal affairs", "name": "Department of Internal Affairs", "type": "ORG"}]
+    expected = ["name:brazilian health ministry", "name:russian interior ministry", "name:department of internal affairs"]
+    # From the names alone, the country the text gave "Ministry of Internal Affairs" ("Russia's") is not there.
+    assert re_keyed(mentions) == (expected, [expected[0], "name:ministry of internal affairs", expected[2]])

@@ -332,3 +332,55 @@ def test_a_citys_own_office_is_keyed_by_the_gazetteers_name_of_the_city(
         gazetteer: Gazetteer, owner: str, key: str) -> None:  # noqa: F811
     related = _after_possessive(gazetteer, owner, "Health Department")
     assert (related.key, related.country_id) == (key, None)
+
+
+@pytest.mark.parametrize("body, key, country", [
+    # A portfolio ministry named with its country after it is that country's, as "Ukraine's Foreign Ministry" is, and so
+    # is "the Foreign Ministry" named again after it; before, it was every country's "name:foreign ministry".
+    ("The Ministry of Foreign Affairs of Ukraine said on Monday it was concerned. The Foreign Ministry added that talks "
+     "would go on.", "name:ukrainian foreign ministry", UKRAINE),
+    ("The Ministry of Health of Brazil said on Monday cases rose.", "name:brazilian health ministry", "Q155"),
+])
+def test_a_ministry_named_with_its_country_after_it_is_that_countrys(body: str, key: str, country: str) -> None:
+    found = [(k, c) for _, k, c in _orgs(body)]
+    assert found and set(found) == {(key, country)}
+
+
+def test_a_ministry_before_a_list_of_countries_is_none_of_theirs() -> None:
+    found = _orgs("The Ministry of Foreign Affairs of Ukraine, Poland and Moldova met on Monday.")
+    assert found == [("Ministry of Foreign Affairs", "name:foreign ministry", None)]
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Ministry of Foreign Affairs of Ukraine", "name:ukrainian foreign ministry"),
+    ("Ministry of Defence of the Russian Federation", "name:russian defense ministry"),
+    ("Ministry of Health of Brazil", "name:brazilian health ministry"),
+    ("Ministry of Internal Affairs of Ukraine", "name:ukrainian interior ministry"),
+    # Only a portfolio ministry: a bank or an office "of" a country keeps its name ("Bank of China" is a company).
+    ("Bank of China", "name:bank of china"), ("Office of the President of Ukraine", "name:office of the president of ukraine"),
+])
+def test_a_ministrys_name_with_its_country_after_it_is_keyed_by_the_country(gazetteer: Gazetteer, name: str, key: str) -> None:  # noqa: F811
+    assert Demonyms.load(gazetteer).key_of(name, "ORG") == key
+
+
+@pytest.mark.parametrize("name, key", [
+    # A country's "Ministry of Internal Affairs" (Russia's, Ukraine's MVD) is its interior ministry...
+    ("Russian Ministry of Internal Affairs", "name:russian interior ministry"),
+    ("Ukrainian Internal Affairs Ministry", "name:ukrainian interior ministry"),
+    # ...one named alone says no country; New Zealand's Department of Internal Affairs is no interior ministry.
+    ("Ministry of Internal Affairs", "name:ministry of internal affairs"),
+    ("Department of Internal Affairs", "name:department of internal affairs"),
+])
+def test_a_countrys_ministry_of_internal_affairs_is_its_interior_ministry(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_a_countrys_ministry_of_internal_affairs_in_an_article_is_its_interior_ministry() -> None:
+    assert _orgs("Russia's Ministry of Internal Affairs said on Monday the suspects were held.") == [
+        ("Ministry of Internal Affairs", "name:russian interior ministry", RUSSIA)]
+
+
+def test_the_department_of_state_is_the_state_department() -> None:
+    found = _orgs("The Department of State said on Monday it was concerned. The State Department added that talks "
+                  "would go on.")
+    assert [(key, country) for _, key, country in found] == [("Q789915", "Q30")] * 2
