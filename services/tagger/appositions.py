@@ -13,9 +13,9 @@ from typing import NamedTuple
 import yaml
 
 from schemas import Entity
-from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions, km
 from services.tagger.linking import name_key
-from services.tagger.shared_places import shared_names
+from services.tagger.shared_places import SharedName, shared_names
 
 __all__ = ["STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
@@ -75,13 +75,15 @@ def _is_country(entry: GazetteerEntry) -> bool:
 class Appositions:
     """Reads "A, B" in an article's text (:meth:`resolve`)."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, regions: Sequence[GazetteerEntry] | None = None,
+                 shared: Sequence[SharedName] | None = None) -> None:
+        """``regions`` (gazetteer.first_level_regions) and ``shared`` (shared_places.shared_names) as the tagger's
+        SharedPlaces read them, made again if not given."""
+        regions = first_level_regions(gazetteer) if regions is None else regions
         self._gazetteer = gazetteer
         self._regions: dict[str, list[GazetteerEntry]] = {}  # a country's first-level regions
-        for raw in bundled_raw(BUNDLED_REGIONS):
-            entry = gazetteer.get(raw["id"])
-            if entry is not None and entry.country is not None and entry.coordinates is not None:
-                self._regions.setdefault(entry.country, []).append(entry)
+        for entry in regions:
+            self._regions.setdefault(entry.country, []).append(entry)  # type: ignore[arg-type]
         self._region_ids = frozenset(r.id for regions in self._regions.values() for r in regions)
         # The other places a name may be: a city the gazetteer names "London, Canada" beside London, the regions two
         # countries share a name with ("Punjab, India", "Punjab, Pakistan"), a region a country shares its name with
@@ -90,7 +92,7 @@ class Appositions:
         for entry in gazetteer:
             if entry.type in _PLACE_TYPES and entry.coordinates is not None and ", " in entry.name:
                 self._named.setdefault(name_key(entry.name.split(", ")[0]), []).append(entry)
-        shared = shared_names(gazetteer)
+        shared = shared_names(gazetteer, regions) if shared is None else shared
         for name in shared:
             self._named.setdefault(name_key(name.name), []).extend(name.regions)
         self._shared = frozenset(name_key(name.name) for name in shared)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from schemas import Entity, NormalizedArticle, TaggedArticle
 from services.tagger.appositions import Appositions
 from services.tagger.demonyms import Demonyms
-from services.tagger.gazetteer import Gazetteer, GazetteerEntry
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions
 from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import link_article
 from services.tagger.mentions import FieldMentions, Mention
@@ -78,8 +78,9 @@ class Tagger:
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
         self._demonyms = Demonyms.load(self._gazetteer)
-        self._shared_places = SharedPlaces(self._gazetteer)
-        self._appositions = Appositions(self._gazetteer)
+        regions = first_level_regions(self._gazetteer)  # read once for both
+        self._shared_places = SharedPlaces(self._gazetteer, regions)
+        self._appositions = Appositions(self._gazetteer, regions, self._shared_places.names)
         warm_up_languages()  # jieba and wordfreq's Arabic list, at startup rather than on the first such article
 
     @staticmethod

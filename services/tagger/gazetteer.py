@@ -46,6 +46,7 @@ __all__ = [
     "fold",
     "is_acronym",
     "bundled_raw",
+    "first_level_regions",
     "km",
     "load_entries",
 ]
@@ -308,6 +309,13 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 12742 * math.asin(math.sqrt(h))
+
+
+def first_level_regions(gazetteer: Gazetteer) -> list[GazetteerEntry]:
+    """The bundled first-level regions (``regions.yaml``, in its order) ``gazetteer`` holds with a country and a label
+    point: what shared_places.py and appositions.py read a region's name and extent from."""
+    found = (gazetteer.get(raw["id"]) for raw in bundled_raw(BUNDLED_REGIONS))
+    return [e for e in found if e is not None and e.country is not None and e.coordinates is not None]
 
 
 def _inside(place: GazetteerEntry, region: GazetteerEntry) -> bool:

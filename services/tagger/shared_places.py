@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from schemas import Entity
-from services.tagger.gazetteer import BUNDLED_REGIONS, Gazetteer, GazetteerEntry, bundled_raw, km
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions, km
 from services.tagger.linking import _countries, name_key
 
 __all__ = ["SharedName", "SharedPlaces"]
@@ -48,14 +48,12 @@ def _shared(gazetteer: Gazetteer, region: GazetteerEntry, name: str) -> Gazettee
     return None
 
 
-def shared_names(gazetteer: Gazetteer) -> list[SharedName]:
-    """Every name a country or capital of ``gazetteer`` shares with a region of the bundled ``regions.yaml`` elsewhere,
-    the region linking only by its longer name ("Georgia State", "State of Georgia")."""
+def shared_names(gazetteer: Gazetteer, regions: Sequence[GazetteerEntry] | None = None) -> list[SharedName]:
+    """Every name a country or capital of ``gazetteer`` shares with a region of the bundled ``regions.yaml`` elsewhere
+    (``regions``: gazetteer.first_level_regions, read again if not given), the region linking only by its longer name
+    ("Georgia State", "State of Georgia")."""
     found: dict[str, tuple[str, GazetteerEntry, dict[str, GazetteerEntry]]] = {}
-    for raw in bundled_raw(BUNDLED_REGIONS):
-        region = gazetteer.get(raw["id"])
-        if region is None or region.country is None:
-            continue
+    for region in first_level_regions(gazetteer) if regions is None else regions:
         for alias, _ in region.surface_forms():
             longer = _LONGER_NAME.match(alias)
             name = longer and (longer.group("after") or longer.group("before"))
@@ -69,17 +67,18 @@ class SharedPlaces:
     """Decides, per article, whether a shared name means the region: when the article's other places speak for the
     region and none for the country or capital (:meth:`resolve`)."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, regions: Sequence[GazetteerEntry] | None = None) -> None:
+        regions = first_level_regions(gazetteer) if regions is None else regions
         self._gazetteer = gazetteer
-        self._names = {name_key(s.name): s for s in shared_names(gazetteer)}
+        self.names = shared_names(gazetteer, regions)
+        self._names = {name_key(s.name): s for s in self.names}
         self._defaults = frozenset(s.default.id for s in self._names.values())
         # For a region of the capital's own country, which of its country's regions a city lies in: the nearest label point.
         countries = {r.country for s in self._names.values() for r in s.regions if r.country == s.default.country}
         self._regions: dict[str, list[GazetteerEntry]] = {}
-        for raw in bundled_raw(BUNDLED_REGIONS) if countries else ():
-            entry = gazetteer.get(raw["id"])
-            if entry is not None and entry.country in countries and entry.coordinates is not None:
-                self._regions.setdefault(entry.country, []).append(entry)
+        for entry in regions:
+            if entry.country in countries:
+                self._regions.setdefault(entry.country, []).append(entry)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._names)
