@@ -17,11 +17,14 @@ from services.ingest.fetcher import Fetched, Fetcher, FetchError, same_origin, s
 from services.ingest.paging import next_page, page_key, paged, wordpress_next
 from services.ingest.parser import FeedEntry, ParsedFeed
 from services.ingest.readers import RecordError
+from services.ingest.rejections import rejection_key
 from services.ingest.verdicts import Nothing
 
-__all__ = ["Page", "PagesRead", "feed_page", "leads_on", "names_more", "read_on"]
+__all__ = ["Page", "PagesRead", "feed_page", "leads_on", "names_more", "read_on", "rejected_entry"]
 
 R = TypeVar("R")
+
+_NO_FEED = ("NotAFeed", "MalformedFeed")  # what rejects a whole answer, not one of its entries
 
 
 @dataclass
@@ -59,16 +62,25 @@ def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | Re
     """A parsed feed document as a page. A page after the first that is no feed at all is a problem of the reading
     (said by its ``nothing``), not a dead letter; an entry on it that is no article is one, as on the first page."""
     records = parsed.records if not later else [
-        r for r in parsed.records if not (isinstance(r, RecordError) and r.error_class in ("NotAFeed", "MalformedFeed"))]
+        r for r in parsed.records if not (isinstance(r, RecordError) and r.error_class in _NO_FEED)]
     return Page(records, next_url=parsed.next_url, prev_archive=parsed.prev_archive, problems=parsed.problems,
                 nothing=parsed.nothing, wordpress=parsed.wordpress)
 
 
-def leads_on(first: Page[R], article_id: Callable[[R], str | None]) -> bool:
-    """Whether the pages a first page names are worth reading: it holds an article, or it is a feed or an API answer
-    with no entry (yet: an archived feed's subscription document, an empty first page naming the next); not a page
-    that is no feed at all, nor one whose every entry was rejected."""
-    return any(article_id(r) is not None for r in first.records) or (
+def rejected_entry(record: object) -> str | None:
+    """The rejection key (``rejections.py``) of a record that is an entry ingest rejected; None for an article, and for
+    a whole answer that is no feed at all (its page names no page worth reading)."""
+    if isinstance(record, RecordError) and record.error_class not in _NO_FEED:
+        return rejection_key(record)
+    return None
+
+
+def leads_on(first: Page[R], article_id: Callable[[R], str | None],
+             rejected: Callable[[R], str | None] = rejected_entry) -> bool:
+    """Whether the pages a first page names are worth reading: it holds an entry (an article, or one ingest rejected:
+    the page after a page of bad entries may hold good ones), or it is a feed or an API answer with no entry (yet: an
+    archived feed's subscription document, an empty first page naming the next); not a page that is no feed at all."""
+    return any(article_id(r) is not None or rejected(r) is not None for r in first.records) or (
         first.nothing is not None and first.nothing.reason == "no_entries")
 
 
@@ -85,15 +97,20 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                   read: Callable[[Fetched, str], Page[R]], article_id: Callable[[R], str | None],
                   private: Mapping[str, str] | None = None, seen: Callable[[str], bool] = lambda article_id: False,
                   fetched: Callable[[str, int], None] = lambda status, size: None,
-                  archives: bool = False, wordpress_pages: bool = False) -> PagesRead[R]:
+                  archives: bool = False, wordpress_pages: bool = False,
+                  rejected: Callable[[R], str | None] = rejected_entry,
+                  rejected_before: Callable[[str], bool] = lambda key: False) -> PagesRead[R]:
     """Read the pages after ``first`` (answered by ``resp``, for ``home``, the feed's URL) as far as they go and it is
     worth going: up to ``max_pages`` pages in all, never a page twice, no further than a page holding an article
-    ``seen`` says was passed on already (everything after it is older), nor than what a page with nothing new names.
+    ``seen`` says was passed on already (everything after it is older), or whose every entry ``rejected_before`` says
+    an earlier poll rejected as it is (a page of entries passed on or lettered before, alike), nor than what a page
+    with nothing new names (a rejected entry not met on an earlier page of this reading is new, as an article is).
     The first page's links are followed even when it holds no entry (an archived feed's subscription document before
     its first entry, a paged feed whose first page is empty).
 
     ``read`` turns a page's response into its records (named by ``where``: "page 2 (URL)"); ``article_id`` tells an
-    article's id, None for a record that is no article; ``archives``: the archives the pages name (RFC 5005 §4's
+    article's id, None for a record that is no article; ``rejected``, a rejected entry's key (``rejected_entry``), None
+    for a record that is none; ``archives``: the archives the pages name (RFC 5005 §4's
     ``prev-archive``) are read too, newest first, once the ``rel="next"`` pages (RFC 5005 §3: more of the same
     document) are read: an archive is older than every page of the document naming it; ``wordpress_pages``: a
     WordPress page naming no next page is followed by the one WordPress serves after it (``?paged=N``), a 404 being
@@ -102,6 +119,7 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
     out: PagesRead[R] = PagesRead()
     done = {page_key(resp.url), page_key(home)}
     ids = {i for i in map(article_id, first.records) if i is not None}
+    bad = {k for k in map(rejected, first.records) if k is not None}  # rejected entries met, by key
     older: list[str] = []  # archives named on the way, read when the next pages end
     page: Page[R] | None = first
     left = False  # a page was named and not read: what it holds is not known to be gone
@@ -118,8 +136,9 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
                 left = True  # read by a poller's first poll only
             elif archive is not None and page_key(archive) not in map(page_key, older):
                 older.append(archive)
-            if any(seen(i) for i in map(article_id, page.records) if i is not None):
-                # This page holds what was passed on before: what comes after it is older still, and not read.
+            if any(seen(i) for i in map(article_id, page.records) if i is not None) or \
+                    _rejected_before_only(page.records, article_id, rejected, rejected_before):
+                # This page holds what was passed on (or lettered) before: what comes after it is older still, not read.
                 out.whole = out.deep = not left and after is None and not older
                 return out
         is_archive = after is None
@@ -157,14 +176,25 @@ async def read_on(first: Page[R], resp: Fetched, fetcher: Fetcher, *, home: str,
         out.problems.extend(f"{where}: {p}" for p in read_page.problems)
         new = [r for r in read_page.records if (i := article_id(r)) is not None and i not in ids]
         out.records.extend(new + [r for r in read_page.records if article_id(r) is None])
-        if not new:
+        new_bad = {k for k in map(rejected, read_page.records) if k is not None} - bad
+        bad |= new_bad
+        if not new and not new_bad:
             unread = read_page.nothing is not None and read_page.nothing.is_error
             if unread:
                 out.problems.append(f"{where}: {read_page.nothing.detail}")
             left = left or unread or names_more(read_page, answer, done)
-            continue  # an empty page, or one repeating articles already read: the end of its pages
+            continue  # an empty page, or one repeating entries already read: the end of its pages
         ids.update(i for i in map(article_id, new) if i is not None)
         page = read_page
+
+
+def _rejected_before_only(records: list[R], article_id: Callable[[R], str | None],
+                          rejected: Callable[[R], str | None], rejected_before: Callable[[str], bool]) -> bool:
+    """Whether a page's entries are all entries an earlier poll rejected as they are (at least one, no article)."""
+    if any(article_id(r) is not None for r in records):
+        return False
+    found = [k for k in map(rejected, records) if k is not None]
+    return bool(found) and all(map(rejected_before, found))
 
 
 def _unread(url: str | None, done: set[str]) -> str | None:

@@ -41,7 +41,7 @@ from services.ingest.polling import (
 )
 from services.ingest.pollstate import is_newer
 from services.ingest.readers import RecordError
-from services.ingest.rejections import sort_rejections
+from services.ingest.rejections import deep_read_due, sort_rejections
 from services.ingest.verdicts import Nothing, explain
 from services.ingest.settings import IngestSettings
 from services.runtime.logs import get_logger
@@ -78,12 +78,15 @@ def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettin
 
 async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
                     conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False,
-                    archives: bool = False) -> PollResult:
+                    archives: bool = False, deep: bool = False) -> PollResult:
     """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
 
     A feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
-    than a page holding an entry ``seen`` says was passed on already (the pages after it are older). With
-    ``archives`` (a first poll), an archived feed's prev-archive links are read back the same way (RFC 5005 §4)."""
+    than a page holding an entry ``seen`` says was passed on already, or one whose every entry the feed's earlier
+    polls rejected as it is (``state.rejected``): the pages after it are older. ``deep``: every page up to the cap is
+    read all the same, so that the rejections kept of pages a poll no longer reads can be let go
+    (``rejections.py``). With ``archives`` (a first poll), an archived feed's prev-archive links are read back the
+    same way (RFC 5005 §4)."""
     label = f'feed "{feed.id}"'
     fetched_at = datetime.fromtimestamp(now, tz=UTC)
     try:
@@ -108,7 +111,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.nothing, result.pages = parsed.nothing, 1
         first = feed_page(parsed)
         # One page is the whole feed: what it rejected before and not now, it dropped.
-        whole = deep = not names_more(first, resp)
+        whole = read_deep = not names_more(first, resp)
         if leads_on(first, _entry_id):
             def read(page: Fetched, where: str) -> Page[FeedEntry | RecordError]:
                 return feed_page(parse_configured(feed, page.body, url=page.url, http_content_type=page.content_type,
@@ -118,12 +121,14 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                 FEED_FETCHES.labels(feed.id, status).inc()
                 FEED_BYTES.labels(feed.id).inc(size)
 
+            before = frozenset(state.rejected)
             more = await read_on(first, resp, fetcher, home=state.url, label=label, max_pages=policy.max_pages,
-                                 read=read, article_id=_entry_id, private=feed.headers, seen=seen, fetched=fetched,
-                                 archives=archives)
+                                 read=read, article_id=_entry_id, private=feed.headers, fetched=fetched,
+                                 archives=archives, seen=_never if deep else seen,
+                                 rejected_before=_never if deep else before.__contains__)
             result.records += more.records
             result.problems += more.problems
-            result.pages, result.bytes, whole, deep = more.pages, result.bytes + more.bytes, more.whole, more.deep
+            result.pages, result.bytes, whole, read_deep = more.pages, result.bytes + more.bytes, more.whole, more.deep
             if any(isinstance(r, FeedEntry) for r in more.records):
                 result.nothing = None  # an empty subscription document whose archives gave entries
         entries = [r for r in result.records if isinstance(r, FeedEntry)]
@@ -146,7 +151,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     result.state = on_outcome(state, outcome, now, policy)
     if resp.status == 200:
         rejections = sort_rejections((r for r in result.records if isinstance(r, RecordError)), state.rejected,
-                                     whole=whole, deep=deep, before_at=state.rejected_at, now=now,
+                                     whole=whole, deep=read_deep, before_at=state.rejected_at, now=now,
                                      retention_s=policy.rejected_retention_s)
         result.repeats = rejections.repeats
         result.state = replace(result.state, rejected=rejections.keys, rejected_at=rejections.found_at,
@@ -159,6 +164,10 @@ def _rejected(state: FeedState) -> int:
     """What the feed's last answer held that ingest rejected: in a state stored before that was recorded, its keys
     (then exactly that answer's rejections)."""
     return len(state.rejected) if state.rejected_held is None else state.rejected_held
+
+
+def _never(key: str) -> bool:
+    return False
 
 
 def _entry_id(record: FeedEntry | RecordError) -> str | None:
@@ -197,9 +206,11 @@ class Poller:
         self.feeds: FeedsFile | None = None
         self.states: dict[str, FeedState] = {}
         self._resumed: set[str] = set()  # feeds owned since their stored state was last read
-        # Feeds (id, URL) this worker has read once: an archived feed's archives are read on its first poll only, as a
-        # paged feed is read to the cap once after a restart; a later poll would walk the whole past again for nothing.
-        self._read_once: set[tuple[str, str]] = set()
+        # When this worker last read each feed (id, URL) deep, every page up to the cap whatever it passed on or
+        # rejected before: at its first poll (which alone reads an archived feed's archives: a later poll would walk the
+        # whole past again for nothing), then at most once a retention while the feed's state keeps a rejection no poll
+        # found for that long (rejections.py), which the polls reading the first page only never let go.
+        self._read_deep_at: dict[tuple[str, str], float] = {}
         self._mtime: float | None = None
         self._in_flight: dict[str, asyncio.Task] = {}
         self._last_check = 0.0
@@ -288,12 +299,16 @@ class Poller:
     async def _poll(self, feed: FeedConfig, fetcher: Fetcher) -> None:
         policy = policy_for(feed, self.feeds, self.settings)
         state = self.states[feed.id]
+        deep = False
         try:
-            first = (feed.id, feed.url) not in self._read_once
-            result = await poll_once(feed, state, fetcher, policy=policy, now=self.clock(), seen=self.seen,
-                                     archives=first)
-            if result.status == 200:
-                self._read_once.add((feed.id, feed.url))
+            now = self.clock()
+            read_deep_at = self._read_deep_at.get((feed.id, feed.url))
+            deep = read_deep_at is None or deep_read_due(state.rejected_at, now, read_deep_at=read_deep_at,
+                                                         retention_s=policy.rejected_retention_s)
+            result = await poll_once(feed, state, fetcher, policy=policy, now=now, seen=self.seen,
+                                     archives=read_deep_at is None, deep=deep)
+            if result.status == 200 and deep:  # a 304 or a failure read nothing: the next poll tries again
+                self._read_deep_at[(feed.id, feed.url)] = now
         except Exception as exc:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
             result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,
@@ -308,7 +323,7 @@ class Poller:
             )
         else:
             log.info("feed_polled", feed=feed.id, status=result.status, entries=len(result.records), bytes=result.bytes,
-                     pages=result.pages, problems=result.problems[:3], rejected_again=len(result.repeats))
+                     pages=result.pages, deep=deep, problems=result.problems[:3], rejected_again=len(result.repeats))
         try:
             await self.sink(result)
         except Exception as exc:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from services.ingest.readers import RecordError
 from services.ingest.settings import REJECTED_RETENTION_S
 
-__all__ = ["MAX_KEPT", "Rejections", "letter_key", "rejection_key", "sort_rejections"]
+__all__ = ["MAX_KEPT", "Rejections", "deep_read_due", "letter_key", "rejection_key", "sort_rejections"]
 
 # Keys kept per feed (37 bytes each in the poll state's JSON, with when each was last found): a feed's answer holds up
 # to 5,000 entries, a paged one up to 10 pages of them, and a poll state is one Kafka message. What one answer rejects
@@ -92,3 +92,12 @@ def sort_rejections(records: Iterable[RecordError], before: Iterable[str], *, wh
         found.update((k, t) for k, t in zip(kept, at, strict=True)
                      if k not in found and not (deep and now - t > retention_s))
     return Rejections(fresh, repeats, tuple(found)[:MAX_KEPT], held, tuple(found.values())[:MAX_KEPT])
+
+
+def deep_read_due(found_at: Iterable[float], now: float, *, read_deep_at: float,
+                  retention_s: float = REJECTED_RETENTION_S) -> bool:
+    """Whether a worker that last read a paged feed deep at ``read_deep_at`` (every page up to the cap, whatever it
+    passed on or rejected before) reads it deep again at ``now``: when a rejection the feed's state keeps was last
+    found (``found_at``) longer than ``retention_s`` ago, which only such a poll lets go, and once a retention at
+    most, so that a feed is read to its cap seldom (and a page failing then keeps the keys until the next)."""
+    return now - read_deep_at >= retention_s and any(now - t > retention_s for t in found_at)
