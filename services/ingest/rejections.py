@@ -16,14 +16,17 @@ When a key is forgotten is what keeps a bad entry the feed still lists from bein
   ago than the retention (``WIREWATCH_INGEST__REJECTED_RETENTION_S``): the entry is gone, or pushed past the pages
   ingest reads, where no poll reads it again. The retention spares an entry a poll with a lower cap, for a while,
   did not reach;
-- a poll that read less (a paged feed's usual poll, to the page holding what was passed on; a failed page; an
-  archive a later poll does not read) forgets nothing: what it did not find may sit on a page it did not read, and
-  the next poll reading that far (a restarted worker's first) would letter it again.
+- a poll that read less (a paged feed's usual poll, to the page holding what was passed on, or only entries
+  rejected before; a failed page; an archive a later poll does not read) forgets nothing: what it did not find may
+  sit on a page it did not read, and the next poll reading that far (a restarted worker's first) would letter it again.
 
 So a bad entry is lettered again only when the feed lists it again after dropping it, or after it sat past the pages
-ingest reads for longer than the retention (the cap raised since). A worker that runs on, reading its paged feeds'
-first pages only, prunes at its next deep poll (after a restart, or when new pages fill the cap); until then
-``MAX_KEPT`` bounds the keys, what was found the longest ago out first.
+ingest reads for longer than the retention (the cap raised since). A worker reads a paged feed that deep at its first
+poll and, as it runs on reading the first pages only, again when ``deep_read_due``: a key kept was last found longer
+ago than the retention, and no deep read was made for a retention (so a feed is read to its cap once a week at most by
+default, at a poll due anyway, and a page failing then is not asked again at every poll). A key is so let go about a
+retention after it was last found, two at most while no page fails then; ``MAX_KEPT`` bounds the keys meanwhile, what
+was found the longest ago out first.
 """
 
 from __future__ import annotations

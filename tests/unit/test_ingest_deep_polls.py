@@ -174,3 +174,11 @@ async def test_the_command_line_reads_past_a_first_page_of_entries_all_rejected(
     records = await read_inputs([server.url("/feed")], source=None, settings=IngestSettings(allow_hosts=["127.0.0.1"]),
                                 now=datetime.fromtimestamp(T0, tz=UTC))
     assert [r.title for r in records if hasattr(r, "title")] == ["Report 2.1", "Report 2.2"]
+
+
+async def test_a_later_page_of_entries_all_rejected_does_not_end_the_reading(server):
+    _serve(server, 3, bad={2: [BUOY, TIDE]}, reports={2: 0})
+    worker = Worker(server.url("/feed"))
+    first = await worker.poll(0)
+    assert first.pages == 3 and len(worker.letters) == 2
+    assert [r.article.title for r in first.records if isinstance(r, FeedEntry)][-2:] == ["Report 3.1", "Report 3.2"]
