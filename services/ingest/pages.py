@@ -25,6 +25,9 @@ __all__ = ["Page", "PagesRead", "feed_page", "leads_on", "names_more", "read_on"
 R = TypeVar("R")
 
 _NO_FEED = ("NotAFeed", "MalformedFeed")  # what rejects a whole answer, not one of its entries
+# What rejects one entry of a feed or one record of a JSON answer; the other classes reject a whole answer (not valid
+# JSON, too large ...), whose page names no page worth reading.
+_ENTRY_ERRORS = ("InvalidEntry", "SchemaViolation")
 
 
 @dataclass
@@ -68,9 +71,9 @@ def feed_page(parsed: ParsedFeed, *, later: bool = False) -> Page[FeedEntry | Re
 
 
 def rejected_entry(record: object) -> str | None:
-    """The rejection key (``rejections.py``) of a record that is an entry ingest rejected; None for an article, and for
-    a whole answer that is no feed at all (its page names no page worth reading)."""
-    if isinstance(record, RecordError) and record.error_class not in _NO_FEED:
+    """The rejection key (``rejections.py``) of a record that is an entry (of a feed, or a record of a JSON answer)
+    ingest rejected; None for an article, and for a whole answer rejected (no feed at all, not valid JSON ...)."""
+    if isinstance(record, RecordError) and record.error_class in _ENTRY_ERRORS:
         return rejection_key(record)
     return None
 

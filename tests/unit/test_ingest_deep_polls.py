@@ -19,7 +19,7 @@ from services.ingest.poller import Poller
 from services.ingest.pollstate import StoredPollState, restored, to_stored
 from services.ingest.readers import RecordError
 from services.ingest.settings import IngestSettings
-from tests.support.pagedserver import PagedServer
+from tests.support.pagedserver import PagedServer, api_page
 
 T0 = 1_709_600_000.0
 DAY = 24 * 3600.0
@@ -169,11 +169,18 @@ async def test_a_restarted_worker_reads_deep_past_a_first_page_of_entries_reject
     assert len(worker.letters) == 2
 
 
-async def test_the_command_line_reads_past_a_first_page_of_entries_all_rejected(server):
-    _serve(server, 2, bad={1: [BUOY]}, reports={1: 0})
+@pytest.mark.parametrize("kind", ["rss", "news-api"])
+async def test_the_command_line_reads_past_a_first_page_of_entries_all_rejected(server, kind):
+    if kind == "rss":
+        _serve(server, 2, bad={1: [BUOY]}, reports={1: 0})
+    else:  # a record with a body alone: nothing to give it an id
+        server.pages["/feed"] = ({"status": "ok", "articles": [{"content": "Buoy."}], "next": "/feed?page=2"}, {})
+        server.pages["/feed?page=2"] = (api_page(2), {})
     records = await read_inputs([server.url("/feed")], source=None, settings=IngestSettings(allow_hosts=["127.0.0.1"]),
                                 now=datetime.fromtimestamp(T0, tz=UTC))
     assert [r.title for r in records if hasattr(r, "title")] == ["Report 2.1", "Report 2.2"]
+    assert [r.error_class for r in records if isinstance(r, RecordError)] == [
+        "InvalidEntry" if kind == "rss" else "SchemaViolation"]
 
 
 async def test_a_later_page_of_entries_all_rejected_does_not_end_the_reading(server):
