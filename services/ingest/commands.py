@@ -50,7 +50,7 @@ def check(file: Path, no_fetch: bool) -> None:
             async def one(feed):
                 state = FeedState(feed_id=feed.id, url=feed.url)
                 return await poll_once(feed, state, fetcher, policy=policy_for(feed, config, settings), now=time.time(),
-                                       conditional=False, archives=True)  # what a first poll reads
+                                       conditional=False, archives=True, deep=True)  # what a first poll reads
             results = await asyncio.gather(*(one(f) for f in config.feeds))
         for r in results:
             entries = sum(1 for x in r.records if hasattr(x, "article"))

@@ -60,6 +60,7 @@ class Worker:
         self.now = T0
         self.letters: list[str] = []  # what was lettered, by its reason
         self.stored = None
+        self.polls = 0
         self.restart()
 
     def restart(self) -> None:
@@ -70,6 +71,7 @@ class Worker:
             sent.update(r.article.id for r in result.records if isinstance(r, FeedEntry))
             self.stored = to_stored(result.state, self.feed.url).model_dump_json()
             self.last = result
+            self.polls += 1
 
         def restore(feed):
             return restored(StoredPollState.model_validate_json(self.stored), feed.url) if self.stored else None
@@ -78,11 +80,11 @@ class Worker:
         self.poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=[self.feed]))
 
     async def poll(self, day: float):
-        self.now = T0 + day * DAY
+        self.now, polls = T0 + day * DAY, self.polls
         async with Fetcher(self.settings) as fetcher:
             await self.poller.tick(fetcher)
             await asyncio.gather(*self.poller._in_flight.values())
-        assert self.last.error is None, self.last.error
+        assert self.polls == polls + 1 and self.last.error is None, self.last.error
         return self.last
 
     @property
@@ -136,6 +138,21 @@ async def test_a_deep_read_cut_short_by_a_failed_page_keeps_the_keys_and_is_not_
     del server.statuses["/feed?page=3"]
     assert (await worker.poll(15)).pages == 3 and worker.rejected == 0
     assert len(worker.letters) == 1
+
+
+async def test_a_deep_poll_answered_304_reads_nothing_and_the_next_poll_with_a_body_reads_deep(server):
+    _serve(server, 5, bad={3: [BUOY]})
+    server.pages["/feed"] = (server.pages["/feed"][0], {**_RSS, "ETag": '"v1"'})
+    worker = Worker(server.url("/feed"))
+    await worker.poll(0)
+    for day in (1, 8):
+        assert (await worker.poll(day)).status == 304
+    assert server.hits["/feed?page=2"] == 1 and worker.rejected == 1
+
+    _serve(server, 5, bad={5: [BUOY]}, reports={1: 3})  # a new report on top: a new ETag
+    server.pages["/feed"] = (server.pages["/feed"][0], {**_RSS, "ETag": '"v2"'})
+    assert (await worker.poll(8.5)).pages == 3 and worker.rejected == 0
+    assert (await worker.poll(9)).status == 304 and server.hits["/feed?page=2"] == 2
 
 
 async def test_the_page_after_a_first_page_of_entries_all_rejected_is_read(server):
