@@ -1,16 +1,21 @@
-"""Words in lower case around a name that the NER of another language tagged: a title or a common noun spanned with the
-name, and the few names news writes in lower case.
+"""Words around a name that the NER of another language tagged with it: a title or a common noun before the name, and
+the few names news writes in lower case.
 
-- Spanish, French, Italian and Portuguese write a title or a common noun in lower case before a name, and the small
-  models span it with the name: "señor Joko", "el ministro Sánchez", "capitaine Halkett", "terremoto de Lombok",
-  "volcán Popocatépetl", "tormenta tropical Isaac", "ville de Lyon". The name is what follows: the words in lower case
-  before its first capital are cut off, with an article before them and a particle after them ("de", "de la",
-  "d’"). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire": the cut ends at the first capital).
-  Kept whole: a name the gazetteer or the organisations file knows with those words ("ciudad de México", "union
-  européenne"); a span NER typed an organisation, or headed by a noun that names bodies ("asamblea de Gales",
-  "ministère de la Défense", "agencia nacional de emergencias": the noun is the body's own name, not a word before
-  it); one opening with a definite article only ("la Tierra", "el Norte"); one where no name would be left (a Roman
-  numeral or a letter: "stade I", "administratif II").
+- A title before a person's name is no part of it, capitalised or not: "M. Zaev", "Monsieur Sutopo", "Président
+  Erdogan", "Primer Ministro Zoran Zaev", "Capitán Larry Giles", "el señor Joko" are "Zaev", "Sutopo", "Erdogan",
+  "Zoran Zaev", "Larry Giles", "Joko" (``TITLES``; a title before "de" names an office, not a person: "Président de
+  la Macédoine", "presidente de Francia" stay whole).
+- Spanish, French, Italian and Portuguese write a common noun in lower case before a name, and the small models span
+  it with the name: "terremoto de Lombok", "volcán Popocatépetl", "tormenta tropical Isaac", "ville de Lyon". The name
+  is what follows: the words in lower case before its first capital are cut off, with an article before them and a
+  particle after them ("de", "de la", "d’"). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
+  the cut ends at the first capital). Kept whole: a span NER typed an organisation, or headed by a noun that names
+  bodies ("asamblea de Gales", "ministère de la Défense", "agencia nacional de emergencias": the noun is the body's own
+  name, not a word before it); a person's span whose words in lower case end in a particle ("hijo de Trump" is no
+  Trump); one opening with a definite article only ("la Tierra", "el Norte"); one where no name would be left (a
+  Roman numeral or a letter: "stade I", "administratif II").
+- Neither cut is made in a name the gazetteer or the organisations file knows as it is ("ciudad de México", "union
+  européenne").
 - What has no capital letter is no name ("province de", "jusqu’"), except a web domain ("weather.com", which is
   written so) and a name the gazetteer or the organisations file knows in any case ("union européenne").
 """
@@ -18,11 +23,11 @@ name, and the few names news writes in lower case.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 from services.normalize.text import TLDS
 
-__all__ = ["BODY_NOUNS", "is_web_domain", "name_start"]
+__all__ = ["BODY_NOUNS", "TITLES", "is_web_domain", "name_start"]
 
 # Nouns that head the name of a body in these languages, written in lower case in running text ("el ministerio de
 # Defensa", "le ministère de la Défense", "la asamblea de Gales"): the span is the body, not a word before a name.
@@ -39,6 +44,24 @@ BODY_NOUNS = frozenset("""
     ministério assembleia conselho câmara comissão comitê agência escritório secretaria universidade fundo prefeitura
     polícia exército serviço procuradoria organização federação associação fundação
 """.split())
+# Titles before a person's name, capitalised or not ("M. Zaev", "Monsieur Sutopo", "Président Erdogan", "Capitán Larry
+# Giles", "señor Joko"): no part of the name, whatever NER typed the span (English ones: mentions.TITLE_WORDS). Not
+# "don"/"doña" ("Don Goyo" is the volcano's name), nor "general" alone ("General Motors") or "premier" ("Premier League").
+TITLES = frozenset("""
+    señor señora señorita sr. sra. srta. presidente presidenta vicepresidente vicepresidenta ministro ministra canciller
+    rey reina príncipe princesa papa coronel capitán teniente doctor doctora dr. dra. juez jueza alcalde alcaldesa
+    gobernador gobernadora senador senadora diputado diputada secretario secretaria portavoz
+    monsieur madame mademoiselle m. mm. mme mme. mlle mlle. président présidente vice-président vice-présidente ministre
+    chancelier chancelière roi reine prince princesse pape capitaine lieutenant docteur juge maire gouverneur sénateur
+    sénatrice député députée secrétaire porte-parole directeur directrice
+    signor signore signora signorina sig. dott. ministra sindaco governatore deputato
+    senhor senhora sr sra dr presidente prefeito governador deputada
+""".split())
+_TITLE_PAIRS = frozenset({"primer ministro", "primera ministra", "premier ministre", "première ministre", "primo ministro",
+                          "primeiro ministro", "primeira ministra", "primeiro-ministro"})
+# Words that go on a title: "Secretario General", "Président Directeur Général".
+_AFTER_TITLE = frozenset({"general", "général", "generale", "geral", "adjunto", "adjunta", "adjoint", "adjointe"})
+_PARTICLES = frozenset({"de", "del", "du", "des", "di", "da", "do", "dos", "das", "della", "dei"})
 # French "pays de Galles", "pays basque": the noun is part of the region's name.
 _NAME_NOUNS = frozenset({"pays"})
 _WORD = re.compile(r"\S+")
@@ -65,17 +88,40 @@ def _capital_at(word: str) -> int | None:
     return None
 
 
+def _titles_end(words: Sequence[re.Match[str]], first: int) -> int:
+    """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does)."""
+    i = first
+    while i < len(words):
+        word = words[i].group(0).casefold()
+        pair = f"{word} {words[i + 1].group(0).casefold()}" if i + 1 < len(words) else ""
+        if pair in _TITLE_PAIRS:
+            i += 2
+        elif word in TITLES or (i > first and word in _AFTER_TITLE):
+            i += 1
+        else:
+            return i
+    return i
+
+
 def name_start(text: str, start: int, end: int, label: str, articles: Collection[str],
                known: Callable[[str], bool]) -> int:
-    """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the title or
-    common noun in lower case (with an article before it and a particle after it) that opens the span ("señor |Joko",
-    "terremoto de |Lombok", "el ministro |Sánchez"), or at ``start`` where the span is a name as it is (see the module's
-    docstring). ``articles``: the language's definite articles; ``known``: whether the gazetteer or the organisations
-    file knows a name."""
+    """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the titles
+    ("M. |Zaev", "Primer Ministro |Zoran Zaev", "el señor |Joko") or the words in lower case (with an article before them
+    and a particle after them: "terremoto de |Lombok") that open the span, or at ``start`` where the span is a name as
+    it is (see the module's docstring). ``articles``: the language's definite articles; ``known``: whether the
+    gazetteer or the organisations file knows a name."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
         lead += 1  # "el", or "El" opening a sentence ("El señor Joko")
+    if known(text[start:end]) or (lead < len(words) and known(text[words[lead].start():end])):
+        return start
+    titled = _titles_end(words, lead)
+    if titled > lead:
+        # "Président de la Macédoine", "presidente de Francia": an office, no name; "Premier ministre": nothing after it.
+        after = words[titled].group(0) if titled < len(words) else ""
+        named = after[:1].isupper() and len(text[words[titled].start():end]) >= 2 and not _ROMAN.fullmatch(after)
+        return words[titled].start() if named else start
     for i, word in enumerate(words[lead:], lead):
         at = _capital_at(word.group(0))
         if at is not None:
@@ -87,9 +133,9 @@ def name_start(text: str, start: int, end: int, label: str, articles: Collection
     name = word.start() + at
     if i <= lead:
         return start  # a capital first, or a definite article before it: "la Tierra", "el Norte", "l’Est"
-    head = words[lead].group(0) if lead < i else ""
-    rest = text[name:end]
-    if (label == "ORG" or head in BODY_NOUNS or head in _NAME_NOUNS or len(rest) < 2 or _ROMAN.fullmatch(rest)
-            or known(text[start:end]) or known(text[words[min(lead, i)].start():end])):
+    head, rest = words[lead].group(0), text[name:end]
+    # A person's "hijo de Trump" is no Trump, as a title's "presidente de Francia" is no France.
+    of_someone = label == "PERSON" and (words[i - 1].group(0) in _PARTICLES or at > 0)
+    if label == "ORG" or head in BODY_NOUNS or head in _NAME_NOUNS or of_someone or len(rest) < 2 or _ROMAN.fullmatch(rest):
         return start
     return name

@@ -23,8 +23,9 @@ common there than in English, where names are as common as anywhere ("trump", "l
   preposition, article or conjunction ("Commission judiciaire du", "Sergio Agüero del"), nor opens with an elided word
   other than an article ("d’Aguero", "qu’Harlem"; "l’Est" keeps its article): those are cut off. The words that
   stand inside names ("Charles de Gaulle", "Banco de España", "Côte d’Ivoire") are not at its ends.
-- A title or common noun in lower case opening a span is cut off, with its article and particle: "señor Joko",
-  "terremoto de Lombok", "el ministro Sánchez" are "Joko", "Lombok", "Sánchez" (lowercase_words.py says which stay).
+- A title opening a span ("M. Zaev", "Président Erdogan", "el ministro Sánchez") or a common noun in lower case with
+  its article and particle ("terremoto de Lombok") is cut off: "Zaev", "Erdogan", "Sánchez", "Lombok"
+  (lowercase_words.py says which stay whole).
 - What is left with no capital letter (and no letter of a script without case) is no name ("province de",
   "jusqu’", "bolsa de trabajo"), unless it is a web domain ("weather.com") or the gazetteer or the organisations file
   knows it ("union européenne").
@@ -132,7 +133,7 @@ def trim_opening_words(
     without a capital. ``known``: the gazetteer's entity of a name, if any; ``pos``: the universal POS tag of the token
     at a character offset (asked only for a longer mention
     opening with such a word, or going on past a lower-case word); ``organisations``: the organisations file's names and
-    aliases, folded (``gazetteer.fold``). A title or common noun in lower case opening a mention is cut off. Other
+    aliases, folded (``gazetteer.fold``). A title or a common noun in lower case opening a mention is cut off. Other
     languages' mentions, and other labels' (dates, money), are returned as they are."""
     if language not in _DEFINITE:
         return list(mentions)

@@ -69,3 +69,26 @@ def test_a_web_domain_and_a_name_the_organisations_file_knows_stay_in_lower_case
 ])
 def test_a_web_domain_is_a_bare_host_name_with_a_known_top_level_domain(span: str, domain: bool) -> None:
     assert is_web_domain(span) is domain
+
+
+@pytest.mark.parametrize(("language", "text", "span", "label", "name"), [
+    ("fr", "« C’est fini », a déclaré M. Zaev après le vote.", "M. Zaev", "PERSON", "Zaev"),
+    ("fr", "Monsieur Sutopo, le porte-parole, a parlé.", "Monsieur Sutopo", "PERSON", "Sutopo"),
+    ("fr", "La visite du Président Erdogan en Allemagne.", "Président Erdogan", "PERSON", "Erdogan"),
+    ("es", "Incluido el Primer Ministro Zoran Zaev, los partidarios votaron.", "Primer Ministro Zoran Zaev", "ORG", "Zoran Zaev"),
+    ("es", "El socorrista, el Capitán Larry Giles, habló.", "Capitán Larry Giles", "GPE", "Larry Giles"),
+])
+def test_a_title_before_a_name_is_cut_off_capitalised_or_not(language: str, text: str, span: str, label: str, name: str) -> None:
+    assert trimmed(language, text, span, label) == [name]
+
+
+@pytest.mark.parametrize(("language", "text", "span", "label"), [
+    ("fr", "Le Président de la Macédoine a parlé.", "Président de la Macédoine", "PERSON"),  # an office
+    ("es", "Habló el presidente de Francia ayer.", "presidente de Francia", "PERSON"),
+    ("es", "Llegó el hijo de Trump ayer.", "hijo de Trump", "PERSON"),  # not Trump
+    ("fr", "Le Premier ministre a parlé.", "Premier ministre", "PERSON"),  # no name after it
+    ("es", "La ceniza de Don Goyo llegó a Puebla.", "Don Goyo", "GPE"),  # the volcano's name
+    ("fr", "Le club joue en Premier League.", "Premier League", "ORG"),
+])
+def test_an_office_or_a_name_opening_with_a_title_word_stays_whole(language: str, text: str, span: str, label: str) -> None:
+    assert trimmed(language, text, span, label) == [span]

@@ -247,3 +247,8 @@ def test_a_web_domain_in_lower_case_is_kept(tagger: Tagger) -> None:
 
 def test_a_body_named_with_its_lower_case_noun_stays_whole(tagger: Tagger) -> None:
     assert texts(tag(tagger, "fr", "Le porte-parole du ministère de la Défense a démenti.")) == ["ministère de la Défense"]
+
+
+def test_a_capitalised_title_before_a_leader_leaves_the_leader_linked(tagger: Tagger) -> None:
+    tagged = tag(tagger, "fr", "Il s’agit du dernier jour de la visite controversée du Président Erdogan en Allemagne.")
+    assert ("Erdogan", "Q39259") in {(e.text, e.canonical_id) for e in tagged.entities}
