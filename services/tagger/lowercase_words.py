@@ -46,13 +46,14 @@ BODY_NOUNS = frozenset("""
 """.split())
 # Titles before a person's name, capitalised or not ("M. Zaev", "Monsieur Sutopo", "Président Erdogan", "Capitán Larry
 # Giles", "señor Joko"): no part of the name, whatever NER typed the span (English ones: mentions.TITLE_WORDS). Not
-# "don"/"doña" ("Don Goyo" is the volcano's name), nor "general" alone ("General Motors") or "premier" ("Premier League").
+# "don"/"doña" ("Don Goyo" is the volcano's name), nor "general" alone ("General Motors") or "premier" ("Premier League"),
+# nor a monarch's or pope's (_NAME_NOUNS).
 TITLES = frozenset("""
     señor señora señorita sr. sra. srta. presidente presidenta vicepresidente vicepresidenta ministro ministra canciller
-    rey reina príncipe princesa papa coronel capitán teniente doctor doctora dr. dra. juez jueza alcalde alcaldesa
+    coronel capitán teniente doctor doctora dr. dra. juez jueza alcalde alcaldesa
     gobernador gobernadora senador senadora diputado diputada secretario secretaria portavoz
     monsieur madame mademoiselle m. mm. mme mme. mlle mlle. président présidente vice-président vice-présidente ministre
-    chancelier chancelière roi reine prince princesse pape capitaine lieutenant docteur juge maire gouverneur sénateur
+    chancelier chancelière capitaine lieutenant docteur juge maire gouverneur sénateur
     sénatrice député députée secrétaire porte-parole directeur directrice
     signor signore signora signorina sig. dott. ministra sindaco governatore deputato
     senhor senhora sr sra dr presidente prefeito governador deputada
@@ -62,8 +63,10 @@ _TITLE_PAIRS = frozenset({"primer ministro", "primera ministra", "premier minist
 # Words that go on a title: "Secretario General", "Président Directeur Général".
 _AFTER_TITLE = frozenset({"general", "général", "generale", "geral", "adjunto", "adjunta", "adjoint", "adjointe"})
 _PARTICLES = frozenset({"de", "del", "du", "des", "di", "da", "do", "dos", "das", "della", "dei"})
-# French "pays de Galles", "pays basque": the noun is part of the region's name.
-_NAME_NOUNS = frozenset({"pays"})
+# Words that are part of the name after them: French "pays de Galles", "pays basque"; a monarch's or a pope's title
+# before a given name ("la reina Sofía" is no Sofia, "el papa Francisco" no Francisco).
+_NAME_NOUNS = frozenset("pays rey reina príncipe princesa infanta infante papa roi reine prince princesse pape re regina "
+                        "principe principessa rei rainha princesa".split())
 _WORD = re.compile(r"\S+")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _ELIDED_CAPITAL = re.compile(r"[^\W\d_]+['’](?=[^\W\d_])")

@@ -62,6 +62,9 @@ def test_a_title_or_common_noun_before_a_name_is_cut_off_capitalised_or_not(lang
     ("es", "Llegó el hijo de Trump ayer.", "hijo de Trump", "PERSON"),  # not Trump
     ("fr", "Le Premier ministre a parlé.", "Premier ministre", "PERSON"),  # no name after it
     ("es", "La ceniza de Don Goyo llegó a Puebla.", "Don Goyo", "GPE"),  # the volcano's name
+    ("es", "La Reina Sofía visitó el hospital.", "La Reina Sofía", "PERSON"),  # no Sofia, Bulgaria
+    ("es", "Ayer la reina Sofía visitó el hospital.", "la reina Sofía", "PERSON"),
+    ("es", "Ayer el papa Francisco recibió al presidente.", "el papa Francisco", "PERSON"),
     ("fr", "Le club joue en Premier League.", "Premier League", "ORG"),
 ])
 def test_an_office_or_a_name_written_with_its_word_stays_whole(language: str, text: str, span: str, label: str) -> None:
