@@ -13,11 +13,15 @@ from services.tagger.lowercase_words import is_web_domain
 from services.tagger.mentions import Mention
 from services.tagger.opening_words import trim_opening_words
 
-_MEXICO_CITY = GazetteerEntry(id="Q1489", name="Mexico City", type="GPE", aliases=("Ciudad de México",))
+_KNOWN = {fold(entry.aliases[0]): entry for entry in (
+    GazetteerEntry(id="Q1489", name="Mexico City", type="GPE", aliases=("Ciudad de México",)),
+    GazetteerEntry(id="Q2044", name="Florence", type="GPE", aliases=("Florence",)),
+    GazetteerEntry(id="Q39259", name="Recep Tayyip Erdoğan", type="PERSON", aliases=("Erdogan",)),
+)}
 
 
 def _known(name: str) -> GazetteerEntry | None:
-    return _MEXICO_CITY if fold(name) == fold("ciudad de México") else None
+    return _KNOWN.get(fold(name))
 
 
 def trimmed(language: str, text: str, span: str, label: str = "GPE", organisations: frozenset[str] = frozenset()) -> list[str]:
@@ -65,6 +69,7 @@ def test_a_title_or_common_noun_before_a_name_is_cut_off_capitalised_or_not(lang
     ("es", "La Reina Sofía visitó el hospital.", "La Reina Sofía", "PERSON"),  # no Sofia, Bulgaria
     ("es", "Ayer la reina Sofía visitó el hospital.", "la reina Sofía", "PERSON"),
     ("es", "Ayer el papa Francisco recibió al presidente.", "el papa Francisco", "PERSON"),
+    ("fr", "Le projet est important, a déclaré Mme Florence au journal.", "Mme Florence", "PERSON"),  # not the city
     ("fr", "Le club joue en Premier League.", "Premier League", "ORG"),
 ])
 def test_an_office_or_a_name_written_with_its_word_stays_whole(language: str, text: str, span: str, label: str) -> None:
