@@ -34,6 +34,8 @@ _LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
 _NEAREST_FACTOR, _NEAREST_SLACK_KM = 3, 300
 # US states as AP and the postal service abbreviate them after a city: B only there ("Ga." or "IN" alone is no place).
 STATE_ABBREVIATIONS = Path(__file__).with_name("data") / "state_abbreviations.yaml"
+# Where an apposition closes: punctuation, a dash, a dateline's "(Reuters)", the end of the line or text.
+_CLOSES = r"(?=[ \t]*(?:[,.;:)!?\n]|[-–—]|\(|$))"
 
 
 class _Pair(NamedTuple):
@@ -47,16 +49,25 @@ class _Pair(NamedTuple):
 
 
 def _abbreviations(gazetteer: Gazetteer, path: Path) -> tuple[re.Pattern[str], dict[str, GazetteerEntry]]:
-    """What follows "A, " when B is an abbreviated state ("Ga.", "N.Y.", "MO"), and each abbreviation's state. A postal
-    code is a word by itself, not followed by a capitalised word: "WASHINGTON, IN A MOVE" is no Indiana."""
+    """What follows "A, " when B is an abbreviated state ("Ga.", "N.Y.", "MO", "Fla"), and each abbreviation's state
+    (keyed by the text matched). A postal code or a one-part form without its full stop is a word by itself, not
+    followed by a capitalised word: "WASHINGTON, IN A MOVE" is no Indiana; one that is also an English word or a given
+    name ("Wash", "Miss", "Ill") only where the apposition closes right after it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = frozenset(data["words"])
     states: dict[str, GazetteerEntry] = {}
-    for row in yaml.safe_load(path.read_text(encoding="utf-8"))["states"]:
+    for row in data["states"]:
         state = gazetteer.get(row["id"])
-        if state is not None:
-            states.update({code: state for code in (row["ap"], row["postal"]) if code})
+        if state is None:
+            continue
+        dotted = [code for code in (row["ap"], *row.get("other", ())) if code]
+        dotless = [code[:-1] for code in dotted if re.fullmatch(r"[A-Z][a-z]+\.", code)]
+        states.update({code: state for code in (*dotted, *dotless, row["postal"]) if code})
     ap = "|".join(re.escape(code) for code in sorted(states, key=len, reverse=True) if code.endswith("."))
-    postal = "|".join(code for code in states if not code.endswith("."))
-    return re.compile(rf"{_COMMA.pattern}(?P<state>{ap}|(?:{postal})(?![\w.])(?![ \t]+[A-Z]))"), states
+    postal = "|".join(code for code in states if re.fullmatch("[A-Z]{2}", code))
+    named = "|".join(code for code in states if re.fullmatch("[A-Z][a-z]+", code) and code not in words)
+    worded = "|".join(code for code in states if code in words)
+    return re.compile(rf"{_COMMA.pattern}(?P<state>{ap}|(?:{postal}|{named})(?![\w.])(?![ \t]+[A-Z])|(?:{worded}){_CLOSES})"), states
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,32 @@ class Appositions:
     def _holds(self, entry: GazetteerEntry) -> bool:
         return _is_country(entry) or entry.id in self._region_ids
 
+    def _state_mentions(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
+        """``entities`` with a mention of each state abbreviated after a place that NER missed ("Phoenix, Ariz, will") or
+        took into the next name ("Athens, Ga. Police said": "Ga." and "Police" apart)."""
+        added: list[Entity] = []
+        cut: dict[int, Entity | None] = {}
+        for a in entities:
+            text = texts.get(a.field, "")
+            found = self._abbreviation.match(text, a.end) if a.type in _PLACE_TYPES and a.text[:1].isupper() else None
+            if found is None:
+                continue
+            start, end = found.span("state")
+            over = [k for k, e in enumerate(entities) if e.field == a.field and e.start < end and e.end > start]
+            if not over:
+                added.append(_mention(found.group("state"), "GPE", a.field, start))
+            elif len(over) == 1 and entities[over[0]].start == start and entities[over[0]].end > end and entities[over[0]].canonical_id is None:
+                longer = entities[over[0]]
+                tail = longer.text[end - start :]
+                rest = len(tail) - len(tail.lstrip())
+                added.append(_mention(found.group("state"), "GPE", a.field, start))
+                left = longer.text[end - start + rest :]  # a name goes on ("Police"); a date does not ("Calif 1996-08-30")
+                cut[over[0]] = _mention(left, longer.type, a.field, end + rest) if re.match(r"[A-Z]", left) else None
+        if not added:
+            return list(entities)
+        kept = [cut[k] if k in cut else e for k, e in enumerate(entities)]
+        return sorted([e for e in kept if e is not None] + added, key=lambda e: (e.field, e.start, e.end))
+
     def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity]) -> list[_Pair]:
         """Every "A, B" that is no list ("London, Paris and Berlin"), B a place mention or an abbreviated state."""
         places = [i for i, e in enumerate(entities) if e.type in _PLACE_TYPES]
@@ -152,7 +189,9 @@ class Appositions:
             elif after is not None and after.field == b.field and _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and (
                 not self._followed_by_place(text, entities, places, n + 2)
             ):
-                continue  # "London, Paris and Berlin"; not "Portland, Maine, and Yarmouth, Nova Scotia"
+                holders = self._holding_in_list(a, holders, after)
+                if not holders:
+                    continue  # "London, Paris and Berlin"; not "Portland, Maine, and Yarmouth, Nova Scotia"
             pairs.append(_Pair(i, j, holders))
         return pairs
 
@@ -162,6 +201,20 @@ class Appositions:
         if country is None or not _is_country(country):
             return ()
         return tuple(h for h in holders if not _is_country(h) and h.country == country.id)
+
+    def _holding_in_list(self, a: Entity, holders: Sequence[GazetteerEntry], after: Entity) -> tuple[GazetteerEntry, ...]:
+        """Those of B's ``holders`` that make "A, B, and C" an apposition and no list: those holding one of A's candidates
+        ("Atlanta, Georgia, and Miami"), else B's regions of C's country where A is linked to another country's place
+        ("Paris, Texas, and Dallas"); none for a list ("London, Paris and Berlin", "Houston, Louisiana and Mississippi",
+        "Kyiv, Georgia and Moldova")."""
+        holding = tuple(h for h in holders if any(self._inside(p, h) for p in self._candidates(a) if not _is_country(p)))
+        if holding:
+            return holding
+        linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
+        then = self._gazetteer.get(after.canonical_id) if after.canonical_id else None
+        if linked is None or then is None or _is_country(linked):
+            return ()
+        return tuple(h for h in holders if not _is_country(h) and h.country == then.country and linked.country != h.country)
 
     @staticmethod
     def _followed_by_place(text: str, entities: Sequence[Entity], places: Sequence[int], n: int) -> bool:
@@ -177,6 +230,7 @@ class Appositions:
         another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
         country, is no apposition ("Russia, China") unless B is an abbreviated state ("Columbia, Mo."), which is that
         state there only. ``texts``: each field's text by name."""
+        entities = self._state_mentions(entities, texts)
         regions: list[GazetteerEntry] = []
         # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
         # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
@@ -232,6 +286,10 @@ def _linked(entity: Entity, entry: GazetteerEntry) -> Entity:
     if entity.canonical_id == entry.id:
         return entity
     return entity.model_copy(update={"canonical_id": entry.id, "canonical_name": entry.name, "key": entry.id, "type": entry.type})
+
+
+def _mention(text: str, kind: str, field: str, start: int) -> Entity:
+    return Entity(text=text, type=kind, field=field, start=start, end=start + len(text), key=name_key(text))  # type: ignore[arg-type]
 
 
 def _unlinked(entity: Entity) -> Entity:

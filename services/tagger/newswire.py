@@ -18,8 +18,8 @@ After linking, across the whole article (title and body):
   national sides stay places;
 - in any article, a place that is not a country and beats, or is beaten by, another with a score in the
   sentence is a side too: "CSU beat Wyoming 31-24" (Wyoming's university, not the state), and so is one right
-  after a result with its score ("won 2-0 at Nantes", "a 2-1 defeat at Strasbourg") or right before a role in a
-  club: "Liverpool manager", "Napoli striker".
+  after a result with its score ("won 2-0 at Nantes", "a 2-1 defeat at Strasbourg"), right before one ("Washington
+  won 3-1") or right before a role in a club: "Liverpool manager", "Napoli striker", "the Washington right-hander".
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ _COMPETITION_AFTER = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Tr
 # A result between two sides, with its score in the same sentence: "CSU beat Wyoming 31-24", "Leeds lost to Hull 2-1".
 _RESULT_VERB = r"(?:beat|beats|defeated|defeats|edged|edges|routed|thrashed|upset|downed|lost to|loses to|drew with)"
 _BEFORE_RESULT = re.compile(rf"[ \t]+{_RESULT_VERB}\b")
+# A side that won, lost or drew by a score, the score right after the verb: "Washington won 3-1" (not "won the vote 52-48").
+_SCORED_RESULT = re.compile(r"[ \t]+(?:won|wins|lost|loses|drew|draws|tied|ties)[ \t]+\d{1,3}-\d{1,3}(?![\d-])")
 _AFTER_RESULT = re.compile(rf"\b{_RESULT_VERB}[ \t]+$")
 _SCORE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?![\d-])")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
@@ -86,10 +88,12 @@ _RESULT_AT = re.compile(
     r"(?:[ \t]+(?:away|at[ \t]+home))?[ \t]+(?:at|to|over|against)[ \t]+$",
     re.IGNORECASE,
 )
-# A city's name before a role in a club is the club: "Liverpool manager", "Napoli striker", "Torino fans".
+# A city's name before a role in a club is the club: "Liverpool manager", "Napoli striker", "Torino fans", "the Washington
+# right-hander", "the Dallas quarterback".
 _SIDE_ROLE = re.compile(
     r"(?:['’]s)?[ \t]+(?:manager|coach|boss|striker|strikers|midfielder|midfielders|defender|defenders|goalkeeper|keeper|winger|"
-    r"squad|fans)\b"
+    r"squad|fans|(?:right|left)[- ]?handers?|pitchers?|shortstop|outfielder|infielder|reliever|quarterback|running back|"
+    r"wide receiver|linebacker|cornerback|goalie|defen[cs]eman|scrum-half|fly-half|batsman|bowler|wicketkeeper)\b"
 )
 # Words of a match report: an article with several of them is a sports report, with or without a "SOCCER -" heading.
 _MATCH_WORDS = frozenset(
@@ -336,8 +340,9 @@ class Newswire:
         return entities
 
     def _sides_by_score(self, texts: dict[str, str], entities: list[Entity]) -> list[Entity]:
-        """A place (not a country) that beats or is beaten by a side, with the score in the sentence, that a result
-        with its score was had at or against ("won 2-0 at Nantes"), or that a club role follows, is a side."""
+        """A place (not a country) that beats or is beaten by a side, with the score in the sentence, that wins or loses
+        by a score ("Washington won 3-1"), that a result with its score was had at or against ("won 2-0 at Nantes"), or
+        that a club role follows, is a side."""
         out = []
         for e in entities:
             text = texts[e.field]
@@ -348,7 +353,8 @@ class Newswire:
                 sentence_start = starts[-1] if starts else begin
                 sentence = text[sentence_start : stop.start() if stop else len(text)]
                 result = _BEFORE_RESULT.match(text, e.end) or _AFTER_RESULT.search(text, max(0, e.start - 20), e.start)
-                if (result and _SCORE.search(sentence)) or _SIDE_ROLE.match(text, e.end) or self._result_at(text, e, entities, sentence_start):
+                if ((result and _SCORE.search(sentence)) or _SIDE_ROLE.match(text, e.end) or _SCORED_RESULT.match(text, e.end)
+                        or self._result_at(text, e, entities, sentence_start)):
                     e = _as_side(e)
             out.append(e)
         return out

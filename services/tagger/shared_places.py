@@ -24,6 +24,10 @@ _LONGER_NAME = re.compile(rf"^(?:{_REGION_WORD} of (?:the )?(?P<after>.+)|(?P<be
 _OUTSIDE_KM = 500
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 _REGION, _DEFAULT = 1, -1
+# A region this far from every place of the one other country an article's places are in is another continent's: a bare
+# "Savannah" beside Atlanta and Georgia is not Ghana's Savannah Region (Atlanta is 8,900 km from it); England beside
+# Chisinau and Moldova (2,100 km) is still England. Two places of that country at least: one is no context.
+_FAR_KM, _FAR_PLACES = 5_000, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ class SharedPlaces:
         self._defaults = frozenset(s.default.id for s in self._names.values())
         # For a region of the capital's own country, which of its country's regions a city lies in: the nearest label point.
         countries = {r.country for s in self._names.values() for r in s.regions if r.country == s.default.country}
+        self._all_regions = {entry.id: entry for entry in regions}
         self._regions: dict[str, list[GazetteerEntry]] = {}
         for entry in regions:
             if entry.country in countries:
@@ -142,7 +147,7 @@ class SharedPlaces:
                   if e.canonical_id in self._defaults and (key := name_key(e.text)) in self._names
                   and self._names[key].default.id == e.canonical_id}
         if not shared:
-            return list(entities)
+            return self._far_regions_out(entities, people, regions)
         places = [p for i, e in enumerate(entities) if i not in shared for p in self._places(e, people)]
         places += [(region, False) for region in regions]
         meant: dict[str, GazetteerEntry | None] = {}
@@ -159,4 +164,25 @@ class SharedPlaces:
             if region is not None:
                 result[i] = result[i].model_copy(update={"canonical_id": region.id, "canonical_name": region.name,
                                                          "key": region.id, "type": region.type})
+        return self._far_regions_out(result, people, regions)
+
+    def _far_regions_out(self, entities: Sequence[Entity], people: Callable[[Entity], str | None],
+                         regions: Sequence[GazetteerEntry]) -> list[Entity]:
+        """``entities`` with a region named bare ("Savannah", not "Savannah Region") unlinked where the article's other
+        places are all of one other country and each far from it: nothing in the article backs the far-off country
+        (no place, office, people's word of it), and the region's name is as likely a place of that other country the
+        gazetteer lacks (Savannah, Georgia)."""
+        far = {i: r for i, e in enumerate(entities) if (r := self._all_regions.get(e.canonical_id or "")) is not None
+               and name_key(e.text) == name_key(r.name) and r.coordinates is not None}
+        if not far:
+            return list(entities)
+        result = list(entities)
+        for i, region in far.items():
+            places = [p for k, e in enumerate(entities) if k != i and e.canonical_id != region.id
+                      for p, _ in self._places(e, people)] + list(regions)
+            countries = {p.country for p in places}
+            if len(countries) == 1 and region.country not in countries and len({p.id for p in places}) >= _FAR_PLACES and all(
+                p.coordinates is not None and km(p.coordinates, region.coordinates) > _FAR_KM for p in places  # type: ignore[arg-type]
+            ):
+                result[i] = result[i].model_copy(update={"canonical_id": None, "canonical_name": None, "key": name_key(result[i].text)})
         return result

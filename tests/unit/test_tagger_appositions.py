@@ -149,3 +149,51 @@ def test_every_state_abbreviation_names_a_us_state_of_the_gazetteer(gazetteer: G
     rows = yaml.safe_load(STATE_ABBREVIATIONS.read_text(encoding="utf-8"))["states"]
     states = [gazetteer.get(row["id"]) for row in rows]
     assert len(rows) == 50 and all(state is not None and state.country == "Q30" for state in states)
+
+
+FLORIDA, TEXAS, PENNSYLVANIA, ARIZONA, CALIFORNIA = ("geonames:4155751", "geonames:4736286", "geonames:6254927",
+                                                      "geonames:5551752", "geonames:5332921")
+GEORGIA_STATE, WASHINGTON_STATE, MASSACHUSETTS, KANSAS = ("geonames:4197000", "geonames:5815135", "geonames:6254926",
+                                                          "geonames:4273857")
+
+
+def test_a_state_abbreviated_without_its_full_stop_is_the_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Suspect arrested", "Police in Tallahassee, Fla said the man was arrested on Sunday. Police in "
+                 "Fresno, Calif said a second man was held.")
+    assert linked(tagged, "Fla") == {FLORIDA} and linked(tagged, "Calif") == {CALIFORNIA}
+
+
+def test_older_state_abbreviations_are_the_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Plant to close", "The shooting happened in Austin, Tex., on Monday night. Officials in "
+                 "Pittsburgh, Penn., said the plant would close.")
+    assert linked(tagged, "Tex") == {TEXAS} and linked(tagged, "Penn") == {PENNSYLVANIA}
+
+
+def test_a_state_abbreviation_nlp_missed_is_a_mention_of_the_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Plant to close", "The plant in Phoenix, Ariz, will close.")
+    assert linked(tagged, "Ariz") == {ARIZONA}
+
+
+def test_an_abbreviation_that_is_a_word_is_the_state_only_where_the_apposition_closes(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Plant to close", "The plant in Spokane, Wash, will close, officials said.")
+    assert linked(tagged, "Wash") == {WASHINGTON_STATE}
+    tagged = tag(tagger, "Memorial", "In Boston, Mass was said at noon for the victims. In Tokyo, Kan said the plant "
+                 "would be shut.")
+    assert all(e.canonical_id not in (MASSACHUSETTS, KANSAS) for e in tagged.entities)
+
+
+def test_a_state_abbreviation_nlp_took_into_the_next_name_is_the_state(tagger: Tagger, gazetteer: Gazetteer) -> None:
+    tagged = tag(tagger, "Three wounded", "Three people were wounded near Athens, Ga. Police said the gunman fled.")
+    assert linked(tagged, "Ga.") == {GEORGIA_STATE} and linked(tagged, "Athens") == {None}
+    assert [e.text for e in tagged.entities if e.text.startswith("Ga")] == ["Ga."]
+
+
+def test_a_city_and_its_state_before_an_and_is_no_list(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Tornado", "A tornado tore through Paris, Texas, and Dallas on Tuesday.")
+    assert linked(tagged, "Paris") == {None} and linked(tagged, "Texas") == {TEXAS}
+
+
+def test_a_city_and_two_states_stay_a_list(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Floods", "Floods hit Houston, Louisiana and Mississippi on Sunday. Police in Houston, Louisiana, "
+                 "and Mississippi said roads were closed.")
+    assert linked(tagged, "Houston") == {"geonames:4699066"}  # Houston, Texas: no city of Louisiana

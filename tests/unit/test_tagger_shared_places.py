@@ -118,3 +118,23 @@ def test_washington_beside_the_federal_government_stays_the_capital(tagger: Tagg
                  "Amazon, which is based in Seattle, faces new scrutiny in Washington after the White House said on "
                  "Thursday it would back an antitrust bill.")
     assert links(tagged, "Washington") == {(WASHINGTON_DC, "Washington, D.C.")}
+
+
+SAVANNAH_GHANA = "geonames:12105074"  # Ghana's Savannah Region, regions.yaml
+
+
+def test_a_bare_region_of_a_far_country_is_unlinked_in_a_us_report(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Storm", "A storm hit Savannah on Sunday. Officials in Atlanta said roads were closed across Georgia.")
+    assert links(tagged, "Savannah") == {(None, None)}
+
+
+def test_a_bare_region_of_a_country_on_the_same_continent_stays_linked(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Qualifier", "CHISINAU, Moldova - England face Moldova in a World Cup qualifier on Sunday.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "England")} == {"geonames:6269131"}
+
+
+def test_a_bare_region_stays_linked_where_its_country_is_named(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Floods", "Floods in Savannah displaced thousands of people, officials in Accra said.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "Savannah")} == {SAVANNAH_GHANA}
+    tagged = tag(tagger, "Storm", "A storm hit Savannah on Sunday, the Ghanaian government said.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "Savannah")} == {SAVANNAH_GHANA}
