@@ -242,3 +242,17 @@ def test_the_topics_table_names_every_header_the_pipeline_sets():
                for name in re.findall(r'^[A-Z_]+_HEADER = "([\w-]+)"', path.read_text(), flags=re.M)}
     missing = sorted(h for h in headers if f"`{h}`" not in table)
     assert headers and not missing, f"the Topics table does not name the headers {missing}"
+
+
+def test_the_layout_names_every_module_of_each_service():
+    # a reader looks a module up in its service's entry of the Layout; settings.py and metrics.py are said once below it
+    layout = README.split("## Layout\n", 1)[1].split("```", 2)[1]
+    entries = {entry.split()[0]: entry for entry in re.split(r"\n(?=\S)", layout.strip())}
+    unnamed = []
+    for folder in sorted(p for p in (ROOT / "services").iterdir() if p.is_dir() and not p.name.startswith("__")):
+        entry = entries.get(f"services/{folder.name}/", "")
+        names = [p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "settings", "metrics")]
+        names += [f"{p.name}/" for p in folder.iterdir() if p.is_dir() and not p.name.startswith("__")]
+        unnamed += [f"services/{folder.name}/: {name}" for name in sorted(names)
+                    if not re.search(rf"(?<![\w/-]){re.escape(name)}(?![\w-])", entry)]
+    assert entries and not unnamed, "modules the Layout does not name:\n" + "\n".join(unnamed)
