@@ -256,3 +256,13 @@ def test_the_layout_names_every_module_of_each_service():
         unnamed += [f"services/{folder.name}/: {name}" for name in sorted(names)
                     if not re.search(rf"(?<![\w/-]){re.escape(name)}(?![\w-])", entry)]
     assert entries and not unnamed, "modules the Layout does not name:\n" + "\n".join(unnamed)
+
+
+def test_the_repair_rules_table_has_every_repair_rule():
+    # WIREWATCH_NORMALIZE__REPAIR_DISABLED_RULES takes these names: docs/normalize.md is where a user finds them
+    from services.normalize.repair import RULES
+
+    table = DOCS["docs/normalize.md"].split("## Repair rules", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"`([a-z]+:[a-z-]+)`", table))
+    missing = [rule.name for rule in RULES if rule.name not in listed]
+    assert len(RULES) > 10 and not missing, f"docs/normalize.md's repair rules table does not list {missing}"
