@@ -83,7 +83,8 @@ class NormalizeSettings(BaseModel):
     )
     language_short_text_chars: int = Field(default=200, description="A text sample shorter than this (characters) is short: the short-text judge decides with fastText.")
     language_uncertain_below: float = Field(default=0.9, description="Below this fastText confidence, the short-text judge decides with fastText, whatever the length.")
-    language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, hr/sr/bs, ms/id, cs/sk, es/ca/gl/pt).")
+    language_second_opinion: bool = Field(default=True, description="Ask lingua when fastText's top candidates are close languages (nb/nn/da, ms/id, cs/sk, es/ca/gl/pt); "
+                                          "hr/sr/bs are told apart by their spellings and words instead (services/normalize/shtokavian.py).")
 
 
 def unknown_backends(cfg: NormalizeSettings, prefix: str = "WIREWATCH_NORMALIZE__") -> list[str]:
