@@ -266,3 +266,20 @@ def test_the_repair_rules_table_has_every_repair_rule():
     listed = set(re.findall(r"`([a-z]+:[a-z-]+)`", table))
     missing = [rule.name for rule in RULES if rule.name not in listed]
     assert len(RULES) > 10 and not missing, f"docs/normalize.md's repair rules table does not list {missing}"
+
+
+def test_the_three_make_targets_the_readme_names_set_up_the_debian_packages():
+    # "All three work on a fresh Debian/Ubuntu machine: ... and install the Debian packages" (make demo, test, bench)
+    makefile = (ROOT / "Makefile").read_text()
+    named = re.findall(r"^make (\w+)", README.split("## Two commands", 1)[1].split("\n## ", 1)[0], flags=re.M)
+    # target: prerequisites, then its recipe's lines
+    rules = {m.group(1): (m.group(2).split(), m.group(3))
+             for m in re.finditer(r"^(\w+):([^\n]*)\n((?:\t[^\n]*\n)*)", makefile, flags=re.M)}
+
+    def sets_up(target, seen=()):
+        prerequisites, recipe = rules[target]
+        return "scripts/sysdeps.sh" in recipe or any(d in rules and d not in seen and sets_up(d, (*seen, target))
+                                                    for d in prerequisites)
+
+    missing = [target for target in named if not sets_up(target)]
+    assert sorted(named) == ["bench", "demo", "test"] and not missing, f"make {missing} does not install the Debian packages"
