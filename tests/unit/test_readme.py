@@ -283,3 +283,15 @@ def test_the_three_make_targets_the_readme_names_set_up_the_debian_packages():
 
     missing = [target for target in named if not sets_up(target)]
     assert sorted(named) == ["bench", "demo", "test"] and not missing, f"make {missing} does not install the Debian packages"
+
+
+def test_every_python_dependency_has_its_reason_in_the_dependencies_table():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    packages = {re.match(r"[\w.-]+", r).group(0).lower() for r in requirements}
+    table = README.split("## Dependencies, and why\n", 1)[1].split("\n## ", 1)[0]
+    named = " ".join(re.findall(r"^\| ([^|]*)\|", table, flags=re.M)).lower()
+    missing = sorted(p for p in packages if not re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", named))
+    assert len(packages) > 30 and not missing, f"the Dependencies table does not say why wirewatch needs {missing}"
