@@ -300,3 +300,29 @@ def test_every_python_dependency_has_its_reason_in_the_dependencies_table():
     named = " ".join(re.findall(r"^\| ([^|]*)\|", table, flags=re.M)).lower()
     missing = sorted(p for p in packages if not re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", named))
     assert len(packages) > 30 and not missing, f"the Dependencies table does not say why wirewatch needs {missing}"
+
+
+def test_every_wirewatch_command_line_the_docs_show_has_its_command_and_options():
+    # `wirewatch X --y` in the text, and the command lines of the examples (docs/BENCHMARKS.md is bench output)
+    import click
+
+    from services.cli import main
+
+    wrong, seen = [], 0
+    for doc, text in DOCS.items():
+        if doc == "docs/BENCHMARKS.md":
+            continue
+        lines = set(re.findall(r"`(wirewatch [^`]*)`", text)) | set(re.findall(r"^(?:\.venv/bin/)?(wirewatch [^\n#|]*)", text, flags=re.M))
+        seen += len(lines)
+        for line in sorted(lines):
+            command, words = main, line.split()[1:]
+            while words and isinstance(command, click.Group) and words[0] in command.commands:
+                command = command.commands[words.pop(0)]
+            if isinstance(command, click.Group):
+                if words and re.fullmatch(r"[a-z][a-z-]+", words[0]):
+                    wrong.append(f"{doc}: `{line}`: no command {words[0]}")
+                continue
+            options = {name for param in command.params for name in param.opts + param.secondary_opts} | {"--help"}
+            wrong += [f"{doc}: `{line}`: no option {name}" for name in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)
+                      if name not in options]
+    assert seen > 30 and not wrong, "\n".join(wrong)
