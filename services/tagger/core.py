@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from schemas import Entity, NormalizedArticle, TaggedArticle
 from services.tagger.appositions import Appositions
 from services.tagger.demonyms import Demonyms
-from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions, fold
 from services.tagger.languages import warm_up as warm_up_languages
 from services.tagger.linking import link_article
 from services.tagger.mentions import FieldMentions, Mention
-from services.tagger.newswire import Newswire, english_newswire
+from services.tagger.newswire import Newswire, english_newswire, load_organisations
 from services.tagger.opening_words import trim_opening_words
 from services.tagger.pipeline import LABELS, PipelineUnavailable, load_pipeline, load_pos_pipeline
 from services.tagger.quotes import find_quotes
@@ -77,6 +77,8 @@ class Tagger:
         self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings.gazetteer)
         self._entity_types = frozenset(settings.entity_types)
         self._newswire: Newswire = english_newswire(self._gazetteer)
+        # A name in lower case the organisations file knows is a name still, in a report in another language.
+        self._organisations = frozenset(fold(name) for name in load_organisations())
         self._demonyms = Demonyms.load(self._gazetteer)
         regions = first_level_regions(self._gazetteer)  # read once for both
         self._shared_places = SharedPlaces(self._gazetteer, regions)
@@ -97,7 +99,8 @@ class Tagger:
     def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
         """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
         return trim_opening_words(language, text, mentions, self._gazetteer.lookup,
-                                  _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]))
+                                  _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]),
+                                  self._organisations)
 
     def _people_country(self, entity: Entity) -> str | None:
         found = self._demonyms.of_mention(entity.text, entity.type, entity.key)

@@ -23,8 +23,12 @@ common there than in English, where names are as common as anywhere ("trump", "l
   preposition, article or conjunction ("Commission judiciaire du", "Sergio Agüero del"), nor opens with an elided word
   other than an article ("d’Aguero", "qu’Harlem"; "l’Est" keeps its article): those are cut off. The words that
   stand inside names ("Charles de Gaulle", "Banco de España", "Côte d’Ivoire") are not at its ends.
+- A title opening a span ("M. Zaev", "Président Erdogan", "el ministro Sánchez") or a common noun in lower case with
+  its article and particle ("terremoto de Lombok") is cut off: "Zaev", "Erdogan", "Sánchez", "Lombok"
+  (lowercase_words.py says which stay whole).
 - What is left with no capital letter (and no letter of a script without case) is no name ("province de",
-  "jusqu’", "bolsa de trabajo"), unless the gazetteer knows it ("union européenne").
+  "jusqu’", "bolsa de trabajo"), unless it is a web domain ("weather.com") or the gazetteer or the organisations file
+  knows it ("union européenne").
 - A one-word opening word the gazetteer knows is kept only where NER's label agrees with the entity's kind ("Grecia",
   a place; "Cita", a PERSON, is no Chita). One NER types PERSON is kept where a surname follows it (a capitalised word
   the model tags a proper noun, after a word that may open a name) or the text writes it again inside a sentence
@@ -34,13 +38,14 @@ common there than in English, where names are as common as anywhere ("trump", "l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from services.runtime.sentences import mid_sentence
 from services.tagger.demonyms import ARTICLES
-from services.tagger.gazetteer import GazetteerEntry
+from services.tagger.gazetteer import GazetteerEntry, fold
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
+from services.tagger.lowercase_words import is_web_domain, name_start
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
 
@@ -120,16 +125,26 @@ def trim_opening_words(
     mentions: Sequence[Mention],
     known: Callable[[str], GazetteerEntry | None],
     pos: Callable[[int], str | None],
+    organisations: Collection[str] = frozenset(),
 ) -> list[Mention]:
     """``mentions`` (NER's, in ``text`` written in ``language``) without a sentence's opening word that is a word of the
     language, and without those that are only such a word, or one in lower case; a person's mention ends before a
     preposition NER glued onto it; no mention ends with a function word or opens with an elided one, and none is left
     without a capital. ``known``: the gazetteer's entity of a name, if any; ``pos``: the universal POS tag of the token
     at a character offset (asked only for a longer mention
-    opening with such a word, or going on past a lower-case word). Other languages' mentions, and other labels' (dates,
-    money), are returned as they are."""
+    opening with such a word, or going on past a lower-case word); ``organisations``: the organisations file's names and
+    aliases, folded (``gazetteer.fold``). A title or a common noun in lower case opening a mention is cut off. Other
+    languages' mentions, and other labels' (dates, money), are returned as they are."""
     if language not in _DEFINITE:
         return list(mentions)
+
+    def is_known(name: str) -> bool:
+        return known(name) is not None or fold(name) in organisations
+
+    def is_place(name: str) -> bool:
+        entry = known(name)
+        return entry is not None and entry.type in ("GPE", "LOC")
+
     kept = []
     for mention in mentions:
         # Read as linking will read it: "qu’" is "qu", a quotation mark before a word is no part of it.
@@ -148,9 +163,10 @@ def trim_opening_words(
                         continue  # "Ayer", "Samedi", "Señaló"; "Cita" (PERSON), no Chita
                 elif pos(start) in _OPENS_NO_NAME and text[start:word_end].lower() not in _DEFINITE[language]:
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
+            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, is_place)
             if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
-            if _names_nothing(text[start:end]) and known(text[start:end]) is None:
+            if _names_nothing(text[start:end]) and not (is_web_domain(text[start:end]) or is_known(text[start:end])):
                 continue  # "province de", "jusqu", "bolsa de trabajo"
         if cleaned is not None and mention.label == "PERSON":
             end = _before_glued_preposition(text, start, end, pos)

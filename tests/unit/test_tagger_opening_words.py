@@ -229,3 +229,26 @@ def test_a_common_word_alone_stays_a_person_only_with_the_evidence(tagger: Tagge
     # "Esperanza" opening a line, then lower-case words: nothing says a person, as before.
     tagged = tag(tagger, "es", "Esperanza llegó tarde a la reunión del consejo en Madrid.")
     assert "Esperanza" not in texts(tagged)
+
+
+@pytest.mark.parametrize(("body", "name", "key"), [
+    ("La financiación ha afectado a la administración del señor Joko, que busca la reelección.", "Joko", "name:joko"),
+    ("Después del terremoto de Lombok, las organizaciones pidieron ayuda.", "Lombok", "name:lombok"),
+])
+def test_a_title_or_common_noun_before_a_name_is_no_part_of_its_key(tagger: Tagger, body: str, name: str, key: str) -> None:
+    tagged = tag(tagger, "es", body)
+    assert [(e.text, e.key) for e in tagged.entities] == [(name, key)]
+
+
+def test_a_web_domain_in_lower_case_is_kept(tagger: Tagger) -> None:
+    tagged = tag(tagger, "es", "El huracán alcanzará la categoría 4, tal como se comunica en weather.com.")
+    assert texts(tagged) == ["weather.com"]
+
+
+def test_a_body_named_with_its_lower_case_noun_stays_whole(tagger: Tagger) -> None:
+    assert texts(tag(tagger, "fr", "Le porte-parole du ministère de la Défense a démenti.")) == ["ministère de la Défense"]
+
+
+def test_a_capitalised_title_before_a_leader_leaves_the_leader_linked(tagger: Tagger) -> None:
+    tagged = tag(tagger, "fr", "Il s’agit du dernier jour de la visite controversée du Président Erdogan en Allemagne.")
+    assert ("Erdogan", "Q39259") in {(e.text, e.canonical_id) for e in tagged.entities}
