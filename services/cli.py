@@ -326,8 +326,11 @@ def settings_command(markdown: bool) -> None:
     from services.runtime.settings import secret_variables, values
 
     secrets = set(secret_variables())
+    # A setting turned off (None) whose default is on: empty would read back as unset, the default, so it says `off`.
+    on_by_default = {name for name, default, _ in describe() if default != "(unset)"}
     for name, value in values(_settings()):
         shown = env_text(value.get_secret_value() if isinstance(value, SecretStr) else value)
+        shown = "off" if value is None and name in on_by_default else shown
         # A secret that is set is a comment, so the output pastes back into an env file without setting it to a mask.
         click.echo(f"# {name}=(hidden)" if name in secrets and shown else f"{name}={shown}")
 

@@ -37,18 +37,23 @@ def test_every_wirewatch_metric_is_documented():
     assert names and not missing, f"README does not document {missing}"
 
 
-def test_every_metric_the_readme_lists_is_defined_with_the_labels_it_gives():
-    table = README.split("## Metrics", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `(wirewatch_[a-z_]+)` \|([^|]*)\|", table, flags=re.M)
+def test_every_metric_the_docs_list_is_defined_with_the_labels_they_give():
+    # every "| metric | labels |" table: the README's Metrics, docs/alerts.md's
+    tables = [(doc, table.split("\n\n", 1)[0]) for doc, text in DOCS.items() for table in text.split("\n| metric | labels |")[1:]]
+    # a row may name several metrics (`a`, `b`): each has the labels it gives
+    rows = [(f"{doc}: {name}", cell) for doc, table in tables
+            for names, cell in re.findall(r"^\| (`wirewatch_[a-z_]+`(?:, `wirewatch_[a-z_]+`)*) \|([^|]*)\|", table, flags=re.M)
+            for name in re.findall(r"wirewatch_[a-z_]+", names)]
     wrong = []
-    for name, cell in rows:
+    for where, cell in rows:
+        name = where.split(": ")[1]
         listed = {label.strip() for label in re.sub(r"\([^)]*\)", "", cell).split(",")} - {"–", ""}
         collector = REGISTRY._names_to_collectors.get(name)
         if collector is None:
-            wrong.append(f"{name}: no service defines it")
+            wrong.append(f"{where}: no service defines it")
         elif set(collector._labelnames) != listed:
-            wrong.append(f"{name}: README says labels {sorted(listed)}, the code {sorted(collector._labelnames)}")
-    assert rows and not wrong, "\n".join(wrong)
+            wrong.append(f"{where}: the table says labels {sorted(listed)}, the code {sorted(collector._labelnames)}")
+    assert any(where.startswith("README.md") for where, _ in rows) and not wrong, "\n".join(wrong)
 
 
 def yaml_block_after(heading: str) -> str:
@@ -242,3 +247,82 @@ def test_the_topics_table_names_every_header_the_pipeline_sets():
                for name in re.findall(r'^[A-Z_]+_HEADER = "([\w-]+)"', path.read_text(), flags=re.M)}
     missing = sorted(h for h in headers if f"`{h}`" not in table)
     assert headers and not missing, f"the Topics table does not name the headers {missing}"
+
+
+def test_the_layout_names_every_module_of_each_service():
+    # a reader looks a module up in its service's entry of the Layout; settings.py and metrics.py are said once below it
+    layout = README.split("## Layout\n", 1)[1].split("```", 2)[1]
+    entries = {entry.split()[0]: entry for entry in re.split(r"\n(?=\S)", layout.strip())}
+    unnamed = []
+    for folder in sorted(p for p in (ROOT / "services").iterdir() if p.is_dir() and not p.name.startswith("__")):
+        entry = entries.get(f"services/{folder.name}/", "")
+        names = [p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "settings", "metrics")]
+        names += [f"{p.name}/" for p in folder.iterdir() if p.is_dir() and not p.name.startswith("__")]
+        unnamed += [f"services/{folder.name}/: {name}" for name in sorted(names)
+                    if not re.search(rf"(?<![\w/-]){re.escape(name)}(?![\w-])", entry)]
+    assert entries and not unnamed, "modules the Layout does not name:\n" + "\n".join(unnamed)
+
+
+def test_the_repair_rules_table_has_every_repair_rule():
+    # WIREWATCH_NORMALIZE__REPAIR_DISABLED_RULES takes these names: docs/normalize.md is where a user finds them
+    from services.normalize.repair import RULES
+
+    table = DOCS["docs/normalize.md"].split("## Repair rules", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"`([a-z]+:[a-z-]+)`", table))
+    missing = [rule.name for rule in RULES if rule.name not in listed]
+    assert len(RULES) > 10 and not missing, f"docs/normalize.md's repair rules table does not list {missing}"
+
+
+def test_the_three_make_targets_the_readme_names_set_up_the_debian_packages():
+    # "All three work on a fresh Debian/Ubuntu machine: ... and install the Debian packages" (make demo, test, bench)
+    makefile = (ROOT / "Makefile").read_text()
+    named = re.findall(r"^make (\w+)", README.split("## Two commands", 1)[1].split("\n## ", 1)[0], flags=re.M)
+    # target: prerequisites, then its recipe's lines
+    rules = {m.group(1): (m.group(2).split(), m.group(3))
+             for m in re.finditer(r"^(\w+):([^\n]*)\n((?:\t[^\n]*\n)*)", makefile, flags=re.M)}
+
+    def sets_up(target, seen=()):
+        prerequisites, recipe = rules[target]
+        return "scripts/sysdeps.sh" in recipe or any(d in rules and d not in seen and sets_up(d, (*seen, target))
+                                                    for d in prerequisites)
+
+    missing = [target for target in named if not sets_up(target)]
+    assert sorted(named) == ["bench", "demo", "test"] and not missing, f"make {missing} does not install the Debian packages"
+
+
+def test_every_python_dependency_has_its_reason_in_the_dependencies_table():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    packages = {re.match(r"[\w.-]+", r).group(0).lower() for r in requirements}
+    table = README.split("## Dependencies, and why\n", 1)[1].split("\n## ", 1)[0]
+    named = " ".join(re.findall(r"^\| ([^|]*)\|", table, flags=re.M)).lower()
+    missing = sorted(p for p in packages if not re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", named))
+    assert len(packages) > 30 and not missing, f"the Dependencies table does not say why wirewatch needs {missing}"
+
+
+def test_every_wirewatch_command_line_the_docs_show_has_its_command_and_options():
+    # `wirewatch X --y` in the text, and the command lines of the examples (docs/BENCHMARKS.md is bench output)
+    import click
+
+    from services.cli import main
+
+    wrong, seen = [], 0
+    for doc, text in DOCS.items():
+        if doc == "docs/BENCHMARKS.md":
+            continue
+        lines = set(re.findall(r"`(wirewatch [^`]*)`", text)) | set(re.findall(r"^(?:\.venv/bin/)?(wirewatch [^\n#|]*)", text, flags=re.M))
+        seen += len(lines)
+        for line in sorted(lines):
+            command, words = main, line.split()[1:]
+            while words and isinstance(command, click.Group) and words[0] in command.commands:
+                command = command.commands[words.pop(0)]
+            if isinstance(command, click.Group):
+                if words and re.fullmatch(r"[a-z][a-z-]+", words[0]):
+                    wrong.append(f"{doc}: `{line}`: no command {words[0]}")
+                continue
+            options = {name for param in command.params for name in param.opts + param.secondary_opts} | {"--help"}
+            wrong += [f"{doc}: `{line}`: no option {name}" for name in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)
+                      if name not in options]
+    assert seen > 30 and not wrong, "\n".join(wrong)

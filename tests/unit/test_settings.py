@@ -238,3 +238,11 @@ def test_each_worker_on_a_host_keeps_its_tables_in_a_directory_of_its_own(tmp_pa
     assert table_dir(Settings(), "wirewatch-tagger") == second, "a restarted worker (same port) finds its tables again"
     monkeypatch.setenv("WIREWATCH_TABLE_DIR", str(tmp_path / "stories"))
     assert table_dir(Settings(), "wirewatch-tagger") == tmp_path / "stories"
+
+
+def test_a_setting_turned_off_reads_back_off_not_as_its_default():
+    # story merging off is None; printed empty it would read back as unset, hence the default 0.2: merging on again
+    first = CliRunner().invoke(main, ["settings"], env={"WIREWATCH_TAGGER__STORY_MERGE_MARGIN": "off"}).output
+    assert "WIREWATCH_TAGGER__STORY_MERGE_MARGIN=off" in first.splitlines()
+    again = dict(line.split("=", 1) for line in first.splitlines() if not line.startswith("#"))
+    assert CliRunner().invoke(main, ["settings"], env=again).output == first
