@@ -37,12 +37,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from services.runtime.sentences import mid_sentence
-from services.tagger.demonyms import ARTICLES
 from services.tagger.gazetteer import GazetteerEntry
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
+from services.tagger.state_bodies import ARTICLES
 
 __all__ = ["trim_opening_words"]
 
