@@ -74,8 +74,9 @@ _MAX_BODY_WORDS = 5  # "Iranian Ministry of Foreign Affairs"; not a longer run N
 # Whose a body named without its people's word is: "Russia's Foreign Ministry", "the Foreign Ministry in Moscow".
 _OWNER_BEFORE = re.compile(r"['’]s[ \t]+")
 _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
-# "The Ministry of Foreign Affairs of Ukraine said": a portfolio ministry named with its country after it, unless that
-# country opens a list ("the Ministry of Foreign Affairs of Ukraine and Poland": whose, the rule cannot tell).
+# "The Ministry of Foreign Affairs of Ukraine said", "the Armed Forces of Ukraine": a state body named with its country
+# after it (_before_its_country), unless that country opens a list ("the Ministry of Foreign Affairs of Ukraine and
+# Poland": whose, the rule cannot tell).
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?")
 _LIST_AFTER = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
@@ -97,6 +98,27 @@ def _citys_own(body: str) -> bool:
     head = words[words.index("of") - 1 if "of" in words else words.index("for") - 1 if "for" in words else -1]
     return (head in _CITY_HEADS and (head in ("administration", "police") or not _CITY_REMITS.isdisjoint(words))
             and _STATE_ONLY.isdisjoint(words))
+
+
+# What a body named with its country after it may be: a portfolio ministry ("Ministry of Foreign Affairs of Ukraine") or
+# any body its country's word may open (_STATE_BODY: "Armed Forces of Ukraine", "Central Bank of Russia", "Security
+# Service of Ukraine", "Supreme Court of India", "Parliament of Georgia"), but not one with an "of" or a "for" of its own
+# ("Office of the President of Ukraine": the office is the president's), nor a bank named by its country alone ("Bank of
+# China", "Bank of America", "Bank of England": the names of banks, whatever the state has to do with them; a central
+# or national bank is the state's).
+_OWN_COMPLEMENT = re.compile(r".*\b(?:of|for)\b.*", re.IGNORECASE)
+_BANK = re.compile(r"(?:.+ )?bank", re.IGNORECASE)
+_STATE_BANK = re.compile(r"(?:.+ )?(?:central|national) bank", re.IGNORECASE)
+
+
+def _before_its_country(words: str) -> bool:
+    """Whether ``words``, written before "of" and a country's name, are that country's state body, as they are after
+    its people's word: "Armed Forces" ("Armed Forces of Ukraine", "Ukrainian Armed Forces"), "Ministry of Foreign
+    Affairs"; not "Bank" ("Bank of China") nor "Office of the President"."""
+    if is_portfolio_ministry(name_key(words)[5:]):
+        return True
+    return (_STATE_BODY.fullmatch(words) is not None and not _OWN_COMPLEMENT.fullmatch(words)
+            and (not _BANK.fullmatch(words) or _STATE_BANK.fullmatch(words) is not None))
 
 
 def _opens_list(place: Entity, entities: Sequence[Entity], text: str) -> bool:
@@ -181,7 +203,11 @@ class StateBodies:
         by the city; with the (QID, name) of its country where it is no gazetteer entity, and the body found (QID or
         None, country's or place's name, the body's own words). ``(entity, None, None)`` for any other."""
         # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
-        body = self.body(entity.canonical_name or entity.text)
+        name = entity.canonical_name or entity.text
+        body = self.body(name)
+        if (body is not None and texts is not None and entity.field in texts and self._country_after(name) is not None
+                and _opens_list(entity, entities, texts[entity.field])):
+            body = None  # "the Armed Forces of Ukraine and Poland": whose, the rule cannot tell
         owner = None if body is not None else self._seat_of_body(entity, entities, texts)
         if owner is not None:
             body = (*owner, entity.text)
@@ -210,13 +236,12 @@ class StateBodies:
 
     def body(self, name: str) -> tuple[str, str, str] | None:
         """The (QID, name) of the country whose state body ``name`` is and the body's own words after the country's
-        ("Foreign Ministry"), or before the country's name where it is a portfolio ministry's ("Ministry of Health of
-        Brazil": "Ministry of Health")."""
+        ("Foreign Ministry"), or before the country's name ("Ministry of Health of Brazil": "Ministry of Health";
+        "Armed Forces of Ukraine": "Armed Forces"; :meth:`_country_after`)."""
+        found = self._country_after(name)
+        if found is not None:
+            return found
         words = name.split()
-        for at, word in enumerate(words[1:-1], 1):  # "Ministry of Health of (the) Brazil": the country after the body
-            country = self._names.get(name_key(" ".join(words[at + 1:]))) if word == "of" else None
-            if country is not None and is_portfolio_ministry(name_key(" ".join(words[:at]))[5:]):
-                return (*country, " ".join(words[:at]))
         if not 2 <= len(words) <= _MAX_BODY_WORDS:
             return None
         for n in (2, 1):  # "North Korean Army" is North Korea's, not Korea's
@@ -227,6 +252,19 @@ class StateBodies:
                 return (*found, rest) if _STATE_BODY.fullmatch(rest) else None
         return None
 
+
+    def _country_after(self, name: str) -> tuple[str, str, str] | None:
+        """:meth:`body` of a body named with its country's name after it (:func:`_before_its_country`): "Ministry of
+        Health of (the) Brazil", "Armed Forces of Ukraine"; None for any other name."""
+        words = name.split()
+        for at, word in enumerate(words[1:-1], 1):
+            after = words[at + 2:] if words[at + 1].casefold() == "the" else words[at + 1:]
+            key = name_key(" ".join(after))
+            # the country's name, all of it: not "Defence of the Russian Federation", which a key reads as a title's
+            country = self._names.get(key) if word == "of" and len(key[5:].split()) == len(after) else None
+            if country is not None and _before_its_country(" ".join(words[:at])):
+                return (*country, " ".join(words[:at]))
+        return None
     def _as_body(self, entity: Entity, qid: str, body: str, named: bool) -> Entity:
         """``entity``, a state body of the country ``qid`` whose own words are ``body``, keyed by the country, not by
         how the article writes it: the key the country's adjective gives ("U.S. Army", "American Army" and "the Army"
@@ -266,7 +304,7 @@ class StateBodies:
                 return seat
             if (seat is not None and seat[0] == other.canonical_id and body.end <= other.start
                     and _OF_AFTER.fullmatch(text, body.end, other.start)
-                    and is_portfolio_ministry(name_key(body.text)[5:]) and not _opens_list(other, entities, text)):
+                    and _before_its_country(body.text) and not _opens_list(other, entities, text)):
                 return seat
         return None
 

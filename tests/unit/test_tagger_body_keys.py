@@ -384,3 +384,47 @@ def test_the_department_of_state_is_the_state_department() -> None:
     found = _orgs("The Department of State said on Monday it was concerned. The State Department added that talks "
                   "would go on.")
     assert [(key, country) for _, key, country in found] == [("Q789915", "Q30")] * 2
+
+
+@pytest.mark.parametrize("after, before", [
+    # Any state body its country's word may open is its country's with the country after it, one entity either way.
+    ("Armed Forces of Ukraine", "Ukrainian Armed Forces"), ("Central Bank of Russia", "Russian Central Bank"),
+    ("National Bank of Ukraine", "Ukrainian National Bank"), ("Security Service of Ukraine", "Ukrainian Security Service"),
+    ("Supreme Court of India", "Indian Supreme Court"), ("Government of India", "Indian Government"),
+])
+def test_a_state_body_named_with_its_country_after_it_has_the_key_its_countrys_word_gives(
+        gazetteer: Gazetteer, after: str, before: str) -> None:  # noqa: F811
+    key_of = Demonyms.load(gazetteer).key_of
+    assert key_of(after, "ORG") == key_of(before, "ORG") == name_key(before)
+
+
+@pytest.mark.parametrize("name", [
+    # A bank named by its country alone is the bank of that name, no state body; nor is an office with an "of" of its own.
+    "Bank of China", "Bank of America", "Bank of England", "State Bank of India", "Office of the President of Ukraine",
+])
+def test_a_bank_named_by_its_country_alone_or_an_office_of_someone_keeps_its_name(gazetteer: Gazetteer, name: str) -> None:  # noqa: F811
+    assert Demonyms.load(gazetteer).key_of(name, "ORG") == name_key(name)
+
+
+def test_a_state_body_with_its_country_after_it_is_that_countrys_in_an_article_and_named_again() -> None:
+    found = _orgs("The Armed Forces of Ukraine said on Monday they had repelled an attack. The Central Bank of Russia "
+                  "raised its key rate. The Central Bank said inflation would slow, and the Ukrainian Armed Forces "
+                  "said the attack had failed.")
+    assert [(key, country) for _, key, country in found] == [
+        ("name:ukrainian armed forces", UKRAINE), ("name:russian central bank", RUSSIA),
+        ("name:russian central bank", RUSSIA), ("name:ukrainian armed forces", UKRAINE)]
+
+
+def test_a_state_body_with_its_country_after_it_in_a_span_of_its_own_is_that_countrys() -> None:
+    # NER spans "Supreme Court" and "United Kingdom" apart.
+    assert _orgs("The Supreme Court of the United Kingdom ruled on Monday.") == [
+        ("Supreme Court", "name:british supreme court", "Q145")]
+
+
+def test_a_body_before_a_list_of_countries_or_a_bank_of_a_country_is_no_state_body_in_an_article() -> None:
+    # NER spans "Ministry of Health of Brazil" and "Argentina" apart: before, the ministry was Brazil's.
+    assert _orgs("The Armed Forces of Ukraine and Poland held drills on Monday. The Ministry of Health of Brazil and "
+                 "Argentina met. The Bank of China said profits rose.") == [
+        ("Armed Forces of Ukraine", "name:armed forces of ukraine", None),
+        ("Ministry of Health of Brazil", "name:ministry of health of brazil", None),
+        ("Bank of China", "name:bank of china", None)]
