@@ -208,9 +208,11 @@ class StateBodies:
         # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
         name = entity.canonical_name or entity.text
         body = self.body(name)
-        if (body is not None and texts is not None and entity.field in texts and self._country_after(name) is not None
-                and _opens_list(entity, entities, texts[entity.field])):
-            body = None  # "the Armed Forces of Ukraine and Poland": whose, the rule cannot tell
+        after = self._country_after(name) if body is not None and texts is not None and entity.field in texts else None
+        if after is not None and _opens_list(entity, entities, texts[entity.field]):
+            # "the Armed Forces of Ukraine and Poland": whose, the rule cannot tell; the body's own words, as where NER
+            # spans "Armed Forces" apart (and as a stored report's name keys it again: rekey.rebodied)
+            return entity.model_copy(update={"canonical_name": after[2], "key": name_key(after[2])}), None, None
         owner = None if body is not None else self._seat_of_body(entity, entities, texts)
         if owner is not None:
             body = (*owner, entity.text)

@@ -433,10 +433,15 @@ def test_a_state_body_with_its_country_after_it_in_a_span_of_its_own_is_that_cou
         ("Supreme Court", "name:british supreme court", "Q145")]
 
 
-def test_a_body_before_a_list_of_countries_or_a_bank_of_a_country_is_no_state_body_in_an_article() -> None:
-    # NER spans "Ministry of Health of Brazil" and "Argentina" apart: before, the ministry was Brazil's.
-    assert _orgs("The Armed Forces of Ukraine and Poland held drills on Monday. The Ministry of Health of Brazil and "
-                 "Argentina met. The Bank of China said profits rose.") == [
-        ("Armed Forces of Ukraine", "name:armed forces of ukraine", None),
-        ("Ministry of Health of Brazil", "name:ministry of health of brazil", None),
-        ("Bank of China", "name:bank of china", None)]
+def test_a_body_before_a_list_of_countries_or_a_bank_of_a_country_is_no_state_body_in_an_article(gazetteer: Gazetteer) -> None:  # noqa: F811
+    # NER spans "Ministry of Health of Brazil" and "Argentina" apart: before, the ministry was Brazil's. Whose, the rule
+    # cannot tell: the body is keyed and named by its own words, as where NER spans the first country apart too.
+    tagged = [e for e in _tag("The Armed Forces of Ukraine and Poland held drills on Monday. The Ministry of Health of "
+                              "Brazil and Argentina met. The Bank of China said profits rose.") if e.type == "ORG"]
+    assert [(e.text, e.canonical_name, e.key, e.country_id) for e in tagged] == [
+        ("Armed Forces of Ukraine", "Armed Forces", "name:armed forces", None),
+        ("Ministry of Health of Brazil", "Ministry of Health", "name:health ministry", None),
+        ("Bank of China", None, "name:bank of china", None)]
+    # ...and a stored report's name keys so again (rekey.rebodied), as the tagger keyed it.
+    key_of = Demonyms.load(gazetteer).key_of
+    assert [key_of(e.canonical_name or e.text, e.type) for e in tagged] == [e.key for e in tagged]
