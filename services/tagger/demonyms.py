@@ -34,7 +34,7 @@ class Demonyms:
                  names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None,
                  state_bodies: Mapping[str, str] | None = None,
                  article_names: Mapping[str, Mapping[str, str]] | None = None,
-                 body_names: Mapping[str, str] | None = None) -> None:
+                 body_names: Mapping[str, str] | None = None, shared_names: Iterable[tuple[str, str]] = ()) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
         people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
@@ -42,7 +42,8 @@ class Demonyms:
         names, as written, of national state bodies the organisations file types without a link ("Kremlin"), with their
         country's QID; ``article_names``: by language, the names a body of ``state_bodies`` goes by only after an article
         of that language ("Douma": in French, after "la", the Duma), with the body's name; ``body_names``: the other
-        names of a body of ``state_bodies`` ("State Duma"), with the body's name ("Duma"), which keys it."""
+        names of a body of ``state_bodies`` ("State Duma"), with the body's name ("Duma"), which keys it; ``shared_names``:
+        (alias, QID) of the countries' names another country's place also has ("Georgia"), left out of ``names``."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
@@ -59,8 +60,9 @@ class Demonyms:
             if qid in self._adjectives:
                 self._names.setdefault(name_key(alias), (qid, self._country_names[qid]))
                 self._forms[qid].append(alias)
+        shared = {name_key(alias): (qid, self._country_names[qid]) for alias, qid in shared_names if qid in self._adjectives}
         self._bodies = StateBodies(self._countries, self._names, self._adjectives, self._forms, self._country_names,
-                                   self._seats, gazetteer, state_bodies, article_names, body_names)
+                                   self._seats, gazetteer, state_bodies, article_names, body_names, shared)
 
     @classmethod
     def load(cls, gazetteer: Gazetteer | None = None, path: Path = BUNDLED_DEMONYMS,
@@ -74,6 +76,7 @@ class Demonyms:
         aliases = [(alias, e.id) for e in gazetteer or () if e.country == e.id for alias, _ in e.surface_forms()]
         shared = shared_names(gazetteer, aliases) if gazetteer is not None else set()
         shared = {name_key(name) for name in shared}  # and every spelling keyed as it is: "Geórgia"
+        elsewhere = [(alias, qid) for alias, qid in aliases if name_key(alias) in shared]
         aliases = [(alias, qid) for alias, qid in aliases if name_key(alias) not in shared]
         return cls(
             ((row["country"], names[row["country"]] if names is not None else row["name"], row["demonyms"])
@@ -85,6 +88,7 @@ class Demonyms:
             load_state_bodies(organisations),
             load_article_names(organisations),
             load_body_names(organisations),
+            elsewhere,
         )
 
     def __len__(self) -> int:

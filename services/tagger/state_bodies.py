@@ -11,7 +11,7 @@ asks this module about each unlinked mention that is no people's word; the bodie
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
@@ -179,9 +179,11 @@ class StateBodies:
                  seats: Mapping[str, tuple[str, str]], gazetteer: Gazetteer | None = None,
                  state_bodies: Mapping[str, str] | None = None,
                  article_names: Mapping[str, Mapping[str, str]] | None = None,
-                 body_names: Mapping[str, str] | None = None) -> None:
+                 body_names: Mapping[str, str] | None = None, shared: Mapping[str, tuple[str, str]] | None = None) -> None:
         """``countries``: a people's word's key → (QID, name) of its country; ``names``: a country's own name's key →
         the same, which opens a state body's name as its people's word does ("UK Foreign Office", "U.S. Army");
+        ``shared``: the same of the countries' names another country's place also has ("Georgia"), which no name
+        opens, and which a name ends with only as the article links the country (:meth:`_country_after`);
         ``adjectives``: QID → the country's adjective, which keys its bodies ("Russian"); ``forms``: QID → every word
         a body's name may open with ("American", "U.S."); ``country_names``: QID → the country's name; ``seats``: the
         id of each country and capital → (QID, name) of its country; the rest as ``Demonyms`` takes them."""
@@ -193,6 +195,7 @@ class StateBodies:
         self._state_names, self._needs_evidence = _state_names(self._file_bodies, gazetteer)
         self._article_names = {language: dict(names) for language, names in (article_names or {}).items()}
         self._body_names = dict(body_names or {})
+        self._shared = dict(shared or {})
 
     def _opening(self, words: str) -> tuple[str, str] | None:
         """The (QID, name) of the country ``words`` (a people's word or the country's own name) say, or None."""
@@ -207,8 +210,10 @@ class StateBodies:
         None, country's or place's name, the body's own words). ``(entity, None, None)`` for any other."""
         # "the Foreign Ministry" named again after the "Russian Foreign Ministry" has its canonical name
         name = entity.canonical_name or entity.text
-        body = self.body(name)
-        after = self._country_after(name) if body is not None and texts is not None and entity.field in texts else None
+        linked = {e.canonical_id for e in entities if e.canonical_id is not None}
+        body = self.body(name, linked)
+        after = (self._country_after(name, linked) if body is not None and texts is not None and entity.field in texts
+                 else None)
         if after is not None and _opens_list(entity, entities, texts[entity.field]):
             # "the Armed Forces of Ukraine and Poland": whose, the rule cannot tell; the body's own words, as where NER
             # spans "Armed Forces" apart (and as a stored report's name keys it again: rekey.rebodied)
@@ -239,11 +244,11 @@ class StateBodies:
                 return name_key(f"{self._adjectives[body[0]]} {body[2]}")
         return None
 
-    def body(self, name: str) -> tuple[str, str, str] | None:
+    def body(self, name: str, linked: Collection[str] = ()) -> tuple[str, str, str] | None:
         """The (QID, name) of the country whose state body ``name`` is and the body's own words after the country's
         ("Foreign Ministry"), or before the country's name ("Ministry of Health of Brazil": "Ministry of Health";
-        "Armed Forces of Ukraine": "Armed Forces"; :meth:`_country_after`)."""
-        found = self._country_after(name)
+        "Armed Forces of Ukraine": "Armed Forces"; :meth:`_country_after`, ``linked`` as it takes them)."""
+        found = self._country_after(name, linked)
         if found is not None:
             return found
         words = name.split()
@@ -257,19 +262,22 @@ class StateBodies:
                 return (*found, rest) if _STATE_BODY.fullmatch(rest) else None
         return None
 
-
-    def _country_after(self, name: str) -> tuple[str, str, str] | None:
+    def _country_after(self, name: str, linked: Collection[str] = ()) -> tuple[str, str, str] | None:
         """:meth:`body` of a body named with its country's name after it (:func:`_before_its_country`): "Ministry of
-        Health of (the) Brazil", "Armed Forces of Ukraine"; None for any other name."""
+        Health of (the) Brazil", "Armed Forces of Ukraine"; by a name another country's place also has ("Parliament of
+        Georgia") only where the article links that name's country (the ids ``linked``); None for any other name."""
         words = name.split()
         for at, word in enumerate(words[1:-1], 1):
             after = words[at + 2:] if words[at + 1].casefold() == "the" else words[at + 1:]
             key = name_key(" ".join(after))
             # the country's name, all of it: not "Defence of the Russian Federation", which a key reads as a title's
             country = self._names.get(key) if word == "of" and len(key[5:].split()) == len(after) else None
+            shared = self._shared.get(key) if word == "of" and len(key[5:].split()) == len(after) else None
+            country = country or (shared if shared is not None and shared[0] in linked else None)
             if country is not None and _before_its_country(" ".join(words[:at])):
                 return (*country, " ".join(words[:at]))
         return None
+
     def _as_body(self, entity: Entity, qid: str, body: str, named: bool) -> Entity:
         """``entity``, a state body of the country ``qid`` whose own words are ``body``, keyed by the country, not by
         how the article writes it: the key the country's adjective gives ("U.S. Army", "American Army" and "the Army"

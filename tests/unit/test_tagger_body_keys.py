@@ -445,3 +445,12 @@ def test_a_body_before_a_list_of_countries_or_a_bank_of_a_country_is_no_state_bo
     # ...and a stored report's name keys so again (rekey.rebodied), as the tagger keyed it.
     key_of = Demonyms.load(gazetteer).key_of
     assert [key_of(e.canonical_name or e.text, e.type) for e in tagged] == [e.key for e in tagged]
+
+
+def test_a_body_with_a_country_name_another_place_shares_after_it_is_that_countrys_where_the_article_links_it() -> None:
+    # "Georgia" is also a US state's name: the name alone says no country, the country linked in the article does.
+    found = _orgs("Georgia's president vetoed the bill in Tbilisi on Monday. The Parliament of Georgia overrode the veto.")
+    assert found == [("Parliament of Georgia", "name:georgian parliament", "Q230")]
+    # Georgia linked as the US state: its court is no country's.
+    assert _orgs("A judge in Atlanta, Georgia, ruled on Monday. The Supreme Court of Georgia will hear the appeal.") == [
+        ("Supreme Court", "name:supreme court", None)]
