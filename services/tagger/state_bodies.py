@@ -385,8 +385,8 @@ class StateBodies:
 
     def _after_others(self, entity: Entity, qid: str) -> Entity:
         """``entity``, a state body's name (the Duma, Russia's) after the word of another country ``qid``, keyed and
-        named as the two words in one span are, no body of a country (:meth:`_unqualified`: "Ukrainian Duma", ``name:ukrainian
-        duma``), by that country's adjective: "the Ukrainian Duma" is no name of Russia's parliament."""
+        named as the two words in one span are, no body of a country (:meth:`_unqualified`: "Ukrainian Duma",
+        ``name:ukrainian duma``), by that country's adjective: "the Ukrainian Duma" is no name of Russia's parliament."""
         name = f"{self._adjectives.get(qid, self._country_names.get(qid, qid))} {entity.text}"
         return entity.model_copy(update={"canonical_name": name, "key": name_key(name)})
 
