@@ -3,14 +3,14 @@ the tagger links to a gazetteer entity, and which organisations it finds but lea
 frequent first; with --sample N, N linked mentions of each set drawn at random, in context, to read for precision.
 
     .venv/bin/python bench/bench_linking.py --events galaxy_dev.jsonl --crosslingual ntrex_dev.jsonl \
-        --conll eng.testa [--top 40] [--sample 100 [--seed 1]] [--dump linked.tsv]
+        --conll eng.testa [--top 40] [--sample 100 [--seed 1]] [--dump linked.tsv [--dump-every]]
 
 --events: JSON lines {"title", "body", optional "language"} (articles not marked English are left out);
 --crosslingual: JSON lines {"title", "body", "language"}, of which the `eng` lines are read;
 --conll: a CoNLL-2003-format file, read per document: every mention, and apart the mentions whose span is a gold ORG.
 --dump: every linked mention of every set, and every mention given a country (``country_id``: "Ukrainian troops") or a
 side's country (``side_country_id``: "pro-Russian"), one a line with its context, to diff two runs and read each changed
-link or relation.
+link or relation; with --dump-every, every mention, linked or not, to read each changed key (``name:...``) too.
 The JSON-lines articles are tagged after the normalizer's cleanup (services/normalize/cleanup.py: mojibake such as
 "Russiaâ\x80\x99s" repaired, whitespace tidied), as the pipeline tags them; they are English already, so nothing is
 translated or repaired further. The CoNLL documents are tagged as read (their gold spans are offsets into that text).
@@ -72,12 +72,13 @@ def sample(label: str, documents: list[tuple[str, str]], per_doc: list[list[tupl
         print(f"  {d:>4} {kind:<6} {name:<28.28} ...{context}...")
 
 
-def dump(out, label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]]) -> None:
-    """Write every linked mention and every mention given a country or a side's as a tab-separated line: set, document,
-    field, span, type, text, id, name, country, context, side ("pro Q159"), key (``name:russian foreign ministry``)."""
+def dump(out, label: str, documents: list[tuple[str, str]], per_doc: list[list[tuple]], every: bool = False) -> None:
+    """Write every linked mention and every mention given a country or a side's (``every``: every mention) as a
+    tab-separated line: set, document, field, span, type, text, id, name, country, context, side ("pro Q159"), key
+    (``name:russian foreign ministry``)."""
     for d, doc in enumerate(per_doc):
         for kind, text, cid, field, start, end, name, country, side, key in doc:
-            if cid is None and country is None and side is None:
+            if cid is None and country is None and side is None and not every:
                 continue
             source = documents[d][0 if field == "title" else 1]
             context = f"{source[max(0, start - 60):start]}[[{text}]]{source[end:end + 40]}"
@@ -117,6 +118,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="linked mentions printed at random per set, in context")
     parser.add_argument("--seed", type=int, default=1, help="the --sample draw")
     parser.add_argument("--dump", type=Path, help="write every linked mention, in context, to this file (to diff two runs)")
+    parser.add_argument("--dump-every", action="store_true", help="--dump every mention, linked or not, with its key")
     args = parser.parse_args()
     if not (args.events or args.crosslingual or args.conll):
         parser.error("give at least one of --events, --crosslingual, --conll")
@@ -142,7 +144,7 @@ def main() -> None:
         with args.dump.open("w", encoding="utf-8") as out:
             for label, documents, per_doc in sets:
                 if label != GOLD_ORG.format(args.conll.name if args.conll else ""):
-                    dump(out, label, documents, per_doc)
+                    dump(out, label, documents, per_doc, args.dump_every)
     for label, documents, per_doc in sets:
         gold_org = label == GOLD_ORG.format(args.conll.name if args.conll else "")
         if args.sample and not gold_org:

@@ -9,9 +9,10 @@ Centre" as rule 2 keyed them (spellings table 1: "centre" folded, "programme", "
 "Foreign Ministry" keyed by its country as the text gave it (rekey.rebodied); with ``--keyed-by 4``, by rule 4, a third
 naming "Labour Ministry" and "State Duma" as rule 4 keyed them (rekey.respelt, rekey.rebodied); with ``--keyed-by 5``,
 by rule 5, a third naming "Ministry of Foreign Affairs" and "Russian State Duma" as rule 5 keyed them (the words in the
-order written: rekey.respelt; the country's word kept: rekey.rebodied).
+order written: rekey.respelt; the country's word kept: rekey.rebodied); with ``--keyed-by 6``, by rule 6, a third naming
+"Armed Forces of Ukraine" and "Central Bank of Russia" as rule 6 keyed them (the words written: rekey.rebodied).
 
-    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--keyed-by {none,1,2,3,4,5}] [--dir DIR]
+    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--keyed-by {none,1,2,3,4,5,6}] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ RULE_3 = [("U.S. Federal Aviation Administration", "name:u.s federal aviation ad
           ("Foreign Ministry", "name:russian foreign ministry")]
 RULE_4 = [("Labour Ministry", "name:labour ministry"), ("State Duma", "name:state duma")]
 RULE_5 = [("Ministry of Foreign Affairs", "name:ministry of foreign affairs"), ("Russian State Duma", "name:russian state duma")]
+RULE_6 = [("Armed Forces of Ukraine", "name:armed forces of ukraine"), ("Central Bank of Russia", "name:central bank of russia")]
 STANDING = [("Acme Corp", "name:acme corp"), ("Jane Okafor", "name:jane okafor")]
 
 
@@ -55,14 +57,15 @@ def with_names(article, names: list[tuple[str, str]]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--keyed-by", choices=("none", "1", "2", "3", "4", "5"), default="none", help="the key rule the stored reports are marked by")
+    parser.add_argument("--keyed-by", choices=("none", "1", "2", "3", "4", "5", "6"), default="none", help="the key rule the stored reports are marked by")
     parser.add_argument("--dir", type=Path, help="where the store is made (a temporary directory by default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         path = (args.dir or Path(scratch)) / "newsroom.sqlite3"
         rng, start = random.Random(7), datetime.now(timezone.utc) - timedelta(days=25)
         old, mark = {"none": (OLD, None), "1": (RULE_1, "names"), "2": (RULE_2, "names:2"),
-                     "3": (RULE_3, "names:3"), "4": (RULE_4, "names:4"), "5": (RULE_5, "names:5")}[args.keyed_by]
+                     "3": (RULE_3, "names:3"), "4": (RULE_4, "names:4"), "5": (RULE_5, "names:5"),
+                     "6": (RULE_6, "names:6")}[args.keyed_by]
         store = SQLiteStore(path)
         # Written as a release before the store made a delivered report's keys its rule's (rekey.delivered_keys) wrote them.
         as_delivered, store_module.delivered_keys = store_module.delivered_keys, lambda row: row

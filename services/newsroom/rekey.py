@@ -35,7 +35,12 @@ ministry``), from the stored name by :func:`rebodied` (one whose country the tex
 Affairs" "of Ukraine", keeps ``name:foreign ministry``), and a country's "Ministry of Internal Affairs" as its interior
 ministry (``name:russian ministry of internal affairs`` becomes ``name:russian interior ministry``) by :func:`respelt`;
 "Department of State", now linked as the "State Department" is, keeps ``name:state department`` (a re-key links
-nothing).
+nothing). Rule 7 keys any state body named with its country after it as the country's word before it keys it ("Armed
+Forces of Ukraine", "Central Bank of Russia", "Supreme Court of India": ``name:ukrainian armed forces``, ``name:russian
+central bank``, ``name:indian supreme court``), from the stored name by :func:`rebodied` (a bank named by its country
+alone, "Bank of China", keeps its name's key; one whose country the text gave apart, "Armed Forces" "of Ukraine", keeps
+``name:armed forces``); a body's name after another country's word NER spanned apart ("Ukrainian" "Duma") is no
+longer that body, which the article's text gave, so a stored report keeps its key.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -66,8 +71,9 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # 6: a portfolio ministry or department keyed in one word order ("Ministry of Foreign Affairs": "Foreign Ministry"),
 # an organisations-file body's name after its country's word keyed by the body's ("Russian State Duma": "Duma"), a
 # portfolio ministry with its country after it keyed by the country's adjective ("Ministry of Health of Brazil"), a
-# country's "Ministry of Internal Affairs" keyed as its interior ministry.
-KEY_RULE = 6
+# country's "Ministry of Internal Affairs" keyed as its interior ministry; 7: any state body with its country after it
+# keyed by the country's adjective ("Armed Forces of Ukraine": "Ukrainian Armed Forces").
+KEY_RULE = 7
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
@@ -110,7 +116,9 @@ def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> 
     (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives
     (rule 5: also one named with "for ...", "U.S. Agency for International Development"), and another name of an
     organisations-file state body the body's key (rule 5: "State Duma", ``name:duma``; rule 6: also after its country's
-    word, "Russian State Duma"); a key the article's text gave
+    word, "Russian State Duma"), and a body named with its country after it the country's adjective's (rule 6: a
+    portfolio ministry, "Ministry of Health of Brazil"; rule 7: any, "Armed Forces of Ukraine"); a key the article's
+    text gave
     ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
     from services.tagger.linking import name_key
 

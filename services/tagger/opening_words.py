@@ -41,13 +41,13 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from services.runtime.sentences import mid_sentence
-from services.tagger.demonyms import ARTICLES
 from services.tagger.gazetteer import GazetteerEntry, fold
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
 from services.tagger.lowercase_words import is_web_domain, name_start
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
+from services.tagger.state_bodies import ARTICLES
 
 __all__ = ["trim_opening_words"]
 

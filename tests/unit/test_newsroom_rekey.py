@@ -280,3 +280,26 @@ def test_re_keying_by_rule_6_gives_a_ministry_named_with_its_country_after_it_an
     expected = ["name:brazilian health ministry", "name:russian interior ministry", "name:department of internal affairs"]
     # From the names alone, the country the text gave "Ministry of Internal Affairs" ("Russia's") is not there.
     assert re_keyed(mentions) == (expected, [expected[0], "name:ministry of internal affairs", expected[2]])
+
+
+def test_re_keying_by_rule_7_gives_a_state_body_named_with_its_country_after_it_its_countrys_key() -> None:
+    mentions = [{"key": "name:armed forces of ukraine", "name": "Armed Forces of Ukraine", "type": "ORG"},
+                {"key": "name:central bank of russia", "name": "Central Bank of Russia", "type": "ORG"},
+                {"key": "name:bank of china", "name": "Bank of China", "type": "ORG"},
+                {"key": "name:armed forces", "name": "Armed Forces", "type": "ORG"}]
+    # A bank named by its country alone keeps its name; "Armed Forces" whose country the text gave apart keeps its key.
+    expected = ["name:ukrainian armed forces", "name:russian central bank", "name:bank of china", "name:armed forces"]
+    assert re_keyed(mentions) == (expected, expected)
+
+
+def test_stored_bodies_named_with_their_country_after_them_meet_the_country_before_form_once_the_store_opens(open_store):  # noqa: F811
+    # Rule 6 keyed "Armed Forces of Ukraine" by the words written: another entity than the "Ukrainian Armed Forces".
+    s = reopened_marked(open_store, "message:6", "names:6",
+                        old_report(1, "s-war", ("Armed Forces of Ukraine", "name:armed forces of ukraine"),
+                                   ("Bank of China", "name:bank of china")),
+                        old_report(2, "s-war", ("Ukrainian Armed Forces", "name:ukrainian armed forces")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:bank of china", 1), ("name:ukrainian armed forces", 1)]
+    assert s.entity("name:ukrainian armed forces")["articles"] == 2
+    assert s.entity("name:armed forces of ukraine") is None
+    assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
+    s.close()
