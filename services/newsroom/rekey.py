@@ -39,8 +39,7 @@ nothing). Rule 7 keys any state body named with its country after it as the coun
 Forces of Ukraine", "Central Bank of Russia", "Supreme Court of India": ``name:ukrainian armed forces``, ``name:russian
 central bank``, ``name:indian supreme court``), from the stored name by :func:`rebodied` (a bank named by its country
 alone, "Bank of China", keeps its name's key; one whose country the text gave apart, "Armed Forces" "of Ukraine", keeps
-``name:armed forces``); a body's name after another country's word NER spanned apart ("Ukrainian" "Duma") is no
-longer that body, which the article's text gave, so a stored report keeps its key.
+``name:armed forces``).
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it

@@ -79,9 +79,6 @@ _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
 # Poland": whose, the rule cannot tell).
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?")
 _LIST_AFTER = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
-# The one or two words right before a mention, a space between: "the Ukrainian [Duma]" (not "Ukraine, [Duma]" nor
-# "in Ukraine. [Duma]").
-_WORDS_BEFORE = re.compile(r"(?:[\w.'’-]+[ \t]+)?[\w.'’-]*\w[ \t]+$")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
 # The offices a city has as a state does, named after its capital: "Moscow's Health Department" is the city's, "Moscow's
 # Defence Ministry" and "Moscow's Federal Security Service" Russia's. A city's: one of these heads, an administration or
@@ -335,7 +332,7 @@ class StateBodies:
         return entry is not None and entry.type in ("GPE", "LOC") and entry.country is not None and entry.country != entry.id
 
     def unlinked(self, entity: Entity, language: str | None,
-                 texts: Mapping[str, str] | None = None) -> tuple[Entity, tuple[str, str] | None]:
+                             texts: Mapping[str, str] | None = None) -> tuple[Entity, tuple[str, str] | None]:
         """An unlinked mention that names a national state body, and the (QID, name) of its country: typed an
         organisation or a place ("Kremlin", "at the Kremlin": GPE, LOC, FAC), its name exactly one of the organisations
         file's or the gazetteer's (:func:`_state_names`); or, whatever NER typed it, that name after an article of
@@ -345,8 +342,7 @@ class StateBodies:
         (``article_names``: French "Douma") is the body after one, in the span or, with the fields' ``texts``, right
         before it ("la Douma", NER's "Douma"), and named as the body is ("Duma"); "à Douma" is the Syrian town. Else
         ``(entity, None)``, as for a person named without an article ("Kremlin" typed PERSON), which is left as NER
-        said; and, with the fields' ``texts``, for such a name right after another country's word, which NER spanned
-        apart ("Ukrainian" "Duma"), keyed as the two words in one span are (:meth:`_after_others`)."""
+        said."""
         name, article = entity.text, _LEADING_ARTICLE.get(language or "")
         cut = article.match(name) if article is not None else None
         if cut is not None and entity.type in BODY_LABELS | {"PERSON"}:
@@ -361,34 +357,10 @@ class StateBodies:
         # a country this tagger does not know (not in its gazetteer) has no name to give
         if country not in self._country_names or (language in (None, "en") and name in self._needs_evidence):
             return entity, None
-        other = self._country_before(entity, texts) if cut is None else None
-        if other is not None and other[0] != country:
-            return self._after_others(entity, other[0]), None
         # "State Duma" is the "Duma", and so is "Duma" named again after it (linking gave it the longer name's key)
         name = self._body_names.get(name, name)
         renamed = name != entity.text or self._body_names.get(entity.canonical_name or "") == name
         return self._as_named(entity, name) if renamed else entity, (country, self._country_names[country])
-
-    def _country_before(self, entity: Entity, texts: Mapping[str, str] | None) -> tuple[str, str] | None:
-        """The (QID, name) of the country whose people's word or name (one or two words, a possessive too) is written
-        right before ``entity`` in its field's text, a space between: "the Ukrainian [Duma]", "Ukraine's [Duma]"; else
-        None ("Ukraine, [Duma]")."""
-        text = (texts or {}).get(entity.field)
-        if text is None or not _WORDS_BEFORE.search(text, max(0, entity.start - 40), entity.start):
-            return None
-        words = _WORDS_BEFORE.search(text, max(0, entity.start - 40), entity.start)[0].split()
-        for n in (2, 1):
-            found = self._opening(" ".join(words[-n:])) if len(words) >= n else None
-            if found is not None:
-                return found
-        return None
-
-    def _after_others(self, entity: Entity, qid: str) -> Entity:
-        """``entity``, a state body's name (the Duma, Russia's) after the word of another country ``qid``, keyed and
-        named as the two words in one span are, no body of a country (:meth:`_unqualified`: "Ukrainian Duma",
-        ``name:ukrainian duma``), by that country's adjective: "the Ukrainian Duma" is no name of Russia's parliament."""
-        name = f"{self._adjectives.get(qid, self._country_names.get(qid, qid))} {entity.text}"
-        return entity.model_copy(update={"canonical_name": name, "key": name_key(name)})
 
     def _unqualified(self, name: str) -> str:
         """``name`` without the people's word or name of its country it opens with where the rest is a name of that

@@ -320,18 +320,6 @@ def test_a_bodys_name_after_its_countrys_word_is_the_body_in_an_article(gazettee
     assert _orgs("The Israeli Knesset voted on Monday to back the plan.") == [("Israeli Knesset", "name:knesset", "Q801")]
 
 
-def test_a_bodys_name_spanned_apart_from_another_countrys_word_before_it_is_not_that_body(gazetteer: Gazetteer) -> None:  # noqa: F811
-    # NER spans "Duma" alone after "Ukrainian" or "Ukraine's": as "Ukrainian Duma" in one span, it is no name of Russia's
-    # parliament; before, it was the Duma, Russia's. After its own country's word, a comma or a full stop, it still is.
-    text = ("The Ukrainian Duma voted on Monday. Ukraine's Duma did too. The Russian Duma did not. In Ukraine, Duma "
-            "members met. They met in Ukraine. Duma members said so.")
-    related = Demonyms.load(gazetteer).relate([_body(text, "Duma", n) for n in range(5)], {"title": "", "body": text}, "en")
-    assert [(e.key, e.canonical_name, e.country_id) for e in related] == [
-        ("name:ukrainian duma", "Ukrainian Duma", None), ("name:ukrainian duma", "Ukrainian Duma", None),
-        *[("name:duma", None, RUSSIA)] * 3]
-    assert _orgs("The Ukrainian Duma voted on Monday.") == [("Duma", "name:ukrainian duma", None)]
-
-
 @pytest.mark.parametrize("owner, key", [
     # However the article spells the city, its office is one entity: keyed by the gazetteer's name of the city...
     ("Kiev's", "name:kyiv health department"), ("Kyiv's", "name:kyiv health department"),
