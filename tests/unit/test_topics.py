@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.runtime import stage
+from services.runtime import app, stage
 from services.runtime.app import SERVICES, create_app
 from services.runtime.settings import Settings, dlq
 from services.runtime.topics import pipeline_topics
@@ -18,6 +18,8 @@ def test_every_topic_a_stage_dead_letters_to_is_created_up_front(tmp_path, monke
         dead_letter_topics.add(self.dlq_name)
 
     monkeypatch.setattr(stage.Stage, "__init__", record)
+    # Faust's sensors register in the process-wide registry, where one more app (another test's) would collide.
+    monkeypatch.setattr(app, "setup_prometheus_sensors", lambda *args, **kwargs: None)
     settings = Settings(broker="127.0.0.1:1", data_dir=tmp_path)
     create_app(settings, SERVICES)
     assert dlq(settings.alerter.bursts_topic) in dead_letter_topics  # the stages were built
