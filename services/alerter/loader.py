@@ -23,7 +23,7 @@ from services.alerter.rulebook import AlertPolicy, BurstSpec, Rule, RuleBook, Wi
 from services.alerter.webhooks import WebhookEndpoint, parse_secret
 from services.alerter.yaml_reader import YamlReader
 from services.runtime.settings import environment
-from services.runtime.text import defaulted
+from services.runtime.text import defaulted, written_out
 
 __all__ = ["load_rulebook"]
 
@@ -200,11 +200,7 @@ class _Loader(YamlReader):
                 except ValueError as exc:
                     raise self.error(secret_node, f"{what}: {exc}") from None
             for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
-                for variable in defaulted(str(node.value), self.env):
-                    message = self.warn(node, f"{what} signs with the secret written in this file, as {variable} is not "
-                                              f"set: anyone who has the file can sign as wirewatch; set {variable}")
-                    if message is not None:
-                        self.endpoint_warnings.append(message)
+                self.warn_of_a_secret_in_the_file(node, what)
             timeout_s = None
             if "timeout_s" in fields:
                 t_node = fields["timeout_s"][1]
@@ -224,6 +220,18 @@ class _Loader(YamlReader):
             endpoints[name] = WebhookEndpoint(name=name, url=url, secrets=secrets, timeout_s=timeout_s, format=fmt,
                                               concurrency=concurrency)
         return endpoints
+
+    def warn_of_a_secret_in_the_file(self, node: yaml.Node, what: str) -> None:
+        """A secret anyone who has the file can sign with: written out in it, or a ``${VAR:-default}`` default as VAR is
+        unset (a warning, not an error: a file kept as private as a secret is a choice)."""
+        text = str(node.value)
+        problems = [f"{what} signs with a secret written in this file: anyone who has the file can sign as wirewatch; "
+                    f"write secret: ${{VAR}} and set VAR in the environment (or .env)"] if written_out(text).strip() else []
+        problems += [f"{what} signs with the secret written in this file, as {variable} is not set: anyone who has the "
+                     f"file can sign as wirewatch; set {variable}" for variable in defaulted(text, self.env)]
+        for problem in problems:
+            if (message := self.warn(node, problem)) is not None:
+                self.endpoint_warnings.append(message)
 
     def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule:
         line = node.start_mark.line + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED", "FEED_REJECTED_REPEATS"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "FEED_FAILING", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED", "FEED_REJECTED_REPEATS"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -29,6 +29,12 @@ FEED_LAST_SUCCESS = Gauge(
 )
 FEED_FAILURES = Gauge(
     "wirewatch_feed_consecutive_failures", "Failed polls of a feed in a row; 0 after a success.", ["feed"]
+)
+FEED_FAILING = Gauge(
+    "wirewatch_feed_failing",
+    "1 while a feed is failing (WIREWATCH_INGEST__FAILING_AFTER failed polls in a row, or disabled by a 410), as "
+    "`feeds status` says FAILING; else 0. Alert on this, not on a copy of the setting.",
+    ["feed"],
 )
 WEBSUB_PUSHES = Counter(
     "wirewatch_websub_pushes_total", "WebSub content pushes by feed and outcome: accepted, bad_signature, too_large.",

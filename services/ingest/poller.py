@@ -23,6 +23,7 @@ from services.ingest.feeds import (
 from services.ingest.fetcher import Fetched, Fetcher, FetchError, shown_url
 from services.ingest.metrics import (
     FEED_BYTES,
+    FEED_FAILING,
     FEED_FAILURES,
     FEED_FETCH_SECONDS,
     FEED_FETCHES,
@@ -95,7 +96,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     except FetchError as exc:
         FEED_FETCHES.labels(feed.id, exc.error_class).inc()
         new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason, error_class=exc.error_class), now, policy)
-        _count_state(feed.id, new_state)
+        _count_state(feed.id, new_state, policy)
         error = RecordError(label, exc.error_class, exc.reason, b"")
         return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class,
                           nothing=explain(label, b"", [error]))
@@ -156,7 +157,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.repeats = rejections.repeats
         result.state = replace(result.state, rejected=rejections.keys, rejected_at=rejections.found_at,
                                rejected_held=rejections.held)
-    _count_state(feed.id, result.state)
+    _count_state(feed.id, result.state, policy)
     return result
 
 
@@ -174,8 +175,9 @@ def _entry_id(record: FeedEntry | RecordError) -> str | None:
     return record.article.id if isinstance(record, FeedEntry) else None
 
 
-def _count_state(feed_id: str, state: FeedState) -> None:
+def _count_state(feed_id: str, state: FeedState, policy: PollPolicy) -> None:
     FEED_FAILURES.labels(feed_id).set(state.consecutive_failures)
+    FEED_FAILING.labels(feed_id).set(int(is_failing(state, policy)))
     if state.last_success_at is not None:
         FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
 

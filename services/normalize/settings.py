@@ -9,10 +9,18 @@ from pydantic import BaseModel, Field, SecretStr
 
 from services.runtime.setting_values import DictSetting, ListSetting
 
-__all__ = ["NormalizeSettings", "BACKEND_NAMES", "unknown_backends"]
+__all__ = ["NormalizeSettings", "BACKEND_NAMES", "REPAIR_RULE_NAMES", "unknown_backends", "unknown_repair_rules"]
 
 # What `translation` and `default_backend` may name (services/normalize/translate.py's BACKENDS, "auto" and "none").
 BACKEND_NAMES = ("auto", "apertium", "argos", "libretranslate", "none")
+# What `repair_disabled_rules` may name: services/normalize/repair.py's RULES, in their order (a test keeps the two alike;
+# importing repair.py here would load spaCy for every command that reads a setting).
+REPAIR_RULE_NAMES = (
+    "spelling:doubled-final-letter", "glue:name-boundary", "glue:word-boundary", "names:variant", "space:after-punctuation",
+    "quotes:misplaced-opening", "quotes:space-after-closing", "punctuation:space-before", "punctuation:repeated-stop",
+    "dash:spacing", "pronoun:before-inverted-subject", "tense:perfect-before-inverted-subject", "case:proper-name",
+    "case:verb-after-name", "article:before-country",
+)
 
 
 class NormalizeSettings(BaseModel):
@@ -98,4 +106,17 @@ def unknown_backends(cfg: NormalizeSettings, prefix: str = "WIREWATCH_NORMALIZE_
         close = difflib.get_close_matches(backend, BACKEND_NAMES, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         problems.append(f"{variable}: {written}: no translation backend is called {backend!r} ({hint}known: {', '.join(BACKEND_NAMES)})")
+    return problems
+
+
+def unknown_repair_rules(cfg: NormalizeSettings, prefix: str = "WIREWATCH_NORMALIZE__") -> list[str]:
+    """Each rule name ``repair_disabled_rules`` gives that no repair rule has, said with its variable and the closest
+    known name, or the known names when none is close."""
+    problems = []
+    for rule in cfg.repair_disabled_rules:
+        if rule in REPAIR_RULE_NAMES:
+            continue
+        close = difflib.get_close_matches(rule, REPAIR_RULE_NAMES, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(REPAIR_RULE_NAMES)}"
+        problems.append(f"{prefix}REPAIR_DISABLED_RULES: no repair rule is called {rule!r} ({hint})")
     return problems

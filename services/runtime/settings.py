@@ -20,7 +20,7 @@ from pydantic_settings.exceptions import SettingsError
 from services.alerter.settings import AlerterSettings
 from services.ingest.settings import IngestSettings
 from services.newsroom.settings import NewsroomSettings
-from services.normalize.settings import NormalizeSettings, unknown_backends
+from services.normalize.settings import NormalizeSettings, unknown_backends, unknown_repair_rules
 from services.runtime.errors import WirewatchError
 from services.runtime.setting_values import env_text, read_short_forms
 from services.tagger.settings import TaggerSettings
@@ -165,9 +165,9 @@ class Settings(BaseSettings):
 
     @field_validator("normalize")
     @classmethod
-    def _known_backends(cls, value: NormalizeSettings) -> NormalizeSettings:
+    def _known_backends_and_rules(cls, value: NormalizeSettings) -> NormalizeSettings:
         # Here, not on NormalizeSettings: code (and tests) may hand the registry backends of their own by name.
-        problems = unknown_backends(value)
+        problems = unknown_backends(value) + unknown_repair_rules(value)
         if problems:
             raise ValueError("; ".join(problems))
         return value

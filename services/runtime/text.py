@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references", "unaccented", "is_unaccented"]
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references", "written_out", "unaccented", "is_unaccented"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -55,6 +55,11 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
 def defaulted(text: str, env: Mapping[str, str]) -> list[str]:
     """The variables of ``text`` whose ``${VAR:-default}`` default ``interpolate`` would use (VAR unset or empty)."""
     return [m.group(1) for m in _ENV_REF.finditer(text) if m.group(2) is not None and not env.get(m.group(1))]
+
+
+def written_out(text: str) -> str:
+    """What of ``text`` is written as it is, outside its ``${VAR}`` and ``${VAR:-default}`` (``$$`` as the ``$`` it is)."""
+    return _ENV_REF.sub(lambda m: "$" if m.group(0) == "$$" else "", text)
 
 
 def references(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from services.runtime.kafka import aiokafka_options, quiet_aiokafka
 from services.runtime.logs import get_logger
-from services.runtime.settings import Settings
+from services.runtime.settings import Settings, dlq
 
 __all__ = ["ensure_topics", "pipeline_topics"]
 
@@ -29,8 +29,10 @@ def _partitions_differ(described: list[dict], expected: int) -> dict[str, int]:
 
 
 def pipeline_topics(settings: Settings) -> list[str]:
-    """Every topic the services read and write: the pipeline's and their ``.dlq`` topics, and the internal ones."""
-    return [*settings.topics.all(), settings.ingest.entries_topic, settings.ingest.polls_topic, settings.alerter.bursts_topic]
+    """Every topic the services read and write: the pipeline's and their ``.dlq`` topics, and the internal ones (with the
+    bursts topic's ``.dlq``; ingest's internal topics have their dead letters in ``articles.raw.dlq``)."""
+    bursts = settings.alerter.bursts_topic
+    return [*settings.topics.all(), settings.ingest.entries_topic, settings.ingest.polls_topic, bursts, dlq(bursts)]
 
 
 async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_every_s: float | None = None) -> list[str]:

@@ -11,6 +11,7 @@ from services.cli import main
 
 UNCLOSED = 'rules:\n  - id: q\n    query: "entity:NATO AND \\"air defense"\n'
 GOOD = "rules:\n  - {id: nato, when: {entity: OTAN}}\n"
+A_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 @pytest.fixture
@@ -80,22 +81,39 @@ def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rule
 
 
 def test_rules_check_counts_one_endpoint_in_the_singular(rules) -> None:
-    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+    text = (f"webhooks:\n  hook: {{url: 'http://127.0.0.1:1/h', secret: {A_SECRET}}}\n"
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
     result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
     assert "1 rule (1 enabled), 1 webhook endpoint: OK" in result.stdout
 
 
 def test_rules_check_warns_of_a_rule_whose_alerts_reach_no_webhook(rules) -> None:
-    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+    text = ("webhooks:\n  hook: {url: 'http://127.0.0.1:1/h', secret: '${HOOK_SECRET}'}\n"
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n  - {id: b, when: {entity: Q7184}}\n"
             "  - {id: paused, when: {entity: Q7184}, enabled: false}\n")
-    result = CliRunner().invoke(main, ["rules", "check", str(rules(text))])
+    result = CliRunner().invoke(main, ["rules", "check", str(rules(text))], env={"HOOK_SECRET": A_SECRET})
     assert result.exit_code == 0  # valid: the alerts still go to the alerts topic and the newsroom
     assert "3 rules (2 enabled), 1 webhook endpoint: OK, 1 warning" in result.stdout
     [warning] = result.stderr.strip().splitlines()
     assert warning.startswith("warning: ") and "rules.yaml:5: rule 'b' has no webhooks" in warning
     assert "go only to the alerts topic and the newsroom" in warning
+
+
+def test_rules_check_warns_of_a_secret_written_in_the_file_and_says_to_read_it_from_a_variable(rules) -> None:
+    path = rules(f"webhooks:\n  hook:\n    url: http://127.0.0.1:1/h\n    secret: {A_SECRET}\n"
+                 "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [hook]}\n")
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 0, result.output  # a warning: the file still works
+    assert "1 rule (1 enabled), 1 webhook endpoint: OK, 1 warning" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"warning: {path}:4: webhook 'hook' signs with a secret written in this file: anyone who has the file can sign "
+        "as wirewatch; write secret: ${VAR} and set VAR in the environment (or .env)"]
+    assert A_SECRET not in result.output
+
+    path.write_text(path.read_text().replace(A_SECRET, "${HOOK_SECRET}"))
+    result = CliRunner().invoke(main, ["rules", "check", str(path)], env={"HOOK_SECRET": A_SECRET})
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "1 rule (1 enabled), 1 webhook endpoint: OK\n" in result.stdout
 
 
 def test_rules_check_warns_once_of_a_file_with_no_webhook_endpoints(rules) -> None:
@@ -107,10 +125,10 @@ def test_rules_check_warns_once_of_a_file_with_no_webhook_endpoints(rules) -> No
 
 
 def test_alerts_replay_refuses_an_endpoint_the_rules_file_does_not_define(rules) -> None:
-    text = ("webhooks:\n  newsroom: {url: 'http://127.0.0.1:1/h', secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+    text = ("webhooks:\n  newsroom: {url: 'http://127.0.0.1:1/h', secret: '${HOOK_SECRET}'}\n"
             "rules:\n  - {id: a, when: {entity: Q7184}, webhooks: [newsroom]}\n")
     result = CliRunner().invoke(main, ["alerts", "replay", "--rules", str(rules(text)), "--endpoint", "newsrom", "--dry-run",
-                                       "--broker", "127.0.0.1:9"])
+                                       "--broker", "127.0.0.1:9"], env={"HOOK_SECRET": A_SECRET})
     one_line_error(result, 2, "--endpoint 'newsrom' is not an endpoint", "did you mean 'newsroom'?", "its endpoints: newsroom")
 
 

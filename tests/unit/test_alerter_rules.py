@@ -421,12 +421,21 @@ def test_the_example_secret_in_use_is_a_warning_naming_the_variable_to_set():
     assert not [w for w in load_rulebook(EXAMPLE_RULES, env={"WIREWATCH_WEBHOOK_SECRET": A_SECRET}).warnings if "secret" in w]
 
 
-def test_a_secret_written_in_the_file_without_a_variable_is_no_warning():
+def test_a_secret_written_in_the_file_is_a_warning_as_is_a_default_in_use():
     text = f"webhooks:\n  hook:\n    url: http://127.0.0.1:1/\n    secret: [{A_SECRET}, '${{NEXT:-{A_SECRET}}}']\nrules: []\n"
-    assert load_rulebook(text, env={}).warnings == (
+    written = ("<rules>:4: webhook 'hook' signs with a secret written in this file: anyone who has the file can sign as "
+               "wirewatch; write secret: ${VAR} and set VAR in the environment (or .env)")
+    book = load_rulebook(text, env={})
+    assert book.warnings == book.endpoint_warnings == (written, (
         "<rules>:4: webhook 'hook' signs with the secret written in this file, as NEXT is not set: anyone who has the "
-        "file can sign as wirewatch; set NEXT",)
-    assert load_rulebook(text, env={"NEXT": A_SECRET}).warnings == ()
+        "file can sign as wirewatch; set NEXT"))
+    assert load_rulebook(text, env={"NEXT": A_SECRET}).warnings == (written,)
+
+
+@pytest.mark.parametrize("secret", ["${HOOK_SECRET}", "'${HOOK_SECRET} ${NEXT}'", "['${HOOK_SECRET}', '${NEXT:-}']"])
+def test_a_secret_read_from_variables_only_is_no_warning(secret):
+    text = f"webhooks:\n  hook:\n    url: http://127.0.0.1:1/\n    secret: {secret}\nrules: []\n"
+    assert load_rulebook(text, env={"HOOK_SECRET": A_SECRET, "NEXT": A_SECRET}).warnings == ()
 
 
 def test_the_alerter_logs_the_example_secret_in_use_when_it_starts(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ never rolled back by a late record; the poller resumes a feed from it when it st
 import asyncio
 
 from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
-from services.ingest.fetcher import FetchError
+from services.ingest.fetcher import Fetched, FetchError
 from services.ingest.poller import Poller
 from services.ingest.polling import (
     FeedState,
@@ -101,6 +101,35 @@ def test_a_feed_failing_n_times_in_a_row_shows_failing_with_its_last_error():
         assert status["failing"] is expected
     assert status["consecutive_failures"] == 2 and status["last_error_class"] == "ConnectError"
     assert status["last_error"] == f'feed "gazette": cannot connect to {URL}: refused' and status["last_error_at"] == NOW
+
+
+class _Answers:
+    def __init__(self, status):
+        self.status = status
+
+    async def get(self, url, *, label, headers=None, **kw):
+        return Fetched(self.status, url)
+
+
+def test_the_feed_failing_metric_says_what_feeds_status_says_whatever_failing_after_is():
+    """Prometheus alerts on wirewatch_feed_failing (deploy/prometheus/rules.yml), so no copy of the setting is needed."""
+    from prometheus_client import REGISTRY
+
+    poller = _poller(failing_after=4)
+    feed = poller.feeds.feeds[0]
+
+    def said():
+        return REGISTRY.get_sample_value("wirewatch_feed_failing", {"feed": "gazette"}), poller.status()[0]["failing"]
+
+    seen = []
+    for _ in range(4):
+        asyncio.run(poller._poll(feed, _Failing()))
+        seen.append(said())
+    assert seen == [(0, False), (0, False), (0, False), (1, True)]
+    asyncio.run(poller._poll(feed, _Answers(304)))
+    assert said() == (0, False)
+    asyncio.run(poller._poll(feed, _Answers(410)))
+    assert said() == (1, True) and poller.status()[0]["disabled"]
 
 
 def test_new_headers_in_the_feeds_file_are_tried_now_not_after_the_backoff():

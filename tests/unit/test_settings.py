@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from services.cli import main
+from services.normalize.settings import REPAIR_RULE_NAMES
 from services.runtime.settings import Settings
 
 
@@ -121,6 +122,24 @@ def test_the_backend_names_settings_accept_are_the_backends_there_are():
     from services.normalize.translate import BACKENDS
 
     assert set(BACKEND_NAMES) == {*BACKENDS, "auto", "none"}
+
+
+@pytest.mark.parametrize("value, said", [
+    ("glue:wordboundary", "no repair rule is called 'glue:wordboundary' (did you mean glue:word-boundary?)"),
+    ('["glue:word-boundary", "everything"]', "no repair rule is called 'everything' (known: " + ", ".join(REPAIR_RULE_NAMES) + ")"),
+])
+@pytest.mark.parametrize("command", [["settings"], ["process", "--until", "raw", "-"]], ids=" ".join)
+def test_an_unknown_repair_rule_to_disable_stops_the_command_naming_it(command, value, said):
+    result = CliRunner().invoke(main, command, env={"WIREWATCH_NORMALIZE__REPAIR_DISABLED_RULES": value}, input="x")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: invalid setting WIREWATCH_NORMALIZE__REPAIR_DISABLED_RULES: {said} (see `wirewatch settings --markdown`)"]
+
+
+def test_the_repair_rule_names_settings_accept_are_the_rules_there_are():
+    from services.normalize.repair import RULES
+
+    assert REPAIR_RULE_NAMES == tuple(rule.name for rule in RULES)
 
 
 def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_path, monkeypatch):
