@@ -96,7 +96,6 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
     except FetchError as exc:
         FEED_FETCHES.labels(feed.id, exc.error_class).inc()
         new_state = on_outcome(state, FetchOutcome(exc.status, error=exc.reason, error_class=exc.error_class), now, policy)
-        _count_state(feed.id, new_state, policy)
         error = RecordError(label, exc.error_class, exc.reason, b"")
         return PollResult(feed, new_state, exc.status, error=exc.reason, error_class=exc.error_class,
                           nothing=explain(label, b"", [error]))
@@ -157,7 +156,6 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
         result.repeats = rejections.repeats
         result.state = replace(result.state, rejected=rejections.keys, rejected_at=rejections.found_at,
                                rejected_held=rejections.held)
-    _count_state(feed.id, result.state, policy)
     return result
 
 
@@ -175,11 +173,18 @@ def _entry_id(record: FeedEntry | RecordError) -> str | None:
     return record.article.id if isinstance(record, FeedEntry) else None
 
 
-def _count_state(feed_id: str, state: FeedState, policy: PollPolicy) -> None:
+def _show_state(feed_id: str, state: FeedState, policy: PollPolicy) -> None:
     FEED_FAILURES.labels(feed_id).set(state.consecutive_failures)
     FEED_FAILING.labels(feed_id).set(int(is_failing(state, policy)))
     if state.last_success_at is not None:
         FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
+
+
+def _forget_state(feed_id: str) -> None:
+    # Another worker (or none, once the feed left the file) now says how the feed is: a value left here would keep
+    # `max by (feed) (wirewatch_feed_failing)` firing for a feed that is fine.
+    for gauge in (FEED_FAILURES, FEED_FAILING, FEED_LAST_SUCCESS):
+        gauge.remove(feed_id)
 
 
 def _asked_or_read(feed: FeedConfig) -> tuple[object, ...]:
@@ -207,7 +212,9 @@ class Poller:
         self.restore = restore
         self.feeds: FeedsFile | None = None
         self.states: dict[str, FeedState] = {}
-        self._resumed: set[str] = set()  # feeds owned since their stored state was last read
+        # Feeds owned since their stored state was last read: the feeds this worker holds, and whose failure metrics it
+        # exports (from that state at once, so a feed disabled by a 410, never polled again, still shows after a restart).
+        self._resumed: set[str] = set()
         # When this worker last read each feed (id, URL) deep, every page up to the cap whatever it passed on or
         # rejected before: at its first poll (which alone reads an archived feed's archives: a later poll would walk the
         # whole past again for nothing), then at most once a retention while the feed's state keeps a rejection no poll
@@ -224,6 +231,7 @@ class Poller:
             if feed_id not in wanted:
                 del self.states[feed_id]
                 self._resumed.discard(feed_id)
+                _forget_state(feed_id)
         before = self.feeds.by_id() if self.feeds else {}
         for feed_id, feed in wanted.items():
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
@@ -240,6 +248,8 @@ class Poller:
                 self.states[feed_id] = replace(self.states[feed_id], next_poll_at=0.0, consecutive_failures=0, disabled=None,
                                                **afresh)
         self.feeds = feeds
+        for feed_id in self._resumed:  # a new URL or a mended entry starts the feed afresh: no longer failing
+            self._show(feed_id)
 
     def reload_if_changed(self, path: Path) -> bool:
         try:
@@ -268,6 +278,8 @@ class Poller:
             return
         if is_newer(state, current):
             self.states[state.feed_id] = state
+            if state.feed_id in self._resumed:
+                self._show(state.feed_id)
 
     def _resume(self, feed: FeedConfig) -> None:
         try:
@@ -280,12 +292,19 @@ class Poller:
             log.info("feed_state_restored", feed=feed.id, url=shown_url(state.url), etag=state.etag is not None,
                      consecutive_failures=state.consecutive_failures, disabled=state.disabled)
 
+    def _policy(self, feed_id: str) -> PollPolicy:
+        feed = self.feeds.by_id().get(feed_id) if self.feeds else None
+        return policy_for(feed, self.feeds, self.settings) if feed else PollPolicy()
+
+    def _show(self, feed_id: str) -> None:
+        """Export how a feed this worker holds is, as ``status`` says it."""
+        _show_state(feed_id, self.states[feed_id], self._policy(feed_id))
+
     def status(self) -> list[dict]:
         now = self.clock()
         out = []
         for feed_id, state in sorted(self.states.items()):
-            feed = self.feeds.by_id()[feed_id] if self.feeds else None
-            policy = policy_for(feed, self.feeds, self.settings) if feed else PollPolicy()
+            policy = self._policy(feed_id)
             out.append({
                 "feed": feed_id, "url": shown_url(state.url), "polled_here": feed_id in self._resumed,
                 "failing": is_failing(state, policy), "disabled": state.disabled,
@@ -315,8 +334,9 @@ class Poller:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
             result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,
                                 error=str(exc), error_class=type(exc).__name__)
-        if feed.id in self.states:
+        if feed.id in self.states:  # else the feed left the file while it was polled: nothing to say of it
             self.states[feed.id] = result.state
+            self._show(feed.id)
         if result.error:
             failing = is_failing(result.state, policy)
             (log.error if failing else log.warning)(
@@ -341,11 +361,14 @@ class Poller:
             if feed_id in self._in_flight:
                 continue
             if not self.owns(feed_id):
-                self._resumed.discard(feed_id)
+                if feed_id in self._resumed:  # the partition moved to another worker, which now says how the feed is
+                    self._resumed.discard(feed_id)
+                    _forget_state(feed_id)
                 continue
             if feed_id not in self._resumed:
                 self._resumed.add(feed_id)
                 self._resume(by_id[feed_id])
+                self._show(feed_id)
             if is_due(self.states[feed_id], now):
                 due.append(by_id[feed_id])
         return due

@@ -1,0 +1,142 @@
+"""The per-feed failure metrics a worker exports are those of the feeds it holds, as `feeds status` says them: shown from
+the stored poll state as soon as it takes a feed (a feed disabled by a 410 is never polled again, yet must keep
+WirewatchFeedFailing firing after a restart), and gone once the feed left the file or its partition moved to another
+worker (whose own value then says how the feed is: a value left here would keep `max by (feed)` firing).
+
+Polled by a real ``Poller`` from a real aiohttp server on loopback, with the clock injected."""
+
+import asyncio
+
+import pytest
+from prometheus_client import REGISTRY
+
+from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
+from services.ingest.fetcher import Fetcher
+from services.ingest.metrics import FEED_FAILING, FEED_FAILURES, FEED_LAST_SUCCESS
+from services.ingest.poller import Poller
+from services.ingest.pollstate import StoredPollState, restored, to_stored
+from services.ingest.settings import IngestSettings
+from tests.support.pagedserver import PagedServer
+
+T0 = 1_709_600_000.0
+HOUR = 3600.0
+FEED = "harbour-metrics"  # a feed id no other test uses: the registry is the process's
+
+
+class Worker:
+    """An ingest worker's poller as the service runs it: each poll's state goes to ``ingest-feeds`` (``store``), from
+    which the worker resumes a feed when it takes it; ``holds`` says whether it holds the feed's partition."""
+
+    def __init__(self, url: str, store: dict, *, failing_after: int = 2) -> None:
+        self.settings = IngestSettings(allow_hosts=["127.0.0.1"], failing_after=failing_after)
+        self.feed = FeedConfig(id=FEED, url=url)
+        self.store = store
+        self.now = T0
+        self.holds = True
+
+        async def sink(result):
+            self.store[FEED] = to_stored(result.state, self.feed.url).model_dump_json()
+
+        def restore(feed):
+            stored = self.store.get(feed.id)
+            return restored(StoredPollState.model_validate_json(stored), feed.url) if stored else None
+
+        self.poller = Poller(self.settings, sink, clock=lambda: self.now, owns=lambda feed_id: self.holds, restore=restore)
+        self.configure(self.feed)
+
+    def configure(self, *feeds: FeedConfig) -> None:
+        self.poller.configure(FeedsFile(defaults=FeedDefaults(), feeds=list(feeds)))
+
+    async def tick(self, hours: float = 0.0) -> None:
+        self.now = T0 + hours * HOUR
+        async with Fetcher(self.settings) as fetcher:
+            await self.poller.tick(fetcher)
+            await asyncio.gather(*self.poller._in_flight.values())
+
+
+def shown(name: str = "wirewatch_feed_failing") -> float | None:
+    return REGISTRY.get_sample_value(name, {"feed": FEED})
+
+
+@pytest.fixture
+async def server():
+    s = await PagedServer().start()
+    yield s
+    await s.stop()
+
+
+def new_process() -> None:
+    """What a worker's restart leaves of the feed's series in its registry: none."""
+    for gauge in (FEED_FAILING, FEED_FAILURES, FEED_LAST_SUCCESS):
+        gauge.remove(FEED)
+
+
+@pytest.fixture(autouse=True)
+def fresh_process():
+    new_process()
+
+
+async def test_a_feed_disabled_by_a_410_still_shows_failing_after_the_worker_restarts(server):
+    server.statuses["/gone"] = 410
+    store: dict = {}
+    worker = Worker(server.url("/gone"), store, failing_after=5)
+    await worker.tick()
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (1, 1)
+
+    new_process()
+    restarted = Worker(server.url("/gone"), store, failing_after=5)
+    await restarted.tick(hours=48)
+    assert server.hits["/gone"] == 1, "a disabled feed is never polled again"
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (1, 1)
+    assert restarted.poller.status()[0]["failing"] and restarted.poller.status()[0]["disabled"]
+
+
+async def test_a_feed_failing_when_the_worker_restarts_shows_failing_before_its_next_poll(server):
+    server.statuses["/busy"] = 503
+    store: dict = {}
+    worker = Worker(server.url("/busy"), store, failing_after=2)
+    await worker.tick()
+    await worker.tick(hours=1)  # past the first backoff
+    assert server.hits["/busy"] == 2 and shown() == 1
+
+    new_process()
+    restarted = Worker(server.url("/busy"), store, failing_after=2)
+    await restarted.tick(hours=1)
+    assert server.hits["/busy"] == 2, "backing off: not due yet"
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (1, 2)
+
+
+async def test_a_feed_whose_partition_moves_to_another_worker_leaves_no_series_here_until_it_comes_back(server):
+    server.statuses["/busy"] = 503
+    store: dict = {}
+    worker = Worker(server.url("/busy"), store, failing_after=1)
+    await worker.tick()
+    assert shown() == 1
+
+    worker.holds = False  # rebalanced: another worker polls the feed now, and says how it is
+    await worker.tick(hours=0.01)
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (None, None)
+
+    worker.holds = True  # and back, still backing off: shown from the stored state before any poll
+    await worker.tick(hours=0.02)
+    assert server.hits["/busy"] == 1 and shown() == 1
+
+
+async def test_a_feed_removed_from_the_feeds_file_leaves_no_series_behind(server):
+    server.statuses["/busy"] = 503
+    worker = Worker(server.url("/busy"), {}, failing_after=1)
+    await worker.tick()
+    assert shown() == 1
+    worker.configure(FeedConfig(id="another", url=server.url("/other")))
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (None, None)
+
+
+async def test_a_mended_entry_in_the_feeds_file_shows_the_feed_not_failing_at_once(server):
+    """`feeds status` says not failing once the file gives the feed a new key; so does the metric, before the poll."""
+    server.statuses["/busy"] = 503
+    worker = Worker(server.url("/busy"), {}, failing_after=1)
+    await worker.tick()
+    assert shown() == 1
+    worker.configure(FeedConfig(id=FEED, url=server.url("/busy"), headers={"X-Api-Key": "k2"}))
+    assert not worker.poller.status()[0]["failing"]
+    assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (0, 0)
