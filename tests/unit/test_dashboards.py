@@ -3,6 +3,8 @@ datasource, and asks only for metrics and labels the services export (so a renam
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 import yaml
@@ -85,3 +87,39 @@ def test_target_ref_ids_are_unique_within_a_panel():
     for where, panel in panels():
         ref_ids = [t["refId"] for t in panel["targets"]]
         assert len(ref_ids) == len(set(ref_ids)), f"{where}: duplicate refId"
+
+
+FAILING_FEEDS = """
+rule_files: [panel.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      # "gone" was disabled by a 410 after one failure; "ledger" failed 12 times in a row but ingest runs with
+      # WIREWATCH_INGEST__FAILING_AFTER=30 (feeds status: not failing); "gazette", on another worker, failed 5 times.
+      - {series: 'wirewatch_feed_consecutive_failures{feed="gone",instance="a"}', values: '1x5'}
+      - {series: 'wirewatch_feed_failing{feed="gone",instance="a"}', values: '1x5'}
+      - {series: 'wirewatch_feed_consecutive_failures{feed="ledger",instance="a"}', values: '12x5'}
+      - {series: 'wirewatch_feed_failing{feed="ledger",instance="a"}', values: '0x5'}
+      - {series: 'wirewatch_feed_consecutive_failures{feed="gazette",instance="b"}', values: '5x5'}
+      - {series: 'wirewatch_feed_failing{feed="gazette",instance="b"}', values: '1x5'}
+    promql_expr_test:
+      - expr: failing_feeds_panel
+        eval_time: 3m
+        exp_samples:
+          - {labels: 'failing_feeds_panel{feed="gazette"}', value: 5}
+          - {labels: 'failing_feeds_panel{feed="gone"}', value: 1}
+"""
+
+
+def test_the_failing_feeds_panel_lists_the_feeds_feeds_status_calls_failing_with_their_failures(tmp_path):
+    """As WirewatchFeedFailing does: a feed disabled by a 410 after one failure is listed, one failing less often in a
+    row than FAILING_AFTER is not (whatever the setting is)."""
+    panel = next(p for where, p in panels() if where.startswith("ingest: Failing feeds"))
+    rule = {"groups": [{"name": "panel", "rules": [{"record": "failing_feeds_panel", "expr": panel["targets"][0]["expr"]}]}]}
+    (tmp_path / "panel.yml").write_text(yaml.safe_dump(rule))
+    (tmp_path / "panel_test.yml").write_text(FAILING_FEEDS)
+    binary = shutil.which("promtool")
+    assert binary, "promtool is not installed (make setup installs Debian's prometheus)"
+    result = subprocess.run([binary, "test", "rules", str(tmp_path / "panel_test.yml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
