@@ -89,7 +89,9 @@ def _spelt(words: list[str]) -> list[tuple[str, ...]]:
 @dataclass(frozen=True)
 class NearCondition:
     """All these words or phrases in one field, each starting within ``within`` words of the others: in English, or, as
-    a keyword, in the text as the article came (``near:'defensa' 'Zelenski' 2 words apart in the original title``)."""
+    a keyword, in the text as the article came (``near:'defensa' 'Zelenski' 2 words apart in the original title``). As a
+    keyword's, the reason says how the field writes a term written otherwise than typed (``near:'canceled' 'storm' 3
+    words apart in title, 'canceled' as 'Cancelled'``)."""
 
     terms: tuple[str, ...]
     within: int
@@ -106,22 +108,33 @@ class NearCondition:
     def check(self, facts: Facts) -> list[str] | None:
         for field_name in ("title", "body", "original title", "original body"):
             view = {p: (facts.words(field_name, plain=p), facts.positions(field_name, plain=p)) for p in set(self._plain)}
-            span = _closest([view[p] for p in self._plain], self._tokens)
-            if span is not None and span <= self.within:
+            found = _closest([view[p] for p in self._plain], self._tokens)
+            if found is not None and found[0] <= self.within:
+                span, starts = found
                 terms = " ".join(repr(t) for t in self.terms)
                 where = field_name.replace("original ", "the original ")
-                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {where}"]
+                written = "".join(f", {term!r}{_as_written(text, term)}" for term, text in zip(self.terms, self._written(
+                    facts, field_name, starts)) if _as_written(text, term))
+                return [f"near:{terms} {span} word{'s' if span != 1 else ''} apart in {where}{written}"]
         return None
+
+    def _written(self, facts: Facts, field_name: str, starts: Sequence[int]) -> list[str]:
+        """Each term as the field writes it where it was found (its words from ``starts``, and what lies between them):
+        the words of a plain term were found in the text without its diacritics, at the same offsets."""
+        text = facts.text(field_name)
+        spans = {p: [m.span() for m in TOKEN.finditer(facts.unaccented(text) if p else text)] for p in set(self._plain)}
+        return [text[spans[plain][start][0]:spans[plain][start + len(words) - 1][1]]
+                for words, plain, start in zip(self._tokens, self._plain, starts)]
 
     def describe(self) -> str:
         return f"near:{' '.join(repr(t) for t in self.terms)}~{self.within}"
 
 
 def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]],
-             terms: tuple[tuple[tuple[str, ...], ...], ...]) -> int | None:
-    """The smallest distance, in words, between the starts of the first and last of the terms in one window; each term
-    looked for in its own view of the field's words (``(words, index)``: as written, or without diacritics), each of its
-    words in any of its spellings."""
+             terms: tuple[tuple[tuple[str, ...], ...], ...]) -> tuple[int, list[int]] | None:
+    """The smallest distance, in words, between the starts of the first and last of the terms in one window, and where
+    each term starts in that window; each term looked for in its own view of the field's words (``(words, index)``: as
+    written, or without diacritics), each of its words in any of its spellings."""
     hits: list[tuple[int, int]] = []
     for t, (seq, (words, index)) in enumerate(zip(terms, views)):
         firsts = index.get(seq[0][0], []) if len(seq[0]) == 1 else [i for w in seq[0] for i in index.get(w, ())]
@@ -134,16 +147,23 @@ def _closest(views: Sequence[tuple[list[str], dict[str, list[int]]]],
     hits.sort()
     need = len(terms)
     best: int | None = None
+    window = (0, 0)
     counts: dict[int, int] = {}
     left = 0
     for right, (pos, t) in enumerate(hits):
         counts[t] = counts.get(t, 0) + 1
         while len(counts) == need:
             span = pos - hits[left][0]
-            best = span if best is None else min(best, span)
+            if best is None or span < best:
+                best, window = span, (left, right)
             lt = hits[left][1]
             counts[lt] -= 1
             if not counts[lt]:
                 del counts[lt]
             left += 1
-    return best
+    if best is None:
+        return None
+    starts: dict[int, int] = {}
+    for pos, t in hits[window[0]:window[1] + 1]:
+        starts.setdefault(t, pos)
+    return best, [starts[t] for t in range(need)]

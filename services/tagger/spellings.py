@@ -1,7 +1,8 @@
 """British and American spellings of one word ("defence" and "defense", "organisation" and "organization"), folded
 to one form: for copy detection (``fold``: every word of two texts alike, near_duplicates) and for the keys of
 unlinked names (``key_word``: only words English writes both ways, so that no two names meet); and the other ways of
-writing a word a user types (``spellings_of``), so that an alert's keyword or a search finds either.
+writing a word a user types (``spellings_of``), so that an alert's keyword or a search finds either: those its key
+folds, and the British doubled l of "travelled", "cancelling", "counsellor" (``data/doubled_l.txt``).
 """
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
 
-__all__ = ["SPELLINGS", "TABLES", "fold", "key_word", "key_words", "spellings_of"]
+__all__ = ["SPELLINGS", "TABLES", "fold", "key_word", "key_words", "load_tables", "spellings_of"]
+
+# The words British English writes with a doubled l and American with one ("travelled", "traveled"), as SCOWL's two
+# lists write them (scripts/build_doubled_l.py): which stems double in British only is the stress of their last
+# syllable, no rule of letters ("travel", "cancel"; but "control", "compel" double in both, and "filled" is no "filed").
+DOUBLED_L = Path(__file__).parent / "data" / "doubled_l.txt"
 
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
@@ -120,12 +127,14 @@ def spellings_of(words: list[str]) -> list[tuple[str, ...]]:
     """Each casefolded word of a phrase a user typed with every spelling its key gives it, the typed one first:
     ``["defence", "ministry"]`` -> ``[("defence", "defense"), ("ministry",)]``; "defense" finds "defence" as well. A
     word the keys leave alone is its only spelling: a name's own word ("florence"), "labour" (Britain's party) except
-    in an office's name, as :func:`key_words` reads it ("labour ministry": "labor" too)."""
+    in an office's name, as :func:`key_words` reads it ("labour ministry": "labor" too). A word British English writes
+    with a doubled l and American with one has both, which keys leave apart (a doubled letter: "dinner", "diner"):
+    ``["cancelled"]`` -> ``[("cancelled", "canceled")]``."""
     portfolio = not _OFFICE_HEADS.isdisjoint(words)
     out = []
     for word in words:
         key = (portfolio and _KEY_PORTFOLIO.get(word)) or key_word(word)
-        alike = _spellings().get(key, ())
+        alike = _spellings().get(key, ()) or _doubled_l().get(word, ())
         if portfolio and key in _KEY_PORTFOLIO.values():
             alike = (*_KEY_PORTFOLIO, key)
         out.append((word, *(w for w in alike if w != word)))
@@ -148,3 +157,18 @@ def _spellings() -> dict[str, tuple[str, ...]]:
         if folded != word and key_word(word) == folded:  # key_word: both English words, and "labour" kept
             groups.setdefault(folded, [folded]).append(word)
     return {key: tuple(words) for key, words in groups.items()}
+
+
+@cache
+def _doubled_l() -> dict[str, tuple[str, str]]:
+    """Each word of :data:`DOUBLED_L`, British or American -> both (``"traveled"`` -> ``("travelled", "traveled")``)."""
+    lines = DOUBLED_L.read_text(encoding="utf-8").splitlines()
+    pairs = [tuple(line.split()) for line in lines if line and not line.startswith("#")]
+    return {word: pair for pair in pairs for word in pair}
+
+
+def load_tables() -> None:
+    """Make what :func:`spellings_of` reads (about 0.4 s), so that a server does it as it starts, not at its first
+    search."""
+    _spellings()
+    _doubled_l()

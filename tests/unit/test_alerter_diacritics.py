@@ -47,8 +47,11 @@ CASES = [
     # The query language's keywords and proximity, the same way.
     ("query: 'Erdogan AND keyword:\"sao paulo\"'", "sao_paulo", None),
     ("query: 'Erdogan OR keyword:\"sao paulo\"'", "sao_paulo", ["keyword:'sao paulo' as 'São Paulo'"]),
-    ("near: {terms: [floods, Sao Paulo], within: 4}", "sao_paulo", ["near:'floods' 'Sao Paulo' 4 words apart in title"]),
-    ("query: '\"roads Sao\"~2'", "sao_paulo", ["near:'roads' 'Sao' 2 words apart in title"]),
+    ("near: {terms: [floods, Sao Paulo], within: 4}", "sao_paulo",
+     ["near:'floods' 'Sao Paulo' 4 words apart in title, 'Sao Paulo' as 'São Paulo'"]),
+    ("near: {terms: [closed, sao paulo], within: 2}", "sao_paulo",  # across a line break, in capitals
+     ["near:'closed' 'sao paulo' 2 words apart in body, 'sao paulo' as 'SÃO PAULO'"]),
+    ("query: '\"roads Sao\"~2'", "sao_paulo", ["near:'roads' 'Sao' 2 words apart in title, 'Sao' as 'São'"]),
     ("near: {terms: [floods, São Paulo], within: 4}", "plain", None),
     # Names: the gazetteer's look-up takes diacritics off already; a name it does not know finds the unlinked mention.
     ("entity: Erdogan", "erdogan", ["entity:Q39259 (Recep Tayyip Erdoğan) in title"]),

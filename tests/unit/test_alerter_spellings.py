@@ -1,6 +1,7 @@
 """A rule's words match their other British or American spelling ("defense ministry" finds "Defence Ministry", and
-"defence" "defense"), as the tagger's keys fold them, and the reason says what the report writes; a word the keys leave
-alone ("labour" outside an office's name, a doubled letter) matches as typed."""
+"defence" "defense"), as the tagger's keys fold them, and the British doubled l ("cancelled", "canceled"); the reason,
+a keyword's or a near's, says what the report writes; a word the keys leave alone ("labour" outside an office's name, a
+doubled letter of another word) matches as typed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ ARTICLES = {
     "labor": tagged("Labor wins the vote in Canberra", "The party's leader thanked voters."),
     "labour_office": tagged("Inspectors of the Ministry of Labour visit mines", "A report follows."),
     "diner": tagged("A diner on Main Street closes", "Locals mourn."),
+    "cancelled": tagged("Storm: cancelled flights strand travellers", "The airport said the flights it cancelled were\n"
+                        "refuelled and the controlled airspace was filled."),
+    "canceled": tagged("Storm: Canceled flights strand travelers", "Labeled bags were left behind."),
     "hyphen": tagged("Kyiv asks for air-defence systems", "The Defence's budget for air-defence grows."),
     "spanish": tagged("Spain buys air defences", "Madrid signs.").model_copy(update={
         "language": "es", "original_title": "España compra defensas", "original_body": "Defence programme signed."}),
@@ -41,15 +45,28 @@ CASES = [
     # The parts of a word joined by a hyphen or an apostrophe, each either way.
     ("keyword: [air-defense, defense's]", "hyphen",
      ["keyword:'air-defense' as 'air-defence'", "keyword:\"defense's\" as \"Defence's\""]),
-    ("near: {terms: [budget, air-defense], within: 2}", "hyphen", ["near:'budget' 'air-defense' 2 words apart in body"]),
-    # near and the query language, the same way.
-    ("near: {terms: [defense, paid], within: 3}", "british", ["near:'defense' 'paid' 2 words apart in body"]),
+    ("near: {terms: [budget, air-defense], within: 2}", "hyphen",
+     ["near:'budget' 'air-defense' 2 words apart in body, 'air-defense' as 'air-defence'"]),
+    # near and the query language, the same way; near's reason says each term written otherwise, as the report writes it.
+    ("near: {terms: [defense, paid], within: 3}", "british", ["near:'defense' 'paid' 2 words apart in body, 'defense' as 'Defence'"]),
     ("near: {terms: [orders, defense ministry], within: 2}", "british",
-     ["near:'orders' 'defense ministry' 2 words apart in title"]),
+     ["near:'orders' 'defense ministry' 2 words apart in title, 'defense ministry' as 'Defence Ministry'"]),
+    ("near: {terms: [Ministry, orders], within: 2}", "american", ["near:'Ministry' 'orders' 1 word apart in title"]),
     ("near: {terms: [labour, paid], within: 3}", "american", None),
     ("query: 'keyword:\"defense ministry\" AND programme'", "american",
      ["keyword:'defense ministry'", "keyword:'programme' as 'program'"]),
-    ("query: '\"pediatric said\"~3'", "british", ["near:'pediatric' 'said' 2 words apart in body"]),
+    ("query: '\"pediatric said\"~3'", "british", ["near:'pediatric' 'said' 2 words apart in body, 'pediatric' as 'paediatric'"]),
+    # The doubled l British English writes and American does not, either way round.
+    ("keyword: canceled flights", "cancelled", ["keyword:'canceled flights' as 'cancelled flights'"]),
+    ("keyword: cancelled flights", "canceled", ["keyword:'cancelled flights' as 'Canceled flights'"]),
+    ("keyword: [travelers, labelled]", "canceled", ["keyword:'travelers'", "keyword:'labelled' as 'Labeled'"]),
+    ("keyword: refueled", "cancelled", ["keyword:'refueled' as 'refuelled'"]),
+    ("near: {terms: [canceled, refueled], within: 3}", "cancelled",
+     ["near:'canceled' 'refueled' 2 words apart in body, 'canceled' as 'cancelled', 'refueled' as 'refuelled'"]),
+    ("near: {terms: [storm, traveler], within: 5}", "cancelled", None),  # whole words still: "travellers"
+    # Words both write with "ll", and words a single l makes another word, as typed.
+    ("keyword: controled", "cancelled", None),
+    ("keyword: filed", "cancelled", None),
 ]
 
 

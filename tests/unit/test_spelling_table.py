@@ -11,7 +11,7 @@ import pytest
 from services.normalize.casing import english_case
 from services.tagger.linking import name_key
 from services.tagger.near_duplicates import words
-from services.tagger.spellings import TABLES, fold, key_word, spellings_of
+from services.tagger.spellings import DOUBLED_L, TABLES, fold, key_word, spellings_of
 from tests.conftest import ROOT
 
 REVIEWED = ROOT / "tests" / "fixtures" / "spellings" / "table_2_pairs.txt"
@@ -50,12 +50,45 @@ def test_keys_make_only_spellings_of_one_word_meet() -> None:
     assert strays == set()
 
 
-def test_a_word_a_user_types_has_the_spellings_its_key_writes_alike() -> None:
+def doubled_l() -> set[tuple[str, str]]:
+    """The (British, American) pairs of services/tagger/data/doubled_l.txt."""
+    lines = DOUBLED_L.read_text(encoding="utf-8").splitlines()
+    return {tuple(line.split()) for line in lines if line and not line.startswith("#")}
+
+
+def test_a_word_a_user_types_has_the_spellings_its_key_writes_alike_and_its_british_doubled_l() -> None:
     # What an alert's keyword and the newsroom's search look for: each word of a pair the keys make meet finds the other,
-    # and no word finds one they do not.
+    # as does each of a doubled l's pair (which no key makes meet), and no word finds one they do not.
     pairs = meeting(key_word)
+    assert pairs.isdisjoint(doubled_l()) and len(doubled_l()) == 208
+    pairs |= doubled_l()
     found = {(word, other) for word in english() for other in spellings_of([word])[0][1:]}
-    assert found == pairs | {(b, a) for a, b in pairs} and len(pairs) > 1400
+    assert found == pairs | {(b, a) for a, b in pairs} and len(pairs) > 1600
+
+
+def test_a_doubled_l_pair_is_one_words_two_spellings_not_two_words() -> None:
+    # Both words English, one an l less than the other (the American, but for "skillfully" and "skilfully"); no word
+    # both dialects double ("controlled", "propelled"), nor one a single l makes another word ("filled", "filed").
+    lexicon = set(english())
+    for pair in doubled_l():
+        one, two = sorted(pair, key=len)
+        assert set(pair) <= lexicon
+        assert any(two[:i] + two[i + 1:] == one for i in range(len(two) - 1) if two[i:i + 2] == "ll")
+    assert {american for british, american in doubled_l() if len(american) > len(british)} == {"skillfully"}
+    for word in ("controlled", "propelled", "compelled", "excelled", "rebelled", "patrolled", "installed", "called",
+                 "filled", "filed", "tiller", "smaller", "polled", "willed", "spelling", "dispelling", "enthralled"):
+        assert spellings_of([word]) == [(word,)], word
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("travelled", "traveled"), ("travelling", "traveling"), ("traveller", "traveler"), ("cancelled", "canceled"),
+    ("cancellation", "cancelation"), ("modelling", "modeling"), ("labelled", "labeled"), ("counselling", "counseling"),
+    ("counsellor", "counselor"), ("fuelled", "fueled"), ("jeweller", "jeweler"), ("signalled", "signaled"),
+    ("marvellous", "marvelous"), ("woollen", "woolen"), ("councillors", "councilors"), ("equalled", "equaled"),
+])
+def test_a_user_typing_either_spelling_of_a_british_doubled_l_finds_the_other(british: str, american: str) -> None:
+    assert spellings_of([british]) == [(british, american)] and spellings_of([american]) == [(american, british)]
+    assert key_word(british) == british  # keys, copies: as before (a key's doubled letter is another word's)
 
 
 @pytest.mark.parametrize(("british", "american"), [
