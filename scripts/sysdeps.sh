@@ -32,6 +32,9 @@ docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# SCOWL's British and American word lists: the test that the bundled doubled-l spellings match them.
+[ -e /usr/share/dict/british-english ] || need+=(wbritish)
+[ -e /usr/share/dict/american-english ] || need+=(wamerican)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
