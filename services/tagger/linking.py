@@ -370,7 +370,7 @@ def link_article(
     texts = {f.field: f.text for f in fields}
     # "Mr. Jordan", "la reina Sofía": people, before the surname pass gives them an article's full name.
     candidates = people_after_titles(texts, _place_modifiers(fields, candidates), gazetteer.lookup, language)
-    candidates = link_surnames(gazetteer, fields, candidates)
+    candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
     entities = [
         Entity(
