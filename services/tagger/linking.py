@@ -19,6 +19,7 @@ from services.tagger.mentions import (
     DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles, strip_titles_for_key,
 )
 from services.tagger.name_evidence import Ambiguity, ambiguity, label_agrees
+from services.tagger.personal_titles import people_after_titles
 from services.tagger.short_names import name_by_longer_names
 from services.tagger.portfolios import portfolio_first
 from services.tagger.spellings import key_words
@@ -366,8 +367,10 @@ def link_article(
     candidates: list[Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
-    candidates = link_surnames(gazetteer, fields, _place_modifiers(fields, candidates))
     texts = {f.field: f.text for f in fields}
+    # "Mr. Jordan", "la reina Sofía": people, before the surname pass gives them an article's full name.
+    candidates = people_after_titles(texts, _place_modifiers(fields, candidates), gazetteer.lookup, language)
+    candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
     entities = [
         Entity(

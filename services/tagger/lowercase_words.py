@@ -4,8 +4,8 @@ the few names news writes in lower case.
 - A title before a person's name is no part of it, capitalised or not: "M. Zaev", "Monsieur Sutopo", "Président
   Erdogan", "Primer Ministro Zoran Zaev", "Capitán Larry Giles", "el señor Joko" are "Zaev", "Sutopo", "Erdogan",
   "Zoran Zaev", "Larry Giles", "Joko" (``TITLES``; a title before "de" names an office, not a person: "Président de
-  la Macédoine", "presidente de Francia" stay whole; so does a title before one word the gazetteer has for a place:
-  "Mme Florence" is a woman, not Florence).
+  la Macédoine", "presidente de Francia" stay whole; a place's name left after a title is a person's, as linking
+  reads it: "Mme Florence" is a woman, not Florence, personal_titles.py).
 - Spanish, French, Italian and Portuguese write a common noun in lower case before a name, and the small models span
   it with the name: "terremoto de Lombok", "volcán Popocatépetl", "tormenta tropical Isaac", "ville de Lyon". The name
   is what follows: the words in lower case before its first capital are cut off, with an article before them and a
@@ -108,12 +108,12 @@ def _titles_end(words: Sequence[re.Match[str]], first: int) -> int:
 
 
 def name_start(text: str, start: int, end: int, label: str, articles: Collection[str],
-               known: Callable[[str], bool], place: Callable[[str], bool] = lambda name: False) -> int:
+               known: Callable[[str], bool]) -> int:
     """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the titles
     ("M. |Zaev", "Primer Ministro |Zoran Zaev", "el señor |Joko") or the words in lower case (with an article before them
     and a particle after them: "terremoto de |Lombok") that open the span, or at ``start`` where the span is a name as
     it is (see the module's docstring). ``articles``: the language's definite articles; ``known``: whether the
-    gazetteer or the organisations file knows a name; ``place``: whether the gazetteer's entity of a name is a place."""
+    gazetteer or the organisations file knows a name."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
@@ -127,8 +127,6 @@ def name_start(text: str, start: int, end: int, label: str, articles: Collection
             return start
         after, rest = words[titled].group(0), text[words[titled].start():end]
         named = after[:1].isupper() and len(rest) >= 2 and not _ROMAN.fullmatch(after)
-        if titled == len(words) - 1 and place(rest):
-            return start  # "Mme Florence" is a woman, not Florence
         return words[titled].start() if named else start
     for i, word in enumerate(words[lead:], lead):
         at = _capital_at(word.group(0))

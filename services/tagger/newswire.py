@@ -36,6 +36,7 @@ import yaml
 from schemas import Entity
 from services.tagger.linking import name_key
 from services.tagger.mentions import Mention
+from services.tagger.personal_titles import title_before
 from services.tagger.truecase import truecase
 
 __all__ = ["BUNDLED_ORGANISATIONS", "Newswire", "english_newswire", "load_article_names", "load_organisations",
@@ -234,7 +235,7 @@ class Newswire:
         out = self._organisations_found(texts, out)
         parts = _person_parts(out)
         out = self._people_by_part(texts, out, parts)
-        out = self._one_type_per_name(out, parts)
+        out = self._one_type_per_name(texts, out, parts)
         out = self._propagate(texts, out)
         out = _competitions_named_after(texts, out)
         out = [_as_event(e) for e in out]
@@ -276,9 +277,10 @@ class Newswire:
         return out
 
     @staticmethod
-    def _one_type_per_name(entities: list[Entity], parts: set[str]) -> list[Entity]:
+    def _one_type_per_name(texts: dict[str, str], entities: list[Entity], parts: set[str]) -> list[Entity]:
         """Each name takes the type most of its mentions have, except a word of a person the article names in full
-        (``parts``) that is the person: "Sydney" alone where Sydney Sweeney is named, though "in Sydney" is the city."""
+        (``parts``) that is the person: "Sydney" alone where Sydney Sweeney is named, though "in Sydney" is the city;
+        and a person after a personal title: "Mr. Jordan" is a man where the article names Jordan the country too."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.type in _NAME_TYPES:
@@ -286,7 +288,7 @@ class Newswire:
         out = []
         for e in entities:
             if e.type in _NAME_TYPES and e.canonical_id is None and len(votes[e.text]) > 1 \
-                    and not (e.type == "PERSON" and e.text in parts):
+                    and not (e.type == "PERSON" and (e.text in parts or title_before(texts[e.field], e.start))):
                 (best, n), *rest = votes[e.text].most_common()
                 if not rest or n > rest[0][1]:
                     e = e.model_copy(update={"type": best})

@@ -141,10 +141,6 @@ def trim_opening_words(
     def is_known(name: str) -> bool:
         return known(name) is not None or fold(name) in organisations
 
-    def is_place(name: str) -> bool:
-        entry = known(name)
-        return entry is not None and entry.type in ("GPE", "LOC")
-
     kept = []
     for mention in mentions:
         # Read as linking will read it: "qu’" is "qu", a quotation mark before a word is no part of it.
@@ -163,7 +159,7 @@ def trim_opening_words(
                         continue  # "Ayer", "Samedi", "Señaló"; "Cita" (PERSON), no Chita
                 elif pos(start) in _OPENS_NO_NAME and text[start:word_end].lower() not in _DEFINITE[language]:
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
-            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, is_place)
+            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known)
             if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
             if _names_nothing(text[start:end]) and not (is_web_domain(text[start:end]) or is_known(text[start:end])):

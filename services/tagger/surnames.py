@@ -14,6 +14,7 @@ from functools import lru_cache
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, fold
 from services.tagger.mentions import LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, strip_titles
 from services.tagger.name_evidence import is_english_word
+from services.tagger.personal_titles import title_before
 
 __all__ = ["bare_surname", "leader_fits", "leader_named_by", "link_surnames", "one_person", "qualifies_a_regime",
            "same_given_name", "side_before", "side_prefix", "side_rest_is_a_name", "surname_key"]
@@ -156,8 +157,11 @@ def _surname(name: str) -> str | None:
     return surname_key(words[-1]) if len(words) >= 2 else None
 
 
-def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
-    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed. 'Assad' is the
+def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[Candidate],
+                  language: str | None = None) -> list[Candidate]:
+    """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed, where the article names
+    the person in full or by a personal title and the surname ('M. Yuan', 'Mr Yuan': the ``language``'s titles or
+    English ones; personal_titles.py), as the title says the word is a person's name. 'Assad' is the
     'Bashar al-Assad' named (the Arabic article dropped), and so is 'pro-Assad'; where no one of that name is named in
     full, a surname that qualifies a regime ('the Assad regime', 'Assad forces') is the one head of state or
     government of that surname the gazetteer knows (leader_named_by), where the article speaks of his country
@@ -170,6 +174,7 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
     texts = {f.field: f.text for f in fields}
     full_names: dict[str, set[tuple[str | None, str]]] = {}
     surfaces: dict[str, str] = {}
+    titled: dict[str, str] = {}  # surnames the article gives with a personal title ("M. Yuan"), by key
     for c in candidates:
         if c.type != "PERSON":
             continue
@@ -181,6 +186,10 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
                 continue
             full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or strip_titles(surface)))
             surfaces.setdefault(key, bare_surname(name.split()[-1]))
+        words = strip_titles(surface).split()
+        if c.entry is None and len(words) == 1 and words[0][:1].isupper() and words[0].casefold().strip(".") not in TITLE_WORDS and (
+                surface != words[0] or title_before(texts[c.field], c.start, language)):
+            titled.setdefault(surname_key(words[0]), bare_surname(words[0]))  # "Mr Yuan", "M. Yuan"
 
     entries_by_id = {c.entry.id: c.entry for c in candidates if c.entry is not None}
 
@@ -196,6 +205,10 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
             return entries_by_id[qid], entries_by_id[qid].name
         name = one_person({name for _, name in found})
         return None if name is None else (None, name)
+
+    def titled_person(key: str) -> tuple[GazetteerEntry | None, str | None] | None:
+        # A person, but no name to give beyond the word itself: no canonical name, as a surname alone has none.
+        return (None, None) if key in titled and key not in full_names else None
 
     result: list[Candidate] = []
     for c in candidates:
@@ -213,6 +226,7 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
                     leader = leader_named_by(gazetteer, word)
                     fits = leader is not None and leader_fits(gazetteer, leader, word, texts, candidates)
                     person = (leader, leader.name) if fits else None
+                person = person or titled_person(surname_key(word))
                 if person is not None:
                     entry, name = person
                     rest = c.start + surface.index(words[1], len(words[0])) if len(words) > 1 else c.end
@@ -222,8 +236,8 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
         result.append(c)
 
     # A surname NER did not tag at all ("... said Stoltenberg, who ...").
-    for key, surface in surfaces.items():
-        person = person_for(key)
+    for key, surface in (titled | surfaces).items():
+        person = person_for(key) or titled_person(key)
         if person is None:
             continue
         entry, name = person

@@ -291,3 +291,9 @@ def test_in_a_sports_report_a_player_signed_from_a_town_came_from_its_club_and_a
     out = [(e.text, e.type, e.canonical_id) for e in newswire.entities(title, body, towns)]
     assert out == [("Nantes", "ORG", None), ("Lyon", "GPE", "geonames:Lyon"), ("Lille", "ORG", None), ("Lens", "ORG", None),
                    ("Metz", "GPE", "geonames:Metz")]
+
+
+def test_a_person_after_a_personal_title_stays_a_person_though_the_country_shares_the_name(newswire: Newswire):
+    body = "Mr. Jordan told reporters that Jordan would help."
+    entities = [_e("body", body, body, "Jordan", "PERSON"), _e("body", body, body, "Jordan", "GPE", 1, canonical_id="Q810")]
+    assert [(e.type, e.canonical_id) for e in newswire.entities("", body, entities) if e.text == "Jordan"] == [("PERSON", None), ("GPE", "Q810")]

@@ -123,3 +123,27 @@ def test_a_last_word_two_organisations_of_the_article_share_or_a_list_of_names_s
     entities = link(gazetteer, body, mentions)
     assert [(e.text, e.canonical_id, e.key) for e in entities if e.text in ("Council", "Google")] == [
         ("Council", None, "name:council"), ("Google", None, "name:google")]
+
+
+def test_a_surname_given_with_a_personal_title_is_that_person_where_ner_missed_it(gazetteer: Gazetteer) -> None:
+    # NER gives "Yuan" after "M." (the title cut off, lowercase_words.py); the title says the word is a man's name, so
+    # the mention NER missed ("M, Yuan", a slip of the pen) and the one it called a place are his too.
+    body = "Identifié comme M, Yuan, l’homme a été trouvé mort. Les caméras montrent M. Yuan au marché. Yuan est venu."
+    mentions = [span(body, "Yuan", "PERSON", 1), span(body, "Yuan", "LOC", 2)]
+    entities = link_article(gazetteer, [FieldMentions("title", "", []), FieldMentions("body", body, mentions)], language="fr")
+    assert [(e.start, e.type, e.key) for e in entities] == [(body.index("Yuan", n), "PERSON", "name:yuan")
+                                                           for n in (0, body.index("M. Yuan"), body.rindex("Yuan"))]
+
+
+def test_a_place_named_with_a_personal_title_is_the_person_the_article_names_in_full(gazetteer: Gazetteer) -> None:
+    # Hamilton is also a city: "Dr. Hamilton" is the pathologist named before, not the city nor a Hamilton of his own.
+    body = "Aside from the pathologist, Dr. Stuart J. Hamilton, the panel met. Dr. Hamilton, a career pathologist, spoke."
+    mentions = [span(body, "Stuart J. Hamilton", "PERSON"), span(body, "Hamilton", "PERSON", 1)]
+    people = [(e.text, e.key) for e in link(gazetteer, body, mentions) if e.type == "PERSON"]
+    assert people == [("Stuart J. Hamilton", "name:stuart j hamilton"), ("Hamilton", "name:stuart j hamilton")]
+
+
+def test_a_titled_surname_two_full_names_share_stays_unresolved(gazetteer: Gazetteer) -> None:
+    body = "Anna Kowalczyk spoke. Piotr Kowalczyk listened. Mr. Kowalczyk left early, and Kowalczyk said no more."
+    mentions = [span(body, "Anna Kowalczyk", "PERSON"), span(body, "Piotr Kowalczyk", "PERSON"), span(body, "Kowalczyk", "PERSON", 2)]
+    assert [(e.text, e.key) for e in link(gazetteer, body, mentions)][2:] == [("Kowalczyk", "name:kowalczyk")]
