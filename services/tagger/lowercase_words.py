@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from services.normalize.text import TLDS
 
-__all__ = ["BODY_NOUNS", "TITLES", "is_web_domain", "name_start"]
+__all__ = ["BODY_NOUNS", "MONARCHS", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start"]
 
 # Nouns that head the name of a body in these languages, written in lower case in running text ("el ministerio de
 # Defensa", "le ministère de la Défense", "la asamblea de Gales"): the span is the body, not a word before a name.
@@ -61,13 +61,33 @@ TITLES = frozenset("""
 """.split())
 _TITLE_PAIRS = frozenset({"primer ministro", "primera ministra", "premier ministre", "première ministre", "primo ministro",
                           "primeiro ministro", "primeira ministra", "primeiro-ministro"})
-# Words that go on a title: "Secretario General", "Président Directeur Général".
-_AFTER_TITLE = frozenset({"general", "général", "generale", "geral", "adjunto", "adjunta", "adjoint", "adjointe"})
+# Words that go on a title: "Secretario General", "Président Directeur Général", "príncipe heredero".
+_AFTER_TITLE = frozenset({"general", "général", "generale", "geral", "adjunto", "adjunta", "adjoint", "adjointe",
+                          "heredero", "heredera", "héritier", "héritière", "ereditario", "herdeiro"})
+# A monarch's title is cut off a name as any title is ("la reina Sofía", "reine Mathilde", "el rey Felipe VI" are
+# "Sofía", "Mathilde", "Felipe VI", as English "Queen Sofia" is "Sofia"), except where it opens the name of a place or
+# an institution named after the monarch: after an article of the other gender ("el Reina Sofía", Madrid's museum, as
+# "el museo Reina Sofía"; "la Rey Juan Carlos", the university) or a noun naming such a place ("museo", "hospital",
+# "premio", "calle"...: monarch_names_a_place).
+_FEMININE_MONARCHS = frozenset("reina princesa infanta reine princesse regina principessa rainha".split())
+_MASCULINE_MONARCHS = frozenset("rey príncipe infante roi prince re principe rei".split())
+MONARCHS = _FEMININE_MONARCHS | _MASCULINE_MONARCHS
+_MASCULINE_ARTICLES = frozenset("el del al un los le du au il lo dello dal allo do ao um".split())
+_FEMININE_ARTICLES = frozenset("la una las une della alla dalla da na uma".split())
+_PLACE_NOUNS = frozenset("""
+    museo hospital estadio premio calle avenida plaza paseo teatro colegio instituto universidad fundación aeropuerto
+    puerto parque centro auditorio palacio puente buque barco escuela clínica residencia pabellón canal isla cabo bahía
+    musée hôpital stade prix rue avenue place boulevard quai pont théâtre lycée collège institut université fondation
+    aéroport parc centre palais navire paquebot école clinique île
+    ospedale stadio via viale piazza ponte liceo istituto università fondazione aeroporto porto parco palazzo nave scuola
+    museu estádio prêmio prémio rua praça colégio universidade fundação palácio navio escola
+""".split())
 _PARTICLES = frozenset({"de", "del", "du", "des", "di", "da", "do", "dos", "das", "della", "dei"})
-# Words that are part of the name after them: French "pays de Galles", "pays basque"; a monarch's or a pope's title
-# before a given name ("la reina Sofía" is no Sofia, "el papa Francisco" no Francisco).
-_NAME_NOUNS = frozenset("pays rey reina príncipe princesa infanta infante papa roi reine prince princesse pape re regina "
-                        "principe principessa rei rainha princesa".split())
+# Words that are part of the name after them: French "pays de Galles", "pays basque"; a pope's title before his name
+# ("el papa Francisco" is the gazetteer's Pope Francis, as English "Pope Francis"); a monarch's after a noun naming a
+# place ("museo Reina Sofía" is the museum's "Reina Sofía").
+_NAME_NOUNS = MONARCHS | frozenset("pays papa pape".split())
+_WORD_BEFORE = re.compile(r"(?:^|[\s(\"“«‘'])(\S+)[ \t]+$")
 _WORD = re.compile(r"\S+")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _ELIDED_CAPITAL = re.compile(r"[^\W\d_]+['’](?=[^\W\d_])")
@@ -92,7 +112,24 @@ def _capital_at(word: str) -> int | None:
     return None
 
 
-def _titles_end(words: Sequence[re.Match[str]], first: int) -> int:
+def monarch_names_a_place(title: str, before: str | None) -> bool:
+    """Whether the monarch's title ``title`` opens a place's or an institution's name rather than a person's, by the
+    word ``before`` it (None at a text's start): an article of the other gender ("el Reina Sofía", "la Rey Juan
+    Carlos") or a noun naming a place ("museo Reina Sofía", "Hospital Rey Juan Carlos", "premio Reina Sofía")."""
+    title, before = title.casefold(), (before or "").casefold().strip("\"“”«»‘’'(")
+    if before in _PLACE_NOUNS:
+        return title in MONARCHS
+    return (title in _FEMININE_MONARCHS and before in _MASCULINE_ARTICLES) or (
+        title in _MASCULINE_MONARCHS and before in _FEMININE_ARTICLES)
+
+
+def _word_before(text: str, at: int) -> str | None:
+    """The word right before ``text[at:]`` with only spaces between, if any."""
+    found = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    return found.group(1) if found else None
+
+
+def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
     """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does)."""
     i = first
     while i < len(words):
@@ -100,6 +137,10 @@ def _titles_end(words: Sequence[re.Match[str]], first: int) -> int:
         pair = f"{word} {words[i + 1].group(0).casefold()}" if i + 1 < len(words) else ""
         if pair in _TITLE_PAIRS:
             i += 2
+        elif word in MONARCHS and i == first:
+            if monarch_names_a_place(word, words[i - 1].group(0) if i else _word_before(text, words[i].start())):
+                return i
+            i += 1
         elif word in TITLES or (i > first and word in _AFTER_TITLE):
             i += 1
         else:
@@ -120,7 +161,7 @@ def name_start(text: str, start: int, end: int, label: str, articles: Collection
         lead += 1  # "el", or "El" opening a sentence ("El señor Joko")
     if known(text[start:end]) or (lead < len(words) and known(text[words[lead].start():end])):
         return start
-    titled = _titles_end(words, lead)
+    titled = _titles_end(text, words, lead)
     if titled > lead:
         # "Président de la Macédoine", "presidente de Francia": an office, no name; "Premier ministre": nothing after it.
         if titled == len(words):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from services.tagger.gazetteer import GazetteerEntry
-from services.tagger.lowercase_words import TITLES
+from services.tagger.lowercase_words import MONARCHS, TITLES, monarch_names_a_place
 from services.tagger.mentions import Candidate
 
 __all__ = ["PERSONAL_TITLES", "people_after_titles", "title_before"]
@@ -41,17 +41,36 @@ def _is_title(word: str, language: str | None) -> bool:
     return (own and (capitalised or word == word.lower())) or (capitalised and folded in PERSONAL_TITLES["en"])
 
 
+def _is_title_at(text: str, start: int, word: str, language: str | None) -> bool:
+    """Whether ``word``, at ``text[start:]``, is a personal title there: not a monarch's opening the name of a place
+    named after the monarch ("el Reina Sofía", "museo Reina Sofía": lowercase_words.monarch_names_a_place)."""
+    if not _is_title(word, language):
+        return False
+    if language in (None, "en") or word.casefold() not in MONARCHS:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return not monarch_names_a_place(word, before.group(1) if before else None)
+
+
+def _in_place_named_after_monarch(text: str, start: int, language: str | None) -> bool:
+    """Whether ``text[start:]`` goes on a monarch's title that opens a place's name ("el museo Reina |Sofía", "el Reina
+    |Sofía"): the rest of that name, no place of its own."""
+    found = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return (found is not None and language not in (None, "en") and found.group(1).casefold() in MONARCHS
+            and _is_title(found.group(1), language) and not _is_title_at(text, found.start(1), found.group(1), language))
+
+
 def title_before(text: str, start: int, language: str | None = None) -> bool:
     """Whether the word right before ``text[start:]``, with only spaces between, is a personal title ("Mr. |Jordan",
-    "la reina |Sofía"); "President of |Georgia" has none."""
+    "la reina |Sofía"); "President of |Georgia" has none, nor has "el museo Reina |Sofía"."""
     found = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return found is not None and _is_title(found.group(1), language)
+    return found is not None and _is_title_at(text, found.start(1), found.group(1), language)
 
 
 def _name_after_titles(text: str, start: int, end: int, language: str | None) -> int:
     """Where the name starts in ``text[start:end]`` once the personal titles that open it are skipped."""
     at = start
-    while (word := _OPENING_WORD.match(text, at, end)) is not None and _is_title(word.group().strip(), language):
+    while (word := _OPENING_WORD.match(text, at, end)) is not None and _is_title_at(text, at, word.group().strip(), language):
         at = word.end()
     return at
 
@@ -65,7 +84,8 @@ def people_after_titles(
     """``candidates`` with each place named right after a personal title made a person of that name, unlinked (its key
     is the name's, as any person's the gazetteer does not know, and the surname pass may give it an article's full
     name): before the place ("Mr. Jordan", "el señor Jordan") or opening its span ("Queen Sofia", resolved without the
-    title). A place whose own name opens with a title ("Prince Edward Island", "Queen Maud Land") stays."""
+    title). A place whose own name opens with a title ("Prince Edward Island", "Queen Maud Land") stays; one that goes on
+    a monarch's title opening a place's name is dropped ("el museo Reina Sofía" names no Sofia)."""
     others = [(c.field, c.start, c.end) for c in candidates]
     out = []
     for c in candidates:
@@ -78,5 +98,7 @@ def people_after_titles(
                 f == c.field and s < c.start and c.start - 1 <= e for f, s, e in others if (f, s, e) != (c.field, c.start, c.end))
             if (titled and name < c.end) or (name == c.start and before):
                 c = replace(c, start=name, type="PERSON", entry=None, canonical_name=None)
+            elif name == c.start and _in_place_named_after_monarch(text, c.start, language):
+                continue  # Madrid's museum, no Sofia
         out.append(c)
     return out

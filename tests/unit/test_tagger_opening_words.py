@@ -252,3 +252,23 @@ def test_a_body_named_with_its_lower_case_noun_stays_whole(tagger: Tagger) -> No
 def test_a_capitalised_title_before_a_leader_leaves_the_leader_linked(tagger: Tagger) -> None:
     tagged = tag(tagger, "fr", "Il s’agit du dernier jour de la visite controversée du Président Erdogan en Allemagne.")
     assert ("Erdogan", "Q39259") in {(e.text, e.canonical_id) for e in tagged.entities}
+
+
+@pytest.mark.parametrize(("language", "body", "key"), [
+    ("es", "La Reina Sofía visitó el hospital el lunes.", "name:sofia"),
+    ("es", "Ayer la Reina Sofía visitó el hospital.", "name:sofia"),
+    ("fr", "La reine Mathilde a visité l'hôpital lundi.", "name:mathilde"),
+    ("fr", "Hier, la Reine Mathilde a visité l'hôpital.", "name:mathilde"),
+])
+def test_a_monarch_named_with_her_title_has_the_key_english_gives_her(tagger: Tagger, language: str, body: str, key: str) -> None:
+    # English "Queen Sofia", "Queen Mathilde" and the gazetteer's "la reina Sofía" are name:sofia, name:mathilde
+    assert [(e.type, e.key) for e in tag(tagger, language, body).entities] == [("PERSON", key)]
+
+
+@pytest.mark.parametrize("body", [
+    "Ayer visitamos el Reina Sofía con los niños.",
+    "Ayer visitamos el museo Reina Sofía con los niños.",
+    "Las obras del Reina Sofía terminaron.",
+])
+def test_a_museum_named_after_a_queen_is_no_queen(tagger: Tagger, body: str) -> None:
+    assert keys(tag(tagger, "es", body)) == {"name:reina sofia"}

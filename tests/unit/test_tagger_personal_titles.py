@@ -46,6 +46,16 @@ def test_a_place_named_right_after_a_personal_title_is_a_person_keyed_by_the_nam
     assert body[people[0].start : people[0].end] == name
 
 
+@pytest.mark.parametrize("body", [
+    "Ayer visitamos el museo Reina Sofía con los niños.",
+    "Ayer visitamos el Reina Sofía con los niños.",  # Madrid's museum: a masculine article before a queen's title
+])
+def test_a_place_named_after_a_monarch_names_neither_the_monarch_nor_the_city(gazetteer: Gazetteer, body: str) -> None:
+    assert seen(linked(gazetteer, body, language="es")) == []
+    museum = linked(gazetteer, body, [("Reina Sofía", "ORG")], language="es")
+    assert seen(museum) == [("Reina Sofía", "ORG", None, "name:reina sofia")]
+
+
 @pytest.mark.parametrize(("language", "body", "place", "qid"), [
     ("en", "The President of Georgia met reporters.", "Georgia", "Q230"),
     ("en", "He was received by the King of Jordan.", "Jordan", "Q810"),
