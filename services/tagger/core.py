@@ -96,11 +96,12 @@ class Tagger:
                 log.warning("language_model_unavailable language=%s model=%s reason=%s", language, name, exc)
         return loaded
 
-    def _opening_words_out(self, language: str, text: str, mentions: list[Mention]) -> list[Mention]:
-        """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py)."""
+    def _opening_words_out(self, language: str, text: str, mentions: list[Mention], article: str) -> list[Mention]:
+        """``mentions`` without a sentence's opening word NER of ``language`` took for a name (opening_words.py);
+        ``article``: the article's title and body, where a capitalised opening word may be written in lower case."""
         return trim_opening_words(language, text, mentions, self._gazetteer.lookup,
                                   _part_of_speech(self._language_pos.get(language), text[: self._settings.max_ner_chars]),
-                                  self._organisations)
+                                  self._organisations, article)
 
     def _people_country(self, entity: Entity) -> str | None:
         found = self._demonyms.of_mention(entity.text, entity.type, entity.key)
@@ -144,7 +145,8 @@ class Tagger:
             if language == "en":
                 title_mentions, body_mentions = self._newswire.mentions(article.title, title_mentions), self._newswire.mentions(article.body, body_mentions)
             elif language is not None:
-                title_mentions, body_mentions = (self._opening_words_out(language, text, found)
+                whole = f"{article.title}\n\n{article.body}"
+                title_mentions, body_mentions = (self._opening_words_out(language, text, found, whole)
                                                  for text, found in ((article.title, title_mentions), (article.body, body_mentions)))
             written_in = "en" if _is_english(article) else article.language
             entities = link_article(

@@ -5,11 +5,14 @@ the few names news writes in lower case.
   Erdogan", "Primer Ministro Zoran Zaev", "Capitán Larry Giles", "el señor Joko" are "Zaev", "Sutopo", "Erdogan",
   "Zoran Zaev", "Larry Giles", "Joko" (``TITLES``; a title before "de" names an office, not a person: "Président de
   la Macédoine", "presidente de Francia" stay whole; a place's name left after a title is a person's, as linking
-  reads it: "Mme Florence" is a woman, not Florence, personal_titles.py).
+  reads it: "Mme Florence" is a woman, not Florence, personal_titles.py). A monarch's title too ("La Reina Sofía",
+  "reine Mathilde" are "Sofía", "Mathilde", as English "Queen Sofia" is "Sofia"), except where it opens the name of a
+  place named after the monarch: "el Reina Sofía", "museo Reina Sofía" (``monarch_names_a_place``).
 - Spanish, French, Italian and Portuguese write a common noun in lower case before a name, and the small models span
   it with the name: "terremoto de Lombok", "volcán Popocatépetl", "tormenta tropical Isaac", "ville de Lyon". The name
   is what follows: the words in lower case before its first capital are cut off, with an article before them and a
-  particle after them ("de", "de la", "d’"). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
+  particle after them ("de", "de la", "d’"). A sentence's or a title's capitalised first word is read so where the
+  caller says it is such a noun ("Terremoto de Lombok: ...", opening_words.py). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
   the cut ends at the first capital). Kept whole: a span NER typed an organisation, or headed by a noun that names
   bodies ("asamblea de Gales", "ministère de la Défense", "agencia nacional de emergencias": the noun is the body's own
   name, not a word before it); a person's span whose words in lower case end in a particle ("hijo de Trump" is no
@@ -149,12 +152,14 @@ def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
 
 
 def name_start(text: str, start: int, end: int, label: str, articles: Collection[str],
-               known: Callable[[str], bool]) -> int:
+               known: Callable[[str], bool], common_opening: bool = False) -> int:
     """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the titles
     ("M. |Zaev", "Primer Ministro |Zoran Zaev", "el señor |Joko") or the words in lower case (with an article before them
     and a particle after them: "terremoto de |Lombok") that open the span, or at ``start`` where the span is a name as
     it is (see the module's docstring). ``articles``: the language's definite articles; ``known``: whether the
-    gazetteer or the organisations file knows a name."""
+    gazetteer or the organisations file knows a name; ``common_opening``: the span's first word is capitalised only
+    because it opens a sentence or a title, a common noun of the language ("Terremoto de |Lombok: ..."), and is read
+    as written in lower case."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
@@ -170,17 +175,18 @@ def name_start(text: str, start: int, end: int, label: str, articles: Collection
         named = after[:1].isupper() and len(rest) >= 2 and not _ROMAN.fullmatch(after)
         return words[titled].start() if named else start
     for i, word in enumerate(words[lead:], lead):
-        at = _capital_at(word.group(0))
+        lowered = word.group(0).lower() if common_opening and i == 0 else word.group(0)
+        at = _capital_at(lowered)
         if at is not None:
             break
-        if not (word.group(0).isalpha() and word.group(0).islower()):
+        if not (lowered.isalpha() and lowered.islower()):
             return start  # "39% de Madrid", "contrÙle de l'Èdition": no title or noun in lower case
     else:
         return start
     name = word.start() + at
     if i <= lead:
         return start  # a capital first, or a definite article before it: "la Tierra", "el Norte", "l’Est"
-    head, rest = words[lead].group(0), text[name:end]
+    head, rest = words[lead].group(0).lower() if common_opening and lead == 0 else words[lead].group(0), text[name:end]
     # A person's "hijo de Trump" is no Trump, as a title's "presidente de Francia" is no France.
     of_someone = label == "PERSON" and (words[i - 1].group(0) in _PARTICLES or at > 0)
     if label == "ORG" or head in BODY_NOUNS or head in _NAME_NOUNS or of_someone or len(rest) < 2 or _ROMAN.fullmatch(rest):

@@ -25,7 +25,9 @@ common there than in English, where names are as common as anywhere ("trump", "l
   stand inside names ("Charles de Gaulle", "Banco de España", "Côte d’Ivoire") are not at its ends.
 - A title opening a span ("M. Zaev", "Président Erdogan", "el ministro Sánchez") or a common noun in lower case with
   its article and particle ("terremoto de Lombok") is cut off: "Zaev", "Erdogan", "Sánchez", "Lombok"
-  (lowercase_words.py says which stay whole).
+  (lowercase_words.py says which stay whole). So is such a noun capitalised as a sentence's or a headline's first word
+  ("Terremoto de Lombok: ..."), where the article writes it in lower case too ("el terremoto") and never capitalised
+  inside a sentence: "López Obrador", "Golfo de México" stay whole.
 - What is left with no capital letter (and no letter of a script without case) is no name ("province de",
   "jusqu’", "bolsa de trabajo"), unless it is a web domain ("weather.com") or the gazetteer or the organisations file
   knows it ("union européenne").
@@ -119,6 +121,16 @@ def _before_glued_preposition(text: str, start: int, end: int, pos: Callable[[in
     return end
 
 
+def _written_as_common_noun(word: str, text: str, article: str) -> bool:
+    """Whether the article writes ``word`` (capitalised at a sentence's start in ``text``) in lower case, and nowhere
+    capitalised inside a sentence of ``text``: a common noun ("el terremoto" beside "Terremoto de Lombok: ..."), not a
+    name that is a word too ("López Obrador", "Golfo de México" written so inside a sentence)."""
+    pattern = rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w'’-])"
+    if re.search(pattern, article or text) is None:
+        return False
+    return not any(mid_sentence(text, m.start()) for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text))
+
+
 def trim_opening_words(
     language: str | None,
     text: str,
@@ -126,6 +138,7 @@ def trim_opening_words(
     known: Callable[[str], GazetteerEntry | None],
     pos: Callable[[int], str | None],
     organisations: Collection[str] = frozenset(),
+    article: str = "",
 ) -> list[Mention]:
     """``mentions`` (NER's, in ``text`` written in ``language``) without a sentence's opening word that is a word of the
     language, and without those that are only such a word, or one in lower case; a person's mention ends before a
@@ -133,8 +146,10 @@ def trim_opening_words(
     without a capital. ``known``: the gazetteer's entity of a name, if any; ``pos``: the universal POS tag of the token
     at a character offset (asked only for a longer mention
     opening with such a word, or going on past a lower-case word); ``organisations``: the organisations file's names and
-    aliases, folded (``gazetteer.fold``). A title or a common noun in lower case opening a mention is cut off. Other
-    languages' mentions, and other labels' (dates, money), are returned as they are."""
+    aliases, folded (``gazetteer.fold``). A title or a common noun in lower case opening a mention is cut off, and so
+    is a sentence's capitalised opening word the language knows as a common noun where ``article`` (the article's whole
+    text, ``text`` where not given) writes it in lower case too ("Terremoto de Lombok: ..." beside "el terremoto").
+    Other languages' mentions, and other labels' (dates, money), are returned as they are."""
     if language not in _DEFINITE:
         return list(mentions)
 
@@ -151,7 +166,9 @@ def trim_opening_words(
             if end <= start:
                 continue
             word_end = _first_word_end(text, start, end)
-            if text[start].isupper() and not mid_sentence(text, start) and is_common_word(language, text[start:word_end]):
+            opening = start
+            common_opening = text[start].isupper() and not mid_sentence(text, start) and is_common_word(language, text[start:word_end])
+            if common_opening:
                 if word_end == end:
                     entry = known(text[start:end])
                     if not ((entry is not None and label_agrees(entry, mention.label))
@@ -159,7 +176,11 @@ def trim_opening_words(
                         continue  # "Ayer", "Samedi", "Señaló"; "Cita" (PERSON), no Chita
                 elif pos(start) in _OPENS_NO_NAME and text[start:word_end].lower() not in _DEFINITE[language]:
                     start = word_end + len(text[word_end:end]) - len(text[word_end:end].lstrip())
-            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known)
+            # A common noun capitalised as the sentence's first word is read as in lower case ("Terremoto de Lombok").
+            noun_opening = (common_opening and start == opening and word_end < end
+                            and text[start:word_end].lower() not in _DEFINITE[language]
+                            and _written_as_common_noun(text[start:word_end], text, article))
+            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening)
             if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
             if _names_nothing(text[start:end]) and not (is_web_domain(text[start:end]) or is_known(text[start:end])):

@@ -272,3 +272,25 @@ def test_a_monarch_named_with_her_title_has_the_key_english_gives_her(tagger: Ta
 ])
 def test_a_museum_named_after_a_queen_is_no_queen(tagger: Tagger, body: str) -> None:
     assert keys(tag(tagger, "es", body)) == {"name:reina sofia"}
+
+
+@pytest.mark.parametrize(("title", "body", "key"), [
+    ("Terremoto de Lombok: cientos de muertos", "Después del terremoto, llegó la ayuda a la isla.", "name:lombok"),
+    ("", "Terremoto de Lombok: cientos de muertos. Después del terremoto, llegó la ayuda.", "name:lombok"),
+])
+def test_a_capitalised_common_noun_opening_a_headline_is_cut_as_in_lower_case(tagger: Tagger, title: str, body: str,
+                                                                              key: str) -> None:
+    tagged = tagger.tag(NormalizedArticle(
+        id="ow-es", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="es",
+        language_confidence=0.97, original_title="", original_body="", title=title, body=body))
+    assert ("Lombok", key) in {(e.text, e.key) for e in tagged.entities}
+    assert not any(e.text.startswith("Terremoto") for e in tagged.entities)
+
+
+@pytest.mark.parametrize(("body", "name"), [
+    ("Golfo de México: una tormenta se acerca.", "Golfo de México"),  # nothing says "golfo" is a common noun here
+    ("López Obrador ganó. Es la victoria de López Obrador.", "López Obrador"),  # a surname that is a common word
+    ("Golfo de México: la tormenta llega al golfo. Cerró el Golfo de México.", "Golfo de México"),  # written a name
+])
+def test_a_capitalised_opening_word_the_article_writes_as_a_name_stays(tagger: Tagger, body: str, name: str) -> None:
+    assert name in texts(tag(tagger, "es", body))
