@@ -46,6 +46,8 @@ def trimmed(language: str, text: str, span: str, label: str = "GPE", organisatio
     ("fr", "La visite du Président Erdogan en Allemagne.", "Président Erdogan", "PERSON", "Erdogan"),
     ("es", "Incluido el Primer Ministro Zoran Zaev, los partidarios votaron.", "Primer Ministro Zoran Zaev", "ORG", "Zoran Zaev"),
     ("es", "El socorrista, el Capitán Larry Giles, habló.", "Capitán Larry Giles", "GPE", "Larry Giles"),
+    ("es", "Presidente Macron dijo que no.", "Presidente Macron", "PERSON", "Macron"),  # opening a sentence too
+    ("es", "Ministro Sánchez viajó a Bruselas.", "Ministro Sánchez", "PERSON", "Sánchez"),
     # Florence the city is no part of it: linking reads a place's name after a title as a person's (personal_titles.py)
     ("fr", "Le projet est important, a déclaré Mme Florence au journal.", "Mme Florence", "PERSON", "Florence"),
     # a monarch's title too, as English "Queen Sofia" is "Sofia" (linking keeps "Sofía" a woman: personal_titles.py)

@@ -31,10 +31,10 @@ def tagger() -> Tagger:
                   nlp=load_pipeline("en_core_web_sm"), gazetteer=Gazetteer.load([]))
 
 
-def tag(tagger: Tagger, language: str, body: str) -> TaggedArticle:
+def tag(tagger: Tagger, language: str, body: str, title: str = "") -> TaggedArticle:
     return tagger.tag(NormalizedArticle(
         id=f"ow-{language}", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language=language,
-        language_confidence=0.97, original_title="", original_body="", title="", body=body))
+        language_confidence=0.97, original_title="", original_body="", title=title, body=body))
 
 
 def keys(tagged: TaggedArticle) -> set[str | None]:
@@ -280,9 +280,7 @@ def test_a_museum_named_after_a_queen_is_no_queen(tagger: Tagger, body: str) -> 
 ])
 def test_a_capitalised_common_noun_opening_a_headline_is_cut_as_in_lower_case(tagger: Tagger, title: str, body: str,
                                                                               key: str) -> None:
-    tagged = tagger.tag(NormalizedArticle(
-        id="ow-es", source="test-feed", fetched_at=datetime(2026, 3, 5, tzinfo=timezone.utc), language="es",
-        language_confidence=0.97, original_title="", original_body="", title=title, body=body))
+    tagged = tag(tagger, "es", body, title)
     assert ("Lombok", key) in {(e.text, e.key) for e in tagged.entities}
     assert not any(e.text.startswith("Terremoto") for e in tagged.entities)
 
