@@ -199,7 +199,7 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
         else:
             outcomes.setdefault(outcome.article.id, []).append(outcome)
     for article in articles:
-        click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
+        click.echo(f"{article.id} story {article.story_id}: {_cut(article.title, 80)!r}")
         if article.id not in outcomes:
             click.echo("    no rule matches")
         for outcome in outcomes.get(article.id, []):
@@ -214,14 +214,22 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
             click.echo(f"    {alert.rule_id} story {alert.story_id}: ALERT ({alert.kind}) of {len(alert.article_ids)} "
                        f"article(s): {', '.join(alert.article_ids)}")
     click.echo("")
-    for rule_id, n in counts.items():
-        click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+    for rule in book.rules:
+        if rule.enabled:
+            click.echo(f"{rule.id}: {counts[rule.id]} of {len(articles)} articles")
+        else:  # not evaluated, as the alerter does not: 0 would read as a rule that matched nothing
+            click.echo(f"{rule.id}: disabled (enabled: false in the file), not tried")
     for note in _one_source_windows(book, [o for found in outcomes.values() for o in found]):
         click.echo(f"note: {note}")
     if not articles:
         # Nothing was tested: a script that checks rules before deploying them must not read this as a pass.
         click.echo("Error: no article in the inputs to test the rules on (see the reasons above)", err=True)
         sys.exit(1)
+
+
+def _cut(title: str, width: int) -> str:
+    """``title`` within ``width`` characters, ending in "…" where it was cut, so a cut title does not read as whole."""
+    return title if len(title) <= width else title[:width - 1].rstrip() + "…"
 
 
 def _one_source_windows(book, outcomes) -> list[str]:
