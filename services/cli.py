@@ -134,6 +134,8 @@ def _faust_worker(app, loglevel: str, stdout=None):
     return worker
 
 
+_WEB_PORT_HELP = ("Port of /metrics, /healthz, /readyz and POST /ingest (default: WIREWATCH_WEB_PORT, else 6066; "
+                  "0: any free port, said on stderr).")
 _SOURCE_HELP = ("Source name of every article that names none, whatever the name ('file' too); "
                 "default: the article's site, else the feed's, else file or stdin.")
 _FEED_HELP = ("Read the URLs the way feed ID of the feeds file (WIREWATCH_INGEST__FEEDS_FILE) is polled: its JSON fields "
@@ -149,7 +151,7 @@ def main() -> None:
 @broker_option(fallback="", help="Kafka bootstrap servers; none starts the embedded broker.")
 @click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
-@click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
+@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
@@ -177,7 +179,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @main.command()
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @broker_option(fallback="", required=True)
-@click.option("--web-port", type=int, default=None)
+@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
@@ -290,7 +292,7 @@ async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)
 @click.option("--rules", type=click.Path(path_type=Path), default=None,
-              help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
+              help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES, else examples/rules.yaml).")
 @click.option("--source", default=None, help=_SOURCE_HELP)
 @click.option("--feed", metavar="ID", default=None, help=_FEED_HELP)
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None, feed: str | None) -> None:

@@ -258,7 +258,7 @@ def alerts() -> None:
 @alerts.command("replay")
 @broker_option()
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
-              help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES).")
+              help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES, else examples/rules.yaml).")
 @click.option("--since", type=UTC_TIME, default=None,
               help="Only dead letters that failed at or after this time: ISO 8601 to the day, minute, second or a "
                    "fraction of one (2024-03-04T07:00:05.25), in UTC unless it ends with its offset (Z, +02:00).")

@@ -47,3 +47,19 @@ def test_schemas_export_check_tells_a_missing_file_from_a_stale_one_and_how_to_m
     assert result.stdout.splitlines() == [f"stale {tmp_path / 'Alert.json'}", f"missing {tmp_path / 'DeadLetter.json'}"]
     assert result.stderr.strip().splitlines() == [
         f"Error: 2 schema files differ from the message models: `wirewatch schemas export --out {tmp_path}` writes them"]
+
+
+def test_the_web_port_option_says_its_default_in_run_and_in_worker() -> None:
+    """`worker --help` listed --web-port with no word, `run --help` without its default (README: WIREWATCH_WEB_PORT)."""
+    for command in ("run", "worker"):
+        result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        (line,) = [line for line in result.stdout.splitlines() if "--web-port" in line]
+        assert "default: WIREWATCH_WEB_PORT, else 6066" in line, result.stdout
+
+
+def test_the_rules_options_say_the_file_read_when_no_setting_names_one() -> None:
+    for command in (["alerts", "replay"], ["process"]):
+        result = CliRunner().invoke(main, [*command, "--help"], terminal_width=200)
+        (line,) = [line for line in result.stdout.splitlines() if "--rules" in line]
+        assert "WIREWATCH_ALERTER__RULES, else examples/rules.yaml" in line, result.stdout
