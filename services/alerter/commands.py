@@ -177,6 +177,7 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
 
     from services.alerter.simulate import simulate
     from services.ingest.inputs import InputError
+    from services.runtime.text import shortened
     from services.runtime.logs import configure_logging
     from services.runtime.settings import load_settings
 
@@ -199,7 +200,7 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
         else:
             outcomes.setdefault(outcome.article.id, []).append(outcome)
     for article in articles:
-        click.echo(f"{article.id} story {article.story_id}: {_cut(article.title, 80)!r}")
+        click.echo(f"{article.id} story {article.story_id}: {shortened(article.title, 80)!r}")
         if article.id not in outcomes:
             click.echo("    no rule matches")
         for outcome in outcomes.get(article.id, []):
@@ -225,11 +226,6 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
         # Nothing was tested: a script that checks rules before deploying them must not read this as a pass.
         click.echo("Error: no article in the inputs to test the rules on (see the reasons above)", err=True)
         sys.exit(1)
-
-
-def _cut(title: str, width: int) -> str:
-    """``title`` within ``width`` characters, ending in "…" where it was cut, so a cut title does not read as whole."""
-    return title if len(title) <= width else title[:width - 1].rstrip() + "…"
 
 
 def _one_source_windows(book, outcomes) -> list[str]:
