@@ -100,8 +100,6 @@ def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
 
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
                 listening: Listening | None = None) -> None:
-    import faust
-
     from services.runtime.app import create_app
     from services.runtime.kafka import broker_trouble_in_words
     from services.runtime.logs import bound_repeats, configure_logging
@@ -119,12 +117,25 @@ def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, br
             click.echo(f"created topics: {', '.join(created)}", err=True)
         _fresh_loop()
         app = create_app(settings, services, listening)
-        worker = faust.Worker(app, loglevel=loglevel.upper(), quiet=True, redirect_stdouts=False)
-        worker.execute_from_commandline()
+        _faust_worker(app, loglevel).execute_from_commandline()
     finally:
         listening.close()  # the web server has closed them already, unless the worker ended before it served
 
 
+def _faust_worker(app, loglevel: str, stdout=None):
+    """Faust's worker, without its progress spinner where stdout is no terminal: at a level of warning or above
+    the spinner writes cursor-hiding escape codes (``ESC[?25l``) into a log file, a pipe or a container's log."""
+    import faust
+
+    worker = faust.Worker(app, loglevel=loglevel.upper(), quiet=True, redirect_stdouts=False,
+                          **({"stdout": stdout} if stdout is not None else {}))
+    if not worker.stdout.isatty():
+        worker.spinner = None
+    return worker
+
+
+_WEB_PORT_HELP = ("Port of /metrics, /healthz, /readyz and POST /ingest (default: WIREWATCH_WEB_PORT, else 6066; "
+                  "0: any free port, said on stderr).")
 _SOURCE_HELP = ("Source name of every article that names none, whatever the name ('file' too); "
                 "default: the article's site, else the feed's, else file or stdin.")
 _FEED_HELP = ("Read the URLs the way feed ID of the feeds file (WIREWATCH_INGEST__FEEDS_FILE) is polled: its JSON fields "
@@ -140,7 +151,7 @@ def main() -> None:
 @broker_option(fallback="", help="Kafka bootstrap servers; none starts the embedded broker.")
 @click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
-@click.option("--web-port", type=int, default=None, help="Port of /metrics and POST /ingest.")
+@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
@@ -168,7 +179,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @main.command()
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @broker_option(fallback="", required=True)
-@click.option("--web-port", type=int, default=None)
+@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
@@ -281,7 +292,7 @@ async def _inputs(paths: tuple[str, ...], source: str | None, settings: Settings
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--until", "until", type=click.Choice(["raw", "normalized", "tagged", "alerts"]), default="tagged", show_default=True)
 @click.option("--rules", type=click.Path(path_type=Path), default=None,
-              help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES).")
+              help="Rules file for --until alerts (default: WIREWATCH_ALERTER__RULES, else examples/rules.yaml).")
 @click.option("--source", default=None, help=_SOURCE_HELP)
 @click.option("--feed", metavar="ID", default=None, help=_FEED_HELP)
 def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str | None, feed: str | None) -> None:
@@ -335,23 +346,31 @@ def settings_command(markdown: bool) -> None:
         click.echo(f"# {name}=(hidden)" if name in secrets and shown else f"{name}={shown}")
 
 
+_SCHEMAS_DIR = Path("schemas/json")
+
+
 @main.group()
 def schemas() -> None:
     """The message contracts as JSON Schema."""
 
 
 @schemas.command("export")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas/json"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=_SCHEMAS_DIR, show_default=True)
 @click.option("--check", is_flag=True, help="Exit 1 if the files on disk differ, instead of writing.")
 def schemas_export(out: Path, check: bool) -> None:
     """Write JSON Schema for every message model to schemas/json/."""
     from schemas.export import export_schemas
 
     stale = export_schemas(out, check=check)
+    if not stale:
+        click.echo(f"{out}: every schema up to date")
     for name in stale:
-        click.echo(f"{'stale' if check else 'wrote'} {out / name}")
+        click.echo(f"{'wrote' if not check else 'stale' if (out / name).exists() else 'missing'} {out / name}")
     if check and stale:
-        sys.exit(1)
+        where = "" if out == _SCHEMAS_DIR else f" --out {out}"
+        raise click.ClickException(f"{len(stale)} schema file{'s' if len(stale) > 1 else ''} differ"
+                                   f"{'' if len(stale) > 1 else 's'} from the message models: "
+                                   f"`wirewatch schemas export{where}` writes them")
 
 
 @main.command()

@@ -36,6 +36,7 @@ from services.ingest.readers import read_path
 from services.runtime.kafka import aiokafka_options
 from services.runtime.broker import EmbeddedBroker, die_with_parent, free_port, terminate
 from services.runtime.settings import Settings, dlq
+from services.runtime.text import shortened
 from services.runtime.topics import ensure_topics
 
 __all__ = ["run_demo", "demo_settings", "start_services", "counted"]
@@ -57,6 +58,11 @@ def _entities(article: dict) -> str:
     unlinked = sorted({e["text"] for e in article["entities"] if not e["canonical_id"] and e["type"] in ("PERSON", "ORG", "GPE", "LOC")})
     linked = ", ".join(f"{name} ×{n}" for name, n in counts.most_common(8)) or "none linked"
     return linked + (f"; unlinked: {', '.join(unlinked[:6])}" if unlinked else "")
+
+
+def _report_line(tagged: Mapping) -> str:
+    """A report of the summary's story: source, language and title, a cut title ending in "…"."""
+    return f"{tagged['source']}/{tagged['language']}: {shortened(tagged['title'], 60)}"
 
 
 def _describe_normalized(a: dict) -> str:
@@ -191,7 +197,7 @@ async def _drive(settings: Settings, examples: Path, receiver: WebhookReceiver,
                     elif record.topic == topics.tagged:
                         tagged.add(value["id"])
                         story_of[value["id"]] = value["story_id"]
-                        stories.setdefault(value["story_id"], []).append(f"{value['source']}/{value['language']}: {value['title'][:60]}")
+                        stories.setdefault(value["story_id"], []).append(_report_line(value))
                         say(f"[tagger]    {value['id']} story {value['story_id']}")
                         say(textwrap.fill("entities: " + (_entities(value) or "none"), 100), indent=4)
                     elif record.topic == topics.alerts:

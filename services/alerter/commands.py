@@ -177,6 +177,7 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
 
     from services.alerter.simulate import simulate
     from services.ingest.inputs import InputError
+    from services.runtime.text import shortened
     from services.runtime.logs import configure_logging
     from services.runtime.settings import load_settings
 
@@ -199,7 +200,7 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
         else:
             outcomes.setdefault(outcome.article.id, []).append(outcome)
     for article in articles:
-        click.echo(f"{article.id} story {article.story_id}: {article.title[:80]!r}")
+        click.echo(f"{article.id} story {article.story_id}: {shortened(article.title, 80)!r}")
         if article.id not in outcomes:
             click.echo("    no rule matches")
         for outcome in outcomes.get(article.id, []):
@@ -214,8 +215,11 @@ def rules_test(file: Path, inputs: tuple[str, ...], feed: str | None) -> None:
             click.echo(f"    {alert.rule_id} story {alert.story_id}: ALERT ({alert.kind}) of {len(alert.article_ids)} "
                        f"article(s): {', '.join(alert.article_ids)}")
     click.echo("")
-    for rule_id, n in counts.items():
-        click.echo(f"{rule_id}: {n} of {len(articles)} articles")
+    for rule in book.rules:
+        if rule.enabled:
+            click.echo(f"{rule.id}: {counts[rule.id]} of {len(articles)} articles")
+        else:  # not evaluated, as the alerter does not: 0 would read as a rule that matched nothing
+            click.echo(f"{rule.id}: disabled (enabled: false in the file), not tried")
     for note in _one_source_windows(book, [o for found in outcomes.values() for o in found]):
         click.echo(f"note: {note}")
     if not articles:
@@ -250,7 +254,7 @@ def alerts() -> None:
 @alerts.command("replay")
 @broker_option()
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
-              help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES).")
+              help="Rules file with the endpoints (default: WIREWATCH_ALERTER__RULES, else examples/rules.yaml).")
 @click.option("--since", type=UTC_TIME, default=None,
               help="Only dead letters that failed at or after this time: ISO 8601 to the day, minute, second or a "
                    "fraction of one (2024-03-04T07:00:05.25), in UTC unless it ends with its offset (Z, +02:00).")

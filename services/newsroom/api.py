@@ -10,7 +10,7 @@ from aiohttp import web
 from services.newsroom.feeds import ATOM_TYPE, alerts_feed, stories_feed
 from services.newsroom.languages import language_name
 from services.newsroom.openapi import openapi_document
-from services.newsroom.query import feed_params, page_of, parse_time, people_of, with_params
+from services.newsroom.query import QueryError, feed_params, page_of, parse_time, people_of, with_params
 
 __all__ = ["add_routes"]
 
@@ -54,9 +54,20 @@ def add_routes(app: web.Application, room) -> None:  # room: services.newsroom.s
         return room.json(request, found)
 
     async def entity(request: web.Request) -> web.Response:
-        found = await room.read(room.store.entity, request.match_info["key"], limit=cfg.page_size, people=people_of(request.query))
+        key = request.match_info["key"]
+        found = await room.read(room.store.entity, key, limit=cfg.page_size, people=people_of(request.query))
         if found is None:
-            return web.json_response({"error": "no such entity"}, status=404)
+            # A name (/api/entities/NATO) goes to the entity's key, as its page and its feed take names.
+            try:
+                _, named = await room.story_query({"entity": key}, default_limit=1)
+            except QueryError as exc:  # not a name the gazetteer knows, or ambiguous: which, and the nearest names
+                return web.json_response({"error": f"no such entity: {str(exc).removeprefix('entity: ')}", **exc.details},
+                                         status=404)
+            if named["key"] != key:
+                query = f"?{request.query_string}" if request.query_string else ""
+                raise web.HTTPSeeOther(f"/api/entities/{quote(named['key'], safe='')}{query}")
+            said = f"no stored report names {named['name']} ({key})" if named.get("name") else "no such entity"
+            return web.json_response({"error": said}, status=404)
         return room.json(request, found)
 
     async def alerts(request: web.Request) -> web.Response:

@@ -15,8 +15,10 @@ from services.newsroom.query import QueryError
 __all__ = ["resolve_entity"]
 
 
-def resolve_entity(value: str, names: EntityNames, stored: Callable[[str], bool]) -> dict:
-    """``{"key", "name", "as_written"}`` for ``value``; ``stored(key)`` says whether a stored report names that key."""
+def resolve_entity(value: str, names: EntityNames, stored: Callable[[str], bool],
+                   surnamed: Callable[[str], list[dict]] | None = None) -> dict:
+    """``{"key", "name", "as_written"}`` for ``value``; ``stored(key)`` says whether a stored report names that key,
+    ``surnamed(word)`` which stored unlinked names end with that word (a surname given alone: one is that entity)."""
     value = " ".join(value.split())
     if ENTITY_ID.match(value):
         key = normal_id(value)
@@ -35,6 +37,14 @@ def resolve_entity(value: str, names: EntityNames, stored: Callable[[str], bool]
     key = name_key(value)
     if stored(key):  # a name the gazetteer does not know, as the tagger keys its unlinked mentions
         return {"key": key, "name": value, "as_written": value}
+    bare = key.removeprefix("name:")
+    full = surnamed(bare) if surnamed is not None and bare and " " not in bare else []
+    if len(full) == 1:  # the tagger keyed the surname's mentions under the full name
+        return {"key": full[0]["key"], "name": full[0]["name"], "as_written": value}
+    if full:
+        ids = ", ".join(f"{f['key']} ({f['name']})" for f in full)
+        raise QueryError(f"entity: {value!r} is ambiguous: stored reports name {ids}; filter by the key",
+                         candidates=[{"key": f["key"], "name": f["name"]} for f in full])
     hint = ""
     if found.suggestions:
         hint = "; did you mean " + " or ".join(f"{alias!r} ({i})" for alias, i, _ in found.suggestions) + "?"

@@ -176,9 +176,12 @@ def openapi_document(base: str) -> dict:
                                                    "parameters": [_param("article_id", "Article id (URL-encoded).", where="path", required=True)],
                                                    "responses": _not_found(_ok("Article", "The article."))}},
             "/api/entities/{key}": {"get": {"summary": "An entity and its recent stories.",
-                                            "parameters": [_param("key", "Entity key (URL-encoded).", where="path", required=True),
+                                            "parameters": [_param("key", "Entity key (URL-encoded); a name the gazetteer "
+                                                                  "knows (NATO, OTAN) is redirected to its key.",
+                                                                  where="path", required=True),
                                                            PEOPLE],
-                                            "responses": _not_found(_ok("Entity", "The entity."))}},
+                                            "responses": {**_not_found(_ok("Entity", "The entity.")), "303": {
+                                                "description": "A name: Location is the entity's key."}}}},
             "/api/alerts": {"get": {"summary": "Alerts, newest first.", "parameters": [
                 _param("rule", "Rule id."), _param("story", "Story id."), _param("since", TIME), *PAGE],
                 "responses": _ok("AlertPage", "A page of alerts.")}},

@@ -218,6 +218,14 @@ class Reads(ABC):
     def has_entity(self, key: str) -> bool:
         return bool(self._rows("SELECT 1 AS found FROM entities WHERE key = ?", [key]))
 
+    def named_by_last_word(self, word: str, *, limit: int = 10) -> list[dict]:
+        """Stored unlinked entities (``name:`` keys) whose name ends with ``word`` (folded, as keys are), most recent
+        first: the tagger keys a surname given alone under the full name it stands for ("Stoltenberg" after "Jens
+        Stoltenberg"), so the surname has no key of its own."""
+        pattern = "name:% " + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self._rows("SELECT key, name FROM entities WHERE key LIKE ? ESCAPE '\\' ORDER BY last_at DESC, key LIMIT ?",
+                          [pattern, limit])
+
     def entity(self, key: str, *, limit: int = 25, people: bool = False) -> dict | None:
         """The entity, its counts and recent stories; ``people`` (for a country) lists those naming its people too, as
         does the page of a country that only its people's words name (they are all it has to list)."""

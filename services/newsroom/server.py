@@ -69,7 +69,8 @@ class Newsroom:
             return query, None
         if self.names is None:
             self.names = await self.read(default_names)
-        entity = await self.read(resolve_entity, query.entity, self.names, self.store.has_entity)
+        entity = await self.read(resolve_entity, query.entity, self.names, self.store.has_entity,
+                                 self.store.named_by_last_word)
         return dataclasses.replace(query, entity=entity["key"]), entity
 
     async def facets(self) -> dict:

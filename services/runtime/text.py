@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "interpolate", "defaulted", "references", "written_out", "unaccented", "is_unaccented"]
+__all__ = ["LEAD_MAX_CHARS", "lead_end", "shortened", "interpolate", "defaulted", "references", "written_out", "unaccented", "is_unaccented"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -28,6 +28,11 @@ def lead_end(body: str, max_chars: int = LEAD_MAX_CHARS) -> int:
     while cut < end and not body[cut].isspace():
         cut += 1
     return cut
+
+
+def shortened(text: str, width: int) -> str:
+    """``text`` within ``width`` characters, ending in "…" where it was cut, so a cut title does not read as whole."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> str:

@@ -271,3 +271,17 @@ def test_a_rules_file_that_cannot_be_read_is_one_line_in_every_command(tmp_path:
     text.write_text("NATO chief visits Kyiv\n\nNATO pledged air defence to Ukraine.\n")
     args = [a.format(rules=path, input=text) for a in command]
     one_line_error(CliRunner().invoke(main, args), code, f"Error: {path.parent}/{said}")
+
+
+def test_rules_test_marks_a_cut_title_and_does_not_count_a_disabled_rule_as_matching_nothing(rules) -> None:
+    """On examples/: a title cut at 80 characters read "…surprise visit to Ky'" as if whole, and the disabled rule
+    "kyiv-in-translation: 0 of 5 articles" as if tried and matching none, though it names the Spanish report's city."""
+    long_title = "Ukraine asks its allies for more air defence systems before the winter, its president says in Kyiv"
+    book = rules("rules:\n  - {id: ukraine, when: {entity: Q212}}\n  - {id: kyiv, when: {entity: Q212}, enabled: false}\n")
+    article = _tagged(0).model_copy(update={"title": long_title})
+    result = CliRunner().invoke(main, ["rules", "test", str(book), "-"], input=article.model_dump_json() + "\n")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"wire/0 story st-0: '{long_title[:79]}…'", "80 characters, the last an ellipsis"
+    assert "ukraine: 1 of 1 articles" in lines
+    assert "kyiv: disabled (enabled: false in the file), not tried" in lines

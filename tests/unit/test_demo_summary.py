@@ -89,3 +89,14 @@ def test_the_summary_shows_what_the_run_counted_not_the_series_waiting_at_zero()
         'wirewatch_alerts_fired_total{rule="nato-in-ukraine"} 1.0',
         'wirewatch_dead_letters_total{error_class="InvalidJSON",stage="normalize",topic="articles.raw.dlq"} 1.0',
     ]
+
+
+def test_a_reports_title_cut_in_the_summary_ends_in_an_ellipsis():
+    """The summary listed "file/en: Stoltenberg promises Zelensky more anti-aircraft defense in " as if the title ended
+    there (a trailing space, no mark of the cut)."""
+    from services.demo import _report_line
+
+    title = "Stoltenberg promises Zelensky more anti-aircraft defense in surprise visit to Kyiv"
+    line = _report_line({"source": "file", "language": "en", "title": title})
+    assert line == "file/en: Stoltenberg promises Zelensky more anti-aircraft defense in…"
+    assert _report_line({"source": "efe", "language": "es", "title": "Short"}) == "efe/es: Short"

@@ -647,6 +647,21 @@ async def test_an_entity_page_asked_for_by_name_goes_to_the_entitys_page(newsroo
     assert "did you mean &#39;Egypt&#39; (Q79)" in body.decode()
 
 
+async def test_the_api_asked_for_an_entity_by_name_goes_to_its_key_as_the_page_does(newsroom):
+    """`/entities/NATO` went to NATO's page, `/api/entities/NATO` answered a bare {"error": "no such entity"}."""
+    import orjson
+
+    base = await newsroom()
+    status, headers, _ = await get(f"{base}/api/entities/NATO?people=1")
+    assert status == 303 and headers["Location"] == "/api/entities/Q7184?people=1"
+    status, _, body = await get(f"{base}/api/entities/Q79")  # known to the gazetteer, named by no stored report
+    assert status == 404 and orjson.loads(body) == {"error": "no stored report names Egypt (Q79)"}
+    status, _, body = await get(f"{base}/api/entities/Egpyt")
+    answer = orjson.loads(body)
+    assert status == 404 and answer["error"].startswith("no such entity: 'Egpyt' is not a name the gazetteer knows")
+    assert {"key": "Q79", "name": "Egypt", "alias": "Egypt"} in answer["suggestions"]
+
+
 async def test_an_article_page_says_how_often_its_publisher_updated_the_report(tmp_path):
     store = SQLiteStore(tmp_path / "revisions.sqlite3")
     for n, revision in ((1, 0), (2, 1), (3, 3)):
