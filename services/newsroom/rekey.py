@@ -39,7 +39,12 @@ nothing). Rule 7 keys any state body named with its country after it as the coun
 Forces of Ukraine", "Central Bank of Russia", "Supreme Court of India": ``name:ukrainian armed forces``, ``name:russian
 central bank``, ``name:indian supreme court``), from the stored name by :func:`rebodied` (a bank named by its country
 alone, "Bank of China", keeps its name's key; one whose country the text gave apart, "Armed Forces" "of Ukraine", keeps
-``name:armed forces``).
+``name:armed forces``). Rule 8 keys a bare legislature, top court or ministry of an article about one country as that
+country's ("Parliament" in a report on Britain: ``name:british parliament``, named "British Parliament"; "the Senate" of a
+Washington report: the U.S. Senate's QID), which the article gave, so a stored report keeps ``name:parliament``; and a
+name given the type most of its mentions have the key that type's mentions get (a NORP "Springboks" a rule-7 tagger
+keyed ``name:springboks`` as the team it first took it for: ``name:springbok``), from the stored name by
+:func:`rebodied`.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -71,8 +76,10 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # an organisations-file body's name after its country's word keyed by the body's ("Russian State Duma": "Duma"), a
 # portfolio ministry with its country after it keyed by the country's adjective ("Ministry of Health of Brazil"), a
 # country's "Ministry of Internal Affairs" keyed as its interior ministry; 7: any state body with its country after it
-# keyed by the country's adjective ("Armed Forces of Ukraine": "Ukrainian Armed Forces").
-KEY_RULE = 7
+# keyed by the country's adjective ("Armed Forces of Ukraine": "Ukrainian Armed Forces"); 8: a bare legislature, top
+# court or ministry of an article about one country keyed as that country's ("Parliament": "British Parliament"), a
+# name given its mentions' type keyed as that type's mentions are (NORP "Springboks": ``name:springbok``).
+KEY_RULE = 8
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by

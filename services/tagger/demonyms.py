@@ -178,4 +178,6 @@ class Demonyms:
             if body is not None:
                 bodies.setdefault(name_key(body[2]), []).append(entity)
             related.append(entity)
-        return [self._bodies.named_again(e, bodies, texts) for e in related] if bodies else related
+        related = [self._bodies.named_again(e, bodies, texts) for e in related] if bodies else related
+        # "the Senate" of a Washington report: the U.S. Senate (English words, as translations are)
+        return self._bodies.at_home(related, texts) if texts is not None and language in (None, "en") else related

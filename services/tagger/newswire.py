@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from schemas import Entity
-from services.tagger.linking import name_key
+from services.tagger.linking import name_key, people_word_key
 from services.tagger.mentions import Mention
 from services.tagger.personal_titles import title_before
 from services.tagger.truecase import truecase
@@ -280,7 +280,8 @@ class Newswire:
     def _one_type_per_name(texts: dict[str, str], entities: list[Entity], parts: set[str]) -> list[Entity]:
         """Each name takes the type most of its mentions have, except a word of a person the article names in full
         (``parts``) that is the person: "Sydney" alone where Sydney Sweeney is named, though "in Sydney" is the city;
-        and a person after a personal title: "Mr. Jordan" is a man where the article names Jordan the country too."""
+        and a person after a personal title: "Mr. Jordan" is a man where the article names Jordan the country too.
+        A mention keyed by its name as its old type keys it takes the key its new type gives (:func:`_retyped`)."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.type in _NAME_TYPES:
@@ -291,7 +292,7 @@ class Newswire:
                     and not (e.type == "PERSON" and (e.text in parts or title_before(texts[e.field], e.start))):
                 (best, n), *rest = votes[e.text].most_common()
                 if not rest or n > rest[0][1]:
-                    e = e.model_copy(update={"type": best})
+                    e = _retyped(e, best)
             out.append(e)
         return out
 
@@ -435,6 +436,22 @@ def _competitions_named_after(texts: dict[str, str], entities: list[Entity]) -> 
 
 
 @lru_cache(maxsize=1)
+def _own_key(name: str, type_: str) -> str:
+    """The key an unlinked mention of ``name`` typed ``type_`` takes by its name: a people's word's in the singular."""
+    return people_word_key(name) if type_ == "NORP" else name_key(name)
+
+
+def _retyped(entity: Entity, type_: str) -> Entity:
+    """``entity`` typed ``type_``, and keyed as a mention of its name of that type is where its key was its name's as
+    its old type keys it: "Springboks" called a team (ORG) once and a people's word (NORP) three times is
+    ``name:springbok`` each time, as a NORP's is (and as the newsroom keys a stored NORP name: rekey.by_this_rule); a
+    key another name gave it (a longer name's) stays."""
+    name = entity.canonical_name or entity.text
+    if entity.key == _own_key(name, entity.type):
+        return entity.model_copy(update={"type": type_, "key": _own_key(name, type_)})
+    return entity.model_copy(update={"type": type_})
+
+
 def _as_event(entity: Entity) -> Entity:
     """A name ending in a competition's word is an event: "U.S. Open" is neither the country nor a company."""
     if entity.type not in ("ORG", "GPE", "LOC", "FAC") or not _COMPETITION.search(entity.text):

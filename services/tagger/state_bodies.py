@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.home_bodies import home_bodies
 from services.tagger.linking import name_key
 from services.tagger.name_evidence import may_lack_evidence
 from services.tagger.portfolios import PORTFOLIO, is_portfolio_ministry
@@ -396,6 +397,15 @@ class StateBodies:
                                              "key": entry.id})
         return entity.model_copy(update={"type": "ORG" if entity.type == "PERSON" else entity.type, "canonical_name": name,
                                          "key": name_key(name)})
+
+    def at_home(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
+        """``entities`` with a bare legislature, top court or ministry of an article about one country keyed as that
+        country's, as its name with the country's word is ("the Senate" of a Washington report: the "U.S. Senate";
+        "Parliament": ``name:british parliament``, and so named; :func:`~services.tagger.home_bodies.home_bodies`)."""
+        if self._gazetteer is None:
+            return list(entities)
+        return home_bodies(entities, texts, self._gazetteer, lambda e, qid, words: self._as_body(e, qid, words, named=True),
+                           self._country_names.get, self._adjectives.__contains__)
 
     def state_of(self, entity: Entity) -> tuple[str, str] | None:
         """The (QID, name) of the country whose national state body the linked ``entity`` is, its gazetteer entry's

@@ -303,3 +303,21 @@ def test_stored_bodies_named_with_their_country_after_them_meet_the_country_befo
     assert s.entity("name:armed forces of ukraine") is None
     assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
     s.close()
+
+
+def test_re_keying_by_rule_8_gives_a_peoples_word_its_singular_key_and_keeps_a_body_keyed_by_its_articles_country() -> None:
+    mentions = [{"key": "name:springboks", "name": "Springboks", "type": "NORP"},
+                {"key": "name:british parliament", "name": "British Parliament", "type": "ORG"},
+                {"key": "name:parliament", "name": "Parliament", "type": "ORG"}]
+    # A rule-7 tagger kept the team's key of a name voted a people's word; "Parliament" stored before rule 8 has no
+    # article around it to say whose it is.
+    expected = ["name:springbok", "name:british parliament", "name:parliament"]
+    assert re_keyed(mentions) == (expected, expected)
+
+
+def test_a_report_marked_by_rule_7_is_made_again_by_rule_8_once_the_store_opens(open_store):  # noqa: F811
+    s = reopened_marked(open_store, "message:7", "names:7",
+                        old_report(1, "s-vote", ("Parliament", "name:parliament"), ("Parliament", "name:british parliament")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:british parliament", 1), ("name:parliament", 1)]
+    assert marks_of(s) == [f"message:{KEY_RULE}"]
+    s.close()

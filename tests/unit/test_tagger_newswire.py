@@ -7,7 +7,8 @@ import pytest
 
 from schemas import Entity
 from services.normalize.lexicon import default_lexicon
-from services.tagger.linking import name_key
+from services.newsroom.rekey import _delivered_key
+from services.tagger.linking import name_key, people_word_key
 from services.tagger.mentions import Mention
 from services.tagger.newswire import Newswire, load_organisations, trim_mention
 from services.tagger.truecase import caps_lines, truecase
@@ -22,7 +23,8 @@ def _e(field: str, text: str, body: str, word: str, kind: str, nth: int = 0, **e
     start = -1
     for _ in range(nth + 1):
         start = text.index(word, start + 1)
-    return Entity(text=word, type=kind, field=field, start=start, end=start + len(word), key=name_key(word), **extra)  # type: ignore[arg-type]
+    extra.setdefault("key", name_key(word))
+    return Entity(text=word, type=kind, field=field, start=start, end=start + len(word), **extra)  # type: ignore[arg-type]
 
 
 # --- true-casing -------------------------------------------------------------------------------------------------
@@ -141,6 +143,29 @@ def test_a_name_takes_the_type_most_of_its_mentions_have(newswire: Newswire):
     body = "Ruch won. Ruch lost. Ruch drew."
     entities = [_e("body", body, body, "Ruch", kind, n) for n, kind in enumerate(["ORG", "ORG", "PERSON"])]
     assert [e.type for e in newswire.entities("", body, entities)] == ["ORG", "ORG", "ORG"]
+
+
+@pytest.mark.parametrize("kinds", [["ORG", "NORP", "NORP", "NORP"], ["NORP", "ORG", "ORG", "ORG"]])
+def test_a_name_given_its_mentions_type_is_keyed_as_that_types_mentions_are(newswire: Newswire, kinds: list[str]):
+    # CoNLL's rugby report: "Springboks" a people's word (NORP, keyed in the singular as "Ukrainians" is) three times and
+    # a team once; each mention is then the one entity the newsroom keys it as from its name and type.
+    body = "The Springboks won. The Springboks scored. The Springboks led. The Springboks ' second try."
+    entities = [_e("body", body, body, "Springboks", kind, n, key=people_word_key("Springboks") if kind == "NORP" else name_key("Springboks"))
+                for n, kind in enumerate(kinds)]
+    out = newswire.entities("", body, entities)
+    (kind,) = {e.type for e in out}
+    assert {e.key for e in out} == {people_word_key("Springboks") if kind == "NORP" else name_key("Springboks")}
+    assert {e.key for e in out} == {_delivered_key(e.key, e.canonical_name or e.text, e.type) for e in out}
+
+
+def test_a_name_given_its_mentions_type_keeps_a_key_a_longer_name_gave_it(newswire: Newswire):
+    body = "The South African Springboks won. Springboks led. Springboks scored."
+    entities = [_e("body", body, body, "Springboks", "NORP", 0, key="name:south african springboks",
+                   canonical_name="South African Springboks"),
+                _e("body", body, body, "Springboks", "ORG", 1), _e("body", body, body, "Springboks", "ORG", 2)]
+    out = newswire.entities("", body, entities)
+    assert [(e.type, e.key) for e in out] == [("ORG", "name:south african springboks"), ("ORG", name_key("Springboks")),
+                                              ("ORG", name_key("Springboks"))]
 
 
 def test_a_competition_is_an_event_not_the_place_or_company_it_is_named_after(newswire: Newswire):

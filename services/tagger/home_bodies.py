@@ -1,0 +1,141 @@
+"""A legislature, top court or ministry named with no country ("the Senate", "Parliament", "the Supreme Court", "the
+Defense Ministry") in an article about one country: that country's, keyed as its name with the country's word is ("U.S.
+Senate", "British Parliament"), where the article leaves no doubt whose it is.
+
+The article's country is its dateline's, or by far its most named (places, people's words, state bodies), and no
+other country's (or region's, "Welsh Parliament") body of the same words is named in it: in a report on two countries'
+relations, neither is the home of a bare "Parliament". A state's or a city's own body is left alone ("the state
+Senate", "the Supreme Court of Georgia", "the Health Department").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from schemas import Entity
+from services.tagger.gazetteer import Gazetteer
+from services.tagger.linking import name_key
+from services.tagger.name_evidence import _dateline as is_dateline
+from services.tagger.portfolios import is_portfolio_ministry
+
+__all__ = ["home_country", "home_bodies"]
+
+# The bodies a country has one of: its legislature and its top courts, by their words alone ("Congress" only where the
+# gazetteer has the country's: India's "Congress" is a party); a portfolio ministry (``is_portfolio_ministry``).
+_LEGISLATURE_OR_COURT = re.compile(r"(?:parliament|senate|congress|(?:supreme|constitutional) court)", re.IGNORECASE)
+_GAZETTEER_ONLY = frozenset({"congress"})
+# A city's own department ("the Health Department" of a New York report) is no ministry.
+_CITY_REMITS = re.compile(r".*\b(?:health|transport|transportation|education|police|fire|parks|water|housing|sanitation|"
+                          r"buildings|planning)\b.*", re.IGNORECASE)
+_STOP = re.compile(r"(?<![A-Z])[.!?][\"”’']?(?=\s)|\n")
+_LEADING_THE = re.compile(r"(?i:the)[ \t]+")
+# Right before the body, no word that makes it another's: a capitalised one NER left out ("Welsh [Parliament]"), a
+# possessive ("Gazprom's"), a state's, a region's or a city's word ("the state Senate", "the city Health Ministry");
+# right after it, no "of" ("Supreme Court of Georgia").
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)[ \t]+$")
+_NOT_NATIONAL = frozenset("""state states provincial province regional region city county municipal local district
+    territorial student party church club""".split())
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]")
+# How far one country leads the next for the article to be about it: by its dateline, named at least as often as any
+# other; else named this many times as the next, and this often at least.
+_LEAD = 3
+_MIN_MENTIONS = 3
+
+
+def _bare(name: str) -> str:
+    return _LEADING_THE.sub("", name, count=1) if _LEADING_THE.match(name) else name
+
+
+def _national(text: str, start: int) -> bool:
+    """Whether the word before the offset ``start`` of ``text`` leaves a body written there the nation's: "the",
+    "full", "his"; not "Welsh", "Gazprom's", "state"."""
+    found = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if found is None:
+        return True
+    word = found.group(1)
+    at_start = _sentence_start(text, found.start(1)) == found.start(1)
+    return (not (word[:1].isupper() and not at_start) or word.casefold() == "the") and not word.endswith(("'s", "’s", "'", "’")) \
+        and word.casefold() not in _NOT_NATIONAL
+
+
+def _is_home_body(words: str) -> bool:
+    """Whether ``words`` name a body every country has one of: a legislature, a top court, a portfolio ministry."""
+    if _LEGISLATURE_OR_COURT.fullmatch(words):
+        return True
+    key = name_key(words)[5:]
+    return is_portfolio_ministry(key) and not (key.endswith("department") and _CITY_REMITS.fullmatch(key))
+
+
+def _country_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
+    """The QID of the country a mention names: a people's word's or a state body's, a linked place's."""
+    if entity.country_id is not None or entity.canonical_id is None:
+        return entity.country_id
+    entry = gazetteer.get(entity.canonical_id)
+    return entry.country if entry is not None and entry.type in ("GPE", "LOC") else None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence (or line) with the offset ``at`` of ``text`` starts; an abbreviation's full stop ("U.S.
+    Senator") ends none."""
+    return max((m.end() for m in _STOP.finditer(text, 0, at)), default=0)
+
+
+def home_country(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer) -> str | None:
+    """The QID of the country the article is about: its dateline's, named at least as often as any other, or the one
+    it names ``_LEAD`` times as often as the next (and ``_MIN_MENTIONS`` times at least); None where none leads so."""
+    counts: Counter[str] = Counter()
+    dateline = None
+    for e in entities:
+        country = _country_of(e, gazetteer)
+        if country is None:
+            continue
+        counts[country] += 1
+        if dateline is None and e.canonical_id is not None and e.field in texts and is_dateline(e.field, texts[e.field], e.start, e.end):
+            dateline = country
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common()
+    second = max((c for q, c in counts.items() if q != dateline), default=0) if dateline else (rest[0][1] if rest else 0)
+    if dateline is not None:
+        return dateline if counts[dateline] >= second else None
+    return top if n >= _MIN_MENTIONS and n >= _LEAD * second else None
+
+
+def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer,
+                as_body: Callable[[Entity, str, str], Entity], country_name: Callable[[str], str | None],
+                has_adjective: Callable[[str], bool]) -> list[Entity]:
+    """``entities`` with each unlinked bare legislature, top court or ministry given the article's country
+    (:func:`home_country`) and keyed by it (``as_body(entity, qid, words)``: the gazetteer's entity, "U.S. Senate", or
+    the country's adjective's key, ``name:british parliament``), where no other body of its words is named in the
+    article; "Congress" only where the gazetteer has the country's."""
+    bare = [e for e in entities if e.canonical_id is None and e.country_id is None and e.canonical_name is None
+            and e.type in ("ORG", "GPE", "LOC", "FAC") and e.field in texts and _is_home_body(_bare(e.text))
+            and e.text[:1].isupper() and _national(texts[e.field], e.start)
+            and not _OF_AFTER.match(texts[e.field], e.end)]
+    if not bare:
+        return list(entities)
+    home = home_country(entities, texts, gazetteer)
+    if home is None or not has_adjective(home) or country_name(home) is None:
+        return list(entities)
+    out = []
+    for e in entities:
+        if e in bare:
+            words = _bare(e.text)
+            own = name_key(words)[5:]
+            # another body of the same words, named with its country's or region's word: "Welsh Parliament"
+            others = [o for o in entities if o is not e and name_key(o.canonical_name or o.text)[5:].endswith(" " + own)
+                      and o.country_id != home]
+            # another country named before it in its sentence: "U.S. Senator Lindsey Graham, the top Republican on the
+            # Senate subcommittee" of a report on Egypt
+            start = _sentence_start(texts[e.field], e.start)
+            others += [o for o in entities if o.field == e.field and start <= o.start and o.end <= e.start
+                       and _country_of(o, gazetteer) not in (None, home)]
+            if not others:
+                body = as_body(e, home, words)
+                linked = body.canonical_id is not None
+                if linked or own not in _GAZETTEER_ONLY:
+                    e = body.model_copy(update={"country_id": home, "country_name": country_name(home)})
+        out.append(e)
+    return out
