@@ -23,6 +23,7 @@ from services.tagger.personal_titles import people_after_titles
 from services.tagger.short_names import name_by_longer_names
 from services.tagger.portfolios import portfolio_first
 from services.tagger.spellings import key_words
+from services.tagger.storms import english_storm_key, storm_names, storm_spans, storm_start
 from services.tagger.surnames import link_surnames
 
 __all__ = [
@@ -94,10 +95,11 @@ def name_key(name: str) -> str:
     spelling is keyed as the American (``spellings.key_words``): "Israel Defence Forces" and "Israel Defense Forces" are
     one ``name:israel defense forces``; the entity keeps the name as written. A portfolio ministry or department is
     keyed in one word order (``portfolios.portfolio_first``): "Ministry of Foreign Affairs" is ``name:foreign ministry``.
+    A storm is keyed by its English storm word (storms.py): "huracán Florence" is ``name:hurricane florence``.
     """
     bare = strip_titles_for_key(_bare_name(name))
     words = _WORD.findall(_strip_latin_accents(fold(bare)))
-    return "name:" + portfolio_first(key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-"))))
+    return "name:" + english_storm_key(portfolio_first(key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))))
 
 
 def _resolve(gazetteer: Gazetteer, text: str) -> GazetteerEntry | None:
@@ -300,6 +302,19 @@ def _merge_field(
     return candidates
 
 
+def _as_storm(c: Candidate, text: str, storms: dict[str, str]) -> Candidate:
+    """An unlinked name of a storm is the storm, an event: "Typhoon Mangkhut" (NER's FAC), "Storm Isaac" after
+    "Tropical " (the whole "Tropical Storm Isaac"), "Florence" alone where the article names "Hurricane Florence"
+    (keyed as the storm). ``storms``: the article's storms' names, folded, with the storm's whole name (storms.py)."""
+    if c.entry is not None or c.type not in LINKABLE_TYPES:
+        return c
+    start = storm_start(text, c.start, c.end)
+    if start is not None:
+        return replace(c, start=start, type="EVENT", canonical_name=None)
+    storm = storms.get(fold(text[c.start : c.end]))
+    return replace(c, type="EVENT", canonical_name=storm) if storm is not None else c
+
+
 def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
     """A one-word name NER called a person, before a noun for a place, is a place: "the Rukla base", "the
     Bagram airfield" (people do not have bases; "the Biden administration" and "the Trump camp" keep theirs)."""
@@ -364,6 +379,13 @@ def link_article(
         else _doubtful(gazetteer, fields, mentions, matches, language=language) if own_ner
         else set()
     )
+    storms = {name: storm for f in fields for name, storm in storm_names(f.text).items()}
+    # A storm NER missed ("el huracán Florence" untagged, the gazetteer's Florence inside it) is named all the same.
+    for f in fields:
+        mentions[f.field] += [Mention(start, end, "EVENT") for start, end in storm_spans(f.text)
+                              if not any(m.start < end and start < m.end for m in mentions[f.field])]
+        mentions[f.field].sort(key=lambda m: (m.start, m.end))
+    doubtful |= {(f.field, g.start, g.end) for f in fields for g in matches[f.field] if fold(g.text) in storms}
     candidates: list[Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
@@ -372,6 +394,7 @@ def link_article(
     candidates = people_after_titles(texts, _place_modifiers(fields, candidates), gazetteer.lookup, language)
     candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
+    candidates = [_as_storm(c, texts[c.field], storms) for c in candidates]
     entities = [
         Entity(
             text=texts[c.field][c.start : c.end],

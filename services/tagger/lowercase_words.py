@@ -9,8 +9,8 @@ the few names news writes in lower case.
   "reine Mathilde" are "Sofía", "Mathilde", as English "Queen Sofia" is "Sofia"), except where it opens the name of a
   place named after the monarch: "el Reina Sofía", "museo Reina Sofía" (``monarch_names_a_place``).
 - Spanish, French, Italian and Portuguese write a common noun in lower case before a name, and the small models span
-  it with the name: "terremoto de Lombok", "volcán Popocatépetl", "tormenta tropical Isaac", "ville de Lyon". The name
-  is what follows: the words in lower case before its first capital are cut off, with an article before them and a
+  it with the name: "terremoto de Lombok", "volcán Popocatépetl", "ville de Lyon" (not a storm's word: "tormenta
+  tropical Isaac" is the storm, storms.py). The name is what follows: the words in lower case before its first capital are cut off, with an article before them and a
   particle after them ("de", "de la", "d’"). A sentence's or a title's capitalised first word is read so where the
   caller says it is such a noun ("Terremoto de Lombok: ...", opening_words.py). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
   the cut ends at the first capital). Kept whole: a span NER typed an organisation, or headed by a noun that names

@@ -27,7 +27,8 @@ common there than in English, where names are as common as anywhere ("trump", "l
   its article and particle ("terremoto de Lombok") is cut off: "Zaev", "Erdogan", "Sánchez", "Lombok"
   (lowercase_words.py says which stay whole). So is such a noun capitalised as a sentence's or a headline's first word
   ("Terremoto de Lombok: ..."), where the article writes it in lower case too ("el terremoto") and never capitalised
-  inside a sentence: "López Obrador", "Golfo de México" stay whole.
+  inside a sentence: "López Obrador", "Golfo de México" stay whole. A storm word before a name is not cut off: "el
+  huracán Florence", "la tempête Ciara" are the storm, an event (storms.py), whether NER spans the word or the name.
 - What is left with no capital letter (and no letter of a script without case) is no name ("province de",
   "jusqu’", "bolsa de trabajo"), unless it is a web domain ("weather.com") or the gazetteer or the organisations file
   knows it ("union européenne").
@@ -50,6 +51,7 @@ from services.tagger.lowercase_words import is_web_domain, name_start
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
 from services.tagger.state_bodies import ARTICLES
+from services.tagger.storms import storm_start
 
 __all__ = ["trim_opening_words"]
 
@@ -164,6 +166,10 @@ def trim_opening_words(
         if cleaned is not None:
             start, end = _without_function_ends(language, text, start, end)
             if end <= start:
+                continue
+            storm = storm_start(text, start, end, _DEFINITE[language])
+            if storm is not None:  # "el huracán Florence" is the storm, not Florence (storms.py)
+                kept.append(Mention(storm, end, "EVENT"))
                 continue
             word_end = _first_word_end(text, start, end)
             opening = start
