@@ -59,7 +59,7 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
     anything, not a traceback from the worker's start or a worker polling nothing. A running worker re-reads both, and
     a broken edit then keeps the last good one (logged)."""
     if "alerter" in services:
-        from services.alerter.errors import RuleError
+        from services.alerter.errors import RuleError, RuleErrors
         from services.alerter.rules import load_rulebook
 
         path = settings.alerter.rules
@@ -70,7 +70,9 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         try:
             load_rulebook(path)
         except RuleError as exc:
-            raise click.ClickException(f"{exc} (WIREWATCH_ALERTER__RULES; `wirewatch rules check {path}` checks a file)") from exc
+            counted = f"\n{path}: {exc.summary()}" if isinstance(exc, RuleErrors) else ""  # after every error, one a line
+            raise click.ClickException(
+                f"{exc}{counted} (WIREWATCH_ALERTER__RULES; `wirewatch rules check {path}` checks a file)") from exc
     feeds = settings.ingest.feeds_file
     if "ingest" in services and feeds is not None:
         from services.ingest.feeds import FeedsConfigError, load_feeds

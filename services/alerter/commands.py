@@ -16,12 +16,13 @@ __all__ = ["COMMANDS", "rulebook_or_exit", "tagged_articles"]
 
 
 def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints_only: bool = False):
-    """The rulebook at ``path``, its warnings on stderr; or its error in one line and exit ``code``, before any input is read.
+    """The rulebook at ``path``, its warnings on stderr; or its errors, one a line (with a count when there are several:
+    ``3 errors in 2 rules``), and exit ``code``, before any input is read.
 
     ``given`` is False when ``path`` is the default (WIREWATCH_ALERTER__RULES), so a missing file says how to name one.
     ``endpoints_only``: only the warnings about the endpoints (``alerts replay`` matches no rule).
     """
-    from services.alerter.errors import RuleError
+    from services.alerter.errors import RuleError, RuleErrors
     from services.alerter.rules import load_rulebook
 
     if not given and not Path(path).is_file():
@@ -30,6 +31,11 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints
         sys.exit(code)
     try:
         book = load_rulebook(path)
+    except RuleErrors as exc:
+        for error in exc.errors:
+            click.echo(f"Error: {error}", err=True)
+        click.echo(f"{path}: {exc.summary()}", err=True)
+        sys.exit(code)
     except RuleError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(code)
@@ -45,7 +51,7 @@ def rules() -> None:
 @rules.command("check")
 @click.argument("file", type=click.Path(path_type=Path))
 def rules_check(file: Path) -> None:
-    """Validate FILE; errors name the line (and the column inside a query)."""
+    """Validate FILE; every error is said, each naming the line (and the column inside a query)."""
     book = rulebook_or_exit(file)
     unsent = book.unsent()
     _warn(unsent)

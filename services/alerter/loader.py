@@ -1,6 +1,6 @@
 """Loading a rulebook from YAML: its webhooks, rules, policies and conditions, with entity names resolved through the
-gazetteer. Every error names the file and line (and column in a query); reading each value (``${VAR}``, durations,
-"did you mean") is ``yaml_reader.py``'s.
+gazetteer. Every error names the file and line (and column in a query), and every broken rule and endpoint is said at
+once (RuleErrors), not only the first; reading each value (``${VAR}``, durations, "did you mean") is ``yaml_reader.py``'s.
 """
 
 from __future__ import annotations
@@ -68,13 +68,20 @@ _FORMATS = ("standard", "slack", "teams")
 _TOP_KEYS = ("webhooks", "rules")
 
 
+class _NoGazetteer(RuleError):
+    """The gazetteer cannot be read: said once, not once for each rule that names an entity."""
+
+
 class _Loader(YamlReader):
     """Walks the composed YAML nodes so every error can point at its line."""
+
+    stops = (_NoGazetteer,)
 
     def __init__(self, name: str, env: Mapping[str, str], names: EntityNames | None = None) -> None:
         super().__init__(name, env)
         self._names = names
         self.endpoint_warnings: list[str] = []  # those of ``warnings`` about delivering to the endpoints
+        self.broken_webhooks: set[str] = set()  # defined, but unreadable: a rule naming one is not wrong for that
 
     # ---- entity names and queries
 
@@ -86,7 +93,7 @@ class _Loader(YamlReader):
             try:
                 self._names = default_names()
             except WirewatchError as exc:
-                raise RuleError(f"cannot read the gazetteer entity names resolve through: {exc}", source=self.name) from None
+                raise _NoGazetteer(f"cannot read the gazetteer entity names resolve through: {exc}", source=self.name) from None
         return self._names
 
     def resolve(self, condition: Condition, node: yaml.Node, what: str) -> Condition:
@@ -164,62 +171,75 @@ class _Loader(YamlReader):
         if "webhooks" in top:
             webhooks = self.webhooks(top["webhooks"][1])
         if "rules" not in top:
-            raise self.error(root, "rules file has no 'rules' list")
+            self.errors.append((None, self.error(root, "rules file has no 'rules' list")))
+            self.raise_errors()
         rules_node = top["rules"][1]
         if not isinstance(rules_node, yaml.SequenceNode):
-            raise self.error(rules_node, f"'rules' must be a list, not a {kind(rules_node)}")
+            self.errors.append((None, self.error(rules_node, f"'rules' must be a list, not a {kind(rules_node)}")))
+            self.raise_errors()
         rules: list[Rule] = []
         seen: dict[str, int] = {}
         for item in rules_node.value:
-            rule = self.rule(item, webhooks)
-            if rule.id in seen:
-                raise self.error(item, f"duplicate rule id {rule.id!r} (first defined on line {seen[rule.id]})")
-            seen[rule.id] = rule.line or 0
-            rules.append(rule)
+            with self.collecting(("rule", item.start_mark.line)):
+                rule = self.rule(item, webhooks)
+                if rule is None:
+                    continue
+                if rule.id in seen:
+                    raise self.error(item, f"duplicate rule id {rule.id!r} (first defined on line {seen[rule.id]})")
+                seen[rule.id] = rule.line or 0
+                rules.append(rule)
+        self.raise_errors()
         return RuleBook(rules=tuple(rules), webhooks=webhooks, source=self.name, warnings=tuple(self.warnings),
                         endpoint_warnings=tuple(self.endpoint_warnings))
 
     def webhooks(self, node: yaml.Node) -> dict[str, WebhookEndpoint]:
+        """The endpoints that read; each that does not is an error, and a name rules may still give."""
         endpoints = {}
         for name, (key_node, value_node) in self.mapping(node, "webhooks", ()).items():
-            what = f"webhook {name!r}"
-            fields = self.mapping(value_node, what, _WEBHOOK_KEYS)
-            for required in ("url", "secret"):
-                if required not in fields:
-                    raise self.error(value_node, f"{what} has no {required!r}")
-            url_node = fields["url"][1]
-            url = self.string(url_node, f"{what} url")
-            if not re.match(r"^https?://[^/\s]+", url):
-                raise self.error(url_node, f"{what} url must be an http:// or https:// URL, got {url!r}")
-            secret_node = fields["secret"][1]
-            # Several secrets (a list, or space-separated in one variable) let keys rotate.
-            secrets = tuple(s for part in self.strings(secret_node, f"{what} secret") for s in part.split())
-            for secret in secrets:
-                try:
-                    parse_secret(secret)
-                except ValueError as exc:
-                    raise self.error(secret_node, f"{what}: {exc}") from None
-            for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
-                self.warn_of_a_secret_in_the_file(node, what)
-            timeout_s = None
-            if "timeout_s" in fields:
-                t_node = fields["timeout_s"][1]
-                timeout_s = self.scalar(t_node, f"{what} timeout_s")
-                if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or timeout_s <= 0:
-                    raise self.error(t_node, f"{what} timeout_s must be a positive number of seconds, got {timeout_s!r}")
-                timeout_s = float(timeout_s)
-            fmt = "standard"
-            if "format" in fields:
-                f_node = fields["format"][1]
-                fmt = self.string(f_node, f"{what} format").lower()
-                if fmt not in _FORMATS:
-                    raise self.error(f_node, f"{what} format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
-            concurrency = 4
-            if "concurrency" in fields:
-                concurrency = int(self.number(fields["concurrency"][1], f"{what} concurrency", integer=True, minimum=1))
-            endpoints[name] = WebhookEndpoint(name=name, url=url, secrets=secrets, timeout_s=timeout_s, format=fmt,
-                                              concurrency=concurrency)
+            with self.collecting(("webhook", name)):
+                endpoints[name] = self.endpoint(name, value_node)
+            if name not in endpoints:
+                self.broken_webhooks.add(name)
         return endpoints
+
+    def endpoint(self, name: str, value_node: yaml.Node) -> WebhookEndpoint:
+        what = f"webhook {name!r}"
+        fields = self.mapping(value_node, what, _WEBHOOK_KEYS)
+        for required in ("url", "secret"):
+            if required not in fields:
+                raise self.error(value_node, f"{what} has no {required!r}")
+        url_node = fields["url"][1]
+        url = self.string(url_node, f"{what} url")
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise self.error(url_node, f"{what} url must be an http:// or https:// URL, got {url!r}")
+        secret_node = fields["secret"][1]
+        # Several secrets (a list, or space-separated in one variable) let keys rotate.
+        secrets = tuple(s for part in self.strings(secret_node, f"{what} secret") for s in part.split())
+        for secret in secrets:
+            try:
+                parse_secret(secret)
+            except ValueError as exc:
+                raise self.error(secret_node, f"{what}: {exc}") from None
+        for node in secret_node.value if isinstance(secret_node, yaml.SequenceNode) else [secret_node]:
+            self.warn_of_a_secret_in_the_file(node, what)
+        timeout_s = None
+        if "timeout_s" in fields:
+            t_node = fields["timeout_s"][1]
+            timeout_s = self.scalar(t_node, f"{what} timeout_s")
+            if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or timeout_s <= 0:
+                raise self.error(t_node, f"{what} timeout_s must be a positive number of seconds, got {timeout_s!r}")
+            timeout_s = float(timeout_s)
+        fmt = "standard"
+        if "format" in fields:
+            f_node = fields["format"][1]
+            fmt = self.string(f_node, f"{what} format").lower()
+            if fmt not in _FORMATS:
+                raise self.error(f_node, f"{what} format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
+        concurrency = 4
+        if "concurrency" in fields:
+            concurrency = int(self.number(fields["concurrency"][1], f"{what} concurrency", integer=True, minimum=1))
+        return WebhookEndpoint(name=name, url=url, secrets=secrets, timeout_s=timeout_s, format=fmt,
+                               concurrency=concurrency)
 
     def warn_of_a_secret_in_the_file(self, node: yaml.Node, what: str) -> None:
         """A secret anyone who has the file can sign with: written out in it, or a ``${VAR:-default}`` default as VAR is
@@ -233,7 +253,9 @@ class _Loader(YamlReader):
             if (message := self.warn(node, problem)) is not None:
                 self.endpoint_warnings.append(message)
 
-    def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule:
+    def rule(self, node: yaml.Node, webhooks: Mapping[str, WebhookEndpoint]) -> Rule | None:
+        """The rule; or None when any of its parts is wrong, each such part's error kept (its ``when``, its policy, its
+        webhooks... are read apart, so a rule's every mistake is said at once)."""
         line = node.start_mark.line + 1
         fields = self.mapping(node, rule_name(node), _RULE_KEYS)
         if "id" not in fields:
@@ -243,39 +265,52 @@ class _Loader(YamlReader):
         if not _RULE_ID.match(rule_id):
             raise self.error(id_node, f"rule id {rule_id!r} must be letters, digits, '.', '_' or '-' (at most 128)")
         what = f"rule {rule_id!r}"
+        owner = ("rule", node.start_mark.line)
+        errors = len(self.errors)
         if "when" not in fields and "query" not in fields:
-            raise self.error(node, f"{what} has no 'when' condition (or 'query')")
+            self.errors.append((owner, self.error(node, f"{what} has no 'when' condition (or 'query')")))
         parts = []
-        if "when" in fields:
-            parts.append(self.condition(fields["when"][1], what))
-        if "query" in fields:
-            parts.append(self.query(fields["query"][1], what))
-        when = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-        policy = self.policy(fields, what, when)
-        description = self.string(fields["description"][1], f"{what} description", allow_empty=True) if "description" in fields else ""
-        names: tuple[str, ...] = ()
-        if "webhooks" in fields:
-            hooks_node = fields["webhooks"][1]
-            if isinstance(hooks_node, yaml.SequenceNode):
-                names = tuple(self.string(n, f"{what} webhook name") for n in hooks_node.value)
-                nodes = hooks_node.value
-            else:
-                names = (self.string(hooks_node, f"{what} webhook name"),)
-                nodes = [hooks_node]
-            for hook, hook_node in zip(names, nodes):
-                if hook not in webhooks:
-                    known = ", ".join(sorted(webhooks)) or "none defined"
-                    raise self.error(hook_node, f"{what}: webhook {hook!r} is not defined under 'webhooks' (defined: {known})")
+        for key, read in (("when", self.condition), ("query", self.query)):
+            if key in fields:
+                with self.collecting(owner):
+                    parts.append(read(fields[key][1], what))
+        when = None if len(self.errors) > errors else parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+        policy = description = None
+        with self.collecting(owner):
+            policy = self.policy(fields, what, when)
+        with self.collecting(owner):
+            description = self.string(fields["description"][1], f"{what} description", allow_empty=True) if "description" in fields else ""
+        names = self.rule_webhooks(fields, what, webhooks, owner)
         enabled = True
         if "enabled" in fields:
             enabled_node = fields["enabled"][1]
-            enabled = self.scalar(enabled_node, f"{what} enabled")
-            if not isinstance(enabled, bool):
-                raise self.error(enabled_node, f"{what}: enabled must be true or false, got {enabled!r}")
-        return Rule(id=rule_id, when=when, description=description, webhooks=names, enabled=enabled, line=line,
+            with self.collecting(owner):
+                enabled = self.scalar(enabled_node, f"{what} enabled")
+                if not isinstance(enabled, bool):
+                    raise self.error(enabled_node, f"{what}: enabled must be true or false, got {enabled!r}")
+        if len(self.errors) > errors or when is None or policy is None or description is None:
+            return None
+        return Rule(id=rule_id, when=when, description=description, webhooks=names, enabled=bool(enabled), line=line,
                     policy=policy)
 
-    def policy(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str, when: Condition) -> AlertPolicy:
+    def rule_webhooks(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str,
+                      webhooks: Mapping[str, WebhookEndpoint], owner: tuple[str, object]) -> tuple[str, ...]:
+        """The endpoint names a rule sends to; each that is not one is an error of the rule's."""
+        if "webhooks" not in fields:
+            return ()
+        hooks_node = fields["webhooks"][1]
+        nodes = hooks_node.value if isinstance(hooks_node, yaml.SequenceNode) else [hooks_node]
+        names = []
+        for hook_node in nodes:
+            with self.collecting(owner):
+                hook = self.string(hook_node, f"{what} webhook name")
+                names.append(hook)
+                if hook not in webhooks and hook not in self.broken_webhooks:
+                    known = ", ".join(sorted({*webhooks, *self.broken_webhooks})) or "none defined"
+                    raise self.error(hook_node, f"{what}: webhook {hook!r} is not defined under 'webhooks' (defined: {known})")
+        return tuple(names)
+
+    def policy(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str, when: Condition | None) -> AlertPolicy:
         window = burst = None
         if "window" in fields:
             w = self.mapping(fields["window"][1], f"{what} window", _WINDOW_KEYS)
@@ -341,12 +376,13 @@ class _Loader(YamlReader):
         repeat = self.duration(fields["repeat_interval"][1], f"{what} repeat_interval") if "repeat_interval" in fields else None
         return AlertPolicy(window=window, burst=burst, follow_up=follow_up, cooldown_s=cooldown, repeat_s=repeat)
 
-    def burst_option_unmatched(self, burst: BurstSpec, option: str, when: Condition, node: yaml.Node, what: str) -> None:
+    def burst_option_unmatched(self, burst: BurstSpec, option: str, when: Condition | None, node: yaml.Node,
+                               what: str) -> None:
         """Warns when the rule's condition matches only reports naming the burst's country itself: its people (or sides)
         never reach the burst, which counts the rule's matches only. (Not for what is no country: warned of already.)"""
         entity = burst.entity_match
         target = entity.qid or entity.key if isinstance(entity, EntityCondition) else None
-        if target is None or not self.names.is_country(target) or not names_it_only_itself(when, entity, option):
+        if when is None or target is None or not self.names.is_country(target) or not names_it_only_itself(when, entity, option):
             return
         how = "a word for its people" if option == "people" else "a side taken for or against its people"
         field = "entity.people" if option == "people" else "entity.sides"

@@ -8,11 +8,12 @@ mapping gets a "did you mean" suggestion.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import yaml
 
-from services.alerter.errors import RuleError
+from services.alerter.errors import RuleError, RuleErrors
 from services.alerter.loader_errors import kind, suggest
 from services.runtime.text import interpolate, references
 
@@ -39,18 +40,43 @@ def parse_duration(value: object) -> float:
 
 
 class YamlReader:
-    """Reads the values of one file's YAML nodes, raising a RuleError at the node's line for any that is wrong."""
+    """Reads the values of one file's YAML nodes, raising a RuleError at the node's line for any that is wrong; a
+    caller reading parts apart keeps each part's error (``collecting``) and raises them all at the end."""
+
+    stops: tuple[type[RuleError], ...] = ()  # errors no part of the file is to blame for: the reading stops at them
 
     def __init__(self, name: str, env: Mapping[str, str]) -> None:
         self.name = name
         self.env = env
         self.warnings: list[str] = []
+        # Every broken part is said at once, each with what it belongs to (("rule", line); None: the file's own shape).
+        self.errors: list[tuple[tuple[str, object] | None, RuleError]] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.resolver = yaml.resolver.Resolver()
 
     def error(self, node: yaml.Node | None, problem: str) -> RuleError:
         line = node.start_mark.line + 1 if node is not None else None
         return RuleError(problem, source=self.name, line=line)
+
+    @contextmanager
+    def collecting(self, owner: tuple[str, object] | None) -> Iterator[None]:
+        """Keep a RuleError raised inside among ``errors``, for ``owner``, and go on to the next part."""
+        try:
+            yield
+        except self.stops:
+            raise
+        except RuleError as exc:
+            self.errors.append((owner, exc))
+
+    def raise_errors(self) -> None:
+        """The one error kept, as it was raised; or all of them in the file's order, counted by what they belong to."""
+        if len(self.errors) == 1:
+            raise self.errors[0][1]
+        if self.errors:
+            ordered = sorted(self.errors, key=lambda found: found[1].line or 0)
+            owners = {owner for owner, _ in ordered if owner is not None}
+            raise RuleErrors([exc for _, exc in ordered], rules=sum(kind == "rule" for kind, _ in owners),
+                             webhooks=sum(kind == "webhook" for kind, _ in owners))
 
     def warn(self, node: yaml.Node | None, problem: str) -> str | None:
         """Keep ``problem`` at the node's line among the warnings; the message, or None when it was there already."""

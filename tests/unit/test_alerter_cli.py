@@ -72,6 +72,58 @@ def test_rules_test_keeps_what_the_stages_log_out_of_its_report(rules, monkeypat
     assert "nato: 0 of 1 articles" in result.stdout
 
 
+# Two broken rules (one of them wrong twice) between good ones, and a YAML error in none of them.
+TWO_BROKEN = ("rules:\n"
+              "  - {id: good, when: {entity: Q212}}\n"
+              "  - id: typo\n"
+              "    when: {entitty: Q212}\n"
+              "  - {id: also-good, when: {keyword: ceasefire}}\n"
+              "  - id: loose\n"
+              "    query: \"entity:NATO AND\"\n"
+              "    enabled: maybe\n")
+
+
+def test_rules_check_says_every_broken_rule_with_its_line_and_counts_them(rules) -> None:
+    """A user tryout: only the first broken rule was said, so each fix-and-rerun found the next one."""
+    path = rules(TWO_BROKEN)
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: {path}:4: rule 'typo': unknown condition key 'entitty' (did you mean 'entity'? expected one of: all, "
+        f"any, not, entity, keyword, near, language, source, tag, story_size, copy, query)",
+        f"Error: {path}:7:28: rule 'loose' query: query ends where a term was expected",
+        f"Error: {path}:8: rule 'loose': enabled must be true or false, got 'maybe'",
+        f"{path}: 3 errors in 2 rules",
+    ]
+
+
+def test_rules_check_says_a_broken_webhook_once_and_not_again_for_each_rule_that_names_it(rules) -> None:
+    text = ("webhooks:\n  ops: {url: 'ftp://x', secret: '${HOOK_SECRET}'}\n"
+            "rules:\n  - {id: a, when: {entity: Q212}, webhooks: [ops, pager]}\n  - {id: b, when: {bogus: 1}}\n")
+    path = rules(text)
+    result = CliRunner().invoke(main, ["rules", "check", str(path)], env={"HOOK_SECRET": A_SECRET})
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == f"Error: {path}:2: webhook 'ops' url must be an http:// or https:// URL, got 'ftp://x'"
+    assert f"Error: {path}:4: rule 'a': webhook 'pager' is not defined under 'webhooks' (defined: ops)" in result.stderr
+    assert "webhook 'ops' is not defined" not in result.stderr
+    assert result.stderr.splitlines()[-1] == f"{path}: 3 errors in 2 rules and 1 webhook"
+
+
+def test_rules_check_stops_at_a_yaml_syntax_error_as_nothing_after_it_can_be_read(rules) -> None:
+    one_line_error(CliRunner().invoke(main, ["rules", "check", str(rules(TWO_BROKEN + "  - id: z\n    when: [\n"))]),
+                   1, "rules.yaml:11:1: not valid YAML")
+
+
+def test_alerts_replay_refuses_a_file_with_several_broken_rules_and_says_each(rules) -> None:
+    result = CliRunner().invoke(main, ["alerts", "replay", "--rules", str(rules(TWO_BROKEN)), "--dry-run",
+                                       "--broker", "127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert [line.split(": rule ")[1][:7] for line in lines[:3]] == ["'typo':", "'loose'", "'loose'"]
+    assert lines[3].endswith(": 3 errors in 2 rules") and len(lines) == 4
+
+
 def test_rules_check_shows_what_each_name_resolved_to_and_warns_of_the_rest(rules) -> None:
     result = CliRunner().invoke(main, ["rules", "check", str(rules(GOOD + "  - {id: typo, when: {entity: Ukriane}}\n"))])
     assert result.exit_code == 0

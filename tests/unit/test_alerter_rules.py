@@ -320,6 +320,21 @@ def test_rulebook_loads_from_a_file_path_and_errors_name_the_file(tmp_path: Path
 # ---- errors that point at the line
 
 
+def test_every_broken_rule_is_an_error_in_the_files_order_and_one_alone_is_raised_as_before() -> None:
+    from services.alerter.errors import RuleErrors
+
+    text = ("rules:\n  - {id: a, when: {entity: Q212}, cooldown: soon}\n  - {id: ok, when: {keyword: x}}\n"
+            "  - {id: a, when: {keyword: y}}\n  - {id: b, when: {language: english}}\n")
+    with pytest.raises(RuleErrors) as err:
+        load_rulebook(text, env={})
+    assert [(e.line, e.problem.split(":")[0]) for e in err.value.errors] == [(2, "rule 'a' cooldown"), (5, "rule 'b'")]
+    assert (err.value.line, err.value.summary()) == (2, "2 errors in 2 rules")
+    assert str(err.value).splitlines()[1] == "<rules>:5: rule 'b': language 'english' is not an ISO 639 code like 'en' or 'es'"
+    with pytest.raises(RuleError) as one:
+        load_rulebook("rules:\n  - {id: ok, when: {keyword: x}}\n  - {id: b, when: {language: english}}\n", env={})
+    assert type(one.value) is RuleError and one.value.line == 3
+
+
 HEAD = f"webhooks:\n  hook:\n    url: http://127.0.0.1:9/\n    secret: {SECRET}\nrules:\n"  # rules start on line 6
 
 ERRORS = [

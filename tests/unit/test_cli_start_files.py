@@ -32,15 +32,30 @@ def test_a_missing_rules_file_is_one_line_naming_it_and_the_setting(tmp_path, co
     assert not (tmp_path / "data" / "broker.log").exists()
 
 
-def test_a_broken_rules_file_is_one_line_naming_its_line_and_the_check_command(tmp_path):
+def alerter_on(text: str, tmp_path) -> tuple[subprocess.CompletedProcess, object]:
+    """The alerter worker started on a rules file holding ``text``, and that file."""
     rules = tmp_path / "rules.yaml"
-    rules.write_text("rules:\n  - id: quakes\n    when: [\n", encoding="utf-8")
+    rules.write_text(text, encoding="utf-8")
     done = wirewatch(["worker", "alerter", "--broker", "127.0.0.1:9", "--web-port", "0"], tmp_path,
                      WIREWATCH_ALERTER__RULES=str(rules))
+    return done, rules
+
+
+def test_a_broken_rules_file_is_one_line_naming_its_line_and_the_check_command(tmp_path):
+    done, rules = alerter_on("rules:\n  - id: quakes\n    when: [\n", tmp_path)
     assert done.returncode == 1, done.stderr
     [line] = done.stderr.splitlines()
     assert line.startswith(f"Error: {rules}:4:1: not valid YAML"), line
     assert line.endswith(f"(WIREWATCH_ALERTER__RULES; `wirewatch rules check {rules}` checks a file)"), line
+
+
+def test_a_rules_file_with_several_broken_rules_is_refused_with_each_of_them_and_a_count(tmp_path):
+    done, rules = alerter_on("rules:\n  - {id: a, when: {entitty: Q212}}\n  - {id: b, when: {language: english}}\n", tmp_path)
+    assert done.returncode == 1, done.stderr
+    first, second, count = done.stderr.splitlines()
+    assert first.startswith(f"Error: {rules}:2: rule 'a': unknown condition key 'entitty'"), first
+    assert second.startswith(f"{rules}:3: rule 'b': language 'english'"), second
+    assert count == f"{rules}: 2 errors in 2 rules (WIREWATCH_ALERTER__RULES; `wirewatch rules check {rules}` checks a file)"
 
 
 @pytest.mark.parametrize("command", [["run", "--web-port", "0", "--embedded-port", "0"],
