@@ -20,7 +20,8 @@ import numpy as np
 
 from schemas import NormalizedArticle
 
-__all__ = ["DIMENSIONS", "ENCODER_LANGUAGES", "LEAD_CHARS", "Embedder", "embedding_text", "encode_vector", "decode_vector"]
+__all__ = ["DIMENSIONS", "ENCODER_LANGUAGES", "LEAD_CHARS", "Embedder", "embedding_text", "encode_vector", "decode_vector",
+           "written_text"]
 
 DIMENSIONS = 512
 # The title and the first sentences: what a report of an event says first, before it diverges into background.
@@ -33,13 +34,22 @@ _SPACE = re.compile(r"\s+")
 ENCODER_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh und".split())
 
 
+def written_text(article: NormalizedArticle) -> tuple[str, str]:
+    """The article's title and body in the language it was written, with the normalizer's repairs: its ``title`` and
+    ``body`` when it was not translated (its ``original_*`` fields keep the text as received, glued words and all:
+    "Zelenskyduring"), else its ``original_title`` and ``original_body``."""
+    if article.translation is None:
+        return article.title, article.body
+    return article.original_title or article.title, article.original_body or article.body
+
+
 def embedding_text(article: NormalizedArticle, lead_chars: int = LEAD_CHARS) -> str:
     """The title and lead the encoder reads: in the original language where the encoder knows it (a machine
     translation only adds noise); else the article's bridge into a language it knows (Ukrainian read in Russian);
     else its English translation; else nothing, and the article has no embedding. ``lead_chars`` 0: the title alone
     (``bench/bench_story_ceiling.py`` measures it as evidence of its own)."""
     if article.language in ENCODER_LANGUAGES:
-        return _title_and_lead(article.original_title or article.title, article.original_body or article.body, lead_chars)
+        return _title_and_lead(*written_text(article), lead_chars)
     if article.bridge is not None:
         return _title_and_lead(article.bridge.title, article.bridge.lead, lead_chars)
     if article.translation is not None:

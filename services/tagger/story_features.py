@@ -23,7 +23,7 @@ import numpy as np
 import regex
 
 from schemas import TaggedArticle
-from services.tagger.embedding import decode_vector
+from services.tagger.embedding import decode_vector, written_text
 from services.tagger.near_duplicates import fingerprint, simhash as simhash_by, sketch as sketch_by
 
 __all__ = ["PLACE_TYPES", "ArticleFeatures", "article_features", "article_time", "event_dates", "word_rarity", "terms", "name_keys"]
@@ -322,14 +322,14 @@ def article_features(article: TaggedArticle, *, countries: frozenset[str] = froz
     title_terms, _ = terms(article.title, "", _wordlist(article))
     language = article.language
     embedding = decode_vector(article.embedding) if article.embedding else None
-    keys, written = name_keys(article.original_title or article.title, article.original_body or article.body,
-                              _WORDLIST_NAMES.get(article.language, article.language))
+    own_title, own_body = written_text(article)  # its names as written, repaired ("Zelensky during", not "Zelenskyduring")
+    keys, written = name_keys(own_title, own_body, _WORDLIST_NAMES.get(article.language, article.language))
     at = article_time(article, now=now)
     simhash, sketch = fingerprint(article.body) or (None, None)
     return ArticleFeatures(article.id, at, entities, frozenset(places), weights,
                            embedding=embedding, names=names, words=words, language=language, title_terms=title_terms,
                            name_keys=keys, name_words=written,
-                           names_cased=_cased(article.original_body or article.body or article.original_title or article.title),
+                           names_cased=_cased(own_body or own_title),
                            simhash=simhash, sketch=sketch, older_simhash=partial(simhash_by, article.body),
                            older_sketch=partial(sketch_by, article.body),
                            read_at=min(article.fetched_at, now), event_dates=event_dates(article, at))
