@@ -104,7 +104,8 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
     receiver = await WebhookReceiver(secret="whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(), fail_first=1).start()
     feeds = await FeedServer().start()
     try:
-        # One healthy feed and one that answers 404, so the ingest dashboard has both kinds to show.
+        # One healthy feed and one that answers 404, so the ingest dashboard has both kinds to show; failing at its first
+        # failed poll (FAILING_AFTER=1), so the failing-feeds panel lists it within the test.
         feeds_file = tmp_path / "feeds.yaml"
         feeds_file.write_text(yaml.safe_dump({"feeds": [
             {"id": "gazette", "url": feeds.url("/feed/rss20-utf8.xml"), "full_text": "never"},
@@ -112,7 +113,8 @@ async def test_dashboards_and_alert_rules_find_their_metrics_in_a_live_run(broke
         ]}))
         worker = start_service("run", "--broker", broker.bootstrap, WIREWATCH_WEBHOOK_URL=receiver.url,
                                WIREWATCH_WEBHOOK_SECRET=receiver.secret, WIREWATCH_ALERTER__DELIVERY_BACKOFF_S="0.1",
-                               WIREWATCH_INGEST__FEEDS_FILE=str(feeds_file), WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]')
+                               WIREWATCH_INGEST__FEEDS_FILE=str(feeds_file), WIREWATCH_INGEST__ALLOW_HOSTS='["127.0.0.1"]',
+                               WIREWATCH_INGEST__FAILING_AFTER="1")
         # A broken message waiting before the worker starts, as in the end-to-end test.
         await send(broker.bootstrap, "articles.raw", [(b"prom-broken", b"not json")])
         wait_http(worker.web_port, proc=worker)
