@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key
-from services.tagger.name_evidence import _dateline as is_dateline
+from services.tagger.name_evidence import is_dateline
 from services.tagger.portfolios import is_portfolio_ministry
 
 __all__ = ["home_country", "home_bodies"]

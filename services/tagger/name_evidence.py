@@ -44,7 +44,7 @@ from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, _strip_latin_accents, fold
 from services.tagger.languages import is_common_word
 
-__all__ = ["Ambiguity", "ambiguity", "is_english_word", "label_agrees", "may_lack_evidence"]
+__all__ = ["Ambiguity", "ambiguity", "is_dateline", "is_english_word", "label_agrees", "may_lack_evidence"]
 
 _MAX_ACRONYM_LETTERS = 4
 # A word followed by one of these is a name: "Trump said", "Apple announced", "Turkey's President".
@@ -87,7 +87,7 @@ def _line(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
-def _dateline(field: str, text: str, start: int, end: int) -> bool:
+def is_dateline(field: str, text: str, start: int, end: int) -> bool:
     """"KYIV (Reuters) -", "BEIRUT, Lebanon —", "Adrian Warner\nBERLIN 1996-08-30": where the report was filed."""
     line_start = text.rfind("\n", 0, start) + 1
     lines_before = text.count("\n", 0, line_start)
@@ -145,7 +145,7 @@ def ambiguity(entry: GazetteerEntry, field: str, text: str, start: int, end: int
         if not any(c.islower() for c in line):
             # An all-capital headline or dateline: only a word can be mistaken there ("CHAD", "TURKEY").
             return Ambiguity.WORD if _english_words().ordinary(surface) else None
-        if len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface) and not _dateline(field, text, start, end):
+        if len(surface) <= _MAX_ACRONYM_LETTERS and not _known_as_written(entry, surface) and not is_dateline(field, text, start, end):
             return Ambiguity.ACRONYM
         return None
     if not surface[:1].isupper() or not _english_words().ordinary(surface):
