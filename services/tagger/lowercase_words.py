@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from services.normalize.text import TLDS
 
-__all__ = ["BODY_NOUNS", "MONARCHS", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start"]
+__all__ = ["BODY_NOUNS", "MONARCHS", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start", "word_before"]
 
 # Nouns that head the name of a body in these languages, written in lower case in running text ("el ministerio de
 # Defensa", "le ministère de la Défense", "la asamblea de Gales"): the span is the body, not a word before a name.
@@ -126,9 +126,13 @@ def monarch_names_a_place(title: str, before: str | None) -> bool:
         title in _MASCULINE_MONARCHS and before in _FEMININE_ARTICLES)
 
 
+def word_before(text: str, at: int) -> re.Match[str] | None:
+    """The word right before ``text[at:]`` with only spaces between (its group 1), if any."""
+    return _WORD_BEFORE.search(text, max(0, at - 40), at)
+
+
 def _word_before(text: str, at: int) -> str | None:
-    """The word right before ``text[at:]`` with only spaces between, if any."""
-    found = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    found = word_before(text, at)
     return found.group(1) if found else None
 
 

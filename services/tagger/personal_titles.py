@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from services.tagger.gazetteer import GazetteerEntry
-from services.tagger.lowercase_words import MONARCHS, TITLES, monarch_names_a_place
+from services.tagger.lowercase_words import MONARCHS, TITLES, monarch_names_a_place, word_before
 from services.tagger.mentions import Candidate
 
 __all__ = ["PERSONAL_TITLES", "people_after_titles", "title_before"]
@@ -24,12 +24,9 @@ __all__ = ["PERSONAL_TITLES", "people_after_titles", "title_before"]
 PERSONAL_TITLES: Mapping[str, frozenset[str]] = {
     "en": frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady king queen prince princess president minister "
                     "mayor senator".split()),
-    **dict.fromkeys(("es", "fr", "it", "pt"), TITLES | frozenset(
-        "don doña dom dona rey reina roi reine re regina rei rainha príncipe princesa prince princesse principe "
-        "principessa infante infanta".split())),
+    **dict.fromkeys(("es", "fr", "it", "pt"), TITLES | MONARCHS | frozenset("don doña dom dona".split())),
 }
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
-_WORD_BEFORE = re.compile(r"(?:^|[\s(\"“«‘'])(\S+)[ \t]+$")
 _OPENING_WORD = re.compile(r"\S+[ \t]+")
 
 
@@ -48,14 +45,14 @@ def _is_title_at(text: str, start: int, word: str, language: str | None) -> bool
         return False
     if language in (None, "en") or word.casefold() not in MONARCHS:
         return True
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    before = word_before(text, start)
     return not monarch_names_a_place(word, before.group(1) if before else None)
 
 
 def _in_place_named_after_monarch(text: str, start: int, language: str | None) -> bool:
     """Whether ``text[start:]`` goes on a monarch's title that opens a place's name ("el museo Reina |Sofía", "el Reina
     |Sofía"): the rest of that name, no place of its own."""
-    found = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    found = word_before(text, start)
     return (found is not None and language not in (None, "en") and found.group(1).casefold() in MONARCHS
             and _is_title(found.group(1), language) and not _is_title_at(text, found.start(1), found.group(1), language))
 
@@ -63,7 +60,7 @@ def _in_place_named_after_monarch(text: str, start: int, language: str | None) -
 def title_before(text: str, start: int, language: str | None = None) -> bool:
     """Whether the word right before ``text[start:]``, with only spaces between, is a personal title ("Mr. |Jordan",
     "la reina |Sofía"); "President of |Georgia" has none, nor has "el museo Reina |Sofía"."""
-    found = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    found = word_before(text, start)
     return found is not None and _is_title_at(text, found.start(1), found.group(1), language)
 
 
