@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from schemas import Entity
+from services.runtime.sentences import mid_sentence, sentence_bounds
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.linking import name_key
 from services.tagger.name_evidence import is_dateline
@@ -29,7 +30,6 @@ _GAZETTEER_ONLY = frozenset({"congress"})
 # A city's own department ("the Health Department" of a New York report) is no ministry.
 _CITY_REMITS = re.compile(r".*\b(?:health|transport|transportation|education|police|fire|parks|water|housing|sanitation|"
                           r"buildings|planning)\b.*", re.IGNORECASE)
-_STOP = re.compile(r"(?<![A-Z])[.!?][\"”’']?(?=\s)|\n")
 _LEADING_THE = re.compile(r"(?i:the)[ \t]+")
 # Right before the body, no word that makes it another's: a capitalised one NER left out ("Welsh [Parliament]"), a
 # possessive ("Gazprom's"), a state's, a region's or a city's word ("the state Senate", "the city Health Ministry");
@@ -55,7 +55,7 @@ def _national(text: str, start: int) -> bool:
     if found is None:
         return True
     word = found.group(1)
-    at_start = _sentence_start(text, found.start(1)) == found.start(1)
+    at_start = not mid_sentence(text, found.start(1))
     return (not (word[:1].isupper() and not at_start) or word.casefold() == "the") and not word.endswith(("'s", "’s", "'", "’")) \
         and word.casefold() not in _NOT_NATIONAL
 
@@ -74,12 +74,6 @@ def _country_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
         return entity.country_id
     entry = gazetteer.get(entity.canonical_id)
     return entry.country if entry is not None and entry.type in ("GPE", "LOC") else None
-
-
-def _sentence_start(text: str, at: int) -> int:
-    """Where the sentence (or line) with the offset ``at`` of ``text`` starts; an abbreviation's full stop ("U.S.
-    Senator") ends none."""
-    return max((m.end() for m in _STOP.finditer(text, 0, at)), default=0)
 
 
 def home_country(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer) -> str | None:
@@ -129,7 +123,7 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
                       and o.country_id != home]
             # another country named before it in its sentence: "U.S. Senator Lindsey Graham, the top Republican on the
             # Senate subcommittee" of a report on Egypt
-            start = _sentence_start(texts[e.field], e.start)
+            start = sentence_bounds(texts[e.field], e.start, e.end, e.start)[0]
             others += [o for o in entities if o.field == e.field and start <= o.start and o.end <= e.start
                        and _country_of(o, gazetteer) not in (None, home)]
             if not others:
