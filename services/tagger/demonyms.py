@@ -17,7 +17,7 @@ import yaml
 
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.linking import name_key, people_word_key
+from services.tagger.linking import name_key, name_key_as
 from services.tagger.newswire import BUNDLED_ORGANISATIONS, load_article_names, load_body_names, load_state_bodies
 from services.tagger.state_bodies import PEOPLE_LABELS, StateBodies, shared_names
 from services.tagger.surnames import side_before, side_prefix
@@ -124,7 +124,7 @@ class Demonyms:
         its name. What the article around it adds is not here: a
         possessive or a capital beside a body ("Russia's Foreign Ministry"), which gives the tagger's mention the
         adjective's canonical name, and a gazetteer entity the body is under another word for its country."""
-        key = people_word_key(name) if type_ == "NORP" else name_key(name)
+        key = name_key_as(name, type_)
         key = self._bodies.key_of(name, type_, people_word=self.of_mention(name, type_, key) is not None) or key
         return key if key != "name:" else None
 

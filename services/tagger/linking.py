@@ -30,6 +30,7 @@ __all__ = [
     "clean_mention",
     "link_article",
     "name_key",
+    "name_key_as",
     "people_word_key",
 ]
 
@@ -340,12 +341,18 @@ def people_word_key(word: str) -> str:
     return _singular(name_key(word))
 
 
+def name_key_as(name: str, type_: str) -> str:
+    """The key an unlinked mention of ``name`` labelled ``type_`` takes by its name: a people's word's singular
+    (:func:`people_word_key`), any other name's :func:`name_key`."""
+    return people_word_key(name) if type_ == "NORP" else name_key(name)
+
+
 def _key(c: Candidate, surface: str) -> str | None:
     if c.entry is not None:
         return c.entry.id
     if c.type not in LINKABLE_TYPES:
         return None
-    key = people_word_key(c.canonical_name or surface) if c.type == "NORP" else name_key(c.canonical_name or surface)
+    key = name_key_as(c.canonical_name or surface, c.type)
     return key if key != "name:" else None
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from schemas import Entity
-from services.tagger.linking import name_key, people_word_key
+from services.tagger.linking import name_key, name_key_as
 from services.tagger.mentions import Mention
 from services.tagger.personal_titles import title_before
 from services.tagger.truecase import truecase
@@ -436,19 +436,14 @@ def _competitions_named_after(texts: dict[str, str], entities: list[Entity]) -> 
 
 
 @lru_cache(maxsize=1)
-def _own_key(name: str, type_: str) -> str:
-    """The key an unlinked mention of ``name`` typed ``type_`` takes by its name: a people's word's in the singular."""
-    return people_word_key(name) if type_ == "NORP" else name_key(name)
-
-
 def _retyped(entity: Entity, type_: str) -> Entity:
     """``entity`` typed ``type_``, and keyed as a mention of its name of that type is where its key was its name's as
     its old type keys it: "Springboks" called a team (ORG) once and a people's word (NORP) three times is
     ``name:springbok`` each time, as a NORP's is (and as the newsroom keys a stored NORP name: rekey.by_this_rule); a
     key another name gave it (a longer name's) stays."""
     name = entity.canonical_name or entity.text
-    if entity.key == _own_key(name, entity.type):
-        return entity.model_copy(update={"type": type_, "key": _own_key(name, type_)})
+    if entity.key == name_key_as(name, entity.type):
+        return entity.model_copy(update={"type": type_, "key": name_key_as(name, type_)})
     return entity.model_copy(update={"type": type_})
 
 
