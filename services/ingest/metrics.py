@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "FEED_FAILING", "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED", "FEED_REJECTED_REPEATS"]
+__all__ = ["FEED_FETCHES", "FEED_ITEMS", "FEED_BYTES", "FEED_FETCH_SECONDS", "FEED_LAST_SUCCESS", "FEED_FAILURES", "FEED_FAILING",
+           "WEBSUB_PUSHES", "INPUTS_WITHOUT_ARTICLES", "INGEST_REFUSED", "FEED_REJECTED_REPEATS", "forget_feed"]
 
 FEED_FETCHES = Counter(
     "wirewatch_feed_fetches_total", "Feed fetches by feed and outcome (HTTP status, or the error class when there was no response).",
@@ -52,3 +53,17 @@ INGEST_REFUSED = Counter(
     "did not acknowledge); both carry Retry-After.",
     ["reason"],
 )
+
+# The series of a feed written by the worker holding it (its polls), and so by one worker at a time.
+_HELD = (FEED_FETCHES, FEED_BYTES, FEED_FETCH_SECONDS, FEED_REJECTED_REPEATS, FEED_LAST_SUCCESS, FEED_FAILURES, FEED_FAILING)
+# Written by whichever worker does the work, holder or not: the dedupe agent counts an entry's outcome on the worker
+# holding the entry's partition of ingest.entries (keyed by article id), and any worker answers a WebSub push.
+_SHARED = (FEED_ITEMS, WEBSUB_PUSHES)
+
+
+def forget_feed(feed_id: str, *, configured: bool) -> None:
+    """Stop exporting a feed's series: those written by its holder when the worker lets go of the feed, every one once
+    the feed left the feeds file (``configured`` False). The next holder's series then alone say how the feed does;
+    a counter removed here is a series ended, which ``rate()`` over the next holder's series does not miss."""
+    for metric in _HELD if configured else _HELD + _SHARED:
+        metric.remove_by_labels({"feed": feed_id})

@@ -28,6 +28,7 @@ from services.ingest.metrics import (
     FEED_FETCH_SECONDS,
     FEED_FETCHES,
     FEED_LAST_SUCCESS,
+    forget_feed,
 )
 from services.ingest.pages import Page, feed_page, leads_on, names_more, read_on
 from services.ingest.parser import FeedEntry, parse_configured
@@ -180,13 +181,6 @@ def _show_state(feed_id: str, state: FeedState, policy: PollPolicy) -> None:
         FEED_LAST_SUCCESS.labels(feed_id).set(state.last_success_at)
 
 
-def _forget_state(feed_id: str) -> None:
-    # Another worker (or none, once the feed left the file) now says how the feed is: a value left here would keep
-    # `max by (feed) (wirewatch_feed_failing)` firing for a feed that is fine.
-    for gauge in (FEED_FAILURES, FEED_FAILING, FEED_LAST_SUCCESS):
-        gauge.remove(feed_id)
-
-
 def _asked_or_read(feed: FeedConfig) -> tuple[object, ...]:
     """What of a feed's entry changes how it is asked for or read, the URL aside: its headers and its JSON map."""
     return feed.headers, feed.fields, feed.items
@@ -231,7 +225,7 @@ class Poller:
             if feed_id not in wanted:
                 del self.states[feed_id]
                 self._resumed.discard(feed_id)
-                _forget_state(feed_id)
+                forget_feed(feed_id, configured=False)
         before = self.feeds.by_id() if self.feeds else {}
         for feed_id, feed in wanted.items():
             # A 301 moves the stored URL; only an edit of the URL in the file starts the feed afresh.
@@ -350,6 +344,8 @@ class Poller:
             await self.sink(result)
         except Exception as exc:
             log.exception("feed_sink_failed", feed=feed.id, error=str(exc))
+        if feed.id not in self.states:  # the feed left the file during the poll, whose counts made its series again
+            forget_feed(feed.id, configured=False)
 
     def due(self) -> list[FeedConfig]:
         if self.feeds is None:
@@ -362,8 +358,10 @@ class Poller:
                 continue
             if not self.owns(feed_id):
                 if feed_id in self._resumed:  # the partition moved to another worker, which now says how the feed is
+                    # A value left here would keep `max by (feed) (wirewatch_feed_failing)` firing for a feed that is
+                    # fine, and a dashboard's sum by feed would add this worker's last counts to the new holder's.
                     self._resumed.discard(feed_id)
-                    _forget_state(feed_id)
+                    forget_feed(feed_id, configured=True)
                 continue
             if feed_id not in self._resumed:
                 self._resumed.add(feed_id)

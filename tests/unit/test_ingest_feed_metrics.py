@@ -1,7 +1,9 @@
 """The per-feed failure metrics a worker exports are those of the feeds it holds, as `feeds status` says them: shown from
 the stored poll state as soon as it takes a feed (a feed disabled by a 410 is never polled again, yet must keep
 WirewatchFeedFailing firing after a restart), and gone once the feed left the file or its partition moved to another
-worker (whose own value then says how the feed is: a value left here would keep `max by (feed)` firing).
+worker (whose own value then says how the feed is: a value left here would keep `max by (feed)` firing). So are the
+counters and histograms of its polls: a dashboard's sum by feed adds the new holder's alone, and the feeds the worker
+still holds keep counting.
 
 Polled by a real ``Poller`` from a real aiohttp server on loopback, with the clock injected."""
 
@@ -12,7 +14,8 @@ from prometheus_client import REGISTRY
 
 from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
 from services.ingest.fetcher import Fetcher
-from services.ingest.metrics import FEED_FAILING, FEED_FAILURES, FEED_LAST_SUCCESS
+from services.ingest import metrics
+from services.ingest.metrics import FEED_ITEMS, FEED_REJECTED_REPEATS, WEBSUB_PUSHES
 from services.ingest.poller import Poller
 from services.ingest.pollstate import StoredPollState, restored, to_stored
 from services.ingest.settings import IngestSettings
@@ -20,7 +23,13 @@ from tests.support.pagedserver import PagedServer
 
 T0 = 1_709_600_000.0
 HOUR = 3600.0
-FEED = "harbour-metrics"  # a feed id no other test uses: the registry is the process's
+FEED = "harbour-metrics"  # feed ids no other test uses: the registry is the process's
+KEPT = "harbour-metrics-kept"
+_RSS = {"Content-Type": "application/rss+xml"}
+# One report, and one entry with neither title nor text: rejected, then a repeat at every poll.
+NEWS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title><link>https://harbour.example.com/</link>'
+        b'<item><title>Tide</title><link>https://harbour.example.com/tide</link><description>High at noon.</description>'
+        b'</item><item><link>https://harbour.example.com/buoy</link></item></channel></rss>')
 
 
 class Worker:
@@ -33,15 +42,24 @@ class Worker:
         self.store = store
         self.now = T0
         self.holds = True
+        self.let_go: set[str] = set()  # feeds whose partition another worker holds now
+
+        self.during_sink = lambda: None
 
         async def sink(result):
-            self.store[FEED] = to_stored(result.state, self.feed.url).model_dump_json()
+            self.during_sink()
+            # Counted as the service's sink counts (services/ingest/agent.py), the dedupe agent's outcomes included.
+            if result.status == 200:
+                FEED_REJECTED_REPEATS.labels(result.feed.id).inc(len(result.repeats))
+            for record in result.records:
+                FEED_ITEMS.labels(result.feed.id, "new" if hasattr(record, "article") else "invalid").inc()
+            self.store[result.feed.id] = to_stored(result.state, self.feed.url).model_dump_json()
 
         def restore(feed):
             stored = self.store.get(feed.id)
             return restored(StoredPollState.model_validate_json(stored), feed.url) if stored else None
 
-        self.poller = Poller(self.settings, sink, clock=lambda: self.now, owns=lambda feed_id: self.holds, restore=restore)
+        self.poller = Poller(self.settings, sink, clock=lambda: self.now, owns=lambda feed_id: self.holds and feed_id not in self.let_go, restore=restore)
         self.configure(self.feed)
 
     def configure(self, *feeds: FeedConfig) -> None:
@@ -58,6 +76,18 @@ def shown(name: str = "wirewatch_feed_failing") -> float | None:
     return REGISTRY.get_sample_value(name, {"feed": FEED})
 
 
+def series(feed: str) -> dict[tuple[str, tuple], float]:
+    """Every sample the registry serves of a feed, as a worker serves them (no ``_created``, which the service turns
+    off): (sample name, its other labels) → value."""
+    return {(s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k != "feed"))): s.value
+            for metric in REGISTRY.collect() for s in metric.samples
+            if s.labels.get("feed") == feed and not s.name.endswith("_created")}
+
+
+def names(feed: str) -> set[str]:
+    return {name for name, _ in series(feed)}
+
+
 @pytest.fixture
 async def server():
     s = await PagedServer().start()
@@ -66,9 +96,11 @@ async def server():
 
 
 def new_process() -> None:
-    """What a worker's restart leaves of the feed's series in its registry: none."""
-    for gauge in (FEED_FAILING, FEED_FAILURES, FEED_LAST_SUCCESS):
-        gauge.remove(FEED)
+    """What a worker's restart leaves of the feeds' series in its registry: none."""
+    for name in metrics.__all__:
+        if name.startswith(("FEED_", "WEBSUB_")):
+            for feed in (FEED, KEPT):
+                getattr(metrics, name).remove_by_labels({"feed": feed})
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +172,46 @@ async def test_a_mended_entry_in_the_feeds_file_shows_the_feed_not_failing_at_on
     worker.configure(FeedConfig(id=FEED, url=server.url("/busy"), headers={"X-Api-Key": "k2"}))
     assert not worker.poller.status()[0]["failing"]
     assert (shown(), shown("wirewatch_feed_consecutive_failures")) == (0, 0)
+
+
+async def test_a_feed_let_go_leaves_none_of_its_polls_series_and_a_feed_still_held_keeps_counting(server):
+    server.pages["/news"] = server.pages["/kept"] = (NEWS, _RSS)
+    worker = Worker(server.url("/news"), {})
+    worker.configure(worker.feed, FeedConfig(id=KEPT, url=server.url("/kept")))
+    await worker.tick()
+    await worker.tick(hours=1)
+    polled = {"wirewatch_feed_fetches_total", "wirewatch_feed_bytes_total", "wirewatch_feed_fetch_seconds_count",
+              "wirewatch_feed_rejected_repeats_total", "wirewatch_feed_last_success_timestamp_seconds",
+              "wirewatch_feed_consecutive_failures", "wirewatch_feed_failing", "wirewatch_feed_items_total"}
+    assert polled <= names(FEED) and polled <= names(KEPT)
+    assert series(KEPT)[("wirewatch_feed_fetches_total", (("status", "200"),))] == 2
+    kept = series(KEPT)
+
+    worker.let_go = {FEED}  # rebalanced: another worker holds the feed's partition, polls it and counts its polls
+    await worker.tick(hours=1.01)
+    assert server.hits == {"/news": 2, "/kept": 2}
+    assert names(FEED) == {"wirewatch_feed_items_total"}, \
+        "an entry's outcome is counted by the worker deduplicating it, which may be this one whoever polls the feed"
+    assert series(KEPT) == kept, "the feed still held keeps its counts"
+
+    await worker.tick(hours=2)
+    assert series(KEPT)[("wirewatch_feed_fetches_total", (("status", "200"),))] == 3
+
+
+async def test_a_feed_removed_from_the_feeds_file_leaves_none_of_its_series(server):
+    server.pages["/news"] = (NEWS, _RSS)
+    worker = Worker(server.url("/news"), {})
+    await worker.tick()
+    WEBSUB_PUSHES.labels(FEED, "accepted").inc()  # a push, which any worker may answer
+    assert {"wirewatch_feed_fetches_total", "wirewatch_feed_items_total", "wirewatch_websub_pushes_total"} <= names(FEED)
+    worker.configure(FeedConfig(id=KEPT, url=server.url("/kept")))
+    assert series(FEED) == {}
+
+
+async def test_a_feed_removed_from_the_feeds_file_during_its_poll_leaves_none_of_its_series(server):
+    """The file is re-read while a feed's poll is in flight: what the poll counts after it must not stay behind."""
+    server.pages["/news"] = (NEWS, _RSS)
+    worker = Worker(server.url("/news"), {})
+    worker.during_sink = lambda: worker.configure(FeedConfig(id=KEPT, url=server.url("/kept")))
+    await worker.tick()
+    assert server.hits == {"/news": 1} and series(FEED) == {}
