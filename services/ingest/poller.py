@@ -81,7 +81,8 @@ def policy_for(feed: FeedConfig, feeds: FeedsFile | None, settings: IngestSettin
 async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, policy: PollPolicy, now: float,
                     conditional: bool = True, seen: Callable[[str], bool] = lambda article_id: False,
                     archives: bool = False, deep: bool = False) -> PollResult:
-    """Fetch and parse one feed; the returned state says when to poll next. Never raises for a feed's fault.
+    """Fetch and parse one feed; the returned state says when to poll next (and, after a ``deep`` read, when that
+    was). Never raises for a feed's fault.
 
     A feed or API answer that names a next page is read on, up to ``policy.max_pages`` pages, and no further
     than a page holding an entry ``seen`` says was passed on already, or one whose every entry the feed's earlier
@@ -156,7 +157,7 @@ async def poll_once(feed: FeedConfig, state: FeedState, fetcher: Fetcher, *, pol
                                      retention_s=policy.rejected_retention_s)
         result.repeats = rejections.repeats
         result.state = replace(result.state, rejected=rejections.keys, rejected_at=rejections.found_at,
-                               rejected_held=rejections.held)
+                               rejected_held=rejections.held, read_deep_at=now if deep else state.read_deep_at)
     return result
 
 
@@ -209,11 +210,10 @@ class Poller:
         # Feeds owned since their stored state was last read: the feeds this worker holds, and whose failure metrics it
         # exports (from that state at once, so a feed disabled by a 410, never polled again, still shows after a restart).
         self._resumed: set[str] = set()
-        # When this worker last read each feed (id, URL) deep, every page up to the cap whatever it passed on or
-        # rejected before: at its first poll (which alone reads an archived feed's archives: a later poll would walk the
-        # whole past again for nothing), then at most once a retention while the feed's state keeps a rejection no poll
-        # found for that long (rejections.py), which the polls reading the first page only never let go.
-        self._read_deep_at: dict[tuple[str, str], float] = {}
+        # The feeds (id, URL) this worker has read an answer of: its first reads an archived feed's archives, to catch
+        # up with what was archived while no worker polled the feed (a later poll would walk the whole past again for
+        # nothing). When a feed was last read deep is in its state (FeedState.read_deep_at).
+        self._read_here: set[tuple[str, str]] = set()
         self._mtime: float | None = None
         self._in_flight: dict[str, asyncio.Task] = {}
         self._last_check = 0.0
@@ -317,13 +317,14 @@ class Poller:
         deep = False
         try:
             now = self.clock()
-            read_deep_at = self._read_deep_at.get((feed.id, feed.url))
-            deep = read_deep_at is None or deep_read_due(state.rejected_at, now, read_deep_at=read_deep_at,
-                                                         retention_s=policy.rejected_retention_s)
+            # Deep at the feed's first poll, then at most once a retention while its state keeps a rejection no poll
+            # found for that long (rejections.py), which the polls reading the first page only never let go.
+            deep = state.read_deep_at is None or deep_read_due(state.rejected_at, now, read_deep_at=state.read_deep_at,
+                                                               retention_s=policy.rejected_retention_s)
             result = await poll_once(feed, state, fetcher, policy=policy, now=now, seen=self.seen,
-                                     archives=read_deep_at is None, deep=deep)
-            if result.status == 200 and deep:  # a 304 or a failure read nothing: the next poll tries again
-                self._read_deep_at[(feed.id, feed.url)] = now
+                                     archives=(feed.id, feed.url) not in self._read_here, deep=deep)
+            if result.status == 200:  # a 304 or a failure read nothing: the next poll tries again
+                self._read_here.add((feed.id, feed.url))
         except Exception as exc:
             log.exception("feed_poll_crashed", feed=feed.id, error=str(exc))
             result = PollResult(feed, on_outcome(state, FetchOutcome(None, error=f'feed "{feed.id}": {exc}', error_class=type(exc).__name__), self.clock(), policy), None,

@@ -72,6 +72,10 @@ class FeedState:
     # Records the last answer with a body (the pages read) held that ingest rejected; None in a state stored before it
     # was recorded, whose ``rejected`` is then exactly what that answer held (nothing was kept from earlier answers).
     rejected_held: int | None = None
+    # When a poll last read the feed deep, every page up to the cap whatever it passed on or rejected before
+    # (rejections.deep_read_due): kept with the state, so neither a restart nor the next holder of the feed reads it deep
+    # again before that is due. None: never, as in a state stored before it was recorded.
+    read_deep_at: float | None = None
 
 
 def conditional_headers(state: FeedState) -> dict[str, str]:

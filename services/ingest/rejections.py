@@ -21,8 +21,9 @@ When a key is forgotten is what keeps a bad entry the feed still lists from bein
   sit on a page it did not read, and the next poll reading that far (a restarted worker's first) would letter it again.
 
 So a bad entry is lettered again only when the feed lists it again after dropping it, or after it sat past the pages
-ingest reads for longer than the retention (the cap raised since). A worker reads a paged feed that deep at its first
-poll and, as it runs on reading the first pages only, again when ``deep_read_due``: a key kept was last found longer
+ingest reads for longer than the retention (the cap raised since). Ingest reads a paged feed that deep at its first
+poll and, as its polls read the first pages only, again when ``deep_read_due`` (when it last did is kept in the feed's
+poll state, ``FeedState.read_deep_at``, across restarts and rebalances): a key kept was last found longer
 ago than the retention, and no deep read was made for a retention (so a feed is read to its cap once a week at most by
 default, at a poll due anyway, and a page failing then is not asked again at every poll). A key is so let go about a
 retention after it was last found, two at most while no page fails then; ``MAX_KEPT`` bounds the keys meanwhile, what
@@ -99,8 +100,8 @@ def sort_rejections(records: Iterable[RecordError], before: Iterable[str], *, wh
 
 def deep_read_due(found_at: Iterable[float], now: float, *, read_deep_at: float,
                   retention_s: float = REJECTED_RETENTION_S) -> bool:
-    """Whether a worker that last read a paged feed deep at ``read_deep_at`` (every page up to the cap, whatever it
-    passed on or rejected before) reads it deep again at ``now``: when a rejection the feed's state keeps was last
+    """Whether a paged feed last read deep at ``read_deep_at`` (every page up to the cap, whatever was
+    passed on or rejected before) is read deep again at ``now``: when a rejection the feed's state keeps was last
     found (``found_at``) longer than ``retention_s`` ago, which only such a poll lets go, and once a retention at
     most, so that a feed is read to its cap seldom (and a page failing then keeps the keys until the next)."""
     return now - read_deep_at >= retention_s and any(now - t > retention_s for t in found_at)

@@ -9,6 +9,7 @@ Polled by a real ``Poller`` from a real aiohttp server on loopback, with the clo
 import asyncio
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
@@ -184,6 +185,39 @@ async def test_a_restarted_worker_reads_deep_past_a_first_page_of_entries_reject
     again = await worker.poll(9)  # page 1 rejected before: read past all the same, every page up to the cap
     assert again.pages == 3 and worker.rejected == 1, "the tide, not found for 9 days, let go; the buoy kept"
     assert len(worker.letters) == 2
+
+
+async def test_a_restarted_worker_or_the_next_holder_of_the_feed_reads_deep_only_when_it_is_due(server):
+    """When the feed was last read deep goes with its poll state: a restart (or the feed's partition moving to another
+    worker, which resumes it from the same table) used to read every page up to the cap again at once."""
+    _serve(server, 4, bad={1: [BUOY], 3: [TIDE]}, reports={1: 0})
+    worker = Worker(server.url("/feed"))
+    assert (await worker.poll(0)).pages == 3 and len(worker.letters) == 2
+
+    _serve(server, 4, bad={1: [BUOY], 4: [TIDE]}, reports={1: 0})  # the tide pushed past the cap
+    for day in (1, 5):
+        worker.restart()
+        assert (await worker.poll(day)).pages == 1, "page 1 rejected before, and the feed read deep at day 0"
+    assert worker.rejected == 2 and server.hits["/feed?page=2"] == 1
+
+    worker.restart()
+    deep = await worker.poll(7.5)  # a retention since the deep read, and the tide last found at day 0
+    assert deep.pages == 3 and worker.rejected == 1 and len(worker.letters) == 2
+    worker.restart()
+    assert (await worker.poll(8)).pages == 1
+
+
+async def test_a_poll_state_stored_by_the_older_release_reads_as_never_read_deep(server):
+    _serve(server, 3, bad={1: [BUOY]}, reports={1: 0})
+    worker = Worker(server.url("/feed"))
+    await worker.poll(0)
+    older = orjson.loads(worker.stored)
+    assert older.pop("read_deep_at") == T0
+    worker.stored = orjson.dumps(older).decode()  # as the release before wrote it: no such field
+
+    worker.restart()
+    assert (await worker.poll(1)).pages == 3, "read deep at the first poll, as the older release did after a restart"
+    assert orjson.loads(worker.stored)["read_deep_at"] == T0 + DAY and len(worker.letters) == 1
 
 
 @pytest.mark.parametrize("kind", ["rss", "news-api"])
