@@ -81,15 +81,16 @@ def register(app: faust.App, settings: Settings) -> None:
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await topics[topic].send(key=key, value=value)
 
-    def owns(feed_id: str) -> bool:
+    def owns(feed_id: str) -> bool | None:
         # With several ingest workers, a feed is polled by the one holding "its" partition of ingest.polls, and only
-        # once the table is recovered: polling before that would forget the stored ETag, failures and a 410.
+        # once the table is recovered: polling before that would forget the stored ETag, failures and a 410. None while
+        # that is not known (a rebalance, tables recovering): nothing is polled, and nothing let go yet.
         try:
             if app.rebalancing or app.in_recovery or not app.tables.recovery.completed.is_set():
-                return False
+                return None
             return TP(cfg.polls_topic, feed_partition(feed_id, settings.partitions)) in app.assignor.assigned_actives()
         except Exception:  # noqa: BLE001 - no assignment yet: poll nothing rather than everything twice
-            return False
+            return None
 
     def restore(feed: FeedConfig) -> FeedState | None:
         stored = feed_states.get(feed.id)

@@ -194,7 +194,7 @@ class Poller:
     """Polls every configured feed when it is due, at most ``concurrency`` at once; re-reads the feeds file when it changes."""
 
     def __init__(self, settings: IngestSettings, sink: Sink, *, clock: Callable[[], float] = time.time,
-                 owns: Callable[[str], bool] = lambda feed_id: True,
+                 owns: Callable[[str], bool | None] = lambda feed_id: True,
                  restore: Callable[[FeedConfig], FeedState | None] = lambda feed: None,
                  seen: Callable[[str], bool] = lambda article_id: False) -> None:
         self.settings = settings
@@ -202,6 +202,7 @@ class Poller:
         self.seen = seen
         self.sink = sink
         self.clock = clock
+        # Whether this worker holds a feed, None while that is not known (a rebalance, tables recovering).
         self.owns = owns
         # Where a feed's state was left (by this worker before a restart, or by another before a partition moved).
         self.restore = restore
@@ -210,6 +211,8 @@ class Poller:
         # Feeds owned since their stored state was last read: the feeds this worker holds, and whose failure metrics it
         # exports (from that state at once, so a feed disabled by a 410, never polled again, still shows after a restart).
         self._resumed: set[str] = set()
+        # Feeds held before a rebalance, whose state is read again if the worker keeps them: another may have polled them.
+        self._reread: set[str] = set()
         # The feeds (id, URL) this worker has read an answer of: its first reads an archived feed's archives, to catch
         # up with what was archived while no worker polled the feed (a later poll would walk the whole past again for
         # nothing). When a feed was last read deep is in its state (FeedState.read_deep_at).
@@ -225,6 +228,7 @@ class Poller:
             if feed_id not in wanted:
                 del self.states[feed_id]
                 self._resumed.discard(feed_id)
+                self._reread.discard(feed_id)
                 forget_feed(feed_id, configured=False)
         before = self.feeds.by_id() if self.feeds else {}
         for feed_id, feed in wanted.items():
@@ -357,15 +361,24 @@ class Poller:
         for feed_id in list(self.states):
             if feed_id in self._in_flight:
                 continue
-            if not self.owns(feed_id):
+            held = self.owns(feed_id)
+            if held is None:
+                # Who holds the feed is not known yet: not polled, and still shown as it was (the alert's `for:` goes on,
+                # the counts are not reset by a rebalance that leaves the feed here) until the worker knows.
+                if feed_id in self._resumed:
+                    self._reread.add(feed_id)
+                continue
+            if not held:
                 if feed_id in self._resumed:  # the partition moved to another worker, which now says how the feed is
                     # A value left here would keep `max by (feed) (wirewatch_feed_failing)` firing for a feed that is
                     # fine, and a dashboard's sum by feed would add this worker's last counts to the new holder's.
                     self._resumed.discard(feed_id)
+                    self._reread.discard(feed_id)
                     forget_feed(feed_id, configured=True)
                 continue
-            if feed_id not in self._resumed:
+            if feed_id not in self._resumed or feed_id in self._reread:
                 self._resumed.add(feed_id)
+                self._reread.discard(feed_id)
                 self._resume(by_id[feed_id])
                 self._show(feed_id)
             if is_due(self.states[feed_id], now):

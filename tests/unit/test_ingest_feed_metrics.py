@@ -8,6 +8,7 @@ still holds keep counting.
 Polled by a real ``Poller`` from a real aiohttp server on loopback, with the clock injected."""
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from prometheus_client import REGISTRY
@@ -215,3 +216,41 @@ async def test_a_feed_removed_from_the_feeds_file_during_its_poll_leaves_none_of
     worker.during_sink = lambda: worker.configure(FeedConfig(id=KEPT, url=server.url("/kept")))
     await worker.tick()
     assert server.hits == {"/news": 1} and series(FEED) == {}
+
+
+async def test_a_rebalance_that_leaves_the_feed_here_keeps_it_failing_and_its_counts_going_on(server):
+    """While a rebalance runs (or tables recover) no worker knows which feeds it holds: none polls, and the holder keeps
+    saying what it said, instead of dropping its series until it takes the feed again (which restarted the alert's
+    `for:` and reset the feed's counters at every rebalance)."""
+    server.statuses["/busy"] = 503
+    worker = Worker(server.url("/busy"), {}, failing_after=1)
+    await worker.tick()
+    before = series(FEED)
+    assert before[("wirewatch_feed_fetches_total", (("status", "503"),))] == 1 and shown() == 1
+
+    worker.holds = None  # rebalancing
+    await worker.tick(hours=1)
+    assert server.hits["/busy"] == 1 and series(FEED) == before
+
+    worker.holds = True  # and the feed's partition is this worker's again
+    await worker.tick(hours=1)
+    assert server.hits["/busy"] == 2 and shown() == 1
+    assert series(FEED)[("wirewatch_feed_fetches_total", (("status", "503"),))] == 2
+
+
+async def test_a_feed_kept_through_a_rebalance_resumes_from_what_another_worker_stored_meanwhile(server):
+    server.statuses["/busy"] = 503
+    store: dict = {}
+    worker = Worker(server.url("/busy"), store, failing_after=5)
+    await worker.tick()
+    worker.holds = None
+    await worker.tick(hours=0.5)
+    # Meanwhile the feed was polled elsewhere (held by another worker between two rebalances), and failed twice more.
+    elsewhere = restored(StoredPollState.model_validate_json(store[FEED]), worker.feed.url)
+    store[FEED] = to_stored(replace(elsewhere, consecutive_failures=3, last_attempt_at=T0 + HOUR,
+                                    next_poll_at=T0 + 3 * HOUR), worker.feed.url).model_dump_json()
+
+    worker.holds = True
+    await worker.tick(hours=1.5)
+    assert server.hits["/busy"] == 1, "backing off as the other worker left it"
+    assert worker.poller.status()[0]["consecutive_failures"] == 3 and shown("wirewatch_feed_consecutive_failures") == 3
