@@ -21,7 +21,9 @@ _STATE_FIELDS = tuple(f.name for f in fields(FeedState))
 
 
 class _StoredHeader(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Written and read only by ingest workers: a field added by a later release is left out, not a reason to drop the
+    # feed's whole state (its ETag, failures, 410, rejections) when a worker of an earlier release reads it.
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     schema_version: int = 1
     config_url: str  # the URL the feeds file gave when this state was made: an edit of it starts the feed afresh

@@ -3,6 +3,8 @@ never rolled back by a late record; the poller resumes a feed from it when it st
 
 import asyncio
 
+import orjson
+
 from services.ingest.feeds import FeedConfig, FeedDefaults, FeedsFile
 from services.ingest.fetcher import Fetched, FetchError
 from services.ingest.poller import Poller
@@ -38,6 +40,14 @@ def test_stored_state_comes_back_exactly_etag_moved_url_failures_and_410_include
     gone = on_outcome(state, FetchOutcome(410, error='feed "gazette": HTTP 410'), NOW + 1, POLICY)
     back = restored(_through_the_wire(gone), URL)
     assert back.disabled and not is_due(back, NOW + 10**7) and back.last_error_class == "HTTP410"
+
+
+def test_a_state_stored_by_a_later_release_with_a_field_this_one_does_not_know_is_resumed_not_dropped():
+    """A rollback (or a worker of the older release during a rolling upgrade) keeps the feed's ETag, failures and
+    410: only the field it does not know is left out."""
+    state = on_outcome(FeedState(feed_id="gazette", url=URL), FetchOutcome(200, etag='"v7"'), NOW, POLICY)
+    later = {**orjson.loads(to_stored(state, URL).model_dump_json()), "read_sideways_at": NOW}
+    assert restored(StoredPollState.model_validate_json(orjson.dumps(later)), URL) == state
 
 
 def test_an_edited_url_in_the_feeds_file_starts_the_feed_afresh():
