@@ -147,13 +147,13 @@ class Appositions:
         out: list[Entity] = []
         for e in entities:
             text = texts.get(e.field, "")
-            comma = _COMMA.search(e.text)
             if e.type not in _PLACE_TYPES:
                 if e.type in _DATELINE_TYPES and e.text[:1].isupper() and is_dateline(e.field, text, e.start, e.end) \
                         and self._abbreviation.match(text, e.end):
                     e = _unlinked(e).model_copy(update={"type": "GPE"})
                 out.append(e)
                 continue
+            comma = _COMMA.search(e.text)
             if comma is None or not e.text[:1].isupper() or "," in e.text[comma.end():] or self._gazetteer.lookup(e.text):
                 out.append(e)
                 continue
