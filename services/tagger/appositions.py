@@ -15,11 +15,14 @@ import yaml
 from schemas import Entity
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions, km
 from services.tagger.linking import name_key
+from services.tagger.name_evidence import is_dateline
 from services.tagger.shared_places import SharedName, shared_names
 
 __all__ = ["STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
+# What NER may call a dateline's all-capital place: "TALLAHASSEE" in "TALLAHASSEE, FLA (Reuters) -" is an ORG to en_core_web_sm.
+_DATELINE_TYPES = frozenset({"ORG", "NORP", "FAC", "PERSON"})
 # "A, B": one comma and at most one space between the two names (tokenised text, as CoNLL's, has one before it too).
 _COMMA = re.compile(r"[ \t]?,[ \t]?")
 # B owning or opening a name is a clause after an opening phrase: "In Washington, Georgia's prime minister said", "In
@@ -62,11 +65,15 @@ def _abbreviations(gazetteer: Gazetteer, path: Path) -> tuple[re.Pattern[str], d
             continue
         dotted = [code for code in (row["ap"], *row.get("other", ())) if code]
         dotless = [code[:-1] for code in dotted if re.fullmatch(r"[A-Z][a-z]+\.", code)]
-        states.update({code: state for code in (*dotted, *dotless, row["postal"]) if code})
+        # An all-capital dateline or headline writes them in capitals ("TALLAHASSEE, FLA (Reuters)", "SPRINGFIELD, MO. -",
+        # "ALBANY, N.Y."); a two-letter one only where it is the state's postal code ("LA." is as often Los Angeles).
+        capitals = [code.upper() for code in (*dotted, *dotless)
+                    if len(re.sub(r"[. ]", "", code)) > 2 or code.rstrip(".").upper() == row["postal"]]
+        states.update({code: state for code in (*dotted, *dotless, *capitals, row["postal"]) if code})
     ap = "|".join(re.escape(code) for code in sorted(states, key=len, reverse=True) if code.endswith("."))
     postal = "|".join(code for code in states if re.fullmatch("[A-Z]{2}", code))
-    named = "|".join(code for code in states if re.fullmatch("[A-Z][a-z]+", code) and code not in words)
-    worded = "|".join(code for code in states if code in words)
+    named = "|".join(code for code in states if re.fullmatch("[A-Z][a-z]+|[A-Z]{3,}", code) and code.title() not in words)
+    worded = "|".join(code for code in states if code.title() in words and not re.fullmatch("[A-Z]{2}", code))
     return re.compile(rf"{_COMMA.pattern}(?P<state>{ap}|(?:{postal}|{named})(?![\w.])(?![ \t]+[A-Z])|(?:{worded}){_CLOSES})"), states
 
 
@@ -131,6 +138,39 @@ class Appositions:
 
     def _holds(self, entry: GazetteerEntry) -> bool:
         return _is_country(entry) or entry.id in self._region_ids
+
+    def _apart(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
+        """``entities`` with a place NER took whole with the state, region or country after it ("Athens, Ga.",
+        "Springfield, Missouri"), which the gazetteer does not know as one name, as two mentions A and B to be read as any
+        "A, B"; and a dateline's place NER took for another kind of name before an abbreviated state ("TALLAHASSEE, FLA
+        (Reuters) -", an organisation to en_core_web_sm) a place."""
+        out: list[Entity] = []
+        for e in entities:
+            text = texts.get(e.field, "")
+            if e.type not in _PLACE_TYPES:
+                if e.type in _DATELINE_TYPES and e.text[:1].isupper() and is_dateline(e.field, text, e.start, e.end) \
+                        and self._abbreviation.match(text, e.end):
+                    e = _unlinked(e).model_copy(update={"type": "GPE"})
+                out.append(e)
+                continue
+            comma = _COMMA.search(e.text)
+            if comma is None or not e.text[:1].isupper() or "," in e.text[comma.end():] or self._gazetteer.lookup(e.text):
+                out.append(e)
+                continue
+            a_end, b_start = e.start + comma.start(), e.start + comma.end()
+            state = self._abbreviation.match(text, a_end)
+            if state is not None and state.start("state") == b_start and b_start < e.end <= state.end("state"):
+                b = _mention(state.group("state"), "GPE", e.field, b_start)
+            else:
+                holder = self._gazetteer.lookup(e.text[comma.end():])
+                if holder is None or not (self._holds(holder) or name_key(e.text[comma.end():]) in self._shared):
+                    out.append(e)
+                    continue
+                b = _linked(_mention(text[b_start : e.end], e.type, e.field, b_start), holder)
+            a = _mention(text[e.start : a_end], e.type, e.field, e.start)
+            place = self._gazetteer.lookup(a.text)
+            out += [a if place is None or place.type not in _PLACE_TYPES else _linked(a, place), b]
+        return out
 
     def _state_mentions(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
         """``entities`` with a mention of each state abbreviated after a place that NER missed ("Phoenix, Ariz, will") or
@@ -230,7 +270,7 @@ class Appositions:
         another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
         country, is no apposition ("Russia, China") unless B is an abbreviated state ("Columbia, Mo."), which is that
         state there only. ``texts``: each field's text by name."""
-        entities = self._state_mentions(entities, texts)
+        entities = self._state_mentions(self._apart(entities, texts), texts)
         regions: list[GazetteerEntry] = []
         # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
         # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).

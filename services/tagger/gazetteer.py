@@ -119,6 +119,7 @@ class GazetteerEntry(BaseModel):
     country: str | None = Field(default=None, pattern=_QID, description="QID of the country a place lies in (a country: itself); an organisation whose acronym other bodies elsewhere share: its country.")
     state_body_of: str | None = Field(default=None, pattern=_QID, description="QID of the country whose national state body this organisation is (its government, legislature, court, ministry, armed force, agency, central bank; not a party, company or NGO): a linked mention gets it as its country, as a state body named by the country's people's word does.")
     coordinates: tuple[float, float] | None = Field(default=None, description="[latitude, longitude] of a place.")
+    population: int | None = Field(default=None, ge=0, description="A first-level region's people: those of its GeoNames towns of 1,000+ (how much the world hears of it).")
     roles: tuple[Role, ...] = Field(default=(), description="Offices a person holds or held.")
     capital: bool = Field(default=False, description="A country's capital: its name also stands for the government ('Moscow said').")
     person_name: bool = Field(default=False, description="A city English knows only as a person's name ('Vladimir', 'Florence'): before 'said', the person.")

@@ -28,6 +28,10 @@ _REGION, _DEFAULT = 1, -1
 # "Savannah" beside Atlanta and Georgia is not Ghana's Savannah Region (Atlanta is 8,900 km from it); England beside
 # Chisinau and Moldova (2,100 km) is still England. Two places of that country at least: one is no context.
 _FAR_KM, _FAR_PLACES = 5_000, 2
+# A region of this many people is one the world's news names by itself, as the gazetteer holds every city this large:
+# "California" (39 million in its towns) beside Sydney and Melbourne is the US state; Ghana's Savannah Region (64,000)
+# is as likely a town of the article's own country the gazetteer lacks.
+_KNOWN_ABROAD = 300_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +172,13 @@ class SharedPlaces:
 
     def _far_regions_out(self, entities: Sequence[Entity], people: Callable[[Entity], str | None],
                          regions: Sequence[GazetteerEntry]) -> list[Entity]:
-        """``entities`` with a region named bare ("Savannah", not "Savannah Region") unlinked where the article's other
-        places are all of one other country and each far from it: nothing in the article backs the far-off country
-        (no place, office, people's word of it), and the region's name is as likely a place of that other country the
-        gazetteer lacks (Savannah, Georgia)."""
+        """``entities`` with a region of fewer people than a city the gazetteer holds, named bare ("Savannah", not
+        "Savannah Region"), unlinked where the article's other places are all of one other country and each far from it:
+        nothing in the article backs the far-off country (no place, office, people's word of it), and the region's name
+        is as likely a place of that other country the gazetteer lacks (Savannah, Georgia). A populous region is known
+        abroad: "California" beside Sydney and Melbourne."""
         far = {i: r for i, e in enumerate(entities) if (r := self._all_regions.get(e.canonical_id or "")) is not None
-               and name_key(e.text) == name_key(r.name) and r.coordinates is not None}
+               and name_key(e.text) == name_key(r.name) and r.coordinates is not None and (r.population or 0) < _KNOWN_ABROAD}
         if not far:
             return list(entities)
         result = list(entities)

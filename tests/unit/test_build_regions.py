@@ -77,6 +77,7 @@ def test_a_shared_name_goes_to_a_region_ten_times_as_peopled():
     settled = build_regions.settle_names(regions, places, {}, {p["id"]: p["name"] for p in places}, _Words(), [])
     assert [(e["id"], e["name"], e["aliases"]) for e in settled] == [
         ("geonames:1", "Florida", ["State of Florida"]), ("geonames:2", "Florida State", ["Departamento de Florida"])]
+    assert [e["population"] for e in settled] == [20_000_000, 70_000]  # what the tagger weighs a far-off region by
 
 
 def test_a_region_named_like_a_city_keeps_the_citys_name_with_a_word_for_a_region():

@@ -5,12 +5,15 @@ only. Lists of places ("London, Paris and Berlin") are no such pairs."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from schemas import TaggedArticle
 from services.tagger.appositions import STATE_ABBREVIATIONS
 from services.tagger.core import Tagger
 from services.tagger.gazetteer import Gazetteer
+from services.tagger.pipeline import load_pipeline
+from services.tagger.settings import TaggerSettings
 from tests.unit.test_tagger_linked_state_bodies import gazetteer, tag, tagger  # noqa: F401  (the fixtures, en_core_web_sm)
 from tests.unit.test_tagger_shared_places import links, region
 
@@ -197,3 +200,62 @@ def test_a_city_and_two_states_stay_a_list(tagger: Tagger) -> None:
     tagged = tag(tagger, "Floods", "Floods hit Houston, Louisiana and Mississippi on Sunday. Police in Houston, Louisiana, "
                  "and Mississippi said roads were closed.")
     assert linked(tagged, "Houston") == {"geonames:4699066"}  # Houston, Texas: no city of Louisiana
+
+
+MISSOURI, ILLINOIS, OREGON = "geonames:4398678", "geonames:4896861", "geonames:5744337"
+COLUMBUS_OHIO, PORTLAND_OREGON, ATHENS_GREECE = "geonames:4509177", "geonames:5746545", "Q1524"
+
+
+def test_an_all_capital_dateline_state_without_its_full_stop_is_the_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Florida braces for storm", "TALLAHASSEE, FLA (Reuters) - Florida's governor declared a state of "
+                 "emergency on Monday as the storm strengthened over the Gulf.")
+    assert linked(tagged, "FLA") == {FLORIDA}
+    assert {e.type for e in tagged.entities if e.text == "TALLAHASSEE"} == {"GPE"}  # a dateline's place, not an organisation
+
+
+def test_a_state_in_capitals_after_springfield_decides_which_state(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Crash", "SPRINGFIELD, MO. - Three people were hurt in a crash on Interstate 44 on Monday, police "
+                 "said.")
+    assert linked(tagged, "MO") == {MISSOURI}
+    tagged = tag(tagger, "Budget", "SPRINGFIELD, ILL. (AP) - Lawmakers passed the budget on Monday after a long night.")
+    assert linked(tagged, "ILL") == {ILLINOIS}
+    tagged = tag(tagger, "Jobs", "The company, based in Springfield, MO., said on Monday it would cut 300 jobs.")
+    assert linked(tagged, "MO") == {MISSOURI}
+
+
+def test_a_state_in_capitals_says_which_city_the_dateline_is(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Soldier killed", "COLUMBUS, GA. (AP) - A soldier was killed in a training accident at Fort "
+                 "Benning on Monday, the Army said.")
+    assert linked(tagged, "COLUMBUS") == {None}  # Columbus, Georgia: not the Ohio city the gazetteer has
+    assert linked(tagged, "GA") == {GEORGIA_STATE}
+    tagged = tag(tagger, "Stadium", "ATHENS, GA. (AP) - The University of Georgia said on Monday it would build a new "
+                 "stadium.")
+    assert linked(tagged, "ATHENS") == {None}  # not Athens, Greece
+    tagged = tag(tagger, "Protest", "PORTLAND, ORE. (AP) - Protesters gathered downtown on Monday night, police said.")
+    assert linked(tagged, "PORTLAND") == {PORTLAND_OREGON} and linked(tagged, "ORE") == {OREGON}
+
+
+def test_a_word_in_capitals_after_a_city_is_no_state_where_a_headline_goes_on(tagger: Tagger) -> None:
+    tagged = tag(tagger, "BOSTON, MASS PROTESTS ERUPT AS COURT RULES", "Thousands marched on Monday.")
+    assert all(e.canonical_id != MASSACHUSETTS for e in tagged.entities)
+
+
+@pytest.fixture(scope="module")
+def whole_span_tagger(gazetteer: Gazetteer) -> Tagger:
+    """A tagger whose NER takes a city and its state as one name, as some models do ("Athens, Ga." one GPE)."""
+    nlp = load_pipeline("en_core_web_sm")
+    ruler = nlp.add_pipe("entity_ruler", before="ner")
+    ruler.add_patterns([{"label": "GPE", "pattern": name} for name in
+                        ("Athens, Ga.", "Portland, Ore.", "Springfield, Missouri", "Washington, D.C.")])
+    return Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=nlp, gazetteer=gazetteer)
+
+
+def test_a_city_and_state_nlp_took_as_one_name_are_the_city_in_that_state(whole_span_tagger: Tagger) -> None:
+    tagged = tag(whole_span_tagger, "Arrest", "Police in Athens, Ga., said a man was arrested after the game on Saturday.")
+    assert linked(tagged, "Athens") == {None} and linked(tagged, "Ga.") == {GEORGIA_STATE}  # no Greek capital
+    tagged = tag(whole_span_tagger, "Move", "The company moved its headquarters to Portland, Ore., last year.")
+    assert linked(tagged, "Portland") == {PORTLAND_OREGON} and linked(tagged, "Ore.") == {OREGON}
+    tagged = tag(whole_span_tagger, "Plant", "The plant in Springfield, Missouri, will close in March.")
+    assert linked(tagged, "Missouri") == {MISSOURI}
+    tagged = tag(whole_span_tagger, "Trip", "He flew to Washington, D.C., on Monday.")
+    assert linked(tagged, "Washington, D.C.") == {"Q61"}  # one name the gazetteer knows stays whole

@@ -138,3 +138,18 @@ def test_a_bare_region_stays_linked_where_its_country_is_named(tagger: Tagger) -
     assert {canonical_id for canonical_id, _ in links(tagged, "Savannah")} == {SAVANNAH_GHANA}
     tagged = tag(tagger, "Storm", "A storm hit Savannah on Sunday, the Ghanaian government said.")
     assert {canonical_id for canonical_id, _ in links(tagged, "Savannah")} == {SAVANNAH_GHANA}
+
+
+CALIFORNIA, BAVARIA, TEXAS = "geonames:5332921", "geonames:2951839", "geonames:4736286"
+
+
+def test_a_populous_region_of_a_far_country_stays_linked(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Wildfires", "SYDNEY (Reuters) - Firefighters from California arrived in Sydney on Monday to help "
+                 "fight the blazes near Melbourne.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "California")} == {CALIFORNIA}
+    tagged = tag(tagger, "Beer festival", "Brewers from Bavaria poured beer in Milwaukee on Saturday, and the festival "
+                 "moves to Chicago next week.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "Bavaria")} == {BAVARIA}
+    tagged = tag(tagger, "Oil", "Oil traders in London said on Monday that output in Texas had fallen, and Manchester "
+                 "refiners were buying more.")
+    assert {canonical_id for canonical_id, _ in links(tagged, "Texas")} == {TEXAS}
