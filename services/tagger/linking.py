@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from schemas import Entity
-from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, fold, strip_latin_accents
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
 from services.tagger.mentions import (
     DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles, strip_titles_for_key,
@@ -99,7 +99,7 @@ def name_key(name: str) -> str:
     A storm is keyed by its English storm word (storms.py): "huracán Florence" is ``name:hurricane florence``.
     """
     bare = strip_titles_for_key(_bare_name(name))
-    words = _WORD.findall(_strip_latin_accents(fold(bare)))
+    words = _WORD.findall(strip_latin_accents(fold(bare)))
     return "name:" + english_storm_key(portfolio_first(key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))))
 
 
@@ -217,16 +217,16 @@ def _cities_not_meant(
             named = [(other.text[m.start : m.end].split(), _SPEAKS.match(other.text, m.end) is not None)
                      for other in fields for m in mentions[other.field] if m.label == "PERSON"]
             # NER takes any name right before "said" for a person's ("Sydney said"): no evidence there.
-            people = ({_strip_latin_accents(fold(w)) for words, _ in named if len(words) >= 2 for w in (words[0], words[-1])},
-                      {_strip_latin_accents(fold(" ".join(words))) for words, speaks in named if not speaks})
+            people = ({strip_latin_accents(fold(w)) for words, _ in named if len(words) >= 2 for w in (words[0], words[-1])},
+                      {strip_latin_accents(fold(" ".join(words))) for words, speaks in named if not speaks})
         in_full, alone = people
-        bare = _strip_latin_accents(fold(g.text))
+        bare = strip_latin_accents(fold(g.text))
         if bare in in_full:
             return True
         # A city English knows only as a person's name is the person where the article has one by that name: NER
         # takes another of its mentions for a person ("Vladimir, who was in tears, said"), or it speaks of itself as
         # one ("Florence said she..."). "Sydney said it would open shelters" is the city's authorities.
-        if g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name)):
+        if g.entry.person_name and bare == strip_latin_accents(fold(g.entry.name)):
             return bare in alone or _SPEAKS_AS_PERSON.match(f.text, g.end) is not None
         return _PUBLICATION_BEFORE.search(f.text, max(0, g.start - 30), g.start) is not None
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from services.tagger.gazetteer import _strip_latin_accents, fold
+from services.normalize.dates import MONTH_NAMES, WEEKDAYS
+from services.tagger.gazetteer import fold, strip_latin_accents
 
 __all__ = ["english_storm_key", "storm_names", "storm_spans", "storm_start"]
 
@@ -29,14 +30,12 @@ _WORDS = {
 _FOREIGN = {word: english for english, words in _WORDS.items()
             for word in (words.split("|") if "|" in words else words.split())}
 # The key's words: accent-free, folded, English or not.
-_KEY_WORDS = {_strip_latin_accents(fold(word)): english for word, english in _FOREIGN.items()} | {e: e for e in _WORDS}
+_KEY_WORDS = {strip_latin_accents(fold(word)): english for word, english in _FOREIGN.items()} | {e: e for e in _WORDS}
 # Capitalised words after a storm word that name no storm: "the Hurricane Center", "Storm Shadow" missiles, a day.
 _NOT_NAMES = frozenset("""
     center centre season seasons warning warnings watch hunter hunters tracker shadow prediction
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december lunes martes miércoles jueves viernes sábado domingo lundi mardi mercredi
-    jeudi vendredi samedi dimanche
-""".split())
+    lunes martes miércoles jueves viernes sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche
+""".split()) | frozenset(WEEKDAYS) | frozenset(MONTH_NAMES)
 _NAME = r"(?P<name>[^\W\d_][\w'’-]*)"
 _BOUNDARY = r"(?<![\w-])"  # "l'ouragan": an elided article may stand before it
 
