@@ -47,7 +47,7 @@ from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, fold
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
-from services.tagger.lowercase_words import is_web_domain, name_start
+from services.tagger.lowercase_words import DISASTER_NOUNS, is_web_domain, name_start, only_titles
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
 from services.tagger.state_bodies import ARTICLES
@@ -66,6 +66,7 @@ _NAME_PARTICLES = frozenset("de del da do dos das di dei della delle degli dal d
 _ENDS_NO_NAME = _NAME_PARTICLES | frozenset("a à al au aux en et o ou u el la lo los las le les il un una une con por "
                                             "para per sur par dans".split())
 _APOSTROPHES = "'’"
+_SPACES = re.compile(r"[ \t]*")
 _ELIDED_OPENING = re.compile(r"([^\W\d_]+)['’](?=[^\W\d_])")
 
 
@@ -158,8 +159,10 @@ def trim_opening_words(
     def is_known(name: str) -> bool:
         return known(name) is not None or fold(name) in organisations
 
+    starts = {m.start for m in mentions}
     kept = []
     for mention in mentions:
+        label = mention.label
         # Read as linking will read it: "qu’" is "qu", a quotation mark before a word is no part of it.
         cleaned = clean_mention(text, mention) if mention.label in LINKABLE_TYPES else None
         start, end = (cleaned.start, cleaned.end) if cleaned is not None else (mention.start, mention.end)
@@ -171,9 +174,13 @@ def trim_opening_words(
             if storm is not None:  # "el huracán Florence" is the storm, not Florence (storms.py)
                 kept.append(Mention(storm, end, "EVENT"))
                 continue
+            if only_titles(text, start, end, _DEFINITE[language]) and _SPACES.match(text, end).end() in starts:
+                continue  # "el Rey" of "el Rey Juan Carlos", which the model spans apart: the title of the name after it
             word_end = _first_word_end(text, start, end)
             opening = start
-            common_opening = text[start].isupper() and not mid_sentence(text, start) and is_common_word(language, text[start:word_end])
+            disaster = text[start:word_end].lower() in DISASTER_NOUNS
+            common_opening = (text[start].isupper() and not mid_sentence(text, start)
+                              and (disaster or is_common_word(language, text[start:word_end])))
             if common_opening:
                 if word_end == end:
                     entry = known(text[start:end])
@@ -185,13 +192,16 @@ def trim_opening_words(
             # A common noun capitalised as the sentence's first word is read as in lower case ("Terremoto de Lombok").
             noun_opening = (common_opening and start == opening and word_end < end
                             and text[start:word_end].lower() not in _DEFINITE[language]
-                            and _written_as_common_noun(text[start:word_end], text, article))
+                            and (disaster or _written_as_common_noun(text[start:word_end], text, article)))
             start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening)
+            if disaster and start > opening and label == "PERSON":
+                label = "GPE"  # the place a disaster is named by ("Séisme de Lombok", which the model took for a person)
             if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
             if _names_nothing(text[start:end]) and not (is_web_domain(text[start:end]) or is_known(text[start:end])):
                 continue  # "province de", "jusqu", "bolsa de trabajo"
         if cleaned is not None and mention.label == "PERSON":
             end = _before_glued_preposition(text, start, end, pos)
-        kept.append(mention if cleaned is None or (start, end) == (cleaned.start, cleaned.end) else Mention(start, end, mention.label))
+        kept.append(mention if cleaned is None or (start, end, label) == (cleaned.start, cleaned.end, mention.label)
+                    else Mention(start, end, label))
     return kept
