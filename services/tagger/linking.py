@@ -23,7 +23,7 @@ from services.tagger.personal_titles import people_after_titles
 from services.tagger.short_names import name_by_longer_names
 from services.tagger.portfolios import portfolio_first
 from services.tagger.spellings import key_words
-from services.tagger.storms import english_storm_key, storm_names, storm_spans, storm_start
+from services.tagger.storms import english_storm_key, name_spans, numbered_storm, placed_in, storm_names, storm_spans, storm_start
 from services.tagger.surnames import link_surnames
 
 __all__ = [
@@ -303,17 +303,22 @@ def _merge_field(
     return candidates
 
 
-def _as_storm(c: Candidate, text: str, storms: dict[str, str]) -> Candidate:
+def _as_storm(c: Candidate, text: str, storms: dict[str, str], places: Collection[int]) -> Candidate:
     """An unlinked name of a storm is the storm, an event: "Typhoon Mangkhut" (NER's FAC), "Storm Isaac" after
     "Tropical " (the whole "Tropical Storm Isaac"), "Florence" alone where the article names "Hurricane Florence"
-    (keyed as the storm). ``storms``: the article's storms' names, folded, with the storm's whole name (storms.py)."""
-    if c.entry is not None or c.type not in LINKABLE_TYPES:
+    (keyed as the storm), unless a place's region follows it ("Florence, S.C."; ``places``: where the field's places'
+    mentions start). ``storms``: the article's storms' names, folded, with the storm's whole name (storms.py). The name
+    alone is the storm even where the article's place of that name ("Florence, Italy") lent it its entity."""
+    if c.type not in LINKABLE_TYPES:
         return c
-    start = storm_start(text, c.start, c.end)
+    numbered = numbered_storm(text, c.start, c.end) if c.entry is None else None
+    if numbered is not None:  # "Typhoon No" of NER's, "Typhoon No. 21" as written
+        return replace(c, start=numbered[0], end=numbered[1], type="EVENT", canonical_name=None)
+    start = storm_start(text, c.start, c.end) if c.entry is None else None
     if start is not None:
         return replace(c, start=start, type="EVENT", canonical_name=None)
-    storm = storms.get(fold(text[c.start : c.end]))
-    return replace(c, type="EVENT", canonical_name=storm) if storm is not None else c
+    storm = None if placed_in(text, c.end, places) else storms.get(fold(text[c.start : c.end]))
+    return replace(c, type="EVENT", entry=None, canonical_name=storm) if storm is not None else c
 
 
 def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
@@ -392,7 +397,18 @@ def link_article(
         mentions[f.field] += [Mention(start, end, "EVENT") for start, end in storm_spans(f.text)
                               if not any(m.start < end and start < m.end for m in mentions[f.field])]
         mentions[f.field].sort(key=lambda m: (m.start, m.end))
-    doubtful |= {(f.field, g.start, g.end) for f in fields for g in matches[f.field] if fold(g.text) in storms}
+    # Where a place's mention starts: "Florence, |S.C." is the town, not the storm.
+    places = {f.field: {m.start for m in mentions[f.field] if m.label in _PLACE_TYPES}
+              | {g.start for g in matches[f.field] if g.entry.type in _PLACE_TYPES} for f in fields}
+    doubtful |= {(f.field, g.start, g.end) for f in fields for g in matches[f.field]
+                 if fold(g.text) in storms and not placed_in(f.text, g.end, places[f.field])}
+    # The storm's name alone that NER left untagged ("Florence brought record rain") is the storm too, not the place
+    # another of its mentions names ("Florence, Italy"), which English newswire would spread to it.
+    for f in fields:
+        mentions[f.field] += [Mention(start, end, "EVENT") for start, end in name_spans(f.text, storms.values())
+                              if not placed_in(f.text, end, places[f.field])
+                              and not any(m.start < end and start < m.end for m in mentions[f.field])]
+        mentions[f.field].sort(key=lambda m: (m.start, m.end))
     candidates: list[Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
@@ -401,7 +417,7 @@ def link_article(
     candidates = people_after_titles(texts, _place_modifiers(fields, candidates), gazetteer.lookup, language)
     candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
-    candidates = [_as_storm(c, texts[c.field], storms) for c in candidates]
+    candidates = [_as_storm(c, texts[c.field], storms, places[c.field]) for c in candidates]
     entities = [
         Entity(
             text=texts[c.field][c.start : c.end],
