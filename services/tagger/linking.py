@@ -418,6 +418,10 @@ def link_article(
     candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
     candidates = [_as_storm(c, texts[c.field], storms, places[c.field]) for c in candidates]
+    # A date or number inside a storm's span is its number ("21" of "Typhoon No. 21", NER's DATE), no date.
+    events = [(c.field, c.start, c.end) for c in candidates if c.type == "EVENT"]
+    candidates = [c for c in candidates if c.type in LINKABLE_TYPES
+                  or not any(f == c.field and s <= c.start and c.end <= e for f, s, e in events)]
     entities = [
         Entity(
             text=texts[c.field][c.start : c.end],

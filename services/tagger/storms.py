@@ -9,7 +9,7 @@ writes it alone ("Florence brought record rain"): linking.py reads it so; except
 in follows it, the way news names a place ("Florence, S.C.", "in Florence, Italy", "à Florence, en Italie":
 ``placed_in``). A numbered storm ("Typhoon No. 21", "el tifón número 21", "Tropical Storm 21W") is named by no word:
 no storm's name is read from it, and a mention of such a storm spans its number (``numbered_storm``: NER's "Typhoon
-No" of "Typhoon No. 21").
+No" of "Typhoon No. 21"; linking.py drops NER's DATE "21" inside it).
 """
 
 from __future__ import annotations
