@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from services.normalize.text import TLDS
 
-__all__ = ["BODY_NOUNS", "DISASTER_NOUNS", "MONARCHS", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start",
+__all__ = ["BODY_NOUNS", "DISASTER_NOUNS", "MONARCHS", "NOT_TITLES", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start",
            "only_titles", "word_before"]
 
 # Nouns that head the name of a body in these languages, written in lower case in running text ("el ministerio de
@@ -80,6 +80,9 @@ TITLES = frozenset("""
     senhor senhora sr sra dr presidente prefeito governador deputada
     papa pape
 """.split())
+# Titles of one language that are another word in another: French "papa" is a dad ("Papa Doc", Duvalier; "Papa
+# Noël"), its pope "pape".
+NOT_TITLES = {"fr": frozenset({"papa"})}
 _TITLE_PAIRS = frozenset({"primer ministro", "primera ministra", "premier ministre", "première ministre", "primo ministro",
                           "primeiro ministro", "primeira ministra", "primeiro-ministro"})
 # Words that go on a title: "Secretario General", "Président Directeur Général", "príncipe heredero".
@@ -153,8 +156,10 @@ def _word_before(text: str, at: int) -> str | None:
     return found.group(1) if found else None
 
 
-def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
-    """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does)."""
+def _titles_end(text: str, words: Sequence[re.Match[str]], first: int, language: str | None = None) -> int:
+    """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does), in
+    ``language``."""
+    titles = TITLES - NOT_TITLES.get(language or "", frozenset())
     i = first
     while i < len(words):
         word = words[i].group(0).casefold()
@@ -165,39 +170,39 @@ def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
             if monarch_names_a_place(word, words[i - 1].group(0) if i else _word_before(text, words[i].start())):
                 return i
             i += 1
-        elif word in TITLES or (i > first and word in _AFTER_TITLE):
+        elif word in titles or (i > first and word in _AFTER_TITLE):
             i += 1
         else:
             return i
     return i
 
 
-def only_titles(text: str, start: int, end: int, articles: Collection[str]) -> bool:
+def only_titles(text: str, start: int, end: int, articles: Collection[str], language: str | None = None) -> bool:
     """Whether ``text[start:end]`` is only titles, after ``articles`` ("Rey", "el Rey", "Presidente"): a title alone,
     the name after it (if any) being none of its words."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
         lead += 1
-    return lead < len(words) and _titles_end(text, words, lead) == len(words)
+    return lead < len(words) and _titles_end(text, words, lead, language) == len(words)
 
 
 def name_start(text: str, start: int, end: int, label: str, articles: Collection[str],
-               known: Callable[[str], bool], common_opening: bool = False) -> int:
+               known: Callable[[str], bool], common_opening: bool = False, language: str | None = None) -> int:
     """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the titles
     ("M. |Zaev", "Primer Ministro |Zoran Zaev", "el señor |Joko") or the words in lower case (with an article before them
     and a particle after them: "terremoto de |Lombok") that open the span, or at ``start`` where the span is a name as
     it is (see the module's docstring). ``articles``: the language's definite articles; ``known``: whether the
     gazetteer or the organisations file knows a name; ``common_opening``: the span's first word is capitalised only
     because it opens a sentence or a title, a common noun of the language ("Terremoto de |Lombok: ..."), and is read
-    as written in lower case."""
+    as written in lower case; ``language``: the report's, whose own words are no titles (``NOT_TITLES``)."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
         lead += 1  # "el", or "El" opening a sentence ("El señor Joko")
     if known(text[start:end]) or (lead < len(words) and known(text[words[lead].start():end])):
         return start
-    titled = _titles_end(text, words, lead)
+    titled = _titles_end(text, words, lead, language)
     if titled > lead:
         # "Président de la Macédoine", "presidente de Francia": an office, no name; "Premier ministre": nothing after it.
         if titled == len(words):

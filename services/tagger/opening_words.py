@@ -47,7 +47,15 @@ from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, fold
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
-from services.tagger.lowercase_words import DISASTER_NOUNS, is_web_domain, name_start, only_titles
+from services.tagger.lowercase_words import (
+    DISASTER_NOUNS,
+    MONARCHS,
+    is_web_domain,
+    monarch_names_a_place,
+    name_start,
+    only_titles,
+    word_before,
+)
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
 from services.tagger.state_bodies import ARTICLES
@@ -134,6 +142,25 @@ def _written_as_common_noun(word: str, text: str, article: str) -> bool:
     return not any(mid_sentence(text, m.start()) for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text))
 
 
+def _places_named_after_monarchs(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with a monarch's title that opens a place's name ("la Rey", lowercase_words.monarch_names_a_place)
+    and the mention right after it, which the model spans apart ("la Rey | Juan Carlos", the university), one name: the
+    institution's ("Rey Juan Carlos"), not a king's."""
+    after = {m.start: m for m in mentions if m.label in LINKABLE_TYPES}
+    joined, out = set(), []
+    for m in mentions:
+        if m in joined:
+            continue
+        title, before = text[m.start:m.end], word_before(text, m.start)
+        name = after.get(_SPACES.match(text, m.end).end())
+        if (name is not None and m.label in LINKABLE_TYPES and title.casefold() in MONARCHS
+                and monarch_names_a_place(title, before.group(1) if before else None)):
+            joined.add(name)
+            m = Mention(m.start, name.end, "ORG")
+        out.append(m)
+    return out
+
+
 def trim_opening_words(
     language: str | None,
     text: str,
@@ -159,6 +186,7 @@ def trim_opening_words(
     def is_known(name: str) -> bool:
         return known(name) is not None or fold(name) in organisations
 
+    mentions = _places_named_after_monarchs(text, mentions)
     starts = {m.start for m in mentions}
     kept = []
     for mention in mentions:
@@ -174,7 +202,7 @@ def trim_opening_words(
             if storm is not None:  # "el huracán Florence" is the storm, not Florence (storms.py)
                 kept.append(Mention(storm, end, "EVENT"))
                 continue
-            if only_titles(text, start, end, _DEFINITE[language]) and _SPACES.match(text, end).end() in starts:
+            if only_titles(text, start, end, _DEFINITE[language], language) and _SPACES.match(text, end).end() in starts:
                 continue  # "el Rey" of "el Rey Juan Carlos", which the model spans apart: the title of the name after it
             word_end = _first_word_end(text, start, end)
             opening = start
@@ -193,7 +221,7 @@ def trim_opening_words(
             noun_opening = (common_opening and start == opening and word_end < end
                             and text[start:word_end].lower() not in _DEFINITE[language]
                             and (disaster or _written_as_common_noun(text[start:word_end], text, article)))
-            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening)
+            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening, language)
             if disaster and start > opening and label == "PERSON":
                 label = "GPE"  # the place a disaster is named by ("Séisme de Lombok", which the model took for a person)
             if text[start:end].islower() and is_common_word(language, text[start:end]):

