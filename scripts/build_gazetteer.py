@@ -47,7 +47,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
+from services.tagger.gazetteer import fold, strip_latin_accents  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from apertium_words import english_kinds  # noqa: E402
@@ -138,7 +138,7 @@ def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: 
     from wordfreq import zipf_frequency
 
     name = city["name"]
-    plain = name if name.isascii() else _strip_latin_accents(name).translate(PLAIN_LETTERS).rstrip("'")  # "Ryazan’": no letter
+    plain = name if name.isascii() else strip_latin_accents(name).translate(PLAIN_LETTERS).rstrip("'")  # "Ryazan’": no letter
     if not plain.isascii():
         return name
     article = ARABIC_ARTICLE.match(plain)
@@ -270,18 +270,18 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
                 if words.keep(a) and (" " not in a or (first in fold(a) if _is_latin(a) else len(a.split()) == n_words))]
         # A Latin alias English writes far more often than the city's name means something else to English: a people
         # ("Thai", a GeoNames name of Alor Setar), a word or a name ("Gama" for Hama); exonyms are not that far ("Kiev").
-        name_zipf = max(zipf_frequency(n, "en") for n in (display, city["name"], _strip_latin_accents(city["name"])))
+        name_zipf = max(zipf_frequency(n, "en") for n in (display, city["name"], strip_latin_accents(city["name"])))
         kept = [a for a in kept if not _is_latin(a) or zipf_frequency(a, "en") < name_zipf + OTHER_MEANING_SPREAD]
-        stem = _strip_latin_accents(fold(city["name"]))[:3]
+        stem = strip_latin_accents(fold(city["name"]))[:3]
         # A Latin alias that shares not even its first letters with the city's name and is another sizeable town's
         # name, and that English writes less than the city's name, is a borough, a suburb or an old name that news
         # uses for the other town ("Whitehall" for Atlanta, "Waterloo" for Austin, "Frisco" for San Francisco); an old
         # name English writes as much as the new one is still the city's ("Calcutta", "Medina", "Salisbury").
-        kept = [a for a in kept if not _is_latin(a) or _strip_latin_accents(fold(a)).startswith(stem)
+        kept = [a for a in kept if not _is_latin(a) or strip_latin_accents(fold(a)).startswith(stem)
                 or zipf_frequency(a, "en") >= name_zipf
                 or not any(key in town_names and town_names[key] != city["geonameid"] for key in _keys(a))]
         # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
-        latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not _strip_latin_accents(fold(a)).startswith(stem))
+        latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not strip_latin_accents(fold(a)).startswith(stem))
         aliases = latin[:MAX_CITY_ALIASES // 2] + by_script_turns(with_simplified([a for a in kept if not _is_latin(a)]), MAX_CITY_ALIASES // 2)
         entries.append({
             "id": qid or f"geonames:{city['geonameid']}", "name": display, "type": "GPE", "_geonames": city["name"],
@@ -293,10 +293,10 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     # Homonyms in one country (two Fuzhous in China): only the most populous is kept.
     largest: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in entries[len(countries):]:
-        key = (entry["country"], _strip_latin_accents(fold(entry["name"])))  # "Benito Juárez" and "Benito Juarez"
+        key = (entry["country"], strip_latin_accents(fold(entry["name"])))  # "Benito Juárez" and "Benito Juarez"
         if key not in largest or entry["_population"] > largest[key]["_population"]:
             largest[key] = entry
-    entries = entries[: len(countries)] + [e for e in entries[len(countries):] if largest[(e["country"], _strip_latin_accents(fold(e["name"])))] is e]
+    entries = entries[: len(countries)] + [e for e in entries[len(countries):] if largest[(e["country"], strip_latin_accents(fold(e["name"])))] is e]
 
     # --- one owner per surface form -------------------------------------------------------------
     # Curated entries own their forms; then countries, capitals, bigger cities. A form two cities of

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.tagger.gazetteer import _strip_latin_accents, fold  # noqa: E402
+from services.tagger.gazetteer import fold, strip_latin_accents  # noqa: E402
 
 
 def _is_latin(text: str) -> bool:
@@ -78,7 +78,7 @@ class AliasFilter:
 
     def is_common_word(self, name: str) -> bool:
         # The tagger also matches an alias without its Latin accents: "Malé" is also "male".
-        return " " not in name and _strip_latin_accents(name.casefold()) in self.lower_words
+        return " " not in name and strip_latin_accents(name.casefold()) in self.lower_words
 
     def keep(self, alias: str) -> bool:
         alias = alias.strip()
@@ -99,4 +99,4 @@ class AliasFilter:
 
 def _keys(alias: str) -> set[str]:
     key = fold(" ".join(alias.split()))
-    return {key, _strip_latin_accents(key)}
+    return {key, strip_latin_accents(key)}

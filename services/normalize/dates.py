@@ -17,9 +17,13 @@ from datetime import date, timedelta
 
 from schemas.models import DateMention
 
-__all__ = ["find_dates"]
+__all__ = ["MONTHS", "MONTH_NAMES", "WEEKDAYS", "find_dates"]
 
+# English weekdays and months, lower case: the one list the normalizer and the tagger read them from.
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+# Each month's number, by its name or a newswire abbreviation.
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,

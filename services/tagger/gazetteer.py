@@ -44,6 +44,7 @@ __all__ = [
     "GazetteerError",
     "Gazetteer",
     "fold",
+    "strip_latin_accents",
     "is_acronym",
     "bundled_raw",
     "first_level_regions",
@@ -223,7 +224,7 @@ def _canon(text: str) -> str:
     return "".join(map(_canon_char, text))
 
 
-def _strip_latin_accents(text: str) -> str:
+def strip_latin_accents(text: str) -> str:
     """'volodímir' -> 'volodimir': MT output and wires often drop Latin diacritics. Other scripts untouched."""
     out = []
     for c in text:
@@ -365,7 +366,7 @@ class Gazetteer:
                 else:
                     key = _match_key(alias)
                     folded.setdefault(key, set()).add(entry.id)
-                    folded.setdefault(_strip_latin_accents(key), set()).add(entry.id)
+                    folded.setdefault(strip_latin_accents(key), set()).add(entry.id)
                     for variant in arabic_variants(key):
                         folded.setdefault(variant, set()).add(entry.id)
                     stem = cyrillic_stem(key)
@@ -413,7 +414,7 @@ class Gazetteer:
         if hit is not None:
             return hit
         key = _match_key(bare)
-        return self._unique(self._folded.get(key)) or self._unique(self._folded.get(_strip_latin_accents(key)))
+        return self._unique(self._folded.get(key)) or self._unique(self._folded.get(strip_latin_accents(key)))
 
     def lookup_acronym(self, text: str) -> GazetteerEntry | None:
         """An all-capital mention ('U.N.', 'IMF') by its dotless form or an organisation's initials."""

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from schemas import Entity
-from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, _strip_latin_accents, fold
+from services.tagger.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch, _bare_name, fold, strip_latin_accents
 from services.tagger.longer_names import inside_arabic_name, inside_longer_name
 from services.tagger.mentions import (
     DEFAULT_ENTITY_TYPES, LINKABLE_TYPES, TITLE_WORDS, Candidate, FieldMentions, Mention, strip_titles, strip_titles_for_key,
@@ -23,7 +23,7 @@ from services.tagger.personal_titles import people_after_titles
 from services.tagger.short_names import name_by_longer_names
 from services.tagger.portfolios import portfolio_first
 from services.tagger.spellings import key_words
-from services.tagger.storms import english_storm_key, storm_names, storm_spans, storm_start
+from services.tagger.storms import english_storm_key, name_spans, numbered_storm, placed_in, storm_names, storm_spans, storm_start
 from services.tagger.surnames import link_surnames
 
 __all__ = [
@@ -99,7 +99,7 @@ def name_key(name: str) -> str:
     A storm is keyed by its English storm word (storms.py): "huracán Florence" is ``name:hurricane florence``.
     """
     bare = strip_titles_for_key(_bare_name(name))
-    words = _WORD.findall(_strip_latin_accents(fold(bare)))
+    words = _WORD.findall(strip_latin_accents(fold(bare)))
     return "name:" + english_storm_key(portfolio_first(key_words(" ".join(w.strip(".'’-") for w in words if w.strip(".'’-")))))
 
 
@@ -217,16 +217,16 @@ def _cities_not_meant(
             named = [(other.text[m.start : m.end].split(), _SPEAKS.match(other.text, m.end) is not None)
                      for other in fields for m in mentions[other.field] if m.label == "PERSON"]
             # NER takes any name right before "said" for a person's ("Sydney said"): no evidence there.
-            people = ({_strip_latin_accents(fold(w)) for words, _ in named if len(words) >= 2 for w in (words[0], words[-1])},
-                      {_strip_latin_accents(fold(" ".join(words))) for words, speaks in named if not speaks})
+            people = ({strip_latin_accents(fold(w)) for words, _ in named if len(words) >= 2 for w in (words[0], words[-1])},
+                      {strip_latin_accents(fold(" ".join(words))) for words, speaks in named if not speaks})
         in_full, alone = people
-        bare = _strip_latin_accents(fold(g.text))
+        bare = strip_latin_accents(fold(g.text))
         if bare in in_full:
             return True
         # A city English knows only as a person's name is the person where the article has one by that name: NER
         # takes another of its mentions for a person ("Vladimir, who was in tears, said"), or it speaks of itself as
         # one ("Florence said she..."). "Sydney said it would open shelters" is the city's authorities.
-        if g.entry.person_name and bare == _strip_latin_accents(fold(g.entry.name)):
+        if g.entry.person_name and bare == strip_latin_accents(fold(g.entry.name)):
             return bare in alone or _SPEAKS_AS_PERSON.match(f.text, g.end) is not None
         return _PUBLICATION_BEFORE.search(f.text, max(0, g.start - 30), g.start) is not None
 
@@ -303,17 +303,22 @@ def _merge_field(
     return candidates
 
 
-def _as_storm(c: Candidate, text: str, storms: dict[str, str]) -> Candidate:
+def _as_storm(c: Candidate, text: str, storms: dict[str, str], places: Collection[int]) -> Candidate:
     """An unlinked name of a storm is the storm, an event: "Typhoon Mangkhut" (NER's FAC), "Storm Isaac" after
     "Tropical " (the whole "Tropical Storm Isaac"), "Florence" alone where the article names "Hurricane Florence"
-    (keyed as the storm). ``storms``: the article's storms' names, folded, with the storm's whole name (storms.py)."""
-    if c.entry is not None or c.type not in LINKABLE_TYPES:
+    (keyed as the storm), unless a place's region follows it ("Florence, S.C."; ``places``: where the field's places'
+    mentions start). ``storms``: the article's storms' names, folded, with the storm's whole name (storms.py). The name
+    alone is the storm even where the article's place of that name ("Florence, Italy") lent it its entity."""
+    if c.type not in LINKABLE_TYPES:
         return c
-    start = storm_start(text, c.start, c.end)
+    numbered = numbered_storm(text, c.start, c.end) if c.entry is None else None
+    if numbered is not None:  # "Typhoon No" of NER's, "Typhoon No. 21" as written
+        return replace(c, start=numbered[0], end=numbered[1], type="EVENT", canonical_name=None)
+    start = storm_start(text, c.start, c.end) if c.entry is None else None
     if start is not None:
         return replace(c, start=start, type="EVENT", canonical_name=None)
-    storm = storms.get(fold(text[c.start : c.end]))
-    return replace(c, type="EVENT", canonical_name=storm) if storm is not None else c
+    storm = None if placed_in(text, c.end, places) else storms.get(fold(text[c.start : c.end]))
+    return replace(c, type="EVENT", entry=None, canonical_name=storm) if storm is not None else c
 
 
 def _place_modifiers(fields: Sequence[FieldMentions], candidates: list[Candidate]) -> list[Candidate]:
@@ -392,7 +397,18 @@ def link_article(
         mentions[f.field] += [Mention(start, end, "EVENT") for start, end in storm_spans(f.text)
                               if not any(m.start < end and start < m.end for m in mentions[f.field])]
         mentions[f.field].sort(key=lambda m: (m.start, m.end))
-    doubtful |= {(f.field, g.start, g.end) for f in fields for g in matches[f.field] if fold(g.text) in storms}
+    # Where a place's mention starts: "Florence, |S.C." is the town, not the storm.
+    places = {f.field: {m.start for m in mentions[f.field] if m.label in _PLACE_TYPES}
+              | {g.start for g in matches[f.field] if g.entry.type in _PLACE_TYPES} for f in fields}
+    doubtful |= {(f.field, g.start, g.end) for f in fields for g in matches[f.field]
+                 if fold(g.text) in storms and not placed_in(f.text, g.end, places[f.field])}
+    # The storm's name alone that NER left untagged ("Florence brought record rain") is the storm too, not the place
+    # another of its mentions names ("Florence, Italy"), which English newswire would spread to it.
+    for f in fields:
+        mentions[f.field] += [Mention(start, end, "EVENT") for start, end in name_spans(f.text, storms.values())
+                              if not placed_in(f.text, end, places[f.field])
+                              and not any(m.start < end and start < m.end for m in mentions[f.field])]
+        mentions[f.field].sort(key=lambda m: (m.start, m.end))
     candidates: list[Candidate] = []
     for field in fields:
         candidates.extend(_merge_field(gazetteer, field, mentions[field.field], matches[field.field], doubtful))
@@ -401,7 +417,11 @@ def link_article(
     candidates = people_after_titles(texts, _place_modifiers(fields, candidates), gazetteer.lookup, language)
     candidates = link_surnames(gazetteer, fields, candidates, language)
     candidates = name_by_longer_names(texts, candidates, _key)
-    candidates = [_as_storm(c, texts[c.field], storms) for c in candidates]
+    candidates = [_as_storm(c, texts[c.field], storms, places[c.field]) for c in candidates]
+    # A date or number inside a storm's span is its number ("21" of "Typhoon No. 21", NER's DATE), no date.
+    events = [(c.field, c.start, c.end) for c in candidates if c.type == "EVENT"]
+    candidates = [c for c in candidates if c.type in LINKABLE_TYPES
+                  or not any(f == c.field and s <= c.start and c.end <= e for f, s, e in events)]
     entities = [
         Entity(
             text=texts[c.field][c.start : c.end],

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from services.normalize.dates import MONTH_NAMES, WEEKDAYS
 from services.runtime.sentences import sentence_bounds
 from services.tagger.name_evidence import is_english_word
 
@@ -39,11 +40,10 @@ __all__ = ["inside_arabic_name", "inside_longer_name"]
 # Words after which a place's name stays a modifier; the caller's titles ("Mayor", "President") come on top.
 _NOT_A_NAME = frozenset(
     """
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december i newsroom bureau
+    i newsroom bureau
     cardinal archbishop bishop rabbi imam pastor coach captain
     """.split()
-)
+) | frozenset(WEEKDAYS) | frozenset(MONTH_NAMES)
 _STATE_FORMS = frozenset({"kingdom", "republic", "state", "states", "emirate", "principality", "commonwealth", "duchy", "federation", "union"})
 # Words of a title that are no office by themselves: "Israel Defense Forces" is no title, "Defense Minister" is.
 _QUALIFIERS = frozenset(

@@ -7,12 +7,14 @@ the few names news writes in lower case.
   la Macédoine", "presidente de Francia" stay whole; a place's name left after a title is a person's, as linking
   reads it: "Mme Florence" is a woman, not Florence, personal_titles.py). A monarch's title too ("La Reina Sofía",
   "reine Mathilde" are "Sofía", "Mathilde", as English "Queen Sofia" is "Sofia"), except where it opens the name of a
-  place named after the monarch: "el Reina Sofía", "museo Reina Sofía" (``monarch_names_a_place``).
+  place named after the monarch: "el Reina Sofía", "museo Reina Sofía" (``monarch_names_a_place``). A pope's too ("el
+  papa Benedicto XVI" is "Benedicto XVI"), but for the whole the gazetteer knows ("el papa Francisco", Pope Francis).
 - Spanish, French, Italian and Portuguese write a common noun in lower case before a name, and the small models span
   it with the name: "terremoto de Lombok", "volcán Popocatépetl", "ville de Lyon" (not a storm's word: "tormenta
   tropical Isaac" is the storm, storms.py). The name is what follows: the words in lower case before its first capital are cut off, with an article before them and a
   particle after them ("de", "de la", "d’"). A sentence's or a title's capitalised first word is read so where the
-  caller says it is such a noun ("Terremoto de Lombok: ...", opening_words.py). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
+  caller says it is such a noun ("Terremoto de Lombok: ...", opening_words.py; a disaster's word always is,
+  ``DISASTER_NOUNS``: "Séisme de Lombok"). A particle inside the name stays ("Charles de Gaulle", "Côte d’Ivoire":
   the cut ends at the first capital). Kept whole: a span NER typed an organisation, or headed by a noun that names
   bodies ("asamblea de Gales", "ministère de la Défense", "agencia nacional de emergencias": the noun is the body's own
   name, not a word before it); a person's span whose words in lower case end in a particle ("hijo de Trump" is no
@@ -31,7 +33,8 @@ from collections.abc import Callable, Collection, Sequence
 
 from services.normalize.text import TLDS
 
-__all__ = ["BODY_NOUNS", "MONARCHS", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start", "word_before"]
+__all__ = ["BODY_NOUNS", "DISASTER_NOUNS", "MONARCHS", "NOT_TITLES", "TITLES", "is_web_domain", "monarch_names_a_place", "name_start",
+           "only_titles", "word_before"]
 
 # Nouns that head the name of a body in these languages, written in lower case in running text ("el ministerio de
 # Defensa", "le ministère de la Défense", "la asamblea de Gales"): the span is the body, not a word before a name.
@@ -48,10 +51,24 @@ BODY_NOUNS = frozenset("""
     ministério assembleia conselho câmara comissão comitê agência escritório secretaria universidade fundo prefeitura
     polícia exército serviço procuradoria organização federação associação fundação
 """.split())
+# Nouns for a disaster, which news names by its place ("Séisme de Lombok", "Terremoto de Lombok", "Inondations au
+# Kerala": the place is the name) and a headline opens with: read as a common noun there, capitalised, however rare the
+# word (wordfreq has "séisme", "sismo", "tsunami" below the common-word threshold opening_words.py asks of the rest).
+# Storms are named events of their own (storms.py).
+DISASTER_NOUNS = frozenset("""
+    terremoto terremotos sismo sismos seísmo seísmos maremoto tsunami inundación inundaciones incendio incendios
+    erupción sequía avalancha alud deslizamiento deslizamientos
+    séisme séismes tremblement tsunamis inondation inondations crue crues incendie incendies éruption sécheresse
+    avalanche avalanches glissement glissements
+    sisma alluvione alluvioni inondazione inondazioni incendi eruzione siccità valanga frana
+    tremor inundação inundações enchente enchentes incêndio incêndios erupção deslizamento
+""".split())
 # Titles before a person's name, capitalised or not ("M. Zaev", "Monsieur Sutopo", "Président Erdogan", "Capitán Larry
-# Giles", "señor Joko"): no part of the name, whatever NER typed the span (English ones: mentions.TITLE_WORDS). Not
-# "don"/"doña" ("Don Goyo" is the volcano's name), nor "general" alone ("General Motors") or "premier" ("Premier League"),
-# nor a monarch's or pope's (_NAME_NOUNS).
+# Giles", "señor Joko", "el papa Benedicto XVI"): no part of the name, whatever NER typed the span (English ones:
+# mentions.TITLE_WORDS). A pope's too, as English NER leaves "Pope" off "Benedict XVI"; where the gazetteer knows the
+# whole ("el papa Francisco", "le pape François": Pope Francis) it stays whole and links. Not "don"/"doña" ("Don Goyo"
+# is the volcano's name), nor "general" alone ("General Motors") or "premier" ("Premier League"), nor a monarch's
+# (MONARCHS, below).
 TITLES = frozenset("""
     señor señora señorita sr. sra. srta. presidente presidenta vicepresidente vicepresidenta ministro ministra canciller
     coronel capitán teniente doctor doctora dr. dra. juez jueza alcalde alcaldesa
@@ -61,7 +78,11 @@ TITLES = frozenset("""
     sénatrice député députée secrétaire porte-parole directeur directrice
     signor signore signora signorina sig. dott. ministra sindaco governatore deputato
     senhor senhora sr sra dr presidente prefeito governador deputada
+    papa pape
 """.split())
+# Titles of one language that are another word in another: French "papa" is a dad ("Papa Doc", Duvalier; "Papa
+# Noël"), its pope "pape".
+NOT_TITLES = {"fr": frozenset({"papa"})}
 _TITLE_PAIRS = frozenset({"primer ministro", "primera ministra", "premier ministre", "première ministre", "primo ministro",
                           "primeiro ministro", "primeira ministra", "primeiro-ministro"})
 # Words that go on a title: "Secretario General", "Président Directeur Général", "príncipe heredero".
@@ -86,10 +107,9 @@ _PLACE_NOUNS = frozenset("""
     museu estádio prêmio prémio rua praça colégio universidade fundação palácio navio escola
 """.split())
 _PARTICLES = frozenset({"de", "del", "du", "des", "di", "da", "do", "dos", "das", "della", "dei"})
-# Words that are part of the name after them: French "pays de Galles", "pays basque"; a pope's title before his name
-# ("el papa Francisco" is the gazetteer's Pope Francis, as English "Pope Francis"); a monarch's after a noun naming a
+# Words that are part of the name after them: French "pays de Galles", "pays basque"; a monarch's after a noun naming a
 # place ("museo Reina Sofía" is the museum's "Reina Sofía").
-_NAME_NOUNS = MONARCHS | frozenset("pays papa pape".split())
+_NAME_NOUNS = MONARCHS | frozenset({"pays"})
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\"“«‘'])(\S+)[ \t]+$")
 _WORD = re.compile(r"\S+")
 _ROMAN = re.compile(r"[IVXLCDM]+")
@@ -136,8 +156,10 @@ def _word_before(text: str, at: int) -> str | None:
     return found.group(1) if found else None
 
 
-def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
-    """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does)."""
+def _titles_end(text: str, words: Sequence[re.Match[str]], first: int, language: str | None = None) -> int:
+    """The index of the first word after the titles that open ``words`` at ``first`` (``first`` where none does), in
+    ``language``."""
+    titles = TITLES - NOT_TITLES.get(language or "", frozenset())
     i = first
     while i < len(words):
         word = words[i].group(0).casefold()
@@ -148,29 +170,39 @@ def _titles_end(text: str, words: Sequence[re.Match[str]], first: int) -> int:
             if monarch_names_a_place(word, words[i - 1].group(0) if i else _word_before(text, words[i].start())):
                 return i
             i += 1
-        elif word in TITLES or (i > first and word in _AFTER_TITLE):
+        elif word in titles or (i > first and word in _AFTER_TITLE):
             i += 1
         else:
             return i
     return i
 
 
+def only_titles(text: str, start: int, end: int, articles: Collection[str], language: str | None = None) -> bool:
+    """Whether ``text[start:end]`` is only titles, after ``articles`` ("Rey", "el Rey", "Presidente"): a title alone,
+    the name after it (if any) being none of its words."""
+    words = [m for m in _WORD.finditer(text, start, end)]
+    lead = 0
+    while lead < len(words) and words[lead].group(0).lower() in articles:
+        lead += 1
+    return lead < len(words) and _titles_end(text, words, lead, language) == len(words)
+
+
 def name_start(text: str, start: int, end: int, label: str, articles: Collection[str],
-               known: Callable[[str], bool], common_opening: bool = False) -> int:
+               known: Callable[[str], bool], common_opening: bool = False, language: str | None = None) -> int:
     """Where the name starts in ``text[start:end]``, an NER span of a report in its own language: after the titles
     ("M. |Zaev", "Primer Ministro |Zoran Zaev", "el señor |Joko") or the words in lower case (with an article before them
     and a particle after them: "terremoto de |Lombok") that open the span, or at ``start`` where the span is a name as
     it is (see the module's docstring). ``articles``: the language's definite articles; ``known``: whether the
     gazetteer or the organisations file knows a name; ``common_opening``: the span's first word is capitalised only
     because it opens a sentence or a title, a common noun of the language ("Terremoto de |Lombok: ..."), and is read
-    as written in lower case."""
+    as written in lower case; ``language``: the report's, whose own words are no titles (``NOT_TITLES``)."""
     words = [m for m in _WORD.finditer(text, start, end)]
     lead = 0
     while lead < len(words) and words[lead].group(0).lower() in articles:
         lead += 1  # "el", or "El" opening a sentence ("El señor Joko")
     if known(text[start:end]) or (lead < len(words) and known(text[words[lead].start():end])):
         return start
-    titled = _titles_end(text, words, lead)
+    titled = _titles_end(text, words, lead, language)
     if titled > lead:
         # "Président de la Macédoine", "presidente de Francia": an office, no name; "Premier ministre": nothing after it.
         if titled == len(words):
@@ -191,8 +223,9 @@ def name_start(text: str, start: int, end: int, label: str, articles: Collection
     if i <= lead:
         return start  # a capital first, or a definite article before it: "la Tierra", "el Norte", "l’Est"
     head, rest = words[lead].group(0).lower() if common_opening and lead == 0 else words[lead].group(0), text[name:end]
-    # A person's "hijo de Trump" is no Trump, as a title's "presidente de Francia" is no France.
-    of_someone = label == "PERSON" and (words[i - 1].group(0) in _PARTICLES or at > 0)
+    # A person's "hijo de Trump" is no Trump, as a title's "presidente de Francia" is no France; a disaster is no one's
+    # kin, whatever the model typed it ("Séisme de Lombok", PER).
+    of_someone = label == "PERSON" and (words[i - 1].group(0) in _PARTICLES or at > 0) and head.lower() not in DISASTER_NOUNS
     if label == "ORG" or head in BODY_NOUNS or head in _NAME_NOUNS or of_someone or len(rest) < 2 or _ROMAN.fullmatch(rest):
         return start
     return name

@@ -41,7 +41,7 @@ from enum import Enum
 from functools import lru_cache
 
 from services.runtime.sentences import mid_sentence
-from services.tagger.gazetteer import GazetteerEntry, _strip_latin_accents, fold
+from services.tagger.gazetteer import GazetteerEntry, fold, strip_latin_accents
 from services.tagger.languages import is_common_word
 
 __all__ = ["Ambiguity", "ambiguity", "is_dateline", "is_english_word", "label_agrees", "may_lack_evidence"]
@@ -114,7 +114,7 @@ def _foreign_spelling(entry: GazetteerEntry, text: str, start: int, end: int) ->
     surface = text[start:end]
     if entry.type not in ("GPE", "LOC") or not _LATIN_NAME.fullmatch(surface) or not surface[:1].isupper():
         return False
-    key, name = _strip_latin_accents(fold(surface)), _strip_latin_accents(fold(entry.name))
+    key, name = strip_latin_accents(fold(surface)), strip_latin_accents(fold(entry.name))
     if key == name or key == name.split(", ")[0] or f"the {key}" == name:
         return False
     # A country's names come from translation tables (Natural Earth, CLDR), not from every town's list of alternate names:

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from schemas import Entity
+from services.normalize.dates import MONTHS, WEEKDAYS
 from services.tagger.linking import name_key, name_key_as
 from services.tagger.mentions import Mention
 from services.tagger.personal_titles import title_before
@@ -60,10 +61,7 @@ _SPORTS = frozenset(
 )
 # National sides are named after nations that are not sovereign countries in the gazetteer.
 _NATIONS = frozenset({"England", "Scotland", "Wales", "Northern Ireland", "Ireland", "Britain", "Great Britain"})
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december jan feb mar apr jun jul aug "
-    "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday week day round game".split()
-)
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset("week day round game".split())
 # The last word of a competition's name: "Davis Cup", "Hong Kong Open", "World Championships", "Monaco Grand Prix".
 _COMPETITION = re.compile(r"\s(?:Cup|Open|Championships?|Games|Olympics|Trophy|Grand Prix|Masters|Classic|Tournament|Marathon)$")
 # The same word right after a name: "Fed" in "Fed Cup", "UEFA" in "UEFA CUP" names the competition, not the body.
@@ -85,7 +83,7 @@ _SCORED = r"\d{1,3}-\d{1,3}(?![\d-])"
 _RESULT_AT = re.compile(
     rf"(?:\b(?:won|drew|lost|tied|wins|draws|loses)[ \t]+{_SCORED}|(?<![\d-][ \t])(?<!\d,[ \t]){_SCORED}[ \t]+"
     r"(?:home[ \t]+|away[ \t]+)?(?:win|victory|defeat|loss|draw|success|triumph|reverse))"
-    r"(?:[ \t]+(?:on[ \t]+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))?"
+    rf"(?:[ \t]+(?:on[ \t]+)?(?:{'|'.join(WEEKDAYS)}))?"
     r"(?:[ \t]+(?:away|at[ \t]+home))?[ \t]+(?:at|to|over|against)[ \t]+$",
     re.IGNORECASE,
 )

@@ -47,7 +47,15 @@ from services.runtime.sentences import mid_sentence
 from services.tagger.gazetteer import GazetteerEntry, fold
 from services.tagger.languages import is_common_word
 from services.tagger.linking import clean_mention
-from services.tagger.lowercase_words import is_web_domain, name_start
+from services.tagger.lowercase_words import (
+    DISASTER_NOUNS,
+    MONARCHS,
+    is_web_domain,
+    monarch_names_a_place,
+    name_start,
+    only_titles,
+    word_before,
+)
 from services.tagger.mentions import LINKABLE_TYPES, Mention
 from services.tagger.name_evidence import label_agrees
 from services.tagger.state_bodies import ARTICLES
@@ -66,6 +74,7 @@ _NAME_PARTICLES = frozenset("de del da do dos das di dei della delle degli dal d
 _ENDS_NO_NAME = _NAME_PARTICLES | frozenset("a à al au aux en et o ou u el la lo los las le les il un una une con por "
                                             "para per sur par dans".split())
 _APOSTROPHES = "'’"
+_SPACES = re.compile(r"[ \t]*")
 _ELIDED_OPENING = re.compile(r"([^\W\d_]+)['’](?=[^\W\d_])")
 
 
@@ -133,6 +142,25 @@ def _written_as_common_noun(word: str, text: str, article: str) -> bool:
     return not any(mid_sentence(text, m.start()) for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text))
 
 
+def _places_named_after_monarchs(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with a monarch's title that opens a place's name ("la Rey", lowercase_words.monarch_names_a_place)
+    and the mention right after it, which the model spans apart ("la Rey | Juan Carlos", the university), one name: the
+    institution's ("Rey Juan Carlos"), not a king's."""
+    after = {m.start: m for m in mentions if m.label in LINKABLE_TYPES}
+    joined, out = set(), []
+    for m in mentions:
+        if m in joined:
+            continue
+        title, before = text[m.start:m.end], word_before(text, m.start)
+        name = after.get(_SPACES.match(text, m.end).end())
+        if (name is not None and m.label in LINKABLE_TYPES and title.casefold() in MONARCHS
+                and monarch_names_a_place(title, before.group(1) if before else None)):
+            joined.add(name)
+            m = Mention(m.start, name.end, "ORG")
+        out.append(m)
+    return out
+
+
 def trim_opening_words(
     language: str | None,
     text: str,
@@ -158,8 +186,11 @@ def trim_opening_words(
     def is_known(name: str) -> bool:
         return known(name) is not None or fold(name) in organisations
 
+    mentions = _places_named_after_monarchs(text, mentions)
+    starts = {m.start for m in mentions}
     kept = []
     for mention in mentions:
+        label = mention.label
         # Read as linking will read it: "qu’" is "qu", a quotation mark before a word is no part of it.
         cleaned = clean_mention(text, mention) if mention.label in LINKABLE_TYPES else None
         start, end = (cleaned.start, cleaned.end) if cleaned is not None else (mention.start, mention.end)
@@ -171,9 +202,13 @@ def trim_opening_words(
             if storm is not None:  # "el huracán Florence" is the storm, not Florence (storms.py)
                 kept.append(Mention(storm, end, "EVENT"))
                 continue
+            if only_titles(text, start, end, _DEFINITE[language], language) and _SPACES.match(text, end).end() in starts:
+                continue  # "el Rey" of "el Rey Juan Carlos", which the model spans apart: the title of the name after it
             word_end = _first_word_end(text, start, end)
             opening = start
-            common_opening = text[start].isupper() and not mid_sentence(text, start) and is_common_word(language, text[start:word_end])
+            disaster = text[start:word_end].lower() in DISASTER_NOUNS
+            common_opening = (text[start].isupper() and not mid_sentence(text, start)
+                              and (disaster or is_common_word(language, text[start:word_end])))
             if common_opening:
                 if word_end == end:
                     entry = known(text[start:end])
@@ -185,13 +220,16 @@ def trim_opening_words(
             # A common noun capitalised as the sentence's first word is read as in lower case ("Terremoto de Lombok").
             noun_opening = (common_opening and start == opening and word_end < end
                             and text[start:word_end].lower() not in _DEFINITE[language]
-                            and _written_as_common_noun(text[start:word_end], text, article))
-            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening)
+                            and (disaster or _written_as_common_noun(text[start:word_end], text, article)))
+            start = name_start(text, start, end, mention.label, _DEFINITE[language], is_known, noun_opening, language)
+            if disaster and start > opening and label == "PERSON":
+                label = "GPE"  # the place a disaster is named by ("Séisme de Lombok", which the model took for a person)
             if text[start:end].islower() and is_common_word(language, text[start:end]):
                 continue  # "habían", "qu" (of "qu’il", an apostrophe the model did not split off), "Nadie podía"
             if _names_nothing(text[start:end]) and not (is_web_domain(text[start:end]) or is_known(text[start:end])):
                 continue  # "province de", "jusqu", "bolsa de trabajo"
         if cleaned is not None and mention.label == "PERSON":
             end = _before_glued_preposition(text, start, end, pos)
-        kept.append(mention if cleaned is None or (start, end) == (cleaned.start, cleaned.end) else Mention(start, end, mention.label))
+        kept.append(mention if cleaned is None or (start, end, label) == (cleaned.start, cleaned.end, mention.label)
+                    else Mention(start, end, label))
     return kept

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from services.tagger.gazetteer import GazetteerEntry
-from services.tagger.lowercase_words import MONARCHS, TITLES, monarch_names_a_place, word_before
+from services.tagger.lowercase_words import MONARCHS, NOT_TITLES, TITLES, monarch_names_a_place, word_before
 from services.tagger.mentions import Candidate
 
 __all__ = ["PERSONAL_TITLES", "people_after_titles", "title_before"]
@@ -24,7 +24,8 @@ __all__ = ["PERSONAL_TITLES", "people_after_titles", "title_before"]
 PERSONAL_TITLES: Mapping[str, frozenset[str]] = {
     "en": frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady king queen prince princess president minister "
                     "mayor senator".split()),
-    **dict.fromkeys(("es", "fr", "it", "pt"), TITLES | MONARCHS | frozenset("don doña dom dona".split())),
+    **{language: (TITLES | MONARCHS | frozenset("don doña dom dona".split())) - NOT_TITLES.get(language, frozenset())
+       for language in ("es", "fr", "it", "pt")},
 }
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 _OPENING_WORD = re.compile(r"\S+[ \t]+")

@@ -23,6 +23,7 @@ import numpy as np
 import regex
 
 from schemas import TaggedArticle
+from services.normalize.dates import MONTH_NAMES, WEEKDAYS
 from services.tagger.embedding import decode_vector, written_text
 from services.tagger.near_duplicates import fingerprint, simhash as simhash_by, sketch as sketch_by
 
@@ -48,15 +49,14 @@ _STOPWORDS = frozenset(
     not but its his her their they them she him who whom whose which what when where while than then there here
     also into onto over under about after before during since until upon between among against within without
     said says say told tell added according statement reporters news agency report reported reports reuters
-    wednesday thursday friday saturday sunday monday tuesday today yesterday week weeks month year years day days
-    january february march april june july august september october november december
+    today yesterday week weeks month year years day days
     one two three four five six seven eight nine ten first second third last next new more most many much other
     some such only very just even still well back out off all any each both few own same very per via
     our ours your yours we you it is be do does did done an as at by if in of on or so to up us no nor
     this these those because however although though yet again further once how why
     people government official officials country countries president minister ministers leader leaders
     """.split()
-)
+) | frozenset(WEEKDAYS) | frozenset(MONTH_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +279,7 @@ _LEAD_CHARS = 400
 # crawl) a month. A later date is a plan ("the vote on May 11"), not what happened.
 _WEEKDAY_DAYS = 7
 _EXPLICIT_DAYS = 30
-_WEEKDAY_NAME = re.compile(r"(?i)monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+_WEEKDAY_NAME = re.compile("(?i)" + "|".join(WEEKDAYS))
 _MONTH_NAME = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
