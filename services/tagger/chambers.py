@@ -1,6 +1,6 @@
 """A bare "Parliament" named as the whole a chamber of it belongs to, beside that chamber ("the State Duma, the lower
-house of Parliament"; "the lower house of Parliament, the Sejm"): the chamber's country's, keyed as its name with the
-country's word is (``name:russian parliament``), whatever else the article is about.
+house of Parliament"; "the lower house of Parliament, the State Duma"): the chamber's country's, keyed as its name with
+the country's word is (``name:russian parliament``), whatever else the article is about.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ _PARLIAMENT = re.compile(r"(?:the[ \t]+)?parliament", re.IGNORECASE)
 # "the lower house of", "the upper chamber of the": what makes the chamber named beside it one of this parliament's.
 _CHAMBER_OF = re.compile(r"(?:the[ \t]+)?(?:lower|upper)[ \t]+(?:house|chamber)[ \t]+of[ \t]+(?:the[ \t]+)?$",
                          re.IGNORECASE)
-# The apposition's comma, the chamber before it ("the State Duma, "), or after it (", the Sejm"; "the" is cut off a span).
+# The apposition's comma, the chamber before it ("the State Duma, ") or after it (", the State Duma": "the" is cut off a
+# span).
 _COMMA_BEFORE = re.compile(r"[ \t]*,[ \t]*")
 _COMMA_AFTER = re.compile(r"[ \t]*,[ \t]*(?:the[ \t]+)?")
 

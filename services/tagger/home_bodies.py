@@ -130,7 +130,7 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
     if not bare:
         return list(entities)
     home = home_country(entities, texts, gazetteer)
-    departments = home or (_DEPARTMENTS_OF if _counts(entities, texts, gazetteer)[1] == _DEPARTMENTS_OF else None)
+    departments = _DEPARTMENTS_OF if home is None and _counts(entities, texts, gazetteer)[1] == _DEPARTMENTS_OF else None
     out = []
     for e in entities:
         words = _bare(e.text)

@@ -71,9 +71,9 @@ TABLES: dict[int, tuple[_Rule, ...]] = {
 }
 SPELLINGS = TABLES[max(TABLES)]
 
-# A key's rules: no doubled letters ("dinner", "diner"; but DOUBLED_L's words, key_word); "our" with two letters before it ("labour", "colour",
-# "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and "forth"); and not "grey"
-# and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
+# A key's rules: no doubled letters ("dinner", "diner"; but DOUBLED_L's words, key_word); "our" with two letters before
+# it ("labour", "colour", "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and
+# "forth"); and not "grey" and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
 _KEY_OUR = (re.compile(r"(?<=\w\w)our"), "or")
 _KEY_WORDS = _beginnings({word: other for word, other in _ONE_WORD.items() if word not in ("grey", "mould")})
 _KEY_RULES = tuple({_OUR: _KEY_OUR, _WORDS: _KEY_WORDS}.get(rule, rule) for rule in SPELLINGS if rule is not _DOUBLED)
