@@ -44,7 +44,16 @@ country's ("Parliament" in a report on Britain: ``name:british parliament``, nam
 Washington report: the U.S. Senate's QID), which the article gave, so a stored report keeps ``name:parliament``; and a
 name given the type most of its mentions have the key that type's mentions get (a NORP "Springboks" a rule-7 tagger
 keyed ``name:springboks`` as the team it first took it for: ``name:springbok``), from the stored name by
-:func:`rebodied`.
+:func:`rebodied`. Rule 9 keys "commerce" and "treasury" ministries and departments in one word order (``name:department
+of commerce`` becomes ``name:commerce department``) and a British doubled l as the American (``name:counselling
+service`` becomes ``name:counseling service``; not "traveller", spellings.key_word), both from the stored key by
+:func:`respelt`; a reserve bank or the People's Bank with its country after it by the country's adjective ("Reserve Bank
+of India": ``name:indian reserve bank``) from the stored name by :func:`rebodied`. What rule 9 took from the text, a
+department of a report datelined in the United States ("the Treasury Department": ``name:american treasury
+department``) and a "Parliament" named beside its chamber ("the State Duma, the lower house of Parliament":
+``name:russian parliament``), a stored report keeps as it was; so does a watchdog's name with its country after it that
+an earlier rule keyed by the country ("Human Rights Commission of Pakistan": ``name:pakistani human rights
+commission``), as the key is no longer its name's own (:func:`rebodied`).
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -78,8 +87,13 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # country's "Ministry of Internal Affairs" keyed as its interior ministry; 7: any state body with its country after it
 # keyed by the country's adjective ("Armed Forces of Ukraine": "Ukrainian Armed Forces"); 8: a bare legislature, top
 # court or ministry of an article about one country keyed as that country's ("Parliament": "British Parliament"), a
-# name given its mentions' type keyed as that type's mentions are (NORP "Springboks": ``name:springbok``).
-KEY_RULE = 8
+# name given its mentions' type keyed as that type's mentions are (NORP "Springboks": ``name:springbok``); 9: "commerce"
+# and "treasury" portfolios ("Department of Commerce": "Commerce Department"), a reserve bank or the People's Bank with its
+# country after it keyed by the country's adjective ("Reserve Bank of India": "Indian Reserve Bank"), a British doubled l
+# keyed as the American ("Counselling Service": ``name:counseling service``), no country for a watchdog's "Human Rights
+# Commission of Pakistan", and a department of a US-datelined report or a "Parliament" beside its chamber keyed by its
+# country (from the text).
+KEY_RULE = 9
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by

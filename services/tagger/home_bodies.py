@@ -4,8 +4,9 @@ Senate", "British Parliament"), where the article leaves no doubt whose it is.
 
 The article's country is its dateline's, or by far its most named (places, people's words, state bodies), and no
 other country's (or region's, "Welsh Parliament") body of the same words is named in it: in a report on two countries'
-relations, neither is the home of a bare "Parliament". A state's or a city's own body is left alone ("the state
-Senate", "the Supreme Court of Georgia", "the Health Department").
+relations, neither is the home of a bare "Parliament". A department ("the Treasury Department") of a report from the
+United States is the United States' whatever other country it names more. A state's or a city's own body is left alone
+("the state Senate", "the Supreme Court of Georgia", "the Health Department").
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ _OF_AFTER = re.compile(r"[ \t]+of[ \t]")
 # other; else named this many times as the next, and this often at least.
 _LEAD = 3
 _MIN_MENTIONS = 3
+# The country that calls its ministries departments ("Treasury Department", "Commerce Department", "Justice
+# Department"): where the news writes other countries' ministries as ministries, a department a report from it names
+# with no country is its own, even where the report names another country more ("WASHINGTON - ... sanctions against
+# Russia ... the Treasury Department said").
+_DEPARTMENTS_OF = "Q30"
 
 
 def _bare(name: str) -> str:
@@ -68,6 +74,12 @@ def _is_home_body(words: str) -> bool:
     return is_portfolio_ministry(key) and not (key.endswith("department") and _CITY_REMITS.fullmatch(key))
 
 
+def _is_department(words: str) -> bool:
+    """Whether ``words`` name a portfolio department ("Treasury Department", "Department of Commerce")."""
+    key = name_key(words)[5:]
+    return key.endswith(" department") and _is_home_body(words)
+
+
 def _country_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
     """The QID of the country a mention names: a people's word's or a state body's, a linked place's."""
     if entity.country_id is not None or entity.canonical_id is None:
@@ -76,9 +88,8 @@ def _country_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
     return entry.country if entry is not None and entry.type in ("GPE", "LOC") else None
 
 
-def home_country(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer) -> str | None:
-    """The QID of the country the article is about: its dateline's, named at least as often as any other, or the one
-    it names ``_LEAD`` times as often as the next (and ``_MIN_MENTIONS`` times at least); None where none leads so."""
+def _counts(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer) -> tuple[Counter[str], str | None]:
+    """How often the article names each country (by its QID), and its dateline's country (or None)."""
     counts: Counter[str] = Counter()
     dateline = None
     for e in entities:
@@ -88,6 +99,13 @@ def home_country(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer
         counts[country] += 1
         if dateline is None and e.canonical_id is not None and e.field in texts and is_dateline(e.field, texts[e.field], e.start, e.end):
             dateline = country
+    return counts, dateline
+
+
+def home_country(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer: Gazetteer) -> str | None:
+    """The QID of the country the article is about: its dateline's, named at least as often as any other, or the one
+    it names ``_LEAD`` times as often as the next (and ``_MIN_MENTIONS`` times at least); None where none leads so."""
+    counts, dateline = _counts(entities, texts, gazetteer)
     if not counts:
         return None
     (top, n), *rest = counts.most_common()
@@ -101,7 +119,8 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
                 as_body: Callable[[Entity, str, str], Entity], country_name: Callable[[str], str | None],
                 has_adjective: Callable[[str], bool]) -> list[Entity]:
     """``entities`` with each unlinked bare legislature, top court or ministry given the article's country
-    (:func:`home_country`) and keyed by it (``as_body(entity, qid, words)``: the gazetteer's entity, "U.S. Senate", or
+    (:func:`home_country`; a department of a report datelined in the United States, the United States:
+    ``_DEPARTMENTS_OF``) and keyed by it (``as_body(entity, qid, words)``: the gazetteer's entity, "U.S. Senate", or
     the country's adjective's key, ``name:british parliament``), where no other body of its words is named in the
     article; "Congress" only where the gazetteer has the country's."""
     bare = [e for e in entities if e.canonical_id is None and e.country_id is None and e.canonical_name is None
@@ -111,25 +130,25 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
     if not bare:
         return list(entities)
     home = home_country(entities, texts, gazetteer)
-    if home is None or not has_adjective(home) or country_name(home) is None:
-        return list(entities)
+    departments = _DEPARTMENTS_OF if home is None and _counts(entities, texts, gazetteer)[1] == _DEPARTMENTS_OF else None
     out = []
     for e in entities:
-        if e in bare:
-            words = _bare(e.text)
+        words = _bare(e.text)
+        country = home or (departments if _is_department(words) else None) if e in bare else None
+        if country is not None and has_adjective(country) and country_name(country) is not None:
             own = name_key(words)[5:]
             # another body of the same words, named with its country's or region's word: "Welsh Parliament"
             others = [o for o in entities if o is not e and name_key(o.canonical_name or o.text)[5:].endswith(" " + own)
-                      and o.country_id != home]
+                      and o.country_id != country]
             # another country named before it in its sentence: "U.S. Senator Lindsey Graham, the top Republican on the
             # Senate subcommittee" of a report on Egypt
             start = sentence_bounds(texts[e.field], e.start, e.end, e.start)[0]
             others += [o for o in entities if o.field == e.field and start <= o.start and o.end <= e.start
-                       and _country_of(o, gazetteer) not in (None, home)]
+                       and _country_of(o, gazetteer) not in (None, country)]
             if not others:
-                body = as_body(e, home, words)
+                body = as_body(e, country, words)
                 linked = body.canonical_id is not None
                 if linked or own not in _GAZETTEER_ONLY:
-                    e = body.model_copy(update={"country_id": home, "country_name": country_name(home)})
+                    e = body.model_copy(update={"country_id": country, "country_name": country_name(country)})
         out.append(e)
     return out

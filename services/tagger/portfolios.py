@@ -11,8 +11,8 @@ import re
 __all__ = ["PORTFOLIO", "is_portfolio_ministry", "portfolio_first"]
 
 # A portfolio's words, as a state's bodies are named by them: "Foreign Ministry", "Armed Forces", "Supreme Court".
-PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|economy|economic|energy|education|agriculture|"
-             r"emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
+PORTFOLIO = (r"(?:foreign|defen[cs]e|interior|home|health|justice|finance|treasury|economy|economic|commerce|energy|"
+             r"education|agriculture|emergency|emergencies|information|culture|trade|transport|environment|labou?r|war|air|armed|naval|"
              r"security|intelligence|border|coast|state|central|supreme|constitutional|general|military|investigative|"
              r"prosecutor['’]?s?|federal)")
 # Only a ministry or department named by its portfolio alone (one or two of its words, "affairs" after them) is written

@@ -2,7 +2,8 @@
 to one form: for copy detection (``fold``: every word of two texts alike, near_duplicates) and for the keys of
 unlinked names (``key_word``: only words English writes both ways, so that no two names meet); and the other ways of
 writing a word a user types (``spellings_of``), so that an alert's keyword or a search finds either: those its key
-folds, and the British doubled l of "travelled", "cancelling", "counsellor" (``data/doubled_l.txt``).
+folds, among them (since key rule 9) the British doubled l of "travelled", "cancelling", "counsellor"
+(``data/doubled_l.txt``), which a search also finds in "traveller".
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ TABLES: dict[int, tuple[_Rule, ...]] = {
 }
 SPELLINGS = TABLES[max(TABLES)]
 
-# A key's rules: no doubled letters ("dinner", "diner"); "our" with two letters before it ("labour", "colour",
-# "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and "forth"); and not "grey"
-# and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
+# A key's rules: no doubled letters ("dinner", "diner"; but DOUBLED_L's words, key_word); "our" with two letters before
+# it ("labour", "colour", "odour"; "four", "tour", "mourning" and "fourth" would meet "for", "tor", "morning" and
+# "forth"); and not "grey" and "mould", which are also surnames ("Grey", "Gray"; "Mould") and a town ("Mold").
 _KEY_OUR = (re.compile(r"(?<=\w\w)our"), "or")
 _KEY_WORDS = _beginnings({word: other for word, other in _ONE_WORD.items() if word not in ("grey", "mould")})
 _KEY_RULES = tuple({_OUR: _KEY_OUR, _WORDS: _KEY_WORDS}.get(rule, rule) for rule in SPELLINGS if rule is not _DOUBLED)
@@ -85,6 +86,14 @@ _KEY_KEPT = frozenset({"labour", "labor"})
 _KEY_PORTFOLIO = {"labour": "labor"}
 _OFFICE_HEADS = frozenset("""ministry ministries department departments office organisation organization inspectorate court
     courts commission bureau agency administration directorate authority service secretariat""".split())
+
+
+# Since key rule 9 a key writes the American of a British doubled l ("counselling" -> "counseling", "travelling" ->
+# "traveling"): only the words of DOUBLED_L, every one an English word with no capitalised use in the lists (no surname or
+# place: "Marshall" and "Marshal", "Jewell" and "Jewel" stay apart, neither being in it), and not "traveller(s)", whose
+# spellings name two things: "Conde Nast Traveller" (British) and "Conde Nast Traveler" (American) are two magazines,
+# "Travelers" an insurer, the "Travellers" of Ireland a people.
+_KEY_DOUBLED_L_KEPT = frozenset({"traveller", "travellers"})
 
 
 def fold(word: str, table: int = max(TABLES)) -> str:
@@ -101,9 +110,12 @@ def key_word(word: str) -> str:
     "organisation" -> "organization", "centre" -> "center", "programme" -> "program") where English writes both words
     in lower case (SCOWL, the union of the British and American lists: ``services.normalize.casing``); a name's own
     words are left as they are ("Scott", "Phillips", "Florence": written capitalised only), as is a word whose fold is
-    no English word ("court" -> "cort"). Doubled letters are not folded: "dinner" and "diner" are two words."""
+    no English word ("court" -> "cort"). Doubled letters are not folded ("dinner" and "diner" are two words) but for the
+    British doubled l of :data:`DOUBLED_L`: "counselling" -> "counseling" (not "traveller": ``_KEY_DOUBLED_L_KEPT``)."""
     if word in _KEY_KEPT:
         return word
+    if word in _key_doubled_l():
+        return _key_doubled_l()[word]
     folded = word
     for pattern, replacement in _KEY_RULES:
         folded = pattern.sub(replacement, folded)
@@ -128,8 +140,8 @@ def spellings_of(words: list[str]) -> list[tuple[str, ...]]:
     ``["defence", "ministry"]`` -> ``[("defence", "defense"), ("ministry",)]``; "defense" finds "defence" as well. A
     word the keys leave alone is its only spelling: a name's own word ("florence"), "labour" (Britain's party) except
     in an office's name, as :func:`key_words` reads it ("labour ministry": "labor" too). A word British English writes
-    with a doubled l and American with one has both, which keys leave apart (a doubled letter: "dinner", "diner"):
-    ``["cancelled"]`` -> ``[("cancelled", "canceled")]``."""
+    with a doubled l and American with one has both, as its key has since key rule 9, "traveller" too, whose key keeps
+    it: ``["cancelled"]`` -> ``[("cancelled", "canceled")]``."""
     portfolio = not _OFFICE_HEADS.isdisjoint(words)
     out = []
     for word in words:
@@ -167,8 +179,15 @@ def _doubled_l() -> dict[str, tuple[str, str]]:
     return {word: pair for pair in pairs for word in pair}
 
 
+@cache
+def _key_doubled_l() -> dict[str, str]:
+    """Each British word of :data:`DOUBLED_L` a key writes as its American, -> that American word."""
+    return {pair[0]: pair[1] for pair in _doubled_l().values() if pair[0] not in _KEY_DOUBLED_L_KEPT}
+
+
 def load_tables() -> None:
     """Make what :func:`spellings_of` reads (about 0.4 s), so that a server does it as it starts, not at its first
     search."""
     _spellings()
     _doubled_l()
+    _key_doubled_l()

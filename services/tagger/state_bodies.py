@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from schemas import Entity
+from services.tagger.chambers import chambers
 from services.tagger.gazetteer import Gazetteer
 from services.tagger.home_bodies import home_bodies
 from services.tagger.linking import name_key
@@ -50,7 +51,10 @@ _ARTICLE_BEFORE = {language: re.compile(rf"(?<![\w'’]){pattern.pattern}$", re.
 #   administration, directorate, inspectorate or court is what a state's institutions are called, whatever their remit,
 #   so a portfolio's words or any capitalised words (at most three, "and" between two) may say which: "Federal
 #   Protective", "Prosecutor General's", "National Anti-Corruption", "Securities and Exchange"; but not a word that
-#   makes it a medium, a sport's or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE);
+#   makes it a medium, a sport's or a faith's body ("Syrian Arab News Agency", "Russian Anti-Doping Agency": _NOT_STATE),
+#   nor "Rights" or "Liberties", which a watchdog's name shares with a state's ("Human Rights Commission of Pakistan" is
+#   an NGO, as is the "Kenya Human Rights Commission"; Kenya's own is the "National Commission on Human Rights"): NER
+#   labels both ORG and no word of the name says which, so neither gets a country from its words;
 # - any other (_BODY): an army, guard, bank, committee, government... only after at most two words for its portfolio
 #   (_PORTFOLIO), and forces after one at least, as armed groups, parties, banks and committees of no state are named
 #   like a state's ("Irish Republican Army", "Syrian Democratic Forces", "Syrian National Army", "Lebanese Forces",
@@ -61,11 +65,11 @@ _ARTICLE_BEFORE = {language: re.compile(rf"(?<![\w'’]){pattern.pattern}$", re.
 _PORTFOLIO = PORTFOLIO
 _BODY = (r"(?:ministries|government|army|navy|military|guard|guards|police|parliament|embassy|"
          r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
-         r"national guard|national bank|national police|security council)")
+         r"national guard|national bank|reserve bank|national police|security council)")
 _OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|authority|administration|directorate|"
            r"inspectorate|court)")
 _NOT_STATE = (r"(?:news|press|telegraph|telegraphic|broadcasting|television|radio|media|olympic|paralympic|anti-doping|"
-              r"football|soccer|church|orthodox|catholic|jewish|muslim|christian)\b")
+              r"rights|liberties|football|soccer|church|orthodox|catholic|jewish|muslim|christian)\b")
 _NAMING = rf"(?!{_NOT_STATE})(?-i:[A-Z])[\w'’-]*"  # a capitalised word of an office's name: "Protective", "General's"
 _FORCES = r"(?:forces|force)"  # only after a portfolio: "Armed Forces", "Air Force"; not the party "Lebanese Forces"
 _STATE_BODY = re.compile(rf"(?:(?:(?:{_PORTFOLIO} ){{0,2}}{_BODY}|(?:{_PORTFOLIO} ){{1,2}}{_FORCES})(?: of(?: the)? [\w ]+)?|"
@@ -105,18 +109,20 @@ def _citys_own(body: str) -> bool:
 # any body its country's word may open (_STATE_BODY: "Armed Forces of Ukraine", "Central Bank of Russia", "Security
 # Service of Ukraine", "Supreme Court of India", "Parliament of Georgia"), but not one with an "of" or a "for" of its own
 # ("Office of the President of Ukraine": the office is the president's), nor a bank named by its country alone ("Bank of
-# China", "Bank of America", "Bank of England": the names of banks, whatever the state has to do with them; a central
-# or national bank is the state's).
+# China", "Bank of America", "Bank of England": the names of banks, whatever the state has to do with them; a central,
+# national or reserve bank is the state's: "Reserve Bank of India", "Reserve Bank of Australia"). "People's Bank" is
+# China's central bank's only with its country after it: the "People's Bank" of Sri Lanka is a lender the state owns.
 _OWN_COMPLEMENT = re.compile(r".*\b(?:of|for)\b.*", re.IGNORECASE)
 _BANK = re.compile(r"(?:.+ )?bank", re.IGNORECASE)
-_STATE_BANK = re.compile(r"(?:.+ )?(?:central|national) bank", re.IGNORECASE)
+_STATE_BANK = re.compile(r"(?:.+ )?(?:central|national|reserve) bank", re.IGNORECASE)
+_PEOPLES_BANK = re.compile(r"people['’]s bank", re.IGNORECASE)
 
 
 def _before_its_country(words: str) -> bool:
     """Whether ``words``, written before "of" and a country's name, are that country's state body, as they are after
     its people's word: "Armed Forces" ("Armed Forces of Ukraine", "Ukrainian Armed Forces"), "Ministry of Foreign
     Affairs"; not "Bank" ("Bank of China") nor "Office of the President"."""
-    if is_portfolio_ministry(name_key(words)[5:]):
+    if is_portfolio_ministry(name_key(words)[5:]) or _PEOPLES_BANK.fullmatch(words):
         return True
     return (_STATE_BODY.fullmatch(words) is not None and not _OWN_COMPLEMENT.fullmatch(words)
             and (not _BANK.fullmatch(words) or _STATE_BANK.fullmatch(words) is not None))
@@ -401,11 +407,16 @@ class StateBodies:
     def at_home(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
         """``entities`` with a bare legislature, top court or ministry of an article about one country keyed as that
         country's, as its name with the country's word is ("the Senate" of a Washington report: the "U.S. Senate";
-        "Parliament": ``name:british parliament``, and so named; :func:`~services.tagger.home_bodies.home_bodies`)."""
+        "Parliament": ``name:british parliament``, and so named; :func:`~services.tagger.home_bodies.home_bodies`); a
+        bare "Parliament" a chamber of one country is named beside first ("the State Duma, the lower house of
+        Parliament": ``name:russian parliament``; :func:`~services.tagger.chambers.chambers`)."""
+        def as_body(e: Entity, qid: str, words: str) -> Entity:
+            return self._as_body(e, qid, words, named=True)
+
+        entities = chambers(entities, texts, as_body, lambda qid: self._country_names.get(qid) if qid in self._adjectives else None)
         if self._gazetteer is None:
             return list(entities)
-        return home_bodies(entities, texts, self._gazetteer, lambda e, qid, words: self._as_body(e, qid, words, named=True),
-                           self._country_names.get, self._adjectives.__contains__)
+        return home_bodies(entities, texts, self._gazetteer, as_body, self._country_names.get, self._adjectives.__contains__)
 
     def state_of(self, entity: Entity) -> tuple[str, str] | None:
         """The (QID, name) of the country whose national state body the linked ``entity`` is, its gazetteer entry's

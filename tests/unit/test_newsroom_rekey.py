@@ -321,3 +321,29 @@ def test_a_report_marked_by_rule_7_is_made_again_by_rule_8_once_the_store_opens(
     assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:british parliament", 1), ("name:parliament", 1)]
     assert marks_of(s) == [f"message:{KEY_RULE}"]
     s.close()
+
+
+def test_re_keying_by_rule_9_gives_central_banks_their_countrys_key_and_folds_commerce_and_a_doubled_l() -> None:
+    mentions = [{"key": "name:reserve bank of australia", "name": "Reserve Bank of Australia", "type": "ORG"},
+                {"key": "name:people's bank of china", "name": "People's Bank of China", "type": "ORG"},
+                {"key": "name:department of commerce", "name": "Department of Commerce", "type": "ORG"},
+                {"key": "name:samaritans counselling service", "name": "Samaritans Counselling Service", "type": "ORG"},
+                {"key": "name:conde nast traveller", "name": "Conde Nast Traveller", "type": "ORG"},
+                {"key": "name:treasury department", "name": "Treasury Department", "type": "ORG"}]
+    # "Treasury Department" stored before rule 9 has no dateline around it to say whose it is.
+    expected = ["name:australian reserve bank", "name:chinese people's bank", "name:commerce department",
+                "name:samaritans counseling service", "name:conde nast traveller", "name:treasury department"]
+    assert re_keyed(mentions) == (expected, expected)
+
+
+def test_a_report_marked_by_rule_8_is_made_again_by_rule_9_once_the_store_opens(open_store):  # noqa: F811
+    s = reopened_marked(open_store, "message:8", "names:8",
+                        old_report(1, "s-rates", ("Reserve Bank of India", "name:reserve bank of india"),
+                                   ("Counselling Service", "name:counselling service")),
+                        old_report(2, "s-rates", ("Indian Reserve Bank", "name:indian reserve bank"),
+                                   ("Counseling Service", "name:counseling service")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:counseling service", 1), ("name:indian reserve bank", 1)]
+    assert s.entity("name:indian reserve bank")["articles"] == 2
+    assert s.entity("name:reserve bank of india") is None
+    assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
+    s.close()

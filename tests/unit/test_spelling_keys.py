@@ -23,6 +23,9 @@ from tests.unit.test_alerter_rules import FETCHED, rules_yaml
     # "labour" is a state's portfolio in an office's name, whichever spelling a report gives it.
     ("Labour Ministry", "Labor Ministry"), ("Ministry of Labour", "Ministry of Labor"),
     ("Russian Labour Ministry", "Russian Labor Ministry"), ("Labour Department's", "Labor Department"),
+    # a British doubled l (since key rule 9): a common word's, never a name's own
+    ("Samaritans Counselling Service", "Samaritans Counseling Service"), ("Travelling Wilburys", "Traveling Wilburys"),
+    ("National Jewellers Association", "National Jewelers Association"), ("Councillors' Forum", "Councilors' Forum"),
 ])
 def test_british_and_american_spellings_of_a_name_give_one_key(british: str, american: str) -> None:
     assert name_key(british) == name_key(american)
@@ -42,6 +45,9 @@ def test_british_and_american_spellings_of_a_name_give_one_key(british: str, ame
     ("Labour Party", "Labor Party"),
     ("Labour government", "Labor government"),  # Britain's Labour government is not Australia's Labor one
     ("Labour Party Conference", "Labor Party Conference"),
+    # names that differ by an l: a surname and a title, a surname and a word; two magazines, an insurer and a people
+    ("George Marshall", "George Marshal"), ("Marshall Islands", "Marshal Islands"), ("Jewell", "Jewel"),
+    ("Conde Nast Traveller", "Conde Nast Traveler"), ("Travellers", "Travelers"),
 ])
 def test_names_that_only_look_like_two_spellings_keep_their_own_keys(one: str, other: str) -> None:
     assert name_key(one) != name_key(other)

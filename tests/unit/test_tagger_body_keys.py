@@ -272,6 +272,8 @@ def test_a_party_named_like_a_states_forces_is_no_state_body() -> None:
     ("Interior Ministry", "Ministry of the Interior"), ("State Security Ministry", "Ministry of State Security"),
     ("Justice Department", "Department of Justice"), ("Home Ministry", "Ministry of Home Affairs"),
     ("Russian Foreign Ministry", "Russian Ministry of Foreign Affairs"),
+    ("Commerce Department", "Department of Commerce"), ("Treasury Department", "Department of the Treasury"),
+    ("Commerce Ministry", "Ministry of Commerce"),
 ])
 def test_a_portfolio_ministry_named_either_way_round_has_one_key(one: str, other: str) -> None:
     assert name_key(one) == name_key(other)

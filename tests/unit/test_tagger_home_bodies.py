@@ -107,3 +107,40 @@ def test_a_bare_body_of_an_article_naming_one_country_by_far_is_that_countrys(bo
 def test_a_bare_body_keeps_its_own_key_where_the_article_does_not_say_whose_it_is(body: str, names, body_name: str):
     key, country = keyed(body, names, body_name)
     assert (key, country) == (name_key(body_name), None)
+
+
+@pytest.mark.parametrize("body,names,body_name,as_named", [
+    # A US department named by a portfolio the pattern did not know: commerce, treasury
+    ("WASHINGTON (Reuters) - U.S. factory orders rose in July, the Commerce Department said on Tuesday, as American "
+     "companies in Chicago and Detroit stocked up.",
+     [("WASHINGTON", "GPE"), ("Reuters", "ORG"), ("U.S.", "GPE"), ("Commerce Department", "ORG"), ("American", "NORP"),
+      ("Chicago", "GPE"), ("Detroit", "GPE")], "Commerce Department", "American Commerce Department"),
+    ("WASHINGTON (Reuters) - The Department of Commerce said on Friday that U.S. retail sales in New York and Chicago "
+     "were flat.",
+     [("WASHINGTON", "GPE"), ("Reuters", "ORG"), ("Department of Commerce", "ORG"), ("U.S.", "GPE"),
+      ("New York", "GPE"), ("Chicago", "GPE")], "Department of Commerce", "American Commerce Department"),
+    # A Washington report on sanctions that names Russia more than the United States: the department is still the US's
+    ("WASHINGTON — The United States added new sanctions against Russia on Monday. Russian banks and Russian energy "
+     "companies lost access to their dollars, Russia's markets fell, and Russians in Moscow queued at banks. The "
+     "Treasury Department said more would follow.",
+     [("WASHINGTON", "GPE"), ("United States", "GPE"), ("Russia", "GPE"), ("Russian", "NORP"), ("Russian", "NORP"),
+      ("Russia", "GPE"), ("Russians", "NORP"), ("Moscow", "GPE"), ("Treasury Department", "ORG")],
+     "Treasury Department", "American Treasury Department"),
+    ("NEW YORK (Reuters) - The Justice Department sued Mexican and Canadian lenders in Toronto and Mexico City on "
+     "Thursday.",
+     [("NEW YORK", "GPE"), ("Reuters", "ORG"), ("Justice Department", "ORG"), ("Mexican", "NORP"), ("Canadian", "NORP"),
+      ("Toronto", "GPE"), ("Mexico City", "GPE")], "Justice Department", "American Justice Department"),
+])
+def test_a_department_of_a_report_from_the_united_states_is_the_us_department(body, names, body_name, as_named):
+    key, country = keyed(body, names, body_name)
+    assert key == demonyms().key_of(as_named, "ORG") == name_key(as_named)
+    assert country == gazetteer().lookup("United States").id
+
+
+def test_a_department_of_a_report_from_elsewhere_on_two_countries_keeps_its_own_key():
+    # Datelined in London, naming Russia more: whose "Treasury Department", the article does not say.
+    body = ("LONDON (Reuters) - British and Russian banks in Moscow and London were told on Monday that Russia's markets "
+            "had fallen and Russian companies could not pay. The Treasury Department said more would follow.")
+    names = [("LONDON", "GPE"), ("Reuters", "ORG"), ("British", "NORP"), ("Russian", "NORP"), ("Moscow", "GPE"),
+             ("London", "GPE"), ("Russia", "GPE"), ("Russian", "NORP"), ("Treasury Department", "ORG")]
+    assert keyed(body, names, "Treasury Department") == ("name:treasury department", None)
