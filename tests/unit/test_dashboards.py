@@ -103,18 +103,25 @@ tests:
       - {series: 'wirewatch_feed_failing{feed="ledger",instance="a"}', values: '0x5'}
       - {series: 'wirewatch_feed_consecutive_failures{feed="gazette",instance="b"}', values: '5x5'}
       - {series: 'wirewatch_feed_failing{feed="gazette",instance="b"}', values: '1x5'}
+      # "quay", failing 7 times in a row, moves from worker a to worker b: a lets go of it at 2m, b exports it from 5m.
+      - {series: 'wirewatch_feed_consecutive_failures{feed="quay",instance="a"}', values: '7x2 stale'}
+      - {series: 'wirewatch_feed_failing{feed="quay",instance="a"}', values: '1x2 stale'}
+      - {series: 'wirewatch_feed_consecutive_failures{feed="quay",instance="b"}', values: '_x5 8'}
+      - {series: 'wirewatch_feed_failing{feed="quay",instance="b"}', values: '_x5 1'}
     promql_expr_test:
       - expr: failing_feeds_panel
         eval_time: 3m
         exp_samples:
           - {labels: 'failing_feeds_panel{feed="gazette"}', value: 5}
           - {labels: 'failing_feeds_panel{feed="gone"}', value: 1}
+          - {labels: 'failing_feeds_panel{feed="quay"}', value: 7}
 """
 
 
 def test_the_failing_feeds_panel_lists_the_feeds_feeds_status_calls_failing_with_their_failures(tmp_path):
     """As WirewatchFeedFailing does: a feed disabled by a 410 after one failure is listed, one failing less often in a
-    row than FAILING_AFTER is not (whatever the setting is)."""
+    row than FAILING_AFTER is not (whatever the setting is), and a failing feed stays listed while it moves between
+    workers and neither exports it."""
     panel = next(p for where, p in panels() if where.startswith("ingest: Failing feeds"))
     rule = {"groups": [{"name": "panel", "rules": [{"record": "failing_feeds_panel", "expr": panel["targets"][0]["expr"]}]}]}
     (tmp_path / "panel.yml").write_text(yaml.safe_dump(rule))
