@@ -60,9 +60,8 @@ from services.alerter.metrics import (
     ALERTS_ROUTED,
     ALERTS_SENT,
     RULE_EVALUATION_SECONDS,
-    RULES_LOADED,
     RULES_RELOADS,
-    zero_rulebook_series,
+    show_rulebook,
 )
 from services.alerter.replay import ENDPOINT_DISABLED, UNDELIVERABLE
 from services.alerter.rules import Rule
@@ -90,8 +89,8 @@ def register(app: faust.App, settings: Settings) -> None:
     topics = settings.topics
     cfg = settings.alerter
     live = LiveRulebook(cfg.rules)
-    RULES_LOADED.set(len(live.current.rules))
-    zero_rulebook_series(live.current)
+    endpoints = EndpointStates(settings.data_dir / "alerter-endpoints.json")
+    show_rulebook(live.current, endpoints.disabled)
     log.info("rules_loaded", path=str(cfg.rules), rules=len(live.current.rules))
     for warning in live.current.warnings:
         log.warning("rule_warning", path=str(cfg.rules), warning=warning)
@@ -112,7 +111,6 @@ def register(app: faust.App, settings: Settings) -> None:
     burst_state = app.Table("alerter-bursts", default=None, partitions=settings.partitions, key_type=str, value_type=str)
     # dedupe key → {"due", "candidate"} (JSON) while a follow-up waits for its cooldown. Partitioned like alerter.matches.
     follow_ups = app.Table("alerter-follow-ups", default=None, partitions=settings.partitions, key_type=str, value_type=str)
-    endpoints = EndpointStates(settings.data_dir / "alerter-endpoints.json")
     semaphores: dict[str, asyncio.Semaphore] = {}
 
     if cfg.rules_reload_s > 0:
@@ -123,8 +121,7 @@ def register(app: faust.App, settings: Settings) -> None:
                 return
             RULES_RELOADS.labels(outcome).inc()
             if outcome == "reloaded":
-                RULES_LOADED.set(len(live.current.rules))
-                zero_rulebook_series(live.current)
+                show_rulebook(live.current, endpoints.disabled)
                 log.info("rules_reloaded", path=str(cfg.rules), rules=len(live.current.rules))
                 for warning in live.current.warnings:
                     log.warning("rule_warning", path=str(cfg.rules), warning=warning)
