@@ -261,13 +261,14 @@ def register(app: faust.App, settings: Settings) -> None:
             except ValueError as exc:
                 await dedupe_stage.fail(event.key, event.value, exc)
                 continue
+            was_routed = False
             if aliases:
                 # Keyed by an earlier id of the story: decided here if that key fired, else on to the next key
                 # with what this key counted.
                 state = fired.get(dedupe_key(candidate.rule_id, aliases[0]))
                 if load_state(state).get("fired_at"):
                     candidate = routed(candidate, aliases[0])
-                    ALERTS_ROUTED.labels(candidate.rule_id).inc()
+                    was_routed = True
                 else:
                     if (handed := handed_on(aliases[0], state)) is not None:
                         carried.append(handed)
@@ -279,6 +280,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 await dedupe_stage.dead_letter(event.key, event.value, "UnknownRule",
                                                f"match {candidate.dedupe_key}: rule {candidate.rule_id!r} is not in {live.current.source}")
                 continue
+            if was_routed:  # counted once the rule is known to be in use: a deleted rule's series is not made again
+                ALERTS_ROUTED.labels(candidate.rule_id).inc()
             policy = rule.policy
             if policy.burst is not None and policy.burst.of == "entity":
                 # The burst agent already decided; here only one alert per story and follow-ups apply.
