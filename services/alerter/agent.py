@@ -59,6 +59,7 @@ from services.alerter.live import LiveRulebook
 from services.alerter.metrics import (
     ALERTS_ROUTED,
     ALERTS_SENT,
+    ENDPOINTS_DISABLED,
     RULE_EVALUATION_SECONDS,
     RULES_RELOADS,
     show_rulebook,
@@ -317,12 +318,18 @@ def register(app: faust.App, settings: Settings) -> None:
             log.info("alert_fired", alert_id=alert.id, rule_id=alert.rule_id, story_id=alert.story_id, kind=alert.kind,
                      sequence=alert.sequence)
 
+    def in_use(endpoint) -> bool:
+        """Whether the rules file in use has the endpoint: one it dropped while a delivery ran is counted under no series
+        (show_rulebook removed them, and a count would make them again, never to be removed)."""
+        return endpoint.name in live.current.webhooks
+
     async def deliver_one(session: aiohttp.ClientSession, endpoint, alert: Alert, value: bytes | None) -> None:
         sem = semaphores.setdefault(endpoint.name, asyncio.Semaphore(endpoint.concurrency))
         async with sem:
             # Checked inside the endpoint's limit, so deliveries queued behind a 410 see it.
             if endpoints.disabled(endpoint):
-                WEBHOOK_DELIVERIES.labels(endpoint.name, "disabled").inc()
+                if in_use(endpoint):
+                    WEBHOOK_DELIVERIES.labels(endpoint.name, "disabled").inc()
                 # Keyed by the endpoint's name: what `wirewatch alerts replay` reads (see replay.py).
                 await delivery_stage.dead_letter(endpoint.name.encode(), value, ENDPOINT_DISABLED,
                                                  f"alert {alert.id} to endpoint {endpoint.name!r} ({endpoint.shown_url}): endpoint disabled "
@@ -334,10 +341,13 @@ def register(app: faust.App, settings: Settings) -> None:
             )
             if result.endpoint_disabled:
                 endpoints.disable(endpoint, result.reason)
-        WEBHOOK_ATTEMPTS.labels(endpoint.name).inc(result.attempts)
-        WEBHOOK_DELIVERY_SECONDS.labels(endpoint.name).observe(result.elapsed_s)
         outcome = "delivered" if result.delivered else ("disabled" if result.endpoint_disabled else "failed")
-        WEBHOOK_DELIVERIES.labels(endpoint.name, outcome).inc()
+        if in_use(endpoint):
+            # As the file gives the endpoint now: a 410 of an old URL, changed while this ran, does not disable the new.
+            ENDPOINTS_DISABLED.labels(endpoint.name).set(int(endpoints.disabled(live.current.webhooks[endpoint.name])))
+            WEBHOOK_ATTEMPTS.labels(endpoint.name).inc(result.attempts)
+            WEBHOOK_DELIVERY_SECONDS.labels(endpoint.name).observe(result.elapsed_s)
+            WEBHOOK_DELIVERIES.labels(endpoint.name, outcome).inc()
         log.info("webhook_delivery", alert_id=alert.id, endpoint=endpoint.name, outcome=outcome,
                  attempts=result.attempts, status=result.status, reason=result.reason)
         if not result.delivered:

@@ -1,6 +1,8 @@
 """Endpoints disabled by an HTTP 410, remembered in a small JSON file so a restart keeps them disabled.
 
-An endpoint is identified by its name and URL: changing the URL in the rules file enables it again.
+An endpoint is identified by its name and URL: changing the URL in the rules file enables it again. Its
+``wirewatch_webhook_endpoints_disabled`` series is the alerter's to set (metrics.show_rulebook, agent.py), for the
+endpoints of the rules file in use only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from pathlib import Path
 
 import orjson
 
-from services.alerter.metrics import ENDPOINTS_DISABLED
 from services.alerter.webhooks import WebhookEndpoint
 
 __all__ = ["EndpointStates"]
@@ -29,8 +30,6 @@ class EndpointStates:
             self._disabled: dict[str, dict] = orjson.loads(self.path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             self._disabled = {}
-        for key in self._disabled:
-            ENDPOINTS_DISABLED.labels(key.split(" ", 1)[0]).set(1)
 
     def disabled(self, endpoint: WebhookEndpoint) -> bool:
         return _key(endpoint) in self._disabled
@@ -41,7 +40,6 @@ class EndpointStates:
 
     def disable(self, endpoint: WebhookEndpoint, reason: str) -> None:
         self._disabled[_key(endpoint)] = {"reason": reason, "at": datetime.now(timezone.utc).isoformat()}
-        ENDPOINTS_DISABLED.labels(endpoint.name).set(1)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash mid-write cannot leave a half file.
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".endpoints-")

@@ -4,10 +4,12 @@ whose old rules stay, leaves every series in place. On the real broker."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from aiokafka import AIOKafkaProducer
 
 from schemas import Alert
@@ -91,3 +93,75 @@ async def test_a_match_of_a_deleted_rule_still_in_flight_does_not_bring_its_seri
                                     error_class="UnknownRule") >= 1, 60, "the match dead-lettered")
     assert "flight-deleted" not in labelled(worker.web_port, "rule")
     assert "flight-kept" in labelled(worker.web_port, "rule")
+
+
+class Held:
+    """A webhook receiver that answers ``status`` to each request only once ``release()`` is called."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.arrived = asyncio.Event()
+        self.released = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.arrived.set()
+        await self.released.wait()
+        return web.Response(status=self.status)
+
+    async def __aenter__(self) -> "Held":
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        self.runner = web.AppRunner(app, shutdown_timeout=0.5)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        host, port = self.runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/hook"
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.released.set()
+        await self.runner.cleanup()
+
+
+def endpoints_file(path: Path, urls: dict[str, str]) -> None:
+    hooks = "".join(f"  {name}:\n    url: {url}\n    secret: {SECRET}\n" for name, url in urls.items())
+    rewrite(path, f"webhooks:\n{hooks}rules:\n  - id: held-rule\n    query: entity:Q7184\n    webhooks: [{', '.join(urls)}]\n")
+
+
+async def deliver_while_the_file_changes(broker, start_service, tmp_path, held: Held, first: dict[str, str],
+                                         then: dict[str, str]):
+    """The worker, once an alert's delivery to ``held`` is under way with the rules file ``first`` and the file was
+    changed to ``then`` and taken in, and that delivery then answered and done."""
+    path = tmp_path / "rules.yaml"
+    endpoints_file(path, first)
+    worker = start_service("worker", "alerter", WIREWATCH_ALERTER__RULES=str(path), WIREWATCH_ALERTER__RULES_RELOAD_S="0.2",
+                           **{**FAST, "WIREWATCH_ALERTER__DELIVERY_TIMEOUT_S": "60"})
+    wait_http(worker.web_port, "/readyz", proc=worker, timeout_s=90)
+    await send(broker.bootstrap, "articles.tagged", [(b"wire/1", encode(article(1, f"st-{os.urandom(4).hex()}")))])
+    await asyncio.wait_for(held.arrived.wait(), 90)
+    endpoints_file(path, then)
+    await wait_until(lambda: metric(worker.web_port, "wirewatch_alerter_rules_reloads_total", outcome="reloaded") >= 1, 60,
+                     "the edited rules file taken in")
+    held.released.set()
+    await wait_until(lambda: metric(worker.web_port, "wirewatch_messages_processed_total", stage="alerter-delivery") >= 1,
+                     60, "the delivery done")
+    return worker
+
+
+async def test_an_endpoint_deleted_while_a_delivery_to_it_runs_gets_no_series_from_its_outcome(
+        broker, start_service, tmp_path) -> None:
+    async with Held(status=410) as held:
+        worker = await deliver_while_the_file_changes(broker, start_service, tmp_path, held,
+                                                      {"held-gone": held.url, "held-other": "http://127.0.0.1:9/hook"},
+                                                      {"held-other": "http://127.0.0.1:9/hook"})
+        assert labelled(worker.web_port, "endpoint") == {"held-other"}
+
+
+async def test_an_endpoint_given_a_new_url_while_its_old_one_answers_410_shows_enabled(broker, start_service, tmp_path) -> None:
+    async with Held(status=410) as held:
+        worker = await deliver_while_the_file_changes(broker, start_service, tmp_path, held, {"held-moved": held.url},
+                                                      {"held-moved": "http://127.0.0.1:9/new"})
+        assert metric(worker.web_port, "wirewatch_webhook_deliveries_total", endpoint="held-moved", outcome="disabled") == 1
+        assert metric(worker.web_port, "wirewatch_webhook_endpoints_disabled", endpoint="held-moved") == 0
