@@ -103,7 +103,7 @@ def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
                 listening: Listening | None = None) -> None:
     from services.runtime.app import create_app
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
     from services.runtime.logs import bound_repeats, configure_logging
     from services.runtime.topics import ensure_topics
 
@@ -273,7 +273,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | 
             click.echo(str(note), err=True)
         return 1 if report.failed else 0
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, "send the articles to"):
         code = asyncio.run(go())

@@ -335,7 +335,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                                   since=since, earlier=earlier), err=True)
         return 1 if failed or skipped else 0
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, "read alerts.dlq from"):
         code = asyncio.run(go())

@@ -71,7 +71,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         finally:
             await consumer.stop()
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, f"read {topic} from"):
         asyncio.run(go())
@@ -129,7 +129,8 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     """
     from services.ingest.dead_letters import input_said
     from services.runtime import dead_letters as dl
-    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
+    from services.runtime.kafka import aiokafka_options
 
     if dry_run and not resend:
         raise click.UsageError("--dry-run goes with --resend")
@@ -170,7 +171,8 @@ def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: b
     from services.alerter.replay import is_delivery
     from services.ingest import dead_letters as ingest_letters
     from services.runtime import resend as rs
-    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
+    from services.runtime.kafka import aiokafka_options
     from services.runtime.topics import pipeline_topics
 
     ours = [t for t in pipeline_topics(settings) if not t.endswith(".dlq")]
