@@ -242,6 +242,7 @@ def broker(host: str, port: int) -> None:
 def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | None) -> None:
     """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
     from services.ingest.publish import publish
+    from services.ingest.verdicts import said_apart
 
     settings = _settings(broker=broker)
 
@@ -263,7 +264,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | 
             await producer.stop()
         for article_id in report.accepted:
             click.echo(f"accepted {article_id}")
-        for rejected in report.rejected:
+        for rejected in said_apart(report.rejected, report.nothing):  # the others, each input's "0 articles" line says
             click.echo(f"rejected {rejected.reason}", err=True)
         for nothing in report.nothing:
             click.echo(str(nothing), err=True)

@@ -14,14 +14,14 @@ from contextlib import contextmanager
 
 import click
 
+from services.runtime.network_words import no_such_host, os_error_in_words, sentence_part
+
 __all__ = ["ConnectFailures", "quiet_aiokafka", "why_not_reached", "broker_trouble_in_words"]
 
 REACH_HINT = "is a broker running there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another"
 NAME_HINT = "is the host name right? --broker or WIREWATCH_BROKER names another"
 # aiokafka's client logs each address it could not bootstrap from as ('Unable connect to "%s:%s": %s', host, port, error).
 _CONNECT_FAILED = "Unable connect to"
-# getaddrinfo's answers for a name that does not exist (EAI_NODATA: the name exists with no address; not on every OS).
-_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 def _address(host: object, port: object) -> str:
@@ -67,29 +67,19 @@ def quiet_aiokafka(quiet: bool = True) -> Iterator[ConnectFailures]:
         logger.propagate = propagate
 
 
-def _sentence_part(text: str) -> str:
-    """``Network is unreachable`` → ``network is unreachable``; an acronym (``TLS``) kept."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def _error_in_words(exc: BaseException) -> str:
     from aiokafka.errors import BrokerResponseError, KafkaConnectionError, KafkaError, KafkaTimeoutError
 
-    if isinstance(exc, socket.gaierror):
-        return "no such host" if exc.errno in _NO_SUCH_NAME else \
-            f"its name could not be looked up: {_sentence_part(exc.strerror or str(exc))}"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, (TimeoutError, KafkaTimeoutError)) and not getattr(exc, "strerror", None):
-        return "no answer in time"
     if isinstance(exc, OSError):
-        return _sentence_part(exc.strerror or str(exc) or type(exc).__name__)
+        return os_error_in_words(exc)
+    if isinstance(exc, KafkaTimeoutError):
+        return "no answer in time"
     if isinstance(exc, BrokerResponseError):
         return f"the broker answered {exc.message}" + (f": {exc.args[0]}" if exc.args else "")
     if isinstance(exc, KafkaConnectionError) and not exc.args:
         return "not reached"
     if isinstance(exc, KafkaError) and exc.args:
-        return _sentence_part(str(exc.args[0]))
+        return sentence_part(str(exc.args[0]))
     return str(exc) or type(exc).__name__
 
 
@@ -108,9 +98,9 @@ def why_not_reached(exc: BaseException, failures: Mapping[str, BaseException]) -
             why = next(iter(whys.values()))
         else:
             why = "; ".join(f"{address}: {why}" for address, why in sorted(whys.items()))  # aiokafka shuffles them
-        unknown = all(isinstance(e, socket.gaierror) and e.errno in _NO_SUCH_NAME for e in failures.values())
+        unknown = all(no_such_host(e) for e in failures.values())
         return why, NAME_HINT if unknown else REACH_HINT
-    if isinstance(exc, socket.gaierror) and exc.errno in _NO_SUCH_NAME:
+    if no_such_host(exc):
         return "no such host", NAME_HINT
     return _error_in_words(exc), None if isinstance(exc, BrokerResponseError) else REACH_HINT
 

@@ -1,9 +1,13 @@
 """A saved feed that the lenient parser reads but finds fault with (an entity XML does not define): `wirewatch process
-FILE` says what is wrong on stderr, in one line naming the file, as it does for the same bytes at a URL."""
+FILE` says what is wrong on stderr, in one line naming the file, as it does for the same bytes at a URL; an input that
+gives no article is one line saying why once, not a "rejected" line and its "0 articles" line saying it twice."""
 
 from __future__ import annotations
 
+import socket
+
 import orjson
+import pytest
 from click.testing import CliRunner
 
 from services.cli import main
@@ -62,10 +66,68 @@ def test_an_empty_feed_file_given_a_source_is_still_named_by_its_file(tmp_path):
     assert result.stderr.splitlines() == [f"{feed}: 0 articles: feed has no entries"]
 
 
-def test_a_url_refused_before_any_fetch_is_named_once_at_the_start_of_its_lines(monkeypatch):
+def test_a_url_refused_before_any_fetch_is_one_line_naming_it_once(monkeypatch):
     monkeypatch.delenv("WIREWATCH_INGEST__ALLOW_HOSTS", raising=False)
     url = "http://127.0.0.1:9/feed.rss"
     result = process(url)
     assert result.exit_code == 1, result.stderr
-    refused = f"refusing to fetch {url}: 127.0.0.1 is not a public address (allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"
-    assert result.stderr.splitlines() == [f"rejected {url}: {refused}", f"{url}: 0 articles: {refused}"]
+    assert result.stderr.splitlines() == [f"{url}: 0 articles: refusing to fetch: 127.0.0.1 is not a public address "
+                                          "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
+
+
+def test_localhost_refused_says_how_to_allow_it(monkeypatch):
+    monkeypatch.delenv("WIREWATCH_INGEST__ALLOW_HOSTS", raising=False)
+    url = "http://localhost:9/feed.rss"
+    result = process(url)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [f"{url}: 0 articles: refusing to fetch: localhost is loopback "
+                                          "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
+
+
+def test_a_url_where_nothing_listens_says_the_connection_was_refused_in_words(monkeypatch):
+    with socket.socket() as keeper:  # bound, not listening: a connection to it is refused
+        keeper.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{keeper.getsockname()[1]}/feed.rss"
+        monkeypatch.setenv("WIREWATCH_INGEST__ALLOW_HOSTS", "127.0.0.1")
+        result = process(url)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [f"{url}: 0 articles: cannot connect: connection refused"]
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("empty.txt", b"", "empty input"),
+    ("cut.json", b'{"title": "cut off', "not valid JSON: unexpected end of data: line 1 column 19 (char 18)"),
+    ("typo.json", b'{"titel": "Dock strike ends", "body": "Workers return."}',
+     "1 entry, rejected: unknown field 'titel': did you mean 'title'?"),
+    ("noid.rss", b'<rss version="2.0"><channel><item><description>Workers return.</description></item></channel></rss>',
+     "1 entry, rejected: entry has no link, GUID or title to identify it"),
+    ("sitemap.xml", SITEMAP, "not a feed: XML whose root element is <urlset>, not <rss>, <rdf:RDF> or <feed>"),
+])
+def test_a_file_rejected_whole_or_by_its_one_entry_is_one_line_saying_why_once(tmp_path, name, data, why):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = process(str(path))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [f"{path}: 0 articles: {why}"]
+
+
+def test_entries_rejected_each_for_its_reason_are_each_said_then_the_files_line(tmp_path):
+    feed = tmp_path / "two.rss"
+    feed.write_bytes(b'<rss version="2.0"><channel><item><description>One.</description></item>'
+                     b"<item><link>https://port.example.com/2</link></item></channel></rss>")
+    result = process(str(feed))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"rejected {feed} entry 1: entry has no link, GUID or title to identify it",
+        f"rejected {feed} entry 2: entry has neither title nor text",
+        f"{feed}: 0 articles: 2 entries, every one rejected (first: entry has no link, GUID or title to identify it)"]
+
+
+def test_a_rejected_record_among_articles_is_said_on_its_own_line(tmp_path):
+    dump = tmp_path / "two.json"
+    dump.write_bytes(b'[{"title": "Harbour reopens", "body": "On Monday.", "url": "https://port.example.com/1"}, '
+                     b'{"titel": "Quay"}]')
+    result = process(str(dump))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"rejected {dump}[1]: unknown field 'titel': did you mean 'title'?",
+                                          '{"read":1,"rejected":1}']
