@@ -163,6 +163,16 @@ class Settings(BaseSettings):
                              "the tables' default directory is named after the web port")
         return self
 
+    @field_validator("broker")
+    @classmethod
+    def _broker_addresses(cls, value: str) -> str:
+        from services.runtime.network_words import bootstrap_problem
+
+        problem = bootstrap_problem(value) if value else None  # empty: the embedded broker
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("normalize")
     @classmethod
     def _known_backends_and_rules(cls, value: NormalizeSettings) -> NormalizeSettings:
