@@ -5,7 +5,6 @@ long a worker waited is said only for a broker it could not reach."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from types import SimpleNamespace
 
 import click
@@ -19,27 +18,6 @@ from services.runtime.settings import Settings
 from services.runtime.topics import ensure_topics
 
 REACH_HINT = "(is a broker running there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"
-UNKNOWN_HOST = "no-such-host.invalid"  # .invalid is reserved: never a host (RFC 6761)
-
-
-@pytest.fixture
-def closed_port():
-    """A loopback port bound and not listening, so a connection to it is refused and no other process takes it."""
-    with socket.socket() as keeper:
-        keeper.bind(("127.0.0.1", 0))
-        yield keeper.getsockname()[1]
-
-
-@pytest.fixture
-def unknown_host():
-    try:
-        socket.getaddrinfo(UNKNOWN_HOST, 9092)
-    except socket.gaierror as exc:
-        if exc.errno not in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-            pytest.skip(f"this machine's resolver cannot say whether {UNKNOWN_HOST} exists: {exc}")
-    else:
-        pytest.skip(f"this machine's resolver gives an address for {UNKNOWN_HOST}")
-    return UNKNOWN_HOST
 
 
 async def _start_a_producer(bootstrap: str) -> None:

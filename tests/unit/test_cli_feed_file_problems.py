@@ -4,8 +4,6 @@ gives no article is one line saying why once, not a "rejected" line and its "0 a
 
 from __future__ import annotations
 
-import socket
-
 import orjson
 import pytest
 from click.testing import CliRunner
@@ -84,12 +82,10 @@ def test_localhost_refused_says_how_to_allow_it(monkeypatch):
                                           "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
 
 
-def test_a_url_where_nothing_listens_says_the_connection_was_refused_in_words(monkeypatch):
-    with socket.socket() as keeper:  # bound, not listening: a connection to it is refused
-        keeper.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{keeper.getsockname()[1]}/feed.rss"
-        monkeypatch.setenv("WIREWATCH_INGEST__ALLOW_HOSTS", "127.0.0.1")
-        result = process(url)
+def test_a_url_where_nothing_listens_says_the_connection_was_refused_in_words(monkeypatch, closed_port):
+    url = f"http://127.0.0.1:{closed_port}/feed.rss"
+    monkeypatch.setenv("WIREWATCH_INGEST__ALLOW_HOSTS", "127.0.0.1")
+    result = process(url)
     assert result.exit_code == 1, result.stderr
     assert result.stderr.splitlines() == [f"{url}: 0 articles: cannot connect: connection refused"]
 
@@ -131,3 +127,10 @@ def test_a_rejected_record_among_articles_is_said_on_its_own_line(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [f"rejected {dump}[1]: unknown field 'titel': did you mean 'title'?",
                                           '{"read":1,"rejected":1}']
+
+
+def test_a_url_of_a_host_that_does_not_exist_says_no_such_host(unknown_host):
+    url = f"http://{unknown_host}/feed.rss"
+    result = process(url)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [f"{url}: 0 articles: cannot connect: no such host"]
