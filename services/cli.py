@@ -26,11 +26,17 @@ class _Main(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         from services.runtime.settings import InvalidSettings
+        from services.tagger.gazetteer import GazetteerError
 
         try:
             return super().invoke(ctx)
         except InvalidSettings as exc:
             raise click.ClickException(f"invalid setting {exc} (see `wirewatch settings --markdown`)") from exc
+        except GazetteerError as exc:  # a file of WIREWATCH_TAGGER__GAZETTEER, read by the first stage that links names
+            raise click.ClickException(f"{exc} ({_GAZETTEER_HINT})") from exc
+
+
+_GAZETTEER_HINT = "WIREWATCH_TAGGER__GAZETTEER; `wirewatch gazetteer check FILE` checks a file"
 
 
 def _fresh_loop() -> None:
@@ -54,10 +60,15 @@ def _listen(settings: Settings) -> Listening:
 
 
 def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
-    """The files the workers of ``services`` start from, read now: the alerter's rules file and ingest's feeds file
-    (when one is set). A missing or broken one is said in one line (exit 1) before a port is bound or a broker asked
-    anything, not a traceback from the worker's start or a worker polling nothing. A running worker re-reads both, and
-    a broken edit then keeps the last good one (logged)."""
+    """The files the workers of ``services`` start from, read now: the gazetteer files (when set), the alerter's rules
+    file and ingest's feeds file (when set). A missing or broken one is said in one line (exit 1) before a port is bound
+    or a broker asked anything, not a traceback from the worker's start or a worker polling nothing. A running worker
+    re-reads the rules and feeds files, and a broken edit then keeps the last good one (logged)."""
+    # Each of these links names with the gazetteer (the alerter its rules' names too): said first, as itself.
+    if settings.tagger.gazetteer and {"normalize", "tagger", "alerter"} & set(services):
+        from services.tagger.gazetteer import load_entries
+
+        load_entries(settings.tagger.gazetteer)  # a GazetteerError is one line (_Main)
     if "alerter" in services:
         from services.alerter.errors import RuleError, RuleErrors
         from services.alerter.rules import load_rulebook
