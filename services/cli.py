@@ -36,6 +36,8 @@ class _Main(click.Group):
             raise click.ClickException(f"{exc} ({_GAZETTEER_HINT})") from exc
 
 
+# A port a socket can be bound to (0: any free one), checked before anything is started.
+_PORT = click.IntRange(0, 65535)
 _GAZETTEER_HINT = "WIREWATCH_TAGGER__GAZETTEER; `wirewatch gazetteer check FILE` checks a file"
 
 
@@ -162,9 +164,9 @@ def main() -> None:
 
 @main.command()
 @broker_option(fallback="", help="Kafka bootstrap servers; none starts the embedded broker.")
-@click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
+@click.option("--embedded-port", type=_PORT, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
-@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
+@click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
@@ -192,7 +194,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @main.command()
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @broker_option(fallback="", required=True)
-@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
+@click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
@@ -203,7 +205,7 @@ def worker(service: str, broker: str, web_port: int | None, loglevel: str, broke
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=LOCAL_PORT, show_default=True)
+@click.option("--port", type=_PORT, default=LOCAL_PORT, show_default=True)
 def broker(host: str, port: int) -> None:
     """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground.
 
@@ -216,7 +218,10 @@ def broker(host: str, port: int) -> None:
     try:
         taken = port_in_use(host, port)
     except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; --host and --port say where") from exc
+        from services.runtime.error_words import os_error_in_words
+
+        raise click.ClickException(f"cannot listen on {host}:{port}: {os_error_in_words(exc)}; --host and --port say "
+                                   "where") from exc
     if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
@@ -374,8 +379,14 @@ def schemas() -> None:
 def schemas_export(out: Path, check: bool) -> None:
     """Write JSON Schema for every message model to schemas/json/."""
     from schemas.export import export_schemas
+    from services.runtime.error_words import os_error_in_words
 
-    stale = export_schemas(out, check=check)
+    try:
+        stale = export_schemas(out, check=check)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else out
+        raise click.ClickException(f"cannot write the schemas to {out}: {where}: {os_error_in_words(exc)} "
+                                   "(--out names another directory)") from None
     if not stale:
         click.echo(f"{out}: every schema up to date")
     for name in stale:
@@ -392,7 +403,7 @@ def schemas_export(out: Path, check: bool) -> None:
 @click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("examples"), show_default=True)
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Keep the newsroom page up after the run until Ctrl-C; --no-serve exits at once (tests, scripts).")
-@click.option("--newsroom-port", type=int, default=8080, show_default=True, help="Port of the newsroom page (any free one if taken).")
+@click.option("--newsroom-port", type=_PORT, default=8080, show_default=True, help="Port of the newsroom page (any free one if taken).")
 def demo(timeout: float, examples: Path, serve: bool, newsroom_port: int) -> None:
     """Embedded broker, all services in one process, the sample articles, a local webhook receiver: the whole job, told."""
     from services.demo import run_demo

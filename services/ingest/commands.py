@@ -99,7 +99,7 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
     import urllib.error
     import urllib.request
 
-    from services.runtime.network_words import os_error_in_words
+    from services.runtime.error_words import os_error_in_words
 
     where = f"{url.rstrip('/')}/feeds"
     if ctx.get_parameter_source("url") is click.core.ParameterSource.DEFAULT:

@@ -22,7 +22,7 @@ from aiohttp.resolver import DefaultResolver
 from multidict import CIMultiDict
 
 from services.ingest.settings import IngestSettings
-from services.runtime.network_words import os_error_in_words
+from services.runtime.error_words import os_error_in_words
 
 __all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "same_origin", "shown_url"]
 

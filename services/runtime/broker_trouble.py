@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import click
 
-from services.runtime.network_words import no_such_host, os_error_in_words, sentence_part
+from services.runtime.error_words import no_such_host, os_error_in_words, sentence_part
 
 __all__ = ["ConnectFailures", "quiet_aiokafka", "why_not_reached", "broker_trouble_in_words"]
 

@@ -53,7 +53,7 @@ class _BrokerDefault(SettingsDefault):
 
 def _checked_broker(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --broker aiokafka would fail on with a traceback at its first connection is a usage error, said in words."""
-    from services.runtime.network_words import bootstrap_problem
+    from services.runtime.error_words import bootstrap_problem
 
     problem = bootstrap_problem(value) if value else None
     if problem:

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.runtime.codec import describe_validation_error
 from services.runtime.errors import WirewatchError
-from services.runtime.network_words import os_error_in_words
+from services.runtime.error_words import os_error_in_words
 from services.runtime.yaml_trouble import yaml_trouble
 from services.tagger.languages import genitive_end, is_given_name, is_name_here
 from services.tagger.scripts import ARABIC_LETTER_FORMS, ARABIC_MARKS, arabic_prefix_ok, arabic_variants, cyrillic_stem, hangul_bounded, inflected_end, is_han, katakana_bounded, lowercase_in_cased_script, unbounded

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from services.cli import main
-from services.runtime.network_words import bootstrap_problem
+from services.runtime.error_words import bootstrap_problem
 
 FORM = "(HOST:PORT, or several separated by commas)"
 

@@ -1,6 +1,6 @@
-"""A network error in words for a person: ``connection refused``, ``no such host``, not ``[Errno 111] Connect call
-failed ('127.0.0.1', 9)``; and what is wrong with a broker address, before a client fails on it with a traceback.
-Shared by the broker's clients, the settings and the feed fetcher."""
+"""An OS or network error in words for a person: ``connection refused``, ``no such host``, ``no such file or
+directory``, not ``[Errno 111] Connect call failed ('127.0.0.1', 9)``; and what is wrong with a broker address, before a
+client fails on it with a traceback. Shared by the broker's clients, the settings, the feed fetcher and the commands."""
 
 from __future__ import annotations
 

@@ -1,0 +1,50 @@
+"""Small mistakes a new user makes on the command line end in one line saying why and what to do, never a traceback:
+a port no socket can have, a directory that cannot be written, a host name that does not exist."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    (["broker"], "--port"),
+    (["run"], "--embedded-port"),
+    (["run"], "--web-port"),
+    (["worker", "tagger", "--broker", "127.0.0.1:9"], "--web-port"),
+    (["demo"], "--newsroom-port"),
+])
+def test_a_port_past_65535_is_a_usage_error_in_one_line(command, option):
+    result = CliRunner().invoke(main, [*command, option, "99999"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': 99999 is not in the range 0<=x<=65535."
+
+
+@pytest.mark.parametrize(("variable", "value", "why"), [
+    ("WIREWATCH_WEB_PORT", "99999", "Input should be less than or equal to 65535 (got '99999')"),
+    ("WIREWATCH_NEWSROOM__PORT", "-1", "Input should be greater than or equal to 0 (got '-1')"),
+])
+def test_a_port_setting_no_socket_can_have_is_an_invalid_setting_in_one_line(monkeypatch, variable, value, why):
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(main, ["worker", "newsroom", "--broker", "127.0.0.1:9"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"Error: invalid setting {variable}: {why} (see `wirewatch settings --markdown`)"]
+
+
+def test_schemas_written_where_no_directory_can_be_made_say_so_in_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    out = blocker / "schemas"
+    result = CliRunner().invoke(main, ["schemas", "export", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"Error: cannot write the schemas to {out}: {out}: not a directory "
+                                          "(--out names another directory)"]
+
+
+def test_a_broker_host_that_does_not_exist_is_said_so(unknown_host):
+    result = CliRunner().invoke(main, ["broker", "--host", unknown_host, "--port", "0"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"Error: cannot listen on {unknown_host}:0: no such host; --host and --port "
+                                          "say where"]
