@@ -20,6 +20,7 @@ feeds:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -219,7 +220,12 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     problems: list[str] = []
     unknown = sorted(set(doc) - {"feeds", "defaults"})
     if unknown:
-        problems.append(f"{name}: unknown top-level key(s) {unknown}; known: ['defaults', 'feeds']")
+        keys = ", ".join(repr(str(k)) for k in unknown)
+        meant = [m for k in unknown for m in difflib.get_close_matches(str(k), ["feeds", "defaults"], n=1)]
+        hint = " (it looks like a rules file: `wirewatch rules check` reads those)" if "rules" in unknown else \
+            f" (did you mean {' and '.join(map(repr, meant))}?)" if meant else ""
+        problems.append(f"{name}: unknown top-level key{'s' if len(unknown) > 1 else ''} {keys}: a feeds file has only "
+                        f"'feeds' and 'defaults'{hint}")
     try:
         defaults = FeedDefaults.model_validate(doc.get("defaults") or {})
     except ValidationError as exc:

@@ -56,6 +56,19 @@ def test_unknown_keys_and_inverted_bounds_are_refused():
     assert "above max_interval_s" in caught.value.problems[1] and ":5:" in caught.value.problems[1]
 
 
+@pytest.mark.parametrize(("text", "problem"), [
+    ("feed:\n  - id: a\n", "feeds.yaml: unknown top-level key 'feed': a feeds file has only 'feeds' and 'defaults' "
+                            "(did you mean 'feeds'?)"),
+    ("feeds: []\nextra: 1\n", "feeds.yaml: unknown top-level key 'extra': a feeds file has only 'feeds' and 'defaults'"),
+    ("rules: []\nwebhooks: {}\n", "feeds.yaml: unknown top-level keys 'rules', 'webhooks': a feeds file has only 'feeds' "
+                                 "and 'defaults' (it looks like a rules file: `wirewatch rules check` reads those)"),
+])
+def test_an_unknown_top_level_key_is_named_in_words_with_what_was_meant(text, problem):
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds(text, name="feeds.yaml")
+    assert caught.value.problems == [problem]
+
+
 def test_broken_yaml_names_the_line():
     with pytest.raises(FeedsConfigError, match=r"feeds.yaml:[34]: not valid YAML"):
         parse_feeds("feeds:\n  - id: a\n    url: [unclosed\n", name="feeds.yaml")
