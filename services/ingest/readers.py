@@ -380,7 +380,14 @@ def read_path(path: Path, *, now: datetime, source: str | None = None, max_bytes
               ) -> Iterator[RawArticle | RecordError | Nothing | Ignored | Note]:
     """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom/.html file under a directory."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
+        found = [p for p in path.rglob("*") if p.is_file()]
+        files = sorted(p for p in found if p.suffix.lower() in _INPUT_SUFFIXES)
+        if not files:  # said, as for an empty feed: a directory of nothing to read is no error (a watched inbox)
+            from services.ingest.verdicts import Nothing
+
+            others = f" ({len(found)} other file{'s' if len(found) != 1 else ''} not read)" if found else ""
+            yield Nothing(str(path), "no_entries",
+                          f"directory has no {', '.join(_INPUT_SUFFIXES[:-1])} or {_INPUT_SUFFIXES[-1]} file{others}")
     else:
         files = [path]
     for file in files:

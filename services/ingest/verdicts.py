@@ -7,7 +7,7 @@ broker is involved).
 
 | code | meaning |
 | --- | --- |
-| ``no_entries`` | a valid feed (or JSON array) with no entries |
+| ``no_entries`` | a valid feed (or JSON array) with no entries, or a directory with no file of a kind read |
 | ``empty`` | empty input (no bytes, or only white space) |
 | ``no_text`` | entries, but none with a title or text |
 | ``invalid_entries`` | entries, every one rejected for another reason (no id, bad date, unknown fields...) |

@@ -134,3 +134,13 @@ def test_a_url_of_a_host_that_does_not_exist_says_no_such_host(unknown_host):
     result = process(url)
     assert result.exit_code == 1, result.stderr
     assert result.stderr.splitlines() == [f"{url}: 0 articles: cannot connect: no such host"]
+
+
+def test_a_directory_with_nothing_to_read_says_so_and_is_no_error(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.md").write_text("not an input")
+    result = process(str(inbox))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"{inbox}: 0 articles: directory has no .txt, .json, .ndjson, .jsonl, .xml, "
+                                          ".rss, .atom, .html or .htm file (1 other file not read)"]
