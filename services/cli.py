@@ -38,6 +38,8 @@ class _Main(click.Group):
 
 # A port a socket can be bound to (0: any free one), checked before anything is started.
 _PORT = click.IntRange(0, 65535)
+# The levels logging and Faust's worker both know; another was taken for info without a word.
+_LOGLEVEL = click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False)
 _GAZETTEER_HINT = "WIREWATCH_TAGGER__GAZETTEER; `wirewatch gazetteer check FILE` checks a file"
 
 
@@ -167,7 +169,7 @@ def main() -> None:
 @click.option("--embedded-port", type=_PORT, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
 @click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
-@click.option("--loglevel", default="info", show_default=True)
+@click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
     from services.runtime.app import SERVICES
@@ -195,7 +197,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @broker_option(fallback="", required=True)
 @click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
-@click.option("--loglevel", default="info", show_default=True)
+@click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
 def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:

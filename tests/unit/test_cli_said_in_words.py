@@ -48,3 +48,11 @@ def test_a_broker_host_that_does_not_exist_is_said_so(unknown_host):
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines() == [f"Error: cannot listen on {unknown_host}:0: no such host; --host and --port "
                                           "say where"]
+
+
+@pytest.mark.parametrize("command", [["run"], ["worker", "tagger", "--broker", "127.0.0.1:9"]])
+def test_a_log_level_that_does_not_exist_is_a_usage_error_naming_those_that_do(command):
+    result = CliRunner().invoke(main, [*command, "--loglevel", "verbose"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--loglevel': 'verbose' is not one of 'debug', "
+                                              "'info', 'warning', 'error', 'critical'.")
