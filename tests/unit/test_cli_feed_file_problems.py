@@ -23,6 +23,13 @@ def process(*paths: str):
     return CliRunner().invoke(main, ["process", "--until", "raw", *paths])
 
 
+def processed(path, data: bytes) -> tuple[int, list[str]]:
+    """The exit status and the lines on stderr of `wirewatch process` of ``data`` written to ``path``."""
+    path.write_bytes(data)
+    result = process(str(path))
+    return result.exit_code, result.stderr.splitlines()
+
+
 def test_an_ill_formed_feed_file_is_read_and_said_to_be_ill_formed_in_one_line_naming_it(tmp_path):
     feed = tmp_path / "port.rss"
     feed.write_bytes(ILL_FORMED_RSS)
@@ -64,21 +71,15 @@ def test_an_empty_feed_file_given_a_source_is_still_named_by_its_file(tmp_path):
     assert result.stderr.splitlines() == [f"{feed}: 0 articles: feed has no entries"]
 
 
-def test_a_url_refused_before_any_fetch_is_one_line_naming_it_once(monkeypatch):
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://127.0.0.1:9/feed.rss", "127.0.0.1 is not a public address"),
+    ("http://localhost:9/feed.rss", "localhost is loopback"),
+])
+def test_a_url_refused_before_any_fetch_is_one_line_naming_it_once_and_how_to_allow_it(monkeypatch, url, why):
     monkeypatch.delenv("WIREWATCH_INGEST__ALLOW_HOSTS", raising=False)
-    url = "http://127.0.0.1:9/feed.rss"
     result = process(url)
     assert result.exit_code == 1, result.stderr
-    assert result.stderr.splitlines() == [f"{url}: 0 articles: refusing to fetch: 127.0.0.1 is not a public address "
-                                          "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
-
-
-def test_localhost_refused_says_how_to_allow_it(monkeypatch):
-    monkeypatch.delenv("WIREWATCH_INGEST__ALLOW_HOSTS", raising=False)
-    url = "http://localhost:9/feed.rss"
-    result = process(url)
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr.splitlines() == [f"{url}: 0 articles: refusing to fetch: localhost is loopback "
+    assert result.stderr.splitlines() == [f"{url}: 0 articles: refusing to fetch: {why} "
                                           "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
 
 
@@ -101,32 +102,23 @@ def test_a_url_where_nothing_listens_says_the_connection_was_refused_in_words(mo
 ])
 def test_a_file_rejected_whole_or_by_its_one_entry_is_one_line_saying_why_once(tmp_path, name, data, why):
     path = tmp_path / name
-    path.write_bytes(data)
-    result = process(str(path))
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr.splitlines() == [f"{path}: 0 articles: {why}"]
+    assert processed(path, data) == (1, [f"{path}: 0 articles: {why}"])
 
 
 def test_entries_rejected_each_for_its_reason_are_each_said_then_the_files_line(tmp_path):
     feed = tmp_path / "two.rss"
-    feed.write_bytes(b'<rss version="2.0"><channel><item><description>One.</description></item>'
-                     b"<item><link>https://port.example.com/2</link></item></channel></rss>")
-    result = process(str(feed))
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr.splitlines() == [
+    assert processed(feed, b'<rss version="2.0"><channel><item><description>One.</description></item>'
+                           b"<item><link>https://port.example.com/2</link></item></channel></rss>") == (1, [
         f"rejected {feed} entry 1: entry has no link, GUID or title to identify it",
         f"rejected {feed} entry 2: entry has neither title nor text",
-        f"{feed}: 0 articles: 2 entries, every one rejected (first: entry has no link, GUID or title to identify it)"]
+        f"{feed}: 0 articles: 2 entries, every one rejected (first: entry has no link, GUID or title to identify it)"])
 
 
 def test_a_rejected_record_among_articles_is_said_on_its_own_line(tmp_path):
     dump = tmp_path / "two.json"
-    dump.write_bytes(b'[{"title": "Harbour reopens", "body": "On Monday.", "url": "https://port.example.com/1"}, '
-                     b'{"titel": "Quay"}]')
-    result = process(str(dump))
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines() == [f"rejected {dump}[1]: unknown field 'titel': did you mean 'title'?",
-                                          '{"read":1,"rejected":1}']
+    assert processed(dump, b'[{"title": "Harbour reopens", "body": "On Monday.", "url": "https://port.example.com/1"}, '
+                           b'{"titel": "Quay"}]') == (0, [f"rejected {dump}[1]: unknown field 'titel': did you mean 'title'?",
+                                                          '{"read":1,"rejected":1}'])
 
 
 def test_a_url_of_a_host_that_does_not_exist_says_no_such_host(unknown_host):

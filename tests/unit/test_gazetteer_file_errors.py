@@ -12,36 +12,25 @@ from services.cli import main
 HINT = "(WIREWATCH_TAGGER__GAZETTEER; `wirewatch gazetteer check FILE` checks a file)"
 
 
-def check(path) -> list[str]:
+@pytest.mark.parametrize(("content", "said"), [
+    # YAML that breaks off: said where the unfinished part began
+    (b"entities: [ {id: Q1", "{path}:1:13: not valid YAML: did not find expected ',' or '}}' at line 2, column 1, while "
+                            "parsing a flow mapping that starts at line 1, column 13"),
+    (b"\xff\xfe entities", "{path!r}: cannot read: not UTF-8 text (byte 0)"),
+    # each wrong field by its name
+    (b"entities:\n  - id: Q999999992\n    name: Harbour Board\n    type: BOARD\n    label: x\n",
+     "{path!r}: entity Q999999992: type: Input should be 'PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC' or 'EVENT'; "
+     "label: Extra inputs are not permitted"),
+    # counted from 1
+    (b"entities:\n  - id: Q999999993\n    name: Harbour Board\n    type: ORG\n  - name: No id\n",
+     "{path!r}: entity 2 of 2 has no string 'id'"),
+])
+def test_gazetteer_check_says_what_is_wrong_with_a_file_in_one_line(tmp_path, content, said):
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(content)
     result = CliRunner().invoke(main, ["gazetteer", "check", str(path)])
     assert result.exit_code == 2, result.output
-    return result.stderr.splitlines()
-
-
-def test_yaml_that_breaks_off_is_said_where_the_unfinished_part_began(tmp_path):
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("entities: [ {id: Q1")
-    assert check(broken) == [f"invalid: gazetteer {broken}:1:13: not valid YAML: did not find expected ',' or '}}' at "
-                             "line 2, column 1, while parsing a flow mapping that starts at line 1, column 13"]
-
-
-def test_a_file_that_is_not_utf8_is_said_so(tmp_path):
-    binary = tmp_path / "binary.yaml"
-    binary.write_bytes(b"\xff\xfe entities")
-    assert check(binary) == [f"invalid: gazetteer {str(binary)!r}: cannot read: not UTF-8 text (byte 0)"]
-
-
-def test_an_invalid_entity_names_each_wrong_field_by_name(tmp_path):
-    path = tmp_path / "mine.yaml"
-    path.write_text("entities:\n  - id: Q999999992\n    name: Harbour Board\n    type: BOARD\n    label: x\n")
-    assert check(path) == [f"invalid: gazetteer {str(path)!r}: entity Q999999992: type: Input should be 'PERSON', 'ORG', "
-                           "'GPE', 'LOC', 'NORP', 'FAC' or 'EVENT'; label: Extra inputs are not permitted"]
-
-
-def test_an_entity_without_an_id_is_counted_from_one(tmp_path):
-    path = tmp_path / "mine.yaml"
-    path.write_text("entities:\n  - id: Q999999993\n    name: Harbour Board\n    type: ORG\n  - name: No id\n")
-    assert check(path) == [f"invalid: gazetteer {str(path)!r}: entity 2 of 2 has no string 'id'"]
+    assert result.stderr.splitlines() == ["invalid: gazetteer " + said.format(path=str(path))]
 
 
 @pytest.fixture
