@@ -26,8 +26,8 @@ __all__ = ["COMMANDS"]
 @click.argument("topic")
 @broker_option()
 @click.option("--from-beginning/--latest", default=True, show_default=True)
-@click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
-@click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N messages (0: never).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=0.0, help="Stop after S seconds without a message (0: never).")
 def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
     """Print a topic's messages, one JSON object per line; a topic the broker does not have is exit status 1."""
 

@@ -56,3 +56,13 @@ def test_a_log_level_that_does_not_exist_is_a_usage_error_naming_those_that_do(c
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--loglevel': 'verbose' is not one of 'debug', "
                                               "'info', 'warning', 'error', 'critical'.")
+
+
+@pytest.mark.parametrize(("option", "value", "why"), [
+    ("--limit", "-1", "-1 is not in the range x>=0."),  # was taken for "print nothing", exit 0
+    ("--timeout", "-2", "-2.0 is not in the range x>=0."),
+])
+def test_tail_takes_no_negative_limit_or_timeout(option, value, why):
+    result = CliRunner().invoke(main, ["tail", "articles.raw", "--broker", "127.0.0.1:9", option, value])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {why}"
