@@ -142,6 +142,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
 
     def show(item: dl.Letter) -> None:
         if not dl.since(item, since) or not dl.chosen(item, error_classes, services):
+            tally.leave_out(item)
             return
         tally.add(item)
         if resend:
