@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from services.runtime.command_settings import command_settings as _settings
+from services.runtime.command_settings import relative_note
 from services.runtime.options import LOCAL_PORT, broker_option
 from services.runtime.settings import Settings
 
@@ -80,7 +81,7 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         path = settings.alerter.rules
         if not path.is_file():
             raise click.ClickException(
-                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{_relative(path)}): set WIREWATCH_ALERTER__RULES to "
+                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
                 "your rules file (the checkout's examples/rules.yaml shows the language)")
         try:
             load_rulebook(path)
@@ -93,16 +94,12 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         from services.ingest.feeds import FeedsConfigError, load_feeds
 
         if not feeds.is_file():
-            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{_relative(feeds)})")
+            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
         try:
             load_feeds(feeds)
         except (FeedsConfigError, OSError) as exc:
             raise click.ClickException(
                 f"{exc} (WIREWATCH_INGEST__FEEDS_FILE; `wirewatch feeds check {feeds}` checks a file)") from exc
-
-
-def _relative(path: Path) -> str:
-    return "" if path.is_absolute() else f", relative to the current directory {Path.cwd()}"
 
 
 def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:

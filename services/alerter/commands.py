@@ -26,7 +26,9 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints
     from services.alerter.rules import load_rulebook
 
     if not given and not Path(path).is_file():
-        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES, relative to the current directory): "
+        from services.runtime.command_settings import relative_note
+
+        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): "
                    f"pass --rules FILE or set WIREWATCH_ALERTER__RULES", err=True)
         sys.exit(code)
     try:

@@ -66,3 +66,16 @@ def test_tail_takes_no_negative_limit_or_timeout(option, value, why):
     result = CliRunner().invoke(main, ["tail", "articles.raw", "--broker", "127.0.0.1:9", option, value])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {why}"
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_a_missing_rules_file_of_the_setting_is_looked_for_where_it_says(tmp_path, monkeypatch, relative):
+    """An absolute path was not looked for "relative to the current directory"; a relative one says which that was."""
+    monkeypatch.chdir(tmp_path)
+    missing = "rules.yaml" if relative else str(tmp_path / "rules.yaml")
+    monkeypatch.setenv("WIREWATCH_ALERTER__RULES", missing)
+    result = CliRunner().invoke(main, ["process", "--until", "alerts", "-"], input="Harbour\n\nThe harbour reopened.")
+    assert result.exit_code == 2, result.output
+    where = f", relative to the current directory {tmp_path}" if relative else ""
+    assert result.stderr.splitlines() == [f"Error: no rules file at {missing} (WIREWATCH_ALERTER__RULES{where}): pass --rules "
+                                          "FILE or set WIREWATCH_ALERTER__RULES"]
