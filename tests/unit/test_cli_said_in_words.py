@@ -79,3 +79,13 @@ def test_a_missing_rules_file_of_the_setting_is_looked_for_where_it_says(tmp_pat
     where = f", relative to the current directory {tmp_path}" if relative else ""
     assert result.stderr.splitlines() == [f"Error: no rules file at {missing} (WIREWATCH_ALERTER__RULES{where}): pass --rules "
                                           "FILE or set WIREWATCH_ALERTER__RULES"]
+
+
+def test_rules_test_fed_the_tail_of_another_topic_says_which_it_reads(monkeypatch):
+    """`wirewatch tail articles.raw | wirewatch rules test rules.yaml -` was "not a feed: JSON of another shape"."""
+    monkeypatch.setenv("WIREWATCH_WEBHOOK_SECRET", "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0")
+    line = '{"topic": "articles.raw", "partition": 0, "offset": 0, "key": "a", "value": {"id": "a"}}\n'
+    result = CliRunner().invoke(main, ["rules", "test", "examples/rules.yaml", "-"], input=line)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == ("stdin: 0 articles: lines of `wirewatch tail articles.raw`; rules test reads "
+                                             "those of articles.tagged, or any input `wirewatch process` reads")
