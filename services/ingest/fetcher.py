@@ -166,7 +166,7 @@ class Fetcher:
     def _check_url(self, url: str, label: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("BlockedURL", f"{label}: refusing to fetch{_other(repr(url), label)}: only http(s) URLs")
+            raise FetchError("BlockedURL", f"{label}: refusing to fetch{_other(url, label)}: only http(s) URLs")
         host = parts.hostname.lower().rstrip(".")
         if host in self._allow:
             return host
