@@ -282,6 +282,10 @@ def parse_opml(data: bytes, *, name: str = "feeds.opml") -> list[FeedConfig]:
         raise FeedsConfigError([f"{name}: not valid OPML: {exc}"]) from None
     if root is None or root.find("body") is None:
         raise FeedsConfigError([f"{name}: not OPML: no <body>"])
+    if not re.search(rb"</\s*opml\s*>", data, re.IGNORECASE):
+        # The lenient parser reads what a cut-off file holds: its feeds would be silently fewer.
+        lines = data.count(b"\n") + 1
+        raise FeedsConfigError([f"{name}:{lines}: not valid OPML: it ends before its closing </opml> (cut off?)"])
     feeds: list[FeedConfig] = []
     problems: list[str] = []
     used: set[str] = set()

@@ -85,6 +85,15 @@ def test_opml_import_turns_folders_into_tags():
     assert {f.id for f in parse_feeds(feeds_to_yaml(feeds)).feeds} == set(by_id)
 
 
+def test_an_opml_file_cut_off_is_said_to_be_rather_than_read_with_fewer_feeds():
+    whole = (FIXTURES / "feeds.opml").read_bytes()
+    cut = whole[:whole.rindex(b"<outline")]
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_opml(cut, name="subs.opml")
+    last_line = cut.count(b"\n") + 1
+    assert caught.value.problems == [f"subs.opml:{last_line}: not valid OPML: it ends before its closing </opml> (cut off?)"]
+
+
 def test_opml_file_loads_like_a_feeds_file(tmp_path):
     path = tmp_path / "subs.opml"
     path.write_bytes((FIXTURES / "feeds.opml").read_bytes())
