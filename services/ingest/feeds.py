@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from services.ingest.json_fields import check_field_map
 from services.runtime.codec import describe_validation_error
 from services.runtime.settings import environment
-from services.runtime.text import interpolate
+from services.runtime.text import interpolate, kind_of
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
@@ -127,7 +127,7 @@ class FeedConfig(BaseModel):
             return {}
         if not isinstance(value, dict):
             raise ValueError(f"must map article fields to the feed's names ({{title: headline, body: content.text}}), "
-                             f"got {type(value).__name__}")
+                             f"got {kind_of(value, yaml=True)}")
         return check_field_map(value)
 
     @field_validator("items", mode="before")
@@ -216,7 +216,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     if isinstance(doc, list):
         doc = {"feeds": doc}
     if not isinstance(doc, dict):
-        raise FeedsConfigError([f"{name}: expected a mapping with a 'feeds' list, got {type(doc).__name__}"])
+        raise FeedsConfigError([f"{name}: expected a mapping with a 'feeds' list, got {kind_of(doc, yaml=True)}"])
     problems: list[str] = []
     unknown = sorted(set(doc) - {"feeds", "defaults"})
     if unknown:

@@ -26,6 +26,7 @@ from services.ingest.ids import article_id
 from services.ingest.json_fields import Ignored, article_fields, as_text, uncut, unwrapped
 from services.ingest.settings import FUTURE_FETCHED_AT_TOLERANCE_S
 from services.runtime.codec import describe_validation_error
+from services.runtime.text import kind_of
 
 if TYPE_CHECKING:
     from services.ingest.verdicts import Nothing
@@ -153,7 +154,7 @@ def _publisher(url: Any, source: str | None, fallback: str) -> str:
 def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime) -> tuple[RawArticle, list[str]]:
     """The article of one JSON record, and the record's fields that are not article fields (json_fields)."""
     if not isinstance(obj, dict):
-        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+        raise ValueError(f"expected a JSON object, got {kind_of(obj)}")
     parts, ignored = article_fields(obj)
     title = as_text(parts.get("title"))
     body, _ = uncut(as_text(parts.get("body")))

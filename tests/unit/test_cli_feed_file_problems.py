@@ -136,3 +136,12 @@ def test_a_directory_with_nothing_to_read_says_so_and_is_no_error(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [f"{inbox}: 0 articles: directory has no .txt, .json, .ndjson, .jsonl, .xml, "
                                           ".rss, .atom, .html or .htm file (1 other file not read)"]
+
+
+def test_records_that_are_no_objects_are_said_in_json_words_not_python_names(tmp_path):
+    dump = tmp_path / "values.json"
+    assert processed(dump, b'[1, "quay", [2]]') == (1, [
+        f"rejected {dump}[0]: expected a JSON object, got a number",
+        f"rejected {dump}[1]: expected a JSON object, got text",
+        f"rejected {dump}[2]: expected a JSON object, got an array",
+        f"{dump}: 0 articles: 3 entries, every one rejected (first: expected a JSON object, got a number)"])

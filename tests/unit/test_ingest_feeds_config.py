@@ -69,6 +69,12 @@ def test_an_unknown_top_level_key_is_named_in_words_with_what_was_meant(text, pr
     assert caught.value.problems == [problem]
 
 
+def test_a_feeds_file_that_is_no_mapping_says_what_it_is_in_words():
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds('"just text"\n', name="feeds.yaml")
+    assert caught.value.problems == ["feeds.yaml: expected a mapping with a 'feeds' list, got text"]
+
+
 def test_broken_yaml_names_the_line():
     with pytest.raises(FeedsConfigError, match=r"feeds.yaml:[34]: not valid YAML"):
         parse_feeds("feeds:\n  - id: a\n    url: [unclosed\n", name="feeds.yaml")
