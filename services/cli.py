@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from services.runtime.command_settings import command_settings as _settings
+from services.runtime.command_settings import relative_note
 from services.runtime.options import LOCAL_PORT, broker_option
 from services.runtime.settings import Settings
 
@@ -26,11 +27,21 @@ class _Main(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         from services.runtime.settings import InvalidSettings
+        from services.tagger.gazetteer import GazetteerError
 
         try:
             return super().invoke(ctx)
         except InvalidSettings as exc:
             raise click.ClickException(f"invalid setting {exc} (see `wirewatch settings --markdown`)") from exc
+        except GazetteerError as exc:  # a file of WIREWATCH_TAGGER__GAZETTEER, read by the first stage that links names
+            raise click.ClickException(f"{exc} ({_GAZETTEER_HINT})") from exc
+
+
+# A port a socket can be bound to (0: any free one), checked before anything is started.
+_PORT = click.IntRange(0, 65535)
+# The levels logging and Faust's worker both know; another was taken for info without a word.
+_LOGLEVEL = click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False)
+_GAZETTEER_HINT = "WIREWATCH_TAGGER__GAZETTEER; `wirewatch gazetteer check FILE` checks a file"
 
 
 def _fresh_loop() -> None:
@@ -54,10 +65,15 @@ def _listen(settings: Settings) -> Listening:
 
 
 def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
-    """The files the workers of ``services`` start from, read now: the alerter's rules file and ingest's feeds file
-    (when one is set). A missing or broken one is said in one line (exit 1) before a port is bound or a broker asked
-    anything, not a traceback from the worker's start or a worker polling nothing. A running worker re-reads both, and
-    a broken edit then keeps the last good one (logged)."""
+    """The files the workers of ``services`` start from, read now: the gazetteer files (when set), the alerter's rules
+    file and ingest's feeds file (when set). A missing or broken one is said in one line (exit 1) before a port is bound
+    or a broker asked anything, not a traceback from the worker's start or a worker polling nothing. A running worker
+    re-reads the rules and feeds files, and a broken edit then keeps the last good one (logged)."""
+    # Each of these links names with the gazetteer (the alerter its rules' names too): said first, as itself.
+    if settings.tagger.gazetteer and {"normalize", "tagger", "alerter"} & set(services):
+        from services.tagger.gazetteer import load_entries
+
+        load_entries(settings.tagger.gazetteer)  # a GazetteerError is one line (_Main)
     if "alerter" in services:
         from services.alerter.errors import RuleError, RuleErrors
         from services.alerter.rules import load_rulebook
@@ -65,7 +81,7 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         path = settings.alerter.rules
         if not path.is_file():
             raise click.ClickException(
-                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{_relative(path)}): set WIREWATCH_ALERTER__RULES to "
+                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
                 "your rules file (the checkout's examples/rules.yaml shows the language)")
         try:
             load_rulebook(path)
@@ -78,16 +94,12 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         from services.ingest.feeds import FeedsConfigError, load_feeds
 
         if not feeds.is_file():
-            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{_relative(feeds)})")
+            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
         try:
             load_feeds(feeds)
         except (FeedsConfigError, OSError) as exc:
             raise click.ClickException(
                 f"{exc} (WIREWATCH_INGEST__FEEDS_FILE; `wirewatch feeds check {feeds}` checks a file)") from exc
-
-
-def _relative(path: Path) -> str:
-    return "" if path.is_absolute() else f", relative to the current directory {Path.cwd()}"
 
 
 def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
@@ -103,7 +115,7 @@ def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
                 listening: Listening | None = None) -> None:
     from services.runtime.app import create_app
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
     from services.runtime.logs import bound_repeats, configure_logging
     from services.runtime.topics import ensure_topics
 
@@ -151,10 +163,10 @@ def main() -> None:
 
 @main.command()
 @broker_option(fallback="", help="Kafka bootstrap servers; none starts the embedded broker.")
-@click.option("--embedded-port", type=int, default=LOCAL_PORT, show_default=True,
+@click.option("--embedded-port", type=_PORT, default=LOCAL_PORT, show_default=True,
               help="Port of the embedded broker, when there is no --broker (0: any free port).")
-@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
-@click.option("--loglevel", default="info", show_default=True)
+@click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
+@click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
 def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) -> None:
     """All five services in one process (the embedded default)."""
     from services.runtime.app import SERVICES
@@ -181,8 +193,8 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @main.command()
 @click.argument("service", type=click.Choice(["ingest", "normalize", "tagger", "alerter", "newsroom"]))
 @broker_option(fallback="", required=True)
-@click.option("--web-port", type=int, default=None, help=_WEB_PORT_HELP)
-@click.option("--loglevel", default="info", show_default=True)
+@click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
+@click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
 @click.option("--broker-wait", type=float, default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
 def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:
@@ -192,7 +204,7 @@ def worker(service: str, broker: str, web_port: int | None, loglevel: str, broke
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=LOCAL_PORT, show_default=True)
+@click.option("--port", type=_PORT, default=LOCAL_PORT, show_default=True)
 def broker(host: str, port: int) -> None:
     """The embedded Kafka-compatible broker (Tansu, memory-only) in the foreground.
 
@@ -205,7 +217,10 @@ def broker(host: str, port: int) -> None:
     try:
         taken = port_in_use(host, port)
     except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; --host and --port say where") from exc
+        from services.runtime.error_words import os_error_in_words
+
+        raise click.ClickException(f"cannot listen on {host}:{port}: {os_error_in_words(exc)}; --host and --port say "
+                                   "where") from exc
     if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
@@ -242,6 +257,7 @@ def broker(host: str, port: int) -> None:
 def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | None) -> None:
     """Send files, directories, stdin (-) or URLs (a feed, or an article page) to articles.raw."""
     from services.ingest.publish import publish
+    from services.ingest.verdicts import said_apart
 
     settings = _settings(broker=broker)
 
@@ -263,7 +279,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | 
             await producer.stop()
         for article_id in report.accepted:
             click.echo(f"accepted {article_id}")
-        for rejected in report.rejected:
+        for rejected in said_apart(report.rejected, report.nothing):  # the others, each input's "0 articles" line says
             click.echo(f"rejected {rejected.reason}", err=True)
         for nothing in report.nothing:
             click.echo(str(nothing), err=True)
@@ -273,7 +289,7 @@ def ingest(paths: tuple[str, ...], broker: str, source: str | None, feed: str | 
             click.echo(str(note), err=True)
         return 1 if report.failed else 0
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, "send the articles to"):
         code = asyncio.run(go())
@@ -362,8 +378,14 @@ def schemas() -> None:
 def schemas_export(out: Path, check: bool) -> None:
     """Write JSON Schema for every message model to schemas/json/."""
     from schemas.export import export_schemas
+    from services.runtime.error_words import os_error_in_words
 
-    stale = export_schemas(out, check=check)
+    try:
+        stale = export_schemas(out, check=check)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else out
+        raise click.ClickException(f"cannot write the schemas to {out}: {where}: {os_error_in_words(exc)} "
+                                   "(--out names another directory)") from None
     if not stale:
         click.echo(f"{out}: every schema up to date")
     for name in stale:
@@ -380,7 +402,7 @@ def schemas_export(out: Path, check: bool) -> None:
 @click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("examples"), show_default=True)
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Keep the newsroom page up after the run until Ctrl-C; --no-serve exits at once (tests, scripts).")
-@click.option("--newsroom-port", type=int, default=8080, show_default=True, help="Port of the newsroom page (any free one if taken).")
+@click.option("--newsroom-port", type=_PORT, default=8080, show_default=True, help="Port of the newsroom page (any free one if taken).")
 def demo(timeout: float, examples: Path, serve: bool, newsroom_port: int) -> None:
     """Embedded broker, all services in one process, the sample articles, a local webhook receiver: the whole job, told."""
     from services.demo import run_demo

@@ -10,7 +10,7 @@ import orjson
 
 from schemas import RawArticle
 from services.ingest.readers import Ignored, Note, RecordError
-from services.ingest.verdicts import Nothing, zero_articles
+from services.ingest.verdicts import Nothing, said_apart, zero_articles
 from services.runtime.codec import encode
 from services.runtime.settings import Settings
 
@@ -30,10 +30,14 @@ async def run_process(
     Every input that gives no article says why on ``err``; 0 articles out of valid but empty inputs
     (a feed without entries) is not a failure. ``rulebook``: the rules for ``alerts`` (default: read from
     WIREWATCH_ALERTER__RULES)."""
+    records = list(records)
+    apart = {id(e) for e in said_apart([r for r in records if isinstance(r, RecordError)],
+                                       [r for r in records if isinstance(r, Nothing)])}
     raws, rejected, nothing = [], 0, []
     for record in records:
         if isinstance(record, RecordError):
-            err.write(f"rejected {record.reason}\n")
+            if id(record) in apart:  # else its input's "0 articles" line says it
+                err.write(f"rejected {record.reason}\n")
             rejected += 1
         elif isinstance(record, Nothing):
             err.write(f"{record}\n")

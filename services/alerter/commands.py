@@ -26,7 +26,9 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints
     from services.alerter.rules import load_rulebook
 
     if not given and not Path(path).is_file():
-        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES, relative to the current directory): "
+        from services.runtime.command_settings import relative_note
+
+        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): "
                    f"pass --rules FILE or set WIREWATCH_ALERTER__RULES", err=True)
         sys.exit(code)
     try:
@@ -123,6 +125,23 @@ def tagged_articles(data: bytes) -> list | None:
         return None
 
 
+def _tail_of_another_topic(name: str, data: bytes) -> bool:
+    """Whether ``data`` is `wirewatch tail` output of a topic other than articles.tagged, said on stderr: taken for an
+    input of its own, it was "not a feed: JSON of another shape (an object with topic, partition, …)"."""
+    try:
+        records = [orjson.loads(line) for line in data.splitlines() if line.strip()]
+    except orjson.JSONDecodeError:
+        return False
+    if not records or not all(isinstance(r, dict) and {"topic", "value"} <= r.keys() for r in records):
+        return False
+    topics = {r["topic"] for r in records}
+    if topics == {"articles.tagged"}:  # tagged articles that do not validate: read as any other input
+        return False
+    click.echo(f"{name}: 0 articles: lines of `wirewatch tail {' '.join(sorted(map(str, topics)))}`; rules test reads "
+               "those of articles.tagged, or any input `wirewatch process` reads", err=True)
+    return True
+
+
 def _tagged_inputs(paths: tuple[str, ...], *, feed: str | None = None):
     """TaggedArticles from NDJSON/JSON of tagged articles (a file or stdin; `wirewatch tail articles.tagged` output
     too), or from anything `wirewatch process` reads (run through the stages; ``feed``: its ``--feed``)."""
@@ -138,9 +157,13 @@ def _tagged_inputs(paths: tuple[str, ...], *, feed: str | None = None):
             if (found := tagged_articles(stdin)) is not None:
                 tagged.extend(found)
                 continue
+            if _tail_of_another_topic("stdin", stdin):
+                continue
         elif p.is_file() and p.suffix in (".ndjson", ".jsonl", ".json"):
             if (found := tagged_articles(p.read_bytes())) is not None:
                 tagged.extend(found)
+                continue
+            if _tail_of_another_topic(path, p.read_bytes()):
                 continue
         others.append(path)
     if others:
@@ -335,7 +358,7 @@ def alerts_replay(broker: str, rules_file: Path | None, since: datetime | None, 
                                   since=since, earlier=earlier), err=True)
         return 1 if failed or skipped else 0
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, "read alerts.dlq from"):
         code = asyncio.run(go())

@@ -160,10 +160,8 @@ class _Loader(YamlReader):
     def load(self, text: str) -> RuleBook:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            raise yaml_error(exc, self.name) from None
         except yaml.YAMLError as exc:
-            raise RuleError(f"not valid YAML: {exc}", source=self.name) from None
+            raise yaml_error(exc, self.name) from None
         if root is None:
             raise RuleError("rules file is empty", source=self.name, line=1)
         top = self.mapping(root, "rules file", _TOP_KEYS)

@@ -9,6 +9,7 @@ import yaml
 
 from services.alerter.errors import RuleError
 from services.alerter.query import closest
+from services.runtime.yaml_trouble import yaml_trouble
 
 __all__ = ["kind", "rule_name", "suggest", "yaml_error"]
 
@@ -22,23 +23,10 @@ def rule_name(node: yaml.Node) -> str:
     return "rule"
 
 
-def yaml_error(exc: yaml.MarkedYAMLError, source: str) -> RuleError:
-    """PyYAML's problem and where it was found, and what it was reading and where that started: an unclosed quote is
-    found at the end of the file, but the user needs the line where it opened."""
-    problem, where = exc.problem or str(exc), exc.problem_mark
-    if exc.problem_mark is not None:
-        problem += f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}"
-    context = exc.context_mark
-    if exc.context and context is not None:
-        problem += f", {exc.context} that starts at line {context.line + 1}, column {context.column + 1}"
-        # At the end of the file the problem's place says nothing; where the unfinished thing began does.
-        if where is None or "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or ""):
-            where = context
-    if "'\\t'" in problem:
-        problem += " (indent with spaces: YAML does not allow tabs there)"
-    where = where or context
-    return RuleError(f"not valid YAML: {problem}", source=source, line=where.line + 1 if where else None,
-                     column=where.column + 1 if where else None)
+def yaml_error(exc: yaml.YAMLError, source: str) -> RuleError:
+    """PyYAML's problem, with where the unfinished part began (``runtime/yaml_trouble.py``), as a rule error."""
+    trouble = yaml_trouble(exc)
+    return RuleError(f"not valid YAML: {trouble.problem}", source=source, line=trouble.line, column=trouble.column)
 
 
 def kind(node: yaml.Node) -> str:

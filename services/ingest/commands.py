@@ -99,6 +99,8 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
     import urllib.error
     import urllib.request
 
+    from services.runtime.error_words import os_error_in_words
+
     where = f"{url.rstrip('/')}/feeds"
     if ctx.get_parameter_source("url") is click.core.ParameterSource.DEFAULT:
         tried = f"{url} (by WIREWATCH_WEB_HOST and WIREWATCH_WEB_PORT)"
@@ -111,10 +113,10 @@ def status(ctx: click.Context, url: str, as_json: bool) -> None:
             answer = orjson.loads(resp.read())
     except urllib.error.HTTPError as exc:
         raise click.ClickException(f"{where} answered HTTP {exc.code} {exc.reason}, not a feeds status ({hint})") from None
-    except urllib.error.URLError as exc:
-        raise click.ClickException(f"no ingest worker answers at {tried}: {exc.reason} ({hint})") from None
-    except OSError as exc:
-        raise click.ClickException(f"no ingest worker answers at {tried}: {exc} ({hint})") from None
+    except (urllib.error.URLError, OSError) as exc:
+        why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise click.ClickException(f"no ingest worker answers at {tried}: "
+                                   f"{os_error_in_words(why) if isinstance(why, OSError) else why} ({hint})") from None
     except orjson.JSONDecodeError:
         answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("feeds"), list):

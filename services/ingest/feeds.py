@@ -20,6 +20,7 @@ feeds:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from services.ingest.json_fields import check_field_map
 from services.runtime.codec import describe_validation_error
 from services.runtime.settings import environment
-from services.runtime.text import interpolate
+from services.runtime.text import interpolate, kind_of
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
@@ -126,7 +127,7 @@ class FeedConfig(BaseModel):
             return {}
         if not isinstance(value, dict):
             raise ValueError(f"must map article fields to the feed's names ({{title: headline, body: content.text}}), "
-                             f"got {type(value).__name__}")
+                             f"got {kind_of(value, yaml=True)}")
         return check_field_map(value)
 
     @field_validator("items", mode="before")
@@ -215,11 +216,16 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     if isinstance(doc, list):
         doc = {"feeds": doc}
     if not isinstance(doc, dict):
-        raise FeedsConfigError([f"{name}: expected a mapping with a 'feeds' list, got {type(doc).__name__}"])
+        raise FeedsConfigError([f"{name}: expected a mapping with a 'feeds' list, got {kind_of(doc, yaml=True)}"])
     problems: list[str] = []
     unknown = sorted(set(doc) - {"feeds", "defaults"})
     if unknown:
-        problems.append(f"{name}: unknown top-level key(s) {unknown}; known: ['defaults', 'feeds']")
+        keys = ", ".join(repr(str(k)) for k in unknown)
+        meant = [m for k in unknown for m in difflib.get_close_matches(str(k), ["feeds", "defaults"], n=1)]
+        hint = " (it looks like a rules file: `wirewatch rules check` reads those)" if "rules" in unknown else \
+            f" (did you mean {' and '.join(map(repr, meant))}?)" if meant else ""
+        problems.append(f"{name}: unknown top-level key{'s' if len(unknown) > 1 else ''} {keys}: a feeds file has only "
+                        f"'feeds' and 'defaults'{hint}")
     try:
         defaults = FeedDefaults.model_validate(doc.get("defaults") or {})
     except ValidationError as exc:
@@ -276,6 +282,10 @@ def parse_opml(data: bytes, *, name: str = "feeds.opml") -> list[FeedConfig]:
         raise FeedsConfigError([f"{name}: not valid OPML: {exc}"]) from None
     if root is None or root.find("body") is None:
         raise FeedsConfigError([f"{name}: not OPML: no <body>"])
+    if not re.search(rb"</\s*opml\s*>", data, re.IGNORECASE):
+        # The lenient parser reads what a cut-off file holds: its feeds would be silently fewer.
+        lines = data.count(b"\n") + 1
+        raise FeedsConfigError([f"{name}:{lines}: not valid OPML: it ends before its closing </opml> (cut off?)"])
     feeds: list[FeedConfig] = []
     problems: list[str] = []
     used: set[str] = set()

@@ -22,6 +22,7 @@ from aiohttp.resolver import DefaultResolver
 from multidict import CIMultiDict
 
 from services.ingest.settings import IngestSettings
+from services.runtime.error_words import os_error_in_words
 
 __all__ = ["Fetched", "FetchError", "Fetcher", "is_public_address", "same_origin", "shown_url"]
 
@@ -77,6 +78,12 @@ def same_origin(a: str, b: str) -> bool:
 
 class BlockedAddress(OSError):
     pass
+
+
+def _other(url: str, label: str, before: str = "") -> str:
+    """`` URL`` where the fetch named ``label`` went elsewhere (a feed's id, a redirect), else nothing: a URL given on
+    the command line is its own label, and its lines start with it already."""
+    return "" if url == label else f"{before} {url}"
 
 
 @dataclass
@@ -159,7 +166,7 @@ class Fetcher:
     def _check_url(self, url: str, label: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("BlockedURL", f"{label}: refusing to fetch {url!r}: only http(s) URLs")
+            raise FetchError("BlockedURL", f"{label}: refusing to fetch{_other(url, label)}: only http(s) URLs")
         host = parts.hostname.lower().rstrip(".")
         if host in self._allow:
             return host
@@ -167,10 +174,11 @@ class Fetcher:
             ipaddress.ip_address(host.split("%", 1)[0])
         except ValueError:
             if host == "localhost" or host.endswith(".localhost"):
-                raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is loopback") from None
+                raise FetchError("BlockedAddress", f"{label}: refusing to fetch{_other(url, label)}: {host} is loopback "
+                                                   "(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)") from None
             return host  # a name: the resolver checks what it resolves to
         if not is_public_address(host):
-            raise FetchError("BlockedAddress", f"{label}: refusing to fetch {url}: {host} is not a public address "
+            raise FetchError("BlockedAddress", f"{label}: refusing to fetch{_other(url, label)}: {host} is not a public address "
                                                f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)")
         return host
 
@@ -219,14 +227,15 @@ class Fetcher:
                         )
                 except aiohttp.ClientConnectorError as exc:
                     if isinstance(exc.os_error, BlockedAddress):
-                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch {current}: {exc.os_error} "
+                        raise FetchError("BlockedAddress", f"{label}: refusing to fetch{_other(current, label)}: {exc.os_error} "
                                                            f"(allow it with WIREWATCH_INGEST__ALLOW_HOSTS)") from None
-                    raise FetchError("ConnectError", f"{label}: cannot connect to {current}: {exc.os_error or exc}") from None
+                    raise FetchError("ConnectError", f"{label}: cannot connect{_other(current, label, ' to')}: "
+                                                     f"{os_error_in_words(exc.os_error) if exc.os_error else exc}") from None
                 except (aiohttp.ServerTimeoutError, asyncio.TimeoutError):
-                    raise FetchError("Timeout", f"{label}: {current} did not answer within the read timeout "
-                                                f"({self.settings.read_timeout_s:g} s)") from None
+                    raise FetchError("Timeout", f"{label}{_other(current, label, ':')}: no answer within the read "
+                                                f"timeout ({self.settings.read_timeout_s:g} s)") from None
                 except aiohttp.ClientError as exc:
-                    raise FetchError("HTTPError", f"{label}: {current}: {type(exc).__name__}: {exc}") from None
+                    raise FetchError("HTTPError", f"{label}{_other(current, label, ':')}: {type(exc).__name__}: {exc}") from None
         raise FetchError("TooManyRedirects", f"{label}: more than {self.settings.max_redirects} redirects, last to {current}")
 
     @staticmethod

@@ -79,6 +79,7 @@ def _feeds_file(settings: IngestSettings, *, named: str | None) -> FeedsFile | N
     """The feeds file a URL is looked up in: None when there is none, or (a feed not named) when it is invalid, as a
     URL of no feed is read; an InputError when the feed ``named`` cannot be found in it."""
     from services.ingest.feeds import FeedsConfigError, load_feeds
+    from services.runtime.error_words import os_error_in_words
 
     path = settings.feeds_file
     if path is None:
@@ -90,7 +91,8 @@ def _feeds_file(settings: IngestSettings, *, named: str | None) -> FeedsFile | N
     except (FeedsConfigError, OSError) as exc:
         if named is None:
             return None
-        raise InputError(f"--feed {named}: {path} cannot be read: {'; '.join(getattr(exc, 'problems', [str(exc)]))}") \
+        why = os_error_in_words(exc) if isinstance(exc, OSError) else "; ".join(exc.problems)
+        raise InputError(f"--feed {named}: the feeds file {path} (WIREWATCH_INGEST__FEEDS_FILE) cannot be read: {why}") \
             from None
     if named is not None and named not in feeds.by_id():
         raise InputError(f"--feed {named}: no such feed in {path} (its feeds: {', '.join(sorted(feeds.by_id()))})")

@@ -31,6 +31,8 @@ from typing import Any
 
 import orjson
 
+from services.runtime.text import kind_of
+
 __all__ = ["FIELDS", "FieldMap", "Ignored", "NotAnArticle", "article_fields", "as_text", "check_field_map", "is_summary",
            "not_text", "unmatched", "unwrapped", "uncut", "value_at"]
 
@@ -77,9 +79,7 @@ def not_text(key: str, value: Any, *, numbers: bool = True) -> str | None:
     text, they would give a title "True" or "['a']", an article nobody wrote."""
     if isinstance(value, str) or (numbers and isinstance(value, (int, float)) and not isinstance(value, bool)):
         return None
-    kind = ("a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else
-            "an array" if isinstance(value, list) else "an object" if isinstance(value, Mapping) else type(value).__name__)
-    return f"field {key!r} must be text, got {kind}: {orjson.dumps(value, default=str).decode()[:60]}"
+    return f"field {key!r} must be text, got {kind_of(value)}: {orjson.dumps(value, default=str).decode()[:60]}"
 
 
 def as_text(value: Any) -> str:

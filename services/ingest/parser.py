@@ -29,6 +29,7 @@ from services.ingest.json_fields import FieldMap, article_fields, as_text, is_su
 from services.ingest.paging import next_in_body
 from services.ingest.readers import RecordError, looks_like_html, parse_datetime
 from services.ingest.verdicts import Nothing, explain
+from services.runtime.text import kind_of
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_configured", "parse_feed", "sniff_feed"]
 
@@ -183,7 +184,7 @@ def _api_answer_entries(items: list[Any], result: ParsedFeed, *, label: str, url
         original = orjson.dumps(item, default=str)
         if not isinstance(item, dict):
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry",
-                                              f"{label} entry {i + 1}: expected an object, got {type(item).__name__}", original))
+                                              f"{label} entry {i + 1}: expected an object, got {kind_of(item)}", original))
             continue
         try:
             parts, _ = article_fields(item, fields)
@@ -366,7 +367,7 @@ def _parse_json_feed(data: bytes, result: ParsedFeed, *, label: str, url: str | 
         original = orjson.dumps(item, default=str)
         if not isinstance(item, dict):
             result.records.append(RecordError(f"{label} entry {i + 1}", "InvalidEntry",
-                                              f"{label} entry {i + 1}: expected an object, got {type(item).__name__}", original))
+                                              f"{label} entry {i + 1}: expected an object, got {kind_of(item)}", original))
             continue
         # JSON Feed's texts and links are strings; a number is its text as written ("1984"), anything else a bad entry.
         wrong = [why for key, numbers in _JSON_FEED_TEXTS

@@ -26,6 +26,7 @@ from services.ingest.ids import article_id
 from services.ingest.json_fields import Ignored, article_fields, as_text, uncut, unwrapped
 from services.ingest.settings import FUTURE_FETCHED_AT_TOLERANCE_S
 from services.runtime.codec import describe_validation_error
+from services.runtime.text import kind_of
 
 if TYPE_CHECKING:
     from services.ingest.verdicts import Nothing
@@ -153,7 +154,7 @@ def _publisher(url: Any, source: str | None, fallback: str) -> str:
 def _json_article(obj: Any, *, source: str | None, fallback: str, now: datetime) -> tuple[RawArticle, list[str]]:
     """The article of one JSON record, and the record's fields that are not article fields (json_fields)."""
     if not isinstance(obj, dict):
-        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+        raise ValueError(f"expected a JSON object, got {kind_of(obj)}")
     parts, ignored = article_fields(obj)
     title = as_text(parts.get("title"))
     body, _ = uncut(as_text(parts.get("body")))
@@ -380,7 +381,14 @@ def read_path(path: Path, *, now: datetime, source: str | None = None, max_bytes
               ) -> Iterator[RawArticle | RecordError | Nothing | Ignored | Note]:
     """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom/.html file under a directory."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
+        found = [p for p in path.rglob("*") if p.is_file()]
+        files = sorted(p for p in found if p.suffix.lower() in _INPUT_SUFFIXES)
+        if not files:  # said, as for an empty feed: a directory of nothing to read is no error (a watched inbox)
+            from services.ingest.verdicts import Nothing
+
+            others = f" ({len(found)} other file{'s' if len(found) != 1 else ''} not read)" if found else ""
+            yield Nothing(str(path), "no_entries",
+                          f"directory has no {', '.join(_INPUT_SUFFIXES[:-1])} or {_INPUT_SUFFIXES[-1]} file{others}")
     else:
         files = [path]
     for file in files:

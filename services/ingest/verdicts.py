@@ -7,7 +7,7 @@ broker is involved).
 
 | code | meaning |
 | --- | --- |
-| ``no_entries`` | a valid feed (or JSON array) with no entries |
+| ``no_entries`` | a valid feed (or JSON array) with no entries, or a directory with no file of a kind read |
 | ``empty`` | empty input (no bytes, or only white space) |
 | ``no_text`` | entries, but none with a title or text |
 | ``invalid_entries`` | entries, every one rejected for another reason (no id, bad date, unknown fields...) |
@@ -34,7 +34,7 @@ from services.ingest.json_fields import Ignored
 from services.ingest.readers import Note, RecordError
 
 __all__ = ["REASONS", "Nothing", "binary_kind", "describe_bytes", "explain", "looks_like_html_page", "zero_articles", "page_article",
-           "utf16_without_bom"]
+           "said_apart", "utf16_without_bom"]
 
 REASONS = ("no_entries", "empty", "no_text", "invalid_entries", "not_a_feed", "encoding", "too_large", "unreachable")
 
@@ -252,14 +252,32 @@ def explain(where: str, data: bytes, records: Sequence[object], *, problems: Seq
         trouble = [p for p in problems if any(t in p for t in _ENCODING_TROUBLE)]
         if looks.startswith("UTF-16") or (trouble and not looks.startswith(("an HTML page", "JSON", "XML", "a JSON"))):
             return Nothing(where, "encoding", f"unreadable encoding: {'; '.join(trouble) or looks}"[:500])
-        if looks.startswith(("text that starts like JSON", "plain text")) and errors[0].error_class == "MalformedFeed":
+        if looks.startswith(("text that starts like JSON", "plain text")) and errors[0].error_class == "MalformedFeed" \
+                or looks.startswith("text that starts like JSON") and errors[0].error_class == "InvalidJSON":
+            # the parser's or the JSON reader's own words, which say where the document breaks off
             return Nothing(where, "not_a_feed", _after_name(errors[0])[:500])
         return Nothing(where, "not_a_feed", f"not a feed: {looks}"[:500])
     n = len(errors)
     entries = f"{n} entr{'ies' if n != 1 else 'y'}"
     if all("neither title nor" in e.reason for e in errors):
         return Nothing(where, "no_text", f"{entries}, none with a title or text")
+    if n == 1:
+        return Nothing(where, "invalid_entries", f"1 entry, rejected: {_after_name(errors[0])}"[:500])
     return Nothing(where, "invalid_entries", f"{entries}, every one rejected (first: {_after_name(errors[0])})"[:500])
+
+
+def said_apart(rejected: Sequence[RecordError], nothing: Sequence[Nothing]) -> list[RecordError]:
+    """The rejected records that need a line of their own besides the inputs' ``0 articles`` lines: not the one rejected
+    record of an input that gave no article (the input rejected whole, or its one entry), which its line says."""
+    def of(error: RecordError, where: str) -> bool:  # the input itself, or a record in it ("x.json[2]", "x.rss entry 3")
+        return error.where == where or error.where.startswith(where) and error.where[len(where)] in " [:."
+
+    alone = set()
+    for empty in nothing:
+        mine = [e for e in rejected if of(e, empty.where)]
+        if len(mine) == 1:
+            alone.add(id(mine[0]))
+    return [e for e in rejected if id(e) not in alone]
 
 
 def _after_name(error: RecordError) -> str:

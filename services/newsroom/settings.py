@@ -18,7 +18,7 @@ class NewsroomSettings(BaseModel):
     database_url: SecretStr | None = Field(
         default=None, description="PostgreSQL connection string (postgresql://user:pass@host:5432/db), for store=postgresql.")
     host: str = Field(default="127.0.0.1", description="Address of the newsroom's web page and API; 0.0.0.0 in containers.")
-    port: int = Field(default=8080, description="Port of the newsroom's web page, API and feeds (0: any free port).")
+    port: int = Field(default=8080, ge=0, le=65535, description="Port of the newsroom's web page, API and feeds (0: any free port).")
     any_port_if_taken: bool = Field(
         default=False, description="When the port is taken, listen on any free one instead of failing (as `wirewatch demo` "
         "asks); the worker prints the address it listens on.")

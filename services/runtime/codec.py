@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
 from services.runtime.errors import DecodeError
+from services.runtime.text import kind_of
 
 __all__ = ["encode", "decode", "dead_letter", "describe_validation_error"]
 
@@ -41,7 +42,7 @@ def decode(data: bytes | None, model: type[M]) -> M:
     except orjson.JSONDecodeError as exc:
         raise DecodeError("InvalidJSON", f"{model.__name__}: not valid JSON: {exc}") from exc
     if not isinstance(obj, dict):
-        raise DecodeError("SchemaViolation", f"{model.__name__}: expected a JSON object, got {type(obj).__name__}")
+        raise DecodeError("SchemaViolation", f"{model.__name__}: expected a JSON object, got {kind_of(obj)}")
     try:
         return model.model_validate(obj)
     except ValidationError as exc:

@@ -3,11 +3,13 @@ a warning on stderr for each WIREWATCH_* variable that sets nothing (a misspelli
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from services.runtime.settings import Settings
 
-__all__ = ["command_settings"]
+__all__ = ["command_settings", "relative_note"]
 
 
 def command_settings(**overrides: object) -> Settings:
@@ -40,3 +42,9 @@ def _warn_unknown_variables(settings: Settings) -> None:
             where = " (in ./.env)" if origins[name] == "./.env" else ""
             hint = f"; did you mean {close}?" if close else " (see `wirewatch settings --markdown`)"
             click.echo(f"warning: {name}{where} is not a wirewatch setting and is ignored{hint}", err=True)
+
+
+def relative_note(path: Path) -> str:
+    """Where a setting's relative path was looked for (``, relative to the current directory /srv``), for the line that
+    says it is missing; nothing for an absolute one."""
+    return "" if Path(path).is_absolute() else f", relative to the current directory {Path.cwd()}"

@@ -180,15 +180,23 @@ class Tally:
 
     def __init__(self) -> None:
         self.by_topic: dict[str, Counter[str]] = {}
+        self.left_out: dict[str, Counter[str]] = {}  # by stage: the letters the options did not choose
 
     def add(self, item: Letter) -> None:
         self.by_topic.setdefault(item.topic, Counter())[item.letter.error_class if item.letter else "unreadable"] += 1
 
+    def leave_out(self, item: Letter) -> None:
+        if item.letter is not None:
+            self.left_out.setdefault(item.letter.service, Counter())[item.letter.error_class] += 1
+
     def summary(self, topics: Sequence[str]) -> str:
-        """One line: how many dead letters, per topic and error class."""
+        """One line: how many dead letters, per topic and error class; when none was chosen, the ones left out, by stage
+        and error class (a --service or --error-class that names none: ``normalize`` for ``normalise``)."""
         total, counts = counts_said(self.by_topic)
         if not total:
-            return f"no dead letters in {', '.join(topics) or 'any topic (the broker has no *.dlq topic yet)'}"
+            others, said = counts_said(self.left_out)
+            left = f"; {others} left out by the options: {said}" if others else ""
+            return f"no dead letters in {', '.join(topics) or 'any topic (the broker has no *.dlq topic yet)'}{left}"
         return f"{total} dead letter{'s' if total != 1 else ''}: {counts}"
 
 

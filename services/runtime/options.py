@@ -51,6 +51,16 @@ class _BrokerDefault(SettingsDefault):
         return None if not call and value == self.fallback else value
 
 
+def _checked_broker(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --broker aiokafka would fail on with a traceback at its first connection is a usage error, said in words."""
+    from services.runtime.error_words import bootstrap_problem
+
+    problem = bootstrap_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
 def _settings_broker(fallback: str) -> Callable[[], str]:
     def broker() -> str:
         from services.runtime.settings import load_settings
@@ -66,7 +76,7 @@ def broker_option(*, fallback: str = LOCAL_BROKER, required: bool = False, help:
     (``""``: none, which `run` takes for the embedded broker)."""
     where = f", else {fallback}" if fallback else ""
     return click.option("--broker", cls=_BrokerDefault, fallback=fallback, default=_settings_broker(fallback),
-                        show_default=True, required=required,
+                        show_default=True, required=required, callback=_checked_broker,
                         help=f"{help} Default: WIREWATCH_BROKER (environment or ./.env){where}.")
 
 

@@ -123,7 +123,7 @@ class Settings(BaseSettings):
         default=120.0, description="A partition behind its high-water mark that has not moved for this long is stalled (/readyz fails)."
     )
     web_host: str = Field(default="127.0.0.1", description="Address of the HTTP server (/metrics, POST /ingest); 0.0.0.0 in containers.")
-    web_port: int = Field(default=6066, description="Port of the HTTP server; each worker on one host needs its own.")
+    web_port: int = Field(default=6066, ge=0, le=65535, description="Port of the HTTP server; each worker on one host needs its own.")
     web_any_port_if_taken: bool = Field(
         default=False, description="When the web port is taken, listen on any free one instead of failing (as `wirewatch "
         "demo` asks); the worker prints the address it listens on. Needs WIREWATCH_TABLE_DIR (or "
@@ -162,6 +162,16 @@ class Settings(BaseSettings):
             raise ValueError("WIREWATCH_WEB_ANY_PORT_IF_TAKEN needs WIREWATCH_TABLE_DIR (or WIREWATCH_TABLE_STORE=memory): "
                              "the tables' default directory is named after the web port")
         return self
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_addresses(cls, value: str) -> str:
+        from services.runtime.error_words import bootstrap_problem
+
+        problem = bootstrap_problem(value) if value else None  # empty: the embedded broker
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("normalize")
     @classmethod

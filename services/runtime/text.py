@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-__all__ = ["LEAD_MAX_CHARS", "lead_end", "shortened", "interpolate", "defaulted", "references", "written_out", "unaccented", "is_unaccented"]
+__all__ = ["LEAD_MAX_CHARS", "kind_of", "lead_end", "shortened", "interpolate", "defaulted", "references", "written_out", "unaccented", "is_unaccented"]
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -94,3 +94,21 @@ def unaccented(text: str) -> str:
 def is_unaccented(text: str) -> bool:
     """Whether ``text`` has no Latin letter with a diacritic: a name typed in plain letters ("Sao Paulo", "Kyiv", "Київ")."""
     return text.isascii() or unaccented(text) == text
+
+
+def kind_of(value: object, *, yaml: bool = False) -> str:
+    """What a JSON (or, with ``yaml``, a YAML) value is, in words for the line that says it is not what was expected:
+    ``a number``, ``an array``, not Python's ``int`` or ``list``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false" if yaml else "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list" if yaml else "an array"
+    if isinstance(value, Mapping):
+        return "a mapping" if yaml else "an object"
+    return type(value).__name__

@@ -26,8 +26,8 @@ __all__ = ["COMMANDS"]
 @click.argument("topic")
 @broker_option()
 @click.option("--from-beginning/--latest", default=True, show_default=True)
-@click.option("--limit", type=int, default=0, help="Stop after N messages (0: never).")
-@click.option("--timeout", type=float, default=0.0, help="Stop after S seconds without a message (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N messages (0: never).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=0.0, help="Stop after S seconds without a message (0: never).")
 def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
     """Print a topic's messages, one JSON object per line; a topic the broker does not have is exit status 1."""
 
@@ -71,7 +71,7 @@ def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: flo
         finally:
             await consumer.stop()
 
-    from services.runtime.kafka import broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
 
     with broker_trouble_in_words(broker, f"read {topic} from"):
         asyncio.run(go())
@@ -129,7 +129,8 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
     """
     from services.ingest.dead_letters import input_said
     from services.runtime import dead_letters as dl
-    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
+    from services.runtime.kafka import aiokafka_options
 
     if dry_run and not resend:
         raise click.UsageError("--dry-run goes with --resend")
@@ -141,6 +142,7 @@ def dead_letters(broker: str, topics: tuple[str, ...], since: datetime | None, e
 
     def show(item: dl.Letter) -> None:
         if not dl.since(item, since) or not dl.chosen(item, error_classes, services):
+            tally.leave_out(item)
             return
         tally.add(item)
         if resend:
@@ -170,7 +172,8 @@ def _resend(settings: Settings, broker: str, picked: list[Letter], *, dry_run: b
     from services.alerter.replay import is_delivery
     from services.ingest import dead_letters as ingest_letters
     from services.runtime import resend as rs
-    from services.runtime.kafka import aiokafka_options, broker_trouble_in_words
+    from services.runtime.broker_trouble import broker_trouble_in_words
+    from services.runtime.kafka import aiokafka_options
     from services.runtime.topics import pipeline_topics
 
     ours = [t for t in pipeline_topics(settings) if not t.endswith(".dlq")]

@@ -13,7 +13,8 @@ import asyncio
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
-from services.runtime.kafka import aiokafka_options, quiet_aiokafka
+from services.runtime.broker_trouble import quiet_aiokafka, why_not_reached
+from services.runtime.kafka import aiokafka_options
 from services.runtime.logs import get_logger
 from services.runtime.settings import Settings, dlq
 
@@ -44,7 +45,7 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_ever
     loop = asyncio.get_running_loop()
     started = loop.time()
     said_at: float | None = None
-    with quiet_aiokafka(say_every_s is not None):
+    with quiet_aiokafka(say_every_s is not None) as failures:
         while True:
             try:
                 await admin.start()
@@ -56,7 +57,8 @@ async def ensure_topics(settings: Settings, *, timeout_s: float = 30.0, say_ever
                 if say_every_s is not None and (said_at is None or now - said_at >= say_every_s):
                     said_at = now
                     log.warning("broker_waiting", broker=settings.broker, waited_s=round(now - started),
-                                gives_up_in_s=round(timeout_s - (now - started)), error=str(exc) or type(exc).__name__)
+                                gives_up_in_s=round(timeout_s - (now - started)),
+                                error=why_not_reached(exc, failures.by_address)[0])
                 await asyncio.sleep(0.5)
     try:
         existing = set(await admin.list_topics())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiohttp.web import SockSite
 from faust.web.drivers.aiohttp import Web
 
+from services.runtime.error_words import os_error_in_words
 from services.runtime.errors import WirewatchError
 from services.runtime.ports import port_holder
 
@@ -61,7 +62,7 @@ def _why(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         holder = port_holder(port)
         return f"port {port} on {host} is in use{f' by {holder}' if holder else ''}"
-    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return f"cannot listen on {host}:{port}: {os_error_in_words(exc)}"
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -71,7 +72,11 @@ def leaders(of: str | None, former: bool) -> None:
     if of:
         found = gaz.get(of) or gaz.lookup(of) or gaz.lookup_acronym(of)
         if found is None:
-            click.echo(f"{of!r} is not in the gazetteer", err=True)
+            # the names the offices belong to: what --of is for
+            holders = sorted({place.name for entry in gaz for role in entry.roles if (place := gaz.get(role.of))})
+            close = difflib.get_close_matches(of, holders, n=3, cutoff=0.8)
+            meant = f"; did you mean {' or '.join(close)}?" if close else " (a country's or organisation's name or QID)"
+            click.echo(f"{of!r} is not in the gazetteer{meant}", err=True)
             sys.exit(2)
         target = found.id
     rows = []
@@ -84,6 +89,9 @@ def leaders(of: str | None, former: bool) -> None:
     for row in sorted(rows):
         click.echo("\t".join(row).rstrip())
     if not rows:
+        held = "" if former else " held now (--former lists ended ones too)"
+        click.echo(f"no offices of {found.name} ({found.id}){held} in the gazetteer" if target else "no offices in the gazetteer",
+                   err=True)
         sys.exit(1)
 
 

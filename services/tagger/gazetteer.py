@@ -27,7 +27,10 @@ import ahocorasick
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from services.runtime.codec import describe_validation_error
 from services.runtime.errors import WirewatchError
+from services.runtime.error_words import os_error_in_words
+from services.runtime.yaml_trouble import yaml_trouble
 from services.tagger.languages import genitive_end, is_given_name, is_name_here
 from services.tagger.scripts import ARABIC_LETTER_FORMS, ARABIC_MARKS, arabic_prefix_ok, arabic_variants, cyrillic_stem, hangul_bounded, inflected_end, is_han, katakana_bounded, lowercase_in_cased_script, unbounded
 
@@ -257,12 +260,16 @@ def _merge_raw(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_file(path: Path) -> list[dict[str, Any]]:
+    text = None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except OSError as exc:
-        raise GazetteerError(f"gazetteer {str(path)!r}: cannot read: {exc}") from exc
+        raise GazetteerError(f"gazetteer {str(path)!r}: cannot read: {os_error_in_words(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(f"gazetteer {str(path)!r}: cannot read: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
-        raise GazetteerError(f"gazetteer {str(path)!r}: not valid YAML: {exc}") from exc
+        raise GazetteerError(f"gazetteer {yaml_trouble(exc, text).at(str(path))}") from exc
     if data is None:
         return []
     entries = data.get("entities") if isinstance(data, dict) else data
@@ -270,7 +277,7 @@ def _read_file(path: Path) -> list[dict[str, Any]]:
         raise GazetteerError(f"gazetteer {str(path)!r}: expected a list of entities under 'entities'")
     for i, raw in enumerate(entries):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise GazetteerError(f"gazetteer {str(path)!r}: entity #{i} has no string 'id'")
+            raise GazetteerError(f"gazetteer {str(path)!r}: entity {i + 1} of {len(entries)} has no string 'id'")
     return entries
 
 
@@ -302,7 +309,7 @@ def load_entries(paths: Sequence[Path] = (), *, bundled: bool = True) -> list[Ga
         try:
             result.append(GazetteerEntry.model_validate(entry))
         except ValidationError as exc:
-            raise GazetteerError(f"gazetteer {str(origin[qid])!r}: entity {qid}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+            raise GazetteerError(f"gazetteer {str(origin[qid])!r}: entity {qid}: {describe_validation_error(exc)}") from exc
     return result
 
 

@@ -244,7 +244,9 @@ async def test_process_reads_a_news_api_answer_from_a_url(feed_server):
 async def test_a_loopback_url_is_refused_unless_allowed(feed_server):
     result = await asyncio.to_thread(wirewatch, "process", "--until", "raw", feed_server.url("/feed/rss20-utf8.xml"))
     assert result.returncode == 1
-    assert b"rejected" in result.stderr and b"127.0.0.1" in result.stderr
+    url = feed_server.url("/feed/rss20-utf8.xml")
+    assert result.stderr.decode().splitlines() == [f"{url}: 0 articles: refusing to fetch: 127.0.0.1 is not a public "
+                                                   "address (allow it with WIREWATCH_INGEST__ALLOW_HOSTS)"]
 
 
 @pytest.mark.parametrize("command, doing", [
@@ -261,9 +263,8 @@ def test_a_command_without_a_broker_says_so_in_one_line(command, doing):
     result = wirewatch(*command, "--broker", nowhere, env={"WIREWATCH_WEBHOOK_SECRET": "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0"})
     err = result.stderr.decode()
     assert result.returncode == 1, err
-    assert err.splitlines() == [f"Error: cannot {doing} {nowhere}: KafkaConnectionError: Unable to bootstrap from "
-                                f"[('127.0.0.1', {nowhere.split(':')[1]}, <AddressFamily.AF_INET: 2>)] (is a broker running "
-                                "there? `wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"], err
+    assert err.splitlines() == [f"Error: cannot {doing} {nowhere}: connection refused (is a broker running there? "
+                                "`wirewatch broker` starts one; --broker or WIREWATCH_BROKER names another)"], err
 
 
 def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
@@ -277,11 +278,11 @@ def test_a_worker_without_a_broker_waits_saying_so_then_fails_in_one_line():
     # The time really waited: --broker-wait and the last attempt.
     said = re.fullmatch(re.escape(f"Error: cannot start the alerter worker with the broker at {nowhere} after waiting ")
                         + r"(\d+) s for it: " + re.escape(
-                            f"KafkaConnectionError: Unable to bootstrap from [('127.0.0.1', {nowhere.split(':')[1]}, "
-                            "<AddressFamily.AF_INET: 2>)] (is a broker running there? `wirewatch broker` starts one; "
+                            "connection refused (is a broker running there? `wirewatch broker` starts one; "
                             "--broker or WIREWATCH_BROKER names another)"), last)
     assert said and int(said[1]) >= 3, err
-    assert waiting and all("broker_waiting" in line and f"broker={nowhere}" in line for line in waiting), err
+    assert waiting and all("broker_waiting" in line and f"broker={nowhere}" in line and "error='connection refused'" in line
+                           for line in waiting), err
     assert "Traceback" not in err and "Unable connect" not in err
 
 

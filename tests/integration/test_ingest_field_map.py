@@ -180,9 +180,12 @@ async def test_a_feed_the_command_line_cannot_find_is_said_before_anything_is_fe
         await _read([quay, "saved.json"], path, feed="guardian")
     broken = tmp_path / "broken.yaml"
     broken.write_text("feeds:\n  - id: guardian\n    url: ftp://example.com/\n")
-    with pytest.raises(InputError, match=r"^--feed guardian: .*broken.yaml cannot be read: .*broken.yaml:2: .*not an "
-                                         r"http\(s\) URL"):
+    with pytest.raises(InputError, match=r"^--feed guardian: the feeds file .*broken.yaml \(WIREWATCH_INGEST__FEEDS_FILE\) "
+                                         r"cannot be read: .*broken.yaml:2: .*not an http\(s\) URL"):
         await _read([quay], broken, feed="guardian")
+    with pytest.raises(InputError, match=r"^--feed guardian: the feeds file .*missing.yaml \(WIREWATCH_INGEST__FEEDS_FILE\) "
+                                         r"cannot be read: no such file or directory$"):
+        await _read([quay], tmp_path / "missing.yaml", feed="guardian")
     assert guardian.asked == []
     # Without --feed, a broken feeds file is not looked in: the URL is read as any other.
     unmapped = await _read([quay], broken)

@@ -57,8 +57,7 @@ async def test_a_url_that_is_no_feed_api_answer_or_html_page_is_rejected_and_say
     err = result.stderr.decode()
     assert result.returncode == 1, err
     assert result.stdout == b"", "no article is made of an image or a sitemap"
-    assert f"{url}: 0 articles: not a feed: {looks}" in err.splitlines(), err
-    assert f"rejected {url}: not a feed, a news API's answer nor an article page: {looks}" in err.splitlines(), err
+    assert [line for line in err.splitlines() if url in line] == [f"{url}: 0 articles: not a feed: {looks}"], err
     assert "parsed tree length" not in err, "trafilatura is not asked to read it as a page"
 
 
@@ -100,7 +99,8 @@ async def test_ingest_says_what_is_wrong_with_each_urls_first_page(broker, site)
     err = result.stderr.decode()
     assert result.returncode == 0, err  # the feed's entries went through
     assert len([line for line in result.stdout.decode().splitlines() if line.startswith("accepted ")]) == 3
-    assert f"{png}: 0 articles: not a feed: a PNG image" in err.splitlines(), err
+    # one line for the image: its rejection (dead-lettered) is not said again besides
+    assert [line for line in err.splitlines() if png in line] == [f"{png}: 0 articles: not a feed: a PNG image"], err
     assert any(line.startswith(f"{rss}: ill-formed feed at line 1: ") for line in err.splitlines()), err
 
 

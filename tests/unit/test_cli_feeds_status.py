@@ -75,9 +75,16 @@ def test_nobody_listening_is_said_with_what_to_start(server):
     server.server_close()
     result = status(f"http://127.0.0.1:{port}")
     assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"Error: no ingest worker answers at http://127.0.0.1:{port}: connection refused (is an ingest worker "
+        "(`wirewatch worker ingest` or `wirewatch run`) serving there? --url names its web port)"]
+
+
+def test_a_host_that_does_not_exist_is_said_so(unknown_host):
+    result = status(f"http://{unknown_host}:6066")
+    assert result.exit_code == 1, result.output
     [line] = result.stderr.splitlines()
-    assert line.startswith(f"Error: no ingest worker answers at http://127.0.0.1:{port}: "), line
-    assert "`wirewatch worker ingest` or `wirewatch run`" in line
+    assert line.startswith(f"Error: no ingest worker answers at http://{unknown_host}:6066: no such host ("), line
 
 
 def test_the_default_address_follows_the_port_the_worker_is_given(server, monkeypatch):

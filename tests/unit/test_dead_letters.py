@@ -42,6 +42,15 @@ def test_a_record_that_is_no_dead_letter_is_said_to_be_one_and_counted() -> None
     assert Tally().summary(["alerts.dlq"]) == "no dead letters in alerts.dlq"
 
 
+def test_options_that_choose_no_letter_say_what_they_left_out() -> None:
+    """`--service normalise` (a typo) or `--error-class Nope`: not "no dead letters" as if there were none."""
+    tally = Tally()
+    for item in [letter("InvalidJSON", b"{"), letter("SchemaViolation", b"{}", offset=1), letter("InvalidJSON", b"[", offset=2)]:
+        tally.leave_out(item)
+    assert tally.summary(["articles.raw.dlq"]) == (
+        "no dead letters in articles.raw.dlq; 3 left out by the options: normalize 3 (InvalidJSON 2, SchemaViolation 1)")
+
+
 def test_since_keeps_the_later_letters() -> None:
     early, late = letter("InvalidJSON", b"{", AT), letter("InvalidJSON", b"{", AT.replace(hour=12), offset=1)
     assert [since(x, AT.replace(hour=10)) for x in (early, late)] == [False, True]

@@ -56,6 +56,25 @@ def test_unknown_keys_and_inverted_bounds_are_refused():
     assert "above max_interval_s" in caught.value.problems[1] and ":5:" in caught.value.problems[1]
 
 
+@pytest.mark.parametrize(("text", "problem"), [
+    ("feed:\n  - id: a\n", "feeds.yaml: unknown top-level key 'feed': a feeds file has only 'feeds' and 'defaults' "
+                            "(did you mean 'feeds'?)"),
+    ("feeds: []\nextra: 1\n", "feeds.yaml: unknown top-level key 'extra': a feeds file has only 'feeds' and 'defaults'"),
+    ("rules: []\nwebhooks: {}\n", "feeds.yaml: unknown top-level keys 'rules', 'webhooks': a feeds file has only 'feeds' "
+                                 "and 'defaults' (it looks like a rules file: `wirewatch rules check` reads those)"),
+])
+def test_an_unknown_top_level_key_is_named_in_words_with_what_was_meant(text, problem):
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds(text, name="feeds.yaml")
+    assert caught.value.problems == [problem]
+
+
+def test_a_feeds_file_that_is_no_mapping_says_what_it_is_in_words():
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds('"just text"\n', name="feeds.yaml")
+    assert caught.value.problems == ["feeds.yaml: expected a mapping with a 'feeds' list, got text"]
+
+
 def test_broken_yaml_names_the_line():
     with pytest.raises(FeedsConfigError, match=r"feeds.yaml:[34]: not valid YAML"):
         parse_feeds("feeds:\n  - id: a\n    url: [unclosed\n", name="feeds.yaml")
@@ -70,6 +89,15 @@ def test_opml_import_turns_folders_into_tags():
     assert by_id["quayside-notes"].tags == ()
     # An import round-trips through the YAML format users then edit.
     assert {f.id for f in parse_feeds(feeds_to_yaml(feeds)).feeds} == set(by_id)
+
+
+def test_an_opml_file_cut_off_is_said_to_be_rather_than_read_with_fewer_feeds():
+    whole = (FIXTURES / "feeds.opml").read_bytes()
+    cut = whole[:whole.rindex(b"<outline")]
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_opml(cut, name="subs.opml")
+    last_line = cut.count(b"\n") + 1
+    assert caught.value.problems == [f"subs.opml:{last_line}: not valid OPML: it ends before its closing </opml> (cut off?)"]
 
 
 def test_opml_file_loads_like_a_feeds_file(tmp_path):

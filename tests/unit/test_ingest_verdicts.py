@@ -131,4 +131,4 @@ def test_one_article_with_a_misspelt_field_is_a_rejected_entry_not_json_of_anoth
     path.write_text('{"titel": "Dock strike ends", "body": "Workers return on Monday."}')
     [nothing] = [r for r in read_path(path, now=NOW, max_bytes=4096) if isinstance(r, Nothing)]
     assert nothing.reason == "invalid_entries", nothing
-    assert "1 entry, every one rejected (first: unknown field 'titel': did you mean 'title'?)" in nothing.detail
+    assert nothing.detail == "1 entry, rejected: unknown field 'titel': did you mean 'title'?"

@@ -131,6 +131,23 @@ def test_leaders_of_a_country_by_name_lists_its_current_offices() -> None:
     assert "Olaf Scholz" in CliRunner().invoke(gazetteer_cli, ["leaders", "--of", "Q183", "--former"]).output
 
 
+@pytest.mark.parametrize(("of", "said"), [
+    ("Germny", "'Germny' is not in the gazetteer; did you mean Germany?"),
+    ("Atlantis", "'Atlantis' is not in the gazetteer (a country's or organisation's name or QID)"),
+])
+def test_leaders_of_a_name_the_gazetteer_does_not_have_says_what_was_meant(of: str, said: str) -> None:
+    result = CliRunner().invoke(gazetteer_cli, ["leaders", "--of", of])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [said]
+
+
+def test_leaders_of_a_place_without_offices_says_so_rather_than_nothing() -> None:
+    result = CliRunner().invoke(gazetteer_cli, ["leaders", "--of", "Kyiv"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["no offices of Kyiv (Q1899) held now (--former lists ended ones too) in the gazetteer"]
+
+
 def test_check_reports_aliases_the_users_file_makes_ambiguous(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump({"entities": [
