@@ -56,7 +56,9 @@ an earlier rule keyed by the country ("Human Rights Commission of Pakistan": ``n
 commission``), as the key is no longer its name's own (:func:`rebodied`). Rule 10 keys a body of a country whose
 people's words are nouns only by the country's adjective (``name:new zealander reserve bank`` becomes ``name:new zealand
 reserve bank``; Hong Kong, Liechtenstein, the Solomon Islands, Greenland, Kiribati, Vanuatu, Lesotho likewise), from
-the stored key by :func:`respelt`, so a body the text gave its country keeps what the text gave.
+the stored key by :func:`respelt`, so a body the text gave its country keeps what the text gave. What rule 10 took from
+the text, a bare "Treasury" of a US or British report (``name:american treasury department``, ``name:british
+treasury``), a stored report keeps as ``name:treasury``.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -96,7 +98,8 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # keyed as the American ("Counselling Service": ``name:counseling service``), no country for a watchdog's "Human Rights
 # Commission of Pakistan", and a department of a US-datelined report or a "Parliament" beside its chamber keyed by its
 # country (from the text); 10: a body of a country whose people's words are nouns keyed by its adjective ("Reserve Bank
-# of New Zealand": "New Zealand Reserve Bank", not "New Zealander Reserve Bank"; demonyms.yaml's ``adjective``).
+# of New Zealand": "New Zealand Reserve Bank", not "New Zealander Reserve Bank"; demonyms.yaml's ``adjective``), and a
+# bare "Treasury" of a US or British report keyed by its country (from the text).
 KEY_RULE = 10
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
