@@ -14,9 +14,11 @@ order written: rekey.respelt; the country's word kept: rekey.rebodied); with ``-
 ``--keyed-by 7``, by rule 7, a third naming a NORP "Springboks" keyed ``name:springboks`` (rekey.rebodied:
 ``name:springbok``) and a "Parliament" its article's country keyed (kept); with ``--keyed-by 8``, by rule 8, a third
 naming "Reserve Bank of India" and "Counselling Service" as rule 8 keyed them (the words written: rekey.rebodied
-``name:indian reserve bank``, rekey.respelt ``name:counseling service``).
+``name:indian reserve bank``, rekey.respelt ``name:counseling service``); with ``--keyed-by 9``, by rule 9, a third naming
+"Reserve Bank of New Zealand" as rule 9 keyed it (rekey.respelt: ``name:new zealand reserve bank``) and a bare
+"Treasury" (kept).
 
-    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--keyed-by {none,1,...,8}] [--dir DIR]
+    .venv/bin/python bench/bench_newsroom_rekey.py [--articles 100000] [--keyed-by {none,1,...,9}] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ RULE_6 = [("Armed Forces of Ukraine", "name:armed forces of ukraine"), ("Central
 # A NORP name a rule-7 tagger keyed as the team it first took it for; a bare body keyed by its article's country.
 RULE_7 = [("Springboks", "name:springboks", "NORP"), ("Parliament", "name:british parliament")]
 RULE_8 = [("Reserve Bank of India", "name:reserve bank of india"), ("Counselling Service", "name:counselling service")]
+# A body of New Zealand a rule-9 tagger keyed by its people's noun; a bare "Treasury" (kept: its country came from the text).
+RULE_9 = [("Reserve Bank of New Zealand", "name:new zealander reserve bank"), ("Treasury", "name:treasury")]
 STANDING = [("Acme Corp", "name:acme corp"), ("Jane Okafor", "name:jane okafor")]
 
 
@@ -66,7 +70,7 @@ def with_names(article, names: list[tuple[str, ...]]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--keyed-by", choices=("none", *map(str, range(1, 9))), default="none", help="the key rule the stored reports are marked by")
+    parser.add_argument("--keyed-by", choices=("none", *map(str, range(1, 10))), default="none", help="the key rule the stored reports are marked by")
     parser.add_argument("--dir", type=Path, help="where the store is made (a temporary directory by default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
@@ -74,7 +78,8 @@ def main() -> None:
         rng, start = random.Random(7), datetime.now(timezone.utc) - timedelta(days=25)
         old, mark = {"none": (OLD, None), "1": (RULE_1, "names"), "2": (RULE_2, "names:2"),
                      "3": (RULE_3, "names:3"), "4": (RULE_4, "names:4"), "5": (RULE_5, "names:5"),
-                     "6": (RULE_6, "names:6"), "7": (RULE_7, "names:7"), "8": (RULE_8, "names:8")}[args.keyed_by]
+                     "6": (RULE_6, "names:6"), "7": (RULE_7, "names:7"), "8": (RULE_8, "names:8"),
+                     "9": (RULE_9, "names:9")}[args.keyed_by]
         store = SQLiteStore(path)
         # Written as a release before the store made a delivered report's keys its rule's (rekey.delivered_keys) wrote them.
         as_delivered, store_module.delivered_keys = store_module.delivered_keys, lambda row: row

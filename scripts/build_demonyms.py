@@ -14,6 +14,8 @@ Sources (build time only; the tagger reads the YAML this writes):
   "CFA Franc", "US Dollar" in Ecuador) names no one; nor does a name that is the country's own ("Hong Kong Dollar").
 - ``EXTRA`` below, by hand: the people's nouns CLDR's currency names lack (American, Briton, Filipino, Dane, Pole,
   Emirati, Palestinian, Kazakh, ...) and the countries whose currency names no people (euro, CFA franc, US dollar).
+- ``ADJECTIVE`` below, by hand: the adjective that keys a country's bodies where its people's words are nouns only
+  ("New Zealand", not "New Zealander"), written as the row's ``adjective``; elsewhere its first word is.
 
 Plurals are made here ("Ukrainians", "Saudis", "Filipinos"), not for words that are their own plural ("Swiss",
 "Chinese", "British") or adjectives only ("Danish", "Icelandic"). A word two countries claim is left out.
@@ -62,6 +64,12 @@ EXTRA: dict[str, list[str]] = {
     "GD": ["Grenadian"], "AG": ["Antiguan"], "LC": ["Saint Lucian"], "GI": ["Gibraltarian"], "IM": ["Manx"],
     "GU": ["Guamanian"], "KY": ["Caymanian"], "NC": ["New Caledonian"], "ST": ["Santomean"],
 }
+# ISO code -> the country's adjective where its people's words are nouns only: "New Zealand" keys a body of New Zealand
+# ("New Zealand Reserve Bank"), not "New Zealander"; an ethnic people's word is no state's ("I-Kiribati", "Basotho").
+ADJECTIVE: dict[str, str] = {
+    "NZ": "New Zealand", "HK": "Hong Kong", "LI": "Liechtenstein", "SB": "Solomon Islands", "GL": "Greenlandic",
+    "KI": "Kiribati", "VU": "Vanuatu", "LS": "Lesotho",
+}
 # Words that are their own plural or adjectives only: no "s" added.
 _NO_PLURAL = re.compile(r"(?:ese|s|sh|ch|ic|x|z|y|Basotho|Burkinabe)$")
 # Currency names whose leading words are a place, not a people ("Portuguese Guinea Escudo", "New Taiwan Dollar").
@@ -99,6 +107,7 @@ def build() -> tuple[list[dict[str, object]], list[str]]:
     taken = {fold(n) for e in countries for n in [e.name, *e.aliases]}  # "Philippines" is no plural of "Philippine"
     notes: list[str] = []
     words: dict[str, list[str]] = {}  # country QID -> singular words
+    isos: dict[str, str] = {}
     for entry in countries:
         iso = ISO_BY_NAME.get(entry.name) or next((iso_by_name[fold(n)] for n in [entry.name, *entry.aliases] if fold(n) in iso_by_name), None)
         if iso is None:
@@ -111,6 +120,7 @@ def build() -> tuple[list[dict[str, object]], list[str]]:
             if adjective and fold(adjective) not in own and adjective not in found:
                 found.append(adjective)
         found += [w for w in EXTRA.get(iso, []) if w not in found]
+        isos[entry.id] = iso
         if found:
             words[entry.id] = found
         else:
@@ -128,7 +138,10 @@ def build() -> tuple[list[dict[str, object]], list[str]]:
         for word in kept:
             forms += [word] + [p for p in [plural(word)] if p and fold(p) not in taken]
         if forms:
-            table.append({"country": qid, "name": names[qid], "demonyms": forms})
+            row: dict[str, object] = {"country": qid, "name": names[qid], "demonyms": forms}
+            if isos[qid] in ADJECTIVE:
+                row["adjective"] = ADJECTIVE[isos[qid]]
+            table.append(row)
     return table, notes
 
 
@@ -138,6 +151,7 @@ def render(table: list[dict[str, object]]) -> str:
         "# The words that name a country's people (NORP), each country by its gazetteer QID. Sources: the bundled\n"
         "# gazetteer's countries; Unicode CLDR currency names (Unicode licence, via babel) for the adjectives\n"
         "# (\"Ukrainian Hryvnia\"); a short hand list for the nouns (American, Briton, Filipino). Plurals generated.\n"
+        "# `adjective`: the word that keys the country's bodies where its people's words are nouns (\"New Zealand\").\n"
         f"# {len(table)} countries, {sum(len(t['demonyms']) for t in table)} words.\n"  # type: ignore[arg-type]
         "demonyms:\n"
     )

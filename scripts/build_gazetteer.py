@@ -74,6 +74,7 @@ SKIP_ISO = {"AQ", "UM"}
 MAX_CITY_ALIASES = 40
 OTHER_MEANING_SPREAD = 1.5  # Zipf
 OTHER_TOWN_POPULATION = 10_000
+NAMESAKE_SHARE = 0.1  # of a city's people: towns named by one of its aliases holding as many own the name
 ARABIC_CLITICS = "وبلف"  # "and", "in/with", "to/for", "so": written glued to the next word
 
 
@@ -156,6 +157,33 @@ def english_name(city: dict[str, Any], keep: Callable[[str], bool], other_town: 
     return best
 
 
+def _a_spelling(alias: str, names: tuple[str, ...]) -> bool:
+    """Whether an alternate name is one of the names spelt another way ("Hanover" for "Hannover"), by difflib's ratio."""
+    key = strip_latin_accents(fold(alias))
+    return any(difflib.SequenceMatcher(None, key, strip_latin_accents(fold(n))).ratio() >= SAME_NAME_RATIO for n in names)
+
+
+def _a_short_form(alias: str, city: dict[str, Any], towns_named: dict[str, list[dict[str, Any]]]) -> bool:
+    """Whether an alternate name is the opening words of the city's name ("León" of "León de los Aldama") that no other
+    town of its country has as its own name (Brazil's Caxias: "Caxias" is not Caxias do Sul's)."""
+    words, alias_words = strip_latin_accents(fold(city["name"])).split(), strip_latin_accents(fold(alias)).split()
+    if len(alias_words) >= len(words) or words[: len(alias_words)] != alias_words:
+        return False
+    point = (city["latitude"], city["longitude"])
+    return not any(t["countrycode"] == city["countrycode"] and t["geonameid"] != city["geonameid"]
+                   and _distance_km(point, (t["latitude"], t["longitude"])) >= 50
+                   for key in _keys(alias) for t in towns_named.get(key, ()))
+
+
+def _namesakes_people(alias: str, city: dict[str, Any], towns_named: dict[str, list[dict[str, Any]]]) -> int:
+    """The people of the towns of OTHER_TOWN_POPULATION+ whose own name the alias is, leaving out the city and any
+    town within 50 km of it (GeoNames' parts of one city)."""
+    point = (city["latitude"], city["longitude"])
+    towns = {t["geonameid"]: t for key in _keys(alias) for t in towns_named.get(key, ())}
+    return sum(t["population"] for gid, t in towns.items()
+               if gid != city["geonameid"] and _distance_km(point, (t["latitude"], t["longitude"])) >= 50)
+
+
 def _own_keys(entry: dict[str, Any]) -> set[str]:
     """The keys of an entry's own names: its English one and GeoNames' ("Hama" and "Ḩamāh")."""
     return _keys(entry["name"]) | _keys(entry.get("_geonames", entry["name"]))
@@ -230,9 +258,12 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
 
     # Names of towns elsewhere (by the geonameid of the largest), against which an alternate name is checked.
     town_names: dict[str, int] = {}
+    towns_named: dict[str, list[dict[str, Any]]] = defaultdict(list)  # every such town, by each key of its own name
     for city in sorted(cities.values(), key=lambda c: c["population"]):
         if city["population"] >= OTHER_TOWN_POPULATION:
             town_names.update({key: city["geonameid"] for key in _keys(city["name"])})
+            for key in _keys(city["name"]):
+                towns_named[key].append(city)
     # A name two sizeable cities share ("Valencia", "Hyderabad") is nobody's bare alias: each city is "Name, Country".
     big_names: dict[str, set[str]] = defaultdict(set)
     for city in cities.values():
@@ -280,6 +311,13 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
         kept = [a for a in kept if not _is_latin(a) or strip_latin_accents(fold(a)).startswith(stem)
                 or zipf_frequency(a, "en") >= name_zipf
                 or not any(key in town_names and town_names[key] != city["geonameid"] for key in _keys(a))]
+        # A Latin alias that is not a spelling of the city's name and is the own name of towns elsewhere holding a tenth
+        # of the city's people is theirs in English text: "Augusta" (Augsburg's Latin name) is Augusta, Georgia or Maine,
+        # "Antioch" (Antakya) a Californian city, "Bathurst" (Banjul) an Australian one; an old name of a city far larger
+        # than its namesakes stays ("Calcutta", "Salisbury"), and so do a spelling ("Hanover", "Pittsburg") and the
+        # city's name cut short ("León" for León de los Aldama, "Santa Cruz" for Santa Cruz de la Sierra).
+        kept = [a for a in kept if not _is_latin(a) or _a_spelling(a, (display, city["name"])) or _a_short_form(a, city, towns_named)
+                or not _namesakes_people(a, city, towns_named) >= max(1, city["population"] * NAMESAKE_SHARE)]
         # Spellings closest to the English name first ("München", "Kiew"), obscure ones last.
         latin = sorted((a for a in kept if _is_latin(a)), key=lambda a: not strip_latin_accents(fold(a)).startswith(stem))
         aliases = latin[:MAX_CITY_ALIASES // 2] + by_script_turns(with_simplified([a for a in kept if not _is_latin(a)]), MAX_CITY_ALIASES // 2)

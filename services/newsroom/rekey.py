@@ -53,7 +53,12 @@ department of a report datelined in the United States ("the Treasury Department"
 department``) and a "Parliament" named beside its chamber ("the State Duma, the lower house of Parliament":
 ``name:russian parliament``), a stored report keeps as it was; so does a watchdog's name with its country after it that
 an earlier rule keyed by the country ("Human Rights Commission of Pakistan": ``name:pakistani human rights
-commission``), as the key is no longer its name's own (:func:`rebodied`).
+commission``), as the key is no longer its name's own (:func:`rebodied`). Rule 10 keys a body of a country whose
+people's words are nouns only by the country's adjective (``name:new zealander reserve bank`` becomes ``name:new zealand
+reserve bank``; Hong Kong, Liechtenstein, the Solomon Islands, Greenland, Kiribati, Vanuatu, Lesotho likewise), from
+the stored key by :func:`respelt`, so a body the text gave its country keeps what the text gave. What rule 10 took from
+the text, a bare "Treasury" of a US or British report (``name:american treasury department``, ``name:british
+treasury``), a stored report keeps as ``name:treasury``.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -92,8 +97,10 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # country after it keyed by the country's adjective ("Reserve Bank of India": "Indian Reserve Bank"), a British doubled l
 # keyed as the American ("Counselling Service": ``name:counseling service``), no country for a watchdog's "Human Rights
 # Commission of Pakistan", and a department of a US-datelined report or a "Parliament" beside its chamber keyed by its
-# country (from the text).
-KEY_RULE = 9
+# country (from the text); 10: a body of a country whose people's words are nouns keyed by its adjective ("Reserve Bank
+# of New Zealand": "New Zealand Reserve Bank", not "New Zealander Reserve Bank"; demonyms.yaml's ``adjective``), and a
+# bare "Treasury" of a US or British report keyed by its country (from the text).
+KEY_RULE = 10
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
@@ -127,8 +134,33 @@ def respelt(mentions: list[dict]) -> list[dict]:
     out = []
     for m in mentions:
         key = "name:" + portfolio_first(key_words(m["key"][5:])) if m["key"].startswith("name:") else m["key"]
+        key = _readjectived(key) if m["type"] != "NORP" else key
         out.append({**m, "key": key} if key != m["key"] else m)
     return out
+
+
+@lru_cache(maxsize=1)
+def _adjectives_were() -> dict[str, str]:
+    """The key's opening an earlier rule gave a body of a country whose people's words are nouns, by the noun (``name:new
+    zealander ``), and the one its adjective gives now (``name:new zealand ``: rule 10, demonyms.yaml's ``adjective``)."""
+    import yaml
+
+    from services.tagger.demonyms import BUNDLED_DEMONYMS
+    from services.tagger.linking import name_key
+
+    rows = yaml.safe_load(BUNDLED_DEMONYMS.read_text(encoding="utf-8"))["demonyms"]
+    return {f"{name_key(row['demonyms'][0])} ": f"{name_key(row['adjective'])} " for row in rows
+            if "adjective" in row and row["adjective"] != row["demonyms"][0]}
+
+
+def _readjectived(key: str) -> str:
+    """A body's key that opens with its country's people's noun opened with the country's adjective instead (rule 10:
+    ``name:new zealander reserve bank`` becomes ``name:new zealand reserve bank``); a people's word alone
+    (``name:new zealander``) is no body's and stays."""
+    for was, now in _adjectives_were().items():
+        if key.startswith(was):
+            return now + key[len(was):]
+    return key
 
 
 def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:

@@ -18,7 +18,7 @@ from services.tagger.linking import name_key
 from services.tagger.name_evidence import is_dateline
 from services.tagger.shared_places import SharedName, shared_names
 
-__all__ = ["STATE_ABBREVIATIONS", "Apposition", "Appositions"]
+__all__ = ["LANGUAGES", "STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # What NER may call a dateline's all-capital place: "TALLAHASSEE" in "TALLAHASSEE, FLA (Reuters) -" is an ORG to en_core_web_sm.
@@ -30,6 +30,14 @@ _COMMA = re.compile(r"[ \t]?,[ \t]?")
 _CLAUSE_GOES_ON = re.compile(r"['’]s\b|[ \t]+[A-Z]")
 # A list goes on after B ("London, Paris and Berlin", "Texas, Georgia or Florida"); "Paris, Texas, and" does not.
 _LIST_GOES_ON = re.compile(r"(?:[ \t]?,)?[ \t]+(?:and|or|&)[ \t]+")
+# The same in the languages read untranslated with a model of their own: "Florence, Carolina del Sur" is A in B as
+# "Florence, S.C." is; French also writes "Florence, en Caroline du Sud". Their lists go on with their own "and"/"or".
+# No state abbreviation is read there: AP's and the postal service's are English news's.
+_COMMAS = {"en": _COMMA, "es": _COMMA, "fr": re.compile(r"[ \t]?,[ \t]?(?:en[ \t]+)?")}
+_LISTS_GO_ON = {"en": _LIST_GOES_ON, "es": re.compile(r"(?:[ \t]?,)?[ \t]+(?:y|e|o|u)[ \t]+"),
+                "fr": re.compile(r"(?:[ \t]?,)?[ \t]+(?:et|ou)[ \t]+")}
+LANGUAGES = frozenset(_COMMAS)
+_NO_ABBREVIATION = re.compile(r"(?!)(?P<state>)")
 # A city this much farther from a region's label point than from its nearest region's, and 300 km more, is not in the
 # region: label points are centres, so a border city (Philadelphia, 68 km from Delaware's and 127 km from
 # Pennsylvania's; El Paso, 323 km from New Mexico's and 855 km from Texas's) is still in the region the writer names,
@@ -139,7 +147,8 @@ class Appositions:
     def _holds(self, entry: GazetteerEntry) -> bool:
         return _is_country(entry) or entry.id in self._region_ids
 
-    def _apart(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> list[Entity]:
+    def _apart(self, entities: Sequence[Entity], texts: Mapping[str, str], abbreviation: re.Pattern[str],
+               comma_re: re.Pattern[str]) -> list[Entity]:
         """``entities`` with a place NER took whole with the state, region or country after it ("Athens, Ga.",
         "Springfield, Missouri"), which the gazetteer does not know as one name, as two mentions A and B to be read as any
         "A, B"; and a dateline's place NER took for another kind of name before an abbreviated state ("TALLAHASSEE, FLA
@@ -149,16 +158,16 @@ class Appositions:
             text = texts.get(e.field, "")
             if e.type not in _PLACE_TYPES:
                 if e.type in _DATELINE_TYPES and e.text[:1].isupper() and is_dateline(e.field, text, e.start, e.end) \
-                        and self._abbreviation.match(text, e.end):
+                        and abbreviation.match(text, e.end):
                     e = _unlinked(e).model_copy(update={"type": "GPE"})
                 out.append(e)
                 continue
-            comma = _COMMA.search(e.text)
+            comma = comma_re.search(e.text)
             if comma is None or not e.text[:1].isupper() or "," in e.text[comma.end():] or self._gazetteer.lookup(e.text):
                 out.append(e)
                 continue
             a_end, b_start = e.start + comma.start(), e.start + comma.end()
-            state = self._abbreviation.match(text, a_end)
+            state = abbreviation.match(text, a_end)
             if state is not None and state.start("state") == b_start and b_start < e.end <= state.end("state"):
                 b = _mention(state.group("state"), "GPE", e.field, b_start)
             else:
@@ -198,7 +207,8 @@ class Appositions:
         kept = [cut[k] if k in cut else e for k, e in enumerate(entities)]
         return sorted([e for e in kept if e is not None] + added, key=lambda e: (e.field, e.start, e.end))
 
-    def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity]) -> list[_Pair]:
+    def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity], abbreviation: re.Pattern[str],
+               comma_re: re.Pattern[str], list_goes_on: re.Pattern[str]) -> list[_Pair]:
         """Every "A, B" that is no list ("London, Paris and Berlin"), B a place mention or an abbreviated state."""
         places = [i for i, e in enumerate(entities) if e.type in _PLACE_TYPES]
         pairs = []
@@ -206,28 +216,28 @@ class Appositions:
             a = entities[i]
             text = texts.get(a.field, "")
             before = entities[places[n - 1]] if n > 0 else None
-            if not a.text[:1].isupper() or (before is not None and before.field == a.field and _COMMA.fullmatch(text[before.end : a.start])):
+            if not a.text[:1].isupper() or (before is not None and before.field == a.field and comma_re.fullmatch(text[before.end : a.start])):
                 continue  # "Paris, London, Berlin"
-            abbreviation = self._abbreviation.match(text, a.end)
-            if abbreviation is not None:
-                start, end = abbreviation.span("state")
+            abbreviated = abbreviation.match(text, a.end)
+            if abbreviated is not None:
+                start, end = abbreviated.span("state")
                 b = next((k for k, e in enumerate(entities) if e.field == a.field and e.start == start and e.end <= end), None)
-                pairs.append(_Pair(i, b, (self._states[abbreviation.group("state")],), abbreviated=True))
+                pairs.append(_Pair(i, b, (self._states[abbreviated.group("state")],), abbreviated=True))
                 continue
             if n + 1 >= len(places):
                 continue
             j = places[n + 1]
             b = entities[j]
-            if a.field != b.field or not _COMMA.fullmatch(text[a.end : b.start]) or _CLAUSE_GOES_ON.match(text, b.end):
+            if a.field != b.field or not comma_re.fullmatch(text[a.end : b.start]) or _CLAUSE_GOES_ON.match(text, b.end):
                 continue
             holders = tuple(c for c in self._candidates(b) if self._holds(c))
             after = entities[places[n + 2]] if n + 2 < len(places) else None
-            if after is not None and after.field == b.field and _COMMA.fullmatch(text[b.end : after.start]):
+            if after is not None and after.field == b.field and comma_re.fullmatch(text[b.end : after.start]):
                 holders = self._in_country(holders, after)
                 if not holders:
                     continue  # "Texas, Georgia, Florida"; not "Atlanta, Georgia, USA"
-            elif after is not None and after.field == b.field and _LIST_GOES_ON.fullmatch(text[b.end : after.start]) and (
-                not self._followed_by_place(text, entities, places, n + 2)
+            elif after is not None and after.field == b.field and list_goes_on.fullmatch(text[b.end : after.start]) and (
+                not self._followed_by_place(text, entities, places, n + 2, comma_re)
             ):
                 holders = self._holding_in_list(a, holders, after)
                 if not holders:
@@ -257,20 +267,26 @@ class Appositions:
         return tuple(h for h in holders if not _is_country(h) and h.country == then.country and linked.country != h.country)
 
     @staticmethod
-    def _followed_by_place(text: str, entities: Sequence[Entity], places: Sequence[int], n: int) -> bool:
+    def _followed_by_place(text: str, entities: Sequence[Entity], places: Sequence[int], n: int,
+                           comma_re: re.Pattern[str] = _COMMA) -> bool:
         """Whether the place ``places[n]`` is itself the A of an "A, B"."""
         if n + 1 >= len(places):
             return False
         this, then = entities[places[n]], entities[places[n + 1]]
-        return this.field == then.field and _COMMA.fullmatch(text[this.end : then.start]) is not None
+        return this.field == then.field and comma_re.fullmatch(text[this.end : then.start]) is not None
 
-    def resolve(self, entities: Sequence[Entity], texts: Mapping[str, str]) -> Apposition:
+    def resolve(self, entities: Sequence[Entity], texts: Mapping[str, str], language: str = "en") -> Apposition:
         """``entities`` with each "A, B" read: A the candidate inside B and B the candidate holding it, nearest B's label
         point where several are, and so are the article's other mentions of A and B by the same names; where none of A's is, a city A is unlinked (Paris in "Paris, Texas"), as is a region of
         another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
         country, is no apposition ("Russia, China") unless B is an abbreviated state ("Columbia, Mo."), which is that
-        state there only. ``texts``: each field's text by name."""
-        entities = self._state_mentions(self._apart(entities, texts), texts)
+        state there only. ``texts``: each field's text by name; ``language``: the text's, one of ``LANGUAGES`` (in
+        Spanish and French, no state abbreviation is read)."""
+        english = language == "en"
+        abbreviation = self._abbreviation if english else _NO_ABBREVIATION
+        comma_re, list_goes_on = _COMMAS.get(language, _COMMA), _LISTS_GO_ON.get(language, _LIST_GOES_ON)
+        entities = self._apart(entities, texts, abbreviation, comma_re)
+        entities = self._state_mentions(entities, texts) if english else entities
         regions: list[GazetteerEntry] = []
         # What each mention in a pair is; the article's other mentions of the same name, as linked, are the same place
         # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
@@ -284,7 +300,7 @@ class Appositions:
             if spread:  # an abbreviation is the state only where it follows a place: "Ga." alone is not
                 decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
 
-        for i, j, holders, abbreviated in self._pairs(texts, entities):
+        for i, j, holders, abbreviated in self._pairs(texts, entities, abbreviation, comma_re, list_goes_on):
             a = entities[i]
             if abbreviated:  # the state, whatever A turns out to be
                 decide(j, holders[0], spread=False)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from schemas import Entity, NormalizedArticle, TaggedArticle
+from services.tagger.appositions import LANGUAGES as APPOSITION_LANGUAGES
 from services.tagger.appositions import Appositions
 from services.tagger.demonyms import Demonyms
 from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_regions, fold
@@ -164,8 +165,8 @@ class Tagger:
                 entities = [e for e in self._newswire.entities(article.title, article.body, entities) if e.type in self._entity_types]
             # "Savannah, Georgia": the writer's own word on which place each name is, before the article's other places.
             regions: tuple[GazetteerEntry, ...] = ()
-            if language == "en":
-                read = self._appositions.resolve(entities, {"title": article.title, "body": article.body})
+            if language in APPOSITION_LANGUAGES:  # English, and Spanish and French read by their own model
+                read = self._appositions.resolve(entities, {"title": article.title, "body": article.body}, language)
                 entities, regions = read.entities, read.regions
             # Before relate: "Georgia's Supreme Court" in an Atlanta report is no body of the country Georgia.
             entities = self._shared_places.resolve(entities, self._people_country, regions)

@@ -34,7 +34,8 @@ class Demonyms:
                  names: Iterable[tuple[str, str]] = (), gazetteer: Gazetteer | None = None,
                  state_bodies: Mapping[str, str] | None = None,
                  article_names: Mapping[str, Mapping[str, str]] | None = None,
-                 body_names: Mapping[str, str] | None = None, shared_names: Iterable[tuple[str, str]] = ()) -> None:
+                 body_names: Mapping[str, str] | None = None, shared_names: Iterable[tuple[str, str]] = (),
+                 adjectives: Mapping[str, str] | None = None) -> None:
         """``seats``: the id of each country and capital → (QID, name) of the country whose side its name can stand for
         ("pro-Moscow"); ``names``: (alias, QID) of the countries' own names, which open a state body's name as their
         people's word does ("UK Foreign Office", "U.S. Army"); ``gazetteer``: where a body named one way is found
@@ -43,7 +44,9 @@ class Demonyms:
         country's QID; ``article_names``: by language, the names a body of ``state_bodies`` goes by only after an article
         of that language ("Douma": in French, after "la", the Duma), with the body's name; ``body_names``: the other
         names of a body of ``state_bodies`` ("State Duma"), with the body's name ("Duma"), which keys it; ``shared_names``:
-        (alias, QID) of the countries' names another country's place also has ("Georgia"), left out of ``names``."""
+        (alias, QID) of the countries' names another country's place also has ("Georgia"), left out of ``names``;
+        ``adjectives``: QID → the adjective that keys a country's bodies where its words are nouns for its people
+        ("New Zealand", not "New Zealander"); elsewhere a row's first word does."""
         self._countries: dict[str, tuple[str, str]] = {}
         self._adjectives: dict[str, str] = {}  # QID -> the table's first word, its adjective: "Russian", "Ukrainian"
         self._forms: dict[str, list[str]] = {}  # QID -> every word a body's name may open with: "American", "U.S."
@@ -54,6 +57,9 @@ class Demonyms:
                 self._countries[name_key(word)] = (qid, name)
                 self._adjectives.setdefault(qid, word)
                 self._forms.setdefault(qid, []).append(word)
+        for qid, adjective in (adjectives or {}).items():
+            if qid in self._adjectives:
+                self._adjectives[qid] = adjective
         self._seats = dict(seats or {})
         self._names: dict[str, tuple[str, str]] = {}  # a country's own name before its body: "UK Foreign Office"
         for alias, qid in names or ():
@@ -89,6 +95,7 @@ class Demonyms:
             load_article_names(organisations),
             load_body_names(organisations),
             elsewhere,
+            {row["country"]: row["adjective"] for row in rows if "adjective" in row},
         )
 
     def __len__(self) -> int:

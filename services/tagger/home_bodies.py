@@ -5,8 +5,10 @@ Senate", "British Parliament"), where the article leaves no doubt whose it is.
 The article's country is its dateline's, or by far its most named (places, people's words, state bodies), and no
 other country's (or region's, "Welsh Parliament") body of the same words is named in it: in a report on two countries'
 relations, neither is the home of a bare "Parliament". A department ("the Treasury Department") of a report from the
-United States is the United States' whatever other country it names more. A state's or a city's own body is left alone
-("the state Senate", "the Supreme Court of Georgia", "the Health Department").
+United States is the United States' whatever other country it names more, and so is a bare "Treasury" there (the
+Treasury Department); in a report about Britain, "the Treasury" is the British Treasury; in one about any other country
+it is left alone. A state's or a city's own body is left alone ("the state Senate", "the Supreme Court of Georgia", "the
+Health Department").
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ _MIN_MENTIONS = 3
 # with no country is its own, even where the report names another country more ("WASHINGTON - ... sanctions against
 # Russia ... the Treasury Department said").
 _DEPARTMENTS_OF = "Q30"
+# The countries whose finance ministry the news calls "the Treasury", and that body's words: the US Department of the
+# Treasury (keyed as "the Treasury Department" of a US report is) and Britain's HM Treasury. Elsewhere (Australia's and
+# New Zealand's Treasury too, for now) a bare "Treasury" is left alone, as is one that is a bond ("the 30-year Treasury",
+# "Treasury bills", "Treasury yields").
+_TREASURY_OF = {"Q30": "Treasury Department", "Q145": "Treasury"}
+_TREASURY = re.compile(r"treasury", re.IGNORECASE)
+_SECURITY_AFTER = re.compile(r"[ \t]+(?:bills?|bonds?|notes?|futures?|yields?|securities|debt|market|prices?|issues?|"
+                             r"auctions?|refunding|strips)\b", re.IGNORECASE)
+_SECURITY_BEFORE = re.compile(r"(?:-year|-month|-week)[ \t]+$", re.IGNORECASE)
 
 
 def _bare(name: str) -> str:
@@ -72,6 +83,12 @@ def _is_home_body(words: str) -> bool:
         return True
     key = name_key(words)[5:]
     return is_portfolio_ministry(key) and not (key.endswith("department") and _CITY_REMITS.fullmatch(key))
+
+
+def _is_treasury(entity: Entity, text: str) -> bool:
+    """Whether a bare "Treasury" is the body, not a bond named after it ("the 30-year Treasury", "Treasury bills")."""
+    return (_TREASURY.fullmatch(_bare(entity.text)) is not None and not _SECURITY_AFTER.match(text, entity.end)
+            and not _SECURITY_BEFORE.search(text, max(0, entity.start - 12), entity.start))
 
 
 def _is_department(words: str) -> bool:
@@ -124,7 +141,8 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
     the country's adjective's key, ``name:british parliament``), where no other body of its words is named in the
     article; "Congress" only where the gazetteer has the country's."""
     bare = [e for e in entities if e.canonical_id is None and e.country_id is None and e.canonical_name is None
-            and e.type in ("ORG", "GPE", "LOC", "FAC") and e.field in texts and _is_home_body(_bare(e.text))
+            and e.type in ("ORG", "GPE", "LOC", "FAC") and e.field in texts
+            and (_is_home_body(_bare(e.text)) or _is_treasury(e, texts[e.field]))
             and e.text[:1].isupper() and _national(texts[e.field], e.start)
             and not _OF_AFTER.match(texts[e.field], e.end)]
     if not bare:
@@ -134,7 +152,12 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
     out = []
     for e in entities:
         words = _bare(e.text)
-        country = home or (departments if _is_department(words) else None) if e in bare else None
+        if e in bare and _TREASURY.fullmatch(words):
+            # Only the US's and Britain's; a US report's even where it names another country more, as a department.
+            country = home if home in _TREASURY_OF else departments if home is None else None
+            words = _TREASURY_OF[country] if country is not None else words
+        else:
+            country = home or (departments if _is_department(words) else None) if e in bare else None
         if country is not None and has_adjective(country) and country_name(country) is not None:
             own = name_key(words)[5:]
             # another body of the same words, named with its country's or region's word: "Welsh Parliament"

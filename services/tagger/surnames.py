@@ -157,6 +157,14 @@ def _surname(name: str) -> str | None:
     return surname_key(words[-1]) if len(words) >= 2 else None
 
 
+def _titled_one_name(name: str) -> str | None:
+    """The one name a known person is called by after his title ("Pope Francis": "francis"), which names him alone
+    later in the article as a surname does: "Francis urged..." after "Pope Francis", as "Francisco" after "el papa
+    Francisco". Only a person the gazetteer knows: "Harry" after an unknown "Prince Harry" keeps its own key."""
+    rest = strip_titles(name).split()
+    return surname_key(rest[0]) if len(rest) == 1 and len(name.split()) > 1 else None
+
+
 def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candidates: list[Candidate],
                   language: str | None = None) -> list[Candidate]:
     """'Stoltenberg' -> the 'Jens Stoltenberg' the same article names; also surnames NER missed, where the article names
@@ -181,7 +189,7 @@ def link_surnames(gazetteer: Gazetteer, fields: Sequence[FieldMentions], candida
         surface = texts[c.field][c.start : c.end]
         names = [c.entry.name, surface] if c.entry is not None else [strip_titles(surface)]
         for name in names:
-            key = _surname(name)
+            key = _surname(name) or (_titled_one_name(name) if c.entry is not None else None)
             if key is None:
                 continue
             full_names.setdefault(key, set()).add((c.entry.id if c.entry else None, c.canonical_name or strip_titles(surface)))

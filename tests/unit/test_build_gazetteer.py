@@ -43,3 +43,29 @@ def test_a_name_opening_with_the_arabic_article_is_named_as_english_news_writes_
 def test_an_alternate_name_english_knows_only_as_a_persons_is_not_the_citys_name():
     assert _name("Al Aḩmadī", ["Ahmad", "Ahmedi"], people=frozenset({"Ahmad"})) == "Al Ahmadi"
     assert _name("Al Mahallah al Kubra", ["Mahalla"]) == "Al Mahallah al Kubra", "a longer name than the article and one word"
+
+
+def _town(geonameid: int, name: str, country: str, population: int, point: tuple[float, float]) -> dict:
+    return {"geonameid": geonameid, "name": name, "countrycode": country, "population": population,
+            "latitude": point[0], "longitude": point[1]}
+
+
+def test_an_old_name_other_towns_bear_is_theirs_unless_the_city_dwarfs_them_or_it_is_a_spelling():
+    augsburg = _town(1, "Augsburg", "DE", 259_196, (48.37, 10.90))
+    kolkata = _town(2, "Kolkata", "IN", 4_631_392, (22.57, 88.36))
+    towns = {"augusta": [_town(3, "Augusta", "US", 43_459, (33.47, -81.97)), _town(4, "Augusta", "IT", 34_000, (37.23, 15.22))],
+             "calcutta": [_town(5, "Calcutta", "ZA", 35_864, (-24.9, 31.3))]}
+    share = build_gazetteer.NAMESAKE_SHARE
+    assert build_gazetteer._namesakes_people("Augusta", augsburg, towns) >= augsburg["population"] * share
+    assert build_gazetteer._namesakes_people("Calcutta", kolkata, towns) < kolkata["population"] * share
+    assert build_gazetteer._a_spelling("Hanover", ("Hannover",)) and not build_gazetteer._a_spelling("Augusta", ("Augsburg",))
+
+
+def test_a_citys_name_cut_short_is_its_own_unless_another_town_of_its_country_has_it():
+    leon = _town(1, "León de los Aldama", "MX", 1_114_626, (21.12, -101.68))
+    caxias_do_sul = _town(2, "Caxias do Sul", "BR", 381_270, (-29.17, -51.18))
+    towns = {"leon": [_town(3, "León", "NI", 144_538, (12.43, -86.88))],
+             "caxias": [_town(4, "Caxias", "BR", 156_973, (-4.86, -43.36))]}
+    assert build_gazetteer._a_short_form("León", leon, towns)
+    assert not build_gazetteer._a_short_form("Caxias", caxias_do_sul, towns)
+    assert not build_gazetteer._a_short_form("Aldama", leon, towns)

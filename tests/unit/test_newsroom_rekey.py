@@ -347,3 +347,25 @@ def test_a_report_marked_by_rule_8_is_made_again_by_rule_9_once_the_store_opens(
     assert s.entity("name:reserve bank of india") is None
     assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
     s.close()
+
+
+def test_re_keying_by_rule_10_keys_a_body_by_its_countrys_adjective_not_its_peoples_noun() -> None:
+    mentions = [{"key": "name:new zealander reserve bank", "name": "Reserve Bank of New Zealand", "type": "ORG"},
+                {"key": "name:liechtensteiner foreign ministry", "name": "Foreign Ministry", "type": "ORG"},
+                {"key": "name:new zealander", "name": "New Zealander", "type": "NORP"},
+                {"key": "name:new zealand rugby union", "name": "New Zealand Rugby Union", "type": "ORG"}]
+    # A body the text gave its country ("Foreign Ministry" after "Liechtenstein's") is made from its key, not its name.
+    assert re_keyed(mentions)[0] == ["name:new zealand reserve bank", "name:liechtenstein foreign ministry",
+                                     "name:new zealander", "name:new zealand rugby union"]
+    assert re_keyed(mentions[:1])[1] == ["name:new zealand reserve bank"]
+
+
+def test_a_report_marked_by_rule_9_is_made_again_by_rule_10_once_the_store_opens(open_store):  # noqa: F811
+    s = reopened_marked(open_store, "message:9", "names:9",
+                        old_report(1, "s-rates", ("Reserve Bank of New Zealand", "name:new zealander reserve bank")),
+                        old_report(2, "s-rates", ("New Zealand Reserve Bank", "name:new zealand reserve bank")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:new zealand reserve bank", 1)]
+    assert s.entity("name:new zealand reserve bank")["articles"] == 2
+    assert s.entity("name:new zealander reserve bank") is None
+    assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
+    s.close()

@@ -107,3 +107,20 @@ def test_the_tagger_keys_a_parliament_beside_the_duma_as_russias() -> None:
                   "house of Parliament.")
     assert [(e.text, e.key, e.country_id) for e in tagged if e.text == "Parliament"] == [
         ("Parliament", "name:russian parliament", RUSSIA)]
+
+
+def test_a_body_of_a_country_whose_people_word_is_a_noun_is_keyed_by_the_countrys_adjective() -> None:
+    # The Reserve Bank of New Zealand is no "New Zealander" bank: New Zealand's bodies key as "New Zealand ...".
+    found = _orgs("The Reserve Bank of New Zealand raised its cash rate on Wednesday, and the New Zealand Foreign "
+                  "Ministry said little.")
+    assert found == [("Reserve Bank of New Zealand", "name:new zealand reserve bank", "Q664"),
+                     ("New Zealand Foreign Ministry", "name:new zealand foreign ministry", "Q664")]
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Reserve Bank of New Zealand", "name:new zealand reserve bank"), ("Hong Kong Police Force", "name:hong kong police force"),
+    ("Ministry of Foreign Affairs of Liechtenstein", "name:liechtenstein foreign ministry"),
+    ("Central Bank of Solomon Islands", "name:solomon islands central bank"),
+])
+def test_no_bodys_key_opens_with_a_word_for_a_person(name: str, key: str) -> None:
+    assert demonyms().key_of(name, "ORG") == key

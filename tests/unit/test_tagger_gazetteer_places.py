@@ -112,6 +112,17 @@ def test_a_city_is_not_linked_by_another_towns_name_from_its_old_name_list() -> 
     assert gazetteer.lookup("Calcutta").name == "Kolkata"  # an old name English writes as much as the new one
 
 
+def test_a_citys_latin_or_old_name_that_other_towns_bear_is_theirs(gazetteer: Gazetteer) -> None:
+    # GeoNames lists "Augusta" (Augusta Vindelicorum) for Augsburg, "Antioch" for Antakya, "Bathurst" for Banjul:
+    # in English news they are Augusta, Georgia or Maine, Antioch, California, and Bathurst, New South Wales.
+    text = ("Hotels in Augusta were full on Sunday, a day after the storm hit Antioch and before it reached Bathurst.")
+    assert [(m.text, m.entry.name) for m in gazetteer.find(text)] == []
+    assert gazetteer.lookup("Augsburg").name == "Augsburg"
+    # A city far larger than its namesakes keeps its old name, and a spelling of its own name stays.
+    assert gazetteer.lookup("Calcutta").name == "Kolkata" and gazetteer.lookup("Salisbury").name == "Harare"
+    assert gazetteer.lookup("Hanover").name == "Hannover"
+
+
 def test_capitals_are_marked_so_their_names_can_stand_for_governments() -> None:
     gazetteer = Gazetteer.load()
     assert gazetteer.lookup("Moscow").capital and gazetteer.lookup("Nairobi").capital

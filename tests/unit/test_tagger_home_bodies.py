@@ -144,3 +144,45 @@ def test_a_department_of_a_report_from_elsewhere_on_two_countries_keeps_its_own_
     names = [("LONDON", "GPE"), ("Reuters", "ORG"), ("British", "NORP"), ("Russian", "NORP"), ("Moscow", "GPE"),
              ("London", "GPE"), ("Russia", "GPE"), ("Russian", "NORP"), ("Treasury Department", "ORG")]
     assert keyed(body, names, "Treasury Department") == ("name:treasury department", None)
+
+
+@pytest.mark.parametrize("body,names,as_named,country", [
+    ("WASHINGTON (Reuters) - President Barack Obama met Secretary of State John Kerry as well as officials at the "
+     "Treasury and the National Security Council on Monday, as American banks in New York waited.",
+     [("WASHINGTON", "GPE"), ("Reuters", "ORG"), ("Barack Obama", "PERSON"), ("John Kerry", "PERSON"),
+      ("Treasury", "ORG"), ("National Security Council", "ORG"), ("American", "NORP"), ("New York", "GPE")],
+     "American Treasury Department", "Q30"),
+    # A Washington report on sanctions that names Russia more: "the Treasury" is still the US's, as its department is.
+    ("WASHINGTON — The United States added new sanctions against Russia on Monday. Russian banks and Russian energy "
+     "companies lost access to their dollars, Russia's markets fell, and Russians in Moscow queued at banks. The "
+     "Treasury said more would follow.",
+     [("WASHINGTON", "GPE"), ("United States", "GPE"), ("Russia", "GPE"), ("Russian", "NORP"), ("Russian", "NORP"),
+      ("Russia", "GPE"), ("Russians", "NORP"), ("Moscow", "GPE"), ("Treasury", "ORG")],
+     "American Treasury Department", "Q30"),
+    ("LONDON (Reuters) - Britain's finance minister faced questions in London on Monday. British lenders said the "
+     "Treasury had not consulted them, and the British public was told to wait.",
+     [("LONDON", "GPE"), ("Reuters", "ORG"), ("Britain", "GPE"), ("London", "GPE"), ("British", "NORP"),
+      ("Treasury", "ORG"), ("British", "NORP")],
+     "British Treasury", "Q145"),
+])
+def test_a_bare_treasury_of_a_us_or_british_report_is_that_countrys(body, names, as_named, country):
+    assert keyed(body, names, "Treasury") == (name_key(as_named), country)
+
+
+@pytest.mark.parametrize("body,names", [
+    # bonds named after the US Treasury, in a New York market report
+    ("NEW YORK (Reuters) - The 30-year Treasury fell almost a point on Friday, as American traders in New York and "
+     "Chicago sold.",
+     [("NEW YORK", "GPE"), ("Reuters", "ORG"), ("Treasury", "ORG"), ("American", "NORP"), ("New York", "GPE"),
+      ("Chicago", "GPE")]),
+    ("NEW YORK (Reuters) - Treasury bills rose on Friday, as American traders in New York and Chicago bought.",
+     [("NEW YORK", "GPE"), ("Reuters", "ORG"), ("Treasury", "ORG"), ("American", "NORP"), ("New York", "GPE"),
+      ("Chicago", "GPE")]),
+    # a country whose Treasury the rule leaves alone
+    ("CANBERRA (Reuters) - Australian banks in Sydney and Melbourne said on Monday that the Treasury had asked "
+     "Australians to wait.",
+     [("CANBERRA", "GPE"), ("Reuters", "ORG"), ("Australian", "NORP"), ("Sydney", "GPE"), ("Melbourne", "GPE"),
+      ("Treasury", "ORG"), ("Australians", "NORP")]),
+])
+def test_a_treasury_that_is_a_bond_or_another_countrys_keeps_its_own_key(body, names):
+    assert keyed(body, names, "Treasury") == ("name:treasury", None)

@@ -147,3 +147,17 @@ def test_a_titled_surname_two_full_names_share_stays_unresolved(gazetteer: Gazet
     body = "Anna Kowalczyk spoke. Piotr Kowalczyk listened. Mr. Kowalczyk left early, and Kowalczyk said no more."
     mentions = [span(body, "Anna Kowalczyk", "PERSON"), span(body, "Piotr Kowalczyk", "PERSON"), span(body, "Kowalczyk", "PERSON", 2)]
     assert [(e.text, e.key) for e in link(gazetteer, body, mentions)][2:] == [("Kowalczyk", "name:kowalczyk")]
+
+
+def test_a_name_alone_after_the_titled_name_of_a_known_person_is_that_person(gazetteer: Gazetteer) -> None:
+    # "Pope Francis" is the pope's whole name less his title: "Francis" alone later is he, as "Francisco" is after
+    # "el papa Francisco"; not name:francis.
+    body = "Pope Francis arrived in Santiago on Monday. Francis urged Chile's bishops to listen to the victims."
+    entities = link(gazetteer, body, [span(body, "Pope Francis", "PERSON"), span(body, "Francis", "PERSON", 1)])
+    assert [(e.text, e.canonical_id) for e in entities if e.type == "PERSON"] == [("Pope Francis", "Q450675"), ("Francis", "Q450675")]
+
+
+def test_a_first_name_alone_after_an_unknown_titled_name_keeps_its_own_key(gazetteer: Gazetteer) -> None:
+    body = "Prince Harry arrived in Santiago on Monday. Harry said he was glad to be back."
+    entities = link(gazetteer, body, [span(body, "Prince Harry", "PERSON"), span(body, "Harry", "PERSON", 1)])
+    assert [(e.text, e.canonical_id) for e in entities if e.type == "PERSON"] == [("Prince Harry", None), ("Harry", None)]

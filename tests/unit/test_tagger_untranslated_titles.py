@@ -77,3 +77,10 @@ def test_a_headlines_disaster_word_is_no_part_of_the_place(tagger: Tagger, langu
 ])
 def test_a_disaster_word_opening_a_sentence_is_cut_however_rare(text: str, span: str, name: str) -> None:
     assert trimmed("es", text, span, "GPE") == [name]
+
+
+def test_the_popes_name_alone_after_his_titled_name_is_the_pope_in_english_as_in_spanish(tagger: Tagger) -> None:  # noqa: F811
+    english = tag(tagger, "en", "Pope Francis visited Chile on Monday. Francis met victims of abuse in Santiago.")
+    spanish = tag(tagger, "es", "El papa Francisco visitó Chile el lunes. Francisco se reunió con víctimas en Santiago.")
+    for tagged in (english, spanish):
+        assert [e.key for e in tagged.entities if e.type == "PERSON"] == ["Q450675", "Q450675"]
