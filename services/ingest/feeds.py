@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -36,6 +36,7 @@ from services.ingest.json_fields import check_field_map
 from services.runtime.codec import describe_validation_error
 from services.runtime.settings import environment
 from services.runtime.text import interpolate, kind_of
+from services.runtime.yaml_trouble import yaml_trouble
 
 __all__ = ["FeedConfig", "FeedDefaults", "FeedsFile", "FeedsConfigError", "load_feeds", "parse_feeds", "parse_opml", "feeds_to_yaml"]
 
@@ -208,9 +209,8 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise FeedsConfigError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        trouble = yaml_trouble(exc, text)  # the rules and gazetteer files' words; this file's problems name lines only
+        raise FeedsConfigError([replace(trouble, column=None).at(name)]) from None
     if doc is None:
         doc = {}
     if isinstance(doc, list):
