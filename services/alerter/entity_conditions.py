@@ -5,7 +5,7 @@ named by a word for its people or a side taken for them; how each mention is mat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas import Entity
 from services.alerter.facts import Facts, is_state_body
@@ -56,22 +56,35 @@ class EntityCondition:
     label: str | None = None
     people: bool = False
     sides: bool = False
+    # Worked out once, not for each article: the id, the name as keys write it ("Defence Ministry" is also "Defense
+    # Ministry"), and whether it is typed in plain letters ("Jose Gomez" is also "José Gómez"; keys fold already).
+    _ident: str | None = field(init=False, repr=False, compare=False)
+    _name: str = field(init=False, repr=False, compare=False)
+    _plain: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ident", normal_id(self.value) if ENTITY_ID.match(self.value) else None)
+        object.__setattr__(self, "_name", key_words(self.value.casefold()))
+        object.__setattr__(self, "_plain", is_unaccented(self.value))
 
     @property
     def qid(self) -> str | None:
         """The entity id the rule gives (``Q7184``, ``geonames:709717``); None for a name."""
-        return normal_id(self.value) if ENTITY_ID.match(self.value) else None
+        return self._ident
 
     def check(self, facts: Facts) -> list[str] | None:
-        ident = self.qid
-        name = key_words(self.value.casefold())  # "Defence Ministry" is also "Defense Ministry"
-        plain = is_unaccented(self.value)  # "Jose Gomez" is also "José Gómez" (the gazetteer's ``key`` folds already)
+        ident, name, plain = self._ident, self._name, self._plain
         linked: dict[str, list[Entity]] = {}
         unlinked: dict[str, list[Entity]] = {}
         people: dict[str, list[Entity]] = {}
         sides: dict[str, list[Entity]] = {}
         country = (ident or self.key) if self.people else None
         side_of = (ident or self.key) if self.sides else None
+        if ident is not None and country is None and side_of is None:
+            # The common rule, an entity by its id alone: only the mentions linked to it, looked up, not scanned.
+            for entity in facts.linked_to(ident):
+                linked.setdefault(entity.canonical_id or ident, []).append(entity)
+            return self._reasons(facts, linked, unlinked, people, sides)
         for entity in facts.entities:
             # "pro-Moscow" (Moscow, linked, on Russia's side) is Russia's side; "pro-Russia" is named as Russia already.
             if (side_of is not None and entity.side_country_id is not None and normal_id(entity.side_country_id) == side_of
@@ -85,6 +98,10 @@ class EntityCondition:
                     linked.setdefault(entity.canonical_id, []).append(entity)
             elif ident is None and _named(entity.text, name, plain):
                 unlinked.setdefault(entity.text, []).append(entity)
+        return self._reasons(facts, linked, unlinked, people, sides)
+
+    def _reasons(self, facts: Facts, linked: dict[str, list[Entity]], unlinked: dict[str, list[Entity]],
+                 people: dict[str, list[Entity]], sides: dict[str, list[Entity]]) -> list[str] | None:
         salient = bool(self.where) or self.min_mentions > 1 or self.min_salience > 0
         reasons = []
         for cid, mentions in linked.items():

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, TaggedArticle
+from services.alerter.names import normal_id
 from services.runtime.text import lead_end, unaccented
 
 __all__ = ["Facts", "EntityStats", "TOKEN", "is_state_body"]
@@ -66,6 +67,7 @@ class Facts:
         self._words: dict[str, list[str]] = {}
         self._unaccented: dict[str, str] = {}
         self._tagged_salience: dict[str, object] | None = None
+        self._linked: dict[str, list[Entity]] | None = None
 
     @property
     def lead(self) -> int:
@@ -99,6 +101,24 @@ class Facts:
             self._words[key] = (self.words(field_name) if plain and folded == text
                                 else [w.casefold() for w in TOKEN.findall(folded)])
         return self._words[key]
+
+    def linked_to(self, ident: str) -> list[Entity]:
+        """The mentions linked to the entity ``ident`` (as :func:`normal_id` writes it), in the article's order."""
+        if self._linked is None:
+            self._linked = {}
+            for entity in self.entities:
+                if entity.canonical_id is not None:
+                    self._linked.setdefault(normal_id(entity.canonical_id), []).append(entity)
+        return self._linked.get(ident, [])
+
+    def spans(self, field_name: str, *, plain: bool = False) -> list[tuple[int, int]]:
+        """Where each of ``words(field_name, plain=plain)`` lies in the field's text (the same offsets either way): what
+        a matched term's reason quotes the text from. Worked out once per field."""
+        key = "@" + ("~" if plain else "") + field_name
+        if key not in self._words:
+            text = self.text(field_name)
+            self._words[key] = [m.span() for m in TOKEN.finditer(self.unaccented(text) if plain else text)]  # type: ignore[misc]
+        return self._words[key]  # type: ignore[return-value]
 
     def positions(self, field_name: str, *, plain: bool = False) -> dict[str, list[int]]:
         key = "#" + ("~" if plain else "") + field_name

@@ -122,7 +122,7 @@ class NearCondition:
         """Each term as the field writes it where it was found (its words from ``starts``, and what lies between them):
         the words of a plain term were found in the text without its diacritics, at the same offsets."""
         text = facts.text(field_name)
-        spans = {p: [m.span() for m in TOKEN.finditer(facts.unaccented(text) if p else text)] for p in set(self._plain)}
+        spans = {p: facts.spans(field_name, plain=p) for p in set(self._plain)}
         return [text[spans[plain][start][0]:spans[plain][start + len(words) - 1][1]]
                 for words, plain, start in zip(self._tokens, self._plain, starts)]
 
