@@ -19,6 +19,7 @@ FLORENCE_SOUTH_CAROLINA, SAINT_CLOUD_MINNESOTA = "geonames:4578737", "geonames:5
 MISSOURI, ILLINOIS, GEORGIA_STATE = "geonames:4398678", "geonames:4896861", "geonames:4197000"
 SOUTH_CAROLINA, MINNESOTA, TEXAS = "geonames:4597040", "geonames:5037779", "geonames:4736286"
 ATHENS_GREECE, FLORENCE_ITALY = "Q1524", "geonames:3176959"
+KANSAS_CITY_KANSAS = "geonames:4273837"
 
 
 @pytest.mark.parametrize(("body", "town", "state", "where"), [
@@ -90,3 +91,13 @@ def test_every_town_of_the_table_lies_in_a_region_of_the_gazetteer(gazetteer: Ga
                if line.startswith("- {")}
     assert regions and all(gazetteer.get(r) is not None and gazetteer.get(r).country is not None for r in regions)  # type: ignore[union-attr]
     assert len(Towns(BUNDLED_TOWNS)) > 10_000
+
+
+def test_the_region_geonames_gives_a_town_beats_the_distance_to_a_region(tagger: Tagger) -> None:  # noqa: F811
+    tagged = tag(tagger, "Stadium", "The team will play its home games in Kansas City, Kansas, from next season, the owners said.")
+    assert linked(tagged, "Kansas City") == {KANSAS_CITY_KANSAS}  # not Missouri's, near enough Kansas's label point
+
+
+def test_a_town_too_small_for_the_table_stays_unlinked_beside_its_state(tagger: Tagger) -> None:  # noqa: F811
+    tagged = tag(tagger, "Tornado", "A tornado tore through Paris, Tennessee, late on Tuesday, the weather service said.")
+    assert linked(tagged, "Paris") == {None}  # 10,000 people: neither the French capital nor a town of the table
