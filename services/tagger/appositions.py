@@ -1,6 +1,7 @@
 """A place named with the region or country it lies in, as news writes them ("Savannah, Georgia", "Paris, Texas",
 "Kaduna, Nigeria", "London, Ontario", "Athens, Ga."): the classic geoparser rule that in "A, B" the writer puts A
-inside B, so A is the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read the same apposition)."""
+inside B, so A is the candidate inside B and B the candidate holding A (CLAVIN and Mordecai read the same apposition).
+A town the gazetteer lacks is found there by its region (towns.py): "Springfield, Mo." is Missouri's Springfield."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from services.tagger.gazetteer import Gazetteer, GazetteerEntry, first_level_reg
 from services.tagger.linking import name_key
 from services.tagger.name_evidence import is_dateline
 from services.tagger.shared_places import SharedName, shared_names
+from services.tagger.towns import Towns
 
 __all__ = ["LANGUAGES", "STATE_ABBREVIATIONS", "Apposition", "Appositions"]
 
@@ -37,6 +39,10 @@ _COMMAS = {"en": _COMMA, "es": _COMMA, "fr": re.compile(r"[ \t]?,[ \t]?(?:en[ \t
 _LISTS_GO_ON = {"en": _LIST_GOES_ON, "es": re.compile(r"(?:[ \t]?,)?[ \t]+(?:y|e|o|u)[ \t]+"),
                 "fr": re.compile(r"(?:[ \t]?,)?[ \t]+(?:et|ou)[ \t]+")}
 LANGUAGES = frozenset(_COMMAS)
+# Spanish and French also write the region in brackets after the town: "Florence (Carolina del Sur)", "Florence (Caroline
+# du Sud)", read as "Florence, Carolina del Sur" is.
+_BRACKETS = {"es": re.compile(r"[ \t]?\([ \t]?"), "fr": re.compile(r"[ \t]?\([ \t]?(?:en[ \t]+)?")}
+_BRACKET_CLOSES = re.compile(r"[ \t]?\)")
 _NO_ABBREVIATION = re.compile(r"(?!)(?P<state>)")
 # A city this much farther from a region's label point than from its nearest region's, and 300 km more, is not in the
 # region: label points are centres, so a border city (Philadelphia, 68 km from Delaware's and 127 km from
@@ -87,8 +93,10 @@ def _abbreviations(gazetteer: Gazetteer, path: Path) -> tuple[re.Pattern[str], d
 
 @dataclass(frozen=True, slots=True)
 class Apposition:
-    """What an article's appositions decided: its entities relinked, and the regions that an apposition with a place
-    the gazetteer lacks speaks for ("Savannah, Georgia": the state, unless the article's other places say otherwise)."""
+    """What an article's appositions decided: its entities relinked, and the places they speak for that no entity of the
+    gazetteer stands for: a town of the towns table linked beside its region ("Springfield, Mo."), and the regions an
+    apposition with a place the gazetteer lacks names ("Athens, Georgia" where the table had no Athens: the state,
+    unless the article's other places say otherwise)."""
 
     entities: list[Entity]
     regions: tuple[GazetteerEntry, ...]
@@ -102,9 +110,9 @@ class Appositions:
     """Reads "A, B" in an article's text (:meth:`resolve`)."""
 
     def __init__(self, gazetteer: Gazetteer, regions: Sequence[GazetteerEntry] | None = None,
-                 shared: Sequence[SharedName] | None = None) -> None:
+                 shared: Sequence[SharedName] | None = None, towns: Towns | None = None) -> None:
         """``regions`` (gazetteer.first_level_regions) and ``shared`` (shared_places.shared_names) as the tagger's
-        SharedPlaces read them, made again if not given."""
+        SharedPlaces read them, made again if not given; ``towns``: the bundled towns table if not given."""
         regions = first_level_regions(gazetteer) if regions is None else regions
         self._gazetteer = gazetteer
         self._regions: dict[str, list[GazetteerEntry]] = {}  # a country's first-level regions
@@ -123,6 +131,7 @@ class Appositions:
             self._named.setdefault(name_key(name.name), []).extend(name.regions)
         self._shared = frozenset(name_key(name.name) for name in shared)
         self._abbreviation, self._states = _abbreviations(gazetteer, STATE_ABBREVIATIONS)
+        self._towns = Towns() if towns is None else towns
 
     def _candidates(self, entity: Entity) -> list[GazetteerEntry]:
         linked = self._gazetteer.get(entity.canonical_id) if entity.canonical_id else None
@@ -146,6 +155,19 @@ class Appositions:
 
     def _holds(self, entry: GazetteerEntry) -> bool:
         return _is_country(entry) or entry.id in self._region_ids
+
+    def _town(self, a: Entity, holders: Sequence[GazetteerEntry]) -> tuple[GazetteerEntry, GazetteerEntry] | None:
+        """The town of the towns table named as ``a`` in the one region of B's ``holders`` that has one, and that region
+        ("Springfield, Mo.", "Athens, Georgia": no Greek capital); none where ``a`` is linked to a first-level region of
+        such a region's country ("Texas, Georgia" is a list). The gazetteer's entry where the town is one of its cities."""
+        linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
+        if linked is not None and linked.id in self._region_ids and any(linked.country == h.country for h in holders):
+            return None
+        found = [(town, h) for h in holders if not _is_country(h) and (town := self._towns.get(a.text, h)) is not None]
+        if len(found) != 1:
+            return None
+        town, holder = found[0]
+        return self._gazetteer.get(town.id) or town, holder
 
     def _apart(self, entities: Sequence[Entity], texts: Mapping[str, str], abbreviation: re.Pattern[str],
                comma_re: re.Pattern[str]) -> list[Entity]:
@@ -208,8 +230,9 @@ class Appositions:
         return sorted([e for e in kept if e is not None] + added, key=lambda e: (e.field, e.start, e.end))
 
     def _pairs(self, texts: Mapping[str, str], entities: Sequence[Entity], abbreviation: re.Pattern[str],
-               comma_re: re.Pattern[str], list_goes_on: re.Pattern[str]) -> list[_Pair]:
-        """Every "A, B" that is no list ("London, Paris and Berlin"), B a place mention or an abbreviated state."""
+               comma_re: re.Pattern[str], list_goes_on: re.Pattern[str], bracket_re: re.Pattern[str] | None = None) -> list[_Pair]:
+        """Every "A, B" that is no list ("London, Paris and Berlin"), B a place mention or an abbreviated state; with
+        ``bracket_re``, every "A (B)" too."""
         places = [i for i, e in enumerate(entities) if e.type in _PLACE_TYPES]
         pairs = []
         for n, i in enumerate(places):
@@ -228,7 +251,10 @@ class Appositions:
                 continue
             j = places[n + 1]
             b = entities[j]
-            if a.field != b.field or not comma_re.fullmatch(text[a.end : b.start]) or _CLAUSE_GOES_ON.match(text, b.end):
+            bracketed = bool(bracket_re and bracket_re.fullmatch(text[a.end : b.start]) and _BRACKET_CLOSES.match(text, b.end))
+            if a.field != b.field or not (bracketed or comma_re.fullmatch(text[a.end : b.start])) or (
+                not bracketed and _CLAUSE_GOES_ON.match(text, b.end)
+            ):
                 continue
             holders = tuple(c for c in self._candidates(b) if self._holds(c))
             after = entities[places[n + 2]] if n + 2 < len(places) else None
@@ -257,7 +283,8 @@ class Appositions:
         ("Atlanta, Georgia, and Miami"), else B's regions of C's country where A is linked to another country's place
         ("Paris, Texas, and Dallas"); none for a list ("London, Paris and Berlin", "Houston, Louisiana and Mississippi",
         "Kyiv, Georgia and Moldova")."""
-        holding = tuple(h for h in holders if any(self._inside(p, h) for p in self._candidates(a) if not _is_country(p)))
+        holding = tuple(h for h in holders if any(self._inside(p, h) for p in self._candidates(a) if not _is_country(p))
+                        or self._town(a, (h,)) is not None)
         if holding:
             return holding
         linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
@@ -276,9 +303,11 @@ class Appositions:
         return this.field == then.field and comma_re.fullmatch(text[this.end : then.start]) is not None
 
     def resolve(self, entities: Sequence[Entity], texts: Mapping[str, str], language: str = "en") -> Apposition:
-        """``entities`` with each "A, B" read: A the candidate inside B and B the candidate holding it, nearest B's label
-        point where several are, and so are the article's other mentions of A and B by the same names; where none of A's is, a city A is unlinked (Paris in "Paris, Texas"), as is a region of
-        another country than B's candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
+        """``entities`` with each "A, B" read: A the town of that name B's region has (the towns table: "Springfield,
+        Mo.", "Paris, Texas"), else the candidate inside B, nearest B's label point where several are, and B the region
+        or country holding it; so are the article's other mentions of A and B by the same names. Where neither is, a
+        city A is unlinked ("Portland, Maine" were the table to lack it), as is a region of another country than B's
+        candidates where B may be a region (Ghana's Savannah in "Savannah, Georgia"); A, if a
         country, is no apposition ("Russia, China") unless B is an abbreviated state ("Columbia, Mo."), which is that
         state there only. ``texts``: each field's text by name; ``language``: the text's, one of ``LANGUAGES`` (in
         Spanish and French, no state abbreviation is read)."""
@@ -292,6 +321,7 @@ class Appositions:
         # unless two pairs disagree ("Tbilisi, Georgia" and "Atlanta, Georgia": each pair's own mentions only).
         own: dict[int, GazetteerEntry | None] = {}
         decided: dict[tuple[str, str | None], set[str | None]] = {}
+        towns: dict[str, GazetteerEntry] = {}  # the towns linked that the gazetteer lacks, by id
 
         def decide(index: int | None, entry: GazetteerEntry | None, spread: bool = True) -> None:
             if index is None:
@@ -300,13 +330,22 @@ class Appositions:
             if spread:  # an abbreviation is the state only where it follows a place: "Ga." alone is not
                 decided.setdefault((name_key(entities[index].text), entities[index].canonical_id), set()).add(entry and entry.id)
 
-        for i, j, holders, abbreviated in self._pairs(texts, entities, abbreviation, comma_re, list_goes_on):
+        for i, j, holders, abbreviated in self._pairs(texts, entities, abbreviation, comma_re, list_goes_on, _BRACKETS.get(language)):
             a = entities[i]
             if abbreviated:  # the state, whatever A turns out to be
                 decide(j, holders[0], spread=False)
                 regions.extend(holders)
             linked = self._gazetteer.get(a.canonical_id) if a.canonical_id else None
             if not holders or (linked is not None and _is_country(linked) and not abbreviated):  # "Columbia, Mo." is no list
+                continue
+            town = self._town(a, holders)
+            if town is not None:  # the region's own town of that name: GeoNames says it is in B, no distance guessed
+                place, holder = town
+                decide(i, place)
+                decide(j, holder, spread=not abbreviated)
+                if place.id not in self._gazetteer:
+                    towns[place.id] = place
+                    regions.append(place)
                 continue
             inside = [(p, h) for p in self._candidates(a) if not _is_country(p) for h in holders if self._inside(p, h)]
             if inside:
@@ -330,7 +369,7 @@ class Appositions:
                 entry = own[index]
             elif len(meant) == 1:
                 (qid,) = meant
-                entry = self._gazetteer.get(qid) if qid else None
+                entry = (towns.get(qid) or self._gazetteer.get(qid)) if qid else None
             else:
                 result.append(entity)
                 continue
