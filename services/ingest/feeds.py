@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -209,8 +209,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        trouble = yaml_trouble(exc, text)  # the rules and gazetteer files' words; this file's problems name lines only
-        raise FeedsConfigError([replace(trouble, column=None).at(name)]) from None
+        raise FeedsConfigError([yaml_trouble(exc, text).at(name)]) from None  # as the rules and gazetteer files say it
     if doc is None:
         doc = {}
     if isinstance(doc, list):
