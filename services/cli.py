@@ -49,13 +49,24 @@ def _fresh_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
-def _listen(settings: Settings) -> Listening:
+def _listen(settings: Settings, services: tuple[str, ...]) -> Listening:
     """The web server's sockets, bound now: a taken port is one line before the broker is asked anything (or, with
-    WIREWATCH_WEB_ANY_PORT_IF_TAKEN, another port); the address it listens on goes to stderr."""
+    WIREWATCH_WEB_ANY_PORT_IF_TAKEN, another port); then the newsroom's address and port, tried (it binds them as it
+    starts); the address the web server listens on goes to stderr."""
     from services.runtime.web import CannotListen, listen
 
     try:
         listening = listen(settings.web_host, settings.web_port, any_port_if_taken=settings.web_any_port_if_taken)
+        try:
+            if "newsroom" in services:
+                # Not this machine's address, or a port taken (unless it may give way): a line, not a traceback from
+                # the worker's start after it joined the broker. A port equal to the web port is taken by now.
+                cfg = settings.newsroom
+                listen(cfg.host, cfg.port, any_port_if_taken=cfg.any_port_if_taken,
+                       port_setting="WIREWATCH_NEWSROOM__PORT", host_setting="WIREWATCH_NEWSROOM__HOST").close()
+        except BaseException:
+            listening.close()
+            raise
     except CannotListen as exc:
         raise click.ClickException(str(exc)) from exc
     if listening.gave_way:
@@ -104,12 +115,12 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
 
 def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
     """What is checked before the broker is asked anything (or a broker started), each a line and exit 1: the data
-    directory, the files the workers start from, the web port (bound now)."""
+    directory, the files the workers start from, the web port (bound now), the newsroom's address."""
     from services.runtime.app import prepare_data_dir
 
     prepare_data_dir(settings)
     _files_or_exit(settings, services)
-    return _listen(settings)
+    return _listen(settings, services)
 
 
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
@@ -217,10 +228,9 @@ def broker(host: str, port: int) -> None:
     try:
         taken = port_in_use(host, port)
     except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
-        from services.runtime.error_words import os_error_in_words
+        from services.runtime.error_words import cannot_listen
 
-        raise click.ClickException(f"cannot listen on {host}:{port}: {os_error_in_words(exc)}; --host and --port say "
-                                   "where") from exc
+        raise click.ClickException(f"{cannot_listen(host, port, exc)}; --host and --port say where") from exc
     if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
