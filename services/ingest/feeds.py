@@ -322,4 +322,8 @@ def load_feeds(path: Path) -> FeedsFile:
     data = path.read_bytes()
     if path.suffix.lower() in (".opml", ".xml") or data.lstrip()[:5] in (b"<?xml", b"<opml"):
         return FeedsFile(tuple(parse_opml(data, name=str(path))), FeedDefaults())
-    return parse_feeds(data.decode("utf-8-sig", errors="replace"), name=str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # a binary file, or another encoding: said as the rules file says it
+        raise FeedsConfigError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    return parse_feeds(text, name=str(path))
