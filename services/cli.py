@@ -91,8 +91,9 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
 
         path = settings.alerter.rules
         if not path.is_file():
+            what = f"{path} is a directory, not a rules file" if path.is_dir() else f"no rules file at {path}"
             raise click.ClickException(
-                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
+                f"{what} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
                 "your rules file (the checkout's examples/rules.yaml shows the language)")
         try:
             load_rulebook(path)
@@ -105,7 +106,8 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         from services.ingest.feeds import FeedsConfigError, load_feeds
 
         if not feeds.is_file():
-            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
+            what = f"{feeds} is a directory, not a feeds file" if feeds.is_dir() else f"no feeds file at {feeds}"
+            raise click.ClickException(f"{what} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
         try:
             load_feeds(feeds)
         except (FeedsConfigError, OSError) as exc:
