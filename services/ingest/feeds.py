@@ -175,11 +175,13 @@ class FeedsFile:
 
 
 def _line_of_items(text: str) -> list[int]:
-    """1-based line of each item under ``feeds:``, so errors can point at it."""
+    """1-based line of each item under ``feeds:`` (or of a file that is a bare list of feeds), so errors can point at it."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
         return []
+    if isinstance(root, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in root.value]
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:
@@ -238,7 +240,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     first_line: dict[str, int] = {}
     for i, item in enumerate(items):
         line = lines[i] if i < len(lines) else None
-        where = f"{name}:{line}" if line else f"{name}: feeds[{i}]"
+        where = f"{name}:{line}" if line else name
         label = f'feed "{item.get("id")}"' if isinstance(item, dict) and item.get("id") else f"feeds[{i}]"
         if not isinstance(item, dict):
             problems.append(f"{where}: {label}: expected a mapping with id and url")

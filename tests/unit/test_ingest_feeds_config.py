@@ -164,3 +164,10 @@ def test_the_module_docstrings_example_is_a_valid_feeds_file():
     parsed = parse_feeds(example, env={"NEWSAPI_KEY": "k", "GUARDIAN_KEY": "g"})
     guardian = parsed.by_id()["guardian"]
     assert guardian.items == "response.results" and guardian.fields["body"] == "fields.bodyText"
+
+
+def test_a_file_that_is_a_bare_list_names_the_line_of_each_bad_item_once():
+    """A bare list is read as the feeds; an item that is no mapping was 'feeds.yaml: feeds[0]: feeds[0]: …'."""
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds("- id: a\n  url: https://a.example.com/rss\n- just a line\n", name="feeds.yaml")
+    assert caught.value.problems == ["feeds.yaml:3: feeds[1]: expected a mapping with id and url"]
