@@ -208,7 +208,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @broker_option(fallback="", required=True)
 @click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
-@click.option("--broker-wait", type=float, default=120.0, show_default=True,
+@click.option("--broker-wait", type=click.FloatRange(min=0), default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
 def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:
     """One service as its own consumer group; run several to share partitions."""
@@ -332,6 +332,8 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 
     # stdout carries the messages, one JSON per line; warnings (a failed translation) go to stderr.
     configure_logging("warning")
+    if rules is not None and until != "alerts":  # read by no stage before the alerter: it would be ignored unsaid
+        raise click.UsageError(f"--rules goes with --until alerts (this runs the stages until {until})")
     settings = _settings()
     if rules is not None:
         settings.alerter.rules = rules

@@ -108,3 +108,18 @@ def test_a_file_setting_naming_a_directory_says_so_not_that_there_is_no_file(tmp
     result = CliRunner().invoke(main, command, input="Harbour\n\nThe harbour reopened.")
     assert result.exit_code in (1, 2), result.output
     assert result.stderr.splitlines() == [said.format(dir=tmp_path)]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["process", "--rules", "rules.yaml", "-"],
+     "Error: --rules goes with --until alerts (this runs the stages until tagged)"),
+    (["worker", "tagger", "--broker", "127.0.0.1:9", "--broker-wait", "-5"],
+     "Error: Invalid value for '--broker-wait': -5.0 is not in the range x>=0."),
+    (["tail", "--broker", "127.0.0.1:9", ""],
+     "Error: Invalid value for 'TOPIC': it is empty: a topic's name, such as articles.raw"),
+])
+def test_an_option_that_would_be_ignored_or_a_name_left_empty_is_a_usage_error(args, said):
+    """Each went on as if all were well: the rules were never read, the wait was none, the broker asked for no topic."""
+    result = CliRunner().invoke(main, args, input="")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == said
