@@ -49,13 +49,24 @@ def _fresh_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
-def _listen(settings: Settings) -> Listening:
+def _listen(settings: Settings, services: tuple[str, ...]) -> Listening:
     """The web server's sockets, bound now: a taken port is one line before the broker is asked anything (or, with
-    WIREWATCH_WEB_ANY_PORT_IF_TAKEN, another port); the address it listens on goes to stderr."""
+    WIREWATCH_WEB_ANY_PORT_IF_TAKEN, another port); then the newsroom's address and port, tried (it binds them as it
+    starts); the address the web server listens on goes to stderr."""
     from services.runtime.web import CannotListen, listen
 
     try:
         listening = listen(settings.web_host, settings.web_port, any_port_if_taken=settings.web_any_port_if_taken)
+        try:
+            if "newsroom" in services:
+                # Not this machine's address, or a port taken (unless it may give way): a line, not a traceback from
+                # the worker's start after it joined the broker. A port equal to the web port is taken by now.
+                cfg = settings.newsroom
+                listen(cfg.host, cfg.port, any_port_if_taken=cfg.any_port_if_taken,
+                       port_setting="WIREWATCH_NEWSROOM__PORT", host_setting="WIREWATCH_NEWSROOM__HOST").close()
+        except BaseException:
+            listening.close()
+            raise
     except CannotListen as exc:
         raise click.ClickException(str(exc)) from exc
     if listening.gave_way:
@@ -80,8 +91,9 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
 
         path = settings.alerter.rules
         if not path.is_file():
+            what = f"{path} is a directory, not a rules file" if path.is_dir() else f"no rules file at {path}"
             raise click.ClickException(
-                f"no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
+                f"{what} (WIREWATCH_ALERTER__RULES{relative_note(path)}): set WIREWATCH_ALERTER__RULES to "
                 "your rules file (the checkout's examples/rules.yaml shows the language)")
         try:
             load_rulebook(path)
@@ -94,7 +106,8 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
         from services.ingest.feeds import FeedsConfigError, load_feeds
 
         if not feeds.is_file():
-            raise click.ClickException(f"no feeds file at {feeds} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
+            what = f"{feeds} is a directory, not a feeds file" if feeds.is_dir() else f"no feeds file at {feeds}"
+            raise click.ClickException(f"{what} (WIREWATCH_INGEST__FEEDS_FILE{relative_note(feeds)})")
         try:
             load_feeds(feeds)
         except (FeedsConfigError, OSError) as exc:
@@ -104,12 +117,12 @@ def _files_or_exit(settings: Settings, services: tuple[str, ...]) -> None:
 
 def _ready(settings: Settings, services: tuple[str, ...]) -> Listening:
     """What is checked before the broker is asked anything (or a broker started), each a line and exit 1: the data
-    directory, the files the workers start from, the web port (bound now)."""
+    directory, the files the workers start from, the web port (bound now), the newsroom's address."""
     from services.runtime.app import prepare_data_dir
 
     prepare_data_dir(settings)
     _files_or_exit(settings, services)
-    return _listen(settings)
+    return _listen(settings, services)
 
 
 def _run_worker(settings: Settings, services: tuple[str, ...], loglevel: str, broker_wait_s: float = 120.0,
@@ -195,7 +208,7 @@ def run(broker: str, embedded_port: int, web_port: int | None, loglevel: str) ->
 @broker_option(fallback="", required=True)
 @click.option("--web-port", type=_PORT, default=None, help=_WEB_PORT_HELP)
 @click.option("--loglevel", type=_LOGLEVEL, default="info", show_default=True)
-@click.option("--broker-wait", type=float, default=120.0, show_default=True,
+@click.option("--broker-wait", type=click.FloatRange(min=0), default=120.0, show_default=True,
               help="Seconds to wait at start for a broker that is not up yet (logged every 10 s), then exit 1.")
 def worker(service: str, broker: str, web_port: int | None, loglevel: str, broker_wait: float) -> None:
     """One service as its own consumer group; run several to share partitions."""
@@ -217,10 +230,9 @@ def broker(host: str, port: int) -> None:
     try:
         taken = port_in_use(host, port)
     except OSError as exc:  # a port below 1024 as non-root, a --host that is not this machine's
-        from services.runtime.error_words import os_error_in_words
+        from services.runtime.error_words import cannot_listen
 
-        raise click.ClickException(f"cannot listen on {host}:{port}: {os_error_in_words(exc)}; --host and --port say "
-                                   "where") from exc
+        raise click.ClickException(f"{cannot_listen(host, port, exc)}; --host and --port say where") from exc
     if taken:
         holder = port_holder(port)
         raise click.ClickException(f"port {port} on {host} is in use{f' by {holder}' if holder else ''}; "
@@ -320,6 +332,8 @@ def process(paths: tuple[str, ...], until: str, rules: Path | None, source: str 
 
     # stdout carries the messages, one JSON per line; warnings (a failed translation) go to stderr.
     configure_logging("warning")
+    if rules is not None and until != "alerts":  # read by no stage before the alerter: it would be ignored unsaid
+        raise click.UsageError(f"--rules goes with --until alerts (this runs the stages until {until})")
     settings = _settings()
     if rules is not None:
         settings.alerter.rules = rules

@@ -28,7 +28,8 @@ def rulebook_or_exit(path: Path, *, given: bool = True, code: int = 1, endpoints
     if not given and not Path(path).is_file():
         from services.runtime.command_settings import relative_note
 
-        click.echo(f"Error: no rules file at {path} (WIREWATCH_ALERTER__RULES{relative_note(path)}): "
+        what = f"{path} is a directory, not a rules file" if Path(path).is_dir() else f"no rules file at {path}"
+        click.echo(f"Error: {what} (WIREWATCH_ALERTER__RULES{relative_note(path)}): "
                    f"pass --rules FILE or set WIREWATCH_ALERTER__RULES", err=True)
         sys.exit(code)
     try:

@@ -161,7 +161,7 @@ class _Loader(YamlReader):
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            raise yaml_error(exc, self.name) from None
+            raise yaml_error(exc, self.name, text) from None
         if root is None:
             raise RuleError("rules file is empty", source=self.name, line=1)
         top = self.mapping(root, "rules file", _TOP_KEYS)

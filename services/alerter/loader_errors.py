@@ -23,9 +23,9 @@ def rule_name(node: yaml.Node) -> str:
     return "rule"
 
 
-def yaml_error(exc: yaml.YAMLError, source: str) -> RuleError:
+def yaml_error(exc: yaml.YAMLError, source: str, text: str | None = None) -> RuleError:
     """PyYAML's problem, with where the unfinished part began (``runtime/yaml_trouble.py``), as a rule error."""
-    trouble = yaml_trouble(exc)
+    trouble = yaml_trouble(exc, text)
     return RuleError(f"not valid YAML: {trouble.problem}", source=source, line=trouble.line, column=trouble.column)
 
 

@@ -88,8 +88,25 @@ def _worker_url() -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{settings.web_port}"
 
 
+def _checked_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A web address the command can ask (``127.0.0.1:6066`` is taken for http://127.0.0.1:6066), or a usage error in
+    words: urllib says ``unknown url type`` with a traceback, and a port past 65535 fails in the socket the same way."""
+    from urllib.parse import urlsplit
+
+    url = value if "://" in value else f"http://{value}"
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 or port == 0:
+        raise click.BadParameter(f"{value!r} is not the web address of a worker, such as http://127.0.0.1:6066",
+                                 ctx=ctx, param=param)
+    return url
+
+
 @feeds.command("status")
-@click.option("--url", cls=SettingsDefault, default=_worker_url, show_default=True,
+@click.option("--url", cls=SettingsDefault, default=_worker_url, show_default=True, callback=_checked_url,
               help="Web address of the ingest worker; default: WIREWATCH_WEB_HOST (127.0.0.1 for 0.0.0.0) and "
                    "WIREWATCH_WEB_PORT, as the worker reads them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the worker's answer as JSON.")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -175,11 +175,13 @@ class FeedsFile:
 
 
 def _line_of_items(text: str) -> list[int]:
-    """1-based line of each item under ``feeds:``, so errors can point at it."""
+    """1-based line of each item under ``feeds:`` (or of a file that is a bare list of feeds), so errors can point at it."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
         return []
+    if isinstance(root, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in root.value]
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:
@@ -209,8 +211,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        trouble = yaml_trouble(exc, text)  # the rules and gazetteer files' words; this file's problems name lines only
-        raise FeedsConfigError([replace(trouble, column=None).at(name)]) from None
+        raise FeedsConfigError([yaml_trouble(exc, text).at(name)]) from None  # as the rules and gazetteer files say it
     if doc is None:
         doc = {}
     if isinstance(doc, list):
@@ -239,7 +240,7 @@ def parse_feeds(text: str, *, name: str = "feeds.yaml", env: Mapping[str, str] |
     first_line: dict[str, int] = {}
     for i, item in enumerate(items):
         line = lines[i] if i < len(lines) else None
-        where = f"{name}:{line}" if line else f"{name}: feeds[{i}]"
+        where = f"{name}:{line}" if line else name
         label = f'feed "{item.get("id")}"' if isinstance(item, dict) and item.get("id") else f"feeds[{i}]"
         if not isinstance(item, dict):
             problems.append(f"{where}: {label}: expected a mapping with id and url")
@@ -323,4 +324,8 @@ def load_feeds(path: Path) -> FeedsFile:
     data = path.read_bytes()
     if path.suffix.lower() in (".opml", ".xml") or data.lstrip()[:5] in (b"<?xml", b"<opml"):
         return FeedsFile(tuple(parse_opml(data, name=str(path))), FeedDefaults())
-    return parse_feeds(data.decode("utf-8-sig", errors="replace"), name=str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # a binary file, or another encoding: said as the rules file says it
+        raise FeedsConfigError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    return parse_feeds(text, name=str(path))

@@ -163,9 +163,12 @@ class Fetcher:
             await self._session.close()
             self._session = None
 
-    def _check_url(self, url: str, label: str) -> str:
+    def _check_url(self, url: str, label: str, redirected: bool = False) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
+            if redirected:  # the user gave an http(s) URL: the URL refused is the one its server sent us to
+                what = "has no host name" if parts.scheme in ("http", "https") else "is not an http(s) URL"
+                raise FetchError("BlockedURL", f"{label}: redirected to {url}, which {what}: not followed")
             raise FetchError("BlockedURL", f"{label}: refusing to fetch{_other(url, label)}: only http(s) URLs")
         host = parts.hostname.lower().rstrip(".")
         if host in self._allow:
@@ -206,7 +209,7 @@ class Fetcher:
         current = url
         origin = _origin(url)
         for hop in range(self.settings.max_redirects + 1):
-            host = self._check_url(current, label)
+            host = self._check_url(current, label, redirected=hop > 0)
             sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_concurrency))
             withheld = bool(private) and _origin(current) != origin
             sent = CIMultiDict(Accept=accept)  # a feed's own Accept or User-Agent replaces ours, whatever its case

@@ -13,7 +13,8 @@ from schemas import RawArticle
 from services.ingest.ids import article_id
 from services.ingest.paging import next_in_json
 from services.ingest.parser import FeedEntry
-from services.ingest.readers import Ignored, Note, RecordError, read_bytes, read_path, said_by, text_article
+from services.ingest.readers import (INPUT_SUFFIXES, Ignored, Note, RecordError, read_bytes, read_path, said_by,
+                                     text_article)
 from services.ingest.settings import IngestSettings
 from services.ingest.verdicts import Nothing
 
@@ -65,7 +66,7 @@ async def read_inputs(
         else:
             p = Path(path)
             if not p.exists():
-                raise InputError(f"{path}: no such file or directory")
+                raise InputError(_not_found(path))
             records.extend(read_path(p, now=now, source=source, max_bytes=settings.max_feed_bytes,
                                      future_fetched_at_tolerance_s=settings.future_fetched_at_tolerance_s))
     return records
@@ -73,6 +74,19 @@ async def read_inputs(
 
 def _is_url(path: str) -> bool:
     return urlsplit(path).scheme in ("http", "https")
+
+
+def _not_found(path: str) -> str:
+    """Why an input that is no http(s) URL was not read, no file having its name: a URL of another scheme is said as
+    that, and one that looks like a web address without its scheme is told how to give it."""
+    scheme = urlsplit(path).scheme
+    if "://" in path and len(scheme) > 1:  # not a Windows drive letter
+        return f"{path}: only http(s) URLs are fetched, and no file has that name"
+    host = path.split("/", 1)[0].split(":", 1)[0]
+    top = host.rsplit(".", 1)[-1].lower()
+    if "/" in path and "." in host and top.isalpha() and f".{top}" not in INPUT_SUFFIXES:
+        return f"{path}: no such file or directory (a web address needs its scheme: https://{path})"
+    return f"{path}: no such file or directory"
 
 
 def _feeds_file(settings: IngestSettings, *, named: str | None) -> FeedsFile | None:

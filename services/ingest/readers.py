@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from services.ingest.verdicts import Nothing
 
 __all__ = [
+    "INPUT_SUFFIXES",
     "RecordError",
     "Ignored",
     "Note",
@@ -373,7 +374,7 @@ def said_by(nothing: Nothing | None) -> bool:
     return nothing is not None and nothing.reason in ("not_a_feed", "empty")
 
 
-_INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")
+INPUT_SUFFIXES = (".txt", ".json", ".ndjson", ".jsonl", ".xml", ".rss", ".atom", ".html", ".htm")
 
 
 def read_path(path: Path, *, now: datetime, source: str | None = None, max_bytes: int | None = None,
@@ -382,13 +383,13 @@ def read_path(path: Path, *, now: datetime, source: str | None = None, max_bytes
     """Every article in a file, or in every .txt/.json/.ndjson/.xml/.rss/.atom/.html file under a directory."""
     if path.is_dir():
         found = [p for p in path.rglob("*") if p.is_file()]
-        files = sorted(p for p in found if p.suffix.lower() in _INPUT_SUFFIXES)
+        files = sorted(p for p in found if p.suffix.lower() in INPUT_SUFFIXES)
         if not files:  # said, as for an empty feed: a directory of nothing to read is no error (a watched inbox)
             from services.ingest.verdicts import Nothing
 
             others = f" ({len(found)} other file{'s' if len(found) != 1 else ''} not read)" if found else ""
             yield Nothing(str(path), "no_entries",
-                          f"directory has no {', '.join(_INPUT_SUFFIXES[:-1])} or {_INPUT_SUFFIXES[-1]} file{others}")
+                          f"directory has no {', '.join(INPUT_SUFFIXES[:-1])} or {INPUT_SUFFIXES[-1]} file{others}")
     else:
         files = [path]
     for file in files:

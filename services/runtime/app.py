@@ -11,6 +11,7 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 
 from services.runtime.delivery import SendErrors
+from services.runtime.error_words import os_error_in_words
 from services.runtime.health import register_health
 from services.runtime.kafka import faust_credentials
 from services.runtime.metrics import export_without_created_series
@@ -44,8 +45,10 @@ def prepare_data_dir(settings: Settings) -> None:
     path = settings.data_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file of that name: "File exists" read as if all were well
+        raise InvalidSettings(f"WIREWATCH_DATA_DIR: {path} exists and is not a directory") from exc
     except OSError as exc:
-        raise InvalidSettings(f"WIREWATCH_DATA_DIR: cannot create {path}: {exc.strerror or exc}") from exc
+        raise InvalidSettings(f"WIREWATCH_DATA_DIR: cannot create {path}: {os_error_in_words(exc)}") from exc
     if not os.access(path, os.W_OK | os.X_OK):
         raise InvalidSettings(f"WIREWATCH_DATA_DIR: {path} is not writable by this user (uid {os.getuid()})")
 

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from services.runtime.error_words import os_error_in_words
+from services.runtime.error_words import cannot_listen
 from services.runtime.logs import get_logger
 from services.runtime.ports import listens_on, port_holder, port_in_use
 
@@ -116,7 +116,7 @@ class EmbeddedBroker:
         try:
             taken = port_in_use(self.host, self.port)
         except OSError as exc:  # a port below 1024 as non-root, a host that is not this machine's
-            raise RuntimeError(f"cannot listen on {self.bootstrap}: {os_error_in_words(exc)}") from exc
+            raise RuntimeError(cannot_listen(self.host, self.port, exc)) from exc
         return (port_holder(self.port) or "another process") if taken else None
 
     def _launch(self) -> None:

@@ -4,9 +4,11 @@ client fails on it with a traceback. Shared by the broker's clients, the setting
 
 from __future__ import annotations
 
+import errno
 import socket
 
-__all__ = ["NO_SUCH_NAME", "BOOTSTRAP_FORM", "bootstrap_problem", "no_such_host", "os_error_in_words", "sentence_part"]
+__all__ = ["NO_SUCH_NAME", "BOOTSTRAP_FORM", "bootstrap_problem", "cannot_listen", "no_such_host", "os_error_in_words",
+           "sentence_part"]
 
 BOOTSTRAP_FORM = "HOST:PORT, or several separated by commas"
 
@@ -33,6 +35,15 @@ def os_error_in_words(exc: OSError) -> str:
     if isinstance(exc, TimeoutError) and not exc.strerror:
         return "no answer in time"
     return sentence_part(exc.strerror or str(exc) or type(exc).__name__)
+
+
+def cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """Why a server could not listen on ``host:port``: ``cannot listen on 192.0.2.1:8080: 192.0.2.1 is not an address
+    of this machine``, not the system's ``cannot assign requested address`` (EADDRNOTAVAIL), which names no address."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {where}: {host} is not an address of this machine"
+    return f"cannot listen on {where}: {os_error_in_words(exc)}"
 
 
 def bootstrap_problem(servers: str) -> str | None:

@@ -30,6 +30,8 @@ __all__ = ["COMMANDS"]
 @click.option("--timeout", type=click.FloatRange(min=0), default=0.0, help="Stop after S seconds without a message (0: never).")
 def tail(topic: str, broker: str, from_beginning: bool, limit: int, timeout: float) -> None:
     """Print a topic's messages, one JSON object per line; a topic the broker does not have is exit status 1."""
+    if not topic.strip():  # was "cannot read  from HOST:PORT: …", once the broker was asked for no topic
+        raise click.BadParameter("it is empty: a topic's name, such as articles.raw", param_hint="'TOPIC'")
 
     async def go() -> None:
         from aiokafka import AIOKafkaConsumer

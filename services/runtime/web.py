@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from aiohttp.web import SockSite
 from faust.web.drivers.aiohttp import Web
 
-from services.runtime.error_words import os_error_in_words
+from services.runtime.error_words import cannot_listen
 from services.runtime.errors import WirewatchError
 from services.runtime.ports import port_holder
 
@@ -40,17 +40,19 @@ class Listening:
             sock.close()
 
 
-def listen(host: str, port: int, *, any_port_if_taken: bool = False) -> Listening:
+def listen(host: str, port: int, *, any_port_if_taken: bool = False, port_setting: str = "--web-port (WIREWATCH_WEB_PORT)",
+           host_setting: str = "WIREWATCH_WEB_HOST") -> Listening:
     """Listen on ``host:port`` now. With ``any_port_if_taken``, a port another process holds (or one below 1024 as
-    non-root) gives way to any free one; else CannotListen names the port and, where /proc says, who holds it."""
+    non-root) gives way to any free one; else CannotListen names the port and, where /proc says, who holds it, and
+    the settings that say where (``port_setting``, ``host_setting``)."""
     try:
         sockets = _bind(host, port)
         return Listening(host, sockets[0].getsockname()[1], sockets)  # for port 0, the one it got
     except OSError as exc:
         why = _why(host, port, exc)
         if not (any_port_if_taken and port and exc.errno in (errno.EADDRINUSE, errno.EACCES)):
-            hint = "names another" if exc.errno == errno.EADDRINUSE else "and WIREWATCH_WEB_HOST say where"
-            raise CannotListen(f"{why}; --web-port (WIREWATCH_WEB_PORT) {hint}") from exc
+            hint = "names another" if exc.errno == errno.EADDRINUSE else f"and {host_setting} say where"
+            raise CannotListen(f"{why}; {port_setting} {hint}") from exc
     try:
         sockets = _bind(host, 0)
     except OSError as exc:
@@ -62,7 +64,7 @@ def _why(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         holder = port_holder(port)
         return f"port {port} on {host} is in use{f' by {holder}' if holder else ''}"
-    return f"cannot listen on {host}:{port}: {os_error_in_words(exc)}"
+    return cannot_listen(host, port, exc)
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:

@@ -27,6 +27,14 @@ def yaml_trouble(exc: yaml.YAMLError, text: str | None = None) -> YamlTrouble:
     """PyYAML's problem and where it was found, and what it was reading and where that started: an unclosed quote is
     found at the end of the file, but the user needs the line where it opened. ``text``: the document, so that an end
     found by libyaml's loader (its words differ from PyYAML's) is known as the end too."""
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        # A control character (NUL of a binary file): said with its place, not 'in "<unicode string>", position 2'.
+        problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        if text is None:
+            return YamlTrouble(problem, None, None)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        return YamlTrouble(problem, line, column)
     if not isinstance(exc, yaml.MarkedYAMLError):
         return YamlTrouble(" ".join(str(exc).split()), None, None)
     problem, where = exc.problem or " ".join(str(exc).split()), exc.problem_mark

@@ -94,6 +94,37 @@ async def test_redirect_to_a_private_name_is_refused_after_dns(server):
     assert "/feed/rss20-utf8.xml" not in server.hits
 
 
+@pytest.mark.parametrize(("path", "target", "why"), [
+    ("/to-ftp", "ftp://127.0.0.1:{port}/feed.xml", "is not an http(s) URL"),
+    ("/to-file", "file:///etc/passwd", "is not an http(s) URL"),
+    ("/to-no-host", "https:///feed/rss20-utf8.xml", "has no host name"),
+])
+async def test_a_redirect_to_no_http_url_is_said_as_a_redirect_and_not_followed(server, path, target, why):
+    """The user gave an http URL: the line says its server sent us elsewhere, and where, not that the user's URL is
+    no http(s) URL."""
+    target = target.format(port=server.port)
+    result = await _poll(server, path)
+    assert result.error_class == "BlockedURL"
+    assert result.error == f'feed "gazette": redirected to {target}, which {why}: not followed'
+    assert result.state.last_error == result.error  # what `wirewatch feeds status` shows
+    assert list(server.hits) == [path]
+
+
+async def test_feeds_check_says_a_redirect_to_a_file_url_under_its_feed(server, tmp_path):
+    from click.testing import CliRunner
+
+    from services.ingest.commands import feeds
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - id: sneaky\n    url: {server.url('/to-file')}\n")
+    result = await asyncio.to_thread(CliRunner().invoke, feeds, ["check", str(path)],
+                                     env={"WIREWATCH_INGEST__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "sneaky\tBlockedURL\t-\t0 entries",
+        '  0 articles: redirected to file:///etc/passwd, which is not an http(s) URL: not followed']
+
+
 @pytest.mark.parametrize("address", ["169.254.169.254", "10.0.0.8", "192.168.1.1", "[::1]", "[fd00:ec2::254]", "0.0.0.0"])
 async def test_metadata_and_private_addresses_are_never_fetched(address):
     async with Fetcher(IngestSettings()) as fetcher:

@@ -32,12 +32,12 @@ async def wait_polls(server: FeedServer | Any, path: str, more: int, timeout_s: 
 
 class FeedServer:
     """Routes: /feed/<fixture> (ETag + 304), /moved (301), /temp (302), /gone (410), /busy (429), /slow, /endless,
-    /huge, /loop, /to-localhost, /page, /wrong-charset, /hold (counts concurrent requests), /garbage (200 with random
-    bytes), /reset (closes the connection without answering), /stall (answers after ``stall_s``), /unavailable (503),
-    POST /hub (a WebSub hub: records subscription requests), /api/top (a news API asking for X-Api-Key),
-    /api/elsewhere (a redirect to it on another origin). ``docs`` overrides bodies, ``bare`` names
-    the feeds served without ETag or Last-Modified; ``times`` records when each path
-    was requested (monotonic)."""
+    /huge, /loop, /to-localhost, /to-ftp, /to-file, /to-no-host (redirects to no http(s) URL), /page, /wrong-charset,
+    /hold (counts concurrent requests), /garbage (200 with random bytes), /reset (closes the connection without
+    answering), /stall (answers after ``stall_s``), /unavailable (503), POST /hub (a WebSub hub: records subscription
+    requests), /api/top (a news API asking for X-Api-Key), /api/elsewhere (a redirect to it on another origin).
+    ``docs`` overrides bodies, ``bare`` names the feeds served without ETag or Last-Modified; ``times`` records when
+    each path was requested (monotonic)."""
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
@@ -84,7 +84,9 @@ class FeedServer:
     async def redirect(self, request: web.Request) -> web.StreamResponse:
         self._count(request)
         target = {"/moved": ("/feed/rss20-utf8.xml", 301), "/temp": ("/feed/rss20-utf8.xml", 302),
-                  "/loop": ("/loop", 302), "/to-localhost": (f"http://localhost:{self.port}/feed/rss20-utf8.xml", 301)}
+                  "/loop": ("/loop", 302), "/to-localhost": (f"http://localhost:{self.port}/feed/rss20-utf8.xml", 301),
+                  "/to-ftp": (f"ftp://127.0.0.1:{self.port}/feed.xml", 301), "/to-file": ("file:///etc/passwd", 302),
+                  "/to-no-host": ("https:///feed/rss20-utf8.xml", 302)}
         location, status = target[request.path]
         return web.Response(status=status, headers={"Location": location})
 
@@ -180,7 +182,7 @@ class FeedServer:
     async def start(self) -> FeedServer:
         app = web.Application()
         app.router.add_get("/feed/{name}", self.feed)
-        for path in ("/moved", "/temp", "/loop", "/to-localhost"):
+        for path in ("/moved", "/temp", "/loop", "/to-localhost", "/to-ftp", "/to-file", "/to-no-host"):
             app.router.add_get(path, self.redirect)
         app.router.add_get("/gone", self.status)
         app.router.add_get("/busy", self.status)

@@ -170,3 +170,18 @@ def test_a_feed_with_rejected_entries_says_how_many_its_last_answer_had_and_one_
     assert result.stdout.splitlines() == ["quay\tok\tlast status 200\t12 entries\tnext poll in 120.0 s",
                                           "reef\tok\tlast status 200\t12 entries, 2 rejected\tnext poll in 120.0 s",
                                           "tide\tok\tlast status 200\t12 entries\tnext poll in 120.0 s"]
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1:6066", "http://127.0.0.1:99999", "http://:6066", "file:///feeds"])
+def test_a_url_that_is_no_worker_s_web_address_is_a_usage_error_not_a_traceback(url):
+    result = status(url)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for '--url': {url!r} is not the web address of a "
+                                              "worker, such as http://127.0.0.1:6066")
+
+
+def test_a_url_without_its_scheme_is_taken_for_http(server):
+    server.answers["/feeds"] = (200, "application/json", orjson.dumps({"feeds": [], "feeds_file": None}))
+    result = status(f"127.0.0.1:{server.server_port}")
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert result.stdout == "no feeds: the worker has no feeds file (WIREWATCH_INGEST__FEEDS_FILE is not set)\n"

@@ -89,3 +89,37 @@ def test_rules_test_fed_the_tail_of_another_topic_says_which_it_reads(monkeypatc
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[0] == ("stdin: 0 articles: lines of `wirewatch tail articles.raw`; rules test reads "
                                              "those of articles.tagged, or any input `wirewatch process` reads")
+
+
+@pytest.mark.parametrize(("command", "variable", "said"), [
+    (["worker", "alerter", "--broker", "127.0.0.1:9", "--web-port", "0"], "WIREWATCH_ALERTER__RULES",
+     "Error: {dir} is a directory, not a rules file (WIREWATCH_ALERTER__RULES): set WIREWATCH_ALERTER__RULES to your "
+     "rules file (the checkout's examples/rules.yaml shows the language)"),
+    (["worker", "ingest", "--broker", "127.0.0.1:9", "--web-port", "0"], "WIREWATCH_INGEST__FEEDS_FILE",
+     "Error: {dir} is a directory, not a feeds file (WIREWATCH_INGEST__FEEDS_FILE)"),
+    (["process", "--until", "alerts", "-"], "WIREWATCH_ALERTER__RULES",
+     "Error: {dir} is a directory, not a rules file (WIREWATCH_ALERTER__RULES): pass --rules FILE or set "
+     "WIREWATCH_ALERTER__RULES"),
+])
+def test_a_file_setting_naming_a_directory_says_so_not_that_there_is_no_file(tmp_path, monkeypatch, command, variable,
+                                                                                said):
+    monkeypatch.setenv(variable, str(tmp_path))
+    monkeypatch.setenv("WIREWATCH_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, command, input="Harbour\n\nThe harbour reopened.")
+    assert result.exit_code in (1, 2), result.output
+    assert result.stderr.splitlines() == [said.format(dir=tmp_path)]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["process", "--rules", "rules.yaml", "-"],
+     "Error: --rules goes with --until alerts (this runs the stages until tagged)"),
+    (["worker", "tagger", "--broker", "127.0.0.1:9", "--broker-wait", "-5"],
+     "Error: Invalid value for '--broker-wait': -5.0 is not in the range x>=0."),
+    (["tail", "--broker", "127.0.0.1:9", ""],
+     "Error: Invalid value for 'TOPIC': it is empty: a topic's name, such as articles.raw"),
+])
+def test_an_option_that_would_be_ignored_or_a_name_left_empty_is_a_usage_error(args, said):
+    """Each went on as if all were well: the rules were never read, the wait was none, the broker asked for no topic."""
+    result = CliRunner().invoke(main, args, input="")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == said

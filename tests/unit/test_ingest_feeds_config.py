@@ -75,9 +75,20 @@ def test_a_feeds_file_that_is_no_mapping_says_what_it_is_in_words():
     assert caught.value.problems == ["feeds.yaml: expected a mapping with a 'feeds' list, got text"]
 
 
-def test_broken_yaml_names_the_line():
-    with pytest.raises(FeedsConfigError, match=r"feeds.yaml:[34]: not valid YAML"):
+def test_broken_yaml_names_the_line_and_column_where_the_unclosed_list_opened():
+    """FILE:LINE:COLUMN, as the rules and gazetteer files say it: the '[' opened on line 3, column 10."""
+    with pytest.raises(FeedsConfigError) as caught:
         parse_feeds("feeds:\n  - id: a\n    url: [unclosed\n", name="feeds.yaml")
+    assert caught.value.problems == [
+        "feeds.yaml:3:10: not valid YAML: expected ',' or ']', but got '<stream end>' at line 4, column 1, "
+        "while parsing a flow sequence that starts at line 3, column 10"]
+
+
+def test_broken_yaml_in_the_middle_of_the_file_names_its_line_and_column():
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds("feeds:\n  - id: a\n    url: https://x.example/feed\n   tags: [a]\n", name="feeds.yaml")
+    [problem] = caught.value.problems
+    assert problem.startswith("feeds.yaml:4:4: not valid YAML: "), problem
 
 
 def test_opml_import_turns_folders_into_tags():
@@ -153,3 +164,10 @@ def test_the_module_docstrings_example_is_a_valid_feeds_file():
     parsed = parse_feeds(example, env={"NEWSAPI_KEY": "k", "GUARDIAN_KEY": "g"})
     guardian = parsed.by_id()["guardian"]
     assert guardian.items == "response.results" and guardian.fields["body"] == "fields.bodyText"
+
+
+def test_a_file_that_is_a_bare_list_names_the_line_of_each_bad_item_once():
+    """A bare list is read as the feeds; an item that is no mapping was 'feeds.yaml: feeds[0]: feeds[0]: …'."""
+    with pytest.raises(FeedsConfigError) as caught:
+        parse_feeds("- id: a\n  url: https://a.example.com/rss\n- just a line\n", name="feeds.yaml")
+    assert caught.value.problems == ["feeds.yaml:3: feeds[1]: expected a mapping with id and url"]

@@ -201,7 +201,13 @@ def test_a_data_dir_that_cannot_be_created_is_one_line_before_the_broker_is_aske
     result = CliRunner().invoke(main, command, env={"WIREWATCH_DATA_DIR": str(blocker / "wirewatch")})
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"Error: invalid setting WIREWATCH_DATA_DIR: cannot create {blocker / 'wirewatch'}: Not a directory "
+        f"Error: invalid setting WIREWATCH_DATA_DIR: cannot create {blocker / 'wirewatch'}: not a directory "
+        "(see `wirewatch settings --markdown`)"]
+    # The file itself named: it was "cannot create …: File exists", as if that were fine.
+    result = CliRunner().invoke(main, command, env={"WIREWATCH_DATA_DIR": str(blocker)})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: invalid setting WIREWATCH_DATA_DIR: {blocker} exists and is not a directory "
         "(see `wirewatch settings --markdown`)"]
 
 
