@@ -53,12 +53,19 @@ department of a report datelined in the United States ("the Treasury Department"
 department``) and a "Parliament" named beside its chamber ("the State Duma, the lower house of Parliament":
 ``name:russian parliament``), a stored report keeps as it was; so does a watchdog's name with its country after it that
 an earlier rule keyed by the country ("Human Rights Commission of Pakistan": ``name:pakistani human rights
-commission``), as the key is no longer its name's own (:func:`rebodied`). Rule 10 keys a body of a country whose
+commission``), as the key is no longer its name's own (:func:`rebodied`), until rule 11. Rule 10 keys a body of a country whose
 people's words are nouns only by the country's adjective (``name:new zealander reserve bank`` becomes ``name:new zealand
 reserve bank``; Hong Kong, Liechtenstein, the Solomon Islands, Greenland, Kiribati, Vanuatu, Lesotho likewise), from
 the stored key by :func:`respelt`, so a body the text gave its country keeps what the text gave. What rule 10 took from
 the text, a bare "Treasury" of a US or British report (``name:american treasury department``, ``name:british
-treasury``), a stored report keeps as ``name:treasury``.
+treasury``), a stored report keeps as ``name:treasury``. Rule 11 keys a "Treasury" named by its country as the
+country's (``name:u.s treasury`` and ``name:us treasury`` become ``name:american treasury department``, the US Treasury
+Department's; ``name:uk treasury`` becomes ``name:british treasury``), from the stored name by :func:`rebodied`; and it
+makes again a key an earlier rule gave a name with its country after it by the country's adjective, though the key is
+not the name's own ("Human Rights Commission of Pakistan" stored as ``name:pakistani human rights commission`` becomes
+``name:human rights commission of pakistan``: the key came from the name, not the text). What rule 11 took from the
+text, an organisations-file body with another country's word right before it ("the Ukrainian Duma", NER's "Ukrainian"
+and "Duma": ``name:ukrainian duma``, no country), a stored report keeps as ``name:duma``.
 
 A delivered report is marked ``message:N`` by the store's rule N, whichever rule the tagger keyed it by: the store makes
 its ``name:`` keys by the steps an earlier rule's mark gets (:func:`by_this_rule`) as it writes it
@@ -99,8 +106,11 @@ __all__ = ["KEY_RULE", "KEYS_FROM_MESSAGE", "KEYS_FROM_NAMES", "by_this_rule", "
 # Commission of Pakistan", and a department of a US-datelined report or a "Parliament" beside its chamber keyed by its
 # country (from the text); 10: a body of a country whose people's words are nouns keyed by its adjective ("Reserve Bank
 # of New Zealand": "New Zealand Reserve Bank", not "New Zealander Reserve Bank"; demonyms.yaml's ``adjective``), and a
-# bare "Treasury" of a US or British report keyed by its country (from the text).
-KEY_RULE = 10
+# bare "Treasury" of a US or British report keyed by its country (from the text); 11: a "Treasury" named by its country
+# keyed by it ("U.S. Treasury": "American Treasury Department"), a watchdog's key an earlier rule gave by the country
+# after its name made again ("Human Rights Commission of Pakistan"), and an organisations-file body with another
+# country's word right before it keyed by the words, with no country ("Ukrainian Duma"; from the text).
+KEY_RULE = 11
 # How a report's entity keys came (``articles.keys_from``): as the delivered message gave them (an older tagger's made
 # by this rule as the report is stored: delivered_keys), or made again from its stored names, by rule ``KEY_RULE``.
 # NULL: a report stored before the column (or by an older replica in a rolling upgrade); ``message`` or ``names``: by
@@ -163,22 +173,37 @@ def _readjectived(key: str) -> str:
     return key
 
 
-def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
+def rebodied(mentions: list[dict], key_of: Callable[[str, str], str | None],
+             key_after: Callable[[str], str | None] | None = None) -> list[dict]:
     """The stored mentions with each ``name:`` key that is its name's as written (``name_key``) made again by ``key_of``
     (rule 4, after :func:`respelt`): a state office named by its country gets the key the country's adjective gives
     (rule 5: also one named with "for ...", "U.S. Agency for International Development"), and another name of an
     organisations-file state body the body's key (rule 5: "State Duma", ``name:duma``; rule 6: also after its country's
     word, "Russian State Duma"), and a body named with its country after it the country's adjective's (rule 6: a
     portfolio ministry, "Ministry of Health of Brazil"; rule 7: any, "Armed Forces of Ukraine"); a key the article's
-    text gave
-    ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays."""
+    text gave ("name:russian foreign ministry" for "Foreign Ministry") is no name's own and stays. A key an earlier
+    rule made from a name with its country after it by the country's adjective (``key_after``, by default the bundled
+    tagger's :meth:`~services.tagger.demonyms.Demonyms.adjective_key_after`: the watchdog "Human Rights Commission of
+    Pakistan" stored as ``name:pakistani human rights commission``, rule 11) came from the name too, and is made
+    again."""
     from services.tagger.linking import name_key
 
     out = []
     for m in mentions:
-        key = key_of(m["name"], m["type"]) if m["key"].startswith("name:") and m["key"] == name_key(m["name"]) else None
+        key = (key_of(m["name"], m["type"]) if m["key"].startswith("name:") and _names_own(m, name_key, key_after)
+               else None)
         out.append({**m, "key": key} if key and key != m["key"] else m)
     return out
+
+
+def _names_own(mention: dict, name_key: Callable[[str], str], key_after: Callable[[str], str | None] | None) -> bool:
+    """Whether a stored mention's key was made from its name alone: the name's as written, or the one its country's
+    name after "of" gives by the country's adjective (only such a name is looked at: the tables load once)."""
+    if mention["key"] == name_key(mention["name"]):
+        return True
+    if " of " not in mention["name"]:
+        return False
+    return mention["key"] == (key_after or _key_after())(mention["name"])
 
 
 def by_this_rule(mentions: list[dict], key_of: Callable[[str, str], str | None]) -> list[dict]:
@@ -189,13 +214,26 @@ def by_this_rule(mentions: list[dict], key_of: Callable[[str, str], str | None])
 
 
 @lru_cache(maxsize=1)
-def _key_of() -> Callable[[str, str], str | None]:
-    """The bundled tagger's key of a name (:meth:`~services.tagger.demonyms.Demonyms.key_of`), loaded once a process
-    (a few seconds): a store names the same bodies and people again and again, so each name's key is worked out once."""
+def _demonyms() -> Any:
+    """The bundled tagger's demonyms and state bodies (:class:`~services.tagger.demonyms.Demonyms`), loaded once a process
+    (a few seconds)."""
     from services.tagger.demonyms import Demonyms
     from services.tagger.gazetteer import Gazetteer
 
-    return lru_cache(maxsize=1 << 16)(Demonyms.load(Gazetteer.load()).key_of)
+    return Demonyms.load(Gazetteer.load())
+
+
+@lru_cache(maxsize=1)
+def _key_of() -> Callable[[str, str], str | None]:
+    """The bundled tagger's key of a name (:meth:`~services.tagger.demonyms.Demonyms.key_of`): a store names the same
+    bodies and people again and again, so each name's key is worked out once."""
+    return lru_cache(maxsize=1 << 16)(_demonyms().key_of)
+
+
+@lru_cache(maxsize=1)
+def _key_after() -> Callable[[str], str | None]:
+    """The bundled tagger's :meth:`~services.tagger.demonyms.Demonyms.adjective_key_after`, each name worked out once."""
+    return lru_cache(maxsize=1 << 16)(_demonyms().adjective_key_after)
 
 
 def load_tables() -> None:

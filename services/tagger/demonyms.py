@@ -135,6 +135,11 @@ class Demonyms:
         key = self._bodies.key_of(name, type_, people_word=self.of_mention(name, type_, key) is not None) or key
         return key if key != "name:" else None
 
+    def adjective_key_after(self, name: str) -> str | None:
+        """The key ``name`` written with its country's name after it takes by the country's adjective, whatever its
+        other words (:meth:`StateBodies.adjective_key_after`): what an earlier rule may have keyed it by from its name."""
+        return self._bodies.adjective_key_after(name)
+
     def is_state_body(self, entity: Entity) -> bool:
         """Whether a mention :meth:`relate` gave a country (``country_id``) got it as a state body ("Russian Foreign
         Ministry", "Russia's Foreign Ministry"), not as a word for its people ("Russian", "Russians")."""

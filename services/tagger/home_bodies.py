@@ -24,7 +24,7 @@ from services.tagger.linking import name_key
 from services.tagger.name_evidence import is_dateline
 from services.tagger.portfolios import is_portfolio_ministry
 
-__all__ = ["home_country", "home_bodies"]
+__all__ = ["home_country", "home_bodies", "names_a_security", "treasury_words"]
 
 # The bodies a country has one of: its legislature and its top courts, by their words alone ("Congress" only where the
 # gazetteer has the country's: India's "Congress" is a party); a portfolio ministry (``is_portfolio_ministry``).
@@ -61,6 +61,13 @@ _SECURITY_AFTER = re.compile(r"[ \t]+(?:bills?|bonds?|notes?|futures?|yields?|se
 _SECURITY_BEFORE = re.compile(r"(?:-year|-month|-week)[ \t]+$", re.IGNORECASE)
 
 
+def treasury_words(qid: str, words: str) -> str:
+    """The words a body of the country ``qid`` is keyed by: its "Treasury" the US Treasury Department's for the United
+    States ("U.S. Treasury", "US Treasury" and "the Treasury" of a US report are one ``name:american treasury
+    department`` with "U.S. Treasury Department"), any other body's (Britain's "Treasury" too) as written."""
+    return _TREASURY_OF.get(qid, words) if _TREASURY.fullmatch(words) else words
+
+
 def _bare(name: str) -> str:
     return _LEADING_THE.sub("", name, count=1) if _LEADING_THE.match(name) else name
 
@@ -89,6 +96,12 @@ def _is_treasury(entity: Entity, text: str) -> bool:
     """Whether a bare "Treasury" is the body, not a bond named after it ("the 30-year Treasury", "Treasury bills")."""
     return (_TREASURY.fullmatch(_bare(entity.text)) is not None and not _SECURITY_AFTER.match(text, entity.end)
             and not _SECURITY_BEFORE.search(text, max(0, entity.start - 12), entity.start))
+
+
+def names_a_security(entity: Entity, text: str) -> bool:
+    """Whether a bare "Treasury" is a bond named after it ("the 30-year Treasury", "Treasury bond future"), which no
+    rule gives the body's key, named again after the "U.S. Treasury" or not."""
+    return _TREASURY.fullmatch(_bare(entity.text)) is not None and not _is_treasury(entity, text)
 
 
 def _is_department(words: str) -> bool:
@@ -155,7 +168,7 @@ def home_bodies(entities: Sequence[Entity], texts: Mapping[str, str], gazetteer:
         if e in bare and _TREASURY.fullmatch(words):
             # Only the US's and Britain's; a US report's even where it names another country more, as a department.
             country = home if home in _TREASURY_OF else departments if home is None else None
-            words = _TREASURY_OF[country] if country is not None else words
+            words = treasury_words(country, words) if country is not None else words
         else:
             country = home or (departments if _is_department(words) else None) if e in bare else None
         if country is not None and has_adjective(country) and country_name(country) is not None:

@@ -11,12 +11,12 @@ asks this module about each unlinked mention that is no people's word; the bodie
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from schemas import Entity
-from services.tagger.chambers import chambers
+from services.tagger.chambers import chambers, named_by_another
 from services.tagger.gazetteer import Gazetteer
-from services.tagger.home_bodies import home_bodies
+from services.tagger.home_bodies import home_bodies, names_a_security, treasury_words
 from services.tagger.linking import name_key
 from services.tagger.name_evidence import may_lack_evidence
 from services.tagger.portfolios import PORTFOLIO, is_portfolio_ministry
@@ -64,7 +64,7 @@ _ARTICLE_BEFORE = {language: re.compile(rf"(?<![\w'’]){pattern.pattern}$", re.
 # "U.S. Chamber of Commerce", "Chinese Academy of Sciences".
 _PORTFOLIO = PORTFOLIO
 _BODY = (r"(?:ministries|government|army|navy|military|guard|guards|police|parliament|embassy|"
-         r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|"
+         r"consulate|cabinet|presidency|senate|staff|bank|committee|authorities|junta|treasury|"
          r"national guard|national bank|reserve bank|national police|security council)")
 _OFFICE = (r"(?:ministry|office|department|service|agency|bureau|commission|authority|administration|directorate|"
            r"inspectorate|court)")
@@ -84,6 +84,8 @@ _SEAT_AFTER = re.compile(r"[ \t]+in[ \t]+")
 # Poland": whose, the rule cannot tell).
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?")
 _LIST_AFTER = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
+# The word or two right before a body, one a country's: "the Ukrainian [Duma]", "North Korean [...]", "Ukraine's [Duma]".
+_WORDS_BEFORE = re.compile(r"(?:([\w.’'-]+)[ \t]+)?([\w.’'-]+?)(?:['’]s)?[ \t]+$")
 _MISSION = re.compile(r".*\b(?:embassy|consulate)\b.*", re.IGNORECASE)  # "the Embassy in Moscow" is another country's
 # The offices a city has as a state does, named after its capital: "Moscow's Health Department" is the city's, "Moscow's
 # Defence Ministry" and "Moscow's Federal Security Service" Russia's. A city's: one of these heads, an administration or
@@ -245,7 +247,7 @@ class StateBodies:
         if type_ in PEOPLE_LABELS and not people_word:
             body = self.body(name)
             if body is not None and body[0] in self._adjectives:
-                return name_key(f"{self._adjectives[body[0]]} {body[2]}")
+                return name_key(f"{self._adjectives[body[0]]} {treasury_words(body[0], body[2])}")
         return None
 
     def body(self, name: str, linked: Collection[str] = ()) -> tuple[str, str, str] | None:
@@ -270,16 +272,35 @@ class StateBodies:
         """:meth:`body` of a body named with its country's name after it (:func:`_before_its_country`): "Ministry of
         Health of (the) Brazil", "Armed Forces of Ukraine"; by a name another country's place also has ("Parliament of
         Georgia") only where the article links that name's country (the ids ``linked``); None for any other name."""
+        for words, country in self._countries_after(name, linked):
+            if _before_its_country(words):
+                return (*country, words)
+        return None
+
+    def _countries_after(self, name: str, linked: Collection[str] = ()) -> Iterator[tuple[str, tuple[str, str]]]:
+        """Each (words before "of", (QID, name) of the country) of ``name`` written as words, "of" and all of a
+        country's name ("Human Rights Commission of Pakistan"), whatever the words are."""
         words = name.split()
         for at, word in enumerate(words[1:-1], 1):
+            if word != "of":
+                continue
             after = words[at + 2:] if words[at + 1].casefold() == "the" else words[at + 1:]
             key = name_key(" ".join(after))
             # the country's name, all of it: not "Defence of the Russian Federation", which a key reads as a title's
-            country = self._names.get(key) if word == "of" and len(key[5:].split()) == len(after) else None
-            shared = self._shared.get(key) if word == "of" and len(key[5:].split()) == len(after) else None
+            if len(key[5:].split()) != len(after):
+                continue
+            country, shared = self._names.get(key), self._shared.get(key)
             country = country or (shared if shared is not None and shared[0] in linked else None)
-            if country is not None and _before_its_country(" ".join(words[:at])):
-                return (*country, " ".join(words[:at]))
+            if country is not None:
+                yield " ".join(words[:at]), country
+
+    def adjective_key_after(self, name: str) -> str | None:
+        """The key ``name``, written with its country's name after it, takes by that country's adjective whatever its
+        words before ("Human Rights Commission of Pakistan": ``name:pakistani human rights commission``): what key
+        rules 7 and 8 gave a watchdog so named, made from its name alone (``rekey.rebodied``); None for any other."""
+        for words, (qid, _) in self._countries_after(name):
+            if qid in self._adjectives:
+                return name_key(f"{self._adjectives[qid]} {words}")
         return None
 
     def _as_body(self, entity: Entity, qid: str, body: str, named: bool) -> Entity:
@@ -287,7 +308,8 @@ class StateBodies:
         how the article writes it: the key the country's adjective gives ("U.S. Army", "American Army" and "the Army"
         after "US Army" are all ``name:american army``; ``named``: the adjective's name too, for "Russia's Foreign
         Ministry"), or the gazetteer's entity it is under another of the country's words ("American State Department"
-        is the "U.S. State Department")."""
+        is the "U.S. State Department"). The US's "Treasury" is its Treasury Department (:func:`treasury_words`)."""
+        body = treasury_words(qid, body)
         for form in self._forms.get(qid, ()) if self._gazetteer is not None else ():
             entry = self._gazetteer.lookup(f"{form} {body}")
             if entry is not None and entry.type == "ORG":
@@ -409,14 +431,36 @@ class StateBodies:
         country's, as its name with the country's word is ("the Senate" of a Washington report: the "U.S. Senate";
         "Parliament": ``name:british parliament``, and so named; :func:`~services.tagger.home_bodies.home_bodies`); a
         bare "Parliament" a chamber of one country is named beside first ("the State Duma, the lower house of
-        Parliament": ``name:russian parliament``; :func:`~services.tagger.chambers.chambers`)."""
+        Parliament": ``name:russian parliament``; :func:`~services.tagger.chambers.chambers`); an organisations-file
+        body another country's word is written right before ("the Ukrainian Duma") no country's, keyed by the words
+        written (:func:`~services.tagger.chambers.named_by_another`)."""
         def as_body(e: Entity, qid: str, words: str) -> Entity:
             return self._as_body(e, qid, words, named=True)
 
-        entities = chambers(entities, texts, as_body, lambda qid: self._country_names.get(qid) if qid in self._adjectives else None)
+        def own(e: Entity) -> bool:  # "Duma", given Russia by the organisations file
+            return e.canonical_id is None and e.country_id is not None and self._file_bodies.get(e.text) == e.country_id
+
+        def country_name(qid: str) -> str | None:
+            return self._country_names.get(qid) if qid in self._adjectives else None
+
+        entities = named_by_another(entities, texts, own, self._country_before)
+        entities = chambers(entities, texts, as_body, country_name)
         if self._gazetteer is None:
             return list(entities)
         return home_bodies(entities, texts, self._gazetteer, as_body, self._country_names.get, self._adjectives.__contains__)
+
+    def _country_before(self, text: str, start: int) -> tuple[int, str] | None:
+        """Where the people's word or country's name written right before the offset ``start`` of ``text`` starts (two
+        words, "North Korean", else one; a possessive's "'s" after it), and the QID of its country; or None."""
+        found = _WORDS_BEFORE.search(text, max(0, start - 40), start)
+        if found is None:
+            return None
+        two = found.group(1) is not None and found.group(1).casefold() not in ("the", "a", "an")
+        for at in ((found.start(1),) if two else ()) + (found.start(2),):
+            country = self._opening(text[at:found.end(2)])
+            if country is not None:
+                return at, country[0]
+        return None
 
     def state_of(self, entity: Entity) -> tuple[str, str] | None:
         """The (QID, name) of the country whose national state body the linked ``entity`` is, its gazetteer entry's
@@ -436,8 +480,9 @@ class StateBodies:
         body's own words after the article named it: "the Foreign Ministry" after "Russia's Foreign Ministry" (as
         linking names it after "the Russian Foreign Ministry": short_names.py); left alone where two countries' bodies
         of those words came before it, where none did ("the Defence Ministry said" of Ukraine's helicopter, "Russia's
-        Defence Ministry" a paragraph later), or where a possessive before it says whose ("Gazprom's Foreign
-        Ministry")."""
+        Defence Ministry" a paragraph later), where a possessive before it says whose ("Gazprom's Foreign
+        Ministry"), or where it is a bond named after a treasury ("the September Treasury bond future" after "U.S.
+        Treasury securities")."""
         if (entity.canonical_id is not None or entity.country_id is not None or entity.canonical_name is not None
                 or entity.type not in PEOPLE_LABELS or not entity.text[:1].isupper()):
             return entity
@@ -445,7 +490,8 @@ class StateBodies:
         before = {b.key: b for b in bodies.get(entity.key or "", ()) if (b.field != "title", b.start) < at}
         if len(before) != 1:
             return entity
-        if texts is not None and entity.field in texts and _OWNER_BEFORE.search(texts[entity.field][max(0, entity.start - 3):entity.start]):
+        if texts is not None and entity.field in texts and (_OWNER_BEFORE.search(texts[entity.field][max(0, entity.start - 3):entity.start])
+                                                            or names_a_security(entity, texts[entity.field])):
             return entity
         (body,) = before.values()
         return entity.model_copy(update={"canonical_id": body.canonical_id, "canonical_name": body.canonical_name or body.text,

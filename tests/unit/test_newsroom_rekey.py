@@ -369,3 +369,47 @@ def test_a_report_marked_by_rule_9_is_made_again_by_rule_10_once_the_store_opens
     assert s.entity("name:new zealander reserve bank") is None
     assert marks_of(s) == [f"message:{KEY_RULE}", f"names:{KEY_RULE}"]
     s.close()
+
+
+def test_re_keying_by_rule_11_gives_a_treasury_named_by_its_country_that_countrys_key() -> None:
+    mentions = [{"key": "name:u.s treasury", "name": "U.S. Treasury", "type": "ORG"},
+                {"key": "name:us treasury", "name": "US Treasury", "type": "ORG"},
+                {"key": "name:uk treasury", "name": "UK Treasury", "type": "ORG"},
+                {"key": "name:treasury", "name": "Treasury", "type": "ORG"}]
+    # A bare "Treasury" stored before rule 10 has no dateline around it to say whose it is.
+    expected = ["name:american treasury department"] * 2 + ["name:british treasury", "name:treasury"]
+    assert re_keyed(mentions) == (expected, expected)
+
+
+def test_re_keying_by_rule_11_makes_again_a_watchdogs_key_an_earlier_rule_gave_by_its_country_after_it() -> None:
+    mentions = [{"key": "name:pakistani human rights commission", "name": "Human Rights Commission of Pakistan",
+                 "type": "ORG"},
+                {"key": "name:indian reserve bank", "name": "Reserve Bank of India", "type": "ORG"},
+                # written so, or named so by the text around it ("Pakistan's Human Rights Commission"): as written
+                {"key": "name:pakistani human rights commission", "name": "Pakistani Human Rights Commission",
+                 "type": "ORG"},
+                # the text gave this one a country: not its name's own key, nor one its name gives by a country
+                {"key": "name:pakistani foreign ministry", "name": "Foreign Ministry", "type": "ORG"}]
+    expected = ["name:human rights commission of pakistan", "name:indian reserve bank",
+                "name:pakistani human rights commission", "name:pakistani foreign ministry"]
+    assert re_keyed(mentions)[0] == expected
+
+
+@pytest.mark.parametrize("mark", ["message:8", "names:10"])
+def test_a_watchdog_stored_with_its_countrys_key_meets_its_own_once_the_store_opens(open_store, mark):  # noqa: F811
+    # Rules 7 and 8 keyed "Human Rights Commission of Pakistan", an NGO, by its country; rules 9 and 10 kept that key.
+    s = reopened_marked(open_store, mark, mark,
+                        old_report(1, "s-rights", ("Human Rights Commission of Pakistan",
+                                                   "name:pakistani human rights commission"),
+                                   ("U.S. Treasury", "name:u.s treasury")),
+                        old_report(2, "s-rights", ("Human Rights Commission of Pakistan",
+                                                   "name:human rights commission of pakistan"),
+                                   ("Treasury Department", "name:american treasury department")))
+    assert keys_of(s, "wire/1") == [("Q7184", 2), ("name:american treasury department", 1),
+                                    ("name:human rights commission of pakistan", 1)]
+    assert s.entity("name:human rights commission of pakistan")["articles"] == 2
+    assert s.entity("name:american treasury department")["articles"] == 2
+    assert s.entity("name:pakistani human rights commission") is None
+    assert s.entity("name:u.s treasury") is None
+    assert marks_of(s) == [f"{mark.split(':')[0]}:{KEY_RULE}"] * 2
+    s.close()

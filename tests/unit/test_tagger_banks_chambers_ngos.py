@@ -124,3 +124,41 @@ def test_a_body_of_a_country_whose_people_word_is_a_noun_is_keyed_by_the_country
 ])
 def test_no_bodys_key_opens_with_a_word_for_a_person(name: str, key: str) -> None:
     assert demonyms().key_of(name, "ORG") == key
+
+
+UKRAINE, GERMANY = "Q212", "Q183"
+
+
+@pytest.mark.parametrize("body, names", [
+    # en_core_web_sm spans the people's word and the chamber apart; before, "Duma" was Russia's Duma
+    ("Lawmakers in the Ukrainian Duma voted on Monday to extend martial law.",
+     [("Ukrainian", "NORP"), ("Duma", "ORG")]),
+    ("Ukraine's Duma voted on Monday to extend martial law.", [("Ukraine", "GPE"), ("Duma", "ORG")]),
+])
+def test_a_chamber_another_countrys_word_is_written_before_is_neither_countrys(body, names) -> None:
+    # There is no Ukrainian Duma (Ukraine's parliament is the Verkhovna Rada): on no country's page, keyed by its words.
+    related = _related(body, names)
+    (duma,) = [e for e in related if e.text == "Duma"]
+    written = body[related[0].start:duma.end]
+    assert (duma.key, duma.country_id, duma.canonical_name) == (name_key(written), None, written)
+    # the newsroom keys the stored name so again, as "Ukrainian Duma" in one mention is keyed
+    mentions = [{"key": e.key, "name": e.canonical_name or e.text, "type": e.type} for e in related if e.key]
+    assert by_this_rule(mentions, demonyms().key_of) == mentions
+    assert demonyms().key_of(written, "ORG") == duma.key and demonyms().state_body(written) is None
+
+
+@pytest.mark.parametrize("body, names, chamber, key, country", [
+    ("The Russian Duma voted on Monday.", [("Russian", "NORP"), ("Duma", "ORG")], "Duma", "name:duma", RUSSIA),
+    # the people's word is the member's: the chamber is its own country's
+    ("Cem Ozdemir, a Turkish Bundestag member, said on Monday that the vote would go ahead.",
+     [("Cem Ozdemir", "PERSON"), ("Turkish", "NORP"), ("Bundestag", "ORG")], "Bundestag", "name:bundestag", GERMANY),
+])
+def test_a_chamber_after_its_own_countrys_word_or_a_members_is_its_own_countrys(body, names, chamber, key, country):
+    (found,) = [e for e in _related(body, names) if e.text == chamber]
+    assert (found.key, found.country_id) == (key, country)
+
+
+def test_the_tagger_keys_a_duma_after_another_countrys_word_by_the_words_with_no_country() -> None:
+    # en_core_web_sm finds no entity in "the Ukrainian Duma"; the organisations file finds "Duma", before Russia's
+    assert _orgs("Lawmakers in the Ukrainian Duma voted on Monday to extend martial law.") == [
+        ("Duma", "name:ukrainian duma", None)]
