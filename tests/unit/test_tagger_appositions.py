@@ -5,6 +5,8 @@ only. Lists of places ("London, Paris and Berlin") are no such pairs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import yaml
 
@@ -244,13 +246,18 @@ def test_a_word_in_capitals_after_a_city_is_no_state_where_a_headline_goes_on(ta
 
 
 @pytest.fixture(scope="module")
-def whole_span_tagger(gazetteer: Gazetteer) -> Tagger:
-    """A tagger whose NER takes a city and its state as one name, as some models do ("Athens, Ga." one GPE)."""
+def whole_span_tagger(gazetteer: Gazetteer) -> Iterator[Tagger]:
+    """A tagger whose NER takes a city and its state as one name, as some models do ("Athens, Ga." one GPE). The
+    pipeline is the process's shared one (load_pipeline caches it): the ruler is taken out again afterwards, or every
+    later test's tagger would read those names as one span too."""
     nlp = load_pipeline("en_core_web_sm")
-    ruler = nlp.add_pipe("entity_ruler", before="ner")
+    ruler = nlp.add_pipe("entity_ruler", name="whole_span_ruler", before="ner")
     ruler.add_patterns([{"label": "GPE", "pattern": name} for name in
                         ("Athens, Ga.", "Portland, Ore.", "Springfield, Missouri", "Washington, D.C.")])
-    return Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=nlp, gazetteer=gazetteer)
+    try:
+        yield Tagger(TaggerSettings(spacy_model="en_core_web_sm"), nlp=nlp, gazetteer=gazetteer)
+    finally:
+        nlp.remove_pipe("whole_span_ruler")
 
 
 def test_a_city_and_state_nlp_took_as_one_name_are_the_city_in_that_state(whole_span_tagger: Tagger) -> None:
