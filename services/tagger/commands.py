@@ -67,6 +67,8 @@ def lookup(names: tuple[str, ...], files: tuple[Path, ...]) -> None:
 @click.option("--former", is_flag=True, help="Also list offices that have ended.")
 def leaders(of: str | None, former: bool) -> None:
     """Who holds each country's and organisation's top offices, as the gazetteer has it (see its as_of date)."""
+    if of is not None and not of.strip():
+        raise click.UsageError("--of needs a country's or organisation's name or QID (empty lists nothing: leave --of out to list all)")
     gaz = _load(())
     target = None
     if of:

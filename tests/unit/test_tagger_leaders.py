@@ -141,6 +141,15 @@ def test_leaders_of_a_name_the_gazetteer_does_not_have_says_what_was_meant(of: s
     assert result.stderr.splitlines() == [said]
 
 
+@pytest.mark.parametrize("of", ["", "  "])
+def test_leaders_of_an_empty_name_is_a_usage_error_not_every_office(of: str) -> None:
+    """`--of ''` (a shell variable left unset) listed every office of every country, as if --of were not given."""
+    result = CliRunner().invoke(gazetteer_cli, ["leaders", "--of", of])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "--of needs a country's or organisation's name or QID" in result.stderr
+
+
 def test_leaders_of_a_place_without_offices_says_so_rather_than_nothing() -> None:
     result = CliRunner().invoke(gazetteer_cli, ["leaders", "--of", "Kyiv"])
     assert result.exit_code == 1, result.output
