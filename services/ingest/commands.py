@@ -39,7 +39,8 @@ def check(file: Path, no_fetch: bool) -> None:
         for problem in exc.problems:
             click.echo(f"invalid {problem}", err=True)
         sys.exit(2)
-    click.echo(f"{file}: {len(config.feeds)} feed{'' if len(config.feeds) == 1 else 's'}, valid")
+    nothing = " (it lists no feed: ingest would poll nothing)" if not config.feeds else ""
+    click.echo(f"{file}: {len(config.feeds)} feed{'' if len(config.feeds) == 1 else 's'}, valid{nothing}")
     if no_fetch:
         return
     settings = load_settings().ingest

@@ -141,6 +141,16 @@ def test_feeds_check_counts_its_feeds_in_words(tmp_path, count):
     assert result.stdout == f"{path}: {count} {'feed' if count == 1 else 'feeds'}, valid\n"
 
 
+@pytest.mark.parametrize("text", ["", "feeds: []\n"])
+def test_feeds_check_of_a_file_listing_no_feed_says_nothing_would_be_polled(tmp_path, text):
+    """An empty feeds file is valid (a worker with nothing to poll yet), but "0 feeds, valid" alone read as all well."""
+    path = tmp_path / "feeds.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["feeds", "check", str(path), "--no-fetch"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: 0 feeds, valid (it lists no feed: ingest would poll nothing)\n"
+
+
 def test_a_feed_a_410_disabled_says_why_it_is_not_polled_again_not_when(server):
     # the row the ingest worker's GET /feeds gives a feed whose publisher answered 410 Gone
     gone = {"feed": "gone", "url": "https://gazette.example.com/rss.xml", "polled_here": True, "failing": True,
