@@ -38,9 +38,14 @@ class Resolution:
 class EntityNames:
     """Look-ups over a gazetteer (anything with ``lookup``, ``lookup_acronym``, ``get`` and iteration over entries)."""
 
-    def __init__(self, gazetteer) -> None:
+    def __init__(self, gazetteer, towns=None) -> None:
+        """``towns``: the tagger's towns table (services.tagger.towns; the bundled one if not given), whose towns are
+        linked only beside their region and so are named here as the tagger names them, "Springfield, Missouri"."""
         self._gazetteer = gazetteer
         self._aliases: dict[str, dict[str, str]] | None = None
+        self._towns = towns
+        self._states: dict[str, str] | None = None  # a US state's abbreviation -> its id
+        self._shared_regions: dict[str, set[str]] = {}  # a shared short name ("georgia") -> the regions' ids
 
     def _index(self) -> dict[str, dict[str, str]]:
         # Folded alias -> {id: alias as written}; built on first need (an unknown or ambiguous name), not per load.
@@ -54,10 +59,52 @@ class EntityNames:
             self._aliases = index
         return self._aliases
 
+    @property
+    def towns(self):
+        if self._towns is None:
+            from services.tagger.towns import Towns
+
+            self._towns = Towns()
+        return self._towns
+
     def known(self, entity_id: str) -> str | None:
-        """The canonical name of the entity with this id, or None when the gazetteer has no such entity."""
+        """The canonical name of the entity with this id (of the gazetteer, or a town of the towns table), or None when
+        neither has it."""
         entry = self._gazetteer.get(entity_id)
-        return entry.name if entry is not None else None
+        if entry is not None:
+            return entry.name
+        return self.towns.named(entity_id) if entity_id.startswith("geonames:") else None
+
+    def _town(self, name: str) -> Resolution | None:
+        """A town of the towns table named with its region, as the tagger links it ("Springfield, Missouri", "Athens,
+        Ga.", "Savannah, GA": the region by any of its names or a US state's abbreviation), where one region of that
+        name has a town of that name; else a place of the gazetteer named with its country ("Paris, France"); None
+        otherwise."""
+        from services.tagger.appositions import state_abbreviations
+        from services.tagger.gazetteer import fold
+
+        town, comma, region_name = (part.strip() for part in name.rpartition(","))
+        if not comma or not town or not region_name:
+            return None
+        if self._states is None:
+            from services.tagger.shared_places import shared_names
+
+            self._states = {code: state.id for code, state in state_abbreviations(self._gazetteer).items()}
+            # A region whose short name a country or capital has ("Georgia", "Washington") links by its longer one.
+            for shared in shared_names(self._gazetteer):
+                self._shared_regions.setdefault(fold(shared.name), set()).update(r.id for r in shared.regions)
+        folded = fold(" ".join(region_name.split()))
+        ids = set(self._index().get(folded, ())) | self._shared_regions.get(folded, set())
+        ids.update(i for i in (self._states.get(region_name), self._states.get(region_name + ".")) if i)
+        regions = list(filter(None, map(self._gazetteer.get, ids)))
+        found = {town_entry.id: town_entry for region in regions if (town_entry := self.towns.get(town, region)) is not None}
+        place = self._gazetteer.lookup(town)
+        if not found and place is not None and any(place.country == r.id != place.id for r in regions):
+            found[place.id] = place  # a city the gazetteer has, with its country after it: "Paris, France"
+        if len(found) != 1:
+            return None
+        (entry,) = found.values()
+        return Resolution(id=entry.id, name=entry.name)
 
     def is_country(self, entity_id: str) -> bool:
         """Whether the entity with this id is a country (the gazetteer's own ``country`` is itself)."""
@@ -68,6 +115,9 @@ class EntityNames:
         entry = self._gazetteer.lookup(name) or self._gazetteer.lookup_acronym(name)
         if entry is not None:
             return Resolution(id=entry.id, name=entry.name)
+        town = self._town(name)
+        if town is not None:
+            return town
         from services.tagger.gazetteer import fold
 
         key = fold(" ".join(name.split()))

@@ -20,7 +20,7 @@ from services.tagger.name_evidence import is_dateline
 from services.tagger.shared_places import SharedName, shared_names
 from services.tagger.towns import Towns
 
-__all__ = ["LANGUAGES", "STATE_ABBREVIATIONS", "Apposition", "Appositions"]
+__all__ = ["LANGUAGES", "STATE_ABBREVIATIONS", "Apposition", "Appositions", "state_abbreviations"]
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # What NER may call a dateline's all-capital place: "TALLAHASSEE" in "TALLAHASSEE, FLA (Reuters) -" is an ORG to en_core_web_sm.
@@ -63,6 +63,11 @@ class _Pair(NamedTuple):
     b: int | None
     holders: tuple[GazetteerEntry, ...]
     abbreviated: bool = False
+
+
+def state_abbreviations(gazetteer: Gazetteer) -> dict[str, GazetteerEntry]:
+    """Each US state's abbreviation as news writes it after a city ("Ga.", "GA", "Fla", "N.Y.") and its state."""
+    return _abbreviations(gazetteer, STATE_ABBREVIATIONS)[1]
 
 
 def _abbreviations(gazetteer: Gazetteer, path: Path) -> tuple[re.Pattern[str], dict[str, GazetteerEntry]]:

@@ -58,9 +58,16 @@ class Towns:
 
     def __init__(self, path: Path = BUNDLED_TOWNS) -> None:
         self._table = _table(path)
+        self._names: dict[str, str] | None = None
 
     def __len__(self) -> int:
         return len({town[0] for town in self._table.values()})
+
+    def named(self, town_id: str) -> str | None:
+        """The canonical name ("Springfield, Missouri") of the town with this id, None if the table has none."""
+        if self._names is None:
+            self._names = {found[0]: found[2] for found in self._table.values()}
+        return self._names.get(town_id)
 
     def get(self, name: str, region: GazetteerEntry) -> GazetteerEntry | None:
         """The town named ``name`` in ``region`` (a first-level region of the gazetteer), as a place of the region's country
