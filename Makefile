@@ -39,7 +39,7 @@ schemas: $(STAMP)
 	$(BIN)/wirewatch schemas export
 
 # Throughput, latency and memory on the embedded broker, plus the component benchmarks: writes docs/BENCHMARKS.md
-# (about 35 minutes on 2 cores: 36.8 at 707c0dd, docs/BENCHMARKS.md; a third of it filling the newsroom's 100,000-article store; BENCH_ARGS=--quick for a smaller run).
+# (35–50 minutes on 2 cores: 36.8 at 707c0dd, 47.3 at b39e7df, docs/BENCHMARKS.md; a third of it filling the newsroom's 100,000-article store; BENCH_ARGS=--quick for a smaller run).
 bench: setup
 	WIREWATCH_BENCH_VIA_MAKE=1 $(BIN)/python bench/pipeline.py $(BENCH_ARGS)
 
