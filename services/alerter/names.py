@@ -44,8 +44,7 @@ class EntityNames:
         self._gazetteer = gazetteer
         self._aliases: dict[str, dict[str, str]] | None = None
         self._towns = towns
-        self._states: dict[str, str] | None = None  # a US state's abbreviation -> its id
-        self._shared_regions: dict[str, set[str]] = {}  # a shared short name ("georgia") -> the regions' ids
+        self._region_names: dict[str, set[str]] | None = None  # built on first need: :meth:`_regions_named`
 
     def _index(self) -> dict[str, dict[str, str]]:
         # Folded alias -> {id: alias as written}; built on first need (an unknown or ambiguous name), not per load.
@@ -75,28 +74,35 @@ class EntityNames:
             return entry.name
         return self.towns.named(entity_id) if entity_id.startswith("geonames:") else None
 
+    def _regions_named(self, name: str) -> set[str]:
+        """The ids of the places ``name`` may be as the region after a town: any of the gazetteer's names, the short name
+        a region shares with a country or capital ("Georgia", "Washington": it links by its longer one), a US state's
+        abbreviation as news writes it ("Ga.", "GA", "Mo")."""
+        from services.tagger.gazetteer import fold
+
+        if self._region_names is None:
+            from services.tagger.appositions import state_abbreviations
+            from services.tagger.shared_places import shared_names
+
+            found: dict[str, set[str]] = {}
+            for shared in shared_names(self._gazetteer):
+                found.setdefault(fold(shared.name), set()).update(r.id for r in shared.regions)
+            for code, state in state_abbreviations(self._gazetteer).items():  # as written: "IN" is no "in"
+                found.setdefault(code, set()).add(state.id)
+            self._region_names = found
+        folded = fold(" ".join(name.split()))
+        return (set(self._index().get(folded, ())) | self._region_names.get(folded, set())
+                | self._region_names.get(name, set()) | self._region_names.get(name + ".", set()))
+
     def _town(self, name: str) -> Resolution | None:
         """A town of the towns table named with its region, as the tagger links it ("Springfield, Missouri", "Athens,
         Ga.", "Savannah, GA": the region by any of its names or a US state's abbreviation), where one region of that
         name has a town of that name; else a place of the gazetteer named with its country ("Paris, France"); None
         otherwise."""
-        from services.tagger.appositions import state_abbreviations
-        from services.tagger.gazetteer import fold
-
         town, comma, region_name = (part.strip() for part in name.rpartition(","))
         if not comma or not town or not region_name:
             return None
-        if self._states is None:
-            from services.tagger.shared_places import shared_names
-
-            self._states = {code: state.id for code, state in state_abbreviations(self._gazetteer).items()}
-            # A region whose short name a country or capital has ("Georgia", "Washington") links by its longer one.
-            for shared in shared_names(self._gazetteer):
-                self._shared_regions.setdefault(fold(shared.name), set()).update(r.id for r in shared.regions)
-        folded = fold(" ".join(region_name.split()))
-        ids = set(self._index().get(folded, ())) | self._shared_regions.get(folded, set())
-        ids.update(i for i in (self._states.get(region_name), self._states.get(region_name + ".")) if i)
-        regions = list(filter(None, map(self._gazetteer.get, ids)))
+        regions = list(filter(None, map(self._gazetteer.get, self._regions_named(region_name))))
         found = {town_entry.id: town_entry for region in regions if (town_entry := self.towns.get(town, region)) is not None}
         place = self._gazetteer.lookup(town)
         if not found and place is not None and any(place.country == r.id != place.id for r in regions):
